@@ -1,0 +1,125 @@
+package dev.kyu.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A stored job, as the broker holds it (DESIGN.md §2). Immutable; build one with {@link #builder()} or
+ * change a copy with {@link #toBuilder()}.
+ *
+ * @param id              UUIDv7, time-ordered
+ * @param task            registered task name
+ * @param queue           queue name
+ * @param args            the arguments as raw JSON text, exactly as enqueued (kept even when it cannot be decoded)
+ * @param priority        higher runs first within a queue
+ * @param state           see {@link JobState}
+ * @param attempt         attempts started so far (0 before the first fetch)
+ * @param maxAttempts     attempts allowed in all (1 = no retry)
+ * @param enqueuedAt      when enqueue was accepted
+ * @param scheduledAt     when the job may run (due time)
+ * @param startedAt       when the current or last attempt started, or null
+ * @param finishedAt      when it reached a terminal state, or null
+ * @param leaseExpiresAt  while RUNNING: when the lease lapses unless extended
+ * @param workerId        while RUNNING: the worker holding the lease
+ * @param result          the result as raw JSON text, or null
+ * @param errors          errors of failed attempts, oldest first, bounded to {@link #MAX_ERRORS}
+ * @param uniqueKey       optional idempotency key
+ * @param timeout         optional run-time limit per attempt
+ * @param backoff         optional back-off spec ({@link Backoff#toSpec()}), null = the task's default
+ * @param meta            free string map: trace ids, tenant, workflow links
+ * @param cancelRequested true when cancel was asked while RUNNING; the worker stops it at its next heartbeat
+ */
+public record Job(
+        String id, String task, String queue, String args, int priority, JobState state,
+        int attempt, int maxAttempts, Instant enqueuedAt, Instant scheduledAt, Instant startedAt,
+        Instant finishedAt, Instant leaseExpiresAt, String workerId, String result, List<JobError> errors,
+        String uniqueKey, Duration timeout, String backoff, Map<String, String> meta, boolean cancelRequested) {
+
+    /** How many attempts' errors a job keeps; older ones are dropped first. */
+    public static final int MAX_ERRORS = 20;
+
+    public Job {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(state, "state");
+        errors = errors == null ? List.of() : List.copyOf(errors);
+        meta = meta == null ? Map.of() : Map.copyOf(meta);
+    }
+
+    /** The lease this job is held under while RUNNING. */
+    public Lease lease() {
+        return new Lease(id, workerId, attempt);
+    }
+
+    /** The last attempt's error, or null. */
+    public JobError lastError() {
+        return errors.isEmpty() ? null : errors.get(errors.size() - 1);
+    }
+
+    /** Appends an error, keeping the newest {@link #MAX_ERRORS}. Engines use it when recording a failure. */
+    public static List<JobError> appendError(List<JobError> errors, JobError error) {
+        var out = new java.util.ArrayList<>(errors == null ? List.<JobError>of() : errors);
+        out.add(error);
+        while (out.size() > MAX_ERRORS) out.remove(0);
+        return out;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        var b = new Builder();
+        b.id = id; b.task = task; b.queue = queue; b.args = args; b.priority = priority; b.state = state;
+        b.attempt = attempt; b.maxAttempts = maxAttempts; b.enqueuedAt = enqueuedAt; b.scheduledAt = scheduledAt;
+        b.startedAt = startedAt; b.finishedAt = finishedAt; b.leaseExpiresAt = leaseExpiresAt; b.workerId = workerId;
+        b.result = result; b.errors = errors; b.uniqueKey = uniqueKey; b.timeout = timeout; b.backoff = backoff;
+        b.meta = meta; b.cancelRequested = cancelRequested;
+        return b;
+    }
+
+    public static final class Builder {
+        private String id, task, queue = "default", args = "null", workerId, result, uniqueKey, backoff;
+        private int priority, attempt, maxAttempts = 1;
+        private JobState state = JobState.QUEUED;
+        private Instant enqueuedAt, scheduledAt, startedAt, finishedAt, leaseExpiresAt;
+        private List<JobError> errors = List.of();
+        private Duration timeout;
+        private Map<String, String> meta = Map.of();
+        private boolean cancelRequested;
+
+        private Builder() {}
+
+        public Builder id(String v) { id = v; return this; }
+        public Builder task(String v) { task = v; return this; }
+        public Builder queue(String v) { queue = v; return this; }
+        public Builder args(String v) { args = v; return this; }
+        public Builder priority(int v) { priority = v; return this; }
+        public Builder state(JobState v) { state = v; return this; }
+        public Builder attempt(int v) { attempt = v; return this; }
+        public Builder maxAttempts(int v) { maxAttempts = v; return this; }
+        public Builder enqueuedAt(Instant v) { enqueuedAt = v; return this; }
+        public Builder scheduledAt(Instant v) { scheduledAt = v; return this; }
+        public Builder startedAt(Instant v) { startedAt = v; return this; }
+        public Builder finishedAt(Instant v) { finishedAt = v; return this; }
+        public Builder leaseExpiresAt(Instant v) { leaseExpiresAt = v; return this; }
+        public Builder workerId(String v) { workerId = v; return this; }
+        public Builder result(String v) { result = v; return this; }
+        public Builder errors(List<JobError> v) { errors = v; return this; }
+        public Builder uniqueKey(String v) { uniqueKey = v; return this; }
+        public Builder timeout(Duration v) { timeout = v; return this; }
+        public Builder backoff(String v) { backoff = v; return this; }
+        public Builder meta(Map<String, String> v) { meta = v; return this; }
+        public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
+
+        public Job build() {
+            return new Job(id, task, queue, args, priority, state, attempt, maxAttempts, enqueuedAt, scheduledAt,
+                    startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey, timeout, backoff,
+                    meta, cancelRequested);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.kyu.job;
+
+/** How long a job's unique key keeps a second enqueue of the same key from creating a new job. */
+public enum UniqueScope {
+    /** While a job with the key is SCHEDULED or QUEUED. */
+    QUEUED,
+    /** While a job with the key is SCHEDULED, QUEUED or RUNNING. */
+    ACTIVE,
+    /** Until {@code uniqueUntil}, whatever the first job's state (periodic ticks use this). */
+    PERIOD
+}

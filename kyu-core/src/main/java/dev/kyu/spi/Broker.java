@@ -1,0 +1,157 @@
+package dev.kyu.spi;
+
+import dev.kyu.job.Job;
+import dev.kyu.job.JobState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one place that stores jobs and hands them out (DESIGN.md §4). Everything above this interface —
+ * client, worker, scheduler, dashboard, CLI — works the same on every engine.
+ *
+ * <h2>Contract every engine keeps</h2>
+ * <ul>
+ *   <li>Every state change is atomic in the engine (a transaction, a Lua script). No job is lost once
+ *       {@link #jobsEnqueue} returned.</li>
+ *   <li>{@link #jobsComplete} and {@link #leasesExtend} are fenced by {@link dev.kyu.job.Lease}: a lease
+ *       whose job is no longer RUNNING under that worker and attempt changes nothing.</li>
+ *   <li>Maintenance verbs are idempotent and safe to run from every process at once; one undecodable row
+ *       never stops a sweep (it is moved to FAILED with a {@code kyu.CorruptJob} reason and its raw data kept).</li>
+ *   <li>Errors: engine faults become {@link dev.kyu.KyuException.BrokerUnavailable}; bad arguments
+ *       {@link IllegalArgumentException} or {@link dev.kyu.KyuException.InvalidInput}.</li>
+ *   <li>Time: due times, lease expiry and {@link #now()} come from one clock — the engine's server, or
+ *       the injected {@link BrokerConfig#clock()} for engines with {@link Capability#INJECTABLE_CLOCK}.</li>
+ * </ul>
+ * The conformance suite in {@code kyu-testkit} is the executable form of this contract.
+ */
+public interface Broker extends AutoCloseable {
+
+    // ---- identity ----------------------------------------------------------------------------------
+
+    /** The URL this broker was opened with, password redacted. */
+    String describe();
+
+    Set<Capability> capabilities();
+
+    /** The engine's clock. */
+    Instant now();
+
+    // ---- producing ---------------------------------------------------------------------------------
+
+    /** Stores a batch atomically (all or none), honouring unique keys; results in the order of the request. */
+    List<EnqueueResult> jobsEnqueue(EnqueueRequest request);
+
+    // ---- working -----------------------------------------------------------------------------------
+
+    /** Leases due jobs; see {@link FetchRequest}. Blocks up to its wait when none is due. */
+    List<Job> jobsFetch(FetchRequest request) throws InterruptedException;
+
+    /** Extends leases and reports those lost or asked to cancel. */
+    LeaseReport leasesExtend(LeaseExtension extension);
+
+    /**
+     * Records outcomes; for each completion, true when it was applied, false when its lease was no longer
+     * held (fenced out). Engines also count each applied outcome into the per-minute statistics.
+     */
+    List<Boolean> jobsComplete(List<Completion> completions);
+
+    // ---- maintenance (idempotent, any process, any number at once) --------------------------------
+
+    /** Moves up to {@code limit} SCHEDULED jobs whose due time has come to QUEUED; returns how many. */
+    int jobsPromoteDue(int limit);
+
+    /** Rescues up to {@code limit} RUNNING jobs whose lease expired; see {@link RescueResult}. */
+    RescueResult leasesRescueExpired(int limit);
+
+    /** Prunes old terminal jobs, statistics and silent workers; returns how many jobs it deleted. */
+    int jobsPrune(PruneRequest request);
+
+    // ---- control -----------------------------------------------------------------------------------
+
+    List<CancelResult> jobsCancel(List<String> ids);
+
+    /** Returns how many jobs went back to QUEUED. */
+    int jobsRetry(RetryRequest request);
+
+    /** Deletes jobs in any state but RUNNING; returns how many. */
+    int jobsDelete(List<String> ids);
+
+    /** Deletes the waiting (SCHEDULED and QUEUED) jobs of a queue; returns how many. */
+    int queuePurge(String queue);
+
+    /** Pauses or resumes fetching from a queue; enqueue still works while paused. */
+    void queuePause(String queue, boolean paused);
+
+    // ---- queries -----------------------------------------------------------------------------------
+
+    Optional<Job> jobGet(String id);
+
+    List<Job> jobsList(JobQuery query);
+
+    /** Every queue that has jobs or is paused, by name. */
+    List<QueueInfo> queuesList();
+
+    /** Per-minute counts since {@code since}, for every queue or one (null = all), oldest first. */
+    List<StatsBucket> statsHistory(Instant since, String queue);
+
+    /**
+     * Waits until the job is terminal or the timeout passes, and returns it as it then is (empty when it
+     * does not exist). Engines with a change signal override this; the default polls with a growing pause.
+     */
+    default Optional<Job> jobAwait(String id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseMs = 1;
+        while (true) {
+            Optional<Job> job = jobGet(id);
+            if (job.isEmpty() || job.get().state().isTerminal()) return job;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return job;
+            Thread.sleep(Math.min(pauseMs, Math.max(1, left / 1_000_000)));
+            pauseMs = Math.min(pauseMs * 2, 100);
+        }
+    }
+
+    // ---- worker registry ---------------------------------------------------------------------------
+
+    /** Stores or refreshes a worker's report; the engine stamps {@code heartbeatAt}. */
+    void workerHeartbeat(WorkerInfo info);
+
+    List<WorkerInfo> workersList();
+
+    void workerRemove(String workerId);
+
+    // ---- small shared state: schedules, leadership ------------------------------------------------
+
+    Optional<String> kvGet(String key);
+
+    void kvPut(String key, String value);
+
+    void kvDelete(String key);
+
+    /** Every key starting with the prefix, sorted by key. */
+    Map<String, String> kvList(String prefix);
+
+    /**
+     * Takes or renews a named lock for {@code ttl}: true when {@code owner} now holds it (it was free,
+     * expired, or already held by the same owner). Leadership only saves work; correctness never rests on it.
+     */
+    boolean lockTry(String name, String owner, Duration ttl);
+
+    void lockRelease(String name, String owner);
+
+    // ---- lifecycle ---------------------------------------------------------------------------------
+
+    /** Releases connections and wakes any blocked fetch. Idempotent. */
+    @Override
+    void close();
+
+    /** Counts of one queue by state, from {@link #queuesList()}; engines may answer it faster. */
+    default Map<JobState, Long> queueCounts(String queue) {
+        return queuesList().stream().filter(q -> q.queue().equals(queue)).findFirst()
+                .map(QueueInfo::counts).orElseGet(() -> new QueueInfo(queue, false, null, null).counts());
+    }
+}
