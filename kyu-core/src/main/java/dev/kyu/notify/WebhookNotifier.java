@@ -48,7 +48,7 @@ public final class WebhookNotifier implements JobListener, AutoCloseable {
     private WebhookNotifier(Builder b) {
         this.url = b.url;
         this.requestTimeout = b.requestTimeout;
-        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
         this.digest = new FailureDigest(b.clock, b.window);
         this.outbox = new ArrayBlockingQueue<>(b.queueCapacity);
         this.sender = Thread.ofPlatform().daemon().name("kyu-webhook").start(this::sendLoop);
