@@ -184,4 +184,22 @@ class SecurityTest {
             assertThat(f.kyu.admin().job(id).orElseThrow().state()).isEqualTo(dev.kyu.job.JobState.CANCELLED);
         }
     }
+
+    @Test
+    void aLoopbackDashboardRefusesForeignHostNamesAgainstDnsRebinding() throws Exception {
+        try (var f = new DashboardFixture()) {
+            assertThat(rawGet(f.dashboard.port(), "evil.example:" + f.dashboard.port())).startsWith("HTTP/1.1 403");
+            assertThat(rawGet(f.dashboard.port(), "localhost:" + f.dashboard.port())).startsWith("HTTP/1.1 200");
+            assertThat(rawGet(f.dashboard.port(), "127.0.0.1:" + f.dashboard.port())).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** A request with a chosen Host header (the JDK client will not send one). */
+    private static String rawGet(int port, String host) throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("GET /api/queues HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
 }

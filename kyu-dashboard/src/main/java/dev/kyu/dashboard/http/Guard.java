@@ -39,6 +39,7 @@ public final class Guard {
 
     /** Checks the request; returns the Set-Cookie value to send when a new CSRF token was issued, else null. */
     String check(Request r) throws java.io.IOException {
+        if (!options.hasCredentials()) checkLoopbackHost(r);
         boolean credentialed = authenticate(r);
         String cookie = cookieToken(r);
         String issued = null;
@@ -86,6 +87,20 @@ public final class Guard {
         boolean userOk = options.user() != null && same(user, options.user()) & same(password, options.password());
         boolean tokenOk = options.token() != null && same(password, options.token());
         return userOk || tokenOk;
+    }
+
+    /**
+     * Without credentials the dashboard only listens on loopback; a foreign name in {@code Host} then means
+     * DNS rebinding (a web page whose name now resolves to 127.0.0.1 reading the API as "same origin").
+     */
+    private static void checkLoopbackHost(Request r) {
+        String host = r.header("Host");
+        String name = host == null ? "" : host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+        name = name.toLowerCase(Locale.ROOT);
+        boolean loopback = name.equals("localhost") || name.endsWith(".localhost") || name.equals("[::1]")
+                || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+        if (!loopback) throw HttpError.forbidden("unexpected Host header for a loopback dashboard: use 127.0.0.1 or localhost");
     }
 
     private static void checkOrigin(Request r) {

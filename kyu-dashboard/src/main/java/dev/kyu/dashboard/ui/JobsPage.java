@@ -38,8 +38,10 @@ public final class JobsPage {
                 .append(field("queue", "Queue", q.queue())).append(field("task", "Task", q.task())).append(field("text", "Text", q.text()))
                 .append("<button type=\"submit\">Filter</button> <a href=\"/jobs\">clear</a></form>");
         if (q.state() == JobState.FAILED && !ctx.options().readOnly()) {
-            b.append("<p>").append(layout.action(r, "/api/jobs/retry-failed", "Retry all failed" + (q.queue() == null ? "" : " in " + q.queue()),
-                    "/jobs?state=FAILED", "Retry every failed job?", "")).append("</p>");
+            String path = q.queue() == null ? "/api/jobs/retry-failed" : "/api/queues/" + Html.url(q.queue()) + "/retry-failed";
+            String next = "/jobs?state=FAILED" + (q.queue() == null ? "" : "&queue=" + Html.url(q.queue()));
+            b.append("<p>").append(layout.action(r, path, "Retry all failed" + (q.queue() == null ? "" : " in " + q.queue()),
+                    next, "Retry every failed job" + (q.queue() == null ? "" : " of queue " + q.queue()) + "?", "")).append("</p>");
         }
         if (page.jobs().isEmpty()) {
             b.append("<p class=\"empty\">No jobs match.</p>");
