@@ -48,7 +48,9 @@ public final class Html {
     }
 
     public static String time(Instant t) {
-        return t == null ? "" : "<time datetime=\"" + esc(t) + "\">" + esc(t.toString().replace('T', ' ').replace("Z", "")) + "</time>";
+        if (t == null) return "";
+        String shown = t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString().replace('T', ' ').replace("Z", " UTC");
+        return "<time datetime=\"" + esc(t) + "\">" + esc(shown) + "</time>";
     }
 
     public static String bytes(long n) {
