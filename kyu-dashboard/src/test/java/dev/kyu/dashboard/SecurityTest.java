@@ -29,6 +29,14 @@ class SecurityTest {
     }
 
     @Test
+    void aBusyPortIsAOneLineError() {
+        try (var f = new DashboardFixture()) {
+            assertThatThrownBy(() -> Dashboard.start(f.kyu, DashboardOptions.builder().port(f.dashboard.port()).build()))
+                    .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining("cannot listen on 127.0.0.1:" + f.dashboard.port());
+        }
+    }
+
+    @Test
     void theDefaultBindIsLoopback() {
         assertThat(DashboardOptions.defaults().bind()).isEqualTo("127.0.0.1");
         assertThat(DashboardOptions.defaults().port()).isEqualTo(5555);
