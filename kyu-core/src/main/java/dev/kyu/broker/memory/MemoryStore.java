@@ -54,9 +54,9 @@ final class MemoryStore {
 
     /** Adds a new slot; a job carrying a unique key takes the key. */
     Slot insert(String id, String queue, Job job, String raw, UniqueHold hold) {
-        Slot s = new Slot(id, queue, ++seq, job, raw);
+        Slot s = new Slot(id, queue(queue), ++seq, job, raw);
         jobs.put(id, s);
-        queue(queue).count(s.state(), +1);
+        s.queueState.count(s.state(), +1);
         index(s);
         if (hold != null && job != null && job.uniqueKey() != null) unique.put(job.uniqueKey(), hold);
         return s;
@@ -65,7 +65,7 @@ final class MemoryStore {
     /** Moves a slot to its next version, re-filing it in the index its new state belongs to. */
     void place(Slot s, Job next) {
         unindex(s);
-        QueueState q = queue(s.queue);
+        QueueState q = s.queueState;
         q.count(s.state(), -1);
         s.job = next;
         q.count(next.state(), +1);
@@ -75,7 +75,7 @@ final class MemoryStore {
 
     void remove(Slot s) {
         unindex(s);
-        queue(s.queue).count(s.state(), -1);
+        s.queueState.count(s.state(), -1);
         jobs.remove(s.id);
         if (s.job != null && s.job.uniqueKey() != null) {
             UniqueHold h = unique.get(s.job.uniqueKey());
@@ -129,7 +129,7 @@ final class MemoryStore {
             case QUEUED -> {
                 s.sortAt = j == null ? Instant.EPOCH : j.scheduledAt();
                 s.sortPriority = j == null ? Integer.MAX_VALUE : j.priority();
-                queue(s.queue).addReady(s);
+                s.queueState.addReady(s);
             }
             case RUNNING -> { s.sortAt = j.leaseExpiresAt(); running.add(s); }
             case SUCCEEDED, FAILED, CANCELLED -> { s.sortAt = j.finishedAt(); finished.add(s); }
@@ -139,7 +139,7 @@ final class MemoryStore {
     private void unindex(Slot s) {
         switch (s.state()) {
             case SCHEDULED -> scheduled.remove(s);
-            case QUEUED -> queue(s.queue).removeReady(s);
+            case QUEUED -> s.queueState.removeReady(s);
             case RUNNING -> running.remove(s);
             case SUCCEEDED, FAILED, CANCELLED -> finished.remove(s);
         }
