@@ -52,10 +52,11 @@ final class MemoryStore {
         return queues.computeIfAbsent(name, QueueState::new);
     }
 
-    /** Adds a new slot; a job carrying a unique key takes the key. */
+    /** Adds a new slot, or returns null when the id is taken; a job carrying a unique key takes the key. */
     Slot insert(String id, String queue, Job job, String raw, UniqueHold hold) {
-        Slot s = new Slot(id, queue(queue), ++seq, job, raw);
-        jobs.put(id, s);
+        Slot s = new Slot(id, queue(queue), seq + 1, job, raw);
+        if (jobs.putIfAbsent(id, s) != null) return null;
+        seq++;
         s.queueState.count(s.state(), +1);
         index(s);
         if (hold != null && job != null && job.uniqueKey() != null) unique.put(job.uniqueKey(), hold);
