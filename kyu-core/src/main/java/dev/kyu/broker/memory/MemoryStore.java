@@ -8,7 +8,6 @@ import dev.kyu.spi.WorkerInfo;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.Condition;
@@ -144,9 +143,5 @@ final class MemoryStore {
             case RUNNING -> running.remove(s);
             case SUCCEEDED, FAILED, CANCELLED -> finished.remove(s);
         }
-    }
-
-    Map<String, Slot> jobs() {
-        return jobs;
     }
 }
