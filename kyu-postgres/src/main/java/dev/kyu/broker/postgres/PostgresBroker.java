@@ -772,6 +772,11 @@ public final class PostgresBroker implements Broker {
         return "PostgresBroker[" + settings.redacted() + ", schema " + settings.schema() + "]";
     }
 
+    /** True while this broker's LISTEN connection is in place. */
+    boolean listening() {
+        return listener != null && listener.isUp();
+    }
+
     /** For tests and tools: the pool this broker uses. */
     javax.sql.DataSource dataSource() {
         return pool;
