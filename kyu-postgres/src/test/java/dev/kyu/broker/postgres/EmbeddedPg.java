@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class EmbeddedPg implements AutoCloseable {
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     private static final String NOBODY = "65534";
+    static final String PASSWORD = "kyu-test-pw";
 
     private final Path bin;
     private final Path data;
@@ -39,8 +40,12 @@ final class EmbeddedPg implements AutoCloseable {
         Path data = base.resolve("data");
         Files.createDirectory(data);
         if (ROOT) run(List.of("chown", NOBODY + ":" + NOBODY, data.toString()), false);
-        run(List.of(home.resolve("bin/initdb").toString(), "-D", data.toString(), "-A", "trust", "-U", "postgres",
-                "-E", "UTF8", "--no-locale"), true);
+        // password logins over TCP, so that a wrong password is really refused
+        Path pwfile = base.resolve("pw");
+        Files.writeString(pwfile, PASSWORD + "\n");
+        run(List.of("chmod", "644", pwfile.toString()), false);
+        run(List.of(home.resolve("bin/initdb").toString(), "-D", data.toString(), "--auth-host=scram-sha-256", "--auth-local=trust",
+                "--pwfile=" + pwfile, "-U", "postgres", "-E", "UTF8", "--no-locale"), true);
         var pg = new EmbeddedPg(home.resolve("bin"), data, freePort());
         pg.startServer();
         Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
@@ -53,7 +58,7 @@ final class EmbeddedPg implements AutoCloseable {
 
     /** A Kyu URL for this server with the given schema. */
     String url(String schema) {
-        return "postgresql://postgres@127.0.0.1:" + port + "/postgres?schema=" + schema + "&poolSize=4";
+        return "postgresql://postgres:" + PASSWORD + "@127.0.0.1:" + port + "/postgres?schema=" + schema + "&poolSize=4";
     }
 
     void startServer() throws IOException, InterruptedException {

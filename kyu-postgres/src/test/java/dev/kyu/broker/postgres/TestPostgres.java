@@ -14,6 +14,7 @@ import java.util.UUID;
  */
 final class TestPostgres {
     private static String baseUrl;
+    private static boolean embedded;
 
     private TestPostgres() {}
 
@@ -24,10 +25,17 @@ final class TestPostgres {
                 baseUrl = env.contains("?") ? env.substring(0, env.indexOf('?')) : env;
             } else {
                 EmbeddedPg pg = EmbeddedPg.start();
-                baseUrl = "postgresql://postgres@127.0.0.1:" + pg.port() + "/postgres";
+                baseUrl = pg.url("kyu").substring(0, pg.url("kyu").indexOf('?'));
+                embedded = true;
             }
         }
         return baseUrl;
+    }
+
+    /** True when the tests started the server themselves (and so know it checks passwords). */
+    static synchronized boolean embedded() throws Exception {
+        baseUrl();
+        return embedded;
     }
 
     static String freshSchema() {
