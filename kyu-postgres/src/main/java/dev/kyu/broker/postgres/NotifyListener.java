@@ -63,7 +63,7 @@ final class NotifyListener implements AutoCloseable {
                 signal.wake();
                 long lastPing = System.currentTimeMillis();
                 while (!closed) {
-                    PGNotification[] notes = pg.getNotifications(1000);
+                    PGNotification[] notes = pg.getNotifications(500);
                     if (notes != null && notes.length > 0) signal.wake();
                     if (System.currentTimeMillis() - lastPing > PING_EVERY_MS) {
                         // a half-open TCP connection shows no error until something is sent
