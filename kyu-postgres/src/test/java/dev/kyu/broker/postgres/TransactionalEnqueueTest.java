@@ -84,6 +84,32 @@ class TransactionalEnqueueTest {
         }
     }
 
+    public record Ship(String orderId) {}
+
+    @Test
+    void clientEnqueueInTheCallersTransactionRunsOnlyAfterCommit() throws Exception {
+        var ship = dev.kyu.task.Task.of("shop.ship", Ship.class, String.class, (a, ctx) -> "shipped " + a.orderId());
+        try (dev.kyu.Kyu kyu = dev.kyu.Kyu.builder().broker(broker).build()) {
+            kyu.register(ship);
+            dev.kyu.worker.Worker worker = kyu.worker(dev.kyu.worker.WorkerOptions.builder().queues("default")
+                    .fetchWait(Duration.ofSeconds(2)).build()).start();
+            try (Connection app = TestPostgres.connect()) {
+                app.setAutoCommit(false);
+                insertOrder(app, "o9");
+                var rolledBack = kyu.enqueue(app, ship, new Ship("o9"), dev.kyu.job.JobOptions.NONE);
+                app.rollback();
+                insertOrder(app, "o9");
+                var handle = kyu.enqueue(app, ship, new Ship("o9"), dev.kyu.job.JobOptions.NONE);
+                assertThat(broker.jobGet(handle.id())).isEmpty();
+                app.commit();
+                assertThat(handle.await(Duration.ofSeconds(20))).isEqualTo("shipped o9");
+                assertThat(broker.jobGet(rolledBack.id())).isEmpty();
+            } finally {
+                worker.stop(Duration.ofSeconds(2));
+            }
+        }
+    }
+
     @Test
     void neverFetchedAfterRollback() throws Exception {
         NewJob job = NewJob.builder(JobIds.next(), "ship").queue("orders").build();
