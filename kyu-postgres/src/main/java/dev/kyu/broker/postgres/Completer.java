@@ -39,12 +39,12 @@ final class Completer {
                          lease_expires_at = NULL, unique_claim = NULL, cancel_requested = false
                   FROM unnest(?::text[], ?::int4[], ?::text[], ?::text[]) AS u(id, attempt, worker_id, result)
                   WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
-                  RETURNING j.id, j.queue),
+                  RETURNING j.id, j.queue, j.attempt, j.worker_id),
                 counted AS (
                   INSERT INTO %1$s.kyu_stats AS s (minute, queue, succeeded)
                   SELECT date_trunc('minute', now()), queue, count(*) FROM done GROUP BY queue ORDER BY queue
                   ON CONFLICT (minute, queue) DO UPDATE SET succeeded = s.succeeded + excluded.succeeded)
-                SELECT id::text FROM done
+                SELECT id::text, attempt, worker_id FROM done
                 """.formatted(s);
         this.releaseSql = """
                 UPDATE %1$s.kyu_jobs j SET
@@ -56,7 +56,7 @@ final class Completer {
                        unique_claim = CASE WHEN j.cancel_requested THEN NULL ELSE j.unique_claim END
                 FROM unnest(?::text[], ?::int4[], ?::text[], ?::int8[]) AS u(id, attempt, worker_id, delay_ms)
                 WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
-                RETURNING j.id::text, j.queue
+                RETURNING j.id::text, j.queue, u.attempt, u.worker_id
                 """.formatted(s);
         this.lockFailedSql = """
                 SELECT id::text, worker_id, attempt, errors, queue FROM %1$s.kyu_jobs
@@ -112,8 +112,13 @@ final class Completer {
             }
         }
         var out = new ArrayList<Boolean>(completions.size());
-        for (Completion x : completions) out.add(applied.contains(x.lease().jobId().toLowerCase(java.util.Locale.ROOT)));
+        for (Completion x : completions) out.add(applied.contains(key(x.lease().jobId(), x.lease().attempt(), x.lease().workerId())));
         return out;
+    }
+
+    /** One lease: a completion is answered true only for the exact lease that was applied. */
+    private static String key(String id, int attempt, String workerId) {
+        return id.toLowerCase(java.util.Locale.ROOT) + "/" + attempt + "/" + workerId;
     }
 
     private void succeed(Connection c, List<Completion> ok, Set<String> applied) throws SQLException {
@@ -133,7 +138,7 @@ final class Completer {
             ps.setArray(3, Db.texts(c, workers));
             ps.setArray(4, Db.texts(c, results));
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) applied.add(rs.getString(1));
+                while (rs.next()) applied.add(key(rs.getString(1), rs.getInt(2), rs.getString(3)));
             }
         }
     }
@@ -156,7 +161,7 @@ final class Completer {
             ps.setArray(4, Db.longs(c, delays));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    applied.add(rs.getString(1));
+                    applied.add(key(rs.getString(1), rs.getInt(3), rs.getString(4)));
                     woken.add(rs.getString(2));
                 }
             }
@@ -183,8 +188,9 @@ final class Completer {
         for (Completion x : failed) {
             String id = x.lease().jobId().toLowerCase(java.util.Locale.ROOT);
             Held h = held.get(id);
-            if (h == null || !x.lease().workerId().equals(h.workerId()) || x.lease().attempt() != h.attempt() || applied.contains(id)) continue;
-            applied.add(id);
+            String k = key(id, x.lease().attempt(), x.lease().workerId());
+            if (h == null || !x.lease().workerId().equals(h.workerId()) || x.lease().attempt() != h.attempt() || applied.contains(k)) continue;
+            applied.add(k);
             String state;
             JobError err;
             long delay = 0;

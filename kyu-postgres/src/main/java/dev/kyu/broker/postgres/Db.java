@@ -63,6 +63,9 @@ final class Db {
 
     KyuException translate(String what, SQLException e) {
         String state = e.getSQLState();
+        if ("23505".equals(state) && String.valueOf(e.getMessage()).contains("kyu_jobs_pkey")) {
+            return new KyuException.InvalidInput("cannot " + what + ": a job with the same id exists already (" + detail(e) + "); nothing was stored", e);
+        }
         if (state != null && state.startsWith("22")) {
             return new KyuException.InvalidInput("PostgreSQL broker refused to " + what + ": " + firstLine(e.getMessage()), e);
         }
@@ -79,6 +82,15 @@ final class Db {
 
     static Array longs(Connection c, Collection<Long> values) throws SQLException {
         return c.createArrayOf("int8", values.toArray(new Long[0]));
+    }
+
+    /** The server's detail line, e.g. "Key (id)=(…) already exists.", when the driver has it. */
+    private static String detail(SQLException e) {
+        if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                && p.getServerErrorMessage().getDetail() != null) {
+            return p.getServerErrorMessage().getDetail();
+        }
+        return firstLine(e.getMessage());
     }
 
     private static String firstLine(String m) {

@@ -21,7 +21,7 @@ import java.util.Set;
  * Stores a batch of jobs on a given connection: one multi-row INSERT fed by arrays, with one NOTIFY per
  * queue in the same statement, so the batch costs one round trip. Unique keys are enforced by the
  * database (a partial unique index for scopes QUEUED and ACTIVE, a keyed table for PERIOD), never by a
- * read before the write. It neither commits nor rolls back: on the caller's connection the jobs and the
+ * read before the write; an id that exists already fails the whole batch. It neither commits nor rolls back: on the caller's connection the jobs and the
  * wake-up become visible at the caller's commit.
  */
 final class Enqueuer {
@@ -47,7 +47,7 @@ final class Enqueuer {
                                     ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[])
                              AS u(id, task, queue, args, priority, max_attempts, run_at, delay_ms, unique_key, unique_scope,
                                   timeout_ms, backoff, meta)) t
-                  ON CONFLICT DO NOTHING
+                  ON CONFLICT (unique_claim) WHERE unique_claim IS NOT NULL DO NOTHING
                   RETURNING id, queue),
                 woken AS (SELECT pg_notify(?, q.queue) FROM (SELECT DISTINCT queue FROM ins) q)
                 SELECT id::text, (SELECT count(*) FROM woken) FROM ins
@@ -115,7 +115,7 @@ final class Enqueuer {
             } else if (created.contains(lower(j.id()))) {
                 out.add(new EnqueueResult(j.id(), true));
             } else {
-                // a live job holds the key, or a job with this id exists already
+                // a live job holds the key
                 String holder = j.uniqueKey() == null ? null : claimHolders.get(j.uniqueKey());
                 out.add(new EnqueueResult(holder != null ? holder : j.id(), false));
             }
