@@ -197,7 +197,7 @@ final class Completer {
             switch (x.outcome()) {
                 case Outcome.Retry r -> { state = "SCHEDULED"; err = r.error(); delay = Math.max(0, r.delay().toMillis()); }
                 case Outcome.Dead d -> { state = "FAILED"; err = d.error(); }
-                case Outcome.Cancelled k -> { state = "CANCELLED"; err = k.reason(); }
+                case Outcome.Cancelled c2 -> { state = "CANCELLED"; err = c2.reason(); }
                 default -> throw new IllegalStateException("not a failure: " + x.outcome());
             }
             ids.add(id);
