@@ -29,7 +29,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -780,9 +779,5 @@ public final class PostgresBroker implements Broker {
     /** For tests and tools: the pool this broker uses. */
     javax.sql.DataSource dataSource() {
         return pool;
-    }
-
-    static Timestamp ts(Instant i) {
-        return i == null ? null : Timestamp.from(i);
     }
 }

@@ -26,6 +26,7 @@ final class EmbeddedPg implements AutoCloseable {
     private final Path bin;
     private final Path data;
     private final int port;
+    private boolean closed;
 
     private EmbeddedPg(Path bin, Path data, int port) {
         this.bin = bin;
@@ -72,11 +73,18 @@ final class EmbeddedPg implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         try {
             stopServer();
         } catch (Exception ignored) {
             // already stopped
+        }
+        try {
+            run(List.of("rm", "-rf", data.getParent().toString()), false);
+        } catch (Exception ignored) {
+            // a left-over temporary directory is harmless
         }
     }
 
