@@ -21,6 +21,8 @@ final class Db {
 
     private final DataSource pool;
     private final String redacted;
+    /** System.nanoTime() of the last failure of the server or the network; 0 when none yet. */
+    private volatile long lastOutageNanos;
 
     Db(DataSource pool, String redacted) {
         this.pool = pool;
@@ -69,7 +71,14 @@ final class Db {
         if (state != null && state.startsWith("22")) {
             return new KyuException.InvalidInput("PostgreSQL broker refused to " + what + ": " + firstLine(e.getMessage()), e);
         }
+        lastOutageNanos = System.nanoTime() | 1; // never 0
         return PgErrors.failed(what, redacted, e);
+    }
+
+    /** True when a call failed for want of the server within the last {@code nanos}. */
+    boolean outageWithin(long nanos) {
+        long last = lastOutageNanos;
+        return last != 0 && System.nanoTime() - last < nanos;
     }
 
     static Array texts(Connection c, Collection<String> values) throws SQLException {

@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
  */
 record PgSettings(
         String jdbcUrl, String user, String password, String schema, int poolSize, boolean migrate,
-        boolean listen, Duration pollInterval, Duration connectTimeout, Map<String, String> driverOptions,
+        boolean listen, Duration pollInterval, Duration connectTimeout, Duration outageGrace, Map<String, String> driverOptions,
         String hostPort, String database, String redacted) {
 
     /** Kyu's options, read from the URL query or {@link BrokerConfig#options()}. */
-    static final Set<String> KYU_OPTIONS = Set.of("schema", "poolSize", "migrate", "listen", "pollInterval", "connectTimeout");
+    static final Set<String> KYU_OPTIONS = Set.of("schema", "poolSize", "migrate", "listen", "pollInterval", "connectTimeout", "outageGrace");
 
     /** PostgreSQL JDBC driver options passed through unchanged. */
     static final Set<String> DRIVER_OPTIONS = Set.of(
@@ -92,12 +92,14 @@ record PgSettings(
         boolean listen = boolOption(opts, "listen", true, redacted);
         Duration poll = durationOption(opts, "pollInterval", Duration.ofMillis(250), redacted);
         Duration connectTimeout = durationOption(opts, "connectTimeout", Duration.ofSeconds(5), redacted);
+        Duration outageGrace = opts.containsKey("outageGrace") && Set.of("0", "0s", "0ms").contains(opts.get("outageGrace").trim())
+                ? Duration.ZERO : durationOption(opts, "outageGrace", Duration.ofSeconds(30), redacted);
         if (connectTimeout.toMillis() < 250) throw bad(redacted, "connectTimeout must be at least 250ms, was " + opts.get("connectTimeout"));
 
         Map<String, String> driver = new LinkedHashMap<>();
         opts.forEach((k, v) -> { if (DRIVER_OPTIONS.contains(k)) driver.put(k, v); });
         String jdbcUrl = "jdbc:postgresql://" + hostPort + "/" + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
-        return new PgSettings(jdbcUrl, user, password, schema, poolSize, migrate, listen, poll, connectTimeout,
+        return new PgSettings(jdbcUrl, user, password, schema, poolSize, migrate, listen, poll, connectTimeout, outageGrace,
                 Map.copyOf(driver), hostPort, database, redacted);
     }
 

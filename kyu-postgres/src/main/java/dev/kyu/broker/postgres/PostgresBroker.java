@@ -375,9 +375,15 @@ public final class PostgresBroker implements Broker {
         return n;
     }
 
+    /**
+     * Leaves leases alone for {@code outageGrace} after this process last failed to reach the database:
+     * the workers could not heartbeat either, and deserve the time to reconnect and extend their leases
+     * before their jobs are taken from them (a database restart must not fail a job as "worker lost").
+     */
     @Override
     public RescueResult leasesRescueExpired(int limit) {
         if (limit <= 0) return RescueResult.NONE;
+        if (db.outageWithin(settings.outageGrace().toNanos())) return RescueResult.NONE;
         Set<String> woken = new HashSet<>();
         RescueResult r = db.inTransaction("rescue expired leases", c -> maintenance.rescue(c, limit, woken));
         if (!woken.isEmpty()) signal.wake();

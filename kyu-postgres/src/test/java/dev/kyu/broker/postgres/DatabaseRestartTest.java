@@ -42,6 +42,27 @@ class DatabaseRestartTest {
     }
 
     @Test
+    void aLeaseThatLapsedDuringTheOutageIsNotRescuedBeforeItsWorkerIsBack() throws Exception {
+        try (PostgresBroker broker = TestPostgres.open(pg.url("lapse"))) {
+            NewJob once = NewJob.builder(JobIds.next(), "t").queue("l").maxAttempts(1).build();
+            broker.jobsEnqueue(EnqueueRequest.of(List.of(once)));
+            Job running = broker.jobsFetch(new FetchRequest("w", List.of("l"), 1, Duration.ofSeconds(1), Duration.ZERO)).get(0);
+
+            pg.stopServer();
+            org.assertj.core.api.Assertions.assertThatThrownBy(broker::now).isInstanceOf(KyuException.BrokerUnavailable.class);
+            pg.startServer();
+            // back up, and the one-second lease long gone: this process saw the outage, so it holds off
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> broker.now() != null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.jobGet(once.id()).orElseThrow().leaseExpiresAt().isBefore(broker.now()));
+            assertThat(broker.leasesRescueExpired(100).total()).isZero();
+            // the worker reconnects, heartbeats and finishes its job
+            assertThat(broker.leasesExtend(new dev.kyu.spi.LeaseExtension("w", List.of(running.lease()), Duration.ofSeconds(30))).lost()).isEmpty();
+            assertThat(broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+            assertThat(broker.jobGet(once.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        }
+    }
+
+    @Test
     void consumerLoopSurvivesARestart() throws Exception {
         try (PostgresBroker broker = TestPostgres.open(pg.url("restart"))) {
             var first = new ArrayList<NewJob>();
