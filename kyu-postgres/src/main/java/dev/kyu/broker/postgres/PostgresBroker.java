@@ -223,13 +223,20 @@ public final class PostgresBroker implements Broker {
         while (true) {
             if (closed.get()) return List.of();
             long seen = signal.generation();
-            List<Job> got = fetchOnce(r);
-            if (!got.isEmpty()) return got;
+            List<Job> got;
+            long dueMs;
+            try {
+                got = fetchOnce(r);
+                if (!got.isEmpty()) return got;
+                dueMs = nextDueMillis(r.queues());
+            } catch (KyuException e) {
+                if (closed.get()) return List.of(); // closed under a blocked fetch: that is the wake-up close promises
+                throw e;
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) return List.of();
             boolean listening = listener != null && listener.isUp();
             long pollMs = listening ? LISTENING_POLL.toMillis() : settings.pollInterval().toMillis();
-            long dueMs = nextDueMillis(r.queues());
             long waitNs = Math.min(left, WakeSignal.millis(Math.max(1, Math.min(pollMs, dueMs))));
             try {
                 signal.awaitAfter(seen, waitNs);

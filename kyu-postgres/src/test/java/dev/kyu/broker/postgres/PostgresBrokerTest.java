@@ -150,6 +150,38 @@ class PostgresBrokerTest {
     }
 
     @Test
+    void withoutListenAnIdleFetcherFindsWorkByPolling() throws Exception {
+        try (PostgresBroker polling = TestPostgres.open(TestPostgres.baseUrl() + "?schema=" + broker.schema() + "&listen=false&pollInterval=100ms")) {
+            assertThat(polling.listening()).isFalse();
+            CompletableFuture<List<Job>> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return polling.jobsFetch(new FetchRequest("w", List.of("poll"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
+                } catch (InterruptedException e) {
+                    return List.of();
+                }
+            });
+            NewJob j = job("poll");
+            enqueue(j); // through the other broker: no in-process wake-up reaches the polling one
+            assertThat(waiting.get(20, java.util.concurrent.TimeUnit.SECONDS)).extracting(Job::id).containsExactly(j.id());
+        }
+    }
+
+    @Test
+    void closeWakesABlockedFetch() throws Exception {
+        PostgresBroker other = TestPostgres.open(TestPostgres.baseUrl() + "?schema=" + broker.schema());
+        CompletableFuture<List<Job>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return other.jobsFetch(new FetchRequest("w", List.of("none"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
+            } catch (InterruptedException e) {
+                return List.of();
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(other::listening);
+        other.close();
+        assertThat(waiting.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
     void leasesHeartbeatFencingAndRescue() throws Exception {
         NewJob j = job("r");
         enqueue(j);
