@@ -1,0 +1,91 @@
+package dev.kyu.broker.sqlite;
+
+import dev.kyu.KyuException;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobState;
+import dev.kyu.job.UniqueScope;
+import dev.kyu.spi.EnqueueResult;
+import dev.kyu.spi.NewJob;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stores a batch of new jobs inside one transaction with one prepared insert, so a batch costs one
+ * commit (one fsync) however many jobs it holds. Unique keys live in their own table, one row per key
+ * naming the job that holds it; a key is free again once that job has left the key's scope.
+ */
+final class Enqueuer {
+    private static final String FIND_KEY = "SELECT u.job_id, u.scope, u.until, j.state FROM unique_keys u LEFT JOIN jobs j ON j.id = u.job_id WHERE u.key = ?";
+    private static final String PUT_KEY = "INSERT OR REPLACE INTO unique_keys (key, job_id, scope, until) VALUES (?, ?, ?, ?)";
+
+    private Enqueuer() {}
+
+    static List<EnqueueResult> enqueue(Db db, List<NewJob> jobs, Instant now) throws SQLException {
+        var out = new ArrayList<EnqueueResult>(jobs.size());
+        PreparedStatement insert = db.prepare(JobSql.INSERT);
+        for (NewJob n : jobs) {
+            if (n.uniqueKey() != null) {
+                String holder = holder(db, n.uniqueKey(), now);
+                if (holder != null) {
+                    out.add(new EnqueueResult(holder, false));
+                    continue;
+                }
+            }
+            Job job = toJob(n, now);
+            try {
+                JobSql.insert(insert, job);
+            } catch (SQLException e) {
+                if (isConstraint(e)) throw new KyuException.InvalidInput("a job with id " + n.id() + " already exists");
+                throw e;
+            }
+            if (n.uniqueKey() != null) {
+                PreparedStatement ps = db.prepare(PUT_KEY);
+                ps.setString(1, n.uniqueKey());
+                ps.setString(2, n.id());
+                ps.setString(3, n.uniqueScope().name());
+                if (n.uniqueScope() == UniqueScope.PERIOD) ps.setLong(4, now.plus(n.uniquePeriod()).toEpochMilli());
+                else ps.setNull(4, java.sql.Types.INTEGER);
+                ps.executeUpdate();
+            }
+            out.add(new EnqueueResult(n.id(), true));
+        }
+        return out;
+    }
+
+    /** The id of the job that still holds the key, or null when the key is free. */
+    private static String holder(Db db, String key, Instant now) throws SQLException {
+        PreparedStatement ps = db.prepare(FIND_KEY);
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) return null;
+            String jobId = rs.getString(1);
+            String scope = rs.getString(2);
+            long until = rs.getLong(3);
+            boolean hasUntil = !rs.wasNull();
+            String state = rs.getString(4);
+            boolean held = switch (scope) {
+                case "PERIOD" -> hasUntil && now.toEpochMilli() < until;
+                case "QUEUED" -> "SCHEDULED".equals(state) || "QUEUED".equals(state);
+                default -> "SCHEDULED".equals(state) || "QUEUED".equals(state) || "RUNNING".equals(state);
+            };
+            return held ? jobId : null;
+        }
+    }
+
+    static Job toJob(NewJob n, Instant now) {
+        Instant due = n.runAt() != null ? n.runAt() : n.delay() != null ? now.plus(n.delay()) : now;
+        return Job.builder().id(n.id()).task(n.task()).queue(n.queue()).args(n.args()).priority(n.priority())
+                .state(due.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED)
+                .attempt(0).maxAttempts(n.maxAttempts()).enqueuedAt(now).scheduledAt(due)
+                .uniqueKey(n.uniqueKey()).timeout(n.timeout()).backoff(n.backoff()).meta(n.meta())
+                .build();
+    }
+
+    private static boolean isConstraint(SQLException e) {
+        return SqliteErrors.code(e) == 19;
+    }
+}

@@ -1,0 +1,163 @@
+package dev.kyu.broker.sqlite;
+
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.Lease;
+import dev.kyu.spi.Completion;
+import dev.kyu.spi.LeaseExtension;
+import dev.kyu.spi.LeaseReport;
+import dev.kyu.spi.Outcome;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies what workers report about their leases, inside the caller's write transaction: outcomes of
+ * attempts and lease extensions, each fenced by the lease (the job must still be RUNNING under that
+ * worker and attempt). Applied outcomes are counted into the per-minute statistics in the same
+ * transaction, so the counts can never disagree with the jobs.
+ */
+final class Outcomes {
+    private static final String FENCE = " WHERE id = ? AND state = 'RUNNING' AND worker_id = ? AND attempt = ?";
+    private static final String SUCCEED = "UPDATE jobs SET state = 'SUCCEEDED', result = ?, finished_at = ?, "
+            + "lease_expires_at = NULL, worker_id = NULL, cancel_requested = 0" + FENCE + " RETURNING queue";
+    private static final String HELD = "SELECT queue, errors, attempt FROM jobs" + FENCE;
+    private static final String MOVE = "UPDATE jobs SET state = ?, scheduled_at = COALESCE(?, scheduled_at), finished_at = ?, errors = ?, attempt = ?, "
+            + "lease_expires_at = NULL, worker_id = NULL, cancel_requested = 0 WHERE id = ?";
+    private static final String EXTEND = "UPDATE jobs SET lease_expires_at = ?" + FENCE + " RETURNING cancel_requested";
+    private static final String STATS = "INSERT INTO stats (minute, queue, succeeded, failed, retried) VALUES (?, ?, ?, ?, ?) "
+            + "ON CONFLICT (minute, queue) DO UPDATE SET succeeded = succeeded + excluded.succeeded, "
+            + "failed = failed + excluded.failed, retried = retried + excluded.retried";
+
+    private Outcomes() {}
+
+    static List<Boolean> complete(Db db, List<Completion> completions, Instant now) throws SQLException {
+        var applied = new ArrayList<Boolean>(completions.size());
+        var counts = new LinkedHashMap<String, long[]>(); // queue -> {succeeded, failed, retried}
+        for (Completion c : completions) {
+            String queue = apply(db, c, now);
+            applied.add(queue != null);
+            if (queue == null) continue;
+            long[] n = counts.computeIfAbsent(queue, q -> new long[3]);
+            switch (c.outcome()) {
+                case Outcome.Succeeded s -> n[0]++;
+                case Outcome.Dead d -> n[1]++;
+                case Outcome.Retry r -> n[2]++;
+                default -> { }
+            }
+        }
+        record(db, counts, now);
+        return applied;
+    }
+
+    /** Returns the job's queue when the outcome was applied, null when the lease was not held. */
+    private static String apply(Db db, Completion c, Instant now) throws SQLException {
+        Lease lease = c.lease();
+        if (c.outcome() instanceof Outcome.Succeeded s) {
+            PreparedStatement ps = db.prepare(SUCCEED);
+            ps.setString(1, s.result());
+            ps.setLong(2, now.toEpochMilli());
+            fence(ps, 3, lease);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+        String queue;
+        List<JobError> errors;
+        PreparedStatement held = db.prepare(HELD);
+        fence(held, 1, lease);
+        try (ResultSet rs = held.executeQuery()) {
+            if (!rs.next()) return null;
+            queue = rs.getString(1);
+            errors = readErrors(rs.getString(2));
+        }
+        String state;
+        Instant due = null, finished = null;
+        int attempt = lease.attempt();
+        switch (c.outcome()) {
+            case Outcome.Retry r -> {
+                errors = Job.appendError(errors, r.error());
+                due = now.plus(r.delay());
+                state = r.delay().isPositive() ? "SCHEDULED" : "QUEUED";
+            }
+            case Outcome.Dead d -> {
+                errors = Job.appendError(errors, d.error());
+                state = "FAILED";
+                finished = now;
+            }
+            case Outcome.Cancelled x -> {
+                errors = Job.appendError(errors, x.reason());
+                state = "CANCELLED";
+                finished = now;
+            }
+            case Outcome.Released rel -> {
+                due = now.plus(rel.delay());
+                state = rel.delay().isPositive() ? "SCHEDULED" : "QUEUED";
+                attempt = Math.max(0, attempt - 1); // a hand-back does not spend an attempt
+            }
+            case Outcome.Succeeded s -> throw new IllegalStateException("handled above");
+        }
+        PreparedStatement ps = db.prepare(MOVE);
+        ps.setString(1, state);
+        JobSql.millis(ps, 2, due);
+        JobSql.millis(ps, 3, finished);
+        ps.setString(4, errors.isEmpty() ? null : JobCodec.errorsToJson(errors));
+        ps.setInt(5, attempt);
+        ps.setString(6, lease.jobId());
+        ps.executeUpdate();
+        return queue;
+    }
+
+    static LeaseReport extend(Db db, LeaseExtension ext, Instant now) throws SQLException {
+        var lost = new HashSet<String>();
+        var cancel = new HashSet<String>();
+        long until = now.plus(ext.leaseDuration()).toEpochMilli();
+        PreparedStatement ps = db.prepare(EXTEND);
+        for (Lease lease : ext.leases()) {
+            ps.setLong(1, until);
+            fence(ps, 2, lease);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) lost.add(lease.jobId());
+                else if (rs.getInt(1) != 0) cancel.add(lease.jobId());
+            }
+        }
+        return new LeaseReport(lost, cancel);
+    }
+
+    private static void fence(PreparedStatement ps, int from, Lease lease) throws SQLException {
+        ps.setString(from, lease.jobId());
+        ps.setString(from + 1, lease.workerId());
+        ps.setInt(from + 2, lease.attempt());
+    }
+
+    /** A history the engine cannot read is not worth failing an outcome over: it restarts empty. */
+    private static List<JobError> readErrors(String text) {
+        try {
+            return JobCodec.errorsFromJson(text);
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
+    private static void record(Db db, Map<String, long[]> counts, Instant now) throws SQLException {
+        if (counts.isEmpty()) return;
+        long minute = now.toEpochMilli() / 60_000 * 60_000;
+        PreparedStatement ps = db.prepare(STATS);
+        for (var e : counts.entrySet()) {
+            long[] n = e.getValue();
+            if (n[0] + n[1] + n[2] == 0) continue;
+            ps.setLong(1, minute);
+            ps.setString(2, e.getKey());
+            ps.setLong(3, n[0]);
+            ps.setLong(4, n[1]);
+            ps.setLong(5, n[2]);
+            ps.executeUpdate();
+        }
+    }
+}
