@@ -66,6 +66,17 @@ public final class SqliteBroker implements Broker {
         return store.label();
     }
 
+    /** A PRAGMA's value as the writer (or reader) connection sees it, to check the settings really in force. */
+    String pragma(boolean writer, String name) {
+        if (!name.matches("[a-z_]+")) throw new IllegalArgumentException("bad pragma name " + name);
+        SqlWork<String> work = db -> {
+            try (var rs = db.connection().createStatement().executeQuery("PRAGMA " + name)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        };
+        return writer ? store.write("read pragma", work) : store.read("read pragma", work);
+    }
+
     @Override
     public String describe() {
         return url;
