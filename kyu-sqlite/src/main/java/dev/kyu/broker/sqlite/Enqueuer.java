@@ -24,6 +24,18 @@ final class Enqueuer {
 
     private Enqueuer() {}
 
+    /** Refuses a batch with a bad job before anything is written. */
+    static void validate(List<NewJob> jobs) {
+        for (NewJob j : jobs) {
+            if (j.id().isBlank()) throw new KyuException.InvalidInput("job id must not be blank (task " + j.task() + ")");
+            if (j.task().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + ": task name must not be blank");
+            if (j.queue().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + ": queue name must not be blank");
+            if (j.uniqueScope() == UniqueScope.PERIOD && !j.uniquePeriod().isPositive()) {
+                throw new KyuException.InvalidInput("job " + j.id() + ": unique period must be positive, was " + j.uniquePeriod());
+            }
+        }
+    }
+
     static List<EnqueueResult> enqueue(Db db, List<NewJob> jobs, Instant now) throws SQLException {
         var out = new ArrayList<EnqueueResult>(jobs.size());
         PreparedStatement insert = db.prepare(JobSql.INSERT);
@@ -39,7 +51,7 @@ final class Enqueuer {
             try {
                 JobSql.insert(insert, job);
             } catch (SQLException e) {
-                if (isConstraint(e)) throw new KyuException.InvalidInput("a job with id " + n.id() + " already exists");
+                if (isConstraint(e)) throw new KyuException.InvalidInput("job id " + n.id() + " already exists; nothing of this batch was stored");
                 throw e;
             }
             if (n.uniqueKey() != null) {
@@ -77,7 +89,7 @@ final class Enqueuer {
     }
 
     static Job toJob(NewJob n, Instant now) {
-        Instant due = n.runAt() != null ? n.runAt() : n.delay() != null ? now.plus(n.delay()) : now;
+        Instant due = n.runAt() != null ? n.runAt() : n.delay() != null && n.delay().isPositive() ? now.plus(n.delay()) : now;
         return Job.builder().id(n.id()).task(n.task()).queue(n.queue()).args(n.args()).priority(n.priority())
                 .state(due.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED)
                 .attempt(0).maxAttempts(n.maxAttempts()).enqueuedAt(now).scheduledAt(due)

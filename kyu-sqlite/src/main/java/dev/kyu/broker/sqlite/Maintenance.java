@@ -87,15 +87,23 @@ final class Maintenance {
 
     static int prune(Db db, PruneRequest r, Instant now) throws SQLException {
         int deleted = 0;
-        deleted += pruneState(db, "SUCCEEDED", now.minus(r.succeededRetention()), r.limit() - deleted);
-        deleted += pruneState(db, "CANCELLED", now.minus(r.succeededRetention()), r.limit() - deleted);
-        deleted += pruneState(db, "FAILED", now.minus(r.failedRetention()), r.limit() - deleted);
-        PreparedStatement ps = db.prepare("DELETE FROM stats WHERE minute < ?");
-        ps.setLong(1, now.minus(r.statsRetention()).toEpochMilli());
-        ps.executeUpdate();
-        ps = db.prepare("DELETE FROM workers WHERE heartbeat_at < ?");
-        ps.setLong(1, now.minus(r.workerRetention()).toEpochMilli());
-        ps.executeUpdate();
+        // A null retention keeps those rows forever.
+        if (r.succeededRetention() != null) {
+            deleted += pruneState(db, "SUCCEEDED", now.minus(r.succeededRetention()), r.limit() - deleted);
+            deleted += pruneState(db, "CANCELLED", now.minus(r.succeededRetention()), r.limit() - deleted);
+        }
+        if (r.failedRetention() != null) deleted += pruneState(db, "FAILED", now.minus(r.failedRetention()), r.limit() - deleted);
+        PreparedStatement ps;
+        if (r.statsRetention() != null) {
+            ps = db.prepare("DELETE FROM stats WHERE minute < ?");
+            ps.setLong(1, now.minus(r.statsRetention()).toEpochMilli());
+            ps.executeUpdate();
+        }
+        if (r.workerRetention() != null) {
+            ps = db.prepare("DELETE FROM workers WHERE heartbeat_at < ?");
+            ps.setLong(1, now.minus(r.workerRetention()).toEpochMilli());
+            ps.executeUpdate();
+        }
         ps = db.prepare("DELETE FROM unique_keys WHERE scope = 'PERIOD' AND until < ?");
         ps.setLong(1, now.toEpochMilli());
         ps.executeUpdate();

@@ -26,10 +26,10 @@ import java.util.Map;
 final class Outcomes {
     private static final String FENCE = " WHERE id = ? AND state = 'RUNNING' AND worker_id = ? AND attempt = ?";
     private static final String SUCCEED = "UPDATE jobs SET state = 'SUCCEEDED', result = ?, finished_at = ?, "
-            + "lease_expires_at = NULL, worker_id = NULL, cancel_requested = 0" + FENCE + " RETURNING queue";
-    private static final String HELD = "SELECT queue, errors, attempt FROM jobs" + FENCE;
+            + "lease_expires_at = NULL, cancel_requested = 0" + FENCE + " RETURNING queue";
+    private static final String HELD = "SELECT queue, errors, attempt, cancel_requested FROM jobs" + FENCE;
     private static final String MOVE = "UPDATE jobs SET state = ?, scheduled_at = COALESCE(?, scheduled_at), finished_at = ?, errors = ?, attempt = ?, "
-            + "lease_expires_at = NULL, worker_id = NULL, cancel_requested = 0 WHERE id = ?";
+            + "lease_expires_at = NULL, worker_id = ?, cancel_requested = 0 WHERE id = ?";
     private static final String EXTEND = "UPDATE jobs SET lease_expires_at = ?" + FENCE + " RETURNING cancel_requested";
     private static final String STATS = "INSERT INTO stats (minute, queue, succeeded, failed, retried) VALUES (?, ?, ?, ?, ?) "
             + "ON CONFLICT (minute, queue) DO UPDATE SET succeeded = succeeded + excluded.succeeded, "
@@ -70,46 +70,58 @@ final class Outcomes {
         }
         String queue;
         List<JobError> errors;
+        boolean cancelRequested;
         PreparedStatement held = db.prepare(HELD);
         fence(held, 1, lease);
         try (ResultSet rs = held.executeQuery()) {
             if (!rs.next()) return null;
             queue = rs.getString(1);
             errors = readErrors(rs.getString(2));
+            cancelRequested = rs.getInt(4) != 0;
         }
         String state;
         Instant due = null, finished = null;
+        String worker = lease.workerId(); // a finished job keeps the name of the worker that ran it
         int attempt = lease.attempt();
         switch (c.outcome()) {
             case Outcome.Retry r -> {
                 errors = Job.appendError(errors, r.error());
-                due = now.plus(r.delay());
-                state = r.delay().isPositive() ? "SCHEDULED" : "QUEUED";
+                state = "SCHEDULED";
+                due = now.plus(r.delay().isNegative() ? java.time.Duration.ZERO : r.delay());
+                worker = null;
             }
             case Outcome.Dead d -> {
                 errors = Job.appendError(errors, d.error());
                 state = "FAILED";
-                finished = now;
             }
             case Outcome.Cancelled x -> {
                 errors = Job.appendError(errors, x.reason());
                 state = "CANCELLED";
-                finished = now;
             }
             case Outcome.Released rel -> {
-                due = now.plus(rel.delay());
-                state = rel.delay().isPositive() ? "SCHEDULED" : "QUEUED";
+                boolean later = rel.delay().isPositive();
+                state = later ? "SCHEDULED" : "QUEUED";
+                if (later) due = now.plus(rel.delay());
                 attempt = Math.max(0, attempt - 1); // a hand-back does not spend an attempt
+                worker = null;
             }
             case Outcome.Succeeded s -> throw new IllegalStateException("handled above");
         }
+        if (cancelRequested && !state.equals("FAILED") && !state.equals("CANCELLED")) {
+            // The user asked to stop it while it ran: it must not run again.
+            state = "CANCELLED";
+            due = null;
+            worker = lease.workerId();
+        }
+        if (state.equals("FAILED") || state.equals("CANCELLED")) finished = now;
         PreparedStatement ps = db.prepare(MOVE);
         ps.setString(1, state);
         JobSql.millis(ps, 2, due);
         JobSql.millis(ps, 3, finished);
         ps.setString(4, errors.isEmpty() ? null : JobCodec.errorsToJson(errors));
         ps.setInt(5, attempt);
-        ps.setString(6, lease.jobId());
+        ps.setString(6, worker);
+        ps.setString(7, lease.jobId());
         ps.executeUpdate();
         return queue;
     }
@@ -120,6 +132,10 @@ final class Outcomes {
         long until = now.plus(ext.leaseDuration()).toEpochMilli();
         PreparedStatement ps = db.prepare(EXTEND);
         for (Lease lease : ext.leases()) {
+            if (!lease.workerId().equals(ext.workerId())) {
+                lost.add(lease.jobId()); // a worker extends only its own leases
+                continue;
+            }
             ps.setLong(1, until);
             fence(ps, 2, lease);
             try (ResultSet rs = ps.executeQuery()) {

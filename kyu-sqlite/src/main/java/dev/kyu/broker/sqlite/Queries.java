@@ -99,7 +99,7 @@ final class Queries {
     }
 
     static List<StatsBucket> stats(Db db, Instant since, String queue) throws SQLException {
-        long from = since.toEpochMilli() / 60_000 * 60_000;
+        long from = since == null ? Long.MIN_VALUE : Math.floorDiv(since.toEpochMilli(), 60_000L) * 60_000;
         PreparedStatement ps = queue == null
                 ? db.prepare("SELECT minute, queue, succeeded, failed, retried FROM stats WHERE minute >= ? ORDER BY minute, queue")
                 : db.prepare("SELECT minute, queue, succeeded, failed, retried FROM stats WHERE minute >= ? AND queue = ? ORDER BY minute");

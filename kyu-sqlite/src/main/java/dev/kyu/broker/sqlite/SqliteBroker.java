@@ -97,6 +97,7 @@ public final class SqliteBroker implements Broker {
     @Override
     public List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
         if (request.jobs().isEmpty()) return List.of();
+        Enqueuer.validate(request.jobs());
         Instant now = now();
         Connection c = request.connection();
         if (c != null) return enqueueOnCallerConnection(c, request, now);
@@ -245,6 +246,7 @@ public final class SqliteBroker implements Broker {
 
     @Override
     public Optional<Job> jobGet(String id) {
+        if (id == null) return Optional.empty();
         JobRow row = store.read("get job", db -> Queries.get(db, id));
         if (row == null) return Optional.empty();
         return Optional.of(row.corrupt() ? quarantine(List.of(row)).get(0) : row.job());
@@ -319,6 +321,7 @@ public final class SqliteBroker implements Broker {
 
     @Override
     public void workerHeartbeat(WorkerInfo info) {
+        java.util.Objects.requireNonNull(info.id(), "worker id");
         Instant now = now();
         store.write("worker heartbeat", db -> {
             Registry.heartbeat(db, info, now);
@@ -348,6 +351,8 @@ public final class SqliteBroker implements Broker {
 
     @Override
     public void kvPut(String key, String value) {
+        java.util.Objects.requireNonNull(key, "key");
+        java.util.Objects.requireNonNull(value, "value");
         store.write("kv put", db -> {
             Registry.kvPut(db, key, value);
             return null;
@@ -369,6 +374,9 @@ public final class SqliteBroker implements Broker {
 
     @Override
     public boolean lockTry(String name, String owner, Duration ttl) {
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(owner, "owner");
+        java.util.Objects.requireNonNull(ttl, "ttl");
         Instant now = now();
         return store.write("lock " + name, db -> Registry.lockTry(db, name, owner, ttl, now));
     }

@@ -28,6 +28,7 @@ final class SqliteStore implements AutoCloseable {
     private final ReentrantLock readLock = new ReentrantLock();
     private final Db writer;
     private final Db reader;
+    private volatile boolean closed;
 
     private SqliteStore(SqliteOptions options, String label, Db writer, Db reader) {
         this.options = options;
@@ -129,6 +130,7 @@ final class SqliteStore implements AutoCloseable {
     <T> T write(String action, SqlWork<T> work) {
         writeLock.lock();
         try {
+            checkOpen(action);
             for (int attempt = 1; ; attempt++) {
                 try {
                     writer.exec("BEGIN IMMEDIATE");
@@ -164,6 +166,7 @@ final class SqliteStore implements AutoCloseable {
     <T> T read(String action, SqlWork<T> work) {
         readLock.lock();
         try {
+            checkOpen(action);
             for (int attempt = 1; ; attempt++) {
                 try {
                     return work.run(reader);
@@ -175,6 +178,10 @@ final class SqliteStore implements AutoCloseable {
         } finally {
             readLock.unlock();
         }
+    }
+
+    private void checkOpen(String action) {
+        if (closed) throw new KyuException.BrokerUnavailable("sqlite broker " + label + " is closed (" + action + ")", null);
     }
 
     private void pauseOrFail(int attempt, String action, SQLException e) {
@@ -206,6 +213,7 @@ final class SqliteStore implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         writeLock.lock();
         try {
             writer.close();
