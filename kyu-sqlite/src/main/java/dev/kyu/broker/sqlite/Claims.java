@@ -62,6 +62,23 @@ final class Claims {
         return out;
     }
 
+    /**
+     * A cheap look on the reader connection: is anything in these queues due? Idle fetchers poll often,
+     * and asking here first keeps them from taking the file's write lock only to find nothing.
+     */
+    static boolean anyDue(Db db, List<String> queues, Instant now) throws SQLException {
+        String in = "?,".repeat(queues.size()).replaceAll(",$", "");
+        PreparedStatement ps = db.prepare("SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'QUEUED' AND queue IN (" + in + ")) "
+                + "OR EXISTS (SELECT 1 FROM jobs WHERE state = 'SCHEDULED' AND scheduled_at <= ? AND queue IN (" + in + "))");
+        int i = 1;
+        for (String q : queues) ps.setString(i++, q);
+        ps.setLong(i++, now.toEpochMilli());
+        for (String q : queues) ps.setString(i++, q);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getInt(1) != 0;
+        }
+    }
+
     static Set<String> paused(Db db) throws SQLException {
         var out = new HashSet<String>();
         try (ResultSet rs = db.prepare(PAUSED).executeQuery()) {

@@ -146,8 +146,10 @@ public final class SqliteBroker implements Broker {
             if (signal.isClosed()) return List.of();
             long seen = signal.generation();
             Instant now = now();
-            List<Job> jobs = store.write("fetch", db -> Claims.claim(db, request, now));
-            if (!jobs.isEmpty()) return jobs;
+            if (store.read("fetch", db -> Claims.anyDue(db, request.queues(), now))) {
+                List<Job> jobs = store.write("fetch", db -> Claims.claim(db, request, now));
+                if (!jobs.isEmpty()) return jobs;
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) return List.of();
             try {
