@@ -68,8 +68,9 @@ final class Claims {
      */
     static boolean anyDue(Db db, List<String> queues, Instant now) throws SQLException {
         String in = "?,".repeat(queues.size()).replaceAll(",$", "");
-        PreparedStatement ps = db.prepare("SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'QUEUED' AND queue IN (" + in + ")) "
-                + "OR EXISTS (SELECT 1 FROM jobs WHERE state = 'SCHEDULED' AND scheduled_at <= ? AND queue IN (" + in + "))");
+        String live = " AND queue NOT IN (SELECT queue FROM paused_queues)";
+        PreparedStatement ps = db.prepare("SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'QUEUED' AND queue IN (" + in + ")" + live + ") "
+                + "OR EXISTS (SELECT 1 FROM jobs WHERE state = 'SCHEDULED' AND scheduled_at <= ? AND queue IN (" + in + ")" + live + ")");
         int i = 1;
         for (String q : queues) ps.setString(i++, q);
         ps.setLong(i++, now.toEpochMilli());

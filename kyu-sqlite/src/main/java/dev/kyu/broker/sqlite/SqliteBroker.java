@@ -108,11 +108,21 @@ public final class SqliteBroker implements Broker {
 
     /**
      * The caller's transaction on the same file: the jobs commit or vanish with it. No wake-up can be
-     * sent at its commit, so fetchers see these jobs at their next poll.
+     * sent at the caller's commit, so fetchers see these jobs at their next poll. A connection in
+     * auto-commit mode gets one transaction for the whole batch.
      */
     private List<EnqueueResult> enqueueOnCallerConnection(Connection c, EnqueueRequest request, Instant now) {
         checkSameFile(c);
-        return store.onCallerConnection(c, "enqueue in the caller's transaction", db -> Enqueuer.enqueue(db, request.jobs(), now));
+        boolean ownTransaction;
+        try {
+            ownTransaction = c.getAutoCommit();
+        } catch (SQLException e) {
+            throw SqliteErrors.unavailable(store.label(), "enqueue in the caller's transaction", e);
+        }
+        List<EnqueueResult> out = store.onCallerConnection(c, "enqueue in the caller's transaction",
+                db -> Enqueuer.enqueue(db, request.jobs(), now));
+        if (ownTransaction) signal.signal(); // committed here, so fetchers in this process may look at once
+        return out;
     }
 
     private void checkSameFile(Connection c) {

@@ -153,10 +153,22 @@ final class SqliteStore implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} on the caller's own connection, inside the caller's transaction. */
+    /**
+     * Runs {@code work} on the caller's own connection: inside the caller's open transaction, or, when
+     * the connection is in auto-commit mode, inside one transaction of its own so the batch stays atomic.
+     */
     <T> T onCallerConnection(java.sql.Connection c, String action, SqlWork<T> work) {
         try (Db db = new Db(c, false)) {
-            return work.run(db);
+            if (!c.getAutoCommit()) return work.run(db);
+            db.exec("BEGIN IMMEDIATE");
+            try {
+                T result = work.run(db);
+                db.exec("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollback(db);
+                throw e;
+            }
         } catch (SQLException e) {
             throw SqliteErrors.unavailable(label, action, e);
         }
