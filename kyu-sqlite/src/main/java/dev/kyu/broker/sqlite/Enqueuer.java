@@ -22,6 +22,11 @@ final class Enqueuer {
     private static final String FIND_KEY = "SELECT u.job_id, u.scope, u.until, j.state FROM unique_keys u LEFT JOIN jobs j ON j.id = u.job_id WHERE u.key = ?";
     private static final String PUT_KEY = "INSERT OR REPLACE INTO unique_keys (key, job_id, scope, until) VALUES (?, ?, ?, ?)";
 
+    /** Rows per multi-row insert: 64 x 21 parameters stays far below SQLite's limit of 32,766. */
+    private static final int ROWS_PER_INSERT = 64;
+    private static final String MULTI_INSERT = "INSERT INTO jobs (" + JobRow.COLUMNS + ") VALUES "
+            + String.join(",", java.util.Collections.nCopies(ROWS_PER_INSERT, "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+
     private Enqueuer() {}
 
     /** Refuses a batch with a bad job before anything is written. */
@@ -38,34 +43,63 @@ final class Enqueuer {
 
     static List<EnqueueResult> enqueue(Db db, List<NewJob> jobs, Instant now) throws SQLException {
         var out = new ArrayList<EnqueueResult>(jobs.size());
-        PreparedStatement insert = db.prepare(JobSql.INSERT);
+        var pending = new ArrayList<Job>(ROWS_PER_INSERT);
         for (NewJob n : jobs) {
-            if (n.uniqueKey() != null) {
-                String holder = holder(db, n.uniqueKey(), now);
-                if (holder != null) {
-                    out.add(new EnqueueResult(holder, false));
-                    continue;
-                }
+            if (n.uniqueKey() == null) {
+                pending.add(toJob(n, now));
+                if (pending.size() == ROWS_PER_INSERT) flush(db, pending);
+                out.add(new EnqueueResult(n.id(), true));
+                continue;
             }
-            Job job = toJob(n, now);
-            try {
-                JobSql.insert(insert, job);
-            } catch (SQLException e) {
-                if (isConstraint(e)) throw new KyuException.InvalidInput("job id " + n.id() + " already exists; nothing of this batch was stored");
-                throw e;
+            flush(db, pending); // earlier jobs first, so a key is judged against everything before it
+            String holder = holder(db, n.uniqueKey(), now);
+            if (holder != null) {
+                out.add(new EnqueueResult(holder, false));
+                continue;
             }
-            if (n.uniqueKey() != null) {
-                PreparedStatement ps = db.prepare(PUT_KEY);
-                ps.setString(1, n.uniqueKey());
-                ps.setString(2, n.id());
-                ps.setString(3, n.uniqueScope().name());
-                if (n.uniqueScope() == UniqueScope.PERIOD) ps.setLong(4, now.plus(n.uniquePeriod()).toEpochMilli());
-                else ps.setNull(4, java.sql.Types.INTEGER);
-                ps.executeUpdate();
-            }
+            insertOne(db, toJob(n, now));
+            PreparedStatement ps = db.prepare(PUT_KEY);
+            ps.setString(1, n.uniqueKey());
+            ps.setString(2, n.id());
+            ps.setString(3, n.uniqueScope().name());
+            if (n.uniqueScope() == UniqueScope.PERIOD) ps.setLong(4, now.plus(n.uniquePeriod()).toEpochMilli());
+            else ps.setNull(4, java.sql.Types.INTEGER);
+            ps.executeUpdate();
             out.add(new EnqueueResult(n.id(), true));
         }
+        flush(db, pending);
         return out;
+    }
+
+    /** Writes the pending jobs: a full chunk as one multi-row insert (one statement step for many rows), else one by one. */
+    private static void flush(Db db, List<Job> pending) throws SQLException {
+        if (pending.isEmpty()) return;
+        if (pending.size() == ROWS_PER_INSERT) {
+            PreparedStatement ps = db.prepare(MULTI_INSERT);
+            int i = 1;
+            for (Job j : pending) {
+                ps.setString(i, j.id());
+                i = JobSql.bindBody(ps, i + 1, j);
+            }
+            try {
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!isConstraint(e)) throw e;
+                for (Job j : pending) insertOne(db, j); // names the duplicate id
+            }
+        } else {
+            for (Job j : pending) insertOne(db, j);
+        }
+        pending.clear();
+    }
+
+    private static void insertOne(Db db, Job job) throws SQLException {
+        try {
+            JobSql.insert(db.prepare(JobSql.INSERT), job);
+        } catch (SQLException e) {
+            if (isConstraint(e)) throw new KyuException.InvalidInput("job id " + job.id() + " already exists; nothing of this batch was stored");
+            throw e;
+        }
     }
 
     /** The id of the job that still holds the key, or null when the key is free. */

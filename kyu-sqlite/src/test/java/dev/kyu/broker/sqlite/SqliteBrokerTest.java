@@ -64,10 +64,14 @@ class SqliteBrokerTest {
     @Test
     void aBatchWithADuplicateIdStoresNothing() {
         String id = SqliteTesting.enqueue(broker, "q");
-        var batch = List.of(NewJob.builder(JobIds.next(), "t").queue("q").build(), NewJob.builder(id, "t").queue("q").build());
+        // Large enough that the duplicate sits inside a multi-row insert.
+        var batch = new ArrayList<NewJob>();
+        for (int i = 0; i < 150; i++) batch.add(NewJob.builder(i == 70 ? id : JobIds.next(), "t").queue("q").build());
         assertThatThrownBy(() -> broker.jobsEnqueue(EnqueueRequest.of(batch)))
                 .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining(id);
         assertThat(broker.jobGet(batch.get(0).id())).isEmpty();
+        assertThat(broker.jobGet(batch.get(149).id())).isEmpty();
+        assertThat(broker.jobsList(dev.kyu.spi.JobQuery.all(1000))).extracting(Job::id).containsExactly(id);
     }
 
     @Test
@@ -159,6 +163,14 @@ class SqliteBrokerTest {
         }
         assertThat(broker.jobGet(kept.id())).isPresent();
         assertThat(broker.jobGet(dropped.id())).isEmpty();
+
+        var autoCommitted = new ArrayList<NewJob>();
+        for (int i = 0; i < 3; i++) autoCommitted.add(NewJob.builder(JobIds.next(), "t").build());
+        try (Connection c = SqliteTesting.raw(file)) {
+            c.createStatement().execute("PRAGMA busy_timeout = 5000");
+            broker.jobsEnqueue(new EnqueueRequest(autoCommitted, c)); // auto-commit: stored at once, as one batch
+        }
+        assertThat(autoCommitted).allSatisfy(j -> assertThat(broker.jobGet(j.id())).isPresent());
 
         try (Connection other = SqliteTesting.raw(dir.resolve("other.db"))) {
             assertThatThrownBy(() -> broker.jobsEnqueue(new EnqueueRequest(List.of(NewJob.builder(JobIds.next(), "t").build()), other)))
