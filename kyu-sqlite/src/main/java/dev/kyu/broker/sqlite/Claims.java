@@ -25,10 +25,13 @@ final class Claims {
     private static final String PAUSED = "SELECT queue FROM paused_queues";
     private static final Comparator<Job> ORDER = Comparator.comparingInt(Job::priority).reversed().thenComparing(Job::id);
 
+    private static final int PROMOTE_PER_FETCH = 1000;
+
     private Claims() {}
 
     static List<Job> claim(Db db, FetchRequest r, Instant now) throws SQLException {
-        Maintenance.promote(db, r.queues(), Integer.MAX_VALUE, now);
+        // Bounded, so a large backlog of due jobs is promoted over several fetches, never in one long transaction.
+        Maintenance.promote(db, r.queues(), Math.max(PROMOTE_PER_FETCH, r.limit()), now);
         Set<String> paused = paused(db);
         var out = new ArrayList<Job>(r.limit());
         long leaseEnd = now.plus(r.leaseDuration()).toEpochMilli();

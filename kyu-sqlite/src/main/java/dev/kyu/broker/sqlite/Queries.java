@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * ({@link JobRow}); deciding what to do with a bad one is the broker's business, not the reader's.
  */
 final class Queries {
+    /** How many of the newest jobs a text search looks through. */
+    static final int TEXT_SEARCH_WINDOW = 50_000;
     private static final String GET = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE id = ?";
 
     private Queries() {}
@@ -38,7 +40,9 @@ final class Queries {
         if (q.queue() != null) { sql.append(" AND queue = ?"); params.add(q.queue()); }
         if (q.task() != null) { sql.append(" AND task = ?"); params.add(q.task()); }
         if (q.text() != null && !q.text().isEmpty()) {
-            sql.append(" AND (instr(id, ?) > 0 OR instr(task, ?) > 0 OR instr(args, ?) > 0 OR instr(errors, ?) > 0)");
+            // A substring search cannot use an index: it looks at the newest TEXT_SEARCH_WINDOW jobs only.
+            sql.append(" AND id >= coalesce((SELECT id FROM jobs ORDER BY id DESC LIMIT 1 OFFSET ").append(TEXT_SEARCH_WINDOW - 1)
+                    .append("), '') AND (instr(id, ?) > 0 OR instr(task, ?) > 0 OR instr(args, ?) > 0 OR instr(errors, ?) > 0)");
             for (int i = 0; i < 4; i++) params.add(q.text());
         }
         sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");

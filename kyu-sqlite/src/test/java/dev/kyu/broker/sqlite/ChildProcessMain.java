@@ -11,16 +11,17 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The other process of {@link SqliteTwoProcessesTest}: opens the file given, fetches queue "q" until it
- * is dry, printing each leased id, then enqueues one job on queue "late" and prints "late ID".
+ * The other process of {@link SqliteTwoProcessesTest}: opens the file given, waits for a line on stdin,
+ * fetches queue "q" until it is dry, printing each leased id, then enqueues one job on queue "late" and prints "late ID".
  */
 public final class ChildProcessMain {
     public static void main(String[] args) throws Exception {
         try (var broker = Brokers.open(BrokerConfig.of("sqlite:" + args[0]))) {
             System.out.println("ready");
             System.out.flush();
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine(); // "go": start with the parent
             while (true) {
-                List<Job> got = broker.jobsFetch(new FetchRequest("child", List.of("q"), 5, Duration.ofMinutes(5), Duration.ZERO));
+                List<Job> got = broker.jobsFetch(new FetchRequest("child", List.of("q"), 2, Duration.ofMinutes(5), Duration.ZERO));
                 if (got.isEmpty()) break;
                 for (Job j : got) System.out.println("fetched " + j.id());
             }
