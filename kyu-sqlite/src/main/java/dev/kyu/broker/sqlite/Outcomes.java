@@ -26,7 +26,7 @@ import java.util.Map;
 final class Outcomes {
     private static final String FENCE = " WHERE id = ? AND state = 'RUNNING' AND worker_id = ? AND attempt = ?";
     private static final String SUCCEED = "UPDATE jobs SET state = 'SUCCEEDED', result = ?, finished_at = ?, "
-            + "lease_expires_at = NULL, cancel_requested = 0" + FENCE + " RETURNING queue";
+            + "lease_expires_at = NULL, cancel_requested = 0" + FENCE;
     private static final String HELD = "SELECT queue, errors, attempt, cancel_requested FROM jobs" + FENCE;
     private static final String MOVE = "UPDATE jobs SET state = ?, scheduled_at = COALESCE(?, scheduled_at), finished_at = ?, errors = ?, attempt = ?, "
             + "lease_expires_at = NULL, worker_id = ?, cancel_requested = 0 WHERE id = ?";
@@ -35,39 +35,63 @@ final class Outcomes {
             + "ON CONFLICT (minute, queue) DO UPDATE SET succeeded = succeeded + excluded.succeeded, "
             + "failed = failed + excluded.failed, retried = retried + excluded.retried";
 
+    private static final int QUEUE_LOOKUP_CHUNK = 64;
+
     private Outcomes() {}
 
     static List<Boolean> complete(Db db, List<Completion> completions, Instant now) throws SQLException {
         var applied = new ArrayList<Boolean>(completions.size());
         var counts = new LinkedHashMap<String, long[]>(); // queue -> {succeeded, failed, retried}
+        var succeededIds = new ArrayList<String>();
         for (Completion c : completions) {
+            if (c.outcome() instanceof Outcome.Succeeded s) {
+                boolean ok = succeed(db, c.lease(), s, now);
+                applied.add(ok);
+                if (ok) succeededIds.add(c.lease().jobId());
+                continue;
+            }
             String queue = apply(db, c, now);
             applied.add(queue != null);
             if (queue == null) continue;
             long[] n = counts.computeIfAbsent(queue, q -> new long[3]);
             switch (c.outcome()) {
-                case Outcome.Succeeded s -> n[0]++;
                 case Outcome.Dead d -> n[1]++;
                 case Outcome.Retry r -> n[2]++;
                 default -> { }
             }
         }
+        countSucceeded(db, succeededIds, counts);
         record(db, counts, now);
         return applied;
     }
 
-    /** Returns the job's queue when the outcome was applied, null when the lease was not held. */
-    private static String apply(Db db, Completion c, Instant now) throws SQLException {
-        Lease lease = c.lease();
-        if (c.outcome() instanceof Outcome.Succeeded s) {
-            PreparedStatement ps = db.prepare(SUCCEED);
-            ps.setString(1, s.result());
-            ps.setLong(2, now.toEpochMilli());
-            fence(ps, 3, lease);
+    private static void countSucceeded(Db db, List<String> ids, Map<String, long[]> counts) throws SQLException {
+        for (int from = 0; from < ids.size(); from += QUEUE_LOOKUP_CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + QUEUE_LOOKUP_CHUNK));
+            PreparedStatement ps = db.prepare("SELECT queue, count(*) FROM jobs WHERE id IN ("
+                    + "?,".repeat(chunk.size()).replaceAll(",$", "") + ") GROUP BY queue");
+            for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+                while (rs.next()) counts.computeIfAbsent(rs.getString(1), q -> new long[3])[0] += rs.getLong(2);
             }
         }
+    }
+
+    /**
+     * The hot path: one fenced update, no result set. The queues of the succeeded jobs (for statistics)
+     * are read afterwards for the whole batch, which costs less than a result set per job.
+     */
+    private static boolean succeed(Db db, Lease lease, Outcome.Succeeded s, Instant now) throws SQLException {
+        PreparedStatement ps = db.prepare(SUCCEED);
+        ps.setString(1, s.result());
+        ps.setLong(2, now.toEpochMilli());
+        fence(ps, 3, lease);
+        return ps.executeUpdate() > 0;
+    }
+
+    /** Any outcome but success; returns the job's queue when it was applied, null when the lease was not held. */
+    private static String apply(Db db, Completion c, Instant now) throws SQLException {
+        Lease lease = c.lease();
         String queue;
         List<JobError> errors;
         boolean cancelRequested;
@@ -105,7 +129,7 @@ final class Outcomes {
                 attempt = Math.max(0, attempt - 1); // a hand-back does not spend an attempt
                 worker = null;
             }
-            case Outcome.Succeeded s -> throw new IllegalStateException("handled above");
+            case Outcome.Succeeded s -> throw new IllegalStateException("succeed() handles successes");
         }
         if (cancelRequested && !state.equals("FAILED") && !state.equals("CANCELLED")) {
             // The user asked to stop it while it ran: it must not run again.
