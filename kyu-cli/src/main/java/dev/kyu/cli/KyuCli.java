@@ -98,6 +98,7 @@ public final class KyuCli {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExpandAtFiles(false); // --args @FILE is read by the enqueue command itself
         cl.setParameterExceptionHandler(errors);
         cl.setExecutionExceptionHandler(errors);
         cl.setExitCodeExceptionMapper(errors);

@@ -19,6 +19,7 @@ public final class ProgressBar {
     private long done;
     private long lastDraw;
     private int lastDecile = -1;
+    private long lastPrinted = -1;
     private boolean finished;
 
     public ProgressBar(PrintWriter err, String label, long total, boolean terminal) {
@@ -45,8 +46,7 @@ public final class ProgressBar {
             int decile = (int) (done * 10 / total);
             if (decile > lastDecile) {
                 lastDecile = decile;
-                err.println(label + ": " + done + "/" + total + " (" + decile * 10 + "%)");
-                err.flush();
+                printLine();
             }
         }
     }
@@ -58,10 +58,15 @@ public final class ProgressBar {
         if (terminal) {
             err.print("\r" + render() + "\n");
             err.flush();
-        } else if (lastDecile < 10) {
-            err.println(label + ": " + done + "/" + total + " (" + (int) (done * 100 / total) + "%)");
-            err.flush();
+        } else if (lastPrinted != done) {
+            printLine();
         }
+    }
+
+    private void printLine() {
+        lastPrinted = done;
+        err.println(label + ": " + done + "/" + total + " (" + done * 100 / total + "%)");
+        err.flush();
     }
 
     String render() {

@@ -27,6 +27,10 @@ public final class DemoSummary {
         out.line(String.format(Locale.ROOT, "  throughput       %6.0f jobs/s", t.jobsRun() / seconds));
         out.line(String.format(Locale.ROOT, "  wall time        %6.2f s", seconds));
         out.line("");
+        if (brokerUrl.regionMatches(true, 0, "memory:", 0, 7)) {
+            out.line("The jobs lived in memory and are gone with this process; without --broker they stay in sqlite:kyu.db.");
+            return;
+        }
         out.line("The jobs stay in " + where() + ". Try next:");
         String kyu = "kyu" + (brokerUrl.equals("sqlite:kyu.db") ? "" : " --broker '" + BrokerConfig.redact(brokerUrl) + "'");
         out.line("  " + kyu + " inspect queues");

@@ -1,0 +1,36 @@
+package dev.kyu.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kyu.cli.demo.ShopTasks;
+import dev.kyu.job.JobState;
+import dev.kyu.spi.JobQuery;
+import org.junit.jupiter.api.Test;
+
+class DemoCommandTest extends CliTestBase {
+
+    @Test
+    void fiveOrdersRunToTheEndWithASummary() {
+        var r = cli.run("demo", "--orders", "5");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("orders done").contains("retries").contains("throughput").contains("wall time")
+                .contains("kyu --broker").contains("inspect queues");
+        assertThat(r.err()).contains("orders: 5/5");
+        // Every order went through all four steps (a payment may fail for good, very rarely).
+        var confirmations = kyu.admin().jobs(new JobQuery(JobState.SUCCEEDED, ShopTasks.QUEUE, ShopTasks.CONFIRM, null, 100, 0));
+        var dead = kyu.admin().jobs(new JobQuery(JobState.FAILED, ShopTasks.QUEUE, null, null, 100, 0));
+        assertThat(confirmations.size() + dead.size()).isEqualTo(5);
+        confirmations.forEach(j -> assertThat(j.meta()).containsKey(ShopTasks.ORDER));
+    }
+
+    @Test
+    void paymentsThatFailAreRetried() {
+        var r = cli.run("demo", "--orders", "3", "--payment-failure-rate", "0.5");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        var charges = kyu.admin().jobs(new JobQuery(null, ShopTasks.QUEUE, ShopTasks.CHARGE, null, 100, 0));
+        assertThat(charges).hasSize(3);
+        var retried = charges.stream().filter(j -> !j.errors().isEmpty()).count();
+        assertThat(r.out()).containsPattern("retries\\s+" + charges.stream().mapToInt(j -> j.errors().size()).sum() + "\\b");
+        assertThat(retried).isLessThanOrEqualTo(3);
+    }
+}
