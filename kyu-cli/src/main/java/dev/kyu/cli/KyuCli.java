@@ -50,10 +50,13 @@ import picocli.CommandLine.ScopeType;
                 DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
-public final class KyuCli {
+public final class KyuCli implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--broker", paramLabel = "URL", scope = ScopeType.INHERIT,
             description = "Broker URL (default: $KYU_BROKER, else sqlite:kyu.db).")
     String broker;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "Print stack traces of errors and debug logs.")
@@ -61,7 +64,14 @@ public final class KyuCli {
 
     private boolean stderrIsTerminal;
 
-    /** The broker URL this run uses: the option, else the environment, else the embedded default. */
+    /** {@code kyu} alone: a usage error that names the commands. */
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a command: " + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** The broker URL this run uses (an inherited option: it may come before or after the command name): the option, else the environment, else the embedded default. */
     public String brokerUrl() {
         return broker != null && !broker.isBlank() ? broker.trim() : Kyu.defaultBrokerUrl();
     }

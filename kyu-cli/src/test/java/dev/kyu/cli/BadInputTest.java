@@ -82,6 +82,7 @@ class BadInputTest extends CliTestBase {
         usageError(cli.run("enqueue", "kyu.noop", "--colour", "red"), "--colour");
         usageError(cli.run("enqueue"), "TASK");
         usageError(cli.run("frobnicate"), "frobnicate");
+        usageError(cli.run(), "name a command");
     }
 
     @Test

@@ -64,6 +64,14 @@ class InspectCommandTest extends CliTestBase {
     }
 
     @Test
+    void theBrokerOptionMayFollowTheCommand() {
+        kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().queue("late").build());
+        var r = CliRunner.runRaw("inspect", "queues", "--broker", brokerUrl(), "--json");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(find(r.json(), "late").get("counts").get("QUEUED").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void inspectWithoutWhatIsAUsageError() {
         var r = cli.run("inspect");
         assertThat(r.exitCode()).isEqualTo(2);
