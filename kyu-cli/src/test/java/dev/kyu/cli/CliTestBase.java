@@ -18,6 +18,8 @@ abstract class CliTestBase {
 
     protected Kyu kyu;
     protected CliRunner cli;
+    /** This test's broker URL, fixed for the test. */
+    protected String url;
     private Worker worker;
 
     protected String brokerUrl() {
@@ -26,7 +28,7 @@ abstract class CliTestBase {
 
     @BeforeEach
     void openBroker() {
-        String url = brokerUrl();
+        url = brokerUrl();
         kyu = Kyu.connect(url);
         cli = new CliRunner(url);
     }

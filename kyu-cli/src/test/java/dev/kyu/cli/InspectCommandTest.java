@@ -66,7 +66,7 @@ class InspectCommandTest extends CliTestBase {
     @Test
     void theBrokerOptionMayFollowTheCommand() {
         kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().queue("late").build());
-        var r = CliRunner.runRaw("inspect", "queues", "--broker", brokerUrl(), "--json");
+        var r = CliRunner.runRaw("inspect", "queues", "--broker", url, "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(find(r.json(), "late").get("counts").get("QUEUED").asLong()).isEqualTo(1);
     }

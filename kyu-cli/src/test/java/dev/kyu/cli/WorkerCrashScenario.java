@@ -10,7 +10,6 @@ import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.JobQuery;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,39 +34,35 @@ public abstract class WorkerCrashScenario {
     @TempDir
     protected Path dir;
 
-    private final List<Process> workers = new ArrayList<>();
+    private final List<WorkerProcess> workers = new ArrayList<>();
 
     /** The broker both worker JVMs and this test share; every test starts from an empty broker. */
     protected abstract String brokerUrl();
 
     @AfterEach
     void stopWorkers() throws InterruptedException {
-        for (Process p : workers) {
-            p.destroy();
-            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
-        }
+        for (WorkerProcess w : workers) w.close();
     }
 
     @Test
     void jobsOfAKilledWorkerAreRunAgainByAnotherAndNoneIsLost() throws Exception {
         try (Kyu kyu = Kyu.connect(brokerUrl())) {
-            Process first = startWorker("first");
+            WorkerProcess first = startWorker("first");
             kyu.enqueueJsonAll("kyu.sleep", Collections.nCopies(JOBS, "{\"ms\": 200}"), JobOptions.builder().queue(QUEUE).build());
 
             await("jobs running in the first worker").atMost(Duration.ofSeconds(60))
-                    .until(() -> count(kyu, JobState.RUNNING) >= 10 || !first.isAlive());
-            assertThat(first.isAlive()).as(log("first")).isTrue();
-            first.destroyForcibly(); // SIGKILL: no shutdown hook, no hand-back
-            first.waitFor();
+                    .until(() -> count(kyu, JobState.RUNNING) >= 10 || !first.process().isAlive());
+            assertThat(first.process().isAlive()).as(first.log()).isTrue();
+            first.kill(); // SIGKILL: no shutdown hook, no hand-back
 
             // The jobs the dead worker held: nobody will complete them but a rescue.
             Set<String> orphans = kyu.admin().jobs(new JobQuery(JobState.RUNNING, QUEUE, null, null, 1000, 0))
                     .stream().map(Job::id).collect(Collectors.toSet());
             assertThat(orphans).as("jobs leased by the killed worker").isNotEmpty();
 
-            startWorker("second");
+            WorkerProcess second = startWorker("second");
             await("every job succeeded").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                    .untilAsserted(() -> assertThat(count(kyu, JobState.SUCCEEDED)).as(log("second")).isEqualTo(JOBS));
+                    .untilAsserted(() -> assertThat(count(kyu, JobState.SUCCEEDED)).as(second::log).isEqualTo(JOBS));
 
             List<Job> all = kyu.admin().jobs(new JobQuery(null, QUEUE, null, null, 1000, 0));
             assertThat(all).as("no job lost, none added").hasSize(JOBS);
@@ -83,24 +78,11 @@ public abstract class WorkerCrashScenario {
         return kyu.broker().queueCounts(QUEUE).get(state);
     }
 
-    /** {@code kyu worker} in a new JVM on this test's class path, with a short lease so rescue comes soon. */
-    private Process startWorker(String name) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        var command = List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), KyuCli.class.getName(),
-                "--broker", brokerUrl(), "worker", "--queues", QUEUE, "--concurrency", "50", "--lease", "2s", "--grace", "1s");
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile())
-                .start();
-        workers.add(p);
-        return p;
-    }
-
-    private String log(String name) {
-        try {
-            return name + " worker's log:\n" + Files.readString(dir.resolve(name + ".log"));
-        } catch (IOException e) {
-            return "(no log of " + name + ": " + e + ")";
-        }
+    /** A worker JVM with a short lease, so that the second rescues the first's jobs soon. */
+    private WorkerProcess startWorker(String name) throws IOException {
+        var w = WorkerProcess.start(brokerUrl(), dir.resolve(name + ".log"),
+                "--queues", QUEUE, "--concurrency", "50", "--lease", "2s", "--grace", "1s");
+        workers.add(w);
+        return w;
     }
 }
