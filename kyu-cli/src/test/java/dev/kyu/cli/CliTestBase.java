@@ -23,7 +23,7 @@ abstract class CliTestBase {
     private Worker worker;
 
     protected String brokerUrl() {
-        return "memory:cli" + System.nanoTime(); // TEMP
+        return "sqlite:" + dir.resolve("kyu.db");
     }
 
     @BeforeEach
