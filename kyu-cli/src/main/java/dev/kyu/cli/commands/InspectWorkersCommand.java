@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code kyu inspect workers}: the live workers from the registry. */
 @Command(name = "workers", description = "Show the workers that reported recently: host, pid, queues, busy slots, heartbeat.",
-        footer = {"", "--json prints an array of {\"id\", \"host\", \"pid\", \"queues\", \"concurrency\", \"busy\", \"heartbeatAt\", …}."})
+        footer = {"", "Examples:", "  kyu inspect workers", "  kyu --broker redis://localhost:6379 inspect workers --json", "", "--json prints an array of {\"id\", \"host\", \"pid\", \"queues\", \"concurrency\", \"busy\", \"heartbeatAt\", …}."})
 public final class InspectWorkersCommand extends KyuCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
