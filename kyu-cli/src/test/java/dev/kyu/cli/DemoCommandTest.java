@@ -24,6 +24,24 @@ class DemoCommandTest extends CliTestBase {
     }
 
     @Test
+    void serveKeepsTheWorkerRunningUntilStopped() throws Exception {
+        var result = new java.util.concurrent.atomic.AtomicReference<CliRunner.Result>();
+        Thread t = new Thread(() -> result.set(cli.run("demo", "--orders", "2", "--serve")));
+        t.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+                kyu.admin().jobs(new JobQuery(JobState.SUCCEEDED, ShopTasks.QUEUE, ShopTasks.CONFIRM, null, 10, 0)).size() == 2);
+        // Still serving: a job enqueued now is run by the demo's worker.
+        String late = kyu.enqueueJson("kyu.noop", "{}", dev.kyu.job.JobOptions.builder().queue(ShopTasks.QUEUE).build()).id();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> kyu.admin().job(late).orElseThrow().state() == JobState.SUCCEEDED);
+        t.interrupt(); // stands in for Ctrl-C
+        t.join(30_000);
+        assertThat(t.isAlive()).isFalse();
+        assertThat(result.get().exitCode()).as(result.get().toString()).isZero();
+        assertThat(result.get().out()).contains("orders done").contains("keeps running");
+    }
+
+    @Test
     void paymentsThatFailAreRetried() {
         var r = cli.run("demo", "--orders", "3", "--payment-failure-rate", "0.5");
         assertThat(r.exitCode()).as(r.toString()).isZero();
