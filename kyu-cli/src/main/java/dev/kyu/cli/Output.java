@@ -1,6 +1,9 @@
 package dev.kyu.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.kyu.codec.JsonCodec;
@@ -12,9 +15,18 @@ import java.util.List;
 
 /** Writes what commands print: JSON (the stable {@code --json} shapes, indented) and aligned tables. */
 public final class Output {
-    private static final ObjectWriter JSON = JsonCodec.shared().mapper().writerWithDefaultPrettyPrinter();
+    /** Indented, with {@code "key": value} as people write it. */
+    private static final ObjectWriter JSON = JsonCodec.shared().mapper().writer(prettyPrinter());
 
     private final PrintWriter out;
+
+    private static DefaultPrettyPrinter prettyPrinter() {
+        var p = new DefaultPrettyPrinter()
+                .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                        .withArrayEmptySeparator("").withObjectEmptySeparator(""));
+        p.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+        return p;
+    }
 
     public Output(PrintWriter out) {
         this.out = out;
