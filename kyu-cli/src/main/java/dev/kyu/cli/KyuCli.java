@@ -2,6 +2,7 @@ package dev.kyu.cli;
 
 import dev.kyu.Kyu;
 import dev.kyu.cli.commands.CancelCommand;
+import dev.kyu.cli.commands.DashboardCommand;
 import dev.kyu.cli.commands.DemoCommand;
 import dev.kyu.cli.commands.EnqueueCommand;
 import dev.kyu.cli.commands.InspectCommand;
@@ -47,6 +48,7 @@ import picocli.CommandLine.ScopeType;
                 PurgeCommand.class,
                 PauseCommand.class,
                 ResumeCommand.class,
+                DashboardCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
