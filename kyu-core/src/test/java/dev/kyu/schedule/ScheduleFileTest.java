@@ -211,6 +211,16 @@ class ScheduleFileTest {
     }
 
     @Test
+    void theExampleInTheDocsIsValid() throws Exception {
+        Path doc = Path.of("..", "docs", "scheduling.md");
+        String md = Files.readString(doc);
+        int start = md.indexOf("```yaml\n") + "```yaml\n".length();
+        String yaml = md.substring(start, md.indexOf("```", start));
+        assertThat(ScheduleFile.parse(yaml, "scheduling.md")).extracting(Schedule::name)
+                .containsExactly("morning-report", "cache-refresh", "nightly-cleanup", "heartbeat");
+    }
+
+    @Test
     void anEmptyScheduleListIsFine() {
         assertThat(ScheduleFile.parse("schedules:\n", "s.yaml")).isEmpty();
     }
