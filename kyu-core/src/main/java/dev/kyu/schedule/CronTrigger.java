@@ -49,6 +49,7 @@ public final class CronTrigger implements Trigger {
             "@midnight", "0 0 * * *",
             "@hourly", "0 * * * *");
 
+    private static final java.time.ZonedDateTime NEVER_CHECK_FROM = java.time.ZonedDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
     private static final CronParser FIVE = new CronParser(FIVE_FIELDS);
     private static final CronParser SIX = new CronParser(SIX_FIELDS);
 
@@ -88,7 +89,13 @@ public final class CronTrigger implements Trigger {
         try {
             Cron cron = parser.parse(expanded);
             cron.validate();
-            return new CronTrigger(text, cron);
+            var trigger = new CronTrigger(text, cron);
+            // An expression such as "0 0 30 2 *" (February 30th) parses but never fires; refuse it now
+            // rather than leave a schedule that silently never runs.
+            if (trigger.executionTime.nextExecution(NEVER_CHECK_FROM).isEmpty()) {
+                throw new IllegalArgumentException("it names no time that ever comes");
+            }
+            return trigger;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad cron expression '" + text + "': " + Problem.oneLine(e.getMessage()), e);
         }

@@ -117,7 +117,7 @@ public final class Scheduler implements AutoCloseable {
             try {
                 if (paused == null) paused = store.pausedNames();
                 skipped += runOne(s, now, paused.contains(s.name()), ticks);
-            } catch (KyuException e) {
+            } catch (RuntimeException e) {
                 // One schedule's trouble (a broker hiccup) must not stop the others; its horizon did not
                 // move, so the next pass tries its ticks again and the unique keys keep them single.
                 log.warn("schedule '{}': pass failed, will retry: {}", s.name(), e.getMessage());

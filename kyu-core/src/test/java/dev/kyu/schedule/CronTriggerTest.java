@@ -194,6 +194,9 @@ class CronTriggerTest {
                 utc("2024-01-15T09:00:00Z"), utc("2024-02-01T09:00:00Z"));
         assertThat(fires("0 0 * * 7", ZoneOffset.UTC, utc("2024-01-01T00:00:00Z"), 1)).containsExactly(utc("2024-01-07T00:00:00Z")); // 7 = Sunday
         assertThat(fires("0 0 * * SUN", ZoneOffset.UTC, utc("2024-01-01T00:00:00Z"), 1)).containsExactly(utc("2024-01-07T00:00:00Z"));
+        // day of month and day of week both restricted: either matches, as in Vixie cron (the 13th, and Fridays)
+        assertThat(fires("0 0 13 * 5", ZoneOffset.UTC, utc("2024-01-01T00:00:00Z"), 3)).containsExactly(
+                utc("2024-01-05T00:00:00Z"), utc("2024-01-12T00:00:00Z"), utc("2024-01-13T00:00:00Z"));
         assertThat(fires("0 12 * JAN,JUL *", ZoneOffset.UTC, utc("2024-02-01T00:00:00Z"), 1)).containsExactly(utc("2024-07-01T12:00:00Z"));
     }
 
@@ -219,7 +222,8 @@ class CronTriggerTest {
             "* * * * * * *|has 7 field(s)",
             "@fortnightly|unknown cron macro '@fortnightly'",
             "0 25 * * *|bad cron expression '0 25 * * *'",
-            "a b c d e|bad cron expression 'a b c d e'"})
+            "a b c d e|bad cron expression 'a b c d e'",
+            "0 0 30 2 *|bad cron expression '0 0 30 2 *': it names no time that ever comes"})
     void badExpressionsFailWithOneLineNamingThem(String cron, String message) {
         assertThatThrownBy(() -> CronTrigger.parse(cron)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message).satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
