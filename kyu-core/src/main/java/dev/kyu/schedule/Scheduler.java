@@ -169,7 +169,10 @@ public final class Scheduler implements AutoCloseable {
             lastJobId = results.get(results.size() - 1).id();
             store.putDefinition(s); // keep the listing current even if someone deleted it meanwhile
         }
-        if (skipped > 0) log.debug("schedule '{}': {} tick(s) not enqueued (paused, overlap or missed)", s.name(), skipped);
+        if (plan.dropped() > 0) {
+            log.info("schedule '{}': missed ticks since {} dropped by policy {}", s.name(), state.horizon(), s.missedTicks().text());
+        }
+        if (skipped > plan.dropped()) log.debug("schedule '{}': {} tick(s) not enqueued (paused or overlapping)", s.name(), skipped - plan.dropped());
         store.advance(s.name(), new ScheduleState(plan.horizon(), lastFireAt, lastJobId, now));
         return skipped;
     }

@@ -45,6 +45,10 @@ public record TickPlan(List<Instant> fire, Instant horizon, int dropped) {
         Instant t = latest;
         while (t != null && t.isAfter(horizon)) {
             if (!t.isBefore(onTimeFrom)) {
+                if (onTime.size() == Schedule.MAX_CATCH_UP_LIMIT) { // a huge grace on a per-second cron
+                    dropped++;
+                    break;
+                }
                 onTime.add(t);
             } else if (late.size() < lateWanted) {
                 late.add(t);
