@@ -73,6 +73,12 @@ class ScheduleAdminTest {
         assertThat(r.overlap()).isEqualTo("skip");
         assertThat(r.missedTicks()).isEqualTo("fire-once");
 
+        String table = ScheduleListing.table(list);
+        assertThat(table.lines().toList()).hasSize(3);
+        assertThat(table.lines().findFirst().orElseThrow()).startsWith("NAME").contains("NEXT FIRE");
+        assertThat(table).contains("cron \"30 7 * * *\"", "Asia/Tokyo", "yes", "2024-06-12T22:30:00Z", "every 5m");
+        assertThat(ScheduleListing.json(list)).startsWith("[{\"name\":\"morning-report\"");
+
         admin.resume("morning-report");
         assertThat(admin.get("morning-report").orElseThrow().paused()).isFalse();
         // the JSON shape of `kyu inspect schedules --json`
