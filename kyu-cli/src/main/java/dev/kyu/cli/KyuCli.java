@@ -1,6 +1,7 @@
 package dev.kyu.cli;
 
 import dev.kyu.Kyu;
+import dev.kyu.cli.commands.BeatCommand;
 import dev.kyu.cli.commands.CancelCommand;
 import dev.kyu.cli.commands.DemoCommand;
 import dev.kyu.cli.commands.EnqueueCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.ScopeType;
                 "  kyu --broker redis://localhost:6379 inspect queues"},
         subcommands = {
                 WorkerCommand.class,
+                BeatCommand.class,
                 EnqueueCommand.class,
                 InspectCommand.class,
                 JobCommand.class,

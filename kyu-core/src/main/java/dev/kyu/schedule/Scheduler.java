@@ -52,10 +52,13 @@ public final class Scheduler implements AutoCloseable {
     private final Broker broker;
     private final ScheduleStore store;
     private final Clock clock;
-    private final Map<String, Schedule> schedules;
+    /** This scheduler's own schedules (code, file); with {@code followStored} the stored ones join them each pass. */
+    private final Map<String, Schedule> own;
+    private final boolean followStored;
+    private Map<String, Schedule> schedules;
     private final TickJobs jobs;
     private final String owner;
-    private final String leaderLock;
+    private String leaderLock;
     private final boolean leadership;
     private final Duration leaderLease, pollInterval, grace;
     /** Touched only by the thread running passes (runDue is not meant to run concurrently with itself). */
@@ -67,7 +70,9 @@ public final class Scheduler implements AutoCloseable {
         this.broker = b.broker;
         this.store = new ScheduleStore(b.broker);
         this.clock = b.clock;
-        this.schedules = Map.copyOf(b.schedules);
+        this.own = Map.copyOf(b.schedules);
+        this.schedules = own;
+        this.followStored = b.followStored;
         this.jobs = new TickJobs(b.tasks, b.clock);
         this.owner = b.owner != null ? b.owner : defaultOwner();
         this.leadership = b.leadership;
@@ -90,19 +95,45 @@ public final class Scheduler implements AutoCloseable {
         return owner;
     }
 
-    public List<Schedule> schedules() {
+    /** The schedules of the latest pass (with {@code followStored}, the stored ones too). */
+    public synchronized List<Schedule> schedules() {
         return schedules.values().stream().sorted(java.util.Comparator.comparing(Schedule::name)).toList();
     }
 
-    /** Writes every definition to the broker so that other processes can list them. */
+    /** Writes this scheduler's own definitions to the broker so that other processes can list (and follow) them. */
     public void publish() {
-        for (Schedule s : schedules.values()) store.putDefinition(s);
+        for (Schedule s : own.values()) store.putDefinition(s);
         published = true;
+    }
+
+    /**
+     * With {@code followStored}: the stored definitions (readable ones) joined by this scheduler's own,
+     * which win on a name clash. A schedule whose definition changed loses its cached next fire time, and
+     * the leadership lock follows the new set of names.
+     */
+    private void refreshSchedules() {
+        if (!followStored) return;
+        var merged = new java.util.TreeMap<String, Schedule>();
+        store.definitions().values().forEach(d -> {
+            if (d.schedule() != null) merged.put(d.name(), d.schedule());
+        });
+        merged.putAll(own);
+        for (var e : schedules.entrySet()) {
+            if (!e.getValue().equals(merged.get(e.getKey()))) nextFire.remove(e.getKey());
+        }
+        nextFire.keySet().retainAll(merged.keySet());
+        schedules = Map.copyOf(merged);
+        String lock = leaderLock(schedules.keySet());
+        if (!lock.equals(leaderLock)) {
+            if (leadership) broker.lockRelease(leaderLock, owner);
+            leaderLock = lock;
+        }
     }
 
     /** One pass: enqueues every due tick and records it. Synchronous; no threads, no sleeping. */
     public synchronized Pass runDue() {
         if (!published) publish();
+        refreshSchedules();
         if (leadership && !broker.lockTry(leaderLock, owner, leaderLease)) {
             nextFire.clear(); // another leads: our view of the horizons goes stale
             return new Pass(false, List.of(), 0, null);
@@ -167,7 +198,7 @@ public final class Scheduler implements AutoCloseable {
             }
             lastFireAt = fire.get(fire.size() - 1);
             lastJobId = results.get(results.size() - 1).id();
-            store.putDefinition(s); // keep the listing current even if someone deleted it meanwhile
+            if (own.containsKey(s.name())) store.putDefinition(s); // keep the listing current even if someone deleted it meanwhile
         }
         if (plan.dropped() > 0) {
             log.info("schedule '{}': missed ticks since {} dropped by policy {}", s.name(), state.horizon(), s.missedTicks().text());
@@ -267,6 +298,7 @@ public final class Scheduler implements AutoCloseable {
         private TaskRegistry tasks;
         private String owner;
         private boolean leadership = true;
+        private boolean followStored;
         private Duration leaderLease = Duration.ofSeconds(30);
         private Duration pollInterval = Duration.ofSeconds(1);
         private Duration grace = Duration.ofMinutes(1);
@@ -291,6 +323,11 @@ public final class Scheduler implements AutoCloseable {
         public Builder owner(String o) { owner = o; return this; }
         /** Whether to take a leadership lock so that only one scheduler works (default true). Off, all work; ticks stay single. */
         public Builder leadership(boolean on) { leadership = on; return this; }
+        /**
+         * Also run every schedule stored in the broker (published by any scheduler), re-read each pass; this
+         * is what {@code kyu worker --beat} does. Default false: only the schedules given here.
+         */
+        public Builder followStored(boolean on) { followStored = on; return this; }
         public Builder leaderLease(Duration d) { leaderLease = positive("leaderLease", d); return this; }
         public Builder pollInterval(Duration d) { pollInterval = positive("pollInterval", d); return this; }
         /** How late a tick may be and still count as on time rather than missed (default 1 minute). */
