@@ -256,4 +256,20 @@ class SchedulerTest {
         assertThat(store.state("f").orElseThrow().horizon()).isEqualTo(t("10:03:00")).isAfter(before);
         assertThat(store.state("f").orElseThrow().lastJobId()).isEqualTo(jobs().get(0).id());
     }
+
+    @Test
+    void followStoredRunsSchedulesPublishedElsewhereAndDropsDeletedOnes() {
+        Scheduler.builder(broker).clock(clock).schedules(List.of(Schedule.builder("stored", "kyu.noop").every("1m").build())).build().publish();
+        var follower = Scheduler.builder(broker).clock(clock).followStored(true)
+                .schedules(List.of(Schedule.builder("own", "kyu.noop").every("1m").build())).build();
+        follower.runDue();
+        assertThat(follower.schedules()).extracting(Schedule::name).containsExactly("own", "stored");
+        clock.set(t("10:03:00"));
+        assertThat(follower.runDue().ticks()).extracting(Pass.Tick::schedule).containsExactly("own", "stored");
+
+        new ScheduleAdmin(broker).delete("stored");
+        clock.set(t("10:04:00"));
+        assertThat(follower.runDue().ticks()).extracting(Pass.Tick::schedule).containsExactly("own");
+        assertThat(follower.schedules()).extracting(Schedule::name).containsExactly("own");
+    }
 }
