@@ -1,6 +1,7 @@
 package dev.kyu.cli;
 
 import dev.kyu.Kyu;
+import dev.kyu.cli.commands.BeatCommand;
 import dev.kyu.cli.commands.CancelCommand;
 import dev.kyu.cli.commands.DashboardCommand;
 import dev.kyu.cli.commands.DemoCommand;
@@ -40,6 +41,7 @@ import picocli.CommandLine.ScopeType;
                 "  kyu --broker redis://localhost:6379 inspect queues"},
         subcommands = {
                 WorkerCommand.class,
+                BeatCommand.class,
                 EnqueueCommand.class,
                 InspectCommand.class,
                 JobCommand.class,
