@@ -13,6 +13,7 @@ import dev.kyu.dashboard.api.StatsApi;
 import dev.kyu.dashboard.api.WorkersApi;
 import dev.kyu.dashboard.http.Guard;
 import dev.kyu.dashboard.http.Router;
+import dev.kyu.dashboard.schedule.BrokerSchedules;
 import dev.kyu.dashboard.schedule.ScheduleSource;
 import dev.kyu.dashboard.ui.JobPage;
 import dev.kyu.dashboard.ui.JobsPage;
@@ -23,6 +24,7 @@ import dev.kyu.dashboard.ui.SchedulesPage;
 import dev.kyu.dashboard.ui.StaticAssets;
 import dev.kyu.dashboard.ui.WorkersPage;
 import dev.kyu.metrics.KyuMetrics;
+import dev.kyu.schedule.ScheduleAdmin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -60,8 +62,9 @@ public final class Dashboard implements AutoCloseable {
         this.context = context;
     }
 
+    /** Starts serving, with the periodic schedules stored in the broker on the schedules page. */
     public static Dashboard start(Kyu kyu, DashboardOptions options) {
-        return start(kyu, options, ScheduleSource.none());
+        return start(kyu, options, new BrokerSchedules(new ScheduleAdmin(kyu.broker(), null, kyu.tasks())));
     }
 
     /**

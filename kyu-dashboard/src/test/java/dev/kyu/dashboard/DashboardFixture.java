@@ -29,15 +29,18 @@ final class DashboardFixture implements AutoCloseable {
     private String csrf;
 
     DashboardFixture(UnaryOperator<DashboardOptions.Builder> options, JobListener... listeners) {
-        this(options, dev.kyu.dashboard.schedule.ScheduleSource.none(), listeners);
+        this(options, null, listeners);
     }
 
+    /** With {@code schedules} null, the dashboard's default: the schedules stored in the broker. */
     DashboardFixture(UnaryOperator<DashboardOptions.Builder> options, dev.kyu.dashboard.schedule.ScheduleSource schedules,
                      JobListener... listeners) {
         var b = Kyu.builder().broker("memory:");
         for (JobListener l : listeners) b.listener(l);
         this.kyu = b.build();
-        this.dashboard = Dashboard.start(kyu, options.apply(DashboardOptions.builder().port(0)).build(), schedules);
+        this.dashboard = schedules == null
+                ? Dashboard.start(kyu, options.apply(DashboardOptions.builder().port(0)).build())
+                : Dashboard.start(kyu, options.apply(DashboardOptions.builder().port(0)).build(), schedules);
         this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 

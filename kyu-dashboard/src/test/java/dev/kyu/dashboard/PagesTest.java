@@ -35,7 +35,7 @@ class PagesTest {
         assertThat(f.get("/queues").body()).contains("<td><a href=\"/jobs?queue=mail\">mail</a></td>", "Pause", "Purge", "Retry failed");
         String workers = f.get("/workers").body();
         assertThat(workers).contains(String.valueOf(ProcessHandle.current().pid()), "mail, default");
-        assertThat(f.get("/schedules").body()).contains("not configured");
+        assertThat(f.get("/schedules").body()).contains("No schedules");
 
         String jobs = f.get("/jobs?state=FAILED").body();
         assertThat(jobs).contains(failed.id(), "kyu.fail", "boom", "Retry all failed");

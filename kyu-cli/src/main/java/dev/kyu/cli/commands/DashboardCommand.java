@@ -45,7 +45,7 @@ public final class DashboardCommand extends KyuCommand {
         Kyu kyu = root().connect();
         Dashboard dashboard;
         try {
-            dashboard = Dashboard.start(kyu, built, dev.kyu.cli.hooks.DashboardHook.schedules(kyu));
+            dashboard = Dashboard.start(kyu, built);
         } catch (KyuException e) {
             kyu.close();
             throw e;

@@ -28,7 +28,8 @@ public final class SchedulesPage {
         if (!ctx.schedules().available()) {
             b.append("<p class=\"empty\">Periodic schedules are not configured in this process.</p>");
         } else if (all.isEmpty()) {
-            b.append("<p class=\"empty\">No schedules.</p>");
+            b.append("<p class=\"empty\">No schedules. Define them in a schedule file and run <code>kyu beat</code> "
+                    + "or <code>kyu worker --beat</code> (docs/scheduling.md).</p>");
         } else {
             Instant now = ctx.admin().now();
             b.append("<table class=\"schedules\"><thead><tr><th>Name</th><th>Task</th><th>Queue</th><th>When</th><th>Zone</th>"
