@@ -1,0 +1,60 @@
+-- Stores a batch of jobs. ARGV: prefix, count, then 14 fields per job (see RedisArgs.enqueue).
+-- Everything is validated by the caller first, so nothing here fails halfway through a batch.
+local now = nowms()
+local n = tonumber(ARGV[2])
+local out = {}
+local woken = {}
+for i = 0, n - 1 do
+  local b = 2 + i * 14
+  local id, task, q, args = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
+  local prio, maxa, runat, delay = tonumber(ARGV[b + 5]), ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
+  local ukey, uscope, uperiod = ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
+  local timeout, backoff, meta = ARGV[b + 12], ARGV[b + 13], ARGV[b + 14]
+  local key = jk(q, id)
+  local dup = nil
+  if redis.call('EXISTS', key) == 1 then dup = id end
+  if not dup and ukey ~= '' then
+    local existing = redis.call('GET', qk(q, 'uniq:' .. ukey))
+    if existing then
+      local eh = redis.call('HMGET', jk(q, existing), 'state', 'uniqueScope')
+      local st, sc = eh[1], eh[2]
+      if sc == 'PERIOD' or (st and ((sc == 'QUEUED' and (st == 'QUEUED' or st == 'SCHEDULED'))
+          or (sc ~= 'QUEUED' and STATES[st] and not TERMINAL[st]))) then
+        dup = existing
+      end
+    end
+  end
+  if dup then
+    out[#out + 1] = {dup, 0}
+  else
+    local due = now
+    if runat ~= '' then due = tonumber(runat) elseif delay ~= '' then due = now + tonumber(delay) end
+    redis.call('HSET', key, 'id', id, 'task', task, 'queue', q, 'args', args, 'priority', s(prio),
+      'attempt', '0', 'maxAttempts', maxa, 'enqueuedAt', s(now), 'scheduledAt', s(due))
+    if ukey ~= '' then
+      redis.call('HSET', key, 'uniqueKey', ukey, 'uniqueScope', uscope)
+      if uscope == 'PERIOD' then
+        redis.call('SET', qk(q, 'uniq:' .. ukey), id, 'PX', uperiod)
+      else
+        redis.call('SET', qk(q, 'uniq:' .. ukey), id)
+      end
+    end
+    if timeout ~= '' then redis.call('HSET', key, 'timeout', timeout) end
+    if backoff ~= '' then redis.call('HSET', key, 'backoff', backoff) end
+    if meta ~= '' then redis.call('HSET', key, 'meta', meta) end
+    redis.call('ZADD', qk(q, 'ids'), 0, id)
+    if due <= now then
+      local rk = rkey(due, id)
+      redis.call('HSET', key, 'rk', rk)
+      redis.call('ZADD', qk(q, 'ready'), -prio, rk)
+      setstate(q, id, nil, 'QUEUED', now)
+      woken[q] = (woken[q] or 0) + 1
+    else
+      redis.call('ZADD', qk(q, 'sched'), due, id)
+      setstate(q, id, nil, 'SCHEDULED', now)
+    end
+    out[#out + 1] = {id, 1}
+  end
+end
+for q, c in pairs(woken) do wake(q, c) end
+return out
