@@ -1,0 +1,151 @@
+package dev.kyu.broker.memory;
+
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobState;
+import dev.kyu.job.UniqueScope;
+import dev.kyu.spi.WorkerInfo;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The data of one memory store and the indexes that keep every verb off full scans: jobs by id, QUEUED
+ * jobs per queue in fetch order, SCHEDULED jobs by due time, RUNNING jobs by lease expiry and finished
+ * jobs by finish time. Every job moves through {@link #place}, which keeps the indexes, the per-queue
+ * counts and the wake-up signals consistent. Callers hold {@link #lock} for every access.
+ */
+final class MemoryStore {
+    /** Name given to an undecodable entry once quarantined: it names no task that could ever run. */
+    static final String CORRUPT_TASK = "kyu.corrupt";
+
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when work may have become available: enqueue, promote, retry, release, resume, close. */
+    final Condition work = lock.newCondition();
+    /** Signalled when a job reached a terminal state or was deleted, for {@code jobAwait}. */
+    final Condition settled = lock.newCondition();
+
+    final HashMap<String, Slot> jobs = new HashMap<>();
+    final TreeMap<String, QueueState> queues = new TreeMap<>();
+    final TreeSet<Slot> scheduled = new TreeSet<>(Slot.BY_TIME);
+    final TreeSet<Slot> running = new TreeSet<>(Slot.BY_TIME);
+    final TreeSet<Slot> finished = new TreeSet<>(Slot.BY_TIME);
+    final HashMap<String, UniqueHold> unique = new HashMap<>();
+    final TreeMap<Instant, TreeMap<String, long[]>> stats = new TreeMap<>();
+    final TreeMap<String, WorkerInfo> workers = new TreeMap<>();
+    final TreeMap<String, String> kv = new TreeMap<>();
+    final HashMap<String, LockHold> locks = new HashMap<>();
+    private long seq;
+    int references;
+
+    /** Which job holds a unique key, and under which scope; judged lazily against the job's current state. */
+    record UniqueHold(String jobId, UniqueScope scope, Instant until) {}
+
+    record LockHold(String owner, Instant expiresAt) {}
+
+    QueueState queue(String name) {
+        return queues.computeIfAbsent(name, QueueState::new);
+    }
+
+    /** Adds a new slot; a job carrying a unique key takes the key. */
+    Slot insert(String id, String queue, Job job, String raw, UniqueHold hold) {
+        Slot s = new Slot(id, queue, ++seq, job, raw);
+        jobs.put(id, s);
+        queue(queue).count(s.state(), +1);
+        index(s);
+        if (hold != null && job != null && job.uniqueKey() != null) unique.put(job.uniqueKey(), hold);
+        return s;
+    }
+
+    /** Moves a slot to its next version, re-filing it in the index its new state belongs to. */
+    void place(Slot s, Job next) {
+        unindex(s);
+        QueueState q = queue(s.queue);
+        q.count(s.state(), -1);
+        s.job = next;
+        q.count(next.state(), +1);
+        index(s);
+        if (next.state().isTerminal()) settled.signalAll();
+    }
+
+    void remove(Slot s) {
+        unindex(s);
+        queue(s.queue).count(s.state(), -1);
+        jobs.remove(s.id);
+        if (s.job != null && s.job.uniqueKey() != null) {
+            UniqueHold h = unique.get(s.job.uniqueKey());
+            // a PERIOD key outlives its job on purpose: "for the period, whatever the state"
+            if (h != null && h.jobId().equals(s.id) && h.scope() != UniqueScope.PERIOD) unique.remove(s.job.uniqueKey());
+        }
+        settled.signalAll();
+    }
+
+    /** Turns an undecodable entry into a FAILED job that keeps the raw text as its args. */
+    Job quarantine(Slot s, Instant now) {
+        Job failed = Job.builder().id(s.id).task(CORRUPT_TASK).queue(s.queue).args(s.raw).state(JobState.FAILED)
+                .maxAttempts(1).enqueuedAt(now).scheduledAt(now).finishedAt(now)
+                .errors(List.of(JobError.reason(0, JobError.CORRUPT,
+                        "stored entry could not be decoded; its raw data is kept as the args", now)))
+                .build();
+        place(s, failed);
+        return failed;
+    }
+
+    /** The job of a slot, quarantining it first when it cannot be decoded. */
+    Job decode(Slot s, Instant now) {
+        return s.job != null ? s.job : quarantine(s, now);
+    }
+
+    /** The id of the job whose unique key is still in force at {@code now}, or null. */
+    String liveHolder(String key, Instant now) {
+        UniqueHold h = unique.get(key);
+        if (h == null) return null;
+        if (h.scope() == UniqueScope.PERIOD) return now.isBefore(h.until()) ? h.jobId() : null;
+        Slot s = jobs.get(h.jobId());
+        if (s == null) return null;
+        JobState st = s.state();
+        boolean live = switch (h.scope()) {
+            case QUEUED -> JobState.WAITING.contains(st);
+            case ACTIVE -> JobState.WAITING.contains(st) || st == JobState.RUNNING;
+            case PERIOD -> true;
+        };
+        return live ? h.jobId() : null;
+    }
+
+    void countOutcome(Instant now, String queue, int which) {
+        Instant minute = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        stats.computeIfAbsent(minute, m -> new TreeMap<>()).computeIfAbsent(queue, q -> new long[3])[which]++;
+    }
+
+    private void index(Slot s) {
+        Job j = s.job;
+        switch (s.state()) {
+            case SCHEDULED -> { s.sortAt = j.scheduledAt(); scheduled.add(s); }
+            case QUEUED -> {
+                s.sortAt = j == null ? Instant.EPOCH : j.scheduledAt();
+                s.sortPriority = j == null ? Integer.MAX_VALUE : j.priority();
+                queue(s.queue).addReady(s);
+            }
+            case RUNNING -> { s.sortAt = j.leaseExpiresAt(); running.add(s); }
+            case SUCCEEDED, FAILED, CANCELLED -> { s.sortAt = j.finishedAt(); finished.add(s); }
+        }
+    }
+
+    private void unindex(Slot s) {
+        switch (s.state()) {
+            case SCHEDULED -> scheduled.remove(s);
+            case QUEUED -> queue(s.queue).removeReady(s);
+            case RUNNING -> running.remove(s);
+            case SUCCEEDED, FAILED, CANCELLED -> finished.remove(s);
+        }
+    }
+
+    Map<String, Slot> jobs() {
+        return jobs;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.kyu.broker.memory;
+
+import dev.kyu.job.Job;
+import dev.kyu.job.JobState;
+import java.time.Instant;
+import java.util.Comparator;
+
+/**
+ * One entry of the memory store: a decoded {@link Job}, or the raw text of an entry the engine could not
+ * decode (only the test hook plants those). A slot sits in exactly one index at a time, chosen by its
+ * state; {@link #sortAt} and {@link #sortPriority} are the keys it was filed under there, kept so it can
+ * be found and removed again after the job itself changed.
+ */
+final class Slot {
+    /** Earliest time first, then the order slots were created in: FIFO among equals. */
+    static final Comparator<Slot> BY_TIME = (a, b) -> {
+        int c = a.sortAt.compareTo(b.sortAt);
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+    };
+
+    final String id;
+    final String queue;
+    final long seq;
+    /** The raw form of an undecodable entry, kept as its args once it is quarantined. */
+    final String raw;
+    Job job;
+    Instant sortAt;
+    int sortPriority;
+
+    Slot(String id, String queue, long seq, Job job, String raw) {
+        this.id = id;
+        this.queue = queue;
+        this.seq = seq;
+        this.job = job;
+        this.raw = raw;
+    }
+
+    boolean decodable() {
+        return job != null;
+    }
+
+    /** An undecodable entry waits in its queue like a QUEUED job until something meets it. */
+    JobState state() {
+        return job == null ? JobState.QUEUED : job.state();
+    }
+}

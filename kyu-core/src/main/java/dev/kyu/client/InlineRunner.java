@@ -1,0 +1,47 @@
+package dev.kyu.client;
+
+import dev.kyu.job.Job;
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.Completion;
+import dev.kyu.spi.FetchRequest;
+import dev.kyu.spi.Outcome;
+import dev.kyu.worker.JobExecutor;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The test mode's engine room (like Celery's eager mode): right after enqueue, the job is fetched and run
+ * on the caller's thread through the real executor, with its JSON round trip, and its outcome recorded in
+ * the broker. Retries run at once instead of after their back-off, until the job succeeds or is dead.
+ */
+final class InlineRunner {
+    private static final int MAX_STEPS = 1000;
+
+    private final Broker broker;
+    private final JobExecutor executor;
+
+    InlineRunner(Broker broker, JobExecutor executor) {
+        this.broker = broker;
+        this.executor = executor;
+    }
+
+    void runToEnd(String jobId, String queue) {
+        for (int step = 0; step < MAX_STEPS; step++) {
+            Job current = broker.jobGet(jobId).orElse(null);
+            if (current == null || current.state().isTerminal()) return;
+            broker.jobsPromoteDue(1000);
+            List<Job> fetched;
+            try {
+                fetched = broker.jobsFetch(new FetchRequest("inline", List.of(queue), 1, Duration.ofHours(1), Duration.ZERO));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (fetched.isEmpty()) return; // paused queue, or someone else holds it
+            Job job = fetched.get(0);
+            Outcome outcome = executor.execute(job, () -> dev.kyu.worker.StopReason.NONE, broker::now, Duration.ZERO, Duration.ofMillis(1));
+            if (outcome instanceof Outcome.Retry r) outcome = new Outcome.Retry(r.error(), Duration.ZERO);
+            broker.jobsComplete(List.of(new Completion(job.lease(), outcome)));
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.kyu.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kyu.KyuException;
+import dev.kyu.codec.JsonCodec;
+import dev.kyu.job.JobOptions;
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.Capability;
+import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.EnqueueResult;
+import dev.kyu.spi.NewJob;
+import dev.kyu.task.KyuTask;
+import dev.kyu.task.TaskRegistry;
+import dev.kyu.worker.JobExecutor;
+import java.lang.reflect.Type;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The producing side: encodes args, builds jobs, stores them in one broker call per batch, and hands back
+ * handles. In the test mode it also runs each job at once.
+ */
+public final class KyuClient {
+    private final Broker broker;
+    private final JsonCodec codec;
+    private final Enqueuer enqueuer;
+    private final InlineRunner inline;
+
+    public KyuClient(Broker broker, TaskRegistry tasks, JsonCodec codec, JobOptions defaults, int maxPayloadBytes, JobExecutor inlineExecutor) {
+        this.broker = broker;
+        this.codec = codec;
+        this.enqueuer = new Enqueuer(tasks, defaults, maxPayloadBytes, inlineExecutor != null);
+        this.inline = inlineExecutor == null ? null : new InlineRunner(broker, inlineExecutor);
+    }
+
+    public <A, R> JobHandle<R> enqueue(KyuTask<A, R> task, A args, JobOptions options) {
+        return enqueueAll(task, List.of(args), options).get(0);
+    }
+
+    public <A, R> List<JobHandle<R>> enqueueAll(KyuTask<A, R> task, Collection<A> args, JobOptions options) {
+        var jobs = new ArrayList<NewJob>(args.size());
+        for (A a : args) jobs.add(enqueuer.newJob(task.name(), codec.encode(a), options));
+        return store(jobs, null, resultType(task));
+    }
+
+    public <A, R> JobHandle<R> enqueueInTransaction(Connection tx, KyuTask<A, R> task, A args, JobOptions options) {
+        if (!broker.capabilities().contains(Capability.TRANSACTIONAL_ENQUEUE)) {
+            throw new KyuException.InvalidInput("broker " + broker.describe() + " cannot enqueue inside a JDBC transaction");
+        }
+        var job = enqueuer.newJob(task.name(), codec.encode(args), options);
+        return this.<R>store(List.of(job), tx, resultType(task)).get(0);
+    }
+
+    public JobHandle<JsonNode> enqueueJson(String taskName, String argsJson, JobOptions options) {
+        return enqueueJsonAll(taskName, List.of(argsJson), options).get(0);
+    }
+
+    public List<JobHandle<JsonNode>> enqueueJsonAll(String taskName, List<String> argsJson, JobOptions options) {
+        var jobs = new ArrayList<NewJob>(argsJson.size());
+        for (String json : argsJson) {
+            try {
+                codec.parse(json);
+            } catch (KyuException.InvalidInput e) {
+                throw new KyuException.InvalidInput("args for task '" + taskName + "' are " + e.getMessage(), e);
+            }
+            jobs.add(enqueuer.newJob(taskName, json, options));
+        }
+        return store(jobs, null, JsonNode.class);
+    }
+
+    public JobHandle<JsonNode> handle(String id) {
+        return new JobHandle<>(id, false, broker, codec, JsonNode.class);
+    }
+
+    private <R> List<JobHandle<R>> store(List<NewJob> jobs, Connection tx, Type resultType) {
+        List<EnqueueResult> results = broker.jobsEnqueue(new EnqueueRequest(jobs, tx));
+        var handles = new ArrayList<JobHandle<R>>(results.size());
+        for (EnqueueResult r : results) handles.add(new JobHandle<>(r.id(), r.created(), broker, codec, resultType));
+        if (inline != null) {
+            for (int i = 0; i < jobs.size(); i++) inline.runToEnd(results.get(i).id(), jobs.get(i).queue());
+        }
+        return handles;
+    }
+
+    private static Type resultType(KyuTask<?, ?> task) {
+        return task.resultType();
+    }
+}

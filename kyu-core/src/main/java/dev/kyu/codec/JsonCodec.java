@@ -1,0 +1,84 @@
+package dev.kyu.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.kyu.KyuException;
+import java.lang.reflect.Type;
+
+/**
+ * The one JSON codec for arguments and results. Jackson without default typing: a payload can only
+ * ever become the type the registered task declares, never a class the payload names.
+ */
+public final class JsonCodec {
+    private static final JsonCodec DEFAULT = new JsonCodec();
+
+    private final ObjectMapper mapper;
+
+    public JsonCodec() {
+        this.mapper = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+
+    public static JsonCodec shared() {
+        return DEFAULT;
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public String encode(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new KyuException.InvalidInput("cannot encode " + value.getClass().getName() + " as JSON: " + oneLine(e), e);
+        }
+    }
+
+    public <T> T decode(String json, Class<T> type) {
+        return decode(json, mapper.constructType(type));
+    }
+
+    public <T> T decode(String json, Type type) {
+        return decode(json, mapper.constructType(type));
+    }
+
+    public <T> T decode(String json, JavaType type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new KyuException.InvalidInput("JSON does not bind to " + type.getRawClass().getSimpleName() + ": " + oneLine(e), e);
+        }
+    }
+
+    /** Parses JSON text, failing with a one-line reason that says where it broke. */
+    public JsonNode parse(String json) {
+        if (json == null) throw new KyuException.InvalidInput("JSON text is missing");
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new KyuException.InvalidInput("not valid JSON: " + oneLine(e), e);
+        }
+    }
+
+    /** Jackson's messages span lines and quote source; keep the first line and the location. */
+    public static String oneLine(JsonProcessingException e) {
+        String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        msg = msg.lines().findFirst().orElse(msg);
+        if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
+            msg += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        }
+        return msg;
+    }
+}

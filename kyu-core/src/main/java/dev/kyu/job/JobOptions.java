@@ -1,0 +1,109 @@
+package dev.kyu.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How to run one job: queue, priority, when, how often to try, how long, how unique. Immutable; a null
+ * field means "not set here", so options layer: per-job over per-task over {@link #DEFAULTS}.
+ *
+ * <pre>{@code
+ * JobOptions.builder().queue("mail").priority(5).delay(Duration.ofMinutes(1)).maxAttempts(5).build()
+ * }</pre>
+ */
+public record JobOptions(
+        String queue, Integer priority, Duration delay, Instant runAt, Integer maxAttempts, Backoff backoff,
+        Duration timeout, String uniqueKey, UniqueScope uniqueScope, Duration uniquePeriod, Map<String, String> meta) {
+
+    /** Kyu's own defaults: queue "default", priority 0, 3 attempts, exponential back-off 1 s … 10 min, no timeout. */
+    public static final JobOptions DEFAULTS = new JobOptions("default", 0, null, null, 3, Backoff.DEFAULT, null, null, null, null, Map.of());
+
+    public static final JobOptions NONE = new JobOptions(null, null, null, null, null, null, null, null, null, null, Map.of());
+
+    public JobOptions {
+        if (queue != null) dev.kyu.task.Task.checkName(queue);
+        if (maxAttempts != null && maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+        }
+        if (delay != null && delay.isNegative()) throw new IllegalArgumentException("delay must not be negative, was " + delay);
+        if (delay != null && runAt != null) throw new IllegalArgumentException("set either delay or runAt, not both");
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        if (uniqueScope == UniqueScope.PERIOD && uniquePeriod == null) {
+            throw new IllegalArgumentException("unique scope PERIOD needs a period");
+        }
+        meta = meta == null ? Map.of() : Map.copyOf(meta);
+    }
+
+    public static Builder builder() {
+        return new Builder(NONE);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** These options, with every unset field taken from {@code base}; meta maps are merged, these winning. */
+    public JobOptions over(JobOptions base) {
+        var m = new LinkedHashMap<>(base.meta);
+        m.putAll(meta);
+        return new JobOptions(
+                queue != null ? queue : base.queue,
+                priority != null ? priority : base.priority,
+                delay != null || runAt != null ? delay : base.delay,
+                delay != null || runAt != null ? runAt : base.runAt,
+                maxAttempts != null ? maxAttempts : base.maxAttempts,
+                backoff != null ? backoff : base.backoff,
+                timeout != null ? timeout : base.timeout,
+                uniqueKey != null ? uniqueKey : base.uniqueKey,
+                uniqueKey != null ? uniqueScope : base.uniqueScope,
+                uniqueKey != null ? uniquePeriod : base.uniquePeriod,
+                m);
+    }
+
+    public JobOptions withQueue(String q) { return toBuilder().queue(q).build(); }
+    public JobOptions withPriority(int p) { return toBuilder().priority(p).build(); }
+    public JobOptions withDelay(Duration d) { return toBuilder().delay(d).build(); }
+    public JobOptions withMaxAttempts(int n) { return toBuilder().maxAttempts(n).build(); }
+    public JobOptions withUniqueKey(String k) { return toBuilder().unique(k, UniqueScope.ACTIVE).build(); }
+
+    public static final class Builder {
+        private String queue, uniqueKey;
+        private Integer priority, maxAttempts;
+        private Duration delay, timeout, uniquePeriod;
+        private Instant runAt;
+        private Backoff backoff;
+        private UniqueScope uniqueScope;
+        private Map<String, String> meta;
+
+        private Builder(JobOptions o) {
+            queue = o.queue; priority = o.priority; delay = o.delay; runAt = o.runAt; maxAttempts = o.maxAttempts;
+            backoff = o.backoff; timeout = o.timeout; uniqueKey = o.uniqueKey; uniqueScope = o.uniqueScope;
+            uniquePeriod = o.uniquePeriod; meta = new LinkedHashMap<>(o.meta);
+        }
+
+        public Builder queue(String v) { queue = v; return this; }
+        public Builder priority(int v) { priority = v; return this; }
+        /** Run no sooner than this long after enqueue (judged by the broker's clock). */
+        public Builder delay(Duration v) { delay = v; runAt = null; return this; }
+        /** Run no sooner than this instant. */
+        public Builder runAt(Instant v) { runAt = v; delay = null; return this; }
+        public Builder maxAttempts(int v) { maxAttempts = v; return this; }
+        public Builder backoff(Backoff v) { backoff = v; return this; }
+        public Builder timeout(Duration v) { timeout = v; return this; }
+        /** Unique while queued or running: a second enqueue with the same key returns the first job. */
+        public Builder unique(String key) { return unique(key, UniqueScope.ACTIVE); }
+        public Builder unique(String key, UniqueScope scope) { uniqueKey = key; uniqueScope = scope; return this; }
+        /** Unique for a period after the first enqueue, whatever became of that job. */
+        public Builder uniqueFor(String key, Duration period) { uniqueKey = key; uniqueScope = UniqueScope.PERIOD; uniquePeriod = period; return this; }
+        public Builder meta(String key, String value) { meta.put(key, value); return this; }
+        public Builder meta(Map<String, String> v) { meta = new LinkedHashMap<>(v); return this; }
+
+        public JobOptions build() {
+            return new JobOptions(queue, priority, delay, runAt, maxAttempts, backoff, timeout, uniqueKey, uniqueScope, uniquePeriod, meta);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.kyu.maintenance;
+
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.PruneRequest;
+import dev.kyu.spi.RescueResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's housekeeping, run by every worker (and the scheduler and dashboard) at once: each loop owns
+ * only its timing and calls one idempotent broker verb, so any number of processes may run them.
+ * <ul>
+ *   <li>promote: SCHEDULED jobs whose time has come become QUEUED (delays, retries' back-off);</li>
+ *   <li>rescue: RUNNING jobs whose lease expired (their worker died) go back to QUEUED, or to FAILED
+ *       once their attempts are spent, so a job that keeps killing workers is quarantined;</li>
+ *   <li>prune: finished jobs past their retention, old statistics and silent workers are deleted.</li>
+ * </ul>
+ * Intervals carry random jitter so that many processes do not hit the broker in step.
+ */
+public final class Maintenance {
+    private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
+    private static final int BATCH = 1000;
+
+    private final Broker broker;
+    private final MaintenanceOptions options;
+    private final List<ScheduledFuture<?>> loops = new ArrayList<>();
+
+    public Maintenance(Broker broker, MaintenanceOptions options) {
+        this.broker = broker;
+        this.options = options;
+    }
+
+    public void start(ScheduledExecutorService scheduler) {
+        loops.add(every(scheduler, options.promoteInterval(), this::promote, "promote"));
+        loops.add(every(scheduler, options.rescueInterval(), this::rescue, "rescue"));
+        loops.add(every(scheduler, options.pruneInterval(), this::prune, "prune"));
+    }
+
+    public void stop() {
+        loops.forEach(f -> f.cancel(false));
+        loops.clear();
+    }
+
+    /** Promotes every due job, in batches; returns how many. */
+    public int promote() {
+        int total = 0;
+        int n;
+        do {
+            n = broker.jobsPromoteDue(BATCH);
+            total += n;
+        } while (n == BATCH);
+        return total;
+    }
+
+    public RescueResult rescue() {
+        RescueResult r = broker.leasesRescueExpired(BATCH);
+        if (r.total() > 0) {
+            log.warn("rescued {} job(s) whose worker was lost: {} requeued, {} failed (attempts spent), {} cancelled",
+                    r.total(), r.requeued().size(), r.failed().size(), r.cancelled().size());
+        }
+        return r;
+    }
+
+    public int prune() {
+        int total = 0;
+        int n;
+        do {
+            n = broker.jobsPrune(options.prune());
+            total += n;
+        } while (n >= options.prune().limit());
+        if (total > 0) log.debug("pruned {} finished job(s)", total);
+        return total;
+    }
+
+    private ScheduledFuture<?> every(ScheduledExecutorService scheduler, Duration interval, Runnable step, String name) {
+        long ms = Math.max(1, interval.toMillis());
+        long firstDelay = ThreadLocalRandom.current().nextLong(ms);
+        return scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                step.run();
+                // Jitter: each run waits a random extra up to a fifth of the interval.
+                long extra = ThreadLocalRandom.current().nextLong(ms / 5 + 1);
+                if (extra > 0) Thread.sleep(extra);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.debug("maintenance step {} failed, will try again: {}", name, e.getMessage());
+            }
+        }, firstDelay, ms, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.kyu.worker;
+
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.Completion;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records outcomes in the broker in batches, on one thread of its own. It takes whatever outcomes are
+ * waiting (never waiting for more), so under load one round trip records hundreds of jobs while a lone
+ * job is recorded at once. A job stays in the worker's lease set, and keeps being heartbeated, until its
+ * outcome is recorded; if the broker is down the batch is retried with back-off, never dropped.
+ */
+final class Completer {
+    private static final Logger log = LoggerFactory.getLogger(Completer.class);
+    private static final int MAX_BATCH = 1000;
+
+    private final Broker broker;
+    private final Consumer<List<Recorded>> onRecorded;
+    private final LinkedBlockingQueue<RunningJob.Settled> pending = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    /** An outcome as the broker took it: applied, or refused because the lease had moved on. */
+    record Recorded(RunningJob.Settled settled, boolean applied) {}
+
+    Completer(Broker broker, String workerId, Consumer<List<Recorded>> onRecorded) {
+        this.broker = broker;
+        this.onRecorded = onRecorded;
+        this.thread = Thread.ofPlatform().daemon().name("kyu-completer-" + workerId).unstarted(this::loop);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void submit(RunningJob.Settled settled) {
+        pending.add(settled);
+    }
+
+    int backlog() {
+        return pending.size();
+    }
+
+    /** Records what is pending, retrying for up to {@code within}, then stops. */
+    void stop(Duration within) throws InterruptedException {
+        stopping = true;
+        thread.join(within.toMillis());
+        if (thread.isAlive()) {
+            thread.interrupt();
+            thread.join(1000);
+            if (!pending.isEmpty()) {
+                log.warn("{} outcome(s) could not be recorded before shutdown; their leases will expire and the jobs run again", pending.size());
+            }
+        }
+    }
+
+    private void loop() {
+        var batch = new ArrayList<RunningJob.Settled>(MAX_BATCH);
+        long backoffMs = 50;
+        while (true) {
+            try {
+                if (batch.isEmpty()) {
+                    RunningJob.Settled first = pending.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        if (stopping) return;
+                        continue;
+                    }
+                    batch.add(first);
+                    pending.drainTo(batch, MAX_BATCH - 1);
+                }
+                record(batch);
+                batch.clear();
+                backoffMs = 50;
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("could not record {} outcome(s), retrying in {} ms: {}", batch.size(), backoffMs, e.getMessage());
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoffMs = Math.min(backoffMs * 2, 5_000);
+            }
+        }
+    }
+
+    private void record(List<RunningJob.Settled> batch) {
+        var completions = new ArrayList<Completion>(batch.size());
+        for (var s : batch) completions.add(new Completion(s.running().job().lease(), s.outcome()));
+        List<Boolean> applied = broker.jobsComplete(completions);
+        var recorded = new ArrayList<Recorded>(batch.size());
+        for (int i = 0; i < batch.size(); i++) recorded.add(new Recorded(batch.get(i), applied.get(i)));
+        onRecorded.accept(recorded);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.kyu.worker;
+
+import dev.kyu.KyuException;
+import dev.kyu.codec.JsonCodec;
+import dev.kyu.job.Backoff;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.task.JobContext;
+import dev.kyu.task.KyuTask;
+import dev.kyu.task.TaskOptions;
+import dev.kyu.task.TaskRegistry;
+import dev.kyu.spi.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Runs exactly one attempt of one job on the calling thread and says how it ended. It binds the JSON
+ * args to the task's type, runs the middleware chain around the task, encodes the result, and decides
+ * between retry and dead letter. It never talks to the broker: the caller records the outcome. The
+ * inline test mode and the worker share it, so tests meet production's rules.
+ */
+public final class JobExecutor {
+    private final TaskRegistry tasks;
+    private final JsonCodec codec;
+    private final List<JobMiddleware> middleware;
+    private final Clock clock;
+
+    public JobExecutor(TaskRegistry tasks, JsonCodec codec, List<JobMiddleware> middleware, Clock clock) {
+        this.tasks = tasks;
+        this.codec = codec;
+        this.middleware = List.copyOf(middleware);
+        this.clock = clock;
+    }
+
+    /**
+     * @param job        the leased job
+     * @param stopReason why the job was stopped from outside, read after the task returns or throws
+     * @param brokerNow  the broker's clock, consulted only for the unknown-task grace period
+     * @param unknownTaskGrace how long an unknown task is handed back before it fails
+     * @param unknownTaskDelay how long a handed-back unknown task waits
+     */
+    public Outcome execute(Job job, Supplier<StopReason> stopReason, Supplier<Instant> brokerNow,
+                           Duration unknownTaskGrace, Duration unknownTaskDelay) {
+        var found = tasks.find(job.task());
+        if (found.isEmpty()) {
+            Instant now = brokerNow.get();
+            if (job.enqueuedAt() != null && now.isBefore(job.enqueuedAt().plus(unknownTaskGrace))) {
+                return new Outcome.Released(unknownTaskDelay);
+            }
+            return new Outcome.Dead(JobError.reason(job.attempt(), JobError.UNKNOWN_TASK,
+                    "no worker knows task '" + job.task() + "' (register it, or check the name)", now()));
+        }
+        KyuTask<?, ?> task = found.get();
+        Object args;
+        try {
+            args = codec.decode(job.args(), task.argsType());
+        } catch (KyuException.InvalidInput e) {
+            return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_PAYLOAD,
+                    "args of job " + job.id() + " do not bind to " + task.argsType().getSimpleName() + ": " + e.getMessage(), now()));
+        }
+        var ctx = new JobContext(job.id(), job.task(), job.queue(), job.attempt(), job.maxAttempts(), job.enqueuedAt(),
+                job.meta(), job.workerId());
+        try {
+            Object result = invoke(task, args, job, ctx, 0);
+            return new Outcome.Succeeded(codec.encode(result));
+        } catch (Throwable t) {
+            return failed(job, task.options(), t, stopReason.get());
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object invoke(KyuTask task, Object args, Job job, JobContext ctx, int index) throws Exception {
+        if (index == middleware.size()) return task.run(args, ctx);
+        return middleware.get(index).invoke(job, ctx, () -> invoke(task, args, job, ctx, index + 1));
+    }
+
+    private Outcome failed(Job job, TaskOptions options, Throwable t, StopReason reason) {
+        return switch (reason) {
+            case CANCELLED -> new Outcome.Cancelled(JobError.reason(job.attempt(), JobError.CANCELLED, "cancelled while running", now()));
+            case RELEASED, LEASE_LOST -> new Outcome.Released(Duration.ZERO);
+            case TIMED_OUT -> retryOrDead(job, true, JobError.reason(job.attempt(), JobError.TIMEOUT,
+                    "attempt " + job.attempt() + " ran past its timeout of " + job.timeout(), now()));
+            case NONE -> retryOrDead(job, options.isRetryable(t), JobError.of(job.attempt(), t, now()));
+        };
+    }
+
+    private Outcome retryOrDead(Job job, boolean retryable, JobError error) {
+        if (!retryable || job.attempt() >= job.maxAttempts()) return new Outcome.Dead(error);
+        return new Outcome.Retry(error, backoffOf(job).delayAfter(job.attempt()));
+    }
+
+    /** A stored back-off spec that no longer parses must not turn a retry into a crash: fall back to the default. */
+    private static Backoff backoffOf(Job job) {
+        if (job.backoff() == null) return Backoff.DEFAULT;
+        try {
+            return Backoff.parse(job.backoff());
+        } catch (IllegalArgumentException e) {
+            return Backoff.DEFAULT;
+        }
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+}

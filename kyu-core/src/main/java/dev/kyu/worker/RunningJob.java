@@ -1,0 +1,73 @@
+package dev.kyu.worker;
+
+import dev.kyu.job.Job;
+import dev.kyu.spi.Outcome;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One leased job inside a worker, from fetch until its outcome is recorded. Several threads touch it
+ * (its job thread, the heartbeater, the timeout timer, shutdown), so what stopped it is one atomic value
+ * and its outcome is settled exactly once: the first of "it finished" and "shutdown handed it back" wins.
+ */
+final class RunningJob {
+    private final Job job;
+    private final AtomicReference<StopReason> stop = new AtomicReference<>(StopReason.NONE);
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile Thread thread;
+    private volatile boolean running;
+    private volatile long startedNanos;
+
+    RunningJob(Job job) {
+        this.job = job;
+    }
+
+    Job job() {
+        return job;
+    }
+
+    StopReason stopReason() {
+        return stop.get();
+    }
+
+    /** Records the first reason it was stopped and interrupts it if it is running; later reasons are ignored. */
+    boolean stop(StopReason reason) {
+        if (!stop.compareAndSet(StopReason.NONE, reason)) return false;
+        Thread t = thread;
+        if (t != null) t.interrupt();
+        return true;
+    }
+
+    /** The job's thread is known from the moment it waits for a run slot, so a stop can interrupt that wait too. */
+    void attach(Thread t) {
+        thread = t;
+        // A stop that came before the thread was known must still interrupt it.
+        if (stop.get() != StopReason.NONE) t.interrupt();
+    }
+
+    void started() {
+        startedNanos = System.nanoTime();
+        running = true;
+    }
+
+    void finished() {
+        running = false;
+        thread = null;
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    /** True for the one caller allowed to report this job's outcome. */
+    boolean settle() {
+        return settled.compareAndSet(false, true);
+    }
+
+    /** An outcome with the job it belongs to, on its way to the broker. */
+    record Settled(RunningJob running, Outcome outcome) {}
+}

@@ -1,0 +1,255 @@
+package dev.kyu.worker;
+
+import dev.kyu.job.Job;
+import dev.kyu.maintenance.Maintenance;
+import dev.kyu.maintenance.MaintenanceOptions;
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker: fetches jobs from its queues and runs each on a virtual thread (or a platform pool), at most
+ * {@code concurrency} at once. Duties and threads:
+ * <ul>
+ *   <li>{@link Fetcher} (one thread) leases jobs for free slots only;</li>
+ *   <li>job threads run one {@link JobExecutor} attempt each, with a timeout timer;</li>
+ *   <li>{@link Completer} (one thread) records outcomes in batches;</li>
+ *   <li>a small scheduler thread pool runs the {@link Heartbeater}, the {@link WorkerRegistration} and
+ *       the {@link Maintenance} loops.</li>
+ * </ul>
+ * Shutdown ({@link #close()}, called on SIGTERM by the CLI): stop fetching, hand back jobs that have not
+ * started, let running jobs finish within the grace period, then interrupt the rest and hand them back
+ * to QUEUED at once, without spending an attempt, rather than let their leases run out.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final Broker broker;
+    private final WorkerOptions options;
+    private final JobExecutor executor;
+    private final List<JobListener> listeners;
+    private final Map<String, RunningJob> inflight = new ConcurrentHashMap<>();
+    private final Semaphore slots;
+    private final Semaphore runPermits;
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final ExecutorService jobThreads;
+    private final ScheduledExecutorService scheduler;
+    private final Fetcher fetcher;
+    private final Completer completer;
+    private final Heartbeater heartbeater;
+    private final WorkerRegistration registration;
+    private final Maintenance maintenance;
+    private volatile boolean started;
+    private volatile boolean stopping;
+    private volatile boolean stopped;
+
+    public Worker(Broker broker, JobExecutor executor, WorkerOptions options, MaintenanceOptions maintenanceOptions,
+                  List<JobListener> listeners) {
+        this.broker = broker;
+        this.options = options;
+        this.executor = executor;
+        this.listeners = List.copyOf(listeners);
+        this.slots = new Semaphore(options.concurrency() + options.prefetch());
+        this.runPermits = new Semaphore(options.concurrency());
+        this.jobThreads = options.platformThreads()
+                ? Executors.newFixedThreadPool(options.concurrency(), Thread.ofPlatform().name("kyu-job-", 0).factory())
+                : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kyu-job-", 0).factory());
+        this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kyu-worker-timer-", 0).factory());
+        this.fetcher = new Fetcher(broker, options, slots, this::dispatch);
+        this.completer = new Completer(broker, options.workerId(), this::recorded);
+        this.heartbeater = new Heartbeater(broker, options.workerId(), options.leaseDuration(), inflight.values());
+        this.registration = new WorkerRegistration(broker, options, running::get, processed::get, failed::get, broker.now());
+        var rescueEvery = maintenanceOptions.rescueInterval().compareTo(options.leaseDuration().dividedBy(2)) > 0
+                ? maintenanceOptions.withRescueInterval(options.leaseDuration().dividedBy(2)) : maintenanceOptions;
+        this.maintenance = options.maintenance() ? new Maintenance(broker, rescueEvery) : null;
+    }
+
+    /** Starts fetching and running jobs; returns at once. */
+    public synchronized Worker start() {
+        if (started) throw new IllegalStateException("worker " + options.workerId() + " was already started");
+        started = true;
+        registration.beat();
+        completer.start();
+        long hb = options.heartbeatInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(guard(heartbeater::beat), hb, hb, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(guard(registration::beat), 5, 5, TimeUnit.SECONDS);
+        if (maintenance != null) maintenance.start(scheduler);
+        fetcher.start();
+        log.info("worker {} started on {}: queues {}{}, concurrency {}", options.workerId(), broker.describe(), options.queues(),
+                options.weighted() ? " weighted " + options.weights() : "", options.concurrency());
+        return this;
+    }
+
+    public WorkerOptions options() {
+        return options;
+    }
+
+    /** Jobs running now. */
+    public int busy() {
+        return running.get();
+    }
+
+    /** Outcomes recorded by this worker since it started (succeeded, failed, retried, cancelled). */
+    public long processed() {
+        return processed.get();
+    }
+
+    /** Attempts that failed (retried or dead). */
+    public long failed() {
+        return failed.get();
+    }
+
+    private void dispatch(Job job) {
+        var r = new RunningJob(job);
+        inflight.put(job.id(), r);
+        if (stopping) r.stop(StopReason.RELEASED);
+        try {
+            jobThreads.execute(() -> run(r));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            r.stop(StopReason.RELEASED);
+            settle(r, new Outcome.Released(Duration.ZERO));
+            slots.release();
+        }
+    }
+
+    private void run(RunningJob r) {
+        r.attach(Thread.currentThread());
+        Outcome outcome;
+        boolean permit = false;
+        ScheduledFuture<?> timer = null;
+        try {
+            runPermits.acquire();
+            permit = true;
+            if (r.stopReason() != StopReason.NONE) {
+                outcome = outcomeWithoutRunning(r);
+            } else {
+                running.incrementAndGet();
+                r.started();
+                listeners.forEach(l -> safely(() -> l.onStarted(r.job())));
+                if (r.job().timeout() != null) {
+                    timer = scheduler.schedule(() -> r.stop(StopReason.TIMED_OUT), r.job().timeout().toMillis(), TimeUnit.MILLISECONDS);
+                }
+                try {
+                    outcome = executor.execute(r.job(), r::stopReason, broker::now, options.unknownTaskGrace(), options.unknownTaskDelay());
+                } finally {
+                    running.decrementAndGet();
+                }
+            }
+        } catch (InterruptedException e) {
+            outcome = outcomeWithoutRunning(r);
+        } catch (RuntimeException e) {
+            // The broker's clock failed during the unknown-task check: hand the job back rather than guess.
+            outcome = new Outcome.Released(Duration.ZERO);
+        } finally {
+            if (timer != null) timer.cancel(false);
+            r.finished();
+            Thread.interrupted(); // a stop that raced with the end of the job must not leak into the next one
+            if (permit) runPermits.release();
+            slots.release();
+        }
+        settle(r, outcome);
+    }
+
+    private static Outcome outcomeWithoutRunning(RunningJob r) {
+        return switch (r.stopReason()) {
+            case CANCELLED -> new Outcome.Cancelled(dev.kyu.job.JobError.reason(r.job().attempt(), dev.kyu.job.JobError.CANCELLED,
+                    "cancelled before it started", Instant.now()));
+            default -> new Outcome.Released(Duration.ZERO);
+        };
+    }
+
+    private void settle(RunningJob r, Outcome outcome) {
+        if (!r.settle()) return;
+        if (r.stopReason() == StopReason.LEASE_LOST) {
+            inflight.remove(r.job().id());
+            return;
+        }
+        completer.submit(new RunningJob.Settled(r, outcome));
+    }
+
+    private void recorded(List<Completer.Recorded> batch) {
+        for (var rec : batch) {
+            RunningJob r = rec.settled().running();
+            inflight.remove(r.job().id());
+            if (!rec.applied()) {
+                log.warn("outcome of job {} attempt {} was refused: its lease had moved on", r.job().id(), r.job().attempt());
+                continue;
+            }
+            Outcome o = rec.settled().outcome();
+            if (o instanceof Outcome.Released) continue;
+            processed.incrementAndGet();
+            if (o instanceof Outcome.Retry || o instanceof Outcome.Dead) failed.incrementAndGet();
+            Duration runTime = r.startedNanos() == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - r.startedNanos());
+            for (JobListener l : listeners) safely(() -> l.onRecorded(r.job(), o, runTime));
+        }
+    }
+
+    /** Stops within the configured grace period; see the class comment. */
+    @Override
+    public void close() {
+        stop(options.shutdownGrace());
+    }
+
+    public synchronized void stop(Duration grace) {
+        if (stopped || !started) {
+            stopped = true;
+            return;
+        }
+        stopping = true;
+        log.info("worker {} stopping: {} job(s) running, grace {}", options.workerId(), running.get(), grace);
+        try {
+            fetcher.stop();
+            // Leased but not started: hand back now.
+            for (RunningJob r : inflight.values()) {
+                if (!r.isRunning()) r.stop(StopReason.RELEASED);
+            }
+            long deadline = System.nanoTime() + grace.toNanos();
+            while (running.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+            if (running.get() > 0) {
+                log.warn("{} job(s) still running after the grace period: interrupting them and handing them back", running.get());
+                for (RunningJob r : inflight.values()) r.stop(StopReason.RELEASED);
+                long hard = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                while (running.get() > 0 && System.nanoTime() < hard) Thread.sleep(10);
+                for (RunningJob r : inflight.values()) settle(r, new Outcome.Released(Duration.ZERO));
+            }
+            completer.stop(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (maintenance != null) maintenance.stop();
+            scheduler.shutdownNow();
+            jobThreads.shutdownNow();
+            registration.remove();
+            stopped = true;
+            log.info("worker {} stopped: {} job(s) processed", options.workerId(), processed.get());
+        }
+    }
+
+    private static Runnable guard(Runnable r) {
+        return () -> safely(r);
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.warn("worker housekeeping step failed: {}", e.toString());
+        }
+    }
+}

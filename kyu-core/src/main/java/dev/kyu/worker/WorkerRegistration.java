@@ -1,0 +1,88 @@
+package dev.kyu.worker;
+
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.WorkerInfo;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this worker's entry in the broker's worker registry fresh: host, pid, queues, concurrency, busy
+ * slots, CPU and memory, jobs processed. The dashboard and {@code kyu inspect workers} read it.
+ */
+final class WorkerRegistration {
+    private static final Logger log = LoggerFactory.getLogger(WorkerRegistration.class);
+
+    private final Broker broker;
+    private final WorkerOptions options;
+    private final IntSupplier busy;
+    private final LongSupplier processed;
+    private final LongSupplier failed;
+    private final Instant startedAt;
+    private final String host;
+
+    WorkerRegistration(Broker broker, WorkerOptions options, IntSupplier busy, LongSupplier processed, LongSupplier failed, Instant startedAt) {
+        this.broker = broker;
+        this.options = options;
+        this.busy = busy;
+        this.processed = processed;
+        this.failed = failed;
+        this.startedAt = startedAt;
+        this.host = hostName();
+    }
+
+    void beat() {
+        try {
+            broker.workerHeartbeat(new WorkerInfo(options.workerId(), host, ProcessHandle.current().pid(), options.queues(),
+                    options.concurrency(), busy.getAsInt(), startedAt, null, cpuLoad(), residentBytes(),
+                    processed.getAsLong(), failed.getAsLong(), Map.of("java", Runtime.version().toString())));
+        } catch (RuntimeException e) {
+            log.debug("worker registry heartbeat failed: {}", e.getMessage());
+        }
+    }
+
+    void remove() {
+        try {
+            broker.workerRemove(options.workerId());
+        } catch (RuntimeException e) {
+            log.debug("could not remove worker {} from the registry: {}", options.workerId(), e.getMessage());
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** This process's share of CPU, 0..1, or -1 when the JVM cannot tell. */
+    static double cpuLoad() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuLoad();
+        }
+        return -1;
+    }
+
+    /** Resident set size from /proc on Linux; used heap elsewhere. */
+    static long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+}
