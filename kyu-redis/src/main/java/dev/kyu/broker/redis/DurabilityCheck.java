@@ -39,7 +39,9 @@ final class DurabilityCheck {
                 if (line.startsWith("redis_version:")) {
                     String[] v = line.substring(14).trim().split("\\.");
                     int major = Integer.parseInt(v[0]), minor = v.length > 1 ? Integer.parseInt(v[1]) : 0;
-                    if (major < 6 || (major == 6 && minor < 2)) problems.add("server version " + line.substring(14).trim() + " is older than the supported 6.2");
+                    if (major < 6 || (major == 6 && minor < 2)) {
+                        LOG.warn("Redis {} runs version {}; Kyu supports 6.2 and later", settings.redacted(), line.substring(14).trim());
+                    }
                 }
             }
         } catch (RuntimeException e) {

@@ -18,7 +18,7 @@ for i = 0, n - 1 do
       stat(q, now, 's')
     elseif kind == 'R' then
       pusherr(q, id, payload)
-      requeue(q, id, h, now + delay, now)
+      requeue(q, id, h, now + delay, now, true)
       stat(q, now, 'r')
     elseif kind == 'D' then
       pusherr(q, id, payload)
@@ -29,7 +29,10 @@ for i = 0, n - 1 do
       finish(q, id, h, 'CANCELLED', now)
     else
       redis.call('HSET', key, 'attempt', s(math.max(0, (tonumber(h.attempt) or 1) - 1)))
-      requeue(q, id, h, now + delay, now)
+      -- A hand-back without delay keeps its place in line.
+      local due = now + delay
+      if delay <= 0 then due = math.min(tonumber(h.scheduledAt) or now, now) end
+      requeue(q, id, h, due, now)
     end
     out[#out + 1] = 1
   else

@@ -15,7 +15,10 @@ for i = 0, n - 1 do
   if redis.call('EXISTS', key) == 1 then dup = id end
   if not dup and ukey ~= '' then
     local existing = redis.call('GET', qk(q, 'uniq:' .. ukey))
-    if existing then
+    -- A PERIOD key ('P:' before the id) holds for its whole TTL, even when its job is gone.
+    if existing and string.sub(existing, 1, 2) == 'P:' then
+      dup = string.sub(existing, 3)
+    elseif existing then
       local eh = redis.call('HMGET', jk(q, existing), 'state', 'uniqueScope')
       local st, sc = eh[1], eh[2]
       if sc == 'PERIOD' or (st and ((sc == 'QUEUED' and (st == 'QUEUED' or st == 'SCHEDULED'))
@@ -34,7 +37,7 @@ for i = 0, n - 1 do
     if ukey ~= '' then
       redis.call('HSET', key, 'uniqueKey', ukey, 'uniqueScope', uscope)
       if uscope == 'PERIOD' then
-        redis.call('SET', qk(q, 'uniq:' .. ukey), id, 'PX', uperiod)
+        redis.call('SET', qk(q, 'uniq:' .. ukey), 'P:' .. id, 'PX', uperiod)
       else
         redis.call('SET', qk(q, 'uniq:' .. ukey), id)
       end

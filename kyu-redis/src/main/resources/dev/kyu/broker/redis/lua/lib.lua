@@ -75,12 +75,12 @@ local function unique_release(q, id, h, only_scope)
   end
 end
 
--- Makes the job wait again: QUEUED now, or SCHEDULED when due later.
-local function requeue(q, id, h, due, now)
+-- Makes the job wait again: QUEUED now, or SCHEDULED when due later (or always, for a retry's back-off).
+local function requeue(q, id, h, due, now, scheduled)
   local key = jk(q, id)
   redis.call('HDEL', key, 'workerId', 'leaseExpiresAt', 'cancelRequested')
   redis.call('HSET', key, 'scheduledAt', s(due))
-  if due <= now then
+  if due <= now and not scheduled then
     local rk = rkey(due, id)
     redis.call('HSET', key, 'rk', rk)
     redis.call('ZADD', qk(q, 'ready'), -(tonumber(h.priority) or 0), rk)

@@ -8,7 +8,7 @@ local function again(q, id)
   local h = hash(key)
   if h.state == 'FAILED' or h.state == 'CANCELLED' then
     redis.call('HSET', key, 'attempt', '0')
-    redis.call('HDEL', key, 'finishedAt')
+    redis.call('HDEL', key, 'finishedAt', 'startedAt', 'result')
     requeue(q, id, h, now, now)
     count = count + 1
   end
