@@ -32,8 +32,8 @@ import java.util.concurrent.TimeoutException;
  * The connections to one Redis deployment (a server, a Sentinel-watched master, or a Cluster): one shared
  * connection that every verb pipelines its commands on, and a pool of connections for blocking pops, so
  * that a worker waiting for work never holds up anyone else's commands. Lettuce reconnects by itself;
- * while disconnected, commands are refused at once rather than buffered, so a verb either knows it
- * failed or knows it ran.
+ * on a single server, commands are refused at once while disconnected rather than buffered, so a verb
+ * that failed did not run later behind the caller's back.
  */
 final class RedisLink implements AutoCloseable {
     private final RedisSettings settings;
@@ -75,8 +75,9 @@ final class RedisLink implements AutoCloseable {
                 throw new KyuException.BrokerConfig("Redis " + settings.redacted() + " is a Cluster, which has only database 0");
             }
             RedisClusterClient cc = RedisClusterClient.create(resources, settings.nodes());
+            // Cluster node connections open lazily, and refusing commands while one is still connecting
+            // would fail the first command sent to each node; so a Cluster buffers them until the timeout.
             cc.setOptions(ClusterClientOptions.builder().socketOptions(socket).autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
                             .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                     .build());
