@@ -1,0 +1,31 @@
+package dev.kyu.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class JobIdsTest {
+    @Test
+    void idsAreVersion7AndSortInCreationOrderEvenWithinOneMillisecond() {
+        var fixed = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 5000; i++) ids.add(JobIds.next(fixed));
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        UUID u = UUID.fromString(ids.get(0));
+        assertThat(u.version()).isEqualTo(7);
+        assertThat(u.variant()).isEqualTo(2);
+        assertThat(u.getMostSignificantBits() >>> 16).isGreaterThanOrEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+    }
+
+    @Test
+    void validatesShape() {
+        assertThat(JobIds.isValid(JobIds.next())).isTrue();
+        assertThat(JobIds.isValid("not-an-id")).isFalse();
+        assertThat(JobIds.isValid(null)).isFalse();
+    }
+}

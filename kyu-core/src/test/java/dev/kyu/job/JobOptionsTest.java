@@ -1,0 +1,38 @@
+package dev.kyu.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class JobOptionsTest {
+    @Test
+    void perJobOptionsLayerOverTaskDefaultsOverGlobalDefaults() {
+        var task = JobOptions.builder().queue("mail").maxAttempts(5).meta("team", "growth").build();
+        var job = JobOptions.builder().priority(7).meta("trace", "abc").build();
+        var o = job.over(task).over(JobOptions.DEFAULTS);
+        assertThat(o.queue()).isEqualTo("mail");
+        assertThat(o.priority()).isEqualTo(7);
+        assertThat(o.maxAttempts()).isEqualTo(5);
+        assertThat(o.backoff()).isEqualTo(Backoff.DEFAULT);
+        assertThat(o.meta()).containsEntry("team", "growth").containsEntry("trace", "abc");
+    }
+
+    @Test
+    void delayAndRunAtReplaceEachOther() {
+        var o = JobOptions.builder().delay(Duration.ofSeconds(5)).runAt(Instant.parse("2030-01-01T00:00:00Z")).build();
+        assertThat(o.delay()).isNull();
+        assertThat(o.runAt()).isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
+        var later = JobOptions.builder().delay(Duration.ofMinutes(1)).build().over(JobOptions.builder().runAt(Instant.EPOCH).build());
+        assertThat(later.runAt()).as("a job's own delay wins over a default run-at").isNull();
+    }
+
+    @Test
+    void badValuesAreRefusedAtBuildTime() {
+        assertThatThrownBy(() -> JobOptions.builder().maxAttempts(0).build()).hasMessage("maxAttempts must be at least 1, was 0");
+        assertThatThrownBy(() -> JobOptions.builder().queue("bad queue!").build()).hasMessageContaining("bad task name 'bad queue!'");
+        assertThatThrownBy(() -> JobOptions.builder().timeout(Duration.ZERO).build()).hasMessageContaining("timeout must be positive");
+    }
+}

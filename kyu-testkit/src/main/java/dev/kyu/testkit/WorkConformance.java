@@ -1,0 +1,463 @@
+package dev.kyu.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kyu.KyuException;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobIds;
+import dev.kyu.job.JobState;
+import dev.kyu.job.Lease;
+import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.Completion;
+import dev.kyu.spi.FetchRequest;
+import dev.kyu.spi.LeaseExtension;
+import dev.kyu.spi.LeaseReport;
+import dev.kyu.spi.Outcome;
+import dev.kyu.spi.RescueResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Conformance: leasing jobs, blocking fetch, heartbeats, outcomes, fencing and the rescue of lost leases. */
+public abstract class WorkConformance extends EnqueueConformance {
+
+    /** Runs a fetch on its own thread, so a test can act while it blocks. */
+    private CompletableFuture<List<Job>> fetchInBackground(Duration maxWait, AtomicReference<Thread> thread) {
+        var result = new CompletableFuture<List<Job>>();
+        Thread t = Thread.ofPlatform().name("conformance-fetch").start(() -> {
+            try {
+                result.complete(broker.jobsFetch(new FetchRequest("bg-worker", List.of(Q), 1, LONG, maxWait)));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        thread.set(t);
+        return result;
+    }
+
+    private static void awaitBlocked(Thread t) {
+        await("fetch to block").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
+    }
+
+    @Nested
+    @DisplayName("fetch")
+    class Fetching {
+        @Test
+        void fetchLeasesTheJobToTheWorker() {
+            String id = enqueue(job("t").maxAttempts(3));
+            Instant before = broker.now();
+            Job got = fetchOne();
+            Instant after = broker.now();
+
+            assertThat(got.id()).isEqualTo(id);
+            assertThat(got.state()).isEqualTo(JobState.RUNNING);
+            assertThat(got.attempt()).isEqualTo(1);
+            assertThat(got.workerId()).isEqualTo(WORKER);
+            assertStampedBetween(got.startedAt(), before, after);
+            assertSameInstant(got.leaseExpiresAt(), got.startedAt().plus(LONG));
+
+            Job stored = get(id);
+            assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+            assertThat(stored.attempt()).isEqualTo(1);
+            assertThat(stored.workerId()).isEqualTo(WORKER);
+            assertSameInstant(stored.startedAt(), got.startedAt());
+            assertSameInstant(stored.leaseExpiresAt(), got.leaseExpiresAt());
+            assertThat(stored.lease()).isEqualTo(new Lease(id, WORKER, 1));
+        }
+
+        @Test
+        void aLeasedJobIsNotFetchedAgain() {
+            enqueue(job("t"));
+            fetchOne();
+            assertThat(fetch(WORKER, 10, LONG, Q)).isEmpty();
+            assertThat(fetch("worker-2", 10, LONG, Q)).isEmpty();
+        }
+
+        @Test
+        void eachFetchOfARetriedJobCountsAnAttempt() {
+            String id = enqueue(job("t").maxAttempts(3));
+            Job first = fetchOne();
+            complete(first, new Outcome.Retry(error(1, "boom"), Duration.ZERO));
+            broker.jobsPromoteDue(10);
+            Job second = fetchOne();
+            assertThat(second.id()).isEqualTo(id);
+            assertThat(second.attempt()).isEqualTo(2);
+        }
+    }
+
+    @Nested
+    @DisplayName("blocking fetch")
+    class BlockingFetch {
+        @Test
+        void returnsPromptlyWhenAJobIsEnqueuedDuringTheWait() throws Exception {
+            var thread = new AtomicReference<Thread>();
+            var pending = fetchInBackground(Duration.ofSeconds(60), thread);
+            awaitBlocked(thread.get());
+            String id = enqueue(job("t"));
+            // well before the 60 s wait ends: the enqueue woke it
+            await().atMost(Duration.ofSeconds(20)).until(pending::isDone);
+            assertThat(ids(pending.get())).containsExactly(id);
+            assertThat(get(id).workerId()).isEqualTo("bg-worker");
+        }
+
+        @Test
+        void returnsEmptyAfterMaxWaitWhenIdle() throws Exception {
+            List<Job> got = broker.jobsFetch(new FetchRequest(WORKER, List.of(Q), 5, LONG, Duration.ofMillis(200)));
+            assertThat(got).isEmpty();
+        }
+
+        @Test
+        @DisplayName("an interrupt ends a blocked fetch: it returns empty (or throws InterruptedException) and leases nothing")
+        void interruptEndsABlockedFetch() throws Exception {
+            var thread = new AtomicReference<Thread>();
+            var pending = fetchInBackground(Duration.ofSeconds(60), thread);
+            awaitBlocked(thread.get());
+            thread.get().interrupt();
+            await().atMost(Duration.ofSeconds(20)).until(pending::isDone);
+            if (!pending.isCompletedExceptionally()) assertThat(pending.get()).isEmpty();
+            else assertThat(pending.handle((v, e) -> e).get()).isInstanceOf(InterruptedException.class);
+            String id = enqueue(job("t"));
+            assertThat(get(id).state()).isEqualTo(JobState.QUEUED);
+        }
+
+        @Test
+        @DisplayName("close wakes a blocked fetch: it returns empty (or fails with BrokerUnavailable)")
+        void closeWakesABlockedFetch() throws Exception {
+            var thread = new AtomicReference<Thread>();
+            var pending = fetchInBackground(Duration.ofSeconds(60), thread);
+            awaitBlocked(thread.get());
+            broker.close();
+            await().atMost(Duration.ofSeconds(20)).until(pending::isDone);
+            if (!pending.isCompletedExceptionally()) assertThat(pending.get()).isEmpty();
+            else assertThat(pending.handle((v, e) -> e).get()).isInstanceOf(KyuException.BrokerUnavailable.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("heartbeats (lease extension)")
+    class Leases {
+        @Test
+        void extendMovesTheLeaseToNowPlusDuration() {
+            enqueue(job("t"));
+            Job running = fetchOne();
+            if (manualTime()) clock.advance(Duration.ofMinutes(1));
+            Instant before = broker.now();
+            LeaseReport r = broker.leasesExtend(new LeaseExtension(WORKER, List.of(running.lease()), LONG.multipliedBy(2)));
+            Instant after = broker.now();
+
+            assertThat(r).isEqualTo(LeaseReport.EMPTY);
+            Job stored = get(running.id());
+            assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+            assertStampedBetween(stored.leaseExpiresAt(), before.plus(LONG.multipliedBy(2)), after.plus(LONG.multipliedBy(2)));
+            assertThat(stored.attempt()).isEqualTo(1);
+        }
+
+        @Test
+        void reportsLeasesNoLongerHeld() {
+            String a = enqueue(job("t"));
+            String b = enqueue(job("t"));
+            String c = enqueue(job("t"));
+            Job runA = fetchOne();
+            Job runB = fetchOne();
+            Job runC = fetchOne();
+            complete(runB, new Outcome.Succeeded("null"));
+            String unknown = JobIds.next();
+            var leases = List.of(runA.lease(), runB.lease(), new Lease(c, WORKER, runC.attempt() + 1), new Lease(unknown, WORKER, 1));
+
+            LeaseReport r = broker.leasesExtend(new LeaseExtension(WORKER, leases, LONG));
+            assertThat(r.lost()).containsExactlyInAnyOrder(b, c, unknown);
+            assertThat(r.cancelRequested()).isEmpty();
+            assertThat(get(a).state()).isEqualTo(JobState.RUNNING);
+            assertThat(get(b).state()).isEqualTo(JobState.SUCCEEDED);
+        }
+
+        @Test
+        void reportsLeasesOfAnotherWorkerAsLost() {
+            enqueue(job("t"));
+            Job running = fetchOne();
+            Lease foreign = new Lease(running.id(), "worker-2", running.attempt());
+            LeaseReport r = broker.leasesExtend(new LeaseExtension("worker-2", List.of(foreign), LONG.multipliedBy(3)));
+            assertThat(r.lost()).containsExactly(running.id());
+            assertSameInstant(get(running.id()).leaseExpiresAt(), running.leaseExpiresAt());
+        }
+
+        @Test
+        void reportsCancelRequestsAndStillExtends() {
+            String id = enqueue(job("t"));
+            Job running = fetchOne();
+            assertThat(broker.jobsCancel(List.of(id))).containsExactly(CancelResult.CANCEL_REQUESTED);
+
+            LeaseReport r = broker.leasesExtend(new LeaseExtension(WORKER, List.of(running.lease()), LONG.multipliedBy(2)));
+            assertThat(r.cancelRequested()).containsExactly(id);
+            assertThat(r.lost()).isEmpty();
+            Job stored = get(id);
+            assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+            assertThat(stored.cancelRequested()).isTrue();
+            assertThat(stored.leaseExpiresAt()).isAfter(running.leaseExpiresAt());
+        }
+    }
+
+    @Nested
+    @DisplayName("outcomes")
+    class Completing {
+        @Test
+        void succeededKeepsTheResultVerbatim() {
+            String id = enqueue(job("t").maxAttempts(3));
+            Instant before = broker.now();
+            Job done = runTo(id, new Outcome.Succeeded("{\"total\": 12.50, \"b\":1}"));
+            Instant after = broker.now();
+            assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(done.result()).isEqualTo("{\"total\": 12.50, \"b\":1}");
+            assertThat(done.attempt()).isEqualTo(1);
+            assertThat(done.errors()).isEmpty();
+            assertStampedBetween(done.finishedAt(), before, after);
+        }
+
+        @Test
+        void retryIsScheduledAtNowPlusDelayWithTheErrorAppended() {
+            String id = enqueue(job("t").maxAttempts(3));
+            Job running = fetchOne();
+            JobError e = new JobError(1, "java.io.IOException", "connection reset", "java.io.IOException: connection reset\n\tat x.y(Z.java:1)", broker.now());
+            Instant before = broker.now();
+            assertThat(complete(running, new Outcome.Retry(e, shortDelay()))).isTrue();
+            Instant after = broker.now();
+
+            Job j = get(id);
+            assertThat(j.state()).isEqualTo(JobState.SCHEDULED);
+            assertThat(j.attempt()).isEqualTo(1);
+            assertStampedBetween(j.scheduledAt(), before.plus(shortDelay()), after.plus(shortDelay()));
+            assertThat(j.finishedAt()).isNull();
+            assertThat(j.errors()).hasSize(1);
+            JobError stored = j.lastError();
+            assertThat(stored.attempt()).isEqualTo(1);
+            assertThat(stored.type()).isEqualTo("java.io.IOException");
+            assertThat(stored.message()).isEqualTo("connection reset");
+            assertThat(stored.stackTrace()).isEqualTo(e.stackTrace());
+
+            advancePast(j.scheduledAt());
+            assertThat(broker.jobsPromoteDue(10)).isEqualTo(1);
+            Job again = fetchOne();
+            assertThat(again.attempt()).isEqualTo(2);
+            assertThat(again.errors()).hasSize(1);
+        }
+
+        @Test
+        void deadGoesToFailedWithTheError() {
+            String id = enqueue(job("t").maxAttempts(5));
+            Job j = runTo(id, new Outcome.Dead(error(1, "not retryable")));
+            assertThat(j.state()).isEqualTo(JobState.FAILED);
+            assertThat(j.finishedAt()).isNotNull();
+            assertThat(j.attempt()).isEqualTo(1);
+            assertThat(j.lastError().message()).isEqualTo("not retryable");
+        }
+
+        @Test
+        void cancelledKeepsTheReason() {
+            String id = enqueue(job("t"));
+            Job j = runTo(id, new Outcome.Cancelled(JobError.reason(1, JobError.CANCELLED, "stopped by user", broker.now())));
+            assertThat(j.state()).isEqualTo(JobState.CANCELLED);
+            assertThat(j.finishedAt()).isNotNull();
+            assertThat(j.lastError().type()).isEqualTo(JobError.CANCELLED);
+        }
+
+        @Test
+        void releasedGoesBackToQueuedAndGivesTheAttemptBack() {
+            String id = enqueue(job("t").maxAttempts(2));
+            Job j = runTo(id, new Outcome.Released(Duration.ZERO));
+            assertThat(j.state()).isEqualTo(JobState.QUEUED);
+            assertThat(j.attempt()).isZero();
+            assertThat(j.errors()).isEmpty();
+            assertThat(j.finishedAt()).isNull();
+            Job again = fetchOne();
+            assertThat(again.id()).isEqualTo(id);
+            assertThat(again.attempt()).isEqualTo(1);
+        }
+
+        @Test
+        void releasedWithADelayIsScheduled() {
+            String id = enqueue(job("t"));
+            Job running = fetchOne();
+            Instant before = broker.now();
+            complete(running, new Outcome.Released(LONG));
+            Instant after = broker.now();
+            Job j = get(id);
+            assertThat(j.state()).isEqualTo(JobState.SCHEDULED);
+            assertThat(j.attempt()).isZero();
+            assertStampedBetween(j.scheduledAt(), before.plus(LONG), after.plus(LONG));
+        }
+
+        @Test
+        @DisplayName("errors keep the newest Job.MAX_ERRORS; a retry with zero delay is due at once")
+        void errorsAreBounded() {
+            int n = Job.MAX_ERRORS + 5;
+            String id = enqueue(job("t").maxAttempts(n + 1));
+            for (int i = 1; i <= n; i++) {
+                assertThat(broker.jobsPromoteDue(10)).isEqualTo(i == 1 ? 0 : 1);
+                Job running = fetchOne();
+                assertThat(running.attempt()).isEqualTo(i);
+                complete(running, new Outcome.Retry(error(i, "boom " + i), Duration.ZERO));
+            }
+            Job j = get(id);
+            assertThat(j.errors()).hasSize(Job.MAX_ERRORS);
+            assertThat(j.errors().get(0).message()).isEqualTo("boom " + (n - Job.MAX_ERRORS + 1));
+            assertThat(j.lastError().message()).isEqualTo("boom " + n);
+        }
+
+        @Test
+        void completionsAnswerInOrder() {
+            enqueue(job("t"));
+            enqueue(job("t"));
+            Job a = fetchOne();
+            Job b = fetchOne();
+            Lease stale = new Lease(b.id(), WORKER, 9);
+            List<Boolean> r = broker.jobsComplete(List.of(new Completion(a.lease(), new Outcome.Succeeded("1")),
+                    new Completion(stale, new Outcome.Succeeded("2")), new Completion(b.lease(), new Outcome.Succeeded("3"))));
+            assertThat(r).containsExactly(true, false, true);
+            assertThat(get(b.id()).result()).isEqualTo("3");
+        }
+    }
+
+    @Nested
+    @DisplayName("fencing")
+    class Fencing {
+        /** Leases a job under worker-1 with a short lease, lets it lapse, rescues it and leases it to {@code next}. */
+        private Job[] loseAndRefetch(String next) {
+            String id = enqueue(job("t").maxAttempts(3));
+            Job old = fetch(WORKER, 1, shortLease(), Q).get(0);
+            advancePast(old.leaseExpiresAt());
+            assertThat(broker.leasesRescueExpired(100).requeued()).containsExactly(id);
+            Job current = fetch(next, 1, LONG, Q).get(0);
+            assertThat(current.attempt()).isEqualTo(2);
+            return new Job[] {old, current};
+        }
+
+        @Test
+        void anOldLeaseCannotCompleteOrExtendAfterRescueAndRefetch() {
+            Job[] jobs = loseAndRefetch("worker-2");
+            Job old = jobs[0], current = jobs[1];
+
+            assertThat(complete(old, new Outcome.Succeeded("\"stale\""))).isFalse();
+            assertThat(complete(old, new Outcome.Dead(error(1, "stale")))).isFalse();
+            assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(old.lease()), LONG)).lost()).containsExactly(old.id());
+
+            Job j = get(old.id());
+            assertThat(j.state()).isEqualTo(JobState.RUNNING);
+            assertThat(j.workerId()).isEqualTo("worker-2");
+            assertThat(j.attempt()).isEqualTo(2);
+            assertThat(j.result()).isNull();
+            assertSameInstant(j.leaseExpiresAt(), current.leaseExpiresAt());
+
+            assertThat(complete(current, new Outcome.Succeeded("\"fresh\""))).isTrue();
+            assertThat(get(old.id()).result()).isEqualTo("\"fresh\"");
+        }
+
+        @Test
+        void theSameWorkerWithAnOlderAttemptIsRefused() {
+            Job[] jobs = loseAndRefetch(WORKER);
+            assertThat(complete(jobs[0], new Outcome.Succeeded("\"stale\""))).isFalse();
+            Job j = get(jobs[0].id());
+            assertThat(j.state()).isEqualTo(JobState.RUNNING);
+            assertThat(j.attempt()).isEqualTo(2);
+        }
+
+        @Test
+        void anotherWorkerCannotCompleteAJobItDoesNotHold() {
+            enqueue(job("t"));
+            Job running = fetchOne();
+            Lease foreign = new Lease(running.id(), "worker-2", running.attempt());
+            assertThat(broker.jobsComplete(List.of(new Completion(foreign, new Outcome.Succeeded("1"))))).containsExactly(false);
+            assertThat(get(running.id()).state()).isEqualTo(JobState.RUNNING);
+        }
+
+        @Test
+        void aSecondCompletionOfTheSameLeaseIsRefused() {
+            String id = enqueue(job("t"));
+            Job running = fetchOne();
+            assertThat(complete(running, new Outcome.Succeeded("1"))).isTrue();
+            assertThat(complete(running, new Outcome.Dead(error(1, "late")))).isFalse();
+            Job j = get(id);
+            assertThat(j.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(j.result()).isEqualTo("1");
+            assertThat(j.errors()).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("rescue of expired leases")
+    class Rescue {
+        @Test
+        void anExpiredLeaseIsRequeuedWithAWorkerLostError() {
+            String id = enqueue(job("t").maxAttempts(3));
+            Job running = fetch(WORKER, 1, shortLease(), Q).get(0);
+            advancePast(running.leaseExpiresAt());
+
+            RescueResult r = broker.leasesRescueExpired(100);
+            assertThat(r.requeued()).containsExactly(id);
+            assertThat(r.failed()).isEmpty();
+            assertThat(r.cancelled()).isEmpty();
+            Job j = get(id);
+            assertThat(j.state()).isEqualTo(JobState.QUEUED);
+            assertThat(j.attempt()).isEqualTo(1);
+            assertThat(j.lastError().type()).isEqualTo(JobError.WORKER_LOST);
+            assertThat(broker.leasesRescueExpired(100).total()).isZero();
+            assertThat(fetchOne().attempt()).isEqualTo(2);
+        }
+
+        @Test
+        void aLiveLeaseIsLeftAlone() {
+            String id = enqueue(job("t"));
+            fetchOne();
+            assertThat(broker.leasesRescueExpired(100).total()).isZero();
+            assertThat(get(id).state()).isEqualTo(JobState.RUNNING);
+        }
+
+        @Test
+        @DisplayName("a job whose attempts keep losing their worker is quarantined in FAILED; later jobs keep flowing")
+        void poisonJobIsQuarantinedWhenAttemptsAreSpent() {
+            String poison = enqueue(job("t").maxAttempts(2));
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                Job running = fetch(WORKER, 1, shortLease(), Q).get(0);
+                assertThat(running.id()).isEqualTo(poison);
+                assertThat(running.attempt()).isEqualTo(attempt);
+                advancePast(running.leaseExpiresAt());
+                RescueResult r = broker.leasesRescueExpired(100);
+                assertThat(attempt == 1 ? r.requeued() : r.failed()).containsExactly(poison);
+            }
+            Job j = get(poison);
+            assertThat(j.state()).isEqualTo(JobState.FAILED);
+            assertThat(j.finishedAt()).isNotNull();
+            assertThat(j.errors()).extracting(JobError::type).containsExactly(JobError.WORKER_LOST, JobError.WORKER_LOST);
+
+            String good = enqueue(job("t"));
+            assertThat(fetchOne().id()).isEqualTo(good);
+        }
+
+        @Test
+        void anExpiredJobThatWasAskedToCancelIsCancelled() {
+            String id = enqueue(job("t").maxAttempts(3));
+            Job running = fetch(WORKER, 1, shortLease(), Q).get(0);
+            broker.jobsCancel(List.of(id));
+            advancePast(running.leaseExpiresAt());
+            assertThat(broker.leasesRescueExpired(100).cancelled()).containsExactly(id);
+            assertThat(get(id).state()).isEqualTo(JobState.CANCELLED);
+        }
+
+        @Test
+        void rescueHonoursItsLimit() {
+            for (int i = 0; i < 3; i++) enqueue(job("t").maxAttempts(2));
+            List<Job> running = fetch(WORKER, 3, shortLease(), Q);
+            advancePast(running.stream().map(Job::leaseExpiresAt).max(Instant::compareTo).orElseThrow());
+            assertThat(broker.leasesRescueExpired(2).total()).isEqualTo(2);
+            assertThat(broker.leasesRescueExpired(10).total()).isEqualTo(1);
+            assertThat(broker.queueCounts(Q).get(JobState.QUEUED)).isEqualTo(3L);
+        }
+    }
+}

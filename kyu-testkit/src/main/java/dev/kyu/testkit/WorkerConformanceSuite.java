@@ -1,0 +1,469 @@
+package dev.kyu.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kyu.Kyu;
+import dev.kyu.KyuException;
+import dev.kyu.client.JobHandle;
+import dev.kyu.job.Backoff;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobOptions;
+import dev.kyu.job.JobState;
+import dev.kyu.maintenance.MaintenanceOptions;
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.JobQuery;
+import dev.kyu.spi.Outcome;
+import dev.kyu.task.NonRetryableException;
+import dev.kyu.task.Task;
+import dev.kyu.task.TaskOptions;
+import dev.kyu.worker.JobListener;
+import dev.kyu.worker.MdcMiddleware;
+import dev.kyu.worker.Worker;
+import dev.kyu.worker.WorkerOptions;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+
+/**
+ * The real client and worker, end to end, on an engine: every worker behaviour of DESIGN.md §3 and §5.
+ * An engine runs it by subclassing with {@link #openBroker(Clock)}. Time is real here (short leases and
+ * delays, waited for with Awaitility), so it runs unchanged on engines that judge time by their server.
+ */
+public abstract class WorkerConformanceSuite {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** A fresh, empty broker for each test; the suite closes it after each test. */
+    protected abstract Broker openBroker(Clock clock) throws Exception;
+
+    protected Broker broker;
+    protected Kyu kyu;
+    private final List<Worker> workers = new ArrayList<>();
+
+    public record Order(String id, int cents) {}
+
+    public record Receipt(String orderId, int cents, String note) {}
+
+    public record Gate(String name) {}
+
+    /** Latches and counters shared between a test and the tasks it runs; keyed by name so tasks stay stateless records. */
+    private final Map<String, CountDownLatch> latches = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+    private final List<String> runOrder = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void openKyu() throws Exception {
+        broker = openBroker(Clock.systemUTC());
+        kyu = Kyu.builder().broker(broker)
+                .maintenance(MaintenanceOptions.DEFAULTS.withPromoteInterval(Duration.ofMillis(50)).withRescueInterval(Duration.ofMillis(200)))
+                .build();
+    }
+
+    @AfterEach
+    void closeAll() {
+        latches.values().forEach(l -> { while (l.getCount() > 0) l.countDown(); });
+        workers.forEach(w -> w.stop(Duration.ofSeconds(2)));
+        kyu.close();
+        broker.close();
+    }
+
+    protected WorkerOptions.Builder options() {
+        return WorkerOptions.builder().concurrency(4).leaseDuration(Duration.ofSeconds(3))
+                .heartbeatInterval(Duration.ofMillis(100)).fetchWait(Duration.ofMillis(200)).shutdownGrace(Duration.ofSeconds(2));
+    }
+
+    protected Worker start(WorkerOptions options) {
+        Worker w = kyu.worker(options).start();
+        workers.add(w);
+        return w;
+    }
+
+    private CountDownLatch latch(String name) {
+        return latches.computeIfAbsent(name, n -> new CountDownLatch(1));
+    }
+
+    private AtomicInteger counter(String name) {
+        return counters.computeIfAbsent(name, n -> new AtomicInteger());
+    }
+
+    private Job awaitState(String id, JobState state) {
+        await().atMost(WAIT).until(() -> broker.jobGet(id).map(Job::state).orElse(null) == state);
+        return broker.jobGet(id).orElseThrow();
+    }
+
+    // ---- running -------------------------------------------------------------------------------------
+
+    @Test
+    void typedTaskRunsAndItsResultComesBack() throws Exception {
+        var charge = Task.of("shop.charge", Order.class, Receipt.class, (o, ctx) -> new Receipt(o.id(), o.cents(), "attempt " + ctx.attempt()));
+        kyu.register(charge);
+        JobHandle<Receipt> h = kyu.enqueue(charge, new Order("o-1", 1250));
+        assertThat(h.status()).isEqualTo(JobState.QUEUED);
+        start(options().build());
+        assertThat(h.await(WAIT)).isEqualTo(new Receipt("o-1", 1250, "attempt 1"));
+        Job job = h.job();
+        assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(job.attempt()).isEqualTo(1);
+        assertThat(job.finishedAt()).isNotNull();
+        assertThat(job.errors()).isEmpty();
+    }
+
+    @Test
+    void batchOfJobsAllSucceed() {
+        var count = Task.of("t.count", Order.class, (o, ctx) -> counter("batch").incrementAndGet());
+        kyu.register(count);
+        var args = IntStream.range(0, 300).mapToObj(i -> new Order("o" + i, i)).toList();
+        List<JobHandle<Integer>> handles = kyu.enqueueAll(count, args, JobOptions.NONE);
+        assertThat(handles).hasSize(300).extracting(JobHandle::id).doesNotHaveDuplicates();
+        start(options().concurrency(16).build());
+        await().atMost(WAIT).until(() -> broker.queueCounts("default").get(JobState.SUCCEEDED) == 300);
+        assertThat(counter("batch").get()).isEqualTo(300);
+    }
+
+    @Test
+    void concurrencyIsALimitAndFetchNeverTakesMoreThanFreeSlotsPlusPrefetch() {
+        var running = new AtomicInteger();
+        var peak = new AtomicInteger();
+        var block = Task.of("t.block", Gate.class, (g, ctx) -> {
+            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                latch(g.name()).await();
+            } finally {
+                running.decrementAndGet();
+            }
+            return null;
+        });
+        kyu.register(block);
+        kyu.enqueueAll(block, Collections.nCopies(12, new Gate("hold")), JobOptions.NONE);
+        start(options().concurrency(3).prefetch(2).build());
+        await().atMost(WAIT).until(() -> running.get() == 3);
+        await().atMost(WAIT).until(() -> broker.queueCounts("default").get(JobState.RUNNING) == 5);
+        // Leases stay at concurrency + prefetch while the slots are busy.
+        assertThat(broker.queueCounts("default").get(JobState.RUNNING)).isEqualTo(5);
+        assertThat(broker.queueCounts("default").get(JobState.QUEUED)).isEqualTo(7);
+        latch("hold").countDown();
+        await().atMost(WAIT).until(() -> broker.queueCounts("default").get(JobState.SUCCEEDED) == 12);
+        assertThat(peak.get()).isEqualTo(3);
+    }
+
+    @Test
+    void higherPriorityRunsFirstThenOldestFirst() {
+        var record = Task.of("t.record", Gate.class, (g, ctx) -> runOrder.add(g.name()));
+        kyu.register(record);
+        kyu.enqueue(record, new Gate("low-1"), JobOptions.builder().priority(0).build());
+        kyu.enqueue(record, new Gate("high-1"), JobOptions.builder().priority(9).build());
+        kyu.enqueue(record, new Gate("low-2"), JobOptions.builder().priority(0).build());
+        kyu.enqueue(record, new Gate("high-2"), JobOptions.builder().priority(9).build());
+        start(options().concurrency(1).prefetch(0).build());
+        await().atMost(WAIT).until(() -> runOrder.size() == 4);
+        assertThat(runOrder).containsExactly("high-1", "high-2", "low-1", "low-2");
+    }
+
+    @Test
+    void queuesAreReadInStrictOrder() {
+        var record = Task.of("t.record", Gate.class, (g, ctx) -> runOrder.add(ctx.queue() + ":" + g.name()));
+        kyu.register(record);
+        kyu.enqueue(record, new Gate("1"), JobOptions.builder().queue("low").build());
+        kyu.enqueue(record, new Gate("2"), JobOptions.builder().queue("high").build());
+        kyu.enqueue(record, new Gate("3"), JobOptions.builder().queue("low").build());
+        kyu.enqueue(record, new Gate("4"), JobOptions.builder().queue("high").build());
+        start(options().queues("high", "low").concurrency(1).prefetch(0).build());
+        await().atMost(WAIT).until(() -> runOrder.size() == 4);
+        assertThat(runOrder).containsExactly("high:2", "high:4", "low:1", "low:3");
+    }
+
+    @Test
+    void weightedQueuesServeEveryQueueInProportion() {
+        var record = Task.of("t.record", Gate.class, (g, ctx) -> runOrder.add(ctx.queue()));
+        kyu.register(record);
+        kyu.enqueueAll(record, Collections.nCopies(300, new Gate("a")), JobOptions.builder().queue("heavy").build());
+        kyu.enqueueAll(record, Collections.nCopies(300, new Gate("b")), JobOptions.builder().queue("light").build());
+        start(options().weighted(Map.of("heavy", 4, "light", 1)).concurrency(1).prefetch(0).build());
+        await().atMost(WAIT).until(() -> runOrder.size() >= 200);
+        var first = List.copyOf(runOrder.subList(0, 200));
+        long heavy = first.stream().filter("heavy"::equals).count();
+        long light = first.stream().filter("light"::equals).count();
+        assertThat(light).as("the light queue is not starved").isGreaterThan(0);
+        assertThat(heavy).as("the heavy queue is read more often").isGreaterThan(light);
+    }
+
+    @Test
+    void delayedJobWaitsForItsTime() {
+        var record = Task.of("t.record", Gate.class, (g, ctx) -> runOrder.add(g.name()));
+        kyu.register(record);
+        start(options().build());
+        var h = kyu.enqueue(record, new Gate("later"), JobOptions.builder().delay(Duration.ofMillis(700)).build());
+        Job stored = h.job();
+        assertThat(stored.state()).isEqualTo(JobState.SCHEDULED);
+        Job done = awaitState(h.id(), JobState.SUCCEEDED);
+        assertThat(done.startedAt()).isAfterOrEqualTo(stored.scheduledAt());
+        assertThat(Duration.between(stored.enqueuedAt(), done.startedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+    }
+
+    // ---- failure -------------------------------------------------------------------------------------
+
+    @Test
+    void failedAttemptsAreRetriedWithBackoffUntilSuccess() {
+        start(options().build());
+        var h = kyu.enqueue("kyu.fail", Map.of("message", "card declined", "times", 2),
+                JobOptions.builder().maxAttempts(5).backoff(Backoff.fixed(Duration.ofMillis(20))).build());
+        Job job = awaitState(h.id(), JobState.SUCCEEDED);
+        assertThat(job.attempt()).isEqualTo(3);
+        assertThat(job.errors()).hasSize(2);
+        assertThat(job.errors()).extracting(JobError::attempt).containsExactly(1, 2);
+        assertThat(job.errors().get(0).message()).isEqualTo("card declined");
+        assertThat(job.errors().get(0).stackTrace()).contains("DeliberateFailure");
+    }
+
+    @Test
+    void jobOutOfAttemptsIsDeadLetterAndCanBeRetriedByHand() {
+        var flaky = Task.of("t.flaky", Gate.class, (g, ctx) -> {
+            if (!latch("fixed").await(0, TimeUnit.MILLISECONDS)) throw new IllegalStateException("still broken");
+            return "fixed";
+        });
+        kyu.register(flaky);
+        start(options().build());
+        var h = kyu.enqueue(flaky, new Gate("x"), JobOptions.builder().maxAttempts(2).backoff(Backoff.fixed(Duration.ofMillis(10))).build());
+        Job dead = awaitState(h.id(), JobState.FAILED);
+        assertThat(dead.attempt()).isEqualTo(2);
+        assertThat(dead.errors()).hasSize(2).allSatisfy(e -> assertThat(e.type()).isEqualTo(IllegalStateException.class.getName()));
+        assertThat(dead.lastError().stackTrace()).contains("still broken");
+
+        latch("fixed").countDown();
+        assertThat(kyu.admin().retry(List.of(h.id()))).isEqualTo(1);
+        Job retried = awaitState(h.id(), JobState.SUCCEEDED);
+        assertThat(retried.errors()).as("history kept across a manual retry").hasSize(2);
+    }
+
+    @Test
+    void onlyListedExceptionsAreRetried() {
+        var picky = Task.of("t.picky", Gate.class, (g, ctx) -> {
+            counter("picky").incrementAndGet();
+            throw new IllegalArgumentException("bad order " + g.name());
+        }).withOptions(TaskOptions.DEFAULTS.withRetryOn(IOException.class));
+        kyu.register(picky);
+        start(options().build());
+        var h = kyu.enqueue(picky, new Gate("o-9"), JobOptions.builder().maxAttempts(5).build());
+        Job dead = awaitState(h.id(), JobState.FAILED);
+        assertThat(dead.attempt()).isEqualTo(1);
+        assertThat(counter("picky").get()).isEqualTo(1);
+        assertThat(dead.lastError().message()).isEqualTo("bad order o-9");
+    }
+
+    @Test
+    void nonRetryableExceptionFailsAtOnce() {
+        var t = Task.of("t.abort", Gate.class, (g, ctx) -> { throw new NonRetryableException("address does not exist"); });
+        kyu.register(t);
+        start(options().build());
+        var h = kyu.enqueue(t, new Gate("x"), JobOptions.builder().maxAttempts(5).build());
+        assertThat(awaitState(h.id(), JobState.FAILED).attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void timeoutInterruptsTheJobAndCountsAsARetryableFailure() {
+        var interrupted = new AtomicInteger();
+        var slow = Task.of("t.slow", Gate.class, (g, ctx) -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+                throw e;
+            }
+            return null;
+        });
+        kyu.register(slow);
+        start(options().build());
+        var h = kyu.enqueue(slow, new Gate("x"), JobOptions.builder().timeout(Duration.ofMillis(200)).maxAttempts(2)
+                .backoff(Backoff.fixed(Duration.ofMillis(10))).build());
+        Job dead = awaitState(h.id(), JobState.FAILED);
+        assertThat(dead.attempt()).isEqualTo(2);
+        assertThat(dead.errors()).extracting(JobError::type).containsExactly(JobError.TIMEOUT, JobError.TIMEOUT);
+        assertThat(interrupted.get()).isEqualTo(2);
+    }
+
+    @Test
+    void argsThatDoNotBindFailWithAReadableReasonAndTheWorkerGoesOn() throws Exception {
+        start(options().build());
+        var bad = kyu.enqueueJson("kyu.sleep", "{\"ms\": \"soon\"}", JobOptions.builder().maxAttempts(3).build());
+        var good = kyu.enqueueJson("kyu.echo", "{\"ok\": true}", JobOptions.NONE);
+        Job failed = awaitState(bad.id(), JobState.FAILED);
+        assertThat(failed.attempt()).as("bad payloads are not retried").isEqualTo(1);
+        assertThat(failed.lastError().type()).isEqualTo(JobError.BAD_PAYLOAD);
+        assertThat(failed.lastError().message()).contains("SleepArgs");
+        assertThat(failed.args()).as("raw args kept").isEqualTo("{\"ms\": \"soon\"}");
+        assertThat(good.await(WAIT).get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void unknownTaskIsPutBackForOtherWorkersDuringTheGracePeriod() throws Exception {
+        start(options().unknownTaskGrace(Duration.ofHours(1)).unknownTaskDelay(Duration.ofMillis(100)).build());
+        var h = kyu.enqueueJson("reports.monthly", "{}", JobOptions.NONE);
+        await().atMost(WAIT).until(() -> {
+            Job j = h.job();
+            return j.state() != JobState.RUNNING && j.state() != JobState.QUEUED || j.startedAt() != null && j.state() != JobState.RUNNING;
+        });
+        Job back = h.job();
+        assertThat(back.state()).isIn(JobState.SCHEDULED, JobState.QUEUED);
+        assertThat(back.attempt()).as("handing back spends no attempt").isEqualTo(0);
+        // A worker that knows the task (the new deploy) takes it.
+        var newKyu = Kyu.builder().broker(broker).build()
+                .register(Task.of("reports.monthly", JsonNode.class, (a, ctx) -> "report ready"));
+        Worker w = newKyu.worker(options().build()).start();
+        workers.add(w);
+        assertThat(awaitState(h.id(), JobState.SUCCEEDED).result()).isEqualTo("\"report ready\"");
+    }
+
+    @Test
+    void unknownTaskFailsAfterTheGracePeriod() {
+        start(options().unknownTaskGrace(Duration.ZERO).build());
+        var h = kyu.enqueueJson("no.such.task", "{}", JobOptions.NONE);
+        Job dead = awaitState(h.id(), JobState.FAILED);
+        assertThat(dead.lastError().type()).isEqualTo(JobError.UNKNOWN_TASK);
+        assertThat(dead.lastError().message()).contains("no.such.task");
+    }
+
+    // ---- control -------------------------------------------------------------------------------------
+
+    @Test
+    void cancelledWaitingJobNeverRuns() {
+        var record = Task.of("t.record", Gate.class, (g, ctx) -> runOrder.add(g.name()));
+        kyu.register(record);
+        var h = kyu.enqueue(record, new Gate("never"), JobOptions.NONE);
+        var other = kyu.enqueue(record, new Gate("other"), JobOptions.NONE);
+        assertThat(h.cancel()).isEqualTo(CancelResult.CANCELLED);
+        start(options().build());
+        awaitState(other.id(), JobState.SUCCEEDED);
+        assertThat(h.status()).isEqualTo(JobState.CANCELLED);
+        assertThat(runOrder).containsExactly("other");
+    }
+
+    @Test
+    void cancellingARunningJobInterruptsIt() {
+        var sawInterrupt = new AtomicBoolean();
+        var block = Task.of("t.block", Gate.class, (g, ctx) -> {
+            latch(g.name() + "-started").countDown();
+            try {
+                latch(g.name()).await();
+            } catch (InterruptedException e) {
+                sawInterrupt.set(true);
+                throw e;
+            }
+            return null;
+        });
+        kyu.register(block);
+        start(options().build());
+        var h = kyu.enqueue(block, new Gate("cancel-me"), JobOptions.NONE);
+        await().atMost(WAIT).until(() -> latch("cancel-me-started").getCount() == 0);
+        assertThat(h.cancel()).isEqualTo(CancelResult.CANCEL_REQUESTED);
+        Job cancelled = awaitState(h.id(), JobState.CANCELLED);
+        assertThat(sawInterrupt).isTrue();
+        assertThat(cancelled.finishedAt()).isNotNull();
+    }
+
+    @Test
+    void gracefulShutdownLetsShortJobsFinishAndHandsLongOnesBackAtOnce() {
+        var quick = Task.of("t.quick", Gate.class, (g, ctx) -> {
+            latch("quick-started").countDown();
+            latch("quick-go").await(5, TimeUnit.SECONDS);
+            return "done";
+        });
+        var stubborn = Task.of("t.stubborn", Gate.class, (g, ctx) -> {
+            latch("stubborn-started").countDown();
+            Thread.sleep(60_000);
+            return null;
+        });
+        kyu.register(quick, stubborn);
+        var w = start(options().concurrency(2).prefetch(0).leaseDuration(Duration.ofMinutes(5)).heartbeatInterval(Duration.ofSeconds(1)).build());
+        var q = kyu.enqueue(quick, new Gate("q"), JobOptions.NONE);
+        var s = kyu.enqueue(stubborn, new Gate("s"), JobOptions.NONE);
+        await().atMost(WAIT).until(() -> latch("quick-started").getCount() == 0 && latch("stubborn-started").getCount() == 0);
+        Thread releaser = Thread.ofVirtual().start(() -> {
+            await().atMost(WAIT).until(() -> broker.jobGet(q.id()).orElseThrow().state() == JobState.RUNNING);
+            latch("quick-go").countDown();
+        });
+        w.stop(Duration.ofMillis(700));
+        assertThat(q.status()).isEqualTo(JobState.SUCCEEDED);
+        Job back = s.job();
+        assertThat(back.state()).as("handed back at once, not after the 5 minute lease").isEqualTo(JobState.QUEUED);
+        assertThat(back.attempt()).as("a hand-back spends no attempt").isEqualTo(0);
+        assertThat(releaser).isNotNull();
+    }
+
+    @Test
+    void pausedQueueIsNotWorkedUntilResumed() {
+        var record = Task.of("t.record", Gate.class, (g, ctx) -> runOrder.add(g.name()));
+        kyu.register(record);
+        kyu.admin().pause("default");
+        var h = kyu.enqueue(record, new Gate("held"), JobOptions.NONE);
+        var other = kyu.enqueue(record, new Gate("elsewhere"), JobOptions.builder().queue("other").build());
+        start(options().queues("default", "other").build());
+        awaitState(other.id(), JobState.SUCCEEDED);
+        assertThat(h.status()).isEqualTo(JobState.QUEUED);
+        kyu.admin().resume("default");
+        awaitState(h.id(), JobState.SUCCEEDED);
+    }
+
+    // ---- the client ----------------------------------------------------------------------------------
+
+    @Test
+    void uniqueKeyMakesEnqueueIdempotent() {
+        var first = kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().unique("invoice-42").build());
+        var second = kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().unique("invoice-42").build());
+        assertThat(first.created()).isTrue();
+        assertThat(second.created()).isFalse();
+        assertThat(second.id()).isEqualTo(first.id());
+        assertThat(broker.jobsList(JobQuery.all(10))).hasSize(1);
+    }
+
+    @Test
+    void oversizedPayloadIsRefusedAndNothingIsStored() {
+        var small = Kyu.builder().broker(broker).maxPayloadBytes(1024).build();
+        String big = "{\"blob\": \"" + "x".repeat(2000) + "\"}";
+        assertThatThrownBy(() -> small.enqueueJson("kyu.echo", big, JobOptions.NONE))
+                .isInstanceOf(KyuException.PayloadTooLarge.class)
+                .hasMessageContaining("over the limit of 1.0 KiB");
+        assertThat(broker.jobsList(JobQuery.all(10))).isEmpty();
+    }
+
+    @Test
+    void malformedJsonArgsAreRefusedAtEnqueue() {
+        assertThatThrownBy(() -> kyu.enqueueJson("kyu.echo", "{\"a\": ", JobOptions.NONE))
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessageStartingWith("args for task 'kyu.echo' are not valid JSON");
+        assertThat(broker.jobsList(JobQuery.all(10))).isEmpty();
+    }
+
+    @Test
+    void middlewarePutsTheJobIntoTheLoggingContextAndListenersHearOutcomes() throws Exception {
+        var outcomes = new CopyOnWriteArrayList<String>();
+        JobListener listener = (job, outcome, runTime) -> outcomes.add(job.task() + ":" + outcome.getClass().getSimpleName());
+        var withListener = Kyu.builder().broker(broker).listener(listener).build();
+        var mdc = Task.of("t.mdc", Gate.class, String.class, (g, ctx) -> MDC.get(MdcMiddleware.JOB_ID) + "/" + MDC.get(MdcMiddleware.ATTEMPT));
+        withListener.register(mdc);
+        Worker w = withListener.worker(options().build()).start();
+        workers.add(w);
+        var h = withListener.enqueue(mdc, new Gate("x"));
+        assertThat(h.await(WAIT)).isEqualTo(h.id() + "/1");
+        await().atMost(WAIT).until(() -> outcomes.contains("t.mdc:Succeeded"));
+        assertThat(Outcome.Succeeded.class.getSimpleName()).isEqualTo("Succeeded");
+    }
+}

@@ -1,0 +1,20 @@
+package dev.kyu.testkit;
+
+import dev.kyu.broker.memory.MemoryBroker;
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.BrokerConfig;
+import dev.kyu.spi.Brokers;
+import java.time.Clock;
+
+/** The memory engine against the conformance suite, opened by URL as users open it. */
+class MemoryConformanceTest extends BrokerConformanceSuite {
+    @Override
+    protected Broker openBroker(Clock clock) {
+        return Brokers.open(BrokerConfig.of("memory:").withClock(clock));
+    }
+
+    @Override
+    protected String insertCorruptJob(Broker broker, String queue) {
+        return ((MemoryBroker) broker).insertRawForTesting(queue, "\u0001\u0002garbage{{{");
+    }
+}
