@@ -71,6 +71,12 @@ final class Faults {
     KyuException translate(String what, Throwable t) {
         Throwable cause = unwrap(t);
         if (cause instanceof KyuException k) return k;
+        String m = cause.getMessage() == null ? "" : cause.getMessage();
+        int refused = m.indexOf("KYU_EXISTS ");
+        if (refused >= 0) {
+            return new KyuException.InvalidInput("a job with id " + m.substring(refused + 11).trim()
+                    + " already exists; nothing of the batch was stored");
+        }
         return new KyuException.BrokerUnavailable("Redis " + settings.redacted() + ": " + what + " failed: "
                 + settings.scrub(oneLine(cause)), null);
     }

@@ -15,6 +15,13 @@ final class Names {
         }
     }
 
+    static void checkTask(String task) {
+        if (task == null || task.isBlank() || task.length() > MAX || task.chars().anyMatch(Character::isISOControl)) {
+            throw new KyuException.InvalidInput("bad task name '" + (task == null ? "null" : JobCodec.abbreviate(task))
+                    + "': expected 1 to " + MAX + " printable characters, not blank");
+        }
+    }
+
     static void checkId(String id) {
         if (id == null || id.isBlank() || id.length() > MAX || id.chars().anyMatch(Character::isISOControl)) {
             throw new KyuException.InvalidInput("bad job id '" + (id == null ? "null" : JobCodec.abbreviate(id))

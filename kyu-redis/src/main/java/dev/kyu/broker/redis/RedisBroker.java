@@ -138,6 +138,10 @@ public final class RedisBroker implements Broker {
         for (NewJob j : request.jobs()) {
             Names.checkQueue(j.queue());
             Names.checkId(j.id());
+            Names.checkTask(j.task());
+            if (index.containsKey(j.id())) {
+                throw new KyuException.InvalidInput("job id " + j.id() + " appears twice in one batch; nothing was stored");
+            }
             queueOf.add(j.queue());
             items.add(enqueueArgs(j));
             index.put(j.id(), j.queue());
@@ -145,12 +149,18 @@ public final class RedisBroker implements Broker {
         Set<String> queues = new LinkedHashSet<>(queueOf);
         // Enqueue is not repeated through an outage: the caller learns at once and decides.
         List<Object> answers = runner.perItem("enqueue", Duration.ZERO, Script.ENQUEUE, List.of(), queueOf, items, () -> List.of(
-                link.async().hset(keys.jobQueue(), index).toCompletableFuture(),
                 link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));
         var out = new ArrayList<EnqueueResult>();
+        var created = new HashMap<String, String>();
         for (Object a : answers) {
             List<?> pair = (List<?>) a;
-            out.add(new EnqueueResult(String.valueOf(pair.get(0)), ((Number) pair.get(1)).longValue() == 1));
+            var r = new EnqueueResult(String.valueOf(pair.get(0)), ((Number) pair.get(1)).longValue() == 1);
+            if (r.created()) created.put(r.id(), index.get(r.id()));
+            out.add(r);
+        }
+        // On a Cluster the id index lives in another slot than the queue, so it is written right after.
+        if (link.cluster() && !created.isEmpty()) {
+            faults.ride("index jobs", settings.outage(), () -> link.sync().hset(keys.jobQueue(), created));
         }
         return out;
     }
@@ -379,15 +389,20 @@ public final class RedisBroker implements Broker {
 
     @Override
     public int jobsPrune(PruneRequest request) {
+        // A null retention keeps that kind forever (-1 to the script); cancelled jobs follow the succeeded one.
         List<String> head = List.of(Integer.toString(Math.max(0, request.limit())),
-                Long.toString(request.succeededRetention().toMillis()), Long.toString(request.failedRetention().toMillis()),
-                Long.toString(request.failedRetention().toMillis()), Long.toString(request.statsRetention().toMillis()));
+                millis(request.succeededRetention()), millis(request.failedRetention()),
+                millis(request.succeededRetention()), millis(request.statsRetention()));
         List<List<Object>> answers = runner.perQueue("prune", settings.outage(), Script.PRUNE, head, knownQueues(), List::size, 0);
         var ids = new ArrayList<String>();
         for (List<Object> a : answers) a.forEach(id -> ids.add(String.valueOf(id)));
         forgetIds(ids);
-        registry.pruneWorkers(request.workerRetention());
+        if (request.workerRetention() != null) registry.pruneWorkers(request.workerRetention());
         return ids.size();
+    }
+
+    private static String millis(Duration d) {
+        return d == null ? "-1" : Long.toString(Math.max(0, d.toMillis()));
     }
 
     private void forgetIds(List<String> ids) {

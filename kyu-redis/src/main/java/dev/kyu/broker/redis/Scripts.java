@@ -45,7 +45,8 @@ final class Scripts {
 
     Scripts(RedisLink link, String prefix) {
         this.link = link;
-        this.prefix = prefix;
+        // 'g': a single server, where scripts also keep the global unique keys and id index; 'q': a Cluster.
+        this.prefix = prefix + (link.cluster() ? "|q" : "|g");
     }
 
     /** Runs a script; {@code routeKey} picks the Cluster node (any key of the queue's slot). */

@@ -4,6 +4,15 @@ local now = nowms()
 local n = tonumber(ARGV[2])
 local out = {}
 local woken = {}
+-- An id that already exists refuses the whole batch before anything is written.
+for i = 0, n - 1 do
+  local b = 2 + i * 14
+  if redis.call('EXISTS', jk(ARGV[b + 3], ARGV[b + 1])) == 1 then return redis.error_reply('KYU_EXISTS ' .. ARGV[b + 1]) end
+  if GLOBAL then
+    local other = redis.call('HGET', P .. ':jobq', ARGV[b + 1])
+    if other and redis.call('EXISTS', jk(other, ARGV[b + 1])) == 1 then return redis.error_reply('KYU_EXISTS ' .. ARGV[b + 1]) end
+  end
+end
 for i = 0, n - 1 do
   local b = 2 + i * 14
   local id, task, q, args = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
@@ -12,14 +21,15 @@ for i = 0, n - 1 do
   local timeout, backoff, meta = ARGV[b + 12], ARGV[b + 13], ARGV[b + 14]
   local key = jk(q, id)
   local dup = nil
-  if redis.call('EXISTS', key) == 1 then dup = id end
-  if not dup and ukey ~= '' then
-    local existing = redis.call('GET', qk(q, 'uniq:' .. ukey))
+  if ukey ~= '' then
+    local existing = redis.call('GET', uk(q, ukey))
     -- A PERIOD key ('P:' before the id) holds for its whole TTL, even when its job is gone.
     if existing and string.sub(existing, 1, 2) == 'P:' then
       dup = string.sub(existing, 3)
     elseif existing then
-      local eh = redis.call('HMGET', jk(q, existing), 'state', 'uniqueScope')
+      local hq = holderq(q, existing)
+      local eh = {false, false}
+      if hq then eh = redis.call('HMGET', jk(hq, existing), 'state', 'uniqueScope') end
       local st, sc = eh[1], eh[2]
       if sc == 'PERIOD' or (st and ((sc == 'QUEUED' and (st == 'QUEUED' or st == 'SCHEDULED'))
           or (sc ~= 'QUEUED' and STATES[st] and not TERMINAL[st]))) then
@@ -37,15 +47,16 @@ for i = 0, n - 1 do
     if ukey ~= '' then
       redis.call('HSET', key, 'uniqueKey', ukey, 'uniqueScope', uscope)
       if uscope == 'PERIOD' then
-        redis.call('SET', qk(q, 'uniq:' .. ukey), 'P:' .. id, 'PX', uperiod)
+        redis.call('SET', uk(q, ukey), 'P:' .. id, 'PX', uperiod)
       else
-        redis.call('SET', qk(q, 'uniq:' .. ukey), id)
+        redis.call('SET', uk(q, ukey), id)
       end
     end
     if timeout ~= '' then redis.call('HSET', key, 'timeout', timeout) end
     if backoff ~= '' then redis.call('HSET', key, 'backoff', backoff) end
     if meta ~= '' then redis.call('HSET', key, 'meta', meta) end
     redis.call('ZADD', qk(q, 'ids'), 0, id)
+    if GLOBAL then redis.call('HSET', P .. ':jobq', id, q) end
     if due <= now then
       local rk = rkey(due, id)
       redis.call('HSET', key, 'rk', rk)

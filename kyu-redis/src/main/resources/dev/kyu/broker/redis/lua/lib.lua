@@ -2,7 +2,11 @@
 -- Every key a script touches is built from a queue name as PREFIX:{queue}:..., so all keys of one queue
 -- share a Cluster hash slot; scripts over several queues are only sent whole to a single server.
 redis.replicate_commands()
-local P = ARGV[1]
+-- ARGV[1] is 'PREFIX|g' on a single server (unique keys and the id index are global and kept by the
+-- scripts) or 'PREFIX|q' on a Cluster (scripts touch one queue's slot only).
+local P, MODE = string.match(ARGV[1], '^(.*)|(%a)$')
+if P == nil then P, MODE = ARGV[1], 'q' end
+local GLOBAL = MODE == 'g'
 local TERMINAL = {SUCCEEDED = true, FAILED = true, CANCELLED = true}
 local STATES = {SCHEDULED = true, QUEUED = true, RUNNING = true, SUCCEEDED = true, FAILED = true, CANCELLED = true}
 local MAX_ERRORS = 20
@@ -12,6 +16,10 @@ local function qk(q, suffix) return P .. ':{' .. q .. '}:' .. suffix end
 local function jk(q, id) return qk(q, 'job:' .. id) end
 local function ek(q, id) return qk(q, 'err:' .. id) end
 local function s(n) return string.format('%d', n) end
+-- Unique keys are global on a single server; on a Cluster they live in (and are unique within) the queue's slot.
+local function uk(q, key) if GLOBAL then return P .. ':uniq:' .. key end return qk(q, 'uniq:' .. key) end
+-- The queue a unique key's holder lives in.
+local function holderq(q, id) if GLOBAL then return redis.call('HGET', P .. ':jobq', id) end return q end
 
 local function nowms()
   local t = redis.call('TIME')
@@ -54,6 +62,10 @@ local function detach(q, id, h)
 end
 
 local function setstate(q, id, from, to, now)
+  if from == 'QUEUED' then redis.call('ZREM', qk(q, 'qat'), id) end
+  if to == 'QUEUED' then
+    redis.call('ZADD', qk(q, 'qat'), tonumber(redis.call('HGET', jk(q, id), 'scheduledAt')) or now, id)
+  end
   if from and STATES[from] then
     redis.call('ZREM', qk(q, 'st:' .. from), id)
     if TERMINAL[from] then redis.call('ZREM', qk(q, 'fin:' .. from), id) end
@@ -70,8 +82,8 @@ end
 local function unique_release(q, id, h, only_scope)
   local key, scope = h.uniqueKey, h.uniqueScope
   if key and key ~= '' and scope ~= 'PERIOD' and (only_scope == nil or only_scope == scope) then
-    local uk = qk(q, 'uniq:' .. key)
-    if redis.call('GET', uk) == id then redis.call('DEL', uk) end
+    local k = uk(q, key)
+    if redis.call('GET', k) == id then redis.call('DEL', k) end
   end
 end
 
@@ -139,8 +151,10 @@ local function drop(q, id, h)
     if TERMINAL[h.state] then redis.call('ZREM', qk(q, 'fin:' .. h.state), id) end
   end
   redis.call('ZREM', qk(q, 'ids'), id)
+  redis.call('ZREM', qk(q, 'qat'), id)
   unique_release(q, id, h, nil)
   redis.call('DEL', jk(q, id), ek(q, id))
+  if GLOBAL then redis.call('HDEL', P .. ':jobq', id) end
 end
 
 local function promote(q, now, limit)

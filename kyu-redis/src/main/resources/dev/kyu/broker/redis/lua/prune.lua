@@ -10,7 +10,7 @@ local deleted = {}
 for i = 1, nq do
   local q = ARGV[7 + i]
   for _, st in ipairs({'SUCCEEDED', 'FAILED', 'CANCELLED'}) do
-    if #deleted < limit then
+    if #deleted < limit and ages[st] >= 0 then
       local ids = redis.call('ZRANGEBYSCORE', qk(q, 'fin:' .. st), '-inf', now - ages[st], 'LIMIT', 0, limit - #deleted)
       for _, id in ipairs(ids) do
         local h = hash(jk(q, id))
@@ -23,10 +23,12 @@ for i = 1, nq do
       end
     end
   end
-  local fields = redis.call('HKEYS', qk(q, 'stats'))
-  for _, f in ipairs(fields) do
-    local minute = tonumber(string.match(f, '^(%d+):'))
-    if minute == nil or minute < statsCut then redis.call('HDEL', qk(q, 'stats'), f) end
+  if tonumber(ARGV[6]) >= 0 then
+    local fields = redis.call('HKEYS', qk(q, 'stats'))
+    for _, f in ipairs(fields) do
+      local minute = tonumber(string.match(f, '^(%d+):'))
+      if minute == nil or minute < statsCut then redis.call('HDEL', qk(q, 'stats'), f) end
+    end
   end
 end
 return deleted
