@@ -54,7 +54,7 @@ final class Faults {
                 if (!passing(cause) || System.nanoTime() + pauseMs * 1_000_000 > deadline) throw translate(what, cause);
                 if (!logged) {
                     LOG.warn("Redis {} unavailable during {} ({}); retrying for up to {}", settings.redacted(), what,
-                            settings.scrub(cause.getMessage()), budget);
+                            settings.scrub(cause.getMessage()), dev.kyu.job.Durations.format(budget));
                     logged = true;
                 }
                 try {

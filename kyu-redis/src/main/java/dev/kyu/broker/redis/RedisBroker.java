@@ -83,13 +83,16 @@ public final class RedisBroker implements Broker {
         RedisLink link = RedisLink.open(settings);
         try {
             link.sync().ping();
+            link.warmUp();
             DurabilityCheck.warnIfUnsafe(link, settings);
+            var broker = new RedisBroker(settings, link);
+            broker.scripts.preload();
+            LOG.debug("opened Redis broker {} ({})", settings.redacted(), link.cluster() ? "cluster" : "single server");
+            return broker;
         } catch (RuntimeException e) {
             link.close();
             throw new Faults(settings).translate("open", e);
         }
-        LOG.debug("opened Redis broker {} ({})", settings.redacted(), link.cluster() ? "cluster" : "single server");
-        return new RedisBroker(settings, link);
     }
 
     // ---- identity ---------------------------------------------------------------------------------

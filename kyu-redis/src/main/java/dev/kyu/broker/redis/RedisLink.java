@@ -110,6 +110,18 @@ final class RedisLink implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * Opens the connection to every Cluster node now rather than at the first command that needs it, so the
+     * first fetch or lock on a node is as fast as the rest.
+     */
+    @SuppressWarnings("unchecked")
+    void warmUp() {
+        if (main instanceof StatefulRedisClusterConnection<?, ?> c) {
+            var conn = (StatefulRedisClusterConnection<String, String>) c;
+            for (var node : conn.getPartitions()) conn.getConnection(node.getNodeId()).sync().ping();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     RedisClusterCommands<String, String> sync() {
         if (main instanceof StatefulRedisClusterConnection<?, ?> c) return ((StatefulRedisClusterConnection<String, String>) c).sync();

@@ -49,6 +49,11 @@ final class Scripts {
         this.prefix = prefix + (link.cluster() ? "|q" : "|g");
     }
 
+    /** Loads every script ahead of use (on every node of a Cluster); EVALSHA still falls back to EVAL. */
+    void preload() {
+        for (Script s : Script.values()) link.sync().scriptLoad(s.body);
+    }
+
     /** Runs a script; {@code routeKey} picks the Cluster node (any key of the queue's slot). */
     <T> T run(Script s, String routeKey, List<String> args) {
         String[] keys = {routeKey};

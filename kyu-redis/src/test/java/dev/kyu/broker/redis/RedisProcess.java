@@ -79,6 +79,12 @@ final class RedisProcess implements AutoCloseable {
         return this;
     }
 
+    /** Kills the server and starts it again on the same port with the same data directory. */
+    void restart() throws Exception {
+        kill();
+        start();
+    }
+
     /** Kills the server at once (SIGKILL): what a crash or power cut looks like to clients. */
     void kill() throws InterruptedException {
         if (process != null) {
