@@ -330,6 +330,27 @@ abstract class RedisBrokerContract {
     }
 
     @Test
+    void aForeignValueAtAJobKeyIsSetAsideAndTheConsumerGoesOn() throws Exception {
+        String id = JobIds.next();
+        Keys k = broker.keys();
+        var sync = broker.link().sync();
+        sync.set(k.job("q", id), "not a job at all");
+        sync.rpush(k.errors("q", id), "{broken");
+        sync.zadd(k.ready("q"), 0, "000000000000000" + id);
+        sync.hset(k.jobQueue(), id, "q");
+        var good = job("q").build();
+        enqueue(good);
+        assertThat(broker.jobGet(id)).isEmpty();
+        assertThat(fetch("w", 10, "q")).extracting(Job::id).containsExactly(good.id());
+        Job failed = broker.jobGet(id).orElseThrow();
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.lastError().type()).isEqualTo(JobError.CORRUPT);
+        assertThat(failed.lastError().message()).contains("held a string");
+        assertThat(sync.get(k.queue("q", "garbage:" + id))).isEqualTo("not a job at all");
+        assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.FAILED))).extracting(Job::id).containsExactly(id);
+    }
+
+    @Test
     void workersKvAndLocks() {
         var w = new WorkerInfo("w1", "host", 42, List.of("q"), 4, 1, Instant.now(), null, 0.5, 1024, 3, 1, Map.of("v", "1"));
         broker.workerHeartbeat(w);

@@ -16,7 +16,13 @@ for i = 1, nq do
         redis.call('ZREM', qk(q, 'ready'), m)
         local id = string.sub(m, 16)
         local key = jk(q, id)
-        if redis.call('EXISTS', key) == 1 then
+        local kind = redis.call('TYPE', key)['ok']
+        if kind ~= 'none' and kind ~= 'hash' then
+          -- Not a job at all: set the foreign value aside under a key of its own and record why.
+          redis.call('RENAME', key, qk(q, 'garbage:' .. id))
+          redis.call('HSET', key, 'id', id, 'queue', q, 'state', 'QUEUED')
+          bury(q, id, {state = 'QUEUED'}, 'the job key held a ' .. kind .. ', not a hash; kept as ' .. qk(q, 'garbage:' .. id), now)
+        elseif kind == 'hash' then
           local h = hash(key)
           local why = corrupt(h)
           if why == nil and h.state ~= 'QUEUED' then why = 'in the ready set while ' .. h.state end

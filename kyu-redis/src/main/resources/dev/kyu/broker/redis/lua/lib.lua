@@ -29,7 +29,11 @@ end
 -- Ready-set member: due time then id, so equal priorities (equal scores) come out oldest first.
 local function rkey(due, id) return string.format('%015d', math.max(0, due)) .. id end
 
+local function ishash(key) return redis.call('TYPE', key)['ok'] == 'hash' end
+
+-- A job's fields as a table; empty when the key is missing or is not a hash (foreign data).
 local function hash(key)
+  if not ishash(key) then return {} end
   local flat = redis.call('HGETALL', key)
   local h = {}
   for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
@@ -37,6 +41,8 @@ local function hash(key)
 end
 
 local function pusherr(q, id, err)
+  local kind = redis.call('TYPE', ek(q, id))['ok']
+  if kind ~= 'none' and kind ~= 'list' then redis.call('RENAME', ek(q, id), qk(q, 'garbage-err:' .. id)) end
   redis.call('RPUSH', ek(q, id), err)
   redis.call('LTRIM', ek(q, id), -MAX_ERRORS, -1)
 end
@@ -140,7 +146,11 @@ local function corrupt(h)
 end
 
 local function dump(q, id)
-  return {redis.call('HGETALL', jk(q, id)), redis.call('LRANGE', ek(q, id), 0, -1)}
+  local errs = {}
+  if redis.call('TYPE', ek(q, id))['ok'] == 'list' then errs = redis.call('LRANGE', ek(q, id), 0, -1) end
+  local flat = {}
+  if ishash(jk(q, id)) then flat = redis.call('HGETALL', jk(q, id)) end
+  return {flat, errs}
 end
 
 -- Deletes a job and every index entry that names it.
