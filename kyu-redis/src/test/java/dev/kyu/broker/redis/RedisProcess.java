@@ -23,7 +23,17 @@ final class RedisProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> settings;
+    private Path config;
     private Process process;
+
+    /** A Sentinel watching the master on {@code masterPort} under the name {@code master}. */
+    static RedisProcess sentinel(String master, int masterPort) throws IOException {
+        var p = new RedisProcess(List.of("--sentinel"));
+        p.config = p.dir.resolve("sentinel.conf");
+        Files.writeString(p.config, "sentinel monitor " + master + " 127.0.0.1 " + masterPort + " 1\n"
+                + "sentinel down-after-milliseconds " + master + " 5000\n");
+        return p;
+    }
 
     RedisProcess(List<String> settings) throws IOException {
         this(freePort(), settings);
@@ -62,8 +72,10 @@ final class RedisProcess implements AutoCloseable {
     }
 
     RedisProcess start() throws IOException {
-        var cmd = new ArrayList<>(List.of(binary().getAbsolutePath(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--protected-mode", "no"));
+        var cmd = new ArrayList<>(List.of(binary().getAbsolutePath()));
+        if (config != null) cmd.add(config.toString());
+        cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--protected-mode", "no"));
+        if (config == null) cmd.addAll(List.of("--save", ""));
         cmd.addAll(settings);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
