@@ -23,4 +23,6 @@ record Keys(String prefix) {
     String workers() { return prefix + ":workers"; }
     String kv() { return prefix + ":kv"; }
     String lock(String name) { return prefix + ":lock:" + name; }
+    /** A unique key on a Cluster, in a slot of its own. */
+    String unique(String key) { return prefix + ":uniq:{" + key + "}"; }
 }

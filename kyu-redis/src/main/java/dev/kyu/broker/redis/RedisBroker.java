@@ -62,6 +62,7 @@ public final class RedisBroker implements Broker {
     private final ScriptRunner runner;
     private final RedisQueries queries;
     private final RedisRegistry registry;
+    private final ClusterUniqueKeys clusterUniqueKeys;
     private final Map<String, String> leased = new ConcurrentHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
     private volatile boolean closed;
@@ -75,6 +76,7 @@ public final class RedisBroker implements Broker {
         this.runner = new ScriptRunner(link, scripts, keys, faults, settings.timeout());
         this.queries = new RedisQueries(link, keys, scripts, faults, runner, settings);
         this.registry = new RedisRegistry(link, keys, scripts, faults, settings, this::now);
+        this.clusterUniqueKeys = new ClusterUniqueKeys(keys, scripts);
     }
 
     /** Opens, checks the connection and credentials, and warns when the server could lose acknowledged writes. */
@@ -150,13 +152,33 @@ public final class RedisBroker implements Broker {
             index.put(j.id(), j.queue());
         }
         Set<String> queues = new LinkedHashSet<>(queueOf);
-        // Enqueue is not repeated through an outage: the caller learns at once and decides.
-        List<Object> answers = runner.perItem("enqueue", Duration.ZERO, Script.ENQUEUE, List.of(), queueOf, items, () -> List.of(
-                link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));
+        ClusterUniqueKeys.Result uniques = new ClusterUniqueKeys.Result(Map.of(), List.of());
+        if (link.cluster() && request.jobs().stream().anyMatch(j -> j.uniqueKey() != null)) {
+            uniques = faults.ride("claim unique keys", Duration.ZERO, () -> clusterUniqueKeys.claim(request.jobs()));
+        }
+        var storeAt = new ArrayList<Integer>();
+        for (int i = 0; i < items.size(); i++) if (!uniques.duplicates().containsKey(i)) storeAt.add(i);
+        List<Object> answers = List.of();
+        if (!storeAt.isEmpty()) {
+            try {
+                // Enqueue is not repeated through an outage: the caller learns at once and decides.
+                answers = runner.perItem("enqueue", Duration.ZERO, Script.ENQUEUE, List.of(),
+                        storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), () -> List.of(
+                        link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));
+            } catch (RuntimeException e) {
+                clusterUniqueKeys.release(uniques.claims());
+                throw e;
+            }
+        }
         var out = new ArrayList<EnqueueResult>();
         var created = new HashMap<String, String>();
-        for (Object a : answers) {
-            List<?> pair = (List<?>) a;
+        for (int i = 0, next = 0; i < items.size(); i++) {
+            String holder = uniques.duplicates().get(i);
+            if (holder != null) {
+                out.add(new EnqueueResult(holder, false));
+                continue;
+            }
+            List<?> pair = (List<?>) answers.get(next++);
             var r = new EnqueueResult(String.valueOf(pair.get(0)), ((Number) pair.get(1)).longValue() == 1);
             if (r.created()) created.put(r.id(), index.get(r.id()));
             out.add(r);
@@ -164,6 +186,10 @@ public final class RedisBroker implements Broker {
         // On a Cluster the id index lives in another slot than the queue, so it is written right after.
         if (link.cluster() && !created.isEmpty()) {
             faults.ride("index jobs", settings.outage(), () -> link.sync().hset(keys.jobQueue(), created));
+        }
+        if (!uniques.claims().isEmpty()) {
+            var claims = uniques.claims();
+            faults.ride("confirm unique keys", settings.outage(), () -> { clusterUniqueKeys.confirm(claims); return null; });
         }
         return out;
     }

@@ -43,6 +43,8 @@ final class RedisLink implements AutoCloseable {
     private final StatefulConnection<String, String> main;
     private final ConcurrentLinkedQueue<StatefulConnection<String, String>> idleBlockers = new ConcurrentLinkedQueue<>();
     private final Set<StatefulConnection<String, String>> blockers = ConcurrentHashMap.newKeySet();
+    /** Blocking pops in flight, cancelled at close so no caller waits for a connection that is going away. */
+    private final Set<RedisFuture<?>> pops = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private RedisLink(RedisSettings settings, ClientResources resources, AbstractRedisClient client, boolean cluster,
@@ -150,9 +152,17 @@ final class RedisLink implements AutoCloseable {
         try {
             double seconds = Math.max(0.001, wait.toMillis() / 1000.0);
             RedisFuture<KeyValue<String, String>> f = async(conn).blpop(seconds, keys.toArray(String[]::new));
-            KeyValue<String, String> kv = f.get(wait.toMillis() + settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            reusable = true;
-            return kv != null && kv.hasValue();
+            pops.add(f);
+            if (closed) f.cancel(true);
+            try {
+                KeyValue<String, String> kv = f.get(wait.toMillis() + settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                reusable = true;
+                return kv != null && kv.hasValue();
+            } finally {
+                pops.remove(f);
+            }
+        } catch (java.util.concurrent.CancellationException e) {
+            return false;
         } catch (ExecutionException e) {
             throw new io.lettuce.core.RedisException(Faults.oneLine(Faults.unwrap(e)), Faults.unwrap(e));
         } catch (TimeoutException e) {
@@ -179,6 +189,7 @@ final class RedisLink implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        for (var f : pops) f.cancel(true);
         for (var c : blockers) c.closeAsync();
         main.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

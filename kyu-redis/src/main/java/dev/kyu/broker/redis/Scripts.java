@@ -27,7 +27,7 @@ final class Scripts {
         PRUNE(ScriptOutputType.MULTI), CANCEL(ScriptOutputType.MULTI), RETRY(ScriptOutputType.INTEGER),
         DELETE(ScriptOutputType.MULTI), PURGE(ScriptOutputType.MULTI), GET(ScriptOutputType.MULTI),
         LIST(ScriptOutputType.MULTI), COUNTS(ScriptOutputType.MULTI), LOCK(ScriptOutputType.INTEGER),
-        UNLOCK(ScriptOutputType.INTEGER), BURY(ScriptOutputType.INTEGER);
+        UNLOCK(ScriptOutputType.INTEGER), BURY(ScriptOutputType.INTEGER), CLAIM(ScriptOutputType.MULTI);
 
         final ScriptOutputType output;
         final String body;

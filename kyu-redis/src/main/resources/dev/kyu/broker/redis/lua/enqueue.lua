@@ -21,7 +21,8 @@ for i = 0, n - 1 do
   local timeout, backoff, meta = ARGV[b + 12], ARGV[b + 13], ARGV[b + 14]
   local key = jk(q, id)
   local dup = nil
-  if ukey ~= '' then
+  -- On a Cluster the caller has claimed the key already (claim.lua), in the key's own slot.
+  if ukey ~= '' and GLOBAL then
     local existing = redis.call('GET', uk(q, ukey))
     -- A PERIOD key ('P:' before the id) holds for its whole TTL, even when its job is gone.
     if existing and string.sub(existing, 1, 2) == 'P:' then
@@ -46,6 +47,8 @@ for i = 0, n - 1 do
       'attempt', '0', 'maxAttempts', maxa, 'enqueuedAt', s(now), 'scheduledAt', s(due))
     if ukey ~= '' then
       redis.call('HSET', key, 'uniqueKey', ukey, 'uniqueScope', uscope)
+    end
+    if ukey ~= '' and GLOBAL then
       if uscope == 'PERIOD' then
         redis.call('SET', uk(q, ukey), 'P:' .. id, 'PX', uperiod)
       else

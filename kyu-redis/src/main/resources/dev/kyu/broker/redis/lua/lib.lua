@@ -87,7 +87,7 @@ end
 -- Frees the job's unique key if it still points at this job; PERIOD keys live out their TTL.
 local function unique_release(q, id, h, only_scope)
   local key, scope = h.uniqueKey, h.uniqueScope
-  if key and key ~= '' and scope ~= 'PERIOD' and (only_scope == nil or only_scope == scope) then
+  if GLOBAL and key and key ~= '' and scope ~= 'PERIOD' and (only_scope == nil or only_scope == scope) then
     local k = uk(q, key)
     if redis.call('GET', k) == id then redis.call('DEL', k) end
   end
