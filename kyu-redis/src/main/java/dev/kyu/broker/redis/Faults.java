@@ -24,9 +24,15 @@ final class Faults {
         "Connection closed", "Connection reset", "Connection refused", "Unable to connect", "closed", "disconnected"};
 
     private final RedisSettings settings;
+    /** Set when the broker closes: nothing is retried any more, so no caller outlives the close. */
+    private volatile boolean closed;
 
     Faults(RedisSettings settings) {
         this.settings = settings;
+    }
+
+    void close() {
+        closed = true;
     }
 
     static boolean passing(Throwable t) {
@@ -51,7 +57,7 @@ final class Faults {
                 throw e;
             } catch (RuntimeException e) {
                 Throwable cause = unwrap(e);
-                if (!passing(cause) || System.nanoTime() + pauseMs * 1_000_000 > deadline) throw translate(what, cause);
+                if (closed || !passing(cause) || System.nanoTime() + pauseMs * 1_000_000 > deadline) throw translate(what, cause);
                 if (!logged) {
                     LOG.warn("Redis {} unavailable during {} ({}); retrying for up to {}", settings.redacted(), what,
                             settings.scrub(cause.getMessage()), dev.kyu.job.Durations.format(budget));

@@ -619,6 +619,7 @@ public final class RedisBroker implements Broker {
     public void close() {
         if (closed) return;
         closed = true;
+        faults.close();
         link.close();
     }
 }

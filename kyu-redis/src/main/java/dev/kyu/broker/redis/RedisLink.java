@@ -43,8 +43,8 @@ final class RedisLink implements AutoCloseable {
     private final StatefulConnection<String, String> main;
     private final ConcurrentLinkedQueue<StatefulConnection<String, String>> idleBlockers = new ConcurrentLinkedQueue<>();
     private final Set<StatefulConnection<String, String>> blockers = ConcurrentHashMap.newKeySet();
-    /** Blocking pops in flight, cancelled at close so no caller waits for a connection that is going away. */
-    private final Set<RedisFuture<?>> pops = ConcurrentHashMap.newKeySet();
+    /** Blocking pops and connects in flight, cancelled at close so no caller waits on a client going away. */
+    private final Set<java.util.concurrent.Future<?>> pops = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private RedisLink(RedisSettings settings, ClientResources resources, AbstractRedisClient client, boolean cluster,
@@ -148,6 +148,7 @@ final class RedisLink implements AutoCloseable {
         if (closed) return false;
         StatefulConnection<String, String> conn = idleBlockers.poll();
         if (conn == null) conn = newBlocker();
+        if (conn == null) return false;
         boolean reusable = false;
         try {
             double seconds = Math.max(0.001, wait.toMillis() / 1000.0);
@@ -176,12 +177,31 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
-    private StatefulConnection<String, String> newBlocker() {
-        StatefulConnection<String, String> conn = cluster
-                ? ((RedisClusterClient) client).connect(StringCodec.UTF8)
-                : ((RedisClient) client).connect(StringCodec.UTF8, settings.nodes().get(0));
+    /** A new connection for blocking pops, or null when the link closed meanwhile. */
+    private StatefulConnection<String, String> newBlocker() throws InterruptedException {
+        java.util.concurrent.CompletableFuture<? extends StatefulConnection<String, String>> f = cluster
+                ? ((RedisClusterClient) client).connectAsync(StringCodec.UTF8)
+                : ((RedisClient) client).connectAsync(StringCodec.UTF8, settings.nodes().get(0)).toCompletableFuture();
+        pops.add(f);
+        if (closed) f.cancel(true);
+        StatefulConnection<String, String> conn;
+        try {
+            conn = f.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.CancellationException e) {
+            return null;
+        } catch (ExecutionException e) {
+            throw new io.lettuce.core.RedisConnectionException(Faults.oneLine(Faults.unwrap(e)), Faults.unwrap(e));
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new io.lettuce.core.RedisConnectionException("no connection for a blocking pop within " + settings.timeout());
+        } finally {
+            pops.remove(f);
+        }
         blockers.add(conn);
-        if (closed) conn.closeAsync();
+        if (closed) {
+            conn.closeAsync();
+            return null;
+        }
         return conn;
     }
 
