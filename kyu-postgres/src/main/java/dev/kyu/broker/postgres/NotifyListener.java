@@ -1,5 +1,6 @@
 package dev.kyu.broker.postgres;
 
+import dev.kyu.spi.WakeSignal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

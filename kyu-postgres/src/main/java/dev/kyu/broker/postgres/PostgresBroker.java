@@ -1,5 +1,6 @@
 package dev.kyu.broker.postgres;
 
+import dev.kyu.spi.WakeSignal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;

@@ -1,5 +1,6 @@
 package dev.kyu.broker.sqlite;
 
+import dev.kyu.spi.WakeSignal;
 import dev.kyu.KyuException;
 import dev.kyu.job.Job;
 import dev.kyu.spi.Broker;
@@ -102,7 +103,7 @@ public final class SqliteBroker implements Broker {
         Connection c = request.connection();
         if (c != null) return enqueueOnCallerConnection(c, request, now);
         List<EnqueueResult> out = store.write("enqueue", db -> Enqueuer.enqueue(db, request.jobs(), now));
-        signal.signal();
+        signal.wake();
         return out;
     }
 
@@ -121,7 +122,7 @@ public final class SqliteBroker implements Broker {
         }
         List<EnqueueResult> out = store.onCallerConnection(c, "enqueue in the caller's transaction",
                 db -> Enqueuer.enqueue(db, request.jobs(), now));
-        if (ownTransaction) signal.signal(); // committed here, so fetchers in this process may look at once
+        if (ownTransaction) signal.wake(); // committed here, so fetchers in this process may look at once
         return out;
     }
 
@@ -163,7 +164,7 @@ public final class SqliteBroker implements Broker {
             long left = deadline - System.nanoTime();
             if (left <= 0) return List.of();
             try {
-                signal.await(seen, Math.min(left, pollNanos));
+                signal.awaitAfter(seen, Math.min(left, pollNanos));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return List.of();
@@ -184,7 +185,7 @@ public final class SqliteBroker implements Broker {
         Instant now = now();
         List<Boolean> out = store.write("complete", db -> Outcomes.complete(db, completions, now));
         // Retries and hand-backs may have made work available at once.
-        signal.signal();
+        signal.wake();
         return out;
     }
 
@@ -198,7 +199,7 @@ public final class SqliteBroker implements Broker {
             Maintenance.sweepScheduled(db, now);
             return Maintenance.promote(db, null, limit, now);
         });
-        if (n > 0) signal.signal();
+        if (n > 0) signal.wake();
         return n;
     }
 
@@ -207,7 +208,7 @@ public final class SqliteBroker implements Broker {
         if (limit < 1) return RescueResult.NONE;
         Instant now = now();
         RescueResult r = store.write("rescue", db -> Maintenance.rescue(db, limit, now));
-        if (!r.requeued().isEmpty()) signal.signal();
+        if (!r.requeued().isEmpty()) signal.wake();
         return r;
     }
 
@@ -230,7 +231,7 @@ public final class SqliteBroker implements Broker {
     public int jobsRetry(RetryRequest request) {
         Instant now = now();
         int n = store.write("retry", db -> Control.retry(db, request, now));
-        if (n > 0) signal.signal();
+        if (n > 0) signal.wake();
         return n;
     }
 
@@ -251,7 +252,7 @@ public final class SqliteBroker implements Broker {
             Control.pause(db, queue, paused);
             return null;
         });
-        if (!paused) signal.signal();
+        if (!paused) signal.wake();
     }
 
     // ---- queries -----------------------------------------------------------------------------------
@@ -311,7 +312,7 @@ public final class SqliteBroker implements Broker {
             if (job.isEmpty() || job.get().state().isTerminal()) return job;
             long left = deadline - System.nanoTime();
             if (left <= 0 || signal.isClosed()) return job;
-            signal.await(seen, Math.min(left, pollNanos));
+            signal.awaitAfter(seen, Math.min(left, pollNanos));
         }
     }
 

@@ -1,20 +1,20 @@
-package dev.kyu.broker.postgres;
+package dev.kyu.spi;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Wakes blocked fetchers in this process. A fetcher reads the generation before it queries, then waits
+ * For engines: wakes fetchers blocked in this process when new work was committed here. A fetcher reads the generation before it queries, then waits
  * for the generation to move on, so a wake-up that arrives between its query and its wait is never lost.
  */
-final class WakeSignal {
+public final class WakeSignal {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long generation;
     private boolean closed;
 
-    long generation() {
+    public long generation() {
         lock.lock();
         try {
             return generation;
@@ -23,7 +23,7 @@ final class WakeSignal {
         }
     }
 
-    void wake() {
+    public void wake() {
         lock.lock();
         try {
             generation++;
@@ -33,7 +33,7 @@ final class WakeSignal {
         }
     }
 
-    void close() {
+    public void close() {
         lock.lock();
         try {
             closed = true;
@@ -44,7 +44,7 @@ final class WakeSignal {
         }
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         lock.lock();
         try {
             return closed;
@@ -54,7 +54,7 @@ final class WakeSignal {
     }
 
     /** Waits up to {@code nanos} for the generation to pass {@code seen}; false when it timed out. */
-    boolean awaitAfter(long seen, long nanos) throws InterruptedException {
+    public boolean awaitAfter(long seen, long nanos) throws InterruptedException {
         lock.lock();
         try {
             long left = nanos;
@@ -68,7 +68,7 @@ final class WakeSignal {
         }
     }
 
-    static long millis(long ms) {
+    public static long millis(long ms) {
         return TimeUnit.MILLISECONDS.toNanos(ms);
     }
 }
