@@ -76,6 +76,10 @@ public final class BenchMain implements Callable<Integer> {
             description = "JDBC URL of the PostgreSQL the compared systems use (default ${DEFAULT-VALUE})")
     String compareUrl;
 
+    @Option(names = "--compare-threads", defaultValue = "64",
+            description = "worker threads of the compared systems (platform threads each; default ${DEFAULT-VALUE})")
+    int compareThreads;
+
     @Option(names = "--json", description = "print the figures as JSON instead of a table")
     boolean json;
 
@@ -83,6 +87,8 @@ public final class BenchMain implements Callable<Integer> {
     Path out;
 
     public static void main(String[] args) throws Exception {
+        // The compared systems log every start and stop at INFO; the table is what matters here.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         if (args.length > 0 && args[0].equals("jmh")) {
             org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -109,7 +115,7 @@ public final class BenchMain implements Callable<Integer> {
             all.addAll(runner.run(kyu, measurements));
         }
         for (String name : compare) {
-            try (Subject other = Comparisons.open(name.trim(), compareUrl)) {
+            try (Subject other = Comparisons.open(name.trim(), compareUrl, compareThreads)) {
                 // The compared systems have no sustained-load runner: that figure is Kyu's alone.
                 all.addAll(runner.run(other, measurements.stream().filter(m -> !(m instanceof Sustained)).toList()));
             }

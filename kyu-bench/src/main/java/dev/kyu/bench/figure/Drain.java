@@ -26,7 +26,7 @@ public final class Drain implements Measurement {
         try {
             subject.hold(queue);
             for (int done = 0; done < n; done += config.batchSize()) subject.enqueueBatch(queue, Math.min(config.batchSize(), n - done));
-            try (WorkerHandle workers = subject.startWorkers(queue, config.concurrency())) {
+            try (WorkerHandle workers = subject.startWorkers(queue, config.concurrency(), false)) {
                 var pids = new ArrayList<Long>(subject.serverPids());
                 pids.add(workers.pid());
                 Map<Long, Double> cpu0 = ProcStats.cpuSnapshot(pids);

@@ -21,7 +21,7 @@ public final class Latency implements Measurement {
     public List<Sample> run(Subject subject, BenchConfig config, int run) throws InterruptedException {
         String queue = Queues.name("lat", run);
         int n = config.latencyJobs();
-        try (WorkerHandle workers = subject.startWorkers(queue, config.concurrency())) {
+        try (WorkerHandle workers = subject.startWorkers(queue, config.concurrency(), true)) {
             long gap = config.latencyGapMs() * 1_000_000L;
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {

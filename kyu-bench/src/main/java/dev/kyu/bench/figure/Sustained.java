@@ -35,7 +35,7 @@ public final class Sustained implements Measurement {
         String queue = Queues.name("sus", run);
         int offered = config.sustainedRate() > 0 ? config.sustainedRate() : (rate > 0 ? rate : 1000);
         int seconds = config.sustainedSeconds();
-        try (WorkerHandle workers = subject.startWorkers(queue, config.concurrency())) {
+        try (WorkerHandle workers = subject.startWorkers(queue, config.concurrency(), true)) {
             var produced = new AtomicLong();
             long t0 = System.nanoTime();
             long t0Micros = System.currentTimeMillis() * 1000L;

@@ -29,6 +29,7 @@ public final class WorkerJvm implements WorkerHandle {
         String java = ProcessHandle.current().info().command().orElse("java");
         var cmd = new ArrayList<String>();
         cmd.add(java);
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -63,6 +64,17 @@ public final class WorkerJvm implements WorkerHandle {
             throw new IllegalStateException("worker JVM " + mainClass + " failed to start: " + e.getMessage(), e);
         }
         return new WorkerJvm(p);
+    }
+
+    /** Sends one line to the child's standard input (e.g. {@code GO} to a worker told to wait). */
+    public void send(String line) {
+        try {
+            var out = process.getOutputStream();
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to worker JVM " + process.pid() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

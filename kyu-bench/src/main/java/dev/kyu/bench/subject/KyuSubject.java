@@ -73,7 +73,7 @@ public final class KyuSubject implements Subject {
     }
 
     @Override
-    public WorkerHandle startWorkers(String queue, int concurrency) {
+    public WorkerHandle startWorkers(String queue, int concurrency, boolean timed) {
         var options = BenchWorkerMain.options(queue, concurrency);
         if (inProcess) {
             Worker w = kyu.worker(options).start();

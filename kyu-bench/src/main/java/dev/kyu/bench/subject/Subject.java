@@ -27,8 +27,11 @@ public interface Subject extends AutoCloseable {
     /** Lets the queue's held jobs run; the drain clock starts just before this call. */
     void release(String queue);
 
-    /** Starts workers on the queue, idle and ready when this returns. */
-    WorkerHandle startWorkers(String queue, int concurrency);
+    /**
+     * Starts workers on the queue, idle and ready when this returns. {@code timed}: the run will read
+     * {@link #times}; systems that keep no start time record one only then, so drains pay nothing for it.
+     */
+    WorkerHandle startWorkers(String queue, int concurrency, boolean timed);
 
     /** How many of the queue's jobs have finished: succeeded and failed. */
     Progress progress(String queue);
