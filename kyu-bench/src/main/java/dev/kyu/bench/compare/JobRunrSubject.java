@@ -68,7 +68,7 @@ final class JobRunrSubject extends ComparedSubject {
     @Override
     public WorkerHandle startWorkers(String queue, int concurrency, boolean timed) {
         boolean wait = held.getOrDefault(queue, false);
-        WorkerJvm w = WorkerJvm.start(JobRunrWorkerMain.class.getName(), List.of(), List.of(jdbcUrl, queue,
+        WorkerJvm w = WorkerJvm.start(JobRunrWorkerMain.class.getName(), List.of("-Dkyu.bench.jobrunr.poll=" + JobRunrWorkerMain.POLL), List.of(jdbcUrl, queue,
                 String.valueOf(Math.min(concurrency, threads)), String.valueOf(timed), String.valueOf(wait)));
         lastWorker = w;
         return w;
