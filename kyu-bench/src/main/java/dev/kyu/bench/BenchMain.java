@@ -76,6 +76,9 @@ public final class BenchMain implements Callable<Integer> {
             description = "JDBC URL of the PostgreSQL the compared systems use (default ${DEFAULT-VALUE})")
     String compareUrl;
 
+    @Option(names = "--compare-jobs", description = "N for the compared systems (default: N); JobRunr's 5 s poll makes large N take long")
+    Integer compareJobs;
+
     @Option(names = "--compare-threads", defaultValue = "64",
             description = "worker threads of the compared systems (platform threads each; default ${DEFAULT-VALUE})")
     int compareThreads;
@@ -114,10 +117,16 @@ public final class BenchMain implements Callable<Integer> {
             label = kyu.label();
             all.addAll(runner.run(kyu, measurements));
         }
-        for (String name : compare) {
-            try (Subject other = Comparisons.open(name.trim(), compareUrl, compareThreads)) {
-                // The compared systems have no sustained-load runner: that figure is Kyu's alone.
-                all.addAll(runner.run(other, measurements.stream().filter(m -> !(m instanceof Sustained)).toList()));
+        if (!compare.isEmpty()) {
+            int n = compareJobs != null ? compareJobs : jobs;
+            var otherConfig = new BenchConfig(n, Math.min(config.singleJobs(), n), batchSize, concurrency, latencyJobs, latencyGapMs,
+                    sustainedSeconds, sustainedRate, runs);
+            var otherRunner = new Runner(otherConfig, System.err);
+            for (String name : compare) {
+                try (Subject other = Comparisons.open(name.trim(), compareUrl, compareThreads)) {
+                    // Sustained load is Kyu's alone: the compared systems are measured on the other figures.
+                    all.addAll(otherRunner.run(other, measurements.stream().filter(m -> !(m instanceof Sustained)).toList()));
+                }
             }
         }
         Machine machine = Machine.current();
