@@ -30,6 +30,7 @@ public final class WorkerJvm implements WorkerHandle {
         var cmd = new ArrayList<String>();
         cmd.add(java);
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        cmd.add("--enable-native-access=ALL-UNNAMED"); // sqlite-jdbc loads its native library
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
