@@ -50,7 +50,7 @@ public record Job(
         meta = meta == null ? Map.of() : Map.copyOf(meta);
     }
 
-    /** The lease this job is held under while RUNNING. */
+    /** The lease this job is held under; only meaningful while RUNNING (a waiting job has no worker id). */
     public Lease lease() {
         return new Lease(id, workerId, attempt);
     }

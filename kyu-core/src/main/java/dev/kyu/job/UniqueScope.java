@@ -6,6 +6,6 @@ public enum UniqueScope {
     QUEUED,
     /** While a job with the key is SCHEDULED, QUEUED or RUNNING. */
     ACTIVE,
-    /** Until {@code uniqueUntil}, whatever the first job's state (periodic ticks use this). */
+    /** For {@code uniquePeriod} from the first job's enqueue, whatever its state (periodic ticks use this). */
     PERIOD
 }

@@ -95,7 +95,7 @@ public interface Broker extends AutoCloseable {
     /** Every queue that has jobs or is paused, by name. */
     List<QueueInfo> queuesList();
 
-    /** Per-minute counts since {@code since}, for every queue or one (null = all), oldest first. */
+    /** Per-minute, per-queue buckets since {@code since}, of one queue or of every queue (null), oldest first. */
     List<StatsBucket> statsHistory(Instant since, String queue);
 
     /**

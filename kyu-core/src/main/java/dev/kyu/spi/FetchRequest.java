@@ -8,7 +8,8 @@ import java.util.Objects;
  * Lease up to {@code limit} due jobs from {@code queues}, read strictly in the order given (callers
  * that weight queues shuffle the list per call). Within a queue: higher priority first, then oldest
  * first. Paused queues are skipped. When nothing is due, block up to {@code maxWait} for the engine's
- * wake-up signal; return an empty list when the wait ends or the thread is interrupted.
+ * wake-up signal; return an empty list when the wait ends; when the thread is interrupted, return an empty list or throw
+ * {@link InterruptedException} (engines differ by what their client library does).
  *
  * <p>Each returned job is RUNNING with {@code attempt} incremented, {@code workerId} set and
  * {@code leaseExpiresAt = now + leaseDuration}.

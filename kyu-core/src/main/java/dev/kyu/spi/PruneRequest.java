@@ -3,7 +3,8 @@ package dev.kyu.spi;
 import java.time.Duration;
 
 /**
- * Delete terminal jobs older than their retention (judged by {@code finishedAt}), at most {@code limit}
+ * Delete terminal jobs older than their retention (judged by {@code finishedAt}; CANCELLED jobs share the
+ * SUCCEEDED retention), at most {@code limit}
  * per call; also per-minute statistics older than {@code statsRetention} and workers silent for longer
  * than {@code workerRetention}.
  */

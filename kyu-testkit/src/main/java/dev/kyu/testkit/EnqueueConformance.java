@@ -108,6 +108,17 @@ public abstract class EnqueueConformance extends ConformanceSupport {
         }
 
         @Test
+        void aRefusedBatchLeavesNoUniqueKeyBehind() {
+            String existing = enqueue(job("t"));
+            NewJob periodic = job("t").unique("tick", UniqueScope.PERIOD, LONG).build();
+            NewJob dup = NewJob.builder(existing, "t").queue(Q).build();
+            assertThatThrownBy(() -> broker.jobsEnqueue(EnqueueRequest.of(List.of(periodic, dup))))
+                    .isInstanceOfAny(IllegalArgumentException.class, KyuException.InvalidInput.class);
+            EnqueueResult again = enqueueOne(job("t").unique("tick", UniqueScope.PERIOD, LONG).build());
+            assertThat(again.created()).isTrue();
+        }
+
+        @Test
         void blankTaskOrQueueIsRefusedAndStoresNothing() {
             assertThatThrownBy(() -> enqueue(job(" ")))
                     .isInstanceOfAny(IllegalArgumentException.class, KyuException.InvalidInput.class);

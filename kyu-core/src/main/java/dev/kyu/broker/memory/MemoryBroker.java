@@ -128,11 +128,10 @@ public final class MemoryBroker implements Broker {
         return withLock(() -> {
             Instant now = now();
             int n = request.jobs().size();
-            // First decide every job without touching the store, so a refused batch stores nothing.
+            // Unique keys first, without touching the store; then store, undoing the batch on a taken id.
             var results = new ArrayList<EnqueueResult>(n);
             var create = new boolean[n];
             var batchKeys = new HashMap<String, String>();
-            var batchIds = new HashSet<String>();
             for (int i = 0; i < n; i++) {
                 NewJob j = request.jobs().get(i);
                 if (j.uniqueKey() != null) {
@@ -144,24 +143,35 @@ public final class MemoryBroker implements Broker {
                     }
                     batchKeys.put(j.uniqueKey(), j.id());
                 }
-                if (store.jobs.containsKey(j.id()) || !batchIds.add(j.id())) {
-                    throw new KyuException.InvalidInput("job id " + j.id() + " already exists; nothing of this batch was stored");
-                }
                 create[i] = true;
                 results.add(new EnqueueResult(j.id(), true));
             }
-            boolean any = false;
+            var replacedHolds = new HashMap<String, MemoryStore.UniqueHold>();
+            for (String key : batchKeys.keySet()) replacedHolds.put(key, store.unique.get(key));
+            var stored = new ArrayList<Slot>(n);
             for (int i = 0; i < n; i++) {
                 if (!create[i]) continue;
                 NewJob j = request.jobs().get(i);
-                Job job = newJob(j, now);
                 var hold = j.uniqueKey() == null ? null : new MemoryStore.UniqueHold(j.id(), j.uniqueScope(),
                         j.uniqueScope() == UniqueScope.PERIOD ? now.plus(j.uniquePeriod()) : null);
-                store.insert(j.id(), j.queue(), job, null, hold);
-                any = true;
+                Slot s = store.insert(j.id(), j.queue(), newJob(j, now), null, hold);
+                if (s == null) {
+                    undo(stored, replacedHolds);
+                    throw new KyuException.InvalidInput("job id " + j.id() + " already exists; nothing of this batch was stored");
+                }
+                stored.add(s);
             }
-            if (any) store.work.signalAll();
+            if (!stored.isEmpty()) store.work.signalAll();
             return results;
+        });
+    }
+
+    /** Takes a half-stored batch back out, unique keys included, so a refused batch leaves no trace. */
+    private void undo(List<Slot> stored, Map<String, MemoryStore.UniqueHold> replacedHolds) {
+        for (int i = stored.size() - 1; i >= 0; i--) store.remove(stored.get(i));
+        replacedHolds.forEach((key, previous) -> {
+            if (previous == null) store.unique.remove(key);
+            else store.unique.put(key, previous);
         });
     }
 

@@ -8,7 +8,6 @@ import dev.kyu.spi.WorkerInfo;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.Condition;
@@ -52,11 +51,12 @@ final class MemoryStore {
         return queues.computeIfAbsent(name, QueueState::new);
     }
 
-    /** Adds a new slot; a job carrying a unique key takes the key. */
+    /** Adds a new slot, or returns null when the id is taken; a job carrying a unique key takes the key. */
     Slot insert(String id, String queue, Job job, String raw, UniqueHold hold) {
-        Slot s = new Slot(id, queue, ++seq, job, raw);
-        jobs.put(id, s);
-        queue(queue).count(s.state(), +1);
+        Slot s = new Slot(id, queue(queue), seq + 1, job, raw);
+        if (jobs.putIfAbsent(id, s) != null) return null;
+        seq++;
+        s.queueState.count(s.state(), +1);
         index(s);
         if (hold != null && job != null && job.uniqueKey() != null) unique.put(job.uniqueKey(), hold);
         return s;
@@ -65,7 +65,7 @@ final class MemoryStore {
     /** Moves a slot to its next version, re-filing it in the index its new state belongs to. */
     void place(Slot s, Job next) {
         unindex(s);
-        QueueState q = queue(s.queue);
+        QueueState q = s.queueState;
         q.count(s.state(), -1);
         s.job = next;
         q.count(next.state(), +1);
@@ -75,7 +75,7 @@ final class MemoryStore {
 
     void remove(Slot s) {
         unindex(s);
-        queue(s.queue).count(s.state(), -1);
+        s.queueState.count(s.state(), -1);
         jobs.remove(s.id);
         if (s.job != null && s.job.uniqueKey() != null) {
             UniqueHold h = unique.get(s.job.uniqueKey());
@@ -129,7 +129,7 @@ final class MemoryStore {
             case QUEUED -> {
                 s.sortAt = j == null ? Instant.EPOCH : j.scheduledAt();
                 s.sortPriority = j == null ? Integer.MAX_VALUE : j.priority();
-                queue(s.queue).addReady(s);
+                s.queueState.addReady(s);
             }
             case RUNNING -> { s.sortAt = j.leaseExpiresAt(); running.add(s); }
             case SUCCEEDED, FAILED, CANCELLED -> { s.sortAt = j.finishedAt(); finished.add(s); }
@@ -139,13 +139,9 @@ final class MemoryStore {
     private void unindex(Slot s) {
         switch (s.state()) {
             case SCHEDULED -> scheduled.remove(s);
-            case QUEUED -> queue(s.queue).removeReady(s);
+            case QUEUED -> s.queueState.removeReady(s);
             case RUNNING -> running.remove(s);
             case SUCCEEDED, FAILED, CANCELLED -> finished.remove(s);
         }
-    }
-
-    Map<String, Slot> jobs() {
-        return jobs;
     }
 }

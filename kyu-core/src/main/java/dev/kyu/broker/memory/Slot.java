@@ -20,6 +20,8 @@ final class Slot {
 
     final String id;
     final String queue;
+    /** The queue's state, looked up once: every move of the slot updates its counts. */
+    final QueueState queueState;
     final long seq;
     /** The raw form of an undecodable entry, kept as its args once it is quarantined. */
     final String raw;
@@ -27,9 +29,10 @@ final class Slot {
     Instant sortAt;
     int sortPriority;
 
-    Slot(String id, String queue, long seq, Job job, String raw) {
+    Slot(String id, QueueState queue, long seq, Job job, String raw) {
         this.id = id;
-        this.queue = queue;
+        this.queue = queue.name;
+        this.queueState = queue;
         this.seq = seq;
         this.job = job;
         this.raw = raw;

@@ -1,0 +1,129 @@
+package dev.kyu.cli;
+
+import dev.kyu.Kyu;
+import dev.kyu.cli.commands.CancelCommand;
+import dev.kyu.cli.commands.DemoCommand;
+import dev.kyu.cli.commands.EnqueueCommand;
+import dev.kyu.cli.commands.InspectCommand;
+import dev.kyu.cli.commands.JobCommand;
+import dev.kyu.cli.commands.PauseCommand;
+import dev.kyu.cli.commands.PurgeCommand;
+import dev.kyu.cli.commands.ResumeCommand;
+import dev.kyu.cli.commands.RetryCommand;
+import dev.kyu.cli.commands.WorkerCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code kyu} command (DESIGN.md §7): global options and the list of subcommands. Each subcommand is
+ * one class in {@code dev.kyu.cli.commands}; adding one is one entry in {@code subcommands} below.
+ * Errors become exit codes in {@link ErrorHandler}; nothing here calls {@code System.exit} but {@link #main}.
+ */
+@Command(name = "kyu",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Kyu: background jobs for the JVM. Enqueue work, run workers, inspect queues.",
+        footer = {"",
+                "The broker is --broker URL, else the environment variable KYU_BROKER, else sqlite:kyu.db.",
+                "Broker URLs: memory:, sqlite:PATH, redis://HOST[:PORT][/DB], rediss://…, postgresql://HOST[:PORT]/DB",
+                "",
+                "Exit codes: 0 ok, 1 the work failed (a waited job failed, broker unavailable), 2 bad usage or input.",
+                "",
+                "Examples:",
+                "  kyu demo",
+                "  kyu worker --queues mail,default --concurrency 20",
+                "  kyu enqueue kyu.sleep --args '{\"ms\": 500}' --wait",
+                "  kyu --broker redis://localhost:6379 inspect queues"},
+        subcommands = {
+                WorkerCommand.class,
+                EnqueueCommand.class,
+                InspectCommand.class,
+                JobCommand.class,
+                RetryCommand.class,
+                CancelCommand.class,
+                PurgeCommand.class,
+                PauseCommand.class,
+                ResumeCommand.class,
+                DemoCommand.class,
+                CommandLine.HelpCommand.class,
+        })
+public final class KyuCli implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--broker", paramLabel = "URL", scope = ScopeType.INHERIT,
+            description = "Broker URL (default: $KYU_BROKER, else sqlite:kyu.db).")
+    String broker;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Print stack traces of errors and debug logs.")
+    boolean verbose;
+
+    private boolean stderrIsTerminal;
+
+    /** {@code kyu} alone: a usage error that names the commands. */
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a command: " + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** The broker URL this run uses (an inherited option: it may come before or after the command name): the option, else the environment, else the embedded default. */
+    public String brokerUrl() {
+        return broker != null && !broker.isBlank() ? broker.trim() : Kyu.defaultBrokerUrl();
+    }
+
+    /** Connects to the broker; the caller closes the returned Kyu. */
+    public Kyu connect() {
+        return connect(Kyu.builder());
+    }
+
+    /** Connects with a builder the caller has prepared (tasks, listeners). */
+    public Kyu connect(Kyu.Builder builder) {
+        String url = brokerUrl();
+        BrokerUrlCheck.check(url);
+        return builder.broker(url).build();
+    }
+
+    public boolean verbose() {
+        return verbose;
+    }
+
+    /** True only when the real process stderr is a terminal, so progress bars may redraw in place. */
+    public boolean stderrIsTerminal() {
+        return stderrIsTerminal;
+    }
+
+    /** A command line that writes to the given streams; tests run it in-process. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(new KyuCli(), out, err);
+    }
+
+    static CommandLine commandLine(KyuCli root, PrintWriter out, PrintWriter err) {
+        var cl = new CommandLine(root);
+        var errors = new ErrorHandler(root);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExpandAtFiles(false); // --args @FILE is read by the enqueue command itself
+        cl.setParameterExceptionHandler(errors);
+        cl.setExecutionExceptionHandler(errors);
+        cl.setExitCodeExceptionMapper(errors);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        Logging.configure(java.util.Arrays.asList(args).contains("--verbose"));
+        var root = new KyuCli();
+        root.stderrIsTerminal = Terminal.stderrIsTerminal();
+        var out = new PrintWriter(System.out, true);
+        var err = new PrintWriter(System.err, true);
+        int code = commandLine(root, out, err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+}

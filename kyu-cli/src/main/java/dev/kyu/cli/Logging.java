@@ -1,0 +1,26 @@
+package dev.kyu.cli;
+
+/**
+ * Configures slf4j-simple for the command line before the first logger exists: Kyu's own logs at info
+ * (debug with {@code --verbose}), libraries at warn, a short one-line format on stderr so that stdout
+ * stays clean for {@code --json} output.
+ */
+final class Logging {
+    private Logging() {}
+
+    static void configure(boolean verbose) {
+        setDefault("org.slf4j.simpleLogger.logFile", "System.err");
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setDefault("org.slf4j.simpleLogger.log.dev.kyu", verbose ? "debug" : "info");
+        setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+        setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+        setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+        setDefault("org.slf4j.simpleLogger.levelInBrackets", "false");
+    }
+
+    /** A -D on the java command line still wins. */
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) System.setProperty(key, value);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.kyu.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.kyu.Kyu;
+import dev.kyu.KyuException;
+import dev.kyu.cli.Converters;
+import dev.kyu.cli.ExitCode;
+import dev.kyu.cli.KyuCommand;
+import dev.kyu.cli.ProgressBar;
+import dev.kyu.client.JobHandle;
+import dev.kyu.job.JobOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kyu enqueue TASK}: stores one job, or {@code --count N} copies in batches of {@value #BATCH}
+ * (one broker round trip each) with a progress bar, and with {@code --wait} waits for them to finish.
+ */
+@Command(name = "enqueue",
+        description = "Enqueue a job of a task by name, with JSON args.",
+        footer = {"",
+                "Examples:",
+                "  kyu enqueue kyu.echo --args '{\"hello\": \"world\"}'",
+                "  kyu enqueue email.send --args @email.json --queue mail --max-attempts 5",
+                "  kyu enqueue report.build --delay 10m --unique report-2030-01",
+                "  kyu enqueue kyu.sleep --args '{\"ms\": 100}' --count 10000",
+                "  kyu enqueue kyu.fail --wait --timeout 10s     (exit code 1: the job failed)",
+                "",
+                "--json prints {\"id\": \"…\"} (an array of them with --count; the finished job objects with --wait)."})
+public final class EnqueueCommand extends KyuCommand {
+    static final int BATCH = 1000;
+
+    @Parameters(index = "0", paramLabel = "TASK", description = "The task's registered name, e.g. kyu.echo.")
+    String task;
+
+    @Option(names = {"-a", "--args"}, paramLabel = "JSON", description = "Arguments as JSON, or @FILE to read them from a file (default: {}).")
+    String args = "{}";
+
+    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", description = "Queue (default: the task's, else default).")
+    String queue;
+
+    @Option(names = {"-p", "--priority"}, paramLabel = "N", description = "Priority; higher runs first within a queue (default: 0).")
+    Integer priority;
+
+    @ArgGroup(exclusive = true)
+    When when;
+
+    static final class When {
+        @Option(names = "--delay", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+                description = "Run no sooner than this long from now: 250ms, 10s, 5m, 2h, 1d.")
+        Duration delay;
+
+        @Option(names = "--at", paramLabel = "TIME", converter = Converters.InstantConverter.class,
+                description = "Run no sooner than this ISO-8601 time, e.g. 2030-01-01T09:00:00Z.")
+        Instant at;
+    }
+
+    @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts in all, retries included (default: 3).")
+    Integer maxAttempts;
+
+    @Option(names = "--timeout-per-attempt", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "Interrupt an attempt that runs longer than this.")
+    Duration attemptTimeout;
+
+    @Option(names = "--unique", paramLabel = "KEY", description = "Unique key: while a job with this key waits or runs, enqueue returns that job.")
+    String unique;
+
+    @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Free metadata stored with the job (repeatable).")
+    Map<String, String> meta = new LinkedHashMap<>();
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Enqueue N copies, in batches of " + BATCH + " (default: 1).")
+    int count = 1;
+
+    @Option(names = "--wait", description = "Wait until the job(s) finish; exit 1 if any ended FAILED or CANCELLED.")
+    boolean await;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "With --wait: give up after this long, exit 1 (default: 30s).")
+    Duration timeout = Duration.ofSeconds(30);
+
+    @Option(names = "--json", description = "Print JSON: {\"id\": \"…\"}, an array with --count, job objects with --wait.")
+    boolean json;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (count < 1 || count > 10_000_000) throw new KyuException.InvalidInput("--count must be 1..10000000, was " + count);
+        if (unique != null && count > 1) throw new KyuException.InvalidInput("--unique with --count " + count + " would store one job: use one or the other");
+        String argsJson = readArgs();
+        JobOptions options = options();
+        try (Kyu kyu = root().connect()) {
+            List<JobHandle<JsonNode>> handles = count == 1
+                    ? List.of(kyu.enqueueJson(task, argsJson, options))
+                    : enqueueMany(kyu, argsJson, options);
+            if (!await) {
+                printIds(handles);
+                return ExitCode.OK;
+            }
+            return new JobWaiter(output(), err(), json, root().stderrIsTerminal()).await(handles, timeout);
+        }
+    }
+
+    private List<JobHandle<JsonNode>> enqueueMany(Kyu kyu, String argsJson, JobOptions options) {
+        var handles = new ArrayList<JobHandle<JsonNode>>(count);
+        var bar = new ProgressBar(err(), "enqueue", count, root().stderrIsTerminal());
+        for (int done = 0; done < count; ) {
+            int n = Math.min(BATCH, count - done);
+            handles.addAll(kyu.enqueueJsonAll(task, Collections.nCopies(n, argsJson), options));
+            done += n;
+            bar.set(done);
+        }
+        bar.finish();
+        return handles;
+    }
+
+    private void printIds(List<JobHandle<JsonNode>> handles) {
+        if (json) {
+            var f = JsonNodeFactory.instance;
+            if (count == 1) {
+                output().json(f.objectNode().put("id", handles.get(0).id()));
+            } else {
+                ArrayNode a = f.arrayNode();
+                handles.forEach(h -> a.addObject().put("id", h.id()));
+                output().json(a);
+            }
+            return;
+        }
+        if (count == 1) {
+            JobHandle<JsonNode> h = handles.get(0);
+            output().line(h.created() ? h.id() : h.id() + "  (already enqueued under unique key " + unique + ")");
+        } else {
+            output().line("enqueued " + count + " jobs of " + task + ": " + handles.get(0).id() + " … " + handles.get(count - 1).id());
+        }
+    }
+
+    private String readArgs() {
+        if (args == null || !args.startsWith("@")) return args;
+        Path file = Path.of(args.substring(1));
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new KyuException.InvalidInput("cannot read --args file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private JobOptions options() {
+        try {
+            var b = JobOptions.builder();
+            if (queue != null) b.queue(queue);
+            if (priority != null) b.priority(priority);
+            if (when != null && when.delay != null) b.delay(when.delay);
+            if (when != null && when.at != null) b.runAt(when.at);
+            if (maxAttempts != null) b.maxAttempts(maxAttempts);
+            if (attemptTimeout != null) b.timeout(attemptTimeout);
+            if (unique != null) b.unique(unique);
+            b.meta(meta);
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new KyuException.InvalidInput(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.kyu.cli.commands;
+
+import dev.kyu.Kyu;
+import dev.kyu.KyuException;
+import dev.kyu.cli.ExitCode;
+import dev.kyu.cli.KyuCommand;
+import dev.kyu.task.Task;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kyu retry ID…} or {@code kyu retry --failed [--queue Q]}: FAILED or CANCELLED jobs back to QUEUED. */
+@Command(name = "retry", description = "Put FAILED or CANCELLED jobs back in their queue, attempts reset, error history kept.",
+        footer = {"",
+                "Examples:",
+                "  kyu retry 01890a5d-ac96-774b-bcce-b302099a8057",
+                "  kyu retry --failed --queue mail",
+                "",
+                "--json prints {\"retried\": N}."})
+public final class RetryCommand extends KyuCommand {
+    @Parameters(paramLabel = "ID", arity = "0..*", description = "Jobs to retry.")
+    List<String> ids = new ArrayList<>();
+
+    @Option(names = "--failed", description = "Retry every FAILED job (of --queue, else of all queues).")
+    boolean failed;
+
+    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", description = "With --failed: only this queue.")
+    String queue;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (failed == !ids.isEmpty()) throw new KyuException.InvalidInput("give job ids or --failed, not " + (failed ? "both" : "neither"));
+        if (queue != null && !failed) throw new KyuException.InvalidInput("--queue goes with --failed");
+        if (queue != null) Task.checkName(queue);
+        List<String> checked = JobIdsArg.check(ids);
+        try (Kyu kyu = root().connect()) {
+            int n = failed ? kyu.admin().retryFailed(queue) : kyu.admin().retry(checked);
+            if (json) {
+                output().json(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("retried", n));
+            } else if (failed) {
+                output().line(n + " failed job(s) back in " + (queue == null ? "their queues" : "queue " + queue));
+            } else {
+                output().line(n + " of " + checked.size() + " job(s) back in their queue"
+                        + (n < checked.size() ? " (the others are missing or not FAILED/CANCELLED)" : ""));
+            }
+            return ExitCode.OK;
+        }
+    }
+}

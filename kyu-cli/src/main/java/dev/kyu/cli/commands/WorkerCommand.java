@@ -1,0 +1,102 @@
+package dev.kyu.cli.commands;
+
+import dev.kyu.Kyu;
+import dev.kyu.KyuException;
+import dev.kyu.cli.Blocking;
+import dev.kyu.cli.Converters;
+import dev.kyu.cli.ExitCode;
+import dev.kyu.cli.KyuCommand;
+import dev.kyu.cli.hooks.Hooks;
+import dev.kyu.task.KyuTask;
+import dev.kyu.worker.Worker;
+import dev.kyu.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kyu worker}: runs jobs until SIGTERM/SIGINT. Registers the built-in tasks, the tasks found through
+ * {@link java.util.ServiceLoader} and the classes named with {@code --tasks}, then starts a {@link Worker};
+ * on a stop signal the worker stops fetching, lets running jobs finish within the grace period and hands
+ * the rest back to QUEUED (DESIGN.md §3).
+ */
+@Command(name = "worker",
+        description = "Run a worker: fetch jobs from queues and run them until stopped (SIGTERM or Ctrl-C stop it gracefully).",
+        footer = {"",
+                "Examples:",
+                "  kyu worker",
+                "  kyu worker --queues mail,default --concurrency 50",
+                "  kyu worker --weights critical=6,default=3,low=1",
+                "  kyu worker --tasks com.example.shop.ShopTasks"})
+public final class WorkerCommand extends KyuCommand {
+    private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+
+    @Option(names = {"-q", "--queues"}, split = ",", paramLabel = "QUEUE",
+            description = "Queues to read, in strict order (default: default).")
+    List<String> queues = new ArrayList<>();
+
+    @Option(names = {"-w", "--weights"}, split = ",", paramLabel = "QUEUE=WEIGHT",
+            description = "Read queues by weight instead of strict order, e.g. high=3,low=1.")
+    Map<String, Integer> weights = new LinkedHashMap<>();
+
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", description = "Most jobs running at once (default: ${DEFAULT-VALUE}).")
+    int concurrency = 10;
+
+    @Option(names = "--tasks", split = ",", arity = "1..*", paramLabel = "CLASS",
+            description = "Task or task-bundle classes to register (besides built-in and ServiceLoader tasks).")
+    List<String> taskClasses = new ArrayList<>();
+
+    @Option(names = "--beat", description = "Also run the scheduler (periodic jobs) in this process.")
+    boolean beat;
+
+    @Option(names = "--grace", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "How long running jobs may finish at shutdown before they are handed back (default: 25s).")
+    Duration grace = Duration.ofSeconds(25);
+
+    @Option(names = "--lease", paramLabel = "DURATION", converter = Converters.DurationConverter.class, hidden = true,
+            description = "Lease per fetched job, extended by heartbeats (default: 30s). Shorter leases rescue jobs of dead workers sooner.")
+    Duration lease = Duration.ofSeconds(30);
+
+    @Override
+    public Integer call() {
+        WorkerOptions options = options();
+        var beatHook = beat ? Hooks.beat().orElseThrow(() -> new KyuException.InvalidInput(
+                "--beat is not available in this build: the scheduler module is missing")) : null;
+        Kyu kyu = root().connect();
+        var blocking = new Blocking().closeAtEnd(kyu);
+        try {
+            kyu.tasks().registerServiceLoaded(WorkerCommand.class.getClassLoader());
+            taskClasses.forEach(c -> kyu.tasks().registerClass(c, WorkerCommand.class.getClassLoader()));
+            log.info("tasks: {}", kyu.tasks().tasks().stream().map(KyuTask::name).toList());
+            if (beatHook != null) blocking.closeAtEnd(beatHook.start(kyu));
+            blocking.closeAtEnd(kyu.worker(options).start());
+        } catch (RuntimeException e) {
+            kyu.close();
+            throw e;
+        }
+        blocking.awaitShutdown();
+        return ExitCode.OK;
+    }
+
+    private WorkerOptions options() {
+        var b = WorkerOptions.builder()
+                .concurrency(concurrency)
+                .leaseDuration(lease)
+                .shutdownGrace(grace);
+        if (!weights.isEmpty()) {
+            if (!queues.isEmpty() && !List.copyOf(queues).equals(List.copyOf(weights.keySet()))) {
+                throw new KyuException.InvalidInput("give either --queues or --weights (weights name the queues themselves)");
+            }
+            b.weighted(weights);
+        } else if (!queues.isEmpty()) {
+            b.queues(queues);
+        }
+        return b.build();
+    }
+}

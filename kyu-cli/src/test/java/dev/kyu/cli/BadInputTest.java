@@ -1,0 +1,125 @@
+package dev.kyu.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kyu.spi.JobQuery;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every bad input ends with exit code 2, one line on stderr naming the fault, and the stored jobs intact. */
+class BadInputTest extends CliTestBase {
+    private String existing;
+
+    @BeforeEach
+    void oneStoredJob() {
+        existing = kyu.enqueueJson("kyu.noop", "{}", null).id();
+    }
+
+    private CliRunner.Result usageError(CliRunner.Result r, String... mentions) {
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.errLines()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).startsWith("kyu: ").doesNotContain("\tat ").doesNotContain("Exception");
+        for (String m : mentions) assertThat(r.err()).contains(m);
+        assertThat(r.out()).isEmpty();
+        assertThat(kyu.admin().jobs(JobQuery.all(100))).extracting(j -> j.id()).containsExactly(existing);
+        return r;
+    }
+
+    @Test
+    void malformedArgs() {
+        usageError(cli.run("enqueue", "kyu.echo", "--args", "{not json"), "not valid JSON");
+    }
+
+    @Test
+    void unknownBrokerScheme() {
+        usageError(CliRunner.runRaw("--broker", "mysql://localhost/kyu", "inspect", "queues"), "mysql://localhost/kyu");
+    }
+
+    @Test
+    void sqlitePathInAFolderThatDoesNotExist() {
+        usageError(CliRunner.runRaw("--broker", "sqlite:" + dir.resolve("no/such/folder/kyu.db"), "enqueue", "kyu.noop"), "does not exist");
+    }
+
+    @Test
+    void payloadOverTheLimit() {
+        String big = "{\"data\": \"" + "x".repeat(1024 * 1024 + 10) + "\"}";
+        usageError(cli.run("enqueue", "kyu.echo", "--args", big), "over the limit");
+    }
+
+    @Test
+    void badDelay() {
+        usageError(cli.run("enqueue", "kyu.noop", "--delay", "soon"), "soon");
+    }
+
+    @Test
+    void delayAndAtTogether() {
+        usageError(cli.run("enqueue", "kyu.noop", "--delay", "1s", "--at", "2030-01-01T00:00:00Z"), "mutually exclusive");
+    }
+
+    @Test
+    void badAt() {
+        usageError(cli.run("enqueue", "kyu.noop", "--at", "tomorrow"), "tomorrow");
+    }
+
+    @Test
+    void unknownState() {
+        usageError(cli.run("inspect", "jobs", "--state", "DONE"), "DONE");
+    }
+
+    @Test
+    void badTaskName() {
+        usageError(cli.run("enqueue", "no spaces allowed"), "bad task name");
+    }
+
+    @Test
+    void badJobId() {
+        usageError(cli.run("job", "42"), "bad job id '42'");
+        usageError(cli.run("cancel", "nope"), "bad job id 'nope'");
+    }
+
+    @Test
+    void unknownOptionAndMissingArgument() {
+        usageError(cli.run("enqueue", "kyu.noop", "--colour", "red"), "--colour");
+        usageError(cli.run("enqueue"), "TASK");
+        usageError(cli.run("frobnicate"), "frobnicate");
+        usageError(cli.run(), "name a command");
+    }
+
+    @Test
+    void notANumber() {
+        usageError(cli.run("enqueue", "kyu.noop", "--priority", "high"), "high");
+        usageError(cli.run("enqueue", "kyu.noop", "--max-attempts", "0"), "maxAttempts");
+    }
+
+    @Test
+    void retryNeedsIdsOrFailed() {
+        usageError(cli.run("retry"), "neither");
+        usageError(cli.run("retry", existing, "--failed"), "both");
+    }
+
+    @Test
+    void beatIsNotAvailableWithoutTheScheduler() {
+        usageError(cli.run("worker", "--beat"), "--beat is not available");
+    }
+
+    @Test
+    void badWorkerOptions() {
+        usageError(cli.run("worker", "--concurrency", "0"), "concurrency");
+        usageError(cli.run("worker", "--weights", "a=0"), "weight");
+        usageError(cli.run("worker", "--tasks", "com.example.Missing"), "com.example.Missing");
+        usageError(cli.run("worker", "--tasks", "java.lang.String"), "neither");
+    }
+
+    @Test
+    void helpAndVersionExitZero() {
+        var help = CliRunner.runRaw("enqueue", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--delay").contains("Examples");
+        var version = CliRunner.runRaw("--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("kyu ");
+        for (String c : new String[] {"worker", "inspect", "job", "retry", "cancel", "purge", "pause", "resume", "demo"}) {
+            assertThat(CliRunner.runRaw(c, "--help").exitCode()).as(c).isZero();
+        }
+    }
+}

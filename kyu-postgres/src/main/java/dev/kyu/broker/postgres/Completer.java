@@ -1,0 +1,244 @@
+package dev.kyu.broker.postgres;
+
+import dev.kyu.job.JobError;
+import dev.kyu.spi.Completion;
+import dev.kyu.spi.Outcome;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Records attempts' outcomes on a given connection, one statement per kind of outcome, each fed by arrays
+ * and fenced by the lease (state RUNNING, same worker, same attempt). Successes also count themselves
+ * into the per-minute statistics in the same statement; failures read their error history under a row
+ * lock, append in Java (so an unreadable history cannot fail the batch) and write back in one statement.
+ * The caller owns the transaction.
+ */
+final class Completer {
+    private final String successSql;
+    private final String releaseSql;
+    private final String lockFailedSql;
+    private final String failSql;
+    private final String statsSql;
+    private final String notifySql;
+    private final String channel;
+
+    Completer(String s, String channel) {
+        this.channel = channel;
+        this.successSql = """
+                WITH done AS (
+                  UPDATE %1$s.kyu_jobs j SET state = 'SUCCEEDED', result = u.result, finished_at = now(),
+                         lease_expires_at = NULL, unique_claim = NULL, cancel_requested = false
+                  FROM unnest(?::text[], ?::int4[], ?::text[], ?::text[]) AS u(id, attempt, worker_id, result)
+                  WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
+                  RETURNING j.id, j.queue, j.attempt, j.worker_id),
+                counted AS (
+                  INSERT INTO %1$s.kyu_stats AS s (minute, queue, succeeded)
+                  SELECT date_trunc('minute', now()), queue, count(*) FROM done GROUP BY queue ORDER BY queue
+                  ON CONFLICT (minute, queue) DO UPDATE SET succeeded = s.succeeded + excluded.succeeded)
+                SELECT id::text, attempt, worker_id FROM done
+                """.formatted(s);
+        this.releaseSql = """
+                UPDATE %1$s.kyu_jobs j SET
+                       state = CASE WHEN j.cancel_requested THEN 'CANCELLED' WHEN u.delay_ms > 0 THEN 'SCHEDULED' ELSE 'QUEUED' END,
+                       attempt = greatest(j.attempt - 1, 0),
+                       scheduled_at = CASE WHEN u.delay_ms > 0 THEN now() + u.delay_ms * interval '1 millisecond' ELSE j.scheduled_at END,
+                       finished_at = CASE WHEN j.cancel_requested THEN now() END,
+                       worker_id = NULL, lease_expires_at = NULL, cancel_requested = false,
+                       unique_claim = CASE WHEN j.cancel_requested THEN NULL ELSE j.unique_claim END
+                FROM unnest(?::text[], ?::int4[], ?::text[], ?::int8[]) AS u(id, attempt, worker_id, delay_ms)
+                WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
+                RETURNING j.id::text, j.queue, u.attempt, u.worker_id
+                """.formatted(s);
+        this.lockFailedSql = """
+                SELECT id::text, worker_id, attempt, errors, queue FROM %1$s.kyu_jobs
+                WHERE id = ANY(?::uuid[]) AND state = 'RUNNING' ORDER BY id FOR UPDATE
+                """.formatted(s);
+        this.failSql = """
+                UPDATE %1$s.kyu_jobs j SET state = u.state, errors = u.errors,
+                       scheduled_at = CASE WHEN u.state = 'SCHEDULED' THEN now() + u.delay_ms * interval '1 millisecond' ELSE j.scheduled_at END,
+                       finished_at = CASE WHEN u.state = 'SCHEDULED' THEN NULL ELSE now() END,
+                       worker_id = CASE WHEN u.state = 'SCHEDULED' THEN NULL ELSE j.worker_id END,
+                       unique_claim = CASE WHEN u.state = 'SCHEDULED' THEN j.unique_claim END,
+                       lease_expires_at = NULL, cancel_requested = false
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[]) AS u(id, state, errors, delay_ms)
+                WHERE j.id = u.id::uuid
+                """.formatted(s);
+        this.statsSql = """
+                INSERT INTO %1$s.kyu_stats AS s (minute, queue, failed, retried)
+                SELECT date_trunc('minute', now()), u.queue, u.failed, u.retried
+                FROM unnest(?::text[], ?::int8[], ?::int8[]) AS u(queue, failed, retried) ORDER BY u.queue
+                ON CONFLICT (minute, queue) DO UPDATE SET failed = s.failed + excluded.failed, retried = s.retried + excluded.retried
+                """.formatted(s);
+        this.notifySql = "SELECT pg_notify(?, q) FROM unnest(?::text[]) AS q";
+    }
+
+    /** True when the batch is successes only, which is one autocommit statement. */
+    static boolean successesOnly(List<Completion> completions) {
+        for (Completion c : completions) if (!(c.outcome() instanceof Outcome.Succeeded)) return false;
+        return true;
+    }
+
+    /** Applies the batch; for each completion, whether its lease still held. Queues given work back are returned in {@code woken}. */
+    List<Boolean> complete(Connection c, List<Completion> completions, Set<String> woken) throws SQLException {
+        Set<String> applied = new HashSet<>();
+        List<Completion> ok = new ArrayList<>(), released = new ArrayList<>(), failed = new ArrayList<>();
+        for (Completion x : completions) {
+            if (!dev.kyu.job.JobIds.isValid(x.lease().jobId())) continue; // no such job: fenced out
+            switch (x.outcome()) {
+                case Outcome.Succeeded s -> ok.add(x);
+                case Outcome.Released r -> released.add(x);
+                case Outcome.Retry r -> failed.add(x);
+                case Outcome.Dead d -> failed.add(x);
+                case Outcome.Cancelled k -> failed.add(x);
+            }
+        }
+        if (!ok.isEmpty()) succeed(c, ok, applied);
+        if (!released.isEmpty()) release(c, released, applied, woken);
+        if (!failed.isEmpty()) fail(c, failed, applied, woken);
+        if (!woken.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(notifySql)) {
+                ps.setString(1, channel);
+                ps.setArray(2, Db.texts(c, woken));
+                ps.executeQuery().close();
+            }
+        }
+        var out = new ArrayList<Boolean>(completions.size());
+        for (Completion x : completions) out.add(applied.contains(key(x.lease().jobId(), x.lease().attempt(), x.lease().workerId())));
+        return out;
+    }
+
+    /** One lease: a completion is answered true only for the exact lease that was applied. */
+    private static String key(String id, int attempt, String workerId) {
+        return id.toLowerCase(java.util.Locale.ROOT) + "/" + attempt + "/" + workerId;
+    }
+
+    private void succeed(Connection c, List<Completion> ok, Set<String> applied) throws SQLException {
+        var ids = new ArrayList<String>();
+        var attempts = new ArrayList<Integer>();
+        var workers = new ArrayList<String>();
+        var results = new ArrayList<String>();
+        for (Completion x : ok) {
+            ids.add(x.lease().jobId());
+            attempts.add(x.lease().attempt());
+            workers.add(x.lease().workerId());
+            results.add(((Outcome.Succeeded) x.outcome()).result());
+        }
+        try (PreparedStatement ps = c.prepareStatement(successSql)) {
+            ps.setArray(1, Db.texts(c, ids));
+            ps.setArray(2, Db.ints(c, attempts));
+            ps.setArray(3, Db.texts(c, workers));
+            ps.setArray(4, Db.texts(c, results));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) applied.add(key(rs.getString(1), rs.getInt(2), rs.getString(3)));
+            }
+        }
+    }
+
+    private void release(Connection c, List<Completion> rel, Set<String> applied, Set<String> woken) throws SQLException {
+        var ids = new ArrayList<String>();
+        var attempts = new ArrayList<Integer>();
+        var workers = new ArrayList<String>();
+        var delays = new ArrayList<Long>();
+        for (Completion x : rel) {
+            ids.add(x.lease().jobId());
+            attempts.add(x.lease().attempt());
+            workers.add(x.lease().workerId());
+            delays.add(Math.max(0, ((Outcome.Released) x.outcome()).delay().toMillis()));
+        }
+        try (PreparedStatement ps = c.prepareStatement(releaseSql)) {
+            ps.setArray(1, Db.texts(c, ids));
+            ps.setArray(2, Db.ints(c, attempts));
+            ps.setArray(3, Db.texts(c, workers));
+            ps.setArray(4, Db.longs(c, delays));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    applied.add(key(rs.getString(1), rs.getInt(3), rs.getString(4)));
+                    woken.add(rs.getString(2));
+                }
+            }
+        }
+    }
+
+    private record Held(String workerId, int attempt, String errors, String queue) {}
+
+    private void fail(Connection c, List<Completion> failed, Set<String> applied, Set<String> woken) throws SQLException {
+        Map<String, Held> held = new HashMap<>();
+        var lockIds = new ArrayList<String>();
+        for (Completion x : failed) lockIds.add(x.lease().jobId());
+        try (PreparedStatement ps = c.prepareStatement(lockFailedSql)) {
+            ps.setArray(1, Db.texts(c, lockIds));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) held.put(rs.getString(1), new Held(rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5)));
+            }
+        }
+        var ids = new ArrayList<String>();
+        var states = new ArrayList<String>();
+        var errors = new ArrayList<String>();
+        var delays = new ArrayList<Long>();
+        Map<String, long[]> perQueue = new TreeMap<>(); // queue -> {failed, retried}
+        for (Completion x : failed) {
+            String id = x.lease().jobId().toLowerCase(java.util.Locale.ROOT);
+            Held h = held.get(id);
+            String k = key(id, x.lease().attempt(), x.lease().workerId());
+            if (h == null || !x.lease().workerId().equals(h.workerId()) || x.lease().attempt() != h.attempt() || applied.contains(k)) continue;
+            applied.add(k);
+            String state;
+            JobError err;
+            long delay = 0;
+            switch (x.outcome()) {
+                case Outcome.Retry r -> { state = "SCHEDULED"; err = r.error(); delay = Math.max(0, r.delay().toMillis()); }
+                case Outcome.Dead d -> { state = "FAILED"; err = d.error(); }
+                case Outcome.Cancelled c2 -> { state = "CANCELLED"; err = c2.reason(); }
+                default -> throw new IllegalStateException("not a failure: " + x.outcome());
+            }
+            ids.add(id);
+            states.add(state);
+            errors.add(JobRows.appendError(h.errors(), err));
+            delays.add(delay);
+            long[] n = perQueue.computeIfAbsent(h.queue(), q -> new long[2]);
+            if (state.equals("FAILED")) n[0]++;
+            if (state.equals("SCHEDULED")) {
+                n[1]++;
+                woken.add(h.queue()); // a fetcher waiting on this queue re-reads when the retry is due
+            }
+        }
+        if (ids.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(failSql)) {
+            ps.setArray(1, Db.texts(c, ids));
+            ps.setArray(2, Db.texts(c, states));
+            ps.setArray(3, Db.texts(c, errors));
+            ps.setArray(4, Db.longs(c, delays));
+            ps.executeUpdate();
+        }
+        countFailures(c, perQueue);
+    }
+
+    /** Adds failed and retried counts per queue to this minute's statistics. */
+    void countFailures(Connection c, Map<String, long[]> perQueue) throws SQLException {
+        var queues = new ArrayList<String>();
+        var f = new ArrayList<Long>();
+        var r = new ArrayList<Long>();
+        perQueue.forEach((q, n) -> {
+            if (n[0] + n[1] == 0) return;
+            queues.add(q);
+            f.add(n[0]);
+            r.add(n[1]);
+        });
+        if (queues.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(statsSql)) {
+            ps.setArray(1, Db.texts(c, queues));
+            ps.setArray(2, Db.longs(c, f));
+            ps.setArray(3, Db.longs(c, r));
+            ps.executeUpdate();
+        }
+    }
+}

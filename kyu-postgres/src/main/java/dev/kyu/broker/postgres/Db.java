@@ -1,0 +1,110 @@
+package dev.kyu.broker.postgres;
+
+import dev.kyu.KyuException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import javax.sql.DataSource;
+
+/**
+ * Runs work on a pooled connection, alone or in a transaction, and turns driver errors into Kyu's:
+ * bad data (SQL state class 22) into {@link KyuException.InvalidInput}, the rest into
+ * {@link KyuException.BrokerUnavailable}. Nothing is changed by a call that failed: each call is one
+ * statement or one transaction.
+ */
+final class Db {
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final DataSource pool;
+    private final String redacted;
+    /** System.nanoTime() of the last failure of the server or the network; 0 when none yet. */
+    private volatile long lastOutageNanos;
+
+    Db(DataSource pool, String redacted) {
+        this.pool = pool;
+        this.redacted = redacted;
+    }
+
+    <T> T call(String what, Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw translate(what, e);
+        }
+    }
+
+    <T> T inTransaction(String what, Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T out = work.run(c);
+                c.commit();
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is broken; the pool drops it
+                }
+                throw e;
+            } finally {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the pool resets or drops it
+                }
+            }
+        } catch (SQLException e) {
+            throw translate(what, e);
+        }
+    }
+
+    KyuException translate(String what, SQLException e) {
+        String state = e.getSQLState();
+        if ("23505".equals(state) && String.valueOf(e.getMessage()).contains("kyu_jobs_pkey")) {
+            return new KyuException.InvalidInput("cannot " + what + ": a job with the same id exists already (" + detail(e) + "); nothing was stored", e);
+        }
+        if (state != null && state.startsWith("22")) {
+            return new KyuException.InvalidInput("PostgreSQL broker refused to " + what + ": " + firstLine(e.getMessage()), e);
+        }
+        lastOutageNanos = System.nanoTime() | 1; // never 0
+        return PgErrors.failed(what, redacted, e);
+    }
+
+    /** True when a call failed for want of the server within the last {@code nanos}. */
+    boolean outageWithin(long nanos) {
+        long last = lastOutageNanos;
+        return last != 0 && System.nanoTime() - last < nanos;
+    }
+
+    static Array texts(Connection c, Collection<String> values) throws SQLException {
+        return c.createArrayOf("text", values.toArray(new String[0]));
+    }
+
+    static Array ints(Connection c, Collection<Integer> values) throws SQLException {
+        return c.createArrayOf("int4", values.toArray(new Integer[0]));
+    }
+
+    static Array longs(Connection c, Collection<Long> values) throws SQLException {
+        return c.createArrayOf("int8", values.toArray(new Long[0]));
+    }
+
+    /** The server's detail line, e.g. "Key (id)=(…) already exists.", when the driver has it. */
+    private static String detail(SQLException e) {
+        if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                && p.getServerErrorMessage().getDetail() != null) {
+            return p.getServerErrorMessage().getDetail();
+        }
+        return firstLine(e.getMessage());
+    }
+
+    private static String firstLine(String m) {
+        if (m == null) return "";
+        int nl = m.indexOf('\n');
+        return nl >= 0 ? m.substring(0, nl) : m;
+    }
+}

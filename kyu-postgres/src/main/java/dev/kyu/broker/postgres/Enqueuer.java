@@ -1,0 +1,228 @@
+package dev.kyu.broker.postgres;
+
+import dev.kyu.KyuException;
+import dev.kyu.job.JobIds;
+import dev.kyu.job.UniqueScope;
+import dev.kyu.spi.EnqueueResult;
+import dev.kyu.spi.NewJob;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Stores a batch of jobs on a given connection: one multi-row INSERT fed by arrays, with one NOTIFY per
+ * queue in the same statement, so the batch costs one round trip. Unique keys are enforced by the
+ * database (a partial unique index for scopes QUEUED and ACTIVE, a keyed table for PERIOD), never by a
+ * read before the write; an id that exists already fails the whole batch. It neither commits nor rolls back: on the caller's connection the jobs and the
+ * wake-up become visible at the caller's commit.
+ */
+final class Enqueuer {
+    private final String insertSql;
+    private final String periodSql;
+    private final String periodHolderSql;
+    private final String claimHolderSql;
+    private final String channel;
+
+    Enqueuer(String s, String channel) {
+        this.channel = channel;
+        this.insertSql = """
+                WITH ins AS (
+                  INSERT INTO %1$s.kyu_jobs (id, task, queue, args, priority, state, max_attempts, enqueued_at, scheduled_at,
+                                             unique_key, unique_scope, unique_claim, timeout_ms, backoff, meta)
+                  SELECT t.id::uuid, t.task, t.queue, t.args, t.priority,
+                         CASE WHEN t.due > now() THEN 'SCHEDULED' ELSE 'QUEUED' END, t.max_attempts, now(), t.due,
+                         t.unique_key, t.unique_scope,
+                         CASE WHEN t.unique_scope IN ('QUEUED', 'ACTIVE') THEN t.unique_key END,
+                         t.timeout_ms, t.backoff, t.meta
+                  FROM (SELECT u.*, coalesce(u.run_at::timestamptz, now() + coalesce(u.delay_ms, 0) * interval '1 millisecond') AS due
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[], ?::text[], ?::int8[],
+                                    ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[])
+                             AS u(id, task, queue, args, priority, max_attempts, run_at, delay_ms, unique_key, unique_scope,
+                                  timeout_ms, backoff, meta)) t
+                  ON CONFLICT (unique_claim) WHERE unique_claim IS NOT NULL DO NOTHING
+                  RETURNING id, queue),
+                woken AS (SELECT pg_notify(?, q.queue) FROM (SELECT DISTINCT queue FROM ins) q)
+                SELECT id::text, (SELECT count(*) FROM woken) FROM ins
+                """.formatted(s);
+        this.periodSql = """
+                INSERT INTO %1$s.kyu_unique_periods AS p (key, job_id, until)
+                SELECT u.key, u.job_id::uuid, now() + u.period_ms * interval '1 millisecond'
+                FROM unnest(?::text[], ?::text[], ?::int8[]) AS u(key, job_id, period_ms)
+                ON CONFLICT (key) DO UPDATE SET job_id = excluded.job_id, until = excluded.until WHERE p.until <= now()
+                RETURNING key
+                """.formatted(s);
+        this.periodHolderSql = "SELECT key, job_id::text FROM %1$s.kyu_unique_periods WHERE key = ANY(?::text[])".formatted(s);
+        this.claimHolderSql = "SELECT unique_claim, id::text FROM %1$s.kyu_jobs WHERE unique_claim = ANY(?::text[])".formatted(s);
+    }
+
+    /** True when storing this batch takes more than one statement (PERIOD keys), so the pool path needs a transaction. */
+    static boolean needsTransaction(List<NewJob> jobs) {
+        for (NewJob j : jobs) if (j.uniqueKey() != null && j.uniqueScope() == UniqueScope.PERIOD) return true;
+        return false;
+    }
+
+    static void validate(List<NewJob> jobs) {
+        for (NewJob j : jobs) {
+            if (!JobIds.isValid(j.id())) throw new KyuException.InvalidInput("job id '" + j.id() + "' is not a UUID");
+            if (j.task().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + " has an empty task name");
+            if (j.queue().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + " has an empty queue name");
+            if (j.delay() != null && j.delay().isNegative()) {
+                throw new KyuException.InvalidInput("job " + j.id() + " has a negative delay " + j.delay());
+            }
+        }
+    }
+
+    List<EnqueueResult> enqueue(Connection c, List<NewJob> jobs) throws SQLException {
+        if (jobs.isEmpty()) return List.of();
+        // within the batch, the first job with a key wins; later ones point at it
+        Map<String, Integer> firstByKey = new HashMap<>();
+        Map<Integer, Integer> sameAs = new HashMap<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            String k = jobs.get(i).uniqueKey();
+            if (k == null) continue;
+            Integer first = firstByKey.putIfAbsent(k, i);
+            if (first != null) sameAs.put(i, first);
+        }
+        Map<Integer, String> heldBy = new HashMap<>(); // index -> id of the job already holding its key
+        takePeriodKeys(c, jobs, sameAs, heldBy);
+
+        List<NewJob> toInsert = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) if (!sameAs.containsKey(i) && !heldBy.containsKey(i)) toInsert.add(jobs.get(i));
+        Set<String> created = insert(c, toInsert);
+
+        Set<String> lostKeys = new HashSet<>();
+        for (NewJob j : toInsert) {
+            if (!created.contains(lower(j.id())) && j.uniqueKey() != null && j.uniqueScope() != UniqueScope.PERIOD) lostKeys.add(j.uniqueKey());
+        }
+        Map<String, String> claimHolders = lostKeys.isEmpty() ? Map.of() : holders(c, claimHolderSql, lostKeys);
+
+        var out = new ArrayList<EnqueueResult>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            NewJob j = jobs.get(i);
+            Integer first = sameAs.get(i);
+            if (first != null) {
+                out.add(new EnqueueResult(out.get(first).id(), false));
+            } else if (heldBy.containsKey(i)) {
+                out.add(new EnqueueResult(heldBy.get(i), false));
+            } else if (created.contains(lower(j.id()))) {
+                out.add(new EnqueueResult(j.id(), true));
+            } else {
+                // a live job holds the key
+                String holder = j.uniqueKey() == null ? null : claimHolders.get(j.uniqueKey());
+                out.add(new EnqueueResult(holder != null ? holder : j.id(), false));
+            }
+        }
+        return out;
+    }
+
+    private void takePeriodKeys(Connection c, List<NewJob> jobs, Map<Integer, Integer> sameAs, Map<Integer, String> heldBy)
+            throws SQLException {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            NewJob j = jobs.get(i);
+            if (j.uniqueKey() != null && j.uniqueScope() == UniqueScope.PERIOD && !sameAs.containsKey(i)) wanted.put(j.uniqueKey(), i);
+        }
+        if (wanted.isEmpty()) return;
+        var keys = new ArrayList<String>();
+        var ids = new ArrayList<String>();
+        var periods = new ArrayList<Long>();
+        // sorted, so that two batches taking the same keys lock them in the same order
+        wanted.keySet().stream().sorted().forEach(k -> {
+            NewJob j = jobs.get(wanted.get(k));
+            keys.add(k);
+            ids.add(j.id());
+            periods.add(Math.max(0, j.uniquePeriod().toMillis()));
+        });
+        Set<String> taken = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(periodSql)) {
+            ps.setArray(1, Db.texts(c, keys));
+            ps.setArray(2, Db.texts(c, ids));
+            ps.setArray(3, Db.longs(c, periods));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) taken.add(rs.getString(1));
+            }
+        }
+        var refused = new HashSet<>(wanted.keySet());
+        refused.removeAll(taken);
+        if (refused.isEmpty()) return;
+        Map<String, String> holders = holders(c, periodHolderSql, refused);
+        for (String k : refused) heldBy.put(wanted.get(k), holders.getOrDefault(k, jobs.get(wanted.get(k)).id()));
+    }
+
+    private Set<String> insert(Connection c, List<NewJob> jobs) throws SQLException {
+        if (jobs.isEmpty()) return Set.of();
+        int n = jobs.size();
+        var id = new ArrayList<String>(n);
+        var task = new ArrayList<String>(n);
+        var queue = new ArrayList<String>(n);
+        var args = new ArrayList<String>(n);
+        var priority = new ArrayList<Integer>(n);
+        var maxAttempts = new ArrayList<Integer>(n);
+        var runAt = new ArrayList<String>(n);
+        var delay = new ArrayList<Long>(n);
+        var key = new ArrayList<String>(n);
+        var scope = new ArrayList<String>(n);
+        var timeout = new ArrayList<Long>(n);
+        var backoff = new ArrayList<String>(n);
+        var meta = new ArrayList<String>(n);
+        for (NewJob j : jobs) {
+            id.add(j.id());
+            task.add(j.task());
+            queue.add(j.queue());
+            args.add(j.args());
+            priority.add(j.priority());
+            maxAttempts.add(j.maxAttempts());
+            runAt.add(j.runAt() == null ? null : j.runAt().toString());
+            delay.add(j.delay() == null ? null : j.delay().toMillis());
+            key.add(j.uniqueKey());
+            scope.add(j.uniqueKey() == null ? null : j.uniqueScope().name());
+            timeout.add(j.timeout() == null ? null : j.timeout().toMillis());
+            backoff.add(j.backoff());
+            meta.add(JobRows.metaJson(j.meta()));
+        }
+        Set<String> created = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+            ps.setArray(1, Db.texts(c, id));
+            ps.setArray(2, Db.texts(c, task));
+            ps.setArray(3, Db.texts(c, queue));
+            ps.setArray(4, Db.texts(c, args));
+            ps.setArray(5, Db.ints(c, priority));
+            ps.setArray(6, Db.ints(c, maxAttempts));
+            ps.setArray(7, Db.texts(c, runAt));
+            ps.setArray(8, Db.longs(c, delay));
+            ps.setArray(9, Db.texts(c, key));
+            ps.setArray(10, Db.texts(c, scope));
+            ps.setArray(11, Db.longs(c, timeout));
+            ps.setArray(12, Db.texts(c, backoff));
+            ps.setArray(13, Db.texts(c, meta));
+            ps.setString(14, channel);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) created.add(rs.getString(1));
+            }
+        }
+        return created;
+    }
+
+    private static String lower(String id) {
+        return id.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static Map<String, String> holders(Connection c, String sql, Set<String> keys) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, Db.texts(c, keys));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.kyu.broker.postgres;
+
+import dev.kyu.job.JobError;
+import dev.kyu.spi.PruneRequest;
+import dev.kyu.spi.RescueResult;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The maintenance sweeps: promoting due delayed jobs, rescuing expired leases, pruning old rows. Each
+ * works on a bounded batch and skips rows another process holds ({@code SKIP LOCKED}), so every process
+ * may run them at once; a row whose history cannot be read is still rescued, its raw text kept.
+ */
+final class Maintenance {
+    private final String promoteSql;
+    private final String lockExpiredSql;
+    private final String rescueSql;
+    private final String pruneJobsSql;
+    private final String pruneStatsSql;
+    private final String pruneWorkersSql;
+    private final String prunePeriodsSql;
+    private final String pruneLocksSql;
+    private final String channel;
+    private final Completer completer;
+
+    Maintenance(String s, String channel, Completer completer) {
+        this.channel = channel;
+        this.completer = completer;
+        this.promoteSql = """
+                WITH p AS (
+                  UPDATE %1$s.kyu_jobs SET state = 'QUEUED'
+                  WHERE id IN (SELECT id FROM %1$s.kyu_jobs WHERE state = 'SCHEDULED' AND scheduled_at <= now()
+                               %%s ORDER BY scheduled_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                  RETURNING queue),
+                q AS (SELECT queue, count(*) AS n FROM p GROUP BY queue)
+                SELECT queue, n, pg_notify(?, queue) FROM q
+                """.formatted(s);
+        this.lockExpiredSql = """
+                SELECT id::text, queue, attempt, max_attempts, errors, cancel_requested, worker_id, now()
+                FROM %1$s.kyu_jobs WHERE state = 'RUNNING' AND lease_expires_at < now()
+                ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED
+                """.formatted(s);
+        this.rescueSql = """
+                UPDATE %1$s.kyu_jobs j SET state = u.state, errors = u.errors, lease_expires_at = NULL, cancel_requested = false,
+                       worker_id = CASE WHEN u.state = 'QUEUED' THEN NULL ELSE j.worker_id END,
+                       finished_at = CASE WHEN u.state = 'QUEUED' THEN NULL ELSE now() END,
+                       unique_claim = CASE WHEN u.state = 'QUEUED' THEN j.unique_claim END
+                FROM unnest(?::text[], ?::text[], ?::text[]) AS u(id, state, errors)
+                WHERE j.id = u.id::uuid
+                """.formatted(s);
+        this.pruneJobsSql = """
+                WITH d AS (
+                  DELETE FROM %1$s.kyu_jobs WHERE id IN (
+                    SELECT id FROM %1$s.kyu_jobs WHERE state = ? AND finished_at < now() - ? * interval '1 millisecond'
+                    ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                  RETURNING 1)
+                SELECT count(*) FROM d
+                """.formatted(s);
+        this.pruneStatsSql = "DELETE FROM %1$s.kyu_stats WHERE minute < now() - ? * interval '1 millisecond'".formatted(s);
+        this.pruneWorkersSql = "DELETE FROM %1$s.kyu_workers WHERE heartbeat_at < now() - ? * interval '1 millisecond'".formatted(s);
+        this.prunePeriodsSql = """
+                DELETE FROM %1$s.kyu_unique_periods WHERE key IN (
+                  SELECT key FROM %1$s.kyu_unique_periods WHERE until < now() LIMIT ? FOR UPDATE SKIP LOCKED)
+                """.formatted(s);
+        this.pruneLocksSql = "DELETE FROM %1$s.kyu_locks WHERE expires_at < now() - interval '1 hour'".formatted(s);
+    }
+
+    /** Moves due SCHEDULED jobs (of the given queues, or all when null) to QUEUED, waking their fetchers. */
+    int promote(Connection c, List<String> queues, int limit) throws SQLException {
+        String sql = promoteSql.formatted(queues == null ? "" : "AND queue = ANY(?::text[])");
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            if (queues != null) ps.setArray(i++, Db.texts(c, queues));
+            ps.setInt(i++, limit);
+            ps.setString(i, channel);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) n += rs.getInt(2);
+            }
+        }
+        return n;
+    }
+
+    /** Must run in a transaction: the expired rows stay locked between the read and the write. */
+    RescueResult rescue(Connection c, int limit, Set<String> woken) throws SQLException {
+        var ids = new ArrayList<String>();
+        var states = new ArrayList<String>();
+        var errors = new ArrayList<String>();
+        List<String> requeued = new ArrayList<>(), failed = new ArrayList<>(), cancelled = new ArrayList<>();
+        Map<String, long[]> perQueue = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(lockExpiredSql)) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    String queue = rs.getString(2);
+                    int attempt = rs.getInt(3);
+                    int max = rs.getInt(4);
+                    String history = rs.getString(5);
+                    boolean cancel = rs.getBoolean(6);
+                    String worker = rs.getString(7);
+                    Instant now = rs.getTimestamp(8).toInstant();
+                    String state = cancel ? "CANCELLED" : attempt >= max ? "FAILED" : "QUEUED";
+                    var err = JobError.reason(attempt, JobError.WORKER_LOST,
+                            "worker lost: the lease of worker " + worker + " expired", now);
+                    ids.add(id);
+                    states.add(state);
+                    errors.add(JobRows.appendError(history, err));
+                    long[] n = perQueue.computeIfAbsent(queue == null ? "" : queue, q -> new long[2]);
+                    switch (state) {
+                        case "CANCELLED" -> cancelled.add(id);
+                        case "FAILED" -> { failed.add(id); n[0]++; }
+                        default -> { requeued.add(id); n[1]++; woken.add(queue); }
+                    }
+                }
+            }
+        }
+        if (ids.isEmpty()) return RescueResult.NONE;
+        try (PreparedStatement ps = c.prepareStatement(rescueSql)) {
+            ps.setArray(1, Db.texts(c, ids));
+            ps.setArray(2, Db.texts(c, states));
+            ps.setArray(3, Db.texts(c, errors));
+            ps.executeUpdate();
+        }
+        completer.countFailures(c, perQueue);
+        if (!woken.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, q) FROM unnest(?::text[]) AS q")) {
+                ps.setString(1, channel);
+                ps.setArray(2, Db.texts(c, woken));
+                ps.executeQuery().close();
+            }
+        }
+        return new RescueResult(requeued, failed, cancelled);
+    }
+
+    /** Autocommit: each statement is its own bounded batch. */
+    int prune(Connection c, PruneRequest r) throws SQLException {
+        int left = Math.max(0, r.limit());
+        int deleted = 0;
+        Object[][] kinds = {
+                {"SUCCEEDED", r.succeededRetention()}, {"CANCELLED", r.succeededRetention()}, {"FAILED", r.failedRetention()}};
+        for (Object[] k : kinds) {
+            if (left == 0 || k[1] == null) continue;
+            try (PreparedStatement ps = c.prepareStatement(pruneJobsSql)) {
+                ps.setString(1, (String) k[0]);
+                ps.setLong(2, ((Duration) k[1]).toMillis());
+                ps.setInt(3, left);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    int n = rs.getInt(1);
+                    deleted += n;
+                    left -= n;
+                }
+            }
+        }
+        if (r.statsRetention() != null) update(c, pruneStatsSql, r.statsRetention().toMillis());
+        if (r.workerRetention() != null) update(c, pruneWorkersSql, r.workerRetention().toMillis());
+        update(c, prunePeriodsSql, Math.max(100, r.limit()));
+        try (PreparedStatement ps = c.prepareStatement(pruneLocksSql)) {
+            ps.executeUpdate();
+        }
+        return deleted;
+    }
+
+    private static void update(Connection c, String sql, long arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, arg);
+            ps.executeUpdate();
+        }
+    }
+}

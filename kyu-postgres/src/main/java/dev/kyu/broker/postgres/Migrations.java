@@ -1,0 +1,90 @@
+package dev.kyu.broker.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Brings the schema up to date. The SQL files ship in this jar under
+ * {@code dev/kyu/broker/postgres/migrations/} (the same files users hand to Flyway or Liquibase). All of
+ * it runs in one transaction under a transaction-scoped advisory lock keyed by the schema name, so any
+ * number of processes may start at once: one migrates, the others wait for its commit and find nothing
+ * left to do.
+ */
+final class Migrations {
+    /** In order; each file records its own version in kyu_schema_version. */
+    static final List<String> FILES = List.of("V1__jobs.sql");
+    static final int LATEST = FILES.size();
+
+    private Migrations() {}
+
+    static void apply(Connection c, String schema) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_xact_lock(" + lockKey(schema) + ")");
+            boolean exists;
+            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_namespace WHERE nspname = '" + schema + "'")) {
+                exists = rs.next();
+            }
+            if (!exists) st.execute("CREATE SCHEMA \"" + schema + "\"");
+            st.execute("SET LOCAL search_path TO \"" + schema + "\"");
+            Set<Integer> applied = appliedVersions(st, schema);
+            for (int i = 0; i < FILES.size(); i++) {
+                if (!applied.contains(i + 1)) st.execute(read(FILES.get(i)));
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /** The highest version recorded, 0 when the schema or its version table is missing. */
+    static int currentVersion(Connection c, String schema) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            Set<Integer> v = appliedVersions(st, schema);
+            return v.stream().mapToInt(Integer::intValue).max().orElse(0);
+        }
+    }
+
+    private static Set<Integer> appliedVersions(Statement st, String schema) throws SQLException {
+        var out = new HashSet<Integer>();
+        boolean table;
+        try (ResultSet rs = st.executeQuery("SELECT to_regclass('\"" + schema + "\".kyu_schema_version') IS NOT NULL")) {
+            rs.next();
+            table = rs.getBoolean(1);
+        }
+        if (!table) return out;
+        try (ResultSet rs = st.executeQuery("SELECT version FROM \"" + schema + "\".kyu_schema_version")) {
+            while (rs.next()) out.add(rs.getInt(1));
+        }
+        return out;
+    }
+
+    /** A stable 64-bit key per schema, so that migrations of different schemas do not wait for each other. */
+    static long lockKey(String schema) {
+        long h = 0x6b79755f6d696772L; // "kyu_migr"
+        for (byte b : schema.getBytes(StandardCharsets.UTF_8)) h = (h ^ b) * 0x100000001b3L;
+        return h;
+    }
+
+    static String read(String file) {
+        String path = "/dev/kyu/broker/postgres/migrations/" + file;
+        try (InputStream in = Migrations.class.getResourceAsStream(path)) {
+            if (in == null) throw new IllegalStateException("migration " + path + " is missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read migration " + path, e);
+        }
+    }
+}

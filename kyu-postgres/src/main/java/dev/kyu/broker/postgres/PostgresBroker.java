@@ -1,0 +1,796 @@
+package dev.kyu.broker.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.kyu.KyuException;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobIds;
+import dev.kyu.job.JobState;
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.Capability;
+import dev.kyu.spi.Completion;
+import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.EnqueueResult;
+import dev.kyu.spi.FetchRequest;
+import dev.kyu.spi.JobQuery;
+import dev.kyu.spi.LeaseExtension;
+import dev.kyu.spi.LeaseReport;
+import dev.kyu.spi.PruneRequest;
+import dev.kyu.spi.QueueInfo;
+import dev.kyu.spi.RescueResult;
+import dev.kyu.spi.RetryRequest;
+import dev.kyu.spi.StatsBucket;
+import dev.kyu.spi.WorkerInfo;
+import dev.kyu.job.Lease;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The PostgreSQL engine: jobs live in one table of the configured schema; fetch claims and leases in one
+ * {@code UPDATE … FOR UPDATE SKIP LOCKED} statement; waiting fetchers are woken by LISTEN/NOTIFY (with a
+ * poll as fallback); time is the database's {@code now()}. Enqueue and completion may run inside the
+ * caller's own transaction ({@link #jobsEnqueue} with {@link EnqueueRequest#connection()},
+ * {@link #jobsComplete(Connection, List)}).
+ */
+public final class PostgresBroker implements Broker {
+    /** How often a fetcher re-reads while LISTEN is in place, in case a notification went astray. */
+    private static final Duration LISTENING_POLL = Duration.ofSeconds(5);
+
+    private final PgSettings settings;
+    private final HikariDataSource pool;
+    private final Db db;
+    private final String s; // quoted schema
+    private final String channel;
+    private final WakeSignal signal = new WakeSignal();
+    private final NotifyListener listener;
+    private final Enqueuer enqueuer;
+    private final Completer completer;
+    private final Maintenance maintenance;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final String claimSql, nextDueSql, extendSql, quarantineSql, getSql, cancelSql;
+
+    PostgresBroker(PgSettings settings) {
+        this.settings = settings;
+        this.s = settings.quotedSchema();
+        this.channel = ("kyu_" + settings.schema()).substring(0, Math.min(63, 4 + settings.schema().length()));
+        this.pool = openPool(settings);
+        this.db = new Db(pool, settings.redacted());
+        this.enqueuer = new Enqueuer(s, channel);
+        this.completer = new Completer(s, channel);
+        this.maintenance = new Maintenance(s, channel, completer);
+        this.claimSql = """
+                UPDATE %1$s.kyu_jobs j SET state = 'RUNNING', attempt = j.attempt + 1, worker_id = ?, started_at = now(),
+                       lease_expires_at = now() + ? * interval '1 millisecond', cancel_requested = false,
+                       unique_claim = CASE WHEN j.unique_scope = 'QUEUED' THEN NULL ELSE j.unique_claim END
+                FROM (SELECT id FROM %1$s.kyu_jobs WHERE state = 'QUEUED' AND queue = ?
+                        AND NOT EXISTS (SELECT 1 FROM %1$s.kyu_queues p WHERE p.queue = ? AND p.paused)
+                      ORDER BY priority DESC, id LIMIT ? FOR UPDATE SKIP LOCKED) c
+                WHERE j.id = c.id
+                RETURNING %2$s
+                """.formatted(s, prefixed("j."));
+        this.nextDueSql = """
+                SELECT extract(epoch FROM (min(scheduled_at) - now())) * 1000 FROM %1$s.kyu_jobs
+                WHERE state = 'SCHEDULED' AND queue = ANY(?::text[])
+                """.formatted(s);
+        this.extendSql = """
+                UPDATE %1$s.kyu_jobs j SET lease_expires_at = now() + ? * interval '1 millisecond'
+                FROM unnest(?::text[], ?::int4[]) AS l(id, attempt)
+                WHERE j.id = l.id::uuid AND j.attempt = l.attempt AND j.worker_id = ? AND j.state = 'RUNNING'
+                RETURNING j.id::text, j.cancel_requested
+                """.formatted(s);
+        this.quarantineSql = """
+                UPDATE %1$s.kyu_jobs SET state = 'FAILED', finished_at = coalesce(finished_at, now()), lease_expires_at = NULL,
+                       unique_claim = NULL, cancel_requested = false, errors = ?, meta = CASE WHEN ? THEN '{}' ELSE meta END
+                WHERE id = ?::uuid
+                """.formatted(s);
+        this.getSql = "SELECT %2$s FROM %1$s.kyu_jobs WHERE id = ?::uuid".formatted(s, JobRows.COLUMNS);
+        this.cancelSql = """
+                WITH old AS (SELECT id, state FROM %1$s.kyu_jobs WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE)
+                UPDATE %1$s.kyu_jobs j SET
+                       state = CASE WHEN old.state IN ('SCHEDULED', 'QUEUED') THEN 'CANCELLED' ELSE j.state END,
+                       finished_at = CASE WHEN old.state IN ('SCHEDULED', 'QUEUED') THEN now() ELSE j.finished_at END,
+                       unique_claim = CASE WHEN old.state IN ('SCHEDULED', 'QUEUED') THEN NULL ELSE j.unique_claim END,
+                       cancel_requested = (old.state = 'RUNNING') OR j.cancel_requested
+                FROM old WHERE j.id = old.id
+                RETURNING j.id::text, old.state
+                """.formatted(s);
+        try {
+            prepareSchema();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        this.listener = settings.listen()
+                ? new NotifyListener(settings.jdbcUrl(), settings.driverProperties(), channel, signal, settings.redacted())
+                : null;
+        if (listener != null) listener.start();
+    }
+
+    private static String prefixed(String p) {
+        var out = new StringBuilder();
+        for (String col : JobRows.COLUMNS.split(",\\s*")) out.append(out.isEmpty() ? "" : ", ").append(p).append(col);
+        return out.toString();
+    }
+
+    private static HikariDataSource openPool(PgSettings st) {
+        var hc = new HikariConfig();
+        hc.setPoolName("kyu-postgres-" + st.schema());
+        hc.setJdbcUrl(st.jdbcUrl());
+        hc.setDataSourceProperties(st.driverProperties());
+        hc.setMaximumPoolSize(st.poolSize());
+        hc.setMinimumIdle(Math.min(2, st.poolSize()));
+        hc.setConnectionTimeout(st.connectTimeout().toMillis());
+        hc.setValidationTimeout(Math.min(st.connectTimeout().toMillis(), 3000));
+        hc.setInitializationFailTimeout(1); // the first connection is made now, so a bad URL fails at open
+        try {
+            return new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw PgErrors.atOpen(st, e);
+        }
+    }
+
+    private void prepareSchema() {
+        try (Connection c = pool.getConnection()) {
+            if (settings.migrate()) {
+                Migrations.apply(c, settings.schema());
+            } else {
+                int v = Migrations.currentVersion(c, settings.schema());
+                if (v < Migrations.LATEST) {
+                    throw new KyuException.BrokerConfig("schema '" + settings.schema() + "' at " + settings.redacted() + " is at version " + v
+                            + ", Kyu needs " + Migrations.LATEST + ": apply the SQL files in dev/kyu/broker/postgres/migrations/ or drop migrate=false");
+                }
+            }
+        } catch (SQLException e) {
+            throw PgErrors.atOpen(settings, e);
+        }
+    }
+
+    // ---- identity ----------------------------------------------------------------------------------
+
+    @Override
+    public String describe() {
+        return settings.redacted();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.TRANSACTIONAL_ENQUEUE, Capability.SHARED_ACROSS_PROCESSES);
+    }
+
+    @Override
+    public Instant now() {
+        return db.call("read the clock", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
+        });
+    }
+
+    /** The schema this broker works in. */
+    public String schema() {
+        return settings.schema();
+    }
+
+    // ---- producing ---------------------------------------------------------------------------------
+
+    @Override
+    public List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
+        List<dev.kyu.spi.NewJob> jobs = request.jobs();
+        Enqueuer.validate(jobs);
+        if (jobs.isEmpty()) return List.of();
+        Connection callers = request.connection();
+        if (callers != null) {
+            try {
+                return enqueuer.enqueue(callers, jobs); // the caller commits; NOTIFY is delivered then
+            } catch (SQLException e) {
+                throw db.translate("enqueue " + jobs.size() + " job(s) in the caller's transaction", e);
+            }
+        }
+        List<EnqueueResult> out = Enqueuer.needsTransaction(jobs)
+                ? db.inTransaction("enqueue " + jobs.size() + " job(s)", c -> enqueuer.enqueue(c, jobs))
+                : db.call("enqueue " + jobs.size() + " job(s)", c -> enqueuer.enqueue(c, jobs));
+        signal.wake(); // fetchers in this process need not wait for the NOTIFY round trip
+        return out;
+    }
+
+    // ---- working -----------------------------------------------------------------------------------
+
+    @Override
+    public List<Job> jobsFetch(FetchRequest r) throws InterruptedException {
+        long deadline = System.nanoTime() + r.maxWait().toNanos();
+        while (true) {
+            if (closed.get()) return List.of();
+            long seen = signal.generation();
+            List<Job> got;
+            long dueMs;
+            try {
+                got = fetchOnce(r);
+                if (!got.isEmpty()) return got;
+                dueMs = nextDueMillis(r.queues());
+            } catch (KyuException e) {
+                if (closed.get()) return List.of(); // closed under a blocked fetch: that is the wake-up close promises
+                throw e;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return List.of();
+            boolean listening = listener != null && listener.isUp();
+            long pollMs = listening ? LISTENING_POLL.toMillis() : settings.pollInterval().toMillis();
+            long waitNs = Math.min(left, WakeSignal.millis(Math.max(1, Math.min(pollMs, dueMs))));
+            try {
+                signal.awaitAfter(seen, waitNs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
+    }
+
+    private List<Job> fetchOnce(FetchRequest r) {
+        List<Job> got = claim(r, r.limit());
+        if (got.size() < r.limit()) {
+            // delayed jobs and retries that came due since the last maintenance sweep
+            int promoted = db.call("promote due jobs", c -> maintenance.promote(c, r.queues(), 1000));
+            if (promoted > 0) {
+                var more = new ArrayList<>(got);
+                more.addAll(claim(r, r.limit() - got.size()));
+                return more;
+            }
+        }
+        return got;
+    }
+
+    private List<Job> claim(FetchRequest r, int limit) {
+        return db.call("fetch jobs", c -> {
+            var out = new ArrayList<Job>();
+            var corrupt = new ArrayList<JobRows.Corrupt>();
+            for (String queue : new LinkedHashSet<>(r.queues())) {
+                int want = limit - out.size() - corrupt.size();
+                if (want <= 0) break;
+                var batch = new ArrayList<Job>();
+                try (PreparedStatement ps = c.prepareStatement(claimSql)) {
+                    ps.setString(1, r.workerId());
+                    ps.setLong(2, Math.max(1, r.leaseDuration().toMillis()));
+                    ps.setString(3, queue);
+                    ps.setString(4, queue);
+                    ps.setInt(5, want);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            switch (JobRows.read(rs)) {
+                                case JobRows.Good g -> batch.add(g.job());
+                                case JobRows.Corrupt bad -> corrupt.add(bad);
+                            }
+                        }
+                    }
+                }
+                batch.sort(Comparator.comparingInt(Job::priority).reversed().thenComparing(Job::id));
+                out.addAll(batch);
+            }
+            for (JobRows.Corrupt bad : corrupt) quarantine(c, bad);
+            return out;
+        });
+    }
+
+    private long nextDueMillis(List<String> queues) {
+        return db.call("read the next due time", c -> {
+            try (PreparedStatement ps = c.prepareStatement(nextDueSql)) {
+                ps.setArray(1, Db.texts(c, queues));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    double ms = rs.getDouble(1);
+                    return rs.wasNull() ? Long.MAX_VALUE : Math.max(1, (long) Math.ceil(ms));
+                }
+            }
+        });
+    }
+
+    /** Moves an unreadable row to FAILED with a kyu.CorruptJob error that keeps its raw text. */
+    private void quarantine(Connection c, JobRows.Corrupt bad) throws SQLException {
+        var err = JobError.reason(Math.max(bad.attempt(), 0), JobError.CORRUPT, "corrupt job row: " + bad.reason() + "; raw: " + bad.raw(), Instant.now());
+        try (PreparedStatement ps = c.prepareStatement(quarantineSql)) {
+            ps.setString(1, JobRows.errorsJson(List.of(err)));
+            ps.setBoolean(2, bad.reason().startsWith("meta"));
+            ps.setString(3, bad.id());
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public LeaseReport leasesExtend(LeaseExtension ext) {
+        if (ext.leases().isEmpty()) return LeaseReport.EMPTY;
+        var ids = new ArrayList<String>();
+        var attempts = new ArrayList<Integer>();
+        Set<String> lost = new HashSet<>();
+        for (Lease l : ext.leases()) {
+            if (!JobIds.isValid(l.jobId()) || !l.workerId().equals(ext.workerId())) { lost.add(l.jobId()); continue; }
+            ids.add(l.jobId());
+            attempts.add(l.attempt());
+        }
+        Map<String, Boolean> held = ids.isEmpty() ? Map.of() : db.call("extend leases", c -> {
+            Map<String, Boolean> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(extendSql)) {
+                ps.setLong(1, Math.max(1, ext.leaseDuration().toMillis()));
+                ps.setArray(2, Db.texts(c, ids));
+                ps.setArray(3, Db.ints(c, attempts));
+                ps.setString(4, ext.workerId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), rs.getBoolean(2));
+                }
+            }
+            return out;
+        });
+        Set<String> cancel = new HashSet<>();
+        for (String id : ids) {
+            Boolean flag = held.get(id.toLowerCase(Locale.ROOT));
+            if (flag == null) lost.add(id);
+            else if (flag) cancel.add(id);
+        }
+        return new LeaseReport(lost, cancel);
+    }
+
+    @Override
+    public List<Boolean> jobsComplete(List<Completion> completions) {
+        if (completions.isEmpty()) return List.of();
+        Set<String> woken = new HashSet<>();
+        List<Boolean> out = Completer.successesOnly(completions)
+                ? db.call("complete jobs", c -> completer.complete(c, completions, woken))
+                : db.inTransaction("complete jobs", c -> completer.complete(c, completions, woken));
+        if (!woken.isEmpty()) signal.wake();
+        return out;
+    }
+
+    /**
+     * Records outcomes inside the caller's own transaction (a worker that writes its results and
+     * completes its job atomically). The caller commits; nothing is visible before.
+     */
+    public List<Boolean> jobsComplete(Connection callers, List<Completion> completions) {
+        try {
+            return completer.complete(callers, completions, new HashSet<>());
+        } catch (SQLException e) {
+            throw db.translate("complete jobs in the caller's transaction", e);
+        }
+    }
+
+    // ---- maintenance -------------------------------------------------------------------------------
+
+    @Override
+    public int jobsPromoteDue(int limit) {
+        if (limit <= 0) return 0;
+        int n = db.call("promote due jobs", c -> maintenance.promote(c, null, limit));
+        if (n > 0) signal.wake();
+        return n;
+    }
+
+    /**
+     * Leaves leases alone for {@code outageGrace} after this process last failed to reach the database:
+     * the workers could not heartbeat either, and deserve the time to reconnect and extend their leases
+     * before their jobs are taken from them (a database restart must not fail a job as "worker lost").
+     */
+    @Override
+    public RescueResult leasesRescueExpired(int limit) {
+        if (limit <= 0) return RescueResult.NONE;
+        if (db.outageWithin(settings.outageGrace().toNanos())) return RescueResult.NONE;
+        Set<String> woken = new HashSet<>();
+        RescueResult r = db.inTransaction("rescue expired leases", c -> maintenance.rescue(c, limit, woken));
+        if (!woken.isEmpty()) signal.wake();
+        return r;
+    }
+
+    @Override
+    public int jobsPrune(PruneRequest request) {
+        return db.call("prune old jobs", c -> maintenance.prune(c, request));
+    }
+
+    // ---- control -----------------------------------------------------------------------------------
+
+    @Override
+    public List<CancelResult> jobsCancel(List<String> ids) {
+        List<String> valid = ids.stream().filter(JobIds::isValid).toList();
+        Map<String, String> before = valid.isEmpty() ? Map.of() : db.inTransaction("cancel jobs", c -> {
+            Map<String, String> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(cancelSql)) {
+                ps.setArray(1, Db.texts(c, valid));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        });
+        var out = new ArrayList<CancelResult>(ids.size());
+        for (String id : ids) {
+            String state = JobIds.isValid(id) ? before.get(id.toLowerCase(Locale.ROOT)) : null;
+            out.add(state == null ? CancelResult.NOT_FOUND : switch (state) {
+                case "SCHEDULED", "QUEUED" -> CancelResult.CANCELLED;
+                case "RUNNING" -> CancelResult.CANCEL_REQUESTED;
+                default -> CancelResult.ALREADY_FINISHED;
+            });
+        }
+        return out;
+    }
+
+    @Override
+    public int jobsRetry(RetryRequest r) {
+        String set = "SET state = 'QUEUED', attempt = 0, scheduled_at = now(), finished_at = NULL, worker_id = NULL, "
+                + "lease_expires_at = NULL, cancel_requested = false, result = NULL";
+        int n;
+        if (!r.ids().isEmpty()) {
+            List<String> valid = r.ids().stream().filter(JobIds::isValid).toList();
+            if (valid.isEmpty()) return 0;
+            n = db.call("retry jobs", c -> notifyingUpdate(c, "UPDATE " + s + ".kyu_jobs " + set
+                    + " WHERE id = ANY(?::uuid[]) AND state IN ('FAILED', 'CANCELLED') RETURNING queue", ps -> ps.setArray(1, Db.texts(c, valid))));
+        } else {
+            n = db.call("retry failed jobs", c -> notifyingUpdate(c, "UPDATE " + s + ".kyu_jobs " + set
+                    + " WHERE state = 'FAILED'" + (r.queue() == null ? "" : " AND queue = ?") + " RETURNING queue",
+                    ps -> { if (r.queue() != null) ps.setString(1, r.queue()); }));
+        }
+        if (n > 0) signal.wake();
+        return n;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Runs an UPDATE … RETURNING queue and notifies each queue it touched, in one statement. */
+    private int notifyingUpdate(Connection c, String update, Binder binder) throws SQLException {
+        String sql = "WITH u AS (" + update + "), q AS (SELECT queue, count(*) AS n FROM u GROUP BY queue) "
+                + "SELECT queue, n, pg_notify('" + channel + "', queue) FROM q";
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) n += rs.getInt(2);
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public int jobsDelete(List<String> ids) {
+        List<String> valid = ids.stream().filter(JobIds::isValid).toList();
+        if (valid.isEmpty()) return 0;
+        return db.call("delete jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + s + ".kyu_jobs WHERE id = ANY(?::uuid[]) AND state <> 'RUNNING'")) {
+                ps.setArray(1, Db.texts(c, valid));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int queuePurge(String queue) {
+        return db.call("purge queue " + queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + s + ".kyu_jobs WHERE queue = ? AND state IN ('SCHEDULED', 'QUEUED')")) {
+                ps.setString(1, queue);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void queuePause(String queue, boolean paused) {
+        db.call((paused ? "pause" : "resume") + " queue " + queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + s + ".kyu_queues (queue, paused) VALUES (?, ?) "
+                    + "ON CONFLICT (queue) DO UPDATE SET paused = excluded.paused")) {
+                ps.setString(1, queue);
+                ps.setBoolean(2, paused);
+                ps.executeUpdate();
+            }
+            if (!paused) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                    ps.setString(1, channel);
+                    ps.setString(2, queue);
+                    ps.executeQuery().close();
+                }
+            }
+            return null;
+        });
+        if (!paused) signal.wake();
+    }
+
+    // ---- queries -----------------------------------------------------------------------------------
+
+    @Override
+    public Optional<Job> jobGet(String id) {
+        if (!JobIds.isValid(id)) return Optional.empty();
+        return db.call("read job " + id, c -> {
+            for (int pass = 0; pass < 2; pass++) {
+                try (PreparedStatement ps = c.prepareStatement(getSql)) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) return Optional.<Job>empty();
+                        switch (JobRows.read(rs)) {
+                            case JobRows.Good g -> { return Optional.of(g.job()); }
+                            case JobRows.Corrupt bad -> quarantine(c, bad);
+                        }
+                    }
+                }
+            }
+            return Optional.<Job>empty();
+        });
+    }
+
+    @Override
+    public List<Job> jobsList(JobQuery q) {
+        var where = new ArrayList<String>();
+        var params = new ArrayList<String>();
+        if (q.state() != null) { where.add("state = ?"); params.add(q.state().name()); }
+        if (q.queue() != null) { where.add("queue = ?"); params.add(q.queue()); }
+        if (q.task() != null) { where.add("task = ?"); params.add(q.task()); }
+        if (q.text() != null && !q.text().isBlank()) {
+            where.add("(strpos(id::text, lower(?)) > 0 OR strpos(lower(task), lower(?)) > 0 OR strpos(lower(args), lower(?)) > 0 "
+                    + "OR strpos(lower(errors), lower(?)) > 0)");
+            for (int i = 0; i < 4; i++) params.add(q.text());
+        }
+        String sql = "SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs"
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY id DESC LIMIT ? OFFSET ?";
+        return db.call("list jobs", c -> {
+            for (int pass = 0; ; pass++) {
+                var jobs = new ArrayList<Job>();
+                var corrupt = new ArrayList<JobRows.Corrupt>();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 1;
+                    for (String p : params) ps.setString(i++, p);
+                    ps.setInt(i++, q.limit());
+                    ps.setInt(i, q.offset());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            switch (JobRows.read(rs)) {
+                                case JobRows.Good g -> jobs.add(g.job());
+                                case JobRows.Corrupt bad -> corrupt.add(bad);
+                            }
+                        }
+                    }
+                }
+                if (corrupt.isEmpty() || pass > 0) return jobs;
+                for (JobRows.Corrupt bad : corrupt) quarantine(c, bad);
+            }
+        });
+    }
+
+    @Override
+    public List<QueueInfo> queuesList() {
+        return db.call("list queues", c -> {
+            sweepUnknownStates(c);
+            Map<String, Map<JobState, Long>> counts = new TreeMap<>();
+            Map<String, Instant> oldest = new HashMap<>();
+            Map<String, Boolean> paused = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT queue, state, count(*), min(scheduled_at) FROM " + s
+                    + ".kyu_jobs GROUP BY queue, state"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    JobState st = known(rs.getString(2));
+                    if (st == null) continue;
+                    counts.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(JobState.class)).merge(st, rs.getLong(3), Long::sum);
+                    if (st == JobState.QUEUED) oldest.put(rs.getString(1), JobRows.instant(rs, 4));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT queue, paused FROM " + s + ".kyu_queues"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    paused.put(rs.getString(1), rs.getBoolean(2));
+                    if (rs.getBoolean(2)) counts.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(JobState.class));
+                }
+            }
+            var out = new ArrayList<QueueInfo>();
+            counts.forEach((queue, m) -> out.add(new QueueInfo(queue, paused.getOrDefault(queue, false), m, oldest.get(queue))));
+            return out;
+        });
+    }
+
+    @Override
+    public Map<JobState, Long> queueCounts(String queue) {
+        return db.call("count queue " + queue, c -> {
+            var m = new EnumMap<JobState, Long>(JobState.class);
+            for (JobState st : JobState.values()) m.put(st, 0L);
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, count(*) FROM " + s + ".kyu_jobs WHERE queue = ? GROUP BY state")) {
+                ps.setString(1, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        JobState st = known(rs.getString(1));
+                        if (st != null) m.merge(st, rs.getLong(2), Long::sum);
+                    }
+                }
+            }
+            return m;
+        });
+    }
+
+    private static JobState known(String state) {
+        try {
+            return JobState.valueOf(state);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Rows whose state this version does not know go to FAILED (kyu.CorruptJob) so every count adds up. */
+    private void sweepUnknownStates(Connection c) throws SQLException {
+        String sql = "SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs WHERE state NOT IN "
+                + "('SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED') LIMIT 1000";
+        var corrupt = new ArrayList<JobRows.Corrupt>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) if (JobRows.read(rs) instanceof JobRows.Corrupt bad) corrupt.add(bad);
+        }
+        for (JobRows.Corrupt bad : corrupt) quarantine(c, bad);
+    }
+
+    @Override
+    public List<StatsBucket> statsHistory(Instant since, String queue) {
+        return db.call("read statistics", c -> {
+            String sql = "SELECT minute, queue, succeeded, failed, retried FROM " + s + ".kyu_stats WHERE minute >= date_trunc('minute', ?::timestamptz)"
+                    + (queue == null ? "" : " AND queue = ?") + " ORDER BY minute, queue";
+            var out = new ArrayList<StatsBucket>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, (since == null ? Instant.EPOCH : since).toString());
+                if (queue != null) ps.setString(2, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StatsBucket(JobRows.instant(rs, 1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- worker registry ---------------------------------------------------------------------------
+
+    @Override
+    public void workerHeartbeat(WorkerInfo info) {
+        String json;
+        try {
+            json = JobRows.JSON.writeValueAsString(info.withHeartbeatAt(null));
+        } catch (JsonProcessingException e) {
+            throw new KyuException.InvalidInput("cannot write worker report of " + info.id() + " as JSON", e);
+        }
+        db.call("record worker heartbeat", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + s + ".kyu_workers (id, info, heartbeat_at) VALUES (?, ?, now()) "
+                    + "ON CONFLICT (id) DO UPDATE SET info = excluded.info, heartbeat_at = excluded.heartbeat_at")) {
+                ps.setString(1, info.id());
+                ps.setString(2, json);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<WorkerInfo> workersList() {
+        return db.call("list workers", c -> {
+            var out = new ArrayList<WorkerInfo>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, info, heartbeat_at FROM " + s + ".kyu_workers ORDER BY id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        WorkerInfo w = JobRows.JSON.readValue(rs.getString(2), WorkerInfo.class);
+                        out.add(w.withHeartbeatAt(JobRows.instant(rs, 3)));
+                    } catch (JsonProcessingException | RuntimeException e) {
+                        // an unreadable report is left for pruning; the listing goes on
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void workerRemove(String workerId) {
+        update("remove worker " + workerId, "DELETE FROM " + s + ".kyu_workers WHERE id = ?", workerId);
+    }
+
+    // ---- small shared state ------------------------------------------------------------------------
+
+    @Override
+    public Optional<String> kvGet(String key) {
+        return db.call("read key " + key, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM " + s + ".kyu_kv WHERE key = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void kvPut(String key, String value) {
+        update("write key " + key, "INSERT INTO " + s + ".kyu_kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                key, value);
+    }
+
+    @Override
+    public void kvDelete(String key) {
+        update("delete key " + key, "DELETE FROM " + s + ".kyu_kv WHERE key = ?", key);
+    }
+
+    @Override
+    public Map<String, String> kvList(String prefix) {
+        return db.call("list keys", c -> {
+            var out = new TreeMap<String, String>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key, value FROM " + s + ".kyu_kv WHERE left(key, ?) = ? ORDER BY key")) {
+                ps.setInt(1, prefix.length());
+                ps.setString(2, prefix);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public boolean lockTry(String name, String owner, Duration ttl) {
+        return db.call("take lock " + name, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + s + ".kyu_locks AS l (name, owner, expires_at) "
+                    + "VALUES (?, ?, now() + ? * interval '1 millisecond') ON CONFLICT (name) DO UPDATE "
+                    + "SET owner = excluded.owner, expires_at = excluded.expires_at WHERE l.owner = excluded.owner OR l.expires_at <= now() "
+                    + "RETURNING owner")) {
+                ps.setString(1, name);
+                ps.setString(2, owner);
+                ps.setLong(3, Math.max(1, ttl.toMillis()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void lockRelease(String name, String owner) {
+        update("release lock " + name, "DELETE FROM " + s + ".kyu_locks WHERE name = ? AND owner = ?", name, owner);
+    }
+
+    private void update(String what, String sql, String... args) {
+        db.call(what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) ps.setString(i + 1, args[i]);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        signal.close();
+        if (listener != null) listener.close();
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresBroker[" + settings.redacted() + ", schema " + settings.schema() + "]";
+    }
+
+    /** True while this broker's LISTEN connection is in place. */
+    boolean listening() {
+        return listener != null && listener.isUp();
+    }
+
+    /** For tests and tools: the pool this broker uses. */
+    javax.sql.DataSource dataSource() {
+        return pool;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.kyu.broker.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kyu.KyuException;
+import dev.kyu.job.JobIds;
+import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.NewJob;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Kyu migrates its own schema, safely when many processes start at once, and accepts one migrated by hand. */
+class MigrationsTest {
+
+    @Test
+    void manyBrokersOpeningAtOnceMigrateOnce() throws Exception {
+        String schema = TestPostgres.freshSchema();
+        String url = TestPostgres.baseUrl() + "?schema=" + schema + "&poolSize=2";
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        var start = new CountDownLatch(1);
+        var opened = new ArrayList<Future<PostgresBroker>>();
+        try {
+            for (int i = 0; i < n; i++) {
+                opened.add(pool.submit(() -> {
+                    start.await();
+                    return TestPostgres.open(url);
+                }));
+            }
+            start.countDown();
+            var brokers = new ArrayList<PostgresBroker>();
+            for (var f : opened) brokers.add(f.get());
+            brokers.get(0).jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").build())));
+            assertThat(brokers.get(n - 1).jobsList(dev.kyu.spi.JobQuery.all(10))).hasSize(1);
+            brokers.forEach(PostgresBroker::close);
+            try (Connection c = TestPostgres.connect();
+                 ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM \"" + schema + "\".kyu_schema_version")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(Migrations.LATEST);
+            }
+        } finally {
+            pool.shutdownNow();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    @Test
+    void plainSqlFilesAppliedByAnotherToolAreAccepted() throws Exception {
+        String schema = TestPostgres.freshSchema();
+        try (Connection c = TestPostgres.connect()) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+            c.createStatement().execute("SET search_path TO " + schema);
+            for (String f : Migrations.FILES) c.createStatement().execute(Migrations.read(f));
+        }
+        try (PostgresBroker b = TestPostgres.open(TestPostgres.baseUrl() + "?schema=" + schema + "&migrate=false")) {
+            assertThat(b.jobsList(dev.kyu.spi.JobQuery.all(1))).isEmpty();
+        } finally {
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    @Test
+    void migrateFalseOnAnEmptySchemaSaysWhatToDo() throws Exception {
+        String schema = TestPostgres.freshSchema();
+        assertThatThrownBy(() -> TestPostgres.open(TestPostgres.baseUrl() + "?schema=" + schema + "&migrate=false"))
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("version 0").hasMessageContaining("migrate=false");
+    }
+}

@@ -1,0 +1,137 @@
+package dev.kyu.broker.sqlite;
+
+import dev.kyu.KyuException;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobState;
+import dev.kyu.job.UniqueScope;
+import dev.kyu.spi.EnqueueResult;
+import dev.kyu.spi.NewJob;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stores a batch of new jobs inside one transaction with one prepared insert, so a batch costs one
+ * commit (one fsync) however many jobs it holds. Unique keys live in their own table, one row per key
+ * naming the job that holds it; a key is free again once that job has left the key's scope.
+ */
+final class Enqueuer {
+    private static final String FIND_KEY = "SELECT u.job_id, u.scope, u.until, j.state FROM unique_keys u LEFT JOIN jobs j ON j.id = u.job_id WHERE u.key = ?";
+    private static final String PUT_KEY = "INSERT OR REPLACE INTO unique_keys (key, job_id, scope, until) VALUES (?, ?, ?, ?)";
+
+    /** Rows per multi-row insert: 64 x 21 parameters stays far below SQLite's limit of 32,766. */
+    private static final int ROWS_PER_INSERT = 64;
+    private static final String MULTI_INSERT = "INSERT INTO jobs (" + JobRow.COLUMNS + ") VALUES "
+            + String.join(",", java.util.Collections.nCopies(ROWS_PER_INSERT, "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+
+    private Enqueuer() {}
+
+    /** Refuses a batch with a bad job before anything is written. */
+    static void validate(List<NewJob> jobs) {
+        for (NewJob j : jobs) {
+            if (j.id().isBlank()) throw new KyuException.InvalidInput("job id must not be blank (task " + j.task() + ")");
+            if (j.task().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + ": task name must not be blank");
+            if (j.queue().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + ": queue name must not be blank");
+            if (j.uniqueScope() == UniqueScope.PERIOD && !j.uniquePeriod().isPositive()) {
+                throw new KyuException.InvalidInput("job " + j.id() + ": unique period must be positive, was " + j.uniquePeriod());
+            }
+        }
+    }
+
+    static List<EnqueueResult> enqueue(Db db, List<NewJob> jobs, Instant now) throws SQLException {
+        var out = new ArrayList<EnqueueResult>(jobs.size());
+        var pending = new ArrayList<Job>(ROWS_PER_INSERT);
+        for (NewJob n : jobs) {
+            if (n.uniqueKey() == null) {
+                pending.add(toJob(n, now));
+                if (pending.size() == ROWS_PER_INSERT) flush(db, pending);
+                out.add(new EnqueueResult(n.id(), true));
+                continue;
+            }
+            flush(db, pending); // earlier jobs first, so a key is judged against everything before it
+            String holder = holder(db, n.uniqueKey(), now);
+            if (holder != null) {
+                out.add(new EnqueueResult(holder, false));
+                continue;
+            }
+            insertOne(db, toJob(n, now));
+            PreparedStatement ps = db.prepare(PUT_KEY);
+            ps.setString(1, n.uniqueKey());
+            ps.setString(2, n.id());
+            ps.setString(3, n.uniqueScope().name());
+            if (n.uniqueScope() == UniqueScope.PERIOD) ps.setLong(4, now.plus(n.uniquePeriod()).toEpochMilli());
+            else ps.setNull(4, java.sql.Types.INTEGER);
+            ps.executeUpdate();
+            out.add(new EnqueueResult(n.id(), true));
+        }
+        flush(db, pending);
+        return out;
+    }
+
+    /** Writes the pending jobs: a full chunk as one multi-row insert (one statement step for many rows), else one by one. */
+    private static void flush(Db db, List<Job> pending) throws SQLException {
+        if (pending.isEmpty()) return;
+        if (pending.size() == ROWS_PER_INSERT) {
+            PreparedStatement ps = db.prepare(MULTI_INSERT);
+            int i = 1;
+            for (Job j : pending) {
+                ps.setString(i, j.id());
+                i = JobSql.bindBody(ps, i + 1, j);
+            }
+            try {
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!isConstraint(e)) throw e;
+                for (Job j : pending) insertOne(db, j); // names the duplicate id
+            }
+        } else {
+            for (Job j : pending) insertOne(db, j);
+        }
+        pending.clear();
+    }
+
+    private static void insertOne(Db db, Job job) throws SQLException {
+        try {
+            JobSql.insert(db.prepare(JobSql.INSERT), job);
+        } catch (SQLException e) {
+            if (isConstraint(e)) throw new KyuException.InvalidInput("job id " + job.id() + " already exists; nothing of this batch was stored");
+            throw e;
+        }
+    }
+
+    /** The id of the job that still holds the key, or null when the key is free. */
+    private static String holder(Db db, String key, Instant now) throws SQLException {
+        PreparedStatement ps = db.prepare(FIND_KEY);
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) return null;
+            String jobId = rs.getString(1);
+            String scope = rs.getString(2);
+            long until = rs.getLong(3);
+            boolean hasUntil = !rs.wasNull();
+            String state = rs.getString(4);
+            boolean held = switch (scope) {
+                case "PERIOD" -> hasUntil && now.toEpochMilli() < until;
+                case "QUEUED" -> "SCHEDULED".equals(state) || "QUEUED".equals(state);
+                default -> "SCHEDULED".equals(state) || "QUEUED".equals(state) || "RUNNING".equals(state);
+            };
+            return held ? jobId : null;
+        }
+    }
+
+    static Job toJob(NewJob n, Instant now) {
+        Instant due = n.runAt() != null ? n.runAt() : n.delay() != null && n.delay().isPositive() ? now.plus(n.delay()) : now;
+        return Job.builder().id(n.id()).task(n.task()).queue(n.queue()).args(n.args()).priority(n.priority())
+                .state(due.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED)
+                .attempt(0).maxAttempts(n.maxAttempts()).enqueuedAt(now).scheduledAt(due)
+                .uniqueKey(n.uniqueKey()).timeout(n.timeout()).backoff(n.backoff()).meta(n.meta())
+                .build();
+    }
+
+    private static boolean isConstraint(SQLException e) {
+        return SqliteErrors.code(e) == 19;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.kyu.broker.sqlite;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads one jobs-table row into a {@link Job} without trusting it. Every column is checked for the type
+ * and shape the engine writes; each problem is noted and replaced by a safe value, so the caller always
+ * gets a usable job plus the list of what was wrong (empty for a healthy row) and the raw column values,
+ * which the quarantine keeps with the job.
+ *
+ * @param job      the job as read (repaired where a column was bad)
+ * @param problems what was wrong; empty when the row is healthy
+ * @param raw      every column as stored, as a JSON object text (only built for a bad row)
+ */
+record JobRow(Job job, List<String> problems, String raw) {
+    static final String COLUMNS = "id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, "
+            + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested";
+    private static final String[] NAMES = COLUMNS.split(", ");
+
+    boolean corrupt() {
+        return !problems.isEmpty();
+    }
+
+    static JobRow read(ResultSet rs) throws SQLException {
+        Object[] v = new Object[NAMES.length];
+        for (int i = 0; i < v.length; i++) v[i] = rs.getObject(i + 1);
+        var p = new ArrayList<String>();
+        String id = String.valueOf(v[0]);
+        String task = text(v, 1, false, p);
+        String queue = text(v, 2, false, p);
+        String args = v[3] == null ? null : v[3] instanceof String s ? s : String.valueOf(v[3]);
+        long priority = number(v, 4, false, p, 0);
+        JobState state = state(v[5], p);
+        long attempt = number(v, 6, false, p, 0);
+        long maxAttempts = number(v, 7, false, p, 1);
+        Instant enqueuedAt = time(v, 8, false, p);
+        Instant scheduledAt = time(v, 9, false, p);
+        Instant startedAt = time(v, 10, true, p);
+        Instant finishedAt = time(v, 11, true, p);
+        Instant leaseExpiresAt = time(v, 12, true, p);
+        String workerId = text(v, 13, true, p);
+        String result = v[14] == null ? null : String.valueOf(v[14]);
+        List<JobError> errors = List.of();
+        if (v[15] != null && !(v[15] instanceof String)) p.add("errors is not text");
+        else try { errors = JobCodec.errorsFromJson((String) v[15]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
+        String uniqueKey = text(v, 16, true, p);
+        long timeoutMs = number(v, 17, true, p, -1);
+        String backoff = text(v, 18, true, p);
+        Map<String, String> meta = Map.of();
+        if (v[19] != null && !(v[19] instanceof String)) p.add("meta is not text");
+        else try { meta = JobCodec.metaFromJson((String) v[19]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
+        long cancel = number(v, 20, true, p, 0);
+        if (priority != (int) priority) { p.add("priority out of range"); priority = 0; }
+        if (attempt != (int) attempt || attempt < 0) { p.add("attempt out of range"); attempt = 0; }
+        if (maxAttempts != (int) maxAttempts || maxAttempts < 1) { p.add("max_attempts out of range"); maxAttempts = 1; }
+        if (state == JobState.RUNNING && (workerId == null || leaseExpiresAt == null)) p.add("RUNNING without a worker or lease");
+        Job job = new Job(id, task == null ? "" : task, queue == null ? "" : queue, args, (int) priority,
+                state == null ? JobState.FAILED : state, (int) attempt, (int) maxAttempts, enqueuedAt, scheduledAt,
+                startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey,
+                timeoutMs < 0 ? null : Duration.ofMillis(timeoutMs), backoff, meta, cancel != 0);
+        return new JobRow(job, p, p.isEmpty() ? null : raw(v));
+    }
+
+    private static String text(Object[] v, int i, boolean nullable, List<String> p) {
+        Object o = v[i];
+        if (o == null) {
+            if (!nullable) p.add(NAMES[i] + " is missing");
+            return null;
+        }
+        if (o instanceof String s) return s;
+        p.add(NAMES[i] + " is not text");
+        return String.valueOf(o);
+    }
+
+    private static long number(Object[] v, int i, boolean nullable, List<String> p, long fallback) {
+        Object o = v[i];
+        if (o == null) {
+            if (!nullable) p.add(NAMES[i] + " is missing");
+            return fallback;
+        }
+        if (o instanceof Integer n) return n;
+        if (o instanceof Long n) return n;
+        p.add(NAMES[i] + " is not an integer");
+        return fallback;
+    }
+
+    private static Instant time(Object[] v, int i, boolean nullable, List<String> p) {
+        long ms = number(v, i, nullable, p, Long.MIN_VALUE);
+        return ms == Long.MIN_VALUE ? null : Instant.ofEpochMilli(ms);
+    }
+
+    private static JobState state(Object o, List<String> p) {
+        if (o instanceof String s) {
+            try {
+                return JobState.valueOf(s);
+            } catch (IllegalArgumentException e) {
+                p.add("unknown state '" + truncate(s) + "'");
+                return null;
+            }
+        }
+        p.add(o == null ? "state is missing" : "state is not text");
+        return null;
+    }
+
+    private static String raw(Object[] v) {
+        ObjectNode o = JobCodec.JSON.createObjectNode();
+        for (int i = 0; i < v.length; i++) {
+            Object x = v[i];
+            if (x == null) o.putNull(NAMES[i]);
+            else if (x instanceof Integer n) o.put(NAMES[i], n);
+            else if (x instanceof Long n) o.put(NAMES[i], n);
+            else if (x instanceof Double n) o.put(NAMES[i], n);
+            else if (x instanceof byte[] b) o.put(NAMES[i], "base64:" + java.util.Base64.getEncoder().encodeToString(b));
+            else o.put(NAMES[i], String.valueOf(x));
+        }
+        return o.toString();
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.kyu.broker.sqlite;
+
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobState;
+import dev.kyu.spi.PruneRequest;
+import dev.kyu.spi.RescueResult;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sweeps any process may run at any time: promote due jobs, rescue expired leases, prune old rows.
+ * Each is one bounded statement (or a few) inside the caller's write transaction, so two processes
+ * sweeping at once simply take turns and the second finds nothing left to do.
+ *
+ * <p>Rows whose due time or lease time is not a number can never match the time comparisons; the
+ * sweeps look for them through the same indexes (SQLite sorts NULL before numbers and text after)
+ * and quarantine them.
+ */
+final class Maintenance {
+    private static final String SCHEDULED_BAD = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'SCHEDULED' "
+            + "AND (scheduled_at IS NULL OR scheduled_at >= '') LIMIT 100";
+    private static final String RUNNING_BAD = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'RUNNING' "
+            + "AND (lease_expires_at IS NULL OR lease_expires_at >= '') LIMIT 100";
+    private static final String EXPIRED = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'RUNNING' "
+            + "AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT ?";
+    private static final String PRUNE = "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs "
+            + "WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND state = ? AND finished_at < ? LIMIT ?) RETURNING id";
+
+    private Maintenance() {}
+
+    /** Promotes due SCHEDULED jobs (of the given queues, or all when null); returns how many. */
+    static int promote(Db db, List<String> queues, int limit, Instant now) throws SQLException {
+        String filter = queues == null ? "" : " AND queue IN (" + "?,".repeat(queues.size()).replaceAll(",$", "") + ")";
+        PreparedStatement ps = db.prepare("UPDATE jobs SET state = 'QUEUED' WHERE id IN (SELECT id FROM jobs WHERE state = 'SCHEDULED' "
+                + "AND scheduled_at <= ?" + filter + " ORDER BY scheduled_at LIMIT ?)");
+        int i = 1;
+        ps.setLong(i++, now.toEpochMilli());
+        if (queues != null) for (String q : queues) ps.setString(i++, q);
+        ps.setInt(i, limit);
+        return ps.executeUpdate();
+    }
+
+    /** Quarantines SCHEDULED rows whose due time is unreadable; returns how many. */
+    static int sweepScheduled(Db db, Instant now) throws SQLException {
+        return quarantineAll(db, SCHEDULED_BAD, now);
+    }
+
+    static RescueResult rescue(Db db, int limit, Instant now) throws SQLException {
+        var requeued = new ArrayList<String>();
+        var failed = new ArrayList<String>();
+        var cancelled = new ArrayList<String>();
+        var rows = new ArrayList<JobRow>();
+        PreparedStatement ps = db.prepare(EXPIRED);
+        ps.setLong(1, now.toEpochMilli());
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) rows.add(JobRow.read(rs));
+        }
+        PreparedStatement update = db.prepare(JobSql.UPDATE_ALL);
+        for (JobRow row : rows) {
+            if (row.corrupt()) {
+                Quarantine.apply(db, row, now);
+                failed.add(row.job().id());
+                continue;
+            }
+            Job j = row.job();
+            var lost = JobError.reason(j.attempt(), JobError.WORKER_LOST,
+                    "worker " + j.workerId() + " lost its lease (it stopped heartbeating)", now);
+            JobState next = j.cancelRequested() ? JobState.CANCELLED
+                    : j.attempt() >= j.maxAttempts() ? JobState.FAILED : JobState.QUEUED;
+            var b = j.toBuilder().state(next).workerId(null).leaseExpiresAt(null).cancelRequested(false)
+                    .errors(Job.appendError(j.errors(), lost));
+            if (next.isTerminal()) b.finishedAt(now);
+            JobSql.updateAll(update, b.build());
+            (next == JobState.QUEUED ? requeued : next == JobState.FAILED ? failed : cancelled).add(j.id());
+        }
+        if (rows.size() < limit) {
+            for (String id : quarantineIds(db, RUNNING_BAD, now)) failed.add(id);
+        }
+        return new RescueResult(requeued, failed, cancelled);
+    }
+
+    static int prune(Db db, PruneRequest r, Instant now) throws SQLException {
+        int deleted = 0;
+        // A null retention keeps those rows forever.
+        if (r.succeededRetention() != null) {
+            deleted += pruneState(db, "SUCCEEDED", now.minus(r.succeededRetention()), r.limit() - deleted);
+            deleted += pruneState(db, "CANCELLED", now.minus(r.succeededRetention()), r.limit() - deleted);
+        }
+        if (r.failedRetention() != null) deleted += pruneState(db, "FAILED", now.minus(r.failedRetention()), r.limit() - deleted);
+        PreparedStatement ps;
+        if (r.statsRetention() != null) {
+            ps = db.prepare("DELETE FROM stats WHERE minute < ?");
+            ps.setLong(1, now.minus(r.statsRetention()).toEpochMilli());
+            ps.executeUpdate();
+        }
+        if (r.workerRetention() != null) {
+            ps = db.prepare("DELETE FROM workers WHERE heartbeat_at < ?");
+            ps.setLong(1, now.minus(r.workerRetention()).toEpochMilli());
+            ps.executeUpdate();
+        }
+        ps = db.prepare("DELETE FROM unique_keys WHERE scope = 'PERIOD' AND until < ?");
+        ps.setLong(1, now.toEpochMilli());
+        ps.executeUpdate();
+        ps = db.prepare("DELETE FROM locks WHERE expires_at < ?");
+        ps.setLong(1, now.toEpochMilli());
+        ps.executeUpdate();
+        return deleted;
+    }
+
+    private static int pruneState(Db db, String state, Instant before, int limit) throws SQLException {
+        if (limit <= 0) return 0;
+        PreparedStatement ps = db.prepare(PRUNE);
+        ps.setString(1, state);
+        ps.setLong(2, before.toEpochMilli());
+        ps.setInt(3, limit);
+        var ids = new ArrayList<String>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) ids.add(rs.getString(1));
+        }
+        forgetKeys(db, ids);
+        return ids.size();
+    }
+
+    /** Frees the unique keys of deleted jobs; a PERIOD key outlives its job until its period ends. */
+    static void forgetKeys(Db db, List<String> jobIds) throws SQLException {
+        PreparedStatement ps = db.prepare("DELETE FROM unique_keys WHERE job_id = ? AND scope <> 'PERIOD'");
+        for (String id : jobIds) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static int quarantineAll(Db db, String select, Instant now) throws SQLException {
+        return quarantineIds(db, select, now).size();
+    }
+
+    private static List<String> quarantineIds(Db db, String select, Instant now) throws SQLException {
+        var rows = new ArrayList<JobRow>();
+        try (ResultSet rs = db.prepare(select).executeQuery()) {
+            while (rs.next()) rows.add(JobRow.read(rs));
+        }
+        var ids = new ArrayList<String>();
+        for (JobRow row : rows) {
+            if (!row.corrupt()) continue;
+            Quarantine.apply(db, row, now);
+            ids.add(row.job().id());
+        }
+        return ids;
+    }
+}

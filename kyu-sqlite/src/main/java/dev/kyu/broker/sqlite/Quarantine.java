@@ -1,0 +1,35 @@
+package dev.kyu.broker.sqlite;
+
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobState;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * Moves an undecodable row to FAILED with a {@code kyu.CorruptJob} error, inside the caller's write
+ * transaction. The row is rewritten in the engine's own shape (so it never trips a reader again) while
+ * its args text stays as it was and every original column value is kept, as JSON, in the error's
+ * detail: nothing the row held is lost, and the rest of the queue keeps flowing.
+ */
+final class Quarantine {
+    private Quarantine() {}
+
+    static Job apply(Db db, JobRow row, Instant now) throws SQLException {
+        Job j = row.job();
+        var error = new JobError(j.attempt(), JobError.CORRUPT,
+                "undecodable job row: " + String.join("; ", row.problems()), "raw row: " + row.raw(), now);
+        Job fixed = j.toBuilder()
+                .state(JobState.FAILED)
+                .enqueuedAt(j.enqueuedAt() == null ? now : j.enqueuedAt())
+                .scheduledAt(j.scheduledAt() == null ? now : j.scheduledAt())
+                .finishedAt(now)
+                .leaseExpiresAt(null)
+                .workerId(null)
+                .cancelRequested(false)
+                .errors(Job.appendError(j.errors(), error))
+                .build();
+        JobSql.updateAll(db.prepare(JobSql.UPDATE_ALL), fixed);
+        return fixed;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.kyu.broker.sqlite;
+
+import dev.kyu.job.JobState;
+import dev.kyu.spi.JobQuery;
+import dev.kyu.spi.StatsBucket;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The read side for the dashboard and CLI, run on the reader connection. Rows come back undecoded-safe
+ * ({@link JobRow}); deciding what to do with a bad one is the broker's business, not the reader's.
+ */
+final class Queries {
+    /** How many of the newest jobs a text search looks through. */
+    static final int TEXT_SEARCH_WINDOW = 50_000;
+    private static final String GET = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE id = ?";
+
+    private Queries() {}
+
+    static JobRow get(Db db, String id) throws SQLException {
+        PreparedStatement ps = db.prepare(GET);
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? JobRow.read(rs) : null;
+        }
+    }
+
+    static List<JobRow> list(Db db, JobQuery q) throws SQLException {
+        var sql = new StringBuilder("SELECT ").append(JobRow.COLUMNS).append(" FROM jobs WHERE 1 = 1");
+        var params = new ArrayList<Object>();
+        if (q.state() != null) { sql.append(" AND state = ?"); params.add(q.state().name()); }
+        if (q.queue() != null) { sql.append(" AND queue = ?"); params.add(q.queue()); }
+        if (q.task() != null) { sql.append(" AND task = ?"); params.add(q.task()); }
+        if (q.text() != null && !q.text().isEmpty()) {
+            // A substring search cannot use an index: it looks at the newest TEXT_SEARCH_WINDOW jobs only.
+            sql.append(" AND id >= coalesce((SELECT id FROM jobs ORDER BY id DESC LIMIT 1 OFFSET ").append(TEXT_SEARCH_WINDOW - 1)
+                    .append("), '') AND (instr(id, ?) > 0 OR instr(task, ?) > 0 OR instr(args, ?) > 0 OR instr(errors, ?) > 0)");
+            for (int i = 0; i < 4; i++) params.add(q.text());
+        }
+        sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
+        params.add(q.limit());
+        params.add(q.offset());
+        PreparedStatement ps = db.prepare(sql.toString());
+        for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i));
+        var out = new ArrayList<JobRow>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(JobRow.read(rs));
+        }
+        return out;
+    }
+
+    /** Per-queue, per-state counts; states the engine does not know are returned under {@code badStates}. */
+    record Counts(Map<String, Map<JobState, Long>> byQueue, Set<String> paused, Map<String, Instant> oldest, boolean badStates) {}
+
+    static Counts counts(Db db) throws SQLException {
+        var byQueue = new TreeMap<String, Map<JobState, Long>>();
+        boolean bad = false;
+        try (ResultSet rs = db.prepare("SELECT state, queue, count(*) FROM jobs GROUP BY state, queue").executeQuery()) {
+            while (rs.next()) {
+                Object state = rs.getObject(1);
+                String queue = rs.getString(2);
+                long n = rs.getLong(3);
+                JobState s = null;
+                if (state instanceof String text) {
+                    try { s = JobState.valueOf(text); } catch (IllegalArgumentException e) { s = null; }
+                }
+                if (s == null) { bad = true; continue; }
+                if (queue == null) continue;
+                byQueue.computeIfAbsent(queue, k -> new EnumMap<>(JobState.class)).merge(s, n, Long::sum);
+            }
+        }
+        var paused = Claims.paused(db);
+        for (String p : paused) byQueue.computeIfAbsent(p, k -> new EnumMap<>(JobState.class));
+        var oldest = new TreeMap<String, Instant>();
+        PreparedStatement ps = db.prepare("SELECT min(scheduled_at) FROM jobs WHERE state = 'QUEUED' AND queue = ?");
+        for (var e : byQueue.entrySet()) {
+            if (e.getValue().getOrDefault(JobState.QUEUED, 0L) == 0) continue;
+            ps.setString(1, e.getKey());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getObject(1) instanceof Number n) oldest.put(e.getKey(), Instant.ofEpochMilli(n.longValue()));
+            }
+        }
+        return new Counts(byQueue, paused, oldest, bad);
+    }
+
+    /** Rows whose state is not one the engine writes (found through the state index, a few at a time). */
+    static List<JobRow> badStateRows(Db db) throws SQLException {
+        var out = new ArrayList<JobRow>();
+        String sql = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state IS NULL OR state NOT IN "
+                + "('SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED') LIMIT 1000";
+        try (ResultSet rs = db.prepare(sql).executeQuery()) {
+            while (rs.next()) out.add(JobRow.read(rs));
+        }
+        return out;
+    }
+
+    static List<StatsBucket> stats(Db db, Instant since, String queue) throws SQLException {
+        long from = since == null ? Long.MIN_VALUE : Math.floorDiv(since.toEpochMilli(), 60_000L) * 60_000;
+        PreparedStatement ps = queue == null
+                ? db.prepare("SELECT minute, queue, succeeded, failed, retried FROM stats WHERE minute >= ? ORDER BY minute, queue")
+                : db.prepare("SELECT minute, queue, succeeded, failed, retried FROM stats WHERE minute >= ? AND queue = ? ORDER BY minute");
+        ps.setLong(1, from);
+        if (queue != null) ps.setString(2, queue);
+        var out = new ArrayList<StatsBucket>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new StatsBucket(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.kyu.broker.sqlite;
+
+import java.sql.SQLException;
+
+/** A unit of work run on one connection inside one transaction (or one read). */
+@FunctionalInterface
+interface SqlWork<T> {
+    T run(Db db) throws SQLException;
+}

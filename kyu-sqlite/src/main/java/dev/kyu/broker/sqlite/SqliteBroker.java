@@ -1,0 +1,414 @@
+package dev.kyu.broker.sqlite;
+
+import dev.kyu.KyuException;
+import dev.kyu.job.Job;
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.BrokerConfig;
+import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.Capability;
+import dev.kyu.spi.Completion;
+import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.EnqueueResult;
+import dev.kyu.spi.FetchRequest;
+import dev.kyu.spi.JobQuery;
+import dev.kyu.spi.LeaseExtension;
+import dev.kyu.spi.LeaseReport;
+import dev.kyu.spi.PruneRequest;
+import dev.kyu.spi.QueueInfo;
+import dev.kyu.spi.RescueResult;
+import dev.kyu.spi.RetryRequest;
+import dev.kyu.spi.StatsBucket;
+import dev.kyu.spi.WorkerInfo;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code sqlite:PATH} engine: every verb of the broker SPI as one transaction on one SQLite file,
+ * which several processes on one host may share. This class only sequences the work: the SQL lives in
+ * {@link Enqueuer}, {@link Claims}, {@link Outcomes}, {@link Maintenance}, {@link Control},
+ * {@link Queries} and {@link Registry}; connections and retries in {@link SqliteStore}.
+ *
+ * <p>All times are the injected clock's, stored as epoch milliseconds. A blocked fetch wakes on this
+ * JVM's own commits at once ({@link WakeSignal}) and otherwise looks again every poll interval, which
+ * is how it sees work written by other processes.
+ */
+public final class SqliteBroker implements Broker {
+    private static final Set<Capability> CAPABILITIES = EnumSet.of(
+            Capability.INJECTABLE_CLOCK, Capability.SHARED_ACROSS_PROCESSES, Capability.TRANSACTIONAL_ENQUEUE);
+
+    private final String url;
+    private final Clock clock;
+    private final SqliteStore store;
+    private final WakeSignal signal = new WakeSignal();
+
+    private SqliteBroker(String url, Clock clock, SqliteStore store) {
+        this.url = url;
+        this.clock = clock;
+        this.store = store;
+    }
+
+    public static SqliteBroker open(BrokerConfig config) {
+        SqliteOptions options = SqliteOptions.parse(config);
+        return new SqliteBroker(config.redactedUrl(), config.clock(), SqliteStore.open(options));
+    }
+
+    /** The absolute path of the database file. */
+    public String path() {
+        return store.label();
+    }
+
+    /** A PRAGMA's value as the writer (or reader) connection sees it, to check the settings really in force. */
+    String pragma(boolean writer, String name) {
+        if (!name.matches("[a-z_]+")) throw new IllegalArgumentException("bad pragma name " + name);
+        SqlWork<String> work = db -> {
+            try (var rs = db.connection().createStatement().executeQuery("PRAGMA " + name)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        };
+        return writer ? store.write("read pragma", work) : store.read("read pragma", work);
+    }
+
+    @Override
+    public String describe() {
+        return url;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    // ---- producing ---------------------------------------------------------------------------------
+
+    @Override
+    public List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
+        if (request.jobs().isEmpty()) return List.of();
+        Enqueuer.validate(request.jobs());
+        Instant now = now();
+        Connection c = request.connection();
+        if (c != null) return enqueueOnCallerConnection(c, request, now);
+        List<EnqueueResult> out = store.write("enqueue", db -> Enqueuer.enqueue(db, request.jobs(), now));
+        signal.signal();
+        return out;
+    }
+
+    /**
+     * The caller's transaction on the same file: the jobs commit or vanish with it. No wake-up can be
+     * sent at the caller's commit, so fetchers see these jobs at their next poll. A connection in
+     * auto-commit mode gets one transaction for the whole batch.
+     */
+    private List<EnqueueResult> enqueueOnCallerConnection(Connection c, EnqueueRequest request, Instant now) {
+        checkSameFile(c);
+        boolean ownTransaction;
+        try {
+            ownTransaction = c.getAutoCommit();
+        } catch (SQLException e) {
+            throw SqliteErrors.unavailable(store.label(), "enqueue in the caller's transaction", e);
+        }
+        List<EnqueueResult> out = store.onCallerConnection(c, "enqueue in the caller's transaction",
+                db -> Enqueuer.enqueue(db, request.jobs(), now));
+        if (ownTransaction) signal.signal(); // committed here, so fetchers in this process may look at once
+        return out;
+    }
+
+    private void checkSameFile(Connection c) {
+        String theirs;
+        try {
+            theirs = c.getMetaData().getURL();
+        } catch (SQLException e) {
+            throw new KyuException.InvalidInput("the connection given for a transactional enqueue cannot be used: " + SqliteErrors.oneLine(e));
+        }
+        String file = theirs != null && theirs.startsWith("jdbc:sqlite:") ? theirs.substring("jdbc:sqlite:".length()) : null;
+        if (file != null && file.contains("?")) file = file.substring(0, file.indexOf('?'));
+        boolean same = false;
+        try {
+            same = file != null && java.nio.file.Files.isSameFile(java.nio.file.Path.of(file), java.nio.file.Path.of(store.label()));
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            same = false;
+        }
+        if (!same) {
+            throw new KyuException.InvalidInput("a transactional enqueue on " + url + " needs a JDBC connection to the same file ("
+                    + store.label() + "), got " + (theirs == null ? "an unknown connection" : BrokerConfig.redact(theirs)));
+        }
+    }
+
+    // ---- working -----------------------------------------------------------------------------------
+
+    @Override
+    public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
+        long deadline = System.nanoTime() + request.maxWait().toNanos();
+        long pollNanos = store.options().pollInterval().toNanos();
+        while (true) {
+            if (signal.isClosed()) return List.of();
+            long seen = signal.generation();
+            Instant now = now();
+            if (store.read("fetch", db -> Claims.anyDue(db, request.queues(), now))) {
+                List<Job> jobs = store.write("fetch", db -> Claims.claim(db, request, now));
+                if (!jobs.isEmpty()) return jobs;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return List.of();
+            try {
+                signal.await(seen, Math.min(left, pollNanos));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
+    }
+
+    @Override
+    public LeaseReport leasesExtend(LeaseExtension extension) {
+        if (extension.leases().isEmpty()) return LeaseReport.EMPTY;
+        Instant now = now();
+        return store.write("extend leases", db -> Outcomes.extend(db, extension, now));
+    }
+
+    @Override
+    public List<Boolean> jobsComplete(List<Completion> completions) {
+        if (completions.isEmpty()) return List.of();
+        Instant now = now();
+        List<Boolean> out = store.write("complete", db -> Outcomes.complete(db, completions, now));
+        // Retries and hand-backs may have made work available at once.
+        signal.signal();
+        return out;
+    }
+
+    // ---- maintenance -------------------------------------------------------------------------------
+
+    @Override
+    public int jobsPromoteDue(int limit) {
+        if (limit < 1) return 0;
+        Instant now = now();
+        int n = store.write("promote", db -> {
+            Maintenance.sweepScheduled(db, now);
+            return Maintenance.promote(db, null, limit, now);
+        });
+        if (n > 0) signal.signal();
+        return n;
+    }
+
+    @Override
+    public RescueResult leasesRescueExpired(int limit) {
+        if (limit < 1) return RescueResult.NONE;
+        Instant now = now();
+        RescueResult r = store.write("rescue", db -> Maintenance.rescue(db, limit, now));
+        if (!r.requeued().isEmpty()) signal.signal();
+        return r;
+    }
+
+    @Override
+    public int jobsPrune(PruneRequest request) {
+        Instant now = now();
+        return store.write("prune", db -> Maintenance.prune(db, request, now));
+    }
+
+    // ---- control -----------------------------------------------------------------------------------
+
+    @Override
+    public List<CancelResult> jobsCancel(List<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        Instant now = now();
+        return store.write("cancel", db -> Control.cancel(db, ids, now));
+    }
+
+    @Override
+    public int jobsRetry(RetryRequest request) {
+        Instant now = now();
+        int n = store.write("retry", db -> Control.retry(db, request, now));
+        if (n > 0) signal.signal();
+        return n;
+    }
+
+    @Override
+    public int jobsDelete(List<String> ids) {
+        if (ids.isEmpty()) return 0;
+        return store.write("delete", db -> Control.delete(db, ids));
+    }
+
+    @Override
+    public int queuePurge(String queue) {
+        return store.write("purge " + queue, db -> Control.purge(db, queue));
+    }
+
+    @Override
+    public void queuePause(String queue, boolean paused) {
+        store.write(paused ? "pause " + queue : "resume " + queue, db -> {
+            Control.pause(db, queue, paused);
+            return null;
+        });
+        if (!paused) signal.signal();
+    }
+
+    // ---- queries -----------------------------------------------------------------------------------
+
+    @Override
+    public Optional<Job> jobGet(String id) {
+        if (id == null) return Optional.empty();
+        JobRow row = store.read("get job", db -> Queries.get(db, id));
+        if (row == null) return Optional.empty();
+        return Optional.of(row.corrupt() ? quarantine(List.of(row)).get(0) : row.job());
+    }
+
+    @Override
+    public List<Job> jobsList(JobQuery query) {
+        List<JobRow> rows = store.read("list jobs", db -> Queries.list(db, query));
+        if (rows.stream().noneMatch(JobRow::corrupt)) return rows.stream().map(JobRow::job).toList();
+        List<Job> fixed = quarantine(rows.stream().filter(JobRow::corrupt).toList());
+        var byId = new java.util.HashMap<String, Job>();
+        for (Job j : fixed) byId.put(j.id(), j);
+        var out = new ArrayList<Job>(rows.size());
+        for (JobRow r : rows) {
+            Job j = r.corrupt() ? byId.get(r.job().id()) : r.job();
+            // A quarantined job is FAILED now; a state filter that no longer matches drops it.
+            if (j != null && (query.state() == null || query.state() == j.state())) out.add(j);
+        }
+        return out;
+    }
+
+    @Override
+    public List<QueueInfo> queuesList() {
+        Queries.Counts counts = store.read("list queues", Queries::counts);
+        if (counts.badStates()) {
+            List<JobRow> bad = store.read("list queues", Queries::badStateRows);
+            quarantine(bad);
+            counts = store.read("list queues", Queries::counts);
+        }
+        var out = new ArrayList<QueueInfo>();
+        for (var e : counts.byQueue().entrySet()) {
+            out.add(new QueueInfo(e.getKey(), counts.paused().contains(e.getKey()), e.getValue(), counts.oldest().get(e.getKey())));
+        }
+        return out;
+    }
+
+    @Override
+    public List<StatsBucket> statsHistory(Instant since, String queue) {
+        return store.read("read statistics", db -> Queries.stats(db, since, queue));
+    }
+
+    @Override
+    public Optional<Job> jobAwait(String id, Duration timeout) throws InterruptedException {
+        // Polls like the default, but wakes early on this process's own commits.
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pollNanos = store.options().pollInterval().toNanos();
+        while (true) {
+            long seen = signal.generation();
+            Optional<Job> job = jobGet(id);
+            if (job.isEmpty() || job.get().state().isTerminal()) return job;
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || signal.isClosed()) return job;
+            signal.await(seen, Math.min(left, pollNanos));
+        }
+    }
+
+    /** Moves bad rows to FAILED (each re-read inside the write, in case another process fixed it first). */
+    private List<Job> quarantine(List<JobRow> rows) {
+        Instant now = now();
+        return store.write("quarantine corrupt job", db -> {
+            var out = new ArrayList<Job>();
+            for (JobRow seen : rows) {
+                JobRow row = Queries.get(db, seen.job().id());
+                if (row == null) continue;
+                out.add(row.corrupt() ? Quarantine.apply(db, row, now) : row.job());
+            }
+            return out;
+        });
+    }
+
+    // ---- worker registry ---------------------------------------------------------------------------
+
+    @Override
+    public void workerHeartbeat(WorkerInfo info) {
+        java.util.Objects.requireNonNull(info.id(), "worker id");
+        Instant now = now();
+        store.write("worker heartbeat", db -> {
+            Registry.heartbeat(db, info, now);
+            return null;
+        });
+    }
+
+    @Override
+    public List<WorkerInfo> workersList() {
+        return store.read("list workers", Registry::workers);
+    }
+
+    @Override
+    public void workerRemove(String workerId) {
+        store.write("remove worker", db -> {
+            Registry.removeWorker(db, workerId);
+            return null;
+        });
+    }
+
+    // ---- small shared state ------------------------------------------------------------------------
+
+    @Override
+    public Optional<String> kvGet(String key) {
+        return store.read("kv get", db -> Registry.kvGet(db, key));
+    }
+
+    @Override
+    public void kvPut(String key, String value) {
+        java.util.Objects.requireNonNull(key, "key");
+        java.util.Objects.requireNonNull(value, "value");
+        store.write("kv put", db -> {
+            Registry.kvPut(db, key, value);
+            return null;
+        });
+    }
+
+    @Override
+    public void kvDelete(String key) {
+        store.write("kv delete", db -> {
+            Registry.kvDelete(db, key);
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, String> kvList(String prefix) {
+        return store.read("kv list", db -> Registry.kvList(db, prefix));
+    }
+
+    @Override
+    public boolean lockTry(String name, String owner, Duration ttl) {
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(owner, "owner");
+        java.util.Objects.requireNonNull(ttl, "ttl");
+        Instant now = now();
+        return store.write("lock " + name, db -> Registry.lockTry(db, name, owner, ttl, now));
+    }
+
+    @Override
+    public void lockRelease(String name, String owner) {
+        store.write("unlock " + name, db -> {
+            Registry.lockRelease(db, name, owner);
+            return null;
+        });
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------------
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        signal.close();
+        store.close();
+    }
+}

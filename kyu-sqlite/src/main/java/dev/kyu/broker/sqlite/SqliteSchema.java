@@ -1,0 +1,71 @@
+package dev.kyu.broker.sqlite;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Creates and versions the tables (with {@code PRAGMA user_version}). Runs inside a write transaction,
+ * so when several processes open a fresh file at once exactly one creates the schema and the others
+ * see it done.
+ *
+ * <p>The jobs table is deliberately not STRICT: a row written by hand or by an old tool may hold
+ * anything, and the engine must read such a row, not fail on it. Partial indexes keep each hot query
+ * (fetch, promote, rescue, prune) on a small index that only holds the rows it can match.
+ */
+final class SqliteSchema {
+    static final int VERSION = 1;
+
+    private static final String[] V1 = {
+        """
+        CREATE TABLE IF NOT EXISTS jobs (
+          id TEXT PRIMARY KEY NOT NULL,
+          task TEXT, queue TEXT, args TEXT, priority INTEGER, state TEXT,
+          attempt INTEGER, max_attempts INTEGER,
+          enqueued_at INTEGER, scheduled_at INTEGER, started_at INTEGER, finished_at INTEGER,
+          lease_expires_at INTEGER, worker_id TEXT, result TEXT, errors TEXT,
+          unique_key TEXT, timeout_ms INTEGER, backoff TEXT, meta TEXT, cancel_requested INTEGER)""",
+        "CREATE INDEX IF NOT EXISTS jobs_fetch ON jobs(queue, priority DESC, id) WHERE state = 'QUEUED'",
+        "CREATE INDEX IF NOT EXISTS jobs_due ON jobs(scheduled_at) WHERE state = 'SCHEDULED'",
+        "CREATE INDEX IF NOT EXISTS jobs_lease ON jobs(lease_expires_at) WHERE state = 'RUNNING'",
+        "CREATE INDEX IF NOT EXISTS jobs_finished ON jobs(state, finished_at) WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED')",
+        "CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, queue, id)",
+        """
+        CREATE TABLE IF NOT EXISTS unique_keys (
+          key TEXT PRIMARY KEY NOT NULL, job_id TEXT NOT NULL, scope TEXT NOT NULL, until INTEGER)""",
+        "CREATE INDEX IF NOT EXISTS unique_keys_job ON unique_keys(job_id)",
+        """
+        CREATE TABLE IF NOT EXISTS stats (
+          minute INTEGER NOT NULL, queue TEXT NOT NULL,
+          succeeded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, retried INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (minute, queue))""",
+        "CREATE TABLE IF NOT EXISTS workers (id TEXT PRIMARY KEY NOT NULL, info TEXT NOT NULL, heartbeat_at INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS locks (name TEXT PRIMARY KEY NOT NULL, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS paused_queues (queue TEXT PRIMARY KEY NOT NULL)",
+    };
+
+    private SqliteSchema() {}
+
+    /** Returns the version found before migrating; throws {@link NewerSchema} for a file from a newer Kyu. */
+    static int migrate(Db db) throws SQLException {
+        int found;
+        try (ResultSet rs = db.connection().createStatement().executeQuery("PRAGMA user_version")) {
+            found = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (found > VERSION) throw new NewerSchema(found);
+        if (found < 1) {
+            for (String sql : V1) db.exec(sql);
+            db.exec("PRAGMA user_version = " + VERSION);
+        }
+        return found;
+    }
+
+    static final class NewerSchema extends RuntimeException {
+        final int found;
+
+        NewerSchema(int found) {
+            super("schema version " + found + " is newer than this Kyu build knows (" + VERSION + ")");
+            this.found = found;
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.kyu.broker.sqlite;
+
+import dev.kyu.KyuException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Owns the connections to one database file: a single writer connection guarded by a lock (SQLite
+ * allows one writer at a time anyway, so more writer connections in one process would only queue
+ * inside SQLite) and a reader connection for queries, which in WAL mode never waits for the writer.
+ *
+ * <p>Writes run as {@code BEGIN IMMEDIATE} transactions so the write lock is taken up front and a
+ * transaction never fails half-way for want of it. When another process holds the lock longer than
+ * {@code busy_timeout}, the whole transaction is retried with bounded, jittered back-off before the
+ * caller gets {@link KyuException.BrokerUnavailable}.
+ */
+final class SqliteStore implements AutoCloseable {
+    private static final int MAX_TRIES = 8;
+
+    private final SqliteOptions options;
+    private final String label;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final Db writer;
+    private final Db reader;
+    private volatile boolean closed;
+
+    private SqliteStore(SqliteOptions options, String label, Db writer, Db reader) {
+        this.options = options;
+        this.label = label;
+        this.writer = writer;
+        this.reader = reader;
+    }
+
+    /** Opens, configures and migrates the file; every way this can fail is a one-line BrokerConfig error. */
+    static SqliteStore open(SqliteOptions options) {
+        Path path = options.path().toAbsolutePath().normalize();
+        String label = path.toString();
+        Path dir = path.getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": folder " + dir + " does not exist");
+        }
+        if (Files.isDirectory(path)) {
+            throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": it is a folder, not a file");
+        }
+        if (Files.exists(path) && !Files.isWritable(path)) {
+            throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": the file is not writable");
+        }
+        Db writer = null, reader = null;
+        try {
+            writer = connect(path, options);
+            enableWal(writer, options);
+            migrate(writer, options);
+            reader = connect(path, options);
+            return new SqliteStore(options, label, writer, reader);
+        } catch (SQLException e) {
+            closeQuietly(writer);
+            closeQuietly(reader);
+            int code = SqliteErrors.code(e);
+            String why = code == SqliteErrors.NOTADB ? "the file is not a SQLite database"
+                    : code == SqliteErrors.READONLY || code == SqliteErrors.PERM ? "the file cannot be written (" + SqliteErrors.oneLine(e) + ")"
+                    : SqliteErrors.oneLine(e);
+            throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": " + why, e);
+        } catch (SqliteSchema.NewerSchema e) {
+            closeQuietly(writer);
+            closeQuietly(reader);
+            throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": " + e.getMessage() + "; upgrade Kyu");
+        }
+    }
+
+    private static Db connect(Path path, SqliteOptions options) throws SQLException {
+        var config = new SQLiteConfig();
+        config.setBusyTimeout((int) options.busyTimeout().toMillis());
+        config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(options.sync()));
+        config.enforceForeignKeys(false);
+        var db = new Db(config.createConnection("jdbc:sqlite:" + path), true);
+        db.exec("PRAGMA synchronous = " + options.sync());
+        return db;
+    }
+
+    /** WAL is a property of the file; switching needs a brief exclusive lock, so retry while another opener holds it. */
+    private static void enableWal(Db db, SqliteOptions options) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (ResultSet rs = db.connection().createStatement().executeQuery("PRAGMA journal_mode = WAL")) {
+                String mode = rs.next() ? rs.getString(1) : "";
+                if (!"wal".equalsIgnoreCase(mode)) {
+                    throw new SQLException("could not switch to WAL journal mode (got '" + mode + "')");
+                }
+                return;
+            } catch (SQLException e) {
+                if (!SqliteErrors.isBusy(e) || attempt >= MAX_TRIES) throw e;
+                pause(attempt);
+            }
+        }
+    }
+
+    private static void migrate(Db db, SqliteOptions options) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                db.exec("BEGIN IMMEDIATE");
+                try {
+                    SqliteSchema.migrate(db);
+                    db.exec("COMMIT");
+                    return;
+                } catch (SQLException | RuntimeException e) {
+                    try { db.exec("ROLLBACK"); } catch (SQLException ignored) { /* already rolled back */ }
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (!SqliteErrors.isBusy(e) || attempt >= MAX_TRIES) throw e;
+                pause(attempt);
+            }
+        }
+    }
+
+    String label() {
+        return label;
+    }
+
+    SqliteOptions options() {
+        return options;
+    }
+
+    /** Runs {@code work} in one write transaction, retried as a whole while the file is busy. */
+    <T> T write(String action, SqlWork<T> work) {
+        writeLock.lock();
+        try {
+            checkOpen(action);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    writer.exec("BEGIN IMMEDIATE");
+                    T result;
+                    try {
+                        result = work.run(writer);
+                        writer.exec("COMMIT");
+                    } catch (SQLException | RuntimeException | Error e) {
+                        rollback(writer);
+                        throw e;
+                    }
+                    return result;
+                } catch (SQLException e) {
+                    if (!SqliteErrors.isBusy(e) || attempt >= MAX_TRIES) throw SqliteErrors.unavailable(label, action, e);
+                    pauseOrFail(attempt, action, e);
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} on the caller's own connection: inside the caller's open transaction, or, when
+     * the connection is in auto-commit mode, inside one transaction of its own so the batch stays atomic.
+     */
+    <T> T onCallerConnection(java.sql.Connection c, String action, SqlWork<T> work) {
+        try (Db db = new Db(c, false)) {
+            if (!c.getAutoCommit()) return work.run(db);
+            db.exec("BEGIN IMMEDIATE");
+            try {
+                T result = work.run(db);
+                db.exec("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollback(db);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw SqliteErrors.unavailable(label, action, e);
+        }
+    }
+
+    /** Runs a read on the reader connection (a consistent snapshot per statement, never blocked by writers). */
+    <T> T read(String action, SqlWork<T> work) {
+        readLock.lock();
+        try {
+            checkOpen(action);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return work.run(reader);
+                } catch (SQLException e) {
+                    if (!SqliteErrors.isBusy(e) || attempt >= MAX_TRIES) throw SqliteErrors.unavailable(label, action, e);
+                    pauseOrFail(attempt, action, e);
+                }
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private void checkOpen(String action) {
+        if (closed) throw new KyuException.BrokerUnavailable("sqlite broker " + label + " is closed (" + action + ")", null);
+    }
+
+    private void pauseOrFail(int attempt, String action, SQLException e) {
+        try {
+            pause(attempt);
+        } catch (SQLException interrupted) {
+            throw SqliteErrors.unavailable(label, action + " (interrupted while the file was busy)", e);
+        }
+    }
+
+    /** Jittered exponential back-off, 5 ms doubling to at most 320 ms, so contending processes spread out. */
+    private static void pause(int attempt) throws SQLException {
+        long ceiling = 5L << Math.min(attempt - 1, 6);
+        try {
+            Thread.sleep(1 + ThreadLocalRandom.current().nextLong(ceiling));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted", ie);
+        }
+    }
+
+    private static void rollback(Db db) {
+        try { db.exec("ROLLBACK"); } catch (SQLException ignored) { /* nothing was open */ }
+    }
+
+    private static void closeQuietly(Db db) {
+        if (db != null) db.close();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        writeLock.lock();
+        try {
+            writer.close();
+        } finally {
+            writeLock.unlock();
+        }
+        readLock.lock();
+        try {
+            reader.close();
+        } finally {
+            readLock.unlock();
+        }
+    }
+}

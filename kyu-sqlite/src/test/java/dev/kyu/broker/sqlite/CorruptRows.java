@@ -1,0 +1,65 @@
+package dev.kyu.broker.sqlite;
+
+import dev.kyu.job.JobIds;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+
+/** Writes garbage rows straight into a broker's jobs table, the way a broken tool or a hand edit might. */
+final class CorruptRows {
+    private CorruptRows() {}
+
+    /** A due row in {@code queue} whose times, errors and meta are garbage; returns its id. */
+    static String queued(Path file, String queue) throws Exception {
+        return insert(file, queue, "QUEUED", "t", "'not a time'", "'{oops'");
+    }
+
+    /** A row of {@code queue} with a state the engine never writes. */
+    static String unknownState(Path file, String queue) throws Exception {
+        return insert(file, queue, "WEIRD", "t", "0", "NULL");
+    }
+
+    /** A due row without a task name. */
+    static String noTask(Path file, String queue) throws Exception {
+        return insert(file, queue, "QUEUED", null, "0", "NULL");
+    }
+
+    /** A scheduled row whose due time is text, so no time comparison can ever match it. */
+    static String scheduledTextTime(Path file, String queue) throws Exception {
+        String id = JobIds.next();
+        exec(file, "INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at) "
+                + "VALUES ('" + id + "', 't', '" + queue + "', '{\"a\":1}', 0, 'SCHEDULED', 0, 1, 0, 'tomorrow')");
+        return id;
+    }
+
+    /** A running row whose lease time is null. */
+    static String runningWithoutLease(Path file, String queue) throws Exception {
+        String id = JobIds.next();
+        exec(file, "INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, worker_id) "
+                + "VALUES ('" + id + "', 't', '" + queue + "', 'raw args', 0, 'RUNNING', 1, 1, 0, 0, 'w')");
+        return id;
+    }
+
+    private static String insert(Path file, String queue, String state, String task, String scheduledAt, String errors) throws Exception {
+        String id = JobIds.next();
+        try (Connection c = SqliteTesting.raw(file);
+             PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, "
+                     + "enqueued_at, scheduled_at, errors, meta) VALUES (?, ?, ?, '{not json at all', 0, ?, 'x', 1, 'yesterday', "
+                     + scheduledAt + ", " + errors + ", '[1,2]')")) {
+            c.createStatement().execute("PRAGMA busy_timeout = 5000");
+            ps.setString(1, id);
+            ps.setString(2, task);
+            ps.setString(3, queue);
+            ps.setString(4, state);
+            ps.executeUpdate();
+        }
+        return id;
+    }
+
+    private static void exec(Path file, String sql) throws Exception {
+        try (Connection c = SqliteTesting.raw(file)) {
+            c.createStatement().execute("PRAGMA busy_timeout = 5000");
+            c.createStatement().execute(sql);
+        }
+    }
+}

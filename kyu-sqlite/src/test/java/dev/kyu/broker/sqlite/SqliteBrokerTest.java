@@ -1,0 +1,199 @@
+package dev.kyu.broker.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kyu.KyuException;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobIds;
+import dev.kyu.job.JobState;
+import dev.kyu.job.UniqueScope;
+import dev.kyu.spi.Completion;
+import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.LeaseExtension;
+import dev.kyu.spi.NewJob;
+import dev.kyu.spi.Outcome;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine's own behaviour on one file: batches, ordering, fencing, statistics, caller transactions, reopening. */
+class SqliteBrokerTest {
+    @TempDir Path dir;
+    Path file;
+    TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+    SqliteBroker broker;
+
+    @BeforeEach
+    void open() {
+        file = dir.resolve("kyu.db");
+        broker = SqliteTesting.open(file, clock);
+    }
+
+    @AfterEach
+    void close() {
+        broker.close();
+    }
+
+    @Test
+    void batchIsStoredAsGivenAndFetchedByPriorityThenAge() throws Exception {
+        var batch = new ArrayList<NewJob>();
+        String weirdArgs = "  {\"b\": 2,   \"a\": [1, 2.50, \"\\u00e9\"]}  ";
+        for (int i = 0; i < 5; i++) batch.add(NewJob.builder(JobIds.next(), "t").queue("q").priority(i % 2).args(i == 0 ? weirdArgs : "{}").build());
+        broker.jobsEnqueue(EnqueueRequest.of(batch));
+        List<Job> got = broker.jobsFetch(SqliteTesting.fetch("w", 10, "q"));
+        assertThat(got).extracting(Job::id).containsExactly(
+                batch.get(1).id(), batch.get(3).id(), batch.get(0).id(), batch.get(2).id(), batch.get(4).id());
+        assertThat(got).allSatisfy(j -> {
+            assertThat(j.state()).isEqualTo(JobState.RUNNING);
+            assertThat(j.attempt()).isEqualTo(1);
+            assertThat(j.workerId()).isEqualTo("w");
+            assertThat(j.leaseExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofSeconds(30)));
+        });
+        assertThat(broker.jobGet(batch.get(0).id()).orElseThrow().args()).isEqualTo(weirdArgs);
+    }
+
+    @Test
+    void aBatchWithADuplicateIdStoresNothing() {
+        String id = SqliteTesting.enqueue(broker, "q");
+        // Large enough that the duplicate sits inside a multi-row insert.
+        var batch = new ArrayList<NewJob>();
+        for (int i = 0; i < 150; i++) batch.add(NewJob.builder(i == 70 ? id : JobIds.next(), "t").queue("q").build());
+        assertThatThrownBy(() -> broker.jobsEnqueue(EnqueueRequest.of(batch)))
+                .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining(id);
+        assertThat(broker.jobGet(batch.get(0).id())).isEmpty();
+        assertThat(broker.jobGet(batch.get(149).id())).isEmpty();
+        assertThat(broker.jobsList(dev.kyu.spi.JobQuery.all(1000))).extracting(Job::id).containsExactly(id);
+    }
+
+    @Test
+    void uniqueKeysHoldWithinABatchAndAcrossCalls() throws Exception {
+        NewJob a = NewJob.builder(JobIds.next(), "t").unique("k", UniqueScope.QUEUED, null).build();
+        NewJob b = NewJob.builder(JobIds.next(), "t").unique("k", UniqueScope.QUEUED, null).build();
+        var r = broker.jobsEnqueue(EnqueueRequest.of(List.of(a, b)));
+        assertThat(r.get(0).created()).isTrue();
+        assertThat(r.get(1).created()).isFalse();
+        assertThat(r.get(1).id()).isEqualTo(a.id());
+        broker.jobsFetch(SqliteTesting.fetch("w", 1, "default"));
+        NewJob c = NewJob.builder(JobIds.next(), "t").unique("k", UniqueScope.QUEUED, null).build();
+        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(c))).get(0).created()).isTrue();
+
+        NewJob p1 = NewJob.builder(JobIds.next(), "t").unique("tick", UniqueScope.PERIOD, Duration.ofMinutes(1)).build();
+        NewJob p2 = NewJob.builder(JobIds.next(), "t").unique("tick", UniqueScope.PERIOD, Duration.ofMinutes(1)).build();
+        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(p1))).get(0).created()).isTrue();
+        broker.jobsDelete(List.of(p1.id()));
+        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(p2))).get(0)).satisfies(x -> assertThat(x.created()).isFalse());
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(p2))).get(0).created()).isTrue();
+    }
+
+    @Test
+    void outcomesAreFencedAndCountedPerMinute() throws Exception {
+        for (int i = 0; i < 3; i++) SqliteTesting.enqueue(broker, NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(3).build());
+        List<Job> got = broker.jobsFetch(SqliteTesting.fetch("w", 3, "q"));
+        var error = JobError.reason(1, "Boom", "boom", clock.instant());
+        var applied = broker.jobsComplete(List.of(
+                new Completion(got.get(0).lease(), new Outcome.Succeeded("{\"ok\":true}")),
+                new Completion(got.get(1).lease(), new Outcome.Retry(error, Duration.ofSeconds(10))),
+                new Completion(got.get(2).lease(), new Outcome.Dead(error)),
+                new Completion(got.get(0).lease(), new Outcome.Dead(error)),
+                new Completion(new dev.kyu.job.Lease(got.get(2).id(), "other", 1), new Outcome.Succeeded("null"))));
+        assertThat(applied).containsExactly(true, true, true, false, false);
+        assertThat(broker.jobGet(got.get(0).id()).orElseThrow().result()).isEqualTo("{\"ok\":true}");
+        Job retried = broker.jobGet(got.get(1).id()).orElseThrow();
+        assertThat(retried.state()).isEqualTo(JobState.SCHEDULED);
+        assertThat(retried.scheduledAt()).isEqualTo(clock.instant().plusSeconds(10));
+        assertThat(retried.errors()).containsExactly(error);
+        assertThat(broker.jobGet(got.get(2).id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
+
+        var stats = broker.statsHistory(clock.instant().minusSeconds(60), null);
+        assertThat(stats).singleElement().satisfies(s -> {
+            assertThat(s.queue()).isEqualTo("q");
+            assertThat(s.succeeded()).isEqualTo(1);
+            assertThat(s.failed()).isEqualTo(1);
+            assertThat(s.retried()).isEqualTo(1);
+        });
+
+        clock.advance(Duration.ofSeconds(10));
+        Job second = broker.jobsFetch(SqliteTesting.fetch("w", 1, "q")).get(0);
+        assertThat(second.id()).isEqualTo(retried.id());
+        assertThat(second.attempt()).isEqualTo(2);
+        broker.jobsCancel(List.of(second.id()));
+        var report = broker.leasesExtend(new LeaseExtension("w", List.of(second.lease(), got.get(0).lease()), Duration.ofMinutes(1)));
+        assertThat(report.cancelRequested()).containsExactly(second.id());
+        assertThat(report.lost()).containsExactly(got.get(0).id());
+    }
+
+    @Test
+    void pausedQueuesAreSkippedAndQueuesAreCounted() throws Exception {
+        String a = SqliteTesting.enqueue(broker, "a");
+        String b = SqliteTesting.enqueue(broker, "b");
+        broker.queuePause("a", true);
+        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 5, "a", "b"))).extracting(Job::id).containsExactly(b);
+        var queues = broker.queuesList();
+        assertThat(queues).extracting(q -> q.queue()).containsExactly("a", "b");
+        assertThat(queues.get(0).paused()).isTrue();
+        assertThat(queues.get(0).count(JobState.QUEUED)).isEqualTo(1);
+        assertThat(queues.get(0).oldestQueuedAt()).isEqualTo(clock.instant());
+        assertThat(queues.get(1).count(JobState.RUNNING)).isEqualTo(1);
+        broker.queuePause("a", false);
+        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 5, "a", "b"))).extracting(Job::id).containsExactly(a);
+    }
+
+    @Test
+    void enqueueInsideTheCallersTransactionCommitsAndRollsBackWithIt() throws Exception {
+        NewJob kept = NewJob.builder(JobIds.next(), "t").build();
+        NewJob dropped = NewJob.builder(JobIds.next(), "t").build();
+        try (Connection c = SqliteTesting.raw(file)) {
+            c.createStatement().execute("PRAGMA busy_timeout = 5000");
+            c.setAutoCommit(false);
+            broker.jobsEnqueue(new EnqueueRequest(List.of(kept), c));
+            assertThat(broker.jobGet(kept.id())).isEmpty(); // not visible before the caller commits
+            c.commit();
+            broker.jobsEnqueue(new EnqueueRequest(List.of(dropped), c));
+            c.rollback();
+        }
+        assertThat(broker.jobGet(kept.id())).isPresent();
+        assertThat(broker.jobGet(dropped.id())).isEmpty();
+
+        var autoCommitted = new ArrayList<NewJob>();
+        for (int i = 0; i < 3; i++) autoCommitted.add(NewJob.builder(JobIds.next(), "t").build());
+        try (Connection c = SqliteTesting.raw(file)) {
+            c.createStatement().execute("PRAGMA busy_timeout = 5000");
+            broker.jobsEnqueue(new EnqueueRequest(autoCommitted, c)); // auto-commit: stored at once, as one batch
+        }
+        assertThat(autoCommitted).allSatisfy(j -> assertThat(broker.jobGet(j.id())).isPresent());
+
+        try (Connection other = SqliteTesting.raw(dir.resolve("other.db"))) {
+            assertThatThrownBy(() -> broker.jobsEnqueue(new EnqueueRequest(List.of(NewJob.builder(JobIds.next(), "t").build()), other)))
+                    .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining("same file");
+        }
+    }
+
+    @Test
+    void jobsSurviveReopening() throws Exception {
+        String id = SqliteTesting.enqueue(broker, NewJob.builder(JobIds.next(), "t").meta(java.util.Map.of("tenant", "acme")).build());
+        broker.kvPut("schedule:a", "1");
+        broker.close();
+        broker = SqliteTesting.open(file, clock);
+        Job j = broker.jobGet(id).orElseThrow();
+        assertThat(j.state()).isEqualTo(JobState.QUEUED);
+        assertThat(j.meta()).containsEntry("tenant", "acme");
+        assertThat(broker.kvList("schedule:")).containsEntry("schedule:a", "1");
+    }
+
+    @Test
+    void aClosedBrokerSaysSo() throws Exception {
+        broker.close();
+        assertThatThrownBy(() -> broker.jobGet("x")).isInstanceOf(KyuException.BrokerUnavailable.class).hasMessageContaining("closed");
+        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 1, "q"))).isEmpty();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.kyu.broker.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kyu.KyuException;
+import dev.kyu.job.JobIds;
+import dev.kyu.job.JobState;
+import dev.kyu.spi.NewJob;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Another process holding the write lock: bounded retries, then a clear BrokerUnavailable; reads go on meanwhile. */
+class SqliteBusyTest {
+    @TempDir Path dir;
+
+    @Test
+    void aWriteLockHeldElsewhereEndsInBrokerUnavailableAndChangesNothing() throws Exception {
+        Path file = dir.resolve("busy.db");
+        try (SqliteBroker broker = SqliteTesting.open(file, Clock.systemUTC(), "busyTimeout=20")) {
+            String before = SqliteTesting.enqueue(broker, "q");
+            NewJob blocked = NewJob.builder(JobIds.next(), "t").queue("q").build();
+            try (Connection other = SqliteTesting.raw(file)) {
+                other.createStatement().execute("BEGIN IMMEDIATE");
+                assertThatThrownBy(() -> SqliteTesting.enqueue(broker, blocked))
+                        .isInstanceOf(KyuException.BrokerUnavailable.class)
+                        .hasMessageContaining(file.toString())
+                        .hasMessageContaining("enqueue")
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+                // WAL readers never wait for the writer.
+                assertThat(broker.jobGet(before).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+                other.createStatement().execute("ROLLBACK");
+            }
+            assertThat(broker.jobGet(blocked.id())).isEmpty();
+            SqliteTesting.enqueue(broker, blocked);
+            assertThat(broker.jobGet(blocked.id())).isPresent();
+        }
+    }
+}

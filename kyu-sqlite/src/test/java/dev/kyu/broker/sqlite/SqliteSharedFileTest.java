@@ -1,0 +1,173 @@
+package dev.kyu.broker.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kyu.job.Job;
+import dev.kyu.job.JobIds;
+import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.FetchRequest;
+import dev.kyu.spi.NewJob;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two broker instances on one file stand in for two processes: each has its own connections and its
+ * own in-process signal, so all they share is the file, as separate processes would.
+ */
+class SqliteSharedFileTest {
+    @TempDir Path dir;
+
+    @Test
+    void concurrentFetchersOnTwoInstancesNeverShareAJob() throws Exception {
+        Path file = dir.resolve("shared.db");
+        int jobs = 2000;
+        try (SqliteBroker a = SqliteTesting.open(file, Clock.systemUTC());
+             SqliteBroker b = SqliteTesting.open(file, Clock.systemUTC())) {
+            var batch = new ArrayList<NewJob>();
+            for (int i = 0; i < jobs; i++) batch.add(NewJob.builder(JobIds.next(), "t").queue("q").args("{\"n\":" + i + "}").build());
+            a.jobsEnqueue(EnqueueRequest.of(batch));
+
+            Set<String> seen = ConcurrentHashMap.newKeySet();
+            AtomicInteger duplicates = new AtomicInteger();
+            var threads = new ArrayList<Thread>();
+            var start = new CountDownLatch(1);
+            for (int t = 0; t < 6; t++) {
+                SqliteBroker broker = t % 2 == 0 ? a : b;
+                String worker = "w" + t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        start.await();
+                        while (true) {
+                            List<Job> got = broker.jobsFetch(new FetchRequest(worker, List.of("q"), 7, Duration.ofMinutes(1), Duration.ZERO));
+                            if (got.isEmpty()) return;
+                            for (Job j : got) if (!seen.add(j.id())) duplicates.incrementAndGet();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            start.countDown();
+            for (Thread t : threads) t.join();
+            assertThat(duplicates.get()).isZero();
+            assertThat(seen).hasSize(jobs);
+        }
+    }
+
+    @Test
+    void aBlockedFetchSeesAJobEnqueuedByTheOtherInstance() throws Exception {
+        Path file = dir.resolve("poll.db");
+        try (SqliteBroker fetcher = SqliteTesting.open(file, Clock.systemUTC(), "pollInterval=50ms");
+             SqliteBroker producer = SqliteTesting.open(file, Clock.systemUTC())) {
+            var got = new AtomicReference<List<Job>>();
+            var started = new CountDownLatch(1);
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    started.countDown();
+                    got.set(fetcher.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ofSeconds(30))));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            started.await();
+            String id = SqliteTesting.enqueue(producer, "q");
+            // Far less than the 30 s wait: the poll, not the timeout, found it.
+            await().atMost(Duration.ofSeconds(5)).until(() -> got.get() != null);
+            assertThat(got.get()).extracting(Job::id).containsExactly(id);
+            t.join();
+        }
+    }
+
+    @Test
+    void aBlockedFetchWakesOnThisInstancesEnqueueAndOnClose() throws Exception {
+        Path file = dir.resolve("wake.db");
+        // A poll interval far longer than the test: only the in-process signal can wake the fetch.
+        SqliteBroker b = SqliteTesting.open(file, Clock.systemUTC(), "pollInterval=1h");
+        var got = new AtomicReference<List<Job>>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                got.set(b.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ofMinutes(10))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
+        String id = SqliteTesting.enqueue(b, "q");
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.get() != null);
+        assertThat(got.get()).extracting(Job::id).containsExactly(id);
+
+        got.set(null);
+        Thread t2 = Thread.ofPlatform().start(() -> {
+            try {
+                got.set(b.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ofMinutes(10))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> t2.getState() == Thread.State.TIMED_WAITING);
+        b.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.get() != null);
+        assertThat(got.get()).isEmpty();
+    }
+
+    @Test
+    void aBlockedFetchReturnsEmptyWhenInterrupted() throws Exception {
+        try (SqliteBroker b = SqliteTesting.open(dir.resolve("int.db"), Clock.systemUTC())) {
+            var got = new AtomicReference<List<Job>>();
+            var flag = new AtomicReference<Boolean>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    got.set(b.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ofMinutes(10))));
+                } catch (InterruptedException e) {
+                    got.set(List.of());
+                }
+                flag.set(Thread.currentThread().isInterrupted());
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
+            t.interrupt();
+            t.join(5000);
+            assertThat(got.get()).isEmpty();
+        }
+    }
+
+    @Test
+    void completionsFromOneInstanceAreFencedAgainstTheOther() {
+        Path file = dir.resolve("fence.db");
+        var clock = new TestClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        try (SqliteBroker a = SqliteTesting.open(file, clock);
+             SqliteBroker b = SqliteTesting.open(file, clock)) {
+            String id = SqliteTesting.enqueue(a, NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(3).build());
+            Job first = fetchOne(a, "wa");
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(b.leasesRescueExpired(10).requeued()).containsExactly(id);
+            Job second = fetchOne(b, "wb");
+            assertThat(second.attempt()).isEqualTo(2);
+            var late = a.jobsComplete(List.of(new dev.kyu.spi.Completion(first.lease(), new dev.kyu.spi.Outcome.Succeeded("1"))));
+            assertThat(late).containsExactly(false);
+            var ok = b.jobsComplete(List.of(new dev.kyu.spi.Completion(second.lease(), new dev.kyu.spi.Outcome.Succeeded("2"))));
+            assertThat(ok).containsExactly(true);
+            assertThat(a.jobGet(id).orElseThrow().result()).isEqualTo("2");
+        }
+    }
+
+    private static Job fetchOne(SqliteBroker b, String worker) {
+        try {
+            List<Job> got = b.jobsFetch(new FetchRequest(worker, List.of("q"), 1, Duration.ofMinutes(1), Duration.ZERO));
+            assertThat(got).hasSize(1);
+            return got.get(0);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
