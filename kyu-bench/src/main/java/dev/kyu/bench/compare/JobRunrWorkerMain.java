@@ -38,9 +38,9 @@ public final class JobRunrWorkerMain {
         if (!wait) server.start();
         var done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // JobRunr's own shutdown hook stops the server too and still needs the pool: leave it open.
             server.stop();
             if (JobRunrJobs.recorder != null) JobRunrJobs.recorder.close();
-            ds.close();
             done.countDown();
         }));
         System.out.println("READY");
