@@ -42,6 +42,12 @@ public final class Drain implements Measurement {
                 if (rss > 0) out.add(Sample.of("worker-peak-rss", "MiB", rss, n));
                 double cpu = ProcStats.cpuBetween(cpu0, cpu1);
                 if (cpu >= 0 && !cpu1.isEmpty()) out.add(Sample.of("cpu-per-1000-jobs", "cpu-s", cpu / n * 1000.0, n));
+                if (!workers.inProcess() && pids.size() > 1) {
+                    // The split tells whether the worker or the server is the one to make cheaper.
+                    double worker = cpu1.getOrDefault(workers.pid(), 0.0) - cpu0.getOrDefault(workers.pid(), 0.0);
+                    out.add(Sample.of("cpu-per-1000-jobs-worker", "cpu-s", worker / n * 1000.0, n));
+                    out.add(Sample.of("cpu-per-1000-jobs-server", "cpu-s", (cpu - worker) / n * 1000.0, n));
+                }
                 return out;
             }
         } finally {
