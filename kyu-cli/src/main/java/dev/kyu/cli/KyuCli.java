@@ -1,7 +1,9 @@
 package dev.kyu.cli;
 
 import dev.kyu.Kyu;
+import dev.kyu.cli.commands.BeatCommand;
 import dev.kyu.cli.commands.CancelCommand;
+import dev.kyu.cli.commands.DashboardCommand;
 import dev.kyu.cli.commands.DemoCommand;
 import dev.kyu.cli.commands.EnqueueCommand;
 import dev.kyu.cli.commands.InspectCommand;
@@ -39,6 +41,7 @@ import picocli.CommandLine.ScopeType;
                 "  kyu --broker redis://localhost:6379 inspect queues"},
         subcommands = {
                 WorkerCommand.class,
+                BeatCommand.class,
                 EnqueueCommand.class,
                 InspectCommand.class,
                 JobCommand.class,
@@ -47,6 +50,7 @@ import picocli.CommandLine.ScopeType;
                 PurgeCommand.class,
                 PauseCommand.class,
                 ResumeCommand.class,
+                DashboardCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })

@@ -98,11 +98,6 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
-    void beatIsNotAvailableWithoutTheScheduler() {
-        usageError(cli.run("worker", "--beat"), "--beat is not available");
-    }
-
-    @Test
     void badWorkerOptions() {
         usageError(cli.run("worker", "--concurrency", "0"), "concurrency");
         usageError(cli.run("worker", "--weights", "a=0"), "weight");

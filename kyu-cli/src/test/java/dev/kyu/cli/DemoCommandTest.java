@@ -38,7 +38,7 @@ class DemoCommandTest extends CliTestBase {
         t.join(30_000);
         assertThat(t.isAlive()).isFalse();
         assertThat(result.get().exitCode()).as(result.get().toString()).isZero();
-        assertThat(result.get().out()).contains("orders done").contains("keeps running");
+        assertThat(result.get().out()).contains("orders done").contains("keeps running").contains("Dashboard: http://127.0.0.1:");
     }
 
     @Test

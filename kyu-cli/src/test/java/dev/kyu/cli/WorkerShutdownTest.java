@@ -3,8 +3,10 @@ package dev.kyu.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kyu.testkit.WorkerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +17,8 @@ class WorkerShutdownTest {
 
     @Test
     void sigtermStopsTheWorkerGracefully() throws Exception {
-        try (var worker = WorkerProcess.start("memory:", dir.resolve("worker.log"), "--queues", "a,b", "--concurrency", "3")) {
+        try (var worker = WorkerProcess.startMain(KyuCli.class.getName(),
+                List.of("--broker", "memory:", "worker", "--queues", "a,b", "--concurrency", "3"), dir.resolve("worker.log"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> worker.log().contains(" started on ") || !worker.process().isAlive());
             assertThat(worker.log()).contains("queues [a, b], concurrency 3").contains("tasks: [kyu.echo, kyu.fail, kyu.noop, kyu.sleep");
             int exit = worker.terminate();

@@ -7,15 +7,16 @@ import picocli.CommandLine.ParameterException;
 /** {@code kyu inspect queues|workers|jobs}: what the broker holds, as tables or {@code --json}. */
 @Command(name = "inspect",
         description = "Show queues, workers or jobs.",
-        subcommands = {InspectQueuesCommand.class, InspectWorkersCommand.class, InspectJobsCommand.class},
+        subcommands = {InspectQueuesCommand.class, InspectWorkersCommand.class, InspectJobsCommand.class, InspectSchedulesCommand.class},
         footer = {"",
                 "Examples:",
                 "  kyu inspect queues",
                 "  kyu inspect workers --json",
-                "  kyu inspect jobs --state FAILED --queue mail --limit 50"})
+                "  kyu inspect jobs --state FAILED --queue mail --limit 50",
+                "  kyu inspect schedules --json"})
 public final class InspectCommand extends KyuCommand {
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "say what to inspect: queues, workers or jobs");
+        throw new ParameterException(spec.commandLine(), "say what to inspect: queues, workers, jobs or schedules");
     }
 }

@@ -1,4 +1,4 @@
-package dev.kyu.cli;
+package dev.kyu.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code kyu worker} in a JVM of its own, on this test's class path, its output in a log file. */
+/** A worker in a JVM of its own, on this test's class path, its output in a log file. */
 public final class WorkerProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
@@ -17,13 +17,19 @@ public final class WorkerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code kyu --broker URL worker ARGS…}. */
+    /** Starts {@link WorkerMain} with {@code --broker URL ARGS…} (options as {@code --name value} pairs). */
     public static WorkerProcess start(String brokerUrl, Path log, String... workerArgs) throws IOException {
+        var args = new ArrayList<>(List.of("--broker", brokerUrl));
+        args.addAll(List.of(workerArgs));
+        return startMain(WorkerMain.class.getName(), args, log);
+    }
+
+    /** Starts any main class on this test's class path, e.g. the {@code kyu} command line. */
+    public static WorkerProcess startMain(String mainClass, List<String> args, Path log) throws IOException {
         var command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), KyuCli.class.getName(),
-                "--broker", brokerUrl, "worker"));
-        command.addAll(List.of(workerArgs));
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new WorkerProcess(p, log);
     }

@@ -1,4 +1,4 @@
-package dev.kyu.cli;
+package dev.kyu.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -78,10 +78,14 @@ public abstract class WorkerCrashScenario {
         return kyu.broker().queueCounts(QUEUE).get(state);
     }
 
+    /** Starts one worker JVM; the command line's tests override this to run {@code kyu worker} itself. */
+    protected WorkerProcess launch(Path log, List<String> workerArgs) throws IOException {
+        return WorkerProcess.start(brokerUrl(), log, workerArgs.toArray(String[]::new));
+    }
+
     /** A worker JVM with a short lease, so that the second rescues the first's jobs soon. */
     private WorkerProcess startWorker(String name) throws IOException {
-        var w = WorkerProcess.start(brokerUrl(), dir.resolve(name + ".log"),
-                "--queues", QUEUE, "--concurrency", "50", "--lease", "2s", "--grace", "1s");
+        var w = launch(dir.resolve(name + ".log"), List.of("--queues", QUEUE, "--concurrency", "50", "--lease", "2s", "--grace", "1s"));
         workers.add(w);
         return w;
     }

@@ -1,0 +1,66 @@
+package dev.kyu.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kyu.job.JobOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class DashboardCommandTest extends CliTestBase {
+    private static final Pattern URL = Pattern.compile("dashboard at (http://\\S+/)");
+
+    @Test
+    void servesTheBrokersJobsUntilStopped() throws Exception {
+        String id = kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().queue("mail").build()).id();
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var code = new AtomicInteger(-1);
+        Thread t = new Thread(() -> code.set(KyuCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute("--broker", url, "dashboard", "--port", "0", "--token", "tok-0123456789", "--read-only")));
+        t.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> URL.matcher(out.toString()).find());
+        var m = URL.matcher(out.toString());
+        assertThat(m.find()).isTrue();
+        assertThat(out.toString()).contains("(read-only)");
+
+        var http = HttpClient.newHttpClient();
+        var unauthorized = http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "api/jobs/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        var job = http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "api/jobs/" + id)).header("Authorization", "Bearer tok-0123456789").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(job.statusCode()).isEqualTo(200);
+        assertThat(job.body()).contains("\"queue\":\"mail\"");
+
+        t.interrupt(); // stands in for Ctrl-C
+        t.join(30_000);
+        assertThat(t.isAlive()).isFalse();
+        assertThat(code.get()).as(err.toString()).isZero();
+    }
+
+    @Test
+    void aPublicBindWithoutCredentialsIsABadUsage() {
+        var r = cli.run("dashboard", "--bind", "0.0.0.0", "--port", "0");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("without credentials");
+    }
+
+    @Test
+    void userAndTokenExcludeEachOtherAndUserNeedsAPassword() {
+        var alone = cli.run("dashboard", "--user", "ops");
+        assertThat(alone.exitCode()).isEqualTo(2);
+        assertThat(alone.err()).contains("--user and --password go together");
+        var both = cli.run("dashboard", "--user", "ops", "--password", "pw", "--token", "tok-0123456789");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("either --user with --password, or --token, not both");
+    }
+}

@@ -1,0 +1,112 @@
+package dev.kyu.metrics;
+
+import dev.kyu.Kyu;
+import dev.kyu.client.Admin;
+import dev.kyu.job.Job;
+import dev.kyu.spi.Outcome;
+import dev.kyu.worker.JobListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * Kyu's Micrometer meters (names in docs/metrics.md). Two halves:
+ * <ul>
+ *   <li>a {@link JobListener} that counts what this process's workers record (completed, failed, retried,
+ *       cancelled by task and queue) and times each attempt and its wait in the queue;</li>
+ *   <li>gauges read from the broker's query verbs through {@link QueueGauges} (depth per state, age of the
+ *       oldest waiting job, workers and busy slots), the same numbers from every process.</li>
+ * </ul>
+ * Register the listener when building Kyu and the gauges with {@link #watch(Admin)}; {@link #bind} does
+ * the second for an existing Kyu:
+ * <pre>{@code
+ * var metrics = new KyuMetrics(registry);
+ * Kyu kyu = Kyu.builder().broker(url).listener(metrics).build();
+ * metrics.watch(kyu.admin());
+ * }</pre>
+ */
+public final class KyuMetrics implements JobListener {
+    public static final String ENQUEUED = "kyu.jobs.enqueued";
+    public static final String COMPLETED = "kyu.jobs.completed";
+    public static final String FAILED = "kyu.jobs.failed";
+    public static final String RETRIED = "kyu.jobs.retried";
+    public static final String CANCELLED = "kyu.jobs.cancelled";
+    public static final String DURATION = "kyu.job.duration";
+    public static final String QUEUE_WAIT = "kyu.job.queue.wait";
+
+    private final MeterRegistry registry;
+    private volatile QueueGauges gauges;
+
+    public KyuMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Registers the broker gauges for an existing Kyu; add the returned listener to workers built later. */
+    public static KyuMetrics bind(Kyu kyu, MeterRegistry registry) {
+        var m = new KyuMetrics(registry);
+        m.watch(kyu.admin());
+        return m;
+    }
+
+    /** Registers the gauges polled from the broker (at most every two seconds, whatever the scrape rate). */
+    public synchronized KyuMetrics watch(Admin admin) {
+        if (gauges == null) gauges = new QueueGauges(registry, admin, Duration.ofSeconds(2));
+        return this;
+    }
+
+    /** Reads the broker now and registers gauges for queues seen for the first time; call before a scrape. */
+    public void refresh() {
+        QueueGauges g = gauges;
+        if (g != null) g.refreshNow();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Counts jobs enqueued by a producer that reports them (the HTTP API does). */
+    public void enqueued(String task, String queue, int n) {
+        counter(ENQUEUED, task, queue).increment(n);
+    }
+
+    @Override
+    public void onStarted(Job job) {
+        if (job.startedAt() != null && job.scheduledAt() != null) {
+            Duration wait = Duration.between(job.scheduledAt(), job.startedAt());
+            Timer.builder(QUEUE_WAIT).description("Time from a job's due time to the start of its attempt")
+                    .tags("task", job.task(), "queue", job.queue()).publishPercentileHistogram()
+                    .register(registry).record(wait.isNegative() ? Duration.ZERO : wait);
+        }
+    }
+
+    @Override
+    public void onRecorded(Job job, Outcome outcome, Duration runTime) {
+        String name = switch (outcome) {
+            case Outcome.Succeeded s -> COMPLETED;
+            case Outcome.Dead d -> FAILED;
+            case Outcome.Retry r -> RETRIED;
+            case Outcome.Cancelled c -> CANCELLED;
+            case Outcome.Released r -> null;
+        };
+        if (name == null) return;
+        counter(name, job.task(), job.queue()).increment();
+        Timer.builder(DURATION).description("Run time of one attempt")
+                .tags("task", job.task(), "queue", job.queue(), "outcome", outcomeTag(outcome))
+                .publishPercentileHistogram().register(registry).record(runTime);
+    }
+
+    private Counter counter(String name, String task, String queue) {
+        return Counter.builder(name).tags("task", task, "queue", queue).register(registry);
+    }
+
+    private static String outcomeTag(Outcome o) {
+        return switch (o) {
+            case Outcome.Succeeded s -> "succeeded";
+            case Outcome.Dead d -> "failed";
+            case Outcome.Retry r -> "retried";
+            case Outcome.Cancelled c -> "cancelled";
+            case Outcome.Released r -> "released";
+        };
+    }
+}

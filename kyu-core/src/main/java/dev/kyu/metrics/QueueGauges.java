@@ -1,0 +1,94 @@
+package dev.kyu.metrics;
+
+import dev.kyu.client.Admin;
+import dev.kyu.job.JobState;
+import dev.kyu.spi.QueueInfo;
+import dev.kyu.spi.WorkerInfo;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gauges read from the broker: jobs per queue and state, the oldest waiting job's age, paused queues,
+ * workers, their slots and busy slots. One snapshot serves every gauge and is re-read at most once per
+ * {@code maxAge}, so a scrape costs two broker queries however many queues there are. A queue seen for
+ * the first time gets its gauges at that read; a queue that disappears reads as zero.
+ */
+final class QueueGauges {
+    private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
+
+    static final String QUEUE_JOBS = "kyu.queue.jobs";
+    static final String OLDEST_AGE = "kyu.queue.oldest.job.age";
+    static final String PAUSED = "kyu.queue.paused";
+    static final String WORKERS = "kyu.workers";
+    static final String CONCURRENCY = "kyu.workers.concurrency";
+    static final String BUSY = "kyu.workers.busy.slots";
+
+    private record Snapshot(Instant takenAt, Instant brokerNow, Map<String, QueueInfo> queues, List<WorkerInfo> workers) {}
+
+    private final MeterRegistry registry;
+    private final Admin admin;
+    private final Duration maxAge;
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private volatile Snapshot snapshot = new Snapshot(Instant.EPOCH, Instant.EPOCH, Map.of(), List.of());
+
+    QueueGauges(MeterRegistry registry, Admin admin, Duration maxAge) {
+        this.registry = registry;
+        this.admin = admin;
+        this.maxAge = maxAge;
+        Gauge.builder(WORKERS, this, g -> g.current().workers.size()).description("Workers in the registry").register(registry);
+        Gauge.builder(CONCURRENCY, this, g -> g.current().workers.stream().mapToInt(WorkerInfo::concurrency).sum())
+                .description("Job slots of all workers").register(registry);
+        Gauge.builder(BUSY, this, g -> g.current().workers.stream().mapToInt(WorkerInfo::busy).sum())
+                .description("Jobs running on all workers").register(registry);
+        refreshNow();
+    }
+
+    synchronized void refreshNow() {
+        try {
+            var queues = admin.queues().stream().collect(Collectors.toMap(QueueInfo::queue, q -> q, (a, b) -> a));
+            snapshot = new Snapshot(Instant.now(), admin.now(), queues, admin.workers());
+            queues.keySet().forEach(this::register);
+        } catch (RuntimeException e) {
+            // A scrape must not fail because the broker is down: keep the last numbers and say why once per read.
+            log.warn("could not read queue metrics from the broker: {}", e.getMessage());
+        }
+    }
+
+    private Snapshot current() {
+        if (snapshot.takenAt.plus(maxAge).isBefore(Instant.now())) refreshNow();
+        return snapshot;
+    }
+
+    private void register(String queue) {
+        if (!known.add(queue)) return;
+        for (JobState s : JobState.values()) {
+            Gauge.builder(QUEUE_JOBS, this, g -> {
+                        QueueInfo q = g.current().queues.get(queue);
+                        return q == null ? 0 : q.count(s);
+                    })
+                    .description("Jobs per queue and state").tags("queue", queue, "state", s.name()).register(registry);
+        }
+        Gauge.builder(OLDEST_AGE, this, g -> {
+                    Snapshot snap = g.current();
+                    QueueInfo q = snap.queues.get(queue);
+                    if (q == null || q.oldestQueuedAt() == null) return 0;
+                    return Math.max(0, Duration.between(q.oldestQueuedAt(), snap.brokerNow).toMillis() / 1000.0);
+                })
+                .description("How long the oldest QUEUED job has waited since it was due").baseUnit("seconds")
+                .tags("queue", queue).register(registry);
+        Gauge.builder(PAUSED, this, g -> {
+                    QueueInfo q = g.current().queues.get(queue);
+                    return q != null && q.paused() ? 1 : 0;
+                })
+                .description("1 when the queue is paused").tags("queue", queue).register(registry);
+    }
+}

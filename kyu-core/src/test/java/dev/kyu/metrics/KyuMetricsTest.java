@@ -1,0 +1,42 @@
+package dev.kyu.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kyu.Kyu;
+import dev.kyu.job.JobOptions;
+import dev.kyu.job.JobState;
+import dev.kyu.worker.Worker;
+import dev.kyu.worker.WorkerOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The meters in an application's own registry, with a worker and no dashboard. */
+class KyuMetricsTest {
+    @Test
+    void countsOutcomesAndReadsQueueGaugesFromTheBroker() {
+        var registry = new SimpleMeterRegistry();
+        var metrics = new KyuMetrics(registry);
+        try (Kyu kyu = Kyu.builder().broker("memory:").listener(metrics).build()) {
+            metrics.watch(kyu.admin());
+            var ok = kyu.enqueue("kyu.echo", Map.of("a", 1), JobOptions.NONE);
+            var bad = kyu.enqueue("kyu.fail", Map.of(), JobOptions.builder().maxAttempts(1).build());
+            kyu.enqueue("kyu.noop", null, JobOptions.builder().queue("idle").build());
+            try (Worker w = kyu.worker(WorkerOptions.builder().fetchWait(Duration.ofMillis(100)).shutdownGrace(Duration.ofSeconds(1)).build()).start()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> ok.status() == JobState.SUCCEEDED && bad.status() == JobState.FAILED);
+                await().atMost(Duration.ofSeconds(5)).until(() -> registry.find(KyuMetrics.FAILED).counter() != null);
+            }
+            assertThat(registry.get(KyuMetrics.COMPLETED).tags("task", "kyu.echo", "queue", "default").counter().count()).isEqualTo(1);
+            assertThat(registry.get(KyuMetrics.FAILED).tags("task", "kyu.fail", "queue", "default").counter().count()).isEqualTo(1);
+            assertThat(registry.get(KyuMetrics.DURATION).tags("task", "kyu.echo", "outcome", "succeeded").timer().count()).isEqualTo(1);
+            assertThat(registry.get(KyuMetrics.QUEUE_WAIT).tags("task", "kyu.echo").timer().count()).isEqualTo(1);
+
+            metrics.refresh();
+            assertThat(registry.get(QueueGauges.QUEUE_JOBS).tags("queue", "idle", "state", "QUEUED").gauge().value()).isEqualTo(1);
+            assertThat(registry.get(QueueGauges.QUEUE_JOBS).tags("queue", "default", "state", "SUCCEEDED").gauge().value()).isEqualTo(1);
+            assertThat(registry.get(QueueGauges.OLDEST_AGE).tags("queue", "idle").gauge().value()).isGreaterThanOrEqualTo(0);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.kyu.dashboard.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyu.KyuException;
+import dev.kyu.client.JobHandle;
+import dev.kyu.codec.JobJson;
+import dev.kyu.dashboard.DashboardContext;
+import dev.kyu.dashboard.http.HttpError;
+import dev.kyu.dashboard.http.Request;
+import dev.kyu.dashboard.http.Response;
+import dev.kyu.dashboard.http.Router;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobState;
+import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.JobQuery;
+import java.util.List;
+
+/**
+ * {@code /api/jobs}: list with filters and paging, one job, enqueue by task name, and the per-job actions
+ * retry, cancel and delete.
+ */
+public final class JobsApi {
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 1000;
+
+    private final DashboardContext ctx;
+
+    public JobsApi(DashboardContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public void routes(Router router) {
+        router.get("/api/jobs", r -> Response.json(list(r)));
+        router.post("/api/jobs", this::enqueue);
+        router.post("/api/jobs/retry-failed", this::retryFailed);
+        router.get("/api/jobs/{id}", r -> Response.json(JobJson.job(find(r.param("id")))));
+        router.post("/api/jobs/{id}/retry", this::retry);
+        router.post("/api/jobs/{id}/cancel", this::cancel);
+        router.post("/api/jobs/{id}/delete", this::delete);
+    }
+
+    /** Reads the filters of a jobs listing from query parameters (shared with the jobs page). */
+    public static JobQuery query(Request r) {
+        String s = r.query("state");
+        JobState state = s == null ? null : JobState.parse(s);
+        int limit = r.queryInt("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int offset = r.queryInt("offset", 0, 0, 1_000_000);
+        return new JobQuery(state, r.query("queue"), r.query("task"), r.query("text"), limit, offset);
+    }
+
+    /** One page plus whether another follows (asked for one job more than shown). */
+    public record Page(List<Job> jobs, boolean more) {}
+
+    public static Page page(DashboardContext ctx, JobQuery q) {
+        var probe = new JobQuery(q.state(), q.queue(), q.task(), q.text(), Math.min(q.limit() + 1, 10_000), q.offset());
+        List<Job> jobs = ctx.admin().jobs(probe);
+        boolean more = jobs.size() > q.limit();
+        return new Page(more ? jobs.subList(0, q.limit()) : jobs, more);
+    }
+
+    private ObjectNode list(Request r) {
+        JobQuery q = query(r);
+        Page page = page(ctx, q);
+        ObjectNode out = Json.object();
+        ArrayNode jobs = JobJson.jobs(page.jobs());
+        out.set("jobs", jobs);
+        out.put("limit", q.limit());
+        out.put("offset", q.offset());
+        out.put("more", page.more());
+        return out;
+    }
+
+    private Job find(String id) {
+        return ctx.admin().job(id).orElseThrow(() -> new KyuException.JobNotFound(id));
+    }
+
+    private Response enqueue(Request r) throws Exception {
+        EnqueueBody body = EnqueueBody.parse(r.bodyText());
+        JobHandle<?> handle = ctx.kyu().enqueueJson(body.task(), body.argsJson(), body.options());
+        Job job = handle.job();
+        if (ctx.metrics() != null && handle.created()) ctx.metrics().enqueued(job.task(), job.queue(), 1);
+        ObjectNode out = Json.object().put("id", handle.id()).put("created", handle.created());
+        out.set("job", JobJson.job(job));
+        return Response.json(handle.created() ? 201 : 200, out);
+    }
+
+    private Response retry(Request r) throws Exception {
+        String id = r.param("id");
+        if (ctx.admin().retry(List.of(id)) == 0) {
+            Job job = find(id);
+            throw new HttpError(409, "job " + id + " is " + job.state() + ": only FAILED or CANCELLED jobs can be retried");
+        }
+        return Actions.done(r, Json.object().put("id", id).put("retried", true).put("state", find(id).state().name()));
+    }
+
+    private Response cancel(Request r) throws Exception {
+        String id = r.param("id");
+        CancelResult result = ctx.admin().cancel(List.of(id)).get(0);
+        if (result == CancelResult.NOT_FOUND) throw new KyuException.JobNotFound(id);
+        return Actions.done(r, Json.object().put("id", id).put("result", result.name()));
+    }
+
+    private Response delete(Request r) throws Exception {
+        String id = r.param("id");
+        if (ctx.admin().delete(List.of(id)) == 0) {
+            Job job = find(id);
+            throw new HttpError(409, "job " + id + " is " + job.state() + ": a running job cannot be deleted; cancel it first");
+        }
+        return Actions.done(r, Json.object().put("id", id).put("deleted", true));
+    }
+
+    private Response retryFailed(Request r) throws Exception {
+        String queue = r.isForm() ? r.form("queue") : r.query("queue");
+        if (queue != null && queue.isBlank()) queue = null;
+        if (queue != null) dev.kyu.task.Task.checkName(queue);
+        int n = ctx.admin().retryFailed(queue);
+        return Actions.done(r, Json.object().put("retried", n));
+    }
+}

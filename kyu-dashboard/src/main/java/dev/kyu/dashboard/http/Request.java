@@ -1,0 +1,104 @@
+package dev.kyu.dashboard.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One request as handlers see it: method, path, path parameters, query and form parameters, body, and
+ * what the security filter learnt (the CSRF token, whether credentials were given).
+ */
+public final class Request {
+    /** Bodies above this are refused: the largest job args (1 MiB by default) plus room for options. */
+    static final int MAX_BODY = 2 * 1024 * 1024;
+
+    private final HttpExchange exchange;
+    private final Map<String, String> query;
+    private Map<String, String> pathParams = Map.of();
+    private byte[] body;
+    private Map<String, String> form;
+    String csrfToken;
+
+    Request(HttpExchange exchange) {
+        this.exchange = exchange;
+        this.query = parseParams(exchange.getRequestURI().getRawQuery());
+    }
+
+    public HttpExchange exchange() { return exchange; }
+    public String method() { return exchange.getRequestMethod(); }
+    public String path() { return exchange.getRequestURI().getPath(); }
+    public String header(String name) { return exchange.getRequestHeaders().getFirst(name); }
+    public String csrfToken() { return csrfToken; }
+
+    void pathParams(Map<String, String> p) { pathParams = p; }
+
+    public String param(String name) {
+        String v = pathParams.get(name);
+        if (v == null) throw new IllegalStateException("no path parameter " + name);
+        return v;
+    }
+
+    /** A query parameter, null when absent or blank. */
+    public String query(String name) {
+        String v = query.get(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    public int queryInt(String name, int dflt, int min, int max) {
+        String v = query(name);
+        if (v == null) return dflt;
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw HttpError.badRequest(name + " must be a whole number " + min + ".." + max + ", was '" + v + "'");
+        }
+    }
+
+    public boolean isForm() {
+        String ct = header("Content-Type");
+        return ct != null && ct.toLowerCase().startsWith("application/x-www-form-urlencoded");
+    }
+
+    public byte[] body() throws IOException {
+        if (body == null) {
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readNBytes(MAX_BODY + 1);
+            }
+            if (body.length > MAX_BODY) throw new HttpError(413, "request body larger than " + MAX_BODY + " bytes");
+        }
+        return body;
+    }
+
+    public String bodyText() throws IOException {
+        return new String(body(), StandardCharsets.UTF_8);
+    }
+
+    /** A field of a form body, null when absent. */
+    public String form(String name) throws IOException {
+        if (form == null) form = isForm() ? parseParams(bodyText()) : Map.of();
+        return form.get(name);
+    }
+
+    static Map<String, String> parseParams(String raw) {
+        var out = new LinkedHashMap<String, String>();
+        if (raw == null || raw.isEmpty()) return out;
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            String v = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                out.putIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw HttpError.badRequest("malformed parameter '" + k + "'");
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.kyu.dashboard.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.kyu.KyuException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes requests by method and path pattern ({@code /api/jobs/{id}}) after the {@link Guard}'s checks,
+ * turns errors into one-line answers (JSON under {@code /api}, text elsewhere), and adds the security
+ * headers to every response.
+ */
+public final class Router implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+    private record Route(String method, String[] parts, Handler handler) {}
+
+    private final Guard guard;
+    private final List<Route> routes = new ArrayList<>();
+
+    public Router(Guard guard) {
+        this.guard = guard;
+    }
+
+    public Router get(String pattern, Handler h) { return add("GET", pattern, h); }
+    public Router post(String pattern, Handler h) { return add("POST", pattern, h); }
+
+    private Router add(String method, String pattern, Handler h) {
+        routes.add(new Route(method, split(pattern), h));
+        return this;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        Response response;
+        String setCookie = null;
+        Request request = new Request(exchange);
+        try {
+            setCookie = guard.check(request);
+            response = dispatch(request);
+        } catch (Guard.Unauthorized e) {
+            response = error(request, 401, "credentials required").withHeader("WWW-Authenticate", "Basic realm=\"Kyu dashboard\", charset=\"UTF-8\"");
+        } catch (HttpError e) {
+            response = error(request, e.status(), e.getMessage());
+        } catch (KyuException.JobNotFound e) {
+            response = error(request, 404, e.getMessage());
+        } catch (KyuException.InvalidInput | IllegalArgumentException e) {
+            response = error(request, 400, e.getMessage());
+        } catch (KyuException.BrokerUnavailable e) {
+            response = error(request, 503, "broker unavailable: " + e.getMessage());
+        } catch (Exception e) {
+            log.warn("{} {} failed", request.method(), request.path(), e);
+            response = error(request, 500, "internal error: " + e.getClass().getSimpleName());
+        }
+        write(exchange, response, setCookie);
+    }
+
+    private Response dispatch(Request request) throws Exception {
+        String[] path = split(request.path());
+        boolean pathMatched = false;
+        for (Route r : routes) {
+            Map<String, String> params = match(r.parts, path);
+            if (params == null) continue;
+            pathMatched = true;
+            if (!r.method.equals(request.method()) && !(r.method.equals("GET") && request.method().equals("HEAD"))) continue;
+            request.pathParams(params);
+            return r.handler.handle(request);
+        }
+        if (pathMatched) throw new HttpError(405, "method " + request.method() + " not allowed on " + request.path());
+        throw HttpError.notFound("no such page: " + request.path());
+    }
+
+    private static Map<String, String> match(String[] pattern, String[] path) {
+        if (pattern.length != path.length) return null;
+        Map<String, String> params = new HashMap<>();
+        for (int i = 0; i < pattern.length; i++) {
+            String p = pattern[i];
+            if (p.startsWith("{") && p.endsWith("}")) {
+                if (path[i].isEmpty()) return null;
+                params.put(p.substring(1, p.length() - 1), path[i]);
+            } else if (!p.equals(path[i])) {
+                return null;
+            }
+        }
+        return params;
+    }
+
+    private static String[] split(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        if (p.endsWith("/")) p = p.substring(0, p.length() - 1);
+        return p.isEmpty() ? new String[0] : p.split("/", -1);
+    }
+
+    private static Response error(Request request, int status, String message) {
+        if (request.path().startsWith("/api/") || request.path().equals("/api")) {
+            return Response.json(status, JsonNodeFactory.instance.objectNode().put("error", message).put("status", status));
+        }
+        return Response.text(status, "text/plain; charset=utf-8", status + " " + message + "\n");
+    }
+
+    private static void write(HttpExchange exchange, Response response, String setCookie) throws IOException {
+        var h = exchange.getResponseHeaders();
+        h.set("Content-Type", response.contentType());
+        h.set("Content-Security-Policy", CSP);
+        h.set("X-Content-Type-Options", "nosniff");
+        h.set("X-Frame-Options", "DENY");
+        h.set("Referrer-Policy", "same-origin");
+        if (!h.containsKey("Cache-Control")) h.set("Cache-Control", "no-store");
+        if (setCookie != null) h.add("Set-Cookie", setCookie);
+        response.headers().forEach(h::set);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        byte[] body = response.body();
+        exchange.sendResponseHeaders(response.status(), head || body.length == 0 ? -1 : body.length);
+        if (!head && body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+        exchange.close();
+    }
+}

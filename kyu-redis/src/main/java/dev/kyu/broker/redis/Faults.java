@@ -1,0 +1,103 @@
+package dev.kyu.broker.redis;
+
+import dev.kyu.KyuException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells passing faults (a lost connection, a server still loading its data after a restart, a Cluster
+ * fail-over) from real ones, and rides out the passing kind for a bounded time. Verbs that may safely
+ * be repeated (fetch, heartbeat, complete, maintenance) retry through an outage; enqueue fails at once
+ * with {@link KyuException.BrokerUnavailable} so the caller decides.
+ */
+final class Faults {
+    private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
+    private static final String[] PASSING = {
+        "LOADING", "TRYAGAIN", "CLUSTERDOWN", "READONLY", "MASTERDOWN", "BUSY", "Currently not connected",
+        "Connection closed", "Connection reset", "Connection refused", "Unable to connect", "closed", "disconnected"};
+
+    private final RedisSettings settings;
+    /** Set when the broker closes: nothing is retried any more, so no caller outlives the close. */
+    private volatile boolean closed;
+
+    Faults(RedisSettings settings) {
+        this.settings = settings;
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    static boolean passing(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof RedisConnectionException || c instanceof RedisCommandTimeoutException || c instanceof IOException) return true;
+            if (c instanceof RedisException && c.getMessage() != null) {
+                for (String p : PASSING) if (c.getMessage().contains(p)) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs {@code op}, retrying passing faults until {@code budget} is spent. */
+    <T> T ride(String what, Duration budget, Supplier<T> op) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        long pauseMs = 10;
+        boolean logged = false;
+        while (true) {
+            try {
+                return op.get();
+            } catch (KyuException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                Throwable cause = unwrap(e);
+                if (closed || !passing(cause) || System.nanoTime() + pauseMs * 1_000_000 > deadline) throw translate(what, cause);
+                if (!logged) {
+                    LOG.warn("Redis {} unavailable during {} ({}); retrying for up to {}", settings.redacted(), what,
+                            settings.scrub(cause.getMessage()), dev.kyu.job.Durations.format(budget));
+                    logged = true;
+                }
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw translate(what, cause);
+                }
+                pauseMs = Math.min(pauseMs * 2, 500);
+            }
+        }
+    }
+
+    KyuException translate(String what, Throwable t) {
+        Throwable cause = unwrap(t);
+        if (cause instanceof KyuException k) return k;
+        String m = cause.getMessage() == null ? "" : cause.getMessage();
+        int refused = m.indexOf("KYU_EXISTS ");
+        if (refused >= 0) {
+            return new KyuException.InvalidInput("a job with id " + m.substring(refused + 11).trim()
+                    + " already exists; nothing of the batch was stored");
+        }
+        return new KyuException.BrokerUnavailable("Redis " + settings.redacted() + ": " + what + " failed: "
+                + settings.scrub(oneLine(cause)), null);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof ExecutionException || c instanceof java.util.concurrent.CompletionException) && c.getCause() != null) c = c.getCause();
+        return c;
+    }
+
+    static String oneLine(Throwable t) {
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t.getCause() != null && t.getCause().getMessage() != null && !m.contains(t.getCause().getMessage())) {
+            m = m + ": " + t.getCause().getMessage();
+        }
+        return m.replace('\n', ' ').replace('\r', ' ');
+    }
+}

@@ -1,0 +1,169 @@
+package dev.kyu.broker.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobState;
+import dev.kyu.spi.WorkerInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the engine's stored form into Kyu values and back: a job is a Redis hash of plain fields (times in
+ * epoch milliseconds, meta as a JSON object) plus a list of JSON errors. Decoding is strict for jobs about
+ * to run (a bad field is a corrupt job) and lenient for queries (the dashboard shows whatever is there).
+ */
+final class JobCodec {
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+    private JobCodec() {}
+
+    /** The stored form of one error. */
+    record StoredError(int attempt, String type, String message, String stackTrace, long at) {}
+
+    /** A dump from the scripts, {@code {flat hash, error list}}; null when the job does not exist. */
+    static Job decode(Object dump, String queue, String id, boolean strict) {
+        if (!(dump instanceof List<?> pair) || pair.size() < 2 || !(pair.get(0) instanceof List<?> flat) || flat.isEmpty()) return null;
+        Map<String, String> f = new HashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) f.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+        List<JobError> errors = new ArrayList<>();
+        if (pair.get(1) instanceof List<?> raw) {
+            for (Object e : raw) errors.add(error(String.valueOf(e), strict));
+        }
+        var b = Job.builder()
+                .id(id)
+                .queue(queue)
+                .task(text(f, "task", strict))
+                .args(f.getOrDefault("args", "null"))
+                .priority((int) number(f, "priority", 0, strict))
+                .state(state(f.get("state"), strict))
+                .attempt((int) number(f, "attempt", 0, strict))
+                .maxAttempts((int) number(f, "maxAttempts", 1, strict))
+                .enqueuedAt(instant(f, "enqueuedAt", strict))
+                .scheduledAt(instant(f, "scheduledAt", strict))
+                .startedAt(instant(f, "startedAt", false))
+                .finishedAt(instant(f, "finishedAt", false))
+                .leaseExpiresAt(instant(f, "leaseExpiresAt", false))
+                .workerId(f.get("workerId"))
+                .result(f.get("result"))
+                .errors(errors)
+                .uniqueKey(f.get("uniqueKey"))
+                .backoff(f.get("backoff"))
+                .meta(meta(f.get("meta"), strict))
+                .cancelRequested("1".equals(f.get("cancelRequested")));
+        String timeout = f.get("timeout");
+        if (timeout != null) {
+            long ms = number(f, "timeout", -1, strict);
+            if (ms >= 0) b.timeout(Duration.ofMillis(ms));
+        }
+        return b.build();
+    }
+
+    private static String text(Map<String, String> f, String field, boolean strict) {
+        String v = f.get(field);
+        if (v == null || v.isEmpty()) {
+            if (strict) throw new IllegalStateException("field " + field + " is missing");
+            return "";
+        }
+        return v;
+    }
+
+    private static long number(Map<String, String> f, String field, long dflt, boolean strict) {
+        String v = f.get(field);
+        if (v == null) {
+            if (strict) throw new IllegalStateException("field " + field + " is missing");
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            if (strict) throw new IllegalStateException("field " + field + " is not a number: '" + abbreviate(v) + "'");
+            return dflt;
+        }
+    }
+
+    private static Instant instant(Map<String, String> f, String field, boolean strict) {
+        if (!f.containsKey(field)) {
+            if (strict) throw new IllegalStateException("field " + field + " is missing");
+            return null;
+        }
+        long ms = number(f, field, Long.MIN_VALUE, strict);
+        return ms == Long.MIN_VALUE ? null : Instant.ofEpochMilli(ms);
+    }
+
+    private static JobState state(String v, boolean strict) {
+        try {
+            return JobState.valueOf(v);
+        } catch (RuntimeException e) {
+            if (strict) throw new IllegalStateException("unknown state '" + abbreviate(String.valueOf(v)) + "'");
+            return JobState.FAILED;
+        }
+    }
+
+    private static Map<String, String> meta(String v, boolean strict) {
+        if (v == null || v.isEmpty()) return Map.of();
+        try {
+            Map<String, String> m = JSON.readValue(v, STRING_MAP);
+            return m == null ? Map.of() : m;
+        } catch (JsonProcessingException e) {
+            if (strict) throw new IllegalStateException("meta is not a JSON object of strings");
+            return Map.of();
+        }
+    }
+
+    private static JobError error(String raw, boolean strict) {
+        try {
+            StoredError e = JSON.readValue(raw, StoredError.class);
+            return new JobError(e.attempt(), e.type() == null ? "unknown" : e.type(), e.message(), e.stackTrace(), Instant.ofEpochMilli(e.at()));
+        } catch (JsonProcessingException | RuntimeException e) {
+            if (strict) throw new IllegalStateException("an error entry is not valid JSON");
+            return new JobError(0, JobError.CORRUPT, "undecodable error entry: " + abbreviate(raw), "", null);
+        }
+    }
+
+    static String encode(JobError e) {
+        return write(new StoredError(e.attempt(), e.type(), e.message(), e.stackTrace(), e.at() == null ? 0 : e.at().toEpochMilli()));
+    }
+
+    static String encodeMeta(Map<String, String> meta) {
+        return meta.isEmpty() ? "" : write(meta);
+    }
+
+    static String encode(WorkerInfo w) {
+        return write(w);
+    }
+
+    static WorkerInfo worker(String json) {
+        try {
+            return JSON.readValue(json, WorkerInfo.class);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String write(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String abbreviate(String v) {
+        String s = v.replaceAll("\\p{Cntrl}", "?");
+        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    }
+}

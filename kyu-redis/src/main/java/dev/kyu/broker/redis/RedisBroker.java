@@ -1,0 +1,625 @@
+package dev.kyu.broker.redis;
+
+import dev.kyu.KyuException;
+import dev.kyu.broker.redis.Scripts.Script;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobState;
+import dev.kyu.job.Lease;
+import dev.kyu.job.UniqueScope;
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.BrokerConfig;
+import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.Capability;
+import dev.kyu.spi.Completion;
+import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.EnqueueResult;
+import dev.kyu.spi.FetchRequest;
+import dev.kyu.spi.JobQuery;
+import dev.kyu.spi.LeaseExtension;
+import dev.kyu.spi.LeaseReport;
+import dev.kyu.spi.NewJob;
+import dev.kyu.spi.Outcome;
+import dev.kyu.spi.PruneRequest;
+import dev.kyu.spi.QueueInfo;
+import dev.kyu.spi.RescueResult;
+import dev.kyu.spi.RetryRequest;
+import dev.kyu.spi.StatsBucket;
+import dev.kyu.spi.WorkerInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker for {@code redis://} and {@code rediss://} URLs. Every state change is one Lua script over
+ * one queue's keys (see {@code docs/brokers/redis.md} for the layout), judged by the server's clock.
+ * This class owns the producing, working, maintenance and control verbs; queries live in
+ * {@link RedisQueries}, the worker registry, key-value store and locks in {@link RedisRegistry}.
+ */
+public final class RedisBroker implements Broker {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
+    /** Longest single blocking pop; the fetch loop re-checks due times and shutdown between pops. */
+    private static final long MAX_POP_MS = 5_000;
+    /** Bound on the cache of jobs this process leased (id → queue); it only saves a lookup. */
+    private static final int LEASED_CACHE = 100_000;
+
+    private final RedisSettings settings;
+    private final RedisLink link;
+    private final Keys keys;
+    private final Scripts scripts;
+    private final Faults faults;
+    private final ScriptRunner runner;
+    private final RedisQueries queries;
+    private final RedisRegistry registry;
+    private final ClusterUniqueKeys clusterUniqueKeys;
+    private final Map<String, String> leased = new ConcurrentHashMap<>();
+    private final AtomicInteger rotation = new AtomicInteger();
+    private volatile boolean closed;
+
+    private RedisBroker(RedisSettings settings, RedisLink link) {
+        this.settings = settings;
+        this.link = link;
+        this.keys = new Keys(settings.prefix());
+        this.scripts = new Scripts(link, settings.prefix());
+        this.faults = new Faults(settings);
+        this.runner = new ScriptRunner(link, scripts, keys, faults, settings.timeout());
+        this.queries = new RedisQueries(link, keys, scripts, faults, runner, settings);
+        this.registry = new RedisRegistry(link, keys, scripts, faults, settings, this::now);
+        this.clusterUniqueKeys = new ClusterUniqueKeys(keys, scripts);
+    }
+
+    /** Opens, checks the connection and credentials, and warns when the server could lose acknowledged writes. */
+    public static RedisBroker open(BrokerConfig config) {
+        RedisSettings settings = RedisSettings.parse(config);
+        RedisLink link = RedisLink.open(settings);
+        try {
+            link.sync().ping();
+            link.warmUp();
+            DurabilityCheck.warnIfUnsafe(link, settings);
+            var broker = new RedisBroker(settings, link);
+            broker.scripts.preload();
+            LOG.debug("opened Redis broker {} ({})", settings.redacted(), link.cluster() ? "cluster" : "single server");
+            return broker;
+        } catch (RuntimeException e) {
+            link.close();
+            throw new Faults(settings).translate("open", e);
+        }
+    }
+
+    // ---- identity ---------------------------------------------------------------------------------
+
+    @Override
+    public String describe() {
+        return settings.redacted();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.SHARED_ACROSS_PROCESSES);
+    }
+
+    @Override
+    public Instant now() {
+        return faults.ride("read the server time", settings.outage(), () -> {
+            List<String> t = link.sync().time();
+            return Instant.ofEpochSecond(Long.parseLong(t.get(0)), Long.parseLong(t.get(1)) * 1000);
+        });
+    }
+
+    boolean isCluster() {
+        return link.cluster();
+    }
+
+    Keys keys() {
+        return keys;
+    }
+
+    RedisLink link() {
+        return link;
+    }
+
+    // ---- producing --------------------------------------------------------------------------------
+
+    @Override
+    public List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
+        if (request.connection() != null) {
+            throw new KyuException.InvalidInput("the Redis broker cannot enqueue inside a JDBC transaction: pass no connection");
+        }
+        if (request.jobs().isEmpty()) return List.of();
+        var queueOf = new ArrayList<String>();
+        var items = new ArrayList<List<String>>();
+        var index = new HashMap<String, String>();
+        for (NewJob j : request.jobs()) {
+            Names.checkQueue(j.queue());
+            Names.checkId(j.id());
+            Names.checkTask(j.task());
+            if (index.containsKey(j.id())) {
+                throw new KyuException.InvalidInput("job id " + j.id() + " appears twice in one batch; nothing was stored");
+            }
+            queueOf.add(j.queue());
+            items.add(enqueueArgs(j));
+            index.put(j.id(), j.queue());
+        }
+        Set<String> queues = new LinkedHashSet<>(queueOf);
+        ClusterUniqueKeys.Result uniques = new ClusterUniqueKeys.Result(Map.of(), List.of());
+        if (link.cluster() && request.jobs().stream().anyMatch(j -> j.uniqueKey() != null)) {
+            uniques = faults.ride("claim unique keys", Duration.ZERO, () -> clusterUniqueKeys.claim(request.jobs()));
+        }
+        var storeAt = new ArrayList<Integer>();
+        for (int i = 0; i < items.size(); i++) if (!uniques.duplicates().containsKey(i)) storeAt.add(i);
+        List<Object> answers = List.of();
+        if (!storeAt.isEmpty()) {
+            try {
+                // Enqueue is not repeated through an outage: the caller learns at once and decides.
+                answers = runner.perItem("enqueue", Duration.ZERO, Script.ENQUEUE, List.of(),
+                        storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), () -> List.of(
+                        link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));
+            } catch (RuntimeException e) {
+                clusterUniqueKeys.release(uniques.claims());
+                throw e;
+            }
+        }
+        var out = new ArrayList<EnqueueResult>();
+        var created = new HashMap<String, String>();
+        for (int i = 0, next = 0; i < items.size(); i++) {
+            String holder = uniques.duplicates().get(i);
+            if (holder != null) {
+                out.add(new EnqueueResult(holder, false));
+                continue;
+            }
+            List<?> pair = (List<?>) answers.get(next++);
+            var r = new EnqueueResult(String.valueOf(pair.get(0)), ((Number) pair.get(1)).longValue() == 1);
+            if (r.created()) created.put(r.id(), index.get(r.id()));
+            out.add(r);
+        }
+        // On a Cluster the id index lives in another slot than the queue, so it is written right after.
+        if (link.cluster() && !created.isEmpty()) {
+            faults.ride("index jobs", settings.outage(), () -> link.sync().hset(keys.jobQueue(), created));
+        }
+        if (!uniques.claims().isEmpty()) {
+            var claims = uniques.claims();
+            faults.ride("confirm unique keys", settings.outage(), () -> { clusterUniqueKeys.confirm(claims); return null; });
+        }
+        return out;
+    }
+
+    private static List<String> enqueueArgs(NewJob j) {
+        boolean unique = j.uniqueKey() != null;
+        if (unique && j.uniqueScope() == UniqueScope.PERIOD && (j.uniquePeriod().isNegative() || j.uniquePeriod().isZero())) {
+            throw new KyuException.InvalidInput("job " + j.id() + ": unique period must be positive, was " + j.uniquePeriod());
+        }
+        if (j.timeout() != null && j.timeout().isNegative()) {
+            throw new KyuException.InvalidInput("job " + j.id() + ": timeout must not be negative, was " + j.timeout());
+        }
+        return List.of(j.id(), j.task(), j.queue(), j.args(), Integer.toString(j.priority()), Integer.toString(j.maxAttempts()),
+                j.runAt() == null ? "" : Long.toString(j.runAt().toEpochMilli()),
+                j.delay() == null ? "" : Long.toString(Math.max(0, j.delay().toMillis())),
+                unique ? j.uniqueKey() : "", unique ? j.uniqueScope().name() : "",
+                unique && j.uniqueScope() == UniqueScope.PERIOD ? Long.toString(j.uniquePeriod().toMillis()) : "",
+                j.timeout() == null ? "" : Long.toString(j.timeout().toMillis()),
+                j.backoff() == null ? "" : j.backoff(),
+                JobCodec.encodeMeta(j.meta()));
+    }
+
+    // ---- working ----------------------------------------------------------------------------------
+
+    private record Round(long now, long nextDue, List<Job> jobs) {}
+
+    @Override
+    public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
+        for (String q : request.queues()) Names.checkQueue(q);
+        long deadline = System.nanoTime() + request.maxWait().toNanos();
+        while (true) {
+            if (closed) return List.of();
+            Round round;
+            try {
+                round = faults.ride("fetch", Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> fetchOnce(request));
+            } catch (KyuException e) {
+                if (closed) return List.of();
+                throw e;
+            }
+            if (!round.jobs().isEmpty()) return round.jobs();
+            long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+            if (leftMs <= 0 || Thread.currentThread().isInterrupted()) return List.of();
+            long waitMs = leftMs;
+            if (round.nextDue() >= 0) waitMs = Math.max(1, Math.min(waitMs, round.nextDue() - round.now()));
+            try {
+                awaitWork(request.queues(), Math.min(waitMs, Math.min(MAX_POP_MS, settings.timeout().toMillis() / 2)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            } catch (RuntimeException e) {
+                if (closed) return List.of();
+                if (!Faults.passing(e)) throw faults.translate("wait for work", e);
+                // The connection dropped while blocked: let it come back before trying again.
+                Thread.sleep(Math.min(100, Math.max(1, leftMs)));
+            }
+        }
+    }
+
+    private Round fetchOnce(FetchRequest r) {
+        String lease = Long.toString(Math.max(1, r.leaseDuration().toMillis()));
+        var jobs = new ArrayList<Job>();
+        long now = -1, nextDue = -1;
+        List<List<String>> calls = link.cluster() ? r.queues().stream().map(List::of).toList() : List.of(r.queues());
+        for (List<String> qs : calls) {
+            int want = r.limit() - jobs.size();
+            if (want <= 0) break;
+            var args = new ArrayList<>(List.of(r.workerId(), Integer.toString(want), lease, Integer.toString(qs.size())));
+            args.addAll(qs);
+            List<Object> out = scripts.run(Script.FETCH, keys.route(qs.get(0)), args);
+            if (now < 0) now = ((Number) out.get(0)).longValue();
+            long nd = ((Number) out.get(1)).longValue();
+            if (nd >= 0 && (nextDue < 0 || nd < nextDue)) nextDue = nd;
+            for (Object o : (List<?>) out.get(2)) {
+                List<?> t = (List<?>) o;
+                String q = String.valueOf(t.get(0)), id = String.valueOf(t.get(1));
+                try {
+                    Job job = JobCodec.decode(t.get(2), q, id, true);
+                    if (job == null) continue;
+                    remember(id, q);
+                    jobs.add(job);
+                } catch (RuntimeException bad) {
+                    bury(q, id, r.workerId(), t.get(2), bad.getMessage());
+                }
+            }
+        }
+        return new Round(now, nextDue, jobs);
+    }
+
+    /** A leased job the codec could not read: set aside in FAILED with the reason, raw fields kept. */
+    private void bury(String q, String id, String workerId, Object dump, String why) {
+        String attempt = "";
+        if (dump instanceof List<?> pair && pair.get(0) instanceof List<?> flat) {
+            for (int i = 0; i + 1 < flat.size(); i += 2) if ("attempt".equals(flat.get(i))) attempt = String.valueOf(flat.get(i + 1));
+        }
+        LOG.warn("job {} in queue {} cannot be decoded ({}); moved to FAILED", id, q, why);
+        scripts.run(Script.BURY, keys.route(q), List.of(q, id, workerId, attempt, "cannot decode stored job: " + why));
+    }
+
+    private void awaitWork(List<String> queues, long waitMs) throws InterruptedException {
+        List<String> wakeKeys;
+        if (link.cluster() && queues.size() > 1) {
+            // A blocking pop may only name keys of one slot: take turns, in short slices.
+            wakeKeys = List.of(keys.wake(queues.get(Math.floorMod(rotation.getAndIncrement(), queues.size()))));
+            waitMs = Math.min(waitMs, 250);
+        } else {
+            wakeKeys = queues.stream().map(keys::wake).toList();
+        }
+        link.blockingPop(wakeKeys, Duration.ofMillis(waitMs));
+    }
+
+    private void remember(String id, String queue) {
+        if (leased.size() > LEASED_CACHE) leased.clear();
+        leased.put(id, queue);
+    }
+
+    /** The queue of each job id: from this process's leases, else from the id index. Null when unknown. */
+    List<String> queuesOf(List<String> ids) {
+        var out = new ArrayList<String>(ids.size());
+        var missing = new ArrayList<String>();
+        for (String id : ids) {
+            String q = leased.get(id);
+            out.add(q);
+            if (q == null) missing.add(id);
+        }
+        if (!missing.isEmpty()) {
+            var found = new HashMap<String, String>();
+            var values = faults.ride("look up jobs", settings.outage(), () -> link.sync().hmget(keys.jobQueue(), missing.toArray(String[]::new)));
+            for (var kv : values) if (kv.hasValue()) found.put(kv.getKey(), kv.getValue());
+            for (int i = 0; i < ids.size(); i++) if (out.get(i) == null) out.set(i, found.get(ids.get(i)));
+        }
+        return out;
+    }
+
+    @Override
+    public LeaseReport leasesExtend(LeaseExtension extension) {
+        if (extension.leases().isEmpty()) return LeaseReport.EMPTY;
+        List<Lease> leases = extension.leases();
+        List<String> queues = queuesOf(leases.stream().map(Lease::jobId).toList());
+        var lost = new HashSet<String>();
+        var cancel = new HashSet<String>();
+        var known = new ArrayList<Integer>();
+        for (int i = 0; i < leases.size(); i++) {
+            if (queues.get(i) == null) lost.add(leases.get(i).jobId());
+            else known.add(i);
+        }
+        if (!known.isEmpty()) {
+            List<Object> codes = runner.perItem("heartbeat", settings.outage(), Script.EXTEND,
+                    List.of(Long.toString(Math.max(1, extension.leaseDuration().toMillis()))),
+                    known.stream().map(queues::get).toList(),
+                    known.stream().map(i -> {
+                        Lease l = leases.get(i);
+                        return List.of(queues.get(i), l.jobId(), l.workerId(), Integer.toString(l.attempt()));
+                    }).toList(), null);
+            for (int j = 0; j < known.size(); j++) {
+                String id = leases.get(known.get(j)).jobId();
+                long code = ((Number) codes.get(j)).longValue();
+                if (code == 0) { lost.add(id); leased.remove(id); }
+                else if (code == 2) cancel.add(id);
+            }
+        }
+        return new LeaseReport(lost, cancel);
+    }
+
+    @Override
+    public List<Boolean> jobsComplete(List<Completion> completions) {
+        if (completions.isEmpty()) return List.of();
+        List<String> queues = queuesOf(completions.stream().map(c -> c.lease().jobId()).toList());
+        var known = new ArrayList<Integer>();
+        for (int i = 0; i < completions.size(); i++) if (queues.get(i) != null) known.add(i);
+        Boolean[] out = new Boolean[completions.size()];
+        java.util.Arrays.fill(out, Boolean.FALSE);
+        if (!known.isEmpty()) {
+            List<Object> applied = runner.perItem("complete", settings.outage(), Script.COMPLETE, List.of(),
+                    known.stream().map(queues::get).toList(),
+                    known.stream().map(i -> completionArgs(queues.get(i), completions.get(i))).toList(), null);
+            for (int j = 0; j < known.size(); j++) out[known.get(j)] = ((Number) applied.get(j)).longValue() == 1;
+        }
+        for (Completion c : completions) leased.remove(c.lease().jobId());
+        return List.of(out);
+    }
+
+    private static List<String> completionArgs(String queue, Completion c) {
+        Lease l = c.lease();
+        String kind, payload = "";
+        long delay = 0;
+        switch (c.outcome()) {
+            case Outcome.Succeeded s -> { kind = "S"; payload = s.result() == null ? "null" : s.result(); }
+            case Outcome.Retry r -> { kind = "R"; payload = JobCodec.encode(r.error()); delay = r.delay().toMillis(); }
+            case Outcome.Dead d -> { kind = "D"; payload = JobCodec.encode(d.error()); }
+            case Outcome.Cancelled x -> { kind = "C"; payload = JobCodec.encode(x.reason()); }
+            case Outcome.Released r -> { kind = "L"; delay = r.delay().toMillis(); }
+        }
+        return List.of(queue, l.jobId(), l.workerId(), Integer.toString(l.attempt()), kind, payload, Long.toString(Math.max(0, delay)));
+    }
+
+    // ---- maintenance ------------------------------------------------------------------------------
+
+    List<String> knownQueues() {
+        return faults.ride("list queues", settings.outage(), () -> new ArrayList<>(new java.util.TreeSet<>(link.sync().smembers(keys.queues()))));
+    }
+
+    @Override
+    public int jobsPromoteDue(int limit) {
+        if (limit < 1) return 0;
+        List<Long> moved = runner.perQueue("promote", settings.outage(), Script.PROMOTE, List.of(Integer.toString(limit)),
+                knownQueues(), (Long n) -> n.intValue(), 0);
+        return moved.stream().mapToInt(Long::intValue).sum();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public RescueResult leasesRescueExpired(int limit) {
+        if (limit < 1) return RescueResult.NONE;
+        List<List<Object>> answers = runner.perQueue("rescue", settings.outage(), Script.RESCUE, List.of(Integer.toString(limit)),
+                knownQueues(), (List<Object> a) -> a.stream().mapToInt(l -> ((List<?>) l).size()).sum(), 0);
+        var requeued = new ArrayList<String>();
+        var failed = new ArrayList<String>();
+        var cancelled = new ArrayList<String>();
+        for (List<Object> a : answers) {
+            ((List<Object>) a.get(0)).forEach(id -> requeued.add(String.valueOf(id)));
+            ((List<Object>) a.get(1)).forEach(id -> failed.add(String.valueOf(id)));
+            ((List<Object>) a.get(2)).forEach(id -> cancelled.add(String.valueOf(id)));
+        }
+        return new RescueResult(requeued, failed, cancelled);
+    }
+
+    @Override
+    public int jobsPrune(PruneRequest request) {
+        // A null retention keeps that kind forever (-1 to the script); cancelled jobs follow the succeeded one.
+        List<String> head = List.of(Integer.toString(Math.max(0, request.limit())),
+                millis(request.succeededRetention()), millis(request.failedRetention()),
+                millis(request.succeededRetention()), millis(request.statsRetention()));
+        List<List<Object>> answers = runner.perQueue("prune", settings.outage(), Script.PRUNE, head, knownQueues(), List::size, 0);
+        var ids = new ArrayList<String>();
+        for (List<Object> a : answers) a.forEach(id -> ids.add(String.valueOf(id)));
+        forgetIds(ids);
+        if (request.workerRetention() != null) registry.pruneWorkers(request.workerRetention());
+        return ids.size();
+    }
+
+    private static String millis(Duration d) {
+        return d == null ? "-1" : Long.toString(Math.max(0, d.toMillis()));
+    }
+
+    private void forgetIds(List<String> ids) {
+        if (ids.isEmpty()) return;
+        faults.ride("forget deleted jobs", settings.outage(), () -> {
+            for (int i = 0; i < ids.size(); i += 1000) {
+                link.sync().hdel(keys.jobQueue(), ids.subList(i, Math.min(ids.size(), i + 1000)).toArray(String[]::new));
+            }
+            return null;
+        });
+        ids.forEach(leased::remove);
+    }
+
+    // ---- control ----------------------------------------------------------------------------------
+
+    @Override
+    public List<CancelResult> jobsCancel(List<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        List<String> queues = queuesOf(ids);
+        CancelResult[] out = new CancelResult[ids.size()];
+        java.util.Arrays.fill(out, CancelResult.NOT_FOUND);
+        var known = new ArrayList<Integer>();
+        for (int i = 0; i < ids.size(); i++) if (queues.get(i) != null) known.add(i);
+        if (!known.isEmpty()) {
+            List<Object> codes = runner.perItem("cancel", settings.outage(), Script.CANCEL, List.of(),
+                    known.stream().map(queues::get).toList(),
+                    known.stream().map(i -> List.of(queues.get(i), ids.get(i))).toList(), null);
+            for (int j = 0; j < known.size(); j++) {
+                out[known.get(j)] = switch (((Number) codes.get(j)).intValue()) {
+                    case 1 -> CancelResult.CANCELLED;
+                    case 2 -> CancelResult.CANCEL_REQUESTED;
+                    case 3 -> CancelResult.ALREADY_FINISHED;
+                    default -> CancelResult.NOT_FOUND;
+                };
+            }
+        }
+        return List.of(out);
+    }
+
+    @Override
+    public int jobsRetry(RetryRequest request) {
+        if (request.ids().isEmpty()) {
+            List<String> queues = request.queue() == null ? knownQueues() : List.of(request.queue());
+            if (request.queue() != null) Names.checkQueue(request.queue());
+            List<Long> counts = runner.perQueue("retry", settings.outage(), Script.RETRY, List.of("failed"), queues, null, -1);
+            return counts.stream().mapToInt(Long::intValue).sum();
+        }
+        List<String> ids = request.ids();
+        List<String> queues = queuesOf(ids);
+        var byQueue = new java.util.LinkedHashMap<String, List<String>>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (queues.get(i) == null) continue;
+            String group = link.cluster() ? queues.get(i) : "";
+            var args = byQueue.computeIfAbsent(group, g -> new ArrayList<>());
+            args.add(queues.get(i));
+            args.add(ids.get(i));
+        }
+        int total = 0;
+        for (var e : byQueue.entrySet()) {
+            var args = new ArrayList<String>(List.of("ids", Integer.toString(e.getValue().size() / 2)));
+            args.addAll(e.getValue());
+            Long n = faults.ride("retry", settings.outage(), () -> scripts.run(Script.RETRY, keys.route(e.getValue().get(0)), args));
+            total += n.intValue();
+        }
+        return total;
+    }
+
+    @Override
+    public int jobsDelete(List<String> ids) {
+        if (ids.isEmpty()) return 0;
+        List<String> queues = queuesOf(ids);
+        var known = new ArrayList<Integer>();
+        for (int i = 0; i < ids.size(); i++) if (queues.get(i) != null) known.add(i);
+        if (known.isEmpty()) return 0;
+        List<Object> gone = runner.perItem("delete", settings.outage(), Script.DELETE, List.of(),
+                known.stream().map(queues::get).toList(),
+                known.stream().map(i -> List.of(queues.get(i), ids.get(i))).toList(), null);
+        var deleted = new ArrayList<String>();
+        for (int j = 0; j < known.size(); j++) if (((Number) gone.get(j)).longValue() == 1) deleted.add(ids.get(known.get(j)));
+        forgetIds(deleted);
+        return deleted.size();
+    }
+
+    @Override
+    public int queuePurge(String queue) {
+        Names.checkQueue(queue);
+        List<Object> ids = faults.ride("purge", settings.outage(), () -> scripts.run(Script.PURGE, keys.route(queue), List.of(queue)));
+        forgetIds(ids.stream().map(String::valueOf).toList());
+        return ids.size();
+    }
+
+    @Override
+    public void queuePause(String queue, boolean paused) {
+        Names.checkQueue(queue);
+        faults.ride("pause", settings.outage(), () -> {
+            link.sync().sadd(keys.queues(), queue);
+            if (paused) {
+                link.sync().set(keys.paused(queue), "1");
+            } else {
+                link.sync().del(keys.paused(queue));
+                link.sync().lpush(keys.wake(queue), "1");
+            }
+            return null;
+        });
+    }
+
+    // ---- queries ----------------------------------------------------------------------------------
+
+    @Override
+    public Optional<Job> jobGet(String id) {
+        return queries.jobGet(id);
+    }
+
+    @Override
+    public List<Job> jobsList(JobQuery query) {
+        return queries.jobsList(query, knownQueues());
+    }
+
+    @Override
+    public List<QueueInfo> queuesList() {
+        return queries.queuesList(knownQueues());
+    }
+
+    @Override
+    public Map<JobState, Long> queueCounts(String queue) {
+        Names.checkQueue(queue);
+        return queries.counts(List.of(queue)).get(0).counts();
+    }
+
+    @Override
+    public List<StatsBucket> statsHistory(Instant since, String queue) {
+        return queries.statsHistory(since, queue == null ? knownQueues() : List.of(queue));
+    }
+
+    // ---- worker registry, kv, locks ---------------------------------------------------------------
+
+    @Override
+    public void workerHeartbeat(WorkerInfo info) {
+        registry.workerHeartbeat(info);
+    }
+
+    @Override
+    public List<WorkerInfo> workersList() {
+        return registry.workersList();
+    }
+
+    @Override
+    public void workerRemove(String workerId) {
+        registry.workerRemove(workerId);
+    }
+
+    @Override
+    public Optional<String> kvGet(String key) {
+        return registry.kvGet(key);
+    }
+
+    @Override
+    public void kvPut(String key, String value) {
+        registry.kvPut(key, value);
+    }
+
+    @Override
+    public void kvDelete(String key) {
+        registry.kvDelete(key);
+    }
+
+    @Override
+    public Map<String, String> kvList(String prefix) {
+        return registry.kvList(prefix);
+    }
+
+    @Override
+    public boolean lockTry(String name, String owner, Duration ttl) {
+        return registry.lockTry(name, owner, ttl);
+    }
+
+    @Override
+    public void lockRelease(String name, String owner) {
+        registry.lockRelease(name, owner);
+    }
+
+    // ---- lifecycle --------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        faults.close();
+        link.close();
+    }
+}

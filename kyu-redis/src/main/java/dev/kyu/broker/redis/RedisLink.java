@@ -1,0 +1,218 @@
+package dev.kyu.broker.redis;
+
+import dev.kyu.KyuException;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The connections to one Redis deployment (a server, a Sentinel-watched master, or a Cluster): one shared
+ * connection that every verb pipelines its commands on, and a pool of connections for blocking pops, so
+ * that a worker waiting for work never holds up anyone else's commands. Lettuce reconnects by itself;
+ * on a single server, commands are refused at once while disconnected rather than buffered, so a verb
+ * that failed did not run later behind the caller's back.
+ */
+final class RedisLink implements AutoCloseable {
+    private final RedisSettings settings;
+    private final ClientResources resources;
+    private final AbstractRedisClient client;
+    private final boolean cluster;
+    private final StatefulConnection<String, String> main;
+    private final ConcurrentLinkedQueue<StatefulConnection<String, String>> idleBlockers = new ConcurrentLinkedQueue<>();
+    private final Set<StatefulConnection<String, String>> blockers = ConcurrentHashMap.newKeySet();
+    /** Blocking pops and connects in flight, cancelled at close so no caller waits on a client going away. */
+    private final Set<java.util.concurrent.Future<?>> pops = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private RedisLink(RedisSettings settings, ClientResources resources, AbstractRedisClient client, boolean cluster,
+                      StatefulConnection<String, String> main) {
+        this.settings = settings;
+        this.resources = resources;
+        this.client = client;
+        this.cluster = cluster;
+        this.main = main;
+    }
+
+    /** Connects, finds out whether the server is a Cluster node, and checks the credentials. */
+    static RedisLink open(RedisSettings settings) {
+        ClientResources resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(5), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(settings.timeout()).keepAlive(true).build();
+        RedisClient plain = null;
+        try {
+            plain = RedisClient.create(resources);
+            plain.setOptions(ClientOptions.builder().socketOptions(socket).autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+            StatefulRedisConnection<String, String> conn = plain.connect(StringCodec.UTF8, settings.nodes().get(0));
+            boolean isCluster = !settings.sentinel() && conn.sync().info("cluster").contains("cluster_enabled:1");
+            if (!isCluster) return new RedisLink(settings, resources, plain, false, conn);
+            conn.close();
+            plain.shutdown();
+            plain = null;
+            if (settings.nodes().get(0).getDatabase() != 0) {
+                throw new KyuException.BrokerConfig("Redis " + settings.redacted() + " is a Cluster, which has only database 0");
+            }
+            RedisClusterClient cc = RedisClusterClient.create(resources, settings.nodes());
+            // Cluster node connections open lazily, and refusing commands while one is still connecting
+            // would fail the first command sent to each node; so a Cluster buffers them until the timeout.
+            cc.setOptions(ClusterClientOptions.builder().socketOptions(socket).autoReconnect(true)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
+                            .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                    .build());
+            try {
+                return new RedisLink(settings, resources, cc, true, cc.connect(StringCodec.UTF8));
+            } catch (RuntimeException e) {
+                cc.shutdown();
+                throw e;
+            }
+        } catch (KyuException e) {
+            if (plain != null) plain.shutdown();
+            resources.shutdown();
+            throw e;
+        } catch (RuntimeException e) {
+            if (plain != null) plain.shutdown();
+            resources.shutdown();
+            throw openFailure(settings, e);
+        }
+    }
+
+    private static KyuException openFailure(RedisSettings settings, Throwable e) {
+        String m = settings.scrub(Faults.oneLine(e));
+        if (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid password") || m.contains("invalid username-password")) {
+            return new KyuException.BrokerConfig("Redis " + settings.redacted() + " refused the credentials: " + m);
+        }
+        return new KyuException.BrokerUnavailable("cannot reach Redis at " + settings.redacted() + ": " + m, null);
+    }
+
+    boolean cluster() {
+        return cluster;
+    }
+
+    /**
+     * Opens the connection to every Cluster node now rather than at the first command that needs it, so the
+     * first fetch or lock on a node is as fast as the rest.
+     */
+    @SuppressWarnings("unchecked")
+    void warmUp() {
+        if (main instanceof StatefulRedisClusterConnection<?, ?> c) {
+            var conn = (StatefulRedisClusterConnection<String, String>) c;
+            for (var node : conn.getPartitions()) conn.getConnection(node.getNodeId()).sync().ping();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    RedisClusterCommands<String, String> sync() {
+        if (main instanceof StatefulRedisClusterConnection<?, ?> c) return ((StatefulRedisClusterConnection<String, String>) c).sync();
+        return ((StatefulRedisConnection<String, String>) main).sync();
+    }
+
+    RedisClusterAsyncCommands<String, String> async() {
+        return async(main);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> conn) {
+        if (conn instanceof StatefulRedisClusterConnection<?, ?> c) return ((StatefulRedisClusterConnection<String, String>) c).async();
+        return ((StatefulRedisConnection<String, String>) conn).async();
+    }
+
+    /**
+     * Blocks on the server until one of the lists has an element or {@code wait} passes; true when it
+     * popped one. Interrupting the caller or closing the link ends the wait.
+     */
+    boolean blockingPop(List<String> keys, Duration wait) throws InterruptedException {
+        if (closed) return false;
+        StatefulConnection<String, String> conn = idleBlockers.poll();
+        if (conn == null) conn = newBlocker();
+        if (conn == null) return false;
+        boolean reusable = false;
+        try {
+            double seconds = Math.max(0.001, wait.toMillis() / 1000.0);
+            RedisFuture<KeyValue<String, String>> f = async(conn).blpop(seconds, keys.toArray(String[]::new));
+            pops.add(f);
+            if (closed) f.cancel(true);
+            try {
+                KeyValue<String, String> kv = f.get(wait.toMillis() + settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                reusable = true;
+                return kv != null && kv.hasValue();
+            } finally {
+                pops.remove(f);
+            }
+        } catch (java.util.concurrent.CancellationException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new io.lettuce.core.RedisException(Faults.oneLine(Faults.unwrap(e)), Faults.unwrap(e));
+        } catch (TimeoutException e) {
+            throw new io.lettuce.core.RedisCommandTimeoutException("blocking pop did not return in time");
+        } finally {
+            if (reusable && !closed) idleBlockers.add(conn);
+            else {
+                blockers.remove(conn);
+                conn.closeAsync();
+            }
+        }
+    }
+
+    /** A new connection for blocking pops, or null when the link closed meanwhile. */
+    private StatefulConnection<String, String> newBlocker() throws InterruptedException {
+        java.util.concurrent.CompletableFuture<? extends StatefulConnection<String, String>> f = cluster
+                ? ((RedisClusterClient) client).connectAsync(StringCodec.UTF8)
+                : ((RedisClient) client).connectAsync(StringCodec.UTF8, settings.nodes().get(0)).toCompletableFuture();
+        pops.add(f);
+        if (closed) f.cancel(true);
+        StatefulConnection<String, String> conn;
+        try {
+            conn = f.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.CancellationException e) {
+            return null;
+        } catch (ExecutionException e) {
+            throw new io.lettuce.core.RedisConnectionException(Faults.oneLine(Faults.unwrap(e)), Faults.unwrap(e));
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new io.lettuce.core.RedisConnectionException("no connection for a blocking pop within " + settings.timeout());
+        } finally {
+            pops.remove(f);
+        }
+        blockers.add(conn);
+        if (closed) {
+            conn.closeAsync();
+            return null;
+        }
+        return conn;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (var f : pops) f.cancel(true);
+        for (var c : blockers) c.closeAsync();
+        main.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.kyu.broker.redis;
+
+import dev.kyu.broker.redis.Scripts.Script;
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobState;
+import dev.kyu.spi.JobQuery;
+import dev.kyu.spi.QueueInfo;
+import dev.kyu.spi.StatsBucket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The read side for the CLI and dashboard. Every answer comes from per-queue indexes (a sorted set of ids
+ * per state, ordered by id, so newest first is a reverse range) and never from scanning the keyspace;
+ * filters on task or text walk one state's index newest first, a bounded number of jobs deep.
+ */
+final class RedisQueries {
+    /** How deep a task/text filter looks into one queue's index. */
+    private static final int FILTER_DEPTH = 20_000;
+    private static final JobState[] ORDER = {JobState.SCHEDULED, JobState.QUEUED, JobState.RUNNING,
+        JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED};
+
+    private final RedisLink link;
+    private final Keys keys;
+    private final Scripts scripts;
+    private final Faults faults;
+    private final ScriptRunner runner;
+    private final RedisSettings settings;
+
+    RedisQueries(RedisLink link, Keys keys, Scripts scripts, Faults faults, ScriptRunner runner, RedisSettings settings) {
+        this.link = link;
+        this.keys = keys;
+        this.scripts = scripts;
+        this.faults = faults;
+        this.runner = runner;
+        this.settings = settings;
+    }
+
+    Optional<Job> jobGet(String id) {
+        if (id == null || id.isEmpty()) return Optional.empty();
+        return faults.ride("read job " + id, settings.outage(), () -> {
+            String q = link.sync().hget(keys.jobQueue(), id);
+            if (q == null) return Optional.<Job>empty();
+            List<Object> dumps = scripts.run(Script.GET, keys.route(q), List.of("1", q, id));
+            return Optional.ofNullable(JobCodec.decode(dumps.get(0), q, id, false));
+        });
+    }
+
+    private record Found(String id, Job job) {}
+
+    List<Job> jobsList(JobQuery query, List<String> allQueues) {
+        List<String> queues = query.queue() == null ? allQueues : List.of(query.queue());
+        if (query.queue() != null) Names.checkQueue(query.queue());
+        String state = query.state() == null ? "" : query.state().name();
+        int need = query.offset() + query.limit();
+        boolean filtered = query.task() != null || (query.text() != null && !query.text().isEmpty());
+        var found = new ArrayList<Found>();
+        for (String q : queues) {
+            int page = Math.min(Math.max(need, 100), 1000);
+            int matched = 0;
+            for (int start = 0; matched < need && start < (filtered ? FILTER_DEPTH : need); start += page) {
+                int from = start;
+                List<Object> flat = faults.ride("list jobs", settings.outage(), () -> scripts.run(Script.LIST, keys.route(q),
+                        List.of(q, state, Integer.toString(from), Integer.toString(from + page - 1))));
+                for (int i = 0; i + 1 < flat.size(); i += 2) {
+                    String id = String.valueOf(flat.get(i));
+                    Job job = JobCodec.decode(flat.get(i + 1), q, id, false);
+                    if (job != null && matches(job, query)) {
+                        found.add(new Found(id, job));
+                        matched++;
+                    }
+                }
+                if (flat.size() / 2 < page) break;
+            }
+        }
+        found.sort(Comparator.comparing(Found::id).reversed());
+        return found.stream().skip(query.offset()).limit(query.limit()).map(Found::job).toList();
+    }
+
+    private static boolean matches(Job job, JobQuery q) {
+        if (q.task() != null && !q.task().equals(job.task())) return false;
+        if (q.text() == null || q.text().isEmpty()) return true;
+        String t = q.text().toLowerCase(Locale.ROOT);
+        JobError last = job.lastError();
+        return job.id().toLowerCase(Locale.ROOT).contains(t) || job.task().toLowerCase(Locale.ROOT).contains(t)
+                || (job.args() != null && job.args().toLowerCase(Locale.ROOT).contains(t))
+                || (last != null && last.message().toLowerCase(Locale.ROOT).contains(t));
+    }
+
+    List<QueueInfo> queuesList(List<String> queues) {
+        return counts(queues).stream()
+                .filter(i -> i.paused() || i.counts().values().stream().mapToLong(Long::longValue).sum() > 0)
+                .toList();
+    }
+
+    List<QueueInfo> counts(List<String> queues) {
+        return faults.ride("count jobs", settings.outage(), () -> {
+            var calls = new ArrayList<CompletableFuture<List<Object>>>();
+            for (String q : queues) calls.add(scripts.<List<Object>>runAsync(Script.COUNTS, keys.route(q), List.of(q)).toCompletableFuture());
+            var out = new ArrayList<QueueInfo>();
+            for (int i = 0; i < queues.size(); i++) {
+                List<Object> c = runner.await(calls.get(i));
+                var counts = new EnumMap<JobState, Long>(JobState.class);
+                for (int s = 0; s < ORDER.length; s++) counts.put(ORDER[s], ((Number) c.get(s + 1)).longValue());
+                long oldest = ((Number) c.get(7)).longValue();
+                out.add(new QueueInfo(queues.get(i), ((Number) c.get(0)).longValue() == 1, counts,
+                        oldest < 0 ? null : Instant.ofEpochMilli(oldest)));
+            }
+            return out;
+        });
+    }
+
+    List<StatsBucket> statsHistory(Instant since, List<String> queues) {
+        long sinceMs = since == null ? Long.MIN_VALUE : since.toEpochMilli();
+        return faults.ride("read statistics", settings.outage(), () -> {
+            var calls = new ArrayList<CompletableFuture<Map<String, String>>>();
+            for (String q : queues) calls.add(link.async().hgetall(keys.stats(q)).toCompletableFuture());
+            var out = new ArrayList<StatsBucket>();
+            for (int i = 0; i < queues.size(); i++) {
+                var perMinute = new TreeMap<Long, long[]>();
+                for (var e : runner.await(calls.get(i)).entrySet()) {
+                    int colon = e.getKey().indexOf(':');
+                    if (colon < 0) continue;
+                    long minute;
+                    long n;
+                    try {
+                        minute = Long.parseLong(e.getKey().substring(0, colon));
+                        n = Long.parseLong(e.getValue());
+                    } catch (NumberFormatException bad) {
+                        continue;
+                    }
+                    if (minute + 60_000 <= sinceMs) continue;
+                    long[] c = perMinute.computeIfAbsent(minute, m -> new long[3]);
+                    switch (e.getKey().substring(colon + 1)) {
+                        case "s" -> c[0] += n;
+                        case "f" -> c[1] += n;
+                        case "r" -> c[2] += n;
+                        default -> { }
+                    }
+                }
+                for (var e : perMinute.entrySet()) {
+                    out.add(new StatsBucket(Instant.ofEpochMilli(e.getKey()), queues.get(i), e.getValue()[0], e.getValue()[1], e.getValue()[2]));
+                }
+            }
+            out.sort(Comparator.comparing(StatsBucket::minute).thenComparing(StatsBucket::queue));
+            return out;
+        });
+    }
+}

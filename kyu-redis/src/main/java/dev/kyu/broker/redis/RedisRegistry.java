@@ -1,0 +1,101 @@
+package dev.kyu.broker.redis;
+
+import dev.kyu.broker.redis.Scripts.Script;
+import dev.kyu.spi.WorkerInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The small shared state next to the jobs: the worker registry (one hash of JSON reports, stamped with
+ * the server's time), the key-value store for schedules (one hash) and named locks (one key each, with a
+ * TTL, taken and released by owner in a script). All single-key commands, so they work on a Cluster.
+ */
+final class RedisRegistry {
+    private final RedisLink link;
+    private final Keys keys;
+    private final Scripts scripts;
+    private final Faults faults;
+    private final RedisSettings settings;
+    private final Supplier<Instant> now;
+
+    RedisRegistry(RedisLink link, Keys keys, Scripts scripts, Faults faults, RedisSettings settings, Supplier<Instant> now) {
+        this.link = link;
+        this.keys = keys;
+        this.scripts = scripts;
+        this.faults = faults;
+        this.settings = settings;
+        this.now = now;
+    }
+
+    void workerHeartbeat(WorkerInfo info) {
+        String json = JobCodec.encode(info.withHeartbeatAt(now.get()));
+        faults.ride("worker heartbeat", settings.outage(), () -> link.sync().hset(keys.workers(), info.id(), json));
+    }
+
+    List<WorkerInfo> workersList() {
+        Map<String, String> all = faults.ride("list workers", settings.outage(), () -> link.sync().hgetall(keys.workers()));
+        var out = new ArrayList<WorkerInfo>();
+        for (String json : all.values()) {
+            WorkerInfo w = JobCodec.worker(json);
+            if (w != null) out.add(w);
+        }
+        out.sort(Comparator.comparing(WorkerInfo::id));
+        return out;
+    }
+
+    void workerRemove(String workerId) {
+        faults.ride("remove worker", settings.outage(), () -> link.sync().hdel(keys.workers(), workerId));
+    }
+
+    void pruneWorkers(Duration retention) {
+        Instant cutoff = now.get().minus(retention);
+        Map<String, String> all = faults.ride("list workers", settings.outage(), () -> link.sync().hgetall(keys.workers()));
+        var silent = new ArrayList<String>();
+        all.forEach((id, json) -> {
+            WorkerInfo w = JobCodec.worker(json);
+            if (w == null || w.heartbeatAt() == null || w.heartbeatAt().isBefore(cutoff)) silent.add(id);
+        });
+        if (!silent.isEmpty()) {
+            faults.ride("prune workers", settings.outage(), () -> link.sync().hdel(keys.workers(), silent.toArray(String[]::new)));
+        }
+    }
+
+    Optional<String> kvGet(String key) {
+        return Optional.ofNullable(faults.ride("read key", settings.outage(), () -> link.sync().hget(keys.kv(), key)));
+    }
+
+    void kvPut(String key, String value) {
+        faults.ride("write key", settings.outage(), () -> link.sync().hset(keys.kv(), key, value));
+    }
+
+    void kvDelete(String key) {
+        faults.ride("delete key", settings.outage(), () -> link.sync().hdel(keys.kv(), key));
+    }
+
+    Map<String, String> kvList(String prefix) {
+        Map<String, String> all = faults.ride("list keys", settings.outage(), () -> link.sync().hgetall(keys.kv()));
+        var out = new TreeMap<String, String>();
+        all.forEach((k, v) -> {
+            if (prefix == null || k.startsWith(prefix)) out.put(k, v);
+        });
+        return out;
+    }
+
+    boolean lockTry(String name, String owner, Duration ttl) {
+        long ms = Math.max(1, ttl.toMillis());
+        Long held = faults.ride("take lock " + name, settings.outage(),
+                () -> scripts.run(Script.LOCK, keys.lock(name), List.of(owner, Long.toString(ms))));
+        return held == 1;
+    }
+
+    void lockRelease(String name, String owner) {
+        faults.ride("release lock " + name, settings.outage(), () -> scripts.run(Script.UNLOCK, keys.lock(name), List.of(owner)));
+    }
+}

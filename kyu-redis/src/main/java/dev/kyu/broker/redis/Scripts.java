@@ -1,0 +1,107 @@
+package dev.kyu.broker.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The engine's Lua scripts: each is the shared helpers ({@code lib.lua}) followed by its own body, called
+ * by SHA-1 with EVALSHA and sent whole with EVAL only when the server does not know it (first use, or
+ * after a restart emptied its script cache). ARGV[1] is always the key prefix.
+ */
+final class Scripts {
+    enum Script {
+        ENQUEUE(ScriptOutputType.MULTI), FETCH(ScriptOutputType.MULTI), COMPLETE(ScriptOutputType.MULTI),
+        EXTEND(ScriptOutputType.MULTI), PROMOTE(ScriptOutputType.INTEGER), RESCUE(ScriptOutputType.MULTI),
+        PRUNE(ScriptOutputType.MULTI), CANCEL(ScriptOutputType.MULTI), RETRY(ScriptOutputType.INTEGER),
+        DELETE(ScriptOutputType.MULTI), PURGE(ScriptOutputType.MULTI), GET(ScriptOutputType.MULTI),
+        LIST(ScriptOutputType.MULTI), COUNTS(ScriptOutputType.MULTI), LOCK(ScriptOutputType.INTEGER),
+        UNLOCK(ScriptOutputType.INTEGER), BURY(ScriptOutputType.INTEGER), CLAIM(ScriptOutputType.MULTI);
+
+        final ScriptOutputType output;
+        final String body;
+        final String sha;
+
+        Script(ScriptOutputType output) {
+            this.output = output;
+            this.body = read("lib.lua") + "\n" + read(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
+            this.sha = sha1(body);
+        }
+    }
+
+    private final RedisLink link;
+    private final String prefix;
+
+    Scripts(RedisLink link, String prefix) {
+        this.link = link;
+        // 'g': a single server, where scripts also keep the global unique keys and id index; 'q': a Cluster.
+        this.prefix = prefix + (link.cluster() ? "|q" : "|g");
+    }
+
+    /** Loads every script ahead of use (on every node of a Cluster); EVALSHA still falls back to EVAL. */
+    void preload() {
+        for (Script s : Script.values()) link.sync().scriptLoad(s.body);
+    }
+
+    /** Runs a script; {@code routeKey} picks the Cluster node (any key of the queue's slot). */
+    <T> T run(Script s, String routeKey, List<String> args) {
+        String[] keys = {routeKey};
+        String[] argv = argv(args);
+        RedisClusterCommands<String, String> sync = link.sync();
+        try {
+            return sync.evalsha(s.sha, s.output, keys, argv);
+        } catch (RedisNoScriptException e) {
+            return sync.eval(s.body, s.output, keys, argv);
+        }
+    }
+
+    /** Sends a script without waiting, so several can share one round trip. */
+    <T> CompletionStage<T> runAsync(Script s, String routeKey, List<String> args) {
+        String[] keys = {routeKey};
+        String[] argv = argv(args);
+        RedisClusterAsyncCommands<String, String> async = link.async();
+        CompletionStage<T> first = async.<T>evalsha(s.sha, s.output, keys, argv);
+        return first.handle((v, e) -> {
+            if (e == null) return CompletableFuture.completedFuture(v);
+            if (Faults.unwrap(e) instanceof RedisNoScriptException) {
+                return async.<T>eval(s.body, s.output, keys, argv).toCompletableFuture();
+            }
+            return CompletableFuture.<T>failedFuture(Faults.unwrap(e));
+        }).thenCompose(f -> f);
+    }
+
+    private String[] argv(List<String> args) {
+        String[] argv = new String[args.size() + 1];
+        argv[0] = prefix;
+        for (int i = 0; i < args.size(); i++) argv[i + 1] = args.get(i);
+        return argv;
+    }
+
+    private static String read(String name) {
+        try (InputStream in = Scripts.class.getResourceAsStream("lua/" + name)) {
+            if (in == null) throw new IllegalStateException("missing script resource lua/" + name);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

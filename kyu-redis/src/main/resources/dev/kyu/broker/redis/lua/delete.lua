@@ -1,0 +1,17 @@
+-- Deletes jobs that are not RUNNING. ARGV: prefix, n, then queue, id per job. Returns 1 (deleted) or 0 per job.
+local n = tonumber(ARGV[2])
+local out = {}
+for i = 0, n - 1 do
+  local q, id = ARGV[3 + i * 2], ARGV[4 + i * 2]
+  local key = jk(q, id)
+  local gone = 0
+  if redis.call('EXISTS', key) == 1 then
+    local h = hash(key)
+    if h.state ~= 'RUNNING' then
+      drop(q, id, h)
+      gone = 1
+    end
+  end
+  out[#out + 1] = gone
+end
+return out

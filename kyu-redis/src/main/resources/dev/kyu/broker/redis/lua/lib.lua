@@ -1,0 +1,186 @@
+-- Shared helpers, prepended to every Kyu script. ARGV[1] is always the key prefix.
+-- Every key a script touches is built from a queue name as PREFIX:{queue}:..., so all keys of one queue
+-- share a Cluster hash slot; scripts over several queues are only sent whole to a single server.
+redis.replicate_commands()
+-- ARGV[1] is 'PREFIX|g' on a single server (unique keys and the id index are global and kept by the
+-- scripts) or 'PREFIX|q' on a Cluster (scripts touch one queue's slot only).
+local P, MODE = string.match(ARGV[1], '^(.*)|(%a)$')
+if P == nil then P, MODE = ARGV[1], 'q' end
+local GLOBAL = MODE == 'g'
+local TERMINAL = {SUCCEEDED = true, FAILED = true, CANCELLED = true}
+local STATES = {SCHEDULED = true, QUEUED = true, RUNNING = true, SUCCEEDED = true, FAILED = true, CANCELLED = true}
+local MAX_ERRORS = 20
+local WAKE_BOUND = 999
+
+local function qk(q, suffix) return P .. ':{' .. q .. '}:' .. suffix end
+local function jk(q, id) return qk(q, 'job:' .. id) end
+local function ek(q, id) return qk(q, 'err:' .. id) end
+local function s(n) return string.format('%d', n) end
+-- Unique keys are global on a single server; on a Cluster they live in (and are unique within) the queue's slot.
+local function uk(q, key) if GLOBAL then return P .. ':uniq:' .. key end return qk(q, 'uniq:' .. key) end
+-- The queue a unique key's holder lives in.
+local function holderq(q, id) if GLOBAL then return redis.call('HGET', P .. ':jobq', id) end return q end
+
+local function nowms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Ready-set member: due time then id, so equal priorities (equal scores) come out oldest first.
+local function rkey(due, id) return string.format('%015d', math.max(0, due)) .. id end
+
+local function ishash(key) return redis.call('TYPE', key)['ok'] == 'hash' end
+
+-- A job's fields as a table; empty when the key is missing or is not a hash (foreign data).
+local function hash(key)
+  if not ishash(key) then return {} end
+  local flat = redis.call('HGETALL', key)
+  local h = {}
+  for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
+  return h
+end
+
+local function pusherr(q, id, err)
+  local kind = redis.call('TYPE', ek(q, id))['ok']
+  if kind ~= 'none' and kind ~= 'list' then redis.call('RENAME', ek(q, id), qk(q, 'garbage-err:' .. id)) end
+  redis.call('RPUSH', ek(q, id), err)
+  redis.call('LTRIM', ek(q, id), -MAX_ERRORS, -1)
+end
+
+local function reason(attempt, etype, message, now)
+  return cjson.encode({attempt = attempt, type = etype, message = message, stackTrace = '', at = now})
+end
+
+local function wake(q, n)
+  if n > 0 then
+    local t = {}
+    for i = 1, math.min(n, WAKE_BOUND) do t[i] = '1' end
+    redis.call('LPUSH', qk(q, 'wake'), unpack(t))
+    redis.call('LTRIM', qk(q, 'wake'), 0, WAKE_BOUND)
+  end
+end
+
+-- Takes the job out of whichever waiting/running structure holds it.
+local function detach(q, id, h)
+  if h.rk then redis.call('ZREM', qk(q, 'ready'), h.rk) end
+  redis.call('ZREM', qk(q, 'sched'), id)
+  redis.call('ZREM', qk(q, 'run'), id)
+end
+
+local function setstate(q, id, from, to, now)
+  if from == 'QUEUED' then redis.call('ZREM', qk(q, 'qat'), id) end
+  if to == 'QUEUED' then
+    redis.call('ZADD', qk(q, 'qat'), tonumber(redis.call('HGET', jk(q, id), 'scheduledAt')) or now, id)
+  end
+  if from and STATES[from] then
+    redis.call('ZREM', qk(q, 'st:' .. from), id)
+    if TERMINAL[from] then redis.call('ZREM', qk(q, 'fin:' .. from), id) end
+  end
+  redis.call('ZADD', qk(q, 'st:' .. to), 0, id)
+  redis.call('HSET', jk(q, id), 'state', to)
+  if TERMINAL[to] then
+    redis.call('ZADD', qk(q, 'fin:' .. to), now, id)
+    redis.call('HSET', jk(q, id), 'finishedAt', s(now))
+  end
+end
+
+-- Frees the job's unique key if it still points at this job; PERIOD keys live out their TTL.
+local function unique_release(q, id, h, only_scope)
+  local key, scope = h.uniqueKey, h.uniqueScope
+  if GLOBAL and key and key ~= '' and scope ~= 'PERIOD' and (only_scope == nil or only_scope == scope) then
+    local k = uk(q, key)
+    if redis.call('GET', k) == id then redis.call('DEL', k) end
+  end
+end
+
+-- Makes the job wait again: QUEUED now, or SCHEDULED when due later (or always, for a retry's back-off).
+local function requeue(q, id, h, due, now, scheduled)
+  local key = jk(q, id)
+  redis.call('HDEL', key, 'workerId', 'leaseExpiresAt', 'cancelRequested')
+  redis.call('HSET', key, 'scheduledAt', s(due))
+  if due <= now and not scheduled then
+    local rk = rkey(due, id)
+    redis.call('HSET', key, 'rk', rk)
+    redis.call('ZADD', qk(q, 'ready'), -(tonumber(h.priority) or 0), rk)
+    setstate(q, id, h.state, 'QUEUED', now)
+    wake(q, 1)
+  else
+    redis.call('ZADD', qk(q, 'sched'), due, id)
+    setstate(q, id, h.state, 'SCHEDULED', now)
+  end
+end
+
+local function finish(q, id, h, to, now)
+  redis.call('HDEL', jk(q, id), 'leaseExpiresAt', 'cancelRequested')
+  setstate(q, id, h.state, to, now)
+  unique_release(q, id, h, nil)
+end
+
+local function stat(q, now, field)
+  local minute = math.floor(now / 60000) * 60000
+  redis.call('HINCRBY', qk(q, 'stats'), s(minute) .. ':' .. field, 1)
+end
+
+-- A job whose stored fields a worker could not use: FAILED with a readable reason, raw fields kept.
+local function bury(q, id, h, why, now)
+  detach(q, id, h)
+  redis.call('ZADD', qk(q, 'ids'), 0, id)
+  pusherr(q, id, reason(tonumber(h.attempt) or 0, 'kyu.CorruptJob', why, now))
+  redis.call('HDEL', jk(q, id), 'leaseExpiresAt', 'cancelRequested')
+  setstate(q, id, h.state, 'FAILED', now)
+end
+
+-- Why a stored job cannot be run, or nil when its fields are usable.
+local function corrupt(h)
+  if type(h.task) ~= 'string' or h.task == '' then return 'no task name' end
+  if not STATES[h.state or ''] then return 'unknown state ' .. tostring(h.state) end
+  for _, f in ipairs({'attempt', 'maxAttempts', 'priority', 'enqueuedAt', 'scheduledAt'}) do
+    if tonumber(h[f]) == nil then return 'field ' .. f .. ' is not a number: ' .. tostring(h[f]) end
+  end
+  if h.args == nil then return 'no args' end
+  if h.meta and h.meta ~= '' then
+    local ok, m = pcall(cjson.decode, h.meta)
+    if not ok or type(m) ~= 'table' then return 'meta is not a JSON object' end
+  end
+  return nil
+end
+
+local function dump(q, id)
+  local errs = {}
+  if redis.call('TYPE', ek(q, id))['ok'] == 'list' then errs = redis.call('LRANGE', ek(q, id), 0, -1) end
+  local flat = {}
+  if ishash(jk(q, id)) then flat = redis.call('HGETALL', jk(q, id)) end
+  return {flat, errs}
+end
+
+-- Deletes a job and every index entry that names it.
+local function drop(q, id, h)
+  detach(q, id, h)
+  if h.state and STATES[h.state] then
+    redis.call('ZREM', qk(q, 'st:' .. h.state), id)
+    if TERMINAL[h.state] then redis.call('ZREM', qk(q, 'fin:' .. h.state), id) end
+  end
+  redis.call('ZREM', qk(q, 'ids'), id)
+  redis.call('ZREM', qk(q, 'qat'), id)
+  unique_release(q, id, h, nil)
+  redis.call('DEL', jk(q, id), ek(q, id))
+  if GLOBAL then redis.call('HDEL', P .. ':jobq', id) end
+end
+
+local function promote(q, now, limit)
+  local due = redis.call('ZRANGEBYSCORE', qk(q, 'sched'), '-inf', now, 'LIMIT', 0, limit)
+  local n = 0
+  for _, id in ipairs(due) do
+    redis.call('ZREM', qk(q, 'sched'), id)
+    local h = hash(jk(q, id))
+    if h.state == 'SCHEDULED' then
+      local rk = rkey(tonumber(h.scheduledAt) or now, id)
+      redis.call('HSET', jk(q, id), 'rk', rk)
+      redis.call('ZADD', qk(q, 'ready'), -(tonumber(h.priority) or 0), rk)
+      setstate(q, id, 'SCHEDULED', 'QUEUED', now)
+      n = n + 1
+    end
+  end
+  wake(q, n)
+  return n
+end
