@@ -1,0 +1,48 @@
+package dev.kyu.bench;
+
+import dev.kyu.Kyu;
+import dev.kyu.worker.Worker;
+import dev.kyu.worker.WorkerOptions;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A Kyu worker in a JVM of its own, started by the harness: {@code --broker URL --queue Q --concurrency C}.
+ * It has the built-in tasks only, prints {@code READY} once its worker is started, and stops gracefully
+ * on SIGTERM (the harness closes it that way).
+ */
+public final class BenchWorkerMain {
+    private BenchWorkerMain() {}
+
+    /** The worker options every Kyu benchmark uses: library defaults but for the queue and concurrency. */
+    public static WorkerOptions options(String queue, int concurrency) {
+        return WorkerOptions.builder().queues(queue).concurrency(concurrency).build();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String broker = null, queue = null;
+        int concurrency = 0;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--broker" -> broker = args[i + 1];
+                case "--queue" -> queue = args[i + 1];
+                case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (broker == null || queue == null || concurrency < 1) {
+            System.err.println("usage: BenchWorkerMain --broker URL --queue Q --concurrency C");
+            System.exit(2);
+        }
+        Kyu kyu = Kyu.connect(broker);
+        Worker worker = kyu.worker(options(queue, concurrency)).start();
+        var done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            kyu.close();
+            done.countDown();
+        }));
+        System.out.println("READY");
+        System.out.flush();
+        done.await();
+    }
+}

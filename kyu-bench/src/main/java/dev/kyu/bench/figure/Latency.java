@@ -1,0 +1,43 @@
+package dev.kyu.bench.figure;
+
+import dev.kyu.bench.proc.WorkerHandle;
+import dev.kyu.bench.report.Stats;
+import dev.kyu.bench.subject.Subject;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * End-to-end latency: jobs enqueued one by one, {@code latencyGapMs} apart, onto idle workers; each job's
+ * latency is its stored start time minus its stored enqueue time, both stamped by the system's own clock
+ * (so no clock skew between processes enters). Reports p50, p90 and p99 of the run.
+ */
+public final class Latency implements Measurement {
+    @Override
+    public String name() {
+        return "latency";
+    }
+
+    @Override
+    public List<Sample> run(Subject subject, BenchConfig config, int run) throws InterruptedException {
+        String queue = Queues.name("lat", run);
+        int n = config.latencyJobs();
+        try (WorkerHandle workers = subject.startWorkers(queue, config.concurrency(), true)) {
+            long gap = config.latencyGapMs() * 1_000_000L;
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                long due = start + i * gap;
+                // Paced against the start, so a slow enqueue does not push every later one back.
+                while (System.nanoTime() < due) LockSupport.parkNanos(due - System.nanoTime());
+                subject.enqueueOne(queue);
+            }
+            Waiter.awaitFinished(subject, queue, n, System.nanoTime(), 120_000_000_000L);
+            double[] ms = Stats.sorted(subject.times(queue).stream().map(Subject.JobTimes::latencyMs).toList());
+            return List.of(
+                    Sample.of("latency-p50", "ms", Stats.percentileOfSorted(ms, 50), n),
+                    Sample.of("latency-p90", "ms", Stats.percentileOfSorted(ms, 90), n),
+                    Sample.of("latency-p99", "ms", Stats.percentileOfSorted(ms, 99), n));
+        } finally {
+            subject.cleanup(queue);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.kyu.bench.proc;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starts a worker in a JVM of its own, as users deploy them: the same java binary and class path as the
+ * harness, a given main class and arguments. The child prints {@code READY} on its standard output once
+ * its workers are started and idle; its other output is passed through to the harness's standard error.
+ * Closing the handle asks the child to stop (SIGTERM, so its shutdown hook stops the workers gracefully)
+ * and waits for it.
+ */
+public final class WorkerJvm implements WorkerHandle {
+    private final Process process;
+
+    private WorkerJvm(Process process) {
+        this.process = process;
+    }
+
+    public static WorkerJvm start(String mainClass, List<String> jvmArgs, List<String> args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        var cmd = new ArrayList<String>();
+        cmd.add(java);
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        cmd.add("--enable-native-access=ALL-UNNAMED"); // sqlite-jdbc loads its native library
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start worker JVM " + mainClass + ": " + e.getMessage(), e);
+        }
+        var ready = new CompletableFuture<Void>();
+        Thread.ofPlatform().daemon().name("worker-jvm-out-" + p.pid()).start(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.equals("READY")) ready.complete(null);
+                    else System.err.println("[worker " + p.pid() + "] " + line);
+                }
+            } catch (IOException ignored) {
+                // the child ended
+            }
+            ready.completeExceptionally(new IllegalStateException("worker JVM " + p.pid() + " ended before it was ready"));
+        });
+        try {
+            ready.get(120, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            p.destroyForcibly();
+            throw new IllegalStateException("worker JVM " + mainClass + " was not ready within 120 s");
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IllegalStateException("worker JVM " + mainClass + " failed to start: " + e.getMessage(), e);
+        }
+        return new WorkerJvm(p);
+    }
+
+    /** Sends one line to the child's standard input (e.g. {@code GO} to a worker told to wait). */
+    public void send(String line) {
+        try {
+            var out = process.getOutputStream();
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to worker JVM " + process.pid() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public boolean inProcess() {
+        return false;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.kyu.bench.subject;
+
+import dev.kyu.Kyu;
+import dev.kyu.bench.BenchWorkerMain;
+import dev.kyu.bench.proc.ProcStats;
+import dev.kyu.bench.proc.WorkerHandle;
+import dev.kyu.bench.proc.WorkerJvm;
+import dev.kyu.client.JobHandle;
+import dev.kyu.job.JobOptions;
+import dev.kyu.job.JobState;
+import dev.kyu.worker.Worker;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Kyu on the broker named by a URL, through the public API a user calls: {@code enqueueJson} of the
+ * built-in {@code kyu.noop} task, workers started with {@link dev.kyu.worker.WorkerOptions} defaults but
+ * for queue and concurrency. Workers run in a JVM of their own ({@link BenchWorkerMain}), except on
+ * {@code memory:}, whose store lives in one process: there they share the harness's JVM.
+ */
+public final class KyuSubject implements Subject {
+    private static final String NOOP = "kyu.noop";
+    /** The most jobs whose times are read after a run; p99 of an even sample this size is stable. */
+    static final int MAX_TIMED = 10_000;
+
+    private final String url;
+    private final Kyu kyu;
+    private final boolean inProcess;
+    private final Map<String, List<String>> ids = new ConcurrentHashMap<>();
+
+    public KyuSubject(String url) {
+        this.url = url;
+        this.kyu = Kyu.connect(url);
+        this.inProcess = url.trim().toLowerCase(java.util.Locale.ROOT).startsWith("memory:");
+    }
+
+    @Override
+    public String label() {
+        return kyu.broker().describe();
+    }
+
+    @Override
+    public String note() {
+        return inProcess ? "one JVM: producer and workers" : null;
+    }
+
+    @Override
+    public void enqueueOne(String queue) {
+        var h = kyu.enqueueJson(NOOP, "null", JobOptions.builder().queue(queue).build());
+        idsOf(queue).add(h.id());
+    }
+
+    @Override
+    public void enqueueBatch(String queue, int n) {
+        List<JobHandle<com.fasterxml.jackson.databind.JsonNode>> hs =
+                kyu.enqueueJsonAll(NOOP, Collections.nCopies(n, "null"), JobOptions.builder().queue(queue).build());
+        var list = idsOf(queue);
+        for (var h : hs) list.add(h.id());
+    }
+
+    @Override
+    public void hold(String queue) {
+        kyu.broker().queuePause(queue, true);
+    }
+
+    @Override
+    public void release(String queue) {
+        kyu.broker().queuePause(queue, false);
+    }
+
+    @Override
+    public WorkerHandle startWorkers(String queue, int concurrency, boolean timed) {
+        var options = BenchWorkerMain.options(queue, concurrency);
+        if (inProcess) {
+            Worker w = kyu.worker(options).start();
+            return new WorkerHandle() {
+                @Override public long pid() { return ProcessHandle.current().pid(); }
+                @Override public boolean inProcess() { return true; }
+                @Override public void close() { w.close(); }
+            };
+        }
+        return WorkerJvm.start(BenchWorkerMain.class.getName(), List.of(),
+                List.of("--broker", url, "--queue", queue, "--concurrency", String.valueOf(concurrency)));
+    }
+
+    @Override
+    public Progress progress(String queue) {
+        Map<JobState, Long> c = kyu.broker().queueCounts(queue);
+        return new Progress(c.getOrDefault(JobState.SUCCEEDED, 0L), c.getOrDefault(JobState.FAILED, 0L));
+    }
+
+    /**
+     * Read by id, not by listing: engines page job lists by offset, which costs a scan per page on large
+     * queues. Over {@link #MAX_TIMED} jobs, an evenly spaced sample of that many is read.
+     */
+    @Override
+    public List<JobTimes> times(String queue) {
+        List<String> all = List.copyOf(idsOf(queue));
+        var out = new ArrayList<JobTimes>();
+        double step = Math.max(1.0, all.size() / (double) MAX_TIMED);
+        for (double i = 0; i < all.size(); i += step) {
+            kyu.broker().jobGet(all.get((int) i)).ifPresent(j -> {
+                if (j.state() == JobState.SUCCEEDED && j.enqueuedAt() != null && j.startedAt() != null) {
+                    out.add(new JobTimes(micros(j.enqueuedAt()), micros(j.startedAt())));
+                }
+            });
+        }
+        return out;
+    }
+
+    @Override
+    public void cleanup(String queue) {
+        List<String> list = ids.remove(queue);
+        kyu.broker().queuePause(queue, false);
+        if (list == null) return;
+        for (int i = 0; i < list.size(); i += 1000) kyu.broker().jobsDelete(list.subList(i, Math.min(list.size(), i + 1000)));
+    }
+
+    @Override
+    public List<Long> serverPids() {
+        String u = url.trim().toLowerCase(java.util.Locale.ROOT);
+        if (u.startsWith("redis")) return ProcStats.pidsNamed(List.of("redis-server"));
+        if (u.startsWith("postgres") || u.startsWith("jdbc:postgresql")) return ProcStats.pidsNamed(List.of("postgres"));
+        return List.of();
+    }
+
+    @Override
+    public void close() {
+        kyu.close();
+    }
+
+    private List<String> idsOf(String queue) {
+        return ids.computeIfAbsent(queue, q -> Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.kyu.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kyu.bench.figure.BenchConfig;
+import dev.kyu.bench.figure.Drain;
+import dev.kyu.bench.figure.EnqueueBatched;
+import dev.kyu.bench.figure.EnqueueSingle;
+import dev.kyu.bench.figure.Sustained;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchMainTest {
+    @Test
+    void figureNamesChooseMeasurementsAndSustainedRunsLast() {
+        var ms = BenchMain.measurements(List.of("sustained", "enqueue", "drain"));
+        assertThat(ms).extracting(m -> m.getClass().getSimpleName())
+                .containsExactly("EnqueueSingle", "EnqueueBatched", "Drain", "Sustained");
+        assertThat(ms.get(0)).isInstanceOf(EnqueueSingle.class);
+        assertThat(ms.get(1)).isInstanceOf(EnqueueBatched.class);
+        assertThat(ms.get(2)).isInstanceOf(Drain.class);
+        assertThat(ms.get(3)).isInstanceOf(Sustained.class);
+    }
+
+    @Test
+    void unknownFigureIsRefusedByName() {
+        assertThatThrownBy(() -> BenchMain.measurements(List.of("drain", "speed")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'speed'");
+    }
+
+    @Test
+    void configRefusesNonPositiveCounts() {
+        assertThatThrownBy(() -> new BenchConfig(0, 1, 1, 1, 1, 1, 1, 0, 1)).hasMessageContaining("jobs must be at least 1, was 0");
+        assertThatThrownBy(() -> new BenchConfig(1, 1, 1, 1, 1, 1, 1, -5, 1)).hasMessageContaining("was -5");
+    }
+}
