@@ -61,7 +61,7 @@ public final class KyuClient {
         var jobs = new ArrayList<NewJob>(argsJson.size());
         for (String json : argsJson) {
             try {
-                codec.parse(json);
+                codec.validate(json);
             } catch (KyuException.InvalidInput e) {
                 throw new KyuException.InvalidInput("args for task '" + taskName + "' are " + e.getMessage(), e);
             }

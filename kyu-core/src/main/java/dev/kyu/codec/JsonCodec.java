@@ -21,7 +21,12 @@ public final class JsonCodec {
     private final ObjectMapper mapper;
 
     public JsonCodec() {
-        this.mapper = JsonMapper.builder()
+        // Jobs run on short-lived virtual threads, so Jackson's default per-thread buffer recycling would
+        // allocate fresh buffers for every job; a shared pool recycles them across threads.
+        var factory = com.fasterxml.jackson.core.JsonFactory.builder()
+                .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool())
+                .build();
+        this.mapper = JsonMapper.builder(factory)
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -39,6 +44,7 @@ public final class JsonCodec {
     }
 
     public String encode(Object value) {
+        if (value == null) return "null";
         try {
             return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -59,6 +65,23 @@ public final class JsonCodec {
             return mapper.readValue(json, type);
         } catch (JsonProcessingException e) {
             throw new KyuException.InvalidInput("JSON does not bind to " + type.getRawClass().getSimpleName() + ": " + oneLine(e), e);
+        }
+    }
+
+    /**
+     * Checks that text is one well-formed JSON value without building a tree (the enqueue path calls it
+     * for every job), failing with a one-line reason that says where it broke.
+     */
+    public void validate(String json) {
+        if (json == null) throw new KyuException.InvalidInput("JSON text is missing");
+        try (var parser = mapper.getFactory().createParser(json)) {
+            if (parser.nextToken() == null) throw new KyuException.InvalidInput("not valid JSON: no content");
+            parser.skipChildren();
+            if (parser.nextToken() != null) throw new KyuException.InvalidInput("not valid JSON: more than one value");
+        } catch (JsonProcessingException e) {
+            throw new KyuException.InvalidInput("not valid JSON: " + oneLine(e), e);
+        } catch (java.io.IOException e) {
+            throw new KyuException.InvalidInput("not valid JSON: " + e.getMessage(), e);
         }
     }
 

@@ -42,7 +42,8 @@ public final class JobIds {
             LOCK.unlock();
         }
         long msb = (millis << 16) | 0x7000L | seq;
-        long lsb = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        // Ids name jobs, they do not guard them: a fast non-cryptographic source is enough for the random bits.
+        long lsb = (java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(msb, lsb).toString();
     }
 

@@ -57,7 +57,10 @@ final class Heartbeater {
         }
         for (String id : report.lost()) {
             RunningJob r = byId.get(id);
-            if (r != null && r.stop(StopReason.LEASE_LOST)) {
+            // A settled job's outcome is already on its way: the broker reports its lease "lost" when that
+            // outcome was recorded while this heartbeat was in flight, and if it was truly lost the
+            // completion's own fencing refuses it. Stopping it here could only drop a good outcome.
+            if (r != null && !r.isSettled() && r.stop(StopReason.LEASE_LOST)) {
                 log.warn("lost the lease of job {} (attempt {}); another attempt owns it now", id, r.job().attempt());
             }
         }

@@ -63,6 +63,11 @@ final class RunningJob {
         return startedNanos;
     }
 
+    /** True once its outcome is decided (it may still be on its way to the broker). */
+    boolean isSettled() {
+        return settled.get();
+    }
+
     /** True for the one caller allowed to report this job's outcome. */
     boolean settle() {
         return settled.compareAndSet(false, true);

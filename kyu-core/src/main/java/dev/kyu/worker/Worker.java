@@ -176,7 +176,9 @@ public final class Worker implements AutoCloseable {
 
     private void settle(RunningJob r, Outcome outcome) {
         if (!r.settle()) return;
-        if (r.stopReason() == StopReason.LEASE_LOST) {
+        // A job stopped because its lease was lost reports nothing: another attempt owns it. A job that
+        // finished on its own still reports, and the broker's fencing decides whether that counts.
+        if (r.stopReason() == StopReason.LEASE_LOST && outcome instanceof Outcome.Released) {
             inflight.remove(r.job().id());
             return;
         }

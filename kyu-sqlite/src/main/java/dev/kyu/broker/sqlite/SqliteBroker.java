@@ -95,6 +95,8 @@ public final class SqliteBroker implements Broker {
 
     // ---- producing ---------------------------------------------------------------------------------
 
+    // Times are read inside each write transaction, after the write lock is held: read before it, a
+    // fetch that waited for the lock could stamp startedAt earlier than the enqueuedAt of its job.
     @Override
     public List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
         if (request.jobs().isEmpty()) return List.of();
@@ -102,7 +104,7 @@ public final class SqliteBroker implements Broker {
         Instant now = now();
         Connection c = request.connection();
         if (c != null) return enqueueOnCallerConnection(c, request, now);
-        List<EnqueueResult> out = store.write("enqueue", db -> Enqueuer.enqueue(db, request.jobs(), now));
+        List<EnqueueResult> out = store.write("enqueue", db -> Enqueuer.enqueue(db, request.jobs(), now()));
         signal.wake();
         return out;
     }
@@ -158,7 +160,7 @@ public final class SqliteBroker implements Broker {
             long seen = signal.generation();
             Instant now = now();
             if (store.read("fetch", db -> Claims.anyDue(db, request.queues(), now))) {
-                List<Job> jobs = store.write("fetch", db -> Claims.claim(db, request, now));
+                List<Job> jobs = store.write("fetch", db -> Claims.claim(db, request, now()));
                 if (!jobs.isEmpty()) return jobs;
             }
             long left = deadline - System.nanoTime();
@@ -176,14 +178,14 @@ public final class SqliteBroker implements Broker {
     public LeaseReport leasesExtend(LeaseExtension extension) {
         if (extension.leases().isEmpty()) return LeaseReport.EMPTY;
         Instant now = now();
-        return store.write("extend leases", db -> Outcomes.extend(db, extension, now));
+        return store.write("extend leases", db -> Outcomes.extend(db, extension, now()));
     }
 
     @Override
     public List<Boolean> jobsComplete(List<Completion> completions) {
         if (completions.isEmpty()) return List.of();
         Instant now = now();
-        List<Boolean> out = store.write("complete", db -> Outcomes.complete(db, completions, now));
+        List<Boolean> out = store.write("complete", db -> Outcomes.complete(db, completions, now()));
         // Retries and hand-backs may have made work available at once.
         signal.wake();
         return out;
@@ -207,7 +209,7 @@ public final class SqliteBroker implements Broker {
     public RescueResult leasesRescueExpired(int limit) {
         if (limit < 1) return RescueResult.NONE;
         Instant now = now();
-        RescueResult r = store.write("rescue", db -> Maintenance.rescue(db, limit, now));
+        RescueResult r = store.write("rescue", db -> Maintenance.rescue(db, limit, now()));
         if (!r.requeued().isEmpty()) signal.wake();
         return r;
     }
@@ -215,7 +217,7 @@ public final class SqliteBroker implements Broker {
     @Override
     public int jobsPrune(PruneRequest request) {
         Instant now = now();
-        return store.write("prune", db -> Maintenance.prune(db, request, now));
+        return store.write("prune", db -> Maintenance.prune(db, request, now()));
     }
 
     // ---- control -----------------------------------------------------------------------------------
@@ -224,13 +226,13 @@ public final class SqliteBroker implements Broker {
     public List<CancelResult> jobsCancel(List<String> ids) {
         if (ids.isEmpty()) return List.of();
         Instant now = now();
-        return store.write("cancel", db -> Control.cancel(db, ids, now));
+        return store.write("cancel", db -> Control.cancel(db, ids, now()));
     }
 
     @Override
     public int jobsRetry(RetryRequest request) {
         Instant now = now();
-        int n = store.write("retry", db -> Control.retry(db, request, now));
+        int n = store.write("retry", db -> Control.retry(db, request, now()));
         if (n > 0) signal.wake();
         return n;
     }
@@ -391,7 +393,7 @@ public final class SqliteBroker implements Broker {
         java.util.Objects.requireNonNull(owner, "owner");
         java.util.Objects.requireNonNull(ttl, "ttl");
         Instant now = now();
-        return store.write("lock " + name, db -> Registry.lockTry(db, name, owner, ttl, now));
+        return store.write("lock " + name, db -> Registry.lockTry(db, name, owner, ttl, now()));
     }
 
     @Override
