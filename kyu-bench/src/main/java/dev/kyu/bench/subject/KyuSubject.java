@@ -83,7 +83,9 @@ public final class KyuSubject implements Subject {
                 @Override public void close() { w.close(); }
             };
         }
-        return WorkerJvm.start(BenchWorkerMain.class.getName(), List.of(),
+        // A heap sized for the work, as a deployment would set it: without -Xmx the JVM sizes its heap by
+        // the machine's memory (a quarter of 24 GiB here) and lets garbage pile up to that before collecting.
+        return WorkerJvm.start(BenchWorkerMain.class.getName(), List.of("-Xmx256m"),
                 List.of("--broker", url, "--queue", queue, "--concurrency", String.valueOf(concurrency)));
     }
 
