@@ -61,9 +61,9 @@ public final class Kyu implements AutoCloseable {
         this.broker = b.broker != null ? b.broker
                 : Brokers.open(new BrokerConfig(b.inline ? "memory:" : b.url, b.clock, b.brokerOptions));
         this.middleware = List.copyOf(b.middleware);
-        this.listeners = List.copyOf(b.listeners);
+        this.listeners = new java.util.concurrent.CopyOnWriteArrayList<>(b.listeners);
         this.maintenance = b.maintenance;
-        this.client = new KyuClient(broker, tasks, codec, b.defaults, b.maxPayloadBytes, b.inline ? executor() : null);
+        this.client = new KyuClient(broker, tasks, codec, b.defaults, b.maxPayloadBytes, b.inline ? executor() : null, listeners);
     }
 
     /** Connects to the broker at {@code url} ({@code memory:}, {@code sqlite:PATH}, {@code redis://…}, {@code postgresql://…}). */
@@ -92,6 +92,15 @@ public final class Kyu implements AutoCloseable {
 
     public TaskRegistry tasks() {
         return tasks;
+    }
+
+    /**
+     * Adds a listener while running (metrics, alerts): it hears of every later enqueue through this Kyu and
+     * of every outcome recorded by its workers, including workers started before it was added.
+     */
+    public Kyu listen(JobListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        return this;
     }
 
     // ---- producing -----------------------------------------------------------------------------------

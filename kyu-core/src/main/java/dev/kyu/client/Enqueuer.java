@@ -28,26 +28,54 @@ final class Enqueuer {
     }
 
     NewJob newJob(String taskName, String argsJson, JobOptions options) {
+        return prepare(taskName, options).newJob(argsJson);
+    }
+
+    /**
+     * Resolves a task's name and options once, so a batch of a thousand jobs pays for the checks and the
+     * option layering once and for each job only the size check, the id and the record.
+     */
+    Prepared prepare(String taskName, JobOptions options) {
         Task.checkName(taskName);
-        int size = argsJson.getBytes(StandardCharsets.UTF_8).length;
-        if (size > maxPayloadBytes) {
-            throw new KyuException.PayloadTooLarge("args of task '" + taskName + "' are " + human(size) + ", over the limit of "
-                    + human(maxPayloadBytes) + " (pass large data by reference, or raise Kyu.builder().maxPayloadBytes)");
-        }
         JobOptions taskDefaults = tasks.find(taskName).map(KyuTask::options).map(o -> o.defaults()).orElse(JobOptions.NONE);
         JobOptions o = (options == null ? JobOptions.NONE : options).over(taskDefaults).over(defaults);
-        var b = NewJob.builder(JobIds.next(), taskName)
-                .queue(o.queue())
-                .args(argsJson)
-                .priority(o.priority() == null ? 0 : o.priority())
-                .maxAttempts(o.maxAttempts() == null ? 1 : o.maxAttempts())
-                .timeout(o.timeout())
-                .backoff(o.backoff() == null ? null : o.backoff().toSpec())
-                .meta(o.meta());
-        // Inline (test) mode runs everything now: a delay would only make the test wait.
-        if (!inline) b.runAt(o.runAt()).delay(o.delay());
-        if (o.uniqueKey() != null) b.unique(o.uniqueKey(), o.uniqueScope(), o.uniquePeriod());
-        return b.build();
+        return new Prepared(taskName, o, o.backoff() == null ? null : o.backoff().toSpec());
+    }
+
+    /** A task name with its options resolved: makes the jobs of a batch. */
+    final class Prepared {
+        private final String taskName;
+        private final JobOptions o;
+        private final String backoffSpec;
+
+        private Prepared(String taskName, JobOptions o, String backoffSpec) {
+            this.taskName = taskName;
+            this.o = o;
+            this.backoffSpec = backoffSpec;
+        }
+
+        NewJob newJob(String argsJson) {
+            // UTF-8 takes at most 3 bytes per UTF-16 char: only count bytes when the text could be too big.
+            if ((long) argsJson.length() * 3 > maxPayloadBytes) {
+                int size = argsJson.getBytes(StandardCharsets.UTF_8).length;
+                if (size > maxPayloadBytes) {
+                    throw new KyuException.PayloadTooLarge("args of task '" + taskName + "' are " + human(size) + ", over the limit of "
+                            + human(maxPayloadBytes) + " (pass large data by reference, or raise Kyu.builder().maxPayloadBytes)");
+                }
+            }
+            var b = NewJob.builder(JobIds.next(), taskName)
+                    .queue(o.queue())
+                    .args(argsJson)
+                    .priority(o.priority() == null ? 0 : o.priority())
+                    .maxAttempts(o.maxAttempts() == null ? 1 : o.maxAttempts())
+                    .timeout(o.timeout())
+                    .backoff(backoffSpec)
+                    .meta(o.meta());
+            // Inline (test) mode runs everything now: a delay would only make the test wait.
+            if (!inline) b.runAt(o.runAt()).delay(o.delay());
+            if (o.uniqueKey() != null) b.unique(o.uniqueKey(), o.uniqueScope(), o.uniquePeriod());
+            return b.build();
+        }
     }
 
     static String human(long bytes) {

@@ -12,6 +12,7 @@ import dev.kyu.spi.NewJob;
 import dev.kyu.task.KyuTask;
 import dev.kyu.task.TaskRegistry;
 import dev.kyu.worker.JobExecutor;
+import dev.kyu.worker.JobListener;
 import java.lang.reflect.Type;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -27,9 +28,12 @@ public final class KyuClient {
     private final JsonCodec codec;
     private final Enqueuer enqueuer;
     private final InlineRunner inline;
+    private final List<JobListener> listeners;
 
-    public KyuClient(Broker broker, TaskRegistry tasks, JsonCodec codec, JobOptions defaults, int maxPayloadBytes, JobExecutor inlineExecutor) {
+    public KyuClient(Broker broker, TaskRegistry tasks, JsonCodec codec, JobOptions defaults, int maxPayloadBytes,
+                     JobExecutor inlineExecutor, List<JobListener> listeners) {
         this.broker = broker;
+        this.listeners = listeners;
         this.codec = codec;
         this.enqueuer = new Enqueuer(tasks, defaults, maxPayloadBytes, inlineExecutor != null);
         this.inline = inlineExecutor == null ? null : new InlineRunner(broker, inlineExecutor);
@@ -41,7 +45,8 @@ public final class KyuClient {
 
     public <A, R> List<JobHandle<R>> enqueueAll(KyuTask<A, R> task, Collection<A> args, JobOptions options) {
         var jobs = new ArrayList<NewJob>(args.size());
-        for (A a : args) jobs.add(enqueuer.newJob(task.name(), codec.encode(a), options));
+        var prepared = enqueuer.prepare(task.name(), options);
+        for (A a : args) jobs.add(prepared.newJob(codec.encode(a)));
         return store(jobs, null, resultType(task));
     }
 
@@ -59,13 +64,14 @@ public final class KyuClient {
 
     public List<JobHandle<JsonNode>> enqueueJsonAll(String taskName, List<String> argsJson, JobOptions options) {
         var jobs = new ArrayList<NewJob>(argsJson.size());
+        var prepared = enqueuer.prepare(taskName, options);
         for (String json : argsJson) {
             try {
                 codec.validate(json);
             } catch (KyuException.InvalidInput e) {
                 throw new KyuException.InvalidInput("args for task '" + taskName + "' are " + e.getMessage(), e);
             }
-            jobs.add(enqueuer.newJob(taskName, json, options));
+            jobs.add(prepared.newJob(json));
         }
         return store(jobs, null, JsonNode.class);
     }
@@ -78,6 +84,19 @@ public final class KyuClient {
         List<EnqueueResult> results = broker.jobsEnqueue(new EnqueueRequest(jobs, tx));
         var handles = new ArrayList<JobHandle<R>>(results.size());
         for (EnqueueResult r : results) handles.add(new JobHandle<>(r.id(), r.created(), broker, codec, resultType));
+        if (!listeners.isEmpty()) {
+            for (int i = 0; i < jobs.size(); i++) {
+                if (!results.get(i).created()) continue;
+                NewJob job = jobs.get(i);
+                for (JobListener l : listeners) {
+                    try {
+                        l.onEnqueued(job.task(), job.queue());
+                    } catch (RuntimeException e) {
+                        // a listener's fault never fails an enqueue that the broker already stored
+                    }
+                }
+            }
+        }
         if (inline != null) {
             for (int i = 0; i < jobs.size(); i++) inline.runToEnd(results.get(i).id(), jobs.get(i).queue());
         }

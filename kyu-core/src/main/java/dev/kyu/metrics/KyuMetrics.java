@@ -42,11 +42,17 @@ public final class KyuMetrics implements JobListener {
         this.registry = registry;
     }
 
-    /** Registers the broker gauges for an existing Kyu; add the returned listener to workers built later. */
+    /** Registers the broker gauges and counts this Kyu's enqueues and its workers' outcomes from now on. */
     public static KyuMetrics bind(Kyu kyu, MeterRegistry registry) {
         var m = new KyuMetrics(registry);
         m.watch(kyu.admin());
+        kyu.listen(m);
         return m;
+    }
+
+    @Override
+    public void onEnqueued(String task, String queue) {
+        enqueued(task, queue, 1);
     }
 
     /** Registers the gauges polled from the broker (at most every two seconds, whatever the scrape rate). */
@@ -65,7 +71,7 @@ public final class KyuMetrics implements JobListener {
         return registry;
     }
 
-    /** Counts jobs enqueued by a producer that reports them (the HTTP API does). */
+    /** Counts jobs enqueued elsewhere (a producer that reports them itself). */
     public void enqueued(String task, String queue, int n) {
         counter(ENQUEUED, task, queue).increment(n);
     }

@@ -5,11 +5,14 @@ import dev.kyu.spi.Outcome;
 import java.time.Duration;
 
 /**
- * Hears of each job a worker finishes, after the broker recorded the outcome (so a listener never reports
- * an outcome that was fenced out). Metrics and failure alerts are listeners. Listeners run on the
+ * Hears of each job this process enqueues, and of each job a worker finishes after the broker recorded the
+ * outcome (so a listener never reports an outcome that was fenced out). Metrics and failure alerts are listeners. Listeners run on the
  * completer's thread: they must be quick and must not throw; a throwing listener is logged and ignored.
  */
 public interface JobListener {
+    /** A job was stored by a producer of this process (not called for an enqueue that a unique key turned away). */
+    default void onEnqueued(String task, String queue) {}
+
     default void onStarted(Job job) {}
 
     /**

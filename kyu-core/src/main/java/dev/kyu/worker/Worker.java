@@ -64,7 +64,7 @@ public final class Worker implements AutoCloseable {
         this.broker = broker;
         this.options = options;
         this.executor = executor;
-        this.listeners = List.copyOf(listeners);
+        this.listeners = listeners; // a live list: listeners added to the Kyu later are heard too
         this.slots = new Semaphore(options.concurrency() + options.prefetch());
         this.runPermits = new Semaphore(options.concurrency());
         this.jobThreads = options.platformThreads()

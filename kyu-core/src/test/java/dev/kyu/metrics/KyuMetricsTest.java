@@ -33,10 +33,30 @@ class KyuMetricsTest {
             assertThat(registry.get(KyuMetrics.DURATION).tags("task", "kyu.echo", "outcome", "succeeded").timer().count()).isEqualTo(1);
             assertThat(registry.get(KyuMetrics.QUEUE_WAIT).tags("task", "kyu.echo").timer().count()).isEqualTo(1);
 
+            assertThat(registry.get(KyuMetrics.ENQUEUED).tags("task", "kyu.echo", "queue", "default").counter().count()).isEqualTo(1);
+            assertThat(registry.get(KyuMetrics.ENQUEUED).tags("task", "kyu.noop", "queue", "idle").counter().count()).isEqualTo(1);
+
             metrics.refresh();
             assertThat(registry.get(QueueGauges.QUEUE_JOBS).tags("queue", "idle", "state", "QUEUED").gauge().value()).isEqualTo(1);
             assertThat(registry.get(QueueGauges.QUEUE_JOBS).tags("queue", "default", "state", "SUCCEEDED").gauge().value()).isEqualTo(1);
             assertThat(registry.get(QueueGauges.OLDEST_AGE).tags("queue", "idle").gauge().value()).isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    @Test
+    void boundLaterItCountsEnqueuesAndOutcomesOfWorkersStartedBefore() {
+        var registry = new SimpleMeterRegistry();
+        try (Kyu kyu = Kyu.builder().broker("memory:").build();
+             Worker w = kyu.worker(WorkerOptions.builder().fetchWait(Duration.ofMillis(100)).shutdownGrace(Duration.ofSeconds(1)).build()).start()) {
+            KyuMetrics.bind(kyu, registry);
+            var first = kyu.enqueue("kyu.echo", Map.of("a", 1), JobOptions.builder().unique("once").build());
+            var again = kyu.enqueue("kyu.echo", Map.of("a", 1), JobOptions.builder().unique("once").build());
+            assertThat(again.created()).isFalse();
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.find(KyuMetrics.COMPLETED).counter() != null);
+            assertThat(first.status()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(registry.get(KyuMetrics.ENQUEUED).tags("task", "kyu.echo", "queue", "default").counter().count())
+                    .as("the enqueue a unique key turned away is not counted").isEqualTo(1);
+            assertThat(registry.get(KyuMetrics.COMPLETED).tags("task", "kyu.echo", "queue", "default").counter().count()).isEqualTo(1);
         }
     }
 }

@@ -78,7 +78,7 @@ public final class Dashboard implements AutoCloseable {
                     + " without credentials: give --user and --password, or --token, or bind to 127.0.0.1");
         }
         PrometheusMeterRegistry prometheus = options.prometheus() != null ? options.prometheus() : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        KyuMetrics metrics = new KyuMetrics(prometheus).watch(kyu.admin());
+        KyuMetrics metrics = KyuMetrics.bind(kyu, prometheus);
         var ctx = new DashboardContext(kyu, kyu.admin(), options, prometheus, metrics, schedules);
 
         Router router = new Router(new Guard(options));
@@ -132,7 +132,7 @@ public final class Dashboard implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** The meters behind {@code /metrics}; add {@link #metrics()} as a listener to count this process's jobs. */
+    /** The meters behind {@code /metrics}: this Kyu's enqueues and its workers' outcomes are counted from the start. */
     public PrometheusMeterRegistry prometheus() {
         return context.prometheus();
     }

@@ -79,7 +79,6 @@ public final class JobsApi {
         EnqueueBody body = EnqueueBody.parse(r.bodyText());
         JobHandle<?> handle = ctx.kyu().enqueueJson(body.task(), body.argsJson(), body.options());
         Job job = handle.job();
-        if (ctx.metrics() != null && handle.created()) ctx.metrics().enqueued(job.task(), job.queue(), 1);
         ObjectNode out = Json.object().put("id", handle.id()).put("created", handle.created());
         out.set("job", JobJson.job(job));
         return Response.json(handle.created() ? 201 : 200, out);
