@@ -98,6 +98,11 @@ public final class Kyu implements AutoCloseable {
      * Adds a listener while running (metrics, alerts): it hears of every later enqueue through this Kyu and
      * of every outcome recorded by its workers, including workers started before it was added.
      */
+    /** The listeners of this Kyu, as a read-only view. */
+    public List<JobListener> listeners() {
+        return java.util.Collections.unmodifiableList(listeners);
+    }
+
     public Kyu listen(JobListener listener) {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
         return this;

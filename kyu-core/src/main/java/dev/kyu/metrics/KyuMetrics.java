@@ -42,8 +42,13 @@ public final class KyuMetrics implements JobListener {
         this.registry = registry;
     }
 
-    /** Registers the broker gauges and counts this Kyu's enqueues and its workers' outcomes from now on. */
+    /** Registers the broker gauges and counts this Kyu's enqueues and its workers' outcomes from now on (once per registry). */
     public static KyuMetrics bind(Kyu kyu, MeterRegistry registry) {
+        // Already listening into this registry (the application passed it to Kyu.builder().listener):
+        // reuse it, or every job would be counted twice.
+        for (var l : kyu.listeners()) {
+            if (l instanceof KyuMetrics existing && existing.registry == registry) return existing.watch(kyu.admin());
+        }
         var m = new KyuMetrics(registry);
         m.watch(kyu.admin());
         kyu.listen(m);
