@@ -10,7 +10,6 @@ import dev.kyu.spi.EnqueueResult;
 import dev.kyu.spi.NewJob;
 import dev.kyu.task.TaskRegistry;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -282,13 +281,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private static String defaultOwner() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "unknown";
-        }
-        return "beat@" + host + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+        return "beat@" + dev.kyu.worker.HostName.get() + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public static final class Builder {

@@ -102,6 +102,13 @@ public final class JobExecutor {
         }
     }
 
+    /** The outcome of a job stopped before its task ran: cancelled, or handed back without spending an attempt. */
+    public Outcome notRun(Job job, StopReason reason) {
+        return reason == StopReason.CANCELLED
+                ? new Outcome.Cancelled(JobError.reason(job.attempt(), JobError.CANCELLED, "cancelled before it started", now()))
+                : new Outcome.Released(Duration.ZERO);
+    }
+
     private Instant now() {
         return clock.instant();
     }

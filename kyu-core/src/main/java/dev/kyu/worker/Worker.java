@@ -166,12 +166,8 @@ public final class Worker implements AutoCloseable {
         settle(r, outcome);
     }
 
-    private static Outcome outcomeWithoutRunning(RunningJob r) {
-        return switch (r.stopReason()) {
-            case CANCELLED -> new Outcome.Cancelled(dev.kyu.job.JobError.reason(r.job().attempt(), dev.kyu.job.JobError.CANCELLED,
-                    "cancelled before it started", Instant.now()));
-            default -> new Outcome.Released(Duration.ZERO);
-        };
+    private Outcome outcomeWithoutRunning(RunningJob r) {
+        return executor.notRun(r.job(), r.stopReason());
     }
 
     private void settle(RunningJob r, Outcome outcome) {

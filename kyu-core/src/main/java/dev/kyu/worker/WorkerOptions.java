@@ -81,13 +81,7 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
 
     /** A worker id that tells an operator where it runs: host, pid and a short random suffix. */
     public static String defaultWorkerId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "localhost";
-        }
-        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return HostName.get() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public static final class Builder {

@@ -34,7 +34,7 @@ final class WorkerRegistration {
         this.processed = processed;
         this.failed = failed;
         this.startedAt = startedAt;
-        this.host = hostName();
+        this.host = HostName.get();
     }
 
     void beat() {
@@ -55,13 +55,6 @@ final class WorkerRegistration {
         }
     }
 
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
-        }
-    }
 
     /** This process's share of CPU, 0..1, or -1 when the JVM cannot tell. */
     static double cpuLoad() {
