@@ -1,11 +1,16 @@
 package dev.kyu.maintenance;
 
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobState;
 import dev.kyu.spi.Broker;
+import dev.kyu.spi.Outcome;
 import dev.kyu.spi.PruneRequest;
 import dev.kyu.spi.RescueResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,6 +28,10 @@ import org.slf4j.LoggerFactory;
  *   <li>prune: finished jobs past their retention, old statistics and silent workers are deleted.</li>
  * </ul>
  * Intervals carry random jitter so that many processes do not hit the broker in step.
+ *
+ * <p>A rescued job's attempt ended without its worker ever reporting it, so the process that rescues it
+ * tells its {@link dev.kyu.worker.JobListener}s instead: metrics count it and failure alerts see a job
+ * that died with its worker. Each job is rescued by exactly one process, so it is reported once.
  */
 public final class Maintenance {
     private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
@@ -30,11 +39,18 @@ public final class Maintenance {
 
     private final Broker broker;
     private final MaintenanceOptions options;
+    private final List<dev.kyu.worker.JobListener> listeners;
     private final List<ScheduledFuture<?>> loops = new ArrayList<>();
 
     public Maintenance(Broker broker, MaintenanceOptions options) {
+        this(broker, options, List.of());
+    }
+
+    /** @param listeners hear of each job this process rescues (a live list is read at each rescue) */
+    public Maintenance(Broker broker, MaintenanceOptions options, List<dev.kyu.worker.JobListener> listeners) {
         this.broker = broker;
         this.options = options;
+        this.listeners = listeners;
     }
 
     public void start(ScheduledExecutorService scheduler) {
@@ -64,8 +80,40 @@ public final class Maintenance {
         if (r.total() > 0) {
             log.warn("rescued {} job(s) whose worker was lost: {} requeued, {} failed (attempts spent), {} cancelled",
                     r.total(), r.requeued().size(), r.failed().size(), r.cancelled().size());
+            if (!listeners.isEmpty()) {
+                report(r.requeued(), e -> new Outcome.Retry(e, Duration.ZERO));
+                report(r.failed(), Outcome.Dead::new);
+                report(r.cancelled(), Outcome.Cancelled::new);
+            }
         }
         return r;
+    }
+
+    /**
+     * Tells the listeners how each rescued attempt ended. They expect the job as its worker held it
+     * (RUNNING, without the error of the attempt being reported), so the reason the rescue stored is
+     * taken off the job and handed over as the outcome.
+     */
+    private void report(List<String> ids, Function<JobError, Outcome> outcomeOf) {
+        for (String id : ids) {
+            try {
+                Job stored = broker.jobGet(id).orElse(null);
+                if (stored == null || stored.errors().isEmpty()) continue;
+                List<JobError> errors = stored.errors();
+                JobError reason = errors.get(errors.size() - 1);
+                Job held = stored.toBuilder().state(JobState.RUNNING).errors(errors.subList(0, errors.size() - 1)).build();
+                Outcome outcome = outcomeOf.apply(reason);
+                for (var l : listeners) {
+                    try {
+                        l.onRecorded(held, outcome, Duration.ZERO);
+                    } catch (RuntimeException e) {
+                        log.warn("job listener {} failed on rescued job {}: {}", l.getClass().getName(), id, e.toString());
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.debug("rescued job {} not reported to listeners: {}", id, e.toString());
+            }
+        }
     }
 
     public int prune() {

@@ -77,7 +77,7 @@ public final class Worker implements AutoCloseable {
         this.registration = new WorkerRegistration(broker, options, running::get, processed::get, failed::get, broker.now());
         var rescueEvery = maintenanceOptions.rescueInterval().compareTo(options.leaseDuration().dividedBy(2)) > 0
                 ? maintenanceOptions.withRescueInterval(options.leaseDuration().dividedBy(2)) : maintenanceOptions;
-        this.maintenance = options.maintenance() ? new Maintenance(broker, rescueEvery) : null;
+        this.maintenance = options.maintenance() ? new Maintenance(broker, rescueEvery, listeners) : null;
     }
 
     /** Starts fetching and running jobs; returns at once. */
