@@ -94,18 +94,23 @@ public final class Kyu implements AutoCloseable {
         return tasks;
     }
 
-    /**
-     * Adds a listener while running (metrics, alerts): it hears of every later enqueue through this Kyu and
-     * of every outcome recorded by its workers, including workers started before it was added.
-     */
     /** The listeners of this Kyu, as a read-only view. */
     public List<JobListener> listeners() {
         return java.util.Collections.unmodifiableList(listeners);
     }
 
+    /**
+     * Adds a listener while running (metrics, alerts): it hears of every later enqueue through this Kyu and
+     * of every outcome recorded by its workers, including workers started before it was added.
+     */
     public Kyu listen(JobListener listener) {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
         return this;
+    }
+
+    /** Removes a listener added before; it hears of nothing from now on. Returns false when it was not listening. */
+    public boolean unlisten(JobListener listener) {
+        return listeners.remove(listener);
     }
 
     // ---- producing -----------------------------------------------------------------------------------

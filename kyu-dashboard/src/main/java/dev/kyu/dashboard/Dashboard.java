@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -54,12 +55,14 @@ public final class Dashboard implements AutoCloseable {
     private final ExecutorService threads;
     private final String url;
     private final DashboardContext context;
+    private final Runnable unbindMetrics;
 
-    private Dashboard(HttpServer server, ExecutorService threads, String url, DashboardContext context) {
+    private Dashboard(HttpServer server, ExecutorService threads, String url, DashboardContext context, Runnable unbindMetrics) {
         this.server = server;
         this.threads = threads;
         this.url = url;
         this.context = context;
+        this.unbindMetrics = unbindMetrics;
     }
 
     /** Starts serving, with the periodic schedules stored in the broker on the schedules page. */
@@ -78,7 +81,10 @@ public final class Dashboard implements AutoCloseable {
                     + " without credentials: give --user and --password, or --token, or bind to 127.0.0.1");
         }
         PrometheusMeterRegistry prometheus = options.prometheus() != null ? options.prometheus() : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // A KyuMetrics the application registered itself outlives the dashboard; one the dashboard adds does not.
+        var listenersBefore = List.copyOf(kyu.listeners());
         KyuMetrics metrics = KyuMetrics.bind(kyu, prometheus);
+        Runnable unbind = listenersBefore.contains(metrics) ? () -> {} : () -> kyu.unlisten(metrics);
         var ctx = new DashboardContext(kyu, kyu.admin(), options, prometheus, metrics, schedules);
 
         Router router = new Router(new Guard(options));
@@ -103,6 +109,7 @@ public final class Dashboard implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(address, options.port()), 64);
         } catch (IOException e) {
+            unbind.run();
             throw new KyuException.InvalidInput("cannot listen on " + options.bind() + ":" + options.port() + ": " + e.getMessage(), e);
         }
         ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kyu-dashboard-", 0).factory());
@@ -112,7 +119,7 @@ public final class Dashboard implements AutoCloseable {
         String host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
         String url = "http://" + host + ":" + server.getAddress().getPort() + "/";
         log.info("dashboard at {} on {}{}", url, kyu.admin().brokerDescription(), options.readOnly() ? " (read-only)" : "");
-        return new Dashboard(server, threads, url, ctx);
+        return new Dashboard(server, threads, url, ctx, unbind);
     }
 
     private static InetAddress resolve(String bind) {
@@ -145,5 +152,6 @@ public final class Dashboard implements AutoCloseable {
     public void close() {
         server.stop(0);
         threads.shutdownNow();
+        unbindMetrics.run();
     }
 }

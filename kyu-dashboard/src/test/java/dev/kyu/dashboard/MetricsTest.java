@@ -94,4 +94,22 @@ class MetricsTest {
                 assertThat(sample(f.get("/metrics").body(), "kyu_queue_paused", Map.of("queue", "waiting"))).isEqualTo(1.0));
         assertThat(f.kyu.admin().job(ids.get(0)).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
     }
+
+    @Test
+    void closingTheDashboardKeepsTheApplicationsOwnMetricsListening() {
+        assertThat(f.dashboard.metrics()).isSameAs(metrics);
+        f.dashboard.close();
+        assertThat(f.kyu.listeners()).contains(metrics);
+    }
+
+    @Test
+    void closingTheDashboardStopsTheMetricsItAdded() {
+        try (var kyu = dev.kyu.Kyu.builder().broker("memory:").build();
+             var dashboard = Dashboard.start(kyu, DashboardOptions.builder().port(0).build())) {
+            KyuMetrics added = dashboard.metrics();
+            assertThat(kyu.listeners()).contains(added);
+            dashboard.close();
+            assertThat(kyu.listeners()).doesNotContain(added);
+        }
+    }
 }
