@@ -69,6 +69,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--sustained-rate", defaultValue = "0", description = "offered jobs/s under sustained load (default: half the drain median, else 1000)")
     int sustainedRate;
 
+    @Option(names = "--warmup-jobs", defaultValue = "20000",
+            description = "no-op jobs each worker runs, on a queue of its own, before it is measured (JIT warm-up; default ${DEFAULT-VALUE}, 0 for none)")
+    int warmupJobs;
+
     @Option(names = "--compare", split = ",", description = "also measure these systems on the same PostgreSQL: jobrunr, db-scheduler")
     List<String> compare = new ArrayList<>();
 
@@ -113,7 +117,7 @@ public final class BenchMain implements Callable<Integer> {
         var runner = new Runner(config, System.err);
         var all = new ArrayList<Figure>();
         String label;
-        try (Subject kyu = new KyuSubject(url)) {
+        try (Subject kyu = new KyuSubject(url, warmupJobs)) {
             label = kyu.label();
             all.addAll(runner.run(kyu, measurements));
         }
@@ -123,7 +127,7 @@ public final class BenchMain implements Callable<Integer> {
                     sustainedSeconds, sustainedRate, runs);
             var otherRunner = new Runner(otherConfig, System.err);
             for (String name : compare) {
-                try (Subject other = Comparisons.open(name.trim(), compareUrl, compareThreads)) {
+                try (Subject other = Comparisons.open(name.trim(), compareUrl, compareThreads, warmupJobs)) {
                     // Sustained load is Kyu's alone: the compared systems are measured on the other figures.
                     all.addAll(otherRunner.run(other, measurements.stream().filter(m -> !(m instanceof Sustained)).toList()));
                 }

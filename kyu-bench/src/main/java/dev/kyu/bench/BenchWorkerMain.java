@@ -6,9 +6,10 @@ import dev.kyu.worker.WorkerOptions;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A Kyu worker in a JVM of its own, started by the harness: {@code --broker URL --queue Q --concurrency C}.
- * It has the built-in tasks only, prints {@code READY} once its worker is started, and stops gracefully
- * on SIGTERM (the harness closes it that way).
+ * A Kyu worker in a JVM of its own, started by the harness:
+ * {@code --broker URL --queue Q --concurrency C [--warmup-jobs W]}. It has the built-in tasks only, first
+ * runs W no-op jobs through a worker on a queue of its own ({@link WarmUp}), prints {@code READY} once its
+ * measured worker is started and idle, and stops gracefully on SIGTERM (the harness closes it that way).
  */
 public final class BenchWorkerMain {
     private BenchWorkerMain() {}
@@ -21,19 +22,22 @@ public final class BenchWorkerMain {
     public static void main(String[] args) throws InterruptedException {
         String broker = null, queue = null;
         int concurrency = 0;
+        int warmup = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--broker" -> broker = args[i + 1];
                 case "--queue" -> queue = args[i + 1];
                 case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
+                case "--warmup-jobs" -> warmup = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (broker == null || queue == null || concurrency < 1) {
-            System.err.println("usage: BenchWorkerMain --broker URL --queue Q --concurrency C");
+            System.err.println("usage: BenchWorkerMain --broker URL --queue Q --concurrency C [--warmup-jobs W]");
             System.exit(2);
         }
         Kyu kyu = Kyu.connect(broker);
+        WarmUp.run(kyu, queue, concurrency, warmup);
         Worker worker = kyu.worker(options(queue, concurrency)).start();
         var done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

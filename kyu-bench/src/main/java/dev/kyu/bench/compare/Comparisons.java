@@ -6,9 +6,10 @@ import dev.kyu.bench.subject.Subject;
 public final class Comparisons {
     private Comparisons() {}
 
-    public static Subject open(String name, String jdbcUrl, int threads) {
+    /** @param warmupJobs executions a worker runs before it is measured, where the system allows one (not JobRunr: see its subject) */
+    public static Subject open(String name, String jdbcUrl, int threads, int warmupJobs) {
         return switch (name) {
-            case "db-scheduler" -> new DbSchedulerSubject(jdbcUrl, threads);
+            case "db-scheduler" -> new DbSchedulerSubject(jdbcUrl, threads, warmupJobs);
             case "jobrunr" -> new JobRunrSubject(jdbcUrl, threads);
             default -> throw new IllegalArgumentException("unknown system to compare '" + name + "': expected jobrunr or db-scheduler");
         };

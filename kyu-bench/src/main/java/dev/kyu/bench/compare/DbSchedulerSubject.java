@@ -30,14 +30,16 @@ final class DbSchedulerSubject extends ComparedSubject {
               priority smallint, primary key (task_name, task_instance))""";
 
     private final int threads;
+    private final int warmupJobs;
     private final Map<String, OneTimeTask<Void>> tasks = new ConcurrentHashMap<>();
     private final Map<String, SchedulerClient> clients = new ConcurrentHashMap<>();
     private final Map<String, Boolean> held = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
 
-    DbSchedulerSubject(String jdbcUrl, int threads) {
+    DbSchedulerSubject(String jdbcUrl, int threads, int warmupJobs) {
         super(jdbcUrl);
         this.threads = threads;
+        this.warmupJobs = warmupJobs;
         Pg.exec(ds, DDL,
                 "create index if not exists execution_time_idx on scheduled_tasks (execution_time)",
                 "create index if not exists last_heartbeat_idx on scheduled_tasks (last_heartbeat)",
@@ -51,7 +53,7 @@ final class DbSchedulerSubject extends ComparedSubject {
 
     @Override
     public String note() {
-        return "threads: " + threads + " at most; lock-and-fetch, 10 ms poll";
+        return "threads: " + threads + " at most; lock-and-fetch, 10 ms poll; " + warmupJobs + " warm-up jobs";
     }
 
     static OneTimeTask<Void> task(String queue, java.util.function.Consumer<TaskInstance<Void>> body) {
@@ -105,7 +107,7 @@ final class DbSchedulerSubject extends ComparedSubject {
     @Override
     public WorkerHandle startWorkers(String queue, int concurrency, boolean timed) {
         return WorkerJvm.start(DbSchedulerWorkerMain.class.getName(), List.of(), List.of(jdbcUrl, queue,
-                String.valueOf(Math.min(concurrency, threads)), String.valueOf(timed)));
+                String.valueOf(Math.min(concurrency, threads)), String.valueOf(timed), String.valueOf(warmupJobs)));
     }
 
     @Override

@@ -35,6 +35,7 @@ public final class Drain implements Measurement {
                 long t1 = Waiter.awaitFinished(subject, queue, n, t0, Math.max(120, n / 200) * 1_000_000_000L);
                 Map<Long, Double> cpu1 = ProcStats.cpuSnapshot(pids);
                 double rss = ProcStats.peakRssMiB(workers.pid());
+                subject.confirmFinished(queue, n);
                 Subject.Progress p = subject.progress(queue);
                 if (p.failed() > 0) System.err.println("drain run " + run + ": " + p.failed() + " job(s) FAILED");
                 var out = new ArrayList<Sample>();

@@ -2,6 +2,7 @@ package dev.kyu.bench.subject;
 
 import dev.kyu.Kyu;
 import dev.kyu.bench.BenchWorkerMain;
+import dev.kyu.bench.WarmUp;
 import dev.kyu.bench.proc.ProcStats;
 import dev.kyu.bench.proc.WorkerHandle;
 import dev.kyu.bench.proc.WorkerJvm;
@@ -30,10 +31,16 @@ public final class KyuSubject implements Subject {
     private final String url;
     private final Kyu kyu;
     private final boolean inProcess;
+    private final int warmupJobs;
+    /** Statistics are read from here on: a minute before this subject opened, so no bucket is cut off. */
+    private final Instant started;
     private final Map<String, List<String>> ids = new ConcurrentHashMap<>();
 
-    public KyuSubject(String url) {
+    /** @param warmupJobs no-op jobs each worker runs before it is measured ({@link dev.kyu.bench.WarmUp}); 0 for none */
+    public KyuSubject(String url, int warmupJobs) {
         this.url = url;
+        this.warmupJobs = warmupJobs;
+        this.started = Instant.now().minus(java.time.Duration.ofMinutes(1));
         this.kyu = Kyu.connect(url);
         this.inProcess = url.trim().toLowerCase(java.util.Locale.ROOT).startsWith("memory:");
     }
@@ -76,6 +83,12 @@ public final class KyuSubject implements Subject {
     public WorkerHandle startWorkers(String queue, int concurrency, boolean timed) {
         var options = BenchWorkerMain.options(queue, concurrency);
         if (inProcess) {
+            try {
+                WarmUp.run(kyu, queue, concurrency, warmupJobs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during the warm-up", e);
+            }
             Worker w = kyu.worker(options).start();
             return new WorkerHandle() {
                 @Override public long pid() { return ProcessHandle.current().pid(); }
@@ -86,13 +99,33 @@ public final class KyuSubject implements Subject {
         // A heap sized for the work, as a deployment would set it: without -Xmx the JVM sizes its heap by
         // the machine's memory (a quarter of 24 GiB here) and lets garbage pile up to that before collecting.
         return WorkerJvm.start(BenchWorkerMain.class.getName(), List.of("-Xmx256m"),
-                List.of("--broker", url, "--queue", queue, "--concurrency", String.valueOf(concurrency)));
+                List.of("--broker", url, "--queue", queue, "--concurrency", String.valueOf(concurrency),
+                        "--warmup-jobs", String.valueOf(warmupJobs)));
+    }
+
+    /**
+     * Read from the engine's per-minute statistics, which every engine updates in the same transaction (or
+     * script) that records the outcome: a few rows per queue, where counting the queue's finished jobs
+     * reads an index entry per job and, polled during a drain, cost the server as much as the drain itself.
+     * {@link #confirmFinished} checks the end result against the queue's counts.
+     */
+    @Override
+    public Progress progress(String queue) {
+        long succeeded = 0, failed = 0;
+        for (var b : kyu.broker().statsHistory(started, queue)) {
+            succeeded += b.succeeded();
+            failed += b.failed();
+        }
+        return new Progress(succeeded, failed);
     }
 
     @Override
-    public Progress progress(String queue) {
+    public void confirmFinished(String queue, long n) {
         Map<JobState, Long> c = kyu.broker().queueCounts(queue);
-        return new Progress(c.getOrDefault(JobState.SUCCEEDED, 0L), c.getOrDefault(JobState.FAILED, 0L));
+        long finished = c.getOrDefault(JobState.SUCCEEDED, 0L) + c.getOrDefault(JobState.FAILED, 0L);
+        if (finished < n) {
+            throw new IllegalStateException("queue " + queue + ": statistics counted " + n + " finished jobs, its counts only " + finished);
+        }
     }
 
     /**

@@ -36,6 +36,9 @@ public interface Subject extends AutoCloseable {
     /** How many of the queue's jobs have finished: succeeded and failed. */
     Progress progress(String queue);
 
+    /** Checks, once a run is timed, that the queue really has {@code n} finished jobs; throws when not. */
+    default void confirmFinished(String queue, long n) {}
+
     /** Enqueue and start times of the queue's finished jobs, judged by the system's own clock. */
     List<JobTimes> times(String queue);
 
