@@ -3,6 +3,7 @@ package dev.kyu.broker.sqlite;
 import dev.kyu.spi.WakeSignal;
 import dev.kyu.KyuException;
 import dev.kyu.job.Job;
+import dev.kyu.job.JobState;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.BrokerConfig;
 import dev.kyu.spi.CancelResult;
@@ -296,6 +297,11 @@ public final class SqliteBroker implements Broker {
             out.add(new QueueInfo(e.getKey(), counts.paused().contains(e.getKey()), e.getValue(), counts.oldest().get(e.getKey())));
         }
         return out;
+    }
+
+    @Override
+    public Map<JobState, Long> queueCounts(String queue) {
+        return store.read("count queue " + queue, db -> Queries.queueCounts(db, queue));
     }
 
     @Override

@@ -44,6 +44,45 @@ class SqliteBrokerTest {
     }
 
     @Test
+    void aLargeBatchIsStoredCompletedAndExtendedWhole() throws Exception {
+        var batch = new ArrayList<NewJob>();
+        for (int i = 0; i < 300; i++) {
+            var b = NewJob.builder(JobIds.next(), "t").queue(i % 2 == 0 ? "even" : "odd").args("{\"i\":" + i + "}");
+            if (i == 7) b.timeout(Duration.ofSeconds(3)).backoff("fixed:1s").meta(java.util.Map.of("k", "\"quoted\" \u2603"));
+            batch.add(b.build());
+        }
+        broker.jobsEnqueue(EnqueueRequest.of(batch));
+        Job seventh = broker.jobGet(batch.get(7).id()).orElseThrow();
+        assertThat(seventh.args()).isEqualTo("{\"i\":7}");
+        assertThat(seventh.timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(seventh.backoff()).isEqualTo("fixed:1s");
+        assertThat(seventh.meta()).containsEntry("k", "\"quoted\" \u2603");
+        assertThat(seventh.enqueuedAt()).isEqualTo(clock.instant());
+        assertThat(seventh.attempt()).isZero();
+
+        List<Job> got = broker.jobsFetch(SqliteTesting.fetch("w", 300, "even", "odd"));
+        assertThat(got).hasSize(300);
+        var leases = new ArrayList<dev.kyu.job.Lease>();
+        for (Job j : got) leases.add(j.lease());
+        leases.add(new dev.kyu.job.Lease(got.get(0).id(), "w", 9)); // a stale attempt is lost
+        var report = broker.leasesExtend(new LeaseExtension("w", leases, Duration.ofMinutes(5)));
+        assertThat(report.lost()).containsExactly(got.get(0).id());
+        assertThat(broker.jobGet(got.get(299).id()).orElseThrow().leaseExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+
+        var completions = new ArrayList<Completion>();
+        for (Job j : got) completions.add(new Completion(j.lease(), new Outcome.Succeeded("\"r" + j.id() + "\"")));
+        completions.add(150, new Completion(got.get(3).lease(), new Outcome.Succeeded("late"))); // a repeat, after the first
+        var applied = broker.jobsComplete(completions);
+        assertThat(applied.stream().filter(b -> b).count()).isEqualTo(300);
+        assertThat(applied.get(150)).isFalse();
+        assertThat(broker.jobGet(got.get(3).id()).orElseThrow().result()).isEqualTo("\"r" + got.get(3).id() + "\"");
+        assertThat(broker.queueCounts("even").get(JobState.SUCCEEDED)).isEqualTo(150L);
+        assertThat(broker.queueCounts("odd").get(JobState.SUCCEEDED)).isEqualTo(150L);
+        assertThat(broker.statsHistory(clock.instant().minusSeconds(60), null))
+                .extracting(s -> s.queue() + "=" + s.succeeded()).containsExactlyInAnyOrder("even=150", "odd=150");
+    }
+
+    @Test
     void batchIsStoredAsGivenAndFetchedByPriorityThenAge() throws Exception {
         var batch = new ArrayList<NewJob>();
         String weirdArgs = "  {\"b\": 2,   \"a\": [1, 2.50, \"\\u00e9\"]}  ";
