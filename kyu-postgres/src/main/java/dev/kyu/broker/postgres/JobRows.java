@@ -11,9 +11,9 @@ import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -102,8 +102,9 @@ final class JobRows {
                 rs.getString(15), errors, rs.getString(17), timeout, rs.getString(19), meta, rs.getBoolean(21)));
     }
 
+    /** A timestamptz column; read as OffsetDateTime, which the driver builds without a Calendar (unlike Timestamp). */
     static Instant instant(ResultSet rs, int col) throws SQLException {
-        Timestamp t = rs.getTimestamp(col);
+        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 
