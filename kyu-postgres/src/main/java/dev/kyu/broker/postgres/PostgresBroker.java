@@ -69,6 +69,7 @@ public final class PostgresBroker implements Broker {
     private final Completer completer;
     private final Maintenance maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean listenerStarted = new AtomicBoolean();
     private final String claimSql, nextDueSql, extendSql, quarantineSql, getSql, cancelSql, queueCountsSql;
 
     PostgresBroker(PgSettings settings) {
@@ -134,7 +135,14 @@ public final class PostgresBroker implements Broker {
         this.listener = settings.listen()
                 ? new NotifyListener(settings.jdbcUrl(), settings.driverProperties(), channel, signal, settings.redacted())
                 : null;
-        if (listener != null) listener.start();
+    }
+
+    /**
+     * LISTEN starts with the first fetch, not at open: a process that only enqueues (a web application)
+     * then holds no extra connection, and its commits' NOTIFYs wake no backend and no thread of its own.
+     */
+    private void listenOnFirstFetch() {
+        if (listener != null && !listenerStarted.get() && listenerStarted.compareAndSet(false, true)) listener.start();
     }
 
     private static String prefixed(String p) {
@@ -230,6 +238,7 @@ public final class PostgresBroker implements Broker {
     @Override
     public List<Job> jobsFetch(FetchRequest r) throws InterruptedException {
         long deadline = System.nanoTime() + r.maxWait().toNanos();
+        listenOnFirstFetch();
         while (true) {
             if (closed.get()) return List.of();
             long seen = signal.generation();
