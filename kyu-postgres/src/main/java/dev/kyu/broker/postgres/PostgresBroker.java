@@ -500,8 +500,11 @@ public final class PostgresBroker implements Broker {
     @Override
     public int queuePurge(String queue) {
         return db.call("purge queue " + queue, c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + s + ".kyu_jobs WHERE queue = ? AND state IN ('SCHEDULED', 'QUEUED')")) {
+            // one arm per state, so each can read its own partial index (kyu_jobs_fetch, kyu_jobs_scheduled)
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + s + ".kyu_jobs WHERE (state = 'QUEUED' AND queue = ?)"
+                    + " OR (state = 'SCHEDULED' AND queue = ?)")) {
                 ps.setString(1, queue);
+                ps.setString(2, queue);
                 return ps.executeUpdate();
             }
         });
