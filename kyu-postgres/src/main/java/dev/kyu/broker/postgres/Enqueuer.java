@@ -26,6 +26,7 @@ import java.util.Set;
  */
 final class Enqueuer {
     private final String insertSql;
+    private final String insertUnkeyedSql;
     private final String periodSql;
     private final String periodHolderSql;
     private final String claimHolderSql;
@@ -33,7 +34,7 @@ final class Enqueuer {
 
     Enqueuer(String s, String channel) {
         this.channel = channel;
-        this.insertSql = """
+        String insert = """
                 WITH ins AS (
                   INSERT INTO %1$s.kyu_jobs (id, task, queue, args, priority, state, max_attempts, enqueued_at, scheduled_at,
                                              unique_key, unique_scope, unique_claim, timeout_ms, backoff, meta)
@@ -50,8 +51,10 @@ final class Enqueuer {
                   ON CONFLICT (unique_claim) WHERE unique_claim IS NOT NULL DO NOTHING
                   RETURNING id, queue),
                 woken AS (SELECT pg_notify(?, q.queue) FROM (SELECT DISTINCT queue FROM ins) q)
-                SELECT id::text, (SELECT count(*) FROM woken) FROM ins
                 """.formatted(s);
+        this.insertSql = insert + "SELECT id::text, (SELECT count(*) FROM woken) FROM ins";
+        // without unique keys every row is inserted (or the statement fails): the ids need not come back
+        this.insertUnkeyedSql = insert + "SELECT count(*) FROM woken";
         this.periodSql = """
                 INSERT INTO %1$s.kyu_unique_periods AS p (key, job_id, until)
                 SELECT u.key, u.job_id::uuid, now() + u.period_ms * interval '1 millisecond'
@@ -91,6 +94,7 @@ final class Enqueuer {
             Integer first = firstByKey.putIfAbsent(k, i);
             if (first != null) sameAs.put(i, first);
         }
+        if (firstByKey.isEmpty()) return insertUnkeyed(c, jobs);
         Map<Integer, String> heldBy = new HashMap<>(); // index -> id of the job already holding its key
         takePeriodKeys(c, jobs, sameAs, heldBy);
 
@@ -157,8 +161,30 @@ final class Enqueuer {
         for (String k : refused) heldBy.put(wanted.get(k), holders.getOrDefault(k, jobs.get(wanted.get(k)).id()));
     }
 
+    private List<EnqueueResult> insertUnkeyed(Connection c, List<NewJob> jobs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(insertUnkeyedSql)) {
+            bind(c, ps, jobs);
+            ps.executeQuery().close();
+        }
+        var out = new ArrayList<EnqueueResult>(jobs.size());
+        for (NewJob j : jobs) out.add(new EnqueueResult(j.id(), true));
+        return out;
+    }
+
     private Set<String> insert(Connection c, List<NewJob> jobs) throws SQLException {
         if (jobs.isEmpty()) return Set.of();
+        Set<String> created = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+            bind(c, ps, jobs);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) created.add(rs.getString(1));
+            }
+        }
+        return created;
+    }
+
+    /** Sets the insert's parameters: one array per column, and the channel to notify. */
+    private void bind(Connection c, PreparedStatement ps, List<NewJob> jobs) throws SQLException {
         int n = jobs.size();
         var id = new ArrayList<String>(n);
         var task = new ArrayList<String>(n);
@@ -188,27 +214,20 @@ final class Enqueuer {
             backoff.add(j.backoff());
             meta.add(JobRows.metaJson(j.meta()));
         }
-        Set<String> created = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-            ps.setArray(1, Db.texts(c, id));
-            ps.setArray(2, Db.texts(c, task));
-            ps.setArray(3, Db.texts(c, queue));
-            ps.setArray(4, Db.texts(c, args));
-            ps.setArray(5, Db.ints(c, priority));
-            ps.setArray(6, Db.ints(c, maxAttempts));
-            ps.setArray(7, Db.texts(c, runAt));
-            ps.setArray(8, Db.longs(c, delay));
-            ps.setArray(9, Db.texts(c, key));
-            ps.setArray(10, Db.texts(c, scope));
-            ps.setArray(11, Db.longs(c, timeout));
-            ps.setArray(12, Db.texts(c, backoff));
-            ps.setArray(13, Db.texts(c, meta));
-            ps.setString(14, channel);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) created.add(rs.getString(1));
-            }
-        }
-        return created;
+        ps.setArray(1, Db.texts(c, id));
+        ps.setArray(2, Db.texts(c, task));
+        ps.setArray(3, Db.texts(c, queue));
+        ps.setArray(4, Db.texts(c, args));
+        ps.setArray(5, Db.ints(c, priority));
+        ps.setArray(6, Db.ints(c, maxAttempts));
+        ps.setArray(7, Db.texts(c, runAt));
+        ps.setArray(8, Db.longs(c, delay));
+        ps.setArray(9, Db.texts(c, key));
+        ps.setArray(10, Db.texts(c, scope));
+        ps.setArray(11, Db.longs(c, timeout));
+        ps.setArray(12, Db.texts(c, backoff));
+        ps.setArray(13, Db.texts(c, meta));
+        ps.setString(14, channel);
     }
 
     private static String lower(String id) {

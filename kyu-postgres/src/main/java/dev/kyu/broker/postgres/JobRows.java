@@ -11,9 +11,9 @@ import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +34,9 @@ final class JobRows {
     private static final TypeReference<List<JobError>> ERRORS = new TypeReference<>() {};
     private static final TypeReference<Map<String, String>> META = new TypeReference<>() {};
     private static final int RAW_KEPT = 8000;
+    /** The columns' defaults, by far the most common values: read and written without the JSON parser. */
+    static final String NO_ERRORS = "[]";
+    static final String NO_META = "{}";
 
     /** What one row turned out to be. */
     sealed interface Row permits Good, Corrupt {
@@ -72,7 +75,7 @@ final class JobRows {
         }
         if (reason == null) {
             try {
-                errors = errorsText == null ? List.of() : JSON.readValue(errorsText, ERRORS);
+                errors = errorsText == null || errorsText.equals(NO_ERRORS) ? List.of() : JSON.readValue(errorsText, ERRORS);
                 if (errors == null) errors = List.of();
             } catch (JsonProcessingException | RuntimeException e) {
                 reason = "errors column is not a JSON list of errors";
@@ -80,7 +83,7 @@ final class JobRows {
         }
         if (reason == null) {
             try {
-                meta = metaText == null ? Map.of() : JSON.readValue(metaText, META);
+                meta = metaText == null || metaText.equals(NO_META) ? Map.of() : JSON.readValue(metaText, META);
                 if (meta == null) meta = Map.of();
             } catch (JsonProcessingException | RuntimeException e) {
                 reason = "meta column is not a JSON object of strings";
@@ -99,8 +102,9 @@ final class JobRows {
                 rs.getString(15), errors, rs.getString(17), timeout, rs.getString(19), meta, rs.getBoolean(21)));
     }
 
+    /** A timestamptz column; read as OffsetDateTime, which the driver builds without a Calendar (unlike Timestamp). */
     static Instant instant(ResultSet rs, int col) throws SQLException {
-        Timestamp t = rs.getTimestamp(col);
+        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 
@@ -126,6 +130,7 @@ final class JobRows {
     }
 
     static String metaJson(Map<String, String> meta) {
+        if (meta == null || meta.isEmpty()) return NO_META;
         try {
             return JSON.writeValueAsString(meta);
         } catch (JsonProcessingException e) {

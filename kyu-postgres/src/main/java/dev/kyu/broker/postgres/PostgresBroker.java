@@ -69,7 +69,8 @@ public final class PostgresBroker implements Broker {
     private final Completer completer;
     private final Maintenance maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final String claimSql, nextDueSql, extendSql, quarantineSql, getSql, cancelSql;
+    private final AtomicBoolean listenerStarted = new AtomicBoolean();
+    private final String claimSql, nextDueSql, extendSql, quarantineSql, getSql, cancelSql, queueCountsSql;
 
     PostgresBroker(PgSettings settings) {
         this.settings = settings;
@@ -105,6 +106,15 @@ public final class PostgresBroker implements Broker {
                        unique_claim = NULL, cancel_requested = false, errors = ?, meta = CASE WHEN ? THEN '{}' ELSE meta END
                 WHERE id = ?::uuid
                 """.formatted(s);
+        // one count per index: live states through the partial indexes fetch, promotion and rescue keep,
+        // finished ones through kyu_jobs_done_by_queue (no index covers all of a queue's rows)
+        this.queueCountsSql = """
+                SELECT 'QUEUED', count(*) FROM %1$s.kyu_jobs WHERE state = 'QUEUED' AND queue = ?
+                UNION ALL SELECT 'RUNNING', count(*) FROM %1$s.kyu_jobs WHERE state = 'RUNNING' AND queue = ?
+                UNION ALL SELECT 'SCHEDULED', count(*) FROM %1$s.kyu_jobs WHERE state = 'SCHEDULED' AND queue = ?
+                UNION ALL SELECT state, count(*) FROM %1$s.kyu_jobs WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND queue = ?
+                          GROUP BY state
+                """.formatted(s);
         this.getSql = "SELECT %2$s FROM %1$s.kyu_jobs WHERE id = ?::uuid".formatted(s, JobRows.COLUMNS);
         this.cancelSql = """
                 WITH old AS (SELECT id, state FROM %1$s.kyu_jobs WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE)
@@ -125,7 +135,14 @@ public final class PostgresBroker implements Broker {
         this.listener = settings.listen()
                 ? new NotifyListener(settings.jdbcUrl(), settings.driverProperties(), channel, signal, settings.redacted())
                 : null;
-        if (listener != null) listener.start();
+    }
+
+    /**
+     * LISTEN starts with the first fetch, not at open: a process that only enqueues (a web application)
+     * then holds no extra connection, and its commits' NOTIFYs wake no backend and no thread of its own.
+     */
+    private void listenOnFirstFetch() {
+        if (listener != null && !listenerStarted.get() && listenerStarted.compareAndSet(false, true)) listener.start();
     }
 
     private static String prefixed(String p) {
@@ -221,6 +238,7 @@ public final class PostgresBroker implements Broker {
     @Override
     public List<Job> jobsFetch(FetchRequest r) throws InterruptedException {
         long deadline = System.nanoTime() + r.maxWait().toNanos();
+        listenOnFirstFetch();
         while (true) {
             if (closed.get()) return List.of();
             long seen = signal.generation();
@@ -482,8 +500,11 @@ public final class PostgresBroker implements Broker {
     @Override
     public int queuePurge(String queue) {
         return db.call("purge queue " + queue, c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + s + ".kyu_jobs WHERE queue = ? AND state IN ('SCHEDULED', 'QUEUED')")) {
+            // one arm per state, so each can read its own partial index (kyu_jobs_fetch, kyu_jobs_scheduled)
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + s + ".kyu_jobs WHERE (state = 'QUEUED' AND queue = ?)"
+                    + " OR (state = 'SCHEDULED' AND queue = ?)")) {
                 ps.setString(1, queue);
+                ps.setString(2, queue);
                 return ps.executeUpdate();
             }
         });
@@ -536,7 +557,8 @@ public final class PostgresBroker implements Broker {
     public List<Job> jobsList(JobQuery q) {
         var where = new ArrayList<String>();
         var params = new ArrayList<String>();
-        if (q.state() != null) { where.add("state = ?"); params.add(q.state().name()); }
+        // a literal (an enum name, safe to inline), so the planner can prove a partial index's predicate
+        if (q.state() != null) where.add("state = '" + q.state().name() + "'");
         if (q.queue() != null) { where.add("queue = ?"); params.add(q.queue()); }
         if (q.task() != null) { where.add("task = ?"); params.add(q.task()); }
         if (q.text() != null && !q.text().isBlank()) {
@@ -603,8 +625,8 @@ public final class PostgresBroker implements Broker {
         return db.call("count queue " + queue, c -> {
             var m = new EnumMap<JobState, Long>(JobState.class);
             for (JobState st : JobState.values()) m.put(st, 0L);
-            try (PreparedStatement ps = c.prepareStatement("SELECT state, count(*) FROM " + s + ".kyu_jobs WHERE queue = ? GROUP BY state")) {
-                ps.setString(1, queue);
+            try (PreparedStatement ps = c.prepareStatement(queueCountsSql)) {
+                for (int i = 1; i <= 4; i++) ps.setString(i, queue);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         JobState st = known(rs.getString(1));

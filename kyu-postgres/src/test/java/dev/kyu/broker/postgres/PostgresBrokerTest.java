@@ -133,7 +133,6 @@ class PostgresBrokerTest {
     @Test
     void idleFetcherIsWokenByNotifyFromAnotherBroker() throws Exception {
         try (PostgresBroker producer = TestPostgres.open(TestPostgres.baseUrl() + "?schema=" + broker.schema() + "&poolSize=2")) {
-            await().atMost(Duration.ofSeconds(10)).until(broker::listening);
             CompletableFuture<List<Job>> waiting = CompletableFuture.supplyAsync(() -> {
                 try {
                     return broker.jobsFetch(new FetchRequest("w", List.of("n"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
@@ -141,8 +140,10 @@ class PostgresBrokerTest {
                     return List.of();
                 }
             });
+            await().atMost(Duration.ofSeconds(10)).until(broker::listening); // LISTEN starts with the first fetch
             NewJob j = job("n");
             producer.jobsEnqueue(EnqueueRequest.of(List.of(j)));
+            assertThat(producer.listening()).as("a broker that never fetched holds no LISTEN connection").isFalse();
             // the fallback poll is 5 s; the NOTIFY gets there long before
             List<Job> got = waiting.get(4, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(got).extracting(Job::id).containsExactly(j.id());
