@@ -37,10 +37,33 @@ final class JobCodec {
     /** A dump from the scripts, {@code {flat hash, error list}}; null when the job does not exist. */
     static Job decode(Object dump, String queue, String id, boolean strict) {
         if (!(dump instanceof List<?> pair) || pair.size() < 2 || !(pair.get(0) instanceof List<?> flat) || flat.isEmpty()) return null;
-        Map<String, String> f = new HashMap<>();
+        return decode(fields(flat), pair.get(1), queue, id, strict);
+    }
+
+    /**
+     * A job the fetch script just leased, from its fields as stored before the lease plus what the lease
+     * changed (the script does not read the hash back): strict, as the job is about to run.
+     */
+    static Job decodeLeased(Object dump, String queue, String id, String workerId, long now, long leaseMs) {
+        if (!(dump instanceof List<?> pair) || pair.size() < 2 || !(pair.get(0) instanceof List<?> flat) || flat.isEmpty()) return null;
+        Map<String, String> f = fields(flat);
+        f.put("state", JobState.RUNNING.name());
+        f.put("attempt", Long.toString(number(f, "attempt", 0, true) + 1));
+        f.put("workerId", workerId);
+        f.put("startedAt", Long.toString(now));
+        f.put("leaseExpiresAt", Long.toString(now + leaseMs));
+        return decode(f, pair.get(1), queue, id, true);
+    }
+
+    private static Map<String, String> fields(List<?> flat) {
+        Map<String, String> f = HashMap.newHashMap(flat.size() / 2 + 6);
         for (int i = 0; i + 1 < flat.size(); i += 2) f.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+        return f;
+    }
+
+    private static Job decode(Map<String, String> f, Object rawErrors, String queue, String id, boolean strict) {
         List<JobError> errors = new ArrayList<>();
-        if (pair.get(1) instanceof List<?> raw) {
+        if (rawErrors instanceof List<?> raw) {
             for (Object e : raw) errors.add(error(String.valueOf(e), strict));
         }
         var b = Job.builder()

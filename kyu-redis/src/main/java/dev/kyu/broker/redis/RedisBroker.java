@@ -249,7 +249,8 @@ public final class RedisBroker implements Broker {
     }
 
     private Round fetchOnce(FetchRequest r) {
-        String lease = Long.toString(Math.max(1, r.leaseDuration().toMillis()));
+        long leaseMs = Math.max(1, r.leaseDuration().toMillis());
+        String lease = Long.toString(leaseMs);
         var jobs = new ArrayList<Job>();
         long now = -1, nextDue = -1;
         List<List<String>> calls = link.cluster() ? r.queues().stream().map(List::of).toList() : List.of(r.queues());
@@ -266,7 +267,7 @@ public final class RedisBroker implements Broker {
                 List<?> t = (List<?>) o;
                 String q = String.valueOf(t.get(0)), id = String.valueOf(t.get(1));
                 try {
-                    Job job = JobCodec.decode(t.get(2), q, id, true);
+                    Job job = JobCodec.decodeLeased(t.get(2), q, id, r.workerId(), ((Number) out.get(0)).longValue(), leaseMs);
                     if (job == null) continue;
                     remember(id, q);
                     jobs.add(job);
@@ -280,9 +281,17 @@ public final class RedisBroker implements Broker {
 
     /** A leased job the codec could not read: set aside in FAILED with the reason, raw fields kept. */
     private void bury(String q, String id, String workerId, Object dump, String why) {
+        // The dump holds the fields as before the lease, so the lease's attempt is one more.
         String attempt = "";
         if (dump instanceof List<?> pair && pair.get(0) instanceof List<?> flat) {
-            for (int i = 0; i + 1 < flat.size(); i += 2) if ("attempt".equals(flat.get(i))) attempt = String.valueOf(flat.get(i + 1));
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                if (!"attempt".equals(flat.get(i))) continue;
+                try {
+                    attempt = Long.toString(Long.parseLong(String.valueOf(flat.get(i + 1))) + 1);
+                } catch (NumberFormatException e) {
+                    attempt = "";
+                }
+            }
         }
         LOG.warn("job {} in queue {} cannot be decoded ({}); moved to FAILED", id, q, why);
         scripts.run(Script.BURY, keys.route(q), List.of(q, id, workerId, attempt, "cannot decode stored job: " + why));
