@@ -266,13 +266,12 @@ public final class RedisBroker implements Broker {
             for (Object o : (List<?>) out.get(2)) {
                 List<?> t = (List<?>) o;
                 String q = String.valueOf(t.get(0)), id = String.valueOf(t.get(1));
+                List<?> values = (List<?>) t.get(2);
                 try {
-                    Job job = JobCodec.decodeLeased(t.get(2), q, id, r.workerId(), ((Number) out.get(0)).longValue(), leaseMs);
-                    if (job == null) continue;
+                    jobs.add(JobCodec.decodeLeased(values, t.get(3), q, id, r.workerId(), ((Number) out.get(0)).longValue(), leaseMs));
                     remember(id, q);
-                    jobs.add(job);
                 } catch (RuntimeException bad) {
-                    bury(q, id, r.workerId(), t.get(2), bad.getMessage());
+                    bury(q, id, r.workerId(), values, bad.getMessage());
                 }
             }
         }
@@ -280,18 +279,14 @@ public final class RedisBroker implements Broker {
     }
 
     /** A leased job the codec could not read: set aside in FAILED with the reason, raw fields kept. */
-    private void bury(String q, String id, String workerId, Object dump, String why) {
-        // The dump holds the fields as before the lease, so the lease's attempt is one more.
+    private void bury(String q, String id, String workerId, List<?> values, String why) {
+        // The values are as before the lease, so the lease's attempt is one more.
         String attempt = "";
-        if (dump instanceof List<?> pair && pair.get(0) instanceof List<?> flat) {
-            for (int i = 0; i + 1 < flat.size(); i += 2) {
-                if (!"attempt".equals(flat.get(i))) continue;
-                try {
-                    attempt = Long.toString(Long.parseLong(String.valueOf(flat.get(i + 1))) + 1);
-                } catch (NumberFormatException e) {
-                    attempt = "";
-                }
-            }
+        Object stored = values.get(JobCodec.LEASED_FIELDS.indexOf("attempt"));
+        try {
+            attempt = Long.toString(Long.parseLong(String.valueOf(stored)) + 1);
+        } catch (NumberFormatException e) {
+            // the fence then fails, and the lease runs out into the rescue path
         }
         LOG.warn("job {} in queue {} cannot be decoded ({}); moved to FAILED", id, q, why);
         scripts.run(Script.BURY, keys.route(q), List.of(q, id, workerId, attempt, "cannot decode stored job: " + why));

@@ -1,13 +1,16 @@
 -- Leases up to `limit` jobs from the queues in order. ARGV: prefix, workerId, limit, leaseMs, nq, queues...
--- Returns {now, nextDueMs or -1, {{queue, id, {hash, errors}}, ...}}, each hash as stored before the lease:
--- the caller applies what the lease changed (state RUNNING, attempt + 1, workerId, startedAt = now,
--- leaseExpiresAt = now + leaseMs), so the script does not read the hash back. Due scheduled jobs are
--- promoted on the way, so a delayed job runs on time even when no maintenance sweep has run yet.
+-- Returns {now, nextDueMs or -1, {{queue, id, values, errors}, ...}}: the values of FIELDS (no names; the
+-- first eleven are JobCodec.LEASED_FIELDS) as stored before the lease. The caller applies what the lease
+-- changed (state RUNNING, attempt + 1, workerId, startedAt = now, leaseExpiresAt = now + leaseMs), so the
+-- script does not read the hash back. Due scheduled jobs are promoted on the way, so a delayed job runs
+-- on time even when no maintenance sweep has run yet.
 local now = nowms()
 local worker, limit, lease, nq = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local started, expires = s(now), s(now + lease)
 local jobs = {}
 local nextdue = -1
+local FIELDS = {'task', 'args', 'priority', 'attempt', 'maxAttempts', 'enqueuedAt', 'scheduledAt', 'timeout',
+  'backoff', 'meta', 'uniqueKey', 'uniqueScope', 'state', 'errs'}
 for i = 1, nq do
   local q = ARGV[5 + i]
   if redis.call('EXISTS', qk(q, 'paused')) == 0 then
@@ -19,15 +22,16 @@ for i = 1, nq do
       for _, m in ipairs(members) do
         local id = string.sub(m, 16)
         local key = jk(q, id)
-        local flat = redis.pcall('HGETALL', key)
-        if flat.err then
+        local v = redis.pcall('HMGET', key, unpack(FIELDS))
+        if v.err then
           -- Not a job at all: set the foreign value aside under a key of its own and record why.
           local kind = redis.call('TYPE', key)['ok']
           redis.call('RENAME', key, qk(q, 'garbage:' .. id))
           redis.call('HSET', key, 'id', id, 'queue', q, 'state', 'QUEUED')
           bury(q, id, {state = 'QUEUED'}, 'the job key held a ' .. kind .. ', not a hash; kept as ' .. qk(q, 'garbage:' .. id), now)
-        elseif #flat > 0 then
-          local h = totable(flat)
+        elseif v[13] or v[1] or redis.call('EXISTS', key) == 1 then
+          local h = {}
+          for j, f in ipairs(FIELDS) do if v[j] then h[f] = v[j] end end
           local why = corrupt(h)
           if why == nil and h.state ~= 'QUEUED' then why = 'in the ready set while ' .. h.state end
           if why then
@@ -41,7 +45,7 @@ for i = 1, nq do
             if h.uniqueKey then unique_release(q, id, h, 'QUEUED') end
             local errs = {}
             if h.errs then errs = errors(q, id) end
-            jobs[#jobs + 1] = {q, id, {flat, errs}}
+            jobs[#jobs + 1] = {q, id, v, errs}
           end
         end
       end
