@@ -162,8 +162,10 @@ public final class RedisBroker implements Broker {
         if (!storeAt.isEmpty()) {
             try {
                 // Enqueue is not repeated through an outage: the caller learns at once and decides.
+                // On a single server the script adds the queues to the set of queue names itself; a Cluster
+                // keeps that set in another slot, so it is sent alongside.
                 answers = runner.perItem("enqueue", Duration.ZERO, Script.ENQUEUE, List.of(),
-                        storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), () -> List.of(
+                        storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), !link.cluster() ? null : () -> List.of(
                         link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));
             } catch (RuntimeException e) {
                 clusterUniqueKeys.release(uniques.claims());

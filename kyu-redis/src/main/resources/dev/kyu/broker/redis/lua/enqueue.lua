@@ -93,4 +93,12 @@ for i = 0, n - 1 do
 end
 flush()
 for q, c in pairs(woken) do wake(q, c) end
+if GLOBAL then
+  local names, seen = {}, {}
+  for i = 0, n - 1 do
+    local q = ARGV[2 + i * 14 + 3]
+    if not seen[q] then seen[q] = true; names[#names + 1] = q end
+  end
+  for c = 1, #names, 1000 do redis.call('SADD', P .. ':queues', unpack(names, c, math.min(#names, c + 999))) end
+end
 return out

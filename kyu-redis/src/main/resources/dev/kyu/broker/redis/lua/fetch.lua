@@ -38,8 +38,9 @@ for i = 1, nq do
             bury(q, id, h, why, now)
           else
             -- The stale ready member 'rk' may stay: it names this job only while it is QUEUED again.
+            -- The lease's expiry lives in 'run' only (its score), so extending a lease is one ZADD.
             redis.call('HSET', key, 'state', 'RUNNING', 'attempt', s(tonumber(h.attempt) + 1),
-              'workerId', worker, 'startedAt', started, 'leaseExpiresAt', expires)
+              'workerId', worker, 'startedAt', started)
             later('ZADD', qk(q, 'run'), expires, id)
             later('ZREM', qk(q, 'st:QUEUED'), id)
             if h.uniqueKey then unique_release(q, id, h, 'QUEUED') end

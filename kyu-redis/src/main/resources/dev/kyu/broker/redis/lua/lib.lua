@@ -198,8 +198,15 @@ local function errors(q, id)
   return errs
 end
 
+-- A job as stored, for queries; a RUNNING job's lease expiry is its score in 'run'.
 local function dump(q, id)
-  return {flathash(jk(q, id)), errors(q, id)}
+  local flat = flathash(jk(q, id))
+  local expiry = redis.call('ZSCORE', qk(q, 'run'), id)
+  if expiry then
+    flat[#flat + 1] = 'leaseExpiresAt'
+    flat[#flat + 1] = expiry
+  end
+  return {flat, errors(q, id)}
 end
 
 -- Deletes a job and every index entry that names it.
