@@ -209,9 +209,16 @@ local function dump(q, id)
   return {flat, errors(q, id)}
 end
 
--- Deletes a job and every index entry that names it.
+-- The few fields dropping a job needs ({} when the key is missing or not a hash).
+local function dropfields(key)
+  local v = redis.pcall('HMGET', key, 'state', 'rk', 'uniqueKey', 'uniqueScope')
+  if v.err then return {} end
+  return {state = v[1] or nil, rk = v[2] or nil, uniqueKey = v[3] or nil, uniqueScope = v[4] or nil}
+end
+
+-- Deletes a job and every index entry that names it. A finished job waits nowhere (its 'rk' is stale).
 local function drop(q, id, h)
-  detach(q, id, h)
+  if not TERMINAL[h.state or ''] then detach(q, id, h) end
   if h.state and indexed(h.state) then
     redis.call('ZREM', qk(q, 'st:' .. h.state), id)
     if TERMINAL[h.state] then redis.call('ZREM', qk(q, 'fin:' .. h.state), id) end
