@@ -78,7 +78,6 @@ for i = 0, n - 1 do
       end
     end
     stored[id] = q
-    later('ZADD', qk(q, 'ids'), 0, id)
     if GLOBAL then later('HSET', P .. ':jobq', id, q) end
     if ready then
       later('ZADD', qk(q, 'ready'), -prio, rk)

@@ -170,7 +170,6 @@ end
 -- A job whose stored fields a worker could not use: FAILED with a readable reason, raw fields kept.
 local function bury(q, id, h, why, now)
   detach(q, id, h)
-  redis.call('ZADD', qk(q, 'ids'), 0, id)
   pusherr(q, id, reason(tonumber(h.attempt) or 0, 'kyu.CorruptJob', why, now))
   redis.call('HDEL', jk(q, id), 'leaseExpiresAt', 'cancelRequested')
   setstate(q, id, h.state, 'FAILED', now)
@@ -223,7 +222,6 @@ local function drop(q, id, h)
     redis.call('ZREM', qk(q, 'st:' .. h.state), id)
     if TERMINAL[h.state] then redis.call('ZREM', qk(q, 'fin:' .. h.state), id) end
   end
-  redis.call('ZREM', qk(q, 'ids'), id)
   unique_release(q, id, h, nil)
   redis.call('DEL', jk(q, id), ek(q, id))
   if GLOBAL then redis.call('HDEL', P .. ':jobq', id) end
