@@ -228,7 +228,10 @@ public final class RedisBroker implements Broker {
             try {
                 round = faults.ride("fetch", Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> fetchOnce(request));
             } catch (KyuException e) {
-                if (closed) return List.of();
+                // An interrupt that lands while the fetch script's reply is awaited (not in the blocking pop)
+                // ends the fetch the same way: empty, the interrupt kept. Had the script leased jobs, their
+                // leases run out and they are rescued.
+                if (closed || Thread.currentThread().isInterrupted()) return List.of();
                 throw e;
             }
             if (!round.jobs().isEmpty()) return round.jobs();
