@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns the engine's stored form into Kyu values and back: a job is a Redis hash of plain fields (times in
@@ -37,19 +38,58 @@ final class JobCodec {
     /** A dump from the scripts, {@code {flat hash, error list}}; null when the job does not exist. */
     static Job decode(Object dump, String queue, String id, boolean strict) {
         if (!(dump instanceof List<?> pair) || pair.size() < 2 || !(pair.get(0) instanceof List<?> flat) || flat.isEmpty()) return null;
-        Map<String, String> f = new HashMap<>();
+        return decode(fields(flat)::get, pair.get(1), queue, id, strict);
+    }
+
+    /**
+     * The fields fetch.lua answers for a leased job, values only and in this order (the script may send
+     * more after them, for its own checks).
+     */
+    static final List<String> LEASED_FIELDS = List.of("task", "args", "priority", "attempt", "maxAttempts",
+            "enqueuedAt", "scheduledAt", "timeout", "backoff", "meta", "uniqueKey");
+
+    /**
+     * A job the fetch script just leased, from its {@link #LEASED_FIELDS} as stored before the lease plus
+     * what the lease changed (the script does not read the hash back); strict, as the job is about to run.
+     * Field names are not sent, which halves what the reply carries and what is decoded.
+     */
+    static Job decodeLeased(List<?> values, Object rawErrors, String queue, String id, String workerId, long now, long leaseMs) {
+        String attempt = Long.toString(number(leased(values, "attempt"), "attempt", 0, true) + 1);
+        Function<String, String> f = name -> switch (name) {
+            case "state" -> JobState.RUNNING.name();
+            case "attempt" -> attempt;
+            case "workerId" -> workerId;
+            case "startedAt" -> Long.toString(now);
+            case "leaseExpiresAt" -> Long.toString(now + leaseMs);
+            default -> leased(values, name);
+        };
+        return decode(f, rawErrors, queue, id, true);
+    }
+
+    private static String leased(List<?> values, String name) {
+        int i = LEASED_FIELDS.indexOf(name);
+        Object v = i < 0 || i >= values.size() ? null : values.get(i);
+        return v == null ? null : v.toString();
+    }
+
+    private static Map<String, String> fields(List<?> flat) {
+        Map<String, String> f = HashMap.newHashMap(flat.size() / 2 + 6);
         for (int i = 0; i + 1 < flat.size(); i += 2) f.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+        return f;
+    }
+
+    private static Job decode(Function<String, String> f, Object rawErrors, String queue, String id, boolean strict) {
         List<JobError> errors = new ArrayList<>();
-        if (pair.get(1) instanceof List<?> raw) {
+        if (rawErrors instanceof List<?> raw) {
             for (Object e : raw) errors.add(error(String.valueOf(e), strict));
         }
         var b = Job.builder()
                 .id(id)
                 .queue(queue)
                 .task(text(f, "task", strict))
-                .args(f.getOrDefault("args", "null"))
+                .args(java.util.Objects.requireNonNullElse(f.apply("args"), "null"))
                 .priority((int) number(f, "priority", 0, strict))
-                .state(state(f.get("state"), strict))
+                .state(state(f.apply("state"), strict))
                 .attempt((int) number(f, "attempt", 0, strict))
                 .maxAttempts((int) number(f, "maxAttempts", 1, strict))
                 .enqueuedAt(instant(f, "enqueuedAt", strict))
@@ -57,14 +97,14 @@ final class JobCodec {
                 .startedAt(instant(f, "startedAt", false))
                 .finishedAt(instant(f, "finishedAt", false))
                 .leaseExpiresAt(instant(f, "leaseExpiresAt", false))
-                .workerId(f.get("workerId"))
-                .result(f.get("result"))
+                .workerId(f.apply("workerId"))
+                .result(f.apply("result"))
                 .errors(errors)
-                .uniqueKey(f.get("uniqueKey"))
-                .backoff(f.get("backoff"))
-                .meta(meta(f.get("meta"), strict))
-                .cancelRequested("1".equals(f.get("cancelRequested")));
-        String timeout = f.get("timeout");
+                .uniqueKey(f.apply("uniqueKey"))
+                .backoff(f.apply("backoff"))
+                .meta(meta(f.apply("meta"), strict))
+                .cancelRequested("1".equals(f.apply("cancelRequested")));
+        String timeout = f.apply("timeout");
         if (timeout != null) {
             long ms = number(f, "timeout", -1, strict);
             if (ms >= 0) b.timeout(Duration.ofMillis(ms));
@@ -72,8 +112,8 @@ final class JobCodec {
         return b.build();
     }
 
-    private static String text(Map<String, String> f, String field, boolean strict) {
-        String v = f.get(field);
+    private static String text(Function<String, String> f, String field, boolean strict) {
+        String v = f.apply(field);
         if (v == null || v.isEmpty()) {
             if (strict) throw new IllegalStateException("field " + field + " is missing");
             return "";
@@ -81,8 +121,11 @@ final class JobCodec {
         return v;
     }
 
-    private static long number(Map<String, String> f, String field, long dflt, boolean strict) {
-        String v = f.get(field);
+    private static long number(Function<String, String> f, String field, long dflt, boolean strict) {
+        return number(f.apply(field), field, dflt, strict);
+    }
+
+    private static long number(String v, String field, long dflt, boolean strict) {
         if (v == null) {
             if (strict) throw new IllegalStateException("field " + field + " is missing");
             return dflt;
@@ -95,8 +138,8 @@ final class JobCodec {
         }
     }
 
-    private static Instant instant(Map<String, String> f, String field, boolean strict) {
-        if (!f.containsKey(field)) {
+    private static Instant instant(Function<String, String> f, String field, boolean strict) {
+        if (f.apply(field) == null) {
             if (strict) throw new IllegalStateException("field " + field + " is missing");
             return null;
         }

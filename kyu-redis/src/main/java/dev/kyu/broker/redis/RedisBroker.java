@@ -162,8 +162,10 @@ public final class RedisBroker implements Broker {
         if (!storeAt.isEmpty()) {
             try {
                 // Enqueue is not repeated through an outage: the caller learns at once and decides.
+                // On a single server the script adds the queues to the set of queue names itself; a Cluster
+                // keeps that set in another slot, so it is sent alongside.
                 answers = runner.perItem("enqueue", Duration.ZERO, Script.ENQUEUE, List.of(),
-                        storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), () -> List.of(
+                        storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), !link.cluster() ? null : () -> List.of(
                         link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));
             } catch (RuntimeException e) {
                 clusterUniqueKeys.release(uniques.claims());
@@ -226,7 +228,10 @@ public final class RedisBroker implements Broker {
             try {
                 round = faults.ride("fetch", Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> fetchOnce(request));
             } catch (KyuException e) {
-                if (closed) return List.of();
+                // An interrupt that lands while the fetch script's reply is awaited (not in the blocking pop)
+                // ends the fetch the same way: empty, the interrupt kept. Had the script leased jobs, their
+                // leases run out and they are rescued.
+                if (closed || Thread.currentThread().isInterrupted()) return List.of();
                 throw e;
             }
             if (!round.jobs().isEmpty()) return round.jobs();
@@ -249,7 +254,8 @@ public final class RedisBroker implements Broker {
     }
 
     private Round fetchOnce(FetchRequest r) {
-        String lease = Long.toString(Math.max(1, r.leaseDuration().toMillis()));
+        long leaseMs = Math.max(1, r.leaseDuration().toMillis());
+        String lease = Long.toString(leaseMs);
         var jobs = new ArrayList<Job>();
         long now = -1, nextDue = -1;
         List<List<String>> calls = link.cluster() ? r.queues().stream().map(List::of).toList() : List.of(r.queues());
@@ -265,13 +271,12 @@ public final class RedisBroker implements Broker {
             for (Object o : (List<?>) out.get(2)) {
                 List<?> t = (List<?>) o;
                 String q = String.valueOf(t.get(0)), id = String.valueOf(t.get(1));
+                List<?> values = (List<?>) t.get(2);
                 try {
-                    Job job = JobCodec.decode(t.get(2), q, id, true);
-                    if (job == null) continue;
+                    jobs.add(JobCodec.decodeLeased(values, t.get(3), q, id, r.workerId(), ((Number) out.get(0)).longValue(), leaseMs));
                     remember(id, q);
-                    jobs.add(job);
                 } catch (RuntimeException bad) {
-                    bury(q, id, r.workerId(), t.get(2), bad.getMessage());
+                    bury(q, id, r.workerId(), values, bad.getMessage());
                 }
             }
         }
@@ -279,10 +284,14 @@ public final class RedisBroker implements Broker {
     }
 
     /** A leased job the codec could not read: set aside in FAILED with the reason, raw fields kept. */
-    private void bury(String q, String id, String workerId, Object dump, String why) {
+    private void bury(String q, String id, String workerId, List<?> values, String why) {
+        // The values are as before the lease, so the lease's attempt is one more.
         String attempt = "";
-        if (dump instanceof List<?> pair && pair.get(0) instanceof List<?> flat) {
-            for (int i = 0; i + 1 < flat.size(); i += 2) if ("attempt".equals(flat.get(i))) attempt = String.valueOf(flat.get(i + 1));
+        Object stored = values.get(JobCodec.LEASED_FIELDS.indexOf("attempt"));
+        try {
+            attempt = Long.toString(Long.parseLong(String.valueOf(stored)) + 1);
+        } catch (NumberFormatException e) {
+            // the fence then fails, and the lease runs out into the rescue path
         }
         LOG.warn("job {} in queue {} cannot be decoded ({}); moved to FAILED", id, q, why);
         scripts.run(Script.BURY, keys.route(q), List.of(q, id, workerId, attempt, "cannot decode stored job: " + why));

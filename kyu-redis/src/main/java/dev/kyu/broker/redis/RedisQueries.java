@@ -20,8 +20,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The read side for the CLI and dashboard. Every answer comes from per-queue indexes (a sorted set of ids
- * per state, ordered by id, so newest first is a reverse range) and never from scanning the keyspace;
- * filters on task or text walk one state's index newest first, a bounded number of jobs deep.
+ * per state, ordered by id, so newest first is a reverse range; the lease set for RUNNING) and never from
+ * scanning the keyspace; a list without a state merges the states' indexes. Filters on task or text walk
+ * the index newest first, a bounded number of jobs deep.
  */
 final class RedisQueries {
     /** How deep a task/text filter looks into one queue's index. */
@@ -67,12 +68,15 @@ final class RedisQueries {
         for (String q : queues) {
             int page = Math.min(Math.max(need, 100), 1000);
             int matched = 0;
-            for (int start = 0; matched < need && start < (filtered ? FILTER_DEPTH : need); start += page) {
-                int from = start;
+            String cursor = "";
+            // Pages by id (each page starts below the last id seen), newest first.
+            for (int seen = 0; matched < need && seen < (filtered ? FILTER_DEPTH : need); seen += page) {
+                String below = cursor;
                 List<Object> flat = faults.ride("list jobs", settings.outage(), () -> scripts.run(Script.LIST, keys.route(q),
-                        List.of(q, state, Integer.toString(from), Integer.toString(from + page - 1))));
+                        List.of(q, state, below, Integer.toString(page))));
                 for (int i = 0; i + 1 < flat.size(); i += 2) {
                     String id = String.valueOf(flat.get(i));
+                    cursor = id;
                     Job job = JobCodec.decode(flat.get(i + 1), q, id, false);
                     if (job != null && matches(job, query)) {
                         found.add(new Found(id, job));

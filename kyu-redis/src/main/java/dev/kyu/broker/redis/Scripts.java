@@ -4,6 +4,12 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,21 +38,25 @@ final class Scripts {
         final ScriptOutputType output;
         final String body;
         final String sha;
+        private final byte[] shaBytes;
+        private final byte[] bodyBytes;
 
         Script(ScriptOutputType output) {
             this.output = output;
             this.body = read("lib.lua") + "\n" + read(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
             this.sha = sha1(body);
+            this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
+            this.bodyBytes = body.getBytes(StandardCharsets.UTF_8);
         }
     }
 
     private final RedisLink link;
-    private final String prefix;
+    private final byte[] prefix;
 
     Scripts(RedisLink link, String prefix) {
         this.link = link;
         // 'g': a single server, where scripts also keep the global unique keys and id index; 'q': a Cluster.
-        this.prefix = prefix + (link.cluster() ? "|q" : "|g");
+        this.prefix = (prefix + (link.cluster() ? "|q" : "|g")).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Loads every script ahead of use (on every node of a Cluster); EVALSHA still falls back to EVAL. */
@@ -56,35 +66,53 @@ final class Scripts {
 
     /** Runs a script; {@code routeKey} picks the Cluster node (any key of the queue's slot). */
     <T> T run(Script s, String routeKey, List<String> args) {
-        String[] keys = {routeKey};
-        String[] argv = argv(args);
+        byte[][] argv = argv(args);
         RedisClusterCommands<String, String> sync = link.sync();
         try {
-            return sync.evalsha(s.sha, s.output, keys, argv);
+            return sync.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv));
         } catch (RedisNoScriptException e) {
-            return sync.eval(s.body, s.output, keys, argv);
+            return sync.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv));
         }
     }
 
     /** Sends a script without waiting, so several can share one round trip. */
     <T> CompletionStage<T> runAsync(Script s, String routeKey, List<String> args) {
-        String[] keys = {routeKey};
-        String[] argv = argv(args);
+        byte[][] argv = argv(args);
         RedisClusterAsyncCommands<String, String> async = link.async();
-        CompletionStage<T> first = async.<T>evalsha(s.sha, s.output, keys, argv);
+        CompletionStage<T> first = async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv));
         return first.handle((v, e) -> {
             if (e == null) return CompletableFuture.completedFuture(v);
             if (Faults.unwrap(e) instanceof RedisNoScriptException) {
-                return async.<T>eval(s.body, s.output, keys, argv).toCompletableFuture();
+                return async.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv)).toCompletableFuture();
             }
             return CompletableFuture.<T>failedFuture(Faults.unwrap(e));
         }).thenCompose(f -> f);
     }
 
-    private String[] argv(List<String> args) {
-        String[] argv = new String[args.size() + 1];
+    /**
+     * EVALSHA/EVAL with one key and the arguments as ready UTF-8 bytes: Lettuce writes a byte[] argument
+     * straight into the request, where a String value would first be encoded into a pooled buffer of its
+     * own and copied (a cost per argument that showed in profiles: a batch carries thousands).
+     */
+    private static CommandArgs<String, String> command(byte[] shaOrBody, String routeKey, byte[][] argv) {
+        var c = new CommandArgs<>(StringCodec.UTF8).add(shaOrBody).add(1).addKey(routeKey);
+        for (byte[] a : argv) c.add(a);
+        return c;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> CommandOutput<String, String, T> output(Script s) {
+        return (CommandOutput<String, String, T>) switch (s.output) {
+            case INTEGER -> new IntegerOutput<>(StringCodec.UTF8);
+            case MULTI -> new NestedMultiOutput<>(StringCodec.UTF8);
+            default -> throw new IllegalStateException("no output for " + s.output);
+        };
+    }
+
+    private byte[][] argv(List<String> args) {
+        byte[][] argv = new byte[args.size() + 1][];
         argv[0] = prefix;
-        for (int i = 0; i < args.size(); i++) argv[i + 1] = args.get(i);
+        for (int i = 0; i < args.size(); i++) argv[i + 1] = args.get(i).getBytes(StandardCharsets.UTF_8);
         return argv;
     }
 

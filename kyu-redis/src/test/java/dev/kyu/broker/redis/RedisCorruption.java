@@ -14,7 +14,6 @@ final class RedisCorruption {
         sync.hset(k.job(queue, id), Map.of("state", "QUEUED", "attempt", "\u0000\u00ffgarbage", "junk", "{not json"));
         sync.zadd(k.ready(queue), 0, "000000000000000" + id);
         sync.zadd(k.stateIndex(queue, "QUEUED"), 0, id);
-        sync.zadd(k.queue(queue, "ids"), 0, id);
         sync.hset(k.jobQueue(), id, queue);
         sync.sadd(k.queues(), queue);
         return id;

@@ -4,17 +4,31 @@
 local now = nowms()
 local n = tonumber(ARGV[2])
 local out = {}
+-- The fence and a success need only these; a retry or hand-back reads a few more.
+local FENCE = {'state', 'workerId', 'attempt', 'uniqueKey', 'uniqueScope', 'cancelRequested'}
+local MORE = {'scheduledAt', 'priority', 'rk'}
 for i = 0, n - 1 do
   local b = 2 + i * 7
   local q, id, worker, attempt = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   local kind, payload, delay = ARGV[b + 5], ARGV[b + 6], tonumber(ARGV[b + 7])
   local key = jk(q, id)
-  local h = hash(key)
-  if h.state == 'RUNNING' and h.workerId == worker and h.attempt == attempt then
-    detach(q, id, h)
+  -- Only the fields the fence and the move need, not the whole hash (args and result may be large).
+  local v = redis.pcall('HMGET', key, unpack(FENCE))
+  if not v.err and v[1] == 'RUNNING' and v[2] == worker and v[3] == attempt then
+    local h = {}
+    for j, f in ipairs(FENCE) do if v[j] then h[f] = v[j] end end
+    if kind ~= 'S' then
+      local m = redis.call('HMGET', key, unpack(MORE))
+      for j, f in ipairs(MORE) do if m[j] then h[f] = m[j] end end
+    end
+    -- A RUNNING job is in 'run' only (its 'rk' is stale), so that is the one index to leave.
+    later('ZREM', qk(q, 'run'), id)
     if kind == 'S' then
-      redis.call('HSET', key, 'result', payload)
-      finish(q, id, h, 'SUCCEEDED', now)
+      redis.call('HSET', key, 'state', 'SUCCEEDED', 'finishedAt', s(now), 'result', payload)
+      if h.cancelRequested then redis.call('HDEL', key, 'cancelRequested') end
+      later('ZADD', qk(q, 'st:SUCCEEDED'), 0, id)
+      later('ZADD', qk(q, 'fin:SUCCEEDED'), now, id)
+      unique_release(q, id, h, nil)
       stat(q, now, 's')
     elseif kind == 'R' then
       pusherr(q, id, payload)
@@ -39,4 +53,6 @@ for i = 0, n - 1 do
     out[#out + 1] = 0
   end
 end
+flush()
+flushstats()
 return out

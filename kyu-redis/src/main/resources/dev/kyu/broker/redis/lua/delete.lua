@@ -5,8 +5,8 @@ for i = 0, n - 1 do
   local q, id = ARGV[3 + i * 2], ARGV[4 + i * 2]
   local key = jk(q, id)
   local gone = 0
-  if redis.call('EXISTS', key) == 1 then
-    local h = hash(key)
+  local h = dropfields(key)
+  if h.state or redis.call('EXISTS', key) == 1 then
     if h.state ~= 'RUNNING' then
       drop(q, id, h)
       gone = 1

@@ -1,18 +1,29 @@
--- Stores a batch of jobs. ARGV: prefix, count, then 14 fields per job (see RedisArgs.enqueue).
+-- Stores a batch of jobs. ARGV: prefix, count, then 14 fields per job (see RedisBroker.enqueueArgs).
 -- Everything is validated by the caller first, so nothing here fails halfway through a batch.
 local now = nowms()
 local n = tonumber(ARGV[2])
 local out = {}
 local woken = {}
 -- An id that already exists refuses the whole batch before anything is written.
-for i = 0, n - 1 do
-  local b = 2 + i * 14
-  if redis.call('EXISTS', jk(ARGV[b + 3], ARGV[b + 1])) == 1 then return redis.error_reply('KYU_EXISTS ' .. ARGV[b + 1]) end
-  if GLOBAL then
-    local other = redis.call('HGET', P .. ':jobq', ARGV[b + 1])
-    if other and redis.call('EXISTS', jk(other, ARGV[b + 1])) == 1 then return redis.error_reply('KYU_EXISTS ' .. ARGV[b + 1]) end
+local known = {}
+if GLOBAL then
+  local ids = {}
+  for i = 0, n - 1 do ids[i + 1] = ARGV[2 + i * 14 + 1] end
+  for c = 1, n, 1000 do
+    local part = redis.call('HMGET', P .. ':jobq', unpack(ids, c, math.min(n, c + 999)))
+    for j = 1, #part do known[c + j - 1] = part[j] end
   end
 end
+for i = 0, n - 1 do
+  local b = 2 + i * 14
+  local id, q = ARGV[b + 1], ARGV[b + 3]
+  if redis.call('EXISTS', jk(q, id)) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
+  local other = known[i + 1]
+  if other and other ~= q and redis.call('EXISTS', jk(other, id)) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
+end
+-- Queues of the jobs this batch stored, for unique-key holders stored earlier in the same batch
+-- (the id index itself is written at the end).
+local stored = {}
 for i = 0, n - 1 do
   local b = 2 + i * 14
   local id, task, q, args = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
@@ -28,7 +39,7 @@ for i = 0, n - 1 do
     if existing and string.sub(existing, 1, 2) == 'P:' then
       dup = string.sub(existing, 3)
     elseif existing then
-      local hq = holderq(q, existing)
+      local hq = stored[existing] or holderq(q, existing)
       local eh = {false, false}
       if hq then eh = redis.call('HMGET', jk(hq, existing), 'state', 'uniqueScope') end
       local st, sc = eh[1], eh[2]
@@ -43,11 +54,22 @@ for i = 0, n - 1 do
   else
     local due = now
     if runat ~= '' then due = tonumber(runat) elseif delay ~= '' then due = now + tonumber(delay) end
-    redis.call('HSET', key, 'id', id, 'task', task, 'queue', q, 'args', args, 'priority', s(prio),
-      'attempt', '0', 'maxAttempts', maxa, 'enqueuedAt', s(now), 'scheduledAt', s(due))
-    if ukey ~= '' then
-      redis.call('HSET', key, 'uniqueKey', ukey, 'uniqueScope', uscope)
+    local ready = due <= now
+    local rk = rkey(due, id)
+    local f = {'id', id, 'task', task, 'queue', q, 'args', args, 'priority', s(prio),
+      'attempt', '0', 'maxAttempts', maxa, 'enqueuedAt', s(now), 'scheduledAt', s(due)}
+    if ready then
+      f[#f + 1] = 'state'; f[#f + 1] = 'QUEUED'; f[#f + 1] = 'rk'; f[#f + 1] = rk
+    else
+      f[#f + 1] = 'state'; f[#f + 1] = 'SCHEDULED'
     end
+    if ukey ~= '' then
+      f[#f + 1] = 'uniqueKey'; f[#f + 1] = ukey; f[#f + 1] = 'uniqueScope'; f[#f + 1] = uscope
+    end
+    if timeout ~= '' then f[#f + 1] = 'timeout'; f[#f + 1] = timeout end
+    if backoff ~= '' then f[#f + 1] = 'backoff'; f[#f + 1] = backoff end
+    if meta ~= '' then f[#f + 1] = 'meta'; f[#f + 1] = meta end
+    redis.call('HSET', key, unpack(f))
     if ukey ~= '' and GLOBAL then
       if uscope == 'PERIOD' then
         redis.call('SET', uk(q, ukey), 'P:' .. id, 'PX', uperiod)
@@ -55,23 +77,27 @@ for i = 0, n - 1 do
         redis.call('SET', uk(q, ukey), id)
       end
     end
-    if timeout ~= '' then redis.call('HSET', key, 'timeout', timeout) end
-    if backoff ~= '' then redis.call('HSET', key, 'backoff', backoff) end
-    if meta ~= '' then redis.call('HSET', key, 'meta', meta) end
-    redis.call('ZADD', qk(q, 'ids'), 0, id)
-    if GLOBAL then redis.call('HSET', P .. ':jobq', id, q) end
-    if due <= now then
-      local rk = rkey(due, id)
-      redis.call('HSET', key, 'rk', rk)
-      redis.call('ZADD', qk(q, 'ready'), -prio, rk)
-      setstate(q, id, nil, 'QUEUED', now)
+    stored[id] = q
+    if GLOBAL then later('HSET', P .. ':jobq', id, q) end
+    if ready then
+      later('ZADD', qk(q, 'ready'), -prio, rk)
+      later('ZADD', qk(q, 'st:QUEUED'), 0, id)
       woken[q] = (woken[q] or 0) + 1
     else
-      redis.call('ZADD', qk(q, 'sched'), due, id)
-      setstate(q, id, nil, 'SCHEDULED', now)
+      later('ZADD', qk(q, 'sched'), due, id)
+      later('ZADD', qk(q, 'st:SCHEDULED'), 0, id)
     end
     out[#out + 1] = {id, 1}
   end
 end
+flush()
 for q, c in pairs(woken) do wake(q, c) end
+if GLOBAL then
+  local names, seen = {}, {}
+  for i = 0, n - 1 do
+    local q = ARGV[2 + i * 14 + 3]
+    if not seen[q] then seen[q] = true; names[#names + 1] = q end
+  end
+  for c = 1, #names, 1000 do redis.call('SADD', P .. ':queues', unpack(names, c, math.min(#names, c + 999))) end
+end
 return out

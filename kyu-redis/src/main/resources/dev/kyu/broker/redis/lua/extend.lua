@@ -7,13 +7,14 @@ for i = 0, n - 1 do
   local b = 3 + i * 4
   local q, id, worker, attempt = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   local key = jk(q, id)
-  local h = redis.call('HMGET', key, 'state', 'workerId', 'attempt', 'cancelRequested')
-  if h[1] == 'RUNNING' and h[2] == worker and h[3] == attempt then
-    redis.call('HSET', key, 'leaseExpiresAt', s(now + lease))
-    redis.call('ZADD', qk(q, 'run'), now + lease, id)
+  local h = redis.pcall('HMGET', key, 'state', 'workerId', 'attempt', 'cancelRequested')
+  if not h.err and h[1] == 'RUNNING' and h[2] == worker and h[3] == attempt then
+    -- The expiry is the job's score in 'run' (see fetch.lua); the hash is not touched.
+    later('ZADD', qk(q, 'run'), now + lease, id)
     out[#out + 1] = (h[4] == '1') and 2 or 1
   else
     out[#out + 1] = 0
   end
 end
+flush()
 return out

@@ -29,15 +29,64 @@ end
 -- Ready-set member: due time then id, so equal priorities (equal scores) come out oldest first.
 local function rkey(due, id) return string.format('%015d', math.max(0, due)) .. id end
 
-local function ishash(key) return redis.call('TYPE', key)['ok'] == 'hash' end
+-- A job's fields flat, {} when the key is missing or is not a hash (foreign data): one call, no TYPE first.
+local function flathash(key)
+  local flat = redis.pcall('HGETALL', key)
+  if flat.err then return {} end
+  return flat
+end
 
--- A job's fields as a table; empty when the key is missing or is not a hash (foreign data).
-local function hash(key)
-  if not ishash(key) then return {} end
-  local flat = redis.call('HGETALL', key)
+local function totable(flat)
   local h = {}
   for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
   return h
+end
+
+-- A job's fields as a table; empty when the key is missing or is not a hash (foreign data).
+local function hash(key) return totable(flathash(key)) end
+
+-- Index changes collected during a script and sent as one multi-member call per key at the end, so a
+-- batch of n jobs costs a few ZADD/ZREM/HSET calls instead of n of each. Only for keys the rest of the
+-- script does not read back.
+local LATER, LATER_ORDER = {}, {}
+local function later(cmd, key, a, b)
+  local slot = cmd .. ' ' .. key
+  local e = LATER[slot]
+  if e == nil then
+    e = {cmd, key, {}}
+    LATER[slot] = e
+    LATER_ORDER[#LATER_ORDER + 1] = e
+  end
+  local args = e[3]
+  args[#args + 1] = a
+  if b ~= nil then args[#args + 1] = b end
+end
+
+local function flush()
+  for _, e in ipairs(LATER_ORDER) do
+    local args = e[3]
+    -- Bounded chunks: unpack() is limited by the Lua stack.
+    for i = 1, #args, 4000 do
+      redis.call(e[1], e[2], unpack(args, i, math.min(#args, i + 3999)))
+    end
+  end
+  LATER, LATER_ORDER = {}, {}
+end
+
+-- Statistics counted during a script and added once per counter at the end.
+local TALLY = {}
+local function stat(q, now, field)
+  local f = s(math.floor(now / 60000) * 60000) .. ':' .. field
+  local t = TALLY[q]
+  if t == nil then t = {}; TALLY[q] = t end
+  t[f] = (t[f] or 0) + 1
+end
+
+local function flushstats()
+  for q, t in pairs(TALLY) do
+    for f, n in pairs(t) do redis.call('HINCRBY', qk(q, 'stats'), f, n) end
+  end
+  TALLY = {}
 end
 
 local function pusherr(q, id, err)
@@ -45,6 +94,8 @@ local function pusherr(q, id, err)
   if kind ~= 'none' and kind ~= 'list' then redis.call('RENAME', ek(q, id), qk(q, 'garbage-err:' .. id)) end
   redis.call('RPUSH', ek(q, id), err)
   redis.call('LTRIM', ek(q, id), -MAX_ERRORS, -1)
+  -- Tells fetch the job has errors to read, so a job without any costs no list read.
+  redis.call('HSET', jk(q, id), 'errs', '1')
 end
 
 local function reason(attempt, etype, message, now)
@@ -67,20 +118,20 @@ local function detach(q, id, h)
   redis.call('ZREM', qk(q, 'run'), id)
 end
 
+-- The per-state id index: RUNNING has none, the lease-ordered 'run' set (as small as the workers' slots) is it.
+local function indexed(state) return STATES[state] and state ~= 'RUNNING' end
+
 local function setstate(q, id, from, to, now)
-  if from == 'QUEUED' then redis.call('ZREM', qk(q, 'qat'), id) end
-  if to == 'QUEUED' then
-    redis.call('ZADD', qk(q, 'qat'), tonumber(redis.call('HGET', jk(q, id), 'scheduledAt')) or now, id)
-  end
-  if from and STATES[from] then
+  if from and indexed(from) then
     redis.call('ZREM', qk(q, 'st:' .. from), id)
     if TERMINAL[from] then redis.call('ZREM', qk(q, 'fin:' .. from), id) end
   end
-  redis.call('ZADD', qk(q, 'st:' .. to), 0, id)
-  redis.call('HSET', jk(q, id), 'state', to)
+  if indexed(to) then redis.call('ZADD', qk(q, 'st:' .. to), 0, id) end
   if TERMINAL[to] then
     redis.call('ZADD', qk(q, 'fin:' .. to), now, id)
-    redis.call('HSET', jk(q, id), 'finishedAt', s(now))
+    redis.call('HSET', jk(q, id), 'state', to, 'finishedAt', s(now))
+  else
+    redis.call('HSET', jk(q, id), 'state', to)
   end
 end
 
@@ -116,15 +167,9 @@ local function finish(q, id, h, to, now)
   unique_release(q, id, h, nil)
 end
 
-local function stat(q, now, field)
-  local minute = math.floor(now / 60000) * 60000
-  redis.call('HINCRBY', qk(q, 'stats'), s(minute) .. ':' .. field, 1)
-end
-
 -- A job whose stored fields a worker could not use: FAILED with a readable reason, raw fields kept.
 local function bury(q, id, h, why, now)
   detach(q, id, h)
-  redis.call('ZADD', qk(q, 'ids'), 0, id)
   pusherr(q, id, reason(tonumber(h.attempt) or 0, 'kyu.CorruptJob', why, now))
   redis.call('HDEL', jk(q, id), 'leaseExpiresAt', 'cancelRequested')
   setstate(q, id, h.state, 'FAILED', now)
@@ -145,23 +190,38 @@ local function corrupt(h)
   return nil
 end
 
-local function dump(q, id)
-  local errs = {}
-  if redis.call('TYPE', ek(q, id))['ok'] == 'list' then errs = redis.call('LRANGE', ek(q, id), 0, -1) end
-  local flat = {}
-  if ishash(jk(q, id)) then flat = redis.call('HGETALL', jk(q, id)) end
-  return {flat, errs}
+-- The errors of a job, {} when there are none or the key is not a list.
+local function errors(q, id)
+  local errs = redis.pcall('LRANGE', ek(q, id), 0, -1)
+  if errs.err then return {} end
+  return errs
 end
 
--- Deletes a job and every index entry that names it.
+-- A job as stored, for queries; a RUNNING job's lease expiry is its score in 'run'.
+local function dump(q, id)
+  local flat = flathash(jk(q, id))
+  local expiry = redis.call('ZSCORE', qk(q, 'run'), id)
+  if expiry then
+    flat[#flat + 1] = 'leaseExpiresAt'
+    flat[#flat + 1] = expiry
+  end
+  return {flat, errors(q, id)}
+end
+
+-- The few fields dropping a job needs ({} when the key is missing or not a hash).
+local function dropfields(key)
+  local v = redis.pcall('HMGET', key, 'state', 'rk', 'uniqueKey', 'uniqueScope')
+  if v.err then return {} end
+  return {state = v[1] or nil, rk = v[2] or nil, uniqueKey = v[3] or nil, uniqueScope = v[4] or nil}
+end
+
+-- Deletes a job and every index entry that names it. A finished job waits nowhere (its 'rk' is stale).
 local function drop(q, id, h)
-  detach(q, id, h)
-  if h.state and STATES[h.state] then
+  if not TERMINAL[h.state or ''] then detach(q, id, h) end
+  if h.state and indexed(h.state) then
     redis.call('ZREM', qk(q, 'st:' .. h.state), id)
     if TERMINAL[h.state] then redis.call('ZREM', qk(q, 'fin:' .. h.state), id) end
   end
-  redis.call('ZREM', qk(q, 'ids'), id)
-  redis.call('ZREM', qk(q, 'qat'), id)
   unique_release(q, id, h, nil)
   redis.call('DEL', jk(q, id), ek(q, id))
   if GLOBAL then redis.call('HDEL', P .. ':jobq', id) end

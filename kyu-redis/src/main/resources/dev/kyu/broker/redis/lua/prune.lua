@@ -13,7 +13,7 @@ for i = 1, nq do
     if #deleted < limit and ages[st] >= 0 then
       local ids = redis.call('ZRANGEBYSCORE', qk(q, 'fin:' .. st), '-inf', now - ages[st], 'LIMIT', 0, limit - #deleted)
       for _, id in ipairs(ids) do
-        local h = hash(jk(q, id))
+        local h = dropfields(jk(q, id))
         if h.state == nil or h.state == st then
           drop(q, id, {state = st, uniqueKey = h.uniqueKey, uniqueScope = h.uniqueScope, rk = h.rk})
           deleted[#deleted + 1] = id

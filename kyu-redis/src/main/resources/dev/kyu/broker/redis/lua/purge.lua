@@ -8,5 +8,5 @@ for _, st in ipairs({'SCHEDULED', 'QUEUED'}) do
   end
 end
 -- Members left without a job hash (written by hand, or half-deleted) go too.
-redis.call('DEL', qk(q, 'ready'), qk(q, 'sched'), qk(q, 'wake'), qk(q, 'qat'))
+redis.call('DEL', qk(q, 'ready'), qk(q, 'sched'), qk(q, 'wake'))
 return out

@@ -35,4 +35,5 @@ for i = 1, nq do
     end
   end
 end
+flushstats()
 return {requeued, failed, cancelled}
