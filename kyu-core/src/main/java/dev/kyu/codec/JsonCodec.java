@@ -17,8 +17,13 @@ import java.lang.reflect.Type;
  */
 public final class JsonCodec {
     private static final JsonCodec DEFAULT = new JsonCodec();
+    private static final String NULL = "null";
+    /** Types are few (one per task); the bound only guards against a caller minting types without end. */
+    private static final int MAX_KNOWN_TYPES = 10_000;
 
     private final ObjectMapper mapper;
+    /** Per type: whether JSON null binds to Java null (true for most; false for primitives and the like). */
+    private final java.util.concurrent.ConcurrentHashMap<JavaType, Boolean> nullBindsToNull = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JsonCodec() {
         // Jobs run on short-lived virtual threads, so Jackson's default per-thread buffer recycling would
@@ -60,12 +65,29 @@ public final class JsonCodec {
         return decode(json, mapper.constructType(type));
     }
 
+    @SuppressWarnings("unchecked")
     public <T> T decode(String json, JavaType type) {
+        // Tasks without args store the literal null; most types bind it to null, and asking Jackson each time
+        // costs a parser per job. The answer for each type is learnt once, from Jackson itself.
+        if (NULL.equals(json) && nullBindsToNull(type)) return null;
         try {
             return mapper.readValue(json, type);
         } catch (JsonProcessingException e) {
             throw new KyuException.InvalidInput("JSON does not bind to " + type.getRawClass().getSimpleName() + ": " + oneLine(e), e);
         }
+    }
+
+    private boolean nullBindsToNull(JavaType type) {
+        Boolean known = nullBindsToNull.get(type);
+        if (known != null) return known;
+        boolean isNull;
+        try {
+            isNull = mapper.readValue(NULL, type) == null;
+        } catch (JsonProcessingException | RuntimeException e) {
+            isNull = false; // e.g. a primitive: the slow path reports the error in full
+        }
+        if (nullBindsToNull.size() < MAX_KNOWN_TYPES) nullBindsToNull.put(type, isNull);
+        return isNull;
     }
 
     /**
@@ -74,6 +96,7 @@ public final class JsonCodec {
      */
     public void validate(String json) {
         if (json == null) throw new KyuException.InvalidInput("JSON text is missing");
+        if (isLiteral(json)) return;
         try (var parser = mapper.getFactory().createParser(json)) {
             if (parser.nextToken() == null) throw new KyuException.InvalidInput("not valid JSON: no content");
             parser.skipChildren();
@@ -83,6 +106,14 @@ public final class JsonCodec {
         } catch (java.io.IOException e) {
             throw new KyuException.InvalidInput("not valid JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** The few one-token values that need no parser to be judged valid (tasks without args send null). */
+    private static boolean isLiteral(String json) {
+        return switch (json) {
+            case NULL, "true", "false", "{}", "[]", "0" -> true;
+            default -> false;
+        };
     }
 
     /** Parses JSON text, failing with a one-line reason that says where it broke. */
