@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.kyu.KyuException;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.lang.reflect.Type;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one JSON codec for arguments and results. Jackson without default typing: a payload can only
@@ -20,10 +23,11 @@ public final class JsonCodec {
     private static final String NULL = "null";
     /** Types are few (one per task); the bound only guards against a caller minting types without end. */
     private static final int MAX_KNOWN_TYPES = 10_000;
+    private static final Object BINDS_TO_NULL = new Object(), ASK_JACKSON = new Object();
 
     private final ObjectMapper mapper;
-    /** Per type: whether JSON null binds to Java null (true for most; false for primitives and the like). */
-    private final java.util.concurrent.ConcurrentHashMap<JavaType, Boolean> nullBindsToNull = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per type: what JSON null binds to (see {@link #nullValue}). */
+    private final ConcurrentHashMap<JavaType, Object> nullValues = new ConcurrentHashMap<>();
 
     public JsonCodec() {
         // Jobs run on short-lived virtual threads, so Jackson's default per-thread buffer recycling would
@@ -67,9 +71,14 @@ public final class JsonCodec {
 
     @SuppressWarnings("unchecked")
     public <T> T decode(String json, JavaType type) {
-        // Tasks without args store the literal null; most types bind it to null, and asking Jackson each time
-        // costs a parser per job. The answer for each type is learnt once, from Jackson itself.
-        if (NULL.equals(json) && nullBindsToNull(type)) return null;
+        // Tasks without args store the literal null; most types bind it to null (JsonNode to the shared NullNode),
+        // and asking Jackson each time costs a parser per job. The answer for each type is learnt once, from
+        // Jackson itself, and kept only when it is null or an immutable shared value.
+        if (NULL.equals(json)) {
+            Object v = nullValue(type);
+            if (v == BINDS_TO_NULL) return null;
+            if (v != ASK_JACKSON) return (T) v;
+        }
         try {
             return mapper.readValue(json, type);
         } catch (JsonProcessingException e) {
@@ -77,17 +86,20 @@ public final class JsonCodec {
         }
     }
 
-    private boolean nullBindsToNull(JavaType type) {
-        Boolean known = nullBindsToNull.get(type);
+    /** What JSON null binds to for this type, or {@link #ASK_JACKSON} when that is not one shared immutable value. */
+    private Object nullValue(JavaType type) {
+        Object known = nullValues.get(type);
         if (known != null) return known;
-        boolean isNull;
+        Object value;
         try {
-            isNull = mapper.readValue(NULL, type) == null;
+            Object bound = mapper.readValue(NULL, type);
+            value = bound == null ? BINDS_TO_NULL
+                    : bound instanceof NullNode || bound == Optional.empty() ? bound : ASK_JACKSON;
         } catch (JsonProcessingException | RuntimeException e) {
-            isNull = false; // e.g. a primitive: the slow path reports the error in full
+            value = ASK_JACKSON; // e.g. a primitive: the slow path reports the error in full
         }
-        if (nullBindsToNull.size() < MAX_KNOWN_TYPES) nullBindsToNull.put(type, isNull);
-        return isNull;
+        if (nullValues.size() < MAX_KNOWN_TYPES) nullValues.put(type, value);
+        return value;
     }
 
     /**
