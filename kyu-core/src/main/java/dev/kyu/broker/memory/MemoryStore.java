@@ -40,6 +40,8 @@ final class MemoryStore {
     final TreeMap<String, String> kv = new TreeMap<>();
     final HashMap<String, LockHold> locks = new HashMap<>();
     private long seq;
+    /** Moves on whenever stats rows are dropped, so no queue keeps counting into a dropped row. */
+    private long statsGeneration;
     int references;
 
     /** Which job holds a unique key, and under which scope; judged lazily against the job's current state. */
@@ -117,9 +119,24 @@ final class MemoryStore {
         return live ? h.jobId() : null;
     }
 
-    void countOutcome(Instant now, String queue, int which) {
-        Instant minute = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
-        stats.computeIfAbsent(minute, m -> new TreeMap<>()).computeIfAbsent(queue, q -> new long[3])[which]++;
+    /** Counts an outcome in the queue's row of the current minute, found once per minute (see {@link QueueState#statsRow}). */
+    void countOutcome(Instant now, QueueState q, int which) {
+        long minute = Math.floorDiv(now.getEpochSecond(), 60);
+        if (q.statsRow == null || q.statsMinute != minute || q.statsGeneration != statsGeneration) {
+            q.statsRow = stats.computeIfAbsent(Instant.ofEpochSecond(minute * 60), m -> new TreeMap<>())
+                    .computeIfAbsent(q.name, k -> new long[3]);
+            q.statsMinute = minute;
+            q.statsGeneration = statsGeneration;
+        }
+        q.statsRow[which]++;
+    }
+
+    /** Drops the outcome counts of minutes before {@code cut}; rows the queues hold on to are looked up again. */
+    void pruneStats(Instant cut) {
+        var doomed = stats.headMap(cut);
+        if (doomed.isEmpty()) return;
+        doomed.clear();
+        statsGeneration++;
     }
 
     private void index(Slot s) {
