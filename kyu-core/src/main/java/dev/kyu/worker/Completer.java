@@ -94,7 +94,7 @@ final class Completer {
 
     private void record(List<RunningJob.Settled> batch) {
         var completions = new ArrayList<Completion>(batch.size());
-        for (var s : batch) completions.add(new Completion(s.running().job().lease(), s.outcome()));
+        for (var s : batch) completions.add(new Completion(s.running().lease(), s.outcome()));
         List<Boolean> applied = broker.jobsComplete(completions);
         var recorded = new ArrayList<Recorded>(batch.size());
         for (int i = 0; i < batch.size(); i++) recorded.add(new Recorded(batch.get(i), applied.get(i)));

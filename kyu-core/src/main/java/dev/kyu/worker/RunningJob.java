@@ -1,6 +1,7 @@
 package dev.kyu.worker;
 
 import dev.kyu.job.Job;
+import dev.kyu.job.Lease;
 import dev.kyu.spi.Outcome;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,6 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RunningJob {
     private final Job job;
+    /** Read by every heartbeat and by the completion: made once. */
+    private final Lease lease;
     private final AtomicReference<StopReason> stop = new AtomicReference<>(StopReason.NONE);
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile Thread thread;
@@ -20,10 +23,15 @@ final class RunningJob {
 
     RunningJob(Job job) {
         this.job = job;
+        this.lease = job.lease();
     }
 
     Job job() {
         return job;
+    }
+
+    Lease lease() {
+        return lease;
     }
 
     StopReason stopReason() {
