@@ -186,10 +186,7 @@ public final class MemoryBroker implements Broker {
 
     private static Job newJob(NewJob j, Instant now) {
         Instant due = j.runAt() != null ? j.runAt() : j.delay() != null && j.delay().isPositive() ? now.plus(j.delay()) : now;
-        return Job.builder().id(j.id()).task(j.task()).queue(j.queue()).args(j.args()).priority(j.priority())
-                .state(due.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED).maxAttempts(j.maxAttempts())
-                .enqueuedAt(now).scheduledAt(due).uniqueKey(j.uniqueKey()).timeout(j.timeout()).backoff(j.backoff())
-                .meta(j.meta()).build();
+        return Moves.stored(j, now, due);
     }
 
     // ---- working -----------------------------------------------------------------------------------

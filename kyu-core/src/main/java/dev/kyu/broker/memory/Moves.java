@@ -2,7 +2,9 @@ package dev.kyu.broker.memory;
 
 import dev.kyu.job.Job;
 import dev.kyu.job.JobState;
+import dev.kyu.spi.NewJob;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The job versions every job passes through on the way from QUEUED to SUCCEEDED, made with one
@@ -11,6 +13,13 @@ import java.time.Instant;
  */
 final class Moves {
     private Moves() {}
+
+    /** A new job as stored, due at {@code due}: SCHEDULED when that is later than now, else QUEUED. */
+    static Job stored(NewJob j, Instant now, Instant due) {
+        return new Job(j.id(), j.task(), j.queue(), j.args(), j.priority(), due.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED,
+                0, j.maxAttempts(), now, due, null, null, null, null, null, List.of(),
+                j.uniqueKey(), j.timeout(), j.backoff(), j.meta(), false);
+    }
 
     /** Leased to a worker for its next attempt. */
     static Job leased(Job j, String workerId, Instant now, Instant leaseEnd) {
