@@ -33,7 +33,7 @@ final class MemoryStore {
     final TreeMap<String, QueueState> queues = new TreeMap<>();
     final TreeSet<Slot> scheduled = new TreeSet<>(Slot.BY_TIME);
     final TreeSet<Slot> running = new TreeSet<>(Slot.BY_TIME);
-    final TreeSet<Slot> finished = new TreeSet<>(Slot.BY_TIME);
+    final FinishedLog finished = new FinishedLog();
     final HashMap<String, UniqueHold> unique = new HashMap<>();
     final TreeMap<Instant, TreeMap<String, long[]>> stats = new TreeMap<>();
     final TreeMap<String, WorkerInfo> workers = new TreeMap<>();
@@ -149,7 +149,7 @@ final class MemoryStore {
                 s.queueState.addReady(s);
             }
             case RUNNING -> { s.sortAt = j.leaseExpiresAt(); running.add(s); }
-            case SUCCEEDED, FAILED, CANCELLED -> { s.sortAt = j.finishedAt(); finished.add(s); }
+            case SUCCEEDED, FAILED, CANCELLED -> finished.add(s, j.finishedAt());
         }
     }
 
