@@ -264,8 +264,8 @@ public final class MemoryBroker implements Broker {
 
     /** The slot a lease still holds: RUNNING under that worker and attempt. The fence of every worker verb. */
     private Slot held(Lease lease) {
-        Slot s = store.jobs.get(lease.jobId());
-        if (s == null || !s.decodable()) return null;
+        Slot s = store.runningById.get(lease.jobId());
+        if (s == null) return null;
         Job j = s.job;
         return j.state() == JobState.RUNNING && lease.workerId().equals(j.workerId()) && j.attempt() == lease.attempt() ? s : null;
     }

@@ -33,6 +33,12 @@ final class MemoryStore {
     final TreeMap<String, QueueState> queues = new TreeMap<>();
     final TreeSet<Slot> scheduled = new TreeSet<>(Slot.BY_TIME);
     final TreeSet<Slot> running = new TreeSet<>(Slot.BY_TIME);
+    /**
+     * The RUNNING slots by id: the fence of every completion and heartbeat looks here. It holds about as
+     * many entries as workers run jobs, so it stays in the CPU's cache, where a lookup in {@link #jobs}
+     * (every job ever stored) misses it on each step.
+     */
+    final HashMap<String, Slot> runningById = new HashMap<>();
     final FinishedLog finished = new FinishedLog();
     final HashMap<String, UniqueHold> unique = new HashMap<>();
     final TreeMap<Instant, TreeMap<String, long[]>> stats = new TreeMap<>();
@@ -148,7 +154,11 @@ final class MemoryStore {
                 s.sortPriority = j == null ? Integer.MAX_VALUE : j.priority();
                 s.queueState.addReady(s);
             }
-            case RUNNING -> { s.sortAt = j.leaseExpiresAt(); running.add(s); }
+            case RUNNING -> {
+                s.sortAt = j.leaseExpiresAt();
+                running.add(s);
+                runningById.put(s.id, s);
+            }
             case SUCCEEDED, FAILED, CANCELLED -> finished.add(s, j.finishedAt());
         }
     }
@@ -157,7 +167,10 @@ final class MemoryStore {
         switch (s.state()) {
             case SCHEDULED -> scheduled.remove(s);
             case QUEUED -> s.queueState.removeReady(s);
-            case RUNNING -> running.remove(s);
+            case RUNNING -> {
+                running.remove(s);
+                runningById.remove(s.id);
+            }
             case SUCCEEDED, FAILED, CANCELLED -> finished.remove(s);
         }
     }
