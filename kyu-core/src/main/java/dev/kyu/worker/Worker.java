@@ -44,7 +44,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerOptions options;
     private final JobExecutor executor;
     private final List<JobListener> listeners;
-    private final Map<String, RunningJob> inflight = new ConcurrentHashMap<>();
+    private final Map<String, RunningJob> inflight;
     private final Semaphore slots;
     private final Semaphore runPermits;
     private final AtomicInteger running = new AtomicInteger();
@@ -70,6 +70,8 @@ public final class Worker implements AutoCloseable {
         this.options = options;
         this.executor = executor;
         this.listeners = listeners; // a live list: listeners added to the Kyu later are heard too
+        // Sized for every slot at once, so the map never resizes while jobs stream through it.
+        this.inflight = new ConcurrentHashMap<>(2 * (options.concurrency() + options.prefetch()));
         this.slots = new Semaphore(options.concurrency() + options.prefetch());
         this.runPermits = new Semaphore(options.concurrency());
         // Virtual threads are started straight from a factory rather than through a thread-per-task executor:
