@@ -28,6 +28,7 @@ public final class JsonCodec {
     private final ObjectMapper mapper;
     /** Per type: what JSON null binds to (see {@link #nullValue}). */
     private final ConcurrentHashMap<JavaType, Object> nullValues = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Type, JavaType> javaTypes = new ConcurrentHashMap<>();
 
     public JsonCodec() {
         // Jobs run on short-lived virtual threads, so Jackson's default per-thread buffer recycling would
@@ -62,11 +63,20 @@ public final class JsonCodec {
     }
 
     public <T> T decode(String json, Class<T> type) {
-        return decode(json, mapper.constructType(type));
+        return decode(json, javaType(type));
     }
 
     public <T> T decode(String json, Type type) {
-        return decode(json, mapper.constructType(type));
+        return decode(json, javaType(type));
+    }
+
+    /** Jackson's type for a task's declared type, resolved once: each job decodes with it. */
+    private JavaType javaType(Type type) {
+        JavaType t = javaTypes.get(type);
+        if (t != null) return t;
+        t = mapper.constructType(type);
+        if (javaTypes.size() < MAX_KNOWN_TYPES) javaTypes.put(type, t);
+        return t;
     }
 
     @SuppressWarnings("unchecked")
