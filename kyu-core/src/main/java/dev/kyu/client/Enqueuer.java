@@ -47,11 +47,14 @@ final class Enqueuer {
         private final String taskName;
         private final JobOptions o;
         private final String backoffSpec;
+        private final int priority, maxAttempts;
 
         private Prepared(String taskName, JobOptions o, String backoffSpec) {
             this.taskName = taskName;
             this.o = o;
             this.backoffSpec = backoffSpec;
+            this.priority = o.priority() == null ? 0 : o.priority();
+            this.maxAttempts = o.maxAttempts() == null ? 1 : o.maxAttempts();
         }
 
         NewJob newJob(String argsJson) {
@@ -63,18 +66,12 @@ final class Enqueuer {
                             + human(maxPayloadBytes) + " (pass large data by reference, or raise Kyu.builder().maxPayloadBytes)");
                 }
             }
-            var b = NewJob.builder(JobIds.next(), taskName)
-                    .queue(o.queue())
-                    .args(argsJson)
-                    .priority(o.priority() == null ? 0 : o.priority())
-                    .maxAttempts(o.maxAttempts() == null ? 1 : o.maxAttempts())
-                    .timeout(o.timeout())
-                    .backoff(backoffSpec)
-                    .meta(o.meta());
+            boolean unique = o.uniqueKey() != null;
             // Inline (test) mode runs everything now: a delay would only make the test wait.
-            if (!inline) b.runAt(o.runAt()).delay(o.delay());
-            if (o.uniqueKey() != null) b.unique(o.uniqueKey(), o.uniqueScope(), o.uniquePeriod());
-            return b.build();
+            return new NewJob(JobIds.next(), taskName, o.queue(), argsJson, priority, maxAttempts,
+                    inline ? null : o.runAt(), inline ? null : o.delay(),
+                    o.uniqueKey(), unique ? o.uniqueScope() : null, unique ? o.uniquePeriod() : null,
+                    o.timeout(), backoffSpec, o.meta());
         }
     }
 

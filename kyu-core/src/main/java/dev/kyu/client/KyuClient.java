@@ -65,11 +65,16 @@ public final class KyuClient {
     public List<JobHandle<JsonNode>> enqueueJsonAll(String taskName, List<String> argsJson, JobOptions options) {
         var jobs = new ArrayList<NewJob>(argsJson.size());
         var prepared = enqueuer.prepare(taskName, options);
+        String checked = null;
         for (String json : argsJson) {
-            try {
-                codec.validate(json);
-            } catch (KyuException.InvalidInput e) {
-                throw new KyuException.InvalidInput("args for task '" + taskName + "' are " + e.getMessage(), e);
+            // A batch often repeats one args text (the same String): one check covers them all.
+            if (json != checked || json == null) {
+                try {
+                    codec.validate(json);
+                } catch (KyuException.InvalidInput e) {
+                    throw new KyuException.InvalidInput("args for task '" + taskName + "' are " + e.getMessage(), e);
+                }
+                checked = json;
             }
             jobs.add(prepared.newJob(json));
         }

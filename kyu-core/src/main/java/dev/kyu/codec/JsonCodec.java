@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.kyu.KyuException;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.lang.reflect.Type;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one JSON codec for arguments and results. Jackson without default typing: a payload can only
@@ -17,8 +20,15 @@ import java.lang.reflect.Type;
  */
 public final class JsonCodec {
     private static final JsonCodec DEFAULT = new JsonCodec();
+    private static final String NULL = "null";
+    /** Types are few (one per task); the bound only guards against a caller minting types without end. */
+    private static final int MAX_KNOWN_TYPES = 10_000;
+    private static final Object BINDS_TO_NULL = new Object(), ASK_JACKSON = new Object();
 
     private final ObjectMapper mapper;
+    /** Per type: what JSON null binds to (see {@link #nullValue}). */
+    private final ConcurrentHashMap<JavaType, Object> nullValues = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Type, JavaType> javaTypes = new ConcurrentHashMap<>();
 
     public JsonCodec() {
         // Jobs run on short-lived virtual threads, so Jackson's default per-thread buffer recycling would
@@ -53,19 +63,53 @@ public final class JsonCodec {
     }
 
     public <T> T decode(String json, Class<T> type) {
-        return decode(json, mapper.constructType(type));
+        return decode(json, javaType(type));
     }
 
     public <T> T decode(String json, Type type) {
-        return decode(json, mapper.constructType(type));
+        return decode(json, javaType(type));
     }
 
+    /** Jackson's type for a task's declared type, resolved once: each job decodes with it. */
+    private JavaType javaType(Type type) {
+        JavaType t = javaTypes.get(type);
+        if (t != null) return t;
+        t = mapper.constructType(type);
+        if (javaTypes.size() < MAX_KNOWN_TYPES) javaTypes.put(type, t);
+        return t;
+    }
+
+    @SuppressWarnings("unchecked")
     public <T> T decode(String json, JavaType type) {
+        // Tasks without args store the literal null; most types bind it to null (JsonNode to the shared NullNode),
+        // and asking Jackson each time costs a parser per job. The answer for each type is learnt once, from
+        // Jackson itself, and kept only when it is null or an immutable shared value.
+        if (NULL.equals(json)) {
+            Object v = nullValue(type);
+            if (v == BINDS_TO_NULL) return null;
+            if (v != ASK_JACKSON) return (T) v;
+        }
         try {
             return mapper.readValue(json, type);
         } catch (JsonProcessingException e) {
             throw new KyuException.InvalidInput("JSON does not bind to " + type.getRawClass().getSimpleName() + ": " + oneLine(e), e);
         }
+    }
+
+    /** What JSON null binds to for this type, or {@link #ASK_JACKSON} when that is not one shared immutable value. */
+    private Object nullValue(JavaType type) {
+        Object known = nullValues.get(type);
+        if (known != null) return known;
+        Object value;
+        try {
+            Object bound = mapper.readValue(NULL, type);
+            value = bound == null ? BINDS_TO_NULL
+                    : bound instanceof NullNode || bound == Optional.empty() ? bound : ASK_JACKSON;
+        } catch (JsonProcessingException | RuntimeException e) {
+            value = ASK_JACKSON; // e.g. a primitive: the slow path reports the error in full
+        }
+        if (nullValues.size() < MAX_KNOWN_TYPES) nullValues.put(type, value);
+        return value;
     }
 
     /**
@@ -74,6 +118,7 @@ public final class JsonCodec {
      */
     public void validate(String json) {
         if (json == null) throw new KyuException.InvalidInput("JSON text is missing");
+        if (isLiteral(json)) return;
         try (var parser = mapper.getFactory().createParser(json)) {
             if (parser.nextToken() == null) throw new KyuException.InvalidInput("not valid JSON: no content");
             parser.skipChildren();
@@ -83,6 +128,14 @@ public final class JsonCodec {
         } catch (java.io.IOException e) {
             throw new KyuException.InvalidInput("not valid JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** The few one-token values that need no parser to be judged valid (tasks without args send null). */
+    private static boolean isLiteral(String json) {
+        return switch (json) {
+            case NULL, "true", "false", "{}", "[]", "0" -> true;
+            default -> false;
+        };
     }
 
     /** Parses JSON text, failing with a one-line reason that says where it broke. */

@@ -36,7 +36,15 @@ public final class KyuMetrics implements JobListener {
     public static final String QUEUE_WAIT = "kyu.job.queue.wait";
 
     private final MeterRegistry registry;
+    /**
+     * Meters by name and tags, found once: building and registering a meter's id costs more than the
+     * job it counts. The set is bounded by tasks x queues x outcomes.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<MeterKey, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<MeterKey, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile QueueGauges gauges;
+
+    private record MeterKey(String name, String task, String queue, String outcome) {}
 
     public KyuMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -85,9 +93,10 @@ public final class KyuMetrics implements JobListener {
     public void onStarted(Job job) {
         if (job.startedAt() != null && job.scheduledAt() != null) {
             Duration wait = Duration.between(job.scheduledAt(), job.startedAt());
-            Timer.builder(QUEUE_WAIT).description("Time from a job's due time to the start of its attempt")
-                    .tags("task", job.task(), "queue", job.queue()).publishPercentileHistogram()
-                    .register(registry).record(wait.isNegative() ? Duration.ZERO : wait);
+            timer(new MeterKey(QUEUE_WAIT, job.task(), job.queue(), null), k -> Timer.builder(QUEUE_WAIT)
+                    .description("Time from a job's due time to the start of its attempt")
+                    .tags("task", k.task(), "queue", k.queue()).publishPercentileHistogram().register(registry))
+                    .record(wait.isNegative() ? Duration.ZERO : wait);
         }
     }
 
@@ -102,13 +111,21 @@ public final class KyuMetrics implements JobListener {
         };
         if (name == null) return;
         counter(name, job.task(), job.queue()).increment();
-        Timer.builder(DURATION).description("Run time of one attempt")
-                .tags("task", job.task(), "queue", job.queue(), "outcome", outcomeTag(outcome))
-                .publishPercentileHistogram().register(registry).record(runTime);
+        timer(new MeterKey(DURATION, job.task(), job.queue(), outcomeTag(outcome)), k -> Timer.builder(DURATION)
+                .description("Run time of one attempt").tags("task", k.task(), "queue", k.queue(), "outcome", k.outcome())
+                .publishPercentileHistogram().register(registry)).record(runTime);
     }
 
     private Counter counter(String name, String task, String queue) {
-        return Counter.builder(name).tags("task", task, "queue", queue).register(registry);
+        var key = new MeterKey(name, task, queue, null);
+        Counter c = counters.get(key);
+        return c != null ? c : counters.computeIfAbsent(key,
+                k -> Counter.builder(k.name()).tags("task", k.task(), "queue", k.queue()).register(registry));
+    }
+
+    private Timer timer(MeterKey key, java.util.function.Function<MeterKey, Timer> create) {
+        Timer t = timers.get(key);
+        return t != null ? t : timers.computeIfAbsent(key, create);
     }
 
     private static String outcomeTag(Outcome o) {

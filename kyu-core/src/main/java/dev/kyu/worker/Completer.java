@@ -5,8 +5,9 @@ import dev.kyu.spi.Completion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,14 @@ final class Completer {
 
     private final Broker broker;
     private final Consumer<List<Recorded>> onRecorded;
-    private final LinkedBlockingQueue<RunningJob.Settled> pending = new LinkedBlockingQueue<>();
+    /**
+     * Lock-free, because a thousand job threads hand in outcomes at once: a blocking queue's lock makes
+     * them queue up, and a virtual thread that loses a lock race parks and is scheduled again.
+     */
+    private final ConcurrentLinkedQueue<RunningJob.Settled> pending = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    /** True while the completer thread is about to park or parked: only then does a submit wake it. */
+    private volatile boolean idle;
     private volatile boolean stopping;
 
     /** An outcome as the broker took it: applied, or refused because the lease had moved on. */
@@ -42,10 +49,7 @@ final class Completer {
 
     void submit(RunningJob.Settled settled) {
         pending.add(settled);
-    }
-
-    int backlog() {
-        return pending.size();
+        if (idle) LockSupport.unpark(thread);
     }
 
     /** Records what is pending, retrying for up to {@code within}, then stops. */
@@ -67,13 +71,10 @@ final class Completer {
         while (true) {
             try {
                 if (batch.isEmpty()) {
-                    RunningJob.Settled first = pending.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null) {
+                    if (!takeWaiting(batch)) {
                         if (stopping) return;
                         continue;
                     }
-                    batch.add(first);
-                    pending.drainTo(batch, MAX_BATCH - 1);
                 }
                 record(batch);
                 batch.clear();
@@ -92,9 +93,30 @@ final class Completer {
         }
     }
 
+    /** Takes up to a batch of waiting outcomes, or waits up to 100 ms for the first; false when none came. */
+    private boolean takeWaiting(List<RunningJob.Settled> batch) throws InterruptedException {
+        if (drain(batch)) return true;
+        idle = true;
+        try {
+            // A submit between the drain and here sees idle and unparks, so the park returns at once.
+            if (drain(batch)) return true;
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+        } finally {
+            idle = false;
+        }
+        if (Thread.interrupted()) throw new InterruptedException();
+        return drain(batch);
+    }
+
+    private boolean drain(List<RunningJob.Settled> batch) {
+        RunningJob.Settled s;
+        while (batch.size() < MAX_BATCH && (s = pending.poll()) != null) batch.add(s);
+        return !batch.isEmpty();
+    }
+
     private void record(List<RunningJob.Settled> batch) {
         var completions = new ArrayList<Completion>(batch.size());
-        for (var s : batch) completions.add(new Completion(s.running().job().lease(), s.outcome()));
+        for (var s : batch) completions.add(new Completion(s.running().lease(), s.outcome()));
         List<Boolean> applied = broker.jobsComplete(completions);
         var recorded = new ArrayList<Recorded>(batch.size());
         for (int i = 0; i < batch.size(); i++) recorded.add(new Recorded(batch.get(i), applied.get(i)));

@@ -38,7 +38,7 @@ final class Heartbeater {
         var leases = new ArrayList<Lease>();
         for (RunningJob r : inflight) {
             byId.put(r.job().id(), r);
-            leases.add(r.job().lease());
+            leases.add(r.lease());
         }
         if (leases.isEmpty()) return;
         LeaseReport report;

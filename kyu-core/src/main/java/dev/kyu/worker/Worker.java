@@ -15,9 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +44,16 @@ public final class Worker implements AutoCloseable {
     private final WorkerOptions options;
     private final JobExecutor executor;
     private final List<JobListener> listeners;
-    private final Map<String, RunningJob> inflight = new ConcurrentHashMap<>();
+    private final Map<String, RunningJob> inflight;
     private final Semaphore slots;
     private final Semaphore runPermits;
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** Platform-thread mode only: a fixed pool. Virtual threads are started directly, see {@link #dispatch}. */
     private final ExecutorService jobThreads;
+    private final ThreadFactory virtualThreads;
+    private final Supplier<Instant> brokerClock;
     private final ScheduledExecutorService scheduler;
     private final Fetcher fetcher;
     private final Completer completer;
@@ -65,11 +70,18 @@ public final class Worker implements AutoCloseable {
         this.options = options;
         this.executor = executor;
         this.listeners = listeners; // a live list: listeners added to the Kyu later are heard too
+        // Sized for every slot at once, so the map never resizes while jobs stream through it.
+        this.inflight = new ConcurrentHashMap<>(2 * (options.concurrency() + options.prefetch()));
         this.slots = new Semaphore(options.concurrency() + options.prefetch());
         this.runPermits = new Semaphore(options.concurrency());
+        // Virtual threads are started straight from a factory rather than through a thread-per-task executor:
+        // that executor keeps every thread in a set of its own and numbers its name, costs paid per job for
+        // nothing, since this worker already tracks and interrupts its jobs through their RunningJob.
         this.jobThreads = options.platformThreads()
                 ? Executors.newFixedThreadPool(options.concurrency(), Thread.ofPlatform().name("kyu-job-", 0).factory())
-                : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kyu-job-", 0).factory());
+                : null;
+        this.virtualThreads = options.platformThreads() ? null : Thread.ofVirtual().name("kyu-job").factory();
+        this.brokerClock = broker::now;
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kyu-worker-timer-", 0).factory());
         this.fetcher = new Fetcher(broker, options, slots, this::dispatch);
         this.completer = new Completer(broker, options.workerId(), this::recorded);
@@ -120,7 +132,9 @@ public final class Worker implements AutoCloseable {
         inflight.put(job.id(), r);
         if (stopping) r.stop(StopReason.RELEASED);
         try {
-            jobThreads.execute(() -> run(r));
+            if (jobThreads != null) jobThreads.execute(() -> run(r));
+            else if (stopped) throw new java.util.concurrent.RejectedExecutionException("worker stopped");
+            else virtualThreads.newThread(() -> run(r)).start();
         } catch (java.util.concurrent.RejectedExecutionException e) {
             r.stop(StopReason.RELEASED);
             settle(r, new Outcome.Released(Duration.ZERO));
@@ -141,12 +155,12 @@ public final class Worker implements AutoCloseable {
             } else {
                 running.incrementAndGet();
                 r.started();
-                listeners.forEach(l -> safely(() -> l.onStarted(r.job())));
+                if (!listeners.isEmpty()) listeners.forEach(l -> safely(() -> l.onStarted(r.job())));
                 if (r.job().timeout() != null) {
                     timer = scheduler.schedule(() -> r.stop(StopReason.TIMED_OUT), r.job().timeout().toMillis(), TimeUnit.MILLISECONDS);
                 }
                 try {
-                    outcome = executor.execute(r.job(), r::stopReason, broker::now, options.unknownTaskGrace(), options.unknownTaskDelay());
+                    outcome = executor.execute(r.job(), r::stopReason, brokerClock, options.unknownTaskGrace(), options.unknownTaskDelay());
                 } finally {
                     running.decrementAndGet();
                 }
@@ -193,6 +207,7 @@ public final class Worker implements AutoCloseable {
             if (o instanceof Outcome.Released) continue;
             processed.incrementAndGet();
             if (o instanceof Outcome.Retry || o instanceof Outcome.Dead) failed.incrementAndGet();
+            if (listeners.isEmpty()) continue;
             Duration runTime = r.startedNanos() == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - r.startedNanos());
             for (JobListener l : listeners) safely(() -> l.onRecorded(r.job(), o, runTime));
         }
@@ -232,7 +247,7 @@ public final class Worker implements AutoCloseable {
         } finally {
             if (maintenance != null) maintenance.stop();
             scheduler.shutdownNow();
-            jobThreads.shutdownNow();
+            if (jobThreads != null) jobThreads.shutdownNow();
             registration.remove();
             stopped = true;
             log.info("worker {} stopped: {} job(s) processed", options.workerId(), processed.get());

@@ -23,6 +23,28 @@ class JobIdsTest {
     }
 
     @Test
+    void idsFromManyThreadsAreUniqueAndEachThreadSeesThemIncrease() throws Exception {
+        var fixed = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        var all = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+        var threads = new ArrayList<Thread>();
+        var sortedPerThread = new java.util.concurrent.atomic.AtomicBoolean(true);
+        for (int t = 0; t < 4; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                String last = "";
+                for (int i = 0; i < 20_000; i++) {
+                    String id = JobIds.next(fixed);
+                    if (id.compareTo(last) <= 0) sortedPerThread.set(false);
+                    all.add(id);
+                    last = id;
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        assertThat(all).hasSize(80_000);
+        assertThat(sortedPerThread).isTrue();
+    }
+
+    @Test
     void validatesShape() {
         assertThat(JobIds.isValid(JobIds.next())).isTrue();
         assertThat(JobIds.isValid("not-an-id")).isFalse();

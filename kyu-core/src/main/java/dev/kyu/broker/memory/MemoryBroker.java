@@ -186,10 +186,7 @@ public final class MemoryBroker implements Broker {
 
     private static Job newJob(NewJob j, Instant now) {
         Instant due = j.runAt() != null ? j.runAt() : j.delay() != null && j.delay().isPositive() ? now.plus(j.delay()) : now;
-        return Job.builder().id(j.id()).task(j.task()).queue(j.queue()).args(j.args()).priority(j.priority())
-                .state(due.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED).maxAttempts(j.maxAttempts())
-                .enqueuedAt(now).scheduledAt(due).uniqueKey(j.uniqueKey()).timeout(j.timeout()).backoff(j.backoff())
-                .meta(j.meta()).build();
+        return Moves.stored(j, now, due);
     }
 
     // ---- working -----------------------------------------------------------------------------------
@@ -237,9 +234,7 @@ public final class MemoryBroker implements Broker {
                     store.quarantine(s, now);
                     continue;
                 }
-                Job j = s.job;
-                Job run = j.toBuilder().state(JobState.RUNNING).attempt(j.attempt() + 1).workerId(r.workerId())
-                        .startedAt(now).leaseExpiresAt(leaseEnd).build();
+                Job run = Moves.leased(s.job, r.workerId(), now, leaseEnd);
                 store.place(s, run);
                 out.add(run);
             }
@@ -260,7 +255,7 @@ public final class MemoryBroker implements Broker {
                     lost.add(lease.jobId());
                     continue;
                 }
-                store.place(s, s.job.toBuilder().leaseExpiresAt(until).build());
+                store.place(s, Moves.extended(s.job, until));
                 if (s.job.cancelRequested()) cancel.add(lease.jobId());
             }
             return new LeaseReport(lost, cancel);
@@ -269,8 +264,8 @@ public final class MemoryBroker implements Broker {
 
     /** The slot a lease still holds: RUNNING under that worker and attempt. The fence of every worker verb. */
     private Slot held(Lease lease) {
-        Slot s = store.jobs.get(lease.jobId());
-        if (s == null || !s.decodable()) return null;
+        Slot s = store.runningById.get(lease.jobId());
+        if (s == null) return null;
         Job j = s.job;
         return j.state() == JobState.RUNNING && lease.workerId().equals(j.workerId()) && j.attempt() == lease.attempt() ? s : null;
     }
@@ -298,41 +293,44 @@ public final class MemoryBroker implements Broker {
     /** Applies one outcome; true when the job went back to waiting (fetchers may want it). */
     private boolean complete(Slot s, Outcome outcome, Instant now) {
         Job j = s.job;
-        var b = j.toBuilder().leaseExpiresAt(null);
         switch (outcome) {
             case Outcome.Succeeded ok -> {
-                store.place(s, b.state(JobState.SUCCEEDED).result(ok.result()).finishedAt(now).build());
-                store.countOutcome(now, s.queue, SUCCEEDED);
+                store.place(s, Moves.succeeded(j, ok.result(), now));
+                store.countOutcome(now, s.queueState, SUCCEEDED);
             }
             case Outcome.Dead dead -> {
-                store.place(s, b.state(JobState.FAILED).errors(Job.appendError(j.errors(), dead.error())).finishedAt(now).build());
-                store.countOutcome(now, s.queue, FAILED);
+                store.place(s, unleased(j).state(JobState.FAILED).errors(Job.appendError(j.errors(), dead.error())).finishedAt(now).build());
+                store.countOutcome(now, s.queueState, FAILED);
             }
-            case Outcome.Cancelled c -> store.place(s, b.state(JobState.CANCELLED)
+            case Outcome.Cancelled c -> store.place(s, unleased(j).state(JobState.CANCELLED)
                     .errors(Job.appendError(j.errors(), c.reason())).finishedAt(now).build());
             case Outcome.Retry retry -> {
-                store.countOutcome(now, s.queue, RETRIED);
+                store.countOutcome(now, s.queueState, RETRIED);
                 var errors = Job.appendError(j.errors(), retry.error());
                 if (j.cancelRequested()) { // the user asked to stop it: do not run it again
-                    store.place(s, b.state(JobState.CANCELLED).errors(errors).finishedAt(now).build());
+                    store.place(s, unleased(j).state(JobState.CANCELLED).errors(errors).finishedAt(now).build());
                     return false;
                 }
-                store.place(s, b.state(JobState.SCHEDULED).errors(errors).workerId(null)
+                store.place(s, unleased(j).state(JobState.SCHEDULED).errors(errors).workerId(null)
                         .scheduledAt(now.plus(retry.delay().isNegative() ? Duration.ZERO : retry.delay())).build());
                 return true;
             }
             case Outcome.Released rel -> {
                 if (j.cancelRequested()) {
-                    store.place(s, b.state(JobState.CANCELLED).finishedAt(now).build());
+                    store.place(s, unleased(j).state(JobState.CANCELLED).finishedAt(now).build());
                     return false;
                 }
                 boolean later = rel.delay().isPositive();
-                store.place(s, b.state(later ? JobState.SCHEDULED : JobState.QUEUED).attempt(Math.max(0, j.attempt() - 1))
+                store.place(s, unleased(j).state(later ? JobState.SCHEDULED : JobState.QUEUED).attempt(Math.max(0, j.attempt() - 1))
                         .workerId(null).scheduledAt(later ? now.plus(rel.delay()) : j.scheduledAt()).build());
                 return true;
             }
         }
         return false;
+    }
+
+    private static Job.Builder unleased(Job j) {
+        return j.toBuilder().leaseExpiresAt(null);
     }
 
     // ---- maintenance -------------------------------------------------------------------------------
@@ -400,7 +398,7 @@ public final class MemoryBroker implements Broker {
                 if (!s.sortAt.isBefore(now.minus(minRetention(request)))) break;
             }
             doomed.forEach(store::remove);
-            if (request.statsRetention() != null) store.stats.headMap(now.minus(request.statsRetention())).clear();
+            if (request.statsRetention() != null) store.pruneStats(now.minus(request.statsRetention()));
             if (request.workerRetention() != null) {
                 Instant cut = now.minus(request.workerRetention());
                 store.workers.values().removeIf(w -> w.heartbeatAt() == null || w.heartbeatAt().isBefore(cut));

@@ -33,13 +33,21 @@ final class MemoryStore {
     final TreeMap<String, QueueState> queues = new TreeMap<>();
     final TreeSet<Slot> scheduled = new TreeSet<>(Slot.BY_TIME);
     final TreeSet<Slot> running = new TreeSet<>(Slot.BY_TIME);
-    final TreeSet<Slot> finished = new TreeSet<>(Slot.BY_TIME);
+    /**
+     * The RUNNING slots by id: the fence of every completion and heartbeat looks here. It holds about as
+     * many entries as workers run jobs, so it stays in the CPU's cache, where a lookup in {@link #jobs}
+     * (every job ever stored) misses it on each step.
+     */
+    final HashMap<String, Slot> runningById = new HashMap<>();
+    final FinishedLog finished = new FinishedLog();
     final HashMap<String, UniqueHold> unique = new HashMap<>();
     final TreeMap<Instant, TreeMap<String, long[]>> stats = new TreeMap<>();
     final TreeMap<String, WorkerInfo> workers = new TreeMap<>();
     final TreeMap<String, String> kv = new TreeMap<>();
     final HashMap<String, LockHold> locks = new HashMap<>();
     private long seq;
+    /** Moves on whenever stats rows are dropped, so no queue keeps counting into a dropped row. */
+    private long statsGeneration;
     int references;
 
     /** Which job holds a unique key, and under which scope; judged lazily against the job's current state. */
@@ -117,9 +125,24 @@ final class MemoryStore {
         return live ? h.jobId() : null;
     }
 
-    void countOutcome(Instant now, String queue, int which) {
-        Instant minute = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
-        stats.computeIfAbsent(minute, m -> new TreeMap<>()).computeIfAbsent(queue, q -> new long[3])[which]++;
+    /** Counts an outcome in the queue's row of the current minute, found once per minute (see {@link QueueState#statsRow}). */
+    void countOutcome(Instant now, QueueState q, int which) {
+        long minute = Math.floorDiv(now.getEpochSecond(), 60);
+        if (q.statsRow == null || q.statsMinute != minute || q.statsGeneration != statsGeneration) {
+            q.statsRow = stats.computeIfAbsent(Instant.ofEpochSecond(minute * 60), m -> new TreeMap<>())
+                    .computeIfAbsent(q.name, k -> new long[3]);
+            q.statsMinute = minute;
+            q.statsGeneration = statsGeneration;
+        }
+        q.statsRow[which]++;
+    }
+
+    /** Drops the outcome counts of minutes before {@code cut}; rows the queues hold on to are looked up again. */
+    void pruneStats(Instant cut) {
+        var doomed = stats.headMap(cut);
+        if (doomed.isEmpty()) return;
+        doomed.clear();
+        statsGeneration++;
     }
 
     private void index(Slot s) {
@@ -131,8 +154,12 @@ final class MemoryStore {
                 s.sortPriority = j == null ? Integer.MAX_VALUE : j.priority();
                 s.queueState.addReady(s);
             }
-            case RUNNING -> { s.sortAt = j.leaseExpiresAt(); running.add(s); }
-            case SUCCEEDED, FAILED, CANCELLED -> { s.sortAt = j.finishedAt(); finished.add(s); }
+            case RUNNING -> {
+                s.sortAt = j.leaseExpiresAt();
+                running.add(s);
+                runningById.put(s.id, s);
+            }
+            case SUCCEEDED, FAILED, CANCELLED -> finished.add(s, j.finishedAt());
         }
     }
 
@@ -140,7 +167,10 @@ final class MemoryStore {
         switch (s.state()) {
             case SCHEDULED -> scheduled.remove(s);
             case QUEUED -> s.queueState.removeReady(s);
-            case RUNNING -> running.remove(s);
+            case RUNNING -> {
+                running.remove(s);
+                runningById.remove(s.id);
+            }
             case SUCCEEDED, FAILED, CANCELLED -> finished.remove(s);
         }
     }

@@ -19,6 +19,11 @@ final class QueueState {
     private final long[] counts = new long[JobState.values().length];
     private final TreeMap<Integer, TreeSet<Slot>> ready = new TreeMap<>(Comparator.reverseOrder());
 
+    /** The row of {@code MemoryStore.stats} this queue's outcomes of minute {@link #statsMinute} are counted in. */
+    long[] statsRow;
+    long statsMinute;
+    long statsGeneration;
+
     QueueState(String name) {
         this.name = name;
     }

@@ -28,6 +28,8 @@ final class Slot {
     Job job;
     Instant sortAt;
     int sortPriority;
+    /** Neighbours in the {@link FinishedLog} while the slot is finished. */
+    Slot prevFinished, nextFinished;
 
     Slot(String id, QueueState queue, long seq, Job job, String raw) {
         this.id = id;
