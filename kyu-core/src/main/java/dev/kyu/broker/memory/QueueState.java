@@ -6,10 +6,9 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * One queue of the memory store: its QUEUED jobs in fetch order (a FIFO set per priority, highest
+ * One queue of the memory store: its QUEUED jobs in fetch order (a {@link ReadyLine} per priority, highest
  * priority first), its per-state counts kept up to date on every move so listing queues never scans
  * jobs, and its paused flag.
  */
@@ -17,7 +16,8 @@ final class QueueState {
     final String name;
     boolean paused;
     private final long[] counts = new long[JobState.values().length];
-    private final TreeMap<Integer, TreeSet<Slot>> ready = new TreeMap<>(Comparator.reverseOrder());
+    private long readyTickets;
+    private final TreeMap<Integer, ReadyLine> ready = new TreeMap<>(Comparator.reverseOrder());
 
     /** The row of {@code MemoryStore.stats} this queue's outcomes of minute {@link #statsMinute} are counted in. */
     long[] statsRow;
@@ -45,12 +45,16 @@ final class QueueState {
     }
 
     void addReady(Slot s) {
-        ready.computeIfAbsent(s.sortPriority, p -> new TreeSet<>(Slot.BY_TIME)).add(s);
+        ReadyLine line = ready.get(s.sortPriority);
+        if (line == null) ready.put(s.sortPriority, line = new ReadyLine());
+        line.add(s, ++readyTickets);
     }
 
     void removeReady(Slot s) {
-        TreeSet<Slot> set = ready.get(s.sortPriority);
-        if (set != null && set.remove(s) && set.isEmpty()) ready.remove(s.sortPriority);
+        ReadyLine line = ready.get(s.sortPriority);
+        if (line == null) return;
+        line.remove(s);
+        if (line.isEmpty()) ready.remove(s.sortPriority);
     }
 
     /** The next job to hand out, or null. */
@@ -62,16 +66,16 @@ final class QueueState {
     /** Every QUEUED slot, in fetch order (purge and tests; not the hot path). */
     Iterable<Slot> readySlots() {
         var all = new java.util.ArrayList<Slot>();
-        for (TreeSet<Slot> set : ready.values()) all.addAll(set);
+        for (ReadyLine line : ready.values()) all.addAll(line.all());
         return all;
     }
 
-    /** The earliest due time among QUEUED jobs: the head of each priority's FIFO. */
+    /** The earliest due time among QUEUED jobs: the head of each priority's line. */
     Instant oldestReady() {
         Instant oldest = null;
-        for (TreeSet<Slot> set : ready.values()) {
-            Instant at = set.first().sortAt;
-            if (oldest == null || at.isBefore(oldest)) oldest = at;
+        for (ReadyLine line : ready.values()) {
+            Slot first = line.first();
+            if (first != null && (oldest == null || first.sortAt.isBefore(oldest))) oldest = first.sortAt;
         }
         return oldest;
     }

@@ -28,6 +28,9 @@ final class Slot {
     Job job;
     Instant sortAt;
     int sortPriority;
+    /** Where the slot is filed in its {@link ReadyLine} while QUEUED: its ring ticket (0: none), or the sorted set. */
+    long readyTicket;
+    boolean readyInTree;
     /** Neighbours in the {@link FinishedLog} while the slot is finished. */
     Slot prevFinished, nextFinished;
 
