@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Holds one dedicated connection (outside the pool) that LISTENs on the schema's channel and wakes this
- * process's fetchers on every NOTIFY. When the connection breaks (a database restart, a network cut) it
+ * process's fetchers on every NOTIFY that names a queue one of them fetches. The thread blocks in a socket
+ * read ({@code getNotifications(timeout)} waits on the socket, it does not sleep), so a notification is
+ * handed on as soon as it arrives; the timeout only bounds how long a keep-alive ping may wait. When the connection breaks (a database restart, a network cut) it
  * reports itself down, so fetchers poll meanwhile, and reconnects with a growing pause; once back it
  * wakes everyone, since notifications sent while it was away are gone.
  */
@@ -24,17 +26,19 @@ final class NotifyListener implements AutoCloseable {
     private final Properties props;
     private final String channel;
     private final WakeSignal signal;
+    private final WaitingQueues waiting;
     private final String redacted;
     private final Thread thread;
     private volatile boolean up;
     private volatile boolean closed;
     private volatile Connection conn;
 
-    NotifyListener(String jdbcUrl, Properties props, String channel, WakeSignal signal, String redacted) {
+    NotifyListener(String jdbcUrl, Properties props, String channel, WakeSignal signal, WaitingQueues waiting, String redacted) {
         this.jdbcUrl = jdbcUrl;
         this.props = props;
         this.channel = channel;
         this.signal = signal;
+        this.waiting = waiting;
         this.redacted = redacted;
         this.thread = Thread.ofPlatform().daemon().name("kyu-pg-listen").unstarted(this::run);
     }
@@ -65,7 +69,7 @@ final class NotifyListener implements AutoCloseable {
                 long lastPing = System.currentTimeMillis();
                 while (!closed) {
                     PGNotification[] notes = pg.getNotifications(500);
-                    if (notes != null && notes.length > 0) signal.wake();
+                    if (wanted(notes)) signal.wake();
                     if (System.currentTimeMillis() - lastPing > PING_EVERY_MS) {
                         // a half-open TCP connection shows no error until something is sent
                         try (Statement st = c.createStatement()) {
@@ -90,6 +94,12 @@ final class NotifyListener implements AutoCloseable {
             }
         }
         up = false;
+    }
+
+    private boolean wanted(PGNotification[] notes) {
+        if (notes == null) return false;
+        for (PGNotification n : notes) if (waiting.wants(n.getParameter())) return true;
+        return false;
     }
 
     @Override

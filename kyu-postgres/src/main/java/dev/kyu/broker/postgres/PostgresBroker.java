@@ -64,6 +64,7 @@ public final class PostgresBroker implements Broker {
     private final String s; // quoted schema
     private final String channel;
     private final WakeSignal signal = new WakeSignal();
+    private final WaitingQueues waiting = new WaitingQueues();
     private final NotifyListener listener;
     private final Enqueuer enqueuer;
     private final Completer completer;
@@ -133,7 +134,7 @@ public final class PostgresBroker implements Broker {
             throw e;
         }
         this.listener = settings.listen()
-                ? new NotifyListener(settings.jdbcUrl(), settings.driverProperties(), channel, signal, settings.redacted())
+                ? new NotifyListener(settings.jdbcUrl(), settings.driverProperties(), channel, signal, waiting, settings.redacted())
                 : null;
     }
 
@@ -239,6 +240,16 @@ public final class PostgresBroker implements Broker {
     public List<Job> jobsFetch(FetchRequest r) throws InterruptedException {
         long deadline = System.nanoTime() + r.maxWait().toNanos();
         listenOnFirstFetch();
+        List<String> queues = List.copyOf(new LinkedHashSet<>(r.queues()));
+        waiting.add(queues);
+        try {
+            return fetchOrWait(r, deadline);
+        } finally {
+            waiting.remove(queues);
+        }
+    }
+
+    private List<Job> fetchOrWait(FetchRequest r, long deadline) {
         while (true) {
             if (closed.get()) return List.of();
             long seen = signal.generation();
