@@ -256,9 +256,13 @@ public final class PostgresBroker implements Broker {
             List<Job> got;
             long dueMs;
             try {
-                got = fetchOnce(r);
-                if (!got.isEmpty()) return got;
+                got = claim(r, r.limit());
+                if (got.size() == r.limit()) return got;
+                // one read tells both whether delayed jobs or retries came due since the last maintenance
+                // sweep and, when none did, how long to wait: an idle fetch costs a claim and this read
                 dueMs = nextDueMillis(r.queues());
+                if (dueMs <= 0) got = promoteAndClaim(r, got);
+                if (!got.isEmpty()) return got;
             } catch (KyuException e) {
                 if (closed.get()) return List.of(); // closed under a blocked fetch: that is the wake-up close promises
                 throw e;
@@ -277,18 +281,13 @@ public final class PostgresBroker implements Broker {
         }
     }
 
-    private List<Job> fetchOnce(FetchRequest r) {
-        List<Job> got = claim(r, r.limit());
-        if (got.size() < r.limit()) {
-            // delayed jobs and retries that came due since the last maintenance sweep
-            int promoted = db.call("promote due jobs", c -> maintenance.promote(c, r.queues(), 1000));
-            if (promoted > 0) {
-                var more = new ArrayList<>(got);
-                more.addAll(claim(r, r.limit() - got.size()));
-                return more;
-            }
-        }
-        return got;
+    /** Promotes the due jobs of the fetched queues and claims what room is left; jobs another fetcher took are not waited for. */
+    private List<Job> promoteAndClaim(FetchRequest r, List<Job> got) {
+        int promoted = db.call("promote due jobs", c -> maintenance.promote(c, r.queues(), 1000));
+        if (promoted == 0) return got;
+        var more = new ArrayList<>(got);
+        more.addAll(claim(r, r.limit() - got.size()));
+        return more;
     }
 
     private List<Job> claim(FetchRequest r, int limit) {
@@ -322,6 +321,7 @@ public final class PostgresBroker implements Broker {
         });
     }
 
+    /** Milliseconds until the next delayed job of these queues is due: zero or less when one is due now, Long.MAX_VALUE when none. */
     private long nextDueMillis(List<String> queues) {
         return db.call("read the next due time", c -> {
             try (PreparedStatement ps = c.prepareStatement(nextDueSql)) {
@@ -329,7 +329,7 @@ public final class PostgresBroker implements Broker {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     double ms = rs.getDouble(1);
-                    return rs.wasNull() ? Long.MAX_VALUE : Math.max(1, (long) Math.ceil(ms));
+                    return rs.wasNull() ? Long.MAX_VALUE : (long) Math.ceil(ms);
                 }
             }
         });
