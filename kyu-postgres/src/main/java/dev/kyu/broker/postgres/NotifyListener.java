@@ -1,12 +1,16 @@
 package dev.kyu.broker.postgres;
 
 import dev.kyu.spi.WakeSignal;
+import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.PGStream;
+import org.postgresql.core.QueryExecutorBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +66,7 @@ final class NotifyListener implements AutoCloseable {
                     st.execute("LISTEN \"" + channel + "\"");
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
+                noPeekAfterNotifications(c);
                 if (!up) log.debug("listening for new jobs on {} channel {}", redacted, channel);
                 up = true;
                 pauseMs = 100;
@@ -94,6 +99,30 @@ final class NotifyListener implements AutoCloseable {
             }
         }
         up = false;
+    }
+
+    /**
+     * pgjdbc's getNotifications, having read a notification, asks whether more are waiting with a read
+     * that blocks for up to 1 ms (PGStream.hasMessagePending). That check is meant to run at most once a
+     * second, but its throttle is armed only when the read returns, never when it times out, which is
+     * what it does on an idle listening connection: so every NOTIFY reached the fetchers a millisecond
+     * late. Arming the throttle for good leaves the check looking only at bytes already received; a
+     * notification that comes later is read by the next getNotifications, which blocks on the socket.
+     * These are pgjdbc's internals: if they differ, the millisecond stays and nothing else changes.
+     */
+    static boolean noPeekAfterNotifications(Connection c) {
+        try {
+            Object executor = c.unwrap(BaseConnection.class).getQueryExecutor();
+            Field stream = QueryExecutorBase.class.getDeclaredField("pgStream");
+            stream.setAccessible(true);
+            Field nextCheck = PGStream.class.getDeclaredField("nextStreamAvailableCheckTime");
+            nextCheck.setAccessible(true);
+            nextCheck.setLong(stream.get(executor), Long.MAX_VALUE);
+            return true;
+        } catch (ReflectiveOperationException | SQLException | RuntimeException e) {
+            log.debug("cannot skip pgjdbc's 1 ms wait after each notification: {}", e.toString());
+            return false;
+        }
     }
 
     private boolean wanted(PGNotification[] notes) {
