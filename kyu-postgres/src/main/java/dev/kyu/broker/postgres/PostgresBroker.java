@@ -64,6 +64,7 @@ public final class PostgresBroker implements Broker {
     private final String s; // quoted schema
     private final String channel;
     private final WakeSignal signal = new WakeSignal();
+    private final WaitingQueues waiting = new WaitingQueues();
     private final NotifyListener listener;
     private final Enqueuer enqueuer;
     private final Completer completer;
@@ -133,7 +134,7 @@ public final class PostgresBroker implements Broker {
             throw e;
         }
         this.listener = settings.listen()
-                ? new NotifyListener(settings.jdbcUrl(), settings.driverProperties(), channel, signal, settings.redacted())
+                ? new NotifyListener(settings.jdbcUrl(), settings.driverProperties(), channel, signal, waiting, settings.redacted())
                 : null;
     }
 
@@ -239,15 +240,29 @@ public final class PostgresBroker implements Broker {
     public List<Job> jobsFetch(FetchRequest r) throws InterruptedException {
         long deadline = System.nanoTime() + r.maxWait().toNanos();
         listenOnFirstFetch();
+        List<String> queues = List.copyOf(new LinkedHashSet<>(r.queues()));
+        waiting.add(queues);
+        try {
+            return fetchOrWait(r, deadline);
+        } finally {
+            waiting.remove(queues);
+        }
+    }
+
+    private List<Job> fetchOrWait(FetchRequest r, long deadline) {
         while (true) {
             if (closed.get()) return List.of();
             long seen = signal.generation();
             List<Job> got;
             long dueMs;
             try {
-                got = fetchOnce(r);
-                if (!got.isEmpty()) return got;
+                got = claim(r, r.limit());
+                if (got.size() == r.limit()) return got;
+                // one read tells both whether delayed jobs or retries came due since the last maintenance
+                // sweep and, when none did, how long to wait: an idle fetch costs a claim and this read
                 dueMs = nextDueMillis(r.queues());
+                if (dueMs <= 0) got = promoteAndClaim(r, got);
+                if (!got.isEmpty()) return got;
             } catch (KyuException e) {
                 if (closed.get()) return List.of(); // closed under a blocked fetch: that is the wake-up close promises
                 throw e;
@@ -266,18 +281,13 @@ public final class PostgresBroker implements Broker {
         }
     }
 
-    private List<Job> fetchOnce(FetchRequest r) {
-        List<Job> got = claim(r, r.limit());
-        if (got.size() < r.limit()) {
-            // delayed jobs and retries that came due since the last maintenance sweep
-            int promoted = db.call("promote due jobs", c -> maintenance.promote(c, r.queues(), 1000));
-            if (promoted > 0) {
-                var more = new ArrayList<>(got);
-                more.addAll(claim(r, r.limit() - got.size()));
-                return more;
-            }
-        }
-        return got;
+    /** Promotes the due jobs of the fetched queues and claims what room is left; jobs another fetcher took are not waited for. */
+    private List<Job> promoteAndClaim(FetchRequest r, List<Job> got) {
+        int promoted = db.call("promote due jobs", c -> maintenance.promote(c, r.queues(), 1000));
+        if (promoted == 0) return got;
+        var more = new ArrayList<>(got);
+        more.addAll(claim(r, r.limit() - got.size()));
+        return more;
     }
 
     private List<Job> claim(FetchRequest r, int limit) {
@@ -311,6 +321,7 @@ public final class PostgresBroker implements Broker {
         });
     }
 
+    /** Milliseconds until the next delayed job of these queues is due: zero or less when one is due now, Long.MAX_VALUE when none. */
     private long nextDueMillis(List<String> queues) {
         return db.call("read the next due time", c -> {
             try (PreparedStatement ps = c.prepareStatement(nextDueSql)) {
@@ -318,7 +329,7 @@ public final class PostgresBroker implements Broker {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     double ms = rs.getDouble(1);
-                    return rs.wasNull() ? Long.MAX_VALUE : Math.max(1, (long) Math.ceil(ms));
+                    return rs.wasNull() ? Long.MAX_VALUE : (long) Math.ceil(ms);
                 }
             }
         });
