@@ -273,7 +273,8 @@ public final class RedisBroker implements Broker {
                 String q = String.valueOf(t.get(0)), id = String.valueOf(t.get(1));
                 List<?> values = (List<?>) t.get(2);
                 try {
-                    jobs.add(JobCodec.decodeLeased(values, t.get(3), q, id, r.workerId(), ((Number) out.get(0)).longValue(), leaseMs));
+                    jobs.add(JobCodec.decodeLeased(values, t.get(3), q, id, r.workerId(), ((Number) out.get(0)).longValue(),
+                            String.valueOf(out.get(3)), leaseMs));
                     remember(id, q);
                 } catch (RuntimeException bad) {
                     bury(q, id, r.workerId(), values, bad.getMessage());

@@ -102,6 +102,35 @@ abstract class RedisBrokerContract {
     }
 
     @Test
+    void stampsAreMicrosecondsAndMillisecondStampsStillRead() throws Exception {
+        NewJob j = job("q").build();
+        enqueue(j);
+        Job r = fetch("w", 1, "q").get(0);
+        broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))));
+        String key = broker.keys().job("q", j.id());
+        Map<String, String> raw = broker.link().sync().hgetall(key);
+        Job done = broker.jobGet(j.id()).orElseThrow();
+        for (String f : List.of("enqueuedAt", "startedAt", "finishedAt")) assertThat(raw.get(f)).as(f).hasSize(16);
+        assertThat(done.enqueuedAt()).isEqualTo(micros(raw.get("enqueuedAt")));
+        assertThat(r.startedAt()).isEqualTo(micros(raw.get("startedAt")));
+        assertThat(done.startedAt()).isEqualTo(r.startedAt());
+        assertThat(done.finishedAt()).isEqualTo(micros(raw.get("finishedAt")));
+        assertThat(done.enqueuedAt()).isBeforeOrEqualTo(done.startedAt());
+        assertThat(done.startedAt()).isBeforeOrEqualTo(done.finishedAt());
+        // A job written when the stamps were milliseconds reads as before.
+        broker.link().sync().hset(key, Map.of("enqueuedAt", "1795763426407", "startedAt", "1795763426408", "finishedAt", "1795763426409"));
+        Job old = broker.jobGet(j.id()).orElseThrow();
+        assertThat(old.enqueuedAt()).isEqualTo(Instant.ofEpochMilli(1795763426407L));
+        assertThat(old.startedAt()).isEqualTo(Instant.ofEpochMilli(1795763426408L));
+        assertThat(old.finishedAt()).isEqualTo(Instant.ofEpochMilli(1795763426409L));
+    }
+
+    private static Instant micros(String v) {
+        long us = Long.parseLong(v);
+        return Instant.ofEpochSecond(us / 1_000_000, (us % 1_000_000) * 1_000);
+    }
+
+    @Test
     void priorityThenFifoAndQueuesInOrder() throws Exception {
         var low1 = job("a").build();
         var low2 = job("a").build();

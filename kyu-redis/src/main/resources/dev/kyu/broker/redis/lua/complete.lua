@@ -24,7 +24,7 @@ for i = 0, n - 1 do
     -- A RUNNING job is in 'run' only (its 'rk' is stale), so that is the one index to leave.
     later('ZREM', qk(q, 'run'), id)
     if kind == 'S' then
-      redis.call('HSET', key, 'state', 'SUCCEEDED', 'finishedAt', s(now), 'result', payload)
+      redis.call('HSET', key, 'state', 'SUCCEEDED', 'finishedAt', STAMP, 'result', payload)
       if h.cancelRequested then redis.call('HDEL', key, 'cancelRequested') end
       later('ZADD', qk(q, 'st:SUCCEEDED'), 0, id)
       later('ZADD', qk(q, 'fin:SUCCEEDED'), now, id)

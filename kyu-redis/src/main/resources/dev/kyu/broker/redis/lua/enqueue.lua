@@ -57,7 +57,7 @@ for i = 0, n - 1 do
     local ready = due <= now
     local rk = rkey(due, id)
     local f = {'id', id, 'task', task, 'queue', q, 'args', args, 'priority', s(prio),
-      'attempt', '0', 'maxAttempts', maxa, 'enqueuedAt', s(now), 'scheduledAt', s(due)}
+      'attempt', '0', 'maxAttempts', maxa, 'enqueuedAt', STAMP, 'scheduledAt', s(due)}
     if ready then
       f[#f + 1] = 'state'; f[#f + 1] = 'QUEUED'; f[#f + 1] = 'rk'; f[#f + 1] = rk
     else

@@ -1,12 +1,12 @@
 -- Leases up to `limit` jobs from the queues in order. ARGV: prefix, workerId, limit, leaseMs, nq, queues...
--- Returns {now, nextDueMs or -1, {{queue, id, values, errors}, ...}}: the values of FIELDS (no names; the
+-- Returns {now, nextDueMs or -1, {{queue, id, values, errors}, ...}, now in µs}: the values of FIELDS (no names; the
 -- first eleven are JobCodec.LEASED_FIELDS) as stored before the lease. The caller applies what the lease
--- changed (state RUNNING, attempt + 1, workerId, startedAt = now, leaseExpiresAt = now + leaseMs), so the
+-- changed (state RUNNING, attempt + 1, workerId, startedAt = now in µs, leaseExpiresAt = now + leaseMs), so the
 -- script does not read the hash back. Due scheduled jobs are promoted on the way, so a delayed job runs
 -- on time even when no maintenance sweep has run yet.
 local now = nowms()
 local worker, limit, lease, nq = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local started, expires = s(now), s(now + lease)
+local started, expires = STAMP, s(now + lease)
 local jobs = {}
 local nextdue = -1
 local FIELDS = {'task', 'args', 'priority', 'attempt', 'maxAttempts', 'enqueuedAt', 'scheduledAt', 'timeout',
@@ -61,4 +61,4 @@ for i = 1, nq do
   end
 end
 flush()
-return {now, nextdue, jobs}
+return {now, nextdue, jobs, STAMP}

@@ -21,8 +21,13 @@ local function uk(q, key) if GLOBAL then return P .. ':uniq:' .. key end return 
 -- The queue a unique key's holder lives in.
 local function holderq(q, id) if GLOBAL then return redis.call('HGET', P .. ':jobq', id) end return q end
 
+-- The server's time of this call in epoch microseconds as text, set by nowms(): the stamp of the jobs'
+-- enqueuedAt, startedAt and finishedAt. Due times and scores stay in milliseconds.
+local STAMP
+
 local function nowms()
   local t = redis.call('TIME')
+  STAMP = t[1] .. string.format('%06d', tonumber(t[2]))
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
@@ -129,7 +134,7 @@ local function setstate(q, id, from, to, now)
   if indexed(to) then redis.call('ZADD', qk(q, 'st:' .. to), 0, id) end
   if TERMINAL[to] then
     redis.call('ZADD', qk(q, 'fin:' .. to), now, id)
-    redis.call('HSET', jk(q, id), 'state', to, 'finishedAt', s(now))
+    redis.call('HSET', jk(q, id), 'state', to, 'finishedAt', STAMP or s(now * 1000))
   else
     redis.call('HSET', jk(q, id), 'state', to)
   end
