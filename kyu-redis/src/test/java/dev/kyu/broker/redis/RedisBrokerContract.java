@@ -125,6 +125,26 @@ abstract class RedisBrokerContract {
         assertThat(old.finishedAt()).isEqualTo(Instant.ofEpochMilli(1795763426409L));
     }
 
+    @Test
+    void aSingleJobWithAnIdInUseIsRefusedInAnyQueue() throws Exception {
+        NewJob first = job("a").args("{\"v\":1}").build();
+        enqueue(first);
+        // On a Cluster the id index lives in another slot than the queue, so an id is unique per queue there.
+        for (String q : broker.isCluster() ? List.of("a") : List.of("a", "b")) {
+            NewJob again = NewJob.builder(first.id(), "t").queue(q).args("{\"v\":2}").build();
+            assertThatThrownBy(() -> enqueue(again)).isInstanceOf(KyuException.InvalidInput.class);
+        }
+        assertThat(broker.jobGet(first.id()).orElseThrow().args()).isEqualTo("{\"v\":1}");
+        assertThat(broker.queueCounts("b").get(JobState.QUEUED)).isZero();
+        if (!broker.isCluster()) {
+            // An id index entry whose job is gone (a crash between deleting the job and its entry) is taken over.
+            NewJob gone = job("a").build();
+            broker.link().sync().hset(broker.keys().jobQueue(), gone.id(), "elsewhere");
+            assertThat(enqueue(gone)).containsExactly(new EnqueueResult(gone.id(), true));
+            assertThat(broker.jobGet(gone.id()).orElseThrow().queue()).isEqualTo("a");
+        }
+    }
+
     private static Instant micros(String v) {
         long us = Long.parseLong(v);
         return Instant.ofEpochSecond(us / 1_000_000, (us % 1_000_000) * 1_000);
