@@ -41,8 +41,8 @@ for i = 1, nq do
             -- The lease's expiry lives in 'run' only (its score), so extending a lease is one ZADD.
             redis.call('HSET', key, 'state', 'RUNNING', 'attempt', s(tonumber(h.attempt) + 1),
               'workerId', worker, 'startedAt', started)
-            later('ZADD', qk(q, 'run'), expires, id)
-            later('ZREM', qk(q, 'st:QUEUED'), id)
+            later('ZADD', qkc(q, 'run'), expires, id)
+            later('ZREM', qkc(q, 'st:QUEUED'), id)
             if h.uniqueKey then unique_release(q, id, h, 'QUEUED') end
             local errs = {}
             if h.errs then errs = errors(q, id) end
