@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Turns the engine's stored form into Kyu values and back: a job is a Redis hash of plain fields (times in
- * epoch milliseconds, meta as a JSON object) plus a list of JSON errors. Decoding is strict for jobs about
+ * Turns the engine's stored form into Kyu values and back: a job is a Redis hash of plain fields (its
+ * enqueue, start and finish stamps in epoch microseconds, other times in epoch milliseconds, meta as a JSON
+ * object) plus a list of JSON errors. Decoding is strict for jobs about
  * to run (a bad field is a corrupt job) and lenient for queries (the dashboard shows whatever is there).
  */
 final class JobCodec {
@@ -53,13 +54,14 @@ final class JobCodec {
      * what the lease changed (the script does not read the hash back); strict, as the job is about to run.
      * Field names are not sent, which halves what the reply carries and what is decoded.
      */
-    static Job decodeLeased(List<?> values, Object rawErrors, String queue, String id, String workerId, long now, long leaseMs) {
+    static Job decodeLeased(List<?> values, Object rawErrors, String queue, String id, String workerId, long now, String startedMicros,
+                           long leaseMs) {
         String attempt = Long.toString(number(leased(values, "attempt"), "attempt", 0, true) + 1);
         Function<String, String> f = name -> switch (name) {
             case "state" -> JobState.RUNNING.name();
             case "attempt" -> attempt;
             case "workerId" -> workerId;
-            case "startedAt" -> Long.toString(now);
+            case "startedAt" -> startedMicros;
             case "leaseExpiresAt" -> Long.toString(now + leaseMs);
             default -> leased(values, name);
         };
@@ -143,8 +145,20 @@ final class JobCodec {
             if (strict) throw new IllegalStateException("field " + field + " is missing");
             return null;
         }
-        long ms = number(f, field, Long.MIN_VALUE, strict);
-        return ms == Long.MIN_VALUE ? null : Instant.ofEpochMilli(ms);
+        long v = number(f, field, Long.MIN_VALUE, strict);
+        return v == Long.MIN_VALUE ? null : instant(v);
+    }
+
+    /** Below this magnitude a stored time is epoch milliseconds (13 digits until the year 2286), from it on microseconds. */
+    private static final long MICROS_FROM = 100_000_000_000_000L;
+
+    /**
+     * A stored time: epoch microseconds (16 digits; enqueuedAt, startedAt and finishedAt as stamped now) or
+     * epoch milliseconds (due times, lease expiries, and every time a job stored before microseconds).
+     */
+    static Instant instant(long v) {
+        if (Math.abs(v) < MICROS_FROM) return Instant.ofEpochMilli(v);
+        return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
     }
 
     private static JobState state(String v, boolean strict) {

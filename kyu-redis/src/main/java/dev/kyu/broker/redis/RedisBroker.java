@@ -137,6 +137,9 @@ public final class RedisBroker implements Broker {
             throw new KyuException.InvalidInput("the Redis broker cannot enqueue inside a JDBC transaction: pass no connection");
         }
         if (request.jobs().isEmpty()) return List.of();
+        if (request.jobs().size() == 1 && request.jobs().get(0).uniqueKey() == null && !link.cluster()) {
+            return List.of(enqueueOne(request.jobs().get(0)));
+        }
         var queueOf = new ArrayList<String>();
         var items = new ArrayList<List<String>>();
         var index = new HashMap<String, String>();
@@ -164,7 +167,9 @@ public final class RedisBroker implements Broker {
                 // Enqueue is not repeated through an outage: the caller learns at once and decides.
                 // On a single server the script adds the queues to the set of queue names itself; a Cluster
                 // keeps that set in another slot, so it is sent alongside.
-                answers = runner.perItem("enqueue", Duration.ZERO, Script.ENQUEUE, List.of(),
+                // A lone job without a unique key needs none of the batch script's machinery.
+                Script script = storeAt.size() == 1 && request.jobs().get(storeAt.get(0)).uniqueKey() == null ? Script.ENQUEUE1 : Script.ENQUEUE;
+                answers = runner.perItem("enqueue", Duration.ZERO, script, List.of(),
                         storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), !link.cluster() ? null : () -> List.of(
                         link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));
             } catch (RuntimeException e) {
@@ -194,6 +199,23 @@ public final class RedisBroker implements Broker {
             faults.ride("confirm unique keys", settings.outage(), () -> { clusterUniqueKeys.confirm(claims); return null; });
         }
         return out;
+    }
+
+    /**
+     * The single-call enqueue on a single server: one job without a unique key is one EVALSHA of the lean
+     * script, awaited directly, with none of the batch bookkeeping around it.
+     */
+    private EnqueueResult enqueueOne(NewJob j) {
+        Names.checkQueue(j.queue());
+        Names.checkId(j.id());
+        Names.checkTask(j.task());
+        var args = new ArrayList<String>(15);
+        args.add("1");
+        args.addAll(enqueueArgs(j));
+        // Not repeated through an outage: the caller learns at once and decides (as for a batch).
+        List<Object> answers = faults.ride("enqueue", Duration.ZERO, () -> scripts.run(Script.ENQUEUE1, keys.route(j.queue()), args));
+        List<?> pair = (List<?>) answers.get(0);
+        return new EnqueueResult(String.valueOf(pair.get(0)), ((Number) pair.get(1)).longValue() == 1);
     }
 
     private static List<String> enqueueArgs(NewJob j) {
@@ -273,7 +295,8 @@ public final class RedisBroker implements Broker {
                 String q = String.valueOf(t.get(0)), id = String.valueOf(t.get(1));
                 List<?> values = (List<?>) t.get(2);
                 try {
-                    jobs.add(JobCodec.decodeLeased(values, t.get(3), q, id, r.workerId(), ((Number) out.get(0)).longValue(), leaseMs));
+                    jobs.add(JobCodec.decodeLeased(values, t.get(3), q, id, r.workerId(), ((Number) out.get(0)).longValue(),
+                            String.valueOf(out.get(3)), leaseMs));
                     remember(id, q);
                 } catch (RuntimeException bad) {
                     bury(q, id, r.workerId(), values, bad.getMessage());

@@ -22,13 +22,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The engine's Lua scripts: each is the shared helpers ({@code lib.lua}) followed by its own body, called
+ * The engine's Lua scripts: each is the shared helpers ({@code lib.lua}) followed by its own body (but the
+ * single-job enqueue, which stands alone), called
  * by SHA-1 with EVALSHA and sent whole with EVAL only when the server does not know it (first use, or
  * after a restart emptied its script cache). ARGV[1] is always the key prefix.
  */
 final class Scripts {
     enum Script {
-        ENQUEUE(ScriptOutputType.MULTI), FETCH(ScriptOutputType.MULTI), COMPLETE(ScriptOutputType.MULTI),
+        ENQUEUE(ScriptOutputType.MULTI), ENQUEUE1(ScriptOutputType.MULTI, false), FETCH(ScriptOutputType.MULTI), COMPLETE(ScriptOutputType.MULTI),
         EXTEND(ScriptOutputType.MULTI), PROMOTE(ScriptOutputType.INTEGER), RESCUE(ScriptOutputType.MULTI),
         PRUNE(ScriptOutputType.MULTI), CANCEL(ScriptOutputType.MULTI), RETRY(ScriptOutputType.INTEGER),
         DELETE(ScriptOutputType.MULTI), PURGE(ScriptOutputType.MULTI), GET(ScriptOutputType.MULTI),
@@ -42,8 +43,14 @@ final class Scripts {
         private final byte[] bodyBytes;
 
         Script(ScriptOutputType output) {
+            this(output, true);
+        }
+
+        /** @param withLib whether the script is sent after {@code lib.lua}; a hot, small one may do without it */
+        Script(ScriptOutputType output, boolean withLib) {
             this.output = output;
-            this.body = read("lib.lua") + "\n" + read(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
+            String own = read(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
+            this.body = withLib ? read("lib.lua") + "\n" + own : own;
             this.sha = sha1(body);
             this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
             this.bodyBytes = body.getBytes(StandardCharsets.UTF_8);

@@ -102,6 +102,55 @@ abstract class RedisBrokerContract {
     }
 
     @Test
+    void stampsAreMicrosecondsAndMillisecondStampsStillRead() throws Exception {
+        NewJob j = job("q").build();
+        enqueue(j);
+        Job r = fetch("w", 1, "q").get(0);
+        broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))));
+        String key = broker.keys().job("q", j.id());
+        Map<String, String> raw = broker.link().sync().hgetall(key);
+        Job done = broker.jobGet(j.id()).orElseThrow();
+        for (String f : List.of("enqueuedAt", "startedAt", "finishedAt")) assertThat(raw.get(f)).as(f).hasSize(16);
+        assertThat(done.enqueuedAt()).isEqualTo(micros(raw.get("enqueuedAt")));
+        assertThat(r.startedAt()).isEqualTo(micros(raw.get("startedAt")));
+        assertThat(done.startedAt()).isEqualTo(r.startedAt());
+        assertThat(done.finishedAt()).isEqualTo(micros(raw.get("finishedAt")));
+        assertThat(done.enqueuedAt()).isBeforeOrEqualTo(done.startedAt());
+        assertThat(done.startedAt()).isBeforeOrEqualTo(done.finishedAt());
+        // A job written when the stamps were milliseconds reads as before.
+        broker.link().sync().hset(key, Map.of("enqueuedAt", "1795763426407", "startedAt", "1795763426408", "finishedAt", "1795763426409"));
+        Job old = broker.jobGet(j.id()).orElseThrow();
+        assertThat(old.enqueuedAt()).isEqualTo(Instant.ofEpochMilli(1795763426407L));
+        assertThat(old.startedAt()).isEqualTo(Instant.ofEpochMilli(1795763426408L));
+        assertThat(old.finishedAt()).isEqualTo(Instant.ofEpochMilli(1795763426409L));
+    }
+
+    @Test
+    void aSingleJobWithAnIdInUseIsRefusedInAnyQueue() throws Exception {
+        NewJob first = job("a").args("{\"v\":1}").build();
+        enqueue(first);
+        // On a Cluster the id index lives in another slot than the queue, so an id is unique per queue there.
+        for (String q : broker.isCluster() ? List.of("a") : List.of("a", "b")) {
+            NewJob again = NewJob.builder(first.id(), "t").queue(q).args("{\"v\":2}").build();
+            assertThatThrownBy(() -> enqueue(again)).isInstanceOf(KyuException.InvalidInput.class);
+        }
+        assertThat(broker.jobGet(first.id()).orElseThrow().args()).isEqualTo("{\"v\":1}");
+        assertThat(broker.queueCounts("b").get(JobState.QUEUED)).isZero();
+        if (!broker.isCluster()) {
+            // An id index entry whose job is gone (a crash between deleting the job and its entry) is taken over.
+            NewJob gone = job("a").build();
+            broker.link().sync().hset(broker.keys().jobQueue(), gone.id(), "elsewhere");
+            assertThat(enqueue(gone)).containsExactly(new EnqueueResult(gone.id(), true));
+            assertThat(broker.jobGet(gone.id()).orElseThrow().queue()).isEqualTo("a");
+        }
+    }
+
+    private static Instant micros(String v) {
+        long us = Long.parseLong(v);
+        return Instant.ofEpochSecond(us / 1_000_000, (us % 1_000_000) * 1_000);
+    }
+
+    @Test
     void priorityThenFifoAndQueuesInOrder() throws Exception {
         var low1 = job("a").build();
         var low2 = job("a").build();

@@ -2,6 +2,7 @@
 -- queue, id, workerId, attempt, kind (S succeeded, R retry, D dead, C cancelled, L released), payload, delayMs.
 -- Returns 1 (applied) or 0 (fenced out) per completion.
 local now = nowms()
+local nowtext = s(now)
 local n = tonumber(ARGV[2])
 local out = {}
 -- The fence and a success need only these; a retry or hand-back reads a few more.
@@ -22,12 +23,12 @@ for i = 0, n - 1 do
       for j, f in ipairs(MORE) do if m[j] then h[f] = m[j] end end
     end
     -- A RUNNING job is in 'run' only (its 'rk' is stale), so that is the one index to leave.
-    later('ZREM', qk(q, 'run'), id)
+    later('ZREM', qkc(q, 'run'), id)
     if kind == 'S' then
-      redis.call('HSET', key, 'state', 'SUCCEEDED', 'finishedAt', s(now), 'result', payload)
+      redis.call('HSET', key, 'state', 'SUCCEEDED', 'finishedAt', STAMP, 'result', payload)
       if h.cancelRequested then redis.call('HDEL', key, 'cancelRequested') end
-      later('ZADD', qk(q, 'st:SUCCEEDED'), 0, id)
-      later('ZADD', qk(q, 'fin:SUCCEEDED'), now, id)
+      later('ZADD', qkc(q, 'st:SUCCEEDED'), '0', id)
+      later('ZADD', qkc(q, 'fin:SUCCEEDED'), nowtext, id)
       unique_release(q, id, h, nil)
       stat(q, now, 's')
     elseif kind == 'R' then

@@ -14,12 +14,27 @@ if GLOBAL then
     for j = 1, #part do known[c + j - 1] = part[j] end
   end
 end
+local jobkeys = {}
 for i = 0, n - 1 do
   local b = 2 + i * 14
   local id, q = ARGV[b + 1], ARGV[b + 3]
-  if redis.call('EXISTS', jk(q, id)) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
+  local key = jk(q, id)
+  jobkeys[i + 1] = key
+  if redis.call('EXISTS', key) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
   local other = known[i + 1]
   if other and other ~= q and redis.call('EXISTS', jk(other, id)) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
+end
+-- Per call, not per job: the text of now for due times and ready members (a number turned into text
+-- per job is a string built, hashed and collected each time; so is a key name, hence qkc).
+local nowtext, nowpad = s(now), string.format('%015d', now)
+local NEG = {}
+local function negated(prio)
+  local v = NEG[prio]
+  if v == nil then
+    v = s(-tonumber(prio))
+    NEG[prio] = v
+  end
+  return v
 end
 -- Queues of the jobs this batch stored, for unique-key holders stored earlier in the same batch
 -- (the id index itself is written at the end).
@@ -27,10 +42,10 @@ local stored = {}
 for i = 0, n - 1 do
   local b = 2 + i * 14
   local id, task, q, args = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
-  local prio, maxa, runat, delay = tonumber(ARGV[b + 5]), ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
+  local prio, maxa, runat, delay = ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
   local ukey, uscope, uperiod = ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
   local timeout, backoff, meta = ARGV[b + 12], ARGV[b + 13], ARGV[b + 14]
-  local key = jk(q, id)
+  local key = jobkeys[i + 1]
   local dup = nil
   -- On a Cluster the caller has claimed the key already (claim.lua), in the key's own slot.
   if ukey ~= '' and GLOBAL then
@@ -52,12 +67,16 @@ for i = 0, n - 1 do
   if dup then
     out[#out + 1] = {dup, 0}
   else
-    local due = now
+    local due, duetext, rk = now, nowtext, nil
     if runat ~= '' then due = tonumber(runat) elseif delay ~= '' then due = now + tonumber(delay) end
     local ready = due <= now
-    local rk = rkey(due, id)
-    local f = {'id', id, 'task', task, 'queue', q, 'args', args, 'priority', s(prio),
-      'attempt', '0', 'maxAttempts', maxa, 'enqueuedAt', s(now), 'scheduledAt', s(due)}
+    if due ~= now then duetext = s(due) end
+    if ready then
+      if due == now then rk = nowpad .. id else rk = rkey(due, id) end
+    end
+    -- The priority is stored as sent (the caller sends a canonical integer).
+    local f = {'id', id, 'task', task, 'queue', q, 'args', args, 'priority', prio,
+      'attempt', '0', 'maxAttempts', maxa, 'enqueuedAt', STAMP, 'scheduledAt', duetext}
     if ready then
       f[#f + 1] = 'state'; f[#f + 1] = 'QUEUED'; f[#f + 1] = 'rk'; f[#f + 1] = rk
     else
@@ -80,12 +99,12 @@ for i = 0, n - 1 do
     stored[id] = q
     if GLOBAL then later('HSET', P .. ':jobq', id, q) end
     if ready then
-      later('ZADD', qk(q, 'ready'), -prio, rk)
-      later('ZADD', qk(q, 'st:QUEUED'), 0, id)
+      later('ZADD', qkc(q, 'ready'), negated(prio), rk)
+      later('ZADD', qkc(q, 'st:QUEUED'), '0', id)
       woken[q] = (woken[q] or 0) + 1
     else
-      later('ZADD', qk(q, 'sched'), due, id)
-      later('ZADD', qk(q, 'st:SCHEDULED'), 0, id)
+      later('ZADD', qkc(q, 'sched'), duetext, id)
+      later('ZADD', qkc(q, 'st:SCHEDULED'), '0', id)
     end
     out[#out + 1] = {id, 1}
   end

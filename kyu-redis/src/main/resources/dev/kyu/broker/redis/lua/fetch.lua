@@ -1,12 +1,12 @@
 -- Leases up to `limit` jobs from the queues in order. ARGV: prefix, workerId, limit, leaseMs, nq, queues...
--- Returns {now, nextDueMs or -1, {{queue, id, values, errors}, ...}}: the values of FIELDS (no names; the
+-- Returns {now, nextDueMs or -1, {{queue, id, values, errors}, ...}, now in µs}: the values of FIELDS (no names; the
 -- first eleven are JobCodec.LEASED_FIELDS) as stored before the lease. The caller applies what the lease
--- changed (state RUNNING, attempt + 1, workerId, startedAt = now, leaseExpiresAt = now + leaseMs), so the
+-- changed (state RUNNING, attempt + 1, workerId, startedAt = now in µs, leaseExpiresAt = now + leaseMs), so the
 -- script does not read the hash back. Due scheduled jobs are promoted on the way, so a delayed job runs
 -- on time even when no maintenance sweep has run yet.
 local now = nowms()
 local worker, limit, lease, nq = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local started, expires = s(now), s(now + lease)
+local started, expires = STAMP, s(now + lease)
 local jobs = {}
 local nextdue = -1
 local FIELDS = {'task', 'args', 'priority', 'attempt', 'maxAttempts', 'enqueuedAt', 'scheduledAt', 'timeout',
@@ -41,8 +41,8 @@ for i = 1, nq do
             -- The lease's expiry lives in 'run' only (its score), so extending a lease is one ZADD.
             redis.call('HSET', key, 'state', 'RUNNING', 'attempt', s(tonumber(h.attempt) + 1),
               'workerId', worker, 'startedAt', started)
-            later('ZADD', qk(q, 'run'), expires, id)
-            later('ZREM', qk(q, 'st:QUEUED'), id)
+            later('ZADD', qkc(q, 'run'), expires, id)
+            later('ZREM', qkc(q, 'st:QUEUED'), id)
             if h.uniqueKey then unique_release(q, id, h, 'QUEUED') end
             local errs = {}
             if h.errs then errs = errors(q, id) end
@@ -61,4 +61,4 @@ for i = 1, nq do
   end
 end
 flush()
-return {now, nextdue, jobs}
+return {now, nextdue, jobs, STAMP}

@@ -14,6 +14,16 @@ local WAKE_BOUND = 999
 
 local function qk(q, suffix) return P .. ':{' .. q .. '}:' .. suffix end
 local function jk(q, id) return qk(q, 'job:' .. id) end
+-- A queue's fixed keys (indexes, not jobs), built once per call: a script over a batch names the same few
+-- keys for every job, and each name built is a string made, hashed and collected.
+local QKC = {}
+local function qkc(q, suffix)
+  local byq = QKC[q]
+  if byq == nil then byq = {}; QKC[q] = byq end
+  local k = byq[suffix]
+  if k == nil then k = qk(q, suffix); byq[suffix] = k end
+  return k
+end
 local function ek(q, id) return qk(q, 'err:' .. id) end
 local function s(n) return string.format('%d', n) end
 -- Unique keys are global on a single server; on a Cluster they live in (and are unique within) the queue's slot.
@@ -21,8 +31,13 @@ local function uk(q, key) if GLOBAL then return P .. ':uniq:' .. key end return 
 -- The queue a unique key's holder lives in.
 local function holderq(q, id) if GLOBAL then return redis.call('HGET', P .. ':jobq', id) end return q end
 
+-- The server's time of this call in epoch microseconds as text, set by nowms(): the stamp of the jobs'
+-- enqueuedAt, startedAt and finishedAt. Due times and scores stay in milliseconds.
+local STAMP
+
 local function nowms()
   local t = redis.call('TIME')
+  STAMP = t[1] .. string.format('%06d', tonumber(t[2]))
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
@@ -50,11 +65,16 @@ local function hash(key) return totable(flathash(key)) end
 -- script does not read back.
 local LATER, LATER_ORDER = {}, {}
 local function later(cmd, key, a, b)
-  local slot = cmd .. ' ' .. key
-  local e = LATER[slot]
+  -- By command, then key: no slot name is built per call (a string made and interned for every job).
+  local bycmd = LATER[cmd]
+  if bycmd == nil then
+    bycmd = {}
+    LATER[cmd] = bycmd
+  end
+  local e = bycmd[key]
   if e == nil then
     e = {cmd, key, {}}
-    LATER[slot] = e
+    bycmd[key] = e
     LATER_ORDER[#LATER_ORDER + 1] = e
   end
   local args = e[3]
@@ -75,8 +95,14 @@ end
 
 -- Statistics counted during a script and added once per counter at the end.
 local TALLY = {}
+local STAT_NOW, STAT_FIELDS = nil, {}
 local function stat(q, now, field)
-  local f = s(math.floor(now / 60000) * 60000) .. ':' .. field
+  if now ~= STAT_NOW then STAT_NOW, STAT_FIELDS = now, {} end
+  local f = STAT_FIELDS[field]
+  if f == nil then
+    f = s(math.floor(now / 60000) * 60000) .. ':' .. field
+    STAT_FIELDS[field] = f
+  end
   local t = TALLY[q]
   if t == nil then t = {}; TALLY[q] = t end
   t[f] = (t[f] or 0) + 1
@@ -129,7 +155,7 @@ local function setstate(q, id, from, to, now)
   if indexed(to) then redis.call('ZADD', qk(q, 'st:' .. to), 0, id) end
   if TERMINAL[to] then
     redis.call('ZADD', qk(q, 'fin:' .. to), now, id)
-    redis.call('HSET', jk(q, id), 'state', to, 'finishedAt', s(now))
+    redis.call('HSET', jk(q, id), 'state', to, 'finishedAt', STAMP or s(now * 1000))
   else
     redis.call('HSET', jk(q, id), 'state', to)
   end
