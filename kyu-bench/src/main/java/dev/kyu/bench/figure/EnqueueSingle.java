@@ -5,6 +5,7 @@ import java.util.List;
 
 /** Enqueue throughput, one job per call, synchronously, from one thread; no worker runs. */
 public final class EnqueueSingle implements Measurement {
+    static final int WARM_UP = 2000;
     @Override
     public String name() {
         return "enqueue";
@@ -15,7 +16,8 @@ public final class EnqueueSingle implements Measurement {
         String queue = Queues.name("enq1", run);
         try {
             subject.hold(queue);
-            for (int i = 0; i < Math.min(200, config.singleJobs()); i++) subject.enqueueOne(queue); // warm the connection
+            // Warm the connection and the JIT, as in a producer that has been up a while.
+            for (int i = 0; i < WARM_UP; i++) subject.enqueueOne(queue);
             int n = config.singleJobs();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) subject.enqueueOne(queue);
