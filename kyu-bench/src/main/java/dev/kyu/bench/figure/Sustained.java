@@ -48,10 +48,14 @@ public final class Sustained implements Measurement {
                     if (due >= end) return;
                     while (System.nanoTime() < due) LockSupport.parkNanos(due - System.nanoTime());
                     // Jobs owed by now, so the offered rate holds even when a batch took longer than a tick.
+                    // In batches of at most --batch-size, as many as it takes: one batch per tick would cap the
+                    // offered rate at 100 batches/s.
                     long owed = (long) ((System.nanoTime() - t0) / 1e9 * offered) - produced.get();
-                    if (owed > 0) {
-                        subject.enqueueBatch(queue, (int) Math.min(owed, config.batchSize()));
-                        produced.addAndGet(Math.min(owed, config.batchSize()));
+                    while (owed > 0) {
+                        int batch = (int) Math.min(owed, config.batchSize());
+                        subject.enqueueBatch(queue, batch);
+                        produced.addAndGet(batch);
+                        owed -= batch;
                     }
                     k++;
                 }
