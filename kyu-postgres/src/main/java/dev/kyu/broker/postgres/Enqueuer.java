@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,7 @@ import java.util.Set;
 final class Enqueuer {
     private final String insertSql;
     private final String insertUnkeyedSql;
+    private final String insertOneSql;
     private final String periodSql;
     private final String periodHolderSql;
     private final String claimHolderSql;
@@ -55,6 +57,14 @@ final class Enqueuer {
         this.insertSql = insert + "SELECT id::text, (SELECT count(*) FROM woken) FROM ins";
         // without unique keys every row is inserted (or the statement fails): the ids need not come back
         this.insertUnkeyedSql = insert + "SELECT count(*) FROM woken";
+        // one job due now and without a key, the common call: a plain one-row INSERT whose RETURNING sends
+        // the NOTIFY, so the server plans no unnest, CTE or DISTINCT and the driver builds no arrays
+        this.insertOneSql = """
+                INSERT INTO %1$s.kyu_jobs (id, task, queue, args, priority, state, max_attempts, enqueued_at, scheduled_at,
+                                           timeout_ms, backoff, meta)
+                VALUES (?::uuid, ?, ?, ?, ?, 'QUEUED', ?, now(), now(), ?, ?, ?)
+                RETURNING pg_notify(?, queue)
+                """.formatted(s);
         this.periodSql = """
                 INSERT INTO %1$s.kyu_unique_periods AS p (key, job_id, until)
                 SELECT u.key, u.job_id::uuid, now() + u.period_ms * interval '1 millisecond'
@@ -85,6 +95,7 @@ final class Enqueuer {
 
     List<EnqueueResult> enqueue(Connection c, List<NewJob> jobs) throws SQLException {
         if (jobs.isEmpty()) return List.of();
+        if (jobs.size() == 1 && isPlainNow(jobs.get(0))) return insertOne(c, jobs.get(0));
         // within the batch, the first job with a key wins; later ones point at it
         Map<String, Integer> firstByKey = new HashMap<>();
         Map<Integer, Integer> sameAs = new HashMap<>();
@@ -159,6 +170,29 @@ final class Enqueuer {
         if (refused.isEmpty()) return;
         Map<String, String> holders = holders(c, periodHolderSql, refused);
         for (String k : refused) heldBy.put(wanted.get(k), holders.getOrDefault(k, jobs.get(wanted.get(k)).id()));
+    }
+
+    /** True for a job without a unique key that is due at once: it needs neither the conflict handling nor a due time. */
+    private static boolean isPlainNow(NewJob j) {
+        return j.uniqueKey() == null && j.runAt() == null && (j.delay() == null || j.delay().isZero());
+    }
+
+    private List<EnqueueResult> insertOne(Connection c, NewJob j) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(insertOneSql)) {
+            ps.setString(1, j.id());
+            ps.setString(2, j.task());
+            ps.setString(3, j.queue());
+            ps.setString(4, j.args());
+            ps.setInt(5, j.priority());
+            ps.setInt(6, j.maxAttempts());
+            if (j.timeout() == null) ps.setNull(7, Types.BIGINT);
+            else ps.setLong(7, j.timeout().toMillis());
+            ps.setString(8, j.backoff());
+            ps.setString(9, JobRows.metaJson(j.meta()));
+            ps.setString(10, channel);
+            ps.executeQuery().close();
+        }
+        return List.of(new EnqueueResult(j.id(), true));
     }
 
     private List<EnqueueResult> insertUnkeyed(Connection c, List<NewJob> jobs) throws SQLException {
