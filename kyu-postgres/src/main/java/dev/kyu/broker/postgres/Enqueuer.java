@@ -50,13 +50,15 @@ final class Enqueuer {
                                     ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[])
                              AS u(id, task, queue, args, priority, max_attempts, run_at, delay_ms, unique_key, unique_scope,
                                   timeout_ms, backoff, meta)) t
-                  ON CONFLICT (unique_claim) WHERE unique_claim IS NOT NULL DO NOTHING
+                  %2$s
                   RETURNING id, queue),
                 woken AS (SELECT pg_notify(?, q.queue) FROM (SELECT DISTINCT queue FROM ins) q)
-                """.formatted(s);
-        this.insertSql = insert + "SELECT id::text, (SELECT count(*) FROM woken) FROM ins";
-        // without unique keys every row is inserted (or the statement fails): the ids need not come back
-        this.insertUnkeyedSql = insert + "SELECT count(*) FROM woken";
+                """;
+        this.insertSql = insert.formatted(s, "ON CONFLICT (unique_claim) WHERE unique_claim IS NOT NULL DO NOTHING")
+                + "SELECT id::text, (SELECT count(*) FROM woken) FROM ins";
+        // Without unique keys every row is inserted (or the statement fails): the ids need not come back, and
+        // no ON CONFLICT, whose speculative insertion writes one more WAL record per row (4 instead of 3).
+        this.insertUnkeyedSql = insert.formatted(s, "") + "SELECT count(*) FROM woken";
         // one job due now and without a key, the common call: a plain one-row INSERT whose RETURNING sends
         // the NOTIFY, so the server plans no unnest, CTE or DISTINCT and the driver builds no arrays
         this.insertOneSql = """
