@@ -20,7 +20,8 @@ import java.util.Set;
 
 /**
  * Stores a batch of jobs on a given connection: one multi-row INSERT fed by arrays, with one NOTIFY per
- * queue in the same statement, so the batch costs one round trip. Unique keys are enforced by the
+ * queue in the same statement, so the batch costs one round trip (a lone job without a key that is due at
+ * once takes a plain one-row INSERT instead). Unique keys are enforced by the
  * database (a partial unique index for scopes QUEUED and ACTIVE, a keyed table for PERIOD), never by a
  * read before the write; an id that exists already fails the whole batch. It neither commits nor rolls back: on the caller's connection the jobs and the
  * wake-up become visible at the caller's commit.
