@@ -1,8 +1,10 @@
 package dev.kyu.broker.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.kyu.KyuException;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobIds;
@@ -63,6 +65,25 @@ class PostgresBrokerTest {
 
     private List<Job> fetch(String queue, int limit) throws InterruptedException {
         return broker.jobsFetch(new FetchRequest("w1", List.of(queue), limit, Duration.ofSeconds(30), Duration.ZERO));
+    }
+
+    @Test
+    void aLoneJobDueNowKeepsEveryFieldAndIsRefusedWhenItsIdExists() {
+        // one unkeyed job due at once takes the one-row INSERT, not the batch statement
+        NewJob j = NewJob.builder(JobIds.next(), "t").queue("q").args("{\"n\":1}").priority(7).maxAttempts(4)
+                .timeout(Duration.ofSeconds(5)).backoff("fixed:1s").meta(Map.of("trace", "\"abc\" \u2603")).build();
+        assertThat(enqueue(j)).containsExactly(new EnqueueResult(j.id(), true));
+        Job stored = broker.jobGet(j.id()).orElseThrow();
+        assertThat(stored.state()).isEqualTo(JobState.QUEUED);
+        assertThat(stored.priority()).isEqualTo(7);
+        assertThat(stored.maxAttempts()).isEqualTo(4);
+        assertThat(stored.timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(stored.backoff()).isEqualTo("fixed:1s");
+        assertThat(stored.meta()).isEqualTo(Map.of("trace", "\"abc\" \u2603"));
+
+        NewJob again = NewJob.builder(j.id(), "t").queue("q").args("{\"n\":2}").build();
+        assertThatThrownBy(() -> enqueue(again)).isInstanceOf(KyuException.InvalidInput.class);
+        assertThat(broker.jobGet(j.id()).orElseThrow().args()).isEqualTo("{\"n\":1}");
     }
 
     @Test
