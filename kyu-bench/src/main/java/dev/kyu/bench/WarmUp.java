@@ -2,12 +2,9 @@ package dev.kyu.bench;
 
 import dev.kyu.Kyu;
 import dev.kyu.job.JobOptions;
-import dev.kyu.job.JobState;
 import dev.kyu.worker.Worker;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Runs no-op jobs through a worker before it is measured, so the JIT has compiled the fetch, run and
@@ -33,19 +30,13 @@ public final class WarmUp {
                 }
             }
             long deadline = System.nanoTime() + 300_000_000_000L;
-            while (finished(kyu, warm) < jobs) {
+            while (QueueJobs.finished(kyu, warm) < jobs) {
                 if (System.nanoTime() > deadline) throw new IllegalStateException("warm-up of " + jobs + " jobs did not finish within 300 s");
                 Thread.sleep(20);
             }
         } finally {
             worker.close();
         }
-        List<String> all = ids;
-        for (int i = 0; i < all.size(); i += BATCH) kyu.broker().jobsDelete(all.subList(i, Math.min(all.size(), i + BATCH)));
-    }
-
-    private static long finished(Kyu kyu, String queue) {
-        Map<JobState, Long> c = kyu.broker().queueCounts(queue);
-        return c.getOrDefault(JobState.SUCCEEDED, 0L) + c.getOrDefault(JobState.FAILED, 0L);
+        QueueJobs.delete(kyu, ids);
     }
 }

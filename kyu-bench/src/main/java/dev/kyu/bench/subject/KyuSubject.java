@@ -2,6 +2,7 @@ package dev.kyu.bench.subject;
 
 import dev.kyu.Kyu;
 import dev.kyu.bench.BenchWorkerMain;
+import dev.kyu.bench.QueueJobs;
 import dev.kyu.bench.WarmUp;
 import dev.kyu.bench.proc.ProcStats;
 import dev.kyu.bench.proc.WorkerHandle;
@@ -123,8 +124,7 @@ public final class KyuSubject implements Subject {
 
     @Override
     public void confirmFinished(String queue, long n) {
-        Map<JobState, Long> c = kyu.broker().queueCounts(queue);
-        long finished = c.getOrDefault(JobState.SUCCEEDED, 0L) + c.getOrDefault(JobState.FAILED, 0L);
+        long finished = QueueJobs.finished(kyu, queue);
         if (finished < n) {
             throw new IllegalStateException("queue " + queue + ": statistics counted " + n + " finished jobs, its counts only " + finished);
         }
@@ -154,7 +154,7 @@ public final class KyuSubject implements Subject {
         List<String> list = ids.remove(queue);
         kyu.broker().queuePause(queue, false);
         if (list == null) return;
-        for (int i = 0; i < list.size(); i += 1000) kyu.broker().jobsDelete(list.subList(i, Math.min(list.size(), i + 1000)));
+        QueueJobs.delete(kyu, list);
     }
 
     @Override
