@@ -290,12 +290,12 @@ public final class RedisBroker implements Broker {
             if (now < 0) now = ((Number) out.get(0)).longValue();
             long nd = ((Number) out.get(1)).longValue();
             if (nd >= 0 && (nextDue < 0 || nd < nextDue)) nextDue = nd;
-            for (Object o : (List<?>) out.get(2)) {
-                List<?> t = (List<?>) o;
-                String q = String.valueOf(t.get(0)), id = String.valueOf(t.get(1));
-                List<?> values = (List<?>) t.get(2);
+            List<?> got = (List<?>) out.get(2);
+            for (int i = 0; i + 3 < got.size(); i += 4) {
+                String q = String.valueOf(got.get(i)), id = String.valueOf(got.get(i + 1));
+                List<?> values = (List<?>) got.get(i + 2);
                 try {
-                    jobs.add(JobCodec.decodeLeased(values, t.get(3), q, id, r.workerId(), ((Number) out.get(0)).longValue(),
+                    jobs.add(JobCodec.decodeLeased(values, got.get(i + 3), q, id, r.workerId(), ((Number) out.get(0)).longValue(),
                             String.valueOf(out.get(3)), leaseMs));
                     remember(id, q);
                 } catch (RuntimeException bad) {

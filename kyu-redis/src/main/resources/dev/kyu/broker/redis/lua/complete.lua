@@ -6,7 +6,6 @@ local nowtext = s(now)
 local n = tonumber(ARGV[2])
 local out = {}
 -- The fence and a success need only these; a retry or hand-back reads a few more.
-local FENCE = {'state', 'workerId', 'attempt', 'uniqueKey', 'uniqueScope', 'cancelRequested'}
 local MORE = {'scheduledAt', 'priority', 'rk'}
 for i = 0, n - 1 do
   local b = 2 + i * 7
@@ -14,10 +13,14 @@ for i = 0, n - 1 do
   local kind, payload, delay = ARGV[b + 5], ARGV[b + 6], tonumber(ARGV[b + 7])
   local key = jk(q, id)
   -- Only the fields the fence and the move need, not the whole hash (args and result may be large).
-  local v = redis.pcall('HMGET', key, unpack(FENCE))
+  local v = redis.pcall('HMGET', key, 'state', 'workerId', 'attempt', 'uniqueKey', 'cancelRequested')
   if not v.err and v[1] == 'RUNNING' and v[2] == worker and v[3] == attempt then
-    local h = {}
-    for j, f in ipairs(FENCE) do if v[j] then h[f] = v[j] end end
+    local h = {state = v[1], workerId = v[2], attempt = v[3]}
+    if v[4] then
+      h.uniqueKey = v[4]
+      h.uniqueScope = redis.call('HGET', key, 'uniqueScope') or nil
+    end
+    if v[5] then h.cancelRequested = v[5] end
     if kind ~= 'S' then
       local m = redis.call('HMGET', key, unpack(MORE))
       for j, f in ipairs(MORE) do if m[j] then h[f] = m[j] end end
@@ -29,7 +32,7 @@ for i = 0, n - 1 do
       if h.cancelRequested then redis.call('HDEL', key, 'cancelRequested') end
       later('ZADD', qkc(q, 'st:SUCCEEDED'), '0', id)
       later('ZADD', qkc(q, 'fin:SUCCEEDED'), nowtext, id)
-      unique_release(q, id, h, nil)
+      if h.uniqueKey then unique_release(q, id, h, nil) end
       stat(q, now, 's')
     elseif kind == 'R' then
       pusherr(q, id, payload)
