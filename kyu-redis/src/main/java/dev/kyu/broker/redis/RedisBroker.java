@@ -185,8 +185,7 @@ public final class RedisBroker implements Broker {
                 out.add(new EnqueueResult(holder, false));
                 continue;
             }
-            List<?> pair = (List<?>) answers.get(next++);
-            var r = new EnqueueResult(String.valueOf(pair.get(0)), ((Number) pair.get(1)).longValue() == 1);
+            var r = enqueued(request.jobs().get(i).id(), answers.get(next++));
             if (r.created()) created.put(r.id(), index.get(r.id()));
             out.add(r);
         }
@@ -214,8 +213,12 @@ public final class RedisBroker implements Broker {
         args.addAll(enqueueArgs(j));
         // Not repeated through an outage: the caller learns at once and decides (as for a batch).
         List<Object> answers = faults.ride("enqueue", Duration.ZERO, () -> scripts.run(Script.ENQUEUE1, keys.route(j.queue()), args));
-        List<?> pair = (List<?>) answers.get(0);
-        return new EnqueueResult(String.valueOf(pair.get(0)), ((Number) pair.get(1)).longValue() == 1);
+        return enqueued(j.id(), answers.get(0));
+    }
+
+    /** A job's answer from the enqueue scripts: 1 when stored, else the id of the job holding its unique key. */
+    private static EnqueueResult enqueued(String id, Object answer) {
+        return answer instanceof Number ? new EnqueueResult(id, true) : new EnqueueResult(String.valueOf(answer), false);
     }
 
     private static List<String> enqueueArgs(NewJob j) {

@@ -1,5 +1,6 @@
 -- Stores a batch of jobs. ARGV: prefix, count, then 14 fields per job (see RedisBroker.enqueueArgs).
 -- Everything is validated by the caller first, so nothing here fails halfway through a batch.
+-- Answers one value per job: 1 when stored, else the id of the job holding its unique key.
 local now = nowms()
 local n = tonumber(ARGV[2])
 local out = {}
@@ -20,8 +21,10 @@ for i = 0, n - 1 do
   local id, q = ARGV[b + 1], ARGV[b + 3]
   local key = jk(q, id)
   jobkeys[i + 1] = key
-  if redis.call('EXISTS', key) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
+  -- On a single server every job is in the id index, written with it by the same script, so an id the
+  -- index does not know is free and needs no look at the job keys.
   local other = known[i + 1]
+  if (other or not GLOBAL) and redis.call('EXISTS', key) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
   if other and other ~= q and redis.call('EXISTS', jk(other, id)) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
 end
 -- Per call, not per job: the text of now for due times and ready members (a number turned into text
@@ -39,6 +42,8 @@ end
 -- Queues of the jobs this batch stored, for unique-key holders stored earlier in the same batch
 -- (the id index itself is written at the end).
 local stored = {}
+local F = {'id', '', 'task', '', 'queue', '', 'args', '', 'priority', '', 'attempt', '0', 'maxAttempts', '',
+  'enqueuedAt', '', 'scheduledAt', ''}
 for i = 0, n - 1 do
   local b = 2 + i * 14
   local id, task, q, args = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
@@ -65,7 +70,7 @@ for i = 0, n - 1 do
     end
   end
   if dup then
-    out[#out + 1] = {dup, 0}
+    out[#out + 1] = dup
   else
     local due, duetext, rk = now, nowtext, nil
     if runat ~= '' then due = tonumber(runat) elseif delay ~= '' then due = now + tonumber(delay) end
@@ -74,21 +79,18 @@ for i = 0, n - 1 do
     if ready then
       if due == now then rk = nowpad .. id else rk = rkey(due, id) end
     end
-    -- The priority is stored as sent (the caller sends a canonical integer).
-    local f = {'id', id, 'task', task, 'queue', q, 'args', args, 'priority', prio,
-      'attempt', '0', 'maxAttempts', maxa, 'enqueuedAt', STAMP, 'scheduledAt', duetext}
-    if ready then
-      f[#f + 1] = 'state'; f[#f + 1] = 'QUEUED'; f[#f + 1] = 'rk'; f[#f + 1] = rk
-    else
-      f[#f + 1] = 'state'; f[#f + 1] = 'SCHEDULED'
-    end
-    if ukey ~= '' then
-      f[#f + 1] = 'uniqueKey'; f[#f + 1] = ukey; f[#f + 1] = 'uniqueScope'; f[#f + 1] = uscope
-    end
-    if timeout ~= '' then f[#f + 1] = 'timeout'; f[#f + 1] = timeout end
-    if backoff ~= '' then f[#f + 1] = 'backoff'; f[#f + 1] = backoff end
-    if meta ~= '' then f[#f + 1] = 'meta'; f[#f + 1] = meta end
-    redis.call('HSET', key, unpack(f))
+    -- The priority is stored as sent (the caller sends a canonical integer). One table of fields serves
+    -- every job of the call, refilled in place (a table per job is memory made and collected per job).
+    local f = F
+    f[2], f[4], f[6], f[8], f[10], f[14], f[16], f[18] = id, task, q, args, prio, maxa, STAMP, duetext
+    local nf = 22
+    if ready then f[19], f[20], f[21], f[22] = 'state', 'QUEUED', 'rk', rk
+    else f[19], f[20], nf = 'state', 'SCHEDULED', 20 end
+    if ukey ~= '' then f[nf + 1], f[nf + 2], f[nf + 3], f[nf + 4], nf = 'uniqueKey', ukey, 'uniqueScope', uscope, nf + 4 end
+    if timeout ~= '' then f[nf + 1], f[nf + 2], nf = 'timeout', timeout, nf + 2 end
+    if backoff ~= '' then f[nf + 1], f[nf + 2], nf = 'backoff', backoff, nf + 2 end
+    if meta ~= '' then f[nf + 1], f[nf + 2], nf = 'meta', meta, nf + 2 end
+    redis.call('HSET', key, unpack(f, 1, nf))
     if ukey ~= '' and GLOBAL then
       if uscope == 'PERIOD' then
         redis.call('SET', uk(q, ukey), 'P:' .. id, 'PX', uperiod)
@@ -106,7 +108,7 @@ for i = 0, n - 1 do
       later('ZADD', qkc(q, 'sched'), duetext, id)
       later('ZADD', qkc(q, 'st:SCHEDULED'), '0', id)
     end
-    out[#out + 1] = {id, 1}
+    out[#out + 1] = 1
   end
 end
 flush()

@@ -50,4 +50,4 @@ else
   redis.call('ZADD', qp .. 'st:SCHEDULED', 0, id)
 end
 if GLOBAL then redis.call('SADD', P .. ':queues', q) end
-return {{id, 1}}
+return {1}
