@@ -378,6 +378,50 @@ abstract class RedisBrokerContract {
         assertThat(broker.jobsPromoteDue(100)).isZero();
     }
 
+
+    @Test
+    void aBatchNamingAStoredIdIsRefusedWholeAndAStaleIndexEntryIsTakenOver() {
+        var stored = job("q").build();
+        enqueue(stored);
+        var fresh = job("q").build();
+        var again = NewJob.builder(stored.id(), "t").queue("other").args("{}").build();
+        assertThatThrownBy(() -> enqueue(fresh, again))
+                .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining(stored.id());
+        assertThat(broker.jobGet(fresh.id())).isEmpty();
+        assertThat(broker.jobGet(stored.id()).orElseThrow().queue()).isEqualTo("q");
+
+        // The index names a queue whose job is gone: the id is free, and the new job takes the entry over.
+        String orphan = JobIds.next();
+        broker.link().sync().hset(broker.keys().jobQueue(), orphan, "gone");
+        var reused = NewJob.builder(orphan, "t").queue("q").args("{}").build();
+        assertThat(enqueue(reused, job("q").build())).extracting(EnqueueResult::created).containsExactly(true, true);
+        assertThat(broker.jobGet(orphan).orElseThrow().queue()).isEqualTo("q");
+        assertThat(broker.link().sync().hget(broker.keys().jobQueue(), orphan)).isEqualTo("q");
+    }
+
+    @Test
+    void aQueuedJobWithAnUnreadableFieldIsLeasedThenSetAsideByTheDecoder() throws Exception {
+        // QUEUED with a task and a numeric attempt: the fetch script leases it without reading further, and
+        // the worker's strict decode finds the bad priority and buries it under the lease it holds.
+        String bad = JobIds.next();
+        Keys k = broker.keys();
+        var sync = broker.link().sync();
+        sync.hset(k.job("q", bad), Map.of("id", bad, "queue", "q", "task", "t", "args", "[]", "state", "QUEUED",
+                "attempt", "0", "priority", "high", "maxAttempts", "3", "enqueuedAt", "1", "scheduledAt", "1"));
+        sync.zadd(k.ready("q"), 0, "000000000000001" + bad);
+        sync.zadd(k.stateIndex("q", "QUEUED"), 0, bad);
+        sync.hset(k.jobQueue(), bad, "q");
+        var good = job("q").build();
+        enqueue(good);
+        assertThat(fetch("w", 10, "q")).extracting(Job::id).containsExactly(good.id());
+        Job failed = broker.jobGet(bad).orElseThrow();
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.attempt()).isEqualTo(1);
+        assertThat(failed.lastError().type()).isEqualTo(JobError.CORRUPT);
+        assertThat(failed.lastError().message()).contains("priority").contains("high");
+        assertThat(broker.queueCounts("q")).containsEntry(JobState.RUNNING, 1L); // the good job only
+        assertThat(broker.leasesRescueExpired(100).total()).isZero();
+    }
     @Test
     void aForeignValueAtAJobKeyIsSetAsideAndTheConsumerGoesOn() throws Exception {
         String id = JobIds.next();
