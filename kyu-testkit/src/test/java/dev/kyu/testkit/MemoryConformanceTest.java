@@ -1,6 +1,7 @@
 package dev.kyu.testkit;
 
 import dev.kyu.broker.memory.MemoryBroker;
+import dev.kyu.broker.memory.MemoryCorruption;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.BrokerConfig;
 import dev.kyu.spi.Brokers;
@@ -15,6 +16,6 @@ class MemoryConformanceTest extends BrokerConformanceSuite {
 
     @Override
     protected String insertCorruptJob(Broker broker, String queue) {
-        return ((MemoryBroker) broker).insertRawForTesting(queue, "\u0001\u0002garbage{{{");
+        return MemoryCorruption.insert(((MemoryBroker) broker), queue);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kyu.testkit;
 
 import dev.kyu.broker.memory.MemoryBroker;
+import dev.kyu.broker.memory.MemoryCorruption;
 import dev.kyu.job.Job;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.CancelResult;
@@ -38,7 +39,7 @@ class RealTimeMemoryConformanceTest extends BrokerConformanceSuite {
 
     @Override
     protected String insertCorruptJob(Broker broker, String queue) {
-        return ((ServerTime) broker).engine.insertRawForTesting(queue, "\u0001\u0002garbage{{{");
+        return MemoryCorruption.insert(((ServerTime) broker).engine, queue);
     }
 
     /** Hides the injectable clock: every verb goes straight to the engine. */

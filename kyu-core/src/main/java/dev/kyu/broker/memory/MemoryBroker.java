@@ -83,12 +83,12 @@ public final class MemoryBroker implements Broker {
     }
 
     /**
-     * Test hook for the conformance suite: stores one entry for {@code queue} that the engine cannot
-     * decode, the memory twin of a garbage row in a database. It waits in the queue like a QUEUED job;
-     * fetch, queries and maintenance must quarantine it as FAILED with a {@link JobError#CORRUPT} error.
-     * Returns its id. Not for production use.
+     * Stores one entry for {@code queue} that the engine cannot decode, the memory twin of a garbage row in
+     * a database: it waits in the queue like a QUEUED job, and fetch, queries and maintenance must
+     * quarantine it as FAILED with a {@link JobError#CORRUPT} error. Returns its id. Package-private: only
+     * tests in this package plant such entries (the conformance suite's corrupt-job cases).
      */
-    public String insertRawForTesting(String queue, String raw) {
+    String insertRaw(String queue, String raw) {
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(raw, "raw");
         String id = JobIds.next(clock);
