@@ -8,28 +8,17 @@ import dev.kyu.spi.FetchRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisBrokerContract} on a local three-node Redis Cluster, where cross-slot commands are refused. */
 class RedisClusterBrokerTest extends RedisBrokerContract {
-    static TestCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = TestCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final RedisExtension cluster = RedisExtension.cluster();
 
     @Override
     String freshUrl() {
-        cluster.flush();
-        return cluster.url();
+        return cluster.freshUrl();
     }
 
     @Test

@@ -4,26 +4,15 @@ import dev.kyu.spi.Broker;
 import dev.kyu.spi.Brokers;
 import dev.kyu.testkit.WorkerConformanceSuite;
 import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The real client and worker, end to end, on a single real Redis server. */
 class RedisWorkerConformanceTest extends WorkerConformanceSuite {
-    static TestRedis redis;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        redis = TestRedis.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.single();
 
     @Override
     protected Broker openBroker(Clock clock) {
-        redis.flush();
-        return Brokers.open(redis.url());
+        return Brokers.open(redis.freshUrl());
     }
 }

@@ -1,23 +1,12 @@
 package dev.kyu.broker.redis;
 
 import dev.kyu.testkit.WorkerCrashScenario;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The crash test on Redis: a worker JVM killed mid-run, another finishes every job. */
 class RedisWorkerCrashTest extends WorkerCrashScenario {
-    static TestRedis redis;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        redis = TestRedis.start();
-        redis.flush();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.single();
 
     @Override
     protected String brokerUrl() {

@@ -13,7 +13,7 @@ import java.util.stream.IntStream;
  * A local three-node Redis Cluster (three masters, the 16384 slots split between them), started from the
  * redis-server binary embedded-redis ships, for tests that must see cross-slot rules enforced.
  */
-final class TestCluster implements AutoCloseable {
+final class TestCluster implements RedisExtension.Server {
     private final List<RedisProcess> nodes = new ArrayList<>();
 
     static TestCluster start() throws Exception {
@@ -53,11 +53,13 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    String url() {
+    @Override
+    public String url() {
         return nodes.get(0).url();
     }
 
-    void flush() {
+    @Override
+    public void flush() {
         for (RedisProcess n : nodes) run(n.port(), conn -> conn.flushall());
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * The Redis a test class runs against: the server {@code KYU_TEST_REDIS_URL} names, else a redis-server the
  * class starts itself. {@link #flush()} empties the database between tests.
  */
-final class TestRedis implements AutoCloseable {
+final class TestRedis implements RedisExtension.Server {
     private final String url;
     private final RedisProcess process;
 
@@ -25,7 +25,8 @@ final class TestRedis implements AutoCloseable {
         return new TestRedis(p.url(), p);
     }
 
-    String url() {
+    @Override
+    public String url() {
         return url;
     }
 
@@ -33,7 +34,8 @@ final class TestRedis implements AutoCloseable {
         return RedisBroker.open(BrokerConfig.of(url));
     }
 
-    void flush() {
+    @Override
+    public void flush() {
         var client = RedisClient.create(RedisURI.create(url));
         try (var c = client.connect()) {
             c.sync().flushdb();

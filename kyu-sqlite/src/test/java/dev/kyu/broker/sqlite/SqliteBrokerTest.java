@@ -14,35 +14,14 @@ import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.LeaseExtension;
 import dev.kyu.spi.NewJob;
 import dev.kyu.spi.Outcome;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The engine's own behaviour on one file: batches, ordering, fencing, statistics, caller transactions, reopening. */
-class SqliteBrokerTest {
-    @TempDir Path dir;
-    Path file;
-    TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
-    SqliteBroker broker;
-
-    @BeforeEach
-    void open() {
-        file = dir.resolve("kyu.db");
-        broker = SqliteTesting.open(file, clock);
-    }
-
-    @AfterEach
-    void close() {
-        broker.close();
-    }
-
+class SqliteBrokerTest extends SqliteFileFixture {
     @Test
     void aLargeBatchIsStoredCompletedAndExtendedWhole() throws Exception {
         var batch = new ArrayList<NewJob>();

@@ -7,33 +7,12 @@ import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.JobQuery;
 import dev.kyu.spi.PruneRequest;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Garbage rows never stop fetch, queries or maintenance: they are quarantined in FAILED with their raw data kept. */
-class SqliteCorruptRowTest {
-    @TempDir Path dir;
-    Path file;
-    TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
-    SqliteBroker broker;
-
-    @BeforeEach
-    void open() {
-        file = dir.resolve("corrupt.db");
-        broker = SqliteTesting.open(file, clock);
-    }
-
-    @AfterEach
-    void close() {
-        broker.close();
-    }
-
+class SqliteCorruptRowTest extends SqliteFileFixture {
     @Test
     void fetchSkipsGarbageAndDeliversTheGoodJobs() throws Exception {
         String bad1 = CorruptRows.queued(file, "q");

@@ -1,0 +1,60 @@
+package dev.kyu.broker.redis;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The Redis a test class runs against, started before its first test and stopped after its last:
+ * {@code @RegisterExtension static final RedisExtension redis = RedisExtension.single();}.
+ */
+final class RedisExtension implements BeforeAllCallback, AfterAllCallback {
+    /** What the extension starts: a single server or a Cluster, each emptied by {@link #flush()}. */
+    interface Server extends AutoCloseable {
+        String url();
+
+        void flush();
+    }
+
+    private interface Starter {
+        Server start() throws Exception;
+    }
+
+    private final Starter starter;
+    private Server server;
+
+    private RedisExtension(Starter starter) {
+        this.starter = starter;
+    }
+
+    /** A single server: the one {@code KYU_TEST_REDIS_URL} names, else a redis-server of the class's own. */
+    static RedisExtension single() {
+        return new RedisExtension(TestRedis::start);
+    }
+
+    /** A local three-node Cluster. */
+    static RedisExtension cluster() {
+        return new RedisExtension(TestCluster::start);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        server = starter.start();
+        server.flush(); // a shared server (KYU_TEST_REDIS_URL) may hold an earlier class's keys
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (server != null) server.close();
+    }
+
+    String url() {
+        return server.url();
+    }
+
+    /** Empties the server and answers its URL: each test starts on a clean database. */
+    String freshUrl() {
+        server.flush();
+        return server.url();
+    }
+}
