@@ -244,11 +244,22 @@ public final class RedisBroker implements Broker {
     public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
         for (String q : request.queues()) Names.checkQueue(q);
         long deadline = System.nanoTime() + request.maxWait().toNanos();
+        long popMs = -1;
         while (true) {
             if (closed) return List.of();
             Round round;
             try {
-                round = faults.ride("fetch", Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> fetchOnce(request));
+                Duration budget = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                if (popMs < 0) {
+                    round = faults.ride("fetch", budget, () -> fetchOnce(request));
+                } else {
+                    // A single server: the fetch script waits on the server behind the blocking pop, so a
+                    // wake-up token is answered by a lease at once, without a round trip to this process
+                    // (a worker's wake-up hops through threads that a busy machine may not run for
+                    // milliseconds).
+                    round = scripts.behindPop(Script.FETCH, wakeKeys(request.queues()), Duration.ofMillis(popMs),
+                            () -> faults.ride("fetch", budget, () -> fetchOnce(request)));
+                }
             } catch (KyuException e) {
                 // An interrupt that lands while the fetch script's reply is awaited (not in the blocking pop)
                 // ends the fetch the same way: empty, the interrupt kept. Had the script leased jobs, their
@@ -261,8 +272,13 @@ public final class RedisBroker implements Broker {
             if (leftMs <= 0 || Thread.currentThread().isInterrupted()) return List.of();
             long waitMs = leftMs;
             if (round.nextDue() >= 0) waitMs = Math.max(1, Math.min(waitMs, round.nextDue() - round.now()));
+            waitMs = Math.min(waitMs, Math.min(MAX_POP_MS, settings.timeout().toMillis() / 2));
+            if (!link.cluster()) {
+                popMs = waitMs;
+                continue;
+            }
             try {
-                awaitWork(request.queues(), Math.min(waitMs, Math.min(MAX_POP_MS, settings.timeout().toMillis() / 2)));
+                awaitWork(request.queues(), waitMs);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return List.of();
@@ -273,6 +289,10 @@ public final class RedisBroker implements Broker {
                 Thread.sleep(Math.min(100, Math.max(1, leftMs)));
             }
         }
+    }
+
+    private List<String> wakeKeys(List<String> queues) {
+        return queues.stream().map(keys::wake).toList();
     }
 
     private Round fetchOnce(FetchRequest r) {

@@ -1,5 +1,6 @@
 package dev.kyu.broker.redis;
 
+import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -16,10 +17,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The engine's Lua scripts: each is the shared helpers ({@code lib.lua}) followed by its own body (but the
@@ -59,6 +62,8 @@ final class Scripts {
 
     private final RedisLink link;
     private final byte[] prefix;
+    /** Set by {@link #behindPop} for the calling thread's next run of one script. */
+    private final ThreadLocal<Pop> afterPop = new ThreadLocal<>();
 
     Scripts(RedisLink link, String prefix) {
         this.link = link;
@@ -71,9 +76,41 @@ final class Scripts {
         for (Script s : Script.values()) link.sync().scriptLoad(s.body);
     }
 
+    /**
+     * Runs {@code body}, with the first run of script {@code s} that it makes on this thread queued on the
+     * server behind a blocking pop of {@code wakeKeys} (at most {@code wait}) on one connection, so that
+     * the script runs as soon as a wake-up token arrives, without a round trip to this process in between
+     * (see {@link RedisLink#popThen}). A single server only. Later runs, such as a retry after a lost
+     * connection, go the usual way. The caller's code that builds the script's arguments and reads its
+     * reply stays as it is.
+     */
+    <T> T behindPop(Script s, List<String> wakeKeys, Duration wait, Supplier<T> body) {
+        afterPop.set(new Pop(s, wakeKeys, wait));
+        try {
+            return body.get();
+        } finally {
+            afterPop.remove();
+        }
+    }
+
+    private record Pop(Script script, List<String> keys, Duration limit) {}
+
     /** Runs a script; {@code routeKey} picks the Cluster node (any key of the queue's slot). */
     <T> T run(Script s, String routeKey, List<String> args) {
         byte[][] argv = argv(args);
+        Pop pop = afterPop.get();
+        if (pop != null && pop.script() == s) {
+            afterPop.remove();
+            try {
+                return link.popThen(pop.keys(), pop.limit(),
+                        async -> async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv)));
+            } catch (RedisNoScriptException e) {
+                // The server lost its scripts (a restart): the pop has returned; send the script whole below.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RedisCommandInterruptedException(e);
+            }
+        }
         RedisClusterCommands<String, String> sync = link.sync();
         try {
             return sync.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv));
