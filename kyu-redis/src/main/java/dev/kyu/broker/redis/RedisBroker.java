@@ -261,9 +261,10 @@ public final class RedisBroker implements Broker {
                             () -> faults.ride("fetch", budget, () -> fetchOnce(request)));
                 }
             } catch (KyuException e) {
-                // An interrupt that lands while the fetch script's reply is awaited (not in the blocking pop)
-                // ends the fetch the same way: empty, the interrupt kept. Had the script leased jobs, their
-                // leases run out and they are rescued.
+                // An interrupt that lands while the fetch script's reply is awaited (also behind the blocking
+                // pop, whose connection is then dropped with the script still queued) ends the fetch the
+                // same way: empty, the interrupt kept. Had the script leased jobs, their leases run out and
+                // they are rescued.
                 if (closed || Thread.currentThread().isInterrupted()) return List.of();
                 throw e;
             }
