@@ -47,6 +47,8 @@ final class RedisLink implements AutoCloseable {
     /** Blocking pops and connects in flight, cancelled at close so no caller waits on a client going away. */
     private final Set<java.util.concurrent.Future<?>> pops = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** A blocking pop of {@link #popThen} that failed, to be raised by the same thread's next call. */
+    private final ThreadLocal<RuntimeException> popFailure = new ThreadLocal<>();
 
     private RedisLink(RedisSettings settings, ClientResources resources, AbstractRedisClient client, boolean cluster,
                       StatefulConnection<String, String> main) {
@@ -188,6 +190,11 @@ final class RedisLink implements AutoCloseable {
     <T> T popThen(List<String> keys, Duration wait, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> next)
             throws InterruptedException {
         if (cluster) throw new IllegalStateException("a Cluster node may not hold both the wake keys and the command");
+        RuntimeException failed = popFailure.get();
+        if (failed != null) {
+            popFailure.remove();
+            throw failed;
+        }
         StatefulConnection<String, String> conn = closed ? null : idleBlockers.poll();
         if (conn == null && !closed) conn = newBlocker();
         if (conn == null) throw new io.lettuce.core.RedisException("Connection closed");
@@ -206,6 +213,17 @@ final class RedisLink implements AutoCloseable {
             try {
                 T v = f.get(wait.toMillis() + settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
                 reusable = pop.isDone();
+                if (pop.toCompletableFuture().isCompletedExceptionally()) {
+                    // The pop itself failed (say, a wake key holding a value of another type), so it would
+                    // fail at once every time: the command's reply is still handed back, and the pop's error
+                    // is raised by this thread's next call instead of spinning on it.
+                    try {
+                        pop.get();
+                    } catch (ExecutionException e) {
+                        Throwable c = Faults.unwrap(e);
+                        popFailure.set(c instanceof RuntimeException r ? r : new io.lettuce.core.RedisException(Faults.oneLine(c), c));
+                    }
+                }
                 return v;
             } catch (ExecutionException e) {
                 // The command failed on the server (say, a script it does not know): the connection is sound.

@@ -1,6 +1,7 @@
 package dev.kyu.broker.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kyu.job.Job;
@@ -60,6 +61,14 @@ class RedisBrokerTest extends RedisBrokerContract {
         var j = job("q").build();
         enqueue(j);
         assertThat(fetch("next", 5, "q")).extracting(Job::id).containsExactly(j.id());
+    }
+
+    /** A pop that fails at once (a wake key holding a value of another type) is reported, not retried in a loop. */
+    @Test
+    void aFailingPopIsReported() {
+        broker.link().sync().set(broker.keys().wake("q"), "not a list");
+        assertThatThrownBy(() -> broker.jobsFetch(new FetchRequest("w", List.of("q"), 5, Duration.ofSeconds(30), Duration.ofSeconds(3))))
+                .isInstanceOf(dev.kyu.KyuException.class).hasMessageContaining("WRONGTYPE");
     }
 
     private long blockedClients() {
