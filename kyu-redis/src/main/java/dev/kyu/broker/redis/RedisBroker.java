@@ -257,8 +257,20 @@ public final class RedisBroker implements Broker {
                     // wake-up token is answered by a lease at once, without a round trip to this process
                     // (a worker's wake-up hops through threads that a busy machine may not run for
                     // milliseconds).
-                    round = scripts.behindPop(Script.FETCH, wakeKeys(request.queues()), Duration.ofMillis(popMs),
-                            () -> faults.ride("fetch", budget, () -> fetchOnce(request)));
+                    try {
+                        round = scripts.behindPop(Script.FETCH, wakeKeys(request.queues()), Duration.ofMillis(popMs),
+                                () -> fetchOnce(request));
+                    } catch (KyuException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        if (closed || Thread.currentThread().isInterrupted()) return List.of();
+                        if (!Faults.passing(e)) throw faults.translate("wait for work", e);
+                        // The connection dropped while blocked: let it come back, then fetch the usual way,
+                        // which rides out an outage for the time left.
+                        popMs = -1;
+                        Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                        continue;
+                    }
                 }
             } catch (KyuException e) {
                 // An interrupt that lands while the fetch script's reply is awaited (also behind the blocking
