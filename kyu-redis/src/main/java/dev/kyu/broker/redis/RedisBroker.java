@@ -264,7 +264,7 @@ public final class RedisBroker implements Broker {
                         throw e;
                     } catch (RuntimeException e) {
                         if (closed || Thread.currentThread().isInterrupted()) return List.of();
-                        if (!Faults.passing(e)) throw faults.translate("wait for work", e);
+                        if (!Faults.passing(e)) throw faults.translate("fetch", e);
                         // The connection dropped while blocked: let it come back, then fetch the usual way,
                         // which rides out an outage for the time left.
                         popMs = -1;
