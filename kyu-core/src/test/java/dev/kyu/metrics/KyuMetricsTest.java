@@ -49,8 +49,11 @@ class KyuMetricsTest {
         try (Kyu kyu = Kyu.builder().broker("memory:").build();
              Worker w = kyu.worker(WorkerOptions.builder().fetchWait(Duration.ofMillis(100)).shutdownGrace(Duration.ofSeconds(1)).build()).start()) {
             KyuMetrics.bind(kyu, registry);
-            var first = kyu.enqueue("kyu.echo", Map.of("a", 1), JobOptions.builder().unique("once").build());
-            var again = kyu.enqueue("kyu.echo", Map.of("a", 1), JobOptions.builder().unique("once").build());
+            // A key held for a period, not while the job is active: the worker may run the first job before
+            // the second enqueue, and the second must still be turned away.
+            var once = JobOptions.builder().uniqueFor("once", Duration.ofMinutes(5)).build();
+            var first = kyu.enqueue("kyu.echo", Map.of("a", 1), once);
+            var again = kyu.enqueue("kyu.echo", Map.of("a", 1), once);
             assertThat(again.created()).isFalse();
             await().atMost(Duration.ofSeconds(10)).until(() -> registry.find(KyuMetrics.COMPLETED).counter() != null);
             assertThat(first.status()).isEqualTo(JobState.SUCCEEDED);

@@ -247,15 +247,40 @@ public final class RedisBroker implements Broker {
     public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
         for (String q : request.queues()) Names.checkQueue(q);
         long deadline = System.nanoTime() + request.maxWait().toNanos();
+        long popMs = -1;
         while (true) {
             if (closed) return List.of();
             Round round;
             try {
-                round = faults.ride("fetch", Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> fetchOnce(request));
+                Duration budget = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                if (popMs < 0) {
+                    round = faults.ride("fetch", budget, () -> fetchOnce(request, (route, args) -> scripts.run(Script.FETCH, route, args)));
+                } else {
+                    // A single server: the fetch script waits on the server behind the blocking pop, so a
+                    // wake-up token is answered by a lease at once, without a round trip to this process
+                    // (a worker's wake-up hops through threads that a busy machine may not run for
+                    // milliseconds).
+                    try {
+                        List<String> wakeKeys = request.queues().stream().map(keys::wake).toList();
+                        Duration wait = Duration.ofMillis(popMs);
+                        round = fetchOnce(request, (route, args) -> scripts.runBehindPop(Script.FETCH, route, args, wakeKeys, wait));
+                    } catch (KyuException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        if (closed || Thread.currentThread().isInterrupted()) return List.of();
+                        if (!Faults.passing(e)) throw faults.translate("fetch", e);
+                        // The connection dropped while blocked: let it come back, then fetch the usual way,
+                        // which rides out an outage for the time left.
+                        popMs = -1;
+                        Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                        continue;
+                    }
+                }
             } catch (KyuException e) {
-                // An interrupt that lands while the fetch script's reply is awaited (not in the blocking pop)
-                // ends the fetch the same way: empty, the interrupt kept. Had the script leased jobs, their
-                // leases run out and they are rescued.
+                // An interrupt that lands while the fetch script's reply is awaited (also behind the blocking
+                // pop, whose connection is then dropped with the script still queued) ends the fetch the
+                // same way: empty, the interrupt kept. Had the script leased jobs, their leases run out and
+                // they are rescued.
                 if (closed || Thread.currentThread().isInterrupted()) return List.of();
                 throw e;
             }
@@ -264,8 +289,13 @@ public final class RedisBroker implements Broker {
             if (leftMs <= 0 || Thread.currentThread().isInterrupted()) return List.of();
             long waitMs = leftMs;
             if (round.nextDue() >= 0) waitMs = Math.max(1, Math.min(waitMs, round.nextDue() - round.now()));
+            waitMs = Math.min(waitMs, Math.min(MAX_POP_MS, settings.timeout().toMillis() / 2));
+            if (!link.cluster()) {
+                popMs = waitMs;
+                continue;
+            }
             try {
-                awaitWork(request.queues(), Math.min(waitMs, Math.min(MAX_POP_MS, settings.timeout().toMillis() / 2)));
+                awaitWork(request.queues(), waitMs);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return List.of();
@@ -278,7 +308,12 @@ public final class RedisBroker implements Broker {
         }
     }
 
-    private Round fetchOnce(FetchRequest r) {
+    /** How {@link #fetchOnce} sends the fetch script: straight away, or queued behind a blocking pop. */
+    private interface FetchCall {
+        List<Object> run(String routeKey, List<String> args);
+    }
+
+    private Round fetchOnce(FetchRequest r, FetchCall call) {
         long leaseMs = Math.max(1, r.leaseDuration().toMillis());
         String lease = Long.toString(leaseMs);
         var jobs = new ArrayList<Job>();
@@ -289,7 +324,7 @@ public final class RedisBroker implements Broker {
             if (want <= 0) break;
             var args = new ArrayList<>(List.of(r.workerId(), Integer.toString(want), lease, Integer.toString(qs.size())));
             args.addAll(qs);
-            List<Object> out = scripts.run(Script.FETCH, keys.route(qs.get(0)), args);
+            List<Object> out = call.run(keys.route(qs.get(0)), args);
             if (now < 0) now = ((Number) out.get(0)).longValue();
             long nd = ((Number) out.get(1)).longValue();
             if (nd >= 0 && (nextDue < 0 || nd < nextDue)) nextDue = nd;

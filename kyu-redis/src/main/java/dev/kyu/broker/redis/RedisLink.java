@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The connections to one Redis deployment (a server, a Sentinel-watched master, or a Cluster): one shared
@@ -46,6 +47,8 @@ final class RedisLink implements AutoCloseable {
     /** Blocking pops and connects in flight, cancelled at close so no caller waits on a client going away. */
     private final Set<java.util.concurrent.Future<?>> pops = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** A blocking pop of {@link #popThen} that failed, to be raised by the same thread's next call. */
+    private final ThreadLocal<RuntimeException> popFailure = new ThreadLocal<>();
 
     private RedisLink(RedisSettings settings, ClientResources resources, AbstractRedisClient client, boolean cluster,
                       StatefulConnection<String, String> main) {
@@ -168,6 +171,74 @@ final class RedisLink implements AutoCloseable {
             throw new io.lettuce.core.RedisException(Faults.oneLine(Faults.unwrap(e)), Faults.unwrap(e));
         } catch (TimeoutException e) {
             throw new io.lettuce.core.RedisCommandTimeoutException("blocking pop did not return in time");
+        } finally {
+            if (reusable && !closed) idleBlockers.add(conn);
+            else {
+                blockers.remove(conn);
+                conn.closeAsync();
+            }
+        }
+    }
+
+    /**
+     * A blocking pop with a command queued behind it on the same connection (a single server only): the
+     * server runs {@code next} the moment the pop returns, because an element arrived or {@code wait}
+     * passed, with no round trip to this process in between. Returns {@code next}'s reply, which is never
+     * dropped once it arrived, whatever the pop answered. Interrupting the caller or closing the link drops
+     * the connection, and with it {@code next} unless the server already ran it.
+     */
+    <T> T popThen(List<String> keys, Duration wait, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> next)
+            throws InterruptedException {
+        if (cluster) throw new IllegalStateException("a Cluster node may not hold both the wake keys and the command");
+        RuntimeException failed = popFailure.get();
+        if (failed != null) {
+            popFailure.remove();
+            throw failed;
+        }
+        StatefulConnection<String, String> conn = closed ? null : idleBlockers.poll();
+        if (conn == null && !closed) conn = newBlocker();
+        if (conn == null) throw new io.lettuce.core.RedisException("Connection closed");
+        boolean reusable = false;
+        try {
+            double seconds = Math.max(0.001, wait.toMillis() / 1000.0);
+            RedisClusterAsyncCommands<String, String> async = async(conn);
+            RedisFuture<KeyValue<String, String>> pop = async.blpop(seconds, keys.toArray(String[]::new));
+            RedisFuture<T> f = next.apply(async);
+            pops.add(pop);
+            pops.add(f);
+            if (closed) {
+                pop.cancel(true);
+                f.cancel(true);
+            }
+            try {
+                T v = f.get(wait.toMillis() + settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                reusable = pop.isDone();
+                if (pop.toCompletableFuture().isCompletedExceptionally()) {
+                    // The pop itself failed (say, a wake key holding a value of another type), so it would
+                    // fail at once every time: the command's reply is still handed back, and the pop's error
+                    // is raised by this thread's next call instead of spinning on it.
+                    try {
+                        pop.get();
+                    } catch (ExecutionException e) {
+                        Throwable c = Faults.unwrap(e);
+                        popFailure.set(c instanceof RuntimeException r ? r : new io.lettuce.core.RedisException(Faults.oneLine(c), c));
+                    }
+                }
+                return v;
+            } catch (ExecutionException e) {
+                // The command failed on the server (say, a script it does not know): the connection is sound.
+                reusable = pop.isDone();
+                Throwable c = Faults.unwrap(e);
+                if (c instanceof RuntimeException r) throw r;
+                throw new io.lettuce.core.RedisException(Faults.oneLine(c), c);
+            } finally {
+                pops.remove(pop);
+                pops.remove(f);
+            }
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new io.lettuce.core.RedisException("Connection closed");
+        } catch (TimeoutException e) {
+            throw new io.lettuce.core.RedisCommandTimeoutException("blocking pop and the command behind it did not return in time");
         } finally {
             if (reusable && !closed) idleBlockers.add(conn);
             else {

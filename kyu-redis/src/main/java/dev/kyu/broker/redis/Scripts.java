@@ -1,5 +1,6 @@
 package dev.kyu.broker.redis;
 
+import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -79,6 +81,25 @@ final class Scripts {
             return sync.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv));
         } catch (RedisNoScriptException e) {
             return sync.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv));
+        }
+    }
+
+    /**
+     * Runs a script queued on the server behind a blocking pop of {@code wakeKeys} (at most {@code wait}) on
+     * one connection, so that the script runs as soon as a wake-up token arrives, or the wait ends, without
+     * a round trip to this process in between (see {@link RedisLink#popThen}). A single server only.
+     */
+    <T> T runBehindPop(Script s, String routeKey, List<String> args, List<String> wakeKeys, Duration wait) {
+        byte[][] argv = argv(args);
+        try {
+            return link.popThen(wakeKeys, wait,
+                    async -> async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv)));
+        } catch (RedisNoScriptException e) {
+            // The server lost its scripts (a restart): the pop has returned; send the script whole.
+            return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisCommandInterruptedException(e);
         }
     }
 
