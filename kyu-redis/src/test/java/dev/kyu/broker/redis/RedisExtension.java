@@ -37,15 +37,22 @@ final class RedisExtension implements BeforeAllCallback, AfterAllCallback {
         return new RedisExtension(TestCluster::start);
     }
 
+    // @Nested classes inherit the extension and call it around themselves too: the server lives from the
+    // outermost class's start to its end, shared by the classes nested in it.
+    private int depth;
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (depth++ > 0) return;
         server = starter.start();
         server.flush(); // a shared server (KYU_TEST_REDIS_URL) may hold an earlier class's keys
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (server != null) server.close();
+        if (--depth > 0 || server == null) return;
+        server.close();
+        server = null;
     }
 
     String url() {
