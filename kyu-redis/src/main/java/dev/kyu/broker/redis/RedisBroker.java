@@ -248,6 +248,9 @@ public final class RedisBroker implements Broker {
         for (String q : request.queues()) Names.checkQueue(q);
         long deadline = System.nanoTime() + request.maxWait().toNanos();
         long popMs = -1;
+        // Set when a fetch behind the pop came back early with nothing: the next wait is a plain pop, so that
+        // a pop that fails at once is reported rather than repeated.
+        boolean early = false;
         while (true) {
             if (closed) return List.of();
             Round round;
@@ -263,7 +266,9 @@ public final class RedisBroker implements Broker {
                     try {
                         List<String> wakeKeys = request.queues().stream().map(keys::wake).toList();
                         Duration wait = Duration.ofMillis(popMs);
+                        long start = System.nanoTime();
                         round = fetchOnce(request, (route, args) -> scripts.runBehindPop(Script.FETCH, route, args, wakeKeys, wait));
+                        early = round.jobs().isEmpty() && System.nanoTime() - start < wait.toNanos() / 2;
                     } catch (KyuException e) {
                         throw e;
                     } catch (RuntimeException e) {
@@ -290,10 +295,12 @@ public final class RedisBroker implements Broker {
             long waitMs = leftMs;
             if (round.nextDue() >= 0) waitMs = Math.max(1, Math.min(waitMs, round.nextDue() - round.now()));
             waitMs = Math.min(waitMs, Math.min(MAX_POP_MS, settings.timeout().toMillis() / 2));
-            if (!link.cluster()) {
+            if (!link.cluster() && !early) {
                 popMs = waitMs;
                 continue;
             }
+            popMs = -1;
+            early = false;
             try {
                 awaitWork(request.queues(), waitMs);
             } catch (InterruptedException e) {

@@ -47,8 +47,6 @@ final class RedisLink implements AutoCloseable {
     /** Blocking pops and connects in flight, cancelled at close so no caller waits on a client going away. */
     private final Set<java.util.concurrent.Future<?>> pops = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
-    /** A blocking pop of {@link #popThen} that failed, to be raised by the same thread's next call. */
-    private final ThreadLocal<RuntimeException> popFailure = new ThreadLocal<>();
 
     private RedisLink(RedisSettings settings, ClientResources resources, AbstractRedisClient client, boolean cluster,
                       StatefulConnection<String, String> main) {
@@ -148,9 +146,7 @@ final class RedisLink implements AutoCloseable {
      * popped one. Interrupting the caller or closing the link ends the wait.
      */
     boolean blockingPop(List<String> keys, Duration wait) throws InterruptedException {
-        if (closed) return false;
-        StatefulConnection<String, String> conn = idleBlockers.poll();
-        if (conn == null) conn = newBlocker();
+        StatefulConnection<String, String> conn = borrowBlocker();
         if (conn == null) return false;
         boolean reusable = false;
         try {
@@ -172,11 +168,7 @@ final class RedisLink implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new io.lettuce.core.RedisCommandTimeoutException("blocking pop did not return in time");
         } finally {
-            if (reusable && !closed) idleBlockers.add(conn);
-            else {
-                blockers.remove(conn);
-                conn.closeAsync();
-            }
+            giveBack(conn, reusable);
         }
     }
 
@@ -184,19 +176,15 @@ final class RedisLink implements AutoCloseable {
      * A blocking pop with a command queued behind it on the same connection (a single server only): the
      * server runs {@code next} the moment the pop returns, because an element arrived or {@code wait}
      * passed, with no round trip to this process in between. Returns {@code next}'s reply, which is never
-     * dropped once it arrived, whatever the pop answered. Interrupting the caller or closing the link drops
+     * dropped once it arrived, whatever the pop answered (a pop that fails, say on a wake key of another
+     * type, returns at once: the caller sees the command come back early and waits with a plain pop, which
+     * reports the error). Interrupting the caller or closing the link drops
      * the connection, and with it {@code next} unless the server already ran it.
      */
     <T> T popThen(List<String> keys, Duration wait, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> next)
             throws InterruptedException {
         if (cluster) throw new IllegalStateException("a Cluster node may not hold both the wake keys and the command");
-        RuntimeException failed = popFailure.get();
-        if (failed != null) {
-            popFailure.remove();
-            throw failed;
-        }
-        StatefulConnection<String, String> conn = closed ? null : idleBlockers.poll();
-        if (conn == null && !closed) conn = newBlocker();
+        StatefulConnection<String, String> conn = borrowBlocker();
         if (conn == null) throw new io.lettuce.core.RedisException("Connection closed");
         boolean reusable = false;
         try {
@@ -213,17 +201,6 @@ final class RedisLink implements AutoCloseable {
             try {
                 T v = f.get(wait.toMillis() + settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
                 reusable = pop.isDone();
-                if (pop.toCompletableFuture().isCompletedExceptionally()) {
-                    // The pop itself failed (say, a wake key holding a value of another type), so it would
-                    // fail at once every time: the command's reply is still handed back, and the pop's error
-                    // is raised by this thread's next call instead of spinning on it.
-                    try {
-                        pop.get();
-                    } catch (ExecutionException e) {
-                        Throwable c = Faults.unwrap(e);
-                        popFailure.set(c instanceof RuntimeException r ? r : new io.lettuce.core.RedisException(Faults.oneLine(c), c));
-                    }
-                }
                 return v;
             } catch (ExecutionException e) {
                 // The command failed on the server (say, a script it does not know): the connection is sound.
@@ -240,11 +217,24 @@ final class RedisLink implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new io.lettuce.core.RedisCommandTimeoutException("blocking pop and the command behind it did not return in time");
         } finally {
-            if (reusable && !closed) idleBlockers.add(conn);
-            else {
-                blockers.remove(conn);
-                conn.closeAsync();
-            }
+            giveBack(conn, reusable);
+        }
+    }
+
+    /** An idle connection for blocking pops, else a new one; null when the link is closed. */
+    private StatefulConnection<String, String> borrowBlocker() throws InterruptedException {
+        if (closed) return null;
+        StatefulConnection<String, String> conn = idleBlockers.poll();
+        return conn != null ? conn : newBlocker();
+    }
+
+    /** Keeps a blocking connection for the next pop, or closes it when its state is unknown or the link closed. */
+    private void giveBack(StatefulConnection<String, String> conn, boolean reusable) {
+        if (reusable && !closed) {
+            idleBlockers.add(conn);
+        } else {
+            blockers.remove(conn);
+            conn.closeAsync();
         }
     }
 
