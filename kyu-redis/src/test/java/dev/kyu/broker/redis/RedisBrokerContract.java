@@ -392,6 +392,28 @@ abstract class RedisBrokerContract {
     }
 
     @Test
+    void aQueuedJobWhoseAttemptIsNotAWholeNumberIsSetAsideWithoutALease() throws Exception {
+        // Lua reads '1.5' as a number, the decoder does not: such a job must not be leased, or the decoder's
+        // bury (fenced by the attempt) could never name the lease it holds.
+        String bad = JobIds.next();
+        Keys k = broker.keys();
+        var sync = broker.link().sync();
+        sync.hset(k.job("q", bad), Map.of("id", bad, "queue", "q", "task", "t", "args", "[]", "state", "QUEUED",
+                "attempt", "1.5", "priority", "0", "maxAttempts", "3", "enqueuedAt", "1", "scheduledAt", "1"));
+        sync.zadd(k.ready("q"), 0, "000000000000001" + bad);
+        sync.zadd(k.stateIndex("q", "QUEUED"), 0, bad);
+        sync.hset(k.jobQueue(), bad, "q");
+        var good = job("q").build();
+        enqueue(good);
+        assertThat(fetch("w", 10, "q")).extracting(Job::id).containsExactly(good.id());
+        Job failed = broker.jobGet(bad).orElseThrow();
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.lastError().type()).isEqualTo(JobError.CORRUPT);
+        assertThat(failed.lastError().message()).contains("attempt").contains("1.5");
+        assertThat(broker.queueCounts("q")).containsEntry(JobState.RUNNING, 1L);
+    }
+
+    @Test
     void aQueuedJobWithAnUnreadableFieldIsLeasedThenSetAsideByTheDecoder() throws Exception {
         // QUEUED with a task and a numeric attempt: the fetch script leases it without reading further, and
         // the worker's strict decode finds the bad priority and buries it under the lease it holds.

@@ -29,7 +29,7 @@ local function odd(q, id, key, v)
     for j, f in ipairs(FIELDS) do if v[j] then h[f] = v[j] end end
     local why = corrupt(h)
     if why == nil and h.state ~= 'QUEUED' then why = 'in the ready set while ' .. h.state end
-    bury(q, id, h, why or 'cannot be leased', now)
+    bury(q, id, h, why or ('field attempt is not a whole number: ' .. tostring(h.attempt)), now)
   end
 end
 
@@ -49,7 +49,9 @@ for i = 1, nq do
         local key = prefix .. id
         local v = redis.pcall('HMGET', key, 'task', 'args', 'priority', 'attempt', 'maxAttempts', 'enqueuedAt',
           'scheduledAt', 'timeout', 'backoff', 'meta', 'uniqueKey', 'uniqueScope', 'state', 'errs')
-        local attempt = not v.err and v[13] == 'QUEUED' and v[1] and v[2] and tonumber(v[4])
+        -- A whole number of attempts, as the caller reads it back: '1.5' or ' 2' go the long way, to odd().
+        local attempt = not v.err and v[13] == 'QUEUED' and v[1] and v[2] and v[4] and string.match(v[4], '^%d+$')
+          and tonumber(v[4])
         if attempt then
           -- The stale ready member 'rk' may stay: it names this job only while it is QUEUED again.
           -- The lease's expiry lives in 'run' only (its score), so extending a lease is one ZADD.
