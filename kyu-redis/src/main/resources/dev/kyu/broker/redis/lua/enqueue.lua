@@ -11,7 +11,7 @@ if GLOBAL then
   local ids = {}
   for i = 0, n - 1 do ids[i + 1] = ARGV[2 + i * 14 + 1] end
   for c = 1, n, 1000 do
-    local part = redis.call('HMGET', P .. ':jobq', unpack(ids, c, math.min(n, c + 999)))
+    local part = redis.call('HMGET', JOBQ, unpack(ids, c, math.min(n, c + 999)))
     for j = 1, #part do known[c + j - 1] = part[j] end
   end
 end
@@ -99,7 +99,7 @@ for i = 0, n - 1 do
       end
     end
     stored[id] = q
-    if GLOBAL then later('HSET', P .. ':jobq', id, q) end
+    if GLOBAL then later('HSET', JOBQ, id, q) end
     if ready then
       later('ZADD', qkc(q, 'ready'), negated(prio), rk)
       later('ZADD', qkc(q, 'st:QUEUED'), '0', id)

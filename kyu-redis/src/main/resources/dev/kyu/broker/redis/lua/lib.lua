@@ -7,6 +7,8 @@ redis.replicate_commands()
 local P, MODE = string.match(ARGV[1], '^(.*)|(%a)$')
 if P == nil then P, MODE = ARGV[1], 'q' end
 local GLOBAL = MODE == 'g'
+-- The id index (job id -> queue), kept on a single server only; its name built once per call.
+local JOBQ = P .. ':jobq'
 local TERMINAL = {SUCCEEDED = true, FAILED = true, CANCELLED = true}
 local STATES = {SCHEDULED = true, QUEUED = true, RUNNING = true, SUCCEEDED = true, FAILED = true, CANCELLED = true}
 local MAX_ERRORS = 20
@@ -29,7 +31,7 @@ local function s(n) return string.format('%d', n) end
 -- Unique keys are global on a single server; on a Cluster they live in (and are unique within) the queue's slot.
 local function uk(q, key) if GLOBAL then return P .. ':uniq:' .. key end return qk(q, 'uniq:' .. key) end
 -- The queue a unique key's holder lives in.
-local function holderq(q, id) if GLOBAL then return redis.call('HGET', P .. ':jobq', id) end return q end
+local function holderq(q, id) if GLOBAL then return redis.call('HGET', JOBQ, id) end return q end
 
 -- The server's time of this call in epoch microseconds as text, set by nowms(): the stamp of the jobs'
 -- enqueuedAt, startedAt and finishedAt. Due times and scores stay in milliseconds.
@@ -250,7 +252,7 @@ local function drop(q, id, h)
   end
   unique_release(q, id, h, nil)
   redis.call('DEL', jk(q, id), ek(q, id))
-  if GLOBAL then redis.call('HDEL', P .. ':jobq', id) end
+  if GLOBAL then redis.call('HDEL', JOBQ, id) end
 end
 
 local function promote(q, now, limit)
