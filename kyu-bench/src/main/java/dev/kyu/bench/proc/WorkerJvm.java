@@ -32,6 +32,9 @@ public final class WorkerJvm implements WorkerHandle {
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         cmd.add("--enable-native-access=ALL-UNNAMED"); // sqlite-jdbc loads its native library
         cmd.addAll(jvmArgs);
+        // Extra flags for profiling a worker (a flight recording, say); they come last, so they win.
+        String extra = System.getenv("KYU_BENCH_WORKER_OPTS");
+        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
