@@ -39,7 +39,7 @@ abstract class ComparedSubject implements Subject {
              var ps = c.prepareStatement("select enqueued_micros, started_micros from kyu_bench_times where queue = ?")) {
             ps.setString(1, queue);
             try (var rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new JobTimes(rs.getLong(1), rs.getLong(2)));
+                while (rs.next()) out.add(JobTimes.unleased(rs.getLong(1), rs.getLong(2)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read start times: " + e.getMessage(), e);

@@ -3,13 +3,15 @@ package dev.kyu.bench.figure;
 import dev.kyu.bench.proc.WorkerHandle;
 import dev.kyu.bench.report.Stats;
 import dev.kyu.bench.subject.Subject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * End-to-end latency: jobs enqueued one by one, {@code latencyGapMs} apart, onto idle workers; each job's
- * latency is its stored start time minus its stored enqueue time, both stamped by the system's own clock
- * (so no clock skew between processes enters). Reports p50, p90 and p99 of the run.
+ * latency is the moment its task body began minus its stored enqueue time (one machine, one clock). Reports
+ * p50, p90 and p99 of the run and, where the system stamps its leases, p50 and p99 of enqueue to lease: the
+ * broker's share, the rest being the worker's wake-up and dispatch.
  */
 public final class Latency implements Measurement {
     @Override
@@ -31,11 +33,20 @@ public final class Latency implements Measurement {
                 subject.enqueueOne(queue);
             }
             Waiter.awaitFinished(subject, queue, n, System.nanoTime(), 120_000_000_000L);
-            double[] ms = Stats.sorted(subject.times(queue).stream().map(Subject.JobTimes::latencyMs).toList());
-            return List.of(
+            List<Subject.JobTimes> times = subject.times(queue);
+            double[] ms = Stats.sorted(times.stream().map(Subject.JobTimes::latencyMs).toList());
+            var out = new ArrayList<>(List.of(
                     Sample.of("latency-p50", "ms", Stats.percentileOfSorted(ms, 50), n),
                     Sample.of("latency-p90", "ms", Stats.percentileOfSorted(ms, 90), n),
-                    Sample.of("latency-p99", "ms", Stats.percentileOfSorted(ms, 99), n));
+                    Sample.of("latency-p99", "ms", Stats.percentileOfSorted(ms, 99), n)));
+            // The broker's share: enqueue to lease, where the system stamps its leases.
+            List<Double> leased = times.stream().filter(Subject.JobTimes::leased).map(Subject.JobTimes::leaseMs).toList();
+            if (!leased.isEmpty()) {
+                double[] l = Stats.sorted(leased);
+                out.add(Sample.of("to-lease-p50", "ms", Stats.percentileOfSorted(l, 50), n));
+                out.add(Sample.of("to-lease-p99", "ms", Stats.percentileOfSorted(l, 99), n));
+            }
+            return out;
         } finally {
             subject.cleanup(queue);
         }

@@ -3,6 +3,7 @@ package dev.kyu.bench.subject;
 import dev.kyu.Kyu;
 import dev.kyu.bench.BenchWorkerMain;
 import dev.kyu.bench.QueueJobs;
+import dev.kyu.bench.StampTask;
 import dev.kyu.bench.WarmUp;
 import dev.kyu.bench.proc.ProcStats;
 import dev.kyu.bench.proc.WorkerHandle;
@@ -16,11 +17,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Kyu on the broker named by a URL, through the public API a user calls: {@code enqueueJson} of the
- * built-in {@code kyu.noop} task, workers started with {@link dev.kyu.worker.WorkerOptions} defaults but
+ * built-in {@code kyu.noop} task ({@link StampTask} in timed runs), workers started with {@link dev.kyu.worker.WorkerOptions} defaults but
  * for queue and concurrency. Workers run in a JVM of their own ({@link BenchWorkerMain}), except on
  * {@code memory:}, whose store lives in one process: there they share the harness's JVM.
  */
@@ -36,13 +38,15 @@ public final class KyuSubject implements Subject {
     /** Statistics are read from here on: a minute before this subject opened, so no bucket is cut off. */
     private final Instant started;
     private final Map<String, List<String>> ids = new ConcurrentHashMap<>();
+    /** Queues of timed runs: their jobs are {@link StampTask}s, which record when their body began. */
+    private final Set<String> timed = ConcurrentHashMap.newKeySet();
 
     /** @param warmupJobs no-op jobs each worker runs before it is measured ({@link dev.kyu.bench.WarmUp}); 0 for none */
     public KyuSubject(String url, int warmupJobs) {
         this.url = url;
         this.warmupJobs = warmupJobs;
         this.started = Instant.now().minus(java.time.Duration.ofMinutes(1));
-        this.kyu = Kyu.connect(url);
+        this.kyu = Kyu.connect(url).register(StampTask.TASK);
         this.inProcess = url.trim().toLowerCase(java.util.Locale.ROOT).startsWith("memory:");
     }
 
@@ -58,14 +62,14 @@ public final class KyuSubject implements Subject {
 
     @Override
     public void enqueueOne(String queue) {
-        var h = kyu.enqueueJson(NOOP, "null", JobOptions.builder().queue(queue).build());
+        var h = kyu.enqueueJson(taskFor(queue), "null", JobOptions.builder().queue(queue).build());
         idsOf(queue).add(h.id());
     }
 
     @Override
     public void enqueueBatch(String queue, int n) {
         List<JobHandle<com.fasterxml.jackson.databind.JsonNode>> hs =
-                kyu.enqueueJsonAll(NOOP, Collections.nCopies(n, "null"), JobOptions.builder().queue(queue).build());
+                kyu.enqueueJsonAll(taskFor(queue), Collections.nCopies(n, "null"), JobOptions.builder().queue(queue).build());
         var list = idsOf(queue);
         for (var h : hs) list.add(h.id());
     }
@@ -82,6 +86,7 @@ public final class KyuSubject implements Subject {
 
     @Override
     public WorkerHandle startWorkers(String queue, int concurrency, boolean timed) {
+        if (timed) this.timed.add(queue);
         var options = BenchWorkerMain.options(queue, concurrency);
         if (inProcess) {
             try {
@@ -144,7 +149,7 @@ public final class KyuSubject implements Subject {
         for (double i = 0; i < all.size(); i += step) {
             kyu.broker().jobGet(all.get((int) i)).ifPresent(j -> {
                 if (j.state() == JobState.SUCCEEDED && j.enqueuedAt() != null && j.startedAt() != null) {
-                    out.add(new JobTimes(micros(j.enqueuedAt()), micros(j.startedAt())));
+                    out.add(new JobTimes(StampTask.micros(j.enqueuedAt()), StampTask.micros(j.startedAt()), bodyStarted(j)));
                 }
             });
         }
@@ -154,6 +159,7 @@ public final class KyuSubject implements Subject {
     @Override
     public void cleanup(String queue) {
         List<String> list = ids.remove(queue);
+        timed.remove(queue);
         kyu.broker().queuePause(queue, false);
         if (list == null) return;
         QueueJobs.delete(kyu, list);
@@ -176,7 +182,24 @@ public final class KyuSubject implements Subject {
         return ids.computeIfAbsent(queue, q -> Collections.synchronizedList(new ArrayList<>()));
     }
 
-    static long micros(Instant t) {
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+    /** The client the harness measures through. */
+    Kyu kyu() {
+        return kyu;
+    }
+
+    private String taskFor(String queue) {
+        return timed.contains(queue) ? StampTask.NAME : NOOP;
+    }
+
+    /** When the task body began, as a {@link StampTask} returned it; else the engine's start (lease) stamp. */
+    private static long bodyStarted(dev.kyu.job.Job j) {
+        if (j.result() != null) {
+            try {
+                return Long.parseLong(j.result().trim());
+            } catch (NumberFormatException e) {
+                // not a stamp: a no-op's null
+            }
+        }
+        return StampTask.micros(j.startedAt());
     }
 }

@@ -58,10 +58,27 @@ public interface Subject extends AutoCloseable {
         }
     }
 
-    /** One job's enqueue and (last attempt's) start time, in microseconds since the epoch. */
-    record JobTimes(long enqueuedMicros, long startedMicros) {
+    /**
+     * One job's enqueue time and (last attempt's) start, in microseconds since the epoch: {@code startedMicros}
+     * when its task body began, {@code leasedMicros} when the broker leased it to a worker (-1 when the system
+     * keeps no such stamp).
+     */
+    record JobTimes(long enqueuedMicros, long leasedMicros, long startedMicros) {
+        public static JobTimes unleased(long enqueuedMicros, long startedMicros) {
+            return new JobTimes(enqueuedMicros, -1, startedMicros);
+        }
+
         public double latencyMs() {
             return (startedMicros - enqueuedMicros) / 1000.0;
+        }
+
+        public boolean leased() {
+            return leasedMicros >= 0;
+        }
+
+        /** Enqueue to lease: the broker's share of the latency. */
+        public double leaseMs() {
+            return (leasedMicros - enqueuedMicros) / 1000.0;
         }
     }
 }
