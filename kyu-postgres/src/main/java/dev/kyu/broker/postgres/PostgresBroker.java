@@ -57,6 +57,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class PostgresBroker implements Broker {
     /** How often a fetcher re-reads while LISTEN is in place, in case a notification went astray. */
     private static final Duration LISTENING_POLL = Duration.ofSeconds(5);
+    /** How often a fetch that keeps claiming jobs also reads whether delayed jobs came due (see fetchOrWait). */
+    private static final long DUE_CHECK_EVERY_NS = Duration.ofMillis(100).toNanos();
 
     private final PgSettings settings;
     private final HikariDataSource pool;
@@ -64,6 +66,8 @@ public final class PostgresBroker implements Broker {
     private final String s; // quoted schema
     private final String channel;
     private final WakeSignal signal = new WakeSignal();
+    /** When a fetch last read the next due time ({@link System#nanoTime}); fetchers share it, races are harmless. */
+    private volatile long lastDueCheck = System.nanoTime() - DUE_CHECK_EVERY_NS;
     private final WaitingQueues waiting = new WaitingQueues();
     private final NotifyListener listener;
     private final Enqueuer enqueuer;
@@ -258,6 +262,12 @@ public final class PostgresBroker implements Broker {
             try {
                 got = claim(r, r.limit());
                 if (got.size() == r.limit()) return got;
+                // Jobs in hand go to work at once: the read below is a round trip (and a plan) that would
+                // delay them. A fetch that keeps claiming still looks for due delayed jobs every 100 ms, so
+                // a delay or a retry back-off is not left to the maintenance sweep under load.
+                long sinceCheck = System.nanoTime() - lastDueCheck;
+                if (!got.isEmpty() && sinceCheck < DUE_CHECK_EVERY_NS) return got;
+                lastDueCheck = System.nanoTime();
                 // one read tells both whether delayed jobs or retries came due since the last maintenance
                 // sweep and, when none did, how long to wait: an idle fetch costs a claim and this read
                 dueMs = nextDueMillis(r.queues());
