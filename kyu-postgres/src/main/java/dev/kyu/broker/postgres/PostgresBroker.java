@@ -46,6 +46,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL engine: jobs live in one table of the configured schema; fetch claims and leases in one
@@ -55,6 +57,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #jobsComplete(Connection, List)}).
  */
 public final class PostgresBroker implements Broker {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresBroker.class);
     /** How often a fetcher re-reads while LISTEN is in place, in case a notification went astray. */
     private static final Duration LISTENING_POLL = Duration.ofSeconds(5);
     /** How often a fetch that keeps claiming jobs also reads whether delayed jobs came due (see fetchOrWait). */
@@ -184,8 +187,22 @@ public final class PostgresBroker implements Broker {
                             + ", Kyu needs " + Migrations.LATEST + ": apply the SQL files in dev/kyu/broker/postgres/migrations/ or drop migrate=false");
                 }
             }
+            warnIfAutovacuumOff(c);
         } catch (SQLException e) {
             throw PgErrors.atOpen(settings, e);
+        }
+    }
+
+    /**
+     * Every finished, retried or deleted job leaves a dead row version and dead index entries behind; without
+     * autovacuum they pile up until someone runs VACUUM, and fetching and counting slow down with them.
+     */
+    private void warnIfAutovacuumOff(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('autovacuum')"); ResultSet rs = ps.executeQuery()) {
+            if (rs.next() && "off".equalsIgnoreCase(rs.getString(1))) {
+                LOG.warn("PostgreSQL {} runs with autovacuum off: dead rows of finished and deleted jobs will slow fetching until VACUUM runs; turn autovacuum on",
+                        settings.redacted());
+            }
         }
     }
 
