@@ -40,8 +40,8 @@ import java.util.Set;
  * {@link Queries} and {@link Registry}; connections and retries in {@link SqliteStore}.
  *
  * <p>All times are the injected clock's, stored as epoch milliseconds. A blocked fetch wakes on this
- * JVM's own commits at once ({@link WakeSignal}) and otherwise looks again every poll interval, which
- * is how it sees work written by other processes.
+ * JVM's own commits at once ({@link WakeSignal}), on other processes' commits when the file system
+ * reports their writes to the WAL ({@link WalWatch}), and otherwise looks again every poll interval.
  */
 public final class SqliteBroker implements Broker {
     private static final Set<Capability> CAPABILITIES = EnumSet.of(
@@ -51,6 +51,9 @@ public final class SqliteBroker implements Broker {
     private final Clock clock;
     private final SqliteStore store;
     private final WakeSignal signal = new WakeSignal();
+    /** Other processes' commits, watched from the first fetch on (a producer-only process needs none). */
+    private final java.util.concurrent.atomic.AtomicBoolean watchStarted = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile WalWatch watch;
 
     private SqliteBroker(String url, Clock clock, SqliteStore store) {
         this.url = url;
@@ -156,6 +159,7 @@ public final class SqliteBroker implements Broker {
     public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
         long deadline = System.nanoTime() + request.maxWait().toNanos();
         long pollNanos = store.options().pollInterval().toNanos();
+        watchOnFirstFetch();
         while (true) {
             if (signal.isClosed()) return List.of();
             long seen = signal.generation();
@@ -173,6 +177,12 @@ public final class SqliteBroker implements Broker {
                 return List.of();
             }
         }
+    }
+
+    private void watchOnFirstFetch() {
+        if (!watchStarted.compareAndSet(false, true)) return;
+        watch = WalWatch.start(java.nio.file.Path.of(store.label()), signal::wake);
+        if (closed.get() && watch != null) watch.close(); // closed while it started
     }
 
     @Override
@@ -418,6 +428,8 @@ public final class SqliteBroker implements Broker {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         signal.close();
+        WalWatch w = watch;
+        if (w != null) w.close();
         store.close();
     }
 }

@@ -90,6 +90,34 @@ class SqliteSharedFileTest {
     }
 
     @Test
+    void aBlockedFetchWakesOnTheOtherInstancesCommitWithoutPolling() throws Exception {
+        // Linux reports file writes at once (inotify); other platforms' watchers may poll slowly.
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs inotify");
+        Path file = dir.resolve("watch.db");
+        // A poll interval far longer than the test: only the watch on the WAL file can wake the fetch.
+        try (SqliteBroker fetcher = SqliteTesting.open(file, Clock.systemUTC(), "pollInterval=1h");
+             SqliteBroker producer = SqliteTesting.open(file, Clock.systemUTC())) {
+            var got = new AtomicReference<List<Job>>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    got.set(fetcher.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ofMinutes(10))));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
+            for (int i = 0; i < 3; i++) {
+                // Other writes to the file (other queues) wake the fetch too; it finds nothing and waits on.
+                SqliteTesting.enqueue(producer, "elsewhere");
+            }
+            String id = SqliteTesting.enqueue(producer, "q");
+            await().atMost(Duration.ofSeconds(5)).until(() -> got.get() != null);
+            assertThat(got.get()).extracting(Job::id).containsExactly(id);
+            t.join();
+        }
+    }
+
+    @Test
     void aBlockedFetchWakesOnThisInstancesEnqueueAndOnClose() throws Exception {
         Path file = dir.resolve("wake.db");
         // A poll interval far longer than the test: only the in-process signal can wake the fetch.
