@@ -89,9 +89,12 @@ public final class PostgresBroker implements Broker {
         this.enqueuer = new Enqueuer(s, channel);
         this.completer = new Completer(s, channel);
         this.maintenance = new Maintenance(s, channel, completer);
+        // The lease is stamped with the time the row is claimed, not with now() (the statement's start):
+        // a claim that waited (for a lock, say) before taking its snapshot can lease a job enqueued after
+        // it began, and its start must not read as earlier than that job's enqueue.
         this.claimSql = """
-                UPDATE %1$s.kyu_jobs j SET state = 'RUNNING', attempt = j.attempt + 1, worker_id = ?, started_at = now(),
-                       lease_expires_at = now() + ? * interval '1 millisecond', cancel_requested = false,
+                UPDATE %1$s.kyu_jobs j SET state = 'RUNNING', attempt = j.attempt + 1, worker_id = ?, started_at = clock_timestamp(),
+                       lease_expires_at = clock_timestamp() + ? * interval '1 millisecond', cancel_requested = false,
                        unique_claim = CASE WHEN j.unique_scope = 'QUEUED' THEN NULL ELSE j.unique_claim END
                 FROM (SELECT id FROM %1$s.kyu_jobs WHERE state = 'QUEUED' AND queue = ?
                         AND NOT EXISTS (SELECT 1 FROM %1$s.kyu_queues p WHERE p.queue = ? AND p.paused)
