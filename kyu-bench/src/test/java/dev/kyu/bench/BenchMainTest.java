@@ -24,6 +24,13 @@ class BenchMainTest {
     }
 
     @Test
+    void latencyRunsFirstBeforeOtherFiguresLoadTheServer() {
+        var ms = BenchMain.measurements(List.of("enqueue", "drain", "latency", "sustained"));
+        assertThat(ms).extracting(m -> m.getClass().getSimpleName())
+                .containsExactly("Latency", "EnqueueSingle", "EnqueueBatched", "Drain", "Sustained");
+    }
+
+    @Test
     void unknownFigureIsRefusedByName() {
         assertThatThrownBy(() -> BenchMain.measurements(List.of("drain", "speed")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'speed'");
