@@ -25,9 +25,13 @@ public final class Sustained implements Measurement {
         return "sustained";
     }
 
+    /** The most a default rate offers: the memory engine keeps finished jobs in the heap, and a minute at
+     *  half its drain rate (tens of millions of jobs) fills any heap the harness would have. */
+    static final int MAX_DEFAULT_RATE = 100_000;
+
     /** The offered rate when the config leaves it open (half the drain median, measured earlier in the pass). */
     public void defaultRate(int jobsPerSecond) {
-        this.rate = jobsPerSecond;
+        this.rate = Math.min(jobsPerSecond, MAX_DEFAULT_RATE);
     }
 
     @Override
