@@ -10,12 +10,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,9 +48,7 @@ public final class Worker implements AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    /** Platform-thread mode only: a fixed pool. Virtual threads are started directly, see {@link #dispatch}. */
-    private final ExecutorService jobThreads;
-    private final ThreadFactory virtualThreads;
+    private final JobThreads jobThreads;
     private final Supplier<Instant> brokerClock;
     private final ScheduledExecutorService scheduler;
     private final Fetcher fetcher;
@@ -74,13 +70,7 @@ public final class Worker implements AutoCloseable {
         this.inflight = new ConcurrentHashMap<>(2 * (options.concurrency() + options.prefetch()));
         this.slots = new Semaphore(options.concurrency() + options.prefetch());
         this.runPermits = new Semaphore(options.concurrency());
-        // Virtual threads are started straight from a factory rather than through a thread-per-task executor:
-        // that executor keeps every thread in a set of its own and numbers its name, costs paid per job for
-        // nothing, since this worker already tracks and interrupts its jobs through their RunningJob.
-        this.jobThreads = options.platformThreads()
-                ? Executors.newFixedThreadPool(options.concurrency(), Thread.ofPlatform().name("kyu-job-", 0).factory())
-                : null;
-        this.virtualThreads = options.platformThreads() ? null : Thread.ofVirtual().name("kyu-job").factory();
+        this.jobThreads = JobThreads.of(options);
         this.brokerClock = broker::now;
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kyu-worker-timer-", 0).factory());
         this.fetcher = new Fetcher(broker, options, slots, this::dispatch);
@@ -132,9 +122,7 @@ public final class Worker implements AutoCloseable {
         inflight.put(job.id(), r);
         if (stopping) r.stop(StopReason.RELEASED);
         try {
-            if (jobThreads != null) jobThreads.execute(() -> run(r));
-            else if (stopped) throw new java.util.concurrent.RejectedExecutionException("worker stopped");
-            else virtualThreads.newThread(() -> run(r)).start();
+            jobThreads.start(() -> run(r));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             r.stop(StopReason.RELEASED);
             settle(r, new Outcome.Released(Duration.ZERO));
@@ -247,7 +235,7 @@ public final class Worker implements AutoCloseable {
         } finally {
             if (maintenance != null) maintenance.stop();
             scheduler.shutdownNow();
-            if (jobThreads != null) jobThreads.shutdownNow();
+            jobThreads.shutdownNow();
             registration.remove();
             stopped = true;
             log.info("worker {} stopped: {} job(s) processed", options.workerId(), processed.get());

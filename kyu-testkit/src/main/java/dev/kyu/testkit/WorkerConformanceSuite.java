@@ -384,6 +384,29 @@ public abstract class WorkerConformanceSuite {
     }
 
     @Test
+    void jobsRunOnVirtualThreadsOrOnAPlatformPoolWhenAsked() {
+        var threads = new CopyOnWriteArrayList<String>();
+        var where = Task.of("t.where", Gate.class, (g, ctx) -> {
+            Thread t = Thread.currentThread();
+            threads.add((t.isVirtual() ? "virtual " : "platform ") + t.getName());
+            return null;
+        });
+        kyu.register(where);
+        var virtual = start(options().build());
+        var first = kyu.enqueue(where, new Gate("v"), JobOptions.NONE);
+        awaitState(first.id(), JobState.SUCCEEDED);
+        virtual.stop(Duration.ofSeconds(2));
+        assertThat(threads).containsExactly("virtual kyu-job");
+
+        threads.clear();
+        var pool = start(options().concurrency(2).platformThreads(true).build());
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 4; i++) ids.add(kyu.enqueue(where, new Gate("p" + i), JobOptions.NONE).id());
+        for (String id : ids) awaitState(id, JobState.SUCCEEDED);
+        assertThat(threads).hasSize(4).allMatch(n -> n.startsWith("platform kyu-job-"));
+    }
+
+    @Test
     void gracefulShutdownLetsShortJobsFinishAndHandsLongOnesBackAtOnce() {
         var quick = Task.of("t.quick", Gate.class, (g, ctx) -> {
             latch("quick-started").countDown();

@@ -1,0 +1,60 @@
+package dev.kyu.worker;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+
+/** Where a worker runs its jobs: a virtual thread each (the default), or a fixed pool of platform threads. */
+sealed interface JobThreads permits JobThreads.Virtual, JobThreads.Pool {
+
+    /** Runs a job's code; throws {@link RejectedExecutionException} once shut down. */
+    void start(Runnable job);
+
+    /** Refuses further jobs; a pool also interrupts the jobs it runs. */
+    void shutdownNow();
+
+    static JobThreads of(WorkerOptions options) {
+        return options.platformThreads() ? new Pool(options.concurrency()) : new Virtual();
+    }
+
+    /**
+     * A virtual thread per job, started straight from a factory rather than through a thread-per-task
+     * executor: that executor keeps every thread in a set of its own and numbers its name, costs paid per
+     * job for nothing, since the worker already tracks and interrupts its jobs through their RunningJob.
+     */
+    final class Virtual implements JobThreads {
+        private final ThreadFactory factory = Thread.ofVirtual().name("kyu-job").factory();
+        private volatile boolean shut;
+
+        @Override
+        public void start(Runnable job) {
+            if (shut) throw new RejectedExecutionException("worker stopped");
+            factory.newThread(job).start();
+        }
+
+        @Override
+        public void shutdownNow() {
+            shut = true;
+        }
+    }
+
+    /** A fixed pool of platform threads, as many as the concurrency: for CPU-bound work. */
+    final class Pool implements JobThreads {
+        private final ExecutorService pool;
+
+        Pool(int threads) {
+            this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("kyu-job-", 0).factory());
+        }
+
+        @Override
+        public void start(Runnable job) {
+            pool.execute(job);
+        }
+
+        @Override
+        public void shutdownNow() {
+            pool.shutdownNow();
+        }
+    }
+}
