@@ -8,8 +8,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A Kyu worker in a JVM of its own, started by the harness:
  * {@code --broker URL --queue Q --concurrency C [--warmup-jobs W]}. It has the built-in tasks and
- * {@link StampTask}, first runs W no-op jobs through a worker on a queue of its own ({@link WarmUp}), prints {@code READY} once its
- * measured worker is started and idle, and stops gracefully on SIGTERM (the harness closes it that way).
+ * {@link StampTask}, first runs W no-op jobs through a worker on a queue of its own ({@link WarmUp}),
+ * prints {@code READY} once its measured worker is started and idle, and stops gracefully on SIGTERM (the
+ * harness closes it that way).
  */
 public final class BenchWorkerMain {
     private BenchWorkerMain() {}

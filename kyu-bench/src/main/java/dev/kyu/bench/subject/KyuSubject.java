@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Kyu on the broker named by a URL, through the public API a user calls: {@code enqueueJson} of the
- * built-in {@code kyu.noop} task ({@link StampTask} in timed runs), workers started with {@link dev.kyu.worker.WorkerOptions} defaults but
- * for queue and concurrency. Workers run in a JVM of their own ({@link BenchWorkerMain}), except on
+ * built-in {@code kyu.noop} task ({@link StampTask} in timed runs), workers started with
+ * {@link dev.kyu.worker.WorkerOptions} defaults but for queue and concurrency. Workers run in a JVM of their own ({@link BenchWorkerMain}), except on
  * {@code memory:}, whose store lives in one process: there they share the harness's JVM.
  */
 public final class KyuSubject implements Subject {

@@ -203,8 +203,8 @@ public final class PostgresBroker implements Broker {
     private void warnIfAutovacuumOff(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('autovacuum')"); ResultSet rs = ps.executeQuery()) {
             if (rs.next() && "off".equalsIgnoreCase(rs.getString(1))) {
-                LOG.warn("PostgreSQL {} runs with autovacuum off: dead rows of finished and deleted jobs will slow fetching until VACUUM runs; turn autovacuum on",
-                        settings.redacted());
+                LOG.warn("PostgreSQL {} runs with autovacuum off: dead rows of finished and deleted jobs will slow fetching"
+                        + " until VACUUM runs; turn autovacuum on", settings.redacted());
             }
         }
     }

@@ -27,9 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class WalWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WalWatch.class);
-    /** Pauses before the wake-ups of one round: the commit becomes visible after its sync. */
-    private static final long[] STEP_NS = {
-            TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(2), TimeUnit.MILLISECONDS.toNanos(4), TimeUnit.MILLISECONDS.toNanos(8)};
+    /** Pauses before the wake-ups of one round, in ns (1, 2, 4, 8 ms): the commit becomes visible after its sync. */
+    private static final long[] STEP_NS = {1_000_000, 2_000_000, 4_000_000, 8_000_000};
 
     private final WatchService service;
     private final Thread thread;
@@ -96,7 +95,8 @@ final class WalWatch implements AutoCloseable {
     private static boolean drain(WatchKey key, String wal) {
         boolean hit = false;
         for (WatchEvent<?> e : key.pollEvents()) {
-            if (e.kind() == StandardWatchEventKinds.OVERFLOW || (e.context() instanceof Path p && p.toString().equals(wal))) hit = true;
+            boolean walWritten = e.context() instanceof Path p && p.toString().equals(wal);
+            if (walWritten || e.kind() == StandardWatchEventKinds.OVERFLOW) hit = true;
         }
         return hit;
     }
