@@ -87,6 +87,23 @@ class PostgresBrokerTest {
     }
 
     @Test
+    void aDelayedJobIsPromotedByFetchesThatKeepClaimingOtherJobs() throws Exception {
+        // No maintenance runs here, and every fetch below claims a job, so a fetch never comes back empty:
+        // only the periodic due check of a claiming fetch can promote the delayed job.
+        String delayed = enqueue(NewJob.builder(JobIds.next(), "t").queue("busy").delay(Duration.ofMillis(200)).build()).get(0).id();
+        var seen = new HashSet<String>();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!seen.contains(delayed) && System.nanoTime() < end) {
+            enqueue(job("busy"));
+            List<Job> got = fetch("busy", 5);
+            assertThat(got).isNotEmpty();
+            got.forEach(j -> seen.add(j.id()));
+        }
+        assertThat(seen).contains(delayed);
+        assertThat(broker.jobGet(delayed).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
     void enqueueFetchComplete() throws Exception {
         NewJob j = job("q");
         assertThat(enqueue(j)).containsExactly(new EnqueueResult(j.id(), true));
