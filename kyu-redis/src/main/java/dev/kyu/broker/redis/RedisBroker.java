@@ -259,27 +259,17 @@ public final class RedisBroker implements Broker {
                 if (popMs < 0) {
                     round = faults.ride("fetch", budget, () -> fetchOnce(request, (route, args) -> scripts.run(Script.FETCH, route, args)));
                 } else {
-                    // A single server: the fetch script waits on the server behind the blocking pop, so a
-                    // wake-up token is answered by a lease at once, without a round trip to this process
-                    // (a worker's wake-up hops through threads that a busy machine may not run for
-                    // milliseconds).
-                    try {
-                        List<String> wakeKeys = request.queues().stream().map(keys::wake).toList();
-                        Duration wait = Duration.ofMillis(popMs);
-                        long start = System.nanoTime();
-                        round = fetchOnce(request, (route, args) -> scripts.runBehindPop(Script.FETCH, route, args, wakeKeys, wait));
-                        early = round.jobs().isEmpty() && System.nanoTime() - start < wait.toNanos() / 2;
-                    } catch (KyuException e) {
-                        throw e;
-                    } catch (RuntimeException e) {
+                    long start = System.nanoTime();
+                    round = fetchBehindPop(request, popMs);
+                    if (round == null) {
                         if (closed || Thread.currentThread().isInterrupted()) return List.of();
-                        if (!Faults.passing(e)) throw faults.translate("fetch", e);
                         // The connection dropped while blocked: let it come back, then fetch the usual way,
                         // which rides out an outage for the time left.
                         popMs = -1;
                         Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
                         continue;
                     }
+                    early = round.jobs().isEmpty() && System.nanoTime() - start < popMs * 1_000_000 / 2;
                 }
             } catch (KyuException e) {
                 // An interrupt that lands while the fetch script's reply is awaited (also behind the blocking
@@ -312,6 +302,26 @@ public final class RedisBroker implements Broker {
                 // The connection dropped while blocked: let it come back before trying again.
                 Thread.sleep(Math.min(100, Math.max(1, leftMs)));
             }
+        }
+    }
+
+    /**
+     * A single server: the fetch script waits on the server behind a blocking pop of the queues' wake keys
+     * (at most {@code popMs}), so a wake-up token is answered by a lease at once, without a round trip to
+     * this process (a worker's wake-up hops through threads that a busy machine may not run for
+     * milliseconds). Null when the call failed in a way the caller rides out or ends on: the connection
+     * dropped while blocked, the link closed or the caller was interrupted.
+     */
+    private Round fetchBehindPop(FetchRequest request, long popMs) {
+        List<String> wakeKeys = request.queues().stream().map(keys::wake).toList();
+        Duration wait = Duration.ofMillis(popMs);
+        try {
+            return fetchOnce(request, (route, args) -> scripts.runBehindPop(Script.FETCH, route, args, wakeKeys, wait));
+        } catch (KyuException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (closed || Thread.currentThread().isInterrupted() || Faults.passing(e)) return null;
+            throw faults.translate("fetch", e);
         }
     }
 
