@@ -391,18 +391,17 @@ abstract class RedisBrokerContract {
         assertThat(broker.jobGet(stored.id()).orElseThrow().args()).isEqualTo("{\"n\":1}");
     }
 
+    /** A QUEUED job of queue q as enqueue writes it, but for the attempt and priority given. */
+    private static Map<String, String> queuedFields(String id, String attempt, String priority) {
+        return Map.of("id", id, "queue", "q", "task", "t", "args", "[]", "state", "QUEUED",
+                "attempt", attempt, "priority", priority, "maxAttempts", "3", "enqueuedAt", "1", "scheduledAt", "1");
+    }
+
     @Test
     void aQueuedJobWhoseAttemptIsNotAWholeNumberIsSetAsideWithoutALease() throws Exception {
         // Lua reads '1.5' as a number, the decoder does not: such a job must not be leased, or the decoder's
         // bury (fenced by the attempt) could never name the lease it holds.
-        String bad = JobIds.next();
-        Keys k = broker.keys();
-        var sync = broker.link().sync();
-        sync.hset(k.job("q", bad), Map.of("id", bad, "queue", "q", "task", "t", "args", "[]", "state", "QUEUED",
-                "attempt", "1.5", "priority", "0", "maxAttempts", "3", "enqueuedAt", "1", "scheduledAt", "1"));
-        sync.zadd(k.ready("q"), 0, "000000000000001" + bad);
-        sync.zadd(k.stateIndex("q", "QUEUED"), 0, bad);
-        sync.hset(k.jobQueue(), bad, "q");
+        String bad = RedisCorruption.insertQueued(broker, "q", id -> queuedFields(id, "1.5", "0"));
         var good = job("q").build();
         enqueue(good);
         assertThat(fetch("w", 10, "q")).extracting(Job::id).containsExactly(good.id());
@@ -417,14 +416,7 @@ abstract class RedisBrokerContract {
     void aQueuedJobWithAnUnreadableFieldIsLeasedThenSetAsideByTheDecoder() throws Exception {
         // QUEUED with a task and a numeric attempt: the fetch script leases it without reading further, and
         // the worker's strict decode finds the bad priority and buries it under the lease it holds.
-        String bad = JobIds.next();
-        Keys k = broker.keys();
-        var sync = broker.link().sync();
-        sync.hset(k.job("q", bad), Map.of("id", bad, "queue", "q", "task", "t", "args", "[]", "state", "QUEUED",
-                "attempt", "0", "priority", "high", "maxAttempts", "3", "enqueuedAt", "1", "scheduledAt", "1"));
-        sync.zadd(k.ready("q"), 0, "000000000000001" + bad);
-        sync.zadd(k.stateIndex("q", "QUEUED"), 0, bad);
-        sync.hset(k.jobQueue(), bad, "q");
+        String bad = RedisCorruption.insertQueued(broker, "q", id -> queuedFields(id, "0", "high"));
         var good = job("q").build();
         enqueue(good);
         assertThat(fetch("w", 10, "q")).extracting(Job::id).containsExactly(good.id());
@@ -436,6 +428,7 @@ abstract class RedisBrokerContract {
         assertThat(broker.queueCounts("q")).containsEntry(JobState.RUNNING, 1L); // the good job only
         assertThat(broker.leasesRescueExpired(100).total()).isZero();
     }
+
     @Test
     void aForeignValueAtAJobKeyIsSetAsideAndTheConsumerGoesOn() throws Exception {
         String id = JobIds.next();
