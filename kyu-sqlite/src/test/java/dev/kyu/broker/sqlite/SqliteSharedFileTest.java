@@ -70,22 +70,13 @@ class SqliteSharedFileTest {
         Path file = dir.resolve("poll.db");
         try (SqliteBroker fetcher = SqliteTesting.open(file, Clock.systemUTC(), "pollInterval=50ms");
              SqliteBroker producer = SqliteTesting.open(file, Clock.systemUTC())) {
-            var got = new AtomicReference<List<Job>>();
-            var started = new CountDownLatch(1);
-            Thread t = Thread.ofPlatform().start(() -> {
-                try {
-                    started.countDown();
-                    got.set(fetcher.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ofSeconds(30))));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            started.await();
+            var fetch = SqliteTesting.fetchInBackground(fetcher, "q", Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(5)).until(fetch::blocked);
             String id = SqliteTesting.enqueue(producer, "q");
             // Far less than the 30 s wait: the poll, not the timeout, found it.
-            await().atMost(Duration.ofSeconds(5)).until(() -> got.get() != null);
-            assertThat(got.get()).extracting(Job::id).containsExactly(id);
-            t.join();
+            await().atMost(Duration.ofSeconds(5)).until(() -> fetch.result().get() != null);
+            assertThat(fetch.result().get()).extracting(Job::id).containsExactly(id);
+            fetch.thread().join();
         }
     }
 
@@ -97,23 +88,16 @@ class SqliteSharedFileTest {
         // A poll interval far longer than the test: only the watch on the WAL file can wake the fetch.
         try (SqliteBroker fetcher = SqliteTesting.open(file, Clock.systemUTC(), "pollInterval=1h");
              SqliteBroker producer = SqliteTesting.open(file, Clock.systemUTC())) {
-            var got = new AtomicReference<List<Job>>();
-            Thread t = Thread.ofPlatform().start(() -> {
-                try {
-                    got.set(fetcher.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ofMinutes(10))));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
+            var fetch = SqliteTesting.fetchInBackground(fetcher, "q", Duration.ofMinutes(10));
+            await().atMost(Duration.ofSeconds(5)).until(() -> fetch.thread().getState() == Thread.State.TIMED_WAITING);
             for (int i = 0; i < 3; i++) {
                 // Other writes to the file (other queues) wake the fetch too; it finds nothing and waits on.
                 SqliteTesting.enqueue(producer, "elsewhere");
             }
             String id = SqliteTesting.enqueue(producer, "q");
-            await().atMost(Duration.ofSeconds(5)).until(() -> got.get() != null);
-            assertThat(got.get()).extracting(Job::id).containsExactly(id);
-            t.join();
+            await().atMost(Duration.ofSeconds(5)).until(() -> fetch.result().get() != null);
+            assertThat(fetch.result().get()).extracting(Job::id).containsExactly(id);
+            fetch.thread().join();
         }
     }
 
@@ -122,31 +106,17 @@ class SqliteSharedFileTest {
         Path file = dir.resolve("wake.db");
         // A poll interval far longer than the test: only the in-process signal can wake the fetch.
         SqliteBroker b = SqliteTesting.open(file, Clock.systemUTC(), "pollInterval=1h");
-        var got = new AtomicReference<List<Job>>();
-        Thread t = Thread.ofPlatform().start(() -> {
-            try {
-                got.set(b.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ofMinutes(10))));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
+        var first = SqliteTesting.fetchInBackground(b, "q", Duration.ofMinutes(10));
+        await().atMost(Duration.ofSeconds(5)).until(first::blocked);
         String id = SqliteTesting.enqueue(b, "q");
-        await().atMost(Duration.ofSeconds(5)).until(() -> got.get() != null);
-        assertThat(got.get()).extracting(Job::id).containsExactly(id);
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.result().get() != null);
+        assertThat(first.result().get()).extracting(Job::id).containsExactly(id);
 
-        got.set(null);
-        Thread t2 = Thread.ofPlatform().start(() -> {
-            try {
-                got.set(b.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ofMinutes(10))));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        await().atMost(Duration.ofSeconds(5)).until(() -> t2.getState() == Thread.State.TIMED_WAITING);
+        var second = SqliteTesting.fetchInBackground(b, "q", Duration.ofMinutes(10));
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.thread().getState() == Thread.State.TIMED_WAITING);
         b.close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> got.get() != null);
-        assertThat(got.get()).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.result().get() != null);
+        assertThat(second.result().get()).isEmpty();
     }
 
     @Test

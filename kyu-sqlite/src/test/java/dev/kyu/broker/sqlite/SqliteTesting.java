@@ -1,5 +1,6 @@
 package dev.kyu.broker.sqlite;
 
+import dev.kyu.job.Job;
 import dev.kyu.job.JobIds;
 import dev.kyu.spi.BrokerConfig;
 import dev.kyu.spi.EnqueueRequest;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Small helpers shared by the engine's own tests. */
 final class SqliteTesting {
@@ -35,6 +37,27 @@ final class SqliteTesting {
 
     static FetchRequest fetch(String worker, int limit, String... queues) {
         return new FetchRequest(worker, List.of(queues), limit, Duration.ofSeconds(30), Duration.ZERO);
+    }
+
+    /** A fetch blocked in a thread of its own; {@code result} is set when it returns. */
+    record BackgroundFetch(Thread thread, AtomicReference<List<Job>> result) {
+        boolean blocked() {
+            Thread.State s = thread.getState();
+            return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+        }
+    }
+
+    /** Fetches one job of {@code queue} as worker "w", waiting up to {@code wait}, in a thread of its own. */
+    static BackgroundFetch fetchInBackground(SqliteBroker b, String queue, Duration wait) {
+        var result = new AtomicReference<List<Job>>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                result.set(b.jobsFetch(new FetchRequest("w", List.of(queue), 1, Duration.ofMinutes(1), wait)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return new BackgroundFetch(t, result);
     }
 
     static Connection raw(Path file) throws SQLException {
