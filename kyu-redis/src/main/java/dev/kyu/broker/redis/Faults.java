@@ -83,8 +83,19 @@ final class Faults {
             return new KyuException.InvalidInput("a job with id " + m.substring(refused + 11).trim()
                     + " already exists; nothing of the batch was stored");
         }
+        if (m.contains("NOPERM")) return notAllowed(settings, what, cause);
         return new KyuException.BrokerUnavailable("Redis " + settings.redacted() + ": " + what + " failed: "
                 + settings.scrub(oneLine(cause)), null);
+    }
+
+    /**
+     * An ACL rule refused a command or a key: a setting to change on the server, not an outage, so it is
+     * reported as a configuration error (a worker's fetch loop still retries it, and recovers once the
+     * rights are granted).
+     */
+    static KyuException notAllowed(RedisSettings settings, String what, Throwable cause) {
+        return new KyuException.BrokerConfig("Redis " + settings.redacted() + " does not allow this user to " + what + ": "
+                + settings.scrub(oneLine(cause)) + " (Kyu needs +@all -@dangerous +info on the keys under its prefix; see docs/brokers/redis.md)");
     }
 
     static Throwable unwrap(Throwable t) {

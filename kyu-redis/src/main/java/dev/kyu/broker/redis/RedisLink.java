@@ -106,6 +106,7 @@ final class RedisLink implements AutoCloseable {
         if (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid password") || m.contains("invalid username-password")) {
             return new KyuException.BrokerConfig("Redis " + settings.redacted() + " refused the credentials: " + m);
         }
+        if (m.contains("NOPERM")) return Faults.notAllowed(settings, "open the broker", e);
         return new KyuException.BrokerUnavailable("cannot reach Redis at " + settings.redacted() + ": " + m, null);
     }
 

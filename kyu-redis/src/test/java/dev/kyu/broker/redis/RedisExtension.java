@@ -32,6 +32,11 @@ final class RedisExtension implements BeforeAllCallback, AfterAllCallback {
         return new RedisExtension(TestRedis::start);
     }
 
+    /** A single server of the class's own, where Kyu connects as an ACL user confined to its prefix's keys. */
+    static RedisExtension confinedUser() {
+        return new RedisExtension(TestRedis::startWithConfinedUser);
+    }
+
     /** A local three-node Cluster. */
     static RedisExtension cluster() {
         return new RedisExtension(TestCluster::start);

@@ -85,7 +85,8 @@ final class RedisProcess implements AutoCloseable {
                 s.getOutputStream().write("PING\r\n".getBytes());
                 byte[] buf = new byte[64];
                 int n = s.getInputStream().read(buf);
-                return n > 0 && new String(buf, 0, n).startsWith("+PONG");
+                // A server that asks for a password answers an anonymous PING with NOAUTH: it is up all the same.
+                return n > 0 && (new String(buf, 0, n).startsWith("+PONG") || new String(buf, 0, n).startsWith("-NOAUTH"));
             }
         });
         return this;

@@ -1,0 +1,136 @@
+package dev.kyu.broker.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.kyu.KyuException;
+import dev.kyu.job.JobIds;
+import dev.kyu.job.JobState;
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.BrokerConfig;
+import dev.kyu.spi.Completion;
+import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.FetchRequest;
+import dev.kyu.spi.NewJob;
+import dev.kyu.spi.Outcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import io.lettuce.core.RedisClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server that asks for credentials: the default user's password ({@code requirepass}) and ACL users. Wrong
+ * or missing credentials, and rights that fall short, end in one line that names the server, never the
+ * password, and leave the stored jobs alone. (RedisAclConformanceTest runs every verb as a user confined to
+ * Kyu's keys.)
+ */
+class RedisAuthTest {
+    private static final String PASSWORD = "s3cret-default";
+    private static RedisProcess server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new RedisProcess(List.of("--requirepass", PASSWORD,
+                "--user", "kyu", "on", ">kyu-pass", "~*", "&*", "+@all",
+                "--user", "reader", "on", ">reader-pass", "~*", "+@read", "+@connection",
+                "--user", "no-scripts", "on", ">no-scripts-pass", "~*", "+@all", "-@scripting")).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) server.close();
+    }
+
+    private static String url(String userInfo) {
+        return "redis://" + userInfo + "@127.0.0.1:" + server.port();
+    }
+
+    @Test
+    void theDefaultUsersPasswordOpensTheBroker() throws Exception {
+        try (var broker = RedisBroker.open(BrokerConfig.of(url(":" + PASSWORD)))) {
+            runOneJob(broker, "with-password");
+        }
+    }
+
+    @Test
+    void anAclUserRunsJobsThroughTheBlockingFetch() throws Exception {
+        try (var broker = RedisBroker.open(BrokerConfig.of(url("kyu:kyu-pass")))) {
+            runOneJob(broker, "acl-user");
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsOneLineThatNamesTheServerAndLeavesTheJobsAlone() throws Exception {
+        String id = JobIds.next();
+        try (var broker = RedisBroker.open(BrokerConfig.of(url(":" + PASSWORD)))) {
+            broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(id, "t").queue("kept").build())));
+        }
+        assertThatThrownBy(() -> RedisBroker.open(BrokerConfig.of(url(":not-the-password"))))
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("refused the credentials")
+                .hasMessageContaining("127.0.0.1:" + server.port())
+                .hasMessageNotContaining("not-the-password")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> RedisBroker.open(BrokerConfig.of(url("kyu:wrong-user-pass"))))
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("refused the credentials")
+                .hasMessageNotContaining("wrong-user-pass");
+        try (var broker = RedisBroker.open(BrokerConfig.of(url(":" + PASSWORD)))) {
+            assertThat(broker.jobGet(id).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        }
+    }
+
+    @Test
+    void noPasswordForAServerThatAsksForOneSaysSo() {
+        assertThatThrownBy(() -> RedisBroker.open(BrokerConfig.of("redis://127.0.0.1:" + server.port())))
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("refused the credentials")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void aUserWithoutTheRightsKyuNeedsIsToldWhichCommandWasRefused() {
+        assertThatThrownBy(() -> RedisBroker.open(BrokerConfig.of(url("reader:reader-pass"))))
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("redis://reader:***@")
+                .hasMessageContaining("does not allow this user")
+                .hasMessageContaining("'info'")
+                .hasMessageNotContaining("reader-pass")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> RedisBroker.open(BrokerConfig.of(url("no-scripts:no-scripts-pass"))))
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("does not allow this user")
+                .hasMessageNotContaining("no-scripts-pass")
+                .hasMessageNotContaining("\n");
+    }
+
+    private static void runOneJob(Broker broker, String queue) throws InterruptedException {
+        var job = NewJob.builder(JobIds.next(), "t").queue(queue).build();
+        broker.jobsEnqueue(EnqueueRequest.of(List.of(job)));
+        var leased = broker.jobsFetch(new FetchRequest("w", List.of(queue), 1, Duration.ofSeconds(30), Duration.ofSeconds(5)));
+        assertThat(leased).extracting(j -> j.id()).containsExactly(job.id());
+        assertThat(broker.jobsComplete(List.of(new Completion(leased.get(0).lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.jobGet(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        // The blocking path: a fetch waiting on the server (a blocked BLPOP) is woken by the next enqueue.
+        var later = NewJob.builder(JobIds.next(), "t").queue(queue).build();
+        var woken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return broker.jobsFetch(new FetchRequest("w", List.of(queue), 1, Duration.ofSeconds(30), Duration.ofSeconds(20)));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        var admin = RedisClient.create(url(":" + PASSWORD));
+        try (var conn = admin.connect()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> conn.sync().clientList().contains("cmd=blpop"));
+        } finally {
+            admin.shutdown();
+        }
+        broker.jobsEnqueue(EnqueueRequest.of(List.of(later)));
+        assertThat(woken.join()).extracting(j -> j.id()).containsExactly(later.id());
+    }
+}
