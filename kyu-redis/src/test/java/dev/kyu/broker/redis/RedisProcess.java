@@ -107,8 +107,14 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the server and deletes its data directory (append-only files run to tens of megabytes). */
     @Override
     public void close() throws InterruptedException {
         kill();
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary directory is not worth failing a test over
+        }
     }
 }
