@@ -107,6 +107,13 @@ final class RedisLink implements AutoCloseable {
             return new KyuException.BrokerConfig("Redis " + settings.redacted() + " refused the credentials: " + m);
         }
         if (m.contains("NOPERM")) return Faults.notAllowed(settings, "open the broker", e);
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            // The server answered, with an error: it is reachable, and something in the URL is wrong for it.
+            if (c instanceof io.lettuce.core.RedisCommandExecutionException) {
+                return new KyuException.BrokerConfig("Redis " + settings.redacted() + " refused the connection's set-up: "
+                        + settings.scrub(Faults.oneLine(c)));
+            }
+        }
         return new KyuException.BrokerUnavailable("cannot reach Redis at " + settings.redacted() + ": " + m, null);
     }
 

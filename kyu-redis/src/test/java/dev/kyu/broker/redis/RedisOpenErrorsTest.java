@@ -23,12 +23,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A server that asks for credentials: the default user's password ({@code requirepass}) and ACL users. Wrong
- * or missing credentials, and rights that fall short, end in one line that names the server, never the
- * password, and leave the stored jobs alone. (RedisAclConformanceTest runs every verb as a user confined to
+ * Opening the broker on a server that asks for credentials: the default user's password ({@code requirepass})
+ * and ACL users. Wrong or missing credentials, rights that fall short and a database the server does not
+ * have end in one line that names the server, never the password, and leave the stored jobs alone. (RedisAclConformanceTest runs every verb as a user confined to
  * Kyu's keys.)
  */
-class RedisAuthTest {
+class RedisOpenErrorsTest {
     private static final String PASSWORD = "s3cret-default";
     private static RedisProcess server;
 
@@ -105,6 +105,16 @@ class RedisAuthTest {
                 .isInstanceOf(KyuException.BrokerConfig.class)
                 .hasMessageContaining("does not allow this user")
                 .hasMessageNotContaining("no-scripts-pass")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void aDatabaseTheServerDoesNotHaveIsAConfigurationErrorNotAnOutage() {
+        assertThatThrownBy(() -> RedisBroker.open(BrokerConfig.of(url(":" + PASSWORD) + "/9999")))
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("refused the connection's set-up")
+                .hasMessageContaining("DB index is out of range")
+                .hasMessageNotContaining(PASSWORD)
                 .hasMessageNotContaining("\n");
     }
 
