@@ -114,7 +114,9 @@ final class RedisLink implements AutoCloseable {
                         + settings.scrub(Faults.oneLine(c)));
             }
         }
-        return new KyuException.BrokerUnavailable("cannot reach Redis at " + settings.redacted() + ": " + m, null);
+        // A TLS handshake with a server that speaks plain RESP on that port hangs until the timeout.
+        String hint = settings.nodes().get(0).isSsl() ? " (the URL asks for TLS: does the server speak TLS on this port?)" : "";
+        return new KyuException.BrokerUnavailable("cannot reach Redis at " + settings.redacted() + ": " + m + hint, null);
     }
 
     boolean cluster() {

@@ -118,6 +118,15 @@ class RedisOpenErrorsTest {
                 .hasMessageNotContaining("\n");
     }
 
+    @Test
+    void tlsAskedOfAPlainServerSaysSo() {
+        assertThatThrownBy(() -> RedisBroker.open(BrokerConfig.of("rediss://:" + PASSWORD + "@127.0.0.1:" + server.port() + "?timeout=1s")))
+                .isInstanceOf(KyuException.BrokerUnavailable.class)
+                .hasMessageContaining("the URL asks for TLS")
+                .hasMessageNotContaining(PASSWORD)
+                .hasMessageNotContaining("\n");
+    }
+
     private static void runOneJob(Broker broker, String queue) throws InterruptedException {
         var job = NewJob.builder(JobIds.next(), "t").queue(queue).build();
         broker.jobsEnqueue(EnqueueRequest.of(List.of(job)));
