@@ -70,7 +70,7 @@ public final class KyuMetrics implements JobListener {
 
     /** Registers the gauges polled from the broker (at most every two seconds, whatever the scrape rate). */
     public synchronized KyuMetrics watch(Admin admin) {
-        if (gauges == null) gauges = new QueueGauges(registry, admin, Duration.ofSeconds(2));
+        if (gauges == null) gauges = new QueueGauges(registry, admin, Duration.ofSeconds(2), java.time.Clock.systemUTC());
         return this;
     }
 

@@ -6,6 +6,7 @@ import dev.kyu.spi.QueueInfo;
 import dev.kyu.spi.WorkerInfo;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,9 +19,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gauges read from the broker: jobs per queue and state, the oldest waiting job's age, paused queues,
- * workers, their slots and busy slots. One snapshot serves every gauge and is re-read at most once per
- * {@code maxAge}, so a scrape costs two broker queries however many queues there are. A queue seen for
- * the first time gets its gauges at that read; a queue that disappears reads as zero.
+ * workers, their slots and busy slots, and whether the last read worked ({@code kyu.broker.up}). One
+ * snapshot serves every gauge and is re-read at most once per {@code maxAge}, so a scrape costs two broker
+ * queries however many queues there are. A read that fails counts too: while the broker is down a scrape
+ * waits for one failed read at most (not one per gauge), and the gauges keep their last numbers beside
+ * {@code kyu.broker.up} = 0. A queue seen for the first time gets its gauges at that read; a queue that
+ * disappears reads as zero.
  */
 final class QueueGauges {
     private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
@@ -31,19 +35,30 @@ final class QueueGauges {
     static final String WORKERS = "kyu.workers";
     static final String CONCURRENCY = "kyu.workers.concurrency";
     static final String BUSY = "kyu.workers.busy.slots";
+    static final String BROKER_UP = "kyu.broker.up";
 
     private record Snapshot(Instant takenAt, Instant brokerNow, Map<String, QueueInfo> queues, List<WorkerInfo> workers) {}
 
     private final MeterRegistry registry;
     private final Admin admin;
     private final Duration maxAge;
+    private final Clock clock;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private volatile Snapshot snapshot = new Snapshot(Instant.EPOCH, Instant.EPOCH, Map.of(), List.of());
+    /** When the broker was last read, whether or not the read worked. */
+    private volatile Instant lastRead = Instant.EPOCH;
+    private volatile boolean up;
 
-    QueueGauges(MeterRegistry registry, Admin admin, Duration maxAge) {
+    QueueGauges(MeterRegistry registry, Admin admin, Duration maxAge, Clock clock) {
         this.registry = registry;
         this.admin = admin;
         this.maxAge = maxAge;
+        this.clock = clock;
+        Gauge.builder(BROKER_UP, this, g -> {
+                    g.current();
+                    return g.up ? 1 : 0;
+                })
+                .description("1 when the last read of the broker for these gauges worked, 0 when it failed").register(registry);
         Gauge.builder(WORKERS, this, g -> g.current().workers.size()).description("Workers in the registry").register(registry);
         Gauge.builder(CONCURRENCY, this, g -> g.current().workers.stream().mapToInt(WorkerInfo::concurrency).sum())
                 .description("Job slots of all workers").register(registry);
@@ -53,18 +68,30 @@ final class QueueGauges {
     }
 
     synchronized void refreshNow() {
+        lastRead = clock.instant();
         try {
             var queues = admin.queues().stream().collect(Collectors.toMap(QueueInfo::queue, q -> q, (a, b) -> a));
-            snapshot = new Snapshot(Instant.now(), admin.now(), queues, admin.workers());
+            snapshot = new Snapshot(lastRead, admin.now(), queues, admin.workers());
+            up = true;
             queues.keySet().forEach(this::register);
         } catch (RuntimeException e) {
             // A scrape must not fail because the broker is down: keep the last numbers and say why once per read.
+            up = false;
             log.warn("could not read queue metrics from the broker: {}", e.getMessage());
         }
     }
 
+    private boolean stale() {
+        return lastRead.plus(maxAge).isBefore(clock.instant());
+    }
+
     private Snapshot current() {
-        if (snapshot.takenAt.plus(maxAge).isBefore(Instant.now())) refreshNow();
+        if (stale()) {
+            synchronized (this) {
+                // the gauges of one scrape queue up here: the first reads, the rest find the read done
+                if (stale()) refreshNow();
+            }
+        }
         return snapshot;
     }
 

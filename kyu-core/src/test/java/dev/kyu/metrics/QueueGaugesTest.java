@@ -1,0 +1,63 @@
+package dev.kyu.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.kyu.Kyu;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class QueueGaugesTest {
+    /** A clock the test moves by hand. */
+    private static final class HandClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        void advance(Duration d) { now = now.plus(d); }
+        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+    }
+
+    @Test
+    void whileTheBrokerIsDownAScrapeWaitsForOneFailedReadNotOnePerGauge() {
+        var registry = new SimpleMeterRegistry();
+        var clock = new HandClock();
+        var appender = new ListAppender<ILoggingEvent>();
+        appender.start();
+        var logger = (Logger) LoggerFactory.getLogger(QueueGauges.class);
+        logger.addAppender(appender);
+        try (Kyu kyu = Kyu.builder().broker("memory:").build()) {
+            kyu.enqueueJson("kyu.noop", "{}", dev.kyu.job.JobOptions.builder().queue("a").build());
+            kyu.enqueueJson("kyu.noop", "{}", dev.kyu.job.JobOptions.builder().queue("b").build());
+            var admin = kyu.admin();
+            new QueueGauges(registry, admin, Duration.ofSeconds(2), clock);
+            assertThat(registry.get(QueueGauges.QUEUE_JOBS).tags("queue", "a", "state", "QUEUED").gauge().value()).isEqualTo(1);
+            assertThat(registry.get(QueueGauges.BROKER_UP).gauge().value()).isEqualTo(1);
+
+            kyu.close(); // the broker goes away
+            clock.advance(Duration.ofSeconds(3));
+            // A scrape reads every gauge: 3 + 8 per queue of them here.
+            registry.getMeters().forEach(m -> ((Gauge) m).value());
+            assertThat(appender.list).hasSize(1);
+            assertThat(appender.list.get(0).getFormattedMessage()).startsWith("could not read queue metrics from the broker");
+            assertThat(registry.get(QueueGauges.BROKER_UP).gauge().value()).isZero();
+            // The last numbers read stay.
+            assertThat(registry.get(QueueGauges.QUEUE_JOBS).tags("queue", "b", "state", "QUEUED").gauge().value()).isEqualTo(1);
+
+            // The next scrape after the snapshot's age tries once more.
+            clock.advance(Duration.ofSeconds(3));
+            registry.getMeters().forEach(m -> ((Gauge) m).value());
+            assertThat(appender.list).hasSize(2);
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
+}
