@@ -30,7 +30,7 @@ public record DashboardOptions(int port, String bind, String user, String passwo
         if (user != null && (user.isEmpty() || user.contains(":"))) {
             throw new KyuException.InvalidInput("dashboard user must be non-empty and without ':', was '" + user + "'");
         }
-        if (password != null && password.isEmpty()) throw new KyuException.InvalidInput("dashboard password must not be empty");
+        if (password != null && password.length() < 8) throw new KyuException.InvalidInput("dashboard password must be at least 8 characters");
         if (token != null && token.length() < 8) throw new KyuException.InvalidInput("dashboard token must be at least 8 characters");
     }
 
