@@ -72,6 +72,14 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void badQueueNameIsCalledAQueueName() {
+        usageError(cli.run("enqueue", "kyu.noop", "--queue", "bad queue"), "bad queue name 'bad queue'");
+        usageError(cli.run("pause", ""), "bad queue name ''");
+        usageError(cli.run("inspect", "jobs", "--queue", "bad queue"), "bad queue name 'bad queue'");
+        usageError(cli.run("worker", "--queues", "ok,bad queue"), "bad queue name 'bad queue'");
+    }
+
+    @Test
     void badJobId() {
         usageError(cli.run("job", "42"), "bad job id '42'");
         usageError(cli.run("cancel", "nope"), "bad job id 'nope'");

@@ -35,6 +35,11 @@ class ControlCommandsTest extends CliTestBase {
         var human = cli.run("job", id);
         assertThat(human.exitCode()).isZero();
         assertThat(human.out()).contains("state        QUEUED").contains("kyu.echo");
+
+        // An id pasted in capitals names the same job.
+        var upper = cli.run("job", id.toUpperCase(java.util.Locale.ROOT), "--json");
+        assertThat(upper.exitCode()).as(upper.toString()).isZero();
+        assertThat(upper.json().get("id").asText()).isEqualTo(id);
     }
 
     @Test
@@ -75,6 +80,12 @@ class ControlCommandsTest extends CliTestBase {
         assertThat(one.exitCode()).as(one.toString()).isZero();
         assertThat(one.json().get("retried").asInt()).isEqualTo(1);
         assertThat(kyu.admin().job(d1).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+
+        var left = cli.run("retry", d1, "01a21d43-0000-7000-8000-000000000000");
+        assertThat(left.exitCode()).as("an id with no job fails the command").isEqualTo(1);
+        assertThat(left.out()).startsWith("0 of 2 job(s) back in their queue")
+                .contains(d1 + "  QUEUED (only FAILED or CANCELLED jobs are retried)")
+                .contains("01a21d43-0000-7000-8000-000000000000  NOT_FOUND");
 
         var all = cli.run("retry", "--failed", "--queue", "mail");
         assertThat(all.exitCode()).as(all.toString()).isZero();

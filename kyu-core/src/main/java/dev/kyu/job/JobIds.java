@@ -47,6 +47,14 @@ public final class JobIds {
         return new UUID(msb, lsb).toString();
     }
 
+    /**
+     * The id as stored: a UUID in lower case, as Kyu writes them (a user may paste one in capitals); any
+     * other text unchanged.
+     */
+    public static String normalize(String id) {
+        return isValid(id) ? id.toLowerCase(java.util.Locale.ROOT) : id;
+    }
+
     /** True when the text is a well-formed UUID (the only shape of id Kyu hands out). */
     public static boolean isValid(String id) {
         if (id == null || id.length() != 36) return false;

@@ -23,7 +23,7 @@ public record JobOptions(
     public static final JobOptions NONE = new JobOptions(null, null, null, null, null, null, null, null, null, null, Map.of());
 
     public JobOptions {
-        if (queue != null) dev.kyu.task.Task.checkName(queue);
+        if (queue != null) dev.kyu.task.Task.checkQueue(queue);
         if (maxAttempts != null && maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
         }

@@ -49,7 +49,7 @@ public final class ScheduleFields {
         String zone = r.string("zone", false);
         var b = JobOptions.builder();
         String queue = r.string("queue", false);
-        if (queue != null) r.check("queue", () -> b.queue(Task.checkName(queue)));
+        if (queue != null) r.check("queue", () -> b.queue(Task.checkQueue(queue)));
         Integer priority = r.integer("priority");
         if (priority != null) b.priority(priority);
         Integer maxAttempts = r.integer("maxAttempts");

@@ -41,10 +41,19 @@ public record Task<A, R>(String name, Class<A> argsType, Class<R> resultClass, T
         return handler.run(args, ctx);
     }
 
-    /** Task and queue names: letters, digits and {@code _ . : -}, 1 to 200 characters. */
+    /** Task names: letters, digits and {@code _ . : -}, 1 to 200 characters. */
     public static String checkName(String name) {
+        return check("task", name);
+    }
+
+    /** Queue names: the same rule as task names. */
+    public static String checkQueue(String queue) {
+        return check("queue", queue);
+    }
+
+    private static String check(String what, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new dev.kyu.KyuException.InvalidInput("bad task name '" + name + "': use 1-200 letters, digits, '_', '.', ':' or '-'");
+            throw new dev.kyu.KyuException.InvalidInput("bad " + what + " name '" + name + "': use 1-200 letters, digits, '_', '.', ':' or '-'");
         }
         return name;
     }

@@ -35,7 +35,7 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
     public WorkerOptions {
         queues = List.copyOf(queues);
         if (queues.isEmpty()) throw new IllegalArgumentException("a worker needs at least one queue");
-        queues.forEach(Task::checkName);
+        queues.forEach(Task::checkQueue);
         if (queues.stream().distinct().count() != queues.size()) throw new IllegalArgumentException("queue listed twice in " + queues);
         weights = weights == null ? Map.of() : Map.copyOf(weights);
         weights.forEach((q, w) -> {

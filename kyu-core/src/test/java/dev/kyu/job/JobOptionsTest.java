@@ -32,7 +32,7 @@ class JobOptionsTest {
     @Test
     void badValuesAreRefusedAtBuildTime() {
         assertThatThrownBy(() -> JobOptions.builder().maxAttempts(0).build()).hasMessage("maxAttempts must be at least 1, was 0");
-        assertThatThrownBy(() -> JobOptions.builder().queue("bad queue!").build()).hasMessageContaining("bad task name 'bad queue!'");
+        assertThatThrownBy(() -> JobOptions.builder().queue("bad queue!").build()).hasMessageContaining("bad queue name 'bad queue!'");
         assertThatThrownBy(() -> JobOptions.builder().timeout(Duration.ZERO).build()).hasMessageContaining("timeout must be positive");
     }
 }

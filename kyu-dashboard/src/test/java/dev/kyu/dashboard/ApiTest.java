@@ -68,7 +68,7 @@ class ApiTest {
                 new Case("{\"args\": {}}", "'task' is required"),
                 new Case("{\"task\": \"kyu.noop\", \"quue\": \"x\"}", "unknown field 'quue'"),
                 new Case("{\"task\": \"kyu.noop\", \"priority\": \"high\"}", "'priority' must be a whole number"),
-                new Case("{\"task\": \"kyu.noop\", \"queue\": \"bad queue!\"}", "bad task name 'bad queue!'"),
+                new Case("{\"task\": \"kyu.noop\", \"queue\": \"bad queue!\"}", "bad queue name 'bad queue!'"),
                 new Case("{\"task\": \"kyu.noop\", \"maxAttempts\": 0}", "maxAttempts must be at least 1"),
                 new Case("{\"task\": \"kyu.noop\", \"runAt\": \"tomorrow\"}", "runAt must be an ISO-8601 instant"),
                 new Case("{\"task\": \"kyu.noop\", \"delayMs\": -5}", "delayMs must not be negative"))) {
@@ -107,6 +107,9 @@ class ApiTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("unknown job state 'DONE'");
         assertThat(f.get("/api/jobs?limit=0").statusCode()).isEqualTo(400);
+        var badQueue = f.get("/api/jobs?queue=bad%20q!");
+        assertThat(badQueue.statusCode()).isEqualTo(400);
+        assertThat(badQueue.body()).contains("bad queue name 'bad q!'");
     }
 
     @Test
@@ -206,7 +209,9 @@ class ApiTest {
         assertThat(DashboardFixture.json(purge.body()).get("purged").asInt()).isEqualTo(3);
         assertThat(f.kyu.admin().jobs(dev.kyu.spi.JobQuery.all(10))).isEmpty();
 
-        assertThat(f.post("/api/queues/bad%20name/pause").statusCode()).isEqualTo(400);
+        var badName = f.post("/api/queues/bad%20name/pause");
+        assertThat(badName.statusCode()).isEqualTo(400);
+        assertThat(badName.body()).contains("bad queue name 'bad name'");
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class InspectJobsCommand extends KyuCommand {
     public Integer call() {
         if (limit < 1 || limit > 10_000) throw new KyuException.InvalidInput("--limit must be 1..10000, was " + limit);
         if (offset < 0) throw new KyuException.InvalidInput("--offset must not be negative, was " + offset);
-        if (queue != null) Task.checkName(queue);
+        if (queue != null) Task.checkQueue(queue);
         if (task != null) Task.checkName(task);
         try (Kyu kyu = root().connect()) {
             List<Job> jobs = kyu.admin().jobs(new JobQuery(state, queue, task, text, limit, offset));

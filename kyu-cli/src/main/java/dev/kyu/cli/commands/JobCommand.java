@@ -35,7 +35,7 @@ public final class JobCommand extends KyuCommand {
 
     @Override
     public Integer call() {
-        JobIdsArg.check(List.of(id));
+        id = JobIdsArg.check(List.of(id)).get(0);
         try (Kyu kyu = root().connect()) {
             Job j = kyu.admin().job(id).orElseThrow(() -> new KyuException.JobNotFound(id));
             if (json) {

@@ -12,6 +12,6 @@ final class JobIdsArg {
         for (String id : ids) {
             if (!JobIds.isValid(id)) throw new KyuException.InvalidInput("bad job id '" + id + "': expected a UUID such as 01890a5d-ac96-774b-bcce-b302099a8057");
         }
-        return List.copyOf(ids);
+        return ids.stream().map(JobIds::normalize).toList();
     }
 }

@@ -21,7 +21,7 @@ public final class PurgeCommand extends KyuCommand {
 
     @Override
     public Integer call() {
-        Task.checkName(queue);
+        Task.checkQueue(queue);
         try (Kyu kyu = root().connect()) {
             int n = kyu.admin().purge(queue);
             if (json) output().json(JsonNodeFactory.instance.objectNode().put("purged", n));

@@ -16,7 +16,7 @@ public final class ResumeCommand extends KyuCommand {
 
     @Override
     public Integer call() {
-        Task.checkName(queue);
+        Task.checkQueue(queue);
         try (Kyu kyu = root().connect()) {
             kyu.admin().resume(queue);
             output().line("queue " + queue + " resumed");

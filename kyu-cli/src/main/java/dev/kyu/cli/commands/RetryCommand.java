@@ -36,19 +36,37 @@ public final class RetryCommand extends KyuCommand {
     public Integer call() {
         if (failed == !ids.isEmpty()) throw new KyuException.InvalidInput("give job ids or --failed, not " + (failed ? "both" : "neither"));
         if (queue != null && !failed) throw new KyuException.InvalidInput("--queue goes with --failed");
-        if (queue != null) Task.checkName(queue);
+        if (queue != null) Task.checkQueue(queue);
         List<String> checked = JobIdsArg.check(ids);
         try (Kyu kyu = root().connect()) {
-            int n = failed ? kyu.admin().retryFailed(queue) : kyu.admin().retry(checked);
+            if (failed) {
+                int n = kyu.admin().retryFailed(queue);
+                if (json) output().json(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("retried", n));
+                else output().line(n + " failed job(s) back in " + (queue == null ? "their queues" : "queue " + queue));
+                return ExitCode.OK;
+            }
+            // Read first, so that the ids left can be told apart from jobs a worker picked up at once.
+            var before = new java.util.LinkedHashMap<String, java.util.Optional<dev.kyu.job.Job>>();
+            for (String id : checked) before.put(id, kyu.admin().job(id));
+            int n = kyu.admin().retry(checked);
             if (json) {
                 output().json(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("retried", n));
-            } else if (failed) {
-                output().line(n + " failed job(s) back in " + (queue == null ? "their queues" : "queue " + queue));
             } else {
-                output().line(n + " of " + checked.size() + " job(s) back in their queue"
-                        + (n < checked.size() ? " (the others are missing or not FAILED/CANCELLED)" : ""));
+                output().line(n + " of " + checked.size() + " job(s) back in their queue");
             }
-            return ExitCode.OK;
+            boolean missing = false;
+            for (var e : before.entrySet()) {
+                if (e.getValue().isEmpty()) {
+                    missing = true;
+                    if (!json) output().line(e.getKey() + "  NOT_FOUND");
+                } else {
+                    var state = e.getValue().get().state();
+                    if (!json && state != dev.kyu.job.JobState.FAILED && state != dev.kyu.job.JobState.CANCELLED) {
+                        output().line(e.getKey() + "  " + state + " (only FAILED or CANCELLED jobs are retried)");
+                    }
+                }
+            }
+            return missing ? ExitCode.FAILED : ExitCode.OK;
         }
     }
 }

@@ -34,7 +34,7 @@ public final class JobsApi {
         router.get("/api/jobs", r -> Response.json(list(r)));
         router.post("/api/jobs", this::enqueue);
         router.post("/api/jobs/retry-failed", this::retryFailed);
-        router.get("/api/jobs/{id}", r -> Response.json(JobJson.job(find(r.param("id")))));
+        router.get("/api/jobs/{id}", r -> Response.json(JobJson.job(find(id(r)))));
         router.post("/api/jobs/{id}/retry", this::retry);
         router.post("/api/jobs/{id}/cancel", this::cancel);
         router.post("/api/jobs/{id}/delete", this::delete);
@@ -46,7 +46,15 @@ public final class JobsApi {
         JobState state = s == null ? null : JobState.parse(s);
         int limit = r.queryInt("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         int offset = r.queryInt("offset", 0, 0, 1_000_000);
-        return new JobQuery(state, r.query("queue"), r.query("task"), r.query("text"), limit, offset);
+        // A name no job can have is a mistake worth saying, not an empty page.
+        String queue = blankAsNull(r.query("queue")), task = blankAsNull(r.query("task"));
+        if (queue != null) dev.kyu.task.Task.checkQueue(queue);
+        if (task != null) dev.kyu.task.Task.checkName(task);
+        return new JobQuery(state, queue, task, r.query("text"), limit, offset);
+    }
+
+    private static String blankAsNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** One page plus whether another follows (asked for one job more than shown). */
@@ -71,6 +79,11 @@ public final class JobsApi {
         return out;
     }
 
+    /** The job id of the path, in the case Kyu stores it. */
+    private static String id(Request r) {
+        return dev.kyu.job.JobIds.normalize(r.param("id"));
+    }
+
     private Job find(String id) {
         return ctx.admin().job(id).orElseThrow(() -> new KyuException.JobNotFound(id));
     }
@@ -85,7 +98,7 @@ public final class JobsApi {
     }
 
     private Response retry(Request r) throws Exception {
-        String id = r.param("id");
+        String id = id(r);
         if (ctx.admin().retry(List.of(id)) == 0) {
             Job job = find(id);
             throw new HttpError(409, "job " + id + " is " + job.state() + ": only FAILED or CANCELLED jobs can be retried");
@@ -94,14 +107,14 @@ public final class JobsApi {
     }
 
     private Response cancel(Request r) throws Exception {
-        String id = r.param("id");
+        String id = id(r);
         CancelResult result = ctx.admin().cancel(List.of(id)).get(0);
         if (result == CancelResult.NOT_FOUND) throw new KyuException.JobNotFound(id);
         return Actions.done(r, Json.object().put("id", id).put("result", result.name()));
     }
 
     private Response delete(Request r) throws Exception {
-        String id = r.param("id");
+        String id = id(r);
         if (ctx.admin().delete(List.of(id)) == 0) {
             Job job = find(id);
             throw new HttpError(409, "job " + id + " is " + job.state() + ": a running job cannot be deleted; cancel it first");
@@ -112,7 +125,7 @@ public final class JobsApi {
     private Response retryFailed(Request r) throws Exception {
         String queue = r.isForm() ? r.form("queue") : r.query("queue");
         if (queue != null && queue.isBlank()) queue = null;
-        if (queue != null) dev.kyu.task.Task.checkName(queue);
+        if (queue != null) dev.kyu.task.Task.checkQueue(queue);
         int n = ctx.admin().retryFailed(queue);
         return Actions.done(r, Json.object().put("retried", n));
     }

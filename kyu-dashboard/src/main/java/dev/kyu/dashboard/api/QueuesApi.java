@@ -44,19 +44,19 @@ public final class QueuesApi {
     }
 
     private Response pause(Request r, boolean paused) throws Exception {
-        String queue = Task.checkName(r.param("queue"));
+        String queue = Task.checkQueue(r.param("queue"));
         if (paused) ctx.admin().pause(queue); else ctx.admin().resume(queue);
         return Actions.done(r, Json.object().put("queue", queue).put("paused", paused));
     }
 
     private Response purge(Request r) throws Exception {
-        String queue = Task.checkName(r.param("queue"));
+        String queue = Task.checkQueue(r.param("queue"));
         int n = ctx.admin().purge(queue);
         return Actions.done(r, Json.object().put("queue", queue).put("purged", n));
     }
 
     private Response retryFailed(Request r) throws Exception {
-        String queue = Task.checkName(r.param("queue"));
+        String queue = Task.checkQueue(r.param("queue"));
         int n = ctx.admin().retryFailed(queue);
         return Actions.done(r, Json.object().put("queue", queue).put("retried", n));
     }

@@ -31,7 +31,7 @@ public final class StatsApi {
     private ObjectNode stats(Request r) {
         int minutes = r.queryInt("minutes", 1440, 1, 1440);
         String queue = r.query("queue");
-        if (queue != null) Task.checkName(queue);
+        if (queue != null) Task.checkQueue(queue);
         Instant now = ctx.admin().now();
         Instant since = now.truncatedTo(ChronoUnit.MINUTES).minus(minutes - 1, ChronoUnit.MINUTES);
         Map<Instant, long[]> sums = new TreeMap<>();
