@@ -9,25 +9,38 @@ public final class Durations {
 
     private Durations() {}
 
+    /** The longest duration Kyu takes anywhere (delays, timeouts, periods): 100 years, well inside what every engine stores. */
+    public static final Duration MAX = Duration.ofDays(36_500);
+
     public static Duration parse(String text) {
         if (text == null || text.isBlank()) throw new IllegalArgumentException("empty duration: expected e.g. 250ms, 10s, 5m, 2h, 1d");
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
         var m = SIMPLE.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
+        Duration d;
         try {
-            return Duration.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                d = switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } else {
+                d = Duration.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
+            }
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("bad duration '" + text + "': expected e.g. 250ms, 10s, 5m, 2h, 1d or PT10S");
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw tooLong(text);
         }
+        if (d.abs().compareTo(MAX) > 0) throw tooLong(text);
+        return d;
+    }
+
+    private static IllegalArgumentException tooLong(String text) {
+        return new IllegalArgumentException("bad duration '" + text + "': at most " + MAX.toDays() + "d (100 years)");
     }
 
     public static String format(Duration d) {

@@ -20,6 +20,10 @@ public record JobOptions(
     /** Kyu's own defaults: queue "default", priority 0, 3 attempts, exponential back-off 1 s … 10 min, no timeout. */
     public static final JobOptions DEFAULTS = new JobOptions("default", 0, null, null, 3, Backoff.DEFAULT, null, null, null, null, Map.of());
 
+    /** The range of {@code runAt}: the epoch to the end of year 9999. */
+    public static final Instant EARLIEST = Instant.EPOCH;
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     public static final JobOptions NONE = new JobOptions(null, null, null, null, null, null, null, null, null, null, Map.of());
 
     public JobOptions {
@@ -29,6 +33,19 @@ public record JobOptions(
         }
         if (delay != null && delay.isNegative()) throw new IllegalArgumentException("delay must not be negative, was " + delay);
         if (delay != null && runAt != null) throw new IllegalArgumentException("set either delay or runAt, not both");
+        // Past these, a time no longer fits every engine's column (or a long of milliseconds).
+        if (delay != null && delay.compareTo(Durations.MAX) > 0) throw new IllegalArgumentException("delay must be at most 100 years, was " + delay);
+        if (runAt != null && (runAt.isBefore(EARLIEST) || runAt.isAfter(LATEST))) {
+            throw new IllegalArgumentException("runAt must be between " + EARLIEST + " and " + LATEST + ", was " + runAt);
+        }
+        if (timeout != null && timeout.compareTo(Durations.MAX) > 0) throw new IllegalArgumentException("timeout must be at most 100 years, was " + timeout);
+        if (uniquePeriod != null && uniquePeriod.compareTo(Durations.MAX) > 0) {
+            throw new IllegalArgumentException("unique period must be at most 100 years, was " + uniquePeriod);
+        }
+        if (uniqueKey != null && uniqueKey.isBlank()) throw new IllegalArgumentException("uniqueKey must not be blank");
+        if (meta != null && meta.keySet().stream().anyMatch(k -> k == null || k.isBlank())) {
+            throw new IllegalArgumentException("meta keys must not be blank");
+        }
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }

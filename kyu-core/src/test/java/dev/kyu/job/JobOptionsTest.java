@@ -34,5 +34,11 @@ class JobOptionsTest {
         assertThatThrownBy(() -> JobOptions.builder().maxAttempts(0).build()).hasMessage("maxAttempts must be at least 1, was 0");
         assertThatThrownBy(() -> JobOptions.builder().queue("bad queue!").build()).hasMessageContaining("bad queue name 'bad queue!'");
         assertThatThrownBy(() -> JobOptions.builder().timeout(Duration.ZERO).build()).hasMessageContaining("timeout must be positive");
+        // Times no engine can store, and keys that would quietly match every job that left them empty.
+        assertThatThrownBy(() -> JobOptions.builder().runAt(java.time.Instant.parse("+10000-01-01T00:00:00Z")).build())
+                .hasMessageContaining("runAt must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+        assertThatThrownBy(() -> JobOptions.builder().delay(Duration.ofDays(40_000)).build()).hasMessageContaining("delay must be at most 100 years");
+        assertThatThrownBy(() -> JobOptions.builder().unique("", UniqueScope.QUEUED).build()).hasMessage("uniqueKey must not be blank");
+        assertThatThrownBy(() -> JobOptions.builder().meta(" ", "v").build()).hasMessage("meta keys must not be blank");
     }
 }

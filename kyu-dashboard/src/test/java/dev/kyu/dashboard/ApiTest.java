@@ -71,7 +71,11 @@ class ApiTest {
                 new Case("{\"task\": \"kyu.noop\", \"queue\": \"bad queue!\"}", "bad queue name 'bad queue!'"),
                 new Case("{\"task\": \"kyu.noop\", \"maxAttempts\": 0}", "maxAttempts must be at least 1"),
                 new Case("{\"task\": \"kyu.noop\", \"runAt\": \"tomorrow\"}", "runAt must be an ISO-8601 instant"),
-                new Case("{\"task\": \"kyu.noop\", \"delayMs\": -5}", "delayMs must not be negative"))) {
+                new Case("{\"task\": \"kyu.noop\", \"delayMs\": -5}", "delayMs must not be negative"),
+                new Case("{\"task\": \"kyu.echo\", \"task\": \"kyu.noop\"}", "Duplicate field 'task'"),
+                new Case("{\"task\": \"kyu.noop\", \"uniqueKey\": \"\"}", "uniqueKey must not be blank"),
+                new Case("{\"task\": \"kyu.noop\", \"runAt\": \"+10000-01-01T00:00:00Z\"}", "runAt must be between"),
+                new Case("{\"task\": \"kyu.noop\", \"delayMs\": 9000000000000000}", "delay must be at most 100 years"))) {
             var r = f.post("/api/jobs", c.body());
             assertThat(r.statusCode()).as(c.body()).isEqualTo(400);
             JsonNode err = DashboardFixture.json(r.body());

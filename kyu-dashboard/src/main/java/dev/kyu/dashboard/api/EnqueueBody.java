@@ -22,7 +22,9 @@ record EnqueueBody(String task, String argsJson, JobOptions options) {
     static EnqueueBody parse(String text) {
         JsonNode root;
         try {
-            root = JsonCodec.shared().mapper().readTree(text);
+            // A field given twice is a client's mistake to report, not a value to pick (Jackson keeps the last).
+            root = JsonCodec.shared().mapper().reader().with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new KyuException.InvalidInput("request body is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
