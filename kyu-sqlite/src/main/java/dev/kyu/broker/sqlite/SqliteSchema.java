@@ -46,18 +46,47 @@ final class SqliteSchema {
 
     private SqliteSchema() {}
 
+    /**
+     * Reads, without a lock or a change, what the file holds: its schema version (0 for a new or empty file).
+     * Throws {@link NewerSchema} for a file from a newer Kyu and {@link ForeignFile} for another application's
+     * database, which Kyu must not change (not even to WAL mode).
+     */
+    static int check(Db db) throws SQLException {
+        int found = version(db);
+        if (found > VERSION) throw new NewerSchema(found);
+        if (found == 0) {
+            var tables = new java.util.ArrayList<String>();
+            try (ResultSet rs = db.connection().createStatement().executeQuery(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT 4")) {
+                while (rs.next()) tables.add(rs.getString(1));
+            }
+            if (!tables.isEmpty()) throw new ForeignFile(tables);
+        }
+        return found;
+    }
+
+    private static int version(Db db) throws SQLException {
+        try (ResultSet rs = db.connection().createStatement().executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
     /** Returns the version found before migrating; throws {@link NewerSchema} for a file from a newer Kyu. */
     static int migrate(Db db) throws SQLException {
-        int found;
-        try (ResultSet rs = db.connection().createStatement().executeQuery("PRAGMA user_version")) {
-            found = rs.next() ? rs.getInt(1) : 0;
-        }
+        int found = version(db);
         if (found > VERSION) throw new NewerSchema(found);
         if (found < 1) {
             for (String sql : V1) db.exec(sql);
             db.exec("PRAGMA user_version = " + VERSION);
         }
         return found;
+    }
+
+    static final class ForeignFile extends RuntimeException {
+        ForeignFile(java.util.List<String> tables) {
+            super("it is another application's database (tables " + String.join(", ", tables.subList(0, Math.min(3, tables.size())))
+                    + (tables.size() > 3 ? ", …" : "") + "), not Kyu's; give Kyu a file of its own");
+        }
     }
 
     static final class NewerSchema extends RuntimeException {

@@ -37,7 +37,10 @@ final class SqliteStore implements AutoCloseable {
         this.reader = reader;
     }
 
-    /** Opens, configures and migrates the file; every way this can fail is a one-line BrokerConfig error. */
+    /**
+     * Opens, configures and migrates the file. Every way this can fail is one line: a file held locked by
+     * another process past the busy timeout is BrokerUnavailable (try again later), the rest BrokerConfig.
+     */
     static SqliteStore open(SqliteOptions options) {
         Path path = options.path().toAbsolutePath().normalize();
         String label = path.toString();
@@ -54,18 +57,28 @@ final class SqliteStore implements AutoCloseable {
         Db writer = null, reader = null;
         try {
             writer = connect(path, options);
+            int found = SqliteSchema.check(writer);
             enableWal(writer, options);
-            migrate(writer, options);
+            // A file at the current version needs no write lock to open: a reader (kyu inspect) gets in
+            // while another process holds a long write.
+            if (found < SqliteSchema.VERSION) migrate(writer, options);
             reader = connect(path, options);
             return new SqliteStore(options, label, writer, reader);
         } catch (SQLException e) {
             closeQuietly(writer);
             closeQuietly(reader);
+            if (SqliteErrors.isBusy(e)) {
+                throw new KyuException.BrokerUnavailable("sqlite database " + label + " is locked by another process for longer than busyTimeout ("
+                        + options.busyTimeout().toMillis() + " ms): " + SqliteErrors.oneLine(e), e);
+            }
             int code = SqliteErrors.code(e);
             String why = code == SqliteErrors.NOTADB ? "the file is not a SQLite database"
                     : code == SqliteErrors.READONLY || code == SqliteErrors.PERM ? "the file cannot be written (" + SqliteErrors.oneLine(e) + ")"
                     : SqliteErrors.oneLine(e);
             throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": " + why, e);
+        } catch (SqliteSchema.ForeignFile e) {
+            closeQuietly(writer);
+            throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": " + e.getMessage());
         } catch (SqliteSchema.NewerSchema e) {
             closeQuietly(writer);
             closeQuietly(reader);

@@ -39,4 +39,40 @@ class SqliteBusyTest {
             assertThat(broker.jobGet(blocked.id())).isPresent();
         }
     }
+
+    @Test
+    void aFileWhoseSchemaIsCurrentOpensWhileAnotherProcessHoldsTheWriteLock() throws Exception {
+        Path file = dir.resolve("held.db");
+        String id;
+        try (SqliteBroker broker = SqliteTesting.open(file, Clock.systemUTC())) {
+            id = SqliteTesting.enqueue(broker, "q");
+        }
+        try (Connection other = SqliteTesting.raw(file)) {
+            other.createStatement().execute("BEGIN IMMEDIATE");
+            // What kyu inspect does: open and read, no write lock needed.
+            try (SqliteBroker reader = SqliteTesting.open(file, Clock.systemUTC(), "busyTimeout=20")) {
+                assertThat(reader.jobGet(id).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+            }
+            other.createStatement().execute("ROLLBACK");
+        }
+    }
+
+    @Test
+    void aNewFileLockedElsewhereDuringItsSetUpIsUnavailableNotMisconfigured() throws Exception {
+        Path file = dir.resolve("fresh.db");
+        try (Connection other = SqliteTesting.raw(file); var st = other.createStatement()) {
+            try (var mode = st.executeQuery("PRAGMA journal_mode = WAL")) {
+                assertThat(mode.next()).isTrue();
+            }
+            st.execute("BEGIN IMMEDIATE");
+            assertThatThrownBy(() -> SqliteTesting.open(file, Clock.systemUTC(), "busyTimeout=20"))
+                    .isInstanceOf(KyuException.BrokerUnavailable.class)
+                    .hasMessageContaining("is locked by another process")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+            st.execute("ROLLBACK");
+        }
+        try (SqliteBroker broker = SqliteTesting.open(file, Clock.systemUTC())) {
+            assertThat(SqliteTesting.enqueue(broker, "q")).isNotNull();
+        }
+    }
 }
