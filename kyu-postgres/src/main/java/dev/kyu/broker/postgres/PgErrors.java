@@ -16,6 +16,14 @@ final class PgErrors {
         SQLException sql = findSql(failure);
         String state = sql == null ? "" : String.valueOf(sql.getSQLState());
         String where = "PostgreSQL at " + s.hostPort() + "/" + s.database() + " (" + s.redacted() + ")";
+        String message = sql == null || sql.getMessage() == null ? "" : sql.getMessage();
+        if (message.contains("no password was provided")) {
+            return new KyuException.BrokerConfig(where + " asks for a password and the URL gives none (postgresql://USER:PASSWORD@HOST/DB)");
+        }
+        // The driver reports its own option errors as connection failures; they are the URL's fault, not the network's.
+        if (message.startsWith("Invalid ") || message.contains("is not a valid")) {
+            return new KyuException.BrokerConfig(where + ": " + oneLine(sql));
+        }
         return switch (state) {
             case "28P01", "28000" -> new KyuException.BrokerConfig(where + " refused the login of user '"
                     + (s.user() == null ? "" : s.user()) + "': wrong user or password, or no pg_hba.conf entry");

@@ -55,13 +55,14 @@ record PgSettings(
             String cred = rest.substring(0, at);
             rest = rest.substring(at + 1);
             int colon = cred.indexOf(':');
-            user = decode(colon >= 0 ? cred.substring(0, colon) : cred);
-            if (colon >= 0) password = decode(cred.substring(colon + 1));
+            user = decode(colon >= 0 ? cred.substring(0, colon) : cred, "the user name", redacted);
+            if (colon >= 0) password = decode(cred.substring(colon + 1), "the password", redacted);
         }
         int slash = rest.indexOf('/');
         String hostPort = slash >= 0 ? rest.substring(0, slash) : rest;
-        String database = slash >= 0 ? decode(rest.substring(slash + 1)) : "";
+        String database = slash >= 0 ? decode(rest.substring(slash + 1), "the database name", redacted) : "";
         if (hostPort.isEmpty()) throw bad(redacted, "no host");
+        checkPorts(hostPort, redacted);
         if (database.isEmpty()) throw bad(redacted, "no database name: add /DB after the host");
         if (database.contains("/")) throw bad(redacted, "bad database name '" + database + "'");
 
@@ -69,8 +70,8 @@ record PgSettings(
         for (String pair : query.split("&")) {
             if (pair.isEmpty()) continue;
             int eq = pair.indexOf('=');
-            String k = decode(eq >= 0 ? pair.substring(0, eq) : pair);
-            String v = eq >= 0 ? decode(pair.substring(eq + 1)) : "";
+            String k = decode(eq >= 0 ? pair.substring(0, eq) : pair, "an option name", redacted);
+            String v = eq >= 0 ? decode(pair.substring(eq + 1), "option " + k, redacted) : "";
             opts.put(k, v);
         }
         opts.putAll(config.options());
@@ -119,8 +120,26 @@ record PgSettings(
         return "\"" + schema + "\"";
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    private static String decode(String s, String what, String redacted) {
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // the message names the part, never its text (it may be the password)
+            throw bad(redacted, "bad %-escape in " + what + ": write % as %25");
+        }
+    }
+
+    /** Each HOST[:PORT] of the URL (several, comma-separated, for fail-over) with a port of 1 to 65535. */
+    private static void checkPorts(String hostPort, String redacted) {
+        for (String h : hostPort.split(",")) {
+            int close = h.lastIndexOf(']'); // [IPv6]:PORT
+            int colon = h.lastIndexOf(':');
+            if (colon < 0 || colon < close || (close < 0 && h.indexOf(':') != colon)) continue;
+            String port = h.substring(colon + 1);
+            int n = -1;
+            if (port.matches("\\d{1,5}")) n = Integer.parseInt(port);
+            if (n < 1 || n > 65535) throw bad(redacted, "port '" + port + "' is not a number from 1 to 65535");
+        }
     }
 
     private static KyuException.BrokerConfig bad(String redacted, String why) {

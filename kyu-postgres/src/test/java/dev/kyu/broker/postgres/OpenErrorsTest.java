@@ -40,6 +40,35 @@ class OpenErrorsTest {
                 .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("poolSize='zero'");
         assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://h/db?schema=Robert');DROP")))
                 .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("bad schema name");
+        assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://u:pw@127.0.0.1:notaport/db")))
+                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("port 'notaport' is not a number");
+        assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://h1:5432,h2:99999/db")))
+                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("port '99999'");
+        assertThat(PgSettings.parse(BrokerConfig.of("postgresql://h1:5432,[::1]:5433,h3/db")).hostPort()).isEqualTo("h1:5432,[::1]:5433,h3");
+        assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://u:S3c%ZZret@h/db")))
+                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("bad %-escape in the password")
+                .hasMessageNotContaining("S3c%ZZret");
+    }
+
+    @Test
+    void driverOptionsTheDriverRefusesAreTheUrlsFault() throws Exception {
+        String base = TestPostgres.baseUrl();
+        String sep = base.contains("?") ? "&" : "?";
+        assertThatThrownBy(() -> Brokers.open(base + sep + "sslmode=bogus"))
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("Invalid sslmode value: bogus")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void noPasswordForAServerThatAsksForOneSaysSo() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestPostgres.embedded(), "the embedded server checks passwords");
+        String base = TestPostgres.baseUrl();
+        String hostAndDb = base.substring(base.indexOf('@') + 1);
+        assertThatThrownBy(() -> Brokers.open("postgresql://postgres@" + hostAndDb))
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("asks for a password and the URL gives none")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     @Test
