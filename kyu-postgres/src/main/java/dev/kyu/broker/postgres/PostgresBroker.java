@@ -78,6 +78,7 @@ public final class PostgresBroker implements Broker {
     private final Maintenance maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean listenerStarted = new AtomicBoolean();
+    private final AtomicBoolean autovacuumChecked = new AtomicBoolean();
     private final String claimSql, nextDueSql, extendSql, quarantineSql, getSql, cancelSql, queueCountsSql;
 
     PostgresBroker(PgSettings settings) {
@@ -190,7 +191,6 @@ public final class PostgresBroker implements Broker {
                             + ", Kyu needs " + Migrations.LATEST + ": apply the SQL files in dev/kyu/broker/postgres/migrations/ or drop migrate=false");
                 }
             }
-            warnIfAutovacuumOff(c);
         } catch (SQLException e) {
             throw PgErrors.atOpen(settings, e);
         }
@@ -198,14 +198,18 @@ public final class PostgresBroker implements Broker {
 
     /**
      * Every finished, retried or deleted job leaves a dead row version and dead index entries behind; without
-     * autovacuum they pile up until someone runs VACUUM, and fetching and counting slow down with them.
+     * autovacuum they pile up until someone runs VACUUM, and fetching and counting slow down with them. Said
+     * once, at a process's first fetch: a worker needs to know, a command that only enqueues or reads does not.
      */
-    private void warnIfAutovacuumOff(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('autovacuum')"); ResultSet rs = ps.executeQuery()) {
+    private void warnIfAutovacuumOff() {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT current_setting('autovacuum')"); ResultSet rs = ps.executeQuery()) {
             if (rs.next() && "off".equalsIgnoreCase(rs.getString(1))) {
                 LOG.warn("PostgreSQL {} runs with autovacuum off: dead rows of finished and deleted jobs will slow fetching"
                         + " until VACUUM runs; turn autovacuum on", settings.redacted());
             }
+        } catch (SQLException e) {
+            LOG.debug("could not read the autovacuum setting of {}: {}", settings.redacted(), e.getMessage());
         }
     }
 
@@ -264,6 +268,7 @@ public final class PostgresBroker implements Broker {
     public List<Job> jobsFetch(FetchRequest r) throws InterruptedException {
         long deadline = System.nanoTime() + r.maxWait().toNanos();
         listenOnFirstFetch();
+        if (!autovacuumChecked.get() && autovacuumChecked.compareAndSet(false, true)) warnIfAutovacuumOff();
         List<String> queues = List.copyOf(new LinkedHashSet<>(r.queues()));
         waiting.add(queues);
         try {

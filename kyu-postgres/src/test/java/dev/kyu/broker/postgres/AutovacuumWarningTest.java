@@ -15,22 +15,26 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** A server without autovacuum is named at open, once, in one line without the password. */
+/**
+ * A server without autovacuum is named at a process's first fetch, once, in one line without the password; a
+ * process that never fetches (a producer, a CLI command) says nothing.
+ */
 class AutovacuumWarningTest {
 
     @Test
-    void openWarnsWhenAutovacuumIsOff() throws Exception {
+    void theFirstFetchWarnsWhenAutovacuumIsOff() throws Exception {
         // Changes a server-wide setting: only on the server the tests started themselves.
         assumeTrue(TestPostgres.embedded(), "needs the embedded server");
-        List<String> off = warningsAtOpen("off");
+        List<String> off = warnings("off", true);
         assertThat(off).singleElement().satisfies(line -> {
             assertThat(line).contains("autovacuum off").contains("turn autovacuum on");
             assertThat(line).doesNotContain("\n");
         });
-        assertThat(warningsAtOpen("on")).noneMatch(line -> line.contains("autovacuum"));
+        assertThat(warnings("on", true)).noneMatch(line -> line.contains("autovacuum"));
+        assertThat(warnings("off", false)).as("open and enqueue only").noneMatch(line -> line.contains("autovacuum"));
     }
 
-    private static List<String> warningsAtOpen(String autovacuum) throws Exception {
+    private static List<String> warnings(String autovacuum, boolean fetch) throws Exception {
         TestPostgres.execute("ALTER SYSTEM SET autovacuum = " + autovacuum);
         TestPostgres.execute("SELECT pg_reload_conf()");
         try {
@@ -41,6 +45,12 @@ class AutovacuumWarningTest {
             logger.addAppender(appender);
             String url = TestPostgres.freshUrl();
             try (PostgresBroker b = TestPostgres.open(url)) {
+                b.jobsEnqueue(dev.kyu.spi.EnqueueRequest.of(List.of(dev.kyu.spi.NewJob.builder(dev.kyu.job.JobIds.next(), "t").queue("q").build())));
+                if (fetch) {
+                    for (int i = 0; i < 2; i++) {
+                        b.jobsFetch(new dev.kyu.spi.FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(30), Duration.ZERO));
+                    }
+                }
                 TestPostgres.dropSchema(b.schema());
             } finally {
                 logger.detachAppender(appender);
