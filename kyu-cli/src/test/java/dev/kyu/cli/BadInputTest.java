@@ -111,6 +111,8 @@ class BadInputTest extends CliTestBase {
         usageError(cli.run("worker", "--weights", "a=0"), "weight");
         usageError(cli.run("worker", "--tasks", "com.example.Missing"), "com.example.Missing");
         usageError(cli.run("worker", "--tasks", "java.lang.String"), "neither");
+        usageError(cli.run("worker", "--lease", "1ms"), "leaseDuration must be at least 1s, was 1ms");
+        assertThat(kyu.admin().workers()).as("a worker refused its options never registered").isEmpty();
     }
 
     @Test

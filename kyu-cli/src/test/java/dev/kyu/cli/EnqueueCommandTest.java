@@ -45,6 +45,28 @@ class EnqueueCommandTest extends CliTestBase {
         var r = cli.run("enqueue", "kyu.sleep", "--args", "@" + file, "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(kyu.admin().job(r.json().get("id").asText()).orElseThrow().args()).isEqualTo("{\"ms\": 5}");
+
+        // A byte-order mark some editors write is not part of the JSON.
+        var bom = Files.writeString(dir.resolve("bom.json"), "\uFEFF{\"ms\": 6}");
+        var withBom = cli.run("enqueue", "kyu.sleep", "--args", "@" + bom, "--json");
+        assertThat(withBom.exitCode()).as(withBom.toString()).isZero();
+        assertThat(kyu.admin().job(withBom.json().get("id").asText()).orElseThrow().args()).isEqualTo("{\"ms\": 6}");
+    }
+
+    @Test
+    void anArgsFileThatCannotBeReadSaysWhy() throws Exception {
+        record Case(String arg, String message) {}
+        var latin1 = dir.resolve("latin1.json");
+        Files.write(latin1, new byte[] {'"', (byte) 0xE9, '"'});
+        for (var c : java.util.List.of(
+                new Case("@" + dir.resolve("missing.json"), "missing.json: no such file"),
+                new Case("@" + dir, "it is a folder"),
+                new Case("@" + latin1, "it is not UTF-8 text"),
+                new Case("@", "--args @ names no file"))) {
+            var r = cli.run("enqueue", "kyu.noop", "--args", c.arg());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.errLines()).as(r.toString()).singleElement().asString().contains(c.message());
+        }
     }
 
     @Test

@@ -63,7 +63,7 @@ final class Enqueuer {
                 int size = argsJson.getBytes(StandardCharsets.UTF_8).length;
                 if (size > maxPayloadBytes) {
                     throw new KyuException.PayloadTooLarge("args of task '" + taskName + "' are " + human(size) + ", over the limit of "
-                            + human(maxPayloadBytes) + " (pass large data by reference, or raise Kyu.builder().maxPayloadBytes)");
+                            + human(maxPayloadBytes) + " (pass large data by reference, or raise the limit: Kyu.builder().maxPayloadBytes)");
                 }
             }
             boolean unique = o.uniqueKey() != null;

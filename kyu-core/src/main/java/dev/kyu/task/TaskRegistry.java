@@ -70,13 +70,21 @@ public final class TaskRegistry {
             instance = c.getDeclaredConstructor().newInstance();
         } catch (ClassNotFoundException e) {
             throw new KyuException.InvalidInput("task class " + className + " is not on the class path");
-        } catch (ReflectiveOperationException | LinkageError e) {
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            // The constructor ran and threw: its own failure is the news, not the reflection wrapper.
+            Throwable why = e.getCause() == null ? e : e.getCause();
+            throw new KyuException.InvalidInput("task class " + className + " failed in its constructor: " + why);
+        } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
             throw new KyuException.InvalidInput("cannot create task class " + className + " (it needs a public no-argument constructor): " + e);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new KyuException.InvalidInput("cannot load task class " + className + ": " + e);
         }
         if (instance instanceof KyuTask<?, ?> t) {
             register(t);
         } else if (instance instanceof TaskBundle b) {
-            b.tasks().forEach(this::register);
+            var tasks = b.tasks();
+            if (tasks == null) throw new KyuException.InvalidInput("task bundle " + className + " returned no task list (tasks() gave null)");
+            tasks.forEach(this::register);
         } else {
             throw new KyuException.InvalidInput("class " + className + " is neither a dev.kyu.task.KyuTask nor a dev.kyu.task.TaskBundle");
         }

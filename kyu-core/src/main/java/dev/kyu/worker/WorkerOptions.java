@@ -1,5 +1,6 @@
 package dev.kyu.worker;
 
+import dev.kyu.job.Durations;
 import dev.kyu.task.Task;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,6 +33,9 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
                             Duration shutdownGrace, Duration unknownTaskGrace, Duration unknownTaskDelay,
                             boolean platformThreads, boolean maintenance, String workerId) {
 
+    /** The shortest lease a worker takes. */
+    public static final Duration MIN_LEASE = Duration.ofSeconds(1);
+
     public WorkerOptions {
         queues = List.copyOf(queues);
         if (queues.isEmpty()) throw new IllegalArgumentException("a worker needs at least one queue");
@@ -48,6 +52,11 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
         if (prefetch < 0) throw new IllegalArgumentException("prefetch must not be negative, was " + prefetch);
         positive("leaseDuration", leaseDuration);
         positive("heartbeatInterval", heartbeatInterval);
+        // Heartbeats are scheduled in whole milliseconds, and a lease must outlive a few of them and a slow round trip.
+        if (leaseDuration.compareTo(MIN_LEASE) < 0) {
+            throw new IllegalArgumentException("leaseDuration must be at least 1s, was " + Durations.format(leaseDuration));
+        }
+        if (heartbeatInterval.toMillis() < 1) throw new IllegalArgumentException("heartbeatInterval must be at least 1ms, was " + heartbeatInterval);
         if (heartbeatInterval.compareTo(leaseDuration) >= 0) {
             throw new IllegalArgumentException("heartbeatInterval " + heartbeatInterval + " must be shorter than leaseDuration " + leaseDuration);
         }

@@ -37,6 +37,29 @@ class TaskRegistryTest {
                 .hasMessage("class java.lang.String is neither a dev.kyu.task.KyuTask nor a dev.kyu.task.TaskBundle");
         assertThatThrownBy(() -> r.registerClass("com.example.Missing", getClass().getClassLoader()))
                 .hasMessage("task class com.example.Missing is not on the class path");
+        assertThatThrownBy(() -> r.registerClass(Boom.class.getName(), getClass().getClassLoader()))
+                .hasMessage("task class " + Boom.class.getName() + " failed in its constructor: java.lang.IllegalStateException: no mail server configured");
+        assertThatThrownBy(() -> r.registerClass(NoList.class.getName(), getClass().getClassLoader()))
+                .hasMessage("task bundle " + NoList.class.getName() + " returned no task list (tasks() gave null)");
+    }
+
+    /** A bundle whose set-up fails, as one missing its configuration would. */
+    public static final class Boom implements TaskBundle {
+        public Boom() {
+            throw new IllegalStateException("no mail server configured");
+        }
+
+        @Override
+        public java.util.List<KyuTask<?, ?>> tasks() {
+            return java.util.List.of();
+        }
+    }
+
+    public static final class NoList implements TaskBundle {
+        @Override
+        public java.util.List<KyuTask<?, ?>> tasks() {
+            return null;
+        }
     }
 
     @Test
