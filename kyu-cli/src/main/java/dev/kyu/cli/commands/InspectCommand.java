@@ -4,9 +4,9 @@ import dev.kyu.cli.KyuCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 
-/** {@code kyu inspect queues|workers|jobs}: what the broker holds, as tables or {@code --json}. */
+/** {@code kyu inspect queues|workers|jobs|schedules}: what the broker holds, as tables or {@code --json}. */
 @Command(name = "inspect",
-        description = "Show queues, workers or jobs.",
+        description = "Show queues, workers, jobs or schedules.",
         subcommands = {InspectQueuesCommand.class, InspectWorkersCommand.class, InspectJobsCommand.class, InspectSchedulesCommand.class},
         footer = {"",
                 "Examples:",
