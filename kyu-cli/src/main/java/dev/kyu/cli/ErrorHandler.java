@@ -25,7 +25,7 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
     public int handleParseException(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         String help = e.getCommandLine().getCommandSpec().qualifiedName();
-        err.println("kyu: " + firstLine(e.getMessage()) + " (see '" + help + " --help')");
+        err.println("kyu: " + plain(e) + " (see '" + help + " --help')");
         if (root.verbose()) e.printStackTrace(err);
         err.flush();
         return ExitCode.USAGE;
@@ -77,5 +77,18 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
     private static String firstLine(String s) {
         if (s == null || s.isBlank()) return "error";
         return s.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(s.strip());
+    }
+
+    /** picocli's message in Kyu's words: a first word that is not a command is called that, and its quirks are smoothed. */
+    private static String plain(ParameterException e) {
+        String m = firstLine(e.getMessage());
+        if (e instanceof picocli.CommandLine.UnmatchedArgumentException u && !u.getCommandLine().getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            var subs = new java.util.ArrayList<>(u.getCommandLine().getSubcommands().keySet());
+            subs.remove("help");
+            return "unknown command '" + u.getUnmatched().get(0) + "': expected one of " + String.join(", ", subs);
+        }
+        if (m.startsWith("Error: ")) m = m.substring(7);
+        return m.replace("option option", "option");
     }
 }

@@ -72,6 +72,16 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void anUnknownCommandIsCalledThatAndTheKnownOnesAreNamed() {
+        var top = usageError(CliRunner.runRaw("bogus"), "unknown command 'bogus': expected one of worker, beat, enqueue");
+        assertThat(top.err()).doesNotContain("help,");
+        usageError(cli.run("inspect", "bogus"), "unknown command 'bogus': expected one of queues, workers, jobs, schedules");
+        var exclusive = usageError(cli.run("enqueue", "kyu.noop", "--delay", "1s", "--at", "2030-01-01T00:00:00Z"), "mutually exclusive");
+        assertThat(exclusive.err()).doesNotContain("Error:");
+        assertThat(usageError(cli.run("enqueue", "kyu.noop", "--meta", "novalue"), "--meta").err()).doesNotContain("option option");
+    }
+
+    @Test
     void badQueueNameIsCalledAQueueName() {
         usageError(cli.run("enqueue", "kyu.noop", "--queue", "bad queue"), "bad queue name 'bad queue'");
         usageError(cli.run("pause", ""), "bad queue name ''");
