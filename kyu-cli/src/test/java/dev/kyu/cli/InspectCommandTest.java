@@ -64,6 +64,19 @@ class InspectCommandTest extends CliTestBase {
     }
 
     @Test
+    void aWorkerThatStoppedReportingIsMarkedSilent() throws Exception {
+        // A report stamped 20 seconds ago, as a worker that died then left it (SQLite stamps with its clock).
+        var past = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofSeconds(-20));
+        try (var b = dev.kyu.spi.Brokers.open(new dev.kyu.spi.BrokerConfig(url, past, java.util.Map.of()))) {
+            b.workerHeartbeat(new dev.kyu.spi.WorkerInfo("gone-1", "host", 42, java.util.List.of("default"), 4, 0,
+                    past.instant(), past.instant(), 0, 0, 0, 0, java.util.Map.of()));
+        }
+        var r = cli.run("inspect", "workers");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("gone-1").contains("(silent)");
+    }
+
+    @Test
     void theBrokerOptionMayFollowTheCommand() {
         kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().queue("late").build());
         var r = CliRunner.runRaw("inspect", "queues", "--broker", url, "--json");

@@ -40,10 +40,18 @@ public final class InspectWorkersCommand extends KyuCommand {
             for (WorkerInfo w : workers) {
                 rows.add(List.of(w.id(), w.host(), Long.toString(w.pid()), String.join(",", w.queues()),
                         w.busy() + "/" + w.concurrency(), Long.toString(w.processed()), Long.toString(w.failed()),
-                        Output.ago(w.startedAt(), now), Output.ago(w.heartbeatAt(), now)));
+                        Output.ago(w.startedAt(), now), Output.ago(w.heartbeatAt(), now) + (silent(w, now) ? " (silent)" : "")));
             }
             output().table(List.of("WORKER", "HOST", "PID", "QUEUES", "BUSY", "PROCESSED", "FAILED", "STARTED", "HEARTBEAT"), rows);
             return ExitCode.OK;
         }
+    }
+
+    /**
+     * A live worker reports every 5 seconds; one silent for three times that has most likely died (its entry
+     * stays until a maintenance sweep prunes it, five minutes after its last report).
+     */
+    private static boolean silent(WorkerInfo w, Instant now) {
+        return w.heartbeatAt() != null && w.heartbeatAt().plusSeconds(15).isBefore(now);
     }
 }
