@@ -43,7 +43,13 @@ class BadInputTest extends CliTestBase {
     @Test
     void payloadOverTheLimit() {
         String big = "{\"data\": \"" + "x".repeat(1024 * 1024 + 10) + "\"}";
-        usageError(cli.run("enqueue", "kyu.echo", "--args", big), "over the limit");
+        // Just over the limit, and the message shows that it is over (not "1.0 MiB over 1.0 MiB").
+        usageError(cli.run("enqueue", "kyu.echo", "--args", big), "are 1.00 MiB (1,048,598 bytes), over the limit of 1.00 MiB (1,048,576 bytes)");
+    }
+
+    @Test
+    void timeoutWithoutWaitPointsAtTheOptionMeant() {
+        usageError(cli.run("enqueue", "kyu.noop", "--timeout", "5s"), "--timeout goes with --wait", "--timeout-per-attempt");
     }
 
     @Test

@@ -76,8 +76,9 @@ final class Enqueuer {
     }
 
     static String human(long bytes) {
-        if (bytes >= 1024 * 1024) return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
-        if (bytes >= 1024) return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        // Exact bytes beside the rounded size: a payload just over the limit must not read as equal to it.
+        if (bytes >= 1024 * 1024) return String.format(java.util.Locale.ROOT, "%.2f MiB (%,d bytes)", bytes / 1048576.0, bytes);
+        if (bytes >= 1024) return String.format(java.util.Locale.ROOT, "%.1f KiB (%,d bytes)", bytes / 1024.0, bytes);
         return bytes + " bytes";
     }
 }

@@ -90,7 +90,7 @@ public final class EnqueueCommand extends KyuCommand {
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "With --wait: give up after this long, exit 1 (default: 30s).")
-    Duration timeout = Duration.ofSeconds(30);
+    Duration timeout;
 
     @Option(names = "--json", description = "Print JSON: {\"id\": \"…\"}, an array with --count, job objects with --wait.")
     boolean json;
@@ -99,6 +99,9 @@ public final class EnqueueCommand extends KyuCommand {
     public Integer call() throws InterruptedException {
         if (count < 1 || count > 10_000_000) throw new KyuException.InvalidInput("--count must be 1..10000000, was " + count);
         if (unique != null && count > 1) throw new KyuException.InvalidInput("--unique with --count " + count + " would store one job: use one or the other");
+        if (timeout != null && !await) {
+            throw new KyuException.InvalidInput("--timeout goes with --wait; to limit how long each attempt may run, use --timeout-per-attempt");
+        }
         String argsJson = readArgs();
         JobOptions options = options();
         try (Kyu kyu = root().connect()) {
@@ -109,7 +112,7 @@ public final class EnqueueCommand extends KyuCommand {
                 printIds(handles);
                 return ExitCode.OK;
             }
-            return new JobWaiter(output(), err(), json, root().stderrIsTerminal()).await(handles, timeout);
+            return new JobWaiter(output(), err(), json, root().stderrIsTerminal()).await(handles, timeout != null ? timeout : Duration.ofSeconds(30));
         }
     }
 
