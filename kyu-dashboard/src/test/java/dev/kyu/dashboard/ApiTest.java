@@ -264,5 +264,9 @@ class ApiTest {
         assertThat(DashboardFixture.json(r.body()).get("error").asText()).contains("/api/nothing");
         var m = f.get("/api/jobs/x/retry");
         assertThat(m.statusCode()).isEqualTo(405);
+        // A POST without a CSRF token to a path that only reads is a wrong method, not a forbidden action.
+        var post = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/overview")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(DashboardFixture.json(post.body()).get("error").asText()).contains("method POST not allowed on /api/overview");
     }
 }

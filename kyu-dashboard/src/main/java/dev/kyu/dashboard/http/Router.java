@@ -47,6 +47,9 @@ public final class Router implements HttpHandler {
         String setCookie = null;
         Request request = new Request(exchange);
         try {
+            // A method a path does not take is answered before the guard: a POST to a read-only path is a
+            // wrong method (405), not a missing CSRF token (403), and the answer carries no data.
+            if (!methodAllowed(request)) throw new HttpError(405, "method " + request.method() + " not allowed on " + request.path());
             setCookie = guard.check(request);
             response = dispatch(request);
         } catch (Guard.Unauthorized e) {
@@ -79,6 +82,18 @@ public final class Router implements HttpHandler {
         }
         if (pathMatched) throw new HttpError(405, "method " + request.method() + " not allowed on " + request.path());
         throw HttpError.notFound("no such page: " + request.path());
+    }
+
+    /** False only when the path is known and none of its routes takes the method; unknown paths are 404s later. */
+    private boolean methodAllowed(Request request) {
+        String[] path = split(request.path());
+        boolean pathMatched = false;
+        for (Route r : routes) {
+            if (match(r.parts, path) == null) continue;
+            pathMatched = true;
+            if (r.method.equals(request.method()) || (r.method.equals("GET") && request.method().equals("HEAD"))) return true;
+        }
+        return !pathMatched;
     }
 
     private static Map<String, String> match(String[] pattern, String[] path) {
