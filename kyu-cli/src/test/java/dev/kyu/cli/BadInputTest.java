@@ -48,6 +48,13 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void optionsAreNamedAsTheUserTypedThem() {
+        usageError(cli.run("enqueue", "kyu.noop", "--max-attempts", "0"), "--max-attempts must be at least 1, was 0");
+        usageError(cli.run("enqueue", "kyu.noop", "--timeout-per-attempt", "0s"), "--timeout-per-attempt must be positive, was 0s");
+        usageError(cli.run("enqueue", "kyu.noop", "--unique", " "), "--unique must not be blank");
+    }
+
+    @Test
     void timeoutWithoutWaitPointsAtTheOptionMeant() {
         usageError(cli.run("enqueue", "kyu.noop", "--timeout", "5s"), "--timeout goes with --wait", "--timeout-per-attempt");
     }
@@ -112,7 +119,7 @@ class BadInputTest extends CliTestBase {
     @Test
     void notANumber() {
         usageError(cli.run("enqueue", "kyu.noop", "--priority", "high"), "high");
-        usageError(cli.run("enqueue", "kyu.noop", "--max-attempts", "0"), "maxAttempts");
+        usageError(cli.run("enqueue", "kyu.noop", "--max-attempts", "x"), "--max-attempts", "x");
     }
 
     @Test

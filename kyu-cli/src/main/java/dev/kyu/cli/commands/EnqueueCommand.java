@@ -182,7 +182,30 @@ public final class EnqueueCommand extends KyuCommand {
             b.meta(meta);
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new KyuException.InvalidInput(e.getMessage(), e);
+            throw new KyuException.InvalidInput(inOptionNames(e.getMessage()), e);
         }
+    }
+
+    /** The library names a value by its field; on the command line the user knows it by its option. */
+    private static String inOptionNames(String message) {
+        String m = message;
+        for (String[] r : new String[][] {{"maxAttempts", "--max-attempts"}, {"runAt", "--at"}, {"delay", "--delay"},
+                {"uniqueKey", "--unique"}, {"meta keys", "--meta keys"}, {"timeout must", "--timeout-per-attempt must"}}) {
+            if (m.startsWith(r[0])) m = r[1] + m.substring(r[0].length());
+        }
+        // ISO-8601 durations as the user would type them
+        var iso = java.util.regex.Pattern.compile("\\bPT?[0-9.HMSD]+\\b").matcher(m);
+        var out = new StringBuilder();
+        while (iso.find()) {
+            String text;
+            try {
+                text = dev.kyu.job.Durations.format(java.time.Duration.parse(iso.group()));
+            } catch (RuntimeException e) {
+                text = iso.group();
+            }
+            iso.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(text));
+        }
+        iso.appendTail(out);
+        return out.toString();
     }
 }
