@@ -95,12 +95,17 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
 
     /** A bare number means milliseconds (as SQLite's own busy_timeout); 250ms, 5s, PT5S also work. */
     private static Duration duration(String key, String v) {
+        Duration d;
         try {
-            if (v.matches("\\d+")) return Duration.ofMillis(Long.parseLong(v));
-            return Durations.parse(v);
+            d = v.matches("\\d{1,12}") ? Duration.ofMillis(Long.parseLong(v)) : v.matches("\\d+") ? Durations.MAX.plusMillis(1) : Durations.parse(v);
         } catch (RuntimeException e) {
             throw new KyuException.BrokerConfig("bad sqlite option " + key + "='" + v + "': expected milliseconds or a duration such as 250ms or 5s");
         }
+        // SQLite takes its busy timeout as a 32-bit count of milliseconds
+        if (d.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            throw new KyuException.BrokerConfig("bad sqlite option " + key + "='" + v + "': at most " + Integer.MAX_VALUE + " ms (about 24 days)");
+        }
+        return d;
     }
 
     private static String decode(String s) {
