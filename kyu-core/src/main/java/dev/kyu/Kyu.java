@@ -30,12 +30,12 @@ import java.util.Map;
  *
  * <pre>{@code
  * record Email(String to, String subject) {}
- * var send = Task.of("email.send", Email.class, (email, ctx) -> mailer.send(email));
+ * var send = Task.of("email.send", Email.class, (email, ctx) -> mailer.send(email)); // returns the message id
  *
  * try (Kyu kyu = Kyu.connect("sqlite:kyu.db").register(send)) {
- *     JobHandle<Object> job = kyu.enqueue(send, new Email("ada@example.com", "Welcome"));
+ *     JobHandle<String> job = kyu.enqueue(send, new Email("ada@example.com", "Welcome"));
  *     try (Worker worker = kyu.worker(WorkerOptions.builder().concurrency(20).build()).start()) {
- *         job.await(Duration.ofSeconds(10));
+ *         String messageId = job.await(Duration.ofSeconds(10));
  *     }
  * }
  * }</pre>
