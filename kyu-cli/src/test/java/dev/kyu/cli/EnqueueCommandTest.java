@@ -54,6 +54,19 @@ class EnqueueCommandTest extends CliTestBase {
     }
 
     @Test
+    void aUserTasksOwnDefaultsApplyWhenKyuKnowsTheTask() {
+        // Named with --tasks, as for kyu worker: the job goes to the task's queue with its attempts.
+        var known = cli.run("enqueue", "test.resize", "--tasks", "dev.kyu.cli.tasks.ResizeTask", "--args", "{\"image\": \"a.png\"}", "--json");
+        assertThat(known.exitCode()).as(known.toString()).isZero();
+        Job job = kyu.admin().job(known.json().get("id").asText()).orElseThrow();
+        assertThat(job.queue()).isEqualTo("images");
+        assertThat(job.maxAttempts()).isEqualTo(5);
+        // --queue still wins.
+        var chosen = cli.run("enqueue", "test.resize", "--tasks", "dev.kyu.cli.tasks.ResizeTask", "--queue", "urgent", "--json");
+        assertThat(kyu.admin().job(chosen.json().get("id").asText()).orElseThrow().queue()).isEqualTo("urgent");
+    }
+
+    @Test
     void anArgsFileThatCannotBeReadSaysWhy() throws Exception {
         record Case(String arg, String message) {}
         var latin1 = dir.resolve("latin1.json");

@@ -67,6 +67,8 @@ public final class DashboardCommand extends KyuCommand {
         Kyu kyu = root().connect();
         Dashboard dashboard;
         try {
+            // POST /api/jobs applies a task's own defaults (its queue) when the task is known here.
+            kyu.tasks().registerServiceLoaded(DashboardCommand.class.getClassLoader());
             dashboard = Dashboard.start(kyu, built);
         } catch (KyuException e) {
             kyu.close();

@@ -53,6 +53,11 @@ public final class EnqueueCommand extends KyuCommand {
     @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", description = "Queue (default: the task's, else default).")
     String queue;
 
+    @Option(names = "--tasks", split = ",", arity = "1..*", paramLabel = "CLASS",
+            description = "Task or task-bundle classes whose defaults (queue, attempts, back-off) apply, as for kyu worker; "
+                    + "tasks found through ServiceLoader on KYU_CLASSPATH are known without it.")
+    List<String> taskClasses = new java.util.ArrayList<>();
+
     @Option(names = {"-p", "--priority"}, paramLabel = "N", description = "Priority; higher runs first within a queue (default: 0).")
     Integer priority;
 
@@ -105,6 +110,10 @@ public final class EnqueueCommand extends KyuCommand {
         String argsJson = readArgs();
         JobOptions options = options();
         try (Kyu kyu = root().connect()) {
+            // The task's own defaults (its queue first of all) come from its registration, as in the worker:
+            // without it a user task's job would land in queue 'default', where its workers never look.
+            kyu.tasks().registerServiceLoaded(EnqueueCommand.class.getClassLoader());
+            taskClasses.forEach(c -> kyu.tasks().registerClass(c, EnqueueCommand.class.getClassLoader()));
             List<JobHandle<JsonNode>> handles = count == 1
                     ? List.of(kyu.enqueueJson(task, argsJson, options))
                     : enqueueMany(kyu, argsJson, options);
