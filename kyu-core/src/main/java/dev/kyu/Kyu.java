@@ -244,7 +244,7 @@ public final class Kyu implements AutoCloseable {
         }
     }
 
-    /** {@code KYU_BROKER} from the environment, else {@code sqlite:kyu.db} (DESIGN.md §1). */
+    /** {@code KYU_BROKER} from the environment, else {@code sqlite:kyu.db} (docs/concepts.md). */
     public static String defaultBrokerUrl() {
         String env = System.getenv("KYU_BROKER");
         return env == null || env.isBlank() ? "sqlite:kyu.db" : env.trim();

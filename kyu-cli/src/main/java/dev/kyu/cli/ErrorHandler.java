@@ -10,7 +10,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The one place where errors become exit codes and messages (DESIGN.md §7): 2 for bad usage or bad input,
+ * The one place where errors become exit codes and messages (docs/cli.md): 2 for bad usage or bad input,
  * 1 when the work failed (a waited job failed, the broker is unavailable), always exactly one line on
  * stderr, {@code kyu: <reason>}, and a stack trace only with {@code --verbose}.
  */

@@ -1,6 +1,6 @@
 package dev.kyu.cli;
 
-/** The exit codes of {@code kyu} (DESIGN.md §7), a contract scripts rely on. */
+/** The exit codes of {@code kyu} (docs/cli.md), a contract scripts rely on. */
 public final class ExitCode {
     /** Done as asked. */
     public static final int OK = 0;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code kyu} command (DESIGN.md §7): global options and the list of subcommands. Each subcommand is
+ * The {@code kyu} command (docs/cli.md): global options and the list of subcommands. Each subcommand is
  * one class in {@code dev.kyu.cli.commands}; adding one is one entry in {@code subcommands} below.
  * Errors become exit codes in {@link ErrorHandler}; nothing here calls {@code System.exit} but {@link #main}.
  */

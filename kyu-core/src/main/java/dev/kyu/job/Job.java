@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A stored job, as the broker holds it (DESIGN.md §2). Immutable; build one with {@link #builder()} or
+ * A stored job, as the broker holds it (docs/json.md). Immutable; build one with {@link #builder()} or
  * change a copy with {@link #toBuilder()}.
  *
  * @param id              UUIDv7, time-ordered

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The one place that stores jobs and hands them out (DESIGN.md §4). Everything above this interface —
+ * The one place that stores jobs and hands them out (docs/conformance.md). Everything above this interface —
  * client, worker, scheduler, dashboard, CLI — works the same on every engine.
  *
  * <h2>Contract every engine keeps</h2>

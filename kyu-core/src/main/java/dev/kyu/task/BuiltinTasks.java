@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * Tasks every worker has, for smoke tests and benchmarks (DESIGN.md §7):
+ * Tasks every worker has, for smoke tests and benchmarks (docs/cli.md):
  * {@code kyu.noop} returns null; {@code kyu.echo} returns its args; {@code kyu.sleep {"ms": N}} sleeps;
  * {@code kyu.fail {"message": "...", "times": N}} fails its first N attempts, or always without {@code times}.
  */

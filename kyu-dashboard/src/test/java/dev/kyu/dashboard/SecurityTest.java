@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
-/** The security defaults of DESIGN.md §9, checked over real HTTP. */
+/** The security defaults of docs/dashboard.md, checked over real HTTP. */
 class SecurityTest {
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));

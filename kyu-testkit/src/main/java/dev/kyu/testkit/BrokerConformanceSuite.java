@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The broker conformance suite: the executable form of the promises of DESIGN.md §3 and of the
+ * The broker conformance suite: the executable form of the promises of docs/delivery.md and of the
  * {@link Broker} contract. An engine passes it by one subclass that implements the two methods below;
  * every nested group of this class and of the classes it extends runs for that subclass.
  *

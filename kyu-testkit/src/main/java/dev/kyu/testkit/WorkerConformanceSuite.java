@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
 /**
- * The real client and worker, end to end, on an engine: every worker behaviour of DESIGN.md §3 and §5.
+ * The real client and worker, end to end, on an engine: every worker behaviour of docs/delivery.md.
  * An engine runs it by subclassing with {@link #openBroker(Clock)}. Time is real here (short leases and
  * delays, waited for with Awaitility), so it runs unchanged on engines that judge time by their server.
  */

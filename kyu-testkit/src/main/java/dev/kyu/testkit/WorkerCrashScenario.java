@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The crash test (DESIGN.md §3, at least once): a worker running in its own JVM is killed with SIGKILL
+ * The crash test (docs/delivery.md, at least once): a worker running in its own JVM is killed with SIGKILL
  * while it holds leased jobs; a second worker JVM must finish every job, none lost, and the jobs that
  * were running when the first died must show a rerun (attempt above 1, a {@code kyu.WorkerLost} error).
  * Each engine's test subclasses this with its broker URL.

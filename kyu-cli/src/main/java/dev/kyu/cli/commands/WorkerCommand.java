@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * {@code kyu worker}: runs jobs until SIGTERM/SIGINT. Registers the built-in tasks, the tasks found through
  * {@link java.util.ServiceLoader} and the classes named with {@code --tasks}, then starts a {@link Worker};
  * on a stop signal the worker stops fetching, lets running jobs finish within the grace period and hands
- * the rest back to QUEUED (DESIGN.md §3).
+ * the rest back to QUEUED (docs/delivery.md).
  */
 @Command(name = "worker",
         description = "Run a worker: fetch jobs from queues and run them until stopped (SIGTERM or Ctrl-C stop it gracefully).",

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The security checks every request passes before its handler (DESIGN.md §9):
+ * The security checks every request passes before its handler (docs/dashboard.md):
  * <ol>
  *   <li>credentials, when configured: Basic (user and password, or any user with the token as password)
  *       or {@code Bearer TOKEN}; otherwise 401;</li>

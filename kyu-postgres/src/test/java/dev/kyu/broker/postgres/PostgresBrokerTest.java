@@ -40,7 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The engine's promises (DESIGN.md §3) against a real PostgreSQL, one fresh schema per test. */
+/** The engine's promises (docs/delivery.md) against a real PostgreSQL, one fresh schema per test. */
 class PostgresBrokerTest {
     private PostgresBroker broker;
 
