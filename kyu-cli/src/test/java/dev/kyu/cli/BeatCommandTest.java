@@ -86,6 +86,7 @@ class BeatCommandTest extends CliTestBase {
         assertThat(arr.get(0).get("nextFireAt").asText()).isNotEmpty();
         assertThat(arr.get(1).get("name").asText()).isEqualTo("tick");
         assertThat(arr.get(1).get("every").asText()).isEqualTo("1s");
+        assertThat(arr.get(1).get("zone").asText()).as("the default zone, by the name the docs give it").isEqualTo("UTC");
         assertThat(arr.get(1).get("lastFireAt").isNull()).isFalse();
         assertThat(arr.get(1).get("lastJobId").asText()).isIn(jobs.stream().map(Job::id).toList());
 

@@ -92,7 +92,9 @@ public final class ScheduleAdmin {
         Instant from = state.map(ScheduleState::horizon).filter(h -> h.isAfter(now)).orElse(now);
         String cron = s.trigger() instanceof CronTrigger c ? c.expression() : null;
         String every = s.trigger() instanceof IntervalTrigger i ? Durations.format(i.every()) : null;
-        return new ScheduleInfo(s.name(), s.task(), s.options().queue(), cron, every, s.zone().getId(), s.argsJson(),
+        // The default zone is ZoneOffset.UTC, whose id is "Z": shown as the docs and schedule files name it.
+        String zone = s.zone().normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : s.zone().getId();
+        return new ScheduleInfo(s.name(), s.task(), s.options().queue(), cron, every, zone, s.argsJson(),
                 s.missedTicks().text(), s.catchUpLimit(), s.overlap().text(), paused, last, lastJob,
                 s.trigger().nextAfter(from, s.zone()), null);
     }
