@@ -213,7 +213,7 @@ public final class Worker implements AutoCloseable {
             return;
         }
         stopping = true;
-        log.info("worker {} stopping: {} job(s) running, grace {}", options.workerId(), running.get(), grace);
+        log.info("worker {} stopping: {} job(s) running, grace {}", options.workerId(), running.get(), dev.kyu.job.Durations.format(grace));
         try {
             fetcher.stop();
             // Leased but not started: hand back now.
