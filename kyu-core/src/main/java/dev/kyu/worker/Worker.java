@@ -119,7 +119,14 @@ public final class Worker implements AutoCloseable {
 
     private void dispatch(Job job) {
         var r = new RunningJob(job);
-        inflight.put(job.id(), r);
+        RunningJob older = inflight.put(job.id(), r);
+        if (older != null && !older.isSettled() && older.stop(StopReason.LEASE_LOST)) {
+            // The broker leased this job to us again: an earlier attempt here outlived its lease (a stall
+            // longer than the lease: a frozen VM, a long pause, a broker outage) and was rescued. That
+            // attempt is no longer ours to finish; the new one is heartbeated in its place.
+            log.warn("job {} was leased again (attempt {}) while attempt {} still ran here: stopping the older attempt",
+                    job.id(), job.attempt(), older.job().attempt());
+        }
         if (stopping) r.stop(StopReason.RELEASED);
         try {
             jobThreads.start(() -> run(r));
@@ -177,7 +184,7 @@ public final class Worker implements AutoCloseable {
         // A job stopped because its lease was lost reports nothing: another attempt owns it. A job that
         // finished on its own still reports, and the broker's fencing decides whether that counts.
         if (r.stopReason() == StopReason.LEASE_LOST && outcome instanceof Outcome.Released) {
-            inflight.remove(r.job().id());
+            inflight.remove(r.job().id(), r); // a later attempt of the same job may hold the entry now
             return;
         }
         completer.submit(new RunningJob.Settled(r, outcome));
@@ -186,7 +193,7 @@ public final class Worker implements AutoCloseable {
     private void recorded(List<Completer.Recorded> batch) {
         for (var rec : batch) {
             RunningJob r = rec.settled().running();
-            inflight.remove(r.job().id());
+            inflight.remove(r.job().id(), r); // a later attempt of the same job may hold the entry now
             if (!rec.applied()) {
                 log.warn("outcome of job {} attempt {} was refused: its lease had moved on", r.job().id(), r.job().attempt());
                 continue;
