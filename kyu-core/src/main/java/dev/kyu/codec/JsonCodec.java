@@ -92,8 +92,19 @@ public final class JsonCodec {
         try {
             return mapper.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new KyuException.InvalidInput("JSON does not bind to " + type.getRawClass().getSimpleName() + ": " + oneLine(e), e);
+            throw new KyuException.InvalidInput("JSON does not bind to " + type.getRawClass().getSimpleName() + field(e) + ": " + oneLine(e), e);
         }
+    }
+
+    /** Which field failed, as a user reads it ({@code , field 'items[2].sku'}), when Jackson knows. */
+    private static String field(JsonProcessingException e) {
+        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException m) || m.getPath().isEmpty()) return "";
+        var path = new StringBuilder();
+        for (var ref : m.getPath()) {
+            if (ref.getFieldName() != null) path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            else if (ref.getIndex() >= 0) path.append('[').append(ref.getIndex()).append(']');
+        }
+        return path.isEmpty() ? "" : ", field '" + path + "'";
     }
 
     /** What JSON null binds to for this type, or {@link #ASK_JACKSON} when that is not one shared immutable value. */

@@ -61,6 +61,11 @@ public final class JobExecutor {
             return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_PAYLOAD,
                     "args of job " + job.id() + " do not bind to " + task.argsType().getSimpleName() + ": " + e.getMessage(), now()));
         }
+        if (args == null && task.argsType().isRecord()) {
+            // A task that takes a record would only fail on null, the same way on every attempt.
+            return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_PAYLOAD, "args of job " + job.id()
+                    + " are null, but task '" + job.task() + "' takes a " + task.argsType().getSimpleName() + " (a JSON object)", now()));
+        }
         var ctx = new JobContext(job.id(), job.task(), job.queue(), job.attempt(), job.maxAttempts(), job.enqueuedAt(),
                 job.meta(), job.workerId());
         try {

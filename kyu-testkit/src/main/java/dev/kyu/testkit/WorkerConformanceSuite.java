@@ -308,9 +308,16 @@ public abstract class WorkerConformanceSuite {
         Job failed = awaitState(bad.id(), JobState.FAILED);
         assertThat(failed.attempt()).as("bad payloads are not retried").isEqualTo(1);
         assertThat(failed.lastError().type()).isEqualTo(JobError.BAD_PAYLOAD);
-        assertThat(failed.lastError().message()).contains("SleepArgs");
+        assertThat(failed.lastError().message()).contains("SleepArgs").contains("field 'ms'");
         assertThat(failed.args()).as("raw args kept").isEqualTo("{\"ms\": \"soon\"}");
         assertThat(good.await(WAIT).get("ok").asBoolean()).isTrue();
+
+        // Null args for a task that takes a record fail the same way, not once per attempt with a NullPointerException.
+        var none = kyu.enqueueJson("kyu.sleep", "null", JobOptions.builder().maxAttempts(3).build());
+        Job nothing = awaitState(none.id(), JobState.FAILED);
+        assertThat(nothing.attempt()).isEqualTo(1);
+        assertThat(nothing.lastError().type()).isEqualTo(JobError.BAD_PAYLOAD);
+        assertThat(nothing.lastError().message()).contains("are null, but task 'kyu.sleep' takes a SleepArgs");
     }
 
     @Test
