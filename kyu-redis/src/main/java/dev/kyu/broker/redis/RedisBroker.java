@@ -56,6 +56,7 @@ public final class RedisBroker implements Broker {
 
     private final RedisSettings settings;
     private final RedisLink link;
+    private final java.util.concurrent.atomic.AtomicBoolean durabilityChecked = new java.util.concurrent.atomic.AtomicBoolean();
     private final Keys keys;
     private final Scripts scripts;
     private final Faults faults;
@@ -79,14 +80,21 @@ public final class RedisBroker implements Broker {
         this.clusterUniqueKeys = new ClusterUniqueKeys(keys, scripts);
     }
 
-    /** Opens, checks the connection and credentials, and warns when the server could lose acknowledged writes. */
+    /**
+     * Warns, once per broker, when the server could lose acknowledged writes: at the first enqueue or fetch,
+     * where it matters, so a command that only reads (kyu inspect, kyu job) prints nothing but its answer.
+     */
+    private void checkDurabilityOnce() {
+        if (!durabilityChecked.get() && durabilityChecked.compareAndSet(false, true)) DurabilityCheck.warnIfUnsafe(link, settings);
+    }
+
+    /** Opens and checks the connection and credentials. */
     public static RedisBroker open(BrokerConfig config) {
         RedisSettings settings = RedisSettings.parse(config);
         RedisLink link = RedisLink.open(settings);
         try {
             link.sync().ping();
             link.warmUp();
-            DurabilityCheck.warnIfUnsafe(link, settings);
             var broker = new RedisBroker(settings, link);
             broker.scripts.preload();
             LOG.debug("opened Redis broker {} ({})", settings.redacted(), link.cluster() ? "cluster" : "single server");
@@ -133,6 +141,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
+        checkDurabilityOnce();
         if (request.connection() != null) {
             throw new KyuException.InvalidInput("the Redis broker cannot enqueue inside a JDBC transaction: pass no connection");
         }
@@ -245,6 +254,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
+        checkDurabilityOnce();
         for (String q : request.queues()) Names.checkQueue(q);
         long deadline = System.nanoTime() + request.maxWait().toNanos();
         long popMs = -1;

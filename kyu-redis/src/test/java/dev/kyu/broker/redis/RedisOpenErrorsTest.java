@@ -127,6 +127,28 @@ class RedisOpenErrorsTest {
                 .hasMessageNotContaining("\n");
     }
 
+    @Test
+    void theDurabilityWarningComesWithTheFirstWriteNotWithReads() throws Exception {
+        // This test server keeps no append-only file: the warning's subject.
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(DurabilityCheck.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try (var broker = RedisBroker.open(BrokerConfig.of(url(":" + PASSWORD)))) {
+            broker.jobGet(JobIds.next());
+            broker.queuesList();
+            assertThat(appender.list).as("open and reads say nothing").isEmpty();
+            broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").queue("durable").build())));
+            broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").queue("durable").build())));
+            assertThat(appender.list).singleElement().satisfies(e -> {
+                assertThat(e.getFormattedMessage()).contains("may lose acknowledged jobs").contains("appendonly")
+                        .doesNotContain(PASSWORD);
+            });
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
+
     private static void runOneJob(Broker broker, String queue) throws InterruptedException {
         var job = NewJob.builder(JobIds.next(), "t").queue(queue).build();
         broker.jobsEnqueue(EnqueueRequest.of(List.of(job)));
