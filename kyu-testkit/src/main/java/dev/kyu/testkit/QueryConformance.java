@@ -111,6 +111,11 @@ public abstract class QueryConformance extends ControlConformance {
             assertThat(ids(broker.jobsList(JobQuery.all(10).withText("needle")))).containsExactlyInAnyOrder(byArgs, byTask);
             assertThat(ids(broker.jobsList(JobQuery.all(10).withText("kaboom-7")))).containsExactly(byError);
             assertThat(ids(broker.jobsList(JobQuery.all(10).withText(byArgs.substring(24))))).containsExactly(byArgs);
+            // Any case, on every engine.
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withText("NEEDLE")))).containsExactlyInAnyOrder(byArgs, byTask);
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withText("KaBoom-7")))).containsExactly(byError);
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withText(byArgs.substring(24).toUpperCase(java.util.Locale.ROOT)))))
+                    .containsExactly(byArgs);
         }
 
         @Test

@@ -546,10 +546,13 @@ public final class MemoryBroker implements Broker {
         if (q.queue() != null && !j.queue().equals(q.queue())) return false;
         if (q.task() != null && !j.task().equals(q.task())) return false;
         if (q.text() == null || q.text().isEmpty()) return true;
-        String t = q.text();
+        String t = q.text().toLowerCase(java.util.Locale.ROOT); // any case, as on every engine
         JobError last = j.lastError();
-        return j.id().contains(t) || j.task().contains(t) || (j.args() != null && j.args().contains(t))
-                || (last != null && last.message().contains(t));
+        return has(j.id(), t) || has(j.task(), t) || has(j.args(), t) || (last != null && has(last.message(), t));
+    }
+
+    private static boolean has(String text, String lowerNeedle) {
+        return text != null && text.toLowerCase(java.util.Locale.ROOT).contains(lowerNeedle);
     }
 
     @Override

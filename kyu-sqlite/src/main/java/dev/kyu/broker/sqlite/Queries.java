@@ -42,7 +42,8 @@ final class Queries {
         if (q.text() != null && !q.text().isEmpty()) {
             // A substring search cannot use an index: it looks at the newest TEXT_SEARCH_WINDOW jobs only.
             sql.append(" AND id >= coalesce((SELECT id FROM jobs ORDER BY id DESC LIMIT 1 OFFSET ").append(TEXT_SEARCH_WINDOW - 1)
-                    .append("), '') AND (instr(id, ?) > 0 OR instr(task, ?) > 0 OR instr(args, ?) > 0 OR instr(errors, ?) > 0)");
+                    .append("), '') AND (instr(id, lower(?)) > 0 OR instr(lower(task), lower(?)) > 0 OR instr(lower(args), lower(?)) > 0"
+                            + " OR instr(lower(errors), lower(?)) > 0)"); // any case, as on the other engines
             for (int i = 0; i < 4; i++) params.add(q.text());
         }
         sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
