@@ -202,9 +202,28 @@ public final class Worker implements AutoCloseable {
             if (o instanceof Outcome.Released) continue;
             processed.incrementAndGet();
             if (o instanceof Outcome.Retry || o instanceof Outcome.Dead) failed.incrementAndGet();
+            logOutcome(r.job(), o);
             if (listeners.isEmpty()) continue;
             Duration runTime = r.startedNanos() == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - r.startedNanos());
             for (JobListener l : listeners) safely(() -> l.onRecorded(r.job(), o, runTime));
+        }
+    }
+
+    private static String oneLine(String m) {
+        return m == null ? "" : m.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** One line per failed or cancelled attempt (an operator's first clue); successes only at debug. */
+    private static void logOutcome(Job job, Outcome o) {
+        switch (o) {
+            case Outcome.Retry rt -> log.info("job {} ({}) attempt {} failed, retrying in {}: {}: {}", job.id(), job.task(), job.attempt(),
+                    dev.kyu.job.Durations.format(rt.delay()), rt.error().type(), oneLine(rt.error().message()));
+            case Outcome.Dead d -> log.warn("job {} ({}) failed for good at attempt {}: {}: {}", job.id(), job.task(), job.attempt(),
+                    d.error().type(), oneLine(d.error().message()));
+            case Outcome.Cancelled c -> log.info("job {} ({}) cancelled at attempt {}", job.id(), job.task(), job.attempt());
+            default -> {
+                if (log.isDebugEnabled()) log.debug("job {} ({}) succeeded at attempt {}", job.id(), job.task(), job.attempt());
+            }
         }
     }
 
