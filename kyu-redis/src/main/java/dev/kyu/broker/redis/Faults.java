@@ -26,6 +26,11 @@ final class Faults {
     private final RedisSettings settings;
     /** Set when the broker closes: nothing is retried any more, so no caller outlives the close. */
     private volatile boolean closed;
+    /**
+     * Set while an outage has been reported: every verb rides it out in its own loop (the worker's fetch
+     * about once a second), and one line per outage says as much as one per call, without the flood.
+     */
+    private volatile boolean outageReported;
 
     Faults(RedisSettings settings) {
         this.settings = settings;
@@ -52,17 +57,23 @@ final class Faults {
         boolean logged = false;
         while (true) {
             try {
-                return op.get();
+                T result = op.get();
+                if (outageReported) {
+                    outageReported = false;
+                    LOG.info("Redis {} is available again", settings.redacted());
+                }
+                return result;
             } catch (KyuException e) {
                 throw e;
             } catch (RuntimeException e) {
                 Throwable cause = unwrap(e);
                 if (closed || !passing(cause) || System.nanoTime() + pauseMs * 1_000_000 > deadline) throw translate(what, cause);
-                if (!logged) {
+                if (!logged && !outageReported) {
                     LOG.warn("Redis {} unavailable during {} ({}); retrying for up to {}", settings.redacted(), what,
                             settings.scrub(cause.getMessage()), dev.kyu.job.Durations.format(budget));
-                    logged = true;
+                    outageReported = true;
                 }
+                logged = true;
                 try {
                     Thread.sleep(pauseMs);
                 } catch (InterruptedException ie) {

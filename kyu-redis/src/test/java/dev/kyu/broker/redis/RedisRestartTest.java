@@ -105,17 +105,29 @@ class RedisRestartTest {
         enqueue(before);
         assertAllSucceeded(before);
 
-        server.kill();
-        // the consumer keeps trying while the server is down
-        await().atMost(Duration.ofSeconds(30)).until(() -> outageErrors.get() > 0);
-        server.start();
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Faults.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            server.kill();
+            // the consumer keeps trying while the server is down
+            await().atMost(Duration.ofSeconds(30)).until(() -> outageErrors.get() > 0);
+            server.start();
 
-        List<NewJob> after = jobs(5);
-        enqueue(after);
-        await().atMost(Duration.ofSeconds(60)).until(() -> completed.containsAll(after.stream().map(NewJob::id).toList()));
-        var all = new ArrayList<>(before);
-        all.addAll(after);
-        assertAllSucceeded(all);
+            List<NewJob> after = jobs(5);
+            enqueue(after);
+            await().atMost(Duration.ofSeconds(60)).until(() -> completed.containsAll(after.stream().map(NewJob::id).toList()));
+            var all = new ArrayList<>(before);
+            all.addAll(after);
+            assertAllSucceeded(all);
+            // One outage, told once however many calls rode it out, and its end told once.
+            var lines = appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertThat(lines.stream().filter(l -> l.contains("unavailable during"))).hasSize(1);
+            assertThat(lines.stream().filter(l -> l.contains("is available again"))).hasSize(1);
+        } finally {
+            logger.detachAppender(appender);
+        }
     }
 
     @Test
