@@ -60,7 +60,13 @@ final class SqliteSchema {
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT 4")) {
                 while (rs.next()) tables.add(rs.getString(1));
             }
-            if (!tables.isEmpty()) throw new ForeignFile(tables);
+            if (!tables.isEmpty()) {
+                // Another opener may have set the file up between the two reads (its tables and version
+                // commit together): read the version again before calling the file foreign.
+                found = version(db);
+                if (found == 0) throw new ForeignFile(tables);
+                if (found > VERSION) throw new NewerSchema(found);
+            }
         }
         return found;
     }
