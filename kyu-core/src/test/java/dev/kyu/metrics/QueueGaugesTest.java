@@ -6,30 +6,18 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.kyu.Kyu;
+import dev.kyu.ManualClock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 class QueueGaugesTest {
-    /** A clock the test moves by hand. */
-    private static final class HandClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-        void advance(Duration d) { now = now.plus(d); }
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
-    }
-
     @Test
     void whileTheBrokerIsDownAScrapeWaitsForOneFailedReadNotOnePerGauge() {
         var registry = new SimpleMeterRegistry();
-        var clock = new HandClock();
+        var clock = new ManualClock("2026-01-01T00:00:00Z");
         var appender = new ListAppender<ILoggingEvent>();
         appender.start();
         var logger = (Logger) LoggerFactory.getLogger(QueueGauges.class);

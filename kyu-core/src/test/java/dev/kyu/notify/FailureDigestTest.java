@@ -1,5 +1,6 @@
 package dev.kyu.notify;
 
+import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kyu.job.Job;
@@ -11,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FailureDigestTest {
-    private final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final FailureDigest digest = new FailureDigest(clock, Duration.ofMinutes(1));
 
     private static Job failed(String id, String task) {

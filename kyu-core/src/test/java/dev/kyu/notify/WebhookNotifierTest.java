@@ -1,5 +1,6 @@
 package dev.kyu.notify;
 
+import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -83,7 +84,7 @@ class WebhookNotifierTest {
 
     @Test
     void aStormOfFailuresSendsTheFirstAndOneSummary() throws Exception {
-        var clock = new TestClock(Instant.now());
+        var clock = new ManualClock(Instant.now());
         var notifier = WebhookNotifier.builder(hook()).clock(clock).window(Duration.ofMinutes(1)).build();
         closeables.add(notifier);
         Kyu kyu = kyuWith(notifier);
@@ -137,7 +138,7 @@ class WebhookNotifierTest {
             }
         });
         var notifier = WebhookNotifier.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/slow"))
-                .queueCapacity(1).clock(new TestClock(Instant.now())).build();
+                .queueCapacity(1).clock(new ManualClock(Instant.now())).build();
         try {
             // Each task has its own window, so every failure is a first message to send.
             notifier.onRecorded(job("t0"), dead(), Duration.ZERO);

@@ -3,16 +3,13 @@ package dev.kyu.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kyu.Kyu;
+import dev.kyu.ManualClock;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import dev.kyu.maintenance.MaintenanceOptions;
 import dev.kyu.task.Task;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,20 +22,11 @@ import org.junit.jupiter.api.Test;
  * in turn until the job failed as "worker lost".
  */
 class StaleAttemptTest {
-    /** The broker's clock, moved by hand: the stall is a jump past the lease. */
-    private static final class HandClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-        void advance(Duration d) { now = now.plus(d); }
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
-    }
-
     record Nothing() {}
 
     @Test
     void aJobLeasedAgainToTheSameWorkerStopsItsOlderAttemptAndEndsOnTheNewOne() throws Exception {
-        var clock = new HandClock();
+        var clock = new ManualClock("2026-01-01T00:00:00Z");
         var firstStarted = new CountDownLatch(1);
         var firstStopped = new CountDownLatch(1);
         var task = Task.of("stall.test", Nothing.class, (args, ctx) -> {

@@ -1,5 +1,6 @@
 package dev.kyu.broker.memory;
 
+import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -87,10 +88,10 @@ class MemoryBrokerTest {
 
     @Test
     void fetchPromotesDueJobsItself() throws Exception {
-        var clock = new MutableClock();
+        var clock = new ManualClock("2030-01-01T00:00:00Z");
         try (MemoryBroker b = MemoryBroker.open(clock)) {
             String id = enqueue(b, job().delay(Duration.ofMinutes(5)));
-            clock.now = clock.now.plus(Duration.ofMinutes(6));
+            clock.advance(Duration.ofMinutes(6));
             List<Job> got = b.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(30), Duration.ZERO));
             assertThat(got).extracting(Job::id).containsExactly(id);
         }
@@ -121,13 +122,5 @@ class MemoryBrokerTest {
             assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
             assertThat(b.queueCounts("q")).containsEntry(JobState.QUEUED, 0L).containsEntry(JobState.FAILED, 1L);
         }
-    }
-
-    /** A clock the test sets; the testkit's ManualClock is not visible from kyu-core. */
-    private static final class MutableClock extends Clock {
-        volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
     }
 }

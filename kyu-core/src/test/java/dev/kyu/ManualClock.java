@@ -1,4 +1,4 @@
-package dev.kyu.schedule;
+package dev.kyu;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,23 +6,26 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when a test moves it; shared by brokers and schedulers so all agree on now. */
-final class ManualClock extends Clock {
+/**
+ * A clock that moves only when a test moves it; shared by brokers, workers and schedulers so all agree on
+ * now. (kyu-testkit has one for users' tests; kyu-core's own tests cannot depend on the testkit.)
+ */
+public final class ManualClock extends Clock {
     private volatile Instant now;
 
-    ManualClock(Instant start) {
+    public ManualClock(Instant start) {
         now = start;
     }
 
-    ManualClock(String iso) {
+    public ManualClock(String iso) {
         this(Instant.parse(iso));
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
-    void set(Instant at) {
+    public void set(Instant at) {
         now = at;
     }
 
