@@ -31,23 +31,23 @@ public record JobOptions(
         if (maxAttempts != null && maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
         }
-        if (delay != null && delay.isNegative()) throw new IllegalArgumentException("delay must not be negative, was " + delay);
+        if (delay != null && delay.isNegative()) throw new IllegalArgumentException("delay must not be negative, was " + Durations.format(delay));
         if (delay != null && runAt != null) throw new IllegalArgumentException("set either delay or runAt, not both");
         // Past these, a time no longer fits every engine's column (or a long of milliseconds).
-        if (delay != null && delay.compareTo(Durations.MAX) > 0) throw new IllegalArgumentException("delay must be at most 100 years, was " + delay);
+        if (delay != null && delay.compareTo(Durations.MAX) > 0) throw new IllegalArgumentException("delay must be at most 100 years, was " + Durations.format(delay));
         if (runAt != null && (runAt.isBefore(EARLIEST) || runAt.isAfter(LATEST))) {
             throw new IllegalArgumentException("runAt must be between " + EARLIEST + " and " + LATEST + ", was " + runAt);
         }
-        if (timeout != null && timeout.compareTo(Durations.MAX) > 0) throw new IllegalArgumentException("timeout must be at most 100 years, was " + timeout);
+        if (timeout != null && timeout.compareTo(Durations.MAX) > 0) throw new IllegalArgumentException("timeout must be at most 100 years, was " + Durations.format(timeout));
         if (uniquePeriod != null && uniquePeriod.compareTo(Durations.MAX) > 0) {
-            throw new IllegalArgumentException("unique period must be at most 100 years, was " + uniquePeriod);
+            throw new IllegalArgumentException("unique period must be at most 100 years, was " + Durations.format(uniquePeriod));
         }
         if (uniqueKey != null && uniqueKey.isBlank()) throw new IllegalArgumentException("uniqueKey must not be blank");
         if (meta != null && meta.keySet().stream().anyMatch(k -> k == null || k.isBlank())) {
             throw new IllegalArgumentException("meta keys must not be blank");
         }
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            throw new IllegalArgumentException("timeout must be positive, was " + Durations.format(timeout));
         }
         if (uniqueScope == UniqueScope.PERIOD && uniquePeriod == null) {
             throw new IllegalArgumentException("unique scope PERIOD needs a period");

@@ -202,19 +202,6 @@ public final class EnqueueCommand extends KyuCommand {
                 {"uniqueKey", "--unique"}, {"meta keys", "--meta keys"}, {"timeout must", "--timeout-per-attempt must"}}) {
             if (m.startsWith(r[0])) m = r[1] + m.substring(r[0].length());
         }
-        // ISO-8601 durations as the user would type them
-        var iso = java.util.regex.Pattern.compile("\\bPT?[0-9.HMSD]+\\b").matcher(m);
-        var out = new StringBuilder();
-        while (iso.find()) {
-            String text;
-            try {
-                text = dev.kyu.job.Durations.format(java.time.Duration.parse(iso.group()));
-            } catch (RuntimeException e) {
-                text = iso.group();
-            }
-            iso.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(text));
-        }
-        iso.appendTail(out);
-        return out.toString();
+        return m;
     }
 }
