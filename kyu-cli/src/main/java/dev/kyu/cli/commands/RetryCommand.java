@@ -41,32 +41,25 @@ public final class RetryCommand extends KyuCommand {
         try (Kyu kyu = root().connect()) {
             if (failed) {
                 int n = kyu.admin().retryFailed(queue);
-                if (json) output().json(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("retried", n));
-                else output().line(n + " failed job(s) back in " + (queue == null ? "their queues" : "queue " + queue));
+                print(n, n + " failed job(s) back in " + (queue == null ? "their queues" : "queue " + queue));
                 return ExitCode.OK;
             }
             // Read first, so that the ids left can be told apart from jobs a worker picked up at once.
             var before = new java.util.LinkedHashMap<String, java.util.Optional<dev.kyu.job.Job>>();
             for (String id : checked) before.put(id, kyu.admin().job(id));
             int n = kyu.admin().retry(checked);
-            if (json) {
-                output().json(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("retried", n));
-            } else {
-                output().line(n + " of " + checked.size() + " job(s) back in their queue");
-            }
-            boolean missing = false;
-            for (var e : before.entrySet()) {
-                if (e.getValue().isEmpty()) {
-                    missing = true;
-                    if (!json) output().line(e.getKey() + "  NOT_FOUND");
-                } else {
-                    var state = e.getValue().get().state();
-                    if (!json && state != dev.kyu.job.JobState.FAILED && state != dev.kyu.job.JobState.CANCELLED) {
-                        output().line(e.getKey() + "  " + state + " (only FAILED or CANCELLED jobs are retried)");
-                    }
-                }
-            }
-            return missing ? ExitCode.FAILED : ExitCode.OK;
+            print(n, n + " of " + checked.size() + " job(s) back in their queue");
+            before.forEach((id, job) -> {
+                var state = job.map(dev.kyu.job.Job::state).orElse(null);
+                if (json || state == dev.kyu.job.JobState.FAILED || state == dev.kyu.job.JobState.CANCELLED) return;
+                output().line(id + "  " + (state == null ? "NOT_FOUND" : state + " (only FAILED or CANCELLED jobs are retried)"));
+            });
+            return before.values().stream().anyMatch(java.util.Optional::isEmpty) ? ExitCode.FAILED : ExitCode.OK;
         }
+    }
+
+    private void print(int retried, String line) {
+        if (json) output().json(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("retried", retried));
+        else output().line(line);
     }
 }
