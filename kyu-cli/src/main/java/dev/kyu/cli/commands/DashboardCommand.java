@@ -7,9 +7,6 @@ import dev.kyu.cli.ExitCode;
 import dev.kyu.cli.KyuCommand;
 import dev.kyu.dashboard.Dashboard;
 import dev.kyu.dashboard.DashboardOptions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,14 +83,8 @@ public final class DashboardCommand extends KyuCommand {
     }
 
     private static String firstLine(Path file, String option) {
-        try {
-            String line = Files.readAllLines(file).stream().findFirst().orElse("").strip();
-            if (line.isEmpty()) throw new KyuException.InvalidInput(option + " " + file + " is empty");
-            return line;
-        } catch (NoSuchFileException e) {
-            throw new KyuException.InvalidInput("cannot read " + option + " " + file + ": no such file");
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new KyuException.InvalidInput("cannot read " + option + " " + file + ": " + e.getMessage());
-        }
+        String line = dev.kyu.cli.TextFiles.read(file, option).lines().findFirst().orElse("").strip();
+        if (line.isEmpty()) throw new KyuException.InvalidInput(option + " " + file + " is empty");
+        return line;
     }
 }

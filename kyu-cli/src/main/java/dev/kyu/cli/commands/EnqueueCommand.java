@@ -11,8 +11,6 @@ import dev.kyu.cli.KyuCommand;
 import dev.kyu.cli.ProgressBar;
 import dev.kyu.client.JobHandle;
 import dev.kyu.job.JobOptions;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -161,21 +159,7 @@ public final class EnqueueCommand extends KyuCommand {
     private String readArgs() {
         if (args == null || !args.startsWith("@")) return args;
         if (args.length() == 1) throw new KyuException.InvalidInput("--args @ names no file: write --args @FILE");
-        Path file = Path.of(args.substring(1));
-        try {
-            String text = Files.readString(file);
-            // Editors on some systems start a UTF-8 file with a byte-order mark, which is not JSON.
-            return text.startsWith("\uFEFF") ? text.substring(1) : text;
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new KyuException.InvalidInput("cannot read --args file " + file + ": no such file");
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new KyuException.InvalidInput("cannot read --args file " + file + ": permission denied");
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new KyuException.InvalidInput("cannot read --args file " + file + ": it is not UTF-8 text");
-        } catch (IOException e) {
-            String why = Files.isDirectory(file) ? "it is a folder" : e.getMessage();
-            throw new KyuException.InvalidInput("cannot read --args file " + file + ": " + why);
-        }
+        return dev.kyu.cli.TextFiles.read(Path.of(args.substring(1)), "--args file");
     }
 
     private JobOptions options() {
