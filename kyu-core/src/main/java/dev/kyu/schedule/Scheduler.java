@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,11 +218,17 @@ public final class Scheduler implements AutoCloseable {
     public synchronized Scheduler start() {
         if (loop != null) return this;
         publish();
-        loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        // Before the loop starts (refreshSchedules belongs to the passes' thread): the count logged below
+        // then includes the stored schedules a follower runs, not only its own.
+        refreshSchedules();
+        var l = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "kyu-beat");
             t.setDaemon(true);
             return t;
         });
+        // stop() lets a pass under way finish but must not wait for (and then run) the next one.
+        l.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        loop = l;
         loop.execute(this::loopOnce);
         log.info("beat started as {} with {} schedule(s) on {}", owner, schedules.size(), broker.describe());
         return this;

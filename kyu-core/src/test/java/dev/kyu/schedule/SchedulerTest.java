@@ -273,4 +273,35 @@ class SchedulerTest {
         assertThat(follower.runDue().ticks()).extracting(Pass.Tick::schedule).containsExactly("own");
         assertThat(follower.schedules()).extracting(Schedule::name).containsExactly("own");
     }
+
+    @Test
+    void aStartedFollowerCountsTheStoredSchedulesItRuns() {
+        Scheduler.builder(broker).clock(clock).schedules(List.of(Schedule.builder("stored", "kyu.noop").every("1m").build())).build().publish();
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Scheduler.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        var follower = Scheduler.builder(broker).clock(clock).followStored(true).pollInterval(Duration.ofHours(1)).build();
+        try {
+            follower.start();
+            assertThat(appender.list).extracting(e -> e.getFormattedMessage())
+                    .anySatisfy(m -> assertThat(m).startsWith("beat started as ").contains(" with 1 schedule(s) on "));
+        } finally {
+            follower.close();
+            logger.detachAppender(appender);
+        }
+    }
+
+    @Test
+    void stopRunsNoFurtherPass() {
+        var s = Scheduler.builder(broker).clock(clock).pollInterval(Duration.ofSeconds(2))
+                .schedules(List.of(Schedule.builder("f", "kyu.noop").every("1m").build())).build();
+        var store = new ScheduleStore(broker);
+        s.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.state("f").isPresent());
+        clock.set(t("10:05:00"));
+        s.stop();
+        // the pass that was due 2 s after the first one was dropped, not run on the way out
+        assertThat(jobs()).isEmpty();
+    }
 }
