@@ -46,6 +46,10 @@ final class RedisLink implements AutoCloseable {
     private final Set<StatefulConnection<String, String>> blockers = ConcurrentHashMap.newKeySet();
     /** Blocking pops and connects in flight, cancelled at close so no caller waits on a client going away. */
     private final Set<java.util.concurrent.Future<?>> pops = ConcurrentHashMap.newKeySet();
+    /** Whether pops with a command behind them go over {@link DirectConnection}s rather than Lettuce's. */
+    private final boolean direct;
+    private final ConcurrentLinkedQueue<DirectConnection> idleDirect = new ConcurrentLinkedQueue<>();
+    private final Set<DirectConnection> directs = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private RedisLink(RedisSettings settings, ClientResources resources, AbstractRedisClient client, boolean cluster,
@@ -55,6 +59,7 @@ final class RedisLink implements AutoCloseable {
         this.client = client;
         this.cluster = cluster;
         this.main = main;
+        this.direct = DirectConnection.suits(settings, cluster);
     }
 
     /** Connects, finds out whether the server is a Cluster node, and checks the credentials. */
@@ -231,6 +236,43 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #popThenEvalsha} serves this deployment (a single server over plain TCP). */
+    boolean direct() {
+        return direct;
+    }
+
+    /**
+     * {@link #popThen} for a script, over a {@link DirectConnection}: the caller's own thread reads the reply.
+     * Interrupting the caller or closing the link ends the wait and drops the connection, and with it the
+     * script unless the server already ran it.
+     */
+    Object popThenEvalsha(List<String> keys, Duration wait, byte[] sha, String routeKey, byte[][] argv) throws InterruptedException {
+        if (closed) throw new io.lettuce.core.RedisException("Connection closed");
+        DirectConnection conn = idleDirect.poll();
+        if (conn == null) {
+            conn = DirectConnection.open(settings);
+            directs.add(conn);
+        }
+        boolean reusable = false;
+        try {
+            if (closed) throw new io.lettuce.core.RedisException("Connection closed");
+            Object reply = conn.popThenEvalsha(keys, wait, sha, routeKey, argv, settings.timeout());
+            reusable = true;
+            return reply;
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            // The script failed on the server (say, one it does not know): both replies were read.
+            reusable = true;
+            throw e;
+        } finally {
+            if (reusable && !closed && conn.sound()) {
+                idleDirect.add(conn);
+            } else {
+                directs.remove(conn);
+                conn.close();
+            }
+        }
+    }
+
     /** An idle connection for blocking pops, else a new one; null when the link is closed. */
     private StatefulConnection<String, String> borrowBlocker() throws InterruptedException {
         if (closed) return null;
@@ -282,6 +324,7 @@ final class RedisLink implements AutoCloseable {
         closed = true;
         for (var f : pops) f.cancel(true);
         for (var c : blockers) c.closeAsync();
+        for (var c : directs) c.close();
         main.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);

@@ -23,9 +23,11 @@ import java.util.Set;
  *
  * @param nodes    one URI per host (a single one for a plain server or Sentinel master lookups)
  * @param sentinel true when {@code nodes[0]} is a Sentinel URI
+ * @param user     the ACL user, or null for the default user
+ * @param password the password, or null for none
  */
 record RedisSettings(List<RedisURI> nodes, boolean sentinel, String prefix, Duration timeout, Duration outage,
-                     String redacted, String password) {
+                     String redacted, String user, String password) {
 
     private static final Set<String> OPTIONS = Set.of("timeout", "outage", "prefix", "sentinel", "clientName", "verifyPeer", "database");
 
@@ -106,7 +108,7 @@ record RedisSettings(List<RedisURI> nodes, boolean sentinel, String prefix, Dura
             }
         }
         if (sentinelBuilder != null) nodes.add(finish(sentinelBuilder, tls, verifyPeer, database, timeout, user, password, clientName));
-        return new RedisSettings(List.copyOf(nodes), sentinelMaster != null, prefix, timeout, outage, redacted, password);
+        return new RedisSettings(List.copyOf(nodes), sentinelMaster != null, prefix, timeout, outage, redacted, user, password);
     }
 
     private static RedisURI finish(RedisURI.Builder b, boolean tls, boolean verifyPeer, int db, Duration timeout,

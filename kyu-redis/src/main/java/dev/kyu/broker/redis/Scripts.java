@@ -89,9 +89,11 @@ final class Scripts {
      * one connection, so that the script runs as soon as a wake-up token arrives, or the wait ends, without
      * a round trip to this process in between (see {@link RedisLink#popThen}). A single server only.
      */
+    @SuppressWarnings("unchecked")
     <T> T runBehindPop(Script s, String routeKey, List<String> args, List<String> wakeKeys, Duration wait) {
         byte[][] argv = argv(args);
         try {
+            if (link.direct()) return (T) link.popThenEvalsha(wakeKeys, wait, s.shaBytes, routeKey, argv);
             return link.popThen(wakeKeys, wait,
                     async -> async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv)));
         } catch (RedisNoScriptException e) {

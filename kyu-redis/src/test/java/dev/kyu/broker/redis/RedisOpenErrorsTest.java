@@ -109,6 +109,21 @@ class RedisOpenErrorsTest {
     }
 
     @Test
+    void aDatabaseOtherThanZeroHoldsTheJobsAlsoThroughTheBlockingFetch() throws Exception {
+        try (var broker = RedisBroker.open(BrokerConfig.of(url(":" + PASSWORD) + "/3"))) {
+            runOneJob(broker, "in-db-3");
+        }
+        var admin = RedisClient.create(url(":" + PASSWORD));
+        try (var conn = admin.connect()) {
+            assertThat(conn.sync().keys("kyu:{in-db-3}:*")).as("database 0").isEmpty();
+            conn.sync().select(3);
+            assertThat(conn.sync().keys("kyu:{in-db-3}:job:*")).as("database 3").hasSize(2);
+        } finally {
+            admin.shutdown();
+        }
+    }
+
+    @Test
     void aDatabaseTheServerDoesNotHaveIsAConfigurationErrorNotAnOutage() {
         assertThatThrownBy(() -> RedisBroker.open(BrokerConfig.of(url(":" + PASSWORD) + "/9999")))
                 .isInstanceOf(KyuException.BrokerConfig.class)
