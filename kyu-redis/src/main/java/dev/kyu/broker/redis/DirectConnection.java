@@ -1,6 +1,7 @@
 package dev.kyu.broker.redis;
 
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisNoScriptException;
@@ -24,7 +25,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * A connection whose replies are read by the calling thread itself, for a worker's blocking pop with the
- * fetch script queued behind it. Through Lettuce a reply reaches a waiting caller by way of Netty's event
+ * fetch script queued behind it and for a lone job's enqueue. Through Lettuce a reply reaches a waiting caller by way of Netty's event
  * loop and then a future: two thread wake-ups, which cost about 0.2 ms of a job's latency on a small
  * virtual machine (docs/benchmarks.md). Here the kernel wakes the caller, blocked in its read, directly.
  * Used on a single server reached over plain TCP; a Cluster, a Sentinel set-up and TLS keep Lettuce's
@@ -119,6 +120,29 @@ final class DirectConnection implements AutoCloseable {
         return shaped(replies.get(1));
     }
 
+    /**
+     * {@code EVALSHA sha 1 routeKey argv…}, its reply shaped as by {@link #popThenEvalsha}. An interrupt
+     * while waiting closes the connection and is reported as Lettuce reports it (the script may have run).
+     */
+    Object evalsha(byte[] sha, String routeKey, byte[][] argv, Duration timeout) {
+        byte[][] eval = new byte[argv.length + 3][];
+        eval[0] = sha;
+        eval[1] = ONE;
+        eval[2] = routeKey.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(argv, 0, eval, 3, argv.length);
+        try {
+            conn.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            conn.sendCommand(Protocol.Command.EVALSHA, eval);
+            return shaped(conn.getMany(1).get(0));
+        } catch (JedisConnectionException e) {
+            try {
+                throw connectionFailure(e);
+            } catch (InterruptedException interrupted) {
+                throw new RedisCommandInterruptedException(interrupted);
+            }
+        }
+    }
+
     /** The script's reply as Lettuce's nested output would give it; a server error is thrown. */
     private static Object shaped(Object reply) {
         if (reply instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
@@ -142,7 +166,7 @@ final class DirectConnection implements AutoCloseable {
                 throw new InterruptedException("interrupted while waiting for Redis");
             }
             if (c instanceof SocketTimeoutException) {
-                return new RedisCommandTimeoutException("blocking pop and the command behind it did not return in time");
+                return new RedisCommandTimeoutException("no reply in time");
             }
         }
         return new RedisConnectionException(Faults.oneLine(e), e);

@@ -221,7 +221,7 @@ public final class RedisBroker implements Broker {
         args.add("1");
         args.addAll(enqueueArgs(j));
         // Not repeated through an outage: the caller learns at once and decides (as for a batch).
-        List<Object> answers = faults.ride("enqueue", Duration.ZERO, () -> scripts.run(Script.ENQUEUE1, keys.route(j.queue()), args));
+        List<Object> answers = faults.ride("enqueue", Duration.ZERO, () -> scripts.runDirect(Script.ENQUEUE1, keys.route(j.queue()), args));
         return enqueued(j.id(), answers.get(0));
     }
 

@@ -32,7 +32,8 @@ import java.util.function.Function;
 /**
  * The connections to one Redis deployment (a server, a Sentinel-watched master, or a Cluster): one shared
  * connection that every verb pipelines its commands on, and a pool of connections for blocking pops, so
- * that a worker waiting for work never holds up anyone else's commands. Lettuce reconnects by itself;
+ * that a worker waiting for work never holds up anyone else's commands. On a single server over plain TCP,
+ * the pops and a few synchronous calls use {@link DirectConnection}s, read by the caller's own thread. Lettuce reconnects by itself;
  * on a single server, commands are refused at once while disconnected rather than buffered, so a verb
  * that failed did not run later behind the caller's back.
  */
@@ -50,6 +51,13 @@ final class RedisLink implements AutoCloseable {
     private final boolean direct;
     private final ConcurrentLinkedQueue<DirectConnection> idleDirect = new ConcurrentLinkedQueue<>();
     private final Set<DirectConnection> directs = ConcurrentHashMap.newKeySet();
+    /**
+     * Direct connections for calls ({@link #evalshaDirect}), at most {@link #MAX_DIRECT_CALLERS}: a caller
+     * that finds none idle uses the shared connection, where many concurrent callers share round trips.
+     */
+    private final ConcurrentLinkedQueue<DirectConnection> idleCallers = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger callers = new java.util.concurrent.atomic.AtomicInteger();
+    static final int MAX_DIRECT_CALLERS = 4;
     private volatile boolean closed;
 
     private RedisLink(RedisSettings settings, ClientResources resources, AbstractRedisClient client, boolean cluster,
@@ -268,6 +276,46 @@ final class RedisLink implements AutoCloseable {
                 idleDirect.add(conn);
             } else {
                 directs.remove(conn);
+                conn.close();
+            }
+        }
+    }
+
+    /**
+     * Runs a script over a direct connection, the caller's thread reading the reply (one thread wake-up
+     * instead of three for a synchronous call); null when none is free, and the caller then uses the
+     * shared connection.
+     */
+    Object evalshaDirect(byte[] sha, String routeKey, byte[][] argv) {
+        if (!direct || closed) return null;
+        DirectConnection conn = idleCallers.poll();
+        if (conn == null) {
+            if (callers.incrementAndGet() > MAX_DIRECT_CALLERS) {
+                callers.decrementAndGet();
+                return null;
+            }
+            try {
+                conn = DirectConnection.open(settings);
+            } catch (RuntimeException e) {
+                callers.decrementAndGet();
+                throw e;
+            }
+            directs.add(conn);
+        }
+        boolean reusable = false;
+        try {
+            Object reply = conn.evalsha(sha, routeKey, argv, settings.timeout());
+            reusable = true;
+            return reply;
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            reusable = true; // an error reply: the connection is in step
+            throw e;
+        } finally {
+            if (reusable && !closed && conn.sound()) {
+                idleCallers.add(conn);
+            } else {
+                directs.remove(conn);
+                callers.decrementAndGet();
                 conn.close();
             }
         }

@@ -85,6 +85,23 @@ final class Scripts {
     }
 
     /**
+     * Runs a script with its reply read by the caller's own thread when a direct connection is free (see
+     * {@link RedisLink#evalshaDirect}), else as {@link #run}: for a synchronous call on the hot path, of a
+     * script that never answers nil (nil means no direct connection was free).
+     */
+    @SuppressWarnings("unchecked")
+    <T> T runDirect(Script s, String routeKey, List<String> args) {
+        byte[][] argv = argv(args);
+        try {
+            Object reply = link.evalshaDirect(s.shaBytes, routeKey, argv);
+            if (reply != null) return (T) reply;
+        } catch (RedisNoScriptException e) {
+            return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv));
+        }
+        return run(s, routeKey, args);
+    }
+
+    /**
      * Runs a script queued on the server behind a blocking pop of {@code wakeKeys} (at most {@code wait}) on
      * one connection, so that the script runs as soon as a wake-up token arrives, or the wait ends, without
      * a round trip to this process in between (see {@link RedisLink#popThen}). A single server only.

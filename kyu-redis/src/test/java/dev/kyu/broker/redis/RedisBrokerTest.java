@@ -82,6 +82,43 @@ class RedisBrokerTest extends RedisBrokerContract {
                 .isInstanceOf(dev.kyu.KyuException.class).hasMessageContaining("WRONGTYPE");
     }
 
+    /**
+     * A lone job's enqueue is read back on the caller's thread over a direct connection, of which there are
+     * at most four; callers beyond them share the pipelined connection, and every job is stored once.
+     */
+    @Test
+    void concurrentLoneEnqueuesUseAtMostFourDirectConnectionsAndStoreEveryJob() throws Exception {
+        enqueue(job("q").build()); // the shared connection and one direct connection are open
+        long before = connectedClients();
+        int threads = 16, each = 50;
+        var ids = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        var j = job("q").build();
+                        assertThat(enqueue(j)).extracting(EnqueueResult::created).containsExactly(true);
+                        ids.add(j.id());
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) f.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(ids).hasSize(threads * each);
+        for (String id : ids) assertThat(broker.jobGet(id)).isPresent();
+        assertThat(connectedClients()).isLessThanOrEqualTo(before + RedisLink.MAX_DIRECT_CALLERS - 1);
+    }
+
+    private long connectedClients() {
+        return broker.link().sync().info("clients").lines().filter(l -> l.startsWith("connected_clients:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).sum();
+    }
+
     private long blockedClients() {
         return broker.link().sync().info("clients").lines().filter(l -> l.startsWith("blocked_clients:"))
                 .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).sum();
