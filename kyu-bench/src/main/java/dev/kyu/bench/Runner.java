@@ -33,6 +33,9 @@ public final class Runner {
             }
             for (int run = 1; run <= config.runs(); run++) {
                 progress.printf("%s: %s run %d/%d …%n", subject.label(), m.getClass().getSimpleName(), run, config.runs());
+                // The previous run's garbage (its jobs, deleted after it) is collected here, outside any timing,
+                // so that its collection is not charged to this run (it was, on memory:, whose store is this heap).
+                System.gc();
                 for (Sample s : m.run(subject, config, run)) samples.computeIfAbsent(s.figure(), k -> new ArrayList<>()).add(s);
             }
         }
