@@ -85,6 +85,20 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
         return connect(Kyu.builder());
     }
 
+    /**
+     * Connects for a command whose work outlives it or belongs to other processes (enqueue, cancel,
+     * inspect…). A broker that lives inside one process ({@code memory:}, {@code sqlite::memory:}) is refused:
+     * the command would act on a store of its own, empty at start and gone at exit.
+     */
+    public Kyu connectShared(String command) {
+        String url = brokerUrl();
+        if (url.regionMatches(true, 0, "memory:", 0, 7) || url.equalsIgnoreCase("sqlite::memory:")) {
+            throw new dev.kyu.KyuException.BrokerConfig(command + " needs a broker that other processes share, and " + url
+                    + " lives inside this one process (its jobs would be gone when the command exits): use sqlite:PATH, redis://… or postgresql://…");
+        }
+        return connect();
+    }
+
     /** Connects with a builder the caller has prepared (tasks, listeners). */
     public Kyu connect(Kyu.Builder builder) {
         String url = brokerUrl();

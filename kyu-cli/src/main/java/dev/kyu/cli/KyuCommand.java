@@ -28,6 +28,11 @@ public abstract class KyuCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
+    /** Connects for a command that acts on a store other processes share (see {@link KyuCli#connectShared}). */
+    protected dev.kyu.Kyu connectShared() {
+        return root().connectShared(spec.qualifiedName());
+    }
+
     protected Output output() {
         return new Output(out());
     }

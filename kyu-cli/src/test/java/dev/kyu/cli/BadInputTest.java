@@ -36,6 +36,13 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void aBrokerInsideOneProcessIsRefusedByCommandsThatActOnSharedJobs() {
+        usageError(CliRunner.runRaw("--broker", "memory:", "enqueue", "kyu.noop"), "kyu enqueue needs a broker that other processes share", "memory:");
+        usageError(CliRunner.runRaw("--broker", "MEMORY:", "inspect", "queues"), "kyu inspect queues needs a broker");
+        usageError(CliRunner.runRaw("--broker", "sqlite::memory:", "cancel", existing), "kyu cancel needs a broker");
+    }
+
+    @Test
     void sqlitePathInAFolderThatDoesNotExist() {
         usageError(CliRunner.runRaw("--broker", "sqlite:" + dir.resolve("no/such/folder/kyu.db"), "enqueue", "kyu.noop"), "does not exist");
     }

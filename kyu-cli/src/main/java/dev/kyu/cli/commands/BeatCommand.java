@@ -64,7 +64,7 @@ public final class BeatCommand extends KyuCommand {
             output().line(schedules.size() + " schedule(s) OK: " + String.join(", ", names(schedules)));
             return ExitCode.OK;
         }
-        Kyu kyu = root().connect();
+        Kyu kyu = connectShared();
         var blocking = new Blocking().closeAtEnd(kyu);
         try {
             kyu.tasks().registerServiceLoaded(BeatCommand.class.getClassLoader());

@@ -29,7 +29,7 @@ public final class CancelCommand extends KyuCommand {
     @Override
     public Integer call() {
         List<String> checked = JobIdsArg.check(ids);
-        try (Kyu kyu = root().connect()) {
+        try (Kyu kyu = connectShared()) {
             List<CancelResult> results = kyu.admin().cancel(checked);
             if (json) {
                 ArrayNode a = JsonNodeFactory.instance.arrayNode();

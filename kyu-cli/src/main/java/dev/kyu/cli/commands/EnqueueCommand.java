@@ -107,7 +107,7 @@ public final class EnqueueCommand extends KyuCommand {
         }
         String argsJson = readArgs();
         JobOptions options = options();
-        try (Kyu kyu = root().connect()) {
+        try (Kyu kyu = connectShared()) {
             // The task's own defaults (its queue first of all) come from its registration, as in the worker:
             // without it a user task's job would land in queue 'default', where its workers never look.
             kyu.tasks().registerServiceLoaded(EnqueueCommand.class.getClassLoader());

@@ -55,7 +55,7 @@ public final class InspectJobsCommand extends KyuCommand {
         if (offset < 0) throw new KyuException.InvalidInput("--offset must not be negative, was " + offset);
         if (queue != null) Task.checkQueue(queue);
         if (task != null) Task.checkName(task);
-        try (Kyu kyu = root().connect()) {
+        try (Kyu kyu = connectShared()) {
             List<Job> jobs = kyu.admin().jobs(new JobQuery(state, queue, task, text, limit, offset));
             if (json) {
                 output().json(JobJson.jobs(jobs));

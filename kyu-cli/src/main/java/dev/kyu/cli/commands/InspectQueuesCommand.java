@@ -24,7 +24,7 @@ public final class InspectQueuesCommand extends KyuCommand {
 
     @Override
     public Integer call() {
-        try (Kyu kyu = root().connect()) {
+        try (Kyu kyu = connectShared()) {
             List<QueueInfo> queues = kyu.admin().queues();
             if (json) {
                 ArrayNode a = JsonNodeFactory.instance.arrayNode();

@@ -22,7 +22,7 @@ public final class InspectSchedulesCommand extends KyuCommand {
 
     @Override
     public Integer call() {
-        try (Kyu kyu = root().connect()) {
+        try (Kyu kyu = connectShared()) {
             List<ScheduleInfo> list = new ScheduleAdmin(kyu.broker()).list();
             if (json) {
                 output().json(JsonCodec.shared().mapper().valueToTree(list));

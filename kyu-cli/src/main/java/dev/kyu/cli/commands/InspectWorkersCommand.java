@@ -23,7 +23,7 @@ public final class InspectWorkersCommand extends KyuCommand {
 
     @Override
     public Integer call() {
-        try (Kyu kyu = root().connect()) {
+        try (Kyu kyu = connectShared()) {
             List<WorkerInfo> workers = kyu.admin().workers();
             if (json) {
                 ArrayNode a = JsonNodeFactory.instance.arrayNode();

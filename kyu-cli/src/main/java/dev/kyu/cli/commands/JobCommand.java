@@ -36,7 +36,7 @@ public final class JobCommand extends KyuCommand {
     @Override
     public Integer call() {
         id = JobIdsArg.check(List.of(id)).get(0);
-        try (Kyu kyu = root().connect()) {
+        try (Kyu kyu = connectShared()) {
             Job j = kyu.admin().job(id).orElseThrow(() -> new KyuException.JobNotFound(id));
             if (json) {
                 output().json(JobJson.job(j));

@@ -17,7 +17,7 @@ public final class PauseCommand extends KyuCommand {
     @Override
     public Integer call() {
         Task.checkQueue(queue);
-        try (Kyu kyu = root().connect()) {
+        try (Kyu kyu = connectShared()) {
             kyu.admin().pause(queue);
             output().line("queue " + queue + " paused");
             return ExitCode.OK;

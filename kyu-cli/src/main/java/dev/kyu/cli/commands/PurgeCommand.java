@@ -22,7 +22,7 @@ public final class PurgeCommand extends KyuCommand {
     @Override
     public Integer call() {
         Task.checkQueue(queue);
-        try (Kyu kyu = root().connect()) {
+        try (Kyu kyu = connectShared()) {
             int n = kyu.admin().purge(queue);
             if (json) output().json(JsonNodeFactory.instance.objectNode().put("purged", n));
             else output().line("purged " + n + " waiting job(s) from queue " + queue);

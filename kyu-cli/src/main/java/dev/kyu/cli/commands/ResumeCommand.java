@@ -17,7 +17,7 @@ public final class ResumeCommand extends KyuCommand {
     @Override
     public Integer call() {
         Task.checkQueue(queue);
-        try (Kyu kyu = root().connect()) {
+        try (Kyu kyu = connectShared()) {
             kyu.admin().resume(queue);
             output().line("queue " + queue + " resumed");
             return ExitCode.OK;

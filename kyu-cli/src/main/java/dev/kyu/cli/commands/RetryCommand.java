@@ -38,7 +38,7 @@ public final class RetryCommand extends KyuCommand {
         if (queue != null && !failed) throw new KyuException.InvalidInput("--queue goes with --failed");
         if (queue != null) Task.checkQueue(queue);
         List<String> checked = JobIdsArg.check(ids);
-        try (Kyu kyu = root().connect()) {
+        try (Kyu kyu = connectShared()) {
             if (failed) {
                 int n = kyu.admin().retryFailed(queue);
                 print(n, n + " failed job(s) back in " + (queue == null ? "their queues" : "queue " + queue));
