@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +38,12 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * not held up by its pop. Closing the connection from another thread ends the read too.
  */
 final class DirectConnection implements AutoCloseable {
-    private final Connection conn;
+    private Connection conn;
+    /** The socket's channel, kept to look at the connection between calls (see {@link #stillOpen}). */
+    private volatile SocketChannel channel;
+    private final ByteBuffer probe = ByteBuffer.allocate(1);
 
-    private DirectConnection(Connection conn) {
-        this.conn = conn;
-    }
+    private DirectConnection() {}
 
     /** A single server over plain TCP: where a direct connection can stand in for Lettuce's. */
     static boolean suits(RedisSettings settings, boolean cluster) {
@@ -62,8 +64,10 @@ final class DirectConnection implements AutoCloseable {
         if (settings.user() != null) config.user(settings.user());
         if (uri.getClientName() != null) config.clientName(uri.getClientName());
         var address = new InetSocketAddress(uri.getHost(), uri.getPort());
+        var direct = new DirectConnection();
         try {
-            return new DirectConnection(new Connection(() -> socket(address, ms), config.build()));
+            direct.conn = new Connection(() -> direct.socket(address, ms), config.build());
+            return direct;
         } catch (JedisConnectionException e) {
             throw new RedisConnectionException(Faults.oneLine(e), e);
         } catch (JedisDataException e) {
@@ -72,19 +76,20 @@ final class DirectConnection implements AutoCloseable {
         }
     }
 
-    private static Socket socket(InetSocketAddress address, int timeoutMs) {
-        SocketChannel channel = null;
+    private Socket socket(InetSocketAddress address, int timeoutMs) {
+        SocketChannel ch = null;
         try {
-            channel = SocketChannel.open();
-            Socket s = channel.socket();
+            ch = SocketChannel.open();
+            Socket s = ch.socket();
             s.setTcpNoDelay(true);
             s.setKeepAlive(true);
             s.connect(address, timeoutMs);
             s.setSoTimeout(timeoutMs);
+            channel = ch;
             return s;
         } catch (IOException e) {
-            if (channel != null) {
-                try { channel.close(); } catch (IOException ignored) { /* the connect failed already */ }
+            if (ch != null) {
+                try { ch.close(); } catch (IOException ignored) { /* the connect failed already */ }
             }
             throw new JedisConnectionException("Unable to connect to " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage(), e);
         }
@@ -172,9 +177,30 @@ final class DirectConnection implements AutoCloseable {
         return new RedisConnectionException(Faults.oneLine(e), e);
     }
 
-    /** Whether the connection can serve the next pop: false once a failure left its state unknown. */
+    /** Whether the connection can serve the next call: false once a failure left its state unknown. */
     boolean sound() {
         return !conn.isBroken();
+    }
+
+    /**
+     * Whether an idle connection is still usable: false when the server closed it meanwhile (a restart, its
+     * idle {@code timeout}) or sent something unasked. A non-blocking read of one byte, so that a call is
+     * not sent on a connection that can only fail it.
+     */
+    boolean stillOpen() {
+        SocketChannel ch = channel;
+        if (ch == null || !sound()) return false;
+        try {
+            ch.configureBlocking(false);
+            try {
+                probe.clear();
+                return ch.read(probe) == 0;
+            } finally {
+                ch.configureBlocking(true);
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     @Override

@@ -256,7 +256,7 @@ final class RedisLink implements AutoCloseable {
      */
     Object popThenEvalsha(List<String> keys, Duration wait, byte[] sha, String routeKey, byte[][] argv) throws InterruptedException {
         if (closed) throw new io.lettuce.core.RedisException("Connection closed");
-        DirectConnection conn = idleDirect.poll();
+        DirectConnection conn = idle(idleDirect, null);
         if (conn == null) {
             conn = DirectConnection.open(settings);
             directs.add(conn);
@@ -288,7 +288,7 @@ final class RedisLink implements AutoCloseable {
      */
     Object evalshaDirect(byte[] sha, String routeKey, byte[][] argv) {
         if (!direct || closed) return null;
-        DirectConnection conn = idleCallers.poll();
+        DirectConnection conn = idle(idleCallers, callers);
         if (conn == null) {
             if (callers.incrementAndGet() > MAX_DIRECT_CALLERS) {
                 callers.decrementAndGet();
@@ -319,6 +319,20 @@ final class RedisLink implements AutoCloseable {
                 conn.close();
             }
         }
+    }
+
+    /**
+     * An idle direct connection that is still open, or null. One the server closed while it waited (a
+     * restart, an idle timeout) is dropped, and counted out of {@code count} when given.
+     */
+    private DirectConnection idle(ConcurrentLinkedQueue<DirectConnection> pool, java.util.concurrent.atomic.AtomicInteger count) {
+        for (DirectConnection c; (c = pool.poll()) != null; ) {
+            if (c.stillOpen()) return c;
+            directs.remove(c);
+            if (count != null) count.decrementAndGet();
+            c.close();
+        }
+        return null;
     }
 
     /** An idle connection for blocking pops, else a new one; null when the link is closed. */

@@ -130,6 +130,22 @@ class RedisRestartTest {
         }
     }
 
+    /**
+     * A lone job's enqueue goes over a direct connection that stays open between calls. Once the server is
+     * back after a restart, the next enqueue succeeds at once: the connection the restart closed is noticed
+     * and replaced, not used to fail the call.
+     */
+    @Test
+    void aLoneEnqueueRightAfterARestartSucceeds() throws Exception {
+        broker.jobsEnqueue(EnqueueRequest.of(jobs(1)));
+        server.restart();
+        for (int i = 0; i < 3; i++) {
+            var one = jobs(1);
+            assertThat(broker.jobsEnqueue(EnqueueRequest.of(one))).extracting(r -> r.created()).containsExactly(true);
+            assertThat(broker.jobGet(one.get(0).id())).isPresent();
+        }
+    }
+
     @Test
     void busyConsumerLosesNoJobAcrossRestarts() throws Exception {
         List<NewJob> all = jobs(3000);
