@@ -11,6 +11,7 @@ import dev.kyu.job.Backoff;
 import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,14 @@ class WorkerLogTest {
             var h = kyu.enqueueJson("kyu.fail", "{\"message\": \"card declined\\nby the bank\"}",
                     JobOptions.builder().queue("q").maxAttempts(2).backoff(Backoff.fixed(Duration.ofMillis(10))).build());
             assertThat(h.awaitJob(Duration.ofSeconds(20)).state()).isEqualTo(JobState.FAILED);
-            var failures = appender.list.stream().filter(e -> e.getFormattedMessage().startsWith("job " + h.id())).toList();
+            // The line for the last attempt may come just after its outcome is stored, on the completer's thread.
+            java.util.function.Supplier<List<ILoggingEvent>> lines = () -> {
+                synchronized (appender) {
+                    return appender.list.stream().filter(e -> e.getFormattedMessage().startsWith("job " + h.id())).toList();
+                }
+            };
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> lines.get().size() >= 2);
+            var failures = lines.get();
             assertThat(failures).hasSize(2);
             assertThat(failures.get(0).getLevel()).isEqualTo(Level.INFO);
             assertThat(failures.get(0).getFormattedMessage()).contains("(kyu.fail) attempt 1 failed, retrying in 10ms")
