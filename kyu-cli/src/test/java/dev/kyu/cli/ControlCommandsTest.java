@@ -43,6 +43,18 @@ class ControlCommandsTest extends CliTestBase {
     }
 
     @Test
+    void aJobWaitingForItsRetryShowsWhenItLastStarted() {
+        var h = kyu.enqueueJson("kyu.fail", "{\"message\": \"no\"}", dev.kyu.job.JobOptions.builder().queue("retries")
+                .maxAttempts(2).backoff(dev.kyu.job.Backoff.fixed(java.time.Duration.ofHours(1))).build());
+        startWorker("retries");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                kyu.admin().job(h.id()).orElseThrow().state() == dev.kyu.job.JobState.SCHEDULED);
+        var human = cli.run("job", h.id());
+        assertThat(human.exitCode()).as(human.toString()).isZero();
+        assertThat(human.out()).contains("state        SCHEDULED").contains("\nlast started ").doesNotContain("\nstarted ");
+    }
+
+    @Test
     void anUnknownJobExitsOne() {
         var r = cli.run("job", "01890a5d-ac96-774b-bcce-b302099a8057");
         assertThat(r.exitCode()).isEqualTo(1);

@@ -56,7 +56,9 @@ public final class JobCommand extends KyuCommand {
         o.line("attempt      " + j.attempt() + " of " + j.maxAttempts());
         o.line("enqueued     " + time(j.enqueuedAt(), now));
         o.line("scheduled    " + time(j.scheduledAt(), now));
-        if (j.startedAt() != null) o.line("started      " + time(j.startedAt(), now));
+        // A job waiting again (for its retry, or handed back) keeps the start of the attempt before.
+        boolean waiting = j.state() == dev.kyu.job.JobState.QUEUED || j.state() == dev.kyu.job.JobState.SCHEDULED;
+        if (j.startedAt() != null) o.line((waiting ? "last started " : "started      ") + time(j.startedAt(), now));
         if (j.finishedAt() != null) o.line("finished     " + time(j.finishedAt(), now));
         if (j.workerId() != null) o.line("worker       " + j.workerId() + (j.leaseExpiresAt() == null ? "" : ", lease until " + j.leaseExpiresAt()));
         if (j.uniqueKey() != null) o.line("unique key   " + j.uniqueKey());
