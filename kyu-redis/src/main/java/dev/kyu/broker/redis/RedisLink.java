@@ -47,16 +47,15 @@ final class RedisLink implements AutoCloseable {
     private final Set<StatefulConnection<String, String>> blockers = ConcurrentHashMap.newKeySet();
     /** Blocking pops and connects in flight, cancelled at close so no caller waits on a client going away. */
     private final Set<java.util.concurrent.Future<?>> pops = ConcurrentHashMap.newKeySet();
-    /** Whether pops with a command behind them go over {@link DirectConnection}s rather than Lettuce's. */
+    /** Whether pops with a command behind them, and lone calls, go over {@link DirectConnection}s. */
     private final boolean direct;
-    private final ConcurrentLinkedQueue<DirectConnection> idleDirect = new ConcurrentLinkedQueue<>();
-    private final Set<DirectConnection> directs = ConcurrentHashMap.newKeySet();
+    /** Direct connections for pops: one per fetch blocked at a time. */
+    private final DirectPool popConnections;
     /**
      * Direct connections for calls ({@link #evalshaDirect}), at most {@link #MAX_DIRECT_CALLERS}: a caller
-     * that finds none idle uses the shared connection, where many concurrent callers share round trips.
+     * that finds none free uses the shared connection, where many concurrent callers share round trips.
      */
-    private final ConcurrentLinkedQueue<DirectConnection> idleCallers = new ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger callers = new java.util.concurrent.atomic.AtomicInteger();
+    private final DirectPool callConnections;
     static final int MAX_DIRECT_CALLERS = 4;
     private volatile boolean closed;
 
@@ -68,6 +67,8 @@ final class RedisLink implements AutoCloseable {
         this.cluster = cluster;
         this.main = main;
         this.direct = DirectConnection.suits(settings, cluster);
+        this.popConnections = new DirectPool(settings, Integer.MAX_VALUE);
+        this.callConnections = new DirectPool(settings, MAX_DIRECT_CALLERS);
     }
 
     /** Connects, finds out whether the server is a Cluster node, and checks the credentials. */
@@ -255,29 +256,19 @@ final class RedisLink implements AutoCloseable {
      * script unless the server already ran it.
      */
     Object popThenEvalsha(List<String> keys, Duration wait, byte[] sha, String routeKey, byte[][] argv) throws InterruptedException {
-        if (closed) throw new io.lettuce.core.RedisException("Connection closed");
-        DirectConnection conn = idle(idleDirect, null);
-        if (conn == null) {
-            conn = DirectConnection.open(settings);
-            directs.add(conn);
-        }
-        boolean reusable = false;
+        DirectConnection conn = popConnections.borrow();
+        if (conn == null) throw new io.lettuce.core.RedisException("Connection closed");
+        boolean inStep = false;
         try {
-            if (closed) throw new io.lettuce.core.RedisException("Connection closed");
             Object reply = conn.popThenEvalsha(keys, wait, sha, routeKey, argv, settings.timeout());
-            reusable = true;
+            inStep = true;
             return reply;
         } catch (io.lettuce.core.RedisCommandExecutionException e) {
             // The script failed on the server (say, one it does not know): both replies were read.
-            reusable = true;
+            inStep = true;
             throw e;
         } finally {
-            if (reusable && !closed && conn.sound()) {
-                idleDirect.add(conn);
-            } else {
-                directs.remove(conn);
-                conn.close();
-            }
+            popConnections.giveBack(conn, inStep);
         }
     }
 
@@ -287,52 +278,20 @@ final class RedisLink implements AutoCloseable {
      * shared connection.
      */
     Object evalshaDirect(byte[] sha, String routeKey, byte[][] argv) {
-        if (!direct || closed) return null;
-        DirectConnection conn = idle(idleCallers, callers);
-        if (conn == null) {
-            if (callers.incrementAndGet() > MAX_DIRECT_CALLERS) {
-                callers.decrementAndGet();
-                return null;
-            }
-            try {
-                conn = DirectConnection.open(settings);
-            } catch (RuntimeException e) {
-                callers.decrementAndGet();
-                throw e;
-            }
-            directs.add(conn);
-        }
-        boolean reusable = false;
+        if (!direct) return null;
+        DirectConnection conn = callConnections.borrow();
+        if (conn == null) return null;
+        boolean inStep = false;
         try {
             Object reply = conn.evalsha(sha, routeKey, argv, settings.timeout());
-            reusable = true;
+            inStep = true;
             return reply;
         } catch (io.lettuce.core.RedisCommandExecutionException e) {
-            reusable = true; // an error reply: the connection is in step
+            inStep = true; // an error reply: the connection is in step
             throw e;
         } finally {
-            if (reusable && !closed && conn.sound()) {
-                idleCallers.add(conn);
-            } else {
-                directs.remove(conn);
-                callers.decrementAndGet();
-                conn.close();
-            }
+            callConnections.giveBack(conn, inStep);
         }
-    }
-
-    /**
-     * An idle direct connection that is still open, or null. One the server closed while it waited (a
-     * restart, an idle timeout) is dropped, and counted out of {@code count} when given.
-     */
-    private DirectConnection idle(ConcurrentLinkedQueue<DirectConnection> pool, java.util.concurrent.atomic.AtomicInteger count) {
-        for (DirectConnection c; (c = pool.poll()) != null; ) {
-            if (c.stillOpen()) return c;
-            directs.remove(c);
-            if (count != null) count.decrementAndGet();
-            c.close();
-        }
-        return null;
     }
 
     /** An idle connection for blocking pops, else a new one; null when the link is closed. */
@@ -386,7 +345,8 @@ final class RedisLink implements AutoCloseable {
         closed = true;
         for (var f : pops) f.cancel(true);
         for (var c : blockers) c.closeAsync();
-        for (var c : directs) c.close();
+        popConnections.close();
+        callConnections.close();
         main.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
