@@ -69,10 +69,23 @@ final class DirectConnection implements AutoCloseable {
             direct.conn = new Connection(() -> direct.socket(address, ms), config.build());
             return direct;
         } catch (JedisConnectionException e) {
+            direct.abandon();
             throw new RedisConnectionException(Faults.oneLine(e), e);
         } catch (JedisDataException e) {
             // The set-up was refused (credentials, database): the server's own words.
+            direct.abandon();
             throw new RedisCommandExecutionException(e.getMessage());
+        }
+    }
+
+    /** Closes the socket of a connection whose set-up failed, whether or not the client closed it already. */
+    private void abandon() {
+        SocketChannel ch = channel;
+        if (ch == null) return;
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing more to release
         }
     }
 
