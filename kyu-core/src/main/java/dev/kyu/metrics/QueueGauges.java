@@ -37,14 +37,14 @@ final class QueueGauges {
     static final String BUSY = "kyu.workers.busy.slots";
     static final String BROKER_UP = "kyu.broker.up";
 
-    private record Snapshot(Instant takenAt, Instant brokerNow, Map<String, QueueInfo> queues, List<WorkerInfo> workers) {}
+    private record Snapshot(Instant brokerNow, Map<String, QueueInfo> queues, List<WorkerInfo> workers) {}
 
     private final MeterRegistry registry;
     private final Admin admin;
     private final Duration maxAge;
     private final Clock clock;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
-    private volatile Snapshot snapshot = new Snapshot(Instant.EPOCH, Instant.EPOCH, Map.of(), List.of());
+    private volatile Snapshot snapshot = new Snapshot(Instant.EPOCH, Map.of(), List.of());
     /** When the broker was last read, whether or not the read worked. */
     private volatile Instant lastRead = Instant.EPOCH;
     private volatile boolean up;
@@ -71,7 +71,7 @@ final class QueueGauges {
         lastRead = clock.instant();
         try {
             var queues = admin.queues().stream().collect(Collectors.toMap(QueueInfo::queue, q -> q, (a, b) -> a));
-            snapshot = new Snapshot(lastRead, admin.now(), queues, admin.workers());
+            snapshot = new Snapshot(admin.now(), queues, admin.workers());
             up = true;
             queues.keySet().forEach(this::register);
         } catch (RuntimeException e) {
