@@ -121,11 +121,7 @@ final class DirectConnection implements AutoCloseable {
         byte[][] pop = new byte[keys.size() + 1][];
         for (int i = 0; i < keys.size(); i++) pop[i] = keys.get(i).getBytes(StandardCharsets.UTF_8);
         pop[keys.size()] = seconds(wait);
-        byte[][] eval = new byte[argv.length + 3][];
-        eval[0] = sha;
-        eval[1] = ONE;
-        eval[2] = routeKey.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(argv, 0, eval, 3, argv.length);
+        byte[][] eval = evalshaArgs(sha, routeKey, argv);
         List<Object> replies;
         try {
             conn.setSoTimeout((int) Math.min(Integer.MAX_VALUE, wait.plus(timeout).toMillis()));
@@ -143,11 +139,7 @@ final class DirectConnection implements AutoCloseable {
      * while waiting closes the connection and is reported as Lettuce reports it (the script may have run).
      */
     Object evalsha(byte[] sha, String routeKey, byte[][] argv, Duration timeout) {
-        byte[][] eval = new byte[argv.length + 3][];
-        eval[0] = sha;
-        eval[1] = ONE;
-        eval[2] = routeKey.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(argv, 0, eval, 3, argv.length);
+        byte[][] eval = evalshaArgs(sha, routeKey, argv);
         try {
             conn.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             conn.sendCommand(Protocol.Command.EVALSHA, eval);
@@ -159,6 +151,16 @@ final class DirectConnection implements AutoCloseable {
                 throw new RedisCommandInterruptedException(interrupted);
             }
         }
+    }
+
+    /** EVALSHA's arguments: the script, one key (the route), then ARGV. */
+    private static byte[][] evalshaArgs(byte[] sha, String routeKey, byte[][] argv) {
+        byte[][] eval = new byte[argv.length + 3][];
+        eval[0] = sha;
+        eval[1] = ONE;
+        eval[2] = routeKey.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(argv, 0, eval, 3, argv.length);
+        return eval;
     }
 
     /** The script's reply as Lettuce's nested output would give it; a server error is thrown. */

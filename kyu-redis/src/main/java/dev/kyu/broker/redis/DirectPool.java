@@ -25,7 +25,7 @@ final class DirectPool implements AutoCloseable {
     }
 
     /** An idle connection that is still open, else a new one; null when {@code max} are open or the pool is closed. */
-    DirectConnection borrow() {
+    private DirectConnection borrow() {
         if (closed) return null;
         for (DirectConnection c; (c = idle.poll()) != null; ) {
             if (c.stillOpen()) return c;
@@ -50,8 +50,34 @@ final class DirectPool implements AutoCloseable {
         return c;
     }
 
+    /** A call on a lent connection. */
+    interface Call<T, E extends Exception> {
+        T on(DirectConnection c) throws E;
+    }
+
+    /**
+     * Runs {@code call} on a lent connection and takes it back: kept when the call ended in step with the
+     * server (a reply, or an error reply), closed when it failed in any other way. Null, without a call,
+     * when {@link #borrow} finds none.
+     */
+    <T, E extends Exception> T withConnection(Call<T, E> call) throws E {
+        DirectConnection conn = borrow();
+        if (conn == null) return null;
+        boolean inStep = false;
+        try {
+            T reply = call.on(conn);
+            inStep = true;
+            return reply;
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            inStep = true; // the server answered with an error: every reply was read
+            throw e;
+        } finally {
+            giveBack(conn, inStep);
+        }
+    }
+
     /** Takes a connection back: kept for the next caller when the call left it in step, else closed. */
-    void giveBack(DirectConnection c, boolean inStep) {
+    private void giveBack(DirectConnection c, boolean inStep) {
         if (inStep && !closed && c.sound()) idle.add(c);
         else discard(c);
     }

@@ -256,20 +256,9 @@ final class RedisLink implements AutoCloseable {
      * script unless the server already ran it.
      */
     Object popThenEvalsha(List<String> keys, Duration wait, byte[] sha, String routeKey, byte[][] argv) throws InterruptedException {
-        DirectConnection conn = popConnections.borrow();
-        if (conn == null) throw new io.lettuce.core.RedisException("Connection closed");
-        boolean inStep = false;
-        try {
-            Object reply = conn.popThenEvalsha(keys, wait, sha, routeKey, argv, settings.timeout());
-            inStep = true;
-            return reply;
-        } catch (io.lettuce.core.RedisCommandExecutionException e) {
-            // The script failed on the server (say, one it does not know): both replies were read.
-            inStep = true;
-            throw e;
-        } finally {
-            popConnections.giveBack(conn, inStep);
-        }
+        Object reply = popConnections.withConnection(c -> c.popThenEvalsha(keys, wait, sha, routeKey, argv, settings.timeout()));
+        if (reply == null) throw new io.lettuce.core.RedisException("Connection closed"); // the pool has no bound: closed
+        return reply;
     }
 
     /**
@@ -279,19 +268,7 @@ final class RedisLink implements AutoCloseable {
      */
     Object evalshaDirect(byte[] sha, String routeKey, byte[][] argv) {
         if (!direct) return null;
-        DirectConnection conn = callConnections.borrow();
-        if (conn == null) return null;
-        boolean inStep = false;
-        try {
-            Object reply = conn.evalsha(sha, routeKey, argv, settings.timeout());
-            inStep = true;
-            return reply;
-        } catch (io.lettuce.core.RedisCommandExecutionException e) {
-            inStep = true; // an error reply: the connection is in step
-            throw e;
-        } finally {
-            callConnections.giveBack(conn, inStep);
-        }
+        return callConnections.withConnection(c -> c.evalsha(sha, routeKey, argv, settings.timeout()));
     }
 
     /** An idle connection for blocking pops, else a new one; null when the link is closed. */

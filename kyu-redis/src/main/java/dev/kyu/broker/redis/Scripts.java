@@ -75,7 +75,10 @@ final class Scripts {
 
     /** Runs a script; {@code routeKey} picks the Cluster node (any key of the queue's slot). */
     <T> T run(Script s, String routeKey, List<String> args) {
-        byte[][] argv = argv(args);
+        return run(s, routeKey, argv(args));
+    }
+
+    private <T> T run(Script s, String routeKey, byte[][] argv) {
         RedisClusterCommands<String, String> sync = link.sync();
         try {
             return sync.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv));
@@ -98,7 +101,7 @@ final class Scripts {
         } catch (RedisNoScriptException e) {
             return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv));
         }
-        return run(s, routeKey, args);
+        return run(s, routeKey, argv);
     }
 
     /**
