@@ -84,7 +84,7 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
                         + "': known options are busyTimeout, sync, pollInterval");
             }
         }
-        if (busy.isNegative() || busy.toMillis() > Integer.MAX_VALUE) {
+        if (busy.isNegative()) {
             throw new KyuException.BrokerConfig("bad sqlite option busyTimeout=" + busy.toMillis() + "ms: expected 0 or more milliseconds");
         }
         if (poll.toMillis() < 1) {
@@ -93,19 +93,32 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
         return new SqliteOptions(path, busy, sync, poll);
     }
 
-    /** A bare number means milliseconds (as SQLite's own busy_timeout); 250ms, 5s, PT5S also work. */
+    /** SQLite takes its busy timeout as a 32-bit count of milliseconds; no option here needs more. */
+    private static final long MAX_MS = Integer.MAX_VALUE;
+
+    /**
+     * A bare number means milliseconds (as SQLite's own busy_timeout); 250ms, 5s, PT5S also work. At most
+     * {@link #MAX_MS}.
+     */
     private static Duration duration(String key, String v) {
         Duration d;
-        try {
-            d = v.matches("\\d{1,12}") ? Duration.ofMillis(Long.parseLong(v)) : v.matches("\\d+") ? Durations.MAX.plusMillis(1) : Durations.parse(v);
-        } catch (RuntimeException e) {
-            throw new KyuException.BrokerConfig("bad sqlite option " + key + "='" + v + "': expected milliseconds or a duration such as 250ms or 5s");
+        if (v.matches("\\d+")) {
+            // compared as a number of any length: twenty digits are over the limit, not a parse error
+            if (new java.math.BigInteger(v).compareTo(java.math.BigInteger.valueOf(MAX_MS)) > 0) throw tooLong(key, v);
+            d = Duration.ofMillis(Long.parseLong(v));
+        } else {
+            try {
+                d = Durations.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new KyuException.BrokerConfig("bad sqlite option " + key + "='" + v + "': expected milliseconds or a duration such as 250ms or 5s");
+            }
         }
-        // SQLite takes its busy timeout as a 32-bit count of milliseconds
-        if (d.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-            throw new KyuException.BrokerConfig("bad sqlite option " + key + "='" + v + "': at most " + Integer.MAX_VALUE + " ms (about 24 days)");
-        }
+        if (d.toMillis() > MAX_MS) throw tooLong(key, v);
         return d;
+    }
+
+    private static KyuException.BrokerConfig tooLong(String key, String v) {
+        return new KyuException.BrokerConfig("bad sqlite option " + key + "='" + v + "': at most " + MAX_MS + " ms (about 24 days)");
     }
 
     private static String decode(String s) {
