@@ -34,13 +34,11 @@ public record JobOptions(
         if (delay != null && delay.isNegative()) throw new IllegalArgumentException("delay must not be negative, was " + Durations.format(delay));
         if (delay != null && runAt != null) throw new IllegalArgumentException("set either delay or runAt, not both");
         // Past these, a time no longer fits every engine's column (or a long of milliseconds).
-        if (delay != null && delay.compareTo(Durations.MAX) > 0) throw new IllegalArgumentException("delay must be at most 100 years, was " + Durations.format(delay));
+        atMostMax("delay", delay);
+        atMostMax("timeout", timeout);
+        atMostMax("unique period", uniquePeriod);
         if (runAt != null && (runAt.isBefore(EARLIEST) || runAt.isAfter(LATEST))) {
             throw new IllegalArgumentException("runAt must be between " + EARLIEST + " and " + LATEST + ", was " + runAt);
-        }
-        if (timeout != null && timeout.compareTo(Durations.MAX) > 0) throw new IllegalArgumentException("timeout must be at most 100 years, was " + Durations.format(timeout));
-        if (uniquePeriod != null && uniquePeriod.compareTo(Durations.MAX) > 0) {
-            throw new IllegalArgumentException("unique period must be at most 100 years, was " + Durations.format(uniquePeriod));
         }
         if (uniqueKey != null && uniqueKey.isBlank()) throw new IllegalArgumentException("uniqueKey must not be blank");
         if (meta != null && meta.keySet().stream().anyMatch(k -> k == null || k.isBlank())) {
@@ -53,6 +51,12 @@ public record JobOptions(
             throw new IllegalArgumentException("unique scope PERIOD needs a period");
         }
         meta = meta == null ? Map.of() : Map.copyOf(meta);
+    }
+
+    private static void atMostMax(String what, Duration d) {
+        if (d != null && d.compareTo(Durations.MAX) > 0) {
+            throw new IllegalArgumentException(what + " must be at most 100 years, was " + Durations.format(d));
+        }
     }
 
     public static Builder builder() {

@@ -56,9 +56,13 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
         if (leaseDuration.compareTo(MIN_LEASE) < 0) {
             throw new IllegalArgumentException("leaseDuration must be at least 1s, was " + Durations.format(leaseDuration));
         }
-        if (heartbeatInterval.toMillis() < 1) throw new IllegalArgumentException("heartbeatInterval must be at least 1ms, was " + heartbeatInterval);
+        if (heartbeatInterval.toMillis() < 1) {
+            // raw: under a millisecond, the short form would read 0s
+            throw new IllegalArgumentException("heartbeatInterval must be at least 1ms, was " + heartbeatInterval);
+        }
         if (heartbeatInterval.compareTo(leaseDuration) >= 0) {
-            throw new IllegalArgumentException("heartbeatInterval " + heartbeatInterval + " must be shorter than leaseDuration " + leaseDuration);
+            throw new IllegalArgumentException("heartbeatInterval " + Durations.format(heartbeatInterval) + " must be shorter than leaseDuration "
+                    + Durations.format(leaseDuration));
         }
         positive("fetchWait", fetchWait);
         if (shutdownGrace.isNegative()) throw new IllegalArgumentException("shutdownGrace must not be negative");
