@@ -49,5 +49,21 @@ class JobIdsTest {
         assertThat(JobIds.isValid(JobIds.next())).isTrue();
         assertThat(JobIds.isValid("not-an-id")).isFalse();
         assertThat(JobIds.isValid(null)).isFalse();
+        assertThat(JobIds.isValid("01890A5D-AC96-774B-BCCE-B302099A8057")).isTrue();
+        // 36 characters that UUID.fromString would take, but not in the standard form
+        assertThat(JobIds.isValid("000000001-000-0000-0000-000000000000")).isFalse();
+        // digits of another script are not hex digits
+        assertThat(JobIds.isValid("0189\u0661a5d-ac96-774b-bcce-b302099a8057")).isFalse();
+        assertThat(JobIds.isValid("01890a5g-ac96-774b-bcce-b302099a8057")).isFalse();
+    }
+
+    @Test
+    void bytesAreTheUuidsSixteenBytes() {
+        for (String id : new String[] {JobIds.next(), "01890A5D-AC96-774B-BCCE-B302099A8057", "ffffffff-ffff-ffff-ffff-ffffffffffff"}) {
+            UUID u = UUID.fromString(id);
+            var expected = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
+            assertThat(JobIds.bytes(id)).isEqualTo(expected);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobIds.bytes("not-an-id")).isInstanceOf(IllegalArgumentException.class);
     }
 }

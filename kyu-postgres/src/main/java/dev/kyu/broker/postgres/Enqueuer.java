@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -41,13 +42,16 @@ final class Enqueuer {
                 WITH ins AS (
                   INSERT INTO %1$s.kyu_jobs (id, task, queue, args, priority, state, max_attempts, enqueued_at, scheduled_at,
                                              unique_key, unique_scope, unique_claim, timeout_ms, backoff, meta)
-                  SELECT t.id::uuid, t.task, t.queue, t.args, t.priority,
+                  SELECT encode(t.id, 'hex')::uuid, t.task, t.queue, t.args, t.priority,
                          CASE WHEN t.due > now() THEN 'SCHEDULED' ELSE 'QUEUED' END, t.max_attempts, now(), t.due,
                          t.unique_key, t.unique_scope,
                          CASE WHEN t.unique_scope IN ('QUEUED', 'ACTIVE') THEN t.unique_key END,
                          t.timeout_ms, t.backoff, t.meta
-                  FROM (SELECT u.*, coalesce(u.run_at::timestamptz, now() + coalesce(u.delay_ms, 0) * interval '1 millisecond') AS due
-                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[], ?::text[], ?::int8[],
+                  FROM (SELECT u.id, coalesce(u.task, ?) AS task, coalesce(u.queue, ?) AS queue, u.args, u.priority,
+                               u.max_attempts, u.unique_key, u.unique_scope, u.timeout_ms, u.backoff,
+                               coalesce(u.meta, ?) AS meta,
+                               coalesce(u.run_at::timestamptz, now() + coalesce(u.delay_ms, 0) * interval '1 millisecond') AS due
+                        FROM unnest(?::bytea[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[], ?::text[], ?::int8[],
                                     ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[])
                              AS u(id, task, queue, args, priority, max_attempts, run_at, delay_ms, unique_key, unique_scope,
                                   timeout_ms, backoff, meta)) t
@@ -220,12 +224,23 @@ final class Enqueuer {
         return created;
     }
 
-    /** Sets the insert's parameters: one array per column, and the channel to notify. */
+    /**
+     * Sets the insert's parameters: one array per column, and the channel to notify. Ids go as their 16
+     * bytes, and a task, queue or meta the whole batch shares goes once (its array left empty): the driver
+     * encodes every text element on its own, and those were most of the producer's time in a batch.
+     */
     private void bind(Connection c, PreparedStatement ps, List<NewJob> jobs) throws SQLException {
         int n = jobs.size();
-        var id = new ArrayList<String>(n);
-        var task = new ArrayList<String>(n);
-        var queue = new ArrayList<String>(n);
+        NewJob first = jobs.get(0);
+        boolean oneTask = true, oneQueue = true, oneMeta = true;
+        for (NewJob j : jobs) {
+            oneTask &= j.task().equals(first.task());
+            oneQueue &= j.queue().equals(first.queue());
+            oneMeta &= Objects.equals(j.meta(), first.meta());
+        }
+        var id = new byte[n][];
+        var task = new ArrayList<String>(oneTask ? 0 : n);
+        var queue = new ArrayList<String>(oneQueue ? 0 : n);
         var args = new ArrayList<String>(n);
         var priority = new ArrayList<Integer>(n);
         var maxAttempts = new ArrayList<Integer>(n);
@@ -235,11 +250,12 @@ final class Enqueuer {
         var scope = new ArrayList<String>(n);
         var timeout = new ArrayList<Long>(n);
         var backoff = new ArrayList<String>(n);
-        var meta = new ArrayList<String>(n);
-        for (NewJob j : jobs) {
-            id.add(j.id());
-            task.add(j.task());
-            queue.add(j.queue());
+        var meta = new ArrayList<String>(oneMeta ? 0 : n);
+        for (int i = 0; i < n; i++) {
+            NewJob j = jobs.get(i);
+            id[i] = JobIds.bytes(j.id());
+            if (!oneTask) task.add(j.task());
+            if (!oneQueue) queue.add(j.queue());
             args.add(j.args());
             priority.add(j.priority());
             maxAttempts.add(j.maxAttempts());
@@ -249,22 +265,27 @@ final class Enqueuer {
             scope.add(j.uniqueKey() == null ? null : j.uniqueScope().name());
             timeout.add(j.timeout() == null ? null : j.timeout().toMillis());
             backoff.add(j.backoff());
-            meta.add(JobRows.metaJson(j.meta()));
+            if (!oneMeta) meta.add(JobRows.metaJson(j.meta()));
         }
-        ps.setArray(1, Db.texts(c, id));
-        ps.setArray(2, Db.texts(c, task));
-        ps.setArray(3, Db.texts(c, queue));
-        ps.setArray(4, Db.texts(c, args));
-        ps.setArray(5, Db.ints(c, priority));
-        ps.setArray(6, Db.ints(c, maxAttempts));
-        ps.setArray(7, Db.texts(c, runAt));
-        ps.setArray(8, Db.longs(c, delay));
-        ps.setArray(9, Db.texts(c, key));
-        ps.setArray(10, Db.texts(c, scope));
-        ps.setArray(11, Db.longs(c, timeout));
-        ps.setArray(12, Db.texts(c, backoff));
-        ps.setArray(13, Db.texts(c, meta));
-        ps.setString(14, channel);
+        int p = 0;
+        // the values shared by the batch, or null where each job has its own
+        ps.setString(++p, oneTask ? first.task() : null);
+        ps.setString(++p, oneQueue ? first.queue() : null);
+        ps.setString(++p, oneMeta ? JobRows.metaJson(first.meta()) : null);
+        ps.setArray(++p, c.createArrayOf("bytea", id));
+        ps.setArray(++p, Db.texts(c, task));
+        ps.setArray(++p, Db.texts(c, queue));
+        ps.setArray(++p, Db.texts(c, args));
+        ps.setArray(++p, Db.ints(c, priority));
+        ps.setArray(++p, Db.ints(c, maxAttempts));
+        ps.setArray(++p, Db.texts(c, runAt));
+        ps.setArray(++p, Db.longs(c, delay));
+        ps.setArray(++p, Db.texts(c, key));
+        ps.setArray(++p, Db.texts(c, scope));
+        ps.setArray(++p, Db.longs(c, timeout));
+        ps.setArray(++p, Db.texts(c, backoff));
+        ps.setArray(++p, Db.texts(c, meta));
+        ps.setString(++p, channel);
     }
 
     private static String lower(String id) {
