@@ -73,6 +73,18 @@ public final class JobIds {
         return true;
     }
 
+    /**
+     * The id as stored (see {@link #normalize}), or an {@link dev.kyu.KyuException.InvalidInput} naming the
+     * text when it is no UUID: no job can have such an id, so it is bad input, not a missing job.
+     */
+    public static String parse(String id) {
+        if (!isValid(id)) {
+            String shown = id == null ? "null" : id.length() > 60 ? id.substring(0, 60) + "…" : id;
+            throw new dev.kyu.KyuException.InvalidInput("bad job id '" + shown + "': expected a UUID such as 01890a5d-ac96-774b-bcce-b302099a8057");
+        }
+        return normalize(id);
+    }
+
     /** The 16 bytes of a valid id (see {@link #isValid}), most significant first. */
     public static byte[] bytes(String id) {
         if (!isValid(id)) throw new IllegalArgumentException("not a job id: " + id);

@@ -58,6 +58,15 @@ class JobIdsTest {
     }
 
     @Test
+    void parseNormalizesAnIdAndRefusesOtherTextAsBadInput() {
+        assertThat(JobIds.parse("01890A5D-AC96-774B-BCCE-B302099A8057")).isEqualTo("01890a5d-ac96-774b-bcce-b302099a8057");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobIds.parse("42"))
+                .isInstanceOf(dev.kyu.KyuException.InvalidInput.class).hasMessageStartingWith("bad job id '42': expected a UUID");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobIds.parse("x".repeat(500)))
+                .hasMessageContaining("x".repeat(60) + "…'").hasMessageNotContaining("x".repeat(61));
+    }
+
+    @Test
     void bytesAreTheUuidsSixteenBytes() {
         for (String id : new String[] {JobIds.next(), "01890A5D-AC96-774B-BCCE-B302099A8057", "ffffffff-ffff-ffff-ffff-ffffffffffff"}) {
             UUID u = UUID.fromString(id);

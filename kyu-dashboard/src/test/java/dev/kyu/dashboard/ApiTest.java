@@ -134,6 +134,17 @@ class ApiTest {
     }
 
     @Test
+    void aMalformedJobIdIsBadInputAndTouchesNoJob() {
+        var kept = f.kyu.enqueue("kyu.noop", null, JobOptions.builder().queue("held").build());
+        for (var r : java.util.List.of(f.get("/api/jobs/not-a-uuid"), f.post("/api/jobs/not-a-uuid/cancel"),
+                f.post("/api/jobs/not-a-uuid/retry"), f.post("/api/jobs/not-a-uuid/delete"), f.get("/jobs/not-a-uuid"))) {
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).contains("bad job id", "not-a-uuid");
+        }
+        assertThat(stateOf(kept.id())).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
     void retryCancelAndDeleteActOnOneJob() {
         var failed = f.kyu.enqueue("kyu.fail", java.util.Map.of("times", 1), JobOptions.builder().maxAttempts(1).build());
         f.worker();

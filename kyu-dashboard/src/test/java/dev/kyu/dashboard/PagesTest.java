@@ -44,7 +44,8 @@ class PagesTest {
                 "/api/jobs/" + failed.id() + "/delete", "<pre class=\"stack\">");
         assertThat(job).doesNotContain("/cancel\"");
 
-        assertThat(f.get("/jobs/nope").statusCode()).isEqualTo(404);
+        assertThat(f.get("/jobs/0190aaaa-0000-7000-8000-000000000000").statusCode()).isEqualTo(404);
+        assertThat(f.get("/jobs/nope").statusCode()).isEqualTo(400);
         assertThat(f.get("/static/app.js").headers().firstValue("Content-Type")).get().asString().startsWith("text/javascript");
         assertThat(f.get("/static/../pom.xml").statusCode()).isEqualTo(404);
     }

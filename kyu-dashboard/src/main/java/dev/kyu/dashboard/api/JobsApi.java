@@ -79,9 +79,9 @@ public final class JobsApi {
         return out;
     }
 
-    /** The job id of the path, in the case Kyu stores it. */
-    private static String id(Request r) {
-        return dev.kyu.job.JobIds.normalize(r.param("id"));
+    /** The job id of the path, in the case Kyu stores it; text that is no UUID is a 400 (bad input), not a 404. */
+    public static String id(Request r) {
+        return dev.kyu.job.JobIds.parse(r.param("id"));
     }
 
     private Job find(String id) {
