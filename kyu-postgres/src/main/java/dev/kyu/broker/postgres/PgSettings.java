@@ -88,6 +88,10 @@ record PgSettings(
         if (!SCHEMA.matcher(schema).matches()) {
             throw bad(redacted, "bad schema name '" + schema + "': expected lower-case letters, digits and _ (at most 63), starting with a letter or _");
         }
+        // PostgreSQL's own schemas: a CREATE there fails as if the user lacked a grant, which misleads.
+        if (schema.startsWith("pg_") || schema.equals("information_schema")) {
+            throw bad(redacted, "schema '" + schema + "' belongs to PostgreSQL itself (pg_* and information_schema are system schemas); pick another, such as the default 'kyu'");
+        }
         int poolSize = intOption(opts, "poolSize", 10, 1, 1000, redacted);
         boolean migrate = boolOption(opts, "migrate", true, redacted);
         boolean listen = boolOption(opts, "listen", true, redacted);

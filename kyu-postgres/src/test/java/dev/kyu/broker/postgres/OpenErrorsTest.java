@@ -40,6 +40,10 @@ class OpenErrorsTest {
                 .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("poolSize='zero'");
         assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://h/db?schema=Robert');DROP")))
                 .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("bad schema name");
+        for (String system : new String[] {"pg_catalog", "pg_toast", "information_schema"}) {
+            assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://h/db?schema=" + system)))
+                    .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("schema '" + system + "' belongs to PostgreSQL itself");
+        }
         assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://u:pw@127.0.0.1:notaport/db")))
                 .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("port 'notaport' is not a number");
         assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://h1:5432,h2:99999/db")))
