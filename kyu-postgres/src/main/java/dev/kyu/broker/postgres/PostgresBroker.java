@@ -107,11 +107,23 @@ public final class PostgresBroker implements Broker {
                 SELECT extract(epoch FROM (min(scheduled_at) - now())) * 1000 FROM %1$s.kyu_jobs
                 WHERE state = 'SCHEDULED' AND queue = ANY(?::text[])
                 """.formatted(s);
+        // A heartbeat never waits for a row lock. It used to: the completer's batch UPDATE and this one lock
+        // the same running jobs in no set order, and under load the two deadlocked (a second's stall, then a
+        // retry). A job another transaction holds (mostly the completer, finishing it) is skipped, and counts
+        // as held when this statement's snapshot shows it leased to the caller; a lost lease shows at the
+        // next beat. The fence is checked again on the row as locked.
         this.extendSql = """
-                UPDATE %1$s.kyu_jobs j SET lease_expires_at = now() + ? * interval '1 millisecond'
-                FROM unnest(?::text[], ?::int4[]) AS l(id, attempt)
-                WHERE j.id = l.id::uuid AND j.attempt = l.attempt AND j.worker_id = ? AND j.state = 'RUNNING'
-                RETURNING j.id::text, j.cancel_requested
+                WITH mine AS (
+                  SELECT k.id, k.attempt FROM %1$s.kyu_jobs k JOIN unnest(?::text[], ?::int4[]) AS l(id, attempt) ON k.id = l.id::uuid
+                  WHERE k.attempt = l.attempt AND k.worker_id = ? AND k.state = 'RUNNING'),
+                extended AS (
+                  UPDATE %1$s.kyu_jobs j SET lease_expires_at = now() + ? * interval '1 millisecond'
+                  FROM (SELECT k.id FROM %1$s.kyu_jobs k JOIN mine m ON k.id = m.id
+                        WHERE k.attempt = m.attempt AND k.worker_id = ? AND k.state = 'RUNNING'
+                        FOR UPDATE OF k SKIP LOCKED) c
+                  WHERE j.id = c.id
+                  RETURNING j.id, j.cancel_requested)
+                SELECT m.id::text, coalesce(e.cancel_requested, false) FROM mine m LEFT JOIN extended e ON e.id = m.id
                 """.formatted(s);
         this.quarantineSql = """
                 UPDATE %1$s.kyu_jobs SET state = 'FAILED', finished_at = coalesce(finished_at, now()), lease_expires_at = NULL,
@@ -395,10 +407,11 @@ public final class PostgresBroker implements Broker {
         Map<String, Boolean> held = ids.isEmpty() ? Map.of() : db.call("extend leases", c -> {
             Map<String, Boolean> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(extendSql)) {
-                ps.setLong(1, Math.max(1, ext.leaseDuration().toMillis()));
-                ps.setArray(2, Db.texts(c, ids));
-                ps.setArray(3, Db.ints(c, attempts));
-                ps.setString(4, ext.workerId());
+                ps.setArray(1, Db.texts(c, ids));
+                ps.setArray(2, Db.ints(c, attempts));
+                ps.setString(3, ext.workerId());
+                ps.setLong(4, Math.max(1, ext.leaseDuration().toMillis()));
+                ps.setString(5, ext.workerId());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.put(rs.getString(1), rs.getBoolean(2));
                 }

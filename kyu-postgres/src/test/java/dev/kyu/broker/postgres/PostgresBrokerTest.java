@@ -242,6 +242,34 @@ class PostgresBrokerTest {
     }
 
     @Test
+    void aHeartbeatNeverWaitsForARowAnotherTransactionHolds() throws Exception {
+        // Under load the completer's batch UPDATE holds running jobs' rows while a heartbeat extends their
+        // leases; when the heartbeat waited for those rows, the two deadlocked.
+        NewJob a = job("hb"), b = job("hb");
+        enqueue(a, b);
+        List<Job> running = fetch("hb", 2);
+        Job held = running.get(0), free = running.get(1);
+        try (var tx = TestPostgres.connect()) {
+            tx.setAutoCommit(false);
+            try (var st = tx.prepareStatement("SELECT id FROM \"" + broker.schema() + "\".kyu_jobs WHERE id = ?::uuid FOR UPDATE")) {
+                st.setString(1, held.id());
+                st.executeQuery().close();
+            }
+            Instant before = broker.jobGet(free.id()).orElseThrow().leaseExpiresAt();
+            LeaseReport report = CompletableFuture
+                    .supplyAsync(() -> broker.leasesExtend(new LeaseExtension("w1", List.of(held.lease(), free.lease()), Duration.ofMinutes(10))))
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            // the locked job still counts as held; the other one's lease moved on
+            assertThat(report.lost()).isEmpty();
+            assertThat(broker.jobGet(free.id()).orElseThrow().leaseExpiresAt()).isAfter(before.plus(Duration.ofMinutes(5)));
+            tx.rollback();
+        }
+        // a lease that is no longer the caller's is still reported lost
+        assertThat(broker.jobsComplete(List.of(new Completion(held.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.leasesExtend(new LeaseExtension("w1", List.of(held.lease()), Duration.ofMinutes(10))).lost()).containsExactly(held.id());
+    }
+
+    @Test
     void rescueFailsAJobWhoseAttemptsAreSpent() throws Exception {
         NewJob j = NewJob.builder(JobIds.next(), "t").queue("x").maxAttempts(1).build();
         enqueue(j);
