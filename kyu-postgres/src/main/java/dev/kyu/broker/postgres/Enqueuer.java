@@ -38,8 +38,7 @@ final class Enqueuer {
 
     Enqueuer(String s, String channel) {
         this.channel = channel;
-        String insert = """
-                WITH ins AS (
+        String rows = """
                   INSERT INTO %1$s.kyu_jobs (id, task, queue, args, priority, state, max_attempts, enqueued_at, scheduled_at,
                                              unique_key, unique_scope, unique_claim, timeout_ms, backoff, meta)
                   SELECT encode(t.id, 'hex')::uuid, t.task, t.queue, t.args, t.priority,
@@ -55,15 +54,18 @@ final class Enqueuer {
                                     ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[])
                              AS u(id, task, queue, args, priority, max_attempts, run_at, delay_ms, unique_key, unique_scope,
                                   timeout_ms, backoff, meta)) t
-                  %2$s
+                """.formatted(s);
+        this.insertSql = "WITH ins AS (" + rows + """
+                  ON CONFLICT (unique_claim) WHERE unique_claim IS NOT NULL DO NOTHING
                   RETURNING id, queue),
                 woken AS (SELECT pg_notify(?, q.queue) FROM (SELECT DISTINCT queue FROM ins) q)
+                SELECT id::text, (SELECT count(*) FROM woken) FROM ins
                 """;
-        this.insertSql = insert.formatted(s, "ON CONFLICT (unique_claim) WHERE unique_claim IS NOT NULL DO NOTHING")
-                + "SELECT id::text, (SELECT count(*) FROM woken) FROM ins";
-        // Without unique keys every row is inserted (or the statement fails): the ids need not come back, and
-        // no ON CONFLICT, whose speculative insertion writes one more WAL record per row (4 instead of 3).
-        this.insertUnkeyedSql = insert.formatted(s, "") + "SELECT count(*) FROM woken";
+        // Without unique keys every row is inserted (or the statement fails, and its notifications with it):
+        // no ON CONFLICT, whose speculative insertion writes one more WAL record per row (4 instead of 3), and
+        // no RETURNING, since the queues to wake are known beforehand. A data-modifying WITH runs to completion
+        // although nothing reads it.
+        this.insertUnkeyedSql = "WITH ins AS (" + rows + ") SELECT count(pg_notify(?, q)) FROM unnest(?::text[]) AS q";
         // one job due now and without a key, the common call: a plain one-row INSERT whose RETURNING sends
         // the NOTIFY, so the server plans no unnest, CTE or DISTINCT and the driver builds no arrays
         this.insertOneSql = """
@@ -204,7 +206,10 @@ final class Enqueuer {
 
     private List<EnqueueResult> insertUnkeyed(Connection c, List<NewJob> jobs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(insertUnkeyedSql)) {
-            bind(c, ps, jobs);
+            int p = bind(c, ps, jobs);
+            var queues = new java.util.TreeSet<String>();
+            for (NewJob j : jobs) queues.add(j.queue());
+            ps.setArray(p + 1, Db.texts(c, queues));
             ps.executeQuery().close();
         }
         var out = new ArrayList<EnqueueResult>(jobs.size());
@@ -225,11 +230,12 @@ final class Enqueuer {
     }
 
     /**
-     * Sets the insert's parameters: one array per column, and the channel to notify. Ids go as their 16
-     * bytes, and a task, queue or meta the whole batch shares goes once (its array left empty): the driver
-     * encodes every text element on its own, and those were most of the producer's time in a batch.
+     * Sets the insert's parameters: one array per column, and the channel to notify; answers the last index
+     * set. Ids go as their 16 bytes, and a task, queue or meta the whole batch shares goes once (its array
+     * left empty): the driver encodes every text element on its own, and those were most of the producer's
+     * time in a batch.
      */
-    private void bind(Connection c, PreparedStatement ps, List<NewJob> jobs) throws SQLException {
+    private int bind(Connection c, PreparedStatement ps, List<NewJob> jobs) throws SQLException {
         int n = jobs.size();
         NewJob first = jobs.get(0);
         boolean oneTask = true, oneQueue = true, oneMeta = true;
@@ -286,6 +292,7 @@ final class Enqueuer {
         ps.setArray(++p, Db.texts(c, backoff));
         ps.setArray(++p, Db.texts(c, meta));
         ps.setString(++p, channel);
+        return p;
     }
 
     private static String lower(String id) {
