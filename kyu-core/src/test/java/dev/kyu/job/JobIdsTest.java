@@ -73,6 +73,8 @@ class JobIdsTest {
             var expected = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
             assertThat(JobIds.bytes(id)).isEqualTo(expected);
         }
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobIds.bytes("not-an-id")).isInstanceOf(IllegalArgumentException.class);
+        for (String bad : new String[] {"not-an-id", "01890a5g-ac96-774b-bcce-b302099a8057", "000000001-000-0000-0000-000000000000", null}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobIds.bytes(bad)).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }
