@@ -21,10 +21,13 @@ import java.util.TreeMap;
  * may run them at once; a row whose history cannot be read is still rescued, its raw text kept.
  */
 final class Maintenance {
-    private final String promoteSql;
+    // Statements that pick a bounded batch under SKIP LOCKED gather its keys once, as an array, and find
+    // the rows by key: joined to the locking subquery, their generic plans could hash it and scan the
+    // whole table (see PostgresBroker's claim). Package-private for the plan test.
+    final String promoteSql;
     private final String lockExpiredSql;
     private final String rescueSql;
-    private final String pruneJobsSql;
+    final String pruneJobsSql;
     private final String pruneStatsSql;
     private final String pruneWorkersSql;
     private final String prunePeriodsSql;
@@ -38,8 +41,8 @@ final class Maintenance {
         this.promoteSql = """
                 WITH p AS (
                   UPDATE %1$s.kyu_jobs SET state = 'QUEUED'
-                  WHERE id IN (SELECT id FROM %1$s.kyu_jobs WHERE state = 'SCHEDULED' AND scheduled_at <= now()
-                               %%s ORDER BY scheduled_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                  WHERE id = ANY(ARRAY(SELECT id FROM %1$s.kyu_jobs WHERE state = 'SCHEDULED' AND scheduled_at <= now()
+                                       %%s ORDER BY scheduled_at LIMIT ? FOR UPDATE SKIP LOCKED))
                   RETURNING queue),
                 q AS (SELECT queue, count(*) AS n FROM p GROUP BY queue)
                 SELECT queue, n, pg_notify(?, queue) FROM q
@@ -59,17 +62,17 @@ final class Maintenance {
                 """.formatted(s);
         this.pruneJobsSql = """
                 WITH d AS (
-                  DELETE FROM %1$s.kyu_jobs WHERE id IN (
+                  DELETE FROM %1$s.kyu_jobs WHERE id = ANY(ARRAY(
                     SELECT id FROM %1$s.kyu_jobs WHERE state = ? AND finished_at < now() - ? * interval '1 millisecond'
-                    ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                    ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED))
                   RETURNING 1)
                 SELECT count(*) FROM d
                 """.formatted(s);
         this.pruneStatsSql = "DELETE FROM %1$s.kyu_stats WHERE minute < now() - ? * interval '1 millisecond'".formatted(s);
         this.pruneWorkersSql = "DELETE FROM %1$s.kyu_workers WHERE heartbeat_at < now() - ? * interval '1 millisecond'".formatted(s);
         this.prunePeriodsSql = """
-                DELETE FROM %1$s.kyu_unique_periods WHERE key IN (
-                  SELECT key FROM %1$s.kyu_unique_periods WHERE until < now() LIMIT ? FOR UPDATE SKIP LOCKED)
+                DELETE FROM %1$s.kyu_unique_periods WHERE key = ANY(ARRAY(
+                  SELECT key FROM %1$s.kyu_unique_periods WHERE until < now() LIMIT ? FOR UPDATE SKIP LOCKED))
                 """.formatted(s);
         this.pruneLocksSql = "DELETE FROM %1$s.kyu_locks WHERE expires_at < now() - interval '1 hour'".formatted(s);
     }

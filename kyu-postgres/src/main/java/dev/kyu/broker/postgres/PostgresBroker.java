@@ -75,11 +75,12 @@ public final class PostgresBroker implements Broker {
     private final NotifyListener listener;
     private final Enqueuer enqueuer;
     private final Completer completer;
-    private final Maintenance maintenance;
+    final Maintenance maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean listenerStarted = new AtomicBoolean();
     private final AtomicBoolean autovacuumChecked = new AtomicBoolean();
-    private final String claimSql, nextDueSql, extendSql, quarantineSql, getSql, cancelSql, queueCountsSql;
+    final String claimSql; // package-private for the plan test
+    private final String nextDueSql, extendSql, quarantineSql, getSql, cancelSql, queueCountsSql;
 
     PostgresBroker(PgSettings settings) {
         this.settings = settings;
@@ -93,14 +94,19 @@ public final class PostgresBroker implements Broker {
         // The lease is stamped with the time the row is claimed, not with now() (the statement's start):
         // a claim that waited (for a lock, say) before taking its snapshot can lease a job enqueued after
         // it began, and its start must not read as earlier than that job's enqueue.
+        // The claimed ids are gathered once, as an array (an InitPlan), and the rows found by primary key,
+        // whatever the plan. Joined to the locking subquery instead, the statement could get a generic plan
+        // (the one PostgreSQL keeps for a prepared statement) that hashed the subquery and scanned the
+        // whole table: with generic plans forced, workers fell seconds behind, and in one benchmark a
+        // claim ran for over ten minutes, reading the queue's index again and again.
         this.claimSql = """
                 UPDATE %1$s.kyu_jobs j SET state = 'RUNNING', attempt = j.attempt + 1, worker_id = ?, started_at = clock_timestamp(),
                        lease_expires_at = clock_timestamp() + ? * interval '1 millisecond', cancel_requested = false,
                        unique_claim = CASE WHEN j.unique_scope = 'QUEUED' THEN NULL ELSE j.unique_claim END
-                FROM (SELECT id FROM %1$s.kyu_jobs WHERE state = 'QUEUED' AND queue = ?
-                        AND NOT EXISTS (SELECT 1 FROM %1$s.kyu_queues p WHERE p.queue = ? AND p.paused)
-                      ORDER BY priority DESC, id LIMIT ? FOR UPDATE SKIP LOCKED) c
-                WHERE j.id = c.id
+                WHERE j.id = ANY(ARRAY(
+                        SELECT id FROM %1$s.kyu_jobs WHERE state = 'QUEUED' AND queue = ?
+                          AND NOT EXISTS (SELECT 1 FROM %1$s.kyu_queues p WHERE p.queue = ? AND p.paused)
+                        ORDER BY priority DESC, id LIMIT ? FOR UPDATE SKIP LOCKED))
                 RETURNING %2$s
                 """.formatted(s, prefixed("j."));
         this.nextDueSql = """
