@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +27,7 @@ final class Completer {
     private final String successSql;
     private final String releaseSql;
     private final String lockFailedSql;
+    private final String lockAllSql;
     private final String failSql;
     private final String statsSql;
     private final String notifySql;
@@ -61,6 +63,9 @@ final class Completer {
         this.lockFailedSql = """
                 SELECT id::text, worker_id, attempt, errors, queue FROM %1$s.kyu_jobs
                 WHERE id = ANY(?::uuid[]) AND state = 'RUNNING' ORDER BY id FOR UPDATE
+                """.formatted(s);
+        this.lockAllSql = """
+                SELECT 1 FROM %1$s.kyu_jobs WHERE id = ANY(?::uuid[]) AND state = 'RUNNING' ORDER BY id FOR UPDATE
                 """.formatted(s);
         this.failSql = """
                 UPDATE %1$s.kyu_jobs j SET state = u.state, errors = u.errors,
@@ -101,6 +106,14 @@ final class Completer {
                 case Outcome.Cancelled k -> failed.add(x);
             }
         }
+        // Rows are locked in id order, as cancel, retry and delete lock theirs, so that a completion batch
+        // and an admin action over the same running jobs cannot deadlock. A one-kind batch locks its rows as
+        // its UPDATE joins them, in the order of its arrays; a mixed batch runs up to three statements, so
+        // it locks every row first (one more statement, off the success-only hot path).
+        ok.sort(BY_ID);
+        released.sort(BY_ID);
+        failed.sort(BY_ID);
+        if ((ok.isEmpty() ? 0 : 1) + (released.isEmpty() ? 0 : 1) + (failed.isEmpty() ? 0 : 1) > 1) lockAll(c, ok, released, failed);
         if (!ok.isEmpty()) succeed(c, ok, applied);
         if (!released.isEmpty()) release(c, released, applied, woken);
         if (!failed.isEmpty()) fail(c, failed, applied, woken);
@@ -114,6 +127,18 @@ final class Completer {
         var out = new ArrayList<Boolean>(completions.size());
         for (Completion x : completions) out.add(applied.contains(key(x.lease().jobId(), x.lease().attempt(), x.lease().workerId())));
         return out;
+    }
+
+    /** Job ids are canonical UUIDs, so their text order ignoring case is PostgreSQL's uuid order. */
+    private static final Comparator<Completion> BY_ID = Comparator.comparing(x -> x.lease().jobId(), String.CASE_INSENSITIVE_ORDER);
+
+    private void lockAll(Connection c, List<Completion> ok, List<Completion> released, List<Completion> failed) throws SQLException {
+        var ids = new ArrayList<String>(ok.size() + released.size() + failed.size());
+        for (List<Completion> kind : List.of(ok, released, failed)) for (Completion x : kind) ids.add(x.lease().jobId());
+        try (PreparedStatement ps = c.prepareStatement(lockAllSql)) {
+            ps.setArray(1, Db.texts(c, ids));
+            ps.executeQuery().close();
+        }
     }
 
     /** One lease: a completion is answered true only for the exact lease that was applied. */

@@ -270,6 +270,66 @@ class PostgresBrokerTest {
     }
 
     @Test
+    void aCompletionBatchLocksItsRowsInIdOrderAsAdminActionsDo() throws Exception {
+        // Cancel, retry and delete lock their rows in id order. A completion batch that locked the same
+        // running jobs in another order could deadlock with them.
+        for (int i = 0; i < 5; i++) enqueue(job("ord"));
+        List<Job> jobs = fetch("ord", 5).stream().sorted(java.util.Comparator.comparing(Job::id)).toList();
+        // one kind of outcome, one statement: the batch names the higher id first
+        List<Job> pair = jobs.subList(0, 2);
+        assertThat(completeWhileAnAdminLocks(pair, List.of(
+                new Completion(pair.get(1).lease(), new Outcome.Succeeded("1")),
+                new Completion(pair.get(0).lease(), new Outcome.Succeeded("1"))))).containsExactly(true, true);
+        // a mixed batch runs a statement per kind: successes, then hand-backs, then failures
+        List<Job> three = jobs.subList(2, 5);
+        Job low = three.get(0), mid = three.get(1), high = three.get(2);
+        var err = JobError.reason(1, "X", "boom", Instant.now());
+        assertThat(completeWhileAnAdminLocks(three, List.of(
+                new Completion(high.lease(), new Outcome.Succeeded("1")),
+                new Completion(mid.lease(), new Outcome.Released(Duration.ZERO)),
+                new Completion(low.lease(), new Outcome.Dead(err))))).containsExactly(true, true, true);
+        assertThat(broker.jobGet(high.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(broker.jobGet(mid.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        assertThat(broker.jobGet(low.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
+    }
+
+    /** Completes the batch while another transaction locks the same rows in id order, as admin actions do. */
+    private List<Boolean> completeWhileAnAdminLocks(List<Job> inIdOrder, List<Completion> batch) throws Exception {
+        try (var admin = TestPostgres.connect()) {
+            admin.setAutoCommit(false);
+            try (var st = admin.createStatement()) {
+                // shorter than deadlock_timeout (1 s): a deadlock shows as this side's lock timing out
+                st.execute("SET LOCAL lock_timeout = '300ms'");
+            }
+            lockRow(admin, inIdOrder.get(0).id());
+            var completing = CompletableFuture.supplyAsync(() -> broker.jobsComplete(batch));
+            await().atMost(Duration.ofSeconds(10)).until(this::someoneWaitsForARowLock);
+            // the batch waits for the first row holding none of the others, so the admin side takes them
+            for (Job j : inIdOrder.subList(1, inIdOrder.size())) lockRow(admin, j.id());
+            admin.rollback();
+            return completing.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private void lockRow(java.sql.Connection tx, String id) throws java.sql.SQLException {
+        try (var st = tx.prepareStatement("SELECT id FROM \"" + broker.schema() + "\".kyu_jobs WHERE id = ?::uuid FOR UPDATE")) {
+            st.setString(1, id);
+            st.executeQuery().close();
+        }
+    }
+
+    private boolean someoneWaitsForARowLock() throws Exception {
+        try (var c = TestPostgres.connect();
+             var st = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+            st.setString(1, "%\"" + broker.schema() + "\".kyu_jobs%");
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        }
+    }
+
+    @Test
     void rescueFailsAJobWhoseAttemptsAreSpent() throws Exception {
         NewJob j = NewJob.builder(JobIds.next(), "t").queue("x").maxAttempts(1).build();
         enqueue(j);
