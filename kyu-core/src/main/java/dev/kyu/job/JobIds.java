@@ -48,14 +48,6 @@ public final class JobIds {
     }
 
     /**
-     * The id as stored: a UUID in lower case, as Kyu writes them (a user may paste one in capitals); any
-     * other text unchanged.
-     */
-    public static String normalize(String id) {
-        return isValid(id) ? id.toLowerCase(java.util.Locale.ROOT) : id;
-    }
-
-    /**
      * True when the text is a UUID in its standard 8-4-4-4-12 form, in either case (the only shape of id
      * Kyu hands out). Checked by hand rather than by parsing: the PostgreSQL engine checks every id of a
      * batch before it casts them, and a parse allocates a UUID per id.
@@ -74,8 +66,9 @@ public final class JobIds {
     }
 
     /**
-     * The id as stored (see {@link #normalize}), or an {@link dev.kyu.KyuException.InvalidInput} naming the
-     * text when it is no UUID: no job can have such an id, so it is bad input, not a missing job.
+     * The id as stored: a UUID in lower case, as Kyu writes them (a user may paste one in capitals). Text that
+     * is no UUID is an {@link dev.kyu.KyuException.InvalidInput} naming it: no job can have such an id, so it
+     * is bad input, not a missing job.
      */
     public static String parse(String id) {
         if (!isValid(id)) {

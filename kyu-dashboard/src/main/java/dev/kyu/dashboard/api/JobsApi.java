@@ -80,7 +80,7 @@ public final class JobsApi {
     }
 
     /** The job id of the path, in the case Kyu stores it; text that is no UUID is a 400 (bad input), not a 404. */
-    public static String id(Request r) {
+    private static String id(Request r) {
         return dev.kyu.job.JobIds.parse(r.param("id"));
     }
 

@@ -33,7 +33,7 @@ public final class JobPage {
     }
 
     private Response render(Request r) {
-        String id = dev.kyu.dashboard.api.JobsApi.id(r);
+        String id = dev.kyu.job.JobIds.parse(r.param("id")); // text that is no UUID: a 400, not a 404
         Job j = ctx.admin().job(id).orElseThrow(() -> new KyuException.JobNotFound(id));
         String self = "/jobs/" + j.id();
         StringBuilder b = new StringBuilder("<h1>Job <code>").append(Html.esc(j.id())).append("</code> ").append(Html.state(j.state()))

@@ -107,12 +107,12 @@ final class Completer {
             }
         }
         // Rows are locked in id order, as cancel, retry and delete lock theirs, so that a completion batch
-        // and an admin action over the same running jobs cannot deadlock. A one-kind batch locks its rows as
-        // its UPDATE joins them, in the order of its arrays; a mixed batch runs up to three statements, so
-        // it locks every row first (one more statement, off the success-only hot path).
+        // and an admin action over the same running jobs cannot deadlock. Successes and hand-backs lock their
+        // rows as their UPDATE joins them, in the order of its arrays; failures lock theirs ORDER BY id first.
+        // A mixed batch runs up to three statements, so it locks every row first (one more statement, off
+        // the success-only hot path).
         ok.sort(BY_ID);
         released.sort(BY_ID);
-        failed.sort(BY_ID);
         if ((ok.isEmpty() ? 0 : 1) + (released.isEmpty() ? 0 : 1) + (failed.isEmpty() ? 0 : 1) > 1) lockAll(c, ok, released, failed);
         if (!ok.isEmpty()) succeed(c, ok, applied);
         if (!released.isEmpty()) release(c, released, applied, woken);
