@@ -3,7 +3,7 @@ package dev.kyu.broker.postgres;
 import dev.kyu.KyuException;
 import dev.kyu.job.Durations;
 import dev.kyu.spi.BrokerConfig;
-import java.net.URLDecoder;
+import dev.kyu.spi.UrlText;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -152,13 +152,9 @@ record PgSettings(
         return "\"" + schema + "\"";
     }
 
+    /** A %-decoded part of the URL; a bad escape is reported by where it is, never by the text (it may be the password). */
     private static String decode(String s, String what, String redacted) {
-        try {
-            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            // the message names the part, never its text (it may be the password)
-            throw bad(redacted, "bad %-escape in " + what + ": write % as %25");
-        }
+        return UrlText.decode(s, what, why -> bad(redacted, why));
     }
 
     /** Each HOST[:PORT] of the URL (several, comma-separated, for fail-over) with a port of 1 to 65535. */
