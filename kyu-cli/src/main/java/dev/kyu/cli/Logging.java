@@ -12,6 +12,7 @@ final class Logging {
     static void configure(boolean verbose) {
         // one line per event, exceptions folded into it; the full stack trace with --verbose
         setDefault("slf4j.provider", OneLineLogs.class.getName());
+        setDefault("slf4j.internal.verbosity", "WARN"); // not slf4j's own line saying which provider it loaded
         OneLineLogs.traces = verbose;
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
