@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BrokerNoAnswerTest {
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aSilentBrokerEndsTheCommandWithOneLine() throws Exception {
         try (TcpBlackhole hole = TcpBlackhole.silent()) {
             for (String url : List.of(
@@ -48,7 +48,7 @@ class BrokerNoAnswerTest {
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aSqliteFileWriteLockedByAFrozenProcessEndsEnqueueWithOneLine(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("kyu.db");
         String url = "sqlite:" + file + "?busyTimeout=300";

@@ -46,7 +46,7 @@ class SqliteBusyTest {
      * after eight of them, with one line that names the file and the likely cause.
      */
     @Test
-    @org.junit.jupiter.api.Timeout(value = 30, unit = java.util.concurrent.TimeUnit.SECONDS)
+    @org.junit.jupiter.api.Timeout(value = 30, unit = java.util.concurrent.TimeUnit.SECONDS, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void aLockHeldByAFrozenProcessFailsWritesWithinBusyTimeoutNamingTheFileAndTheCause() throws Exception {
         Path file = dir.resolve("frozen.db");
         try (SqliteBroker broker = SqliteTesting.open(file, Clock.systemUTC(), "busyTimeout=500")) {
