@@ -1,5 +1,6 @@
 package dev.kyu.metrics;
 
+import dev.kyu.Causes;
 import dev.kyu.client.Admin;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.QueueInfo;
@@ -77,7 +78,8 @@ final class QueueGauges {
         } catch (RuntimeException e) {
             // A scrape must not fail because the broker is down: keep the last numbers and say why once per read.
             up = false;
-            log.warn("could not read queue metrics from the broker: {}", e.getMessage());
+            log.warn("could not read queue metrics from the broker: {}", Causes.oneLine(e));
+            log.debug("reading queue metrics failed", e);
         }
     }
 

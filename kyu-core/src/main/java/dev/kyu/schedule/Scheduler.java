@@ -1,5 +1,6 @@
 package dev.kyu.schedule;
 
+import dev.kyu.Causes;
 import dev.kyu.Kyu;
 import dev.kyu.KyuException;
 import dev.kyu.job.Job;
@@ -150,7 +151,8 @@ public final class Scheduler implements AutoCloseable {
             } catch (RuntimeException e) {
                 // One schedule's trouble (a broker hiccup) must not stop the others; its horizon did not
                 // move, so the next pass tries its ticks again and the unique keys keep them single.
-                log.warn("schedule '{}': pass failed, will retry: {}", s.name(), e.getMessage());
+                log.warn("schedule '{}': pass failed, will retry: {}", s.name(), Causes.oneLine(e));
+                log.debug("schedule pass failed", e);
                 nextFire.remove(s.name());
             }
         }
@@ -243,7 +245,8 @@ public final class Scheduler implements AutoCloseable {
                 if (untilNext.compareTo(wait) < 0) wait = untilNext.isNegative() ? Duration.ZERO : untilNext;
             }
         } catch (RuntimeException e) {
-            log.warn("beat pass failed, will retry: {}", e.getMessage());
+            log.warn("beat pass failed, will retry: {}", Causes.oneLine(e));
+            log.debug("beat pass failed", e);
         }
         ScheduledExecutorService l = loop;
         if (l != null && !l.isShutdown()) {

@@ -1,5 +1,6 @@
 package dev.kyu.worker;
 
+import dev.kyu.Causes;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.Completion;
 import java.time.Duration;
@@ -82,7 +83,8 @@ final class Completer {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.warn("could not record {} outcome(s), retrying in {} ms: {}", batch.size(), backoffMs, e.getMessage());
+                log.warn("could not record {} outcome(s), retrying in {} ms: {}", batch.size(), backoffMs, Causes.oneLine(e));
+                log.debug("recording outcomes failed", e);
                 try {
                     Thread.sleep(backoffMs);
                 } catch (InterruptedException ie) {

@@ -1,5 +1,6 @@
 package dev.kyu.worker;
 
+import dev.kyu.Causes;
 import dev.kyu.job.Job;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.FetchRequest;
@@ -73,7 +74,8 @@ final class Fetcher {
                 return;
             } catch (RuntimeException e) {
                 slots.release(n);
-                if (!failing) log.warn("fetch from {} failed, retrying with back-off: {}", broker.describe(), e.getMessage());
+                if (!failing) log.warn("fetch from {} failed, retrying with back-off: {}", broker.describe(), Causes.oneLine(e));
+                log.debug("fetch failed", e);
                 failing = true;
                 if (!pause(backoffMs)) return;
                 backoffMs = Math.min(backoffMs * 2, 5_000);

@@ -1,5 +1,6 @@
 package dev.kyu.worker;
 
+import dev.kyu.Causes;
 import dev.kyu.job.Lease;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.LeaseExtension;
@@ -47,7 +48,8 @@ final class Heartbeater {
             if (failing) log.info("heartbeats are getting through again");
             failing = false;
         } catch (RuntimeException e) {
-            if (!failing) log.warn("could not extend {} lease(s), will keep trying: {}", leases.size(), e.getMessage());
+            if (!failing) log.warn("could not extend {} lease(s), will keep trying: {}", leases.size(), Causes.oneLine(e));
+            log.debug("heartbeat failed", e);
             failing = true;
             return;
         }

@@ -1,5 +1,6 @@
 package dev.kyu.worker;
 
+import dev.kyu.Causes;
 import dev.kyu.job.Job;
 import dev.kyu.maintenance.Maintenance;
 import dev.kyu.maintenance.MaintenanceOptions;
@@ -276,7 +277,8 @@ public final class Worker implements AutoCloseable {
         try {
             r.run();
         } catch (RuntimeException e) {
-            log.warn("worker housekeeping step failed: {}", e.toString());
+            log.warn("worker housekeeping step failed: {}", Causes.oneLine(e));
+            log.debug("housekeeping step failed", e);
         }
     }
 }

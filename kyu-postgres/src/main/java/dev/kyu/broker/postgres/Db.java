@@ -20,13 +20,13 @@ final class Db {
     }
 
     private final DataSource pool;
-    private final String redacted;
+    private final PgSettings settings;
     /** System.nanoTime() of the last failure of the server or the network; 0 when none yet. */
     private volatile long lastOutageNanos;
 
-    Db(DataSource pool, String redacted) {
+    Db(DataSource pool, PgSettings settings) {
         this.pool = pool;
-        this.redacted = redacted;
+        this.settings = settings;
     }
 
     <T> T call(String what, Work<T> work) {
@@ -72,7 +72,7 @@ final class Db {
             return new KyuException.InvalidInput("PostgreSQL broker refused to " + what + ": " + firstLine(e.getMessage()), e);
         }
         lastOutageNanos = System.nanoTime() | 1; // never 0
-        return PgErrors.failed(what, redacted, e);
+        return PgErrors.failed(what, settings, e);
     }
 
     /** True when a call failed for want of the server within the last {@code nanos}. */

@@ -85,7 +85,8 @@ final class NotifyListener implements AutoCloseable {
                 }
             } catch (SQLException | RuntimeException e) {
                 if (closed) break;
-                if (up) log.warn("LISTEN connection to {} lost ({}); polling until it is back", redacted, e.getMessage());
+                if (up) log.warn("LISTEN connection to {} lost ({}); polling until it is back", redacted, dev.kyu.Causes.oneLine(e));
+                log.debug("LISTEN connection failed", e);
                 up = false;
                 signal.wake();
                 try {

@@ -1,6 +1,7 @@
 package dev.kyu.broker.postgres;
 
 import dev.kyu.KyuException;
+import dev.kyu.job.Durations;
 import java.sql.SQLException;
 
 /**
@@ -30,13 +31,36 @@ final class PgErrors {
             case "3D000" -> new KyuException.BrokerConfig(where + ": database '" + s.database() + "' does not exist");
             case "42501" -> new KyuException.BrokerConfig(where + ": user '" + s.user()
                     + "' lacks the right to create or use schema '" + s.schema() + "' (grant CREATE on the database or create the schema for it)");
-            default -> new KyuException.BrokerUnavailable("cannot reach " + where + ": " + oneLine(sql == null ? failure : sql), failure);
+            default -> new KyuException.BrokerUnavailable("cannot reach " + where + ": "
+                    + (timedOut(failure) ? "no answer within connectTimeout (" + Durations.format(s.connectTimeout()) + "): " : "")
+                    + oneLine(sql == null ? failure : sql), failure);
         };
     }
 
     /** During work: the server or the network failed the request. */
-    static KyuException.BrokerUnavailable failed(String what, String redacted, SQLException e) {
-        return new KyuException.BrokerUnavailable("PostgreSQL broker " + redacted + " failed to " + what + ": " + oneLine(e), e);
+    static KyuException.BrokerUnavailable failed(String what, PgSettings s, SQLException e) {
+        String why = e instanceof java.sql.SQLTransientConnectionException
+                ? "no connection within connectTimeout (" + Durations.format(s.connectTimeout()) + "): " + oneLine(e)
+                : readTimedOut(e) ? "no answer within socketTimeout (" + s.socketTimeoutSeconds() + "s): " + oneLine(e)
+                : oneLine(e);
+        return new KyuException.BrokerUnavailable("PostgreSQL broker " + s.redacted() + " failed to " + what + ": " + why, e);
+    }
+
+    /** The login ran out of time: pgjdbc's loginTimeout, or a read of the login's replies. */
+    private static boolean timedOut(Throwable t) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof java.net.SocketTimeoutException) return true;
+            if (c instanceof SQLException e && "Connection attempt timed out.".equals(e.getMessage())) return true;
+            if (c instanceof java.sql.SQLTransientConnectionException) return true;
+        }
+        return false;
+    }
+
+    private static boolean readTimedOut(Throwable t) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof java.net.SocketTimeoutException) return true;
+        }
+        return false;
     }
 
     static SQLException findSql(Throwable t) {

@@ -3,7 +3,7 @@ package dev.kyu.broker.postgres;
 import dev.kyu.KyuException;
 import dev.kyu.job.Durations;
 import dev.kyu.spi.BrokerConfig;
-import java.net.URLDecoder;
+import dev.kyu.spi.UrlText;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -115,8 +115,36 @@ record PgSettings(
         if (user != null) p.setProperty("user", user);
         if (password != null) p.setProperty("password", password);
         if (!p.containsKey("ApplicationName") && !p.containsKey("applicationName")) p.setProperty("ApplicationName", "kyu");
-        p.setProperty("connectTimeout", String.valueOf(Math.max(1, connectTimeout.toSeconds())));
+        // pgjdbc's connectTimeout bounds only the TCP connect: a server that accepts and never answers held
+        // the login (and so the open, and the CLI) for ever. loginTimeout bounds the whole login, and
+        // socketTimeout every read after it, the login's included; the LISTEN connection's waits for
+        // notifications set their own shorter read timeout and are not cut by it.
+        p.setProperty("connectTimeout", String.valueOf(Math.max(1, ceilSeconds(connectTimeout))));
+        if (!p.containsKey("loginTimeout")) p.setProperty("loginTimeout", String.valueOf(connectTimeout.toMillis() / 1000.0));
+        if (!p.containsKey("socketTimeout")) p.setProperty("socketTimeout", String.valueOf(DEFAULT_SOCKET_TIMEOUT_S));
         return p;
+    }
+
+    /**
+     * How long a statement may wait for the server's reply, in seconds (pgjdbc's {@code socketTimeout}),
+     * unless the URL says otherwise. No Kyu statement waits on purpose (fetchers wait in Java, woken by
+     * the LISTEN connection), so only a server or network that stopped answering meets it.
+     */
+    static final int DEFAULT_SOCKET_TIMEOUT_S = 30;
+
+    /** The socketTimeout in force, in seconds (0: none). */
+    int socketTimeoutSeconds() {
+        String v = driverOptions.get("socketTimeout");
+        if (v == null) return DEFAULT_SOCKET_TIMEOUT_S;
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            return DEFAULT_SOCKET_TIMEOUT_S; // the driver refuses it at open
+        }
+    }
+
+    private static long ceilSeconds(Duration d) {
+        return (d.toMillis() + 999) / 1000;
     }
 
     /** The schema name quoted for SQL; safe because {@link #SCHEMA} allows no quote characters. */
@@ -124,13 +152,9 @@ record PgSettings(
         return "\"" + schema + "\"";
     }
 
+    /** A %-decoded part of the URL; a bad escape is reported by where it is, never by the text (it may be the password). */
     private static String decode(String s, String what, String redacted) {
-        try {
-            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            // the message names the part, never its text (it may be the password)
-            throw bad(redacted, "bad %-escape in " + what + ": write % as %25");
-        }
+        return UrlText.decode(s, what, why -> bad(redacted, why));
     }
 
     /** Each HOST[:PORT] of the URL (several, comma-separated, for fail-over) with a port of 1 to 65535. */

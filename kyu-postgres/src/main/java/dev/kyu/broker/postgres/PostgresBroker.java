@@ -87,7 +87,7 @@ public final class PostgresBroker implements Broker {
         this.s = settings.quotedSchema();
         this.channel = ("kyu_" + settings.schema()).substring(0, Math.min(63, 4 + settings.schema().length()));
         this.pool = openPool(settings);
-        this.db = new Db(pool, settings.redacted());
+        this.db = new Db(pool, settings);
         this.enqueuer = new Enqueuer(s, channel);
         this.completer = new Completer(s, channel);
         this.maintenance = new Maintenance(s, channel, completer);

@@ -70,7 +70,7 @@ final class Faults {
                 if (closed || !passing(cause) || System.nanoTime() + pauseMs * 1_000_000 > deadline) throw translate(what, cause);
                 if (!logged && !outageReported) {
                     LOG.warn("Redis {} unavailable during {} ({}); retrying for up to {}", settings.redacted(), what,
-                            settings.scrub(cause.getMessage()), dev.kyu.job.Durations.format(budget));
+                            settings.scrub(oneLine(cause)), dev.kyu.job.Durations.format(budget));
                     outageReported = true;
                 }
                 logged = true;

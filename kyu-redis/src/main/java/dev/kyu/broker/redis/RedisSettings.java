@@ -3,9 +3,8 @@ package dev.kyu.broker.redis;
 import dev.kyu.KyuException;
 import dev.kyu.job.Durations;
 import dev.kyu.spi.BrokerConfig;
+import dev.kyu.spi.UrlText;
 import io.lettuce.core.RedisURI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,8 +45,8 @@ record RedisSettings(List<RedisURI> nodes, boolean sentinel, String prefix, Dura
             for (String pair : rest.substring(q + 1).split("&")) {
                 if (pair.isEmpty()) continue;
                 int eq = pair.indexOf('=');
-                String k = eq < 0 ? pair : pair.substring(0, eq);
-                options.put(k, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                String k = decode(redacted, eq < 0 ? pair : pair.substring(0, eq), "an option name");
+                options.put(k, eq < 0 ? "" : decode(redacted, pair.substring(eq + 1), "option " + k));
             }
             rest = rest.substring(0, q);
         }
@@ -62,10 +61,10 @@ record RedisSettings(List<RedisURI> nodes, boolean sentinel, String prefix, Dura
             String info = rest.substring(0, at);
             rest = rest.substring(at + 1);
             int colon = info.indexOf(':');
-            if (colon < 0) password = decode(info);
+            if (colon < 0) password = decode(redacted, info, "the password");
             else {
-                user = decode(info.substring(0, colon));
-                password = decode(info.substring(colon + 1));
+                user = decode(redacted, info.substring(0, colon), "the user name");
+                password = decode(redacted, info.substring(colon + 1), "the password");
                 if (user.isEmpty()) user = null;
             }
         }
@@ -129,8 +128,9 @@ record RedisSettings(List<RedisURI> nodes, boolean sentinel, String prefix, Dura
         return m;
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    /** A %-decoded part of the URL; a bad escape is reported by where it is, never by the text (it may be the password). */
+    private static String decode(String redacted, String s, String what) {
+        return UrlText.decode(s, what, why -> bad(redacted, why));
     }
 
     private static int parseInt(String redacted, String what, String v) {

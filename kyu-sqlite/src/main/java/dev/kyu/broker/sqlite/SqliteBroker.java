@@ -354,8 +354,9 @@ public final class SqliteBroker implements Broker {
     public void workerHeartbeat(WorkerInfo info) {
         java.util.Objects.requireNonNull(info.id(), "worker id");
         Instant now = now();
+        String report = Registry.report(info, now);
         store.write("worker heartbeat", db -> {
-            Registry.heartbeat(db, info, now);
+            Registry.heartbeat(db, info.id(), report, now);
             return null;
         });
     }

@@ -3,8 +3,7 @@ package dev.kyu.broker.sqlite;
 import dev.kyu.KyuException;
 import dev.kyu.job.Durations;
 import dev.kyu.spi.BrokerConfig;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.kyu.spi.UrlText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -51,7 +50,8 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
                 if (pair.isEmpty()) continue;
                 int eq = pair.indexOf('=');
                 if (eq <= 0) throw new KyuException.BrokerConfig("bad option '" + pair + "' in sqlite broker URL '" + config.redactedUrl() + "': expected key=value");
-                options.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+                String key = decode(config, pair.substring(0, eq), "an option name");
+                options.put(key, decode(config, pair.substring(eq + 1), "option " + key));
             }
         }
         Path path;
@@ -121,7 +121,7 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
         return new KyuException.BrokerConfig("bad sqlite option " + key + "='" + v + "': at most " + MAX_MS + " ms (about 24 days)");
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    private static String decode(BrokerConfig config, String s, String what) {
+        return UrlText.decode(s, what, why -> new KyuException.BrokerConfig("bad sqlite broker URL '" + config.redactedUrl() + "': " + why));
     }
 }

@@ -15,9 +15,10 @@ import org.sqlite.SQLiteConfig;
  * inside SQLite) and a reader connection for queries, which in WAL mode never waits for the writer.
  *
  * <p>Writes run as {@code BEGIN IMMEDIATE} transactions so the write lock is taken up front and a
- * transaction never fails half-way for want of it. When another process holds the lock longer than
- * {@code busy_timeout}, the whole transaction is retried with bounded, jittered back-off before the
- * caller gets {@link KyuException.BrokerUnavailable}.
+ * transaction never fails half-way for want of it. SQLite waits up to {@code busy_timeout} for another
+ * process's lock; contention it reports at once is retried as a whole with bounded, jittered back-off.
+ * A lock held past {@code busy_timeout} ends the call with {@link KyuException.BrokerUnavailable}, so a
+ * call waits at most about twice {@code busy_timeout} for another process.
  */
 final class SqliteStore implements AutoCloseable {
     private static final int MAX_TRIES = 8;
@@ -139,11 +140,17 @@ final class SqliteStore implements AutoCloseable {
         return options;
     }
 
-    /** Runs {@code work} in one write transaction, retried as a whole while the file is busy. */
+    /**
+     * Runs {@code work} in one write transaction, retried as a whole while the file is busy: SQLite reports
+     * some contention at once, without waiting (a snapshot gone stale, a checkpoint), and a retry soon
+     * gets through. A try that waited its whole busy timeout is not repeated: the lock is held by a
+     * process that is frozen or stuck in a long write, and waiting longer would only hold up the caller.
+     */
     <T> T write(String action, SqlWork<T> work) {
         writeLock.lock();
         try {
             checkOpen(action);
+            long start = System.nanoTime();
             for (int attempt = 1; ; attempt++) {
                 try {
                     writer.exec("BEGIN IMMEDIATE");
@@ -157,13 +164,27 @@ final class SqliteStore implements AutoCloseable {
                     }
                     return result;
                 } catch (SQLException e) {
-                    if (!SqliteErrors.isBusy(e) || attempt >= MAX_TRIES) throw SqliteErrors.unavailable(label, action, e);
+                    if (!SqliteErrors.isBusy(e)) throw SqliteErrors.unavailable(label, action, e);
+                    if (attempt >= MAX_TRIES || waitedOut(start)) throw busy(action, start, attempt, e);
                     pauseOrFail(attempt, action, e);
                 }
             }
         } finally {
             writeLock.unlock();
         }
+    }
+
+    private boolean waitedOut(long start) {
+        return System.nanoTime() - start >= options.busyTimeout().toNanos();
+    }
+
+    /** The one line for a file that stayed locked: which file, for how long, and what usually causes it. */
+    private KyuException.BrokerUnavailable busy(String action, long start, int tries, SQLException e) {
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        return new KyuException.BrokerUnavailable("sqlite broker " + label + ": cannot " + action
+                + ": another process held the file's write lock for " + ms + " ms (busyTimeout " + options.busyTimeout().toMillis()
+                + " ms, " + tries + (tries == 1 ? " try" : " tries") + "); a process that is stopped (SIGSTOP, a paused VM or container,"
+                + " a swap stall) while it holds the lock blocks every other one; nothing was changed (" + SqliteErrors.oneLine(e) + ")", e);
     }
 
     /**
@@ -192,11 +213,13 @@ final class SqliteStore implements AutoCloseable {
         readLock.lock();
         try {
             checkOpen(action);
+            long start = System.nanoTime();
             for (int attempt = 1; ; attempt++) {
                 try {
                     return work.run(reader);
                 } catch (SQLException e) {
-                    if (!SqliteErrors.isBusy(e) || attempt >= MAX_TRIES) throw SqliteErrors.unavailable(label, action, e);
+                    if (!SqliteErrors.isBusy(e)) throw SqliteErrors.unavailable(label, action, e);
+                    if (attempt >= MAX_TRIES || waitedOut(start)) throw busy(action, start, attempt, e);
                     pauseOrFail(attempt, action, e);
                 }
             }

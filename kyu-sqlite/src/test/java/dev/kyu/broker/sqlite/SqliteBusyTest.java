@@ -40,6 +40,33 @@ class SqliteBusyTest {
         }
     }
 
+    /**
+     * A process frozen while it holds the write lock (SIGSTOP, a paused VM) looks like this to the others:
+     * a connection that took the lock and does nothing. Every write then fails after about busyTimeout, not
+     * after eight of them, with one line that names the file and the likely cause.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 30, unit = java.util.concurrent.TimeUnit.SECONDS, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aLockHeldByAFrozenProcessFailsWritesWithinBusyTimeoutNamingTheFileAndTheCause() throws Exception {
+        Path file = dir.resolve("frozen.db");
+        try (SqliteBroker broker = SqliteTesting.open(file, Clock.systemUTC(), "busyTimeout=500")) {
+            SqliteTesting.enqueue(broker, "q");
+            try (Connection frozen = SqliteTesting.raw(file)) {
+                frozen.createStatement().execute("BEGIN IMMEDIATE");
+                long start = System.nanoTime();
+                Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> SqliteTesting.enqueue(broker, "q"));
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertThat(thrown).isInstanceOf(KyuException.BrokerUnavailable.class)
+                        .hasMessageStartingWith("sqlite broker " + file.toAbsolutePath().normalize() + ": cannot enqueue: another process held the file's write lock for ")
+                        .hasMessageContaining("busyTimeout 500 ms")
+                        .hasMessageContaining("stopped (SIGSTOP, a paused VM");
+                assertThat(thrown.getMessage()).doesNotContain("\n");
+                assertThat(ms).isGreaterThanOrEqualTo(450).isLessThan(2 * 500 + 1_000);
+                frozen.createStatement().execute("ROLLBACK");
+            }
+        }
+    }
+
     @Test
     void aFileWhoseSchemaIsCurrentOpensWhileAnotherProcessHoldsTheWriteLock() throws Exception {
         Path file = dir.resolve("held.db");
