@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the launcher's start-up cache (docs/cli.md, "Start time") against a built kyu-cli/target/kyu.jar,
 # on a copy of the launcher and jar in a temporary folder (nothing of the checkout is touched):
+#   - runs that stop before the broker (--version, a usage error) leave no cache;
 #   - the first one-shot run records, prints only its own output, and a cache appears beside the jar;
 #   - a later run leaves the cache as it is;
 #   - after the jar is rebuilt (newer than the cache) the next run records a fresh cache;
@@ -37,6 +38,14 @@ await_cache() {
   compgen -G "$aot/kyu-sqlite-*.aot" >/dev/null || fail "no cache in $aot after $1"
   ls "$aot"/kyu-sqlite-*.aot
 }
+
+# Runs that never reach the broker (--version, a usage error) leave no cache: it would lack the engine.
+"$tmp/kyu" --version > /dev/null
+if "$tmp/kyu" enqueue kyu.noop --count 0 > /dev/null 2>&1; then fail "--count 0 was accepted"; fi
+for _ in $(seq 1 600); do compgen -G "$aot/*.lock" >/dev/null || break; sleep 0.1; done
+compgen -G "$aot/kyu-*.aot" >/dev/null && fail "a run that stopped before the broker left a cache: $(ls "$aot")"
+compgen -G "$aot/*.conf" >/dev/null && fail "a run's record was left behind: $(ls "$aot")"
+echo "ok: --version and a usage error left no cache"
 
 enqueue "first run"
 if [ ! -d "$aot" ] || ! compgen -G "$aot/kyu-sqlite-*" >/dev/null; then
