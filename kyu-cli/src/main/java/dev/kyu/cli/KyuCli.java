@@ -14,6 +14,7 @@ import dev.kyu.cli.commands.ResumeCommand;
 import dev.kyu.cli.commands.RetryCommand;
 import dev.kyu.cli.commands.WorkerCommand;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code kyu} command (docs/cli.md): global options and the list of subcommands. Each subcommand is
- * one class in {@code dev.kyu.cli.commands}; adding one is one entry in {@code subcommands} below.
+ * one class in {@code dev.kyu.cli.commands}; adding one is one entry in {@link #COMMANDS} below.
  * Errors become exit codes in {@link ErrorHandler}; nothing here calls {@code System.exit} but {@link #main}.
  */
 @Command(name = "kyu",
@@ -38,23 +39,33 @@ import picocli.CommandLine.ScopeType;
                 "  kyu demo",
                 "  kyu worker --queues mail,default --concurrency 20",
                 "  kyu enqueue kyu.sleep --args '{\"ms\": 500}' --wait",
-                "  kyu --broker redis://localhost:6379 inspect queues"},
-        subcommands = {
-                WorkerCommand.class,
-                BeatCommand.class,
-                EnqueueCommand.class,
-                InspectCommand.class,
-                JobCommand.class,
-                RetryCommand.class,
-                CancelCommand.class,
-                PurgeCommand.class,
-                PauseCommand.class,
-                ResumeCommand.class,
-                DashboardCommand.class,
-                DemoCommand.class,
-                CommandLine.HelpCommand.class,
-        })
+                "  kyu --broker redis://localhost:6379 inspect queues"})
 public final class KyuCli implements java.util.concurrent.Callable<Integer> {
+    /**
+     * Every command by its name, in the order {@code kyu --help} lists them. Picocli reads a command's
+     * annotations (by reflection) when the command is added; a run that names its command gets that one
+     * only (see {@link #commandsFor}), which takes most of the CLI's own start time out of a one-shot command.
+     */
+    static final java.util.SequencedMap<String, Class<?>> COMMANDS = commands();
+
+    private static java.util.SequencedMap<String, Class<?>> commands() {
+        var m = new java.util.LinkedHashMap<String, Class<?>>();
+        m.put("worker", WorkerCommand.class);
+        m.put("beat", BeatCommand.class);
+        m.put("enqueue", EnqueueCommand.class);
+        m.put("inspect", InspectCommand.class);
+        m.put("job", JobCommand.class);
+        m.put("retry", RetryCommand.class);
+        m.put("cancel", CancelCommand.class);
+        m.put("purge", PurgeCommand.class);
+        m.put("pause", PauseCommand.class);
+        m.put("resume", ResumeCommand.class);
+        m.put("dashboard", DashboardCommand.class);
+        m.put("demo", DemoCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return java.util.Collections.unmodifiableSequencedMap(m);
+    }
+
     @Option(names = "--broker", paramLabel = "URL", scope = ScopeType.INHERIT,
             description = "Broker URL (default: $KYU_BROKER, else sqlite:kyu.db).")
     String broker;
@@ -115,13 +126,39 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
         return stderrIsTerminal;
     }
 
-    /** A command line that writes to the given streams; tests run it in-process. */
+    /** A command line with every command that writes to the given streams. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLine(new KyuCli(), out, err);
+        return commandLine(new KyuCli(), COMMANDS.sequencedValues(), out, err);
     }
 
-    static CommandLine commandLine(KyuCli root, PrintWriter out, PrintWriter err) {
+    /** The command line {@link #main} runs for these arguments: with only the command they name, when they name one. */
+    public static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
+        return commandLine(new KyuCli(), commandsFor(args), out, err);
+    }
+
+    /**
+     * The commands to register for a run: the one the arguments name (after the global options), else all
+     * of them, so that help, a missing command and a misspelt one read exactly as with the full list.
+     * {@code help} gets all of them: it names another command.
+     */
+    static java.util.Collection<Class<?>> commandsFor(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--broker")) {
+                i++; // its value
+            } else if (a.equals("--")) {
+                break;
+            } else if (!a.startsWith("-")) {
+                Class<?> named = COMMANDS.get(a);
+                return named == null || a.equals("help") ? COMMANDS.sequencedValues() : List.of(named);
+            }
+        }
+        return COMMANDS.sequencedValues();
+    }
+
+    static CommandLine commandLine(KyuCli root, java.util.Collection<Class<?>> commands, PrintWriter out, PrintWriter err) {
         var cl = new CommandLine(root);
+        commands.forEach(cl::addSubcommand);
         var errors = new ErrorHandler(root);
         cl.setOut(out);
         cl.setErr(err);
@@ -139,7 +176,7 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
         root.stderrIsTerminal = Terminal.stderrIsTerminal();
         var out = new PrintWriter(System.out, true);
         var err = new PrintWriter(System.err, true);
-        int code = commandLine(root, out, err).execute(args);
+        int code = commandLine(root, commandsFor(args), out, err).execute(args);
         out.flush();
         err.flush();
         System.exit(code);

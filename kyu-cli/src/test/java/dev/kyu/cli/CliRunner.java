@@ -26,11 +26,11 @@ public final class CliRunner {
         return runRaw(all.toArray(String[]::new));
     }
 
-    /** Runs {@code kyu ARGS…} exactly as given. */
+    /** Runs {@code kyu ARGS…} exactly as given, with the commands {@code kyu} itself would register for them. */
     public static Result runRaw(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        int code = KyuCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        int code = KyuCli.commandLine(args, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
         return new Result(code, out.toString(), err.toString());
     }
 

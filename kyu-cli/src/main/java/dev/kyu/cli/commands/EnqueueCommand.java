@@ -25,8 +25,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kyu enqueue TASK}: stores one job, or {@code --count N} copies in batches of {@value #BATCH}
- * (one broker round trip each) with a progress bar, and with {@code --wait} waits for them to finish.
+ * {@code kyu enqueue TASK}: stores one job, or {@code --count N} copies, or one job per line of JSON args
+ * read with {@code --stdin} / {@code --jsonl FILE}, in batches of {@value #BATCH} (one broker round trip
+ * each) with a progress bar, and with {@code --wait} waits for them to finish. Lines are all checked before
+ * the first batch is stored: a bad line refuses the whole input.
  */
 @Command(name = "enqueue",
         description = "Enqueue a job of a task by name, with JSON args.",
@@ -37,8 +39,9 @@ import picocli.CommandLine.Parameters;
                 "  kyu enqueue report.build --delay 10m --unique report-2030-01",
                 "  kyu enqueue kyu.sleep --args '{\"ms\": 100}' --count 10000",
                 "  kyu enqueue kyu.fail --wait --timeout 10s     (exit code 1: the job failed)",
+                "  jq -c '.[]' orders.json | kyu enqueue shop.ship --stdin --queue shop",
                 "",
-                "--json prints {\"id\": \"…\"} (an array of them with --count; the finished job objects with --wait)."})
+                "--json prints {\"id\": \"…\"} (an array of them with --count, --stdin or --jsonl; the finished job objects with --wait)."})
 public final class EnqueueCommand extends KyuCommand {
     static final int BATCH = 1000;
 
@@ -46,7 +49,13 @@ public final class EnqueueCommand extends KyuCommand {
     String task;
 
     @Option(names = {"-a", "--args"}, paramLabel = "JSON", description = "Arguments as JSON, or @FILE to read them from a file (default: {}).")
-    String args = "{}";
+    String args;
+
+    @Option(names = "--stdin", description = "Read JSON lines from standard input: each line the args of one job; all other options apply to every job.")
+    boolean stdin;
+
+    @Option(names = "--jsonl", paramLabel = "FILE", description = "As --stdin, from a file (- is standard input).")
+    Path jsonl;
 
     @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", description = "Queue (default: the task's, else default).")
     String queue;
@@ -105,41 +114,73 @@ public final class EnqueueCommand extends KyuCommand {
         if (timeout != null && !await) {
             throw new KyuException.InvalidInput("--timeout goes with --wait; to limit how long each attempt may run, use --timeout-per-attempt");
         }
-        String argsJson = readArgs();
+        boolean bulk = stdin || jsonl != null;
+        if (bulk) checkBulkOptions();
+        String argsJson = bulk ? null : readArgs();
         JobOptions options = options();
+        // Read and checked whole before connecting: a bad line refuses the input with nothing stored.
+        List<String> lines = bulk ? readLines() : null;
         try (Kyu kyu = connectShared()) {
             // The task's own defaults (its queue first of all) come from its registration, as in the worker:
             // without it a user task's job would land in queue 'default', where its workers never look.
             kyu.tasks().registerServiceLoaded(EnqueueCommand.class.getClassLoader());
             taskClasses.forEach(c -> kyu.tasks().registerClass(c, EnqueueCommand.class.getClassLoader()));
-            List<JobHandle<JsonNode>> handles = count == 1
-                    ? List.of(kyu.enqueueJson(task, argsJson, options))
-                    : enqueueMany(kyu, argsJson, options);
+            List<JobHandle<JsonNode>> handles = bulk ? enqueueBatches(kyu, lines, options)
+                    : count == 1 ? List.of(kyu.enqueueJson(task, argsJson, options))
+                    : enqueueBatches(kyu, Collections.nCopies(count, argsJson), options);
             if (!await) {
-                printIds(handles);
+                printIds(handles, !bulk && count == 1);
                 return ExitCode.OK;
             }
             return new JobWaiter(output(), err(), json, root().stderrIsTerminal()).await(handles, timeout != null ? timeout : Duration.ofSeconds(30));
         }
     }
 
-    private List<JobHandle<JsonNode>> enqueueMany(Kyu kyu, String argsJson, JobOptions options) {
-        var handles = new ArrayList<JobHandle<JsonNode>>(count);
-        var bar = new ProgressBar(err(), "enqueue", count, root().stderrIsTerminal());
-        for (int done = 0; done < count; ) {
-            int n = Math.min(BATCH, count - done);
-            handles.addAll(kyu.enqueueJsonAll(task, Collections.nCopies(n, argsJson), options));
+    /** Stores the jobs in batches of {@value #BATCH}, one round trip each, with a progress bar when there is more than one. */
+    private List<JobHandle<JsonNode>> enqueueBatches(Kyu kyu, List<String> argsJson, JobOptions options) {
+        int total = argsJson.size();
+        var handles = new ArrayList<JobHandle<JsonNode>>(total);
+        var bar = total > BATCH || !(stdin || jsonl != null) ? new ProgressBar(err(), "enqueue", total, root().stderrIsTerminal()) : null;
+        for (int done = 0; done < total; ) {
+            int n = Math.min(BATCH, total - done);
+            try {
+                handles.addAll(kyu.enqueueJsonAll(task, argsJson.subList(done, done + n), options));
+            } catch (KyuException.BrokerUnavailable e) {
+                // The batches before this one are stored: say how far it got, so a rerun can skip them.
+                if (done == 0) throw e;
+                throw new KyuException.BrokerUnavailable(e.getMessage() + " (the first " + done + " of " + total
+                        + " jobs were stored, the rest were not)", e);
+            }
             done += n;
-            bar.set(done);
+            if (bar != null) bar.set(done);
         }
-        bar.finish();
+        if (bar != null) bar.finish();
         return handles;
     }
 
-    private void printIds(List<JobHandle<JsonNode>> handles) {
+    private void checkBulkOptions() {
+        String source = stdin ? "--stdin" : "--jsonl";
+        if (stdin && jsonl != null) throw new KyuException.InvalidInput("--stdin and --jsonl both name the input: use one (--jsonl - is standard input)");
+        if (args != null) throw new KyuException.InvalidInput("--args with " + source + ": each line is one job's args");
+        if (count != 1) throw new KyuException.InvalidInput("--count with " + source + ": each line is one job");
+        if (unique != null) throw new KyuException.InvalidInput("--unique with " + source + " would store one job: use one or the other");
+    }
+
+    private List<String> readLines() {
+        if (stdin || jsonl.toString().equals("-")) return dev.kyu.cli.JsonLines.read(System.in, "stdin", dev.kyu.codec.JsonCodec.shared());
+        try (var in = java.nio.file.Files.newInputStream(jsonl)) {
+            return dev.kyu.cli.JsonLines.read(in, jsonl.toString(), dev.kyu.codec.JsonCodec.shared());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new KyuException.InvalidInput("cannot read --jsonl file " + jsonl + ": no such file");
+        } catch (java.io.IOException e) {
+            throw new KyuException.InvalidInput("cannot read --jsonl file " + jsonl + ": " + e.getMessage());
+        }
+    }
+
+    private void printIds(List<JobHandle<JsonNode>> handles, boolean single) {
         if (json) {
             var f = JsonNodeFactory.instance;
-            if (count == 1) {
+            if (single) {
                 output().json(f.objectNode().put("id", handles.get(0).id()));
             } else {
                 ArrayNode a = f.arrayNode();
@@ -148,16 +189,19 @@ public final class EnqueueCommand extends KyuCommand {
             }
             return;
         }
-        if (count == 1) {
+        if (single) {
             JobHandle<JsonNode> h = handles.get(0);
             output().line(h.created() ? h.id() : h.id() + "  (already enqueued under unique key " + unique + ")");
+        } else if (handles.isEmpty()) {
+            output().line("enqueued 0 jobs of " + task + " (the input had no lines)");
         } else {
-            output().line("enqueued " + count + " jobs of " + task + ": " + handles.get(0).id() + " … " + handles.get(count - 1).id());
+            output().line("enqueued " + handles.size() + " jobs of " + task + ": " + handles.get(0).id() + " … " + handles.get(handles.size() - 1).id());
         }
     }
 
     private String readArgs() {
-        if (args == null || !args.startsWith("@")) return args;
+        if (args == null) return "{}";
+        if (!args.startsWith("@")) return args;
         if (args.length() == 1) throw new KyuException.InvalidInput("--args @ names no file: write --args @FILE");
         return dev.kyu.cli.TextFiles.read(Path.of(args.substring(1)), "--args file");
     }
