@@ -495,6 +495,8 @@ abstract class RedisBrokerContract {
         assertThatThrownBy(() -> Brokers.open("redis://:s3cret@127.0.0.1:" + port + "?timeout=2s"))
                 .isInstanceOf(KyuException.BrokerUnavailable.class)
                 .hasMessageContaining("cannot reach Redis")
+                .hasMessageContaining("127.0.0.1:" + port)
+                .hasMessageNotContaining("<unresolved>")
                 .hasMessageNotContaining("s3cret");
     }
 }
