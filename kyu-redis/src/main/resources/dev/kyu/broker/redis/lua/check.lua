@@ -2,15 +2,16 @@
 -- keeps the writes a script made before an error, so a script checks every key it will touch before its
 -- first write (TYPE, or the failed reply of a read or first write that meets the key anyway) and either
 -- does all its work or none of it: a key holding another type (foreign data) is reported by name.
-local KINDS = {string = 'a string', list = 'a list', set = 'a set', zset = 'a sorted set', hash = 'a hash',
-  stream = 'a stream'}
 -- The first unusable key met, as a one-line reason; set by fits().
 local BADKEY = nil
 -- Whether key is missing or holds `want` (a TYPE name); else records the reason in BADKEY.
 local function fits(key, want)
   local t = redis.call('TYPE', key)['ok']
   if t == 'none' or t == want then return true end
-  BADKEY = 'Redis key ' .. key .. ' holds ' .. (KINDS[t] or t) .. ', expected ' .. (KINDS[want] or want)
+  -- Built only here: every call of every script defines what this file holds.
+  local kinds = {string = 'a string', list = 'a list', set = 'a set', zset = 'a sorted set', hash = 'a hash',
+    stream = 'a stream'}
+  BADKEY = 'Redis key ' .. key .. ' holds ' .. (kinds[t] or t) .. ', expected ' .. (kinds[want] or want)
   return false
 end
 -- The reply of a redis.pcall that met `key` first, or nil (reason in BADKEY) when the key holds another
