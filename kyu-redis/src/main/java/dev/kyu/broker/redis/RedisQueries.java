@@ -131,7 +131,8 @@ final class RedisQueries {
             var out = new ArrayList<StatsBucket>();
             for (int i = 0; i < queues.size(); i++) {
                 var perMinute = new TreeMap<Long, long[]>();
-                for (var e : runner.await(calls.get(i)).entrySet()) {
+                var call = calls.get(i);
+                for (var e : KeyTypes.expect(link, keys.stats(queues.get(i)), "hash", () -> runner.await(call)).entrySet()) {
                     int colon = e.getKey().indexOf(':');
                     if (colon < 0) continue;
                     long minute;

@@ -283,6 +283,7 @@ class RedisWrongTypeTest {
         refused(() -> broker.jobsList(JobQuery.all(10)), run, ZSET);
         refused(() -> broker.queueCounts("q"), run, ZSET);
         drop(run);
+        refused(() -> broker.statsHistory(null, "q"), plant(queueKey("q", "stats")), HASH);
         refused(() -> broker.queuesList(), plant(broker.keys().queues()), SET);
     }
 
