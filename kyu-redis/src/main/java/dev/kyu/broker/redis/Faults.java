@@ -23,6 +23,9 @@ final class Faults {
         "LOADING", "TRYAGAIN", "CLUSTERDOWN", "READONLY", "MASTERDOWN", "BUSY", "Currently not connected",
         "Connection closed", "Connection reset", "Connection refused", "Unable to connect", "closed", "disconnected"};
 
+    /** The error code of a script refused because a key holds another type (see {@code check.lua}). */
+    static final String BADKEY = "KYU_BADKEY ";
+
     private final RedisSettings settings;
     /** Set when the broker closes: nothing is retried any more, so no caller outlives the close. */
     private volatile boolean closed;
@@ -42,6 +45,8 @@ final class Faults {
 
     static boolean passing(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
+            // A key of another type stays until someone removes it; its name may contain any word of PASSING.
+            if (c.getMessage() != null && c.getMessage().contains(BADKEY)) return false;
             if (c instanceof RedisConnectionException || c instanceof RedisCommandTimeoutException || c instanceof IOException) return true;
             if (c instanceof RedisException && c.getMessage() != null) {
                 for (String p : PASSING) if (c.getMessage().contains(p)) return true;
@@ -95,6 +100,15 @@ final class Faults {
                     + " already exists; nothing of the batch was stored");
         }
         if (m.contains("NOPERM")) return notAllowed(settings, what, cause);
+        int bad = m.indexOf(BADKEY);
+        if (bad >= 0) {
+            // The script's reason, without the location Redis appends to an error raised inside a script.
+            String reason = m.substring(bad + BADKEY.length());
+            int at = reason.indexOf(" script: ");
+            if (at >= 0) reason = reason.substring(0, at);
+            return new KyuException.BrokerUnavailable("Redis " + settings.redacted() + ": " + what + " failed, nothing was changed: "
+                    + settings.scrub(reason.replace('\n', ' ').replace('\r', ' ').trim()), null);
+        }
         return new KyuException.BrokerUnavailable("Redis " + settings.redacted() + ": " + what + " failed: "
                 + settings.scrub(oneLine(cause)), null);
     }
@@ -120,6 +134,9 @@ final class Faults {
         if (t.getCause() != null && t.getCause().getMessage() != null && !m.contains(t.getCause().getMessage())) {
             m = m + ": " + t.getCause().getMessage();
         }
-        return m.replace('\n', ' ').replace('\r', ' ');
+        // Lettuce names an address not looked up yet as Java prints it, 'host/<unresolved>:port'.
+        // Netty, a resolved one as '/127.0.0.1:6379'. Either is shown as host:port.
+        return m.replace("/<unresolved>:", ":").replaceAll(": /(\\d{1,3}(\\.\\d{1,3}){3}:\\d+)", ": $1")
+                .replace('\n', ' ').replace('\r', ' ');
     }
 }

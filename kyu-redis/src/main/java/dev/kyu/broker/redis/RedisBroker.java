@@ -65,6 +65,7 @@ public final class RedisBroker implements Broker {
     private final RedisRegistry registry;
     private final ClusterUniqueKeys clusterUniqueKeys;
     private final Map<String, String> leased = new ConcurrentHashMap<>();
+    private final SkippedQueues skipped = new SkippedQueues();
     private final AtomicInteger rotation = new AtomicInteger();
     private volatile boolean closed;
 
@@ -168,6 +169,19 @@ public final class RedisBroker implements Broker {
         if (link.cluster() && request.jobs().stream().anyMatch(j -> j.uniqueKey() != null)) {
             uniques = faults.ride("claim unique keys", Duration.ZERO, () -> clusterUniqueKeys.claim(request.jobs()));
         }
+        if (link.cluster()) {
+            // On a Cluster the id index and the set of queue names are written after the script, in other
+            // slots: checked first, so that a job is not stored and then reported failed.
+            faults.ride("enqueue", Duration.ZERO, () -> {
+                for (String[] k : List.of(new String[] {keys.jobQueue(), "hash"}, new String[] {keys.queues(), "set"})) {
+                    String held = link.sync().type(k[0]);
+                    if (!held.equals("none") && !held.equals(k[1])) {
+                        throw new io.lettuce.core.RedisException(Faults.BADKEY + KeyTypes.reason(k[0], held, k[1]));
+                    }
+                }
+                return null;
+            });
+        }
         var storeAt = new ArrayList<Integer>();
         for (int i = 0; i < items.size(); i++) if (!uniques.duplicates().containsKey(i)) storeAt.add(i);
         List<Object> answers = List.of();
@@ -200,7 +214,8 @@ public final class RedisBroker implements Broker {
         }
         // On a Cluster the id index lives in another slot than the queue, so it is written right after.
         if (link.cluster() && !created.isEmpty()) {
-            faults.ride("index jobs", settings.outage(), () -> link.sync().hset(keys.jobQueue(), created));
+            faults.ride("index jobs", settings.outage(), () -> KeyTypes.expect(link, keys.jobQueue(), "hash",
+                    () -> link.sync().hset(keys.jobQueue(), created)));
         }
         if (!uniques.claims().isEmpty()) {
             var claims = uniques.claims();
@@ -250,7 +265,8 @@ public final class RedisBroker implements Broker {
 
     // ---- working ----------------------------------------------------------------------------------
 
-    private record Round(long now, long nextDue, List<Job> jobs) {}
+    /** One pass of the fetch script: its time, the next due time (or -1), the leased jobs and the queues it skipped. */
+    private record Round(long now, long nextDue, List<Job> jobs, Map<String, String> skipped) {}
 
     @Override
     public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
@@ -261,6 +277,9 @@ public final class RedisBroker implements Broker {
         // Set when a fetch behind the pop came back early with nothing: the next wait is a plain pop, so that
         // a pop that fails at once is reported rather than repeated.
         boolean early = false;
+        // Queues whose wake key holds another type: left out of the blocking pop (which would fail for all).
+        var noWake = new HashSet<String>();
+        Map<String, String> lastSkipped = Map.of();
         while (true) {
             if (closed) return List.of();
             Round round;
@@ -270,7 +289,7 @@ public final class RedisBroker implements Broker {
                     round = faults.ride("fetch", budget, () -> fetchOnce(request, (route, args) -> scripts.run(Script.FETCH, route, args)));
                 } else {
                     long start = System.nanoTime();
-                    round = fetchBehindPop(request, popMs);
+                    round = fetchBehindPop(request, popMs, wakeable(request.queues(), noWake, lastSkipped));
                     if (round == null) {
                         if (closed || Thread.currentThread().isInterrupted()) return List.of();
                         // The connection dropped while blocked: let it come back, then fetch the usual way,
@@ -290,6 +309,7 @@ public final class RedisBroker implements Broker {
                 throw e;
             }
             if (!round.jobs().isEmpty()) return round.jobs();
+            lastSkipped = round.skipped();
             long leftMs = (deadline - System.nanoTime()) / 1_000_000;
             if (leftMs <= 0 || Thread.currentThread().isInterrupted()) return List.of();
             long waitMs = leftMs;
@@ -302,12 +322,19 @@ public final class RedisBroker implements Broker {
             popMs = -1;
             early = false;
             try {
-                awaitWork(request.queues(), waitMs);
+                List<String> wakeable = wakeable(request.queues(), noWake, lastSkipped);
+                if (wakeable.isEmpty()) {
+                    // Every queue left is paused or skipped: nothing can wake this wait but its end.
+                    Thread.sleep(waitMs);
+                } else {
+                    awaitWork(wakeable, waitMs);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return List.of();
             } catch (RuntimeException e) {
                 if (closed) return List.of();
+                if (String.valueOf(e.getMessage()).contains("WRONGTYPE") && skipBadWakeKeys(request.queues(), noWake)) continue;
                 if (!Faults.passing(e)) throw faults.translate("wait for work", e);
                 // The connection dropped while blocked: let it come back before trying again.
                 Thread.sleep(Math.min(100, Math.max(1, leftMs)));
@@ -322,8 +349,9 @@ public final class RedisBroker implements Broker {
      * milliseconds). Null when the call failed in a way the caller rides out or ends on: the connection
      * dropped while blocked, the link closed or the caller was interrupted.
      */
-    private Round fetchBehindPop(FetchRequest request, long popMs) {
-        List<String> wakeKeys = request.queues().stream().map(keys::wake).toList();
+    private Round fetchBehindPop(FetchRequest request, long popMs, List<String> wakeable) {
+        if (wakeable.isEmpty()) return fetchOnce(request, (route, args) -> scripts.run(Script.FETCH, route, args));
+        List<String> wakeKeys = wakeable.stream().map(keys::wake).toList();
         Duration wait = Duration.ofMillis(popMs);
         try {
             return fetchOnce(request, (route, args) -> scripts.runBehindPop(Script.FETCH, route, args, wakeKeys, wait));
@@ -344,6 +372,7 @@ public final class RedisBroker implements Broker {
         long leaseMs = Math.max(1, r.leaseDuration().toMillis());
         String lease = Long.toString(leaseMs);
         var jobs = new ArrayList<Job>();
+        var skippedHere = new java.util.LinkedHashMap<String, String>();
         long now = -1, nextDue = -1;
         List<List<String>> calls = link.cluster() ? r.queues().stream().map(List::of).toList() : List.of(r.queues());
         for (List<String> qs : calls) {
@@ -355,6 +384,7 @@ public final class RedisBroker implements Broker {
             if (now < 0) now = ((Number) out.get(0)).longValue();
             long nd = ((Number) out.get(1)).longValue();
             if (nd >= 0 && (nextDue < 0 || nd < nextDue)) nextDue = nd;
+            skippedHere.putAll(skipped.report("fetch", (List<?>) out.get(4)));
             List<?> got = (List<?>) out.get(2);
             for (int i = 0; i + 3 < got.size(); i += 4) {
                 String q = String.valueOf(got.get(i)), id = String.valueOf(got.get(i + 1));
@@ -368,7 +398,41 @@ public final class RedisBroker implements Broker {
                 }
             }
         }
-        return new Round(now, nextDue, jobs);
+        if (!skippedHere.isEmpty() && skippedHere.keySet().containsAll(r.queues())) {
+            // Every queue is skipped: the call fails (nothing was written), so the caller hears of it.
+            throw new io.lettuce.core.RedisException(Faults.BADKEY + skippedHere.values().iterator().next());
+        }
+        return new Round(now, nextDue, jobs, skippedHere);
+    }
+
+    /** The queues whose wake keys a blocking pop may name: all but those known to be unusable. */
+    private static List<String> wakeable(List<String> queues, Set<String> noWake, Map<String, String> skipped) {
+        if (noWake.isEmpty() && skipped.isEmpty()) return queues;
+        return queues.stream().filter(q -> !noWake.contains(q) && !skipped.containsKey(q)).toList();
+    }
+
+    /**
+     * After a blocking pop failed on a key of another type: finds the queues whose wake key holds another
+     * type, reports them and adds them to {@code noWake}. False when there is none, or none is left: the
+     * failure is then the caller's to report.
+     */
+    private boolean skipBadWakeKeys(List<String> queues, Set<String> noWake) {
+        var flat = new ArrayList<String>();
+        for (String q : queues) {
+            String key = keys.wake(q);
+            String held = faults.ride("wait for work", Duration.ZERO, () -> link.sync().type(key));
+            if (!held.equals("none") && !held.equals("list")) {
+                flat.add(q);
+                flat.add(KeyTypes.reason(key, held, "list"));
+            }
+        }
+        if (flat.isEmpty()) return false;
+        var bad = skipped.report("fetch", flat);
+        noWake.addAll(bad.keySet());
+        if (noWake.containsAll(queues)) {
+            throw faults.translate("wait for work", new io.lettuce.core.RedisException(Faults.BADKEY + bad.values().iterator().next()));
+        }
+        return true;
     }
 
     /** A leased job the codec could not read: set aside in FAILED with the reason, raw fields kept. */
@@ -413,7 +477,8 @@ public final class RedisBroker implements Broker {
         }
         if (!missing.isEmpty()) {
             var found = new HashMap<String, String>();
-            var values = faults.ride("look up jobs", settings.outage(), () -> link.sync().hmget(keys.jobQueue(), missing.toArray(String[]::new)));
+            var values = faults.ride("look up jobs", settings.outage(), () -> KeyTypes.expect(link, keys.jobQueue(), "hash",
+                    () -> link.sync().hmget(keys.jobQueue(), missing.toArray(String[]::new))));
             for (var kv : values) if (kv.hasValue()) found.put(kv.getKey(), kv.getValue());
             for (int i = 0; i < ids.size(); i++) if (out.get(i) == null) out.set(i, found.get(ids.get(i)));
         }
@@ -485,15 +550,21 @@ public final class RedisBroker implements Broker {
     // ---- maintenance ------------------------------------------------------------------------------
 
     List<String> knownQueues() {
-        return faults.ride("list queues", settings.outage(), () -> new ArrayList<>(new java.util.TreeSet<>(link.sync().smembers(keys.queues()))));
+        return faults.ride("list queues", settings.outage(), () -> new ArrayList<>(new java.util.TreeSet<>(
+                KeyTypes.expect(link, keys.queues(), "set", () -> link.sync().smembers(keys.queues())))));
     }
 
     @Override
     public int jobsPromoteDue(int limit) {
         if (limit < 1) return 0;
-        List<Long> moved = runner.perQueue("promote", settings.outage(), Script.PROMOTE, List.of(Integer.toString(limit)),
-                knownQueues(), (Long n) -> n.intValue(), 0);
-        return moved.stream().mapToInt(Long::intValue).sum();
+        List<List<Object>> answers = runner.perQueue("promote", settings.outage(), Script.PROMOTE, List.of(Integer.toString(limit)),
+                knownQueues(), (List<Object> a) -> ((Number) a.get(0)).intValue(), 0);
+        int moved = 0;
+        for (List<Object> a : answers) {
+            moved += ((Number) a.get(0)).intValue();
+            skipped.report("promotion", (List<?>) a.get(1));
+        }
+        return moved;
     }
 
     @Override
@@ -501,7 +572,7 @@ public final class RedisBroker implements Broker {
     public RescueResult leasesRescueExpired(int limit) {
         if (limit < 1) return RescueResult.NONE;
         List<List<Object>> answers = runner.perQueue("rescue", settings.outage(), Script.RESCUE, List.of(Integer.toString(limit)),
-                knownQueues(), (List<Object> a) -> a.stream().mapToInt(l -> ((List<?>) l).size()).sum(), 0);
+                knownQueues(), (List<Object> a) -> a.subList(0, 3).stream().mapToInt(l -> ((List<?>) l).size()).sum(), 0);
         var requeued = new ArrayList<String>();
         var failed = new ArrayList<String>();
         var cancelled = new ArrayList<String>();
@@ -509,6 +580,7 @@ public final class RedisBroker implements Broker {
             ((List<Object>) a.get(0)).forEach(id -> requeued.add(String.valueOf(id)));
             ((List<Object>) a.get(1)).forEach(id -> failed.add(String.valueOf(id)));
             ((List<Object>) a.get(2)).forEach(id -> cancelled.add(String.valueOf(id)));
+            skipped.report("rescue", (List<?>) a.get(3));
         }
         return new RescueResult(requeued, failed, cancelled);
     }
@@ -519,9 +591,13 @@ public final class RedisBroker implements Broker {
         List<String> head = List.of(Integer.toString(Math.max(0, request.limit())),
                 millis(request.succeededRetention()), millis(request.failedRetention()),
                 millis(request.succeededRetention()), millis(request.statsRetention()));
-        List<List<Object>> answers = runner.perQueue("prune", settings.outage(), Script.PRUNE, head, knownQueues(), List::size, 0);
+        List<List<Object>> answers = runner.perQueue("prune", settings.outage(), Script.PRUNE, head, knownQueues(),
+                (List<Object> a) -> ((List<?>) a.get(0)).size(), 0);
         var ids = new ArrayList<String>();
-        for (List<Object> a : answers) a.forEach(id -> ids.add(String.valueOf(id)));
+        for (List<Object> a : answers) {
+            ((List<?>) a.get(0)).forEach(id -> ids.add(String.valueOf(id)));
+            skipped.report("pruning", (List<?>) a.get(1));
+        }
         forgetIds(ids);
         if (request.workerRetention() != null) registry.pruneWorkers(request.workerRetention());
         return ids.size();
@@ -535,7 +611,8 @@ public final class RedisBroker implements Broker {
         if (ids.isEmpty()) return;
         faults.ride("forget deleted jobs", settings.outage(), () -> {
             for (int i = 0; i < ids.size(); i += 1000) {
-                link.sync().hdel(keys.jobQueue(), ids.subList(i, Math.min(ids.size(), i + 1000)).toArray(String[]::new));
+                String[] part = ids.subList(i, Math.min(ids.size(), i + 1000)).toArray(String[]::new);
+                KeyTypes.expect(link, keys.jobQueue(), "hash", () -> link.sync().hdel(keys.jobQueue(), part));
             }
             return null;
         });
@@ -623,15 +700,11 @@ public final class RedisBroker implements Broker {
     @Override
     public void queuePause(String queue, boolean paused) {
         Names.checkQueue(queue);
-        faults.ride("pause", settings.outage(), () -> {
-            link.sync().sadd(keys.queues(), queue);
-            if (paused) {
-                link.sync().set(keys.paused(queue), "1");
-            } else {
-                link.sync().del(keys.paused(queue));
-                link.sync().lpush(keys.wake(queue), "1");
-            }
-            return null;
+        faults.ride(paused ? "pause" : "resume", settings.outage(), () -> {
+            // On a single server the script adds the queue to the set of queue names; a Cluster keeps that set
+            // in another slot, so it is added first (a name in it costs nothing if the script then fails).
+            if (link.cluster()) KeyTypes.expect(link, keys.queues(), "set", () -> link.sync().sadd(keys.queues(), queue));
+            return scripts.run(Script.PAUSE, keys.route(queue), List.of(queue, paused ? "1" : "0"));
         });
     }
 

@@ -49,7 +49,7 @@ final class RedisQueries {
     Optional<Job> jobGet(String id) {
         if (id == null || id.isEmpty()) return Optional.empty();
         return faults.ride("read job " + id, settings.outage(), () -> {
-            String q = link.sync().hget(keys.jobQueue(), id);
+            String q = KeyTypes.expect(link, keys.jobQueue(), "hash", () -> link.sync().hget(keys.jobQueue(), id));
             if (q == null) return Optional.<Job>empty();
             List<Object> dumps = scripts.run(Script.GET, keys.route(q), List.of("1", q, id));
             return Optional.ofNullable(JobCodec.decode(dumps.get(0), q, id, false));
@@ -131,7 +131,8 @@ final class RedisQueries {
             var out = new ArrayList<StatsBucket>();
             for (int i = 0; i < queues.size(); i++) {
                 var perMinute = new TreeMap<Long, long[]>();
-                for (var e : runner.await(calls.get(i)).entrySet()) {
+                var call = calls.get(i);
+                for (var e : KeyTypes.expect(link, keys.stats(queues.get(i)), "hash", () -> runner.await(call)).entrySet()) {
                     int colon = e.getKey().indexOf(':');
                     if (colon < 0) continue;
                     long minute;

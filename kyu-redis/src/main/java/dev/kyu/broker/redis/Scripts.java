@@ -24,19 +24,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The engine's Lua scripts: each is the shared helpers ({@code lib.lua}) followed by its own body (but the
- * single-job enqueue, which stands alone), called
+ * The engine's Lua scripts: each is the key checks ({@code check.lua}) and the shared helpers ({@code lib.lua})
+ * followed by its own body (but the single-job enqueue, which does without the helpers), called
  * by SHA-1 with EVALSHA and sent whole with EVAL only when the server does not know it (first use, or
  * after a restart emptied its script cache). ARGV[1] is always the key prefix.
  */
 final class Scripts {
     enum Script {
         ENQUEUE(ScriptOutputType.MULTI), ENQUEUE1(ScriptOutputType.MULTI, false), FETCH(ScriptOutputType.MULTI), COMPLETE(ScriptOutputType.MULTI),
-        EXTEND(ScriptOutputType.MULTI), PROMOTE(ScriptOutputType.INTEGER), RESCUE(ScriptOutputType.MULTI),
+        EXTEND(ScriptOutputType.MULTI), PROMOTE(ScriptOutputType.MULTI), RESCUE(ScriptOutputType.MULTI),
         PRUNE(ScriptOutputType.MULTI), CANCEL(ScriptOutputType.MULTI), RETRY(ScriptOutputType.INTEGER),
         DELETE(ScriptOutputType.MULTI), PURGE(ScriptOutputType.MULTI), GET(ScriptOutputType.MULTI),
         LIST(ScriptOutputType.MULTI), COUNTS(ScriptOutputType.MULTI), LOCK(ScriptOutputType.INTEGER),
-        UNLOCK(ScriptOutputType.INTEGER), BURY(ScriptOutputType.INTEGER), CLAIM(ScriptOutputType.MULTI);
+        UNLOCK(ScriptOutputType.INTEGER), BURY(ScriptOutputType.INTEGER), CLAIM(ScriptOutputType.MULTI),
+        PAUSE(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
         final String body;
@@ -52,7 +53,8 @@ final class Scripts {
         Script(ScriptOutputType output, boolean withLib) {
             this.output = output;
             String own = read(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
-            this.body = withLib ? read("lib.lua") + "\n" + own : own;
+            // Every script starts with the key checks, so that each can check what it touches before writing.
+            this.body = read("check.lua") + "\n" + (withLib ? read("lib.lua") + "\n" + own : own);
             this.sha = sha1(body);
             this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
             this.bodyBytes = body.getBytes(StandardCharsets.UTF_8);

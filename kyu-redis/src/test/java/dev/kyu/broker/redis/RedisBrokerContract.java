@@ -450,6 +450,28 @@ abstract class RedisBrokerContract {
         assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.FAILED))).extracting(Job::id).containsExactly(id);
     }
 
+    /** A key of another type (foreign data) in a queue: its enqueue is refused unwritten, its fetch skipped. */
+    @Test
+    void aKeyOfAnotherTypeRefusesAnEnqueueWholeAndAFetchSkipsItsQueue() throws Exception {
+        var good = job("good").build();
+        enqueue(good);
+        String ready = broker.keys().ready("bad");
+        broker.link().sync().set(ready, "foreign");
+        var lone = job("bad").build();
+        var batch = List.of(job("bad").build(), job("bad").build());
+        for (var jobs : List.of(List.of(lone), batch)) {
+            assertThatThrownBy(() -> enqueue(jobs.toArray(NewJob[]::new))).isInstanceOf(KyuException.class)
+                    .hasMessageContaining("Redis key " + ready + " holds a string, expected a sorted set")
+                    .hasMessageNotContaining("\n");
+            for (NewJob j : jobs) {
+                assertThat(broker.jobGet(j.id())).isEmpty();
+                assertThat(broker.link().sync().exists(broker.keys().job("bad", j.id()))).isZero();
+            }
+        }
+        assertThat(fetch("w", 5, "bad", "good")).extracting(Job::id).containsExactly(good.id());
+        assertThat(broker.link().sync().get(ready)).isEqualTo("foreign");
+    }
+
     @Test
     void workersKvAndLocks() {
         var w = new WorkerInfo("w1", "host", 42, List.of("q"), 4, 1, Instant.now(), null, 0.5, 1024, 3, 1, Map.of("v", "1"));
@@ -495,6 +517,8 @@ abstract class RedisBrokerContract {
         assertThatThrownBy(() -> Brokers.open("redis://:s3cret@127.0.0.1:" + port + "?timeout=2s"))
                 .isInstanceOf(KyuException.BrokerUnavailable.class)
                 .hasMessageContaining("cannot reach Redis")
+                .hasMessageContaining("127.0.0.1:" + port)
+                .hasMessageNotContaining("<unresolved>")
                 .hasMessageNotContaining("s3cret");
     }
 }

@@ -3,6 +3,8 @@
 local now = nowms()
 local n = tonumber(ARGV[2])
 local out = {}
+local TOUCHED = {'ready', 'sched', 'run', 'st:SCHEDULED', 'st:QUEUED', 'st:CANCELLED', 'fin:CANCELLED'}
+for i = 0, n - 1 do qneed(ARGV[3 + i * 2], TOUCHED) end
 for i = 0, n - 1 do
   local q, id = ARGV[3 + i * 2], ARGV[4 + i * 2]
   local key = jk(q, id)

@@ -3,6 +3,7 @@
 -- The server's time is appended to the holder. Returns {1 claimed | 0 held, current value, now}.
 -- With ARGV[5] = 'confirm', marks a claim whose job is now stored (claim time 0), keeping any TTL.
 local now = nowms()
+need({KEYS[1], 'string'})
 local cur = redis.call('GET', KEYS[1])
 if ARGV[5] == 'confirm' then
   if cur ~= ARGV[4] then return {0, cur or '', now} end

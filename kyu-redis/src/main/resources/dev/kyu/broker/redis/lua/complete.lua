@@ -7,14 +7,32 @@ local n = tonumber(ARGV[2])
 local out = {}
 -- The fence and a success need only these; a retry or hand-back reads a few more.
 local MORE = {'scheduledAt', 'priority', 'rk'}
+-- The keys each kind of outcome writes besides the job's own.
+local NEEDS = {S = {'run', 'st:SUCCEEDED', 'fin:SUCCEEDED', 'stats'}, R = {'run', 'sched', 'st:SCHEDULED', 'stats'},
+  D = {'run', 'st:FAILED', 'fin:FAILED', 'stats'}, C = {'run', 'st:CANCELLED', 'fin:CANCELLED'},
+  L = {'run', 'ready', 'sched', 'st:QUEUED', 'st:SCHEDULED', 'wake'}}
+-- Every fence read and every key checked before the first write, so the batch is applied whole or not at all.
+local fenced = {}
+for i = 0, n - 1 do
+  local b = 2 + i * 7
+  local q, id, worker, attempt, kind = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
+  -- Only the fields the fence and the move need, not the whole hash (args and result may be large).
+  local v = redis.pcall('HMGET', jk(q, id), 'state', 'workerId', 'attempt', 'uniqueKey', 'cancelRequested')
+  if not v.err and v[1] == 'RUNNING' and v[2] == worker and v[3] == attempt then
+    fenced[i] = v
+    qneed(q, NEEDS[kind] or NEEDS.L)
+  end
+end
+-- A job named twice in one call: the first outcome applied moves it out of RUNNING, so the fence refuses the second.
+local applied = {}
 for i = 0, n - 1 do
   local b = 2 + i * 7
   local q, id, worker, attempt = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   local kind, payload, delay = ARGV[b + 5], ARGV[b + 6], tonumber(ARGV[b + 7])
   local key = jk(q, id)
-  -- Only the fields the fence and the move need, not the whole hash (args and result may be large).
-  local v = redis.pcall('HMGET', key, 'state', 'workerId', 'attempt', 'uniqueKey', 'cancelRequested')
-  if not v.err and v[1] == 'RUNNING' and v[2] == worker and v[3] == attempt then
+  local v = fenced[i]
+  if v and not applied[key] then
+    applied[key] = true
     local h = {state = v[1], workerId = v[2], attempt = v[3]}
     if v[4] then
       h.uniqueKey = v[4]

@@ -1,6 +1,8 @@
 -- Deletes jobs that are not RUNNING. ARGV: prefix, n, then queue, id per job. Returns 1 (deleted) or 0 per job.
 local n = tonumber(ARGV[2])
 local out = {}
+jobqneed()
+for i = 0, n - 1 do qneed(ARGV[3 + i * 2], ALLKEYS) end
 for i = 0, n - 1 do
   local q, id = ARGV[3 + i * 2], ARGV[4 + i * 2]
   local key = jk(q, id)

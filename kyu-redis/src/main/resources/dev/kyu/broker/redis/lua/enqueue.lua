@@ -1,5 +1,6 @@
 -- Stores a batch of jobs. ARGV: prefix, count, then 14 fields per job (see RedisBroker.enqueueArgs).
--- Everything is validated by the caller first, so nothing here fails halfway through a batch.
+-- Everything is validated by the caller first, and every key the batch writes is checked before the first
+-- write, so nothing here fails halfway through a batch.
 -- Answers one value per job: 1 when stored, else the id of the job holding its unique key.
 local now = nowms()
 local n = tonumber(ARGV[2])
@@ -11,21 +12,33 @@ if GLOBAL then
   local ids = {}
   for i = 0, n - 1 do ids[i + 1] = ARGV[2 + i * 14 + 1] end
   for c = 1, n, 1000 do
-    local part = redis.call('HMGET', JOBQ, unpack(ids, c, math.min(n, c + 999)))
+    local part = met(redis.pcall('HMGET', JOBQ, unpack(ids, c, math.min(n, c + 999))), JOBQ, 'hash')
+    if part == nil then refuse() end
     for j = 1, #part do known[c + j - 1] = part[j] end
   end
 end
 local jobkeys = {}
 for i = 0, n - 1 do
   local b = 2 + i * 14
-  local id, q = ARGV[b + 1], ARGV[b + 3]
-  local key = jk(q, id)
-  jobkeys[i + 1] = key
-  -- On a single server every job is in the id index, written with it by the same script, so an id the
-  -- index does not know is free and needs no look at the job keys.
+  local id, q, ukey = ARGV[b + 1], ARGV[b + 3], ARGV[b + 9]
+  jobkeys[i + 1] = jk(q, id)
   local other = known[i + 1]
-  if (other or not GLOBAL) and redis.call('EXISTS', key) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
   if other and other ~= q and redis.call('EXISTS', jk(other, id)) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
+  qneed(q, {'ready', 'sched', 'st:QUEUED', 'st:SCHEDULED', 'wake'})
+  if ukey ~= '' and GLOBAL then need({uk(q, ukey), 'string'}) end
+end
+if GLOBAL then need({P .. ':queues', 'set'}) end
+-- The job keys, counted a thousand at a time (one call each): a key in use is an id taken, or foreign data.
+for c = 1, n, 1000 do
+  local last = math.min(n, c + 999)
+  if redis.call('EXISTS', unpack(jobkeys, c, last)) > 0 then
+    for i = c, last do
+      if redis.call('EXISTS', jobkeys[i]) == 1 then
+        if not fits(jobkeys[i], 'hash') then refuse() end
+        return redis.error_reply('KYU_EXISTS ' .. ARGV[2 + (i - 1) * 14 + 1])
+      end
+    end
+  end
 end
 -- Per call, not per job: the text of now for due times and ready members (a number turned into text
 -- per job is a string built, hashed and collected each time; so is a key name, hence qkc).
@@ -61,7 +74,11 @@ for i = 0, n - 1 do
     elseif existing then
       local hq = stored[existing] or holderq(q, existing)
       local eh = {false, false}
-      if hq then eh = redis.call('HMGET', jk(hq, existing), 'state', 'uniqueScope') end
+      -- A holder key of another type (foreign data) is no live job.
+      if hq then
+        eh = redis.pcall('HMGET', jk(hq, existing), 'state', 'uniqueScope')
+        if eh.err then eh = {false, false} end
+      end
       local st, sc = eh[1], eh[2]
       if sc == 'PERIOD' or (st and ((sc == 'QUEUED' and (st == 'QUEUED' or st == 'SCHEDULED'))
           or (sc ~= 'QUEUED' and STATES[st] and not TERMINAL[st]))) then

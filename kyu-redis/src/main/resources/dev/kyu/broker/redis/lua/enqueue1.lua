@@ -1,7 +1,8 @@
 -- Stores one job without a unique key: the common single-call enqueue, and the same job enqueue.lua would
 -- store (same fields, indexes, wake-up and answer) in fewer commands and without the batch machinery.
 -- Sent without lib.lua, whose helpers cost more to define on each call than this script's work, so the
--- few names it needs are spelled out here. ARGV as enqueue.lua's with a count of 1.
+-- few names it needs are spelled out here (but the key checks of check.lua). ARGV as enqueue.lua's with a
+-- count of 1.
 -- Effects replication, as lib.lua asks for: the stamps come from TIME (Redis 6.2 replicates scripts verbatim
 -- by default).
 redis.replicate_commands()
@@ -14,8 +15,25 @@ local timeout, backoff, meta = ARGV[14], ARGV[15], ARGV[16]
 local qp = P .. ':{' .. q .. '}:'
 local key = qp .. 'job:' .. id
 -- An id that already exists, in this queue or (by the id index) another, is refused.
-if redis.call('EXISTS', key) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
-if GLOBAL and redis.call('HSETNX', P .. ':jobq', id, q) == 0 then
+if redis.call('EXISTS', key) == 1 then
+  if not fits(key, 'hash') then refuse() end
+  return redis.error_reply('KYU_EXISTS ' .. id)
+end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local due = now
+if runat ~= '' then due = tonumber(runat) elseif delay ~= '' then due = now + tonumber(delay) end
+-- Every key written below is checked first; the id index by its first write, which writes nothing when
+-- the key holds another type.
+if due <= now then
+  need({qp .. 'ready', 'zset', qp .. 'st:QUEUED', 'zset', qp .. 'wake', 'list'})
+else
+  need({qp .. 'sched', 'zset', qp .. 'st:SCHEDULED', 'zset'})
+end
+if GLOBAL then need({P .. ':queues', 'set'}) end
+local fresh = GLOBAL and met(redis.pcall('HSETNX', P .. ':jobq', id, q), P .. ':jobq', 'hash')
+if fresh == nil then refuse() end
+if fresh == 0 then
   local other = redis.call('HGET', P .. ':jobq', id)
   if other ~= q and redis.call('EXISTS', P .. ':{' .. other .. '}:job:' .. id) == 1 then
     return redis.error_reply('KYU_EXISTS ' .. id)
@@ -23,10 +41,6 @@ if GLOBAL and redis.call('HSETNX', P .. ':jobq', id, q) == 0 then
   -- A stale index entry (its job is gone): this job takes the id over.
   redis.call('HSET', P .. ':jobq', id, q)
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local due = now
-if runat ~= '' then due = tonumber(runat) elseif delay ~= '' then due = now + tonumber(delay) end
 local f = {'id', id, 'task', task, 'queue', q, 'args', args, 'priority', prio, 'attempt', '0', 'maxAttempts', maxa,
   'enqueuedAt', t[1] .. string.format('%06d', tonumber(t[2])), 'scheduledAt', string.format('%d', due)}
 local rk

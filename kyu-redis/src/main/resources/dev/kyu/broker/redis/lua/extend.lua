@@ -9,7 +9,9 @@ for i = 0, n - 1 do
   local key = jk(q, id)
   local h = redis.pcall('HMGET', key, 'state', 'workerId', 'attempt', 'cancelRequested')
   if not h.err and h[1] == 'RUNNING' and h[2] == worker and h[3] == attempt then
-    -- The expiry is the job's score in 'run' (see fetch.lua); the hash is not touched.
+    -- The expiry is the job's score in 'run' (see fetch.lua); the hash is not touched. Written only at
+    -- flush(), so every lease's key is checked before the first write.
+    qneed(q, {'run'})
     later('ZADD', qk(q, 'run'), now + lease, id)
     out[#out + 1] = (h[4] == '1') and 2 or 1
   else

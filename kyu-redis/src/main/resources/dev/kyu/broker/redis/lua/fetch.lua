@@ -1,11 +1,13 @@
 -- Leases up to `limit` jobs from the queues in order. ARGV: prefix, workerId, limit, leaseMs, nq, queues...
--- Returns {now, nextDueMs or -1, {queue, id, values, errors, queue, id, ...}, now in µs}: four entries per
--- leased job, its values the fields of FIELDS (no names; the first eleven are JobCodec.LEASED_FIELDS) as
+-- Returns {now, nextDueMs or -1, {queue, id, values, errors, queue, id, ...}, now in µs, {queue, reason, ...}}:
+-- four entries per leased job, its values the fields of FIELDS (no names; the first eleven are JobCodec.LEASED_FIELDS) as
 -- stored before the lease. The caller applies what the lease changed (state RUNNING, attempt + 1, workerId,
 -- startedAt = now in µs, leaseExpiresAt = now + leaseMs), so the script does not read the hash back. The
 -- caller also decodes the values strictly and buries a job it cannot read (bury.lua), so a job that is
 -- QUEUED with a numeric attempt is leased without further checks here. Due scheduled jobs are promoted on the
 -- way, so a delayed job runs on time even when no maintenance sweep has run yet.
+-- A queue with a key of another type (foreign data) is skipped whole, before anything of it is written, and
+-- named in the last entry with the reason: the other queues of the call are served as usual.
 local now = nowms()
 local worker, limit, lease, nq = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local started, expires = STAMP, s(now + lease)
@@ -33,23 +35,44 @@ local function odd(q, id, key, v)
   end
 end
 
-for i = 1, nq do
-  local q = ARGV[5 + i]
-  if redis.call('EXISTS', qk(q, 'paused')) == 0 then
-    local want = limit - count
-    if want > 0 then
-      promote(q, now, want)
-      local ready = qk(q, 'ready')
-      local members = redis.call('ZRANGE', ready, 0, want - 1)
-      for c = 1, #members, 1000 do redis.call('ZREM', ready, unpack(members, c, math.min(#members, c + 999))) end
-      local prefix = qk(q, 'job:')
-      local run, queued = {}, {}
-      for _, m in ipairs(members) do
-        local id = string.sub(m, 16)
-        local key = prefix .. id
-        local v = redis.pcall('HMGET', key, 'task', 'args', 'priority', 'attempt', 'maxAttempts', 'enqueuedAt',
+-- Promotes and leases from queue q; false (reason in BADKEY) when a key it needs does not fit, in which case
+-- nothing of q was written.
+local function take(q)
+  local want = limit - count
+  if want > 0 then
+    -- When jobs are due, every key the rest may need is checked before promotion writes anything.
+    if promote(q, now, want, ALLKEYS) == nil then return false end
+    local ready = qkc(q, 'ready')
+    local members = met(redis.pcall('ZRANGE', ready, 0, want - 1), ready, 'zset')
+    if members == nil then return false end
+    if #members == 0 then return true end
+    local prefix = qk(q, 'job:')
+    -- Every member read before anything is written, so the keys its path needs are known and checked first.
+    local ids, vals, seen, odd_ = {}, {}, {}, false
+    for j, m in ipairs(members) do
+      local id = string.sub(m, 16)
+      ids[j] = id
+      if not seen[id] then
+        seen[id] = true
+        local v = redis.pcall('HMGET', prefix .. id, 'task', 'args', 'priority', 'attempt', 'maxAttempts', 'enqueuedAt',
           'scheduledAt', 'timeout', 'backoff', 'meta', 'uniqueKey', 'uniqueScope', 'state', 'errs')
+        vals[j] = v
         -- A whole number of attempts, as the caller reads it back: '1.5' or ' 2' go the long way, to odd().
+        if v.err or v[13] ~= 'QUEUED' or not v[1] or not v[2] or not v[4] or not string.match(v[4], '^%d+$') then
+          odd_ = true
+        end
+      end
+    end
+    if not qfits(q, {'run', 'st:QUEUED', 'wake'}) then return false end
+    -- Setting a job aside moves it from whatever state its hash claims.
+    if odd_ and not qfits(q, ALLKEYS) then return false end
+    for c = 1, #members, 1000 do redis.call('ZREM', ready, unpack(members, c, math.min(#members, c + 999))) end
+    local run, queued = {}, {}
+    for j, id in ipairs(ids) do
+      local v = vals[j]
+      -- nil: a second member naming a job already met in this call (a stale 'rk' left by hand); dropped.
+      if v then
+        local key = prefix .. id
         local attempt = not v.err and v[13] == 'QUEUED' and v[1] and v[2] and v[4] and string.match(v[4], '^%d+$')
           and tonumber(v[4])
         if attempt then
@@ -71,17 +94,31 @@ for i = 1, nq do
           odd(q, id, key, v)
         end
       end
-      for c = 1, #run, 4000 do redis.call('ZADD', qk(q, 'run'), unpack(run, c, math.min(#run, c + 3999))) end
-      for c = 1, #queued, 4000 do redis.call('ZREM', qk(q, 'st:QUEUED'), unpack(queued, c, math.min(#queued, c + 3999))) end
-      -- Pass the baton: work is left, so make sure one more idle worker wakes up for it.
-      if #members == want and redis.call('ZCARD', ready) > 0 and redis.call('LLEN', qk(q, 'wake')) == 0 then wake(q, 1) end
     end
-    local first = redis.call('ZRANGE', qk(q, 'sched'), 0, 0, 'WITHSCORES')
-    if first[2] then
-      local d = tonumber(first[2])
-      if nextdue < 0 or d < nextdue then nextdue = d end
+    for c = 1, #run, 4000 do redis.call('ZADD', qk(q, 'run'), unpack(run, c, math.min(#run, c + 3999))) end
+    for c = 1, #queued, 4000 do redis.call('ZREM', qk(q, 'st:QUEUED'), unpack(queued, c, math.min(#queued, c + 3999))) end
+    -- Pass the baton: work is left, so make sure one more idle worker wakes up for it.
+    if #members == want and redis.call('ZCARD', ready) > 0 and redis.call('LLEN', qk(q, 'wake')) == 0 then wake(q, 1) end
+  end
+  return true
+end
+
+local bad = {}
+for i = 1, nq do
+  local q = ARGV[5 + i]
+  if redis.call('EXISTS', qk(q, 'paused')) == 0 then
+    local sched = qkc(q, 'sched')
+    local first = take(q) and met(redis.pcall('ZRANGE', sched, 0, 0, 'WITHSCORES'), sched, 'zset')
+    if first then
+      if first[2] then
+        local d = tonumber(first[2])
+        if nextdue < 0 or d < nextdue then nextdue = d end
+      end
+    else
+      bad[#bad + 1] = q
+      bad[#bad + 1] = BADKEY
     end
   end
 end
 flush()
-return {now, nextdue, jobs, STAMP}
+return {now, nextdue, jobs, STAMP, bad}

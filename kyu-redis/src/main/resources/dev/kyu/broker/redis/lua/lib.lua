@@ -27,6 +27,33 @@ local function qkc(q, suffix)
   return k
 end
 local function ek(q, id) return qk(q, 'err:' .. id) end
+
+-- A queue's fixed keys and the type each holds (see docs/brokers/redis.md); 'paused' is only ever tested
+-- with EXISTS, so any type does.
+local function kindof(suffix)
+  if suffix == 'wake' then return 'list' elseif suffix == 'stats' then return 'hash' end
+  return 'zset'
+end
+-- Keys of this call found fitting: each is checked once per call, however many jobs name it.
+local CHECKED = {}
+-- Whether each of queue q's keys named by `suffixes` is missing or of its type; else the reason is in BADKEY.
+local function qfits(q, suffixes)
+  for _, sfx in ipairs(suffixes) do
+    local k = qkc(q, sfx)
+    if not CHECKED[k] then
+      if not fits(k, kindof(sfx)) then return false end
+      CHECKED[k] = true
+    end
+  end
+  return true
+end
+-- qfits(), refusing the whole script when a key does not fit.
+local function qneed(q, suffixes) if not qfits(q, suffixes) then refuse() end end
+-- Every fixed key of a queue that holds jobs, for the verbs that may move a job from any state to any other.
+local ALLKEYS = {'ready', 'sched', 'run', 'wake', 'st:SCHEDULED', 'st:QUEUED', 'st:SUCCEEDED', 'st:FAILED',
+  'st:CANCELLED', 'fin:SUCCEEDED', 'fin:FAILED', 'fin:CANCELLED'}
+-- The id index, on a single server: checked once per call by the scripts that write it.
+local function jobqneed() if GLOBAL and not CHECKED[JOBQ] then need({JOBQ, 'hash'}); CHECKED[JOBQ] = true end end
 local function s(n) return string.format('%d', n) end
 -- Unique keys are global on a single server; on a Cluster they live in (and are unique within) the queue's slot.
 local function uk(q, key) if GLOBAL then return P .. ':uniq:' .. key end return qk(q, 'uniq:' .. key) end
@@ -168,7 +195,8 @@ local function unique_release(q, id, h, only_scope)
   local key, scope = h.uniqueKey, h.uniqueScope
   if GLOBAL and key and key ~= '' and scope ~= 'PERIOD' and (only_scope == nil or only_scope == scope) then
     local k = uk(q, key)
-    if redis.call('GET', k) == id then redis.call('DEL', k) end
+    -- A key holding another type (foreign data) does not name this job: left as it is.
+    if redis.pcall('GET', k) == id then redis.call('DEL', k) end
   end
 end
 
@@ -255,8 +283,14 @@ local function drop(q, id, h)
   if GLOBAL then redis.call('HDEL', JOBQ, id) end
 end
 
-local function promote(q, now, limit)
-  local due = redis.call('ZRANGEBYSCORE', qk(q, 'sched'), '-inf', now, 'LIMIT', 0, limit)
+-- Moves q's due scheduled jobs to ready; nil (reason in BADKEY, nothing written) when a key it needs, or
+-- one of q's keys named by `also` (those the caller writes next), does not fit.
+local function promote(q, now, limit, also)
+  local sched = qkc(q, 'sched')
+  local due = met(redis.pcall('ZRANGEBYSCORE', sched, '-inf', now, 'LIMIT', 0, limit), sched, 'zset')
+  if due == nil then return nil end
+  if #due == 0 then return 0 end
+  if not qfits(q, {'ready', 'st:SCHEDULED', 'st:QUEUED', 'wake'}) or (also and not qfits(q, also)) then return nil end
   local n = 0
   for _, id in ipairs(due) do
     redis.call('ZREM', qk(q, 'sched'), id)

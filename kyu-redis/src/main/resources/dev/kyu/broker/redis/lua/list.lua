@@ -4,6 +4,7 @@
 -- 'run' (as many as the workers' slots), sorted here. Without a state filter the states are merged.
 local q, st, cursor, count = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local top = (cursor == '') and '+' or ('(' .. cursor)
+qneed(q, {'run', 'st:SCHEDULED', 'st:QUEUED', 'st:SUCCEEDED', 'st:FAILED', 'st:CANCELLED'})
 
 local function running()
   local ids = {}

@@ -1,15 +1,25 @@
 -- Deletes terminal jobs past retention and old statistics.
 -- ARGV: prefix, limit, succeededCutoffMs, failedCutoffMs, cancelledCutoffMs, statsCutoffMs, nq, queues...
--- Cutoffs are relative ages (ms) subtracted from the server's now. Returns the deleted ids.
+-- Cutoffs are relative ages (ms) subtracted from the server's now. Returns {deleted ids, {queue, reason, ...}}:
+-- a queue with a key of another type is skipped, unwritten, and named with the reason (a bad id index
+-- refuses the whole call).
 local now = nowms()
 local limit = tonumber(ARGV[2])
 local ages = {SUCCEEDED = tonumber(ARGV[3]), FAILED = tonumber(ARGV[4]), CANCELLED = tonumber(ARGV[5])}
 local statsCut = now - tonumber(ARGV[6])
 local nq = tonumber(ARGV[7])
 local deleted = {}
+local bad = {}
+local TOUCHED = {'st:SUCCEEDED', 'st:FAILED', 'st:CANCELLED', 'fin:SUCCEEDED', 'fin:FAILED', 'fin:CANCELLED', 'stats'}
+jobqneed()
 for i = 1, nq do
   local q = ARGV[7 + i]
-  for _, st in ipairs({'SUCCEEDED', 'FAILED', 'CANCELLED'}) do
+  local usable = qfits(q, TOUCHED)
+  if not usable then
+    bad[#bad + 1] = q
+    bad[#bad + 1] = BADKEY
+  end
+  for _, st in ipairs(usable and {'SUCCEEDED', 'FAILED', 'CANCELLED'} or {}) do
     if #deleted < limit and ages[st] >= 0 then
       local ids = redis.call('ZRANGEBYSCORE', qk(q, 'fin:' .. st), '-inf', now - ages[st], 'LIMIT', 0, limit - #deleted)
       for _, id in ipairs(ids) do
@@ -23,7 +33,7 @@ for i = 1, nq do
       end
     end
   end
-  if tonumber(ARGV[6]) >= 0 then
+  if usable and tonumber(ARGV[6]) >= 0 then
     local fields = redis.call('HKEYS', qk(q, 'stats'))
     for _, f in ipairs(fields) do
       local minute = tonumber(string.match(f, '^(%d+):'))
@@ -31,4 +41,4 @@ for i = 1, nq do
     end
   end
 end
-return deleted
+return {deleted, bad}

@@ -1,13 +1,24 @@
 -- Rescues RUNNING jobs whose lease expired. ARGV: prefix, limit, nq, queues...
--- Returns {requeued ids, failed ids, cancelled ids}.
+-- Returns {requeued ids, failed ids, cancelled ids, {queue, reason, ...}}: a queue with a key of another
+-- type is skipped, unwritten, and named with the reason.
 local now = nowms()
 local limit, nq = tonumber(ARGV[2]), tonumber(ARGV[3])
 local requeued, failed, cancelled = {}, {}, {}
 local done = 0
+local bad = {}
+-- A rescue ends a job in any of these (stats included); all checked before the queue's first write.
+local TOUCHED = {'ready', 'wake', 'st:QUEUED', 'st:FAILED', 'fin:FAILED', 'st:CANCELLED', 'fin:CANCELLED', 'stats'}
 for i = 1, nq do
   local q = ARGV[3 + i]
   if done < limit then
-    local ids = redis.call('ZRANGEBYSCORE', qk(q, 'run'), '-inf', now, 'LIMIT', 0, limit - done)
+    local run = qkc(q, 'run')
+    local ids = met(redis.pcall('ZRANGEBYSCORE', run, '-inf', now, 'LIMIT', 0, limit - done), run, 'zset')
+    if ids and #ids > 0 and not qfits(q, TOUCHED) then ids = nil end
+    if ids == nil then
+      bad[#bad + 1] = q
+      bad[#bad + 1] = BADKEY
+      ids = {}
+    end
     for _, id in ipairs(ids) do
       done = done + 1
       local key = jk(q, id)
@@ -36,4 +47,4 @@ for i = 1, nq do
   end
 end
 flushstats()
-return {requeued, failed, cancelled}
+return {requeued, failed, cancelled, bad}

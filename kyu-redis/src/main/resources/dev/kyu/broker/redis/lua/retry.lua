@@ -3,6 +3,12 @@
 local now = nowms()
 local mode, n = ARGV[2], tonumber(ARGV[3])
 local count = 0
+local TOUCHED = {'ready', 'wake', 'st:QUEUED', 'st:FAILED', 'fin:FAILED', 'st:CANCELLED', 'fin:CANCELLED'}
+if mode == 'ids' then
+  for i = 0, n - 1 do qneed(ARGV[4 + i * 2], TOUCHED) end
+else
+  for i = 1, n do qneed(ARGV[3 + i], TOUCHED) end
+end
 local function again(q, id)
   local key = jk(q, id)
   local h = hash(key)
