@@ -2,6 +2,7 @@ package dev.kyu.broker.memory;
 
 import dev.kyu.KyuException;
 import dev.kyu.job.Job;
+import dev.kyu.job.JobContract;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobIds;
 import dev.kyu.job.JobState;
@@ -234,6 +235,11 @@ public final class MemoryBroker implements Broker {
                     store.quarantine(s, now);
                     continue;
                 }
+                List<String> broken = JobContract.violations(s.job);
+                if (!broken.isEmpty()) {
+                    store.quarantine(s, broken, now);
+                    continue;
+                }
                 Job run = Moves.leased(s.job, r.workerId(), now, leaseEnd);
                 store.place(s, run);
                 out.add(run);
@@ -338,10 +344,20 @@ public final class MemoryBroker implements Broker {
     @Override
     public int jobsPromoteDue(int limit) {
         return withLock(() -> {
+            sweepBeyondRange(now());
             int n = promote(now(), limit);
             if (n > 0) store.work.signalAll();
             return n;
         });
+    }
+
+    /** Quarantines SCHEDULED jobs due past the range any enqueue accepts: no promotion could ever reach them. */
+    private void sweepBeyondRange(Instant now) {
+        for (int n = 0; n < 100 && !store.scheduled.isEmpty(); n++) {
+            Slot s = store.scheduled.last();
+            if (!JobContract.beyondRange(s.sortAt)) break;
+            store.quarantine(s, JobContract.violations(s.job), now);
+        }
     }
 
     private int promote(Instant now, int limit) {

@@ -3,6 +3,7 @@ package dev.kyu.broker.redis;
 import dev.kyu.KyuException;
 import dev.kyu.broker.redis.Scripts.Script;
 import dev.kyu.job.Job;
+import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import dev.kyu.job.Lease;
 import dev.kyu.job.UniqueScope;
@@ -491,8 +492,12 @@ public final class RedisBroker implements Broker {
     @Override
     public int jobsPromoteDue(int limit) {
         if (limit < 1) return 0;
+        // Jobs due past the range of enqueue (a foreign writer's +inf) would wait for ever: quarantine them first.
+        List<String> queues = knownQueues();
+        runner.perQueue("sweep unreachable jobs", settings.outage(), Script.UNREACHABLE,
+                List.of(Long.toString(JobOptions.LATEST.toEpochMilli())), queues, null, -1);
         List<Long> moved = runner.perQueue("promote", settings.outage(), Script.PROMOTE, List.of(Integer.toString(limit)),
-                knownQueues(), (Long n) -> n.intValue(), 0);
+                queues, (Long n) -> n.intValue(), 0);
         return moved.stream().mapToInt(Long::intValue).sum();
     }
 

@@ -36,7 +36,8 @@ final class Scripts {
         PRUNE(ScriptOutputType.MULTI), CANCEL(ScriptOutputType.MULTI), RETRY(ScriptOutputType.INTEGER),
         DELETE(ScriptOutputType.MULTI), PURGE(ScriptOutputType.MULTI), GET(ScriptOutputType.MULTI),
         LIST(ScriptOutputType.MULTI), COUNTS(ScriptOutputType.MULTI), LOCK(ScriptOutputType.INTEGER),
-        UNLOCK(ScriptOutputType.INTEGER), BURY(ScriptOutputType.INTEGER), CLAIM(ScriptOutputType.MULTI);
+        UNLOCK(ScriptOutputType.INTEGER), BURY(ScriptOutputType.INTEGER), CLAIM(ScriptOutputType.MULTI),
+        UNREACHABLE(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
         final String body;

@@ -2,6 +2,7 @@ package dev.kyu.broker.sqlite;
 
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
+import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.PruneRequest;
 import dev.kyu.spi.RescueResult;
@@ -22,8 +23,9 @@ import java.util.List;
  * and quarantine them.
  */
 final class Maintenance {
+    /** Due times no promotion can ever reach: missing, text, or past the range any enqueue accepts (infinity included). */
     private static final String SCHEDULED_BAD = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'SCHEDULED' "
-            + "AND (scheduled_at IS NULL OR scheduled_at >= '') LIMIT 100";
+            + "AND (scheduled_at IS NULL OR scheduled_at >= '' OR scheduled_at > " + JobOptions.LATEST.toEpochMilli() + ") LIMIT 100";
     private static final String RUNNING_BAD = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'RUNNING' "
             + "AND (lease_expires_at IS NULL OR lease_expires_at >= '') LIMIT 100";
     private static final String EXPIRED = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'RUNNING' "
@@ -45,9 +47,9 @@ final class Maintenance {
         return ps.executeUpdate();
     }
 
-    /** Quarantines SCHEDULED rows whose due time is unreadable; returns how many. */
+    /** Quarantines SCHEDULED rows whose due time is unreadable or out of range; returns how many. */
     static int sweepScheduled(Db db, Instant now) throws SQLException {
-        return quarantineAll(db, SCHEDULED_BAD, now);
+        return quarantineIds(db, SCHEDULED_BAD, now, true).size();
     }
 
     static RescueResult rescue(Db db, int limit, Instant now) throws SQLException {
@@ -80,7 +82,7 @@ final class Maintenance {
             (next == JobState.QUEUED ? requeued : next == JobState.FAILED ? failed : cancelled).add(j.id());
         }
         if (rows.size() < limit) {
-            for (String id : quarantineIds(db, RUNNING_BAD, now)) failed.add(id);
+            for (String id : quarantineIds(db, RUNNING_BAD, now, false)) failed.add(id);
         }
         return new RescueResult(requeued, failed, cancelled);
     }
@@ -136,14 +138,10 @@ final class Maintenance {
         }
     }
 
-    private static int quarantineAll(Db db, String select, Instant now) throws SQLException {
-        return quarantineIds(db, select, now).size();
-    }
-
-    private static List<String> quarantineIds(Db db, String select, Instant now) throws SQLException {
+    private static List<String> quarantineIds(Db db, String select, Instant now, boolean contract) throws SQLException {
         var rows = new ArrayList<JobRow>();
         try (ResultSet rs = db.prepare(select).executeQuery()) {
-            while (rs.next()) rows.add(JobRow.read(rs));
+            while (rs.next()) rows.add(contract ? JobRow.readToRun(rs) : JobRow.read(rs));
         }
         var ids = new ArrayList<String>();
         for (JobRow row : rows) {
