@@ -5,8 +5,8 @@ import dev.kyu.job.JobError;
 import dev.kyu.spi.Outcome;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * clock, an unexpected error before the task ran), and keeps that bounded: each hand-back is logged, and
  * the {@value #LIMIT}th in a row of one job is a dead letter instead, with the reason, so a fault that
  * repeats can never turn into a silent loop of fetch and release. A job that ran since starts counting
- * afresh. Counts are per worker, in a bounded map (oldest forgotten first).
+ * afresh. Counts are per worker, in a bounded map.
  */
 final class HandBacks {
     static final int LIMIT = 5;
@@ -25,12 +25,8 @@ final class HandBacks {
     private static final int REMEMBERED = 4096;
 
     private final Supplier<Instant> clock;
-    private final Map<String, Integer> inARow = new LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    /** Hand-backs in a row per job id; almost always empty, so the check after every attempt is a read. */
+    private final Map<String, Integer> inARow = new ConcurrentHashMap<>();
 
     HandBacks(Supplier<Instant> clock) {
         this.clock = clock;
@@ -39,12 +35,11 @@ final class HandBacks {
     /** The outcome for a job whose attempt failed to start: a hand-back, or a dead letter once they repeat. */
     Outcome failedToStart(Job job, RuntimeException cause) {
         String why = oneLine(cause);
-        int n;
-        synchronized (inARow) {
-            n = inARow.merge(job.id(), 1, Integer::sum);
-            if (n >= LIMIT) inARow.remove(job.id());
-        }
+        // The bound keeps a worker's memory flat whatever happens; forgetting the counts only delays a verdict.
+        if (inARow.size() >= REMEMBERED) inARow.clear();
+        int n = inARow.merge(job.id(), 1, Integer::sum);
         if (n >= LIMIT) {
+            inARow.remove(job.id());
             // logged with the other dead letters once the broker has recorded it
             return new Outcome.Dead(JobError.reason(job.attempt(), TYPE,
                     "could not start " + n + " times in a row; last reason: " + why, clock.get()));
@@ -55,9 +50,7 @@ final class HandBacks {
 
     /** The job's attempt started: a later failure to start counts from one again. */
     void started(Job job) {
-        synchronized (inARow) {
-            if (!inARow.isEmpty()) inARow.remove(job.id());
-        }
+        if (!inARow.isEmpty()) inARow.remove(job.id());
     }
 
     private static String oneLine(RuntimeException e) {

@@ -91,8 +91,8 @@ public final class JobExecutor {
      * missing or in the future has no grace that could ever end, so it fails at once.
      */
     private Outcome unknownTask(Job job, Instant now, Duration grace, Duration delay) {
-        Instant failsAt = job.enqueuedAt() == null ? null : job.enqueuedAt().plus(grace);
         boolean sane = job.enqueuedAt() != null && !job.enqueuedAt().isAfter(now.plus(CLOCK_SLACK));
+        Instant failsAt = sane ? job.enqueuedAt().plus(grace) : null;
         if (sane && now.isBefore(failsAt)) {
             unknownTasks.putBack(job, failsAt);
             return new Outcome.Released(delay);

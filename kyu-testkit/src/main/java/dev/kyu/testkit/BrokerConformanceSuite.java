@@ -245,12 +245,14 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
             assertThat(fetched).as("only the sound jobs are handed out").containsExactlyInAnyOrder(before, after);
             // listed rather than got by id: a row whose id is no UUID cannot be asked for by id
             var failed = new java.util.HashMap<String, Job>();
+            broker.jobsList(JobQuery.all(100)); // a quarantined row is read as it is from then on, not quarantined again
             for (Job j : broker.jobsList(JobQuery.all(100).withState(JobState.FAILED))) failed.put(j.id(), j);
             planted.forEach((word, id) -> {
                 Job j = failed.get(id);
                 assertThat(j).as("row breaking %s, listed as FAILED", word).isNotNull();
                 assertThat(j.state()).as("row breaking %s", word).isEqualTo(JobState.FAILED);
                 assertThat(j.lastError().type()).as("row breaking %s", word).isEqualTo(JobError.CORRUPT);
+                assertThat(j.errors()).as("row breaking %s: quarantined once", word).hasSize(1);
                 assertThat(j.lastError().message() + " " + j.lastError().stackTrace()).as("reason for the row breaking %s", word)
                         .containsIgnoringCase(word);
             });
@@ -275,6 +277,22 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
             assertThat(j.args()).isEqualTo("{}");
             assertThat(get(later).state()).isEqualTo(JobState.SCHEDULED);
             assertThat(fetch(10)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a job of a queue whose name no worker can ask for is quarantined by the sweep, not left waiting for ever")
+        void aJobOfAnUnreachableQueueIsQuarantinedBySweep() throws Exception {
+            String stranded = plantRawJob(broker, RawJob.queued("bad queue\t", broker.now()));
+            String good = enqueue(job("t"));
+            assertThat(stranded).as("every engine can store any queue name").isNotNull();
+
+            broker.jobsPrune(PruneRequest.defaults());
+            Job j = get(stranded);
+            assertThat(j.state()).isEqualTo(JobState.FAILED);
+            assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
+            assertThat(j.lastError().message() + " " + j.lastError().stackTrace()).containsIgnoringCase("queue");
+            assertThat(j.args()).isEqualTo("{}");
+            assertThat(get(good).state()).isEqualTo(JobState.QUEUED);
         }
 
         @Test

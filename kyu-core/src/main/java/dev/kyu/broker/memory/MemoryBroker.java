@@ -26,6 +26,7 @@ import dev.kyu.spi.RescueResult;
 import dev.kyu.spi.RetryRequest;
 import dev.kyu.spi.StatsBucket;
 import dev.kyu.spi.WorkerInfo;
+import dev.kyu.task.Task;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -360,6 +361,22 @@ public final class MemoryBroker implements Broker {
         }
     }
 
+    /**
+     * Quarantines QUEUED jobs of queues whose names enqueue would refuse: no worker can ask for such a
+     * queue, so they would wait for ever (their delayed jobs join them here once due).
+     */
+    private void sweepUnreachableQueues(Instant now) {
+        for (QueueState q : store.queues.values()) {
+            if (Task.isValidName(q.name)) continue;
+            for (int n = 0; n < 100; n++) {
+                Slot s = q.firstReady();
+                if (s == null) break;
+                if (s.decodable()) store.quarantine(s, JobContract.violations(s.job), now);
+                else store.quarantine(s, now);
+            }
+        }
+    }
+
     private int promote(Instant now, int limit) {
         int n = 0;
         while (n < limit && !store.scheduled.isEmpty()) {
@@ -405,6 +422,7 @@ public final class MemoryBroker implements Broker {
     public int jobsPrune(PruneRequest request) {
         return withLock(() -> {
             Instant now = now();
+            sweepUnreachableQueues(now);
             var doomed = new ArrayList<Slot>();
             for (Slot s : store.finished) {
                 if (doomed.size() >= request.limit()) break;

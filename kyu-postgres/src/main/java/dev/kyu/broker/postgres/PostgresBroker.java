@@ -487,7 +487,10 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public int jobsPrune(PruneRequest request) {
-        return db.call("prune old jobs", c -> maintenance.prune(c, request));
+        return db.call("prune old jobs", c -> {
+            sweepUnreachableQueues(c);
+            return maintenance.prune(c, request);
+        });
     }
 
     // ---- control -----------------------------------------------------------------------------------
@@ -727,6 +730,40 @@ public final class PostgresBroker implements Broker {
             while (rs.next()) if (JobRows.readToRun(rs) instanceof JobRows.Corrupt bad) corrupt.add(bad);
         }
         for (JobRows.Corrupt bad : corrupt) quarantine(c, bad);
+    }
+
+    /**
+     * QUEUED rows of queues whose names enqueue would refuse would wait for ever: no worker can ask for
+     * such a queue (their delayed rows join them here once due). The queues are walked one name at a time
+     * through the fetch index, a probe per queue rather than a scan; the rows go to FAILED (kyu.CorruptJob).
+     */
+    private void sweepUnreachableQueues(Connection c) throws SQLException {
+        var bad = new ArrayList<String>();
+        String after = null;
+        for (int n = 0; n < 10_000; n++) {
+            String sql = "SELECT min(queue) FROM " + s + ".kyu_jobs WHERE state = 'QUEUED'" + (after == null ? "" : " AND queue > ?");
+            String queue;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (after != null) ps.setString(1, after);
+                try (ResultSet rs = ps.executeQuery()) {
+                    queue = rs.next() ? rs.getString(1) : null;
+                }
+            }
+            if (queue == null) break;
+            if (!dev.kyu.task.Task.isValidName(queue)) bad.add(queue);
+            after = queue;
+        }
+        var corrupt = new ArrayList<JobRows.Corrupt>();
+        for (String queue : bad) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs WHERE state = 'QUEUED' "
+                    + "AND queue = ? LIMIT 100 FOR UPDATE SKIP LOCKED")) {
+                ps.setString(1, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) if (JobRows.readToRun(rs) instanceof JobRows.Corrupt broken) corrupt.add(broken);
+                }
+            }
+        }
+        for (JobRows.Corrupt row : corrupt) quarantine(c, row);
     }
 
     /** Rows whose state this version does not know go to FAILED (kyu.CorruptJob) so every count adds up. */

@@ -524,7 +524,11 @@ public final class RedisBroker implements Broker {
         List<String> head = List.of(Integer.toString(Math.max(0, request.limit())),
                 millis(request.succeededRetention()), millis(request.failedRetention()),
                 millis(request.succeededRetention()), millis(request.statsRetention()));
-        List<List<Object>> answers = runner.perQueue("prune", settings.outage(), Script.PRUNE, head, knownQueues(), List::size, 0);
+        List<String> queues = knownQueues();
+        // Queues whose names no worker can ask for would keep their jobs for ever: quarantine those jobs.
+        List<String> unreachable = queues.stream().filter(q -> !dev.kyu.task.Task.isValidName(q)).toList();
+        runner.perQueue("sweep unreachable queues", settings.outage(), Script.UNREACHABLE, List.of("queue"), unreachable, null, -1);
+        List<List<Object>> answers = runner.perQueue("prune", settings.outage(), Script.PRUNE, head, queues, List::size, 0);
         var ids = new ArrayList<String>();
         for (List<Object> a : answers) a.forEach(id -> ids.add(String.valueOf(id)));
         forgetIds(ids);

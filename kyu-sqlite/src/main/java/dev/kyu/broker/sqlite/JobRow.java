@@ -52,7 +52,6 @@ record JobRow(Job job, List<String> problems, String raw) {
         String task = text(v, 1, false, p);
         String queue = text(v, 2, false, p);
         String args = v[3] == null ? null : v[3] instanceof String s ? s : String.valueOf(v[3]);
-        if (args == null) p.add("args is missing");
         long priority = number(v, 4, false, p, 0);
         JobState state = state(v[5], p);
         long attempt = number(v, 6, false, p, 0);
