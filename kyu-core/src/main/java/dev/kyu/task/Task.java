@@ -1,15 +1,12 @@
 package dev.kyu.task;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A task built from a lambda: {@code Task.of("email.send", Email.class, (email, ctx) -> mailer.send(email))}.
  */
 public record Task<A, R>(String name, Class<A> argsType, Class<R> resultClass, TaskHandler<A, R> handler, TaskOptions options)
         implements KyuTask<A, R> {
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:\\-]{1,200}");
 
     public Task {
         checkName(name);
@@ -51,8 +48,20 @@ public record Task<A, R>(String name, Class<A> argsType, Class<R> resultClass, T
         return check("queue", queue);
     }
 
+    /** True when the text is a valid task or queue name (see {@link #checkName}). */
+    public static boolean isValidName(String name) {
+        // By hand rather than by the pattern: engines check the names of every job they hand out.
+        if (name == null || name.isEmpty() || name.length() > 200) return false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' || c == '-';
+            if (!ok) return false;
+        }
+        return true;
+    }
+
     private static String check(String what, String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!isValidName(name)) {
             throw new dev.kyu.KyuException.InvalidInput("bad " + what + " name '" + name + "': use 1-200 letters, digits, '_', '.', ':' or '-'");
         }
         return name;

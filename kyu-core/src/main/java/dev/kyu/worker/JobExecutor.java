@@ -27,6 +27,10 @@ public final class JobExecutor {
     private final JsonCodec codec;
     private final List<JobMiddleware> middleware;
     private final Clock clock;
+    private final UnknownTaskLog unknownTasks = new UnknownTaskLog();
+
+    /** How far in the future an enqueue time may lie and still be a clock's jitter, not a broken row. */
+    private static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
 
     public JobExecutor(TaskRegistry tasks, JsonCodec codec, List<JobMiddleware> middleware, Clock clock) {
         this.tasks = tasks;
@@ -45,21 +49,15 @@ public final class JobExecutor {
     public Outcome execute(Job job, Supplier<StopReason> stopReason, Supplier<Instant> brokerNow,
                            Duration unknownTaskGrace, Duration unknownTaskDelay) {
         var found = tasks.find(job.task());
-        if (found.isEmpty()) {
-            Instant now = brokerNow.get();
-            if (job.enqueuedAt() != null && now.isBefore(job.enqueuedAt().plus(unknownTaskGrace))) {
-                return new Outcome.Released(unknownTaskDelay);
-            }
-            return new Outcome.Dead(JobError.reason(job.attempt(), JobError.UNKNOWN_TASK,
-                    "no worker knows task '" + job.task() + "' (register it, or check the name)", now()));
-        }
+        if (found.isEmpty()) return unknownTask(job, brokerNow.get(), unknownTaskGrace, unknownTaskDelay);
         KyuTask<?, ?> task = found.get();
         Object args;
         try {
-            args = codec.decode(job.args(), task.argsType());
-        } catch (KyuException.InvalidInput e) {
-            return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_PAYLOAD,
-                    "args of job " + job.id() + " do not bind to " + task.argsType().getSimpleName() + ": " + e.getMessage(), now()));
+            args = bind(job, task);
+        } catch (RuntimeException e) {
+            // Args that cannot be read now never will be: a dead letter that keeps them, never a hand-back.
+            return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_PAYLOAD, "args of job " + job.id() + " do not bind to "
+                    + task.argsType().getSimpleName() + ": " + reason(e), now()));
         }
         if (args == null && task.argsType().isRecord()) {
             // A task that takes a record would only fail on null, the same way on every attempt.
@@ -74,6 +72,34 @@ public final class JobExecutor {
         } catch (Throwable t) {
             return failed(job, task.options(), t, stopReason.get());
         }
+    }
+
+    private Object bind(Job job, KyuTask<?, ?> task) {
+        if (job.args() == null) throw new KyuException.InvalidInput("the job has no args at all (not even JSON null)");
+        return codec.decode(job.args(), task.argsType());
+    }
+
+    private static String reason(RuntimeException e) {
+        String m = e instanceof KyuException.InvalidInput || e.getMessage() == null ? String.valueOf(e.getMessage())
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return m.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /**
+     * A task this worker does not know: put back for other workers (a rolling deploy may be under way)
+     * until its grace, counted from enqueue, runs out; then a dead letter. A job whose enqueue time is
+     * missing or in the future has no grace that could ever end, so it fails at once.
+     */
+    private Outcome unknownTask(Job job, Instant now, Duration grace, Duration delay) {
+        boolean sane = job.enqueuedAt() != null && !job.enqueuedAt().isAfter(now.plus(CLOCK_SLACK));
+        Instant failsAt = sane ? job.enqueuedAt().plus(grace) : null;
+        if (sane && now.isBefore(failsAt)) {
+            unknownTasks.putBack(job, failsAt);
+            return new Outcome.Released(delay);
+        }
+        String why = sane ? "" : " (its enqueue time " + job.enqueuedAt() + " leaves no grace period to wait out)";
+        return new Outcome.Dead(JobError.reason(job.attempt(), JobError.UNKNOWN_TASK,
+                "no worker knows task '" + job.task() + "' (register it, or check the name)" + why, now()));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -114,7 +140,8 @@ public final class JobExecutor {
                 : new Outcome.Released(Duration.ZERO);
     }
 
-    private Instant now() {
+    /** The clock errors are stamped with. */
+    Instant now() {
         return clock.instant();
     }
 }

@@ -57,6 +57,7 @@ public final class Worker implements AutoCloseable {
     private final Heartbeater heartbeater;
     private final WorkerRegistration registration;
     private final Maintenance maintenance;
+    private final HandBacks handBacks;
     private volatile boolean started;
     private volatile boolean stopping;
     private volatile boolean stopped;
@@ -72,6 +73,7 @@ public final class Worker implements AutoCloseable {
         this.slots = new Semaphore(options.concurrency() + options.prefetch());
         this.runPermits = new Semaphore(options.concurrency());
         this.jobThreads = JobThreads.of(options);
+        this.handBacks = new HandBacks(executor::now);
         this.brokerClock = broker::now;
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kyu-worker-timer-", 0).factory());
         this.fetcher = new Fetcher(broker, options, slots, this::dispatch);
@@ -132,6 +134,7 @@ public final class Worker implements AutoCloseable {
         try {
             jobThreads.start(() -> run(r));
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.info("job {} ({}) handed back unstarted: the worker is stopping", job.id(), job.task());
             r.stop(StopReason.RELEASED);
             settle(r, new Outcome.Released(Duration.ZERO));
             slots.release();
@@ -157,6 +160,7 @@ public final class Worker implements AutoCloseable {
                 }
                 try {
                     outcome = executor.execute(r.job(), r::stopReason, brokerClock, options.unknownTaskGrace(), options.unknownTaskDelay());
+                    handBacks.started(r.job());
                 } finally {
                     running.decrementAndGet();
                 }
@@ -164,8 +168,9 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             outcome = outcomeWithoutRunning(r);
         } catch (RuntimeException e) {
-            // The broker's clock failed during the unknown-task check: hand the job back rather than guess.
-            outcome = new Outcome.Released(Duration.ZERO);
+            // The attempt could not start (the broker's clock failed during the unknown-task check, or a
+            // fault around the task): hand the job back rather than guess, logged and bounded.
+            outcome = handBacks.failedToStart(r.job(), e);
         } finally {
             if (timer != null) timer.cancel(false);
             r.finished();
@@ -244,9 +249,11 @@ public final class Worker implements AutoCloseable {
         try {
             fetcher.stop();
             // Leased but not started: hand back now.
+            int unstarted = 0;
             for (RunningJob r : inflight.values()) {
-                if (!r.isRunning()) r.stop(StopReason.RELEASED);
+                if (!r.isRunning() && r.stop(StopReason.RELEASED)) unstarted++;
             }
+            if (unstarted > 0) log.info("{} leased job(s) not started yet are handed back", unstarted);
             long deadline = System.nanoTime() + grace.toNanos();
             while (running.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
             if (running.get() > 0) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
+import dev.kyu.job.JobIds;
 import dev.kyu.job.JobState;
 import dev.kyu.job.UniqueScope;
 import dev.kyu.spi.Broker;
@@ -18,8 +19,10 @@ import dev.kyu.spi.Outcome;
 import dev.kyu.spi.PruneRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -206,6 +209,90 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
             assertThat(broker.queueCounts(Q)).containsEntry(JobState.FAILED, 1L).containsEntry(JobState.SUCCEEDED, 2L)
                     .containsEntry(JobState.QUEUED, 0L);
             assertThat(broker.jobsList(JobQuery.all(100).withState(JobState.FAILED))).extracting(Job::id).containsExactly(corrupt);
+        }
+
+        @Test
+        @DisplayName("rows that bypass the input contract are quarantined by the claim, never run, and the good jobs around them flow")
+        void rowsBreakingTheContractAreQuarantinedAtClaim() throws Exception {
+            Instant now = broker.now();
+            RawJob sound = RawJob.queued(Q, now.minusSeconds(1));
+            // what each bad row breaks, and a word the reason names it by
+            var cases = new LinkedHashMap<String, RawJob>();
+            cases.put("args", sound.withArgs(null));
+            cases.put("id", sound.withId("not-a-uuid-" + JobIds.next().substring(0, 8)));
+            cases.put("attempt", RawJob.queued(Q, now).withAttempt(-1));
+            cases.put("max", RawJob.queued(Q, now).withMaxAttempts(0));
+            cases.put("scheduled", RawJob.queued(Q, now).withScheduledAt(Instant.MAX));
+            cases.put("enqueued", RawJob.queued(Q, now).withEnqueuedAt(Instant.MAX));
+            cases.put("task", RawJob.queued(Q, now).withTask("bad task name"));
+            String before = enqueue(job("t").args("{\"good\":1}"));
+            var planted = new LinkedHashMap<String, String>();
+            for (var c : cases.entrySet()) {
+                String id = plantRawJob(broker, c.getValue());
+                if (id != null) planted.put(c.getKey(), id);
+            }
+            String after = enqueue(job("t").args("{\"good\":2}"));
+
+            var fetched = new ArrayList<String>();
+            for (int i = 0; i < 2 * cases.size(); i++) {
+                List<Job> got = fetch(10);
+                if (got.isEmpty()) break;
+                for (Job j : got) {
+                    fetched.add(j.id());
+                    assertThat(complete(j, new Outcome.Succeeded("null"))).isTrue();
+                }
+            }
+            assertThat(fetched).as("only the sound jobs are handed out").containsExactlyInAnyOrder(before, after);
+            // listed rather than got by id: a row whose id is no UUID cannot be asked for by id
+            var failed = new java.util.HashMap<String, Job>();
+            broker.jobsList(JobQuery.all(100)); // a quarantined row is read as it is from then on, not quarantined again
+            for (Job j : broker.jobsList(JobQuery.all(100).withState(JobState.FAILED))) failed.put(j.id(), j);
+            planted.forEach((word, id) -> {
+                Job j = failed.get(id);
+                assertThat(j).as("row breaking %s, listed as FAILED", word).isNotNull();
+                assertThat(j.state()).as("row breaking %s", word).isEqualTo(JobState.FAILED);
+                assertThat(j.lastError().type()).as("row breaking %s", word).isEqualTo(JobError.CORRUPT);
+                assertThat(j.errors()).as("row breaking %s: quarantined once", word).hasSize(1);
+                assertThat(j.lastError().message() + " " + j.lastError().stackTrace()).as("reason for the row breaking %s", word)
+                        .containsIgnoringCase(word);
+            });
+            if (planted.containsKey("id")) assertThat(failed.get(planted.get("id")).args()).as("the row's data is kept").isEqualTo("{}");
+            assertThat(broker.queueCounts(Q)).containsEntry(JobState.QUEUED, 0L).containsEntry(JobState.RUNNING, 0L)
+                    .containsEntry(JobState.FAILED, (long) planted.size());
+        }
+
+        @Test
+        @DisplayName("a job due past the range any enqueue accepts (infinity) is quarantined by the sweep, not left waiting for ever")
+        void aJobDueBeyondTheRangeIsQuarantinedBySweep() throws Exception {
+            Instant now = broker.now();
+            String never = plantRawJob(broker, RawJob.queued(Q, now).withState("SCHEDULED").withScheduledAt(Instant.MAX));
+            String later = enqueue(job("t").runAt(now.plus(LONG)));
+            assertThat(never).as("every engine can store a far due time").isNotNull();
+
+            broker.jobsPromoteDue(100);
+            Job j = get(never);
+            assertThat(j.state()).isEqualTo(JobState.FAILED);
+            assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
+            assertThat(j.lastError().message() + " " + j.lastError().stackTrace()).containsIgnoringCase("scheduled");
+            assertThat(j.args()).isEqualTo("{}");
+            assertThat(get(later).state()).isEqualTo(JobState.SCHEDULED);
+            assertThat(fetch(10)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a job of a queue whose name no worker can ask for is quarantined by the sweep, not left waiting for ever")
+        void aJobOfAnUnreachableQueueIsQuarantinedBySweep() throws Exception {
+            String stranded = plantRawJob(broker, RawJob.queued("bad queue\t", broker.now()));
+            String good = enqueue(job("t"));
+            assertThat(stranded).as("every engine can store any queue name").isNotNull();
+
+            broker.jobsPrune(PruneRequest.defaults());
+            Job j = get(stranded);
+            assertThat(j.state()).isEqualTo(JobState.FAILED);
+            assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
+            assertThat(j.lastError().message() + " " + j.lastError().stackTrace()).containsIgnoringCase("queue");
+            assertThat(j.args()).isEqualTo("{}");
+            assertThat(get(good).state()).isEqualTo(JobState.QUEUED);
         }
 
         @Test

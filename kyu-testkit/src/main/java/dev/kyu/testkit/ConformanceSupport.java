@@ -46,6 +46,13 @@ public abstract class ConformanceSupport {
     /** Writes one undecodable job for {@code queue} straight into the engine's storage (a garbage row / hash), bypassing the SPI; returns its id. */
     protected abstract String insertCorruptJob(Broker broker, String queue) throws Exception;
 
+    /**
+     * Writes {@code job} straight into the engine's storage, bypassing the SPI and every check of enqueue;
+     * returns its id, or null when the engine's storage cannot hold such a job at all (a typed column, a
+     * NOT NULL constraint), so no row of that shape can ever reach it.
+     */
+    protected abstract String plantRawJob(Broker broker, RawJob job) throws Exception;
+
     @BeforeEach
     protected final void openFreshBroker() throws Exception {
         clock = new ManualClock();

@@ -28,6 +28,7 @@ import dev.kyu.worker.WorkerOptions;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -54,6 +55,9 @@ public abstract class WorkerConformanceSuite {
 
     /** A fresh, empty broker for each test; the suite closes it after each test. */
     protected abstract Broker openBroker(Clock clock) throws Exception;
+
+    /** As {@link ConformanceSupport#plantRawJob}: writes a job straight into storage; null when the storage cannot hold it. */
+    protected abstract String plantRawJob(Broker broker, RawJob job) throws Exception;
 
     protected Broker broker;
     protected Kyu kyu;
@@ -318,6 +322,21 @@ public abstract class WorkerConformanceSuite {
         assertThat(nothing.attempt()).isEqualTo(1);
         assertThat(nothing.lastError().type()).isEqualTo(JobError.BAD_PAYLOAD);
         assertThat(nothing.lastError().message()).contains("are null, but task 'kyu.sleep' takes a SleepArgs");
+    }
+
+    @Test
+    void aStoredJobWithoutArgsOrBreakingTheContractFailsOnceAndTheWorkerGoesOn() throws Exception {
+        start(options().build());
+        Instant now = broker.now();
+        // No args at all (SQL NULL, a missing field), or, where the storage cannot hold that, no attempt allowed.
+        String bad = plantRawJob(broker, RawJob.queued("default", now).withTask("kyu.echo").withArgs(null));
+        if (bad == null) bad = plantRawJob(broker, RawJob.queued("default", now).withTask("kyu.echo").withMaxAttempts(0));
+        assertThat(bad).as("the engine stores one of the two rows").isNotNull();
+        var good = kyu.enqueueJson("kyu.echo", "{\"ok\": true}", JobOptions.NONE);
+        assertThat(good.await(WAIT).get("ok").asBoolean()).isTrue();
+        Job failed = awaitState(bad, JobState.FAILED);
+        assertThat(failed.lastError().type()).isIn(JobError.CORRUPT, JobError.BAD_PAYLOAD);
+        assertThat(failed.lastError().message()).isNotBlank();
     }
 
     @Test

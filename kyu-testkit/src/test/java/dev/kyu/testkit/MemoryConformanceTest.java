@@ -15,6 +15,11 @@ class MemoryConformanceTest extends BrokerConformanceSuite {
     }
 
     @Override
+    protected String plantRawJob(Broker broker, RawJob job) throws Exception {
+        return MemoryCorruption.plant((MemoryBroker) broker, job);
+    }
+
+    @Override
     protected String insertCorruptJob(Broker broker, String queue) {
         return MemoryCorruption.insert(((MemoryBroker) broker), queue);
     }

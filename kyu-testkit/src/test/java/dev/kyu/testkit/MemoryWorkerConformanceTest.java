@@ -1,5 +1,7 @@
 package dev.kyu.testkit;
 
+import dev.kyu.broker.memory.MemoryBroker;
+import dev.kyu.broker.memory.MemoryCorruption;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.BrokerConfig;
 import dev.kyu.spi.Brokers;
@@ -10,5 +12,10 @@ class MemoryWorkerConformanceTest extends WorkerConformanceSuite {
     @Override
     protected Broker openBroker(Clock clock) {
         return Brokers.open(new BrokerConfig("memory:", clock, Map.of()));
+    }
+
+    @Override
+    protected String plantRawJob(Broker broker, RawJob job) throws Exception {
+        return MemoryCorruption.plant((MemoryBroker) broker, job);
     }
 }

@@ -38,6 +38,11 @@ class RealTimeMemoryConformanceTest extends BrokerConformanceSuite {
     }
 
     @Override
+    protected String plantRawJob(Broker broker, RawJob job) throws Exception {
+        return MemoryCorruption.plant(((ServerTime) broker).engine, job);
+    }
+
+    @Override
     protected String insertCorruptJob(Broker broker, String queue) {
         return MemoryCorruption.insert(((ServerTime) broker).engine, queue);
     }

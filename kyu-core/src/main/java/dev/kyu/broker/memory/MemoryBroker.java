@@ -2,6 +2,7 @@ package dev.kyu.broker.memory;
 
 import dev.kyu.KyuException;
 import dev.kyu.job.Job;
+import dev.kyu.job.JobContract;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobIds;
 import dev.kyu.job.JobState;
@@ -25,6 +26,7 @@ import dev.kyu.spi.RescueResult;
 import dev.kyu.spi.RetryRequest;
 import dev.kyu.spi.StatsBucket;
 import dev.kyu.spi.WorkerInfo;
+import dev.kyu.task.Task;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -234,6 +236,11 @@ public final class MemoryBroker implements Broker {
                     store.quarantine(s, now);
                     continue;
                 }
+                List<String> broken = JobContract.violations(s.job);
+                if (!broken.isEmpty()) {
+                    store.quarantine(s, broken, now);
+                    continue;
+                }
                 Job run = Moves.leased(s.job, r.workerId(), now, leaseEnd);
                 store.place(s, run);
                 out.add(run);
@@ -338,10 +345,36 @@ public final class MemoryBroker implements Broker {
     @Override
     public int jobsPromoteDue(int limit) {
         return withLock(() -> {
+            sweepBeyondRange(now());
             int n = promote(now(), limit);
             if (n > 0) store.work.signalAll();
             return n;
         });
+    }
+
+    /** Quarantines SCHEDULED jobs due past the range any enqueue accepts: no promotion could ever reach them. */
+    private void sweepBeyondRange(Instant now) {
+        for (int n = 0; n < 100 && !store.scheduled.isEmpty(); n++) {
+            Slot s = store.scheduled.last();
+            if (!JobContract.beyondRange(s.sortAt)) break;
+            store.quarantine(s, JobContract.violations(s.job), now);
+        }
+    }
+
+    /**
+     * Quarantines QUEUED jobs of queues whose names enqueue would refuse: no worker can ask for such a
+     * queue, so they would wait for ever (their delayed jobs join them here once due).
+     */
+    private void sweepUnreachableQueues(Instant now) {
+        for (QueueState q : store.queues.values()) {
+            if (Task.isValidName(q.name)) continue;
+            for (int n = 0; n < 100; n++) {
+                Slot s = q.firstReady();
+                if (s == null) break;
+                if (s.decodable()) store.quarantine(s, JobContract.violations(s.job), now);
+                else store.quarantine(s, now);
+            }
+        }
     }
 
     private int promote(Instant now, int limit) {
@@ -389,6 +422,7 @@ public final class MemoryBroker implements Broker {
     public int jobsPrune(PruneRequest request) {
         return withLock(() -> {
             Instant now = now();
+            sweepUnreachableQueues(now);
             var doomed = new ArrayList<Slot>();
             for (Slot s : store.finished) {
                 if (doomed.size() >= request.limit()) break;

@@ -104,6 +104,20 @@ final class MemoryStore {
         return failed;
     }
 
+    /**
+     * Moves a job that breaks the {@link dev.kyu.job.JobContract} to FAILED with a {@link JobError#CORRUPT}
+     * error naming what it breaks; every field it held is kept as it was.
+     */
+    Job quarantine(Slot s, List<String> broken, Instant now) {
+        Job j = s.job;
+        var error = JobError.reason(Math.max(0, j.attempt()), JobError.CORRUPT, "job breaks the stored-job contract: "
+                + String.join("; ", broken), now);
+        Job failed = j.toBuilder().state(JobState.FAILED).finishedAt(now).leaseExpiresAt(null).workerId(null)
+                .cancelRequested(false).errors(Job.appendError(j.errors(), error)).build();
+        place(s, failed);
+        return failed;
+    }
+
     /** The job of a slot, quarantining it first when it cannot be decoded. */
     Job decode(Slot s, Instant now) {
         return s.job != null ? s.job : quarantine(s, now);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.kyu.job.Job;
+import dev.kyu.job.JobContract;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
 import java.sql.ResultSet;
@@ -89,17 +90,32 @@ final class JobRows {
                 reason = "meta column is not a JSON object of strings";
             }
         }
-        if (reason != null) {
-            String raw = "task=" + task + " queue=" + queue + " state=" + stateText + " args=" + rs.getString(4)
-                    + " errors=" + errorsText + " meta=" + metaText;
-            if (raw.length() > RAW_KEPT) raw = raw.substring(0, RAW_KEPT) + "...";
-            return new Corrupt(id, queue, attempt, reason, raw);
-        }
+        if (reason != null) return new Corrupt(id, queue, attempt, reason, raw(rs));
         long timeoutMs = rs.getLong(18);
         Duration timeout = rs.wasNull() ? null : Duration.ofMillis(timeoutMs);
         return new Good(new Job(id, task, queue, rs.getString(4), rs.getInt(5), state, attempt, rs.getInt(8),
                 instant(rs, 9), instant(rs, 10), instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getString(14),
                 rs.getString(15), errors, rs.getString(17), timeout, rs.getString(19), meta, rs.getBoolean(21)));
+    }
+
+    /**
+     * Reads a row about to be handed to a worker, or found by a sweep as one that could wait for ever: on
+     * top of being readable, the job must keep the {@link JobContract} every enqueue keeps.
+     */
+    static Row readToRun(ResultSet rs) throws SQLException {
+        Row row = read(rs);
+        if (!(row instanceof Good g)) return row;
+        List<String> broken = JobContract.violations(g.job());
+        if (broken.isEmpty()) return row;
+        return new Corrupt(g.id(), g.job().queue(), g.job().attempt(), "job breaks the stored-job contract: " + String.join("; ", broken), raw(rs));
+    }
+
+    /** Every column of the row as text, to keep in the kyu.CorruptJob error. */
+    private static String raw(ResultSet rs) throws SQLException {
+        var raw = new StringBuilder();
+        String[] names = COLUMNS.split(", ");
+        for (int i = 0; i < names.length; i++) raw.append(i == 0 ? "" : " ").append(names[i]).append('=').append(rs.getString(i + 1));
+        return raw.length() > RAW_KEPT ? raw.substring(0, RAW_KEPT) + "..." : raw.toString();
     }
 
     /** A timestamptz column; read as OffsetDateTime, which the driver builds without a Calendar (unlike Timestamp). */

@@ -8,6 +8,7 @@ import dev.kyu.KyuException;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobIds;
+import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.CancelResult;
@@ -359,7 +360,7 @@ public final class PostgresBroker implements Broker {
                     ps.setInt(5, want);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            switch (JobRows.read(rs)) {
+                            switch (JobRows.readToRun(rs)) {
                                 case JobRows.Good g -> batch.add(g.job());
                                 case JobRows.Corrupt bad -> corrupt.add(bad);
                             }
@@ -461,7 +462,10 @@ public final class PostgresBroker implements Broker {
     @Override
     public int jobsPromoteDue(int limit) {
         if (limit <= 0) return 0;
-        int n = db.call("promote due jobs", c -> maintenance.promote(c, null, limit));
+        int n = db.call("promote due jobs", c -> {
+            sweepBeyondRange(c);
+            return maintenance.promote(c, null, limit);
+        });
         if (n > 0) signal.wake();
         return n;
     }
@@ -483,7 +487,10 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public int jobsPrune(PruneRequest request) {
-        return db.call("prune old jobs", c -> maintenance.prune(c, request));
+        return db.call("prune old jobs", c -> {
+            sweepUnreachableQueues(c);
+            return maintenance.prune(c, request);
+        });
     }
 
     // ---- control -----------------------------------------------------------------------------------
@@ -709,6 +716,54 @@ public final class PostgresBroker implements Broker {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * SCHEDULED rows due past the range any enqueue accepts ('infinity' included) would wait for ever: no
+     * promotion reaches them. They go to FAILED (kyu.CorruptJob), found through the due-time index.
+     */
+    private void sweepBeyondRange(Connection c) throws SQLException {
+        String sql = "SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs WHERE state = 'SCHEDULED' AND scheduled_at > '"
+                + JobOptions.LATEST + "'::timestamptz LIMIT 100 FOR UPDATE SKIP LOCKED";
+        var corrupt = new ArrayList<JobRows.Corrupt>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) if (JobRows.readToRun(rs) instanceof JobRows.Corrupt bad) corrupt.add(bad);
+        }
+        for (JobRows.Corrupt bad : corrupt) quarantine(c, bad);
+    }
+
+    /**
+     * QUEUED rows of queues whose names enqueue would refuse would wait for ever: no worker can ask for
+     * such a queue (their delayed rows join them here once due). The queues are walked one name at a time
+     * through the fetch index, a probe per queue rather than a scan; the rows go to FAILED (kyu.CorruptJob).
+     */
+    private void sweepUnreachableQueues(Connection c) throws SQLException {
+        var bad = new ArrayList<String>();
+        String after = null;
+        for (int n = 0; n < 10_000; n++) {
+            String sql = "SELECT min(queue) FROM " + s + ".kyu_jobs WHERE state = 'QUEUED'" + (after == null ? "" : " AND queue > ?");
+            String queue;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (after != null) ps.setString(1, after);
+                try (ResultSet rs = ps.executeQuery()) {
+                    queue = rs.next() ? rs.getString(1) : null;
+                }
+            }
+            if (queue == null) break;
+            if (!dev.kyu.task.Task.isValidName(queue)) bad.add(queue);
+            after = queue;
+        }
+        var corrupt = new ArrayList<JobRows.Corrupt>();
+        for (String queue : bad) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs WHERE state = 'QUEUED' "
+                    + "AND queue = ? LIMIT 100 FOR UPDATE SKIP LOCKED")) {
+                ps.setString(1, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) if (JobRows.readToRun(rs) instanceof JobRows.Corrupt broken) corrupt.add(broken);
+                }
+            }
+        }
+        for (JobRows.Corrupt row : corrupt) quarantine(c, row);
     }
 
     /** Rows whose state this version does not know go to FAILED (kyu.CorruptJob) so every count adds up. */

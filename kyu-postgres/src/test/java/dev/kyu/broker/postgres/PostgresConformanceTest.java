@@ -3,9 +3,11 @@ package dev.kyu.broker.postgres;
 import dev.kyu.job.JobIds;
 import dev.kyu.spi.Broker;
 import dev.kyu.testkit.BrokerConformanceSuite;
+import dev.kyu.testkit.RawJob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +40,39 @@ class PostgresConformanceTest extends BrokerConformanceSuite {
             ps.executeUpdate();
         }
         return id;
+    }
+
+    @Override
+    protected String plantRawJob(Broker broker, RawJob job) throws Exception {
+        return plant(((PostgresBroker) broker).schema(), job);
+    }
+
+    /**
+     * Writes {@code job} as a row, past every check of enqueue; {@link Instant#MAX} is 'infinity'. Null for a
+     * job the schema refuses (an id that is no UUID, args or a time missing): no such row can exist.
+     */
+    static String plant(String schema, RawJob job) throws Exception {
+        if (!JobIds.isValid(job.id()) || job.args() == null || job.enqueuedAt() == null || job.scheduledAt() == null) return null;
+        try (Connection c = TestPostgres.connect();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO \"" + schema + "\".kyu_jobs "
+                     + "(id, task, queue, args, state, attempt, max_attempts, enqueued_at, scheduled_at) "
+                     + "VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz)")) {
+            ps.setString(1, job.id());
+            ps.setString(2, job.task());
+            ps.setString(3, job.queue());
+            ps.setString(4, job.args());
+            ps.setString(5, job.state());
+            ps.setInt(6, Math.toIntExact(job.attempt()));
+            ps.setInt(7, Math.toIntExact(job.maxAttempts()));
+            ps.setString(8, time(job.enqueuedAt()));
+            ps.setString(9, time(job.scheduledAt()));
+            ps.executeUpdate();
+        }
+        return job.id();
+    }
+
+    private static String time(Instant t) {
+        return t.equals(Instant.MAX) ? "infinity" : t.toString();
     }
 
     @AfterAll

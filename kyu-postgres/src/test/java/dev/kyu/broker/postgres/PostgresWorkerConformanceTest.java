@@ -1,6 +1,7 @@
 package dev.kyu.broker.postgres;
 
 import dev.kyu.spi.Broker;
+import dev.kyu.testkit.RawJob;
 import dev.kyu.testkit.WorkerConformanceSuite;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,11 @@ class PostgresWorkerConformanceTest extends WorkerConformanceSuite {
         PostgresBroker b = TestPostgres.open(TestPostgres.freshUrl());
         schema = b.schema();
         return b;
+    }
+
+    @Override
+    protected String plantRawJob(Broker broker, RawJob job) throws Exception {
+        return PostgresConformanceTest.plant(((PostgresBroker) broker).schema(), job);
     }
 
     @AfterEach

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.kyu.job.Job;
+import dev.kyu.job.JobContract;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.WorkerInfo;
@@ -65,7 +66,11 @@ final class JobCodec {
             case "leaseExpiresAt" -> Long.toString(now + leaseMs);
             default -> leased(values, name);
         };
-        return decode(f, rawErrors, queue, id, true);
+        Job job = decode(f, rawErrors, queue, id, true);
+        // About to run: it must also keep the contract every enqueue keeps, or the caller buries it.
+        List<String> broken = JobContract.violations(job);
+        if (!broken.isEmpty()) throw new IllegalStateException("job breaks the stored-job contract: " + String.join("; ", broken));
+        return job;
     }
 
     private static String leased(List<?> values, String name) {

@@ -3,6 +3,7 @@ package dev.kyu.broker.redis;
 import dev.kyu.KyuException;
 import dev.kyu.broker.redis.Scripts.Script;
 import dev.kyu.job.Job;
+import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import dev.kyu.job.Lease;
 import dev.kyu.job.UniqueScope;
@@ -25,6 +26,7 @@ import dev.kyu.spi.RescueResult;
 import dev.kyu.spi.RetryRequest;
 import dev.kyu.spi.StatsBucket;
 import dev.kyu.spi.WorkerInfo;
+import dev.kyu.task.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -554,11 +556,22 @@ public final class RedisBroker implements Broker {
                 KeyTypes.expect(link, keys.queues(), "set", () -> link.sync().smembers(keys.queues())))));
     }
 
+    /** Runs the unreachable-jobs sweep over the queues; a queue with a key of another type is skipped and reported. */
+    private void sweepUnreachable(String what, String bound, List<String> queues) {
+        if (queues.isEmpty()) return;
+        List<List<Object>> answers = runner.perQueue(what, settings.outage(), Script.UNREACHABLE, List.of(bound), queues,
+                (List<Object> a) -> ((Number) a.get(0)).intValue(), -1);
+        for (List<Object> a : answers) skipped.report(what, (List<?>) a.get(1));
+    }
+
     @Override
     public int jobsPromoteDue(int limit) {
         if (limit < 1) return 0;
+        // Jobs due past the range of enqueue (a foreign writer's +inf) would wait for ever: quarantine them first.
+        List<String> queues = knownQueues();
+        sweepUnreachable("sweep unreachable jobs", Long.toString(JobOptions.LATEST.toEpochMilli()), queues);
         List<List<Object>> answers = runner.perQueue("promote", settings.outage(), Script.PROMOTE, List.of(Integer.toString(limit)),
-                knownQueues(), (List<Object> a) -> ((Number) a.get(0)).intValue(), 0);
+                queues, (List<Object> a) -> ((Number) a.get(0)).intValue(), 0);
         int moved = 0;
         for (List<Object> a : answers) {
             moved += ((Number) a.get(0)).intValue();
@@ -591,7 +604,10 @@ public final class RedisBroker implements Broker {
         List<String> head = List.of(Integer.toString(Math.max(0, request.limit())),
                 millis(request.succeededRetention()), millis(request.failedRetention()),
                 millis(request.succeededRetention()), millis(request.statsRetention()));
-        List<List<Object>> answers = runner.perQueue("prune", settings.outage(), Script.PRUNE, head, knownQueues(),
+        List<String> queues = knownQueues();
+        // Queues whose names no worker can ask for would keep their jobs for ever: quarantine those jobs.
+        sweepUnreachable("sweep unreachable queues", "queue", queues.stream().filter(q -> !Task.isValidName(q)).toList());
+        List<List<Object>> answers = runner.perQueue("prune", settings.outage(), Script.PRUNE, head, queues,
                 (List<Object> a) -> ((List<?>) a.get(0)).size(), 0);
         var ids = new ArrayList<String>();
         for (List<Object> a : answers) {

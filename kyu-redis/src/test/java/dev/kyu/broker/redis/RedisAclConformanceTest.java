@@ -3,6 +3,7 @@ package dev.kyu.broker.redis;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.Brokers;
 import dev.kyu.testkit.BrokerConformanceSuite;
+import dev.kyu.testkit.RawJob;
 import java.time.Clock;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,6 +18,11 @@ class RedisAclConformanceTest extends BrokerConformanceSuite {
     @Override
     protected Broker openBroker(Clock clock) {
         return Brokers.open(redis.freshUrl());
+    }
+
+    @Override
+    protected String plantRawJob(Broker broker, RawJob job) {
+        return RedisCorruption.plant((RedisBroker) broker, job);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.kyu.broker.redis;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.Brokers;
 import dev.kyu.testkit.BrokerConformanceSuite;
+import dev.kyu.testkit.RawJob;
 import java.time.Clock;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,6 +15,11 @@ class RedisClusterConformanceTest extends BrokerConformanceSuite {
     @Override
     protected Broker openBroker(Clock clock) {
         return Brokers.open(cluster.freshUrl());
+    }
+
+    @Override
+    protected String plantRawJob(Broker broker, RawJob job) {
+        return RedisCorruption.plant((RedisBroker) broker, job);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.kyu.broker.redis;
 
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.Brokers;
+import dev.kyu.testkit.RawJob;
 import dev.kyu.testkit.WorkerConformanceSuite;
 import java.time.Clock;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,5 +15,10 @@ class RedisWorkerConformanceTest extends WorkerConformanceSuite {
     @Override
     protected Broker openBroker(Clock clock) {
         return Brokers.open(redis.freshUrl());
+    }
+
+    @Override
+    protected String plantRawJob(Broker broker, RawJob job) {
+        return RedisCorruption.plant((RedisBroker) broker, job);
     }
 }

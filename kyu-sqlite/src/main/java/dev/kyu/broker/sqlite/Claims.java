@@ -51,7 +51,7 @@ final class Claims {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows++;
-                        JobRow row = JobRow.read(rs);
+                        JobRow row = JobRow.readToRun(rs);
                         if (row.corrupt()) bad.add(row); else got.add(row.job());
                     }
                 }

@@ -2,6 +2,7 @@ package dev.kyu.broker.sqlite;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyu.job.Job;
+import dev.kyu.job.JobContract;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
 import java.sql.ResultSet;
@@ -32,6 +33,18 @@ record JobRow(Job job, List<String> problems, String raw) {
     }
 
     static JobRow read(ResultSet rs) throws SQLException {
+        return read(rs, false);
+    }
+
+    /**
+     * Reads a row about to be handed to a worker, or found by a sweep as one that could wait for ever: on
+     * top of the column checks, the job must keep the {@link JobContract} every enqueue keeps.
+     */
+    static JobRow readToRun(ResultSet rs) throws SQLException {
+        return read(rs, true);
+    }
+
+    private static JobRow read(ResultSet rs, boolean contract) throws SQLException {
         Object[] v = new Object[NAMES.length];
         for (int i = 0; i < v.length; i++) v[i] = rs.getObject(i + 1);
         var p = new ArrayList<String>();
@@ -68,6 +81,7 @@ record JobRow(Job job, List<String> problems, String raw) {
                 state == null ? JobState.FAILED : state, (int) attempt, (int) maxAttempts, enqueuedAt, scheduledAt,
                 startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey,
                 timeoutMs < 0 ? null : Duration.ofMillis(timeoutMs), backoff, meta, cancel != 0);
+        if (contract && p.isEmpty()) p.addAll(JobContract.violations(job));
         return new JobRow(job, p, p.isEmpty() ? null : raw(v));
     }
 

@@ -2,6 +2,7 @@ package dev.kyu.broker.sqlite;
 
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
+import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.PruneRequest;
 import dev.kyu.spi.RescueResult;
@@ -22,10 +23,15 @@ import java.util.List;
  * and quarantine them.
  */
 final class Maintenance {
+    /** Due times no promotion can ever reach: missing, text, or past the range any enqueue accepts (infinity included). */
     private static final String SCHEDULED_BAD = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'SCHEDULED' "
-            + "AND (scheduled_at IS NULL OR scheduled_at >= '') LIMIT 100";
+            + "AND (scheduled_at IS NULL OR scheduled_at >= '' OR scheduled_at > " + JobOptions.LATEST.toEpochMilli() + ") LIMIT 100";
     private static final String RUNNING_BAD = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'RUNNING' "
             + "AND (lease_expires_at IS NULL OR lease_expires_at >= '') LIMIT 100";
+    private static final String FIRST_QUEUE = "SELECT min(queue) FROM jobs WHERE state = 'QUEUED'";
+    private static final String NEXT_QUEUE = "SELECT min(queue) FROM jobs WHERE state = 'QUEUED' AND queue > ?";
+    private static final String QUEUED_OF = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'QUEUED' AND queue = ? LIMIT 100";
+    private static final String QUEUED_WITHOUT_QUEUE = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'QUEUED' AND queue IS NULL LIMIT 100";
     private static final String EXPIRED = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'RUNNING' "
             + "AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT ?";
     private static final String PRUNE = "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs "
@@ -45,9 +51,46 @@ final class Maintenance {
         return ps.executeUpdate();
     }
 
-    /** Quarantines SCHEDULED rows whose due time is unreadable; returns how many. */
+    /** Quarantines SCHEDULED rows whose due time is unreadable or out of range; returns how many. */
     static int sweepScheduled(Db db, Instant now) throws SQLException {
-        return quarantineAll(db, SCHEDULED_BAD, now);
+        return quarantineIds(db, SCHEDULED_BAD, now, true).size();
+    }
+
+    /**
+     * Quarantines QUEUED rows of queues whose names enqueue would refuse: no worker can ask for such a
+     * queue, so they would wait for ever (their delayed rows join them here once due). The queues are
+     * walked one name at a time through the fetch index, so the sweep costs a probe per queue, not a scan.
+     */
+    static int sweepUnreachableQueues(Db db, Instant now) throws SQLException {
+        var bad = new ArrayList<Object>();
+        Object after = null;
+        for (int n = 0; n < 10_000; n++) {
+            PreparedStatement ps = db.prepare(after == null ? FIRST_QUEUE : NEXT_QUEUE);
+            if (after != null) ps.setObject(1, after);
+            Object queue;
+            try (ResultSet rs = ps.executeQuery()) {
+                queue = rs.next() ? rs.getObject(1) : null;
+            }
+            if (queue == null) break;
+            if (!(queue instanceof String name) || !dev.kyu.task.Task.isValidName(name)) bad.add(queue);
+            after = queue;
+        }
+        bad.add(null); // rows without a queue at all: no fetch can name them either
+        int moved = 0;
+        for (Object queue : bad) {
+            var rows = new ArrayList<JobRow>();
+            PreparedStatement ps = db.prepare(queue == null ? QUEUED_WITHOUT_QUEUE : QUEUED_OF);
+            if (queue != null) ps.setObject(1, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) rows.add(JobRow.readToRun(rs));
+            }
+            for (JobRow row : rows) {
+                if (!row.corrupt()) continue;
+                Quarantine.apply(db, row, now);
+                moved++;
+            }
+        }
+        return moved;
     }
 
     static RescueResult rescue(Db db, int limit, Instant now) throws SQLException {
@@ -80,7 +123,7 @@ final class Maintenance {
             (next == JobState.QUEUED ? requeued : next == JobState.FAILED ? failed : cancelled).add(j.id());
         }
         if (rows.size() < limit) {
-            for (String id : quarantineIds(db, RUNNING_BAD, now)) failed.add(id);
+            for (String id : quarantineIds(db, RUNNING_BAD, now, false)) failed.add(id);
         }
         return new RescueResult(requeued, failed, cancelled);
     }
@@ -136,14 +179,10 @@ final class Maintenance {
         }
     }
 
-    private static int quarantineAll(Db db, String select, Instant now) throws SQLException {
-        return quarantineIds(db, select, now).size();
-    }
-
-    private static List<String> quarantineIds(Db db, String select, Instant now) throws SQLException {
+    private static List<String> quarantineIds(Db db, String select, Instant now, boolean contract) throws SQLException {
         var rows = new ArrayList<JobRow>();
         try (ResultSet rs = db.prepare(select).executeQuery()) {
-            while (rs.next()) rows.add(JobRow.read(rs));
+            while (rs.next()) rows.add(contract ? JobRow.readToRun(rs) : JobRow.read(rs));
         }
         var ids = new ArrayList<String>();
         for (JobRow row : rows) {

@@ -228,7 +228,10 @@ public final class SqliteBroker implements Broker {
     @Override
     public int jobsPrune(PruneRequest request) {
         Instant now = now();
-        return store.write("prune", db -> Maintenance.prune(db, request, now()));
+        return store.write("prune", db -> {
+            Maintenance.sweepUnreachableQueues(db, now);
+            return Maintenance.prune(db, request, now);
+        });
     }
 
     // ---- control -----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import dev.kyu.job.JobIds;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Instant;
+import dev.kyu.testkit.RawJob;
 
 /** Writes garbage rows straight into a broker's jobs table, the way a broken tool or a hand edit might. */
 final class CorruptRows {
@@ -38,6 +40,30 @@ final class CorruptRows {
         exec(file, "INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, worker_id) "
                 + "VALUES ('" + id + "', 't', '" + queue + "', 'raw args', 0, 'RUNNING', 1, 1, 0, 0, 'w')");
         return id;
+    }
+
+    /** Writes {@code job} as a row, past every check of enqueue; {@link Instant#MAX} is the largest integer a column holds. */
+    static String plant(Path file, RawJob job) throws Exception {
+        try (Connection c = SqliteTesting.raw(file);
+             PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, "
+                     + "enqueued_at, scheduled_at, errors, meta, cancel_requested) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, '[]', '{}', 0)")) {
+            c.createStatement().execute("PRAGMA busy_timeout = 5000");
+            ps.setString(1, job.id());
+            ps.setString(2, job.task());
+            ps.setString(3, job.queue());
+            ps.setString(4, job.args());
+            ps.setString(5, job.state());
+            ps.setLong(6, job.attempt());
+            ps.setLong(7, job.maxAttempts());
+            ps.setObject(8, millis(job.enqueuedAt()));
+            ps.setObject(9, millis(job.scheduledAt()));
+            ps.executeUpdate();
+        }
+        return job.id();
+    }
+
+    private static Long millis(Instant t) {
+        return t == null ? null : t.equals(Instant.MAX) ? Long.MAX_VALUE : t.toEpochMilli();
     }
 
     private static String insert(Path file, String queue, String state, String task, String scheduledAt, String errors) throws Exception {

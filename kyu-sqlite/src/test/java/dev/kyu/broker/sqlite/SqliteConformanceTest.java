@@ -4,6 +4,7 @@ import dev.kyu.spi.Broker;
 import dev.kyu.spi.BrokerConfig;
 import dev.kyu.spi.Brokers;
 import dev.kyu.testkit.BrokerConformanceSuite;
+import dev.kyu.testkit.RawJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +20,11 @@ class SqliteConformanceTest extends BrokerConformanceSuite {
     @Override
     protected Broker openBroker(Clock clock) throws Exception {
         return Brokers.open(BrokerConfig.of("sqlite:" + freshFile()).withClock(clock));
+    }
+
+    @Override
+    protected String plantRawJob(Broker broker, RawJob job) throws Exception {
+        return CorruptRows.plant(Path.of(((SqliteBroker) broker).path()), job);
     }
 
     @Override

@@ -1,14 +1,40 @@
 package dev.kyu.broker.memory;
 
+import dev.kyu.job.Job;
+import dev.kyu.job.JobState;
+import dev.kyu.testkit.RawJob;
+
 /**
- * Plants an entry the memory engine cannot decode, the way a foreign or broken writer might, for the
- * conformance suite's corrupt-job cases. Lives in the engine's package to reach its package-private hook,
- * which keeps that hook out of the public API.
+ * Plants entries the memory engine would never store itself, the way a foreign or broken writer might,
+ * for the conformance suite's corrupt-job cases. Lives in the engine's package to reach its package-private
+ * parts, which keeps them out of the public API.
  */
 public final class MemoryCorruption {
     private MemoryCorruption() {}
 
     public static String insert(MemoryBroker broker, String queue) {
         return broker.insertRaw(queue, "\u0001\u0002garbage{{{");
+    }
+
+    /**
+     * Files {@code raw} in the store as it is, past every check of enqueue. Null when the store cannot hold
+     * it: its indexes sort by time, so a job without times cannot be filed at all.
+     */
+    public static String plant(MemoryBroker broker, RawJob raw) throws ReflectiveOperationException {
+        if (raw.enqueuedAt() == null || raw.scheduledAt() == null) return null;
+        var field = MemoryBroker.class.getDeclaredField("store");
+        field.setAccessible(true);
+        MemoryStore store = (MemoryStore) field.get(broker);
+        Job job = Job.builder().id(raw.id()).task(raw.task()).queue(raw.queue()).args(raw.args()).state(JobState.valueOf(raw.state()))
+                .attempt((int) raw.attempt()).maxAttempts((int) raw.maxAttempts()).enqueuedAt(raw.enqueuedAt())
+                .scheduledAt(raw.scheduledAt()).build();
+        store.lock.lock();
+        try {
+            store.insert(raw.id(), raw.queue(), job, null, null);
+            store.work.signalAll();
+        } finally {
+            store.lock.unlock();
+        }
+        return raw.id();
     }
 }
