@@ -117,6 +117,14 @@ public final class Worker implements AutoCloseable {
         return failed.get();
     }
 
+    /** A snapshot of this worker's slots and health, for its HTTP endpoint and its meters. */
+    public WorkerStatus status() {
+        int busyNow = running.get();
+        int leased = inflight.size();
+        return new WorkerStatus(options.workerId(), options.concurrency(), busyNow, Math.max(0, leased - busyNow),
+                fetcher.errors(), started && !stopping && !stopped, fetcher.healthy(), registration.sinceLastBeat());
+    }
+
     private void dispatch(Job job) {
         var r = new RunningJob(job);
         RunningJob older = inflight.put(job.id(), r);

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
                 "  kyu worker",
                 "  kyu worker --queues mail,default --concurrency 50",
                 "  kyu worker --weights critical=6,default=3,low=1",
-                "  kyu worker --tasks com.example.shop.ShopTasks"})
+                "  kyu worker --tasks com.example.shop.ShopTasks",
+                "  kyu worker --http-port 9400"})
 public final class WorkerCommand extends KyuCommand {
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
 
@@ -63,6 +64,18 @@ public final class WorkerCommand extends KyuCommand {
             description = "Lease per fetched job, extended by heartbeats (default: 30s). Shorter leases rescue jobs of dead workers sooner.")
     Duration lease = Duration.ofSeconds(30);
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve Prometheus /metrics, /health/live and /health/ready on this port (off by default).")
+    Integer httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address of the HTTP endpoint (default ${DEFAULT-VALUE}); anything but loopback needs a token "
+                    + "for /metrics: --http-token-file or $KYU_HTTP_TOKEN.")
+    String httpBind;
+
+    @Option(names = "--http-token-file", paramLabel = "FILE", description = "Bearer token for /metrics, read from FILE (its first line).")
+    java.nio.file.Path httpTokenFile;
+
     @Override
     public Integer call() {
         WorkerOptions options = options();
@@ -75,13 +88,30 @@ public final class WorkerCommand extends KyuCommand {
             taskClasses.forEach(c -> kyu.tasks().registerClass(c, WorkerCommand.class.getClassLoader()));
             log.info("tasks: {}", kyu.tasks().tasks().stream().map(KyuTask::name).toList());
             if (beatHook != null) blocking.closeAtEnd(beatHook.start(kyu));
-            blocking.closeAtEnd(kyu.worker(options).start());
+            Worker worker = kyu.worker(options);
+            // Served before the worker starts and closed after it stops, so /health/ready reads DOWN while the
+            // worker drains at shutdown; a port in use stops the command before it takes any job.
+            if (httpPort != null) blocking.closeAtEnd(dev.kyu.ops.WorkerEndpoint.start(kyu, worker, endpointOptions()));
+            blocking.closeAtEnd(worker.start());
         } catch (RuntimeException e) {
             kyu.close();
             throw e;
         }
         blocking.awaitShutdown();
         return ExitCode.OK;
+    }
+
+    private dev.kyu.ops.WorkerEndpointOptions endpointOptions() {
+        String token = System.getenv("KYU_HTTP_TOKEN");
+        if (httpTokenFile != null) {
+            try {
+                token = java.nio.file.Files.readAllLines(httpTokenFile).stream().findFirst().orElse("").strip();
+            } catch (java.io.IOException e) {
+                throw new KyuException.InvalidInput("cannot read --http-token-file " + httpTokenFile + ": " + e.getMessage());
+            }
+        }
+        return dev.kyu.ops.WorkerEndpointOptions.onPort(httpPort).withBind(httpBind)
+                .withToken(token == null || token.isBlank() ? null : token);
     }
 
     private WorkerOptions options() {
