@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
                 "  kyu worker --queues mail,default --concurrency 50",
                 "  kyu worker --weights critical=6,default=3,low=1",
                 "  kyu worker --tasks com.example.shop.ShopTasks",
-                "  kyu worker --http-port 9400"})
+                "  kyu worker --http-port 9400",
+                "  kyu worker --alerts alerts.yaml"})
 public final class WorkerCommand extends KyuCommand {
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
 
@@ -76,9 +77,14 @@ public final class WorkerCommand extends KyuCommand {
     @Option(names = "--http-token-file", paramLabel = "FILE", description = "Bearer token for /metrics, read from FILE (its first line).")
     java.nio.file.Path httpTokenFile;
 
+    @Option(names = "--alerts", paramLabel = "FILE",
+            description = "Evaluate the alert rules of FILE (docs/alerts.md); one process of all that are given rules leads at a time.")
+    java.nio.file.Path alertsFile;
+
     @Override
     public Integer call() {
         WorkerOptions options = options();
+        var alertConfig = alertsFile == null ? null : dev.kyu.alert.AlertFile.read(alertsFile);
         var beatHook = beat ? Hooks.beat().orElseThrow(() -> new KyuException.InvalidInput(
                 "--beat is not available in this build: the scheduler module is missing")) : null;
         Kyu kyu = root().connect();
@@ -93,6 +99,7 @@ public final class WorkerCommand extends KyuCommand {
             // worker drains at shutdown; a port in use stops the command before it takes any job.
             if (httpPort != null) blocking.closeAtEnd(dev.kyu.ops.WorkerEndpoint.start(kyu, worker, endpointOptions()));
             blocking.closeAtEnd(worker.start());
+            if (alertConfig != null) blocking.closeAtEnd(dev.kyu.alert.Alerts.of(kyu, alertConfig).start());
         } catch (RuntimeException e) {
             kyu.close();
             throw e;
