@@ -47,6 +47,8 @@ class WorkerHttpTest {
             kyu.enqueueJson("kyu.fail", "{\"message\":\"boom\"}", fail);
             var once = JobOptions.builder().queue("mail").maxAttempts(2).backoff(Backoff.fixed(Duration.ofMillis(10))).build();
             kyu.enqueueJson("kyu.fail", "{\"times\":1}", once);
+            // a queue no worker reads: its backlog asks for ceil(7 / 10) workers of the default size
+            for (int i = 0; i < 7; i++) kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().queue("later").build());
             await().atMost(Duration.ofSeconds(30)).until(() -> kyu.admin().queues().stream()
                     .mapToLong(q -> q.count(JobState.SUCCEEDED) + q.count(JobState.FAILED)).sum() == 6);
 
@@ -59,6 +61,9 @@ class WorkerHttpTest {
             assertThat(value(m, "kyu_job_duration_seconds_count", Map.of("task", "kyu.noop", "queue", "default", "outcome", "succeeded"))).isEqualTo(3);
             assertThat(value(m, "kyu_job_queue_wait_seconds_count", Map.of("task", "kyu.fail", "queue", "mail"))).isEqualTo(4);
             assertThat(value(m, "kyu_queue_jobs", Map.of("queue", "mail", "state", "FAILED"))).isEqualTo(2);
+            assertThat(value(m, "kyu_queue_jobs", Map.of("queue", "later", "state", "QUEUED"))).isEqualTo(7);
+            assertThat(value(m, "kyu_queue_desired_workers", Map.of("queue", "later"))).isEqualTo(1);
+            assertThat(value(m, "kyu_queue_desired_workers", Map.of("queue", "default"))).isEqualTo(0);
             assertThat(value(m, "kyu_worker_concurrency", Map.of())).isEqualTo(3);
             assertThat(value(m, "kyu_worker_free_slots", Map.of())).isEqualTo(3);
             assertThat(value(m, "kyu_worker_busy_slots", Map.of())).isEqualTo(0);
@@ -73,6 +78,32 @@ class WorkerHttpTest {
             worker.terminate();
             assertThat(worker.log()).doesNotContain("Exception");
         }
+    }
+
+    @Test
+    void autoscaleGrowsAWorkerProcessUnderABacklog() throws Exception {
+        String url = "sqlite:" + dir.resolve("kyu.db");
+        int port = freePort();
+        try (Kyu kyu = Kyu.connect(url);
+             var worker = WorkerProcess.startMain(KyuCli.class.getName(), List.of("--broker", url, "worker", "--autoscale", "1,4",
+                     "--http-port", Integer.toString(port)), dir.resolve("worker.log"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> worker.log().contains("autoscaling worker") || !worker.process().isAlive());
+            String base = "http://127.0.0.1:" + port;
+            assertThat(value(get(base + "/metrics").body(), "kyu_worker_concurrency", Map.of())).isEqualTo(1);
+            for (int i = 0; i < 8; i++) kyu.enqueueJson("kyu.sleep", "{\"ms\": 3000}", JobOptions.NONE);
+            await().atMost(Duration.ofSeconds(20)).until(() -> value(get(base + "/metrics").body(), "kyu_worker_busy_slots", Map.of()) == 4);
+            assertThat(value(get(base + "/metrics").body(), "kyu_worker_concurrency", Map.of())).isEqualTo(4);
+            assertThat(worker.log()).contains("concurrency 1 -> 4");
+        }
+    }
+
+    @Test
+    void badAutoscaleIsOneLine() {
+        var r = new CliRunner("sqlite:" + dir.resolve("kyu.db"));
+        assertThat(r.run("worker", "--autoscale", "5,2").errLines()).hasSize(1).first().asString()
+                .contains("--autoscale takes MIN,MAX with 1 <= MIN <= MAX <= 100000, was '5,2'");
+        assertThat(r.run("worker", "--autoscale", "1,5", "--concurrency", "3").errLines()).hasSize(1).first().asString()
+                .contains("give --autoscale or --concurrency, not both");
     }
 
     @Test

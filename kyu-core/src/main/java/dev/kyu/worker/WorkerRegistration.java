@@ -21,6 +21,7 @@ final class WorkerRegistration {
 
     private final Broker broker;
     private final WorkerOptions options;
+    private final IntSupplier concurrency;
     private final IntSupplier busy;
     private final LongSupplier processed;
     private final LongSupplier failed;
@@ -29,9 +30,10 @@ final class WorkerRegistration {
     /** System.nanoTime() of the last heartbeat the broker took; 0 before the first. */
     private volatile long lastBeatNanos;
 
-    WorkerRegistration(Broker broker, WorkerOptions options, IntSupplier busy, LongSupplier processed, LongSupplier failed, Instant startedAt) {
+    WorkerRegistration(Broker broker, WorkerOptions options, IntSupplier concurrency, IntSupplier busy, LongSupplier processed, LongSupplier failed, Instant startedAt) {
         this.broker = broker;
         this.options = options;
+        this.concurrency = concurrency;
         this.busy = busy;
         this.processed = processed;
         this.failed = failed;
@@ -42,7 +44,7 @@ final class WorkerRegistration {
     void beat() {
         try {
             broker.workerHeartbeat(new WorkerInfo(options.workerId(), host, ProcessHandle.current().pid(), options.queues(),
-                    options.concurrency(), busy.getAsInt(), startedAt, null, cpuLoad(), residentBytes(),
+                    concurrency.getAsInt(), busy.getAsInt(), startedAt, null, cpuLoad(), residentBytes(),
                     processed.getAsLong(), failed.getAsLong(), Map.of("java", Runtime.version().toString())));
             lastBeatNanos = System.nanoTime();
         } catch (RuntimeException e) {

@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
                 "  kyu worker --weights critical=6,default=3,low=1",
                 "  kyu worker --tasks com.example.shop.ShopTasks",
                 "  kyu worker --http-port 9400",
-                "  kyu worker --alerts alerts.yaml"})
+                "  kyu worker --alerts alerts.yaml",
+                "  kyu worker --autoscale 2,50"})
 public final class WorkerCommand extends KyuCommand {
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
 
@@ -47,8 +48,8 @@ public final class WorkerCommand extends KyuCommand {
             description = "Read queues by weight instead of strict order, e.g. high=3,low=1.")
     Map<String, Integer> weights = new LinkedHashMap<>();
 
-    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", description = "Most jobs running at once (default: ${DEFAULT-VALUE}).")
-    int concurrency = 10;
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", description = "Most jobs running at once (default: 10).")
+    Integer concurrency;
 
     @Option(names = "--tasks", split = ",", arity = "1..*", paramLabel = "CLASS",
             description = "Task or task-bundle classes to register (besides built-in and ServiceLoader tasks).")
@@ -77,6 +78,10 @@ public final class WorkerCommand extends KyuCommand {
     @Option(names = "--http-token-file", paramLabel = "FILE", description = "Bearer token for /metrics, read from FILE (its first line).")
     java.nio.file.Path httpTokenFile;
 
+    @Option(names = "--autoscale", paramLabel = "MIN,MAX",
+            description = "Grow concurrency up to MAX while jobs wait, shrink to MIN after 30s of spare slots (instead of --concurrency).")
+    String autoscale;
+
     @Option(names = "--alerts", paramLabel = "FILE",
             description = "Evaluate the alert rules of FILE (docs/alerts.md); one process of all that are given rules leads at a time.")
     java.nio.file.Path alertsFile;
@@ -99,6 +104,9 @@ public final class WorkerCommand extends KyuCommand {
             // worker drains at shutdown; a port in use stops the command before it takes any job.
             if (httpPort != null) blocking.closeAtEnd(dev.kyu.ops.WorkerEndpoint.start(kyu, worker, endpointOptions()));
             blocking.closeAtEnd(worker.start());
+            if (autoscale != null) {
+                blocking.closeAtEnd(new dev.kyu.worker.Autoscaler(worker, kyu.broker(), autoscaleOptions(), java.time.Clock.systemUTC()).start());
+            }
             if (alertConfig != null) blocking.closeAtEnd(dev.kyu.alert.Alerts.of(kyu, alertConfig).start());
         } catch (RuntimeException e) {
             kyu.close();
@@ -121,9 +129,23 @@ public final class WorkerCommand extends KyuCommand {
                 .withToken(token == null || token.isBlank() ? null : token);
     }
 
+    private dev.kyu.worker.Autoscaler.Options autoscaleOptions() {
+        String[] parts = autoscale.split(",", -1);
+        try {
+            if (parts.length != 2) throw new NumberFormatException();
+            int min = Integer.parseInt(parts[0].strip());
+            int max = Integer.parseInt(parts[1].strip());
+            if (min < 1 || min > max || max > 100_000) throw new NumberFormatException();
+            return dev.kyu.worker.Autoscaler.Options.of(min, max);
+        } catch (NumberFormatException e) {
+            throw new KyuException.InvalidInput("--autoscale takes MIN,MAX with 1 <= MIN <= MAX <= 100000, was '" + autoscale + "'");
+        }
+    }
+
     private WorkerOptions options() {
+        if (autoscale != null && concurrency != null) throw new KyuException.InvalidInput("give --autoscale or --concurrency, not both");
         var b = WorkerOptions.builder()
-                .concurrency(concurrency)
+                .concurrency(autoscale != null ? autoscaleOptions().min() : concurrency != null ? concurrency : 10)
                 .leaseDuration(lease)
                 .shutdownGrace(grace);
         if (!weights.isEmpty()) {
