@@ -40,7 +40,9 @@ public record EmailChannel(String name, String host, int port, String tls, Strin
             p.put("mail.smtp.starttls.enable", "true");
             p.put("mail.smtp.starttls.required", "true");
         }
-        if (tls.equals("ssl")) p.put("mail.smtps.ssl.checkserveridentity", "true");
+        // The server's name is checked against its certificate unless the file names hosts to trust as they are
+        // (a private CA, a self-signed certificate): then neither chain nor name is checked for those hosts.
+        p.put("mail." + proto + ".ssl.checkserveridentity", Boolean.toString(trust == null));
         if (trust != null) p.put("mail." + proto + ".ssl.trust", trust);
         return Session.getInstance(p);
     }
