@@ -40,6 +40,11 @@ class WorkerHttpTest {
             String base = "http://127.0.0.1:" + port;
             assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> get(base + "/health/ready").statusCode() == 200);
+            // and it stays ready, probe after probe, each answered at once (several broker pings apart)
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                long t0 = System.nanoTime();
+                return get(base + "/health/ready").statusCode() == 200 && System.nanoTime() - t0 < 1_000_000_000L;
+            });
 
             for (int i = 0; i < 3; i++) kyu.enqueueJson("kyu.noop", "{}", JobOptions.NONE);
             var fail = JobOptions.builder().queue("mail").maxAttempts(1).build();

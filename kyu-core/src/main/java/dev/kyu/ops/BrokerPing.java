@@ -18,7 +18,7 @@ final class BrokerPing {
     private final Duration deadline;
     private final Duration reuse;
     private CompletableFuture<Boolean> last;
-    private long lastDoneNanos;
+    private volatile long lastDoneNanos;
 
     BrokerPing(Broker broker, Duration deadline, Duration reuse) {
         this.broker = broker;
@@ -26,27 +26,11 @@ final class BrokerPing {
         this.reuse = reuse;
     }
 
-    synchronized boolean up() {
-        long now = System.nanoTime();
-        if (last == null || (last.isDone() && now - lastDoneNanos >= reuse.toNanos())) {
-            last = new CompletableFuture<>();
-            CompletableFuture<Boolean> f = last;
-            Thread.ofVirtual().name("kyu-broker-ping").start(() -> {
-                boolean ok;
-                try {
-                    broker.now();
-                    ok = true;
-                } catch (RuntimeException e) {
-                    ok = false;
-                }
-                synchronized (this) {
-                    lastDoneNanos = System.nanoTime();
-                }
-                f.complete(ok);
-            });
-        }
+    boolean up() {
+        CompletableFuture<Boolean> f = current();
+        // waited for outside the lock: the probes of one moment share the call and each gives up on its own
         try {
-            return last.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            return f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
@@ -55,5 +39,25 @@ final class BrokerPing {
         } catch (ExecutionException e) {
             return false;
         }
+    }
+
+    /** The call in flight, the last one while it is fresh, or a new one. */
+    private synchronized CompletableFuture<Boolean> current() {
+        if (last == null || (last.isDone() && System.nanoTime() - lastDoneNanos >= reuse.toNanos())) {
+            var f = new CompletableFuture<Boolean>();
+            last = f;
+            Thread.ofVirtual().name("kyu-broker-ping").start(() -> {
+                boolean ok;
+                try {
+                    broker.now();
+                    ok = true;
+                } catch (RuntimeException e) {
+                    ok = false;
+                }
+                lastDoneNanos = System.nanoTime();
+                f.complete(ok);
+            });
+        }
+        return last;
     }
 }
