@@ -180,6 +180,27 @@ class AlertsTest {
     }
 
     @Test
+    void failuresDuringTheDigestWindowGoOutTogetherWhenItEnds() throws Exception {
+        Alerts a = alerts("rules:\n  - { name: dead-jobs, when: job-failed, channels: [slack, hook, mail] }\n");
+        a.check();
+        worker("default");
+        var once = JobOptions.builder().maxAttempts(1).build();
+        kyu.enqueueJson("kyu.fail", "{}", once).awaitJob(Duration.ofSeconds(10));
+        assertThat(delivered(a, 1).get(0).get("kind").asText()).isEqualTo("JOB_FAILED");
+
+        Job last = null;
+        for (int i = 0; i < 5; i++) last = kyu.enqueueJson("kyu.fail", "{}", once).awaitJob(Duration.ofSeconds(10));
+        Instant lastFinished = last.finishedAt();
+        await().atMost(Duration.ofSeconds(10)).until(() -> kyu.admin().now().isAfter(lastFinished.plusSeconds(2)));
+        for (int i = 0; i < 3; i++) a.check();
+        assertThat(hooks.at("/hook")).hasSize(1); // held: the window is open
+        clock.advance(Duration.ofMinutes(5));
+        JsonNode digest = delivered(a, 2).get(1);
+        assertThat(digest.get("kind").asText()).isEqualTo("DIGEST");
+        assertThat(digest.get("count").asInt()).isEqualTo(5);
+    }
+
+    @Test
     void queueDepthFiresAndResolves() throws Exception {
         Alerts a = alerts("""
                 rules:
