@@ -28,6 +28,7 @@ import java.time.Duration;
  */
 public final class KyuMetrics implements JobListener {
     public static final String ENQUEUED = "kyu.jobs.enqueued";
+    public static final String STARTED = "kyu.jobs.started";
     public static final String COMPLETED = "kyu.jobs.completed";
     public static final String FAILED = "kyu.jobs.failed";
     public static final String RETRIED = "kyu.jobs.retried";
@@ -91,6 +92,7 @@ public final class KyuMetrics implements JobListener {
 
     @Override
     public void onStarted(Job job) {
+        counter(STARTED, job.task(), job.queue()).increment();
         if (job.startedAt() != null && job.scheduledAt() != null) {
             Duration wait = Duration.between(job.scheduledAt(), job.startedAt());
             timer(new MeterKey(QUEUE_WAIT, job.task(), job.queue(), null), k -> Timer.builder(QUEUE_WAIT)

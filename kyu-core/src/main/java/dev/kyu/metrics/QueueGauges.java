@@ -37,6 +37,9 @@ final class QueueGauges {
     static final String CONCURRENCY = "kyu.workers.concurrency";
     static final String BUSY = "kyu.workers.busy.slots";
     static final String BROKER_UP = "kyu.broker.up";
+    static final String DESIRED = "kyu.queue.desired.workers";
+    /** Slots a worker is assumed to have when none reads the queue yet: WorkerOptions' default concurrency. */
+    static final int DEFAULT_SLOTS = 10;
 
     private record Snapshot(Instant brokerNow, Map<String, QueueInfo> queues, List<WorkerInfo> workers) {}
 
@@ -97,6 +100,20 @@ final class QueueGauges {
         return snapshot;
     }
 
+    /**
+     * ceil((QUEUED + RUNNING) / slots per worker), slots being the mean concurrency of the workers that read
+     * the queue (10 when none does): what a Kubernetes autoscaler should run. Running jobs count, so busy
+     * workers are not scaled away while the list of waiting jobs is short.
+     */
+    static double desiredWorkers(Snapshot snap, String queue) {
+        QueueInfo q = snap.queues.get(queue);
+        if (q == null) return 0;
+        long jobs = q.count(JobState.QUEUED) + q.count(JobState.RUNNING);
+        double slots = snap.workers.stream().filter(w -> w.queues().contains(queue)).mapToInt(WorkerInfo::concurrency).average()
+                .orElse(DEFAULT_SLOTS);
+        return Math.ceil(jobs / Math.max(1, slots));
+    }
+
     private void register(String queue) {
         if (!known.add(queue)) return;
         for (JobState s : JobState.values()) {
@@ -113,6 +130,9 @@ final class QueueGauges {
                     return Math.max(0, Duration.between(q.oldestQueuedAt(), snap.brokerNow).toMillis() / 1000.0);
                 })
                 .description("How long the oldest QUEUED job has waited since it was due").baseUnit("seconds")
+                .tags("queue", queue).register(registry);
+        Gauge.builder(DESIRED, this, g -> desiredWorkers(g.current(), queue))
+                .description("Workers this queue's jobs (waiting and running) would fill, at the slots its workers have")
                 .tags("queue", queue).register(registry);
         Gauge.builder(PAUSED, this, g -> {
                     QueueInfo q = g.current().queues.get(queue);

@@ -28,6 +28,9 @@ final class Fetcher {
     private final Consumer<Job> dispatch;
     private final Thread thread;
     private volatile boolean running = true;
+    /** True from a failed fetch until the next one that works: the worker's readiness. */
+    private volatile boolean failing;
+    private final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
 
     Fetcher(Broker broker, WorkerOptions options, Semaphore slots, Consumer<Job> dispatch) {
         this.broker = broker;
@@ -51,7 +54,6 @@ final class Fetcher {
 
     private void loop() {
         long backoffMs = 100;
-        boolean failing = false;
         while (running) {
             int n;
             try {
@@ -74,6 +76,7 @@ final class Fetcher {
                 return;
             } catch (RuntimeException e) {
                 slots.release(n);
+                errors.incrementAndGet();
                 if (!failing) log.warn("fetch from {} failed, retrying with back-off: {}", broker.describe(), Causes.oneLine(e));
                 log.debug("fetch failed", e);
                 failing = true;
@@ -84,6 +87,16 @@ final class Fetcher {
             if (jobs.size() < n) slots.release(n - jobs.size());
             for (Job job : jobs) dispatch.accept(job);
         }
+    }
+
+    /** Whether the last fetch reached the broker. */
+    boolean healthy() {
+        return !failing;
+    }
+
+    /** Fetches that failed since the worker started. */
+    long errors() {
+        return errors.get();
     }
 
     private boolean pause(long ms) {

@@ -44,8 +44,10 @@ public final class Worker implements AutoCloseable {
     private final JobExecutor executor;
     private final List<JobListener> listeners;
     private final Map<String, RunningJob> inflight;
-    private final Semaphore slots;
-    private final Semaphore runPermits;
+    private final Permits slots;
+    private final Permits runPermits;
+    /** The current limit on running jobs: options.concurrency() unless {@link #resize} changed it. */
+    private volatile int concurrency;
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -70,8 +72,9 @@ public final class Worker implements AutoCloseable {
         this.listeners = listeners; // a live list: listeners added to the Kyu later are heard too
         // Sized for every slot at once, so the map never resizes while jobs stream through it.
         this.inflight = new ConcurrentHashMap<>(2 * (options.concurrency() + options.prefetch()));
-        this.slots = new Semaphore(options.concurrency() + options.prefetch());
-        this.runPermits = new Semaphore(options.concurrency());
+        this.slots = new Permits(options.concurrency() + options.prefetch());
+        this.runPermits = new Permits(options.concurrency());
+        this.concurrency = options.concurrency();
         this.jobThreads = JobThreads.of(options);
         this.handBacks = new HandBacks(executor::now);
         this.brokerClock = broker::now;
@@ -79,7 +82,7 @@ public final class Worker implements AutoCloseable {
         this.fetcher = new Fetcher(broker, options, slots, this::dispatch);
         this.completer = new Completer(broker, options.workerId(), this::recorded);
         this.heartbeater = new Heartbeater(broker, options.workerId(), options.leaseDuration(), inflight.values());
-        this.registration = new WorkerRegistration(broker, options, running::get, processed::get, failed::get, broker.now());
+        this.registration = new WorkerRegistration(broker, options, () -> concurrency, running::get, processed::get, failed::get, broker.now());
         var rescueEvery = maintenanceOptions.rescueInterval().compareTo(options.leaseDuration().dividedBy(2)) > 0
                 ? maintenanceOptions.withRescueInterval(options.leaseDuration().dividedBy(2)) : maintenanceOptions;
         this.maintenance = options.maintenance() ? new Maintenance(broker, rescueEvery, listeners) : null;
@@ -118,6 +121,53 @@ public final class Worker implements AutoCloseable {
     /** Attempts that failed (retried or dead). */
     public long failed() {
         return failed.get();
+    }
+
+    /** A snapshot of this worker's slots and health, for its HTTP endpoint and its meters. */
+    public WorkerStatus status() {
+        int busyNow = running.get();
+        int leased = inflight.size();
+        return new WorkerStatus(options.workerId(), concurrency, busyNow, Math.max(0, leased - busyNow),
+                fetcher.errors(), started && !stopping && !stopped, fetcher.healthy(), registration.sinceLastBeat());
+    }
+
+    /**
+     * Changes the limit on running jobs while the worker runs (what an {@link Autoscaler} does). Growing
+     * takes effect at once; shrinking as running jobs finish, none is stopped. Virtual threads only: a
+     * platform pool has as many threads as the concurrency it was built with.
+     */
+    public synchronized void resize(int newConcurrency) {
+        if (newConcurrency < 1 || newConcurrency > 100_000) throw new IllegalArgumentException("concurrency must be 1..100000, was " + newConcurrency);
+        if (options.platformThreads()) throw new IllegalStateException("a worker on platform threads cannot be resized");
+        int delta = newConcurrency - concurrency;
+        if (delta > 0) {
+            runPermits.release(delta);
+            slots.release(delta);
+        } else if (delta < 0) {
+            runPermits.shrink(-delta);
+            slots.shrink(-delta);
+        }
+        concurrency = newConcurrency;
+    }
+
+    /** A semaphore that can also shrink: its permits may go below zero until enough are released. */
+    private static final class Permits extends Semaphore {
+        Permits(int n) {
+            super(n);
+        }
+
+        void shrink(int n) {
+            reducePermits(n);
+        }
+
+        /** Never clears a debt left by {@link #shrink}: while the count is below zero, nothing is available. */
+        @Override
+        public int drainPermits() {
+            int n = super.drainPermits();
+            if (n >= 0) return n;
+            reducePermits(-n);
+            return 0;
+        }
     }
 
     private void dispatch(Job job) {

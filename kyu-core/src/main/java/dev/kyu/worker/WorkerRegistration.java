@@ -21,15 +21,19 @@ final class WorkerRegistration {
 
     private final Broker broker;
     private final WorkerOptions options;
+    private final IntSupplier concurrency;
     private final IntSupplier busy;
     private final LongSupplier processed;
     private final LongSupplier failed;
     private final Instant startedAt;
     private final String host;
+    /** System.nanoTime() of the last heartbeat the broker took; 0 before the first. */
+    private volatile long lastBeatNanos;
 
-    WorkerRegistration(Broker broker, WorkerOptions options, IntSupplier busy, LongSupplier processed, LongSupplier failed, Instant startedAt) {
+    WorkerRegistration(Broker broker, WorkerOptions options, IntSupplier concurrency, IntSupplier busy, LongSupplier processed, LongSupplier failed, Instant startedAt) {
         this.broker = broker;
         this.options = options;
+        this.concurrency = concurrency;
         this.busy = busy;
         this.processed = processed;
         this.failed = failed;
@@ -40,11 +44,18 @@ final class WorkerRegistration {
     void beat() {
         try {
             broker.workerHeartbeat(new WorkerInfo(options.workerId(), host, ProcessHandle.current().pid(), options.queues(),
-                    options.concurrency(), busy.getAsInt(), startedAt, null, cpuLoad(), residentBytes(),
+                    concurrency.getAsInt(), busy.getAsInt(), startedAt, null, cpuLoad(), residentBytes(),
                     processed.getAsLong(), failed.getAsLong(), Map.of("java", Runtime.version().toString())));
+            lastBeatNanos = System.nanoTime();
         } catch (RuntimeException e) {
             log.debug("worker registry heartbeat failed: {}", e.getMessage());
         }
+    }
+
+    /** Time since the broker last took this worker's heartbeat, or null before the first. */
+    java.time.Duration sinceLastBeat() {
+        long at = lastBeatNanos;
+        return at == 0 ? null : java.time.Duration.ofNanos(System.nanoTime() - at);
     }
 
     void remove() {

@@ -38,8 +38,12 @@ public final class BeatCommand extends KyuCommand {
     @Option(names = "--check", description = "Only check the schedules and print how many there are; do not run.")
     boolean check;
 
+    @Option(names = "--alerts", paramLabel = "FILE", description = "Also evaluate the alert rules of FILE (docs/alerts.md).")
+    Path alertsFile;
+
     @Override
     public Integer call() {
+        var alertConfig = alertsFile == null ? null : dev.kyu.alert.AlertFile.read(alertsFile);
         var schedules = new ArrayList<Schedule>();
         if (file != null) {
             try {
@@ -69,6 +73,7 @@ public final class BeatCommand extends KyuCommand {
         try {
             kyu.tasks().registerServiceLoaded(BeatCommand.class.getClassLoader());
             blocking.closeAtEnd(Scheduler.builder(kyu).schedules(schedules).build().start());
+            if (alertConfig != null) blocking.closeAtEnd(dev.kyu.alert.Alerts.of(kyu, alertConfig).start());
         } catch (RuntimeException e) {
             kyu.close();
             throw e;

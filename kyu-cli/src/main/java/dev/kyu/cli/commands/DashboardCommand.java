@@ -45,8 +45,12 @@ public final class DashboardCommand extends KyuCommand {
     @Option(names = "--read-only", description = "Hide and refuse every action.")
     boolean readOnly;
 
+    @Option(names = "--alerts", paramLabel = "FILE", description = "Also evaluate the alert rules of FILE (docs/alerts.md).")
+    Path alertsFile;
+
     @Override
     public Integer call() {
+        var alertConfig = alertsFile == null ? null : dev.kyu.alert.AlertFile.read(alertsFile);
         var options = DashboardOptions.builder().port(port).bind(bind).readOnly(readOnly);
         if (password != null && passwordFile != null) throw new KyuException.InvalidInput("give --password or --password-file, not both");
         if (token != null && tokenFile != null) throw new KyuException.InvalidInput("give --token or --token-file, not both");
@@ -73,7 +77,9 @@ public final class DashboardCommand extends KyuCommand {
         }
         output().line("dashboard at " + dashboard.url() + (readOnly ? " (read-only)" : "") + " on " + kyu.admin().brokerDescription());
         out().flush();
-        new Blocking().closeAtEnd(kyu).closeAtEnd(dashboard).awaitShutdown();
+        var blocking = new Blocking().closeAtEnd(kyu).closeAtEnd(dashboard);
+        if (alertConfig != null) blocking.closeAtEnd(dev.kyu.alert.Alerts.of(kyu, alertConfig).start());
+        blocking.awaitShutdown();
         return ExitCode.OK;
     }
 

@@ -33,7 +33,10 @@ import picocli.CommandLine.Option;
                 "  kyu worker",
                 "  kyu worker --queues mail,default --concurrency 50",
                 "  kyu worker --weights critical=6,default=3,low=1",
-                "  kyu worker --tasks com.example.shop.ShopTasks"})
+                "  kyu worker --tasks com.example.shop.ShopTasks",
+                "  kyu worker --http-port 9400",
+                "  kyu worker --alerts alerts.yaml",
+                "  kyu worker --autoscale 2,50"})
 public final class WorkerCommand extends KyuCommand {
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
 
@@ -45,8 +48,8 @@ public final class WorkerCommand extends KyuCommand {
             description = "Read queues by weight instead of strict order, e.g. high=3,low=1.")
     Map<String, Integer> weights = new LinkedHashMap<>();
 
-    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", description = "Most jobs running at once (default: ${DEFAULT-VALUE}).")
-    int concurrency = 10;
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", description = "Most jobs running at once (default: 10).")
+    Integer concurrency;
 
     @Option(names = "--tasks", split = ",", arity = "1..*", paramLabel = "CLASS",
             description = "Task or task-bundle classes to register (besides built-in and ServiceLoader tasks).")
@@ -63,9 +66,30 @@ public final class WorkerCommand extends KyuCommand {
             description = "Lease per fetched job, extended by heartbeats (default: 30s). Shorter leases rescue jobs of dead workers sooner.")
     Duration lease = Duration.ofSeconds(30);
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve Prometheus /metrics, /health/live and /health/ready on this port (off by default).")
+    Integer httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address of the HTTP endpoint (default ${DEFAULT-VALUE}); anything but loopback needs a token "
+                    + "for /metrics: --http-token-file or $KYU_HTTP_TOKEN.")
+    String httpBind;
+
+    @Option(names = "--http-token-file", paramLabel = "FILE", description = "Bearer token for /metrics, read from FILE (its first line).")
+    java.nio.file.Path httpTokenFile;
+
+    @Option(names = "--autoscale", paramLabel = "MIN,MAX",
+            description = "Grow concurrency up to MAX while jobs wait, shrink to MIN after 30s of spare slots (instead of --concurrency).")
+    String autoscale;
+
+    @Option(names = "--alerts", paramLabel = "FILE",
+            description = "Evaluate the alert rules of FILE (docs/alerts.md); one process of all that are given rules leads at a time.")
+    java.nio.file.Path alertsFile;
+
     @Override
     public Integer call() {
         WorkerOptions options = options();
+        var alertConfig = alertsFile == null ? null : dev.kyu.alert.AlertFile.read(alertsFile);
         var beatHook = beat ? Hooks.beat().orElseThrow(() -> new KyuException.InvalidInput(
                 "--beat is not available in this build: the scheduler module is missing")) : null;
         Kyu kyu = root().connect();
@@ -75,7 +99,15 @@ public final class WorkerCommand extends KyuCommand {
             taskClasses.forEach(c -> kyu.tasks().registerClass(c, WorkerCommand.class.getClassLoader()));
             log.info("tasks: {}", kyu.tasks().tasks().stream().map(KyuTask::name).toList());
             if (beatHook != null) blocking.closeAtEnd(beatHook.start(kyu));
-            blocking.closeAtEnd(kyu.worker(options).start());
+            Worker worker = kyu.worker(options);
+            // Served before the worker starts and closed after it stops, so /health/ready reads DOWN while the
+            // worker drains at shutdown; a port in use stops the command before it takes any job.
+            if (httpPort != null) blocking.closeAtEnd(dev.kyu.ops.WorkerEndpoint.start(kyu, worker, endpointOptions()));
+            blocking.closeAtEnd(worker.start());
+            if (autoscale != null) {
+                blocking.closeAtEnd(new dev.kyu.worker.Autoscaler(worker, kyu.broker(), autoscaleOptions(), java.time.Clock.systemUTC()).start());
+            }
+            if (alertConfig != null) blocking.closeAtEnd(dev.kyu.alert.Alerts.of(kyu, alertConfig).start());
         } catch (RuntimeException e) {
             kyu.close();
             throw e;
@@ -84,9 +116,36 @@ public final class WorkerCommand extends KyuCommand {
         return ExitCode.OK;
     }
 
+    private dev.kyu.ops.WorkerEndpointOptions endpointOptions() {
+        String token = System.getenv("KYU_HTTP_TOKEN");
+        if (httpTokenFile != null) {
+            try {
+                token = java.nio.file.Files.readAllLines(httpTokenFile).stream().findFirst().orElse("").strip();
+            } catch (java.io.IOException e) {
+                throw new KyuException.InvalidInput("cannot read --http-token-file " + httpTokenFile + ": " + e.getMessage());
+            }
+        }
+        return dev.kyu.ops.WorkerEndpointOptions.onPort(httpPort).withBind(httpBind)
+                .withToken(token == null || token.isBlank() ? null : token);
+    }
+
+    private dev.kyu.worker.Autoscaler.Options autoscaleOptions() {
+        String[] parts = autoscale.split(",", -1);
+        try {
+            if (parts.length != 2) throw new NumberFormatException();
+            int min = Integer.parseInt(parts[0].strip());
+            int max = Integer.parseInt(parts[1].strip());
+            if (min < 1 || min > max || max > 100_000) throw new NumberFormatException();
+            return dev.kyu.worker.Autoscaler.Options.of(min, max);
+        } catch (NumberFormatException e) {
+            throw new KyuException.InvalidInput("--autoscale takes MIN,MAX with 1 <= MIN <= MAX <= 100000, was '" + autoscale + "'");
+        }
+    }
+
     private WorkerOptions options() {
+        if (autoscale != null && concurrency != null) throw new KyuException.InvalidInput("give --autoscale or --concurrency, not both");
         var b = WorkerOptions.builder()
-                .concurrency(concurrency)
+                .concurrency(autoscale != null ? autoscaleOptions().min() : concurrency != null ? concurrency : 10)
                 .leaseDuration(lease)
                 .shutdownGrace(grace);
         if (!weights.isEmpty()) {
