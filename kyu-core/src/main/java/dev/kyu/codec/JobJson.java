@@ -50,6 +50,14 @@ public final class JobJson {
         ObjectNode meta = o.putObject("meta");
         j.meta().forEach(meta::put);
         o.put("cancelRequested", j.cancelRequested());
+        o.put("fence", j.fence());
+        if (j.progress() == null) {
+            o.putNull("progress");
+        } else {
+            ObjectNode p = o.putObject("progress");
+            p.put("fraction", j.progress().fraction());
+            p.put("message", j.progress().message());
+        }
         return o;
     }
 

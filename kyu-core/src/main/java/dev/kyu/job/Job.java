@@ -31,12 +31,17 @@ import java.util.Objects;
  * @param backoff         optional back-off spec ({@link Backoff#toSpec()}), null = the task's default
  * @param meta            free string map: trace ids, tenant, workflow links
  * @param cancelRequested true when cancel was asked while RUNNING; the worker stops it at its next heartbeat
+ * @param fence           leases taken so far: raised by one at every fetch and never lowered (not by a hand-back,
+ *                        a rescue or a manual retry, which reset or give back {@code attempt}); a task reads it as
+ *                        its fencing token (docs/tasks.md)
+ * @param progress        the last progress a running attempt reported, or null; kept after the job ends
  */
 public record Job(
         String id, String task, String queue, String args, int priority, JobState state,
         int attempt, int maxAttempts, Instant enqueuedAt, Instant scheduledAt, Instant startedAt,
         Instant finishedAt, Instant leaseExpiresAt, String workerId, String result, List<JobError> errors,
-        String uniqueKey, Duration timeout, String backoff, Map<String, String> meta, boolean cancelRequested) {
+        String uniqueKey, Duration timeout, String backoff, Map<String, String> meta, boolean cancelRequested,
+        long fence, Progress progress) {
 
     /** How many attempts' errors a job keeps; older ones are dropped first. */
     public static final int MAX_ERRORS = 20;
@@ -78,7 +83,7 @@ public record Job(
         b.attempt = attempt; b.maxAttempts = maxAttempts; b.enqueuedAt = enqueuedAt; b.scheduledAt = scheduledAt;
         b.startedAt = startedAt; b.finishedAt = finishedAt; b.leaseExpiresAt = leaseExpiresAt; b.workerId = workerId;
         b.result = result; b.errors = errors; b.uniqueKey = uniqueKey; b.timeout = timeout; b.backoff = backoff;
-        b.meta = meta; b.cancelRequested = cancelRequested;
+        b.meta = meta; b.cancelRequested = cancelRequested; b.fence = fence; b.progress = progress;
         return b;
     }
 
@@ -91,6 +96,8 @@ public record Job(
         private Duration timeout;
         private Map<String, String> meta = Map.of();
         private boolean cancelRequested;
+        private long fence;
+        private Progress progress;
 
         private Builder() {}
 
@@ -115,11 +122,13 @@ public record Job(
         public Builder backoff(String v) { backoff = v; return this; }
         public Builder meta(Map<String, String> v) { meta = v; return this; }
         public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
+        public Builder fence(long v) { fence = v; return this; }
+        public Builder progress(Progress v) { progress = v; return this; }
 
         public Job build() {
             return new Job(id, task, queue, args, priority, state, attempt, maxAttempts, enqueuedAt, scheduledAt,
                     startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey, timeout, backoff,
-                    meta, cancelRequested);
+                    meta, cancelRequested, fence, progress);
         }
     }
 }

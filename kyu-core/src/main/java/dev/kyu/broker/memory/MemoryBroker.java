@@ -255,7 +255,7 @@ public final class MemoryBroker implements Broker {
                     lost.add(lease.jobId());
                     continue;
                 }
-                store.place(s, Moves.extended(s.job, until));
+                store.place(s, Moves.extended(s.job, until, extension.progress().get(lease.jobId())));
                 if (s.job.cancelRequested()) cancel.add(lease.jobId());
             }
             return new LeaseReport(lost, cancel);

@@ -438,7 +438,10 @@ public final class RedisBroker implements Broker {
                     known.stream().map(queues::get).toList(),
                     known.stream().map(i -> {
                         Lease l = leases.get(i);
-                        return List.of(queues.get(i), l.jobId(), l.workerId(), Integer.toString(l.attempt()));
+                        var progress = extension.progress().get(l.jobId());
+                        return List.of(queues.get(i), l.jobId(), l.workerId(), Integer.toString(l.attempt()),
+                                progress == null ? "" : Double.toString(progress.fraction()),
+                                progress == null || progress.message() == null ? "" : progress.message());
                     }).toList(), null);
             for (int j = 0; j < known.size(); j++) {
                 String id = leases.get(known.get(j)).jobId();

@@ -1,7 +1,7 @@
 -- Leases up to `limit` jobs from the queues in order. ARGV: prefix, workerId, limit, leaseMs, nq, queues...
 -- Returns {now, nextDueMs or -1, {queue, id, values, errors, queue, id, ...}, now in µs}: four entries per
 -- leased job, its values the fields of FIELDS (no names; the first eleven are JobCodec.LEASED_FIELDS) as
--- stored before the lease. The caller applies what the lease changed (state RUNNING, attempt + 1, workerId,
+-- stored before the lease, then the job's new fence. The caller applies what the lease changed (state RUNNING, attempt + 1, workerId,
 -- startedAt = now in µs, leaseExpiresAt = now + leaseMs), so the script does not read the hash back. The
 -- caller also decodes the values strictly and buries a job it cannot read (bury.lua), so a job that is
 -- QUEUED with a numeric attempt is leased without further checks here. Due scheduled jobs are promoted on the
@@ -56,6 +56,8 @@ for i = 1, nq do
           -- The stale ready member 'rk' may stay: it names this job only while it is QUEUED again.
           -- The lease's expiry lives in 'run' only (its score), so extending a lease is one ZADD.
           redis.call('HSET', key, 'state', 'RUNNING', 'attempt', attempt + 1, 'workerId', worker, 'startedAt', started)
+          -- The fencing token: leases taken so far, never lowered; sent back after the fields as value 15.
+          v[15] = redis.call('HINCRBY', key, 'fence', 1)
           run[#run + 1] = expires
           run[#run + 1] = id
           queued[#queued + 1] = id
