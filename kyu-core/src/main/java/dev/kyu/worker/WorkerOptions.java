@@ -24,7 +24,7 @@ import java.util.UUID;
  * @param unknownTaskGrace  how long a job naming a task this worker lacks is put back for other workers
  *                          (a rolling deploy) before it fails
  * @param unknownTaskDelay  how long such a job waits before it is offered again
- * @param platformThreads   run jobs on a fixed pool of platform threads (CPU-bound work) instead of virtual threads
+ * @param platformThreads   run jobs on platform threads (CPU-bound work) instead of virtual threads
  * @param maintenance       run the maintenance loops (promote, rescue, prune) in this worker
  * @param workerId          this worker's identity in leases and the registry
  * @param hardTimeoutGrace  how long a job past its timeout may take to stop after its interrupt; then its
