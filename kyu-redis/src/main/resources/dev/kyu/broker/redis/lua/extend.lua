@@ -12,7 +12,7 @@ for i = 0, n - 1 do
   if not h.err and h[1] == 'RUNNING' and h[2] == worker and h[3] == attempt then
     -- The expiry is the job's score in 'run' (see fetch.lua); the hash is not touched.
     later('ZADD', qk(q, 'run'), now + lease, id)
-    if ARGV[b + 5] ~= '' then later('HSET', key, 'progress', ARGV[b + 5], 'progressMessage', ARGV[b + 6]) end
+    if ARGV[b + 5] ~= '' then redis.call('HSET', key, 'progress', ARGV[b + 5], 'progressMessage', ARGV[b + 6]) end
     out[#out + 1] = (h[4] == '1') and 2 or 1
   else
     out[#out + 1] = 0
