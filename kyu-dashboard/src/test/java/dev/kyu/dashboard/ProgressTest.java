@@ -23,7 +23,7 @@ class ProgressTest {
     }
 
     @Test
-    void progressShowsAsABarOnTheJobAndJobsPagesAndInTheApi() {
+    void progressShowsAsABarOnTheJobAndJobsPagesAndInTheApi() throws Exception {
         String id = f.kyu.enqueue("kyu.noop", null, JobOptions.NONE).id();
         assertThat(f.get("/jobs/" + id).body()).doesNotContain("<progress");
         Job running = f.kyu.broker().jobsFetch(new FetchRequest("w", List.of("default"), 1, Duration.ofMinutes(1), Duration.ZERO)).get(0);
