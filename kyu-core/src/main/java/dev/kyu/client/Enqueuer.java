@@ -78,7 +78,7 @@ final class Enqueuer {
             return new NewJob(JobIds.next(), taskName, o.queue(), argsJson, priority, maxAttempts,
                     inline ? null : o.runAt(), inline ? null : o.delay(),
                     o.uniqueKey(), unique ? o.uniqueScope() : null, unique ? o.uniquePeriod() : null,
-                    o.timeout(), backoffSpec, o.meta());
+                    o.timeout(), backoffSpec, o.meta(), o.resultTtl());
         }
     }
 

@@ -35,13 +35,14 @@ import java.util.Objects;
  *                        a rescue or a manual retry, which reset or give back {@code attempt}); a task reads it as
  *                        its fencing token (docs/tasks.md)
  * @param progress        the last progress a running attempt reported, or null; kept after the job ends
+ * @param resultTtl       how long the job is kept once it ends, in place of the prune's global retention; null = the global one
  */
 public record Job(
         String id, String task, String queue, String args, int priority, JobState state,
         int attempt, int maxAttempts, Instant enqueuedAt, Instant scheduledAt, Instant startedAt,
         Instant finishedAt, Instant leaseExpiresAt, String workerId, String result, List<JobError> errors,
         String uniqueKey, Duration timeout, String backoff, Map<String, String> meta, boolean cancelRequested,
-        long fence, Progress progress) {
+        long fence, Progress progress, Duration resultTtl) {
 
     /** How many attempts' errors a job keeps; older ones are dropped first. */
     public static final int MAX_ERRORS = 20;
@@ -84,6 +85,7 @@ public record Job(
         b.startedAt = startedAt; b.finishedAt = finishedAt; b.leaseExpiresAt = leaseExpiresAt; b.workerId = workerId;
         b.result = result; b.errors = errors; b.uniqueKey = uniqueKey; b.timeout = timeout; b.backoff = backoff;
         b.meta = meta; b.cancelRequested = cancelRequested; b.fence = fence; b.progress = progress;
+        b.resultTtl = resultTtl;
         return b;
     }
 
@@ -93,7 +95,7 @@ public record Job(
         private JobState state = JobState.QUEUED;
         private Instant enqueuedAt, scheduledAt, startedAt, finishedAt, leaseExpiresAt;
         private List<JobError> errors = List.of();
-        private Duration timeout;
+        private Duration timeout, resultTtl;
         private Map<String, String> meta = Map.of();
         private boolean cancelRequested;
         private long fence;
@@ -124,11 +126,12 @@ public record Job(
         public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
         public Builder fence(long v) { fence = v; return this; }
         public Builder progress(Progress v) { progress = v; return this; }
+        public Builder resultTtl(Duration v) { resultTtl = v; return this; }
 
         public Job build() {
             return new Job(id, task, queue, args, priority, state, attempt, maxAttempts, enqueuedAt, scheduledAt,
                     startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey, timeout, backoff,
-                    meta, cancelRequested, fence, progress);
+                    meta, cancelRequested, fence, progress, resultTtl);
         }
     }
 }

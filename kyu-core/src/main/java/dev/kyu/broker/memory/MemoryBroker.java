@@ -390,8 +390,13 @@ public final class MemoryBroker implements Broker {
         return withLock(() -> {
             Instant now = now();
             var doomed = new ArrayList<Slot>();
+            for (Slot s : store.expiring) {
+                if (doomed.size() >= request.limit() || !s.expiresAt.isBefore(now)) break;
+                doomed.add(s);
+            }
             for (Slot s : store.finished) {
                 if (doomed.size() >= request.limit()) break;
+                if (s.expiresAt != null) continue; // judged by its own ttl, above
                 Duration keep = s.state() == JobState.FAILED ? request.failedRetention() : request.succeededRetention();
                 if (keep != null && s.sortAt.isBefore(now.minus(keep))) doomed.add(s);
                 // finished is ordered by finish time: past the longer retention's cut-off nothing more is due

@@ -119,6 +119,12 @@ final class JobCodec {
             long ms = number(f, "timeout", -1, strict);
             if (ms >= 0) b.timeout(Duration.ofMillis(ms));
         }
+        String resultTtl = f.apply("resultTtl");
+        if (resultTtl != null) {
+            // Only the prune acts on it, in its script: one that does not read is shown as none.
+            long ms = number(f, "resultTtl", -1, false);
+            if (ms > 0) b.resultTtl(Duration.ofMillis(ms));
+        }
         return b.build();
     }
 

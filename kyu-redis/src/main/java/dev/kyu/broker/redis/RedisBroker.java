@@ -217,7 +217,7 @@ public final class RedisBroker implements Broker {
         Names.checkQueue(j.queue());
         Names.checkId(j.id());
         Names.checkTask(j.task());
-        var args = new ArrayList<String>(15);
+        var args = new ArrayList<String>(16);
         args.add("1");
         args.addAll(enqueueArgs(j));
         // Not repeated through an outage: the caller learns at once and decides (as for a batch).
@@ -245,7 +245,8 @@ public final class RedisBroker implements Broker {
                 unique && j.uniqueScope() == UniqueScope.PERIOD ? Long.toString(j.uniquePeriod().toMillis()) : "",
                 j.timeout() == null ? "" : Long.toString(j.timeout().toMillis()),
                 j.backoff() == null ? "" : j.backoff(),
-                JobCodec.encodeMeta(j.meta()));
+                JobCodec.encodeMeta(j.meta()),
+                j.resultTtl() == null ? "" : Long.toString(j.resultTtl().toMillis()));
     }
 
     // ---- working ----------------------------------------------------------------------------------

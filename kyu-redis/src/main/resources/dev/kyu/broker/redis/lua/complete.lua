@@ -13,7 +13,7 @@ for i = 0, n - 1 do
   local kind, payload, delay = ARGV[b + 5], ARGV[b + 6], tonumber(ARGV[b + 7])
   local key = jk(q, id)
   -- Only the fields the fence and the move need, not the whole hash (args and result may be large).
-  local v = redis.pcall('HMGET', key, 'state', 'workerId', 'attempt', 'uniqueKey', 'cancelRequested')
+  local v = redis.pcall('HMGET', key, 'state', 'workerId', 'attempt', 'uniqueKey', 'cancelRequested', 'resultTtl')
   if not v.err and v[1] == 'RUNNING' and v[2] == worker and v[3] == attempt then
     local h = {state = v[1], workerId = v[2], attempt = v[3]}
     if v[4] then
@@ -31,7 +31,8 @@ for i = 0, n - 1 do
       redis.call('HSET', key, 'state', 'SUCCEEDED', 'finishedAt', STAMP, 'result', payload)
       if h.cancelRequested then redis.call('HDEL', key, 'cancelRequested') end
       later('ZADD', qkc(q, 'st:SUCCEEDED'), '0', id)
-      later('ZADD', qkc(q, 'fin:SUCCEEDED'), nowtext, id)
+      if v[6] then finished(q, id, 'SUCCEEDED', now, v[6])
+      else later('ZADD', qkc(q, 'fin:SUCCEEDED'), nowtext, id) end
       if h.uniqueKey then unique_release(q, id, h, nil) end
       stat(q, now, 's')
     elseif kind == 'R' then

@@ -1,4 +1,4 @@
--- Stores a batch of jobs. ARGV: prefix, count, then 14 fields per job (see RedisBroker.enqueueArgs).
+-- Stores a batch of jobs. ARGV: prefix, count, then 15 fields per job (see RedisBroker.enqueueArgs).
 -- Everything is validated by the caller first, so nothing here fails halfway through a batch.
 -- Answers one value per job: 1 when stored, else the id of the job holding its unique key.
 local now = nowms()
@@ -9,7 +9,7 @@ local woken = {}
 local known = {}
 if GLOBAL then
   local ids = {}
-  for i = 0, n - 1 do ids[i + 1] = ARGV[2 + i * 14 + 1] end
+  for i = 0, n - 1 do ids[i + 1] = ARGV[2 + i * 15 + 1] end
   for c = 1, n, 1000 do
     local part = redis.call('HMGET', JOBQ, unpack(ids, c, math.min(n, c + 999)))
     for j = 1, #part do known[c + j - 1] = part[j] end
@@ -17,7 +17,7 @@ if GLOBAL then
 end
 local jobkeys = {}
 for i = 0, n - 1 do
-  local b = 2 + i * 14
+  local b = 2 + i * 15
   local id, q = ARGV[b + 1], ARGV[b + 3]
   local key = jk(q, id)
   jobkeys[i + 1] = key
@@ -45,11 +45,11 @@ local stored = {}
 local F = {'id', '', 'task', '', 'queue', '', 'args', '', 'priority', '', 'attempt', '0', 'maxAttempts', '',
   'enqueuedAt', '', 'scheduledAt', ''}
 for i = 0, n - 1 do
-  local b = 2 + i * 14
+  local b = 2 + i * 15
   local id, task, q, args = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   local prio, maxa, runat, delay = ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
   local ukey, uscope, uperiod = ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
-  local timeout, backoff, meta = ARGV[b + 12], ARGV[b + 13], ARGV[b + 14]
+  local timeout, backoff, meta, ttl = ARGV[b + 12], ARGV[b + 13], ARGV[b + 14], ARGV[b + 15]
   local key = jobkeys[i + 1]
   local dup = nil
   -- On a Cluster the caller has claimed the key already (claim.lua), in the key's own slot.
@@ -90,6 +90,7 @@ for i = 0, n - 1 do
     if timeout ~= '' then f[nf + 1], f[nf + 2], nf = 'timeout', timeout, nf + 2 end
     if backoff ~= '' then f[nf + 1], f[nf + 2], nf = 'backoff', backoff, nf + 2 end
     if meta ~= '' then f[nf + 1], f[nf + 2], nf = 'meta', meta, nf + 2 end
+    if ttl ~= '' then f[nf + 1], f[nf + 2], nf = 'resultTtl', ttl, nf + 2 end
     redis.call('HSET', key, unpack(f, 1, nf))
     if ukey ~= '' and GLOBAL then
       if uscope == 'PERIOD' then
@@ -116,7 +117,7 @@ for q, c in pairs(woken) do wake(q, c) end
 if GLOBAL then
   local names, seen = {}, {}
   for i = 0, n - 1 do
-    local q = ARGV[2 + i * 14 + 3]
+    local q = ARGV[2 + i * 15 + 3]
     if not seen[q] then seen[q] = true; names[#names + 1] = q end
   end
   for c = 1, #names, 1000 do redis.call('SADD', P .. ':queues', unpack(names, c, math.min(#names, c + 999))) end
