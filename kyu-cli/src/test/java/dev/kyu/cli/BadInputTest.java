@@ -59,6 +59,8 @@ class BadInputTest extends CliTestBase {
         usageError(cli.run("enqueue", "kyu.noop", "--max-attempts", "0"), "--max-attempts must be at least 1, was 0");
         usageError(cli.run("enqueue", "kyu.noop", "--timeout-per-attempt", "0s"), "--timeout-per-attempt must be positive, was 0s");
         usageError(cli.run("enqueue", "kyu.noop", "--unique", " "), "--unique must not be blank");
+        usageError(cli.run("enqueue", "kyu.noop", "--result-ttl", "0s"), "--result-ttl must be positive, was 0s");
+        usageError(cli.run("enqueue", "kyu.noop", "--result-ttl", "36501d"), "at most 36500d (100 years)");
     }
 
     @Test

@@ -16,7 +16,7 @@ class EnqueueCommandTest extends CliTestBase {
     @Test
     void enqueuePrintsTheIdAsJsonAndStoresTheJobWithItsOptions() {
         var r = cli.run("enqueue", "kyu.echo", "--args", "{\"hello\": \"world\"}", "--queue", "mail", "--priority", "7",
-                "--max-attempts", "5", "--meta", "tenant=acme", "--json");
+                "--max-attempts", "5", "--meta", "tenant=acme", "--result-ttl", "10m", "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         String id = r.json().get("id").asText();
         assertThat(r.json().size()).isEqualTo(1);
@@ -28,6 +28,7 @@ class EnqueueCommandTest extends CliTestBase {
         assertThat(job.maxAttempts()).isEqualTo(5);
         assertThat(job.state()).isEqualTo(JobState.QUEUED);
         assertThat(job.meta()).containsEntry("tenant", "acme");
+        assertThat(job.resultTtl()).isEqualTo(Duration.ofMinutes(10));
         assertThat(kyu.codec().parse(job.args()).get("hello").asText()).isEqualTo("world");
     }
 

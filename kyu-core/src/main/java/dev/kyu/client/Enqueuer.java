@@ -4,6 +4,7 @@ import dev.kyu.KyuException;
 import dev.kyu.job.JobIds;
 import dev.kyu.job.JobOptions;
 import dev.kyu.spi.NewJob;
+import dev.kyu.task.ArgsVersions;
 import dev.kyu.task.KyuTask;
 import dev.kyu.task.Task;
 import dev.kyu.task.TaskRegistry;
@@ -37,8 +38,14 @@ final class Enqueuer {
      */
     Prepared prepare(String taskName, JobOptions options) {
         Task.checkName(taskName);
-        JobOptions taskDefaults = tasks.find(taskName).map(KyuTask::options).map(o -> o.defaults()).orElse(JobOptions.NONE);
+        var known = tasks.find(taskName).map(KyuTask::options);
+        JobOptions taskDefaults = known.map(o -> o.defaults()).orElse(JobOptions.NONE);
         JobOptions o = (options == null ? JobOptions.NONE : options).over(taskDefaults).over(defaults);
+        int version = known.map(t -> t.version()).orElse(1);
+        if (version > 1 && !o.meta().containsKey(ArgsVersions.META_KEY)) {
+            // Stamped so that a later deploy can tell these args from a newer shape (docs/tasks.md).
+            o = o.toBuilder().meta(ArgsVersions.META_KEY, Integer.toString(version)).build();
+        }
         return new Prepared(taskName, o, o.backoff() == null ? null : o.backoff().toSpec());
     }
 
@@ -71,7 +78,7 @@ final class Enqueuer {
             return new NewJob(JobIds.next(), taskName, o.queue(), argsJson, priority, maxAttempts,
                     inline ? null : o.runAt(), inline ? null : o.delay(),
                     o.uniqueKey(), unique ? o.uniqueScope() : null, unique ? o.uniquePeriod() : null,
-                    o.timeout(), backoffSpec, o.meta());
+                    o.timeout(), backoffSpec, o.meta(), o.resultTtl());
         }
     }
 

@@ -39,8 +39,15 @@ final class InlineRunner {
             }
             if (fetched.isEmpty()) return; // paused queue, or someone else holds it
             Job job = fetched.get(0);
-            Outcome outcome = executor.execute(job, () -> dev.kyu.worker.StopReason.NONE, broker::now, Duration.ZERO, Duration.ofMillis(1));
+            var progress = new java.util.concurrent.atomic.AtomicReference<dev.kyu.job.Progress>();
+            Outcome outcome = executor.execute(job, () -> dev.kyu.worker.StopReason.NONE, broker::now, Duration.ZERO, Duration.ofMillis(1),
+                    progress::set);
             if (outcome instanceof Outcome.Retry r) outcome = new Outcome.Retry(r.error(), Duration.ZERO);
+            if (progress.get() != null) {
+                // as a worker does: the last progress is stored before the outcome
+                broker.leasesExtend(new dev.kyu.spi.LeaseExtension("inline", List.of(job.lease()), Duration.ofHours(1),
+                        java.util.Map.of(job.id(), progress.get())));
+            }
             broker.jobsComplete(List.of(new Completion(job.lease(), outcome)));
         }
     }

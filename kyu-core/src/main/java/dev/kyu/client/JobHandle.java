@@ -49,6 +49,14 @@ public final class JobHandle<R> {
     }
 
     /**
+     * The progress the job's task last reported (stored with the worker's heartbeat, so up to one heartbeat
+     * interval old while it runs, and final once it ended); empty when it reported none.
+     */
+    public java.util.Optional<dev.kyu.job.Progress> progress() {
+        return java.util.Optional.ofNullable(job().progress());
+    }
+
+    /**
      * Waits for the job to finish and returns its result.
      *
      * @throws JobFailedException when it ended FAILED or CANCELLED (carrying its last error)

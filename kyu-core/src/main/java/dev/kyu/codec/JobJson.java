@@ -47,9 +47,18 @@ public final class JobJson {
         o.put("uniqueKey", j.uniqueKey());
         if (j.timeout() == null) o.putNull("timeoutMs"); else o.put("timeoutMs", j.timeout().toMillis());
         o.put("backoff", j.backoff());
+        if (j.resultTtl() == null) o.putNull("resultTtlMs"); else o.put("resultTtlMs", j.resultTtl().toMillis());
         ObjectNode meta = o.putObject("meta");
         j.meta().forEach(meta::put);
         o.put("cancelRequested", j.cancelRequested());
+        o.put("fence", j.fence());
+        if (j.progress() == null) {
+            o.putNull("progress");
+        } else {
+            ObjectNode p = o.putObject("progress");
+            p.put("fraction", j.progress().fraction());
+            p.put("message", j.progress().message());
+        }
         return o;
     }
 

@@ -31,12 +31,18 @@ import java.util.Objects;
  * @param backoff         optional back-off spec ({@link Backoff#toSpec()}), null = the task's default
  * @param meta            free string map: trace ids, tenant, workflow links
  * @param cancelRequested true when cancel was asked while RUNNING; the worker stops it at its next heartbeat
+ * @param fence           leases taken so far: raised by one at every fetch and never lowered (not by a hand-back,
+ *                        a rescue or a manual retry, which reset or give back {@code attempt}); a task reads it as
+ *                        its fencing token (docs/tasks.md)
+ * @param progress        the last progress a running attempt reported, or null; kept after the job ends
+ * @param resultTtl       how long the job is kept once it ends, in place of the prune's global retention; null = the global one
  */
 public record Job(
         String id, String task, String queue, String args, int priority, JobState state,
         int attempt, int maxAttempts, Instant enqueuedAt, Instant scheduledAt, Instant startedAt,
         Instant finishedAt, Instant leaseExpiresAt, String workerId, String result, List<JobError> errors,
-        String uniqueKey, Duration timeout, String backoff, Map<String, String> meta, boolean cancelRequested) {
+        String uniqueKey, Duration timeout, String backoff, Map<String, String> meta, boolean cancelRequested,
+        long fence, Progress progress, Duration resultTtl) {
 
     /** How many attempts' errors a job keeps; older ones are dropped first. */
     public static final int MAX_ERRORS = 20;
@@ -78,7 +84,8 @@ public record Job(
         b.attempt = attempt; b.maxAttempts = maxAttempts; b.enqueuedAt = enqueuedAt; b.scheduledAt = scheduledAt;
         b.startedAt = startedAt; b.finishedAt = finishedAt; b.leaseExpiresAt = leaseExpiresAt; b.workerId = workerId;
         b.result = result; b.errors = errors; b.uniqueKey = uniqueKey; b.timeout = timeout; b.backoff = backoff;
-        b.meta = meta; b.cancelRequested = cancelRequested;
+        b.meta = meta; b.cancelRequested = cancelRequested; b.fence = fence; b.progress = progress;
+        b.resultTtl = resultTtl;
         return b;
     }
 
@@ -88,9 +95,11 @@ public record Job(
         private JobState state = JobState.QUEUED;
         private Instant enqueuedAt, scheduledAt, startedAt, finishedAt, leaseExpiresAt;
         private List<JobError> errors = List.of();
-        private Duration timeout;
+        private Duration timeout, resultTtl;
         private Map<String, String> meta = Map.of();
         private boolean cancelRequested;
+        private long fence;
+        private Progress progress;
 
         private Builder() {}
 
@@ -115,11 +124,14 @@ public record Job(
         public Builder backoff(String v) { backoff = v; return this; }
         public Builder meta(Map<String, String> v) { meta = v; return this; }
         public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
+        public Builder fence(long v) { fence = v; return this; }
+        public Builder progress(Progress v) { progress = v; return this; }
+        public Builder resultTtl(Duration v) { resultTtl = v; return this; }
 
         public Job build() {
             return new Job(id, task, queue, args, priority, state, attempt, maxAttempts, enqueuedAt, scheduledAt,
                     startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey, timeout, backoff,
-                    meta, cancelRequested);
+                    meta, cancelRequested, fence, progress, resultTtl);
         }
     }
 }

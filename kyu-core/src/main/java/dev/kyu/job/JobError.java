@@ -42,4 +42,6 @@ public record JobError(int attempt, String type, String message, String stackTra
     public static final String BAD_PAYLOAD = "kyu.BadPayload";
     public static final String CANCELLED = "kyu.Cancelled";
     public static final String CORRUPT = "kyu.CorruptJob";
+    /** The job's args version has no upcaster path to the task's version, or an upcaster failed. */
+    public static final String BAD_VERSION = "kyu.BadArgsVersion";
 }

@@ -15,16 +15,17 @@ import java.util.Map;
  */
 public record JobOptions(
         String queue, Integer priority, Duration delay, Instant runAt, Integer maxAttempts, Backoff backoff,
-        Duration timeout, String uniqueKey, UniqueScope uniqueScope, Duration uniquePeriod, Map<String, String> meta) {
+        Duration timeout, String uniqueKey, UniqueScope uniqueScope, Duration uniquePeriod, Map<String, String> meta,
+        Duration resultTtl) {
 
     /** Kyu's own defaults: queue "default", priority 0, 3 attempts, exponential back-off 1 s … 10 min, no timeout. */
-    public static final JobOptions DEFAULTS = new JobOptions("default", 0, null, null, 3, Backoff.DEFAULT, null, null, null, null, Map.of());
+    public static final JobOptions DEFAULTS = new JobOptions("default", 0, null, null, 3, Backoff.DEFAULT, null, null, null, null, Map.of(), null);
 
     /** The range of {@code runAt}: the epoch to the end of year 9999. */
     public static final Instant EARLIEST = Instant.EPOCH;
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
-    public static final JobOptions NONE = new JobOptions(null, null, null, null, null, null, null, null, null, null, Map.of());
+    public static final JobOptions NONE = new JobOptions(null, null, null, null, null, null, null, null, null, null, Map.of(), null);
 
     public JobOptions {
         if (queue != null) dev.kyu.task.Task.checkQueue(queue);
@@ -37,6 +38,10 @@ public record JobOptions(
         atMostMax("delay", delay);
         atMostMax("timeout", timeout);
         atMostMax("unique period", uniquePeriod);
+        atMostMax("result ttl", resultTtl);
+        if (resultTtl != null && (resultTtl.isNegative() || resultTtl.isZero())) {
+            throw new IllegalArgumentException("result ttl must be positive, was " + Durations.format(resultTtl));
+        }
         if (runAt != null && (runAt.isBefore(EARLIEST) || runAt.isAfter(LATEST))) {
             throw new IllegalArgumentException("runAt must be between " + EARLIEST + " and " + LATEST + ", was " + runAt);
         }
@@ -82,7 +87,8 @@ public record JobOptions(
                 uniqueKey != null ? uniqueKey : base.uniqueKey,
                 uniqueKey != null ? uniqueScope : base.uniqueScope,
                 uniqueKey != null ? uniquePeriod : base.uniquePeriod,
-                m);
+                m,
+                resultTtl != null ? resultTtl : base.resultTtl);
     }
 
     public JobOptions withQueue(String q) { return toBuilder().queue(q).build(); }
@@ -94,7 +100,7 @@ public record JobOptions(
     public static final class Builder {
         private String queue, uniqueKey;
         private Integer priority, maxAttempts;
-        private Duration delay, timeout, uniquePeriod;
+        private Duration delay, timeout, uniquePeriod, resultTtl;
         private Instant runAt;
         private Backoff backoff;
         private UniqueScope uniqueScope;
@@ -104,6 +110,7 @@ public record JobOptions(
             queue = o.queue; priority = o.priority; delay = o.delay; runAt = o.runAt; maxAttempts = o.maxAttempts;
             backoff = o.backoff; timeout = o.timeout; uniqueKey = o.uniqueKey; uniqueScope = o.uniqueScope;
             uniquePeriod = o.uniquePeriod; meta = new LinkedHashMap<>(o.meta);
+            resultTtl = o.resultTtl;
         }
 
         public Builder queue(String v) { queue = v; return this; }
@@ -122,9 +129,14 @@ public record JobOptions(
         public Builder uniqueFor(String key, Duration period) { uniqueKey = key; uniqueScope = UniqueScope.PERIOD; uniquePeriod = period; return this; }
         public Builder meta(String key, String value) { meta.put(key, value); return this; }
         public Builder meta(Map<String, String> v) { meta = new LinkedHashMap<>(v); return this; }
+        /**
+         * Keep the job this long once it ends (succeeded, failed or cancelled), in place of the prune's
+         * global retention: shorter to drop a bulky result early, longer to keep one past the default.
+         */
+        public Builder resultTtl(Duration v) { resultTtl = v; return this; }
 
         public JobOptions build() {
-            return new JobOptions(queue, priority, delay, runAt, maxAttempts, backoff, timeout, uniqueKey, uniqueScope, uniquePeriod, meta);
+            return new JobOptions(queue, priority, delay, runAt, maxAttempts, backoff, timeout, uniqueKey, uniqueScope, uniquePeriod, meta, resultTtl);
         }
     }
 }

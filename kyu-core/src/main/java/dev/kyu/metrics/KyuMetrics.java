@@ -35,6 +35,8 @@ public final class KyuMetrics implements JobListener {
     public static final String CANCELLED = "kyu.jobs.cancelled";
     public static final String DURATION = "kyu.job.duration";
     public static final String QUEUE_WAIT = "kyu.job.queue.wait";
+    /** Attempts abandoned at their hard time limit, whose threads could not be stopped and may still run. */
+    public static final String ABANDONED = "kyu.jobs.abandoned";
 
     private final MeterRegistry registry;
     /**
@@ -100,6 +102,11 @@ public final class KyuMetrics implements JobListener {
                     .tags("task", k.task(), "queue", k.queue()).publishPercentileHistogram().register(registry))
                     .record(wait.isNegative() ? Duration.ZERO : wait);
         }
+    }
+
+    @Override
+    public void onAbandoned(Job job) {
+        counter(ABANDONED, job.task(), job.queue()).increment();
     }
 
     @Override

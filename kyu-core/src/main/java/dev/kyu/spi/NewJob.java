@@ -9,12 +9,13 @@ import java.util.Objects;
 /**
  * A job to store. The due time is {@code runAt} if set, else the engine's now plus {@code delay} if
  * set, else now; the engine judges it by its own clock so that producers' clock skew does not matter
- * for delays.
+ * for delays. {@code resultTtl}, when set, is how long the job is kept once it ends, in place of the
+ * prune's global retention.
  */
 public record NewJob(
         String id, String task, String queue, String args, int priority, int maxAttempts,
         Instant runAt, Duration delay, String uniqueKey, UniqueScope uniqueScope, Duration uniquePeriod,
-        Duration timeout, String backoff, Map<String, String> meta) {
+        Duration timeout, String backoff, Map<String, String> meta, Duration resultTtl) {
 
     public NewJob {
         Objects.requireNonNull(id, "id");
@@ -38,7 +39,7 @@ public record NewJob(
         private String queue = "default", args = "null", uniqueKey, backoff;
         private int priority, maxAttempts = 1;
         private Instant runAt;
-        private Duration delay, uniquePeriod, timeout;
+        private Duration delay, uniquePeriod, timeout, resultTtl;
         private UniqueScope uniqueScope;
         private Map<String, String> meta = Map.of();
 
@@ -54,10 +55,11 @@ public record NewJob(
         public Builder timeout(Duration v) { timeout = v; return this; }
         public Builder backoff(String v) { backoff = v; return this; }
         public Builder meta(Map<String, String> v) { meta = v; return this; }
+        public Builder resultTtl(Duration v) { resultTtl = v; return this; }
 
         public NewJob build() {
             return new NewJob(id, task, queue, args, priority, maxAttempts, runAt, delay, uniqueKey, uniqueScope,
-                    uniquePeriod, timeout, backoff, meta);
+                    uniquePeriod, timeout, backoff, meta, resultTtl);
         }
     }
 }

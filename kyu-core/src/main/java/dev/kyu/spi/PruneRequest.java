@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Delete terminal jobs older than their retention (judged by {@code finishedAt}; CANCELLED jobs share the
- * SUCCEEDED retention), at most {@code limit}
+ * SUCCEEDED retention; a job with its own {@link dev.kyu.job.Job#resultTtl()} is judged by that alone, in
+ * place of these), at most {@code limit}
  * per call; also per-minute statistics older than {@code statsRetention} and workers silent for longer
  * than {@code workerRetention}.
  */

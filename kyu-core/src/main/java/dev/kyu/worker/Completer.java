@@ -4,7 +4,12 @@ import dev.kyu.Causes;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.Completion;
 import java.time.Duration;
+import dev.kyu.job.Lease;
+import dev.kyu.job.Progress;
+import dev.kyu.spi.LeaseExtension;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +29,8 @@ final class Completer {
     private static final int MAX_BATCH = 1000;
 
     private final Broker broker;
+    private final String workerId;
+    private final Duration leaseDuration;
     private final Consumer<List<Recorded>> onRecorded;
     /**
      * Lock-free, because a thousand job threads hand in outcomes at once: a blocking queue's lock makes
@@ -38,8 +45,10 @@ final class Completer {
     /** An outcome as the broker took it: applied, or refused because the lease had moved on. */
     record Recorded(RunningJob.Settled settled, boolean applied) {}
 
-    Completer(Broker broker, String workerId, Consumer<List<Recorded>> onRecorded) {
+    Completer(Broker broker, String workerId, Duration leaseDuration, Consumer<List<Recorded>> onRecorded) {
         this.broker = broker;
+        this.workerId = workerId;
+        this.leaseDuration = leaseDuration;
         this.onRecorded = onRecorded;
         this.thread = Thread.ofPlatform().daemon().name("kyu-completer-" + workerId).unstarted(this::loop);
     }
@@ -117,11 +126,35 @@ final class Completer {
     }
 
     private void record(List<RunningJob.Settled> batch) {
+        flushProgress(batch);
         var completions = new ArrayList<Completion>(batch.size());
         for (var s : batch) completions.add(new Completion(s.running().lease(), s.outcome()));
         List<Boolean> applied = broker.jobsComplete(completions);
         var recorded = new ArrayList<Recorded>(batch.size());
         for (int i = 0; i < batch.size(); i++) recorded.add(new Recorded(batch.get(i), applied.get(i)));
         onRecorded.accept(recorded);
+    }
+
+    /**
+     * A job's last progress is stored before its outcome, through the fenced lease extension (one call for
+     * the batch, and none when no job in it reported since its last heartbeat), so progress is kept after
+     * the job ends without a write of its own per report.
+     */
+    private void flushProgress(List<RunningJob.Settled> batch) {
+        Map<String, Progress> progress = null;
+        List<Lease> leases = null;
+        for (var s : batch) {
+            Progress p = s.running().unsentProgress();
+            if (p == null) continue;
+            if (progress == null) { progress = new HashMap<>(); leases = new ArrayList<>(); }
+            progress.put(s.running().job().id(), p);
+            leases.add(s.running().lease());
+        }
+        if (progress == null) return;
+        broker.leasesExtend(new LeaseExtension(workerId, leases, leaseDuration, progress));
+        for (var s : batch) {
+            Progress p = progress.get(s.running().job().id());
+            if (p != null) s.running().progressSent(p);
+        }
     }
 }

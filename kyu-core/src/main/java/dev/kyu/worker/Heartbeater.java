@@ -8,6 +8,9 @@ import dev.kyu.spi.LeaseReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import dev.kyu.job.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Extends every lease this worker holds in one broker call per interval, and acts on what the broker
  * reports back: a job asked to cancel is interrupted and ends CANCELLED; a job whose lease was lost
  * (it expired and was rescued, or was deleted) is interrupted and reports nothing, because another
- * attempt now owns it. A broker outage only delays heartbeats: jobs keep running, and if the outage
+ * attempt now owns it. Progress a task reported since the last beat is carried by the same call. A broker outage only delays heartbeats: jobs keep running, and if the outage
  * outlasts the lease the broker's rescue hands the job to another worker (at-least-once).
  */
 final class Heartbeater {
@@ -37,14 +40,22 @@ final class Heartbeater {
     void beat() {
         var byId = new java.util.HashMap<String, RunningJob>();
         var leases = new ArrayList<Lease>();
+        // Progress rides along: whatever a task reported since the last beat, its latest value only.
+        Map<String, Progress> progress = null;
         for (RunningJob r : inflight) {
             byId.put(r.job().id(), r);
             leases.add(r.lease());
+            Progress p = r.unsentProgress();
+            if (p != null) {
+                if (progress == null) progress = new HashMap<>();
+                progress.put(r.job().id(), p);
+            }
         }
         if (leases.isEmpty()) return;
         LeaseReport report;
         try {
-            report = broker.leasesExtend(new LeaseExtension(workerId, leases, leaseDuration));
+            report = broker.leasesExtend(new LeaseExtension(workerId, leases, leaseDuration, progress));
+            if (progress != null) progress.forEach((id, p) -> byId.get(id).progressSent(p));
             if (failing) log.info("heartbeats are getting through again");
             failing = false;
         } catch (RuntimeException e) {

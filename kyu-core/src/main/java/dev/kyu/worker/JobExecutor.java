@@ -5,6 +5,8 @@ import dev.kyu.codec.JsonCodec;
 import dev.kyu.job.Backoff;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
+import dev.kyu.job.Progress;
+import dev.kyu.task.ArgsVersions;
 import dev.kyu.task.JobContext;
 import dev.kyu.task.KyuTask;
 import dev.kyu.task.TaskOptions;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -48,12 +51,46 @@ public final class JobExecutor {
      */
     public Outcome execute(Job job, Supplier<StopReason> stopReason, Supplier<Instant> brokerNow,
                            Duration unknownTaskGrace, Duration unknownTaskDelay) {
+        return execute(job, stopReason, brokerNow, unknownTaskGrace, unknownTaskDelay, p -> {});
+    }
+
+    /**
+     * As above, with somewhere for the task's progress to go.
+     *
+     * @param progress receives each {@link JobContext#progress} the task reports
+     */
+    public Outcome execute(Job job, Supplier<StopReason> stopReason, Supplier<Instant> brokerNow,
+                           Duration unknownTaskGrace, Duration unknownTaskDelay, Consumer<Progress> progress) {
         var found = tasks.find(job.task());
         if (found.isEmpty()) return unknownTask(job, brokerNow.get(), unknownTaskGrace, unknownTaskDelay);
         KyuTask<?, ?> task = found.get();
+        String argsJson = job.args();
+        int version;
+        try {
+            version = ArgsVersions.of(job.meta());
+        } catch (IllegalArgumentException e) {
+            return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_VERSION, e.getMessage(), now()));
+        }
+        int taskVersion = task.options().version();
+        if (version > taskVersion) {
+            // Enqueued by a newer deploy: a worker that has it may be starting up (a rolling deploy).
+            Instant now = brokerNow.get();
+            if (job.enqueuedAt() != null && now.isBefore(job.enqueuedAt().plus(unknownTaskGrace))) {
+                return new Outcome.Released(unknownTaskDelay);
+            }
+            return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_VERSION, "args are version " + version
+                    + " but task '" + job.task() + "' here is only version " + taskVersion + " (is a newer worker running?)", now()));
+        }
+        if (version < taskVersion && argsJson != null) {
+            try {
+                argsJson = ArgsVersions.upcast(argsJson, version, task.options());
+            } catch (ArgsVersions.UpcastException e) {
+                return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_VERSION, e.getMessage(), now()));
+            }
+        }
         Object args;
         try {
-            args = bind(job, task);
+            args = bind(argsJson, task);
         } catch (RuntimeException e) {
             // Args that cannot be read now never will be: a dead letter that keeps them, never a hand-back.
             return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_PAYLOAD, "args of job " + job.id() + " do not bind to "
@@ -65,7 +102,7 @@ public final class JobExecutor {
                     + " are null, but task '" + job.task() + "' takes a " + task.argsType().getSimpleName() + " (a JSON object)", now()));
         }
         var ctx = new JobContext(job.id(), job.task(), job.queue(), job.attempt(), job.maxAttempts(), job.enqueuedAt(),
-                job.meta(), job.workerId());
+                job.meta(), job.workerId(), job.fence(), progress);
         try {
             Object result = invoke(task, args, job, ctx, 0);
             return new Outcome.Succeeded(codec.encode(result));
@@ -74,9 +111,9 @@ public final class JobExecutor {
         }
     }
 
-    private Object bind(Job job, KyuTask<?, ?> task) {
-        if (job.args() == null) throw new KyuException.InvalidInput("the job has no args at all (not even JSON null)");
-        return codec.decode(job.args(), task.argsType());
+    private Object bind(String argsJson, KyuTask<?, ?> task) {
+        if (argsJson == null) throw new KyuException.InvalidInput("the job has no args at all (not even JSON null)");
+        return codec.decode(argsJson, task.argsType());
     }
 
     private static String reason(RuntimeException e) {
@@ -116,6 +153,16 @@ public final class JobExecutor {
                     "attempt " + job.attempt() + " ran past its timeout of " + job.timeout(), now()));
             case NONE -> retryOrDead(job, options.isRetryable(t), JobError.of(job.attempt(), t, now()));
         };
+    }
+
+    /**
+     * The outcome of an attempt abandoned at its hard time limit: its task ignored the interrupt past the
+     * timeout and the grace. A timeout, retryable like any other.
+     */
+    public Outcome abandoned(Job job, Duration grace) {
+        return retryOrDead(job, true, JobError.reason(job.attempt(), JobError.TIMEOUT, "attempt " + job.attempt()
+                + " ran past its timeout of " + job.timeout() + " and did not stop within the grace of " + grace
+                + ": abandoned (its thread may still run; its outcome will not count)", now()));
     }
 
     private Outcome retryOrDead(Job job, boolean retryable, JobError error) {

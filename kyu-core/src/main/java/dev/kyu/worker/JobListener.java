@@ -21,4 +21,10 @@ public interface JobListener {
      * @param runTime how long the attempt ran
      */
     void onRecorded(Job job, Outcome outcome, Duration runTime);
+
+    /**
+     * A job's task ignored its timeout past the grace: its attempt was failed as timed out and its slot
+     * freed, but its thread could not be stopped and still runs (a runaway). Called on a timer thread.
+     */
+    default void onAbandoned(Job job) {}
 }

@@ -5,7 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 
-/** Where a worker runs its jobs: a virtual thread each (the default), or a fixed pool of platform threads. */
+/** Where a worker runs its jobs: a virtual thread each (the default), or a pool of platform threads. */
 sealed interface JobThreads permits JobThreads.Virtual, JobThreads.Pool {
 
     /** Runs a job's code; throws {@link RejectedExecutionException} once shut down. */
@@ -39,12 +39,18 @@ sealed interface JobThreads permits JobThreads.Virtual, JobThreads.Pool {
         }
     }
 
-    /** A fixed pool of platform threads, as many as the concurrency: for CPU-bound work. */
+    /**
+     * A pool of platform threads, for CPU-bound work. The worker's slots bound how many jobs hold a thread at
+     * once (running or waiting for a run permit); the pool adds a thread only when none is idle. It must not
+     * be fixed: an attempt abandoned at its hard time limit keeps its thread, and the job given its slot
+     * needs another.
+     */
     final class Pool implements JobThreads {
         private final ExecutorService pool;
 
         Pool(int threads) {
-            this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("kyu-job-", 0).factory());
+            this.pool = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, java.util.concurrent.TimeUnit.SECONDS,
+                    new java.util.concurrent.SynchronousQueue<>(), Thread.ofPlatform().name("kyu-job-", 0).factory());
         }
 
         @Override

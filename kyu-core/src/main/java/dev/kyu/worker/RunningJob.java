@@ -2,6 +2,7 @@ package dev.kyu.worker;
 
 import dev.kyu.job.Job;
 import dev.kyu.job.Lease;
+import dev.kyu.job.Progress;
 import dev.kyu.spi.Outcome;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,12 +17,13 @@ final class RunningJob {
     /** Read by every heartbeat and by the completion: made once. */
     private final Lease lease;
     // Atomic fields through VarHandles rather than Atomic* objects: two allocations fewer per job.
-    private static final VarHandle STOP, SETTLED;
+    private static final VarHandle STOP, SETTLED, EXIT;
     static {
         try {
             var lookup = MethodHandles.lookup();
             STOP = lookup.findVarHandle(RunningJob.class, "stop", StopReason.class);
             SETTLED = lookup.findVarHandle(RunningJob.class, "settled", boolean.class);
+            EXIT = lookup.findVarHandle(RunningJob.class, "exit", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -32,6 +34,11 @@ final class RunningJob {
     private volatile Thread thread;
     private volatile boolean running;
     private volatile long startedNanos;
+    /** How its run slot was given up: 0 not yet, 1 its task returned, 2 abandoned at the hard time limit. */
+    private volatile int exit;
+    /** The latest progress its task reported, and the latest one handed to the broker (null: none). */
+    private volatile Progress progress;
+    private volatile Progress sentProgress;
 
     RunningJob(Job job) {
         this.job = job;
@@ -81,6 +88,32 @@ final class RunningJob {
 
     long startedNanos() {
         return startedNanos;
+    }
+
+    /** Keeps the task's latest progress; the heartbeat (or the completion) stores it. */
+    void reportProgress(Progress p) {
+        progress = p;
+    }
+
+    /** The progress not yet handed to the broker, or null. */
+    Progress unsentProgress() {
+        Progress p = progress;
+        return p == sentProgress ? null : p;
+    }
+
+    /** The broker stored {@code p}; a newer report made meanwhile stays unsent. */
+    void progressSent(Progress p) {
+        sentProgress = p;
+    }
+
+    /** True for the job thread when its task returned before the hard time limit abandoned it. */
+    boolean leave() {
+        return EXIT.compareAndSet(this, 0, 1);
+    }
+
+    /** True for the hard time limit when the task has not returned: its slot is then freed without it. */
+    boolean abandon() {
+        return EXIT.compareAndSet(this, 0, 2);
     }
 
     /** True once its outcome is decided (it may still be on its way to the broker). */

@@ -51,6 +51,7 @@ public final class Worker implements AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
     private final JobThreads jobThreads;
     private final Supplier<Instant> brokerClock;
     private final ScheduledExecutorService scheduler;
@@ -80,7 +81,7 @@ public final class Worker implements AutoCloseable {
         this.brokerClock = broker::now;
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kyu-worker-timer-", 0).factory());
         this.fetcher = new Fetcher(broker, options, slots, this::dispatch);
-        this.completer = new Completer(broker, options.workerId(), this::recorded);
+        this.completer = new Completer(broker, options.workerId(), options.leaseDuration(), this::recorded);
         this.heartbeater = new Heartbeater(broker, options.workerId(), options.leaseDuration(), inflight.values());
         this.registration = new WorkerRegistration(broker, options, () -> concurrency, running::get, processed::get, failed::get, broker.now());
         var rescueEvery = maintenanceOptions.rescueInterval().compareTo(options.leaseDuration().dividedBy(2)) > 0
@@ -195,7 +196,8 @@ public final class Worker implements AutoCloseable {
         r.attach(Thread.currentThread());
         Outcome outcome;
         boolean permit = false;
-        ScheduledFuture<?> timer = null;
+        boolean ownSlot = true; // false once the hard time limit gave the slot away (see abandon)
+        ScheduledFuture<?> timer = null, hardTimer = null;
         try {
             runPermits.acquire();
             permit = true;
@@ -207,12 +209,16 @@ public final class Worker implements AutoCloseable {
                 if (!listeners.isEmpty()) listeners.forEach(l -> safely(() -> l.onStarted(r.job())));
                 if (r.job().timeout() != null) {
                     timer = scheduler.schedule(() -> r.stop(StopReason.TIMED_OUT), r.job().timeout().toMillis(), TimeUnit.MILLISECONDS);
+                    hardTimer = scheduler.schedule(() -> abandon(r), r.job().timeout().plus(options.hardTimeoutGrace()).toMillis(),
+                            TimeUnit.MILLISECONDS);
                 }
                 try {
-                    outcome = executor.execute(r.job(), r::stopReason, brokerClock, options.unknownTaskGrace(), options.unknownTaskDelay());
+                    outcome = executor.execute(r.job(), r::stopReason, brokerClock, options.unknownTaskGrace(), options.unknownTaskDelay(),
+                            r::reportProgress);
                     handBacks.started(r.job());
                 } finally {
-                    running.decrementAndGet();
+                    ownSlot = r.leave();
+                    if (ownSlot) running.decrementAndGet();
                 }
             }
         } catch (InterruptedException e) {
@@ -223,12 +229,39 @@ public final class Worker implements AutoCloseable {
             outcome = handBacks.failedToStart(r.job(), e);
         } finally {
             if (timer != null) timer.cancel(false);
+            if (hardTimer != null) hardTimer.cancel(false);
             r.finished();
             Thread.interrupted(); // a stop that raced with the end of the job must not leak into the next one
-            if (permit) runPermits.release();
-            slots.release();
+            if (ownSlot) {
+                if (permit) runPermits.release();
+                slots.release();
+            }
         }
-        settle(r, outcome);
+        settle(r, outcome); // an abandoned job's late outcome is dropped here: abandon settled it already
+    }
+
+    /**
+     * The hard time limit: a job still running after its timeout and the grace ignored the interrupt (a busy
+     * loop, a stuck native call). A JVM thread cannot be killed, so the worker gives up on it instead: the
+     * attempt is failed as timed out, its lease given up with that outcome and its slot handed to the next
+     * job. The thread runs on as a runaway, reported in the log and to listeners; whatever it returns is ignored.
+     */
+    private void abandon(RunningJob r) {
+        if (!r.abandon()) return; // it returned in time
+        running.decrementAndGet();
+        runPermits.release();
+        slots.release();
+        abandoned.incrementAndGet();
+        log.warn("job {} ({}) attempt {} ignored its timeout of {} for the grace of {}: failed as timed out and its slot freed; "
+                + "its thread cannot be stopped and still runs ({} abandoned so far)", r.job().id(), r.job().task(), r.job().attempt(),
+                dev.kyu.job.Durations.format(r.job().timeout()), dev.kyu.job.Durations.format(options.hardTimeoutGrace()), abandoned.get());
+        if (!listeners.isEmpty()) listeners.forEach(l -> safely(() -> l.onAbandoned(r.job())));
+        settle(r, executor.abandoned(r.job(), options.hardTimeoutGrace()));
+    }
+
+    /** Attempts given up at their hard time limit since the worker started; their threads may still run. */
+    public long abandoned() {
+        return abandoned.get();
     }
 
     private Outcome outcomeWithoutRunning(RunningJob r) {

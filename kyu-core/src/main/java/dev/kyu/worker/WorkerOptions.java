@@ -24,14 +24,17 @@ import java.util.UUID;
  * @param unknownTaskGrace  how long a job naming a task this worker lacks is put back for other workers
  *                          (a rolling deploy) before it fails
  * @param unknownTaskDelay  how long such a job waits before it is offered again
- * @param platformThreads   run jobs on a fixed pool of platform threads (CPU-bound work) instead of virtual threads
+ * @param platformThreads   run jobs on platform threads (CPU-bound work) instead of virtual threads
  * @param maintenance       run the maintenance loops (promote, rescue, prune) in this worker
  * @param workerId          this worker's identity in leases and the registry
+ * @param hardTimeoutGrace  how long a job past its timeout may take to stop after its interrupt; then its
+ *                          attempt is failed as timed out, its lease given up and its slot freed, while its
+ *                          thread (which cannot be killed) is reported as a runaway and its outcome ignored
  */
 public record WorkerOptions(List<String> queues, Map<String, Integer> weights, int concurrency, int prefetch,
                             Duration leaseDuration, Duration heartbeatInterval, Duration fetchWait,
                             Duration shutdownGrace, Duration unknownTaskGrace, Duration unknownTaskDelay,
-                            boolean platformThreads, boolean maintenance, String workerId) {
+                            boolean platformThreads, boolean maintenance, String workerId, Duration hardTimeoutGrace) {
 
     /** The shortest lease a worker takes. */
     public static final Duration MIN_LEASE = Duration.ofSeconds(1);
@@ -69,6 +72,9 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
         positive("unknownTaskDelay", unknownTaskDelay);
         if (unknownTaskGrace.isNegative()) throw new IllegalArgumentException("unknownTaskGrace must not be negative");
         if (workerId == null || workerId.isBlank()) throw new IllegalArgumentException("workerId must not be blank");
+        if (hardTimeoutGrace == null || hardTimeoutGrace.isNegative()) {
+            throw new IllegalArgumentException("hardTimeoutGrace must not be negative, was " + hardTimeoutGrace);
+        }
     }
 
     private static void positive(String name, Duration d) {
@@ -89,6 +95,7 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
         b.leaseDuration = leaseDuration; b.heartbeatInterval = heartbeatInterval; b.fetchWait = fetchWait;
         b.shutdownGrace = shutdownGrace; b.unknownTaskGrace = unknownTaskGrace; b.unknownTaskDelay = unknownTaskDelay;
         b.platformThreads = platformThreads; b.maintenance = maintenance; b.workerId = workerId;
+        b.hardTimeoutGrace = hardTimeoutGrace;
         return b;
     }
 
@@ -111,6 +118,7 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
         private boolean platformThreads;
         private boolean maintenance = true;
         private String workerId;
+        private Duration hardTimeoutGrace = Duration.ofSeconds(10);
 
         private Builder() {}
 
@@ -129,13 +137,14 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
         public Builder platformThreads(boolean b) { platformThreads = b; return this; }
         public Builder maintenance(boolean b) { maintenance = b; return this; }
         public Builder workerId(String id) { workerId = id; return this; }
+        public Builder hardTimeoutGrace(Duration d) { hardTimeoutGrace = d; return this; }
 
         public WorkerOptions build() {
             Duration hb = heartbeatInterval != null ? heartbeatInterval : leaseDuration.dividedBy(3);
             int pf = prefetch != null ? prefetch : Math.min(50, Math.max(1, concurrency / 10));
             return new WorkerOptions(queues, weights, concurrency, pf, leaseDuration, hb, fetchWait, shutdownGrace,
                     unknownTaskGrace, unknownTaskDelay, platformThreads, maintenance,
-                    workerId != null ? workerId : defaultWorkerId());
+                    workerId != null ? workerId : defaultWorkerId(), hardTimeoutGrace);
         }
     }
 

@@ -41,4 +41,16 @@ class JobOptionsTest {
         assertThatThrownBy(() -> JobOptions.builder().unique("", UniqueScope.QUEUED).build()).hasMessage("uniqueKey must not be blank");
         assertThatThrownBy(() -> JobOptions.builder().meta(" ", "v").build()).hasMessage("meta keys must not be blank");
     }
+
+    @Test
+    void aResultTtlMustBePositiveAndAtMost100YearsAndLayersLikeTheRest() {
+        assertThatThrownBy(() -> JobOptions.builder().resultTtl(Duration.ZERO).build()).hasMessage("result ttl must be positive, was 0s");
+        assertThatThrownBy(() -> JobOptions.builder().resultTtl(Duration.ofMinutes(-1)).build()).hasMessageContaining("result ttl must be positive");
+        assertThatThrownBy(() -> JobOptions.builder().resultTtl(Duration.ofDays(40_000)).build())
+                .hasMessageContaining("result ttl must be at most 100 years");
+        var task = JobOptions.builder().resultTtl(Duration.ofDays(30)).build();
+        assertThat(JobOptions.NONE.over(task).resultTtl()).isEqualTo(Duration.ofDays(30));
+        assertThat(JobOptions.builder().resultTtl(Duration.ofMinutes(10)).build().over(task).resultTtl()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(JobOptions.NONE.over(JobOptions.DEFAULTS).resultTtl()).as("none: the prune's global retention").isNull();
+    }
 }

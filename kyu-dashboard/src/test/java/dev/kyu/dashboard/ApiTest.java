@@ -35,7 +35,7 @@ class ApiTest {
     void enqueueByTaskNameStoresTheJobWithItsOptions() {
         var r = f.post("/api/jobs", """
                 {"task": "kyu.echo", "args": {"n": 7}, "queue": "mail", "priority": 5, "maxAttempts": 4,
-                 "delayMs": 60000, "meta": {"tenant": "acme"}}""");
+                 "delayMs": 60000, "resultTtlMs": 600000, "meta": {"tenant": "acme"}}""");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         JsonNode body = DashboardFixture.json(r.body());
         assertThat(body.get("created").asBoolean()).isTrue();
@@ -46,6 +46,8 @@ class ApiTest {
         assertThat(job.maxAttempts()).isEqualTo(4);
         assertThat(job.state()).isEqualTo(JobState.SCHEDULED);
         assertThat(job.meta()).containsEntry("tenant", "acme");
+        assertThat(job.resultTtl()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(body.get("job").get("resultTtlMs").asLong()).isEqualTo(600_000);
         assertThat(DashboardFixture.json(job.args()).get("n").asInt()).isEqualTo(7);
         assertThat(body.get("job").get("state").asText()).isEqualTo("SCHEDULED");
     }
@@ -72,6 +74,7 @@ class ApiTest {
                 new Case("{\"task\": \"kyu.noop\", \"maxAttempts\": 0}", "maxAttempts must be at least 1"),
                 new Case("{\"task\": \"kyu.noop\", \"runAt\": \"tomorrow\"}", "runAt must be an ISO-8601 instant"),
                 new Case("{\"task\": \"kyu.noop\", \"delayMs\": -5}", "delayMs must not be negative"),
+                new Case("{\"task\": \"kyu.noop\", \"resultTtlMs\": 0}", "result ttl must be positive, was 0s"),
                 new Case("{\"task\": \"kyu.echo\", \"task\": \"kyu.noop\"}", "Duplicate field 'task'"),
                 new Case("{\"task\": \"kyu.noop\", \"uniqueKey\": \"\"}", "uniqueKey must not be blank"),
                 new Case("{\"task\": \"kyu.noop\", \"runAt\": \"+10000-01-01T00:00:00Z\"}", "runAt must be between"),

@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobIds;
 import dev.kyu.job.JobState;
+import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.JobQuery;
+import dev.kyu.spi.NewJob;
 import dev.kyu.spi.Outcome;
 import dev.kyu.spi.PruneRequest;
+import dev.kyu.spi.RetryRequest;
 import dev.kyu.spi.QueueInfo;
 import dev.kyu.spi.StatsBucket;
 import dev.kyu.spi.WorkerInfo;
@@ -37,6 +40,12 @@ public abstract class QueryConformance extends ControlConformance {
     private String finished(String queue, Outcome outcome) {
         enqueue(job("t", queue));
         return finish(queue, outcome).id();
+    }
+
+    /** Enqueues this job (its queue must have no other QUEUED job), runs it to {@code outcome}; returns its id. */
+    private String finished(NewJob j, Outcome outcome) {
+        enqueue(j);
+        return finish(j.queue(), outcome).id();
     }
 
     @Nested
@@ -202,6 +211,53 @@ public abstract class QueryConformance extends ControlConformance {
             assertThat(broker.jobGet(newFailed)).isPresent();
             assertThat(get(waiting).state()).isEqualTo(JobState.SCHEDULED);
             assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100))).isZero();
+        }
+
+        @Test
+        @DisplayName("a job's own result ttl stands in for the global retention, shorter or longer, however the job ended")
+        void aJobsOwnResultTtlStandsInForTheGlobalRetention() {
+            Duration half = gap().dividedBy(2);
+            Duration forLong = LONG.multipliedBy(100);
+            // one batch (the engines' multi-job insert) and single enqueues
+            NewJob shortOk = job("t").resultTtl(half).build();
+            NewJob plainOk = job("t").build();
+            broker.jobsEnqueue(EnqueueRequest.of(List.of(shortOk, plainOk)));
+            for (Job j : fetch(WORKER, 2, LONG, Q)) assertThat(complete(j, new Outcome.Succeeded("null"))).isTrue();
+            String shortFailed = finished(job("t").resultTtl(half).build(), new Outcome.Dead(error(1, "x")));
+            String shortCancelled = enqueue(job("t").resultTtl(half));
+            broker.jobsCancel(List.of(shortCancelled));
+            String longOk = finished(job("t").resultTtl(forLong).build(), new Outcome.Succeeded("null"));
+            // a retried job waits again: its ttl only counts once it ends anew
+            String retried = finished(job("t").resultTtl(half).build(), new Outcome.Dead(error(1, "x")));
+            assertThat(broker.jobsRetry(RetryRequest.ids(List.of(retried)))).isEqualTo(1);
+            assertThat(get(shortOk.id()).resultTtl()).isEqualTo(half);
+            assertThat(get(longOk).resultTtl()).isEqualTo(forLong);
+            assertThat(get(plainOk.id()).resultTtl()).isNull();
+
+            advancePast(broker.now().plus(gap()));
+            // the global retention has not passed: only the jobs whose own ttl has go
+            assertThat(broker.jobsPrune(new PruneRequest(forLong, forLong, null, null, 100))).isEqualTo(3);
+            assertThat(broker.jobGet(shortOk.id())).isEmpty();
+            assertThat(broker.jobGet(shortFailed)).isEmpty();
+            assertThat(broker.jobGet(shortCancelled)).isEmpty();
+            assertThat(get(plainOk.id()).state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(get(retried).state()).isEqualTo(JobState.QUEUED);
+            // the global retention has passed: the plain job goes, the one with a longer ttl stays
+            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100))).isEqualTo(1);
+            assertThat(broker.jobGet(plainOk.id())).isEmpty();
+            assertThat(get(longOk).state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(get(retried).state()).isEqualTo(JobState.QUEUED);
+            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100))).isZero();
+        }
+
+        @Test
+        void honoursItsLimitForJobsWithTheirOwnTtl() {
+            for (int i = 0; i < 3; i++) finished(job("t").resultTtl(gap().dividedBy(2)).build(), new Outcome.Succeeded("null"));
+            advancePast(broker.now().plus(gap()));
+            var req = new PruneRequest(LONG.multipliedBy(100), LONG.multipliedBy(100), null, null, 2);
+            assertThat(broker.jobsPrune(req)).isEqualTo(2);
+            assertThat(broker.jobsPrune(req)).isEqualTo(1);
+            assertThat(broker.jobsList(JobQuery.all(10))).isEmpty();
         }
 
         @Test

@@ -400,6 +400,82 @@ public abstract class WorkConformance extends EnqueueConformance {
     }
 
     @Nested
+    @DisplayName("fencing tokens")
+    class FencingTokens {
+        @Test
+        @DisplayName("the fence rises with every lease: after a hand-back, a rescue and a manual retry, though attempt does not")
+        void theFenceRisesWithEveryLeaseAndNeverFalls() {
+            String id = enqueue(job("t").maxAttempts(3));
+            assertThat(get(id).fence()).isZero();
+
+            Job first = fetch(WORKER, 1, shortLease(), Q).get(0);
+            assertThat(first.fence()).isEqualTo(1);
+            assertThat(get(id).fence()).isEqualTo(1);
+            assertThat(complete(first, new Outcome.Released(Duration.ZERO))).isTrue(); // gives the attempt back
+
+            Job second = fetch(WORKER, 1, shortLease(), Q).get(0);
+            assertThat(second.attempt()).isEqualTo(first.attempt());
+            assertThat(second.fence()).isEqualTo(2);
+
+            advancePast(second.leaseExpiresAt());
+            assertThat(broker.leasesRescueExpired(100).requeued()).containsExactly(id);
+            assertThat(get(id).fence()).isEqualTo(2);
+            Job third = fetch("worker-2", 1, LONG, Q).get(0);
+            assertThat(third.fence()).isEqualTo(3);
+
+            assertThat(complete(third, new Outcome.Dead(error(third.attempt(), "boom")))).isTrue();
+            assertThat(broker.jobsRetry(dev.kyu.spi.RetryRequest.ids(List.of(id)))).isEqualTo(1);
+            Job afterRetry = fetchOne();
+            assertThat(afterRetry.attempt()).isEqualTo(1);
+            assertThat(afterRetry.fence()).isEqualTo(4);
+            assertThat(get(id).fence()).isEqualTo(4);
+        }
+    }
+
+    @Nested
+    @DisplayName("progress")
+    class ProgressStorage {
+        private LeaseExtension withProgress(Job running, double fraction, String message) {
+            return new LeaseExtension(running.workerId(), List.of(running.lease()), LONG,
+                    java.util.Map.of(running.id(), new dev.kyu.job.Progress(fraction, message)));
+        }
+
+        @Test
+        void progressRidesTheHeartbeatAndIsKeptAfterTheJobEnds() {
+            String id = enqueue(job("t"));
+            assertThat(get(id).progress()).isNull();
+            Job running = fetchOne();
+            assertThat(broker.leasesExtend(withProgress(running, 0.42, "resized 42 of 100")).lost()).isEmpty();
+            assertThat(get(id).progress()).isEqualTo(new dev.kyu.job.Progress(0.42, "resized 42 of 100"));
+
+            // a heartbeat without progress leaves the stored progress alone
+            broker.leasesExtend(new LeaseExtension(WORKER, List.of(running.lease()), LONG));
+            assertThat(get(id).progress()).isEqualTo(new dev.kyu.job.Progress(0.42, "resized 42 of 100"));
+
+            broker.leasesExtend(withProgress(running, 1.0, null));
+            assertThat(complete(running, new Outcome.Succeeded("1"))).isTrue();
+            Job done = get(id);
+            assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(done.progress()).isEqualTo(new dev.kyu.job.Progress(1.0, null));
+            assertThat(broker.jobsList(new dev.kyu.spi.JobQuery(JobState.SUCCEEDED, Q, null, null, 10, 0)))
+                    .extracting(Job::progress).containsExactly(new dev.kyu.job.Progress(1.0, null));
+        }
+
+        @Test
+        void aLostLeaseCannotWriteProgress() {
+            String id = enqueue(job("t").maxAttempts(3));
+            Job old = fetch(WORKER, 1, shortLease(), Q).get(0);
+            advancePast(old.leaseExpiresAt());
+            broker.leasesRescueExpired(100);
+            Job current = fetch("worker-2", 1, LONG, Q).get(0);
+            broker.leasesExtend(withProgress(current, 0.5, "fresh"));
+
+            assertThat(broker.leasesExtend(withProgress(old, 0.9, "stale")).lost()).containsExactly(id);
+            assertThat(get(id).progress()).isEqualTo(new dev.kyu.job.Progress(0.5, "fresh"));
+        }
+    }
+
+    @Nested
     @DisplayName("rescue of expired leases")
     class Rescue {
         @Test

@@ -519,4 +519,142 @@ public abstract class WorkerConformanceSuite {
         await().atMost(WAIT).until(() -> outcomes.contains("t.mdc:Succeeded"));
         assertThat(Outcome.Succeeded.class.getSimpleName()).isEqualTo("Succeeded");
     }
+
+    // ---- what a running task can do: progress, hard time limits, versioned arguments ----------------
+
+    public record FullName(String first, String last) {}
+
+    @Test
+    void progressIsStoredAtABoundedRateVisibleWhileRunningAndKeptAfterTheJobEnds() throws Exception {
+        var progressWrites = new AtomicInteger();
+        Broker counting = (Broker) java.lang.reflect.Proxy.newProxyInstance(Broker.class.getClassLoader(), new Class<?>[] {Broker.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("leasesExtend") && !((dev.kyu.spi.LeaseExtension) args[0]).progress().isEmpty()) {
+                        progressWrites.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(broker, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        int reports = 200_000;
+        var task = Task.of("t.progress", Gate.class, (g, ctx) -> {
+            for (int i = 1; i <= reports; i++) ctx.progress(0.5 * i / reports, "step " + i + " of " + reports);
+            latch("progress.go").await();
+            ctx.progress(1.0, "done");
+            return null;
+        });
+        Kyu counted = Kyu.builder().broker(counting).register(task).build();
+        var h = counted.enqueue(task, new Gate("p"));
+        workers.add(counted.worker(options().build()).start());
+
+        await().atMost(WAIT).until(() -> h.progress().isPresent() && h.progress().get().fraction() == 0.5);
+        assertThat(h.progress().orElseThrow()).isEqualTo(new dev.kyu.job.Progress(0.5, "step 200000 of 200000"));
+        assertThat(h.status()).isEqualTo(JobState.RUNNING);
+        latch("progress.go").countDown();
+        Job done = awaitState(h.id(), JobState.SUCCEEDED);
+        assertThat(done.progress()).isEqualTo(new dev.kyu.job.Progress(1.0, "done"));
+        // 200,001 reports, coalesced to at most one write per heartbeat plus the final one
+        assertThat(progressWrites.get()).isBetween(2, 100);
+    }
+
+    @Test
+    void progressOutside0To1OrNaNFailsTheTaskCallAndTheWorkerGoesOn() {
+        var task = Task.of("t.badprogress", Gate.class, (g, ctx) -> {
+            ctx.progress(Double.parseDouble(g.name()), "bad");
+            return "unreachable";
+        });
+        var ok = Task.of("t.ok", Gate.class, (g, ctx) -> {
+            ctx.progress(0.0);
+            ctx.progress(1.0, "all");
+            return "fine";
+        });
+        kyu.register(task, ok);
+        start(options().build());
+        for (String bad : List.of("1.5", "-0.1", "NaN")) {
+            Job dead = awaitState(kyu.enqueue(task, new Gate(bad)).id(), JobState.FAILED);
+            assertThat(dead.lastError().type()).isEqualTo(IllegalArgumentException.class.getName());
+            assertThat(dead.lastError().message()).contains("progress must be a number from 0 to 1");
+            assertThat(dead.progress()).isNull();
+        }
+        var good = kyu.enqueue(ok, new Gate("g"));
+        Job done = awaitState(good.id(), JobState.SUCCEEDED);
+        assertThat(done.progress()).isEqualTo(new dev.kyu.job.Progress(1.0, "all"));
+    }
+
+    @Test
+    void aTaskIgnoringItsTimeoutIsFailedAsTimedOutAndItsSlotGoesToTheNextJob() {
+        var spinning = new AtomicBoolean(true);
+        var returned = new AtomicBoolean();
+        var spin = Task.of("t.spin", Gate.class, (g, ctx) -> {
+            while (spinning.get()) Thread.onSpinWait(); // deaf to interrupts, like a stuck native call
+            returned.set(true);
+            return "late";
+        });
+        var quick = Task.of("t.quick", Gate.class, (g, ctx) -> "ran");
+        kyu.register(spin, quick);
+        // one slot and no prefetch: the next job can only run in the slot the runaway held
+        Worker w = start(options().concurrency(1).prefetch(0).platformThreads(true).hardTimeoutGrace(Duration.ofMillis(300)).build());
+        try {
+            var stuck = kyu.enqueue(spin, new Gate("s"), JobOptions.builder().timeout(Duration.ofMillis(200)).maxAttempts(1).build());
+            var next = kyu.enqueue(quick, new Gate("q"));
+            Job dead = awaitState(stuck.id(), JobState.FAILED);
+            assertThat(dead.lastError().type()).isEqualTo(JobError.TIMEOUT);
+            assertThat(dead.lastError().message()).contains("abandoned");
+            assertThat(awaitState(next.id(), JobState.SUCCEEDED).result()).isEqualTo("\"ran\"");
+            assertThat(w.abandoned()).isEqualTo(1);
+            assertThat(returned).isFalse(); // the slot was freed while the runaway still spun
+        } finally {
+            spinning.set(false);
+        }
+        await().atMost(WAIT).untilTrue(returned);
+        Job after = broker.jobsList(new JobQuery(JobState.FAILED, null, "t.spin", null, 10, 0)).get(0);
+        assertThat(after.result()).isNull(); // its late result does not count
+    }
+
+    @Test
+    void aJobEnqueuedAsVersion1RunsOnAVersion2TaskThroughItsUpcaster() {
+        // enqueued before this process knew the new task: unversioned, so version 1 ({"name": "First Last"})
+        var old = kyu.enqueueJson("t.greet", "{\"name\": \"Ada Lovelace\"}", JobOptions.NONE);
+        var greet = Task.of("t.greet", FullName.class, (n, ctx) -> "hello " + n.first() + " / " + n.last())
+                .withOptions(TaskOptions.DEFAULTS.withVersion(2).withUpcaster(1, args -> {
+                    String[] parts = args.get("name").asText().split(" ", 2);
+                    var v2 = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                    return v2.put("first", parts[0]).put("last", parts.length > 1 ? parts[1] : "");
+                }));
+        kyu.register(greet);
+        var fresh = kyu.enqueue(greet, new FullName("Grace", "Hopper"));
+        assertThat(fresh.job().meta()).containsEntry("kyu.version", "2");
+        start(options().build());
+        assertThat(awaitState(old.id(), JobState.SUCCEEDED).result()).isEqualTo("\"hello Ada / Lovelace\"");
+        assertThat(awaitState(fresh.id(), JobState.SUCCEEDED).result()).isEqualTo("\"hello Grace / Hopper\"");
+    }
+
+    @Test
+    void argsWithoutAnUpcasterPathOrAFailingUpcasterFailAtOnceWithTheReason() {
+        var noPath = kyu.enqueueJson("t.v3", "{}", JobOptions.builder().maxAttempts(3).build()); // version 1
+        var v3 = Task.of("t.v3", JsonNode.class, (a, ctx) -> "ran")
+                .withOptions(TaskOptions.DEFAULTS.withVersion(3).withUpcaster(2, args -> {
+                    throw new IllegalStateException("no middle name");
+                }));
+        kyu.register(v3);
+        var throwing = kyu.enqueueJson("t.v3", "{}", JobOptions.builder().maxAttempts(3).meta("kyu.version", "2").build());
+        var newer = kyu.enqueueJson("t.v3", "{}", JobOptions.builder().maxAttempts(3).meta("kyu.version", "4").build());
+        var garbled = kyu.enqueueJson("t.v3", "{}", JobOptions.builder().maxAttempts(3).meta("kyu.version", "two").build());
+        var current = kyu.enqueueJson("t.v3", "{}", JobOptions.NONE);
+        start(options().unknownTaskGrace(Duration.ZERO).build());
+
+        Map<String, String> expected = Map.of(noPath.id(), "no upcaster from version 1 to 2",
+                throwing.id(), "upcaster from version 2 to 3 failed: java.lang.IllegalStateException: no middle name",
+                newer.id(), "only version 3",
+                garbled.id(), "not a version");
+        expected.forEach((id, reason) -> {
+            Job dead = awaitState(id, JobState.FAILED);
+            assertThat(dead.attempt()).isEqualTo(1);
+            assertThat(dead.lastError().type()).isEqualTo(JobError.BAD_VERSION);
+            assertThat(dead.lastError().message()).contains(reason);
+        });
+        assertThat(awaitState(current.id(), JobState.SUCCEEDED).result()).isEqualTo("\"ran\"");
+    }
 }

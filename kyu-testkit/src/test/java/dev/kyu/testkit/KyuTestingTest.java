@@ -58,4 +58,18 @@ class KyuTestingTest {
             assertThat(flaky.job().attempt()).isEqualTo(3);
         }
     }
+
+    @Test
+    void inlineModeKeepsTheLastProgressAndHandsTheTaskItsFencingToken() {
+        var report = Task.of("report.build", Signup.class, Long.class, (s, ctx) -> {
+            for (int i = 1; i <= 10; i++) ctx.progress(i / 10.0, "part " + i);
+            return ctx.fencingToken();
+        });
+        try (Kyu kyu = Kyu.inline().register(report)) {
+            JobHandle<Long> h = kyu.enqueue(report, new Signup("a@example.com"));
+            assertThat(h.status()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(h.progress()).contains(new dev.kyu.job.Progress(1.0, "part 10"));
+            assertThat(h.job().result()).isEqualTo("1");
+        }
+    }
 }

@@ -37,6 +37,7 @@ import picocli.CommandLine.Parameters;
                 "  kyu enqueue kyu.echo --args '{\"hello\": \"world\"}'",
                 "  kyu enqueue email.send --args @email.json --queue mail --max-attempts 5",
                 "  kyu enqueue report.build --delay 10m --unique report-2030-01",
+                "  kyu enqueue report.build --result-ttl 10m     (kept 10 minutes once it ends)",
                 "  kyu enqueue kyu.sleep --args '{\"ms\": 100}' --count 10000",
                 "  kyu enqueue kyu.fail --wait --timeout 10s     (exit code 1: the job failed)",
                 "  jq -c '.[]' orders.json | kyu enqueue shop.ship --stdin --queue shop",
@@ -87,6 +88,11 @@ public final class EnqueueCommand extends KyuCommand {
     @Option(names = "--timeout-per-attempt", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "Interrupt an attempt that runs longer than this.")
     Duration attemptTimeout;
+
+    @Option(names = "--result-ttl", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "Keep the job this long once it ends, in place of the global retention (default: 24h for succeeded "
+                    + "and cancelled jobs, 7d for failed ones).")
+    Duration resultTtl;
 
     @Option(names = "--unique", paramLabel = "KEY", description = "Unique key: while a job with this key waits or runs, enqueue returns that job.")
     String unique;
@@ -215,6 +221,7 @@ public final class EnqueueCommand extends KyuCommand {
             if (when != null && when.at != null) b.runAt(when.at);
             if (maxAttempts != null) b.maxAttempts(maxAttempts);
             if (attemptTimeout != null) b.timeout(attemptTimeout);
+            if (resultTtl != null) b.resultTtl(resultTtl);
             if (unique != null) b.unique(unique);
             b.meta(meta);
             return b.build();
@@ -227,7 +234,8 @@ public final class EnqueueCommand extends KyuCommand {
     private static String inOptionNames(String message) {
         String m = message;
         for (String[] r : new String[][] {{"maxAttempts", "--max-attempts"}, {"runAt", "--at"}, {"delay", "--delay"},
-                {"uniqueKey", "--unique"}, {"meta keys", "--meta keys"}, {"timeout must", "--timeout-per-attempt must"}}) {
+                {"uniqueKey", "--unique"}, {"meta keys", "--meta keys"}, {"timeout must", "--timeout-per-attempt must"},
+                {"result ttl", "--result-ttl"}}) {
             if (m.startsWith(r[0])) m = r[1] + m.substring(r[0].length());
         }
         return m;

@@ -54,6 +54,7 @@ public final class JobCommand extends KyuCommand {
         o.line("queue        " + j.queue() + "   priority " + j.priority());
         o.line("state        " + j.state() + (j.cancelRequested() ? " (cancel requested)" : ""));
         o.line("attempt      " + j.attempt() + " of " + j.maxAttempts());
+        if (j.progress() != null) o.line("progress     " + progress(j.progress()));
         o.line("enqueued     " + time(j.enqueuedAt(), now));
         o.line("scheduled    " + time(j.scheduledAt(), now));
         // A job waiting again (for its retry, or handed back) keeps the start of the attempt before.
@@ -72,6 +73,10 @@ public final class JobCommand extends KyuCommand {
             o.line("  attempt " + e.attempt() + "  " + (e.at() == null ? "" : e.at() + "  ") + e.type() + ": " + Output.shorten(e.message(), 300));
             if (stack && !e.stackTrace().isBlank()) e.stackTrace().lines().forEach(l -> o.line("      " + l));
         }
+    }
+
+    private static String progress(dev.kyu.job.Progress p) {
+        return p.percent() + "%" + (p.message() == null ? "" : "  " + Output.shorten(p.message(), 200));
     }
 
     private static String time(Instant t, Instant now) {

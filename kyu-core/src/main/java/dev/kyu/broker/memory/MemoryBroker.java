@@ -262,7 +262,7 @@ public final class MemoryBroker implements Broker {
                     lost.add(lease.jobId());
                     continue;
                 }
-                store.place(s, Moves.extended(s.job, until));
+                store.place(s, Moves.extended(s.job, until, extension.progress().get(lease.jobId())));
                 if (s.job.cancelRequested()) cancel.add(lease.jobId());
             }
             return new LeaseReport(lost, cancel);
@@ -424,8 +424,13 @@ public final class MemoryBroker implements Broker {
             Instant now = now();
             sweepUnreachableQueues(now);
             var doomed = new ArrayList<Slot>();
+            for (Slot s : store.expiring) {
+                if (doomed.size() >= request.limit() || !s.expiresAt.isBefore(now)) break;
+                doomed.add(s);
+            }
             for (Slot s : store.finished) {
                 if (doomed.size() >= request.limit()) break;
+                if (s.expiresAt != null) continue; // judged by its own ttl, above
                 Duration keep = s.state() == JobState.FAILED ? request.failedRetention() : request.succeededRetention();
                 if (keep != null && s.sortAt.isBefore(now.minus(keep))) doomed.add(s);
                 // finished is ordered by finish time: past the longer retention's cut-off nothing more is due

@@ -40,6 +40,12 @@ final class MemoryStore {
      */
     final HashMap<String, Slot> runningById = new HashMap<>();
     final FinishedLog finished = new FinishedLog();
+    /**
+     * The finished slots whose job has a result ttl of its own, by the time it runs out. They sit in
+     * {@link #finished} too (retry walks it), but the prune's finish-time walk passes over them: their
+     * expiry is not in finish-time order.
+     */
+    final TreeSet<Slot> expiring = new TreeSet<>(Slot.BY_EXPIRY);
     final HashMap<String, UniqueHold> unique = new HashMap<>();
     final TreeMap<Instant, TreeMap<String, long[]>> stats = new TreeMap<>();
     final TreeMap<String, WorkerInfo> workers = new TreeMap<>();
@@ -173,7 +179,13 @@ final class MemoryStore {
                 running.add(s);
                 runningById.put(s.id, s);
             }
-            case SUCCEEDED, FAILED, CANCELLED -> finished.add(s, j.finishedAt());
+            case SUCCEEDED, FAILED, CANCELLED -> {
+                finished.add(s, j.finishedAt());
+                if (j.resultTtl() != null) {
+                    s.expiresAt = j.finishedAt().plus(j.resultTtl());
+                    expiring.add(s);
+                }
+            }
         }
     }
 
@@ -185,7 +197,13 @@ final class MemoryStore {
                 running.remove(s);
                 runningById.remove(s.id);
             }
-            case SUCCEEDED, FAILED, CANCELLED -> finished.remove(s);
+            case SUCCEEDED, FAILED, CANCELLED -> {
+                finished.remove(s);
+                if (s.expiresAt != null) {
+                    expiring.remove(s);
+                    s.expiresAt = null;
+                }
+            }
         }
     }
 }

@@ -18,6 +18,12 @@ final class Slot {
         return c != 0 ? c : Long.compare(a.seq, b.seq);
     };
 
+    /** Soonest own expiry first (see {@link MemoryStore#expiring}), then creation order. */
+    static final Comparator<Slot> BY_EXPIRY = (a, b) -> {
+        int c = a.expiresAt.compareTo(b.expiresAt);
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+    };
+
     final String id;
     final String queue;
     /** The queue's state, looked up once: every move of the slot updates its counts. */
@@ -33,6 +39,8 @@ final class Slot {
     boolean readyInTree;
     /** Neighbours in the {@link FinishedLog} while the slot is finished. */
     Slot prevFinished, nextFinished;
+    /** While finished with a result ttl of its own: when it may be pruned, its key in {@link MemoryStore#expiring}. */
+    Instant expiresAt;
 
     Slot(String id, QueueState queue, long seq, Job job, String raw) {
         this.id = id;

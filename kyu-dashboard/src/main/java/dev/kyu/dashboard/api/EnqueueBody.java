@@ -17,7 +17,7 @@ import java.util.Set;
  */
 record EnqueueBody(String task, String argsJson, JobOptions options) {
     private static final Set<String> FIELDS = Set.of("task", "args", "queue", "priority", "delayMs", "runAt",
-            "maxAttempts", "timeoutMs", "uniqueKey", "meta");
+            "maxAttempts", "timeoutMs", "resultTtlMs", "uniqueKey", "meta");
 
     static EnqueueBody parse(String text) {
         JsonNode root;
@@ -60,6 +60,8 @@ record EnqueueBody(String task, String argsJson, JobOptions options) {
         }
         Long timeoutMs = longValue(root, "timeoutMs");
         if (timeoutMs != null) b.timeout(Duration.ofMillis(timeoutMs));
+        Long resultTtlMs = longValue(root, "resultTtlMs");
+        if (resultTtlMs != null) b.resultTtl(Duration.ofMillis(resultTtlMs));
         String unique = text(root, "uniqueKey");
         if (unique != null) b.unique(unique);
         JsonNode meta = root.get("meta");

@@ -51,6 +51,7 @@ public final class JobPage {
         dt(b, "Task", Html.esc(j.task()));
         dt(b, "Queue", "<a href=\"/jobs?queue=" + Html.url(j.queue()) + "\">" + Html.esc(j.queue()) + "</a>");
         dt(b, "Attempt", j.attempt() + " of " + j.maxAttempts());
+        if (j.progress() != null) dt(b, "Progress", ProgressBar.html(j.progress()));
         dt(b, "Priority", String.valueOf(j.priority()));
         if (j.workerId() != null) dt(b, "Worker", "<code>" + Html.esc(j.workerId()) + "</code>");
         if (j.uniqueKey() != null) dt(b, "Unique key", Html.esc(j.uniqueKey()));

@@ -52,7 +52,7 @@ public final class JobsPage {
                 JobError e = j.lastError();
                 b.append("<tr data-job=\"").append(Html.esc(j.id())).append("\"><td><a class=\"job-link\" href=\"/jobs/").append(Html.esc(j.id()))
                         .append("\"><code>").append(Html.esc(j.id())).append("</code></a></td><td>").append(Html.esc(j.task()))
-                        .append("</td><td>").append(Html.esc(j.queue())).append("</td><td>").append(Html.state(j.state()))
+                        .append("</td><td>").append(Html.esc(j.queue())).append("</td><td>").append(Html.state(j.state())).append(ProgressBar.html(j.progress()))
                         .append("</td><td class=\"n\">").append(j.attempt()).append('/').append(j.maxAttempts()).append("</td><td>")
                         .append(Html.ago(j.enqueuedAt(), now)).append("</td><td class=\"args\"><code>").append(Html.esc(shorten(j.args(), 80)))
                         .append("</code></td><td class=\"err\">").append(e == null ? "" : Html.esc(shorten(e.type() + ": " + e.message(), 120)))

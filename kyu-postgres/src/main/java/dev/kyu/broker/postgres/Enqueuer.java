@@ -40,20 +40,20 @@ final class Enqueuer {
         this.channel = channel;
         String rows = """
                   INSERT INTO %1$s.kyu_jobs (id, task, queue, args, priority, state, max_attempts, enqueued_at, scheduled_at,
-                                             unique_key, unique_scope, unique_claim, timeout_ms, backoff, meta)
+                                             unique_key, unique_scope, unique_claim, timeout_ms, backoff, meta, result_ttl_ms)
                   SELECT encode(t.id, 'hex')::uuid, t.task, t.queue, t.args, t.priority,
                          CASE WHEN t.due > now() THEN 'SCHEDULED' ELSE 'QUEUED' END, t.max_attempts, now(), t.due,
                          t.unique_key, t.unique_scope,
                          CASE WHEN t.unique_scope IN ('QUEUED', 'ACTIVE') THEN t.unique_key END,
-                         t.timeout_ms, t.backoff, t.meta
+                         t.timeout_ms, t.backoff, t.meta, t.result_ttl_ms
                   FROM (SELECT u.id, coalesce(u.task, ?) AS task, coalesce(u.queue, ?) AS queue, u.args, u.priority,
-                               u.max_attempts, u.unique_key, u.unique_scope, u.timeout_ms, u.backoff,
+                               u.max_attempts, u.unique_key, u.unique_scope, u.timeout_ms, u.backoff, u.result_ttl_ms,
                                coalesce(u.meta, ?) AS meta,
                                coalesce(u.run_at::timestamptz, now() + coalesce(u.delay_ms, 0) * interval '1 millisecond') AS due
                         FROM unnest(?::bytea[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[], ?::text[], ?::int8[],
-                                    ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[])
+                                    ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[], ?::int8[])
                              AS u(id, task, queue, args, priority, max_attempts, run_at, delay_ms, unique_key, unique_scope,
-                                  timeout_ms, backoff, meta)) t
+                                  timeout_ms, backoff, meta, result_ttl_ms)) t
                 """.formatted(s);
         this.insertSql = "WITH ins AS (" + rows + """
                   ON CONFLICT (unique_claim) WHERE unique_claim IS NOT NULL DO NOTHING
@@ -70,8 +70,8 @@ final class Enqueuer {
         // the NOTIFY, so the server plans no unnest, CTE or DISTINCT and the driver builds no arrays
         this.insertOneSql = """
                 INSERT INTO %1$s.kyu_jobs (id, task, queue, args, priority, state, max_attempts, enqueued_at, scheduled_at,
-                                           timeout_ms, backoff, meta)
-                VALUES (?::uuid, ?, ?, ?, ?, 'QUEUED', ?, now(), now(), ?, ?, ?)
+                                           timeout_ms, backoff, meta, result_ttl_ms)
+                VALUES (?::uuid, ?, ?, ?, ?, 'QUEUED', ?, now(), now(), ?, ?, ?, ?)
                 RETURNING pg_notify(?, queue)
                 """.formatted(s);
         this.periodSql = """
@@ -198,7 +198,9 @@ final class Enqueuer {
             else ps.setLong(7, j.timeout().toMillis());
             ps.setString(8, j.backoff());
             ps.setString(9, JobRows.metaJson(j.meta()));
-            ps.setString(10, channel);
+            if (j.resultTtl() == null) ps.setNull(10, Types.BIGINT);
+            else ps.setLong(10, j.resultTtl().toMillis());
+            ps.setString(11, channel);
             ps.executeQuery().close();
         }
         return List.of(new EnqueueResult(j.id(), true));
@@ -257,6 +259,7 @@ final class Enqueuer {
         var timeout = new ArrayList<Long>(n);
         var backoff = new ArrayList<String>(n);
         var meta = new ArrayList<String>(oneMeta ? 0 : n);
+        var resultTtl = new ArrayList<Long>(n);
         for (int i = 0; i < n; i++) {
             NewJob j = jobs.get(i);
             id[i] = JobIds.bytes(j.id());
@@ -272,6 +275,7 @@ final class Enqueuer {
             timeout.add(j.timeout() == null ? null : j.timeout().toMillis());
             backoff.add(j.backoff());
             if (!oneMeta) meta.add(JobRows.metaJson(j.meta()));
+            resultTtl.add(j.resultTtl() == null ? null : j.resultTtl().toMillis());
         }
         int p = 0;
         // the values shared by the batch, or null where each job has its own
@@ -291,6 +295,7 @@ final class Enqueuer {
         ps.setArray(++p, Db.longs(c, timeout));
         ps.setArray(++p, Db.texts(c, backoff));
         ps.setArray(++p, Db.texts(c, meta));
+        ps.setArray(++p, Db.longs(c, resultTtl));
         ps.setString(++p, channel);
         return p;
     }

@@ -26,7 +26,8 @@ import java.util.Map;
 final class JobRows {
     /** The columns every job query selects, in this order. */
     static final String COLUMNS = "id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, "
-            + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested";
+            + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested, "
+            + "fence, progress, progress_message, result_ttl_ms";
 
     static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -93,9 +94,12 @@ final class JobRows {
         if (reason != null) return new Corrupt(id, queue, attempt, reason, raw(rs));
         long timeoutMs = rs.getLong(18);
         Duration timeout = rs.wasNull() ? null : Duration.ofMillis(timeoutMs);
+        long resultTtlMs = rs.getLong(25);
+        Duration resultTtl = rs.wasNull() || resultTtlMs <= 0 ? null : Duration.ofMillis(resultTtlMs);
         return new Good(new Job(id, task, queue, rs.getString(4), rs.getInt(5), state, attempt, rs.getInt(8),
                 instant(rs, 9), instant(rs, 10), instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getString(14),
-                rs.getString(15), errors, rs.getString(17), timeout, rs.getString(19), meta, rs.getBoolean(21)));
+                rs.getString(15), errors, rs.getString(17), timeout, rs.getString(19), meta, rs.getBoolean(21),
+                rs.getLong(22), dev.kyu.job.Progress.stored(rs.getObject(23, Double.class), rs.getString(24)), resultTtl));
     }
 
     /**

@@ -28,6 +28,7 @@ final class Maintenance {
     private final String lockExpiredSql;
     private final String rescueSql;
     final String pruneJobsSql;
+    final String pruneOwnTtlSql;
     private final String pruneStatsSql;
     private final String pruneWorkersSql;
     private final String prunePeriodsSql;
@@ -64,7 +65,19 @@ final class Maintenance {
                 WITH d AS (
                   DELETE FROM %1$s.kyu_jobs WHERE id = ANY(ARRAY(
                     SELECT id FROM %1$s.kyu_jobs WHERE state = ? AND finished_at < now() - ? * interval '1 millisecond'
+                      AND result_ttl_ms IS NULL
                     ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED))
+                  RETURNING 1)
+                SELECT count(*) FROM d
+                """.formatted(s);
+        // rows with a ttl of their own, judged by it alone, through kyu_jobs_expiry (migration V4)
+        this.pruneOwnTtlSql = """
+                WITH d AS (
+                  DELETE FROM %1$s.kyu_jobs WHERE id = ANY(ARRAY(
+                    SELECT id FROM %1$s.kyu_jobs
+                    WHERE result_ttl_ms IS NOT NULL AND state IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
+                      AND %1$s.kyu_result_expiry(finished_at, result_ttl_ms) < now()
+                    ORDER BY %1$s.kyu_result_expiry(finished_at, result_ttl_ms) LIMIT ? FOR UPDATE SKIP LOCKED))
                   RETURNING 1)
                 SELECT count(*) FROM d
                 """.formatted(s);
@@ -149,6 +162,16 @@ final class Maintenance {
     int prune(Connection c, PruneRequest r) throws SQLException {
         int left = Math.max(0, r.limit());
         int deleted = 0;
+        if (left > 0) {
+            try (PreparedStatement ps = c.prepareStatement(pruneOwnTtlSql)) {
+                ps.setInt(1, left);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    deleted = rs.getInt(1);
+                    left -= deleted;
+                }
+            }
+        }
         Object[][] kinds = {
                 {"SUCCEEDED", r.succeededRetention()}, {"CANCELLED", r.succeededRetention()}, {"FAILED", r.failedRetention()}};
         for (Object[] k : kinds) {

@@ -101,7 +101,7 @@ public final class PostgresBroker implements Broker {
         // whole table: with generic plans forced, workers fell seconds behind, and in one benchmark a
         // claim ran for over ten minutes, reading the queue's index again and again.
         this.claimSql = """
-                UPDATE %1$s.kyu_jobs j SET state = 'RUNNING', attempt = j.attempt + 1, worker_id = ?, started_at = clock_timestamp(),
+                UPDATE %1$s.kyu_jobs j SET state = 'RUNNING', attempt = j.attempt + 1, fence = j.fence + 1, worker_id = ?, started_at = clock_timestamp(),
                        lease_expires_at = clock_timestamp() + ? * interval '1 millisecond', cancel_requested = false,
                        unique_claim = CASE WHEN j.unique_scope = 'QUEUED' THEN NULL ELSE j.unique_claim END
                 WHERE j.id = ANY(ARRAY(
@@ -121,11 +121,14 @@ public final class PostgresBroker implements Broker {
         // next beat. The fence is checked again on the row as locked.
         this.extendSql = """
                 WITH mine AS (
-                  SELECT k.id, k.attempt FROM %1$s.kyu_jobs k JOIN unnest(?::text[], ?::int4[]) AS l(id, attempt) ON k.id = l.id::uuid
+                  SELECT k.id, k.attempt, l.fraction, l.message FROM %1$s.kyu_jobs k
+                  JOIN unnest(?::text[], ?::int4[], ?::float8[], ?::text[]) AS l(id, attempt, fraction, message) ON k.id = l.id::uuid
                   WHERE k.attempt = l.attempt AND k.worker_id = ? AND k.state = 'RUNNING'),
                 extended AS (
-                  UPDATE %1$s.kyu_jobs j SET lease_expires_at = now() + ? * interval '1 millisecond'
-                  FROM (SELECT k.id FROM %1$s.kyu_jobs k JOIN mine m ON k.id = m.id
+                  UPDATE %1$s.kyu_jobs j SET lease_expires_at = now() + ? * interval '1 millisecond',
+                         progress = coalesce(c.fraction, j.progress),
+                         progress_message = CASE WHEN c.fraction IS NULL THEN j.progress_message ELSE c.message END
+                  FROM (SELECT k.id, m.fraction, m.message FROM %1$s.kyu_jobs k JOIN mine m ON k.id = m.id
                         WHERE k.attempt = m.attempt AND k.worker_id = ? AND k.state = 'RUNNING'
                         FOR UPDATE OF k SKIP LOCKED) c
                   WHERE j.id = c.id
@@ -405,20 +408,27 @@ public final class PostgresBroker implements Broker {
         if (ext.leases().isEmpty()) return LeaseReport.EMPTY;
         var ids = new ArrayList<String>();
         var attempts = new ArrayList<Integer>();
+        var fractions = new ArrayList<Double>();
+        var messages = new ArrayList<String>();
         Set<String> lost = new HashSet<>();
         for (Lease l : ext.leases()) {
             if (!JobIds.isValid(l.jobId()) || !l.workerId().equals(ext.workerId())) { lost.add(l.jobId()); continue; }
             ids.add(l.jobId());
             attempts.add(l.attempt());
+            var progress = ext.progress().get(l.jobId());
+            fractions.add(progress == null ? null : progress.fraction());
+            messages.add(progress == null ? null : progress.message());
         }
         Map<String, Boolean> held = ids.isEmpty() ? Map.of() : db.call("extend leases", c -> {
             Map<String, Boolean> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(extendSql)) {
                 ps.setArray(1, Db.texts(c, ids));
                 ps.setArray(2, Db.ints(c, attempts));
-                ps.setString(3, ext.workerId());
-                ps.setLong(4, Math.max(1, ext.leaseDuration().toMillis()));
+                ps.setArray(3, c.createArrayOf("float8", fractions.toArray(new Double[0])));
+                ps.setArray(4, Db.texts(c, messages));
                 ps.setString(5, ext.workerId());
+                ps.setLong(6, Math.max(1, ext.leaseDuration().toMillis()));
+                ps.setString(7, ext.workerId());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.put(rs.getString(1), rs.getBoolean(2));
                 }

@@ -61,6 +61,7 @@ class PlanShapeTest {
     void promotionAndPruningFindTheirRowsByIndexEvenOnAGenericPlan() throws Exception {
         assertThat(genericPlan(broker.maintenance.promoteSql.formatted(""), "100", "'kyu_x'")).doesNotContain("Seq Scan on kyu_jobs");
         assertThat(genericPlan(broker.maintenance.pruneJobsSql, "'SUCCEEDED'", "1000", "100")).doesNotContain("Seq Scan on kyu_jobs");
+        assertThat(genericPlan(broker.maintenance.pruneOwnTtlSql, "100")).doesNotContain("Seq Scan on kyu_jobs").contains("kyu_jobs_expiry");
     }
 
     /** The plan PostgreSQL would keep for {@code sql} as a prepared statement, with these parameter values. */

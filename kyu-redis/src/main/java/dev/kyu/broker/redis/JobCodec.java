@@ -58,12 +58,15 @@ final class JobCodec {
     static Job decodeLeased(List<?> values, Object rawErrors, String queue, String id, String workerId, long now, String startedMicros,
                            long leaseMs) {
         String attempt = Long.toString(number(leased(values, "attempt"), "attempt", 0, true) + 1);
+        // After the stored fields and the script's own checks comes the fence the lease raised (fetch.lua).
+        Object fence = values.size() > FENCE_INDEX ? values.get(FENCE_INDEX) : null;
         Function<String, String> f = name -> switch (name) {
             case "state" -> JobState.RUNNING.name();
             case "attempt" -> attempt;
             case "workerId" -> workerId;
             case "startedAt" -> startedMicros;
             case "leaseExpiresAt" -> Long.toString(now + leaseMs);
+            case "fence" -> fence == null ? null : fence.toString();
             default -> leased(values, name);
         };
         Job job = decode(f, rawErrors, queue, id, true);
@@ -72,6 +75,9 @@ final class JobCodec {
         if (!broken.isEmpty()) throw new IllegalStateException("job breaks the stored-job contract: " + String.join("; ", broken));
         return job;
     }
+
+    /** Where fetch.lua puts the fence after the fields it reads (FIELDS there has fourteen). */
+    private static final int FENCE_INDEX = 14;
 
     private static String leased(List<?> values, String name) {
         int i = LEASED_FIELDS.indexOf(name);
@@ -110,13 +116,31 @@ final class JobCodec {
                 .uniqueKey(f.apply("uniqueKey"))
                 .backoff(f.apply("backoff"))
                 .meta(meta(f.apply("meta"), strict))
-                .cancelRequested("1".equals(f.apply("cancelRequested")));
+                .cancelRequested("1".equals(f.apply("cancelRequested")))
+                .fence(number(f, "fence", 0, false))
+                .progress(progress(f.apply("progress"), f.apply("progressMessage")));
         String timeout = f.apply("timeout");
         if (timeout != null) {
             long ms = number(f, "timeout", -1, strict);
             if (ms >= 0) b.timeout(Duration.ofMillis(ms));
         }
+        String resultTtl = f.apply("resultTtl");
+        if (resultTtl != null) {
+            // Only the prune acts on it, in its script: one that does not read is shown as none.
+            long ms = number(f, "resultTtl", -1, false);
+            if (ms > 0) b.resultTtl(Duration.ofMillis(ms));
+        }
         return b.build();
+    }
+
+    /** Progress is shown, never acted on: one that does not read is left out rather than failing the job. */
+    private static dev.kyu.job.Progress progress(String fraction, String message) {
+        if (fraction == null || fraction.isEmpty()) return null;
+        try {
+            return dev.kyu.job.Progress.stored(Double.parseDouble(fraction), message == null || message.isEmpty() ? null : message);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static String text(Function<String, String> f, String field, boolean strict) {

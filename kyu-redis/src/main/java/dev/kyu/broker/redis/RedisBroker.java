@@ -234,7 +234,7 @@ public final class RedisBroker implements Broker {
         Names.checkQueue(j.queue());
         Names.checkId(j.id());
         Names.checkTask(j.task());
-        var args = new ArrayList<String>(15);
+        var args = new ArrayList<String>(16);
         args.add("1");
         args.addAll(enqueueArgs(j));
         // Not repeated through an outage: the caller learns at once and decides (as for a batch).
@@ -262,7 +262,8 @@ public final class RedisBroker implements Broker {
                 unique && j.uniqueScope() == UniqueScope.PERIOD ? Long.toString(j.uniquePeriod().toMillis()) : "",
                 j.timeout() == null ? "" : Long.toString(j.timeout().toMillis()),
                 j.backoff() == null ? "" : j.backoff(),
-                JobCodec.encodeMeta(j.meta()));
+                JobCodec.encodeMeta(j.meta()),
+                j.resultTtl() == null ? "" : Long.toString(j.resultTtl().toMillis()));
     }
 
     // ---- working ----------------------------------------------------------------------------------
@@ -505,7 +506,10 @@ public final class RedisBroker implements Broker {
                     known.stream().map(queues::get).toList(),
                     known.stream().map(i -> {
                         Lease l = leases.get(i);
-                        return List.of(queues.get(i), l.jobId(), l.workerId(), Integer.toString(l.attempt()));
+                        var progress = extension.progress().get(l.jobId());
+                        return List.of(queues.get(i), l.jobId(), l.workerId(), Integer.toString(l.attempt()),
+                                progress == null ? "" : Double.toString(progress.fraction()),
+                                progress == null || progress.message() == null ? "" : progress.message());
                     }).toList(), null);
             for (int j = 0; j < known.size(); j++) {
                 String id = leases.get(known.get(j)).jobId();

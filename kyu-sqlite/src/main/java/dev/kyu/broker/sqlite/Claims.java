@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class Claims {
     private static final String CLAIM = "UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = ?, started_at = ?, "
-            + "lease_expires_at = ?, cancel_requested = 0 WHERE id IN (SELECT id FROM jobs WHERE state = 'QUEUED' AND queue = ? "
+            + "lease_expires_at = ?, cancel_requested = 0, fence = fence + 1 WHERE id IN (SELECT id FROM jobs WHERE state = 'QUEUED' AND queue = ? "
             + "ORDER BY priority DESC, id LIMIT ?) RETURNING " + JobRow.COLUMNS;
     private static final String PAUSED = "SELECT queue FROM paused_queues";
     private static final Comparator<Job> ORDER = Comparator.comparingInt(Job::priority).reversed().thenComparing(Job::id);

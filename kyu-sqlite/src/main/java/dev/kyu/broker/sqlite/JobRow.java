@@ -25,7 +25,8 @@ import java.util.Map;
  */
 record JobRow(Job job, List<String> problems, String raw) {
     static final String COLUMNS = "id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, "
-            + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested";
+            + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested, "
+            + "fence, progress, progress_message, result_ttl_ms";
     private static final String[] NAMES = COLUMNS.split(", ");
 
     boolean corrupt() {
@@ -73,6 +74,10 @@ record JobRow(Job job, List<String> problems, String raw) {
         if (v[19] != null && !(v[19] instanceof String)) p.add("meta is not text");
         else try { meta = JobCodec.metaFromJson((String) v[19]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
         long cancel = number(v, 20, true, p, 0);
+        long fence = number(v, 21, true, p, 0);
+        Double fraction = v[22] instanceof Number n ? n.doubleValue() : null;
+        String progressMessage = v[23] instanceof String s ? s : null;
+        long resultTtlMs = number(v, 24, true, p, -1);
         if (priority != (int) priority) { p.add("priority out of range"); priority = 0; }
         if (attempt != (int) attempt || attempt < 0) { p.add("attempt out of range"); attempt = 0; }
         if (maxAttempts != (int) maxAttempts || maxAttempts < 1) { p.add("max_attempts out of range"); maxAttempts = 1; }
@@ -80,7 +85,9 @@ record JobRow(Job job, List<String> problems, String raw) {
         Job job = new Job(id, task == null ? "" : task, queue == null ? "" : queue, args, (int) priority,
                 state == null ? JobState.FAILED : state, (int) attempt, (int) maxAttempts, enqueuedAt, scheduledAt,
                 startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey,
-                timeoutMs < 0 ? null : Duration.ofMillis(timeoutMs), backoff, meta, cancel != 0);
+                timeoutMs < 0 ? null : Duration.ofMillis(timeoutMs), backoff, meta, cancel != 0,
+                fence, dev.kyu.job.Progress.stored(fraction, progressMessage),
+                resultTtlMs <= 0 ? null : Duration.ofMillis(resultTtlMs));
         if (contract && p.isEmpty()) p.addAll(JobContract.violations(job));
         return new JobRow(job, p, p.isEmpty() ? null : raw(v));
     }

@@ -8,10 +8,11 @@ import java.time.Instant;
 
 /** The two statements that write a whole job row, and the binding of a {@link Job} to them. */
 final class JobSql {
-    static final String INSERT = "INSERT INTO jobs (" + JobRow.COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static final String INSERT = "INSERT INTO jobs (" + JobRow.COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     static final String UPDATE_ALL = "UPDATE jobs SET task=?, queue=?, args=?, priority=?, state=?, attempt=?, max_attempts=?, "
             + "enqueued_at=?, scheduled_at=?, started_at=?, finished_at=?, lease_expires_at=?, worker_id=?, result=?, errors=?, "
-            + "unique_key=?, timeout_ms=?, backoff=?, meta=?, cancel_requested=? WHERE id=?";
+            + "unique_key=?, timeout_ms=?, backoff=?, meta=?, cancel_requested=?, "
+            + "fence=?, progress=?, progress_message=?, result_ttl_ms=? WHERE id=?";
 
     private JobSql() {}
 
@@ -38,6 +39,10 @@ final class JobSql {
         ps.setString(i++, j.backoff());
         ps.setString(i++, j.meta().isEmpty() ? null : JobCodec.metaToJson(j.meta()));
         ps.setInt(i++, j.cancelRequested() ? 1 : 0);
+        ps.setLong(i++, j.fence());
+        if (j.progress() == null) ps.setNull(i++, Types.REAL); else ps.setDouble(i++, j.progress().fraction());
+        ps.setString(i++, j.progress() == null ? null : j.progress().message());
+        if (j.resultTtl() == null) ps.setNull(i++, Types.INTEGER); else ps.setLong(i++, j.resultTtl().toMillis());
         return i;
     }
 

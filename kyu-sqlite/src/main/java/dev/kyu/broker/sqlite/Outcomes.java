@@ -39,8 +39,13 @@ final class Outcomes {
     private static final String HELD = "SELECT queue, errors, attempt, cancel_requested FROM jobs" + FENCE;
     private static final String MOVE = "UPDATE jobs SET state = ?, scheduled_at = COALESCE(?, scheduled_at), finished_at = ?, errors = ?, attempt = ?, "
             + "lease_expires_at = NULL, worker_id = ?, cancel_requested = 0 WHERE id = ?";
-    private static final String EXTEND = "UPDATE jobs SET lease_expires_at = ?1 FROM (SELECT value ->> 0 AS id, "
-            + "value ->> 1 AS attempt FROM json_each(?2)) AS c "
+    // A lease's entry carries its progress when the task reported some since the last heartbeat; the
+    // progress is written only with a lease still held, so a fenced-out attempt cannot overwrite it.
+    private static final String EXTEND = "UPDATE jobs SET lease_expires_at = ?1, "
+            + "progress = CASE WHEN c.fraction IS NULL THEN jobs.progress ELSE c.fraction END, "
+            + "progress_message = CASE WHEN c.fraction IS NULL THEN jobs.progress_message ELSE c.message END "
+            + "FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempt, value ->> 2 AS fraction, value ->> 3 AS message "
+            + "FROM json_each(?2)) AS c "
             + "WHERE jobs.id = c.id AND +jobs.state = 'RUNNING' AND jobs.worker_id = ?3 AND jobs.attempt = c.attempt "
             + "RETURNING jobs.id, jobs.attempt, jobs.cancel_requested";
     private static final String STATS = "INSERT INTO stats (minute, queue, succeeded, failed, retried) VALUES (?, ?, ?, ?, ?) "
@@ -199,6 +204,11 @@ final class Outcomes {
                 g.writeStartArray();
                 g.writeString(lease.jobId());
                 g.writeNumber(lease.attempt());
+                var progress = ext.progress().get(lease.jobId());
+                if (progress != null) {
+                    g.writeNumber(progress.fraction());
+                    g.writeString(progress.message());
+                }
                 g.writeEndArray();
             }
             g.writeEndArray();

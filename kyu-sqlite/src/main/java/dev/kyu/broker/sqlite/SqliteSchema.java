@@ -13,7 +13,7 @@ import java.sql.SQLException;
  * (fetch, promote, rescue, prune) on a small index that only holds the rows it can match.
  */
 final class SqliteSchema {
-    static final int VERSION = 1;
+    static final int VERSION = 3;
 
     private static final String[] V1 = {
         """
@@ -42,6 +42,23 @@ final class SqliteSchema {
         "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS locks (name TEXT PRIMARY KEY NOT NULL, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)",
         "CREATE TABLE IF NOT EXISTS paused_queues (queue TEXT PRIMARY KEY NOT NULL)",
+    };
+
+    /** Fencing tokens and progress: old rows start at fence 0 and no progress. */
+    private static final String[] V2 = {
+        "ALTER TABLE jobs ADD COLUMN fence INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE jobs ADD COLUMN progress REAL",
+        "ALTER TABLE jobs ADD COLUMN progress_message TEXT",
+    };
+
+    /**
+     * Per-job result retention: old rows have none and keep the prune's global retention. The index holds
+     * only finished rows with a ttl, keyed by when they run out, for the prune's second pass.
+     */
+    private static final String[] V3 = {
+        "ALTER TABLE jobs ADD COLUMN result_ttl_ms INTEGER",
+        "CREATE INDEX IF NOT EXISTS jobs_expiry ON jobs(finished_at + result_ttl_ms) "
+                + "WHERE result_ttl_ms IS NOT NULL AND state IN ('SUCCEEDED', 'FAILED', 'CANCELLED')",
     };
 
     private SqliteSchema() {}
@@ -81,10 +98,10 @@ final class SqliteSchema {
     static int migrate(Db db) throws SQLException {
         int found = version(db);
         if (found > VERSION) throw new NewerSchema(found);
-        if (found < 1) {
-            for (String sql : V1) db.exec(sql);
-            db.exec("PRAGMA user_version = " + VERSION);
-        }
+        if (found < 1) for (String sql : V1) db.exec(sql);
+        if (found < 2) for (String sql : V2) db.exec(sql);
+        if (found < 3) for (String sql : V3) db.exec(sql);
+        if (found < VERSION) db.exec("PRAGMA user_version = " + VERSION);
         return found;
     }
 

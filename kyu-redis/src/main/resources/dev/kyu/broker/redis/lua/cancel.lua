@@ -3,7 +3,7 @@
 local now = nowms()
 local n = tonumber(ARGV[2])
 local out = {}
-local TOUCHED = {'ready', 'sched', 'run', 'st:SCHEDULED', 'st:QUEUED', 'st:CANCELLED', 'fin:CANCELLED'}
+local TOUCHED = {'ready', 'sched', 'run', 'st:SCHEDULED', 'st:QUEUED', 'st:CANCELLED', 'fin:CANCELLED', 'exp'}
 for i = 0, n - 1 do qneed(ARGV[3 + i * 2], TOUCHED) end
 for i = 0, n - 1 do
   local q, id = ARGV[3 + i * 2], ARGV[4 + i * 2]

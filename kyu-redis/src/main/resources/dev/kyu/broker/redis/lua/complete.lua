@@ -8,8 +8,8 @@ local out = {}
 -- The fence and a success need only these; a retry or hand-back reads a few more.
 local MORE = {'scheduledAt', 'priority', 'rk'}
 -- The keys each kind of outcome writes besides the job's own.
-local NEEDS = {S = {'run', 'st:SUCCEEDED', 'fin:SUCCEEDED', 'stats'}, R = {'run', 'sched', 'st:SCHEDULED', 'stats'},
-  D = {'run', 'st:FAILED', 'fin:FAILED', 'stats'}, C = {'run', 'st:CANCELLED', 'fin:CANCELLED'},
+local NEEDS = {S = {'run', 'st:SUCCEEDED', 'fin:SUCCEEDED', 'exp', 'stats'}, R = {'run', 'sched', 'st:SCHEDULED', 'stats'},
+  D = {'run', 'st:FAILED', 'fin:FAILED', 'exp', 'stats'}, C = {'run', 'st:CANCELLED', 'fin:CANCELLED', 'exp'},
   L = {'run', 'ready', 'sched', 'st:QUEUED', 'st:SCHEDULED', 'wake'}}
 -- Every fence read and every key checked before the first write, so the batch is applied whole or not at all.
 local fenced = {}
@@ -17,7 +17,7 @@ for i = 0, n - 1 do
   local b = 2 + i * 7
   local q, id, worker, attempt, kind = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
   -- Only the fields the fence and the move need, not the whole hash (args and result may be large).
-  local v = redis.pcall('HMGET', jk(q, id), 'state', 'workerId', 'attempt', 'uniqueKey', 'cancelRequested')
+  local v = redis.pcall('HMGET', jk(q, id), 'state', 'workerId', 'attempt', 'uniqueKey', 'cancelRequested', 'resultTtl')
   if not v.err and v[1] == 'RUNNING' and v[2] == worker and v[3] == attempt then
     fenced[i] = v
     qneed(q, NEEDS[kind] or NEEDS.L)
@@ -49,7 +49,8 @@ for i = 0, n - 1 do
       redis.call('HSET', key, 'state', 'SUCCEEDED', 'finishedAt', STAMP, 'result', payload)
       if h.cancelRequested then redis.call('HDEL', key, 'cancelRequested') end
       later('ZADD', qkc(q, 'st:SUCCEEDED'), '0', id)
-      later('ZADD', qkc(q, 'fin:SUCCEEDED'), nowtext, id)
+      if v[6] then finished(q, id, 'SUCCEEDED', now, v[6])
+      else later('ZADD', qkc(q, 'fin:SUCCEEDED'), nowtext, id) end
       if h.uniqueKey then unique_release(q, id, h, nil) end
       stat(q, now, 's')
     elseif kind == 'R' then

@@ -1,4 +1,4 @@
--- Stores a batch of jobs. ARGV: prefix, count, then 14 fields per job (see RedisBroker.enqueueArgs).
+-- Stores a batch of jobs. ARGV: prefix, count, then 15 fields per job (see RedisBroker.enqueueArgs).
 -- Everything is validated by the caller first, and every key the batch writes is checked before the first
 -- write, so nothing here fails halfway through a batch.
 -- Answers one value per job: 1 when stored, else the id of the job holding its unique key.
@@ -10,7 +10,7 @@ local woken = {}
 local known = {}
 if GLOBAL then
   local ids = {}
-  for i = 0, n - 1 do ids[i + 1] = ARGV[2 + i * 14 + 1] end
+  for i = 0, n - 1 do ids[i + 1] = ARGV[2 + i * 15 + 1] end
   for c = 1, n, 1000 do
     local part = met(redis.pcall('HMGET', JOBQ, unpack(ids, c, math.min(n, c + 999))), JOBQ, 'hash')
     if part == nil then refuse() end
@@ -19,7 +19,7 @@ if GLOBAL then
 end
 local jobkeys = {}
 for i = 0, n - 1 do
-  local b = 2 + i * 14
+  local b = 2 + i * 15
   local id, q, ukey = ARGV[b + 1], ARGV[b + 3], ARGV[b + 9]
   jobkeys[i + 1] = jk(q, id)
   local other = known[i + 1]
@@ -35,7 +35,7 @@ for c = 1, n, 1000 do
     for i = c, last do
       if redis.call('EXISTS', jobkeys[i]) == 1 then
         if not fits(jobkeys[i], 'hash') then refuse() end
-        return redis.error_reply('KYU_EXISTS ' .. ARGV[2 + (i - 1) * 14 + 1])
+        return redis.error_reply('KYU_EXISTS ' .. ARGV[2 + (i - 1) * 15 + 1])
       end
     end
   end
@@ -58,11 +58,11 @@ local stored = {}
 local F = {'id', '', 'task', '', 'queue', '', 'args', '', 'priority', '', 'attempt', '0', 'maxAttempts', '',
   'enqueuedAt', '', 'scheduledAt', ''}
 for i = 0, n - 1 do
-  local b = 2 + i * 14
+  local b = 2 + i * 15
   local id, task, q, args = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   local prio, maxa, runat, delay = ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
   local ukey, uscope, uperiod = ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
-  local timeout, backoff, meta = ARGV[b + 12], ARGV[b + 13], ARGV[b + 14]
+  local timeout, backoff, meta, ttl = ARGV[b + 12], ARGV[b + 13], ARGV[b + 14], ARGV[b + 15]
   local key = jobkeys[i + 1]
   local dup = nil
   -- On a Cluster the caller has claimed the key already (claim.lua), in the key's own slot.
@@ -107,6 +107,7 @@ for i = 0, n - 1 do
     if timeout ~= '' then f[nf + 1], f[nf + 2], nf = 'timeout', timeout, nf + 2 end
     if backoff ~= '' then f[nf + 1], f[nf + 2], nf = 'backoff', backoff, nf + 2 end
     if meta ~= '' then f[nf + 1], f[nf + 2], nf = 'meta', meta, nf + 2 end
+    if ttl ~= '' then f[nf + 1], f[nf + 2], nf = 'resultTtl', ttl, nf + 2 end
     redis.call('HSET', key, unpack(f, 1, nf))
     if ukey ~= '' and GLOBAL then
       if uscope == 'PERIOD' then
@@ -133,7 +134,7 @@ for q, c in pairs(woken) do wake(q, c) end
 if GLOBAL then
   local names, seen = {}, {}
   for i = 0, n - 1 do
-    local q = ARGV[2 + i * 14 + 3]
+    local q = ARGV[2 + i * 15 + 3]
     if not seen[q] then seen[q] = true; names[#names + 1] = q end
   end
   for c = 1, #names, 1000 do redis.call('SADD', P .. ':queues', unpack(names, c, math.min(#names, c + 999))) end

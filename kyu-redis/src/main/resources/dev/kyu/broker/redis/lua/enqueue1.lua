@@ -11,7 +11,7 @@ if P == nil then P, MODE = ARGV[1], 'q' end
 local GLOBAL = MODE == 'g'
 local id, task, q, args = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local prio, maxa, runat, delay = ARGV[7], ARGV[8], ARGV[9], ARGV[10]
-local timeout, backoff, meta = ARGV[14], ARGV[15], ARGV[16]
+local timeout, backoff, meta, ttl = ARGV[14], ARGV[15], ARGV[16], ARGV[17]
 local qp = P .. ':{' .. q .. '}:'
 local key = qp .. 'job:' .. id
 -- An id that already exists, in this queue or (by the id index) another, is refused.
@@ -53,6 +53,7 @@ end
 if timeout ~= '' then f[#f + 1] = 'timeout'; f[#f + 1] = timeout end
 if backoff ~= '' then f[#f + 1] = 'backoff'; f[#f + 1] = backoff end
 if meta ~= '' then f[#f + 1] = 'meta'; f[#f + 1] = meta end
+if ttl ~= '' then f[#f + 1] = 'resultTtl'; f[#f + 1] = ttl end
 redis.call('HSET', key, unpack(f))
 if rk then
   redis.call('ZADD', qp .. 'ready', -tonumber(prio), rk)

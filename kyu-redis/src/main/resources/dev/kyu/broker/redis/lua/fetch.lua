@@ -1,7 +1,7 @@
 -- Leases up to `limit` jobs from the queues in order. ARGV: prefix, workerId, limit, leaseMs, nq, queues...
 -- Returns {now, nextDueMs or -1, {queue, id, values, errors, queue, id, ...}, now in µs, {queue, reason, ...}}:
 -- four entries per leased job, its values the fields of FIELDS (no names; the first eleven are JobCodec.LEASED_FIELDS) as
--- stored before the lease. The caller applies what the lease changed (state RUNNING, attempt + 1, workerId,
+-- stored before the lease, then the job's new fence as value 15. The caller applies what the lease changed (state RUNNING, attempt + 1, workerId,
 -- startedAt = now in µs, leaseExpiresAt = now + leaseMs), so the script does not read the hash back. The
 -- caller also decodes the values strictly and buries a job it cannot read (bury.lua), so a job that is
 -- QUEUED with a numeric attempt is leased without further checks here. Due scheduled jobs are promoted on the
@@ -16,7 +16,15 @@ local count = 0
 local nextdue = -1
 local NONE = {}
 local FIELDS = {'task', 'args', 'priority', 'attempt', 'maxAttempts', 'enqueuedAt', 'scheduledAt', 'timeout',
-  'backoff', 'meta', 'uniqueKey', 'uniqueScope', 'state', 'errs'}
+  'backoff', 'meta', 'uniqueKey', 'uniqueScope', 'state', 'errs', 'fence'}
+
+-- A count a lease can raise: a whole number small enough for a double to hold exactly (a field written
+-- behind Kyu's back may hold anything, and HINCRBY on it would fail after earlier writes).
+local function whole(text, digits) return text ~= nil and #text <= digits and string.match(text, '^%d+$') ~= nil end
+-- Whether the fields read for a lease can be leased as they are.
+local function leasable(v)
+  return not v.err and v[13] == 'QUEUED' and v[1] and v[2] and whole(v[4], 9) and (v[15] == nil or whole(v[15], 15))
+end
 
 -- A member whose job cannot be leased as it is: a foreign value, a missing key, or fields a lease cannot use.
 local function odd(q, id, key, v)
@@ -31,7 +39,8 @@ local function odd(q, id, key, v)
     for j, f in ipairs(FIELDS) do if v[j] then h[f] = v[j] end end
     local why = corrupt(h)
     if why == nil and h.state ~= 'QUEUED' then why = 'in the ready set while ' .. h.state end
-    bury(q, id, h, why or ('field attempt is not a whole number: ' .. tostring(h.attempt)), now)
+    if why == nil and h.fence ~= nil and not whole(h.fence, 15) then why = 'field fence is not a whole number: ' .. string.sub(h.fence, 1, 40) end
+    bury(q, id, h, why or ('field attempt is not a whole number: ' .. string.sub(tostring(h.attempt), 1, 40)), now)
   end
 end
 
@@ -55,12 +64,10 @@ local function take(q)
       if not seen[id] then
         seen[id] = true
         local v = redis.pcall('HMGET', prefix .. id, 'task', 'args', 'priority', 'attempt', 'maxAttempts', 'enqueuedAt',
-          'scheduledAt', 'timeout', 'backoff', 'meta', 'uniqueKey', 'uniqueScope', 'state', 'errs')
+          'scheduledAt', 'timeout', 'backoff', 'meta', 'uniqueKey', 'uniqueScope', 'state', 'errs', 'fence')
         vals[j] = v
         -- A whole number of attempts, as the caller reads it back: '1.5' or ' 2' go the long way, to odd().
-        if v.err or v[13] ~= 'QUEUED' or not v[1] or not v[2] or not v[4] or not string.match(v[4], '^%d+$') then
-          odd_ = true
-        end
+        if not leasable(v) then odd_ = true end
       end
     end
     if not qfits(q, {'run', 'st:QUEUED', 'wake'}) then return false end
@@ -73,12 +80,14 @@ local function take(q)
       -- nil: a second member naming a job already met in this call (a stale 'rk' left by hand); dropped.
       if v then
         local key = prefix .. id
-        local attempt = not v.err and v[13] == 'QUEUED' and v[1] and v[2] and v[4] and string.match(v[4], '^%d+$')
-          and tonumber(v[4])
+        local attempt = leasable(v) and tonumber(v[4])
         if attempt then
           -- The stale ready member 'rk' may stay: it names this job only while it is QUEUED again.
           -- The lease's expiry lives in 'run' only (its score), so extending a lease is one ZADD.
           redis.call('HSET', key, 'state', 'RUNNING', 'attempt', attempt + 1, 'workerId', worker, 'startedAt', started)
+          -- The fencing token: leases taken so far, never lowered; sent back after the fields as value 15.
+          v[15] = (tonumber(v[15]) or 0) + 1
+          redis.call('HSET', key, 'fence', s(v[15]))
           run[#run + 1] = expires
           run[#run + 1] = id
           queued[#queued + 1] = id

@@ -51,7 +51,7 @@ end
 local function qneed(q, suffixes) if not qfits(q, suffixes) then refuse() end end
 -- Every fixed key of a queue that holds jobs, for the verbs that may move a job from any state to any other.
 local ALLKEYS = {'ready', 'sched', 'run', 'wake', 'st:SCHEDULED', 'st:QUEUED', 'st:SUCCEEDED', 'st:FAILED',
-  'st:CANCELLED', 'fin:SUCCEEDED', 'fin:FAILED', 'fin:CANCELLED'}
+  'st:CANCELLED', 'fin:SUCCEEDED', 'fin:FAILED', 'fin:CANCELLED', 'exp'}
 -- The id index, on a single server: checked once per call by the scripts that write it.
 local function jobqneed() if GLOBAL and not CHECKED[JOBQ] then need({JOBQ, 'hash'}); CHECKED[JOBQ] = true end end
 local function s(n) return string.format('%d', n) end
@@ -176,14 +176,26 @@ end
 -- The per-state id index: RUNNING has none, the lease-ordered 'run' set (as small as the workers' slots) is it.
 local function indexed(state) return STATES[state] and state ~= 'RUNNING' end
 
+-- Files a job that just ended for the prune: by finish time under its state ('fin:STATE', judged by the
+-- prune's global retention), or, when it has a result ttl of its own (ms), by when that runs out ('exp').
+-- A finished job is in exactly one of them.
+local function finished(q, id, state, now, ttl)
+  ttl = tonumber(ttl)
+  if ttl then redis.call('ZADD', qk(q, 'exp'), now + ttl, id)
+  else redis.call('ZADD', qk(q, 'fin:' .. state), now, id) end
+end
+
 local function setstate(q, id, from, to, now)
   if from and indexed(from) then
     redis.call('ZREM', qk(q, 'st:' .. from), id)
-    if TERMINAL[from] then redis.call('ZREM', qk(q, 'fin:' .. from), id) end
+    if TERMINAL[from] then
+      redis.call('ZREM', qk(q, 'fin:' .. from), id)
+      redis.call('ZREM', qk(q, 'exp'), id)
+    end
   end
   if indexed(to) then redis.call('ZADD', qk(q, 'st:' .. to), 0, id) end
   if TERMINAL[to] then
-    redis.call('ZADD', qk(q, 'fin:' .. to), now, id)
+    finished(q, id, to, now, redis.call('HGET', jk(q, id), 'resultTtl'))
     redis.call('HSET', jk(q, id), 'state', to, 'finishedAt', STAMP or s(now * 1000))
   else
     redis.call('HSET', jk(q, id), 'state', to)
@@ -276,7 +288,10 @@ local function drop(q, id, h)
   if not TERMINAL[h.state or ''] then detach(q, id, h) end
   if h.state and indexed(h.state) then
     redis.call('ZREM', qk(q, 'st:' .. h.state), id)
-    if TERMINAL[h.state] then redis.call('ZREM', qk(q, 'fin:' .. h.state), id) end
+    if TERMINAL[h.state] then
+      redis.call('ZREM', qk(q, 'fin:' .. h.state), id)
+      redis.call('ZREM', qk(q, 'exp'), id)
+    end
   end
   unique_release(q, id, h, nil)
   redis.call('DEL', jk(q, id), ek(q, id))

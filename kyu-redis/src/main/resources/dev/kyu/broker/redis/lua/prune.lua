@@ -1,8 +1,9 @@
 -- Deletes terminal jobs past retention and old statistics.
 -- ARGV: prefix, limit, succeededCutoffMs, failedCutoffMs, cancelledCutoffMs, statsCutoffMs, nq, queues...
--- Cutoffs are relative ages (ms) subtracted from the server's now. Returns {deleted ids, {queue, reason, ...}}:
--- a queue with a key of another type is skipped, unwritten, and named with the reason (a bad id index
--- refuses the whole call).
+-- Cutoffs are relative ages (ms) subtracted from the server's now. Jobs with a result ttl of their own are
+-- filed by when it runs out ('exp', see lib.lua's finished) and judged by it alone.
+-- Returns {deleted ids, {queue, reason, ...}}: a queue with a key of another type is skipped, unwritten, and
+-- named with the reason (a bad id index refuses the whole call).
 local now = nowms()
 local limit = tonumber(ARGV[2])
 local ages = {SUCCEEDED = tonumber(ARGV[3]), FAILED = tonumber(ARGV[4]), CANCELLED = tonumber(ARGV[5])}
@@ -10,7 +11,7 @@ local statsCut = now - tonumber(ARGV[6])
 local nq = tonumber(ARGV[7])
 local deleted = {}
 local bad = {}
-local TOUCHED = {'st:SUCCEEDED', 'st:FAILED', 'st:CANCELLED', 'fin:SUCCEEDED', 'fin:FAILED', 'fin:CANCELLED', 'stats'}
+local TOUCHED = {'st:SUCCEEDED', 'st:FAILED', 'st:CANCELLED', 'fin:SUCCEEDED', 'fin:FAILED', 'fin:CANCELLED', 'exp', 'stats'}
 jobqneed()
 for i = 1, nq do
   local q = ARGV[7 + i]
@@ -18,6 +19,17 @@ for i = 1, nq do
   if not usable then
     bad[#bad + 1] = q
     bad[#bad + 1] = BADKEY
+  end
+  if usable and #deleted < limit then
+    local ids = redis.call('ZRANGEBYSCORE', qk(q, 'exp'), '-inf', '(' .. s(now), 'LIMIT', 0, limit - #deleted)
+    for _, id in ipairs(ids) do
+      local h = dropfields(jk(q, id))
+      redis.call('ZREM', qk(q, 'exp'), id)
+      if h.state == nil or TERMINAL[h.state] then
+        drop(q, id, h)
+        deleted[#deleted + 1] = id
+      end
+    end
   end
   for _, st in ipairs(usable and {'SUCCEEDED', 'FAILED', 'CANCELLED'} or {}) do
     if #deleted < limit and ages[st] >= 0 then

@@ -7,7 +7,7 @@ local requeued, failed, cancelled = {}, {}, {}
 local done = 0
 local bad = {}
 -- A rescue ends a job in any of these (stats included); all checked before the queue's first write.
-local TOUCHED = {'ready', 'wake', 'st:QUEUED', 'st:FAILED', 'fin:FAILED', 'st:CANCELLED', 'fin:CANCELLED', 'stats'}
+local TOUCHED = {'ready', 'wake', 'st:QUEUED', 'st:FAILED', 'fin:FAILED', 'st:CANCELLED', 'fin:CANCELLED', 'exp', 'stats'}
 for i = 1, nq do
   local q = ARGV[3 + i]
   if done < limit then

@@ -3,7 +3,7 @@
 local now = nowms()
 local mode, n = ARGV[2], tonumber(ARGV[3])
 local count = 0
-local TOUCHED = {'ready', 'wake', 'st:QUEUED', 'st:FAILED', 'fin:FAILED', 'st:CANCELLED', 'fin:CANCELLED'}
+local TOUCHED = {'ready', 'wake', 'st:QUEUED', 'st:FAILED', 'fin:FAILED', 'st:CANCELLED', 'fin:CANCELLED', 'exp'}
 if mode == 'ids' then
   for i = 0, n - 1 do qneed(ARGV[4 + i * 2], TOUCHED) end
 else

@@ -9,7 +9,7 @@ local bound, nq = ARGV[2], tonumber(ARGV[3])
 local moved = 0
 local bad = {}
 -- Every key bury() may write for a waiting job: detach's three sets, the state indexes it leaves and enters.
-local TOUCHED = {'ready', 'sched', 'run', 'st:SCHEDULED', 'st:QUEUED', 'st:FAILED', 'fin:FAILED'}
+local TOUCHED = {'ready', 'sched', 'run', 'st:SCHEDULED', 'st:QUEUED', 'st:FAILED', 'fin:FAILED', 'exp'}
 for i = 1, nq do
   local q = ARGV[3 + i]
   local found
