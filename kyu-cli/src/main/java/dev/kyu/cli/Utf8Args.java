@@ -34,12 +34,12 @@ final class Utf8Args {
         List<byte[]> raw = rawArgs(jvmArgs.length);
         if (raw != null && matches(raw, jvmArgs)) {
             var out = new String[jvmArgs.length];
-            for (int i = 0; i < out.length; i++) out[i] = decode(raw.get(i), i);
+            for (int i = 0; i < out.length; i++) out[i] = decode(raw.get(i), i, i == 0 ? null : jvmArgs[i - 1]);
             return out;
         }
         for (int i = 0; i < jvmArgs.length; i++) {
             if (jvmArgs[i].indexOf('\uFFFD') >= 0) {
-                throw new KyuException.InvalidInput(which(i) + " holds U+FFFD, the mark of bytes that are not UTF-8: "
+                throw new KyuException.InvalidInput(which(i, i == 0 ? null : jvmArgs[i - 1]) + " holds U+FFFD, the mark of bytes that are not UTF-8: "
                         + dev.kyu.codec.Printable.quoted(jvmArgs[i]));
             }
         }
@@ -85,18 +85,20 @@ final class Utf8Args {
         return true;
     }
 
-    private static String decode(byte[] bytes, int index) {
+    private static String decode(byte[] bytes, int index, String before) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new KyuException.InvalidInput(which(index) + " is not UTF-8 text: '" + showBytes(bytes)
+            throw new KyuException.InvalidInput(which(index, before) + " is not UTF-8 text: '" + showBytes(bytes)
                     + "' (Kyu reads its arguments as UTF-8 whatever the locale)");
         }
     }
 
-    private static String which(int index) {
-        return "command-line argument " + (index + 1);
+    /** "the value of --args (argument 4)" when an option precedes it, else "argument 4", counted after {@code kyu}. */
+    private static String which(int index, String before) {
+        String n = "argument " + (index + 1);
+        return before != null && before.startsWith("-") && !before.contains("=") ? "the value of " + before + " (" + n + ")" : n;
     }
 
     /** The argument with each byte that is not UTF-8 shown as {@code \xFF}, the rest escaped for one line. */

@@ -55,11 +55,11 @@ class TextTest extends CliTestBase {
             var r = kyuProcess(locale, "enqueue kyu.echo --args \"$(printf '{\"s\":\"\\377\\376\"}')\"");
             assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
             assertThat(r.err.lines().toList()).as(r.toString()).hasSize(1);
-            assertThat(r.err).startsWith("kyu: command-line argument ").contains("is not UTF-8 text").contains("{\"s\":\"\\xFF\\xFE\"}");
+            assertThat(r.err).startsWith("kyu: the value of --args (argument ").contains("is not UTF-8 text").contains("{\"s\":\"\\xFF\\xFE\"}");
 
             r = kyuProcess(locale, "enqueue kyu.noop --queue \"$(printf 'q\\351')\"");
             assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
-            assertThat(r.err).contains("is not UTF-8 text: 'q\\xE9'");
+            assertThat(r.err).contains("the value of --queue").contains("is not UTF-8 text: 'q\\xE9'");
 
             // a UTF-16 surrogate encoded as UTF-8 (CESU-8) is not UTF-8 either
             r = kyuProcess(locale, "enqueue kyu.echo --args \"$(printf '{\"s\":\"\\355\\240\\200\"}')\"");
