@@ -51,7 +51,7 @@ public final class Blocking {
             try {
                 toClose.get(i).close();
             } catch (Exception e) {
-                System.err.println("kyu: while stopping: " + e);
+                System.err.println("kyu: while stopping: " + dev.kyu.codec.Printable.line(String.valueOf(e)));
             }
         }
         closed.countDown();

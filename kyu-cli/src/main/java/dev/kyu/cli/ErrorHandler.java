@@ -1,6 +1,7 @@
 package dev.kyu.cli;
 
 import dev.kyu.KyuException;
+import dev.kyu.codec.Printable;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -12,7 +13,9 @@ import picocli.CommandLine.ParseResult;
 /**
  * The one place where errors become exit codes and messages (docs/cli.md): 2 for bad usage or bad input,
  * 1 when the work failed (a waited job failed, the broker is unavailable), always exactly one line on
- * stderr, {@code kyu: <reason>}, and a stack trace only with {@code --verbose}.
+ * stderr, {@code kyu: <reason>}, and a stack trace only with {@code --verbose}. The line is escaped
+ * ({@link Printable#line}): a bad value the user gave (a queue name with a newline, a terminal escape) is
+ * shown whole, never cut at its first line break nor played on the terminal.
  */
 final class ErrorHandler implements IParameterExceptionHandler, IExecutionExceptionHandler, IExitCodeExceptionMapper {
     private final KyuCli root;
@@ -25,7 +28,7 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
     public int handleParseException(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         String help = e.getCommandLine().getCommandSpec().qualifiedName();
-        err.println("kyu: " + plain(e) + " (see '" + help + " --help')");
+        err.println("kyu: " + Printable.line(plain(e)) + " (see '" + help + " --help')");
         if (root.verbose()) e.printStackTrace(err);
         err.flush();
         return ExitCode.USAGE;
@@ -35,7 +38,7 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
     public int handleExecutionException(Exception e, CommandLine cl, ParseResult parseResult) {
         PrintWriter err = cl.getErr();
         Throwable cause = unwrap(e);
-        err.println("kyu: " + message(cause));
+        err.println("kyu: " + Printable.line(message(cause)));
         if (root.verbose()) e.printStackTrace(err);
         err.flush();
         return exitCode(cause);
@@ -58,8 +61,10 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
 
     static String message(Throwable t) {
         return switch (t) {
+            // Kyu's own messages about bad input are one line that may quote the bad value: shown whole.
+            case KyuException.InvalidInput k -> whole(k.getMessage());
             case KyuException k -> firstLine(k.getMessage());
-            case IllegalArgumentException i -> firstLine(i.getMessage());
+            case IllegalArgumentException i -> whole(i.getMessage());
             case InterruptedException i -> "interrupted";
             default -> "unexpected error: " + firstLine(String.valueOf(t)) + " (run with --verbose for details)";
         };
@@ -74,6 +79,10 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
         return t;
     }
 
+    private static String whole(String s) {
+        return s == null || s.isBlank() ? "error" : s.strip();
+    }
+
     private static String firstLine(String s) {
         if (s == null || s.isBlank()) return "error";
         return s.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(s.strip());
@@ -81,7 +90,7 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
 
     /** picocli's message in Kyu's words: a first word that is not a command is called that, and its quirks are smoothed. */
     private static String plain(ParameterException e) {
-        String m = firstLine(e.getMessage());
+        String m = whole(e.getMessage());
         if (e instanceof picocli.CommandLine.UnmatchedArgumentException u && !u.getCommandLine().getSubcommands().isEmpty()
                 && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
             var subs = new java.util.ArrayList<>(u.getCommandLine().getSubcommands().keySet());

@@ -170,7 +170,16 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
         return cl;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] jvmArgs) {
+        useUtf8Output();
+        String[] args;
+        try {
+            args = Utf8Args.of(jvmArgs);
+        } catch (dev.kyu.KyuException.InvalidInput e) {
+            System.err.println("kyu: " + e.getMessage());
+            System.exit(ExitCode.USAGE);
+            return;
+        }
         Logging.configure(java.util.Arrays.asList(args).contains("--verbose"));
         var root = new KyuCli();
         root.stderrIsTerminal = Terminal.stderrIsTerminal();
@@ -180,5 +189,20 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * Kyu prints UTF-8 whatever the locale, as it reads it: JSON is UTF-8 (RFC 8259), and under
+     * {@code LC_ALL=C} the JVM's ASCII streams would print {@code ?} for every other character. Logs go
+     * through {@code System.err}, so they follow.
+     */
+    private static void useUtf8Output() {
+        var utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        if (!utf8.equals(System.out.charset())) {
+            System.setOut(new java.io.PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out)), true, utf8));
+        }
+        if (!utf8.equals(System.err.charset())) {
+            System.setErr(new java.io.PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.err)), true, utf8));
+        }
     }
 }

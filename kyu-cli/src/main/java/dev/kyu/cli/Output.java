@@ -7,13 +7,18 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.kyu.codec.JsonCodec;
+import dev.kyu.codec.Printable;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes what commands print: JSON (the stable {@code --json} shapes, indented) and aligned tables. */
+/**
+ * Writes what commands print: JSON (the stable {@code --json} shapes, indented) and lines and aligned
+ * tables for people. Every human line passes through {@link Printable#line}, so text from jobs (names,
+ * args, error messages) cannot move the cursor, clear the screen or forge a line; JSON stays exact.
+ */
 public final class Output {
     /** Indented, with {@code "key": value} as people write it. */
     private static final ObjectWriter JSON = JsonCodec.shared().mapper().writer(prettyPrinter());
@@ -34,7 +39,7 @@ public final class Output {
 
     public void json(JsonNode node) {
         try {
-            out.println(JSON.writeValueAsString(node));
+            out.println(Printable.json(JSON.writeValueAsString(node)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }
@@ -42,7 +47,7 @@ public final class Output {
     }
 
     public void line(String text) {
-        out.println(text);
+        out.println(Printable.line(text));
         out.flush();
     }
 
@@ -69,7 +74,7 @@ public final class Output {
 
     private static String cell(List<String> row, int i) {
         String c = i < row.size() ? row.get(i) : "";
-        return c == null ? "-" : c;
+        return c == null ? "-" : Printable.line(c);
     }
 
     /** "3s ago", "5m ago": how long ago {@code t} was, judged by {@code now}. */
@@ -87,10 +92,10 @@ public final class Output {
         return s / 86_400 + "d";
     }
 
-    /** Cuts text to one line of at most {@code max} characters. */
+    /** Text as one line (line breaks and controls escaped, see {@link Printable}) of at most {@code max} characters. */
     public static String shorten(String text, int max) {
         if (text == null) return "";
-        String one = text.lines().findFirst().orElse("").strip();
+        String one = Printable.line(text.strip());
         return one.length() <= max ? one : one.substring(0, max - 1) + "…";
     }
 }

@@ -64,7 +64,9 @@ final class Enqueuer {
             this.maxAttempts = o.maxAttempts() == null ? 1 : o.maxAttempts();
         }
 
-        NewJob newJob(String argsJson) {
+        NewJob newJob(String json) {
+            // Args text from a caller (enqueueJson) may hold a lone surrogate raw, which storage as UTF-8 turns into '?'.
+            String argsJson = dev.kyu.codec.Printable.jsonForUtf8(json);
             // UTF-8 takes at most 3 bytes per UTF-16 char: only count bytes when the text could be too big.
             if ((long) argsJson.length() * 3 > maxPayloadBytes) {
                 int size = argsJson.getBytes(StandardCharsets.UTF_8).length;

@@ -34,8 +34,8 @@ public final class JobJson {
         o.put("priority", j.priority());
         putJsonText(o, "args", j.args());
         putJsonText(o, "result", j.result());
-        JobError last = j.lastError();
-        o.set("error", last == null ? F.nullNode() : error(last));
+        JobError current = j.error();
+        o.set("error", current == null ? F.nullNode() : error(current));
         ArrayNode errors = o.putArray("errors");
         j.errors().forEach(e -> errors.add(error(e)));
         time(o, "enqueuedAt", j.enqueuedAt());

@@ -56,7 +56,8 @@ public final class JsonCodec {
     public String encode(Object value) {
         if (value == null) return "null";
         try {
-            return mapper.writeValueAsString(value);
+            // Stored JSON must survive UTF-8 storage: a lone surrogate Jackson writes raw would become '?'.
+            return Printable.jsonForUtf8(mapper.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new KyuException.InvalidInput("cannot encode " + value.getClass().getName() + " as JSON: " + oneLine(e), e);
         }

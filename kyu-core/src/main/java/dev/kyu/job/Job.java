@@ -61,9 +61,18 @@ public record Job(
         return new Lease(id, workerId, attempt);
     }
 
-    /** The last attempt's error, or null. */
+    /** The newest error in {@link #errors()}, whatever the state (a job that later succeeded keeps it), or null. */
     public JobError lastError() {
         return errors.isEmpty() ? null : errors.get(errors.size() - 1);
+    }
+
+    /**
+     * The error the job stands on, as {@code error} in docs/json.md: the last failed attempt's, while the
+     * job waits for its retry, runs again, or ended FAILED or CANCELLED; null once it SUCCEEDED (as Celery
+     * and RQ show no traceback for a task that succeeded on a retry). The history stays in {@link #errors()}.
+     */
+    public JobError error() {
+        return state == JobState.SUCCEEDED ? null : lastError();
     }
 
     /** Appends an error, keeping the newest {@link #MAX_ERRORS}. Engines use it when recording a failure. */

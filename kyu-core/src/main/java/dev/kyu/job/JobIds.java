@@ -73,7 +73,7 @@ public final class JobIds {
     public static String parse(String id) {
         if (!isValid(id)) {
             String shown = id == null ? "null" : id.length() > 60 ? id.substring(0, 60) + "…" : id;
-            throw new dev.kyu.KyuException.InvalidInput("bad job id '" + shown + "': expected a UUID such as 01890a5d-ac96-774b-bcce-b302099a8057");
+            throw new dev.kyu.KyuException.InvalidInput("bad job id '" + dev.kyu.codec.Printable.line(shown) + "': expected a UUID such as 01890a5d-ac96-774b-bcce-b302099a8057");
         }
         return id.toLowerCase(java.util.Locale.ROOT);
     }

@@ -46,6 +46,11 @@ public record JobOptions(
             throw new IllegalArgumentException("runAt must be between " + EARLIEST + " and " + LATEST + ", was " + runAt);
         }
         if (uniqueKey != null && uniqueKey.isBlank()) throw new IllegalArgumentException("uniqueKey must not be blank");
+        // Stored as plain text on every engine, where a lone surrogate would become '?' and match other keys.
+        if (uniqueKey != null && dev.kyu.codec.Printable.hasLoneSurrogate(uniqueKey)) {
+            throw new IllegalArgumentException("uniqueKey " + dev.kyu.codec.Printable.quoted(uniqueKey)
+                    + " holds a lone UTF-16 surrogate, which is no Unicode text and cannot be stored");
+        }
         if (meta != null && meta.keySet().stream().anyMatch(k -> k == null || k.isBlank())) {
             throw new IllegalArgumentException("meta keys must not be blank");
         }

@@ -90,7 +90,7 @@ public record Schedule(String name, String task, String argsJson, JobOptions opt
 
     static String checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new KyuException.InvalidInput("bad schedule name '" + name + "': use 1-100 letters, digits, '_', '.' or '-'");
+            throw new KyuException.InvalidInput("bad schedule name " + dev.kyu.codec.Printable.quoted(name) + ": use 1-100 letters, digits, '_', '.' or '-'");
         }
         return name;
     }

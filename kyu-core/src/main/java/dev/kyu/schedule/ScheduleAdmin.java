@@ -76,7 +76,7 @@ public final class ScheduleAdmin {
     private ScheduleStore.StoredDefinition require(String name) {
         return store.definition(name).orElseThrow(() -> {
             List<String> known = store.names();
-            return new KyuException.InvalidInput("no schedule named '" + name + "'"
+            return new KyuException.InvalidInput("no schedule named " + dev.kyu.codec.Printable.quoted(name)
                     + (known.isEmpty() ? ": no schedules are defined" : " (known: " + String.join(", ", known) + ")"));
         });
     }

@@ -62,7 +62,9 @@ public record Task<A, R>(String name, Class<A> argsType, Class<R> resultClass, T
 
     private static String check(String what, String name) {
         if (!isValidName(name)) {
-            throw new dev.kyu.KyuException.InvalidInput("bad " + what + " name '" + name + "': use 1-200 letters, digits, '_', '.', ':' or '-'");
+            // The bad value is shown whole and escaped: a newline in it must not cut the message or forge a line.
+            throw new dev.kyu.KyuException.InvalidInput("bad " + what + " name " + dev.kyu.codec.Printable.quoted(name)
+                    + ": use 1-200 letters, digits, '_', '.', ':' or '-'");
         }
         return name;
     }

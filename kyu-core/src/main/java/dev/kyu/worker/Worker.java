@@ -298,20 +298,21 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** Text from the job (its task name, an error's type and message) as one log line that cannot forge another. */
     private static String oneLine(String m) {
-        return m == null ? "" : m.replace('\n', ' ').replace('\r', ' ');
+        return m == null ? "" : dev.kyu.codec.Printable.line(m);
     }
 
     /** One line per failed or cancelled attempt (an operator's first clue); successes only at debug. */
     private static void logOutcome(Job job, Outcome o) {
         switch (o) {
-            case Outcome.Retry rt -> log.info("job {} ({}) attempt {} failed, retrying in {}: {}: {}", job.id(), job.task(), job.attempt(),
-                    dev.kyu.job.Durations.format(rt.delay()), rt.error().type(), oneLine(rt.error().message()));
-            case Outcome.Dead d -> log.warn("job {} ({}) failed for good at attempt {}: {}: {}", job.id(), job.task(), job.attempt(),
-                    d.error().type(), oneLine(d.error().message()));
-            case Outcome.Cancelled c -> log.info("job {} ({}) cancelled at attempt {}", job.id(), job.task(), job.attempt());
+            case Outcome.Retry rt -> log.info("job {} ({}) attempt {} failed, retrying in {}: {}: {}", job.id(), oneLine(job.task()), job.attempt(),
+                    dev.kyu.job.Durations.format(rt.delay()), oneLine(rt.error().type()), oneLine(rt.error().message()));
+            case Outcome.Dead d -> log.warn("job {} ({}) failed for good at attempt {}: {}: {}", job.id(), oneLine(job.task()), job.attempt(),
+                    oneLine(d.error().type()), oneLine(d.error().message()));
+            case Outcome.Cancelled c -> log.info("job {} ({}) cancelled at attempt {}", job.id(), oneLine(job.task()), job.attempt());
             default -> {
-                if (log.isDebugEnabled()) log.debug("job {} ({}) succeeded at attempt {}", job.id(), job.task(), job.attempt());
+                if (log.isDebugEnabled()) log.debug("job {} ({}) succeeded at attempt {}", job.id(), oneLine(job.task()), job.attempt());
             }
         }
     }

@@ -88,6 +88,73 @@ class ApiTest {
     }
 
     @Test
+    void aBodyThatIsNotUtf8IsRefusedNotStoredAsReplacementCharacters() {
+        for (byte[] bad : new byte[][] {
+                {'{', '"', 't', 'a', 's', 'k', '"', ':', '"', 'k', 'y', 'u', '.', 'e', 'c', 'h', 'o', '"', ',', '"', 'a', 'r', 'g', 's', '"', ':',
+                        '{', '"', 's', '"', ':', '"', (byte) 0xff, '"', '}', '}'},
+                "{\"task\": \"kyu.echo\", \"args\": {\"s\": \"caf\u00e9\"}}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                // a UTF-16 surrogate written as UTF-8 (CESU-8) is not UTF-8 either
+                {'{', '"', 't', 'a', 's', 'k', '"', ':', '"', 'k', 'y', 'u', '.', 'n', 'o', 'o', 'p', '"', ',', '"', 'u', 'n', 'i', 'q', 'u', 'e',
+                        'K', 'e', 'y', '"', ':', '"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}'}}) {
+            var r = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs")).header("Content-Type", "application/json")
+                    .header("X-Kyu-CSRF", f.csrf()).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bad)));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(DashboardFixture.json(r.body()).get("error").asText()).contains("not UTF-8").contains("offset");
+        }
+        assertThat(f.kyu.admin().queues()).isEmpty();
+
+        var ok = f.post("/api/jobs", "{\"task\": \"kyu.echo\", \"args\": {\"s\": \"caf\u00e9 \u2713\"}}");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+        String id = DashboardFixture.json(ok.body()).get("id").asText();
+        assertThat(f.kyu.admin().job(id).orElseThrow().args()).isEqualTo("{\"s\":\"caf\u00e9 \u2713\"}");
+    }
+
+    @Test
+    void aJsonBodyMustBeSentAsJson() {
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/json; charset=iso-8859-1"}) {
+            var r = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs")).header("Content-Type", type).header("X-Kyu-CSRF", f.csrf())
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"task\": \"kyu.noop\"}")));
+            assertThat(r.statusCode()).as(type + ": " + r.body()).isEqualTo(415);
+            assertThat(DashboardFixture.json(r.body()).get("error").asText()).contains("application/json").doesNotContain("\n");
+        }
+        var none = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs")).header("X-Kyu-CSRF", f.csrf())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"task\": \"kyu.noop\"}")));
+        assertThat(none.statusCode()).as(none.body()).isEqualTo(415);
+        assertThat(f.kyu.admin().queues()).isEmpty();
+        assertThat(f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs")).header("Content-Type", "application/json; charset=UTF-8")
+                .header("X-Kyu-CSRF", f.csrf()).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"task\": \"kyu.noop\"}"))).statusCode())
+                .isEqualTo(201);
+    }
+
+    @Test
+    void aQueueNameWithANewlineIsShownWholeAndEscaped() {
+        var r = f.post("/api/jobs", "{\"task\": \"kyu.noop\", \"queue\": \"mail\\nX-Injected: 1\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(DashboardFixture.json(r.body()).get("error").asText()).contains("bad queue name 'mail\\nX-Injected: 1'");
+    }
+
+    @Test
+    void aJobThatSucceededOnARetryHasNoErrorButKeepsItsHistory() {
+        var handle = f.kyu.enqueue("kyu.fail", java.util.Map.of("message", "flaky", "times", 1),
+                JobOptions.builder().maxAttempts(2).backoff(dev.kyu.job.Backoff.fixed(Duration.ZERO)).build());
+        f.worker();
+        await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(handle.id()) == JobState.SUCCEEDED);
+        JsonNode job = f.getJson("/api/jobs/" + handle.id());
+        assertThat(job.get("error").isNull()).as(job.toString()).isTrue();
+        assertThat(job.get("errors")).hasSize(1);
+        assertThat(job.get("errors").get(0).get("message").asText()).isEqualTo("flaky");
+    }
+
+    @Test
+    void aLoneSurrogateComesBackEscapedNotAsAQuestionMark() {
+        var r = f.post("/api/jobs", "{\"task\": \"kyu.echo\", \"args\": {\"s\": \"\\ud800\"}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(r.body()).contains("\\ud800").doesNotContain("?");
+        String id = DashboardFixture.json(r.body()).get("id").asText();
+        assertThat(f.getJson("/api/jobs/" + id).get("args").get("s").asText()).isEqualTo("\ud800");
+    }
+
+    @Test
     void listsJobsByStateQueueTaskAndTextWithPaging() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) ids.add(enqueue("{\"task\": \"kyu.echo\", \"args\": {\"order\": \"A-" + i + "\"}}"));

@@ -51,6 +51,18 @@ class PagesTest {
     }
 
     @Test
+    void controlsAndLoneSurrogatesInAJobAreShownEscaped() {
+        var failed = f.kyu.enqueue("kyu.fail", Map.of("message", "x\u001b[2J \ud800 <b>"), JobOptions.builder().maxAttempts(1).build());
+        f.worker();
+        await().atMost(Duration.ofSeconds(10)).until(() -> f.kyu.admin().job(failed.id()).orElseThrow().state() == JobState.FAILED);
+        for (String page : List.of(f.get("/jobs/" + failed.id()).body(), f.get("/jobs").body())) {
+            int esc = page.indexOf('\u001b');
+            assertThat(esc).as("a raw ESC near: %s", esc < 0 ? "" : page.substring(Math.max(0, esc - 80), Math.min(page.length(), esc + 20)).replace('\u001b', '#')).isNegative();
+            assertThat(page).contains("x\\u001b[2J \\ud800 &lt;b&gt;");
+        }
+    }
+
+    @Test
     void aPartialRequestReturnsOnlyTheMainContent() {
         f.kyu.enqueue("kyu.noop", null, JobOptions.NONE);
         String partial = f.get("/jobs", "X-Kyu-Partial", "1").body();

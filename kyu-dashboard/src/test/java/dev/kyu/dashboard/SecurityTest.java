@@ -85,6 +85,21 @@ class SecurityTest {
             var form = f.send(HttpRequest.newBuilder(f.uri("/api/queues/default/purge")).header("Authorization", "Bearer tok-0123456789")
                     .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("next=/")));
             assertThat(form.statusCode()).isEqualTo(403);
+            // ... nor without a Content-Type: a cross-site fetch() or sendBeacon() with no body sends none,
+            // and browsers attach cached Basic credentials to it.
+            for (String auth : new String[] {"Bearer tok-0123456789", basic("anyone", "tok-0123456789")}) {
+                var bare = f.send(HttpRequest.newBuilder(f.uri("/api/queues/default/purge")).header("Authorization", auth)
+                        .POST(HttpRequest.BodyPublishers.noBody()));
+                assertThat(bare.statusCode()).as(bare.body()).isEqualTo(403);
+                assertThat(bare.body()).contains("CSRF token");
+                var plain = f.send(HttpRequest.newBuilder(f.uri("/api/jobs")).header("Authorization", auth)
+                        .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{\"task\": \"kyu.noop\"}")));
+                assertThat(plain.statusCode()).as(plain.body()).isEqualTo(403);
+            }
+            // a body-less action from a script names its body JSON and needs no token
+            var action = f.send(HttpRequest.newBuilder(f.uri("/api/queues/default/pause")).header("Authorization", "Bearer tok-0123456789")
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(action.statusCode()).as(action.body()).isEqualTo(200);
             // ... nor from a foreign Origin.
             var foreign = f.send(HttpRequest.newBuilder(f.uri("/api/jobs")).header("Authorization", "Bearer tok-0123456789")
                     .header("Content-Type", "application/json").header("Origin", "http://evil.example")

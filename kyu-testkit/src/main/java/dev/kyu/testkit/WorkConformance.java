@@ -269,6 +269,40 @@ public abstract class WorkConformance extends EnqueueConformance {
         }
 
         @Test
+        @DisplayName("a job that succeeds on a retry keeps the failed attempt in errors, and its error is null")
+        void aJobThatSucceedsOnARetryHasNoErrorButKeepsItsHistory() {
+            String id = enqueue(job("t").maxAttempts(3));
+            complete(fetchOne(), new Outcome.Retry(error(1, "gateway timeout"), Duration.ZERO));
+            Job waiting = get(id);
+            assertThat(waiting.error()).as("waiting for its retry").isNotNull();
+            assertThat(waiting.error().message()).isEqualTo("gateway timeout");
+            assertThat(dev.kyu.codec.JobJson.job(waiting).get("error").get("message").asText()).isEqualTo("gateway timeout");
+
+            assertThat(broker.jobsPromoteDue(10)).isEqualTo(1);
+            Job done = runTo(id, new Outcome.Succeeded("{\"receipt\":\"r-9\"}"));
+            assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(done.error()).isNull();
+            assertThat(done.errors()).extracting(JobError::message).containsExactly("gateway timeout");
+            var json = dev.kyu.codec.JobJson.job(done);
+            assertThat(json.get("error").isNull()).as("error in %s", json).isTrue();
+            assertThat(json.get("errors")).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("error text is kept exactly: controls, non-ASCII, emoji and lone surrogates")
+        void errorTextIsKeptExactly() {
+            // A lone surrogate is what a task's message may hold (Java strings allow it); every UTF-8
+            // encoder writes it as '?', so an engine must store it escaped, never through an encoder as is.
+            String message = "x\u001b[2J\nFAKE LINE\té \ud83d\ude00 \ud800 end \udc00";
+            String trace = "java.lang.IllegalStateException: " + message + "\n\tat x.y(Z.java:1)";
+            String id = enqueue(job("t").maxAttempts(1));
+            Job j = runTo(id, new Outcome.Dead(new JobError(1, "java.lang.IllegalStateException", message, trace, broker.now())));
+            assertThat(j.lastError().message()).isEqualTo(message);
+            assertThat(j.lastError().stackTrace()).isEqualTo(trace);
+            assertThat(get(id).errors().get(0).message()).isEqualTo(message);
+        }
+
+        @Test
         void cancelledKeepsTheReason() {
             String id = enqueue(job("t"));
             Job j = runTo(id, new Outcome.Cancelled(JobError.reason(1, JobError.CANCELLED, "stopped by user", broker.now())));

@@ -49,7 +49,7 @@ public final class BeatCommand extends KyuCommand {
             try {
                 schedules.addAll(ScheduleFile.load(file));
             } catch (ScheduleFileException e) {
-                e.problems().forEach(p -> err().println("kyu: " + p));
+                e.problems().forEach(p -> err().println("kyu: " + dev.kyu.codec.Printable.line(String.valueOf(p))));
                 err().flush();
                 return ExitCode.USAGE;
             }

@@ -70,7 +70,7 @@ public final class InspectJobsCommand extends KyuCommand {
             for (Job j : jobs) {
                 rows.add(List.of(j.id(), j.state().name(), j.task(), j.queue(), j.attempt() + "/" + j.maxAttempts(),
                         Output.ago(j.enqueuedAt(), now),
-                        j.lastError() == null ? "" : Output.shorten(j.lastError().type() + ": " + j.lastError().message(), 60)));
+                        j.error() == null ? "" : Output.shorten(j.error().type() + ": " + j.error().message(), 60)));
             }
             output().table(List.of("ID", "STATE", "TASK", "QUEUE", "ATTEMPT", "ENQUEUED", "LAST ERROR"), rows);
             return ExitCode.OK;

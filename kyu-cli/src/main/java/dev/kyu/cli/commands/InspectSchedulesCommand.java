@@ -29,7 +29,7 @@ public final class InspectSchedulesCommand extends KyuCommand {
             } else if (list.isEmpty()) {
                 output().line("no schedules on " + kyu.broker().describe());
             } else {
-                out().print(ScheduleListing.table(list));
+                out().print(dev.kyu.codec.Printable.block(ScheduleListing.table(list)));
                 out().flush();
             }
             return ExitCode.OK;

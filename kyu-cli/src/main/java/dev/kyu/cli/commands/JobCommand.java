@@ -71,7 +71,7 @@ public final class JobCommand extends KyuCommand {
         o.line("errors");
         for (JobError e : j.errors()) {
             o.line("  attempt " + e.attempt() + "  " + (e.at() == null ? "" : e.at() + "  ") + e.type() + ": " + Output.shorten(e.message(), 300));
-            if (stack && !e.stackTrace().isBlank()) e.stackTrace().lines().forEach(l -> o.line("      " + l));
+            if (stack && !e.stackTrace().isBlank()) e.stackTrace().lines().forEach(l -> o.line("      " + l.replace("\t", "    ")));
         }
     }
 

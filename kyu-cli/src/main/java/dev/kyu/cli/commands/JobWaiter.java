@@ -51,7 +51,7 @@ final class JobWaiter {
         List<Job> bad = finished.stream().filter(j -> j.state() != JobState.SUCCEEDED).toList();
         if (bad.isEmpty()) return ExitCode.OK;
         Job first = bad.get(0);
-        String why = first.lastError() == null ? "" : ": " + first.lastError().type() + ": " + Output.shorten(first.lastError().message(), 200);
+        String why = first.error() == null ? "" : ": " + first.error().type() + ": " + Output.shorten(first.error().message(), 200);
         err.println("kyu: " + (bad.size() == 1 ? "job " + first.id() + " ended " + first.state() + why
                 : bad.size() + " of " + finished.size() + " jobs did not succeed; first: " + first.id() + " " + first.state() + why));
         err.flush();

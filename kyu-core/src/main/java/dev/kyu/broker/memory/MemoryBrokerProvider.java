@@ -26,7 +26,7 @@ public final class MemoryBrokerProvider implements BrokerProvider {
         }
         String name = url.substring(PREFIX.length()).trim();
         if (!name.matches("[A-Za-z0-9._-]*")) {
-            throw new KyuException.BrokerConfig("bad memory store name '" + name + "': use letters, digits, '.', '_' or '-'");
+            throw new KyuException.BrokerConfig("bad memory store name " + dev.kyu.codec.Printable.quoted(name) + ": use letters, digits, '.', '_' or '-'");
         }
         return MemoryStores.open(name, config.clock());
     }

@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The security checks every request passes before its handler (docs/dashboard.md):
@@ -18,9 +17,10 @@ import java.util.Set;
  *   <li>CSRF, for every POST: an {@code Origin} (else {@code Referer}) that is sent must name this host;
  *       and the per-session token from the {@code kyu_csrf} cookie must come back in the
  *       {@code X-Kyu-CSRF} header or the {@code _csrf} form field. API clients that send valid credentials
- *       and a body a browser cannot send cross-site without a CORS pre-flight (JSON, or none) may leave
- *       the token out: browsers attach cached Basic credentials to cross-site form posts, so those alone
- *       never prove intent.</li>
+ *       and declare a JSON body ({@code Content-Type: application/json}, which a browser cannot send
+ *       cross-site without a CORS pre-flight) may leave the token out. Nothing else may: browsers attach
+ *       cached Basic credentials to cross-site form posts, {@code text/plain} posts and body-less posts
+ *       ({@code fetch} with no body, {@code sendBeacon}) alike, so credentials alone never prove intent.</li>
  * </ol>
  * The cookie is HttpOnly and SameSite=Strict; pages carry the token in a meta tag and hidden fields.
  */
@@ -28,7 +28,6 @@ public final class Guard {
     public static final String COOKIE = "kyu_csrf";
     public static final String HEADER = "X-Kyu-CSRF";
     public static final String FIELD = "_csrf";
-    private static final Set<String> SIMPLE_TYPES = Set.of("application/x-www-form-urlencoded", "multipart/form-data", "text/plain");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DashboardOptions options;
@@ -51,7 +50,7 @@ public final class Guard {
         if (!r.method().equals("POST")) return issued;
         if (options.readOnly()) throw HttpError.forbidden("the dashboard is read-only");
         checkOrigin(r);
-        if (credentialed && !isSimpleBody(r)) return issued;
+        if (credentialed && r.isJson()) return issued;
         String sent = r.header(HEADER);
         if (sent == null) sent = r.form(FIELD);
         if (issued != null || sent == null || !same(sent, cookie)) {
@@ -117,13 +116,6 @@ public final class Guard {
         if (host == null || authority == null || !authority.equalsIgnoreCase(host)) {
             throw HttpError.forbidden("cross-origin request refused: " + (origin != null ? "Origin" : "Referer") + " does not match Host");
         }
-    }
-
-    private static boolean isSimpleBody(Request r) {
-        String ct = r.header("Content-Type");
-        if (ct == null) return false;
-        String base = ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return SIMPLE_TYPES.contains(base);
     }
 
     private static String cookieToken(Request r) {

@@ -75,8 +75,51 @@ public final class Request {
         return body;
     }
 
+    /**
+     * The body as UTF-8 text, decoded strictly: bytes that are not UTF-8 are a 400, never U+FFFD stored in
+     * a job as if the client had sent it.
+     */
     public String bodyText() throws IOException {
-        return new String(body(), StandardCharsets.UTF_8);
+        byte[] b = body();
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw HttpError.badRequest("request body is not UTF-8 text (" + firstBadByte(b) + "): send UTF-8");
+        }
+    }
+
+    /** Where the first byte that is not UTF-8 sits, for the error message. */
+    private static String firstBadByte(byte[] b) {
+        var d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        var in = java.nio.ByteBuffer.wrap(b);
+        var r = d.decode(in, java.nio.CharBuffer.allocate(b.length + 1), true);
+        return r.isError() ? String.format("byte 0x%02X at offset %d", b[in.position()] & 0xff, in.position()) : "a truncated character at the end";
+    }
+
+    /** A parameter of the Content-Type header ({@code charset}), unquoted, or null. */
+    public String contentTypeParameter(String name) {
+        String ct = header("Content-Type");
+        if (ct == null) return null;
+        String[] parts = ct.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq > 0 && parts[i].substring(0, eq).trim().equalsIgnoreCase(name)) {
+                String v = parts[i].substring(eq + 1).trim();
+                return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+            }
+        }
+        return null;
+    }
+
+    /** True when the body is declared as JSON: {@code application/json} or a {@code +json} type, any parameters. */
+    public boolean isJson() {
+        String ct = header("Content-Type");
+        if (ct == null) return false;
+        String base = ct.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return base.equals("application/json") || base.startsWith("application/") && base.endsWith("+json");
     }
 
     /** A field of a form body, null when absent. */

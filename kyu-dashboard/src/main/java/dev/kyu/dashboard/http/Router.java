@@ -63,7 +63,7 @@ public final class Router implements HttpHandler {
         } catch (KyuException.BrokerUnavailable e) {
             response = error(request, 503, "broker unavailable: " + e.getMessage());
         } catch (Exception e) {
-            log.warn("{} {} failed", request.method(), request.path(), e);
+            log.warn("{} {} failed", dev.kyu.codec.Printable.line(request.method()), dev.kyu.codec.Printable.line(request.path()), e);
             response = error(request, 500, "internal error: " + e.getClass().getSimpleName());
         }
         write(exchange, response, setCookie);

@@ -12,7 +12,9 @@ public final class Html {
 
     public static String esc(Object value) {
         if (value == null) return "";
-        String s = value.toString();
+        // Controls and lone surrogates shown as escapes, as on the command line: a lone surrogate would
+        // otherwise reach the page as '?', which no longer says what the job holds.
+        String s = dev.kyu.codec.Printable.block(value.toString());
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -49,7 +49,7 @@ public final class JobsPage {
             b.append("<table class=\"jobs\"><thead><tr><th>Id</th><th>Task</th><th>Queue</th><th>State</th><th class=\"n\">Attempt</th>"
                     + "<th>Enqueued</th><th>Args</th><th>Last error</th></tr></thead><tbody>");
             for (Job j : page.jobs()) {
-                JobError e = j.lastError();
+                JobError e = j.error();
                 b.append("<tr data-job=\"").append(Html.esc(j.id())).append("\"><td><a class=\"job-link\" href=\"/jobs/").append(Html.esc(j.id()))
                         .append("\"><code>").append(Html.esc(j.id())).append("</code></a></td><td>").append(Html.esc(j.task()))
                         .append("</td><td>").append(Html.esc(j.queue())).append("</td><td>").append(Html.state(j.state())).append(ProgressBar.html(j.progress()))

@@ -130,7 +130,7 @@ final class JobRows {
 
     static String errorsJson(List<JobError> errors) {
         try {
-            return JSON.writeValueAsString(errors);
+            return dev.kyu.codec.Printable.jsonForUtf8(JSON.writeValueAsString(errors));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write job errors as JSON", e);
         }
@@ -152,7 +152,7 @@ final class JobRows {
     static String metaJson(Map<String, String> meta) {
         if (meta == null || meta.isEmpty()) return NO_META;
         try {
-            return JSON.writeValueAsString(meta);
+            return dev.kyu.codec.Printable.jsonForUtf8(JSON.writeValueAsString(meta));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write job meta as JSON", e);
         }

@@ -242,7 +242,7 @@ final class JobCodec {
 
     private static String write(Object o) {
         try {
-            return JSON.writeValueAsString(o);
+            return dev.kyu.codec.Printable.jsonForUtf8(JSON.writeValueAsString(o));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

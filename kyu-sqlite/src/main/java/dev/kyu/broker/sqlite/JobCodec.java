@@ -32,7 +32,7 @@ final class JobCodec {
             o.put("stackTrace", e.stackTrace());
             if (e.at() != null) o.put("at", e.at().toEpochMilli());
         }
-        return arr.toString();
+        return dev.kyu.codec.Printable.jsonForUtf8(arr.toString());
     }
 
     /** Parses the errors column; null means none. Throws IllegalArgumentException when it is not our shape. */
@@ -55,7 +55,7 @@ final class JobCodec {
     static String metaToJson(Map<String, String> meta) {
         ObjectNode o = JSON.createObjectNode();
         meta.forEach(o::put);
-        return o.toString();
+        return dev.kyu.codec.Printable.jsonForUtf8(o.toString());
     }
 
     static Map<String, String> metaFromJson(String text) {
