@@ -61,7 +61,8 @@ public abstract class FaultScenario {
     private static final int FAULTS = Integer.getInteger("kyu.faults.count", 14);
     private static final int WORKERS = 3;
     private static final Duration LEASE = Duration.ofSeconds(2);
-    private static final Duration PRODUCTION = Duration.ofSeconds(20);
+    /** As long as the faults take, so that every fault meets jobs in flight. */
+    private static final Duration PRODUCTION = Duration.ofSeconds(30);
     /**
      * How far past its job's finishedAt a run's start mark may lie and still count as before it. Both are
      * read from this host's real-time clock (the broker's stamp: Redis TIME, PostgreSQL now(), SQLite the
@@ -119,11 +120,12 @@ public abstract class FaultScenario {
         // Production runs beside the faults, so that faults meet jobs in every state.
         Set<String> accepted = ConcurrentHashMap.newKeySet();
         var enqueueErrors = new AtomicInteger();
-        Thread producer = Thread.ofPlatform().name("fault-producer").start(() -> produce(accepted, enqueueErrors));
+        List<Fault> plan = plan(random);
+        var staged = new AtomicInteger();
+        Thread producer = Thread.ofPlatform().name("fault-producer").start(() -> produce(accepted, enqueueErrors, staged, plan.size()));
 
         List<GarbageCase> garbage = new ArrayList<>(fixture.garbage(QUEUE));
         Collections.shuffle(garbage, random);
-        List<Fault> plan = plan(random);
         int rounds = (int) plan.stream().filter(f -> f == Fault.GARBAGE).count();
         var planted = new ArrayList<PlantedJob>();
         var garbageFigures = new TreeMap<String, Integer>();
@@ -132,7 +134,7 @@ public abstract class FaultScenario {
             pause(random, 300, 1500);
             faultCounts.merge(fault.name().toLowerCase(), 1, Integer::sum);
             switch (fault) {
-                case FREEZE -> freeze(random);
+                case FREEZE -> freeze(random, history);
                 case KILL -> kill(random, history);
                 case RESTART -> restart(history);
                 case BLACKHOLE -> blackhole(random);
@@ -142,8 +144,9 @@ public abstract class FaultScenario {
                     for (GarbageCase c : garbage.subList(from, to)) plant(c, planted, garbageFigures);
                 }
             }
+            staged.incrementAndGet();
         }
-        producer.join(Duration.ofSeconds(90));
+        producer.join(Duration.ofSeconds(120));
         assertThat(producer.isAlive()).as("the producer finished enqueueing").isFalse();
 
         // Every job in the broker, planted ones included, comes to an outcome; those that do not are named below.
@@ -180,6 +183,7 @@ public abstract class FaultScenario {
                 (int) all.stream().filter(j -> accepted.contains(j.id()) && j.attempt() > 1).count(), refusedOutcomes(), late);
         System.out.println(figures.line());
         figures.write(Path.of("target"));
+        keepLogs(history, Path.of("target", "fault-suite-" + fixture.engine()));
         assertThat(problems).as("seed " + seed + ": " + figures.line()).isEmpty();
         assertThat(accepted).hasSize(JOBS);
     }
@@ -196,15 +200,24 @@ public abstract class FaultScenario {
         return plan;
     }
 
-    private void produce(Set<String> accepted, AtomicInteger errors) {
+    /**
+     * Enqueues the jobs in batches, spread over {@link #PRODUCTION} and kept in step with the faults (no
+     * more than its share of the jobs before each fault), so that every fault meets jobs in flight however
+     * long the machine takes to stage them.
+     */
+    private void produce(Set<String> accepted, AtomicInteger errors, AtomicInteger staged, int faults) {
         var options = JobOptions.builder().queue(QUEUE).maxAttempts(25).build();
         long pace = PRODUCTION.toMillis() * BATCH / JOBS;
         var random = new Random(JOBS);
         int n = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(80);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (n < JOBS && System.nanoTime() < deadline) {
+            if (n >= (long) JOBS * (staged.get() + 1) / faults) {
+                sleep(50);
+                continue;
+            }
             var args = new ArrayList<String>();
-            for (int i = n; i < Math.min(JOBS, n + BATCH); i++) args.add("{\"n\":" + i + ",\"ms\":" + (20 + random.nextInt(180)) + "}");
+            for (int i = n; i < Math.min(JOBS, n + BATCH); i++) args.add("{\"n\":" + i + ",\"ms\":" + (200 + random.nextInt(800)) + "}");
             try {
                 client.enqueueJsonAll(RunHistory.TASK, args, options).forEach(h -> accepted.add(h.id()));
                 n += args.size();
@@ -225,8 +238,25 @@ public abstract class FaultScenario {
         }
     }
 
-    private void freeze(Random random) throws Exception {
-        Worker w = FaultFixture.pick(random, List.copyOf(workers));
+    /**
+     * A worker to fault, one that has run jobs when there is one: a JVM still starting (seconds on a loaded
+     * machine) holds no job, and a fault there would test nothing.
+     */
+    private Worker victim(Random random, Path history) {
+        List<Worker> all = List.copyOf(workers);
+        List<Worker> busy = all.stream().filter(w -> {
+            try {
+                Path file = history.resolve(w.name() + ".history");
+                return w.process().process().isAlive() && Files.exists(file) && Files.size(file) > 0;
+            } catch (IOException e) {
+                return false;
+            }
+        }).toList();
+        return FaultFixture.pick(random, busy.isEmpty() ? all : busy);
+    }
+
+    private void freeze(Random random, Path history) throws Exception {
+        Worker w = victim(random, history);
         long from = micros();
         signal(w, "STOP");
         sleep(800 + random.nextInt(3200)); // longer than the lease, often: its jobs are rescued meanwhile
@@ -235,7 +265,7 @@ public abstract class FaultScenario {
     }
 
     private void kill(Random random, Path history) throws Exception {
-        Worker w = FaultFixture.pick(random, List.copyOf(workers));
+        Worker w = victim(random, history);
         w.process().kill();
         workers.remove(w);
         startWorker(history);
@@ -274,6 +304,9 @@ public abstract class FaultScenario {
                 "--lease", LEASE.toSeconds() + "s", "--grace", "1s", "--unknown-grace", "2s",
                 "--history", history.resolve(name + ".history").toString(), "--name", name);
         workers.add(new Worker(name, p));
+        // A JVM takes seconds to start on a loaded machine: a fault staged before it works would meet no job.
+        await(name + " started").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> p.log().contains(" started on ") || !p.process().isAlive());
     }
 
     private static void signal(Worker w, String signal) throws IOException, InterruptedException {
@@ -366,21 +399,20 @@ public abstract class FaultScenario {
         return freezes.getOrDefault(worker, List.of()).stream().anyMatch(f -> f[0] <= outcome + LATE_START_SLACK && f[1] <= start + LATE_START_SLACK);
     }
 
-    private Optional<Job> find(String id) {
-        try {
-            return client.admin().job(id);
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
     private Map<String, Integer> checkPlanted(List<PlantedJob> planted, Map<String, Job> byId, List<String> problems, List<String> ran) {
         var figures = new TreeMap<String, Integer>();
         for (PlantedJob p : planted) {
             Job j = byId.get(p.id());
             String outcome;
             if (j == null) {
-                Optional<Job> stored = find(p.id());
+                Optional<Job> stored;
+                try {
+                    stored = client.admin().job(p.id());
+                } catch (RuntimeException e) {
+                    problems.add("planted job " + p.caseName() + " (" + show(p.id(), 40) + ") cannot be read: " + show(e.getMessage(), 300));
+                    figures.merge("unreadable", 1, Integer::sum);
+                    continue;
+                }
                 outcome = stored.isPresent() ? "unlisted" : "gone";
                 problems.add("planted job " + p.caseName() + " (" + show(p.id(), 40) + ") is "
                         + stored.map(s -> "stored (" + s.state() + ", attempt " + s.attempt() + ") but not listed").orElse("gone from the broker"));
@@ -412,6 +444,20 @@ public abstract class FaultScenario {
             if (Files.exists(log)) n += (int) REFUSED.matcher(Files.readString(log)).results().count();
         }
         return n;
+    }
+
+    /** Keeps the workers' logs and the history beside the figures, for a failure's post-mortem. */
+    private void keepLogs(Path history, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(to)) {
+            for (Path old : files.toList()) Files.delete(old);
+        }
+        try (var logs = Files.list(dir)) {
+            for (Path f : logs.filter(p -> p.toString().endsWith(".log")).toList()) Files.copy(f, to.resolve(f.getFileName()));
+        }
+        try (var marks = Files.list(history)) {
+            for (Path f : marks.toList()) Files.copy(f, to.resolve(f.getFileName()));
+        }
     }
 
     /** Text from the broker made safe to print: control characters neutralised, cut to {@code max} characters. */
