@@ -14,6 +14,7 @@ import java.util.TreeMap;
  *
  * @param accepted        jobs whose enqueue returned
  * @param unacknowledged  jobs stored although their enqueue failed (the reply was lost to a fault)
+ * @param enqueueErrors   enqueue calls that failed (a broker outage) and were tried again with new ids
  * @param faults          faults staged, by kind
  * @param garbage         garbage cases written, and those the storage itself refused to hold
  * @param planted         outcomes of the planted jobs: quarantined (FAILED, a kyu.* reason), ran (SUCCEEDED), …
@@ -23,7 +24,7 @@ import java.util.TreeMap;
  * @param refusedOutcomes late outcomes a worker reported and the broker refused (fencing), from the workers' logs
  * @param lateStartsAfterFreeze runs that started after their job's outcome, in a worker frozen across that moment
  */
-public record FaultFigures(String engine, long seed, long millis, int accepted, int unacknowledged,
+public record FaultFigures(String engine, long seed, long millis, int accepted, int unacknowledged, int enqueueErrors,
                            Map<String, Integer> faults, Map<String, Integer> garbage, Map<String, Integer> planted, List<String> plantedRan,
                            int runs, int reruns, int rerunJobs, int refusedOutcomes, int lateStartsAfterFreeze) {
 
@@ -36,7 +37,7 @@ public record FaultFigures(String engine, long seed, long millis, int accepted, 
 
     public String line() {
         return "fault suite [" + engine + "] seed=" + seed + " in " + (millis / 1000.0) + " s: jobs accepted=" + accepted
-                + " (+" + unacknowledged + " stored though their enqueue failed), faults=" + faults + ", garbage=" + garbage
+                + " (+" + unacknowledged + " stored though their enqueue failed, " + enqueueErrors + " enqueue errors), faults=" + faults + ", garbage=" + garbage
                 + ", planted jobs=" + planted + " (ran: " + plantedRan + "), runs=" + runs + ", re-runs=" + reruns + " (of " + rerunJobs + " jobs)"
                 + ", refused late outcomes=" + refusedOutcomes + ", late starts after a freeze=" + lateStartsAfterFreeze;
     }

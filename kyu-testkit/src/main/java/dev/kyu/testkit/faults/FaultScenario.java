@@ -176,10 +176,10 @@ public abstract class FaultScenario {
         }
 
         Set<String> ran = runs.stream().map(Run::jobId).collect(Collectors.toSet());
-        int unacknowledged = (int) all.stream().filter(j -> RunHistory.TASK.equals(j.task()) && j.queue().equals(QUEUE)
+        int unacknowledged = (int) all.stream().filter(j -> RunHistory.TASK.equals(j.task()) && QUEUE.equals(j.queue())
                 && !accepted.contains(j.id()) && planted.stream().noneMatch(p -> j.id().equals(p.id()))).count();
         var figures = new FaultFigures(fixture.engine(), seed, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
-                accepted.size(), unacknowledged, faultCounts, garbageFigures, plantedFigures, plantedRan, runs.size(), runs.size() - ran.size(),
+                accepted.size(), unacknowledged, enqueueErrors.get(), faultCounts, garbageFigures, plantedFigures, plantedRan, runs.size(), runs.size() - ran.size(),
                 (int) all.stream().filter(j -> accepted.contains(j.id()) && j.attempt() > 1).count(), refusedOutcomes(), late);
         System.out.println(figures.line());
         figures.write(Path.of("target"));
