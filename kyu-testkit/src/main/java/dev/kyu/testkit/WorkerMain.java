@@ -4,6 +4,8 @@ import dev.kyu.Kyu;
 import dev.kyu.job.Durations;
 import dev.kyu.worker.Worker;
 import dev.kyu.worker.WorkerOptions;
+import dev.kyu.testkit.faults.RunHistory;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,8 +13,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A bare worker process for crash and shutdown tests of any engine, started by {@link WorkerProcess}:
- * {@code --broker URL [--queues a,b] [--concurrency N] [--lease 2s] [--grace 1s]}, built-in tasks only.
- * It stops gracefully on SIGTERM, like {@code kyu worker}.
+ * {@code --broker URL [--queues a,b] [--concurrency N] [--lease 2s] [--grace 1s] [--unknown-grace 5m]
+ * [--history FILE --name NAME]}, built-in tasks only, plus the fault suite's recording task when
+ * {@code --history} names its file ({@link RunHistory}). It stops gracefully on SIGTERM, like {@code kyu worker}.
  */
 public final class WorkerMain {
     private WorkerMain() {}
@@ -30,8 +33,11 @@ public final class WorkerMain {
                 .concurrency(Integer.parseInt(opts.getOrDefault("concurrency", "10")))
                 .leaseDuration(Durations.parse(opts.getOrDefault("lease", "30s")))
                 .shutdownGrace(Durations.parse(opts.getOrDefault("grace", "25s")))
+                .unknownTaskGrace(Durations.parse(opts.getOrDefault("unknown-grace", "5m")))
                 .build();
         Kyu kyu = Kyu.connect(url);
+        String history = opts.get("history");
+        if (history != null) kyu.register(RunHistory.task(Path.of(history), opts.getOrDefault("name", "worker")));
         Worker worker = kyu.worker(options).start();
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
