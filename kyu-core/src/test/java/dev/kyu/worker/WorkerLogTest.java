@@ -39,7 +39,7 @@ class WorkerLogTest {
             assertThat(failures).hasSize(2);
             assertThat(failures.get(0).getLevel()).isEqualTo(Level.INFO);
             assertThat(failures.get(0).getFormattedMessage()).contains("(kyu.fail) attempt 1 failed, retrying in 10ms")
-                    .contains("card declined by the bank").doesNotContain("\n");
+                    .contains("card declined\\nby the bank").doesNotContain("\n"); // the newline shown escaped, on one line
             assertThat(failures.get(1).getLevel()).isEqualTo(Level.WARN);
             assertThat(failures.get(1).getFormattedMessage()).contains("failed for good at attempt 2");
         } finally {
