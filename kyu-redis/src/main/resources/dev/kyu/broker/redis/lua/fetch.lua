@@ -20,10 +20,10 @@ local FIELDS = {'task', 'args', 'priority', 'attempt', 'maxAttempts', 'enqueuedA
 
 -- A count a lease can raise: a whole number small enough for a double to hold exactly (a field written
 -- behind Kyu's back may hold anything, and HINCRBY on it would fail after earlier writes).
-local function whole(text, digits) return text ~= nil and #text <= digits and string.match(text, '^%d+$') ~= nil end
--- Whether the fields read for a lease can be leased as they are.
+local function whole(text, digits) return type(text) == 'string' and #text <= digits and string.match(text, '^%d+$') ~= nil end
+-- Whether the fields read for a lease can be leased as they are (HMGET gives a missing field as false).
 local function leasable(v)
-  return not v.err and v[13] == 'QUEUED' and v[1] and v[2] and whole(v[4], 9) and (v[15] == nil or whole(v[15], 15))
+  return not v.err and v[13] == 'QUEUED' and v[1] and v[2] and whole(v[4], 9) and (not v[15] or whole(v[15], 15))
 end
 
 -- A member whose job cannot be leased as it is: a foreign value, a missing key, or fields a lease cannot use.
