@@ -143,7 +143,7 @@ public final class AlertFile {
         Set<String> common = Set.of("name", "when", "channels");
         Map<String, Object> m = switch (String.valueOf(when)) {
             case "job-failed" -> fields(at, raw, plus(common, "queues", "tasks"));
-            case "failure-rate" -> fields(at, raw, plus(common, "queue", "above", "window", "min-attempts"));
+            case "failure-rate" -> fields(at, raw, plus(common, "queue", "task", "above", "window", "min-attempts"));
             case "queue-depth", "oldest-job-age" -> fields(at, raw, plus(common, "queue", "above"));
             case "no-worker" -> fields(at, raw, plus(common, "queue", "stale-after"));
             case "schedule-missed" -> fields(at, raw, plus(common, "schedule", "grace"));
@@ -160,7 +160,8 @@ public final class AlertFile {
             case "job-failed" -> new Rule.JobFailed(name, Set.copyOf(list(m, at, "queues")), Set.copyOf(list(m, at, "tasks")), channels);
             case "failure-rate" -> {
                 double percent = percent(m, at);
-                yield new Rule.FailureRate(name, queue, percent, duration(m, at, "window", Duration.ofMinutes(10)),
+                String task = m.containsKey("task") ? string(m, at, "task", true) : null;
+                yield new Rule.FailureRate(name, queue, task, percent, duration(m, at, "window", Duration.ofMinutes(10)),
                         number(m, at, "min-attempts", 10), channels);
             }
             case "queue-depth" -> new Rule.QueueDepth(name, queue, requiredNumber(m, at, "above"), channels);

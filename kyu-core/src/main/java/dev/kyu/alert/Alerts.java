@@ -308,6 +308,7 @@ public final class Alerts implements AutoCloseable {
     }
 
     private List<Finding> failureRates(Rule.FailureRate r) {
+        if (r.task() != null) return List.of(taskFailureRate(r));
         List<StatsBucket> buckets = broker.statsHistory(clock.instant().minus(r.window()), r.queue());
         Map<String, long[]> byQueue = new LinkedHashMap<>();
         if (r.queue() != null) byQueue.put(r.queue(), new long[2]);
@@ -324,6 +325,18 @@ public final class Alerts implements AutoCloseable {
                     pct, q, Durations.format(r.window()), t[0], t[1], trim(r.percent()))));
         });
         return out;
+    }
+
+    /** The per-task form: the broker counts per queue only, so the task's jobs are read (see {@link TaskAttempts}). */
+    private Finding taskFailureRate(Rule.FailureRate r) {
+        TaskAttempts.Count c = TaskAttempts.since(broker, r.task(), r.queue(), clock.instant().minus(r.window()));
+        double pct = c.attempts() == 0 ? 0 : 100.0 * c.failed() / c.attempts();
+        boolean holds = c.attempts() >= r.minAttempts() && pct > r.percent();
+        String text = String.format(java.util.Locale.ROOT, "%.1f%% of attempts of task %s%s failed in the last %s (%d of %d; limit %s%%)",
+                pct, r.task(), r.queue() == null ? "" : " on queue " + r.queue(), Durations.format(r.window()), c.failed(), c.attempts(),
+                trim(r.percent()));
+        if (c.truncated()) text += "; counted over the newest " + c.jobsRead() + " jobs read, the bound of one pass";
+        return new Finding(r.task(), holds, text);
     }
 
     private List<Finding> missedSchedules(Rule.ScheduleMissed r, Pass pass) {
@@ -356,6 +369,8 @@ public final class Alerts implements AutoCloseable {
         String page = switch (rule) {
             case Rule.NoWorker r -> "/workers";
             case Rule.ScheduleMissed r -> "/schedules";
+            case Rule.FailureRate r when r.task() != null -> "/jobs?state=FAILED&task="
+                    + java.net.URLEncoder.encode(r.task(), java.nio.charset.StandardCharsets.UTF_8);
             default -> "/queues";
         };
         String subject = "[kyu] " + kind.name() + " " + rule.name() + ": " + f.key();

@@ -17,8 +17,17 @@ public sealed interface Rule {
     /** A job reached FAILED (its last attempt failed, a non-retryable error, or its worker died on the last attempt). */
     record JobFailed(String name, Set<String> queues, Set<String> tasks, List<String> channels) implements Rule {}
 
-    /** Failed attempts of a queue (or of every queue) above {@code percent} of its finished attempts over {@code window}. */
-    record FailureRate(String name, String queue, double percent, Duration window, long minAttempts, List<String> channels) implements Rule {}
+    /**
+     * Failed attempts above {@code percent} of finished attempts over {@code window}: of one task when
+     * {@code task} is set (on {@code queue} only, when that is set too), else of a queue (or of every queue).
+     */
+    record FailureRate(String name, String queue, String task, double percent, Duration window, long minAttempts,
+            List<String> channels) implements Rule {
+        /** The per-queue form. */
+        public FailureRate(String name, String queue, double percent, Duration window, long minAttempts, List<String> channels) {
+            this(name, queue, null, percent, window, minAttempts, channels);
+        }
+    }
 
     /** A queue (or any queue) with more than {@code above} jobs waiting (QUEUED). */
     record QueueDepth(String name, String queue, long above, List<String> channels) implements Rule {}

@@ -38,6 +38,8 @@ class AlertFileTest {
                 rules:
                   - { name: dead, when: job-failed, queues: [mail], tasks: [send], channels: [slack, mail] }
                   - { name: rate, when: failure-rate, queue: mail, above: 12.5%%, window: 15m, min-attempts: 20, channels: [hook] }
+                  - { name: charge, when: failure-rate, task: shop.charge-payment, above: 5%%, channels: [hook] }
+                  - { name: charge-eu, when: failure-rate, task: shop.charge-payment, queue: eu, above: 5%%, min-attempts: 3, channels: [hook] }
                   - { name: deep, when: queue-depth, above: 1000, channels: [slack] }
                   - { name: old, when: oldest-job-age, queue: mail, above: 5m, channels: [slack] }
                   - { name: none, when: no-worker, queue: mail, channels: [slack] }
@@ -53,6 +55,8 @@ class AlertFileTest {
         assertThat(config.rules()).containsExactly(
                 new Rule.JobFailed("dead", java.util.Set.of("mail"), java.util.Set.of("send"), java.util.List.of("slack", "mail")),
                 new Rule.FailureRate("rate", "mail", 12.5, Duration.ofMinutes(15), 20, java.util.List.of("hook")),
+                new Rule.FailureRate("charge", null, "shop.charge-payment", 5, Duration.ofMinutes(10), 10, java.util.List.of("hook")),
+                new Rule.FailureRate("charge-eu", "eu", "shop.charge-payment", 5, Duration.ofMinutes(10), 3, java.util.List.of("hook")),
                 new Rule.QueueDepth("deep", null, 1000, java.util.List.of("slack")),
                 new Rule.OldestJobAge("old", "mail", Duration.ofMinutes(5), java.util.List.of("slack")),
                 new Rule.NoWorker("none", "mail", Duration.ofMinutes(1), java.util.List.of("slack")),
@@ -67,6 +71,10 @@ class AlertFileTest {
             "rules: [{name: a, when: queue-depth, above: lots, channels: [slack]}]                | alerts.yaml: rules[0] (a).above: expected a whole number, was 'lots'",
             "rules: [{name: a, when: oldest-job-age, above: soon, channels: [slack]}]             | alerts.yaml: rules[0] (a).above: a duration such as 30s, 5m or 1h, was 'soon'",
             "rules: [{name: a, when: failure-rate, above: 150%, channels: [slack]}]               | alerts.yaml: rules[0] (a).above: a percentage 0..100, was '150%'",
+            "rules: [{name: a, when: failure-rate, task: [x, y], above: 5%, channels: [slack]}]  | alerts.yaml: rules[0] (a).task: expected a single value",
+            "rules: [{name: a, when: failure-rate, task: \"\", above: 5%, channels: [slack]}]      | alerts.yaml: rules[0] (a).task: required",
+            "rules: [{name: a, when: failure-rate, task: x, above: lots, channels: [slack]}]     | alerts.yaml: rules[0] (a).above: a percentage such as 10%, was 'lots'",
+            "rules: [{name: a, when: failure-rate, tasks: [x], above: 5%, channels: [slack]}]    | alerts.yaml: rules[0] (a): unknown field 'tasks'",
             "rules: [{name: a, when: job-failed, channels: [slack]}, {name: a, when: job-failed, channels: [slack]}] | alerts.yaml: rules[1]: rule name 'a' used twice",
             "rules: []                                                                             | alerts.yaml: 'rules' must be a list of at least one rule",
             "rules: [{name: a, when: job-failed, channels: [slack]}]\\nextra: 1                    | alerts.yaml: unknown field 'extra'",

@@ -10,6 +10,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.kyu.Kyu;
 import dev.kyu.ManualClock;
+import dev.kyu.job.Backoff;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
@@ -271,6 +272,46 @@ class AlertsTest {
                 .isEqualTo("80.0% of attempts on queue flaky failed in the last 10m (4 of 5; limit 50%)");
         clock.advance(Duration.ofMinutes(20)); // the failures leave the window
         assertThat(delivered(a, 2).get(1).get("kind").asText()).isEqualTo("RESOLVED");
+    }
+
+    @Test
+    void aTasksFailureRateCountsItsRetriedAttemptsFiresOnceAndResolves() throws Exception {
+        Alerts a = alerts("""
+                rules:
+                  - { name: charge, when: failure-rate, task: kyu.fail, above: 50%, window: 10m, min-attempts: 5, channels: [slack, hook, mail] }
+                  - { name: echo, when: failure-rate, task: kyu.echo, queue: shop, above: 50%, window: 10m, min-attempts: 1, channels: [slack, hook, mail] }
+                """);
+        a.check();
+        worker("shop");
+        var once = JobOptions.builder().queue("shop").maxAttempts(1).build();
+        for (int i = 0; i < 3; i++) kyu.enqueueJson("kyu.fail", "{}", once).awaitJob(Duration.ofSeconds(10));
+        for (int i = 0; i < 5; i++) kyu.enqueueJson("kyu.echo", "{}", once).awaitJob(Duration.ofSeconds(10));
+        a.check();
+        assertThat(hooks.posts).isEmpty(); // 3 of 3 attempts failed, but fewer than min-attempts
+
+        // a retried attempt counts as a failed one: 1 failure and 1 success on this job
+        var retried = JobOptions.builder().queue("shop").maxAttempts(2).backoff(Backoff.fixed(Duration.ofMillis(10))).build();
+        Job j = kyu.enqueueJson("kyu.fail", "{\"times\": 1}", retried).awaitJob(Duration.ofSeconds(10));
+        assertThat(j.state()).isEqualTo(JobState.SUCCEEDED);
+        JsonNode firing = delivered(a, 1).get(0);
+        assertThat(firing.get("kind").asText()).isEqualTo("FIRING");
+        assertThat(firing.get("key").asText()).isEqualTo("kyu.fail");
+        assertThat(firing.get("text").asText()).isEqualTo("80.0% of attempts of task kyu.fail failed in the last 10m (4 of 5; limit 50%)");
+        assertThat(firing.get("link").asText()).isEqualTo("http://dash.example:5555/jobs?state=FAILED&task=kyu.fail");
+        assertThat(mailSubject(0)).isEqualTo("[kyu] FIRING charge: kyu.fail");
+        a.check();
+        assertThat(hooks.at("/hook")).hasSize(1); // still firing: no repeat, and kyu.echo on the same queue never fires
+
+        var ok = JobOptions.builder().queue("shop").maxAttempts(1).build();
+        for (int i = 0; i < 4; i++) kyu.enqueueJson("kyu.fail", "{\"times\": 0}", ok).awaitJob(Duration.ofSeconds(10));
+        JsonNode resolved = delivered(a, 2).get(1);
+        assertThat(resolved.get("kind").asText()).isEqualTo("RESOLVED");
+        assertThat(resolved.get("text").asText()).isEqualTo("Resolved: 44.4% of attempts of task kyu.fail failed in the last 10m (4 of 9; limit 50%)");
+        assertThat(slackText(1)).contains("RESOLVED charge: kyu.fail");
+
+        clock.advance(Duration.ofMinutes(20)); // every attempt leaves the window: nothing more to say
+        a.check();
+        assertThat(hooks.at("/hook")).hasSize(2);
     }
 
     @Test

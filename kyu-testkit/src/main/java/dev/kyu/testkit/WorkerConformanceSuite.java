@@ -7,6 +7,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyu.Kyu;
 import dev.kyu.KyuException;
+import dev.kyu.alert.AlertChannel;
+import dev.kyu.alert.AlertConfig;
+import dev.kyu.alert.AlertMessage;
+import dev.kyu.alert.Alerts;
+import dev.kyu.alert.Rule;
 import dev.kyu.client.JobHandle;
 import dev.kyu.job.Backoff;
 import dev.kyu.job.Job;
@@ -656,5 +661,36 @@ public abstract class WorkerConformanceSuite {
             assertThat(dead.lastError().message()).contains(reason);
         });
         assertThat(awaitState(current.id(), JobState.SUCCEEDED).result()).isEqualTo("\"ran\"");
+    }
+
+    // ---- alerts --------------------------------------------------------------------------------------
+
+    @Test
+    void aTasksFailureRateRuleCountsItsRetriedAndFinalFailuresFromTheQueryApi() throws Exception {
+        List<AlertMessage> sent = new CopyOnWriteArrayList<>();
+        AlertChannel channel = new AlertChannel() {
+            @Override public String name() { return "capture"; }
+            @Override public void send(AlertMessage m) { sent.add(m); }
+        };
+        var config = new AlertConfig(null, Duration.ofSeconds(1), Duration.ofMinutes(5), 3, Map.of("capture", channel), List.of(
+                new Rule.FailureRate("charge", "shop", "kyu.fail", 50, Duration.ofMinutes(10), 4, List.of("capture")),
+                new Rule.FailureRate("echo", null, "kyu.echo", 50, Duration.ofMinutes(10), 1, List.of("capture"))));
+        start(options().queues("shop").build());
+        var retried = JobOptions.builder().queue("shop").maxAttempts(3).backoff(Backoff.fixed(Duration.ofMillis(10))).build();
+        assertThat(kyu.enqueueJson("kyu.fail", "{}", retried).awaitJob(WAIT).state()).isEqualTo(JobState.FAILED); // 3 failed attempts
+        assertThat(kyu.enqueueJson("kyu.fail", "{\"times\": 0}", retried).awaitJob(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+        for (int i = 0; i < 3; i++) kyu.enqueueJson("kyu.echo", "{}", retried).awaitJob(WAIT);
+
+        try (Alerts alerts = Alerts.of(kyu, config)) {
+            await().atMost(WAIT).until(() -> {
+                alerts.check();
+                return !sent.isEmpty();
+            });
+            alerts.check();
+        } // closing lets every queued message go out
+        assertThat(sent).singleElement().satisfies(m -> {
+            assertThat(m.kind()).isEqualTo(AlertMessage.Kind.FIRING);
+            assertThat(m.text()).isEqualTo("75.0% of attempts of task kyu.fail on queue shop failed in the last 10m (3 of 4; limit 50%)");
+        });
     }
 }
