@@ -161,7 +161,7 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
                     unknownTaskGrace, unknownTaskDelay, platformThreads, maintenance,
                     workerId != null ? workerId : defaultWorkerId(), hardTimeoutGrace,
                     new IsolatedOptions(isolatedTasks, isolatedChildren != null ? isolatedChildren
-                            : Math.min(concurrency, Runtime.getRuntime().availableProcessors()), isolatedJvmArgs));
+                            : Math.max(1, Math.min(concurrency, Runtime.getRuntime().availableProcessors())), isolatedJvmArgs));
         }
     }
 
