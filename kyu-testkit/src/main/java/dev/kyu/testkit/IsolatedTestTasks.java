@@ -14,13 +14,17 @@ public final class IsolatedTestTasks {
 
     public record Nothing(String note) {}
 
-    /** Spins without ever looking at its interrupt, like a stuck native call: only a kill stops it. */
+    /**
+     * Says it has started (as progress), then spins without ever looking at its interrupt, like a stuck
+     * native call: only a kill stops it.
+     */
     public static final class Spin implements KyuTask<Nothing, String> {
         @Override public String name() { return "iso.spin"; }
         @Override public Class<Nothing> argsType() { return Nothing.class; }
 
         @Override
         public String run(Nothing args, JobContext ctx) {
+            ctx.progress(0.0, "spinning");
             long n = 0;
             while (n >= 0) n = (n + 1) & Long.MAX_VALUE;
             return "never";

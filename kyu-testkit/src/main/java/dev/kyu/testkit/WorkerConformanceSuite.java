@@ -626,6 +626,13 @@ public abstract class WorkerConformanceSuite {
         assertThat(w.isolatedChildrenKilled()).isEqualTo(1);
         assertThat(w.abandoned()).isZero();
 
+        // a cancel kills the child as well, once the task has said (through the relayed progress) that it spins
+        var endless = kyu.enqueueJson("iso.spin", "{}", JobOptions.NONE);
+        await().atMost(WAIT).until(() -> broker.jobGet(endless.id()).map(Job::progress).orElse(null) != null);
+        assertThat(endless.cancel()).isEqualTo(CancelResult.CANCEL_REQUESTED);
+        awaitState(endless.id(), JobState.CANCELLED);
+        assertThat(w.isolatedChildrenKilled()).isEqualTo(2);
+
         var next = kyu.enqueueJson("iso.divide", "{\"dividend\": 84, \"divisor\": 2}", JobOptions.NONE);
         Job done = awaitState(next.id(), JobState.SUCCEEDED);
         assertThat(done.result()).startsWith("\"42 from pid ").doesNotContain("pid " + ProcessHandle.current().pid() + "\"");
@@ -645,7 +652,7 @@ public abstract class WorkerConformanceSuite {
             assertThat(e.type()).isEqualTo(JobError.WORKER_LOST);
             assertThat(e.message()).contains("exited with code 7");
         });
-        assertThat(w.isolatedChildrenStarted()).isEqualTo(3); // the first, the spin's replacement, the crash's replacement
+        assertThat(w.isolatedChildrenStarted()).isEqualTo(4); // the first, a replacement for each spin and for the crash
     }
 
     @Test
