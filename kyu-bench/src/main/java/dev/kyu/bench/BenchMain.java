@@ -51,7 +51,7 @@ public final class BenchMain implements Callable<Integer> {
     int concurrency;
 
     @Option(names = "--figures", defaultValue = "enqueue,drain,latency,sustained", split = ",",
-            description = "which measurements: enqueue, drain, latency, sustained (default ${DEFAULT-VALUE})")
+            description = "which measurements: enqueue, drain, latency, sustained, isolated (default ${DEFAULT-VALUE})")
     List<String> figures;
 
     @Option(names = "--runs", defaultValue = "3", description = "runs per figure (default ${DEFAULT-VALUE})")
@@ -151,7 +151,8 @@ public final class BenchMain implements Callable<Integer> {
                 case "drain" -> out.add(new Drain());
                 case "latency" -> out.add(new Latency());
                 case "sustained" -> out.add(new Sustained());
-                default -> throw new IllegalArgumentException("unknown figure '" + n + "': expected enqueue, drain, latency or sustained");
+                case "isolated" -> out.add(new dev.kyu.bench.figure.Isolated());
+                default -> throw new IllegalArgumentException("unknown figure '" + n + "': expected enqueue, drain, latency, sustained or isolated");
             }
         }
         // Latency runs first, on a server the other figures have not yet loaded: their cleanups delete

@@ -17,29 +17,36 @@ public final class BenchWorkerMain {
 
     /** The worker options every Kyu benchmark uses: library defaults but for the queue and concurrency. */
     public static WorkerOptions options(String queue, int concurrency) {
-        return WorkerOptions.builder().queues(queue).concurrency(concurrency).build();
+        return options(queue, concurrency, java.util.List.of());
+    }
+
+    /** As above, with the named tasks run in child JVMs (the isolated mode). */
+    public static WorkerOptions options(String queue, int concurrency, java.util.List<String> isolated) {
+        return WorkerOptions.builder().queues(queue).concurrency(concurrency).isolated(isolated).build();
     }
 
     public static void main(String[] args) throws InterruptedException {
         String broker = null, queue = null;
         int concurrency = 0;
         int warmup = 0;
+        var isolated = new java.util.ArrayList<String>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--broker" -> broker = args[i + 1];
                 case "--queue" -> queue = args[i + 1];
                 case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
                 case "--warmup-jobs" -> warmup = Integer.parseInt(args[i + 1]);
+                case "--isolated" -> isolated.addAll(java.util.List.of(args[i + 1].split(",")));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (broker == null || queue == null || concurrency < 1) {
-            System.err.println("usage: BenchWorkerMain --broker URL --queue Q --concurrency C [--warmup-jobs W]");
+            System.err.println("usage: BenchWorkerMain --broker URL --queue Q --concurrency C [--warmup-jobs W] [--isolated TASK,...]");
             System.exit(2);
         }
         Kyu kyu = Kyu.connect(broker).register(StampTask.TASK);
         WarmUp.run(kyu, queue, concurrency, warmup);
-        Worker worker = kyu.worker(options(queue, concurrency)).start();
+        Worker worker = kyu.worker(options(queue, concurrency, isolated)).start();
         var done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();

@@ -31,6 +31,11 @@ class BenchMainTest {
     }
 
     @Test
+    void isolatedIsAFigureOfItsOwn() {
+        assertThat(BenchMain.measurements(List.of("isolated"))).singleElement().isInstanceOf(dev.kyu.bench.figure.Isolated.class);
+    }
+
+    @Test
     void unknownFigureIsRefusedByName() {
         assertThatThrownBy(() -> BenchMain.measurements(List.of("drain", "speed")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'speed'");

@@ -144,6 +144,9 @@ class BadInputTest extends CliTestBase {
         usageError(cli.run("worker", "--tasks", "com.example.Missing"), "com.example.Missing");
         usageError(cli.run("worker", "--tasks", "java.lang.String"), "neither");
         usageError(cli.run("worker", "--lease", "1ms"), "leaseDuration must be at least 1s, was 1ms");
+        usageError(cli.run("worker", "--isolated", "kyu.noop", "--isolated-children", "0"), "isolated children must be 1..1000, was 0");
+        usageError(cli.run("worker", "--isolated-children", "2"), "--isolated-children needs --isolated");
+        usageError(cli.run("worker", "--isolated", "bad name"), "bad task name");
         assertThat(kyu.admin().workers()).as("a worker refused its options never registered").isEmpty();
     }
 

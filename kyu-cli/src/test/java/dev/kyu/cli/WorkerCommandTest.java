@@ -43,6 +43,27 @@ class WorkerCommandTest extends CliTestBase {
     }
 
     @Test
+    void runsTasksNamedWithIsolatedInAChildJvm() throws Exception {
+        String id = kyu.enqueueJson("iso.divide", "{\"dividend\": 84, \"divisor\": 2}", null).id();
+        Thread t = new Thread(() -> cli.run("worker", "--tasks", "dev.kyu.testkit.IsolatedTestTasks$Divide", "--isolated", "iso.divide,kyu.noop",
+                "--isolated-children", "1"));
+        t.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> kyu.admin().job(id).orElseThrow().state() == JobState.SUCCEEDED);
+        String result = kyu.admin().job(id).orElseThrow().result();
+        assertThat(result).startsWith("\"42 from pid ").isNotEqualTo("\"42 from pid " + ProcessHandle.current().pid() + "\"");
+        t.interrupt();
+        t.join(Duration.ofSeconds(30).toMillis());
+        assertThat(t.isAlive()).isFalse();
+    }
+
+    @Test
+    void anIsolatedTaskThatIsNotRegisteredIsAUsageError() {
+        var result = cli.run("worker", "--isolated", "test.nowhere");
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+        assertThat(result.err()).contains("isolated task 'test.nowhere' is not registered");
+    }
+
+    @Test
     void weightsNameTheQueues() throws Exception {
         String id = kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().queue("low").build()).id();
         Thread t = new Thread(() -> cli.run("worker", "--weights", "high=3,low=1"));

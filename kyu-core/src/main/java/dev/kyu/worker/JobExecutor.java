@@ -12,10 +12,13 @@ import dev.kyu.task.KyuTask;
 import dev.kyu.task.TaskOptions;
 import dev.kyu.task.TaskRegistry;
 import dev.kyu.spi.Outcome;
+import dev.kyu.worker.isolated.ChildFailure;
+import dev.kyu.worker.isolated.ChildPool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -31,15 +34,66 @@ public final class JobExecutor {
     private final List<JobMiddleware> middleware;
     private final Clock clock;
     private final UnknownTaskLog unknownTasks = new UnknownTaskLog();
+    /** Where isolated tasks run (null: none is), and which task names those are. */
+    private final ChildPool children;
+    private final Set<String> isolated;
 
     /** How far in the future an enqueue time may lie and still be a clock's jitter, not a broken row. */
     private static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
 
     public JobExecutor(TaskRegistry tasks, JsonCodec codec, List<JobMiddleware> middleware, Clock clock) {
+        this(tasks, codec, middleware, clock, null, Set.of());
+    }
+
+    private JobExecutor(TaskRegistry tasks, JsonCodec codec, List<JobMiddleware> middleware, Clock clock, ChildPool children,
+                        Set<String> isolated) {
         this.tasks = tasks;
         this.codec = codec;
         this.middleware = List.copyOf(middleware);
         this.clock = clock;
+        this.children = children;
+        this.isolated = Set.copyOf(isolated);
+    }
+
+    /**
+     * This executor with the named tasks run in the pool's child JVMs. Arguments are bound and upcast
+     * here first, so a job that cannot run fails the same way in both modes; the middleware runs here
+     * around the child's run, and a result comes back as the JSON the child wrote.
+     */
+    JobExecutor isolating(ChildPool pool, Set<String> taskNames) {
+        return new JobExecutor(tasks, codec, middleware, clock, pool, taskNames);
+    }
+
+    /**
+     * The classes a child JVM must load to know the named tasks: each must be registered here and be a
+     * class with a public no-argument constructor, since a lambda cannot be rebuilt in another JVM.
+     * Kyu's built-in tasks need none.
+     */
+    List<String> isolatedTaskClasses(Set<String> taskNames) {
+        var builtins = dev.kyu.task.BuiltinTasks.all().stream().map(KyuTask::name).collect(java.util.stream.Collectors.toSet());
+        var classes = new java.util.LinkedHashSet<String>();
+        for (String name : new java.util.TreeSet<>(taskNames)) {
+            KyuTask<?, ?> task = tasks.find(name).orElseThrow(() -> new IllegalArgumentException(
+                    "isolated task '" + name + "' is not registered in this worker"));
+            if (!task.name().equals(name)) {
+                throw new IllegalArgumentException("isolated task '" + name + "' is an alias: name the task as '" + task.name() + "'");
+            }
+            if (builtins.contains(name)) continue;
+            Class<?> c = task.getClass();
+            boolean creatable;
+            try {
+                creatable = java.lang.reflect.Modifier.isPublic(c.getModifiers()) && !c.isAnonymousClass() && !c.isSynthetic()
+                        && java.lang.reflect.Modifier.isPublic(c.getDeclaredConstructor().getModifiers());
+            } catch (NoSuchMethodException e) {
+                creatable = false;
+            }
+            if (task instanceof dev.kyu.task.Task<?, ?> || !creatable) {
+                throw new IllegalArgumentException("isolated task '" + name + "' must be a public class with a public no-argument "
+                        + "constructor (a task built with Task.of cannot be rebuilt in a child JVM), was " + c.getName());
+            }
+            classes.add(c.getName());
+        }
+        return List.copyOf(classes);
     }
 
     /**
@@ -104,7 +158,7 @@ public final class JobExecutor {
         var ctx = new JobContext(job.id(), job.task(), job.queue(), job.attempt(), job.maxAttempts(), job.enqueuedAt(),
                 job.meta(), job.workerId(), job.fence(), progress);
         try {
-            Object result = invoke(task, args, job, ctx, 0);
+            Object result = invoke(task, args, argsJson, job, ctx, 0);
             return new Outcome.Succeeded(codec.encode(result));
         } catch (Throwable t) {
             return failed(job, task.options(), t, stopReason.get());
@@ -140,9 +194,16 @@ public final class JobExecutor {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Object invoke(KyuTask task, Object args, Job job, JobContext ctx, int index) throws Exception {
-        if (index == middleware.size()) return task.run(args, ctx);
-        return middleware.get(index).invoke(job, ctx, () -> invoke(task, args, job, ctx, index + 1));
+    private Object invoke(KyuTask task, Object args, String argsJson, Job job, JobContext ctx, int index) throws Exception {
+        if (index == middleware.size()) return children != null && isolated.contains(task.name())
+                ? runIsolated(task.name(), argsJson, job, ctx) : task.run(args, ctx);
+        return middleware.get(index).invoke(job, ctx, () -> invoke(task, args, argsJson, job, ctx, index + 1));
+    }
+
+    private Object runIsolated(String taskName, String argsJson, Job job, JobContext ctx) throws Exception {
+        String result = children.run(job.id(), taskName, argsJson, job.queue(), job.attempt(), job.maxAttempts(), job.enqueuedAt(),
+                job.meta(), job.workerId(), job.fence(), p -> ctx.progress(p.fraction(), p.message()));
+        return codec.mapper().readTree(result); // written back unchanged by the encode that follows
     }
 
     private Outcome failed(Job job, TaskOptions options, Throwable t, StopReason reason) {
@@ -151,7 +212,9 @@ public final class JobExecutor {
             case RELEASED, LEASE_LOST -> new Outcome.Released(Duration.ZERO);
             case TIMED_OUT -> retryOrDead(job, true, JobError.reason(job.attempt(), JobError.TIMEOUT,
                     "attempt " + job.attempt() + " ran past its timeout of " + job.timeout(), now()));
-            case NONE -> retryOrDead(job, options.isRetryable(t), JobError.of(job.attempt(), t, now()));
+            case NONE -> t instanceof ChildFailure f
+                    ? retryOrDead(job, f.retryable(), f.error(job.attempt(), now())) // judged in the child, on the real exception
+                    : retryOrDead(job, options.isRetryable(t), JobError.of(job.attempt(), t, now()));
         };
     }
 

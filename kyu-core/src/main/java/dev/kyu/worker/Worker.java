@@ -61,6 +61,8 @@ public final class Worker implements AutoCloseable {
     private final WorkerRegistration registration;
     private final Maintenance maintenance;
     private final HandBacks handBacks;
+    /** The child JVMs of isolated tasks, or null when none is isolated. */
+    private final dev.kyu.worker.isolated.ChildPool children;
     private volatile boolean started;
     private volatile boolean stopping;
     private volatile boolean stopped;
@@ -69,7 +71,15 @@ public final class Worker implements AutoCloseable {
                   List<JobListener> listeners) {
         this.broker = broker;
         this.options = options;
-        this.executor = executor;
+        if (options.isolated().any()) {
+            // Checked before any child starts: a task a child could not rebuild fails the worker's start, not its jobs.
+            var classes = executor.isolatedTaskClasses(options.isolated().tasks());
+            this.children = new dev.kyu.worker.isolated.ChildPool(options.isolated(), classes);
+            this.executor = executor.isolating(children, options.isolated().tasks());
+        } else {
+            this.children = null;
+            this.executor = executor;
+        }
         this.listeners = listeners; // a live list: listeners added to the Kyu later are heard too
         // Sized for every slot at once, so the map never resizes while jobs stream through it.
         this.inflight = new ConcurrentHashMap<>(2 * (options.concurrency() + options.prefetch()));
@@ -259,6 +269,16 @@ public final class Worker implements AutoCloseable {
         settle(r, executor.abandoned(r.job(), options.hardTimeoutGrace()));
     }
 
+    /** Isolated child JVMs killed since the worker started (at a timeout, a cancel, a shutdown), or 0 without isolated tasks. */
+    public long isolatedChildrenKilled() {
+        return children == null ? 0 : children.killed();
+    }
+
+    /** Isolated child JVMs started since the worker started (the first ones and their replacements). */
+    public long isolatedChildrenStarted() {
+        return children == null ? 0 : children.started();
+    }
+
     /** Attempts given up at their hard time limit since the worker started; their threads may still run. */
     public long abandoned() {
         return abandoned.get();
@@ -354,6 +374,7 @@ public final class Worker implements AutoCloseable {
             if (maintenance != null) maintenance.stop();
             scheduler.shutdownNow();
             jobThreads.shutdownNow();
+            if (children != null) children.close();
             registration.remove();
             stopped = true;
             log.info("worker {} stopped: {} job(s) processed", options.workerId(), processed.get());

@@ -2,6 +2,7 @@ package dev.kyu.worker;
 
 import dev.kyu.job.Durations;
 import dev.kyu.task.Task;
+import dev.kyu.worker.isolated.IsolatedOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,11 +31,13 @@ import java.util.UUID;
  * @param hardTimeoutGrace  how long a job past its timeout may take to stop after its interrupt; then its
  *                          attempt is failed as timed out, its lease given up and its slot freed, while its
  *                          thread (which cannot be killed) is reported as a runaway and its outcome ignored
+ * @param isolated          the tasks run in child JVMs that a timeout kills (docs/tasks.md, "Isolated mode")
  */
 public record WorkerOptions(List<String> queues, Map<String, Integer> weights, int concurrency, int prefetch,
                             Duration leaseDuration, Duration heartbeatInterval, Duration fetchWait,
                             Duration shutdownGrace, Duration unknownTaskGrace, Duration unknownTaskDelay,
-                            boolean platformThreads, boolean maintenance, String workerId, Duration hardTimeoutGrace) {
+                            boolean platformThreads, boolean maintenance, String workerId, Duration hardTimeoutGrace,
+                            IsolatedOptions isolated) {
 
     /** The shortest lease a worker takes. */
     public static final Duration MIN_LEASE = Duration.ofSeconds(1);
@@ -75,6 +78,7 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
         if (hardTimeoutGrace == null || hardTimeoutGrace.isNegative()) {
             throw new IllegalArgumentException("hardTimeoutGrace must not be negative, was " + hardTimeoutGrace);
         }
+        isolated = isolated == null ? IsolatedOptions.NONE : isolated;
     }
 
     private static void positive(String name, Duration d) {
@@ -96,6 +100,7 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
         b.shutdownGrace = shutdownGrace; b.unknownTaskGrace = unknownTaskGrace; b.unknownTaskDelay = unknownTaskDelay;
         b.platformThreads = platformThreads; b.maintenance = maintenance; b.workerId = workerId;
         b.hardTimeoutGrace = hardTimeoutGrace;
+        b.isolatedTasks = isolated.tasks(); b.isolatedChildren = isolated.children(); b.isolatedJvmArgs = isolated.jvmArgs();
         return b;
     }
 
@@ -119,6 +124,9 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
         private boolean maintenance = true;
         private String workerId;
         private Duration hardTimeoutGrace = Duration.ofSeconds(10);
+        private java.util.Set<String> isolatedTasks = java.util.Set.of();
+        private Integer isolatedChildren;
+        private List<String> isolatedJvmArgs = IsolatedOptions.DEFAULT_JVM_ARGS;
 
         private Builder() {}
 
@@ -138,13 +146,22 @@ public record WorkerOptions(List<String> queues, Map<String, Integer> weights, i
         public Builder maintenance(boolean b) { maintenance = b; return this; }
         public Builder workerId(String id) { workerId = id; return this; }
         public Builder hardTimeoutGrace(Duration d) { hardTimeoutGrace = d; return this; }
+        /** Runs these tasks in child JVMs that a timeout kills: classes with a public no-argument constructor, or built-ins. */
+        public Builder isolated(String... tasks) { isolatedTasks = java.util.Set.of(tasks); return this; }
+        public Builder isolated(java.util.Collection<String> tasks) { isolatedTasks = java.util.Set.copyOf(tasks); return this; }
+        /** How many child JVMs at most (default: the concurrency or the CPU count, whichever is smaller). */
+        public Builder isolatedChildren(int n) { isolatedChildren = n; return this; }
+        /** The children's JVM options (default {@link IsolatedOptions#DEFAULT_JVM_ARGS}). */
+        public Builder isolatedJvmArgs(List<String> args) { isolatedJvmArgs = List.copyOf(args); return this; }
 
         public WorkerOptions build() {
             Duration hb = heartbeatInterval != null ? heartbeatInterval : leaseDuration.dividedBy(3);
             int pf = prefetch != null ? prefetch : Math.min(50, Math.max(1, concurrency / 10));
             return new WorkerOptions(queues, weights, concurrency, pf, leaseDuration, hb, fetchWait, shutdownGrace,
                     unknownTaskGrace, unknownTaskDelay, platformThreads, maintenance,
-                    workerId != null ? workerId : defaultWorkerId(), hardTimeoutGrace);
+                    workerId != null ? workerId : defaultWorkerId(), hardTimeoutGrace,
+                    new IsolatedOptions(isolatedTasks, isolatedChildren != null ? isolatedChildren
+                            : Math.max(1, Math.min(concurrency, Runtime.getRuntime().availableProcessors())), isolatedJvmArgs));
         }
     }
 

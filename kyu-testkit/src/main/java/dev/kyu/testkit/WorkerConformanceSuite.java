@@ -619,6 +619,57 @@ public abstract class WorkerConformanceSuite {
     }
 
     @Test
+    void theIsolatedModeKillsAChildOnTimeoutAndTheNextJobRuns() {
+        kyu.register(new IsolatedTestTasks.Spin(), new IsolatedTestTasks.Divide(), new IsolatedTestTasks.CrashOnce());
+        // one slot, one child: every job after the spin can only run in the child that replaced the killed one
+        Worker w = start(options().concurrency(1).prefetch(0).isolated("iso.spin", "iso.divide", "iso.crash-once").isolatedChildren(1)
+                .hardTimeoutGrace(Duration.ofMinutes(5)).build());
+        var stuck = kyu.enqueueJson("iso.spin", "{}", JobOptions.builder().timeout(Duration.ofSeconds(2)).maxAttempts(1).build());
+        Job dead = awaitState(stuck.id(), JobState.FAILED);
+        assertThat(dead.lastError().type()).isEqualTo(JobError.TIMEOUT);
+        assertThat(dead.lastError().message()).doesNotContain("abandoned"); // killed, not left running
+        assertThat(w.isolatedChildrenKilled()).isEqualTo(1);
+        assertThat(w.abandoned()).isZero();
+
+        // a cancel kills the child as well, once the task has said (through the relayed progress) that it spins
+        var endless = kyu.enqueueJson("iso.spin", "{}", JobOptions.NONE);
+        await().atMost(WAIT).until(() -> broker.jobGet(endless.id()).map(Job::progress).orElse(null) != null);
+        assertThat(endless.cancel()).isEqualTo(CancelResult.CANCEL_REQUESTED);
+        awaitState(endless.id(), JobState.CANCELLED);
+        assertThat(w.isolatedChildrenKilled()).isEqualTo(2);
+
+        var next = kyu.enqueueJson("iso.divide", "{\"dividend\": 84, \"divisor\": 2}", JobOptions.NONE);
+        Job done = awaitState(next.id(), JobState.SUCCEEDED);
+        assertThat(done.result()).startsWith("\"42 from pid ").doesNotContain("pid " + ProcessHandle.current().pid() + "\"");
+        assertThat(done.progress()).isEqualTo(new dev.kyu.job.Progress(1.0, "divided"));
+
+        var byZero = kyu.enqueueJson("iso.divide", "{\"dividend\": 1, \"divisor\": 0}", JobOptions.builder().maxAttempts(1).build());
+        Job failed = awaitState(byZero.id(), JobState.FAILED);
+        assertThat(failed.lastError().type()).isEqualTo("java.lang.ArithmeticException");
+        assertThat(failed.lastError().message()).isEqualTo("/ by zero");
+        assertThat(failed.lastError().stackTrace()).contains("IsolatedTestTasks$Divide.run");
+
+        var crash = kyu.enqueueJson("iso.crash-once", "{}", JobOptions.builder().maxAttempts(2).backoff(Backoff.fixed(Duration.ofMillis(10))).build());
+        Job survived = awaitState(crash.id(), JobState.SUCCEEDED);
+        assertThat(survived.attempt()).isEqualTo(2);
+        assertThat(survived.result()).isEqualTo("\"survived attempt 2\"");
+        assertThat(survived.errors()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(JobError.WORKER_LOST);
+            assertThat(e.message()).contains("exited with code 7");
+        });
+        assertThat(w.isolatedChildrenStarted()).isEqualTo(4); // the first, a replacement for each spin and for the crash
+    }
+
+    @Test
+    void anIsolatedTaskBuiltFromALambdaIsRefusedWhenTheWorkerIsMade() {
+        kyu.register(Task.of("t.lambda", Gate.class, (g, ctx) -> "x"));
+        assertThatThrownBy(() -> kyu.worker(options().isolated("t.lambda").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("t.lambda").hasMessageContaining("Task.of");
+        assertThatThrownBy(() -> kyu.worker(options().isolated("t.nowhere").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'t.nowhere' is not registered");
+    }
+
+    @Test
     void aJobEnqueuedAsVersion1RunsOnAVersion2TaskThroughItsUpcaster() {
         // enqueued before this process knew the new task: unversioned, so version 1 ({"name": "First Last"})
         var old = kyu.enqueueJson("t.greet", "{\"name\": \"Ada Lovelace\"}", JobOptions.NONE);

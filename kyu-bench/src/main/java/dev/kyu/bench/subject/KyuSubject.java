@@ -86,8 +86,13 @@ public final class KyuSubject implements Subject {
 
     @Override
     public WorkerHandle startWorkers(String queue, int concurrency, boolean timed) {
+        return startWorkers(queue, concurrency, timed, List.of());
+    }
+
+    /** As {@link #startWorkers(String, int, boolean)}, with the named tasks run in child JVMs (the isolated mode). */
+    public WorkerHandle startWorkers(String queue, int concurrency, boolean timed, List<String> isolated) {
         if (timed) this.timed.add(queue);
-        var options = BenchWorkerMain.options(queue, concurrency);
+        var options = BenchWorkerMain.options(queue, concurrency, isolated);
         if (inProcess) {
             try {
                 WarmUp.run(kyu, queue, concurrency, warmupJobs);
@@ -109,8 +114,10 @@ public final class KyuSubject implements Subject {
         // A 32 MiB young generation: a worker's garbage dies with its job, so a small nursery collects it
         // as well as the default third of the heap, and the pages the process touches stay ~50 MiB fewer.
         return WorkerJvm.start(BenchWorkerMain.class.getName(), List.of("-Xmx256m", "-Xmn32m", "-XX:+UseSerialGC"),
-                List.of("--broker", url, "--queue", queue, "--concurrency", String.valueOf(concurrency),
-                        "--warmup-jobs", String.valueOf(warmupJobs)));
+                isolated.isEmpty() ? List.of("--broker", url, "--queue", queue, "--concurrency", String.valueOf(concurrency),
+                        "--warmup-jobs", String.valueOf(warmupJobs))
+                        : List.of("--broker", url, "--queue", queue, "--concurrency", String.valueOf(concurrency),
+                        "--warmup-jobs", String.valueOf(warmupJobs), "--isolated", String.join(",", isolated)));
     }
 
     /**

@@ -55,6 +55,14 @@ public final class WorkerCommand extends KyuCommand {
             description = "Task or task-bundle classes to register (besides built-in and ServiceLoader tasks).")
     List<String> taskClasses = new ArrayList<>();
 
+    @Option(names = "--isolated", split = ",", paramLabel = "TASK",
+            description = "Run these tasks in child JVMs that a timeout kills (task classes or built-ins; docs/tasks.md).")
+    List<String> isolated = new ArrayList<>();
+
+    @Option(names = "--isolated-children", paramLabel = "N",
+            description = "Most child JVMs for --isolated tasks (default: the concurrency or the CPU count, whichever is smaller).")
+    Integer isolatedChildren;
+
     @Option(names = "--beat", description = "Also run the scheduler (periodic jobs) in this process.")
     boolean beat;
 
@@ -156,6 +164,9 @@ public final class WorkerCommand extends KyuCommand {
         } else if (!queues.isEmpty()) {
             b.queues(queues);
         }
+        if (isolatedChildren != null && isolated.isEmpty()) throw new KyuException.InvalidInput("--isolated-children needs --isolated");
+        b.isolated(isolated);
+        if (isolatedChildren != null) b.isolatedChildren(isolatedChildren);
         return b.build();
     }
 }
