@@ -20,10 +20,11 @@ local FIELDS = {'task', 'args', 'priority', 'attempt', 'maxAttempts', 'enqueuedA
 
 -- A count a lease can raise: a whole number small enough for a double to hold exactly (a field written
 -- behind Kyu's back may hold anything, and HINCRBY on it would fail after earlier writes).
-local function whole(text, digits) return text ~= nil and #text <= digits and string.match(text, '^%d+$') ~= nil end
+-- A missing field comes back from HMGET as false, not nil.
+local function whole(text, digits) return type(text) == 'string' and #text <= digits and string.match(text, '^%d+$') ~= nil end
 -- Whether the fields read for a lease can be leased as they are.
 local function leasable(v)
-  return not v.err and v[13] == 'QUEUED' and v[1] and v[2] and whole(v[4], 9) and (v[15] == nil or whole(v[15], 15))
+  return not v.err and v[13] == 'QUEUED' and v[1] and v[2] and whole(v[4], 9) and (not v[15] or whole(v[15], 15))
 end
 
 -- A member whose job cannot be leased as it is: a foreign value, a missing key, or fields a lease cannot use.
@@ -40,7 +41,7 @@ local function odd(q, id, key, v)
     local why = corrupt(h)
     if why == nil and h.state ~= 'QUEUED' then why = 'in the ready set while ' .. h.state end
     if why == nil and h.fence ~= nil and not whole(h.fence, 15) then why = 'field fence is not a whole number: ' .. string.sub(h.fence, 1, 40) end
-    bury(q, id, h, why or ('field attempt is not a whole number: ' .. string.sub(tostring(h.attempt), 1, 40)), now)
+    bury(q, id, h, why or ('field attempt is not a whole number of at most 9 digits: ' .. string.sub(tostring(h.attempt), 1, 40)), now)
   end
 end
 
