@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * What every stored job satisfies when Kyu wrote it, because every enqueue checks it: a UUID id, valid
- * task and queue names, args present, attempts not negative, at least one attempt allowed, enqueue and due
+ * task and queue names, args present, attempts not negative (and, while waiting, below the int limit a lease
+ * counts up from), at least one attempt allowed, enqueue and due
  * times present and within {@link JobOptions#EARLIEST} … {@link JobOptions#LATEST}, and a RUNNING job
  * held by a worker under a lease.
  *
@@ -30,6 +31,10 @@ public final class JobContract {
         // A job counts its attempts from 0; once leased, the attempt it runs is at least the first.
         int least = j.state() == JobState.RUNNING ? 1 : 0;
         if (j.attempt() < least) out.add("attempt " + j.attempt() + " is below " + least);
+        // A lease counts the attempt up by one: a waiting job already at the int limit can never be leased.
+        if ((j.state() == JobState.QUEUED || j.state() == JobState.SCHEDULED) && j.attempt() == Integer.MAX_VALUE) {
+            out.add("attempt " + j.attempt() + " leaves no attempt to lease");
+        }
         if (j.maxAttempts() < 1) out.add("max attempts " + j.maxAttempts() + " is below 1");
         time(out, "enqueued at", j.enqueuedAt());
         time(out, "scheduled at", j.scheduledAt());

@@ -262,6 +262,31 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
         }
 
         @Test
+        @DisplayName("a row whose attempt is at the int limit (a lease cannot count past it) is quarantined at claim, and the claim goes on")
+        void aRowAtTheAttemptLimitIsQuarantinedAtClaim() throws Exception {
+            Instant now = broker.now();
+            String before = enqueue(job("t").args("{\"good\":1}"));
+            String bad = plantRawJob(broker, RawJob.queued(Q, now).withAttempt(Integer.MAX_VALUE));
+            String after = enqueue(job("t").args("{\"good\":2}"));
+            assertThat(bad).as("every engine can store the largest int").isNotNull();
+
+            var fetched = new ArrayList<String>();
+            for (int i = 0; i < 4; i++) {
+                List<Job> got = fetch(10);
+                if (got.isEmpty()) break;
+                for (Job j : got) {
+                    fetched.add(j.id());
+                    assertThat(complete(j, new Outcome.Succeeded("null"))).isTrue();
+                }
+            }
+            assertThat(fetched).as("only the sound jobs are handed out").containsExactlyInAnyOrder(before, after);
+            Job j = get(bad);
+            assertThat(j.state()).isEqualTo(JobState.FAILED);
+            assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
+            assertThat(broker.queueCounts(Q)).containsEntry(JobState.RUNNING, 0L).containsEntry(JobState.FAILED, 1L);
+        }
+
+        @Test
         @DisplayName("a job due past the range any enqueue accepts (infinity) is quarantined by the sweep, not left waiting for ever")
         void aJobDueBeyondTheRangeIsQuarantinedBySweep() throws Exception {
             Instant now = broker.now();

@@ -109,7 +109,11 @@ final class JobRows {
     static Row readToRun(ResultSet rs) throws SQLException {
         Row row = read(rs);
         if (!(row instanceof Good g)) return row;
-        List<String> broken = JobContract.violations(g.job());
+        List<String> broken = new java.util.ArrayList<>(JobContract.violations(g.job()));
+        // The claim counts attempt and fence up and cannot go past their types' limits: a row already at
+        // one was leased unchanged and must not run (nor be leased again).
+        if (g.job().attempt() == Integer.MAX_VALUE) broken.add("attempt " + Integer.MAX_VALUE + " is at the limit a lease counts to");
+        if (g.job().fence() == Long.MAX_VALUE) broken.add("fence " + Long.MAX_VALUE + " is at the limit a lease counts to");
         if (broken.isEmpty()) return row;
         return new Corrupt(g.id(), g.job().queue(), g.job().attempt(), "job breaks the stored-job contract: " + String.join("; ", broken), raw(rs));
     }

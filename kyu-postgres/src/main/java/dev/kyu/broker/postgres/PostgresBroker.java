@@ -95,13 +95,18 @@ public final class PostgresBroker implements Broker {
         // The lease is stamped with the time the row is claimed, not with now() (the statement's start):
         // a claim that waited (for a lock, say) before taking its snapshot can lease a job enqueued after
         // it began, and its start must not read as earlier than that job's enqueue.
+        // A row whose attempt or fence is at its type's limit (written behind Kyu's back) is leased unchanged
+        // rather than overflowing, which would fail the whole claim for one row: JobRows.readToRun then
+        // finds it at the limit and it is quarantined like any other row that breaks the contract.
         // The claimed ids are gathered once, as an array (an InitPlan), and the rows found by primary key,
         // whatever the plan. Joined to the locking subquery instead, the statement could get a generic plan
         // (the one PostgreSQL keeps for a prepared statement) that hashed the subquery and scanned the
         // whole table: with generic plans forced, workers fell seconds behind, and in one benchmark a
         // claim ran for over ten minutes, reading the queue's index again and again.
         this.claimSql = """
-                UPDATE %1$s.kyu_jobs j SET state = 'RUNNING', attempt = j.attempt + 1, fence = j.fence + 1, worker_id = ?, started_at = clock_timestamp(),
+                UPDATE %1$s.kyu_jobs j SET state = 'RUNNING',
+                       attempt = CASE WHEN j.attempt < 2147483647 THEN j.attempt + 1 ELSE j.attempt END,
+                       fence = CASE WHEN j.fence < 9223372036854775807 THEN j.fence + 1 ELSE j.fence END, worker_id = ?, started_at = clock_timestamp(),
                        lease_expires_at = clock_timestamp() + ? * interval '1 millisecond', cancel_requested = false,
                        unique_claim = CASE WHEN j.unique_scope = 'QUEUED' THEN NULL ELSE j.unique_claim END
                 WHERE j.id = ANY(ARRAY(

@@ -151,7 +151,9 @@ final class PostgresFaultFixture implements FaultFixture {
         return switch (kind) {
             case MISSING -> "NULL";
             case EMPTY -> "''";
-            case WRONG_TYPE -> text ? (column.equals("args") || column.equals("meta") || column.equals("errors") ? "'42'" : "'1.5e300'") : "'not a number'";
+            // A number as text: with its '+' it is no valid task or queue name either ('1.5e300' is one, and a
+            // job in a queue of that name rightly waits for a worker of that queue).
+            case WRONG_TYPE -> text ? (column.equals("args") || column.equals("meta") || column.equals("errors") ? "'42'" : "'1.5e+300'") : "'not a number'";
             case HUGE -> "repeat('" + (text ? "x" : "9") + "', " + Garbage.HUGE_LENGTH + ")";
             case INVALID_UTF8 -> "convert_from('\\x80c0afe282'::bytea, 'UTF8')";
             case OUT_OF_RANGE -> OUT_OF_RANGE.get(column);

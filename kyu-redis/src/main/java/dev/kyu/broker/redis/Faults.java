@@ -90,6 +90,19 @@ final class Faults {
         }
     }
 
+    /** The reason of a script refused on a key of another type (see {@code check.lua}), or null for any other failure. */
+    static String badKeyReason(Throwable t) {
+        for (Throwable c = unwrap(t); c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            int bad = m == null ? -1 : m.indexOf(BADKEY);
+            if (bad < 0) continue;
+            String reason = m.substring(bad + BADKEY.length());
+            int at = reason.indexOf(" script: ");
+            return (at >= 0 ? reason.substring(0, at) : reason).replace('\n', ' ').replace('\r', ' ').trim();
+        }
+        return null;
+    }
+
     KyuException translate(String what, Throwable t) {
         Throwable cause = unwrap(t);
         if (cause instanceof KyuException k) return k;

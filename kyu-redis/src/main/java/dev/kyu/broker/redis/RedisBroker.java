@@ -748,7 +748,7 @@ public final class RedisBroker implements Broker {
     @Override
     public Map<JobState, Long> queueCounts(String queue) {
         Names.checkQueue(queue);
-        return queries.counts(List.of(queue)).get(0).counts();
+        return queries.counts(List.of(queue), false).get(0).counts();
     }
 
     @Override

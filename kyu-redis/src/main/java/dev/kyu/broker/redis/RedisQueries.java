@@ -36,6 +36,8 @@ final class RedisQueries {
     private final Faults faults;
     private final ScriptRunner runner;
     private final RedisSettings settings;
+    /** Queues a listing over several queues left out for a key of another type, each reason logged once. */
+    private final SkippedQueues skipped = new SkippedQueues();
 
     RedisQueries(RedisLink link, Keys keys, Scripts scripts, Faults faults, ScriptRunner runner, RedisSettings settings) {
         this.link = link;
@@ -58,6 +60,16 @@ final class RedisQueries {
 
     private record Found(String id, Job job) {}
 
+    /** A queue's listing refused by its scripts for a key of another type (the reason names the key). */
+    private static final class ForeignKey extends RuntimeException {
+        final String reason;
+
+        ForeignKey(String reason) {
+            super(reason, null, false, false);
+            this.reason = reason;
+        }
+    }
+
     List<Job> jobsList(JobQuery query, List<String> allQueues) {
         List<String> queues = query.queue() == null ? allQueues : List.of(query.queue());
         if (query.queue() != null) Names.checkQueue(query.queue());
@@ -65,29 +77,64 @@ final class RedisQueries {
         int need = query.offset() + query.limit();
         boolean filtered = query.task() != null || (query.text() != null && !query.text().isEmpty());
         var found = new ArrayList<Found>();
+        var bad = new ArrayList<String>();
         for (String q : queues) {
-            int page = Math.min(Math.max(need, 100), 1000);
-            int matched = 0;
-            String cursor = "";
-            // Pages by id (each page starts below the last id seen), newest first.
-            for (int seen = 0; matched < need && seen < (filtered ? FILTER_DEPTH : need); seen += page) {
-                String below = cursor;
-                List<Object> flat = faults.ride("list jobs", settings.outage(), () -> scripts.run(Script.LIST, keys.route(q),
-                        List.of(q, state, below, Integer.toString(page))));
-                for (int i = 0; i + 1 < flat.size(); i += 2) {
-                    String id = String.valueOf(flat.get(i));
-                    cursor = id;
-                    Job job = JobCodec.decode(flat.get(i + 1), q, id, false);
-                    if (job != null && matches(job, query)) {
-                        found.add(new Found(id, job));
-                        matched++;
-                    }
-                }
-                if (flat.size() / 2 < page) break;
+            try {
+                listQueue(q, state, need, filtered, query, found);
+            } catch (ForeignKey e) {
+                // Over several queues, one whose keys hold foreign data is left out (and logged), not the whole listing.
+                if (query.queue() != null) skipAll("list jobs", queues, List.of(q, e.reason));
+                bad.add(q);
+                bad.add(e.reason);
             }
         }
+        skipAll("list jobs", queues, bad);
         found.sort(Comparator.comparing(Found::id).reversed());
         return found.stream().skip(query.offset()).limit(query.limit()).map(Found::job).toList();
+    }
+
+    private void listQueue(String q, String state, int need, boolean filtered, JobQuery query, List<Found> found) {
+        int page = Math.min(Math.max(need, 100), 1000);
+        int matched = 0;
+        String cursor = "";
+        // Pages by id (each page starts below the last id seen), newest first.
+        for (int seen = 0; matched < need && seen < (filtered ? FILTER_DEPTH : need); seen += page) {
+            String below = cursor;
+            String[] badKey = {null};
+            List<Object> flat = faults.ride("list jobs", settings.outage(), () -> {
+                try {
+                    return scripts.run(Script.LIST, keys.route(q), List.of(q, state, below, Integer.toString(page)));
+                } catch (RuntimeException e) {
+                    // Kept apart from the outages ride() retries: the caller decides whether to leave the queue out.
+                    badKey[0] = Faults.badKeyReason(e);
+                    if (badKey[0] == null) throw e;
+                    return null;
+                }
+            });
+            if (flat == null) throw new ForeignKey(badKey[0]);
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                String id = String.valueOf(flat.get(i));
+                cursor = id;
+                Job job = JobCodec.decode(flat.get(i + 1), q, id, false);
+                if (job != null && matches(job, query)) {
+                    found.add(new Found(id, job));
+                    matched++;
+                }
+            }
+            if (flat.size() / 2 < page) break;
+        }
+    }
+
+    /**
+     * Logs the queues a listing left out ({queue, reason, …}); when it left out every queue it was asked
+     * for, there is nothing to show and the listing fails with the first reason, naming the key.
+     */
+    private void skipAll(String what, List<String> queues, List<String> flat) {
+        if (flat.isEmpty()) return;
+        Map<String, String> out = skipped.report(what, flat);
+        if (out.keySet().containsAll(queues)) {
+            throw faults.translate(what, new io.lettuce.core.RedisException(Faults.BADKEY + out.values().iterator().next()));
+        }
     }
 
     private static boolean matches(Job job, JobQuery q) {
@@ -101,26 +148,43 @@ final class RedisQueries {
     }
 
     List<QueueInfo> queuesList(List<String> queues) {
-        return counts(queues).stream()
+        return counts(queues, true).stream()
                 .filter(i -> i.paused() || i.counts().values().stream().mapToLong(Long::longValue).sum() > 0)
                 .toList();
     }
 
-    List<QueueInfo> counts(List<String> queues) {
-        return faults.ride("count jobs", settings.outage(), () -> {
+    /**
+     * Each queue's counts. With {@code tolerant}, a queue whose keys hold foreign data is left out (and
+     * logged) rather than failing the counts of the others: the dashboard's queue list over every queue.
+     */
+    List<QueueInfo> counts(List<String> queues, boolean tolerant) {
+        var bad = new ArrayList<String>();
+        List<QueueInfo> out = faults.ride("count jobs", settings.outage(), () -> {
+            bad.clear();
             var calls = new ArrayList<CompletableFuture<List<Object>>>();
             for (String q : queues) calls.add(scripts.<List<Object>>runAsync(Script.COUNTS, keys.route(q), List.of(q)).toCompletableFuture());
-            var out = new ArrayList<QueueInfo>();
+            var infos = new ArrayList<QueueInfo>();
             for (int i = 0; i < queues.size(); i++) {
-                List<Object> c = runner.await(calls.get(i));
+                List<Object> c;
+                try {
+                    c = runner.await(calls.get(i));
+                } catch (RuntimeException e) {
+                    String reason = Faults.badKeyReason(e);
+                    if (!tolerant || reason == null) throw e;
+                    bad.add(queues.get(i));
+                    bad.add(reason);
+                    continue;
+                }
                 var counts = new EnumMap<JobState, Long>(JobState.class);
                 for (int s = 0; s < ORDER.length; s++) counts.put(ORDER[s], ((Number) c.get(s + 1)).longValue());
                 long oldest = ((Number) c.get(7)).longValue();
-                out.add(new QueueInfo(queues.get(i), ((Number) c.get(0)).longValue() == 1, counts,
+                infos.add(new QueueInfo(queues.get(i), ((Number) c.get(0)).longValue() == 1, counts,
                         oldest < 0 ? null : Instant.ofEpochMilli(oldest)));
             }
-            return out;
+            return infos;
         });
+        skipAll("count jobs", queues, bad);
+        return out;
     }
 
     List<StatsBucket> statsHistory(Instant since, List<String> queues) {

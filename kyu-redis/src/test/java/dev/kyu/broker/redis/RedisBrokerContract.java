@@ -413,6 +413,20 @@ abstract class RedisBrokerContract {
     }
 
     @Test
+    void aQueuedJobWhoseAttemptIsAMebibyteOfDigitsIsSetAsideAndTheFetchGoesOn() throws Exception {
+        // Lua reads such an attempt as infinity: the error recorded with the job must still be one JSON can hold.
+        String bad = RedisCorruption.insertQueued(broker, "q", id -> queuedFields(id, "9".repeat(1 << 20), "0"));
+        var good = job("q").build();
+        enqueue(good);
+        assertThat(fetch("w", 10, "q")).extracting(Job::id).containsExactly(good.id());
+        Job failed = broker.jobGet(bad).orElseThrow();
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.lastError().type()).isEqualTo(JobError.CORRUPT);
+        assertThat(failed.lastError().message()).contains("attempt");
+        assertThat(broker.queueCounts("q")).containsEntry(JobState.RUNNING, 1L).containsEntry(JobState.QUEUED, 0L);
+    }
+
+    @Test
     void aQueuedJobWithAnUnreadableFieldIsLeasedThenSetAsideByTheDecoder() throws Exception {
         // QUEUED with a task and a numeric attempt: the fetch script leases it without reading further, and
         // the worker's strict decode finds the bad priority and buries it under the lease it holds.

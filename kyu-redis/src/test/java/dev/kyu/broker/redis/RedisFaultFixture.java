@@ -127,8 +127,10 @@ final class RedisFaultFixture implements FaultFixture {
         // A job key of the wrong type, and a job whose error list is not a list.
         cases.add(GarbageCase.of("job key=string", () -> {
             String id = JobIds.next();
-            index(queue, id, 0);
+            // The value first, as a job is written before it is indexed: indexed first, a worker woken at
+            // once would drop the member of a job key that does not exist yet (a dangling member).
             redis().set(b(job(queue, id)), Garbage.invalidUtf8());
+            index(queue, id, 0);
             return id;
         }));
         cases.add(GarbageCase.of("err key=string", () -> {

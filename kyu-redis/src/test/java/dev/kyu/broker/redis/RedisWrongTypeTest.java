@@ -288,6 +288,22 @@ class RedisWrongTypeTest {
     }
 
     @Test
+    void listingsOverEveryQueueLeaveOutAQueueWithForeignDataAndShowTheOthers() {
+        var good = job("q").build();
+        var other = job("q2").build();
+        enqueue(good, other);
+        String queued = queueKey("q2", "st:QUEUED");
+        broker.link().sync().del(queued);
+        broker.link().sync().hset(queued, "x", "y"); // a hash where a sorted set is kept
+
+        assertThat(broker.queuesList()).extracting(dev.kyu.spi.QueueInfo::queue).containsExactly("q");
+        assertThat(broker.jobsList(JobQuery.all(10))).extracting(Job::id).containsExactly(good.id());
+        // Asked for that queue alone, the call is refused, naming the key.
+        refused(() -> broker.queueCounts("q2"), queued, HASH, ZSET);
+        refused(() -> broker.jobsList(JobQuery.all(10).withQueue("q2")), queued, HASH, ZSET);
+    }
+
+    @Test
     void theRegistryKeyValueStoreAndLocksNameTheKeyTheyCannotUse() {
         refused(() -> broker.kvPut("k", "v"), plant(broker.keys().kv()), HASH);
         refused(() -> broker.kvList(null), broker.keys().kv(), HASH);

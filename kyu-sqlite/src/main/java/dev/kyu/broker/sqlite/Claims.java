@@ -19,9 +19,19 @@ import java.util.Set;
  * claim goes on, so one bad row never starves a worker.
  */
 final class Claims {
-    private static final String CLAIM = "UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = ?, started_at = ?, "
-            + "lease_expires_at = ?, cancel_requested = 0, fence = fence + 1 WHERE id IN (SELECT id FROM jobs WHERE state = 'QUEUED' AND queue = ? "
-            + "ORDER BY priority DESC, id LIMIT ?) RETURNING " + JobRow.COLUMNS;
+    /**
+     * The candidates are picked and checked before the lease is written: the lease's own arithmetic
+     * (attempt + 1, fence + 1) would turn a text or out-of-range attempt or fence into a plausible number
+     * and let the row run, so a row whose id, attempt or fence the lease cannot work on is quarantined
+     * instead. Rows are leased by rowid, the one handle that reaches a row whatever its id holds; the
+     * leased row is then checked whole, as a worker would get it.
+     */
+    private static final String CANDIDATES = "SELECT rowid, typeof(id) = 'text' AND typeof(attempt) = 'integer' "
+            + "AND attempt BETWEEN 0 AND 2147483646 AND typeof(fence) = 'integer' AND fence BETWEEN 0 AND " + JobRow.MAX_FENCE + " "
+            + "FROM jobs WHERE state = 'QUEUED' AND queue = ? ORDER BY priority DESC, id LIMIT ?";
+    private static final String LEASE = "UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = ?, started_at = ?, "
+            + "lease_expires_at = ?, cancel_requested = 0, fence = fence + 1 WHERE rowid = ? AND state = 'QUEUED' RETURNING " + JobRow.SELECT;
+    private static final String ROW = "SELECT " + JobRow.SELECT + " FROM jobs WHERE rowid = ?";
     private static final String PAUSED = "SELECT queue FROM paused_queues";
     private static final Comparator<Job> ORDER = Comparator.comparingInt(Job::priority).reversed().thenComparing(Job::id);
 
@@ -39,18 +49,26 @@ final class Claims {
             if (paused.contains(queue)) continue;
             while (out.size() < r.limit()) {
                 int want = r.limit() - out.size();
-                PreparedStatement ps = db.prepare(CLAIM);
-                ps.setString(1, r.workerId());
-                ps.setLong(2, now.toEpochMilli());
-                ps.setLong(3, leaseEnd);
-                ps.setString(4, queue);
-                ps.setInt(5, want);
+                PreparedStatement ps = db.prepare(CANDIDATES);
+                ps.setString(1, queue);
+                ps.setInt(2, want);
+                var leasable = new ArrayList<Long>();
+                var unleasable = new ArrayList<Long>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) (rs.getInt(2) == 1 ? leasable : unleasable).add(rs.getLong(1));
+                }
+                int rows = leasable.size() + unleasable.size();
                 var got = new ArrayList<Job>();
                 var bad = new ArrayList<JobRow>();
-                int rows = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows++;
+                for (long rowid : unleasable) bad.add(unleasable(db, rowid));
+                PreparedStatement lease = db.prepare(LEASE);
+                for (long rowid : leasable) {
+                    lease.setString(1, r.workerId());
+                    lease.setLong(2, now.toEpochMilli());
+                    lease.setLong(3, leaseEnd);
+                    lease.setLong(4, rowid);
+                    try (ResultSet rs = lease.executeQuery()) {
+                        if (!rs.next()) continue;
                         JobRow row = JobRow.readToRun(rs);
                         if (row.corrupt()) bad.add(row); else got.add(row.job());
                     }
@@ -63,6 +81,16 @@ final class Claims {
             }
         }
         return out;
+    }
+
+    /** A candidate the lease cannot work on, read whole for its quarantine. */
+    private static JobRow unleasable(Db db, long rowid) throws SQLException {
+        PreparedStatement ps = db.prepare(ROW);
+        ps.setLong(1, rowid);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return JobRow.readBad(rs, "id, attempt or fence out of what a lease can count from");
+        }
     }
 
     /**

@@ -22,11 +22,17 @@ import java.util.Map;
  * @param job      the job as read (repaired where a column was bad)
  * @param problems what was wrong; empty when the row is healthy
  * @param raw      every column as stored, as a JSON object text (only built for a bad row)
+ * @param rowid    the row's SQLite rowid: the one handle on a row whose id is not text, not UTF-8 or not
+ *                 what the job shows, so a quarantine always reaches the row it read
  */
-record JobRow(Job job, List<String> problems, String raw) {
+record JobRow(Job job, List<String> problems, String raw, long rowid) {
     static final String COLUMNS = "id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, "
             + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested, "
             + "fence, progress, progress_message, result_ttl_ms";
+    /** What every read selects: the columns, then the rowid. */
+    static final String SELECT = COLUMNS + ", rowid";
+    /** The largest fence a lease counts up from (as on the other engines, 15 digits). */
+    static final long MAX_FENCE = 999_999_999_999_999L;
     private static final String[] NAMES = COLUMNS.split(", ");
 
     boolean corrupt() {
@@ -42,14 +48,24 @@ record JobRow(Job job, List<String> problems, String raw) {
      * top of the column checks, the job must keep the {@link JobContract} every enqueue keeps.
      */
     static JobRow readToRun(ResultSet rs) throws SQLException {
-        return read(rs, true);
+        return read(rs, true, null);
+    }
+
+    /** {@link #readToRun}, for a row found bad by a check made outside: it is corrupt, for {@code problem} if for nothing else. */
+    static JobRow readBad(ResultSet rs, String problem) throws SQLException {
+        return read(rs, true, problem);
     }
 
     private static JobRow read(ResultSet rs, boolean contract) throws SQLException {
+        return read(rs, contract, null);
+    }
+
+    private static JobRow read(ResultSet rs, boolean contract, String fallback) throws SQLException {
         Object[] v = new Object[NAMES.length];
         for (int i = 0; i < v.length; i++) v[i] = rs.getObject(i + 1);
+        long rowid = rs.getLong(v.length + 1);
         var p = new ArrayList<String>();
-        String id = String.valueOf(v[0]);
+        String id = id(v[0]);
         String task = text(v, 1, false, p);
         String queue = text(v, 2, false, p);
         String args = v[3] == null ? null : v[3] instanceof String s ? s : String.valueOf(v[3]);
@@ -79,8 +95,10 @@ record JobRow(Job job, List<String> problems, String raw) {
         String progressMessage = v[23] instanceof String s ? s : null;
         long resultTtlMs = number(v, 24, true, p, -1);
         if (priority != (int) priority) { p.add("priority out of range"); priority = 0; }
-        if (attempt != (int) attempt || attempt < 0) { p.add("attempt out of range"); attempt = 0; }
+        // The claim adds one to the attempt: the last int would overflow there.
+        if (attempt != (int) attempt || attempt < 0 || attempt == Integer.MAX_VALUE) { p.add("attempt out of range"); attempt = 0; }
         if (maxAttempts != (int) maxAttempts || maxAttempts < 1) { p.add("max_attempts out of range"); maxAttempts = 1; }
+        if (fence < 0 || fence > MAX_FENCE) p.add("fence out of range");
         if (state == JobState.RUNNING && (workerId == null || leaseExpiresAt == null)) p.add("RUNNING without a worker or lease");
         Job job = new Job(id, task == null ? "" : task, queue == null ? "" : queue, args, (int) priority,
                 state == null ? JobState.FAILED : state, (int) attempt, (int) maxAttempts, enqueuedAt, scheduledAt,
@@ -89,7 +107,19 @@ record JobRow(Job job, List<String> problems, String raw) {
                 fence, dev.kyu.job.Progress.stored(fraction, progressMessage),
                 resultTtlMs <= 0 ? null : Duration.ofMillis(resultTtlMs));
         if (contract && p.isEmpty()) p.addAll(JobContract.violations(job));
-        return new JobRow(job, p, p.isEmpty() ? null : raw(v));
+        if (fallback != null && p.isEmpty()) p.add(fallback);
+        return new JobRow(job, p, p.isEmpty() ? null : raw(v), rowid);
+    }
+
+    /**
+     * The id as a listing shows it. An id that is not text (a blob, a number) is shown in SQL literal form:
+     * no lookup matches it and {@link JobContract} refuses it, so such a row is quarantined (by rowid)
+     * before it can run, and it then reads as any other failed row rather than as a problem on every read.
+     */
+    private static String id(Object o) {
+        if (o instanceof String s) return s;
+        if (o instanceof byte[] b) return "X'" + java.util.HexFormat.of().withUpperCase().formatHex(b) + "'";
+        return String.valueOf(o);
     }
 
     private static String text(Object[] v, int i, boolean nullable, List<String> p) {

@@ -13,6 +13,8 @@ final class JobSql {
             + "enqueued_at=?, scheduled_at=?, started_at=?, finished_at=?, lease_expires_at=?, worker_id=?, result=?, errors=?, "
             + "unique_key=?, timeout_ms=?, backoff=?, meta=?, cancel_requested=?, "
             + "fence=?, progress=?, progress_message=?, result_ttl_ms=? WHERE id=?";
+    /** The same by rowid: the quarantine's, which must reach a row whose id cannot be matched as text. */
+    static final String UPDATE_BY_ROWID = UPDATE_ALL.replace("WHERE id=?", "WHERE rowid=?");
 
     private JobSql() {}
 

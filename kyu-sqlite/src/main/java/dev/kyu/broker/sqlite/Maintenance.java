@@ -24,15 +24,21 @@ import java.util.List;
  */
 final class Maintenance {
     /** Due times no promotion can ever reach: missing, text, or past the range any enqueue accepts (infinity included). */
-    private static final String SCHEDULED_BAD = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'SCHEDULED' "
+    private static final String SCHEDULED_BAD = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'SCHEDULED' "
             + "AND (scheduled_at IS NULL OR scheduled_at >= '' OR scheduled_at > " + JobOptions.LATEST.toEpochMilli() + ") LIMIT 100";
-    private static final String RUNNING_BAD = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'RUNNING' "
+    private static final String RUNNING_BAD = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'RUNNING' "
             + "AND (lease_expires_at IS NULL OR lease_expires_at >= '') LIMIT 100";
-    private static final String FIRST_QUEUE = "SELECT min(queue) FROM jobs WHERE state = 'QUEUED'";
-    private static final String NEXT_QUEUE = "SELECT min(queue) FROM jobs WHERE state = 'QUEUED' AND queue > ?";
-    private static final String QUEUED_OF = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'QUEUED' AND queue = ? LIMIT 100";
-    private static final String QUEUED_WITHOUT_QUEUE = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'QUEUED' AND queue IS NULL LIMIT 100";
-    private static final String EXPIRED = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state = 'RUNNING' "
+    /*
+     * The queue walk holds its place by a row's rowid, not by the name read back: a name that is a blob or
+     * not UTF-8 comes back changed into Java, and a lookup by the changed name would find nothing.
+     */
+    private static final String FIRST_QUEUE = "SELECT rowid, queue FROM jobs WHERE state = 'QUEUED' AND queue IS NOT NULL ORDER BY queue LIMIT 1";
+    private static final String NEXT_QUEUE = "SELECT rowid, queue FROM jobs WHERE state = 'QUEUED' "
+            + "AND queue > (SELECT queue FROM jobs WHERE rowid = ?) ORDER BY queue LIMIT 1";
+    private static final String QUEUED_OF = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'QUEUED' "
+            + "AND queue = (SELECT queue FROM jobs WHERE rowid = ?) LIMIT 100";
+    private static final String QUEUED_WITHOUT_QUEUE = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'QUEUED' AND queue IS NULL LIMIT 100";
+    private static final String EXPIRED = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'RUNNING' "
             + "AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT ?";
     private static final String PRUNE = "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs "
             + "WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND state = ? AND finished_at < ? AND result_ttl_ms IS NULL LIMIT ?) "
@@ -70,33 +76,40 @@ final class Maintenance {
      * walked one name at a time through the fetch index, so the sweep costs a probe per queue, not a scan.
      */
     static int sweepUnreachableQueues(Db db, Instant now) throws SQLException {
-        var bad = new ArrayList<Object>();
-        Object after = null;
+        var bad = new ArrayList<Long>(); // a rowid of each bad queue's rows
+        long after = 0;
+        boolean first = true;
         for (int n = 0; n < 10_000; n++) {
-            PreparedStatement ps = db.prepare(after == null ? FIRST_QUEUE : NEXT_QUEUE);
-            if (after != null) ps.setObject(1, after);
+            PreparedStatement ps = db.prepare(first ? FIRST_QUEUE : NEXT_QUEUE);
+            if (!first) ps.setLong(1, after);
+            first = false;
             Object queue;
             try (ResultSet rs = ps.executeQuery()) {
-                queue = rs.next() ? rs.getObject(1) : null;
+                if (!rs.next()) break;
+                after = rs.getLong(1);
+                queue = rs.getObject(2);
             }
-            if (queue == null) break;
-            if (!(queue instanceof String name) || !dev.kyu.task.Task.isValidName(name)) bad.add(queue);
-            after = queue;
+            if (!(queue instanceof String name) || !dev.kyu.task.Task.isValidName(name)) bad.add(after);
         }
-        bad.add(null); // rows without a queue at all: no fetch can name them either
         int moved = 0;
-        for (Object queue : bad) {
-            var rows = new ArrayList<JobRow>();
-            PreparedStatement ps = db.prepare(queue == null ? QUEUED_WITHOUT_QUEUE : QUEUED_OF);
-            if (queue != null) ps.setObject(1, queue);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) rows.add(JobRow.readToRun(rs));
-            }
-            for (JobRow row : rows) {
-                if (!row.corrupt()) continue;
-                Quarantine.apply(db, row, now);
-                moved++;
-            }
+        for (Long queueRow : bad) moved += quarantineRows(db, QUEUED_OF, queueRow, now);
+        // Rows without a queue at all: no fetch can name them either.
+        moved += quarantineRows(db, QUEUED_WITHOUT_QUEUE, null, now);
+        return moved;
+    }
+
+    private static int quarantineRows(Db db, String select, Long rowid, Instant now) throws SQLException {
+        var rows = new ArrayList<JobRow>();
+        PreparedStatement ps = db.prepare(select);
+        if (rowid != null) ps.setLong(1, rowid);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) rows.add(JobRow.readToRun(rs));
+        }
+        int moved = 0;
+        for (JobRow row : rows) {
+            if (!row.corrupt()) continue;
+            Quarantine.apply(db, row, now);
+            moved++;
         }
         return moved;
     }
@@ -110,7 +123,8 @@ final class Maintenance {
         ps.setLong(1, now.toEpochMilli());
         ps.setInt(2, limit);
         try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) rows.add(JobRow.read(rs));
+            // Checked against the contract too: a row requeued by an id no statement matches would loop here for ever.
+            while (rs.next()) rows.add(JobRow.readToRun(rs));
         }
         PreparedStatement update = db.prepare(JobSql.UPDATE_ALL);
         for (JobRow row : rows) {

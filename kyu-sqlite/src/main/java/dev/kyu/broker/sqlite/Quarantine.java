@@ -3,6 +3,7 @@ package dev.kyu.broker.sqlite;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 
@@ -29,7 +30,11 @@ final class Quarantine {
                 .cancelRequested(false)
                 .errors(Job.appendError(j.errors(), error))
                 .build();
-        JobSql.updateAll(db.prepare(JobSql.UPDATE_ALL), fixed);
+        // By rowid: an id that is a blob, invalid UTF-8 or otherwise unmatchable as text must still be reached.
+        PreparedStatement ps = db.prepare(JobSql.UPDATE_BY_ROWID);
+        int next = JobSql.bindBody(ps, 1, fixed);
+        ps.setLong(next, row.rowid());
+        ps.executeUpdate();
         return fixed;
     }
 }

@@ -21,7 +21,9 @@ import java.util.TreeMap;
 final class Queries {
     /** How many of the newest jobs a text search looks through. */
     static final int TEXT_SEARCH_WINDOW = 50_000;
-    private static final String GET = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE id = ?";
+    private static final String GET = "SELECT " + JobRow.SELECT + " FROM jobs WHERE id = ?";
+
+    private static final String BY_ROWID = "SELECT " + JobRow.SELECT + " FROM jobs WHERE rowid = ?";
 
     private Queries() {}
 
@@ -33,8 +35,17 @@ final class Queries {
         }
     }
 
+    /** The row a read saw, found again by its rowid: its id may be one no text lookup matches. */
+    static JobRow byRowid(Db db, long rowid) throws SQLException {
+        PreparedStatement ps = db.prepare(BY_ROWID);
+        ps.setLong(1, rowid);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? JobRow.read(rs) : null;
+        }
+    }
+
     static List<JobRow> list(Db db, JobQuery q) throws SQLException {
-        var sql = new StringBuilder("SELECT ").append(JobRow.COLUMNS).append(" FROM jobs WHERE 1 = 1");
+        var sql = new StringBuilder("SELECT ").append(JobRow.SELECT).append(" FROM jobs WHERE 1 = 1");
         var params = new ArrayList<Object>();
         if (q.state() != null) { sql.append(" AND state = ?"); params.add(q.state().name()); }
         if (q.queue() != null) { sql.append(" AND queue = ?"); params.add(q.queue()); }
@@ -121,7 +132,7 @@ final class Queries {
     /** Rows whose state is not one the engine writes (found through the state index, a few at a time). */
     static List<JobRow> badStateRows(Db db) throws SQLException {
         var out = new ArrayList<JobRow>();
-        String sql = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE state IS NULL OR state NOT IN "
+        String sql = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state IS NULL OR state NOT IN "
                 + "('SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED') LIMIT 1000";
         try (ResultSet rs = db.prepare(sql).executeQuery()) {
             while (rs.next()) out.add(JobRow.read(rs));

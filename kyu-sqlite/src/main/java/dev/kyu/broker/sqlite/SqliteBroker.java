@@ -343,7 +343,7 @@ public final class SqliteBroker implements Broker {
         return store.write("quarantine corrupt job", db -> {
             var out = new ArrayList<Job>();
             for (JobRow seen : rows) {
-                JobRow row = Queries.get(db, seen.job().id());
+                JobRow row = Queries.byRowid(db, seen.rowid());
                 if (row == null) continue;
                 out.add(row.corrupt() ? Quarantine.apply(db, row, now) : row.job());
             }

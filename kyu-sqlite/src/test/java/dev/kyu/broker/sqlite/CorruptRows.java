@@ -62,6 +62,28 @@ final class CorruptRows {
         return job.id();
     }
 
+    /**
+     * A healthy due row of {@code queue} with one column set to an SQL expression (a blob, text that is not
+     * UTF-8, text in an integer column); {@code column} may be the id. Returns nothing: such an id cannot be
+     * looked up, so tests look at the queue's counts and listing.
+     */
+    static void queuedWith(Path file, String queue, String column, String sqlValue) throws Exception {
+        var cols = new java.util.LinkedHashMap<String, String>();
+        cols.put("id", "'" + JobIds.next() + "'");
+        cols.put("task", "'t'");
+        cols.put("queue", "'" + queue + "'");
+        cols.put("args", "'{}'");
+        cols.put("priority", "0");
+        cols.put("state", "'QUEUED'");
+        cols.put("attempt", "0");
+        cols.put("max_attempts", "3");
+        cols.put("enqueued_at", Long.toString(System.currentTimeMillis()));
+        cols.put("scheduled_at", Long.toString(System.currentTimeMillis()));
+        cols.put("cancel_requested", "0");
+        cols.put(column, sqlValue);
+        exec(file, "INSERT INTO jobs (" + String.join(", ", cols.keySet()) + ") VALUES (" + String.join(", ", cols.values()) + ")");
+    }
+
     private static Long millis(Instant t) {
         return t == null ? null : t.equals(Instant.MAX) ? Long.MAX_VALUE : t.toEpochMilli();
     }

@@ -62,6 +62,50 @@ class SqliteCorruptRowTest extends SqliteFileFixture {
         assertThat(broker.jobsPrune(PruneRequest.defaults())).isEqualTo(2);
     }
 
+    @Test
+    void rowsWhoseIdNoLookupMatchesAreQuarantinedByRowidAndNeverRun() throws Exception {
+        // A blob, text that is not UTF-8 (read back changed), an empty id, a foreign id, a 1 MiB id.
+        for (String id : List.of("X'00FF10'", "CAST(X'C328FF61' AS TEXT)", "''", "'not-a-uuid'", "replace(hex(zeroblob(524288)), '0', 'i')")) {
+            CorruptRows.queuedWith(file, "q", "id", id);
+        }
+        String good = SqliteTesting.enqueue(broker, "q");
+
+        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q"))).extracting(Job::id).containsExactly(good);
+        var counts = broker.queueCounts("q");
+        assertThat(counts.get(JobState.RUNNING)).isEqualTo(1); // the good job only
+        assertThat(counts.get(JobState.FAILED)).isEqualTo(5);
+        assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.FAILED))).hasSize(5).allSatisfy(j -> {
+            assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
+            assertThat(j.lastError().stackTrace()).startsWith("raw row: ");
+        });
+    }
+
+    @Test
+    void anAttemptOrFenceTheLeaseCannotCountFromIsQuarantinedNotRun() throws Exception {
+        for (String[] bad : List.of(new String[] {"attempt", "'not a number'"}, new String[] {"attempt", "CAST(X'C328' AS TEXT)"},
+                new String[] {"attempt", "''"}, new String[] {"attempt", "2147483647"}, new String[] {"attempt", "replace(hex(zeroblob(524288)), '0', '9')"},
+                new String[] {"fence", "'not a number'"}, new String[] {"fence", Long.toString(Long.MAX_VALUE)})) {
+            CorruptRows.queuedWith(file, "q", bad[0], bad[1]);
+        }
+        String good = SqliteTesting.enqueue(broker, "q");
+
+        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q"))).extracting(Job::id).containsExactly(good);
+        assertThat(broker.queueCounts("q").get(JobState.FAILED)).isEqualTo(7);
+        assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.FAILED)))
+                .allSatisfy(j -> assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT));
+    }
+
+    @Test
+    void queuedRowsOfAQueueNamedInBytesThatAreNotUtf8AreSweptByRowid() throws Exception {
+        CorruptRows.queuedWith(file, "q", "queue", "CAST(X'C328FF61' AS TEXT)");
+        CorruptRows.queuedWith(file, "q", "queue", "X'00FF'");
+        broker.jobsPrune(PruneRequest.defaults());
+        assertThat(broker.jobsList(JobQuery.all(10))).hasSize(2).allSatisfy(j -> {
+            assertThat(j.state()).isEqualTo(JobState.FAILED);
+            assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
+        });
+    }
+
     private void assertQuarantined(String id) {
         Job j = broker.jobGet(id).orElseThrow();
         assertThat(j.state()).isEqualTo(JobState.FAILED);

@@ -40,7 +40,7 @@ local function odd(q, id, key, v)
     local why = corrupt(h)
     if why == nil and h.state ~= 'QUEUED' then why = 'in the ready set while ' .. h.state end
     if why == nil and h.fence ~= nil and not whole(h.fence, 15) then why = 'field fence is not a whole number: ' .. string.sub(h.fence, 1, 40) end
-    bury(q, id, h, why or ('field attempt is not a whole number: ' .. string.sub(tostring(h.attempt), 1, 40)), now)
+    bury(q, id, h, why or ('field attempt is not a whole number of at most 9 digits: ' .. string.sub(tostring(h.attempt), 1, 40)), now)
   end
 end
 

@@ -154,6 +154,10 @@ local function pusherr(q, id, err)
 end
 
 local function reason(attempt, etype, message, now)
+  -- The attempt comes from a stored field, which may hold anything: 1 MiB of digits reads as infinity,
+  -- which cjson refuses to encode (failing the whole script). An error names only a count it can hold.
+  if type(attempt) ~= 'number' or attempt ~= attempt or attempt < 0 or attempt > 2147483647 then attempt = 0 end
+  attempt = math.floor(attempt)
   return cjson.encode({attempt = attempt, type = etype, message = message, stackTrace = '', at = now})
 end
 
