@@ -1,5 +1,6 @@
 package dev.kyu.alert;
 
+import dev.kyu.Causes;
 import dev.kyu.Kyu;
 import dev.kyu.job.Durations;
 import dev.kyu.job.Job;
@@ -99,7 +100,7 @@ public final class Alerts implements AutoCloseable {
             try {
                 ch.check();
             } catch (Exception e) {
-                log.warn("alert channel {} is not usable now, alerts to it may be lost: {}", ch, oneLine(e));
+                log.warn("alert channel {} is not usable now, alerts to it may be lost: {}", ch, Causes.oneLine(e));
             }
         }));
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("kyu-alerts").factory());
@@ -108,7 +109,7 @@ public final class Alerts implements AutoCloseable {
             try {
                 check();
             } catch (RuntimeException e) {
-                log.warn("alert pass failed: {}", oneLine(e));
+                log.warn("alert pass failed: {}", Causes.oneLine(e));
             }
         }, 0, every, TimeUnit.MILLISECONDS);
         log.info("alerts: {} rule(s) to {} channel(s), evaluated every {} by one elected process", config.rules().size(),
@@ -133,7 +134,7 @@ public final class Alerts implements AutoCloseable {
                     default -> conditions(r, pass);
                 }
             } catch (RuntimeException e) {
-                log.warn("alert rule {} could not be evaluated: {}", r.name(), oneLine(e));
+                log.warn("alert rule {} could not be evaluated: {}", r.name(), Causes.oneLine(e));
             }
         }
         return true;
@@ -387,7 +388,7 @@ public final class Alerts implements AutoCloseable {
                 try {
                     ch.send(m);
                 } catch (Exception e) {
-                    log.warn("alert '{}' to {} failed: {}", m.subject(), ch, oneLine(e));
+                    log.warn("alert '{}' to {} failed: {}", m.subject(), ch, Causes.oneLine(e));
                 }
             });
         }
@@ -408,11 +409,6 @@ public final class Alerts implements AutoCloseable {
     private static String firstLine(String s) {
         String line = s.lines().findFirst().orElse("");
         return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-    }
-
-    static String oneLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return m.replace('\n', ' ').replace('\r', ' ');
     }
 
     /** Stops evaluating, gives up leadership and lets queued messages go out (a few seconds at most). */

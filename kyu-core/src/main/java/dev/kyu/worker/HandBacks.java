@@ -1,5 +1,6 @@
 package dev.kyu.worker;
 
+import dev.kyu.Causes;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.spi.Outcome;
@@ -34,7 +35,7 @@ final class HandBacks {
 
     /** The outcome for a job whose attempt failed to start: a hand-back, or a dead letter once they repeat. */
     Outcome failedToStart(Job job, RuntimeException cause) {
-        String why = oneLine(cause);
+        String why = Causes.oneLine(cause);
         // The bound keeps a worker's memory flat whatever happens; forgetting the counts only delays a verdict.
         if (inARow.size() >= REMEMBERED) inARow.clear();
         int n = inARow.merge(job.id(), 1, Integer::sum);
@@ -51,10 +52,5 @@ final class HandBacks {
     /** The job's attempt started: a later failure to start counts from one again. */
     void started(Job job) {
         if (!inARow.isEmpty()) inARow.remove(job.id());
-    }
-
-    private static String oneLine(RuntimeException e) {
-        String m = e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return m.replace('\n', ' ').replace('\r', ' ');
     }
 }

@@ -129,9 +129,8 @@ public final class JobExecutor {
         if (version > taskVersion) {
             // Enqueued by a newer deploy: a worker that has it may be starting up (a rolling deploy).
             Instant now = brokerNow.get();
-            if (job.enqueuedAt() != null && now.isBefore(job.enqueuedAt().plus(unknownTaskGrace))) {
-                return new Outcome.Released(unknownTaskDelay);
-            }
+            Instant graceEnds = graceEnds(job, now, unknownTaskGrace);
+            if (graceEnds != null && now.isBefore(graceEnds)) return new Outcome.Released(unknownTaskDelay);
             return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_VERSION, "args are version " + version
                     + " but task '" + job.task() + "' here is only version " + taskVersion + " (is a newer worker running?)", now()));
         }
@@ -181,9 +180,18 @@ public final class JobExecutor {
      * until its grace, counted from enqueue, runs out; then a dead letter. A job whose enqueue time is
      * missing or in the future has no grace that could ever end, so it fails at once.
      */
-    private Outcome unknownTask(Job job, Instant now, Duration grace, Duration delay) {
+    /**
+     * When the grace for a job this worker cannot run yet (an unknown task, args of a newer version) ends,
+     * counted from enqueue; null when its enqueue time is missing or in the future, so no wait could ever end.
+     */
+    private static Instant graceEnds(Job job, Instant now, Duration grace) {
         boolean sane = job.enqueuedAt() != null && !job.enqueuedAt().isAfter(now.plus(CLOCK_SLACK));
-        Instant failsAt = sane ? job.enqueuedAt().plus(grace) : null;
+        return sane ? job.enqueuedAt().plus(grace) : null;
+    }
+
+    private Outcome unknownTask(Job job, Instant now, Duration grace, Duration delay) {
+        Instant failsAt = graceEnds(job, now, grace);
+        boolean sane = failsAt != null;
         if (sane && now.isBefore(failsAt)) {
             unknownTasks.putBack(job, failsAt);
             return new Outcome.Released(delay);
