@@ -36,13 +36,25 @@ import java.util.Objects;
  *                        its fencing token (docs/tasks.md)
  * @param progress        the last progress a running attempt reported, or null; kept after the job ends
  * @param resultTtl       how long the job is kept once it ends, in place of the prune's global retention; null = the global one
+ * @param links           what it waits for, whom it releases when it ends, whom it is kept with ({@link JobLinks}); never null
  */
 public record Job(
         String id, String task, String queue, String args, int priority, JobState state,
         int attempt, int maxAttempts, Instant enqueuedAt, Instant scheduledAt, Instant startedAt,
         Instant finishedAt, Instant leaseExpiresAt, String workerId, String result, List<JobError> errors,
         String uniqueKey, Duration timeout, String backoff, Map<String, String> meta, boolean cancelRequested,
-        long fence, Progress progress, Duration resultTtl) {
+        long fence, Progress progress, Duration resultTtl, JobLinks links) {
+
+    /** A job without links to other jobs, for engines that build one positionally. */
+    public Job(String id, String task, String queue, String args, int priority, JobState state,
+               int attempt, int maxAttempts, Instant enqueuedAt, Instant scheduledAt, Instant startedAt,
+               Instant finishedAt, Instant leaseExpiresAt, String workerId, String result, List<JobError> errors,
+               String uniqueKey, Duration timeout, String backoff, Map<String, String> meta, boolean cancelRequested,
+               long fence, Progress progress, Duration resultTtl) {
+        this(id, task, queue, args, priority, state, attempt, maxAttempts, enqueuedAt, scheduledAt, startedAt, finishedAt,
+                leaseExpiresAt, workerId, result, errors, uniqueKey, timeout, backoff, meta, cancelRequested, fence,
+                progress, resultTtl, JobLinks.NONE);
+    }
 
     /** How many attempts' errors a job keeps; older ones are dropped first. */
     public static final int MAX_ERRORS = 20;
@@ -54,6 +66,7 @@ public record Job(
         Objects.requireNonNull(state, "state");
         errors = errors == null ? List.of() : List.copyOf(errors);
         meta = meta == null ? Map.of() : Map.copyOf(meta);
+        if (links == null) links = JobLinks.NONE;
     }
 
     /** The lease this job is held under; only meaningful while RUNNING (a waiting job has no worker id). */
@@ -94,7 +107,7 @@ public record Job(
         b.startedAt = startedAt; b.finishedAt = finishedAt; b.leaseExpiresAt = leaseExpiresAt; b.workerId = workerId;
         b.result = result; b.errors = errors; b.uniqueKey = uniqueKey; b.timeout = timeout; b.backoff = backoff;
         b.meta = meta; b.cancelRequested = cancelRequested; b.fence = fence; b.progress = progress;
-        b.resultTtl = resultTtl;
+        b.resultTtl = resultTtl; b.links = links;
         return b;
     }
 
@@ -109,6 +122,7 @@ public record Job(
         private boolean cancelRequested;
         private long fence;
         private Progress progress;
+        private JobLinks links = JobLinks.NONE;
 
         private Builder() {}
 
@@ -136,11 +150,12 @@ public record Job(
         public Builder fence(long v) { fence = v; return this; }
         public Builder progress(Progress v) { progress = v; return this; }
         public Builder resultTtl(Duration v) { resultTtl = v; return this; }
+        public Builder links(JobLinks v) { links = v; return this; }
 
         public Job build() {
             return new Job(id, task, queue, args, priority, state, attempt, maxAttempts, enqueuedAt, scheduledAt,
                     startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey, timeout, backoff,
-                    meta, cancelRequested, fence, progress, resultTtl);
+                    meta, cancelRequested, fence, progress, resultTtl, links);
         }
     }
 }

@@ -7,12 +7,16 @@ import java.util.Set;
  * The states of a job (see docs/concepts.md for the diagram).
  *
  * <pre>
+ * BLOCKED ---------+
+ *                  v
  * SCHEDULED -> QUEUED -> RUNNING -> SUCCEEDED | FAILED | CANCELLED
  *     ^                     |
  *     +---- retry back-off -+
  * </pre>
  */
 public enum JobState {
+    /** Waits for other jobs to end (a workflow step): {@link JobLinks#waitsFor()} above zero. Never fetched. */
+    BLOCKED,
     /** Not due yet: waits for its {@code scheduledAt}. */
     SCHEDULED,
     /** Due and waiting for a worker. */
@@ -27,6 +31,7 @@ public enum JobState {
     CANCELLED;
 
     public static final Set<JobState> TERMINAL = EnumSet.of(SUCCEEDED, FAILED, CANCELLED);
+    /** Not started and runnable once due; BLOCKED jobs are not in it. */
     public static final Set<JobState> WAITING = EnumSet.of(SCHEDULED, QUEUED);
 
     public boolean isTerminal() {

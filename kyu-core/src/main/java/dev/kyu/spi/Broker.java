@@ -23,6 +23,13 @@ import java.util.Set;
  *       never stops a sweep (it is moved to FAILED with a {@code kyu.CorruptJob} reason and its raw data kept).</li>
  *   <li>Errors: engine faults become {@link dev.kyu.KyuException.BrokerUnavailable}; bad arguments
  *       {@link IllegalArgumentException} or {@link dev.kyu.KyuException.InvalidInput}.</li>
+ *   <li>Links ({@link dev.kyu.job.JobLinks}): a job stored with {@code waitsFor > 0} is BLOCKED and is never
+ *       fetched, promoted or rescued; a job that ends (SUCCEEDED, FAILED or CANCELLED, by any verb: outcome, rescue,
+ *       cancel, quarantine) or is deleted (by id or by a purge) lowers the count of each of its dependents that is
+ *       BLOCKED by one, in the same atomic step, and a dependent whose count reaches zero becomes QUEUED, due at the
+ *       engine's now; the job's dependents are then cleared, so it releases them once in its life. A fenced-out
+ *       outcome changes nothing, so a job completed twice releases its dependents once. A terminal job whose
+ *       {@code retainWith} job still exists is not pruned. Per-state counts include BLOCKED.</li>
  *   <li>Time: due times, lease expiry and {@link #now()} come from one clock — the engine's server, or
  *       the injected {@link BrokerConfig#clock()} for engines with {@link Capability#INJECTABLE_CLOCK}.</li>
  * </ul>
@@ -91,6 +98,13 @@ public interface Broker extends AutoCloseable {
     Optional<Job> jobGet(String id);
 
     List<Job> jobsList(JobQuery query);
+
+    /** The jobs of these ids that exist, in the order asked; engines answer it in one round trip where they can. */
+    default List<Job> jobsGet(List<String> ids) {
+        var out = new java.util.ArrayList<Job>(ids.size());
+        for (String id : ids) jobGet(id).ifPresent(out::add);
+        return out;
+    }
 
     /** Every queue that has jobs or is paused, by name. */
     List<QueueInfo> queuesList();

@@ -7,5 +7,10 @@ public enum Capability {
     /** {@link EnqueueRequest#connection()} may carry the caller's own JDBC transaction. */
     TRANSACTIONAL_ENQUEUE,
     /** Several processes may share the store (everything but {@code memory:}). */
-    SHARED_ACROSS_PROCESSES
+    SHARED_ACROSS_PROCESSES,
+    /**
+     * Keeps {@link dev.kyu.job.JobLinks}: BLOCKED jobs released atomically when their parents end, and retention
+     * with another job. Workflows need it; an engine without it refuses a job with links in one line.
+     */
+    JOB_LINKS
 }

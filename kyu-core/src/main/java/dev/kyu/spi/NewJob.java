@@ -1,5 +1,6 @@
 package dev.kyu.spi;
 
+import dev.kyu.job.JobLinks;
 import dev.kyu.job.UniqueScope;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,12 +11,14 @@ import java.util.Objects;
  * A job to store. The due time is {@code runAt} if set, else the engine's now plus {@code delay} if
  * set, else now; the engine judges it by its own clock so that producers' clock skew does not matter
  * for delays. {@code resultTtl}, when set, is how long the job is kept once it ends, in place of the
- * prune's global retention.
+ * prune's global retention. {@code links} (never null) are the job's links to other jobs ({@link JobLinks}):
+ * a job with {@code links.waitsFor() > 0} is stored BLOCKED whatever its due time, and is QUEUED at the engine's
+ * now once released; {@code runAt} and {@code delay} apply only to jobs that do not wait.
  */
 public record NewJob(
         String id, String task, String queue, String args, int priority, int maxAttempts,
         Instant runAt, Duration delay, String uniqueKey, UniqueScope uniqueScope, Duration uniquePeriod,
-        Duration timeout, String backoff, Map<String, String> meta, Duration resultTtl) {
+        Duration timeout, String backoff, Map<String, String> meta, Duration resultTtl, JobLinks links) {
 
     public NewJob {
         Objects.requireNonNull(id, "id");
@@ -28,6 +31,21 @@ public record NewJob(
             throw new IllegalArgumentException("unique scope PERIOD needs a uniquePeriod");
         }
         meta = meta == null ? Map.of() : Map.copyOf(meta);
+        if (links == null) links = JobLinks.NONE;
+    }
+
+    /** The same job without links, for callers that build one positionally. */
+    public NewJob(String id, String task, String queue, String args, int priority, int maxAttempts,
+                  Instant runAt, Duration delay, String uniqueKey, UniqueScope uniqueScope, Duration uniquePeriod,
+                  Duration timeout, String backoff, Map<String, String> meta, Duration resultTtl) {
+        this(id, task, queue, args, priority, maxAttempts, runAt, delay, uniqueKey, uniqueScope, uniquePeriod,
+                timeout, backoff, meta, resultTtl, JobLinks.NONE);
+    }
+
+    /** This job with other links. */
+    public NewJob withLinks(JobLinks l) {
+        return new NewJob(id, task, queue, args, priority, maxAttempts, runAt, delay, uniqueKey, uniqueScope,
+                uniquePeriod, timeout, backoff, meta, resultTtl, l);
     }
 
     public static Builder builder(String id, String task) {
@@ -42,6 +60,7 @@ public record NewJob(
         private Duration delay, uniquePeriod, timeout, resultTtl;
         private UniqueScope uniqueScope;
         private Map<String, String> meta = Map.of();
+        private JobLinks links = JobLinks.NONE;
 
         private Builder(String id, String task) { this.id = id; this.task = task; }
 
@@ -56,10 +75,11 @@ public record NewJob(
         public Builder backoff(String v) { backoff = v; return this; }
         public Builder meta(Map<String, String> v) { meta = v; return this; }
         public Builder resultTtl(Duration v) { resultTtl = v; return this; }
+        public Builder links(JobLinks v) { links = v; return this; }
 
         public NewJob build() {
             return new NewJob(id, task, queue, args, priority, maxAttempts, runAt, delay, uniqueKey, uniqueScope,
-                    uniquePeriod, timeout, backoff, meta, resultTtl);
+                    uniquePeriod, timeout, backoff, meta, resultTtl, links);
         }
     }
 }

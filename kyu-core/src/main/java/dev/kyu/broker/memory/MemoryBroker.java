@@ -65,7 +65,7 @@ import java.util.TreeMap;
  * CANCELLED jobs are pruned with the succeeded retention.
  */
 public final class MemoryBroker implements Broker {
-    private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.INJECTABLE_CLOCK);
+    private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.INJECTABLE_CLOCK, Capability.JOB_LINKS);
     private static final int SUCCEEDED = 0, FAILED = 1, RETRIED = 2;
 
     private final MemoryStore store;
@@ -426,17 +426,18 @@ public final class MemoryBroker implements Broker {
             var doomed = new ArrayList<Slot>();
             for (Slot s : store.expiring) {
                 if (doomed.size() >= request.limit() || !s.expiresAt.isBefore(now)) break;
-                doomed.add(s);
+                if (!keptWith(s)) doomed.add(s);
             }
             for (Slot s : store.finished) {
                 if (doomed.size() >= request.limit()) break;
                 if (s.expiresAt != null) continue; // judged by its own ttl, above
+                if (keptWith(s)) continue;
                 Duration keep = s.state() == JobState.FAILED ? request.failedRetention() : request.succeededRetention();
                 if (keep != null && s.sortAt.isBefore(now.minus(keep))) doomed.add(s);
                 // finished is ordered by finish time: past the longer retention's cut-off nothing more is due
                 if (!s.sortAt.isBefore(now.minus(minRetention(request)))) break;
             }
-            doomed.forEach(store::remove);
+            doomed.forEach(s -> store.delete(s, now));
             if (request.statsRetention() != null) store.pruneStats(now.minus(request.statsRetention()));
             if (request.workerRetention() != null) {
                 Instant cut = now.minus(request.workerRetention());
@@ -446,6 +447,12 @@ public final class MemoryBroker implements Broker {
                     && !store.jobs.containsKey(h.jobId()));
             return doomed.size();
         });
+    }
+
+    /** True while the job this one is retained with still exists (a workflow step and its workflow). */
+    private boolean keptWith(Slot s) {
+        String with = s.job == null ? null : s.job.links().retainWith();
+        return with != null && !with.equals(s.id) && store.jobs.containsKey(with);
     }
 
     private static Duration minRetention(PruneRequest r) {
@@ -470,7 +477,7 @@ public final class MemoryBroker implements Broker {
                 }
                 Job j = store.decode(s, now);
                 switch (j.state()) {
-                    case SCHEDULED, QUEUED -> {
+                    case BLOCKED, SCHEDULED, QUEUED -> {
                         store.place(s, j.toBuilder().state(JobState.CANCELLED).finishedAt(now).build());
                         out.add(CancelResult.CANCELLED);
                     }
@@ -512,11 +519,12 @@ public final class MemoryBroker implements Broker {
     @Override
     public int jobsDelete(List<String> ids) {
         return withLock(() -> {
+            Instant now = now();
             int n = 0;
             for (String id : new LinkedHashSet<>(ids)) {
                 Slot s = store.jobs.get(id);
                 if (s == null || s.state() == JobState.RUNNING) continue;
-                store.remove(s);
+                store.delete(s, now);
                 n++;
             }
             return n;
@@ -532,7 +540,9 @@ public final class MemoryBroker implements Broker {
             var doomed = new ArrayList<Slot>();
             q.readySlots().forEach(doomed::add);
             for (Slot s : store.scheduled) if (s.queue.equals(queue)) doomed.add(s);
-            doomed.forEach(store::remove);
+            for (Slot s : store.jobs.values()) if (s.queueState == q && s.state() == JobState.BLOCKED) doomed.add(s);
+            Instant now = now();
+            doomed.forEach(s -> { if (store.jobs.get(s.id) == s) store.delete(s, now); });
             return doomed.size();
         });
     }
@@ -555,6 +565,19 @@ public final class MemoryBroker implements Broker {
         return withLock(() -> {
             Slot s = store.jobs.get(id);
             return s == null ? Optional.empty() : Optional.of(store.decode(s, now()));
+        });
+    }
+
+    @Override
+    public List<Job> jobsGet(List<String> ids) {
+        return withLock(() -> {
+            Instant now = now();
+            var out = new ArrayList<Job>(ids.size());
+            for (String id : ids) {
+                Slot s = id == null ? null : store.jobs.get(id);
+                if (s != null) out.add(store.decode(s, now));
+            }
+            return out;
         });
     }
 

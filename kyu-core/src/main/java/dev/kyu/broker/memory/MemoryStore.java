@@ -78,6 +78,9 @@ final class MemoryStore {
 
     /** Moves a slot to its next version, re-filing it in the index its new state belongs to. */
     void place(Slot s, Job next) {
+        boolean ends = next.state().isTerminal() && !next.links().dependents().isEmpty();
+        List<String> dependents = ends ? next.links().dependents() : List.of();
+        if (ends) next = next.toBuilder().links(next.links().released()).build();
         unindex(s);
         QueueState q = s.queueState;
         q.count(s.state(), -1);
@@ -85,8 +88,34 @@ final class MemoryStore {
         q.count(next.state(), +1);
         index(s);
         if (next.state().isTerminal()) settled.signalAll();
+        if (ends) release(dependents, next.finishedAt() != null ? next.finishedAt() : next.scheduledAt());
     }
 
+    /** Lowers the wait count of each BLOCKED dependent by one; one that reaches zero is QUEUED, due at {@code now}. */
+    private void release(List<String> dependents, Instant now) {
+        boolean queued = false;
+        for (String id : dependents) {
+            Slot d = jobs.get(id);
+            if (d == null || d.job == null || d.state() != JobState.BLOCKED) continue;
+            int left = d.job.links().waitsFor() - 1;
+            var b = d.job.toBuilder().links(d.job.links().withWaitsFor(Math.max(0, left)));
+            if (left <= 0) {
+                b.state(JobState.QUEUED).scheduledAt(now);
+                queued = true;
+            }
+            place(d, b.build());
+        }
+        if (queued) work.signalAll();
+    }
+
+    /** Deletes a job for good (delete, purge, prune): its dependents are released as if it had ended. */
+    void delete(Slot s, Instant now) {
+        List<String> dependents = s.job == null ? List.of() : s.job.links().dependents();
+        remove(s);
+        if (!dependents.isEmpty()) release(dependents, now);
+    }
+
+    /** Takes a slot out without releasing anything: only for undoing a batch that was never visible. */
     void remove(Slot s) {
         unindex(s);
         s.queueState.count(s.state(), -1);
@@ -168,6 +197,7 @@ final class MemoryStore {
     private void index(Slot s) {
         Job j = s.job;
         switch (s.state()) {
+            case BLOCKED -> { } // found by id only, until its last parent releases it
             case SCHEDULED -> { s.sortAt = j.scheduledAt(); scheduled.add(s); }
             case QUEUED -> {
                 s.sortAt = j == null ? Instant.EPOCH : j.scheduledAt();
@@ -191,6 +221,7 @@ final class MemoryStore {
 
     private void unindex(Slot s) {
         switch (s.state()) {
+            case BLOCKED -> { }
             case SCHEDULED -> scheduled.remove(s);
             case QUEUED -> s.queueState.removeReady(s);
             case RUNNING -> {
