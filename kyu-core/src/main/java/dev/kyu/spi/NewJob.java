@@ -32,6 +32,7 @@ public record NewJob(
         }
         meta = meta == null ? Map.of() : Map.copyOf(meta);
         if (links == null) links = JobLinks.NONE;
+        InputContract.check(id, task, queue, runAt, delay, uniqueKey, uniqueScope, uniquePeriod, timeout, resultTtl, links);
     }
 
     /** The same job without links, for callers that build one positionally. */

@@ -137,6 +137,52 @@ public abstract class EnqueueConformance extends ConformanceSupport {
     }
 
     @Nested
+    @DisplayName("the input contract: one rule for every engine, checked before a job reaches one")
+    class InputContract {
+        private void refused(String why, java.util.function.Supplier<NewJob> build, String phrase) {
+            assertThatThrownBy(() -> broker.jobsEnqueue(EnqueueRequest.of(List.of(job("t").build(), build.get()))))
+                    .as(why).isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining(phrase)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+            assertThat(broker.jobsList(JobQuery.all(10))).as("nothing stored after: " + why).isEmpty();
+        }
+
+        @Test
+        @DisplayName("ids are UUIDs; task and queue names are 1-200 of a-z A-Z 0-9 _ . : -")
+        void idsAndNames() {
+            refused("a non-UUID id", () -> NewJob.builder("job-1", "t").queue(Q).build(), "is not a UUID");
+            refused("an empty id", () -> NewJob.builder("", "t").queue(Q).build(), "is not a UUID");
+            refused("a task name with a space", () -> job("send mail").build(), "task name");
+            refused("a task name of 201 characters", () -> job("t".repeat(201)).build(), "task name");
+            refused("a queue name with a newline", () -> job("t", "a\nb").build(), "queue name");
+            refused("a queue name with a slash", () -> job("t", "a/b").build(), "queue name");
+            assertThat(enqueueOne(job("a-b_c.d:e").build()).created()).isTrue();
+        }
+
+        @Test
+        @DisplayName("no negative delay, timeout or result ttl; run-at inside 1970 … 9999; a positive unique period")
+        void timesAndDurations() {
+            refused("a negative delay", () -> job("t").delay(Duration.ofSeconds(-1)).build(), "delay must not be negative");
+            refused("a zero timeout", () -> job("t").timeout(Duration.ZERO).build(), "timeout must be positive");
+            refused("a negative result ttl", () -> job("t").resultTtl(Duration.ofSeconds(-1)).build(), "result ttl");
+            refused("a run-at before 1970", () -> job("t").runAt(java.time.Instant.parse("1969-12-31T23:59:59Z")).build(), "run-at");
+            refused("a run-at after 9999", () -> job("t").runAt(java.time.Instant.parse("+10000-01-01T00:00:00Z")).build(), "run-at");
+            refused("a zero unique period", () -> job("t").unique("k", UniqueScope.PERIOD, Duration.ZERO).build(), "unique period");
+            assertThat(enqueueOne(job("t").delay(Duration.ZERO).build()).created()).isTrue();
+        }
+
+        @Test
+        @DisplayName("unique keys are printable, not blank, at most 1,000 characters; links name UUIDs")
+        void uniqueKeysAndLinks() {
+            refused("a blank unique key", () -> job("t").unique(" ", UniqueScope.ACTIVE, null).build(), "unique key");
+            refused("a unique key with a control character", () -> job("t").unique("a\u0007", UniqueScope.ACTIVE, null).build(), "control characters");
+            refused("a unique key of 1,001 characters", () -> job("t").unique("k".repeat(1001), UniqueScope.ACTIVE, null).build(), "unique key");
+            refused("a dependent that is no UUID", () -> job("t").links(dev.kyu.job.JobLinks.of(0, List.of("x"), null)).build(), "dependent");
+            refused("a retain-with that is no UUID", () -> job("t").links(dev.kyu.job.JobLinks.of(0, List.of(), "x")).build(), "retain-with");
+            assertThat(enqueueOne(job("t").unique("k".repeat(1000), UniqueScope.ACTIVE, null).build()).created()).isTrue();
+        }
+    }
+
+    @Nested
     @DisplayName("delays and due times")
     class Scheduling {
         @Test
