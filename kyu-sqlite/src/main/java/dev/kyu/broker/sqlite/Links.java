@@ -29,7 +29,7 @@ final class Links {
             + "scheduled_at = CASE WHEN " + LAST + " THEN ?1 ELSE jobs.scheduled_at END "
             + "FROM (SELECT value AS id, count(*) AS n FROM json_each(?2) WHERE type = 'text' GROUP BY value) AS d "
             + "WHERE jobs.id = d.id AND +jobs.state = '" + JobState.BLOCKED.name() + "'";
-    private static final String CLEAR = "UPDATE jobs SET dependents = NULL WHERE id = ?";
+    private static final String CLEAR = "UPDATE jobs SET dependents = NULL WHERE id IN (SELECT value FROM json_each(?))";
 
     private Links() {}
 
@@ -44,10 +44,18 @@ final class Links {
 
     /** Releases the dependents of job {@code id}, which has just ended, and clears its list: a job releases once in its life. */
     static int releaseAndClear(Db db, String id, List<String> dependents, Instant now) throws SQLException {
+        return releaseAndClear(db, List.of(id), dependents, now);
+    }
+
+    /**
+     * The same for several jobs that ended together (a run of successes): {@code dependents} holds all their
+     * lists in one, so a job named by several of them is lowered once for each, in one statement.
+     */
+    static int releaseAndClear(Db db, List<String> ended, List<String> dependents, Instant now) throws SQLException {
         if (dependents.isEmpty()) return 0;
         int moved = release(db, dependents, now);
         PreparedStatement ps = db.prepare(CLEAR);
-        ps.setString(1, id);
+        ps.setString(1, JobCodec.idsToJson(ended));
         ps.executeUpdate();
         return moved;
     }

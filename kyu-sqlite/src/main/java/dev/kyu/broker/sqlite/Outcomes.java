@@ -118,20 +118,22 @@ final class Outcomes {
         PreparedStatement ps = db.prepare(SUCCEED);
         ps.setLong(1, now.toEpochMilli());
         ps.setString(2, json.toString());
-        Map<String, List<String>> releasing = null;
+        var ended = new ArrayList<String>();
+        var dependents = new ArrayList<String>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Integer at = positions.get(new Lease(rs.getString(1), rs.getString(2), rs.getInt(3)));
                 if (at != null) applied.set(at, true);
                 counts.computeIfAbsent(rs.getString(4), q -> new long[3])[0]++;
-                List<String> dependents = Links.lenient(rs.getObject(5));
-                if (dependents.isEmpty()) continue;
-                if (releasing == null) releasing = new LinkedHashMap<>();
-                releasing.put(rs.getString(1), dependents);
+                List<String> own = Links.lenient(rs.getObject(5));
+                if (own.isEmpty()) continue;
+                ended.add(rs.getString(1));
+                dependents.addAll(own);
             }
         }
-        // After the RETURNING rows are read: the release writes other rows of the same table.
-        if (releasing != null) for (var e : releasing.entrySet()) Links.releaseAndClear(db, e.getKey(), e.getValue(), now);
+        // After the RETURNING rows are read (the release writes other rows of the table): the whole run's
+        // releases in one statement, and one more to clear their lists.
+        Links.releaseAndClear(db, ended, dependents, now);
     }
 
     /** Any outcome but success; returns the job's queue when it was applied, null when the lease was not held. */

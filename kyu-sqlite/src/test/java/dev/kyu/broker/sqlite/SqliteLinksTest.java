@@ -127,6 +127,29 @@ class SqliteLinksTest extends SqliteFileFixture {
     }
 
     @Test
+    void parentsCompletedInOneBatchLowerTheirSharedChildOnceEach() throws Exception {
+        String c = JobIds.next(), d = JobIds.next();
+        store(linked(JobIds.next(), "q", 0, c), linked(JobIds.next(), "q", 0, c, d), linked(JobIds.next(), "q", 0, c),
+                linked(JobIds.next(), "q", 0, c), linked(c, "c", 4), linked(d, "c", 1));
+        List<Job> parents = broker.jobsFetch(SqliteTesting.fetch("w", 3, "q"));
+        var completions = new java.util.ArrayList<dev.kyu.spi.Completion>();
+        for (Job j : parents) completions.add(new dev.kyu.spi.Completion(j.lease(), new dev.kyu.spi.Outcome.Succeeded("null")));
+        completions.add(completions.get(0)); // reported twice in the batch: applied once
+        assertThat(broker.jobsComplete(completions)).containsExactly(true, true, true, false);
+
+        Job child = get(c);
+        assertThat(child.state()).isEqualTo(JobState.BLOCKED);
+        assertThat(child.links().waitsFor()).isEqualTo(1);
+        assertThat(broker.jobsGet(parents.stream().map(Job::id).toList())).allSatisfy(p -> assertThat(p.links().dependents()).isEmpty());
+
+        Job last = broker.jobsFetch(SqliteTesting.fetch("w", 1, "q")).get(0);
+        broker.jobsComplete(List.of(new dev.kyu.spi.Completion(last.lease(), new dev.kyu.spi.Outcome.Dead(
+                new JobError(1, "x", "boom", "", clock.instant())))));
+        assertThat(get(c).state()).isEqualTo(JobState.QUEUED);
+        assertThat(get(d).state()).as("released with the parent that named it").isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
     void anEndedRowStillHoldingDependentsReleasesThemWhenPruned() throws Exception {
         String p = JobIds.next(), c = JobIds.next();
         store(linked(p, "q", 0, c), linked(c, "c", 1));
