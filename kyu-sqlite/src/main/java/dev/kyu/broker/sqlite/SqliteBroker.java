@@ -37,7 +37,8 @@ import java.util.Set;
  * The {@code sqlite:PATH} engine: every verb of the broker SPI as one transaction on one SQLite file,
  * which several processes on one host may share. This class only sequences the work: the SQL lives in
  * {@link Enqueuer}, {@link Claims}, {@link Outcomes}, {@link Maintenance}, {@link Control},
- * {@link Queries} and {@link Registry}; connections and retries in {@link SqliteStore}.
+ * {@link Queries} and {@link Registry}, the release of a job's dependents in {@link Links}; connections and
+ * retries in {@link SqliteStore}.
  *
  * <p>All times are the injected clock's, stored as epoch milliseconds. A blocked fetch wakes on this
  * JVM's own commits at once ({@link WakeSignal}), on other processes' commits when the file system
