@@ -149,7 +149,7 @@ public final class PostgresBroker implements Broker {
                          unique_claim = NULL, cancel_requested = false, dependents = NULL, waits_for = greatest(j.waits_for, 0), errors = ?,
                          meta = CASE WHEN ? THEN '{}' ELSE j.meta END
                   FROM o WHERE j.id = o.id RETURNING j.id),
-                kyu_ended AS (SELECT id, dependents FROM o WHERE dependents IS NOT NULL)%2$s
+                kyu_ended AS (SELECT id, dependents FROM o)%2$s
                 SELECT count(*) FROM q
                 """.formatted(s, releases);
         // one count per index: live states through the partial indexes fetch, promotion and rescue keep,
@@ -177,8 +177,7 @@ public final class PostgresBroker implements Broker {
                          cancel_requested = (old.state = 'RUNNING') OR j.cancel_requested
                   FROM old WHERE j.id = old.id
                   RETURNING j.id, old.state),
-                kyu_ended AS (
-                  SELECT id, dependents FROM old WHERE state IN ('BLOCKED', 'SCHEDULED', 'QUEUED') AND dependents IS NOT NULL)%2$s
+                kyu_ended AS (SELECT id, dependents FROM old WHERE state IN ('BLOCKED', 'SCHEDULED', 'QUEUED'))%2$s
                 SELECT id::text, state FROM changed
                 """.formatted(s, releases);
         this.deleteSql = """

@@ -12,7 +12,10 @@ package dev.kyu.broker.postgres;
  * release overlapping sets of jobs cannot deadlock on them, and each UPDATE recomputes the count from the row
  * as the other statement committed it (READ COMMITTED re-reads a row it waited for), so two parents of one
  * job ending at the same moment in two transactions both count. A dependent that is one of the statement's
- * own ended jobs is left alone: the statement already writes that row. Missing ids and jobs no longer BLOCKED
+ * own ended jobs is left alone: the statement already writes that row (two writes of one row in one statement
+ * would keep only one of them), so {@code kyu_ended} must list every row the statement writes that can be
+ * BLOCKED, with or without dependents; rows it writes that were RUNNING can never be BLOCKED and may be left
+ * out. Missing ids and jobs no longer BLOCKED
  * are skipped. The dependents are found by primary key ({@code = ANY(ARRAY(...))}), whatever the plan.
  */
 final class Releases {

@@ -214,6 +214,18 @@ class PostgresJobLinksTest {
     }
 
     @Test
+    void cancellingAParentAndItsBlockedChildInOneCallCancelsBoth() {
+        String b = JobIds.next(), c = JobIds.next();
+        NewJob a = parent("p", b);
+        // b has no dependents of its own, c waits for b: each shape of row the cancel writes
+        broker.jobsEnqueue(EnqueueRequest.of(List.of(a, NewJob.builder(b, "t").queue("c").links(JobLinks.of(1, List.of(c), null)).build(),
+                child(c, "c", 1))));
+        broker.jobsCancel(List.of(c, a.id(), b));
+        assertThat(broker.jobsGet(List.of(a.id(), b, c))).extracting(Job::state)
+                .containsExactly(JobState.CANCELLED, JobState.CANCELLED, JobState.CANCELLED);
+    }
+
+    @Test
     void badLinksAreRefusedInOneLineAndNothingIsStored() {
         NewJob ok = NewJob.builder(JobIds.next(), "t").build();
         NewJob bad = NewJob.builder(JobIds.next(), "t").links(JobLinks.of(0, List.of("not-a-uuid"), null)).build();
