@@ -105,13 +105,6 @@ final class Enqueuer {
             if (j.delay() != null && j.delay().isNegative()) {
                 throw new KyuException.InvalidInput("job " + j.id() + " has a negative delay " + j.delay());
             }
-            for (String d : j.links().dependents()) {
-                if (!JobIds.isValid(d)) throw new KyuException.InvalidInput("job " + j.id() + " names a dependent '" + d + "' that is not a UUID");
-            }
-            String with = j.links().retainWith();
-            if (with != null && !JobIds.isValid(with)) {
-                throw new KyuException.InvalidInput("job " + j.id() + " is retained with '" + with + "', which is not a UUID");
-            }
         }
     }
 
