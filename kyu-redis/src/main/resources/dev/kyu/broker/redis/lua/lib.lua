@@ -244,12 +244,18 @@ local DEPQ = {}
 local RELKEYS = {'ready', 'st:BLOCKED', 'st:QUEUED', 'wake'}
 
 -- The ids of a stored 'dependents' field; {} for none, or for a value that is no JSON array (foreign data).
+-- Decoded once per call: the key checks and the release read the same value.
+local DEPIDS = {}
 local function depids(text)
   if type(text) ~= 'string' or text == '' then return {} end
+  local out = DEPIDS[text]
+  if out then return out end
+  out = {}
   local ok, v = pcall(cjson.decode, text)
-  if not ok or type(v) ~= 'table' then return {} end
-  local out = {}
-  for _, id in ipairs(v) do if type(id) == 'string' and id ~= '' then out[#out + 1] = id end end
+  if ok and type(v) == 'table' then
+    for _, id in ipairs(v) do if type(id) == 'string' and id ~= '' then out[#out + 1] = id end end
+  end
+  DEPIDS[text] = out
   return out
 end
 
@@ -293,6 +299,8 @@ local function relneed(deps) if not relfits(deps) then refuse() end end
 -- Its keys were checked by relfits() before the script's first write.
 local function release(deps, now)
   if deps == nil or deps == false or deps == '' or not GLOBAL then return end
+  -- Wake-up tokens per queue, pushed once at the end: a step with a thousand children pushes one list call.
+  local woken, order = {}, {}
   for _, id in ipairs(depids(deps)) do
     local dq = depq(id)
     if dq then
@@ -314,11 +322,13 @@ local function release(deps, now)
           redis.call('ZREM', qk(dq, 'st:BLOCKED'), id)
           redis.call('ZADD', qk(dq, 'st:QUEUED'), 0, id)
           redis.call('ZADD', qk(dq, 'ready'), -prio, rk)
-          wake(dq, 1)
+          if woken[dq] == nil then order[#order + 1] = dq end
+          woken[dq] = (woken[dq] or 0) + 1
         end
       end
     end
   end
+  for _, dq in ipairs(order) do wake(dq, woken[dq]) end
 end
 
 -- A job that just ended: its dependents are released and then cleared, so it releases them once in its life.
