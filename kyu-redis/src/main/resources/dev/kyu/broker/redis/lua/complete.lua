@@ -1,6 +1,7 @@
 -- Records attempt outcomes, fenced by lease. ARGV: prefix, n, then 7 fields per completion:
 -- queue, id, workerId, attempt, kind (S succeeded, R retry, D dead, C cancelled, L released), payload, delayMs.
--- Returns 1 (applied) or 0 (fenced out) per completion.
+-- Returns 1 (applied) or 0 (fenced out) per completion; 2 on a Cluster when it applied and left a release of
+-- dependents for the relay (lib.lua, "Links").
 local now = nowms()
 local nowtext = s(now)
 local n = tonumber(ARGV[2])
@@ -25,7 +26,7 @@ for i = 0, n - 1 do
     fenced[i] = v
     qneed(q, NEEDS[kind] or NEEDS.L)
     -- An outcome that ends the job releases its dependents (other queues' keys): checked here too.
-    if v[7] and ENDS[kind] then relneed(v[7]) end
+    if v[7] and ENDS[kind] then relneed(q, v[7]) end
   end
 end
 -- A job named twice in one call: the first outcome applied moves it out of RUNNING, so the fence refuses the second.
@@ -78,7 +79,8 @@ for i = 0, n - 1 do
       if delay <= 0 then due = math.min(tonumber(h.scheduledAt) or now, now) end
       requeue(q, id, h, due, now)
     end
-    out[#out + 1] = 1
+    -- 2: applied, and on a Cluster a release of dependents was recorded for the relay.
+    out[#out + 1] = (not GLOBAL and h.dependents and ENDS[kind]) and 2 or 1
   else
     out[#out + 1] = 0
   end

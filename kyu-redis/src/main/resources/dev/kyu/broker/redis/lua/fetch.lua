@@ -77,7 +77,7 @@ local function take(q)
     if odd_ then
       for j, id in ipairs(ids) do
         local v = vals[j]
-        if v and not v.err and not leasable(v) and not relfits(depsof(prefix .. id)) then return false end
+        if v and not v.err and not leasable(v) and not relfits(q, depsof(prefix .. id)) then return false end
       end
     end
     for c = 1, #members, 1000 do redis.call('ZREM', ready, unpack(members, c, math.min(#members, c + 999))) end

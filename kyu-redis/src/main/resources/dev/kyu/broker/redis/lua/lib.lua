@@ -32,7 +32,7 @@ local function ek(q, id) return qk(q, 'err:' .. id) end
 -- A queue's fixed keys and the type each holds (see docs/brokers/redis.md); 'paused' is only ever tested
 -- with EXISTS, so any type does.
 local function kindof(suffix)
-  if suffix == 'wake' then return 'list' elseif suffix == 'stats' then return 'hash' end
+  if suffix == 'wake' then return 'list' elseif suffix == 'stats' or suffix == 'relay' then return 'hash' end
   return 'zset'
 end
 -- Keys of this call found fitting: each is checked once per call, however many jobs name it.
@@ -236,8 +236,10 @@ end
 
 -- ---- Links (docs/brokers/redis.md, "Links") ----------------------------------------------------------
 -- A job's 'dependents' field is a JSON array of ids whose 'waitsFor' count it lowers when it ends or is
--- deleted. The dependents live in other queues' slots, which one script may touch on a single server only:
--- a Cluster refuses jobs with links (RedisBroker), and there these helpers do nothing.
+-- deleted. On a single server the ending script releases them itself (their keys are in other queues' hash
+-- tags, which one script may touch there). On a Cluster it cannot: it records the release in its own slot
+-- ('relay', parent id -> dependents) and the relay (relay.lua, once per dependent's slot, driven by
+-- RedisBroker and re-driven by maintenance) applies it, counting each parent once per dependent.
 -- The queue of each dependent met in this call (false: not in the id index), looked up once.
 local DEPQ = {}
 -- The keys of a dependent's queue that releasing it writes.
@@ -276,10 +278,12 @@ local function depsof(key)
   return nil
 end
 
--- Whether every key that releasing these dependents writes is missing or of its type (a key check, run
--- before the script's first write); else the reason is in BADKEY. True at once for a job without dependents.
-local function relfits(deps)
-  if deps == nil or deps == false or deps == '' or not GLOBAL then return true end
+-- Whether every key that releasing the dependents of a job of queue q writes is missing or of its type (a
+-- key check, run before the script's first write); else the reason is in BADKEY. True at once for a job
+-- without dependents.
+local function relfits(q, deps)
+  if deps == nil or deps == false or deps == '' then return true end
+  if not GLOBAL then return qfits(q, {'relay'}) end
   if not CHECKED[JOBQ] then
     if not fits(JOBQ, 'hash') then return false end
     CHECKED[JOBQ] = true
@@ -292,40 +296,48 @@ local function relfits(deps)
 end
 
 -- relfits(), refusing the whole script when a key does not fit.
-local function relneed(deps) if not relfits(deps) then refuse() end end
+local function relneed(q, deps) if not relfits(q, deps) then refuse() end end
 
--- Lowers the wait count of each BLOCKED dependent by one; one whose count reaches zero becomes QUEUED, due
--- at `now`, and wakes a worker of its queue. A missing dependent, or one no longer BLOCKED, is skipped.
--- Its keys were checked by relfits() before the script's first write.
-local function release(deps, now)
-  if deps == nil or deps == false or deps == '' or not GLOBAL then return end
-  -- Wake-up tokens per queue, pushed once at the end: a step with a thousand children pushes one list call.
+-- Lowers the wait count of dependent `id` of queue dq by one if it is BLOCKED; at zero it becomes QUEUED,
+-- due at `now`, and true is answered (the caller wakes a worker of dq). Missing or not BLOCKED: skipped.
+local function lower(dq, id, now)
+  local key = jk(dq, id)
+  local v = redis.pcall('HMGET', key, 'state', 'waitsFor', 'priority')
+  if v.err or v[1] ~= 'BLOCKED' then return false end
+  -- HMGET gives a missing field as false; a count that does not read as one is taken as 1 (release now).
+  local n = tonumber(v[2] or nil)
+  if n == nil or n ~= n or n < 1 or n > 2147483647 then n = 1 end
+  n = math.floor(n) - 1
+  if n > 0 then
+    redis.call('HSET', key, 'waitsFor', s(n))
+    return false
+  end
+  local rk = rkey(now, id)
+  local prio = tonumber(v[3] or nil)
+  if prio == nil or prio ~= prio or math.abs(prio) > 2147483647 then prio = 0 end
+  redis.call('HSET', key, 'state', 'QUEUED', 'scheduledAt', s(now), 'rk', rk)
+  redis.call('HDEL', key, 'waitsFor')
+  redis.call('ZREM', qk(dq, 'st:BLOCKED'), id)
+  redis.call('ZADD', qk(dq, 'st:QUEUED'), 0, id)
+  redis.call('ZADD', qk(dq, 'ready'), -prio, rk)
+  return true
+end
+
+-- Releases the dependents of job `id` of queue q: on a single server at once (lower() for each, one wake-up
+-- push per queue at the end, so a step with a thousand children makes one list call); on a Cluster by a
+-- record in q's 'relay' for the relay to apply. Its keys were checked by relfits() before the first write.
+local function release(q, id, deps, now)
+  if deps == nil or deps == false or deps == '' then return end
+  if not GLOBAL then
+    redis.call('HSET', qk(q, 'relay'), id, deps)
+    return
+  end
   local woken, order = {}, {}
-  for _, id in ipairs(depids(deps)) do
-    local dq = depq(id)
-    if dq then
-      local key = jk(dq, id)
-      local v = redis.pcall('HMGET', key, 'state', 'waitsFor', 'priority')
-      if not v.err and v[1] == 'BLOCKED' then
-        -- HMGET gives a missing field as false; a count that does not read as one is taken as 1 (release now).
-        local n = tonumber(v[2] or nil)
-        if n == nil or n ~= n or n < 1 or n > 2147483647 then n = 1 end
-        n = math.floor(n) - 1
-        if n > 0 then
-          redis.call('HSET', key, 'waitsFor', s(n))
-        else
-          local rk = rkey(now, id)
-          local prio = tonumber(v[3] or nil)
-          if prio == nil or prio ~= prio or math.abs(prio) > 2147483647 then prio = 0 end
-          redis.call('HSET', key, 'state', 'QUEUED', 'scheduledAt', s(now), 'rk', rk)
-          redis.call('HDEL', key, 'waitsFor')
-          redis.call('ZREM', qk(dq, 'st:BLOCKED'), id)
-          redis.call('ZADD', qk(dq, 'st:QUEUED'), 0, id)
-          redis.call('ZADD', qk(dq, 'ready'), -prio, rk)
-          if woken[dq] == nil then order[#order + 1] = dq end
-          woken[dq] = (woken[dq] or 0) + 1
-        end
-      end
+  for _, d in ipairs(depids(deps)) do
+    local dq = depq(d)
+    if dq and lower(dq, d, now) then
+      if woken[dq] == nil then order[#order + 1] = dq end
+      woken[dq] = (woken[dq] or 0) + 1
     end
   end
   for _, dq in ipairs(order) do wake(dq, woken[dq]) end
@@ -335,7 +347,7 @@ end
 local function ended(q, id, deps, now)
   if deps == nil or deps == false or deps == '' then return end
   redis.call('HDEL', jk(q, id), 'dependents')
-  release(deps, now)
+  release(q, id, deps, now)
 end
 
 local function finish(q, id, h, to, now)
@@ -410,7 +422,8 @@ local function drop(q, id, h, now)
   unique_release(q, id, h, nil)
   redis.call('DEL', jk(q, id), ek(q, id))
   if GLOBAL then redis.call('HDEL', JOBQ, id) end
-  release(h.dependents, now)
+  if not GLOBAL then redis.call('DEL', qk(q, 'counted:' .. id)) end
+  release(q, id, h.dependents, now)
 end
 
 -- Moves q's due scheduled jobs to ready; nil (reason in BADKEY, nothing written) when a key it needs, or

@@ -4,7 +4,7 @@
 -- filed by when it runs out ('exp', see lib.lua's finished) and judged by it alone. A job whose 'retainWith'
 -- job still exists is kept (a workflow's steps live as long as the workflow's own job): it stays in its
 -- index and the walk steps past it, at most KEPT_SCAN of them per index and queue per call.
--- Returns {deleted ids, {queue, reason, ...}}: a queue with a key of another type is skipped, unwritten, and
+-- Returns {deleted ids, {queue, reason, ...}, {id, retainWith, ...} to ask about (a Cluster, see kept)}: a queue with a key of another type is skipped, unwritten, and
 -- named with the reason (a bad id index refuses the whole call).
 local now = nowms()
 local limit = tonumber(ARGV[2])
@@ -18,21 +18,32 @@ local KEPT_SCAN = 10000
 jobqneed()
 -- Whether each job named by a 'retainWith' exists, asked once per call (a workflow's steps share one).
 local ALIVE = {}
+-- On a Cluster a job kept with one in another slot cannot be judged here: it is kept for now and named in
+-- `ask` (id, retainWith, ...) for the caller, which deletes it once that job is gone (delete.lua, 'ended').
+local ask = {}
 local function kept(q, id, with)
   if with == nil or with == '' or with == id then return false end
   local alive = ALIVE[with]
   if alive == nil then
-    local wq = q
-    if GLOBAL then wq = redis.call('HGET', JOBQ, with) end
-    alive = type(wq) == 'string' and redis.call('EXISTS', jk(wq, with)) == 1
+    if GLOBAL then
+      local wq = redis.call('HGET', JOBQ, with)
+      alive = type(wq) == 'string' and redis.call('EXISTS', jk(wq, with)) == 1
+    else
+      alive = redis.call('EXISTS', jk(q, with)) == 1 or 'ask'
+    end
     ALIVE[with] = alive
+  end
+  if alive == 'ask' then
+    ask[#ask + 1] = id
+    ask[#ask + 1] = with
+    return true
   end
   return alive
 end
 -- Deletes the job unless it is kept; a job whose dependents' keys do not fit is left, the queue reported.
 local function gone(q, id, h)
   if kept(q, id, h.retainWith) then return false end
-  if not relfits(h.dependents) then
+  if not relfits(q, h.dependents) then
     bad[#bad + 1] = q
     bad[#bad + 1] = BADKEY
     return false
@@ -87,4 +98,4 @@ for i = 1, nq do
     end
   end
 end
-return {deleted, bad}
+return {deleted, bad, ask}

@@ -26,7 +26,7 @@ for i = 1, nq do
     for j = 1, #found, (bound == 'queue') and 1 or 2 do
       local id = found[j]
       if bound == 'queue' then id = string.sub(id, 16) end
-      if not relfits(depsof(jk(q, id))) then fit = false; break end
+      if not relfits(q, depsof(jk(q, id))) then fit = false; break end
     end
   end
   if not fit then
