@@ -571,6 +571,23 @@ abstract class RedisBrokerContract {
     }
 
     @Test
+    void aJobKeptWithAJobOfAnotherQueueIsPrunedOnceThatJobIsGone() throws Exception {
+        NewJob anchor = job("anchor").delay(Duration.ofHours(1)).build();
+        NewJob step = job("steps").links(JobLinks.of(0, List.of(), anchor.id())).build();
+        enqueue(anchor, step);
+        Job r = fetch("w", 1, "steps").get(0);
+        assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        var prune = new PruneRequest(Duration.ZERO, Duration.ZERO, null, null, 100);
+        Instant past = broker.now().plusMillis(5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.now().isAfter(past));
+        assertThat(broker.jobsPrune(prune)).isZero();
+        assertThat(broker.jobGet(step.id())).isPresent();
+        assertThat(broker.jobsDelete(List.of(anchor.id()))).isEqualTo(1);
+        assertThat(broker.jobsPrune(prune)).isEqualTo(1);
+        assertThat(broker.jobGet(step.id())).isEmpty();
+    }
+
+    @Test
     void linkFieldsThatDoNotReadAreShownAsNoneAndNeverStopAScript() throws Exception {
         String child = JobIds.next();
         NewJob parent = job("p").links(JobLinks.of(0, List.of(child), null)).build();
