@@ -8,7 +8,8 @@ for i = 0, n - 1 do
   local q = ARGV[3 + i * 2]
   qneed(q, TOUCHED)
   -- A waiting job it cancels releases its dependents, in other queues: their keys are checked first too.
-  relneed(q, depsof(jk(q, ARGV[4 + i * 2])))
+  local deps = depsof(jk(q, ARGV[4 + i * 2]))
+  if deps then links().relneed(q, deps) end
 end
 for i = 0, n - 1 do
   local q, id = ARGV[3 + i * 2], ARGV[4 + i * 2]

@@ -26,7 +26,7 @@ for i = 0, n - 1 do
     fenced[i] = v
     qneed(q, NEEDS[kind] or NEEDS.L)
     -- An outcome that ends the job releases its dependents (other queues' keys): checked here too.
-    if v[7] and ENDS[kind] then relneed(q, v[7]) end
+    if v[7] and ENDS[kind] then links().relneed(q, v[7]) end
   end
 end
 -- A job named twice in one call: the first outcome applied moves it out of RUNNING, so the fence refuses the second.
@@ -59,7 +59,7 @@ for i = 0, n - 1 do
       if v[6] then finished(q, id, 'SUCCEEDED', now, v[6])
       else later('ZADD', qkc(q, 'fin:SUCCEEDED'), nowtext, id) end
       if h.uniqueKey then unique_release(q, id, h, nil) end
-      if h.dependents then ended(q, id, h.dependents, now) end
+      if h.dependents then links().ended(q, id, h.dependents, now) end
       stat(q, now, 's')
     elseif kind == 'R' then
       pusherr(q, id, payload)

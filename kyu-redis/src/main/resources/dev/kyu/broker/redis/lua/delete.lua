@@ -8,7 +8,8 @@ jobqneed()
 for i = 0, n - 1 do
   local q = ARGV[4 + i * 2]
   qneed(q, ALLKEYS)
-  relneed(q, depsof(jk(q, ARGV[5 + i * 2])))
+  local deps = depsof(jk(q, ARGV[5 + i * 2]))
+  if deps then links().relneed(q, deps) end
 end
 for i = 0, n - 1 do
   local q, id = ARGV[4 + i * 2], ARGV[5 + i * 2]

@@ -77,7 +77,8 @@ local function take(q)
     if odd_ then
       for j, id in ipairs(ids) do
         local v = vals[j]
-        if v and not v.err and not leasable(v) and not relfits(q, depsof(prefix .. id)) then return false end
+        local deps = v and not v.err and not leasable(v) and depsof(prefix .. id)
+        if deps and not links().relfits(q, deps) then return false end
       end
     end
     for c = 1, #members, 1000 do redis.call('ZREM', ready, unpack(members, c, math.min(#members, c + 999))) end

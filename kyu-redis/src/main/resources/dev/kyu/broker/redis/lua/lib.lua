@@ -240,35 +240,124 @@ end
 -- tags, which one script may touch there). On a Cluster it cannot: it records the release in its own slot
 -- ('relay', parent id -> dependents) and the relay (relay.lua, once per dependent's slot, driven by
 -- RedisBroker and re-driven by maintenance) applies it, counting each parent once per dependent.
--- The queue of each dependent met in this call (false: not in the id index), looked up once.
-local DEPQ = {}
--- The keys of a dependent's queue that releasing it writes.
-local RELKEYS = {'ready', 'st:BLOCKED', 'st:QUEUED', 'wake'}
+-- Built on a script's first use only (a job with links met): a call without any pays for one function
+-- definition here instead of all of them, as lib.lua is defined afresh on every call.
+local LINKS = nil
+local function links()
+  if LINKS == nil then
+    LINKS = {}
+    -- The queue of each dependent met in this call (false: not in the id index), looked up once.
+    local DEPQ = {}
+    -- The keys of a dependent's queue that releasing it writes.
+    local RELKEYS = {'ready', 'st:BLOCKED', 'st:QUEUED', 'wake'}
 
--- The ids of a stored 'dependents' field; {} for none, or for a value that is no JSON array (foreign data).
--- Decoded once per call: the key checks and the release read the same value.
-local DEPIDS = {}
-local function depids(text)
-  if type(text) ~= 'string' or text == '' then return {} end
-  local out = DEPIDS[text]
-  if out then return out end
-  out = {}
-  local ok, v = pcall(cjson.decode, text)
-  if ok and type(v) == 'table' then
-    for _, id in ipairs(v) do if type(id) == 'string' and id ~= '' then out[#out + 1] = id end end
-  end
-  DEPIDS[text] = out
-  return out
-end
+    -- The ids of a stored 'dependents' field; {} for none, or for a value that is no JSON array (foreign data).
+    -- Decoded once per call: the key checks and the release read the same value.
+    local DEPIDS = {}
+    local function depids(text)
+      if type(text) ~= 'string' or text == '' then return {} end
+      local out = DEPIDS[text]
+      if out then return out end
+      out = {}
+      local ok, v = pcall(cjson.decode, text)
+      if ok and type(v) == 'table' then
+        for _, id in ipairs(v) do if type(id) == 'string' and id ~= '' then out[#out + 1] = id end end
+      end
+      DEPIDS[text] = out
+      return out
+    end
 
-local function depq(id)
-  local q = DEPQ[id]
-  if q == nil then
-    q = redis.call('HGET', JOBQ, id)
-    if type(q) ~= 'string' then q = false end
-    DEPQ[id] = q
+    local function depq(id)
+      local q = DEPQ[id]
+      if q == nil then
+        q = redis.call('HGET', JOBQ, id)
+        if type(q) ~= 'string' then q = false end
+        DEPQ[id] = q
+      end
+      return q
+    end
+
+    -- Whether every key that releasing the dependents of a job of queue q writes is missing or of its type (a
+    -- key check, run before the script's first write); else the reason is in BADKEY. True at once for a job
+    -- without dependents.
+    local function relfits(q, deps)
+      if deps == nil or deps == false or deps == '' then return true end
+      if not GLOBAL then return qfits(q, {'relay'}) end
+      if not CHECKED[JOBQ] then
+        if not fits(JOBQ, 'hash') then return false end
+        CHECKED[JOBQ] = true
+      end
+      for _, id in ipairs(depids(deps)) do
+        local dq = depq(id)
+        if dq and not qfits(dq, RELKEYS) then return false end
+      end
+      return true
+    end
+
+    -- relfits(), refusing the whole script when a key does not fit.
+    local function relneed(q, deps) if not relfits(q, deps) then refuse() end end
+
+    -- Lowers the wait count of dependent `id` of queue dq by one if it is BLOCKED; at zero it becomes QUEUED,
+    -- due at `now`, and true is answered (the caller wakes a worker of dq). Missing or not BLOCKED: skipped.
+    local function lower(dq, id, now)
+      local key = jk(dq, id)
+      local v = redis.pcall('HMGET', key, 'state', 'waitsFor', 'priority')
+      if v.err or v[1] ~= 'BLOCKED' then return false end
+      -- HMGET gives a missing field as false; a count that does not read as one is taken as 1 (release now).
+      local n = tonumber(v[2] or nil)
+      if n == nil or n ~= n or n < 1 or n > 2147483647 then n = 1 end
+      n = math.floor(n) - 1
+      if n > 0 then
+        redis.call('HSET', key, 'waitsFor', s(n))
+        return false
+      end
+      local rk = rkey(now, id)
+      local prio = tonumber(v[3] or nil)
+      if prio == nil or prio ~= prio or math.abs(prio) > 2147483647 then prio = 0 end
+      redis.call('HSET', key, 'state', 'QUEUED', 'scheduledAt', s(now), 'rk', rk)
+      redis.call('HDEL', key, 'waitsFor')
+      redis.call('ZREM', qk(dq, 'st:BLOCKED'), id)
+      redis.call('ZADD', qk(dq, 'st:QUEUED'), 0, id)
+      redis.call('ZADD', qk(dq, 'ready'), -prio, rk)
+      return true
+    end
+
+    -- Releases the dependents of job `id` of queue q: on a single server at once (lower() for each, one wake-up
+    -- push per queue at the end, so a step with a thousand children makes one list call); on a Cluster by a
+    -- record in q's 'relay' for the relay to apply. Its keys were checked by relfits() before the first write.
+    local function release(q, id, deps, now)
+      if deps == nil or deps == false or deps == '' then return end
+      if not GLOBAL then
+        redis.call('HSET', qk(q, 'relay'), id, deps)
+        return
+      end
+      local woken, order = {}, {}
+      for _, d in ipairs(depids(deps)) do
+        local dq = depq(d)
+        if dq and lower(dq, d, now) then
+          if woken[dq] == nil then order[#order + 1] = dq end
+          woken[dq] = (woken[dq] or 0) + 1
+        end
+      end
+      for _, dq in ipairs(order) do wake(dq, woken[dq]) end
+    end
+
+    -- A job that just ended: its dependents are released and then cleared, so it releases them once in its life.
+    local function ended(q, id, deps, now)
+      if deps == nil or deps == false or deps == '' then return end
+      redis.call('HDEL', jk(q, id), 'dependents')
+      release(q, id, deps, now)
+    end
+    LINKS.depids = depids
+    LINKS.depq = depq
+    LINKS.relfits = relfits
+    LINKS.relneed = relneed
+    LINKS.lower = lower
+    LINKS.release = release
+    LINKS.ended = ended
+    LINKS.RELKEYS = RELKEYS
   end
-  return q
+  return LINKS
 end
 
 -- The 'dependents' field of a job key, nil when absent or the key is not a hash.
@@ -278,83 +367,11 @@ local function depsof(key)
   return nil
 end
 
--- Whether every key that releasing the dependents of a job of queue q writes is missing or of its type (a
--- key check, run before the script's first write); else the reason is in BADKEY. True at once for a job
--- without dependents.
-local function relfits(q, deps)
-  if deps == nil or deps == false or deps == '' then return true end
-  if not GLOBAL then return qfits(q, {'relay'}) end
-  if not CHECKED[JOBQ] then
-    if not fits(JOBQ, 'hash') then return false end
-    CHECKED[JOBQ] = true
-  end
-  for _, id in ipairs(depids(deps)) do
-    local dq = depq(id)
-    if dq and not qfits(dq, RELKEYS) then return false end
-  end
-  return true
-end
-
--- relfits(), refusing the whole script when a key does not fit.
-local function relneed(q, deps) if not relfits(q, deps) then refuse() end end
-
--- Lowers the wait count of dependent `id` of queue dq by one if it is BLOCKED; at zero it becomes QUEUED,
--- due at `now`, and true is answered (the caller wakes a worker of dq). Missing or not BLOCKED: skipped.
-local function lower(dq, id, now)
-  local key = jk(dq, id)
-  local v = redis.pcall('HMGET', key, 'state', 'waitsFor', 'priority')
-  if v.err or v[1] ~= 'BLOCKED' then return false end
-  -- HMGET gives a missing field as false; a count that does not read as one is taken as 1 (release now).
-  local n = tonumber(v[2] or nil)
-  if n == nil or n ~= n or n < 1 or n > 2147483647 then n = 1 end
-  n = math.floor(n) - 1
-  if n > 0 then
-    redis.call('HSET', key, 'waitsFor', s(n))
-    return false
-  end
-  local rk = rkey(now, id)
-  local prio = tonumber(v[3] or nil)
-  if prio == nil or prio ~= prio or math.abs(prio) > 2147483647 then prio = 0 end
-  redis.call('HSET', key, 'state', 'QUEUED', 'scheduledAt', s(now), 'rk', rk)
-  redis.call('HDEL', key, 'waitsFor')
-  redis.call('ZREM', qk(dq, 'st:BLOCKED'), id)
-  redis.call('ZADD', qk(dq, 'st:QUEUED'), 0, id)
-  redis.call('ZADD', qk(dq, 'ready'), -prio, rk)
-  return true
-end
-
--- Releases the dependents of job `id` of queue q: on a single server at once (lower() for each, one wake-up
--- push per queue at the end, so a step with a thousand children makes one list call); on a Cluster by a
--- record in q's 'relay' for the relay to apply. Its keys were checked by relfits() before the first write.
-local function release(q, id, deps, now)
-  if deps == nil or deps == false or deps == '' then return end
-  if not GLOBAL then
-    redis.call('HSET', qk(q, 'relay'), id, deps)
-    return
-  end
-  local woken, order = {}, {}
-  for _, d in ipairs(depids(deps)) do
-    local dq = depq(d)
-    if dq and lower(dq, d, now) then
-      if woken[dq] == nil then order[#order + 1] = dq end
-      woken[dq] = (woken[dq] or 0) + 1
-    end
-  end
-  for _, dq in ipairs(order) do wake(dq, woken[dq]) end
-end
-
--- A job that just ended: its dependents are released and then cleared, so it releases them once in its life.
-local function ended(q, id, deps, now)
-  if deps == nil or deps == false or deps == '' then return end
-  redis.call('HDEL', jk(q, id), 'dependents')
-  release(q, id, deps, now)
-end
-
 local function finish(q, id, h, to, now)
   redis.call('HDEL', jk(q, id), 'leaseExpiresAt', 'cancelRequested')
   setstate(q, id, h.state, to, now)
   unique_release(q, id, h, nil)
-  ended(q, id, h.dependents, now)
+  if h.dependents then links().ended(q, id, h.dependents, now) end
 end
 
 -- A job whose stored fields a worker could not use: FAILED with a readable reason, raw fields kept.
@@ -365,7 +382,7 @@ local function bury(q, id, h, why, now)
   pusherr(q, id, reason(tonumber(h.attempt) or 0, 'kyu.CorruptJob', why, now))
   redis.call('HDEL', jk(q, id), 'leaseExpiresAt', 'cancelRequested')
   setstate(q, id, h.state, 'FAILED', now)
-  ended(q, id, deps, now)
+  if deps then links().ended(q, id, deps, now) end
 end
 
 -- Why a stored job cannot be run, or nil when its fields are usable.
@@ -423,7 +440,7 @@ local function drop(q, id, h, now)
   redis.call('DEL', jk(q, id), ek(q, id))
   if GLOBAL then redis.call('HDEL', JOBQ, id) end
   if not GLOBAL then redis.call('DEL', qk(q, 'counted:' .. id)) end
-  release(q, id, h.dependents, now)
+  if h.dependents then links().release(q, id, h.dependents, now) end
 end
 
 -- Moves q's due scheduled jobs to ready; nil (reason in BADKEY, nothing written) when a key it needs, or

@@ -43,7 +43,7 @@ end
 -- Deletes the job unless it is kept; a job whose dependents' keys do not fit is left, the queue reported.
 local function gone(q, id, h)
   if kept(q, id, h.retainWith) then return false end
-  if not relfits(q, h.dependents) then
+  if h.dependents and not links().relfits(q, h.dependents) then
     bad[#bad + 1] = q
     bad[#bad + 1] = BADKEY
     return false

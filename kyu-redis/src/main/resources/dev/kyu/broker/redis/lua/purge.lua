@@ -9,7 +9,8 @@ local doomed = {}
 for _, st in ipairs({'BLOCKED', 'SCHEDULED', 'QUEUED'}) do
   for _, id in ipairs(redis.call('ZRANGE', qk(q, 'st:' .. st), 0, -1)) do
     doomed[#doomed + 1] = id
-    relneed(q, depsof(jk(q, id)))
+    local deps = depsof(jk(q, id))
+    if deps then links().relneed(q, deps) end
   end
 end
 for _, id in ipairs(doomed) do

@@ -7,7 +7,7 @@ local now = nowms()
 local n = tonumber(ARGV[2])
 for i = 0, n - 1 do
   local q, id = ARGV[3 + i * 3], ARGV[4 + i * 3]
-  qneed(q, RELKEYS)
+  qneed(q, links().RELKEYS)
   need({qk(q, 'counted:' .. id), 'set'})
 end
 local woken, order, out = {}, {}, {}
@@ -17,7 +17,7 @@ for i = 0, n - 1 do
   local state = redis.pcall('HGET', jk(q, id), 'state')
   out[i + 1] = 0
   if state == 'BLOCKED' and redis.call('SADD', counted, parent) == 1 then
-    if lower(q, id, now) then
+    if links().lower(q, id, now) then
       redis.call('DEL', counted)
       out[i + 1] = 1
       if woken[q] == nil then order[#order + 1] = q end

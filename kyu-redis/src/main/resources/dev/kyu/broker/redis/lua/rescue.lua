@@ -17,7 +17,8 @@ for i = 1, nq do
     -- A job it ends releases its dependents, in other queues: their keys are checked before q's first write.
     if ids then
       for _, id in ipairs(ids) do
-        if not relfits(q, depsof(jk(q, id))) then ids = nil; break end
+        local deps = depsof(jk(q, id))
+        if deps and not links().relfits(q, deps) then ids = nil; break end
       end
     end
     if ids == nil then

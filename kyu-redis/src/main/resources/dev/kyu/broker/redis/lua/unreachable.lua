@@ -26,7 +26,8 @@ for i = 1, nq do
     for j = 1, #found, (bound == 'queue') and 1 or 2 do
       local id = found[j]
       if bound == 'queue' then id = string.sub(id, 16) end
-      if not relfits(q, depsof(jk(q, id))) then fit = false; break end
+      local deps = depsof(jk(q, id))
+      if deps and not links().relfits(q, deps) then fit = false; break end
     end
   end
   if not fit then
