@@ -571,6 +571,24 @@ abstract class RedisBrokerContract {
     }
 
     @Test
+    void aRelayKeyOfAnotherTypeRefusesTheEndingCallWhole() throws Exception {
+        if (!broker.isCluster()) return; // a single server keeps no relay
+        String child = JobIds.next();
+        NewJob parent = job("p").links(JobLinks.of(0, List.of(child), null)).build();
+        enqueue(parent, NewJob.builder(child, "t").queue("c").args("{}").links(JobLinks.of(1, List.of(), null)).build());
+        Job r = fetch("w", 1, "p").get(0);
+        String relay = broker.keys().queue("p", "relay");
+        broker.link().sync().set(relay, "foreign");
+        var done = List.of(new Completion(r.lease(), new Outcome.Succeeded("1")));
+        assertThatThrownBy(() -> broker.jobsComplete(done)).isInstanceOf(KyuException.class)
+                .hasMessageContaining("Redis key " + relay + " holds a string, expected a hash").hasMessageNotContaining("\n");
+        assertThat(broker.jobGet(r.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+        broker.link().sync().del(relay);
+        assertThat(broker.jobsComplete(done)).containsExactly(true);
+        assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
     void aJobKeptWithAJobOfAnotherQueueIsPrunedOnceThatJobIsGone() throws Exception {
         NewJob anchor = job("anchor").delay(Duration.ofHours(1)).build();
         NewJob step = job("steps").links(JobLinks.of(0, List.of(), anchor.id())).build();
