@@ -3,6 +3,7 @@ package dev.kyu.broker.redis;
 import dev.kyu.KyuException;
 import dev.kyu.broker.redis.Scripts.Script;
 import dev.kyu.job.Job;
+import dev.kyu.job.JobLinks;
 import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import dev.kyu.job.Lease;
@@ -66,6 +67,7 @@ public final class RedisBroker implements Broker {
     private final RedisQueries queries;
     private final RedisRegistry registry;
     private final ClusterUniqueKeys clusterUniqueKeys;
+    private final LinkRelay relay;
     private final Map<String, String> leased = new ConcurrentHashMap<>();
     private final SkippedQueues skipped = new SkippedQueues();
     private final AtomicInteger rotation = new AtomicInteger();
@@ -81,6 +83,7 @@ public final class RedisBroker implements Broker {
         this.queries = new RedisQueries(link, keys, scripts, faults, runner, settings);
         this.registry = new RedisRegistry(link, keys, scripts, faults, settings, this::now);
         this.clusterUniqueKeys = new ClusterUniqueKeys(keys, scripts);
+        this.relay = new LinkRelay(link, keys, runner, faults, settings.outage(), this::queuesOf);
     }
 
     /**
@@ -117,7 +120,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.SHARED_ACROSS_PROCESSES);
+        return EnumSet.of(Capability.SHARED_ACROSS_PROCESSES, Capability.JOB_LINKS);
     }
 
     @Override
@@ -149,7 +152,8 @@ public final class RedisBroker implements Broker {
             throw new KyuException.InvalidInput("the Redis broker cannot enqueue inside a JDBC transaction: pass no connection");
         }
         if (request.jobs().isEmpty()) return List.of();
-        if (request.jobs().size() == 1 && request.jobs().get(0).uniqueKey() == null && !link.cluster()) {
+        if (request.jobs().size() == 1 && request.jobs().get(0).uniqueKey() == null && request.jobs().get(0).links().isNone()
+                && !link.cluster()) {
             return List.of(enqueueOne(request.jobs().get(0)));
         }
         var queueOf = new ArrayList<String>();
@@ -193,7 +197,8 @@ public final class RedisBroker implements Broker {
                 // On a single server the script adds the queues to the set of queue names itself; a Cluster
                 // keeps that set in another slot, so it is sent alongside.
                 // A lone job without a unique key needs none of the batch script's machinery.
-                Script script = storeAt.size() == 1 && request.jobs().get(storeAt.get(0)).uniqueKey() == null ? Script.ENQUEUE1 : Script.ENQUEUE;
+                NewJob lone = storeAt.size() == 1 ? request.jobs().get(storeAt.get(0)) : null;
+                Script script = lone != null && lone.uniqueKey() == null && lone.links().isNone() ? Script.ENQUEUE1 : Script.ENQUEUE;
                 answers = runner.perItem("enqueue", Duration.ZERO, script, List.of(),
                         storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), !link.cluster() ? null : () -> List.of(
                         link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));
@@ -236,7 +241,8 @@ public final class RedisBroker implements Broker {
         Names.checkTask(j.task());
         var args = new ArrayList<String>(16);
         args.add("1");
-        args.addAll(enqueueArgs(j));
+        // The lean script reads no links (a job with links goes the batch way).
+        args.addAll(enqueueArgs(j).subList(0, 15));
         // Not repeated through an outage: the caller learns at once and decides (as for a batch).
         List<Object> answers = faults.ride("enqueue", Duration.ZERO, () -> scripts.runDirect(Script.ENQUEUE1, keys.route(j.queue()), args));
         return enqueued(j.id(), answers.get(0));
@@ -255,6 +261,9 @@ public final class RedisBroker implements Broker {
         if (j.timeout() != null && j.timeout().isNegative()) {
             throw new KyuException.InvalidInput("job " + j.id() + ": timeout must not be negative, was " + j.timeout());
         }
+        JobLinks links = j.links();
+        for (String d : links.dependents()) Names.checkId(d);
+        if (links.retainWith() != null) Names.checkId(links.retainWith());
         return List.of(j.id(), j.task(), j.queue(), j.args(), Integer.toString(j.priority()), Integer.toString(j.maxAttempts()),
                 j.runAt() == null ? "" : Long.toString(j.runAt().toEpochMilli()),
                 j.delay() == null ? "" : Long.toString(Math.max(0, j.delay().toMillis())),
@@ -263,7 +272,10 @@ public final class RedisBroker implements Broker {
                 j.timeout() == null ? "" : Long.toString(j.timeout().toMillis()),
                 j.backoff() == null ? "" : j.backoff(),
                 JobCodec.encodeMeta(j.meta()),
-                j.resultTtl() == null ? "" : Long.toString(j.resultTtl().toMillis()));
+                j.resultTtl() == null ? "" : Long.toString(j.resultTtl().toMillis()),
+                links.waitsFor() > 0 ? Integer.toString(links.waitsFor()) : "",
+                links.dependents().isEmpty() ? "" : JobCodec.encodeIds(links.dependents()),
+                links.retainWith() == null ? "" : links.retainWith());
     }
 
     // ---- working ----------------------------------------------------------------------------------
@@ -533,7 +545,14 @@ public final class RedisBroker implements Broker {
             List<Object> applied = runner.perItem("complete", settings.outage(), Script.COMPLETE, List.of(),
                     known.stream().map(queues::get).toList(),
                     known.stream().map(i -> completionArgs(queues.get(i), completions.get(i))).toList(), null);
-            for (int j = 0; j < known.size(); j++) out[known.get(j)] = ((Number) applied.get(j)).longValue() == 1;
+            var relayed = new ArrayList<String>();
+            for (int j = 0; j < known.size(); j++) {
+                long code = ((Number) applied.get(j)).longValue();
+                out[known.get(j)] = code >= 1;
+                if (code == 2) relayed.add(queues.get(known.get(j)));
+            }
+            // A Cluster: the releases these outcomes recorded are applied right away (LinkRelay).
+            relay.drain(relayed);
         }
         for (Completion c : completions) leased.remove(c.lease().jobId());
         return List.of(out);
@@ -573,6 +592,8 @@ public final class RedisBroker implements Broker {
         if (limit < 1) return 0;
         // Jobs due past the range of enqueue (a foreign writer's +inf) would wait for ever: quarantine them first.
         List<String> queues = knownQueues();
+        // A Cluster: releases of dependents left by a crash between a job's end and its relay are applied again.
+        relay.drain(queues);
         sweepUnreachable("sweep unreachable jobs", Long.toString(JobOptions.LATEST.toEpochMilli()), queues);
         List<List<Object>> answers = runner.perQueue("promote", settings.outage(), Script.PROMOTE, List.of(Integer.toString(limit)),
                 queues, (List<Object> a) -> ((Number) a.get(0)).intValue(), 0);
@@ -599,6 +620,7 @@ public final class RedisBroker implements Broker {
             ((List<Object>) a.get(2)).forEach(id -> cancelled.add(String.valueOf(id)));
             skipped.report("rescue", (List<?>) a.get(3));
         }
+        if (link.cluster() && (!failed.isEmpty() || !cancelled.isEmpty())) relay.drain(queuesOf(concat(failed, cancelled)).stream().filter(java.util.Objects::nonNull).toList());
         return new RescueResult(requeued, failed, cancelled);
     }
 
@@ -614,13 +636,57 @@ public final class RedisBroker implements Broker {
         List<List<Object>> answers = runner.perQueue("prune", settings.outage(), Script.PRUNE, head, queues,
                 (List<Object> a) -> ((List<?>) a.get(0)).size(), 0);
         var ids = new ArrayList<String>();
-        for (List<Object> a : answers) {
+        var pruned = new ArrayList<String>();
+        var ask = new ArrayList<String[]>();
+        for (int i = 0; i < answers.size(); i++) {
+            List<Object> a = answers.get(i);
             ((List<?>) a.get(0)).forEach(id -> ids.add(String.valueOf(id)));
+            if (!((List<?>) a.get(0)).isEmpty() && link.cluster()) pruned.add(queues.get(i));
             skipped.report("pruning", (List<?>) a.get(1));
+            List<?> asked = a.size() > 2 ? (List<?>) a.get(2) : List.of();
+            for (int j = 0; j + 1 < asked.size(); j += 2) ask.add(new String[] {queues.get(i), String.valueOf(asked.get(j)), String.valueOf(asked.get(j + 1))});
         }
+        ids.addAll(pruneUnkept(ask, Math.max(0, request.limit()) - ids.size()));
         forgetIds(ids);
+        relay.drain(pruned);
         if (request.workerRetention() != null) registry.pruneWorkers(request.workerRetention());
         return ids.size();
+    }
+
+    /**
+     * A Cluster: the jobs past retention whose {@code retainWith} job lives in another slot, which the prune
+     * script could not see ({queue, id, retainWith} each). Those whose job is gone are deleted, if they are
+     * still ended; at most {@code room} of them.
+     */
+    private List<String> pruneUnkept(List<String[]> ask, int room) {
+        if (ask.isEmpty() || room <= 0) return List.of();
+        List<String> anchors = ask.stream().map(a -> a[2]).distinct().toList();
+        List<String> anchorQueues = queuesOf(anchors);
+        var gone = new HashSet<String>();
+        faults.ride("prune", settings.outage(), () -> {
+            var calls = new ArrayList<java.util.concurrent.CompletableFuture<Long>>();
+            for (int i = 0; i < anchors.size(); i++) {
+                String q = anchorQueues.get(i);
+                calls.add(q == null ? java.util.concurrent.CompletableFuture.completedFuture(0L)
+                        : link.async().exists(keys.job(q, anchors.get(i))).toCompletableFuture());
+            }
+            for (int i = 0; i < anchors.size(); i++) if (runner.await(calls.get(i)) == 0) gone.add(anchors.get(i));
+            return null;
+        });
+        var doomed = ask.stream().filter(a -> gone.contains(a[2])).limit(room).toList();
+        if (doomed.isEmpty()) return List.of();
+        List<Object> answers = runner.perItem("prune", settings.outage(), Script.DELETE, List.of("ended"),
+                doomed.stream().map(a -> a[0]).toList(), doomed.stream().map(a -> List.of(a[0], a[1])).toList(), null);
+        var out = new ArrayList<String>();
+        for (int i = 0; i < doomed.size(); i++) if (((Number) answers.get(i)).longValue() == 1) out.add(doomed.get(i)[1]);
+        relay.drain(doomed.stream().map(a -> a[0]).toList());
+        return out;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        var out = new ArrayList<String>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static String millis(Duration d) {
@@ -661,6 +727,7 @@ public final class RedisBroker implements Broker {
                     default -> CancelResult.NOT_FOUND;
                 };
             }
+            relay.drain(known.stream().filter(i -> out[i] == CancelResult.CANCELLED).map(queues::get).toList());
         }
         return List.of(out);
     }
@@ -700,12 +767,19 @@ public final class RedisBroker implements Broker {
         var known = new ArrayList<Integer>();
         for (int i = 0; i < ids.size(); i++) if (queues.get(i) != null) known.add(i);
         if (known.isEmpty()) return 0;
-        List<Object> gone = runner.perItem("delete", settings.outage(), Script.DELETE, List.of(),
+        List<Object> gone = runner.perItem("delete", settings.outage(), Script.DELETE, List.of("any"),
                 known.stream().map(queues::get).toList(),
                 known.stream().map(i -> List.of(queues.get(i), ids.get(i))).toList(), null);
         var deleted = new ArrayList<String>();
-        for (int j = 0; j < known.size(); j++) if (((Number) gone.get(j)).longValue() == 1) deleted.add(ids.get(known.get(j)));
+        var from = new ArrayList<String>();
+        for (int j = 0; j < known.size(); j++) {
+            if (((Number) gone.get(j)).longValue() == 1) {
+                deleted.add(ids.get(known.get(j)));
+                from.add(queues.get(known.get(j)));
+            }
+        }
         forgetIds(deleted);
+        relay.drain(from);
         return deleted.size();
     }
 
@@ -714,6 +788,7 @@ public final class RedisBroker implements Broker {
         Names.checkQueue(queue);
         List<Object> ids = faults.ride("purge", settings.outage(), () -> scripts.run(Script.PURGE, keys.route(queue), List.of(queue)));
         forgetIds(ids.stream().map(String::valueOf).toList());
+        relay.drain(List.of(queue));
         return ids.size();
     }
 
@@ -733,6 +808,11 @@ public final class RedisBroker implements Broker {
     @Override
     public Optional<Job> jobGet(String id) {
         return queries.jobGet(id);
+    }
+
+    @Override
+    public List<Job> jobsGet(List<String> ids) {
+        return queries.jobsGet(ids, this::queuesOf);
     }
 
     @Override

@@ -8,10 +8,12 @@ import dev.kyu.KyuException;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobIds;
+import dev.kyu.job.JobLinks;
 import dev.kyu.job.JobState;
 import dev.kyu.job.UniqueScope;
 import dev.kyu.spi.Brokers;
 import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.Capability;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
@@ -513,6 +515,115 @@ abstract class RedisBrokerContract {
         assertThat(broker.lockTry("beat", "p2", Duration.ofSeconds(10))).isFalse();
         broker.lockRelease("beat", "p1");
         assertThat(broker.lockTry("beat", "p2", Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void linksAreStoredAsDocumented() throws Exception {
+        String child = JobIds.next(), anchor = JobIds.next();
+        NewJob parent = job("p").links(JobLinks.of(0, List.of(child), anchor)).build();
+        NewJob blocked = NewJob.builder(child, "t").queue("c").args("{}").links(JobLinks.of(1, List.of(), anchor)).build();
+        NewJob plain = job("p").build();
+        assertThat(broker.capabilities()).contains(Capability.JOB_LINKS);
+        enqueue(plain, parent, blocked);
+        var sync = broker.link().sync();
+        assertThat(sync.hmget(broker.keys().job("p", parent.id()), "dependents", "retainWith", "waitsFor"))
+                .extracting(kv -> kv.getValueOrElse(null)).containsExactly("[\"" + child + "\"]", anchor, null);
+        assertThat(sync.hmget(broker.keys().job("c", child), "state", "waitsFor", "retainWith", "rk"))
+                .extracting(kv -> kv.getValueOrElse(null)).containsExactly("BLOCKED", "1", anchor, null);
+        assertThat(sync.zrange(broker.keys().stateIndex("c", "BLOCKED"), 0, -1)).containsExactly(child);
+        assertThat(sync.zcard(broker.keys().ready("c"))).isZero();
+        // One call over several queues, in the order asked, the missing left out.
+        assertThat(broker.jobsGet(List.of(child, JobIds.next(), parent.id(), plain.id())))
+                .extracting(Job::id).containsExactly(child, parent.id(), plain.id());
+
+        for (Job r : fetch("w", 2, "p")) assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(sync.hexists(broker.keys().job("p", parent.id()), "dependents")).as("cleared once released").isFalse();
+        assertThat(sync.hmget(broker.keys().job("c", child), "state", "waitsFor"))
+                .extracting(kv -> kv.getValueOrElse(null)).containsExactly("QUEUED", null);
+        assertThat(sync.zcard(broker.keys().stateIndex("c", "BLOCKED"))).isZero();
+        assertThat(fetch("w", 5, "c")).extracting(Job::id).containsExactly(child);
+        assertThat(sync.exists(broker.keys().queue("p", "relay"))).as("no release left to relay").isZero();
+    }
+
+    @Test
+    void aReleaseLeftForTheRelayIsAppliedOnceHoweverOftenItIsDriven() throws Exception {
+        if (!broker.isCluster()) return; // a single server releases in the ending script itself
+        String child = JobIds.next(), ended = JobIds.next();
+        NewJob second = job("p").links(JobLinks.of(0, List.of(child), null)).build();
+        enqueue(second, NewJob.builder(child, "t").queue("c").args("{}").links(JobLinks.of(2, List.of(), null)).build());
+        var sync = broker.link().sync();
+        String relay = broker.keys().queue("p", "relay");
+        // As the script that ended (or deleted) a parent leaves it when the process dies before relaying:
+        // applied by the next maintenance sweep.
+        sync.hset(relay, ended, "[\"" + child + "\"]");
+        broker.jobsPromoteDue(10);
+        assertThat(broker.jobGet(child).orElseThrow().links().waitsFor()).isEqualTo(1);
+        assertThat(sync.exists(relay)).isZero();
+        // The same record again (a death after applying, before clearing): that parent is not counted twice.
+        sync.hset(relay, ended, "[\"" + child + "\"]");
+        broker.jobsPromoteDue(10);
+        assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.BLOCKED);
+        assertThat(broker.jobGet(child).orElseThrow().links().waitsFor()).isEqualTo(1);
+        Job r = fetch("w", 1, "p").get(0);
+        assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        assertThat(sync.exists(broker.keys().queue("c", "counted:" + child))).as("the parents counted go with the release").isZero();
+    }
+
+    @Test
+    void aRelayKeyOfAnotherTypeRefusesTheEndingCallWhole() throws Exception {
+        if (!broker.isCluster()) return; // a single server keeps no relay
+        String child = JobIds.next();
+        NewJob parent = job("p").links(JobLinks.of(0, List.of(child), null)).build();
+        enqueue(parent, NewJob.builder(child, "t").queue("c").args("{}").links(JobLinks.of(1, List.of(), null)).build());
+        Job r = fetch("w", 1, "p").get(0);
+        String relay = broker.keys().queue("p", "relay");
+        broker.link().sync().set(relay, "foreign");
+        var done = List.of(new Completion(r.lease(), new Outcome.Succeeded("1")));
+        assertThatThrownBy(() -> broker.jobsComplete(done)).isInstanceOf(KyuException.class)
+                .hasMessageContaining("Redis key " + relay + " holds a string, expected a hash").hasMessageNotContaining("\n");
+        assertThat(broker.jobGet(r.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+        broker.link().sync().del(relay);
+        assertThat(broker.jobsComplete(done)).containsExactly(true);
+        assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
+    void aJobKeptWithAJobOfAnotherQueueIsPrunedOnceThatJobIsGone() throws Exception {
+        NewJob anchor = job("anchor").delay(Duration.ofHours(1)).build();
+        NewJob step = job("steps").links(JobLinks.of(0, List.of(), anchor.id())).build();
+        enqueue(anchor, step);
+        Job r = fetch("w", 1, "steps").get(0);
+        assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        var prune = new PruneRequest(Duration.ZERO, Duration.ZERO, null, null, 100);
+        Instant past = broker.now().plusMillis(5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.now().isAfter(past));
+        assertThat(broker.jobsPrune(prune)).isZero();
+        assertThat(broker.jobGet(step.id())).isPresent();
+        assertThat(broker.jobsDelete(List.of(anchor.id()))).isEqualTo(1);
+        assertThat(broker.jobsPrune(prune)).isEqualTo(1);
+        assertThat(broker.jobGet(step.id())).isEmpty();
+    }
+
+    @Test
+    void linkFieldsThatDoNotReadAreShownAsNoneAndNeverStopAScript() throws Exception {
+        String child = JobIds.next();
+        NewJob parent = job("p").links(JobLinks.of(0, List.of(child), null)).build();
+        enqueue(parent, NewJob.builder(child, "t").queue("c").args("{}").links(JobLinks.of(3, List.of(), null)).build());
+        var sync = broker.link().sync();
+        // A count and a list that are not what Kyu writes (a hand-made edit): queries show none, the job is
+        // released at its next parent's end, and a garbage list releases nobody.
+        sync.hset(broker.keys().job("c", child), Map.of("waitsFor", "1.5e400", "dependents", "{not json", "retainWith", ""));
+        Job shown = broker.jobGet(child).orElseThrow();
+        assertThat(shown.state()).isEqualTo(JobState.BLOCKED);
+        assertThat(shown.links().waitsFor()).isZero();
+        assertThat(shown.links().dependents()).isEmpty();
+        Job r = fetch("w", 1, "p").get(0);
+        assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        Job c = fetch("w", 1, "c").get(0);
+        assertThat(broker.jobsComplete(List.of(new Completion(c.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
     }
 
     @Test

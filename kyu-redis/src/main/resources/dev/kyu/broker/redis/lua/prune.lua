@@ -1,8 +1,10 @@
 -- Deletes terminal jobs past retention and old statistics.
 -- ARGV: prefix, limit, succeededCutoffMs, failedCutoffMs, cancelledCutoffMs, statsCutoffMs, nq, queues...
 -- Cutoffs are relative ages (ms) subtracted from the server's now. Jobs with a result ttl of their own are
--- filed by when it runs out ('exp', see lib.lua's finished) and judged by it alone.
--- Returns {deleted ids, {queue, reason, ...}}: a queue with a key of another type is skipped, unwritten, and
+-- filed by when it runs out ('exp', see lib.lua's finished) and judged by it alone. A job whose 'retainWith'
+-- job still exists is kept (a workflow's steps live as long as the workflow's own job): it stays in its
+-- index and the walk steps past it, at most KEPT_SCAN of them per index and queue per call.
+-- Returns {deleted ids, {queue, reason, ...}, {id, retainWith, ...} to ask about (a Cluster, see kept)}: a queue with a key of another type is skipped, unwritten, and
 -- named with the reason (a bad id index refuses the whole call).
 local now = nowms()
 local limit = tonumber(ARGV[2])
@@ -12,7 +14,44 @@ local nq = tonumber(ARGV[7])
 local deleted = {}
 local bad = {}
 local TOUCHED = {'st:SUCCEEDED', 'st:FAILED', 'st:CANCELLED', 'fin:SUCCEEDED', 'fin:FAILED', 'fin:CANCELLED', 'exp', 'stats'}
+local KEPT_SCAN = 10000
 jobqneed()
+-- Whether each job named by a 'retainWith' exists, asked once per call (a workflow's steps share one).
+local ALIVE = {}
+-- On a Cluster a job kept with one in another slot cannot be judged here: it is kept for now and named in
+-- `ask` (id, retainWith, ...) for the caller, which deletes it once that job is gone (delete.lua, 'ended').
+local ask = {}
+local function kept(q, id, with)
+  if with == nil or with == '' or with == id then return false end
+  local alive = ALIVE[with]
+  if alive == nil then
+    if GLOBAL then
+      local wq = redis.call('HGET', JOBQ, with)
+      alive = type(wq) == 'string' and redis.call('EXISTS', jk(wq, with)) == 1
+    else
+      alive = redis.call('EXISTS', jk(q, with)) == 1 or 'ask'
+    end
+    ALIVE[with] = alive
+  end
+  if alive == 'ask' then
+    ask[#ask + 1] = id
+    ask[#ask + 1] = with
+    return true
+  end
+  return alive
+end
+-- Deletes the job unless it is kept; a job whose dependents' keys do not fit is left, the queue reported.
+local function gone(q, id, h)
+  if kept(q, id, h.retainWith) then return false end
+  if h.dependents and not links().relfits(q, h.dependents) then
+    bad[#bad + 1] = q
+    bad[#bad + 1] = BADKEY
+    return false
+  end
+  drop(q, id, h, now)
+  deleted[#deleted + 1] = id
+  return true
+end
 for i = 1, nq do
   local q = ARGV[7 + i]
   local usable = qfits(q, TOUCHED)
@@ -20,25 +59,31 @@ for i = 1, nq do
     bad[#bad + 1] = q
     bad[#bad + 1] = BADKEY
   end
-  if usable and #deleted < limit then
-    local ids = redis.call('ZRANGEBYSCORE', qk(q, 'exp'), '-inf', '(' .. s(now), 'LIMIT', 0, limit - #deleted)
-    for _, id in ipairs(ids) do
-      local h = dropfields(jk(q, id))
-      redis.call('ZREM', qk(q, 'exp'), id)
-      if h.state == nil or TERMINAL[h.state] then
-        drop(q, id, h)
-        deleted[#deleted + 1] = id
+  if usable then
+    local skip = 0
+    while #deleted < limit and skip < KEPT_SCAN do
+      local ids = redis.call('ZRANGEBYSCORE', qk(q, 'exp'), '-inf', '(' .. s(now), 'LIMIT', skip, limit - #deleted)
+      if #ids == 0 then break end
+      for _, id in ipairs(ids) do
+        local h = dropfields(jk(q, id))
+        if h.state == nil or TERMINAL[h.state] then
+          if gone(q, id, h) then redis.call('ZREM', qk(q, 'exp'), id) else skip = skip + 1 end
+        else
+          redis.call('ZREM', qk(q, 'exp'), id)
+        end
       end
     end
   end
   for _, st in ipairs(usable and {'SUCCEEDED', 'FAILED', 'CANCELLED'} or {}) do
-    if #deleted < limit and ages[st] >= 0 then
-      local ids = redis.call('ZRANGEBYSCORE', qk(q, 'fin:' .. st), '-inf', now - ages[st], 'LIMIT', 0, limit - #deleted)
+    local skip = 0
+    while #deleted < limit and ages[st] >= 0 and skip < KEPT_SCAN do
+      local ids = redis.call('ZRANGEBYSCORE', qk(q, 'fin:' .. st), '-inf', now - ages[st], 'LIMIT', skip, limit - #deleted)
+      if #ids == 0 then break end
       for _, id in ipairs(ids) do
         local h = dropfields(jk(q, id))
         if h.state == nil or h.state == st then
-          drop(q, id, {state = st, uniqueKey = h.uniqueKey, uniqueScope = h.uniqueScope, rk = h.rk})
-          deleted[#deleted + 1] = id
+          h.state = st
+          if not gone(q, id, h) then skip = skip + 1 end
         else
           redis.call('ZREM', qk(q, 'fin:' .. st), id)
         end
@@ -53,4 +98,4 @@ for i = 1, nq do
     end
   end
 end
-return {deleted, bad}
+return {deleted, bad, ask}
