@@ -92,6 +92,8 @@ record BrokerChoice(String url, Map<String, String> options, DataSource dataSour
             }
             options.remove("user");
             options.remove("password");
+            // The file holds the application's tables too, on purpose: Kyu's go beside them.
+            options.put("shared", "true");
             return "sqlite:" + path;
         }
         String scheme = jdbcUrl.indexOf(':', 5) > 0 ? jdbcUrl.substring(0, jdbcUrl.indexOf(':', 5)) : jdbcUrl;

@@ -12,7 +12,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /** The starter on the application's own SQLite DataSource, with the dashboard served. */
 @SpringBootTest(classes = TestApp.class, properties = {
-        "spring.datasource.url=jdbc:sqlite:target/spring-sqlite-test.db",
+        "spring.datasource.url=jdbc:sqlite:target/spring-sqlite-test.db?transaction_mode=IMMEDIATE",
         "spring.datasource.hikari.maximum-pool-size=2",
         "kyu.data-source.enabled=true",
         "kyu.worker.fetch-wait=100ms",
