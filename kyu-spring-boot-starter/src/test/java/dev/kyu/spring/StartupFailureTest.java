@@ -44,10 +44,17 @@ class StartupFailureTest {
     }
 
     @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void bootsFailureReportLeadsWithKyusReason(org.springframework.boot.test.system.CapturedOutput output) {
+        failure(List.of(), SQLITE, "kyu.broker-url=amqpx://localhost/jobs");
+        assertThat(output.getAll()).contains("APPLICATION FAILED TO START").contains("Kyu: cannot open Kyu's broker from kyu.broker-url");
+    }
+
+    @Test
     void aBadCronIsNamedWithItsSchedule() {
         assertThat(failure(List.of(), SQLITE, "kyu.broker-url=memory:", "kyu.schedules.nightly.task=test.add",
                 "kyu.schedules.nightly.cron=61 * * * *"))
-                .contains("kyu.schedules").contains("nightly").contains("cron");
+                .startsWith("bad schedule in kyu.schedules: ").contains("'nightly'").contains("'cron'");
     }
 
     @Test
