@@ -59,6 +59,14 @@ public abstract class WorkflowConformanceSuite {
     /** A fresh, empty broker for each test; the suite closes it after each test. */
     protected abstract Broker openBroker(Clock clock) throws Exception;
 
+    /**
+     * A JDBC connection to the engine's own store, auto-commit off, for engines with
+     * {@link Capability#TRANSACTIONAL_ENQUEUE}; null (the default) for the others, whose test of it is skipped.
+     */
+    protected java.sql.Connection openTransaction() throws Exception {
+        return null;
+    }
+
     protected Broker broker;
     protected Kyu kyu;
     private final List<Worker> workers = new ArrayList<>();
@@ -432,6 +440,27 @@ public abstract class WorkflowConformanceSuite {
         for (int pass = 0; pass < 3 && !broker.jobsGet(ids).isEmpty(); pass++) broker.jobsPrune(pruneAll);
         assertThat(broker.jobsGet(ids)).as("the workflow and its steps go together").isEmpty();
         assertThat(WorkflowView.load(broker, h.id())).isEmpty();
+    }
+
+    // ---- transactions -------------------------------------------------------------------------------
+
+    @Test
+    void aWorkflowEnqueuedInATransactionAppearsWholeAtCommitAndNotAtAllAfterARollback() throws Exception {
+        java.sql.Connection tx = openTransaction();
+        org.junit.jupiter.api.Assumptions.assumeTrue(tx != null, "the engine has no transactional enqueue");
+        WorkflowHandle kept, dropped;
+        try (tx) {
+            kept = kyu.enqueue(tx, Workflow.chain(reserve.with(new Order("o-tx", 1, 0)), charge));
+            assertThat(broker.jobGet(kept.id())).as("invisible before the commit").isEmpty();
+            tx.commit();
+            dropped = kyu.enqueue(tx, Workflow.chain(reserve.with(new Order("o-rolled-back", 1, 0)), charge));
+            tx.rollback();
+        }
+        assertThat(WorkflowView.load(broker, dropped.id())).isEmpty();
+        assertThat(broker.jobsList(JobQuery.all(100))).hasSize(3); // two steps and the end job, all of the kept one
+        startWorker();
+        assertThat(awaitEnd(kept).state()).isEqualTo(WorkflowState.SUCCEEDED);
+        assertThat(kept.result("shop.charge", Payment.class)).isEqualTo(new Payment("o-tx", 250));
     }
 
     // ---- refusals ------------------------------------------------------------------------------------
