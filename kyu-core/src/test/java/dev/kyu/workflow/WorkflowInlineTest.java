@@ -70,5 +70,17 @@ class WorkflowInlineTest {
         assertThat(v.compensations()).extracting(WorkflowView.CompensationView::state).containsExactly(JobState.SUCCEEDED);
         assertThat(ran).containsExactly("reserve", "charge o-2", "release o-2");
         assertThat(v.step("shop.confirm").orElseThrow().job().lastError().message()).isEqualTo("skipped: step shop.charge failed");
+
+        var json = dev.kyu.codec.JobJson.workflow(v);
+        assertThat(json.get("state").asText()).isEqualTo("FAILED");
+        assertThat(json.get("failed").get(0).asText()).isEqualTo("shop.charge");
+        assertThat(json.get("counts").get("CANCELLED").asInt()).isEqualTo(1);
+        assertThat(json.get("steps").get(1).get("after").get(0).asText()).isEqualTo("shop.reserve");
+        assertThat(json.get("steps").get(1).get("error").get("message").asText()).isEqualTo("card declined");
+        assertThat(json.get("steps").get(2).get("error").get("type").asText()).isEqualTo(WorkflowMeta.SKIPPED);
+        assertThat(json.get("compensations").get(0).get("state").asText()).isEqualTo("SUCCEEDED");
+        var stepJson = dev.kyu.codec.JobJson.job(v.step("shop.charge").orElseThrow().job());
+        assertThat(stepJson.get("links").get("retainWith").asText()).isEqualTo(h.id());
+        assertThat(stepJson.get("meta").get(WorkflowMeta.WORKFLOW).asText()).isEqualTo(h.id());
     }
 }
