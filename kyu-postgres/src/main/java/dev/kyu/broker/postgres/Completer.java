@@ -21,10 +21,11 @@ import java.util.TreeMap;
  * and fenced by the lease (state RUNNING, same worker, same attempt). Successes also count themselves
  * into the per-minute statistics in the same statement; failures read their error history under a row
  * lock, append in Java (so an unreadable history cannot fail the batch) and write back in one statement.
- * The caller owns the transaction.
+ * Each statement that ends jobs also releases their dependents ({@link Releases}), so a batch of successes
+ * is still one statement. The caller owns the transaction.
  */
 final class Completer {
-    private final String successSql;
+    final String successSql; // package-private for the plan test
     private final String releaseSql;
     private final String lockFailedSql;
     private final String lockAllSql;
@@ -35,31 +36,43 @@ final class Completer {
 
     Completer(String s, String channel) {
         this.channel = channel;
+        String releases = Releases.after(s, channel);
+        // The ended jobs' dependents are read through a second reference to the row (o): RETURNING shows the
+        // row as updated, with its dependents already cleared. A RUNNING row matching the lease has the same
+        // dependents in every version the statement can see: only the end of the job clears them.
         this.successSql = """
                 WITH done AS (
                   UPDATE %1$s.kyu_jobs j SET state = 'SUCCEEDED', result = u.result, finished_at = now(),
-                         lease_expires_at = NULL, unique_claim = NULL, cancel_requested = false
+                         lease_expires_at = NULL, unique_claim = NULL, cancel_requested = false, dependents = NULL
                   FROM unnest(?::text[], ?::int4[], ?::text[], ?::text[]) AS u(id, attempt, worker_id, result)
+                       JOIN %1$s.kyu_jobs o ON o.id = u.id::uuid
                   WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
-                  RETURNING j.id, j.queue, j.attempt, j.worker_id),
+                  RETURNING j.id, j.queue, j.attempt, j.worker_id, o.dependents),
+                kyu_ended AS (SELECT id, dependents FROM done WHERE dependents IS NOT NULL)%2$s,
                 counted AS (
                   INSERT INTO %1$s.kyu_stats AS s (minute, queue, succeeded)
                   SELECT date_trunc('minute', now()), queue, count(*) FROM done GROUP BY queue ORDER BY queue
                   ON CONFLICT (minute, queue) DO UPDATE SET succeeded = s.succeeded + excluded.succeeded)
                 SELECT id::text, attempt, worker_id FROM done
-                """.formatted(s);
+                """.formatted(s, releases);
+        // a hand-back of a job whose cancel was asked for ends it CANCELLED: it releases its dependents
         this.releaseSql = """
-                UPDATE %1$s.kyu_jobs j SET
-                       state = CASE WHEN j.cancel_requested THEN 'CANCELLED' WHEN u.delay_ms > 0 THEN 'SCHEDULED' ELSE 'QUEUED' END,
-                       attempt = greatest(j.attempt - 1, 0),
-                       scheduled_at = CASE WHEN u.delay_ms > 0 THEN now() + u.delay_ms * interval '1 millisecond' ELSE j.scheduled_at END,
-                       finished_at = CASE WHEN j.cancel_requested THEN now() END,
-                       worker_id = NULL, lease_expires_at = NULL, cancel_requested = false,
-                       unique_claim = CASE WHEN j.cancel_requested THEN NULL ELSE j.unique_claim END
-                FROM unnest(?::text[], ?::int4[], ?::text[], ?::int8[]) AS u(id, attempt, worker_id, delay_ms)
-                WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
-                RETURNING j.id::text, j.queue, u.attempt, u.worker_id
-                """.formatted(s);
+                WITH back AS (
+                  UPDATE %1$s.kyu_jobs j SET
+                         state = CASE WHEN j.cancel_requested THEN 'CANCELLED' WHEN u.delay_ms > 0 THEN 'SCHEDULED' ELSE 'QUEUED' END,
+                         attempt = greatest(j.attempt - 1, 0),
+                         scheduled_at = CASE WHEN u.delay_ms > 0 THEN now() + u.delay_ms * interval '1 millisecond' ELSE j.scheduled_at END,
+                         finished_at = CASE WHEN j.cancel_requested THEN now() END,
+                         worker_id = NULL, lease_expires_at = NULL, cancel_requested = false,
+                         unique_claim = CASE WHEN j.cancel_requested THEN NULL ELSE j.unique_claim END,
+                         dependents = CASE WHEN j.cancel_requested THEN NULL ELSE j.dependents END
+                  FROM unnest(?::text[], ?::int4[], ?::text[], ?::int8[]) AS u(id, attempt, worker_id, delay_ms)
+                       JOIN %1$s.kyu_jobs o ON o.id = u.id::uuid
+                  WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
+                  RETURNING j.id, j.queue, u.attempt, u.worker_id, CASE WHEN j.state = 'CANCELLED' THEN o.dependents END AS dependents),
+                kyu_ended AS (SELECT id, dependents FROM back WHERE dependents IS NOT NULL)%2$s
+                SELECT id::text, queue, attempt, worker_id FROM back
+                """.formatted(s, releases);
         this.lockFailedSql = """
                 SELECT id::text, worker_id, attempt, errors, queue FROM %1$s.kyu_jobs
                 WHERE id = ANY(?::uuid[]) AND state = 'RUNNING' ORDER BY id FOR UPDATE
@@ -67,16 +80,23 @@ final class Completer {
         this.lockAllSql = """
                 SELECT 1 FROM %1$s.kyu_jobs WHERE id = ANY(?::uuid[]) AND state = 'RUNNING' ORDER BY id FOR UPDATE
                 """.formatted(s);
+        // the rows are locked (lockFailedSql) by this transaction: o shows their dependents as they are
         this.failSql = """
-                UPDATE %1$s.kyu_jobs j SET state = u.state, errors = u.errors,
-                       scheduled_at = CASE WHEN u.state = 'SCHEDULED' THEN now() + u.delay_ms * interval '1 millisecond' ELSE j.scheduled_at END,
-                       finished_at = CASE WHEN u.state = 'SCHEDULED' THEN NULL ELSE now() END,
-                       worker_id = CASE WHEN u.state = 'SCHEDULED' THEN NULL ELSE j.worker_id END,
-                       unique_claim = CASE WHEN u.state = 'SCHEDULED' THEN j.unique_claim END,
-                       lease_expires_at = NULL, cancel_requested = false
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[]) AS u(id, state, errors, delay_ms)
-                WHERE j.id = u.id::uuid
-                """.formatted(s);
+                WITH failed AS (
+                  UPDATE %1$s.kyu_jobs j SET state = u.state, errors = u.errors,
+                         scheduled_at = CASE WHEN u.state = 'SCHEDULED' THEN now() + u.delay_ms * interval '1 millisecond' ELSE j.scheduled_at END,
+                         finished_at = CASE WHEN u.state = 'SCHEDULED' THEN NULL ELSE now() END,
+                         worker_id = CASE WHEN u.state = 'SCHEDULED' THEN NULL ELSE j.worker_id END,
+                         unique_claim = CASE WHEN u.state = 'SCHEDULED' THEN j.unique_claim END,
+                         dependents = CASE WHEN u.state = 'SCHEDULED' THEN j.dependents END,
+                         lease_expires_at = NULL, cancel_requested = false
+                  FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[]) AS u(id, state, errors, delay_ms)
+                       JOIN %1$s.kyu_jobs o ON o.id = u.id::uuid
+                  WHERE j.id = u.id::uuid
+                  RETURNING j.id, CASE WHEN u.state <> 'SCHEDULED' THEN o.dependents END AS dependents),
+                kyu_ended AS (SELECT id, dependents FROM failed WHERE dependents IS NOT NULL)%2$s
+                SELECT count(*) FROM failed
+                """.formatted(s, releases);
         this.statsSql = """
                 INSERT INTO %1$s.kyu_stats AS s (minute, queue, failed, retried)
                 SELECT date_trunc('minute', now()), u.queue, u.failed, u.retried
@@ -242,7 +262,7 @@ final class Completer {
             ps.setArray(2, Db.texts(c, states));
             ps.setArray(3, Db.texts(c, errors));
             ps.setArray(4, Db.longs(c, delays));
-            ps.executeUpdate();
+            ps.executeQuery().close();
         }
         countFailures(c, perQueue);
     }
