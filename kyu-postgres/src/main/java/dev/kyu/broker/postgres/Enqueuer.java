@@ -24,8 +24,10 @@ import java.util.Set;
  * queue in the same statement, so the batch costs one round trip (a lone job without a key that is due at
  * once takes a plain one-row INSERT instead). Unique keys are enforced by the
  * database (a partial unique index for scopes QUEUED and ACTIVE, a keyed table for PERIOD), never by a
- * read before the write; an id that exists already fails the whole batch. It neither commits nor rolls back: on the caller's connection the jobs and the
- * wake-up become visible at the caller's commit.
+ * read before the write; an id that exists already fails the whole batch. A job that waits for others
+ * ({@link dev.kyu.job.JobLinks#waitsFor()} above zero) is stored BLOCKED whatever its due time; a batch in
+ * which no job has links sends their three arrays empty. It neither commits nor rolls back: on the caller's
+ * connection the jobs and the wake-up become visible at the caller's commit.
  */
 final class Enqueuer {
     private final String insertSql;

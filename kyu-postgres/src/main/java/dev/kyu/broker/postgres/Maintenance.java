@@ -144,11 +144,11 @@ final class Maintenance {
                     ids.add(id);
                     states.add(state);
                     errors.add(JobRows.appendError(history, err));
-                    long[] n = perQueue.computeIfAbsent(queue == null ? "" : queue, q -> new long[2]);
+                    long[] n = perQueue.computeIfAbsent(queue == null ? "" : queue, q -> new long[3]);
                     switch (state) {
                         case "CANCELLED" -> cancelled.add(id);
-                        case "FAILED" -> { failed.add(id); n[0]++; }
-                        default -> { requeued.add(id); n[1]++; woken.add(queue); }
+                        case "FAILED" -> { failed.add(id); n[1]++; }
+                        default -> { requeued.add(id); n[2]++; woken.add(queue); }
                     }
                 }
             }
@@ -160,7 +160,7 @@ final class Maintenance {
             ps.setArray(3, Db.texts(c, errors));
             ps.executeQuery().close();
         }
-        completer.countFailures(c, perQueue);
+        completer.countOutcomes(c, perQueue);
         if (!woken.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, q) FROM unnest(?::text[]) AS q")) {
                 ps.setString(1, channel);

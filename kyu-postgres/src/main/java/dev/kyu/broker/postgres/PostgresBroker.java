@@ -146,7 +146,7 @@ public final class PostgresBroker implements Broker {
                 WITH o AS (SELECT id, dependents FROM %1$s.kyu_jobs WHERE id = ?::uuid FOR UPDATE),
                 q AS (
                   UPDATE %1$s.kyu_jobs j SET state = 'FAILED', finished_at = coalesce(j.finished_at, now()), lease_expires_at = NULL,
-                         unique_claim = NULL, cancel_requested = false, dependents = NULL, errors = ?,
+                         unique_claim = NULL, cancel_requested = false, dependents = NULL, waits_for = greatest(j.waits_for, 0), errors = ?,
                          meta = CASE WHEN ? THEN '{}' ELSE j.meta END
                   FROM o WHERE j.id = o.id RETURNING j.id),
                 kyu_ended AS (SELECT id, dependents FROM o WHERE dependents IS NOT NULL)%2$s
@@ -482,7 +482,7 @@ public final class PostgresBroker implements Broker {
         if (completions.isEmpty()) return List.of();
         Set<String> woken = new HashSet<>();
         List<Boolean> out = Completer.successesOnly(completions)
-                ? db.call("complete jobs", c -> completer.complete(c, completions, woken))
+                ? db.statement("complete jobs", c -> completer.complete(c, completions, woken))
                 : db.inTransaction("complete jobs", c -> completer.complete(c, completions, woken));
         if (!woken.isEmpty()) signal.wake();
         return out;
@@ -604,12 +604,12 @@ public final class PostgresBroker implements Broker {
     public int jobsDelete(List<String> ids) {
         List<String> valid = ids.stream().filter(JobIds::isValid).toList();
         if (valid.isEmpty()) return 0;
-        return db.call("delete jobs", c -> count(c, deleteSql, ps -> ps.setArray(1, Db.texts(c, valid))));
+        return db.statement("delete jobs", c -> count(c, deleteSql, ps -> ps.setArray(1, Db.texts(c, valid))));
     }
 
     @Override
     public int queuePurge(String queue) {
-        return db.call("purge queue " + queue, c -> count(c, purgeSql, ps -> {
+        return db.statement("purge queue " + queue, c -> count(c, purgeSql, ps -> {
             for (int i = 1; i <= 3; i++) ps.setString(i, queue);
         }));
     }
