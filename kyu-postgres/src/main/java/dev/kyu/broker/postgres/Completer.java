@@ -21,10 +21,12 @@ import java.util.TreeMap;
  * and fenced by the lease (state RUNNING, same worker, same attempt). Successes also count themselves
  * into the per-minute statistics in the same statement; failures read their error history under a row
  * lock, append in Java (so an unreadable history cannot fail the batch) and write back in one statement.
- * The caller owns the transaction.
+ * Each statement that ends jobs also releases their dependents ({@link Releases}), so a batch of successes
+ * is still one statement. The caller owns the transaction.
  */
 final class Completer {
-    private final String successSql;
+    final String successSql; // package-private for the plan test
+    private final String successUncountedSql;
     private final String releaseSql;
     private final String lockFailedSql;
     private final String lockAllSql;
@@ -35,31 +37,52 @@ final class Completer {
 
     Completer(String s, String channel) {
         this.channel = channel;
-        this.successSql = """
+        String releases = Releases.after(s, channel);
+        // The ended jobs' dependents are read through a second reference to the row (o): RETURNING shows the
+        // row as updated, with its dependents already cleared. A RUNNING row matching the lease has the same
+        // dependents in every version the statement can see: only the end of the job clears them.
+        // Locks are taken parents first, then their dependents, then the statistics row: counted reads
+        // kyu_released, so the release runs before the INSERT whatever order PostgreSQL picks for the CTEs.
+        // The failure path (failSql, then statsSql) and rescue take theirs in the same order, so that a
+        // success and a failure of two parents of one job, in one queue and minute, cannot deadlock.
+        String done = """
                 WITH done AS (
                   UPDATE %1$s.kyu_jobs j SET state = 'SUCCEEDED', result = u.result, finished_at = now(),
-                         lease_expires_at = NULL, unique_claim = NULL, cancel_requested = false
+                         lease_expires_at = NULL, unique_claim = NULL, cancel_requested = false, dependents = NULL
                   FROM unnest(?::text[], ?::int4[], ?::text[], ?::text[]) AS u(id, attempt, worker_id, result)
+                       JOIN %1$s.kyu_jobs o ON o.id = u.id::uuid
                   WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
-                  RETURNING j.id, j.queue, j.attempt, j.worker_id),
+                  RETURNING j.id, j.queue, j.attempt, j.worker_id, o.dependents),
+                kyu_ended AS (SELECT id, dependents FROM done WHERE dependents IS NOT NULL)%2$s""".formatted(s, releases);
+        this.successSql = done + """
+                ,
                 counted AS (
                   INSERT INTO %1$s.kyu_stats AS s (minute, queue, succeeded)
-                  SELECT date_trunc('minute', now()), queue, count(*) FROM done GROUP BY queue ORDER BY queue
+                  SELECT date_trunc('minute', now()), queue, count(*) FROM done
+                  WHERE (SELECT count(*) FROM kyu_released) >= 0 GROUP BY queue ORDER BY queue
                   ON CONFLICT (minute, queue) DO UPDATE SET succeeded = s.succeeded + excluded.succeeded)
-                SELECT id::text, attempt, worker_id FROM done
+                SELECT id::text, attempt, worker_id, queue FROM done
                 """.formatted(s);
+        // in a batch of several kinds the statistics are written once, last (see countOutcomes)
+        this.successUncountedSql = done + "\nSELECT id::text, attempt, worker_id, queue FROM done\n";
+        // a hand-back of a job whose cancel was asked for ends it CANCELLED: it releases its dependents
         this.releaseSql = """
-                UPDATE %1$s.kyu_jobs j SET
-                       state = CASE WHEN j.cancel_requested THEN 'CANCELLED' WHEN u.delay_ms > 0 THEN 'SCHEDULED' ELSE 'QUEUED' END,
-                       attempt = greatest(j.attempt - 1, 0),
-                       scheduled_at = CASE WHEN u.delay_ms > 0 THEN now() + u.delay_ms * interval '1 millisecond' ELSE j.scheduled_at END,
-                       finished_at = CASE WHEN j.cancel_requested THEN now() END,
-                       worker_id = NULL, lease_expires_at = NULL, cancel_requested = false,
-                       unique_claim = CASE WHEN j.cancel_requested THEN NULL ELSE j.unique_claim END
-                FROM unnest(?::text[], ?::int4[], ?::text[], ?::int8[]) AS u(id, attempt, worker_id, delay_ms)
-                WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
-                RETURNING j.id::text, j.queue, u.attempt, u.worker_id
-                """.formatted(s);
+                WITH back AS (
+                  UPDATE %1$s.kyu_jobs j SET
+                         state = CASE WHEN j.cancel_requested THEN 'CANCELLED' WHEN u.delay_ms > 0 THEN 'SCHEDULED' ELSE 'QUEUED' END,
+                         attempt = greatest(j.attempt - 1, 0),
+                         scheduled_at = CASE WHEN u.delay_ms > 0 THEN now() + u.delay_ms * interval '1 millisecond' ELSE j.scheduled_at END,
+                         finished_at = CASE WHEN j.cancel_requested THEN now() END,
+                         worker_id = NULL, lease_expires_at = NULL, cancel_requested = false,
+                         unique_claim = CASE WHEN j.cancel_requested THEN NULL ELSE j.unique_claim END,
+                         dependents = CASE WHEN j.cancel_requested THEN NULL ELSE j.dependents END
+                  FROM unnest(?::text[], ?::int4[], ?::text[], ?::int8[]) AS u(id, attempt, worker_id, delay_ms)
+                       JOIN %1$s.kyu_jobs o ON o.id = u.id::uuid
+                  WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
+                  RETURNING j.id, j.queue, u.attempt, u.worker_id, CASE WHEN j.state = 'CANCELLED' THEN o.dependents END AS dependents),
+                kyu_ended AS (SELECT id, dependents FROM back WHERE dependents IS NOT NULL)%2$s
+                SELECT id::text, queue, attempt, worker_id FROM back
+                """.formatted(s, releases);
         this.lockFailedSql = """
                 SELECT id::text, worker_id, attempt, errors, queue FROM %1$s.kyu_jobs
                 WHERE id = ANY(?::uuid[]) AND state = 'RUNNING' ORDER BY id FOR UPDATE
@@ -67,21 +90,29 @@ final class Completer {
         this.lockAllSql = """
                 SELECT 1 FROM %1$s.kyu_jobs WHERE id = ANY(?::uuid[]) AND state = 'RUNNING' ORDER BY id FOR UPDATE
                 """.formatted(s);
+        // the rows are locked (lockFailedSql) by this transaction: o shows their dependents as they are
         this.failSql = """
-                UPDATE %1$s.kyu_jobs j SET state = u.state, errors = u.errors,
-                       scheduled_at = CASE WHEN u.state = 'SCHEDULED' THEN now() + u.delay_ms * interval '1 millisecond' ELSE j.scheduled_at END,
-                       finished_at = CASE WHEN u.state = 'SCHEDULED' THEN NULL ELSE now() END,
-                       worker_id = CASE WHEN u.state = 'SCHEDULED' THEN NULL ELSE j.worker_id END,
-                       unique_claim = CASE WHEN u.state = 'SCHEDULED' THEN j.unique_claim END,
-                       lease_expires_at = NULL, cancel_requested = false
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[]) AS u(id, state, errors, delay_ms)
-                WHERE j.id = u.id::uuid
-                """.formatted(s);
+                WITH failed AS (
+                  UPDATE %1$s.kyu_jobs j SET state = u.state, errors = u.errors,
+                         scheduled_at = CASE WHEN u.state = 'SCHEDULED' THEN now() + u.delay_ms * interval '1 millisecond' ELSE j.scheduled_at END,
+                         finished_at = CASE WHEN u.state = 'SCHEDULED' THEN NULL ELSE now() END,
+                         worker_id = CASE WHEN u.state = 'SCHEDULED' THEN NULL ELSE j.worker_id END,
+                         unique_claim = CASE WHEN u.state = 'SCHEDULED' THEN j.unique_claim END,
+                         dependents = CASE WHEN u.state = 'SCHEDULED' THEN j.dependents END,
+                         lease_expires_at = NULL, cancel_requested = false
+                  FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[]) AS u(id, state, errors, delay_ms)
+                       JOIN %1$s.kyu_jobs o ON o.id = u.id::uuid
+                  WHERE j.id = u.id::uuid
+                  RETURNING j.id, CASE WHEN u.state <> 'SCHEDULED' THEN o.dependents END AS dependents),
+                kyu_ended AS (SELECT id, dependents FROM failed WHERE dependents IS NOT NULL)%2$s
+                SELECT count(*) FROM failed
+                """.formatted(s, releases);
         this.statsSql = """
-                INSERT INTO %1$s.kyu_stats AS s (minute, queue, failed, retried)
-                SELECT date_trunc('minute', now()), u.queue, u.failed, u.retried
-                FROM unnest(?::text[], ?::int8[], ?::int8[]) AS u(queue, failed, retried) ORDER BY u.queue
-                ON CONFLICT (minute, queue) DO UPDATE SET failed = s.failed + excluded.failed, retried = s.retried + excluded.retried
+                INSERT INTO %1$s.kyu_stats AS s (minute, queue, succeeded, failed, retried)
+                SELECT date_trunc('minute', now()), u.queue, u.succeeded, u.failed, u.retried
+                FROM unnest(?::text[], ?::int8[], ?::int8[], ?::int8[]) AS u(queue, succeeded, failed, retried) ORDER BY u.queue
+                ON CONFLICT (minute, queue) DO UPDATE SET succeeded = s.succeeded + excluded.succeeded,
+                       failed = s.failed + excluded.failed, retried = s.retried + excluded.retried
                 """.formatted(s);
         this.notifySql = "SELECT pg_notify(?, q) FROM unnest(?::text[]) AS q";
     }
@@ -111,12 +142,17 @@ final class Completer {
         // rows as their UPDATE joins them, in the order of its arrays; failures lock theirs ORDER BY id first.
         // A mixed batch runs up to three statements, so it locks every row first (one more statement, off
         // the success-only hot path).
+        // A batch of several kinds writes its statistics once, after every release: a statistics row
+        // locked before a dependent could close a cycle with a transaction that holds the dependent.
         ok.sort(BY_ID);
         released.sort(BY_ID);
-        if ((ok.isEmpty() ? 0 : 1) + (released.isEmpty() ? 0 : 1) + (failed.isEmpty() ? 0 : 1) > 1) lockAll(c, ok, released, failed);
-        if (!ok.isEmpty()) succeed(c, ok, applied);
+        boolean mixed = (ok.isEmpty() ? 0 : 1) + (released.isEmpty() ? 0 : 1) + (failed.isEmpty() ? 0 : 1) > 1;
+        if (mixed) lockAll(c, ok, released, failed);
+        Map<String, long[]> perQueue = new TreeMap<>(); // queue -> {succeeded, failed, retried}
+        if (!ok.isEmpty()) succeed(c, ok, applied, mixed ? perQueue : null);
         if (!released.isEmpty()) release(c, released, applied, woken);
-        if (!failed.isEmpty()) fail(c, failed, applied, woken);
+        if (!failed.isEmpty()) fail(c, failed, applied, woken, perQueue);
+        countOutcomes(c, perQueue);
         if (!woken.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(notifySql)) {
                 ps.setString(1, channel);
@@ -146,7 +182,8 @@ final class Completer {
         return id.toLowerCase(java.util.Locale.ROOT) + "/" + attempt + "/" + workerId;
     }
 
-    private void succeed(Connection c, List<Completion> ok, Set<String> applied) throws SQLException {
+    /** With {@code perQueue} null the statement counts the successes itself; else they are added to it. */
+    private void succeed(Connection c, List<Completion> ok, Set<String> applied, Map<String, long[]> perQueue) throws SQLException {
         var ids = new ArrayList<String>();
         var attempts = new ArrayList<Integer>();
         var workers = new ArrayList<String>();
@@ -157,13 +194,16 @@ final class Completer {
             workers.add(x.lease().workerId());
             results.add(((Outcome.Succeeded) x.outcome()).result());
         }
-        try (PreparedStatement ps = c.prepareStatement(successSql)) {
+        try (PreparedStatement ps = c.prepareStatement(perQueue == null ? successSql : successUncountedSql)) {
             ps.setArray(1, Db.texts(c, ids));
             ps.setArray(2, Db.ints(c, attempts));
             ps.setArray(3, Db.texts(c, workers));
             ps.setArray(4, Db.texts(c, results));
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) applied.add(key(rs.getString(1), rs.getInt(2), rs.getString(3)));
+                while (rs.next()) {
+                    applied.add(key(rs.getString(1), rs.getInt(2), rs.getString(3)));
+                    if (perQueue != null) perQueue.computeIfAbsent(rs.getString(4), q -> new long[3])[0]++;
+                }
             }
         }
     }
@@ -195,7 +235,8 @@ final class Completer {
 
     private record Held(String workerId, int attempt, String errors, String queue) {}
 
-    private void fail(Connection c, List<Completion> failed, Set<String> applied, Set<String> woken) throws SQLException {
+    private void fail(Connection c, List<Completion> failed, Set<String> applied, Set<String> woken, Map<String, long[]> perQueue)
+            throws SQLException {
         Map<String, Held> held = new HashMap<>();
         var lockIds = new ArrayList<String>();
         for (Completion x : failed) lockIds.add(x.lease().jobId());
@@ -209,7 +250,6 @@ final class Completer {
         var states = new ArrayList<String>();
         var errors = new ArrayList<String>();
         var delays = new ArrayList<Long>();
-        Map<String, long[]> perQueue = new TreeMap<>(); // queue -> {failed, retried}
         for (Completion x : failed) {
             String id = x.lease().jobId().toLowerCase(java.util.Locale.ROOT);
             Held h = held.get(id);
@@ -229,10 +269,10 @@ final class Completer {
             states.add(state);
             errors.add(JobRows.appendError(h.errors(), err));
             delays.add(delay);
-            long[] n = perQueue.computeIfAbsent(h.queue(), q -> new long[2]);
-            if (state.equals("FAILED")) n[0]++;
+            long[] n = perQueue.computeIfAbsent(h.queue(), q -> new long[3]);
+            if (state.equals("FAILED")) n[1]++;
             if (state.equals("SCHEDULED")) {
-                n[1]++;
+                n[2]++;
                 woken.add(h.queue()); // a fetcher waiting on this queue re-reads when the retry is due
             }
         }
@@ -242,27 +282,29 @@ final class Completer {
             ps.setArray(2, Db.texts(c, states));
             ps.setArray(3, Db.texts(c, errors));
             ps.setArray(4, Db.longs(c, delays));
-            ps.executeUpdate();
+            ps.executeQuery().close();
         }
-        countFailures(c, perQueue);
     }
 
-    /** Adds failed and retried counts per queue to this minute's statistics. */
-    void countFailures(Connection c, Map<String, long[]> perQueue) throws SQLException {
+    /** Adds succeeded, failed and retried counts per queue ({@code {succeeded, failed, retried}}) to this minute's statistics. */
+    void countOutcomes(Connection c, Map<String, long[]> perQueue) throws SQLException {
         var queues = new ArrayList<String>();
+        var ok = new ArrayList<Long>();
         var f = new ArrayList<Long>();
         var r = new ArrayList<Long>();
         perQueue.forEach((q, n) -> {
-            if (n[0] + n[1] == 0) return;
+            if (n[0] + n[1] + n[2] == 0) return;
             queues.add(q);
-            f.add(n[0]);
-            r.add(n[1]);
+            ok.add(n[0]);
+            f.add(n[1]);
+            r.add(n[2]);
         });
         if (queues.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(statsSql)) {
             ps.setArray(1, Db.texts(c, queues));
-            ps.setArray(2, Db.longs(c, f));
-            ps.setArray(3, Db.longs(c, r));
+            ps.setArray(2, Db.longs(c, ok));
+            ps.setArray(3, Db.longs(c, f));
+            ps.setArray(4, Db.longs(c, r));
             ps.executeUpdate();
         }
     }

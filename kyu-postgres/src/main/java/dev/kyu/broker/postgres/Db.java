@@ -37,7 +37,40 @@ final class Db {
         }
     }
 
+    /**
+     * As {@link #call}, for work that is one statement, which is run again when PostgreSQL chose it as a
+     * deadlock's victim: the statement was rolled back whole, so running it again is what the caller asked
+     * for. Statements that end jobs lock the jobs and then their dependents, each set in id order; two of
+     * them over different sets (a cancel of a workflow's steps while a step completes) can still meet in
+     * opposite orders.
+     */
+    <T> T statement(String what, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                if (attempt < DEADLOCK_TRIES && DEADLOCK.equals(e.getSQLState())) continue;
+                throw translate(what, e);
+            }
+        }
+    }
+
+    private static final String DEADLOCK = "40P01";
+    private static final int DEADLOCK_TRIES = 3;
+
+    /** Runs the work in one transaction; one that PostgreSQL rolled back as a deadlock's victim is run again. */
     <T> T inTransaction(String what, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return inTransactionOnce(work);
+            } catch (SQLException e) {
+                if (attempt < DEADLOCK_TRIES && DEADLOCK.equals(e.getSQLState())) continue;
+                throw translate(what, e);
+            }
+        }
+    }
+
+    private <T> T inTransactionOnce(Work<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -58,8 +91,6 @@ final class Db {
                     // the pool resets or drops it
                 }
             }
-        } catch (SQLException e) {
-            throw translate(what, e);
         }
     }
 

@@ -24,8 +24,10 @@ import java.util.Set;
  * queue in the same statement, so the batch costs one round trip (a lone job without a key that is due at
  * once takes a plain one-row INSERT instead). Unique keys are enforced by the
  * database (a partial unique index for scopes QUEUED and ACTIVE, a keyed table for PERIOD), never by a
- * read before the write; an id that exists already fails the whole batch. It neither commits nor rolls back: on the caller's connection the jobs and the
- * wake-up become visible at the caller's commit.
+ * read before the write; an id that exists already fails the whole batch. A job that waits for others
+ * ({@link dev.kyu.job.JobLinks#waitsFor()} above zero) is stored BLOCKED whatever its due time; a batch in
+ * which no job has links sends their three arrays empty. It neither commits nor rolls back: on the caller's
+ * connection the jobs and the wake-up become visible at the caller's commit.
  */
 final class Enqueuer {
     private final String insertSql;
@@ -40,20 +42,24 @@ final class Enqueuer {
         this.channel = channel;
         String rows = """
                   INSERT INTO %1$s.kyu_jobs (id, task, queue, args, priority, state, max_attempts, enqueued_at, scheduled_at,
-                                             unique_key, unique_scope, unique_claim, timeout_ms, backoff, meta, result_ttl_ms)
+                                             unique_key, unique_scope, unique_claim, timeout_ms, backoff, meta, result_ttl_ms,
+                                             waits_for, dependents, retain_with)
                   SELECT encode(t.id, 'hex')::uuid, t.task, t.queue, t.args, t.priority,
-                         CASE WHEN t.due > now() THEN 'SCHEDULED' ELSE 'QUEUED' END, t.max_attempts, now(), t.due,
+                         CASE WHEN t.waits_for > 0 THEN 'BLOCKED' WHEN t.due > now() THEN 'SCHEDULED' ELSE 'QUEUED' END,
+                         t.max_attempts, now(), CASE WHEN t.waits_for > 0 THEN now() ELSE t.due END,
                          t.unique_key, t.unique_scope,
                          CASE WHEN t.unique_scope IN ('QUEUED', 'ACTIVE') THEN t.unique_key END,
-                         t.timeout_ms, t.backoff, t.meta, t.result_ttl_ms
+                         t.timeout_ms, t.backoff, t.meta, t.result_ttl_ms,
+                         t.waits_for, string_to_array(t.dependents, ',')::uuid[], t.retain_with::uuid
                   FROM (SELECT u.id, coalesce(u.task, ?) AS task, coalesce(u.queue, ?) AS queue, u.args, u.priority,
                                u.max_attempts, u.unique_key, u.unique_scope, u.timeout_ms, u.backoff, u.result_ttl_ms,
                                coalesce(u.meta, ?) AS meta,
-                               coalesce(u.run_at::timestamptz, now() + coalesce(u.delay_ms, 0) * interval '1 millisecond') AS due
+                               coalesce(u.run_at::timestamptz, now() + coalesce(u.delay_ms, 0) * interval '1 millisecond') AS due,
+                               coalesce(u.waits_for, 0) AS waits_for, u.dependents, u.retain_with
                         FROM unnest(?::bytea[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[], ?::text[], ?::int8[],
-                                    ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[], ?::int8[])
+                                    ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[], ?::int8[], ?::int4[], ?::text[], ?::text[])
                              AS u(id, task, queue, args, priority, max_attempts, run_at, delay_ms, unique_key, unique_scope,
-                                  timeout_ms, backoff, meta, result_ttl_ms)) t
+                                  timeout_ms, backoff, meta, result_ttl_ms, waits_for, dependents, retain_with)) t
                 """.formatted(s);
         this.insertSql = "WITH ins AS (" + rows + """
                   ON CONFLICT (unique_claim) WHERE unique_claim IS NOT NULL DO NOTHING
@@ -98,6 +104,13 @@ final class Enqueuer {
             if (j.queue().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + " has an empty queue name");
             if (j.delay() != null && j.delay().isNegative()) {
                 throw new KyuException.InvalidInput("job " + j.id() + " has a negative delay " + j.delay());
+            }
+            for (String d : j.links().dependents()) {
+                if (!JobIds.isValid(d)) throw new KyuException.InvalidInput("job " + j.id() + " names a dependent '" + d + "' that is not a UUID");
+            }
+            String with = j.links().retainWith();
+            if (with != null && !JobIds.isValid(with)) {
+                throw new KyuException.InvalidInput("job " + j.id() + " is retained with '" + with + "', which is not a UUID");
             }
         }
     }
@@ -183,7 +196,7 @@ final class Enqueuer {
 
     /** True for a job without a unique key that is due at once: it needs neither the conflict handling nor a due time. */
     private static boolean isPlainNow(NewJob j) {
-        return j.uniqueKey() == null && j.runAt() == null && (j.delay() == null || j.delay().isZero());
+        return j.uniqueKey() == null && j.runAt() == null && (j.delay() == null || j.delay().isZero()) && j.links().isNone();
     }
 
     private List<EnqueueResult> insertOne(Connection c, NewJob j) throws SQLException {
@@ -240,8 +253,9 @@ final class Enqueuer {
     private int bind(Connection c, PreparedStatement ps, List<NewJob> jobs) throws SQLException {
         int n = jobs.size();
         NewJob first = jobs.get(0);
-        boolean oneTask = true, oneQueue = true, oneMeta = true;
+        boolean oneTask = true, oneQueue = true, oneMeta = true, linked = false;
         for (NewJob j : jobs) {
+            linked |= !j.links().isNone();
             oneTask &= j.task().equals(first.task());
             oneQueue &= j.queue().equals(first.queue());
             oneMeta &= Objects.equals(j.meta(), first.meta());
@@ -260,6 +274,10 @@ final class Enqueuer {
         var backoff = new ArrayList<String>(n);
         var meta = new ArrayList<String>(oneMeta ? 0 : n);
         var resultTtl = new ArrayList<Long>(n);
+        // links, left empty (every job NULL: waits for nothing) when no job of the batch has any
+        var waitsFor = new ArrayList<Integer>(linked ? n : 0);
+        var dependents = new ArrayList<String>(linked ? n : 0);
+        var retainWith = new ArrayList<String>(linked ? n : 0);
         for (int i = 0; i < n; i++) {
             NewJob j = jobs.get(i);
             id[i] = JobIds.bytes(j.id());
@@ -276,6 +294,11 @@ final class Enqueuer {
             backoff.add(j.backoff());
             if (!oneMeta) meta.add(JobRows.metaJson(j.meta()));
             resultTtl.add(j.resultTtl() == null ? null : j.resultTtl().toMillis());
+            if (linked) {
+                waitsFor.add(j.links().waitsFor());
+                dependents.add(j.links().dependents().isEmpty() ? null : String.join(",", j.links().dependents()));
+                retainWith.add(j.links().retainWith());
+            }
         }
         int p = 0;
         // the values shared by the batch, or null where each job has its own
@@ -296,6 +319,9 @@ final class Enqueuer {
         ps.setArray(++p, Db.texts(c, backoff));
         ps.setArray(++p, Db.texts(c, meta));
         ps.setArray(++p, Db.longs(c, resultTtl));
+        ps.setArray(++p, Db.ints(c, waitsFor));
+        ps.setArray(++p, Db.texts(c, dependents));
+        ps.setArray(++p, Db.texts(c, retainWith));
         ps.setString(++p, channel);
         return p;
     }

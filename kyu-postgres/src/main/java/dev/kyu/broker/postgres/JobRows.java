@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobContract;
 import dev.kyu.job.JobError;
+import dev.kyu.job.JobLinks;
 import dev.kyu.job.JobState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +28,7 @@ final class JobRows {
     /** The columns every job query selects, in this order. */
     static final String COLUMNS = "id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, "
             + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested, "
-            + "fence, progress, progress_message, result_ttl_ms";
+            + "fence, progress, progress_message, result_ttl_ms, waits_for, dependents, retain_with";
 
     static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -91,7 +92,10 @@ final class JobRows {
                 reason = "meta column is not a JSON object of strings";
             }
         }
+        int waitsFor = rs.getInt(26);
+        if (reason == null && waitsFor < 0) reason = "waits_for " + waitsFor + " is negative";
         if (reason != null) return new Corrupt(id, queue, attempt, reason, raw(rs));
+        JobLinks links = JobLinks.of(waitsFor, uuids(rs.getString(27)), rs.getString(28));
         long timeoutMs = rs.getLong(18);
         Duration timeout = rs.wasNull() ? null : Duration.ofMillis(timeoutMs);
         long resultTtlMs = rs.getLong(25);
@@ -99,7 +103,19 @@ final class JobRows {
         return new Good(new Job(id, task, queue, rs.getString(4), rs.getInt(5), state, attempt, rs.getInt(8),
                 instant(rs, 9), instant(rs, 10), instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getString(14),
                 rs.getString(15), errors, rs.getString(17), timeout, rs.getString(19), meta, rs.getBoolean(21),
-                rs.getLong(22), dev.kyu.job.Progress.stored(rs.getObject(23, Double.class), rs.getString(24)), resultTtl));
+                rs.getLong(22), dev.kyu.job.Progress.stored(rs.getObject(23, Double.class), rs.getString(24)), resultTtl, links));
+    }
+
+    /**
+     * A uuid[] in its text form ({@code {a,b}}), NULL elements left out. Read as text rather than through the
+     * driver's array support: the elements are uuids, so the form has no quoting to undo.
+     */
+    static List<String> uuids(String text) {
+        if (text == null || text.length() < 3) return List.of();
+        var out = new java.util.ArrayList<String>();
+        // braces dropped wherever they are: a many-dimensional array (written behind Kyu's back) reads flat
+        for (String e : text.replace("{", "").replace("}", "").split(",")) if (!e.isEmpty() && !e.equals("NULL")) out.add(e);
+        return out;
     }
 
     /**

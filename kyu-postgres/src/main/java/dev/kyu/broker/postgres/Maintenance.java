@@ -18,7 +18,8 @@ import java.util.TreeMap;
 /**
  * The maintenance sweeps: promoting due delayed jobs, rescuing expired leases, pruning old rows. Each
  * works on a bounded batch and skips rows another process holds ({@code SKIP LOCKED}), so every process
- * may run them at once; a row whose history cannot be read is still rescued, its raw text kept.
+ * may run them at once; a row whose history cannot be read is still rescued, its raw text kept. A job
+ * rescued into FAILED or CANCELLED, and a job pruned, releases its dependents in the same statement.
  */
 final class Maintenance {
     // Statements that pick a bounded batch under SKIP LOCKED gather its keys once, as an array, and find
@@ -53,34 +54,46 @@ final class Maintenance {
                 FROM %1$s.kyu_jobs WHERE state = 'RUNNING' AND lease_expires_at < now()
                 ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED
                 """.formatted(s);
+        String releases = Releases.after(s, channel);
+        // the expired rows are locked (lockExpiredSql) by this transaction: o shows their dependents as they are
         this.rescueSql = """
-                UPDATE %1$s.kyu_jobs j SET state = u.state, errors = u.errors, lease_expires_at = NULL, cancel_requested = false,
-                       worker_id = CASE WHEN u.state = 'QUEUED' THEN NULL ELSE j.worker_id END,
-                       finished_at = CASE WHEN u.state = 'QUEUED' THEN NULL ELSE now() END,
-                       unique_claim = CASE WHEN u.state = 'QUEUED' THEN j.unique_claim END
-                FROM unnest(?::text[], ?::text[], ?::text[]) AS u(id, state, errors)
-                WHERE j.id = u.id::uuid
-                """.formatted(s);
+                WITH rescued AS (
+                  UPDATE %1$s.kyu_jobs j SET state = u.state, errors = u.errors, lease_expires_at = NULL, cancel_requested = false,
+                         worker_id = CASE WHEN u.state = 'QUEUED' THEN NULL ELSE j.worker_id END,
+                         finished_at = CASE WHEN u.state = 'QUEUED' THEN NULL ELSE now() END,
+                         unique_claim = CASE WHEN u.state = 'QUEUED' THEN j.unique_claim END,
+                         dependents = CASE WHEN u.state = 'QUEUED' THEN j.dependents END
+                  FROM unnest(?::text[], ?::text[], ?::text[]) AS u(id, state, errors) JOIN %1$s.kyu_jobs o ON o.id = u.id::uuid
+                  WHERE j.id = u.id::uuid
+                  RETURNING j.id, CASE WHEN u.state <> 'QUEUED' THEN o.dependents END AS dependents),
+                kyu_ended AS (SELECT id, dependents FROM rescued WHERE dependents IS NOT NULL)%2$s
+                SELECT count(*) FROM rescued
+                """.formatted(s, releases);
+        // A terminal row is kept while the job it is retained with exists (a workflow's step and the workflow's
+        // own record): a probe of the primary key per candidate, as a scalar subquery so that no plan can turn
+        // it into a hash of the whole table. Deleting a row releases its dependents like an end would.
+        String keptWith = "(k.retain_with IS NULL OR k.retain_with = k.id OR (SELECT a.id FROM %1$s.kyu_jobs a WHERE a.id = k.retain_with) IS NULL)"
+                .formatted(s);
         this.pruneJobsSql = """
-                WITH d AS (
+                WITH kyu_ended AS (
                   DELETE FROM %1$s.kyu_jobs WHERE id = ANY(ARRAY(
-                    SELECT id FROM %1$s.kyu_jobs WHERE state = ? AND finished_at < now() - ? * interval '1 millisecond'
-                      AND result_ttl_ms IS NULL
-                    ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED))
-                  RETURNING 1)
-                SELECT count(*) FROM d
-                """.formatted(s);
+                    SELECT k.id FROM %1$s.kyu_jobs k WHERE k.state = ? AND k.finished_at < now() - ? * interval '1 millisecond'
+                      AND k.result_ttl_ms IS NULL AND %3$s
+                    ORDER BY k.finished_at LIMIT ? FOR UPDATE SKIP LOCKED))
+                  RETURNING id, dependents)%2$s
+                SELECT count(*) FROM kyu_ended
+                """.formatted(s, releases, keptWith);
         // rows with a ttl of their own, judged by it alone, through kyu_jobs_expiry (migration V4)
         this.pruneOwnTtlSql = """
-                WITH d AS (
+                WITH kyu_ended AS (
                   DELETE FROM %1$s.kyu_jobs WHERE id = ANY(ARRAY(
-                    SELECT id FROM %1$s.kyu_jobs
-                    WHERE result_ttl_ms IS NOT NULL AND state IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
-                      AND %1$s.kyu_result_expiry(finished_at, result_ttl_ms) < now()
-                    ORDER BY %1$s.kyu_result_expiry(finished_at, result_ttl_ms) LIMIT ? FOR UPDATE SKIP LOCKED))
-                  RETURNING 1)
-                SELECT count(*) FROM d
-                """.formatted(s);
+                    SELECT k.id FROM %1$s.kyu_jobs k
+                    WHERE k.result_ttl_ms IS NOT NULL AND k.state IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
+                      AND %1$s.kyu_result_expiry(k.finished_at, k.result_ttl_ms) < now() AND %3$s
+                    ORDER BY %1$s.kyu_result_expiry(k.finished_at, k.result_ttl_ms) LIMIT ? FOR UPDATE SKIP LOCKED))
+                  RETURNING id, dependents)%2$s
+                SELECT count(*) FROM kyu_ended
+                """.formatted(s, releases, keptWith);
         this.pruneStatsSql = "DELETE FROM %1$s.kyu_stats WHERE minute < now() - ? * interval '1 millisecond'".formatted(s);
         this.pruneWorkersSql = "DELETE FROM %1$s.kyu_workers WHERE heartbeat_at < now() - ? * interval '1 millisecond'".formatted(s);
         this.prunePeriodsSql = """
@@ -131,11 +144,11 @@ final class Maintenance {
                     ids.add(id);
                     states.add(state);
                     errors.add(JobRows.appendError(history, err));
-                    long[] n = perQueue.computeIfAbsent(queue == null ? "" : queue, q -> new long[2]);
+                    long[] n = perQueue.computeIfAbsent(queue == null ? "" : queue, q -> new long[3]);
                     switch (state) {
                         case "CANCELLED" -> cancelled.add(id);
-                        case "FAILED" -> { failed.add(id); n[0]++; }
-                        default -> { requeued.add(id); n[1]++; woken.add(queue); }
+                        case "FAILED" -> { failed.add(id); n[1]++; }
+                        default -> { requeued.add(id); n[2]++; woken.add(queue); }
                     }
                 }
             }
@@ -145,9 +158,9 @@ final class Maintenance {
             ps.setArray(1, Db.texts(c, ids));
             ps.setArray(2, Db.texts(c, states));
             ps.setArray(3, Db.texts(c, errors));
-            ps.executeUpdate();
+            ps.executeQuery().close();
         }
-        completer.countFailures(c, perQueue);
+        completer.countOutcomes(c, perQueue);
         if (!woken.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, q) FROM unnest(?::text[]) AS q")) {
                 ps.setString(1, channel);

@@ -75,13 +75,13 @@ public final class PostgresBroker implements Broker {
     private final WaitingQueues waiting = new WaitingQueues();
     private final NotifyListener listener;
     private final Enqueuer enqueuer;
-    private final Completer completer;
+    final Completer completer; // package-private for the plan test
     final Maintenance maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean listenerStarted = new AtomicBoolean();
     private final AtomicBoolean autovacuumChecked = new AtomicBoolean();
     final String claimSql; // package-private for the plan test
-    private final String nextDueSql, extendSql, quarantineSql, getSql, cancelSql, queueCountsSql;
+    private final String nextDueSql, extendSql, quarantineSql, getSql, getManySql, cancelSql, queueCountsSql, deleteSql, purgeSql;
 
     PostgresBroker(PgSettings settings) {
         this.settings = settings;
@@ -140,31 +140,59 @@ public final class PostgresBroker implements Broker {
                   RETURNING j.id, j.cancel_requested)
                 SELECT m.id::text, coalesce(e.cancel_requested, false) FROM mine m LEFT JOIN extended e ON e.id = m.id
                 """.formatted(s);
+        String releases = Releases.after(s, channel);
+        // A quarantined job has ended (FAILED): it releases its dependents, as read from the row it locks first.
         this.quarantineSql = """
-                UPDATE %1$s.kyu_jobs SET state = 'FAILED', finished_at = coalesce(finished_at, now()), lease_expires_at = NULL,
-                       unique_claim = NULL, cancel_requested = false, errors = ?, meta = CASE WHEN ? THEN '{}' ELSE meta END
-                WHERE id = ?::uuid
-                """.formatted(s);
+                WITH o AS (SELECT id, dependents FROM %1$s.kyu_jobs WHERE id = ?::uuid FOR UPDATE),
+                q AS (
+                  UPDATE %1$s.kyu_jobs j SET state = 'FAILED', finished_at = coalesce(j.finished_at, now()), lease_expires_at = NULL,
+                         unique_claim = NULL, cancel_requested = false, dependents = NULL, waits_for = greatest(j.waits_for, 0), errors = ?,
+                         meta = CASE WHEN ? THEN '{}' ELSE j.meta END
+                  FROM o WHERE j.id = o.id RETURNING j.id),
+                kyu_ended AS (SELECT id, dependents FROM o WHERE dependents IS NOT NULL)%2$s
+                SELECT count(*) FROM q
+                """.formatted(s, releases);
         // one count per index: live states through the partial indexes fetch, promotion and rescue keep,
         // finished ones through kyu_jobs_done_by_queue (no index covers all of a queue's rows)
         this.queueCountsSql = """
                 SELECT 'QUEUED', count(*) FROM %1$s.kyu_jobs WHERE state = 'QUEUED' AND queue = ?
                 UNION ALL SELECT 'RUNNING', count(*) FROM %1$s.kyu_jobs WHERE state = 'RUNNING' AND queue = ?
                 UNION ALL SELECT 'SCHEDULED', count(*) FROM %1$s.kyu_jobs WHERE state = 'SCHEDULED' AND queue = ?
+                UNION ALL SELECT 'BLOCKED', count(*) FROM %1$s.kyu_jobs WHERE state = 'BLOCKED' AND queue = ?
                 UNION ALL SELECT state, count(*) FROM %1$s.kyu_jobs WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND queue = ?
                           GROUP BY state
                 """.formatted(s);
         this.getSql = "SELECT %2$s FROM %1$s.kyu_jobs WHERE id = ?::uuid".formatted(s, JobRows.COLUMNS);
+        this.getManySql = "SELECT %2$s FROM %1$s.kyu_jobs WHERE id = ANY(?::uuid[])".formatted(s, JobRows.COLUMNS);
+        // A job that has not started (BLOCKED included) ends CANCELLED and releases its dependents; a running one
+        // is asked to stop, and releases them when it does.
         this.cancelSql = """
-                WITH old AS (SELECT id, state FROM %1$s.kyu_jobs WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE)
-                UPDATE %1$s.kyu_jobs j SET
-                       state = CASE WHEN old.state IN ('SCHEDULED', 'QUEUED') THEN 'CANCELLED' ELSE j.state END,
-                       finished_at = CASE WHEN old.state IN ('SCHEDULED', 'QUEUED') THEN now() ELSE j.finished_at END,
-                       unique_claim = CASE WHEN old.state IN ('SCHEDULED', 'QUEUED') THEN NULL ELSE j.unique_claim END,
-                       cancel_requested = (old.state = 'RUNNING') OR j.cancel_requested
-                FROM old WHERE j.id = old.id
-                RETURNING j.id::text, old.state
-                """.formatted(s);
+                WITH old AS (SELECT id, state, dependents FROM %1$s.kyu_jobs WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE),
+                changed AS (
+                  UPDATE %1$s.kyu_jobs j SET
+                         state = CASE WHEN old.state IN ('BLOCKED', 'SCHEDULED', 'QUEUED') THEN 'CANCELLED' ELSE j.state END,
+                         finished_at = CASE WHEN old.state IN ('BLOCKED', 'SCHEDULED', 'QUEUED') THEN now() ELSE j.finished_at END,
+                         unique_claim = CASE WHEN old.state IN ('BLOCKED', 'SCHEDULED', 'QUEUED') THEN NULL ELSE j.unique_claim END,
+                         dependents = CASE WHEN old.state IN ('BLOCKED', 'SCHEDULED', 'QUEUED') THEN NULL ELSE j.dependents END,
+                         cancel_requested = (old.state = 'RUNNING') OR j.cancel_requested
+                  FROM old WHERE j.id = old.id
+                  RETURNING j.id, old.state),
+                kyu_ended AS (
+                  SELECT id, dependents FROM old WHERE state IN ('BLOCKED', 'SCHEDULED', 'QUEUED') AND dependents IS NOT NULL)%2$s
+                SELECT id::text, state FROM changed
+                """.formatted(s, releases);
+        this.deleteSql = """
+                WITH kyu_ended AS (DELETE FROM %1$s.kyu_jobs WHERE id = ANY(?::uuid[]) AND state <> 'RUNNING' RETURNING id, dependents)%2$s
+                SELECT count(*) FROM kyu_ended
+                """.formatted(s, releases);
+        // one arm per state, so each can read its own partial index (kyu_jobs_fetch, kyu_jobs_scheduled, kyu_jobs_blocked)
+        this.purgeSql = """
+                WITH kyu_ended AS (
+                  DELETE FROM %1$s.kyu_jobs WHERE (state = 'QUEUED' AND queue = ?) OR (state = 'SCHEDULED' AND queue = ?)
+                    OR (state = 'BLOCKED' AND queue = ?)
+                  RETURNING id, dependents)%2$s
+                SELECT count(*) FROM kyu_ended
+                """.formatted(s, releases);
         try {
             prepareSchema();
         } catch (RuntimeException e) {
@@ -249,7 +277,7 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.TRANSACTIONAL_ENQUEUE, Capability.SHARED_ACROSS_PROCESSES);
+        return EnumSet.of(Capability.TRANSACTIONAL_ENQUEUE, Capability.SHARED_ACROSS_PROCESSES, Capability.JOB_LINKS);
     }
 
     @Override
@@ -401,10 +429,10 @@ public final class PostgresBroker implements Broker {
     private void quarantine(Connection c, JobRows.Corrupt bad) throws SQLException {
         var err = JobError.reason(Math.max(bad.attempt(), 0), JobError.CORRUPT, "corrupt job row: " + bad.reason() + "; raw: " + bad.raw(), Instant.now());
         try (PreparedStatement ps = c.prepareStatement(quarantineSql)) {
-            ps.setString(1, JobRows.errorsJson(List.of(err)));
-            ps.setBoolean(2, bad.reason().startsWith("meta"));
-            ps.setString(3, bad.id());
-            ps.executeUpdate();
+            ps.setString(1, bad.id());
+            ps.setString(2, JobRows.errorsJson(List.of(err)));
+            ps.setBoolean(3, bad.reason().startsWith("meta"));
+            ps.executeQuery().close();
         }
     }
 
@@ -454,7 +482,7 @@ public final class PostgresBroker implements Broker {
         if (completions.isEmpty()) return List.of();
         Set<String> woken = new HashSet<>();
         List<Boolean> out = Completer.successesOnly(completions)
-                ? db.call("complete jobs", c -> completer.complete(c, completions, woken))
+                ? db.statement("complete jobs", c -> completer.complete(c, completions, woken))
                 : db.inTransaction("complete jobs", c -> completer.complete(c, completions, woken));
         if (!woken.isEmpty()) signal.wake();
         return out;
@@ -527,7 +555,7 @@ public final class PostgresBroker implements Broker {
         for (String id : ids) {
             String state = JobIds.isValid(id) ? before.get(id.toLowerCase(Locale.ROOT)) : null;
             out.add(state == null ? CancelResult.NOT_FOUND : switch (state) {
-                case "SCHEDULED", "QUEUED" -> CancelResult.CANCELLED;
+                case "BLOCKED", "SCHEDULED", "QUEUED" -> CancelResult.CANCELLED;
                 case "RUNNING" -> CancelResult.CANCEL_REQUESTED;
                 default -> CancelResult.ALREADY_FINISHED;
             });
@@ -576,25 +604,25 @@ public final class PostgresBroker implements Broker {
     public int jobsDelete(List<String> ids) {
         List<String> valid = ids.stream().filter(JobIds::isValid).toList();
         if (valid.isEmpty()) return 0;
-        return db.call("delete jobs", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + s + ".kyu_jobs WHERE id = ANY(?::uuid[]) AND state <> 'RUNNING'")) {
-                ps.setArray(1, Db.texts(c, valid));
-                return ps.executeUpdate();
-            }
-        });
+        return db.statement("delete jobs", c -> count(c, deleteSql, ps -> ps.setArray(1, Db.texts(c, valid))));
     }
 
     @Override
     public int queuePurge(String queue) {
-        return db.call("purge queue " + queue, c -> {
-            // one arm per state, so each can read its own partial index (kyu_jobs_fetch, kyu_jobs_scheduled)
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + s + ".kyu_jobs WHERE (state = 'QUEUED' AND queue = ?)"
-                    + " OR (state = 'SCHEDULED' AND queue = ?)")) {
-                ps.setString(1, queue);
-                ps.setString(2, queue);
-                return ps.executeUpdate();
+        return db.statement("purge queue " + queue, c -> count(c, purgeSql, ps -> {
+            for (int i = 1; i <= 3; i++) ps.setString(i, queue);
+        }));
+    }
+
+    /** Runs a statement whose one row is a count. */
+    private static int count(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
             }
-        });
+        }
     }
 
     @Override
@@ -637,6 +665,39 @@ public final class PostgresBroker implements Broker {
                 }
             }
             return Optional.<Job>empty();
+        });
+    }
+
+    /** One statement for all the ids; a corrupt row among them is quarantined and the read made once more. */
+    @Override
+    public List<Job> jobsGet(List<String> ids) {
+        List<String> valid = ids.stream().filter(id -> id != null && JobIds.isValid(id)).toList();
+        if (valid.isEmpty()) return List.of();
+        return db.call("read " + valid.size() + " job(s)", c -> {
+            for (int pass = 0; ; pass++) {
+                Map<String, Job> found = new HashMap<>();
+                var corrupt = new ArrayList<JobRows.Corrupt>();
+                try (PreparedStatement ps = c.prepareStatement(getManySql)) {
+                    ps.setArray(1, Db.texts(c, valid));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            switch (JobRows.read(rs)) {
+                                case JobRows.Good g -> found.put(g.id(), g.job());
+                                case JobRows.Corrupt bad -> corrupt.add(bad);
+                            }
+                        }
+                    }
+                }
+                if (corrupt.isEmpty() || pass > 0) {
+                    var out = new ArrayList<Job>(valid.size());
+                    for (String id : valid) {
+                        Job j = found.get(id.toLowerCase(Locale.ROOT));
+                        if (j != null) out.add(j);
+                    }
+                    return out;
+                }
+                for (JobRows.Corrupt bad : corrupt) quarantine(c, bad);
+            }
         });
     }
 
@@ -713,7 +774,7 @@ public final class PostgresBroker implements Broker {
             var m = new EnumMap<JobState, Long>(JobState.class);
             for (JobState st : JobState.values()) m.put(st, 0L);
             try (PreparedStatement ps = c.prepareStatement(queueCountsSql)) {
-                for (int i = 1; i <= 4; i++) ps.setString(i, queue);
+                for (int i = 1; i <= 5; i++) ps.setString(i, queue);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         JobState st = known(rs.getString(1));
@@ -784,7 +845,7 @@ public final class PostgresBroker implements Broker {
     /** Rows whose state this version does not know go to FAILED (kyu.CorruptJob) so every count adds up. */
     private void sweepUnknownStates(Connection c) throws SQLException {
         String sql = "SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs WHERE state NOT IN "
-                + "('SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED') LIMIT 1000";
+                + "('BLOCKED', 'SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED') LIMIT 1000";
         var corrupt = new ArrayList<JobRows.Corrupt>();
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) if (JobRows.read(rs) instanceof JobRows.Corrupt bad) corrupt.add(bad);

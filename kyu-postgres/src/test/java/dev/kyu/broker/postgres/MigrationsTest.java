@@ -68,6 +68,36 @@ class MigrationsTest {
     }
 
     @Test
+    void aSchemaOfTheVersionBeforeLinksUpgradesInPlaceAndKeepsItsJobs() throws Exception {
+        String schema = TestPostgres.freshSchema();
+        String id = JobIds.next();
+        try (Connection c = TestPostgres.connect()) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+            c.createStatement().execute("SET search_path TO " + schema);
+            for (String f : Migrations.FILES.subList(0, 4)) c.createStatement().execute(Migrations.read(f));
+            c.createStatement().execute("INSERT INTO kyu_jobs (id, task, queue, args, state, enqueued_at, scheduled_at) "
+                    + "VALUES ('" + id + "', 't', 'old', '{}', 'QUEUED', now(), now())");
+        }
+        try (PostgresBroker b = TestPostgres.open(TestPostgres.baseUrl() + "?schema=" + schema)) {
+            dev.kyu.job.Job old = b.jobGet(id).orElseThrow();
+            assertThat(old.state()).isEqualTo(dev.kyu.job.JobState.QUEUED);
+            assertThat(old.links()).isEqualTo(dev.kyu.job.JobLinks.NONE);
+            String child = JobIds.next();
+            b.jobsEnqueue(EnqueueRequest.of(List.of(
+                    NewJob.builder(JobIds.next(), "t").links(dev.kyu.job.JobLinks.of(0, List.of(child), null)).build(),
+                    NewJob.builder(child, "t").links(dev.kyu.job.JobLinks.of(1, List.of(), null)).build())));
+            assertThat(b.jobGet(child).orElseThrow().state()).isEqualTo(dev.kyu.job.JobState.BLOCKED);
+            try (Connection c = TestPostgres.connect();
+                 ResultSet rs = c.createStatement().executeQuery("SELECT max(version) FROM \"" + schema + "\".kyu_schema_version")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(Migrations.LATEST);
+            }
+        } finally {
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    @Test
     void migrateFalseOnAnEmptySchemaSaysWhatToDo() throws Exception {
         String schema = TestPostgres.freshSchema();
         assertThatThrownBy(() -> TestPostgres.open(TestPostgres.baseUrl() + "?schema=" + schema + "&migrate=false"))

@@ -64,6 +64,12 @@ class PlanShapeTest {
         assertThat(genericPlan(broker.maintenance.pruneOwnTtlSql, "100")).doesNotContain("Seq Scan on kyu_jobs").contains("kyu_jobs_expiry");
     }
 
+    @Test
+    void aCompletionFindsItsJobsAndTheirDependentsByIndexEvenOnAGenericPlan() throws Exception {
+        String ids = "ARRAY['" + JobIds.next() + "']", one = "ARRAY[1]", worker = "ARRAY['w']";
+        assertThat(genericPlan(broker.completer.successSql, ids, one, worker, "ARRAY['null']")).doesNotContain("Seq Scan on kyu_jobs");
+    }
+
     /** The plan PostgreSQL would keep for {@code sql} as a prepared statement, with these parameter values. */
     private String genericPlan(String sql, String... values) throws Exception {
         var numbered = new StringBuilder();

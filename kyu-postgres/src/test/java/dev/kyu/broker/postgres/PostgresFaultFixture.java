@@ -29,7 +29,7 @@ final class PostgresFaultFixture implements FaultFixture {
             "state text", "attempt int", "max_attempts int", "enqueued_at timestamptz", "scheduled_at timestamptz",
             "started_at timestamptz", "finished_at timestamptz", "lease_expires_at timestamptz", "worker_id text", "result text",
             "errors text", "unique_key text", "unique_scope text", "unique_claim text", "timeout_ms bigint", "backoff text",
-            "meta text", "cancel_requested boolean");
+            "meta text", "cancel_requested boolean", "waits_for int", "dependents uuid[]", "retain_with uuid");
 
     /** A right-typed SQL value outside what Kyu writes, per column. */
     private static final Map<String, String> OUT_OF_RANGE = Map.ofEntries(
@@ -55,7 +55,11 @@ final class PostgresFaultFixture implements FaultFixture {
             Map.entry("timeout_ms", "-1"),
             Map.entry("backoff", "'sideways'"),
             Map.entry("meta", "'[1,2,3]'"),
-            Map.entry("cancel_requested", "true"));
+            Map.entry("cancel_requested", "true"),
+            // a count below zero; dependents that are missing, null, the nil id and many; a job kept with one that never was
+            Map.entry("waits_for", "-5"),
+            Map.entry("dependents", "ARRAY[NULL, '00000000-0000-0000-0000-000000000000', gen_random_uuid()]::uuid[]"),
+            Map.entry("retain_with", "gen_random_uuid()"));
 
     private final EmbeddedPg pg;
     private final TcpProxy proxy;
@@ -150,11 +154,13 @@ final class PostgresFaultFixture implements FaultFixture {
         boolean text = type.equals("text");
         return switch (kind) {
             case MISSING -> "NULL";
-            case EMPTY -> "''";
+            case EMPTY -> type.equals("uuid[]") ? "'{}'" : "''";
             // A number as text: with its '+' it is no valid task or queue name either ('1.5e300' is one, and a
             // job in a queue of that name rightly waits for a worker of that queue).
             case WRONG_TYPE -> text ? (column.equals("args") || column.equals("meta") || column.equals("errors") ? "'42'" : "'1.5e+300'") : "'not a number'";
-            case HUGE -> "repeat('" + (text ? "x" : "9") + "', " + Garbage.HUGE_LENGTH + ")";
+            // uuid[] holds no long text: many ids instead, each released (and found missing) when the job ends
+            case HUGE -> type.equals("uuid[]") ? "ARRAY(SELECT gen_random_uuid() FROM generate_series(1, 20000))"
+                    : "repeat('" + (text ? "x" : "9") + "', " + Garbage.HUGE_LENGTH + ")";
             case INVALID_UTF8 -> "convert_from('\\x80c0afe282'::bytea, 'UTF8')";
             case OUT_OF_RANGE -> OUT_OF_RANGE.get(column);
         };
