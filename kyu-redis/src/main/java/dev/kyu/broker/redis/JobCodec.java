@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobContract;
 import dev.kyu.job.JobError;
+import dev.kyu.job.JobLinks;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.WorkerInfo;
 import java.time.Duration;
@@ -124,6 +125,7 @@ final class JobCodec {
             long ms = number(f, "timeout", -1, strict);
             if (ms >= 0) b.timeout(Duration.ofMillis(ms));
         }
+        b.links(links(f, strict));
         String resultTtl = f.apply("resultTtl");
         if (resultTtl != null) {
             // Only the prune acts on it, in its script: one that does not read is shown as none.
@@ -131,6 +133,37 @@ final class JobCodec {
             if (ms > 0) b.resultTtl(Duration.ofMillis(ms));
         }
         return b.build();
+    }
+
+    private static final TypeReference<List<String>> ID_LIST = new TypeReference<>() {};
+
+    /**
+     * A job's links: {@code waitsFor} (a count, absent = 0), {@code dependents} (a JSON array of ids) and
+     * {@code retainWith} (an id). Strictly read only for a job about to run; queries show what reads and
+     * leave the rest out, as the scripts do (a count that does not read releases the job at its next parent).
+     */
+    private static JobLinks links(Function<String, String> f, boolean strict) {
+        String waits = f.apply("waitsFor"), deps = f.apply("dependents"), with = f.apply("retainWith");
+        if (waits == null && deps == null && with == null) return JobLinks.NONE;
+        long n = number(waits, "waitsFor", 0, strict);
+        if (n < 0 || n > Integer.MAX_VALUE) {
+            if (strict) throw new IllegalStateException("field waitsFor is out of range: " + n);
+            n = 0;
+        }
+        List<String> ids = List.of();
+        if (deps != null && !deps.isEmpty()) {
+            try {
+                List<String> read = JSON.readValue(deps, ID_LIST);
+                ids = read == null ? List.of() : read.stream().filter(id -> id != null && !id.isEmpty()).toList();
+            } catch (JsonProcessingException | RuntimeException e) {
+                if (strict) throw new IllegalStateException("field dependents is not a JSON array of ids");
+            }
+        }
+        return JobLinks.of((int) n, ids, with == null || with.isEmpty() ? null : with);
+    }
+
+    static String encodeIds(List<String> ids) {
+        return write(ids);
     }
 
     /** Progress is shown, never acted on: one that does not read is left out rather than failing the job. */

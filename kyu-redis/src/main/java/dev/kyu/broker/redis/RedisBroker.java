@@ -3,6 +3,7 @@ package dev.kyu.broker.redis;
 import dev.kyu.KyuException;
 import dev.kyu.broker.redis.Scripts.Script;
 import dev.kyu.job.Job;
+import dev.kyu.job.JobLinks;
 import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import dev.kyu.job.Lease;
@@ -117,7 +118,10 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.SHARED_ACROSS_PROCESSES);
+        // Links need one script to reach a job's dependents in other queues' slots: a single server (or a
+        // Sentinel-watched master) only, see docs/brokers/redis.md, "Links".
+        return link.cluster() ? EnumSet.of(Capability.SHARED_ACROSS_PROCESSES)
+                : EnumSet.of(Capability.SHARED_ACROSS_PROCESSES, Capability.JOB_LINKS);
     }
 
     @Override
@@ -149,7 +153,16 @@ public final class RedisBroker implements Broker {
             throw new KyuException.InvalidInput("the Redis broker cannot enqueue inside a JDBC transaction: pass no connection");
         }
         if (request.jobs().isEmpty()) return List.of();
-        if (request.jobs().size() == 1 && request.jobs().get(0).uniqueKey() == null && !link.cluster()) {
+        if (link.cluster()) {
+            for (NewJob j : request.jobs()) {
+                if (!j.links().isNone()) {
+                    throw new KyuException.InvalidInput("job " + j.id() + " has links to other jobs (a workflow step), which the Redis"
+                            + " broker keeps on a single server or Sentinel set-up, not on a Redis Cluster; nothing was stored");
+                }
+            }
+        }
+        if (request.jobs().size() == 1 && request.jobs().get(0).uniqueKey() == null && request.jobs().get(0).links().isNone()
+                && !link.cluster()) {
             return List.of(enqueueOne(request.jobs().get(0)));
         }
         var queueOf = new ArrayList<String>();
@@ -193,7 +206,8 @@ public final class RedisBroker implements Broker {
                 // On a single server the script adds the queues to the set of queue names itself; a Cluster
                 // keeps that set in another slot, so it is sent alongside.
                 // A lone job without a unique key needs none of the batch script's machinery.
-                Script script = storeAt.size() == 1 && request.jobs().get(storeAt.get(0)).uniqueKey() == null ? Script.ENQUEUE1 : Script.ENQUEUE;
+                NewJob lone = storeAt.size() == 1 ? request.jobs().get(storeAt.get(0)) : null;
+                Script script = lone != null && lone.uniqueKey() == null && lone.links().isNone() ? Script.ENQUEUE1 : Script.ENQUEUE;
                 answers = runner.perItem("enqueue", Duration.ZERO, script, List.of(),
                         storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), !link.cluster() ? null : () -> List.of(
                         link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));
@@ -236,7 +250,8 @@ public final class RedisBroker implements Broker {
         Names.checkTask(j.task());
         var args = new ArrayList<String>(16);
         args.add("1");
-        args.addAll(enqueueArgs(j));
+        // The lean script reads no links (a job with links goes the batch way).
+        args.addAll(enqueueArgs(j).subList(0, 15));
         // Not repeated through an outage: the caller learns at once and decides (as for a batch).
         List<Object> answers = faults.ride("enqueue", Duration.ZERO, () -> scripts.runDirect(Script.ENQUEUE1, keys.route(j.queue()), args));
         return enqueued(j.id(), answers.get(0));
@@ -255,6 +270,9 @@ public final class RedisBroker implements Broker {
         if (j.timeout() != null && j.timeout().isNegative()) {
             throw new KyuException.InvalidInput("job " + j.id() + ": timeout must not be negative, was " + j.timeout());
         }
+        JobLinks links = j.links();
+        for (String d : links.dependents()) Names.checkId(d);
+        if (links.retainWith() != null) Names.checkId(links.retainWith());
         return List.of(j.id(), j.task(), j.queue(), j.args(), Integer.toString(j.priority()), Integer.toString(j.maxAttempts()),
                 j.runAt() == null ? "" : Long.toString(j.runAt().toEpochMilli()),
                 j.delay() == null ? "" : Long.toString(Math.max(0, j.delay().toMillis())),
@@ -263,7 +281,10 @@ public final class RedisBroker implements Broker {
                 j.timeout() == null ? "" : Long.toString(j.timeout().toMillis()),
                 j.backoff() == null ? "" : j.backoff(),
                 JobCodec.encodeMeta(j.meta()),
-                j.resultTtl() == null ? "" : Long.toString(j.resultTtl().toMillis()));
+                j.resultTtl() == null ? "" : Long.toString(j.resultTtl().toMillis()),
+                links.waitsFor() > 0 ? Integer.toString(links.waitsFor()) : "",
+                links.dependents().isEmpty() ? "" : JobCodec.encodeIds(links.dependents()),
+                links.retainWith() == null ? "" : links.retainWith());
     }
 
     // ---- working ----------------------------------------------------------------------------------
@@ -733,6 +754,11 @@ public final class RedisBroker implements Broker {
     @Override
     public Optional<Job> jobGet(String id) {
         return queries.jobGet(id);
+    }
+
+    @Override
+    public List<Job> jobsGet(List<String> ids) {
+        return queries.jobsGet(ids, this::queuesOf);
     }
 
     @Override

@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 final class RedisQueries {
     /** How deep a task/text filter looks into one queue's index. */
     private static final int FILTER_DEPTH = 20_000;
-    private static final JobState[] ORDER = {JobState.SCHEDULED, JobState.QUEUED, JobState.RUNNING,
+    private static final JobState[] ORDER = {JobState.BLOCKED, JobState.SCHEDULED, JobState.QUEUED, JobState.RUNNING,
         JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED};
 
     private final RedisLink link;
@@ -56,6 +56,34 @@ final class RedisQueries {
             List<Object> dumps = scripts.run(Script.GET, keys.route(q), List.of("1", q, id));
             return Optional.ofNullable(JobCodec.decode(dumps.get(0), q, id, false));
         });
+    }
+
+    /**
+     * The jobs of these ids that exist, in the order asked. On a single server one script call finds each
+     * job's queue in the id index and reads it; on a Cluster the queues are looked up first (another slot)
+     * and the reads sent to their nodes together.
+     */
+    List<Job> jobsGet(List<String> ids, java.util.function.Function<List<String>, List<String>> queuesOf) {
+        var wanted = new ArrayList<String>(ids.size());
+        for (String id : ids) if (id != null && !id.isEmpty()) wanted.add(id);
+        if (wanted.isEmpty()) return List.of();
+        List<String> queues = link.cluster() ? queuesOf.apply(wanted) : java.util.Collections.nCopies(wanted.size(), "");
+        var known = new ArrayList<Integer>();
+        for (int i = 0; i < wanted.size(); i++) if (queues.get(i) != null) known.add(i);
+        if (known.isEmpty()) return List.of();
+        List<Object> dumps = runner.perItem("read jobs", settings.outage(), Script.GET, List.of(),
+                known.stream().map(i -> queues.get(i).isEmpty() ? "_" : queues.get(i)).toList(),
+                known.stream().map(i -> List.of(queues.get(i), wanted.get(i))).toList(), null);
+        var out = new ArrayList<Job>(known.size());
+        for (int j = 0; j < known.size(); j++) {
+            String id = wanted.get(known.get(j));
+            Object dump = dumps.get(j);
+            String q = queues.get(known.get(j));
+            if (q.isEmpty() && dump instanceof List<?> l && l.size() > 2) q = String.valueOf(l.get(2));
+            Job job = q.isEmpty() ? null : JobCodec.decode(dump, q, id, false);
+            if (job != null) out.add(job);
+        }
+        return out;
     }
 
     private record Found(String id, Job job) {}
@@ -177,7 +205,7 @@ final class RedisQueries {
                 }
                 var counts = new EnumMap<JobState, Long>(JobState.class);
                 for (int s = 0; s < ORDER.length; s++) counts.put(ORDER[s], ((Number) c.get(s + 1)).longValue());
-                long oldest = ((Number) c.get(7)).longValue();
+                long oldest = ((Number) c.get(ORDER.length + 1)).longValue();
                 infos.add(new QueueInfo(queues.get(i), ((Number) c.get(0)).longValue() == 1, counts,
                         oldest < 0 ? null : Instant.ofEpochMilli(oldest)));
             }

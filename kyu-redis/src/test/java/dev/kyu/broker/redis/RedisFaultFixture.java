@@ -29,9 +29,9 @@ final class RedisFaultFixture implements FaultFixture {
     private static final String PREFIX = "kyu";
     private static final List<String> FIELDS = List.of("id", "task", "queue", "args", "priority", "state", "attempt", "maxAttempts",
             "enqueuedAt", "scheduledAt", "rk", "startedAt", "finishedAt", "leaseExpiresAt", "workerId", "result", "timeout",
-            "backoff", "meta", "uniqueKey", "uniqueScope", "cancelRequested", "errs");
+            "backoff", "meta", "uniqueKey", "uniqueScope", "cancelRequested", "errs", "waitsFor", "dependents", "retainWith");
     private static final Set<String> NUMBERS = Set.of("priority", "attempt", "maxAttempts", "enqueuedAt", "scheduledAt", "startedAt",
-            "finishedAt", "leaseExpiresAt", "timeout", "cancelRequested", "errs");
+            "finishedAt", "leaseExpiresAt", "timeout", "cancelRequested", "errs", "waitsFor");
     private static final Map<String, String> OUT_OF_RANGE = Map.ofEntries(
             Map.entry("id", "not-a-uuid"),
             Map.entry("task", "no.such.task\u0000\n\u001b[31m"),
@@ -55,7 +55,10 @@ final class RedisFaultFixture implements FaultFixture {
             Map.entry("uniqueKey", "\ud800"),
             Map.entry("uniqueScope", "SIDEWAYS"),
             Map.entry("cancelRequested", "7"),
-            Map.entry("errs", "-3"));
+            Map.entry("errs", "-3"),
+            Map.entry("waitsFor", "-2"),
+            Map.entry("dependents", "[\"no-such-job\",7,null,{\"id\":\"x\"},\"\"]"),
+            Map.entry("retainWith", "no-such-job"));
 
     private final RedisProcess server;
     private final TcpProxy proxy;

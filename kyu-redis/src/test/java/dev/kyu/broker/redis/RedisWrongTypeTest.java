@@ -9,6 +9,7 @@ import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
 import dev.kyu.job.JobIds;
+import dev.kyu.job.JobLinks;
 import dev.kyu.job.UniqueScope;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
@@ -177,6 +178,32 @@ class RedisWrongTypeTest {
         assertThat(broker.jobGet(j.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
         assertThat(broker.jobsComplete(List.of(new Completion(first.lease(), new Outcome.Succeeded("1")),
                 new Completion(second.lease(), new Outcome.Succeeded("2"))))).containsExactly(true, true);
+    }
+
+    @Test
+    void releasingDependentsChecksTheKeysOfTheirQueueBeforeAnyWrite() throws Exception {
+        String child = JobIds.next();
+        var running = job("p").links(JobLinks.of(0, List.of(child), null)).build();
+        var waiting = job("p2").links(JobLinks.of(0, List.of(child), null)).build();
+        enqueue(running, waiting, NewJob.builder(child, "t").queue("c").args("{}").links(JobLinks.of(2, List.of(), null)).build());
+        Job leased = fetch("w", 1, "p").get(0);
+        var done = List.of(new Completion(leased.lease(), new Outcome.Succeeded("1")));
+        for (String suffix : List.of("ready", "st:BLOCKED", "st:QUEUED", "wake")) {
+            String key = plant(queueKey("c", suffix));
+            refused(() -> broker.jobsComplete(done), key, expected(suffix));
+            refused(() -> broker.jobsCancel(List.of(waiting.id())), key, expected(suffix));
+            refused(() -> broker.jobsDelete(List.of(waiting.id())), key, expected(suffix));
+            refused(() -> broker.queuePurge("p2"), key, expected(suffix));
+            drop(key);
+        }
+        String blocked = plant(queueKey("c", "st:BLOCKED"));
+        refused(() -> enqueue(job("c").links(JobLinks.of(1, List.of(), null)).build()), blocked, ZSET);
+        drop(blocked);
+        broker.link().sync().zadd(blocked, 0, child);
+        assertThat(broker.jobsComplete(done)).containsExactly(true);
+        assertThat(broker.jobGet(child).orElseThrow().links().waitsFor()).isEqualTo(1);
+        assertThat(broker.jobsDelete(List.of(waiting.id()))).isEqualTo(1);
+        assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.QUEUED);
     }
 
     @Test

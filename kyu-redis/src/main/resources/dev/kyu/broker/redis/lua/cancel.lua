@@ -3,8 +3,13 @@
 local now = nowms()
 local n = tonumber(ARGV[2])
 local out = {}
-local TOUCHED = {'ready', 'sched', 'run', 'st:SCHEDULED', 'st:QUEUED', 'st:CANCELLED', 'fin:CANCELLED', 'exp'}
-for i = 0, n - 1 do qneed(ARGV[3 + i * 2], TOUCHED) end
+local TOUCHED = {'ready', 'sched', 'run', 'st:BLOCKED', 'st:SCHEDULED', 'st:QUEUED', 'st:CANCELLED', 'fin:CANCELLED', 'exp'}
+for i = 0, n - 1 do
+  local q = ARGV[3 + i * 2]
+  qneed(q, TOUCHED)
+  -- A waiting job it cancels releases its dependents, in other queues: their keys are checked first too.
+  relneed(depsof(jk(q, ARGV[4 + i * 2])))
+end
 for i = 0, n - 1 do
   local q, id = ARGV[3 + i * 2], ARGV[4 + i * 2]
   local key = jk(q, id)

@@ -11,16 +11,21 @@ local MORE = {'scheduledAt', 'priority', 'rk'}
 local NEEDS = {S = {'run', 'st:SUCCEEDED', 'fin:SUCCEEDED', 'exp', 'stats'}, R = {'run', 'sched', 'st:SCHEDULED', 'stats'},
   D = {'run', 'st:FAILED', 'fin:FAILED', 'exp', 'stats'}, C = {'run', 'st:CANCELLED', 'fin:CANCELLED', 'exp'},
   L = {'run', 'ready', 'sched', 'st:QUEUED', 'st:SCHEDULED', 'wake'}}
+-- The outcomes that end a job (and so release its dependents); a retry or hand-back does not.
+local ENDS = {S = true, D = true, C = true}
 -- Every fence read and every key checked before the first write, so the batch is applied whole or not at all.
 local fenced = {}
 for i = 0, n - 1 do
   local b = 2 + i * 7
   local q, id, worker, attempt, kind = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
   -- Only the fields the fence and the move need, not the whole hash (args and result may be large).
-  local v = redis.pcall('HMGET', jk(q, id), 'state', 'workerId', 'attempt', 'uniqueKey', 'cancelRequested', 'resultTtl')
+  local v = redis.pcall('HMGET', jk(q, id), 'state', 'workerId', 'attempt', 'uniqueKey', 'cancelRequested', 'resultTtl',
+    'dependents')
   if not v.err and v[1] == 'RUNNING' and v[2] == worker and v[3] == attempt then
     fenced[i] = v
     qneed(q, NEEDS[kind] or NEEDS.L)
+    -- An outcome that ends the job releases its dependents (other queues' keys): checked here too.
+    if v[7] and ENDS[kind] then relneed(v[7]) end
   end
 end
 -- A job named twice in one call: the first outcome applied moves it out of RUNNING, so the fence refuses the second.
@@ -39,6 +44,7 @@ for i = 0, n - 1 do
       h.uniqueScope = redis.call('HGET', key, 'uniqueScope') or nil
     end
     if v[5] then h.cancelRequested = v[5] end
+    if v[7] then h.dependents = v[7] end
     if kind ~= 'S' then
       local m = redis.call('HMGET', key, unpack(MORE))
       for j, f in ipairs(MORE) do if m[j] then h[f] = m[j] end end
@@ -52,6 +58,7 @@ for i = 0, n - 1 do
       if v[6] then finished(q, id, 'SUCCEEDED', now, v[6])
       else later('ZADD', qkc(q, 'fin:SUCCEEDED'), nowtext, id) end
       if h.uniqueKey then unique_release(q, id, h, nil) end
+      if h.dependents then ended(q, id, h.dependents, now) end
       stat(q, now, 's')
     elseif kind == 'R' then
       pusherr(q, id, payload)

@@ -1,9 +1,9 @@
 -- A queue's counts. ARGV: prefix, queue.
--- Returns {paused, SCHEDULED, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, oldestQueuedScheduledAt or -1}.
+-- Returns {paused, BLOCKED, SCHEDULED, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, oldestQueuedScheduledAt or -1}.
 local q = ARGV[2]
-qneed(q, {'ready', 'run', 'st:SCHEDULED', 'st:QUEUED', 'st:SUCCEEDED', 'st:FAILED', 'st:CANCELLED'})
+qneed(q, {'ready', 'run', 'st:BLOCKED', 'st:SCHEDULED', 'st:QUEUED', 'st:SUCCEEDED', 'st:FAILED', 'st:CANCELLED'})
 local out = {redis.call('EXISTS', qk(q, 'paused'))}
-for _, st in ipairs({'SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'}) do
+for _, st in ipairs({'BLOCKED', 'SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'}) do
   if st == 'RUNNING' then
     out[#out + 1] = redis.call('ZCARD', qk(q, 'run'))
   else

@@ -1,7 +1,10 @@
--- Stores a batch of jobs. ARGV: prefix, count, then 15 fields per job (see RedisBroker.enqueueArgs).
+-- Stores a batch of jobs. ARGV: prefix, count, then 18 fields per job (see RedisBroker.enqueueArgs): the
+-- last three are the job's links, waitsFor ('' or a count), dependents ('' or a JSON array of ids) and
+-- retainWith ('' or an id). A job that waits for others is stored BLOCKED, in 'st:BLOCKED' only.
 -- Everything is validated by the caller first, and every key the batch writes is checked before the first
 -- write, so nothing here fails halfway through a batch.
 -- Answers one value per job: 1 when stored, else the id of the job holding its unique key.
+local STRIDE = 18
 local now = nowms()
 local n = tonumber(ARGV[2])
 local out = {}
@@ -10,7 +13,7 @@ local woken = {}
 local known = {}
 if GLOBAL then
   local ids = {}
-  for i = 0, n - 1 do ids[i + 1] = ARGV[2 + i * 15 + 1] end
+  for i = 0, n - 1 do ids[i + 1] = ARGV[2 + i * STRIDE + 1] end
   for c = 1, n, 1000 do
     local part = met(redis.pcall('HMGET', JOBQ, unpack(ids, c, math.min(n, c + 999))), JOBQ, 'hash')
     if part == nil then refuse() end
@@ -19,12 +22,13 @@ if GLOBAL then
 end
 local jobkeys = {}
 for i = 0, n - 1 do
-  local b = 2 + i * 15
+  local b = 2 + i * STRIDE
   local id, q, ukey = ARGV[b + 1], ARGV[b + 3], ARGV[b + 9]
   jobkeys[i + 1] = jk(q, id)
   local other = known[i + 1]
   if other and other ~= q and redis.call('EXISTS', jk(other, id)) == 1 then return redis.error_reply('KYU_EXISTS ' .. id) end
   qneed(q, {'ready', 'sched', 'st:QUEUED', 'st:SCHEDULED', 'wake'})
+  if ARGV[b + 16] ~= '' then qneed(q, {'st:BLOCKED'}) end
   if ukey ~= '' and GLOBAL then need({uk(q, ukey), 'string'}) end
 end
 if GLOBAL then need({P .. ':queues', 'set'}) end
@@ -35,7 +39,7 @@ for c = 1, n, 1000 do
     for i = c, last do
       if redis.call('EXISTS', jobkeys[i]) == 1 then
         if not fits(jobkeys[i], 'hash') then refuse() end
-        return redis.error_reply('KYU_EXISTS ' .. ARGV[2 + (i - 1) * 15 + 1])
+        return redis.error_reply('KYU_EXISTS ' .. ARGV[2 + (i - 1) * STRIDE + 1])
       end
     end
   end
@@ -58,11 +62,12 @@ local stored = {}
 local F = {'id', '', 'task', '', 'queue', '', 'args', '', 'priority', '', 'attempt', '0', 'maxAttempts', '',
   'enqueuedAt', '', 'scheduledAt', ''}
 for i = 0, n - 1 do
-  local b = 2 + i * 15
+  local b = 2 + i * STRIDE
   local id, task, q, args = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   local prio, maxa, runat, delay = ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
   local ukey, uscope, uperiod = ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
   local timeout, backoff, meta, ttl = ARGV[b + 12], ARGV[b + 13], ARGV[b + 14], ARGV[b + 15]
+  local waits, deps, with = ARGV[b + 16], ARGV[b + 17], ARGV[b + 18]
   local key = jobkeys[i + 1]
   local dup = nil
   -- On a Cluster the caller has claimed the key already (claim.lua), in the key's own slot.
@@ -90,8 +95,11 @@ for i = 0, n - 1 do
     out[#out + 1] = dup
   else
     local due, duetext, rk = now, nowtext, nil
-    if runat ~= '' then due = tonumber(runat) elseif delay ~= '' then due = now + tonumber(delay) end
-    local ready = due <= now
+    local blocked = waits ~= ''
+    -- A blocked job's due time does not apply: it is QUEUED at the engine's now once released.
+    if blocked then due = now
+    elseif runat ~= '' then due = tonumber(runat) elseif delay ~= '' then due = now + tonumber(delay) end
+    local ready = due <= now and not blocked
     if due ~= now then duetext = s(due) end
     if ready then
       if due == now then rk = nowpad .. id else rk = rkey(due, id) end
@@ -102,12 +110,16 @@ for i = 0, n - 1 do
     f[2], f[4], f[6], f[8], f[10], f[14], f[16], f[18] = id, task, q, args, prio, maxa, STAMP, duetext
     local nf = 22
     if ready then f[19], f[20], f[21], f[22] = 'state', 'QUEUED', 'rk', rk
+    elseif blocked then f[19], f[20], nf = 'state', 'BLOCKED', 20
     else f[19], f[20], nf = 'state', 'SCHEDULED', 20 end
     if ukey ~= '' then f[nf + 1], f[nf + 2], f[nf + 3], f[nf + 4], nf = 'uniqueKey', ukey, 'uniqueScope', uscope, nf + 4 end
     if timeout ~= '' then f[nf + 1], f[nf + 2], nf = 'timeout', timeout, nf + 2 end
     if backoff ~= '' then f[nf + 1], f[nf + 2], nf = 'backoff', backoff, nf + 2 end
     if meta ~= '' then f[nf + 1], f[nf + 2], nf = 'meta', meta, nf + 2 end
     if ttl ~= '' then f[nf + 1], f[nf + 2], nf = 'resultTtl', ttl, nf + 2 end
+    if blocked then f[nf + 1], f[nf + 2], nf = 'waitsFor', waits, nf + 2 end
+    if deps ~= '' then f[nf + 1], f[nf + 2], nf = 'dependents', deps, nf + 2 end
+    if with ~= '' then f[nf + 1], f[nf + 2], nf = 'retainWith', with, nf + 2 end
     redis.call('HSET', key, unpack(f, 1, nf))
     if ukey ~= '' and GLOBAL then
       if uscope == 'PERIOD' then
@@ -122,6 +134,8 @@ for i = 0, n - 1 do
       later('ZADD', qkc(q, 'ready'), negated(prio), rk)
       later('ZADD', qkc(q, 'st:QUEUED'), '0', id)
       woken[q] = (woken[q] or 0) + 1
+    elseif blocked then
+      later('ZADD', qkc(q, 'st:BLOCKED'), '0', id)
     else
       later('ZADD', qkc(q, 'sched'), duetext, id)
       later('ZADD', qkc(q, 'st:SCHEDULED'), '0', id)
@@ -134,7 +148,7 @@ for q, c in pairs(woken) do wake(q, c) end
 if GLOBAL then
   local names, seen = {}, {}
   for i = 0, n - 1 do
-    local q = ARGV[2 + i * 15 + 3]
+    local q = ARGV[2 + i * STRIDE + 3]
     if not seen[q] then seen[q] = true; names[#names + 1] = q end
   end
   for c = 1, #names, 1000 do redis.call('SADD', P .. ':queues', unpack(names, c, math.min(#names, c + 999))) end

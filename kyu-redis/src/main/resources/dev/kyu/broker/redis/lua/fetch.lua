@@ -73,6 +73,13 @@ local function take(q)
     if not qfits(q, {'run', 'st:QUEUED', 'wake'}) then return false end
     -- Setting a job aside moves it from whatever state its hash claims.
     if odd_ and not qfits(q, ALLKEYS) then return false end
+    -- A job set aside ends FAILED and releases its dependents: their queues' keys are checked first too.
+    if odd_ then
+      for j, id in ipairs(ids) do
+        local v = vals[j]
+        if v and not v.err and not leasable(v) and not relfits(depsof(prefix .. id)) then return false end
+      end
+    end
     for c = 1, #members, 1000 do redis.call('ZREM', ready, unpack(members, c, math.min(#members, c + 999))) end
     local run, queued = {}, {}
     for j, id in ipairs(ids) do

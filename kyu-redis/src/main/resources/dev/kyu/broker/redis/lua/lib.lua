@@ -10,7 +10,8 @@ local GLOBAL = MODE == 'g'
 -- The id index (job id -> queue), kept on a single server only; its name built once per call.
 local JOBQ = P .. ':jobq'
 local TERMINAL = {SUCCEEDED = true, FAILED = true, CANCELLED = true}
-local STATES = {SCHEDULED = true, QUEUED = true, RUNNING = true, SUCCEEDED = true, FAILED = true, CANCELLED = true}
+local STATES = {BLOCKED = true, SCHEDULED = true, QUEUED = true, RUNNING = true, SUCCEEDED = true, FAILED = true,
+  CANCELLED = true}
 local MAX_ERRORS = 20
 local WAKE_BOUND = 999
 
@@ -50,7 +51,7 @@ end
 -- qfits(), refusing the whole script when a key does not fit.
 local function qneed(q, suffixes) if not qfits(q, suffixes) then refuse() end end
 -- Every fixed key of a queue that holds jobs, for the verbs that may move a job from any state to any other.
-local ALLKEYS = {'ready', 'sched', 'run', 'wake', 'st:SCHEDULED', 'st:QUEUED', 'st:SUCCEEDED', 'st:FAILED',
+local ALLKEYS = {'ready', 'sched', 'run', 'wake', 'st:BLOCKED', 'st:SCHEDULED', 'st:QUEUED', 'st:SUCCEEDED', 'st:FAILED',
   'st:CANCELLED', 'fin:SUCCEEDED', 'fin:FAILED', 'fin:CANCELLED', 'exp'}
 -- The id index, on a single server: checked once per call by the scripts that write it.
 local function jobqneed() if GLOBAL and not CHECKED[JOBQ] then need({JOBQ, 'hash'}); CHECKED[JOBQ] = true end end
@@ -233,18 +234,126 @@ local function requeue(q, id, h, due, now, scheduled)
   end
 end
 
+-- ---- Links (docs/brokers/redis.md, "Links") ----------------------------------------------------------
+-- A job's 'dependents' field is a JSON array of ids whose 'waitsFor' count it lowers when it ends or is
+-- deleted. The dependents live in other queues' slots, which one script may touch on a single server only:
+-- a Cluster refuses jobs with links (RedisBroker), and there these helpers do nothing.
+-- The queue of each dependent met in this call (false: not in the id index), looked up once.
+local DEPQ = {}
+-- The keys of a dependent's queue that releasing it writes.
+local RELKEYS = {'ready', 'st:BLOCKED', 'st:QUEUED', 'wake'}
+
+-- The ids of a stored 'dependents' field; {} for none, or for a value that is no JSON array (foreign data).
+-- Decoded once per call: the key checks and the release read the same value.
+local DEPIDS = {}
+local function depids(text)
+  if type(text) ~= 'string' or text == '' then return {} end
+  local out = DEPIDS[text]
+  if out then return out end
+  out = {}
+  local ok, v = pcall(cjson.decode, text)
+  if ok and type(v) == 'table' then
+    for _, id in ipairs(v) do if type(id) == 'string' and id ~= '' then out[#out + 1] = id end end
+  end
+  DEPIDS[text] = out
+  return out
+end
+
+local function depq(id)
+  local q = DEPQ[id]
+  if q == nil then
+    q = redis.call('HGET', JOBQ, id)
+    if type(q) ~= 'string' then q = false end
+    DEPQ[id] = q
+  end
+  return q
+end
+
+-- The 'dependents' field of a job key, nil when absent or the key is not a hash.
+local function depsof(key)
+  local d = redis.pcall('HGET', key, 'dependents')
+  if type(d) == 'string' and d ~= '' then return d end
+  return nil
+end
+
+-- Whether every key that releasing these dependents writes is missing or of its type (a key check, run
+-- before the script's first write); else the reason is in BADKEY. True at once for a job without dependents.
+local function relfits(deps)
+  if deps == nil or deps == false or deps == '' or not GLOBAL then return true end
+  if not CHECKED[JOBQ] then
+    if not fits(JOBQ, 'hash') then return false end
+    CHECKED[JOBQ] = true
+  end
+  for _, id in ipairs(depids(deps)) do
+    local dq = depq(id)
+    if dq and not qfits(dq, RELKEYS) then return false end
+  end
+  return true
+end
+
+-- relfits(), refusing the whole script when a key does not fit.
+local function relneed(deps) if not relfits(deps) then refuse() end end
+
+-- Lowers the wait count of each BLOCKED dependent by one; one whose count reaches zero becomes QUEUED, due
+-- at `now`, and wakes a worker of its queue. A missing dependent, or one no longer BLOCKED, is skipped.
+-- Its keys were checked by relfits() before the script's first write.
+local function release(deps, now)
+  if deps == nil or deps == false or deps == '' or not GLOBAL then return end
+  -- Wake-up tokens per queue, pushed once at the end: a step with a thousand children pushes one list call.
+  local woken, order = {}, {}
+  for _, id in ipairs(depids(deps)) do
+    local dq = depq(id)
+    if dq then
+      local key = jk(dq, id)
+      local v = redis.pcall('HMGET', key, 'state', 'waitsFor', 'priority')
+      if not v.err and v[1] == 'BLOCKED' then
+        -- HMGET gives a missing field as false; a count that does not read as one is taken as 1 (release now).
+        local n = tonumber(v[2] or nil)
+        if n == nil or n ~= n or n < 1 or n > 2147483647 then n = 1 end
+        n = math.floor(n) - 1
+        if n > 0 then
+          redis.call('HSET', key, 'waitsFor', s(n))
+        else
+          local rk = rkey(now, id)
+          local prio = tonumber(v[3] or nil)
+          if prio == nil or prio ~= prio or math.abs(prio) > 2147483647 then prio = 0 end
+          redis.call('HSET', key, 'state', 'QUEUED', 'scheduledAt', s(now), 'rk', rk)
+          redis.call('HDEL', key, 'waitsFor')
+          redis.call('ZREM', qk(dq, 'st:BLOCKED'), id)
+          redis.call('ZADD', qk(dq, 'st:QUEUED'), 0, id)
+          redis.call('ZADD', qk(dq, 'ready'), -prio, rk)
+          if woken[dq] == nil then order[#order + 1] = dq end
+          woken[dq] = (woken[dq] or 0) + 1
+        end
+      end
+    end
+  end
+  for _, dq in ipairs(order) do wake(dq, woken[dq]) end
+end
+
+-- A job that just ended: its dependents are released and then cleared, so it releases them once in its life.
+local function ended(q, id, deps, now)
+  if deps == nil or deps == false or deps == '' then return end
+  redis.call('HDEL', jk(q, id), 'dependents')
+  release(deps, now)
+end
+
 local function finish(q, id, h, to, now)
   redis.call('HDEL', jk(q, id), 'leaseExpiresAt', 'cancelRequested')
   setstate(q, id, h.state, to, now)
   unique_release(q, id, h, nil)
+  ended(q, id, h.dependents, now)
 end
 
 -- A job whose stored fields a worker could not use: FAILED with a readable reason, raw fields kept.
 local function bury(q, id, h, why, now)
+  local deps = h.dependents
+  if deps == nil then deps = depsof(jk(q, id)) end
   detach(q, id, h)
   pusherr(q, id, reason(tonumber(h.attempt) or 0, 'kyu.CorruptJob', why, now))
   redis.call('HDEL', jk(q, id), 'leaseExpiresAt', 'cancelRequested')
   setstate(q, id, h.state, 'FAILED', now)
+  ended(q, id, deps, now)
 end
 
 -- Why a stored job cannot be run, or nil when its fields are usable.
@@ -282,13 +391,14 @@ end
 
 -- The few fields dropping a job needs ({} when the key is missing or not a hash).
 local function dropfields(key)
-  local v = redis.pcall('HMGET', key, 'state', 'rk', 'uniqueKey', 'uniqueScope')
+  local v = redis.pcall('HMGET', key, 'state', 'rk', 'uniqueKey', 'uniqueScope', 'dependents', 'retainWith')
   if v.err then return {} end
-  return {state = v[1] or nil, rk = v[2] or nil, uniqueKey = v[3] or nil, uniqueScope = v[4] or nil}
+  return {state = v[1] or nil, rk = v[2] or nil, uniqueKey = v[3] or nil, uniqueScope = v[4] or nil,
+    dependents = v[5] or nil, retainWith = v[6] or nil}
 end
 
 -- Deletes a job and every index entry that names it. A finished job waits nowhere (its 'rk' is stale).
-local function drop(q, id, h)
+local function drop(q, id, h, now)
   if not TERMINAL[h.state or ''] then detach(q, id, h) end
   if h.state and indexed(h.state) then
     redis.call('ZREM', qk(q, 'st:' .. h.state), id)
@@ -300,6 +410,7 @@ local function drop(q, id, h)
   unique_release(q, id, h, nil)
   redis.call('DEL', jk(q, id), ek(q, id))
   if GLOBAL then redis.call('HDEL', JOBQ, id) end
+  release(h.dependents, now)
 end
 
 -- Moves q's due scheduled jobs to ready; nil (reason in BADKEY, nothing written) when a key it needs, or

@@ -4,7 +4,7 @@
 -- 'run' (as many as the workers' slots), sorted here. Without a state filter the states are merged.
 local q, st, cursor, count = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local top = (cursor == '') and '+' or ('(' .. cursor)
-qneed(q, {'run', 'st:SCHEDULED', 'st:QUEUED', 'st:SUCCEEDED', 'st:FAILED', 'st:CANCELLED'})
+qneed(q, {'run', 'st:BLOCKED', 'st:SCHEDULED', 'st:QUEUED', 'st:SUCCEEDED', 'st:FAILED', 'st:CANCELLED'})
 
 local function running()
   local ids = {}
@@ -15,7 +15,7 @@ local function running()
 end
 
 local ids = {}
-for _, state in ipairs({'SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'}) do
+for _, state in ipairs({'BLOCKED', 'SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'}) do
   if st == '' or st == state then
     local part
     if state == 'RUNNING' then part = running()

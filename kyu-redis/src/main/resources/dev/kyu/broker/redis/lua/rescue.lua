@@ -14,6 +14,12 @@ for i = 1, nq do
     local run = qkc(q, 'run')
     local ids = met(redis.pcall('ZRANGEBYSCORE', run, '-inf', now, 'LIMIT', 0, limit - done), run, 'zset')
     if ids and #ids > 0 and not qfits(q, TOUCHED) then ids = nil end
+    -- A job it ends releases its dependents, in other queues: their keys are checked before q's first write.
+    if ids then
+      for _, id in ipairs(ids) do
+        if not relfits(depsof(jk(q, id))) then ids = nil; break end
+      end
+    end
     if ids == nil then
       bad[#bad + 1] = q
       bad[#bad + 1] = BADKEY

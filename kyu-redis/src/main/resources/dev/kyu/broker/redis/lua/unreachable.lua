@@ -9,7 +9,7 @@ local bound, nq = ARGV[2], tonumber(ARGV[3])
 local moved = 0
 local bad = {}
 -- Every key bury() may write for a waiting job: detach's three sets, the state indexes it leaves and enters.
-local TOUCHED = {'ready', 'sched', 'run', 'st:SCHEDULED', 'st:QUEUED', 'st:FAILED', 'fin:FAILED', 'exp'}
+local TOUCHED = {'ready', 'sched', 'run', 'st:BLOCKED', 'st:SCHEDULED', 'st:QUEUED', 'st:FAILED', 'fin:FAILED', 'exp'}
 for i = 1, nq do
   local q = ARGV[3 + i]
   local found
@@ -20,7 +20,16 @@ for i = 1, nq do
     local sched = qkc(q, 'sched')
     found = met(redis.pcall('ZRANGEBYSCORE', sched, '(' .. bound, '+inf', 'WITHSCORES', 'LIMIT', 0, 100), sched, 'zset')
   end
-  if found == nil or (#found > 0 and not qfits(q, TOUCHED)) then
+  local fit = found ~= nil and (#found == 0 or qfits(q, TOUCHED))
+  -- A job it sets aside releases its dependents, in other queues: their keys are checked before q's first write.
+  if fit then
+    for j = 1, #found, (bound == 'queue') and 1 or 2 do
+      local id = found[j]
+      if bound == 'queue' then id = string.sub(id, 16) end
+      if not relfits(depsof(jk(q, id))) then fit = false; break end
+    end
+  end
+  if not fit then
     bad[#bad + 1] = q
     bad[#bad + 1] = BADKEY
   elseif bound == 'queue' then
