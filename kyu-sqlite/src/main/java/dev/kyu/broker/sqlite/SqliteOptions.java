@@ -19,8 +19,11 @@ import java.util.Map;
  * @param busyTimeout  how long SQLite itself waits for another process's write lock before reporting busy
  * @param sync         the {@code PRAGMA synchronous} level: FULL by default (a commit survives power loss)
  * @param pollInterval how often a blocked fetch looks for jobs written by other processes
+ * @param shared       the file is an application's own database that Kyu shares on purpose (its tables beside
+ *                     the application's, so that enqueues can join the application's transactions); without
+ *                     it, a file holding other tables is refused as someone else's
  */
-public record SqliteOptions(Path path, Duration busyTimeout, String sync, Duration pollInterval) {
+public record SqliteOptions(Path path, Duration busyTimeout, String sync, Duration pollInterval, boolean shared) {
     public static final String PREFIX = "sqlite:";
     private static final java.util.List<String> SYNC_LEVELS = java.util.List.of("OFF", "NORMAL", "FULL", "EXTRA");
 
@@ -69,6 +72,7 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
         // Other processes' commits are seen by polling; an idle poll is one indexed EXISTS on the reader
         // connection (microseconds), so 5 ms keeps cross-process latency low at a negligible cost.
         Duration poll = Duration.ofMillis(5);
+        boolean shared = false;
         for (var e : options.entrySet()) {
             String v = e.getValue().trim();
             switch (e.getKey()) {
@@ -80,8 +84,14 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
                         throw new KyuException.BrokerConfig("bad sqlite option sync='" + v + "': expected one of full (default), extra, normal, off");
                     }
                 }
+                case "shared" -> {
+                    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                        throw new KyuException.BrokerConfig("bad sqlite option shared='" + v + "': expected true or false");
+                    }
+                    shared = Boolean.parseBoolean(v.toLowerCase(Locale.ROOT));
+                }
                 default -> throw new KyuException.BrokerConfig("unknown sqlite option '" + e.getKey()
-                        + "': known options are busyTimeout, sync, pollInterval");
+                        + "': known options are busyTimeout, sync, pollInterval, shared");
             }
         }
         if (busy.isNegative()) {
@@ -90,7 +100,7 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
         if (poll.toMillis() < 1) {
             throw new KyuException.BrokerConfig("bad sqlite option pollInterval=" + poll.toMillis() + "ms: expected at least 1ms");
         }
-        return new SqliteOptions(path, busy, sync, poll);
+        return new SqliteOptions(path, busy, sync, poll, shared);
     }
 
     /** SQLite takes its busy timeout as a 32-bit count of milliseconds; no option here needs more. */

@@ -80,12 +80,12 @@ final class SqliteSchema {
     /**
      * Reads, without a lock or a change, what the file holds: its schema version (0 for a new or empty file).
      * Throws {@link NewerSchema} for a file from a newer Kyu and {@link ForeignFile} for another application's
-     * database, which Kyu must not change (not even to WAL mode).
+     * database, which Kyu must not change (not even to WAL mode), unless the file is {@code shared} on purpose.
      */
-    static int check(Db db) throws SQLException {
+    static int check(Db db, boolean shared) throws SQLException {
         int found = version(db);
         if (found > VERSION) throw new NewerSchema(found);
-        if (found == 0) {
+        if (found == 0 && !shared) {
             var tables = new java.util.ArrayList<String>();
             try (ResultSet rs = db.connection().createStatement().executeQuery(
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT 4")) {

@@ -58,7 +58,7 @@ final class SqliteStore implements AutoCloseable {
         Db writer = null, reader = null;
         try {
             writer = connect(path, options);
-            int found = SqliteSchema.check(writer);
+            int found = SqliteSchema.check(writer, options.shared());
             enableWal(writer, options);
             // A file at the current version needs no write lock to open: a reader (kyu inspect) gets in
             // while another process holds a long write.
