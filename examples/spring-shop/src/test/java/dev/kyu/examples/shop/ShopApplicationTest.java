@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kyu.job.JobState;
-import dev.kyu.spring.KyuDashboard;
 import dev.kyu.spring.KyuTemplate;
 import dev.kyu.workflow.WorkflowState;
 import dev.kyu.workflow.WorkflowView;
@@ -24,7 +23,6 @@ import org.springframework.core.env.Environment;
 /** The shop started as it runs, with orders placed over HTTP and followed to their end. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:sqlite:target/spring-shop-test.db?transaction_mode=IMMEDIATE",
-        "kyu.dashboard.port=0",
         "kyu.worker.fetch-wait=100ms"})
 class ShopApplicationTest {
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -33,7 +31,6 @@ class ShopApplicationTest {
 
     @Autowired Environment env;
     @Autowired Orders orders;
-    @Autowired KyuDashboard dashboard;
     @Autowired KyuTemplate kyu;
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -133,8 +130,9 @@ class ShopApplicationTest {
 
     @Test
     void theDashboardAndTheActuatorAnswer() throws Exception {
-        var page = http.send(HttpRequest.newBuilder(URI.create(dashboard.url())).build(), HttpResponse.BodyHandlers.ofString());
+        var page = http.send(HttpRequest.newBuilder(URI.create(base() + "/kyu/")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("href=\"/kyu/jobs\"");
         var health = http.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health/kyu")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"");
