@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kyu.job.JobState;
+import dev.kyu.spi.JobQuery;
 import dev.kyu.spring.KyuTemplate;
 import dev.kyu.workflow.WorkflowState;
 import dev.kyu.workflow.WorkflowView;
@@ -124,8 +125,11 @@ class ShopApplicationTest {
     }
 
     @Test
-    void aBadOrderIsRefusedAndLeavesNoJob() throws Exception {
+    void aBadOrderIsRefusedAndLeavesNoWorkflow() throws Exception {
+        long workflows = kyu.kyu().admin().jobs(JobQuery.all(10_000).withTask("kyu.workflow")).size();
         assertThat(post("{\"item\":\"spaceship\",\"quantity\":1,\"card\":\"4242\"}").statusCode()).isEqualTo(400);
+        assertThat(post("{\"item\":\"mug\",\"quantity\":0,\"card\":\"4242\"}").statusCode()).isEqualTo(400);
+        assertThat(kyu.kyu().admin().jobs(JobQuery.all(10_000).withTask("kyu.workflow"))).hasSize((int) workflows);
     }
 
     @Test
