@@ -151,6 +151,27 @@ public final class Kyu implements AutoCloseable {
         return client.enqueueInTransaction(transaction, task, args, options);
     }
 
+    /**
+     * Enqueues a workflow: every step as a job, and its end job, stored at once (docs/workflows.md). Refused in
+     * one line, with nothing stored, for a cycle, an unknown parent, a duplicate step name, more than
+     * {@link dev.kyu.workflow.Workflow#MAX_STEPS} steps, a task named by a string that is not registered here, or
+     * a broker without {@link dev.kyu.spi.Capability#JOB_LINKS}. In the test mode ({@link #inline()}) the
+     * workflow runs to its end before this returns.
+     */
+    public dev.kyu.workflow.WorkflowHandle enqueue(dev.kyu.workflow.Workflow workflow) {
+        return client.enqueue(workflow, null);
+    }
+
+    /** Enqueues a workflow inside the caller's own JDBC transaction (engines with transactional enqueue). */
+    public dev.kyu.workflow.WorkflowHandle enqueue(Connection transaction, dev.kyu.workflow.Workflow workflow) {
+        return client.enqueue(workflow, java.util.Objects.requireNonNull(transaction, "transaction"));
+    }
+
+    /** A handle for a workflow enqueued elsewhere (its id is its end job's id). */
+    public dev.kyu.workflow.WorkflowHandle workflow(String id) {
+        return client.workflow(id);
+    }
+
     /** A handle for a job enqueued elsewhere. */
     public JobHandle<JsonNode> handle(String id) {
         return client.handle(id);
@@ -168,7 +189,7 @@ public final class Kyu implements AutoCloseable {
         var chain = new ArrayList<JobMiddleware>();
         chain.add(new MdcMiddleware());
         chain.addAll(middleware);
-        return new JobExecutor(tasks, codec, chain, clock);
+        return new JobExecutor(tasks, codec, chain, clock).linkedTo(broker);
     }
 
     // ---- operating -----------------------------------------------------------------------------------

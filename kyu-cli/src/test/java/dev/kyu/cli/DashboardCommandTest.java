@@ -47,6 +47,34 @@ class DashboardCommandTest extends CliTestBase {
     }
 
     @Test
+    void servesUnderABasePath() throws Exception {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var code = new AtomicInteger(-1);
+        Thread t = new Thread(() -> code.set(KyuCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute("--broker", url, "dashboard", "--port", "0", "--base-path", "/kyu")));
+        t.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> URL.matcher(out.toString()).find() || !t.isAlive());
+        var m = URL.matcher(out.toString());
+        assertThat(m.find()).as(err.toString()).isTrue();
+        assertThat(m.group(1)).endsWith("/kyu/");
+        var http = HttpClient.newHttpClient();
+        var page = http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "jobs")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("href=\"/kyu/queues\"");
+        var root = http.send(HttpRequest.newBuilder(URI.create(m.group(1)).resolve("/jobs")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(root.statusCode()).isEqualTo(404);
+        t.interrupt(); // stands in for Ctrl-C
+        t.join(30_000);
+        assertThat(code.get()).as(err.toString()).isZero();
+
+        var bad = cli.run("dashboard", "--port", "0", "--base-path", "kyu");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.errLines()).hasSize(1);
+        assertThat(bad.err()).contains("bad dashboard base path 'kyu'");
+    }
+
+    @Test
     void aPublicBindWithoutCredentialsIsABadUsage() {
         var r = cli.run("dashboard", "--bind", "0.0.0.0", "--port", "0");
         assertThat(r.exitCode()).isEqualTo(2);

@@ -16,13 +16,49 @@ import java.util.List;
  */
 final class InlineRunner {
     private static final int MAX_STEPS = 1000;
+    /** Every step of the largest workflow, each retried a few times, and its compensations. */
+    private static final int MAX_WORKFLOW_JOBS = 200_000;
 
     private final Broker broker;
     private final JobExecutor executor;
 
     InlineRunner(Broker broker, JobExecutor executor) {
         this.broker = broker;
-        this.executor = executor;
+        // Linked to the broker so that workflow steps read their parents, as they do in a worker.
+        this.executor = executor.linkedTo(broker);
+    }
+
+    /**
+     * Runs every job that is or becomes due, on every queue, until none is left: a workflow's steps as their
+     * parents release them, its end job, then its compensations. Bounded, like {@link #runToEnd}.
+     */
+    void runUntilIdle() {
+        List<String> queues = queueNames();
+        for (int step = 0; step < MAX_WORKFLOW_JOBS; step++) {
+            Job job = fetch(queues);
+            if (job == null) {
+                // New queues may have appeared (a compensation's); look once more before stopping.
+                List<String> now = queueNames();
+                if (now.equals(queues) || (job = fetch(queues = now)) == null) return;
+            }
+            run(job);
+        }
+    }
+
+    private List<String> queueNames() {
+        return broker.queuesList().stream().map(dev.kyu.spi.QueueInfo::queue).toList();
+    }
+
+    private Job fetch(List<String> queues) {
+        if (queues.isEmpty()) return null;
+        broker.jobsPromoteDue(1000);
+        try {
+            List<Job> fetched = broker.jobsFetch(new FetchRequest("inline", queues, 1, Duration.ofHours(1), Duration.ZERO));
+            return fetched.isEmpty() ? null : fetched.get(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     void runToEnd(String jobId, String queue) {
@@ -38,17 +74,20 @@ final class InlineRunner {
                 return;
             }
             if (fetched.isEmpty()) return; // paused queue, or someone else holds it
-            Job job = fetched.get(0);
-            var progress = new java.util.concurrent.atomic.AtomicReference<dev.kyu.job.Progress>();
-            Outcome outcome = executor.execute(job, () -> dev.kyu.worker.StopReason.NONE, broker::now, Duration.ZERO, Duration.ofMillis(1),
-                    progress::set);
-            if (outcome instanceof Outcome.Retry r) outcome = new Outcome.Retry(r.error(), Duration.ZERO);
-            if (progress.get() != null) {
-                // as a worker does: the last progress is stored before the outcome
-                broker.leasesExtend(new dev.kyu.spi.LeaseExtension("inline", List.of(job.lease()), Duration.ofHours(1),
-                        java.util.Map.of(job.id(), progress.get())));
-            }
-            broker.jobsComplete(List.of(new Completion(job.lease(), outcome)));
+            run(fetched.get(0));
         }
+    }
+
+    private void run(Job job) {
+        var progress = new java.util.concurrent.atomic.AtomicReference<dev.kyu.job.Progress>();
+        Outcome outcome = executor.execute(job, () -> dev.kyu.worker.StopReason.NONE, broker::now, Duration.ZERO, Duration.ofMillis(1),
+                progress::set);
+        if (outcome instanceof Outcome.Retry r) outcome = new Outcome.Retry(r.error(), Duration.ZERO);
+        if (progress.get() != null) {
+            // as a worker does: the last progress is stored before the outcome
+            broker.leasesExtend(new dev.kyu.spi.LeaseExtension("inline", List.of(job.lease()), Duration.ofHours(1),
+                    java.util.Map.of(job.id(), progress.get())));
+        }
+        broker.jobsComplete(List.of(new Completion(job.lease(), outcome)));
     }
 }

@@ -29,6 +29,7 @@ public final class KyuClient {
     private final Enqueuer enqueuer;
     private final InlineRunner inline;
     private final List<JobListener> listeners;
+    private final dev.kyu.workflow.WorkflowPlanner planner;
 
     public KyuClient(Broker broker, TaskRegistry tasks, JsonCodec codec, JobOptions defaults, int maxPayloadBytes,
                      JobExecutor inlineExecutor, List<JobListener> listeners) {
@@ -37,6 +38,26 @@ public final class KyuClient {
         this.codec = codec;
         this.enqueuer = new Enqueuer(tasks, defaults, maxPayloadBytes, inlineExecutor != null);
         this.inline = inlineExecutor == null ? null : new InlineRunner(broker, inlineExecutor);
+        this.planner = new dev.kyu.workflow.WorkflowPlanner(tasks, codec, enqueuer::newJob);
+    }
+
+    /**
+     * Stores a workflow in one batch (inside {@code tx} when given) and returns its handle; in the test mode it
+     * also runs the workflow to its end, compensations included (docs/workflows.md).
+     */
+    public dev.kyu.workflow.WorkflowHandle enqueue(dev.kyu.workflow.Workflow workflow, Connection tx) {
+        if (tx != null && !broker.capabilities().contains(Capability.TRANSACTIONAL_ENQUEUE)) {
+            throw new KyuException.InvalidInput("broker " + broker.describe() + " cannot enqueue inside a JDBC transaction");
+        }
+        var plan = planner.plan(workflow, broker.capabilities(), broker.describe());
+        storeOnly(plan.jobs(), tx);
+        if (inline != null) inline.runUntilIdle();
+        return new dev.kyu.workflow.WorkflowHandle(plan.workflowId(), broker, codec);
+    }
+
+    /** A handle for a workflow enqueued elsewhere. */
+    public dev.kyu.workflow.WorkflowHandle workflow(String id) {
+        return new dev.kyu.workflow.WorkflowHandle(id, broker, codec);
     }
 
     public <A, R> JobHandle<R> enqueue(KyuTask<A, R> task, A args, JobOptions options) {
@@ -86,9 +107,18 @@ public final class KyuClient {
     }
 
     private <R> List<JobHandle<R>> store(List<NewJob> jobs, Connection tx, Type resultType) {
-        List<EnqueueResult> results = broker.jobsEnqueue(new EnqueueRequest(jobs, tx));
+        List<EnqueueResult> results = storeOnly(jobs, tx);
         var handles = new ArrayList<JobHandle<R>>(results.size());
         for (EnqueueResult r : results) handles.add(new JobHandle<>(r.id(), r.created(), broker, codec, resultType));
+        if (inline != null) {
+            for (int i = 0; i < jobs.size(); i++) inline.runToEnd(results.get(i).id(), jobs.get(i).queue());
+        }
+        return handles;
+    }
+
+    /** Stores the batch and tells the listeners of each job it created. */
+    private List<EnqueueResult> storeOnly(List<NewJob> jobs, Connection tx) {
+        List<EnqueueResult> results = broker.jobsEnqueue(new EnqueueRequest(jobs, tx));
         if (!listeners.isEmpty()) {
             for (int i = 0; i < jobs.size(); i++) {
                 if (!results.get(i).created()) continue;
@@ -102,10 +132,7 @@ public final class KyuClient {
                 }
             }
         }
-        if (inline != null) {
-            for (int i = 0; i < jobs.size(); i++) inline.runToEnd(results.get(i).id(), jobs.get(i).queue());
-        }
-        return handles;
+        return results;
     }
 
     private static Type resultType(KyuTask<?, ?> task) {

@@ -59,7 +59,61 @@ public final class JobJson {
             p.put("fraction", j.progress().fraction());
             p.put("message", j.progress().message());
         }
+        ObjectNode links = o.putObject("links");
+        links.put("waitsFor", j.links().waitsFor());
+        ArrayNode deps = links.putArray("dependents");
+        j.links().dependents().forEach(deps::add);
+        links.put("retainWith", j.links().retainWith());
         return o;
+    }
+
+    /**
+     * A workflow as {@code kyu workflow ID --json} and the HTTP API show it (docs/json.md): its state, and each
+     * step in short (state, attempt, times, error); a step's whole job is one {@code kyu job ID} away.
+     */
+    public static ObjectNode workflow(dev.kyu.workflow.WorkflowView w) {
+        ObjectNode o = F.objectNode();
+        o.put("id", w.id());
+        o.put("name", w.name());
+        o.put("state", w.state().name());
+        time(o, "enqueuedAt", w.enqueuedAt());
+        time(o, "finishedAt", w.finishedAt());
+        ArrayNode failed = o.putArray("failed");
+        w.failed().forEach(failed::add);
+        ObjectNode counts = o.putObject("counts");
+        w.counts().forEach((state, n) -> counts.put(state.name(), n));
+        ArrayNode steps = o.putArray("steps");
+        for (var s : w.steps()) {
+            ObjectNode n = steps.addObject();
+            n.put("name", s.name());
+            n.put("id", s.id());
+            n.put("task", s.task());
+            n.put("queue", s.queue());
+            ArrayNode after = n.putArray("after");
+            s.after().forEach(after::add);
+            n.put("onFailure", s.onFailure().name());
+            n.put("compensate", s.compensate());
+            stepJob(n, s.job());
+        }
+        ArrayNode comps = o.putArray("compensations");
+        for (var c : w.compensations()) {
+            ObjectNode n = comps.addObject();
+            n.put("step", c.step());
+            n.put("id", c.id());
+            n.put("task", c.task());
+            stepJob(n, c.job());
+        }
+        return o;
+    }
+
+    /** The parts of a step's job a workflow view shows; state null once the job is gone (pruned or deleted). */
+    private static void stepJob(ObjectNode n, Job j) {
+        n.put("state", j == null ? null : j.state().name());
+        n.put("attempt", j == null ? 0 : j.attempt());
+        time(n, "startedAt", j == null ? null : j.startedAt());
+        time(n, "finishedAt", j == null ? null : j.finishedAt());
+        JobError e = j == null ? null : j.error();
+        n.set("error", e == null ? F.nullNode() : error(e));
     }
 
     public static ArrayNode jobs(Collection<Job> jobs) {

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Tasks every worker has, for smoke tests and benchmarks (docs/cli.md):
  * {@code kyu.noop} returns null; {@code kyu.echo} returns its args; {@code kyu.sleep {"ms": N}} sleeps;
- * {@code kyu.fail {"message": "...", "times": N}} fails its first N attempts, or always without {@code times}.
+ * {@code kyu.fail {"message": "...", "times": N}} fails its first N attempts, or always without {@code times};
+ * {@code kyu.workflow} is the end job of every workflow ({@link dev.kyu.workflow.WorkflowEndTask}), so any worker
+ * can end a workflow whose steps ran on its queue.
  */
 public final class BuiltinTasks {
     public record SleepArgs(long ms) {}
@@ -35,6 +37,7 @@ public final class BuiltinTasks {
                         throw new DeliberateFailure(args.message() == null ? "kyu.fail failed as asked" : args.message());
                     }
                     return null;
-                }));
+                }),
+                new dev.kyu.workflow.WorkflowEndTask());
     }
 }

@@ -25,6 +25,8 @@ public final class JobContext {
     private final String workerId;
     private final long fencingToken;
     private final Consumer<Progress> progressSink;
+    /** The workflow this job is a step of, or null. */
+    private final dev.kyu.workflow.WorkflowContext workflow;
 
     /** A context without a fencing token or a progress sink, for a task called directly (a unit test). */
     public JobContext(String jobId, String task, String queue, int attempt, int maxAttempts, Instant enqueuedAt,
@@ -38,6 +40,14 @@ public final class JobContext {
      */
     public JobContext(String jobId, String task, String queue, int attempt, int maxAttempts, Instant enqueuedAt,
                       Map<String, String> meta, String workerId, long fencingToken, Consumer<Progress> progressSink) {
+        this(jobId, task, queue, attempt, maxAttempts, enqueuedAt, meta, workerId, fencingToken, progressSink, null);
+    }
+
+    /** As above, for a step of a workflow: {@link #workflow()} gives its parents' results. */
+    public JobContext(String jobId, String task, String queue, int attempt, int maxAttempts, Instant enqueuedAt,
+                      Map<String, String> meta, String workerId, long fencingToken, Consumer<Progress> progressSink,
+                      dev.kyu.workflow.WorkflowContext workflow) {
+        this.workflow = workflow;
         this.jobId = jobId;
         this.task = task;
         this.queue = queue;
@@ -66,6 +76,22 @@ public final class JobContext {
      * lease then cannot overwrite the work of the attempt that replaced it.
      */
     public long fencingToken() { return fencingToken; }
+
+    /** True when this job is a step (or the end job) of a workflow, so {@link #workflow()} answers. */
+    public boolean inWorkflow() {
+        return workflow != null;
+    }
+
+    /**
+     * The workflow this job is a step of: its id, and its parents' results
+     * ({@code ctx.workflow().result("reserve", Reservation.class)}).
+     *
+     * @throws IllegalStateException when the job is not a workflow step
+     */
+    public dev.kyu.workflow.WorkflowContext workflow() {
+        if (workflow == null) throw new IllegalStateException("job " + jobId + " (" + task + ") is not a step of a workflow");
+        return workflow;
+    }
 
     public boolean isLastAttempt() {
         return attempt >= maxAttempts;

@@ -10,7 +10,7 @@ package dev.kyu.task;
  * @param <A> the arguments type, bound from the job's JSON args (a record, usually)
  * @param <R> the result type, stored as JSON
  */
-public interface KyuTask<A, R> {
+public interface KyuTask<A, R> extends dev.kyu.workflow.Stage {
     String name();
 
     Class<A> argsType();
@@ -20,6 +20,11 @@ public interface KyuTask<A, R> {
     /** The type results are read back as by {@code JobHandle.await}; {@code Object} reads JSON as maps, lists and scalars. */
     default java.lang.reflect.Type resultType() {
         return Object.class;
+    }
+
+    /** A call of this task with these args, as a step of a {@link dev.kyu.workflow.Workflow}. */
+    default dev.kyu.workflow.Call<A, R> with(A args) {
+        return dev.kyu.workflow.Call.of(this, args);
     }
 
     /** Per-task defaults: queue, retries, back-off, timeout, which exceptions to retry. */

@@ -37,16 +37,19 @@ public final class JobExecutor {
     /** Where isolated tasks run (null: none is), and which task names those are. */
     private final ChildPool children;
     private final Set<String> isolated;
+    /** Decides whether a workflow step runs and with which args (null: this executor reads no broker). */
+    private final dev.kyu.workflow.StepGate gate;
 
     /** How far in the future an enqueue time may lie and still be a clock's jitter, not a broken row. */
     private static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
 
     public JobExecutor(TaskRegistry tasks, JsonCodec codec, List<JobMiddleware> middleware, Clock clock) {
-        this(tasks, codec, middleware, clock, null, Set.of());
+        this(tasks, codec, middleware, clock, null, Set.of(), null);
     }
 
     private JobExecutor(TaskRegistry tasks, JsonCodec codec, List<JobMiddleware> middleware, Clock clock, ChildPool children,
-                        Set<String> isolated) {
+                        Set<String> isolated, dev.kyu.workflow.StepGate gate) {
+        this.gate = gate;
         this.tasks = tasks;
         this.codec = codec;
         this.middleware = List.copyOf(middleware);
@@ -61,7 +64,16 @@ public final class JobExecutor {
      * around the child's run, and a result comes back as the JSON the child wrote.
      */
     JobExecutor isolating(ChildPool pool, Set<String> taskNames) {
-        return new JobExecutor(tasks, codec, middleware, clock, pool, taskNames);
+        return new JobExecutor(tasks, codec, middleware, clock, pool, taskNames, gate);
+    }
+
+    /**
+     * This executor reading workflow steps' parents from the broker before their tasks run
+     * ({@link dev.kyu.workflow.StepGate}): what lets a step skip, or take its parents' results as args.
+     * Workers and the inline mode run with one; an executor without it runs steps as plain jobs.
+     */
+    public JobExecutor linkedTo(dev.kyu.spi.Broker broker) {
+        return new JobExecutor(tasks, codec, middleware, clock, children, isolated, new dev.kyu.workflow.StepGate(broker, codec));
     }
 
     /**
@@ -119,6 +131,13 @@ public final class JobExecutor {
         if (found.isEmpty()) return unknownTask(job, brokerNow.get(), unknownTaskGrace, unknownTaskDelay);
         KyuTask<?, ?> task = found.get();
         String argsJson = job.args();
+        // Read before anything else: a skipped step must end without its args ever being bound.
+        var decision = gate == null ? null : gate.before(job);
+        if (decision instanceof dev.kyu.workflow.StepGate.Skip skip) {
+            return new Outcome.Cancelled(JobError.reason(job.attempt(), dev.kyu.workflow.WorkflowMeta.SKIPPED, skip.reason(), now()));
+        }
+        var run = (dev.kyu.workflow.StepGate.Run) decision;
+        if (run != null && run.argsJson() != null) return bound(job, task, run.argsJson(), run, stopReason, progress);
         int version;
         try {
             version = ArgsVersions.of(job.meta());
@@ -141,6 +160,12 @@ public final class JobExecutor {
                 return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_VERSION, e.getMessage(), now()));
             }
         }
+        return bound(job, task, argsJson, run, stopReason, progress);
+    }
+
+    /** Binds the args (as stored and upcast, or the parents' results of a workflow step) and runs the task. */
+    private Outcome bound(Job job, KyuTask<?, ?> task, String argsJson, dev.kyu.workflow.StepGate.Run run,
+                          Supplier<StopReason> stopReason, Consumer<Progress> progress) {
         Object args;
         try {
             args = bind(argsJson, task);
@@ -155,7 +180,7 @@ public final class JobExecutor {
                     + " are null, but task '" + job.task() + "' takes a " + task.argsType().getSimpleName() + " (a JSON object)", now()));
         }
         var ctx = new JobContext(job.id(), job.task(), job.queue(), job.attempt(), job.maxAttempts(), job.enqueuedAt(),
-                job.meta(), job.workerId(), job.fence(), progress);
+                job.meta(), job.workerId(), job.fence(), progress, run == null ? null : run.context());
         try {
             Object result = invoke(task, args, argsJson, job, ctx, 0);
             return new Outcome.Succeeded(codec.encode(result));

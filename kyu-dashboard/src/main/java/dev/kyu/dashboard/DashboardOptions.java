@@ -15,9 +15,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * @param readOnly   hide and refuse every action
  * @param prometheus the registry {@code /metrics} scrapes, or null for a new one; pass the application's
  *                   own when its workers already count jobs into it
+ * @param basePath   the path the dashboard lives under on its own server, {@code ""} for the root or e.g.
+ *                   {@code /kyu} (behind a reverse proxy that forwards {@code /kyu/...} unchanged); a
+ *                   dashboard mounted in another server takes its base from there instead
  */
 public record DashboardOptions(int port, String bind, String user, String password, String token, boolean readOnly,
-                               PrometheusMeterRegistry prometheus) {
+                               PrometheusMeterRegistry prometheus, String basePath) {
     public static final int DEFAULT_PORT = 5555;
     public static final String DEFAULT_BIND = "127.0.0.1";
 
@@ -32,6 +35,7 @@ public record DashboardOptions(int port, String bind, String user, String passwo
         }
         if (password != null && password.length() < 8) throw new KyuException.InvalidInput("dashboard password must be at least 8 characters");
         if (token != null && token.length() < 8) throw new KyuException.InvalidInput("dashboard token must be at least 8 characters");
+        basePath = dev.kyu.dashboard.http.BasePath.normalize(basePath);
     }
 
     public boolean hasCredentials() {
@@ -50,7 +54,7 @@ public record DashboardOptions(int port, String bind, String user, String passwo
     @Override
     public String toString() {
         return "DashboardOptions[port=" + port + ", bind=" + bind + ", user=" + user + ", password=" + (password == null ? null : "***")
-                + ", token=" + (token == null ? null : "***") + ", readOnly=" + readOnly + "]";
+                + ", token=" + (token == null ? null : "***") + ", readOnly=" + readOnly + ", basePath=" + basePath + "]";
     }
 
     public static final class Builder {
@@ -59,6 +63,7 @@ public record DashboardOptions(int port, String bind, String user, String passwo
         private String user, password, token;
         private boolean readOnly;
         private PrometheusMeterRegistry prometheus;
+        private String basePath = "";
 
         private Builder() {}
 
@@ -68,9 +73,11 @@ public record DashboardOptions(int port, String bind, String user, String passwo
         public Builder token(String t) { token = t; return this; }
         public Builder readOnly(boolean r) { readOnly = r; return this; }
         public Builder prometheus(PrometheusMeterRegistry r) { prometheus = r; return this; }
+        /** Serve under this path ({@code /kyu}) rather than at the root; see {@link DashboardOptions#basePath}. */
+        public Builder basePath(String p) { basePath = p; return this; }
 
         public DashboardOptions build() {
-            return new DashboardOptions(port, bind, user, password, token, readOnly, prometheus);
+            return new DashboardOptions(port, bind, user, password, token, readOnly, prometheus, basePath);
         }
     }
 }

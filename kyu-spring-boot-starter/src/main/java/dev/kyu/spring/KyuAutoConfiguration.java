@@ -5,6 +5,8 @@ import dev.kyu.KyuException;
 import dev.kyu.alert.AlertConfig;
 import dev.kyu.alert.AlertFile;
 import dev.kyu.dashboard.DashboardOptions;
+import dev.kyu.dashboard.MountedDashboard;
+import dev.kyu.dashboard.http.BasePath;
 import dev.kyu.metrics.KyuMetrics;
 import dev.kyu.schedule.Schedule;
 import dev.kyu.schedule.ScheduleFile;
@@ -22,10 +24,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -87,16 +92,62 @@ public class KyuAutoConfiguration {
         return new KyuHealth(kyu, runtime, properties.getHealth().getTimeout());
     }
 
+    static final String DASHBOARD_ON_PORT = "${kyu.dashboard.enabled:false} and '${kyu.dashboard.path:}'.isEmpty()";
+    static final String DASHBOARD_MOUNTED = "${kyu.dashboard.enabled:false} and !'${kyu.dashboard.path:}'.isEmpty()";
+
     @Bean
-    @ConditionalOnProperty(prefix = "kyu.dashboard", name = "enabled", havingValue = "true")
+    @ConditionalOnExpression(DASHBOARD_ON_PORT)
     KyuDashboard kyuDashboard(Kyu kyu, KyuProperties properties) {
-        var d = properties.getDashboard();
+        return new KyuDashboard(kyu, dashboardOptions(properties.getDashboard()));
+    }
+
+    static DashboardOptions dashboardOptions(KyuProperties.Dashboard d) {
         var options = DashboardOptions.builder().port(d.getPort()).bind(d.getBind()).readOnly(d.isReadOnly());
         if (d.getUser() != null || d.getPassword() != null) options.basicAuth(d.getUser(), d.getPassword());
         try {
-            return new KyuDashboard(kyu, options.build());
+            return options.build();
         } catch (KyuException e) {
             throw new KyuStartupException("kyu.dashboard: " + e.getMessage(), e);
+        }
+    }
+
+    /** A path for the dashboard that nothing serves (no servlet server here) is a start-up error, not a silent no-op. */
+    @Bean
+    @ConditionalOnExpression(DASHBOARD_MOUNTED)
+    SmartInitializingSingleton kyuDashboardPathCheck(ListableBeanFactory beans, KyuProperties properties) {
+        return () -> {
+            if (!beans.containsBean(DashboardServlet.BEAN)) {
+                throw new KyuStartupException("kyu.dashboard.path=" + properties.getDashboard().getPath() + " needs the application's own "
+                        + "servlet web server (Spring MVC on Tomcat, Jetty or Undertow); without one, leave kyu.dashboard.path out to serve the dashboard on kyu.dashboard.port");
+            }
+        };
+    }
+
+    /** The dashboard mounted under kyu.dashboard.path of the application's own servlet server. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"jakarta.servlet.http.HttpServlet", "org.springframework.boot.web.servlet.ServletRegistrationBean"})
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnExpression(DASHBOARD_MOUNTED)
+    static class DashboardServlet {
+        static final String BEAN = "kyuDashboardServlet";
+
+        @Bean(destroyMethod = "close")
+        MountedDashboard kyuMountedDashboard(Kyu kyu, KyuProperties properties) {
+            return MountedDashboard.create(kyu, dashboardOptions(properties.getDashboard()));
+        }
+
+        @Bean(BEAN)
+        ServletRegistrationBean<KyuDashboardServlet> kyuDashboardServlet(MountedDashboard dashboard, KyuProperties properties) {
+            String path;
+            try {
+                path = BasePath.normalize(properties.getDashboard().getPath());
+            } catch (KyuException e) {
+                throw new KyuStartupException("kyu.dashboard.path: " + e.getMessage(), e);
+            }
+            if (path.isEmpty()) throw new KyuStartupException("kyu.dashboard.path must not be the root: the application answers there; use a path such as /kyu");
+            var registration = new ServletRegistrationBean<>(new KyuDashboardServlet(dashboard), path + "/*");
+            registration.setName("kyuDashboard");
+            return registration;
         }
     }
 

@@ -105,10 +105,15 @@ public class KyuProperties {
     }
 
     public static class Dashboard {
-        /** Serve Kyu's dashboard from this application, on its own port. */
+        /** Serve Kyu's dashboard from this application: on its own port, or under {@code path}. */
         private boolean enabled;
-        /** The dashboard's port; 0 picks a free one. */
+        /** The dashboard's port; 0 picks a free one. Unused with {@code path}. */
         private int port = 5555;
+        /**
+         * Serve the dashboard under this path of the application's own servlet server (e.g. {@code /kyu})
+         * instead of on a port of its own. Without credentials it answers only requests from this machine.
+         */
+        private String path;
         /** The address to bind; a non-loopback address needs credentials. */
         private String bind = "127.0.0.1";
         /** Basic-auth user (with password). */
@@ -120,6 +125,8 @@ public class KyuProperties {
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getPath() { return path; }
+        public void setPath(String path) { this.path = path; }
         public int getPort() { return port; }
         public void setPort(int port) { this.port = port; }
         public String getBind() { return bind; }

@@ -5,6 +5,8 @@ import dev.kyu.Kyu;
 import dev.kyu.client.JobHandle;
 import dev.kyu.job.JobOptions;
 import dev.kyu.spi.Capability;
+import dev.kyu.workflow.Workflow;
+import dev.kyu.workflow.WorkflowHandle;
 import java.lang.reflect.Type;
 import java.sql.Connection;
 import java.util.concurrent.CompletableFuture;
@@ -14,8 +16,8 @@ import javax.sql.DataSource;
 import org.springframework.util.ClassUtils;
 
 /**
- * Enqueues the way a Spring application expects: inside a {@code @Transactional} method the job belongs to
- * the transaction.
+ * Enqueues the way a Spring application expects: inside a {@code @Transactional} method the job (or the
+ * workflow, all its steps at once) belongs to the transaction.
  *
  * <ul>
  * <li>The broker is the application's DataSource (PostgreSQL, SQLite; {@code kyu.data-source.enabled}):
@@ -28,7 +30,9 @@ import org.springframework.util.ClassUtils;
  *
  * The returned future completes with the job's handle once the job is stored (or joined to the
  * transaction), at once in every case but the after-commit one; after a rollback it is cancelled. Do not
- * wait for it inside the transaction.
+ * wait for it inside the transaction. A workflow is checked whole before the transaction goes on (a cycle,
+ * an unknown step, a task this process has not registered, args that cannot be encoded), so a bad one fails
+ * the caller's transaction in the after-commit case too.
  */
 public class KyuTemplate {
     private static final boolean SPRING_TX = ClassUtils.isPresent("org.springframework.transaction.support.TransactionSynchronizationManager",
@@ -84,6 +88,26 @@ public class KyuTemplate {
         // A task this application does not run: named only, so that enqueue can carry its name and args.
         var named = new dev.kyu.task.Task<Object, R>(taskName, Object.class, (Class<R>) (Class<?>) JsonNode.class, (a, ctx) -> null, null);
         return enqueue(named, args, options);
+    }
+
+    /**
+     * Enqueues a workflow (docs/workflows.md) under the same transaction rules as a job: on the transaction's
+     * connection when the broker is the application's DataSource, after commit otherwise, at once outside a
+     * transaction.
+     */
+    public CompletableFuture<WorkflowHandle> enqueue(Workflow workflow) {
+        if (SPRING_TX && Transactions.active()) {
+            if (joinable != null && Transactions.bound(joinable)) {
+                return CompletableFuture.completedFuture(Transactions.onConnection(joinable, tx -> kyu.enqueue(tx, workflow)));
+            }
+            if (Transactions.synchronizing()) {
+                WorkflowDryRun.check(kyu, workflow);
+                var future = new CompletableFuture<WorkflowHandle>();
+                Transactions.afterCommit(() -> future.complete(kyu.enqueue(workflow)), future);
+                return future;
+            }
+        }
+        return CompletableFuture.completedFuture(kyu.enqueue(workflow));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,8 +1,14 @@
 package dev.kyu.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kyu.Kyu;
+import dev.kyu.KyuException;
+import dev.kyu.workflow.Call;
+import dev.kyu.workflow.Workflow;
+import dev.kyu.workflow.WorkflowHandle;
+import dev.kyu.workflow.WorkflowState;
 import dev.kyu.client.JobHandle;
 import dev.kyu.spi.JobQuery;
 import java.time.Duration;
@@ -69,6 +75,48 @@ class RedisAfterCommitTest {
         });
         assertThat(pending.get()).isCancelled();
         assertThat(addJobs()).isEqualTo(before);
+    }
+
+    private static Workflow sums(String name, String task) {
+        return Workflow.builder(name).step("first", Call.of(task, new TestApp.Pair(1, 2)))
+                .step("second", Call.of("test.add", new TestApp.Pair(3, 4))).after("first").build();
+    }
+
+    private static long workflows() {
+        return kyu.admin().jobs(JobQuery.all(1000).withTask("kyu.workflow")).size();
+    }
+
+    @Test
+    void aCommittedWorkflowIsSentAfterTheCommit() throws Exception {
+        long before = workflows();
+        var pending = new AtomicReference<CompletableFuture<WorkflowHandle>>();
+        tx.executeWithoutResult(status -> {
+            pending.set(template.enqueue(sums("after-commit", "test.add")));
+            assertThat(pending.get()).isNotDone();
+            assertThat(workflows()).isEqualTo(before);
+        });
+        assertThat(pending.get()).isDone();
+        assertThat(pending.get().join().await(Duration.ofSeconds(20)).state()).isEqualTo(WorkflowState.SUCCEEDED);
+    }
+
+    @Test
+    void aRolledBackWorkflowIsNeverSent() {
+        long before = workflows();
+        var pending = new AtomicReference<CompletableFuture<WorkflowHandle>>();
+        tx.executeWithoutResult(status -> {
+            pending.set(template.enqueue(sums("rolled-back", "test.add")));
+            status.setRollbackOnly();
+        });
+        assertThat(pending.get()).isCancelled();
+        assertThat(workflows()).isEqualTo(before);
+    }
+
+    @Test
+    void aBadWorkflowFailsInsideTheTransaction() {
+        long before = workflows();
+        assertThatThrownBy(() -> tx.executeWithoutResult(status -> template.enqueue(sums("bad", "test.no-such-task"))))
+                .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining("test.no-such-task");
+        assertThat(workflows()).isEqualTo(before);
     }
 
     @Test

@@ -34,6 +34,7 @@ abstract class StarterContract {
     @Autowired KyuEndpoint endpoint;
     @Autowired MeterRegistry meters;
     @Autowired KyuRuntime runtime;
+    @Autowired org.springframework.transaction.support.TransactionTemplate tx;
 
     @Test
     void tasksFromBeansAndAnnotatedMethodsAreRegistered() {
@@ -76,6 +77,41 @@ abstract class StarterContract {
         await().atMost(WAIT).until(() -> shipping.shipped(id));
         await().atMost(WAIT).until(() -> shipJobs(id).stream().allMatch(j -> j.state() == JobState.SUCCEEDED));
         assertThat(shipJobs(id)).hasSize(1);
+    }
+
+    private static dev.kyu.workflow.Workflow sums(String name) {
+        return dev.kyu.workflow.Workflow.builder(name)
+                .step("first", dev.kyu.workflow.Call.of("test.add", new TestApp.Pair(1, 2)))
+                .step("second", dev.kyu.workflow.Call.of("test.add", new TestApp.Pair(3, 4))).after("first")
+                .build();
+    }
+
+    private List<Job> workflows(String name) {
+        return kyu.admin().jobs(JobQuery.all(1000).withTask("kyu.workflow")).stream()
+                .filter(j -> j.args() != null && j.args().contains("\"" + name + "\"")).toList();
+    }
+
+    @Test
+    void aWorkflowEnqueuedInACommittedTransactionIsStoredOnItsConnectionAndRuns() throws Exception {
+        String name = "sums-" + UUID.randomUUID();
+        var handle = tx.execute(status -> {
+            var f = template.enqueue(sums(name));
+            assertThat(f).as("joined the transaction: stored at once").isDone();
+            return f.join();
+        });
+        var done = handle.await(WAIT);
+        assertThat(done.state()).isEqualTo(dev.kyu.workflow.WorkflowState.SUCCEEDED);
+        assertThat(handle.result("second", TestApp.Sum.class)).isEqualTo(new TestApp.Sum(7));
+    }
+
+    @Test
+    void aWorkflowEnqueuedInARolledBackTransactionLeavesNothing() {
+        String name = "sums-" + UUID.randomUUID();
+        tx.executeWithoutResult(status -> {
+            assertThat(template.enqueue(sums(name))).isDone();
+            status.setRollbackOnly();
+        });
+        assertThat(workflows(name)).isEmpty();
     }
 
     @Test

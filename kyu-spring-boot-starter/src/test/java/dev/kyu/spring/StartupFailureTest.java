@@ -51,6 +51,12 @@ class StartupFailureTest {
     }
 
     @Test
+    void aDashboardPathWithoutAServletServerIsNamed() {
+        assertThat(failure(List.of(), SQLITE, "kyu.broker-url=memory:", "kyu.dashboard.enabled=true", "kyu.dashboard.path=/kyu"))
+                .contains("kyu.dashboard.path=/kyu").contains("servlet web server");
+    }
+
+    @Test
     void aBadCronIsNamedWithItsSchedule() {
         assertThat(failure(List.of(), SQLITE, "kyu.broker-url=memory:", "kyu.schedules.nightly.task=test.add",
                 "kyu.schedules.nightly.cron=61 * * * *"))

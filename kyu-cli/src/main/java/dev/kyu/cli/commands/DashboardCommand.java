@@ -45,13 +45,16 @@ public final class DashboardCommand extends KyuCommand {
     @Option(names = "--read-only", description = "Hide and refuse every action.")
     boolean readOnly;
 
+    @Option(names = "--base-path", paramLabel = "PATH", description = "Serve under PATH (e.g. /kyu, behind a reverse proxy) instead of at the root.")
+    String basePath;
+
     @Option(names = "--alerts", paramLabel = "FILE", description = "Also evaluate the alert rules of FILE (docs/alerts.md).")
     Path alertsFile;
 
     @Override
     public Integer call() {
         var alertConfig = alertsFile == null ? null : dev.kyu.alert.AlertFile.read(alertsFile);
-        var options = DashboardOptions.builder().port(port).bind(bind).readOnly(readOnly);
+        var options = DashboardOptions.builder().port(port).bind(bind).readOnly(readOnly).basePath(basePath);
         if (password != null && passwordFile != null) throw new KyuException.InvalidInput("give --password or --password-file, not both");
         if (token != null && tokenFile != null) throw new KyuException.InvalidInput("give --token or --token-file, not both");
         String pw = password != null ? password : passwordFile != null ? firstLine(passwordFile, "--password-file") : null;

@@ -11,6 +11,8 @@ import java.util.Locale;
 /**
  * The security checks every request passes before its handler (docs/dashboard.md):
  * <ol>
+ *   <li>without credentials configured, only this machine: a loopback client address and Host header (the
+ *       dashboard may be mounted in an application's server on a public port);</li>
  *   <li>credentials, when configured: Basic (user and password, or any user with the token as password)
  *       or {@code Bearer TOKEN}; otherwise 401;</li>
  *   <li>read-only mode: every POST is refused;</li>
@@ -22,7 +24,7 @@ import java.util.Locale;
  *       cached Basic credentials to cross-site form posts, {@code text/plain} posts and body-less posts
  *       ({@code fetch} with no body, {@code sendBeacon}) alike, so credentials alone never prove intent.</li>
  * </ol>
- * The cookie is HttpOnly and SameSite=Strict; pages carry the token in a meta tag and hidden fields.
+ * The cookie is HttpOnly and SameSite=Strict, with the dashboard's base as its Path; pages carry the token in a meta tag and hidden fields.
  */
 public final class Guard {
     public static final String COOKIE = "kyu_csrf";
@@ -38,13 +40,20 @@ public final class Guard {
 
     /** Checks the request; returns the Set-Cookie value to send when a new CSRF token was issued, else null. */
     String check(Request r) throws java.io.IOException {
-        if (!options.hasCredentials()) checkLoopbackHost(r);
+        if (!options.hasCredentials()) {
+            // Mounted in an application's server the dashboard may share a public port: without credentials
+            // only this machine may ask, whatever Host header it sends.
+            if (r.remoteAddress() == null || !r.remoteAddress().isLoopbackAddress()) {
+                throw HttpError.forbidden("the dashboard without credentials answers only on this machine: configure credentials");
+            }
+            checkLoopbackHost(r);
+        }
         boolean credentialed = authenticate(r);
         String cookie = cookieToken(r);
         String issued = null;
         if (cookie == null) {
             cookie = newToken();
-            issued = COOKIE + "=" + cookie + "; Path=/; HttpOnly; SameSite=Strict";
+            issued = COOKIE + "=" + cookie + "; Path=" + BasePath.cookiePath(r.base()) + "; HttpOnly; SameSite=Strict";
         }
         r.csrfToken = cookie;
         if (!r.method().equals("POST")) return issued;
@@ -119,7 +128,7 @@ public final class Guard {
     }
 
     private static String cookieToken(Request r) {
-        for (String header : r.exchange().getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+        for (String header : r.headers("Cookie")) {
             for (String part : header.split(";")) {
                 String p = part.trim();
                 if (p.startsWith(COOKIE + "=")) {

@@ -1,6 +1,5 @@
 package dev.kyu.dashboard.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -16,22 +15,31 @@ public final class Request {
     /** Bodies above this are refused: the largest job args (1 MiB by default) plus room for options. */
     static final int MAX_BODY = 2 * 1024 * 1024;
 
-    private final HttpExchange exchange;
+    private final Exchange exchange;
+    private final String path;
     private final Map<String, String> query;
     private Map<String, String> pathParams = Map.of();
     private byte[] body;
     private Map<String, String> form;
     String csrfToken;
 
-    Request(HttpExchange exchange) {
+    Request(Exchange exchange, String path) {
         this.exchange = exchange;
-        this.query = parseParams(exchange.getRequestURI().getRawQuery());
+        this.path = path;
+        this.query = parseParams(exchange.rawQuery());
     }
 
-    public HttpExchange exchange() { return exchange; }
-    public String method() { return exchange.getRequestMethod(); }
-    public String path() { return exchange.getRequestURI().getPath(); }
-    public String header(String name) { return exchange.getRequestHeaders().getFirst(name); }
+    public String method() { return exchange.method(); }
+    /** The path below the dashboard's base: {@code /jobs} whether the dashboard is at {@code /} or {@code /kyu}. */
+    public String path() { return path; }
+    /** Where the dashboard is mounted ({@code ""} or e.g. {@code /kyu}); pages need not use it (see {@link BasePath}). */
+    public String base() { return exchange.base(); }
+    public String header(String name) {
+        var values = exchange.headers(name);
+        return values.isEmpty() ? null : values.get(0);
+    }
+    public java.util.List<String> headers(String name) { return exchange.headers(name); }
+    public java.net.InetAddress remoteAddress() { return exchange.remoteAddress(); }
     public String csrfToken() { return csrfToken; }
 
     void pathParams(Map<String, String> p) { pathParams = p; }
@@ -67,7 +75,7 @@ public final class Request {
 
     public byte[] body() throws IOException {
         if (body == null) {
-            try (InputStream in = exchange.getRequestBody()) {
+            try (InputStream in = exchange.body()) {
                 body = in.readNBytes(MAX_BODY + 1);
             }
             if (body.length > MAX_BODY) throw new HttpError(413, "request body larger than " + MAX_BODY + " bytes");

@@ -5,7 +5,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.kyu.KyuException;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes requests by method and path pattern ({@code /api/jobs/{id}}) after the {@link Guard}'s checks,
- * turns errors into one-line answers (JSON under {@code /api}, text elsewhere), and adds the security
- * headers to every response.
+ * turns errors into one-line answers (JSON under {@code /api}, text elsewhere), adds the security headers
+ * to every response, and moves its local URLs under the dashboard's base ({@link BasePath}). Paths are
+ * matched below the base: routes and pages are written as if the dashboard were at {@code /}.
  */
 public final class Router implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
@@ -41,11 +43,22 @@ public final class Router implements HttpHandler {
         return this;
     }
 
+    /** Serves an exchange of the JDK's server at its root. */
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        serve(new JdkExchange(exchange, ""));
+    }
+
+    /** Serves one exchange of any server. */
+    public void serve(Exchange exchange) throws IOException {
+        String path = exchange.path();
+        if (path == null) {
+            write(exchange, Response.text(404, "text/plain; charset=utf-8", "404 no such page\n"), null);
+            return;
+        }
         Response response;
         String setCookie = null;
-        Request request = new Request(exchange);
+        Request request = new Request(exchange, path);
         try {
             // A method a path does not take is answered before the guard: a POST to a read-only path is a
             // wrong method (405), not a missing CSRF token (403), and the answer carries no data.
@@ -124,24 +137,21 @@ public final class Router implements HttpHandler {
         return Response.text(status, "text/plain; charset=utf-8", status + " " + message + "\n");
     }
 
-    private static void write(HttpExchange exchange, Response response, String setCookie) throws IOException {
-        var h = exchange.getResponseHeaders();
-        h.set("Content-Type", response.contentType());
-        h.set("Content-Security-Policy", CSP);
-        h.set("X-Content-Type-Options", "nosniff");
-        h.set("X-Frame-Options", "DENY");
-        h.set("Referrer-Policy", "same-origin");
-        if (!h.containsKey("Cache-Control")) h.set("Cache-Control", "no-store");
-        if (setCookie != null) h.add("Set-Cookie", setCookie);
-        response.headers().forEach(h::set);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
+    private static void write(Exchange exchange, Response response, String setCookie) throws IOException {
+        var h = new LinkedHashMap<String, List<String>>();
+        h.put("Content-Type", List.of(response.contentType()));
+        h.put("Content-Security-Policy", List.of(CSP));
+        h.put("X-Content-Type-Options", List.of("nosniff"));
+        h.put("X-Frame-Options", List.of("DENY"));
+        h.put("Referrer-Policy", List.of("same-origin"));
+        h.put("Cache-Control", List.of("no-store"));
+        if (setCookie != null) h.put("Set-Cookie", List.of(setCookie));
+        String base = exchange.base();
+        response.headers().forEach((k, v) -> h.put(k, List.of(k.equalsIgnoreCase("Location") ? BasePath.url(base, v) : v)));
         byte[] body = response.body();
-        exchange.sendResponseHeaders(response.status(), head || body.length == 0 ? -1 : body.length);
-        if (!head && body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+        if (!base.isEmpty() && response.contentType().startsWith("text/html")) {
+            body = BasePath.rewrite(new String(body, StandardCharsets.UTF_8), base).getBytes(StandardCharsets.UTF_8);
         }
-        exchange.close();
+        exchange.send(response.status(), h, body);
     }
 }

@@ -1,8 +1,15 @@
 // Kyu dashboard: live refresh of <main>, the per-minute chart, and confirmation of destructive actions.
 // Served from the jar; no inline scripts, so the Content-Security-Policy can forbid them.
+// The dashboard may live under a path (<body data-base="/kyu">): every dashboard URL the script fetches is
+// written from the root ('/api/...') and goes through url(), which puts it under that base.
 (function () {
   'use strict';
   var REFRESH_MS = 2000;
+  var BASE = (document.body && document.body.getAttribute('data-base')) || '';
+
+  function url(path) {
+    return path.charAt(0) === '/' && path.charAt(1) !== '/' ? BASE + path : path;
+  }
   var main = document.getElementById('main');
   var live = document.getElementById('live');
   var last = null;
@@ -56,8 +63,8 @@
     main.querySelectorAll('canvas.chart').forEach(function (canvas) {
       var q = chartState['chart-queue'] || '';
       var minutes = chartState['chart-range'] || '60';
-      var url = canvas.getAttribute('data-stats') + '?minutes=' + encodeURIComponent(minutes) + (q ? '&queue=' + encodeURIComponent(q) : '');
-      fetch(url, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (data) {
+      var statsUrl = url(canvas.getAttribute('data-stats')) + '?minutes=' + encodeURIComponent(minutes) + (q ? '&queue=' + encodeURIComponent(q) : '');
+      fetch(statsUrl, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (data) {
         draw(canvas, data);
       }).catch(function () {});
     });

@@ -17,7 +17,8 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/orders")
 public class OrderController {
     public record PlaceOrder(String item, int quantity, String card) {}
-    public record Placed(String id, String status) {}
+    /** @param workflow the id of the order's workflow ({@code kyu workflow ID}, the dashboard) */
+    public record Placed(String id, String status, String workflow) {}
 
     private final Orders orders;
     private final OrderFlow flow;
@@ -37,10 +38,14 @@ public class OrderController {
         if (request.quantity() < 1) throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "quantity must be at least 1");
         if (request.card() == null || request.card().isBlank()) throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "card is missing");
         String id = UUID.randomUUID().toString();
-        // The order row and its first job commit together: no order without its flow, no flow without its order.
+        // The order row and its workflow commit together: no order without its flow, no flow without its order.
         orders.insert(id, request.item(), request.quantity(), request.card());
-        flow.start(id);
-        return new Placed(id, "PLACED");
+        // Complete at once here (the workflow joined this transaction); a broker of its own would send it after commit.
+        var workflow = flow.start(id).thenApply(h -> {
+            orders.workflow(id, h.id());
+            return h.id();
+        });
+        return new Placed(id, "PLACED", workflow.getNow(null));
     }
 
     @GetMapping("/{id}")

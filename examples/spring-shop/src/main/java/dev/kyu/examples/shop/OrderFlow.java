@@ -1,17 +1,25 @@
 package dev.kyu.examples.shop;
 
-import dev.kyu.job.JobOptions;
 import dev.kyu.spring.KyuTask;
 import dev.kyu.spring.KyuTemplate;
+import dev.kyu.task.NonRetryableException;
+import dev.kyu.workflow.Call;
+import dev.kyu.workflow.FailurePolicy;
+import dev.kyu.workflow.Workflow;
+import dev.kyu.workflow.WorkflowHandle;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * An order's way through the shop, one Kyu task per step: reserve stock, charge the card, then arrange
- * shipping and send the confirmation side by side; a declined card releases the stock. Each step writes
- * the order and enqueues the next in one transaction, so a step either happened and its successor is
- * queued, or neither. Next steps are enqueued under a unique key (order, step): a step that runs twice
- * (delivery is at least once) still queues its successor once.
+ * An order's way through the shop as one Kyu workflow (docs/workflows.md): reserve stock, charge the card,
+ * then arrange shipping and send the confirmation side by side. Reserving is compensated by releasing the
+ * stock: when a later step fails for good (a declined card), the workflow ends FAILED and its end job runs
+ * the release with the reservation as args. The whole graph is stored when the order is, in the same
+ * transaction, so there is never an order without its workflow nor a workflow without its order.
+ *
+ * <p>Delivery is at least once, so each step tolerates a rerun: reserve and charge look at the order's
+ * status before acting, ship and confirm only set what is already set.
  */
 @Component
 public class OrderFlow {
@@ -21,8 +29,11 @@ public class OrderFlow {
     public static final String CONFIRM = "shop.send-confirmation";
     public static final String RELEASE = "shop.release-stock";
 
-    /** Every step's args: the order it works on. */
+    /** The args of reserve, charge, ship and confirm: the order they work on. */
     public record OrderRef(String orderId) {}
+
+    /** What reserve took, and so what release gives back. */
+    public record Reservation(String orderId, String item, int quantity) {}
 
     private final Orders orders;
     private final Payments payments;
@@ -34,36 +45,52 @@ public class OrderFlow {
         this.kyu = kyu;
     }
 
-    /** Starts the flow of an order; called inside the transaction that saves it. */
-    public void start(String orderId) {
-        next(RESERVE, orderId);
+    /** The workflow of one order. */
+    public static Workflow of(String orderId) {
+        var ref = new OrderRef(orderId);
+        return Workflow.builder("order " + orderId)
+                .step("reserve", Call.of(RESERVE, ref)).compensate(RELEASE)
+                .step("charge", Call.of(CHARGE, ref)).after("reserve")
+                .step("ship", Call.of(SHIP, ref)).after("charge")
+                // A confirmation that cannot be sent must not undo an order that ships.
+                .step("confirm", Call.of(CONFIRM, ref)).after("charge").onFailure(FailurePolicy.IGNORE)
+                .build();
     }
 
+    /**
+     * Enqueues the order's workflow; called inside the transaction that saves the order, whose connection
+     * the workflow's jobs are written on (the broker is the application's DataSource).
+     */
+    public CompletableFuture<WorkflowHandle> start(String orderId) {
+        return kyu.enqueue(of(orderId));
+    }
+
+    // A failure that retrying cannot mend ends the step at once; the status written before it is kept.
     @KyuTask(RESERVE)
-    @Transactional
-    public String reserve(OrderRef ref) {
+    @Transactional(noRollbackFor = NonRetryableException.class)
+    public Reservation reserve(OrderRef ref) {
         var order = orders.find(ref.orderId()).orElseThrow();
+        var reservation = new Reservation(order.id(), order.item(), order.quantity());
+        if (!order.status().equals("PLACED")) return reservation; // a rerun: the stock is taken already
         if (!orders.takeStock(order.item(), order.quantity())) {
             orders.status(order.id(), "OUT_OF_STOCK");
-            return "out of stock";
+            throw new NonRetryableException("out of stock: " + order.quantity() + " " + order.item());
         }
         orders.status(order.id(), "RESERVED");
-        next(CHARGE, order.id());
-        return "reserved";
+        return reservation;
     }
 
     @KyuTask(value = CHARGE, maxAttempts = 5)
-    @Transactional
+    @Transactional(noRollbackFor = NonRetryableException.class)
     public String charge(OrderRef ref) {
         var order = orders.find(ref.orderId()).orElseThrow();
+        if (order.status().equals("PAYMENT_DECLINED")) throw new NonRetryableException("card declined");
+        if (!order.status().equals("RESERVED")) return "paid"; // a rerun after the charge committed
         if (payments.declines(order.card())) {
             orders.status(order.id(), "PAYMENT_DECLINED");
-            next(RELEASE, order.id());
-            return "declined";
+            throw new NonRetryableException("card declined");
         }
         orders.status(order.id(), "PAID");
-        next(SHIP, order.id());
-        next(CONFIRM, order.id());
         return "paid";
     }
 
@@ -83,16 +110,14 @@ public class OrderFlow {
         return "confirmation sent for " + ref.orderId();
     }
 
+    /** The compensation of reserve: gets reserve's result, once per failed workflow. */
     @KyuTask(RELEASE)
     @Transactional
-    public String release(OrderRef ref) {
-        var order = orders.find(ref.orderId()).orElseThrow();
-        orders.returnStock(order.item(), order.quantity());
+    public String release(Reservation reservation) {
+        var order = orders.find(reservation.orderId()).orElseThrow();
+        if (order.stockReleased()) return "released already";
+        orders.returnStock(reservation.item(), reservation.quantity());
         orders.stockReleased(order.id());
-        return "released " + order.quantity() + " " + order.item();
-    }
-
-    private void next(String step, String orderId) {
-        kyu.enqueue(step, new OrderRef(orderId), JobOptions.builder().unique(orderId + ":" + step).meta("order", orderId).build());
+        return "released " + reservation.quantity() + " " + reservation.item();
     }
 }

@@ -9,7 +9,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class Orders {
     public record Order(String id, String item, int quantity, String card, String status, String tracking, boolean confirmed,
-                        boolean stockReleased) {}
+                        boolean stockReleased, String workflow) {}
 
     private final JdbcTemplate jdbc;
 
@@ -17,7 +17,11 @@ public class Orders {
         this.jdbc = jdbc;
         jdbc.execute("CREATE TABLE IF NOT EXISTS shop_orders (id TEXT PRIMARY KEY, item TEXT NOT NULL, quantity INTEGER NOT NULL,"
                 + " card TEXT NOT NULL, status TEXT NOT NULL, tracking TEXT, confirmed INTEGER NOT NULL DEFAULT 0,"
-                + " stock_released INTEGER NOT NULL DEFAULT 0)");
+                + " stock_released INTEGER NOT NULL DEFAULT 0, workflow TEXT)");
+        // A file from before orders ran as workflows gets the column it lacks.
+        if (!jdbc.queryForList("SELECT name FROM pragma_table_info('shop_orders')", String.class).contains("workflow")) {
+            jdbc.execute("ALTER TABLE shop_orders ADD COLUMN workflow TEXT");
+        }
         jdbc.execute("CREATE TABLE IF NOT EXISTS shop_stock (item TEXT PRIMARY KEY, available INTEGER NOT NULL)");
         for (var item : List.of("kettle", "teapot", "mug")) {
             jdbc.update("INSERT OR IGNORE INTO shop_stock (item, available) VALUES (?, 100)", item);
@@ -31,7 +35,7 @@ public class Orders {
     public Optional<Order> find(String id) {
         return jdbc.query("SELECT * FROM shop_orders WHERE id = ?", (rs, n) -> new Order(rs.getString("id"), rs.getString("item"),
                 rs.getInt("quantity"), rs.getString("card"), rs.getString("status"), rs.getString("tracking"),
-                rs.getInt("confirmed") == 1, rs.getInt("stock_released") == 1), id).stream().findFirst();
+                rs.getInt("confirmed") == 1, rs.getInt("stock_released") == 1, rs.getString("workflow")), id).stream().findFirst();
     }
 
     public boolean knows(String item) {
@@ -49,6 +53,10 @@ public class Orders {
 
     public void returnStock(String item, int quantity) {
         jdbc.update("UPDATE shop_stock SET available = available + ? WHERE item = ?", quantity, item);
+    }
+
+    public void workflow(String id, String workflowId) {
+        jdbc.update("UPDATE shop_orders SET workflow = ? WHERE id = ?", workflowId, id);
     }
 
     public void status(String id, String status) {

@@ -1,0 +1,74 @@
+package dev.kyu.workflow;
+
+import dev.kyu.job.Job;
+import dev.kyu.job.JobError;
+import dev.kyu.job.JobState;
+import dev.kyu.task.JobContext;
+import dev.kyu.task.KyuTask;
+import dev.kyu.task.TaskOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The built-in task {@code kyu.workflow}: the end job of every workflow, released once every step has ended.
+ * It reads all the steps at once, decides the workflow's state, and when the workflow FAILED or was CANCELLED
+ * enqueues the compensations of the steps that succeeded ({@link Compensations}). Its result is the
+ * {@link WorkflowOutcome}. Safe to run twice (a lost lease, a manual retry): the decision is the same and the
+ * compensations' unique keys let them be enqueued once.
+ */
+public final class WorkflowEndTask implements KyuTask<WorkflowDefinition, WorkflowOutcome> {
+    @Override
+    public String name() {
+        return WorkflowMeta.END_TASK;
+    }
+
+    @Override
+    public Class<WorkflowDefinition> argsType() {
+        return WorkflowDefinition.class;
+    }
+
+    @Override
+    public java.lang.reflect.Type resultType() {
+        return WorkflowOutcome.class;
+    }
+
+    @Override
+    public TaskOptions options() {
+        return TaskOptions.DEFAULTS;
+    }
+
+    @Override
+    public WorkflowOutcome run(WorkflowDefinition def, JobContext ctx) {
+        WorkflowContext wf = ctx.workflow();
+        var ids = new ArrayList<String>(def.steps().size());
+        for (var s : def.steps()) ids.add(s.id());
+        var byId = new HashMap<String, Job>(ids.size() * 2);
+        for (Job j : wf.broker().jobsGet(ids)) byId.put(j.id(), j);
+
+        var states = new LinkedHashMap<String, JobState>(ids.size() * 2);
+        var failed = new ArrayList<String>();
+        boolean anyFailed = false;
+        for (var s : def.steps()) {
+            Job j = byId.get(s.id());
+            states.put(s.name(), j == null ? null : j.state());
+            if (j == null) {
+                failed.add(s.name()); // deleted by hand: it did not do its work
+                continue;
+            }
+            if (j.state() == JobState.SUCCEEDED || StepGate.wasSkipped(j) || s.onFailure() == FailurePolicy.IGNORE) continue;
+            failed.add(s.name());
+            if (j.state() != JobState.CANCELLED || !cancelledByHand(j)) anyFailed = true;
+        }
+        WorkflowState state = failed.isEmpty() ? WorkflowState.SUCCEEDED : anyFailed ? WorkflowState.FAILED : WorkflowState.CANCELLED;
+        List<WorkflowOutcome.Compensation> compensations = state == WorkflowState.SUCCEEDED ? List.of()
+                : new Compensations(wf.broker()).enqueue(ctx.jobId(), def, byId);
+        return new WorkflowOutcome(state, failed, states, compensations);
+    }
+
+    private static boolean cancelledByHand(Job j) {
+        JobError e = j.lastError();
+        return e == null || JobError.CANCELLED.equals(e.type());
+    }
+}
