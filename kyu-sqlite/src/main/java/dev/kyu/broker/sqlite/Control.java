@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /** The hand-operated verbs (cancel, retry, delete, purge, pause), each inside the caller's write transaction. */
@@ -15,20 +16,23 @@ final class Control {
 
     static List<CancelResult> cancel(Db db, List<String> ids, Instant now) throws SQLException {
         var out = new ArrayList<CancelResult>(ids.size());
-        PreparedStatement find = db.prepare("SELECT state FROM jobs WHERE id = ?");
+        PreparedStatement find = db.prepare("SELECT state, dependents FROM jobs WHERE id = ?");
         for (String id : ids) {
             find.setString(1, id);
             String state;
+            List<String> dependents = List.of();
             try (ResultSet rs = find.executeQuery()) {
                 state = rs.next() ? rs.getString(1) : null;
+                if (state != null) dependents = Links.lenient(rs.getObject(2));
             }
             if (state == null) {
                 out.add(CancelResult.NOT_FOUND);
-            } else if (state.equals("SCHEDULED") || state.equals("QUEUED")) {
+            } else if (state.equals("BLOCKED") || state.equals("SCHEDULED") || state.equals("QUEUED")) {
                 PreparedStatement ps = db.prepare("UPDATE jobs SET state = 'CANCELLED', finished_at = ? WHERE id = ?");
                 ps.setLong(1, now.toEpochMilli());
                 ps.setString(2, id);
                 ps.executeUpdate();
+                Links.releaseAndClear(db, id, dependents, now);
                 out.add(CancelResult.CANCELLED);
             } else if (state.equals("RUNNING")) {
                 PreparedStatement ps = db.prepare("UPDATE jobs SET cancel_requested = 1 WHERE id = ?");
@@ -63,26 +67,22 @@ final class Control {
         return ps.executeUpdate();
     }
 
-    static int delete(Db db, List<String> ids) throws SQLException {
-        PreparedStatement ps = db.prepare("DELETE FROM jobs WHERE id = ? AND (state IS NULL OR state <> 'RUNNING')");
-        var gone = new ArrayList<String>();
-        for (String id : ids) {
+    /** Deletes the jobs (not while RUNNING); each releases its dependents as it goes. */
+    static int delete(Db db, List<String> ids, Instant now) throws SQLException {
+        PreparedStatement ps = db.prepare("DELETE FROM jobs WHERE id = ? AND (state IS NULL OR state <> 'RUNNING') RETURNING id, dependents");
+        int n = 0;
+        for (String id : new LinkedHashSet<>(ids)) {
             ps.setString(1, id);
-            if (ps.executeUpdate() > 0) gone.add(id);
+            n += Maintenance.deleted(db, ps, now);
         }
-        Maintenance.forgetKeys(db, gone);
-        return gone.size();
+        return n;
     }
 
-    static int purge(Db db, String queue) throws SQLException {
-        var gone = new ArrayList<String>();
-        PreparedStatement ps = db.prepare("DELETE FROM jobs WHERE state IN ('SCHEDULED', 'QUEUED') AND queue = ? RETURNING id");
+    /** Deletes the queue's jobs that have not started, BLOCKED ones included; their dependents elsewhere are released. */
+    static int purge(Db db, String queue, Instant now) throws SQLException {
+        PreparedStatement ps = db.prepare("DELETE FROM jobs WHERE state IN ('BLOCKED', 'SCHEDULED', 'QUEUED') AND queue = ? RETURNING id, dependents");
         ps.setString(1, queue);
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) gone.add(rs.getString(1));
-        }
-        Maintenance.forgetKeys(db, gone);
-        return gone.size();
+        return Maintenance.deleted(db, ps, now);
     }
 
     static void pause(Db db, String queue, boolean paused) throws SQLException {

@@ -25,13 +25,13 @@ final class Enqueuer {
     /**
      * Multi-row inserts for new jobs without a unique key. Such a job always starts with the same attempt,
      * enqueue time (the batch's), no lease, result or errors: those are constants or the shared parameter
-     * ?1, so each row binds 11 parameters instead of 21 (each bind is a JNI call and a UTF-8 copy). There is
-     * one statement for each power of two up to 128 rows, so any batch is written with few statements
-     * (1,000 jobs: 7 of 128 rows, then 64, 32 and 8) from a handful of prepared ones. 128 x 12 parameters
-     * stays far below SQLite's limit of 32,766.
+     * ?1, so each row binds 15 parameters instead of 28 (each bind is a JNI call and a UTF-8 copy; the three
+     * links are a number and two NULLs for a job without them). There is one statement for each power of two
+     * up to 128 rows, so any batch is written with few statements (1,000 jobs: 7 of 128 rows, then 64, 32
+     * and 8) from a handful of prepared ones. 128 x 15 parameters stays far below SQLite's limit of 32,766.
      */
     private static final int MAX_ROWS_PER_INSERT = 128;
-    private static final int PARAMS_PER_ROW = 12;
+    private static final int PARAMS_PER_ROW = 15;
     private static final String[] MULTI_INSERT = new String[Integer.numberOfTrailingZeros(MAX_ROWS_PER_INSERT) + 1];
     static {
         for (int k = 0; k < MULTI_INSERT.length; k++) MULTI_INSERT[k] = multiInsert(1 << k);
@@ -39,7 +39,7 @@ final class Enqueuer {
 
     private static String multiInsert(int rows) {
         var sql = new StringBuilder("INSERT INTO jobs (id, task, queue, args, priority, state, max_attempts, scheduled_at, "
-                + "timeout_ms, backoff, meta, result_ttl_ms, attempt, enqueued_at, started_at, finished_at, lease_expires_at, worker_id, "
+                + "timeout_ms, backoff, meta, result_ttl_ms, waits_for, dependents, retain_with, attempt, enqueued_at, started_at, finished_at, lease_expires_at, worker_id, "
                 + "result, errors, unique_key, cancel_requested) VALUES ");
         int p = 2;
         for (int row = 0; row < rows; row++) {
@@ -130,7 +130,7 @@ final class Enqueuer {
         ps.setString(i++, j.backoff());
         ps.setString(i++, j.meta().isEmpty() ? null : JobCodec.metaToJson(j.meta()));
         if (j.resultTtl() == null) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setLong(i++, j.resultTtl().toMillis());
-        return i;
+        return JobSql.bindLinks(ps, i, j.links());
     }
 
     private static void insertOne(Db db, Job job) throws SQLException {
@@ -162,13 +162,18 @@ final class Enqueuer {
         }
     }
 
+    /**
+     * The row a new job starts as. A job that waits for others is BLOCKED whatever its due time, stamped
+     * with the enqueue time until its release makes it due at the release's now.
+     */
     static Job toJob(NewJob n, Instant now) {
-        Instant due = n.runAt() != null ? n.runAt() : n.delay() != null && n.delay().isPositive() ? now.plus(n.delay()) : now;
+        boolean blocked = n.links().waitsFor() > 0;
+        Instant due = blocked ? now : n.runAt() != null ? n.runAt() : n.delay() != null && n.delay().isPositive() ? now.plus(n.delay()) : now;
         return Job.builder().id(n.id()).task(n.task()).queue(n.queue()).args(n.args()).priority(n.priority())
-                .state(due.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED)
+                .state(blocked ? JobState.BLOCKED : due.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED)
                 .attempt(0).maxAttempts(n.maxAttempts()).enqueuedAt(now).scheduledAt(due)
                 .uniqueKey(n.uniqueKey()).timeout(n.timeout()).backoff(n.backoff()).meta(n.meta())
-                .resultTtl(n.resultTtl()).build();
+                .resultTtl(n.resultTtl()).links(n.links()).build();
     }
 
     private static boolean isConstraint(SQLException e) {

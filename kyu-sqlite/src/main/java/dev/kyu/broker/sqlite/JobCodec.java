@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON columns of a job row: its error history and its meta map. Written as plain objects with
+ * The JSON columns of a job row: its error history, its meta map and the ids of its dependents. Written as plain objects with
  * times in epoch milliseconds; read strictly, so a malformed column is reported rather than guessed at.
  * Job args and results are never touched here: they are stored as the text the caller gave.
  */
@@ -67,6 +67,25 @@ final class JobCodec {
             if (!f.getValue().isTextual()) throw new IllegalArgumentException("meta value '" + f.getKey() + "' is not a string");
             out.put(f.getKey(), f.getValue().asText());
         });
+        return out;
+    }
+
+    static String idsToJson(List<String> ids) {
+        ArrayNode arr = JSON.createArrayNode();
+        for (String id : ids) arr.add(id);
+        return dev.kyu.codec.Printable.jsonForUtf8(arr.toString());
+    }
+
+    /** Parses the dependents column (a JSON array of job ids); null or empty means none. */
+    static List<String> dependentsFromJson(String text) {
+        if (text == null || text.isEmpty()) return List.of();
+        JsonNode node = parse(text, "dependents");
+        if (!node.isArray()) throw new IllegalArgumentException("dependents column is not a JSON array");
+        var out = new ArrayList<String>(node.size());
+        for (JsonNode e : node) {
+            if (!e.isTextual()) throw new IllegalArgumentException("dependents column holds an entry that is not a job id");
+            out.add(e.asText());
+        }
         return out;
     }
 

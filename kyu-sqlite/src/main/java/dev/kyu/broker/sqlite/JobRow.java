@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobContract;
 import dev.kyu.job.JobError;
+import dev.kyu.job.JobLinks;
 import dev.kyu.job.JobState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,7 +29,7 @@ import java.util.Map;
 record JobRow(Job job, List<String> problems, String raw, long rowid) {
     static final String COLUMNS = "id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, "
             + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested, "
-            + "fence, progress, progress_message, result_ttl_ms";
+            + "fence, progress, progress_message, result_ttl_ms, waits_for, dependents, retain_with";
     /** What every read selects: the columns, then the rowid. */
     static final String SELECT = COLUMNS + ", rowid";
     /** The largest fence a lease counts up from (as on the other engines, 15 digits). */
@@ -94,18 +95,27 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
         Double fraction = v[22] instanceof Number n ? n.doubleValue() : null;
         String progressMessage = v[23] instanceof String s ? s : null;
         long resultTtlMs = number(v, 24, true, p, -1);
+        long waitsFor = number(v, 25, true, p, 0);
+        List<String> dependents = List.of();
+        if (v[26] != null && !(v[26] instanceof String)) p.add("dependents is not text");
+        else try { dependents = JobCodec.dependentsFromJson((String) v[26]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
+        String retainWith = text(v, 27, true, p);
         if (priority != (int) priority) { p.add("priority out of range"); priority = 0; }
         // The claim adds one to the attempt: the last int would overflow there.
         if (attempt != (int) attempt || attempt < 0 || attempt == Integer.MAX_VALUE) { p.add("attempt out of range"); attempt = 0; }
         if (maxAttempts != (int) maxAttempts || maxAttempts < 1) { p.add("max_attempts out of range"); maxAttempts = 1; }
         if (fence < 0 || fence > MAX_FENCE) p.add("fence out of range");
         if (state == JobState.RUNNING && (workerId == null || leaseExpiresAt == null)) p.add("RUNNING without a worker or lease");
+        if (waitsFor != (int) waitsFor || waitsFor < 0) { p.add("waits_for out of range"); waitsFor = 0; }
+        // Kyu moves a job out of BLOCKED as its count reaches zero: one without a count to lower waits for ever.
+        if (state == JobState.BLOCKED && waitsFor < 1) p.add("BLOCKED without a parent to wait for");
         Job job = new Job(id, task == null ? "" : task, queue == null ? "" : queue, args, (int) priority,
                 state == null ? JobState.FAILED : state, (int) attempt, (int) maxAttempts, enqueuedAt, scheduledAt,
                 startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey,
                 timeoutMs < 0 ? null : Duration.ofMillis(timeoutMs), backoff, meta, cancel != 0,
                 fence, dev.kyu.job.Progress.stored(fraction, progressMessage),
-                resultTtlMs <= 0 ? null : Duration.ofMillis(resultTtlMs));
+                resultTtlMs <= 0 ? null : Duration.ofMillis(resultTtlMs),
+                JobLinks.of((int) waitsFor, dependents, retainWith));
         if (contract && p.isEmpty()) p.addAll(JobContract.violations(job));
         if (fallback != null && p.isEmpty()) p.add(fallback);
         return new JobRow(job, p, p.isEmpty() ? null : raw(v), rowid);

@@ -1,6 +1,7 @@
 package dev.kyu.broker.sqlite;
 
 import dev.kyu.job.Job;
+import dev.kyu.job.JobLinks;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -8,11 +9,11 @@ import java.time.Instant;
 
 /** The two statements that write a whole job row, and the binding of a {@link Job} to them. */
 final class JobSql {
-    static final String INSERT = "INSERT INTO jobs (" + JobRow.COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static final String INSERT = "INSERT INTO jobs (" + JobRow.COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     static final String UPDATE_ALL = "UPDATE jobs SET task=?, queue=?, args=?, priority=?, state=?, attempt=?, max_attempts=?, "
             + "enqueued_at=?, scheduled_at=?, started_at=?, finished_at=?, lease_expires_at=?, worker_id=?, result=?, errors=?, "
             + "unique_key=?, timeout_ms=?, backoff=?, meta=?, cancel_requested=?, "
-            + "fence=?, progress=?, progress_message=?, result_ttl_ms=? WHERE id=?";
+            + "fence=?, progress=?, progress_message=?, result_ttl_ms=?, waits_for=?, dependents=?, retain_with=? WHERE id=?";
     /** The same by rowid: the quarantine's, which must reach a row whose id cannot be matched as text. */
     static final String UPDATE_BY_ROWID = UPDATE_ALL.replace("WHERE id=?", "WHERE rowid=?");
 
@@ -45,6 +46,15 @@ final class JobSql {
         if (j.progress() == null) ps.setNull(i++, Types.REAL); else ps.setDouble(i++, j.progress().fraction());
         ps.setString(i++, j.progress() == null ? null : j.progress().message());
         if (j.resultTtl() == null) ps.setNull(i++, Types.INTEGER); else ps.setLong(i++, j.resultTtl().toMillis());
+        return bindLinks(ps, i, j.links());
+    }
+
+    /** Binds waits_for, dependents and retain_with from position {@code from}; returns the next free position. */
+    static int bindLinks(PreparedStatement ps, int from, JobLinks l) throws SQLException {
+        int i = from;
+        ps.setInt(i++, l.waitsFor());
+        ps.setString(i++, l.dependents().isEmpty() ? null : JobCodec.idsToJson(l.dependents()));
+        ps.setString(i++, l.retainWith());
         return i;
     }
 

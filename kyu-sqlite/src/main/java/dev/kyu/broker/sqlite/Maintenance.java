@@ -40,16 +40,25 @@ final class Maintenance {
     private static final String QUEUED_WITHOUT_QUEUE = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'QUEUED' AND queue IS NULL LIMIT 100";
     private static final String EXPIRED = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'RUNNING' "
             + "AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT ?";
-    private static final String PRUNE = "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs "
-            + "WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND state = ? AND finished_at < ? AND result_ttl_ms IS NULL LIMIT ?) "
-            + "RETURNING id";
+    /**
+     * A finished row is kept while the job it is retained with still exists (a workflow's step and the
+     * workflow): a lookup by primary key per candidate. A row retained with itself is not held by it.
+     */
+    private static final String NOT_RETAINED = "(j.retain_with IS NULL OR j.retain_with = j.id "
+            + "OR NOT EXISTS (SELECT 1 FROM jobs a WHERE a.id = j.retain_with))";
+    private static final String PRUNE = "DELETE FROM jobs WHERE id IN (SELECT j.id FROM jobs j "
+            + "WHERE j.state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND j.state = ? AND j.finished_at < ? AND j.result_ttl_ms IS NULL "
+            + "AND " + NOT_RETAINED + " LIMIT ?) RETURNING id, dependents";
     /**
      * Rows with a ttl of their own, judged by it alone. Named index: without statistics the planner would
      * take jobs_finished for the state test and read every finished row.
      */
-    private static final String PRUNE_OWN_TTL = "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_expiry "
-            + "WHERE result_ttl_ms IS NOT NULL AND state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') "
-            + "AND finished_at + result_ttl_ms < ? LIMIT ?) RETURNING id";
+    private static final String PRUNE_OWN_TTL = "DELETE FROM jobs WHERE id IN (SELECT j.id FROM jobs j INDEXED BY jobs_expiry "
+            + "WHERE j.result_ttl_ms IS NOT NULL AND j.state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') "
+            + "AND j.finished_at + j.result_ttl_ms < ? AND " + NOT_RETAINED + " LIMIT ?) RETURNING id, dependents";
+    /** BLOCKED rows no release can move, through the partial index that holds only them. */
+    private static final String BLOCKED_STUCK = "SELECT " + JobRow.SELECT + " FROM jobs INDEXED BY jobs_blocked_stuck WHERE "
+            + Links.STUCK + " LIMIT 100";
 
     private Maintenance() {}
 
@@ -65,9 +74,12 @@ final class Maintenance {
         return ps.executeUpdate();
     }
 
-    /** Quarantines SCHEDULED rows whose due time is unreadable or out of range; returns how many. */
+    /**
+     * Quarantines SCHEDULED rows whose due time is unreadable or out of range, and BLOCKED rows whose wait
+     * count no release can lower to zero: both would wait for ever. Returns how many.
+     */
     static int sweepScheduled(Db db, Instant now) throws SQLException {
-        return quarantineIds(db, SCHEDULED_BAD, now, true).size();
+        return quarantineIds(db, SCHEDULED_BAD, now, true).size() + quarantineIds(db, BLOCKED_STUCK, now, false).size();
     }
 
     /**
@@ -140,8 +152,9 @@ final class Maintenance {
                     : j.attempt() >= j.maxAttempts() ? JobState.FAILED : JobState.QUEUED;
             var b = j.toBuilder().state(next).workerId(null).leaseExpiresAt(null).cancelRequested(false)
                     .errors(Job.appendError(j.errors(), lost));
-            if (next.isTerminal()) b.finishedAt(now);
+            if (next.isTerminal()) b.finishedAt(now).links(j.links().released());
             JobSql.updateAll(update, b.build());
+            if (next.isTerminal()) Links.release(db, j.links().dependents(), now);
             (next == JobState.QUEUED ? requeued : next == JobState.FAILED ? failed : cancelled).add(j.id());
         }
         if (rows.size() < limit) {
@@ -154,10 +167,10 @@ final class Maintenance {
         int deleted = pruneOwnTtl(db, now, r.limit());
         // A null retention keeps those rows forever.
         if (r.succeededRetention() != null) {
-            deleted += pruneState(db, "SUCCEEDED", now.minus(r.succeededRetention()), r.limit() - deleted);
-            deleted += pruneState(db, "CANCELLED", now.minus(r.succeededRetention()), r.limit() - deleted);
+            deleted += pruneState(db, "SUCCEEDED", now.minus(r.succeededRetention()), r.limit() - deleted, now);
+            deleted += pruneState(db, "CANCELLED", now.minus(r.succeededRetention()), r.limit() - deleted, now);
         }
-        if (r.failedRetention() != null) deleted += pruneState(db, "FAILED", now.minus(r.failedRetention()), r.limit() - deleted);
+        if (r.failedRetention() != null) deleted += pruneState(db, "FAILED", now.minus(r.failedRetention()), r.limit() - deleted, now);
         PreparedStatement ps;
         if (r.statsRetention() != null) {
             ps = db.prepare("DELETE FROM stats WHERE minute < ?");
@@ -182,25 +195,33 @@ final class Maintenance {
         PreparedStatement ps = db.prepare(PRUNE_OWN_TTL);
         ps.setLong(1, now.toEpochMilli());
         ps.setInt(2, limit);
-        var ids = new ArrayList<String>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) ids.add(rs.getString(1));
-        }
-        forgetKeys(db, ids);
-        return ids.size();
+        return deleted(db, ps, now);
     }
 
-    private static int pruneState(Db db, String state, Instant before, int limit) throws SQLException {
+    private static int pruneState(Db db, String state, Instant before, int limit, Instant now) throws SQLException {
         if (limit <= 0) return 0;
         PreparedStatement ps = db.prepare(PRUNE);
         ps.setString(1, state);
         ps.setLong(2, before.toEpochMilli());
         ps.setInt(3, limit);
+        return deleted(db, ps, now);
+    }
+
+    /**
+     * Runs a {@code DELETE … RETURNING id, dependents}, then frees the deleted jobs' unique keys and releases
+     * their dependents (a job deleted before it released them, as an ended one would have); returns how many.
+     */
+    static int deleted(Db db, PreparedStatement delete, Instant now) throws SQLException {
         var ids = new ArrayList<String>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) ids.add(rs.getString(1));
+        var dependents = new ArrayList<String>();
+        try (ResultSet rs = delete.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+                dependents.addAll(Links.lenient(rs.getObject(2)));
+            }
         }
         forgetKeys(db, ids);
+        Links.release(db, dependents, now);
         return ids.size();
     }
 

@@ -26,7 +26,8 @@ import java.util.Map;
  * Applies what workers report about their leases, inside the caller's write transaction: outcomes of
  * attempts and lease extensions, each fenced by the lease (the job must still be RUNNING under that
  * worker and attempt). Applied outcomes are counted into the per-minute statistics in the same
- * transaction, so the counts can never disagree with the jobs.
+ * transaction, so the counts can never disagree with the jobs. A job that ends releases its dependents
+ * ({@link Links}) in the same transaction; a fenced-out outcome changes nothing, so it releases nothing.
  */
 final class Outcomes {
     private static final String FENCE = " WHERE id = ? AND state = 'RUNNING' AND worker_id = ? AND attempt = ?";
@@ -35,8 +36,8 @@ final class Outcomes {
             + "lease_expires_at = NULL, cancel_requested = 0 FROM (SELECT value ->> 0 AS id, value ->> 1 AS worker, "
             + "value ->> 2 AS attempt, value ->> 3 AS result FROM json_each(?)) AS c "
             + "WHERE jobs.id = c.id AND +jobs.state = 'RUNNING' AND jobs.worker_id = c.worker AND jobs.attempt = c.attempt "
-            + "RETURNING jobs.id, jobs.worker_id, jobs.attempt, jobs.queue";
-    private static final String HELD = "SELECT queue, errors, attempt, cancel_requested FROM jobs" + FENCE;
+            + "RETURNING jobs.id, jobs.worker_id, jobs.attempt, jobs.queue, jobs.dependents";
+    private static final String HELD = "SELECT queue, errors, attempt, cancel_requested, dependents FROM jobs" + FENCE;
     private static final String MOVE = "UPDATE jobs SET state = ?, scheduled_at = COALESCE(?, scheduled_at), finished_at = ?, errors = ?, attempt = ?, "
             + "lease_expires_at = NULL, worker_id = ?, cancel_requested = 0 WHERE id = ?";
     // A lease's entry carries its progress when the task reported some since the last heartbeat; the
@@ -117,13 +118,20 @@ final class Outcomes {
         PreparedStatement ps = db.prepare(SUCCEED);
         ps.setLong(1, now.toEpochMilli());
         ps.setString(2, json.toString());
+        Map<String, List<String>> releasing = null;
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Integer at = positions.get(new Lease(rs.getString(1), rs.getString(2), rs.getInt(3)));
                 if (at != null) applied.set(at, true);
                 counts.computeIfAbsent(rs.getString(4), q -> new long[3])[0]++;
+                List<String> dependents = Links.lenient(rs.getObject(5));
+                if (dependents.isEmpty()) continue;
+                if (releasing == null) releasing = new LinkedHashMap<>();
+                releasing.put(rs.getString(1), dependents);
             }
         }
+        // After the RETURNING rows are read: the release writes other rows of the same table.
+        if (releasing != null) for (var e : releasing.entrySet()) Links.releaseAndClear(db, e.getKey(), e.getValue(), now);
     }
 
     /** Any outcome but success; returns the job's queue when it was applied, null when the lease was not held. */
@@ -132,6 +140,7 @@ final class Outcomes {
         String queue;
         List<JobError> errors;
         boolean cancelRequested;
+        List<String> dependents;
         PreparedStatement held = db.prepare(HELD);
         fence(held, 1, lease);
         try (ResultSet rs = held.executeQuery()) {
@@ -139,6 +148,7 @@ final class Outcomes {
             queue = rs.getString(1);
             errors = readErrors(rs.getString(2));
             cancelRequested = rs.getInt(4) != 0;
+            dependents = Links.lenient(rs.getObject(5));
         }
         String state;
         Instant due = null, finished = null;
@@ -184,6 +194,7 @@ final class Outcomes {
         ps.setString(6, worker);
         ps.setString(7, lease.jobId());
         ps.executeUpdate();
+        if (finished != null) Links.releaseAndClear(db, lease.jobId(), dependents, now);
         return queue;
     }
 

@@ -11,7 +11,8 @@ import java.time.Instant;
  * Moves an undecodable row to FAILED with a {@code kyu.CorruptJob} error, inside the caller's write
  * transaction. The row is rewritten in the engine's own shape (so it never trips a reader again) while
  * its args text stays as it was and every original column value is kept, as JSON, in the error's
- * detail: nothing the row held is lost, and the rest of the queue keeps flowing.
+ * detail: nothing the row held is lost, and the rest of the queue keeps flowing. The row releases its
+ * dependents, as any job that ends does.
  */
 final class Quarantine {
     private Quarantine() {}
@@ -29,12 +30,16 @@ final class Quarantine {
                 .workerId(null)
                 .cancelRequested(false)
                 .errors(Job.appendError(j.errors(), error))
+                .links(j.links().released())
                 .build();
         // By rowid: an id that is a blob, invalid UTF-8 or otherwise unmatchable as text must still be reached.
         PreparedStatement ps = db.prepare(JobSql.UPDATE_BY_ROWID);
         int next = JobSql.bindBody(ps, 1, fixed);
         ps.setLong(next, row.rowid());
         ps.executeUpdate();
+        // It ends FAILED like any other job, so it releases what waits for it (whatever of its list could be read);
+        // a list still there has not been released yet, whatever state the row claimed.
+        Links.release(db, j.links().dependents(), now);
         return fixed;
     }
 }

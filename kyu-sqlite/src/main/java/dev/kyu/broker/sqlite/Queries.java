@@ -23,6 +23,7 @@ final class Queries {
     static final int TEXT_SEARCH_WINDOW = 50_000;
     private static final String GET = "SELECT " + JobRow.SELECT + " FROM jobs WHERE id = ?";
 
+    private static final String GET_ALL = "SELECT " + JobRow.SELECT + " FROM jobs WHERE id IN (SELECT value FROM json_each(?))";
     private static final String BY_ROWID = "SELECT " + JobRow.SELECT + " FROM jobs WHERE rowid = ?";
 
     private Queries() {}
@@ -33,6 +34,17 @@ final class Queries {
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? JobRow.read(rs) : null;
         }
+    }
+
+    /** The rows of these ids that exist, in no particular order: one statement, each id looked up by primary key. */
+    static List<JobRow> getAll(Db db, List<String> ids) throws SQLException {
+        PreparedStatement ps = db.prepare(GET_ALL);
+        ps.setString(1, JobCodec.idsToJson(ids.stream().filter(java.util.Objects::nonNull).toList()));
+        var out = new ArrayList<JobRow>(ids.size());
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(JobRow.read(rs));
+        }
+        return out;
     }
 
     /** The row a read saw, found again by its rowid: its id may be one no text lookup matches. */
@@ -133,7 +145,7 @@ final class Queries {
     static List<JobRow> badStateRows(Db db) throws SQLException {
         var out = new ArrayList<JobRow>();
         String sql = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state IS NULL OR state NOT IN "
-                + "('SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED') LIMIT 1000";
+                + "('BLOCKED', 'SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED') LIMIT 1000";
         try (ResultSet rs = db.prepare(sql).executeQuery()) {
             while (rs.next()) out.add(JobRow.read(rs));
         }

@@ -45,7 +45,7 @@ import java.util.Set;
  */
 public final class SqliteBroker implements Broker {
     private static final Set<Capability> CAPABILITIES = EnumSet.of(
-            Capability.INJECTABLE_CLOCK, Capability.SHARED_ACROSS_PROCESSES, Capability.TRANSACTIONAL_ENQUEUE);
+            Capability.INJECTABLE_CLOCK, Capability.SHARED_ACROSS_PROCESSES, Capability.TRANSACTIONAL_ENQUEUE, Capability.JOB_LINKS);
 
     private final String url;
     private final Clock clock;
@@ -221,17 +221,19 @@ public final class SqliteBroker implements Broker {
         if (limit < 1) return RescueResult.NONE;
         Instant now = now();
         RescueResult r = store.write("rescue", db -> Maintenance.rescue(db, limit, now()));
-        if (!r.requeued().isEmpty()) signal.wake();
+        if (!r.requeued().isEmpty() || !r.failed().isEmpty() || !r.cancelled().isEmpty()) signal.wake(); // requeued, or released others
         return r;
     }
 
     @Override
     public int jobsPrune(PruneRequest request) {
         Instant now = now();
-        return store.write("prune", db -> {
+        int n = store.write("prune", db -> {
             Maintenance.sweepUnreachableQueues(db, now);
             return Maintenance.prune(db, request, now);
         });
+        signal.wake(); // a pruned job may have released others
+        return n;
     }
 
     // ---- control -----------------------------------------------------------------------------------
@@ -240,7 +242,9 @@ public final class SqliteBroker implements Broker {
     public List<CancelResult> jobsCancel(List<String> ids) {
         if (ids.isEmpty()) return List.of();
         Instant now = now();
-        return store.write("cancel", db -> Control.cancel(db, ids, now()));
+        List<CancelResult> out = store.write("cancel", db -> Control.cancel(db, ids, now()));
+        if (out.contains(CancelResult.CANCELLED)) signal.wake(); // its dependents may be QUEUED now
+        return out;
     }
 
     @Override
@@ -254,12 +258,16 @@ public final class SqliteBroker implements Broker {
     @Override
     public int jobsDelete(List<String> ids) {
         if (ids.isEmpty()) return 0;
-        return store.write("delete", db -> Control.delete(db, ids));
+        int n = store.write("delete", db -> Control.delete(db, ids, now()));
+        if (n > 0) signal.wake(); // their dependents may be QUEUED now
+        return n;
     }
 
     @Override
     public int queuePurge(String queue) {
-        return store.write("purge " + queue, db -> Control.purge(db, queue));
+        int n = store.write("purge " + queue, db -> Control.purge(db, queue, now()));
+        if (n > 0) signal.wake();
+        return n;
     }
 
     @Override
@@ -279,6 +287,23 @@ public final class SqliteBroker implements Broker {
         JobRow row = store.read("get job", db -> Queries.get(db, id));
         if (row == null) return Optional.empty();
         return Optional.of(row.corrupt() ? quarantine(List.of(row)).get(0) : row.job());
+    }
+
+    /** One query for all the ids; a row found corrupt is quarantined as {@link #jobGet} does. */
+    @Override
+    public List<Job> jobsGet(List<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        List<JobRow> rows = store.read("get jobs", db -> Queries.getAll(db, ids));
+        List<JobRow> bad = rows.stream().filter(JobRow::corrupt).toList();
+        var byId = new java.util.HashMap<String, Job>();
+        for (JobRow r : rows) if (!r.corrupt()) byId.put(r.job().id(), r.job());
+        if (!bad.isEmpty()) for (Job j : quarantine(bad)) byId.put(j.id(), j);
+        var out = new ArrayList<Job>(ids.size());
+        for (String id : ids) {
+            Job j = id == null ? null : byId.get(id);
+            if (j != null) out.add(j);
+        }
+        return out;
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.sql.SQLException;
  * (fetch, promote, rescue, prune) on a small index that only holds the rows it can match.
  */
 final class SqliteSchema {
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     private static final String[] V1 = {
         """
@@ -61,6 +61,20 @@ final class SqliteSchema {
                 + "WHERE result_ttl_ms IS NOT NULL AND state IN ('SUCCEEDED', 'FAILED', 'CANCELLED')",
     };
 
+    /**
+     * Job links (dev.kyu.job.JobLinks): old rows wait for nothing, release nothing and are kept by the
+     * global retention (NULL reads as none). Releasing dependents and the prune's "is the job it is kept
+     * with still there" are lookups by primary key, so they need no index of their own; the one index
+     * holds only BLOCKED rows that nothing can ever release (a wait count that is not a positive integer),
+     * so the sweep that quarantines them is a probe, however many jobs are BLOCKED.
+     */
+    private static final String[] V4 = {
+        "ALTER TABLE jobs ADD COLUMN waits_for INTEGER",
+        "ALTER TABLE jobs ADD COLUMN dependents TEXT",
+        "ALTER TABLE jobs ADD COLUMN retain_with TEXT",
+        "CREATE INDEX IF NOT EXISTS jobs_blocked_stuck ON jobs(id) WHERE " + Links.STUCK,
+    };
+
     private SqliteSchema() {}
 
     /**
@@ -101,6 +115,7 @@ final class SqliteSchema {
         if (found < 1) for (String sql : V1) db.exec(sql);
         if (found < 2) for (String sql : V2) db.exec(sql);
         if (found < 3) for (String sql : V3) db.exec(sql);
+        if (found < 4) for (String sql : V4) db.exec(sql);
         if (found < VERSION) db.exec("PRAGMA user_version = " + VERSION);
         return found;
     }

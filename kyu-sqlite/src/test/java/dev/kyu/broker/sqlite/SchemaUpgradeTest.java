@@ -3,15 +3,27 @@ package dev.kyu.broker.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kyu.job.Job;
+import dev.kyu.job.JobIds;
+import dev.kyu.job.JobLinks;
+import dev.kyu.job.JobState;
+import dev.kyu.spi.Capability;
+import dev.kyu.spi.Completion;
+import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.NewJob;
+import dev.kyu.spi.Outcome;
 import dev.kyu.testkit.ManualClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Files written by older schemas (version 1: no fence, no progress; version 2: no result ttl) open, upgrade, and keep their jobs. */
+/**
+ * Files written by older schemas (version 1: no fence, no progress; version 2: no result ttl; version 3: no job
+ * links) open, upgrade, and keep their jobs.
+ */
 class SchemaUpgradeTest {
     @Test
     void aVersion1FileGainsFenceAndProgressAndItsJobsRun() throws Exception {
@@ -22,6 +34,7 @@ class SchemaUpgradeTest {
         }
         try (Connection c = SqliteTesting.raw(file)) {
             // back to what version 1 wrote
+            dropLinks(c);
             dropResultTtl(c);
             c.createStatement().execute("ALTER TABLE jobs DROP COLUMN fence");
             c.createStatement().execute("ALTER TABLE jobs DROP COLUMN progress");
@@ -50,6 +63,7 @@ class SchemaUpgradeTest {
             id = SqliteTesting.enqueue(b, "q");
         }
         try (Connection c = SqliteTesting.raw(file)) {
+            dropLinks(c);
             dropResultTtl(c);
             c.createStatement().execute("PRAGMA user_version = 2");
         }
@@ -63,6 +77,58 @@ class SchemaUpgradeTest {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(SqliteSchema.VERSION);
         }
+    }
+
+    @Test
+    void aVersion3FileGainsLinksAndKeepsItsJobs() throws Exception {
+        Path file = SqliteConformanceTest.freshFile();
+        var clock = new ManualClock();
+        String queued, delayed, done;
+        try (SqliteBroker b = SqliteTesting.open(file, clock)) {
+            queued = SqliteTesting.enqueue(b, "q");
+            delayed = SqliteTesting.enqueue(b, NewJob.builder(JobIds.next(), "t").queue("q").delay(Duration.ofMinutes(5)).build());
+            done = SqliteTesting.enqueue(b, "done");
+            Job running = b.jobsFetch(SqliteTesting.fetch("w", 1, "done")).get(0);
+            b.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("42"))));
+        }
+        try (Connection c = SqliteTesting.raw(file)) {
+            dropLinks(c);
+            c.createStatement().execute("PRAGMA user_version = 3");
+        }
+        try (SqliteBroker b = SqliteTesting.open(file, clock)) {
+            assertThat(b.jobsGet(List.of(queued, delayed, done))).extracting(Job::state)
+                    .containsExactly(JobState.QUEUED, JobState.SCHEDULED, JobState.SUCCEEDED);
+            assertThat(b.jobGet(done).orElseThrow().result()).isEqualTo("42");
+            assertThat(b.jobGet(queued).orElseThrow().links()).isEqualTo(JobLinks.NONE);
+            assertThat(b.capabilities()).contains(Capability.JOB_LINKS);
+
+            // the old job runs, and links work on the upgraded file
+            String child = JobIds.next();
+            b.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(child, "t").queue("c").links(JobLinks.of(1, List.of(), null)).build())));
+            String parent = SqliteTesting.enqueue(b, NewJob.builder(JobIds.next(), "t").queue("p").links(JobLinks.of(0, List.of(child), null)).build());
+            assertThat(b.jobsFetch(SqliteTesting.fetch("w", 1, "q")).get(0).id()).isEqualTo(queued);
+            Job p = b.jobsFetch(SqliteTesting.fetch("w", 1, "p")).get(0);
+            assertThat(p.id()).isEqualTo(parent);
+            assertThat(b.jobGet(child).orElseThrow().state()).isEqualTo(JobState.BLOCKED);
+            b.jobsComplete(List.of(new Completion(p.lease(), new Outcome.Succeeded("null"))));
+            assertThat(b.jobGet(child).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        }
+        try (Connection c = SqliteTesting.raw(file)) {
+            try (ResultSet rs = c.createStatement().executeQuery("PRAGMA user_version")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(SqliteSchema.VERSION);
+            }
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'jobs_blocked_stuck'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    /** Back to the jobs table before version 4. */
+    private static void dropLinks(Connection c) throws SQLException {
+        c.createStatement().execute("DROP INDEX jobs_blocked_stuck");
+        for (String column : List.of("waits_for", "dependents", "retain_with")) c.createStatement().execute("ALTER TABLE jobs DROP COLUMN " + column);
     }
 
     /** Back to the jobs table before version 3. */

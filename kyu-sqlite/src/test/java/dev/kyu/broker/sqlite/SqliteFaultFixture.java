@@ -18,11 +18,13 @@ import java.util.Set;
  * The SQLite side of the fault suite. Garbage is written with plain JDBC, as another tool or a hand edit
  * would: each job case is a due job row as the engine writes it with one column replaced by a garbage value
  * of each kind (SQLite keeps whatever it is given in this non-STRICT table: text in an integer column, a
- * blob in a text column, a real infinity); the other tables get foreign rows of their own.
+ * blob in a text column, a real infinity); the other tables get foreign rows of their own. The link columns
+ * get the same, and BLOCKED rows with a wait count no release can lower (missing, text, zero, negative)
+ * must not wait for ever either.
  */
 final class SqliteFaultFixture implements FaultFixture {
     private static final Set<String> INTEGER_COLUMNS = Set.of("priority", "attempt", "max_attempts", "enqueued_at", "scheduled_at",
-            "started_at", "finished_at", "lease_expires_at", "timeout_ms", "cancel_requested");
+            "started_at", "finished_at", "lease_expires_at", "timeout_ms", "cancel_requested", "waits_for");
 
     /** A right-typed value outside what Kyu writes, per column: the rows that bypass the input contract. */
     private static final Map<String, Object> OUT_OF_RANGE = Map.ofEntries(
@@ -46,7 +48,10 @@ final class SqliteFaultFixture implements FaultFixture {
             Map.entry("timeout_ms", -1L),
             Map.entry("backoff", "sideways"),
             Map.entry("meta", "[1,2,3]"),
-            Map.entry("cancel_requested", 7L));
+            Map.entry("cancel_requested", 7L),
+            Map.entry("waits_for", -3L),
+            Map.entry("dependents", "[\"not-a-job\", 42, {\"id\": null}]"),
+            Map.entry("retain_with", "not-a-job"));
 
     /** Marks a value written as an SQL expression (text holding bytes that are not UTF-8). */
     private record Sql(String expression) {}
@@ -81,6 +86,16 @@ final class SqliteFaultFixture implements FaultFixture {
                 cases.add(GarbageCase.of("jobs." + column + "=" + kind.name().toLowerCase(), () -> insertJob(queue, column, value)));
             }
         }
+        for (Garbage.Kind kind : Garbage.Kind.values()) {
+            // Zero rather than negative: a count Kyu could hold, but never in a BLOCKED row.
+            Object value = kind == Garbage.Kind.OUT_OF_RANGE ? (Object) 0L : value("waits_for", kind);
+            cases.add(GarbageCase.of("jobs.waits_for=" + kind.name().toLowerCase() + " while BLOCKED", () -> {
+                var columns = new LinkedHashMap<String, Object>();
+                columns.put("state", "BLOCKED");
+                columns.put("waits_for", value);
+                return insertJob(queue, columns);
+            }));
+        }
         String hex = hex(Garbage.invalidUtf8());
         for (String[] row : List.of(
                 new String[] {"unique_keys", "(key, job_id, scope, until) VALUES ('u-' || hex(randomblob(8)), 'not-a-job', 'SIDEWAYS', 'never')"},
@@ -114,6 +129,13 @@ final class SqliteFaultFixture implements FaultFixture {
 
     /** A due job row as the engine writes one, with {@code column} set to {@code value}; returns the row's id. */
     private String insertJob(String queue, String column, Object value) throws Exception {
+        var values = new LinkedHashMap<String, Object>();
+        values.put(column, value);
+        return insertJob(queue, values);
+    }
+
+    /** A due job row as the engine writes one, with the given columns replaced; returns the row's id. */
+    private String insertJob(String queue, Map<String, Object> columns) throws Exception {
         long now = System.currentTimeMillis();
         var row = new LinkedHashMap<String, Object>();
         String id = JobIds.next();
@@ -128,7 +150,7 @@ final class SqliteFaultFixture implements FaultFixture {
         row.put("enqueued_at", now);
         row.put("scheduled_at", now);
         row.put("cancel_requested", 0L);
-        row.put(column, value);
+        row.putAll(columns);
         var names = String.join(", ", row.keySet());
         var marks = new ArrayList<String>();
         for (Object v : row.values()) marks.add(v instanceof Sql s ? s.expression() : "?");
@@ -141,7 +163,7 @@ final class SqliteFaultFixture implements FaultFixture {
             }
         }
         // A garbage id that is not text cannot be looked up: the suite's check that every job ends terminal covers it.
-        if (column.equals("id")) return value instanceof String s ? s : null;
+        if (columns.containsKey("id")) return columns.get("id") instanceof String s ? s : null;
         return id;
     }
 
