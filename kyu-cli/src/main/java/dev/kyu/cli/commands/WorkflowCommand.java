@@ -71,7 +71,12 @@ public final class WorkflowCommand extends KyuCommand {
         if (j == null) return List.of(name, task, "GONE", "-", "-", extra, "");
         return List.of(name, task, j.state().name(), j.attempt() + "/" + j.maxAttempts(),
                 j.state().isTerminal() && j.finishedAt() != null ? Output.ago(j.finishedAt(), now) : "-", extra,
-                j.error() == null ? "" : Output.shorten(j.error().type() + ": " + j.error().message(), 60));
+                j.error() == null ? "" : Output.shorten(simpleName(j.error().type()) + ": " + j.error().message(), 80));
+    }
+
+    /** {@code PaymentDeclined} for {@code com.shop.Tasks$PaymentDeclined}: the line has room for the message. */
+    private static String simpleName(String type) {
+        return type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1);
     }
 
     private static String time(Instant t, Instant now) {
