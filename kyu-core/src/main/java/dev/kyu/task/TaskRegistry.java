@@ -16,7 +16,7 @@ public final class TaskRegistry {
     private final Map<String, KyuTask<?, ?>> byName = new ConcurrentHashMap<>();
     private final Map<String, KyuTask<?, ?>> primary = new ConcurrentHashMap<>();
 
-    /** A registry with Kyu's built-in tasks ({@code kyu.noop}, {@code kyu.echo}, {@code kyu.sleep}, {@code kyu.fail}). */
+    /** A registry with Kyu's built-in tasks ({@code kyu.noop}, {@code kyu.echo}, {@code kyu.sleep}, {@code kyu.fail}, {@code kyu.workflow}). */
     public static TaskRegistry withBuiltins() {
         var r = new TaskRegistry();
         BuiltinTasks.all().forEach(r::register);

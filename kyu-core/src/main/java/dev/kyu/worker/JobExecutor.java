@@ -25,8 +25,9 @@ import java.util.function.Supplier;
 /**
  * Runs exactly one attempt of one job on the calling thread and says how it ended. It binds the JSON
  * args to the task's type, runs the middleware chain around the task, encodes the result, and decides
- * between retry and dead letter. It never talks to the broker: the caller records the outcome. The
- * inline test mode and the worker share it, so tests meet production's rules.
+ * between retry and dead letter. It never records anything: the caller records the outcome. Linked to a broker
+ * ({@link #linkedTo}), it reads a workflow step's parents before the task runs, and that is all it asks of it.
+ * The inline test mode and the worker share it, so tests meet production's rules.
  */
 public final class JobExecutor {
     private final TaskRegistry tasks;

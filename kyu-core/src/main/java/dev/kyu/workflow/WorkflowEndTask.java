@@ -49,6 +49,7 @@ public final class WorkflowEndTask implements KyuTask<WorkflowDefinition, Workfl
 
         var states = new LinkedHashMap<String, JobState>(ids.size() * 2);
         var failed = new ArrayList<String>();
+        var skipped = new ArrayList<String>();
         boolean anyFailed = false;
         for (var s : def.steps()) {
             Job j = byId.get(s.id());
@@ -57,9 +58,16 @@ public final class WorkflowEndTask implements KyuTask<WorkflowDefinition, Workfl
                 failed.add(s.name()); // deleted by hand: it did not do its work
                 continue;
             }
+            if (StepGate.wasSkipped(j)) skipped.add(s.name());
             if (j.state() == JobState.SUCCEEDED || StepGate.wasSkipped(j) || s.onFailure() == FailurePolicy.IGNORE) continue;
             failed.add(s.name());
             if (j.state() != JobState.CANCELLED || !cancelledByHand(j)) anyFailed = true;
+        }
+        if (failed.isEmpty() && !skipped.isEmpty()) {
+            // The failure that caused the skips is gone (its step was retried by hand and succeeded), but the
+            // skipped steps never did their work: the workflow did not succeed.
+            failed.addAll(skipped);
+            anyFailed = true;
         }
         WorkflowState state = failed.isEmpty() ? WorkflowState.SUCCEEDED : anyFailed ? WorkflowState.FAILED : WorkflowState.CANCELLED;
         List<WorkflowOutcome.Compensation> compensations = state == WorkflowState.SUCCEEDED ? List.of()

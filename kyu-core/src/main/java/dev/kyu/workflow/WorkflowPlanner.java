@@ -76,7 +76,9 @@ public final class WorkflowPlanner {
             NewJob job;
             try {
                 job = maker.newJob(c.taskName(), argsJson(s), o);
-            } catch (KyuException e) {
+            } catch (KyuException.PayloadTooLarge e) {
+                throw new KyuException.PayloadTooLarge("step '" + s.name() + "': " + e.getMessage());
+            } catch (KyuException.InvalidInput e) {
                 throw new KyuException.InvalidInput("step '" + s.name() + "': " + e.getMessage(), e);
             }
             jobs.add(job);

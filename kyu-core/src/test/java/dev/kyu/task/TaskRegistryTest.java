@@ -12,7 +12,7 @@ class TaskRegistryTest {
     @Test
     void builtinsArePresent() {
         var r = TaskRegistry.withBuiltins();
-        assertThat(r.tasks()).extracting(KyuTask::name).containsExactly("kyu.echo", "kyu.fail", "kyu.noop", "kyu.sleep");
+        assertThat(r.tasks()).extracting(KyuTask::name).containsExactly("kyu.echo", "kyu.fail", "kyu.noop", "kyu.sleep", "kyu.workflow");
     }
 
     @Test

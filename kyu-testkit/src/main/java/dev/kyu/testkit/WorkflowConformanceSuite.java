@@ -17,6 +17,7 @@ import dev.kyu.spi.Capability;
 import dev.kyu.spi.JobQuery;
 import dev.kyu.spi.PruneRequest;
 import dev.kyu.spi.FetchRequest;
+import dev.kyu.spi.RetryRequest;
 import dev.kyu.spi.Outcome;
 import dev.kyu.worker.StopReason;
 import dev.kyu.task.NonRetryableException;
@@ -147,6 +148,12 @@ public abstract class WorkflowConformanceSuite {
         return "ok on " + ctx.attempt();
     });
 
+    /** Fails the first time it runs, succeeds after. */
+    private final Task<JsonNode, String> brokenOnce = Task.of("wf.broken-once", JsonNode.class, String.class, (a, ctx) -> {
+        if (counter("broken-once").incrementAndGet() == 1) throw new NonRetryableException("broken the first time");
+        return "mended";
+    });
+
     @BeforeEach
     void openKyu() throws Exception {
         broker = openBroker(Clock.systemUTC());
@@ -154,7 +161,7 @@ public abstract class WorkflowConformanceSuite {
         kyu = Kyu.builder().broker(broker)
                 .maintenance(MaintenanceOptions.DEFAULTS.withPromoteInterval(Duration.ofMillis(50)).withRescueInterval(Duration.ofMillis(200)))
                 .build();
-        kyu.register(reserve, charge, ship, decline, release, refund, square, sumAbc, sumAll, look, block, flaky);
+        kyu.register(reserve, charge, ship, decline, release, refund, square, sumAbc, sumAll, look, block, flaky, brokenOnce);
     }
 
     @AfterEach
@@ -352,6 +359,28 @@ public abstract class WorkflowConformanceSuite {
         assertThat(v.failed()).isEmpty();
         assertThat(states(v)).containsEntry("optional", JobState.FAILED).containsEntry("after", JobState.SUCCEEDED);
         assertThat(seen.get("after.args")).isEqualTo("null");
+    }
+
+    @Test
+    void skippedStepsKeepTheWorkflowFromSucceedingEvenWhenTheFailureIsRetriedAwayByHand() throws Exception {
+        var wf = Workflow.builder("mended")
+                .step("broken", Call.ofJson("wf.broken-once", "null").options(once()))
+                .step("child", look).after("broken")
+                .step("slow", Call.ofJson("wf.block", "null"))
+                .build();
+        WorkflowHandle h = kyu.enqueue(wf);
+        startWorker();
+        await().atMost(WAIT).until(() -> h.status().step("child").orElseThrow().state() == JobState.CANCELLED && ran.contains("block"));
+
+        String brokenId = h.status().step("broken").orElseThrow().id();
+        assertThat(broker.jobsRetry(RetryRequest.ids(List.of(brokenId)))).isEqualTo(1);
+        await().atMost(WAIT).until(() -> broker.jobGet(brokenId).orElseThrow().state() == JobState.SUCCEEDED);
+        hold.countDown();
+
+        WorkflowView v = awaitEnd(h);
+        assertThat(v.state()).isEqualTo(WorkflowState.FAILED);
+        assertThat(v.failed()).containsExactly("child");
+        assertThat(ran).doesNotContain("child");
     }
 
     // ---- compensation --------------------------------------------------------------------------------
