@@ -71,7 +71,12 @@ public final class WorkflowCommand extends KyuCommand {
         if (j == null) return List.of(name, task, "GONE", "-", "-", extra, "");
         return List.of(name, task, j.state().name(), j.attempt() + "/" + j.maxAttempts(),
                 j.state().isTerminal() && j.finishedAt() != null ? Output.ago(j.finishedAt(), now) : "-", extra,
-                j.error() == null ? "" : Output.shorten(simpleName(j.error().type()) + ": " + j.error().message(), 80));
+                j.error() == null ? "" : Output.shorten(errorLine(j.error()), 80));
+    }
+
+    /** A skipped step's reason alone ("skipped: step charge failed"); else the error's type and message. */
+    private static String errorLine(dev.kyu.job.JobError e) {
+        return dev.kyu.workflow.WorkflowMeta.SKIPPED.equals(e.type()) ? e.message() : simpleName(e.type()) + ": " + e.message();
     }
 
     /** {@code PaymentDeclined} for {@code com.shop.Tasks$PaymentDeclined}: the line has room for the message. */
