@@ -37,7 +37,9 @@ public final class WorkflowGraph {
         }
         StringBuilder s = new StringBuilder(256 + 400 * boxes.size());
         s.append("<svg class=\"wf-graph\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"steps of the workflow\" width=\"")
-                .append(width).append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height).append("\">");
+                .append(width).append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height).append("\">")
+                .append("<defs><marker id=\"wf-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">")
+                .append("<path class=\"wf-arrow\" d=\"M0 0 L10 5 L0 10 z\"/></marker></defs>");
         for (Box child : boxes.values()) {
             for (String parent : child.step.after()) {
                 Box p = boxes.get(parent);
@@ -68,7 +70,7 @@ public final class WorkflowGraph {
     private static void edge(StringBuilder s, Box from, Box to) {
         int x1 = from.x + W, y1 = from.y + H / 2, x2 = to.x, y2 = to.y + H / 2, mid = (x1 + x2) / 2;
         s.append("<path class=\"wf-edge\" d=\"M").append(x1).append(' ').append(y1).append(" C").append(mid).append(' ').append(y1)
-                .append(' ').append(mid).append(' ').append(y2).append(' ').append(x2).append(' ').append(y2).append("\"/>");
+                .append(' ').append(mid).append(' ').append(y2).append(' ').append(x2).append(' ').append(y2).append("\" marker-end=\"url(#wf-arrow)\"/>");
     }
 
     private static void node(StringBuilder s, Box b) {

@@ -7,6 +7,7 @@ import dev.kyu.dashboard.http.Response;
 import dev.kyu.dashboard.http.Router;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
+import dev.kyu.workflow.WorkflowMeta;
 import dev.kyu.workflow.WorkflowView;
 import java.time.Instant;
 
@@ -82,7 +83,8 @@ public final class WorkflowPage {
                 .append(j == null || !j.state().isTerminal() ? "" : Html.esc(Html.ago(j.finishedAt(), now))).append("</td><td>")
                 .append(after == null ? link + "<code>" + Html.esc(id) + "</code></a>" : Html.esc(after)).append("</td><td class=\"err\">");
         JobError e = j == null ? null : j.error();
-        if (e != null) b.append(Html.esc(JobsPage.shorten(e.type() + ": " + e.message(), 120)));
+        // A skipped step's reason says it all ("skipped: step charge failed"); its type would only repeat it.
+        if (e != null) b.append(Html.esc(JobsPage.shorten(WorkflowMeta.SKIPPED.equals(e.type()) ? e.message() : e.type() + ": " + e.message(), 120)));
         b.append("</td></tr>");
     }
 

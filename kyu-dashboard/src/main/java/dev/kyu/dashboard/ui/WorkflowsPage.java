@@ -41,7 +41,7 @@ public final class WorkflowsPage {
             for (WorkflowView w : page.workflows()) {
                 long ended = w.steps().stream().filter(s -> s.job() == null || s.job().state().isTerminal()).count();
                 b.append("<tr><td><a href=\"/workflows/").append(Html.esc(w.id())).append("\"><code>").append(Html.esc(w.id())).append("</code></a></td><td>")
-                        .append(Html.esc(w.name())).append("</td><td>").append(Html.state(w.state())).append("</td><td class=\"n\">")
+                        .append("<a href=\"/workflows/").append(Html.esc(w.id())).append("\">").append(Html.esc(w.name())).append("</a></td><td>").append(Html.state(w.state())).append("</td><td class=\"n\">")
                         .append(ended).append(" / ").append(w.steps().size()).append("</td><td>").append(Html.esc(Html.ago(w.enqueuedAt(), now)))
                         .append("</td><td>").append(Html.esc(Html.ago(w.finishedAt(), now))).append("</td><td class=\"err\">")
                         .append(Html.esc(String.join(", ", w.failed()))).append("</td></tr>");
