@@ -18,6 +18,8 @@ import dev.kyu.worker.JobMiddleware;
 import dev.kyu.worker.MdcMiddleware;
 import dev.kyu.worker.Worker;
 import dev.kyu.worker.WorkerOptions;
+import dev.kyu.workflow.Workflow;
+import dev.kyu.workflow.WorkflowHandle;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -158,17 +160,17 @@ public final class Kyu implements AutoCloseable {
      * a broker without {@link dev.kyu.spi.Capability#JOB_LINKS}. In the test mode ({@link #inline()}) the
      * workflow runs to its end before this returns.
      */
-    public dev.kyu.workflow.WorkflowHandle enqueue(dev.kyu.workflow.Workflow workflow) {
+    public WorkflowHandle enqueue(Workflow workflow) {
         return client.enqueue(workflow, null);
     }
 
     /** Enqueues a workflow inside the caller's own JDBC transaction (engines with transactional enqueue). */
-    public dev.kyu.workflow.WorkflowHandle enqueue(Connection transaction, dev.kyu.workflow.Workflow workflow) {
+    public WorkflowHandle enqueue(Connection transaction, Workflow workflow) {
         return client.enqueue(workflow, java.util.Objects.requireNonNull(transaction, "transaction"));
     }
 
     /** A handle for a workflow enqueued elsewhere (its id is its end job's id). */
-    public dev.kyu.workflow.WorkflowHandle workflow(String id) {
+    public WorkflowHandle workflow(String id) {
         return client.workflow(id);
     }
 

@@ -13,6 +13,9 @@ import dev.kyu.task.KyuTask;
 import dev.kyu.task.TaskRegistry;
 import dev.kyu.worker.JobExecutor;
 import dev.kyu.worker.JobListener;
+import dev.kyu.workflow.Workflow;
+import dev.kyu.workflow.WorkflowHandle;
+import dev.kyu.workflow.WorkflowPlanner;
 import java.lang.reflect.Type;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -29,7 +32,7 @@ public final class KyuClient {
     private final Enqueuer enqueuer;
     private final InlineRunner inline;
     private final List<JobListener> listeners;
-    private final dev.kyu.workflow.WorkflowPlanner planner;
+    private final WorkflowPlanner planner;
 
     public KyuClient(Broker broker, TaskRegistry tasks, JsonCodec codec, JobOptions defaults, int maxPayloadBytes,
                      JobExecutor inlineExecutor, List<JobListener> listeners) {
@@ -38,26 +41,26 @@ public final class KyuClient {
         this.codec = codec;
         this.enqueuer = new Enqueuer(tasks, defaults, maxPayloadBytes, inlineExecutor != null);
         this.inline = inlineExecutor == null ? null : new InlineRunner(broker, inlineExecutor);
-        this.planner = new dev.kyu.workflow.WorkflowPlanner(tasks, codec, enqueuer::newJob);
+        this.planner = new WorkflowPlanner(tasks, codec, enqueuer::newJob);
     }
 
     /**
      * Stores a workflow in one batch (inside {@code tx} when given) and returns its handle; in the test mode it
      * also runs the workflow to its end, compensations included (docs/workflows.md).
      */
-    public dev.kyu.workflow.WorkflowHandle enqueue(dev.kyu.workflow.Workflow workflow, Connection tx) {
+    public WorkflowHandle enqueue(Workflow workflow, Connection tx) {
         if (tx != null && !broker.capabilities().contains(Capability.TRANSACTIONAL_ENQUEUE)) {
             throw new KyuException.InvalidInput("broker " + broker.describe() + " cannot enqueue inside a JDBC transaction");
         }
         var plan = planner.plan(workflow, broker.capabilities(), broker.describe());
         storeOnly(plan.jobs(), tx);
         if (inline != null) inline.runUntilIdle();
-        return new dev.kyu.workflow.WorkflowHandle(plan.workflowId(), broker, codec);
+        return new WorkflowHandle(plan.workflowId(), broker, codec);
     }
 
     /** A handle for a workflow enqueued elsewhere. */
-    public dev.kyu.workflow.WorkflowHandle workflow(String id) {
-        return new dev.kyu.workflow.WorkflowHandle(id, broker, codec);
+    public WorkflowHandle workflow(String id) {
+        return new WorkflowHandle(id, broker, codec);
     }
 
     public <A, R> JobHandle<R> enqueue(KyuTask<A, R> task, A args, JobOptions options) {

@@ -14,6 +14,8 @@ import dev.kyu.task.TaskRegistry;
 import dev.kyu.spi.Outcome;
 import dev.kyu.worker.isolated.ChildFailure;
 import dev.kyu.worker.isolated.ChildPool;
+import dev.kyu.workflow.StepGate;
+import dev.kyu.workflow.WorkflowMeta;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +41,7 @@ public final class JobExecutor {
     private final ChildPool children;
     private final Set<String> isolated;
     /** Decides whether a workflow step runs and with which args (null: this executor reads no broker). */
-    private final dev.kyu.workflow.StepGate gate;
+    private final StepGate gate;
 
     /** How far in the future an enqueue time may lie and still be a clock's jitter, not a broken row. */
     private static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
@@ -49,7 +51,7 @@ public final class JobExecutor {
     }
 
     private JobExecutor(TaskRegistry tasks, JsonCodec codec, List<JobMiddleware> middleware, Clock clock, ChildPool children,
-                        Set<String> isolated, dev.kyu.workflow.StepGate gate) {
+                        Set<String> isolated, StepGate gate) {
         this.gate = gate;
         this.tasks = tasks;
         this.codec = codec;
@@ -74,7 +76,7 @@ public final class JobExecutor {
      * Workers and the inline mode run with one; an executor without it runs steps as plain jobs.
      */
     public JobExecutor linkedTo(dev.kyu.spi.Broker broker) {
-        return new JobExecutor(tasks, codec, middleware, clock, children, isolated, new dev.kyu.workflow.StepGate(broker, codec));
+        return new JobExecutor(tasks, codec, middleware, clock, children, isolated, new StepGate(broker, codec));
     }
 
     /**
@@ -134,10 +136,10 @@ public final class JobExecutor {
         String argsJson = job.args();
         // Read before anything else: a skipped step must end without its args ever being bound.
         var decision = gate == null ? null : gate.before(job);
-        if (decision instanceof dev.kyu.workflow.StepGate.Skip skip) {
-            return new Outcome.Cancelled(JobError.reason(job.attempt(), dev.kyu.workflow.WorkflowMeta.SKIPPED, skip.reason(), now()));
+        if (decision instanceof StepGate.Skip skip) {
+            return new Outcome.Cancelled(JobError.reason(job.attempt(), WorkflowMeta.SKIPPED, skip.reason(), now()));
         }
-        var run = (dev.kyu.workflow.StepGate.Run) decision;
+        var run = (StepGate.Run) decision;
         if (run != null && run.argsJson() != null) return bound(job, task, run.argsJson(), run, stopReason, progress);
         int version;
         try {
@@ -165,7 +167,7 @@ public final class JobExecutor {
     }
 
     /** Binds the args (as stored and upcast, or the parents' results of a workflow step) and runs the task. */
-    private Outcome bound(Job job, KyuTask<?, ?> task, String argsJson, dev.kyu.workflow.StepGate.Run run,
+    private Outcome bound(Job job, KyuTask<?, ?> task, String argsJson, StepGate.Run run,
                           Supplier<StopReason> stopReason, Consumer<Progress> progress) {
         Object args;
         try {

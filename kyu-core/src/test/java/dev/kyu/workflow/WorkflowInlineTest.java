@@ -83,4 +83,41 @@ class WorkflowInlineTest {
         assertThat(stepJson.get("links").get("retainWith").asText()).isEqualTo(h.id());
         assertThat(stepJson.get("meta").get(WorkflowMeta.WORKFLOW).asText()).isEqualTo(h.id());
     }
+
+    record Shop(String id, int items, int cents) {}
+
+    record Payment(String orderId, String receipt) {}
+
+    /** The order of docs/workflows.md, as written there, with a card that is declined above 5,000 cents. */
+    @Test
+    void theOrderExampleOfTheDocs() throws Exception {
+        var reserveStock = Task.of("shop.reserve-stock", Shop.class, Reservation.class, (o, ctx) -> new Reservation(o.id(), o.items()));
+        var releaseStock = Task.of("shop.release-stock", Reservation.class, (r, ctx) -> ran.add("released " + r.orderId()));
+        var chargePayment = Task.of("shop.charge-payment", Reservation.class, Payment.class, (r, ctx) -> {
+            if (r.items() > 5) throw new NonRetryableException("card declined");
+            return new Payment(r.orderId(), "r-" + r.orderId());
+        });
+        var arrangeShipping = Task.of("shop.arrange-shipping", Payment.class, (p, ctx) -> ran.add("shipped " + p.orderId()));
+        var sendConfirmation = Task.of("shop.send-confirmation", Payment.class, (p, ctx) -> ran.add("confirmed " + p.receipt()));
+        kyu.register(reserveStock, releaseStock, chargePayment, arrangeShipping, sendConfirmation);
+
+        for (int items : new int[] {2, 9}) {
+            Workflow order = Workflow.builder("order-" + items)
+                    .step("reserve", reserveStock.with(new Shop("o-" + items, items, 4200))).compensate(releaseStock)
+                    .step("charge", chargePayment).after("reserve")
+                    .step("ship", arrangeShipping).after("charge")
+                    .step("confirm", sendConfirmation).after("charge").onFailure(FailurePolicy.IGNORE)
+                    .build();
+            WorkflowHandle h = kyu.enqueue(order);
+            WorkflowView done = h.await(Duration.ofMinutes(1));
+            if (items == 2) {
+                assertThat(done.state()).isEqualTo(WorkflowState.SUCCEEDED);
+                assertThat(h.result("charge", Payment.class)).isEqualTo(new Payment("o-2", "r-o-2"));
+            } else {
+                assertThat(done.state()).isEqualTo(WorkflowState.FAILED);
+                assertThat(done.compensations()).extracting(WorkflowView.CompensationView::step).containsExactly("reserve");
+            }
+        }
+        assertThat(ran).containsExactlyInAnyOrder("shipped o-2", "confirmed r-o-2", "released o-9");
+    }
 }
