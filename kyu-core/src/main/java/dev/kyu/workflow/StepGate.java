@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.kyu.codec.JsonCodec;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
+import dev.kyu.job.JobIds;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.Broker;
 import java.util.HashMap;
@@ -57,6 +58,11 @@ public final class StepGate {
         try {
             parentIds = codec.decode(parentsJson, PARENTS.getType());
         } catch (RuntimeException e) {
+            parentIds = null;
+        }
+        // Garbage stored by hand must end the step here: a null or a malformed id would otherwise fail the read
+        // below on some engines, and the job would be handed back until it died of it.
+        if (parentIds == null || !parentIds.values().stream().allMatch(JobIds::isValid)) {
             return new Skip("skipped: its meta " + WorkflowMeta.PARENTS + " is not a JSON object of step names to job ids");
         }
         var byId = new HashMap<String, Job>(parentIds.size() * 2);

@@ -59,7 +59,7 @@ public final class WorkflowHandle {
     public WorkflowView awaitSuccess(Duration timeout) throws InterruptedException {
         WorkflowView v = await(timeout);
         if (v.state() != WorkflowState.SUCCEEDED) {
-            throw new KyuException("workflow " + id + " (" + v.name() + ") is " + v.state()
+            throw new KyuException("workflow " + id + " (" + dev.kyu.codec.Printable.line(v.name()) + ") is " + v.state()
                     + (v.failed().isEmpty() ? "" : ", failed steps: " + String.join(", ", v.failed()))
                     + (v.state() == WorkflowState.RUNNING ? " after " + timeout : ""));
         }

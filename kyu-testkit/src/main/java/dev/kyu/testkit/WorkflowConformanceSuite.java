@@ -562,4 +562,68 @@ public abstract class WorkflowConformanceSuite {
         assertThat(v.step("own").orElseThrow().job().state()).isEqualTo(JobState.BLOCKED);
         assertThat(broker.jobGet(h.id()).orElseThrow().queue()).as("the end job goes where the last step went").isEqualTo("wf-q");
     }
+
+    // ---- hostile input and garbage in the store -----------------------------------------------------
+
+    @Test
+    void namesWithControlCharactersOrHugeSizesAreRefusedInOneLine() {
+        String huge = "p".repeat(100_000);
+        var oddParent = Workflow.builder("odd").step("a", Call.ofJson("wf.look", "1")).step("b", look).after("x\ny").build();
+        var hugeParent = Workflow.builder("huge").step("a", Call.ofJson("wf.look", "1")).step("b", look).after(huge).build();
+        var oddName = Workflow.builder("line one\nline two").step("a", look).after("b").step("b", look).after("a").build();
+        var oddStep = new Workflow("raw", List.of(new Step("s\r\nt", Call.ofJson("wf.look", "1"), List.of())), null);
+        var hugeStep = new Workflow("raw", List.of(new Step(huge, Call.ofJson("wf.look", "1"), List.of())), null);
+
+        assertRefused(oddParent, "runs after 'x\\ny'");
+        assertRefused(hugeParent, "characters)");
+        assertRefused(oddName, "has a cycle");
+        assertRefused(oddStep, "bad step name");
+        assertRefused(hugeStep, "bad step name");
+        for (var wf : List.of(hugeParent, hugeStep)) {
+            assertThatThrownBy(() -> kyu.enqueue(wf)).matches(e -> e.getMessage().length() < 1_000, "a short message");
+        }
+        assertThat(broker.jobsList(JobQuery.all(10))).isEmpty();
+    }
+
+    /** Runs the job at the head of the queue once, as a worker would, and returns what it decided. */
+    private Outcome runHead(String queue) throws InterruptedException {
+        Job j = broker.jobsFetch(new FetchRequest("auditor", List.of(queue), 1, Duration.ofSeconds(30), Duration.ZERO)).get(0);
+        return kyu.executor().execute(j, () -> StopReason.NONE, broker::now, Duration.ZERO, Duration.ZERO);
+    }
+
+    @Test
+    void aStepWithGarbageParentsInItsMetaIsSkippedInOneLine() throws Exception {
+        for (String parents : List.of("null", "{\"a\":null}", "{\"a\":\"not-a-job-id\"}", "{\"a\":5}", "[1]", "7")) {
+            var meta = Map.of(WorkflowMeta.WORKFLOW, dev.kyu.job.JobIds.next(), WorkflowMeta.STEP, "s", WorkflowMeta.PARENTS, parents);
+            broker.jobsEnqueue(dev.kyu.spi.EnqueueRequest.of(List.of(
+                    dev.kyu.spi.NewJob.builder(dev.kyu.job.JobIds.next(), "wf.look").queue("garbage").args("1").meta(meta).build())));
+            Outcome o = runHead("garbage");
+            assertThat(o).as("parents %s", parents).isInstanceOf(Outcome.Cancelled.class);
+            assertThat(((Outcome.Cancelled) o).reason().type()).isEqualTo(WorkflowMeta.SKIPPED);
+            assertThat(((Outcome.Cancelled) o).reason().message()).startsWith("skipped: ").doesNotContain("\n");
+        }
+        assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void anEndJobWithAGarbageDefinitionEndsAtOnceAndOthersRun() throws Exception {
+        String missing = dev.kyu.job.JobIds.next();
+        var done = kyu.enqueueJson("kyu.noop", "1", JobOptions.builder().queue("garbage").build());
+        startWorker(WorkerOptions.builder().queues("garbage"));
+        done.await(WAIT);
+        workers.forEach(w -> w.stop(Duration.ofSeconds(2)));
+        for (String def : List.of("{\"name\":\"no meta\",\"steps\":[]}", "\"garbage\"", "{\"steps\":[null]}", "{\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"id\":null}]}",
+                "{\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"id\":\"not-a-job-id\"}]}",
+                "{\"name\":\"x\",\"steps\":[{\"name\":null,\"id\":\"" + missing + "\"}]}",
+                "{\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"id\":\"" + done.id() + "\",\"compensate\":\"no such task!\","
+                        + "\"compensation\":{\"queue\":\"bad queue\",\"maxAttempts\":0}}]}")) {
+            String id = dev.kyu.job.JobIds.next();
+            var meta = def.contains("no meta") ? Map.<String, String>of() : Map.of(WorkflowMeta.WORKFLOW, id);
+            broker.jobsEnqueue(dev.kyu.spi.EnqueueRequest.of(List.of(dev.kyu.spi.NewJob.builder(id, WorkflowMeta.END_TASK)
+                    .queue("garbage").args(def).maxAttempts(10).meta(meta).build())));
+            Outcome o = runHead("garbage");
+            assertThat(o).as("definition %s", def).isInstanceOfAny(Outcome.Dead.class, Outcome.Succeeded.class);
+            if (o instanceof Outcome.Dead d) assertThat(d.error().message()).doesNotContain("\n");
+        }
+    }
 }
