@@ -626,4 +626,137 @@ public abstract class WorkflowConformanceSuite {
             if (o instanceof Outcome.Dead d) assertThat(d.error().message()).doesNotContain("\n");
         }
     }
+
+    @Test
+    void purgingAQueueThatHoldsHalfAWorkflowEndsItCancelledWithNothingStuck() throws Exception {
+        var q1 = JobOptions.builder().queue("wf-q1").build();
+        var q2 = JobOptions.builder().queue("wf-q2").build();
+        var wf = Workflow.chain(Call.ofJson("wf.look", "1").as("a").options(q1), Call.ofJson("wf.look", "2").as("b").options(q2),
+                Call.ofJson("wf.look", "3").as("c").options(q1)).withQueue("wf-end");
+        WorkflowHandle h = kyu.enqueue(wf);
+        assertThat(broker.queuePurge("wf-q2")).isEqualTo(1);
+        startWorker(WorkerOptions.builder().queues("wf-q1", "wf-end"));
+        WorkflowView v = awaitEnd(h);
+        assertThat(v.state()).as("a step deleted by hand counts as cancelled").isEqualTo(WorkflowState.CANCELLED);
+        assertThat(v.failed()).contains("b");
+        var expected = new java.util.LinkedHashMap<String, JobState>();
+        expected.put("a", JobState.SUCCEEDED);
+        expected.put("b", null);
+        expected.put("c", JobState.CANCELLED);
+        assertThat(states(v)).isEqualTo(expected);
+        assertThat(ran).containsExactly("a");
+    }
+
+    @Test
+    void aStepOrCompensationNoWorkerKnowsFailsAfterTheGraceAndTheRestStillRuns() throws Exception {
+        kyu.register(Task.of("wf.new", JsonNode.class, (a, ctx) -> a), Task.of("wf.undo-new", JsonNode.class, (a, ctx) -> a));
+        var wf = Workflow.chain(reserve.with(new Order("o-9", 1, 0)).compensate(release),
+                Call.ofJson("wf.look", "1").as("mid").compensate("wf.undo-new"),
+                Call.ofJson("wf.new", "2").as("new").options(once()), Call.ofJson("wf.look", "3").as("after"));
+        WorkflowHandle h = kyu.enqueue(wf);
+        // An older deploy's workers: they know every task but the two new ones.
+        try (Kyu old = Kyu.builder().broker(broker)
+                .maintenance(MaintenanceOptions.DEFAULTS.withPromoteInterval(Duration.ofMillis(50)).withRescueInterval(Duration.ofMillis(200)))
+                .build()) {
+            old.register(reserve, release, look);
+            Worker w = old.worker(WorkerOptions.builder().concurrency(2).leaseDuration(Duration.ofSeconds(3))
+                    .heartbeatInterval(Duration.ofMillis(100)).fetchWait(Duration.ofMillis(200)).shutdownGrace(Duration.ofSeconds(2))
+                    .unknownTaskGrace(Duration.ofMillis(500)).unknownTaskDelay(Duration.ofMillis(50)).build()).start();
+            try {
+                WorkflowView v = awaitEnd(h);
+                assertThat(v.state()).isEqualTo(WorkflowState.FAILED);
+                assertThat(states(v)).containsExactly(Map.entry("shop.reserve", JobState.SUCCEEDED), Map.entry("mid", JobState.SUCCEEDED),
+                        Map.entry("new", JobState.FAILED), Map.entry("after", JobState.CANCELLED));
+                assertThat(v.compensations()).extracting(WorkflowView.CompensationView::step).containsExactly("mid", "shop.reserve");
+                await().atMost(WAIT).until(() -> counter("release").get() == 1);
+                var comps = h.status().compensations();
+                await().atMost(WAIT).until(() -> h.status().compensations().stream().allMatch(c -> c.state() != null && c.state().isTerminal()));
+                assertThat(h.status().compensations()).extracting(WorkflowView.CompensationView::state)
+                        .containsExactly(JobState.FAILED, JobState.SUCCEEDED);
+            } finally {
+                w.stop(Duration.ofSeconds(2));
+            }
+        }
+    }
+
+    @Test
+    void cancelRacingTheStepsEndsTheWorkflowWithEveryStepEnded() throws Exception {
+        var calls = new ArrayList<Call<?, ?>>();
+        for (int i = 0; i < 40; i++) calls.add(Call.ofJson("wf.look", String.valueOf(i)).as("s" + i).compensate(look));
+        WorkflowHandle h = kyu.enqueue(Workflow.chord(Workflow.group(calls), Call.ofJson("wf.look", "null").as("sum")));
+        startWorker();
+        startWorker();
+        await().atMost(WAIT).until(() -> ran.size() >= 3);
+        h.cancel();
+        h.cancel();
+        WorkflowView v = awaitEnd(h);
+        assertThat(v.state()).isIn(WorkflowState.CANCELLED, WorkflowState.SUCCEEDED);
+        assertThat(v.steps()).allMatch(s -> s.state() != null && s.state().isTerminal(), "every step ended");
+        long succeeded = v.steps().stream().filter(s -> s.state() == JobState.SUCCEEDED && !s.name().equals("sum")).count();
+        if (v.state() == WorkflowState.CANCELLED) assertThat(v.compensations()).hasSize((int) succeeded);
+    }
+
+    @Test
+    void aStepRetriedByHandAfterTheWorkflowEndedChangesNothingOfIt() throws Exception {
+        var wf = Workflow.chain(reserve.with(new Order("o-8", 1, 0)).compensate(release), Call.of(decline).options(once()), Call.of(look).as("later"));
+        WorkflowHandle h = kyu.enqueue(wf);
+        startWorker();
+        WorkflowView before = awaitEnd(h);
+        await().atMost(WAIT).until(() -> counter("release").get() == 1);
+        String declined = before.step("shop.decline").orElseThrow().id();
+        String later = before.step("later").orElseThrow().id();
+        assertThat(broker.jobsRetry(dev.kyu.spi.RetryRequest.ids(List.of(declined, later)))).isEqualTo(2);
+        await().atMost(WAIT).until(() -> broker.jobsGet(List.of(declined, later)).stream().allMatch(j -> j.state().isTerminal()));
+        WorkflowView after = h.status();
+        assertThat(after.state()).isEqualTo(WorkflowState.FAILED);
+        assertThat(after.endJob().attempt()).isEqualTo(before.endJob().attempt());
+        assertThat(after.compensations()).hasSize(1);
+        assertThat(ran).doesNotContain("later");
+        assertThat(counter("release").get()).isEqualTo(1);
+    }
+
+    @Test
+    void aHandleOnAJobThatIsNoWorkflowFindsNoWorkflow() throws Exception {
+        var plain = kyu.enqueueJson("kyu.noop", "null", JobOptions.builder().queue("plain").build());
+        WorkflowHandle h = kyu.workflow(plain.id());
+        assertThatThrownBy(h::state).isInstanceOf(KyuException.JobNotFound.class);
+        assertThatThrownBy(h::status).isInstanceOf(KyuException.JobNotFound.class);
+        assertThatThrownBy(h::cancel).isInstanceOf(KyuException.JobNotFound.class);
+        assertThat(broker.jobGet(plain.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
+    void anEndJobRunTwiceAtOnceEnqueuesEachCompensationOnce() throws Exception {
+        var wf = Workflow.chain(Workflow.group(reserve.with(new Order("o-11", 1, 0)).compensate(release),
+                        Call.ofJson("wf.look", "5").as("five").compensate(look),
+                        Call.ofJson("wf.look", "6").as("six").compensate(look)),
+                Call.of(decline).options(once())).withQueue("wf-end");
+        WorkflowHandle h = kyu.enqueue(wf);
+        startWorker(WorkerOptions.builder().queues("default"));
+        await().atMost(WAIT).until(() -> broker.jobGet(h.id()).orElseThrow().state() == JobState.QUEUED);
+        Job end = broker.jobsFetch(new FetchRequest("zombie", List.of("wf-end"), 1, Duration.ofSeconds(30), Duration.ZERO)).get(0);
+        // Two workers running the same end job at once: a lost lease and a redelivery overlapping.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        var runs = new ArrayList<java.util.concurrent.Callable<Outcome>>();
+        for (int i = 0; i < 4; i++) runs.add(() -> kyu.executor().execute(end, () -> StopReason.NONE, broker::now, Duration.ZERO, Duration.ZERO));
+        var decided = new java.util.HashSet<List<String>>();
+        try {
+            for (var f : pool.invokeAll(runs)) {
+                Outcome o = f.get();
+                if (o instanceof Outcome.Succeeded ok) {
+                    decided.add(kyu.codec().decode(ok.result(), WorkflowOutcome.class).compensations().stream()
+                            .map(WorkflowOutcome.Compensation::id).toList());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(decided).as("every run that succeeded names the same compensation jobs").hasSizeLessThanOrEqualTo(1);
+        await().atMost(WAIT).until(() -> counter("release").get() == 1 && ran.contains("compensate:five") && ran.contains("compensate:six"));
+        assertThat(broker.jobsList(JobQuery.all(100).withTask("shop.release"))).hasSize(1);
+        assertThat(ran.stream().filter(r -> r.startsWith("compensate:")).toList()).hasSize(2);
+        var compensations = broker.jobsList(JobQuery.all(100).withTask("wf.look")).stream()
+                .filter(j -> j.meta().getOrDefault(WorkflowMeta.STEP, "").startsWith(WorkflowMeta.COMPENSATE_PREFIX)).toList();
+        assertThat(compensations).hasSize(2).allMatch(j -> j.state() == JobState.SUCCEEDED, "every compensation ran, none left waiting");
+    }
 }
