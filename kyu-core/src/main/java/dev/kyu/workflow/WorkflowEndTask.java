@@ -65,6 +65,7 @@ public final class WorkflowEndTask implements KyuTask<WorkflowDefinition, Workfl
 
         var states = new LinkedHashMap<String, JobState>(ids.size() * 2);
         var failed = new ArrayList<String>();
+        var skipped = new ArrayList<String>();
         boolean anyFailed = false;
         for (var s : def.steps()) {
             Job j = byId.get(s.id());
@@ -73,9 +74,19 @@ public final class WorkflowEndTask implements KyuTask<WorkflowDefinition, Workfl
                 failed.add(s.name()); // deleted by hand: it did not do its work
                 continue;
             }
-            if (j.state() == JobState.SUCCEEDED || StepGate.wasSkipped(j) || s.onFailure() == FailurePolicy.IGNORE) continue;
+            if (j.state() == JobState.SUCCEEDED || s.onFailure() == FailurePolicy.IGNORE) continue;
+            if (StepGate.wasSkipped(j)) {
+                skipped.add(s.name());
+                continue;
+            }
             failed.add(s.name());
             if (j.state() != JobState.CANCELLED || !cancelledByHand(j)) anyFailed = true;
+        }
+        if (failed.isEmpty() && !skipped.isEmpty()) {
+            // Skipped with no failed step to explain it (its parent was retried by hand while it ran, its stored
+            // parents were garbage): it never did its work, so the workflow did not succeed.
+            failed.addAll(skipped);
+            anyFailed = true;
         }
         WorkflowState state = failed.isEmpty() ? WorkflowState.SUCCEEDED : anyFailed ? WorkflowState.FAILED : WorkflowState.CANCELLED;
         List<WorkflowOutcome.Compensation> compensations = state == WorkflowState.SUCCEEDED ? List.of()

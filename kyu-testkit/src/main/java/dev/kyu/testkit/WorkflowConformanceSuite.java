@@ -759,4 +759,34 @@ public abstract class WorkflowConformanceSuite {
                 .filter(j -> j.meta().getOrDefault(WorkflowMeta.STEP, "").startsWith(WorkflowMeta.COMPENSATE_PREFIX)).toList();
         assertThat(compensations).hasSize(2).allMatch(j -> j.state() == JobState.SUCCEEDED, "every compensation ran, none left waiting");
     }
+
+    /** Runs the job at the head of the queue once and records its outcome, as a worker would; returns the outcome. */
+    private Outcome runAndComplete(String queue) throws InterruptedException {
+        Job j = broker.jobsFetch(new FetchRequest("auditor", List.of(queue), 1, Duration.ofSeconds(30), Duration.ZERO)).get(0);
+        Outcome o = kyu.executor().execute(j, () -> StopReason.NONE, broker::now, Duration.ZERO, Duration.ZERO);
+        assertThat(broker.jobsComplete(List.of(new dev.kyu.spi.Completion(j.lease(), o)))).containsExactly(true);
+        return o;
+    }
+
+    @Test
+    void aStepSkippedWithoutAFailedStepToExplainItDoesNotLetTheWorkflowSucceed() throws Exception {
+        var calls = new AtomicInteger();
+        kyu.register(Task.of("wf.fails-once", JsonNode.class, (a, ctx) -> {
+            if (calls.incrementAndGet() == 1) throw new IllegalStateException("first call fails");
+            return a;
+        }));
+        var wf = Workflow.chain(Call.ofJson("wf.fails-once", "1").as("a").options(JobOptions.builder().queue("wf-a").maxAttempts(1).build()),
+                Call.ofJson("wf.look", "2").as("b").options(JobOptions.builder().queue("wf-b").build())).withQueue("wf-end");
+        WorkflowHandle h = kyu.enqueue(wf);
+        assertThat(runAndComplete("wf-a")).isInstanceOf(Outcome.Dead.class);
+        // An operator retries a by hand just after it released b: b sees it QUEUED and is skipped, then a succeeds.
+        assertThat(broker.jobsRetry(dev.kyu.spi.RetryRequest.ids(List.of(h.status().step("a").orElseThrow().id())))).isEqualTo(1);
+        assertThat(runAndComplete("wf-b")).isInstanceOf(Outcome.Cancelled.class);
+        assertThat(runAndComplete("wf-a")).isInstanceOf(Outcome.Succeeded.class);
+        runAndComplete("wf-end");
+        WorkflowView v = h.status();
+        assertThat(ran).as("b never ran").doesNotContain("b");
+        assertThat(v.state()).as("a workflow whose step b never ran did not succeed").isEqualTo(WorkflowState.FAILED);
+        assertThat(v.failed()).containsExactly("b");
+    }
 }
