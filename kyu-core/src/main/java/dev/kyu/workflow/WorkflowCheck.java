@@ -76,6 +76,12 @@ final class WorkflowCheck {
                 children.get(j).add(i);
             }
             pending[i] = parents[i].length;
+            var own = s.call().options().job();
+            if (parents[i].length > 0 && (own.delay() != null || own.runAt() != null)) {
+                // A waiting job is due when its last parent ends: a delay or run-at would be dropped without a word.
+                throw new KyuException.InvalidInput("step '" + s.name() + "' runs after other steps, so it cannot have its own "
+                        + (own.delay() != null ? "delay" : "run-at") + ": it starts when its last parent ends");
+            }
         }
         var queue = new ArrayDeque<Integer>();
         for (int i = 0; i < n; i++) if (pending[i] == 0) queue.add(i);

@@ -789,4 +789,15 @@ public abstract class WorkflowConformanceSuite {
         assertThat(v.state()).as("a workflow whose step b never ran did not succeed").isEqualTo(WorkflowState.FAILED);
         assertThat(v.failed()).containsExactly("b");
     }
+
+    @Test
+    void aDelayOrRunAtOnAStepThatWaitsIsRefusedRatherThanDropped() {
+        var delayed = Workflow.chain(Call.ofJson("wf.look", "1").as("a"),
+                Call.ofJson("wf.look", "2").as("b").options(JobOptions.builder().delay(Duration.ofHours(1)).build()));
+        var timed = Workflow.chain(Call.ofJson("wf.look", "1").as("a"),
+                Call.ofJson("wf.look", "2").as("b").options(JobOptions.builder().runAt(java.time.Instant.now().plusSeconds(3600)).build()));
+        assertRefused(delayed, "step 'b' runs after other steps, so it cannot have its own delay");
+        assertRefused(timed, "step 'b' runs after other steps, so it cannot have its own run-at");
+        assertThat(broker.jobsList(JobQuery.all(10))).isEmpty();
+    }
 }
