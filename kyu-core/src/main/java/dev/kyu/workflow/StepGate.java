@@ -2,6 +2,7 @@ package dev.kyu.workflow;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.kyu.codec.JsonCodec;
+import dev.kyu.codec.Printable;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobIds;
@@ -70,7 +71,9 @@ public final class StepGate {
         var parents = new LinkedHashMap<String, Job>(parentIds.size() * 2);
         for (var e : parentIds.entrySet()) {
             Job p = byId.get(e.getValue());
-            String why = p == null ? "step " + e.getKey() + " is gone" : blocking(e.getKey(), p);
+            // The name as shown: a stored key written by hand may hold a newline, and a reason is one line.
+            String shown = Printable.line(e.getKey());
+            String why = p == null ? "step " + shown + " is gone" : blocking(shown, p);
             if (why != null) return new Skip("skipped: " + why);
             parents.put(e.getKey(), p);
         }

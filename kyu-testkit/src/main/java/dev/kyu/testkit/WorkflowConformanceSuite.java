@@ -593,7 +593,8 @@ public abstract class WorkflowConformanceSuite {
 
     @Test
     void aStepWithGarbageParentsInItsMetaIsSkippedInOneLine() throws Exception {
-        for (String parents : List.of("null", "{\"a\":null}", "{\"a\":\"not-a-job-id\"}", "{\"a\":5}", "[1]", "7")) {
+        String gone = dev.kyu.job.JobIds.next();
+        for (String parents : List.of("{\"a\\nb\":\"" + gone + "\"}", "null", "{\"a\":null}", "{\"a\":\"not-a-job-id\"}", "{\"a\":5}", "[1]", "7")) {
             var meta = Map.of(WorkflowMeta.WORKFLOW, dev.kyu.job.JobIds.next(), WorkflowMeta.STEP, "s", WorkflowMeta.PARENTS, parents);
             broker.jobsEnqueue(dev.kyu.spi.EnqueueRequest.of(List.of(
                     dev.kyu.spi.NewJob.builder(dev.kyu.job.JobIds.next(), "wf.look").queue("garbage").args("1").meta(meta).build())));
