@@ -132,7 +132,7 @@ class TransactionalEnqueueTest {
         try (Connection app = TestPostgres.connect()) {
             app.setAutoCommit(false);
             insertOrder(app, "o3");
-            assertThat(broker.jobsComplete(app, List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\"")))))
+            assertThat(broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\""))), app))
                     .containsExactly(true);
             assertThat(broker.jobGet(job.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
             app.rollback();
@@ -141,7 +141,7 @@ class TransactionalEnqueueTest {
         try (Connection app = TestPostgres.connect()) {
             app.setAutoCommit(false);
             insertOrder(app, "o3");
-            broker.jobsComplete(app, List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\""))));
+            broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\""))), app);
             app.commit();
         }
         assertThat(broker.jobGet(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
