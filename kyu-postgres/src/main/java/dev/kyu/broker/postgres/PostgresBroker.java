@@ -518,7 +518,7 @@ public final class PostgresBroker implements Broker {
             try { callers.rollback(); } catch (SQLException ignored) { /* the failure is reported */ }
             throw e;
         } finally {
-            callers.setAutoCommit(true);
+            try { callers.setAutoCommit(true); } catch (SQLException ignored) { /* a broken connection: the caller will find out */ }
         }
     }
 
