@@ -14,7 +14,8 @@ import java.time.Instant;
  * The one check of what an engine may be asked to store, made when a {@link NewJob} is built, so that every
  * engine sees only jobs that keep it and none needs a validator of its own: a UUID id, valid task and queue
  * names, a due time inside {@link JobOptions#EARLIEST} … {@link JobOptions#LATEST}, no negative delay, timeout
- * or result ttl, a positive unique period, a unique key of printable text, links naming UUIDs. A broken rule
+ * or result ttl, a positive unique period, a unique key that is not blank and at most 1,000 characters (any text: it is
+ * escaped wherever it is shown), links naming UUIDs. A broken rule
  * is a {@link KyuException.InvalidInput} with one line naming the job and the rule.
  */
 final class InputContract {
@@ -51,7 +52,6 @@ final class InputContract {
             String k = j.uniqueKey();
             if (k.isBlank()) throw bad("job " + j.id() + ": unique key must not be blank");
             if (k.length() > MAX_UNIQUE_KEY) throw bad("job " + j.id() + ": unique key is " + k.length() + " characters, over " + MAX_UNIQUE_KEY);
-            if (k.chars().anyMatch(Character::isISOControl)) throw bad("job " + j.id() + ": unique key " + Printable.quoted(cut(k)) + " holds control characters");
         }
         if (j.uniqueScope() == UniqueScope.PERIOD && !j.uniquePeriod().isPositive()) {
             throw bad("job " + j.id() + ": unique period must be positive, was " + j.uniquePeriod());
