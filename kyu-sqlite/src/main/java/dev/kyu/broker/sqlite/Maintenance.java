@@ -82,7 +82,8 @@ final class Maintenance {
 
     /**
      * Quarantines SCHEDULED rows whose due time is unreadable or out of range, and BLOCKED rows whose wait
-     * count no release can lower to zero: both would wait for ever. Returns how many.
+     * count (in the row or in job_waits) no release can lower to zero: both would wait for ever. Side rows of
+     * such a count that no BLOCKED job owns are dropped first, so they cannot fill the sweep's page. Returns how many.
      */
     static int sweepScheduled(Db db, Instant now) throws SQLException {
         db.prepare(WAITS_ORPHANS).executeUpdate();
