@@ -32,9 +32,10 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
             + "fence, progress, progress_message, result_ttl_ms, waits_for, dependents, retain_with";
     /**
      * What every read selects: the columns, the rowid, then the count of a BLOCKED job's side row in
-     * job_waits (NULL when it has none; '' when its count is NULL, so a row written without one reads as corrupt).
+     * job_waits (NULL when it has none or is not BLOCKED; '' when its count is NULL, so a row written without
+     * one reads as corrupt).
      */
-    static final String SELECT = COLUMNS + ", rowid, (SELECT ifnull(w.waits_for, '') FROM job_waits w WHERE w.job_id = jobs.id)";
+    static final String SELECT = COLUMNS + ", rowid, (SELECT ifnull(w.waits_for, '') FROM job_waits w WHERE w.job_id = jobs.id AND jobs.state = 'BLOCKED')";
     /** The same for a RETURNING clause of a statement that leaves no job BLOCKED: no side row to read. */
     static final String RETURNING = COLUMNS + ", rowid, NULL";
     /** The largest fence a lease counts up from (as on the other engines, 15 digits). */

@@ -47,12 +47,26 @@ final class Links {
             + "FROM (SELECT * FROM (" + NAMED.formatted(2) + ") AS n "
             + "WHERE NOT EXISTS (SELECT 1 FROM job_waits w WHERE w.job_id = n.id AND " + POSITIVE + ")) AS d "
             + "WHERE jobs.id = d.id AND +jobs.state = '" + JobState.BLOCKED.name() + "'";
-    /** Side rows the release used up whose job was not BLOCKED any more (the trigger removed those of released jobs). */
+    /** Side rows the release used up: those of the jobs it moved to QUEUED, and of jobs no longer BLOCKED. */
     private static final String SPENT = "DELETE FROM job_waits WHERE job_id IN (SELECT value FROM json_each(?) WHERE type = 'text') "
             + "AND NOT (typeof(waits_for) = 'integer' AND waits_for > 0)";
     private static final String CLEAR = "UPDATE jobs SET dependents = NULL WHERE id IN (SELECT value FROM json_each(?))";
 
     private Links() {}
+
+    /** Drops the side count of job {@code id}, which leaves BLOCKED other than by its last release (a cancel). */
+    static void forget(Db db, String id) throws SQLException {
+        PreparedStatement ps = db.prepare("DELETE FROM job_waits WHERE job_id = ?");
+        ps.setString(1, id);
+        ps.executeUpdate();
+    }
+
+    /** The same by rowid, for the quarantine, whose row's id may be anything (the side row holds it as it is). */
+    static void forgetRow(Db db, long rowid) throws SQLException {
+        PreparedStatement ps = db.prepare("DELETE FROM job_waits WHERE job_id = (SELECT id FROM jobs WHERE rowid = ?)");
+        ps.setLong(1, rowid);
+        ps.executeUpdate();
+    }
 
     /** Releases {@code dependents} of a job whose row is gone or already written without them; returns how many rows moved. */
     static int release(Db db, List<String> dependents, Instant now) throws SQLException {

@@ -78,8 +78,10 @@ final class SqliteSchema {
     /**
      * The wait counts of BLOCKED jobs, one small row each ({@link Links}): lowering a count must not rewrite
      * the job's row, which for the dependent of a big fan-in is big. Triggers keep the table in step with
-     * the jobs in every path and in the same transaction: a job inserted BLOCKED gets its row, and a job that
-     * leaves BLOCKED or the table loses it. Not STRICT, as the jobs table: a count written by hand may be
+     * inserts and deletes in every path, in the same transaction: a job inserted BLOCKED gets its row, a
+     * deleted job loses it. The three statements that move a job out of BLOCKED (the last release, a cancel,
+     * a quarantine) delete its row themselves: a trigger on every state change would tax each claim and
+     * completion. Not STRICT, as the jobs table: a count written by hand may be
      * anything, and such a row is read as corrupt and quarantined (the partial index finds it). A v4 file's
      * BLOCKED jobs get their rows from their current counts.
      */
@@ -90,11 +92,6 @@ final class SqliteSchema {
         """
         CREATE TRIGGER IF NOT EXISTS job_waits_insert AFTER INSERT ON jobs WHEN new.state = 'BLOCKED' AND new.id IS NOT NULL BEGIN
           INSERT OR REPLACE INTO job_waits (job_id, waits_for) VALUES (new.id, new.waits_for);
-        END""",
-        """
-        CREATE TRIGGER IF NOT EXISTS job_waits_leave AFTER UPDATE OF state ON jobs
-        WHEN old.state = 'BLOCKED' AND new.state IS NOT 'BLOCKED' BEGIN
-          DELETE FROM job_waits WHERE job_id = old.id;
         END""",
         """
         CREATE TRIGGER IF NOT EXISTS job_waits_delete AFTER DELETE ON jobs BEGIN

@@ -180,7 +180,7 @@ class SchemaUpgradeTest {
 
     /** Back to the tables before version 5. */
     private static void dropWaits(Connection c) throws SQLException {
-        for (String trigger : List.of("job_waits_insert", "job_waits_leave", "job_waits_delete")) c.createStatement().execute("DROP TRIGGER " + trigger);
+        for (String trigger : List.of("job_waits_insert", "job_waits_delete")) c.createStatement().execute("DROP TRIGGER " + trigger);
         c.createStatement().execute("DROP TABLE job_waits");
     }
 

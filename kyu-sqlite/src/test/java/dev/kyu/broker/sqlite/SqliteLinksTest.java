@@ -245,4 +245,17 @@ class SqliteLinksTest extends SqliteFileFixture {
         broker.jobsPromoteDue(100);
         assertThat(count("SELECT count(*) FROM job_waits")).isZero();
     }
+
+    @Test
+    void aBlockedJobQueuedByHandRunsAndItsLeftoverWaitRowIsNotRead() throws Exception {
+        String c = JobIds.next();
+        store(linked(c, "c", 2));
+        try (Connection conn = SqliteTesting.raw(file)) {
+            conn.createStatement().execute("UPDATE jobs SET state = 'QUEUED', waits_for = 0 WHERE id = '" + c + "'");
+        }
+        assertThat(get(c).links().waitsFor()).isZero();
+        Job run = broker.jobsFetch(SqliteTesting.fetch("w", 1, "c")).get(0);
+        assertThat(run.id()).isEqualTo(c);
+        assertThat(run.links().waitsFor()).isZero();
+    }
 }
