@@ -23,7 +23,8 @@ final class Links {
      * A BLOCKED job's count lives in its own small row of job_waits (schema version 5), so a release that
      * is not the last one rewrites a few bytes rather than the job's row: the dependent of a big fan-in (a
      * workflow's end job holding the whole definition, a chord's last step naming every parent) is a big row,
-     * and SQLite rewrites a whole record, overflow pages included, on any change to it. The jobs row is
+     * and SQLite builds a whole new record on any change to it (reading and comparing every overflow page,
+     * writing them all again when the size changes). The jobs row is
      * written once, by the release that moves it to QUEUED. A BLOCKED job without a side row (written behind
      * Kyu's back) keeps its count in jobs.waits_for, lowered there as before the side table.
      *
