@@ -30,7 +30,7 @@ final class Claims {
             + "AND attempt BETWEEN 0 AND 2147483646 AND typeof(fence) = 'integer' AND fence BETWEEN 0 AND " + JobRow.MAX_FENCE + " "
             + "FROM jobs WHERE state = 'QUEUED' AND queue = ? ORDER BY priority DESC, id LIMIT ?";
     private static final String LEASE = "UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = ?, started_at = ?, "
-            + "lease_expires_at = ?, cancel_requested = 0, fence = fence + 1 WHERE rowid = ? AND state = 'QUEUED' RETURNING " + JobRow.SELECT;
+            + "lease_expires_at = ?, cancel_requested = 0, fence = fence + 1 WHERE rowid = ? AND state = 'QUEUED' RETURNING " + JobRow.RETURNING;
     private static final String ROW = "SELECT " + JobRow.SELECT + " FROM jobs WHERE rowid = ?";
     private static final String PAUSED = "SELECT queue FROM paused_queues";
     private static final Comparator<Job> ORDER = Comparator.comparingInt(Job::priority).reversed().thenComparing(Job::id);

@@ -32,6 +32,7 @@ final class Control {
                 ps.setLong(1, now.toEpochMilli());
                 ps.setString(2, id);
                 ps.executeUpdate();
+                if (state.equals("BLOCKED")) Links.forget(db, id);
                 Links.releaseAndClear(db, id, dependents, now);
                 out.add(CancelResult.CANCELLED);
             } else if (state.equals("RUNNING")) {

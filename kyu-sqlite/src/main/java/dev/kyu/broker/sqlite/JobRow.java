@@ -30,8 +30,14 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
     static final String COLUMNS = "id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, "
             + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested, "
             + "fence, progress, progress_message, result_ttl_ms, waits_for, dependents, retain_with";
-    /** What every read selects: the columns, then the rowid. */
-    static final String SELECT = COLUMNS + ", rowid";
+    /**
+     * What every read selects: the columns, the rowid, then the count of a BLOCKED job's side row in
+     * job_waits (NULL when it has none or is not BLOCKED; '' when its count is NULL, so a row written without
+     * one reads as corrupt).
+     */
+    static final String SELECT = COLUMNS + ", rowid, (SELECT ifnull(w.waits_for, '') FROM job_waits w WHERE w.job_id = jobs.id AND jobs.state = 'BLOCKED')";
+    /** The same for a RETURNING clause of a statement that leaves no job BLOCKED: no side row to read. */
+    static final String RETURNING = COLUMNS + ", rowid, NULL";
     /** The largest fence a lease counts up from (as on the other engines, 15 digits). */
     static final long MAX_FENCE = 999_999_999_999_999L;
     private static final String[] NAMES = COLUMNS.split(", ");
@@ -65,6 +71,7 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
         Object[] v = new Object[NAMES.length];
         for (int i = 0; i < v.length; i++) v[i] = rs.getObject(i + 1);
         long rowid = rs.getLong(v.length + 1);
+        Object side = rs.getObject(v.length + 2);
         var p = new ArrayList<String>();
         String id = id(v[0]);
         String task = text(v, 1, false, p);
@@ -108,7 +115,15 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
         if (state == JobState.RUNNING && (workerId == null || leaseExpiresAt == null)) p.add("RUNNING without a worker or lease");
         if (waitsFor != (int) waitsFor || waitsFor < 0) { p.add("waits_for out of range"); waitsFor = 0; }
         // Kyu moves a job out of BLOCKED as its count reaches zero: one without a count to lower waits for ever.
-        if (state == JobState.BLOCKED && waitsFor < 1) p.add("BLOCKED without a parent to wait for");
+        // A BLOCKED job's column keeps its count at enqueue, its side row (job_waits) the count left: both must be one.
+        boolean stuck = state == JobState.BLOCKED && waitsFor < 1;
+        if (side != null) {
+            long left = side instanceof Integer n ? n : side instanceof Long n ? n : -1;
+            if (!(side instanceof Integer || side instanceof Long)) p.add("job_waits.waits_for is not an integer");
+            else if (left != (int) left || left < 0) p.add("job_waits.waits_for out of range");
+            waitsFor = left != (int) left || left < 0 ? 0 : left;
+        }
+        if (stuck || (state == JobState.BLOCKED && waitsFor < 1)) p.add("BLOCKED without a parent to wait for");
         Job job = new Job(id, task == null ? "" : task, queue == null ? "" : queue, args, (int) priority,
                 state == null ? JobState.FAILED : state, (int) attempt, (int) maxAttempts, enqueuedAt, scheduledAt,
                 startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey,
@@ -118,7 +133,7 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
                 JobLinks.of((int) waitsFor, dependents, retainWith));
         if (contract && p.isEmpty()) p.addAll(JobContract.violations(job));
         if (fallback != null && p.isEmpty()) p.add(fallback);
-        return new JobRow(job, p, p.isEmpty() ? null : raw(v), rowid);
+        return new JobRow(job, p, p.isEmpty() ? null : raw(v, side), rowid);
     }
 
     /**
@@ -173,18 +188,20 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
         return null;
     }
 
-    private static String raw(Object[] v) {
+    private static String raw(Object[] v, Object side) {
         ObjectNode o = JobCodec.JSON.createObjectNode();
-        for (int i = 0; i < v.length; i++) {
-            Object x = v[i];
-            if (x == null) o.putNull(NAMES[i]);
-            else if (x instanceof Integer n) o.put(NAMES[i], n);
-            else if (x instanceof Long n) o.put(NAMES[i], n);
-            else if (x instanceof Double n) o.put(NAMES[i], n);
-            else if (x instanceof byte[] b) o.put(NAMES[i], "base64:" + java.util.Base64.getEncoder().encodeToString(b));
-            else o.put(NAMES[i], String.valueOf(x));
-        }
+        for (int i = 0; i < v.length; i++) put(o, NAMES[i], v[i]);
+        if (side != null) put(o, "job_waits.waits_for", side);
         return o.toString();
+    }
+
+    private static void put(ObjectNode o, String name, Object x) {
+        if (x == null) o.putNull(name);
+        else if (x instanceof Integer n) o.put(name, n);
+        else if (x instanceof Long n) o.put(name, n);
+        else if (x instanceof Double n) o.put(name, n);
+        else if (x instanceof byte[] b) o.put(name, "base64:" + java.util.Base64.getEncoder().encodeToString(b));
+        else o.put(name, String.valueOf(x));
     }
 
     private static String truncate(String s) {

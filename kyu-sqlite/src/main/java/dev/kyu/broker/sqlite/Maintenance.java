@@ -59,6 +59,12 @@ final class Maintenance {
     /** BLOCKED rows no release can move, through the partial index that holds only them. */
     private static final String BLOCKED_STUCK = "SELECT " + JobRow.SELECT + " FROM jobs INDEXED BY jobs_blocked_stuck WHERE "
             + Links.STUCK + " LIMIT 100";
+    /** BLOCKED rows whose side count (job_waits) no release can lower to zero, through that table's partial index. */
+    private static final String WAITS_STUCK = "SELECT " + JobRow.SELECT + " FROM jobs WHERE id IN (SELECT job_id FROM job_waits "
+            + "INDEXED BY job_waits_stuck WHERE " + Links.WAITS_STUCK + ") AND state = 'BLOCKED' LIMIT 100";
+    /** Side rows of such a count whose job is gone or not BLOCKED (written behind Kyu's back): nothing reads them. */
+    private static final String WAITS_ORPHANS = "DELETE FROM job_waits WHERE job_id IN (SELECT job_id FROM job_waits INDEXED BY job_waits_stuck "
+            + "WHERE " + Links.WAITS_STUCK + ") AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = job_waits.job_id AND j.state = 'BLOCKED')";
 
     private Maintenance() {}
 
@@ -76,10 +82,13 @@ final class Maintenance {
 
     /**
      * Quarantines SCHEDULED rows whose due time is unreadable or out of range, and BLOCKED rows whose wait
-     * count no release can lower to zero: both would wait for ever. Returns how many.
+     * count (in the row or in job_waits) no release can lower to zero: both would wait for ever. Side rows of
+     * such a count that no BLOCKED job owns are dropped first, so they cannot fill the sweep's page. Returns how many.
      */
     static int sweepScheduled(Db db, Instant now) throws SQLException {
-        return quarantineIds(db, SCHEDULED_BAD, now, true).size() + quarantineIds(db, BLOCKED_STUCK, now, false).size();
+        db.prepare(WAITS_ORPHANS).executeUpdate();
+        return quarantineIds(db, SCHEDULED_BAD, now, true).size() + quarantineIds(db, BLOCKED_STUCK, now, false).size()
+                + quarantineIds(db, WAITS_STUCK, now, false).size();
     }
 
     /**

@@ -33,6 +33,7 @@ final class Quarantine {
                 .links(j.links().released())
                 .build();
         // By rowid: an id that is a blob, invalid UTF-8 or otherwise unmatchable as text must still be reached.
+        Links.forgetRow(db, row.rowid()); // it leaves BLOCKED, if it was
         PreparedStatement ps = db.prepare(JobSql.UPDATE_BY_ROWID);
         int next = JobSql.bindBody(ps, 1, fixed);
         ps.setLong(next, row.rowid());

@@ -13,7 +13,7 @@ import java.sql.SQLException;
  * (fetch, promote, rescue, prune) on a small index that only holds the rows it can match.
  */
 final class SqliteSchema {
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
     private static final String[] V1 = {
         """
@@ -75,6 +75,30 @@ final class SqliteSchema {
         "CREATE INDEX IF NOT EXISTS jobs_blocked_stuck ON jobs(id) WHERE " + Links.STUCK,
     };
 
+    /**
+     * The wait counts of BLOCKED jobs, one small row each ({@link Links}): lowering a count must not rewrite
+     * the job's row, which for the dependent of a big fan-in is big. Triggers keep the table in step with
+     * inserts and deletes in every path, in the same transaction: a job inserted BLOCKED gets its row, a
+     * deleted job loses it. The three statements that move a job out of BLOCKED (the last release, a cancel,
+     * a quarantine) delete its row themselves: a trigger on every state change would tax each claim and
+     * completion. Not STRICT, as the jobs table: a count written by hand may be
+     * anything, and such a row is read as corrupt and quarantined (the partial index finds it). A v4 file's
+     * BLOCKED jobs get their rows from their current counts.
+     */
+    private static final String[] V5 = {
+        "CREATE TABLE IF NOT EXISTS job_waits (job_id TEXT PRIMARY KEY NOT NULL, waits_for INTEGER) WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS job_waits_stuck ON job_waits(job_id) WHERE " + Links.WAITS_STUCK,
+        "INSERT OR IGNORE INTO job_waits (job_id, waits_for) SELECT id, waits_for FROM jobs WHERE state = 'BLOCKED' AND id IS NOT NULL",
+        """
+        CREATE TRIGGER IF NOT EXISTS job_waits_insert AFTER INSERT ON jobs WHEN new.state = 'BLOCKED' AND new.id IS NOT NULL BEGIN
+          INSERT OR REPLACE INTO job_waits (job_id, waits_for) VALUES (new.id, new.waits_for);
+        END""",
+        """
+        CREATE TRIGGER IF NOT EXISTS job_waits_delete AFTER DELETE ON jobs BEGIN
+          DELETE FROM job_waits WHERE job_id = old.id;
+        END""",
+    };
+
     private SqliteSchema() {}
 
     /**
@@ -116,6 +140,7 @@ final class SqliteSchema {
         if (found < 2) for (String sql : V2) db.exec(sql);
         if (found < 3) for (String sql : V3) db.exec(sql);
         if (found < 4) for (String sql : V4) db.exec(sql);
+        if (found < 5) for (String sql : V5) db.exec(sql);
         if (found < VERSION) db.exec("PRAGMA user_version = " + VERSION);
         return found;
     }

@@ -125,8 +125,68 @@ class SchemaUpgradeTest {
         }
     }
 
+    @Test
+    void aVersion4FileGainsTheWaitTableAndItsBlockedJobsKeepTheirCounts() throws Exception {
+        Path file = SqliteConformanceTest.freshFile();
+        var clock = new ManualClock();
+        String p1 = JobIds.next(), p2 = JobIds.next(), p3 = JobIds.next(), child = JobIds.next(), queued;
+        try (SqliteBroker b = SqliteTesting.open(file, clock)) {
+            b.jobsEnqueue(EnqueueRequest.of(List.of(
+                    NewJob.builder(p1, "t").queue("p").links(JobLinks.of(0, List.of(child), null)).build(),
+                    NewJob.builder(p2, "t").queue("p").links(JobLinks.of(0, List.of(child), null)).build(),
+                    NewJob.builder(p3, "t").queue("p").links(JobLinks.of(0, List.of(child), null)).build(),
+                    NewJob.builder(child, "t").queue("c").links(JobLinks.of(3, List.of(), null)).build())));
+            queued = SqliteTesting.enqueue(b, "q");
+            Job first = b.jobsFetch(SqliteTesting.fetch("w", 1, "p")).get(0);
+            b.jobsComplete(List.of(new Completion(first.lease(), new Outcome.Succeeded("null"))));
+        }
+        try (Connection c = SqliteTesting.raw(file)) {
+            // back to what version 4 wrote: the count left lives in the jobs row
+            c.createStatement().execute("UPDATE jobs SET waits_for = (SELECT waits_for FROM job_waits WHERE job_id = jobs.id) WHERE state = 'BLOCKED'");
+            dropWaits(c);
+            c.createStatement().execute("PRAGMA user_version = 4");
+        }
+        try (SqliteBroker b = SqliteTesting.open(file, clock)) {
+            assertThat(b.jobGet(child).orElseThrow().links().waitsFor()).isEqualTo(2);
+            assertThat(b.jobGet(queued).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+            try (Connection c = SqliteTesting.raw(file); ResultSet rs = c.createStatement().executeQuery("SELECT job_id, waits_for FROM job_waits")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(child);
+                assertThat(rs.getInt(2)).isEqualTo(2);
+                assertThat(rs.next()).as("only BLOCKED jobs have a row").isFalse();
+            }
+            Job second = b.jobsFetch(SqliteTesting.fetch("w", 1, "p")).get(0);
+            b.jobsComplete(List.of(new Completion(second.lease(), new Outcome.Succeeded("null"))));
+            assertThat(b.jobGet(child).orElseThrow()).satisfies(j -> {
+                assertThat(j.state()).isEqualTo(JobState.BLOCKED);
+                assertThat(j.links().waitsFor()).isEqualTo(1);
+            });
+            Job third = b.jobsFetch(SqliteTesting.fetch("w", 1, "p")).get(0);
+            b.jobsComplete(List.of(new Completion(third.lease(), new Outcome.Succeeded("null"))));
+            assertThat(b.jobGet(child).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+            assertThat(b.jobGet(child).orElseThrow().links().waitsFor()).isZero();
+        }
+        try (Connection c = SqliteTesting.raw(file)) {
+            try (ResultSet rs = c.createStatement().executeQuery("PRAGMA user_version")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(SqliteSchema.VERSION);
+            }
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM job_waits")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("a released job's row is gone").isZero();
+            }
+        }
+    }
+
+    /** Back to the tables before version 5. */
+    private static void dropWaits(Connection c) throws SQLException {
+        for (String trigger : List.of("job_waits_insert", "job_waits_delete")) c.createStatement().execute("DROP TRIGGER " + trigger);
+        c.createStatement().execute("DROP TABLE job_waits");
+    }
+
     /** Back to the jobs table before version 4. */
     private static void dropLinks(Connection c) throws SQLException {
+        dropWaits(c);
         c.createStatement().execute("DROP INDEX jobs_blocked_stuck");
         for (String column : List.of("waits_for", "dependents", "retain_with")) c.createStatement().execute("ALTER TABLE jobs DROP COLUMN " + column);
     }

@@ -96,8 +96,22 @@ final class SqliteFaultFixture implements FaultFixture {
                 return insertJob(queue, columns);
             }));
         }
+        for (Garbage.Kind kind : Garbage.Kind.values()) {
+            // The count a BLOCKED job is released by lives in job_waits: garbage there must not keep it waiting.
+            Object value = kind == Garbage.Kind.OUT_OF_RANGE ? (Object) 0L : value("waits_for", kind);
+            cases.add(GarbageCase.of("job_waits.waits_for=" + kind.name().toLowerCase() + " while BLOCKED", () -> {
+                var columns = new LinkedHashMap<String, Object>();
+                columns.put("state", "BLOCKED");
+                columns.put("waits_for", 1L);
+                String id = insertJob(queue, columns);
+                setWaits(id, value);
+                return id;
+            }));
+        }
         String hex = hex(Garbage.invalidUtf8());
         for (String[] row : List.of(
+                new String[] {"job_waits", "(job_id, waits_for) VALUES ('not-a-job-' || hex(randomblob(4)), 'never')"},
+                new String[] {"job_waits", "(job_id, waits_for) VALUES (X'" + hex + "', -1)"},
                 new String[] {"unique_keys", "(key, job_id, scope, until) VALUES ('u-' || hex(randomblob(8)), 'not-a-job', 'SIDEWAYS', 'never')"},
                 new String[] {"unique_keys", "(key, job_id, scope, until) VALUES (CAST(X'" + hex + "' AS TEXT), X'00FF', 42, NULL)"},
                 new String[] {"stats", "(minute, queue, succeeded, failed, retried) VALUES ('soon', CAST(X'" + hex + "' AS TEXT), 'many', -1, 1e999)"},
@@ -165,6 +179,20 @@ final class SqliteFaultFixture implements FaultFixture {
         // A garbage id that is not text cannot be looked up: the suite's check that every job ends terminal covers it.
         if (columns.containsKey("id")) return columns.get("id") instanceof String s ? s : null;
         return id;
+    }
+
+    /** Replaces the side count of job {@code id} (its row is made by the insert trigger of a BLOCKED job). */
+    private void setWaits(String id, Object value) throws Exception {
+        String mark = value instanceof Sql s ? s.expression() : "?";
+        try (Connection c = SqliteTesting.raw(file)) {
+            c.createStatement().execute("PRAGMA busy_timeout = 10000");
+            try (PreparedStatement ps = c.prepareStatement("UPDATE job_waits SET waits_for = " + mark + " WHERE job_id = ?")) {
+                int i = 1;
+                if (!(value instanceof Sql)) ps.setObject(i++, value);
+                ps.setString(i, id);
+                ps.executeUpdate();
+            }
+        }
     }
 
     private void exec(String sql) throws Exception {

@@ -180,4 +180,82 @@ class SqliteLinksTest extends SqliteFileFixture {
         assertThat(get(c).state()).isEqualTo(JobState.BLOCKED);
         assertThat(get(p).links().dependents()).containsExactly(c);
     }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = SqliteTesting.raw(file); var rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void complete(String queue) throws Exception {
+        Job j = broker.jobsFetch(SqliteTesting.fetch("w", 1, queue)).get(0);
+        broker.jobsComplete(List.of(new dev.kyu.spi.Completion(j.lease(), new dev.kyu.spi.Outcome.Succeeded("null"))));
+    }
+
+    @Test
+    void onlyTheLastReleaseWritesTheDependentsRow() throws Exception {
+        String c = JobIds.next();
+        store(linked(JobIds.next(), "q", 0, c), linked(JobIds.next(), "q", 0, c), linked(JobIds.next(), "q", 0, c), linked(c, "c", 3));
+        try (Connection conn = SqliteTesting.raw(file)) {
+            conn.createStatement().execute("CREATE TABLE row_writes (n INTEGER)");
+            conn.createStatement().execute("CREATE TRIGGER row_writes AFTER UPDATE ON jobs WHEN old.id = '" + c + "' BEGIN INSERT INTO row_writes VALUES (1); END");
+        }
+        complete("q");
+        complete("q");
+        assertThat(get(c).links().waitsFor()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM row_writes")).as("a release before the last lowers the side count only").isZero();
+
+        complete("q");
+        assertThat(get(c).state()).isEqualTo(JobState.QUEUED);
+        assertThat(get(c).links().waitsFor()).isZero();
+        assertThat(count("SELECT count(*) FROM row_writes")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM job_waits")).isZero();
+    }
+
+    @Test
+    void aBlockedJobLosesItsWaitRowWhenCancelledDeletedPurgedOrQuarantined() throws Exception {
+        String p = JobIds.next(), cancelled = JobIds.next(), deleted = JobIds.next(), purged = JobIds.next(), bad = JobIds.next();
+        store(linked(p, "q", 0, cancelled, deleted, purged, bad), linked(cancelled, "c", 1), linked(deleted, "c", 1),
+                linked(purged, "purge", 1), linked(bad, "c", 1));
+        assertThat(count("SELECT count(*) FROM job_waits")).isEqualTo(4);
+        try (Connection c = SqliteTesting.raw(file); PreparedStatement ps = c.prepareStatement("UPDATE job_waits SET waits_for = 'soon' WHERE job_id = ?")) {
+            ps.setString(1, bad);
+            ps.executeUpdate();
+        }
+
+        broker.jobsCancel(List.of(cancelled));
+        broker.jobsDelete(List.of(deleted));
+        broker.queuePurge("purge");
+        broker.jobsPromoteDue(100);
+
+        assertThat(get(cancelled).state()).isEqualTo(JobState.CANCELLED);
+        assertThat(get(bad).state()).isEqualTo(JobState.FAILED);
+        assertThat(get(bad).lastError().message()).contains("job_waits.waits_for is not an integer");
+        assertThat(count("SELECT count(*) FROM job_waits")).isZero();
+        complete("q");
+        assertThat(broker.jobsGet(List.of(cancelled, bad))).extracting(Job::state).containsExactly(JobState.CANCELLED, JobState.FAILED);
+    }
+
+    @Test
+    void aWaitRowWhoseJobIsGoneIsDroppedBySweep() throws Exception {
+        try (Connection c = SqliteTesting.raw(file)) {
+            c.createStatement().execute("INSERT INTO job_waits (job_id, waits_for) VALUES ('not-a-job', 'never'), (X'00FF', -1)");
+        }
+        broker.jobsPromoteDue(100);
+        assertThat(count("SELECT count(*) FROM job_waits")).isZero();
+    }
+
+    @Test
+    void aBlockedJobQueuedByHandRunsAndItsLeftoverWaitRowIsNotRead() throws Exception {
+        String c = JobIds.next();
+        store(linked(c, "c", 2));
+        try (Connection conn = SqliteTesting.raw(file)) {
+            conn.createStatement().execute("UPDATE jobs SET state = 'QUEUED', waits_for = 0 WHERE id = '" + c + "'");
+        }
+        assertThat(get(c).links().waitsFor()).isZero();
+        Job run = broker.jobsFetch(SqliteTesting.fetch("w", 1, "c")).get(0);
+        assertThat(run.id()).isEqualTo(c);
+        assertThat(run.links().waitsFor()).isZero();
+    }
 }
