@@ -37,7 +37,8 @@ final class Scripts {
         DELETE(ScriptOutputType.MULTI), PURGE(ScriptOutputType.MULTI), GET(ScriptOutputType.MULTI),
         LIST(ScriptOutputType.MULTI), COUNTS(ScriptOutputType.MULTI), LOCK(ScriptOutputType.INTEGER),
         UNLOCK(ScriptOutputType.INTEGER), BURY(ScriptOutputType.INTEGER), CLAIM(ScriptOutputType.MULTI),
-        PAUSE(ScriptOutputType.INTEGER), UNREACHABLE(ScriptOutputType.MULTI), RELAY(ScriptOutputType.MULTI);
+        PAUSE(ScriptOutputType.INTEGER), UNREACHABLE(ScriptOutputType.MULTI), RELAY(ScriptOutputType.MULTI),
+        AWAIT(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
         final String body;
