@@ -36,6 +36,11 @@ class BenchMainTest {
     }
 
     @Test
+    void workflowIsAFigureOfItsOwn() {
+        assertThat(BenchMain.measurements(List.of("workflow"))).singleElement().isInstanceOf(dev.kyu.bench.figure.Workflows.class);
+    }
+
+    @Test
     void unknownFigureIsRefusedByName() {
         assertThatThrownBy(() -> BenchMain.measurements(List.of("drain", "speed")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'speed'");

@@ -13,6 +13,7 @@ import dev.kyu.cli.commands.PurgeCommand;
 import dev.kyu.cli.commands.ResumeCommand;
 import dev.kyu.cli.commands.RetryCommand;
 import dev.kyu.cli.commands.WorkerCommand;
+import dev.kyu.cli.commands.WorkflowCommand;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -55,6 +56,7 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
         m.put("enqueue", EnqueueCommand.class);
         m.put("inspect", InspectCommand.class);
         m.put("job", JobCommand.class);
+        m.put("workflow", WorkflowCommand.class);
         m.put("retry", RetryCommand.class);
         m.put("cancel", CancelCommand.class);
         m.put("purge", PurgeCommand.class);

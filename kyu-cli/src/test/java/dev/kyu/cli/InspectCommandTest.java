@@ -29,7 +29,7 @@ class InspectCommandTest extends CliTestBase {
 
         var table = cli.run("inspect", "queues");
         assertThat(table.out().lines().findFirst().orElseThrow()).startsWith("QUEUE").contains("SCHEDULED").contains("CANCELLED");
-        assertThat(table.out()).containsPattern("(?m)^a\\s+no\\s+0\\s+2\\s");
+        assertThat(table.out()).containsPattern("(?m)^a\\s+no\\s+0\\s+0\\s+2\\s");
     }
 
     @Test

@@ -66,6 +66,18 @@ public interface Broker extends AutoCloseable {
      */
     List<Boolean> jobsComplete(List<Completion> completions);
 
+    /**
+     * Records outcomes through the caller's own JDBC connection, inside its open transaction, so that the
+     * caller's writes and the outcomes commit or roll back together; fenced as {@link #jobsComplete(List)}
+     * (a fenced-out completion changes nothing and answers false). Nothing is visible before the caller
+     * commits; a connection in auto-commit mode gets one transaction of its own for the batch. Only engines
+     * with {@link Capability#TRANSACTIONAL_COMPLETE}, and only with a connection to their own store.
+     */
+    default List<Boolean> jobsComplete(List<Completion> completions, java.sql.Connection connection) {
+        throw new dev.kyu.KyuException.InvalidInput("broker " + describe() + " cannot complete jobs inside a JDBC transaction"
+                + " (no Capability.TRANSACTIONAL_COMPLETE)");
+    }
+
     // ---- maintenance (idempotent, any process, any number at once) --------------------------------
 
     /** Moves up to {@code limit} SCHEDULED jobs whose due time has come to QUEUED; returns how many. */
@@ -147,6 +159,15 @@ public interface Broker extends AutoCloseable {
     void kvPut(String key, String value);
 
     void kvDelete(String key);
+
+    /**
+     * Atomically sets {@code key} to {@code value} when its current value equals {@code expected}: a null
+     * {@code expected} asks for the key to be absent, a null {@code value} deletes it. True when the change
+     * was applied (a delete of an absent key expected absent applies, changing nothing); false, with
+     * nothing changed, when the current value differs. Counters and flags shared by many processes are
+     * read with {@link #kvGet} and written with this in a loop.
+     */
+    boolean kvCompareAndSet(String key, String expected, String value);
 
     /** Every key starting with the prefix, sorted by key. */
     Map<String, String> kvList(String prefix);

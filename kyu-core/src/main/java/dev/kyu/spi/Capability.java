@@ -6,6 +6,11 @@ public enum Capability {
     INJECTABLE_CLOCK,
     /** {@link EnqueueRequest#connection()} may carry the caller's own JDBC transaction. */
     TRANSACTIONAL_ENQUEUE,
+    /**
+     * {@link Broker#jobsComplete(java.util.List, java.sql.Connection)} records outcomes inside the caller's
+     * own JDBC transaction: a task's writes and its job's outcome are one commit.
+     */
+    TRANSACTIONAL_COMPLETE,
     /** Several processes may share the store (everything but {@code memory:}). */
     SHARED_ACROSS_PROCESSES,
     /**

@@ -2,8 +2,10 @@ package dev.kyu.workflow;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.kyu.codec.JsonCodec;
+import dev.kyu.codec.Printable;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
+import dev.kyu.job.JobIds;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.Broker;
 import java.util.HashMap;
@@ -57,6 +59,11 @@ public final class StepGate {
         try {
             parentIds = codec.decode(parentsJson, PARENTS.getType());
         } catch (RuntimeException e) {
+            parentIds = null;
+        }
+        // Garbage stored by hand must end the step here: a null or a malformed id would otherwise fail the read
+        // below on some engines, and the job would be handed back until it died of it.
+        if (parentIds == null || !parentIds.values().stream().allMatch(JobIds::isValid)) {
             return new Skip("skipped: its meta " + WorkflowMeta.PARENTS + " is not a JSON object of step names to job ids");
         }
         var byId = new HashMap<String, Job>(parentIds.size() * 2);
@@ -64,7 +71,9 @@ public final class StepGate {
         var parents = new LinkedHashMap<String, Job>(parentIds.size() * 2);
         for (var e : parentIds.entrySet()) {
             Job p = byId.get(e.getValue());
-            String why = p == null ? "step " + e.getKey() + " is gone" : blocking(e.getKey(), p);
+            // The name as shown: a stored key written by hand may hold a newline, and a reason is one line.
+            String shown = Printable.line(e.getKey());
+            String why = p == null ? "step " + shown + " is gone" : blocking(shown, p);
             if (why != null) return new Skip("skipped: " + why);
             parents.put(e.getKey(), p);
         }

@@ -1,6 +1,7 @@
 package dev.kyu.workflow;
 
 import dev.kyu.KyuException;
+import dev.kyu.codec.Printable;
 import dev.kyu.spi.Capability;
 import dev.kyu.task.TaskRegistry;
 import java.util.ArrayDeque;
@@ -27,14 +28,16 @@ final class WorkflowCheck {
         }
         List<Step> steps = wf.steps();
         if (steps.size() > Workflow.MAX_STEPS) {
-            throw new KyuException.InvalidInput("workflow '" + wf.name() + "' has " + steps.size() + " steps, over the limit of "
+            throw new KyuException.InvalidInput("workflow " + Printable.quoted(wf.name()) + " has " + steps.size() + " steps, over the limit of "
                     + Workflow.MAX_STEPS + " (split it, or enqueue the work of a step as plain jobs)");
         }
         Map<String, Integer> index = new HashMap<>(steps.size() * 2);
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
+            // Checked here too: a Step built directly skips the builder's check, and its name goes into every message below.
+            Call.checkStepName(s.name());
             if (index.putIfAbsent(s.name(), i) != null) {
-                throw new KyuException.InvalidInput("workflow '" + wf.name() + "' has two steps named '" + s.name() + "'");
+                throw new KyuException.InvalidInput("workflow " + Printable.quoted(wf.name()) + " has two steps named '" + s.name() + "'");
             }
             Call<?, ?> c = s.call();
             if (c.task() == null && !tasks.contains(c.taskName())) {
@@ -65,14 +68,20 @@ final class WorkflowCheck {
             for (String p : distinct) {
                 Integer j = index.get(p);
                 if (j == null) {
-                    throw new KyuException.InvalidInput("step '" + s.name() + "' runs after '" + p + "', which is not a step of workflow '"
-                            + wf.name() + "'");
+                    throw new KyuException.InvalidInput("step '" + s.name() + "' runs after " + Printable.quoted(p) + ", which is not a step of workflow "
+                            + Printable.quoted(wf.name()));
                 }
-                if (j == i) throw new KyuException.InvalidInput("step '" + s.name() + "' of workflow '" + wf.name() + "' runs after itself");
+                if (j == i) throw new KyuException.InvalidInput("step '" + s.name() + "' of workflow " + Printable.quoted(wf.name()) + " runs after itself");
                 parents[i][k++] = j;
                 children.get(j).add(i);
             }
             pending[i] = parents[i].length;
+            var own = s.call().options().job();
+            if (parents[i].length > 0 && (own.delay() != null || own.runAt() != null)) {
+                // A waiting job is due when its last parent ends: a delay or run-at would be dropped without a word.
+                throw new KyuException.InvalidInput("step '" + s.name() + "' runs after other steps, so it cannot have its own "
+                        + (own.delay() != null ? "delay" : "run-at") + ": it starts when its last parent ends");
+            }
         }
         var queue = new ArrayDeque<Integer>();
         for (int i = 0; i < n; i++) if (pending[i] == 0) queue.add(i);
@@ -85,7 +94,7 @@ final class WorkflowCheck {
             order[done++] = i;
             for (int c : children.get(i)) if (--pending[c] == 0) queue.add(c);
         }
-        if (done < n) throw new KyuException.InvalidInput("workflow '" + wf.name() + "' has a cycle: " + cycle(steps, parents, pending));
+        if (done < n) throw new KyuException.InvalidInput("workflow " + Printable.quoted(wf.name()) + " has a cycle: " + cycle(steps, parents, pending));
         var orderedSteps = new ArrayList<Step>(n);
         var orderedParents = new ArrayList<int[]>(n);
         var orderedChildren = new ArrayList<List<Integer>>(n);

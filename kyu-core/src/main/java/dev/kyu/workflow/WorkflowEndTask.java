@@ -1,6 +1,9 @@
 package dev.kyu.workflow;
 
+import dev.kyu.codec.Printable;
 import dev.kyu.job.Job;
+import dev.kyu.job.JobIds;
+import dev.kyu.task.NonRetryableException;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
 import dev.kyu.task.JobContext;
@@ -41,9 +44,22 @@ public final class WorkflowEndTask implements KyuTask<WorkflowDefinition, Workfl
 
     @Override
     public WorkflowOutcome run(WorkflowDefinition def, JobContext ctx) {
-        WorkflowContext wf = ctx.workflow();
+        WorkflowContext wf;
+        try {
+            wf = ctx.workflow();
+        } catch (IllegalStateException e) {
+            // A kyu.workflow job enqueued by hand, without the meta that names its workflow.
+            throw new NonRetryableException(e.getMessage() + ": a " + WorkflowMeta.END_TASK + " job needs the meta " + WorkflowMeta.WORKFLOW);
+        }
         var ids = new ArrayList<String>(def.steps().size());
-        for (var s : def.steps()) ids.add(s.id());
+        for (var s : def.steps()) {
+            // A definition stored by hand can be read but never decided: no retry would make it better.
+            if (s.name() == null || !JobIds.isValid(s.id())) {
+                throw new NonRetryableException("the workflow definition in job " + ctx.jobId() + " has a step without a name or a job id ("
+                        + Printable.quoted(s.name()) + ", " + Printable.quoted(s.id()) + ")");
+            }
+            ids.add(s.id());
+        }
         var byId = new HashMap<String, Job>(ids.size() * 2);
         for (Job j : wf.broker().jobsGet(ids)) byId.put(j.id(), j);
 

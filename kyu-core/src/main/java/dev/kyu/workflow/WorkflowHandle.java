@@ -37,7 +37,7 @@ public final class WorkflowHandle {
 
     /** Its state alone: one read of the end job. */
     public WorkflowState state() {
-        Job end = broker.jobGet(id).orElseThrow(() -> new KyuException.JobNotFound(id));
+        Job end = broker.jobGet(id).filter(j -> WorkflowMeta.END_TASK.equals(j.task())).orElseThrow(() -> new KyuException.JobNotFound(id));
         if (end.state() != JobState.SUCCEEDED) {
             return end.state() == JobState.FAILED ? WorkflowState.FAILED
                     : end.state() == JobState.CANCELLED ? WorkflowState.CANCELLED : WorkflowState.RUNNING;
@@ -59,7 +59,7 @@ public final class WorkflowHandle {
     public WorkflowView awaitSuccess(Duration timeout) throws InterruptedException {
         WorkflowView v = await(timeout);
         if (v.state() != WorkflowState.SUCCEEDED) {
-            throw new KyuException("workflow " + id + " (" + v.name() + ") is " + v.state()
+            throw new KyuException("workflow " + id + " (" + dev.kyu.codec.Printable.line(v.name()) + ") is " + v.state()
                     + (v.failed().isEmpty() ? "" : ", failed steps: " + String.join(", ", v.failed()))
                     + (v.state() == WorkflowState.RUNNING ? " after " + timeout : ""));
         }

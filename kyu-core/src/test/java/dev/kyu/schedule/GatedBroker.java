@@ -75,6 +75,7 @@ final class GatedBroker implements Broker {
     @Override public Optional<String> kvGet(String k) { return inner.kvGet(k); }
     @Override public void kvPut(String k, String v) { inner.kvPut(k, v); }
     @Override public void kvDelete(String k) { inner.kvDelete(k); }
+    @Override public boolean kvCompareAndSet(String k, String expected, String value) { return inner.kvCompareAndSet(k, expected, value); }
     @Override public Map<String, String> kvList(String p) { return inner.kvList(p); }
     @Override public boolean lockTry(String n, String o, Duration ttl) { return inner.lockTry(n, o, ttl); }
     @Override public void lockRelease(String n, String o) { inner.lockRelease(n, o); }

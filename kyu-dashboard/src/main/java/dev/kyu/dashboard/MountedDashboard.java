@@ -66,12 +66,15 @@ public final class MountedDashboard implements AutoCloseable {
         new QueuesPage(ctx, layout).routes(router);
         new JobsPage(ctx, layout).routes(router);
         new JobPage(ctx, layout).routes(router);
+        new dev.kyu.dashboard.ui.WorkflowsPage(ctx, layout).routes(router);
+        new dev.kyu.dashboard.ui.WorkflowPage(ctx, layout).routes(router);
         new WorkersPage(ctx, layout).routes(router);
         new SchedulesPage(ctx, layout).routes(router);
         new StaticAssets().routes(router);
         new OverviewApi(ctx).routes(router);
         new QueuesApi(ctx).routes(router);
         new JobsApi(ctx).routes(router);
+        new dev.kyu.dashboard.api.WorkflowsApi(ctx).routes(router);
         new WorkersApi(ctx).routes(router);
         new StatsApi(ctx).routes(router);
         new SchedulesApi(ctx).routes(router);

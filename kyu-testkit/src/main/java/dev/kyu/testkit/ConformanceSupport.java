@@ -53,6 +53,14 @@ public abstract class ConformanceSupport {
      */
     protected abstract String plantRawJob(Broker broker, RawJob job) throws Exception;
 
+    /**
+     * A new JDBC connection to the store of the broker under test, auto-commit off, for engines with
+     * {@link Capability#TRANSACTIONAL_COMPLETE}; null (the default) for the others, whose tests of it are skipped.
+     */
+    protected java.sql.Connection openTransaction() throws Exception {
+        return null;
+    }
+
     @BeforeEach
     protected final void openFreshBroker() throws Exception {
         clock = new ManualClock();

@@ -258,6 +258,38 @@ public abstract class LinkConformance extends ControlConformance {
         }
 
         @Test
+        @DisplayName("parents ending at once on many threads, each completed twice, release their two children once, at the last")
+        void concurrentEndsReleaseOnce() throws Exception {
+            String c = JobIds.next(), d = JobIds.next();
+            int n = 64;
+            var batch = new ArrayList<NewJob>();
+            // half the parents name the children in one order, half in the other: releases must not deadlock
+            for (int i = 0; i < n; i++) batch.add(i % 2 == 0 ? parent(c, d) : parent(d, c));
+            batch.add(child(c, "fan-in", n));
+            batch.add(child(d, "fan-in", n));
+            broker.jobsEnqueue(EnqueueRequest.of(batch));
+            var running = new ArrayList<Job>();
+            while (running.size() < n) running.addAll(fetch(WORKER, n - running.size(), LONG, Q));
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            var won = new java.util.concurrent.atomic.AtomicInteger();
+            var tasks = new ArrayList<java.util.concurrent.Callable<Boolean>>();
+            for (Job j : running) {
+                tasks.add(() -> complete(j, new Outcome.Succeeded("null")));
+                tasks.add(() -> complete(j, new Outcome.Dead(error(1, "a zombie's late verdict"))));
+            }
+            try {
+                for (var f : pool.invokeAll(tasks)) if (f.get()) won.incrementAndGet();
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(won.get()).as("one completion of each parent counts").isEqualTo(n);
+            for (String id : List.of(c, d)) {
+                assertThat(get(id).state()).isEqualTo(JobState.QUEUED);
+                assertThat(get(id).links().waitsFor()).isZero();
+            }
+        }
+
+        @Test
         @DisplayName("jobsGet returns the jobs that exist, in the order asked")
         void jobsGetInOrder() {
             String a = enqueue(job("t")), b = enqueue(job("t"));

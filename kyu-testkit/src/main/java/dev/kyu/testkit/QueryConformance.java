@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Conformance: the dashboard's queries, statistics, pruning, the worker registry, shared state and awaiting a job. */
-public abstract class QueryConformance extends LinkConformance {
+public abstract class QueryConformance extends KvConformance {
 
     /** Leases the one QUEUED job of {@code queue} and completes it. */
     private Job finish(String queue, Outcome outcome) {

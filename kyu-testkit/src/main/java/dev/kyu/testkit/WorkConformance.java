@@ -1,6 +1,7 @@
 package dev.kyu.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kyu.KyuException;
@@ -10,6 +11,7 @@ import dev.kyu.job.JobIds;
 import dev.kyu.job.JobState;
 import dev.kyu.job.Lease;
 import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.Capability;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.FetchRequest;
 import dev.kyu.spi.LeaseExtension;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -430,6 +433,104 @@ public abstract class WorkConformance extends EnqueueConformance {
             assertThat(j.state()).isEqualTo(JobState.SUCCEEDED);
             assertThat(j.result()).isEqualTo("1");
             assertThat(j.errors()).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("completing in the caller's transaction")
+    class CompletingInATransaction {
+        private List<Boolean> completeIn(java.sql.Connection tx, Lease lease, Outcome outcome) {
+            return broker.jobsComplete(List.of(new Completion(lease, outcome)), tx);
+        }
+
+        private java.sql.Connection transaction() throws Exception {
+            Assumptions.assumeTrue(broker.capabilities().contains(Capability.TRANSACTIONAL_COMPLETE),
+                    "the engine cannot complete in a caller's transaction");
+            java.sql.Connection tx = openTransaction();
+            assertThat(tx).as("an engine with TRANSACTIONAL_COMPLETE gives the suite a connection (openTransaction)").isNotNull();
+            return tx;
+        }
+
+        @Test
+        @DisplayName("an engine without TRANSACTIONAL_COMPLETE refuses in one line and leaves the job running")
+        void anEngineWithoutTheCapabilityRefuses() {
+            Assumptions.assumeFalse(broker.capabilities().contains(Capability.TRANSACTIONAL_COMPLETE));
+            String id = enqueue(job("t"));
+            Job running = fetchOne();
+            assertThatThrownBy(() -> completeIn(null, running.lease(), new Outcome.Succeeded("1")))
+                    .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining("TRANSACTIONAL_COMPLETE")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+            assertThat(get(id).state()).isEqualTo(JobState.RUNNING);
+        }
+
+        @Test
+        @DisplayName("the outcome is invisible until the caller commits, then applied")
+        void theCommitApplies() throws Exception {
+            String id = enqueue(job("t"));
+            Job running = fetchOne();
+            try (java.sql.Connection tx = transaction()) {
+                assertThat(completeIn(tx, running.lease(), new Outcome.Succeeded("{\"shipped\":true}"))).containsExactly(true);
+                assertThat(get(id).state()).as("not before the commit").isEqualTo(JobState.RUNNING);
+                tx.commit();
+            }
+            Job done = get(id);
+            assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(done.result()).isEqualTo("{\"shipped\":true}");
+            assertThat(done.finishedAt()).isNotNull();
+        }
+
+        @Test
+        @DisplayName("a rollback leaves the job RUNNING under its lease, which can still complete it")
+        void aRollbackLeavesTheJobRunning() throws Exception {
+            String id = enqueue(job("t").maxAttempts(3));
+            Job running = fetchOne();
+            try (java.sql.Connection tx = transaction()) {
+                assertThat(completeIn(tx, running.lease(), new Outcome.Dead(error(1, "rolled back")))).containsExactly(true);
+                tx.rollback();
+            }
+            Job j = get(id);
+            assertThat(j.state()).isEqualTo(JobState.RUNNING);
+            assertThat(j.workerId()).isEqualTo(WORKER);
+            assertThat(j.attempt()).isEqualTo(running.attempt());
+            assertThat(j.errors()).isEmpty();
+            assertSameInstant(j.leaseExpiresAt(), running.leaseExpiresAt());
+            assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(running.lease()), LONG)).lost()).isEmpty();
+            assertThat(complete(running, new Outcome.Succeeded("1"))).isTrue();
+            assertThat(get(id).state()).isEqualTo(JobState.SUCCEEDED);
+        }
+
+        @Test
+        @DisplayName("a fenced-out completion in a transaction answers false and changes nothing, even committed")
+        void fencingHolds() throws Exception {
+            String id = enqueue(job("t").maxAttempts(3));
+            Job old = fetch(WORKER, 1, shortLease(), Q).get(0);
+            advancePast(old.leaseExpiresAt());
+            assertThat(broker.leasesRescueExpired(100).requeued()).containsExactly(id);
+            Job current = fetch("worker-2", 1, LONG, Q).get(0);
+            List<JobError> rescued = get(id).errors(); // the rescue's kyu.WorkerLost
+            try (java.sql.Connection tx = transaction()) {
+                assertThat(completeIn(tx, old.lease(), new Outcome.Succeeded("\"stale\""))).containsExactly(false);
+                assertThat(completeIn(tx, new Lease(id, WORKER, current.attempt()), new Outcome.Dead(error(2, "foreign"))))
+                        .containsExactly(false);
+                tx.commit();
+            }
+            Job j = get(id);
+            assertThat(j.state()).isEqualTo(JobState.RUNNING);
+            assertThat(j.workerId()).isEqualTo("worker-2");
+            assertThat(j.result()).isNull();
+            assertSameInstant(j.leaseExpiresAt(), current.leaseExpiresAt());
+
+            try (java.sql.Connection tx = transaction()) {
+                assertThat(completeIn(tx, current.lease(), new Outcome.Succeeded("\"fresh\""))).containsExactly(true);
+                tx.commit();
+            }
+            try (java.sql.Connection tx = transaction()) {
+                assertThat(completeIn(tx, current.lease(), new Outcome.Dead(error(2, "late")))).as("completed already").containsExactly(false);
+                tx.commit();
+            }
+            assertThat(get(id).state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(get(id).result()).isEqualTo("\"fresh\"");
+            assertThat(get(id).errors()).isEqualTo(rescued);
         }
     }
 

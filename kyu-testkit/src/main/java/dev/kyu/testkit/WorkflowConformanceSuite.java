@@ -591,4 +591,243 @@ public abstract class WorkflowConformanceSuite {
         assertThat(v.step("own").orElseThrow().job().state()).isEqualTo(JobState.BLOCKED);
         assertThat(broker.jobGet(h.id()).orElseThrow().queue()).as("the end job goes where the last step went").isEqualTo("wf-q");
     }
+
+    // ---- hostile input and garbage in the store -----------------------------------------------------
+
+    @Test
+    void namesWithControlCharactersOrHugeSizesAreRefusedInOneLine() {
+        String huge = "p".repeat(100_000);
+        var oddParent = Workflow.builder("odd").step("a", Call.ofJson("wf.look", "1")).step("b", look).after("x\ny").build();
+        var hugeParent = Workflow.builder("huge").step("a", Call.ofJson("wf.look", "1")).step("b", look).after(huge).build();
+        var oddName = Workflow.builder("line one\nline two").step("a", look).after("b").step("b", look).after("a").build();
+        var oddStep = new Workflow("raw", List.of(new Step("s\r\nt", Call.ofJson("wf.look", "1"), List.of())), null);
+        var hugeStep = new Workflow("raw", List.of(new Step(huge, Call.ofJson("wf.look", "1"), List.of())), null);
+
+        assertRefused(oddParent, "runs after 'x\\ny'");
+        assertRefused(hugeParent, "characters)");
+        assertRefused(oddName, "has a cycle");
+        assertRefused(oddStep, "bad step name");
+        assertRefused(hugeStep, "bad step name");
+        for (var wf : List.of(hugeParent, hugeStep)) {
+            assertThatThrownBy(() -> kyu.enqueue(wf)).matches(e -> e.getMessage().length() < 1_000, "a short message");
+        }
+        assertThat(broker.jobsList(JobQuery.all(10))).isEmpty();
+    }
+
+    /** Runs the job at the head of the queue once, as a worker would, and returns what it decided. */
+    private Outcome runHead(String queue) throws InterruptedException {
+        Job j = broker.jobsFetch(new FetchRequest("auditor", List.of(queue), 1, Duration.ofSeconds(30), Duration.ZERO)).get(0);
+        return kyu.executor().execute(j, () -> StopReason.NONE, broker::now, Duration.ZERO, Duration.ZERO);
+    }
+
+    @Test
+    void aStepWithGarbageParentsInItsMetaIsSkippedInOneLine() throws Exception {
+        String gone = dev.kyu.job.JobIds.next();
+        for (String parents : List.of("{\"a\\nb\":\"" + gone + "\"}", "null", "{\"a\":null}", "{\"a\":\"not-a-job-id\"}", "{\"a\":5}", "[1]", "7")) {
+            var meta = Map.of(WorkflowMeta.WORKFLOW, dev.kyu.job.JobIds.next(), WorkflowMeta.STEP, "s", WorkflowMeta.PARENTS, parents);
+            broker.jobsEnqueue(dev.kyu.spi.EnqueueRequest.of(List.of(
+                    dev.kyu.spi.NewJob.builder(dev.kyu.job.JobIds.next(), "wf.look").queue("garbage").args("1").meta(meta).build())));
+            Outcome o = runHead("garbage");
+            assertThat(o).as("parents %s", parents).isInstanceOf(Outcome.Cancelled.class);
+            assertThat(((Outcome.Cancelled) o).reason().type()).isEqualTo(WorkflowMeta.SKIPPED);
+            assertThat(((Outcome.Cancelled) o).reason().message()).startsWith("skipped: ").doesNotContain("\n");
+        }
+        assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void anEndJobWithAGarbageDefinitionEndsAtOnceAndOthersRun() throws Exception {
+        String missing = dev.kyu.job.JobIds.next();
+        var done = kyu.enqueueJson("kyu.noop", "1", JobOptions.builder().queue("garbage").build());
+        startWorker(WorkerOptions.builder().queues("garbage"));
+        done.await(WAIT);
+        workers.forEach(w -> w.stop(Duration.ofSeconds(2)));
+        for (String def : List.of("{\"name\":\"no meta\",\"steps\":[]}", "\"garbage\"", "{\"steps\":[null]}", "{\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"id\":null}]}",
+                "{\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"id\":\"not-a-job-id\"}]}",
+                "{\"name\":\"x\",\"steps\":[{\"name\":null,\"id\":\"" + missing + "\"}]}",
+                "{\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"id\":\"" + done.id() + "\",\"compensate\":\"no such task!\","
+                        + "\"compensation\":{\"queue\":\"bad queue\",\"maxAttempts\":0}}]}")) {
+            String id = dev.kyu.job.JobIds.next();
+            var meta = def.contains("no meta") ? Map.<String, String>of() : Map.of(WorkflowMeta.WORKFLOW, id);
+            broker.jobsEnqueue(dev.kyu.spi.EnqueueRequest.of(List.of(dev.kyu.spi.NewJob.builder(id, WorkflowMeta.END_TASK)
+                    .queue("garbage").args(def).maxAttempts(10).meta(meta).build())));
+            Outcome o = runHead("garbage");
+            assertThat(o).as("definition %s", def).isInstanceOfAny(Outcome.Dead.class, Outcome.Succeeded.class);
+            if (o instanceof Outcome.Dead d) assertThat(d.error().message()).doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void purgingAQueueThatHoldsHalfAWorkflowEndsItCancelledWithNothingStuck() throws Exception {
+        var q1 = JobOptions.builder().queue("wf-q1").build();
+        var q2 = JobOptions.builder().queue("wf-q2").build();
+        var wf = Workflow.chain(Call.ofJson("wf.look", "1").as("a").options(q1), Call.ofJson("wf.look", "2").as("b").options(q2),
+                Call.ofJson("wf.look", "3").as("c").options(q1)).withQueue("wf-end");
+        WorkflowHandle h = kyu.enqueue(wf);
+        assertThat(broker.queuePurge("wf-q2")).isEqualTo(1);
+        startWorker(WorkerOptions.builder().queues("wf-q1", "wf-end"));
+        WorkflowView v = awaitEnd(h);
+        assertThat(v.state()).as("a step deleted by hand counts as cancelled").isEqualTo(WorkflowState.CANCELLED);
+        assertThat(v.failed()).contains("b");
+        var expected = new java.util.LinkedHashMap<String, JobState>();
+        expected.put("a", JobState.SUCCEEDED);
+        expected.put("b", null);
+        expected.put("c", JobState.CANCELLED);
+        assertThat(states(v)).isEqualTo(expected);
+        assertThat(ran).containsExactly("a");
+    }
+
+    @Test
+    void aStepOrCompensationNoWorkerKnowsFailsAfterTheGraceAndTheRestStillRuns() throws Exception {
+        kyu.register(Task.of("wf.new", JsonNode.class, (a, ctx) -> a), Task.of("wf.undo-new", JsonNode.class, (a, ctx) -> a));
+        var wf = Workflow.chain(reserve.with(new Order("o-9", 1, 0)).compensate(release),
+                Call.ofJson("wf.look", "1").as("mid").compensate("wf.undo-new"),
+                Call.ofJson("wf.new", "2").as("new").options(once()), Call.ofJson("wf.look", "3").as("after"));
+        WorkflowHandle h = kyu.enqueue(wf);
+        // An older deploy's workers: they know every task but the two new ones.
+        try (Kyu old = Kyu.builder().broker(broker)
+                .maintenance(MaintenanceOptions.DEFAULTS.withPromoteInterval(Duration.ofMillis(50)).withRescueInterval(Duration.ofMillis(200)))
+                .build()) {
+            old.register(reserve, release, look);
+            Worker w = old.worker(WorkerOptions.builder().concurrency(2).leaseDuration(Duration.ofSeconds(3))
+                    .heartbeatInterval(Duration.ofMillis(100)).fetchWait(Duration.ofMillis(200)).shutdownGrace(Duration.ofSeconds(2))
+                    .unknownTaskGrace(Duration.ofMillis(500)).unknownTaskDelay(Duration.ofMillis(50)).build()).start();
+            try {
+                WorkflowView v = awaitEnd(h);
+                assertThat(v.state()).isEqualTo(WorkflowState.FAILED);
+                assertThat(states(v)).containsExactly(Map.entry("shop.reserve", JobState.SUCCEEDED), Map.entry("mid", JobState.SUCCEEDED),
+                        Map.entry("new", JobState.FAILED), Map.entry("after", JobState.CANCELLED));
+                assertThat(v.compensations()).extracting(WorkflowView.CompensationView::step).containsExactly("mid", "shop.reserve");
+                await().atMost(WAIT).until(() -> counter("release").get() == 1);
+                var comps = h.status().compensations();
+                await().atMost(WAIT).until(() -> h.status().compensations().stream().allMatch(c -> c.state() != null && c.state().isTerminal()));
+                assertThat(h.status().compensations()).extracting(WorkflowView.CompensationView::state)
+                        .containsExactly(JobState.FAILED, JobState.SUCCEEDED);
+            } finally {
+                w.stop(Duration.ofSeconds(2));
+            }
+        }
+    }
+
+    @Test
+    void cancelRacingTheStepsEndsTheWorkflowWithEveryStepEnded() throws Exception {
+        var calls = new ArrayList<Call<?, ?>>();
+        for (int i = 0; i < 40; i++) calls.add(Call.ofJson("wf.look", String.valueOf(i)).as("s" + i).compensate(look));
+        WorkflowHandle h = kyu.enqueue(Workflow.chord(Workflow.group(calls), Call.ofJson("wf.look", "null").as("sum")));
+        startWorker();
+        startWorker();
+        await().atMost(WAIT).until(() -> ran.size() >= 3);
+        h.cancel();
+        h.cancel();
+        WorkflowView v = awaitEnd(h);
+        assertThat(v.state()).isIn(WorkflowState.CANCELLED, WorkflowState.SUCCEEDED);
+        assertThat(v.steps()).allMatch(s -> s.state() != null && s.state().isTerminal(), "every step ended");
+        long succeeded = v.steps().stream().filter(s -> s.state() == JobState.SUCCEEDED && !s.name().equals("sum")).count();
+        if (v.state() == WorkflowState.CANCELLED) assertThat(v.compensations()).hasSize((int) succeeded);
+    }
+
+    @Test
+    void aStepRetriedByHandAfterTheWorkflowEndedChangesNothingOfIt() throws Exception {
+        var wf = Workflow.chain(reserve.with(new Order("o-8", 1, 0)).compensate(release), Call.of(decline).options(once()), Call.of(look).as("later"));
+        WorkflowHandle h = kyu.enqueue(wf);
+        startWorker();
+        WorkflowView before = awaitEnd(h);
+        await().atMost(WAIT).until(() -> counter("release").get() == 1);
+        String declined = before.step("shop.decline").orElseThrow().id();
+        String later = before.step("later").orElseThrow().id();
+        assertThat(broker.jobsRetry(dev.kyu.spi.RetryRequest.ids(List.of(declined, later)))).isEqualTo(2);
+        await().atMost(WAIT).until(() -> broker.jobsGet(List.of(declined, later)).stream().allMatch(j -> j.state().isTerminal()));
+        WorkflowView after = h.status();
+        assertThat(after.state()).isEqualTo(WorkflowState.FAILED);
+        assertThat(after.endJob().attempt()).isEqualTo(before.endJob().attempt());
+        assertThat(after.compensations()).hasSize(1);
+        assertThat(ran).doesNotContain("later");
+        assertThat(counter("release").get()).isEqualTo(1);
+    }
+
+    @Test
+    void aHandleOnAJobThatIsNoWorkflowFindsNoWorkflow() throws Exception {
+        var plain = kyu.enqueueJson("kyu.noop", "null", JobOptions.builder().queue("plain").build());
+        WorkflowHandle h = kyu.workflow(plain.id());
+        assertThatThrownBy(h::state).isInstanceOf(KyuException.JobNotFound.class);
+        assertThatThrownBy(h::status).isInstanceOf(KyuException.JobNotFound.class);
+        assertThatThrownBy(h::cancel).isInstanceOf(KyuException.JobNotFound.class);
+        assertThat(broker.jobGet(plain.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
+    void anEndJobRunTwiceAtOnceEnqueuesEachCompensationOnce() throws Exception {
+        var wf = Workflow.chain(Workflow.group(reserve.with(new Order("o-11", 1, 0)).compensate(release),
+                        Call.ofJson("wf.look", "5").as("five").compensate(look),
+                        Call.ofJson("wf.look", "6").as("six").compensate(look)),
+                Call.of(decline).options(once())).withQueue("wf-end");
+        WorkflowHandle h = kyu.enqueue(wf);
+        startWorker(WorkerOptions.builder().queues("default"));
+        await().atMost(WAIT).until(() -> broker.jobGet(h.id()).orElseThrow().state() == JobState.QUEUED);
+        Job end = broker.jobsFetch(new FetchRequest("zombie", List.of("wf-end"), 1, Duration.ofSeconds(30), Duration.ZERO)).get(0);
+        // Two workers running the same end job at once: a lost lease and a redelivery overlapping.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        var runs = new ArrayList<java.util.concurrent.Callable<Outcome>>();
+        for (int i = 0; i < 4; i++) runs.add(() -> kyu.executor().execute(end, () -> StopReason.NONE, broker::now, Duration.ZERO, Duration.ZERO));
+        var decided = new java.util.HashSet<List<String>>();
+        try {
+            for (var f : pool.invokeAll(runs)) {
+                Outcome o = f.get();
+                if (o instanceof Outcome.Succeeded ok) {
+                    decided.add(kyu.codec().decode(ok.result(), WorkflowOutcome.class).compensations().stream()
+                            .map(WorkflowOutcome.Compensation::id).toList());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(decided).as("every run that succeeded names the same compensation jobs").hasSizeLessThanOrEqualTo(1);
+        await().atMost(WAIT).until(() -> counter("release").get() == 1 && ran.contains("compensate:five") && ran.contains("compensate:six"));
+        assertThat(broker.jobsList(JobQuery.all(100).withTask("shop.release"))).hasSize(1);
+        assertThat(ran.stream().filter(r -> r.startsWith("compensate:")).toList()).hasSize(2);
+        var compensations = broker.jobsList(JobQuery.all(100).withTask("wf.look")).stream()
+                .filter(j -> j.meta().getOrDefault(WorkflowMeta.STEP, "").startsWith(WorkflowMeta.COMPENSATE_PREFIX)).toList();
+        assertThat(compensations).hasSize(2).allMatch(j -> j.state() == JobState.SUCCEEDED, "every compensation ran, none left waiting");
+    }
+
+    /** Runs the job at the head of the queue once and records its outcome, as a worker would; returns the outcome. */
+    private Outcome runAndComplete(String queue) throws InterruptedException {
+        Job j = broker.jobsFetch(new FetchRequest("auditor", List.of(queue), 1, Duration.ofSeconds(30), Duration.ZERO)).get(0);
+        Outcome o = kyu.executor().execute(j, () -> StopReason.NONE, broker::now, Duration.ZERO, Duration.ZERO);
+        assertThat(broker.jobsComplete(List.of(new dev.kyu.spi.Completion(j.lease(), o)))).containsExactly(true);
+        return o;
+    }
+
+    @Test
+    void aStepSkippedWithoutAFailedStepToExplainItDoesNotLetTheWorkflowSucceed() throws Exception {
+        var calls = new AtomicInteger();
+        kyu.register(Task.of("wf.fails-once", JsonNode.class, (a, ctx) -> {
+            if (calls.incrementAndGet() == 1) throw new IllegalStateException("first call fails");
+            return a;
+        }));
+        var wf = Workflow.chain(Call.ofJson("wf.fails-once", "1").as("a").options(JobOptions.builder().queue("wf-a").maxAttempts(1).build()),
+                Call.ofJson("wf.look", "2").as("b").options(JobOptions.builder().queue("wf-b").build())).withQueue("wf-end");
+        WorkflowHandle h = kyu.enqueue(wf);
+        assertThat(runAndComplete("wf-a")).isInstanceOf(Outcome.Dead.class);
+        // An operator retries a by hand just after it released b: b sees it QUEUED and is skipped, then a succeeds.
+        assertThat(broker.jobsRetry(dev.kyu.spi.RetryRequest.ids(List.of(h.status().step("a").orElseThrow().id())))).isEqualTo(1);
+        assertThat(runAndComplete("wf-b")).isInstanceOf(Outcome.Cancelled.class);
+        assertThat(runAndComplete("wf-a")).isInstanceOf(Outcome.Succeeded.class);
+        runAndComplete("wf-end");
+        WorkflowView v = h.status();
+        assertThat(ran).as("b never ran").doesNotContain("b");
+        assertThat(v.state()).as("a workflow whose step b never ran did not succeed").isEqualTo(WorkflowState.FAILED);
+        assertThat(v.failed()).containsExactly("b");
+    }
+
+    @Test
+    void aDelayOrRunAtOnAStepThatWaitsIsRefusedRatherThanDropped() {
+        var delayed = Workflow.chain(Call.ofJson("wf.look", "1").as("a"),
+                Call.ofJson("wf.look", "2").as("b").options(JobOptions.builder().delay(Duration.ofHours(1)).build()));
+        var timed = Workflow.chain(Call.ofJson("wf.look", "1").as("a"),
+                Call.ofJson("wf.look", "2").as("b").options(JobOptions.builder().runAt(java.time.Instant.now().plusSeconds(3600)).build()));
+        assertRefused(delayed, "step 'b' runs after other steps, so it cannot have its own delay");
+        assertRefused(timed, "step 'b' runs after other steps, so it cannot have its own run-at");
+        assertThat(broker.jobsList(JobQuery.all(10))).isEmpty();
+    }
 }

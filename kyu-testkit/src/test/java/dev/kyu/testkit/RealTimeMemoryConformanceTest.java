@@ -75,6 +75,7 @@ class RealTimeMemoryConformanceTest extends BrokerConformanceSuite {
         @Override public Optional<String> kvGet(String k) { return engine.kvGet(k); }
         @Override public void kvPut(String k, String v) { engine.kvPut(k, v); }
         @Override public void kvDelete(String k) { engine.kvDelete(k); }
+        @Override public boolean kvCompareAndSet(String k, String expected, String value) { return engine.kvCompareAndSet(k, expected, value); }
         @Override public Map<String, String> kvList(String p) { return engine.kvList(p); }
         @Override public boolean lockTry(String n, String o, Duration t) { return engine.lockTry(n, o, t); }
         @Override public void lockRelease(String n, String o) { engine.lockRelease(n, o); }

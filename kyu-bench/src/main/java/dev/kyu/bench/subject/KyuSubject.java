@@ -199,6 +199,36 @@ public final class KyuSubject implements Subject {
         return ids.computeIfAbsent(queue, q -> Collections.synchronizedList(new ArrayList<>()));
     }
 
+    /**
+     * Enqueues a workflow through the public API and waits for its end; its jobs are deleted with the
+     * queue's at {@link #cleanup}. Returns the workflow as stored then (read after its end, outside timing).
+     */
+    public dev.kyu.workflow.WorkflowView runWorkflow(String queue, dev.kyu.workflow.Workflow workflow, java.time.Duration timeout)
+            throws InterruptedException {
+        var handle = kyu.enqueue(workflow);
+        var list = idsOf(queue);
+        list.add(handle.id());
+        var view = handle.await(timeout);
+        for (var s : view.steps()) list.add(s.id());
+        return view;
+    }
+
+    /** The last finish minus the first enqueue of the queue's last {@code n} jobs, by the broker's stamps. */
+    public java.time.Duration span(String queue, int n) {
+        List<String> all = idsOf(queue);
+        List<String> last;
+        synchronized (all) {
+            last = List.copyOf(all.subList(Math.max(0, all.size() - n), all.size()));
+        }
+        Instant first = null, end = null;
+        for (var j : kyu.broker().jobsGet(last)) {
+            if (j.enqueuedAt() != null && (first == null || j.enqueuedAt().isBefore(first))) first = j.enqueuedAt();
+            if (j.finishedAt() != null && (end == null || j.finishedAt().isAfter(end))) end = j.finishedAt();
+        }
+        if (first == null || end == null) throw new IllegalStateException("queue " + queue + ": no finished jobs to time");
+        return java.time.Duration.between(first, end);
+    }
+
     /** The client the harness measures through. */
     Kyu kyu() {
         return kyu;

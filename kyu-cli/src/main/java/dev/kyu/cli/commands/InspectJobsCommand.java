@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
                 "  kyu inspect jobs --queue mail --task email.send --limit 100",
                 "  kyu inspect jobs --text order-17 --json",
                 "",
-                "States: SCHEDULED, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED (any case).",
+                "States: BLOCKED, SCHEDULED, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED (any case).",
                 "--json prints an array of job objects, the same shape as 'kyu job ID --json'."})
 public final class InspectJobsCommand extends KyuCommand {
     @Option(names = {"-s", "--state"}, paramLabel = "STATE", converter = Converters.StateConverter.class, description = "Only jobs in this state.")

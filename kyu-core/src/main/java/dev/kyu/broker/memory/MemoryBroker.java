@@ -709,6 +709,17 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
+    public boolean kvCompareAndSet(String key, String expected, String value) {
+        Objects.requireNonNull(key, "key");
+        return withLock(() -> {
+            if (!Objects.equals(store.kv.get(key), expected)) return false;
+            if (value == null) store.kv.remove(key);
+            else store.kv.put(key, value);
+            return true;
+        });
+    }
+
+    @Override
     public Map<String, String> kvList(String prefix) {
         return withLock(() -> {
             var out = new TreeMap<String, String>();

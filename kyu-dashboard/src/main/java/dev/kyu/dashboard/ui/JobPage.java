@@ -10,6 +10,7 @@ import dev.kyu.dashboard.http.Router;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
+import dev.kyu.workflow.WorkflowMeta;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,6 +50,12 @@ public final class JobPage {
         }
         b.append("</div><dl class=\"fields\">");
         dt(b, "Task", Html.esc(j.task()));
+        String workflow = workflowOf(j);
+        if (workflow != null) {
+            String step = j.meta().get(WorkflowMeta.STEP);
+            dt(b, "Workflow", "<a href=\"/workflows/" + Html.esc(workflow) + "\">" + Html.esc(workflow) + "</a>"
+                    + (step == null ? "" : " · step " + Html.esc(step)));
+        }
         dt(b, "Queue", "<a href=\"/jobs?queue=" + Html.url(j.queue()) + "\">" + Html.esc(j.queue()) + "</a>");
         dt(b, "Attempt", j.attempt() + " of " + j.maxAttempts());
         if (j.progress() != null) dt(b, "Progress", ProgressBar.html(j.progress()));
@@ -75,6 +82,17 @@ public final class JobPage {
             }
         }
         return layout.page(r, "/jobs", "Job " + j.id(), b.toString());
+    }
+
+    /** The workflow a step, a compensation or an end job belongs to (a malformed stored id links nowhere). */
+    private static String workflowOf(Job j) {
+        String id = WorkflowMeta.END_TASK.equals(j.task()) ? j.id() : j.meta().get(WorkflowMeta.WORKFLOW);
+        if (id == null) return null;
+        try {
+            return dev.kyu.job.JobIds.parse(id);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static void dt(StringBuilder b, String label, String html) {

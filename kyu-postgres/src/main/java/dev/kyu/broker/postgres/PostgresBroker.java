@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * {@code UPDATE … FOR UPDATE SKIP LOCKED} statement; waiting fetchers are woken by LISTEN/NOTIFY (with a
  * poll as fallback); time is the database's {@code now()}. Enqueue and completion may run inside the
  * caller's own transaction ({@link #jobsEnqueue} with {@link EnqueueRequest#connection()},
- * {@link #jobsComplete(Connection, List)}).
+ * {@link #jobsComplete(List, Connection)}).
  */
 public final class PostgresBroker implements Broker {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBroker.class);
@@ -281,7 +281,8 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.TRANSACTIONAL_ENQUEUE, Capability.SHARED_ACROSS_PROCESSES, Capability.JOB_LINKS);
+        return EnumSet.of(Capability.TRANSACTIONAL_ENQUEUE, Capability.TRANSACTIONAL_COMPLETE, Capability.SHARED_ACROSS_PROCESSES,
+                Capability.JOB_LINKS);
     }
 
     @Override
@@ -493,14 +494,36 @@ public final class PostgresBroker implements Broker {
     }
 
     /**
-     * Records outcomes inside the caller's own transaction (a worker that writes its results and
-     * completes its job atomically). The caller commits; nothing is visible before.
+     * Outcomes in the caller's own transaction (a task that writes its results and completes its job in
+     * one commit), fenced as any completion. The caller commits, and NOTIFY is delivered then; a
+     * connection in auto-commit mode gets one transaction of its own for the batch. The connection must
+     * reach this broker's database (the tables are schema-qualified, so its search_path does not matter).
      */
-    public List<Boolean> jobsComplete(Connection callers, List<Completion> completions) {
+    @Override
+    public List<Boolean> jobsComplete(List<Completion> completions, Connection callers) {
+        java.util.Objects.requireNonNull(callers, "connection");
+        if (completions.isEmpty()) return List.of();
         try {
-            return completer.complete(callers, completions, new HashSet<>());
+            if (!callers.getAutoCommit()) return completer.complete(callers, completions, new HashSet<>());
+            return ownTransaction(callers, completions);
         } catch (SQLException e) {
             throw db.translate("complete jobs in the caller's transaction", e);
+        }
+    }
+
+    private List<Boolean> ownTransaction(Connection callers, List<Completion> completions) throws SQLException {
+        Set<String> woken = new HashSet<>();
+        callers.setAutoCommit(false);
+        try {
+            List<Boolean> out = completer.complete(callers, completions, woken);
+            callers.commit();
+            if (!woken.isEmpty()) signal.wake();
+            return out;
+        } catch (SQLException | RuntimeException e) {
+            try { callers.rollback(); } catch (SQLException ignored) { /* the failure is reported */ }
+            throw e;
+        } finally {
+            try { callers.setAutoCommit(true); } catch (SQLException ignored) { /* a broken connection: the caller will find out */ }
         }
     }
 
@@ -989,6 +1012,19 @@ public final class PostgresBroker implements Broker {
         update("delete key " + key, "DELETE FROM " + s + ".kyu_kv WHERE key = ?", key);
     }
 
+    /** One conditional statement each: a concurrent writer's change is seen by the row lock the UPDATE or DELETE waits for. */
+    @Override
+    public boolean kvCompareAndSet(String key, String expected, String value) {
+        java.util.Objects.requireNonNull(key, "key");
+        String kv = s + ".kyu_kv";
+        if (expected == null && value == null) return kvGet(key).isEmpty();
+        if (expected == null) {
+            return count("set key " + key, "INSERT INTO " + kv + " (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", key, value) == 1;
+        }
+        if (value == null) return count("delete key " + key, "DELETE FROM " + kv + " WHERE key = ? AND value = ?", key, expected) == 1;
+        return count("set key " + key, "UPDATE " + kv + " SET value = ? WHERE key = ? AND value = ?", value, key, expected) == 1;
+    }
+
     @Override
     public Map<String, String> kvList(String prefix) {
         return db.call("list keys", c -> {
@@ -1027,7 +1063,11 @@ public final class PostgresBroker implements Broker {
     }
 
     private void update(String what, String sql, String... args) {
-        db.call(what, c -> {
+        count(what, sql, args);
+    }
+
+    private int count(String what, String sql, String... args) {
+        return db.call(what, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < args.length; i++) ps.setString(i + 1, args[i]);
                 return ps.executeUpdate();

@@ -23,6 +23,14 @@ class PostgresConformanceTest extends BrokerConformanceSuite {
         return b;
     }
 
+    /** A connection of the application's own, to the same database (Kyu's tables are schema-qualified). */
+    @Override
+    protected Connection openTransaction() throws Exception {
+        Connection c = TestPostgres.connect();
+        c.setAutoCommit(false);
+        return c;
+    }
+
     /**
      * A row the schema admits but Kyu cannot read: its errors column is not JSON, and its meta is not a
      * JSON object (the schema's NOT NULL and uuid types rule out a missing task or a malformed id).

@@ -189,7 +189,7 @@ class PostgresJobLinksTest {
         Job running = fetch(broker, "p", 1).get(0);
         try (Connection app = TestPostgres.connect()) {
             app.setAutoCommit(false);
-            assertThat(broker.jobsComplete(app, List.of(new Completion(running.lease(), new Outcome.Succeeded("null"))))).containsExactly(true);
+            assertThat(broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("null"))), app)).containsExactly(true);
             assertThat(get(c).state()).as("released at the caller's commit, not before").isEqualTo(JobState.BLOCKED);
             app.commit();
         }

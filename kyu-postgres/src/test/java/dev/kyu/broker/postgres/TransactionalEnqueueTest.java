@@ -55,7 +55,7 @@ class TransactionalEnqueueTest {
 
     @Test
     void declaresTheCapability() {
-        assertThat(broker.capabilities()).contains(Capability.TRANSACTIONAL_ENQUEUE, Capability.SHARED_ACROSS_PROCESSES);
+        assertThat(broker.capabilities()).contains(Capability.TRANSACTIONAL_ENQUEUE, Capability.TRANSACTIONAL_COMPLETE, Capability.SHARED_ACROSS_PROCESSES);
     }
 
     @Test
@@ -132,7 +132,7 @@ class TransactionalEnqueueTest {
         try (Connection app = TestPostgres.connect()) {
             app.setAutoCommit(false);
             insertOrder(app, "o3");
-            assertThat(broker.jobsComplete(app, List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\"")))))
+            assertThat(broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\""))), app))
                     .containsExactly(true);
             assertThat(broker.jobGet(job.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
             app.rollback();
@@ -141,7 +141,7 @@ class TransactionalEnqueueTest {
         try (Connection app = TestPostgres.connect()) {
             app.setAutoCommit(false);
             insertOrder(app, "o3");
-            broker.jobsComplete(app, List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\""))));
+            broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\""))), app);
             app.commit();
         }
         assertThat(broker.jobGet(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
@@ -150,5 +150,22 @@ class TransactionalEnqueueTest {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void anAutoCommitConnectionCompletesAMixedBatchAsOneTransactionAndStaysInAutoCommit() throws Exception {
+        NewJob a = NewJob.builder(JobIds.next(), "ship").queue("orders").build();
+        NewJob b = NewJob.builder(JobIds.next(), "ship").queue("orders").build();
+        broker.jobsEnqueue(EnqueueRequest.of(List.of(a, b)));
+        List<Job> running = fetchNow();
+        assertThat(running).hasSize(2);
+        var err = dev.kyu.job.JobError.reason(1, "x.Y", "declined", broker.now());
+        try (Connection app = TestPostgres.connect()) {
+            assertThat(broker.jobsComplete(List.of(new Completion(running.get(0).lease(), new Outcome.Succeeded("1")),
+                    new Completion(running.get(1).lease(), new Outcome.Dead(err))), app)).containsExactly(true, true);
+            assertThat(app.getAutoCommit()).isTrue();
+        }
+        assertThat(broker.jobGet(running.get(0).id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(broker.jobGet(running.get(1).id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
     }
 }

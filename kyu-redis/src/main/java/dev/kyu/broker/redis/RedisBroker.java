@@ -911,6 +911,12 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public boolean kvCompareAndSet(String key, String expected, String value) {
+        java.util.Objects.requireNonNull(key, "key");
+        return registry.kvCompareAndSet(key, expected, value);
+    }
+
+    @Override
     public Map<String, String> kvList(String prefix) {
         return registry.kvList(prefix);
     }

@@ -79,6 +79,14 @@ final class RedisRegistry {
         faults.ride("delete key", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.sync().hdel(keys.kv(), key)));
     }
 
+    /** One script on the kv hash (its slot on a Cluster), so the comparison and the write are one step. */
+    boolean kvCompareAndSet(String key, String expected, String value) {
+        List<String> args = List.of(key, expected == null ? "0" : "1", expected == null ? "" : expected,
+                value == null ? "0" : "1", value == null ? "" : value);
+        Long applied = faults.ride("compare-and-set key", settings.outage(), () -> scripts.run(Script.CAS, keys.kv(), args));
+        return applied == 1;
+    }
+
     Map<String, String> kvList(String prefix) {
         Map<String, String> all = faults.ride("list keys", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.sync().hgetall(keys.kv())));
         var out = new TreeMap<String, String>();

@@ -334,6 +334,8 @@ class RedisWrongTypeTest {
     void theRegistryKeyValueStoreAndLocksNameTheKeyTheyCannotUse() {
         refused(() -> broker.kvPut("k", "v"), plant(broker.keys().kv()), HASH);
         refused(() -> broker.kvList(null), broker.keys().kv(), HASH);
+        refused(() -> broker.kvCompareAndSet("k", null, "v"), broker.keys().kv(), HASH);
+        refused(() -> broker.kvCompareAndSet("k", "foreign", null), broker.keys().kv(), HASH);
         refused(() -> broker.workersList(), plant(broker.keys().workers()), HASH);
         String lock = broker.keys().lock("l");
         broker.link().sync().hset(lock, "x", "y");

@@ -81,6 +81,33 @@ final class Registry {
         ps.executeUpdate();
     }
 
+    /** One conditional statement (run inside the write transaction): true when it changed the key as asked. */
+    static boolean kvCompareAndSet(Db db, String key, String expected, String value) throws SQLException {
+        PreparedStatement ps;
+        if (expected == null && value == null) {
+            ps = db.prepare("SELECT NOT EXISTS (SELECT 1 FROM kv WHERE key = ?)");
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+        if (expected == null) {
+            ps = db.prepare("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING");
+            ps.setString(1, key);
+            ps.setString(2, value);
+        } else if (value == null) {
+            ps = db.prepare("DELETE FROM kv WHERE key = ? AND value = ?");
+            ps.setString(1, key);
+            ps.setString(2, expected);
+        } else {
+            ps = db.prepare("UPDATE kv SET value = ? WHERE key = ? AND value = ?");
+            ps.setString(1, value);
+            ps.setString(2, key);
+            ps.setString(3, expected);
+        }
+        return ps.executeUpdate() == 1;
+    }
+
     /** A range scan from the prefix on the primary key, stopped at the first key past it. */
     static Map<String, String> kvList(Db db, String prefix) throws SQLException {
         var out = new LinkedHashMap<String, String>();

@@ -51,7 +51,8 @@ import java.util.Set;
  */
 public final class SqliteBroker implements Broker {
     private static final Set<Capability> CAPABILITIES = EnumSet.of(
-            Capability.INJECTABLE_CLOCK, Capability.SHARED_ACROSS_PROCESSES, Capability.TRANSACTIONAL_ENQUEUE, Capability.JOB_LINKS);
+            Capability.INJECTABLE_CLOCK, Capability.SHARED_ACROSS_PROCESSES, Capability.TRANSACTIONAL_ENQUEUE,
+            Capability.TRANSACTIONAL_COMPLETE, Capability.JOB_LINKS);
 
     private final String url;
     private final Clock clock;
@@ -122,7 +123,7 @@ public final class SqliteBroker implements Broker {
      * auto-commit mode gets one transaction for the whole batch.
      */
     private List<EnqueueResult> enqueueOnCallerConnection(Connection c, EnqueueRequest request) {
-        checkSameFile(c);
+        checkSameFile(c, "a transactional enqueue");
         boolean ownTransaction;
         try {
             ownTransaction = c.getAutoCommit();
@@ -135,12 +136,12 @@ public final class SqliteBroker implements Broker {
         return out;
     }
 
-    private void checkSameFile(Connection c) {
+    private void checkSameFile(Connection c, String what) {
         String theirs;
         try {
             theirs = c.getMetaData().getURL();
         } catch (SQLException e) {
-            throw new KyuException.InvalidInput("the connection given for a transactional enqueue cannot be used: " + SqliteErrors.oneLine(e));
+            throw new KyuException.InvalidInput("the connection given for " + what + " cannot be used: " + SqliteErrors.oneLine(e));
         }
         String file = theirs != null && theirs.startsWith("jdbc:sqlite:") ? theirs.substring("jdbc:sqlite:".length()) : null;
         if (file != null && file.contains("?")) file = file.substring(0, file.indexOf('?'));
@@ -151,7 +152,7 @@ public final class SqliteBroker implements Broker {
             same = false;
         }
         if (!same) {
-            throw new KyuException.InvalidInput("a transactional enqueue on " + url + " needs a JDBC connection to the same file ("
+            throw new KyuException.InvalidInput(what + " on " + url + " needs a JDBC connection to the same file ("
                     + store.label() + "), got " + (theirs == null ? "an unknown connection" : BrokerConfig.redact(theirs)));
         }
     }
@@ -201,6 +202,27 @@ public final class SqliteBroker implements Broker {
         List<Boolean> out = store.write("complete", db -> Outcomes.complete(db, completions, now()));
         // Retries and hand-backs may have made work available at once.
         signal.wake();
+        return out;
+    }
+
+    /**
+     * Outcomes in the caller's transaction on the same file, fenced as any completion: they commit or
+     * vanish with it. No wake-up can be sent at the caller's commit (fetchers see retried jobs at their
+     * next poll); a connection in auto-commit mode gets one transaction for the whole batch.
+     */
+    @Override
+    public List<Boolean> jobsComplete(List<Completion> completions, Connection c) {
+        java.util.Objects.requireNonNull(c, "connection");
+        checkSameFile(c, "a transactional completion");
+        if (completions.isEmpty()) return List.of();
+        boolean ownTransaction;
+        try {
+            ownTransaction = c.getAutoCommit();
+        } catch (SQLException e) {
+            throw SqliteErrors.unavailable(store.label(), "complete in the caller's transaction", e);
+        }
+        List<Boolean> out = store.onCallerConnection(c, "complete in the caller's transaction", db -> Outcomes.complete(db, completions, now()));
+        if (ownTransaction) signal.wake();
         return out;
     }
 
@@ -426,6 +448,12 @@ public final class SqliteBroker implements Broker {
             Registry.kvDelete(db, key);
             return null;
         });
+    }
+
+    @Override
+    public boolean kvCompareAndSet(String key, String expected, String value) {
+        java.util.Objects.requireNonNull(key, "key");
+        return store.write("kv compare-and-set", db -> Registry.kvCompareAndSet(db, key, expected, value));
     }
 
     @Override

@@ -197,6 +197,30 @@ class SqliteBrokerTest extends SqliteFileFixture {
     }
 
     @Test
+    void completionInsideTheCallersTransactionNeedsTheSameFileAndAutoCommitIsOneTransaction() throws Exception {
+        String first = SqliteTesting.enqueue(broker, NewJob.builder(JobIds.next(), "t").build());
+        String second = SqliteTesting.enqueue(broker, NewJob.builder(JobIds.next(), "t").build());
+        List<Job> running = broker.jobsFetch(SqliteTesting.fetch("w", 2, "default"));
+        assertThat(running).extracting(Job::id).containsExactly(first, second);
+        var done = List.of(new Completion(running.get(0).lease(), new Outcome.Succeeded("1")),
+                new Completion(running.get(1).lease(), new Outcome.Dead(JobError.reason(1, "x.Y", "no", clock.instant()))));
+
+        try (Connection other = SqliteTesting.raw(dir.resolve("other.db"))) {
+            other.setAutoCommit(false);
+            assertThatThrownBy(() -> broker.jobsComplete(done, other))
+                    .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining("same file").hasMessageNotContaining("\n");
+        }
+        assertThat(broker.jobGet(first).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+
+        try (Connection c = SqliteTesting.raw(file)) {
+            c.createStatement().execute("PRAGMA busy_timeout = 5000");
+            assertThat(broker.jobsComplete(done, c)).containsExactly(true, true); // auto-commit: stored at once, as one batch
+        }
+        assertThat(broker.jobGet(first).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(broker.jobGet(second).orElseThrow().state()).isEqualTo(JobState.FAILED);
+    }
+
+    @Test
     void jobsSurviveReopening() throws Exception {
         String id = SqliteTesting.enqueue(broker, NewJob.builder(JobIds.next(), "t").meta(java.util.Map.of("tenant", "acme")).build());
         broker.kvPut("schedule:a", "1");

@@ -7,6 +7,7 @@ import dev.kyu.testkit.BrokerConformanceSuite;
 import dev.kyu.testkit.RawJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -20,6 +21,15 @@ class SqliteConformanceTest extends BrokerConformanceSuite {
     @Override
     protected Broker openBroker(Clock clock) throws Exception {
         return Brokers.open(BrokerConfig.of("sqlite:" + freshFile()).withClock(clock));
+    }
+
+    /** A plain JDBC connection to the broker's file, as an application holds one. */
+    @Override
+    protected Connection openTransaction() throws Exception {
+        Connection c = SqliteTesting.raw(Path.of(((SqliteBroker) broker).path()));
+        c.createStatement().execute("PRAGMA busy_timeout = 5000");
+        c.setAutoCommit(false);
+        return c;
     }
 
     @Override

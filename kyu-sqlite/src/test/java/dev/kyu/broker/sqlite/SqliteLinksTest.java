@@ -117,7 +117,7 @@ class SqliteLinksTest extends SqliteFileFixture {
     @Test
     void aDependentNamedTwiceIsLoweredTwiceAndUnknownIdsAreSkipped() throws Exception {
         String p = JobIds.next(), c = JobIds.next();
-        store(linked(p, "q", 0, c, JobIds.next(), c, "not-a-job"), linked(c, "c", 3));
+        store(linked(p, "q", 0, c, JobIds.next(), c, JobIds.next()), linked(c, "c", 3));
         Job running = broker.jobsFetch(SqliteTesting.fetch("w", 1, "q")).get(0);
         assertThat(broker.jobsComplete(List.of(new dev.kyu.spi.Completion(running.lease(), new dev.kyu.spi.Outcome.Succeeded("1")))))
                 .containsExactly(true);

@@ -1,0 +1,48 @@
+package dev.kyu.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kyu.Kyu;
+import dev.kyu.codec.JsonCodec;
+import dev.kyu.job.JobOptions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Workflows listed newest first, by the state their end job records, with paging; plain jobs are no workflows. */
+class WorkflowListTest {
+    private final Kyu kyu = Kyu.inline();
+
+    @AfterEach
+    void close() {
+        kyu.close();
+    }
+
+    private WorkflowHandle run(String name, boolean fail) {
+        var step = fail ? Call.of("kyu.fail", Map.of("message", "no")).options(JobOptions.builder().maxAttempts(1).build())
+                : Call.of("kyu.noop", Map.of());
+        return kyu.enqueue(Workflow.builder(name).step("a", step).build());
+    }
+
+    @Test
+    void listsByStateNewestFirstAndPages() {
+        String ok1 = run("ok-1", false).id();
+        String bad = run("bad", true).id();
+        kyu.enqueueJson("kyu.noop", "{}", JobOptions.NONE);
+        String ok2 = run("ok-2", false).id();
+        var codec = JsonCodec.shared();
+
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, null, 10, 0))).containsExactly(ok2, bad, ok1);
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.SUCCEEDED, 10, 0))).containsExactly(ok2, ok1);
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.SUCCEEDED, 1, 1))).containsExactly(ok1);
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.FAILED, 10, 0))).containsExactly(bad);
+        assertThat(WorkflowList.page(kyu.broker(), codec, WorkflowState.RUNNING, 10, 0)).isEmpty();
+        assertThat(WorkflowList.page(kyu.broker(), codec, null, 10, 3)).isEmpty();
+        assertThat(WorkflowList.stateOf(codec, kyu.broker().jobGet(bad).orElseThrow())).isEqualTo(WorkflowState.FAILED);
+    }
+
+    private static List<String> ids(List<WorkflowView> views) {
+        return views.stream().map(WorkflowView::id).toList();
+    }
+}
