@@ -51,7 +51,7 @@ public final class BenchMain implements Callable<Integer> {
     int concurrency;
 
     @Option(names = "--figures", defaultValue = "enqueue,drain,latency,sustained", split = ",",
-            description = "which measurements: enqueue, drain, latency, sustained, isolated, workflow (default ${DEFAULT-VALUE})")
+            description = "which measurements: enqueue, drain, latency, sustained, isolated, workflow, await (default ${DEFAULT-VALUE})")
     List<String> figures;
 
     @Option(names = "--runs", defaultValue = "3", description = "runs per figure (default ${DEFAULT-VALUE})")
@@ -153,7 +153,8 @@ public final class BenchMain implements Callable<Integer> {
                 case "sustained" -> out.add(new Sustained());
                 case "isolated" -> out.add(new dev.kyu.bench.figure.Isolated());
                 case "workflow", "workflows" -> out.add(new dev.kyu.bench.figure.Workflows());
-                default -> throw new IllegalArgumentException("unknown figure '" + n + "': expected enqueue, drain, latency, sustained, isolated or workflow");
+                case "await" -> out.add(new dev.kyu.bench.figure.AwaitWake());
+                default -> throw new IllegalArgumentException("unknown figure '" + n + "': expected enqueue, drain, latency, sustained, isolated, workflow or await");
             }
         }
         // Latency runs first, on a server the other figures have not yet loaded: their cleanups delete

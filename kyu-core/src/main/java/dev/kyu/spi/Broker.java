@@ -126,7 +126,9 @@ public interface Broker extends AutoCloseable {
 
     /**
      * Waits until the job is terminal or the timeout passes, and returns it as it then is (empty when it
-     * does not exist). Engines with a change signal override this; the default polls with a growing pause.
+     * does not exist). Every engine Kyu ships overrides this with its own signal that a job ended (see
+     * docs/conformance.md, "awaiting a job"); this default, a poll with a pause growing to 100 ms, is for an
+     * engine that has none.
      */
     default Optional<Job> jobAwait(String id, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -361,26 +361,66 @@ public abstract class QueryConformance extends KvConformance {
         }
     }
 
+    /** An await of {@code id} running on its own thread; {@link #join} gives its answer. */
+    private final class AwaitThread {
+        private final java.util.concurrent.atomic.AtomicReference<Object> answer = new java.util.concurrent.atomic.AtomicReference<>();
+        private final Thread thread;
+
+        AwaitThread(String id, Duration timeout) {
+            thread = Thread.ofPlatform().name("kyu-await-" + id).start(() -> {
+                try {
+                    answer.set(broker.jobAwait(id, timeout));
+                } catch (InterruptedException | RuntimeException e) {
+                    answer.set(e);
+                }
+            });
+        }
+
+        /** Waits (a generous bound, not a speed check) for the await to return and gives its answer. */
+        @SuppressWarnings("unchecked")
+        Optional<Job> join() throws InterruptedException {
+            thread.join(Duration.ofSeconds(30));
+            assertThat(thread.isAlive()).as("the await returned within 30 s").isFalse();
+            assertThat(answer.get()).as("the await's answer").isInstanceOf(Optional.class);
+            return (Optional<Job>) answer.get();
+        }
+    }
+
     @Nested
     @DisplayName("awaiting a job")
     class Await {
         @Test
-        void returnsWhenTheJobFinishes() throws Exception {
+        void returnsTheTerminalJobWhenAnotherThreadCompletesIt() throws Exception {
             String id = enqueue(job("t"));
             Job running = fetchOne();
-            var waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return broker.jobAwait(id, Duration.ofSeconds(60));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            complete(running, new Outcome.Succeeded("\"done\""));
-            await().atMost(Duration.ofSeconds(20)).until(waiting::isDone);
-            Optional<Job> j = waiting.get();
+            var waiting = new AwaitThread(id, Duration.ofSeconds(60));
+            var completer = Thread.ofPlatform().start(() -> complete(running, new Outcome.Succeeded("\"done\"")));
+            completer.join(Duration.ofSeconds(30));
+            Optional<Job> j = waiting.join();
             assertThat(j).isPresent();
             assertThat(j.get().state()).isEqualTo(JobState.SUCCEEDED);
             assertThat(j.get().result()).isEqualTo("\"done\"");
+        }
+
+        @Test
+        void keepsWaitingThroughOtherJobsEndingUntilItsOwnEnds() throws Exception {
+            String id = enqueue(job("t"));
+            Job running = fetchOne();
+            var waiting = new AwaitThread(id, Duration.ofSeconds(60));
+            finished("other", new Outcome.Succeeded("null"));
+            broker.jobsCancel(List.of(enqueue(job("t", "other"))));
+            complete(running, new Outcome.Dead(error(1, "x")));
+            Optional<Job> j = waiting.join();
+            assertThat(j).get().extracting(Job::state).isEqualTo(JobState.FAILED);
+            assertThat(j.get().id()).isEqualTo(id);
+        }
+
+        @Test
+        void isWokenByACancel() throws Exception {
+            String id = enqueue(job("t"));
+            var waiting = new AwaitThread(id, Duration.ofSeconds(60));
+            assertThat(broker.jobsCancel(List.of(id))).containsExactly(dev.kyu.spi.CancelResult.CANCELLED);
+            assertThat(waiting.join()).get().extracting(Job::state).isEqualTo(JobState.CANCELLED);
         }
 
         @Test
@@ -389,6 +429,9 @@ public abstract class QueryConformance extends KvConformance {
             Optional<Job> j = broker.jobAwait(id, Duration.ofMillis(100));
             assertThat(j).isPresent();
             assertThat(j.get().state()).isEqualTo(JobState.QUEUED);
+            fetchOne();
+            Optional<Job> running = new AwaitThread(id, Duration.ofMillis(200)).join();
+            assertThat(running).get().extracting(Job::state).isEqualTo(JobState.RUNNING);
         }
 
         @Test

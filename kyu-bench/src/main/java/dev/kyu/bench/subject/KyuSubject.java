@@ -50,6 +50,16 @@ public final class KyuSubject implements Subject {
         this.inProcess = url.trim().toLowerCase(java.util.Locale.ROOT).startsWith("memory:");
     }
 
+    /** The broker this subject's client uses, for figures of Kyu's own (no other system has the call). */
+    public dev.kyu.spi.Broker broker() {
+        return kyu.broker();
+    }
+
+    /** The broker URL, to open a second broker on the same deployment (another process's view). */
+    public String url() {
+        return url;
+    }
+
     @Override
     public String label() {
         return kyu.broker().describe();

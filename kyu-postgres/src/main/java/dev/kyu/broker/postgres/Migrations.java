@@ -21,7 +21,7 @@ import java.util.Set;
 final class Migrations {
     /** In order; each file records its own version in kyu_schema_version. */
     static final List<String> FILES = List.of("V1__jobs.sql", "V2__lean_indexes.sql", "V3__fence_progress.sql",
-            "V4__result_ttl.sql", "V5__job_links.sql");
+            "V4__result_ttl.sql", "V5__job_links.sql", "V6__awaited_jobs.sql");
     static final int LATEST = FILES.size();
 
     private Migrations() {}

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Holds one dedicated connection (outside the pool) that LISTENs on the schema's channel and wakes this
- * process's fetchers on every NOTIFY that names a queue one of them fetches. The thread blocks in a socket
+ * process's fetchers on every NOTIFY that names a queue one of them fetches, and its awaiters on every
+ * {@code ended <id>} that names a job one of them awaits ({@link AwaitedJobs}). The thread blocks in a socket
  * read ({@code getNotifications(timeout)} waits on the socket, it does not sleep), so a notification is
  * handed on as soon as it arrives; the timeout only bounds how long a keep-alive ping may wait. When the connection breaks (a database restart, a network cut) it
  * reports itself down, so fetchers poll meanwhile, and reconnects with a growing pause; once back it
@@ -31,18 +32,21 @@ final class NotifyListener implements AutoCloseable {
     private final String channel;
     private final WakeSignal signal;
     private final WaitingQueues waiting;
+    private final AwaitedJobs awaited;
     private final String redacted;
     private final Thread thread;
     private volatile boolean up;
     private volatile boolean closed;
     private volatile Connection conn;
 
-    NotifyListener(String jdbcUrl, Properties props, String channel, WakeSignal signal, WaitingQueues waiting, String redacted) {
+    NotifyListener(String jdbcUrl, Properties props, String channel, WakeSignal signal, WaitingQueues waiting, AwaitedJobs awaited,
+                   String redacted) {
         this.jdbcUrl = jdbcUrl;
         this.props = props;
         this.channel = channel;
         this.signal = signal;
         this.waiting = waiting;
+        this.awaited = awaited;
         this.redacted = redacted;
         this.thread = Thread.ofPlatform().daemon().name("kyu-pg-listen").unstarted(this::run);
     }
@@ -71,6 +75,7 @@ final class NotifyListener implements AutoCloseable {
                 up = true;
                 pauseMs = 100;
                 signal.wake();
+                awaited.wakeAll();
                 long lastPing = System.currentTimeMillis();
                 while (!closed) {
                     PGNotification[] notes = pg.getNotifications(500);
@@ -89,6 +94,7 @@ final class NotifyListener implements AutoCloseable {
                 log.debug("LISTEN connection failed", e);
                 up = false;
                 signal.wake();
+                awaited.wakeAll();
                 try {
                     Thread.sleep(pauseMs);
                 } catch (InterruptedException ie) {
@@ -128,8 +134,11 @@ final class NotifyListener implements AutoCloseable {
 
     private boolean wanted(PGNotification[] notes) {
         if (notes == null) return false;
-        for (PGNotification n : notes) if (waiting.wants(n.getParameter())) return true;
-        return false;
+        boolean wanted = false;
+        for (PGNotification n : notes) {
+            if (!awaited.offer(n.getParameter()) && waiting.wants(n.getParameter())) wanted = true;
+        }
+        return wanted;
     }
 
     @Override

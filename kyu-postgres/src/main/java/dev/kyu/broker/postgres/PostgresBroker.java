@@ -73,6 +73,7 @@ public final class PostgresBroker implements Broker {
     /** When a fetch last read the next due time ({@link System#nanoTime}); fetchers share it, races are harmless. */
     private volatile long lastDueCheck = System.nanoTime() - DUE_CHECK_EVERY_NS;
     private final WaitingQueues waiting = new WaitingQueues();
+    private final AwaitedJobs awaited = new AwaitedJobs();
     private final NotifyListener listener;
     private final Enqueuer enqueuer;
     final Completer completer; // package-private for the plan test
@@ -82,6 +83,7 @@ public final class PostgresBroker implements Broker {
     private final AtomicBoolean autovacuumChecked = new AtomicBoolean();
     final String claimSql; // package-private for the plan test
     private final String nextDueSql, extendSql, quarantineSql, getSql, getManySql, cancelSql, queueCountsSql, deleteSql, purgeSql;
+    private final String markAwaitedSql;
 
     PostgresBroker(PgSettings settings) {
         this.settings = settings;
@@ -192,6 +194,8 @@ public final class PostgresBroker implements Broker {
                   RETURNING id, dependents)%2$s
                 SELECT count(*) FROM kyu_ended
                 """.formatted(s, releases);
+        this.markAwaitedSql = "UPDATE " + s + ".kyu_jobs SET awaited = true WHERE id = ?::uuid AND NOT awaited"
+                + " AND state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')";
         try {
             prepareSchema();
         } catch (RuntimeException e) {
@@ -199,13 +203,14 @@ public final class PostgresBroker implements Broker {
             throw e;
         }
         this.listener = settings.listen()
-                ? new NotifyListener(settings.jdbcUrl(), settings.driverProperties(), channel, signal, waiting, settings.redacted())
+                ? new NotifyListener(settings.jdbcUrl(), settings.driverProperties(), channel, signal, waiting, awaited, settings.redacted())
                 : null;
     }
 
     /**
-     * LISTEN starts with the first fetch, not at open: a process that only enqueues (a web application)
-     * then holds no extra connection, and its commits' NOTIFYs wake no backend and no thread of its own.
+     * LISTEN starts with the first fetch or await, not at open: a process that only enqueues (a web
+     * application) then holds no extra connection, and its commits' NOTIFYs wake no backend and no thread
+     * of its own.
      */
     private void listenOnFirstFetch() {
         if (listener != null && !listenerStarted.get() && listenerStarted.compareAndSet(false, true)) listener.start();
@@ -670,6 +675,49 @@ public final class PostgresBroker implements Broker {
 
     // ---- queries -----------------------------------------------------------------------------------
 
+    /**
+     * Marks the job awaited once LISTEN is in place, then re-reads it whenever the end of a job awaited in
+     * this process is announced (V6's triggers send {@code ended <id>} for marked rows only, so jobs nobody
+     * awaits cost nothing). The mark is committed before the read: a job that ends after it announces its
+     * end to a connection already listening, and one that ended before it is seen ended by the read. While
+     * LISTEN is down, or with listen=false, it re-reads every poll interval.
+     */
+    @Override
+    public Optional<Job> jobAwait(String id, Duration timeout) throws InterruptedException {
+        if (!JobIds.isValid(id)) return Optional.empty();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        listenOnFirstFetch();
+        awaited.add(id);
+        try {
+            boolean marked = false;
+            while (true) {
+                long seen = awaited.signal().generation();
+                boolean listening = listener != null && listener.isUp();
+                if (listening && !marked) {
+                    markAwaited(id);
+                    marked = true;
+                }
+                Optional<Job> job = jobGet(id);
+                if (job.isEmpty() || job.get().state().isTerminal()) return job;
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed.get()) return job;
+                Duration cap = listening ? LISTENING_POLL : settings.pollInterval();
+                awaited.signal().awaitAfter(seen, Math.min(left, cap.toNanos()));
+            }
+        } finally {
+            awaited.remove(id);
+        }
+    }
+
+    private void markAwaited(String id) {
+        db.call("mark job " + id + " awaited", c -> {
+            try (PreparedStatement ps = c.prepareStatement(markAwaitedSql)) {
+                ps.setString(1, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     @Override
     public Optional<Job> jobGet(String id) {
         if (!JobIds.isValid(id)) return Optional.empty();
@@ -1033,6 +1081,7 @@ public final class PostgresBroker implements Broker {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         signal.close();
+        awaited.close();
         if (listener != null) listener.close();
         pool.close();
     }

@@ -20,6 +20,8 @@ record Keys(String prefix) {
     String queues() { return prefix + ":queues"; }
     /** Hash job id → queue, so a job can be found by id alone. */
     String jobQueue() { return prefix + ":jobq"; }
+    /** The pub/sub channel on which the scripts that end an awaited job publish its id ({@code lib.lua}, announce). */
+    String ended() { return prefix + ":ended"; }
     String workers() { return prefix + ":workers"; }
     String kv() { return prefix + ":kv"; }
     String lock(String name) { return prefix + ":lock:" + name; }

@@ -71,6 +71,7 @@ public final class RedisBroker implements Broker {
     private final Map<String, String> leased = new ConcurrentHashMap<>();
     private final SkippedQueues skipped = new SkippedQueues();
     private final AtomicInteger rotation = new AtomicInteger();
+    private final AwaitedJobs awaited = new AwaitedJobs();
     private volatile boolean closed;
 
     private RedisBroker(RedisSettings settings, RedisLink link) {
@@ -810,6 +811,47 @@ public final class RedisBroker implements Broker {
         return queries.jobGet(id);
     }
 
+    /** How long an await subscribed to the ended channel waits before it re-reads anyway (a message lost in a reconnect). */
+    private static final Duration SUBSCRIBED_POLL = Duration.ofSeconds(5);
+
+    /**
+     * Subscribes to the ended channel (once), marks the job awaited (await.lua), then re-reads it whenever
+     * the end of a job awaited in this process is published. Only marked jobs publish their end, and the
+     * scripts read the mark with the fields they read anyway, so a job nobody awaits costs no command. The
+     * subscription is confirmed before the mark and the mark written before the read: a job that ends after
+     * the mark is announced to a subscriber already listening, one that ended before it is seen ended.
+     */
+    @Override
+    public Optional<Job> jobAwait(String id, Duration timeout) throws InterruptedException {
+        if (id == null || id.isEmpty()) return Optional.empty();
+        if (!link.subscribe(keys.ended(), awaited::ended)) return Broker.super.jobAwait(id, timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        awaited.add(id);
+        try {
+            boolean marked = false;
+            while (true) {
+                long seen = awaited.signal().generation();
+                Optional<Job> job = jobGet(id);
+                if (job.isEmpty() || job.get().state().isTerminal()) return job;
+                if (!marked) {
+                    mark(job.get().queue(), id);
+                    marked = true;
+                    continue; // it may have ended between the read and the mark: read again
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) return job;
+                awaited.signal().awaitAfter(seen, Math.min(left, SUBSCRIBED_POLL.toNanos()));
+            }
+        } finally {
+            awaited.remove(id);
+        }
+    }
+
+    private void mark(String queue, String id) {
+        faults.ride("mark job " + id + " awaited", settings.outage(),
+                () -> scripts.run(Script.AWAIT, keys.route(queue), List.of(queue, id)));
+    }
+
     @Override
     public List<Job> jobsGet(List<String> ids) {
         return queries.jobsGet(ids, this::queuesOf);
@@ -895,6 +937,7 @@ public final class RedisBroker implements Broker {
     public void close() {
         if (closed) return;
         closed = true;
+        awaited.close();
         faults.close();
         link.close();
     }

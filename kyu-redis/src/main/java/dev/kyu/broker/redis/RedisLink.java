@@ -17,6 +17,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
@@ -58,6 +60,8 @@ final class RedisLink implements AutoCloseable {
     private final DirectPool callConnections;
     static final int MAX_DIRECT_CALLERS = 4;
     private volatile boolean closed;
+    /** Subscribed to the ended channel from the first await on; Lettuce subscribes again after a reconnect. */
+    private StatefulRedisPubSubConnection<String, String> subscriber;
 
     private RedisLink(RedisSettings settings, ClientResources resources, AbstractRedisClient client, boolean cluster,
                       StatefulConnection<String, String> main) {
@@ -135,6 +139,35 @@ final class RedisLink implements AutoCloseable {
 
     boolean cluster() {
         return cluster;
+    }
+
+    /**
+     * Subscribes, once per link, to {@code channel}, handing each message to {@code sink}; true once the
+     * server confirmed the subscription (so a message published after this returns is delivered), false
+     * when it could not (then callers poll). On a Cluster a PUBLISH reaches every node, so any node will do.
+     */
+    synchronized boolean subscribe(String channel, java.util.function.Consumer<String> sink) {
+        if (subscriber != null) return true;
+        if (closed) return false;
+        StatefulRedisPubSubConnection<String, String> c = null;
+        try {
+            c = client instanceof RedisClusterClient cc ? cc.connectPubSub(StringCodec.UTF8)
+                    : ((RedisClient) client).connectPubSub(StringCodec.UTF8, settings.nodes().get(0));
+            c.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String ch, String message) {
+                    sink.accept(message);
+                }
+            });
+            c.sync().subscribe(channel);
+            subscriber = c;
+            return true;
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(RedisLink.class).debug("cannot subscribe to {} ({}); awaits poll", channel,
+                    settings.scrub(Faults.oneLine(e)));
+            if (c != null) c.closeAsync();
+            return false;
+        }
     }
 
     /**
@@ -320,6 +353,9 @@ final class RedisLink implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        synchronized (this) {
+            if (subscriber != null) subscriber.closeAsync();
+        }
         for (var f : pops) f.cancel(true);
         for (var c : blockers) c.closeAsync();
         popConnections.close();

@@ -38,7 +38,7 @@ final class Scripts {
         LIST(ScriptOutputType.MULTI), COUNTS(ScriptOutputType.MULTI), LOCK(ScriptOutputType.INTEGER),
         UNLOCK(ScriptOutputType.INTEGER), BURY(ScriptOutputType.INTEGER), CLAIM(ScriptOutputType.MULTI),
         PAUSE(ScriptOutputType.INTEGER), UNREACHABLE(ScriptOutputType.MULTI), RELAY(ScriptOutputType.MULTI),
-        CAS(ScriptOutputType.INTEGER, false);
+        CAS(ScriptOutputType.INTEGER, false), AWAIT(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
         final String body;

@@ -75,6 +75,46 @@ abstract class RedisBrokerContract {
         }
     }
 
+    /**
+     * Only the end of a job marked awaited is published, so a job nobody awaits costs no command; the
+     * publication ends an await in another process. A second broker on the same deployment listens in.
+     */
+    @Test
+    void onlyAnAwaitedJobPublishesItsEndAndThatEndsTheAwait() throws Exception {
+        var heard = new java.util.concurrent.LinkedBlockingQueue<String>();
+        try (RedisBroker listener = RedisBroker.open(dev.kyu.spi.BrokerConfig.of(broker.describe()));
+             RedisBroker waiter = RedisBroker.open(dev.kyu.spi.BrokerConfig.of(broker.describe()))) {
+            assertThat(listener.link().subscribe(broker.keys().ended(), heard::add)).isTrue();
+            NewJob ignored = job("q").build();
+            NewJob awaitedJob = job("q").build();
+            enqueue(ignored, awaitedJob);
+            var answer = new CompletableFuture<java.util.Optional<Job>>();
+            Thread awaiting = Thread.ofPlatform().start(() -> {
+                try {
+                    answer.complete(waiter.jobAwait(awaitedJob.id(), Duration.ofMinutes(2)));
+                } catch (InterruptedException e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "1".equals(broker.link().sync().hget(broker.keys().job("q", awaitedJob.id()), "awaited")));
+            assertThat(broker.link().sync().hget(broker.keys().job("q", ignored.id()), "awaited")).isNull();
+            List<Job> running = fetch("w", 2, "q");
+            assertThat(running).hasSize(2);
+            // the ignored job ends first: were its end published, it would be heard first
+            Job first = running.stream().filter(j -> j.id().equals(ignored.id())).findFirst().orElseThrow();
+            Job second = running.stream().filter(j -> j.id().equals(awaitedJob.id())).findFirst().orElseThrow();
+            assertThat(broker.jobsComplete(List.of(new Completion(first.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+            assertThat(broker.jobsComplete(List.of(new Completion(second.lease(), new Outcome.Dead(JobError.reason(1, "x", "no", Instant.now()))))))
+                    .containsExactly(true);
+            awaiting.join(Duration.ofSeconds(60));
+            assertThat(awaiting.isAlive()).isFalse();
+            assertThat(answer.get()).get().extracting(Job::state).isEqualTo(JobState.FAILED);
+            assertThat(heard.poll(30, TimeUnit.SECONDS)).isEqualTo(awaitedJob.id());
+            assertThat(heard).isEmpty();
+        }
+    }
+
     @Test
     void enqueueFetchComplete() throws Exception {
         NewJob j = job("q").meta(Map.of("trace", "abc")).timeout(Duration.ofSeconds(5)).backoff("fixed:1s").maxAttempts(3).build();

@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class TestRedis implements RedisExtension.Server {
     /** The ACL rules docs/brokers/redis.md gives for a user of Kyu's own: every key under the prefix, no dangerous commands but INFO. */
-    static final List<String> CONFINED_USER_RULES = List.of("~kyu:*", "+@all", "-@dangerous", "+info");
+    static final List<String> CONFINED_USER_RULES = List.of("~kyu:*", "resetchannels", "&kyu:*", "+@all", "-@dangerous", "+info");
 
     private final String url;
     private final String adminUrl;

@@ -40,9 +40,14 @@ import java.util.Set;
  * {@link Queries} and {@link Registry}, the release of a job's dependents in {@link Links}; connections and
  * retries in {@link SqliteStore}.
  *
- * <p>All times are the injected clock's, stored as epoch milliseconds. A blocked fetch wakes on this
- * JVM's own commits at once ({@link WakeSignal}), on other processes' commits when the file system
- * reports their writes to the WAL ({@link WalWatch}), and otherwise looks again every poll interval.
+ * <p>All times are the injected clock's, stored as epoch milliseconds. Every write reads the clock inside
+ * its transaction, once the write lock is held, so stamps follow commit order: a writer that waited for
+ * the lock never stamps an earlier time than one that committed before it (read before the lock, a fetch
+ * that waited could stamp startedAt before the enqueuedAt of its job).
+ *
+ * <p>A blocked fetch or {@link #jobAwait} wakes on this JVM's own commits at once ({@link WakeSignal}), on
+ * other processes' commits when the file system reports their writes to the WAL ({@link WalWatch}), and
+ * otherwise looks again every poll interval.
  */
 public final class SqliteBroker implements Broker {
     private static final Set<Capability> CAPABILITIES = EnumSet.of(
@@ -53,7 +58,7 @@ public final class SqliteBroker implements Broker {
     private final Clock clock;
     private final SqliteStore store;
     private final WakeSignal signal = new WakeSignal();
-    /** Other processes' commits, watched from the first fetch on (a producer-only process needs none). */
+    /** Other processes' commits, watched from the first fetch or await on (a producer-only process needs none). */
     private final java.util.concurrent.atomic.AtomicBoolean watchStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile WalWatch watch;
 
@@ -101,15 +106,12 @@ public final class SqliteBroker implements Broker {
 
     // ---- producing ---------------------------------------------------------------------------------
 
-    // Times are read inside each write transaction, after the write lock is held: read before it, a
-    // fetch that waited for the lock could stamp startedAt earlier than the enqueuedAt of its job.
     @Override
     public List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
         if (request.jobs().isEmpty()) return List.of();
         Enqueuer.validate(request.jobs());
-        Instant now = now();
         Connection c = request.connection();
-        if (c != null) return enqueueOnCallerConnection(c, request, now);
+        if (c != null) return enqueueOnCallerConnection(c, request);
         List<EnqueueResult> out = store.write("enqueue", db -> Enqueuer.enqueue(db, request.jobs(), now()));
         signal.wake();
         return out;
@@ -120,7 +122,7 @@ public final class SqliteBroker implements Broker {
      * sent at the caller's commit, so fetchers see these jobs at their next poll. A connection in
      * auto-commit mode gets one transaction for the whole batch.
      */
-    private List<EnqueueResult> enqueueOnCallerConnection(Connection c, EnqueueRequest request, Instant now) {
+    private List<EnqueueResult> enqueueOnCallerConnection(Connection c, EnqueueRequest request) {
         checkSameFile(c, "a transactional enqueue");
         boolean ownTransaction;
         try {
@@ -129,7 +131,7 @@ public final class SqliteBroker implements Broker {
             throw SqliteErrors.unavailable(store.label(), "enqueue in the caller's transaction", e);
         }
         List<EnqueueResult> out = store.onCallerConnection(c, "enqueue in the caller's transaction",
-                db -> Enqueuer.enqueue(db, request.jobs(), now));
+                db -> Enqueuer.enqueue(db, request.jobs(), now()));
         if (ownTransaction) signal.wake(); // committed here, so fetchers in this process may look at once
         return out;
     }
@@ -161,7 +163,7 @@ public final class SqliteBroker implements Broker {
     public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
         long deadline = System.nanoTime() + request.maxWait().toNanos();
         long pollNanos = store.options().pollInterval().toNanos();
-        watchOnFirstFetch();
+        startWatch();
         while (true) {
             if (signal.isClosed()) return List.of();
             long seen = signal.generation();
@@ -181,7 +183,8 @@ public final class SqliteBroker implements Broker {
         }
     }
 
-    private void watchOnFirstFetch() {
+    /** Watches other processes' commits from the first fetch or await on: a process that only enqueues needs none. */
+    private void startWatch() {
         if (!watchStarted.compareAndSet(false, true)) return;
         watch = WalWatch.start(java.nio.file.Path.of(store.label()), signal::wake);
         if (closed.get() && watch != null) watch.close(); // closed while it started
@@ -190,14 +193,12 @@ public final class SqliteBroker implements Broker {
     @Override
     public LeaseReport leasesExtend(LeaseExtension extension) {
         if (extension.leases().isEmpty()) return LeaseReport.EMPTY;
-        Instant now = now();
         return store.write("extend leases", db -> Outcomes.extend(db, extension, now()));
     }
 
     @Override
     public List<Boolean> jobsComplete(List<Completion> completions) {
         if (completions.isEmpty()) return List.of();
-        Instant now = now();
         List<Boolean> out = store.write("complete", db -> Outcomes.complete(db, completions, now()));
         // Retries and hand-backs may have made work available at once.
         signal.wake();
@@ -220,8 +221,7 @@ public final class SqliteBroker implements Broker {
         } catch (SQLException e) {
             throw SqliteErrors.unavailable(store.label(), "complete in the caller's transaction", e);
         }
-        Instant now = now();
-        List<Boolean> out = store.onCallerConnection(c, "complete in the caller's transaction", db -> Outcomes.complete(db, completions, now));
+        List<Boolean> out = store.onCallerConnection(c, "complete in the caller's transaction", db -> Outcomes.complete(db, completions, now()));
         if (ownTransaction) signal.wake();
         return out;
     }
@@ -231,8 +231,8 @@ public final class SqliteBroker implements Broker {
     @Override
     public int jobsPromoteDue(int limit) {
         if (limit < 1) return 0;
-        Instant now = now();
         int n = store.write("promote", db -> {
+            Instant now = now();
             Maintenance.sweepScheduled(db, now);
             return Maintenance.promote(db, null, limit, now);
         });
@@ -243,7 +243,6 @@ public final class SqliteBroker implements Broker {
     @Override
     public RescueResult leasesRescueExpired(int limit) {
         if (limit < 1) return RescueResult.NONE;
-        Instant now = now();
         RescueResult r = store.write("rescue", db -> Maintenance.rescue(db, limit, now()));
         if (!r.requeued().isEmpty() || !r.failed().isEmpty() || !r.cancelled().isEmpty()) signal.wake(); // requeued, or released others
         return r;
@@ -251,8 +250,8 @@ public final class SqliteBroker implements Broker {
 
     @Override
     public int jobsPrune(PruneRequest request) {
-        Instant now = now();
         int n = store.write("prune", db -> {
+            Instant now = now();
             Maintenance.sweepUnreachableQueues(db, now);
             return Maintenance.prune(db, request, now);
         });
@@ -265,15 +264,13 @@ public final class SqliteBroker implements Broker {
     @Override
     public List<CancelResult> jobsCancel(List<String> ids) {
         if (ids.isEmpty()) return List.of();
-        Instant now = now();
         List<CancelResult> out = store.write("cancel", db -> Control.cancel(db, ids, now()));
-        if (out.contains(CancelResult.CANCELLED)) signal.wake(); // its dependents may be QUEUED now
+        if (out.contains(CancelResult.CANCELLED)) signal.wake(); // it ended: its awaits return, its dependents may be QUEUED
         return out;
     }
 
     @Override
     public int jobsRetry(RetryRequest request) {
-        Instant now = now();
         int n = store.write("retry", db -> Control.retry(db, request, now()));
         if (n > 0) signal.wake();
         return n;
@@ -373,9 +370,11 @@ public final class SqliteBroker implements Broker {
 
     @Override
     public Optional<Job> jobAwait(String id, Duration timeout) throws InterruptedException {
-        // Polls like the default, but wakes early on this process's own commits.
+        // Looks again on each of this process's commits (every end of a job wakes the signal) and on each
+        // commit another process is seen to write to the WAL; the poll interval only bounds a missed hint.
         long deadline = System.nanoTime() + timeout.toNanos();
         long pollNanos = store.options().pollInterval().toNanos();
+        startWatch();
         while (true) {
             long seen = signal.generation();
             Optional<Job> job = jobGet(id);
@@ -388,8 +387,8 @@ public final class SqliteBroker implements Broker {
 
     /** Moves bad rows to FAILED (each re-read inside the write, in case another process fixed it first). */
     private List<Job> quarantine(List<JobRow> rows) {
-        Instant now = now();
         return store.write("quarantine corrupt job", db -> {
+            Instant now = now();
             var out = new ArrayList<Job>();
             for (JobRow seen : rows) {
                 JobRow row = Queries.byRowid(db, seen.rowid());
@@ -405,9 +404,9 @@ public final class SqliteBroker implements Broker {
     @Override
     public void workerHeartbeat(WorkerInfo info) {
         java.util.Objects.requireNonNull(info.id(), "worker id");
-        Instant now = now();
-        String report = Registry.report(info, now);
         store.write("worker heartbeat", db -> {
+            Instant now = now();
+            String report = Registry.report(info, now);
             Registry.heartbeat(db, info.id(), report, now);
             return null;
         });
@@ -467,7 +466,6 @@ public final class SqliteBroker implements Broker {
         java.util.Objects.requireNonNull(name, "name");
         java.util.Objects.requireNonNull(owner, "owner");
         java.util.Objects.requireNonNull(ttl, "ttl");
-        Instant now = now();
         return store.write("lock " + name, db -> Registry.lockTry(db, name, owner, ttl, now()));
     }
 

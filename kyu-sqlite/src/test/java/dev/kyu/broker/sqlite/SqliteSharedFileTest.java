@@ -168,4 +168,28 @@ class SqliteSharedFileTest {
             throw new AssertionError(e);
         }
     }
+
+    /** The poll is ten minutes: only the watch of the other instance's WAL write can end the await in time. */
+    @Test
+    void anAwaitIsEndedByACompletionTheOtherInstanceCommits() throws Exception {
+        Path file = dir.resolve("await.db");
+        try (SqliteBroker waiter = SqliteTesting.open(file, Clock.systemUTC(), "pollInterval=10m");
+             SqliteBroker worker = SqliteTesting.open(file, Clock.systemUTC())) {
+            String id = SqliteTesting.enqueue(worker, "q");
+            Job running = worker.jobsFetch(SqliteTesting.fetch("w", 1, "q")).get(0);
+            var answer = new AtomicReference<java.util.Optional<Job>>();
+            Thread awaiting = Thread.ofPlatform().start(() -> {
+                try {
+                    answer.set(waiter.jobAwait(id, Duration.ofMinutes(5)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(worker.jobsComplete(List.of(new dev.kyu.spi.Completion(running.lease(), new dev.kyu.spi.Outcome.Succeeded("1")))))
+                    .containsExactly(true);
+            awaiting.join(Duration.ofSeconds(60));
+            assertThat(awaiting.isAlive()).isFalse();
+            assertThat(answer.get()).get().extracting(Job::state).isEqualTo(dev.kyu.job.JobState.SUCCEEDED);
+        }
+    }
 }

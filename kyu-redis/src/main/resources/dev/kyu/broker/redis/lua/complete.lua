@@ -21,7 +21,7 @@ for i = 0, n - 1 do
   local q, id, worker, attempt, kind = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
   -- Only the fields the fence and the move need, not the whole hash (args and result may be large).
   local v = redis.pcall('HMGET', jk(q, id), 'state', 'workerId', 'attempt', 'uniqueKey', 'cancelRequested', 'resultTtl',
-    'dependents')
+    'dependents', 'awaited')
   if not v.err and v[1] == 'RUNNING' and v[2] == worker and v[3] == attempt then
     fenced[i] = v
     qneed(q, NEEDS[kind] or NEEDS.L)
@@ -46,6 +46,7 @@ for i = 0, n - 1 do
     end
     if v[5] then h.cancelRequested = v[5] end
     if v[7] then h.dependents = v[7] end
+    if v[8] then h.awaited = v[8] end
     if kind ~= 'S' then
       local m = redis.call('HMGET', key, unpack(MORE))
       for j, f in ipairs(MORE) do if m[j] then h[f] = m[j] end end
@@ -60,6 +61,7 @@ for i = 0, n - 1 do
       else later('ZADD', qkc(q, 'fin:SUCCEEDED'), nowtext, id) end
       if h.uniqueKey then unique_release(q, id, h, nil) end
       if h.dependents then links().ended(q, id, h.dependents, now) end
+      if h.awaited then announce(id) end
       stat(q, now, 's')
     elseif kind == 'R' then
       pusherr(q, id, payload)

@@ -218,6 +218,12 @@ local function unique_release(q, id, h, only_scope)
 end
 
 -- Makes the job wait again: QUEUED now, or SCHEDULED when due later (or always, for a retry's back-off).
+-- Publishes the end of a job someone awaits (its 'awaited' field, set by await.lua) on one channel that
+-- carries ids. A channel is no key: nothing to check before the first write, nothing left half-written,
+-- and a job nobody awaits costs no command, since its callers read 'awaited' with the fields they need.
+-- pcall: a server refusing the channel (an ACL without it) must not fail the script after its writes.
+local function announce(id) redis.pcall('PUBLISH', P .. ':ended', id) end
+
 local function requeue(q, id, h, due, now, scheduled)
   local key = jk(q, id)
   redis.call('HDEL', key, 'workerId', 'leaseExpiresAt', 'cancelRequested')
@@ -372,6 +378,7 @@ local function finish(q, id, h, to, now)
   setstate(q, id, h.state, to, now)
   unique_release(q, id, h, nil)
   if h.dependents then links().ended(q, id, h.dependents, now) end
+  if h.awaited then announce(id) end
 end
 
 -- A job whose stored fields a worker could not use: FAILED with a readable reason, raw fields kept.
@@ -383,6 +390,7 @@ local function bury(q, id, h, why, now)
   redis.call('HDEL', jk(q, id), 'leaseExpiresAt', 'cancelRequested')
   setstate(q, id, h.state, 'FAILED', now)
   if deps then links().ended(q, id, deps, now) end
+  if h.awaited then announce(id) end
 end
 
 -- Why a stored job cannot be run, or nil when its fields are usable.
@@ -420,10 +428,10 @@ end
 
 -- The few fields dropping a job needs ({} when the key is missing or not a hash).
 local function dropfields(key)
-  local v = redis.pcall('HMGET', key, 'state', 'rk', 'uniqueKey', 'uniqueScope', 'dependents', 'retainWith')
+  local v = redis.pcall('HMGET', key, 'state', 'rk', 'uniqueKey', 'uniqueScope', 'dependents', 'retainWith', 'awaited')
   if v.err then return {} end
   return {state = v[1] or nil, rk = v[2] or nil, uniqueKey = v[3] or nil, uniqueScope = v[4] or nil,
-    dependents = v[5] or nil, retainWith = v[6] or nil}
+    dependents = v[5] or nil, retainWith = v[6] or nil, awaited = v[7] or nil}
 end
 
 -- Deletes a job and every index entry that names it. A finished job waits nowhere (its 'rk' is stale).
@@ -441,6 +449,8 @@ local function drop(q, id, h, now)
   if GLOBAL then redis.call('HDEL', JOBQ, id) end
   if not GLOBAL then redis.call('DEL', qk(q, 'counted:' .. id)) end
   if h.dependents then links().release(q, id, h.dependents, now) end
+  -- a job deleted before it ended ends its awaits (they find it gone); one deleted after ended them already
+  if h.awaited and not TERMINAL[h.state or ''] then announce(id) end
 end
 
 -- Moves q's due scheduled jobs to ready; nil (reason in BADKEY, nothing written) when a key it needs, or
