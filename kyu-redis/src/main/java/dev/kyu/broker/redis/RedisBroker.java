@@ -96,7 +96,7 @@ public final class RedisBroker implements Broker {
         RedisSettings settings = RedisSettings.parse(config);
         RedisLink link = RedisLink.open(settings);
         try {
-            link.sync().ping();
+            link.ping();
             link.warmUp();
             var broker = new RedisBroker(settings, link);
             broker.scripts.preload();
@@ -123,7 +123,7 @@ public final class RedisBroker implements Broker {
     @Override
     public Instant now() {
         return faults.ride("read the server time", settings.outage(), () -> {
-            List<String> t = link.sync().time();
+            List<String> t = link.time();
             return Instant.ofEpochSecond(Long.parseLong(t.get(0)), Long.parseLong(t.get(1)) * 1000);
         });
     }
@@ -176,7 +176,7 @@ public final class RedisBroker implements Broker {
             // slots: checked first, so that a job is not stored and then reported failed.
             faults.ride("enqueue", Duration.ZERO, () -> {
                 for (String[] k : List.of(new String[] {keys.jobQueue(), "hash"}, new String[] {keys.queues(), "set"})) {
-                    String held = link.sync().type(k[0]);
+                    String held = link.type(k[0]);
                     if (!held.equals("none") && !held.equals(k[1])) {
                         throw new io.lettuce.core.RedisException(Faults.BADKEY + KeyTypes.reason(k[0], held, k[1]));
                     }
@@ -423,7 +423,7 @@ public final class RedisBroker implements Broker {
         var flat = new ArrayList<String>();
         for (String q : queues) {
             String key = keys.wake(q);
-            String held = faults.ride("wait for work", Duration.ZERO, () -> link.sync().type(key));
+            String held = faults.ride("wait for work", Duration.ZERO, () -> link.type(key));
             if (!held.equals("none") && !held.equals("list")) {
                 flat.add(q);
                 flat.add(KeyTypes.reason(key, held, "list"));
@@ -557,7 +557,7 @@ public final class RedisBroker implements Broker {
 
     List<String> knownQueues() {
         return faults.ride("list queues", settings.outage(), () -> new ArrayList<>(new java.util.TreeSet<>(
-                KeyTypes.expect(link, keys.queues(), "set", () -> link.sync().smembers(keys.queues())))));
+                KeyTypes.expect(link, keys.queues(), "set", () -> link.smembers(keys.queues())))));
     }
 
     /** Runs the unreachable-jobs sweep over the queues; a queue with a key of another type is skipped and reported. */

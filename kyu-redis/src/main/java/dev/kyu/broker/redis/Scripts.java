@@ -18,10 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import redis.clients.jedis.Protocol;
 
 /**
  * The engine's Lua scripts: each is the key checks ({@code check.lua}) and the shared helpers ({@code lib.lua})
@@ -72,15 +74,49 @@ final class Scripts {
 
     /** Loads every script ahead of use (on every node of a Cluster); EVALSHA still falls back to EVAL. */
     void preload() {
-        for (Script s : Script.values()) link.sync().scriptLoad(s.body);
+        // On a single server, all in one round trip over a direct connection (no Lettuce for a one-shot command).
+        var commands = new ArrayList<Protocol.Command>();
+        var args = new ArrayList<byte[][]>();
+        for (Script s : Script.values()) {
+            commands.add(Protocol.Command.SCRIPT);
+            args.add(new byte[][] {LOAD, s.bodyBytes});
+        }
+        List<Object> replies = link.pipelined(commands, args);
+        if (replies == null) {
+            for (Script s : Script.values()) link.sync().scriptLoad(s.body);
+            return;
+        }
+        for (Object r : replies) if (r instanceof RuntimeException e) throw e;
     }
+
+    private static final byte[] LOAD = "LOAD".getBytes(StandardCharsets.US_ASCII);
 
     /** Runs a script; {@code routeKey} picks the Cluster node (any key of the queue's slot). */
     <T> T run(Script s, String routeKey, List<String> args) {
         return run(s, routeKey, argv(args));
     }
 
+    @SuppressWarnings("unchecked")
     private <T> T run(Script s, String routeKey, byte[][] argv) {
+        if (link.direct()) {
+            // Over a free direct connection: the caller reads the reply itself, and a one-shot command
+            // never starts Lettuce. The reply is shaped as Lettuce's nested output gives it.
+            List<Object> one = link.pipelined(List.of(Protocol.Command.EVALSHA), List.<byte[][]>of(DirectConnection.evalshaArgs(s.shaBytes, routeKey, argv)));
+            if (one != null) {
+                Object r = one.get(0);
+                if (r instanceof RedisNoScriptException) {
+                    one = link.pipelined(List.of(Protocol.Command.EVAL), List.<byte[][]>of(DirectConnection.evalshaArgs(s.bodyBytes, routeKey, argv)));
+                    if (one != null) r = one.get(0);
+                    else return runShared(s, routeKey, argv);
+                }
+                if (r instanceof RuntimeException e) throw e;
+                return (T) r;
+            }
+        }
+        return runShared(s, routeKey, argv);
+    }
+
+    private <T> T runShared(Script s, String routeKey, byte[][] argv) {
         RedisClusterCommands<String, String> sync = link.sync();
         try {
             return sync.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv));
@@ -125,6 +161,44 @@ final class Scripts {
             Thread.currentThread().interrupt();
             throw new RedisCommandInterruptedException(e);
         }
+    }
+
+    /**
+     * Sends a script once per entry of {@code routeKeys} (with that entry's arguments) before any reply is
+     * awaited, so all share one round trip: over a free direct connection on a single server (the futures
+     * are then complete when this returns), else as {@link #runAsync} each.
+     */
+    @SuppressWarnings("unchecked")
+    <T> List<CompletableFuture<T>> runMany(Script s, List<String> routeKeys, List<List<String>> args) {
+        var out = new ArrayList<CompletableFuture<T>>(routeKeys.size());
+        if (link.direct() && !routeKeys.isEmpty()) {
+            var commands = new ArrayList<Protocol.Command>(routeKeys.size());
+            var argvs = new ArrayList<byte[][]>(routeKeys.size());
+            for (int i = 0; i < routeKeys.size(); i++) {
+                commands.add(Protocol.Command.EVALSHA);
+                argvs.add(DirectConnection.evalshaArgs(s.shaBytes, routeKeys.get(i), argv(args.get(i))));
+            }
+            List<Object> replies = link.pipelined(commands, argvs);
+            if (replies != null) {
+                for (int i = 0; i < replies.size(); i++) {
+                    Object r = replies.get(i);
+                    if (r instanceof RedisNoScriptException) {
+                        try {
+                            out.add(CompletableFuture.completedFuture(run(s, routeKeys.get(i), args.get(i)))); // sent whole
+                        } catch (RuntimeException e) {
+                            out.add(CompletableFuture.failedFuture(e));
+                        }
+                    } else if (r instanceof RuntimeException e) {
+                        out.add(CompletableFuture.failedFuture(e));
+                    } else {
+                        out.add(CompletableFuture.completedFuture((T) r));
+                    }
+                }
+                return out;
+            }
+        }
+        for (int i = 0; i < routeKeys.size(); i++) out.add(this.<T>runAsync(s, routeKeys.get(i), args.get(i)).toCompletableFuture());
+        return out;
     }
 
     /** Sends a script without waiting, so several can share one round trip. */
