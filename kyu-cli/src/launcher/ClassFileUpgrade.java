@@ -51,7 +51,7 @@ public final class ClassFileUpgrade {
         try (var loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
             var resolver = ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofResourceParsing(loader));
             var cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver), ClassFile.StackMapsOption.GENERATE_STACK_MAPS);
-            Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), out.getFileName().toString(), ".tmp");
+            Path tmp = out.resolveSibling(out.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             try {
                 try (OutputStream os = Files.newOutputStream(tmp); var zip = new ZipOutputStream(os)) {
                     for (var e : old.entrySet()) {
