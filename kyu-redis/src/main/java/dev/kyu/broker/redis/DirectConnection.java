@@ -104,7 +104,10 @@ final class DirectConnection implements AutoCloseable {
             if (ch != null) {
                 try { ch.close(); } catch (IOException ignored) { /* the connect failed already */ }
             }
-            throw new JedisConnectionException("Unable to connect to " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage(), e);
+            String where = "Unable to connect to " + address.getHostString() + ":" + address.getPort() + ": ";
+            // A name that does not resolve comes as an UnknownHostException saying only host:port: said plainly.
+            if (e instanceof java.net.UnknownHostException) throw new JedisConnectionException(where + "unknown host " + address.getHostString());
+            throw new JedisConnectionException(where + e.getMessage(), e);
         }
     }
 
