@@ -480,9 +480,9 @@ public final class RedisBroker implements Broker {
         }
         if (!missing.isEmpty()) {
             var found = new HashMap<String, String>();
-            var values = faults.ride("look up jobs", settings.outage(), () -> KeyTypes.expect(link, keys.jobQueue(), "hash",
-                    () -> link.sync().hmget(keys.jobQueue(), missing.toArray(String[]::new))));
-            for (var kv : values) if (kv.hasValue()) found.put(kv.getKey(), kv.getValue());
+            List<String> values = faults.ride("look up jobs", settings.outage(), () -> KeyTypes.expect(link, keys.jobQueue(), "hash",
+                    () -> link.hmget(keys.jobQueue(), missing.toArray(String[]::new))));
+            for (int i = 0; i < missing.size(); i++) if (values.get(i) != null) found.put(missing.get(i), values.get(i));
             for (int i = 0; i < ids.size(); i++) if (out.get(i) == null) out.set(i, found.get(ids.get(i)));
         }
         return out;
@@ -632,7 +632,7 @@ public final class RedisBroker implements Broker {
         faults.ride("forget deleted jobs", settings.outage(), () -> {
             for (int i = 0; i < ids.size(); i += 1000) {
                 String[] part = ids.subList(i, Math.min(ids.size(), i + 1000)).toArray(String[]::new);
-                KeyTypes.expect(link, keys.jobQueue(), "hash", () -> link.sync().hdel(keys.jobQueue(), part));
+                KeyTypes.expect(link, keys.jobQueue(), "hash", () -> link.hdel(keys.jobQueue(), part));
             }
             return null;
         });

@@ -21,6 +21,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -387,6 +388,32 @@ final class RedisLink implements AutoCloseable {
 
     String hget(String key, String field) {
         return call(c -> (String) c.command(settings.timeout(), Command.HGET, key, field), s -> s.hget(key, field));
+    }
+
+    /** Each field's value in field order, null for a field the hash lacks. */
+    @SuppressWarnings("unchecked")
+    List<String> hmget(String key, String... fields) {
+        String[] args = new String[fields.length + 1];
+        args[0] = key;
+        System.arraycopy(fields, 0, args, 1, fields.length);
+        return call(c -> (List<String>) c.command(settings.timeout(), Command.HMGET, args),
+                s -> s.hmget(key, fields).stream().map(kv -> kv.hasValue() ? kv.getValue() : null).toList());
+    }
+
+    long hdel(String key, String... fields) {
+        String[] args = new String[fields.length + 1];
+        args[0] = key;
+        System.arraycopy(fields, 0, args, 1, fields.length);
+        return call(c -> (Long) c.command(settings.timeout(), Command.HDEL, args), s -> s.hdel(key, fields));
+    }
+
+    Map<String, String> hgetall(String key) {
+        return call(c -> {
+            List<?> flat = (List<?>) c.command(settings.timeout(), Command.HGETALL, key);
+            var out = new java.util.LinkedHashMap<String, String>();
+            for (int i = 0; i + 1 < flat.size(); i += 2) out.put((String) flat.get(i), (String) flat.get(i + 1));
+            return out;
+        }, s -> s.hgetall(key));
     }
 
     String info(String section) {
