@@ -42,10 +42,11 @@ final class Scripts {
         PAUSE(ScriptOutputType.INTEGER), UNREACHABLE(ScriptOutputType.MULTI);
 
         final ScriptOutputType output;
-        final String body;
-        final String sha;
-        private final byte[] shaBytes;
-        private final byte[] bodyBytes;
+        private final boolean withLib;
+        /** The whole script as sent, built at first use: a command needs only the few it runs. */
+        private volatile byte[] bodyBytes;
+        /** Its SHA-1 in hex, from the server's answer to SCRIPT LOAD, else computed here at first need. */
+        private volatile byte[] shaBytes;
 
         Script(ScriptOutputType output) {
             this(output, true);
@@ -54,13 +55,55 @@ final class Scripts {
         /** @param withLib whether the script is sent after {@code lib.lua}; a hot, small one may do without it */
         Script(ScriptOutputType output, boolean withLib) {
             this.output = output;
-            String own = read(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
-            // Every script starts with the key checks, so that each can check what it touches before writing.
-            this.body = read("check.lua") + "\n" + (withLib ? read("lib.lua") + "\n" + own : own);
-            this.sha = sha1(body);
-            this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
-            this.bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+            this.withLib = withLib;
         }
+
+        /**
+         * The key checks, then the shared helpers (but for a lean script), then its own body: every script
+         * starts with the key checks, so that each can check what it touches before writing.
+         */
+        byte[] bodyBytes() {
+            byte[] b = bodyBytes;
+            if (b == null) {
+                byte[] own = read(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
+                var out = new java.io.ByteArrayOutputStream(Shared.CHECK.length + Shared.LIB.length + own.length + 2);
+                out.writeBytes(Shared.CHECK);
+                out.write('\n');
+                if (withLib) {
+                    out.writeBytes(Shared.LIB);
+                    out.write('\n');
+                }
+                out.writeBytes(own);
+                bodyBytes = b = out.toByteArray();
+            }
+            return b;
+        }
+
+        /**
+         * Its SHA-1, as EVALSHA names it. Mostly learnt from SCRIPT LOAD at open ({@link #preload}):
+         * computing it here would first set up the JDK's security providers, a good part of a one-shot
+         * command's time.
+         */
+        byte[] shaBytes() {
+            byte[] h = shaBytes;
+            if (h == null) shaBytes = h = sha1(bodyBytes()).getBytes(StandardCharsets.US_ASCII);
+            return h;
+        }
+
+        String sha() {
+            return new String(shaBytes(), StandardCharsets.US_ASCII);
+        }
+
+        /** The server's SHA-1 of the body, from SCRIPT LOAD (the same as {@link #sha1} of it). */
+        void learnSha(String sha) {
+            if (sha != null && sha.length() == 40) shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The parts every script (or every script with the helpers) starts with, read once. */
+    private static final class Shared {
+        static final byte[] CHECK = read("check.lua");
+        static final byte[] LIB = read("lib.lua");
     }
 
     private final RedisLink link;
@@ -75,18 +118,21 @@ final class Scripts {
     /** Loads every script ahead of use (on every node of a Cluster); EVALSHA still falls back to EVAL. */
     void preload() {
         // On a single server, all in one round trip over a direct connection (no Lettuce for a one-shot command).
+        // Each answer is the script's SHA-1, kept for EVALSHA.
+        Script[] all = Script.values();
         var commands = new ArrayList<Protocol.Command>();
         var args = new ArrayList<byte[][]>();
-        for (Script s : Script.values()) {
+        for (Script s : all) {
             commands.add(Protocol.Command.SCRIPT);
-            args.add(new byte[][] {LOAD, s.bodyBytes});
+            args.add(new byte[][] {LOAD, s.bodyBytes()});
         }
         List<Object> replies = link.pipelined(commands, args);
         if (replies == null) {
-            for (Script s : Script.values()) link.sync().scriptLoad(s.body);
+            for (Script s : all) s.learnSha(link.sync().scriptLoad(new String(s.bodyBytes(), StandardCharsets.UTF_8)));
             return;
         }
         for (Object r : replies) if (r instanceof RuntimeException e) throw e;
+        for (int i = 0; i < all.length; i++) all[i].learnSha((String) replies.get(i));
     }
 
     private static final byte[] LOAD = "LOAD".getBytes(StandardCharsets.US_ASCII);
@@ -101,11 +147,11 @@ final class Scripts {
         if (link.direct()) {
             // Over a free direct connection: the caller reads the reply itself, and a one-shot command
             // never starts Lettuce. The reply is shaped as Lettuce's nested output gives it.
-            List<Object> one = link.pipelined(List.of(Protocol.Command.EVALSHA), List.<byte[][]>of(DirectConnection.evalshaArgs(s.shaBytes, routeKey, argv)));
+            List<Object> one = link.pipelined(List.of(Protocol.Command.EVALSHA), List.<byte[][]>of(DirectConnection.evalshaArgs(s.shaBytes(), routeKey, argv)));
             if (one != null) {
                 Object r = one.get(0);
                 if (r instanceof RedisNoScriptException) {
-                    one = link.pipelined(List.of(Protocol.Command.EVAL), List.<byte[][]>of(DirectConnection.evalshaArgs(s.bodyBytes, routeKey, argv)));
+                    one = link.pipelined(List.of(Protocol.Command.EVAL), List.<byte[][]>of(DirectConnection.evalshaArgs(s.bodyBytes(), routeKey, argv)));
                     if (one != null) r = one.get(0);
                     else return runShared(s, routeKey, argv);
                 }
@@ -119,9 +165,9 @@ final class Scripts {
     private <T> T runShared(Script s, String routeKey, byte[][] argv) {
         RedisClusterCommands<String, String> sync = link.sync();
         try {
-            return sync.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv));
+            return sync.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes(), routeKey, argv));
         } catch (RedisNoScriptException e) {
-            return sync.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv));
+            return sync.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes(), routeKey, argv));
         }
     }
 
@@ -134,10 +180,10 @@ final class Scripts {
     <T> T runDirect(Script s, String routeKey, List<String> args) {
         byte[][] argv = argv(args);
         try {
-            Object reply = link.evalshaDirect(s.shaBytes, routeKey, argv);
+            Object reply = link.evalshaDirect(s.shaBytes(), routeKey, argv);
             if (reply != null) return (T) reply;
         } catch (RedisNoScriptException e) {
-            return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv));
+            return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes(), routeKey, argv));
         }
         return run(s, routeKey, argv);
     }
@@ -151,12 +197,12 @@ final class Scripts {
     <T> T runBehindPop(Script s, String routeKey, List<String> args, List<String> wakeKeys, Duration wait) {
         byte[][] argv = argv(args);
         try {
-            if (link.direct()) return (T) link.popThenEvalsha(wakeKeys, wait, s.shaBytes, routeKey, argv);
+            if (link.direct()) return (T) link.popThenEvalsha(wakeKeys, wait, s.shaBytes(), routeKey, argv);
             return link.popThen(wakeKeys, wait,
-                    async -> async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv)));
+                    async -> async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes(), routeKey, argv)));
         } catch (RedisNoScriptException e) {
             // The server lost its scripts (a restart): the pop has returned; send the script whole.
-            return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv));
+            return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes(), routeKey, argv));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedisCommandInterruptedException(e);
@@ -176,7 +222,7 @@ final class Scripts {
             var argvs = new ArrayList<byte[][]>(routeKeys.size());
             for (int i = 0; i < routeKeys.size(); i++) {
                 commands.add(Protocol.Command.EVALSHA);
-                argvs.add(DirectConnection.evalshaArgs(s.shaBytes, routeKeys.get(i), argv(args.get(i))));
+                argvs.add(DirectConnection.evalshaArgs(s.shaBytes(), routeKeys.get(i), argv(args.get(i))));
             }
             List<Object> replies = link.pipelined(commands, argvs);
             if (replies != null) {
@@ -205,11 +251,11 @@ final class Scripts {
     <T> CompletionStage<T> runAsync(Script s, String routeKey, List<String> args) {
         byte[][] argv = argv(args);
         RedisClusterAsyncCommands<String, String> async = link.async();
-        CompletionStage<T> first = async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv));
+        CompletionStage<T> first = async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes(), routeKey, argv));
         return first.handle((v, e) -> {
             if (e == null) return CompletableFuture.completedFuture(v);
             if (Faults.unwrap(e) instanceof RedisNoScriptException) {
-                return async.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv)).toCompletableFuture();
+                return async.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes(), routeKey, argv)).toCompletableFuture();
             }
             return CompletableFuture.<T>failedFuture(Faults.unwrap(e));
         }).thenCompose(f -> f);
@@ -242,18 +288,18 @@ final class Scripts {
         return argv;
     }
 
-    private static String read(String name) {
+    private static byte[] read(String name) {
         try (InputStream in = Scripts.class.getResourceAsStream("lua/" + name)) {
             if (in == null) throw new IllegalStateException("missing script resource lua/" + name);
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static String sha1(String body) {
+    private static String sha1(byte[] body) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
