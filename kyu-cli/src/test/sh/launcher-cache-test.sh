@@ -5,7 +5,9 @@
 #   - the first one-shot run records, prints only its own output, and a cache appears beside the jar;
 #   - a later run leaves the cache as it is;
 #   - after the jar is rebuilt (newer than the cache) the next run records a fresh cache;
-#   - a cache the JVM cannot use (garbage) changes nothing in a run's output or exit code.
+#   - a cache the JVM cannot use (garbage) changes nothing in a run's output or exit code;
+#   - with kyu-cli/src/launcher/ClassFileUpgrade.java beside it, picocli's class files are upgraded once and
+#     a cache is then recorded for the new class path.
 # Needs JDK 24+ (the launcher picks the newest JDK 21+); with an older one the cache is off and it says so.
 #   kyu-cli/src/test/sh/launcher-cache-test.sh
 set -euo pipefail
@@ -72,7 +74,24 @@ touch -d '+4 seconds' "$cache"
 enqueue "run with a garbage cache"
 echo "ok: a garbage cache changed nothing in the run"
 
+# With the class-file upgrade's source beside the launcher (as in a checkout): the next run has it make
+# aot/upgraded-classes.jar and records nothing (the class path is about to change), the one after records
+# a cache for the new class path, and the runs after use it.
+mkdir -p "$tmp/kyu-cli/src/launcher"
+cp "$checkout/kyu-cli/src/launcher/ClassFileUpgrade.java" "$tmp/kyu-cli/src/launcher/"
+old_caches="$(ls "$aot"/kyu-sqlite-*.aot)"
+enqueue "run that upgrades the class files"
+for _ in $(seq 1 600); do compgen -G "$aot/*.lock" >/dev/null || break; sleep 0.1; done
+[ -s "$aot/upgraded-classes.jar" ] || fail "no upgraded class files in $aot ($(ls "$aot"))"
+[ "$(ls "$aot"/kyu-sqlite-*.aot)" = "$old_caches" ] || fail "the run that upgraded the class files recorded a cache"
+unzip -l "$aot/upgraded-classes.jar" | grep -q 'picocli/CommandLine.class' || fail "picocli is not among the upgraded classes"
+enqueue "first run with the upgraded class files"
+await_cache "the first run with the upgraded class files" > /dev/null
+[ "$(ls "$aot"/kyu-sqlite-*.aot | wc -l)" = 2 ] || fail "no cache recorded for the new class path: $(ls "$aot")"
+enqueue "run with the upgraded class files and their cache"
+echo "ok: the class files were upgraded once, then a cache recorded for them and used"
+
 n="$("$tmp/kyu" inspect queues --json | tr -d ' \n' | grep -o '"QUEUED":[0-9]*' | cut -d: -f2)"
-[ "$n" = 4 ] || fail "expected 4 queued jobs, found $n"
-echo "ok: all 4 jobs stored"
+[ "$n" = 7 ] || fail "expected 7 queued jobs, found $n"
+echo "ok: all 7 jobs stored"
 echo "PASS"

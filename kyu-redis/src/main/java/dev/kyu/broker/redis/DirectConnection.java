@@ -104,7 +104,10 @@ final class DirectConnection implements AutoCloseable {
             if (ch != null) {
                 try { ch.close(); } catch (IOException ignored) { /* the connect failed already */ }
             }
-            throw new JedisConnectionException("Unable to connect to " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage(), e);
+            String where = "Unable to connect to " + address.getHostString() + ":" + address.getPort() + ": ";
+            // A name that does not resolve comes as an UnknownHostException saying only host:port: said plainly.
+            if (e instanceof java.net.UnknownHostException) throw new JedisConnectionException(where + "unknown host " + address.getHostString());
+            throw new JedisConnectionException(where + e.getMessage(), e);
         }
     }
 
@@ -153,8 +156,62 @@ final class DirectConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Any command, its reply shaped as a script's (text as strings, integers as longs, arrays as lists, nil
+     * as null); an error reply is thrown as Lettuce throws it. An interrupt while waiting closes the
+     * connection and is reported as Lettuce reports it.
+     */
+    private Object commandBytes(Duration timeout, Protocol.Command command, byte[][] args) {
+        try {
+            conn.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            conn.sendCommand(command, args);
+            return shaped(conn.getMany(1).get(0));
+        } catch (JedisConnectionException e) {
+            throw uninterrupted(e);
+        }
+    }
+
+    /** {@link #command} with text arguments. */
+    Object command(Duration timeout, Protocol.Command command, String... args) {
+        byte[][] raw = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) raw[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        return commandBytes(timeout, command, raw);
+    }
+
+    /**
+     * Several commands sent before any reply is read (one round trip): each reply shaped as by
+     * {@link #command}, or, for an error reply, the exception {@link #command} would have thrown, in its
+     * place rather than thrown, so that one refused command does not hide the others' replies.
+     */
+    List<Object> pipelined(Duration timeout, List<Protocol.Command> commands, List<byte[][]> args) {
+        try {
+            conn.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            for (int i = 0; i < commands.size(); i++) conn.sendCommand(commands.get(i), args.get(i));
+            List<Object> replies = conn.getMany(commands.size());
+            var out = new ArrayList<Object>(replies.size());
+            for (Object r : replies) {
+                try {
+                    out.add(shaped(r));
+                } catch (RedisCommandExecutionException e) {
+                    out.add(e);
+                }
+            }
+            return out;
+        } catch (JedisConnectionException e) {
+            throw uninterrupted(e);
+        }
+    }
+
+    private static RuntimeException uninterrupted(JedisConnectionException e) {
+        try {
+            return connectionFailure(e);
+        } catch (InterruptedException interrupted) {
+            return new RedisCommandInterruptedException(interrupted);
+        }
+    }
+
     /** EVALSHA's arguments: the script, one key (the route), then ARGV. */
-    private static byte[][] evalshaArgs(byte[] sha, String routeKey, byte[][] argv) {
+    static byte[][] evalshaArgs(byte[] sha, String routeKey, byte[][] argv) {
         byte[][] eval = new byte[argv.length + 3][];
         eval[0] = sha;
         eval[1] = ONE;

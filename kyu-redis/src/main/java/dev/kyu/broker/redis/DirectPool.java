@@ -61,19 +61,36 @@ final class DirectPool implements AutoCloseable {
      * when {@link #borrow} finds none.
      */
     <T, E extends Exception> T withConnection(Call<T, E> call) throws E {
+        Lent<T> lent = tryWith(call);
+        return lent == null ? null : lent.reply();
+    }
+
+    /** A call's reply, which may itself be null. */
+    record Lent<T>(T reply) {}
+
+    /** {@link #withConnection}, telling a null reply from no connection (null). */
+    <T, E extends Exception> Lent<T> tryWith(Call<T, E> call) throws E {
         DirectConnection conn = borrow();
         if (conn == null) return null;
         boolean inStep = false;
         try {
             T reply = call.on(conn);
             inStep = true;
-            return reply;
+            return new Lent<>(reply);
         } catch (io.lettuce.core.RedisCommandExecutionException e) {
             inStep = true; // the server answered with an error: every reply was read
             throw e;
         } finally {
             giveBack(conn, inStep);
         }
+    }
+
+    /** Takes in a connection opened elsewhere (the one that opened the broker), for the next caller. */
+    void adopt(DirectConnection c) {
+        count.incrementAndGet();
+        open.add(c);
+        if (closed) discard(c);
+        else idle.add(c);
     }
 
     /** Takes a connection back: kept for the next caller when the call left it in step, else closed. */

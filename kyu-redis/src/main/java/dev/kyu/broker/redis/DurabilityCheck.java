@@ -18,10 +18,9 @@ final class DurabilityCheck {
     static void warnIfUnsafe(RedisLink link, RedisSettings settings) {
         var problems = new ArrayList<String>();
         try {
-            var sync = link.sync();
-            String aof = sync.configGet("appendonly").get("appendonly");
-            String save = sync.configGet("save").get("save");
-            String policy = sync.configGet("maxmemory-policy").get("maxmemory-policy");
+            String aof = link.configGet("appendonly");
+            String save = link.configGet("save");
+            String policy = link.configGet("maxmemory-policy");
             if ("no".equalsIgnoreCase(aof)) {
                 problems.add(save == null || save.isBlank()
                         ? "persistence is off (appendonly no and no save points): a restart loses every job"
@@ -34,7 +33,7 @@ final class DurabilityCheck {
             LOG.debug("cannot read the configuration of Redis {} ({}); durability not checked", settings.redacted(), Faults.oneLine(e));
         }
         try {
-            String info = link.sync().info("server");
+            String info = link.info("server");
             for (String line : info.split("\r?\n")) {
                 if (line.startsWith("redis_version:")) {
                     String[] v = line.substring(14).trim().split("\\.");

@@ -21,7 +21,7 @@ final class KeyTypes {
             return op.get();
         } catch (RedisCommandExecutionException e) {
             if (e.getMessage() == null || !e.getMessage().startsWith("WRONGTYPE")) throw e;
-            String held = link.sync().type(key);
+            String held = link.type(key);
             throw new RedisCommandExecutionException(Faults.BADKEY + reason(key, held, want), e);
         }
     }
@@ -33,7 +33,7 @@ final class KeyTypes {
 
     /** Whether {@code key} is missing or holds a {@code want}. */
     static boolean fits(RedisLink link, String key, String want) {
-        String held = link.sync().type(key);
+        String held = link.type(key);
         return held.equals("none") || held.equals(want);
     }
 }

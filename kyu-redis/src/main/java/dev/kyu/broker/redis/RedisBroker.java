@@ -100,7 +100,7 @@ public final class RedisBroker implements Broker {
         RedisSettings settings = RedisSettings.parse(config);
         RedisLink link = RedisLink.open(settings);
         try {
-            link.sync().ping();
+            link.ping();
             link.warmUp();
             var broker = new RedisBroker(settings, link);
             broker.scripts.preload();
@@ -127,7 +127,7 @@ public final class RedisBroker implements Broker {
     @Override
     public Instant now() {
         return faults.ride("read the server time", settings.outage(), () -> {
-            List<String> t = link.sync().time();
+            List<String> t = link.time();
             return Instant.ofEpochSecond(Long.parseLong(t.get(0)), Long.parseLong(t.get(1)) * 1000);
         });
     }
@@ -181,7 +181,7 @@ public final class RedisBroker implements Broker {
             // slots: checked first, so that a job is not stored and then reported failed.
             faults.ride("enqueue", Duration.ZERO, () -> {
                 for (String[] k : List.of(new String[] {keys.jobQueue(), "hash"}, new String[] {keys.queues(), "set"})) {
-                    String held = link.sync().type(k[0]);
+                    String held = link.type(k[0]);
                     if (!held.equals("none") && !held.equals(k[1])) {
                         throw new io.lettuce.core.RedisException(Faults.BADKEY + KeyTypes.reason(k[0], held, k[1]));
                     }
@@ -436,7 +436,7 @@ public final class RedisBroker implements Broker {
         var flat = new ArrayList<String>();
         for (String q : queues) {
             String key = keys.wake(q);
-            String held = faults.ride("wait for work", Duration.ZERO, () -> link.sync().type(key));
+            String held = faults.ride("wait for work", Duration.ZERO, () -> link.type(key));
             if (!held.equals("none") && !held.equals("list")) {
                 flat.add(q);
                 flat.add(KeyTypes.reason(key, held, "list"));
@@ -493,9 +493,9 @@ public final class RedisBroker implements Broker {
         }
         if (!missing.isEmpty()) {
             var found = new HashMap<String, String>();
-            var values = faults.ride("look up jobs", settings.outage(), () -> KeyTypes.expect(link, keys.jobQueue(), "hash",
-                    () -> link.sync().hmget(keys.jobQueue(), missing.toArray(String[]::new))));
-            for (var kv : values) if (kv.hasValue()) found.put(kv.getKey(), kv.getValue());
+            List<String> values = faults.ride("look up jobs", settings.outage(), () -> KeyTypes.expect(link, keys.jobQueue(), "hash",
+                    () -> link.hmget(keys.jobQueue(), missing.toArray(String[]::new))));
+            for (int i = 0; i < missing.size(); i++) if (values.get(i) != null) found.put(missing.get(i), values.get(i));
             for (int i = 0; i < ids.size(); i++) if (out.get(i) == null) out.set(i, found.get(ids.get(i)));
         }
         return out;
@@ -577,7 +577,7 @@ public final class RedisBroker implements Broker {
 
     List<String> knownQueues() {
         return faults.ride("list queues", settings.outage(), () -> new ArrayList<>(new java.util.TreeSet<>(
-                KeyTypes.expect(link, keys.queues(), "set", () -> link.sync().smembers(keys.queues())))));
+                KeyTypes.expect(link, keys.queues(), "set", () -> link.smembers(keys.queues())))));
     }
 
     /** Runs the unreachable-jobs sweep over the queues; a queue with a key of another type is skipped and reported. */
@@ -699,7 +699,7 @@ public final class RedisBroker implements Broker {
         faults.ride("forget deleted jobs", settings.outage(), () -> {
             for (int i = 0; i < ids.size(); i += 1000) {
                 String[] part = ids.subList(i, Math.min(ids.size(), i + 1000)).toArray(String[]::new);
-                KeyTypes.expect(link, keys.jobQueue(), "hash", () -> link.sync().hdel(keys.jobQueue(), part));
+                KeyTypes.expect(link, keys.jobQueue(), "hash", () -> link.hdel(keys.jobQueue(), part));
             }
             return null;
         });

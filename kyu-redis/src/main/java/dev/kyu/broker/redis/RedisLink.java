@@ -23,6 +23,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import redis.clients.jedis.Protocol.Command;
 
 /**
  * The connections to one Redis deployment (a server, a Sentinel-watched master, or a Cluster): one shared
@@ -38,13 +40,17 @@ import java.util.function.Function;
  * the pops and a few synchronous calls use {@link DirectConnection}s, read by the caller's own thread. Lettuce reconnects by itself;
  * on a single server, commands are refused at once while disconnected rather than buffered, so a verb
  * that failed did not run later behind the caller's back.
+ *
+ * <p>On a single server over plain TCP, Lettuce (Netty's event loops, Reactor: about half a second of a
+ * short-lived process's start) is started only when a verb first needs it: the broker opens over a
+ * {@link DirectConnection}, and lone commands ({@link #call}) and scripts ({@link #pipelined}) go over
+ * direct connections while one is free. A one-shot command (kyu enqueue, kyu inspect) never starts it.
  */
 final class RedisLink implements AutoCloseable {
     private final RedisSettings settings;
-    private final ClientResources resources;
-    private final AbstractRedisClient client;
+    /** Lettuce's part, set at open for a Cluster, Sentinel or TLS, else at first use ({@link #lettuce}). */
+    private volatile Lettuce lettuce;
     private final boolean cluster;
-    private final StatefulConnection<String, String> main;
     private final ConcurrentLinkedQueue<StatefulConnection<String, String>> idleBlockers = new ConcurrentLinkedQueue<>();
     private final Set<StatefulConnection<String, String>> blockers = ConcurrentHashMap.newKeySet();
     /** Blocking pops and connects in flight, cancelled at close so no caller waits on a client going away. */
@@ -63,13 +69,19 @@ final class RedisLink implements AutoCloseable {
     /** Subscribed to the ended channel from the first await on; Lettuce subscribes again after a reconnect. */
     private StatefulRedisPubSubConnection<String, String> subscriber;
 
-    private RedisLink(RedisSettings settings, ClientResources resources, AbstractRedisClient client, boolean cluster,
-                      StatefulConnection<String, String> main) {
+    /** Lettuce's resources, client and shared connection. */
+    private record Lettuce(ClientResources resources, AbstractRedisClient client, StatefulConnection<String, String> main) {
+        void close() {
+            main.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    private RedisLink(RedisSettings settings, Lettuce lettuce, boolean cluster) {
         this.settings = settings;
-        this.resources = resources;
-        this.client = client;
+        this.lettuce = lettuce;
         this.cluster = cluster;
-        this.main = main;
         this.direct = DirectConnection.suits(settings, cluster);
         this.popConnections = new DirectPool(settings, Integer.MAX_VALUE);
         this.callConnections = new DirectPool(settings, MAX_DIRECT_CALLERS);
@@ -77,18 +89,37 @@ final class RedisLink implements AutoCloseable {
 
     /** Connects, finds out whether the server is a Cluster node, and checks the credentials. */
     static RedisLink open(RedisSettings settings) {
-        ClientResources resources = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(5), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .build();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(settings.timeout()).keepAlive(true).build();
+        if (DirectConnection.suits(settings, false)) {
+            DirectConnection conn;
+            boolean isCluster;
+            try {
+                conn = DirectConnection.open(settings);
+            } catch (RuntimeException e) {
+                throw openFailure(settings, e);
+            }
+            try {
+                isCluster = String.valueOf(conn.command(settings.timeout(), Command.INFO, "cluster"))
+                        .contains("cluster_enabled:1");
+            } catch (RuntimeException e) {
+                conn.close();
+                throw openFailure(settings, e);
+            }
+            if (!isCluster) {
+                var link = new RedisLink(settings, null, false);
+                link.callConnections.adopt(conn);
+                return link;
+            }
+            conn.close(); // a Cluster node: Lettuce's cluster client finds the rest below
+        }
+        ClientResources resources = newResources();
+        SocketOptions socket = socketOptions(settings);
         RedisClient plain = null;
         try {
             plain = RedisClient.create(resources);
-            plain.setOptions(ClientOptions.builder().socketOptions(socket).autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+            plain.setOptions(plainOptions(socket));
             StatefulRedisConnection<String, String> conn = plain.connect(StringCodec.UTF8, settings.nodes().get(0));
             boolean isCluster = !settings.sentinel() && conn.sync().info("cluster").contains("cluster_enabled:1");
-            if (!isCluster) return new RedisLink(settings, resources, plain, false, conn);
+            if (!isCluster) return new RedisLink(settings, new Lettuce(resources, plain, conn), false);
             conn.close();
             plain.shutdown();
             plain = null;
@@ -103,7 +134,7 @@ final class RedisLink implements AutoCloseable {
                             .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                     .build());
             try {
-                return new RedisLink(settings, resources, cc, true, cc.connect(StringCodec.UTF8));
+                return new RedisLink(settings, new Lettuce(resources, cc, cc.connect(StringCodec.UTF8)), true);
             } catch (RuntimeException e) {
                 cc.shutdown();
                 throw e;
@@ -116,6 +147,46 @@ final class RedisLink implements AutoCloseable {
             if (plain != null) plain.shutdown();
             resources.shutdown();
             throw openFailure(settings, e);
+        }
+    }
+
+    private static ClientResources newResources() {
+        return ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(5), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    private static SocketOptions socketOptions(RedisSettings settings) {
+        return SocketOptions.builder().connectTimeout(settings.timeout()).keepAlive(true).build();
+    }
+
+    private static ClientOptions plainOptions(SocketOptions socket) {
+        return ClientOptions.builder().socketOptions(socket).autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
+    }
+
+    /**
+     * Lettuce's part, started on first use on a single server opened directly. A failure to connect is
+     * thrown as Lettuce throws it, so the verb that needed it judges it as any other failed call.
+     */
+    private Lettuce lettuce() {
+        Lettuce l = lettuce;
+        if (l != null) return l;
+        synchronized (this) {
+            if (lettuce != null) return lettuce;
+            if (closed) throw new io.lettuce.core.RedisException("Connection closed");
+            ClientResources resources = newResources();
+            RedisClient plain = null;
+            try {
+                plain = RedisClient.create(resources);
+                plain.setOptions(plainOptions(socketOptions(settings)));
+                lettuce = new Lettuce(resources, plain, plain.connect(StringCodec.UTF8, settings.nodes().get(0)));
+                return lettuce;
+            } catch (RuntimeException e) {
+                if (plain != null) plain.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                resources.shutdown(0, 2, TimeUnit.SECONDS);
+                throw e;
+            }
         }
     }
 
@@ -176,7 +247,7 @@ final class RedisLink implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     void warmUp() {
-        if (main instanceof StatefulRedisClusterConnection<?, ?> c) {
+        if (cluster && lettuce().main() instanceof StatefulRedisClusterConnection<?, ?> c) {
             var conn = (StatefulRedisClusterConnection<String, String>) c;
             for (var node : conn.getPartitions()) conn.getConnection(node.getNodeId()).sync().ping();
         }
@@ -184,12 +255,13 @@ final class RedisLink implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     RedisClusterCommands<String, String> sync() {
+        StatefulConnection<String, String> main = lettuce().main();
         if (main instanceof StatefulRedisClusterConnection<?, ?> c) return ((StatefulRedisClusterConnection<String, String>) c).sync();
         return ((StatefulRedisConnection<String, String>) main).sync();
     }
 
     RedisClusterAsyncCommands<String, String> async() {
-        return async(main);
+        return async(lettuce().main());
     }
 
     @SuppressWarnings("unchecked")
@@ -304,6 +376,96 @@ final class RedisLink implements AutoCloseable {
         return callConnections.withConnection(c -> c.evalsha(sha, routeKey, argv, settings.timeout()));
     }
 
+    /**
+     * A lone command: over a free direct connection on a single server ({@code direct}, its reply shaped
+     * as {@link DirectConnection#command} shapes it), else over the shared connection ({@code shared}).
+     */
+    <T> T call(java.util.function.Function<DirectConnection, T> direct, Function<RedisClusterCommands<String, String>, T> shared) {
+        if (this.direct) {
+            DirectPool.Lent<T> lent = callConnections.tryWith(direct::apply);
+            if (lent != null) return lent.reply();
+        }
+        return shared.apply(sync());
+    }
+
+    /**
+     * Commands sent together over a free direct connection and their replies read by the caller (see
+     * {@link DirectConnection#pipelined}); null when this is no single server or none is free.
+     */
+    List<Object> pipelined(List<Command> commands, List<byte[][]> args) {
+        if (!direct) return null;
+        DirectPool.Lent<List<Object>> lent = callConnections.tryWith(c -> c.pipelined(settings.timeout(), commands, args));
+        return lent == null ? null : lent.reply();
+    }
+
+    // Lone commands of the one-shot verbs, over a direct connection when one is free (see call()).
+
+    void ping() {
+        call(c -> c.command(settings.timeout(), Command.PING), s -> s.ping());
+    }
+
+    /** The server's clock: seconds and microseconds, as TIME answers. */
+    @SuppressWarnings("unchecked")
+    List<String> time() {
+        return call(c -> (List<String>) c.command(settings.timeout(), Command.TIME), s -> s.time());
+    }
+
+    String type(String key) {
+        return call(c -> (String) c.command(settings.timeout(), Command.TYPE, key), s -> s.type(key));
+    }
+
+    @SuppressWarnings("unchecked")
+    java.util.Collection<String> smembers(String key) {
+        return call(c -> (List<String>) c.command(settings.timeout(), Command.SMEMBERS, key), s -> s.smembers(key));
+    }
+
+    String hget(String key, String field) {
+        return call(c -> (String) c.command(settings.timeout(), Command.HGET, key, field), s -> s.hget(key, field));
+    }
+
+    /** Each field's value in field order, null for a field the hash lacks. */
+    @SuppressWarnings("unchecked")
+    List<String> hmget(String key, String... fields) {
+        String[] args = new String[fields.length + 1];
+        args[0] = key;
+        System.arraycopy(fields, 0, args, 1, fields.length);
+        return call(c -> (List<String>) c.command(settings.timeout(), Command.HMGET, args),
+                s -> s.hmget(key, fields).stream().map(kv -> kv.hasValue() ? kv.getValue() : null).toList());
+    }
+
+    long hdel(String key, String... fields) {
+        String[] args = new String[fields.length + 1];
+        args[0] = key;
+        System.arraycopy(fields, 0, args, 1, fields.length);
+        return call(c -> (Long) c.command(settings.timeout(), Command.HDEL, args), s -> s.hdel(key, fields));
+    }
+
+    Map<String, String> hgetall(String key) {
+        return call(c -> {
+            List<?> flat = (List<?>) c.command(settings.timeout(), Command.HGETALL, key);
+            var out = new java.util.LinkedHashMap<String, String>();
+            for (int i = 0; i + 1 < flat.size(); i += 2) out.put((String) flat.get(i), (String) flat.get(i + 1));
+            return out;
+        }, s -> s.hgetall(key));
+    }
+
+    String info(String section) {
+        return call(c -> (String) c.command(settings.timeout(), Command.INFO, section), s -> s.info(section));
+    }
+
+    /** One configuration parameter's value, or null when the server has none of that name. */
+    String configGet(String name) {
+        return call(c -> {
+            List<?> pair = (List<?>) c.command(settings.timeout(), Command.CONFIG, "GET", name);
+            return pair.size() < 2 ? null : (String) pair.get(1);
+        }, s -> s.configGet(name).get(name));
+    }
+
+    /** The timeout of a single call. */
+    Duration timeout() {
+        return settings.timeout();
+    }
+
     /** An idle connection for blocking pops, else a new one; null when the link is closed. */
     private StatefulConnection<String, String> borrowBlocker() throws InterruptedException {
         if (closed) return null;
@@ -323,6 +485,7 @@ final class RedisLink implements AutoCloseable {
 
     /** A new connection for blocking pops, or null when the link closed meanwhile. */
     private StatefulConnection<String, String> newBlocker() throws InterruptedException {
+        AbstractRedisClient client = lettuce().client();
         java.util.concurrent.CompletableFuture<? extends StatefulConnection<String, String>> f = cluster
                 ? ((RedisClusterClient) client).connectAsync(StringCodec.UTF8)
                 : ((RedisClient) client).connectAsync(StringCodec.UTF8, settings.nodes().get(0)).toCompletableFuture();
@@ -360,8 +523,10 @@ final class RedisLink implements AutoCloseable {
         for (var c : blockers) c.closeAsync();
         popConnections.close();
         callConnections.close();
-        main.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        Lettuce l;
+        synchronized (this) {
+            l = lettuce;
+        }
+        if (l != null) l.close();
     }
 }

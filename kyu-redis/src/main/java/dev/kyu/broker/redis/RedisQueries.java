@@ -51,7 +51,7 @@ final class RedisQueries {
     Optional<Job> jobGet(String id) {
         if (id == null || id.isEmpty()) return Optional.empty();
         return faults.ride("read job " + id, settings.outage(), () -> {
-            String q = KeyTypes.expect(link, keys.jobQueue(), "hash", () -> link.sync().hget(keys.jobQueue(), id));
+            String q = KeyTypes.expect(link, keys.jobQueue(), "hash", () -> link.hget(keys.jobQueue(), id));
             if (q == null) return Optional.<Job>empty();
             List<Object> dumps = scripts.run(Script.GET, keys.route(q), List.of("1", q, id));
             return Optional.ofNullable(JobCodec.decode(dumps.get(0), q, id, false));
@@ -189,8 +189,8 @@ final class RedisQueries {
         var bad = new ArrayList<String>();
         List<QueueInfo> out = faults.ride("count jobs", settings.outage(), () -> {
             bad.clear();
-            var calls = new ArrayList<CompletableFuture<List<Object>>>();
-            for (String q : queues) calls.add(scripts.<List<Object>>runAsync(Script.COUNTS, keys.route(q), List.of(q)).toCompletableFuture());
+            List<CompletableFuture<List<Object>>> calls = scripts.runMany(Script.COUNTS,
+                    queues.stream().map(keys::route).toList(), queues.stream().map(List::of).toList());
             var infos = new ArrayList<QueueInfo>();
             for (int i = 0; i < queues.size(); i++) {
                 List<Object> c;

@@ -40,7 +40,7 @@ final class RedisRegistry {
     }
 
     List<WorkerInfo> workersList() {
-        Map<String, String> all = faults.ride("list workers", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.sync().hgetall(keys.workers())));
+        Map<String, String> all = faults.ride("list workers", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hgetall(keys.workers())));
         var out = new ArrayList<WorkerInfo>();
         for (String json : all.values()) {
             WorkerInfo w = JobCodec.worker(json);
@@ -51,24 +51,24 @@ final class RedisRegistry {
     }
 
     void workerRemove(String workerId) {
-        faults.ride("remove worker", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.sync().hdel(keys.workers(), workerId)));
+        faults.ride("remove worker", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hdel(keys.workers(), workerId)));
     }
 
     void pruneWorkers(Duration retention) {
         Instant cutoff = now.get().minus(retention);
-        Map<String, String> all = faults.ride("list workers", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.sync().hgetall(keys.workers())));
+        Map<String, String> all = faults.ride("list workers", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hgetall(keys.workers())));
         var silent = new ArrayList<String>();
         all.forEach((id, json) -> {
             WorkerInfo w = JobCodec.worker(json);
             if (w == null || w.heartbeatAt() == null || w.heartbeatAt().isBefore(cutoff)) silent.add(id);
         });
         if (!silent.isEmpty()) {
-            faults.ride("prune workers", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.sync().hdel(keys.workers(), silent.toArray(String[]::new))));
+            faults.ride("prune workers", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hdel(keys.workers(), silent.toArray(String[]::new))));
         }
     }
 
     Optional<String> kvGet(String key) {
-        return Optional.ofNullable(faults.ride("read key", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.sync().hget(keys.kv(), key))));
+        return Optional.ofNullable(faults.ride("read key", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.hget(keys.kv(), key))));
     }
 
     void kvPut(String key, String value) {
@@ -76,7 +76,7 @@ final class RedisRegistry {
     }
 
     void kvDelete(String key) {
-        faults.ride("delete key", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.sync().hdel(keys.kv(), key)));
+        faults.ride("delete key", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.hdel(keys.kv(), key)));
     }
 
     /** One script on the kv hash (its slot on a Cluster), so the comparison and the write are one step. */
@@ -88,7 +88,7 @@ final class RedisRegistry {
     }
 
     Map<String, String> kvList(String prefix) {
-        Map<String, String> all = faults.ride("list keys", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.sync().hgetall(keys.kv())));
+        Map<String, String> all = faults.ride("list keys", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.hgetall(keys.kv())));
         var out = new TreeMap<String, String>();
         all.forEach((k, v) -> {
             if (prefix == null || k.startsWith(prefix)) out.put(k, v);

@@ -45,13 +45,19 @@ final class ScriptRunner {
                 String g = link.cluster() ? queueOfItem.get(i) : queueOfItem.get(0);
                 groups.computeIfAbsent(g, k -> new ArrayList<>()).add(i);
             }
-            var calls = new LinkedHashMap<List<Integer>, CompletableFuture<List<Object>>>();
+            var routes = new ArrayList<String>();
+            var argLists = new ArrayList<List<String>>();
             for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
                 var args = new ArrayList<>(head);
                 args.add(Integer.toString(g.getValue().size()));
                 for (int i : g.getValue()) args.addAll(itemArgs.get(i));
-                calls.put(g.getValue(), scripts.<List<Object>>runAsync(s, keys.route(g.getKey()), args).toCompletableFuture());
+                routes.add(keys.route(g.getKey()));
+                argLists.add(args);
             }
+            List<CompletableFuture<List<Object>>> sent = scripts.runMany(s, routes, argLists);
+            var calls = new LinkedHashMap<List<Integer>, CompletableFuture<List<Object>>>();
+            int n = 0;
+            for (List<Integer> items : groups.values()) calls.put(items, sent.get(n++));
             for (var f : extra) await(f);
             Object[] out = new Object[queueOfItem.size()];
             for (var c : calls.entrySet()) {

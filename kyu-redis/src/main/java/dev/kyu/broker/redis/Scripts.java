@@ -18,10 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import redis.clients.jedis.Protocol;
 
 /**
  * The engine's Lua scripts: each is the key checks ({@code check.lua}) and the shared helpers ({@code lib.lua})
@@ -41,10 +43,11 @@ final class Scripts {
         CAS(ScriptOutputType.INTEGER, false), AWAIT(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
-        final String body;
-        final String sha;
-        private final byte[] shaBytes;
-        private final byte[] bodyBytes;
+        private final boolean withLib;
+        /** The whole script as sent, built at first use: a command needs only the few it runs. */
+        private volatile byte[] bodyBytes;
+        /** Its SHA-1 in hex, from the server's answer to SCRIPT LOAD, else computed here at first need. */
+        private volatile byte[] shaBytes;
 
         Script(ScriptOutputType output) {
             this(output, true);
@@ -53,13 +56,55 @@ final class Scripts {
         /** @param withLib whether the script is sent after {@code lib.lua}; a hot, small one may do without it */
         Script(ScriptOutputType output, boolean withLib) {
             this.output = output;
-            String own = read(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
-            // Every script starts with the key checks, so that each can check what it touches before writing.
-            this.body = read("check.lua") + "\n" + (withLib ? read("lib.lua") + "\n" + own : own);
-            this.sha = sha1(body);
-            this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
-            this.bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+            this.withLib = withLib;
         }
+
+        /**
+         * The key checks, then the shared helpers (but for a lean script), then its own body: every script
+         * starts with the key checks, so that each can check what it touches before writing.
+         */
+        byte[] bodyBytes() {
+            byte[] b = bodyBytes;
+            if (b == null) {
+                byte[] own = read(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
+                var out = new java.io.ByteArrayOutputStream(Shared.CHECK.length + Shared.LIB.length + own.length + 2);
+                out.writeBytes(Shared.CHECK);
+                out.write('\n');
+                if (withLib) {
+                    out.writeBytes(Shared.LIB);
+                    out.write('\n');
+                }
+                out.writeBytes(own);
+                bodyBytes = b = out.toByteArray();
+            }
+            return b;
+        }
+
+        /**
+         * Its SHA-1, as EVALSHA names it. Mostly learnt from SCRIPT LOAD at open ({@link #preload}):
+         * computing it here would first set up the JDK's security providers, a good part of a one-shot
+         * command's time.
+         */
+        byte[] shaBytes() {
+            byte[] h = shaBytes;
+            if (h == null) shaBytes = h = sha1(bodyBytes()).getBytes(StandardCharsets.US_ASCII);
+            return h;
+        }
+
+        String sha() {
+            return new String(shaBytes(), StandardCharsets.US_ASCII);
+        }
+
+        /** The server's SHA-1 of the body, from SCRIPT LOAD (the same as {@link #sha1} of it). */
+        void learnSha(String sha) {
+            if (sha != null && sha.length() == 40) shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The parts every script (or every script with the helpers) starts with, read once. */
+    private static final class Shared {
+        static final byte[] CHECK = read("check.lua");
+        static final byte[] LIB = read("lib.lua");
     }
 
     private final RedisLink link;
@@ -73,20 +118,57 @@ final class Scripts {
 
     /** Loads every script ahead of use (on every node of a Cluster); EVALSHA still falls back to EVAL. */
     void preload() {
-        for (Script s : Script.values()) link.sync().scriptLoad(s.body);
+        // On a single server, all in one round trip over a direct connection (no Lettuce for a one-shot command).
+        // Each answer is the script's SHA-1, kept for EVALSHA.
+        Script[] all = Script.values();
+        var commands = new ArrayList<Protocol.Command>();
+        var args = new ArrayList<byte[][]>();
+        for (Script s : all) {
+            commands.add(Protocol.Command.SCRIPT);
+            args.add(new byte[][] {LOAD, s.bodyBytes()});
+        }
+        List<Object> replies = link.pipelined(commands, args);
+        if (replies == null) {
+            for (Script s : all) s.learnSha(link.sync().scriptLoad(new String(s.bodyBytes(), StandardCharsets.UTF_8)));
+            return;
+        }
+        for (Object r : replies) if (r instanceof RuntimeException e) throw e;
+        for (int i = 0; i < all.length; i++) all[i].learnSha((String) replies.get(i));
     }
+
+    private static final byte[] LOAD = "LOAD".getBytes(StandardCharsets.US_ASCII);
 
     /** Runs a script; {@code routeKey} picks the Cluster node (any key of the queue's slot). */
     <T> T run(Script s, String routeKey, List<String> args) {
         return run(s, routeKey, argv(args));
     }
 
+    @SuppressWarnings("unchecked")
     private <T> T run(Script s, String routeKey, byte[][] argv) {
+        if (link.direct()) {
+            // Over a free direct connection: the caller reads the reply itself, and a one-shot command
+            // never starts Lettuce. The reply is shaped as Lettuce's nested output gives it.
+            List<Object> one = link.pipelined(List.of(Protocol.Command.EVALSHA), List.<byte[][]>of(DirectConnection.evalshaArgs(s.shaBytes(), routeKey, argv)));
+            if (one != null) {
+                Object r = one.get(0);
+                if (r instanceof RedisNoScriptException) {
+                    one = link.pipelined(List.of(Protocol.Command.EVAL), List.<byte[][]>of(DirectConnection.evalshaArgs(s.bodyBytes(), routeKey, argv)));
+                    if (one != null) r = one.get(0);
+                    else return runShared(s, routeKey, argv);
+                }
+                if (r instanceof RuntimeException e) throw e;
+                return (T) r;
+            }
+        }
+        return runShared(s, routeKey, argv);
+    }
+
+    private <T> T runShared(Script s, String routeKey, byte[][] argv) {
         RedisClusterCommands<String, String> sync = link.sync();
         try {
-            return sync.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv));
+            return sync.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes(), routeKey, argv));
         } catch (RedisNoScriptException e) {
-            return sync.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv));
+            return sync.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes(), routeKey, argv));
         }
     }
 
@@ -99,10 +181,10 @@ final class Scripts {
     <T> T runDirect(Script s, String routeKey, List<String> args) {
         byte[][] argv = argv(args);
         try {
-            Object reply = link.evalshaDirect(s.shaBytes, routeKey, argv);
+            Object reply = link.evalshaDirect(s.shaBytes(), routeKey, argv);
             if (reply != null) return (T) reply;
         } catch (RedisNoScriptException e) {
-            return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv));
+            return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes(), routeKey, argv));
         }
         return run(s, routeKey, argv);
     }
@@ -116,27 +198,65 @@ final class Scripts {
     <T> T runBehindPop(Script s, String routeKey, List<String> args, List<String> wakeKeys, Duration wait) {
         byte[][] argv = argv(args);
         try {
-            if (link.direct()) return (T) link.popThenEvalsha(wakeKeys, wait, s.shaBytes, routeKey, argv);
+            if (link.direct()) return (T) link.popThenEvalsha(wakeKeys, wait, s.shaBytes(), routeKey, argv);
             return link.popThen(wakeKeys, wait,
-                    async -> async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv)));
+                    async -> async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes(), routeKey, argv)));
         } catch (RedisNoScriptException e) {
             // The server lost its scripts (a restart): the pop has returned; send the script whole.
-            return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv));
+            return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes(), routeKey, argv));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedisCommandInterruptedException(e);
         }
     }
 
+    /**
+     * Sends a script once per entry of {@code routeKeys} (with that entry's arguments) before any reply is
+     * awaited, so all share one round trip: over a free direct connection on a single server (the futures
+     * are then complete when this returns), else as {@link #runAsync} each.
+     */
+    @SuppressWarnings("unchecked")
+    <T> List<CompletableFuture<T>> runMany(Script s, List<String> routeKeys, List<List<String>> args) {
+        var out = new ArrayList<CompletableFuture<T>>(routeKeys.size());
+        if (link.direct() && !routeKeys.isEmpty()) {
+            var commands = new ArrayList<Protocol.Command>(routeKeys.size());
+            var argvs = new ArrayList<byte[][]>(routeKeys.size());
+            for (int i = 0; i < routeKeys.size(); i++) {
+                commands.add(Protocol.Command.EVALSHA);
+                argvs.add(DirectConnection.evalshaArgs(s.shaBytes(), routeKeys.get(i), argv(args.get(i))));
+            }
+            List<Object> replies = link.pipelined(commands, argvs);
+            if (replies != null) {
+                for (int i = 0; i < replies.size(); i++) {
+                    Object r = replies.get(i);
+                    if (r instanceof RedisNoScriptException) {
+                        try {
+                            out.add(CompletableFuture.completedFuture(run(s, routeKeys.get(i), args.get(i)))); // sent whole
+                        } catch (RuntimeException e) {
+                            out.add(CompletableFuture.failedFuture(e));
+                        }
+                    } else if (r instanceof RuntimeException e) {
+                        out.add(CompletableFuture.failedFuture(e));
+                    } else {
+                        out.add(CompletableFuture.completedFuture((T) r));
+                    }
+                }
+                return out;
+            }
+        }
+        for (int i = 0; i < routeKeys.size(); i++) out.add(this.<T>runAsync(s, routeKeys.get(i), args.get(i)).toCompletableFuture());
+        return out;
+    }
+
     /** Sends a script without waiting, so several can share one round trip. */
     <T> CompletionStage<T> runAsync(Script s, String routeKey, List<String> args) {
         byte[][] argv = argv(args);
         RedisClusterAsyncCommands<String, String> async = link.async();
-        CompletionStage<T> first = async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes, routeKey, argv));
+        CompletionStage<T> first = async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes(), routeKey, argv));
         return first.handle((v, e) -> {
             if (e == null) return CompletableFuture.completedFuture(v);
             if (Faults.unwrap(e) instanceof RedisNoScriptException) {
-                return async.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes, routeKey, argv)).toCompletableFuture();
+                return async.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes(), routeKey, argv)).toCompletableFuture();
             }
             return CompletableFuture.<T>failedFuture(Faults.unwrap(e));
         }).thenCompose(f -> f);
@@ -169,18 +289,18 @@ final class Scripts {
         return argv;
     }
 
-    private static String read(String name) {
+    private static byte[] read(String name) {
         try (InputStream in = Scripts.class.getResourceAsStream("lua/" + name)) {
             if (in == null) throw new IllegalStateException("missing script resource lua/" + name);
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static String sha1(String body) {
+    private static String sha1(byte[] body) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
