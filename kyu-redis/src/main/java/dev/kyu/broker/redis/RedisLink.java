@@ -222,6 +222,7 @@ final class RedisLink implements AutoCloseable {
         if (closed) return false;
         StatefulRedisPubSubConnection<String, String> c = null;
         try {
+            AbstractRedisClient client = lettuce().client(); // an await is long-lived: worth starting Lettuce for
             c = client instanceof RedisClusterClient cc ? cc.connectPubSub(StringCodec.UTF8)
                     : ((RedisClient) client).connectPubSub(StringCodec.UTF8, settings.nodes().get(0));
             c.addListener(new RedisPubSubAdapter<>() {
