@@ -1,0 +1,176 @@
+package dev.kyu.broker.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.kyu.broker.redis.Scripts.Script;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A batch over several queues on a Redis Cluster, stored all or nothing in effect. Each queue's keys live
+ * in their own slot, so no one script can store the batch: first every queue's keys and ids are checked
+ * (nothing written), then one script stores the first queue's part together with a record of the whole
+ * batch (that queue's {@code pending} hash, field = the batch's first job id), then each other queue's part
+ * is applied, and the record is removed. Applying is idempotent (a job already stored is left as it is), so
+ * a record left by a crash, or by a failed apply, is applied again by maintenance ({@link #drain}): once
+ * the record is written the batch is durable and the enqueue is reported done.
+ */
+final class PendingEnqueues {
+    private static final Logger LOG = LoggerFactory.getLogger(PendingEnqueues.class);
+    private static final TypeReference<List<List<String>>> ITEMS = new TypeReference<>() {};
+    /** The index of the queue in a job's enqueue fields (RedisBroker.enqueueArgs). */
+    private static final int QUEUE = 2;
+
+    private final RedisLink link;
+    private final Keys keys;
+    private final Scripts scripts;
+    private final ScriptRunner runner;
+    private final Faults faults;
+    private final Duration outage;
+    private final SkippedQueues skipped = new SkippedQueues();
+    /**
+     * A test seam: when set, a store returns right after the first script, as a process that crashed there
+     * would have left the batch (its record written, the other queues' parts not applied).
+     */
+    volatile boolean stopAfterRecord;
+
+    PendingEnqueues(RedisLink link, Keys keys, Scripts scripts, ScriptRunner runner, Faults faults, Duration outage) {
+        this.link = link;
+        this.keys = keys;
+        this.scripts = scripts;
+        this.runner = runner;
+        this.faults = faults;
+        this.outage = outage;
+    }
+
+    /**
+     * Stores items (each a job's enqueue fields) spanning several queues; answers one value per item as the
+     * enqueue script does. Throws, with nothing stored, when a check refuses the batch.
+     */
+    List<Object> store(List<List<String>> items) {
+        Map<String, List<Integer>> parts = parts(items);
+        List<String> queues = new ArrayList<>(parts.keySet());
+        // Every part checked before anything is written: a wrong-typed key or a taken id refuses the whole batch.
+        faults.ride("enqueue", Duration.ZERO, () -> {
+            var checks = new ArrayList<CompletableFuture<Object>>();
+            for (String q : queues) {
+                checks.add(scripts.runAsync(Script.ENQUEUE, keys.route(q), args(items, parts.get(q), "check", null, null)).toCompletableFuture());
+            }
+            for (var c : checks) runner.await(c);
+            return null;
+        });
+        String first = queues.get(0);
+        String field = items.get(0).get(0);
+        String record = encode(items);
+        List<Object> answers = faults.ride("enqueue", Duration.ZERO,
+                () -> scripts.run(Script.ENQUEUE, keys.route(first), args(items, parts.get(first), "", field, record)));
+        Object[] out = new Object[items.size()];
+        place(out, parts.get(first), answers);
+        // Every other job is stored once the record is: reported stored whatever happens to the parts below.
+        for (int i = 0; i < out.length; i++) if (out[i] == null) out[i] = 1L;
+        if (stopAfterRecord) return java.util.Arrays.asList(out);
+        try {
+            apply(items, parts, queues.subList(1, queues.size()));
+            faults.ride("enqueue", Duration.ZERO, () -> link.sync().hdel(keys.queue(first, "pending"), field));
+        } catch (RuntimeException e) {
+            LOG.warn("storing part of batch {} failed; its record in queue {} is applied again by maintenance: {}",
+                    field, first, Faults.oneLine(e));
+        }
+        return java.util.Arrays.asList(out);
+    }
+
+    /**
+     * Applies the records left in these queues (a crash, or a failed apply, after the record was written),
+     * then removes them; answers the queues of the jobs so applied, whose id index the caller writes.
+     * A record that cannot be applied yet stays for the next sweep.
+     */
+    Map<String, String> drain(Collection<String> queues) {
+        var applied = new LinkedHashMap<String, String>();
+        if (!link.cluster()) return applied;
+        for (String q : new LinkedHashSet<>(queues)) {
+            try {
+                String pending = keys.queue(q, "pending");
+                Map<String, String> records = faults.ride("apply pending enqueues", outage,
+                        () -> KeyTypes.expect(link, pending, "hash", () -> link.sync().hgetall(pending)));
+                for (var r : records.entrySet()) {
+                    List<List<String>> items = decode(r.getValue());
+                    if (items != null && !items.isEmpty()) {
+                        Map<String, List<Integer>> parts = parts(items);
+                        apply(items, parts, new ArrayList<>(parts.keySet()));
+                        for (List<String> item : items) applied.put(item.get(0), item.get(QUEUE));
+                    } else {
+                        LOG.warn("pending enqueue {} in queue {} is no batch record (foreign data); removed", r.getKey(), q);
+                    }
+                    faults.ride("apply pending enqueues", outage, () -> link.sync().hdel(pending, r.getKey()));
+                }
+            } catch (RuntimeException e) {
+                String reason = Faults.badKeyReason(e);
+                if (reason != null) skipped.report("apply pending enqueues", List.of(q, reason));
+                else LOG.warn("applying the pending enqueues of queue {} failed, left for the next sweep: {}", q, Faults.oneLine(e));
+            }
+        }
+        return applied;
+    }
+
+    private void apply(List<List<String>> items, Map<String, List<Integer>> parts, List<String> queues) {
+        if (queues.isEmpty()) return;
+        faults.ride("enqueue", Duration.ZERO, () -> {
+            var calls = new ArrayList<CompletableFuture<Object>>();
+            for (String q : queues) {
+                calls.add(scripts.runAsync(Script.ENQUEUE, keys.route(q), args(items, parts.get(q), "apply", null, null)).toCompletableFuture());
+            }
+            for (var c : calls) runner.await(c);
+            return null;
+        });
+    }
+
+    private static Map<String, List<Integer>> parts(List<List<String>> items) {
+        var parts = new LinkedHashMap<String, List<Integer>>();
+        for (int i = 0; i < items.size(); i++) parts.computeIfAbsent(items.get(i).get(QUEUE), k -> new ArrayList<>()).add(i);
+        return parts;
+    }
+
+    private static List<String> args(List<List<String>> items, List<Integer> part, String mode, String field, String record) {
+        var args = new ArrayList<String>();
+        args.add(Integer.toString(part.size()));
+        for (int i : part) args.addAll(items.get(i));
+        args.add(mode);
+        if (field != null) {
+            args.add(field);
+            args.add(record);
+        }
+        return args;
+    }
+
+    private static void place(Object[] out, List<Integer> part, List<Object> answers) {
+        for (int j = 0; j < part.size(); j++) out[part.get(j)] = answers.get(j);
+    }
+
+    private static String encode(List<List<String>> items) {
+        try {
+            return JobCodec.JSON.writeValueAsString(items);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a batch record", e);
+        }
+    }
+
+    /** The items of a record, or null for a value that is no record (foreign data). */
+    private static List<List<String>> decode(String json) {
+        try {
+            List<List<String>> items = JobCodec.JSON.readValue(json, ITEMS);
+            if (items == null) return null;
+            for (List<String> item : items) if (item == null || item.size() != 18) return null;
+            return items;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}
