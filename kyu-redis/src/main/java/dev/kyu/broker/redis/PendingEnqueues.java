@@ -28,6 +28,10 @@ final class PendingEnqueues {
     private static final TypeReference<List<List<String>>> ITEMS = new TypeReference<>() {};
     /** The index of the queue in a job's enqueue fields (RedisBroker.enqueueArgs). */
     private static final int QUEUE = 2;
+    /** The index of the JSON array of dependents' ids in a job's enqueue fields. */
+    private static final int DEPENDENTS = 16;
+    private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
+    private static final java.util.Set<String> ENDED = java.util.Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private final RedisLink link;
     private final Keys keys;
@@ -79,6 +83,7 @@ final class PendingEnqueues {
         if (stopAfterRecord) return java.util.Arrays.asList(out);
         try {
             apply(items, parts, queues.subList(1, queues.size()));
+            releaseEnded(items);
             faults.ride("enqueue", Duration.ZERO, () -> link.sync().hdel(keys.queue(first, "pending"), field));
         } catch (RuntimeException e) {
             LOG.warn("storing part of batch {} failed; its record in queue {} is applied again by maintenance: {}",
@@ -105,6 +110,7 @@ final class PendingEnqueues {
                     if (items != null && !items.isEmpty()) {
                         Map<String, List<Integer>> parts = parts(items);
                         apply(items, parts, new ArrayList<>(parts.keySet()));
+                        releaseEnded(items);
                         for (List<String> item : items) applied.put(item.get(0), item.get(QUEUE));
                     } else {
                         LOG.warn("pending enqueue {} in queue {} is no batch record (foreign data); removed", r.getKey(), q);
@@ -130,6 +136,56 @@ final class PendingEnqueues {
             for (var c : calls) runner.await(c);
             return null;
         });
+    }
+
+    /**
+     * Releases, for the dependents of this batch, the parents of the batch that ended before their dependents
+     * were stored: a parent's part is live as soon as it is stored, and its release relayed meanwhile found
+     * no dependent to lower. The relay counts each parent once per dependent, so a release also recorded (or
+     * relayed later) is not counted twice; a parent that has not ended yet releases its now-stored dependents
+     * itself.
+     */
+    private void releaseEnded(List<List<String>> items) {
+        var queueOf = new LinkedHashMap<String, String>();
+        for (List<String> item : items) queueOf.put(item.get(0), item.get(QUEUE));
+        var pairs = new ArrayList<String[]>(); // parent queue, parent id, dependent queue, dependent id
+        for (List<String> item : items) {
+            if (item.get(DEPENDENTS).isEmpty()) continue;
+            for (String d : ids(item.get(DEPENDENTS))) {
+                String dq = queueOf.get(d);
+                if (dq != null && !dq.equals(item.get(QUEUE))) pairs.add(new String[] {item.get(QUEUE), item.get(0), dq, d});
+            }
+        }
+        if (pairs.isEmpty()) return;
+        List<String[]> ended = faults.ride("enqueue", Duration.ZERO, () -> {
+            var states = new LinkedHashMap<String, CompletableFuture<String>>();
+            for (String[] p : pairs) {
+                states.computeIfAbsent(p[1], id -> link.async().hget(keys.job(p[0], id), "state").toCompletableFuture()
+                        // A job key of another type (foreign data) is no parent that ended.
+                        .exceptionally(e -> {
+                            if (String.valueOf(Faults.unwrap(e).getMessage()).startsWith("WRONGTYPE")) return "";
+                            throw new java.util.concurrent.CompletionException(Faults.unwrap(e));
+                        }));
+            }
+            var out = new ArrayList<String[]>();
+            for (String[] p : pairs) {
+                String state = runner.await(states.get(p[1]));
+                if (state == null || ENDED.contains(state)) out.add(p);
+            }
+            return out;
+        });
+        if (ended.isEmpty()) return;
+        runner.perItem("release dependents", outage, Script.RELAY, List.of(), ended.stream().map(p -> p[2]).toList(),
+                ended.stream().map(p -> List.of(p[2], p[3], p[1])).toList(), null);
+    }
+
+    private static List<String> ids(String json) {
+        try {
+            List<String> ids = JobCodec.JSON.readValue(json, IDS);
+            return ids == null ? List.of() : ids;
+        } catch (Exception e) {
+            return List.of();
+        }
     }
 
     private static Map<String, List<Integer>> parts(List<List<String>> items) {
