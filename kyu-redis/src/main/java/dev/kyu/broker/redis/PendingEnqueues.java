@@ -30,6 +30,8 @@ final class PendingEnqueues {
     private static final int QUEUE = 2;
     /** The index of the JSON array of dependents' ids in a job's enqueue fields. */
     private static final int DEPENDENTS = 16;
+    /** The index of the unique key in a job's enqueue fields, followed by its scope and period. */
+    private static final int UNIQUE_KEY = 8;
     private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
     private static final java.util.Set<String> ENDED = java.util.Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
@@ -38,15 +40,24 @@ final class PendingEnqueues {
     private final Scripts scripts;
     private final ScriptRunner runner;
     private final Faults faults;
+    private final ClusterUniqueKeys uniqueKeys;
     private final Duration outage;
     private final SkippedQueues skipped = new SkippedQueues();
+    /**
+     * The answers of a stored batch, and whether every part is applied already (else its record waits for
+     * maintenance, and the unique keys it claimed stay unconfirmed: live as claims in flight until then).
+     */
+    record Stored(List<Object> answers, boolean whole) {}
+
     /**
      * A test seam: when set, a store returns right after the first script, as a process that crashed there
      * would have left the batch (its record written, the other queues' parts not applied).
      */
     volatile boolean stopAfterRecord;
 
-    PendingEnqueues(RedisLink link, Keys keys, Scripts scripts, ScriptRunner runner, Faults faults, Duration outage) {
+    PendingEnqueues(RedisLink link, Keys keys, Scripts scripts, ScriptRunner runner, Faults faults,
+                    ClusterUniqueKeys uniqueKeys, Duration outage) {
+        this.uniqueKeys = uniqueKeys;
         this.link = link;
         this.keys = keys;
         this.scripts = scripts;
@@ -59,7 +70,7 @@ final class PendingEnqueues {
      * Stores items (each a job's enqueue fields) spanning several queues; answers one value per item as the
      * enqueue script does. Throws, with nothing stored, when a check refuses the batch.
      */
-    List<Object> store(List<List<String>> items) {
+    Stored store(List<List<String>> items) {
         Map<String, List<Integer>> parts = parts(items);
         List<String> queues = new ArrayList<>(parts.keySet());
         // Every part checked before anything is written: a wrong-typed key or a taken id refuses the whole batch.
@@ -80,16 +91,17 @@ final class PendingEnqueues {
         place(out, parts.get(first), answers);
         // Every other job is stored once the record is: reported stored whatever happens to the parts below.
         for (int i = 0; i < out.length; i++) if (out[i] == null) out[i] = 1L;
-        if (stopAfterRecord) return java.util.Arrays.asList(out);
+        if (stopAfterRecord) return new Stored(java.util.Arrays.asList(out), false);
         try {
             apply(items, parts, queues.subList(1, queues.size()));
             releaseEnded(items);
             faults.ride("enqueue", Duration.ZERO, () -> link.sync().hdel(keys.queue(first, "pending"), field));
+            return new Stored(java.util.Arrays.asList(out), true);
         } catch (RuntimeException e) {
             LOG.warn("storing part of batch {} failed; its record in queue {} is applied again by maintenance: {}",
                     field, first, Faults.oneLine(e));
+            return new Stored(java.util.Arrays.asList(out), false);
         }
-        return java.util.Arrays.asList(out);
     }
 
     /**
@@ -107,10 +119,15 @@ final class PendingEnqueues {
                         () -> KeyTypes.expect(link, pending, "hash", () -> link.sync().hgetall(pending)));
                 for (var r : records.entrySet()) {
                     List<List<String>> items = decode(r.getValue());
-                    if (items != null && !items.isEmpty()) {
-                        Map<String, List<Integer>> parts = parts(items);
-                        apply(items, parts, new ArrayList<>(parts.keySet()));
-                        releaseEnded(items);
+                    if (items != null) {
+                        var claims = new ArrayList<ClusterUniqueKeys.Claim>();
+                        items = claimed(items, claims);
+                        if (!items.isEmpty()) {
+                            Map<String, List<Integer>> parts = parts(items);
+                            apply(items, parts, new ArrayList<>(parts.keySet()));
+                            releaseEnded(items);
+                        }
+                        faults.ride("apply pending enqueues", outage, () -> { uniqueKeys.confirm(claims); return null; });
                         for (List<String> item : items) applied.put(item.get(0), item.get(QUEUE));
                     } else {
                         LOG.warn("pending enqueue {} in queue {} is no batch record (foreign data); removed", r.getKey(), q);
@@ -124,6 +141,30 @@ final class PendingEnqueues {
             }
         }
         return applied;
+    }
+
+    /**
+     * The items of a record whose unique keys this batch still holds, claimed again (a crash may have outlived
+     * the claims it made): a job whose key another live job took meanwhile is a duplicate by now, left out.
+     */
+    private List<List<String>> claimed(List<List<String>> items, List<ClusterUniqueKeys.Claim> claims) {
+        var out = new ArrayList<List<String>>();
+        for (List<String> item : items) {
+            String key = item.get(UNIQUE_KEY);
+            if (key.isEmpty()) {
+                out.add(item);
+                continue;
+            }
+            Object got = faults.ride("apply pending enqueues", outage, () -> uniqueKeys.reclaim(item.get(0), item.get(QUEUE), key,
+                    item.get(UNIQUE_KEY + 1), item.get(UNIQUE_KEY + 2)));
+            if (got instanceof ClusterUniqueKeys.Claim c) {
+                claims.add(c);
+                out.add(item);
+            } else {
+                LOG.warn("job {} of a pending batch is not stored: job {} took its unique key meanwhile", item.get(0), got);
+            }
+        }
+        return out;
     }
 
     private void apply(List<List<String>> items, Map<String, List<Integer>> parts, List<String> queues) {
@@ -223,7 +264,8 @@ final class PendingEnqueues {
         try {
             List<List<String>> items = JobCodec.JSON.readValue(json, ITEMS);
             if (items == null) return null;
-            for (List<String> item : items) if (item == null || item.size() != 18) return null;
+            if (items.isEmpty()) return null;
+            for (List<String> item : items) if (item == null || item.size() != 18 || item.contains(null)) return null;
             return items;
         } catch (Exception e) {
             return null;

@@ -85,7 +85,7 @@ public final class RedisBroker implements Broker {
         this.registry = new RedisRegistry(link, keys, scripts, faults, settings, this::now);
         this.clusterUniqueKeys = new ClusterUniqueKeys(keys, scripts);
         this.relay = new LinkRelay(link, keys, runner, faults, settings.outage(), this::queuesOf);
-        this.pending = new PendingEnqueues(link, keys, scripts, runner, faults, settings.outage());
+        this.pending = new PendingEnqueues(link, keys, scripts, runner, faults, clusterUniqueKeys, settings.outage());
     }
 
     /**
@@ -204,7 +204,9 @@ public final class RedisBroker implements Broker {
                 if (link.cluster() && storeAt.stream().map(queueOf::get).distinct().count() > 1) {
                     // One script per queue's slot: stored all or nothing in effect through a batch record.
                     faults.ride("enqueue", Duration.ZERO, () -> link.sync().sadd(keys.queues(), queues.toArray(String[]::new)));
-                    answers = pending.store(storeAt.stream().map(items::get).toList());
+                    PendingEnqueues.Stored stored = pending.store(storeAt.stream().map(items::get).toList());
+                    answers = stored.answers();
+                    if (!stored.whole()) uniques = new ClusterUniqueKeys.Result(uniques.duplicates(), List.of());
                 } else answers = runner.perItem("enqueue", Duration.ZERO, script, List.of(),
                         storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), !link.cluster() ? null : () -> List.of(
                         link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));

@@ -2,16 +2,19 @@ package dev.kyu.broker.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.kyu.KyuException;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobIds;
 import dev.kyu.job.JobLinks;
 import dev.kyu.job.JobState;
+import dev.kyu.job.UniqueScope;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.NewJob;
 import dev.kyu.spi.Outcome;
 import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.EnqueueResult;
 import dev.kyu.spi.FetchRequest;
 import java.time.Duration;
 import java.util.List;
@@ -125,5 +128,24 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
                 .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining(middle);
         assertThat(broker.link().sync().exists(broker.keys().job("a", start), broker.keys().job("c", end))).isZero();
         assertThat(broker.jobGet(middle).orElseThrow().links().isNone()).isTrue();
+    }
+
+    @Test
+    void aUniqueKeyOfAPendingBatchStaysHeldUntilMaintenanceStoresItsJob() throws Exception {
+        String start = JobIds.next(), end = JobIds.next();
+        var batch = List.of(
+                NewJob.builder(start, "t").queue("a").args("{}").links(JobLinks.of(0, List.of(end), null)).build(),
+                NewJob.builder(end, "t").queue("c").args("{}").unique("k", UniqueScope.ACTIVE, null)
+                        .links(JobLinks.of(1, List.of(), null)).build());
+        broker.pendingEnqueues().stopAfterRecord = true;
+        assertThat(broker.jobsEnqueue(EnqueueRequest.of(batch))).allSatisfy(r -> assertThat(r.created()).isTrue());
+        broker.pendingEnqueues().stopAfterRecord = false;
+        assertThat(broker.jobGet(end)).isEmpty();
+        NewJob rival = NewJob.builder(JobIds.next(), "t").queue("c").args("{}").unique("k", UniqueScope.ACTIVE, null).build();
+        assertThat(enqueue(rival)).extracting(EnqueueResult::id, EnqueueResult::created).containsExactly(tuple(end, false));
+        broker.jobsPromoteDue(10);
+        assertThat(broker.jobGet(end).orElseThrow().state()).isEqualTo(JobState.BLOCKED);
+        assertThat(enqueue(rival)).extracting(EnqueueResult::id, EnqueueResult::created).containsExactly(tuple(end, false));
+        assertThat(stored("c", "QUEUED") + stored("c", "BLOCKED")).isEqualTo(1);
     }
 }
