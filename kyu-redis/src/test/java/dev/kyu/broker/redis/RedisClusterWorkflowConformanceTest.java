@@ -6,7 +6,7 @@ import dev.kyu.testkit.WorkflowConformanceSuite;
 import java.time.Clock;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Workflows end to end on a local three-node Redis Cluster, where releases cross slots through the relay. */
+/** Workflows end to end on a local three-node Redis Cluster, where a workflow over several queues is one batch record (PendingEnqueues). */
 class RedisClusterWorkflowConformanceTest extends WorkflowConformanceSuite {
     @RegisterExtension
     static final RedisExtension cluster = RedisExtension.cluster();
