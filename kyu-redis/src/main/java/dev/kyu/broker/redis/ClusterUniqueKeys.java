@@ -46,39 +46,48 @@ final class ClusterUniqueKeys {
             for (int i = 0; i < jobs.size(); i++) {
                 NewJob j = jobs.get(i);
                 if (j.uniqueKey() == null) continue;
-                String key = keys.unique(j.uniqueKey());
-                String holder = j.id() + SEP + j.queue() + SEP + j.uniqueScope().name() + SEP;
                 String period = j.uniqueScope() == UniqueScope.PERIOD ? Long.toString(j.uniquePeriod().toMillis()) : "";
-                String expect = "";
-                boolean settled = false;
-                for (int round = 0; round < ROUNDS && !settled; round++) {
-                    List<Object> r = scripts.run(Script.CLAIM, key, List.of(holder, period, expect, ""));
-                    String current = String.valueOf(r.get(1));
-                    if (((Number) r.get(0)).longValue() == 1) {
-                        claims.add(new Claim(key, holder, current));
-                        settled = true;
-                    } else if (current.isEmpty()) {
-                        expect = ""; // freed meanwhile: claim it if still free
-                    } else {
-                        String[] h = current.split(SEP, -1);
-                        if (h.length == 4 && live(h, ((Number) r.get(2)).longValue())) {
-                            duplicates.put(i, h[0]);
-                            settled = true;
-                        } else {
-                            expect = current; // a dead holder (or garbage): take over unless someone else did
-                        }
-                    }
-                }
-                if (!settled) {
-                    throw new KyuException.BrokerUnavailable("unique key '" + j.uniqueKey() + "' of job " + j.id()
-                            + " is contended; nothing of the batch was stored, try again", null);
-                }
+                Object got = claimOne(j.id(), j.queue(), j.uniqueKey(), j.uniqueScope().name(), period, false);
+                if (got instanceof Claim c) claims.add(c);
+                else duplicates.put(i, (String) got);
             }
             return new Result(duplicates, claims);
         } catch (RuntimeException e) {
             release(claims);
             throw e;
         }
+    }
+
+    /**
+     * Claims again the key of a job of a batch record applied after a crash ({@link PendingEnqueues}): the
+     * claim the batch made may have lapsed meanwhile. A claim still naming this job is renewed. Answers the
+     * claim, or the id of another live job holding the key (this job is a duplicate by now).
+     */
+    Object reclaim(String id, String queue, String uniqueKey, String scope, String periodMs) {
+        return claimOne(id, queue, uniqueKey, scope, periodMs, true);
+    }
+
+    /** A Claim, or the id of the live job holding the key. */
+    private Object claimOne(String id, String queue, String uniqueKey, String scope, String period, boolean renew) {
+        String key = keys.unique(uniqueKey);
+        String holder = id + SEP + queue + SEP + scope + SEP;
+        String expect = "";
+        for (int round = 0; round < ROUNDS; round++) {
+            List<Object> r = scripts.run(Script.CLAIM, key, List.of(holder, period, expect, ""));
+            String current = String.valueOf(r.get(1));
+            if (((Number) r.get(0)).longValue() == 1) return new Claim(key, holder, current);
+            if (current.isEmpty()) {
+                expect = ""; // freed meanwhile: claim it if still free
+            } else if (renew && current.startsWith(holder)) {
+                expect = current;
+            } else {
+                String[] h = current.split(SEP, -1);
+                if (h.length == 4 && live(h, ((Number) r.get(2)).longValue())) return h[0];
+                expect = current; // a dead holder (or garbage): take over unless someone else did
+            }
+        }
+        throw new KyuException.BrokerUnavailable("unique key '" + uniqueKey + "' of job " + id
+                + " is contended; nothing of the batch was stored, try again", null);
     }
 
     /** Marks the claims of a stored batch as confirmed; a claim lost meanwhile is left alone. */

@@ -68,6 +68,7 @@ public final class RedisBroker implements Broker {
     private final RedisRegistry registry;
     private final ClusterUniqueKeys clusterUniqueKeys;
     private final LinkRelay relay;
+    private final PendingEnqueues pending;
     private final Map<String, String> leased = new ConcurrentHashMap<>();
     private final SkippedQueues skipped = new SkippedQueues();
     private final AtomicInteger rotation = new AtomicInteger();
@@ -85,6 +86,7 @@ public final class RedisBroker implements Broker {
         this.registry = new RedisRegistry(link, keys, scripts, faults, settings, this::now);
         this.clusterUniqueKeys = new ClusterUniqueKeys(keys, scripts);
         this.relay = new LinkRelay(link, keys, runner, faults, settings.outage(), this::queuesOf);
+        this.pending = new PendingEnqueues(link, keys, scripts, runner, faults, clusterUniqueKeys, settings.outage());
     }
 
     /**
@@ -200,7 +202,13 @@ public final class RedisBroker implements Broker {
                 // A lone job without a unique key needs none of the batch script's machinery.
                 NewJob lone = storeAt.size() == 1 ? request.jobs().get(storeAt.get(0)) : null;
                 Script script = lone != null && lone.uniqueKey() == null && lone.links().isNone() ? Script.ENQUEUE1 : Script.ENQUEUE;
-                answers = runner.perItem("enqueue", Duration.ZERO, script, List.of(),
+                if (link.cluster() && storeAt.stream().map(queueOf::get).distinct().count() > 1) {
+                    // One script per queue's slot: stored all or nothing in effect through a batch record.
+                    faults.ride("enqueue", Duration.ZERO, () -> link.sync().sadd(keys.queues(), queues.toArray(String[]::new)));
+                    PendingEnqueues.Stored stored = pending.store(storeAt.stream().map(items::get).toList());
+                    answers = stored.answers();
+                    if (!stored.whole()) uniques = new ClusterUniqueKeys.Result(uniques.duplicates(), List.of());
+                } else answers = runner.perItem("enqueue", Duration.ZERO, script, List.of(),
                         storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), !link.cluster() ? null : () -> List.of(
                         link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));
             } catch (RuntimeException e) {
@@ -230,6 +238,22 @@ public final class RedisBroker implements Broker {
             faults.ride("confirm unique keys", settings.outage(), () -> { clusterUniqueKeys.confirm(claims); return null; });
         }
         return out;
+    }
+
+    /** Writes the id index of jobs a pending batch record stored (a Cluster keeps it in another slot). */
+    private void indexApplied(Map<String, String> applied) {
+        if (applied.isEmpty()) return;
+        try {
+            faults.ride("index jobs", settings.outage(), () -> KeyTypes.expect(link, keys.jobQueue(), "hash",
+                    () -> link.sync().hset(keys.jobQueue(), applied)));
+        } catch (RuntimeException e) {
+            LOG.warn("indexing the jobs of applied batches failed; they are found by queue: {}", Faults.oneLine(e));
+        }
+    }
+
+    /** The Cluster's store of batches over several queues; package-private for the tests' crash seam. */
+    PendingEnqueues pendingEnqueues() {
+        return pending;
     }
 
     /**
@@ -593,7 +617,9 @@ public final class RedisBroker implements Broker {
         if (limit < 1) return 0;
         // Jobs due past the range of enqueue (a foreign writer's +inf) would wait for ever: quarantine them first.
         List<String> queues = knownQueues();
-        // A Cluster: releases of dependents left by a crash between a job's end and its relay are applied again.
+        // A Cluster: batches over several queues left part-stored by a crash are stored whole, and releases of
+        // dependents left by a crash between a job's end and its relay are applied again.
+        indexApplied(pending.drain(queues));
         relay.drain(queues);
         sweepUnreachable("sweep unreachable jobs", Long.toString(JobOptions.LATEST.toEpochMilli()), queues);
         List<List<Object>> answers = runner.perQueue("promote", settings.outage(), Script.PROMOTE, List.of(Integer.toString(limit)),

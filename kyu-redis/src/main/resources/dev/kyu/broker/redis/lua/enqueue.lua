@@ -4,9 +4,16 @@
 -- Everything is validated by the caller first, and every key the batch writes is checked before the first
 -- write, so nothing here fails halfway through a batch.
 -- Answers one value per job: 1 when stored, else the id of the job holding its unique key.
+-- Optional, after the jobs (a Cluster batch over several queues, docs/brokers/redis.md "Batches on a
+-- Cluster"): a mode, then a record field and value. 'check' checks every key and id and writes nothing;
+-- 'apply' stores the jobs not stored yet (a job key already holding a job is left as it is, answered 1);
+-- with a record field, the record (the whole batch) is written to the queue's 'pending' hash with the jobs.
 local STRIDE = 18
 local now = nowms()
 local n = tonumber(ARGV[2])
+local MODE_ARG = ARGV[3 + n * STRIDE] or ''
+local RECFIELD, RECVALUE = ARGV[4 + n * STRIDE] or '', ARGV[5 + n * STRIDE]
+local skip = {}
 local out = {}
 local woken = {}
 -- An id that already exists refuses the whole batch before anything is written.
@@ -30,6 +37,7 @@ for i = 0, n - 1 do
   qneed(q, {'ready', 'sched', 'st:QUEUED', 'st:SCHEDULED', 'wake'})
   if ARGV[b + 16] ~= '' then qneed(q, {'st:BLOCKED'}) end
   if ukey ~= '' and GLOBAL then need({uk(q, ukey), 'string'}) end
+  if RECFIELD ~= '' then qneed(q, {'pending'}) end
 end
 if GLOBAL then need({P .. ':queues', 'set'}) end
 -- The job keys, counted a thousand at a time (one call each): a key in use is an id taken, or foreign data.
@@ -39,11 +47,14 @@ for c = 1, n, 1000 do
     for i = c, last do
       if redis.call('EXISTS', jobkeys[i]) == 1 then
         if not fits(jobkeys[i], 'hash') then refuse() end
-        return redis.error_reply('KYU_EXISTS ' .. ARGV[2 + (i - 1) * STRIDE + 1])
+        if MODE_ARG ~= 'apply' then return redis.error_reply('KYU_EXISTS ' .. ARGV[2 + (i - 1) * STRIDE + 1]) end
+        skip[i] = true
       end
     end
   end
 end
+if MODE_ARG == 'check' then return {} end
+if RECFIELD ~= '' then redis.call('HSET', qk(ARGV[2 + 3], 'pending'), RECFIELD, RECVALUE) end
 -- Per call, not per job: the text of now for due times and ready members (a number turned into text
 -- per job is a string built, hashed and collected each time; so is a key name, hence qkc).
 local nowtext, nowpad = s(now), string.format('%015d', now)
@@ -91,7 +102,9 @@ for i = 0, n - 1 do
       end
     end
   end
-  if dup then
+  if skip[i + 1] then
+    out[#out + 1] = 1
+  elseif dup then
     out[#out + 1] = dup
   else
     local due, duetext, rk = now, nowtext, nil

@@ -32,7 +32,7 @@ local function ek(q, id) return qk(q, 'err:' .. id) end
 -- A queue's fixed keys and the type each holds (see docs/brokers/redis.md); 'paused' is only ever tested
 -- with EXISTS, so any type does.
 local function kindof(suffix)
-  if suffix == 'wake' then return 'list' elseif suffix == 'stats' or suffix == 'relay' then return 'hash' end
+  if suffix == 'wake' then return 'list' elseif suffix == 'stats' or suffix == 'relay' or suffix == 'pending' then return 'hash' end
   return 'zset'
 end
 -- Keys of this call found fitting: each is checked once per call, however many jobs name it.
