@@ -21,9 +21,4 @@ public final class WorkflowMeta {
     public static final String COMPENSATE_PREFIX = "compensate:";
     /** The error type of a step skipped because a step before it failed (it ends CANCELLED). */
     public static final String SKIPPED = "kyu.Skipped";
-
-    /** The unique key of a compensation, so that an end job run twice enqueues it once. */
-    public static String compensationKey(String workflowId, String step) {
-        return "kyu.workflow/" + workflowId + "/compensate/" + step;
-    }
 }
