@@ -19,7 +19,7 @@ import java.util.List;
  * It reads all the steps at once, decides the workflow's state, and when the workflow FAILED or was CANCELLED
  * enqueues the compensations of the steps that succeeded ({@link Compensations}). Its result is the
  * {@link WorkflowOutcome}. Safe to run twice (a lost lease, a manual retry): the decision is the same and the
- * compensations' unique keys let them be enqueued once.
+ * compensations' ids, derived from the workflow and the step, let them be stored once.
  */
 public final class WorkflowEndTask implements KyuTask<WorkflowDefinition, WorkflowOutcome> {
     @Override
