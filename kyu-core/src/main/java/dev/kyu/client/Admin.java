@@ -28,7 +28,31 @@ public final class Admin {
     public List<QueueInfo> queues() { return broker.queuesList(); }
     public List<WorkerInfo> workers() { return broker.workersList(); }
     public List<StatsBucket> stats(Instant since, String queueOrNull) { return broker.statsHistory(since, queueOrNull); }
-    public List<CancelResult> cancel(List<String> ids) { return broker.jobsCancel(ids); }
+    /**
+     * Cancels jobs by id. A workflow's id is its end job's: cancelling it cancels the workflow's unfinished
+     * steps (as {@link dev.kyu.workflow.WorkflowHandle#cancel()}), so it ends CANCELLED and compensates, instead
+     * of cancelling the end job alone and leaving the steps to run.
+     */
+    public List<CancelResult> cancel(List<String> ids) {
+        var workflows = new java.util.HashSet<String>();
+        for (Job j : broker.jobsGet(ids)) {
+            if (dev.kyu.workflow.WorkflowMeta.END_TASK.equals(j.task()) && !j.state().isTerminal()) workflows.add(j.id());
+        }
+        if (workflows.isEmpty()) return broker.jobsCancel(ids);
+        var plain = ids.stream().filter(id -> !workflows.contains(id)).toList();
+        var plainResults = plain.isEmpty() ? List.<CancelResult>of() : broker.jobsCancel(plain);
+        var out = new java.util.ArrayList<CancelResult>(ids.size());
+        int next = 0;
+        for (String id : ids) {
+            if (!workflows.contains(id)) {
+                out.add(plainResults.get(next++));
+                continue;
+            }
+            int stopped = new dev.kyu.workflow.WorkflowHandle(id, broker, dev.kyu.codec.JsonCodec.shared()).cancel();
+            out.add(stopped > 0 ? CancelResult.CANCEL_REQUESTED : CancelResult.ALREADY_FINISHED);
+        }
+        return out;
+    }
     public int retry(List<String> ids) { return broker.jobsRetry(RetryRequest.ids(ids)); }
     /** Retries every FAILED job, of one queue or (null) of all. */
     public int retryFailed(String queueOrNull) { return broker.jobsRetry(RetryRequest.allFailed(queueOrNull)); }

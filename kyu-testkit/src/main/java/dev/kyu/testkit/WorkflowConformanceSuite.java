@@ -450,6 +450,24 @@ public abstract class WorkflowConformanceSuite {
     }
 
     @Test
+    void cancellingTheWorkflowsIdAsAJobCancelsTheWorkflow() throws Exception {
+        var wf = Workflow.chain(reserve.with(new Order("o-4", 1, 0)).compensate(release), Call.ofJson("wf.block", "null").as("slow"),
+                Call.of(look).as("never"));
+        WorkflowHandle h = kyu.enqueue(wf);
+        startWorker();
+        await().atMost(WAIT).until(() -> ran.contains("block"));
+
+        // kyu cancel ID, the dashboard's job page: the operator's cancel of the workflow's id
+        assertThat(kyu.admin().cancel(List.of(h.id()))).containsExactly(dev.kyu.spi.CancelResult.CANCEL_REQUESTED);
+        WorkflowView v = awaitEnd(h);
+        assertThat(v.state()).isEqualTo(WorkflowState.CANCELLED);
+        assertThat(states(v)).containsEntry("slow", JobState.CANCELLED).containsEntry("never", JobState.CANCELLED);
+        assertThat(ran).doesNotContain("never");
+        await().atMost(WAIT).until(() -> counter("release").get() == 1);
+        assertThat(kyu.admin().cancel(List.of(h.id()))).containsExactly(dev.kyu.spi.CancelResult.ALREADY_FINISHED);
+    }
+
+    @Test
     void stepsAreKeptWhileTheWorkflowExistsAndPrunedWithIt() throws Exception {
         var wf = Workflow.chain(Call.ofJson("wf.look", "1").as("done"), Call.ofJson("wf.block", "null").as("slow"));
         WorkflowHandle h = kyu.enqueue(wf);
