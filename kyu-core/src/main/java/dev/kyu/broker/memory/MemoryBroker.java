@@ -126,7 +126,6 @@ public final class MemoryBroker implements Broker {
         if (request.connection() != null) {
             throw new KyuException.InvalidInput("the memory: engine cannot enqueue inside a JDBC transaction; pass no connection");
         }
-        for (NewJob j : request.jobs()) validate(j);
         return withLock(() -> {
             Instant now = now();
             int n = request.jobs().size();
@@ -175,15 +174,6 @@ public final class MemoryBroker implements Broker {
             if (previous == null) store.unique.remove(key);
             else store.unique.put(key, previous);
         });
-    }
-
-    private static void validate(NewJob j) {
-        if (j.task().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + ": task name must not be blank");
-        if (j.queue().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + ": queue name must not be blank");
-        if (j.id().isBlank()) throw new KyuException.InvalidInput("job id must not be blank (task " + j.task() + ")");
-        if (j.uniqueScope() == UniqueScope.PERIOD && !j.uniquePeriod().isPositive()) {
-            throw new KyuException.InvalidInput("job " + j.id() + ": unique period must be positive, was " + j.uniquePeriod());
-        }
     }
 
     private static Job newJob(NewJob j, Instant now) {

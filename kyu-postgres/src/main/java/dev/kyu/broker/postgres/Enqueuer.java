@@ -1,6 +1,5 @@
 package dev.kyu.broker.postgres;
 
-import dev.kyu.KyuException;
 import dev.kyu.job.JobIds;
 import dev.kyu.job.UniqueScope;
 import dev.kyu.spi.EnqueueResult;
@@ -95,17 +94,6 @@ final class Enqueuer {
     static boolean needsTransaction(List<NewJob> jobs) {
         for (NewJob j : jobs) if (j.uniqueKey() != null && j.uniqueScope() == UniqueScope.PERIOD) return true;
         return false;
-    }
-
-    static void validate(List<NewJob> jobs) {
-        for (NewJob j : jobs) {
-            if (!JobIds.isValid(j.id())) throw new KyuException.InvalidInput("job id '" + j.id() + "' is not a UUID");
-            if (j.task().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + " has an empty task name");
-            if (j.queue().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + " has an empty queue name");
-            if (j.delay() != null && j.delay().isNegative()) {
-                throw new KyuException.InvalidInput("job " + j.id() + " has a negative delay " + j.delay());
-            }
-        }
     }
 
     List<EnqueueResult> enqueue(Connection c, List<NewJob> jobs) throws SQLException {

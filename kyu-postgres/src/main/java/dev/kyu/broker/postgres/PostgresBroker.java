@@ -305,7 +305,6 @@ public final class PostgresBroker implements Broker {
     @Override
     public List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
         List<dev.kyu.spi.NewJob> jobs = request.jobs();
-        Enqueuer.validate(jobs);
         if (jobs.isEmpty()) return List.of();
         Connection callers = request.connection();
         if (callers != null) {

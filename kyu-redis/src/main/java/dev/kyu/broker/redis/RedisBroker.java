@@ -280,12 +280,6 @@ public final class RedisBroker implements Broker {
 
     private static List<String> enqueueArgs(NewJob j) {
         boolean unique = j.uniqueKey() != null;
-        if (unique && j.uniqueScope() == UniqueScope.PERIOD && (j.uniquePeriod().isNegative() || j.uniquePeriod().isZero())) {
-            throw new KyuException.InvalidInput("job " + j.id() + ": unique period must be positive, was " + j.uniquePeriod());
-        }
-        if (j.timeout() != null && j.timeout().isNegative()) {
-            throw new KyuException.InvalidInput("job " + j.id() + ": timeout must not be negative, was " + j.timeout());
-        }
         JobLinks links = j.links();
         for (String d : links.dependents()) Names.checkId(d);
         if (links.retainWith() != null) Names.checkId(links.retainWith());

@@ -52,18 +52,6 @@ final class Enqueuer {
 
     private Enqueuer() {}
 
-    /** Refuses a batch with a bad job before anything is written. */
-    static void validate(List<NewJob> jobs) {
-        for (NewJob j : jobs) {
-            if (j.id().isBlank()) throw new KyuException.InvalidInput("job id must not be blank (task " + j.task() + ")");
-            if (j.task().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + ": task name must not be blank");
-            if (j.queue().isBlank()) throw new KyuException.InvalidInput("job " + j.id() + ": queue name must not be blank");
-            if (j.uniqueScope() == UniqueScope.PERIOD && !j.uniquePeriod().isPositive()) {
-                throw new KyuException.InvalidInput("job " + j.id() + ": unique period must be positive, was " + j.uniquePeriod());
-            }
-        }
-    }
-
     static List<EnqueueResult> enqueue(Db db, List<NewJob> jobs, Instant now) throws SQLException {
         var out = new ArrayList<EnqueueResult>(jobs.size());
         var pending = new ArrayList<Job>(MAX_ROWS_PER_INSERT);

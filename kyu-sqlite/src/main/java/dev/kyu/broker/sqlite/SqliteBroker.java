@@ -109,7 +109,6 @@ public final class SqliteBroker implements Broker {
     @Override
     public List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
         if (request.jobs().isEmpty()) return List.of();
-        Enqueuer.validate(request.jobs());
         Connection c = request.connection();
         if (c != null) return enqueueOnCallerConnection(c, request);
         List<EnqueueResult> out = store.write("enqueue", db -> Enqueuer.enqueue(db, request.jobs(), now()));
