@@ -71,7 +71,7 @@ public record Job(
 
     /** The lease this job is held under; only meaningful while RUNNING (a waiting job has no worker id). */
     public Lease lease() {
-        return new Lease(id, workerId, attempt);
+        return new Lease(id, queue, workerId, attempt);
     }
 
     /** The newest error in {@link #errors()}, whatever the state (a job that later succeeded keeps it), or null. */

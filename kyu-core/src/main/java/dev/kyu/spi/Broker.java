@@ -54,7 +54,24 @@ public interface Broker extends AutoCloseable {
 
     // ---- working -----------------------------------------------------------------------------------
 
-    /** Leases due jobs; see {@link FetchRequest}. Blocks up to its wait when none is due. */
+    /**
+     * Leases due jobs now, never waiting; see {@link ClaimRequest}. An empty list when none is due. Every
+     * engine answers it; the blocking {@link #jobsFetch} is built on it.
+     */
+    default List<Job> jobsClaim(ClaimRequest request) {
+        try {
+            return jobsFetch(new FetchRequest(request.workerId(), request.queues(), request.limit(), request.leaseDuration(), Duration.ZERO));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    /**
+     * Leases due jobs; see {@link FetchRequest}. Blocks up to its wait when none is due. Engines serve it with
+     * the core's {@link BlockingFetch} over their {@link #jobsClaim} and wake-up signal; one with
+     * {@link Capability#NATIVE_BLOCKING_FETCH} has a faster path of its own.
+     */
     List<Job> jobsFetch(FetchRequest request) throws InterruptedException;
 
     /** Extends leases and reports those lost or asked to cancel. */

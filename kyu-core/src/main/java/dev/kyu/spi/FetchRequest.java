@@ -23,4 +23,9 @@ public record FetchRequest(String workerId, List<String> queues, int limit, Dura
         Objects.requireNonNull(leaseDuration, "leaseDuration");
         maxWait = maxWait == null ? Duration.ZERO : maxWait;
     }
+
+    /** The non-blocking claim this fetch makes each time it looks. */
+    public ClaimRequest claim() {
+        return new ClaimRequest(workerId, queues, limit, leaseDuration);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.kyu.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kyu.job.Job;
@@ -136,6 +137,64 @@ public abstract class QueryConformance extends KvConformance {
             assertThat(ids(broker.jobsList(JobQuery.all(10).withOffset(10)))).containsExactlyElementsOf(newestFirst.subList(10, 20));
             assertThat(ids(broker.jobsList(JobQuery.all(10).withOffset(20)))).containsExactlyElementsOf(newestFirst.subList(20, 25));
             assertThat(broker.jobsList(JobQuery.all(10).withOffset(30))).isEmpty();
+        }
+
+        @Test
+        void aCursorWalksEveryJobOnceNewestFirst() {
+            var all = new ArrayList<String>();
+            for (int i = 0; i < 25; i++) all.add(enqueue(job("t")));
+            var seen = new ArrayList<String>();
+            JobQuery q = JobQuery.all(10);
+            int pages = 0;
+            while (q != null) {
+                List<Job> page = broker.jobsList(q);
+                seen.addAll(ids(page));
+                pages++;
+                q = q.next(page);
+            }
+            assertThat(seen).containsExactlyElementsOf(all.reversed());
+            assertThat(pages).isEqualTo(3);
+            assertThat(broker.jobsList(JobQuery.all(10).withAfter(all.get(0)))).isEmpty();
+        }
+
+        @Test
+        void aCursorKeepsTheFilters() {
+            var wanted = new ArrayList<String>();
+            for (int i = 0; i < 12; i++) {
+                wanted.add(enqueue(job("t.a", "q-a")));
+                enqueue(job("t.b", "q-a"));
+                enqueue(job("t.a", "q-b"));
+            }
+            JobQuery q = JobQuery.all(5).withQueue("q-a").withTask("t.a").withState(JobState.QUEUED);
+            List<Job> first = broker.jobsList(q);
+            List<Job> second = broker.jobsList(q.next(first));
+            List<Job> third = broker.jobsList(q.next(second));
+            assertThat(ids(first)).containsExactlyElementsOf(wanted.reversed().subList(0, 5));
+            assertThat(ids(second)).containsExactlyElementsOf(wanted.reversed().subList(5, 10));
+            assertThat(ids(third)).containsExactlyElementsOf(wanted.reversed().subList(10, 12));
+            assertThat(q.next(third)).isNull();
+        }
+
+        @Test
+        void idsNotMadeInOrderSortAsTextAndACursorNeedNotBeAStoredId() {
+            // random (version 4) ids, stored in an order unrelated to their text
+            List<String> own = List.of("9f1c2a4e-0b7d-4c3e-8a51-2d6e7f809a1b", "0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4c",
+                    "f3e2d1c0-b9a8-4776-8564-534231201f0e", "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e", "0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4d");
+            for (String id : own) enqueue(NewJob.builder(id, "t").queue("q-own"));
+            List<String> expected = own.stream().sorted(java.util.Comparator.reverseOrder()).toList();
+            JobQuery q = JobQuery.all(100).withQueue("q-own");
+            assertThat(ids(broker.jobsList(q))).containsExactlyElementsOf(expected);
+            assertThat(ids(broker.jobsList(q.withLimit(2).withAfter("80000000-0000-4000-8000-000000000000"))))
+                    .containsExactly("5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e", "0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4d");
+            assertThat(ids(broker.jobsList(q.withAfter("0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4d"))))
+                    .containsExactly("0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4c");
+            assertThat(broker.jobsList(q.withAfter("00000000-0000-0000-0000-000000000000"))).isEmpty();
+        }
+
+        @Test
+        void aQueryPagesByCursorOrOffsetNotBoth() {
+            assertThatThrownBy(() -> new JobQuery(null, null, null, null, 10, 5, "x"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
         }
     }
 

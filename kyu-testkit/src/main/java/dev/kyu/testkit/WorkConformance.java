@@ -11,6 +11,7 @@ import dev.kyu.job.JobIds;
 import dev.kyu.job.JobState;
 import dev.kyu.job.Lease;
 import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.Capability;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.FetchRequest;
@@ -60,6 +61,46 @@ public abstract class WorkConformance extends EnqueueConformance {
     }
 
     @Nested
+    @DisplayName("claim")
+    class Claiming {
+        private List<Job> claim(int limit, String... queues) {
+            return broker.jobsClaim(new ClaimRequest(WORKER, List.of(queues), limit, LONG));
+        }
+
+        @Test
+        void aClaimWithNothingDueAnswersEmpty() {
+            enqueue(job("t").delay(Duration.ofHours(1)));
+            assertThat(claim(5, Q)).isEmpty();
+        }
+
+        @Test
+        void aClaimLeasesByQueueOrderThenPriorityThenAge() {
+            String low = enqueue(job("t").priority(0));
+            String high = enqueue(job("t").priority(5));
+            String other = enqueue(job("t", "q-first"));
+            String low2 = enqueue(job("t").priority(0));
+            List<Job> got = claim(3, "q-first", Q);
+            assertThat(got).extracting(Job::id).containsExactly(other, high, low);
+            assertThat(got).allSatisfy(j -> {
+                assertThat(j.state()).isEqualTo(JobState.RUNNING);
+                assertThat(j.attempt()).isEqualTo(1);
+                assertThat(j.workerId()).isEqualTo(WORKER);
+            });
+            assertThat(got.get(0).lease().queue()).isEqualTo("q-first");
+            assertThat(claim(3, Q)).extracting(Job::id).containsExactly(low2);
+            assertThat(claim(3, Q)).isEmpty();
+        }
+
+        @Test
+        void aClaimSkipsPausedQueues() {
+            enqueue(job("t"));
+            String open = enqueue(job("t", "q-open"));
+            broker.queuePause(Q, true);
+            assertThat(claim(5, Q, "q-open")).extracting(Job::id).containsExactly(open);
+        }
+    }
+
+    @Nested
     @DisplayName("fetch")
     class Fetching {
         @Test
@@ -82,7 +123,7 @@ public abstract class WorkConformance extends EnqueueConformance {
             assertThat(stored.workerId()).isEqualTo(WORKER);
             assertSameInstant(stored.startedAt(), got.startedAt());
             assertSameInstant(stored.leaseExpiresAt(), got.leaseExpiresAt());
-            assertThat(stored.lease()).isEqualTo(new Lease(id, WORKER, 1));
+            assertThat(stored.lease()).isEqualTo(new Lease(id, Q, WORKER, 1));
         }
 
         @Test
@@ -182,7 +223,7 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job runC = fetchOne();
             complete(runB, new Outcome.Succeeded("null"));
             String unknown = JobIds.next();
-            var leases = List.of(runA.lease(), runB.lease(), new Lease(c, WORKER, runC.attempt() + 1), new Lease(unknown, WORKER, 1));
+            var leases = List.of(runA.lease(), runB.lease(), new Lease(c, Q, WORKER, runC.attempt() + 1), new Lease(unknown, Q, WORKER, 1));
 
             LeaseReport r = broker.leasesExtend(new LeaseExtension(WORKER, leases, LONG));
             assertThat(r.lost()).containsExactlyInAnyOrder(b, c, unknown);
@@ -195,7 +236,7 @@ public abstract class WorkConformance extends EnqueueConformance {
         void reportsLeasesOfAnotherWorkerAsLost() {
             enqueue(job("t"));
             Job running = fetchOne();
-            Lease foreign = new Lease(running.id(), "worker-2", running.attempt());
+            Lease foreign = new Lease(running.id(), Q, "worker-2", running.attempt());
             LeaseReport r = broker.leasesExtend(new LeaseExtension("worker-2", List.of(foreign), LONG.multipliedBy(3)));
             assertThat(r.lost()).containsExactly(running.id());
             assertSameInstant(get(running.id()).leaseExpiresAt(), running.leaseExpiresAt());
@@ -363,7 +404,7 @@ public abstract class WorkConformance extends EnqueueConformance {
             enqueue(job("t"));
             Job a = fetchOne();
             Job b = fetchOne();
-            Lease stale = new Lease(b.id(), WORKER, 9);
+            Lease stale = new Lease(b.id(), Q, WORKER, 9);
             List<Boolean> r = broker.jobsComplete(List.of(new Completion(a.lease(), new Outcome.Succeeded("1")),
                     new Completion(stale, new Outcome.Succeeded("2")), new Completion(b.lease(), new Outcome.Succeeded("3"))));
             assertThat(r).containsExactly(true, false, true);
@@ -418,9 +459,24 @@ public abstract class WorkConformance extends EnqueueConformance {
         void anotherWorkerCannotCompleteAJobItDoesNotHold() {
             enqueue(job("t"));
             Job running = fetchOne();
-            Lease foreign = new Lease(running.id(), "worker-2", running.attempt());
+            Lease foreign = new Lease(running.id(), Q, "worker-2", running.attempt());
             assertThat(broker.jobsComplete(List.of(new Completion(foreign, new Outcome.Succeeded("1"))))).containsExactly(false);
             assertThat(get(running.id()).state()).isEqualTo(JobState.RUNNING);
+        }
+
+        @Test
+        void aLeaseNamingAnotherQueueIsNotHeld() {
+            enqueue(job("t"));
+            Job running = fetchOne();
+            assertThat(running.lease().queue()).isEqualTo(Q);
+            Lease elsewhere = new Lease(running.id(), "not-" + Q, WORKER, running.attempt());
+            assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(elsewhere), LONG.multipliedBy(3))).lost())
+                    .containsExactly(running.id());
+            assertThat(broker.jobsComplete(List.of(new Completion(elsewhere, new Outcome.Succeeded("1"))))).containsExactly(false);
+            Job stored = get(running.id());
+            assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+            assertSameInstant(stored.leaseExpiresAt(), running.leaseExpiresAt());
+            assertThat(complete(running, new Outcome.Succeeded("2"))).isTrue();
         }
 
         @Test
@@ -510,7 +566,7 @@ public abstract class WorkConformance extends EnqueueConformance {
             List<JobError> rescued = get(id).errors(); // the rescue's kyu.WorkerLost
             try (java.sql.Connection tx = transaction()) {
                 assertThat(completeIn(tx, old.lease(), new Outcome.Succeeded("\"stale\""))).containsExactly(false);
-                assertThat(completeIn(tx, new Lease(id, WORKER, current.attempt()), new Outcome.Dead(error(2, "foreign"))))
+                assertThat(completeIn(tx, new Lease(id, Q, WORKER, current.attempt()), new Outcome.Dead(error(2, "foreign"))))
                         .containsExactly(false);
                 tx.commit();
             }

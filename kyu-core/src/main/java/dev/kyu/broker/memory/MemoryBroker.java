@@ -10,7 +10,10 @@ import dev.kyu.job.Lease;
 import dev.kyu.job.UniqueScope;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.BlockingFetch;
 import dev.kyu.spi.Capability;
+import dev.kyu.spi.ClaimRequest;
+import dev.kyu.spi.WakeSignal;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
@@ -55,8 +58,10 @@ import java.util.TreeMap;
  * dropped when the last of them closes. Nothing is ever written to disk.
  *
  * <p>Concurrency: one lock guards a store; every verb is a short critical section over indexed
- * structures (see {@link MemoryStore}). Blocking fetches wait on a condition signalled by enqueue,
- * promotion, retry, release, resume and close; {@link #jobAwait} waits on one signalled when a job ends.
+ * structures (see {@link MemoryStore}). A blocking fetch is the core's {@link BlockingFetch} over a claim
+ * that also promotes due delayed jobs; it waits on this broker's {@link WakeSignal}, which every broker on
+ * the store wakes on enqueue, promotion, retry, release and resume; {@link #jobAwait} waits on a condition
+ * signalled when a job ends.
  *
  * <p>Choices where the SPI leaves room: fetch also promotes due SCHEDULED jobs itself, so delays work
  * without a maintenance loop; an interrupted fetch returns an empty list and keeps the interrupt flag
@@ -67,16 +72,20 @@ import java.util.TreeMap;
 public final class MemoryBroker implements Broker {
     private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.INJECTABLE_CLOCK, Capability.JOB_LINKS);
     private static final int SUCCEEDED = 0, FAILED = 1, RETRIED = 2;
+    private static final Duration IDLE_POLL = Duration.ofSeconds(1);
 
     private final MemoryStore store;
     private final String name;
     private final Clock clock;
+    private final WakeSignal signal = new WakeSignal();
+    private final BlockingFetch fetching = new BlockingFetch(new FetchSource(), signal);
     private volatile boolean closed;
 
     MemoryBroker(MemoryStore store, String name, Clock clock) {
         this.store = store;
         this.name = name;
         this.clock = clock;
+        store.fetchers.add(signal);
     }
 
     /** Opens a broker on a fresh, private store. */
@@ -84,22 +93,9 @@ public final class MemoryBroker implements Broker {
         return MemoryStores.open("", clock);
     }
 
-    /**
-     * Stores one entry for {@code queue} that the engine cannot decode, the memory twin of a garbage row in
-     * a database: it waits in the queue like a QUEUED job, and fetch, queries and maintenance must
-     * quarantine it as FAILED with a {@link JobError#CORRUPT} error. Returns its id. Package-private: only
-     * tests in this package plant such entries (the conformance suite's corrupt-job cases).
-     */
-    String insertRaw(String queue, String raw) {
-        Objects.requireNonNull(queue, "queue");
-        Objects.requireNonNull(raw, "raw");
-        String id = JobIds.next(clock);
-        withLock(() -> {
-            store.insert(id, queue, null, raw, null);
-            store.work.signalAll();
-            return null;
-        });
-        return id;
+    /** The store, for test fixtures in this package that plant entries no enqueue would write. */
+    MemoryStore store() {
+        return store;
     }
 
     // ---- identity ----------------------------------------------------------------------------------
@@ -162,7 +158,7 @@ public final class MemoryBroker implements Broker {
                 }
                 stored.add(s);
             }
-            if (!stored.isEmpty()) store.work.signalAll();
+            if (!stored.isEmpty()) store.wakeFetchers();
             return results;
         });
     }
@@ -184,35 +180,42 @@ public final class MemoryBroker implements Broker {
     // ---- working -----------------------------------------------------------------------------------
 
     @Override
-    public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
-        long deadline = System.nanoTime() + request.maxWait().toNanos();
-        store.lock.lock();
-        try {
-            while (true) {
-                if (closed) return List.of();
-                Instant now = now();
-                List<Job> got = takeDue(request, now);
-                if (!got.isEmpty()) return got;
-                long left = deadline - System.nanoTime();
-                if (left <= 0) return got;
-                if (!store.scheduled.isEmpty()) {
-                    // wake when the next delayed job falls due, should the clock be a real one
-                    long dueIn = Duration.between(now, store.scheduled.first().sortAt).toNanos();
-                    left = Math.min(left, Math.max(dueIn, 1_000_000L));
-                }
-                try {
-                    store.work.awaitNanos(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return List.of();
-                }
-            }
-        } finally {
-            store.lock.unlock();
+    public List<Job> jobsFetch(FetchRequest request) {
+        return fetching.fetch(request);
+    }
+
+    @Override
+    public List<Job> jobsClaim(ClaimRequest request) {
+        if (closed) return List.of();
+        return withLock(() -> takeDue(request, now()));
+    }
+
+    /** What the core's blocking fetch needs from this engine: claims promote due jobs themselves. */
+    private final class FetchSource implements BlockingFetch.Source {
+        @Override
+        public List<Job> claim(ClaimRequest request) {
+            return jobsClaim(request);
+        }
+
+        @Override
+        public Optional<Duration> untilNextDue(List<String> queues) {
+            return withLock(() -> store.scheduled.isEmpty()
+                    ? Optional.<Duration>empty()
+                    : Optional.of(Duration.between(now(), store.scheduled.first().sortAt)));
+        }
+
+        @Override
+        public int promoteDue(List<String> queues, int limit) {
+            return jobsPromoteDue(limit);
+        }
+
+        @Override
+        public Duration pollInterval() {
+            return IDLE_POLL; // every change in this JVM wakes the signal; the poll only bounds a lost one
         }
     }
 
-    private List<Job> takeDue(FetchRequest r, Instant now) {
+    private List<Job> takeDue(ClaimRequest r, Instant now) {
         promote(now, Integer.MAX_VALUE);
         var out = new ArrayList<Job>(Math.min(r.limit(), 64));
         Instant leaseEnd = now.plus(r.leaseDuration());
@@ -264,7 +267,8 @@ public final class MemoryBroker implements Broker {
         Slot s = store.runningById.get(lease.jobId());
         if (s == null) return null;
         Job j = s.job;
-        return j.state() == JobState.RUNNING && lease.workerId().equals(j.workerId()) && j.attempt() == lease.attempt() ? s : null;
+        return j.state() == JobState.RUNNING && lease.queue().equals(j.queue()) && lease.workerId().equals(j.workerId())
+                && j.attempt() == lease.attempt() ? s : null;
     }
 
     @Override
@@ -282,7 +286,7 @@ public final class MemoryBroker implements Broker {
                 wake |= complete(s, c.outcome(), now);
                 applied.add(true);
             }
-            if (wake) store.work.signalAll();
+            if (wake) store.wakeFetchers();
             return applied;
         });
     }
@@ -337,7 +341,7 @@ public final class MemoryBroker implements Broker {
         return withLock(() -> {
             sweepBeyondRange(now());
             int n = promote(now(), limit);
-            if (n > 0) store.work.signalAll();
+            if (n > 0) store.wakeFetchers();
             return n;
         });
     }
@@ -403,7 +407,7 @@ public final class MemoryBroker implements Broker {
                     requeued.add(s.id);
                 }
             }
-            if (!requeued.isEmpty()) store.work.signalAll();
+            if (!requeued.isEmpty()) store.wakeFetchers();
             return new RescueResult(requeued, failed, cancelled);
         });
     }
@@ -501,7 +505,7 @@ public final class MemoryBroker implements Broker {
                 store.place(s, s.job.toBuilder().state(JobState.QUEUED).attempt(0).scheduledAt(now).startedAt(null)
                         .finishedAt(null).leaseExpiresAt(null).workerId(null).result(null).cancelRequested(false).build());
             }
-            if (!targets.isEmpty()) store.work.signalAll();
+            if (!targets.isEmpty()) store.wakeFetchers();
             return targets.size();
         });
     }
@@ -542,7 +546,7 @@ public final class MemoryBroker implements Broker {
         Objects.requireNonNull(queue, "queue");
         withLock(() -> {
             store.queue(queue).paused = paused;
-            if (!paused) store.work.signalAll();
+            if (!paused) store.wakeFetchers();
             return null;
         });
     }
@@ -594,6 +598,7 @@ public final class MemoryBroker implements Broker {
     }
 
     private static boolean matches(Job j, JobQuery q) {
+        if (q.after() != null && j.id().compareTo(q.after()) >= 0) return false;
         if (q.state() != null && j.state() != q.state()) return false;
         if (q.queue() != null && !j.queue().equals(q.queue())) return false;
         if (q.task() != null && !j.task().equals(q.task())) return false;
@@ -744,9 +749,10 @@ public final class MemoryBroker implements Broker {
     public void close() {
         if (closed) return;
         closed = true;
+        store.fetchers.remove(signal);
+        signal.close();
         store.lock.lock();
         try {
-            store.work.signalAll();
             store.settled.signalAll();
         } finally {
             store.lock.unlock();

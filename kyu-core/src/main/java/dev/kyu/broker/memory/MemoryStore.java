@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import dev.kyu.spi.WakeSignal;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,8 +27,8 @@ final class MemoryStore {
     static final String CORRUPT_TASK = "kyu.corrupt";
 
     final ReentrantLock lock = new ReentrantLock();
-    /** Signalled when work may have become available: enqueue, promote, retry, release, resume, close. */
-    final Condition work = lock.newCondition();
+    /** The wake-up signals of the open brokers on this store, woken when work may have become available. */
+    final Set<WakeSignal> fetchers = ConcurrentHashMap.newKeySet();
     /** Signalled when a job reached a terminal state or was deleted, for {@code jobAwait}. */
     final Condition settled = lock.newCondition();
 
@@ -105,7 +108,12 @@ final class MemoryStore {
             }
             place(d, b.build());
         }
-        if (queued) work.signalAll();
+        if (queued) wakeFetchers();
+    }
+
+    /** Wakes every blocked fetch on this store: enqueue, promote, retry, release or resume may have made work available. */
+    void wakeFetchers() {
+        for (WakeSignal s : fetchers) s.wake();
     }
 
     /** Deletes a job for good (delete, purge, prune): its dependents are released as if it had ended. */

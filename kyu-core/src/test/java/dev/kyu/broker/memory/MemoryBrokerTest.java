@@ -113,7 +113,7 @@ class MemoryBrokerTest {
     @Test
     void anUndecodableEntryIsQuarantinedWithItsRawDataKept() {
         try (MemoryBroker b = MemoryBroker.open(FIXED)) {
-            String id = b.insertRaw("q", "\u0001garbage");
+            String id = RawEntries.plant(b, FIXED, "q", "\u0001garbage");
             assertThat(b.queueCounts("q")).containsEntry(JobState.QUEUED, 1L);
             Job j = b.jobGet(id).orElseThrow();
             assertThat(j.state()).isEqualTo(JobState.FAILED);

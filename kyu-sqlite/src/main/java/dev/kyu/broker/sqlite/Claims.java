@@ -1,7 +1,7 @@
 package dev.kyu.broker.sqlite;
 
 import dev.kyu.job.Job;
-import dev.kyu.spi.FetchRequest;
+import dev.kyu.spi.ClaimRequest;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,7 +39,7 @@ final class Claims {
 
     private Claims() {}
 
-    static List<Job> claim(Db db, FetchRequest r, Instant now) throws SQLException {
+    static List<Job> claim(Db db, ClaimRequest r, Instant now) throws SQLException {
         // Bounded, so a large backlog of due jobs is promoted over several fetches, never in one long transaction.
         Maintenance.promote(db, r.queues(), Math.max(PROMOTE_PER_FETCH, r.limit()), now);
         Set<String> paused = paused(db);

@@ -30,12 +30,13 @@ import java.util.Map;
  * ({@link Links}) in the same transaction; a fenced-out outcome changes nothing, so it releases nothing.
  */
 final class Outcomes {
-    private static final String FENCE = " WHERE id = ? AND state = 'RUNNING' AND worker_id = ? AND attempt = ?";
+    private static final String FENCE = " WHERE id = ? AND state = 'RUNNING' AND worker_id = ? AND attempt = ? AND queue = ?";
     // "+jobs.state" keeps the planner from walking the state index: it must look each job up by id.
     private static final String SUCCEED = "UPDATE jobs SET state = 'SUCCEEDED', result = c.result, finished_at = ?, "
             + "lease_expires_at = NULL, cancel_requested = 0 FROM (SELECT value ->> 0 AS id, value ->> 1 AS worker, "
-            + "value ->> 2 AS attempt, value ->> 3 AS result FROM json_each(?)) AS c "
+            + "value ->> 2 AS attempt, value ->> 3 AS result, value ->> 4 AS queue FROM json_each(?)) AS c "
             + "WHERE jobs.id = c.id AND +jobs.state = 'RUNNING' AND jobs.worker_id = c.worker AND jobs.attempt = c.attempt "
+            + "AND jobs.queue = c.queue "
             + "RETURNING jobs.id, jobs.worker_id, jobs.attempt, jobs.queue, jobs.dependents";
     private static final String HELD = "SELECT queue, errors, attempt, cancel_requested, dependents FROM jobs" + FENCE;
     private static final String MOVE = "UPDATE jobs SET state = ?, scheduled_at = COALESCE(?, scheduled_at), finished_at = ?, errors = ?, attempt = ?, "
@@ -45,10 +46,10 @@ final class Outcomes {
     private static final String EXTEND = "UPDATE jobs SET lease_expires_at = ?1, "
             + "progress = CASE WHEN c.fraction IS NULL THEN jobs.progress ELSE c.fraction END, "
             + "progress_message = CASE WHEN c.fraction IS NULL THEN jobs.progress_message ELSE c.message END "
-            + "FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempt, value ->> 2 AS fraction, value ->> 3 AS message "
+            + "FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempt, value ->> 2 AS fraction, value ->> 3 AS message, value ->> 4 AS queue "
             + "FROM json_each(?2)) AS c "
-            + "WHERE jobs.id = c.id AND +jobs.state = 'RUNNING' AND jobs.worker_id = ?3 AND jobs.attempt = c.attempt "
-            + "RETURNING jobs.id, jobs.attempt, jobs.cancel_requested";
+            + "WHERE jobs.id = c.id AND +jobs.state = 'RUNNING' AND jobs.worker_id = ?3 AND jobs.attempt = c.attempt AND jobs.queue = c.queue "
+            + "RETURNING jobs.id, jobs.attempt, jobs.cancel_requested, jobs.queue";
     private static final String STATS = "INSERT INTO stats (minute, queue, succeeded, failed, retried) VALUES (?, ?, ?, ?, ?) "
             + "ON CONFLICT (minute, queue) DO UPDATE SET succeeded = succeeded + excluded.succeeded, "
             + "failed = failed + excluded.failed, retried = retried + excluded.retried";
@@ -109,6 +110,7 @@ final class Outcomes {
                 g.writeString(lease.workerId());
                 g.writeNumber(lease.attempt());
                 g.writeString(((Outcome.Succeeded) run.get(i).outcome()).result());
+                g.writeString(lease.queue());
                 g.writeEndArray();
             }
             g.writeEndArray();
@@ -122,7 +124,7 @@ final class Outcomes {
         var dependents = new ArrayList<String>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Integer at = positions.get(new Lease(rs.getString(1), rs.getString(2), rs.getInt(3)));
+                Integer at = positions.get(new Lease(rs.getString(1), rs.getString(4), rs.getString(2), rs.getInt(3)));
                 if (at != null) applied.set(at, true);
                 counts.computeIfAbsent(rs.getString(4), q -> new long[3])[0]++;
                 List<String> own = Links.lenient(rs.getObject(5));
@@ -221,7 +223,11 @@ final class Outcomes {
                 if (progress != null) {
                     g.writeNumber(progress.fraction());
                     g.writeString(progress.message());
+                } else {
+                    g.writeNull();
+                    g.writeNull();
                 }
+                g.writeString(lease.queue());
                 g.writeEndArray();
             }
             g.writeEndArray();
@@ -235,7 +241,7 @@ final class Outcomes {
         var held = new HashSet<Lease>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                held.add(new Lease(rs.getString(1), ext.workerId(), rs.getInt(2)));
+                held.add(new Lease(rs.getString(1), rs.getString(4), ext.workerId(), rs.getInt(2)));
                 if (rs.getInt(3) != 0) cancel.add(rs.getString(1));
             }
         }
@@ -247,6 +253,7 @@ final class Outcomes {
         ps.setString(from, lease.jobId());
         ps.setString(from + 1, lease.workerId());
         ps.setInt(from + 2, lease.attempt());
+        ps.setString(from + 3, lease.queue());
     }
 
     /** A history the engine cannot read is not worth failing an outcome over: it restarts empty. */

@@ -62,6 +62,8 @@ final class Queries {
         if (q.state() != null) { sql.append(" AND state = ?"); params.add(q.state().name()); }
         if (q.queue() != null) { sql.append(" AND queue = ?"); params.add(q.queue()); }
         if (q.task() != null) { sql.append(" AND task = ?"); params.add(q.task()); }
+        // ids are stored as lowercase text and compared by the BINARY collation: Java's string order for them
+        if (q.after() != null) { sql.append(" AND id < ?"); params.add(q.after()); }
         if (q.text() != null && !q.text().isEmpty()) {
             // A substring search cannot use an index: it looks at the newest TEXT_SEARCH_WINDOW jobs only.
             sql.append(" AND id >= coalesce((SELECT id FROM jobs ORDER BY id DESC LIMIT 1 OFFSET ").append(TEXT_SEARCH_WINDOW - 1)

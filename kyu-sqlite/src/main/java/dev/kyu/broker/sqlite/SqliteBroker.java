@@ -11,6 +11,8 @@ import dev.kyu.spi.Capability;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
+import dev.kyu.spi.BlockingFetch;
+import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.FetchRequest;
 import dev.kyu.spi.JobQuery;
 import dev.kyu.spi.LeaseExtension;
@@ -58,6 +60,7 @@ public final class SqliteBroker implements Broker {
     private final Clock clock;
     private final SqliteStore store;
     private final WakeSignal signal = new WakeSignal();
+    private final BlockingFetch fetching = new BlockingFetch(new FetchSource(), signal);
     /** Other processes' commits, watched from the first fetch or await on (a producer-only process needs none). */
     private final java.util.concurrent.atomic.AtomicBoolean watchStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile WalWatch watch;
@@ -160,25 +163,41 @@ public final class SqliteBroker implements Broker {
 
     @Override
     public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
-        long deadline = System.nanoTime() + request.maxWait().toNanos();
-        long pollNanos = store.options().pollInterval().toNanos();
         startWatch();
-        while (true) {
-            if (signal.isClosed()) return List.of();
-            long seen = signal.generation();
-            Instant now = now();
-            if (store.read("fetch", db -> Claims.anyDue(db, request.queues(), now))) {
-                List<Job> jobs = store.write("fetch", db -> Claims.claim(db, request, now()));
-                if (!jobs.isEmpty()) return jobs;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return List.of();
-            try {
-                signal.awaitAfter(seen, Math.min(left, pollNanos));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return List.of();
-            }
+        return fetching.fetch(request);
+    }
+
+    @Override
+    public List<Job> jobsClaim(ClaimRequest request) {
+        Instant now = now();
+        if (!store.read("fetch", db -> Claims.anyDue(db, request.queues(), now))) return List.of();
+        return store.write("fetch", db -> Claims.claim(db, request, now()));
+    }
+
+    /**
+     * What the core's blocking fetch needs from this engine. A claim promotes the due delayed jobs of its queues in
+     * its own write, so there is no separate promotion, and a wait is bounded by the poll interval, which is how
+     * a delay comes due when nothing is committed; the WAL watch wakes it on every other process's commit.
+     */
+    private final class FetchSource implements BlockingFetch.Source {
+        @Override
+        public List<Job> claim(ClaimRequest request) {
+            return jobsClaim(request);
+        }
+
+        @Override
+        public Optional<Duration> untilNextDue(List<String> queues) {
+            return Optional.empty();
+        }
+
+        @Override
+        public int promoteDue(List<String> queues, int limit) {
+            return 0;
+        }
+
+        @Override
+        public Duration pollInterval() {
+            return store.options().pollInterval();
         }
     }
 

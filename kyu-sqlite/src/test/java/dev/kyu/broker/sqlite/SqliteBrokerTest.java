@@ -43,7 +43,7 @@ class SqliteBrokerTest extends SqliteFileFixture {
         assertThat(got).hasSize(300);
         var leases = new ArrayList<dev.kyu.job.Lease>();
         for (Job j : got) leases.add(j.lease());
-        leases.add(new dev.kyu.job.Lease(got.get(0).id(), "w", 9)); // a stale attempt is lost
+        leases.add(new dev.kyu.job.Lease(got.get(0).id(), got.get(0).queue(), "w", 9)); // a stale attempt is lost
         var report = broker.leasesExtend(new LeaseExtension("w", leases, Duration.ofMinutes(5)));
         assertThat(report.lost()).containsExactly(got.get(0).id());
         assertThat(broker.jobGet(got.get(299).id()).orElseThrow().leaseExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
@@ -123,7 +123,7 @@ class SqliteBrokerTest extends SqliteFileFixture {
                 new Completion(got.get(1).lease(), new Outcome.Retry(error, Duration.ofSeconds(10))),
                 new Completion(got.get(2).lease(), new Outcome.Dead(error)),
                 new Completion(got.get(0).lease(), new Outcome.Dead(error)),
-                new Completion(new dev.kyu.job.Lease(got.get(2).id(), "other", 1), new Outcome.Succeeded("null"))));
+                new Completion(new dev.kyu.job.Lease(got.get(2).id(), got.get(2).queue(), "other", 1), new Outcome.Succeeded("null"))));
         assertThat(applied).containsExactly(true, true, true, false, false);
         assertThat(broker.jobGet(got.get(0).id()).orElseThrow().result()).isEqualTo("{\"ok\":true}");
         Job retried = broker.jobGet(got.get(1).id()).orElseThrow();
