@@ -36,8 +36,8 @@ import java.util.Set;
 /**
  * The {@code sqlite:PATH} engine: every verb of the broker SPI as one transaction on one SQLite file,
  * which several processes on one host may share. This class only sequences the work: the SQL lives in
- * {@link Enqueuer}, {@link Claims}, {@link Outcomes}, {@link Maintenance}, {@link Control},
- * {@link Queries} and {@link Registry}, the release of a job's dependents in {@link Links}; connections and
+ * {@link SqliteEnqueues}, {@link SqliteClaims}, {@link SqliteOutcomes}, {@link SqliteSweeps}, {@link SqliteControl},
+ * {@link SqliteQueries} and {@link SqliteRegistry}, the release of a job's dependents in {@link SqliteLinks}; connections and
  * retries in {@link SqliteStore}.
  *
  * <p>All times are the injected clock's, stored as epoch milliseconds. Every write reads the clock inside
@@ -111,7 +111,7 @@ public final class SqliteBroker implements Broker {
         if (request.jobs().isEmpty()) return List.of();
         Connection c = request.connection();
         if (c != null) return enqueueOnCallerConnection(c, request);
-        List<EnqueueResult> out = store.write("enqueue", db -> Enqueuer.enqueue(db, request.jobs(), now()));
+        List<EnqueueResult> out = store.write("enqueue", db -> SqliteEnqueues.enqueue(db, request.jobs(), now()));
         signal.wake();
         return out;
     }
@@ -130,7 +130,7 @@ public final class SqliteBroker implements Broker {
             throw SqliteErrors.unavailable(store.label(), "enqueue in the caller's transaction", e);
         }
         List<EnqueueResult> out = store.onCallerConnection(c, "enqueue in the caller's transaction",
-                db -> Enqueuer.enqueue(db, request.jobs(), now()));
+                db -> SqliteEnqueues.enqueue(db, request.jobs(), now()));
         if (ownTransaction) signal.wake(); // committed here, so fetchers in this process may look at once
         return out;
     }
@@ -167,8 +167,8 @@ public final class SqliteBroker implements Broker {
             if (signal.isClosed()) return List.of();
             long seen = signal.generation();
             Instant now = now();
-            if (store.read("fetch", db -> Claims.anyDue(db, request.queues(), now))) {
-                List<Job> jobs = store.write("fetch", db -> Claims.claim(db, request, now()));
+            if (store.read("fetch", db -> SqliteClaims.anyDue(db, request.queues(), now))) {
+                List<Job> jobs = store.write("fetch", db -> SqliteClaims.claim(db, request, now()));
                 if (!jobs.isEmpty()) return jobs;
             }
             long left = deadline - System.nanoTime();
@@ -192,13 +192,13 @@ public final class SqliteBroker implements Broker {
     @Override
     public LeaseReport leasesExtend(LeaseExtension extension) {
         if (extension.leases().isEmpty()) return LeaseReport.EMPTY;
-        return store.write("extend leases", db -> Outcomes.extend(db, extension, now()));
+        return store.write("extend leases", db -> SqliteOutcomes.extend(db, extension, now()));
     }
 
     @Override
     public List<Boolean> jobsComplete(List<Completion> completions) {
         if (completions.isEmpty()) return List.of();
-        List<Boolean> out = store.write("complete", db -> Outcomes.complete(db, completions, now()));
+        List<Boolean> out = store.write("complete", db -> SqliteOutcomes.complete(db, completions, now()));
         // Retries and hand-backs may have made work available at once.
         signal.wake();
         return out;
@@ -220,7 +220,7 @@ public final class SqliteBroker implements Broker {
         } catch (SQLException e) {
             throw SqliteErrors.unavailable(store.label(), "complete in the caller's transaction", e);
         }
-        List<Boolean> out = store.onCallerConnection(c, "complete in the caller's transaction", db -> Outcomes.complete(db, completions, now()));
+        List<Boolean> out = store.onCallerConnection(c, "complete in the caller's transaction", db -> SqliteOutcomes.complete(db, completions, now()));
         if (ownTransaction) signal.wake();
         return out;
     }
@@ -232,8 +232,8 @@ public final class SqliteBroker implements Broker {
         if (limit < 1) return 0;
         int n = store.write("promote", db -> {
             Instant now = now();
-            Maintenance.sweepScheduled(db, now);
-            return Maintenance.promote(db, null, limit, now);
+            SqliteSweeps.sweepScheduled(db, now);
+            return SqliteSweeps.promote(db, null, limit, now);
         });
         if (n > 0) signal.wake();
         return n;
@@ -242,7 +242,7 @@ public final class SqliteBroker implements Broker {
     @Override
     public RescueResult leasesRescueExpired(int limit) {
         if (limit < 1) return RescueResult.NONE;
-        RescueResult r = store.write("rescue", db -> Maintenance.rescue(db, limit, now()));
+        RescueResult r = store.write("rescue", db -> SqliteSweeps.rescue(db, limit, now()));
         if (!r.requeued().isEmpty() || !r.failed().isEmpty() || !r.cancelled().isEmpty()) signal.wake(); // requeued, or released others
         return r;
     }
@@ -251,8 +251,8 @@ public final class SqliteBroker implements Broker {
     public int jobsPrune(PruneRequest request) {
         int n = store.write("prune", db -> {
             Instant now = now();
-            Maintenance.sweepUnreachableQueues(db, now);
-            return Maintenance.prune(db, request, now);
+            SqliteSweeps.sweepUnreachableQueues(db, now);
+            return SqliteSweeps.prune(db, request, now);
         });
         signal.wake(); // a pruned job may have released others
         return n;
@@ -263,14 +263,14 @@ public final class SqliteBroker implements Broker {
     @Override
     public List<CancelResult> jobsCancel(List<String> ids) {
         if (ids.isEmpty()) return List.of();
-        List<CancelResult> out = store.write("cancel", db -> Control.cancel(db, ids, now()));
+        List<CancelResult> out = store.write("cancel", db -> SqliteControl.cancel(db, ids, now()));
         if (out.contains(CancelResult.CANCELLED)) signal.wake(); // it ended: its awaits return, its dependents may be QUEUED
         return out;
     }
 
     @Override
     public int jobsRetry(RetryRequest request) {
-        int n = store.write("retry", db -> Control.retry(db, request, now()));
+        int n = store.write("retry", db -> SqliteControl.retry(db, request, now()));
         if (n > 0) signal.wake();
         return n;
     }
@@ -278,14 +278,14 @@ public final class SqliteBroker implements Broker {
     @Override
     public int jobsDelete(List<String> ids) {
         if (ids.isEmpty()) return 0;
-        int n = store.write("delete", db -> Control.delete(db, ids, now()));
+        int n = store.write("delete", db -> SqliteControl.delete(db, ids, now()));
         if (n > 0) signal.wake(); // their dependents may be QUEUED now
         return n;
     }
 
     @Override
     public int queuePurge(String queue) {
-        int n = store.write("purge " + queue, db -> Control.purge(db, queue, now()));
+        int n = store.write("purge " + queue, db -> SqliteControl.purge(db, queue, now()));
         if (n > 0) signal.wake();
         return n;
     }
@@ -293,7 +293,7 @@ public final class SqliteBroker implements Broker {
     @Override
     public void queuePause(String queue, boolean paused) {
         store.write(paused ? "pause " + queue : "resume " + queue, db -> {
-            Control.pause(db, queue, paused);
+            SqliteControl.pause(db, queue, paused);
             return null;
         });
         if (!paused) signal.wake();
@@ -304,7 +304,7 @@ public final class SqliteBroker implements Broker {
     @Override
     public Optional<Job> jobGet(String id) {
         if (id == null) return Optional.empty();
-        JobRow row = store.read("get job", db -> Queries.get(db, id));
+        JobRow row = store.read("get job", db -> SqliteQueries.get(db, id));
         if (row == null) return Optional.empty();
         return Optional.of(row.corrupt() ? quarantine(List.of(row)).get(0) : row.job());
     }
@@ -313,7 +313,7 @@ public final class SqliteBroker implements Broker {
     @Override
     public List<Job> jobsGet(List<String> ids) {
         if (ids.isEmpty()) return List.of();
-        List<JobRow> rows = store.read("get jobs", db -> Queries.getAll(db, ids));
+        List<JobRow> rows = store.read("get jobs", db -> SqliteQueries.getAll(db, ids));
         List<JobRow> bad = rows.stream().filter(JobRow::corrupt).toList();
         var byId = new java.util.HashMap<String, Job>();
         for (JobRow r : rows) if (!r.corrupt()) byId.put(r.job().id(), r.job());
@@ -328,7 +328,7 @@ public final class SqliteBroker implements Broker {
 
     @Override
     public List<Job> jobsList(JobQuery query) {
-        List<JobRow> rows = store.read("list jobs", db -> Queries.list(db, query));
+        List<JobRow> rows = store.read("list jobs", db -> SqliteQueries.list(db, query));
         if (rows.stream().noneMatch(JobRow::corrupt)) return rows.stream().map(JobRow::job).toList();
         List<Job> fixed = quarantine(rows.stream().filter(JobRow::corrupt).toList());
         var byId = new java.util.HashMap<String, Job>();
@@ -344,11 +344,11 @@ public final class SqliteBroker implements Broker {
 
     @Override
     public List<QueueInfo> queuesList() {
-        Queries.Counts counts = store.read("list queues", Queries::counts);
+        SqliteQueries.Counts counts = store.read("list queues", SqliteQueries::counts);
         if (counts.badStates()) {
-            List<JobRow> bad = store.read("list queues", Queries::badStateRows);
+            List<JobRow> bad = store.read("list queues", SqliteQueries::badStateRows);
             quarantine(bad);
-            counts = store.read("list queues", Queries::counts);
+            counts = store.read("list queues", SqliteQueries::counts);
         }
         var out = new ArrayList<QueueInfo>();
         for (var e : counts.byQueue().entrySet()) {
@@ -359,12 +359,12 @@ public final class SqliteBroker implements Broker {
 
     @Override
     public Map<JobState, Long> queueCounts(String queue) {
-        return store.read("count queue " + queue, db -> Queries.queueCounts(db, queue));
+        return store.read("count queue " + queue, db -> SqliteQueries.queueCounts(db, queue));
     }
 
     @Override
     public List<StatsBucket> statsHistory(Instant since, String queue) {
-        return store.read("read statistics", db -> Queries.stats(db, since, queue));
+        return store.read("read statistics", db -> SqliteQueries.stats(db, since, queue));
     }
 
     @Override
@@ -390,9 +390,9 @@ public final class SqliteBroker implements Broker {
             Instant now = now();
             var out = new ArrayList<Job>();
             for (JobRow seen : rows) {
-                JobRow row = Queries.byRowid(db, seen.rowid());
+                JobRow row = SqliteQueries.byRowid(db, seen.rowid());
                 if (row == null) continue;
-                out.add(row.corrupt() ? Quarantine.apply(db, row, now) : row.job());
+                out.add(row.corrupt() ? SqliteQuarantine.apply(db, row, now) : row.job());
             }
             return out;
         });
@@ -405,21 +405,21 @@ public final class SqliteBroker implements Broker {
         java.util.Objects.requireNonNull(info.id(), "worker id");
         store.write("worker heartbeat", db -> {
             Instant now = now();
-            String report = Registry.report(info, now);
-            Registry.heartbeat(db, info.id(), report, now);
+            String report = SqliteRegistry.report(info, now);
+            SqliteRegistry.heartbeat(db, info.id(), report, now);
             return null;
         });
     }
 
     @Override
     public List<WorkerInfo> workersList() {
-        return store.read("list workers", Registry::workers);
+        return store.read("list workers", SqliteRegistry::workers);
     }
 
     @Override
     public void workerRemove(String workerId) {
         store.write("remove worker", db -> {
-            Registry.removeWorker(db, workerId);
+            SqliteRegistry.removeWorker(db, workerId);
             return null;
         });
     }
@@ -428,7 +428,7 @@ public final class SqliteBroker implements Broker {
 
     @Override
     public Optional<String> kvGet(String key) {
-        return store.read("kv get", db -> Registry.kvGet(db, key));
+        return store.read("kv get", db -> SqliteRegistry.kvGet(db, key));
     }
 
     @Override
@@ -436,7 +436,7 @@ public final class SqliteBroker implements Broker {
         java.util.Objects.requireNonNull(key, "key");
         java.util.Objects.requireNonNull(value, "value");
         store.write("kv put", db -> {
-            Registry.kvPut(db, key, value);
+            SqliteRegistry.kvPut(db, key, value);
             return null;
         });
     }
@@ -444,7 +444,7 @@ public final class SqliteBroker implements Broker {
     @Override
     public void kvDelete(String key) {
         store.write("kv delete", db -> {
-            Registry.kvDelete(db, key);
+            SqliteRegistry.kvDelete(db, key);
             return null;
         });
     }
@@ -452,12 +452,12 @@ public final class SqliteBroker implements Broker {
     @Override
     public boolean kvCompareAndSet(String key, String expected, String value) {
         java.util.Objects.requireNonNull(key, "key");
-        return store.write("kv compare-and-set", db -> Registry.kvCompareAndSet(db, key, expected, value));
+        return store.write("kv compare-and-set", db -> SqliteRegistry.kvCompareAndSet(db, key, expected, value));
     }
 
     @Override
     public Map<String, String> kvList(String prefix) {
-        return store.read("kv list", db -> Registry.kvList(db, prefix));
+        return store.read("kv list", db -> SqliteRegistry.kvList(db, prefix));
     }
 
     @Override
@@ -465,13 +465,13 @@ public final class SqliteBroker implements Broker {
         java.util.Objects.requireNonNull(name, "name");
         java.util.Objects.requireNonNull(owner, "owner");
         java.util.Objects.requireNonNull(ttl, "ttl");
-        return store.write("lock " + name, db -> Registry.lockTry(db, name, owner, ttl, now()));
+        return store.write("lock " + name, db -> SqliteRegistry.lockTry(db, name, owner, ttl, now()));
     }
 
     @Override
     public void lockRelease(String name, String owner) {
         store.write("unlock " + name, db -> {
-            Registry.lockRelease(db, name, owner);
+            SqliteRegistry.lockRelease(db, name, owner);
             return null;
         });
     }

@@ -27,11 +27,11 @@ final class SqliteStore implements AutoCloseable {
     private final String label;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
-    private final Db writer;
-    private final Db reader;
+    private final SqliteConnection writer;
+    private final SqliteConnection reader;
     private volatile boolean closed;
 
-    private SqliteStore(SqliteOptions options, String label, Db writer, Db reader) {
+    private SqliteStore(SqliteOptions options, String label, SqliteConnection writer, SqliteConnection reader) {
         this.options = options;
         this.label = label;
         this.writer = writer;
@@ -55,7 +55,7 @@ final class SqliteStore implements AutoCloseable {
         if (Files.exists(path) && !Files.isWritable(path)) {
             throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": the file is not writable");
         }
-        Db writer = null, reader = null;
+        SqliteConnection writer = null, reader = null;
         try {
             writer = connect(path, options);
             int found = SqliteSchema.check(writer, options.shared());
@@ -87,18 +87,18 @@ final class SqliteStore implements AutoCloseable {
         }
     }
 
-    private static Db connect(Path path, SqliteOptions options) throws SQLException {
+    private static SqliteConnection connect(Path path, SqliteOptions options) throws SQLException {
         var config = new SQLiteConfig();
         config.setBusyTimeout((int) options.busyTimeout().toMillis());
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(options.sync()));
         config.enforceForeignKeys(false);
-        var db = new Db(config.createConnection("jdbc:sqlite:" + path), true);
+        var db = new SqliteConnection(config.createConnection("jdbc:sqlite:" + path), true);
         db.exec("PRAGMA synchronous = " + options.sync());
         return db;
     }
 
     /** WAL is a property of the file; switching needs a brief exclusive lock, so retry while another opener holds it. */
-    private static void enableWal(Db db, SqliteOptions options) throws SQLException {
+    private static void enableWal(SqliteConnection db, SqliteOptions options) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try (ResultSet rs = db.connection().createStatement().executeQuery("PRAGMA journal_mode = WAL")) {
                 String mode = rs.next() ? rs.getString(1) : "";
@@ -113,7 +113,7 @@ final class SqliteStore implements AutoCloseable {
         }
     }
 
-    private static void migrate(Db db, SqliteOptions options) throws SQLException {
+    private static void migrate(SqliteConnection db, SqliteOptions options) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
                 db.exec("BEGIN IMMEDIATE");
@@ -192,7 +192,7 @@ final class SqliteStore implements AutoCloseable {
      * the connection is in auto-commit mode, inside one transaction of its own so the batch stays atomic.
      */
     <T> T onCallerConnection(java.sql.Connection c, String action, SqlWork<T> work) {
-        try (Db db = new Db(c, false)) {
+        try (SqliteConnection db = new SqliteConnection(c, false)) {
             if (!c.getAutoCommit()) return work.run(db);
             db.exec("BEGIN IMMEDIATE");
             try {
@@ -251,11 +251,11 @@ final class SqliteStore implements AutoCloseable {
         }
     }
 
-    private static void rollback(Db db) {
+    private static void rollback(SqliteConnection db) {
         try { db.exec("ROLLBACK"); } catch (SQLException ignored) { /* nothing was open */ }
     }
 
-    private static void closeQuietly(Db db) {
+    private static void closeQuietly(SqliteConnection db) {
         if (db != null) db.close();
     }
 

@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The small shared state beside the jobs: the worker registry, the key-value table and named locks. */
-final class Registry {
+final class SqliteRegistry {
     private static final ObjectMapper WORKERS = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private Registry() {}
+    private SqliteRegistry() {}
 
     /** The worker's report as stored, encoded before the write transaction begins (it holds the file's lock). */
     static String report(WorkerInfo info, Instant now) {
@@ -31,7 +31,7 @@ final class Registry {
         }
     }
 
-    static void heartbeat(Db db, String workerId, String report, Instant now) throws SQLException {
+    static void heartbeat(SqliteConnection db, String workerId, String report, Instant now) throws SQLException {
         PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO workers (id, info, heartbeat_at) VALUES (?, ?, ?)");
         ps.setString(1, workerId);
         ps.setString(2, report);
@@ -40,7 +40,7 @@ final class Registry {
     }
 
     /** Every readable worker report, by id; a report that no longer parses is skipped, not fatal. */
-    static List<WorkerInfo> workers(Db db) throws SQLException {
+    static List<WorkerInfo> workers(SqliteConnection db) throws SQLException {
         var out = new ArrayList<WorkerInfo>();
         try (ResultSet rs = db.prepare("SELECT info FROM workers ORDER BY id").executeQuery()) {
             while (rs.next()) {
@@ -54,13 +54,13 @@ final class Registry {
         return out;
     }
 
-    static void removeWorker(Db db, String id) throws SQLException {
+    static void removeWorker(SqliteConnection db, String id) throws SQLException {
         PreparedStatement ps = db.prepare("DELETE FROM workers WHERE id = ?");
         ps.setString(1, id);
         ps.executeUpdate();
     }
 
-    static Optional<String> kvGet(Db db, String key) throws SQLException {
+    static Optional<String> kvGet(SqliteConnection db, String key) throws SQLException {
         PreparedStatement ps = db.prepare("SELECT value FROM kv WHERE key = ?");
         ps.setString(1, key);
         try (ResultSet rs = ps.executeQuery()) {
@@ -68,21 +68,21 @@ final class Registry {
         }
     }
 
-    static void kvPut(Db db, String key, String value) throws SQLException {
+    static void kvPut(SqliteConnection db, String key, String value) throws SQLException {
         PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)");
         ps.setString(1, key);
         ps.setString(2, value);
         ps.executeUpdate();
     }
 
-    static void kvDelete(Db db, String key) throws SQLException {
+    static void kvDelete(SqliteConnection db, String key) throws SQLException {
         PreparedStatement ps = db.prepare("DELETE FROM kv WHERE key = ?");
         ps.setString(1, key);
         ps.executeUpdate();
     }
 
     /** One conditional statement (run inside the write transaction): true when it changed the key as asked. */
-    static boolean kvCompareAndSet(Db db, String key, String expected, String value) throws SQLException {
+    static boolean kvCompareAndSet(SqliteConnection db, String key, String expected, String value) throws SQLException {
         PreparedStatement ps;
         if (expected == null && value == null) {
             ps = db.prepare("SELECT NOT EXISTS (SELECT 1 FROM kv WHERE key = ?)");
@@ -109,7 +109,7 @@ final class Registry {
     }
 
     /** A range scan from the prefix on the primary key, stopped at the first key past it. */
-    static Map<String, String> kvList(Db db, String prefix) throws SQLException {
+    static Map<String, String> kvList(SqliteConnection db, String prefix) throws SQLException {
         var out = new LinkedHashMap<String, String>();
         PreparedStatement ps = db.prepare("SELECT key, value FROM kv WHERE key >= ? ORDER BY key");
         ps.setString(1, prefix);
@@ -123,7 +123,7 @@ final class Registry {
         return out;
     }
 
-    static boolean lockTry(Db db, String name, String owner, Duration ttl, Instant now) throws SQLException {
+    static boolean lockTry(SqliteConnection db, String name, String owner, Duration ttl, Instant now) throws SQLException {
         PreparedStatement find = db.prepare("SELECT owner, expires_at FROM locks WHERE name = ?");
         find.setString(1, name);
         try (ResultSet rs = find.executeQuery()) {
@@ -137,7 +137,7 @@ final class Registry {
         return true;
     }
 
-    static void lockRelease(Db db, String name, String owner) throws SQLException {
+    static void lockRelease(SqliteConnection db, String name, String owner) throws SQLException {
         PreparedStatement ps = db.prepare("DELETE FROM locks WHERE name = ? AND owner = ?");
         ps.setString(1, name);
         ps.setString(2, owner);

@@ -14,10 +14,10 @@ import java.time.Instant;
  * detail: nothing the row held is lost, and the rest of the queue keeps flowing. The row releases its
  * dependents, as any job that ends does.
  */
-final class Quarantine {
-    private Quarantine() {}
+final class SqliteQuarantine {
+    private SqliteQuarantine() {}
 
-    static Job apply(Db db, JobRow row, Instant now) throws SQLException {
+    static Job apply(SqliteConnection db, JobRow row, Instant now) throws SQLException {
         Job j = row.job();
         var error = new JobError(j.attempt(), JobError.CORRUPT,
                 "undecodable job row: " + String.join("; ", row.problems()), "raw row: " + row.raw(), now);
@@ -33,14 +33,14 @@ final class Quarantine {
                 .links(j.links().released())
                 .build();
         // By rowid: an id that is a blob, invalid UTF-8 or otherwise unmatchable as text must still be reached.
-        Links.forgetRow(db, row.rowid()); // it leaves BLOCKED, if it was
+        SqliteLinks.forgetRow(db, row.rowid()); // it leaves BLOCKED, if it was
         PreparedStatement ps = db.prepare(JobSql.UPDATE_BY_ROWID);
         int next = JobSql.bindBody(ps, 1, fixed);
         ps.setLong(next, row.rowid());
         ps.executeUpdate();
         // It ends FAILED like any other job, so it releases what waits for it (whatever of its list could be read);
         // a list still there has not been released yet, whatever state the row claimed.
-        Links.release(db, j.links().dependents(), now);
+        SqliteLinks.release(db, j.links().dependents(), now);
         return fixed;
     }
 }
