@@ -6,16 +6,59 @@ import dev.kyu.job.JobState;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Moves an undecodable row to FAILED with a {@code kyu.CorruptJob} error, inside the caller's write
- * transaction. The row is rewritten in the engine's own shape (so it never trips a reader again) while
+ * The one place a row that fails to decode ({@link JobRow#corrupt}) is dealt with: it moves to FAILED with
+ * a {@code kyu.CorruptJob} error, inside a write transaction. Writes that meet such a row (a claim, a
+ * sweep) quarantine it in their own transaction ({@link #apply}, {@link #applyAll}); reads, which run on
+ * the reader connection, hand their rows to {@link #healed}, which quarantines the bad ones in one write.
+ * The row is rewritten in the engine's own shape (so it never trips a reader again) while
  * its args text stays as it was and every original column value is kept, as JSON, in the error's
  * detail: nothing the row held is lost, and the rest of the queue keeps flowing. The row releases its
  * dependents, as any job that ends does.
  */
 final class SqliteQuarantine {
     private SqliteQuarantine() {}
+
+    /**
+     * The jobs of rows a read returned, in the same order: a healthy row as read, a corrupt one once
+     * quarantined, all of them in one write. Each corrupt row is read again inside that write, by rowid,
+     * since another process may have fixed, quarantined or deleted it after the read: a fixed or
+     * quarantined row is taken as it is now, a deleted one is left out.
+     */
+    static List<Job> healed(SqliteStore store, List<JobRow> rows) {
+        if (rows.stream().noneMatch(JobRow::corrupt)) return rows.stream().map(JobRow::job).toList();
+        Map<Long, Job> fixed = store.stamped("quarantine corrupt job", (db, now) -> {
+            var out = new HashMap<Long, Job>();
+            for (JobRow seen : rows) {
+                if (!seen.corrupt()) continue;
+                JobRow row = SqliteQueries.byRowid(db, seen.rowid());
+                if (row != null) out.put(seen.rowid(), row.corrupt() ? apply(db, row, now) : row.job());
+            }
+            return out;
+        });
+        var out = new ArrayList<Job>(rows.size());
+        for (JobRow r : rows) {
+            Job j = r.corrupt() ? fixed.get(r.rowid()) : r.job();
+            if (j != null) out.add(j);
+        }
+        return out;
+    }
+
+    /** Quarantines the corrupt ones of {@code rows}, read inside this write transaction; returns their ids. */
+    static List<String> applyAll(SqliteConnection db, List<JobRow> rows, Instant now) throws SQLException {
+        var ids = new ArrayList<String>();
+        for (JobRow row : rows) {
+            if (!row.corrupt()) continue;
+            apply(db, row, now);
+            ids.add(row.job().id());
+        }
+        return ids;
+    }
 
     static Job apply(SqliteConnection db, JobRow row, Instant now) throws SQLException {
         Job j = row.job();

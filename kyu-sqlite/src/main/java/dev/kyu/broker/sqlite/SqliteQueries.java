@@ -1,7 +1,9 @@
 package dev.kyu.broker.sqlite;
 
+import dev.kyu.job.Job;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.JobQuery;
+import dev.kyu.spi.QueueInfo;
 import dev.kyu.spi.StatsBucket;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,13 +12,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The read side for the dashboard and CLI, run on the reader connection. Rows come back undecoded-safe
- * ({@link JobRow}); deciding what to do with a bad one is the broker's business, not the reader's.
+ * The read side for the dashboard, the CLI and awaits, run on the reader connection. Rows are read without
+ * trusting them ({@link JobRow}); every read that returns jobs hands its rows to
+ * {@link SqliteQuarantine#healed}, so a corrupt row is quarantined rather than returned or thrown over.
  */
 final class SqliteQueries {
     /** How many of the newest jobs a text search looks through. */
@@ -27,6 +32,47 @@ final class SqliteQueries {
     private static final String BY_ROWID = "SELECT " + JobRow.SELECT + " FROM jobs WHERE rowid = ?";
 
     private SqliteQueries() {}
+
+    static Optional<Job> findJob(SqliteStore store, String id) {
+        if (id == null) return Optional.empty();
+        JobRow row = store.read("get job", db -> get(db, id));
+        if (row == null) return Optional.empty();
+        return SqliteQuarantine.healed(store, List.of(row)).stream().findFirst();
+    }
+
+    /** The jobs of these ids that exist, in the order asked, from one query. */
+    static List<Job> findJobs(SqliteStore store, List<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        List<JobRow> rows = store.read("get jobs", db -> getAll(db, ids));
+        var byId = new HashMap<String, Job>();
+        for (Job j : SqliteQuarantine.healed(store, rows)) byId.put(j.id(), j);
+        var out = new ArrayList<Job>(ids.size());
+        for (String id : ids) {
+            Job j = id == null ? null : byId.get(id);
+            if (j != null) out.add(j);
+        }
+        return out;
+    }
+
+    static List<Job> listJobs(SqliteStore store, JobQuery query) {
+        List<Job> jobs = SqliteQuarantine.healed(store, store.read("list jobs", db -> list(db, query)));
+        // A quarantined job is FAILED now: a state filter it no longer matches drops it.
+        return query.state() == null ? jobs : jobs.stream().filter(j -> j.state() == query.state()).toList();
+    }
+
+    /** Every queue with its counts; rows in a state the engine does not write are quarantined first, then counted. */
+    static List<QueueInfo> listQueues(SqliteStore store) {
+        Counts counts = store.read("list queues", SqliteQueries::counts);
+        if (counts.badStates()) {
+            SqliteQuarantine.healed(store, store.read("list queues", SqliteQueries::badStateRows));
+            counts = store.read("list queues", SqliteQueries::counts);
+        }
+        var out = new ArrayList<QueueInfo>();
+        for (var e : counts.byQueue().entrySet()) {
+            out.add(new QueueInfo(e.getKey(), counts.paused().contains(e.getKey()), e.getValue(), counts.oldest().get(e.getKey())));
+        }
+        return out;
+    }
 
     static JobRow get(SqliteConnection db, String id) throws SQLException {
         PreparedStatement ps = db.prepare(GET);

@@ -22,18 +22,16 @@ final class SqliteRegistry {
 
     private SqliteRegistry() {}
 
-    /** The worker's report as stored, encoded before the write transaction begins (it holds the file's lock). */
-    static String report(WorkerInfo info, Instant now) {
+    /** Stores the worker's report, stamped with the heartbeat time {@code now} it also carries. */
+    static void heartbeat(SqliteConnection db, WorkerInfo info, Instant now) throws SQLException {
+        String report;
         try {
-            return WORKERS.writeValueAsString(info.withHeartbeatAt(now));
+            report = WORKERS.writeValueAsString(info.withHeartbeatAt(now));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("worker report for " + info.id() + " cannot be written as JSON", e);
         }
-    }
-
-    static void heartbeat(SqliteConnection db, String workerId, String report, Instant now) throws SQLException {
         PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO workers (id, info, heartbeat_at) VALUES (?, ?, ?)");
-        ps.setString(1, workerId);
+        ps.setString(1, info.id());
         ps.setString(2, report);
         ps.setLong(3, now.toEpochMilli());
         ps.executeUpdate();

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
@@ -19,21 +21,27 @@ import org.sqlite.SQLiteConfig;
  * process's lock; contention it reports at once is retried as a whole with bounded, jittered back-off.
  * A lock held past {@code busy_timeout} ends the call with {@link KyuException.BrokerUnavailable}, so a
  * call waits at most about twice {@code busy_timeout} for another process.
+ *
+ * <p>A write that stamps times ({@link #stamped}) reads the clock after {@code BEGIN IMMEDIATE}, once the
+ * write lock is held: stamps then follow commit order, because a writer that waited for the lock reads
+ * the clock after every writer that committed before it. A retried transaction reads it again.
  */
 final class SqliteStore implements AutoCloseable {
     private static final int MAX_TRIES = 8;
 
     private final SqliteOptions options;
     private final String label;
+    private final Clock clock;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
     private final SqliteConnection writer;
     private final SqliteConnection reader;
     private volatile boolean closed;
 
-    private SqliteStore(SqliteOptions options, String label, SqliteConnection writer, SqliteConnection reader) {
+    private SqliteStore(SqliteOptions options, String label, Clock clock, SqliteConnection writer, SqliteConnection reader) {
         this.options = options;
         this.label = label;
+        this.clock = clock;
         this.writer = writer;
         this.reader = reader;
     }
@@ -42,7 +50,7 @@ final class SqliteStore implements AutoCloseable {
      * Opens, configures and migrates the file. Every way this can fail is one line: a file held locked by
      * another process past the busy timeout is BrokerUnavailable (try again later), the rest BrokerConfig.
      */
-    static SqliteStore open(SqliteOptions options) {
+    static SqliteStore open(SqliteOptions options, Clock clock) {
         Path path = options.path().toAbsolutePath().normalize();
         String label = path.toString();
         Path dir = path.getParent();
@@ -64,7 +72,7 @@ final class SqliteStore implements AutoCloseable {
             // while another process holds a long write.
             if (found < SqliteSchema.VERSION) migrate(writer, options);
             reader = connect(path, options);
-            return new SqliteStore(options, label, writer, reader);
+            return new SqliteStore(options, label, clock, writer, reader);
         } catch (SQLException e) {
             closeQuietly(writer);
             closeQuietly(reader);
@@ -138,6 +146,37 @@ final class SqliteStore implements AutoCloseable {
 
     SqliteOptions options() {
         return options;
+    }
+
+    /** The injected clock's time, in the epoch milliseconds the file stores. */
+    Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    /** {@link #write}, for work that stamps times: the clock is read inside the transaction, under the write lock. */
+    <T> T stamped(String action, SqlStampedWork<T> work) {
+        return write(action, db -> work.run(db, now()));
+    }
+
+    /**
+     * {@link #onCallerConnection}, for work that stamps times: the clock is read inside the transaction.
+     * In auto-commit mode that transaction is this store's {@code BEGIN IMMEDIATE}, so the write lock is
+     * held; in the caller's own transaction the lock is held only once the caller has written, which is
+     * the caller's to order.
+     */
+    <T> T stampedOnCallerConnection(java.sql.Connection c, String action, SqlStampedWork<T> work) {
+        return onCallerConnection(c, action, db -> work.run(db, now()));
+    }
+
+    /** A PRAGMA's value as the writer (or reader) connection sees it, to check the settings really in force. */
+    String pragma(boolean writer, String name) {
+        if (!name.matches("[a-z_]+")) throw new IllegalArgumentException("bad pragma name " + name);
+        SqlWork<String> work = db -> {
+            try (var rs = db.connection().createStatement().executeQuery("PRAGMA " + name)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        };
+        return writer ? write("read pragma", work) : read("read pragma", work);
     }
 
     /**

@@ -68,6 +68,18 @@ final class SqliteSweeps {
 
     private SqliteSweeps() {}
 
+    /** The promote sweep: quarantines rows no promotion or release could ever move, then promotes due jobs; returns how many it promoted. */
+    static int promoteDue(SqliteConnection db, int limit, Instant now) throws SQLException {
+        sweepScheduled(db, now);
+        return promote(db, null, limit, now);
+    }
+
+    /** The prune sweep: quarantines QUEUED rows no fetch can name, then prunes; returns how many jobs it deleted. */
+    static int pruneAll(SqliteConnection db, PruneRequest request, Instant now) throws SQLException {
+        sweepUnreachableQueues(db, now);
+        return prune(db, request, now);
+    }
+
     /** Promotes due SCHEDULED jobs (of the given queues, or all when null); returns how many. */
     static int promote(SqliteConnection db, List<String> queues, int limit, Instant now) throws SQLException {
         String filter = queues == null ? "" : " AND queue IN (" + "?,".repeat(queues.size()).replaceAll(",$", "") + ")";
@@ -85,7 +97,7 @@ final class SqliteSweeps {
      * count (in the row or in job_waits) no release can lower to zero: both would wait for ever. Side rows of
      * such a count that no BLOCKED job owns are dropped first, so they cannot fill the sweep's page. Returns how many.
      */
-    static int sweepScheduled(SqliteConnection db, Instant now) throws SQLException {
+    private static int sweepScheduled(SqliteConnection db, Instant now) throws SQLException {
         db.prepare(WAITS_ORPHANS).executeUpdate();
         return quarantineIds(db, SCHEDULED_BAD, now, true).size() + quarantineIds(db, BLOCKED_STUCK, now, false).size()
                 + quarantineIds(db, WAITS_STUCK, now, false).size();
@@ -96,7 +108,7 @@ final class SqliteSweeps {
      * queue, so they would wait for ever (their delayed rows join them here once due). The queues are
      * walked one name at a time through the fetch index, so the sweep costs a probe per queue, not a scan.
      */
-    static int sweepUnreachableQueues(SqliteConnection db, Instant now) throws SQLException {
+    private static int sweepUnreachableQueues(SqliteConnection db, Instant now) throws SQLException {
         var bad = new ArrayList<Long>(); // a rowid of each bad queue's rows
         long after = 0;
         boolean first = true;
@@ -126,13 +138,7 @@ final class SqliteSweeps {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) rows.add(JobRow.readToRun(rs));
         }
-        int moved = 0;
-        for (JobRow row : rows) {
-            if (!row.corrupt()) continue;
-            SqliteQuarantine.apply(db, row, now);
-            moved++;
-        }
-        return moved;
+        return SqliteQuarantine.applyAll(db, rows, now).size();
     }
 
     static RescueResult rescue(SqliteConnection db, int limit, Instant now) throws SQLException {
@@ -172,7 +178,7 @@ final class SqliteSweeps {
         return new RescueResult(requeued, failed, cancelled);
     }
 
-    static int prune(SqliteConnection db, PruneRequest r, Instant now) throws SQLException {
+    private static int prune(SqliteConnection db, PruneRequest r, Instant now) throws SQLException {
         int deleted = pruneOwnTtl(db, now, r.limit());
         // A null retention keeps those rows forever.
         if (r.succeededRetention() != null) {
@@ -248,12 +254,6 @@ final class SqliteSweeps {
         try (ResultSet rs = db.prepare(select).executeQuery()) {
             while (rs.next()) rows.add(contract ? JobRow.readToRun(rs) : JobRow.read(rs));
         }
-        var ids = new ArrayList<String>();
-        for (JobRow row : rows) {
-            if (!row.corrupt()) continue;
-            SqliteQuarantine.apply(db, row, now);
-            ids.add(row.job().id());
-        }
-        return ids;
+        return SqliteQuarantine.applyAll(db, rows, now);
     }
 }
