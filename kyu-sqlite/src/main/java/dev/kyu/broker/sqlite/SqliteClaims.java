@@ -17,6 +17,9 @@ import java.util.Set;
  * then claims and leases up to the limit, queue by queue in the order asked, each queue's best jobs
  * first (priority, then age). A claimed row that cannot be decoded is quarantined on the spot and the
  * claim goes on, so one bad row never starves a worker.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
 final class SqliteClaims {
     /**

@@ -10,7 +10,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-/** The hand-operated verbs (cancel, retry, delete, purge, pause), each inside the caller's write transaction. */
+/**
+ * The hand-operated verbs (cancel, retry, delete, purge, pause), each inside the caller's write transaction.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
+ */
 final class SqliteControl {
     private SqliteControl() {}
 

@@ -17,6 +17,10 @@ import java.util.List;
  * Stores a batch of new jobs inside one transaction with one prepared insert, so a batch costs one
  * commit (one fsync) however many jobs it holds. Unique keys live in their own table, one row per key
  * naming the job that holds it; a key is free again once that job has left the key's scope.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped},
+ * {@link SqliteStore#stampedOnCallerConnection}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
 final class SqliteEnqueues {
     private static final String FIND_KEY = "SELECT u.job_id, u.scope, u.until, j.state FROM unique_keys u LEFT JOIN jobs j ON j.id = u.job_id WHERE u.key = ?";

@@ -12,6 +12,9 @@ import java.util.List;
  * its own change. Each BLOCKED dependent's count goes down by one (by as many times as it is named); one
  * that reaches zero becomes QUEUED, due at the transaction's now. Missing or no longer BLOCKED dependents
  * are skipped, so a release that comes late or twice changes nothing.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
 final class SqliteLinks {
     /** A BLOCKED row no release can ever move: its count is not a positive integer (the partial index's condition). */
@@ -20,13 +23,12 @@ final class SqliteLinks {
     static final String WAITS_STUCK = "(typeof(waits_for) <> 'integer' OR waits_for < 1)";
 
     /*
-     * A BLOCKED job's count lives in its own small row of job_waits (schema version 5), so a release that
-     * is not the last one rewrites a few bytes rather than the job's row: the dependent of a big fan-in (a
-     * workflow's end job holding the whole definition, a chord's last step naming every parent) is a big row,
-     * and SQLite builds a whole new record on any change to it (reading and comparing every overflow page,
-     * writing them all again when the size changes). The jobs row is
-     * written once, by the release that moves it to QUEUED. A BLOCKED job without a side row (written behind
-     * Kyu's back) keeps its count in jobs.waits_for, lowered there as before the side table.
+     * A BLOCKED job's count lives in its own small row of job_waits, so a release that is not the last one
+     * rewrites a few bytes rather than the job's row: the dependent of a big fan-in (a workflow's end job
+     * holding the whole definition, a chord's last step naming every parent) is a big row, and SQLite writes
+     * a whole new record on any change to a row. The jobs row is written once, by the release that moves it
+     * to QUEUED. A BLOCKED job without a side row (written behind Kyu's back) keeps its count in
+     * jobs.waits_for and is lowered there.
      *
      * Each statement names every dependent at once, each looked up by primary key ("+jobs.state" keeps the
      * planner off the state index). A count that is not a positive integer (written behind Kyu's back)

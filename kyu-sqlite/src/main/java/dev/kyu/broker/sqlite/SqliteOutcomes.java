@@ -28,6 +28,10 @@ import java.util.Map;
  * worker and attempt). Applied outcomes are counted into the per-minute statistics in the same
  * transaction, so the counts can never disagree with the jobs. A job that ends releases its dependents
  * ({@link SqliteLinks}) in the same transaction; a fenced-out outcome changes nothing, so it releases nothing.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped},
+ * {@link SqliteStore#stampedOnCallerConnection}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
 final class SqliteOutcomes {
     private static final String FENCE = " WHERE id = ? AND state = 'RUNNING' AND worker_id = ? AND attempt = ?";

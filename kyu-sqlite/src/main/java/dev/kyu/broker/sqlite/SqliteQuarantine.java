@@ -20,6 +20,9 @@ import java.util.Map;
  * its args text stays as it was and every original column value is kept, as JSON, in the error's
  * detail: nothing the row held is lost, and the rest of the queue keeps flowing. The row releases its
  * dependents, as any job that ends does.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
 final class SqliteQuarantine {
     private SqliteQuarantine() {}

@@ -15,7 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The small shared state beside the jobs: the worker registry, the key-value table and named locks. */
+/**
+ * The small shared state beside the jobs: the worker registry, the key-value table and named locks.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
+ */
 final class SqliteRegistry {
     private static final ObjectMapper WORKERS = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

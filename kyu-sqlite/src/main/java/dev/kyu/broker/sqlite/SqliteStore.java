@@ -28,6 +28,8 @@ import org.sqlite.SQLiteConfig;
  */
 final class SqliteStore implements AutoCloseable {
     private static final int MAX_TRIES = 8;
+    /** Changes no row, but as a write it takes the file's write lock for the transaction it runs in. */
+    private static final String TAKE_WRITE_LOCK = "DELETE FROM locks WHERE 0";
 
     private final SqliteOptions options;
     private final String label;
@@ -159,13 +161,16 @@ final class SqliteStore implements AutoCloseable {
     }
 
     /**
-     * {@link #onCallerConnection}, for work that stamps times: the clock is read inside the transaction.
-     * In auto-commit mode that transaction is this store's {@code BEGIN IMMEDIATE}, so the write lock is
-     * held; in the caller's own transaction the lock is held only once the caller has written, which is
-     * the caller's to order.
+     * {@link #onCallerConnection}, for work that stamps times: the clock is read inside the transaction,
+     * under the write lock. In auto-commit mode that transaction is this store's {@code BEGIN IMMEDIATE};
+     * the caller's own transaction may not hold the lock yet (SQLite takes it at the first write), so a
+     * write that changes nothing takes it before the clock is read.
      */
     <T> T stampedOnCallerConnection(java.sql.Connection c, String action, SqlStampedWork<T> work) {
-        return onCallerConnection(c, action, db -> work.run(db, now()));
+        return onCallerConnection(c, action, db -> {
+            db.prepare(TAKE_WRITE_LOCK).executeUpdate();
+            return work.run(db, now());
+        });
     }
 
     /** A PRAGMA's value as the writer (or reader) connection sees it, to check the settings really in force. */

@@ -21,6 +21,9 @@ import java.util.List;
  * <p>Rows whose due time or lease time is not a number can never match the time comparisons; the
  * sweeps look for them through the same indexes (SQLite sorts NULL before numbers and text after)
  * and quarantine them.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
 final class SqliteSweeps {
     /** Due times no promotion can ever reach: missing, text, or past the range any enqueue accepts (infinity included). */
