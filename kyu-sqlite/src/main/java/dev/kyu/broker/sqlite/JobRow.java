@@ -90,13 +90,13 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
         String result = v[14] == null ? null : String.valueOf(v[14]);
         List<JobError> errors = List.of();
         if (v[15] != null && !(v[15] instanceof String)) p.add("errors is not text");
-        else try { errors = JobCodec.errorsFromJson((String) v[15]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
+        else try { errors = SqliteJobCodec.errorsFromJson((String) v[15]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
         String uniqueKey = text(v, 16, true, p);
         long timeoutMs = number(v, 17, true, p, -1);
         String backoff = text(v, 18, true, p);
         Map<String, String> meta = Map.of();
         if (v[19] != null && !(v[19] instanceof String)) p.add("meta is not text");
-        else try { meta = JobCodec.metaFromJson((String) v[19]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
+        else try { meta = SqliteJobCodec.metaFromJson((String) v[19]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
         long cancel = number(v, 20, true, p, 0);
         long fence = number(v, 21, true, p, 0);
         Double fraction = v[22] instanceof Number n ? n.doubleValue() : null;
@@ -105,7 +105,7 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
         long waitsFor = number(v, 25, true, p, 0);
         List<String> dependents = List.of();
         if (v[26] != null && !(v[26] instanceof String)) p.add("dependents is not text");
-        else try { dependents = JobCodec.dependentsFromJson((String) v[26]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
+        else try { dependents = SqliteJobCodec.dependentsFromJson((String) v[26]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
         String retainWith = text(v, 27, true, p);
         if (priority != (int) priority) { p.add("priority out of range"); priority = 0; }
         // The claim adds one to the attempt: the last int would overflow there.
@@ -189,7 +189,7 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
     }
 
     private static String raw(Object[] v, Object side) {
-        ObjectNode o = JobCodec.JSON.createObjectNode();
+        ObjectNode o = SqliteJobCodec.JSON.createObjectNode();
         for (int i = 0; i < v.length; i++) put(o, NAMES[i], v[i]);
         if (side != null) put(o, "job_waits.waits_for", side);
         return o.toString();

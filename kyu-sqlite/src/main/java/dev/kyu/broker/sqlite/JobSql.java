@@ -36,11 +36,11 @@ final class JobSql {
         millis(ps, i++, j.leaseExpiresAt());
         ps.setString(i++, j.workerId());
         ps.setString(i++, j.result());
-        ps.setString(i++, j.errors().isEmpty() ? null : JobCodec.errorsToJson(j.errors()));
+        ps.setString(i++, j.errors().isEmpty() ? null : SqliteJobCodec.errorsToJson(j.errors()));
         ps.setString(i++, j.uniqueKey());
         if (j.timeout() == null) ps.setNull(i++, Types.INTEGER); else ps.setLong(i++, j.timeout().toMillis());
         ps.setString(i++, j.backoff());
-        ps.setString(i++, j.meta().isEmpty() ? null : JobCodec.metaToJson(j.meta()));
+        ps.setString(i++, j.meta().isEmpty() ? null : SqliteJobCodec.metaToJson(j.meta()));
         ps.setInt(i++, j.cancelRequested() ? 1 : 0);
         ps.setLong(i++, j.fence());
         if (j.progress() == null) ps.setNull(i++, Types.REAL); else ps.setDouble(i++, j.progress().fraction());
@@ -53,7 +53,7 @@ final class JobSql {
     static int bindLinks(PreparedStatement ps, int from, JobLinks l) throws SQLException {
         int i = from;
         ps.setInt(i++, l.waitsFor());
-        ps.setString(i++, l.dependents().isEmpty() ? null : JobCodec.idsToJson(l.dependents()));
+        ps.setString(i++, l.dependents().isEmpty() ? null : SqliteJobCodec.idsToJson(l.dependents()));
         ps.setString(i++, l.retainWith());
         return i;
     }

@@ -72,11 +72,11 @@ final class SqliteSchema {
         "ALTER TABLE jobs ADD COLUMN waits_for INTEGER",
         "ALTER TABLE jobs ADD COLUMN dependents TEXT",
         "ALTER TABLE jobs ADD COLUMN retain_with TEXT",
-        "CREATE INDEX IF NOT EXISTS jobs_blocked_stuck ON jobs(id) WHERE " + Links.STUCK,
+        "CREATE INDEX IF NOT EXISTS jobs_blocked_stuck ON jobs(id) WHERE " + SqliteLinks.STUCK,
     };
 
     /**
-     * The wait counts of BLOCKED jobs, one small row each ({@link Links}): lowering a count must not rewrite
+     * The wait counts of BLOCKED jobs, one small row each ({@link SqliteLinks}): lowering a count must not rewrite
      * the job's row, which for the dependent of a big fan-in is big. Triggers keep the table in step with
      * inserts and deletes in every path, in the same transaction: a job inserted BLOCKED gets its row, a
      * deleted job loses it. The three statements that move a job out of BLOCKED (the last release, a cancel,
@@ -87,7 +87,7 @@ final class SqliteSchema {
      */
     private static final String[] V5 = {
         "CREATE TABLE IF NOT EXISTS job_waits (job_id TEXT PRIMARY KEY NOT NULL, waits_for INTEGER) WITHOUT ROWID",
-        "CREATE INDEX IF NOT EXISTS job_waits_stuck ON job_waits(job_id) WHERE " + Links.WAITS_STUCK,
+        "CREATE INDEX IF NOT EXISTS job_waits_stuck ON job_waits(job_id) WHERE " + SqliteLinks.WAITS_STUCK,
         "INSERT OR IGNORE INTO job_waits (job_id, waits_for) SELECT id, waits_for FROM jobs WHERE state = 'BLOCKED' AND id IS NOT NULL",
         """
         CREATE TRIGGER IF NOT EXISTS job_waits_insert AFTER INSERT ON jobs WHEN new.state = 'BLOCKED' AND new.id IS NOT NULL BEGIN
@@ -106,7 +106,7 @@ final class SqliteSchema {
      * Throws {@link NewerSchema} for a file from a newer Kyu and {@link ForeignFile} for another application's
      * database, which Kyu must not change (not even to WAL mode), unless the file is {@code shared} on purpose.
      */
-    static int check(Db db, boolean shared) throws SQLException {
+    static int check(SqliteConnection db, boolean shared) throws SQLException {
         int found = version(db);
         if (found > VERSION) throw new NewerSchema(found);
         if (found == 0 && !shared) {
@@ -126,14 +126,14 @@ final class SqliteSchema {
         return found;
     }
 
-    private static int version(Db db) throws SQLException {
+    private static int version(SqliteConnection db) throws SQLException {
         try (ResultSet rs = db.connection().createStatement().executeQuery("PRAGMA user_version")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }
 
     /** Returns the version found before migrating; throws {@link NewerSchema} for a file from a newer Kyu. */
-    static int migrate(Db db) throws SQLException {
+    static int migrate(SqliteConnection db) throws SQLException {
         int found = version(db);
         if (found > VERSION) throw new NewerSchema(found);
         if (found < 1) for (String sql : V1) db.exec(sql);

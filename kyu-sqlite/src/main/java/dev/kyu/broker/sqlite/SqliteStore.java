@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
@@ -19,21 +21,29 @@ import org.sqlite.SQLiteConfig;
  * process's lock; contention it reports at once is retried as a whole with bounded, jittered back-off.
  * A lock held past {@code busy_timeout} ends the call with {@link KyuException.BrokerUnavailable}, so a
  * call waits at most about twice {@code busy_timeout} for another process.
+ *
+ * <p>A write that stamps times ({@link #stamped}) reads the clock after {@code BEGIN IMMEDIATE}, once the
+ * write lock is held: stamps then follow commit order, because a writer that waited for the lock reads
+ * the clock after every writer that committed before it. A retried transaction reads it again.
  */
 final class SqliteStore implements AutoCloseable {
     private static final int MAX_TRIES = 8;
+    /** Changes no row, but as a write it takes the file's write lock for the transaction it runs in. */
+    private static final String TAKE_WRITE_LOCK = "DELETE FROM locks WHERE 0";
 
     private final SqliteOptions options;
     private final String label;
+    private final Clock clock;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
-    private final Db writer;
-    private final Db reader;
+    private final SqliteConnection writer;
+    private final SqliteConnection reader;
     private volatile boolean closed;
 
-    private SqliteStore(SqliteOptions options, String label, Db writer, Db reader) {
+    private SqliteStore(SqliteOptions options, String label, Clock clock, SqliteConnection writer, SqliteConnection reader) {
         this.options = options;
         this.label = label;
+        this.clock = clock;
         this.writer = writer;
         this.reader = reader;
     }
@@ -42,7 +52,7 @@ final class SqliteStore implements AutoCloseable {
      * Opens, configures and migrates the file. Every way this can fail is one line: a file held locked by
      * another process past the busy timeout is BrokerUnavailable (try again later), the rest BrokerConfig.
      */
-    static SqliteStore open(SqliteOptions options) {
+    static SqliteStore open(SqliteOptions options, Clock clock) {
         Path path = options.path().toAbsolutePath().normalize();
         String label = path.toString();
         Path dir = path.getParent();
@@ -55,7 +65,7 @@ final class SqliteStore implements AutoCloseable {
         if (Files.exists(path) && !Files.isWritable(path)) {
             throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": the file is not writable");
         }
-        Db writer = null, reader = null;
+        SqliteConnection writer = null, reader = null;
         try {
             writer = connect(path, options);
             int found = SqliteSchema.check(writer, options.shared());
@@ -64,7 +74,7 @@ final class SqliteStore implements AutoCloseable {
             // while another process holds a long write.
             if (found < SqliteSchema.VERSION) migrate(writer, options);
             reader = connect(path, options);
-            return new SqliteStore(options, label, writer, reader);
+            return new SqliteStore(options, label, clock, writer, reader);
         } catch (SQLException e) {
             closeQuietly(writer);
             closeQuietly(reader);
@@ -87,18 +97,18 @@ final class SqliteStore implements AutoCloseable {
         }
     }
 
-    private static Db connect(Path path, SqliteOptions options) throws SQLException {
+    private static SqliteConnection connect(Path path, SqliteOptions options) throws SQLException {
         var config = new SQLiteConfig();
         config.setBusyTimeout((int) options.busyTimeout().toMillis());
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(options.sync()));
         config.enforceForeignKeys(false);
-        var db = new Db(config.createConnection("jdbc:sqlite:" + path), true);
+        var db = new SqliteConnection(config.createConnection("jdbc:sqlite:" + path), true);
         db.exec("PRAGMA synchronous = " + options.sync());
         return db;
     }
 
     /** WAL is a property of the file; switching needs a brief exclusive lock, so retry while another opener holds it. */
-    private static void enableWal(Db db, SqliteOptions options) throws SQLException {
+    private static void enableWal(SqliteConnection db, SqliteOptions options) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try (ResultSet rs = db.connection().createStatement().executeQuery("PRAGMA journal_mode = WAL")) {
                 String mode = rs.next() ? rs.getString(1) : "";
@@ -113,7 +123,7 @@ final class SqliteStore implements AutoCloseable {
         }
     }
 
-    private static void migrate(Db db, SqliteOptions options) throws SQLException {
+    private static void migrate(SqliteConnection db, SqliteOptions options) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
                 db.exec("BEGIN IMMEDIATE");
@@ -138,6 +148,40 @@ final class SqliteStore implements AutoCloseable {
 
     SqliteOptions options() {
         return options;
+    }
+
+    /** The injected clock's time, in the epoch milliseconds the file stores. */
+    Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    /** {@link #write}, for work that stamps times: the clock is read inside the transaction, under the write lock. */
+    <T> T stamped(String action, SqlStampedWork<T> work) {
+        return write(action, db -> work.run(db, now()));
+    }
+
+    /**
+     * {@link #onCallerConnection}, for work that stamps times: the clock is read inside the transaction,
+     * under the write lock. In auto-commit mode that transaction is this store's {@code BEGIN IMMEDIATE};
+     * the caller's own transaction may not hold the lock yet (SQLite takes it at the first write), so a
+     * write that changes nothing takes it before the clock is read.
+     */
+    <T> T stampedOnCallerConnection(java.sql.Connection c, String action, SqlStampedWork<T> work) {
+        return onCallerConnection(c, action, db -> {
+            db.prepare(TAKE_WRITE_LOCK).executeUpdate();
+            return work.run(db, now());
+        });
+    }
+
+    /** A PRAGMA's value as the writer (or reader) connection sees it, to check the settings really in force. */
+    String pragma(boolean writer, String name) {
+        if (!name.matches("[a-z_]+")) throw new IllegalArgumentException("bad pragma name " + name);
+        SqlWork<String> work = db -> {
+            try (var rs = db.connection().createStatement().executeQuery("PRAGMA " + name)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        };
+        return writer ? write("read pragma", work) : read("read pragma", work);
     }
 
     /**
@@ -192,7 +236,7 @@ final class SqliteStore implements AutoCloseable {
      * the connection is in auto-commit mode, inside one transaction of its own so the batch stays atomic.
      */
     <T> T onCallerConnection(java.sql.Connection c, String action, SqlWork<T> work) {
-        try (Db db = new Db(c, false)) {
+        try (SqliteConnection db = new SqliteConnection(c, false)) {
             if (!c.getAutoCommit()) return work.run(db);
             db.exec("BEGIN IMMEDIATE");
             try {
@@ -251,11 +295,11 @@ final class SqliteStore implements AutoCloseable {
         }
     }
 
-    private static void rollback(Db db) {
+    private static void rollback(SqliteConnection db) {
         try { db.exec("ROLLBACK"); } catch (SQLException ignored) { /* nothing was open */ }
     }
 
-    private static void closeQuietly(Db db) {
+    private static void closeQuietly(SqliteConnection db) {
         if (db != null) db.close();
     }
 

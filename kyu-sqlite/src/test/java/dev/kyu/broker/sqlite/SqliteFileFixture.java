@@ -1,5 +1,6 @@
 package dev.kyu.broker.sqlite;
 
+import dev.kyu.testkit.ManualClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class SqliteFileFixture {
     @TempDir Path dir;
     Path file;
-    TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+    ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
     SqliteBroker broker;
 
     @BeforeEach

@@ -142,7 +142,7 @@ class SqliteSharedFileTest {
     @Test
     void completionsFromOneInstanceAreFencedAgainstTheOther() {
         Path file = dir.resolve("fence.db");
-        var clock = new TestClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        var clock = new dev.kyu.testkit.ManualClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
         try (SqliteBroker a = SqliteTesting.open(file, clock);
              SqliteBroker b = SqliteTesting.open(file, clock)) {
             String id = SqliteTesting.enqueue(a, NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(3).build());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kyu.spi.WorkerInfo;
+import dev.kyu.testkit.ManualClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -30,13 +31,13 @@ class SqliteStampOrderTest {
 
     /** A clock the test moves by hand; the first read by the gated thread returns the time then, but only once opened. */
     static final class GateClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+        private final ManualClock time = new ManualClock();
         private final CountDownLatch entered = new CountDownLatch(1);
         private final CountDownLatch open = new CountDownLatch(1);
         private volatile Thread gated;
 
         void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
+            time.advance(d);
         }
 
         @Override public ZoneId getZone() { return ZoneOffset.UTC; }
@@ -45,7 +46,7 @@ class SqliteStampOrderTest {
 
         @Override
         public long millis() {
-            long now = millis.get();
+            long now = time.millis();
             if (Thread.currentThread() == gated) {
                 gated = null;
                 entered.countDown();
@@ -69,6 +70,13 @@ class SqliteStampOrderTest {
         var n = new AtomicLong();
         assertThat(stampsInCommitOrder(b -> b.workerHeartbeat(worker("w" + n.incrementAndGet())),
                 "SELECT heartbeat_at FROM workers ORDER BY rowid")).isSorted();
+    }
+
+    @Test
+    void lockStampsFollowCommitOrder() throws Exception {
+        var n = new AtomicLong();
+        assertThat(stampsInCommitOrder(b -> b.lockTry("lock-" + n.incrementAndGet(), "owner", Duration.ofMinutes(1)),
+                "SELECT expires_at FROM locks ORDER BY rowid")).isSorted();
     }
 
     /**

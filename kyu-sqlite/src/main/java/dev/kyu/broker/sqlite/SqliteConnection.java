@@ -11,12 +11,12 @@ import java.util.Map;
  * One SQLite connection and its prepared statements, kept for the connection's life so the hot path
  * never re-parses SQL. Not thread-safe: {@link SqliteStore} hands it to one thread at a time.
  */
-final class Db implements AutoCloseable {
+final class SqliteConnection implements AutoCloseable {
     private final Connection connection;
     private final boolean ownsConnection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
-    Db(Connection connection, boolean ownsConnection) {
+    SqliteConnection(Connection connection, boolean ownsConnection) {
         this.connection = connection;
         this.ownsConnection = ownsConnection;
     }

@@ -10,11 +10,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-/** The hand-operated verbs (cancel, retry, delete, purge, pause), each inside the caller's write transaction. */
-final class Control {
-    private Control() {}
+/**
+ * The hand-operated verbs (cancel, retry, delete, purge, pause), each inside the caller's write transaction.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
+ */
+final class SqliteControl {
+    private SqliteControl() {}
 
-    static List<CancelResult> cancel(Db db, List<String> ids, Instant now) throws SQLException {
+    static List<CancelResult> cancel(SqliteConnection db, List<String> ids, Instant now) throws SQLException {
         var out = new ArrayList<CancelResult>(ids.size());
         PreparedStatement find = db.prepare("SELECT state, dependents FROM jobs WHERE id = ?");
         for (String id : ids) {
@@ -23,7 +28,7 @@ final class Control {
             List<String> dependents = List.of();
             try (ResultSet rs = find.executeQuery()) {
                 state = rs.next() ? rs.getString(1) : null;
-                if (state != null) dependents = Links.lenient(rs.getObject(2));
+                if (state != null) dependents = SqliteLinks.lenient(rs.getObject(2));
             }
             if (state == null) {
                 out.add(CancelResult.NOT_FOUND);
@@ -32,8 +37,8 @@ final class Control {
                 ps.setLong(1, now.toEpochMilli());
                 ps.setString(2, id);
                 ps.executeUpdate();
-                if (state.equals("BLOCKED")) Links.forget(db, id);
-                Links.releaseAndClear(db, id, dependents, now);
+                if (state.equals("BLOCKED")) SqliteLinks.forget(db, id);
+                SqliteLinks.releaseAndClear(db, id, dependents, now);
                 out.add(CancelResult.CANCELLED);
             } else if (state.equals("RUNNING")) {
                 PreparedStatement ps = db.prepare("UPDATE jobs SET cancel_requested = 1 WHERE id = ?");
@@ -47,7 +52,7 @@ final class Control {
         return out;
     }
 
-    static int retry(Db db, RetryRequest r, Instant now) throws SQLException {
+    static int retry(SqliteConnection db, RetryRequest r, Instant now) throws SQLException {
         String set = "UPDATE jobs SET state = 'QUEUED', scheduled_at = ?, attempt = 0, finished_at = NULL, started_at = NULL, "
                 + "lease_expires_at = NULL, worker_id = NULL, cancel_requested = 0, result = NULL WHERE ";
         if (!r.ids().isEmpty()) {
@@ -69,24 +74,24 @@ final class Control {
     }
 
     /** Deletes the jobs (not while RUNNING); each releases its dependents as it goes. */
-    static int delete(Db db, List<String> ids, Instant now) throws SQLException {
+    static int delete(SqliteConnection db, List<String> ids, Instant now) throws SQLException {
         PreparedStatement ps = db.prepare("DELETE FROM jobs WHERE id = ? AND (state IS NULL OR state <> 'RUNNING') RETURNING id, dependents");
         int n = 0;
         for (String id : new LinkedHashSet<>(ids)) {
             ps.setString(1, id);
-            n += Maintenance.deleted(db, ps, now);
+            n += SqliteSweeps.deleted(db, ps, now);
         }
         return n;
     }
 
     /** Deletes the queue's jobs that have not started, BLOCKED ones included; their dependents elsewhere are released. */
-    static int purge(Db db, String queue, Instant now) throws SQLException {
+    static int purge(SqliteConnection db, String queue, Instant now) throws SQLException {
         PreparedStatement ps = db.prepare("DELETE FROM jobs WHERE state IN ('BLOCKED', 'SCHEDULED', 'QUEUED') AND queue = ? RETURNING id, dependents");
         ps.setString(1, queue);
-        return Maintenance.deleted(db, ps, now);
+        return SqliteSweeps.deleted(db, ps, now);
     }
 
-    static void pause(Db db, String queue, boolean paused) throws SQLException {
+    static void pause(SqliteConnection db, String queue, boolean paused) throws SQLException {
         PreparedStatement ps = db.prepare(paused
                 ? "INSERT OR IGNORE INTO paused_queues (queue) VALUES (?)"
                 : "DELETE FROM paused_queues WHERE queue = ?");

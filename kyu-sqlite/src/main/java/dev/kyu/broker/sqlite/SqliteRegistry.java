@@ -15,32 +15,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The small shared state beside the jobs: the worker registry, the key-value table and named locks. */
-final class Registry {
+/**
+ * The small shared state beside the jobs: the worker registry, the key-value table and named locks.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
+ */
+final class SqliteRegistry {
     private static final ObjectMapper WORKERS = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private Registry() {}
+    private SqliteRegistry() {}
 
-    /** The worker's report as stored, encoded before the write transaction begins (it holds the file's lock). */
-    static String report(WorkerInfo info, Instant now) {
+    /** Stores the worker's report, stamped with the heartbeat time {@code now} it also carries. */
+    static void heartbeat(SqliteConnection db, WorkerInfo info, Instant now) throws SQLException {
+        String report;
         try {
-            return WORKERS.writeValueAsString(info.withHeartbeatAt(now));
+            report = WORKERS.writeValueAsString(info.withHeartbeatAt(now));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("worker report for " + info.id() + " cannot be written as JSON", e);
         }
-    }
-
-    static void heartbeat(Db db, String workerId, String report, Instant now) throws SQLException {
         PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO workers (id, info, heartbeat_at) VALUES (?, ?, ?)");
-        ps.setString(1, workerId);
+        ps.setString(1, info.id());
         ps.setString(2, report);
         ps.setLong(3, now.toEpochMilli());
         ps.executeUpdate();
     }
 
     /** Every readable worker report, by id; a report that no longer parses is skipped, not fatal. */
-    static List<WorkerInfo> workers(Db db) throws SQLException {
+    static List<WorkerInfo> workers(SqliteConnection db) throws SQLException {
         var out = new ArrayList<WorkerInfo>();
         try (ResultSet rs = db.prepare("SELECT info FROM workers ORDER BY id").executeQuery()) {
             while (rs.next()) {
@@ -54,13 +57,13 @@ final class Registry {
         return out;
     }
 
-    static void removeWorker(Db db, String id) throws SQLException {
+    static void removeWorker(SqliteConnection db, String id) throws SQLException {
         PreparedStatement ps = db.prepare("DELETE FROM workers WHERE id = ?");
         ps.setString(1, id);
         ps.executeUpdate();
     }
 
-    static Optional<String> kvGet(Db db, String key) throws SQLException {
+    static Optional<String> kvGet(SqliteConnection db, String key) throws SQLException {
         PreparedStatement ps = db.prepare("SELECT value FROM kv WHERE key = ?");
         ps.setString(1, key);
         try (ResultSet rs = ps.executeQuery()) {
@@ -68,21 +71,21 @@ final class Registry {
         }
     }
 
-    static void kvPut(Db db, String key, String value) throws SQLException {
+    static void kvPut(SqliteConnection db, String key, String value) throws SQLException {
         PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)");
         ps.setString(1, key);
         ps.setString(2, value);
         ps.executeUpdate();
     }
 
-    static void kvDelete(Db db, String key) throws SQLException {
+    static void kvDelete(SqliteConnection db, String key) throws SQLException {
         PreparedStatement ps = db.prepare("DELETE FROM kv WHERE key = ?");
         ps.setString(1, key);
         ps.executeUpdate();
     }
 
     /** One conditional statement (run inside the write transaction): true when it changed the key as asked. */
-    static boolean kvCompareAndSet(Db db, String key, String expected, String value) throws SQLException {
+    static boolean kvCompareAndSet(SqliteConnection db, String key, String expected, String value) throws SQLException {
         PreparedStatement ps;
         if (expected == null && value == null) {
             ps = db.prepare("SELECT NOT EXISTS (SELECT 1 FROM kv WHERE key = ?)");
@@ -109,7 +112,7 @@ final class Registry {
     }
 
     /** A range scan from the prefix on the primary key, stopped at the first key past it. */
-    static Map<String, String> kvList(Db db, String prefix) throws SQLException {
+    static Map<String, String> kvList(SqliteConnection db, String prefix) throws SQLException {
         var out = new LinkedHashMap<String, String>();
         PreparedStatement ps = db.prepare("SELECT key, value FROM kv WHERE key >= ? ORDER BY key");
         ps.setString(1, prefix);
@@ -123,7 +126,7 @@ final class Registry {
         return out;
     }
 
-    static boolean lockTry(Db db, String name, String owner, Duration ttl, Instant now) throws SQLException {
+    static boolean lockTry(SqliteConnection db, String name, String owner, Duration ttl, Instant now) throws SQLException {
         PreparedStatement find = db.prepare("SELECT owner, expires_at FROM locks WHERE name = ?");
         find.setString(1, name);
         try (ResultSet rs = find.executeQuery()) {
@@ -137,7 +140,7 @@ final class Registry {
         return true;
     }
 
-    static void lockRelease(Db db, String name, String owner) throws SQLException {
+    static void lockRelease(SqliteConnection db, String name, String owner) throws SQLException {
         PreparedStatement ps = db.prepare("DELETE FROM locks WHERE name = ? AND owner = ?");
         ps.setString(1, name);
         ps.setString(2, owner);

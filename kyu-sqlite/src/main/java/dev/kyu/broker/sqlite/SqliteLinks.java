@@ -12,21 +12,23 @@ import java.util.List;
  * its own change. Each BLOCKED dependent's count goes down by one (by as many times as it is named); one
  * that reaches zero becomes QUEUED, due at the transaction's now. Missing or no longer BLOCKED dependents
  * are skipped, so a release that comes late or twice changes nothing.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
-final class Links {
+final class SqliteLinks {
     /** A BLOCKED row no release can ever move: its count is not a positive integer (the partial index's condition). */
     static final String STUCK = "state = 'BLOCKED' AND (typeof(waits_for) <> 'integer' OR waits_for < 1)";
     /** The same for a count kept in the side table (its partial index's condition). */
     static final String WAITS_STUCK = "(typeof(waits_for) <> 'integer' OR waits_for < 1)";
 
     /*
-     * A BLOCKED job's count lives in its own small row of job_waits (schema version 5), so a release that
-     * is not the last one rewrites a few bytes rather than the job's row: the dependent of a big fan-in (a
-     * workflow's end job holding the whole definition, a chord's last step naming every parent) is a big row,
-     * and SQLite builds a whole new record on any change to it (reading and comparing every overflow page,
-     * writing them all again when the size changes). The jobs row is
-     * written once, by the release that moves it to QUEUED. A BLOCKED job without a side row (written behind
-     * Kyu's back) keeps its count in jobs.waits_for, lowered there as before the side table.
+     * A BLOCKED job's count lives in its own small row of job_waits, so a release that is not the last one
+     * rewrites a few bytes rather than the job's row: the dependent of a big fan-in (a workflow's end job
+     * holding the whole definition, a chord's last step naming every parent) is a big row, and SQLite writes
+     * a whole new record on any change to a row. The jobs row is written once, by the release that moves it
+     * to QUEUED. A BLOCKED job without a side row (written behind Kyu's back) keeps its count in
+     * jobs.waits_for and is lowered there.
      *
      * Each statement names every dependent at once, each looked up by primary key ("+jobs.state" keeps the
      * planner off the state index). A count that is not a positive integer (written behind Kyu's back)
@@ -53,26 +55,26 @@ final class Links {
             + "AND NOT (typeof(waits_for) = 'integer' AND waits_for > 0)";
     private static final String CLEAR = "UPDATE jobs SET dependents = NULL WHERE id IN (SELECT value FROM json_each(?))";
 
-    private Links() {}
+    private SqliteLinks() {}
 
     /** Drops the side count of job {@code id}, which leaves BLOCKED other than by its last release (a cancel). */
-    static void forget(Db db, String id) throws SQLException {
+    static void forget(SqliteConnection db, String id) throws SQLException {
         PreparedStatement ps = db.prepare("DELETE FROM job_waits WHERE job_id = ?");
         ps.setString(1, id);
         ps.executeUpdate();
     }
 
     /** The same by rowid, for the quarantine, whose row's id may be anything (the side row holds it as it is). */
-    static void forgetRow(Db db, long rowid) throws SQLException {
+    static void forgetRow(SqliteConnection db, long rowid) throws SQLException {
         PreparedStatement ps = db.prepare("DELETE FROM job_waits WHERE job_id = (SELECT id FROM jobs WHERE rowid = ?)");
         ps.setLong(1, rowid);
         ps.executeUpdate();
     }
 
     /** Releases {@code dependents} of a job whose row is gone or already written without them; returns how many rows moved. */
-    static int release(Db db, List<String> dependents, Instant now) throws SQLException {
+    static int release(SqliteConnection db, List<String> dependents, Instant now) throws SQLException {
         if (dependents.isEmpty()) return 0;
-        String ids = JobCodec.idsToJson(dependents);
+        String ids = SqliteJobCodec.idsToJson(dependents);
         PreparedStatement lower = db.prepare(LOWER);
         lower.setString(1, ids);
         lower.executeUpdate();
@@ -87,7 +89,7 @@ final class Links {
     }
 
     /** Releases the dependents of job {@code id}, which has just ended, and clears its list: a job releases once in its life. */
-    static int releaseAndClear(Db db, String id, List<String> dependents, Instant now) throws SQLException {
+    static int releaseAndClear(SqliteConnection db, String id, List<String> dependents, Instant now) throws SQLException {
         return releaseAndClear(db, List.of(id), dependents, now);
     }
 
@@ -95,11 +97,11 @@ final class Links {
      * The same for several jobs that ended together (a run of successes): {@code dependents} holds all their
      * lists in one, so a job named by several of them is lowered once for each, in one statement.
      */
-    static int releaseAndClear(Db db, List<String> ended, List<String> dependents, Instant now) throws SQLException {
+    static int releaseAndClear(SqliteConnection db, List<String> ended, List<String> dependents, Instant now) throws SQLException {
         if (dependents.isEmpty()) return 0;
         int moved = release(db, dependents, now);
         PreparedStatement ps = db.prepare(CLEAR);
-        ps.setString(1, JobCodec.idsToJson(ended));
+        ps.setString(1, SqliteJobCodec.idsToJson(ended));
         ps.executeUpdate();
         return moved;
     }
@@ -111,7 +113,7 @@ final class Links {
     static List<String> lenient(Object column) {
         if (!(column instanceof String text)) return List.of();
         try {
-            return JobCodec.dependentsFromJson(text);
+            return SqliteJobCodec.dependentsFromJson(text);
         } catch (IllegalArgumentException e) {
             return List.of();
         }

@@ -17,10 +17,10 @@ import java.util.Map;
  * times in epoch milliseconds; read strictly, so a malformed column is reported rather than guessed at.
  * Job args and results are never touched here: they are stored as the text the caller gave.
  */
-final class JobCodec {
+final class SqliteJobCodec {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private JobCodec() {}
+    private SqliteJobCodec() {}
 
     static String errorsToJson(List<JobError> errors) {
         ArrayNode arr = JSON.createArrayNode();

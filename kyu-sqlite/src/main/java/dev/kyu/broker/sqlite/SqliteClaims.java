@@ -17,8 +17,11 @@ import java.util.Set;
  * then claims and leases up to the limit, queue by queue in the order asked, each queue's best jobs
  * first (priority, then age). A claimed row that cannot be decoded is quarantined on the spot and the
  * claim goes on, so one bad row never starves a worker.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
-final class Claims {
+final class SqliteClaims {
     /**
      * The candidates are picked and checked before the lease is written: the lease's own arithmetic
      * (attempt + 1, fence + 1) would turn a text or out-of-range attempt or fence into a plausible number
@@ -37,11 +40,11 @@ final class Claims {
 
     private static final int PROMOTE_PER_FETCH = 1000;
 
-    private Claims() {}
+    private SqliteClaims() {}
 
-    static List<Job> claim(Db db, ClaimRequest r, Instant now) throws SQLException {
+    static List<Job> claim(SqliteConnection db, ClaimRequest r, Instant now) throws SQLException {
         // Bounded, so a large backlog of due jobs is promoted over several fetches, never in one long transaction.
-        Maintenance.promote(db, r.queues(), Math.max(PROMOTE_PER_FETCH, r.limit()), now);
+        SqliteSweeps.promote(db, r.queues(), Math.max(PROMOTE_PER_FETCH, r.limit()), now);
         Set<String> paused = paused(db);
         var out = new ArrayList<Job>(r.limit());
         long leaseEnd = now.plus(r.leaseDuration()).toEpochMilli();
@@ -73,7 +76,7 @@ final class Claims {
                         if (row.corrupt()) bad.add(row); else got.add(row.job());
                     }
                 }
-                for (JobRow row : bad) Quarantine.apply(db, row, now);
+                for (JobRow row : bad) SqliteQuarantine.apply(db, row, now);
                 got.sort(ORDER);
                 out.addAll(got);
                 // Only a batch thinned by bad rows is worth another pass; a short batch means the queue is dry.
@@ -84,7 +87,7 @@ final class Claims {
     }
 
     /** A candidate the lease cannot work on, read whole for its quarantine. */
-    private static JobRow unleasable(Db db, long rowid) throws SQLException {
+    private static JobRow unleasable(SqliteConnection db, long rowid) throws SQLException {
         PreparedStatement ps = db.prepare(ROW);
         ps.setLong(1, rowid);
         try (ResultSet rs = ps.executeQuery()) {
@@ -97,7 +100,7 @@ final class Claims {
      * A cheap look on the reader connection: is anything in these queues due? Idle fetchers poll often,
      * and asking here first keeps them from taking the file's write lock only to find nothing.
      */
-    static boolean anyDue(Db db, List<String> queues, Instant now) throws SQLException {
+    static boolean anyDue(SqliteConnection db, List<String> queues, Instant now) throws SQLException {
         String in = "?,".repeat(queues.size()).replaceAll(",$", "");
         String live = " AND queue NOT IN (SELECT queue FROM paused_queues)";
         PreparedStatement ps = db.prepare("SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'QUEUED' AND queue IN (" + in + ")" + live + ") "
@@ -111,7 +114,7 @@ final class Claims {
         }
     }
 
-    static Set<String> paused(Db db) throws SQLException {
+    static Set<String> paused(SqliteConnection db) throws SQLException {
         var out = new HashSet<String>();
         try (ResultSet rs = db.prepare(PAUSED).executeQuery()) {
             while (rs.next()) out.add(rs.getString(1));

@@ -21,8 +21,11 @@ import java.util.List;
  * <p>Rows whose due time or lease time is not a number can never match the time comparisons; the
  * sweeps look for them through the same indexes (SQLite sorts NULL before numbers and text after)
  * and quarantine them.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
-final class Maintenance {
+final class SqliteSweeps {
     /** Due times no promotion can ever reach: missing, text, or past the range any enqueue accepts (infinity included). */
     private static final String SCHEDULED_BAD = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'SCHEDULED' "
             + "AND (scheduled_at IS NULL OR scheduled_at >= '' OR scheduled_at > " + JobOptions.LATEST.toEpochMilli() + ") LIMIT 100";
@@ -58,18 +61,30 @@ final class Maintenance {
             + "AND j.finished_at + j.result_ttl_ms < ? AND " + NOT_RETAINED + " LIMIT ?) RETURNING id, dependents";
     /** BLOCKED rows no release can move, through the partial index that holds only them. */
     private static final String BLOCKED_STUCK = "SELECT " + JobRow.SELECT + " FROM jobs INDEXED BY jobs_blocked_stuck WHERE "
-            + Links.STUCK + " LIMIT 100";
+            + SqliteLinks.STUCK + " LIMIT 100";
     /** BLOCKED rows whose side count (job_waits) no release can lower to zero, through that table's partial index. */
     private static final String WAITS_STUCK = "SELECT " + JobRow.SELECT + " FROM jobs WHERE id IN (SELECT job_id FROM job_waits "
-            + "INDEXED BY job_waits_stuck WHERE " + Links.WAITS_STUCK + ") AND state = 'BLOCKED' LIMIT 100";
+            + "INDEXED BY job_waits_stuck WHERE " + SqliteLinks.WAITS_STUCK + ") AND state = 'BLOCKED' LIMIT 100";
     /** Side rows of such a count whose job is gone or not BLOCKED (written behind Kyu's back): nothing reads them. */
     private static final String WAITS_ORPHANS = "DELETE FROM job_waits WHERE job_id IN (SELECT job_id FROM job_waits INDEXED BY job_waits_stuck "
-            + "WHERE " + Links.WAITS_STUCK + ") AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = job_waits.job_id AND j.state = 'BLOCKED')";
+            + "WHERE " + SqliteLinks.WAITS_STUCK + ") AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = job_waits.job_id AND j.state = 'BLOCKED')";
 
-    private Maintenance() {}
+    private SqliteSweeps() {}
+
+    /** The promote sweep: quarantines rows no promotion or release could ever move, then promotes due jobs; returns how many it promoted. */
+    static int promoteDue(SqliteConnection db, int limit, Instant now) throws SQLException {
+        sweepScheduled(db, now);
+        return promote(db, null, limit, now);
+    }
+
+    /** The prune sweep: quarantines QUEUED rows no fetch can name, then prunes; returns how many jobs it deleted. */
+    static int pruneAll(SqliteConnection db, PruneRequest request, Instant now) throws SQLException {
+        sweepUnreachableQueues(db, now);
+        return prune(db, request, now);
+    }
 
     /** Promotes due SCHEDULED jobs (of the given queues, or all when null); returns how many. */
-    static int promote(Db db, List<String> queues, int limit, Instant now) throws SQLException {
+    static int promote(SqliteConnection db, List<String> queues, int limit, Instant now) throws SQLException {
         String filter = queues == null ? "" : " AND queue IN (" + "?,".repeat(queues.size()).replaceAll(",$", "") + ")";
         PreparedStatement ps = db.prepare("UPDATE jobs SET state = 'QUEUED' WHERE id IN (SELECT id FROM jobs WHERE state = 'SCHEDULED' "
                 + "AND scheduled_at <= ?" + filter + " ORDER BY scheduled_at LIMIT ?)");
@@ -85,7 +100,7 @@ final class Maintenance {
      * count (in the row or in job_waits) no release can lower to zero: both would wait for ever. Side rows of
      * such a count that no BLOCKED job owns are dropped first, so they cannot fill the sweep's page. Returns how many.
      */
-    static int sweepScheduled(Db db, Instant now) throws SQLException {
+    private static int sweepScheduled(SqliteConnection db, Instant now) throws SQLException {
         db.prepare(WAITS_ORPHANS).executeUpdate();
         return quarantineIds(db, SCHEDULED_BAD, now, true).size() + quarantineIds(db, BLOCKED_STUCK, now, false).size()
                 + quarantineIds(db, WAITS_STUCK, now, false).size();
@@ -96,7 +111,7 @@ final class Maintenance {
      * queue, so they would wait for ever (their delayed rows join them here once due). The queues are
      * walked one name at a time through the fetch index, so the sweep costs a probe per queue, not a scan.
      */
-    static int sweepUnreachableQueues(Db db, Instant now) throws SQLException {
+    private static int sweepUnreachableQueues(SqliteConnection db, Instant now) throws SQLException {
         var bad = new ArrayList<Long>(); // a rowid of each bad queue's rows
         long after = 0;
         boolean first = true;
@@ -119,23 +134,17 @@ final class Maintenance {
         return moved;
     }
 
-    private static int quarantineRows(Db db, String select, Long rowid, Instant now) throws SQLException {
+    private static int quarantineRows(SqliteConnection db, String select, Long rowid, Instant now) throws SQLException {
         var rows = new ArrayList<JobRow>();
         PreparedStatement ps = db.prepare(select);
         if (rowid != null) ps.setLong(1, rowid);
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) rows.add(JobRow.readToRun(rs));
         }
-        int moved = 0;
-        for (JobRow row : rows) {
-            if (!row.corrupt()) continue;
-            Quarantine.apply(db, row, now);
-            moved++;
-        }
-        return moved;
+        return SqliteQuarantine.applyAll(db, rows, now).size();
     }
 
-    static RescueResult rescue(Db db, int limit, Instant now) throws SQLException {
+    static RescueResult rescue(SqliteConnection db, int limit, Instant now) throws SQLException {
         var requeued = new ArrayList<String>();
         var failed = new ArrayList<String>();
         var cancelled = new ArrayList<String>();
@@ -150,7 +159,7 @@ final class Maintenance {
         PreparedStatement update = db.prepare(JobSql.UPDATE_ALL);
         for (JobRow row : rows) {
             if (row.corrupt()) {
-                Quarantine.apply(db, row, now);
+                SqliteQuarantine.apply(db, row, now);
                 failed.add(row.job().id());
                 continue;
             }
@@ -163,7 +172,7 @@ final class Maintenance {
                     .errors(Job.appendError(j.errors(), lost));
             if (next.isTerminal()) b.finishedAt(now).links(j.links().released());
             JobSql.updateAll(update, b.build());
-            if (next.isTerminal()) Links.release(db, j.links().dependents(), now);
+            if (next.isTerminal()) SqliteLinks.release(db, j.links().dependents(), now);
             (next == JobState.QUEUED ? requeued : next == JobState.FAILED ? failed : cancelled).add(j.id());
         }
         if (rows.size() < limit) {
@@ -172,7 +181,7 @@ final class Maintenance {
         return new RescueResult(requeued, failed, cancelled);
     }
 
-    static int prune(Db db, PruneRequest r, Instant now) throws SQLException {
+    private static int prune(SqliteConnection db, PruneRequest r, Instant now) throws SQLException {
         int deleted = pruneOwnTtl(db, now, r.limit());
         // A null retention keeps those rows forever.
         if (r.succeededRetention() != null) {
@@ -200,14 +209,14 @@ final class Maintenance {
         return deleted;
     }
 
-    private static int pruneOwnTtl(Db db, Instant now, int limit) throws SQLException {
+    private static int pruneOwnTtl(SqliteConnection db, Instant now, int limit) throws SQLException {
         PreparedStatement ps = db.prepare(PRUNE_OWN_TTL);
         ps.setLong(1, now.toEpochMilli());
         ps.setInt(2, limit);
         return deleted(db, ps, now);
     }
 
-    private static int pruneState(Db db, String state, Instant before, int limit, Instant now) throws SQLException {
+    private static int pruneState(SqliteConnection db, String state, Instant before, int limit, Instant now) throws SQLException {
         if (limit <= 0) return 0;
         PreparedStatement ps = db.prepare(PRUNE);
         ps.setString(1, state);
@@ -220,22 +229,22 @@ final class Maintenance {
      * Runs a {@code DELETE … RETURNING id, dependents}, then frees the deleted jobs' unique keys and releases
      * their dependents (a job deleted before it released them, as an ended one would have); returns how many.
      */
-    static int deleted(Db db, PreparedStatement delete, Instant now) throws SQLException {
+    static int deleted(SqliteConnection db, PreparedStatement delete, Instant now) throws SQLException {
         var ids = new ArrayList<String>();
         var dependents = new ArrayList<String>();
         try (ResultSet rs = delete.executeQuery()) {
             while (rs.next()) {
                 ids.add(rs.getString(1));
-                dependents.addAll(Links.lenient(rs.getObject(2)));
+                dependents.addAll(SqliteLinks.lenient(rs.getObject(2)));
             }
         }
         forgetKeys(db, ids);
-        Links.release(db, dependents, now);
+        SqliteLinks.release(db, dependents, now);
         return ids.size();
     }
 
     /** Frees the unique keys of deleted jobs; a PERIOD key outlives its job until its period ends. */
-    static void forgetKeys(Db db, List<String> jobIds) throws SQLException {
+    static void forgetKeys(SqliteConnection db, List<String> jobIds) throws SQLException {
         PreparedStatement ps = db.prepare("DELETE FROM unique_keys WHERE job_id = ? AND scope <> 'PERIOD'");
         for (String id : jobIds) {
             ps.setString(1, id);
@@ -243,17 +252,11 @@ final class Maintenance {
         }
     }
 
-    private static List<String> quarantineIds(Db db, String select, Instant now, boolean contract) throws SQLException {
+    private static List<String> quarantineIds(SqliteConnection db, String select, Instant now, boolean contract) throws SQLException {
         var rows = new ArrayList<JobRow>();
         try (ResultSet rs = db.prepare(select).executeQuery()) {
             while (rs.next()) rows.add(contract ? JobRow.readToRun(rs) : JobRow.read(rs));
         }
-        var ids = new ArrayList<String>();
-        for (JobRow row : rows) {
-            if (!row.corrupt()) continue;
-            Quarantine.apply(db, row, now);
-            ids.add(row.job().id());
-        }
-        return ids;
+        return SqliteQuarantine.applyAll(db, rows, now);
     }
 }

@@ -17,8 +17,12 @@ import java.util.List;
  * Stores a batch of new jobs inside one transaction with one prepared insert, so a batch costs one
  * commit (one fsync) however many jobs it holds. Unique keys live in their own table, one row per key
  * naming the job that holds it; a key is free again once that job has left the key's scope.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped},
+ * {@link SqliteStore#stampedOnCallerConnection}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
-final class Enqueuer {
+final class SqliteEnqueues {
     private static final String FIND_KEY = "SELECT u.job_id, u.scope, u.until, j.state FROM unique_keys u LEFT JOIN jobs j ON j.id = u.job_id WHERE u.key = ?";
     private static final String PUT_KEY = "INSERT OR REPLACE INTO unique_keys (key, job_id, scope, until) VALUES (?, ?, ?, ?)";
 
@@ -50,9 +54,9 @@ final class Enqueuer {
         return sql.toString();
     }
 
-    private Enqueuer() {}
+    private SqliteEnqueues() {}
 
-    static List<EnqueueResult> enqueue(Db db, List<NewJob> jobs, Instant now) throws SQLException {
+    static List<EnqueueResult> enqueue(SqliteConnection db, List<NewJob> jobs, Instant now) throws SQLException {
         var out = new ArrayList<EnqueueResult>(jobs.size());
         var pending = new ArrayList<Job>(MAX_ROWS_PER_INSERT);
         for (NewJob n : jobs) {
@@ -83,7 +87,7 @@ final class Enqueuer {
     }
 
     /** Writes the pending jobs (new, none with a unique key) in chunks of the largest power of two that fits. */
-    private static void flush(Db db, List<Job> pending) throws SQLException {
+    private static void flush(SqliteConnection db, List<Job> pending) throws SQLException {
         int from = 0;
         while (from < pending.size()) {
             int rows = Math.min(MAX_ROWS_PER_INSERT, Integer.highestOneBit(pending.size() - from));
@@ -116,12 +120,12 @@ final class Enqueuer {
         ps.setLong(i++, j.scheduledAt().toEpochMilli());
         if (j.timeout() == null) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setLong(i++, j.timeout().toMillis());
         ps.setString(i++, j.backoff());
-        ps.setString(i++, j.meta().isEmpty() ? null : JobCodec.metaToJson(j.meta()));
+        ps.setString(i++, j.meta().isEmpty() ? null : SqliteJobCodec.metaToJson(j.meta()));
         if (j.resultTtl() == null) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setLong(i++, j.resultTtl().toMillis());
         return JobSql.bindLinks(ps, i, j.links());
     }
 
-    private static void insertOne(Db db, Job job) throws SQLException {
+    private static void insertOne(SqliteConnection db, Job job) throws SQLException {
         try {
             JobSql.insert(db.prepare(JobSql.INSERT), job);
         } catch (SQLException e) {
@@ -131,7 +135,7 @@ final class Enqueuer {
     }
 
     /** The id of the job that still holds the key, or null when the key is free. */
-    private static String holder(Db db, String key, Instant now) throws SQLException {
+    private static String holder(SqliteConnection db, String key, Instant now) throws SQLException {
         PreparedStatement ps = db.prepare(FIND_KEY);
         ps.setString(1, key);
         try (ResultSet rs = ps.executeQuery()) {

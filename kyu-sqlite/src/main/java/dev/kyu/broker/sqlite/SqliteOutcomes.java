@@ -27,9 +27,13 @@ import java.util.Map;
  * attempts and lease extensions, each fenced by the lease (the job must still be RUNNING under that
  * worker and attempt). Applied outcomes are counted into the per-minute statistics in the same
  * transaction, so the counts can never disagree with the jobs. A job that ends releases its dependents
- * ({@link Links}) in the same transaction; a fenced-out outcome changes nothing, so it releases nothing.
+ * ({@link SqliteLinks}) in the same transaction; a fenced-out outcome changes nothing, so it releases nothing.
+ *
+ * <p>{@code now} is the transaction's time, read once its write lock is held ({@link SqliteStore#stamped},
+ * {@link SqliteStore#stampedOnCallerConnection}): every
+ * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
-final class Outcomes {
+final class SqliteOutcomes {
     private static final String FENCE = " WHERE id = ? AND state = 'RUNNING' AND worker_id = ? AND attempt = ? AND queue = ?";
     // "+jobs.state" keeps the planner from walking the state index: it must look each job up by id.
     private static final String SUCCEED = "UPDATE jobs SET state = 'SUCCEEDED', result = c.result, finished_at = ?, "
@@ -54,13 +58,13 @@ final class Outcomes {
             + "ON CONFLICT (minute, queue) DO UPDATE SET succeeded = succeeded + excluded.succeeded, "
             + "failed = failed + excluded.failed, retried = retried + excluded.retried";
 
-    private Outcomes() {}
+    private SqliteOutcomes() {}
 
     /**
      * Applies the outcomes in the order given (a later report about the same lease is judged after an
      * earlier one): each run of consecutive successes goes in one statement, the other outcomes one by one.
      */
-    static List<Boolean> complete(Db db, List<Completion> completions, Instant now) throws SQLException {
+    static List<Boolean> complete(SqliteConnection db, List<Completion> completions, Instant now) throws SQLException {
         var applied = new ArrayList<Boolean>(completions.size());
         var counts = new LinkedHashMap<String, long[]>(); // queue -> {succeeded, failed, retried}
         int runStart = 0;
@@ -93,12 +97,12 @@ final class Outcomes {
      * parameter per run instead of one statement and five binds per job, and no second query for queues.
      * {@code applied} already holds false for each; the applied ones, from position {@code offset}, are set.
      */
-    private static void succeed(Db db, List<Completion> run, List<Boolean> applied, int offset,
+    private static void succeed(SqliteConnection db, List<Completion> run, List<Boolean> applied, int offset,
                                 Map<String, long[]> counts, Instant now) throws SQLException {
         if (run.isEmpty()) return;
         var positions = new HashMap<Lease, Integer>(run.size() * 2);
         var json = new StringWriter(run.size() * 64);
-        try (JsonGenerator g = JobCodec.JSON.getFactory().createGenerator(json)) {
+        try (JsonGenerator g = SqliteJobCodec.JSON.getFactory().createGenerator(json)) {
             g.writeStartArray();
             for (int i = 0; i < run.size(); i++) {
                 Lease lease = run.get(i).lease();
@@ -127,7 +131,7 @@ final class Outcomes {
                 Integer at = positions.get(new Lease(rs.getString(1), rs.getString(4), rs.getString(2), rs.getInt(3)));
                 if (at != null) applied.set(at, true);
                 counts.computeIfAbsent(rs.getString(4), q -> new long[3])[0]++;
-                List<String> own = Links.lenient(rs.getObject(5));
+                List<String> own = SqliteLinks.lenient(rs.getObject(5));
                 if (own.isEmpty()) continue;
                 ended.add(rs.getString(1));
                 dependents.addAll(own);
@@ -135,11 +139,11 @@ final class Outcomes {
         }
         // After the RETURNING rows are read (the release writes other rows of the table): the whole run's
         // releases in one statement, and one more to clear their lists.
-        Links.releaseAndClear(db, ended, dependents, now);
+        SqliteLinks.releaseAndClear(db, ended, dependents, now);
     }
 
     /** Any outcome but success; returns the job's queue when it was applied, null when the lease was not held. */
-    private static String apply(Db db, Completion c, Instant now) throws SQLException {
+    private static String apply(SqliteConnection db, Completion c, Instant now) throws SQLException {
         Lease lease = c.lease();
         String queue;
         List<JobError> errors;
@@ -152,7 +156,7 @@ final class Outcomes {
             queue = rs.getString(1);
             errors = readErrors(rs.getString(2));
             cancelRequested = rs.getInt(4) != 0;
-            dependents = Links.lenient(rs.getObject(5));
+            dependents = SqliteLinks.lenient(rs.getObject(5));
         }
         String state;
         Instant due = null, finished = null;
@@ -193,17 +197,17 @@ final class Outcomes {
         ps.setString(1, state);
         JobSql.millis(ps, 2, due);
         JobSql.millis(ps, 3, finished);
-        ps.setString(4, errors.isEmpty() ? null : JobCodec.errorsToJson(errors));
+        ps.setString(4, errors.isEmpty() ? null : SqliteJobCodec.errorsToJson(errors));
         ps.setInt(5, attempt);
         ps.setString(6, worker);
         ps.setString(7, lease.jobId());
         ps.executeUpdate();
-        if (finished != null) Links.releaseAndClear(db, lease.jobId(), dependents, now);
+        if (finished != null) SqliteLinks.releaseAndClear(db, lease.jobId(), dependents, now);
         return queue;
     }
 
     /** All of a worker's leases in one fenced {@code UPDATE … FROM json_each(?)}; a lease not returned is lost. */
-    static LeaseReport extend(Db db, LeaseExtension ext, Instant now) throws SQLException {
+    static LeaseReport extend(SqliteConnection db, LeaseExtension ext, Instant now) throws SQLException {
         var lost = new HashSet<String>();
         var cancel = new HashSet<String>();
         var own = new ArrayList<Lease>(ext.leases().size());
@@ -213,7 +217,7 @@ final class Outcomes {
         }
         if (own.isEmpty()) return new LeaseReport(lost, cancel);
         var json = new StringWriter(own.size() * 40);
-        try (JsonGenerator g = JobCodec.JSON.getFactory().createGenerator(json)) {
+        try (JsonGenerator g = SqliteJobCodec.JSON.getFactory().createGenerator(json)) {
             g.writeStartArray();
             for (Lease lease : own) {
                 g.writeStartArray();
@@ -259,13 +263,13 @@ final class Outcomes {
     /** A history the engine cannot read is not worth failing an outcome over: it restarts empty. */
     private static List<JobError> readErrors(String text) {
         try {
-            return JobCodec.errorsFromJson(text);
+            return SqliteJobCodec.errorsFromJson(text);
         } catch (IllegalArgumentException e) {
             return List.of();
         }
     }
 
-    private static void record(Db db, Map<String, long[]> counts, Instant now) throws SQLException {
+    private static void record(SqliteConnection db, Map<String, long[]> counts, Instant now) throws SQLException {
         if (counts.isEmpty()) return;
         long minute = now.toEpochMilli() / 60_000 * 60_000;
         PreparedStatement ps = db.prepare(STATS);
