@@ -100,6 +100,17 @@ public interface Broker extends AutoCloseable {
     /** Moves up to {@code limit} SCHEDULED jobs whose due time has come to QUEUED; returns how many. */
     int jobsPromoteDue(int limit);
 
+    /**
+     * Priority aging: raises by one the priority of up to {@code limit} QUEUED jobs of {@code queue} that have been
+     * due since before {@code dueBefore} (by {@code scheduledAt}, the time they became due) and whose priority is
+     * below {@code ceiling}, oldest first; returns how many. A raised job keeps its place in time, so in its new
+     * priority it comes before every job that became due after it. Each call raises again: the core calls it once
+     * per aging step of a queue (docs/flow-control.md), so a job's priority rises by one per step it waits.
+     */
+    default int jobsAge(String queue, java.time.Instant dueBefore, int ceiling, int limit) {
+        throw new dev.kyu.KyuException.InvalidInput("broker " + describe() + " cannot age job priorities");
+    }
+
     /** Rescues up to {@code limit} RUNNING jobs whose lease expired; see {@link RescueResult}. */
     RescueResult leasesRescueExpired(int limit);
 

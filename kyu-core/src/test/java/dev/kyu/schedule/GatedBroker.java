@@ -58,6 +58,9 @@ final class GatedBroker implements Broker {
     @Override public LeaseReport leasesExtend(LeaseExtension e) { return inner.leasesExtend(e); }
     @Override public List<Boolean> jobsComplete(List<Completion> c) { return inner.jobsComplete(c); }
     @Override public int jobsPromoteDue(int limit) { return inner.jobsPromoteDue(limit); }
+    @Override public int jobsAge(String q, java.time.Instant before, int ceiling, int limit) { return inner.jobsAge(q, before, ceiling, limit); }
+    @Override public List<Job> jobsClaim(dev.kyu.spi.ClaimRequest r) { return inner.jobsClaim(r); }
+    @Override public List<Job> jobsGet(List<String> ids) { return inner.jobsGet(ids); }
     @Override public RescueResult leasesRescueExpired(int limit) { return inner.leasesRescueExpired(limit); }
     @Override public int jobsPrune(PruneRequest r) { return inner.jobsPrune(r); }
     @Override public List<CancelResult> jobsCancel(List<String> ids) { return inner.jobsCancel(ids); }

@@ -101,6 +101,71 @@ public abstract class WorkConformance extends EnqueueConformance {
     }
 
     @Nested
+    @DisplayName("priority aging")
+    class Aging {
+        private int priority(String id) {
+            return get(id).priority();
+        }
+
+        /** Lets the engine's clock pass a few milliseconds, so jobs enqueued on either side are due at distinct times. */
+        private Instant tick() {
+            advancePast(broker.now().plusMillis(5));
+            return broker.now();
+        }
+
+        @Test
+        void raisesTheQueuedJobsDueBeforeTheCutByOneBelowTheCeiling() {
+            String old = enqueue(job("t").priority(0));
+            String atCeiling = enqueue(job("t").priority(3));
+            String otherQueue = enqueue(job("t", "q-other").priority(0));
+            String delayed = enqueue(job("t").delay(LONG));
+            Instant cut = tick();
+            String young = enqueue(job("t").priority(0));
+
+            assertThat(broker.jobsAge(Q, cut, 3, 100)).isEqualTo(1);
+            assertThat(priority(old)).isEqualTo(1);
+            assertThat(priority(atCeiling)).isEqualTo(3);
+            assertThat(priority(otherQueue)).isZero();
+            assertThat(priority(delayed)).isZero();
+            assertThat(priority(young)).isZero();
+            assertThat(broker.jobsAge(Q, cut, 3, 100)).isEqualTo(1);
+            assertThat(broker.jobsAge(Q, cut, 3, 100)).isEqualTo(1);
+            assertThat(broker.jobsAge(Q, cut, 3, 100)).isZero();
+            assertThat(priority(old)).isEqualTo(3);
+            assertThat(get(old).state()).isEqualTo(JobState.QUEUED);
+        }
+
+        @Test
+        void aRaisedJobIsFetchedBeforeTheJobsOfItsNewPriority() {
+            String old = enqueue(job("t").priority(0));
+            Instant cut = tick();
+            String high = enqueue(job("t").priority(1));
+            String low = enqueue(job("t").priority(0));
+            assertThat(broker.jobsAge(Q, cut, 10, 100)).isEqualTo(1);
+            assertThat(fetch(3)).extracting(Job::id).containsExactly(old, high, low);
+        }
+
+        @Test
+        void honoursItsLimitOldestFirstAndLeavesRunningJobsAlone() {
+            String a = enqueue(job("t"));
+            tick();
+            String b = enqueue(job("t"));
+            tick();
+            String c = enqueue(job("t", "q-run"));
+            Job running = fetch(WORKER, 1, LONG, "q-run").get(0);
+            tick();
+            String d = enqueue(job("t"));
+            Instant cut = tick();
+            assertThat(broker.jobsAge(Q, cut, 10, 2)).isEqualTo(2);
+            assertThat(List.of(priority(a), priority(b), priority(d))).containsExactly(1, 1, 0);
+            assertThat(broker.jobsAge("q-run", cut, 10, 10)).isZero();
+            assertThat(priority(c)).isZero();
+            assertThat(running.id()).isEqualTo(c);
+            assertThat(broker.jobsAge("q-none", cut, 10, 10)).isZero();
+        }
+    }
+
+    @Nested
     @DisplayName("fetch")
     class Fetching {
         @Test

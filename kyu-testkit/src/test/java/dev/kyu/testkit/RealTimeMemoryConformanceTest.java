@@ -57,6 +57,9 @@ class RealTimeMemoryConformanceTest extends BrokerConformanceSuite {
         @Override public LeaseReport leasesExtend(LeaseExtension e) { return engine.leasesExtend(e); }
         @Override public List<Boolean> jobsComplete(List<Completion> c) { return engine.jobsComplete(c); }
         @Override public int jobsPromoteDue(int limit) { return engine.jobsPromoteDue(limit); }
+        @Override public int jobsAge(String q, java.time.Instant before, int ceiling, int limit) { return engine.jobsAge(q, before, ceiling, limit); }
+        @Override public List<Job> jobsClaim(dev.kyu.spi.ClaimRequest r) { return engine.jobsClaim(r); }
+        @Override public List<Job> jobsGet(List<String> ids) { return engine.jobsGet(ids); }
         @Override public RescueResult leasesRescueExpired(int limit) { return engine.leasesRescueExpired(limit); }
         @Override public int jobsPrune(PruneRequest r) { return engine.jobsPrune(r); }
         @Override public List<CancelResult> jobsCancel(List<String> ids) { return engine.jobsCancel(ids); }

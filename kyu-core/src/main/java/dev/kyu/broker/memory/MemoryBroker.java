@@ -346,6 +346,25 @@ public final class MemoryBroker implements Broker {
         });
     }
 
+    @Override
+    public int jobsAge(String queue, Instant dueBefore, int ceiling, int limit) {
+        return withLock(() -> {
+            QueueState q = store.queues.get(queue);
+            if (q == null || limit < 1) return 0;
+            var due = new ArrayList<Slot>();
+            for (Slot s : q.readySlots()) {
+                if (s.job != null && s.job.priority() < ceiling && s.sortAt.isBefore(dueBefore)) due.add(s);
+            }
+            due.sort(Slot.BY_TIME);
+            int n = Math.min(limit, due.size());
+            for (int i = 0; i < n; i++) {
+                Slot s = due.get(i);
+                store.place(s, s.job.toBuilder().priority(s.job.priority() + 1).build());
+            }
+            return n;
+        });
+    }
+
     /** Quarantines SCHEDULED jobs due past the range any enqueue accepts: no promotion could ever reach them. */
     private void sweepBeyondRange(Instant now) {
         for (int n = 0; n < 100 && !store.scheduled.isEmpty(); n++) {

@@ -149,6 +149,14 @@ public final class SqliteBroker implements Broker {
     // ---- maintenance -------------------------------------------------------------------------------
 
     @Override
+    public int jobsAge(String queue, Instant dueBefore, int ceiling, int limit) {
+        if (limit < 1) return 0;
+        int n = store.stamped("age priorities", (db, now) -> SqliteSweeps.age(db, queue, dueBefore, ceiling, limit));
+        if (n > 0) waits.wake();
+        return n;
+    }
+
+    @Override
     public int jobsPromoteDue(int limit) {
         if (limit < 1) return 0;
         int n = store.stamped("promote", (db, now) -> SqliteSweeps.promoteDue(db, limit, now));

@@ -84,6 +84,17 @@ final class SqliteSweeps {
     }
 
     /** Promotes due SCHEDULED jobs (of the given queues, or all when null); returns how many. */
+    /** Priority aging: one step up for the queue's oldest QUEUED jobs due before {@code dueBefore} and below the ceiling. */
+    static int age(SqliteConnection db, String queue, Instant dueBefore, int ceiling, int limit) throws SQLException {
+        PreparedStatement ps = db.prepare("UPDATE jobs SET priority = priority + 1 WHERE rowid IN (SELECT rowid FROM jobs "
+                + "WHERE state = 'QUEUED' AND queue = ? AND priority < ? AND scheduled_at < ? ORDER BY scheduled_at LIMIT ?)");
+        ps.setString(1, queue);
+        ps.setInt(2, ceiling);
+        ps.setLong(3, dueBefore.toEpochMilli());
+        ps.setInt(4, limit);
+        return ps.executeUpdate();
+    }
+
     static int promote(SqliteConnection db, List<String> queues, int limit, Instant now) throws SQLException {
         String filter = queues == null ? "" : " AND queue IN (" + "?,".repeat(queues.size()).replaceAll(",$", "") + ")";
         PreparedStatement ps = db.prepare("UPDATE jobs SET state = 'QUEUED' WHERE id IN (SELECT id FROM jobs WHERE state = 'SCHEDULED' "
