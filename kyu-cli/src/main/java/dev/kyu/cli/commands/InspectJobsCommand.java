@@ -26,9 +26,9 @@ import picocli.CommandLine.Option;
                 "  kyu inspect jobs --text order-17 --json",
                 "  kyu inspect jobs --state FAILED --after 01890a5d-ac96-774b-bcce-b302099a8057",
                 "",
-                "Paging: under a page with more after it, a line names the command for the next page, with",
-                "--after set to the last ID shown. With --json, the next page is --after the last object's id",
-                "when the array holds --limit jobs.",
+                "Paging: under a page with more after it, a line gives the command for the next",
+                "page: the same options and --after the last ID shown. With --json, the next",
+                "page is --after the last object's id when the array holds --limit jobs.",
                 "",
                 "States: BLOCKED, SCHEDULED, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED (any case).",
                 "--json prints an array of job objects, the same shape as 'kyu job ID --json'."})

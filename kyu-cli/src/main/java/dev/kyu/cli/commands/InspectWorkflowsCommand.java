@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
                 "  kyu inspect workflows",
                 "  kyu inspect workflows --state FAILED --limit 50 --json",
                 "",
-                "Paging: under a page with more after it, a line names the command for the next page, with",
-                "--after set to the last ID shown.",
+                "Paging: under a page with more after it, a line gives the command for the next",
+                "page: the same options and --after the last ID shown.",
                 "",
                 "States: RUNNING, SUCCEEDED, FAILED, CANCELLED (any case).",
                 "--json prints an array of workflow objects, the same shape as 'kyu workflow ID --json'."})
