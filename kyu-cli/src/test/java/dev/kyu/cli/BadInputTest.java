@@ -104,6 +104,14 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void aBadCursorOrACursorWithAnOffsetIsAUsageError() {
+        usageError(cli.run("inspect", "jobs", "--after", "nope"), "--after takes a job id (a UUID)", "'nope'");
+        usageError(cli.run("inspect", "jobs", "--after", existing, "--offset", "0"), "--after and --offset both page a listing: give one, not both");
+        usageError(cli.run("inspect", "workflows", "--after", "nope"), "--after takes a job id");
+        usageError(cli.run("inspect", "workflows", "--after", existing, "--offset", "2"), "not both");
+    }
+
+    @Test
     void badQueueNameIsCalledAQueueName() {
         usageError(cli.run("enqueue", "kyu.noop", "--queue", "bad queue"), "bad queue name 'bad queue'");
         usageError(cli.run("pause", ""), "bad queue name ''");

@@ -50,6 +50,56 @@ class InspectCommandTest extends CliTestBase {
     }
 
     @Test
+    void jobsPageByCursorFollowingTheHintLine() {
+        var ids = new java.util.ArrayList<String>();
+        for (int i = 0; i < 25; i++) {
+            ids.add(kyu.enqueueJson("kyu.echo", "{\"i\": " + i + "}", JobOptions.builder().queue("p").build()).id());
+            kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().queue("p").build()); // another task: filtered out
+        }
+        var seen = new java.util.ArrayList<String>();
+        var hints = new java.util.ArrayList<String>();
+        String[] command = {"inspect", "jobs", "--queue", "p", "--task", "kyu.echo", "--limit", "10"};
+        while (command != null) {
+            var r = cli.run(command);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            var lines = r.out().lines().toList();
+            String last = lines.get(lines.size() - 1);
+            boolean hinted = last.startsWith("older jobs follow: kyu ");
+            lines.subList(1, lines.size() - (hinted ? 1 : 0)).forEach(l -> seen.add(l.split("\\s+")[0]));
+            hints.add(hinted ? last : null);
+            command = hinted ? last.substring("older jobs follow: kyu ".length()).split(" ") : null;
+        }
+        assertThat(seen).containsExactlyElementsOf(ids.reversed());
+        assertThat(hints).containsExactly(
+                "older jobs follow: kyu inspect jobs --queue p --task kyu.echo --limit 10 --after " + ids.get(15),
+                "older jobs follow: kyu inspect jobs --queue p --task kyu.echo --limit 10 --after " + ids.get(5),
+                null);
+        // a last page that is full has no hint: the command asked for one job more
+        assertThat(cli.run("inspect", "jobs", "--task", "kyu.echo", "--limit", "5", "--after", ids.get(5)).out()).doesNotContain("older jobs follow");
+
+        // JSON stays an array of job objects; the next page is --after its last id
+        var json = cli.run("inspect", "jobs", "--task", "kyu.echo", "--limit", "10", "--json");
+        assertThat(json.json()).hasSize(10);
+        assertThat(json.out()).doesNotContain("older jobs follow");
+        String lastId = json.json().get(9).get("id").asText();
+        assertThat(lastId).isEqualTo(ids.get(15));
+        var next = cli.run("inspect", "jobs", "--task", "kyu.echo", "--limit", "10", "--after", lastId.toUpperCase(java.util.Locale.ROOT), "--json");
+        assertThat(next.exitCode()).as(next.toString()).isZero();
+        assertThat(next.json().get(0).get("id").asText()).isEqualTo(ids.get(14));
+        // --offset still pages by position
+        assertThat(cli.run("inspect", "jobs", "--task", "kyu.echo", "--limit", "10", "--offset", "10", "--json").json().get(0).get("id").asText())
+                .isEqualTo(ids.get(14));
+    }
+
+    @Test
+    void theHintQuotesWhatTheShellWouldSplit() {
+        for (int i = 0; i < 3; i++) kyu.enqueueJson("kyu.echo", "{\"note\": \"it's a b\"}", JobOptions.NONE);
+        var r = cli.run("inspect", "jobs", "--text", "it's a", "--state", "queued", "--limit", "2");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^older jobs follow: kyu inspect jobs --state QUEUED --text 'it'\\\\''s a' --limit 2 --after [0-9a-f-]{36}$");
+    }
+
+    @Test
     void workersJsonListsARunningWorker() {
         startWorker("default", "mail");
         await().atMost(Duration.ofSeconds(10)).until(() -> !kyu.admin().workers().isEmpty());

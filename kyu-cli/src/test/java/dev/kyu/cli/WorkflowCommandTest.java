@@ -90,6 +90,10 @@ class WorkflowCommandTest extends CliTestBase {
         assertThat(failed.json().get(0).get("id").asText()).isEqualTo(bad.id());
         assertThat(cli.run("inspect", "workflows", "--state", "RUNNING", "--json").json()).isEmpty();
         assertThat(cli.run("inspect", "workflows", "--limit", "1", "--offset", "1", "--json").json()).hasSize(1);
+        var newest = cli.run("inspect", "workflows", "--limit", "1");
+        assertThat(newest.out()).contains(bad.id()).endsWith("older workflows follow: kyu inspect workflows --limit 1 --after " + bad.id() + System.lineSeparator());
+        var older = cli.run("inspect", "workflows", "--limit", "1", "--after", bad.id());
+        assertThat(older.out()).contains(ok.id()).doesNotContain(bad.id()).doesNotContain("follow");
         var table = cli.run("inspect", "workflows");
         assertThat(table.out()).startsWith("ID").contains("order-ok").contains("order-bad").contains("4/4");
         assertThat(cli.run("inspect", "workflows", "--state", "RUNNING").out()).contains("no workflows match");

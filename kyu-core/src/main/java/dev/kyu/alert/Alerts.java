@@ -174,15 +174,19 @@ public final class Alerts implements AutoCloseable {
         String queue = rule.queues().size() == 1 ? rule.queues().iterator().next() : null;
         String task = rule.tasks().size() == 1 ? rule.tasks().iterator().next() : null;
         List<Job> out = new ArrayList<>();
-        for (int offset = 0; offset < MAX_SCAN; offset += PAGE) {
-            List<Job> page = broker.jobsList(new JobQuery(JobState.FAILED, queue, task, null, PAGE, offset));
+        // Paged by cursor: each page costs what the first does, and a job failing meanwhile cannot shift one
+        // already read into the next page.
+        JobQuery q = new JobQuery(JobState.FAILED, queue, task, null, PAGE, 0);
+        for (int read = 0; q != null && read < MAX_SCAN; ) {
+            List<Job> page = broker.jobsList(q);
+            read += page.size();
             for (Job j : page) {
                 if (j.finishedAt() == null || j.finishedAt().isAfter(upTo) || !cursor.before(j)) continue;
                 if (!rule.queues().isEmpty() && !rule.queues().contains(j.queue())) continue;
                 if (!rule.tasks().isEmpty() && !rule.tasks().contains(j.task())) continue;
                 out.add(j);
             }
-            if (page.size() < PAGE) break;
+            q = q.next(page);
         }
         out.sort(Comparator.comparing(Job::finishedAt).thenComparing(Job::id));
         return out;

@@ -34,13 +34,14 @@ final class TaskAttempts {
         boolean truncated = false;
         states:
         for (JobState state : STATES) {
-            for (int offset = 0; ; offset += PAGE) {
+            JobQuery q = new JobQuery(state, queue, task, null, PAGE, 0);
+            while (true) {
                 if (read >= MAX_JOBS) {
                     truncated = true;
                     break states;
                 }
-                int limit = Math.min(PAGE, MAX_JOBS - read);
-                List<Job> page = broker.jobsList(new JobQuery(state, queue, task, null, limit, offset));
+                q = q.withLimit(Math.min(PAGE, MAX_JOBS - read));
+                List<Job> page = broker.jobsList(q);
                 for (Job j : page) {
                     read++;
                     if (!task.equals(j.task()) || (queue != null && !queue.equals(j.queue()))) continue;
@@ -53,7 +54,8 @@ final class TaskAttempts {
                     // ones are taken to be done too.
                     if (f == 0 && !succeeded && j.enqueuedAt() != null && j.enqueuedAt().isBefore(start)) continue states;
                 }
-                if (page.size() < limit) continue states;
+                q = q.next(page); // by cursor: a deep page costs what the first does
+                if (q == null) continue states;
             }
         }
         return new Count(failed, attempts, read, truncated);

@@ -24,18 +24,35 @@ public final class WorkflowList {
      * of them.
      */
     public static List<WorkflowView> page(Broker broker, JsonCodec codec, WorkflowState state, int limit, int offset) {
-        var shown = new ArrayList<WorkflowView>(limit);
+        return page(broker, codec, state, limit, offset, null);
+    }
+
+    /**
+     * At most {@code limit} workflows in {@code state} (any state when null), older than the workflow whose id
+     * is {@code after} (a cursor: the last id of the previous page; null for the newest), or skipping the first
+     * {@code offset} of them. A workflow's id is its end job's, so the cursor pages the end jobs themselves and a
+     * deep page costs what the first does; an offset counts workflows of the state, so it still reads the
+     * end jobs it skips. One or the other, not both.
+     */
+    public static List<WorkflowView> page(Broker broker, JsonCodec codec, WorkflowState state, int limit, int offset, String after) {
+        if (limit < 1) throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        if (offset < 0) throw new IllegalArgumentException("offset must not be negative, was " + offset);
+        if (after != null && offset > 0) throw new IllegalArgumentException("a workflow listing pages by cursor (after) or by offset, not both");
+        var shown = new ArrayList<WorkflowView>(Math.min(limit, PAGE));
         int skipped = 0;
-        for (int at = 0; ; at += PAGE) {
-            List<Job> ends = broker.jobsList(JobQuery.all(PAGE).withTask(WorkflowMeta.END_TASK).withOffset(at));
+        JobQuery q = JobQuery.all(PAGE).withTask(WorkflowMeta.END_TASK);
+        if (after != null) q = q.withAfter(after);
+        while (q != null) {
+            List<Job> ends = broker.jobsList(q);
             for (Job end : ends) {
                 if (state != null && stateOf(codec, end) != state) continue;
                 if (skipped++ < offset) continue;
                 shown.add(WorkflowView.of(broker, codec, end));
                 if (shown.size() == limit) return shown;
             }
-            if (ends.size() < PAGE) return shown;
+            q = q.next(ends);
         }
+        return shown;
     }
 
     /** A workflow's state from its end job: RUNNING until it ended, then the state its result records. */

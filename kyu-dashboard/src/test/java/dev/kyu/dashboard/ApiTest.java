@@ -172,9 +172,11 @@ class ApiTest {
         assertThat(page1.get("jobs")).hasSize(2);
         assertThat(page1.get("more").asBoolean()).isTrue();
         assertThat(page1.get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(4)); // newest first
+        assertThat(page1.get("next").asText()).isEqualTo(ids.get(3));
         JsonNode page3 = f.getJson("/api/jobs?task=kyu.echo&limit=2&offset=4");
         assertThat(page3.get("jobs")).hasSize(1);
         assertThat(page3.get("more").asBoolean()).isFalse();
+        assertThat(page3.get("next").isNull()).isTrue();
         assertThat(page3.get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(0));
 
         var bad = f.get("/api/jobs?state=DONE");
@@ -184,6 +186,55 @@ class ApiTest {
         var badQueue = f.get("/api/jobs?queue=bad%20q!");
         assertThat(badQueue.statusCode()).isEqualTo(400);
         assertThat(badQueue.body()).contains("bad queue name 'bad q!'");
+    }
+
+    @Test
+    void aCursorPagesAListingAndKeepsItsFilters() {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 25; i++) {
+            ids.add(enqueue("{\"task\": \"kyu.echo\", \"args\": {\"i\": " + i + "}}"));
+            enqueue("{\"task\": \"kyu.noop\"}");
+        }
+        var seen = new ArrayList<String>();
+        var cursors = new ArrayList<String>();
+        String after = null;
+        do {
+            JsonNode page = f.getJson("/api/jobs?task=kyu.echo&limit=10" + (after == null ? "" : "&after=" + after));
+            assertThat(page.get("after").isNull() ? null : page.get("after").asText()).isEqualTo(after);
+            assertThat(page.get("offset").asInt()).isZero();
+            page.get("jobs").forEach(j -> seen.add(j.get("id").asText()));
+            JsonNode next = page.get("next");
+            assertThat(page.get("more").asBoolean()).isEqualTo(!next.isNull());
+            after = next.isNull() ? null : next.asText();
+            cursors.add(after);
+        } while (after != null);
+        assertThat(seen).containsExactlyElementsOf(ids.reversed());
+        assertThat(cursors).containsExactly(ids.get(15), ids.get(5), null);
+        // a cursor in capitals is the same id
+        assertThat(f.getJson("/api/jobs?task=kyu.echo&limit=1&after=" + ids.get(5).toUpperCase(java.util.Locale.ROOT))
+                .get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(4));
+        // a full last page says no more: the listing asked for one job past it
+        JsonNode exact = f.getJson("/api/jobs?task=kyu.echo&limit=5&after=" + ids.get(5));
+        assertThat(exact.get("jobs")).hasSize(5);
+        assertThat(exact.get("more").asBoolean()).isFalse();
+        assertThat(exact.get("next").isNull()).isTrue();
+    }
+
+    @Test
+    void aBadCursorOrOneWithAnOffsetIsAOneLine400() {
+        String id = enqueue("{\"task\": \"kyu.noop\"}");
+        for (String query : List.of("after=nope", "after=" + id + "x", "after=" + id + "&offset=0", "offset=5&after=" + id)) {
+            var r = f.get("/api/jobs?" + query);
+            assertThat(r.statusCode()).as(query).isEqualTo(400);
+            String error = DashboardFixture.json(r.body()).get("error").asText();
+            assertThat(error).as(query).doesNotContain("\n").contains("after");
+        }
+        assertThat(DashboardFixture.json(f.get("/api/jobs?after=nope").body()).get("error").asText())
+                .isEqualTo("after must be a job id (a UUID) such as 01890a5d-ac96-774b-bcce-b302099a8057, was 'nope'");
+        assertThat(DashboardFixture.json(f.get("/api/jobs?offset=5&after=" + id).body()).get("error").asText())
+                .isEqualTo("page by after (a cursor) or by offset, not both");
+        assertThat(f.get("/api/workflows?after=nope").statusCode()).isEqualTo(400);
+        assertThat(f.get("/api/workflows?offset=1&after=" + id).statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -74,11 +74,60 @@ class PagesTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) ids.add(f.kyu.enqueue("kyu.echo", Map.of("i", i), JobOptions.NONE).id());
         String page = f.get("/jobs?limit=2").body();
-        assertThat(page).contains(ids.get(4), ids.get(3)).doesNotContain(ids.get(2)).contains("older →", "offset=2&amp;limit=2");
+        assertThat(page).contains(ids.get(4), ids.get(3)).doesNotContain(ids.get(2)).contains("older →", "/jobs?after=" + ids.get(3) + "&amp;limit=2");
         String last = f.get("/jobs?limit=2&offset=4").body();
         assertThat(last).contains(ids.get(0)).contains("← newer").doesNotContain("older →");
         assertThat(f.get("/jobs?state=RUNNING").body()).contains("No jobs match");
         assertThat(f.get("/jobs?state=bogus").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theOlderLinksWalkAListingByCursorKeepingItsFilters() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            ids.add(f.kyu.enqueue("kyu.echo", Map.of("i", i), JobOptions.builder().queue("paged").build()).id());
+            f.kyu.enqueue("kyu.noop", null, JobOptions.builder().queue("paged").build()); // another task: filtered out
+        }
+        String first = "/jobs?limit=10&queue=paged&task=kyu.echo";
+        var seen = new ArrayList<String>();
+        var pages = new ArrayList<String>();
+        for (String link = first; link != null; ) {
+            var r = f.get(link);
+            assertThat(r.statusCode()).as(link).isEqualTo(200);
+            String page = r.body();
+            pages.add(page);
+            seen.addAll(rowIds(page));
+            var older = java.util.regex.Pattern.compile("<a href=\"([^\"]+)\">older →</a>").matcher(page);
+            link = older.find() ? older.group(1).replace("&amp;", "&") : null;
+        }
+        assertThat(seen).containsExactlyElementsOf(ids.reversed());
+        assertThat(pages).hasSize(3);
+        assertThat(pages.get(0)).contains("<span>1–10</span>", "/jobs?after=" + ids.get(15) + "&amp;limit=10&amp;queue=paged&amp;task=kyu.echo")
+                .doesNotContain("← newe");
+        // from a cursor page the way back is the first page
+        assertThat(pages.get(1)).contains("<a href=\"/jobs?limit=10&amp;queue=paged&amp;task=kyu.echo\">← newest</a>", "10 older than",
+                "title=\"" + ids.get(15) + "\"");
+        assertThat(pages.get(2)).contains("← newest", "5 older than").doesNotContain("older →");
+    }
+
+    @Test
+    void aBadCursorOrACursorWithAnOffsetIsRefused() {
+        String id = f.kyu.enqueue("kyu.noop", null, JobOptions.NONE).id();
+        var bad = f.get("/jobs?after=%3Cscript%3E");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("after must be a job id");
+        assertThat(bad.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain"); // the text is not markup
+        assertThat(f.get("/jobs?after=" + id + "&offset=10").statusCode()).isEqualTo(400);
+        assertThat(f.get("/workflows?after=nope").statusCode()).isEqualTo(400);
+        assertThat(f.get("/jobs?after=" + id.toUpperCase(java.util.Locale.ROOT)).body()).contains("0 older than");
+    }
+
+    /** The job ids of a jobs page's rows, in order. */
+    private static List<String> rowIds(String page) {
+        var m = java.util.regex.Pattern.compile("<tr data-job=\"([^\"]+)\">").matcher(page);
+        var out = new ArrayList<String>();
+        while (m.find()) out.add(m.group(1));
+        return out;
     }
 
     @Test

@@ -96,6 +96,18 @@ class WorkflowsTest {
         assertThat(api.get("more").asBoolean()).isFalse();
         JsonNode paged = f.getJson("/api/workflows?limit=1&offset=1");
         assertThat(paged.get("workflows").get(0).get("id").asText()).isEqualTo(ok.id());
+        // by cursor: the last workflow id of a page leads to the next
+        JsonNode newest = f.getJson("/api/workflows?limit=1");
+        assertThat(newest.get("next").asText()).isEqualTo(bad.id());
+        JsonNode older = f.getJson("/api/workflows?limit=1&after=" + bad.id());
+        assertThat(older.get("workflows").get(0).get("id").asText()).isEqualTo(ok.id());
+        assertThat(older.get("more").asBoolean()).isFalse();
+        assertThat(older.get("next").isNull()).isTrue();
+        assertThat(f.getJson("/api/workflows?state=SUCCEEDED&after=" + bad.id()).get("workflows").get(0).get("id").asText()).isEqualTo(ok.id());
+        assertThat(first).contains("href=\"/workflows?after=" + bad.id() + "&amp;limit=1\">older →</a>");
+        String second = f.get("/workflows?after=" + bad.id() + "&limit=1").body();
+        assertThat(second).contains(ok.id()).doesNotContain("href=\"/workflows/" + bad.id() + "\"")
+                .contains("<a href=\"/workflows?limit=1\">← newest</a>").doesNotContain("older →");
 
         JsonNode one = f.getJson("/api/workflows/" + bad.id());
         assertThat(one.get("state").asText()).isEqualTo("FAILED");

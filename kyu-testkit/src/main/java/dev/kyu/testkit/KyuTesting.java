@@ -39,7 +39,11 @@ public final class KyuTesting {
     public static List<Job> enqueued(Kyu kyu, String task) {
         var out = new ArrayList<Job>();
         for (JobState s : JobState.WAITING) {
-            out.addAll(kyu.admin().jobs(new JobQuery(s, null, task, null, 10_000, 0)));
+            for (JobQuery q = new JobQuery(s, null, task, null, 1000, 0); q != null; ) {
+                List<Job> page = kyu.admin().jobs(q);
+                out.addAll(page);
+                q = q.next(page);
+            }
         }
         out.sort((a, b) -> a.id().compareTo(b.id()));
         return out;

@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
                 "  kyu inspect workflows",
                 "  kyu inspect workflows --state FAILED --limit 50 --json",
                 "",
+                "Paging: under a page with more after it, a line gives the command for the next",
+                "page: the same options and --after the last ID shown.",
+                "",
                 "States: RUNNING, SUCCEEDED, FAILED, CANCELLED (any case).",
                 "--json prints an array of workflow objects, the same shape as 'kyu workflow ID --json'."})
 public final class InspectWorkflowsCommand extends KyuCommand {
@@ -34,8 +37,11 @@ public final class InspectWorkflowsCommand extends KyuCommand {
     @Option(names = {"-l", "--limit"}, paramLabel = "N", description = "At most N workflows, 1..1000 (default: ${DEFAULT-VALUE}).")
     int limit = 20;
 
-    @Option(names = "--offset", paramLabel = "N", description = "Skip the first N (paging).")
-    int offset;
+    @Option(names = "--after", paramLabel = "ID", description = "Only workflows older than workflow ID, the last ID of the page before (paging by cursor; not with --offset).")
+    String after;
+
+    @Option(names = "--offset", paramLabel = "N", description = "Skip the first N (paging by position; not with --after).")
+    Integer offset;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -43,10 +49,14 @@ public final class InspectWorkflowsCommand extends KyuCommand {
     @Override
     public Integer call() {
         if (limit < 1 || limit > 1000) throw new KyuException.InvalidInput("--limit must be 1..1000, was " + limit);
-        if (offset < 0) throw new KyuException.InvalidInput("--offset must not be negative, was " + offset);
+        if (offset != null && offset < 0) throw new KyuException.InvalidInput("--offset must not be negative, was " + offset);
+        String cursor = NextPage.after(after, offset);
         WorkflowState wanted = state == null ? null : parse(state);
         try (Kyu kyu = connectShared()) {
-            List<WorkflowView> found = WorkflowList.page(kyu.broker(), JsonCodec.shared(), wanted, limit, offset);
+            // one workflow more than shown says whether another page follows
+            List<WorkflowView> found = WorkflowList.page(kyu.broker(), JsonCodec.shared(), wanted, limit + 1, offset == null ? 0 : offset, cursor);
+            boolean more = found.size() > limit;
+            if (more) found = found.subList(0, limit);
             if (json) {
                 var a = JsonNodeFactory.instance.arrayNode();
                 found.forEach(w -> a.add(JobJson.workflow(w)));
@@ -65,6 +75,10 @@ public final class InspectWorkflowsCommand extends KyuCommand {
                         String.join(",", w.failed())));
             }
             output().table(List.of("ID", "STATE", "NAME", "STEPS ENDED", "ENQUEUED", "FAILED"), rows);
+            if (more) {
+                output().line(NextPage.hint("workflows", "workflows", java.util.Arrays.asList("--state", wanted == null ? null : wanted.name(),
+                        "--limit", String.valueOf(limit)), found.get(found.size() - 1).id()));
+            }
             return ExitCode.OK;
         }
     }

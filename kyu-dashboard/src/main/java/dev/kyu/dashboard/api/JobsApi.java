@@ -17,7 +17,7 @@ import dev.kyu.spi.JobQuery;
 import java.util.List;
 
 /**
- * {@code /api/jobs}: list with filters and paging, one job, enqueue by task name, and the per-job actions
+ * {@code /api/jobs}: list with filters and paging (by cursor, {@code after}, or by offset), one job, enqueue by task name, and the per-job actions
  * retry, cancel and delete.
  */
 public final class JobsApi {
@@ -46,11 +46,12 @@ public final class JobsApi {
         JobState state = s == null ? null : JobState.parse(s);
         int limit = r.queryInt("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         int offset = r.queryInt("offset", 0, 0, 1_000_000);
+        String after = Cursor.after(r);
         // A name no job can have is a mistake worth saying, not an empty page.
         String queue = blankAsNull(r.query("queue")), task = blankAsNull(r.query("task"));
         if (queue != null) dev.kyu.task.Task.checkQueue(queue);
         if (task != null) dev.kyu.task.Task.checkName(task);
-        return new JobQuery(state, queue, task, r.query("text"), limit, offset);
+        return new JobQuery(state, queue, task, r.query("text"), limit, offset, after);
     }
 
     private static String blankAsNull(String s) {
@@ -58,10 +59,15 @@ public final class JobsApi {
     }
 
     /** One page plus whether another follows (asked for one job more than shown). */
-    public record Page(List<Job> jobs, boolean more) {}
+    public record Page(List<Job> jobs, boolean more) {
+        /** The cursor of the page that follows, the last job's id; null on the last page. */
+        public String next() {
+            return more ? jobs.get(jobs.size() - 1).id() : null;
+        }
+    }
 
     public static Page page(DashboardContext ctx, JobQuery q) {
-        var probe = new JobQuery(q.state(), q.queue(), q.task(), q.text(), Math.min(q.limit() + 1, 10_000), q.offset());
+        var probe = q.withLimit(Math.min(q.limit() + 1, 10_000));
         List<Job> jobs = ctx.admin().jobs(probe);
         boolean more = jobs.size() > q.limit();
         return new Page(more ? jobs.subList(0, q.limit()) : jobs, more);
@@ -75,7 +81,9 @@ public final class JobsApi {
         out.set("jobs", jobs);
         out.put("limit", q.limit());
         out.put("offset", q.offset());
+        out.put("after", q.after());
         out.put("more", page.more());
+        out.put("next", page.next());
         return out;
     }
 

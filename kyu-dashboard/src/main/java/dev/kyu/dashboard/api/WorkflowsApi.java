@@ -16,7 +16,10 @@ import dev.kyu.workflow.WorkflowView;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code /api/workflows}: workflows newest first by state with paging, one workflow, and cancelling one. */
+/**
+ * {@code /api/workflows}: workflows newest first by state with paging (by cursor, {@code after}, a workflow id,
+ * or by offset), one workflow, and cancelling one.
+ */
 public final class WorkflowsApi {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
@@ -33,20 +36,32 @@ public final class WorkflowsApi {
         router.post("/api/workflows/{id}/cancel", this::cancel);
     }
 
-    /** The filter of a workflows listing, from query parameters (shared with the workflows page). */
-    public record Query(WorkflowState state, int limit, int offset) {}
+    /**
+     * The filter of a workflows listing, from query parameters (shared with the workflows page): {@code after}
+     * (the last workflow id of the page before) or {@code offset}, not both.
+     */
+    public record Query(WorkflowState state, int limit, int offset, String after) {
+        public Query(WorkflowState state, int limit, int offset) {
+            this(state, limit, offset, null);
+        }
+    }
 
     public static Query query(Request r) {
         String s = r.query("state");
         WorkflowState state = s == null || s.isBlank() ? null : parseState(s);
-        return new Query(state, r.queryInt("limit", DEFAULT_LIMIT, 1, MAX_LIMIT), r.queryInt("offset", 0, 0, 1_000_000));
+        return new Query(state, r.queryInt("limit", DEFAULT_LIMIT, 1, MAX_LIMIT), r.queryInt("offset", 0, 0, 1_000_000), Cursor.after(r));
     }
 
     /** One page plus whether another follows (asked for one workflow more than shown). */
-    public record Page(List<WorkflowView> workflows, boolean more) {}
+    public record Page(List<WorkflowView> workflows, boolean more) {
+        /** The cursor of the page that follows, the last workflow's id; null on the last page. */
+        public String next() {
+            return more ? workflows.get(workflows.size() - 1).id() : null;
+        }
+    }
 
     public static Page page(DashboardContext ctx, Query q) {
-        List<WorkflowView> found = WorkflowList.page(ctx.kyu().broker(), JsonCodec.shared(), q.state(), q.limit() + 1, q.offset());
+        List<WorkflowView> found = WorkflowList.page(ctx.kyu().broker(), JsonCodec.shared(), q.state(), q.limit() + 1, q.offset(), q.after());
         boolean more = found.size() > q.limit();
         return new Page(more ? found.subList(0, q.limit()) : found, more);
     }
@@ -64,7 +79,9 @@ public final class WorkflowsApi {
         page.workflows().forEach(w -> a.add(JobJson.workflow(w)));
         out.put("limit", q.limit());
         out.put("offset", q.offset());
+        out.put("after", q.after());
         out.put("more", page.more());
+        out.put("next", page.next());
         return out;
     }
 

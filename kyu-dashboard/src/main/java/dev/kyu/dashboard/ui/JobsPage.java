@@ -11,7 +11,7 @@ import dev.kyu.job.JobState;
 import dev.kyu.spi.JobQuery;
 import java.time.Instant;
 
-/** Jobs: filter by state, queue, task and text; newest first; paging. */
+/** Jobs: filter by state, queue, task and text; newest first; paging by cursor (see {@link Pager}). */
 public final class JobsPage {
     private final DashboardContext ctx;
     private final Layout layout;
@@ -61,9 +61,9 @@ public final class JobsPage {
             b.append("</tbody></table>");
         }
         b.append("<nav class=\"pager\">");
-        if (q.offset() > 0) b.append("<a href=\"").append(Html.esc(link(q, Math.max(0, q.offset() - q.limit())))).append("\">← newer</a> ");
-        b.append("<span>").append(q.offset() + (page.jobs().isEmpty() ? 0 : 1)).append('–').append(q.offset() + page.jobs().size()).append("</span>");
-        if (page.more()) b.append(" <a href=\"").append(Html.esc(link(q, q.offset() + q.limit()))).append("\">older →</a>");
+        Pager.newer(b, "/jobs", filters(q), q.limit(), q.offset(), q.after());
+        Pager.shown(b, q.offset(), q.after(), page.jobs().size());
+        Pager.older(b, "/jobs", filters(q), q.limit(), page.next());
         b.append("</nav>");
         return layout.page(r, "/jobs", "Jobs", b.toString());
     }
@@ -72,8 +72,9 @@ public final class JobsPage {
         return "<label>" + label + " <input type=\"search\" name=\"" + name + "\" value=\"" + Html.esc(value) + "\"></label>";
     }
 
-    private static String link(JobQuery q, int offset) {
-        StringBuilder b = new StringBuilder("/jobs?offset=").append(offset).append("&limit=").append(q.limit());
+    /** The filters of a listing as query parameters, each one {@code &name=value}, for the pager's links. */
+    private static String filters(JobQuery q) {
+        StringBuilder b = new StringBuilder();
         if (q.state() != null) b.append("&state=").append(q.state().name());
         if (q.queue() != null) b.append("&queue=").append(Html.url(q.queue()));
         if (q.task() != null) b.append("&task=").append(Html.url(q.task()));

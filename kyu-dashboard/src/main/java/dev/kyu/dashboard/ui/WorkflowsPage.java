@@ -9,7 +9,7 @@ import dev.kyu.workflow.WorkflowState;
 import dev.kyu.workflow.WorkflowView;
 import java.time.Instant;
 
-/** Workflows: newest first, filtered by state, paged; live like every page. */
+/** Workflows: newest first, filtered by state, paged by cursor (see {@link Pager}); live like every page. */
 public final class WorkflowsPage {
     private final DashboardContext ctx;
     private final Layout layout;
@@ -49,14 +49,12 @@ public final class WorkflowsPage {
             b.append("</tbody></table>");
         }
         b.append("<nav class=\"pager\">");
-        if (q.offset() > 0) b.append("<a href=\"").append(Html.esc(link(q, Math.max(0, q.offset() - q.limit())))).append("\">← newer</a> ");
-        b.append("<span>").append(q.offset() + (page.workflows().isEmpty() ? 0 : 1)).append('–').append(q.offset() + page.workflows().size()).append("</span>");
-        if (page.more()) b.append(" <a href=\"").append(Html.esc(link(q, q.offset() + q.limit()))).append("\">older →</a>");
+        String filters = q.state() == null ? "" : "&state=" + q.state().name();
+        Pager.newer(b, "/workflows", filters, q.limit(), q.offset(), q.after());
+        Pager.shown(b, q.offset(), q.after(), page.workflows().size());
+        Pager.older(b, "/workflows", filters, q.limit(), page.next());
         b.append("</nav>");
         return layout.page(r, "/workflows", "Workflows", b.toString());
     }
 
-    private static String link(WorkflowsApi.Query q, int offset) {
-        return "/workflows?offset=" + offset + "&limit=" + q.limit() + (q.state() == null ? "" : "&state=" + q.state().name());
-    }
 }

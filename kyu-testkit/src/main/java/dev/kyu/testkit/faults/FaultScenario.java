@@ -348,13 +348,15 @@ public abstract class FaultScenario {
         }
     }
 
+    /** Every job the query matches, page by page by cursor: a job added meanwhile cannot shift one into two pages. */
     private List<Job> list(JobQuery query) {
         var all = new ArrayList<Job>();
-        for (int offset = 0; ; offset += 1000) {
-            List<Job> page = client.admin().jobs(query.withOffset(offset));
+        for (JobQuery q = query; q != null; ) {
+            List<Job> page = client.admin().jobs(q);
             all.addAll(page);
-            if (page.size() < 1000) return all;
+            q = q.next(page);
         }
+        return all;
     }
 
     private static void checkAccepted(Set<String> accepted, Map<String, Job> byId, List<String> problems) {
