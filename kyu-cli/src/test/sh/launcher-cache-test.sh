@@ -19,6 +19,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/kyu-cli/target"
 cp "$checkout/kyu" "$tmp/kyu"
+mkdir -p "$tmp/.mvn" && cp "$checkout/.mvn/find-jdk.sh" "$tmp/.mvn/" # the launcher's JDK search
 cp "$jar" "$tmp/kyu-cli/target/kyu.jar"
 export KYU_BROKER="sqlite:$tmp/jobs.db"
 unset JAVA_OPTS KYU_CLASSPATH KYU_AOT

@@ -30,6 +30,7 @@ class ReadmeExampleTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the worker is a scope guard: it runs for the try block and stops at its end
     void theTenLinesRunTheirJob() throws Exception {
         var mailer = new Mailer();
 

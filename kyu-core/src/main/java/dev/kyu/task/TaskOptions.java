@@ -1,6 +1,7 @@
 package dev.kyu.task;
 
 import dev.kyu.job.JobOptions;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,12 +50,17 @@ public record TaskOptions(JobOptions defaults, Set<Class<? extends Throwable>> r
 
     @SafeVarargs
     public final TaskOptions withRetryOn(Class<? extends Throwable>... types) {
-        return new TaskOptions(defaults, Set.of(types), abortOn, aliases, version, upcasters);
+        // Read element by element: the varargs array never leaves the method, which is what makes it safe.
+        var set = new LinkedHashSet<Class<? extends Throwable>>();
+        for (var t : types) set.add(t);
+        return new TaskOptions(defaults, set, abortOn, aliases, version, upcasters);
     }
 
     @SafeVarargs
     public final TaskOptions withAbortOn(Class<? extends Throwable>... types) {
-        return new TaskOptions(defaults, retryOn, Set.of(types), aliases, version, upcasters);
+        var set = new LinkedHashSet<Class<? extends Throwable>>(); // element by element, as above
+        for (var t : types) set.add(t);
+        return new TaskOptions(defaults, retryOn, set, aliases, version, upcasters);
     }
 
     public TaskOptions withAliases(String... names) { return new TaskOptions(defaults, retryOn, abortOn, List.of(names), version, upcasters); }

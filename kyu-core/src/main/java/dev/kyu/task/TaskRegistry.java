@@ -76,7 +76,7 @@ public final class TaskRegistry {
             throw new KyuException.InvalidInput("task class " + className + " failed in its constructor: " + why);
         } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
             throw new KyuException.InvalidInput("cannot create task class " + className + " (it needs a public no-argument constructor): " + e);
-        } catch (ReflectiveOperationException | LinkageError e) {
+        } catch (LinkageError e) { // a class it needs is missing, or its static initializer threw
             throw new KyuException.InvalidInput("cannot load task class " + className + ": " + e);
         }
         if (instance instanceof KyuTask<?, ?> t) {

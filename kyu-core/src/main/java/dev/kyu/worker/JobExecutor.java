@@ -204,11 +204,6 @@ public final class JobExecutor {
     }
 
     /**
-     * A task this worker does not know: put back for other workers (a rolling deploy may be under way)
-     * until its grace, counted from enqueue, runs out; then a dead letter. A job whose enqueue time is
-     * missing or in the future has no grace that could ever end, so it fails at once.
-     */
-    /**
      * When the grace for a job this worker cannot run yet (an unknown task, args of a newer version) ends,
      * counted from enqueue; null when its enqueue time is missing or in the future, so no wait could ever end.
      */
@@ -217,6 +212,11 @@ public final class JobExecutor {
         return sane ? job.enqueuedAt().plus(grace) : null;
     }
 
+    /**
+     * A task this worker does not know: put back for other workers (a rolling deploy may be under way)
+     * until its grace, counted from enqueue, runs out; then a dead letter. A job whose enqueue time is
+     * missing or in the future has no grace that could ever end, so it fails at once.
+     */
     private Outcome unknownTask(Job job, Instant now, Duration grace, Duration delay) {
         Instant failsAt = graceEnds(job, now, grace);
         boolean sane = failsAt != null;

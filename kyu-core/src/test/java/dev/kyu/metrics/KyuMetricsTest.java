@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The meters in an application's own registry, with a worker and no dashboard. */
 class KyuMetricsTest {
     @Test
+    @SuppressWarnings("try") // the worker is a scope guard: it runs for the try block and stops at its end
     void countsOutcomesAndReadsQueueGaugesFromTheBroker() {
         var registry = new SimpleMeterRegistry();
         var metrics = new KyuMetrics(registry);
@@ -44,6 +45,7 @@ class KyuMetricsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the worker is a scope guard: it runs for the try block and stops at its end
     void boundLaterItCountsEnqueuesAndOutcomesOfWorkersStartedBefore() {
         var registry = new SimpleMeterRegistry();
         try (Kyu kyu = Kyu.builder().broker("memory:").build();

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 class QueueGaugesTest {
     @Test
+    @SuppressWarnings("try") // closes a resource early on purpose; the try still closes it if an assertion fails first
     void whileTheBrokerIsDownAScrapeWaitsForOneFailedReadNotOnePerGauge() {
         var registry = new SimpleMeterRegistry();
         var clock = new ManualClock("2026-01-01T00:00:00Z");

@@ -71,6 +71,7 @@ class HandBackTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the worker is a scope guard: it runs for the try block and stops at its end
     void aJobThatCannotStartIsHandedBackLoggedAndFailsAfterABoundedRun() {
         var h = kyu.enqueueJson("nobody.knows", "{}", JobOptions.builder().queue("q").build());
         clockFails.set(true);
@@ -88,6 +89,7 @@ class HandBackTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the worker is a scope guard: it runs for the try block and stops at its end
     void anUnknownTaskIsLoggedOnceWithWhenItFails() {
         var h = kyu.enqueueJson("nobody.knows", "{}", JobOptions.builder().queue("q").build());
         try (Worker w = kyu.worker(WorkerOptions.builder().queues("q").fetchWait(Duration.ofMillis(50)).maintenance(false)

@@ -25,6 +25,7 @@ class StaleAttemptTest {
     record Nothing() {}
 
     @Test
+    @SuppressWarnings("try") // the worker is a scope guard: it runs for the try block and stops at its end
     void aJobLeasedAgainToTheSameWorkerStopsItsOlderAttemptAndEndsOnTheNewOne() throws Exception {
         var clock = new ManualClock("2026-01-01T00:00:00Z");
         var firstStarted = new CountDownLatch(1);

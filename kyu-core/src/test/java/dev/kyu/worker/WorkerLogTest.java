@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 /** A worker's log says when an attempt fails, in one line each: retried, then failed for good. */
 class WorkerLogTest {
     @Test
+    @SuppressWarnings("try") // the worker is a scope guard: it runs for the try block and stops at its end
     void failedAttemptsAreLoggedOneLineEach() throws Exception {
         var logger = (Logger) LoggerFactory.getLogger(Worker.class);
         var appender = new ListAppender<ILoggingEvent>();

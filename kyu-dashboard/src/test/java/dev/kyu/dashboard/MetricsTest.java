@@ -103,6 +103,7 @@ class MetricsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes a resource early on purpose; the try still closes it if an assertion fails first
     void closingTheDashboardStopsTheMetricsItAdded() {
         try (var kyu = dev.kyu.Kyu.builder().broker("memory:").build();
              var dashboard = Dashboard.start(kyu, DashboardOptions.builder().port(0).build())) {

@@ -59,8 +59,15 @@ public final class WorkerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Stops the worker gracefully; interrupted meanwhile, it kills it and keeps the thread's interrupt flag set. */
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) terminate();
+    public void close() {
+        if (!process.isAlive()) return;
+        try {
+            terminate();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -28,6 +28,7 @@ public final class Isolated implements Measurement {
                 Sample.of("isolated-overhead-per-job", "ms", isolated - normal, n));
     }
 
+    @SuppressWarnings("try") // the workers are a scope guard: they run for the try block and stop at its end
     private static double msPerJob(KyuSubject subject, String queue, int n, int concurrency, List<String> isolated) throws InterruptedException {
         try (WorkerHandle workers = subject.startWorkers(queue, concurrency, false, isolated)) {
             // Enough jobs at once to take every slot, so that every child the worker may keep is started now.

@@ -20,6 +20,7 @@ public final class Latency implements Measurement {
     }
 
     @Override
+    @SuppressWarnings("try") // the workers are a scope guard: they run for the try block and stop at its end
     public List<Sample> run(Subject subject, BenchConfig config, int run) throws InterruptedException {
         String queue = Queues.name("lat", run);
         int n = config.latencyJobs();

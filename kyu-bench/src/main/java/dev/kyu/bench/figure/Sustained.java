@@ -35,6 +35,7 @@ public final class Sustained implements Measurement {
     }
 
     @Override
+    @SuppressWarnings("try") // the workers are a scope guard: they run for the try block and stop at its end
     public List<Sample> run(Subject subject, BenchConfig config, int run) throws InterruptedException {
         String queue = Queues.name("sus", run);
         int offered = config.sustainedRate() > 0 ? config.sustainedRate() : (rate > 0 ? rate : 1000);

@@ -44,6 +44,7 @@ public final class Workflows implements Measurement {
     }
 
     @Override
+    @SuppressWarnings("try") // the workers are a scope guard: they run for the try block and stop at its end
     public List<Sample> run(Subject subject, BenchConfig config, int run) throws InterruptedException {
         if (!(subject instanceof KyuSubject kyu)) return List.of();
         String queue = Queues.name("workflow", run);

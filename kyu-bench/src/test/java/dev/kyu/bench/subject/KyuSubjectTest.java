@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class KyuSubjectTest {
     @Test
+    @SuppressWarnings("try") // the workers are a scope guard: they run for the try block and stop at its end
     void timedRunsMeasureToTheFirstLineOfTheTaskBody() {
         try (var subject = new KyuSubject("memory:", 0); WorkerHandle workers = subject.startWorkers("timed", 4, true)) {
             for (int i = 0; i < 5; i++) subject.enqueueOne("timed");
@@ -34,6 +35,7 @@ class KyuSubjectTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the workers are a scope guard: they run for the try block and stop at its end
     void untimedRunsEnqueueTheNoOpTask() {
         try (var subject = new KyuSubject("memory:", 0); WorkerHandle workers = subject.startWorkers("plain", 2, false)) {
             subject.enqueueOne("plain");

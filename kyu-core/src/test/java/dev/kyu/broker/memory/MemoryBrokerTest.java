@@ -63,6 +63,7 @@ class MemoryBrokerTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes a resource early on purpose; the try still closes it if an assertion fails first
     void aNamedStoreIsSharedWhileAnyBrokerHoldsIt() {
         String id;
         try (Broker a = Brokers.open("memory:shared-test"); Broker b = Brokers.open("memory:shared-test")) {

@@ -68,7 +68,7 @@ record EnqueueBody(String task, String argsJson, JobOptions options) {
         if (meta != null && !meta.isNull()) {
             if (!meta.isObject()) throw new KyuException.InvalidInput("field 'meta' must be an object of strings");
             Map<String, String> m = new LinkedHashMap<>();
-            meta.fields().forEachRemaining(e -> {
+            meta.properties().forEach(e -> {
                 if (!e.getValue().isTextual()) throw new KyuException.InvalidInput("meta '" + e.getKey() + "' must be a string");
                 m.put(e.getKey(), e.getValue().asText());
             });

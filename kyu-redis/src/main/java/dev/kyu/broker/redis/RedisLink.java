@@ -129,8 +129,9 @@ final class RedisLink implements AutoCloseable {
             RedisClusterClient cc = RedisClusterClient.create(resources, settings.nodes());
             // Cluster node connections open lazily, and refusing commands while one is still connecting
             // would fail the first command sent to each node; so a Cluster buffers them until the timeout.
+            // Every adaptive topology refresh trigger (MOVED, ASK, reconnects, ...) is on: Lettuce 7's default.
             cc.setOptions(ClusterClientOptions.builder().socketOptions(socket).autoReconnect(true)
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                     .build());
             try {

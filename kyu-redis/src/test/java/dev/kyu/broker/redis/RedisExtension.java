@@ -14,6 +14,9 @@ final class RedisExtension implements BeforeAllCallback, AfterAllCallback {
         String url();
 
         void flush();
+
+        @Override
+        void close(); // no checked exception: a fixture interrupted while stopping keeps the interrupt flag set instead
     }
 
     private interface Starter {

@@ -252,10 +252,6 @@ final class RedisFaultFixture implements FaultFixture {
         connection.close();
         client.shutdown();
         proxy.close();
-        try {
-            server.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 }

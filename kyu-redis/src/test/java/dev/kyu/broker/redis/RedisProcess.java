@@ -107,10 +107,17 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
-    /** Kills the server and deletes its data directory (append-only files run to tens of megabytes). */
+    /**
+     * Kills the server and deletes its data directory (append-only files run to tens of megabytes). Interrupted
+     * while waiting for the kill, it keeps the thread's interrupt flag set: the server has had its SIGKILL.
+     */
     @Override
-    public void close() throws InterruptedException {
-        kill();
+    public void close() {
+        try {
+            kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

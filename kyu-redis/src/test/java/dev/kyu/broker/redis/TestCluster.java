@@ -64,7 +64,7 @@ final class TestCluster implements RedisExtension.Server {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         for (RedisProcess n : nodes) n.close();
     }
 }

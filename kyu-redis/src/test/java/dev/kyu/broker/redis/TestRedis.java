@@ -62,7 +62,7 @@ final class TestRedis implements RedisExtension.Server {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (process != null) process.close();
     }
 }

@@ -63,7 +63,7 @@ final class SqliteJobCodec {
         JsonNode node = parse(text, "meta");
         if (!node.isObject()) throw new IllegalArgumentException("meta column is not a JSON object");
         var out = new LinkedHashMap<String, String>();
-        node.fields().forEachRemaining(f -> {
+        node.properties().forEach(f -> {
             if (!f.getValue().isTextual()) throw new IllegalArgumentException("meta value '" + f.getKey() + "' is not a string");
             out.put(f.getKey(), f.getValue().asText());
         });
