@@ -54,20 +54,20 @@ class PlanShapeTest {
 
     @Test
     void theClaimFindsItsRowsByIndexEvenOnAGenericPlan() throws Exception {
-        assertThat(genericPlan(broker.claimSql, "'w'", "30000", "'big'", "'big'", "50")).doesNotContain("Seq Scan on kyu_jobs");
+        assertThat(genericPlan(broker.claims.claimSql, "'w'", "30000", "'big'", "'big'", "50")).doesNotContain("Seq Scan on kyu_jobs");
     }
 
     @Test
     void promotionAndPruningFindTheirRowsByIndexEvenOnAGenericPlan() throws Exception {
-        assertThat(genericPlan(broker.maintenance.promoteSql.formatted(""), "100", "'kyu_x'")).doesNotContain("Seq Scan on kyu_jobs");
-        assertThat(genericPlan(broker.maintenance.pruneJobsSql, "'SUCCEEDED'", "1000", "100")).doesNotContain("Seq Scan on kyu_jobs");
-        assertThat(genericPlan(broker.maintenance.pruneOwnTtlSql, "100")).doesNotContain("Seq Scan on kyu_jobs").contains("kyu_jobs_expiry");
+        assertThat(genericPlan(broker.sweeps.promoteSql.formatted(""), "100", "'kyu_x'")).doesNotContain("Seq Scan on kyu_jobs");
+        assertThat(genericPlan(broker.sweeps.pruneJobsSql, "'SUCCEEDED'", "1000", "100")).doesNotContain("Seq Scan on kyu_jobs");
+        assertThat(genericPlan(broker.sweeps.pruneOwnTtlSql, "100")).doesNotContain("Seq Scan on kyu_jobs").contains("kyu_jobs_expiry");
     }
 
     @Test
     void aCompletionFindsItsJobsAndTheirDependentsByIndexEvenOnAGenericPlan() throws Exception {
         String ids = "ARRAY['" + JobIds.next() + "']", one = "ARRAY[1]", worker = "ARRAY['w']";
-        assertThat(genericPlan(broker.completer.successSql, ids, one, worker, "ARRAY['null']")).doesNotContain("Seq Scan on kyu_jobs");
+        assertThat(genericPlan(broker.completions.successSql, ids, one, worker, "ARRAY['null']")).doesNotContain("Seq Scan on kyu_jobs");
     }
 
     /** The plan PostgreSQL would keep for {@code sql} as a prepared statement, with these parameter values. */
