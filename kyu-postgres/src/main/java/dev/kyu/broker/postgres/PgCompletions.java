@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * Each statement that ends jobs also releases their dependents ({@link Releases}), so a batch of successes
  * is still one statement. The caller owns the transaction.
  */
-final class Completer {
+final class PgCompletions {
     final String successSql; // package-private for the plan test
     private final String successUncountedSql;
     private final String releaseSql;
@@ -35,7 +35,7 @@ final class Completer {
     private final String notifySql;
     private final String channel;
 
-    Completer(String s, String channel) {
+    PgCompletions(String s, String channel) {
         this.channel = channel;
         String releases = Releases.after(s, channel);
         // The ended jobs' dependents are read through a second reference to the row (o): RETURNING shows the
@@ -156,7 +156,7 @@ final class Completer {
         if (!woken.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(notifySql)) {
                 ps.setString(1, channel);
-                ps.setArray(2, Db.texts(c, woken));
+                ps.setArray(2, PgPool.texts(c, woken));
                 ps.executeQuery().close();
             }
         }
@@ -172,7 +172,7 @@ final class Completer {
         var ids = new ArrayList<String>(ok.size() + released.size() + failed.size());
         for (List<Completion> kind : List.of(ok, released, failed)) for (Completion x : kind) ids.add(x.lease().jobId());
         try (PreparedStatement ps = c.prepareStatement(lockAllSql)) {
-            ps.setArray(1, Db.texts(c, ids));
+            ps.setArray(1, PgPool.texts(c, ids));
             ps.executeQuery().close();
         }
     }
@@ -195,10 +195,10 @@ final class Completer {
             results.add(((Outcome.Succeeded) x.outcome()).result());
         }
         try (PreparedStatement ps = c.prepareStatement(perQueue == null ? successSql : successUncountedSql)) {
-            ps.setArray(1, Db.texts(c, ids));
-            ps.setArray(2, Db.ints(c, attempts));
-            ps.setArray(3, Db.texts(c, workers));
-            ps.setArray(4, Db.texts(c, results));
+            ps.setArray(1, PgPool.texts(c, ids));
+            ps.setArray(2, PgPool.ints(c, attempts));
+            ps.setArray(3, PgPool.texts(c, workers));
+            ps.setArray(4, PgPool.texts(c, results));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     applied.add(key(rs.getString(1), rs.getInt(2), rs.getString(3)));
@@ -220,10 +220,10 @@ final class Completer {
             delays.add(Math.max(0, ((Outcome.Released) x.outcome()).delay().toMillis()));
         }
         try (PreparedStatement ps = c.prepareStatement(releaseSql)) {
-            ps.setArray(1, Db.texts(c, ids));
-            ps.setArray(2, Db.ints(c, attempts));
-            ps.setArray(3, Db.texts(c, workers));
-            ps.setArray(4, Db.longs(c, delays));
+            ps.setArray(1, PgPool.texts(c, ids));
+            ps.setArray(2, PgPool.ints(c, attempts));
+            ps.setArray(3, PgPool.texts(c, workers));
+            ps.setArray(4, PgPool.longs(c, delays));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     applied.add(key(rs.getString(1), rs.getInt(3), rs.getString(4)));
@@ -241,7 +241,7 @@ final class Completer {
         var lockIds = new ArrayList<String>();
         for (Completion x : failed) lockIds.add(x.lease().jobId());
         try (PreparedStatement ps = c.prepareStatement(lockFailedSql)) {
-            ps.setArray(1, Db.texts(c, lockIds));
+            ps.setArray(1, PgPool.texts(c, lockIds));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) held.put(rs.getString(1), new Held(rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5)));
             }
@@ -278,10 +278,10 @@ final class Completer {
         }
         if (ids.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(failSql)) {
-            ps.setArray(1, Db.texts(c, ids));
-            ps.setArray(2, Db.texts(c, states));
-            ps.setArray(3, Db.texts(c, errors));
-            ps.setArray(4, Db.longs(c, delays));
+            ps.setArray(1, PgPool.texts(c, ids));
+            ps.setArray(2, PgPool.texts(c, states));
+            ps.setArray(3, PgPool.texts(c, errors));
+            ps.setArray(4, PgPool.longs(c, delays));
             ps.executeQuery().close();
         }
     }
@@ -301,10 +301,10 @@ final class Completer {
         });
         if (queues.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(statsSql)) {
-            ps.setArray(1, Db.texts(c, queues));
-            ps.setArray(2, Db.longs(c, ok));
-            ps.setArray(3, Db.longs(c, f));
-            ps.setArray(4, Db.longs(c, r));
+            ps.setArray(1, PgPool.texts(c, queues));
+            ps.setArray(2, PgPool.longs(c, ok));
+            ps.setArray(3, PgPool.longs(c, f));
+            ps.setArray(4, PgPool.longs(c, r));
             ps.executeUpdate();
         }
     }
