@@ -1,9 +1,9 @@
 package dev.kyu.broker.postgres;
 
-import dev.kyu.KyuException;
 import dev.kyu.job.Job;
+import dev.kyu.spi.BlockingFetch;
+import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.FetchRequest;
-import dev.kyu.spi.WakeSignal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,27 +13,27 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetch: claims and leases QUEUED jobs in one {@code UPDATE … FOR UPDATE SKIP LOCKED} per queue, promotes
- * delayed jobs of the fetched queues that came due, and otherwise waits for a NOTIFY (or the poll). A
+ * Claim and fetch: a claim leases QUEUED jobs in one {@code UPDATE … FOR UPDATE SKIP LOCKED} per queue; a
+ * fetch is the core's {@link BlockingFetch} over that claim, a read of the next due time and a promotion of
+ * the fetched queues' due jobs, and waits on the wake-up signal that NOTIFY feeds (or for the poll). A
  * claimed row that cannot run is quarantined, not handed out.
  */
-final class PgClaims {
+final class PgClaims implements BlockingFetch.Source {
     private static final Logger LOG = LoggerFactory.getLogger(PgClaims.class);
-    /** How often a fetch that keeps claiming jobs also reads whether delayed jobs came due (see fetchOrWait). */
-    private static final long DUE_CHECK_EVERY_NS = Duration.ofMillis(100).toNanos();
 
     private final PgSettings settings;
     private final PgPool db;
     private final PgWakeups wakeups;
     private final PgSweeps sweeps;
     private final PgQuarantine quarantine;
-    /** When a fetch last read the next due time ({@link System#nanoTime}); fetchers share it, races are harmless. */
-    private volatile long lastDueCheck = System.nanoTime() - DUE_CHECK_EVERY_NS;
+    /** One per broker: its fetchers share when the next due time was last read. */
+    private final BlockingFetch fetching;
     private final AtomicBoolean autovacuumChecked = new AtomicBoolean();
     final String claimSql; // package-private for the plan test
     private final String nextDueSql;
@@ -70,6 +70,7 @@ final class PgClaims {
                 SELECT extract(epoch FROM (min(scheduled_at) - now())) * 1000 FROM %1$s.kyu_jobs
                 WHERE state = 'SCHEDULED' AND queue = ANY(?::text[])
                 """.formatted(s);
+        this.fetching = new BlockingFetch(this, wakeups.signal());
     }
 
     private static String prefixed(String p) {
@@ -78,14 +79,18 @@ final class PgClaims {
         return out.toString();
     }
 
+    /**
+     * The blocking fetch: the core's {@link BlockingFetch} over this class's claim, next-due read and promotion.
+     * The fetched queues are registered as waited on for the whole fetch, before its first claim, so that the
+     * listener passes on every NOTIFY of those queues that the claim's snapshot could miss.
+     */
     List<Job> jobsFetch(FetchRequest r) {
-        long deadline = System.nanoTime() + r.maxWait().toNanos();
         wakeups.listenOnFirstUse();
         if (!autovacuumChecked.get() && autovacuumChecked.compareAndSet(false, true)) warnIfAutovacuumOff();
         List<String> queues = List.copyOf(new LinkedHashSet<>(r.queues()));
         wakeups.waiting().add(queues);
         try {
-            return fetchOrWait(r, deadline);
+            return fetching.fetch(r);
         } finally {
             wakeups.waiting().remove(queues);
         }
@@ -108,58 +113,13 @@ final class PgClaims {
         }
     }
 
-    private List<Job> fetchOrWait(FetchRequest r, long deadline) {
-        WakeSignal signal = wakeups.signal();
-        while (true) {
-            if (wakeups.closed()) return List.of();
-            long seen = signal.generation();
-            List<Job> got;
-            long dueMs;
-            try {
-                got = claim(r, r.limit());
-                if (got.size() == r.limit()) return got;
-                // Jobs in hand go to work at once: the read below is a round trip (and a plan) that would
-                // delay them. A fetch that keeps claiming still looks for due delayed jobs every 100 ms, so
-                // a delay or a retry back-off is not left to the maintenance sweep under load.
-                long sinceCheck = System.nanoTime() - lastDueCheck;
-                if (!got.isEmpty() && sinceCheck < DUE_CHECK_EVERY_NS) return got;
-                lastDueCheck = System.nanoTime();
-                // one read tells both whether delayed jobs or retries came due since the last maintenance
-                // sweep and, when none did, how long to wait: an idle fetch costs a claim and this read
-                dueMs = nextDueMillis(r.queues());
-                if (dueMs <= 0) got = promoteAndClaim(r, got);
-                if (!got.isEmpty()) return got;
-            } catch (KyuException e) {
-                if (wakeups.closed()) return List.of(); // closed under a blocked fetch: that is the wake-up close promises
-                throw e;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return List.of();
-            long pollMs = wakeups.pollCap(wakeups.listening()).toMillis();
-            long waitNs = Math.min(left, WakeSignal.millis(Math.max(1, Math.min(pollMs, dueMs))));
-            try {
-                signal.awaitAfter(seen, waitNs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return List.of();
-            }
-        }
-    }
-
-    /** Promotes the due jobs of the fetched queues and claims what room is left; jobs another fetcher took are not waited for. */
-    private List<Job> promoteAndClaim(FetchRequest r, List<Job> got) {
-        int promoted = db.call("promote due jobs", c -> sweeps.promote(c, r.queues(), 1000));
-        if (promoted == 0) return got;
-        var more = new ArrayList<>(got);
-        more.addAll(claim(r, r.limit() - got.size()));
-        return more;
-    }
-
     /**
      * One claim per queue, in the request's order, until {@code limit} rows are taken; a corrupt row counts
      * against the limit (it was claimed) and is quarantined once every queue has been read.
      */
-    private List<Job> claim(FetchRequest r, int limit) {
+    @Override
+    public List<Job> claim(ClaimRequest r) {
+        int limit = r.limit();
         return db.call("fetch jobs", c -> {
             var out = new ArrayList<Job>();
             var corrupt = new ArrayList<JobRows.Corrupt>();
@@ -185,17 +145,34 @@ final class PgClaims {
         });
     }
 
-    /** Milliseconds until the next delayed job of these queues is due: zero or less when one is due now, Long.MAX_VALUE when none. */
-    private long nextDueMillis(List<String> queues) {
+    /**
+     * One read tells both whether delayed jobs or retries of these queues came due since the last maintenance
+     * sweep and, when none did, how long a fetch may wait: an idle fetch costs a claim and this read. Rounded up
+     * to the millisecond, by the database's clock.
+     */
+    @Override
+    public Optional<Duration> untilNextDue(List<String> queues) {
         return db.call("read the next due time", c -> {
             try (PreparedStatement ps = c.prepareStatement(nextDueSql)) {
                 ps.setArray(1, PgPool.texts(c, queues));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     double ms = rs.getDouble(1);
-                    return rs.wasNull() ? Long.MAX_VALUE : (long) Math.ceil(ms);
+                    return rs.wasNull() ? Optional.<Duration>empty() : Optional.of(Duration.ofMillis((long) Math.ceil(ms)));
                 }
             }
         });
+    }
+
+    /** Promotes due jobs of the fetched queues only: the maintenance sweep promotes every queue's. */
+    @Override
+    public int promoteDue(List<String> queues, int limit) {
+        return db.call("promote due jobs", c -> sweeps.promote(c, queues, limit));
+    }
+
+    /** Long while the LISTEN connection is up (a NOTIFY wakes the fetch), the configured poll interval otherwise. */
+    @Override
+    public Duration pollInterval() {
+        return wakeups.pollCap(wakeups.listening());
     }
 }

@@ -37,19 +37,19 @@ final class PgOutcomes {
         // A heartbeat never waits for a row lock: the completion batch's UPDATE and this one lock the same
         // running jobs in no set order, and waiting would let the two deadlock. A job another transaction
         // holds (mostly a completion, finishing it) is skipped, and counts as held when this statement's
-        // snapshot shows it leased to the caller; a lost lease shows at the next beat. The fence is checked
-        // again on the row as locked.
+        // snapshot shows it leased to the caller; a lost lease shows at the next beat. The fence (queue,
+        // attempt, worker, RUNNING) is checked again on the row as locked.
         this.extendSql = """
                 WITH mine AS (
-                  SELECT k.id, k.attempt, l.fraction, l.message FROM %1$s.kyu_jobs k
-                  JOIN unnest(?::text[], ?::int4[], ?::float8[], ?::text[]) AS l(id, attempt, fraction, message) ON k.id = l.id::uuid
-                  WHERE k.attempt = l.attempt AND k.worker_id = ? AND k.state = 'RUNNING'),
+                  SELECT k.id, k.queue, k.attempt, l.fraction, l.message FROM %1$s.kyu_jobs k
+                  JOIN unnest(?::text[], ?::text[], ?::int4[], ?::float8[], ?::text[]) AS l(id, queue, attempt, fraction, message) ON k.id = l.id::uuid
+                  WHERE k.queue = l.queue AND k.attempt = l.attempt AND k.worker_id = ? AND k.state = 'RUNNING'),
                 extended AS (
                   UPDATE %1$s.kyu_jobs j SET lease_expires_at = now() + ? * interval '1 millisecond',
                          progress = coalesce(c.fraction, j.progress),
                          progress_message = CASE WHEN c.fraction IS NULL THEN j.progress_message ELSE c.message END
                   FROM (SELECT k.id, m.fraction, m.message FROM %1$s.kyu_jobs k JOIN mine m ON k.id = m.id
-                        WHERE k.attempt = m.attempt AND k.worker_id = ? AND k.state = 'RUNNING'
+                        WHERE k.queue = m.queue AND k.attempt = m.attempt AND k.worker_id = ? AND k.state = 'RUNNING'
                         FOR UPDATE OF k SKIP LOCKED) c
                   WHERE j.id = c.id
                   RETURNING j.id, j.cancel_requested)
@@ -60,6 +60,7 @@ final class PgOutcomes {
     LeaseReport leasesExtend(LeaseExtension ext) {
         if (ext.leases().isEmpty()) return LeaseReport.EMPTY;
         var ids = new ArrayList<String>();
+        var queues = new ArrayList<String>();
         var attempts = new ArrayList<Integer>();
         var fractions = new ArrayList<Double>();
         var messages = new ArrayList<String>();
@@ -67,6 +68,7 @@ final class PgOutcomes {
         for (Lease l : ext.leases()) {
             if (!JobIds.isValid(l.jobId()) || !l.workerId().equals(ext.workerId())) { lost.add(l.jobId()); continue; }
             ids.add(l.jobId());
+            queues.add(l.queue());
             attempts.add(l.attempt());
             var progress = ext.progress().get(l.jobId());
             fractions.add(progress == null ? null : progress.fraction());
@@ -76,12 +78,13 @@ final class PgOutcomes {
             Map<String, Boolean> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(extendSql)) {
                 ps.setArray(1, PgPool.texts(c, ids));
-                ps.setArray(2, PgPool.ints(c, attempts));
-                ps.setArray(3, c.createArrayOf("float8", fractions.toArray(new Double[0])));
-                ps.setArray(4, PgPool.texts(c, messages));
-                ps.setString(5, ext.workerId());
-                ps.setLong(6, Math.max(1, ext.leaseDuration().toMillis()));
-                ps.setString(7, ext.workerId());
+                ps.setArray(2, PgPool.texts(c, queues));
+                ps.setArray(3, PgPool.ints(c, attempts));
+                ps.setArray(4, c.createArrayOf("float8", fractions.toArray(new Double[0])));
+                ps.setArray(5, PgPool.texts(c, messages));
+                ps.setString(6, ext.workerId());
+                ps.setLong(7, Math.max(1, ext.leaseDuration().toMillis()));
+                ps.setString(8, ext.workerId());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.put(rs.getString(1), rs.getBoolean(2));
                 }

@@ -140,19 +140,8 @@ final class PgQueries {
     }
 
     List<Job> jobsList(JobQuery q) {
-        var where = new ArrayList<String>();
         var params = new ArrayList<String>();
-        // a literal (an enum name, safe to inline), so the planner can prove a partial index's predicate
-        if (q.state() != null) where.add("state = '" + q.state().name() + "'");
-        if (q.queue() != null) { where.add("queue = ?"); params.add(q.queue()); }
-        if (q.task() != null) { where.add("task = ?"); params.add(q.task()); }
-        if (q.text() != null && !q.text().isBlank()) {
-            where.add("(strpos(id::text, lower(?)) > 0 OR strpos(lower(task), lower(?)) > 0 OR strpos(lower(args), lower(?)) > 0 "
-                    + "OR strpos(lower(errors), lower(?)) > 0)");
-            for (int i = 0; i < 4; i++) params.add(q.text());
-        }
-        String sql = "SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs"
-                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY id DESC LIMIT ? OFFSET ?";
+        String sql = listSql(q, params);
         return db.call("list jobs", c -> quarantine.readRepairing(c, (conn, corrupt) -> {
             var jobs = new ArrayList<Job>();
             try (PreparedStatement ps = conn.prepareStatement(sql)) {
@@ -166,6 +155,29 @@ final class PgQueries {
             }
             return jobs;
         }));
+    }
+
+    /**
+     * The listing's statement; its text parameters are added to {@code params}, then come LIMIT and OFFSET.
+     * Package-private for the plan test.
+     */
+    String listSql(JobQuery q, List<String> params) {
+        var where = new ArrayList<String>();
+        // a literal (an enum name, safe to inline), so the planner can prove a partial index's predicate
+        if (q.state() != null) where.add("state = '" + q.state().name() + "'");
+        if (q.queue() != null) { where.add("queue = ?"); params.add(q.queue()); }
+        if (q.task() != null) { where.add("task = ?"); params.add(q.task()); }
+        if (q.text() != null && !q.text().isBlank()) {
+            where.add("(strpos(id::text, lower(?)) > 0 OR strpos(lower(task), lower(?)) > 0 OR strpos(lower(args), lower(?)) > 0 "
+                    + "OR strpos(lower(errors), lower(?)) > 0)");
+            for (int i = 0; i < 4; i++) params.add(q.text());
+        }
+        // The cursor is compared as a uuid, the id column's type: uuid order is the byte order, which for
+        // lowercase hex text (what JobQuery makes of the cursor) is String order, the order the listing
+        // promises; and the primary key's index then serves the range, so a deep page reads what the first does.
+        if (q.after() != null) { where.add("id < ?::uuid"); params.add(q.after()); }
+        return "SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs"
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY id DESC LIMIT ? OFFSET ?";
     }
 
     /** Rows in a state this version does not know are quarantined first, so every queue's counts add up. */

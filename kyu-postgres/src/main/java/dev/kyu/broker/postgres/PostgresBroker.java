@@ -4,6 +4,7 @@ import dev.kyu.job.Job;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.Capability;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
@@ -28,14 +29,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The PostgreSQL engine: jobs live in one table of the configured schema; fetch claims and leases in one
- * {@code UPDATE … FOR UPDATE SKIP LOCKED} statement; waiting fetchers are woken by LISTEN/NOTIFY (with a
- * poll as fallback); time is the database's {@code now()}. Enqueue and completion may run inside the
+ * The PostgreSQL engine: jobs live in one table of the configured schema; a claim leases in one
+ * {@code UPDATE … FOR UPDATE SKIP LOCKED} statement per queue; waiting fetchers are woken by LISTEN/NOTIFY
+ * (with a poll as fallback); time is the database's {@code now()}. Enqueue and completion may run inside the
  * caller's own transaction ({@link #jobsEnqueue} with {@link EnqueueRequest#connection()},
  * {@link #jobsComplete(List, Connection)}).
  *
  * <p>This class opens the pool and the schema and wires the parts; each verb is one part's:
- * {@link PgEnqueues} (producing), {@link PgClaims} (fetching), {@link PgOutcomes} (leases and completions),
+ * {@link PgEnqueues} (producing), {@link PgClaims} (claiming and fetching), {@link PgOutcomes} (leases and completions),
  * {@link PgSweeps} (maintenance), {@link PgControl} (cancel, retry, delete, purge, pause), {@link PgQueries}
  * (reads) and {@link PgRegistry} (workers, keys, locks). Rows that cannot be read are {@link PgQuarantine}'s.
  */
@@ -44,12 +45,12 @@ public final class PostgresBroker implements Broker {
     private final PgPool pool;
     private final PgWakeups wakeups;
     private final PgEnqueues enqueues;
-    final PgClaims claims; // package-private, with the two below, for the plan test
+    final PgClaims claims; // package-private, with the two below and queries, for the plan test
     final PgCompletions completions;
     final PgSweeps sweeps;
     private final PgOutcomes outcomes;
     private final PgControl control;
-    private final PgQueries queries;
+    final PgQueries queries; // package-private for the plan test
     private final PgRegistry registry;
 
     PostgresBroker(PgSettings settings) {
@@ -106,6 +107,12 @@ public final class PostgresBroker implements Broker {
         return enqueues.jobsEnqueue(request);
     }
 
+    @Override
+    public List<Job> jobsClaim(ClaimRequest r) {
+        return claims.claim(r);
+    }
+
+    /** The core's blocking fetch over {@link #jobsClaim}, woken by NOTIFY while LISTEN is up. */
     @Override
     public List<Job> jobsFetch(FetchRequest r) throws InterruptedException {
         return claims.jobsFetch(r);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kyu.job.JobIds;
 import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.JobQuery;
 import dev.kyu.spi.NewJob;
 import java.sql.Connection;
 import java.time.Duration;
@@ -70,8 +71,19 @@ class PlanShapeTest {
 
     @Test
     void aCompletionFindsItsJobsAndTheirDependentsByIndexEvenOnAGenericPlan() throws Exception {
-        String ids = "ARRAY['" + JobIds.next() + "']", one = "ARRAY[1]", worker = "ARRAY['w']";
-        assertThat(genericPlan(broker.completions.successSql, ids, one, worker, "ARRAY['null']")).doesNotContain("Seq Scan on kyu_jobs");
+        String ids = "ARRAY['" + JobIds.next() + "']", queue = "ARRAY['big']", one = "ARRAY[1]", worker = "ARRAY['w']";
+        assertThat(genericPlan(broker.completions.successSql, ids, queue, one, worker, "ARRAY['null']")).doesNotContain("Seq Scan on kyu_jobs");
+    }
+
+    @Test
+    void aCursorPageReadsThePrimaryKeyFromTheCursorOn() throws Exception {
+        String cursor = broker.jobsList(JobQuery.all(100).withOffset(5_000)).get(0).id();
+        var params = new ArrayList<String>();
+        String sql = broker.queries.listSql(JobQuery.all(100).withAfter(cursor), params);
+        assertThat(params).containsExactly(cursor);
+        String plan = genericPlan(sql, "'" + cursor + "'", "100", "0");
+        assertThat(plan).doesNotContain("Seq Scan on kyu_jobs").doesNotContain("Sort")
+                .contains("Index Scan Backward using kyu_jobs_pkey").contains("Index Cond: (id < ");
     }
 
     /** The plan PostgreSQL would keep for {@code sql} as a prepared statement, with these parameter values. */
