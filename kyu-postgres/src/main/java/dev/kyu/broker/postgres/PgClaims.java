@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PgClaims implements BlockingFetch.Source {
     private static final Logger LOG = LoggerFactory.getLogger(PgClaims.class);
+    private static final Duration MIN_POLL = Duration.ofMillis(1);
 
     private final PgSettings settings;
     private final PgPool db;
@@ -170,9 +171,14 @@ final class PgClaims implements BlockingFetch.Source {
         return db.call("promote due jobs", c -> sweeps.promote(c, queues, limit));
     }
 
-    /** Long while the LISTEN connection is up (a NOTIFY wakes the fetch), the configured poll interval otherwise. */
+    /**
+     * Long while the LISTEN connection is up (a NOTIFY wakes the fetch), the configured poll interval otherwise;
+     * never under a millisecond, so that a sub-millisecond pollInterval cannot make idle fetchers spin on the
+     * database.
+     */
     @Override
     public Duration pollInterval() {
-        return wakeups.pollCap(wakeups.listening());
+        Duration poll = wakeups.pollCap(wakeups.listening());
+        return poll.compareTo(MIN_POLL) < 0 ? MIN_POLL : poll;
     }
 }

@@ -189,6 +189,41 @@ class PostgresBrokerTest {
         assertThat(broker.jobGet(low.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
     }
 
+    @Test
+    void everyKindOfOutcomeRefusesALeaseNamingAnotherQueueAndChangesNothing() throws Exception {
+        // Successes and hand-backs fence in their UPDATE, failures on the row they locked: each must check the queue.
+        for (int i = 0; i < 4; i++) enqueue(job("fq"));
+        List<Job> jobs = fetch("fq", 4);
+        var err = JobError.reason(1, "X", "boom", Instant.now());
+        List<Outcome> kinds = List.of(new Outcome.Succeeded("1"), new Outcome.Released(Duration.ZERO),
+                new Outcome.Retry(err, Duration.ZERO), new Outcome.Dead(err));
+        var foreign = new java.util.ArrayList<Completion>();
+        for (int i = 0; i < 4; i++) foreign.add(new Completion(elsewhere(jobs.get(i)), kinds.get(i)));
+        // one kind per batch (each statement alone), then all kinds in one batch, then in the caller's transaction
+        for (Completion c : foreign) assertThat(broker.jobsComplete(List.of(c))).containsExactly(false);
+        assertThat(broker.jobsComplete(foreign)).containsExactly(false, false, false, false);
+        try (var tx = pg.connect()) {
+            tx.setAutoCommit(false);
+            assertThat(broker.jobsComplete(foreign, tx)).containsExactly(false, false, false, false);
+            tx.commit();
+        }
+        for (Job j : jobs) {
+            Job stored = broker.jobGet(j.id()).orElseThrow();
+            assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+            assertThat(stored.attempt()).isEqualTo(j.attempt());
+            assertThat(stored.errors()).isEmpty();
+        }
+        // beside the right lease of the same job in one batch, only the right one is applied
+        Job first = jobs.get(0);
+        assertThat(broker.jobsComplete(List.of(new Completion(elsewhere(first), new Outcome.Succeeded("2")),
+                new Completion(first.lease(), new Outcome.Succeeded("1"))))).containsExactly(false, true);
+        assertThat(broker.jobGet(first.id()).orElseThrow().result()).isEqualTo("1");
+    }
+
+    private static dev.kyu.job.Lease elsewhere(Job j) {
+        return new dev.kyu.job.Lease(j.id(), "not-" + j.queue(), j.workerId(), j.attempt());
+    }
+
     /** Completes the batch while another transaction locks the same rows in id order, as admin actions do. */
     private List<Boolean> completeWhileAnAdminLocks(List<Job> inIdOrder, List<Completion> batch) throws Exception {
         try (var admin = pg.connect()) {
