@@ -26,6 +26,26 @@ final class Migrations {
 
     private Migrations() {}
 
+    /**
+     * At open: applies the migrations, or with migrate=false refuses a schema older than {@link #LATEST}
+     * (the operator applies the SQL files through their own tooling).
+     */
+    static void prepare(javax.sql.DataSource pool, PgSettings settings) {
+        try (Connection c = pool.getConnection()) {
+            if (settings.migrate()) {
+                apply(c, settings.schema());
+            } else {
+                int v = currentVersion(c, settings.schema());
+                if (v < LATEST) {
+                    throw new dev.kyu.KyuException.BrokerConfig("schema '" + settings.schema() + "' at " + settings.redacted() + " is at version " + v
+                            + ", Kyu needs " + LATEST + ": apply the SQL files in dev/kyu/broker/postgres/migrations/ or drop migrate=false");
+                }
+            }
+        } catch (SQLException e) {
+            throw PgErrors.atOpen(settings, e);
+        }
+    }
+
     static void apply(Connection c, String schema) throws SQLException {
         // Mostly there is nothing to do: one look without the lock or a transaction (two short queries
         // instead of seven round trips; it matters to a one-shot command, docs/cli.md "Start time").

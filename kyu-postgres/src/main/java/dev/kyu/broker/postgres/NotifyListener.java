@@ -112,8 +112,8 @@ final class NotifyListener implements AutoCloseable {
      * pgjdbc's getNotifications, having read a notification, asks whether more are waiting with a read
      * that blocks for up to 1 ms (PGStream.hasMessagePending). That check is meant to run at most once a
      * second, but its throttle is armed only when the read returns, never when it times out, which is
-     * what it does on an idle listening connection: so every NOTIFY reached the fetchers a millisecond
-     * late. Arming the throttle for good leaves the check looking only at bytes already received; a
+     * what it does on an idle listening connection: left alone, every NOTIFY would reach the fetchers a
+     * millisecond late. Arming the throttle for good leaves the check looking only at bytes already received; a
      * notification that comes later is read by the next getNotifications, which blocks on the socket.
      * These are pgjdbc's internals: if they differ, the millisecond stays and nothing else changes.
      */

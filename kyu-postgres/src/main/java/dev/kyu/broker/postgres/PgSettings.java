@@ -115,8 +115,8 @@ record PgSettings(
         if (user != null) p.setProperty("user", user);
         if (password != null) p.setProperty("password", password);
         if (!p.containsKey("ApplicationName") && !p.containsKey("applicationName")) p.setProperty("ApplicationName", "kyu");
-        // pgjdbc's connectTimeout bounds only the TCP connect: a server that accepts and never answers held
-        // the login (and so the open, and the CLI) for ever. loginTimeout bounds the whole login, and
+        // pgjdbc's connectTimeout bounds only the TCP connect: a server that accepts and never answers would
+        // hold the login (and so the open, and the CLI) for ever. loginTimeout bounds the whole login, and
         // socketTimeout every read after it, the login's included; the LISTEN connection's waits for
         // notifications set their own shorter read timeout and are not cut by it.
         p.setProperty("connectTimeout", String.valueOf(Math.max(1, ceilSeconds(connectTimeout))));

@@ -19,9 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A database restart under a running consumer loop: calls fail with BrokerUnavailable while it is down
@@ -29,28 +28,19 @@ import org.junit.jupiter.api.Test;
  * and every job is done once it is up again. Uses a server of its own, since it stops it.
  */
 class DatabaseRestartTest {
-    private static EmbeddedPg pg;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPg.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pg != null) pg.close();
-    }
+    @RegisterExtension
+    static final PostgresExtension pg = PostgresExtension.ownServer();
 
     @Test
     void aLeaseThatLapsedDuringTheOutageIsNotRescuedBeforeItsWorkerIsBack() throws Exception {
-        try (PostgresBroker broker = TestPostgres.open(pg.url("lapse"))) {
+        try (PostgresBroker broker = pg.open(pg.url("lapse"))) {
             NewJob once = NewJob.builder(JobIds.next(), "t").queue("l").maxAttempts(1).build();
             broker.jobsEnqueue(EnqueueRequest.of(List.of(once)));
             Job running = broker.jobsFetch(new FetchRequest("w", List.of("l"), 1, Duration.ofSeconds(1), Duration.ZERO)).get(0);
 
-            pg.stopServer();
+            pg.server().stopServer();
             org.assertj.core.api.Assertions.assertThatThrownBy(broker::now).isInstanceOf(KyuException.BrokerUnavailable.class);
-            pg.startServer();
+            pg.server().startServer();
             // back up, and the one-second lease long gone: this process saw the outage, so it holds off
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> broker.now() != null);
             await().atMost(Duration.ofSeconds(10)).until(() -> broker.jobGet(once.id()).orElseThrow().leaseExpiresAt().isBefore(broker.now()));
@@ -64,7 +54,7 @@ class DatabaseRestartTest {
 
     @Test
     void consumerLoopSurvivesARestart() throws Exception {
-        try (PostgresBroker broker = TestPostgres.open(pg.url("restart"))) {
+        try (PostgresBroker broker = pg.open(pg.url("restart"))) {
             var first = new ArrayList<NewJob>();
             for (int i = 0; i < 50; i++) first.add(NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(1).build());
             broker.jobsEnqueue(EnqueueRequest.of(first));
@@ -94,10 +84,10 @@ class DatabaseRestartTest {
             });
             await().atMost(Duration.ofSeconds(30)).until(() -> done.size() == 50);
 
-            pg.stopServer();
+            pg.server().stopServer();
             await().atMost(Duration.ofSeconds(30)).until(() -> outages.get() > 0);
             await().atMost(Duration.ofSeconds(10)).until(() -> !broker.listening());
-            pg.startServer();
+            pg.server().startServer();
 
             // new work after the restart is taken up, woken again by NOTIFY once LISTEN is back
             await().atMost(Duration.ofSeconds(30)).until(broker::listening);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A server that accepts TCP and never answers (a hung server, a paused VM, a dead firewall rule) fails
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.Timeout;
  * the password. The JUnit timeouts stand for "hangs for ever".
  */
 class NoAnswerTest {
+    @RegisterExtension
+    static final PostgresExtension pg = PostgresExtension.shared();
+
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -45,13 +49,13 @@ class NoAnswerTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void callsOnAServerThatStopsAnsweringEndWithinSocketTimeout() throws Exception {
-        PgSettings real = PgSettings.parse(BrokerConfig.of(TestPostgres.baseUrl()));
+        PgSettings real = PgSettings.parse(BrokerConfig.of(pg.baseUrl()));
         String host = real.hostPort().substring(0, real.hostPort().lastIndexOf(':'));
         int port = Integer.parseInt(real.hostPort().substring(real.hostPort().lastIndexOf(':') + 1));
         try (TcpBlackhole hole = TcpBlackhole.relayTo(host, port)) {
-            String base = TestPostgres.baseUrl();
+            String base = pg.baseUrl();
             String url = base.replace(real.hostPort(), hole.hostPort())
-                    + "?schema=" + TestPostgres.freshSchema() + "&poolSize=2&connectTimeout=3s&socketTimeout=2";
+                    + "?schema=" + pg.freshSchema() + "&poolSize=2&connectTimeout=3s&socketTimeout=2";
             try (Broker broker = Brokers.open(url)) {
                 broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").queue("q").build())));
                 hole.freeze();

@@ -7,19 +7,23 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class NotifyListenerTest {
+    @RegisterExtension
+    static final PostgresExtension pg = PostgresExtension.shared();
+
     /** Fails when a pgjdbc upgrade moves the internals the listener adjusts, so the lost millisecond is noticed. */
     @Test
     void theListeningConnectionSkipsPgjdbcsWaitAfterEachNotification() throws Exception {
-        try (Connection c = TestPostgres.connect()) {
+        try (Connection c = pg.connect()) {
             assertThat(NotifyListener.noPeekAfterNotifications(c)).isTrue();
         }
     }
 
     @Test
     void notificationsStillArriveAfterTheAdjustment() throws Exception {
-        try (Connection listening = TestPostgres.connect(); Connection sending = TestPostgres.connect()) {
+        try (Connection listening = pg.connect(); Connection sending = pg.connect()) {
             NotifyListener.noPeekAfterNotifications(listening);
             try (Statement st = listening.createStatement()) {
                 st.execute("LISTEN kyu_notify_test");

@@ -10,9 +10,13 @@ import dev.kyu.spi.Brokers;
 import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A bad URL, option, password, database or host fails at open with one clear line and no password in it. */
 class OpenErrorsTest {
+    @RegisterExtension
+    static final PostgresExtension pg = PostgresExtension.shared();
+
 
     @Test
     void urlFormsAreRead() {
@@ -56,7 +60,7 @@ class OpenErrorsTest {
 
     @Test
     void driverOptionsTheDriverRefusesAreTheUrlsFault() throws Exception {
-        String base = TestPostgres.baseUrl();
+        String base = pg.baseUrl();
         String sep = base.contains("?") ? "&" : "?";
         assertThatThrownBy(() -> Brokers.open(base + sep + "sslmode=bogus"))
                 .isInstanceOf(KyuException.BrokerConfig.class)
@@ -66,8 +70,8 @@ class OpenErrorsTest {
 
     @Test
     void noPasswordForAServerThatAsksForOneSaysSo() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(TestPostgres.embedded(), "the embedded server checks passwords");
-        String base = TestPostgres.baseUrl();
+        org.junit.jupiter.api.Assumptions.assumeTrue(pg.embedded(), "the embedded server checks passwords");
+        String base = pg.baseUrl();
         String hostAndDb = base.substring(base.indexOf('@') + 1);
         assertThatThrownBy(() -> Brokers.open("postgresql://postgres@" + hostAndDb))
                 .isInstanceOf(KyuException.BrokerConfig.class)
@@ -77,21 +81,21 @@ class OpenErrorsTest {
 
     @Test
     void providerIsFoundByScheme() throws Exception {
-        String url = TestPostgres.freshUrl();
+        String url = pg.freshUrl();
         try (Broker b = Brokers.open(url)) {
             assertThat(b).isInstanceOf(PostgresBroker.class);
             assertThat(b.now()).isNotNull();
-            TestPostgres.dropSchema(((PostgresBroker) b).schema());
+            pg.dropSchema(((PostgresBroker) b).schema());
         }
     }
 
     @Test
     void wrongPasswordIsOneLineWithoutThePassword() throws Exception {
-        String base = TestPostgres.baseUrl();
+        String base = pg.baseUrl();
         String hostAndDb = base.substring(base.indexOf('@') + 1);
         var thrown = org.assertj.core.api.Assertions.catchThrowable(
-                () -> Brokers.open("postgresql://postgres:wrong-secret@" + hostAndDb + "?schema=" + TestPostgres.freshSchema()));
-        if (TestPostgres.embedded()) {
+                () -> Brokers.open("postgresql://postgres:wrong-secret@" + hostAndDb + "?schema=" + pg.freshSchema()));
+        if (pg.embedded()) {
             assertThat(thrown).isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("refused the login of user 'postgres'");
         }
         if (thrown != null) {
@@ -102,7 +106,7 @@ class OpenErrorsTest {
 
     @Test
     void missingDatabaseIsBrokerConfig() throws Exception {
-        String base = TestPostgres.baseUrl();
+        String base = pg.baseUrl();
         String creds = base.substring(0, base.lastIndexOf('/'));
         assertThatThrownBy(() -> Brokers.open(creds + "/no_such_db"))
                 .isInstanceOf(KyuException.BrokerConfig.class)

@@ -25,36 +25,40 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * jobAwait on PostgreSQL: the awaiting broker marks the row, and only marked rows announce their end, so
  * a job nobody awaits sends no NOTIFY. Two brokers on one schema stand in for two processes.
  */
 class PostgresAwaitTest {
+    @RegisterExtension
+    static final PostgresExtension pg = PostgresExtension.shared();
+
     private PostgresBroker waiter;
     private PostgresBroker worker;
     private String schema;
 
     @BeforeEach
     void open() throws Exception {
-        schema = TestPostgres.freshSchema();
+        schema = pg.freshSchema();
         // a poll far beyond the test's bounds: only the announcement can end the await in time
-        waiter = TestPostgres.open(TestPostgres.baseUrl() + "?schema=" + schema + "&poolSize=2&pollInterval=10m");
-        worker = TestPostgres.open(TestPostgres.baseUrl() + "?schema=" + schema + "&poolSize=2");
+        waiter = pg.open(pg.baseUrl() + "?schema=" + schema + "&poolSize=2&pollInterval=10m");
+        worker = pg.open(pg.baseUrl() + "?schema=" + schema + "&poolSize=2");
     }
 
     @AfterEach
     void close() {
         waiter.close();
         worker.close();
-        TestPostgres.dropSchema(schema);
+        pg.dropSchema(schema);
     }
 
     @Test
     void onlyTheEndOfAnAwaitedJobIsAnnouncedAndItEndsTheAwaitInAnotherProcess() throws Exception {
         String ignored = enqueue();
         String awaitedId = enqueue();
-        try (Connection listening = TestPostgres.connect()) {
+        try (Connection listening = pg.connect()) {
             try (Statement st = listening.createStatement()) {
                 st.execute("LISTEN \"kyu_" + schema + "\"");
             }
@@ -118,7 +122,7 @@ class PostgresAwaitTest {
     }
 
     private boolean awaited(String id) throws Exception {
-        try (Connection c = TestPostgres.connect();
+        try (Connection c = pg.connect();
              PreparedStatement ps = c.prepareStatement("SELECT awaited FROM \"" + schema + "\".kyu_jobs WHERE id = ?::uuid")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {

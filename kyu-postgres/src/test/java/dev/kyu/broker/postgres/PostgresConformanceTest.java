@@ -8,25 +8,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The shared broker conformance suite against a real PostgreSQL, one fresh schema per test. */
+/** The shared broker conformance suite against a real PostgreSQL, one fresh schema per test, dropped after the class. */
 class PostgresConformanceTest extends BrokerConformanceSuite {
-    private static final List<String> SCHEMAS = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    static final PostgresExtension pg = PostgresExtension.shared();
 
     @Override
     protected Broker openBroker(Clock clock) throws Exception {
-        PostgresBroker b = TestPostgres.open(TestPostgres.freshUrl());
-        SCHEMAS.add(b.schema());
-        return b;
+        return pg.openFresh();
     }
 
     /** A connection of the application's own, to the same database (Kyu's tables are schema-qualified). */
     @Override
     protected Connection openTransaction() throws Exception {
-        Connection c = TestPostgres.connect();
+        Connection c = pg.connect();
         c.setAutoCommit(false);
         return c;
     }
@@ -39,7 +36,7 @@ class PostgresConformanceTest extends BrokerConformanceSuite {
     protected String insertCorruptJob(Broker broker, String queue) throws Exception {
         String id = JobIds.next();
         String schema = ((PostgresBroker) broker).schema();
-        try (Connection c = TestPostgres.connect();
+        try (Connection c = pg.connect();
              PreparedStatement ps = c.prepareStatement("INSERT INTO \"" + schema + "\".kyu_jobs "
                      + "(id, task, queue, args, state, enqueued_at, scheduled_at, errors, meta) "
                      + "VALUES (?::uuid, 'corrupt.task', ?, '\u0001\u0002garbage{{{', 'QUEUED', now(), now(), 'not json [', '[1,2')")) {
@@ -52,16 +49,16 @@ class PostgresConformanceTest extends BrokerConformanceSuite {
 
     @Override
     protected String plantRawJob(Broker broker, RawJob job) throws Exception {
-        return plant(((PostgresBroker) broker).schema(), job);
+        return plant(pg, ((PostgresBroker) broker).schema(), job);
     }
 
     /**
      * Writes {@code job} as a row, past every check of enqueue; {@link Instant#MAX} is 'infinity'. Null for a
      * job the schema refuses (an id that is no UUID, args or a time missing): no such row can exist.
      */
-    static String plant(String schema, RawJob job) throws Exception {
+    static String plant(PostgresExtension pg, String schema, RawJob job) throws Exception {
         if (!JobIds.isValid(job.id()) || job.args() == null || job.enqueuedAt() == null || job.scheduledAt() == null) return null;
-        try (Connection c = TestPostgres.connect();
+        try (Connection c = pg.connect();
              PreparedStatement ps = c.prepareStatement("INSERT INTO \"" + schema + "\".kyu_jobs "
                      + "(id, task, queue, args, state, attempt, max_attempts, enqueued_at, scheduled_at) "
                      + "VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz)")) {
@@ -81,11 +78,5 @@ class PostgresConformanceTest extends BrokerConformanceSuite {
 
     private static String time(Instant t) {
         return t.equals(Instant.MAX) ? "infinity" : t.toString();
-    }
-
-    @AfterAll
-    static void dropSchemas() {
-        SCHEMAS.forEach(TestPostgres::dropSchema);
-        SCHEMAS.clear();
     }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Links on PostgreSQL beyond the shared conformance groups: releases racing in concurrent transactions, the
@@ -35,17 +36,20 @@ import org.junit.jupiter.api.Test;
  * ends a job together with the jobs it releases.
  */
 class PostgresJobLinksTest {
+    @RegisterExtension
+    static final PostgresExtension pg = PostgresExtension.shared();
+
     private PostgresBroker broker;
 
     @BeforeEach
     void open() throws Exception {
-        broker = TestPostgres.open(TestPostgres.baseUrl() + "?schema=" + TestPostgres.freshSchema() + "&poolSize=10");
+        broker = pg.open(pg.baseUrl() + "?schema=" + pg.freshSchema() + "&poolSize=10");
     }
 
     @AfterEach
     void close() {
         broker.close();
-        TestPostgres.dropSchema(broker.schema());
+        pg.dropSchema(broker.schema());
     }
 
     private static NewJob parent(String queue, String... dependents) {
@@ -159,7 +163,7 @@ class PostgresJobLinksTest {
         NewJob p = parent("p", c);
         broker.jobsEnqueue(EnqueueRequest.of(List.of(p, child(c, "released", 1))));
         Job running = fetch(broker, "p", 1).get(0);
-        try (PostgresBroker worker = TestPostgres.open(TestPostgres.baseUrl() + "?schema=" + broker.schema() + "&poolSize=2")) {
+        try (PostgresBroker worker = pg.open(pg.baseUrl() + "?schema=" + broker.schema() + "&poolSize=2")) {
             CompletableFuture<List<Job>> waiting = CompletableFuture.supplyAsync(() -> {
                 try {
                     return worker.jobsFetch(new FetchRequest("w2", List.of("released"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
@@ -179,7 +183,7 @@ class PostgresJobLinksTest {
     void linksInsideTheCallersTransaction() throws Exception {
         String c = JobIds.next();
         NewJob p = parent("p", c);
-        try (Connection app = TestPostgres.connect()) {
+        try (Connection app = pg.connect()) {
             app.setAutoCommit(false);
             broker.jobsEnqueue(new EnqueueRequest(List.of(p, child(c, "c", 1)), app));
             assertThat(broker.jobGet(c)).isEmpty();
@@ -187,7 +191,7 @@ class PostgresJobLinksTest {
         }
         assertThat(get(c).state()).isEqualTo(JobState.BLOCKED);
         Job running = fetch(broker, "p", 1).get(0);
-        try (Connection app = TestPostgres.connect()) {
+        try (Connection app = pg.connect()) {
             app.setAutoCommit(false);
             assertThat(broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("null"))), app)).containsExactly(true);
             assertThat(get(c).state()).as("released at the caller's commit, not before").isEqualTo(JobState.BLOCKED);
@@ -202,7 +206,7 @@ class PostgresJobLinksTest {
         String c = JobIds.next();
         NewJob p = parent("p", c);
         broker.jobsEnqueue(EnqueueRequest.of(List.of(p, child(c, "c", 1))));
-        try (Connection db = TestPostgres.connect();
+        try (Connection db = pg.connect();
              PreparedStatement ps = db.prepareStatement("UPDATE \"" + broker.schema() + "\".kyu_jobs SET waits_for = -3 WHERE id = ?::uuid")) {
             ps.setString(1, p.id());
             ps.executeUpdate();

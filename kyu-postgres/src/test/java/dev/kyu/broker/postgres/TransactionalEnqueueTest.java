@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The job is written in the same transaction as the application's own row: invisible before commit,
@@ -28,18 +29,21 @@ import org.junit.jupiter.api.Test;
  * own transaction.
  */
 class TransactionalEnqueueTest {
+    @RegisterExtension
+    static final PostgresExtension pg = PostgresExtension.shared();
+
     private PostgresBroker broker;
 
     @BeforeEach
     void open() throws Exception {
-        broker = TestPostgres.open(TestPostgres.freshUrl());
-        TestPostgres.execute("CREATE TABLE \"" + broker.schema() + "\".orders (id text PRIMARY KEY, status text)");
+        broker = pg.openFresh();
+        pg.execute("CREATE TABLE \"" + broker.schema() + "\".orders (id text PRIMARY KEY, status text)");
     }
 
     @AfterEach
     void close() {
         broker.close();
-        TestPostgres.dropSchema(broker.schema());
+        pg.dropSchema(broker.schema());
     }
 
     private List<Job> fetchNow() throws InterruptedException {
@@ -61,7 +65,7 @@ class TransactionalEnqueueTest {
     @Test
     void invisibleBeforeCommitFetchedPromptlyAfter() throws Exception {
         NewJob job = NewJob.builder(JobIds.next(), "ship").queue("orders").args("{\"order\":\"o1\"}").build();
-        try (Connection app = TestPostgres.connect()) {
+        try (Connection app = pg.connect()) {
             app.setAutoCommit(false);
             insertOrder(app, "o1");
             broker.jobsEnqueue(new EnqueueRequest(List.of(job), app));
@@ -93,7 +97,7 @@ class TransactionalEnqueueTest {
             kyu.register(ship);
             dev.kyu.worker.Worker worker = kyu.worker(dev.kyu.worker.WorkerOptions.builder().queues("default")
                     .fetchWait(Duration.ofSeconds(2)).build()).start();
-            try (Connection app = TestPostgres.connect()) {
+            try (Connection app = pg.connect()) {
                 app.setAutoCommit(false);
                 insertOrder(app, "o9");
                 var rolledBack = kyu.enqueue(app, ship, new Ship("o9"), dev.kyu.job.JobOptions.NONE);
@@ -113,7 +117,7 @@ class TransactionalEnqueueTest {
     @Test
     void neverFetchedAfterRollback() throws Exception {
         NewJob job = NewJob.builder(JobIds.next(), "ship").queue("orders").build();
-        try (Connection app = TestPostgres.connect()) {
+        try (Connection app = pg.connect()) {
             app.setAutoCommit(false);
             insertOrder(app, "o2");
             broker.jobsEnqueue(new EnqueueRequest(List.of(job), app));
@@ -129,7 +133,7 @@ class TransactionalEnqueueTest {
         NewJob job = NewJob.builder(JobIds.next(), "ship").queue("orders").build();
         broker.jobsEnqueue(EnqueueRequest.of(List.of(job)));
         Job running = fetchNow().get(0);
-        try (Connection app = TestPostgres.connect()) {
+        try (Connection app = pg.connect()) {
             app.setAutoCommit(false);
             insertOrder(app, "o3");
             assertThat(broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\""))), app))
@@ -138,14 +142,14 @@ class TransactionalEnqueueTest {
             app.rollback();
         }
         assertThat(broker.jobGet(job.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
-        try (Connection app = TestPostgres.connect()) {
+        try (Connection app = pg.connect()) {
             app.setAutoCommit(false);
             insertOrder(app, "o3");
             broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\""))), app);
             app.commit();
         }
         assertThat(broker.jobGet(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
-        try (Connection c = TestPostgres.connect();
+        try (Connection c = pg.connect();
              ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM \"" + broker.schema() + "\".orders")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(1);
@@ -160,7 +164,7 @@ class TransactionalEnqueueTest {
         List<Job> running = fetchNow();
         assertThat(running).hasSize(2);
         var err = dev.kyu.job.JobError.reason(1, "x.Y", "declined", broker.now());
-        try (Connection app = TestPostgres.connect()) {
+        try (Connection app = pg.connect()) {
             assertThat(broker.jobsComplete(List.of(new Completion(running.get(0).lease(), new Outcome.Succeeded("1")),
                     new Completion(running.get(1).lease(), new Outcome.Dead(err))), app)).containsExactly(true, true);
             assertThat(app.getAutoCommit()).isTrue();

@@ -2,8 +2,10 @@ package dev.kyu.broker.postgres;
 
 import dev.kyu.job.JobIds;
 import dev.kyu.job.UniqueScope;
+import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
 import dev.kyu.spi.NewJob;
+import dev.kyu.spi.WakeSignal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +30,7 @@ import java.util.Set;
  * which no job has links sends their three arrays empty. It neither commits nor rolls back: on the caller's
  * connection the jobs and the wake-up become visible at the caller's commit.
  */
-final class Enqueuer {
+final class PgEnqueues {
     private final String insertSql;
     private final String insertUnkeyedSql;
     private final String insertOneSql;
@@ -36,9 +38,13 @@ final class Enqueuer {
     private final String periodHolderSql;
     private final String claimHolderSql;
     private final String channel;
+    private final PgPool db;
+    private final WakeSignal signal;
 
-    Enqueuer(String s, String channel) {
+    PgEnqueues(String s, String channel, PgPool db, WakeSignal signal) {
         this.channel = channel;
+        this.db = db;
+        this.signal = signal;
         String rows = """
                   INSERT INTO %1$s.kyu_jobs (id, task, queue, args, priority, state, max_attempts, enqueued_at, scheduled_at,
                                              unique_key, unique_scope, unique_claim, timeout_ms, backoff, meta, result_ttl_ms,
@@ -88,6 +94,28 @@ final class Enqueuer {
                 """.formatted(s);
         this.periodHolderSql = "SELECT key, job_id::text FROM %1$s.kyu_unique_periods WHERE key = ANY(?::text[])".formatted(s);
         this.claimHolderSql = "SELECT unique_claim, id::text FROM %1$s.kyu_jobs WHERE unique_claim = ANY(?::text[])".formatted(s);
+    }
+
+    /**
+     * On the caller's connection the jobs and their NOTIFY become visible at the caller's commit; on the
+     * pool, a batch that takes several statements (PERIOD keys) runs in one transaction.
+     */
+    List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
+        List<NewJob> jobs = request.jobs();
+        if (jobs.isEmpty()) return List.of();
+        Connection callers = request.connection();
+        if (callers != null) {
+            try {
+                return enqueue(callers, jobs);
+            } catch (SQLException e) {
+                throw db.translate("enqueue " + jobs.size() + " job(s) in the caller's transaction", e);
+            }
+        }
+        List<EnqueueResult> out = needsTransaction(jobs)
+                ? db.inTransaction("enqueue " + jobs.size() + " job(s)", c -> enqueue(c, jobs))
+                : db.call("enqueue " + jobs.size() + " job(s)", c -> enqueue(c, jobs));
+        signal.wake(); // fetchers in this process need not wait for the NOTIFY round trip
+        return out;
     }
 
     /** True when storing this batch takes more than one statement (PERIOD keys), so the pool path needs a transaction. */
@@ -161,9 +189,9 @@ final class Enqueuer {
         });
         Set<String> taken = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(periodSql)) {
-            ps.setArray(1, Db.texts(c, keys));
-            ps.setArray(2, Db.texts(c, ids));
-            ps.setArray(3, Db.longs(c, periods));
+            ps.setArray(1, PgPool.texts(c, keys));
+            ps.setArray(2, PgPool.texts(c, ids));
+            ps.setArray(3, PgPool.longs(c, periods));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) taken.add(rs.getString(1));
             }
@@ -205,7 +233,7 @@ final class Enqueuer {
             int p = bind(c, ps, jobs);
             var queues = new java.util.TreeSet<String>();
             for (NewJob j : jobs) queues.add(j.queue());
-            ps.setArray(p + 1, Db.texts(c, queues));
+            ps.setArray(p + 1, PgPool.texts(c, queues));
             ps.executeQuery().close();
         }
         var out = new ArrayList<EnqueueResult>(jobs.size());
@@ -287,22 +315,22 @@ final class Enqueuer {
         ps.setString(++p, oneQueue ? first.queue() : null);
         ps.setString(++p, oneMeta ? JobRows.metaJson(first.meta()) : null);
         ps.setArray(++p, c.createArrayOf("bytea", id));
-        ps.setArray(++p, Db.texts(c, task));
-        ps.setArray(++p, Db.texts(c, queue));
-        ps.setArray(++p, Db.texts(c, args));
-        ps.setArray(++p, Db.ints(c, priority));
-        ps.setArray(++p, Db.ints(c, maxAttempts));
-        ps.setArray(++p, Db.texts(c, runAt));
-        ps.setArray(++p, Db.longs(c, delay));
-        ps.setArray(++p, Db.texts(c, key));
-        ps.setArray(++p, Db.texts(c, scope));
-        ps.setArray(++p, Db.longs(c, timeout));
-        ps.setArray(++p, Db.texts(c, backoff));
-        ps.setArray(++p, Db.texts(c, meta));
-        ps.setArray(++p, Db.longs(c, resultTtl));
-        ps.setArray(++p, Db.ints(c, waitsFor));
-        ps.setArray(++p, Db.texts(c, dependents));
-        ps.setArray(++p, Db.texts(c, retainWith));
+        ps.setArray(++p, PgPool.texts(c, task));
+        ps.setArray(++p, PgPool.texts(c, queue));
+        ps.setArray(++p, PgPool.texts(c, args));
+        ps.setArray(++p, PgPool.ints(c, priority));
+        ps.setArray(++p, PgPool.ints(c, maxAttempts));
+        ps.setArray(++p, PgPool.texts(c, runAt));
+        ps.setArray(++p, PgPool.longs(c, delay));
+        ps.setArray(++p, PgPool.texts(c, key));
+        ps.setArray(++p, PgPool.texts(c, scope));
+        ps.setArray(++p, PgPool.longs(c, timeout));
+        ps.setArray(++p, PgPool.texts(c, backoff));
+        ps.setArray(++p, PgPool.texts(c, meta));
+        ps.setArray(++p, PgPool.longs(c, resultTtl));
+        ps.setArray(++p, PgPool.ints(c, waitsFor));
+        ps.setArray(++p, PgPool.texts(c, dependents));
+        ps.setArray(++p, PgPool.texts(c, retainWith));
         ps.setString(++p, channel);
         return p;
     }
@@ -314,7 +342,7 @@ final class Enqueuer {
     private static Map<String, String> holders(Connection c, String sql, Set<String> keys) throws SQLException {
         Map<String, String> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, Db.texts(c, keys));
+            ps.setArray(1, PgPool.texts(c, keys));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.put(rs.getString(1), rs.getString(2));
             }

@@ -3,6 +3,7 @@ package dev.kyu.broker.postgres;
 import dev.kyu.job.JobError;
 import dev.kyu.spi.PruneRequest;
 import dev.kyu.spi.RescueResult;
+import dev.kyu.spi.WakeSignal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,10 +23,10 @@ import java.util.TreeMap;
  * may run them at once; a row whose history cannot be read is still rescued, its raw text kept. A job
  * rescued into FAILED or CANCELLED, and a job pruned, releases its dependents in the same statement.
  */
-final class Maintenance {
+final class PgSweeps {
     // Statements that pick a bounded batch under SKIP LOCKED gather its keys once, as an array, and find
     // the rows by key: joined to the locking subquery, their generic plans could hash it and scan the
-    // whole table (see PostgresBroker's claim). Package-private for the plan test.
+    // whole table (see PgClaims' claim). Package-private for the plan test.
     final String promoteSql;
     private final String lockExpiredSql;
     private final String rescueSql;
@@ -35,11 +37,19 @@ final class Maintenance {
     private final String prunePeriodsSql;
     private final String pruneLocksSql;
     private final String channel;
-    private final Completer completer;
+    private final PgCompletions completions;
+    private final PgSettings settings;
+    private final PgPool db;
+    private final WakeSignal signal;
+    private final PgQuarantine quarantine;
 
-    Maintenance(String s, String channel, Completer completer) {
+    PgSweeps(String s, String channel, PgSettings settings, PgPool db, WakeSignal signal, PgCompletions completions, PgQuarantine quarantine) {
         this.channel = channel;
-        this.completer = completer;
+        this.completions = completions;
+        this.settings = settings;
+        this.db = db;
+        this.signal = signal;
+        this.quarantine = quarantine;
         this.promoteSql = """
                 WITH p AS (
                   UPDATE %1$s.kyu_jobs SET state = 'QUEUED'
@@ -103,13 +113,46 @@ final class Maintenance {
         this.pruneLocksSql = "DELETE FROM %1$s.kyu_locks WHERE expires_at < now() - interval '1 hour'".formatted(s);
     }
 
+    /** Rows due past the range of any enqueue are quarantined first: no promotion would ever reach them. */
+    int jobsPromoteDue(int limit) {
+        if (limit <= 0) return 0;
+        int n = db.call("promote due jobs", c -> {
+            quarantine.sweepBeyondRange(c);
+            return promote(c, null, limit);
+        });
+        if (n > 0) signal.wake();
+        return n;
+    }
+
+    /**
+     * Leaves leases alone for {@code outageGrace} after this process last failed to reach the database:
+     * the workers could not heartbeat either, and deserve the time to reconnect and extend their leases
+     * before their jobs are taken from them (a database restart must not fail a job as "worker lost").
+     */
+    RescueResult leasesRescueExpired(int limit) {
+        if (limit <= 0) return RescueResult.NONE;
+        if (db.outageWithin(settings.outageGrace().toNanos())) return RescueResult.NONE;
+        Set<String> woken = new HashSet<>();
+        RescueResult r = db.inTransaction("rescue expired leases", c -> rescue(c, limit, woken));
+        if (!woken.isEmpty()) signal.wake();
+        return r;
+    }
+
+    /** Rows of queues no worker can name are quarantined first: they would otherwise wait for ever. */
+    int jobsPrune(PruneRequest request) {
+        return db.call("prune old jobs", c -> {
+            quarantine.sweepUnreachableQueues(c);
+            return prune(c, request);
+        });
+    }
+
     /** Moves due SCHEDULED jobs (of the given queues, or all when null) to QUEUED, waking their fetchers. */
     int promote(Connection c, List<String> queues, int limit) throws SQLException {
         String sql = promoteSql.formatted(queues == null ? "" : "AND queue = ANY(?::text[])");
         int n = 0;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
-            if (queues != null) ps.setArray(i++, Db.texts(c, queues));
+            if (queues != null) ps.setArray(i++, PgPool.texts(c, queues));
             ps.setInt(i++, limit);
             ps.setString(i, channel);
             try (ResultSet rs = ps.executeQuery()) {
@@ -155,16 +198,16 @@ final class Maintenance {
         }
         if (ids.isEmpty()) return RescueResult.NONE;
         try (PreparedStatement ps = c.prepareStatement(rescueSql)) {
-            ps.setArray(1, Db.texts(c, ids));
-            ps.setArray(2, Db.texts(c, states));
-            ps.setArray(3, Db.texts(c, errors));
+            ps.setArray(1, PgPool.texts(c, ids));
+            ps.setArray(2, PgPool.texts(c, states));
+            ps.setArray(3, PgPool.texts(c, errors));
             ps.executeQuery().close();
         }
-        completer.countOutcomes(c, perQueue);
+        completions.countOutcomes(c, perQueue);
         if (!woken.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, q) FROM unnest(?::text[]) AS q")) {
                 ps.setString(1, channel);
-                ps.setArray(2, Db.texts(c, woken));
+                ps.setArray(2, PgPool.texts(c, woken));
                 ps.executeQuery().close();
             }
         }

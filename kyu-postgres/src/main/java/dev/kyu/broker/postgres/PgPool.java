@@ -1,5 +1,7 @@
 package dev.kyu.broker.postgres;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.kyu.KyuException;
 import java.sql.Array;
 import java.sql.Connection;
@@ -8,25 +10,54 @@ import java.util.Collection;
 import javax.sql.DataSource;
 
 /**
- * Runs work on a pooled connection, alone or in a transaction, and turns driver errors into Kyu's:
+ * The engine's connection pool. Runs work on a pooled connection, alone or in a transaction, and turns
+ * driver errors into Kyu's:
  * bad data (SQL state class 22) into {@link KyuException.InvalidInput}, the rest into
  * {@link KyuException.BrokerUnavailable}. Nothing is changed by a call that failed: each call is one
  * statement or one transaction.
  */
-final class Db {
+final class PgPool implements AutoCloseable {
     @FunctionalInterface
     interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private final DataSource pool;
+    private final HikariDataSource pool;
     private final PgSettings settings;
     /** System.nanoTime() of the last failure of the server or the network; 0 when none yet. */
     private volatile long lastOutageNanos;
 
-    Db(DataSource pool, PgSettings settings) {
+    private PgPool(HikariDataSource pool, PgSettings settings) {
         this.pool = pool;
         this.settings = settings;
+    }
+
+    /** Opens the pool with its first connection made now, so that a bad URL or password fails at open. */
+    static PgPool open(PgSettings st) {
+        var hc = new HikariConfig();
+        hc.setPoolName("kyu-postgres-" + st.schema());
+        hc.setJdbcUrl(st.jdbcUrl());
+        hc.setDataSourceProperties(st.driverProperties());
+        hc.setMaximumPoolSize(st.poolSize());
+        hc.setMinimumIdle(Math.min(2, st.poolSize()));
+        hc.setConnectionTimeout(st.connectTimeout().toMillis());
+        hc.setValidationTimeout(Math.min(st.connectTimeout().toMillis(), 3000));
+        hc.setInitializationFailTimeout(1);
+        try {
+            return new PgPool(new HikariDataSource(hc), st);
+        } catch (RuntimeException e) {
+            throw PgErrors.atOpen(st, e);
+        }
+    }
+
+    /** The pooled connections, for work that translates its own errors (opening, the autovacuum check, tests). */
+    DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
     }
 
     <T> T call(String what, Work<T> work) {

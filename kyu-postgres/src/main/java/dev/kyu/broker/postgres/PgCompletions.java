@@ -18,13 +18,13 @@ import java.util.TreeMap;
 
 /**
  * Records attempts' outcomes on a given connection, one statement per kind of outcome, each fed by arrays
- * and fenced by the lease (state RUNNING, same worker, same attempt). Successes also count themselves
+ * and fenced by the lease (state RUNNING, same queue, same worker, same attempt). Successes also count themselves
  * into the per-minute statistics in the same statement; failures read their error history under a row
  * lock, append in Java (so an unreadable history cannot fail the batch) and write back in one statement.
  * Each statement that ends jobs also releases their dependents ({@link Releases}), so a batch of successes
  * is still one statement. The caller owns the transaction.
  */
-final class Completer {
+final class PgCompletions {
     final String successSql; // package-private for the plan test
     private final String successUncountedSql;
     private final String releaseSql;
@@ -35,7 +35,7 @@ final class Completer {
     private final String notifySql;
     private final String channel;
 
-    Completer(String s, String channel) {
+    PgCompletions(String s, String channel) {
         this.channel = channel;
         String releases = Releases.after(s, channel);
         // The ended jobs' dependents are read through a second reference to the row (o): RETURNING shows the
@@ -49,9 +49,9 @@ final class Completer {
                 WITH done AS (
                   UPDATE %1$s.kyu_jobs j SET state = 'SUCCEEDED', result = u.result, finished_at = now(),
                          lease_expires_at = NULL, unique_claim = NULL, cancel_requested = false, dependents = NULL
-                  FROM unnest(?::text[], ?::int4[], ?::text[], ?::text[]) AS u(id, attempt, worker_id, result)
+                  FROM unnest(?::text[], ?::text[], ?::int4[], ?::text[], ?::text[]) AS u(id, queue, attempt, worker_id, result)
                        JOIN %1$s.kyu_jobs o ON o.id = u.id::uuid
-                  WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
+                  WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.queue = u.queue AND j.attempt = u.attempt AND j.worker_id = u.worker_id
                   RETURNING j.id, j.queue, j.attempt, j.worker_id, o.dependents),
                 kyu_ended AS (SELECT id, dependents FROM done WHERE dependents IS NOT NULL)%2$s""".formatted(s, releases);
         this.successSql = done + """
@@ -76,9 +76,9 @@ final class Completer {
                          worker_id = NULL, lease_expires_at = NULL, cancel_requested = false,
                          unique_claim = CASE WHEN j.cancel_requested THEN NULL ELSE j.unique_claim END,
                          dependents = CASE WHEN j.cancel_requested THEN NULL ELSE j.dependents END
-                  FROM unnest(?::text[], ?::int4[], ?::text[], ?::int8[]) AS u(id, attempt, worker_id, delay_ms)
+                  FROM unnest(?::text[], ?::text[], ?::int4[], ?::text[], ?::int8[]) AS u(id, queue, attempt, worker_id, delay_ms)
                        JOIN %1$s.kyu_jobs o ON o.id = u.id::uuid
-                  WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.attempt = u.attempt AND j.worker_id = u.worker_id
+                  WHERE j.id = u.id::uuid AND j.state = 'RUNNING' AND j.queue = u.queue AND j.attempt = u.attempt AND j.worker_id = u.worker_id
                   RETURNING j.id, j.queue, u.attempt, u.worker_id, CASE WHEN j.state = 'CANCELLED' THEN o.dependents END AS dependents),
                 kyu_ended AS (SELECT id, dependents FROM back WHERE dependents IS NOT NULL)%2$s
                 SELECT id::text, queue, attempt, worker_id FROM back
@@ -156,12 +156,12 @@ final class Completer {
         if (!woken.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(notifySql)) {
                 ps.setString(1, channel);
-                ps.setArray(2, Db.texts(c, woken));
+                ps.setArray(2, PgPool.texts(c, woken));
                 ps.executeQuery().close();
             }
         }
         var out = new ArrayList<Boolean>(completions.size());
-        for (Completion x : completions) out.add(applied.contains(key(x.lease().jobId(), x.lease().attempt(), x.lease().workerId())));
+        for (Completion x : completions) out.add(applied.contains(key(x.lease())));
         return out;
     }
 
@@ -172,36 +172,47 @@ final class Completer {
         var ids = new ArrayList<String>(ok.size() + released.size() + failed.size());
         for (List<Completion> kind : List.of(ok, released, failed)) for (Completion x : kind) ids.add(x.lease().jobId());
         try (PreparedStatement ps = c.prepareStatement(lockAllSql)) {
-            ps.setArray(1, Db.texts(c, ids));
+            ps.setArray(1, PgPool.texts(c, ids));
             ps.executeQuery().close();
         }
     }
 
-    /** One lease: a completion is answered true only for the exact lease that was applied. */
-    private static String key(String id, int attempt, String workerId) {
-        return id.toLowerCase(java.util.Locale.ROOT) + "/" + attempt + "/" + workerId;
+    /**
+     * One lease: a completion is answered true only for the exact lease that was applied, queue included, so
+     * a lease naming another queue is refused even beside the right one in the same batch. The worker id is
+     * length-prefixed: worker ids and queue names are free text, and no two leases may share a key.
+     */
+    private static String key(String id, int attempt, String workerId, String queue) {
+        return id.toLowerCase(java.util.Locale.ROOT) + "/" + attempt + "/" + workerId.length() + ":" + workerId + "/" + queue;
+    }
+
+    private static String key(dev.kyu.job.Lease l) {
+        return key(l.jobId(), l.attempt(), l.workerId(), l.queue());
     }
 
     /** With {@code perQueue} null the statement counts the successes itself; else they are added to it. */
     private void succeed(Connection c, List<Completion> ok, Set<String> applied, Map<String, long[]> perQueue) throws SQLException {
         var ids = new ArrayList<String>();
+        var queues = new ArrayList<String>();
         var attempts = new ArrayList<Integer>();
         var workers = new ArrayList<String>();
         var results = new ArrayList<String>();
         for (Completion x : ok) {
             ids.add(x.lease().jobId());
+            queues.add(x.lease().queue());
             attempts.add(x.lease().attempt());
             workers.add(x.lease().workerId());
             results.add(((Outcome.Succeeded) x.outcome()).result());
         }
         try (PreparedStatement ps = c.prepareStatement(perQueue == null ? successSql : successUncountedSql)) {
-            ps.setArray(1, Db.texts(c, ids));
-            ps.setArray(2, Db.ints(c, attempts));
-            ps.setArray(3, Db.texts(c, workers));
-            ps.setArray(4, Db.texts(c, results));
+            ps.setArray(1, PgPool.texts(c, ids));
+            ps.setArray(2, PgPool.texts(c, queues));
+            ps.setArray(3, PgPool.ints(c, attempts));
+            ps.setArray(4, PgPool.texts(c, workers));
+            ps.setArray(5, PgPool.texts(c, results));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    applied.add(key(rs.getString(1), rs.getInt(2), rs.getString(3)));
+                    applied.add(key(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4)));
                     if (perQueue != null) perQueue.computeIfAbsent(rs.getString(4), q -> new long[3])[0]++;
                 }
             }
@@ -210,23 +221,26 @@ final class Completer {
 
     private void release(Connection c, List<Completion> rel, Set<String> applied, Set<String> woken) throws SQLException {
         var ids = new ArrayList<String>();
+        var queues = new ArrayList<String>();
         var attempts = new ArrayList<Integer>();
         var workers = new ArrayList<String>();
         var delays = new ArrayList<Long>();
         for (Completion x : rel) {
             ids.add(x.lease().jobId());
+            queues.add(x.lease().queue());
             attempts.add(x.lease().attempt());
             workers.add(x.lease().workerId());
             delays.add(Math.max(0, ((Outcome.Released) x.outcome()).delay().toMillis()));
         }
         try (PreparedStatement ps = c.prepareStatement(releaseSql)) {
-            ps.setArray(1, Db.texts(c, ids));
-            ps.setArray(2, Db.ints(c, attempts));
-            ps.setArray(3, Db.texts(c, workers));
-            ps.setArray(4, Db.longs(c, delays));
+            ps.setArray(1, PgPool.texts(c, ids));
+            ps.setArray(2, PgPool.texts(c, queues));
+            ps.setArray(3, PgPool.ints(c, attempts));
+            ps.setArray(4, PgPool.texts(c, workers));
+            ps.setArray(5, PgPool.longs(c, delays));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    applied.add(key(rs.getString(1), rs.getInt(3), rs.getString(4)));
+                    applied.add(key(rs.getString(1), rs.getInt(3), rs.getString(4), rs.getString(2)));
                     woken.add(rs.getString(2));
                 }
             }
@@ -241,7 +255,7 @@ final class Completer {
         var lockIds = new ArrayList<String>();
         for (Completion x : failed) lockIds.add(x.lease().jobId());
         try (PreparedStatement ps = c.prepareStatement(lockFailedSql)) {
-            ps.setArray(1, Db.texts(c, lockIds));
+            ps.setArray(1, PgPool.texts(c, lockIds));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) held.put(rs.getString(1), new Held(rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5)));
             }
@@ -253,8 +267,10 @@ final class Completer {
         for (Completion x : failed) {
             String id = x.lease().jobId().toLowerCase(java.util.Locale.ROOT);
             Held h = held.get(id);
-            String k = key(id, x.lease().attempt(), x.lease().workerId());
-            if (h == null || !x.lease().workerId().equals(h.workerId()) || x.lease().attempt() != h.attempt() || applied.contains(k)) continue;
+            String k = key(x.lease());
+            // the fence of the other statements, checked here on the row as locked
+            if (h == null || !x.lease().queue().equals(h.queue()) || !x.lease().workerId().equals(h.workerId())
+                    || x.lease().attempt() != h.attempt() || applied.contains(k)) continue;
             applied.add(k);
             String state;
             JobError err;
@@ -278,10 +294,10 @@ final class Completer {
         }
         if (ids.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(failSql)) {
-            ps.setArray(1, Db.texts(c, ids));
-            ps.setArray(2, Db.texts(c, states));
-            ps.setArray(3, Db.texts(c, errors));
-            ps.setArray(4, Db.longs(c, delays));
+            ps.setArray(1, PgPool.texts(c, ids));
+            ps.setArray(2, PgPool.texts(c, states));
+            ps.setArray(3, PgPool.texts(c, errors));
+            ps.setArray(4, PgPool.longs(c, delays));
             ps.executeQuery().close();
         }
     }
@@ -301,10 +317,10 @@ final class Completer {
         });
         if (queues.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(statsSql)) {
-            ps.setArray(1, Db.texts(c, queues));
-            ps.setArray(2, Db.longs(c, ok));
-            ps.setArray(3, Db.longs(c, f));
-            ps.setArray(4, Db.longs(c, r));
+            ps.setArray(1, PgPool.texts(c, queues));
+            ps.setArray(2, PgPool.longs(c, ok));
+            ps.setArray(3, PgPool.longs(c, f));
+            ps.setArray(4, PgPool.longs(c, r));
             ps.executeUpdate();
         }
     }
