@@ -28,6 +28,7 @@ final class PgSweeps {
     // the rows by key: joined to the locking subquery, their generic plans could hash it and scan the
     // whole table (see PgClaims' claim). Package-private for the plan test.
     final String promoteSql;
+    final String ageSql;
     private final String lockExpiredSql;
     private final String rescueSql;
     final String pruneJobsSql;
@@ -58,6 +59,13 @@ final class PgSweeps {
                   RETURNING queue),
                 q AS (SELECT queue, count(*) AS n FROM p GROUP BY queue)
                 SELECT queue, n, pg_notify(?, queue) FROM q
+                """.formatted(s);
+        // Aging walks the queue's QUEUED rows below the ceiling (the fetch index) and sorts them by due time: a
+        // sweep run once per aging step, bounded by its limit, never on the fetch path.
+        this.ageSql = """
+                UPDATE %1$s.kyu_jobs SET priority = priority + 1
+                WHERE id = ANY(ARRAY(SELECT id FROM %1$s.kyu_jobs WHERE state = 'QUEUED' AND queue = ? AND priority < ?
+                                     AND scheduled_at < ?::timestamptz ORDER BY scheduled_at LIMIT ? FOR UPDATE SKIP LOCKED))
                 """.formatted(s);
         this.lockExpiredSql = """
                 SELECT id::text, queue, attempt, max_attempts, errors, cancel_requested, worker_id, now()
@@ -122,6 +130,20 @@ final class PgSweeps {
         });
         if (n > 0) signal.wake();
         return n;
+    }
+
+    /** Priority aging: one step up for the queue's oldest QUEUED jobs due before {@code dueBefore} and below the ceiling. */
+    int jobsAge(String queue, java.time.Instant dueBefore, int ceiling, int limit) {
+        if (limit <= 0) return 0;
+        return db.call("age job priorities", c -> {
+            try (PreparedStatement ps = c.prepareStatement(ageSql)) {
+                ps.setString(1, queue);
+                ps.setInt(2, ceiling);
+                ps.setString(3, dueBefore.toString());
+                ps.setInt(4, limit);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /**

@@ -145,6 +145,11 @@ public final class PostgresBroker implements Broker {
     }
 
     @Override
+    public int jobsAge(String queue, java.time.Instant dueBefore, int ceiling, int limit) {
+        return sweeps.jobsAge(queue, dueBefore, ceiling, limit);
+    }
+
+    @Override
     public RescueResult leasesRescueExpired(int limit) {
         return sweeps.leasesRescueExpired(limit);
     }
