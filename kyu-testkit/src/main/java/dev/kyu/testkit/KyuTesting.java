@@ -1,5 +1,6 @@
 package dev.kyu.testkit;
 
+import dev.kyu.ManualClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyu.Kyu;
 import dev.kyu.job.Job;

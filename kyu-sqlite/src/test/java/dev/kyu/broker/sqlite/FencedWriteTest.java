@@ -14,7 +14,7 @@ import dev.kyu.task.FencedUpdate;
 import dev.kyu.task.NonRetryableException;
 import dev.kyu.task.Task;
 import dev.kyu.task.TaskRegistry;
-import dev.kyu.testkit.ManualClock;
+import dev.kyu.ManualClock;
 import dev.kyu.worker.JobExecutor;
 import dev.kyu.worker.StopReason;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.NewJob;
 import dev.kyu.spi.Outcome;
-import dev.kyu.testkit.ManualClock;
+import dev.kyu.ManualClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

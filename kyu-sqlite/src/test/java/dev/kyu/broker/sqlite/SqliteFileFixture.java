@@ -1,6 +1,6 @@
 package dev.kyu.broker.sqlite;
 
-import dev.kyu.testkit.ManualClock;
+import dev.kyu.ManualClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,6 @@
 package dev.kyu.broker.sqlite;
 
+import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -142,7 +143,7 @@ class SqliteSharedFileTest {
     @Test
     void completionsFromOneInstanceAreFencedAgainstTheOther() {
         Path file = dir.resolve("fence.db");
-        var clock = new dev.kyu.testkit.ManualClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        var clock = new dev.kyu.ManualClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
         try (SqliteBroker a = SqliteTesting.open(file, clock);
              SqliteBroker b = SqliteTesting.open(file, clock)) {
             String id = SqliteTesting.enqueue(a, NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(3).build());

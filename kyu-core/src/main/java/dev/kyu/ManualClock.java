@@ -1,4 +1,4 @@
-package dev.kyu.testkit;
+package dev.kyu;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +9,9 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A clock that moves only when told, for engines and components that take an injected {@link Clock}.
+ * A clock that moves only when told, for tests of code that takes an injected {@link Clock}: Kyu's own, and
+ * yours (pass it to {@code Kyu.builder().clock(...)} on the {@code memory:} or {@code sqlite:} engine, which
+ * judge time by it, and move it by hand).
  * Thread-safe: workers, fetchers and the test thread may read it while the test moves it. It starts at
  * {@link #START}, a fixed instant, so every run sees the same times.
  */
@@ -26,6 +28,11 @@ public final class ManualClock extends Clock {
 
     public ManualClock(Instant start) {
         this(new AtomicReference<>(Objects.requireNonNull(start, "start")), ZoneOffset.UTC);
+    }
+
+    /** Starts at an ISO-8601 instant, e.g. {@code "2030-01-01T00:00:00Z"}. */
+    public ManualClock(String iso) {
+        this(Instant.parse(iso));
     }
 
     private ManualClock(AtomicReference<Instant> now, ZoneId zone) {
