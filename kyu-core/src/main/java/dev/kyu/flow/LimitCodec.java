@@ -33,7 +33,7 @@ public final class LimitCodec {
         try {
             o = JSON.readTree(json);
         } catch (Exception e) {
-            throw new KyuException.InvalidInput("limit: not JSON: " + e.getOriginalMessage());
+            throw new KyuException.InvalidInput("limit: not JSON (" + e.getClass().getSimpleName() + ")");
         }
         if (o == null || !o.isObject()) throw new KyuException.InvalidInput("limit: expected a JSON object");
         String name = text(o, "name");
