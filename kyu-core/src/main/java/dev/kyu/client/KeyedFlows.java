@@ -54,7 +54,7 @@ final class KeyedFlows {
     /** Due at min(now + quiet, first call + max); the first call's time rides in the waiting job's meta. */
     private EnqueueResult debounce(NewJob job, KeyedFlow.Debounce d) {
         String unique = DEBOUNCE + job.task() + "/" + d.key();
-        Instant now = broker.now();
+        Instant now = now();
         Instant first = now;
         boolean replacing = false;
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -80,7 +80,7 @@ final class KeyedFlows {
      */
     private EnqueueResult throttle(NewJob job, KeyedFlow.Throttle t) {
         String unique = THROTTLE + job.task() + "/" + t.key();
-        Instant now = broker.now();
+        Instant now = now();
         Instant keep = null;
         boolean replacing = false;
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -96,6 +96,11 @@ final class KeyedFlows {
             if (!replacing) keep = null;
         }
         throw gaveUp("throttle", t.key());
+    }
+
+    /** The broker's now in whole milliseconds, as the key-value entries and the meta keep it, so due times compare exactly. */
+    private Instant now() {
+        return broker.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     /** A due time taken from the key's "next free slot" entry: {@code before} is the entry's text before, {@code next} after. */

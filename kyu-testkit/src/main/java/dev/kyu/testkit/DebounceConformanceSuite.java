@@ -263,6 +263,21 @@ public abstract class DebounceConformanceSuite {
         assertDueWithin(w, before, after, Duration.ZERO);
     }
 
+    @Test
+    void thePruneDropsLapsedThrottleWindowsAndKeepsOpenOnes() {
+        kyu.enqueue(ping, new Ping(1), throttle("old", unit));
+        claimOne();
+        kyu.enqueue(ping, new Ping(2), throttle("open", unit.multipliedBy(1000)));
+        assertThat(broker.kvList("kyu.throttle/")).hasSize(2);
+        pass(unit);
+        new dev.kyu.maintenance.Maintenance(broker, dev.kyu.maintenance.MaintenanceOptions.DEFAULTS).prune();
+        assertThat(broker.kvList("kyu.throttle/").keySet()).containsExactly("kyu.throttle/flow.ping/open");
+        // A lapsed window is the same as none: the key runs at once again.
+        Instant before = broker.now();
+        kyu.enqueue(ping, new Ping(3), throttle("old", unit));
+        assertDueWithin(waiting("flow.ping").stream().filter(j -> n(j) == 3).findFirst().orElseThrow(), before, broker.now(), Duration.ZERO);
+    }
+
     // ---- keys ---------------------------------------------------------------------------------------
 
     @Test
