@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How to run one job: queue, priority, when, how often to try, how long, how unique. Immutable; a null
+ * How to run one job: queue, priority, when, how often to try, how long, how unique, and whether calls of a
+ * key coalesce ({@link KeyedFlow}: debounce or throttle, per enqueue only). Immutable; a null
  * field means "not set here", so options layer: per-job over per-task over {@link #DEFAULTS}.
  *
  * <pre>{@code
