@@ -196,6 +196,11 @@ public final class Kyu implements AutoCloseable {
 
     // ---- operating -----------------------------------------------------------------------------------
 
+    /** The fleet's flow limits (rate and concurrency), kept in the broker: see docs/flow-control.md. */
+    public dev.kyu.flow.Limits limits() {
+        return new dev.kyu.flow.KvLimits(broker(), clock());
+    }
+
     public Admin admin() {
         return new Admin(broker);
     }

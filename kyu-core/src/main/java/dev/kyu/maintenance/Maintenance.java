@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>promote: SCHEDULED jobs whose time has come become QUEUED (delays, retries' back-off);</li>
  *   <li>rescue: RUNNING jobs whose lease expired (their worker died) go back to QUEUED, or to FAILED
  *       once their attempts are spent, so a job that keeps killing workers is quarantined;</li>
- *   <li>prune: finished jobs past their retention, old statistics and silent workers are deleted.</li>
+ *   <li>prune: finished jobs past their retention, old statistics and silent workers are deleted, and so are
+ *       throttle windows that have lapsed ({@link dev.kyu.client.ThrottleSweep}).</li>
  * </ul>
  * Intervals carry random jitter so that many processes do not hit the broker in step.
  *
@@ -124,6 +125,12 @@ public final class Maintenance {
             total += n;
         } while (n >= options.prune().limit());
         if (total > 0) log.debug("pruned {} finished job(s)", total);
+        try {
+            dev.kyu.client.ThrottleSweep.sweep(broker);
+        } catch (RuntimeException e) {
+            // A failed sweep only leaves lapsed entries for the next one; the jobs' prune above is done.
+            log.debug("throttle windows not swept: {}", e.toString());
+        }
         return total;
     }
 
