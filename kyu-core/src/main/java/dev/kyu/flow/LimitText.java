@@ -32,7 +32,7 @@ public final class LimitText {
         if (permits < 1) throw new KyuException.InvalidInput("bad rate '" + text + "': at least 1 job per period, was " + permits);
         String p = m.group(2);
         // "5/s" reads as "5 per second"
-        if (Character.isLetter(p.charAt(0))) p = "1" + p;
+        if (p.matches("(?i)ms|s|m|h|d")) p = "1" + p;
         Duration period;
         try {
             period = Durations.parse(p);
