@@ -164,6 +164,16 @@ class LimitsCommandTest extends CliTestBase {
     }
 
     @Test
+    void aDefinitionThisVersionCannotReadIsNamedOnStderr() {
+        kyu.limits().define(Limit.concurrency("imports", Limit.Target.queue("imports"), 5));
+        kyu.broker().kvPut("kyu.flow.limit/future", "{\"name\": \"future\", \"target\": \"task:t\", \"kind\": \"ADAPTIVE\", \"permits\": 1}");
+        var r = cli.run("limits");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("imports").doesNotContain("future");
+        assertThat(r.errLines()).containsExactly("kyu: limit future: its stored definition cannot be read by this version (limit future: kind must be RATE or CONCURRENCY)");
+    }
+
+    @Test
     void helpHasExamples() {
         var r = cli.run("limits", "set", "--help");
         assertThat(r.exitCode()).isZero();

@@ -58,6 +58,7 @@ public final class LimitsCommand extends KyuCommand {
                     // removed between the list and its status: not a limit any more
                 }
             }
+            unreadable(kyu);
             if (json) {
                 ArrayNode a = JsonNodeFactory.instance.arrayNode();
                 statuses.forEach(s -> a.add(LimitJson.status(s)));
@@ -78,6 +79,23 @@ public final class LimitsCommand extends KyuCommand {
             }
             output().table(List.of("NAME", "TARGET", "RULE", "KEY", "WAITING", "RUNNING", "PAUSES"), rows);
             return ExitCode.OK;
+        }
+    }
+
+    /**
+     * A definition this version cannot read (written by a newer one, or by hand) is left out of the list by
+     * {@link Limits#list}; it is named here on stderr so that it is not silently invisible.
+     */
+    private void unreadable(Kyu kyu) {
+        String prefix = "kyu.flow.limit/"; // the definitions' keys, as documented in dev.kyu.flow's package-info
+        for (var e : kyu.broker().kvList(prefix).entrySet()) {
+            try {
+                dev.kyu.flow.LimitCodec.decode(e.getValue());
+            } catch (RuntimeException ex) {
+                err().println(dev.kyu.codec.Printable.line("kyu: limit " + e.getKey().substring(prefix.length())
+                        + ": its stored definition cannot be read by this version (" + ex.getMessage() + ")"));
+                err().flush();
+            }
         }
     }
 
