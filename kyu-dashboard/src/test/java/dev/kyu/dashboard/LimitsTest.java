@@ -118,7 +118,7 @@ class LimitsTest {
 
     @Test
     void thePageListsLimitsAndItsFormsDefinePauseAndRemove() {
-        assertThat(f.get("/limits").body()).contains("<h1>Limits</h1>", "No limits", "href=\"/limits\" class=\"current\"", "action=\"/api/limits\"");
+        assertThat(f.get("/limits").body()).contains("<h1>Limits</h1>", "No limits", "href=\"/limits\" class=\"current\"", "action=\"/api/limits\"", "data-keep");
 
         var add = form("/api/limits", "name=payments&scope=task&target=shop.charge&kind=rate&value=100%2F1s&burst=5&key=args%3A%2Fcustomer");
         assertThat(add.statusCode()).as(add.body()).isEqualTo(303);

@@ -74,7 +74,7 @@ public final class LimitsPage {
     }
 
     private static String pauseForm(Request r, String base, Limit l) {
-        return "<form method=\"post\" action=\"" + Html.esc(base + "/pause") + "\" class=\"action pause\">" + hidden(r, "/limits")
+        return "<form method=\"post\" action=\"" + Html.esc(base + "/pause") + "\" class=\"action pause\" data-keep>" + hidden(r, "/limits")
                 + (l.keyed() ? "<input name=\"key\" size=\"10\" placeholder=\"key (all if empty)\" aria-label=\"key\">" : "")
                 + "<input name=\"for\" size=\"4\" value=\"30s\" aria-label=\"for how long\" required>"
                 + "<button type=\"submit\">Pause</button></form>";
@@ -82,7 +82,7 @@ public final class LimitsPage {
 
     private static String defineForm(Request r) {
         return "<section><h2>Add or change a limit</h2>"
-                + "<form method=\"post\" action=\"/api/limits\" class=\"limit-form filters\">" + hidden(r, "/limits")
+                + "<form method=\"post\" action=\"/api/limits\" class=\"limit-form filters\" data-keep>" + hidden(r, "/limits")
                 + "<label>Name <input name=\"name\" required pattern=\"[a-zA-Z0-9_.:\\-]{1,100}\" placeholder=\"payments\"></label> "
                 + "<label>Applies to <select name=\"scope\"><option value=\"task\">task</option><option value=\"queue\">queue</option></select></label> "
                 + "<input name=\"target\" required placeholder=\"shop.charge-payment\" aria-label=\"task or queue name\"> "
