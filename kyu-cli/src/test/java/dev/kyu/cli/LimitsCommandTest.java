@@ -123,6 +123,8 @@ class LimitsCommandTest extends CliTestBase {
         var p = cli.run("limits", "pause", "webhooks", "--key", "cust-42", "--for", "5m");
         assertThat(p.exitCode()).as(p.toString()).isZero();
         assertThat(p.out()).contains("limit webhooks key cust-42 paused for 5m");
+        var shorter = cli.run("limits", "pause", "webhooks", "--key", "cust-42", "--for", "1m");
+        assertThat(shorter.out()).contains("paused for 1m (a longer pause is in force, until ");
         var whole = cli.run("limits", "pause", "webhooks", "--for", "30s");
         assertThat(whole.exitCode()).as(whole.toString()).isZero();
         var status = kyu.limits().status("webhooks");

@@ -5,7 +5,6 @@ import dev.kyu.KyuException;
 import dev.kyu.cli.Converters;
 import dev.kyu.cli.ExitCode;
 import dev.kyu.cli.KyuCommand;
-import dev.kyu.cli.Output;
 import dev.kyu.flow.Limit;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -37,7 +36,12 @@ public final class LimitsPauseCommand extends KyuCommand {
                 throw new KyuException.InvalidInput("limit " + name + " has no key: pause it without --key");
             }
             kyu.limits().pause(name, key, duration);
-            output().line("limit " + name + (key == null ? "" : " key " + key) + " paused for " + Output.human(duration));
+            // a pause only lengthens: say so when one already in force ends later than the one asked for
+            java.time.Instant asked = kyu.clock().instant().plus(duration);
+            java.time.Instant until = kyu.limits().status(name).pausedUntil().get(key == null ? "" : key);
+            boolean longer = until != null && until.isAfter(asked.plusSeconds(1));
+            output().line("limit " + name + (key == null ? "" : " key " + key) + " paused for " + dev.kyu.job.Durations.format(duration)
+                    + (longer ? " (a longer pause is in force, until " + until.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + ")" : ""));
             return ExitCode.OK;
         }
     }
