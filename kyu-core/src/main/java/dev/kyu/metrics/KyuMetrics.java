@@ -23,7 +23,7 @@ import java.time.Duration;
  * <pre>{@code
  * var metrics = new KyuMetrics(registry);
  * Kyu kyu = Kyu.builder().broker(url).listener(metrics).build();
- * metrics.watch(kyu.admin());
+ * metrics.watch(kyu.admin()).watch(kyu.limits());
  * }</pre>
  */
 public final class KyuMetrics implements JobListener {
@@ -46,6 +46,7 @@ public final class KyuMetrics implements JobListener {
     private final java.util.concurrent.ConcurrentHashMap<MeterKey, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<MeterKey, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile QueueGauges gauges;
+    private volatile LimitGauges limitGauges;
 
     private record MeterKey(String name, String task, String queue, String outcome) {}
 
@@ -58,10 +59,10 @@ public final class KyuMetrics implements JobListener {
         // Already listening into this registry (the application passed it to Kyu.builder().listener):
         // reuse it, or every job would be counted twice.
         for (var l : kyu.listeners()) {
-            if (l instanceof KyuMetrics existing && existing.registry == registry) return existing.watch(kyu.admin());
+            if (l instanceof KyuMetrics existing && existing.registry == registry) return existing.watch(kyu.admin()).watch(kyu.limits());
         }
         var m = new KyuMetrics(registry);
-        m.watch(kyu.admin());
+        m.watch(kyu.admin()).watch(kyu.limits());
         kyu.listen(m);
         return m;
     }
@@ -77,10 +78,18 @@ public final class KyuMetrics implements JobListener {
         return this;
     }
 
-    /** Reads the broker now and registers gauges for queues seen for the first time; call before a scrape. */
+    /** Registers the gauges of the flow limits (waiting, running, pauses per limit), polled like the queue gauges. */
+    public synchronized KyuMetrics watch(dev.kyu.flow.Limits limits) {
+        if (limitGauges == null) limitGauges = new LimitGauges(registry, limits, Duration.ofSeconds(2), java.time.Clock.systemUTC());
+        return this;
+    }
+
+    /** Reads the broker now and registers gauges for queues and limits seen for the first time; call before a scrape. */
     public void refresh() {
         QueueGauges g = gauges;
         if (g != null) g.refreshNow();
+        LimitGauges l = limitGauges;
+        if (l != null) l.refreshNow();
     }
 
     public MeterRegistry registry() {
