@@ -3,21 +3,15 @@ package dev.kyu.broker.postgres;
 import dev.kyu.spi.Broker;
 import dev.kyu.testkit.DebounceConformanceSuite;
 import java.time.Clock;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Debounce and throttle through the real client on PostgreSQL (its server's clock); a fresh schema per test. */
 class PostgresDebounceConformanceTest extends DebounceConformanceSuite {
-    private String schema;
+    @RegisterExtension
+    static final PostgresExtension pg = PostgresExtension.shared();
 
     @Override
     protected Broker openBroker(Clock clock) throws Exception {
-        PostgresBroker b = TestPostgres.open(TestPostgres.freshUrl());
-        schema = b.schema();
-        return b;
-    }
-
-    @AfterEach
-    void dropSchema() {
-        if (schema != null) TestPostgres.dropSchema(schema);
+        return pg.openFresh();
     }
 }
