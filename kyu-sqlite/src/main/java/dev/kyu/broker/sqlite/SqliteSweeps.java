@@ -83,7 +83,6 @@ final class SqliteSweeps {
         return prune(db, request, now);
     }
 
-    /** Promotes due SCHEDULED jobs (of the given queues, or all when null); returns how many. */
     /** Priority aging: one step up for the queue's oldest QUEUED jobs due before {@code dueBefore} and below the ceiling. */
     static int age(SqliteConnection db, String queue, Instant dueBefore, int ceiling, int limit) throws SQLException {
         PreparedStatement ps = db.prepare("UPDATE jobs SET priority = priority + 1 WHERE rowid IN (SELECT rowid FROM jobs "
@@ -95,6 +94,7 @@ final class SqliteSweeps {
         return ps.executeUpdate();
     }
 
+    /** Promotes due SCHEDULED jobs (of the given queues, or all when null); returns how many. */
     static int promote(SqliteConnection db, List<String> queues, int limit, Instant now) throws SQLException {
         String filter = queues == null ? "" : " AND queue IN (" + "?,".repeat(queues.size()).replaceAll(",$", "") + ")";
         PreparedStatement ps = db.prepare("UPDATE jobs SET state = 'QUEUED' WHERE id IN (SELECT id FROM jobs WHERE state = 'SCHEDULED' "
