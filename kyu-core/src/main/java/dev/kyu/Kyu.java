@@ -205,6 +205,11 @@ public final class Kyu implements AutoCloseable {
         return new Admin(broker);
     }
 
+    /** Priority aging rules of the queues, shared by every process on this broker (docs/flow-control.md). */
+    public dev.kyu.flow.Aging aging() {
+        return new dev.kyu.flow.Aging(broker);
+    }
+
     /** The broker itself, for engine-level work (tests, tools). */
     public Broker broker() {
         return broker;

@@ -1,6 +1,7 @@
 package dev.kyu.cli;
 
 import dev.kyu.Kyu;
+import dev.kyu.cli.commands.AgingCommand;
 import dev.kyu.cli.commands.BeatCommand;
 import dev.kyu.cli.commands.CancelCommand;
 import dev.kyu.cli.commands.DashboardCommand;
@@ -64,6 +65,7 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
         m.put("pause", PauseCommand.class);
         m.put("resume", ResumeCommand.class);
         m.put("limits", LimitsCommand.class);
+        m.put("aging", AgingCommand.class);
         m.put("dashboard", DashboardCommand.class);
         m.put("demo", DemoCommand.class);
         m.put("help", CommandLine.HelpCommand.class);

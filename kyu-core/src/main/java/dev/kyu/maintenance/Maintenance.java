@@ -1,5 +1,6 @@
 package dev.kyu.maintenance;
 
+import dev.kyu.flow.AgingSweep;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  *       once their attempts are spent, so a job that keeps killing workers is quarantined;</li>
  *   <li>prune: finished jobs past their retention, old statistics and silent workers are deleted, and so are
  *       throttle windows that have lapsed ({@link dev.kyu.client.ThrottleSweep}).</li>
+ *   <li>age: the queues with a priority aging rule take their due steps ({@link AgingSweep}, once per step
+ *       across all processes).</li>
  * </ul>
  * Intervals carry random jitter so that many processes do not hit the broker in step.
  *
@@ -37,10 +40,13 @@ import org.slf4j.LoggerFactory;
 public final class Maintenance {
     private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
     private static final int BATCH = 1000;
+    /** How often aging rules are looked at: the precision of an aging step, whose shortest length is 1 s. */
+    private static final Duration AGING_CHECK = Duration.ofSeconds(1);
 
     private final Broker broker;
     private final MaintenanceOptions options;
     private final List<dev.kyu.worker.JobListener> listeners;
+    private final AgingSweep aging;
     private final List<ScheduledFuture<?>> loops = new ArrayList<>();
 
     public Maintenance(Broker broker, MaintenanceOptions options) {
@@ -52,12 +58,14 @@ public final class Maintenance {
         this.broker = broker;
         this.options = options;
         this.listeners = listeners;
+        this.aging = new AgingSweep(broker);
     }
 
     public void start(ScheduledExecutorService scheduler) {
         loops.add(every(scheduler, options.promoteInterval(), this::promote, "promote"));
         loops.add(every(scheduler, options.rescueInterval(), this::rescue, "rescue"));
         loops.add(every(scheduler, options.pruneInterval(), this::prune, "prune"));
+        loops.add(every(scheduler, AGING_CHECK, this::age, "age"));
     }
 
     public void stop() {
@@ -115,6 +123,11 @@ public final class Maintenance {
                 log.debug("rescued job {} not reported to listeners: {}", id, e.toString());
             }
         }
+    }
+
+    /** Takes the priority aging steps that are due; returns how many jobs rose. */
+    public int age() {
+        return aging.run();
     }
 
     public int prune() {
