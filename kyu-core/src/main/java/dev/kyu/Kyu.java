@@ -55,6 +55,7 @@ public final class Kyu implements AutoCloseable {
     private final MaintenanceOptions maintenance;
     private final KyuClient client;
     private final java.util.Map<String, dev.kyu.flow.KeyFunction> keyFunctions;
+    private dev.kyu.flow.FlowGate flowGate;
 
     private Kyu(Builder b) {
         this.codec = b.codec;
@@ -185,7 +186,7 @@ public final class Kyu implements AutoCloseable {
 
     /** A worker on this broker with this process's tasks; call {@code start()} on it. */
     public Worker worker(WorkerOptions options) {
-        return new Worker(broker, executor(), options, maintenance, listeners, new dev.kyu.flow.FlowGate(broker, clock, keyFunctions));
+        return new Worker(broker, executor(), options, maintenance, listeners, flowGate());
     }
 
     /** The executor every worker of this Kyu uses: this process's tasks, codec and middleware. */
@@ -197,6 +198,15 @@ public final class Kyu implements AutoCloseable {
     }
 
     // ---- operating -----------------------------------------------------------------------------------
+
+    /**
+     * The flow gate this Kyu's workers share: its cached limit definitions and what it held back, for metrics
+     * ({@link dev.kyu.metrics.KyuMetrics#bind}).
+     */
+    public synchronized dev.kyu.flow.FlowGate flowGate() {
+        if (flowGate == null) flowGate = new dev.kyu.flow.FlowGate(broker, clock, keyFunctions);
+        return flowGate;
+    }
 
     /** The fleet's flow limits (rate and concurrency), kept in the broker: see docs/flow-control.md. */
     public dev.kyu.flow.Limits limits() {

@@ -39,6 +39,8 @@ public final class FlowGate {
     static final String KEY_ERROR = "kyu.FlowKeyError";
     static final Duration FIRST_RETRY = Duration.ofMillis(50);
     static final Duration MAX_RETRY = Duration.ofSeconds(2);
+    /** A booking whose slot is this far past belongs to a job that went elsewhere (cancelled, deleted): ignored and swept. */
+    static final Duration STALE_BOOKING = Duration.ofDays(1);
 
     private final Broker broker;
     private final Clock clock;
@@ -214,6 +216,39 @@ public final class FlowGate {
         var out = new HashMap<String, Long>();
         held.forEach((k, v) -> out.put(k, v.sum()));
         return out;
+    }
+
+    /**
+     * Deletes the bookings of jobs that no longer wait (cancelled, deleted, finished elsewhere) or that are older
+     * than {@link #STALE_BOOKING}; returns how many. Workers run it now and then; it is safe to run anywhere.
+     */
+    public int sweep() {
+        Map<String, String> all = broker.kvList(Booking.PREFIX);
+        if (all.isEmpty()) return 0;
+        long staleBefore = nanos(clock.instant().minus(STALE_BOOKING));
+        var byJob = new HashMap<String, List<String>>();
+        for (String k : all.keySet()) {
+            String rest = k.substring(Booking.PREFIX.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) byJob.computeIfAbsent(rest.substring(0, slash), id -> new ArrayList<>()).add(k);
+        }
+        Set<String> waiting = new HashSet<>();
+        var ids = new ArrayList<>(byJob.keySet());
+        for (int i = 0; i < ids.size(); i += 500) {
+            for (Job j : broker.jobsGet(ids.subList(i, Math.min(ids.size(), i + 500)))) {
+                if (!JobState.TERMINAL.contains(j.state())) waiting.add(j.id());
+            }
+        }
+        int n = 0;
+        for (var e : byJob.entrySet()) {
+            for (String k : e.getValue()) {
+                Booking b = decodeOrNull(all.get(k));
+                if (waiting.contains(e.getKey()) && b != null && b.slot() >= staleBefore) continue;
+                broker.kvDelete(k);
+                n++;
+            }
+        }
+        return n;
     }
 
     // ---- the shared state ---------------------------------------------------------------------------

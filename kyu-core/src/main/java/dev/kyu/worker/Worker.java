@@ -122,6 +122,7 @@ public final class Worker implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(guard(heartbeater::beat), hb, hb, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guard(registration::beat), 5, 5, TimeUnit.SECONDS);
         if (maintenance != null) maintenance.start(scheduler);
+        if (gate != null && options.maintenance()) scheduler.scheduleWithFixedDelay(guard(gate::sweep), 60, 60, TimeUnit.SECONDS);
         fetcher.start();
         log.info("worker {} started on {}: queues {}{}, concurrency {}", options.workerId(), broker.describe(), options.queues(),
                 options.weighted() ? " weighted " + options.weights() : "", options.concurrency());
