@@ -161,7 +161,7 @@ public final class FlowGate {
             String bk = bookingPrefix + l.name();
             int tries = Optional.ofNullable(bookings.get(bk)).map(FlowGate::decodeOrNull).map(Booking::tries).orElse(0) + 1;
             Duration delay = retryDelay(tries);
-            broker.kvPut(bk, new Booking(nowN + delay.toNanos(), tries).encode());
+            broker.kvPut(bk, new Booking(nowN + delay.toNanos(), tries, Booking.rule(l)).encode());
             countHeld(l.name());
             return new Hold(delay);
         }
@@ -172,7 +172,8 @@ public final class FlowGate {
             if (l.kind() != Limit.Kind.RATE) continue;
             String bk = bookingPrefix + l.name();
             Booking b = bookings.containsKey(bk) ? decodeOrNull(bookings.get(bk)) : null;
-            if (b != null) {
+            String rule = Booking.rule(l);
+            if (b != null && b.rule().equals(rule)) {
                 if (b.slot() <= nowN) continue; // its slot has come: it starts without taking another
                 giveBack(slotKeys, job.id(), rateKeys, rateIntervals, nowN);
                 countHeld(l.name());
@@ -180,14 +181,14 @@ public final class FlowGate {
             }
             String rateKey = RATE + l.name() + "/" + keyOf[i];
             long interval = l.interval().toNanos();
-            Gcra.Take t = takeRate(rateKey, nowN, interval, l.burst());
+            Gcra.Take t = takeRate(rateKey, rule, nowN, interval, l.burst());
             if (t.now()) {
                 rateKeys.add(rateKey);
                 rateIntervals.add(interval);
                 continue;
             }
             giveBack(slotKeys, job.id(), rateKeys, rateIntervals, nowN);
-            broker.kvPut(bk, new Booking(t.slot(), 1).encode());
+            broker.kvPut(bk, new Booking(t.slot(), 1, rule).encode());
             countHeld(l.name());
             return new Hold(Duration.ofNanos(t.slot() - nowN));
         }
@@ -292,13 +293,23 @@ public final class FlowGate {
         return broker.kvCompareAndSet(key, expected, null);
     }
 
-    private Gcra.Take takeRate(String rateKey, long now, long interval, long burst) {
+    /**
+     * Takes a start from the rate state {@code TAT_NANOS,RULE}. A state kept under another rule (the limit's numbers
+     * changed) starts afresh at now, so a raised limit takes effect at once instead of after the old schedule.
+     */
+    private Gcra.Take takeRate(String rateKey, String rule, long now, long interval, long burst) {
         while (true) {
             Optional<String> cur = broker.kvGet(rateKey);
-            long stored = cur.map(FlowGate::parseLong).orElse(Long.MIN_VALUE);
+            long stored = cur.map(v -> tatOf(v, rule)).orElse(Long.MIN_VALUE);
             Gcra.Take t = Gcra.take(stored, now, interval, burst);
-            if (broker.kvCompareAndSet(rateKey, cur.orElse(null), Long.toString(t.tat()))) return t;
+            if (broker.kvCompareAndSet(rateKey, cur.orElse(null), t.tat() + "," + rule)) return t;
         }
+    }
+
+    private static long tatOf(String state, String rule) {
+        int c = state.indexOf(',');
+        if (c < 0 || !state.substring(c + 1).equals(rule)) return Long.MIN_VALUE;
+        return parseLong(state.substring(0, c));
     }
 
     /** Gives back what a job took before another limit held it back; best effort, as a refund is only fairness. */
@@ -310,7 +321,11 @@ public final class FlowGate {
                 for (int tries = 0; tries < 5; tries++) {
                     Optional<String> cur = broker.kvGet(k);
                     if (cur.isEmpty()) break;
-                    if (broker.kvCompareAndSet(k, cur.get(), Long.toString(Gcra.refund(parseLong(cur.get()), now, intervals.get(i))))) break;
+                    String v = cur.get();
+                    int c = v.indexOf(',');
+                    if (c < 0) break;
+                    long tat = parseLong(v.substring(0, c));
+                    if (broker.kvCompareAndSet(k, v, Gcra.refund(tat, now, intervals.get(i)) + v.substring(c))) break;
                 }
             }
         } catch (RuntimeException e) {
