@@ -59,23 +59,22 @@ public abstract class FlowConformanceSuite {
         if (broker != null) broker.close();
     }
 
-    /** Opens the broker and the client; with a {@link ManualClock} only where the engine honours it. */
-    private void open(Clock clock, Map<String, dev.kyu.flow.KeyFunction> keyFunctions) throws Exception {
+    /**
+     * Opens the broker and the client. The client's clock is {@code clock} where the engine honours it (so both
+     * judge time alike) and the system's otherwise; true when it is {@code clock}.
+     */
+    private boolean open(Clock clock, Map<String, dev.kyu.flow.KeyFunction> keyFunctions) throws Exception {
         broker = openBroker(clock);
-        var b = Kyu.builder().broker(broker).clock(clock)
+        boolean honoured = clock == Clock.systemUTC() || broker.capabilities().contains(Capability.INJECTABLE_CLOCK);
+        var b = Kyu.builder().broker(broker).clock(honoured ? clock : Clock.systemUTC())
                 .maintenance(MaintenanceOptions.DEFAULTS.withPromoteInterval(Duration.ofMillis(50)).withRescueInterval(Duration.ofMillis(200)));
         keyFunctions.forEach(b::keyFunction);
         kyu = b.build();
+        return honoured;
     }
 
     private void open() throws Exception {
         open(Clock.systemUTC(), Map.of());
-    }
-
-    private boolean injectableClock() throws Exception {
-        try (Broker probe = openBroker(Clock.systemUTC())) {
-            return probe.capabilities().contains(Capability.INJECTABLE_CLOCK);
-        }
     }
 
     private WorkerOptions.Builder options() {
@@ -121,9 +120,8 @@ public abstract class FlowConformanceSuite {
 
     @Test
     void aRateIsHeldAcrossThreeWorkers() throws Exception {
-        boolean manual = injectableClock();
-        ManualClock clock = manual ? new ManualClock() : null;
-        open(manual ? clock : Clock.systemUTC(), Map.of());
+        ManualClock clock = new ManualClock();
+        boolean manual = open(clock, Map.of());
         var task = recording("flow.rated");
         kyu.register(task);
         long permits = 5, burst = 2;
