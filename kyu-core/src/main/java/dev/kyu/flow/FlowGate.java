@@ -53,6 +53,8 @@ public final class FlowGate {
     /** Definitions that could not be read, warned about once each. */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> held = new ConcurrentHashMap<>();
+    /** The answer for a job no limit applies to: made once, as most jobs get it. */
+    private final Admit free = new Admit(new Ticket("", List.of()));
 
     /** What the gate says about one job. */
     public sealed interface Decision {}
@@ -123,7 +125,7 @@ public final class FlowGate {
     /** Decides whether {@code job} may start now. A job no limit applies to is admitted without a broker round trip. */
     public Decision admit(Job job) {
         List<Limit> limits = limitsOf(job);
-        if (limits.isEmpty()) return new Admit(new Ticket(job.id(), List.of()));
+        if (limits.isEmpty()) return free;
         String[] keyOf = new String[limits.size()];
         for (int i = 0; i < limits.size(); i++) {
             try {
@@ -142,6 +144,8 @@ public final class FlowGate {
             if (p > pausedUntil) { pausedUntil = p; pausedBy = limits.get(i); }
         }
         if (pausedUntil > nowN) {
+            // booked too, so that the jobs a pause holds back count as waiting
+            broker.kvPut(Booking.key(job.id(), pausedBy.name()), new Booking(pausedUntil, 0, "pause").encode());
             countHeld(pausedBy.name());
             return new Hold(Duration.ofNanos(pausedUntil - nowN));
         }

@@ -132,10 +132,13 @@ public abstract class FlowConformanceSuite {
         for (int i = 0; i < jobs; i++) handles.add(kyu.enqueue(task, new Work("r", i)));
         startWorkers(3, options());
         if (manual) {
-            // Time stands still between steps: the burst starts at once, then exactly one job per interval.
+            // Time stands still between steps: the burst starts at once, then exactly one job per interval. Each
+            // step waits until every job has started or is back waiting (a hand-back is timed from when it is recorded).
+            var ids = handles.stream().map(JobHandle::id).toList();
             for (int step = 0; startsOf("r").size() < jobs; step++) {
                 int expected = (int) Math.min(jobs, burst + step);
-                await("starts by step " + step).atMost(WAIT).until(() -> startsOf("r").size() >= expected);
+                await("starts by step " + step).atMost(WAIT).until(() -> startsOf("r").size() >= expected
+                        && broker.jobsGet(ids).stream().allMatch(j -> j.state() == JobState.SUCCEEDED || j.state() == JobState.SCHEDULED));
                 assertThat(startsOf("r")).as("starts by step %d", step).hasSize(expected);
                 clock.advance(interval);
             }
