@@ -67,6 +67,29 @@ public final class KvLimits implements Limits {
         }
     }
 
+    /** Bookings of this limit (held-back jobs not yet started); one older than a day belongs to a job gone elsewhere. */
+    static long waiting(Map<String, String> bookings, String name, Instant now) {
+        long staleBefore = FlowGate.nanos(now.minus(FlowGate.STALE_BOOKING));
+        long n = 0;
+        String suffix = "/" + name;
+        for (var e : bookings.entrySet()) {
+            if (!e.getKey().endsWith(suffix)) continue;
+            try {
+                if (Booking.decode(e.getValue()).slot() >= staleBefore) n++;
+            } catch (RuntimeException unreadable) {
+                // not counted
+            }
+        }
+        return n;
+    }
+
+    /** Concurrency slots held now over every key of the limit. */
+    long running(String name) {
+        long n = 0;
+        for (String holders : broker.kvList(FlowGate.SLOTS + name + "/").values()) n += FlowGate.holders(holders).size();
+        return n;
+    }
+
     @Override
     public LimitStatus status(String name) {
         Limit limit = get(name).orElseThrow(() -> new dev.kyu.KyuException.InvalidInput("no limit named '" + name + "'"));
@@ -76,6 +99,6 @@ public final class KvLimits implements Limits {
             Instant until = Instant.parse(e.getValue());
             if (until.isAfter(now)) paused.put(e.getKey().substring((PAUSES + name + "/").length()), until);
         }
-        return new LimitStatus(limit, 0, 0, paused);
+        return new LimitStatus(limit, waiting(broker.kvList(Booking.PREFIX), name, now), running(name), paused);
     }
 }

@@ -13,7 +13,11 @@ import java.util.Optional;
 public interface Limits {
     Duration REFRESH = Duration.ofSeconds(2);
 
-    /** Stores or replaces a limit (its state — tokens, slots, pauses — is kept when only its numbers change). */
+    /**
+     * Stores or replaces a limit. Its slots and pauses are kept when it is replaced; a rate whose numbers change
+     * starts afresh under the new ones, and jobs it held back under the old numbers take a start under the new
+     * ones when they come back at the time they were given.
+     */
     void define(Limit limit);
 
     /** Removes a limit; true when it existed. Jobs it held back run as their due times come. */

@@ -101,11 +101,11 @@ class MetricsTest {
         f.kyu.limits().pause("imports", null, Duration.ofMinutes(5));
         String s = f.get("/metrics").body();
         Map<String, String> imports = Map.of("limit", "imports");
-        assertThat(sample(s, "kyu_limit_waiting", imports)).isEqualTo(0.0);
-        assertThat(sample(s, "kyu_limit_running", imports)).isEqualTo(0.0);
-        assertThat(sample(s, "kyu_limit_paused", imports)).isEqualTo(1.0);
+        assertThat(sample(s, "kyu_flow_waiting", imports)).isEqualTo(0.0);
+        assertThat(sample(s, "kyu_flow_running", imports)).isEqualTo(0.0);
+        assertThat(sample(s, "kyu_flow_paused", imports)).isEqualTo(1.0);
         f.kyu.limits().remove("imports");
-        assertThat(sample(f.get("/metrics").body(), "kyu_limit_paused", imports)).isEqualTo(0.0);
+        assertThat(sample(f.get("/metrics").body(), "kyu_flow_paused", imports)).isEqualTo(0.0);
     }
 
     @Test
