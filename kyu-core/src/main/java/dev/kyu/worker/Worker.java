@@ -223,9 +223,13 @@ public final class Worker implements AutoCloseable {
         boolean ownSlot = true; // false once the hard time limit gave the slot away (see abandon)
         ScheduledFuture<?> timer = null, hardTimer = null;
         try {
-            runPermits.acquire();
-            permit = true;
+            // The flow gate judges the job as soon as it is fetched, before it waits for a run permit: a job
+            // over its limit goes back at once, never held in this worker's prefetch while other jobs run.
             Outcome refused = r.stopReason() == StopReason.NONE ? admit(r) : null;
+            if (refused == null) {
+                runPermits.acquire();
+                permit = true;
+            }
             if (r.stopReason() != StopReason.NONE) {
                 outcome = outcomeWithoutRunning(r);
             } else if (refused != null) {
