@@ -54,6 +54,8 @@ public final class Kyu implements AutoCloseable {
     private final List<JobListener> listeners;
     private final MaintenanceOptions maintenance;
     private final KyuClient client;
+    private final java.util.Map<String, dev.kyu.flow.KeyFunction> keyFunctions;
+    private dev.kyu.flow.FlowGate flowGate;
 
     private Kyu(Builder b) {
         this.codec = b.codec;
@@ -65,6 +67,7 @@ public final class Kyu implements AutoCloseable {
         this.middleware = List.copyOf(b.middleware);
         this.listeners = new java.util.concurrent.CopyOnWriteArrayList<>(b.listeners);
         this.maintenance = b.maintenance;
+        this.keyFunctions = java.util.Map.copyOf(b.keyFunctions);
         this.client = new KyuClient(broker, tasks, codec, b.defaults, b.maxPayloadBytes, b.inline ? executor() : null, listeners);
     }
 
@@ -183,7 +186,7 @@ public final class Kyu implements AutoCloseable {
 
     /** A worker on this broker with this process's tasks; call {@code start()} on it. */
     public Worker worker(WorkerOptions options) {
-        return new Worker(broker, executor(), options, maintenance, listeners);
+        return new Worker(broker, executor(), options, maintenance, listeners, flowGate());
     }
 
     /** The executor every worker of this Kyu uses: this process's tasks, codec and middleware. */
@@ -196,8 +199,27 @@ public final class Kyu implements AutoCloseable {
 
     // ---- operating -----------------------------------------------------------------------------------
 
+    /**
+     * The flow gate this Kyu's workers share: its cached limit definitions and what it held back, for metrics
+     * ({@link dev.kyu.metrics.KyuMetrics#bind}).
+     */
+    public synchronized dev.kyu.flow.FlowGate flowGate() {
+        if (flowGate == null) flowGate = new dev.kyu.flow.FlowGate(broker, clock, keyFunctions);
+        return flowGate;
+    }
+
+    /** The fleet's flow limits (rate and concurrency), kept in the broker: see docs/flow-control.md. */
+    public dev.kyu.flow.Limits limits() {
+        return new dev.kyu.flow.KvLimits(broker(), clock());
+    }
+
     public Admin admin() {
         return new Admin(broker);
+    }
+
+    /** Priority aging rules of the queues, shared by every process on this broker (docs/flow-control.md). */
+    public dev.kyu.flow.Aging aging() {
+        return new dev.kyu.flow.Aging(broker);
     }
 
     /** The broker itself, for engine-level work (tests, tools). */
@@ -227,6 +249,7 @@ public final class Kyu implements AutoCloseable {
         private String url = defaultBrokerUrl();
         private Broker broker;
         private Clock clock = Clock.systemUTC();
+        private final java.util.Map<String, dev.kyu.flow.KeyFunction> keyFunctions = new java.util.HashMap<>();
         private Map<String, String> brokerOptions = Map.of();
         private TaskRegistry tasks = TaskRegistry.withBuiltins();
         private JsonCodec codec = JsonCodec.shared();
@@ -245,6 +268,17 @@ public final class Kyu implements AutoCloseable {
         public Builder broker(Broker broker) { this.broker = broker; return this; }
         public Builder brokerOptions(Map<String, String> o) { this.brokerOptions = Map.copyOf(o); return this; }
         public Builder clock(Clock c) { this.clock = c; return this; }
+
+        /**
+         * Registers a key function for flow limits keyed {@code fn:NAME}: every worker that runs jobs of such a limit
+         * needs it (a job whose function is missing fails with {@code kyu.FlowKeyError}).
+         */
+        public Builder keyFunction(String name, dev.kyu.flow.KeyFunction f) {
+            dev.kyu.flow.KeySource.function(name); // the same rule on the name as a limit's key
+            java.util.Objects.requireNonNull(f, "key function");
+            if (keyFunctions.putIfAbsent(name, f) != null) throw new KyuException.InvalidInput("key function '" + name + "' is registered twice");
+            return this;
+        }
         public Builder tasks(TaskRegistry r) { this.tasks = r; return this; }
         public Builder register(KyuTask<?, ?> t) { this.tasks.register(t); return this; }
         public Builder codec(JsonCodec c) { this.codec = c; return this; }

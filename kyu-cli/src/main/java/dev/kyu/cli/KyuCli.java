@@ -1,6 +1,7 @@
 package dev.kyu.cli;
 
 import dev.kyu.Kyu;
+import dev.kyu.cli.commands.AgingCommand;
 import dev.kyu.cli.commands.BeatCommand;
 import dev.kyu.cli.commands.CancelCommand;
 import dev.kyu.cli.commands.DashboardCommand;
@@ -8,6 +9,7 @@ import dev.kyu.cli.commands.DemoCommand;
 import dev.kyu.cli.commands.EnqueueCommand;
 import dev.kyu.cli.commands.InspectCommand;
 import dev.kyu.cli.commands.JobCommand;
+import dev.kyu.cli.commands.LimitsCommand;
 import dev.kyu.cli.commands.PauseCommand;
 import dev.kyu.cli.commands.PurgeCommand;
 import dev.kyu.cli.commands.ResumeCommand;
@@ -62,6 +64,8 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
         m.put("purge", PurgeCommand.class);
         m.put("pause", PauseCommand.class);
         m.put("resume", ResumeCommand.class);
+        m.put("limits", LimitsCommand.class);
+        m.put("aging", AgingCommand.class);
         m.put("dashboard", DashboardCommand.class);
         m.put("demo", DemoCommand.class);
         m.put("help", CommandLine.HelpCommand.class);

@@ -28,8 +28,18 @@ final class Enqueuer {
         this.inline = inline;
     }
 
+    /** One job stored as it is: inside a caller's transaction or a workflow, where a debounce or throttle cannot replace it. */
     NewJob newJob(String taskName, String argsJson, JobOptions options) {
-        return prepare(taskName, options).newJob(argsJson);
+        Prepared p = prepare(taskName, options);
+        if (p.flow() != null) {
+            throw new KyuException.InvalidInput(flowName(p.flow()) + " works on a plain enqueue of one job only,"
+                    + " not inside a JDBC transaction or a workflow");
+        }
+        return p.newJob(argsJson);
+    }
+
+    static String flowName(dev.kyu.job.KeyedFlow f) {
+        return (f instanceof dev.kyu.job.KeyedFlow.Debounce ? "debounce " : "throttle ") + dev.kyu.codec.Printable.quoted(f.key());
     }
 
     /**
@@ -55,6 +65,11 @@ final class Enqueuer {
         private final JobOptions o;
         private final String backoffSpec;
         private final int priority, maxAttempts;
+
+        /** The debounce or throttle of these options, or null. */
+        dev.kyu.job.KeyedFlow flow() {
+            return o.flow();
+        }
 
         private Prepared(String taskName, JobOptions o, String backoffSpec) {
             this.taskName = taskName;

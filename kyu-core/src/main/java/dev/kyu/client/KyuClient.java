@@ -33,6 +33,7 @@ public final class KyuClient {
     private final InlineRunner inline;
     private final List<JobListener> listeners;
     private final WorkflowPlanner planner;
+    private final KeyedFlows flows;
 
     public KyuClient(Broker broker, TaskRegistry tasks, JsonCodec codec, JobOptions defaults, int maxPayloadBytes,
                      JobExecutor inlineExecutor, List<JobListener> listeners) {
@@ -42,6 +43,7 @@ public final class KyuClient {
         this.enqueuer = new Enqueuer(tasks, defaults, maxPayloadBytes, inlineExecutor != null);
         this.inline = inlineExecutor == null ? null : new InlineRunner(broker, inlineExecutor);
         this.planner = new WorkflowPlanner(tasks, codec, enqueuer::newJob);
+        this.flows = new KeyedFlows(broker);
     }
 
     /**
@@ -71,7 +73,7 @@ public final class KyuClient {
         var jobs = new ArrayList<NewJob>(args.size());
         var prepared = enqueuer.prepare(task.name(), options);
         for (A a : args) jobs.add(prepared.newJob(codec.encode(a)));
-        return store(jobs, null, resultType(task));
+        return store(jobs, prepared, resultType(task));
     }
 
     public <A, R> JobHandle<R> enqueueInTransaction(Connection tx, KyuTask<A, R> task, A args, JobOptions options) {
@@ -102,11 +104,22 @@ public final class KyuClient {
             }
             jobs.add(prepared.newJob(json));
         }
-        return store(jobs, null, JsonNode.class);
+        return store(jobs, prepared, JsonNode.class);
     }
 
     public JobHandle<JsonNode> handle(String id) {
         return new JobHandle<>(id, false, broker, codec, JsonNode.class);
+    }
+
+    /** Stores a batch made by {@code prepared}: through its debounce or throttle when it has one (not in the test mode, which runs every job now). */
+    private <R> List<JobHandle<R>> store(List<NewJob> jobs, Enqueuer.Prepared prepared, Type resultType) {
+        if (prepared.flow() == null || inline != null || jobs.isEmpty()) return store(jobs, (Connection) null, resultType);
+        if (jobs.size() > 1) {
+            throw new KyuException.InvalidInput(Enqueuer.flowName(prepared.flow()) + " takes one job per enqueue, not a batch of " + jobs.size());
+        }
+        EnqueueResult r = flows.store(jobs.get(0), prepared.flow());
+        tell(jobs, List.of(r));
+        return List.of(new JobHandle<>(r.id(), r.created(), broker, codec, resultType));
     }
 
     private <R> List<JobHandle<R>> store(List<NewJob> jobs, Connection tx, Type resultType) {
@@ -122,6 +135,11 @@ public final class KyuClient {
     /** Stores the batch and tells the listeners of each job it created. */
     private List<EnqueueResult> storeOnly(List<NewJob> jobs, Connection tx) {
         List<EnqueueResult> results = broker.jobsEnqueue(new EnqueueRequest(jobs, tx));
+        tell(jobs, results);
+        return results;
+    }
+
+    private void tell(List<NewJob> jobs, List<EnqueueResult> results) {
         if (!listeners.isEmpty()) {
             for (int i = 0; i < jobs.size(); i++) {
                 if (!results.get(i).created()) continue;
@@ -135,7 +153,6 @@ public final class KyuClient {
                 }
             }
         }
-        return results;
     }
 
     private static Type resultType(KyuTask<?, ?> task) {

@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How to run one job: queue, priority, when, how often to try, how long, how unique. Immutable; a null
+ * How to run one job: queue, priority, when, how often to try, how long, how unique, and whether calls of a
+ * key coalesce ({@link KeyedFlow}: debounce or throttle, per enqueue only). Immutable; a null
  * field means "not set here", so options layer: per-job over per-task over {@link #DEFAULTS}.
  *
  * <pre>{@code
@@ -16,16 +17,16 @@ import java.util.Map;
 public record JobOptions(
         String queue, Integer priority, Duration delay, Instant runAt, Integer maxAttempts, Backoff backoff,
         Duration timeout, String uniqueKey, UniqueScope uniqueScope, Duration uniquePeriod, Map<String, String> meta,
-        Duration resultTtl) {
+        Duration resultTtl, KeyedFlow flow) {
 
     /** Kyu's own defaults: queue "default", priority 0, 3 attempts, exponential back-off 1 s … 10 min, no timeout. */
-    public static final JobOptions DEFAULTS = new JobOptions("default", 0, null, null, 3, Backoff.DEFAULT, null, null, null, null, Map.of(), null);
+    public static final JobOptions DEFAULTS = new JobOptions("default", 0, null, null, 3, Backoff.DEFAULT, null, null, null, null, Map.of(), null, null);
 
     /** The range of {@code runAt}: the epoch to the end of year 9999. */
     public static final Instant EARLIEST = Instant.EPOCH;
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
-    public static final JobOptions NONE = new JobOptions(null, null, null, null, null, null, null, null, null, null, Map.of(), null);
+    public static final JobOptions NONE = new JobOptions(null, null, null, null, null, null, null, null, null, null, Map.of(), null, null);
 
     public JobOptions {
         if (queue != null) dev.kyu.task.Task.checkQueue(queue);
@@ -60,7 +61,24 @@ public record JobOptions(
         if (uniqueScope == UniqueScope.PERIOD && uniquePeriod == null) {
             throw new IllegalArgumentException("unique scope PERIOD needs a period");
         }
+        if (flow != null) checkFlow(flow, uniqueKey, delay, runAt);
         meta = meta == null ? Map.of() : Map.copyOf(meta);
+    }
+
+    /**
+     * Debounce and throttle set the due time and hold a unique key of their own, so neither may come with the
+     * caller's; checked again on the layered options, where a task's defaults may bring them.
+     */
+    public static void checkFlow(KeyedFlow flow, String uniqueKey, Duration delay, Instant runAt) {
+        String form = flow instanceof KeyedFlow.Debounce ? "debounce" : "throttle";
+        if (uniqueKey != null) {
+            throw new dev.kyu.KyuException.InvalidInput(form + " " + dev.kyu.codec.Printable.quoted(flow.key())
+                    + " cannot be combined with a unique key: it holds one of its own");
+        }
+        if (delay != null || runAt != null) {
+            throw new dev.kyu.KyuException.InvalidInput(form + " " + dev.kyu.codec.Printable.quoted(flow.key())
+                    + " cannot be combined with a delay or run-at: it sets the due time itself");
+        }
     }
 
     private static void atMostMax(String what, Duration d) {
@@ -93,7 +111,8 @@ public record JobOptions(
                 uniqueKey != null ? uniqueScope : base.uniqueScope,
                 uniqueKey != null ? uniquePeriod : base.uniquePeriod,
                 m,
-                resultTtl != null ? resultTtl : base.resultTtl);
+                resultTtl != null ? resultTtl : base.resultTtl,
+                flow != null ? flow : base.flow);
     }
 
     public JobOptions withQueue(String q) { return toBuilder().queue(q).build(); }
@@ -110,12 +129,13 @@ public record JobOptions(
         private Backoff backoff;
         private UniqueScope uniqueScope;
         private Map<String, String> meta;
+        private KeyedFlow flow;
 
         private Builder(JobOptions o) {
             queue = o.queue; priority = o.priority; delay = o.delay; runAt = o.runAt; maxAttempts = o.maxAttempts;
             backoff = o.backoff; timeout = o.timeout; uniqueKey = o.uniqueKey; uniqueScope = o.uniqueScope;
             uniquePeriod = o.uniquePeriod; meta = new LinkedHashMap<>(o.meta);
-            resultTtl = o.resultTtl;
+            resultTtl = o.resultTtl; flow = o.flow;
         }
 
         public Builder queue(String v) { queue = v; return this; }
@@ -140,8 +160,21 @@ public record JobOptions(
          */
         public Builder resultTtl(Duration v) { resultTtl = v; return this; }
 
+        /**
+         * At most one run per {@code key} every {@code every}, with the last args: the first call of a quiet key
+         * runs at once; calls during the window make one job, due at the window's end, that carries the last
+         * args given. Not with a unique key, a delay or a run-at (docs/flow-control.md).
+         */
+        public Builder throttle(String key, Duration every) { flow = new KeyedFlow.Throttle(key, every); return this; }
+        /**
+         * Run once the {@code key} has had {@code quiet} with no new call, but at most {@code max} after the
+         * burst's first call; each call replaces the waiting job's args with its own. Not with a unique key, a
+         * delay or a run-at (docs/flow-control.md).
+         */
+        public Builder debounce(String key, Duration quiet, Duration max) { flow = new KeyedFlow.Debounce(key, quiet, max); return this; }
+
         public JobOptions build() {
-            return new JobOptions(queue, priority, delay, runAt, maxAttempts, backoff, timeout, uniqueKey, uniqueScope, uniquePeriod, meta, resultTtl);
+            return new JobOptions(queue, priority, delay, runAt, maxAttempts, backoff, timeout, uniqueKey, uniqueScope, uniquePeriod, meta, resultTtl, flow);
         }
     }
 }

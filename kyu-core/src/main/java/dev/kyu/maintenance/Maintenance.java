@@ -1,5 +1,6 @@
 package dev.kyu.maintenance;
 
+import dev.kyu.flow.AgingSweep;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
@@ -25,7 +26,10 @@ import org.slf4j.LoggerFactory;
  *   <li>promote: SCHEDULED jobs whose time has come become QUEUED (delays, retries' back-off);</li>
  *   <li>rescue: RUNNING jobs whose lease expired (their worker died) go back to QUEUED, or to FAILED
  *       once their attempts are spent, so a job that keeps killing workers is quarantined;</li>
- *   <li>prune: finished jobs past their retention, old statistics and silent workers are deleted.</li>
+ *   <li>prune: finished jobs past their retention, old statistics and silent workers are deleted, and so are
+ *       throttle windows that have lapsed ({@link dev.kyu.client.ThrottleSweep}).</li>
+ *   <li>age: the queues with a priority aging rule take their due steps ({@link AgingSweep}, once per step
+ *       across all processes).</li>
  * </ul>
  * Intervals carry random jitter so that many processes do not hit the broker in step.
  *
@@ -36,10 +40,13 @@ import org.slf4j.LoggerFactory;
 public final class Maintenance {
     private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
     private static final int BATCH = 1000;
+    /** How often aging rules are looked at: the precision of an aging step, whose shortest length is 1 s. */
+    private static final Duration AGING_CHECK = Duration.ofSeconds(1);
 
     private final Broker broker;
     private final MaintenanceOptions options;
     private final List<dev.kyu.worker.JobListener> listeners;
+    private final AgingSweep aging;
     private final List<ScheduledFuture<?>> loops = new ArrayList<>();
 
     public Maintenance(Broker broker, MaintenanceOptions options) {
@@ -51,12 +58,14 @@ public final class Maintenance {
         this.broker = broker;
         this.options = options;
         this.listeners = listeners;
+        this.aging = new AgingSweep(broker);
     }
 
     public void start(ScheduledExecutorService scheduler) {
         loops.add(every(scheduler, options.promoteInterval(), this::promote, "promote"));
         loops.add(every(scheduler, options.rescueInterval(), this::rescue, "rescue"));
         loops.add(every(scheduler, options.pruneInterval(), this::prune, "prune"));
+        loops.add(every(scheduler, AGING_CHECK, this::age, "age"));
     }
 
     public void stop() {
@@ -116,6 +125,11 @@ public final class Maintenance {
         }
     }
 
+    /** Takes the priority aging steps that are due; returns how many jobs rose. */
+    public int age() {
+        return aging.run();
+    }
+
     public int prune() {
         int total = 0;
         int n;
@@ -124,6 +138,12 @@ public final class Maintenance {
             total += n;
         } while (n >= options.prune().limit());
         if (total > 0) log.debug("pruned {} finished job(s)", total);
+        try {
+            dev.kyu.client.ThrottleSweep.sweep(broker);
+        } catch (RuntimeException e) {
+            // A failed sweep only leaves lapsed entries for the next one; the jobs' prune above is done.
+            log.debug("throttle windows not swept: {}", e.toString());
+        }
         return total;
     }
 

@@ -23,7 +23,7 @@ import java.time.Duration;
  * <pre>{@code
  * var metrics = new KyuMetrics(registry);
  * Kyu kyu = Kyu.builder().broker(url).listener(metrics).build();
- * metrics.watch(kyu.admin());
+ * metrics.watch(kyu.admin()).watchLimits(kyu.limits(), kyu.flowGate());
  * }</pre>
  */
 public final class KyuMetrics implements JobListener {
@@ -46,6 +46,7 @@ public final class KyuMetrics implements JobListener {
     private final java.util.concurrent.ConcurrentHashMap<MeterKey, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<MeterKey, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile QueueGauges gauges;
+    private volatile FlowGauges flowGauges;
 
     private record MeterKey(String name, String task, String queue, String outcome) {}
 
@@ -58,10 +59,13 @@ public final class KyuMetrics implements JobListener {
         // Already listening into this registry (the application passed it to Kyu.builder().listener):
         // reuse it, or every job would be counted twice.
         for (var l : kyu.listeners()) {
-            if (l instanceof KyuMetrics existing && existing.registry == registry) return existing.watch(kyu.admin());
+            if (l instanceof KyuMetrics existing && existing.registry == registry) {
+                return existing.watch(kyu.admin()).watchLimits(kyu.limits(), kyu.flowGate());
+            }
         }
         var m = new KyuMetrics(registry);
         m.watch(kyu.admin());
+        m.watchLimits(kyu.limits(), kyu.flowGate());
         kyu.listen(m);
         return m;
     }
@@ -77,10 +81,21 @@ public final class KyuMetrics implements JobListener {
         return this;
     }
 
-    /** Reads the broker now and registers gauges for queues seen for the first time; call before a scrape. */
+    /**
+     * Registers the flow-limit meters ({@code kyu.flow.held}, {@code kyu.flow.waiting}, {@code kyu.flow.running},
+     * tagged by limit), polled from the broker at most every two seconds (once per registry).
+     */
+    public synchronized KyuMetrics watchLimits(dev.kyu.flow.Limits limits, dev.kyu.flow.FlowGate gate) {
+        if (flowGauges == null) flowGauges = new FlowGauges(registry, limits, gate, Duration.ofSeconds(2), java.time.Clock.systemUTC());
+        return this;
+    }
+
+    /** Reads the broker now and registers gauges for queues (and flow limits) seen for the first time; call before a scrape. */
     public void refresh() {
         QueueGauges g = gauges;
         if (g != null) g.refreshNow();
+        FlowGauges f = flowGauges;
+        if (f != null) f.refreshNow();
     }
 
     public MeterRegistry registry() {

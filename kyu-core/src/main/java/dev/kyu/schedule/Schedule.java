@@ -60,6 +60,7 @@ public record Schedule(String name, String task, String argsJson, JobOptions opt
         }
         options = options == null ? JobOptions.NONE : options;
         if (options.runAt() != null) throw problem(name, "runAt", "a schedule's jobs run at their fire time; use delay to run later than it");
+        if (options.flow() != null) throw problem(name, "flow", "a schedule fires once per tick already; debounce and throttle are set per enqueue");
         if (options.uniqueKey() != null) {
             throw problem(name, "unique", "a schedule's jobs carry the scheduler's own unique key (schedule, fire time); remove it");
         }

@@ -36,6 +36,10 @@ public record TaskOptions(JobOptions defaults, Set<Class<? extends Throwable>> r
             }
         }
         defaults = defaults == null ? JobOptions.NONE : defaults;
+        if (defaults.flow() != null) {
+            // The key is per call; a task's defaults would also reach schedules and workflows, which cannot coalesce.
+            throw new dev.kyu.KyuException.InvalidInput("debounce and throttle are set per enqueue, not in a task's default options");
+        }
         retryOn = retryOn == null ? Set.of() : Set.copyOf(retryOn);
         abortOn = abortOn == null ? Set.of() : Set.copyOf(abortOn);
         aliases = aliases == null ? List.of() : List.copyOf(aliases);

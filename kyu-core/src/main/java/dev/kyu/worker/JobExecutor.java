@@ -42,17 +42,20 @@ public final class JobExecutor {
     private final Set<String> isolated;
     /** Decides whether a workflow step runs and with which args (null: this executor reads no broker). */
     private final StepGate gate;
+    /** Pauses the job's flow limits when its task throws {@link dev.kyu.flow.RateLimited} (null: no limits here). */
+    private final dev.kyu.flow.FlowGate flow;
 
     /** How far in the future an enqueue time may lie and still be a clock's jitter, not a broken row. */
     private static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
 
     public JobExecutor(TaskRegistry tasks, JsonCodec codec, List<JobMiddleware> middleware, Clock clock) {
-        this(tasks, codec, middleware, clock, null, Set.of(), null);
+        this(tasks, codec, middleware, clock, null, Set.of(), null, null);
     }
 
     private JobExecutor(TaskRegistry tasks, JsonCodec codec, List<JobMiddleware> middleware, Clock clock, ChildPool children,
-                        Set<String> isolated, StepGate gate) {
+                        Set<String> isolated, StepGate gate, dev.kyu.flow.FlowGate flow) {
         this.gate = gate;
+        this.flow = flow;
         this.tasks = tasks;
         this.codec = codec;
         this.middleware = List.copyOf(middleware);
@@ -67,7 +70,7 @@ public final class JobExecutor {
      * around the child's run, and a result comes back as the JSON the child wrote.
      */
     JobExecutor isolating(ChildPool pool, Set<String> taskNames) {
-        return new JobExecutor(tasks, codec, middleware, clock, pool, taskNames, gate);
+        return new JobExecutor(tasks, codec, middleware, clock, pool, taskNames, gate, flow);
     }
 
     /**
@@ -76,7 +79,12 @@ public final class JobExecutor {
      * Workers and the inline mode run with one; an executor without it runs steps as plain jobs.
      */
     public JobExecutor linkedTo(dev.kyu.spi.Broker broker) {
-        return new JobExecutor(tasks, codec, middleware, clock, children, isolated, new StepGate(broker, codec));
+        return new JobExecutor(tasks, codec, middleware, clock, children, isolated, new StepGate(broker, codec), flow);
+    }
+
+    /** This executor pausing the job's flow limits, for every worker, when a task throws {@link dev.kyu.flow.RateLimited}. */
+    JobExecutor pausingLimits(dev.kyu.flow.FlowGate flowGate) {
+        return new JobExecutor(tasks, codec, middleware, clock, children, isolated, gate, flowGate);
     }
 
     /**
@@ -243,6 +251,19 @@ public final class JobExecutor {
     }
 
     private Outcome failed(Job job, TaskOptions options, Throwable t, StopReason reason) {
+        var limited = reason == StopReason.NONE ? rateLimited(t) : null;
+        if (limited != null) {
+            // The downstream asked for quiet: wait that long, attempt unspent, and make every worker wait with it.
+            if (flow != null) {
+                try {
+                    flow.pauseFor(job, limited.retryAfter());
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(JobExecutor.class).warn("could not pause the limits of job {}: {}", job.id(),
+                            dev.kyu.Causes.oneLine(e));
+                }
+            }
+            return new Outcome.Released(limited.retryAfter());
+        }
         return switch (reason) {
             case CANCELLED -> new Outcome.Cancelled(JobError.reason(job.attempt(), JobError.CANCELLED, "cancelled while running", now()));
             case RELEASED, LEASE_LOST -> new Outcome.Released(Duration.ZERO);
@@ -252,6 +273,14 @@ public final class JobExecutor {
                     ? retryOrDead(job, f.retryable(), f.error(job.attempt(), now())) // judged in the child, on the real exception
                     : retryOrDead(job, options.isRetryable(t), JobError.of(job.attempt(), t, now()));
         };
+    }
+
+    /** The {@link dev.kyu.flow.RateLimited} the task threw, itself or as a cause a few levels down; null otherwise. */
+    private static dev.kyu.flow.RateLimited rateLimited(Throwable t) {
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            if (t instanceof dev.kyu.flow.RateLimited rl) return rl;
+        }
+        return null;
     }
 
     /**

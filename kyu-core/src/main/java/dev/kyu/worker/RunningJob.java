@@ -39,6 +39,8 @@ final class RunningJob {
     /** The latest progress its task reported, and the latest one handed to the broker (null: none). */
     private volatile Progress progress;
     private volatile Progress sentProgress;
+    /** The flow-control slots its attempt holds (null: none), freed when the attempt ends however it ends. */
+    private volatile dev.kyu.flow.FlowGate.Ticket flowTicket;
 
     RunningJob(Job job) {
         this.job = job;
@@ -114,6 +116,16 @@ final class RunningJob {
     /** True for the hard time limit when the task has not returned: its slot is then freed without it. */
     boolean abandon() {
         return EXIT.compareAndSet(this, 0, 2);
+    }
+
+    void admitted(dev.kyu.flow.FlowGate.Ticket t) {
+        flowTicket = t;
+    }
+
+    /** Frees its flow-control slots; safe to call more than once. */
+    void releaseFlow() {
+        var t = flowTicket;
+        if (t != null) t.release();
     }
 
     /** True once its outcome is decided (it may still be on its way to the broker). */

@@ -61,6 +61,8 @@ public final class Worker implements AutoCloseable {
     private final WorkerRegistration registration;
     private final Maintenance maintenance;
     private final HandBacks handBacks;
+    /** Flow limits checked before each job starts (null: none). */
+    private final dev.kyu.flow.FlowGate gate;
     /** The child JVMs of isolated tasks, or null when none is isolated. */
     private final dev.kyu.worker.isolated.ChildPool children;
     private volatile boolean started;
@@ -69,7 +71,18 @@ public final class Worker implements AutoCloseable {
 
     public Worker(Broker broker, JobExecutor executor, WorkerOptions options, MaintenanceOptions maintenanceOptions,
                   List<JobListener> listeners) {
+        this(broker, executor, options, maintenanceOptions, listeners, null);
+    }
+
+    /**
+     * A worker whose jobs pass {@code gate} (flow limits) before they start; null for none. A job the gate holds
+     * back is handed back at once without spending an attempt, and its slot goes to other work.
+     */
+    public Worker(Broker broker, JobExecutor executor, WorkerOptions options, MaintenanceOptions maintenanceOptions,
+                  List<JobListener> listeners, dev.kyu.flow.FlowGate gate) {
         this.broker = broker;
+        this.gate = gate;
+        if (gate != null) executor = executor.pausingLimits(gate);
         this.options = options;
         if (options.isolated().any()) {
             // Checked before any child starts: a task a child could not rebuild fails the worker's start, not its jobs.
@@ -109,6 +122,7 @@ public final class Worker implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(guard(heartbeater::beat), hb, hb, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guard(registration::beat), 5, 5, TimeUnit.SECONDS);
         if (maintenance != null) maintenance.start(scheduler);
+        if (gate != null && options.maintenance()) scheduler.scheduleWithFixedDelay(guard(gate::sweep), 60, 60, TimeUnit.SECONDS);
         fetcher.start();
         log.info("worker {} started on {}: queues {}{}, concurrency {}", options.workerId(), broker.describe(), options.queues(),
                 options.weighted() ? " weighted " + options.weights() : "", options.concurrency());
@@ -209,10 +223,17 @@ public final class Worker implements AutoCloseable {
         boolean ownSlot = true; // false once the hard time limit gave the slot away (see abandon)
         ScheduledFuture<?> timer = null, hardTimer = null;
         try {
-            runPermits.acquire();
-            permit = true;
+            // The flow gate judges the job as soon as it is fetched, before it waits for a run permit: a job
+            // over its limit goes back at once, never held in this worker's prefetch while other jobs run.
+            Outcome refused = r.stopReason() == StopReason.NONE ? admit(r) : null;
+            if (refused == null) {
+                runPermits.acquire();
+                permit = true;
+            }
             if (r.stopReason() != StopReason.NONE) {
                 outcome = outcomeWithoutRunning(r);
+            } else if (refused != null) {
+                outcome = refused;
             } else {
                 running.incrementAndGet();
                 r.started();
@@ -241,6 +262,7 @@ public final class Worker implements AutoCloseable {
             if (timer != null) timer.cancel(false);
             if (hardTimer != null) hardTimer.cancel(false);
             r.finished();
+            r.releaseFlow();
             Thread.interrupted(); // a stop that raced with the end of the job must not leak into the next one
             if (ownSlot) {
                 if (permit) runPermits.release();
@@ -258,6 +280,7 @@ public final class Worker implements AutoCloseable {
      */
     private void abandon(RunningJob r) {
         if (!r.abandon()) return; // it returned in time
+        r.releaseFlow();
         running.decrementAndGet();
         runPermits.release();
         slots.release();
@@ -267,6 +290,23 @@ public final class Worker implements AutoCloseable {
                 dev.kyu.job.Durations.format(r.job().timeout()), dev.kyu.job.Durations.format(options.hardTimeoutGrace()), abandoned.get());
         if (!listeners.isEmpty()) listeners.forEach(l -> safely(() -> l.onAbandoned(r.job())));
         settle(r, executor.abandoned(r.job(), options.hardTimeoutGrace()));
+    }
+
+    /**
+     * Asks the flow gate whether the job may start: null when it may (its slots are then held until the attempt
+     * ends), else the outcome that hands it back to wait or fails it for a key that cannot be computed.
+     */
+    private Outcome admit(RunningJob r) {
+        if (gate == null) return null;
+        return switch (gate.admit(r.job())) {
+            case dev.kyu.flow.FlowGate.Admit a -> {
+                r.admitted(a.ticket());
+                yield null;
+            }
+            case dev.kyu.flow.FlowGate.Hold h -> new Outcome.Released(h.delay());
+            case dev.kyu.flow.FlowGate.Fail f -> new Outcome.Dead(dev.kyu.job.JobError.reason(r.job().attempt(), f.errorType(), f.reason(),
+                    executor.now()));
+        };
     }
 
     /** Isolated child JVMs killed since the worker started (at a timeout, a cancel, a shutdown), or 0 without isolated tasks. */

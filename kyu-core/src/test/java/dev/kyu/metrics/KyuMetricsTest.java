@@ -64,4 +64,22 @@ class KyuMetricsTest {
             assertThat(registry.get(KyuMetrics.COMPLETED).tags("task", "kyu.echo", "queue", "default").counter().count()).isEqualTo(1);
         }
     }
+
+    @Test
+    @SuppressWarnings("try") // the worker is a scope guard: it runs for the try block and stops at its end
+    void eachFlowLimitHasItsHeldWaitingAndRunningMeters() {
+        var registry = new SimpleMeterRegistry();
+        try (Kyu kyu = Kyu.builder().broker("memory:").build();
+             Worker w = kyu.worker(WorkerOptions.builder().fetchWait(Duration.ofMillis(100)).shutdownGrace(Duration.ofSeconds(1)).build()).start()) {
+            kyu.limits().define(dev.kyu.flow.Limit.rate("echoes", dev.kyu.flow.Limit.Target.task("kyu.echo"), 1, Duration.ofHours(1)));
+            var metrics = KyuMetrics.bind(kyu, registry);
+            var first = kyu.enqueue("kyu.echo", Map.of("a", 1), JobOptions.NONE);
+            var second = kyu.enqueue("kyu.echo", Map.of("a", 2), JobOptions.NONE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.status() == JobState.SUCCEEDED && second.status() == JobState.SCHEDULED);
+            metrics.refresh();
+            assertThat(registry.get("kyu.flow.held").tags("limit", "echoes").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("kyu.flow.waiting").tags("limit", "echoes").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("kyu.flow.running").tags("limit", "echoes").gauge().value()).isZero();
+        }
+    }
 }

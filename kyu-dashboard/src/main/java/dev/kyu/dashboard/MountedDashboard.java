@@ -70,6 +70,7 @@ public final class MountedDashboard implements AutoCloseable {
         new dev.kyu.dashboard.ui.WorkflowPage(ctx, layout).routes(router);
         new WorkersPage(ctx, layout).routes(router);
         new SchedulesPage(ctx, layout).routes(router);
+        new dev.kyu.dashboard.ui.LimitsPage(ctx, layout).routes(router);
         new StaticAssets().routes(router);
         new OverviewApi(ctx).routes(router);
         new QueuesApi(ctx).routes(router);
@@ -78,6 +79,7 @@ public final class MountedDashboard implements AutoCloseable {
         new WorkersApi(ctx).routes(router);
         new StatsApi(ctx).routes(router);
         new SchedulesApi(ctx).routes(router);
+        new dev.kyu.dashboard.api.LimitsApi(ctx).routes(router);
         new CsrfApi().routes(router);
         new MetricsEndpoint(ctx).routes(router);
         return new MountedDashboard(router, ctx, unbind);

@@ -96,6 +96,19 @@ class MetricsTest {
     }
 
     @Test
+    void everyFlowLimitHasGaugesOfItsWaitingRunningAndPauses() {
+        f.kyu.limits().define(dev.kyu.flow.Limit.concurrency("imports", dev.kyu.flow.Limit.Target.queue("imports"), 5));
+        f.kyu.limits().pause("imports", null, Duration.ofMinutes(5));
+        String s = f.get("/metrics").body();
+        Map<String, String> imports = Map.of("limit", "imports");
+        assertThat(sample(s, "kyu_flow_waiting", imports)).isEqualTo(0.0);
+        assertThat(sample(s, "kyu_flow_running", imports)).isEqualTo(0.0);
+        assertThat(sample(s, "kyu_flow_paused", imports)).isEqualTo(1.0);
+        f.kyu.limits().remove("imports");
+        assertThat(sample(f.get("/metrics").body(), "kyu_flow_paused", imports)).isEqualTo(0.0);
+    }
+
+    @Test
     void closingTheDashboardKeepsTheApplicationsOwnMetricsListening() {
         assertThat(f.dashboard.metrics()).isSameAs(metrics);
         f.dashboard.close();

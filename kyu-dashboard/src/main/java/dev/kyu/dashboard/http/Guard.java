@@ -15,8 +15,8 @@ import java.util.Locale;
  *       dashboard may be mounted in an application's server on a public port);</li>
  *   <li>credentials, when configured: Basic (user and password, or any user with the token as password)
  *       or {@code Bearer TOKEN}; otherwise 401;</li>
- *   <li>read-only mode: every POST is refused;</li>
- *   <li>CSRF, for every POST: an {@code Origin} (else {@code Referer}) that is sent must name this host;
+ *   <li>read-only mode: every POST, PUT, PATCH and DELETE is refused;</li>
+ *   <li>CSRF, for every POST, PUT, PATCH and DELETE: an {@code Origin} (else {@code Referer}) that is sent must name this host;
  *       and the per-session token from the {@code kyu_csrf} cookie must come back in the
  *       {@code X-Kyu-CSRF} header or the {@code _csrf} form field. API clients that send valid credentials
  *       and declare a JSON body ({@code Content-Type: application/json}, which a browser cannot send
@@ -56,7 +56,7 @@ public final class Guard {
             issued = COOKIE + "=" + cookie + "; Path=" + BasePath.cookiePath(r.base()) + "; HttpOnly; SameSite=Strict";
         }
         r.csrfToken = cookie;
-        if (!r.method().equals("POST")) return issued;
+        if (!changes(r.method())) return issued;
         if (options.readOnly()) throw HttpError.forbidden("the dashboard is read-only");
         checkOrigin(r);
         if (credentialed && r.isJson()) return issued;
@@ -66,6 +66,14 @@ public final class Guard {
             throw HttpError.forbidden("missing or wrong CSRF token: reload the page, or send the kyu_csrf cookie's value in " + HEADER);
         }
         return issued;
+    }
+
+    /** The methods that change something: each passes the read-only, Origin and CSRF checks as a POST does. */
+    private static boolean changes(String method) {
+        return switch (method) {
+            case "POST", "PUT", "PATCH", "DELETE" -> true;
+            default -> false;
+        };
     }
 
     /** True when valid credentials were sent; throws 401 when credentials are required and missing or wrong. */

@@ -37,6 +37,8 @@ public final class Router implements HttpHandler {
 
     public Router get(String pattern, Handler h) { return add("GET", pattern, h); }
     public Router post(String pattern, Handler h) { return add("POST", pattern, h); }
+    public Router put(String pattern, Handler h) { return add("PUT", pattern, h); }
+    public Router delete(String pattern, Handler h) { return add("DELETE", pattern, h); }
 
     private Router add(String method, String pattern, Handler h) {
         routes.add(new Route(method, split(pattern), h));

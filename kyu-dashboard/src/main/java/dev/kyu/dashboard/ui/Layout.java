@@ -13,7 +13,7 @@ import dev.kyu.dashboard.http.Response;
  */
 public final class Layout {
     private static final String[][] NAV = {
-            {"/", "Overview"}, {"/queues", "Queues"}, {"/jobs", "Jobs"}, {"/workflows", "Workflows"}, {"/workers", "Workers"}, {"/schedules", "Schedules"}};
+            {"/", "Overview"}, {"/queues", "Queues"}, {"/jobs", "Jobs"}, {"/workflows", "Workflows"}, {"/workers", "Workers"}, {"/schedules", "Schedules"}, {"/limits", "Limits"}};
 
     private final DashboardContext ctx;
 

@@ -38,7 +38,14 @@ public final class OverviewPage {
         int busy = workers.stream().mapToInt(WorkerInfo::busy).sum();
         int slots = workers.stream().mapToInt(WorkerInfo::concurrency).sum();
         b.append("<a class=\"card\" href=\"/workers\"><span class=\"num\">").append(workers.size())
-                .append("</span><span>workers · ").append(busy).append('/').append(slots).append(" busy</span></a></section>");
+                .append("</span><span>workers · ").append(busy).append('/').append(slots).append(" busy</span></a>");
+        var limits = dev.kyu.dashboard.api.LimitsApi.statuses(ctx.kyu().limits());
+        if (!limits.isEmpty()) {
+            long waiting = limits.stream().mapToLong(dev.kyu.flow.Limits.LimitStatus::waiting).sum();
+            b.append("<a class=\"card\" href=\"/limits\"><span class=\"num\" id=\"limits-waiting\">").append(waiting)
+                    .append("</span><span>waiting on ").append(limits.size()).append(limits.size() == 1 ? " limit" : " limits").append("</span></a>");
+        }
+        b.append("</section>");
 
         b.append("<section><h2>Throughput and failures per minute</h2><div class=\"chart-controls\">")
                 .append("<label>Queue <select class=\"chart-queue\" data-chart=\"main\"><option value=\"\">all queues</option>");

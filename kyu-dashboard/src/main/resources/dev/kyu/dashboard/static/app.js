@@ -15,8 +15,11 @@
   var last = null;
   var chartState = {};
 
+  // Typing into a field, or a form with data-keep whose fields were changed and not yet sent: a refresh
+  // would throw the user's input away, so it waits.
   function busy() {
     var a = document.activeElement;
+    if (main.querySelector('form[data-keep][data-changed]')) return true;
     return a && main.contains(a) && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(a.tagName) && a.tagName !== 'BUTTON';
   }
 
@@ -50,6 +53,9 @@
       b.form.addEventListener('submit', function (e) {
         if (!window.confirm(b.getAttribute('data-confirm'))) e.preventDefault();
       });
+    });
+    main.querySelectorAll('form[data-keep]').forEach(function (f) {
+      f.addEventListener('input', function () { f.setAttribute('data-changed', ''); });
     });
     main.querySelectorAll('select.chart-queue, select.chart-range').forEach(function (s) {
       var key = s.className;

@@ -1,0 +1,439 @@
+package dev.kyu.flow;
+
+import dev.kyu.job.Job;
+import dev.kyu.job.JobState;
+import dev.kyu.spi.Broker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's admission check for limited jobs, between a job's lease and its start. Every decision is a
+ * compare-and-set on the broker's key-value verbs (layout in {@code package-info}), so it holds across every
+ * worker of every engine. A job no limit applies to costs a lookup in the cached definitions and nothing else;
+ * the definitions are read again at most every {@link Limits#REFRESH}, so a change takes effect without restart.
+ *
+ * <p>A job passes only when every limit that applies to it lets it: no pause in force for its key, a
+ * concurrency slot in each concurrency limit, a start in each rate limit. Otherwise it is held back — handed
+ * back to wait, its attempt given back — and what it took from the limits that did let it is given back.
+ */
+public final class FlowGate {
+    private static final Logger log = LoggerFactory.getLogger(FlowGate.class);
+    static final String RATE = "kyu.flow.rate/";
+    static final String SLOTS = "kyu.flow.slots/";
+    static final String KEY_ERROR = "kyu.FlowKeyError";
+    static final Duration FIRST_RETRY = Duration.ofMillis(50);
+    static final Duration MAX_RETRY = Duration.ofSeconds(2);
+    /** A booking whose slot is this far past belongs to a job that went elsewhere (cancelled, deleted): ignored and swept. */
+    static final Duration STALE_BOOKING = Duration.ofDays(1);
+
+    private final Broker broker;
+    private final Clock clock;
+    private final FlowKeys keys;
+    private final Duration refresh;
+    private final ReentrantLock refreshing = new ReentrantLock();
+    private volatile Snapshot snapshot = Snapshot.EMPTY;
+    private volatile long readAtNanos;
+    private volatile boolean read;
+    /** Definitions that could not be read, warned about once each. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final Map<String, LongAdder> held = new ConcurrentHashMap<>();
+    /** The answer for a job no limit applies to: made once, as most jobs get it. */
+    private final Admit free = new Admit(new Ticket("", List.of()));
+
+    /** What the gate says about one job. */
+    public sealed interface Decision {}
+
+    /** The job may start; {@link Ticket#release()} when its attempt ends (it frees the concurrency slots it took). */
+    public record Admit(Ticket ticket) implements Decision {}
+
+    /** The job must wait {@code delay} and come back, its attempt unspent. */
+    public record Hold(Duration delay) implements Decision {}
+
+    /** The job's key cannot be computed: it fails with {@code kyu.FlowKeyError} and this reason. */
+    public record Fail(String errorType, String reason) implements Decision {}
+
+    /** The slots an admitted job holds; released once, whatever ends the attempt. */
+    public final class Ticket {
+        private final String jobId;
+        private final List<String> slotKeys;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Ticket(String jobId, List<String> slotKeys) {
+            this.jobId = jobId;
+            this.slotKeys = slotKeys;
+        }
+
+        public void release() {
+            if (slotKeys.isEmpty() || !released.compareAndSet(false, true)) return;
+            for (String k : slotKeys) {
+                try {
+                    removeHolder(k, jobId);
+                } catch (RuntimeException e) {
+                    // Not leaked: a holder whose job no longer runs is dropped by the next job denied a slot.
+                    log.warn("could not free flow slot {} of job {}: {}", k, jobId, dev.kyu.Causes.oneLine(e));
+                }
+            }
+        }
+    }
+
+    private record Snapshot(Map<String, List<Limit>> byTask, Map<String, List<Limit>> byQueue) {
+        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of());
+
+        List<Limit> of(Job job) {
+            List<Limit> t = byTask.get(job.task()), q = byQueue.get(job.queue());
+            if (t == null) return q == null ? List.of() : q;
+            if (q == null) return t;
+            var all = new ArrayList<Limit>(t);
+            all.addAll(q);
+            return all;
+        }
+    }
+
+    public FlowGate(Broker broker, Clock clock, Map<String, KeyFunction> keyFunctions) {
+        this(broker, clock, keyFunctions, Limits.REFRESH);
+    }
+
+    FlowGate(Broker broker, Clock clock, Map<String, KeyFunction> keyFunctions, Duration refresh) {
+        this.broker = broker;
+        this.clock = clock;
+        this.keys = new FlowKeys(keyFunctions);
+        this.refresh = refresh;
+    }
+
+    /** The limits that apply to this job, from the cached definitions (read again when older than the refresh). */
+    public List<Limit> limitsOf(Job job) {
+        refreshIfStale();
+        return snapshot.of(job);
+    }
+
+    /** Decides whether {@code job} may start now. A job no limit applies to is admitted without a broker round trip. */
+    public Decision admit(Job job) {
+        List<Limit> limits = limitsOf(job);
+        if (limits.isEmpty()) return free;
+        String[] keyOf = new String[limits.size()];
+        for (int i = 0; i < limits.size(); i++) {
+            try {
+                keyOf[i] = keys.of(limits.get(i), job);
+            } catch (FlowKeys.KeyError e) {
+                return new Fail(KEY_ERROR, e.getMessage());
+            }
+        }
+        Instant now = clock.instant();
+        long nowN = nanos(now);
+        // pauses first: a paused key takes nothing from any limit
+        long pausedUntil = Long.MIN_VALUE;
+        Limit pausedBy = null;
+        for (int i = 0; i < limits.size(); i++) {
+            long p = Math.max(pause(limits.get(i).name(), keyOf[i]), keyOf[i].isEmpty() ? Long.MIN_VALUE : pause(limits.get(i).name(), ""));
+            if (p > pausedUntil) { pausedUntil = p; pausedBy = limits.get(i); }
+        }
+        if (pausedUntil > nowN) {
+            // booked too, so that the jobs a pause holds back count as waiting
+            broker.kvPut(Booking.key(job.id(), pausedBy.name()), new Booking(pausedUntil, 0, "pause").encode());
+            countHeld(pausedBy.name());
+            return new Hold(Duration.ofNanos(pausedUntil - nowN));
+        }
+        Map<String, String> bookings = broker.kvList(Booking.PREFIX + job.id() + "/");
+        String bookingPrefix = Booking.PREFIX + job.id() + "/";
+        var slotKeys = new ArrayList<String>();
+        // concurrency first: a slot denied leaves nothing taken from the rates to give back
+        for (int i = 0; i < limits.size(); i++) {
+            Limit l = limits.get(i);
+            if (l.kind() != Limit.Kind.CONCURRENCY) continue;
+            String slotKey = SLOTS + l.name() + "/" + keyOf[i];
+            if (takeSlot(slotKey, job.id(), l.permits())) {
+                slotKeys.add(slotKey);
+                continue;
+            }
+            giveBack(slotKeys, job.id(), List.of(), List.of(), nowN);
+            String bk = bookingPrefix + l.name();
+            int tries = Optional.ofNullable(bookings.get(bk)).map(FlowGate::decodeOrNull).map(Booking::tries).orElse(0) + 1;
+            Duration delay = retryDelay(tries);
+            broker.kvPut(bk, new Booking(nowN + delay.toNanos(), tries, Booking.rule(l)).encode());
+            countHeld(l.name());
+            return new Hold(delay);
+        }
+        var rateKeys = new ArrayList<String>();
+        var rateIntervals = new ArrayList<Long>();
+        for (int i = 0; i < limits.size(); i++) {
+            Limit l = limits.get(i);
+            if (l.kind() != Limit.Kind.RATE) continue;
+            String bk = bookingPrefix + l.name();
+            Booking b = bookings.containsKey(bk) ? decodeOrNull(bookings.get(bk)) : null;
+            String rule = Booking.rule(l);
+            if (b != null && b.rule().equals(rule)) {
+                if (b.slot() <= nowN) continue; // its slot has come: it starts without taking another
+                giveBack(slotKeys, job.id(), rateKeys, rateIntervals, nowN);
+                countHeld(l.name());
+                return new Hold(Duration.ofNanos(b.slot() - nowN));
+            }
+            String rateKey = RATE + l.name() + "/" + keyOf[i];
+            long interval = l.interval().toNanos();
+            Gcra.Take t = takeRate(rateKey, rule, nowN, interval, l.burst());
+            if (t.now()) {
+                rateKeys.add(rateKey);
+                rateIntervals.add(interval);
+                continue;
+            }
+            giveBack(slotKeys, job.id(), rateKeys, rateIntervals, nowN);
+            broker.kvPut(bk, new Booking(t.slot(), 1, rule).encode());
+            countHeld(l.name());
+            return new Hold(Duration.ofNanos(t.slot() - nowN));
+        }
+        for (String bk : bookings.keySet()) broker.kvDelete(bk);
+        return new Admit(new Ticket(job.id(), List.copyOf(slotKeys)));
+    }
+
+    /**
+     * The task said its downstream is overloaded for {@code retryAfter}: every limit that applies to the job pauses
+     * the job's key (the whole limit when it has none) for that long, on every worker. Best effort per limit.
+     */
+    public void pauseFor(Job job, Duration retryAfter) {
+        Instant until = clock.instant().plus(retryAfter);
+        for (Limit l : limitsOf(job)) {
+            try {
+                String key = keys.of(l, job);
+                lengthenPause(KvLimits.PAUSES + l.name() + "/" + key, until);
+            } catch (FlowKeys.KeyError | RuntimeException e) {
+                log.warn("could not pause limit {} for job {}: {}", l.name(), job.id(), e.getMessage());
+            }
+        }
+    }
+
+    /** Jobs held back by each limit since this gate started (counted by the limit that held them). */
+    public Map<String, Long> heldBack() {
+        var out = new HashMap<String, Long>();
+        held.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /**
+     * Deletes the bookings of jobs that no longer wait (cancelled, deleted, finished elsewhere) or that are older
+     * than {@link #STALE_BOOKING}; returns how many. Workers run it now and then; it is safe to run anywhere.
+     */
+    public int sweep() {
+        Map<String, String> all = broker.kvList(Booking.PREFIX);
+        if (all.isEmpty()) return 0;
+        long staleBefore = nanos(clock.instant().minus(STALE_BOOKING));
+        var byJob = new HashMap<String, List<String>>();
+        for (String k : all.keySet()) {
+            String rest = k.substring(Booking.PREFIX.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) byJob.computeIfAbsent(rest.substring(0, slash), id -> new ArrayList<>()).add(k);
+        }
+        Set<String> waiting = new HashSet<>();
+        var ids = new ArrayList<>(byJob.keySet());
+        for (int i = 0; i < ids.size(); i += 500) {
+            for (Job j : broker.jobsGet(ids.subList(i, Math.min(ids.size(), i + 500)))) {
+                if (!JobState.TERMINAL.contains(j.state())) waiting.add(j.id());
+            }
+        }
+        int n = 0;
+        for (var e : byJob.entrySet()) {
+            for (String k : e.getValue()) {
+                Booking b = decodeOrNull(all.get(k));
+                if (waiting.contains(e.getKey()) && b != null && b.slot() >= staleBefore) continue;
+                broker.kvDelete(k);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ---- the shared state ---------------------------------------------------------------------------
+
+    private boolean takeSlot(String slotKey, String jobId, long max) {
+        boolean pruned = false;
+        while (true) {
+            Optional<String> cur = broker.kvGet(slotKey);
+            List<String> holders = holders(cur.orElse(""));
+            if (holders.contains(jobId)) return true; // re-leased after a lost lease: it holds its slot already
+            if (holders.size() < max) {
+                var next = new ArrayList<>(holders);
+                next.add(jobId);
+                if (broker.kvCompareAndSet(slotKey, cur.orElse(null), String.join(",", next))) return true;
+                continue;
+            }
+            if (pruned) return false;
+            // Full: drop holders whose jobs no longer run (their worker died and the lease was rescued), so no slot leaks.
+            pruned = true;
+            Set<String> live = new HashSet<>();
+            for (Job j : broker.jobsGet(holders)) if (j.state() == JobState.RUNNING) live.add(j.id());
+            if (live.size() == holders.size()) return false;
+            var kept = holders.stream().filter(live::contains).toList();
+            if (!broker.kvCompareAndSet(slotKey, cur.orElse(null), String.join(",", kept))) pruned = false;
+        }
+    }
+
+    private void removeHolder(String slotKey, String jobId) {
+        while (true) {
+            Optional<String> cur = broker.kvGet(slotKey);
+            if (cur.isEmpty()) return;
+            List<String> holders = holders(cur.get());
+            if (!holders.contains(jobId)) return;
+            var kept = new ArrayList<>(holders);
+            kept.remove(jobId);
+            if (kept.isEmpty() ? casDelete(slotKey, cur.get()) : broker.kvCompareAndSet(slotKey, cur.get(), String.join(",", kept))) return;
+        }
+    }
+
+    private boolean casDelete(String key, String expected) {
+        return broker.kvCompareAndSet(key, expected, null);
+    }
+
+    /**
+     * Takes a start from the rate state {@code TAT_NANOS,RULE}. A state kept under another rule (the limit's numbers
+     * changed) starts afresh at now, so a raised limit takes effect at once instead of after the old schedule.
+     */
+    private Gcra.Take takeRate(String rateKey, String rule, long now, long interval, long burst) {
+        while (true) {
+            Optional<String> cur = broker.kvGet(rateKey);
+            long stored = cur.map(v -> tatOf(v, rule)).orElse(Long.MIN_VALUE);
+            Gcra.Take t = Gcra.take(stored, now, interval, burst);
+            if (broker.kvCompareAndSet(rateKey, cur.orElse(null), t.tat() + "," + rule)) return t;
+        }
+    }
+
+    private static long tatOf(String state, String rule) {
+        int c = state.indexOf(',');
+        if (c < 0 || !state.substring(c + 1).equals(rule)) return Long.MIN_VALUE;
+        return parseLong(state.substring(0, c));
+    }
+
+    /** Gives back what a job took before another limit held it back; best effort, as a refund is only fairness. */
+    private void giveBack(List<String> slotKeys, String jobId, List<String> rateKeys, List<Long> intervals, long now) {
+        try {
+            for (String k : slotKeys) removeHolder(k, jobId);
+            for (int i = 0; i < rateKeys.size(); i++) {
+                String k = rateKeys.get(i);
+                for (int tries = 0; tries < 5; tries++) {
+                    Optional<String> cur = broker.kvGet(k);
+                    if (cur.isEmpty()) break;
+                    String v = cur.get();
+                    int c = v.indexOf(',');
+                    if (c < 0) break;
+                    long tat = parseLong(v.substring(0, c));
+                    if (broker.kvCompareAndSet(k, v, Gcra.refund(tat, now, intervals.get(i)) + v.substring(c))) break;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("giving back flow tokens failed", e);
+        }
+    }
+
+    private long pause(String limit, String key) {
+        return broker.kvGet(KvLimits.PAUSES + limit + "/" + key).map(v -> {
+            try {
+                return nanos(Instant.parse(v));
+            } catch (RuntimeException e) {
+                return Long.MIN_VALUE;
+            }
+        }).orElse(Long.MIN_VALUE);
+    }
+
+    private void lengthenPause(String k, Instant until) {
+        while (true) {
+            Optional<String> cur = broker.kvGet(k);
+            if (cur.isPresent()) {
+                try {
+                    if (!Instant.parse(cur.get()).isBefore(until)) return;
+                } catch (RuntimeException unreadable) {
+                    // replaced below
+                }
+            }
+            if (broker.kvCompareAndSet(k, cur.orElse(null), until.toString())) return;
+        }
+    }
+
+    // ---- definitions --------------------------------------------------------------------------------
+
+    private void refreshIfStale() {
+        if (read && System.nanoTime() - readAtNanos < refresh.toNanos()) return;
+        // one thread reads; the others go on with the definitions they have (the first read waits for it)
+        if (read ? !refreshing.tryLock() : !lockFirst()) return;
+        try {
+            if (read && System.nanoTime() - readAtNanos < refresh.toNanos()) return;
+            Map<String, String> raw = broker.kvList(KvLimits.DEFS);
+            var byTask = new HashMap<String, List<Limit>>();
+            var byQueue = new HashMap<String, List<Limit>>();
+            for (var e : new java.util.TreeMap<>(raw).entrySet()) {
+                Limit l;
+                try {
+                    l = LimitCodec.decode(e.getValue());
+                } catch (RuntimeException bad) {
+                    if (warned.add(e.getKey() + "=" + e.getValue())) {
+                        log.warn("flow limit {} cannot be read and is not enforced: {}", e.getKey().substring(KvLimits.DEFS.length()), bad.getMessage());
+                    }
+                    continue;
+                }
+                var into = l.target().scope() == Limit.Target.Scope.TASK ? byTask : byQueue;
+                into.computeIfAbsent(l.target().name(), n -> new ArrayList<>()).add(l);
+            }
+            byTask.replaceAll((k, v) -> List.copyOf(v));
+            byQueue.replaceAll((k, v) -> List.copyOf(v));
+            snapshot = new Snapshot(Map.copyOf(byTask), Map.copyOf(byQueue));
+            readAtNanos = System.nanoTime();
+            read = true;
+        } finally {
+            refreshing.unlock();
+        }
+    }
+
+    private boolean lockFirst() {
+        refreshing.lock();
+        return true;
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    private void countHeld(String limit) {
+        held.computeIfAbsent(limit, n -> new LongAdder()).increment();
+    }
+
+    /** 50 ms doubling to 2 s, with up to a quarter of jitter so denied jobs do not come back together. */
+    static Duration retryDelay(int tries) {
+        long ms = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(tries - 1, 10));
+        return Duration.ofMillis(ms - ThreadLocalRandom.current().nextLong(ms / 4 + 1));
+    }
+
+    static List<String> holders(String v) {
+        if (v.isEmpty()) return List.of();
+        return Arrays.asList(v.split(","));
+    }
+
+    static long nanos(Instant i) {
+        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    private static Booking decodeOrNull(String s) {
+        try {
+            return Booking.decode(s);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
