@@ -10,7 +10,7 @@ import dev.kyu.spi.Brokers;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.FetchRequest;
 import dev.kyu.spi.NewJob;
-import dev.kyu.testkit.ManualClock;
+import dev.kyu.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.kyu.maintenance.Maintenance;
 import dev.kyu.maintenance.MaintenanceOptions;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.NewJob;
-import dev.kyu.testkit.ManualClock;
+import dev.kyu.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
