@@ -222,7 +222,7 @@ final class PendingEnqueues {
 
     private static List<String> ids(String json) {
         try {
-            List<String> ids = JobCodec.JSON.readValue(json, IDS);
+            List<String> ids = RedisJobCodec.JSON.readValue(json, IDS);
             return ids == null ? List.of() : ids;
         } catch (Exception e) {
             return List.of();
@@ -253,7 +253,7 @@ final class PendingEnqueues {
 
     private static String encode(List<List<String>> items) {
         try {
-            return JobCodec.JSON.writeValueAsString(items);
+            return RedisJobCodec.JSON.writeValueAsString(items);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode a batch record", e);
         }
@@ -262,7 +262,7 @@ final class PendingEnqueues {
     /** The items of a record, or null for a value that is no record (foreign data). */
     private static List<List<String>> decode(String json) {
         try {
-            List<List<String>> items = JobCodec.JSON.readValue(json, ITEMS);
+            List<List<String>> items = RedisJobCodec.JSON.readValue(json, ITEMS);
             if (items == null) return null;
             if (items.isEmpty()) return null;
             for (List<String> item : items) if (item == null || item.size() != 18 || item.contains(null)) return null;

@@ -72,7 +72,7 @@ public final class RedisBroker implements Broker {
     private final Map<String, String> leased = new ConcurrentHashMap<>();
     private final SkippedQueues skipped = new SkippedQueues();
     private final AtomicInteger rotation = new AtomicInteger();
-    private final AwaitedJobs awaited = new AwaitedJobs();
+    private final RedisAwaitedJobs awaited = new RedisAwaitedJobs();
     private volatile boolean closed;
 
     private RedisBroker(RedisSettings settings, RedisLink link) {
@@ -290,10 +290,10 @@ public final class RedisBroker implements Broker {
                 unique && j.uniqueScope() == UniqueScope.PERIOD ? Long.toString(j.uniquePeriod().toMillis()) : "",
                 j.timeout() == null ? "" : Long.toString(j.timeout().toMillis()),
                 j.backoff() == null ? "" : j.backoff(),
-                JobCodec.encodeMeta(j.meta()),
+                RedisJobCodec.encodeMeta(j.meta()),
                 j.resultTtl() == null ? "" : Long.toString(j.resultTtl().toMillis()),
                 links.waitsFor() > 0 ? Integer.toString(links.waitsFor()) : "",
-                links.dependents().isEmpty() ? "" : JobCodec.encodeIds(links.dependents()),
+                links.dependents().isEmpty() ? "" : RedisJobCodec.encodeIds(links.dependents()),
                 links.retainWith() == null ? "" : links.retainWith());
     }
 
@@ -424,7 +424,7 @@ public final class RedisBroker implements Broker {
                 String q = String.valueOf(got.get(i)), id = String.valueOf(got.get(i + 1));
                 List<?> values = (List<?>) got.get(i + 2);
                 try {
-                    jobs.add(JobCodec.decodeLeased(values, got.get(i + 3), q, id, r.workerId(), ((Number) out.get(0)).longValue(),
+                    jobs.add(RedisJobCodec.decodeLeased(values, got.get(i + 3), q, id, r.workerId(), ((Number) out.get(0)).longValue(),
                             String.valueOf(out.get(3)), leaseMs));
                     remember(id, q);
                 } catch (RuntimeException bad) {
@@ -473,7 +473,7 @@ public final class RedisBroker implements Broker {
     private void bury(String q, String id, String workerId, List<?> values, String why) {
         // The values are as before the lease, so the lease's attempt is one more.
         String attempt = "";
-        Object stored = values.get(JobCodec.LEASED_FIELDS.indexOf("attempt"));
+        Object stored = values.get(RedisJobCodec.LEASED_FIELDS.indexOf("attempt"));
         try {
             attempt = Long.toString(Long.parseLong(String.valueOf(stored)) + 1);
         } catch (NumberFormatException e) {
@@ -583,9 +583,9 @@ public final class RedisBroker implements Broker {
         long delay = 0;
         switch (c.outcome()) {
             case Outcome.Succeeded s -> { kind = "S"; payload = s.result() == null ? "null" : s.result(); }
-            case Outcome.Retry r -> { kind = "R"; payload = JobCodec.encode(r.error()); delay = r.delay().toMillis(); }
-            case Outcome.Dead d -> { kind = "D"; payload = JobCodec.encode(d.error()); }
-            case Outcome.Cancelled x -> { kind = "C"; payload = JobCodec.encode(x.reason()); }
+            case Outcome.Retry r -> { kind = "R"; payload = RedisJobCodec.encode(r.error()); delay = r.delay().toMillis(); }
+            case Outcome.Dead d -> { kind = "D"; payload = RedisJobCodec.encode(d.error()); }
+            case Outcome.Cancelled x -> { kind = "C"; payload = RedisJobCodec.encode(x.reason()); }
             case Outcome.Released r -> { kind = "L"; delay = r.delay().toMillis(); }
         }
         return List.of(queue, l.jobId(), l.workerId(), Integer.toString(l.attempt()), kind, payload, Long.toString(Math.max(0, delay)));

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The subscription hands on each id published on the ended channel; only one awaited here wakes anyone,
  * and each awaiter then re-reads its own job.
  */
-final class AwaitedJobs {
+final class RedisAwaitedJobs {
     private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
     private final WakeSignal signal = new WakeSignal();
 
