@@ -54,7 +54,7 @@ final class RedisQueries {
             String q = KeyTypes.expect(link, keys.jobQueue(), "hash", () -> link.hget(keys.jobQueue(), id));
             if (q == null) return Optional.<Job>empty();
             List<Object> dumps = scripts.run(Script.GET, keys.route(q), List.of("1", q, id));
-            return Optional.ofNullable(JobCodec.decode(dumps.get(0), q, id, false));
+            return Optional.ofNullable(RedisJobCodec.decode(dumps.get(0), q, id, false));
         });
     }
 
@@ -80,7 +80,7 @@ final class RedisQueries {
             Object dump = dumps.get(j);
             String q = queues.get(known.get(j));
             if (q.isEmpty() && dump instanceof List<?> l && l.size() > 2) q = String.valueOf(l.get(2));
-            Job job = q.isEmpty() ? null : JobCodec.decode(dump, q, id, false);
+            Job job = q.isEmpty() ? null : RedisJobCodec.decode(dump, q, id, false);
             if (job != null) out.add(job);
         }
         return out;
@@ -143,7 +143,7 @@ final class RedisQueries {
             for (int i = 0; i + 1 < flat.size(); i += 2) {
                 String id = String.valueOf(flat.get(i));
                 cursor = id;
-                Job job = JobCodec.decode(flat.get(i + 1), q, id, false);
+                Job job = RedisJobCodec.decode(flat.get(i + 1), q, id, false);
                 if (job != null && matches(job, query)) {
                     found.add(new Found(id, job));
                     matched++;
