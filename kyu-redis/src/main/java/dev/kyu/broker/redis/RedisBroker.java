@@ -5,6 +5,7 @@ import dev.kyu.job.JobState;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.BrokerConfig;
 import dev.kyu.spi.CancelResult;
+import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.Capability;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
@@ -34,9 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The broker for {@code redis://} and {@code rediss://} URLs. Every state change is one Lua script over
  * one queue's keys (see {@code docs/brokers/redis.md} for the layout), judged by the server's clock.
- * This class only wires the parts and delegates: producing ({@link RedisEnqueuer}), claiming and
- * promotion ({@link RedisClaims}), outcomes and lease extensions ({@link RedisOutcomes}), the sweeps
- * ({@link RedisSweeps}), the hand-operated verbs ({@link RedisControl}), queries ({@link RedisQueries}),
+ * This class only wires the parts and delegates: producing ({@link RedisEnqueuer}), claiming, the blocking
+ * fetch and promotion ({@link RedisClaims}), outcomes and lease extensions ({@link RedisOutcomes}), priority
+ * aging ({@link RedisAging}), the sweeps ({@link RedisSweeps}), the hand-operated verbs ({@link RedisControl}), queries ({@link RedisQueries}),
  * awaiting an end ({@link RedisAwaitedJobs}), and the worker registry, key-value store and locks
  * ({@link RedisRegistry}).
  */
@@ -53,6 +54,7 @@ public final class RedisBroker implements Broker {
     private final RedisEnqueuer enqueuer;
     private final RedisClaims claims;
     private final RedisOutcomes outcomes;
+    private final RedisAging aging;
     private final RedisSweeps sweeps;
     private final RedisControl control;
     private final RedisQueries queries;
@@ -80,7 +82,8 @@ public final class RedisBroker implements Broker {
         this.enqueuer = new RedisEnqueuer(link, keys, scripts, faults, runner, settings, index, clusterUniqueKeys, pending);
         this.claims = new RedisClaims(link, keys, scripts, faults, runner, settings, index, quarantine, skipped, pending, relay,
                 () -> closed);
-        this.outcomes = new RedisOutcomes(runner, outage, index, relay);
+        this.outcomes = new RedisOutcomes(runner, outage, relay);
+        this.aging = new RedisAging(scripts, keys, faults, outage);
         this.sweeps = new RedisSweeps(link, keys, faults, runner, outage, index, quarantine, skipped, relay, registry);
         this.control = new RedisControl(link, keys, scripts, faults, runner, outage, index, relay);
         this.awaited = new RedisAwaitedJobs(link, keys, scripts, faults, outage, queries::jobGet, () -> closed);
@@ -120,7 +123,9 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.SHARED_ACROSS_PROCESSES, Capability.JOB_LINKS);
+        // NATIVE_BLOCKING_FETCH: jobsFetch waits in a blocking pop on the queues' wake lists (RedisClaims), not
+        // in the core's BlockingFetch; jobsClaim is the same fetch script without the wait.
+        return EnumSet.of(Capability.SHARED_ACROSS_PROCESSES, Capability.JOB_LINKS, Capability.NATIVE_BLOCKING_FETCH);
     }
 
     @Override
@@ -154,6 +159,12 @@ public final class RedisBroker implements Broker {
     // ---- working ----------------------------------------------------------------------------------
 
     @Override
+    public List<Job> jobsClaim(ClaimRequest request) {
+        checkDurabilityOnce();
+        return claims.claim(request);
+    }
+
+    @Override
     public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
         checkDurabilityOnce();
         return claims.fetch(request);
@@ -174,6 +185,11 @@ public final class RedisBroker implements Broker {
     @Override
     public int jobsPromoteDue(int limit) {
         return claims.promoteDue(limit);
+    }
+
+    @Override
+    public int jobsAge(String queue, Instant dueBefore, int ceiling, int limit) {
+        return aging.age(queue, dueBefore, ceiling, limit);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.kyu.KyuException;
 import dev.kyu.broker.redis.Scripts.Script;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobOptions;
+import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.FetchRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,10 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * Hands due jobs to workers: the fetch script leases up to the limit over the queues in the order asked,
- * and between empty passes the fetch waits on the queues' wake keys (a blocking pop) until the next due
- * time, the caller's deadline or a wake-up token, whichever comes first. Also promotes scheduled jobs that
- * are due, with the sweeps that must run before a promotion on a Cluster.
+ * Hands due jobs to workers: the fetch script leases up to the limit over the queues in the order asked.
+ * A claim is one pass of it, never waiting; a fetch repeats it and, between empty passes, waits on the queues'
+ * wake keys (a blocking pop, Redis's own blocking path instead of the core's BlockingFetch) until the next due
+ * time, the caller's deadline or a wake-up token, whichever comes first. Both lease by the same script, so a
+ * claim and a fetch keep the same order, skip the same paused queues and set the same lease. Also promotes
+ * scheduled jobs that are due, with the sweeps that must run before a promotion on a Cluster.
  */
 final class RedisClaims {
     /** Longest single blocking pop; the fetch loop re-checks due times and shutdown between pops. */
@@ -59,10 +62,19 @@ final class RedisClaims {
     /** One pass of the fetch script: its time, the next due time (or -1), the leased jobs and the queues it skipped. */
     private record Round(long now, long nextDue, List<Job> jobs, Map<String, String> skipped) {}
 
-    /** Leases up to the request's limit, waiting up to its {@code maxWait}; empty when closed or interrupted. */
-    List<Job> fetch(FetchRequest request) throws InterruptedException {
+    /** Leases up to the request's limit now, without waiting: one pass of the fetch script, no blocking pop. */
+    List<Job> claim(ClaimRequest request) {
         for (String q : request.queues()) Names.checkQueue(q);
-        long deadline = System.nanoTime() + request.maxWait().toNanos();
+        if (closed.getAsBoolean()) return List.of();
+        return faults.ride("claim", settings.outage(),
+                () -> fetchOnce(request, (route, args) -> scripts.run(Script.FETCH, route, args))).jobs();
+    }
+
+    /** Leases up to the request's limit, waiting up to its {@code maxWait}; empty when closed or interrupted. */
+    List<Job> fetch(FetchRequest fetch) throws InterruptedException {
+        for (String q : fetch.queues()) Names.checkQueue(q);
+        ClaimRequest request = fetch.claim();
+        long deadline = System.nanoTime() + fetch.maxWait().toNanos();
         long popMs = -1;
         // Set when a fetch behind the pop came back early with nothing: the next wait is a plain pop, so that
         // a pop that fails at once is reported rather than repeated.
@@ -139,7 +151,7 @@ final class RedisClaims {
      * milliseconds). Null when the call failed in a way the caller rides out or ends on: the connection
      * dropped while blocked, the link closed or the caller was interrupted.
      */
-    private Round fetchBehindPop(FetchRequest request, long popMs, List<String> wakeable) {
+    private Round fetchBehindPop(ClaimRequest request, long popMs, List<String> wakeable) {
         if (wakeable.isEmpty()) return fetchOnce(request, (route, args) -> scripts.run(Script.FETCH, route, args));
         List<String> wakeKeys = wakeable.stream().map(keys::wake).toList();
         Duration wait = Duration.ofMillis(popMs);
@@ -158,7 +170,7 @@ final class RedisClaims {
         List<Object> run(String routeKey, List<String> args);
     }
 
-    private Round fetchOnce(FetchRequest r, FetchCall call) {
+    private Round fetchOnce(ClaimRequest r, FetchCall call) {
         long leaseMs = Math.max(1, r.leaseDuration().toMillis());
         String lease = Long.toString(leaseMs);
         var jobs = new ArrayList<Job>();
@@ -182,7 +194,6 @@ final class RedisClaims {
                 try {
                     jobs.add(RedisJobCodec.decodeLeased(values, got.get(i + 3), q, id, r.workerId(), ((Number) out.get(0)).longValue(),
                             String.valueOf(out.get(3)), leaseMs));
-                    index.remember(id, q);
                 } catch (RuntimeException bad) {
                     quarantine.leased(q, id, r.workerId(), values, bad.getMessage());
                 }

@@ -2,29 +2,26 @@ package dev.kyu.broker.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where jobs live: the id index (id → queue, one hash), the set of queue names, and this process's cache
- * of the jobs it leased. A job's keys are named by its queue, so every verb on ids asks here first; the
- * cache only saves a lookup, so forgetting an entry is always safe.
+ * Where jobs live: the id index (id → queue, one hash) and the set of queue names. A job's keys are named by
+ * its queue, so a verb given bare ids (read, cancel, retry by ids, delete; a Cluster's reads of several jobs,
+ * its sweeps' relays of released dependents and its prune's retention anchors) asks here first. The verbs a
+ * worker sends under a lease do not: a lease names its queue ({@link dev.kyu.job.Lease#queue()}), so completing
+ * and extending go straight to the queue's keys (see {@link RedisOutcomes}).
  */
 final class RedisJobIndex {
     private static final Logger LOG = LoggerFactory.getLogger(RedisJobIndex.class);
-    /** Bound on the cache of jobs this process leased (id → queue). */
-    private static final int LEASED_CACHE = 100_000;
 
     private final RedisLink link;
     private final Keys keys;
     private final Faults faults;
     private final Duration outage;
-    private final Map<String, String> leased = new ConcurrentHashMap<>();
 
     RedisJobIndex(RedisLink link, Keys keys, Faults faults, Duration outage) {
         this.link = link;
@@ -33,34 +30,12 @@ final class RedisJobIndex {
         this.outage = outage;
     }
 
-    /** Notes the queue of a job this process just leased. */
-    void remember(String id, String queue) {
-        if (leased.size() > LEASED_CACHE) leased.clear();
-        leased.put(id, queue);
-    }
-
-    /** Drops a job from the lease cache (its lease ended or was lost). */
-    void forget(String id) {
-        leased.remove(id);
-    }
-
-    /** The queue of each job id: from this process's leases, else from the id index. Null when unknown. */
+    /** The queue of each job id, from the id index, in the order asked. Null when unknown. */
     List<String> queuesOf(List<String> ids) {
-        var out = new ArrayList<String>(ids.size());
-        var missing = new ArrayList<String>();
-        for (String id : ids) {
-            String q = leased.get(id);
-            out.add(q);
-            if (q == null) missing.add(id);
-        }
-        if (!missing.isEmpty()) {
-            var found = new HashMap<String, String>();
-            List<String> values = faults.ride("look up jobs", outage, () -> KeyTypes.expect(link, keys.jobQueue(), "hash",
-                    () -> link.hmget(keys.jobQueue(), missing.toArray(String[]::new))));
-            for (int i = 0; i < missing.size(); i++) if (values.get(i) != null) found.put(missing.get(i), values.get(i));
-            for (int i = 0; i < ids.size(); i++) if (out.get(i) == null) out.set(i, found.get(ids.get(i)));
-        }
-        return out;
+        if (ids.isEmpty()) return List.of();
+        List<String> values = faults.ride("look up jobs", outage, () -> KeyTypes.expect(link, keys.jobQueue(), "hash",
+                () -> link.hmget(keys.jobQueue(), ids.toArray(String[]::new))));
+        return new ArrayList<>(values);
     }
 
     /** Every queue name ever written, sorted. */
@@ -92,7 +67,7 @@ final class RedisJobIndex {
         }
     }
 
-    /** Removes deleted jobs from the id index and the lease cache. */
+    /** Removes deleted jobs from the id index. */
     void forgetAll(List<String> ids) {
         if (ids.isEmpty()) return;
         faults.ride("forget deleted jobs", outage, () -> {
@@ -102,6 +77,5 @@ final class RedisJobIndex {
             }
             return null;
         });
-        ids.forEach(leased::remove);
     }
 }

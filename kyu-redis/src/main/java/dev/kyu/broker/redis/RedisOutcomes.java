@@ -14,49 +14,61 @@ import java.util.List;
 
 /**
  * Applies what workers report about their leases: outcomes of attempts and lease extensions, one script
- * call per job, each fenced by the lease (the job must still be RUNNING under that worker and attempt), so
- * a stale report changes nothing. A job whose queue is unknown is reported lost (extend) or not applied
- * (complete).
+ * call per queue (one for all on a single server), each fenced by the lease: the job must still be RUNNING
+ * under that worker and attempt, in the queue the lease names, so a stale report changes nothing.
+ *
+ * <p>Every lease names its job's queue, and a job's keys are named by its queue: the scripts are routed by
+ * {@link Lease#queue()} (its hash slot on a Cluster) and look the job up under that queue's keys, with no read
+ * of the id index ({@code kyu:jobq}). A lease naming another queue than the job's finds no RUNNING job there (and
+ * the scripts also compare the job's stored {@code queue} field), so it is not held: extend reports it lost,
+ * complete answers false, and nothing of the job changes. A lease whose queue is no queue name Kyu accepts
+ * cannot name a stored job and is refused without a call.
  */
 final class RedisOutcomes {
     private final ScriptRunner runner;
     private final Duration outage;
-    private final RedisJobIndex index;
     private final LinkRelay relay;
 
-    RedisOutcomes(ScriptRunner runner, Duration outage, RedisJobIndex index, LinkRelay relay) {
+    RedisOutcomes(ScriptRunner runner, Duration outage, LinkRelay relay) {
         this.runner = runner;
         this.outage = outage;
-        this.index = index;
         this.relay = relay;
+    }
+
+    /** Whether a lease's queue could name a stored job: a queue name that enqueue accepts. */
+    private static boolean routable(Lease lease) {
+        try {
+            Names.checkQueue(lease.queue());
+            return true;
+        } catch (RuntimeException notAQueue) {
+            return false;
+        }
     }
 
     LeaseReport extend(LeaseExtension extension) {
         if (extension.leases().isEmpty()) return LeaseReport.EMPTY;
         List<Lease> leases = extension.leases();
-        List<String> queues = index.queuesOf(leases.stream().map(Lease::jobId).toList());
         var lost = new HashSet<String>();
         var cancel = new HashSet<String>();
-        var known = new ArrayList<Integer>();
-        for (int i = 0; i < leases.size(); i++) {
-            if (queues.get(i) == null) lost.add(leases.get(i).jobId());
-            else known.add(i);
+        var known = new ArrayList<Lease>();
+        for (Lease l : leases) {
+            if (routable(l)) known.add(l);
+            else lost.add(l.jobId());
         }
         if (!known.isEmpty()) {
             List<Object> codes = runner.perItem("heartbeat", outage, Script.EXTEND,
                     List.of(Long.toString(Math.max(1, extension.leaseDuration().toMillis()))),
-                    known.stream().map(queues::get).toList(),
-                    known.stream().map(i -> {
-                        Lease l = leases.get(i);
+                    known.stream().map(Lease::queue).toList(),
+                    known.stream().map(l -> {
                         var progress = extension.progress().get(l.jobId());
-                        return List.of(queues.get(i), l.jobId(), l.workerId(), Integer.toString(l.attempt()),
+                        return List.of(l.queue(), l.jobId(), l.workerId(), Integer.toString(l.attempt()),
                                 progress == null ? "" : Double.toString(progress.fraction()),
                                 progress == null || progress.message() == null ? "" : progress.message());
                     }).toList(), null);
             for (int j = 0; j < known.size(); j++) {
-                String id = leases.get(known.get(j)).jobId();
+                String id = known.get(j).jobId();
                 long code = ((Number) codes.get(j)).longValue();
-                if (code == 0) { lost.add(id); index.forget(id); }
+                if (code == 0) lost.add(id);
                 else if (code == 2) cancel.add(id);
             }
         }
@@ -65,29 +77,27 @@ final class RedisOutcomes {
 
     List<Boolean> complete(List<Completion> completions) {
         if (completions.isEmpty()) return List.of();
-        List<String> queues = index.queuesOf(completions.stream().map(c -> c.lease().jobId()).toList());
         var known = new ArrayList<Integer>();
-        for (int i = 0; i < completions.size(); i++) if (queues.get(i) != null) known.add(i);
+        for (int i = 0; i < completions.size(); i++) if (routable(completions.get(i).lease())) known.add(i);
         Boolean[] out = new Boolean[completions.size()];
         Arrays.fill(out, Boolean.FALSE);
         if (!known.isEmpty()) {
-            List<Object> applied = runner.perItem("complete", outage, Script.COMPLETE, List.of(),
-                    known.stream().map(queues::get).toList(),
-                    known.stream().map(i -> completionArgs(queues.get(i), completions.get(i))).toList(), null);
+            List<String> queues = known.stream().map(i -> completions.get(i).lease().queue()).toList();
+            List<Object> applied = runner.perItem("complete", outage, Script.COMPLETE, List.of(), queues,
+                    known.stream().map(i -> completionArgs(completions.get(i))).toList(), null);
             var relayed = new ArrayList<String>();
             for (int j = 0; j < known.size(); j++) {
                 long code = ((Number) applied.get(j)).longValue();
                 out[known.get(j)] = code >= 1;
-                if (code == 2) relayed.add(queues.get(known.get(j)));
+                if (code == 2) relayed.add(queues.get(j));
             }
             // A Cluster: the releases these outcomes recorded are applied right away (LinkRelay).
             relay.drain(relayed);
         }
-        for (Completion c : completions) index.forget(c.lease().jobId());
         return List.of(out);
     }
 
-    private static List<String> completionArgs(String queue, Completion c) {
+    private static List<String> completionArgs(Completion c) {
         Lease l = c.lease();
         String kind, payload = "";
         long delay = 0;
@@ -98,6 +108,6 @@ final class RedisOutcomes {
             case Outcome.Cancelled x -> { kind = "C"; payload = RedisJobCodec.encode(x.reason()); }
             case Outcome.Released r -> { kind = "L"; delay = r.delay().toMillis(); }
         }
-        return List.of(queue, l.jobId(), l.workerId(), Integer.toString(l.attempt()), kind, payload, Long.toString(Math.max(0, delay)));
+        return List.of(l.queue(), l.jobId(), l.workerId(), Integer.toString(l.attempt()), kind, payload, Long.toString(Math.max(0, delay)));
     }
 }
