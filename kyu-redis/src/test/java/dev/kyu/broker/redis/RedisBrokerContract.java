@@ -10,6 +10,7 @@ import dev.kyu.job.JobError;
 import dev.kyu.job.JobIds;
 import dev.kyu.job.JobLinks;
 import dev.kyu.job.JobState;
+import dev.kyu.job.Lease;
 import dev.kyu.spi.Brokers;
 import dev.kyu.spi.Capability;
 import dev.kyu.spi.Completion;
@@ -17,6 +18,7 @@ import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
 import dev.kyu.spi.FetchRequest;
 import dev.kyu.spi.JobQuery;
+import dev.kyu.spi.LeaseExtension;
 import dev.kyu.spi.NewJob;
 import dev.kyu.spi.Outcome;
 import dev.kyu.spi.PruneRequest;
@@ -388,6 +390,90 @@ abstract class RedisBrokerContract {
         Job c = fetch("w", 1, "c").get(0);
         assertThat(broker.jobsComplete(List.of(new Completion(c.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
         assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
+    /**
+     * Complete and extend find the job by the queue its lease names, never by the id index: with the job's
+     * entry gone from {@code kyu:jobq} they still apply. A lease naming another queue is not held, and its
+     * extension writes no expiry, not even into the job's own queue.
+     */
+    @Test
+    void leasesAreRoutedByTheirQueueWithoutTheIdIndex() throws Exception {
+        var stored = job("q").build();
+        enqueue(stored);
+        Job got = fetch("w", 1, "q").get(0);
+        var sync = broker.link().sync();
+        sync.hdel(broker.keys().jobQueue(), stored.id());
+        Double expiry = sync.zscore(broker.keys().queue("q", "run"), stored.id());
+        Lease elsewhere = new Lease(stored.id(), "q-other", "w", got.attempt());
+
+        var lost = broker.leasesExtend(new LeaseExtension("w", List.of(elsewhere), Duration.ofHours(1)));
+        assertThat(lost.lost()).containsExactly(stored.id());
+        assertThat(sync.zscore(broker.keys().queue("q", "run"), stored.id())).isEqualTo(expiry);
+        assertThat(sync.exists(broker.keys().queue("q-other", "run"))).isZero();
+        assertThat(broker.jobsComplete(List.of(new Completion(elsewhere, new Outcome.Succeeded("1"))))).containsExactly(false);
+
+        assertThat(broker.leasesExtend(new LeaseExtension("w", List.of(got.lease()), Duration.ofHours(1))).lost()).isEmpty();
+        assertThat(sync.zscore(broker.keys().queue("q", "run"), stored.id())).isGreaterThan(expiry);
+        assertThat(broker.jobsComplete(List.of(new Completion(got.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(sync.hget(broker.keys().job("q", stored.id()), "state")).isEqualTo("SUCCEEDED");
+    }
+
+    /** A job whose stored queue field names another queue than its keys is held by no lease (foreign data). */
+    @Test
+    void aJobWhoseStoredQueueIsNotTheLeasesIsNotHeld() throws Exception {
+        var stored = job("q").build();
+        enqueue(stored);
+        Job got = fetch("w", 1, "q").get(0);
+        broker.link().sync().hset(broker.keys().job("q", stored.id()), "queue", "q-moved");
+        assertThat(broker.leasesExtend(new LeaseExtension("w", List.of(got.lease()), Duration.ofHours(1))).lost())
+                .containsExactly(stored.id());
+        assertThat(broker.jobsComplete(List.of(new Completion(got.lease(), new Outcome.Succeeded("1"))))).containsExactly(false);
+        assertThat(broker.link().sync().hget(broker.keys().job("q", stored.id()), "state")).isEqualTo("RUNNING");
+    }
+
+    /**
+     * Aging re-files a raised job in {@code ready} under the score of its new priority and keeps its member (due
+     * time, id), oldest first across priorities; a member left stale behind Kyu's back is not aged.
+     */
+    @Test
+    void agingRefilesTheOldestJobsUnderTheirNewPriorityAndKeepsTheirPlaceInTime() throws Exception {
+        var sync = broker.link().sync();
+        String ready = broker.keys().ready("q");
+        var first = job("q").priority(2).build();
+        enqueue(first);
+        advancePast(broker.now().plusMillis(3));
+        var second = job("q").priority(-1).build();
+        enqueue(second);
+        advancePast(broker.now().plusMillis(3));
+        var third = job("q").priority(0).build();
+        enqueue(third);
+        // A stale member: its job is not QUEUED under it.
+        String stale = "000000000000001" + JobIds.next();
+        sync.zadd(ready, 0, stale);
+        Instant cut = advancePast(broker.now().plusMillis(3));
+        String firstMember = sync.hget(broker.keys().job("q", first.id()), "rk");
+
+        // The stale member is the oldest but is skipped, uncounted: the two oldest jobs, of two priorities, rise.
+        assertThat(broker.jobsAge("q", cut, 5, 2)).isEqualTo(2);
+        assertThat(sync.hget(broker.keys().job("q", first.id()), "rk")).isEqualTo(firstMember);
+        assertThat(sync.zscore(ready, firstMember)).isEqualTo(-3.0);
+        assertThat(broker.jobGet(first.id()).orElseThrow().priority()).isEqualTo(3);
+        assertThat(broker.jobGet(second.id()).orElseThrow().priority()).isZero(); // from -1
+        assertThat(broker.jobGet(third.id()).orElseThrow().priority()).isZero(); // untouched: the limit was reached
+        assertThat(sync.zscore(ready, stale)).isEqualTo(0.0);
+        assertThat(broker.jobsAge("q", cut, 1, 10)).isEqualTo(2);
+        assertThat(broker.jobGet(second.id()).orElseThrow().priority()).isEqualTo(1);
+        assertThat(broker.jobGet(third.id()).orElseThrow().priority()).isEqualTo(1);
+        // Of equal priority, the older comes first: the raised second before the raised third.
+        sync.zrem(ready, stale);
+        assertThat(fetch("w", 3, "q")).extracting(Job::id).containsExactly(first.id(), second.id(), third.id());
+    }
+
+    /** Waits until the server's clock has passed {@code t}; answers the server's time then. */
+    private Instant advancePast(Instant t) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> broker.now().isAfter(t));
+        return broker.now();
     }
 
     @Test
