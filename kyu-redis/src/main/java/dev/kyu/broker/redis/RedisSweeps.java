@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -46,18 +45,24 @@ final class RedisSweeps {
     @SuppressWarnings("unchecked")
     RescueResult rescueExpired(int limit) {
         if (limit < 1) return RescueResult.NONE;
+        List<String> queues = index.knownQueues();
         List<List<Object>> answers = runner.perQueue("rescue", outage, Script.RESCUE, List.of(Integer.toString(limit)),
-                index.knownQueues(), (List<Object> a) -> a.subList(0, 3).stream().mapToInt(l -> ((List<?>) l).size()).sum(), 0);
+                queues, (List<Object> a) -> a.subList(0, 3).stream().mapToInt(l -> ((List<?>) l).size()).sum(), 0);
         var requeued = new ArrayList<String>();
         var failed = new ArrayList<String>();
         var cancelled = new ArrayList<String>();
-        for (List<Object> a : answers) {
+        // A Cluster: the queues where a rescue ended a job, whose releases of dependents wait in their 'relay'.
+        // perQueue answers one call per queue there, in the order of the queues, so answer i is queue i's.
+        var ended = new ArrayList<String>();
+        for (int i = 0; i < answers.size(); i++) {
+            List<Object> a = answers.get(i);
             ((List<Object>) a.get(0)).forEach(id -> requeued.add(String.valueOf(id)));
             ((List<Object>) a.get(1)).forEach(id -> failed.add(String.valueOf(id)));
             ((List<Object>) a.get(2)).forEach(id -> cancelled.add(String.valueOf(id)));
             skipped.report("rescue", (List<?>) a.get(3));
+            if (link.cluster() && (!((List<?>) a.get(1)).isEmpty() || !((List<?>) a.get(2)).isEmpty())) ended.add(queues.get(i));
         }
-        if (link.cluster() && (!failed.isEmpty() || !cancelled.isEmpty())) relay.drain(index.queuesOf(concat(failed, cancelled)).stream().filter(Objects::nonNull).toList());
+        relay.drain(ended);
         return new RescueResult(requeued, failed, cancelled);
     }
 
@@ -117,12 +122,6 @@ final class RedisSweeps {
         var out = new ArrayList<String>();
         for (int i = 0; i < doomed.size(); i++) if (((Number) answers.get(i)).longValue() == 1) out.add(doomed.get(i)[1]);
         relay.drain(doomed.stream().map(a -> a[0]).toList());
-        return out;
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        var out = new ArrayList<String>(a);
-        out.addAll(b);
         return out;
     }
 
