@@ -19,9 +19,9 @@ import java.util.List;
  *
  * <p>Every lease names its job's queue, and a job's keys are named by its queue: the scripts are routed by
  * {@link Lease#queue()} (its hash slot on a Cluster) and look the job up under that queue's keys, with no read
- * of the id index ({@code kyu:jobq}). A lease naming another queue than the job's finds no RUNNING job there (and
- * the scripts also compare the job's stored {@code queue} field), so it is not held: extend reports it lost,
- * complete answers false, and nothing of the job changes. A lease whose queue is no queue name Kyu accepts
+ * of the id index ({@code kyu:jobq}). A job's queue is the one its keys name, so a lease naming another queue
+ * finds no RUNNING job there and is not held: extend reports it lost, complete answers false, and nothing of the
+ * job changes. A lease whose queue is no queue name Kyu accepts
  * cannot name a stored job and is refused without a call.
  */
 final class RedisOutcomes {

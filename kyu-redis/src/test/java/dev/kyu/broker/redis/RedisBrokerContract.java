@@ -419,19 +419,6 @@ abstract class RedisBrokerContract {
         assertThat(sync.hget(broker.keys().job("q", stored.id()), "state")).isEqualTo("SUCCEEDED");
     }
 
-    /** A job whose stored queue field names another queue than its keys is held by no lease (foreign data). */
-    @Test
-    void aJobWhoseStoredQueueIsNotTheLeasesIsNotHeld() throws Exception {
-        var stored = job("q").build();
-        enqueue(stored);
-        Job got = fetch("w", 1, "q").get(0);
-        broker.link().sync().hset(broker.keys().job("q", stored.id()), "queue", "q-moved");
-        assertThat(broker.leasesExtend(new LeaseExtension("w", List.of(got.lease()), Duration.ofHours(1))).lost())
-                .containsExactly(stored.id());
-        assertThat(broker.jobsComplete(List.of(new Completion(got.lease(), new Outcome.Succeeded("1"))))).containsExactly(false);
-        assertThat(broker.link().sync().hget(broker.keys().job("q", stored.id()), "state")).isEqualTo("RUNNING");
-    }
-
     /**
      * Aging re-files a raised job in {@code ready} under the score of its new priority and keeps its member (due
      * time, id), oldest first across priorities; a member left stale behind Kyu's back is not aged.

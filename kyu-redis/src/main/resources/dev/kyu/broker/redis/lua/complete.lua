@@ -1,7 +1,8 @@
 -- Records attempt outcomes, fenced by lease. ARGV: prefix, n, then 7 fields per completion:
 -- queue, id, workerId, attempt, kind (S succeeded, R retry, D dead, C cancelled, L released), payload, delayMs.
--- The queue is the lease's: the job is looked up under that queue's keys, and its stored 'queue' field (when
--- present) must name it too, so a lease naming another queue finds no job it holds and changes nothing.
+-- The queue is the lease's: the job is looked up under that queue's keys, which hold only that queue's jobs (the
+-- job's queue is the one its keys name; the 'queue' field is a copy the engine never reads back), so a lease
+-- naming another queue finds no job it holds and changes nothing.
 -- Returns 1 (applied) or 0 (fenced out) per completion; 2 on a Cluster when it applied and left a release of
 -- dependents for the relay (lib.lua, "Links").
 local now = nowms()
@@ -23,8 +24,8 @@ for i = 0, n - 1 do
   local q, id, worker, attempt, kind = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
   -- Only the fields the fence and the move need, not the whole hash (args and result may be large).
   local v = redis.pcall('HMGET', jk(q, id), 'state', 'workerId', 'attempt', 'uniqueKey', 'cancelRequested', 'resultTtl',
-    'dependents', 'awaited', 'queue')
-  if not v.err and v[1] == 'RUNNING' and v[2] == worker and v[3] == attempt and (not v[9] or v[9] == q) then
+    'dependents', 'awaited')
+  if not v.err and v[1] == 'RUNNING' and v[2] == worker and v[3] == attempt then
     fenced[i] = v
     qneed(q, NEEDS[kind] or NEEDS.L)
     -- An outcome that ends the job releases its dependents (other queues' keys): checked here too.

@@ -1,8 +1,8 @@
 -- Extends leases. ARGV: prefix, leaseMs, n, then queue, id, workerId, attempt, progress, progress message per
 -- lease (progress '' when none was reported since the last heartbeat; it is stored only with a lease held).
 -- Returns per lease 0 (lost), 1 (extended) or 2 (extended, cancel requested).
--- The queue is the lease's: the job is looked up under that queue's keys, and its stored 'queue' field (when
--- present) must name it too, so a lease naming another queue is lost and no expiry or progress is written.
+-- The queue is the lease's: the job is looked up under that queue's keys, which hold only that queue's jobs, so
+-- a lease naming another queue is lost and no expiry or progress is written, in that queue or the job's own.
 local now = nowms()
 local lease, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 local out = {}
@@ -10,8 +10,8 @@ for i = 0, n - 1 do
   local b = 3 + i * 6
   local q, id, worker, attempt = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   local key = jk(q, id)
-  local h = redis.pcall('HMGET', key, 'state', 'workerId', 'attempt', 'cancelRequested', 'queue')
-  if not h.err and h[1] == 'RUNNING' and h[2] == worker and h[3] == attempt and (not h[5] or h[5] == q) then
+  local h = redis.pcall('HMGET', key, 'state', 'workerId', 'attempt', 'cancelRequested')
+  if not h.err and h[1] == 'RUNNING' and h[2] == worker and h[3] == attempt then
     -- The expiry is the job's score in 'run' (see fetch.lua); the hash is not touched. Written only at
     -- flush(), so every lease's key is checked before the first write.
     qneed(q, {'run'})
