@@ -66,7 +66,9 @@ final class RedisClaims {
     List<Job> claim(ClaimRequest request) {
         for (String q : request.queues()) Names.checkQueue(q);
         if (closed.getAsBoolean()) return List.of();
-        return faults.ride("claim", settings.outage(),
+        // No outage budget, as a fetch without a wait has none: a claim never waits, and a lease script is not
+        // sent twice (a retry after a lost reply would lease a second batch while the first waits for rescue).
+        return faults.ride("claim", Duration.ZERO,
                 () -> fetchOnce(request, (route, args) -> scripts.run(Script.FETCH, route, args))).jobs();
     }
 
