@@ -110,7 +110,7 @@ final class ClusterUniqueKeys {
         String id = holder[0], queue = holder[1], scope = holder[2];
         if (scope.equals(UniqueScope.PERIOD.name())) return true; // lives out its TTL, whatever the job does
         List<Object> dumps = scripts.run(Script.GET, keys.route(queue), List.of("1", queue, id));
-        Job job = JobCodec.decode(dumps.get(0), queue, id, false);
+        Job job = RedisJobCodec.decode(dumps.get(0), queue, id, false);
         if (job == null) {
             long claimedAt;
             try {

@@ -85,7 +85,7 @@ final class LinkRelay {
     /** The ids of a stored dependents list; none for a value that is no JSON array (foreign data), as the scripts read it. */
     private static List<String> ids(String json) {
         try {
-            List<Object> raw = JobCodec.JSON.readValue(json, LIST);
+            List<Object> raw = RedisJobCodec.JSON.readValue(json, LIST);
             var out = new ArrayList<String>();
             if (raw != null) for (Object o : raw) if (o instanceof String s && !s.isEmpty()) out.add(s);
             return out;

@@ -10,21 +10,21 @@ final class Names {
 
     static void checkQueue(String queue) {
         if (queue == null || queue.isEmpty() || queue.length() > MAX || queue.chars().anyMatch(Character::isISOControl)) {
-            throw new KyuException.InvalidInput("bad queue name '" + (queue == null ? "null" : JobCodec.abbreviate(queue))
+            throw new KyuException.InvalidInput("bad queue name '" + (queue == null ? "null" : RedisJobCodec.abbreviate(queue))
                     + "': expected 1 to " + MAX + " printable characters");
         }
     }
 
     static void checkTask(String task) {
         if (task == null || task.isBlank() || task.length() > MAX || task.chars().anyMatch(Character::isISOControl)) {
-            throw new KyuException.InvalidInput("bad task name '" + (task == null ? "null" : JobCodec.abbreviate(task))
+            throw new KyuException.InvalidInput("bad task name '" + (task == null ? "null" : RedisJobCodec.abbreviate(task))
                     + "': expected 1 to " + MAX + " printable characters, not blank");
         }
     }
 
     static void checkId(String id) {
         if (id == null || id.isBlank() || id.length() > MAX || id.chars().anyMatch(Character::isISOControl)) {
-            throw new KyuException.InvalidInput("bad job id '" + (id == null ? "null" : JobCodec.abbreviate(id))
+            throw new KyuException.InvalidInput("bad job id '" + (id == null ? "null" : RedisJobCodec.abbreviate(id))
                     + "': expected 1 to " + MAX + " printable characters");
         }
     }

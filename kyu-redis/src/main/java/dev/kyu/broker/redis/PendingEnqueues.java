@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class PendingEnqueues {
     private static final Logger LOG = LoggerFactory.getLogger(PendingEnqueues.class);
     private static final TypeReference<List<List<String>>> ITEMS = new TypeReference<>() {};
-    /** The index of the queue in a job's enqueue fields (RedisBroker.enqueueArgs). */
+    /** The index of the queue in a job's enqueue fields (RedisEnqueuer.enqueueArgs). */
     private static final int QUEUE = 2;
     /** The index of the JSON array of dependents' ids in a job's enqueue fields. */
     private static final int DEPENDENTS = 16;
@@ -48,12 +48,6 @@ final class PendingEnqueues {
      * maintenance, and the unique keys it claimed stay unconfirmed: live as claims in flight until then).
      */
     record Stored(List<Object> answers, boolean whole) {}
-
-    /**
-     * A test seam: when set, a store returns right after the first script, as a process that crashed there
-     * would have left the batch (its record written, the other queues' parts not applied).
-     */
-    volatile boolean stopAfterRecord;
 
     PendingEnqueues(RedisLink link, Keys keys, Scripts scripts, ScriptRunner runner, Faults faults,
                     ClusterUniqueKeys uniqueKeys, Duration outage) {
@@ -91,7 +85,6 @@ final class PendingEnqueues {
         place(out, parts.get(first), answers);
         // Every other job is stored once the record is: reported stored whatever happens to the parts below.
         for (int i = 0; i < out.length; i++) if (out[i] == null) out[i] = 1L;
-        if (stopAfterRecord) return new Stored(java.util.Arrays.asList(out), false);
         try {
             apply(items, parts, queues.subList(1, queues.size()));
             releaseEnded(items);
@@ -222,7 +215,7 @@ final class PendingEnqueues {
 
     private static List<String> ids(String json) {
         try {
-            List<String> ids = JobCodec.JSON.readValue(json, IDS);
+            List<String> ids = RedisJobCodec.JSON.readValue(json, IDS);
             return ids == null ? List.of() : ids;
         } catch (Exception e) {
             return List.of();
@@ -253,7 +246,7 @@ final class PendingEnqueues {
 
     private static String encode(List<List<String>> items) {
         try {
-            return JobCodec.JSON.writeValueAsString(items);
+            return RedisJobCodec.JSON.writeValueAsString(items);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode a batch record", e);
         }
@@ -262,7 +255,7 @@ final class PendingEnqueues {
     /** The items of a record, or null for a value that is no record (foreign data). */
     private static List<List<String>> decode(String json) {
         try {
-            List<List<String>> items = JobCodec.JSON.readValue(json, ITEMS);
+            List<List<String>> items = RedisJobCodec.JSON.readValue(json, ITEMS);
             if (items == null) return null;
             if (items.isEmpty()) return null;
             for (List<String> item : items) if (item == null || item.size() != 18 || item.contains(null)) return null;

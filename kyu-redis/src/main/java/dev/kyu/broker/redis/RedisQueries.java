@@ -22,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
  * The read side for the CLI and dashboard. Every answer comes from per-queue indexes (a sorted set of ids
  * per state, ordered by id, so newest first is a reverse range; the lease set for RUNNING) and never from
  * scanning the keyspace; a list without a state merges the states' indexes. Filters on task or text walk
- * the index newest first, a bounded number of jobs deep.
+ * the index newest first, a bounded number of jobs deep. A listing's cursor ({@link JobQuery#after()}) is the
+ * upper bound, exclusive, of the first lex range read, so a deep page costs what the first one does.
  */
 final class RedisQueries {
     /** How deep a task/text filter looks into one queue's index. */
@@ -54,7 +55,7 @@ final class RedisQueries {
             String q = KeyTypes.expect(link, keys.jobQueue(), "hash", () -> link.hget(keys.jobQueue(), id));
             if (q == null) return Optional.<Job>empty();
             List<Object> dumps = scripts.run(Script.GET, keys.route(q), List.of("1", q, id));
-            return Optional.ofNullable(JobCodec.decode(dumps.get(0), q, id, false));
+            return Optional.ofNullable(RedisJobCodec.decode(dumps.get(0), q, id, false));
         });
     }
 
@@ -80,7 +81,7 @@ final class RedisQueries {
             Object dump = dumps.get(j);
             String q = queues.get(known.get(j));
             if (q.isEmpty() && dump instanceof List<?> l && l.size() > 2) q = String.valueOf(l.get(2));
-            Job job = q.isEmpty() ? null : JobCodec.decode(dump, q, id, false);
+            Job job = q.isEmpty() ? null : RedisJobCodec.decode(dump, q, id, false);
             if (job != null) out.add(job);
         }
         return out;
@@ -124,7 +125,8 @@ final class RedisQueries {
     private void listQueue(String q, String state, int need, boolean filtered, JobQuery query, List<Found> found) {
         int page = Math.min(Math.max(need, 100), 1000);
         int matched = 0;
-        String cursor = "";
+        // The query's cursor, else from the newest: list.lua reads only ids below it ('' = no bound), as a lex range.
+        String cursor = query.after() == null ? "" : query.after();
         // Pages by id (each page starts below the last id seen), newest first.
         for (int seen = 0; matched < need && seen < (filtered ? FILTER_DEPTH : need); seen += page) {
             String below = cursor;
@@ -143,7 +145,7 @@ final class RedisQueries {
             for (int i = 0; i + 1 < flat.size(); i += 2) {
                 String id = String.valueOf(flat.get(i));
                 cursor = id;
-                Job job = JobCodec.decode(flat.get(i + 1), q, id, false);
+                Job job = RedisJobCodec.decode(flat.get(i + 1), q, id, false);
                 if (job != null && matches(job, query)) {
                     found.add(new Found(id, job));
                     matched++;

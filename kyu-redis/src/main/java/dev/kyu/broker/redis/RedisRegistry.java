@@ -35,7 +35,7 @@ final class RedisRegistry {
     }
 
     void workerHeartbeat(WorkerInfo info) {
-        String json = JobCodec.encode(info.withHeartbeatAt(now.get()));
+        String json = RedisJobCodec.encode(info.withHeartbeatAt(now.get()));
         faults.ride("worker heartbeat", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.sync().hset(keys.workers(), info.id(), json)));
     }
 
@@ -43,7 +43,7 @@ final class RedisRegistry {
         Map<String, String> all = faults.ride("list workers", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hgetall(keys.workers())));
         var out = new ArrayList<WorkerInfo>();
         for (String json : all.values()) {
-            WorkerInfo w = JobCodec.worker(json);
+            WorkerInfo w = RedisJobCodec.worker(json);
             if (w != null) out.add(w);
         }
         out.sort(Comparator.comparing(WorkerInfo::id));
@@ -59,7 +59,7 @@ final class RedisRegistry {
         Map<String, String> all = faults.ride("list workers", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hgetall(keys.workers())));
         var silent = new ArrayList<String>();
         all.forEach((id, json) -> {
-            WorkerInfo w = JobCodec.worker(json);
+            WorkerInfo w = RedisJobCodec.worker(json);
             if (w == null || w.heartbeatAt() == null || w.heartbeatAt().isBefore(cutoff)) silent.add(id);
         });
         if (!silent.isEmpty()) {

@@ -40,7 +40,7 @@ final class Scripts {
         LIST(ScriptOutputType.MULTI), COUNTS(ScriptOutputType.MULTI), LOCK(ScriptOutputType.INTEGER),
         UNLOCK(ScriptOutputType.INTEGER), BURY(ScriptOutputType.INTEGER), CLAIM(ScriptOutputType.MULTI),
         PAUSE(ScriptOutputType.INTEGER), UNREACHABLE(ScriptOutputType.MULTI), RELAY(ScriptOutputType.MULTI),
-        CAS(ScriptOutputType.INTEGER, false), AWAIT(ScriptOutputType.INTEGER);
+        CAS(ScriptOutputType.INTEGER, false), AWAIT(ScriptOutputType.INTEGER), AGE(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
         private final boolean withLib;

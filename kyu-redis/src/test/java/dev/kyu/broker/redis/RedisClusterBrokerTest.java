@@ -56,6 +56,21 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
         assertThat(broker.jobsComplete(List.of(new Completion(got.get(0).lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
     }
 
+    /**
+     * Leaves a batch over several queues as a process that crashed right after its first script would: the
+     * first job's part stored (the same script and fields as a batch's first part), the record of the whole
+     * batch in that queue's pending hash, in the form {@link PendingEnqueues} reads, the other parts not
+     * applied and the other queues named.
+     */
+    private void leaveAfterRecord(List<NewJob> batch) throws Exception {
+        NewJob first = batch.get(0);
+        assertThat(enqueue(first)).allSatisfy(r -> assertThat(r.created()).isTrue());
+        String record = RedisJobCodec.JSON.writeValueAsString(batch.stream().map(RedisEnqueuer::enqueueArgs).toList());
+        var sync = broker.link().sync();
+        sync.sadd(broker.keys().queues(), batch.stream().map(NewJob::queue).distinct().toArray(String[]::new));
+        sync.hset(broker.keys().queue(first.queue(), "pending"), first.id(), record);
+    }
+
     private long stored(String queue, String state) {
         return broker.link().sync().zcard(broker.keys().stateIndex(queue, state));
     }
@@ -77,11 +92,8 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
     @Test
     void aBatchLeftAfterItsRecordIsStoredWholeByMaintenanceOnce() throws Exception {
         String start = JobIds.next(), middle = JobIds.next(), end = JobIds.next();
-        broker.pendingEnqueues().stopAfterRecord = true;
-        // Reported stored: the record holds the whole batch, durable, and is applied by the next sweep.
-        assertThat(broker.jobsEnqueue(EnqueueRequest.of(chain(start, middle, end))))
-                .allSatisfy(r -> assertThat(r.created()).isTrue());
-        broker.pendingEnqueues().stopAfterRecord = false;
+        // The record holds the whole batch, durable, and is applied by the next sweep.
+        leaveAfterRecord(chain(start, middle, end));
         assertThat(broker.link().sync().exists(broker.keys().job("b", middle), broker.keys().job("c", end))).isZero();
         Map<String, String> record = broker.link().sync().hgetall(broker.keys().queue("a", "pending"));
         assertThat(record).containsOnlyKeys(start);
@@ -137,9 +149,9 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
                 NewJob.builder(start, "t").queue("a").args("{}").links(JobLinks.of(0, List.of(end), null)).build(),
                 NewJob.builder(end, "t").queue("c").args("{}").unique("k", UniqueScope.ACTIVE, null)
                         .links(JobLinks.of(1, List.of(), null)).build());
-        broker.pendingEnqueues().stopAfterRecord = true;
-        assertThat(broker.jobsEnqueue(EnqueueRequest.of(batch))).allSatisfy(r -> assertThat(r.created()).isTrue());
-        broker.pendingEnqueues().stopAfterRecord = false;
+        leaveAfterRecord(batch);
+        // The batch claimed the key before its record was written; the claim stays in flight until confirmed.
+        broker.link().sync().set(broker.keys().unique("k"), String.join("\u001f", end, "c", "ACTIVE", Long.toString(broker.now().toEpochMilli())));
         assertThat(broker.jobGet(end)).isEmpty();
         NewJob rival = NewJob.builder(JobIds.next(), "t").queue("c").args("{}").unique("k", UniqueScope.ACTIVE, null).build();
         assertThat(enqueue(rival)).extracting(EnqueueResult::id, EnqueueResult::created).containsExactly(tuple(end, false));

@@ -1,5 +1,8 @@
 -- Records attempt outcomes, fenced by lease. ARGV: prefix, n, then 7 fields per completion:
 -- queue, id, workerId, attempt, kind (S succeeded, R retry, D dead, C cancelled, L released), payload, delayMs.
+-- The queue is the lease's: the job is looked up under that queue's keys, which hold only that queue's jobs (the
+-- job's queue is the one its keys name; the 'queue' field is a copy the engine never reads back), so a lease
+-- naming another queue finds no job it holds and changes nothing.
 -- Returns 1 (applied) or 0 (fenced out) per completion; 2 on a Cluster when it applied and left a release of
 -- dependents for the relay (lib.lua, "Links").
 local now = nowms()

@@ -1,4 +1,4 @@
--- Stores a batch of jobs. ARGV: prefix, count, then 18 fields per job (see RedisBroker.enqueueArgs): the
+-- Stores a batch of jobs. ARGV: prefix, count, then 18 fields per job (see RedisEnqueuer.enqueueArgs): the
 -- last three are the job's links, waitsFor ('' or a count), dependents ('' or a JSON array of ids) and
 -- retainWith ('' or an id). A job that waits for others is stored BLOCKED, in 'st:BLOCKED' only.
 -- Everything is validated by the caller first, and every key the batch writes is checked before the first

@@ -1,6 +1,8 @@
 -- Extends leases. ARGV: prefix, leaseMs, n, then queue, id, workerId, attempt, progress, progress message per
 -- lease (progress '' when none was reported since the last heartbeat; it is stored only with a lease held).
 -- Returns per lease 0 (lost), 1 (extended) or 2 (extended, cancel requested).
+-- The queue is the lease's: the job is looked up under that queue's keys, which hold only that queue's jobs, so
+-- a lease naming another queue is lost and no expiry or progress is written, in that queue or the job's own.
 local now = nowms()
 local lease, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 local out = {}

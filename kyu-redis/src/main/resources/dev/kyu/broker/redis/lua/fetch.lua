@@ -1,6 +1,6 @@
 -- Leases up to `limit` jobs from the queues in order. ARGV: prefix, workerId, limit, leaseMs, nq, queues...
 -- Returns {now, nextDueMs or -1, {queue, id, values, errors, queue, id, ...}, now in µs, {queue, reason, ...}}:
--- four entries per leased job, its values the fields of FIELDS (no names; the first eleven are JobCodec.LEASED_FIELDS) as
+-- four entries per leased job, its values the fields of FIELDS (no names; the first eleven are RedisJobCodec.LEASED_FIELDS) as
 -- stored before the lease, then the job's new fence as value 15. The caller applies what the lease changed (state RUNNING, attempt + 1, workerId,
 -- startedAt = now in µs, leaseExpiresAt = now + leaseMs), so the script does not read the hash back. The
 -- caller also decodes the values strictly and buries a job it cannot read (bury.lua), so a job that is

@@ -26,14 +26,14 @@ import java.util.function.Function;
  * object) plus a list of JSON errors. Decoding is strict for jobs about
  * to run (a bad field is a corrupt job) and lenient for queries (the dashboard shows whatever is there).
  */
-final class JobCodec {
+final class RedisJobCodec {
     static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
-    private JobCodec() {}
+    private RedisJobCodec() {}
 
     /** The stored form of one error. */
     record StoredError(int attempt, String type, String message, String stackTrace, long at) {}
