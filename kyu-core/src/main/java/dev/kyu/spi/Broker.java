@@ -58,14 +58,7 @@ public interface Broker extends AutoCloseable {
      * Leases due jobs now, never waiting; see {@link ClaimRequest}. An empty list when none is due. Every
      * engine answers it; the blocking {@link #jobsFetch} is built on it.
      */
-    default List<Job> jobsClaim(ClaimRequest request) {
-        try {
-            return jobsFetch(new FetchRequest(request.workerId(), request.queues(), request.limit(), request.leaseDuration(), Duration.ZERO));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        }
-    }
+    List<Job> jobsClaim(ClaimRequest request);
 
     /**
      * Leases due jobs; see {@link FetchRequest}. Blocks up to its wait when none is due. Engines serve it with
@@ -107,9 +100,7 @@ public interface Broker extends AutoCloseable {
      * priority it comes before every job that became due after it. Each call raises again: the core calls it once
      * per aging step of a queue (docs/flow-control.md), so a job's priority rises by one per step it waits.
      */
-    default int jobsAge(String queue, java.time.Instant dueBefore, int ceiling, int limit) {
-        throw new dev.kyu.KyuException.InvalidInput("broker " + describe() + " cannot age job priorities");
-    }
+    int jobsAge(String queue, Instant dueBefore, int ceiling, int limit);
 
     /** Rescues up to {@code limit} RUNNING jobs whose lease expired; see {@link RescueResult}. */
     RescueResult leasesRescueExpired(int limit);
