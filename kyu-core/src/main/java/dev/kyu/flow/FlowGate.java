@@ -55,6 +55,14 @@ public final class FlowGate {
     private final Map<String, LongAdder> held = new ConcurrentHashMap<>();
     /** The answer for a job no limit applies to: made once, as most jobs get it. */
     private final Admit free = new Admit(new Ticket("", List.of()));
+    /** How stale a worker's view of a limit's pauses may be (see {@link #pausesOf}). */
+    static final Duration PAUSE_READ_EVERY = Duration.ofMillis(250);
+    private final ReentrantLock[] rateLocks = new ReentrantLock[64];
+    private final Map<String, PauseRead> pauseReads = new ConcurrentHashMap<>();
+
+    {
+        for (int i = 0; i < rateLocks.length; i++) rateLocks[i] = new ReentrantLock();
+    }
 
     /** What the gate says about one job. */
     public sealed interface Decision {}
@@ -140,7 +148,9 @@ public final class FlowGate {
         long pausedUntil = Long.MIN_VALUE;
         Limit pausedBy = null;
         for (int i = 0; i < limits.size(); i++) {
-            long p = Math.max(pause(limits.get(i).name(), keyOf[i]), keyOf[i].isEmpty() ? Long.MIN_VALUE : pause(limits.get(i).name(), ""));
+            Map<String, Long> paused = pausesOf(limits.get(i).name());
+            if (paused.isEmpty()) continue;
+            long p = Math.max(paused.getOrDefault(keyOf[i], Long.MIN_VALUE), paused.getOrDefault("", Long.MIN_VALUE));
             if (p > pausedUntil) { pausedUntil = p; pausedBy = limits.get(i); }
         }
         if (pausedUntil > nowN) {
@@ -149,7 +159,9 @@ public final class FlowGate {
             countHeld(pausedBy.name());
             return new Hold(Duration.ofNanos(pausedUntil - nowN));
         }
-        Map<String, String> bookings = broker.kvList(Booking.PREFIX + job.id() + "/");
+        // A job that was never handed back has no booking: its fence (one per fetch) still equals its attempt
+        // count (one per fetch, given back by a hand-back), so the read is skipped on the common path.
+        Map<String, String> bookings = job.fence() > job.attempt() ? broker.kvList(Booking.PREFIX + job.id() + "/") : Map.of();
         String bookingPrefix = Booking.PREFIX + job.id() + "/";
         var slotKeys = new ArrayList<String>();
         // concurrency first: a slot denied leaves nothing taken from the rates to give back
@@ -210,6 +222,7 @@ public final class FlowGate {
             try {
                 String key = keys.of(l, job);
                 lengthenPause(KvLimits.PAUSES + l.name() + "/" + key, until);
+                pauseReads.remove(l.name()); // this process's next look sees its own pause at once
             } catch (FlowKeys.KeyError | RuntimeException e) {
                 log.warn("could not pause limit {} for job {}: {}", l.name(), job.id(), e.getMessage());
             }
@@ -302,13 +315,48 @@ public final class FlowGate {
      * changed) starts afresh at now, so a raised limit takes effect at once instead of after the old schedule.
      */
     private Gcra.Take takeRate(String rateKey, String rule, long now, long interval, long burst) {
-        while (true) {
-            Optional<String> cur = broker.kvGet(rateKey);
-            long stored = cur.map(v -> tatOf(v, rule)).orElse(Long.MIN_VALUE);
-            Gcra.Take t = Gcra.take(stored, now, interval, burst);
-            if (broker.kvCompareAndSet(rateKey, cur.orElse(null), t.tat() + "," + rule)) return t;
+        // One job thread of this process at a time per key: hundreds of jobs fetched together would otherwise
+        // race each other's compare-and-set on one key, each loss a wasted round trip. Other processes still
+        // race on the broker; the compare-and-set keeps them exact.
+        ReentrantLock lock = rateLocks[Math.floorMod(rateKey.hashCode(), rateLocks.length)];
+        lock.lock();
+        try {
+            while (true) {
+                Optional<String> cur = broker.kvGet(rateKey);
+                long stored = cur.map(v -> tatOf(v, rule)).orElse(Long.MIN_VALUE);
+                Gcra.Take t = Gcra.take(stored, now, interval, burst);
+                if (broker.kvCompareAndSet(rateKey, cur.orElse(null), t.tat() + "," + rule)) return t;
+                now = Math.max(now, nanos(clock.instant()));
+            }
+        } finally {
+            lock.unlock();
         }
     }
+
+    /**
+     * The pauses in force on a limit, by key ("" for the whole limit), read from the broker at most every
+     * {@link #PAUSE_READ_EVERY}: a pause is seconds long (a Retry-After), so a look that old is fresh enough, and
+     * a busy limit costs one read per period instead of one per job.
+     */
+    private Map<String, Long> pausesOf(String limit) {
+        long nowN = System.nanoTime();
+        PauseRead last = pauseReads.get(limit);
+        if (last != null && nowN - last.readAt() < PAUSE_READ_EVERY.toNanos()) return last.until();
+        String prefix = KvLimits.PAUSES + limit + "/";
+        var until = new HashMap<String, Long>();
+        for (var e : broker.kvList(prefix).entrySet()) {
+            try {
+                until.put(e.getKey().substring(prefix.length()), nanos(Instant.parse(e.getValue())));
+            } catch (RuntimeException unreadable) {
+                // a pause that cannot be read holds nothing back
+            }
+        }
+        Map<String, Long> read = Map.copyOf(until);
+        pauseReads.put(limit, new PauseRead(nowN, read));
+        return read;
+    }
+
+    private record PauseRead(long readAt, Map<String, Long> until) {}
 
     private static long tatOf(String state, String rule) {
         int c = state.indexOf(',');
@@ -335,16 +383,6 @@ public final class FlowGate {
         } catch (RuntimeException e) {
             log.debug("giving back flow tokens failed", e);
         }
-    }
-
-    private long pause(String limit, String key) {
-        return broker.kvGet(KvLimits.PAUSES + limit + "/" + key).map(v -> {
-            try {
-                return nanos(Instant.parse(v));
-            } catch (RuntimeException e) {
-                return Long.MIN_VALUE;
-            }
-        }).orElse(Long.MIN_VALUE);
     }
 
     private void lengthenPause(String k, Instant until) {
