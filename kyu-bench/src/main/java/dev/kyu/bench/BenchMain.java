@@ -5,6 +5,7 @@ import dev.kyu.bench.figure.BenchConfig;
 import dev.kyu.bench.figure.Drain;
 import dev.kyu.bench.figure.EnqueueBatched;
 import dev.kyu.bench.figure.EnqueueSingle;
+import dev.kyu.bench.figure.Flow;
 import dev.kyu.bench.figure.Latency;
 import dev.kyu.bench.figure.Measurement;
 import dev.kyu.bench.figure.Sustained;
@@ -51,7 +52,7 @@ public final class BenchMain implements Callable<Integer> {
     int concurrency;
 
     @Option(names = "--figures", defaultValue = "enqueue,drain,latency,sustained", split = ",",
-            description = "which measurements: enqueue, drain, latency, sustained, isolated, workflow, await (default ${DEFAULT-VALUE})")
+            description = "which measurements: enqueue, drain, latency, sustained, isolated, workflow, await, flow (default ${DEFAULT-VALUE})")
     List<String> figures;
 
     @Option(names = "--runs", defaultValue = "3", description = "runs per figure (default ${DEFAULT-VALUE})")
@@ -72,6 +73,28 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--warmup-jobs", defaultValue = "20000",
             description = "no-op jobs each worker runs, on a queue of its own, before it is measured (JIT warm-up; default ${DEFAULT-VALUE}, 0 for none)")
     int warmupJobs;
+
+    @Option(names = "--flow-jobs", defaultValue = "20000",
+            description = "flow figure: jobs per drain; at the limit's rate they should last 15 s or more (default ${DEFAULT-VALUE})")
+    int flowJobs;
+
+    @Option(names = "--flow-rate", defaultValue = "1000",
+            description = "flow figure: the global rate limit, jobs/s, shared by every worker JVM (default ${DEFAULT-VALUE})")
+    int flowRate;
+
+    @Option(names = "--flow-burst", defaultValue = "10", description = "flow figure: that limit's burst (default ${DEFAULT-VALUE})")
+    int flowBurst;
+
+    @Option(names = "--flow-keys", defaultValue = "10000",
+            description = "flow figure: distinct keys of the per-key drain, compared with one key (default ${DEFAULT-VALUE})")
+    int flowKeys;
+
+    @Option(names = "--flow-key-rate", defaultValue = "1000000",
+            description = "flow figure: the per-key limit, jobs/s per key; high, so that the keys' cost is measured, not their limit (default ${DEFAULT-VALUE})")
+    long flowKeyRate;
+
+    @Option(names = "--flow-workers", defaultValue = "3", description = "flow figure: worker JVMs per drain (default ${DEFAULT-VALUE})")
+    int flowWorkers;
 
     @Option(names = "--compare", split = ",", description = "also measure these systems on the same PostgreSQL: jobrunr, db-scheduler")
     List<String> compare = new ArrayList<>();
@@ -113,7 +136,8 @@ public final class BenchMain implements Callable<Integer> {
         String url = broker != null ? broker : envOr("KYU_BROKER", "sqlite:kyu-bench.db");
         var config = new BenchConfig(jobs, singleJobs != null ? singleJobs : Math.min(jobs, Math.max(1000, jobs / 10)),
                 batchSize, concurrency, latencyJobs, latencyGapMs, sustainedSeconds, sustainedRate, runs);
-        List<Measurement> measurements = measurements(figures);
+        List<Measurement> measurements = measurements(figures,
+                new Flow.Settings(flowJobs, flowRate, flowBurst, flowKeys, flowKeyRate, flowWorkers));
         var runner = new Runner(config, System.err);
         var all = new ArrayList<Figure>();
         String label;
@@ -142,6 +166,10 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     static List<Measurement> measurements(List<String> names) {
+        return measurements(names, Flow.Settings.DEFAULT);
+    }
+
+    static List<Measurement> measurements(List<String> names, Flow.Settings flow) {
         Set<String> wanted = new LinkedHashSet<>();
         for (String n : names) wanted.add(n.trim().toLowerCase(java.util.Locale.ROOT));
         var out = new ArrayList<Measurement>();
@@ -154,7 +182,8 @@ public final class BenchMain implements Callable<Integer> {
                 case "isolated" -> out.add(new dev.kyu.bench.figure.Isolated());
                 case "workflow", "workflows" -> out.add(new dev.kyu.bench.figure.Workflows());
                 case "await" -> out.add(new dev.kyu.bench.figure.AwaitWake());
-                default -> throw new IllegalArgumentException("unknown figure '" + n + "': expected enqueue, drain, latency, sustained, isolated, workflow or await");
+                case "flow" -> out.add(new Flow(flow));
+                default -> throw new IllegalArgumentException("unknown figure '" + n + "': expected enqueue, drain, latency, sustained, isolated, workflow, await or flow");
             }
         }
         // Latency runs first, on a server the other figures have not yet loaded: their cleanups delete

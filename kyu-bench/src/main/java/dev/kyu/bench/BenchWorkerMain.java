@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A Kyu worker in a JVM of its own, started by the harness:
  * {@code --broker URL --queue Q --concurrency C [--warmup-jobs W]}. It has the built-in tasks and
- * {@link StampTask}, first runs W no-op jobs through a worker on a queue of its own ({@link WarmUp}),
+ * {@link StampTask}'s tasks, first runs W no-op jobs through a worker on a queue of its own ({@link WarmUp}),
  * prints {@code READY} once its measured worker is started and idle, and stops gracefully on SIGTERM (the
  * harness closes it that way).
  */
@@ -44,7 +44,7 @@ public final class BenchWorkerMain {
             System.err.println("usage: BenchWorkerMain --broker URL --queue Q --concurrency C [--warmup-jobs W] [--isolated TASK,...]");
             System.exit(2);
         }
-        Kyu kyu = Kyu.connect(broker).register(StampTask.TASK);
+        Kyu kyu = Kyu.connect(broker).register(StampTask.TASK).register(StampTask.FLOW_TASK);
         WarmUp.run(kyu, queue, concurrency, warmup);
         Worker worker = kyu.worker(options(queue, concurrency, isolated)).start();
         var done = new CountDownLatch(1);

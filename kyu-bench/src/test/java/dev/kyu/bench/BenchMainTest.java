@@ -41,6 +41,16 @@ class BenchMainTest {
     }
 
     @Test
+    void flowIsAFigureOfItsOwn() {
+        assertThat(BenchMain.measurements(List.of("flow"))).singleElement().isInstanceOf(dev.kyu.bench.figure.Flow.class);
+    }
+
+    @Test
+    void flowSettingsRefuseABurstOutsideTheRate() {
+        assertThatThrownBy(() -> new dev.kyu.bench.figure.Flow.Settings(100, 10, 0, 1, 1, 1)).hasMessageContaining("flow-burst must be 1..10000, was 0");
+    }
+
+    @Test
     void unknownFigureIsRefusedByName() {
         assertThatThrownBy(() -> BenchMain.measurements(List.of("drain", "speed")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'speed'");

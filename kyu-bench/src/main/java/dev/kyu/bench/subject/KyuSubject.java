@@ -46,7 +46,7 @@ public final class KyuSubject implements Subject {
         this.url = url;
         this.warmupJobs = warmupJobs;
         this.started = Instant.now().minus(java.time.Duration.ofMinutes(1));
-        this.kyu = Kyu.connect(url).register(StampTask.TASK);
+        this.kyu = Kyu.connect(url).register(StampTask.TASK).register(StampTask.FLOW_TASK);
         this.inProcess = url.trim().toLowerCase(java.util.Locale.ROOT).startsWith("memory:");
     }
 
@@ -227,6 +227,36 @@ public final class KyuSubject implements Subject {
         }
         if (first == null || end == null) throw new IllegalStateException("queue " + queue + ": no finished jobs to time");
         return java.time.Duration.between(first, end);
+    }
+
+    /** The fleet's flow limits on this broker, for the flow figure. */
+    public dev.kyu.flow.Limits limits() {
+        return kyu.limits();
+    }
+
+    /** Enqueues one job of {@code task} per args (JSON), {@code batchSize} per call; their ids are kept for cleanup. */
+    public void enqueueArgs(String queue, String task, List<String> argsJson, int batchSize) {
+        var list = idsOf(queue);
+        var options = JobOptions.builder().queue(queue).build();
+        for (int i = 0; i < argsJson.size(); i += batchSize) {
+            for (var h : kyu.enqueueJsonAll(task, argsJson.subList(i, Math.min(argsJson.size(), i + batchSize)), options)) list.add(h.id());
+        }
+    }
+
+    /**
+     * When each succeeded job of the queue began its body, in epoch microseconds, as its {@link StampTask}
+     * returned it (every job, read a thousand ids per call, after the run).
+     */
+    public long[] bodyStarts(String queue) {
+        List<String> all = List.copyOf(idsOf(queue));
+        var out = new long[all.size()];
+        int n = 0;
+        for (int i = 0; i < all.size(); i += 1000) {
+            for (var j : kyu.broker().jobsGet(all.subList(i, Math.min(all.size(), i + 1000)))) {
+                if (j.state() == JobState.SUCCEEDED && j.startedAt() != null) out[n++] = bodyStarted(j);
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
     }
 
     /** The client the harness measures through. */
