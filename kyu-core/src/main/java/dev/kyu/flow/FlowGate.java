@@ -58,6 +58,13 @@ public final class FlowGate {
     /** How stale a worker's view of a limit's pauses may be (see {@link #pausesOf}). */
     static final Duration PAUSE_READ_EVERY = Duration.ofMillis(250);
     private final ReentrantLock[] rateLocks = new ReentrantLock[64];
+    /** Starts a thread took for the threads queued behind it on the same key, by rate key; guarded by its stripe's lock. */
+    private final Map<String, java.util.ArrayDeque<Long>> spareStarts = new ConcurrentHashMap<>();
+    /** How far ahead a start may be for a job to wait for it on its thread instead of going back to the broker. */
+    static final Duration LOOK_AHEAD = Duration.ofMillis(50);
+    /** A spare start this old is dropped unused: starting on it late would be a burst the rule did not allow. */
+    static final Duration STALE_START = Duration.ofMillis(100);
+    static final int MAX_BATCH = 32;
     private final Map<String, PauseRead> pauseReads = new ConcurrentHashMap<>();
 
     {
@@ -148,9 +155,10 @@ public final class FlowGate {
         long pausedUntil = Long.MIN_VALUE;
         Limit pausedBy = null;
         for (int i = 0; i < limits.size(); i++) {
-            Map<String, Long> paused = pausesOf(limits.get(i).name());
-            if (paused.isEmpty()) continue;
-            long p = Math.max(paused.getOrDefault(keyOf[i], Long.MIN_VALUE), paused.getOrDefault("", Long.MIN_VALUE));
+            String name = limits.get(i).name();
+            // one cached read tells whether the limit has any pause in force; only then are its keys' pauses read
+            if (instantAt(KvLimits.PAUSED_UNTIL + name) <= nowN) continue;
+            long p = Math.max(pausedUntil(name, keyOf[i]), keyOf[i].isEmpty() ? Long.MIN_VALUE : pausedUntil(name, ""));
             if (p > pausedUntil) { pausedUntil = p; pausedBy = limits.get(i); }
         }
         if (pausedUntil > nowN) {
@@ -161,7 +169,7 @@ public final class FlowGate {
         }
         // A job that was never handed back has no booking: its fence (one per fetch) still equals its attempt
         // count (one per fetch, given back by a hand-back), so the read is skipped on the common path.
-        Map<String, String> bookings = job.fence() > job.attempt() ? broker.kvList(Booking.PREFIX + job.id() + "/") : Map.of();
+        Map<String, String> bookings = job.fence() > job.attempt() ? bookingsOf(job.id(), limits) : Map.of();
         String bookingPrefix = Booking.PREFIX + job.id() + "/";
         var slotKeys = new ArrayList<String>();
         // concurrency first: a slot denied leaves nothing taken from the rates to give back
@@ -198,11 +206,12 @@ public final class FlowGate {
             String rateKey = RATE + l.name() + "/" + keyOf[i];
             long interval = l.interval().toNanos();
             Gcra.Take t = takeRate(rateKey, rule, nowN, interval, l.burst());
-            if (t.now()) {
+            if (t.now() || waitedFor(t.slot())) {
                 rateKeys.add(rateKey);
                 rateIntervals.add(interval);
                 continue;
             }
+            nowN = Math.max(nowN, nanos(clock.instant()));
             giveBack(slotKeys, job.id(), rateKeys, rateIntervals, nowN);
             broker.kvPut(bk, new Booking(t.slot(), 1, rule).encode());
             countHeld(l.name());
@@ -221,8 +230,11 @@ public final class FlowGate {
         for (Limit l : limitsOf(job)) {
             try {
                 String key = keys.of(l, job);
-                lengthenPause(KvLimits.PAUSES + l.name() + "/" + key, until);
-                pauseReads.remove(l.name()); // this process's next look sees its own pause at once
+                KvLimits.lengthen(broker, KvLimits.PAUSES + l.name() + "/" + key, until);
+                KvLimits.lengthen(broker, KvLimits.PAUSED_UNTIL + l.name(), until);
+                // this process's next look sees its own pause at once
+                pauseReads.remove(KvLimits.PAUSES + l.name() + "/" + key);
+                pauseReads.remove(KvLimits.PAUSED_UNTIL + l.name());
             } catch (FlowKeys.KeyError | RuntimeException e) {
                 log.warn("could not pause limit {} for job {}: {}", l.name(), job.id(), e.getMessage());
             }
@@ -316,16 +328,36 @@ public final class FlowGate {
      */
     private Gcra.Take takeRate(String rateKey, String rule, long now, long interval, long burst) {
         // One job thread of this process at a time per key: hundreds of jobs fetched together would otherwise
-        // race each other's compare-and-set on one key, each loss a wasted round trip. Other processes still
-        // race on the broker; the compare-and-set keeps them exact.
+        // race each other's compare-and-set on one key, each loss a wasted round trip. The thread that holds the
+        // lock takes starts for the threads waiting behind it too (those due within LOOK_AHEAD), in the same
+        // compare-and-set, and leaves them here: a busy key costs one round trip per batch, not per job. Other
+        // processes race on the broker; the compare-and-set keeps every start distinct.
         ReentrantLock lock = rateLocks[Math.floorMod(rateKey.hashCode(), rateLocks.length)];
         lock.lock();
         try {
+            java.util.ArrayDeque<Long> spare = spareStarts.get(rateKey);
+            while (spare != null && !spare.isEmpty()) {
+                long slot = spare.pollFirst();
+                if (spare.isEmpty()) spareStarts.remove(rateKey);
+                if (slot >= now - STALE_START.toNanos()) return new Gcra.Take(Math.max(slot, now), 0, slot <= now);
+            }
+            int want = 1 + Math.min(MAX_BATCH - 1, lock.getQueueLength());
             while (true) {
                 Optional<String> cur = broker.kvGet(rateKey);
                 long stored = cur.map(v -> tatOf(v, rule)).orElse(Long.MIN_VALUE);
-                Gcra.Take t = Gcra.take(stored, now, interval, burst);
-                if (broker.kvCompareAndSet(rateKey, cur.orElse(null), t.tat() + "," + rule)) return t;
+                Gcra.Take first = Gcra.take(stored, now, interval, burst);
+                long tat = first.tat();
+                var extra = new java.util.ArrayList<Long>();
+                while (extra.size() < want - 1) {
+                    Gcra.Take next = Gcra.take(tat, now, interval, burst);
+                    if (next.slot() - now > LOOK_AHEAD.toNanos()) break;
+                    extra.add(next.slot());
+                    tat = next.tat();
+                }
+                if (broker.kvCompareAndSet(rateKey, cur.orElse(null), tat + "," + rule)) {
+                    if (!extra.isEmpty()) spareStarts.computeIfAbsent(rateKey, k -> new java.util.ArrayDeque<>()).addAll(extra);
+                    return first;
+                }
                 now = Math.max(now, nanos(clock.instant()));
             }
         } finally {
@@ -334,29 +366,61 @@ public final class FlowGate {
     }
 
     /**
-     * The pauses in force on a limit, by key ("" for the whole limit), read from the broker at most every
-     * {@link #PAUSE_READ_EVERY}: a pause is seconds long (a Retry-After), so a look that old is fresh enough, and
-     * a busy limit costs one read per period instead of one per job.
+     * A start due within {@link #LOOK_AHEAD} is waited for here, on the job's own thread, rather than handed back
+     * and fetched again: true once its time has come by the gate's clock (false when that clock did not move, as
+     * a test's manual clock does not; the job is then held like any other).
      */
-    private Map<String, Long> pausesOf(String limit) {
-        long nowN = System.nanoTime();
-        PauseRead last = pauseReads.get(limit);
-        if (last != null && nowN - last.readAt() < PAUSE_READ_EVERY.toNanos()) return last.until();
-        String prefix = KvLimits.PAUSES + limit + "/";
-        var until = new HashMap<String, Long>();
-        for (var e : broker.kvList(prefix).entrySet()) {
+    private boolean waitedFor(long slot) {
+        long d = slot - nanos(clock.instant());
+        if (d > LOOK_AHEAD.toNanos()) return false;
+        if (d > 0) {
             try {
-                until.put(e.getKey().substring(prefix.length()), nanos(Instant.parse(e.getValue())));
-            } catch (RuntimeException unreadable) {
-                // a pause that cannot be read holds nothing back
+                Thread.sleep(Duration.ofNanos(d));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
-        Map<String, Long> read = Map.copyOf(until);
-        pauseReads.put(limit, new PauseRead(nowN, read));
-        return read;
+        return nanos(clock.instant()) >= slot;
     }
 
-    private record PauseRead(long readAt, Map<String, Long> until) {}
+    /**
+     * When the pause of a limit's key ("" for the whole limit) ends, read from the broker by its exact key at most
+     * every {@link #PAUSE_READ_EVERY}: a pause is seconds long (a Retry-After), so a look that old is fresh enough,
+     * and a busy key costs one read per period instead of one per job.
+     */
+    private long pausedUntil(String limit, String key) {
+        return instantAt(KvLimits.PAUSES + limit + "/" + key);
+    }
+
+    /** The instant stored at {@code k} in nanoseconds (MIN_VALUE when absent or unreadable), looked up at most every PAUSE_READ_EVERY. */
+    private long instantAt(String k) {
+        long nowN = System.nanoTime();
+        PauseRead last = pauseReads.get(k);
+        if (last != null && nowN - last.readAt() < PAUSE_READ_EVERY.toNanos()) return last.until();
+        long until = broker.kvGet(k).map(v -> {
+            try {
+                return nanos(Instant.parse(v));
+            } catch (RuntimeException unreadable) {
+                return Long.MIN_VALUE; // a pause that cannot be read holds nothing back
+            }
+        }).orElse(Long.MIN_VALUE);
+        if (pauseReads.size() > 10_000) pauseReads.clear(); // one entry per key looked at: bounded, not a store
+        pauseReads.put(k, new PauseRead(nowN, until));
+        return until;
+    }
+
+    private record PauseRead(long readAt, long until) {}
+
+    /** The job's bookings under these limits, one read per limit by its exact key (never a listing of every booking). */
+    private Map<String, String> bookingsOf(String jobId, List<Limit> limits) {
+        var out = new HashMap<String, String>();
+        for (Limit l : limits) {
+            String k = Booking.key(jobId, l.name());
+            broker.kvGet(k).ifPresent(v -> out.put(k, v));
+        }
+        return out;
+    }
 
     private static long tatOf(String state, String rule) {
         int c = state.indexOf(',');
@@ -382,20 +446,6 @@ public final class FlowGate {
             }
         } catch (RuntimeException e) {
             log.debug("giving back flow tokens failed", e);
-        }
-    }
-
-    private void lengthenPause(String k, Instant until) {
-        while (true) {
-            Optional<String> cur = broker.kvGet(k);
-            if (cur.isPresent()) {
-                try {
-                    if (!Instant.parse(cur.get()).isBefore(until)) return;
-                } catch (RuntimeException unreadable) {
-                    // replaced below
-                }
-            }
-            if (broker.kvCompareAndSet(k, cur.orElse(null), until.toString())) return;
         }
     }
 

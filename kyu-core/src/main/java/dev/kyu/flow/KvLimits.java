@@ -14,6 +14,8 @@ import java.util.TreeMap;
 public final class KvLimits implements Limits {
     static final String DEFS = "kyu.flow.limit/";
     static final String PAUSES = "kyu.flow.pause/";
+    /** Per limit, the latest end of any of its pauses: a worker reads this one key to know a limit has none in force. */
+    static final String PAUSED_UNTIL = "kyu.flow.paused/";
 
     private final Broker broker;
     private final Clock clock;
@@ -57,12 +59,22 @@ public final class KvLimits implements Limits {
     public void pause(String name, String key, Duration duration) {
         if (get(name).isEmpty()) throw new dev.kyu.KyuException.InvalidInput("no limit named '" + name + "'");
         if (duration.isNegative()) throw new dev.kyu.KyuException.InvalidInput("a pause must not be negative, was " + duration);
-        String k = PAUSES + name + "/" + (key == null ? "" : key);
         Instant until = clock.instant().plus(duration);
-        // a pause only ever lengthens: two workers told "retry after" at once keep the later end
+        lengthen(broker, PAUSES + name + "/" + (key == null ? "" : key), until);
+        lengthen(broker, PAUSED_UNTIL + name, until);
+    }
+
+    /** Sets the instant at {@code k} to {@code until} unless it already ends later: a pause only ever lengthens. */
+    static void lengthen(Broker broker, String k, Instant until) {
         while (true) {
             Optional<String> cur = broker.kvGet(k);
-            if (cur.isPresent() && Instant.parse(cur.get()).isAfter(until)) return;
+            if (cur.isPresent()) {
+                try {
+                    if (!Instant.parse(cur.get()).isBefore(until)) return;
+                } catch (RuntimeException unreadable) {
+                    // replaced below
+                }
+            }
             if (broker.kvCompareAndSet(k, cur.orElse(null), until.toString())) return;
         }
     }
