@@ -64,7 +64,9 @@ public record Limit(String name, Target target, Kind kind, long permits, Duratio
             if (period == null || period.toMillis() < 1) throw new KyuException.InvalidInput(what + "a rate's period must be at least 1 ms, was " + period);
             if (period.compareTo(Duration.ofDays(366)) > 0) throw new KyuException.InvalidInput(what + "a rate's period must be at most 366 days, was " + period);
             if (burst == 0) burst = 1;
-            if (burst < 1 || burst > permits * 1000) throw new KyuException.InvalidInput(what + "burst must be 1.." + permits * 1000 + ", was " + burst);
+            // saturated: permits near Long.MAX_VALUE must not wrap the bound below 1 and refuse every burst
+            long maxBurst = permits > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : permits * 1000;
+            if (burst < 1 || burst > maxBurst) throw new KyuException.InvalidInput(what + "burst must be 1.." + maxBurst + ", was " + burst);
         } else {
             if (period != null) throw new KyuException.InvalidInput(what + "a concurrency limit has no period");
             burst = 0;

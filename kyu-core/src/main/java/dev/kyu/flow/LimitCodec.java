@@ -63,7 +63,7 @@ public final class LimitCodec {
 
     private static long number(JsonNode o, String field) {
         JsonNode v = o.get(field);
-        if (v == null || !v.canConvertToLong()) throw new KyuException.InvalidInput("limit: field '" + field + "' (a whole number) is missing");
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) throw new KyuException.InvalidInput("limit: field '" + field + "' (a whole number) is missing");
         return v.asLong();
     }
 }

@@ -69,4 +69,31 @@ class GcraTest {
         assertThatThrownBy(() -> KeySource.parse("args:customer")).hasMessageContaining("is not a JSON pointer");
         assertThatThrownBy(() -> Limit.rate("bad name", task, 1, Duration.ofSeconds(1))).hasMessageContaining("is not valid");
     }
+    @Test
+    void numbersAtTheirLimitsNeitherWrapNorWait() {
+        var task = Limit.Target.task("shop.charge");
+        assertThat(Limit.rate("p", task, Long.MAX_VALUE, Duration.ofSeconds(1)).withBurst(Long.MAX_VALUE).burst()).isEqualTo(Long.MAX_VALUE);
+        assertThat(Limit.rate("p", task, Long.MAX_VALUE / 999, Duration.ofMillis(1)).interval()).isEqualTo(Duration.ofNanos(1));
+        assertThatThrownBy(() -> Limit.rate("p", task, 2, Duration.ofSeconds(1)).withBurst(2001)).hasMessage("limit p: burst must be 1..2000, was 2001");
+        // one a year with a burst of 1000: (burst - 1) x interval is past a long of nanoseconds
+        Limit yearly = Limit.rate("y", task, 1, Duration.ofDays(366)).withBurst(1000);
+        long now = 1_800_000_000_000_000_000L, tat = Long.MIN_VALUE;
+        for (int i = 0; i < 3; i++) {
+            Gcra.Take t = Gcra.take(tat, now, yearly.interval().toNanos(), yearly.burst());
+            assertThat(t.now()).as("start %d of the burst", i).isTrue();
+            tat = t.tat();
+        }
+        Gcra.Take atTheEnd = Gcra.take(Long.MAX_VALUE - 5, now, 100, 1);
+        assertThat(atTheEnd.tat()).as("saturated, not wrapped").isEqualTo(Long.MAX_VALUE);
+        assertThat(atTheEnd.now()).isFalse();
+    }
+
+    @Test
+    void storedLimitsWithFractionsOrWrongTypesAreRefusedInOneLine() {
+        assertThatThrownBy(() -> LimitCodec.decode("{\"name\":\"f\",\"target\":\"task:t\",\"kind\":\"CONCURRENCY\",\"permits\":1.5}"))
+                .isInstanceOf(KyuException.InvalidInput.class).hasMessage("limit: field 'permits' (a whole number) is missing");
+        assertThatThrownBy(() -> LimitCodec.decode("{\"name\":\"f\",\"target\":\"task:t\",\"kind\":\"RATE\",\"permits\":5,\"periodMs\":\"1000\"}"))
+                .hasMessage("limit: field 'periodMs' (a whole number) is missing");
+        assertThatThrownBy(() -> LimitCodec.decode("{\"name\":[1],\"target\":\"task:t\"}")).hasMessage("limit: field 'name' (text) is missing");
+    }
 }
