@@ -1,5 +1,6 @@
 package dev.kyu.flow;
 
+import dev.kyu.codec.Printable;
 import dev.kyu.job.Durations;
 import dev.kyu.spi.Broker;
 import java.time.Clock;
@@ -56,7 +57,7 @@ public final class KvLimits implements Limits {
 
     @Override
     public void pause(String name, String key, Duration duration) {
-        if (get(name).isEmpty()) throw new dev.kyu.KyuException.InvalidInput("no limit named '" + name + "'");
+        if (get(name).isEmpty()) throw new dev.kyu.KyuException.InvalidInput("no limit named " + Printable.quoted(name));
         if (duration.isNegative()) throw new dev.kyu.KyuException.InvalidInput("a pause must not be negative, was " + duration);
         if (duration.compareTo(Durations.MAX) > 0) {
             throw new dev.kyu.KyuException.InvalidInput("a pause must be at most " + Durations.MAX.toDays() + "d, was " + duration.toDays() + "d");
@@ -110,7 +111,7 @@ public final class KvLimits implements Limits {
 
     @Override
     public LimitStatus status(String name) {
-        Limit limit = get(name).orElseThrow(() -> new dev.kyu.KyuException.InvalidInput("no limit named '" + name + "'"));
+        Limit limit = get(name).orElseThrow(() -> new dev.kyu.KyuException.InvalidInput("no limit named " + Printable.quoted(name)));
         Instant now = clock.instant();
         Map<String, Instant> paused = new TreeMap<>();
         for (var e : broker.kvList(PAUSES + name + "/").entrySet()) {

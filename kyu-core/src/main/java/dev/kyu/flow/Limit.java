@@ -1,5 +1,6 @@
 package dev.kyu.flow;
 
+import dev.kyu.codec.Printable;
 import dev.kyu.KyuException;
 import dev.kyu.task.Task;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public record Limit(String name, Target target, Kind kind, long permits, Duratio
             Objects.requireNonNull(scope, "scope");
             if (!Task.isValidName(name)) {
                 throw new KyuException.InvalidInput("limit target: " + scope.name().toLowerCase(java.util.Locale.ROOT)
-                        + " name '" + name + "' is not valid (1-200 of a-z A-Z 0-9 _ . : -)");
+                        + " name " + Printable.quoted(name) + " is not valid (1-200 of a-z A-Z 0-9 _ . : -)");
             }
         }
 
@@ -52,7 +53,7 @@ public record Limit(String name, Target target, Kind kind, long permits, Duratio
 
     public Limit {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new KyuException.InvalidInput("limit name '" + name + "' is not valid (1-100 of a-z A-Z 0-9 _ . : -)");
+            throw new KyuException.InvalidInput("limit name " + Printable.quoted(name) + " is not valid (1-100 of a-z A-Z 0-9 _ . : -)");
         }
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(kind, "kind");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kyu.KyuException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GcraTest {
@@ -95,5 +96,23 @@ class GcraTest {
         assertThatThrownBy(() -> LimitCodec.decode("{\"name\":\"f\",\"target\":\"task:t\",\"kind\":\"RATE\",\"permits\":5,\"periodMs\":\"1000\"}"))
                 .hasMessage("limit: field 'periodMs' (a whole number) is missing");
         assertThatThrownBy(() -> LimitCodec.decode("{\"name\":[1],\"target\":\"task:t\"}")).hasMessage("limit: field 'name' (text) is missing");
+    }
+    @Test
+    void controlAndBidiCharactersInWhatIsRefusedAreShownEscapedOnOneLine() {
+        var task = Limit.Target.task("shop.charge");
+        for (String odd : new String[] {"a\nb", "pay\u202eevil", "x\u0000y", "z".repeat(5000)}) {
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable c : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                    () -> Limit.rate(odd, task, 1, Duration.ofSeconds(1)),
+                    () -> Limit.Target.queue(odd),
+                    () -> KeySource.parse(odd),
+                    () -> KeySource.args(odd.substring(0, Math.min(odd.length(), 200))),
+                    () -> LimitText.parseRate(odd),
+                    () -> LimitText.parseRate("5/" + odd),
+                    () -> LimitCodec.decode("{\"name\":\"" + odd.replace("\u0000", "\\u0000").replace("\n", "\\n") + "\",\"target\":\"job:x\"}"))) {
+                assertThatThrownBy(c).isInstanceOf(KyuException.InvalidInput.class)
+                        .hasMessageNotContaining("\n").hasMessageNotContaining("\u202e").hasMessageNotContaining("\u0000")
+                        .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(1000));
+            }
+        }
     }
 }
