@@ -306,7 +306,7 @@ public abstract class FlowConformanceSuite {
         garbage.put("kyu.flow.rate/g-huge/", "-9223372036854775808,1x1");
         garbage.put("kyu.flow.slots/g-conc/", ",,,not-an-id,\u202e");
         garbage.put("kyu.flow.pause/g-rate/a", "soon");
-        garbage.put("kyu.flow.pause/g-conc/", "\u0000");
+        garbage.put("kyu.flow.pause/g-conc/", "\u0007"); // not NUL: PostgreSQL text cannot hold it
         garbage.put("kyu.flow.pause/g-rate/b", "+1000000000-12-31T23:59:59Z");
         garbage.put("kyu.flow.booking/x", "x");
         garbage.put("kyu.flow.booking/not-a-job/g-conc", "1,-2,c2");
@@ -331,5 +331,22 @@ public abstract class FlowConformanceSuite {
         assertThat(job(paused).attempt()).isZero();
         assertThat(kyu.limits().list()).extracting(Limit::name).containsExactlyInAnyOrder("g-rate", "g-conc", "g-huge", "g-key");
         assertThat(kyu.limits().status("g-rate").pausedUntil()).containsOnlyKeys("b");
+    }
+    /** A downstream's Retry-After of centuries holds the job and pauses the limit for 100 years; other work runs on. */
+    @Test
+    void aRetryAfterOfCenturiesHoldsTheJobAndNeverStopsOtherWork() throws Exception {
+        open();
+        var greedy = Task.of("flow.greedy", Work.class, (w, ctx) -> {
+            throw new RateLimited(RateLimited.parseRetryAfter("9223372036854775807", Clock.systemUTC(), Duration.ofSeconds(1)));
+        });
+        var free = recording("flow.free");
+        kyu.register(greedy).register(free);
+        kyu.limits().define(Limit.concurrency("greedy", Limit.Target.task("flow.greedy"), 5));
+        startWorkers(1, options());
+        var held = kyu.enqueue(greedy, new Work("g", 0));
+        await().atMost(WAIT).until(() -> job(held).state() == JobState.SCHEDULED);
+        assertThat(job(held).scheduledAt()).isAfter(Instant.now().plus(Duration.ofDays(365L * 99)));
+        assertThat(kyu.limits().status("greedy").pausedUntil()).containsOnlyKeys("");
+        assertThat(kyu.enqueue(free, new Work("f", 1)).await(WAIT)).isEqualTo(1);
     }
 }
