@@ -572,6 +572,22 @@ public abstract class WorkConformance extends EnqueueConformance {
         }
 
         @Test
+        void aLeaseNamingAQueueThatCannotExistIsNotHeldAndThrowsNothing() {
+            enqueue(job("t"));
+            Job running = fetchOne();
+            for (String odd : List.of("", " ", "bad queue\n", "{" + Q + "}", Q + "\u0007", "x".repeat(10_000))) {
+                Lease elsewhere = new Lease(running.id(), odd, WORKER, running.attempt());
+                assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(elsewhere), LONG.multipliedBy(3))).lost())
+                        .as("queue %s", odd.length() > 20 ? odd.length() + " characters" : odd).containsExactly(running.id());
+                assertThat(broker.jobsComplete(List.of(new Completion(elsewhere, new Outcome.Succeeded("1"))))).containsExactly(false);
+            }
+            Job stored = get(running.id());
+            assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+            assertSameInstant(stored.leaseExpiresAt(), running.leaseExpiresAt());
+            assertThat(complete(running, new Outcome.Succeeded("2"))).isTrue();
+        }
+
+        @Test
         void aSecondCompletionOfTheSameLeaseIsRefused() {
             String id = enqueue(job("t"));
             Job running = fetchOne();
