@@ -48,7 +48,12 @@ public final class AgingSweep {
         int raised = 0;
         for (AgingRule rule : rules) {
             if (refused) break;
-            raised += step(rule, now);
+            try {
+                raised += step(rule, now);
+            } catch (RuntimeException e) {
+                // one queue's trouble (an entry no instant arithmetic can take, a failed call) never stops the others
+                if (unreadableLogged.add(rule.queue() + "\n" + e)) log.warn("aging step of queue {} failed: {}", rule.queue(), dev.kyu.Causes.oneLine(e));
+            }
         }
         return raised;
     }
@@ -57,8 +62,10 @@ public final class AgingSweep {
         String key = Aging.STEPS + rule.queue();
         String last = broker.kvGet(key).orElse(null);
         Instant lastAt = Aging.instant(last);
+        // a step beyond any clock's reach (near Instant.MAX, where adding a step overflows) is a clock that jumped: not waited out
+        if (lastAt != null && lastAt.isAfter(now.plus(rule.every()))) lastAt = null;
         // Not due yet. A last step further ahead than one step is a clock that jumped back; it is not waited out.
-        if (lastAt != null && now.isBefore(lastAt.plus(rule.every())) && !lastAt.isAfter(now.plus(rule.every()))) return 0;
+        if (lastAt != null && now.isBefore(lastAt.plus(rule.every()))) return 0;
         if (!broker.kvCompareAndSet(key, last, now.toString())) return 0; // another process took this step
         try {
             int n = broker.jobsAge(rule.queue(), now.minus(rule.every()), rule.ceiling(), BATCH);

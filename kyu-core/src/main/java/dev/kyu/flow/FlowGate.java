@@ -183,7 +183,8 @@ public final class FlowGate {
             }
             giveBack(slotKeys, job.id(), List.of(), List.of(), nowN);
             String bk = bookingPrefix + l.name();
-            int tries = Optional.ofNullable(bookings.get(bk)).map(FlowGate::decodeOrNull).map(Booking::tries).orElse(0) + 1;
+            int tries = Optional.ofNullable(bookings.get(bk)).map(FlowGate::decodeOrNull).map(Booking::tries)
+                    .map(n -> Math.clamp(n, 0, 1_000)).orElse(0) + 1; // a count read back from the store may be anything
             Duration delay = retryDelay(tries);
             broker.kvPut(bk, new Booking(nowN + delay.toNanos(), tries, Booking.rule(l)).encode());
             countHeld(l.name());
@@ -496,6 +497,7 @@ public final class FlowGate {
 
     /** 50 ms doubling to 2 s, with up to a quarter of jitter so denied jobs do not come back together. */
     static Duration retryDelay(int tries) {
+        tries = Math.max(1, tries); // counts read back from the store may be anything
         long ms = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(tries - 1, 10));
         return Duration.ofMillis(ms - ThreadLocalRandom.current().nextLong(ms / 4 + 1));
     }
@@ -505,8 +507,15 @@ public final class FlowGate {
         return Arrays.asList(v.split(","));
     }
 
+    /**
+     * Epoch nanoseconds, saturated: an instant past 2262 (a pause of centuries) counts as the far end of time rather
+     * than failing, so such a pause still holds its jobs instead of being ignored.
+     */
     static long nanos(Instant i) {
-        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+        long s = i.getEpochSecond();
+        if (s >= Long.MAX_VALUE / 1_000_000_000L) return Long.MAX_VALUE;
+        if (s <= Long.MIN_VALUE / 1_000_000_000L) return Long.MIN_VALUE;
+        return s * 1_000_000_000L + i.getNano();
     }
 
     private static long parseLong(String s) {

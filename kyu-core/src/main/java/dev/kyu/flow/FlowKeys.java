@@ -1,5 +1,6 @@
 package dev.kyu.flow;
 
+import dev.kyu.codec.Printable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kyu.job.Job;
@@ -31,7 +32,7 @@ final class FlowKeys {
             case ARGS -> fromArgs(limit, src, job);
             case META -> {
                 String v = job.meta().get(src.ref());
-                if (v == null) throw new KeyError("limit " + limit.name() + ": job has no meta '" + src.ref() + "' for its key");
+                if (v == null) throw new KeyError("limit " + limit.name() + ": job has no meta " + Printable.quoted(src.ref()) + " for its key");
                 yield v;
             }
             case FUNCTION -> fromFunction(limit, src, job);
@@ -58,12 +59,12 @@ final class FlowKeys {
     private String fromFunction(Limit limit, KeySource src, Job job) throws KeyError {
         KeyFunction f = functions.get(src.ref());
         if (f == null) {
-            throw new KeyError("limit " + limit.name() + ": no key function '" + src.ref() + "' is registered in this worker (Kyu.builder().keyFunction)");
+            throw new KeyError("limit " + limit.name() + ": no key function " + Printable.quoted(src.ref()) + " is registered in this worker (Kyu.builder().keyFunction)");
         }
         try {
             return f.key(job);
         } catch (Exception | LinkageError e) {
-            throw new KeyError("limit " + limit.name() + ": key function '" + src.ref() + "' threw " + e.getClass().getSimpleName()
+            throw new KeyError("limit " + limit.name() + ": key function " + Printable.quoted(src.ref()) + " threw " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ').replace('\r', ' ')));
         }
     }

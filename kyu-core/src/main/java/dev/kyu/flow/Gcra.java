@@ -20,9 +20,12 @@ public final class Gcra {
     /** Takes the next start at or after {@code now} for a limit of one start per {@code interval} with {@code burst}. */
     public static Take take(long storedTat, long now, long interval, long burst) {
         long tat = Math.max(storedTat, now);
-        long tolerance = (burst - 1) * interval;
+        // Saturated: a burst of up to permits x 1000 over a period of up to 366 days exceeds a long of nanoseconds,
+        // and a wrapped tolerance would turn "start at once" into a wait of centuries. With now >= 0, tat - tolerance
+        // cannot wrap once tolerance is at most Long.MAX_VALUE.
+        long tolerance = burst - 1 > Long.MAX_VALUE / Math.max(1, interval) ? Long.MAX_VALUE : (burst - 1) * interval;
         long slot = Math.max(now, tat - tolerance);
-        return new Take(slot, tat + interval, slot == now);
+        return new Take(slot, tat > Long.MAX_VALUE - interval ? Long.MAX_VALUE : tat + interval, slot == now);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.kyu.flow;
 
+import dev.kyu.codec.Printable;
 import dev.kyu.KyuException;
 import java.util.Objects;
 
@@ -21,7 +22,7 @@ public record KeySource(Kind kind, String ref) {
     public KeySource {
         Objects.requireNonNull(kind, "kind");
         if (ref == null || ref.isEmpty() || ref.length() > 200) throw new KyuException.InvalidInput("limit key: a " + prefix(kind) + " reference of 1-200 characters is needed");
-        if (kind == Kind.ARGS && !ref.startsWith("/")) throw new KyuException.InvalidInput("limit key: args:" + ref + " is not a JSON pointer (it starts with /, e.g. args:/customer)");
+        if (kind == Kind.ARGS && !ref.startsWith("/")) throw new KyuException.InvalidInput("limit key: args:" + Printable.line(ref) + " is not a JSON pointer (it starts with /, e.g. args:/customer)");
     }
 
     public static KeySource args(String jsonPointer) { return new KeySource(Kind.ARGS, jsonPointer); }
@@ -42,7 +43,7 @@ public record KeySource(Kind kind, String ref) {
                 }
             }
         }
-        throw new KyuException.InvalidInput("limit key '" + text + "' is not one of args:/json/pointer, meta:NAME, fn:NAME");
+        throw new KyuException.InvalidInput("limit key " + Printable.quoted(text) + " is not one of args:/json/pointer, meta:NAME, fn:NAME");
     }
 
     private static String prefix(Kind k) {

@@ -1,5 +1,7 @@
 package dev.kyu.flow;
 
+import dev.kyu.codec.Printable;
+import dev.kyu.job.Durations;
 import dev.kyu.spi.Broker;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,8 +59,15 @@ public final class KvLimits implements Limits {
 
     @Override
     public void pause(String name, String key, Duration duration) {
-        if (get(name).isEmpty()) throw new dev.kyu.KyuException.InvalidInput("no limit named '" + name + "'");
+        if (get(name).isEmpty()) throw new dev.kyu.KyuException.InvalidInput("no limit named " + Printable.quoted(name));
         if (duration.isNegative()) throw new dev.kyu.KyuException.InvalidInput("a pause must not be negative, was " + duration);
+        if (duration.compareTo(Durations.MAX) > 0) {
+            throw new dev.kyu.KyuException.InvalidInput("a pause must be at most " + Durations.MAX.toDays() + "d, was " + duration.toDays() + "d");
+        }
+        // a job's key is 1..FlowKeys.MAX characters: a longer one could never match a job
+        if (key != null && (key.isEmpty() || key.length() > FlowKeys.MAX)) {
+            throw new dev.kyu.KyuException.InvalidInput("a pause's key must be 1-" + FlowKeys.MAX + " characters, was " + key.length());
+        }
         Instant until = clock.instant().plus(duration);
         lengthen(broker, PAUSES + name + "/" + (key == null ? "" : key), until);
         lengthen(broker, PAUSED_UNTIL + name, until);
@@ -68,14 +77,18 @@ public final class KvLimits implements Limits {
     static void lengthen(Broker broker, String k, Instant until) {
         while (true) {
             Optional<String> cur = broker.kvGet(k);
-            if (cur.isPresent()) {
-                try {
-                    if (!Instant.parse(cur.get()).isBefore(until)) return;
-                } catch (RuntimeException unreadable) {
-                    // replaced below
-                }
-            }
+            Instant current = cur.map(KvLimits::instantOrNull).orElse(null); // an unreadable end is replaced
+            if (current != null && current.isAfter(until)) return;
             if (broker.kvCompareAndSet(k, cur.orElse(null), until.toString())) return;
+        }
+    }
+
+    /** A stored pause's end, or null when the text is not an instant (such an entry pauses nothing, see FlowGate). */
+    static Instant instantOrNull(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 
@@ -104,12 +117,12 @@ public final class KvLimits implements Limits {
 
     @Override
     public LimitStatus status(String name) {
-        Limit limit = get(name).orElseThrow(() -> new dev.kyu.KyuException.InvalidInput("no limit named '" + name + "'"));
+        Limit limit = get(name).orElseThrow(() -> new dev.kyu.KyuException.InvalidInput("no limit named " + Printable.quoted(name)));
         Instant now = clock.instant();
         Map<String, Instant> paused = new TreeMap<>();
         for (var e : broker.kvList(PAUSES + name + "/").entrySet()) {
-            Instant until = Instant.parse(e.getValue());
-            if (until.isAfter(now)) paused.put(e.getKey().substring((PAUSES + name + "/").length()), until);
+            Instant until = instantOrNull(e.getValue());
+            if (until != null && until.isAfter(now)) paused.put(e.getKey().substring((PAUSES + name + "/").length()), until);
         }
         return new LimitStatus(limit, waiting(broker.kvList(Booking.PREFIX), name, now), running(name), paused);
     }

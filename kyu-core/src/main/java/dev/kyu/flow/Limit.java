@@ -1,5 +1,6 @@
 package dev.kyu.flow;
 
+import dev.kyu.codec.Printable;
 import dev.kyu.KyuException;
 import dev.kyu.task.Task;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public record Limit(String name, Target target, Kind kind, long permits, Duratio
             Objects.requireNonNull(scope, "scope");
             if (!Task.isValidName(name)) {
                 throw new KyuException.InvalidInput("limit target: " + scope.name().toLowerCase(java.util.Locale.ROOT)
-                        + " name '" + name + "' is not valid (1-200 of a-z A-Z 0-9 _ . : -)");
+                        + " name " + Printable.quoted(name) + " is not valid (1-200 of a-z A-Z 0-9 _ . : -)");
             }
         }
 
@@ -52,7 +53,7 @@ public record Limit(String name, Target target, Kind kind, long permits, Duratio
 
     public Limit {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new KyuException.InvalidInput("limit name '" + name + "' is not valid (1-100 of a-z A-Z 0-9 _ . : -)");
+            throw new KyuException.InvalidInput("limit name " + Printable.quoted(name) + " is not valid (1-100 of a-z A-Z 0-9 _ . : -)");
         }
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(kind, "kind");
@@ -64,7 +65,9 @@ public record Limit(String name, Target target, Kind kind, long permits, Duratio
             if (period == null || period.toMillis() < 1) throw new KyuException.InvalidInput(what + "a rate's period must be at least 1 ms, was " + period);
             if (period.compareTo(Duration.ofDays(366)) > 0) throw new KyuException.InvalidInput(what + "a rate's period must be at most 366 days, was " + period);
             if (burst == 0) burst = 1;
-            if (burst < 1 || burst > permits * 1000) throw new KyuException.InvalidInput(what + "burst must be 1.." + permits * 1000 + ", was " + burst);
+            // saturated: permits near Long.MAX_VALUE must not wrap the bound below 1 and refuse every burst
+            long maxBurst = permits > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : permits * 1000;
+            if (burst < 1 || burst > maxBurst) throw new KyuException.InvalidInput(what + "burst must be 1.." + maxBurst + ", was " + burst);
         } else {
             if (period != null) throw new KyuException.InvalidInput(what + "a concurrency limit has no period");
             burst = 0;

@@ -1,5 +1,6 @@
 package dev.kyu.flow;
 
+import dev.kyu.codec.Printable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,12 +42,12 @@ public final class LimitCodec {
         Limit.Target t;
         if (target.startsWith("task:")) t = Limit.Target.task(target.substring(5));
         else if (target.startsWith("queue:")) t = Limit.Target.queue(target.substring(6));
-        else throw new KyuException.InvalidInput("limit " + name + ": target '" + target + "' is not task:NAME or queue:NAME");
+        else throw new KyuException.InvalidInput("limit " + shown(name) + ": target " + Printable.quoted(target) + " is not task:NAME or queue:NAME");
         Limit.Kind kind;
         try {
             kind = Limit.Kind.valueOf(text(o, "kind"));
         } catch (IllegalArgumentException e) {
-            throw new KyuException.InvalidInput("limit " + name + ": kind must be RATE or CONCURRENCY");
+            throw new KyuException.InvalidInput("limit " + shown(name) + ": kind must be RATE or CONCURRENCY");
         }
         long permits = number(o, "permits");
         Duration period = o.has("periodMs") ? Duration.ofMillis(number(o, "periodMs")) : null;
@@ -55,15 +56,20 @@ public final class LimitCodec {
         return new Limit(name, t, kind, permits, period, burst, key);
     }
 
+    /** A name as errors show it: as it is when it could be a limit's name, escaped and cut otherwise. */
+    private static String shown(String name) {
+        return name.length() <= 100 ? Printable.line(name) : Printable.quoted(name);
+    }
+
     private static String text(JsonNode o, String field) {
         JsonNode v = o.get(field);
-        if (v == null || !v.isTextual()) throw new KyuException.InvalidInput("limit: field '" + field + "' (text) is missing");
+        if (v == null || !v.isTextual()) throw new KyuException.InvalidInput("limit: field " + Printable.quoted(field) + " (text) is missing");
         return v.asText();
     }
 
     private static long number(JsonNode o, String field) {
         JsonNode v = o.get(field);
-        if (v == null || !v.canConvertToLong()) throw new KyuException.InvalidInput("limit: field '" + field + "' (a whole number) is missing");
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) throw new KyuException.InvalidInput("limit: field " + Printable.quoted(field) + " (a whole number) is missing");
         return v.asLong();
     }
 }

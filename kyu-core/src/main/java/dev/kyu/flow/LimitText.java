@@ -1,5 +1,6 @@
 package dev.kyu.flow;
 
+import dev.kyu.codec.Printable;
 import dev.kyu.KyuException;
 import dev.kyu.job.Durations;
 import java.time.Duration;
@@ -21,15 +22,15 @@ public final class LimitText {
     public static Rate parseRate(String text) {
         var m = text == null ? null : RATE.matcher(text);
         if (m == null || !m.matches()) {
-            throw new KyuException.InvalidInput("bad rate '" + text + "': expected N/PERIOD such as 100/1s, 10/1m or 5/250ms");
+            throw new KyuException.InvalidInput("bad rate " + Printable.quoted(text) + ": expected N/PERIOD such as 100/1s, 10/1m or 5/250ms");
         }
         long permits;
         try {
             permits = Long.parseLong(m.group(1));
         } catch (NumberFormatException e) {
-            throw new KyuException.InvalidInput("bad rate '" + text + "': the count is too large");
+            throw new KyuException.InvalidInput("bad rate " + Printable.quoted(text) + ": the count is too large");
         }
-        if (permits < 1) throw new KyuException.InvalidInput("bad rate '" + text + "': at least 1 job per period, was " + permits);
+        if (permits < 1) throw new KyuException.InvalidInput("bad rate " + Printable.quoted(text) + ": at least 1 job per period, was " + permits);
         String p = m.group(2);
         // "5/s" reads as "5 per second"
         if (p.matches("(?i)ms|s|m|h|d")) p = "1" + p;
@@ -37,9 +38,9 @@ public final class LimitText {
         try {
             period = Durations.parse(p);
         } catch (IllegalArgumentException e) {
-            throw new KyuException.InvalidInput("bad rate '" + text + "': period '" + m.group(2) + "' is not a duration such as 1s, 1m, 250ms or 1h");
+            throw new KyuException.InvalidInput("bad rate " + Printable.quoted(text) + ": period " + Printable.quoted(m.group(2)) + " is not a duration such as 1s, 1m, 250ms or 1h");
         }
-        if (period.toMillis() < 1) throw new KyuException.InvalidInput("bad rate '" + text + "': the period must be at least 1ms");
+        if (period.toMillis() < 1) throw new KyuException.InvalidInput("bad rate " + Printable.quoted(text) + ": the period must be at least 1ms");
         return new Rate(permits, period);
     }
 

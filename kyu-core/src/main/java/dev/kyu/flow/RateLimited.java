@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Thrown by a task whose downstream answered "too many requests" (HTTP 429 or 503 with {@code Retry-After}):
  * the job goes back to wait for {@code retryAfter} without spending an attempt, and every limit that applies to
- * it pauses its key (or the whole limit, when it has no key) for the same time on every worker.
+ * it pauses its key (or the whole limit, when it has no key) for the same time on every worker. A wait longer
+ * than {@link dev.kyu.job.Durations#MAX} (100 years) is cut to it.
  */
 public class RateLimited extends RuntimeException {
     private final Duration retryAfter;
@@ -19,7 +20,9 @@ public class RateLimited extends RuntimeException {
         super(message, null, false, false);
         Objects.requireNonNull(retryAfter, "retryAfter");
         if (retryAfter.isNegative()) throw new IllegalArgumentException("retryAfter must not be negative, was " + retryAfter);
-        this.retryAfter = retryAfter;
+        // A Retry-After of centuries (a downstream's garbage header) waits the longest a job can be delayed, 100 years:
+        // beyond it no engine can store the due time, and the job would neither wait nor run.
+        this.retryAfter = retryAfter.compareTo(dev.kyu.job.Durations.MAX) > 0 ? dev.kyu.job.Durations.MAX : retryAfter;
     }
 
     public Duration retryAfter() {

@@ -150,6 +150,22 @@ class AgingSweepTest {
         assertThat(priority(job)).isEqualTo(1);
     }
 
+    @Test
+    void aLastStepAtTheEndOfTimeIsAClockThatJumpedAndNeverStopsOtherQueues() {
+        aging.set("a", STEP, 5);
+        aging.set("q", STEP, 5);
+        broker.kvPut(Aging.STEPS + "a", "+1000000000-12-31T23:59:59Z");
+        String inA = enqueue("a", 0);
+        String inQ = enqueue("q", 0);
+        clock.advance(STEP.plusSeconds(1));
+        var maintenance = maintenance(broker);
+        maintenance.age();
+        clock.advance(STEP);
+        maintenance.age();
+        assertThat(priority(inQ)).isEqualTo(2);
+        assertThat(priority(inA)).as("its far step is taken as a clock that jumped").isEqualTo(2);
+    }
+
     private static Maintenance maintenance(Broker broker) {
         return new Maintenance(broker, MaintenanceOptions.DEFAULTS);
     }

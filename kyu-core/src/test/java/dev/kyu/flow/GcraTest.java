@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kyu.KyuException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GcraTest {
@@ -68,5 +69,50 @@ class GcraTest {
         assertThatThrownBy(() -> KeySource.parse("header:x")).hasMessageContaining("is not one of args:/json/pointer, meta:NAME, fn:NAME");
         assertThatThrownBy(() -> KeySource.parse("args:customer")).hasMessageContaining("is not a JSON pointer");
         assertThatThrownBy(() -> Limit.rate("bad name", task, 1, Duration.ofSeconds(1))).hasMessageContaining("is not valid");
+    }
+    @Test
+    void numbersAtTheirLimitsNeitherWrapNorWait() {
+        var task = Limit.Target.task("shop.charge");
+        assertThat(Limit.rate("p", task, Long.MAX_VALUE, Duration.ofSeconds(1)).withBurst(Long.MAX_VALUE).burst()).isEqualTo(Long.MAX_VALUE);
+        assertThat(Limit.rate("p", task, Long.MAX_VALUE / 999, Duration.ofMillis(1)).interval()).isEqualTo(Duration.ofNanos(1));
+        assertThatThrownBy(() -> Limit.rate("p", task, 2, Duration.ofSeconds(1)).withBurst(2001)).hasMessage("limit p: burst must be 1..2000, was 2001");
+        // one a year with a burst of 1000: (burst - 1) x interval is past a long of nanoseconds
+        Limit yearly = Limit.rate("y", task, 1, Duration.ofDays(366)).withBurst(1000);
+        long now = 1_800_000_000_000_000_000L, tat = Long.MIN_VALUE;
+        for (int i = 0; i < 3; i++) {
+            Gcra.Take t = Gcra.take(tat, now, yearly.interval().toNanos(), yearly.burst());
+            assertThat(t.now()).as("start %d of the burst", i).isTrue();
+            tat = t.tat();
+        }
+        Gcra.Take atTheEnd = Gcra.take(Long.MAX_VALUE - 5, now, 100, 1);
+        assertThat(atTheEnd.tat()).as("saturated, not wrapped").isEqualTo(Long.MAX_VALUE);
+        assertThat(atTheEnd.now()).isFalse();
+    }
+
+    @Test
+    void storedLimitsWithFractionsOrWrongTypesAreRefusedInOneLine() {
+        assertThatThrownBy(() -> LimitCodec.decode("{\"name\":\"f\",\"target\":\"task:t\",\"kind\":\"CONCURRENCY\",\"permits\":1.5}"))
+                .isInstanceOf(KyuException.InvalidInput.class).hasMessage("limit: field 'permits' (a whole number) is missing");
+        assertThatThrownBy(() -> LimitCodec.decode("{\"name\":\"f\",\"target\":\"task:t\",\"kind\":\"RATE\",\"permits\":5,\"periodMs\":\"1000\"}"))
+                .hasMessage("limit: field 'periodMs' (a whole number) is missing");
+        assertThatThrownBy(() -> LimitCodec.decode("{\"name\":[1],\"target\":\"task:t\"}")).hasMessage("limit: field 'name' (text) is missing");
+    }
+    @Test
+    void controlAndBidiCharactersInWhatIsRefusedAreShownEscapedOnOneLine() {
+        var task = Limit.Target.task("shop.charge");
+        for (String odd : new String[] {"a\nb", "pay\u202eevil", "x\u0000y", "z".repeat(5000)}) {
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable c : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                    () -> Limit.rate(odd, task, 1, Duration.ofSeconds(1)),
+                    () -> Limit.Target.queue(odd),
+                    () -> KeySource.parse(odd),
+                    () -> KeySource.args(odd.substring(0, Math.min(odd.length(), 200))),
+                    () -> LimitText.parseRate(odd),
+                    () -> LimitText.parseRate("5/" + odd),
+                    () -> LimitCodec.decode("{\"name\":\"" + odd.replace("\u0000", "\\u0000").replace("\n", "\\n") + "\",\"target\":\"job:x\"}"))) {
+                assertThatThrownBy(c).isInstanceOf(KyuException.InvalidInput.class)
+                        .hasMessageNotContaining("\n").hasMessageNotContaining("\u202e").hasMessageNotContaining("\u0000")
+                        .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(1000));
+            }
+        }
     }
 }

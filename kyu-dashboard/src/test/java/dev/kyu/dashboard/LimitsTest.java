@@ -72,6 +72,29 @@ class LimitsTest {
     }
 
     @Test
+    void garbageInTheStoreAndNumbersAtTheirLimitsAreNever500() {
+        var huge = send("PUT", "/api/limits/huge", "{\"target\": \"task:t\", \"kind\": \"RATE\", \"permits\": 9223372036854775807, \"periodMs\": 1000}");
+        assertThat(huge.statusCode()).as(huge.body()).isEqualTo(201);
+        var fraction = send("PUT", "/api/limits/half", "{\"target\": \"task:t\", \"kind\": \"CONCURRENCY\", \"permits\": 1.5}");
+        assertThat(fraction.statusCode()).as(fraction.body()).isEqualTo(400);
+        assertThat(f.kyu.limits().get("half")).isEmpty();
+        var forever = send("POST", "/api/limits/huge/pause", "{\"forMs\": 9223372036854775807}");
+        assertThat(forever.statusCode()).as(forever.body()).isEqualTo(400);
+        assertThat(DashboardFixture.json(forever.body()).get("error").asText()).startsWith("a pause must be at most 36500d");
+
+        f.kyu.broker().kvPut("kyu.flow.pause/huge/", "not an instant");
+        f.kyu.broker().kvPut("kyu.flow.limit/broken", "{not json");
+        var list = f.get("/api/limits");
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        assertThat(DashboardFixture.json(list.body()).get(0).get("pausedUntil").size()).isZero();
+        assertThat(f.get("/limits").statusCode()).isEqualTo(200);
+        assertThat(f.get("/api/limits/huge").statusCode()).isEqualTo(200);
+        var paused = send("POST", "/api/limits/huge/pause", "{\"for\": \"30s\"}");
+        assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+        assertThat(f.getJson("/api/limits/huge").get("pausedUntil").size()).isEqualTo(1);
+    }
+
+    @Test
     void badLimitsAreA400WithOneLineAndStoreNothing() {
         String[] bad = {
                 "{\"target\": \"task:t\", \"kind\": \"RATE\", \"permits\": 0, \"periodMs\": 1000}",

@@ -278,4 +278,75 @@ public abstract class FlowConformanceSuite {
             return job(h).state() == JobState.SUCCEEDED;
         });
     }
+    // ---- garbage in the store -------------------------------------------------------------------------
+
+    /**
+     * Entries of the flow layout written by hand or by a broken tool are ignored or replaced, never thrown at
+     * the worker: limited jobs still run under their readable rules, every other job runs, and a job whose key
+     * cannot be computed fails with kyu.FlowKeyError. The maintenance loop keeps promoting and ageing.
+     */
+    @Test
+    void garbageInTheFlowEntriesNeverStopsAWorker() throws Exception {
+        open();
+        var limited = recording("flow.garbled");
+        var free = recording("flow.free");
+        var keyless = recording("flow.keyless");
+        kyu.register(limited).register(free).register(keyless);
+        kyu.limits().define(Limit.rate("g-rate", Limit.Target.task("flow.garbled"), 1000, Duration.ofSeconds(1)).perKey(KeySource.args("/k")));
+        kyu.limits().define(Limit.concurrency("g-conc", Limit.Target.task("flow.garbled"), 2));
+        kyu.limits().define(Limit.rate("g-huge", Limit.Target.task("flow.garbled"), Long.MAX_VALUE, Duration.ofDays(366)).withBurst(Long.MAX_VALUE));
+        kyu.limits().define(Limit.rate("g-key", Limit.Target.task("flow.keyless"), 1000, Duration.ofSeconds(1)).perKey(KeySource.args("/missing")));
+        var garbage = new java.util.LinkedHashMap<String, String>();
+        garbage.put("kyu.flow.limit/broken", "{not json");
+        garbage.put("kyu.flow.limit/wrong-types", "{\"name\":\"wrong-types\",\"target\":\"task:flow.free\",\"kind\":\"RATE\",\"permits\":\"many\",\"periodMs\":[1]}");
+        garbage.put("kyu.flow.limit/nested", "{\"name\":{\"a\":{\"b\":[1,2]}},\"target\":\"queue:default\"}");
+        garbage.put("kyu.flow.limit/fraction", "{\"name\":\"fraction\",\"target\":\"task:flow.free\",\"kind\":\"CONCURRENCY\",\"permits\":0.5}");
+        garbage.put("kyu.flow.rate/g-rate/a", "x,y,z");
+        garbage.put("kyu.flow.rate/g-rate/b", "9223372036854775807");
+        garbage.put("kyu.flow.rate/g-huge/", "-9223372036854775808,1x1");
+        garbage.put("kyu.flow.slots/g-conc/", ",,,not-an-id,\u202e");
+        garbage.put("kyu.flow.pause/g-rate/a", "soon");
+        garbage.put("kyu.flow.pause/g-conc/", "\u0007"); // not NUL: PostgreSQL text cannot hold it
+        garbage.put("kyu.flow.pause/g-rate/b", "+1000000000-12-31T23:59:59Z");
+        garbage.put("kyu.flow.booking/x", "x");
+        garbage.put("kyu.flow.booking/not-a-job/g-conc", "1,-2,c2");
+        garbage.put("kyu.flow.aging/default", "[]");
+        garbage.put("kyu.flow.aging/x", "{\"every\":\"PT99999999999999999H\",\"ceiling\":1e300}");
+        garbage.put("kyu.flow.aged/default", "+1000000000-12-31T23:59:59Z");
+        garbage.put("kyu.throttle/flow.free/x", "garbage");
+        garbage.forEach(broker::kvPut);
+        startWorkers(2, options());
+
+        var runs = new ArrayList<JobHandle<Integer>>();
+        for (int i = 0; i < 6; i++) runs.add(kyu.enqueue(limited, new Work(i % 2 == 0 ? "a" : "c", i)));
+        runs.add(kyu.enqueue(free, new Work("f", 6)));
+        runs.add(kyu.enqueue(free, new Work("f", 7), JobOptions.builder().delay(Duration.ofMillis(200)).build()));
+        var paused = kyu.enqueue(limited, new Work("b", 8));
+        var noKey = kyu.enqueue(keyless, new Work("k", 9));
+        for (var h : runs) assertThat(h.await(WAIT)).isNotNull();
+        await().atMost(WAIT).until(() -> job(noKey).state() == JobState.FAILED);
+        assertThat(job(noKey).errors().get(0).type()).isEqualTo("kyu.FlowKeyError");
+        // key b is paused to the end of time: held, never failed
+        await().atMost(WAIT).until(() -> job(paused).state() == JobState.SCHEDULED);
+        assertThat(job(paused).attempt()).isZero();
+        assertThat(kyu.limits().list()).extracting(Limit::name).containsExactlyInAnyOrder("g-rate", "g-conc", "g-huge", "g-key");
+        assertThat(kyu.limits().status("g-rate").pausedUntil()).containsOnlyKeys("b");
+    }
+    /** A downstream's Retry-After of centuries holds the job and pauses the limit for 100 years; other work runs on. */
+    @Test
+    void aRetryAfterOfCenturiesHoldsTheJobAndNeverStopsOtherWork() throws Exception {
+        open();
+        var greedy = Task.of("flow.greedy", Work.class, (w, ctx) -> {
+            throw new RateLimited(RateLimited.parseRetryAfter("9223372036854775807", Clock.systemUTC(), Duration.ofSeconds(1)));
+        });
+        var free = recording("flow.free");
+        kyu.register(greedy).register(free);
+        kyu.limits().define(Limit.concurrency("greedy", Limit.Target.task("flow.greedy"), 5));
+        startWorkers(1, options());
+        var held = kyu.enqueue(greedy, new Work("g", 0));
+        await().atMost(WAIT).until(() -> job(held).state() == JobState.SCHEDULED);
+        assertThat(job(held).scheduledAt()).isAfter(Instant.now().plus(Duration.ofDays(365L * 99)));
+        assertThat(kyu.limits().status("greedy").pausedUntil()).containsOnlyKeys("");
+        assertThat(kyu.enqueue(free, new Work("f", 1)).await(WAIT)).isEqualTo(1);
+    }
 }

@@ -98,6 +98,15 @@ public abstract class WorkConformance extends EnqueueConformance {
             broker.queuePause(Q, true);
             assertThat(claim(5, Q, "q-open")).extracting(Job::id).containsExactly(open);
         }
+
+        @Test
+        void aClaimNamingAQueueTwiceOrAnUnknownOneLeasesEachJobOnce() {
+            String a = enqueue(job("t"));
+            String b = enqueue(job("t"));
+            assertThat(claim(5, "q-unknown")).isEmpty();
+            assertThat(claim(5, Q, Q, "q-unknown", Q)).extracting(Job::id).containsExactlyInAnyOrder(a, b);
+            assertThat(claim(5, Q, Q)).isEmpty();
+        }
     }
 
     @Nested
@@ -162,6 +171,24 @@ public abstract class WorkConformance extends EnqueueConformance {
             assertThat(priority(c)).isZero();
             assertThat(running.id()).isEqualTo(c);
             assertThat(broker.jobsAge("q-none", cut, 10, 10)).isZero();
+        }
+
+        @Test
+        void oddLimitsCeilingsAndCutsChangeNothingAndNeverThrow() {
+            String low = enqueue(job("t").priority(0));
+            String nearTop = enqueue(job("t").priority(Integer.MAX_VALUE - 1));
+            String top = enqueue(job("t").priority(Integer.MAX_VALUE));
+            String bottom = enqueue(job("t").priority(Integer.MIN_VALUE));
+            Instant cut = tick();
+            for (int limit : new int[] {0, -1, Integer.MIN_VALUE}) assertThat(broker.jobsAge(Q, cut, 10, limit)).as("limit %d", limit).isZero();
+            assertThat(broker.jobsAge(Q, cut, Integer.MIN_VALUE, 10)).as("nothing is below the lowest ceiling").isZero();
+            assertThat(broker.jobsAge(Q, Instant.MIN, 10, 10)).as("nothing was due before the dawn of time").isZero();
+            assertThat(broker.jobsAge("q-none", Instant.MAX, 10, 10)).isZero();
+            assertThat(List.of(priority(low), priority(nearTop), priority(top), priority(bottom)))
+                    .containsExactly(0, Integer.MAX_VALUE - 1, Integer.MAX_VALUE, Integer.MIN_VALUE);
+            assertThat(broker.jobsAge(Q, Instant.MAX, Integer.MAX_VALUE, Integer.MAX_VALUE)).as("all but the one at the top").isEqualTo(3);
+            assertThat(List.of(priority(low), priority(nearTop), priority(top), priority(bottom)))
+                    .containsExactly(1, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE + 1);
         }
     }
 
@@ -538,6 +565,22 @@ public abstract class WorkConformance extends EnqueueConformance {
             assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(elsewhere), LONG.multipliedBy(3))).lost())
                     .containsExactly(running.id());
             assertThat(broker.jobsComplete(List.of(new Completion(elsewhere, new Outcome.Succeeded("1"))))).containsExactly(false);
+            Job stored = get(running.id());
+            assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+            assertSameInstant(stored.leaseExpiresAt(), running.leaseExpiresAt());
+            assertThat(complete(running, new Outcome.Succeeded("2"))).isTrue();
+        }
+
+        @Test
+        void aLeaseNamingAQueueThatCannotExistIsNotHeldAndThrowsNothing() {
+            enqueue(job("t"));
+            Job running = fetchOne();
+            for (String odd : List.of("", " ", "bad queue\n", "{" + Q + "}", Q + "\u0007", "x".repeat(10_000))) {
+                Lease elsewhere = new Lease(running.id(), odd, WORKER, running.attempt());
+                assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(elsewhere), LONG.multipliedBy(3))).lost())
+                        .as("queue %s", odd.length() > 20 ? odd.length() + " characters" : odd).containsExactly(running.id());
+                assertThat(broker.jobsComplete(List.of(new Completion(elsewhere, new Outcome.Succeeded("1"))))).containsExactly(false);
+            }
             Job stored = get(running.id());
             assertThat(stored.state()).isEqualTo(JobState.RUNNING);
             assertSameInstant(stored.leaseExpiresAt(), running.leaseExpiresAt());

@@ -132,6 +132,13 @@ final class PgSweeps {
         return n;
     }
 
+    /** The years a timestamptz can hold and Instant.toString writes as PostgreSQL reads them: no job is due outside them. */
+    private static final java.time.Instant FIRST = java.time.Instant.parse("0001-01-01T00:00:00Z"), LAST = java.time.Instant.parse("9999-12-31T23:59:59Z");
+
+    private static java.time.Instant clampToTimestamptz(java.time.Instant t) {
+        return t.isBefore(FIRST) ? FIRST : t.isAfter(LAST) ? LAST : t;
+    }
+
     /** Priority aging: one step up for the queue's oldest QUEUED jobs due before {@code dueBefore} and below the ceiling. */
     int jobsAge(String queue, java.time.Instant dueBefore, int ceiling, int limit) {
         if (limit <= 0) return 0;
@@ -139,7 +146,7 @@ final class PgSweeps {
             try (PreparedStatement ps = c.prepareStatement(ageSql)) {
                 ps.setString(1, queue);
                 ps.setInt(2, ceiling);
-                ps.setString(3, dueBefore.toString());
+                ps.setString(3, clampToTimestamptz(dueBefore).toString());
                 ps.setInt(4, limit);
                 return ps.executeUpdate();
             }

@@ -89,7 +89,9 @@ final class SqliteSweeps {
                 + "WHERE state = 'QUEUED' AND queue = ? AND priority < ? AND scheduled_at < ? ORDER BY scheduled_at LIMIT ?)");
         ps.setString(1, queue);
         ps.setInt(2, ceiling);
-        ps.setLong(3, dueBefore.toEpochMilli());
+        // saturated: a cut beyond what epoch milliseconds hold (Instant.MIN, Instant.MAX) is before or after every job
+        ps.setLong(3, dueBefore.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE)) ? Long.MIN_VALUE
+                : dueBefore.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE)) ? Long.MAX_VALUE : dueBefore.toEpochMilli());
         ps.setInt(4, limit);
         return ps.executeUpdate();
     }
