@@ -53,6 +53,7 @@ class FlowStoreGarbageTest {
     void aPauseEndingAfter2262StillHoldsItsJobs() {
         limits.define(Limit.rate("r", task, 1000, Duration.ofSeconds(1)));
         broker.kvPut(KvLimits.PAUSES + "r/", "3000-01-01T00:00:00Z");
+        broker.kvPut(KvLimits.PAUSED_UNTIL + "r", "3000-01-01T00:00:00Z");
         var decision = new FlowGate(broker, clock, Map.of()).admit(job());
         assertThat(decision).isInstanceOf(FlowGate.Hold.class);
         assertThat(((FlowGate.Hold) decision).delay()).isGreaterThan(Duration.ofDays(365L * 200));

@@ -308,6 +308,8 @@ public abstract class FlowConformanceSuite {
         garbage.put("kyu.flow.pause/g-rate/a", "soon");
         garbage.put("kyu.flow.pause/g-conc/", "\u0007"); // not NUL: PostgreSQL text cannot hold it
         garbage.put("kyu.flow.pause/g-rate/b", "+1000000000-12-31T23:59:59Z");
+        garbage.put("kyu.flow.paused/g-rate", "+1000000000-12-31T23:59:59Z"); // a pause's marker, as the layout keeps it
+        garbage.put("kyu.flow.paused/g-conc", "\u0007");
         garbage.put("kyu.flow.booking/x", "x");
         garbage.put("kyu.flow.booking/not-a-job/g-conc", "1,-2,c2");
         garbage.put("kyu.flow.aging/default", "[]");
