@@ -49,18 +49,26 @@ public final class ClassFileUpgrade {
         // Stack maps name the common supertype where control flow merges: the jar's own classes are looked
         // up in the jar, the JDK's in the running JDK.
         try (var loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
-            var resolver = ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofResourceParsing(loader));
-            var cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver), ClassFile.StackMapsOption.GENERATE_STACK_MAPS);
-            Path tmp = out.resolveSibling(out.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            var resolver =
+                    ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofResourceParsing(loader));
+            var cf = ClassFile.of(
+                    ClassFile.ClassHierarchyResolverOption.of(resolver), ClassFile.StackMapsOption.GENERATE_STACK_MAPS);
+            Path tmp = out.resolveSibling(
+                    out.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             try {
-                try (OutputStream os = Files.newOutputStream(tmp); var zip = new ZipOutputStream(os)) {
+                try (OutputStream os = Files.newOutputStream(tmp);
+                        var zip = new ZipOutputStream(os)) {
                     for (var e : old.entrySet()) {
                         ClassModel model = cf.parse(e.getValue());
                         // Every method body is rebuilt (unchanged), which is what makes the stack maps.
-                        byte[] upgraded = cf.transformClass(model, ClassTransform.transformingMethodBodies(CodeTransform.ACCEPT_ALL)
-                                .andThen(ClassTransform.endHandler(b -> b.withVersion(52, 0))));
+                        byte[] upgraded = cf.transformClass(
+                                model,
+                                ClassTransform.transformingMethodBodies(CodeTransform.ACCEPT_ALL)
+                                        .andThen(ClassTransform.endHandler(b -> b.withVersion(52, 0))));
                         var errors = cf.verify(upgraded);
-                        if (!errors.isEmpty()) throw new IllegalStateException(e.getKey() + " would not verify: " + errors.get(0).getMessage());
+                        if (!errors.isEmpty())
+                            throw new IllegalStateException(e.getKey() + " would not verify: "
+                                    + errors.get(0).getMessage());
                         zip.putNextEntry(new ZipEntry(e.getKey()));
                         zip.write(upgraded);
                         zip.closeEntry();

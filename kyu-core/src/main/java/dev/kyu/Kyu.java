@@ -62,13 +62,15 @@ public final class Kyu implements AutoCloseable {
         this.clock = b.clock;
         this.tasks = b.tasks;
         this.ownsBroker = b.broker == null;
-        this.broker = b.broker != null ? b.broker
+        this.broker = b.broker != null
+                ? b.broker
                 : Brokers.open(new BrokerConfig(b.inline ? "memory:" : b.url, b.clock, b.brokerOptions));
         this.middleware = List.copyOf(b.middleware);
         this.listeners = new java.util.concurrent.CopyOnWriteArrayList<>(b.listeners);
         this.maintenance = b.maintenance;
         this.keyFunctions = java.util.Map.copyOf(b.keyFunctions);
-        this.client = new KyuClient(broker, tasks, codec, b.defaults, b.maxPayloadBytes, b.inline ? executor() : null, listeners);
+        this.client = new KyuClient(
+                broker, tasks, codec, b.defaults, b.maxPayloadBytes, b.inline ? executor() : null, listeners);
     }
 
     /** Connects to the broker at {@code url} ({@code memory:}, {@code sqlite:PATH}, {@code redis://…}, {@code postgresql://…}). */
@@ -263,11 +265,26 @@ public final class Kyu implements AutoCloseable {
         private Builder() {}
 
         /** The broker URL; default: {@code KYU_BROKER} from the environment, else {@code sqlite:kyu.db}. */
-        public Builder broker(String url) { this.url = url; this.broker = null; return this; }
+        public Builder broker(String url) {
+            this.url = url;
+            this.broker = null;
+            return this;
+        }
         /** An already open broker; the caller keeps closing it. */
-        public Builder broker(Broker broker) { this.broker = broker; return this; }
-        public Builder brokerOptions(Map<String, String> o) { this.brokerOptions = Map.copyOf(o); return this; }
-        public Builder clock(Clock c) { this.clock = c; return this; }
+        public Builder broker(Broker broker) {
+            this.broker = broker;
+            return this;
+        }
+
+        public Builder brokerOptions(Map<String, String> o) {
+            this.brokerOptions = Map.copyOf(o);
+            return this;
+        }
+
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
 
         /**
          * Registers a key function for flow limits keyed {@code fn:NAME}: every worker that runs jobs of such a limit
@@ -276,25 +293,56 @@ public final class Kyu implements AutoCloseable {
         public Builder keyFunction(String name, dev.kyu.flow.KeyFunction f) {
             dev.kyu.flow.KeySource.function(name); // the same rule on the name as a limit's key
             java.util.Objects.requireNonNull(f, "key function");
-            if (keyFunctions.putIfAbsent(name, f) != null) throw new KyuException.InvalidInput("key function '" + name + "' is registered twice");
+            if (keyFunctions.putIfAbsent(name, f) != null)
+                throw new KyuException.InvalidInput("key function '" + name + "' is registered twice");
             return this;
         }
-        public Builder tasks(TaskRegistry r) { this.tasks = r; return this; }
-        public Builder register(KyuTask<?, ?> t) { this.tasks.register(t); return this; }
-        public Builder codec(JsonCodec c) { this.codec = c; return this; }
+
+        public Builder tasks(TaskRegistry r) {
+            this.tasks = r;
+            return this;
+        }
+
+        public Builder register(KyuTask<?, ?> t) {
+            this.tasks.register(t);
+            return this;
+        }
+
+        public Builder codec(JsonCodec c) {
+            this.codec = c;
+            return this;
+        }
         /** Options every job gets unless its task or its enqueue says otherwise. */
-        public Builder defaults(JobOptions d) { this.defaults = d.over(JobOptions.DEFAULTS); return this; }
+        public Builder defaults(JobOptions d) {
+            this.defaults = d.over(JobOptions.DEFAULTS);
+            return this;
+        }
         /** The largest args payload accepted at enqueue, in bytes (default 1 MiB). */
         public Builder maxPayloadBytes(int n) {
             if (n < 1) throw new IllegalArgumentException("maxPayloadBytes must be positive, was " + n);
             this.maxPayloadBytes = n;
             return this;
         }
-        public Builder middleware(JobMiddleware m) { this.middleware.add(m); return this; }
-        public Builder listener(JobListener l) { this.listeners.add(l); return this; }
-        public Builder maintenance(MaintenanceOptions m) { this.maintenance = m; return this; }
+
+        public Builder middleware(JobMiddleware m) {
+            this.middleware.add(m);
+            return this;
+        }
+
+        public Builder listener(JobListener l) {
+            this.listeners.add(l);
+            return this;
+        }
+
+        public Builder maintenance(MaintenanceOptions m) {
+            this.maintenance = m;
+            return this;
+        }
         /** The test mode; see {@link Kyu#inline()}. */
-        public Builder inline() { this.inline = true; return this; }
+        public Builder inline() {
+            this.inline = true;
+            return this;
+        }
 
         public Kyu build() {
             return new Kyu(this);

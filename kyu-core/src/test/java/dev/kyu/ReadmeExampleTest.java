@@ -34,12 +34,25 @@ class ReadmeExampleTest {
     void theTenLinesRunTheirJob() throws Exception {
         var mailer = new Mailer();
 
-        var send = Task.of("email.send", Email.class, (email, ctx) -> mailer.send(email.to(), email.subject())); // returns the message id
+        var send = Task.of(
+                "email.send",
+                Email.class,
+                (email, ctx) -> mailer.send(email.to(), email.subject())); // returns the message id
 
         try (Kyu kyu = Kyu.connect("memory:").register(send);
-             Worker worker = kyu.worker(WorkerOptions.builder().queues("mail").concurrency(50).build()).start()) {
-            var job = kyu.enqueue(send, new Email("ada@example.com", "Welcome"),
-                    JobOptions.builder().queue("mail").maxAttempts(5).delay(Duration.ZERO).build());
+                Worker worker = kyu.worker(WorkerOptions.builder()
+                                .queues("mail")
+                                .concurrency(50)
+                                .build())
+                        .start()) {
+            var job = kyu.enqueue(
+                    send,
+                    new Email("ada@example.com", "Welcome"),
+                    JobOptions.builder()
+                            .queue("mail")
+                            .maxAttempts(5)
+                            .delay(Duration.ZERO)
+                            .build());
             String messageId = job.await(Duration.ofMinutes(1));
 
             assertThat(messageId).isEqualTo("msg-1");

@@ -22,7 +22,11 @@ public final class BenchWorkerMain {
 
     /** As above, with the named tasks run in child JVMs (the isolated mode). */
     public static WorkerOptions options(String queue, int concurrency, java.util.List<String> isolated) {
-        return WorkerOptions.builder().queues(queue).concurrency(concurrency).isolated(isolated).build();
+        return WorkerOptions.builder()
+                .queues(queue)
+                .concurrency(concurrency)
+                .isolated(isolated)
+                .build();
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -41,7 +45,8 @@ public final class BenchWorkerMain {
             }
         }
         if (broker == null || queue == null || concurrency < 1) {
-            System.err.println("usage: BenchWorkerMain --broker URL --queue Q --concurrency C [--warmup-jobs W] [--isolated TASK,...]");
+            System.err.println(
+                    "usage: BenchWorkerMain --broker URL --queue Q --concurrency C [--warmup-jobs W] [--isolated TASK,...]");
             System.exit(2);
         }
         Kyu kyu = Kyu.connect(broker).register(StampTask.TASK).register(StampTask.FLOW_TASK);

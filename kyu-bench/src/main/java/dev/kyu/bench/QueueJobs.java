@@ -19,6 +19,7 @@ public final class QueueJobs {
 
     /** Deletes the jobs, a thousand ids per call. */
     public static void delete(Kyu kyu, List<String> ids) {
-        for (int i = 0; i < ids.size(); i += DELETE_BATCH) kyu.broker().jobsDelete(ids.subList(i, Math.min(ids.size(), i + DELETE_BATCH)));
+        for (int i = 0; i < ids.size(); i += DELETE_BATCH)
+            kyu.broker().jobsDelete(ids.subList(i, Math.min(ids.size(), i + DELETE_BATCH)));
     }
 }

@@ -29,14 +29,21 @@ public final class Runner {
         for (Measurement m : measurements) {
             if (m instanceof Sustained s) {
                 List<Sample> drain = samples.get("drain");
-                if (drain != null) s.defaultRate((int) Math.max(1, dev.kyu.bench.report.Stats.median(drain.stream().map(Sample::value).toList()) / 2));
+                if (drain != null)
+                    s.defaultRate((int) Math.max(
+                            1,
+                            dev.kyu.bench.report.Stats.median(
+                                            drain.stream().map(Sample::value).toList())
+                                    / 2));
             }
             for (int run = 1; run <= config.runs(); run++) {
-                progress.printf("%s: %s run %d/%d …%n", subject.label(), m.getClass().getSimpleName(), run, config.runs());
+                progress.printf(
+                        "%s: %s run %d/%d …%n", subject.label(), m.getClass().getSimpleName(), run, config.runs());
                 // The previous run's garbage (its jobs, deleted after it) is collected here, outside any timing,
                 // so that its collection is not charged to this run (it was, on memory:, whose store is this heap).
                 System.gc();
-                for (Sample s : m.run(subject, config, run)) samples.computeIfAbsent(s.figure(), k -> new ArrayList<>()).add(s);
+                for (Sample s : m.run(subject, config, run))
+                    samples.computeIfAbsent(s.figure(), k -> new ArrayList<>()).add(s);
             }
         }
         return gather(subject.label(), subject.note(), config.concurrency(), samples);
@@ -51,8 +58,15 @@ public final class Runner {
             var series = new ArrayList<Map<String, Object>>();
             ss.forEach(s -> series.addAll(s.series()));
             boolean usesWorkers = !first.figure().startsWith("enqueue");
-            out.add(new Figure(label, e.getKey(), first.unit(), ss.stream().map(Sample::value).toList(), first.jobs(),
-                    usesWorkers ? concurrency : 0, note, series));
+            out.add(new Figure(
+                    label,
+                    e.getKey(),
+                    first.unit(),
+                    ss.stream().map(Sample::value).toList(),
+                    first.jobs(),
+                    usesWorkers ? concurrency : 0,
+                    note,
+                    series));
         }
         return out;
     }

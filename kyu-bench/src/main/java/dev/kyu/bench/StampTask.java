@@ -14,13 +14,16 @@ import java.time.Instant;
  */
 public final class StampTask {
     public static final String NAME = "bench.stamp";
-    public static final KyuTask<JsonNode, Long> TASK = Task.of(NAME, JsonNode.class, (args, ctx) -> micros(Instant.now()));
+    public static final KyuTask<JsonNode, Long> TASK =
+            Task.of(NAME, JsonNode.class, (args, ctx) -> micros(Instant.now()));
     /**
      * The same no-op under a name of its own, for the flow figure: its limits target this task, so they never
      * touch the warm-up's {@code kyu.noop} jobs or another figure's stamps.
      */
     public static final String FLOW_NAME = "bench.flow";
-    public static final KyuTask<JsonNode, Long> FLOW_TASK = Task.of(FLOW_NAME, JsonNode.class, (args, ctx) -> micros(Instant.now()));
+
+    public static final KyuTask<JsonNode, Long> FLOW_TASK =
+            Task.of(FLOW_NAME, JsonNode.class, (args, ctx) -> micros(Instant.now()));
 
     private StampTask() {}
 

@@ -25,13 +25,17 @@ public final class WarmUp {
         try {
             for (int done = 0; done < jobs; done += BATCH) {
                 int n = Math.min(BATCH, jobs - done);
-                for (var h : kyu.enqueueJsonAll("kyu.noop", Collections.nCopies(n, "null"), JobOptions.builder().queue(warm).build())) {
+                for (var h : kyu.enqueueJsonAll(
+                        "kyu.noop",
+                        Collections.nCopies(n, "null"),
+                        JobOptions.builder().queue(warm).build())) {
                     ids.add(h.id());
                 }
             }
             long deadline = System.nanoTime() + 300_000_000_000L;
             while (QueueJobs.finished(kyu, warm) < jobs) {
-                if (System.nanoTime() > deadline) throw new IllegalStateException("warm-up of " + jobs + " jobs did not finish within 300 s");
+                if (System.nanoTime() > deadline)
+                    throw new IllegalStateException("warm-up of " + jobs + " jobs did not finish within 300 s");
                 Thread.sleep(20);
             }
         } finally {

@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class QueueOrderBench {
     private final QueueOrder strict = new QueueOrder(List.of("high", "default", "low"), Map.of());
-    private final QueueOrder weighted = new QueueOrder(List.of("high", "default", "low"), Map.of("high", 6, "default", 3, "low", 1));
+    private final QueueOrder weighted =
+            new QueueOrder(List.of("high", "default", "low"), Map.of("high", 6, "default", 3, "low", 1));
 
     @Benchmark
     public List<String> strictOrder() {

@@ -23,12 +23,26 @@ class ResultJsonTest {
 
     private static List<Figure> figures() {
         var samples = new LinkedHashMap<String, List<Sample>>();
-        samples.put("enqueue-single", List.of(Sample.of("enqueue-single", "jobs/s", 900, 1000),
-                Sample.of("enqueue-single", "jobs/s", 1100, 1000), Sample.of("enqueue-single", "jobs/s", 1000, 1000)));
-        samples.put("drain", List.of(Sample.of("drain", "jobs/s", 50_000, 100_000),
-                Sample.of("drain", "jobs/s", 40_000, 100_000), Sample.of("drain", "jobs/s", 45_000, 100_000)));
-        samples.put("sustained-throughput", List.of(new Sample("sustained-throughput", "jobs/s", 10, 600,
-                List.of(Map.of("run", 1, "second", 1, "finished", 10)))));
+        samples.put(
+                "enqueue-single",
+                List.of(
+                        Sample.of("enqueue-single", "jobs/s", 900, 1000),
+                        Sample.of("enqueue-single", "jobs/s", 1100, 1000),
+                        Sample.of("enqueue-single", "jobs/s", 1000, 1000)));
+        samples.put(
+                "drain",
+                List.of(
+                        Sample.of("drain", "jobs/s", 50_000, 100_000),
+                        Sample.of("drain", "jobs/s", 40_000, 100_000),
+                        Sample.of("drain", "jobs/s", 45_000, 100_000)));
+        samples.put(
+                "sustained-throughput",
+                List.of(new Sample(
+                        "sustained-throughput",
+                        "jobs/s",
+                        10,
+                        600,
+                        List.of(Map.of("run", 1, "second", 1, "finished", 10)))));
         return Runner.gather("redis://127.0.0.1:6379", null, 1000, samples);
     }
 
@@ -47,7 +61,9 @@ class ResultJsonTest {
         assertThat(single.get("runs")).hasSize(3);
         assertThat(single.get("runs").get(0).asDouble()).isEqualTo(900.0);
         assertThat(single.get("jobs").asLong()).isEqualTo(1000);
-        assertThat(single.get("concurrency").asInt()).as("no worker runs during enqueue").isZero();
+        assertThat(single.get("concurrency").asInt())
+                .as("no worker runs during enqueue")
+                .isZero();
         assertThat(single.get("machine").get("cores").asInt()).isEqualTo(2);
         assertThat(single.get("machine").get("java").asText()).isEqualTo("OpenJDK 25");
         assertThat(single.has("series")).isFalse();
@@ -60,7 +76,8 @@ class ResultJsonTest {
 
     @Test
     void writesOneFileNamedByBrokerAndTimeWithoutSecrets(@TempDir Path dir) throws Exception {
-        Path file = ResultJson.write(dir, "redis://:***@127.0.0.1:6379/0", figures(), MACHINE, Instant.parse("2026-11-27T04:00:00Z"));
+        Path file = ResultJson.write(
+                dir, "redis://:***@127.0.0.1:6379/0", figures(), MACHINE, Instant.parse("2026-11-27T04:00:00Z"));
         assertThat(file.getFileName().toString()).isEqualTo("redis-127.0.0.1-6379-0-20261127-040000.json");
         assertThat(new ObjectMapper().readTree(Files.readString(file))).hasSize(3);
     }

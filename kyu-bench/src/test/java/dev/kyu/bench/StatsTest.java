@@ -20,7 +20,8 @@ class StatsTest {
 
     @Test
     void nearestRankPercentilesOfOneToHundred() {
-        List<Double> v = IntStream.rangeClosed(1, 100).mapToObj(i -> (double) (101 - i)).toList();
+        List<Double> v =
+                IntStream.rangeClosed(1, 100).mapToObj(i -> (double) (101 - i)).toList();
         assertThat(Stats.percentile(v, 50)).isEqualTo(50.0);
         assertThat(Stats.percentile(v, 90)).isEqualTo(90.0);
         assertThat(Stats.percentile(v, 99)).isEqualTo(99.0);
@@ -37,7 +38,9 @@ class StatsTest {
 
     @Test
     void refusesEmptyInputAndBadPercentiles() {
-        assertThatThrownBy(() -> Stats.median(List.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no values");
+        assertThatThrownBy(() -> Stats.median(List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no values");
         assertThatThrownBy(() -> Stats.percentile(List.of(1.0), 0)).hasMessageContaining("was 0.0");
         assertThatThrownBy(() -> Stats.percentile(List.of(1.0), 101)).hasMessageContaining("was 101.0");
     }

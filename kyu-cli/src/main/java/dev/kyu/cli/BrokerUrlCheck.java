@@ -29,10 +29,12 @@ final class BrokerUrlCheck {
         Path dir = file.getParent();
         if (dir == null) return;
         if (!Files.isDirectory(dir)) {
-            throw new KyuException.BrokerConfig("cannot open SQLite file " + path + ": folder " + dir + " does not exist");
+            throw new KyuException.BrokerConfig(
+                    "cannot open SQLite file " + path + ": folder " + dir + " does not exist");
         }
         if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(dir)) {
-            throw new KyuException.BrokerConfig("cannot open SQLite file " + path + ": " + (Files.exists(file) ? file : dir) + " is not writable");
+            throw new KyuException.BrokerConfig(
+                    "cannot open SQLite file " + path + ": " + (Files.exists(file) ? file : dir) + " is not writable");
         }
     }
 }

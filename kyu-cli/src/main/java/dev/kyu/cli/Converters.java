@@ -49,7 +49,8 @@ public final class Converters {
                 try {
                     return OffsetDateTime.parse(value).toInstant();
                 } catch (DateTimeParseException e2) {
-                    throw new TypeConversionException("bad time '" + value + "': expected ISO-8601 such as 2030-01-01T09:00:00Z");
+                    throw new TypeConversionException(
+                            "bad time '" + value + "': expected ISO-8601 such as 2030-01-01T09:00:00Z");
                 }
             }
         }

@@ -85,15 +85,22 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
 
     private static String firstLine(String s) {
         if (s == null || s.isBlank()) return "error";
-        return s.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(s.strip());
+        return s.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .findFirst()
+                .orElse(s.strip());
     }
 
     /** picocli's message in Kyu's words: a first word that is not a command is called that, and its quirks are smoothed. */
     private static String plain(ParameterException e) {
         String m = whole(e.getMessage());
-        if (e instanceof picocli.CommandLine.UnmatchedArgumentException u && !u.getCommandLine().getSubcommands().isEmpty()
-                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
-            var subs = new java.util.ArrayList<>(u.getCommandLine().getSubcommands().keySet());
+        if (e instanceof picocli.CommandLine.UnmatchedArgumentException u
+                && !u.getCommandLine().getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            var subs = new java.util.ArrayList<>(
+                    u.getCommandLine().getSubcommands().keySet());
             subs.remove("help");
             return "unknown command '" + u.getUnmatched().get(0) + "': expected one of " + String.join(", ", subs);
         }

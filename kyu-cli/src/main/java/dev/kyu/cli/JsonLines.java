@@ -32,7 +32,8 @@ public final class JsonLines {
             throw new KyuException.InvalidInput("cannot read " + source + ": " + e.getMessage());
         }
         var lines = new ArrayList<String>();
-        var utf8 = StandardCharsets.UTF_8.newDecoder()
+        var utf8 = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         int start = 0;
@@ -42,11 +43,16 @@ public final class JsonLines {
             int next = end + 1;
             if (end > start && all[end - 1] == '\r') end--;
             if (end - start > MAX_LINE_BYTES) {
-                throw bad(source, number, "args are " + (end - start) + " bytes, over the limit of " + MAX_LINE_BYTES + " bytes (1 MiB)");
+                throw bad(
+                        source,
+                        number,
+                        "args are " + (end - start) + " bytes, over the limit of " + MAX_LINE_BYTES + " bytes (1 MiB)");
             }
             String line;
             try {
-                line = utf8.reset().decode(ByteBuffer.wrap(all, start, end - start)).toString();
+                line = utf8.reset()
+                        .decode(ByteBuffer.wrap(all, start, end - start))
+                        .toString();
             } catch (CharacterCodingException e) {
                 throw bad(source, number, "not valid UTF-8");
             }

@@ -28,21 +28,24 @@ import picocli.CommandLine.ScopeType;
  * one class in {@code dev.kyu.cli.commands}; adding one is one entry in {@link #COMMANDS} below.
  * Errors become exit codes in {@link ErrorHandler}; nothing here calls {@code System.exit} but {@link #main}.
  */
-@Command(name = "kyu",
+@Command(
+        name = "kyu",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Kyu: background jobs for the JVM. Enqueue work, run workers, inspect queues.",
-        footer = {"",
-                "The broker is --broker URL, else the environment variable KYU_BROKER, else sqlite:kyu.db.",
-                "Broker URLs: memory:, sqlite:PATH, redis://HOST[:PORT][/DB], rediss://…, postgresql://HOST[:PORT]/DB",
-                "",
-                "Exit codes: 0 ok, 1 the work failed (a waited job failed, broker unavailable), 2 bad usage or input.",
-                "",
-                "Examples:",
-                "  kyu demo",
-                "  kyu worker --queues mail,default --concurrency 20",
-                "  kyu enqueue kyu.sleep --args '{\"ms\": 500}' --wait",
-                "  kyu --broker redis://localhost:6379 inspect queues"})
+        footer = {
+            "",
+            "The broker is --broker URL, else the environment variable KYU_BROKER, else sqlite:kyu.db.",
+            "Broker URLs: memory:, sqlite:PATH, redis://HOST[:PORT][/DB], rediss://…, postgresql://HOST[:PORT]/DB",
+            "",
+            "Exit codes: 0 ok, 1 the work failed (a waited job failed, broker unavailable), 2 bad usage or input.",
+            "",
+            "Examples:",
+            "  kyu demo",
+            "  kyu worker --queues mail,default --concurrency 20",
+            "  kyu enqueue kyu.sleep --args '{\"ms\": 500}' --wait",
+            "  kyu --broker redis://localhost:6379 inspect queues"
+        })
 public final class KyuCli implements java.util.concurrent.Callable<Integer> {
     /**
      * Every command by its name, in the order {@code kyu --help} lists them. Picocli reads a command's
@@ -72,14 +75,19 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
         return java.util.Collections.unmodifiableSequencedMap(m);
     }
 
-    @Option(names = "--broker", paramLabel = "URL", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--broker",
+            paramLabel = "URL",
+            scope = ScopeType.INHERIT,
             description = "Broker URL (default: $KYU_BROKER, else sqlite:kyu.db).")
     String broker;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
             description = "Print stack traces of errors and debug logs.")
     boolean verbose;
 
@@ -88,7 +96,8 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
     /** {@code kyu} alone: a usage error that names the commands. */
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
                 "name a command: " + String.join(", ", spec.subcommands().keySet()));
     }
 
@@ -110,8 +119,9 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
     public Kyu connectShared(String command) {
         String url = brokerUrl();
         if (url.regionMatches(true, 0, "memory:", 0, 7) || url.equalsIgnoreCase("sqlite::memory:")) {
-            throw new dev.kyu.KyuException.BrokerConfig(command + " needs a broker that other processes share, and " + url
-                    + " lives inside this one process (its jobs would be gone when the command exits): use sqlite:PATH, redis://… or postgresql://…");
+            throw new dev.kyu.KyuException.BrokerConfig(
+                    command + " needs a broker that other processes share, and " + url
+                            + " lives inside this one process (its jobs would be gone when the command exits): use sqlite:PATH, redis://… or postgresql://…");
         }
         return connect();
     }
@@ -162,7 +172,8 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
         return COMMANDS.sequencedValues();
     }
 
-    static CommandLine commandLine(KyuCli root, java.util.Collection<Class<?>> commands, PrintWriter out, PrintWriter err) {
+    static CommandLine commandLine(
+            KyuCli root, java.util.Collection<Class<?>> commands, PrintWriter out, PrintWriter err) {
         var cl = new CommandLine(root);
         commands.forEach(cl::addSubcommand);
         var errors = new ErrorHandler(root);
@@ -205,10 +216,16 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
     private static void useUtf8Output() {
         var utf8 = java.nio.charset.StandardCharsets.UTF_8;
         if (!utf8.equals(System.out.charset())) {
-            System.setOut(new java.io.PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out)), true, utf8));
+            System.setOut(new java.io.PrintStream(
+                    new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out)),
+                    true,
+                    utf8));
         }
         if (!utf8.equals(System.err.charset())) {
-            System.setErr(new java.io.PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.err)), true, utf8));
+            System.setErr(new java.io.PrintStream(
+                    new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.err)),
+                    true,
+                    utf8));
         }
     }
 }

@@ -10,7 +10,10 @@ import picocli.CommandLine.Spec;
  * What every subcommand shares: the root's global options (broker, verbose), the output streams, and
  * standard help. A subcommand implements {@link #call()} and returns an {@link ExitCode}.
  */
-@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+@Command(
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        sortOptions = false,
         usageHelpAutoWidth = true)
 public abstract class KyuCommand implements Callable<Integer> {
     @Spec

@@ -18,7 +18,8 @@ final class Logging {
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setDefault("org.slf4j.simpleLogger.log.dev.kyu", verbose ? "debug" : "info");
         // Lettuce reports every failed reconnect attempt during a Redis outage; Kyu's own line says it once.
-        setDefault("org.slf4j.simpleLogger.log.io.lettuce.core.protocol.ConnectionWatchdog", verbose ? "warn" : "error");
+        setDefault(
+                "org.slf4j.simpleLogger.log.io.lettuce.core.protocol.ConnectionWatchdog", verbose ? "warn" : "error");
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");

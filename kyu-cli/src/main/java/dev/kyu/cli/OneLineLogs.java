@@ -75,7 +75,8 @@ public final class OneLineLogs implements SLF4JServiceProvider {
         }
 
         @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable t) {
+        protected void handleNormalizedLoggingCall(
+                Level level, Marker marker, String pattern, Object[] args, Throwable t) {
             if (t == null || traces) {
                 super.handleNormalizedLoggingCall(level, marker, pattern, args, t);
                 return;

@@ -27,8 +27,10 @@ public final class Output {
 
     private static DefaultPrettyPrinter prettyPrinter() {
         var p = new DefaultPrettyPrinter()
-                .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                        .withArrayEmptySeparator("").withObjectEmptySeparator(""));
+                .withSeparators(Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                        .withArrayEmptySeparator("")
+                        .withObjectEmptySeparator(""));
         p.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
         return p;
     }
@@ -58,7 +60,8 @@ public final class Output {
         all.add(headers);
         all.addAll(rows);
         for (List<String> row : all) {
-            for (int i = 0; i < width.length; i++) width[i] = Math.max(width[i], cell(row, i).length());
+            for (int i = 0; i < width.length; i++)
+                width[i] = Math.max(width[i], cell(row, i).length());
         }
         for (List<String> row : all) {
             var sb = new StringBuilder();

@@ -71,7 +71,14 @@ public final class ProgressBar {
 
     String render() {
         int filled = (int) (done * WIDTH / total);
-        return String.format(Locale.ROOT, "%s [%s%s] %d/%d %3d%%", label, "#".repeat(filled), ".".repeat(WIDTH - filled),
-                done, total, done * 100 / total);
+        return String.format(
+                Locale.ROOT,
+                "%s [%s%s] %d/%d %3d%%",
+                label,
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                done,
+                total,
+                done * 100 / total);
     }
 }

@@ -39,7 +39,8 @@ final class Utf8Args {
         }
         for (int i = 0; i < jvmArgs.length; i++) {
             if (jvmArgs[i].indexOf('\uFFFD') >= 0) {
-                throw new KyuException.InvalidInput(which(i, i == 0 ? null : jvmArgs[i - 1]) + " holds U+FFFD, the mark of bytes that are not UTF-8: "
+                throw new KyuException.InvalidInput(which(i, i == 0 ? null : jvmArgs[i - 1])
+                        + " holds U+FFFD, the mark of bytes that are not UTF-8: "
                         + dev.kyu.codec.Printable.quoted(jvmArgs[i]));
             }
         }
@@ -87,8 +88,12 @@ final class Utf8Args {
 
     private static String decode(byte[] bytes, int index, String before) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new KyuException.InvalidInput(which(index, before) + " is not UTF-8 text: '" + showBytes(bytes)
                     + "' (Kyu reads its arguments as UTF-8 whatever the locale)");
@@ -98,12 +103,16 @@ final class Utf8Args {
     /** "the value of --args (argument 4)" when an option precedes it, else "argument 4", counted after {@code kyu}. */
     private static String which(int index, String before) {
         String n = "argument " + (index + 1);
-        return before != null && before.startsWith("-") && !before.contains("=") ? "the value of " + before + " (" + n + ")" : n;
+        return before != null && before.startsWith("-") && !before.contains("=")
+                ? "the value of " + before + " (" + n + ")"
+                : n;
     }
 
     /** The argument with each byte that is not UTF-8 shown as {@code \xFF}, the rest escaped for one line. */
     static String showBytes(byte[] bytes) {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        CharsetDecoder d = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         CharBuffer out = CharBuffer.allocate(bytes.length + 1);
@@ -119,6 +128,7 @@ final class Utf8Args {
             }
         }
         return shown.length() > 2 * dev.kyu.codec.Printable.MAX_QUOTED
-                ? shown.substring(0, 2 * dev.kyu.codec.Printable.MAX_QUOTED) + "…" : shown.toString();
+                ? shown.substring(0, 2 * dev.kyu.codec.Printable.MAX_QUOTED) + "…"
+                : shown.toString();
     }
 }

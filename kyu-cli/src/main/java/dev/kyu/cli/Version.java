@@ -9,7 +9,9 @@ import picocli.CommandLine.IVersionProvider;
 public final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        return new String[] {"kyu " + current(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")"};
+        return new String[] {
+            "kyu " + current(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")"
+        };
     }
 
     public static String current() {

@@ -18,18 +18,27 @@ class AgingCommandTest extends CliTestBase {
 
         var set = cli.run("aging", "set", "reports", "--every", "1m", "--ceiling", "5");
         assertThat(set.exitCode()).as(set.toString()).isZero();
-        assertThat(set.out()).isEqualTo("queue reports ages: each 1m a job waits, its priority rises by one, up to 5\n");
-        assertThat(cli.run("aging", "set", "mail", "--every", "PT30S", "--ceiling", "-1").exitCode()).isZero();
-        assertThat(kyu.aging().list()).containsExactly(
-                new AgingRule("mail", Duration.ofSeconds(30), -1), new AgingRule("reports", Duration.ofMinutes(1), 5));
+        assertThat(set.out())
+                .isEqualTo("queue reports ages: each 1m a job waits, its priority rises by one, up to 5\n");
+        assertThat(cli.run("aging", "set", "mail", "--every", "PT30S", "--ceiling", "-1")
+                        .exitCode())
+                .isZero();
+        assertThat(kyu.aging().list())
+                .containsExactly(
+                        new AgingRule("mail", Duration.ofSeconds(30), -1),
+                        new AgingRule("reports", Duration.ofMinutes(1), 5));
 
-        kyu.broker().kvPut("kyu.flow.aged/reports", kyu.broker().now().minusSeconds(5).toString());
+        kyu.broker()
+                .kvPut(
+                        "kyu.flow.aged/reports",
+                        kyu.broker().now().minusSeconds(5).toString());
         var table = cli.run("aging");
         assertThat(table.exitCode()).as(table.toString()).isZero();
-        assertThat(table.out().lines()).containsExactly(
-                "QUEUE    EVERY  CEILING  LAST STEP",
-                "mail     30s    -1       -",
-                "reports  1m     5        5s ago");
+        assertThat(table.out().lines())
+                .containsExactly(
+                        "QUEUE    EVERY  CEILING  LAST STEP",
+                        "mail     30s    -1       -",
+                        "reports  1m     5        5s ago");
 
         var json = cli.run("aging", "--json");
         assertThat(json.exitCode()).as(json.toString()).isZero();
@@ -39,7 +48,8 @@ class AgingCommandTest extends CliTestBase {
         assertThat(rows.get(0).get("every").asText()).isEqualTo("PT30S");
         assertThat(rows.get(0).get("ceiling").asInt()).isEqualTo(-1);
         assertThat(rows.get(0).get("lastStepAt").isNull()).isTrue();
-        assertThat(Instant.parse(rows.get(1).get("lastStepAt").asText())).isBefore(kyu.broker().now());
+        assertThat(Instant.parse(rows.get(1).get("lastStepAt").asText()))
+                .isBefore(kyu.broker().now());
 
         var removed = cli.run("aging", "remove", "reports");
         assertThat(removed.exitCode()).as(removed.toString()).isZero();
@@ -53,23 +63,31 @@ class AgingCommandTest extends CliTestBase {
 
     @Test
     void settingAgainReplacesTheRule() {
-        assertThat(cli.run("aging", "set", "reports", "--every", "1m", "--ceiling", "5").exitCode()).isZero();
-        assertThat(cli.run("aging", "set", "reports", "--every", "2h", "--ceiling", "9").exitCode()).isZero();
+        assertThat(cli.run("aging", "set", "reports", "--every", "1m", "--ceiling", "5")
+                        .exitCode())
+                .isZero();
+        assertThat(cli.run("aging", "set", "reports", "--every", "2h", "--ceiling", "9")
+                        .exitCode())
+                .isZero();
         assertThat(kyu.aging().list()).containsExactly(new AgingRule("reports", Duration.ofHours(2), 9));
     }
 
     @Test
     void badInputExitsTwoInOneLineAndStoresNothing() {
-        assertBad(new String[] {"aging", "set", "reports", "--every", "500ms", "--ceiling", "5"},
+        assertBad(
+                new String[] {"aging", "set", "reports", "--every", "500ms", "--ceiling", "5"},
                 "kyu: aging of queue reports: every must be at least 1s, was 500ms");
-        assertBad(new String[] {"aging", "set", "reports", "--every", "0s", "--ceiling", "5"},
+        assertBad(
+                new String[] {"aging", "set", "reports", "--every", "0s", "--ceiling", "5"},
                 "kyu: aging of queue reports: every must be at least 1s, was 0s");
         assertBad(new String[] {"aging", "set", "reports", "--every", "soon", "--ceiling", "5"}, "soon");
         assertBad(new String[] {"aging", "set", "reports", "--every", "1m", "--ceiling", "high"}, "high");
         assertBad(new String[] {"aging", "set", "reports", "--every", "1m", "--ceiling", "99999999999"}, "99999999999");
         assertBad(new String[] {"aging", "set", "reports", "--ceiling", "5"}, "--every");
         assertBad(new String[] {"aging", "set", "reports", "--every", "1m"}, "--ceiling");
-        assertBad(new String[] {"aging", "set", "no spaces", "--every", "1m", "--ceiling", "5"}, "kyu: bad queue name 'no spaces'");
+        assertBad(
+                new String[] {"aging", "set", "no spaces", "--every", "1m", "--ceiling", "5"},
+                "kyu: bad queue name 'no spaces'");
         assertBad(new String[] {"aging", "remove", "a/b"}, "kyu: bad queue name 'a/b'");
         assertBad(new String[] {"aging", "stop", "reports"}, "unknown command 'stop'");
         assertThat(kyu.aging().list()).isEmpty();

@@ -45,7 +45,9 @@ class AlertsCommandTest {
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 String ts = ex.getRequestHeaders().getFirst(WebhookChannel.TIMESTAMP);
                 String sig = ex.getRequestHeaders().getFirst(WebhookChannel.SIGNATURE);
-                boolean good = ("sha256=" + WebhookChannel.sign(SECRET.getBytes(StandardCharsets.UTF_8), ts + "." + body)).equals(sig);
+                boolean good = ("sha256="
+                                + WebhookChannel.sign(SECRET.getBytes(StandardCharsets.UTF_8), ts + "." + body))
+                        .equals(sig);
                 if (good) received.add(new ObjectMapper().readTree(body));
                 ex.sendResponseHeaders(good ? 200 : 401, -1);
             }
@@ -72,18 +74,28 @@ class AlertsCommandTest {
         var workers = new ArrayList<WorkerProcess>();
         try (Kyu kyu = Kyu.connect(url)) {
             for (int i = 0; i < 3; i++) {
-                workers.add(WorkerProcess.startMain(KyuCli.class.getName(), List.of("--broker", url, "worker", "--alerts", rules.toString()),
+                workers.add(WorkerProcess.startMain(
+                        KyuCli.class.getName(),
+                        List.of("--broker", url, "worker", "--alerts", rules.toString()),
                         dir.resolve("worker-" + i + ".log")));
             }
             for (var w : workers) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> w.log().contains("alerts: 1 rule(s)") || !w.process().isAlive());
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> w.log().contains("alerts: 1 rule(s)")
+                                || !w.process().isAlive());
             }
             // the rule has started reading from now on
-            await().atMost(Duration.ofSeconds(20)).until(() -> kyu.broker().kvGet("kyu:alerts:cursor:dead").isPresent());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> kyu.broker().kvGet("kyu:alerts:cursor:dead").isPresent());
 
             // A worker that leases the job's last attempt and dies: only a lease rescue ends it.
-            var handle = kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().queue("doomed").maxAttempts(1).build());
-            List<Job> leased = kyu.broker().jobsFetch(new FetchRequest("dead-worker", List.of("doomed"), 1, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+            var handle = kyu.enqueueJson(
+                    "kyu.noop",
+                    "{}",
+                    JobOptions.builder().queue("doomed").maxAttempts(1).build());
+            List<Job> leased = kyu.broker()
+                    .jobsFetch(new FetchRequest(
+                            "dead-worker", List.of("doomed"), 1, Duration.ofSeconds(1), Duration.ofSeconds(1)));
             assertThat(leased).extracting(Job::id).containsExactly(handle.id());
             Job failed = handle.awaitJob(Duration.ofSeconds(60));
             assertThat(failed.state()).isEqualTo(JobState.FAILED);
@@ -112,6 +124,10 @@ class AlertsCommandTest {
                 """.formatted(SECRET));
         var result = new CliRunner("sqlite:" + dir.resolve("kyu.db")).run("worker", "--alerts", rules.toString());
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.errLines()).hasSize(1).first().asString().contains(rules + ": rules[0] (deep).above: expected a whole number, was 'many'");
+        assertThat(result.errLines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .contains(rules + ": rules[0] (deep).above: expected a whole number, was 'many'");
     }
 }

@@ -37,27 +37,36 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void aBrokerInsideOneProcessIsRefusedByCommandsThatActOnSharedJobs() {
-        usageError(CliRunner.runRaw("--broker", "memory:", "enqueue", "kyu.noop"), "kyu enqueue needs a broker that other processes share", "memory:");
+        usageError(
+                CliRunner.runRaw("--broker", "memory:", "enqueue", "kyu.noop"),
+                "kyu enqueue needs a broker that other processes share",
+                "memory:");
         usageError(CliRunner.runRaw("--broker", "MEMORY:", "inspect", "queues"), "kyu inspect queues needs a broker");
         usageError(CliRunner.runRaw("--broker", "sqlite::memory:", "cancel", existing), "kyu cancel needs a broker");
     }
 
     @Test
     void sqlitePathInAFolderThatDoesNotExist() {
-        usageError(CliRunner.runRaw("--broker", "sqlite:" + dir.resolve("no/such/folder/kyu.db"), "enqueue", "kyu.noop"), "does not exist");
+        usageError(
+                CliRunner.runRaw("--broker", "sqlite:" + dir.resolve("no/such/folder/kyu.db"), "enqueue", "kyu.noop"),
+                "does not exist");
     }
 
     @Test
     void payloadOverTheLimit() {
         String big = "{\"data\": \"" + "x".repeat(1024 * 1024 + 10) + "\"}";
         // Just over the limit, and the message shows that it is over (not "1.0 MiB over 1.0 MiB").
-        usageError(cli.run("enqueue", "kyu.echo", "--args", big), "are 1.00 MiB (1,048,598 bytes), over the limit of 1.00 MiB (1,048,576 bytes)");
+        usageError(
+                cli.run("enqueue", "kyu.echo", "--args", big),
+                "are 1.00 MiB (1,048,598 bytes), over the limit of 1.00 MiB (1,048,576 bytes)");
     }
 
     @Test
     void optionsAreNamedAsTheUserTypedThem() {
         usageError(cli.run("enqueue", "kyu.noop", "--max-attempts", "0"), "--max-attempts must be at least 1, was 0");
-        usageError(cli.run("enqueue", "kyu.noop", "--timeout-per-attempt", "0s"), "--timeout-per-attempt must be positive, was 0s");
+        usageError(
+                cli.run("enqueue", "kyu.noop", "--timeout-per-attempt", "0s"),
+                "--timeout-per-attempt must be positive, was 0s");
         usageError(cli.run("enqueue", "kyu.noop", "--unique", " "), "--unique must not be blank");
         usageError(cli.run("enqueue", "kyu.noop", "--result-ttl", "0s"), "--result-ttl must be positive, was 0s");
         usageError(cli.run("enqueue", "kyu.noop", "--result-ttl", "36501d"), "at most 36500d (100 years)");
@@ -65,7 +74,10 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void timeoutWithoutWaitPointsAtTheOptionMeant() {
-        usageError(cli.run("enqueue", "kyu.noop", "--timeout", "5s"), "--timeout goes with --wait", "--timeout-per-attempt");
+        usageError(
+                cli.run("enqueue", "kyu.noop", "--timeout", "5s"),
+                "--timeout goes with --wait",
+                "--timeout-per-attempt");
     }
 
     @Test
@@ -75,7 +87,8 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void delayAndAtTogether() {
-        usageError(cli.run("enqueue", "kyu.noop", "--delay", "1s", "--at", "2030-01-01T00:00:00Z"), "mutually exclusive");
+        usageError(
+                cli.run("enqueue", "kyu.noop", "--delay", "1s", "--at", "2030-01-01T00:00:00Z"), "mutually exclusive");
     }
 
     @Test
@@ -95,18 +108,26 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void anUnknownCommandIsCalledThatAndTheKnownOnesAreNamed() {
-        var top = usageError(CliRunner.runRaw("bogus"), "unknown command 'bogus': expected one of worker, beat, enqueue");
+        var top =
+                usageError(CliRunner.runRaw("bogus"), "unknown command 'bogus': expected one of worker, beat, enqueue");
         assertThat(top.err()).doesNotContain("help,");
-        usageError(cli.run("inspect", "bogus"), "unknown command 'bogus': expected one of queues, workers, jobs, schedules");
-        var exclusive = usageError(cli.run("enqueue", "kyu.noop", "--delay", "1s", "--at", "2030-01-01T00:00:00Z"), "mutually exclusive");
+        usageError(
+                cli.run("inspect", "bogus"),
+                "unknown command 'bogus': expected one of queues, workers, jobs, schedules");
+        var exclusive = usageError(
+                cli.run("enqueue", "kyu.noop", "--delay", "1s", "--at", "2030-01-01T00:00:00Z"), "mutually exclusive");
         assertThat(exclusive.err()).doesNotContain("Error:");
-        assertThat(usageError(cli.run("enqueue", "kyu.noop", "--meta", "novalue"), "--meta").err()).doesNotContain("option option");
+        assertThat(usageError(cli.run("enqueue", "kyu.noop", "--meta", "novalue"), "--meta")
+                        .err())
+                .doesNotContain("option option");
     }
 
     @Test
     void aBadCursorOrACursorWithAnOffsetIsAUsageError() {
         usageError(cli.run("inspect", "jobs", "--after", "nope"), "--after takes a job id (a UUID)", "'nope'");
-        usageError(cli.run("inspect", "jobs", "--after", existing, "--offset", "0"), "--after and --offset both page a listing: give one, not both");
+        usageError(
+                cli.run("inspect", "jobs", "--after", existing, "--offset", "0"),
+                "--after and --offset both page a listing: give one, not both");
         usageError(cli.run("inspect", "workflows", "--after", "nope"), "--after takes a job id");
         usageError(cli.run("inspect", "workflows", "--after", existing, "--offset", "2"), "not both");
     }
@@ -152,10 +173,14 @@ class BadInputTest extends CliTestBase {
         usageError(cli.run("worker", "--tasks", "com.example.Missing"), "com.example.Missing");
         usageError(cli.run("worker", "--tasks", "java.lang.String"), "neither");
         usageError(cli.run("worker", "--lease", "1ms"), "leaseDuration must be at least 1s, was 1ms");
-        usageError(cli.run("worker", "--isolated", "kyu.noop", "--isolated-children", "0"), "isolated children must be 1..1000, was 0");
+        usageError(
+                cli.run("worker", "--isolated", "kyu.noop", "--isolated-children", "0"),
+                "isolated children must be 1..1000, was 0");
         usageError(cli.run("worker", "--isolated-children", "2"), "--isolated-children needs --isolated");
         usageError(cli.run("worker", "--isolated", "bad name"), "bad task name");
-        assertThat(kyu.admin().workers()).as("a worker refused its options never registered").isEmpty();
+        assertThat(kyu.admin().workers())
+                .as("a worker refused its options never registered")
+                .isEmpty();
     }
 
     @Test
@@ -166,7 +191,8 @@ class BadInputTest extends CliTestBase {
         var version = CliRunner.runRaw("--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("kyu ");
-        for (String c : new String[] {"worker", "inspect", "job", "retry", "cancel", "purge", "pause", "resume", "demo"}) {
+        for (String c :
+                new String[] {"worker", "inspect", "job", "retry", "cancel", "purge", "pause", "resume", "demo"}) {
             assertThat(CliRunner.runRaw(c, "--help").exitCode()).as(c).isZero();
         }
     }

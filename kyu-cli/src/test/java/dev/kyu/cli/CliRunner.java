@@ -30,7 +30,8 @@ public final class CliRunner {
     public static Result runRaw(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        int code = KyuCli.commandLine(args, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        int code = KyuCli.commandLine(args, new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(args);
         return new Result(code, out.toString(), err.toString());
     }
 

@@ -20,6 +20,7 @@ abstract class CliTestBase {
     protected CliRunner cli;
     /** This test's broker URL, fixed for the test. */
     protected String url;
+
     private Worker worker;
 
     protected String brokerUrl() {
@@ -41,7 +42,9 @@ abstract class CliTestBase {
 
     /** Starts a worker in this JVM on the given queues; it stops after the test. */
     protected Worker startWorker(String... queues) {
-        worker = kyu.worker(WorkerOptions.builder().queues(queues).concurrency(8).build()).start();
+        worker = kyu.worker(
+                        WorkerOptions.builder().queues(queues).concurrency(8).build())
+                .start();
         return worker;
     }
 }

@@ -13,17 +13,26 @@ class CommandRegistrationTest {
 
     @Test
     void everyCommandIsRegisteredUnderItsOwnName() {
-        KyuCli.COMMANDS.forEach((name, type) -> assertThat(new CommandLine(type).getCommandName()).isEqualTo(name));
+        KyuCli.COMMANDS.forEach((name, type) ->
+                assertThat(new CommandLine(type).getCommandName()).isEqualTo(name));
     }
 
     @Test
     void aRunThatNamesItsCommandGetsThatOneOnly() {
         assertThat(KyuCli.commandsFor(new String[] {"enqueue", "kyu.noop"})).containsExactly(EnqueueCommand.class);
-        assertThat(KyuCli.commandsFor(new String[] {"--broker", "inspect", "enqueue", "x"})).containsExactly(EnqueueCommand.class);
-        assertThat(KyuCli.commandsFor(new String[] {"--broker=sqlite:a.db", "--verbose", "inspect", "queues"})).containsExactly(InspectCommand.class);
-        for (var all : List.of(new String[] {}, new String[] {"--version"}, new String[] {"help", "enqueue"},
-                new String[] {"enqeue", "x"}, new String[] {"--", "enqueue"})) {
-            assertThat(KyuCli.commandsFor(all)).as(String.join(" ", all)).containsExactlyElementsOf(KyuCli.COMMANDS.values());
+        assertThat(KyuCli.commandsFor(new String[] {"--broker", "inspect", "enqueue", "x"}))
+                .containsExactly(EnqueueCommand.class);
+        assertThat(KyuCli.commandsFor(new String[] {"--broker=sqlite:a.db", "--verbose", "inspect", "queues"}))
+                .containsExactly(InspectCommand.class);
+        for (var all : List.of(
+                new String[] {},
+                new String[] {"--version"},
+                new String[] {"help", "enqueue"},
+                new String[] {"enqeue", "x"},
+                new String[] {"--", "enqueue"})) {
+            assertThat(KyuCli.commandsFor(all))
+                    .as(String.join(" ", all))
+                    .containsExactlyElementsOf(KyuCli.COMMANDS.values());
         }
     }
 

@@ -13,7 +13,14 @@ import org.junit.jupiter.api.Test;
 class ControlCommandsTest extends CliTestBase {
 
     private String enqueue(String task, String args, String queue, int maxAttempts) {
-        return kyu.enqueueJson(task, args, JobOptions.builder().queue(queue).maxAttempts(maxAttempts).build()).id();
+        return kyu.enqueueJson(
+                        task,
+                        args,
+                        JobOptions.builder()
+                                .queue(queue)
+                                .maxAttempts(maxAttempts)
+                                .build())
+                .id();
     }
 
     @Test
@@ -44,14 +51,24 @@ class ControlCommandsTest extends CliTestBase {
 
     @Test
     void aJobWaitingForItsRetryShowsWhenItLastStarted() {
-        var h = kyu.enqueueJson("kyu.fail", "{\"message\": \"no\"}", dev.kyu.job.JobOptions.builder().queue("retries")
-                .maxAttempts(2).backoff(dev.kyu.job.Backoff.fixed(java.time.Duration.ofHours(1))).build());
+        var h = kyu.enqueueJson(
+                "kyu.fail",
+                "{\"message\": \"no\"}",
+                dev.kyu.job.JobOptions.builder()
+                        .queue("retries")
+                        .maxAttempts(2)
+                        .backoff(dev.kyu.job.Backoff.fixed(java.time.Duration.ofHours(1)))
+                        .build());
         startWorker("retries");
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
-                kyu.admin().job(h.id()).orElseThrow().state() == dev.kyu.job.JobState.SCHEDULED);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> kyu.admin().job(h.id()).orElseThrow().state() == dev.kyu.job.JobState.SCHEDULED);
         var human = cli.run("job", h.id());
         assertThat(human.exitCode()).as(human.toString()).isZero();
-        assertThat(human.out()).contains("state        SCHEDULED").contains("\nlast started ").doesNotContain("\nstarted ");
+        assertThat(human.out())
+                .contains("state        SCHEDULED")
+                .contains("\nlast started ")
+                .doesNotContain("\nstarted ");
     }
 
     @Test
@@ -82,8 +99,9 @@ class ControlCommandsTest extends CliTestBase {
         String m1 = enqueue("kyu.fail", "{}", "mail", 1);
         String m2 = enqueue("kyu.fail", "{}", "mail", 1);
         String d1 = enqueue("kyu.fail", "{}", "default", 1);
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                List.of(m1, m2, d1).stream().allMatch(id -> kyu.admin().job(id).orElseThrow().state() == JobState.FAILED));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> List.of(m1, m2, d1).stream()
+                        .allMatch(id -> kyu.admin().job(id).orElseThrow().state() == JobState.FAILED));
         // Pause both queues so that retried jobs stay visible as QUEUED.
         assertThat(cli.run("pause", "mail").exitCode()).isZero();
         assertThat(cli.run("pause", "default").exitCode()).isZero();
@@ -95,7 +113,8 @@ class ControlCommandsTest extends CliTestBase {
 
         var left = cli.run("retry", d1, "01a21d43-0000-7000-8000-000000000000");
         assertThat(left.exitCode()).as("an id with no job fails the command").isEqualTo(1);
-        assertThat(left.out()).startsWith("0 of 2 job(s) back in their queue")
+        assertThat(left.out())
+                .startsWith("0 of 2 job(s) back in their queue")
                 .contains(d1 + "  QUEUED (only FAILED or CANCELLED jobs are retried)")
                 .contains("01a21d43-0000-7000-8000-000000000000  NOT_FOUND");
 
@@ -117,11 +136,13 @@ class ControlCommandsTest extends CliTestBase {
 
         startWorker("reports");
         String id = enqueue("kyu.noop", "{}", "reports", 1);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> kyu.admin().job(id).orElseThrow().state() == JobState.QUEUED);
 
         assertThat(cli.run("resume", "reports").exitCode()).isZero();
-        await().atMost(Duration.ofSeconds(20)).until(() -> kyu.admin().job(id).orElseThrow().state() == JobState.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> kyu.admin().job(id).orElseThrow().state() == JobState.SUCCEEDED);
     }
 
     @Test

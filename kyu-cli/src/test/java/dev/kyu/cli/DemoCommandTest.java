@@ -22,15 +22,21 @@ class DemoCommandTest extends CliTestBase {
     void fiveOrdersRunAsWorkflowsAndTheDeclinedOneReleasesItsStock() {
         var r = cli.run("demo", "--orders", "5", "--payment-failure-rate", "0");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("orders done").contains("retries").contains("throughput").contains("wall time")
-                .contains("kyu --broker").contains("inspect workflows");
+        assertThat(r.out())
+                .contains("orders done")
+                .contains("retries")
+                .contains("throughput")
+                .contains("wall time")
+                .contains("kyu --broker")
+                .contains("inspect workflows");
         assertThat(r.err()).contains("orders: 5/5");
 
         List<WorkflowView> all = workflows();
         assertThat(all).hasSize(5);
         // Order 5 pays with the card that is always declined: its workflow fails at the charge, shipping and
         // confirmation never run, and the reservation is released by its compensation.
-        WorkflowView declined = all.stream().filter(w -> w.name().endsWith("-5")).findFirst().orElseThrow();
+        WorkflowView declined =
+                all.stream().filter(w -> w.name().endsWith("-5")).findFirst().orElseThrow();
         assertThat(declined.state()).isEqualTo(WorkflowState.FAILED);
         assertThat(declined.failed()).containsExactly("charge");
         assertThat(declined.step("reserve").orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
@@ -52,8 +58,12 @@ class DemoCommandTest extends CliTestBase {
             }
         }
         // The outcome of every order, with the workflow id to look it up by.
-        assertThat(r.out()).containsPattern("(?m)^" + declined.name() + "\\s+FAILED\\s+payment declined; stock released\\s+" + declined.id());
-        assertThat(r.out()).contains("orders done           4 of 5").containsPattern("orders failed\\s+1\\b")
+        assertThat(r.out())
+                .containsPattern("(?m)^" + declined.name() + "\\s+FAILED\\s+payment declined; stock released\\s+"
+                        + declined.id());
+        assertThat(r.out())
+                .contains("orders done           4 of 5")
+                .containsPattern("orders failed\\s+1\\b")
                 .contains("workflow " + declined.id());
     }
 
@@ -62,17 +72,27 @@ class DemoCommandTest extends CliTestBase {
         var result = new java.util.concurrent.atomic.AtomicReference<CliRunner.Result>();
         Thread t = new Thread(() -> result.set(cli.run("demo", "--orders", "2", "--serve")));
         t.start();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
-                workflows().size() == 2 && workflows().stream().allMatch(w -> w.state().isTerminal()));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> workflows().size() == 2
+                        && workflows().stream().allMatch(w -> w.state().isTerminal()));
         // Still serving: a job enqueued now is run by the demo's worker.
-        String late = kyu.enqueueJson("kyu.noop", "{}", dev.kyu.job.JobOptions.builder().queue(ShopTasks.QUEUE).build()).id();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        String late = kyu.enqueueJson(
+                        "kyu.noop",
+                        "{}",
+                        dev.kyu.job.JobOptions.builder().queue(ShopTasks.QUEUE).build())
+                .id();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> kyu.admin().job(late).orElseThrow().state() == JobState.SUCCEEDED);
         t.interrupt(); // stands in for Ctrl-C
         t.join(30_000);
         assertThat(t.isAlive()).isFalse();
         assertThat(result.get().exitCode()).as(result.get().toString()).isZero();
-        assertThat(result.get().out()).contains("orders done").contains("keeps running").contains("Dashboard: http://127.0.0.1:");
+        assertThat(result.get().out())
+                .contains("orders done")
+                .contains("keeps running")
+                .contains("Dashboard: http://127.0.0.1:");
     }
 
     @Test
@@ -83,8 +103,10 @@ class DemoCommandTest extends CliTestBase {
         assertThat(charges).hasSize(3);
         // Every failed attempt leaves an error; a payment that failed for good left one more than it was retried.
         int errors = charges.stream().mapToInt(j -> j.errors().size()).sum();
-        long failedForGood = charges.stream().filter(j -> j.state() == JobState.FAILED).count();
-        assertThat(r.out()).containsPattern("retries\\s+" + (errors - failedForGood) + "\\b")
+        long failedForGood =
+                charges.stream().filter(j -> j.state() == JobState.FAILED).count();
+        assertThat(r.out())
+                .containsPattern("retries\\s+" + (errors - failedForGood) + "\\b")
                 .containsPattern("orders failed\\s+" + failedForGood + "\\b");
     }
 }

@@ -22,8 +22,9 @@ class EnqueueBulkTest extends CliTestBase {
 
     @Test
     void eachLineIsOneJobsArgsAndTheOptionsApplyToAll() {
-        var r = withStdin("{\"n\": 1}\n\n{\"n\": 2}\r\n[3]\n", () ->
-                cli.run("enqueue", "kyu.echo", "--stdin", "--queue", "mail", "--priority", "4", "--json"));
+        var r = withStdin(
+                "{\"n\": 1}\n\n{\"n\": 2}\r\n[3]\n",
+                () -> cli.run("enqueue", "kyu.echo", "--stdin", "--queue", "mail", "--priority", "4", "--json"));
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.json().isArray()).isTrue();
         assertThat(r.json()).hasSize(3);
@@ -43,26 +44,35 @@ class EnqueueBulkTest extends CliTestBase {
 
     @Test
     void aBadLineRefusesTheWholeInputNamingItsLineAndStoresNothing() throws Exception {
-        String good = IntStream.range(0, 1500).mapToObj(i -> "{\"i\": " + i + "}\n").collect(Collectors.joining());
+        String good =
+                IntStream.range(0, 1500).mapToObj(i -> "{\"i\": " + i + "}\n").collect(Collectors.joining());
         var r = withStdin(good + "{\"i\": oops}\n" + "{\"i\": 2}\n", () -> cli.run("enqueue", "kyu.echo", "--stdin"));
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
-        assertThat(r.errLines().get(0)).startsWith("kyu: line 1501 of stdin: ").contains("not valid JSON").contains("nothing was stored");
+        assertThat(r.errLines().get(0))
+                .startsWith("kyu: line 1501 of stdin: ")
+                .contains("not valid JSON")
+                .contains("nothing was stored");
         assertThat(kyu.admin().jobs(JobQuery.all(10))).isEmpty();
 
         // Invalid UTF-8 is refused the same way, by line, from a file as from stdin.
         Path file = dir.resolve("jobs.jsonl");
-        Files.write(file, concat("{\"s\": \"ok\"}\n".getBytes(StandardCharsets.UTF_8), new byte[] {'"', (byte) 0xE9, '"', '\n'}));
+        Files.write(
+                file,
+                concat("{\"s\": \"ok\"}\n".getBytes(StandardCharsets.UTF_8), new byte[] {'"', (byte) 0xE9, '"', '\n'}));
         var latin1 = cli.run("enqueue", "kyu.echo", "--jsonl", file.toString());
         assertThat(latin1.exitCode()).as(latin1.toString()).isEqualTo(2);
-        assertThat(latin1.errLines()).containsExactly("kyu: line 2 of " + file + ": not valid UTF-8; nothing was stored");
+        assertThat(latin1.errLines())
+                .containsExactly("kyu: line 2 of " + file + ": not valid UTF-8; nothing was stored");
         assertThat(kyu.admin().jobs(JobQuery.all(10))).isEmpty();
     }
 
     @Test
     void aLargeInputIsStoredInBatchesWithProgressOnStderr() throws Exception {
         Path file = dir.resolve("big.jsonl");
-        Files.writeString(file, IntStream.range(0, 2500).mapToObj(i -> "{\"i\": " + i + "}").collect(Collectors.joining("\n")));
+        Files.writeString(
+                file,
+                IntStream.range(0, 2500).mapToObj(i -> "{\"i\": " + i + "}").collect(Collectors.joining("\n")));
         var r = cli.run("enqueue", "kyu.echo", "--jsonl", file.toString(), "--queue", "big");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).startsWith("enqueued 2500 jobs of kyu.echo: ");
@@ -72,7 +82,8 @@ class EnqueueBulkTest extends CliTestBase {
         assertThat(r.errLines().getLast()).contains("2500/2500");
         // Every line stored once.
         var seen = kyu.admin().jobs(new JobQuery(null, "big", null, null, 10_000, 0)).stream()
-                .map(j -> kyu.codec().parse(j.args()).get("i").asInt()).collect(Collectors.toSet());
+                .map(j -> kyu.codec().parse(j.args()).get("i").asInt())
+                .collect(Collectors.toSet());
         assertThat(seen).hasSize(2500).contains(0, 999, 1000, 2499);
     }
 

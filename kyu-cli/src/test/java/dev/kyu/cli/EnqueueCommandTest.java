@@ -15,8 +15,22 @@ class EnqueueCommandTest extends CliTestBase {
 
     @Test
     void enqueuePrintsTheIdAsJsonAndStoresTheJobWithItsOptions() {
-        var r = cli.run("enqueue", "kyu.echo", "--args", "{\"hello\": \"world\"}", "--queue", "mail", "--priority", "7",
-                "--max-attempts", "5", "--meta", "tenant=acme", "--result-ttl", "10m", "--json");
+        var r = cli.run(
+                "enqueue",
+                "kyu.echo",
+                "--args",
+                "{\"hello\": \"world\"}",
+                "--queue",
+                "mail",
+                "--priority",
+                "7",
+                "--max-attempts",
+                "5",
+                "--meta",
+                "tenant=acme",
+                "--result-ttl",
+                "10m",
+                "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         String id = r.json().get("id").asText();
         assertThat(r.json().size()).isEqualTo(1);
@@ -45,26 +59,43 @@ class EnqueueCommandTest extends CliTestBase {
         Files.writeString(file, "{\"ms\": 5}");
         var r = cli.run("enqueue", "kyu.sleep", "--args", "@" + file, "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(kyu.admin().job(r.json().get("id").asText()).orElseThrow().args()).isEqualTo("{\"ms\": 5}");
+        assertThat(kyu.admin().job(r.json().get("id").asText()).orElseThrow().args())
+                .isEqualTo("{\"ms\": 5}");
 
         // A byte-order mark some editors write is not part of the JSON.
         var bom = Files.writeString(dir.resolve("bom.json"), "\uFEFF{\"ms\": 6}");
         var withBom = cli.run("enqueue", "kyu.sleep", "--args", "@" + bom, "--json");
         assertThat(withBom.exitCode()).as(withBom.toString()).isZero();
-        assertThat(kyu.admin().job(withBom.json().get("id").asText()).orElseThrow().args()).isEqualTo("{\"ms\": 6}");
+        assertThat(kyu.admin()
+                        .job(withBom.json().get("id").asText())
+                        .orElseThrow()
+                        .args())
+                .isEqualTo("{\"ms\": 6}");
     }
 
     @Test
     void aUserTasksOwnDefaultsApplyWhenKyuKnowsTheTask() {
         // Named with --tasks, as for kyu worker: the job goes to the task's queue with its attempts.
-        var known = cli.run("enqueue", "test.resize", "--tasks", "dev.kyu.cli.tasks.ResizeTask", "--args", "{\"image\": \"a.png\"}", "--json");
+        var known = cli.run(
+                "enqueue",
+                "test.resize",
+                "--tasks",
+                "dev.kyu.cli.tasks.ResizeTask",
+                "--args",
+                "{\"image\": \"a.png\"}",
+                "--json");
         assertThat(known.exitCode()).as(known.toString()).isZero();
         Job job = kyu.admin().job(known.json().get("id").asText()).orElseThrow();
         assertThat(job.queue()).isEqualTo("images");
         assertThat(job.maxAttempts()).isEqualTo(5);
         // --queue still wins.
-        var chosen = cli.run("enqueue", "test.resize", "--tasks", "dev.kyu.cli.tasks.ResizeTask", "--queue", "urgent", "--json");
-        assertThat(kyu.admin().job(chosen.json().get("id").asText()).orElseThrow().queue()).isEqualTo("urgent");
+        var chosen = cli.run(
+                "enqueue", "test.resize", "--tasks", "dev.kyu.cli.tasks.ResizeTask", "--queue", "urgent", "--json");
+        assertThat(kyu.admin()
+                        .job(chosen.json().get("id").asText())
+                        .orElseThrow()
+                        .queue())
+                .isEqualTo("urgent");
     }
 
     @Test
@@ -93,7 +124,8 @@ class EnqueueCommandTest extends CliTestBase {
 
         var at = cli.run("enqueue", "kyu.noop", "--at", "2099-01-01T00:00:00Z", "--json");
         assertThat(at.exitCode()).as(at.toString()).isZero();
-        assertThat(kyu.admin().job(at.json().get("id").asText()).orElseThrow().scheduledAt()).hasToString("2099-01-01T00:00:00Z");
+        assertThat(kyu.admin().job(at.json().get("id").asText()).orElseThrow().scheduledAt())
+                .hasToString("2099-01-01T00:00:00Z");
     }
 
     @Test
@@ -101,7 +133,8 @@ class EnqueueCommandTest extends CliTestBase {
         var first = cli.run("enqueue", "kyu.noop", "--unique", "report-1", "--json");
         var second = cli.run("enqueue", "kyu.noop", "--unique", "report-1", "--json");
         assertThat(second.exitCode()).as(second.toString()).isZero();
-        assertThat(second.json().get("id").asText()).isEqualTo(first.json().get("id").asText());
+        assertThat(second.json().get("id").asText())
+                .isEqualTo(first.json().get("id").asText());
         assertThat(kyu.admin().jobs(JobQuery.all(10))).hasSize(1);
     }
 

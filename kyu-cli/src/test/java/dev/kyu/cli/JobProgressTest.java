@@ -24,9 +24,15 @@ class JobProgressTest extends CliTestBase {
         assertThat(noProgress.json().get("fence").asLong()).isZero();
         assertThat(cli.run("job", id).out()).doesNotContain("progress");
 
-        Job running = kyu.broker().jobsFetch(new FetchRequest("w", List.of("default"), 1, Duration.ofMinutes(1), Duration.ZERO)).get(0);
-        kyu.broker().leasesExtend(new LeaseExtension("w", List.of(running.lease()), Duration.ofMinutes(1),
-                Map.of(id, new Progress(0.426, "resized 42 of 100"))));
+        Job running = kyu.broker()
+                .jobsFetch(new FetchRequest("w", List.of("default"), 1, Duration.ofMinutes(1), Duration.ZERO))
+                .get(0);
+        kyu.broker()
+                .leasesExtend(new LeaseExtension(
+                        "w",
+                        List.of(running.lease()),
+                        Duration.ofMinutes(1),
+                        Map.of(id, new Progress(0.426, "resized 42 of 100"))));
         kyu.broker().jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("{}"))));
 
         var human = cli.run("job", id);

@@ -13,14 +13,23 @@ class LimitsCommandTest extends CliTestBase {
 
     @Test
     void setStoresARateLimitThatListShowsAndAnotherProcessReads() {
-        var r = cli.run("limits", "set", "payments", "--task", "shop.charge-payment", "--rate", "100/1s", "--burst", "20");
+        var r = cli.run(
+                "limits", "set", "payments", "--task", "shop.charge-payment", "--rate", "100/1s", "--burst", "20");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("limit payments set: task:shop.charge-payment, 100/1s burst 20");
         Limit stored = kyu.limits().get("payments").orElseThrow();
-        assertThat(stored).isEqualTo(new Limit("payments", Limit.Target.task("shop.charge-payment"), Limit.Kind.RATE, 100,
-                Duration.ofSeconds(1), 20, null));
+        assertThat(stored)
+                .isEqualTo(new Limit(
+                        "payments",
+                        Limit.Target.task("shop.charge-payment"),
+                        Limit.Kind.RATE,
+                        100,
+                        Duration.ofSeconds(1),
+                        20,
+                        null));
 
-        var keyed = cli.run("limits", "set", "webhooks", "--task", "webhook.deliver", "--rate", "10/1m", "--key", "args:/customer");
+        var keyed = cli.run(
+                "limits", "set", "webhooks", "--task", "webhook.deliver", "--rate", "10/1m", "--key", "args:/customer");
         assertThat(keyed.exitCode()).as(keyed.toString()).isZero();
         assertThat(kyu.limits().get("webhooks").orElseThrow().key()).isEqualTo(KeySource.args("/customer"));
 
@@ -30,9 +39,14 @@ class LimitsCommandTest extends CliTestBase {
         var list = cli.run("limits");
         assertThat(list.exitCode()).as(list.toString()).isZero();
         assertThat(list.out().lines().toList()).hasSize(4);
-        assertThat(list.out()).contains("NAME", "TARGET", "RULE", "KEY", "WAITING", "RUNNING", "PAUSES")
-                .contains("task:shop.charge-payment").contains("100/1s burst 20").contains("args:/customer")
-                .contains("queue:imports").contains("5 running").contains("0/5");
+        assertThat(list.out())
+                .contains("NAME", "TARGET", "RULE", "KEY", "WAITING", "RUNNING", "PAUSES")
+                .contains("task:shop.charge-payment")
+                .contains("100/1s burst 20")
+                .contains("args:/customer")
+                .contains("queue:imports")
+                .contains("5 running")
+                .contains("0/5");
 
         var json = cli.run("limits", "--json");
         assertThat(json.exitCode()).isZero();
@@ -49,35 +63,39 @@ class LimitsCommandTest extends CliTestBase {
 
     @Test
     void setReplacesALimitOfTheSameName() {
-        assertThat(cli.run("limits", "set", "payments", "--task", "shop.charge", "--rate", "100/1s").exitCode()).isZero();
+        assertThat(cli.run("limits", "set", "payments", "--task", "shop.charge", "--rate", "100/1s")
+                        .exitCode())
+                .isZero();
         var again = cli.run("limits", "set", "payments", "--task", "shop.charge", "--rate", "5/s", "--json");
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.json().get("permits").asLong()).isEqualTo(5);
         assertThat(again.json().get("periodMs").asLong()).isEqualTo(1000);
         assertThat(kyu.limits().list()).hasSize(1);
         assertThat(kyu.limits().get("payments").orElseThrow().permits()).isEqualTo(5);
-        assertThat(cli.run("limits", "set", "payments", "--task", "shop.charge", "--rate", "1/1m").out()).contains("limit payments replaced");
+        assertThat(cli.run("limits", "set", "payments", "--task", "shop.charge", "--rate", "1/1m")
+                        .out())
+                .contains("limit payments replaced");
     }
 
     @Test
     void badInputIsOneLineExitTwoAndStoresNothing() {
         String[][] bad = {
-                {"--task", "t", "--rate", "0/1s"},
-                {"--task", "t", "--rate", "-5/1s"},
-                {"--task", "t", "--rate", "100/1y"},
-                {"--task", "t", "--rate", "100"},
-                {"--task", "t", "--rate", "100/0s"},
-                {"--task", "t", "--concurrency", "0"},
-                {"--task", "t", "--concurrency", "-1"},
-                {"--task", "t", "--queue", "q", "--rate", "1/1s"},
-                {"--rate", "1/1s"},
-                {"--task", "t"},
-                {"--task", "t", "--rate", "1/1s", "--concurrency", "2"},
-                {"--task", "t", "--concurrency", "2", "--burst", "3"},
-                {"--task", "t", "--rate", "1/1s", "--key", "customer"},
-                {"--task", "t", "--rate", "1/1s", "--key", "args:customer"},
-                {"--task", "t", "--rate", "1/1s", "--key", "col:x"},
-                {"--task", "bad name", "--rate", "1/1s"},
+            {"--task", "t", "--rate", "0/1s"},
+            {"--task", "t", "--rate", "-5/1s"},
+            {"--task", "t", "--rate", "100/1y"},
+            {"--task", "t", "--rate", "100"},
+            {"--task", "t", "--rate", "100/0s"},
+            {"--task", "t", "--concurrency", "0"},
+            {"--task", "t", "--concurrency", "-1"},
+            {"--task", "t", "--queue", "q", "--rate", "1/1s"},
+            {"--rate", "1/1s"},
+            {"--task", "t"},
+            {"--task", "t", "--rate", "1/1s", "--concurrency", "2"},
+            {"--task", "t", "--concurrency", "2", "--burst", "3"},
+            {"--task", "t", "--rate", "1/1s", "--key", "customer"},
+            {"--task", "t", "--rate", "1/1s", "--key", "args:customer"},
+            {"--task", "t", "--rate", "1/1s", "--key", "col:x"},
+            {"--task", "bad name", "--rate", "1/1s"},
         };
         for (String[] args : bad) {
             var all = new java.util.ArrayList<>(java.util.List.of("limits", "set", "x"));
@@ -87,7 +105,9 @@ class LimitsCommandTest extends CliTestBase {
             assertThat(r.errLines()).as(r.toString()).hasSize(1);
             assertThat(r.err()).startsWith("kyu: ");
         }
-        assertThat(cli.run("limits", "set", "bad name!", "--task", "t", "--rate", "1/1s").exitCode()).isEqualTo(2);
+        assertThat(cli.run("limits", "set", "bad name!", "--task", "t", "--rate", "1/1s")
+                        .exitCode())
+                .isEqualTo(2);
         assertThat(kyu.limits().list()).isEmpty();
 
         var zero = cli.run("limits", "set", "x", "--task", "t", "--rate", "0/1s");
@@ -116,7 +136,9 @@ class LimitsCommandTest extends CliTestBase {
 
     @Test
     void pauseShowAndRemove() {
-        kyu.limits().define(Limit.rate("webhooks", Limit.Target.task("webhook.deliver"), 10, Duration.ofMinutes(1)).perKey(KeySource.args("/customer")));
+        kyu.limits()
+                .define(Limit.rate("webhooks", Limit.Target.task("webhook.deliver"), 10, Duration.ofMinutes(1))
+                        .perKey(KeySource.args("/customer")));
         kyu.limits().define(Limit.concurrency("imports", Limit.Target.queue("imports"), 5));
 
         Instant before = Instant.now();
@@ -145,10 +167,15 @@ class LimitsCommandTest extends CliTestBase {
 
         var show = cli.run("limits", "show", "webhooks");
         assertThat(show.exitCode()).as(show.toString()).isZero();
-        assertThat(show.out()).contains("target    task:webhook.deliver").contains("10/1m").contains("key       args:/customer")
-                .contains("paused    key cust-42 until").contains("paused    the whole limit until");
+        assertThat(show.out())
+                .contains("target    task:webhook.deliver")
+                .contains("10/1m")
+                .contains("key       args:/customer")
+                .contains("paused    key cust-42 until")
+                .contains("paused    the whole limit until");
         var showJson = cli.run("limits", "show", "webhooks", "--json");
-        assertThat(showJson.json().get("pausedUntil").get("cust-42").asText()).isEqualTo(status.pausedUntil().get("cust-42").toString());
+        assertThat(showJson.json().get("pausedUntil").get("cust-42").asText())
+                .isEqualTo(status.pausedUntil().get("cust-42").toString());
         assertThat(showJson.json().get("key").asText()).isEqualTo("args:/customer");
 
         var rm = cli.run("limits", "remove", "imports");
@@ -168,11 +195,16 @@ class LimitsCommandTest extends CliTestBase {
     @Test
     void aDefinitionThisVersionCannotReadIsNamedOnStderr() {
         kyu.limits().define(Limit.concurrency("imports", Limit.Target.queue("imports"), 5));
-        kyu.broker().kvPut("kyu.flow.limit/future", "{\"name\": \"future\", \"target\": \"task:t\", \"kind\": \"ADAPTIVE\", \"permits\": 1}");
+        kyu.broker()
+                .kvPut(
+                        "kyu.flow.limit/future",
+                        "{\"name\": \"future\", \"target\": \"task:t\", \"kind\": \"ADAPTIVE\", \"permits\": 1}");
         var r = cli.run("limits");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("imports").doesNotContain("future");
-        assertThat(r.errLines()).containsExactly("kyu: limit future: its stored definition cannot be read by this version (limit future: kind must be RATE or CONCURRENCY)");
+        assertThat(r.errLines())
+                .containsExactly(
+                        "kyu: limit future: its stored definition cannot be read by this version (limit future: kind must be RATE or CONCURRENCY)");
     }
 
     @Test
@@ -180,7 +212,8 @@ class LimitsCommandTest extends CliTestBase {
         var r = cli.run("limits", "set", "--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("--rate", "--concurrency", "--burst", "--key", "args:/json/pointer", "Examples:");
-        assertThat(cli.run("limits", "--help").out()).contains("set", "remove", "pause", "show", "kyu limits pause webhooks");
+        assertThat(cli.run("limits", "--help").out())
+                .contains("set", "remove", "pause", "show", "kyu limits pause webhooks");
         assertThat(CliRunner.runRaw("--help").out()).contains("limits");
     }
 }

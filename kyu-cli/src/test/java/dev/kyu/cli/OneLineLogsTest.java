@@ -20,9 +20,12 @@ class OneLineLogsTest {
             System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
             OneLineLogs.traces = traces;
             Logger log = new OneLineLogs().getLoggerFactory().getLogger("com.zaxxer.hikari.pool.HikariPool");
-            var e = new java.sql.SQLException("Connection to 127.0.0.1:5432 refused.\nCheck that the hostname and port are correct",
-                    "08001", new ConnectException("Connection refused"));
-            log.warn("{} - Connection {} marked as broken", "kyu-postgres-kyu", "org.postgresql.jdbc.PgConnection@1", e);
+            var e = new java.sql.SQLException(
+                    "Connection to 127.0.0.1:5432 refused.\nCheck that the hostname and port are correct",
+                    "08001",
+                    new ConnectException("Connection refused"));
+            log.warn(
+                    "{} - Connection {} marked as broken", "kyu-postgres-kyu", "org.postgresql.jdbc.PgConnection@1", e);
         } finally {
             System.setErr(old);
             OneLineLogs.traces = before;
@@ -34,8 +37,10 @@ class OneLineLogsTest {
     void anExceptionIsFoldedIntoItsLine() {
         String out = logged(false);
         assertThat(out.lines().toList()).hasSize(1);
-        assertThat(out).contains("kyu-postgres-kyu - Connection org.postgresql.jdbc.PgConnection@1 marked as broken (java.sql.SQLException: "
-                + "Connection to 127.0.0.1:5432 refused. Check that the hostname and port are correct; caused by java.net.ConnectException: Connection refused)");
+        assertThat(out)
+                .contains(
+                        "kyu-postgres-kyu - Connection org.postgresql.jdbc.PgConnection@1 marked as broken (java.sql.SQLException: "
+                                + "Connection to 127.0.0.1:5432 refused. Check that the hostname and port are correct; caused by java.net.ConnectException: Connection refused)");
         assertThat(out).doesNotContain("\tat ");
     }
 

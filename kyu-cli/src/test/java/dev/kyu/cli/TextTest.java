@@ -32,7 +32,8 @@ class TextTest extends CliTestBase {
 
     @Test
     void underTheCLocaleNonAsciiArgumentsAreReadAsUtf8() throws Exception {
-        var r = kyuProcess("C", "enqueue kyu.echo --args '{\"s\":\"é ✓\"}' --queue \"$(printf 'caf\\303\\251')\" --json");
+        var r = kyuProcess(
+                "C", "enqueue kyu.echo --args '{\"s\":\"é ✓\"}' --queue \"$(printf 'caf\\303\\251')\" --json");
         assertThat(r.exitCode).as(r.toString()).isEqualTo(2); // é is no queue name: refused, and named as typed
         assertThat(r.err).contains("bad queue name 'café'");
 
@@ -55,7 +56,10 @@ class TextTest extends CliTestBase {
             var r = kyuProcess(locale, "enqueue kyu.echo --args \"$(printf '{\"s\":\"\\377\\376\"}')\"");
             assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
             assertThat(r.err.lines().toList()).as(r.toString()).hasSize(1);
-            assertThat(r.err).startsWith("kyu: the value of --args (argument ").contains("is not UTF-8 text").contains("{\"s\":\"\\xFF\\xFE\"}");
+            assertThat(r.err)
+                    .startsWith("kyu: the value of --args (argument ")
+                    .contains("is not UTF-8 text")
+                    .contains("{\"s\":\"\\xFF\\xFE\"}");
 
             r = kyuProcess(locale, "enqueue kyu.noop --queue \"$(printf 'q\\351')\"");
             assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
@@ -72,8 +76,14 @@ class TextTest extends CliTestBase {
 
     @Test
     void controlCharactersAndLoneSurrogatesInStoredTextAreShownEscaped() throws Exception {
-        JobHandle<JsonNode> h = kyu.enqueueJson("kyu.fail", JsonCodec.shared().encode(java.util.Map.of("message", HOSTILE)),
-                JobOptions.builder().maxAttempts(1).unique(HOSTILE.replace("\ud800", "")).meta(java.util.Map.of("k", HOSTILE)).build());
+        JobHandle<JsonNode> h = kyu.enqueueJson(
+                "kyu.fail",
+                JsonCodec.shared().encode(java.util.Map.of("message", HOSTILE)),
+                JobOptions.builder()
+                        .maxAttempts(1)
+                        .unique(HOSTILE.replace("\ud800", ""))
+                        .meta(java.util.Map.of("k", HOSTILE))
+                        .build());
         startWorker("default");
         Job failed = h.awaitJob(Duration.ofSeconds(20));
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
@@ -87,7 +97,9 @@ class TextTest extends CliTestBase {
         var stack = cli.run("job", h.id(), "--stack");
         assertPrintable(stack.out());
         assertThat(stack.out()).contains("    at dev.kyu.");
-        assertThat(job.out()).contains("unique key   " + escaped.replace("\\ud800", "")).contains("meta         {k=" + escaped + "}")
+        assertThat(job.out())
+                .contains("unique key   " + escaped.replace("\\ud800", ""))
+                .contains("meta         {k=" + escaped + "}")
                 .contains("DeliberateFailure: " + escaped);
         assertThat(job.out().lines().filter(l -> l.contains("FAKE LINE")).toList())
                 .as("every line that holds the message also holds what came before its newline")
@@ -97,8 +109,14 @@ class TextTest extends CliTestBase {
         assertPrintable(table.out());
         assertThat(table.out()).contains("DeliberateFailure: x\\u001b[2J\\nFA");
 
-        var failedWait = cli.run("enqueue", "kyu.fail", "--args", JsonCodec.shared().encode(java.util.Map.of("message", HOSTILE)),
-                "--max-attempts", "1", "--wait");
+        var failedWait = cli.run(
+                "enqueue",
+                "kyu.fail",
+                "--args",
+                JsonCodec.shared().encode(java.util.Map.of("message", HOSTILE)),
+                "--max-attempts",
+                "1",
+                "--wait");
         assertThat(failedWait.exitCode()).as(failedWait.toString()).isEqualTo(1);
         assertPrintable(failedWait.err());
         assertThat(failedWait.errLines()).hasSize(1);
@@ -113,7 +131,8 @@ class TextTest extends CliTestBase {
 
     @Test
     void aLoneSurrogateInAResultIsStoredAndShownEscapedNotAsAQuestionMark() throws Exception {
-        JobHandle<JsonNode> h = kyu.enqueueJson("kyu.echo", "{\"s\":\"\\ud800\"}", JobOptions.builder().build());
+        JobHandle<JsonNode> h = kyu.enqueueJson(
+                "kyu.echo", "{\"s\":\"\\ud800\"}", JobOptions.builder().build());
         startWorker("default");
         Job done = h.awaitJob(Duration.ofSeconds(20));
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
@@ -145,8 +164,13 @@ class TextTest extends CliTestBase {
 
     @Test
     void aJobThatSucceededOnItsRetryShowsNoErrorButKeepsTheFailedAttempt() throws Exception {
-        JobHandle<JsonNode> h = kyu.enqueueJson("kyu.fail", "{\"message\": \"flaky\", \"times\": 1}",
-                JobOptions.builder().maxAttempts(3).backoff(dev.kyu.job.Backoff.fixed(Duration.ZERO)).build());
+        JobHandle<JsonNode> h = kyu.enqueueJson(
+                "kyu.fail",
+                "{\"message\": \"flaky\", \"times\": 1}",
+                JobOptions.builder()
+                        .maxAttempts(3)
+                        .backoff(dev.kyu.job.Backoff.fixed(Duration.ZERO))
+                        .build());
         startWorker("default");
         Job done = h.awaitJob(Duration.ofSeconds(20));
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
@@ -162,11 +186,19 @@ class TextTest extends CliTestBase {
     private static void assertPrintable(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean control = c < 0x20 && c != '\n' || c == 0x7f || c >= 0x80 && c <= 0x9f
-                    || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069'
-                    || Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
-                    && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)));
-            assertThat(control).as("character U+%04X at %d in:%n%s", (int) c, i, s).isFalse();
+            boolean control = c < 0x20 && c != '\n'
+                    || c == 0x7f
+                    || c >= 0x80 && c <= 0x9f
+                    || c >= '\u202a' && c <= '\u202e'
+                    || c >= '\u2066' && c <= '\u2069'
+                    || Character.isSurrogate(c)
+                            && !(Character.isHighSurrogate(c)
+                                    && i + 1 < s.length()
+                                    && Character.isLowSurrogate(s.charAt(i + 1)))
+                            && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)));
+            assertThat(control)
+                    .as("character U+%04X at %d in:%n%s", (int) c, i, s)
+                    .isFalse();
         }
     }
 
@@ -185,10 +217,15 @@ class TextTest extends CliTestBase {
     private ProcessResult kyuProcess(String locale, String shellArgs) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
-        var command = new ArrayList<>(List.of("bash", "-c",
-                "exec \"$JAVA\" -cp \"$CP\" dev.kyu.cli.KyuCli --broker \"$URL\" " + shellArgs));
+        var command = new ArrayList<>(
+                List.of("bash", "-c", "exec \"$JAVA\" -cp \"$CP\" dev.kyu.cli.KyuCli --broker \"$URL\" " + shellArgs));
         var pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+        pb.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("LC_")
+                        || k.equals("LANG")
+                        || k.equals("JAVA_TOOL_OPTIONS")
+                        || k.equals("JDK_JAVA_OPTIONS"));
         pb.environment().put("LC_ALL", locale);
         pb.environment().put("JAVA", java);
         pb.environment().put("CP", System.getProperty("java.class.path"));
@@ -198,6 +235,9 @@ class TextTest extends CliTestBase {
             p.destroyForcibly();
             throw new AssertionError("kyu did not finish within 60 s");
         }
-        return new ProcessResult(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new ProcessResult(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 }

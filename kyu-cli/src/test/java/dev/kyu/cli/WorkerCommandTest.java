@@ -14,11 +14,16 @@ class WorkerCommandTest extends CliTestBase {
 
     @Test
     void runsJobsUntilStopped() throws Exception {
-        String id = kyu.enqueueJson("kyu.echo", "{\"x\": 1}", JobOptions.builder().queue("mail").build()).id();
+        String id = kyu.enqueueJson(
+                        "kyu.echo",
+                        "{\"x\": 1}",
+                        JobOptions.builder().queue("mail").build())
+                .id();
         var result = new AtomicReference<CliRunner.Result>();
         Thread t = new Thread(() -> result.set(cli.run("worker", "--queues", "mail,default", "--concurrency", "4")));
         t.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> kyu.admin().job(id).orElseThrow().state() == JobState.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> kyu.admin().job(id).orElseThrow().state() == JobState.SUCCEEDED);
         assertThat(kyu.admin().workers()).hasSize(1);
         t.interrupt(); // stands in for SIGTERM: the same graceful close
         t.join(Duration.ofSeconds(30).toMillis());
@@ -29,12 +34,14 @@ class WorkerCommandTest extends CliTestBase {
 
     @Test
     void runsTasksNamedWithTasksAndFoundThroughServiceLoader() throws Exception {
-        String greet = kyu.enqueueJson("test.greet", "{\"name\": \"Ada\"}", null).id();
+        String greet =
+                kyu.enqueueJson("test.greet", "{\"name\": \"Ada\"}", null).id();
         String shout = kyu.enqueueJson("test.shout", "{\"text\": \"hi\"}", null).id();
         Thread t = new Thread(() -> cli.run("worker", "--tasks", "dev.kyu.cli.tasks.GreetTask"));
         t.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> kyu.admin().job(greet).orElseThrow().state() == JobState.SUCCEEDED
-                && kyu.admin().job(shout).orElseThrow().state() == JobState.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> kyu.admin().job(greet).orElseThrow().state() == JobState.SUCCEEDED
+                        && kyu.admin().job(shout).orElseThrow().state() == JobState.SUCCEEDED);
         assertThat(kyu.admin().job(greet).orElseThrow().result()).isEqualTo("\"hello Ada\"");
         assertThat(kyu.admin().job(shout).orElseThrow().result()).isEqualTo("\"HI\"");
         t.interrupt();
@@ -44,13 +51,23 @@ class WorkerCommandTest extends CliTestBase {
 
     @Test
     void runsTasksNamedWithIsolatedInAChildJvm() throws Exception {
-        String id = kyu.enqueueJson("iso.divide", "{\"dividend\": 84, \"divisor\": 2}", null).id();
-        Thread t = new Thread(() -> cli.run("worker", "--tasks", "dev.kyu.testkit.IsolatedTestTasks$Divide", "--isolated", "iso.divide,kyu.noop",
-                "--isolated-children", "1"));
+        String id = kyu.enqueueJson("iso.divide", "{\"dividend\": 84, \"divisor\": 2}", null)
+                .id();
+        Thread t = new Thread(() -> cli.run(
+                "worker",
+                "--tasks",
+                "dev.kyu.testkit.IsolatedTestTasks$Divide",
+                "--isolated",
+                "iso.divide,kyu.noop",
+                "--isolated-children",
+                "1"));
         t.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> kyu.admin().job(id).orElseThrow().state() == JobState.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> kyu.admin().job(id).orElseThrow().state() == JobState.SUCCEEDED);
         String result = kyu.admin().job(id).orElseThrow().result();
-        assertThat(result).startsWith("\"42 from pid ").isNotEqualTo("\"42 from pid " + ProcessHandle.current().pid() + "\"");
+        assertThat(result)
+                .startsWith("\"42 from pid ")
+                .isNotEqualTo("\"42 from pid " + ProcessHandle.current().pid() + "\"");
         t.interrupt();
         t.join(Duration.ofSeconds(30).toMillis());
         assertThat(t.isAlive()).isFalse();
@@ -65,10 +82,13 @@ class WorkerCommandTest extends CliTestBase {
 
     @Test
     void weightsNameTheQueues() throws Exception {
-        String id = kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().queue("low").build()).id();
+        String id = kyu.enqueueJson(
+                        "kyu.noop", "{}", JobOptions.builder().queue("low").build())
+                .id();
         Thread t = new Thread(() -> cli.run("worker", "--weights", "high=3,low=1"));
         t.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> kyu.admin().job(id).orElseThrow().state() == JobState.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> kyu.admin().job(id).orElseThrow().state() == JobState.SUCCEEDED);
         t.interrupt();
         t.join(Duration.ofSeconds(30).toMillis());
         assertThat(t.isAlive()).isFalse();

@@ -17,10 +17,16 @@ class WorkerShutdownTest {
 
     @Test
     void sigtermStopsTheWorkerGracefully() throws Exception {
-        try (var worker = WorkerProcess.startMain(KyuCli.class.getName(),
-                List.of("--broker", "memory:", "worker", "--queues", "a,b", "--concurrency", "3"), dir.resolve("worker.log"))) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> worker.log().contains(" started on ") || !worker.process().isAlive());
-            assertThat(worker.log()).contains("queues [a, b], concurrency 3").contains("tasks: [kyu.echo, kyu.fail, kyu.noop, kyu.sleep");
+        try (var worker = WorkerProcess.startMain(
+                KyuCli.class.getName(),
+                List.of("--broker", "memory:", "worker", "--queues", "a,b", "--concurrency", "3"),
+                dir.resolve("worker.log"))) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> worker.log().contains(" started on ")
+                            || !worker.process().isAlive());
+            assertThat(worker.log())
+                    .contains("queues [a, b], concurrency 3")
+                    .contains("tasks: [kyu.echo, kyu.fail, kyu.noop, kyu.sleep");
             int exit = worker.terminate();
             assertThat(worker.log()).as(worker.log()).contains(" stopping: ").contains(" stopped: ");
             assertThat(exit).isEqualTo(128 + 15); // the JVM's exit status after SIGTERM

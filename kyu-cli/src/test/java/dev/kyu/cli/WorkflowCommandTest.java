@@ -17,12 +17,21 @@ class WorkflowCommandTest extends CliTestBase {
 
     private Workflow order(String name, boolean decline) {
         return Workflow.builder(name)
-                .step("reserve", Call.of("kyu.echo", java.util.Map.of("sku", "A-1"))).compensate("kyu.noop")
-                .step("charge", decline ? Call.of("kyu.fail", java.util.Map.of("message", "card\u001b[2J declined"))
-                        .options(dev.kyu.job.JobOptions.builder().maxAttempts(1).build()) : Call.of("kyu.noop", java.util.Map.of()))
+                .step("reserve", Call.of("kyu.echo", java.util.Map.of("sku", "A-1")))
+                .compensate("kyu.noop")
+                .step(
+                        "charge",
+                        decline
+                                ? Call.of("kyu.fail", java.util.Map.of("message", "card\u001b[2J declined"))
+                                        .options(dev.kyu.job.JobOptions.builder()
+                                                .maxAttempts(1)
+                                                .build())
+                                : Call.of("kyu.noop", java.util.Map.of()))
                 .after("reserve")
-                .step("ship", Call.of("kyu.noop", java.util.Map.of())).after("charge")
-                .step("confirm", Call.of("kyu.noop", java.util.Map.of())).after("charge")
+                .step("ship", Call.of("kyu.noop", java.util.Map.of()))
+                .after("charge")
+                .step("confirm", Call.of("kyu.noop", java.util.Map.of()))
+                .after("charge")
                 .build();
     }
 
@@ -36,9 +45,14 @@ class WorkflowCommandTest extends CliTestBase {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("name         order-1").contains("state        SUCCEEDED");
         List<String> order = stepLines(r.out());
-        assertThat(order.get(0)).startsWith("reserve").contains("kyu.echo").contains("SUCCEEDED").contains("1/");
+        assertThat(order.get(0))
+                .startsWith("reserve")
+                .contains("kyu.echo")
+                .contains("SUCCEEDED")
+                .contains("1/");
         assertThat(order.get(1)).startsWith("charge").contains("reserve");
-        assertThat(order.subList(2, 4)).anySatisfy(l -> assertThat(l).startsWith("ship"))
+        assertThat(order.subList(2, 4))
+                .anySatisfy(l -> assertThat(l).startsWith("ship"))
                 .anySatisfy(l -> assertThat(l).startsWith("confirm"));
 
         var json = cli.run("workflow", h.id(), "--json");
@@ -56,8 +70,10 @@ class WorkflowCommandTest extends CliTestBase {
         startWorker("default");
         WorkflowHandle h = kyu.enqueue(order("order-2", true));
         assertThat(h.await(Duration.ofSeconds(30)).state()).isEqualTo(WorkflowState.FAILED);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> h.status().compensations().stream().allMatch(c -> c.job() != null && c.job().state().isTerminal()));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> h.status().compensations().stream()
+                        .allMatch(c -> c.job() != null && c.job().state().isTerminal()));
 
         var r = cli.run("workflow", h.id());
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -88,20 +104,32 @@ class WorkflowCommandTest extends CliTestBase {
         var failed = cli.run("inspect", "workflows", "--state", "failed", "--json");
         assertThat(failed.json()).hasSize(1);
         assertThat(failed.json().get(0).get("id").asText()).isEqualTo(bad.id());
-        assertThat(cli.run("inspect", "workflows", "--state", "RUNNING", "--json").json()).isEmpty();
-        assertThat(cli.run("inspect", "workflows", "--limit", "1", "--offset", "1", "--json").json()).hasSize(1);
+        assertThat(cli.run("inspect", "workflows", "--state", "RUNNING", "--json")
+                        .json())
+                .isEmpty();
+        assertThat(cli.run("inspect", "workflows", "--limit", "1", "--offset", "1", "--json")
+                        .json())
+                .hasSize(1);
         var newest = cli.run("inspect", "workflows", "--limit", "1");
-        assertThat(newest.out()).contains(bad.id()).endsWith("older workflows follow: kyu inspect workflows --limit 1 --after " + bad.id() + System.lineSeparator());
+        assertThat(newest.out())
+                .contains(bad.id())
+                .endsWith("older workflows follow: kyu inspect workflows --limit 1 --after " + bad.id()
+                        + System.lineSeparator());
         var older = cli.run("inspect", "workflows", "--limit", "1", "--after", bad.id());
         assertThat(older.out()).contains(ok.id()).doesNotContain(bad.id()).doesNotContain("follow");
         var table = cli.run("inspect", "workflows");
-        assertThat(table.out()).startsWith("ID").contains("order-ok").contains("order-bad").contains("4/4");
+        assertThat(table.out())
+                .startsWith("ID")
+                .contains("order-ok")
+                .contains("order-bad")
+                .contains("4/4");
         assertThat(cli.run("inspect", "workflows", "--state", "RUNNING").out()).contains("no workflows match");
     }
 
     @Test
     void unknownIdExitsOneAndBadInputExitsTwo() {
-        String job = kyu.enqueueJson("kyu.noop", "{}", dev.kyu.job.JobOptions.NONE).id();
+        String job =
+                kyu.enqueueJson("kyu.noop", "{}", dev.kyu.job.JobOptions.NONE).id();
         var missing = cli.run("workflow", "01890a5d-ac96-774b-bcce-b302099a8057");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.errLines()).hasSize(1);

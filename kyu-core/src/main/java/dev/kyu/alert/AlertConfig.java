@@ -14,8 +14,13 @@ import java.util.Map;
  * @param channels        channels by name
  * @param rules           the rules, in file order
  */
-public record AlertConfig(String dashboardUrl, Duration interval, Duration digestWindow, int maxSingle,
-                          Map<String, AlertChannel> channels, List<Rule> rules) {
+public record AlertConfig(
+        String dashboardUrl,
+        Duration interval,
+        Duration digestWindow,
+        int maxSingle,
+        Map<String, AlertChannel> channels,
+        List<Rule> rules) {
     public AlertConfig {
         channels = Map.copyOf(channels);
         rules = List.copyOf(rules);

@@ -26,7 +26,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * Secrets come inline, from the environment ({@code password-env: NAME}) or from a file ({@code password-file: PATH}).
  */
 public final class AlertFile {
-    private static final Set<String> TOP = Set.of("dashboard", "interval", "digest-window", "max-single", "channels", "rules");
+    private static final Set<String> TOP =
+            Set.of("dashboard", "interval", "digest-window", "max-single", "channels", "rules");
 
     private final String source;
     private final UnaryOperator<String> env;
@@ -69,7 +70,8 @@ public final class AlertFile {
         Duration window = duration(m, "", "digest-window", Duration.ofMinutes(5));
         int maxSingle = (int) number(m, "", "max-single", 3);
         Object chs = m.get("channels");
-        if (!(chs instanceof Map<?, ?> chMap) || chMap.isEmpty()) throw bad("'channels' must be a map of at least one channel");
+        if (!(chs instanceof Map<?, ?> chMap) || chMap.isEmpty())
+            throw bad("'channels' must be a map of at least one channel");
         Map<String, AlertChannel> channels = new LinkedHashMap<>();
         for (var e : chMap.entrySet()) {
             String name = String.valueOf(e.getKey());
@@ -77,7 +79,8 @@ public final class AlertFile {
             channels.put(name, channel(name, cm, dashboard));
         }
         Object rs = m.get("rules");
-        if (!(rs instanceof List<?> ruleList) || ruleList.isEmpty()) throw bad("'rules' must be a list of at least one rule");
+        if (!(rs instanceof List<?> ruleList) || ruleList.isEmpty())
+            throw bad("'rules' must be a list of at least one rule");
         List<Rule> rules = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < ruleList.size(); i++) {
@@ -106,24 +109,40 @@ public final class AlertFile {
                 yield new WebhookChannel(name, url, secret);
             }
             case "email" -> {
-                Map<String, Object> m = fields(at, raw, Set.of("type", "host", "port", "tls", "user", "password", "password-env",
-                        "password-file", "from", "to", "trust"));
+                Map<String, Object> m = fields(
+                        at,
+                        raw,
+                        Set.of(
+                                "type",
+                                "host",
+                                "port",
+                                "tls",
+                                "user",
+                                "password",
+                                "password-env",
+                                "password-file",
+                                "from",
+                                "to",
+                                "trust"));
                 String host = string(m, at, "host", true);
                 String tls = m.containsKey("tls") ? string(m, at, "tls", true) : "starttls";
-                if (!Set.of("none", "starttls", "ssl").contains(tls)) throw bad(at + ".tls: must be none, starttls or ssl, was '" + tls + "'");
+                if (!Set.of("none", "starttls", "ssl").contains(tls))
+                    throw bad(at + ".tls: must be none, starttls or ssl, was '" + tls + "'");
                 long port = number(m, at, "port", tls.equals("ssl") ? 465 : 587);
                 if (port < 1 || port > 65_535) throw bad(at + ".port: must be 1..65535, was " + port);
                 String user = string(m, at, "user", false);
                 String password = user == null ? null : secret(m, at, "password");
                 String from = string(m, at, "from", true);
                 Object to = m.get("to");
-                List<String> recipients = to instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+                List<String> recipients = to instanceof List<?> l
+                        ? l.stream().map(String::valueOf).toList()
                         : to != null ? List.of(String.valueOf(to)) : List.of();
                 if (recipients.isEmpty()) throw bad(at + ".to: at least one address is needed");
                 for (String a : concat(from, recipients)) {
                     if (!a.matches("[^@\\s]+@[^@\\s]+")) throw bad(at + ": '" + a + "' is not an e-mail address");
                 }
-                yield new EmailChannel(name, host, (int) port, tls, user, password, from, recipients, string(m, at, "trust", false));
+                yield new EmailChannel(
+                        name, host, (int) port, tls, user, password, from, recipients, string(m, at, "trust", false));
             }
             default -> throw bad(at + ".type: must be slack, email or webhook, was '" + type + "'");
         };
@@ -147,27 +166,47 @@ public final class AlertFile {
             case "queue-depth", "oldest-job-age" -> fields(at, raw, plus(common, "queue", "above"));
             case "no-worker" -> fields(at, raw, plus(common, "queue", "stale-after"));
             case "schedule-missed" -> fields(at, raw, plus(common, "schedule", "grace"));
-            default -> throw bad(at + ".when: must be job-failed, failure-rate, queue-depth, oldest-job-age, no-worker or "
-                    + "schedule-missed, was '" + when + "'");
+            default ->
+                throw bad(at + ".when: must be job-failed, failure-rate, queue-depth, oldest-job-age, no-worker or "
+                        + "schedule-missed, was '" + when + "'");
         };
         String name = string(m, at, "name", true);
-        if (!name.matches("[A-Za-z0-9._-]{1,100}")) throw bad(at + ".name: letters, digits, '.', '_' and '-' only, was '" + name + "'");
+        if (!name.matches("[A-Za-z0-9._-]{1,100}"))
+            throw bad(at + ".name: letters, digits, '.', '_' and '-' only, was '" + name + "'");
         List<String> channels = list(m, at, "channels");
         if (channels.isEmpty()) throw bad(at + ".channels: name at least one channel");
-        for (String c : channels) if (!channelNames.contains(c)) throw bad(at + ".channels: no channel named '" + c + "'");
+        for (String c : channels)
+            if (!channelNames.contains(c)) throw bad(at + ".channels: no channel named '" + c + "'");
         String queue = m.containsKey("queue") ? string(m, at, "queue", true) : null;
         return switch (String.valueOf(when)) {
-            case "job-failed" -> new Rule.JobFailed(name, Set.copyOf(list(m, at, "queues")), Set.copyOf(list(m, at, "tasks")), channels);
+            case "job-failed" ->
+                new Rule.JobFailed(name, Set.copyOf(list(m, at, "queues")), Set.copyOf(list(m, at, "tasks")), channels);
             case "failure-rate" -> {
                 double percent = percent(m, at);
                 String task = m.containsKey("task") ? string(m, at, "task", true) : null;
-                yield new Rule.FailureRate(name, queue, task, percent, duration(m, at, "window", Duration.ofMinutes(10)),
-                        number(m, at, "min-attempts", 10), channels);
+                yield new Rule.FailureRate(
+                        name,
+                        queue,
+                        task,
+                        percent,
+                        duration(m, at, "window", Duration.ofMinutes(10)),
+                        number(m, at, "min-attempts", 10),
+                        channels);
             }
             case "queue-depth" -> new Rule.QueueDepth(name, queue, requiredNumber(m, at, "above"), channels);
             case "oldest-job-age" -> new Rule.OldestJobAge(name, queue, requiredDuration(m, at, "above"), channels);
-            case "no-worker" -> new Rule.NoWorker(name, queue == null ? "default" : queue, duration(m, at, "stale-after", Duration.ofMinutes(1)), channels);
-            default -> new Rule.ScheduleMissed(name, string(m, at, "schedule", false), duration(m, at, "grace", Duration.ofMinutes(5)), channels);
+            case "no-worker" ->
+                new Rule.NoWorker(
+                        name,
+                        queue == null ? "default" : queue,
+                        duration(m, at, "stale-after", Duration.ofMinutes(1)),
+                        channels);
+            default ->
+                new Rule.ScheduleMissed(
+                        name,
+                        string(m, at, "schedule", false),
+                        duration(m, at, "grace", Duration.ofMinutes(5)),
+                        channels);
         };
     }
 
@@ -223,11 +262,15 @@ public final class AlertFile {
         Object v = m.get("above");
         String s = v == null ? "" : String.valueOf(v).strip();
         try {
-            double p = Double.parseDouble(s.endsWith("%") ? s.substring(0, s.length() - 1).strip() : s);
+            double p = Double.parseDouble(
+                    s.endsWith("%") ? s.substring(0, s.length() - 1).strip() : s);
             if (p < 0 || p >= 100) throw bad(dot(at, "above") + ": a percentage 0..100, was '" + s + "'");
             return p;
         } catch (NumberFormatException e) {
-            throw bad(dot(at, "above") + (v == null ? ": required (a percentage such as 10%)" : ": a percentage such as 10%, was '" + s + "'"));
+            throw bad(dot(at, "above")
+                    + (v == null
+                            ? ": required (a percentage such as 10%)"
+                            : ": a percentage such as 10%, was '" + s + "'"));
         }
     }
 
@@ -249,18 +292,25 @@ public final class AlertFile {
 
     /** A secret from {@code key}, {@code key-env} (an environment variable) or {@code key-file} (first line). */
     private String secret(Map<String, Object> m, String at, String key) {
-        int given = (m.containsKey(key) ? 1 : 0) + (m.containsKey(key + "-env") ? 1 : 0) + (m.containsKey(key + "-file") ? 1 : 0);
-        if (given != 1) throw bad(dot(at, key) + ": give exactly one of " + key + ", " + key + "-env, " + key + "-file");
+        int given = (m.containsKey(key) ? 1 : 0)
+                + (m.containsKey(key + "-env") ? 1 : 0)
+                + (m.containsKey(key + "-file") ? 1 : 0);
+        if (given != 1)
+            throw bad(dot(at, key) + ": give exactly one of " + key + ", " + key + "-env, " + key + "-file");
         if (m.containsKey(key)) return string(m, at, key, true);
         if (m.containsKey(key + "-env")) {
             String var = string(m, at, key + "-env", true);
             String v = env.apply(var);
-            if (v == null || v.isBlank()) throw bad(dot(at, key + "-env") + ": environment variable " + var + " is not set");
+            if (v == null || v.isBlank())
+                throw bad(dot(at, key + "-env") + ": environment variable " + var + " is not set");
             return v.strip();
         }
         Path p = Path.of(string(m, at, key + "-file", true));
         try {
-            return Files.readAllLines(p, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+            return Files.readAllLines(p, StandardCharsets.UTF_8).stream()
+                    .findFirst()
+                    .orElse("")
+                    .strip();
         } catch (IOException e) {
             throw bad(dot(at, key + "-file") + ": cannot read " + p + ": " + e.getMessage());
         }

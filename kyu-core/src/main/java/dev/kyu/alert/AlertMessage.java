@@ -17,9 +17,22 @@ import java.util.List;
  * @param jobs    the jobs (a digest carries a few examples only)
  * @param at      when it was decided (the broker's time)
  */
-public record AlertMessage(Kind kind, String rule, String key, String subject, String text, String link, int count,
-                           List<Job> jobs, Instant at) {
-    public enum Kind { JOB_FAILED, DIGEST, FIRING, RESOLVED }
+public record AlertMessage(
+        Kind kind,
+        String rule,
+        String key,
+        String subject,
+        String text,
+        String link,
+        int count,
+        List<Job> jobs,
+        Instant at) {
+    public enum Kind {
+        JOB_FAILED,
+        DIGEST,
+        FIRING,
+        RESOLVED
+    }
 
     public AlertMessage {
         jobs = List.copyOf(jobs);

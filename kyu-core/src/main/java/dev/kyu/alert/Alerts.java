@@ -59,6 +59,7 @@ public final class Alerts implements AutoCloseable {
     static final String KV = "kyu:alerts:";
     /** Jobs finished this recently are read on the next pass: a completion committed late must not fall behind the cursor. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
+
     private static final int PAGE = 1000;
     private static final int MAX_SCAN = 10_000;
 
@@ -78,7 +79,12 @@ public final class Alerts implements AutoCloseable {
         this.clock = clock;
         this.owner = HostNameOwner.get() + "-" + UUID.randomUUID().toString().substring(0, 8);
         for (String name : config.channels().keySet()) {
-            senders.put(name, Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("kyu-alert-" + name).factory()));
+            senders.put(
+                    name,
+                    Executors.newSingleThreadExecutor(Thread.ofPlatform()
+                            .daemon()
+                            .name("kyu-alert-" + name)
+                            .factory()));
         }
     }
 
@@ -96,24 +102,37 @@ public final class Alerts implements AutoCloseable {
     /** Checks each channel once in the background (a failed SMTP login is a logged warning) and evaluates every interval. */
     public synchronized Alerts start() {
         if (timer != null) throw new IllegalStateException("alerts already started");
-        config.channels().values().forEach(ch -> sender(ch.name()).execute(() -> {
-            try {
-                ch.check();
-            } catch (Exception e) {
-                log.warn("alert channel {} is not usable now, alerts to it may be lost: {}", ch, Causes.oneLine(e));
-            }
-        }));
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("kyu-alerts").factory());
+        config.channels()
+                .values()
+                .forEach(ch -> sender(ch.name()).execute(() -> {
+                    try {
+                        ch.check();
+                    } catch (Exception e) {
+                        log.warn(
+                                "alert channel {} is not usable now, alerts to it may be lost: {}",
+                                ch,
+                                Causes.oneLine(e));
+                    }
+                }));
+        timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("kyu-alerts").factory());
         long every = config.interval().toMillis();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                check();
-            } catch (RuntimeException e) {
-                log.warn("alert pass failed: {}", Causes.oneLine(e));
-            }
-        }, 0, every, TimeUnit.MILLISECONDS);
-        log.info("alerts: {} rule(s) to {} channel(s), evaluated every {} by one elected process", config.rules().size(),
-                config.channels().size(), Durations.format(config.interval()));
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        check();
+                    } catch (RuntimeException e) {
+                        log.warn("alert pass failed: {}", Causes.oneLine(e));
+                    }
+                },
+                0,
+                every,
+                TimeUnit.MILLISECONDS);
+        log.info(
+                "alerts: {} rule(s) to {} channel(s), evaluated every {} by one elected process",
+                config.rules().size(),
+                config.channels().size(),
+                Durations.format(config.interval()));
         return this;
     }
 
@@ -125,7 +144,8 @@ public final class Alerts implements AutoCloseable {
     public boolean check() {
         if (closed) return false;
         Duration lease = config.interval().multipliedBy(3);
-        if (!broker.lockTry(LOCK, owner, lease.compareTo(Duration.ofSeconds(3)) < 0 ? Duration.ofSeconds(3) : lease)) return false;
+        if (!broker.lockTry(LOCK, owner, lease.compareTo(Duration.ofSeconds(3)) < 0 ? Duration.ofSeconds(3) : lease))
+            return false;
         var pass = new Pass();
         for (Rule r : config.rules()) {
             try {
@@ -196,7 +216,9 @@ public final class Alerts implements AutoCloseable {
     record Cursor(Instant at, String id) {
         static Cursor parse(String s) {
             int sp = s.indexOf(' ');
-            return sp < 0 ? new Cursor(Instant.parse(s), "") : new Cursor(Instant.parse(s.substring(0, sp)), s.substring(sp + 1));
+            return sp < 0
+                    ? new Cursor(Instant.parse(s), "")
+                    : new Cursor(Instant.parse(s.substring(0, sp)), s.substring(sp + 1));
         }
 
         boolean before(Job j) {
@@ -212,26 +234,50 @@ public final class Alerts implements AutoCloseable {
 
     private AlertMessage failedMessage(Rule rule, Job j) {
         JobError e = j.lastError();
-        String why = e == null ? "" : "\n" + e.type() + (e.message() == null || e.message().isEmpty() ? "" : ": " + firstLine(e.message()));
-        String text = "Job " + j.id() + " of task " + j.task() + " on queue " + j.queue() + " FAILED after " + j.attempt() + " of "
-                + j.maxAttempts() + " attempt(s)" + why;
-        return new AlertMessage(AlertMessage.Kind.JOB_FAILED, rule.name(), j.id(), "[kyu] job failed: " + j.task() + " on " + j.queue(),
-                text, link("/jobs/" + j.id()), 1, List.of(j), clock.instant());
+        String why = e == null
+                ? ""
+                : "\n" + e.type() + (e.message() == null || e.message().isEmpty() ? "" : ": " + firstLine(e.message()));
+        String text = "Job " + j.id() + " of task " + j.task() + " on queue " + j.queue() + " FAILED after "
+                + j.attempt() + " of " + j.maxAttempts() + " attempt(s)" + why;
+        return new AlertMessage(
+                AlertMessage.Kind.JOB_FAILED,
+                rule.name(),
+                j.id(),
+                "[kyu] job failed: " + j.task() + " on " + j.queue(),
+                text,
+                link("/jobs/" + j.id()),
+                1,
+                List.of(j),
+                clock.instant());
     }
 
     private AlertMessage digest(Rule rule, List<Job> jobs) {
-        Map<String, Long> byTask = jobs.stream().collect(Collectors.groupingBy(j -> j.task() + " on " + j.queue(), LinkedHashMap::new,
-                Collectors.counting()));
+        Map<String, Long> byTask = jobs.stream()
+                .collect(Collectors.groupingBy(
+                        j -> j.task() + " on " + j.queue(), LinkedHashMap::new, Collectors.counting()));
         var text = new StringBuilder(jobs.size() + " jobs FAILED since the last report:");
-        byTask.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(en -> text.append("\n  ").append(en.getValue()).append(" × ").append(en.getKey()));
+        byTask.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(en ->
+                        text.append("\n  ").append(en.getValue()).append(" × ").append(en.getKey()));
         Job latest = jobs.get(jobs.size() - 1);
         JobError e = latest.lastError();
         text.append("\nlatest: ").append(latest.id());
-        if (e != null) text.append(": ").append(e.type()).append(e.message() == null || e.message().isEmpty() ? "" : ": " + firstLine(e.message()));
+        if (e != null)
+            text.append(": ")
+                    .append(e.type())
+                    .append(e.message() == null || e.message().isEmpty() ? "" : ": " + firstLine(e.message()));
         List<Job> examples = jobs.subList(Math.max(0, jobs.size() - 3), jobs.size());
-        return new AlertMessage(AlertMessage.Kind.DIGEST, rule.name(), rule.name(), "[kyu] " + jobs.size() + " jobs failed (" + rule.name() + ")",
-                text.toString(), link("/jobs?state=FAILED"), jobs.size(), examples, clock.instant());
+        return new AlertMessage(
+                AlertMessage.Kind.DIGEST,
+                rule.name(),
+                rule.name(),
+                "[kyu] " + jobs.size() + " jobs failed (" + rule.name() + ")",
+                text.toString(),
+                link("/jobs?state=FAILED"),
+                jobs.size(),
+                examples,
+                clock.instant());
     }
 
     // ---- condition rules ----------------------------------------------------------------------------
@@ -263,21 +309,42 @@ public final class Alerts implements AutoCloseable {
 
     private void conditions(Rule rule, Pass pass) {
         List<Finding> findings = switch (rule) {
-            case Rule.QueueDepth r -> queues(pass, r.queue()).stream().map(q -> {
-                long n = q.count(JobState.QUEUED);
-                return new Finding(q.queue(), n > r.above(), "queue " + q.queue() + " has " + n + " job(s) waiting (limit " + r.above() + ")");
-            }).toList();
-            case Rule.OldestJobAge r -> queues(pass, r.queue()).stream().map(q -> {
-                Duration age = q.oldestQueuedAt() == null ? Duration.ZERO : Duration.between(q.oldestQueuedAt(), clock.instant());
-                return new Finding(q.queue(), age.compareTo(r.above()) > 0, "the oldest job waiting on queue " + q.queue() + " has waited "
-                        + Durations.format(age.isNegative() ? Duration.ZERO : age.withNanos(0)) + " (limit " + Durations.format(r.above()) + ")");
-            }).toList();
+            case Rule.QueueDepth r ->
+                queues(pass, r.queue()).stream()
+                        .map(q -> {
+                            long n = q.count(JobState.QUEUED);
+                            return new Finding(
+                                    q.queue(),
+                                    n > r.above(),
+                                    "queue " + q.queue() + " has " + n + " job(s) waiting (limit " + r.above() + ")");
+                        })
+                        .toList();
+            case Rule.OldestJobAge r ->
+                queues(pass, r.queue()).stream()
+                        .map(q -> {
+                            Duration age = q.oldestQueuedAt() == null
+                                    ? Duration.ZERO
+                                    : Duration.between(q.oldestQueuedAt(), clock.instant());
+                            return new Finding(
+                                    q.queue(),
+                                    age.compareTo(r.above()) > 0,
+                                    "the oldest job waiting on queue " + q.queue() + " has waited "
+                                            + Durations.format(age.isNegative() ? Duration.ZERO : age.withNanos(0))
+                                            + " (limit " + Durations.format(r.above()) + ")");
+                        })
+                        .toList();
             case Rule.NoWorker r -> {
                 Instant freshSince = clock.instant().minus(r.staleAfter());
-                long live = pass.workers().stream().filter(w -> w.queues().contains(r.queue()))
-                        .filter(w -> w.heartbeatAt() != null && w.heartbeatAt().isAfter(freshSince)).count();
-                yield List.of(new Finding(r.queue(), live == 0, live == 0 ? "no live worker reads queue " + r.queue()
-                        : live + " live worker(s) read queue " + r.queue()));
+                long live = pass.workers().stream()
+                        .filter(w -> w.queues().contains(r.queue()))
+                        .filter(w -> w.heartbeatAt() != null && w.heartbeatAt().isAfter(freshSince))
+                        .count();
+                yield List.of(new Finding(
+                        r.queue(),
+                        live == 0,
+                        live == 0
+                                ? "no live worker reads queue " + r.queue()
+                                : live + " live worker(s) read queue " + r.queue()));
             }
             case Rule.FailureRate r -> failureRates(r);
             case Rule.ScheduleMissed r -> missedSchedules(r, pass);
@@ -301,14 +368,23 @@ public final class Alerts implements AutoCloseable {
             if (seen.contains(key)) continue;
             // what it was about is gone (a queue purged away, a schedule deleted): the condition no longer holds
             broker.kvDelete(key);
-            send(rule, condition(rule, AlertMessage.Kind.RESOLVED, new Finding(key.substring(prefix.length()), false,
-                    key.substring(prefix.length()) + " is gone")));
+            send(
+                    rule,
+                    condition(
+                            rule,
+                            AlertMessage.Kind.RESOLVED,
+                            new Finding(
+                                    key.substring(prefix.length()),
+                                    false,
+                                    key.substring(prefix.length()) + " is gone")));
         }
     }
 
     private List<QueueInfo> queues(Pass pass, String queue) {
         if (queue == null) return pass.queues();
-        return List.of(pass.queues().stream().filter(q -> q.queue().equals(queue)).findFirst()
+        return List.of(pass.queues().stream()
+                .filter(q -> q.queue().equals(queue))
+                .findFirst()
                 .orElseGet(() -> new QueueInfo(queue, false, null, null)));
     }
 
@@ -326,19 +402,37 @@ public final class Alerts implements AutoCloseable {
         byQueue.forEach((q, t) -> {
             double pct = t[1] == 0 ? 0 : 100.0 * t[0] / t[1];
             boolean holds = t[1] >= r.minAttempts() && pct > r.percent();
-            out.add(new Finding(q, holds, String.format(java.util.Locale.ROOT, "%.1f%% of attempts on queue %s failed in the last %s (%d of %d; limit %s%%)",
-                    pct, q, Durations.format(r.window()), t[0], t[1], trim(r.percent()))));
+            out.add(new Finding(
+                    q,
+                    holds,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%.1f%% of attempts on queue %s failed in the last %s (%d of %d; limit %s%%)",
+                            pct,
+                            q,
+                            Durations.format(r.window()),
+                            t[0],
+                            t[1],
+                            trim(r.percent()))));
         });
         return out;
     }
 
     /** The per-task form: the broker counts per queue only, so the task's jobs are read (see {@link TaskAttempts}). */
     private Finding taskFailureRate(Rule.FailureRate r) {
-        TaskAttempts.Count c = TaskAttempts.since(broker, r.task(), r.queue(), clock.instant().minus(r.window()));
+        TaskAttempts.Count c =
+                TaskAttempts.since(broker, r.task(), r.queue(), clock.instant().minus(r.window()));
         double pct = c.attempts() == 0 ? 0 : 100.0 * c.failed() / c.attempts();
         boolean holds = c.attempts() >= r.minAttempts() && pct > r.percent();
-        String text = String.format(java.util.Locale.ROOT, "%.1f%% of attempts of task %s%s failed in the last %s (%d of %d; limit %s%%)",
-                pct, r.task(), r.queue() == null ? "" : " on queue " + r.queue(), Durations.format(r.window()), c.failed(), c.attempts(),
+        String text = String.format(
+                java.util.Locale.ROOT,
+                "%.1f%% of attempts of task %s%s failed in the last %s (%d of %d; limit %s%%)",
+                pct,
+                r.task(),
+                r.queue() == null ? "" : " on queue " + r.queue(),
+                Durations.format(r.window()),
+                c.failed(),
+                c.attempts(),
                 trim(r.percent()));
         if (c.truncated()) text += "; counted over the newest " + c.jobsRead() + " jobs read, the bound of one pass";
         return new Finding(r.task(), holds, text);
@@ -353,10 +447,12 @@ public final class Alerts implements AutoCloseable {
             String key = prefix + s.name();
             if (s.paused() || s.problem() != null || s.nextFireAt() == null) {
                 broker.kvDelete(key);
-                out.add(new Finding(s.name(), false, "schedule " + s.name() + " is " + (s.paused() ? "paused" : "not running")));
+                out.add(new Finding(
+                        s.name(), false, "schedule " + s.name() + " is " + (s.paused() ? "paused" : "not running")));
                 continue;
             }
-            // The tick this schedule owes: the next fire seen at an earlier pass, until a fire at or after it is recorded.
+            // The tick this schedule owes: the next fire seen at an earlier pass, until a fire at or after it is
+            // recorded.
             Optional<Instant> expected = broker.kvGet(key).map(Instant::parse);
             if (expected.isEmpty() || (s.lastFireAt() != null && !s.lastFireAt().isBefore(expected.get()))) {
                 broker.kvPut(key, s.nextFireAt().toString());
@@ -364,8 +460,11 @@ public final class Alerts implements AutoCloseable {
                 continue;
             }
             boolean late = now.isAfter(expected.get().plus(r.grace()));
-            out.add(new Finding(s.name(), late, "schedule " + s.name() + " (" + s.trigger() + ") was due at " + expected.get()
-                    + (late ? " and has not fired" : "")));
+            out.add(new Finding(
+                    s.name(),
+                    late,
+                    "schedule " + s.name() + " (" + s.trigger() + ") was due at " + expected.get()
+                            + (late ? " and has not fired" : "")));
         }
         return out;
     }
@@ -374,8 +473,10 @@ public final class Alerts implements AutoCloseable {
         String page = switch (rule) {
             case Rule.NoWorker r -> "/workers";
             case Rule.ScheduleMissed r -> "/schedules";
-            case Rule.FailureRate r when r.task() != null -> "/jobs?state=FAILED&task="
-                    + java.net.URLEncoder.encode(r.task(), java.nio.charset.StandardCharsets.UTF_8);
+            case Rule.FailureRate r
+            when r.task() != null ->
+                "/jobs?state=FAILED&task="
+                        + java.net.URLEncoder.encode(r.task(), java.nio.charset.StandardCharsets.UTF_8);
             default -> "/queues";
         };
         String subject = "[kyu] " + kind.name() + " " + rule.name() + ": " + f.key();
@@ -437,9 +538,20 @@ public final class Alerts implements AutoCloseable {
 
     private static Clock brokerClock(Broker broker) {
         return new Clock() {
-            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(ZoneId zone) { return this; }
-            @Override public Instant instant() { return broker.now(); }
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return broker.now();
+            }
         };
     }
 
@@ -447,7 +559,8 @@ public final class Alerts implements AutoCloseable {
     private static final class HostNameOwner {
         static String get() {
             try {
-                return java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+                return java.net.InetAddress.getLocalHost().getHostName() + "-"
+                        + ProcessHandle.current().pid();
             } catch (java.net.UnknownHostException e) {
                 return "host-" + ProcessHandle.current().pid();
             }

@@ -19,8 +19,17 @@ import java.util.Properties;
  * @param tls  {@code none}, {@code starttls} or {@code ssl}
  * @param trust hosts whose certificate is trusted without a chain ({@code mail.smtp.ssl.trust}), or null
  */
-public record EmailChannel(String name, String host, int port, String tls, String user, String password, String from,
-                           List<String> to, String trust) implements AlertChannel {
+public record EmailChannel(
+        String name,
+        String host,
+        int port,
+        String tls,
+        String user,
+        String password,
+        String from,
+        List<String> to,
+        String trust)
+        implements AlertChannel {
 
     public EmailChannel {
         to = List.copyOf(to);

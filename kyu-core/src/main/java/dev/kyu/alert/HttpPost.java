@@ -12,12 +12,16 @@ import java.util.Map;
 final class HttpPost {
     private HttpPost() {}
 
-    static void send(HttpClient http, URI url, String body, Map<String, String> headers) throws IOException, InterruptedException {
-        var b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json; charset=utf-8")
+    static void send(HttpClient http, URI url, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
         var response = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() / 100 != 2) throw new IOException(safe(url) + " answered HTTP " + response.statusCode());
+        if (response.statusCode() / 100 != 2)
+            throw new IOException(safe(url) + " answered HTTP " + response.statusCode());
     }
 
     /** Webhook URLs carry their secret in the path (Slack's do): show only scheme, host and port. */

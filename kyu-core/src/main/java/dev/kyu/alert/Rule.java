@@ -21,10 +21,18 @@ public sealed interface Rule {
      * Failed attempts above {@code percent} of finished attempts over {@code window}: of one task when
      * {@code task} is set (on {@code queue} only, when that is set too), else of a queue (or of every queue).
      */
-    record FailureRate(String name, String queue, String task, double percent, Duration window, long minAttempts,
-            List<String> channels) implements Rule {
+    record FailureRate(
+            String name,
+            String queue,
+            String task,
+            double percent,
+            Duration window,
+            long minAttempts,
+            List<String> channels)
+            implements Rule {
         /** The per-queue form. */
-        public FailureRate(String name, String queue, double percent, Duration window, long minAttempts, List<String> channels) {
+        public FailureRate(
+                String name, String queue, double percent, Duration window, long minAttempts, List<String> channels) {
             this(name, queue, null, percent, window, minAttempts, channels);
         }
     }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.kyu.job.Job;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
@@ -22,7 +20,10 @@ public final class SlackChannel implements AlertChannel {
         this.name = name;
         this.url = url;
         this.dashboard = dashboardUrl;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     @Override
@@ -32,14 +33,25 @@ public final class SlackChannel implements AlertChannel {
 
     @Override
     public void send(AlertMessage m) throws Exception {
-        var text = new StringBuilder("*").append(escape(m.subject())).append("*\n").append(escape(m.text()));
+        var text =
+                new StringBuilder("*").append(escape(m.subject())).append("*\n").append(escape(m.text()));
         if (dashboard != null && !m.jobs().isEmpty()) {
             text.append('\n');
-            for (Job j : m.jobs()) text.append("<").append(dashboard).append("/jobs/").append(j.id()).append("|").append(j.id()).append("> ");
+            for (Job j : m.jobs())
+                text.append("<")
+                        .append(dashboard)
+                        .append("/jobs/")
+                        .append(j.id())
+                        .append("|")
+                        .append(j.id())
+                        .append("> ");
         } else if (m.link() != null) {
             text.append("\n<").append(m.link()).append("|open the dashboard>");
         }
-        String body = JsonNodeFactory.instance.objectNode().put("text", text.toString().strip()).toString();
+        String body = JsonNodeFactory.instance
+                .objectNode()
+                .put("text", text.toString().strip())
+                .toString();
         HttpPost.send(http, url, body, java.util.Map.of());
     }
 

@@ -19,6 +19,7 @@ import java.util.List;
 final class TaskAttempts {
     /** The bound on jobs read per pass and rule; past it the rate is over the jobs read and says so. */
     static final int MAX_JOBS = 10_000;
+
     private static final int PAGE = 1000;
     private static final List<JobState> STATES = List.of(JobState.FAILED, JobState.SUCCEEDED, JobState.SCHEDULED);
 
@@ -46,13 +47,18 @@ final class TaskAttempts {
                     read++;
                     if (!task.equals(j.task()) || (queue != null && !queue.equals(j.queue()))) continue;
                     long f = failedSince(j, start);
-                    boolean succeeded = j.state() == JobState.SUCCEEDED && j.finishedAt() != null && !j.finishedAt().isBefore(start);
+                    boolean succeeded = j.state() == JobState.SUCCEEDED
+                            && j.finishedAt() != null
+                            && !j.finishedAt().isBefore(start);
                     failed += f;
                     attempts += f + (succeeded ? 1 : 0);
                     // Ids, and so the listing, follow enqueue order: an older job can still end inside the window
                     // (a long delay, a retry back-off), but once one enqueued before it shows nothing in it, older
                     // ones are taken to be done too.
-                    if (f == 0 && !succeeded && j.enqueuedAt() != null && j.enqueuedAt().isBefore(start)) continue states;
+                    if (f == 0
+                            && !succeeded
+                            && j.enqueuedAt() != null
+                            && j.enqueuedAt().isBefore(start)) continue states;
                 }
                 q = q.next(page); // by cursor: a deep page costs what the first does
                 if (q == null) continue states;
@@ -68,7 +74,11 @@ final class TaskAttempts {
             if (at != null && !at.isBefore(start)) n++;
         }
         // a dead letter without a recorded error still ended in a failed attempt
-        if (n == 0 && j.state() == JobState.FAILED && j.errors().isEmpty() && j.finishedAt() != null && !j.finishedAt().isBefore(start)) n = 1;
+        if (n == 0
+                && j.state() == JobState.FAILED
+                && j.errors().isEmpty()
+                && j.finishedAt() != null
+                && !j.finishedAt().isBefore(start)) n = 1;
         return n;
     }
 }

@@ -34,7 +34,10 @@ public final class WebhookChannel implements AlertChannel {
         this.name = name;
         this.url = url;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     @Override
@@ -62,12 +65,23 @@ public final class WebhookChannel implements AlertChannel {
 
     static String json(AlertMessage m) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("kind", m.kind().name()).put("rule", m.rule()).put("key", m.key()).put("subject", m.subject()).put("text", m.text())
-                .put("link", m.link()).put("count", m.count()).put("at", m.at().toString());
+        o.put("kind", m.kind().name())
+                .put("rule", m.rule())
+                .put("key", m.key())
+                .put("subject", m.subject())
+                .put("text", m.text())
+                .put("link", m.link())
+                .put("count", m.count())
+                .put("at", m.at().toString());
         var jobs = o.putArray("jobs");
         for (Job j : m.jobs()) {
-            ObjectNode jo = jobs.addObject().put("id", j.id()).put("task", j.task()).put("queue", j.queue()).put("state", j.state().name())
-                    .put("attempt", j.attempt()).put("maxAttempts", j.maxAttempts());
+            ObjectNode jo = jobs.addObject()
+                    .put("id", j.id())
+                    .put("task", j.task())
+                    .put("queue", j.queue())
+                    .put("state", j.state().name())
+                    .put("attempt", j.attempt())
+                    .put("maxAttempts", j.maxAttempts());
             JobError e = j.lastError();
             if (e != null) jo.putObject("error").put("type", e.type()).put("message", e.message());
         }

@@ -23,11 +23,25 @@ public final class Admin {
         this.broker = broker;
     }
 
-    public Optional<Job> job(String id) { return broker.jobGet(id); }
-    public List<Job> jobs(JobQuery query) { return broker.jobsList(query); }
-    public List<QueueInfo> queues() { return broker.queuesList(); }
-    public List<WorkerInfo> workers() { return broker.workersList(); }
-    public List<StatsBucket> stats(Instant since, String queueOrNull) { return broker.statsHistory(since, queueOrNull); }
+    public Optional<Job> job(String id) {
+        return broker.jobGet(id);
+    }
+
+    public List<Job> jobs(JobQuery query) {
+        return broker.jobsList(query);
+    }
+
+    public List<QueueInfo> queues() {
+        return broker.queuesList();
+    }
+
+    public List<WorkerInfo> workers() {
+        return broker.workersList();
+    }
+
+    public List<StatsBucket> stats(Instant since, String queueOrNull) {
+        return broker.statsHistory(since, queueOrNull);
+    }
     /**
      * Cancels jobs by id. A workflow's id is its end job's: cancelling it cancels the workflow's unfinished
      * steps (as {@link dev.kyu.workflow.WorkflowHandle#cancel()}), so it ends CANCELLED and compensates, instead
@@ -36,7 +50,8 @@ public final class Admin {
     public List<CancelResult> cancel(List<String> ids) {
         var workflows = new java.util.HashSet<String>();
         for (Job j : broker.jobsGet(ids)) {
-            if (dev.kyu.workflow.WorkflowMeta.END_TASK.equals(j.task()) && !j.state().isTerminal()) workflows.add(j.id());
+            if (dev.kyu.workflow.WorkflowMeta.END_TASK.equals(j.task())
+                    && !j.state().isTerminal()) workflows.add(j.id());
         }
         if (workflows.isEmpty()) return broker.jobsCancel(ids);
         var plain = ids.stream().filter(id -> !workflows.contains(id)).toList();
@@ -53,13 +68,36 @@ public final class Admin {
         }
         return out;
     }
-    public int retry(List<String> ids) { return broker.jobsRetry(RetryRequest.ids(ids)); }
+
+    public int retry(List<String> ids) {
+        return broker.jobsRetry(RetryRequest.ids(ids));
+    }
     /** Retries every FAILED job, of one queue or (null) of all. */
-    public int retryFailed(String queueOrNull) { return broker.jobsRetry(RetryRequest.allFailed(queueOrNull)); }
-    public int delete(List<String> ids) { return broker.jobsDelete(ids); }
-    public int purge(String queue) { return broker.queuePurge(queue); }
-    public void pause(String queue) { broker.queuePause(queue, true); }
-    public void resume(String queue) { broker.queuePause(queue, false); }
-    public Instant now() { return broker.now(); }
-    public String brokerDescription() { return broker.describe(); }
+    public int retryFailed(String queueOrNull) {
+        return broker.jobsRetry(RetryRequest.allFailed(queueOrNull));
+    }
+
+    public int delete(List<String> ids) {
+        return broker.jobsDelete(ids);
+    }
+
+    public int purge(String queue) {
+        return broker.queuePurge(queue);
+    }
+
+    public void pause(String queue) {
+        broker.queuePause(queue, true);
+    }
+
+    public void resume(String queue) {
+        broker.queuePause(queue, false);
+    }
+
+    public Instant now() {
+        return broker.now();
+    }
+
+    public String brokerDescription() {
+        return broker.describe();
+    }
 }

@@ -39,7 +39,8 @@ final class Enqueuer {
     }
 
     static String flowName(dev.kyu.job.KeyedFlow f) {
-        return (f instanceof dev.kyu.job.KeyedFlow.Debounce ? "debounce " : "throttle ") + dev.kyu.codec.Printable.quoted(f.key());
+        return (f instanceof dev.kyu.job.KeyedFlow.Debounce ? "debounce " : "throttle ")
+                + dev.kyu.codec.Printable.quoted(f.key());
     }
 
     /**
@@ -50,13 +51,17 @@ final class Enqueuer {
         Task.checkName(taskName);
         var known = tasks.find(taskName).map(KyuTask::options);
         JobOptions taskDefaults = known.map(o -> o.defaults()).orElse(JobOptions.NONE);
-        JobOptions o = (options == null ? JobOptions.NONE : options).over(taskDefaults).over(defaults);
+        JobOptions o =
+                (options == null ? JobOptions.NONE : options).over(taskDefaults).over(defaults);
         int version = known.map(t -> t.version()).orElse(1);
         if (version > 1 && !o.meta().containsKey(ArgsVersions.META_KEY)) {
             // Stamped so that a later deploy can tell these args from a newer shape (docs/tasks.md).
-            o = o.toBuilder().meta(ArgsVersions.META_KEY, Integer.toString(version)).build();
+            o = o.toBuilder()
+                    .meta(ArgsVersions.META_KEY, Integer.toString(version))
+                    .build();
         }
-        return new Prepared(taskName, o, o.backoff() == null ? null : o.backoff().toSpec());
+        return new Prepared(
+                taskName, o, o.backoff() == null ? null : o.backoff().toSpec());
     }
 
     /** A task name with its options resolved: makes the jobs of a batch. */
@@ -80,28 +85,43 @@ final class Enqueuer {
         }
 
         NewJob newJob(String json) {
-            // Args text from a caller (enqueueJson) may hold a lone surrogate raw, which storage as UTF-8 turns into '?'.
+            // Args text from a caller (enqueueJson) may hold a lone surrogate raw, which storage as UTF-8 turns into
+            // '?'.
             String argsJson = dev.kyu.codec.Printable.jsonForUtf8(json);
             // UTF-8 takes at most 3 bytes per UTF-16 char: only count bytes when the text could be too big.
             if ((long) argsJson.length() * 3 > maxPayloadBytes) {
                 int size = argsJson.getBytes(StandardCharsets.UTF_8).length;
                 if (size > maxPayloadBytes) {
-                    throw new KyuException.PayloadTooLarge("args of task '" + taskName + "' are " + human(size) + ", over the limit of "
-                            + human(maxPayloadBytes) + " (pass large data by reference, or raise the limit: Kyu.builder().maxPayloadBytes)");
+                    throw new KyuException.PayloadTooLarge("args of task '" + taskName + "' are " + human(size)
+                            + ", over the limit of " + human(maxPayloadBytes)
+                            + " (pass large data by reference, or raise the limit: Kyu.builder().maxPayloadBytes)");
                 }
             }
             boolean unique = o.uniqueKey() != null;
             // Inline (test) mode runs everything now: a delay would only make the test wait.
-            return new NewJob(JobIds.next(), taskName, o.queue(), argsJson, priority, maxAttempts,
-                    inline ? null : o.runAt(), inline ? null : o.delay(),
-                    o.uniqueKey(), unique ? o.uniqueScope() : null, unique ? o.uniquePeriod() : null,
-                    o.timeout(), backoffSpec, o.meta(), o.resultTtl());
+            return new NewJob(
+                    JobIds.next(),
+                    taskName,
+                    o.queue(),
+                    argsJson,
+                    priority,
+                    maxAttempts,
+                    inline ? null : o.runAt(),
+                    inline ? null : o.delay(),
+                    o.uniqueKey(),
+                    unique ? o.uniqueScope() : null,
+                    unique ? o.uniquePeriod() : null,
+                    o.timeout(),
+                    backoffSpec,
+                    o.meta(),
+                    o.resultTtl());
         }
     }
 
     static String human(long bytes) {
         // Exact bytes beside the rounded size: a payload just over the limit must not read as equal to it.
-        if (bytes >= 1024 * 1024) return String.format(java.util.Locale.ROOT, "%.2f MiB (%,d bytes)", bytes / 1048576.0, bytes);
+        if (bytes >= 1024 * 1024)
+            return String.format(java.util.Locale.ROOT, "%.2f MiB (%,d bytes)", bytes / 1048576.0, bytes);
         if (bytes >= 1024) return String.format(java.util.Locale.ROOT, "%.1f KiB (%,d bytes)", bytes / 1024.0, bytes);
         return bytes + " bytes";
     }

@@ -53,7 +53,8 @@ final class InlineRunner {
         if (queues.isEmpty()) return null;
         broker.jobsPromoteDue(1000);
         try {
-            List<Job> fetched = broker.jobsFetch(new FetchRequest("inline", queues, 1, Duration.ofHours(1), Duration.ZERO));
+            List<Job> fetched =
+                    broker.jobsFetch(new FetchRequest("inline", queues, 1, Duration.ofHours(1), Duration.ZERO));
             return fetched.isEmpty() ? null : fetched.get(0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -68,7 +69,8 @@ final class InlineRunner {
             broker.jobsPromoteDue(1000);
             List<Job> fetched;
             try {
-                fetched = broker.jobsFetch(new FetchRequest("inline", List.of(queue), 1, Duration.ofHours(1), Duration.ZERO));
+                fetched = broker.jobsFetch(
+                        new FetchRequest("inline", List.of(queue), 1, Duration.ofHours(1), Duration.ZERO));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -80,13 +82,18 @@ final class InlineRunner {
 
     private void run(Job job) {
         var progress = new java.util.concurrent.atomic.AtomicReference<dev.kyu.job.Progress>();
-        Outcome outcome = executor.execute(job, () -> dev.kyu.worker.StopReason.NONE, broker::now, Duration.ZERO, Duration.ofMillis(1),
+        Outcome outcome = executor.execute(
+                job,
+                () -> dev.kyu.worker.StopReason.NONE,
+                broker::now,
+                Duration.ZERO,
+                Duration.ofMillis(1),
                 progress::set);
         if (outcome instanceof Outcome.Retry r) outcome = new Outcome.Retry(r.error(), Duration.ZERO);
         if (progress.get() != null) {
             // as a worker does: the last progress is stored before the outcome
-            broker.leasesExtend(new dev.kyu.spi.LeaseExtension("inline", List.of(job.lease()), Duration.ofHours(1),
-                    java.util.Map.of(job.id(), progress.get())));
+            broker.leasesExtend(new dev.kyu.spi.LeaseExtension(
+                    "inline", List.of(job.lease()), Duration.ofHours(1), java.util.Map.of(job.id(), progress.get())));
         }
         broker.jobsComplete(List.of(new Completion(job.lease(), outcome)));
     }

@@ -29,6 +29,7 @@ import java.util.Optional;
 final class KeyedFlows {
     /** Unique-key prefixes of the waiting jobs, and of the throttle's next-slot entry in the key-value store. */
     static final String DEBOUNCE = "kyu.debounce/";
+
     static final String THROTTLE = "kyu.throttle/";
     /** The burst's first call (epoch milliseconds), carried from each waiting debounce job to its replacement. */
     static final String FIRST_CALL = "kyu.debounce.first";
@@ -67,7 +68,8 @@ final class KeyedFlows {
             Optional<Job> held = broker.jobGet(r.id());
             first = held.filter(KeyedFlows::untried).map(j -> firstCall(j, now)).orElse(now);
             replacing = broker.jobsDelete(List.of(r.id())) == 1;
-            // Not deleted: it started (this call opens a new burst) or another call replaced it (the next round reads that one).
+            // Not deleted: it started (this call opens a new burst) or another call replaced it (the next round reads
+            // that one).
             if (!replacing) first = now;
         }
         throw gaveUp("debounce", d.key());
@@ -129,17 +131,29 @@ final class KeyedFlows {
             } catch (RuntimeException e) {
                 if (!replacing) throw e;
                 if (attempt >= STORE_TRIES) {
-                    throw new KyuException(form + " " + Printable.quoted(key) + ": the waiting job was replaced but the new one could not be stored"
-                            + " after " + STORE_TRIES + " tries, so no job waits for this key now: " + e.getMessage(), e);
+                    throw new KyuException(
+                            form + " " + Printable.quoted(key)
+                                    + ": the waiting job was replaced but the new one could not be stored" + " after "
+                                    + STORE_TRIES + " tries, so no job waits for this key now: " + e.getMessage(),
+                            e);
                 }
             }
         }
     }
 
     private static NewJob waiting(NewJob job, String unique, Instant due, Map<String, String> meta) {
-        return NewJob.builder(job.id(), job.task()).queue(job.queue()).args(job.args()).priority(job.priority())
-                .maxAttempts(job.maxAttempts()).runAt(due).unique(unique, UniqueScope.QUEUED, null)
-                .timeout(job.timeout()).backoff(job.backoff()).meta(meta).resultTtl(job.resultTtl()).links(job.links())
+        return NewJob.builder(job.id(), job.task())
+                .queue(job.queue())
+                .args(job.args())
+                .priority(job.priority())
+                .maxAttempts(job.maxAttempts())
+                .runAt(due)
+                .unique(unique, UniqueScope.QUEUED, null)
+                .timeout(job.timeout())
+                .backoff(job.backoff())
+                .meta(meta)
+                .resultTtl(job.resultTtl())
+                .links(job.links())
                 .build();
     }
 

@@ -35,8 +35,14 @@ public final class KyuClient {
     private final WorkflowPlanner planner;
     private final KeyedFlows flows;
 
-    public KyuClient(Broker broker, TaskRegistry tasks, JsonCodec codec, JobOptions defaults, int maxPayloadBytes,
-                     JobExecutor inlineExecutor, List<JobListener> listeners) {
+    public KyuClient(
+            Broker broker,
+            TaskRegistry tasks,
+            JsonCodec codec,
+            JobOptions defaults,
+            int maxPayloadBytes,
+            JobExecutor inlineExecutor,
+            List<JobListener> listeners) {
         this.broker = broker;
         this.listeners = listeners;
         this.codec = codec;
@@ -52,7 +58,8 @@ public final class KyuClient {
      */
     public WorkflowHandle enqueue(Workflow workflow, Connection tx) {
         if (tx != null && !broker.capabilities().contains(Capability.TRANSACTIONAL_ENQUEUE)) {
-            throw new KyuException.InvalidInput("broker " + broker.describe() + " cannot enqueue inside a JDBC transaction");
+            throw new KyuException.InvalidInput(
+                    "broker " + broker.describe() + " cannot enqueue inside a JDBC transaction");
         }
         var plan = planner.plan(workflow, broker.capabilities(), broker.describe());
         storeOnly(plan.jobs(), tx);
@@ -78,7 +85,8 @@ public final class KyuClient {
 
     public <A, R> JobHandle<R> enqueueInTransaction(Connection tx, KyuTask<A, R> task, A args, JobOptions options) {
         if (!broker.capabilities().contains(Capability.TRANSACTIONAL_ENQUEUE)) {
-            throw new KyuException.InvalidInput("broker " + broker.describe() + " cannot enqueue inside a JDBC transaction");
+            throw new KyuException.InvalidInput(
+                    "broker " + broker.describe() + " cannot enqueue inside a JDBC transaction");
         }
         var job = enqueuer.newJob(task.name(), codec.encode(args), options);
         return this.<R>store(List.of(job), tx, resultType(task)).get(0);
@@ -113,9 +121,11 @@ public final class KyuClient {
 
     /** Stores a batch made by {@code prepared}: through its debounce or throttle when it has one (not in the test mode, which runs every job now). */
     private <R> List<JobHandle<R>> store(List<NewJob> jobs, Enqueuer.Prepared prepared, Type resultType) {
-        if (prepared.flow() == null || inline != null || jobs.isEmpty()) return store(jobs, (Connection) null, resultType);
+        if (prepared.flow() == null || inline != null || jobs.isEmpty())
+            return store(jobs, (Connection) null, resultType);
         if (jobs.size() > 1) {
-            throw new KyuException.InvalidInput(Enqueuer.flowName(prepared.flow()) + " takes one job per enqueue, not a batch of " + jobs.size());
+            throw new KyuException.InvalidInput(
+                    Enqueuer.flowName(prepared.flow()) + " takes one job per enqueue, not a batch of " + jobs.size());
         }
         EnqueueResult r = flows.store(jobs.get(0), prepared.flow());
         tell(jobs, List.of(r));
@@ -127,7 +137,8 @@ public final class KyuClient {
         var handles = new ArrayList<JobHandle<R>>(results.size());
         for (EnqueueResult r : results) handles.add(new JobHandle<>(r.id(), r.created(), broker, codec, resultType));
         if (inline != null) {
-            for (int i = 0; i < jobs.size(); i++) inline.runToEnd(results.get(i).id(), jobs.get(i).queue());
+            for (int i = 0; i < jobs.size(); i++)
+                inline.runToEnd(results.get(i).id(), jobs.get(i).queue());
         }
         return handles;
     }

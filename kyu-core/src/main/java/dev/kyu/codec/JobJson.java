@@ -45,9 +45,11 @@ public final class JobJson {
         time(o, "leaseExpiresAt", j.leaseExpiresAt());
         o.put("workerId", j.workerId());
         o.put("uniqueKey", j.uniqueKey());
-        if (j.timeout() == null) o.putNull("timeoutMs"); else o.put("timeoutMs", j.timeout().toMillis());
+        if (j.timeout() == null) o.putNull("timeoutMs");
+        else o.put("timeoutMs", j.timeout().toMillis());
         o.put("backoff", j.backoff());
-        if (j.resultTtl() == null) o.putNull("resultTtlMs"); else o.put("resultTtlMs", j.resultTtl().toMillis());
+        if (j.resultTtl() == null) o.putNull("resultTtlMs");
+        else o.put("resultTtlMs", j.resultTtl().toMillis());
         ObjectNode meta = o.putObject("meta");
         j.meta().forEach(meta::put);
         o.put("cancelRequested", j.cancelRequested());
@@ -188,6 +190,7 @@ public final class JobJson {
     }
 
     private static void time(ObjectNode o, String field, Instant t) {
-        if (t == null) o.putNull(field); else o.put(field, t.toString());
+        if (t == null) o.putNull(field);
+        else o.put(field, t.toString());
     }
 }

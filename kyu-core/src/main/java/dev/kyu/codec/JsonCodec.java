@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.kyu.KyuException;
 import java.lang.reflect.Type;
 import java.util.Optional;
@@ -23,11 +23,13 @@ public final class JsonCodec {
     private static final String NULL = "null";
     /** Types are few (one per task); the bound only guards against a caller minting types without end. */
     private static final int MAX_KNOWN_TYPES = 10_000;
+
     private static final Object BINDS_TO_NULL = new Object(), ASK_JACKSON = new Object();
 
     private final ObjectMapper mapper;
     /** Per type: what JSON null binds to (see {@link #nullValue}). */
     private final ConcurrentHashMap<JavaType, Object> nullValues = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<Type, JavaType> javaTypes = new ConcurrentHashMap<>();
 
     public JsonCodec() {
@@ -59,7 +61,8 @@ public final class JsonCodec {
             // Stored JSON must survive UTF-8 storage: a lone surrogate Jackson writes raw would become '?'.
             return Printable.jsonForUtf8(mapper.writeValueAsString(value));
         } catch (JsonProcessingException e) {
-            throw new KyuException.InvalidInput("cannot encode " + value.getClass().getName() + " as JSON: " + oneLine(e), e);
+            throw new KyuException.InvalidInput(
+                    "cannot encode " + value.getClass().getName() + " as JSON: " + oneLine(e), e);
         }
     }
 
@@ -93,17 +96,21 @@ public final class JsonCodec {
         try {
             return mapper.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new KyuException.InvalidInput("JSON does not bind to " + type.getRawClass().getSimpleName() + field(e) + ": " + oneLine(e), e);
+            throw new KyuException.InvalidInput(
+                    "JSON does not bind to " + type.getRawClass().getSimpleName() + field(e) + ": " + oneLine(e), e);
         }
     }
 
     /** Which field failed, as a user reads it ({@code , field 'items[2].sku'}), when Jackson knows. */
     private static String field(JsonProcessingException e) {
-        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException m) || m.getPath().isEmpty()) return "";
+        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException m)
+                || m.getPath().isEmpty()) return "";
         var path = new StringBuilder();
         for (var ref : m.getPath()) {
-            if (ref.getFieldName() != null) path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
-            else if (ref.getIndex() >= 0) path.append('[').append(ref.getIndex()).append(']');
+            if (ref.getFieldName() != null)
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            else if (ref.getIndex() >= 0)
+                path.append('[').append(ref.getIndex()).append(']');
         }
         return path.isEmpty() ? "" : ", field '" + path + "'";
     }
@@ -115,7 +122,8 @@ public final class JsonCodec {
         Object value;
         try {
             Object bound = mapper.readValue(NULL, type);
-            value = bound == null ? BINDS_TO_NULL
+            value = bound == null
+                    ? BINDS_TO_NULL
                     : bound instanceof NullNode || bound == Optional.empty() ? bound : ASK_JACKSON;
         } catch (JsonProcessingException | RuntimeException e) {
             value = ASK_JACKSON; // e.g. a primitive: the slow path reports the error in full
@@ -165,7 +173,8 @@ public final class JsonCodec {
         String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
         msg = msg.lines().findFirst().orElse(msg);
         if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
-            msg += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            msg += " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
         }
         return msg;
     }

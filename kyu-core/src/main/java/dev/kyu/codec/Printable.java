@@ -31,7 +31,8 @@ public final class Printable {
     /** A value quoted in an error message, in full up to {@link #MAX_QUOTED} characters: {@code 'a\nb'}. */
     public static String quoted(String value) {
         if (value == null) return "null";
-        String shown = value.length() <= MAX_QUOTED ? value
+        String shown = value.length() <= MAX_QUOTED
+                ? value
                 : value.substring(0, MAX_QUOTED) + "… (" + value.length() + " characters)";
         return "'" + line(shown) + "'";
     }
@@ -46,7 +47,8 @@ public final class Printable {
         var sb = new StringBuilder(json.length() + 16);
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
-            if (c >= 0x7f && needsEscape(json, i)) unicode(sb, c); else sb.append(c);
+            if (c >= 0x7f && needsEscape(json, i)) unicode(sb, c);
+            else sb.append(c);
         }
         return sb.toString();
     }
@@ -63,7 +65,8 @@ public final class Printable {
         var sb = new StringBuilder(json.length() + 8).append(json, 0, i);
         for (; i < json.length(); i++) {
             char c = json.charAt(i);
-            if (isLoneSurrogate(json, i)) unicode(sb, c); else sb.append(c);
+            if (isLoneSurrogate(json, i)) unicode(sb, c);
+            else sb.append(c);
         }
         return sb.toString();
     }
@@ -117,8 +120,13 @@ public final class Printable {
     private static boolean needsEscape(String s, int i) {
         char c = s.charAt(i);
         if (c == 0x7f || (c >= 0x80 && c <= 0x9f)) return true;
-        if (c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
-                || (c >= '\u2066' && c <= '\u2069') || c == '\u2028' || c == '\u2029') return true;
+        if (c == '\u061c'
+                || c == '\u200e'
+                || c == '\u200f'
+                || (c >= '\u202a' && c <= '\u202e')
+                || (c >= '\u2066' && c <= '\u2069')
+                || c == '\u2028'
+                || c == '\u2029') return true;
         return isLoneSurrogate(s, i);
     }
 
@@ -130,7 +138,10 @@ public final class Printable {
     }
 
     private static void unicode(StringBuilder sb, char c) {
-        sb.append("\\u").append(Character.forDigit(c >> 12 & 0xf, 16)).append(Character.forDigit(c >> 8 & 0xf, 16))
-                .append(Character.forDigit(c >> 4 & 0xf, 16)).append(Character.forDigit(c & 0xf, 16));
+        sb.append("\\u")
+                .append(Character.forDigit(c >> 12 & 0xf, 16))
+                .append(Character.forDigit(c >> 8 & 0xf, 16))
+                .append(Character.forDigit(c >> 4 & 0xf, 16))
+                .append(Character.forDigit(c & 0xf, 16));
     }
 }

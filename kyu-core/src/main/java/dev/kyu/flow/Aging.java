@@ -3,8 +3,8 @@ package dev.kyu.flow;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyu.KyuException;
 import dev.kyu.codec.JsonCodec;
-import dev.kyu.task.Task;
 import dev.kyu.spi.Broker;
+import dev.kyu.task.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -70,7 +70,9 @@ public final class Aging {
     /** Every readable rule, sorted by queue; each one that cannot be read is told to {@code unreadable} with why. */
     List<AgingRule> list(BiConsumer<String, String> unreadable) {
         var out = new ArrayList<AgingRule>();
-        broker.kvList(RULES).forEach((key, json) -> readable(key.substring(RULES.length()), json, unreadable).ifPresent(out::add));
+        broker.kvList(RULES)
+                .forEach((key, json) -> readable(key.substring(RULES.length()), json, unreadable)
+                        .ifPresent(out::add));
         return out;
     }
 

@@ -22,11 +22,12 @@ public record AgingRule(String queue, Duration every, int ceiling) {
         Task.checkQueue(queue);
         if (every == null) throw new KyuException.InvalidInput("aging of queue " + queue + ": every is missing");
         if (every.compareTo(MIN_EVERY) < 0) {
-            throw new KyuException.InvalidInput("aging of queue " + queue + ": every must be at least 1s, was " + Durations.format(every));
+            throw new KyuException.InvalidInput(
+                    "aging of queue " + queue + ": every must be at least 1s, was " + Durations.format(every));
         }
         if (every.compareTo(Durations.MAX) > 0) {
-            throw new KyuException.InvalidInput("aging of queue " + queue + ": every must be at most " + Durations.MAX.toDays() + "d, was "
-                    + Durations.format(every));
+            throw new KyuException.InvalidInput("aging of queue " + queue + ": every must be at most "
+                    + Durations.MAX.toDays() + "d, was " + Durations.format(every));
         }
     }
 }

@@ -41,7 +41,8 @@ public final class AgingSweep {
     public int run() {
         if (refused) return 0;
         var rules = aging.list((queue, why) -> {
-            if (unreadableLogged.add(queue + "\n" + why)) log.warn("aging rule of queue {} cannot be read, skipped: {}", queue, why);
+            if (unreadableLogged.add(queue + "\n" + why))
+                log.warn("aging rule of queue {} cannot be read, skipped: {}", queue, why);
         });
         if (rules.isEmpty()) return 0;
         Instant now = broker.now();
@@ -52,7 +53,8 @@ public final class AgingSweep {
                 raised += step(rule, now);
             } catch (RuntimeException e) {
                 // one queue's trouble (an entry no instant arithmetic can take, a failed call) never stops the others
-                if (unreadableLogged.add(rule.queue() + "\n" + e)) log.warn("aging step of queue {} failed: {}", rule.queue(), dev.kyu.Causes.oneLine(e));
+                if (unreadableLogged.add(rule.queue() + "\n" + e))
+                    log.warn("aging step of queue {} failed: {}", rule.queue(), dev.kyu.Causes.oneLine(e));
             }
         }
         return raised;
@@ -62,7 +64,8 @@ public final class AgingSweep {
         String key = Aging.STEPS + rule.queue();
         String last = broker.kvGet(key).orElse(null);
         Instant lastAt = Aging.instant(last);
-        // a step beyond any clock's reach (near Instant.MAX, where adding a step overflows) is a clock that jumped: not waited out
+        // a step beyond any clock's reach (near Instant.MAX, where adding a step overflows) is a clock that jumped: not
+        // waited out
         if (lastAt != null && lastAt.isAfter(now.plus(rule.every()))) lastAt = null;
         // Not due yet. A last step further ahead than one step is a clock that jumped back; it is not waited out.
         if (lastAt != null && now.isBefore(lastAt.plus(rule.every()))) return 0;
@@ -73,7 +76,9 @@ public final class AgingSweep {
             return n;
         } catch (KyuException.InvalidInput e) {
             refused = true;
-            log.warn("priority aging is configured but this broker cannot age jobs, so no queue ages: {}", e.getMessage());
+            log.warn(
+                    "priority aging is configured but this broker cannot age jobs, so no queue ages: {}",
+                    e.getMessage());
             return 0;
         }
     }

@@ -52,11 +52,13 @@ public final class FlowGate {
     private volatile boolean read;
     /** Definitions that could not be read, warned about once each. */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
     private final Map<String, LongAdder> held = new ConcurrentHashMap<>();
     /** The answer for a job no limit applies to: made once, as most jobs get it. */
     private final Admit free = new Admit(new Ticket("", List.of()));
     /** How stale a worker's view of a limit's pauses may be (see {@link #pausesOf}). */
     static final Duration PAUSE_READ_EVERY = Duration.ofMillis(250);
+
     private final ReentrantLock[] rateLocks = new ReentrantLock[64];
     /** Starts a thread took for the threads queued behind it on the same key, by rate key; guarded by its stripe's lock. */
     private final Map<String, java.util.ArrayDeque<Long>> spareStarts = new ConcurrentHashMap<>();
@@ -64,6 +66,7 @@ public final class FlowGate {
     static final Duration LOOK_AHEAD = Duration.ofMillis(50);
     /** A spare start this old is dropped unused: starting on it late would be a burst the rule did not allow. */
     static final Duration STALE_START = Duration.ofMillis(100);
+
     static final int MAX_BATCH = 32;
     private final Map<String, PauseRead> pauseReads = new ConcurrentHashMap<>();
 
@@ -159,7 +162,10 @@ public final class FlowGate {
             // one cached read tells whether the limit has any pause in force; only then are its keys' pauses read
             if (instantAt(KvLimits.PAUSED_UNTIL + name) <= nowN) continue;
             long p = Math.max(pausedUntil(name, keyOf[i]), keyOf[i].isEmpty() ? Long.MIN_VALUE : pausedUntil(name, ""));
-            if (p > pausedUntil) { pausedUntil = p; pausedBy = limits.get(i); }
+            if (p > pausedUntil) {
+                pausedUntil = p;
+                pausedBy = limits.get(i);
+            }
         }
         if (pausedUntil > nowN) {
             // booked too, so that the jobs a pause holds back count as waiting
@@ -183,8 +189,12 @@ public final class FlowGate {
             }
             giveBack(slotKeys, job.id(), List.of(), List.of(), nowN);
             String bk = bookingPrefix + l.name();
-            int tries = Optional.ofNullable(bookings.get(bk)).map(FlowGate::decodeOrNull).map(Booking::tries)
-                    .map(n -> Math.clamp(n, 0, 1_000)).orElse(0) + 1; // a count read back from the store may be anything
+            int tries = Optional.ofNullable(bookings.get(bk))
+                            .map(FlowGate::decodeOrNull)
+                            .map(Booking::tries)
+                            .map(n -> Math.clamp(n, 0, 1_000))
+                            .orElse(0)
+                    + 1; // a count read back from the store may be anything
             Duration delay = retryDelay(tries);
             broker.kvPut(bk, new Booking(nowN + delay.toNanos(), tries, Booking.rule(l)).encode());
             countHeld(l.name());
@@ -261,7 +271,9 @@ public final class FlowGate {
         for (String k : all.keySet()) {
             String rest = k.substring(Booking.PREFIX.length());
             int slash = rest.indexOf('/');
-            if (slash > 0) byJob.computeIfAbsent(rest.substring(0, slash), id -> new ArrayList<>()).add(k);
+            if (slash > 0)
+                byJob.computeIfAbsent(rest.substring(0, slash), id -> new ArrayList<>())
+                        .add(k);
         }
         Set<String> waiting = new HashSet<>();
         var ids = new ArrayList<>(byJob.keySet());
@@ -297,7 +309,8 @@ public final class FlowGate {
                 continue;
             }
             if (pruned) return false;
-            // Full: drop holders whose jobs no longer run (their worker died and the lease was rescued), so no slot leaks.
+            // Full: drop holders whose jobs no longer run (their worker died and the lease was rescued), so no slot
+            // leaks.
             pruned = true;
             Set<String> live = new HashSet<>();
             for (Job j : broker.jobsGet(holders)) if (j.state() == JobState.RUNNING) live.add(j.id());
@@ -315,7 +328,9 @@ public final class FlowGate {
             if (!holders.contains(jobId)) return;
             var kept = new ArrayList<>(holders);
             kept.remove(jobId);
-            if (kept.isEmpty() ? casDelete(slotKey, cur.get()) : broker.kvCompareAndSet(slotKey, cur.get(), String.join(",", kept))) return;
+            if (kept.isEmpty()
+                    ? casDelete(slotKey, cur.get())
+                    : broker.kvCompareAndSet(slotKey, cur.get(), String.join(",", kept))) return;
         }
     }
 
@@ -356,7 +371,10 @@ public final class FlowGate {
                     tat = next.tat();
                 }
                 if (broker.kvCompareAndSet(rateKey, cur.orElse(null), tat + "," + rule)) {
-                    if (!extra.isEmpty()) spareStarts.computeIfAbsent(rateKey, k -> new java.util.ArrayDeque<>()).addAll(extra);
+                    if (!extra.isEmpty())
+                        spareStarts
+                                .computeIfAbsent(rateKey, k -> new java.util.ArrayDeque<>())
+                                .addAll(extra);
                     return first;
                 }
                 now = Math.max(now, nanos(clock.instant()));
@@ -399,13 +417,15 @@ public final class FlowGate {
         long nowN = System.nanoTime();
         PauseRead last = pauseReads.get(k);
         if (last != null && nowN - last.readAt() < PAUSE_READ_EVERY.toNanos()) return last.until();
-        long until = broker.kvGet(k).map(v -> {
-            try {
-                return nanos(Instant.parse(v));
-            } catch (RuntimeException unreadable) {
-                return Long.MIN_VALUE; // a pause that cannot be read holds nothing back
-            }
-        }).orElse(Long.MIN_VALUE);
+        long until = broker.kvGet(k)
+                .map(v -> {
+                    try {
+                        return nanos(Instant.parse(v));
+                    } catch (RuntimeException unreadable) {
+                        return Long.MIN_VALUE; // a pause that cannot be read holds nothing back
+                    }
+                })
+                .orElse(Long.MIN_VALUE);
         if (pauseReads.size() > 10_000) pauseReads.clear(); // one entry per key looked at: bounded, not a store
         pauseReads.put(k, new PauseRead(nowN, until));
         return until;
@@ -467,7 +487,10 @@ public final class FlowGate {
                     l = LimitCodec.decode(e.getValue());
                 } catch (RuntimeException bad) {
                     if (warned.add(e.getKey() + "=" + e.getValue())) {
-                        log.warn("flow limit {} cannot be read and is not enforced: {}", e.getKey().substring(KvLimits.DEFS.length()), bad.getMessage());
+                        log.warn(
+                                "flow limit {} cannot be read and is not enforced: {}",
+                                e.getKey().substring(KvLimits.DEFS.length()),
+                                bad.getMessage());
                     }
                     continue;
                 }

@@ -1,8 +1,8 @@
 package dev.kyu.flow;
 
-import dev.kyu.codec.Printable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kyu.codec.Printable;
 import dev.kyu.job.Job;
 import java.util.Map;
 
@@ -32,7 +32,9 @@ final class FlowKeys {
             case ARGS -> fromArgs(limit, src, job);
             case META -> {
                 String v = job.meta().get(src.ref());
-                if (v == null) throw new KeyError("limit " + limit.name() + ": job has no meta " + Printable.quoted(src.ref()) + " for its key");
+                if (v == null)
+                    throw new KeyError("limit " + limit.name() + ": job has no meta " + Printable.quoted(src.ref())
+                            + " for its key");
                 yield v;
             }
             case FUNCTION -> fromFunction(limit, src, job);
@@ -51,21 +53,28 @@ final class FlowKeys {
         } catch (Exception e) {
             throw new KeyError("limit " + limit.name() + ": args are not JSON, no key at " + src);
         }
-        if (v == null || v.isMissingNode() || v.isNull()) throw new KeyError("limit " + limit.name() + ": args have no value at " + src.ref() + " for its key");
-        if (!v.isValueNode()) throw new KeyError("limit " + limit.name() + ": args at " + src.ref() + " are an object or array, not a key");
+        if (v == null || v.isMissingNode() || v.isNull())
+            throw new KeyError("limit " + limit.name() + ": args have no value at " + src.ref() + " for its key");
+        if (!v.isValueNode())
+            throw new KeyError(
+                    "limit " + limit.name() + ": args at " + src.ref() + " are an object or array, not a key");
         return v.isTextual() ? v.textValue() : v.toString();
     }
 
     private String fromFunction(Limit limit, KeySource src, Job job) throws KeyError {
         KeyFunction f = functions.get(src.ref());
         if (f == null) {
-            throw new KeyError("limit " + limit.name() + ": no key function " + Printable.quoted(src.ref()) + " is registered in this worker (Kyu.builder().keyFunction)");
+            throw new KeyError("limit " + limit.name() + ": no key function " + Printable.quoted(src.ref())
+                    + " is registered in this worker (Kyu.builder().keyFunction)");
         }
         try {
             return f.key(job);
         } catch (Exception | LinkageError e) {
-            throw new KeyError("limit " + limit.name() + ": key function " + Printable.quoted(src.ref()) + " threw " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ').replace('\r', ' ')));
+            throw new KeyError("limit " + limit.name() + ": key function " + Printable.quoted(src.ref()) + " threw "
+                    + e.getClass().getSimpleName()
+                    + (e.getMessage() == null
+                            ? ""
+                            : ": " + e.getMessage().replace('\n', ' ').replace('\r', ' ')));
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.kyu.flow;
 
-import dev.kyu.codec.Printable;
 import dev.kyu.KyuException;
+import dev.kyu.codec.Printable;
 import java.util.Objects;
 
 /**
@@ -17,17 +17,33 @@ import java.util.Objects;
  * FAILED with {@code kyu.FlowKeyError} and the reason; it never holds a worker.
  */
 public record KeySource(Kind kind, String ref) {
-    public enum Kind { ARGS, META, FUNCTION }
+    public enum Kind {
+        ARGS,
+        META,
+        FUNCTION
+    }
 
     public KeySource {
         Objects.requireNonNull(kind, "kind");
-        if (ref == null || ref.isEmpty() || ref.length() > 200) throw new KyuException.InvalidInput("limit key: a " + prefix(kind) + " reference of 1-200 characters is needed");
-        if (kind == Kind.ARGS && !ref.startsWith("/")) throw new KyuException.InvalidInput("limit key: args:" + Printable.line(ref) + " is not a JSON pointer (it starts with /, e.g. args:/customer)");
+        if (ref == null || ref.isEmpty() || ref.length() > 200)
+            throw new KyuException.InvalidInput(
+                    "limit key: a " + prefix(kind) + " reference of 1-200 characters is needed");
+        if (kind == Kind.ARGS && !ref.startsWith("/"))
+            throw new KyuException.InvalidInput("limit key: args:" + Printable.line(ref)
+                    + " is not a JSON pointer (it starts with /, e.g. args:/customer)");
     }
 
-    public static KeySource args(String jsonPointer) { return new KeySource(Kind.ARGS, jsonPointer); }
-    public static KeySource meta(String name) { return new KeySource(Kind.META, name); }
-    public static KeySource function(String name) { return new KeySource(Kind.FUNCTION, name); }
+    public static KeySource args(String jsonPointer) {
+        return new KeySource(Kind.ARGS, jsonPointer);
+    }
+
+    public static KeySource meta(String name) {
+        return new KeySource(Kind.META, name);
+    }
+
+    public static KeySource function(String name) {
+        return new KeySource(Kind.FUNCTION, name);
+    }
 
     /** Parses {@code args:/ptr}, {@code meta:name} or {@code fn:name}; one-line error otherwise. */
     public static KeySource parse(String text) {
@@ -36,18 +52,27 @@ public record KeySource(Kind kind, String ref) {
             if (colon > 0) {
                 String p = text.substring(0, colon), ref = text.substring(colon + 1);
                 switch (p) {
-                    case "args": return args(ref);
-                    case "meta": return meta(ref);
-                    case "fn": return function(ref);
-                    default: break;
+                    case "args":
+                        return args(ref);
+                    case "meta":
+                        return meta(ref);
+                    case "fn":
+                        return function(ref);
+                    default:
+                        break;
                 }
             }
         }
-        throw new KyuException.InvalidInput("limit key " + Printable.quoted(text) + " is not one of args:/json/pointer, meta:NAME, fn:NAME");
+        throw new KyuException.InvalidInput(
+                "limit key " + Printable.quoted(text) + " is not one of args:/json/pointer, meta:NAME, fn:NAME");
     }
 
     private static String prefix(Kind k) {
-        return switch (k) { case ARGS -> "args"; case META -> "meta"; case FUNCTION -> "fn"; };
+        return switch (k) {
+            case ARGS -> "args";
+            case META -> "meta";
+            case FUNCTION -> "fn";
+        };
     }
 
     @Override

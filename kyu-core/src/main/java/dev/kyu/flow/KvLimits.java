@@ -59,14 +59,18 @@ public final class KvLimits implements Limits {
 
     @Override
     public void pause(String name, String key, Duration duration) {
-        if (get(name).isEmpty()) throw new dev.kyu.KyuException.InvalidInput("no limit named " + Printable.quoted(name));
-        if (duration.isNegative()) throw new dev.kyu.KyuException.InvalidInput("a pause must not be negative, was " + duration);
+        if (get(name).isEmpty())
+            throw new dev.kyu.KyuException.InvalidInput("no limit named " + Printable.quoted(name));
+        if (duration.isNegative())
+            throw new dev.kyu.KyuException.InvalidInput("a pause must not be negative, was " + duration);
         if (duration.compareTo(Durations.MAX) > 0) {
-            throw new dev.kyu.KyuException.InvalidInput("a pause must be at most " + Durations.MAX.toDays() + "d, was " + duration.toDays() + "d");
+            throw new dev.kyu.KyuException.InvalidInput(
+                    "a pause must be at most " + Durations.MAX.toDays() + "d, was " + duration.toDays() + "d");
         }
         // a job's key is 1..FlowKeys.MAX characters: a longer one could never match a job
         if (key != null && (key.isEmpty() || key.length() > FlowKeys.MAX)) {
-            throw new dev.kyu.KyuException.InvalidInput("a pause's key must be 1-" + FlowKeys.MAX + " characters, was " + key.length());
+            throw new dev.kyu.KyuException.InvalidInput(
+                    "a pause's key must be 1-" + FlowKeys.MAX + " characters, was " + key.length());
         }
         Instant until = clock.instant().plus(duration);
         lengthen(broker, PAUSES + name + "/" + (key == null ? "" : key), until);
@@ -111,18 +115,21 @@ public final class KvLimits implements Limits {
     /** Concurrency slots held now over every key of the limit. */
     long running(String name) {
         long n = 0;
-        for (String holders : broker.kvList(FlowGate.SLOTS + name + "/").values()) n += FlowGate.holders(holders).size();
+        for (String holders : broker.kvList(FlowGate.SLOTS + name + "/").values())
+            n += FlowGate.holders(holders).size();
         return n;
     }
 
     @Override
     public LimitStatus status(String name) {
-        Limit limit = get(name).orElseThrow(() -> new dev.kyu.KyuException.InvalidInput("no limit named " + Printable.quoted(name)));
+        Limit limit = get(name)
+                .orElseThrow(() -> new dev.kyu.KyuException.InvalidInput("no limit named " + Printable.quoted(name)));
         Instant now = clock.instant();
         Map<String, Instant> paused = new TreeMap<>();
         for (var e : broker.kvList(PAUSES + name + "/").entrySet()) {
             Instant until = instantOrNull(e.getValue());
-            if (until != null && until.isAfter(now)) paused.put(e.getKey().substring((PAUSES + name + "/").length()), until);
+            if (until != null && until.isAfter(now))
+                paused.put(e.getKey().substring((PAUSES + name + "/").length()), until);
         }
         return new LimitStatus(limit, waiting(broker.kvList(Booking.PREFIX), name, now), running(name), paused);
     }

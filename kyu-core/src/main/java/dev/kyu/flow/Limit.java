@@ -1,7 +1,7 @@
 package dev.kyu.flow;
 
-import dev.kyu.codec.Printable;
 import dev.kyu.KyuException;
+import dev.kyu.codec.Printable;
 import dev.kyu.task.Task;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,22 +28,34 @@ import java.util.regex.Pattern;
 public record Limit(String name, Target target, Kind kind, long permits, Duration period, long burst, KeySource key) {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.:-]{1,100}");
 
-    public enum Kind { RATE, CONCURRENCY }
+    public enum Kind {
+        RATE,
+        CONCURRENCY
+    }
 
     /** The jobs a limit applies to: those of one task, or those of one queue. */
     public record Target(Scope scope, String name) {
-        public enum Scope { TASK, QUEUE }
+        public enum Scope {
+            TASK,
+            QUEUE
+        }
 
         public Target {
             Objects.requireNonNull(scope, "scope");
             if (!Task.isValidName(name)) {
-                throw new KyuException.InvalidInput("limit target: " + scope.name().toLowerCase(java.util.Locale.ROOT)
-                        + " name " + Printable.quoted(name) + " is not valid (1-200 of a-z A-Z 0-9 _ . : -)");
+                throw new KyuException.InvalidInput(
+                        "limit target: " + scope.name().toLowerCase(java.util.Locale.ROOT) + " name "
+                                + Printable.quoted(name) + " is not valid (1-200 of a-z A-Z 0-9 _ . : -)");
             }
         }
 
-        public static Target task(String task) { return new Target(Scope.TASK, task); }
-        public static Target queue(String queue) { return new Target(Scope.QUEUE, queue); }
+        public static Target task(String task) {
+            return new Target(Scope.TASK, task);
+        }
+
+        public static Target queue(String queue) {
+            return new Target(Scope.QUEUE, queue);
+        }
 
         @Override
         public String toString() {
@@ -53,21 +65,26 @@ public record Limit(String name, Target target, Kind kind, long permits, Duratio
 
     public Limit {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new KyuException.InvalidInput("limit name " + Printable.quoted(name) + " is not valid (1-100 of a-z A-Z 0-9 _ . : -)");
+            throw new KyuException.InvalidInput(
+                    "limit name " + Printable.quoted(name) + " is not valid (1-100 of a-z A-Z 0-9 _ . : -)");
         }
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(kind, "kind");
         String what = "limit " + name + ": ";
         if (permits < 1) {
-            throw new KyuException.InvalidInput(what + (kind == Kind.RATE ? "a rate" : "a concurrency") + " must be at least 1, was " + permits);
+            throw new KyuException.InvalidInput(
+                    what + (kind == Kind.RATE ? "a rate" : "a concurrency") + " must be at least 1, was " + permits);
         }
         if (kind == Kind.RATE) {
-            if (period == null || period.toMillis() < 1) throw new KyuException.InvalidInput(what + "a rate's period must be at least 1 ms, was " + period);
-            if (period.compareTo(Duration.ofDays(366)) > 0) throw new KyuException.InvalidInput(what + "a rate's period must be at most 366 days, was " + period);
+            if (period == null || period.toMillis() < 1)
+                throw new KyuException.InvalidInput(what + "a rate's period must be at least 1 ms, was " + period);
+            if (period.compareTo(Duration.ofDays(366)) > 0)
+                throw new KyuException.InvalidInput(what + "a rate's period must be at most 366 days, was " + period);
             if (burst == 0) burst = 1;
             // saturated: permits near Long.MAX_VALUE must not wrap the bound below 1 and refuse every burst
             long maxBurst = permits > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : permits * 1000;
-            if (burst < 1 || burst > maxBurst) throw new KyuException.InvalidInput(what + "burst must be 1.." + maxBurst + ", was " + burst);
+            if (burst < 1 || burst > maxBurst)
+                throw new KyuException.InvalidInput(what + "burst must be 1.." + maxBurst + ", was " + burst);
         } else {
             if (period != null) throw new KyuException.InvalidInput(what + "a concurrency limit has no period");
             burst = 0;
@@ -93,12 +110,19 @@ public record Limit(String name, Target target, Kind kind, long permits, Duratio
         return new Limit(name, target, Kind.CONCURRENCY, max, null, 0, null);
     }
 
-    public Limit withBurst(long b) { return new Limit(name, target, kind, permits, period, b, key); }
-    public Limit perKey(KeySource k) { return new Limit(name, target, kind, permits, period, burst, Objects.requireNonNull(k, "key")); }
+    public Limit withBurst(long b) {
+        return new Limit(name, target, kind, permits, period, b, key);
+    }
+
+    public Limit perKey(KeySource k) {
+        return new Limit(name, target, kind, permits, period, burst, Objects.requireNonNull(k, "key"));
+    }
 
     /** A one-line description, e.g. {@code payments: task shop.charge, 100 per PT1S (burst 1)}. */
     public String describe() {
-        String rule = kind == Kind.RATE ? permits + " per " + period + " (burst " + burst + ")" : "at most " + permits + " running";
+        String rule = kind == Kind.RATE
+                ? permits + " per " + period + " (burst " + burst + ")"
+                : "at most " + permits + " running";
         return name + ": " + target + ", " + rule + (key == null ? "" : ", per key " + key);
     }
 }

@@ -1,10 +1,10 @@
 package dev.kyu.flow;
 
-import dev.kyu.codec.Printable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyu.KyuException;
+import dev.kyu.codec.Printable;
 import java.time.Duration;
 
 /**
@@ -19,7 +19,10 @@ public final class LimitCodec {
     public static String encode(Limit l) {
         ObjectNode o = JSON.createObjectNode();
         o.put("name", l.name());
-        o.put("target", (l.target().scope() == Limit.Target.Scope.TASK ? "task:" : "queue:") + l.target().name());
+        o.put(
+                "target",
+                (l.target().scope() == Limit.Target.Scope.TASK ? "task:" : "queue:")
+                        + l.target().name());
         o.put("kind", l.kind().name());
         o.put("permits", l.permits());
         if (l.period() != null) o.put("periodMs", l.period().toMillis());
@@ -34,7 +37,8 @@ public final class LimitCodec {
         try {
             o = JSON.readTree(json);
         } catch (Exception e) {
-            throw new KyuException.InvalidInput("limit: not JSON (" + e.getClass().getSimpleName() + ")");
+            throw new KyuException.InvalidInput(
+                    "limit: not JSON (" + e.getClass().getSimpleName() + ")");
         }
         if (o == null || !o.isObject()) throw new KyuException.InvalidInput("limit: expected a JSON object");
         String name = text(o, "name");
@@ -42,7 +46,9 @@ public final class LimitCodec {
         Limit.Target t;
         if (target.startsWith("task:")) t = Limit.Target.task(target.substring(5));
         else if (target.startsWith("queue:")) t = Limit.Target.queue(target.substring(6));
-        else throw new KyuException.InvalidInput("limit " + shown(name) + ": target " + Printable.quoted(target) + " is not task:NAME or queue:NAME");
+        else
+            throw new KyuException.InvalidInput("limit " + shown(name) + ": target " + Printable.quoted(target)
+                    + " is not task:NAME or queue:NAME");
         Limit.Kind kind;
         try {
             kind = Limit.Kind.valueOf(text(o, "kind"));
@@ -63,13 +69,16 @@ public final class LimitCodec {
 
     private static String text(JsonNode o, String field) {
         JsonNode v = o.get(field);
-        if (v == null || !v.isTextual()) throw new KyuException.InvalidInput("limit: field " + Printable.quoted(field) + " (text) is missing");
+        if (v == null || !v.isTextual())
+            throw new KyuException.InvalidInput("limit: field " + Printable.quoted(field) + " (text) is missing");
         return v.asText();
     }
 
     private static long number(JsonNode o, String field) {
         JsonNode v = o.get(field);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) throw new KyuException.InvalidInput("limit: field " + Printable.quoted(field) + " (a whole number) is missing");
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong())
+            throw new KyuException.InvalidInput(
+                    "limit: field " + Printable.quoted(field) + " (a whole number) is missing");
         return v.asLong();
     }
 }

@@ -1,7 +1,7 @@
 package dev.kyu.flow;
 
-import dev.kyu.codec.Printable;
 import dev.kyu.KyuException;
+import dev.kyu.codec.Printable;
 import dev.kyu.job.Durations;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -22,7 +22,8 @@ public final class LimitText {
     public static Rate parseRate(String text) {
         var m = text == null ? null : RATE.matcher(text);
         if (m == null || !m.matches()) {
-            throw new KyuException.InvalidInput("bad rate " + Printable.quoted(text) + ": expected N/PERIOD such as 100/1s, 10/1m or 5/250ms");
+            throw new KyuException.InvalidInput(
+                    "bad rate " + Printable.quoted(text) + ": expected N/PERIOD such as 100/1s, 10/1m or 5/250ms");
         }
         long permits;
         try {
@@ -30,7 +31,9 @@ public final class LimitText {
         } catch (NumberFormatException e) {
             throw new KyuException.InvalidInput("bad rate " + Printable.quoted(text) + ": the count is too large");
         }
-        if (permits < 1) throw new KyuException.InvalidInput("bad rate " + Printable.quoted(text) + ": at least 1 job per period, was " + permits);
+        if (permits < 1)
+            throw new KyuException.InvalidInput(
+                    "bad rate " + Printable.quoted(text) + ": at least 1 job per period, was " + permits);
         String p = m.group(2);
         // "5/s" reads as "5 per second"
         if (p.matches("(?i)ms|s|m|h|d")) p = "1" + p;
@@ -38,9 +41,12 @@ public final class LimitText {
         try {
             period = Durations.parse(p);
         } catch (IllegalArgumentException e) {
-            throw new KyuException.InvalidInput("bad rate " + Printable.quoted(text) + ": period " + Printable.quoted(m.group(2)) + " is not a duration such as 1s, 1m, 250ms or 1h");
+            throw new KyuException.InvalidInput("bad rate " + Printable.quoted(text) + ": period "
+                    + Printable.quoted(m.group(2)) + " is not a duration such as 1s, 1m, 250ms or 1h");
         }
-        if (period.toMillis() < 1) throw new KyuException.InvalidInput("bad rate " + Printable.quoted(text) + ": the period must be at least 1ms");
+        if (period.toMillis() < 1)
+            throw new KyuException.InvalidInput(
+                    "bad rate " + Printable.quoted(text) + ": the period must be at least 1ms");
         return new Rate(permits, period);
     }
 
@@ -51,12 +57,14 @@ public final class LimitText {
 
     /** The rule of a limit in a few words: {@code 100/1s burst 5} or {@code 5 running}. */
     public static String rule(Limit l) {
-        if (l.kind() == Limit.Kind.RATE) return rate(l.permits(), l.period()) + (l.burst() > 1 ? " burst " + l.burst() : "");
+        if (l.kind() == Limit.Kind.RATE)
+            return rate(l.permits(), l.period()) + (l.burst() > 1 ? " burst " + l.burst() : "");
         return l.permits() + " running";
     }
 
     /** The target as the command line names it: {@code task:shop.charge} or {@code queue:mail}. */
     public static String target(Limit l) {
-        return l.target().scope().name().toLowerCase(java.util.Locale.ROOT) + ":" + l.target().name();
+        return l.target().scope().name().toLowerCase(java.util.Locale.ROOT) + ":"
+                + l.target().name();
     }
 }

@@ -19,7 +19,8 @@ public class RateLimited extends RuntimeException {
     public RateLimited(Duration retryAfter, String message) {
         super(message, null, false, false);
         Objects.requireNonNull(retryAfter, "retryAfter");
-        if (retryAfter.isNegative()) throw new IllegalArgumentException("retryAfter must not be negative, was " + retryAfter);
+        if (retryAfter.isNegative())
+            throw new IllegalArgumentException("retryAfter must not be negative, was " + retryAfter);
         // A Retry-After of centuries (a downstream's garbage header) waits the longest a job can be delayed, 100 years:
         // beyond it no engine can store the due time, and the job would neither wait nor run.
         this.retryAfter = retryAfter.compareTo(dev.kyu.job.Durations.MAX) > 0 ? dev.kyu.job.Durations.MAX : retryAfter;
@@ -41,7 +42,8 @@ public class RateLimited extends RuntimeException {
             return s < 0 ? fallback : Duration.ofSeconds(s);
         } catch (NumberFormatException notSeconds) {
             try {
-                var at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                var at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 Duration d = Duration.between(clock.instant(), at);
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (java.time.format.DateTimeParseException notADate) {

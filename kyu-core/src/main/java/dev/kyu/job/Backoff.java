@@ -13,7 +13,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * delay without jitter.
  */
 public record Backoff(Kind kind, Duration base, Duration cap) {
-    public enum Kind { EXPONENTIAL, FIXED }
+    public enum Kind {
+        EXPONENTIAL,
+        FIXED
+    }
 
     public static final Backoff DEFAULT = exponential(Duration.ofSeconds(1), Duration.ofMinutes(10));
 
@@ -22,7 +25,8 @@ public record Backoff(Kind kind, Duration base, Duration cap) {
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(cap, "cap");
         if (base.isNegative()) throw new IllegalArgumentException("back-off base must not be negative: " + base);
-        if (cap.compareTo(base) < 0) throw new IllegalArgumentException("back-off cap " + cap + " is below its base " + base);
+        if (cap.compareTo(base) < 0)
+            throw new IllegalArgumentException("back-off cap " + cap + " is below its base " + base);
     }
 
     public static Backoff exponential(Duration base, Duration cap) {
@@ -52,6 +56,7 @@ public record Backoff(Kind kind, Duration base, Duration cap) {
         String[] p = spec.trim().split(":");
         if (p.length == 2 && p[0].equals("fixed")) return fixed(Durations.parse(p[1]));
         if (p.length == 3 && p[0].equals("exp")) return exponential(Durations.parse(p[1]), Durations.parse(p[2]));
-        throw new IllegalArgumentException("bad back-off '" + spec + "': expected exp:BASE:CAP (exp:1s:10m) or fixed:DELAY (fixed:30s)");
+        throw new IllegalArgumentException(
+                "bad back-off '" + spec + "': expected exp:BASE:CAP (exp:1s:10m) or fixed:DELAY (fixed:30s)");
     }
 }

@@ -13,7 +13,8 @@ public final class Durations {
     public static final Duration MAX = Duration.ofDays(36_500);
 
     public static Duration parse(String text) {
-        if (text == null || text.isBlank()) throw new IllegalArgumentException("empty duration: expected e.g. 250ms, 10s, 5m, 2h, 1d");
+        if (text == null || text.isBlank())
+            throw new IllegalArgumentException("empty duration: expected e.g. 250ms, 10s, 5m, 2h, 1d");
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
         var m = SIMPLE.matcher(t);
         Duration d;
@@ -31,7 +32,8 @@ public final class Durations {
                 d = Duration.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
             }
         } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("bad duration '" + text + "': expected e.g. 250ms, 10s, 5m, 2h, 1d or PT10S");
+            throw new IllegalArgumentException(
+                    "bad duration '" + text + "': expected e.g. 250ms, 10s, 5m, 2h, 1d or PT10S");
         } catch (NumberFormatException | ArithmeticException e) {
             throw tooLong(text);
         }

@@ -39,21 +39,84 @@ import java.util.Objects;
  * @param links           what it waits for, whom it releases when it ends, whom it is kept with ({@link JobLinks}); never null
  */
 public record Job(
-        String id, String task, String queue, String args, int priority, JobState state,
-        int attempt, int maxAttempts, Instant enqueuedAt, Instant scheduledAt, Instant startedAt,
-        Instant finishedAt, Instant leaseExpiresAt, String workerId, String result, List<JobError> errors,
-        String uniqueKey, Duration timeout, String backoff, Map<String, String> meta, boolean cancelRequested,
-        long fence, Progress progress, Duration resultTtl, JobLinks links) {
+        String id,
+        String task,
+        String queue,
+        String args,
+        int priority,
+        JobState state,
+        int attempt,
+        int maxAttempts,
+        Instant enqueuedAt,
+        Instant scheduledAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Instant leaseExpiresAt,
+        String workerId,
+        String result,
+        List<JobError> errors,
+        String uniqueKey,
+        Duration timeout,
+        String backoff,
+        Map<String, String> meta,
+        boolean cancelRequested,
+        long fence,
+        Progress progress,
+        Duration resultTtl,
+        JobLinks links) {
 
     /** A job without links to other jobs, for engines that build one positionally. */
-    public Job(String id, String task, String queue, String args, int priority, JobState state,
-               int attempt, int maxAttempts, Instant enqueuedAt, Instant scheduledAt, Instant startedAt,
-               Instant finishedAt, Instant leaseExpiresAt, String workerId, String result, List<JobError> errors,
-               String uniqueKey, Duration timeout, String backoff, Map<String, String> meta, boolean cancelRequested,
-               long fence, Progress progress, Duration resultTtl) {
-        this(id, task, queue, args, priority, state, attempt, maxAttempts, enqueuedAt, scheduledAt, startedAt, finishedAt,
-                leaseExpiresAt, workerId, result, errors, uniqueKey, timeout, backoff, meta, cancelRequested, fence,
-                progress, resultTtl, JobLinks.NONE);
+    public Job(
+            String id,
+            String task,
+            String queue,
+            String args,
+            int priority,
+            JobState state,
+            int attempt,
+            int maxAttempts,
+            Instant enqueuedAt,
+            Instant scheduledAt,
+            Instant startedAt,
+            Instant finishedAt,
+            Instant leaseExpiresAt,
+            String workerId,
+            String result,
+            List<JobError> errors,
+            String uniqueKey,
+            Duration timeout,
+            String backoff,
+            Map<String, String> meta,
+            boolean cancelRequested,
+            long fence,
+            Progress progress,
+            Duration resultTtl) {
+        this(
+                id,
+                task,
+                queue,
+                args,
+                priority,
+                state,
+                attempt,
+                maxAttempts,
+                enqueuedAt,
+                scheduledAt,
+                startedAt,
+                finishedAt,
+                leaseExpiresAt,
+                workerId,
+                result,
+                errors,
+                uniqueKey,
+                timeout,
+                backoff,
+                meta,
+                cancelRequested,
+                fence,
+                progress,
+                resultTtl,
+                JobLinks.NONE);
     }
 
     /** How many attempts' errors a job keeps; older ones are dropped first. */
@@ -102,12 +165,31 @@ public record Job(
 
     public Builder toBuilder() {
         var b = new Builder();
-        b.id = id; b.task = task; b.queue = queue; b.args = args; b.priority = priority; b.state = state;
-        b.attempt = attempt; b.maxAttempts = maxAttempts; b.enqueuedAt = enqueuedAt; b.scheduledAt = scheduledAt;
-        b.startedAt = startedAt; b.finishedAt = finishedAt; b.leaseExpiresAt = leaseExpiresAt; b.workerId = workerId;
-        b.result = result; b.errors = errors; b.uniqueKey = uniqueKey; b.timeout = timeout; b.backoff = backoff;
-        b.meta = meta; b.cancelRequested = cancelRequested; b.fence = fence; b.progress = progress;
-        b.resultTtl = resultTtl; b.links = links;
+        b.id = id;
+        b.task = task;
+        b.queue = queue;
+        b.args = args;
+        b.priority = priority;
+        b.state = state;
+        b.attempt = attempt;
+        b.maxAttempts = maxAttempts;
+        b.enqueuedAt = enqueuedAt;
+        b.scheduledAt = scheduledAt;
+        b.startedAt = startedAt;
+        b.finishedAt = finishedAt;
+        b.leaseExpiresAt = leaseExpiresAt;
+        b.workerId = workerId;
+        b.result = result;
+        b.errors = errors;
+        b.uniqueKey = uniqueKey;
+        b.timeout = timeout;
+        b.backoff = backoff;
+        b.meta = meta;
+        b.cancelRequested = cancelRequested;
+        b.fence = fence;
+        b.progress = progress;
+        b.resultTtl = resultTtl;
+        b.links = links;
         return b;
     }
 
@@ -126,36 +208,158 @@ public record Job(
 
         private Builder() {}
 
-        public Builder id(String v) { id = v; return this; }
-        public Builder task(String v) { task = v; return this; }
-        public Builder queue(String v) { queue = v; return this; }
-        public Builder args(String v) { args = v; return this; }
-        public Builder priority(int v) { priority = v; return this; }
-        public Builder state(JobState v) { state = v; return this; }
-        public Builder attempt(int v) { attempt = v; return this; }
-        public Builder maxAttempts(int v) { maxAttempts = v; return this; }
-        public Builder enqueuedAt(Instant v) { enqueuedAt = v; return this; }
-        public Builder scheduledAt(Instant v) { scheduledAt = v; return this; }
-        public Builder startedAt(Instant v) { startedAt = v; return this; }
-        public Builder finishedAt(Instant v) { finishedAt = v; return this; }
-        public Builder leaseExpiresAt(Instant v) { leaseExpiresAt = v; return this; }
-        public Builder workerId(String v) { workerId = v; return this; }
-        public Builder result(String v) { result = v; return this; }
-        public Builder errors(List<JobError> v) { errors = v; return this; }
-        public Builder uniqueKey(String v) { uniqueKey = v; return this; }
-        public Builder timeout(Duration v) { timeout = v; return this; }
-        public Builder backoff(String v) { backoff = v; return this; }
-        public Builder meta(Map<String, String> v) { meta = v; return this; }
-        public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
-        public Builder fence(long v) { fence = v; return this; }
-        public Builder progress(Progress v) { progress = v; return this; }
-        public Builder resultTtl(Duration v) { resultTtl = v; return this; }
-        public Builder links(JobLinks v) { links = v; return this; }
+        public Builder id(String v) {
+            id = v;
+            return this;
+        }
+
+        public Builder task(String v) {
+            task = v;
+            return this;
+        }
+
+        public Builder queue(String v) {
+            queue = v;
+            return this;
+        }
+
+        public Builder args(String v) {
+            args = v;
+            return this;
+        }
+
+        public Builder priority(int v) {
+            priority = v;
+            return this;
+        }
+
+        public Builder state(JobState v) {
+            state = v;
+            return this;
+        }
+
+        public Builder attempt(int v) {
+            attempt = v;
+            return this;
+        }
+
+        public Builder maxAttempts(int v) {
+            maxAttempts = v;
+            return this;
+        }
+
+        public Builder enqueuedAt(Instant v) {
+            enqueuedAt = v;
+            return this;
+        }
+
+        public Builder scheduledAt(Instant v) {
+            scheduledAt = v;
+            return this;
+        }
+
+        public Builder startedAt(Instant v) {
+            startedAt = v;
+            return this;
+        }
+
+        public Builder finishedAt(Instant v) {
+            finishedAt = v;
+            return this;
+        }
+
+        public Builder leaseExpiresAt(Instant v) {
+            leaseExpiresAt = v;
+            return this;
+        }
+
+        public Builder workerId(String v) {
+            workerId = v;
+            return this;
+        }
+
+        public Builder result(String v) {
+            result = v;
+            return this;
+        }
+
+        public Builder errors(List<JobError> v) {
+            errors = v;
+            return this;
+        }
+
+        public Builder uniqueKey(String v) {
+            uniqueKey = v;
+            return this;
+        }
+
+        public Builder timeout(Duration v) {
+            timeout = v;
+            return this;
+        }
+
+        public Builder backoff(String v) {
+            backoff = v;
+            return this;
+        }
+
+        public Builder meta(Map<String, String> v) {
+            meta = v;
+            return this;
+        }
+
+        public Builder cancelRequested(boolean v) {
+            cancelRequested = v;
+            return this;
+        }
+
+        public Builder fence(long v) {
+            fence = v;
+            return this;
+        }
+
+        public Builder progress(Progress v) {
+            progress = v;
+            return this;
+        }
+
+        public Builder resultTtl(Duration v) {
+            resultTtl = v;
+            return this;
+        }
+
+        public Builder links(JobLinks v) {
+            links = v;
+            return this;
+        }
 
         public Job build() {
-            return new Job(id, task, queue, args, priority, state, attempt, maxAttempts, enqueuedAt, scheduledAt,
-                    startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey, timeout, backoff,
-                    meta, cancelRequested, fence, progress, resultTtl, links);
+            return new Job(
+                    id,
+                    task,
+                    queue,
+                    args,
+                    priority,
+                    state,
+                    attempt,
+                    maxAttempts,
+                    enqueuedAt,
+                    scheduledAt,
+                    startedAt,
+                    finishedAt,
+                    leaseExpiresAt,
+                    workerId,
+                    result,
+                    errors,
+                    uniqueKey,
+                    timeout,
+                    backoff,
+                    meta,
+                    cancelRequested,
+                    fence,
+                    progress,
+                    resultTtl,
+                    links);
         }
     }
 }

@@ -37,6 +37,7 @@ public record JobError(int attempt, String type, String message, String stackTra
 
     /** Well-known error types Kyu itself records. */
     public static final String WORKER_LOST = "kyu.WorkerLost";
+
     public static final String TIMEOUT = "kyu.Timeout";
     public static final String UNKNOWN_TASK = "kyu.UnknownTask";
     public static final String BAD_PAYLOAD = "kyu.BadPayload";

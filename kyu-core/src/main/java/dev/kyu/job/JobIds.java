@@ -37,7 +37,8 @@ public final class JobIds {
             } else if ((last & SEQ_MAX) < SEQ_MAX) {
                 next = last + 1;
             } else { // counter spent (or the clock went back): borrow the next millisecond
-                next = ((lastMillis + 1) << SEQ_BITS) | ThreadLocalRandom.current().nextInt(0x100);
+                next = ((lastMillis + 1) << SEQ_BITS)
+                        | ThreadLocalRandom.current().nextInt(0x100);
             }
             if (LAST.compareAndSet(last, next)) break;
         }
@@ -73,7 +74,8 @@ public final class JobIds {
     public static String parse(String id) {
         if (!isValid(id)) {
             String shown = id == null ? "null" : id.length() > 60 ? id.substring(0, 60) + "…" : id;
-            throw new dev.kyu.KyuException.InvalidInput("bad job id '" + dev.kyu.codec.Printable.line(shown) + "': expected a UUID such as 01890a5d-ac96-774b-bcce-b302099a8057");
+            throw new dev.kyu.KyuException.InvalidInput("bad job id '" + dev.kyu.codec.Printable.line(shown)
+                    + "': expected a UUID such as 01890a5d-ac96-774b-bcce-b302099a8057");
         }
         return id.toLowerCase(java.util.Locale.ROOT);
     }

@@ -31,7 +31,8 @@ public record JobLinks(int waitsFor, List<String> dependents, String retainWith)
 
     public static JobLinks of(int waitsFor, List<String> dependents, String retainWith) {
         return waitsFor == 0 && (dependents == null || dependents.isEmpty()) && retainWith == null
-                ? NONE : new JobLinks(waitsFor, dependents, retainWith);
+                ? NONE
+                : new JobLinks(waitsFor, dependents, retainWith);
     }
 
     public boolean isNone() {

@@ -15,25 +15,39 @@ import java.util.Map;
  * }</pre>
  */
 public record JobOptions(
-        String queue, Integer priority, Duration delay, Instant runAt, Integer maxAttempts, Backoff backoff,
-        Duration timeout, String uniqueKey, UniqueScope uniqueScope, Duration uniquePeriod, Map<String, String> meta,
-        Duration resultTtl, KeyedFlow flow) {
+        String queue,
+        Integer priority,
+        Duration delay,
+        Instant runAt,
+        Integer maxAttempts,
+        Backoff backoff,
+        Duration timeout,
+        String uniqueKey,
+        UniqueScope uniqueScope,
+        Duration uniquePeriod,
+        Map<String, String> meta,
+        Duration resultTtl,
+        KeyedFlow flow) {
 
     /** Kyu's own defaults: queue "default", priority 0, 3 attempts, exponential back-off 1 s … 10 min, no timeout. */
-    public static final JobOptions DEFAULTS = new JobOptions("default", 0, null, null, 3, Backoff.DEFAULT, null, null, null, null, Map.of(), null, null);
+    public static final JobOptions DEFAULTS =
+            new JobOptions("default", 0, null, null, 3, Backoff.DEFAULT, null, null, null, null, Map.of(), null, null);
 
     /** The range of {@code runAt}: the epoch to the end of year 9999. */
     public static final Instant EARLIEST = Instant.EPOCH;
+
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
-    public static final JobOptions NONE = new JobOptions(null, null, null, null, null, null, null, null, null, null, Map.of(), null, null);
+    public static final JobOptions NONE =
+            new JobOptions(null, null, null, null, null, null, null, null, null, null, Map.of(), null, null);
 
     public JobOptions {
         if (queue != null) dev.kyu.task.Task.checkQueue(queue);
         if (maxAttempts != null && maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
         }
-        if (delay != null && delay.isNegative()) throw new IllegalArgumentException("delay must not be negative, was " + Durations.format(delay));
+        if (delay != null && delay.isNegative())
+            throw new IllegalArgumentException("delay must not be negative, was " + Durations.format(delay));
         if (delay != null && runAt != null) throw new IllegalArgumentException("set either delay or runAt, not both");
         // Past these, a time no longer fits every engine's column (or a long of milliseconds).
         atMostMax("delay", delay);
@@ -44,7 +58,8 @@ public record JobOptions(
             throw new IllegalArgumentException("result ttl must be positive, was " + Durations.format(resultTtl));
         }
         if (runAt != null && (runAt.isBefore(EARLIEST) || runAt.isAfter(LATEST))) {
-            throw new IllegalArgumentException("runAt must be between " + EARLIEST + " and " + LATEST + ", was " + runAt);
+            throw new IllegalArgumentException(
+                    "runAt must be between " + EARLIEST + " and " + LATEST + ", was " + runAt);
         }
         if (uniqueKey != null && uniqueKey.isBlank()) throw new IllegalArgumentException("uniqueKey must not be blank");
         // Stored as plain text on every engine, where a lone surrogate would become '?' and match other keys.
@@ -115,11 +130,25 @@ public record JobOptions(
                 flow != null ? flow : base.flow);
     }
 
-    public JobOptions withQueue(String q) { return toBuilder().queue(q).build(); }
-    public JobOptions withPriority(int p) { return toBuilder().priority(p).build(); }
-    public JobOptions withDelay(Duration d) { return toBuilder().delay(d).build(); }
-    public JobOptions withMaxAttempts(int n) { return toBuilder().maxAttempts(n).build(); }
-    public JobOptions withUniqueKey(String k) { return toBuilder().unique(k, UniqueScope.ACTIVE).build(); }
+    public JobOptions withQueue(String q) {
+        return toBuilder().queue(q).build();
+    }
+
+    public JobOptions withPriority(int p) {
+        return toBuilder().priority(p).build();
+    }
+
+    public JobOptions withDelay(Duration d) {
+        return toBuilder().delay(d).build();
+    }
+
+    public JobOptions withMaxAttempts(int n) {
+        return toBuilder().maxAttempts(n).build();
+    }
+
+    public JobOptions withUniqueKey(String k) {
+        return toBuilder().unique(k, UniqueScope.ACTIVE).build();
+    }
 
     public static final class Builder {
         private String queue, uniqueKey;
@@ -132,49 +161,127 @@ public record JobOptions(
         private KeyedFlow flow;
 
         private Builder(JobOptions o) {
-            queue = o.queue; priority = o.priority; delay = o.delay; runAt = o.runAt; maxAttempts = o.maxAttempts;
-            backoff = o.backoff; timeout = o.timeout; uniqueKey = o.uniqueKey; uniqueScope = o.uniqueScope;
-            uniquePeriod = o.uniquePeriod; meta = new LinkedHashMap<>(o.meta);
-            resultTtl = o.resultTtl; flow = o.flow;
+            queue = o.queue;
+            priority = o.priority;
+            delay = o.delay;
+            runAt = o.runAt;
+            maxAttempts = o.maxAttempts;
+            backoff = o.backoff;
+            timeout = o.timeout;
+            uniqueKey = o.uniqueKey;
+            uniqueScope = o.uniqueScope;
+            uniquePeriod = o.uniquePeriod;
+            meta = new LinkedHashMap<>(o.meta);
+            resultTtl = o.resultTtl;
+            flow = o.flow;
         }
 
-        public Builder queue(String v) { queue = v; return this; }
-        public Builder priority(int v) { priority = v; return this; }
+        public Builder queue(String v) {
+            queue = v;
+            return this;
+        }
+
+        public Builder priority(int v) {
+            priority = v;
+            return this;
+        }
         /** Run no sooner than this long after enqueue (judged by the broker's clock). */
-        public Builder delay(Duration v) { delay = v; runAt = null; return this; }
+        public Builder delay(Duration v) {
+            delay = v;
+            runAt = null;
+            return this;
+        }
         /** Run no sooner than this instant. */
-        public Builder runAt(Instant v) { runAt = v; delay = null; return this; }
-        public Builder maxAttempts(int v) { maxAttempts = v; return this; }
-        public Builder backoff(Backoff v) { backoff = v; return this; }
-        public Builder timeout(Duration v) { timeout = v; return this; }
+        public Builder runAt(Instant v) {
+            runAt = v;
+            delay = null;
+            return this;
+        }
+
+        public Builder maxAttempts(int v) {
+            maxAttempts = v;
+            return this;
+        }
+
+        public Builder backoff(Backoff v) {
+            backoff = v;
+            return this;
+        }
+
+        public Builder timeout(Duration v) {
+            timeout = v;
+            return this;
+        }
         /** Unique while queued or running: a second enqueue with the same key returns the first job. */
-        public Builder unique(String key) { return unique(key, UniqueScope.ACTIVE); }
-        public Builder unique(String key, UniqueScope scope) { uniqueKey = key; uniqueScope = scope; return this; }
+        public Builder unique(String key) {
+            return unique(key, UniqueScope.ACTIVE);
+        }
+
+        public Builder unique(String key, UniqueScope scope) {
+            uniqueKey = key;
+            uniqueScope = scope;
+            return this;
+        }
         /** Unique for a period after the first enqueue, whatever became of that job. */
-        public Builder uniqueFor(String key, Duration period) { uniqueKey = key; uniqueScope = UniqueScope.PERIOD; uniquePeriod = period; return this; }
-        public Builder meta(String key, String value) { meta.put(key, value); return this; }
-        public Builder meta(Map<String, String> v) { meta = new LinkedHashMap<>(v); return this; }
+        public Builder uniqueFor(String key, Duration period) {
+            uniqueKey = key;
+            uniqueScope = UniqueScope.PERIOD;
+            uniquePeriod = period;
+            return this;
+        }
+
+        public Builder meta(String key, String value) {
+            meta.put(key, value);
+            return this;
+        }
+
+        public Builder meta(Map<String, String> v) {
+            meta = new LinkedHashMap<>(v);
+            return this;
+        }
         /**
          * Keep the job this long once it ends (succeeded, failed or cancelled), in place of the prune's
          * global retention: shorter to drop a bulky result early, longer to keep one past the default.
          */
-        public Builder resultTtl(Duration v) { resultTtl = v; return this; }
+        public Builder resultTtl(Duration v) {
+            resultTtl = v;
+            return this;
+        }
 
         /**
          * At most one run per {@code key} every {@code every}, with the last args: the first call of a quiet key
          * runs at once; calls during the window make one job, due at the window's end, that carries the last
          * args given. Not with a unique key, a delay or a run-at (docs/flow-control.md).
          */
-        public Builder throttle(String key, Duration every) { flow = new KeyedFlow.Throttle(key, every); return this; }
+        public Builder throttle(String key, Duration every) {
+            flow = new KeyedFlow.Throttle(key, every);
+            return this;
+        }
         /**
          * Run once the {@code key} has had {@code quiet} with no new call, but at most {@code max} after the
          * burst's first call; each call replaces the waiting job's args with its own. Not with a unique key, a
          * delay or a run-at (docs/flow-control.md).
          */
-        public Builder debounce(String key, Duration quiet, Duration max) { flow = new KeyedFlow.Debounce(key, quiet, max); return this; }
+        public Builder debounce(String key, Duration quiet, Duration max) {
+            flow = new KeyedFlow.Debounce(key, quiet, max);
+            return this;
+        }
 
         public JobOptions build() {
-            return new JobOptions(queue, priority, delay, runAt, maxAttempts, backoff, timeout, uniqueKey, uniqueScope, uniquePeriod, meta, resultTtl, flow);
+            return new JobOptions(
+                    queue,
+                    priority,
+                    delay,
+                    runAt,
+                    maxAttempts,
+                    backoff,
+                    timeout,
+                    uniqueKey,
+                    uniqueScope,
+                    uniquePeriod,
+                    meta,
+                    resultTtl,
+                    flow);
         }
     }
 }

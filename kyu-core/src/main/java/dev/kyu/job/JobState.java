@@ -43,6 +43,7 @@ public enum JobState {
         for (JobState s : values()) {
             if (s.name().equalsIgnoreCase(name.trim())) return s;
         }
-        throw new IllegalArgumentException("unknown job state " + dev.kyu.codec.Printable.quoted(name) + ": expected one of " + java.util.Arrays.toString(values()));
+        throw new IllegalArgumentException("unknown job state " + dev.kyu.codec.Printable.quoted(name)
+                + ": expected one of " + java.util.Arrays.toString(values()));
     }
 }

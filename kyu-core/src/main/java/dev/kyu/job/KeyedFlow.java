@@ -26,8 +26,8 @@ public sealed interface KeyedFlow permits KeyedFlow.Debounce, KeyedFlow.Throttle
             positive("debounce", "quiet", quiet);
             positive("debounce", "max", max);
             if (max.compareTo(quiet) < 0) {
-                throw new KyuException.InvalidInput("debounce max (" + Durations.format(max) + ") must not be shorter than its quiet ("
-                        + Durations.format(quiet) + ")");
+                throw new KyuException.InvalidInput("debounce max (" + Durations.format(max)
+                        + ") must not be shorter than its quiet (" + Durations.format(quiet) + ")");
             }
         }
     }
@@ -49,7 +49,8 @@ public sealed interface KeyedFlow permits KeyedFlow.Debounce, KeyedFlow.Throttle
             throw new KyuException.InvalidInput(form + " key is " + key.length() + " characters, over " + MAX_KEY);
         }
         if (Printable.hasLoneSurrogate(key)) {
-            throw new KyuException.InvalidInput(form + " key " + Printable.quoted(key) + " holds a lone UTF-16 surrogate, which cannot be stored");
+            throw new KyuException.InvalidInput(
+                    form + " key " + Printable.quoted(key) + " holds a lone UTF-16 surrogate, which cannot be stored");
         }
     }
 
@@ -57,10 +58,12 @@ public sealed interface KeyedFlow permits KeyedFlow.Debounce, KeyedFlow.Throttle
         if (d == null) throw new KyuException.InvalidInput(form + " " + what + " must be set");
         // Engines keep times to the millisecond: less would be no time at all.
         if (d.toMillis() < 1) {
-            throw new KyuException.InvalidInput(form + " " + what + " must be at least 1ms, was " + (d.isNegative() ? "negative" : Durations.format(d)));
+            throw new KyuException.InvalidInput(form + " " + what + " must be at least 1ms, was "
+                    + (d.isNegative() ? "negative" : Durations.format(d)));
         }
         if (d.compareTo(Durations.MAX) > 0) {
-            throw new KyuException.InvalidInput(form + " " + what + " must be at most 100 years, was " + Durations.format(d));
+            throw new KyuException.InvalidInput(
+                    form + " " + what + " must be at most 100 years, was " + Durations.format(d));
         }
     }
 }

@@ -6,16 +6,15 @@ import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.Outcome;
-import dev.kyu.spi.PruneRequest;
 import dev.kyu.spi.RescueResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,8 +86,12 @@ public final class Maintenance {
     public RescueResult rescue() {
         RescueResult r = broker.leasesRescueExpired(BATCH);
         if (r.total() > 0) {
-            log.warn("rescued {} job(s) whose worker was lost: {} requeued, {} failed (attempts spent), {} cancelled",
-                    r.total(), r.requeued().size(), r.failed().size(), r.cancelled().size());
+            log.warn(
+                    "rescued {} job(s) whose worker was lost: {} requeued, {} failed (attempts spent), {} cancelled",
+                    r.total(),
+                    r.requeued().size(),
+                    r.failed().size(),
+                    r.cancelled().size());
             if (!listeners.isEmpty()) {
                 report(r.requeued(), e -> new Outcome.Retry(e, Duration.ZERO));
                 report(r.failed(), Outcome.Dead::new);
@@ -110,13 +113,20 @@ public final class Maintenance {
                 if (stored == null || stored.errors().isEmpty()) continue;
                 List<JobError> errors = stored.errors();
                 JobError reason = errors.get(errors.size() - 1);
-                Job held = stored.toBuilder().state(JobState.RUNNING).errors(errors.subList(0, errors.size() - 1)).build();
+                Job held = stored.toBuilder()
+                        .state(JobState.RUNNING)
+                        .errors(errors.subList(0, errors.size() - 1))
+                        .build();
                 Outcome outcome = outcomeOf.apply(reason);
                 for (var l : listeners) {
                     try {
                         l.onRecorded(held, outcome, Duration.ZERO);
                     } catch (RuntimeException e) {
-                        log.warn("job listener {} failed on rescued job {}: {}", l.getClass().getName(), id, e.toString());
+                        log.warn(
+                                "job listener {} failed on rescued job {}: {}",
+                                l.getClass().getName(),
+                                id,
+                                e.toString());
                     }
                 }
             } catch (RuntimeException e) {
@@ -147,20 +157,25 @@ public final class Maintenance {
         return total;
     }
 
-    private ScheduledFuture<?> every(ScheduledExecutorService scheduler, Duration interval, Runnable step, String name) {
+    private ScheduledFuture<?> every(
+            ScheduledExecutorService scheduler, Duration interval, Runnable step, String name) {
         long ms = Math.max(1, interval.toMillis());
         long firstDelay = ThreadLocalRandom.current().nextLong(ms);
-        return scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                step.run();
-                // Jitter: each run waits a random extra up to a fifth of the interval.
-                long extra = ThreadLocalRandom.current().nextLong(ms / 5 + 1);
-                if (extra > 0) Thread.sleep(extra);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                log.debug("maintenance step {} failed, will try again: {}", name, e.getMessage());
-            }
-        }, firstDelay, ms, TimeUnit.MILLISECONDS);
+        return scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        step.run();
+                        // Jitter: each run waits a random extra up to a fifth of the interval.
+                        long extra = ThreadLocalRandom.current().nextLong(ms / 5 + 1);
+                        if (extra > 0) Thread.sleep(extra);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        log.debug("maintenance step {} failed, will try again: {}", name, e.getMessage());
+                    }
+                },
+                firstDelay,
+                ms,
+                TimeUnit.MILLISECONDS);
     }
 }

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param pruneInterval   how often old jobs are deleted
  * @param prune           retention of finished jobs (succeeded/cancelled 24 h, failed 7 days by default)
  */
-public record MaintenanceOptions(Duration promoteInterval, Duration rescueInterval, Duration pruneInterval, PruneRequest prune) {
+public record MaintenanceOptions(
+        Duration promoteInterval, Duration rescueInterval, Duration pruneInterval, PruneRequest prune) {
     public static final MaintenanceOptions DEFAULTS = new MaintenanceOptions(
             Duration.ofMillis(250), Duration.ofSeconds(5), Duration.ofMinutes(1), PruneRequest.defaults());
 

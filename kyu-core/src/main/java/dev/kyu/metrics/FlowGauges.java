@@ -77,22 +77,30 @@ final class FlowGauges {
     private void register(String limit) {
         if (!known.add(limit)) return;
         FunctionCounter.builder(HELD, gate, g -> g.heldBack().getOrDefault(limit, 0L))
-                .description("Jobs this process's workers held back for the limit (sent back to wait without spending an attempt)")
-                .tags("limit", limit).register(registry);
+                .description(
+                        "Jobs this process's workers held back for the limit (sent back to wait without spending an attempt)")
+                .tags("limit", limit)
+                .register(registry);
         Gauge.builder(WAITING, this, g -> {
                     var s = g.current().get(limit);
                     return s == null ? 0 : s.waiting();
                 })
-                .description("Jobs the limit holds back now").tags("limit", limit).register(registry);
+                .description("Jobs the limit holds back now")
+                .tags("limit", limit)
+                .register(registry);
         Gauge.builder(RUNNING, this, g -> {
                     var s = g.current().get(limit);
                     return s == null ? 0 : s.running();
                 })
-                .description("Concurrency slots of the limit in use now, over every key").tags("limit", limit).register(registry);
+                .description("Concurrency slots of the limit in use now, over every key")
+                .tags("limit", limit)
+                .register(registry);
         Gauge.builder(PAUSED, this, g -> {
                     var s = g.current().get(limit);
                     return s == null ? 0 : s.pausedUntil().size();
                 })
-                .description("Pauses in force on the limit (the whole limit, or one key each)").tags("limit", limit).register(registry);
+                .description("Pauses in force on the limit (the whole limit, or one key each)")
+                .tags("limit", limit)
+                .register(registry);
     }
 }

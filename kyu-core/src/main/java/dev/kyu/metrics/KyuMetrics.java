@@ -43,8 +43,11 @@ public final class KyuMetrics implements JobListener {
      * Meters by name and tags, found once: building and registering a meter's id costs more than the
      * job it counts. The set is bounded by tasks x queues x outcomes.
      */
-    private final java.util.concurrent.ConcurrentHashMap<MeterKey, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentHashMap<MeterKey, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<MeterKey, Counter> counters =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final java.util.concurrent.ConcurrentHashMap<MeterKey, Timer> timers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile QueueGauges gauges;
     private volatile FlowGauges flowGauges;
 
@@ -77,7 +80,8 @@ public final class KyuMetrics implements JobListener {
 
     /** Registers the gauges polled from the broker (at most every two seconds, whatever the scrape rate). */
     public synchronized KyuMetrics watch(Admin admin) {
-        if (gauges == null) gauges = new QueueGauges(registry, admin, Duration.ofSeconds(2), java.time.Clock.systemUTC());
+        if (gauges == null)
+            gauges = new QueueGauges(registry, admin, Duration.ofSeconds(2), java.time.Clock.systemUTC());
         return this;
     }
 
@@ -86,7 +90,8 @@ public final class KyuMetrics implements JobListener {
      * tagged by limit), polled from the broker at most every two seconds (once per registry).
      */
     public synchronized KyuMetrics watchLimits(dev.kyu.flow.Limits limits, dev.kyu.flow.FlowGate gate) {
-        if (flowGauges == null) flowGauges = new FlowGauges(registry, limits, gate, Duration.ofSeconds(2), java.time.Clock.systemUTC());
+        if (flowGauges == null)
+            flowGauges = new FlowGauges(registry, limits, gate, Duration.ofSeconds(2), java.time.Clock.systemUTC());
         return this;
     }
 
@@ -112,9 +117,13 @@ public final class KyuMetrics implements JobListener {
         counter(STARTED, job.task(), job.queue()).increment();
         if (job.startedAt() != null && job.scheduledAt() != null) {
             Duration wait = Duration.between(job.scheduledAt(), job.startedAt());
-            timer(new MeterKey(QUEUE_WAIT, job.task(), job.queue(), null), k -> Timer.builder(QUEUE_WAIT)
-                    .description("Time from a job's due time to the start of its attempt")
-                    .tags("task", k.task(), "queue", k.queue()).publishPercentileHistogram().register(registry))
+            timer(
+                            new MeterKey(QUEUE_WAIT, job.task(), job.queue(), null),
+                            k -> Timer.builder(QUEUE_WAIT)
+                                    .description("Time from a job's due time to the start of its attempt")
+                                    .tags("task", k.task(), "queue", k.queue())
+                                    .publishPercentileHistogram()
+                                    .register(registry))
                     .record(wait.isNegative() ? Duration.ZERO : wait);
         }
     }
@@ -135,16 +144,26 @@ public final class KyuMetrics implements JobListener {
         };
         if (name == null) return;
         counter(name, job.task(), job.queue()).increment();
-        timer(new MeterKey(DURATION, job.task(), job.queue(), outcomeTag(outcome)), k -> Timer.builder(DURATION)
-                .description("Run time of one attempt").tags("task", k.task(), "queue", k.queue(), "outcome", k.outcome())
-                .publishPercentileHistogram().register(registry)).record(runTime);
+        timer(
+                        new MeterKey(DURATION, job.task(), job.queue(), outcomeTag(outcome)),
+                        k -> Timer.builder(DURATION)
+                                .description("Run time of one attempt")
+                                .tags("task", k.task(), "queue", k.queue(), "outcome", k.outcome())
+                                .publishPercentileHistogram()
+                                .register(registry))
+                .record(runTime);
     }
 
     private Counter counter(String name, String task, String queue) {
         var key = new MeterKey(name, task, queue, null);
         Counter c = counters.get(key);
-        return c != null ? c : counters.computeIfAbsent(key,
-                k -> Counter.builder(k.name()).tags("task", k.task(), "queue", k.queue()).register(registry));
+        return c != null
+                ? c
+                : counters.computeIfAbsent(
+                        key,
+                        k -> Counter.builder(k.name())
+                                .tags("task", k.task(), "queue", k.queue())
+                                .register(registry));
     }
 
     private Timer timer(MeterKey key, java.util.function.Function<MeterKey, Timer> create) {

@@ -51,6 +51,7 @@ final class QueueGauges {
     private volatile Snapshot snapshot = new Snapshot(Instant.EPOCH, Map.of(), List.of());
     /** When the broker was last read, whether or not the read worked. */
     private volatile Instant lastRead = Instant.EPOCH;
+
     private volatile boolean up;
 
     QueueGauges(MeterRegistry registry, Admin admin, Duration maxAge, Clock clock) {
@@ -62,12 +63,27 @@ final class QueueGauges {
                     g.current();
                     return g.up ? 1 : 0;
                 })
-                .description("1 when the last read of the broker for these gauges worked, 0 when it failed").register(registry);
-        Gauge.builder(WORKERS, this, g -> g.current().workers.size()).description("Workers in the registry").register(registry);
-        Gauge.builder(CONCURRENCY, this, g -> g.current().workers.stream().mapToInt(WorkerInfo::concurrency).sum())
-                .description("Job slots of all workers").register(registry);
-        Gauge.builder(BUSY, this, g -> g.current().workers.stream().mapToInt(WorkerInfo::busy).sum())
-                .description("Jobs running on all workers").register(registry);
+                .description("1 when the last read of the broker for these gauges worked, 0 when it failed")
+                .register(registry);
+        Gauge.builder(WORKERS, this, g -> g.current().workers.size())
+                .description("Workers in the registry")
+                .register(registry);
+        Gauge.builder(
+                        CONCURRENCY,
+                        this,
+                        g -> g.current().workers.stream()
+                                .mapToInt(WorkerInfo::concurrency)
+                                .sum())
+                .description("Job slots of all workers")
+                .register(registry);
+        Gauge.builder(
+                        BUSY,
+                        this,
+                        g -> g.current().workers.stream()
+                                .mapToInt(WorkerInfo::busy)
+                                .sum())
+                .description("Jobs running on all workers")
+                .register(registry);
         refreshNow();
     }
 
@@ -109,7 +125,10 @@ final class QueueGauges {
         QueueInfo q = snap.queues.get(queue);
         if (q == null) return 0;
         long jobs = q.count(JobState.QUEUED) + q.count(JobState.RUNNING);
-        double slots = snap.workers.stream().filter(w -> w.queues().contains(queue)).mapToInt(WorkerInfo::concurrency).average()
+        double slots = snap.workers.stream()
+                .filter(w -> w.queues().contains(queue))
+                .mapToInt(WorkerInfo::concurrency)
+                .average()
                 .orElse(DEFAULT_SLOTS);
         return Math.ceil(jobs / Math.max(1, slots));
     }
@@ -121,23 +140,33 @@ final class QueueGauges {
                         QueueInfo q = g.current().queues.get(queue);
                         return q == null ? 0 : q.count(s);
                     })
-                    .description("Jobs per queue and state").tags("queue", queue, "state", s.name()).register(registry);
+                    .description("Jobs per queue and state")
+                    .tags("queue", queue, "state", s.name())
+                    .register(registry);
         }
         Gauge.builder(OLDEST_AGE, this, g -> {
                     Snapshot snap = g.current();
                     QueueInfo q = snap.queues.get(queue);
                     if (q == null || q.oldestQueuedAt() == null) return 0;
-                    return Math.max(0, Duration.between(q.oldestQueuedAt(), snap.brokerNow).toMillis() / 1000.0);
+                    return Math.max(
+                            0,
+                            Duration.between(q.oldestQueuedAt(), snap.brokerNow).toMillis() / 1000.0);
                 })
-                .description("How long the oldest QUEUED job has waited since it was due").baseUnit("seconds")
-                .tags("queue", queue).register(registry);
+                .description("How long the oldest QUEUED job has waited since it was due")
+                .baseUnit("seconds")
+                .tags("queue", queue)
+                .register(registry);
         Gauge.builder(DESIRED, this, g -> desiredWorkers(g.current(), queue))
-                .description("Workers this queue's jobs (waiting and running) would fill, at the slots its workers have")
-                .tags("queue", queue).register(registry);
+                .description(
+                        "Workers this queue's jobs (waiting and running) would fill, at the slots its workers have")
+                .tags("queue", queue)
+                .register(registry);
         Gauge.builder(PAUSED, this, g -> {
                     QueueInfo q = g.current().queues.get(queue);
                     return q != null && q.paused() ? 1 : 0;
                 })
-                .description("1 when the queue is paused").tags("queue", queue).register(registry);
+                .description("1 when the queue is paused")
+                .tags("queue", queue)
+                .register(registry);
     }
 }

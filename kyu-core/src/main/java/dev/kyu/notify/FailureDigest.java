@@ -82,8 +82,8 @@ final class FailureDigest {
     }
 
     private String summary(String task, Window w) {
-        return w.suppressed + " more job(s) of task " + task + " failed in the last " + human(window)
-                + " (latest " + w.lastJobId + " on queue " + w.lastQueue + ")";
+        return w.suppressed + " more job(s) of task " + task + " failed in the last " + human(window) + " (latest "
+                + w.lastJobId + " on queue " + w.lastQueue + ")";
     }
 
     private static String oneLine(String s) {

@@ -48,11 +48,16 @@ public final class WebhookNotifier implements JobListener, AutoCloseable {
     private WebhookNotifier(Builder b) {
         this.url = b.url;
         this.requestTimeout = b.requestTimeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         this.digest = new FailureDigest(b.clock, b.window);
         this.outbox = new ArrayBlockingQueue<>(b.queueCapacity);
         this.sender = Thread.ofPlatform().daemon().name("kyu-webhook").start(this::sendLoop);
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("kyu-webhook-timer").factory());
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("kyu-webhook-timer").factory());
         long tick = Math.max(100, Math.min(5000, b.window.toMillis() / 10));
         timer.scheduleWithFixedDelay(this::flushDue, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -65,8 +70,10 @@ public final class WebhookNotifier implements JobListener, AutoCloseable {
     public void onRecorded(Job job, Outcome outcome, Duration runTime) {
         if (!(outcome instanceof Outcome.Dead dead) || closed) return;
         try {
-            Job failed = job.toBuilder().errors(Job.appendError(job.errors(), dead.error()))
-                    .state(dev.kyu.job.JobState.FAILED).build();
+            Job failed = job.toBuilder()
+                    .errors(Job.appendError(job.errors(), dead.error()))
+                    .state(dev.kyu.job.JobState.FAILED)
+                    .build();
             digest.failed(failed).ifPresent(this::post);
         } catch (RuntimeException e) {
             log.warn("failure alert for job {} not queued: {}", job.id(), e.toString());
@@ -83,9 +90,17 @@ public final class WebhookNotifier implements JobListener, AutoCloseable {
     }
 
     /** Messages delivered (2xx), dropped because the queue was full, and failed deliveries. */
-    public long sent() { return sent.get(); }
-    public long dropped() { return dropped.get(); }
-    public long errors() { return errors.get(); }
+    public long sent() {
+        return sent.get();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    public long errors() {
+        return errors.get();
+    }
 
     private void post(String text) {
         if (!outbox.offer(text)) {
@@ -109,9 +124,11 @@ public final class WebhookNotifier implements JobListener, AutoCloseable {
     private void send(String text) {
         String body = JsonNodeFactory.instance.objectNode().put("text", text).toString();
         try {
-            var request = HttpRequest.newBuilder(url).timeout(requestTimeout)
+            var request = HttpRequest.newBuilder(url)
+                    .timeout(requestTimeout)
                     .header("Content-Type", "application/json; charset=utf-8")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
             var response = http.send(request, HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() / 100 == 2) {
                 sent.incrementAndGet();
@@ -155,23 +172,33 @@ public final class WebhookNotifier implements JobListener, AutoCloseable {
         private Clock clock = Clock.systemUTC();
 
         private Builder(URI url) {
-            if (url == null || url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
+            if (url == null
+                    || url.getScheme() == null
+                    || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
                     || url.getHost() == null) {
-                throw new KyuException.InvalidInput("webhook URL must be an absolute http(s) URL, was '"
-                        + (url == null ? null : safe(url)) + "'");
+                throw new KyuException.InvalidInput(
+                        "webhook URL must be an absolute http(s) URL, was '" + (url == null ? null : safe(url)) + "'");
             }
             this.url = url;
         }
 
         /** The de-duplication window per task (default one minute). */
         public Builder window(Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) throw new KyuException.InvalidInput("webhook window must be positive, was " + d);
+            if (d == null || d.isNegative() || d.isZero())
+                throw new KyuException.InvalidInput("webhook window must be positive, was " + d);
             window = d;
             return this;
         }
 
-        public Builder connectTimeout(Duration d) { connectTimeout = d; return this; }
-        public Builder requestTimeout(Duration d) { requestTimeout = d; return this; }
+        public Builder connectTimeout(Duration d) {
+            connectTimeout = d;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration d) {
+            requestTimeout = d;
+            return this;
+        }
 
         public Builder queueCapacity(int n) {
             if (n < 1) throw new KyuException.InvalidInput("webhook queue capacity must be at least 1, was " + n);
@@ -179,11 +206,13 @@ public final class WebhookNotifier implements JobListener, AutoCloseable {
             return this;
         }
 
-        public Builder clock(Clock c) { clock = c; return this; }
+        public Builder clock(Clock c) {
+            clock = c;
+            return this;
+        }
 
         public WebhookNotifier build() {
             return new WebhookNotifier(this);
         }
     }
-
 }

@@ -59,13 +59,22 @@ public final class WorkerEndpoint implements AutoCloseable {
     private final KyuMetrics metrics;
     /** The metrics listener this endpoint added to the Kyu (removed at close), or null when the application's. */
     private final KyuMetrics ownMetrics;
+
     private final String token;
     private final String url;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final BrokerPing ping;
 
-    private WorkerEndpoint(HttpServer server, ExecutorService threads, Kyu kyu, Worker worker, PrometheusMeterRegistry registry,
-                           KyuMetrics ownMetrics, KyuMetrics metrics, String token, String url) {
+    private WorkerEndpoint(
+            HttpServer server,
+            ExecutorService threads,
+            Kyu kyu,
+            Worker worker,
+            PrometheusMeterRegistry registry,
+            KyuMetrics ownMetrics,
+            KyuMetrics metrics,
+            String token,
+            String url) {
         this.ownMetrics = ownMetrics;
         this.server = server;
         this.threads = threads;
@@ -87,28 +96,34 @@ public final class WorkerEndpoint implements AutoCloseable {
      * Serves {@code registry}, binding Kyu's, the worker's and the JVM's meters into it. Refuses a
      * non-loopback bind without a token, and a port in use, with a one-line {@link KyuException.InvalidInput}.
      */
-    public static WorkerEndpoint start(Kyu kyu, Worker worker, WorkerEndpointOptions options, PrometheusMeterRegistry registry) {
+    public static WorkerEndpoint start(
+            Kyu kyu, Worker worker, WorkerEndpointOptions options, PrometheusMeterRegistry registry) {
         InetAddress address = resolve(options.bind());
         if (!address.isLoopbackAddress() && options.token() == null) {
-            throw new KyuException.InvalidInput("refusing to serve worker metrics on non-loopback address " + options.bind()
-                    + " without a token (--http-token-file, or KYU_HTTP_TOKEN)");
+            throw new KyuException.InvalidInput("refusing to serve worker metrics on non-loopback address "
+                    + options.bind() + " without a token (--http-token-file, or KYU_HTTP_TOKEN)");
         }
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(address, options.port()), 64);
         } catch (BindException e) {
-            throw new KyuException.InvalidInput("cannot serve on " + options.bind() + ":" + options.port() + ": " + e.getMessage());
+            throw new KyuException.InvalidInput(
+                    "cannot serve on " + options.bind() + ":" + options.port() + ": " + e.getMessage());
         } catch (IOException e) {
             throw new KyuException.InvalidInput("cannot serve on " + options.bind() + ":" + options.port() + ": " + e);
         }
         // A KyuMetrics the application registered itself outlives the endpoint; one the endpoint adds does not.
-        boolean ownsMetrics = kyu.listeners().stream().noneMatch(l -> l instanceof KyuMetrics m && m.registry() == registry);
+        boolean ownsMetrics =
+                kyu.listeners().stream().noneMatch(l -> l instanceof KyuMetrics m && m.registry() == registry);
         KyuMetrics metrics = KyuMetrics.bind(kyu, registry);
         WorkerMeters.bind(worker, registry);
-        String host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        String host = address.getHostAddress().contains(":")
+                ? "[" + address.getHostAddress() + "]"
+                : address.getHostAddress();
         String url = "http://" + host + ":" + server.getAddress().getPort();
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-        var endpoint = new WorkerEndpoint(server, threads, kyu, worker, registry, ownsMetrics ? metrics : null, metrics, options.token(), url);
+        var endpoint = new WorkerEndpoint(
+                server, threads, kyu, worker, registry, ownsMetrics ? metrics : null, metrics, options.token(), url);
         endpoint.bindJvm();
         server.setExecutor(threads);
         server.createContext("/", endpoint::handle);
@@ -154,10 +169,15 @@ public final class WorkerEndpoint implements AutoCloseable {
                 }
                 case "/health/live" -> send(ex, 200, "application/json", "{\"status\":\"UP\"}\n");
                 case "/health/ready" -> ready(ex);
-                default -> send(ex, 404, "text/plain; charset=utf-8", "not found: /metrics, /health/live, /health/ready\n");
+                default ->
+                    send(ex, 404, "text/plain; charset=utf-8", "not found: /metrics, /health/live, /health/ready\n");
             }
         } catch (RuntimeException e) {
-            log.warn("worker HTTP endpoint: {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e.toString());
+            log.warn(
+                    "worker HTTP endpoint: {} {} failed: {}",
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().getPath(),
+                    e.toString());
         }
     }
 
@@ -166,8 +186,9 @@ public final class WorkerEndpoint implements AutoCloseable {
         boolean brokerUp = ping.up();
         boolean ready = s.ready() && brokerUp;
         String reason = !s.running() ? "worker not running" : !brokerUp || !s.fetching() ? "broker unreachable" : "";
-        String body = "{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"worker\":" + quote(s.workerId()) + ",\"busy\":" + s.busy()
-                + ",\"concurrency\":" + s.concurrency() + (ready ? "" : ",\"reason\":\"" + reason + "\"") + "}\n";
+        String body = "{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"worker\":" + quote(s.workerId()) + ",\"busy\":"
+                + s.busy() + ",\"concurrency\":" + s.concurrency() + (ready ? "" : ",\"reason\":\"" + reason + "\"")
+                + "}\n";
         send(ex, ready ? 200 : 503, "application/json", body);
     }
 
@@ -175,7 +196,8 @@ public final class WorkerEndpoint implements AutoCloseable {
         if (token == null) return true;
         String h = ex.getRequestHeaders().getFirst("Authorization");
         if (h == null || !h.startsWith("Bearer ")) return false;
-        return MessageDigest.isEqual(h.substring(7).trim().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                h.substring(7).trim().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String quote(String s) {

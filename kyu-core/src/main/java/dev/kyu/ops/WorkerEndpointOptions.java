@@ -17,7 +17,8 @@ public record WorkerEndpointOptions(int port, String bind, String token) {
     public WorkerEndpointOptions {
         if (port < 0 || port > 65_535) throw new KyuException.InvalidInput("HTTP port must be 0..65535, was " + port);
         if (bind == null || bind.isBlank()) bind = DEFAULT_BIND;
-        if (token != null && token.length() < 16) throw new KyuException.InvalidInput("HTTP token must be at least 16 characters");
+        if (token != null && token.length() < 16)
+            throw new KyuException.InvalidInput("HTTP token must be at least 16 characters");
     }
 
     public static WorkerEndpointOptions onPort(int port) {
@@ -34,6 +35,7 @@ public record WorkerEndpointOptions(int port, String bind, String token) {
 
     @Override
     public String toString() {
-        return "WorkerEndpointOptions[port=" + port + ", bind=" + bind + ", token=" + (token == null ? null : "***") + "]";
+        return "WorkerEndpointOptions[port=" + port + ", bind=" + bind + ", token=" + (token == null ? null : "***")
+                + "]";
     }
 }

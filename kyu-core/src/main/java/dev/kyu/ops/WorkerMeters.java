@@ -28,18 +28,34 @@ public final class WorkerMeters {
         gauge(registry, worker, CONCURRENCY, "Job slots of this worker", WorkerStatus::concurrency);
         gauge(registry, worker, BUSY, "Jobs running on this worker", WorkerStatus::busy);
         gauge(registry, worker, FREE, "Free job slots of this worker", WorkerStatus::free);
-        gauge(registry, worker, PREFETCHED, "Jobs leased by this worker that have not started", WorkerStatus::prefetched);
-        gauge(registry, worker, READY, "1 when this worker runs and its last fetch reached the broker", s -> s.ready() ? 1 : 0);
+        gauge(
+                registry,
+                worker,
+                PREFETCHED,
+                "Jobs leased by this worker that have not started",
+                WorkerStatus::prefetched);
+        gauge(
+                registry,
+                worker,
+                READY,
+                "1 when this worker runs and its last fetch reached the broker",
+                s -> s.ready() ? 1 : 0);
         Gauge.builder(HEARTBEAT_AGE, worker, w -> {
                     Duration d = w.status().sinceHeartbeat();
                     return d == null ? Double.NaN : d.toMillis() / 1000.0;
                 })
-                .description("Time since the broker last took this worker's registry heartbeat").baseUnit("seconds").register(registry);
+                .description("Time since the broker last took this worker's registry heartbeat")
+                .baseUnit("seconds")
+                .register(registry);
         FunctionCounter.builder(FETCH_ERRORS, worker, w -> w.status().fetchErrors())
-                .description("Fetches of this worker that failed").register(registry);
+                .description("Fetches of this worker that failed")
+                .register(registry);
     }
 
-    private static void gauge(MeterRegistry registry, Worker worker, String name, String description, ToDoubleFunction<WorkerStatus> f) {
-        Gauge.builder(name, worker, w -> f.applyAsDouble(w.status())).description(description).register(registry);
+    private static void gauge(
+            MeterRegistry registry, Worker worker, String name, String description, ToDoubleFunction<WorkerStatus> f) {
+        Gauge.builder(name, worker, w -> f.applyAsDouble(w.status()))
+                .description(description)
+                .register(registry);
     }
 }

@@ -31,12 +31,32 @@ public final class CronTrigger implements Trigger {
 
     /** Unix cron with a seconds field in front, same ranges and names as {@link CronType#UNIX}. */
     private static final CronDefinition SIX_FIELDS = CronDefinitionBuilder.defineCron()
-            .withSeconds().withValidRange(0, 59).withStrictRange().and()
-            .withMinutes().withValidRange(0, 59).withStrictRange().and()
-            .withHours().withValidRange(0, 23).withStrictRange().and()
-            .withDayOfMonth().withValidRange(1, 31).withStrictRange().and()
-            .withMonth().withValidRange(1, 12).withStrictRange().and()
-            .withDayOfWeek().withValidRange(0, 7).withMondayDoWValue(1).withIntMapping(7, 0).withStrictRange().and()
+            .withSeconds()
+            .withValidRange(0, 59)
+            .withStrictRange()
+            .and()
+            .withMinutes()
+            .withValidRange(0, 59)
+            .withStrictRange()
+            .and()
+            .withHours()
+            .withValidRange(0, 23)
+            .withStrictRange()
+            .and()
+            .withDayOfMonth()
+            .withValidRange(1, 31)
+            .withStrictRange()
+            .and()
+            .withMonth()
+            .withValidRange(1, 12)
+            .withStrictRange()
+            .and()
+            .withDayOfWeek()
+            .withValidRange(0, 7)
+            .withMondayDoWValue(1)
+            .withIntMapping(7, 0)
+            .withStrictRange()
+            .and()
             .instance();
 
     /** The macros of Vixie cron, as the 5-field expressions they stand for. */
@@ -49,7 +69,8 @@ public final class CronTrigger implements Trigger {
             "@midnight", "0 0 * * *",
             "@hourly", "0 * * * *");
 
-    private static final java.time.ZonedDateTime NEVER_CHECK_FROM = java.time.ZonedDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    private static final java.time.ZonedDateTime NEVER_CHECK_FROM =
+            java.time.ZonedDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
     private static final CronParser FIVE = new CronParser(FIVE_FIELDS);
     private static final CronParser SIX = new CronParser(SIX_FIELDS);
 
@@ -69,22 +90,25 @@ public final class CronTrigger implements Trigger {
     /** Parses an expression; a bad one fails with a one-line {@link IllegalArgumentException} naming it. */
     public static CronTrigger parse(String expression) {
         if (expression == null || expression.isBlank()) {
-            throw new IllegalArgumentException("empty cron expression: expected 5 fields (min hour dom month dow), 6 with seconds, or a macro such as @daily");
+            throw new IllegalArgumentException(
+                    "empty cron expression: expected 5 fields (min hour dom month dow), 6 with seconds, or a macro such as @daily");
         }
         String text = expression.trim().replaceAll("\\s+", " ");
         String expanded = text;
         if (text.startsWith("@")) {
             expanded = MACROS.get(text.toLowerCase(Locale.ROOT));
             if (expanded == null) {
-                throw new IllegalArgumentException("unknown cron macro '" + text + "': expected one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly");
+                throw new IllegalArgumentException("unknown cron macro '" + text
+                        + "': expected one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly");
             }
         }
         int fields = expanded.split(" ").length;
         CronParser parser = switch (fields) {
             case 5 -> FIVE;
             case 6 -> SIX;
-            default -> throw new IllegalArgumentException("bad cron expression '" + text + "': has " + fields
-                    + " field(s), expected 5 (min hour dom month dow) or 6 (sec min hour dom month dow)");
+            default ->
+                throw new IllegalArgumentException("bad cron expression '" + text + "': has " + fields
+                        + " field(s), expected 5 (min hour dom month dow) or 6 (sec min hour dom month dow)");
         };
         try {
             Cron cron = parser.parse(expanded);
@@ -97,7 +121,8 @@ public final class CronTrigger implements Trigger {
             }
             return trigger;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad cron expression '" + text + "': " + Problem.oneLine(e.getMessage()), e);
+            throw new IllegalArgumentException(
+                    "bad cron expression '" + text + "': " + Problem.oneLine(e.getMessage()), e);
         }
     }
 
@@ -144,9 +169,11 @@ public final class CronTrigger implements Trigger {
 
     /** The next wall-clock time strictly after {@code local} that the expression names. */
     LocalDateTime nextLocal(LocalDateTime local) {
-        return executionTime.nextExecution(local.atZone(ZoneOffset.UTC))
+        return executionTime
+                .nextExecution(local.atZone(ZoneOffset.UTC))
                 .map(z -> z.toLocalDateTime())
-                .orElseThrow(() -> new IllegalStateException("cron expression '" + expression + "' names no time after " + local));
+                .orElseThrow(() ->
+                        new IllegalStateException("cron expression '" + expression + "' names no time after " + local));
     }
 
     @Override

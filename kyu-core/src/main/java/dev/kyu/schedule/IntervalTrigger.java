@@ -16,7 +16,8 @@ public record IntervalTrigger(Duration every) implements Trigger {
 
     public IntervalTrigger {
         if (every == null || every.compareTo(MIN) < 0) {
-            throw new IllegalArgumentException("interval must be at least 1s, was " + (every == null ? "missing" : Durations.format(every)));
+            throw new IllegalArgumentException(
+                    "interval must be at least 1s, was " + (every == null ? "missing" : Durations.format(every)));
         }
         if (every.toMillis() % 1000 != 0) {
             throw new IllegalArgumentException("interval must be whole seconds, was " + Durations.format(every));

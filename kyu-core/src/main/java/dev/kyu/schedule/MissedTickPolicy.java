@@ -30,7 +30,8 @@ public enum MissedTickPolicy {
 
     public static MissedTickPolicy parse(String value) {
         for (var p : values()) {
-            if (p.text.equals(value.trim().toLowerCase(Locale.ROOT)) || p.name().equalsIgnoreCase(value.trim())) return p;
+            if (p.text.equals(value.trim().toLowerCase(Locale.ROOT)) || p.name().equalsIgnoreCase(value.trim()))
+                return p;
         }
         throw new IllegalArgumentException("unknown missed-tick policy '" + value + "': expected one of "
                 + Arrays.stream(values()).map(MissedTickPolicy::text).collect(Collectors.joining(", ")));

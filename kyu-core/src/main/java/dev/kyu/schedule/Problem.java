@@ -15,7 +15,8 @@ public record Problem(String schedule, String field, String message) {
     public String line() {
         var b = new StringBuilder();
         if (schedule != null) b.append("schedule '").append(schedule).append('\'');
-        if (field != null) b.append(b.isEmpty() ? "" : ", ").append("field '").append(field).append('\'');
+        if (field != null)
+            b.append(b.isEmpty() ? "" : ", ").append("field '").append(field).append('\'');
         if (!b.isEmpty()) b.append(": ");
         return b.append(oneLine(message)).toString();
     }

@@ -37,8 +37,16 @@ import java.util.regex.Pattern;
  * @param catchUpLimit how many missed ticks {@link MissedTickPolicy#CATCH_UP} fires at most (default 10)
  * @param overlap      whether a tick may start while the previous one is still waiting or running (default allow)
  */
-public record Schedule(String name, String task, String argsJson, JobOptions options, Trigger trigger, ZoneId zone,
-                       MissedTickPolicy missedTicks, int catchUpLimit, OverlapPolicy overlap) {
+public record Schedule(
+        String name,
+        String task,
+        String argsJson,
+        JobOptions options,
+        Trigger trigger,
+        ZoneId zone,
+        MissedTickPolicy missedTicks,
+        int catchUpLimit,
+        OverlapPolicy overlap) {
 
     public static final int DEFAULT_CATCH_UP_LIMIT = 10;
     public static final int MAX_CATCH_UP_LIMIT = 1000;
@@ -59,17 +67,24 @@ public record Schedule(String name, String task, String argsJson, JobOptions opt
             throw problem(name, "args", e.getMessage());
         }
         options = options == null ? JobOptions.NONE : options;
-        if (options.runAt() != null) throw problem(name, "runAt", "a schedule's jobs run at their fire time; use delay to run later than it");
-        if (options.flow() != null) throw problem(name, "flow", "a schedule fires once per tick already; debounce and throttle are set per enqueue");
+        if (options.runAt() != null)
+            throw problem(name, "runAt", "a schedule's jobs run at their fire time; use delay to run later than it");
+        if (options.flow() != null)
+            throw problem(
+                    name, "flow", "a schedule fires once per tick already; debounce and throttle are set per enqueue");
         if (options.uniqueKey() != null) {
-            throw problem(name, "unique", "a schedule's jobs carry the scheduler's own unique key (schedule, fire time); remove it");
+            throw problem(
+                    name,
+                    "unique",
+                    "a schedule's jobs carry the scheduler's own unique key (schedule, fire time); remove it");
         }
         if (trigger == null) throw problem(name, "cron", "missing: set either cron or every");
         zone = zone == null ? ZoneOffset.UTC : zone;
         missedTicks = missedTicks == null ? MissedTickPolicy.FIRE_ONCE : missedTicks;
         overlap = overlap == null ? OverlapPolicy.ALLOW : overlap;
         if (catchUpLimit < 1 || catchUpLimit > MAX_CATCH_UP_LIMIT) {
-            throw problem(name, "catchUpLimit", "must be between 1 and " + MAX_CATCH_UP_LIMIT + ", was " + catchUpLimit);
+            throw problem(
+                    name, "catchUpLimit", "must be between 1 and " + MAX_CATCH_UP_LIMIT + ", was " + catchUpLimit);
         }
     }
 
@@ -79,8 +94,13 @@ public record Schedule(String name, String task, String argsJson, JobOptions opt
 
     public Builder toBuilder() {
         var b = new Builder(name, task);
-        b.argsJson = argsJson; b.options = options; b.trigger = trigger; b.zone = zone;
-        b.missedTicks = missedTicks; b.catchUpLimit = catchUpLimit; b.overlap = overlap;
+        b.argsJson = argsJson;
+        b.options = options;
+        b.trigger = trigger;
+        b.zone = zone;
+        b.missedTicks = missedTicks;
+        b.catchUpLimit = catchUpLimit;
+        b.overlap = overlap;
         return b;
     }
 
@@ -91,7 +111,8 @@ public record Schedule(String name, String task, String argsJson, JobOptions opt
 
     static String checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new KyuException.InvalidInput("bad schedule name " + dev.kyu.codec.Printable.quoted(name) + ": use 1-100 letters, digits, '_', '.' or '-'");
+            throw new KyuException.InvalidInput("bad schedule name " + dev.kyu.codec.Printable.quoted(name)
+                    + ": use 1-100 letters, digits, '_', '.' or '-'");
         }
         return name;
     }
@@ -102,11 +123,13 @@ public record Schedule(String name, String task, String argsJson, JobOptions opt
 
     /** Parses a zone id (IANA name such as Asia/Tokyo, or UTC, or an offset such as +09:00). */
     static ZoneId parseZone(String zone) {
-        if (zone == null || zone.isBlank()) throw new IllegalArgumentException("empty time zone: expected an IANA name such as Europe/Berlin, or UTC");
+        if (zone == null || zone.isBlank())
+            throw new IllegalArgumentException("empty time zone: expected an IANA name such as Europe/Berlin, or UTC");
         try {
             return ZoneId.of(zone.trim());
         } catch (java.time.DateTimeException e) {
-            throw new IllegalArgumentException("unknown time zone '" + zone + "': expected an IANA name such as Europe/Berlin, America/New_York or UTC");
+            throw new IllegalArgumentException("unknown time zone '" + zone
+                    + "': expected an IANA name such as Europe/Berlin, America/New_York or UTC");
         }
     }
 
@@ -155,9 +178,15 @@ public record Schedule(String name, String task, String argsJson, JobOptions opt
             return every(d);
         }
 
-        public Builder trigger(Trigger t) { trigger = Objects.requireNonNull(t, "trigger"); return this; }
+        public Builder trigger(Trigger t) {
+            trigger = Objects.requireNonNull(t, "trigger");
+            return this;
+        }
 
-        public Builder zone(ZoneId z) { zone = Objects.requireNonNull(z, "zone"); return this; }
+        public Builder zone(ZoneId z) {
+            zone = Objects.requireNonNull(z, "zone");
+            return this;
+        }
 
         public Builder zone(String z) {
             try {
@@ -178,11 +207,30 @@ public record Schedule(String name, String task, String argsJson, JobOptions opt
             return this;
         }
 
-        public Builder argsJson(String json) { argsJson = json; return this; }
-        public Builder options(JobOptions o) { options = o == null ? JobOptions.NONE : o; return this; }
-        public Builder missedTicks(MissedTickPolicy p) { missedTicks = p; return this; }
-        public Builder catchUpLimit(int n) { catchUpLimit = n; return this; }
-        public Builder overlap(OverlapPolicy p) { overlap = p; return this; }
+        public Builder argsJson(String json) {
+            argsJson = json;
+            return this;
+        }
+
+        public Builder options(JobOptions o) {
+            options = o == null ? JobOptions.NONE : o;
+            return this;
+        }
+
+        public Builder missedTicks(MissedTickPolicy p) {
+            missedTicks = p;
+            return this;
+        }
+
+        public Builder catchUpLimit(int n) {
+            catchUpLimit = n;
+            return this;
+        }
+
+        public Builder overlap(OverlapPolicy p) {
+            overlap = p;
+            return this;
+        }
 
         public Schedule build() {
             return new Schedule(name, task, argsJson, options, trigger, zone, missedTicks, catchUpLimit, overlap);

@@ -63,8 +63,12 @@ public final class ScheduleAdmin {
     /** Enqueues the schedule's task now, with its args and options; returns the job id. */
     public String runNow(String name) {
         var d = require(name);
-        if (d.schedule() == null) throw new KyuException.InvalidInput("schedule '" + name + "' cannot run: " + d.problem());
-        return store.broker().jobsEnqueue(EnqueueRequest.of(List.of(jobs.manual(d.schedule(), clock.instant())))).get(0).id();
+        if (d.schedule() == null)
+            throw new KyuException.InvalidInput("schedule '" + name + "' cannot run: " + d.problem());
+        return store.broker()
+                .jobsEnqueue(EnqueueRequest.of(List.of(jobs.manual(d.schedule(), clock.instant()))))
+                .get(0)
+                .id();
     }
 
     /** Forgets a schedule's definition, state and pause; a scheduler still running it publishes it again. */
@@ -87,16 +91,47 @@ public final class ScheduleAdmin {
         String lastJob = state.map(ScheduleState::lastJobId).orElse(null);
         Schedule s = d.schedule();
         if (s == null) {
-            return new ScheduleInfo(d.name(), null, null, null, null, null, null, null, null, null, paused, last, lastJob, null, d.problem());
+            return new ScheduleInfo(
+                    d.name(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    paused,
+                    last,
+                    lastJob,
+                    null,
+                    d.problem());
         }
-        Instant from = state.map(ScheduleState::horizon).filter(h -> h.isAfter(now)).orElse(now);
+        Instant from =
+                state.map(ScheduleState::horizon).filter(h -> h.isAfter(now)).orElse(now);
         String cron = s.trigger() instanceof CronTrigger c ? c.expression() : null;
         String every = s.trigger() instanceof IntervalTrigger i ? Durations.format(i.every()) : null;
         // The default zone is ZoneOffset.UTC, whose id is "Z": shown as the docs and schedule files name it.
-        String zone = s.zone().normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : s.zone().getId();
-        return new ScheduleInfo(s.name(), s.task(), s.options().queue(), cron, every, zone, s.argsJson(),
-                s.missedTicks().text(), s.catchUpLimit(), s.overlap().text(), paused, last, lastJob,
-                s.trigger().nextAfter(from, s.zone()), null);
+        String zone = s.zone().normalized().equals(java.time.ZoneOffset.UTC)
+                ? "UTC"
+                : s.zone().getId();
+        return new ScheduleInfo(
+                s.name(),
+                s.task(),
+                s.options().queue(),
+                cron,
+                every,
+                zone,
+                s.argsJson(),
+                s.missedTicks().text(),
+                s.catchUpLimit(),
+                s.overlap().text(),
+                paused,
+                last,
+                lastJob,
+                s.trigger().nextAfter(from, s.zone()),
+                null);
     }
 
     /** The broker's own clock, so that every process listing schedules agrees on "now". */
@@ -107,8 +142,19 @@ public final class ScheduleAdmin {
             this.broker = broker;
         }
 
-        @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return broker.now(); }
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return broker.now();
+        }
     }
 }

@@ -20,8 +20,22 @@ import java.util.Set;
  */
 public final class ScheduleFields {
     /** The field names, as written in files and JSON. */
-    public static final List<String> FIELDS = List.of("task", "args", "cron", "every", "zone", "queue", "priority",
-            "maxAttempts", "timeout", "backoff", "delay", "meta", "missedTicks", "catchUpLimit", "overlap");
+    public static final List<String> FIELDS = List.of(
+            "task",
+            "args",
+            "cron",
+            "every",
+            "zone",
+            "queue",
+            "priority",
+            "maxAttempts",
+            "timeout",
+            "backoff",
+            "delay",
+            "meta",
+            "missedTicks",
+            "catchUpLimit",
+            "overlap");
 
     private ScheduleFields() {}
 
@@ -38,7 +52,8 @@ public final class ScheduleFields {
         for (Object key : fields.keySet()) {
             String k = String.valueOf(key);
             if (!FIELDS.contains(k) && !extraAllowed.contains(k)) {
-                problems.add(new Problem(name, k, "unknown field" + suggest(k) + "; known fields: " + String.join(", ", FIELDS)));
+                problems.add(new Problem(
+                        name, k, "unknown field" + suggest(k) + "; known fields: " + String.join(", ", FIELDS)));
             }
         }
         String task = r.string("task", true);
@@ -53,15 +68,17 @@ public final class ScheduleFields {
         Integer priority = r.integer("priority");
         if (priority != null) b.priority(priority);
         Integer maxAttempts = r.integer("maxAttempts");
-        if (maxAttempts != null) r.check("maxAttempts", () -> {
-            if (maxAttempts < 1) throw new IllegalArgumentException("must be at least 1, was " + maxAttempts);
-            b.maxAttempts(maxAttempts);
-        });
+        if (maxAttempts != null)
+            r.check("maxAttempts", () -> {
+                if (maxAttempts < 1) throw new IllegalArgumentException("must be at least 1, was " + maxAttempts);
+                b.maxAttempts(maxAttempts);
+            });
         Duration timeout = r.duration("timeout");
-        if (timeout != null) r.check("timeout", () -> {
-            if (timeout.isZero()) throw new IllegalArgumentException("must be positive, was 0s");
-            b.timeout(timeout);
-        });
+        if (timeout != null)
+            r.check("timeout", () -> {
+                if (timeout.isZero()) throw new IllegalArgumentException("must be positive, was 0s");
+                b.timeout(timeout);
+            });
         Duration delay = r.duration("delay");
         if (delay != null) b.delay(delay);
         String backoff = r.string("backoff", false);
@@ -76,7 +93,8 @@ public final class ScheduleFields {
         if (cron != null && every != null) {
             problems.add(new Problem(name, "every", "set either cron or every, not both"));
         } else if (cron == null && every == null) {
-            problems.add(new Problem(name, "cron", "missing: set either cron (e.g. \"30 7 * * *\") or every (e.g. 5m)"));
+            problems.add(
+                    new Problem(name, "cron", "missing: set either cron (e.g. \"30 7 * * *\") or every (e.g. 5m)"));
         }
         if (cron != null) r.problemOf(() -> s.cron(cron));
         if (every != null) r.problemOf(() -> s.every(every));
@@ -124,9 +142,11 @@ public final class ScheduleFields {
     /** " (did you mean 'cron'?)" for a field name one or two edits away from a known one, else "". */
     static String suggest(String unknown) {
         return FIELDS.stream()
-                .filter(f -> distance(f.toLowerCase(), unknown.toLowerCase()) <= 2 || f.equalsIgnoreCase(unknown.replace("-", "").replace("_", "")))
+                .filter(f -> distance(f.toLowerCase(), unknown.toLowerCase()) <= 2
+                        || f.equalsIgnoreCase(unknown.replace("-", "").replace("_", "")))
                 .min(Comparator.comparingInt(f -> distance(f.toLowerCase(), unknown.toLowerCase())))
-                .map(f -> " (did you mean '" + f + "'?)").orElse("");
+                .map(f -> " (did you mean '" + f + "'?)")
+                .orElse("");
     }
 
     static int distance(String a, String b) {
@@ -139,7 +159,9 @@ public final class ScheduleFields {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
                 cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
             }
-            int[] t = prev; prev = cur; cur = t;
+            int[] t = prev;
+            prev = cur;
+            cur = t;
         }
         return prev[b.length()];
     }
@@ -154,7 +176,8 @@ public final class ScheduleFields {
                 return null;
             }
             if (v instanceof Map || v instanceof List) {
-                problems.add(new Problem(name, field, "expected a single value, was a " + (v instanceof Map ? "map" : "list")));
+                problems.add(new Problem(
+                        name, field, "expected a single value, was a " + (v instanceof Map ? "map" : "list")));
                 return null;
             }
             return String.valueOf(v);
@@ -164,7 +187,9 @@ public final class ScheduleFields {
             Object v = fields.get(field);
             if (v == null) return null;
             if (v instanceof Integer i) return i;
-            if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < Integer.MAX_VALUE) {
+            if (v instanceof Number n
+                    && n.doubleValue() == Math.rint(n.doubleValue())
+                    && Math.abs(n.doubleValue()) < Integer.MAX_VALUE) {
                 return n.intValue();
             }
             try {

@@ -38,8 +38,9 @@ public final class ScheduleFile {
         try {
             text = Files.readString(path);
         } catch (IOException e) {
-            throw new ScheduleFileException(List.of(path + ": cannot read schedule file: " + Problem.oneLine(String.valueOf(e.getMessage()))
-                    + " (" + e.getClass().getSimpleName() + ")"));
+            throw new ScheduleFileException(
+                    List.of(path + ": cannot read schedule file: " + Problem.oneLine(String.valueOf(e.getMessage()))
+                            + " (" + e.getClass().getSimpleName() + ")"));
         }
         return parse(text, String.valueOf(path.getFileName()));
     }
@@ -55,8 +56,11 @@ public final class ScheduleFile {
             root = new Yaml(new SafeConstructor(options)).load(text);
         } catch (MarkedYAMLException e) {
             var mark = e.getProblemMark();
-            String where = mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
-            throw fail(source, List.of(new Problem(null, null, where + "not valid YAML: " + e.getProblem() + hint(text, mark))));
+            String where =
+                    mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
+            throw fail(
+                    source,
+                    List.of(new Problem(null, null, where + "not valid YAML: " + e.getProblem() + hint(text, mark))));
         } catch (YAMLException e) {
             throw fail(source, List.of(new Problem(null, null, "not valid YAML: " + e.getMessage())));
         }
@@ -65,18 +69,22 @@ public final class ScheduleFile {
             throw fail(source, List.of(new Problem(null, null, "expected a map with the key 'schedules' at the top")));
         }
         for (Object key : top.keySet()) {
-            if (!"schedules".equals(key)) problems.add(new Problem(null, String.valueOf(key), "unknown top-level key: expected only 'schedules'"));
+            if (!"schedules".equals(key))
+                problems.add(
+                        new Problem(null, String.valueOf(key), "unknown top-level key: expected only 'schedules'"));
         }
         var out = new ArrayList<Schedule>();
         Object all = top.get("schedules");
         if (all == null) return List.of();
         if (!(all instanceof Map<?, ?> byName)) {
-            throw fail(source, List.of(new Problem(null, "schedules", "expected a map of schedule names to schedules")));
+            throw fail(
+                    source, List.of(new Problem(null, "schedules", "expected a map of schedule names to schedules")));
         }
         for (var e : byName.entrySet()) {
             String name = String.valueOf(e.getKey());
             if (!(e.getValue() instanceof Map<?, ?> fields)) {
-                problems.add(new Problem(name, null, "expected a map of fields (task, cron or every, …), was '" + e.getValue() + "'"));
+                problems.add(new Problem(
+                        name, null, "expected a map of fields (task, cron or every, …), was '" + e.getValue() + "'"));
                 continue;
             }
             Schedule s = ScheduleFields.read(name, fields, problems, Set.of());
@@ -91,10 +99,13 @@ public final class ScheduleFile {
         if (mark == null) return "";
         List<String> lines = text.lines().toList();
         if (mark.getLine() >= lines.size()) return "";
-        return lines.get(mark.getLine()).matches("\\s*[\\w-]+:\\s*[*@].*") ? " (quote values that start with * or @, such as cron expressions)" : "";
+        return lines.get(mark.getLine()).matches("\\s*[\\w-]+:\\s*[*@].*")
+                ? " (quote values that start with * or @, such as cron expressions)"
+                : "";
     }
 
     private static ScheduleFileException fail(String source, List<Problem> problems) {
-        return new ScheduleFileException(problems.stream().map(p -> source + ": " + p.line()).toList());
+        return new ScheduleFileException(
+                problems.stream().map(p -> source + ": " + p.line()).toList());
     }
 }

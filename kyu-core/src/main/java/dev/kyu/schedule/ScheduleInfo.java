@@ -22,9 +22,22 @@ import java.time.Instant;
  * @param nextFireAt  the next tick from now on, or null
  * @param problem     why the stored definition could not be read (the other fields may then be null)
  */
-public record ScheduleInfo(String name, String task, String queue, String cron, String every, String zone, String args,
-                           String missedTicks, Integer catchUpLimit, String overlap, boolean paused, Instant lastFireAt,
-                           String lastJobId, Instant nextFireAt, String problem) {
+public record ScheduleInfo(
+        String name,
+        String task,
+        String queue,
+        String cron,
+        String every,
+        String zone,
+        String args,
+        String missedTicks,
+        Integer catchUpLimit,
+        String overlap,
+        boolean paused,
+        Instant lastFireAt,
+        String lastJobId,
+        Instant nextFireAt,
+        String problem) {
 
     /** The trigger as one would write it: {@code cron "…"} or {@code every 5m}. */
     public String trigger() {

@@ -23,9 +23,26 @@ public final class ScheduleListing {
         var rows = new ArrayList<String[]>();
         rows.add(HEADER);
         for (ScheduleInfo s : schedules) {
-            rows.add(s.problem() != null
-                    ? new String[] {s.name(), "-", "unreadable: " + s.problem(), "-", yesNo(s.paused()), time(s.lastFireAt()), "-"}
-                    : new String[] {s.name(), s.task(), s.trigger(), s.zone(), yesNo(s.paused()), time(s.lastFireAt()), time(s.nextFireAt())});
+            rows.add(
+                    s.problem() != null
+                            ? new String[] {
+                                s.name(),
+                                "-",
+                                "unreadable: " + s.problem(),
+                                "-",
+                                yesNo(s.paused()),
+                                time(s.lastFireAt()),
+                                "-"
+                            }
+                            : new String[] {
+                                s.name(),
+                                s.task(),
+                                s.trigger(),
+                                s.zone(),
+                                yesNo(s.paused()),
+                                time(s.lastFireAt()),
+                                time(s.nextFireAt())
+                            });
         }
         int[] width = new int[HEADER.length];
         for (String[] r : rows) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());

@@ -73,7 +73,8 @@ public final class ScheduleStore {
         }
         var problems = new ArrayList<Problem>();
         Schedule s = ScheduleFields.read(name, fields, problems, Set.of("name"));
-        return new StoredDefinition(name, s, problems.isEmpty() ? null : problems.get(0).line());
+        return new StoredDefinition(
+                name, s, problems.isEmpty() ? null : problems.get(0).line());
     }
 
     /** A definition read back from the broker: the schedule, or why it could not be read. */
@@ -102,7 +103,9 @@ public final class ScheduleStore {
      */
     public void advance(String name, ScheduleState state) {
         Optional<ScheduleState> current = state(name);
-        if (current.isPresent() && current.get().horizon() != null && !state.horizon().isAfter(current.get().horizon())) return;
+        if (current.isPresent()
+                && current.get().horizon() != null
+                && !state.horizon().isAfter(current.get().horizon())) return;
         putState(name, state);
     }
 

@@ -54,6 +54,7 @@ public final class Scheduler implements AutoCloseable {
     private final Clock clock;
     /** This scheduler's own schedules (code, file); with {@code followStored} the stored ones join them each pass. */
     private final Map<String, Schedule> own;
+
     private final boolean followStored;
     private Map<String, Schedule> schedules;
     private final TickJobs jobs;
@@ -63,6 +64,7 @@ public final class Scheduler implements AutoCloseable {
     private final Duration leaderLease, pollInterval, grace;
     /** Touched only by the thread running passes (runDue is not meant to run concurrently with itself). */
     private final Map<String, Instant> nextFire = new HashMap<>();
+
     private boolean published;
     private ScheduledExecutorService loop;
 
@@ -97,7 +99,9 @@ public final class Scheduler implements AutoCloseable {
 
     /** The schedules of the latest pass (with {@code followStored}, the stored ones too). */
     public synchronized List<Schedule> schedules() {
-        return schedules.values().stream().sorted(java.util.Comparator.comparing(Schedule::name)).toList();
+        return schedules.values().stream()
+                .sorted(java.util.Comparator.comparing(Schedule::name))
+                .toList();
     }
 
     /** Writes this scheduler's own definitions to the broker so that other processes can list (and follow) them. */
@@ -195,16 +199,29 @@ public final class Scheduler implements AutoCloseable {
             for (Instant at : fire) batch.add(jobs.tick(s, at, now));
             List<EnqueueResult> results = broker.jobsEnqueue(EnqueueRequest.of(batch));
             for (int i = 0; i < fire.size(); i++) {
-                out.add(new Pass.Tick(s.name(), fire.get(i), results.get(i).id(), results.get(i).created()));
+                out.add(new Pass.Tick(
+                        s.name(),
+                        fire.get(i),
+                        results.get(i).id(),
+                        results.get(i).created()));
             }
             lastFireAt = fire.get(fire.size() - 1);
             lastJobId = results.get(results.size() - 1).id();
-            if (own.containsKey(s.name())) store.putDefinition(s); // keep the listing current even if someone deleted it meanwhile
+            if (own.containsKey(s.name()))
+                store.putDefinition(s); // keep the listing current even if someone deleted it meanwhile
         }
         if (plan.dropped() > 0) {
-            log.info("schedule '{}': missed ticks since {} dropped by policy {}", s.name(), state.horizon(), s.missedTicks().text());
+            log.info(
+                    "schedule '{}': missed ticks since {} dropped by policy {}",
+                    s.name(),
+                    state.horizon(),
+                    s.missedTicks().text());
         }
-        if (skipped > plan.dropped()) log.debug("schedule '{}': {} tick(s) not enqueued (paused or overlapping)", s.name(), skipped - plan.dropped());
+        if (skipped > plan.dropped())
+            log.debug(
+                    "schedule '{}': {} tick(s) not enqueued (paused or overlapping)",
+                    s.name(),
+                    skipped - plan.dropped());
         store.advance(s.name(), new ScheduleState(plan.horizon(), lastFireAt, lastJobId, now));
         return skipped;
     }
@@ -286,11 +303,14 @@ public final class Scheduler implements AutoCloseable {
      */
     static String leaderLock(Collection<String> names) {
         var sorted = new java.util.TreeSet<>(names);
-        return LEADER_LOCK_PREFIX + Integer.toHexString(String.join("\n", sorted).hashCode());
+        return LEADER_LOCK_PREFIX
+                + Integer.toHexString(String.join("\n", sorted).hashCode());
     }
 
     private static String defaultOwner() {
-        return "beat@" + dev.kyu.worker.HostName.get() + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+        return "beat@" + dev.kyu.worker.HostName.get() + ":"
+                + ManagementFactory.getRuntimeMXBean().getPid() + ":"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public static final class Builder {
@@ -309,7 +329,10 @@ public final class Scheduler implements AutoCloseable {
             this.broker = java.util.Objects.requireNonNull(broker, "broker");
         }
 
-        public Builder clock(Clock c) { clock = c; return this; }
+        public Builder clock(Clock c) {
+            clock = c;
+            return this;
+        }
 
         public Builder schedule(Schedule s) {
             if (schedules.putIfAbsent(s.name(), s) != null) {
@@ -318,29 +341,54 @@ public final class Scheduler implements AutoCloseable {
             return this;
         }
 
-        public Builder schedules(Collection<Schedule> all) { all.forEach(this::schedule); return this; }
+        public Builder schedules(Collection<Schedule> all) {
+            all.forEach(this::schedule);
+            return this;
+        }
         /** The tasks whose default options (queue, attempts, …) apply under the schedule's own. */
-        public Builder tasks(TaskRegistry t) { tasks = t; return this; }
+        public Builder tasks(TaskRegistry t) {
+            tasks = t;
+            return this;
+        }
         /** This scheduler's name in the leadership lock (default: beat@HOST:PID:RANDOM). */
-        public Builder owner(String o) { owner = o; return this; }
+        public Builder owner(String o) {
+            owner = o;
+            return this;
+        }
         /** Whether to take a leadership lock so that only one scheduler works (default true). Off, all work; ticks stay single. */
-        public Builder leadership(boolean on) { leadership = on; return this; }
+        public Builder leadership(boolean on) {
+            leadership = on;
+            return this;
+        }
         /**
          * Also run every schedule stored in the broker (published by any scheduler), re-read each pass; this
          * is what {@code kyu worker --beat} does. Default false: only the schedules given here.
          */
-        public Builder followStored(boolean on) { followStored = on; return this; }
-        public Builder leaderLease(Duration d) { leaderLease = positive("leaderLease", d); return this; }
-        public Builder pollInterval(Duration d) { pollInterval = positive("pollInterval", d); return this; }
+        public Builder followStored(boolean on) {
+            followStored = on;
+            return this;
+        }
+
+        public Builder leaderLease(Duration d) {
+            leaderLease = positive("leaderLease", d);
+            return this;
+        }
+
+        public Builder pollInterval(Duration d) {
+            pollInterval = positive("pollInterval", d);
+            return this;
+        }
         /** How late a tick may be and still count as on time rather than missed (default 1 minute). */
         public Builder grace(Duration d) {
-            if (d == null || d.isNegative()) throw new KyuException.InvalidInput("grace must not be negative, was " + d);
+            if (d == null || d.isNegative())
+                throw new KyuException.InvalidInput("grace must not be negative, was " + d);
             grace = d;
             return this;
         }
 
         private static Duration positive(String what, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) throw new KyuException.InvalidInput(what + " must be positive, was " + d);
+            if (d == null || d.isNegative() || d.isZero())
+                throw new KyuException.InvalidInput(what + " must be positive, was " + d);
             return d;
         }
 

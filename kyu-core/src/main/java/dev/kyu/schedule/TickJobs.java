@@ -41,7 +41,8 @@ final class TickJobs {
      */
     NewJob tick(Schedule s, Instant fireAt, Instant now) {
         Duration late = Duration.between(fireAt, now);
-        Duration period = late.multipliedBy(2).compareTo(MIN_UNIQUE_PERIOD) > 0 ? late.multipliedBy(2) : MIN_UNIQUE_PERIOD;
+        Duration period =
+                late.multipliedBy(2).compareTo(MIN_UNIQUE_PERIOD) > 0 ? late.multipliedBy(2) : MIN_UNIQUE_PERIOD;
         var b = builder(s, fireAt, "schedule");
         JobOptions o = options(s);
         if (o.delay() != null) b.runAt(fireAt.plus(o.delay()));
@@ -70,8 +71,12 @@ final class TickJobs {
     }
 
     private JobOptions options(Schedule s) {
-        JobOptions taskDefaults = tasks == null ? JobOptions.NONE
-                : tasks.find(s.task()).map(KyuTask::options).map(t -> t.defaults()).orElse(JobOptions.NONE);
+        JobOptions taskDefaults = tasks == null
+                ? JobOptions.NONE
+                : tasks.find(s.task())
+                        .map(KyuTask::options)
+                        .map(t -> t.defaults())
+                        .orElse(JobOptions.NONE);
         return s.options().over(taskDefaults).over(JobOptions.DEFAULTS);
     }
 }

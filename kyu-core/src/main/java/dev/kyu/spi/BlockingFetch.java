@@ -85,7 +85,8 @@ public final class BlockingFetch {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) return List.of();
-            long waitNs = Math.min(left, Math.max(source.pollInterval().toNanos(), 1_000_000L)); // a poll under 1 ms would spin
+            long waitNs = Math.min(
+                    left, Math.max(source.pollInterval().toNanos(), 1_000_000L)); // a poll under 1 ms would spin
             if (due.isPresent()) waitNs = Math.min(waitNs, Math.max(due.get().toNanos(), 1_000_000L));
             try {
                 signal.awaitAfter(seen, Math.max(waitNs, 1));

@@ -84,8 +84,8 @@ public interface Broker extends AutoCloseable {
      * with {@link Capability#TRANSACTIONAL_COMPLETE}, and only with a connection to their own store.
      */
     default List<Boolean> jobsComplete(List<Completion> completions, java.sql.Connection connection) {
-        throw new dev.kyu.KyuException.InvalidInput("broker " + describe() + " cannot complete jobs inside a JDBC transaction"
-                + " (no Capability.TRANSACTIONAL_COMPLETE)");
+        throw new dev.kyu.KyuException.InvalidInput("broker " + describe()
+                + " cannot complete jobs inside a JDBC transaction" + " (no Capability.TRANSACTIONAL_COMPLETE)");
     }
 
     // ---- maintenance (idempotent, any process, any number at once) --------------------------------
@@ -207,7 +207,10 @@ public interface Broker extends AutoCloseable {
 
     /** Counts of one queue by state, from {@link #queuesList()}; engines may answer it faster. */
     default Map<JobState, Long> queueCounts(String queue) {
-        return queuesList().stream().filter(q -> q.queue().equals(queue)).findFirst()
-                .map(QueueInfo::counts).orElseGet(() -> new QueueInfo(queue, false, null, null).counts());
+        return queuesList().stream()
+                .filter(q -> q.queue().equals(queue))
+                .findFirst()
+                .map(QueueInfo::counts)
+                .orElseGet(() -> new QueueInfo(queue, false, null, null).counts());
     }
 }

@@ -25,7 +25,9 @@ public final class Brokers {
 
     public static Broker open(BrokerConfig config) {
         String url = config.url().trim();
-        if (url.isEmpty()) throw new KyuException.BrokerConfig("empty broker URL: expected memory:, sqlite:PATH, redis://HOST or postgresql://HOST/DB");
+        if (url.isEmpty())
+            throw new KyuException.BrokerConfig(
+                    "empty broker URL: expected memory:, sqlite:PATH, redis://HOST or postgresql://HOST/DB");
         for (BrokerProvider p : providers()) {
             for (String prefix : p.prefixes()) {
                 if (url.regionMatches(true, 0, prefix, 0, prefix.length())) return p.open(config);
@@ -33,11 +35,13 @@ public final class Brokers {
         }
         for (String[] k : KNOWN) {
             if (url.regionMatches(true, 0, k[0], 0, k[0].length())) {
-                throw new KyuException.BrokerConfig("broker URL " + config.redactedUrl() + " needs the " + k[1] + " module on the class path");
+                throw new KyuException.BrokerConfig(
+                        "broker URL " + config.redactedUrl() + " needs the " + k[1] + " module on the class path");
             }
         }
-        throw new KyuException.BrokerConfig("unknown broker URL scheme in '" + config.redactedUrl()
-                + "': expected memory:, sqlite:PATH, redis://HOST[:PORT][/DB], rediss://… or postgresql://HOST[:PORT]/DB");
+        throw new KyuException.BrokerConfig(
+                "unknown broker URL scheme in '" + config.redactedUrl()
+                        + "': expected memory:, sqlite:PATH, redis://HOST[:PORT][/DB], rediss://… or postgresql://HOST[:PORT]/DB");
     }
 
     private static List<BrokerProvider> providers() {

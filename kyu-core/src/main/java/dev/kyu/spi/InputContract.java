@@ -25,40 +25,67 @@ final class InputContract {
     private InputContract() {}
 
     /** Checks the parts of a NewJob as its constructor receives them (a record's fields are set only after it). */
-    static void check(String id, String task, String queue, Instant runAt, Duration delay, String uniqueKey,
-                      UniqueScope uniqueScope, Duration uniquePeriod, Duration timeout, Duration resultTtl, JobLinks links) {
-        check(new Parts(id, task, queue, runAt, delay, uniqueKey, uniqueScope, uniquePeriod, timeout, resultTtl, links));
+    static void check(
+            String id,
+            String task,
+            String queue,
+            Instant runAt,
+            Duration delay,
+            String uniqueKey,
+            UniqueScope uniqueScope,
+            Duration uniquePeriod,
+            Duration timeout,
+            Duration resultTtl,
+            JobLinks links) {
+        check(new Parts(
+                id, task, queue, runAt, delay, uniqueKey, uniqueScope, uniquePeriod, timeout, resultTtl, links));
     }
 
-    private record Parts(String id, String task, String queue, Instant runAt, Duration delay, String uniqueKey,
-                         UniqueScope uniqueScope, Duration uniquePeriod, Duration timeout, Duration resultTtl, JobLinks links) {}
+    private record Parts(
+            String id,
+            String task,
+            String queue,
+            Instant runAt,
+            Duration delay,
+            String uniqueKey,
+            UniqueScope uniqueScope,
+            Duration uniquePeriod,
+            Duration timeout,
+            Duration resultTtl,
+            JobLinks links) {}
 
     private static void check(Parts j) {
         if (!JobIds.isValid(j.id())) throw bad("job id " + Printable.quoted(cut(j.id())) + " is not a UUID");
         if (!Task.isValidName(j.task())) {
-            throw bad("job " + j.id() + ": task name " + Printable.quoted(cut(j.task())) + " is not valid (1-200 of a-z A-Z 0-9 _ . : -)");
+            throw bad("job " + j.id() + ": task name " + Printable.quoted(cut(j.task()))
+                    + " is not valid (1-200 of a-z A-Z 0-9 _ . : -)");
         }
         if (!Task.isValidName(j.queue())) {
-            throw bad("job " + j.id() + ": queue name " + Printable.quoted(cut(j.queue())) + " is not valid (1-200 of a-z A-Z 0-9 _ . : -)");
+            throw bad("job " + j.id() + ": queue name " + Printable.quoted(cut(j.queue()))
+                    + " is not valid (1-200 of a-z A-Z 0-9 _ . : -)");
         }
         Instant at = j.runAt();
         if (at != null && (at.isBefore(JobOptions.EARLIEST) || at.isAfter(JobOptions.LATEST))) {
-            throw bad("job " + j.id() + ": run-at " + at + " is outside " + JobOptions.EARLIEST + " … " + JobOptions.LATEST);
+            throw bad("job " + j.id() + ": run-at " + at + " is outside " + JobOptions.EARLIEST + " … "
+                    + JobOptions.LATEST);
         }
         notNegative(j, "delay", j.delay());
         notNegative(j, "result ttl", j.resultTtl());
-        if (j.timeout() != null && !j.timeout().isPositive()) throw bad("job " + j.id() + ": timeout must be positive, was " + j.timeout());
+        if (j.timeout() != null && !j.timeout().isPositive())
+            throw bad("job " + j.id() + ": timeout must be positive, was " + j.timeout());
         if (j.uniqueKey() != null) {
             String k = j.uniqueKey();
             if (k.isBlank()) throw bad("job " + j.id() + ": unique key must not be blank");
-            if (k.length() > MAX_UNIQUE_KEY) throw bad("job " + j.id() + ": unique key is " + k.length() + " characters, over " + MAX_UNIQUE_KEY);
+            if (k.length() > MAX_UNIQUE_KEY)
+                throw bad("job " + j.id() + ": unique key is " + k.length() + " characters, over " + MAX_UNIQUE_KEY);
         }
         if (j.uniqueScope() == UniqueScope.PERIOD && !j.uniquePeriod().isPositive()) {
             throw bad("job " + j.id() + ": unique period must be positive, was " + j.uniquePeriod());
         }
         JobLinks l = j.links();
         for (String d : l.dependents()) {
-            if (!JobIds.isValid(d)) throw bad("job " + j.id() + ": dependent " + Printable.quoted(cut(d)) + " is not a UUID");
+            if (!JobIds.isValid(d))
+                throw bad("job " + j.id() + ": dependent " + Printable.quoted(cut(d)) + " is not a UUID");
             if (d.equals(j.id())) throw bad("job " + j.id() + " names itself as a dependent");
         }
         if (l.retainWith() != null && !JobIds.isValid(l.retainWith())) {

@@ -20,9 +20,12 @@ public record JobQuery(JobState state, String queue, String task, String text, i
     public JobQuery {
         if (limit < 1 || limit > 10_000) throw new IllegalArgumentException("limit must be 1..10000, was " + limit);
         if (offset < 0) throw new IllegalArgumentException("offset must not be negative, was " + offset);
-        if (after != null && offset > 0) throw new IllegalArgumentException("a job query pages by cursor (after) or by offset, not both");
+        if (after != null && offset > 0)
+            throw new IllegalArgumentException("a job query pages by cursor (after) or by offset, not both");
         if (after != null) {
-            if (!JobIds.isValid(after)) throw new IllegalArgumentException("the cursor (after) must be a job id (a UUID), was '" + Printable.line(after.length() > 60 ? after.substring(0, 60) + "…" : after) + "'");
+            if (!JobIds.isValid(after))
+                throw new IllegalArgumentException("the cursor (after) must be a job id (a UUID), was '"
+                        + Printable.line(after.length() > 60 ? after.substring(0, 60) + "…" : after) + "'");
             after = after.toLowerCase(java.util.Locale.ROOT);
         }
     }
@@ -35,13 +38,33 @@ public record JobQuery(JobState state, String queue, String task, String text, i
         return new JobQuery(null, null, null, null, limit, 0, null);
     }
 
-    public JobQuery withState(JobState s) { return new JobQuery(s, queue, task, text, limit, offset, after); }
-    public JobQuery withQueue(String q) { return new JobQuery(state, q, task, text, limit, offset, after); }
-    public JobQuery withTask(String t) { return new JobQuery(state, queue, t, text, limit, offset, after); }
-    public JobQuery withText(String t) { return new JobQuery(state, queue, task, t, limit, offset, after); }
-    public JobQuery withLimit(int n) { return new JobQuery(state, queue, task, text, n, offset, after); }
-    public JobQuery withOffset(int o) { return new JobQuery(state, queue, task, text, limit, o, null); }
-    public JobQuery withAfter(String id) { return new JobQuery(state, queue, task, text, limit, 0, id); }
+    public JobQuery withState(JobState s) {
+        return new JobQuery(s, queue, task, text, limit, offset, after);
+    }
+
+    public JobQuery withQueue(String q) {
+        return new JobQuery(state, q, task, text, limit, offset, after);
+    }
+
+    public JobQuery withTask(String t) {
+        return new JobQuery(state, queue, t, text, limit, offset, after);
+    }
+
+    public JobQuery withText(String t) {
+        return new JobQuery(state, queue, task, t, limit, offset, after);
+    }
+
+    public JobQuery withLimit(int n) {
+        return new JobQuery(state, queue, task, text, n, offset, after);
+    }
+
+    public JobQuery withOffset(int o) {
+        return new JobQuery(state, queue, task, text, limit, o, null);
+    }
+
+    public JobQuery withAfter(String id) {
+        return new JobQuery(state, queue, task, text, limit, 0, id);
+    }
 
     /** The query for the page after {@code page}, the page this query returned; null when that page was not full (it was the last). */
     public JobQuery next(List<Job> page) {

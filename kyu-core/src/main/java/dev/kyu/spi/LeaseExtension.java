@@ -13,7 +13,8 @@ import java.util.Map;
  *                 job when (and only when) that job's lease is still held, in the same step as the extension,
  *                 so progress costs no round trip of its own and a fenced-out attempt cannot overwrite it
  */
-public record LeaseExtension(String workerId, List<Lease> leases, Duration leaseDuration, Map<String, Progress> progress) {
+public record LeaseExtension(
+        String workerId, List<Lease> leases, Duration leaseDuration, Map<String, Progress> progress) {
     public LeaseExtension {
         leases = List.copyOf(leases);
         progress = progress == null ? Map.of() : Map.copyOf(progress);

@@ -16,9 +16,22 @@ import java.util.Objects;
  * now once released; {@code runAt} and {@code delay} apply only to jobs that do not wait.
  */
 public record NewJob(
-        String id, String task, String queue, String args, int priority, int maxAttempts,
-        Instant runAt, Duration delay, String uniqueKey, UniqueScope uniqueScope, Duration uniquePeriod,
-        Duration timeout, String backoff, Map<String, String> meta, Duration resultTtl, JobLinks links) {
+        String id,
+        String task,
+        String queue,
+        String args,
+        int priority,
+        int maxAttempts,
+        Instant runAt,
+        Duration delay,
+        String uniqueKey,
+        UniqueScope uniqueScope,
+        Duration uniquePeriod,
+        Duration timeout,
+        String backoff,
+        Map<String, String> meta,
+        Duration resultTtl,
+        JobLinks links) {
 
     public NewJob {
         Objects.requireNonNull(id, "id");
@@ -32,21 +45,65 @@ public record NewJob(
         }
         meta = meta == null ? Map.of() : Map.copyOf(meta);
         if (links == null) links = JobLinks.NONE;
-        InputContract.check(id, task, queue, runAt, delay, uniqueKey, uniqueScope, uniquePeriod, timeout, resultTtl, links);
+        InputContract.check(
+                id, task, queue, runAt, delay, uniqueKey, uniqueScope, uniquePeriod, timeout, resultTtl, links);
     }
 
     /** The same job without links, for callers that build one positionally. */
-    public NewJob(String id, String task, String queue, String args, int priority, int maxAttempts,
-                  Instant runAt, Duration delay, String uniqueKey, UniqueScope uniqueScope, Duration uniquePeriod,
-                  Duration timeout, String backoff, Map<String, String> meta, Duration resultTtl) {
-        this(id, task, queue, args, priority, maxAttempts, runAt, delay, uniqueKey, uniqueScope, uniquePeriod,
-                timeout, backoff, meta, resultTtl, JobLinks.NONE);
+    public NewJob(
+            String id,
+            String task,
+            String queue,
+            String args,
+            int priority,
+            int maxAttempts,
+            Instant runAt,
+            Duration delay,
+            String uniqueKey,
+            UniqueScope uniqueScope,
+            Duration uniquePeriod,
+            Duration timeout,
+            String backoff,
+            Map<String, String> meta,
+            Duration resultTtl) {
+        this(
+                id,
+                task,
+                queue,
+                args,
+                priority,
+                maxAttempts,
+                runAt,
+                delay,
+                uniqueKey,
+                uniqueScope,
+                uniquePeriod,
+                timeout,
+                backoff,
+                meta,
+                resultTtl,
+                JobLinks.NONE);
     }
 
     /** This job with other links. */
     public NewJob withLinks(JobLinks l) {
-        return new NewJob(id, task, queue, args, priority, maxAttempts, runAt, delay, uniqueKey, uniqueScope,
-                uniquePeriod, timeout, backoff, meta, resultTtl, l);
+        return new NewJob(
+                id,
+                task,
+                queue,
+                args,
+                priority,
+                maxAttempts,
+                runAt,
+                delay,
+                uniqueKey,
+                uniqueScope,
+                uniquePeriod,
+                timeout,
+                backoff,
+                meta,
+                resultTtl,
+                l);
     }
 
     public static Builder builder(String id, String task) {
@@ -63,24 +120,91 @@ public record NewJob(
         private Map<String, String> meta = Map.of();
         private JobLinks links = JobLinks.NONE;
 
-        private Builder(String id, String task) { this.id = id; this.task = task; }
+        private Builder(String id, String task) {
+            this.id = id;
+            this.task = task;
+        }
 
-        public Builder queue(String v) { queue = v; return this; }
-        public Builder args(String v) { args = v; return this; }
-        public Builder priority(int v) { priority = v; return this; }
-        public Builder maxAttempts(int v) { maxAttempts = v; return this; }
-        public Builder runAt(Instant v) { runAt = v; return this; }
-        public Builder delay(Duration v) { delay = v; return this; }
-        public Builder unique(String key, UniqueScope scope, Duration period) { uniqueKey = key; uniqueScope = scope; uniquePeriod = period; return this; }
-        public Builder timeout(Duration v) { timeout = v; return this; }
-        public Builder backoff(String v) { backoff = v; return this; }
-        public Builder meta(Map<String, String> v) { meta = v; return this; }
-        public Builder resultTtl(Duration v) { resultTtl = v; return this; }
-        public Builder links(JobLinks v) { links = v; return this; }
+        public Builder queue(String v) {
+            queue = v;
+            return this;
+        }
+
+        public Builder args(String v) {
+            args = v;
+            return this;
+        }
+
+        public Builder priority(int v) {
+            priority = v;
+            return this;
+        }
+
+        public Builder maxAttempts(int v) {
+            maxAttempts = v;
+            return this;
+        }
+
+        public Builder runAt(Instant v) {
+            runAt = v;
+            return this;
+        }
+
+        public Builder delay(Duration v) {
+            delay = v;
+            return this;
+        }
+
+        public Builder unique(String key, UniqueScope scope, Duration period) {
+            uniqueKey = key;
+            uniqueScope = scope;
+            uniquePeriod = period;
+            return this;
+        }
+
+        public Builder timeout(Duration v) {
+            timeout = v;
+            return this;
+        }
+
+        public Builder backoff(String v) {
+            backoff = v;
+            return this;
+        }
+
+        public Builder meta(Map<String, String> v) {
+            meta = v;
+            return this;
+        }
+
+        public Builder resultTtl(Duration v) {
+            resultTtl = v;
+            return this;
+        }
+
+        public Builder links(JobLinks v) {
+            links = v;
+            return this;
+        }
 
         public NewJob build() {
-            return new NewJob(id, task, queue, args, priority, maxAttempts, runAt, delay, uniqueKey, uniqueScope,
-                    uniquePeriod, timeout, backoff, meta, resultTtl, links);
+            return new NewJob(
+                    id,
+                    task,
+                    queue,
+                    args,
+                    priority,
+                    maxAttempts,
+                    runAt,
+                    delay,
+                    uniqueKey,
+                    uniqueScope,
+                    uniquePeriod,
+                    timeout,
+                    backoff,
+                    meta,
+                    resultTtl,
+                    links);
         }
     }
 }

@@ -12,17 +12,24 @@ public sealed interface Outcome {
 
     /** The attempt failed and may be retried: SCHEDULED at {@code now + delay}, the error appended. */
     record Retry(JobError error, Duration delay) implements Outcome {
-        public Retry { Objects.requireNonNull(error, "error"); Objects.requireNonNull(delay, "delay"); }
+        public Retry {
+            Objects.requireNonNull(error, "error");
+            Objects.requireNonNull(delay, "delay");
+        }
     }
 
     /** The attempt failed for good: FAILED (dead letter), the error appended. */
     record Dead(JobError error) implements Outcome {
-        public Dead { Objects.requireNonNull(error, "error"); }
+        public Dead {
+            Objects.requireNonNull(error, "error");
+        }
     }
 
     /** The job is CANCELLED; the reason is appended to its errors. */
     record Cancelled(JobError reason) implements Outcome {
-        public Cancelled { Objects.requireNonNull(reason, "reason"); }
+        public Cancelled {
+            Objects.requireNonNull(reason, "reason");
+        }
     }
 
     /**
@@ -31,6 +38,8 @@ public sealed interface Outcome {
      * graceful shutdown and for a task this worker does not know.
      */
     record Released(Duration delay) implements Outcome {
-        public Released { Objects.requireNonNull(delay, "delay"); }
+        public Released {
+            Objects.requireNonNull(delay, "delay");
+        }
     }
 }

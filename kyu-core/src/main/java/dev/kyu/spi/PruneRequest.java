@@ -9,9 +9,14 @@ import java.time.Duration;
  * per call; also per-minute statistics older than {@code statsRetention} and workers silent for longer
  * than {@code workerRetention}.
  */
-public record PruneRequest(Duration succeededRetention, Duration failedRetention, Duration statsRetention,
-                           Duration workerRetention, int limit) {
+public record PruneRequest(
+        Duration succeededRetention,
+        Duration failedRetention,
+        Duration statsRetention,
+        Duration workerRetention,
+        int limit) {
     public static PruneRequest defaults() {
-        return new PruneRequest(Duration.ofHours(24), Duration.ofDays(7), Duration.ofHours(24), Duration.ofMinutes(5), 1000);
+        return new PruneRequest(
+                Duration.ofHours(24), Duration.ofDays(7), Duration.ofHours(24), Duration.ofMinutes(5), 1000);
     }
 }

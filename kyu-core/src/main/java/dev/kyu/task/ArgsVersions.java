@@ -12,6 +12,7 @@ import java.util.Map;
 public final class ArgsVersions {
     /** The meta key that holds the version of a job's args. */
     public static final String META_KEY = "kyu.version";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ArgsVersions() {}
@@ -26,7 +27,8 @@ public final class ArgsVersions {
         } catch (NumberFormatException e) {
             // falls through to the message below
         }
-        throw new IllegalArgumentException("meta " + META_KEY + " is '" + v + "', not a version (a whole number from 1)");
+        throw new IllegalArgumentException(
+                "meta " + META_KEY + " is '" + v + "', not a version (a whole number from 1)");
     }
 
     /** Why upcasting failed; the job fails for good with this message. */
@@ -45,7 +47,8 @@ public final class ArgsVersions {
         try {
             node = JSON.readTree(argsJson);
         } catch (Exception e) {
-            throw new UpcastException("args of version " + from + " are not JSON, so they cannot be upcast: " + e.getMessage());
+            throw new UpcastException(
+                    "args of version " + from + " are not JSON, so they cannot be upcast: " + e.getMessage());
         }
         for (int v = from; v < options.version(); v++) {
             ArgsUpcaster step = options.upcasters().get(v);
@@ -58,7 +61,8 @@ public final class ArgsVersions {
             } catch (Exception | LinkageError e) {
                 throw new UpcastException("the upcaster from version " + v + " to " + (v + 1) + " failed: " + e);
             }
-            if (node == null) throw new UpcastException("the upcaster from version " + v + " to " + (v + 1) + " returned null");
+            if (node == null)
+                throw new UpcastException("the upcaster from version " + v + " to " + (v + 1) + " returned null");
         }
         return node.toString();
     }

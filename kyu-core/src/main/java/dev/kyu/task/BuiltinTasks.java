@@ -34,7 +34,8 @@ public final class BuiltinTasks {
                 }),
                 Task.of("kyu.fail", FailArgs.class, (args, ctx) -> {
                     if (args.times() == null || ctx.attempt() <= args.times()) {
-                        throw new DeliberateFailure(args.message() == null ? "kyu.fail failed as asked" : args.message());
+                        throw new DeliberateFailure(
+                                args.message() == null ? "kyu.fail failed as asked" : args.message());
                     }
                     return null;
                 }),

@@ -65,8 +65,8 @@ public final class FencedUpdate {
     public String sql() {
         var set = new StringBuilder();
         for (String column : values.keySet()) set.append(column).append(" = ?, ");
-        return "UPDATE " + table + " SET " + set + fenceColumn + " = ? WHERE " + keyColumn + " = ? AND ("
-                + fenceColumn + " IS NULL OR " + fenceColumn + " <= ?)";
+        return "UPDATE " + table + " SET " + set + fenceColumn + " = ? WHERE " + keyColumn + " = ? AND (" + fenceColumn
+                + " IS NULL OR " + fenceColumn + " <= ?)";
     }
 
     /**
@@ -87,7 +87,8 @@ public final class FencedUpdate {
 
     private static String identifier(String name) {
         if (name == null || !IDENTIFIER.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not a plain SQL identifier (letters, digits and '_', optionally schema.name)");
+            throw new IllegalArgumentException(
+                    "'" + name + "' is not a plain SQL identifier (letters, digits and '_', optionally schema.name)");
         }
         return name;
     }

@@ -29,8 +29,15 @@ public final class JobContext {
     private final dev.kyu.workflow.WorkflowContext workflow;
 
     /** A context without a fencing token or a progress sink, for a task called directly (a unit test). */
-    public JobContext(String jobId, String task, String queue, int attempt, int maxAttempts, Instant enqueuedAt,
-                      Map<String, String> meta, String workerId) {
+    public JobContext(
+            String jobId,
+            String task,
+            String queue,
+            int attempt,
+            int maxAttempts,
+            Instant enqueuedAt,
+            Map<String, String> meta,
+            String workerId) {
         this(jobId, task, queue, attempt, maxAttempts, enqueuedAt, meta, workerId, 0, NO_PROGRESS);
     }
 
@@ -38,15 +45,33 @@ public final class JobContext {
      * @param fencingToken the job's lease count at this attempt's fetch ({@link dev.kyu.job.Job#fence()})
      * @param progressSink where {@link #progress} goes; the worker stores it with its next heartbeat
      */
-    public JobContext(String jobId, String task, String queue, int attempt, int maxAttempts, Instant enqueuedAt,
-                      Map<String, String> meta, String workerId, long fencingToken, Consumer<Progress> progressSink) {
+    public JobContext(
+            String jobId,
+            String task,
+            String queue,
+            int attempt,
+            int maxAttempts,
+            Instant enqueuedAt,
+            Map<String, String> meta,
+            String workerId,
+            long fencingToken,
+            Consumer<Progress> progressSink) {
         this(jobId, task, queue, attempt, maxAttempts, enqueuedAt, meta, workerId, fencingToken, progressSink, null);
     }
 
     /** As above, for a step of a workflow: {@link #workflow()} gives its parents' results. */
-    public JobContext(String jobId, String task, String queue, int attempt, int maxAttempts, Instant enqueuedAt,
-                      Map<String, String> meta, String workerId, long fencingToken, Consumer<Progress> progressSink,
-                      dev.kyu.workflow.WorkflowContext workflow) {
+    public JobContext(
+            String jobId,
+            String task,
+            String queue,
+            int attempt,
+            int maxAttempts,
+            Instant enqueuedAt,
+            Map<String, String> meta,
+            String workerId,
+            long fencingToken,
+            Consumer<Progress> progressSink,
+            dev.kyu.workflow.WorkflowContext workflow) {
         this.workflow = workflow;
         this.jobId = jobId;
         this.task = task;
@@ -60,14 +85,37 @@ public final class JobContext {
         this.progressSink = Objects.requireNonNull(progressSink, "progressSink");
     }
 
-    public String jobId() { return jobId; }
-    public String task() { return task; }
-    public String queue() { return queue; }
-    public int attempt() { return attempt; }
-    public int maxAttempts() { return maxAttempts; }
-    public Instant enqueuedAt() { return enqueuedAt; }
-    public Map<String, String> meta() { return meta; }
-    public String workerId() { return workerId; }
+    public String jobId() {
+        return jobId;
+    }
+
+    public String task() {
+        return task;
+    }
+
+    public String queue() {
+        return queue;
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public Instant enqueuedAt() {
+        return enqueuedAt;
+    }
+
+    public Map<String, String> meta() {
+        return meta;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
 
     /**
      * A number that rises with every lease of this job (every fetch: after a retry, a lease rescue or a
@@ -75,7 +123,9 @@ public final class JobContext {
      * write whose token is lower than the stored one ({@link FencedUpdate}): an attempt that outlived its
      * lease then cannot overwrite the work of the attempt that replaced it.
      */
-    public long fencingToken() { return fencingToken; }
+    public long fencingToken() {
+        return fencingToken;
+    }
 
     /** True when this job is a step (or the end job) of a workflow, so {@link #workflow()} answers. */
     public boolean inWorkflow() {
@@ -89,7 +139,8 @@ public final class JobContext {
      * @throws IllegalStateException when the job is not a workflow step
      */
     public dev.kyu.workflow.WorkflowContext workflow() {
-        if (workflow == null) throw new IllegalStateException("job " + jobId + " (" + task + ") is not a step of a workflow");
+        if (workflow == null)
+            throw new IllegalStateException("job " + jobId + " (" + task + ") is not a step of a workflow");
         return workflow;
     }
 
@@ -121,7 +172,7 @@ public final class JobContext {
 
     @Override
     public String toString() {
-        return "JobContext[jobId=" + jobId + ", task=" + task + ", queue=" + queue + ", attempt=" + attempt + "/" + maxAttempts
-                + ", fencingToken=" + fencingToken + ", workerId=" + workerId + "]";
+        return "JobContext[jobId=" + jobId + ", task=" + task + ", queue=" + queue + ", attempt=" + attempt + "/"
+                + maxAttempts + ", fencingToken=" + fencingToken + ", workerId=" + workerId + "]";
     }
 }

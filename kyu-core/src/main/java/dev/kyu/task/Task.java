@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * A task built from a lambda: {@code Task.of("email.send", Email.class, (email, ctx) -> mailer.send(email))}.
  */
-public record Task<A, R>(String name, Class<A> argsType, Class<R> resultClass, TaskHandler<A, R> handler, TaskOptions options)
+public record Task<A, R>(
+        String name, Class<A> argsType, Class<R> resultClass, TaskHandler<A, R> handler, TaskOptions options)
         implements KyuTask<A, R> {
 
     public Task {
@@ -20,7 +21,8 @@ public record Task<A, R>(String name, Class<A> argsType, Class<R> resultClass, T
     }
 
     /** A task whose results {@code JobHandle.await} reads back as {@code resultClass}. */
-    public static <A, R> Task<A, R> of(String name, Class<A> argsType, Class<R> resultClass, TaskHandler<A, R> handler) {
+    public static <A, R> Task<A, R> of(
+            String name, Class<A> argsType, Class<R> resultClass, TaskHandler<A, R> handler) {
         return new Task<>(name, argsType, resultClass, handler, TaskOptions.DEFAULTS);
     }
 
@@ -54,7 +56,13 @@ public record Task<A, R>(String name, Class<A> argsType, Class<R> resultClass, T
         if (name == null || name.isEmpty() || name.length() > 200) return false;
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' || c == '-';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '.'
+                    || c == ':'
+                    || c == '-';
             if (!ok) return false;
         }
         return true;

@@ -16,13 +16,20 @@ import java.util.Set;
  * @param version    the version of the task's arguments (1 unless set); jobs are stamped with it at enqueue
  * @param upcasters  by version n, the step that turns version-n arguments into version n + 1
  */
-public record TaskOptions(JobOptions defaults, Set<Class<? extends Throwable>> retryOn,
-                          Set<Class<? extends Throwable>> abortOn, List<String> aliases,
-                          int version, Map<Integer, ArgsUpcaster> upcasters) {
+public record TaskOptions(
+        JobOptions defaults,
+        Set<Class<? extends Throwable>> retryOn,
+        Set<Class<? extends Throwable>> abortOn,
+        List<String> aliases,
+        int version,
+        Map<Integer, ArgsUpcaster> upcasters) {
     public static final TaskOptions DEFAULTS = new TaskOptions(JobOptions.NONE, Set.of(), Set.of(), List.of());
 
-    public TaskOptions(JobOptions defaults, Set<Class<? extends Throwable>> retryOn, Set<Class<? extends Throwable>> abortOn,
-                       List<String> aliases) {
+    public TaskOptions(
+            JobOptions defaults,
+            Set<Class<? extends Throwable>> retryOn,
+            Set<Class<? extends Throwable>> abortOn,
+            List<String> aliases) {
         this(defaults, retryOn, abortOn, aliases, 1, Map.of());
     }
 
@@ -31,14 +38,16 @@ public record TaskOptions(JobOptions defaults, Set<Class<? extends Throwable>> r
         upcasters = upcasters == null ? Map.of() : Map.copyOf(upcasters);
         for (int from : upcasters.keySet()) {
             if (from < 1 || from >= version) {
-                throw new IllegalArgumentException("an upcaster from version " + from + " has no place in a task of version " + version
-                        + " (upcasters go from 1 up to " + (version - 1) + ")");
+                throw new IllegalArgumentException(
+                        "an upcaster from version " + from + " has no place in a task of version " + version
+                                + " (upcasters go from 1 up to " + (version - 1) + ")");
             }
         }
         defaults = defaults == null ? JobOptions.NONE : defaults;
         if (defaults.flow() != null) {
             // The key is per call; a task's defaults would also reach schedules and workflows, which cannot coalesce.
-            throw new dev.kyu.KyuException.InvalidInput("debounce and throttle are set per enqueue, not in a task's default options");
+            throw new dev.kyu.KyuException.InvalidInput(
+                    "debounce and throttle are set per enqueue, not in a task's default options");
         }
         retryOn = retryOn == null ? Set.of() : Set.copyOf(retryOn);
         abortOn = abortOn == null ? Set.of() : Set.copyOf(abortOn);
@@ -50,7 +59,9 @@ public record TaskOptions(JobOptions defaults, Set<Class<? extends Throwable>> r
         return new TaskOptions(defaults, Set.of(), Set.of(), List.of());
     }
 
-    public TaskOptions withDefaults(JobOptions d) { return new TaskOptions(d, retryOn, abortOn, aliases, version, upcasters); }
+    public TaskOptions withDefaults(JobOptions d) {
+        return new TaskOptions(d, retryOn, abortOn, aliases, version, upcasters);
+    }
 
     @SafeVarargs
     public final TaskOptions withRetryOn(Class<? extends Throwable>... types) {
@@ -67,13 +78,17 @@ public record TaskOptions(JobOptions defaults, Set<Class<? extends Throwable>> r
         return new TaskOptions(defaults, retryOn, set, aliases, version, upcasters);
     }
 
-    public TaskOptions withAliases(String... names) { return new TaskOptions(defaults, retryOn, abortOn, List.of(names), version, upcasters); }
+    public TaskOptions withAliases(String... names) {
+        return new TaskOptions(defaults, retryOn, abortOn, List.of(names), version, upcasters);
+    }
 
     /**
      * The version of the task's arguments. Raise it when the arguments' shape changes, and register an
      * upcaster for each step ({@link #withUpcaster}), so that jobs enqueued before the change still run.
      */
-    public TaskOptions withVersion(int v) { return new TaskOptions(defaults, retryOn, abortOn, aliases, v, upcasters); }
+    public TaskOptions withVersion(int v) {
+        return new TaskOptions(defaults, retryOn, abortOn, aliases, v, upcasters);
+    }
 
     /** Turns arguments of version {@code from} into version {@code from + 1}; set the version first. */
     public TaskOptions withUpcaster(int from, ArgsUpcaster upcaster) {

@@ -34,8 +34,8 @@ public final class TaskRegistry {
     private void put(String name, KyuTask<?, ?> task) {
         var old = byName.putIfAbsent(name, task);
         if (old != null && old != task) {
-            throw new KyuException.InvalidInput("task name '" + name + "' is registered twice (" + old.getClass().getName()
-                    + " and " + task.getClass().getName() + ")");
+            throw new KyuException.InvalidInput("task name '" + name + "' is registered twice ("
+                    + old.getClass().getName() + " and " + task.getClass().getName() + ")");
         }
     }
 
@@ -75,7 +75,8 @@ public final class TaskRegistry {
             Throwable why = e.getCause() == null ? e : e.getCause();
             throw new KyuException.InvalidInput("task class " + className + " failed in its constructor: " + why);
         } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
-            throw new KyuException.InvalidInput("cannot create task class " + className + " (it needs a public no-argument constructor): " + e);
+            throw new KyuException.InvalidInput(
+                    "cannot create task class " + className + " (it needs a public no-argument constructor): " + e);
         } catch (LinkageError e) { // a class it needs is missing, or its static initializer threw
             throw new KyuException.InvalidInput("cannot load task class " + className + ": " + e);
         }
@@ -83,10 +84,13 @@ public final class TaskRegistry {
             register(t);
         } else if (instance instanceof TaskBundle b) {
             var tasks = b.tasks();
-            if (tasks == null) throw new KyuException.InvalidInput("task bundle " + className + " returned no task list (tasks() gave null)");
+            if (tasks == null)
+                throw new KyuException.InvalidInput(
+                        "task bundle " + className + " returned no task list (tasks() gave null)");
             tasks.forEach(this::register);
         } else {
-            throw new KyuException.InvalidInput("class " + className + " is neither a dev.kyu.task.KyuTask nor a dev.kyu.task.TaskBundle");
+            throw new KyuException.InvalidInput(
+                    "class " + className + " is neither a dev.kyu.task.KyuTask nor a dev.kyu.task.TaskBundle");
         }
         return this;
     }

@@ -31,9 +31,12 @@ public final class Autoscaler implements AutoCloseable {
      */
     public record Options(int min, int max, Duration idleAfter, Duration interval) {
         public Options {
-            if (min < 1 || max > 100_000 || min > max) throw new IllegalArgumentException("autoscale needs 1 <= MIN <= MAX <= 100000, was " + min + "," + max);
-            if (idleAfter == null || idleAfter.isNegative()) throw new IllegalArgumentException("idleAfter must not be negative");
-            if (interval == null || interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive");
+            if (min < 1 || max > 100_000 || min > max)
+                throw new IllegalArgumentException("autoscale needs 1 <= MIN <= MAX <= 100000, was " + min + "," + max);
+            if (idleAfter == null || idleAfter.isNegative())
+                throw new IllegalArgumentException("idleAfter must not be negative");
+            if (interval == null || interval.isNegative() || interval.isZero())
+                throw new IllegalArgumentException("interval must be positive");
         }
 
         /** {@code MIN,MAX} with the defaults: shrink after 30 s of spare capacity, look every second. */
@@ -62,16 +65,25 @@ public final class Autoscaler implements AutoCloseable {
         if (timer != null) throw new IllegalStateException("autoscaler already started");
         if (worker.status().concurrency() < options.min()) worker.resize(options.min());
         if (worker.status().concurrency() > options.max()) worker.resize(options.max());
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("kyu-autoscale").factory());
+        timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("kyu-autoscale").factory());
         long every = options.interval().toMillis();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                adjust();
-            } catch (RuntimeException e) {
-                log.debug("autoscale could not read the backlog: {}", e.getMessage());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
-        log.info("autoscaling worker {} between {} and {} job(s) at once", worker.options().workerId(), options.min(), options.max());
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        adjust();
+                    } catch (RuntimeException e) {
+                        log.debug("autoscale could not read the backlog: {}", e.getMessage());
+                    }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
+        log.info(
+                "autoscaling worker {} between {} and {} job(s) at once",
+                worker.options().workerId(),
+                options.min(),
+                options.max());
         return this;
     }
 
@@ -102,7 +114,11 @@ public final class Autoscaler implements AutoCloseable {
         if (Duration.between(spareSince, t).compareTo(options.idleAfter()) < 0) return now;
         spareSince = t;
         worker.resize(wanted);
-        log.info("autoscale: idle for {}, concurrency {} -> {}", dev.kyu.job.Durations.format(options.idleAfter()), now, wanted);
+        log.info(
+                "autoscale: idle for {}, concurrency {} -> {}",
+                dev.kyu.job.Durations.format(options.idleAfter()),
+                now,
+                wanted);
         return wanted;
     }
 

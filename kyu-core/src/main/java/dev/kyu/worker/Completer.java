@@ -1,16 +1,16 @@
 package dev.kyu.worker;
 
 import dev.kyu.Causes;
-import dev.kyu.spi.Broker;
-import dev.kyu.spi.Completion;
-import java.time.Duration;
 import dev.kyu.job.Lease;
 import dev.kyu.job.Progress;
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.Completion;
 import dev.kyu.spi.LeaseExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -37,9 +37,11 @@ final class Completer {
      * them queue up, and a virtual thread that loses a lock race parks and is scheduled again.
      */
     private final ConcurrentLinkedQueue<RunningJob.Settled> pending = new ConcurrentLinkedQueue<>();
+
     private final Thread thread;
     /** True while the completer thread is about to park or parked: only then does a submit wake it. */
     private volatile boolean idle;
+
     private volatile boolean stopping;
 
     /** An outcome as the broker took it: applied, or refused because the lease had moved on. */
@@ -50,7 +52,8 @@ final class Completer {
         this.workerId = workerId;
         this.leaseDuration = leaseDuration;
         this.onRecorded = onRecorded;
-        this.thread = Thread.ofPlatform().daemon().name("kyu-completer-" + workerId).unstarted(this::loop);
+        this.thread =
+                Thread.ofPlatform().daemon().name("kyu-completer-" + workerId).unstarted(this::loop);
     }
 
     void start() {
@@ -70,7 +73,9 @@ final class Completer {
             thread.interrupt();
             thread.join(1000);
             if (!pending.isEmpty()) {
-                log.warn("{} outcome(s) could not be recorded before shutdown; their leases will expire and the jobs run again", pending.size());
+                log.warn(
+                        "{} outcome(s) could not be recorded before shutdown; their leases will expire and the jobs run again",
+                        pending.size());
             }
         }
     }
@@ -92,7 +97,11 @@ final class Completer {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.warn("could not record {} outcome(s), retrying in {} ms: {}", batch.size(), backoffMs, Causes.oneLine(e));
+                log.warn(
+                        "could not record {} outcome(s), retrying in {} ms: {}",
+                        batch.size(),
+                        backoffMs,
+                        Causes.oneLine(e));
                 log.debug("recording outcomes failed", e);
                 try {
                     Thread.sleep(backoffMs);
@@ -146,7 +155,10 @@ final class Completer {
         for (var s : batch) {
             Progress p = s.running().unsentProgress();
             if (p == null) continue;
-            if (progress == null) { progress = new HashMap<>(); leases = new ArrayList<>(); }
+            if (progress == null) {
+                progress = new HashMap<>();
+                leases = new ArrayList<>();
+            }
             progress.put(s.running().job().id(), p);
             leases.add(s.running().lease());
         }

@@ -30,6 +30,7 @@ final class Fetcher {
     private volatile boolean running = true;
     /** True from a failed fetch until the next one that works: the worker's readiness. */
     private volatile boolean failing;
+
     private final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
 
     Fetcher(Broker broker, WorkerOptions options, Semaphore slots, Consumer<Job> dispatch) {
@@ -38,7 +39,10 @@ final class Fetcher {
         this.order = new QueueOrder(options.queues(), options.weights());
         this.slots = slots;
         this.dispatch = dispatch;
-        this.thread = Thread.ofPlatform().daemon().name("kyu-fetcher-" + options.workerId()).unstarted(this::loop);
+        this.thread = Thread.ofPlatform()
+                .daemon()
+                .name("kyu-fetcher-" + options.workerId())
+                .unstarted(this::loop);
     }
 
     void start() {
@@ -67,7 +71,8 @@ final class Fetcher {
             }
             List<Job> jobs;
             try {
-                jobs = broker.jobsFetch(new FetchRequest(options.workerId(), order.next(), n, options.leaseDuration(), options.fetchWait()));
+                jobs = broker.jobsFetch(new FetchRequest(
+                        options.workerId(), order.next(), n, options.leaseDuration(), options.fetchWait()));
                 if (failing) log.info("fetching from {} again", broker.describe());
                 failing = false;
                 backoffMs = 100;
@@ -77,7 +82,8 @@ final class Fetcher {
             } catch (RuntimeException e) {
                 slots.release(n);
                 errors.incrementAndGet();
-                if (!failing) log.warn("fetch from {} failed, retrying with back-off: {}", broker.describe(), Causes.oneLine(e));
+                if (!failing)
+                    log.warn("fetch from {} failed, retrying with back-off: {}", broker.describe(), Causes.oneLine(e));
                 log.debug("fetch failed", e);
                 failing = true;
                 if (!pause(backoffMs)) return;

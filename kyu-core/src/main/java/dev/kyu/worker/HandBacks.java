@@ -42,10 +42,16 @@ final class HandBacks {
         if (n >= LIMIT) {
             inARow.remove(job.id());
             // logged with the other dead letters once the broker has recorded it
-            return new Outcome.Dead(JobError.reason(job.attempt(), TYPE,
-                    "could not start " + n + " times in a row; last reason: " + why, clock.get()));
+            return new Outcome.Dead(JobError.reason(
+                    job.attempt(), TYPE, "could not start " + n + " times in a row; last reason: " + why, clock.get()));
         }
-        log.warn("job {} ({}) could not start ({} of {} before it fails): handing it back: {}", job.id(), job.task(), n, LIMIT, why);
+        log.warn(
+                "job {} ({}) could not start ({} of {} before it fails): handing it back: {}",
+                job.id(),
+                job.task(),
+                n,
+                LIMIT,
+                why);
         return new Outcome.Released(Duration.ZERO);
     }
 

@@ -2,6 +2,7 @@ package dev.kyu.worker;
 
 import dev.kyu.Causes;
 import dev.kyu.job.Lease;
+import dev.kyu.job.Progress;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.LeaseExtension;
 import dev.kyu.spi.LeaseReport;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import dev.kyu.job.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +59,8 @@ final class Heartbeater {
             if (failing) log.info("heartbeats are getting through again");
             failing = false;
         } catch (RuntimeException e) {
-            if (!failing) log.warn("could not extend {} lease(s), will keep trying: {}", leases.size(), Causes.oneLine(e));
+            if (!failing)
+                log.warn("could not extend {} lease(s), will keep trying: {}", leases.size(), Causes.oneLine(e));
             log.debug("heartbeat failed", e);
             failing = true;
             return;
@@ -74,7 +75,10 @@ final class Heartbeater {
             // outcome was recorded while this heartbeat was in flight, and if it was truly lost the
             // completion's own fencing refuses it. Stopping it here could only drop a good outcome.
             if (r != null && !r.isSettled() && r.stop(StopReason.LEASE_LOST)) {
-                log.warn("lost the lease of job {} (attempt {}); another attempt owns it now", id, r.job().attempt());
+                log.warn(
+                        "lost the lease of job {} (attempt {}); another attempt owns it now",
+                        id,
+                        r.job().attempt());
             }
         }
     }

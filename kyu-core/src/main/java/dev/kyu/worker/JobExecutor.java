@@ -6,12 +6,12 @@ import dev.kyu.job.Backoff;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.Progress;
+import dev.kyu.spi.Outcome;
 import dev.kyu.task.ArgsVersions;
 import dev.kyu.task.JobContext;
 import dev.kyu.task.KyuTask;
 import dev.kyu.task.TaskOptions;
 import dev.kyu.task.TaskRegistry;
-import dev.kyu.spi.Outcome;
 import dev.kyu.worker.isolated.ChildFailure;
 import dev.kyu.worker.isolated.ChildPool;
 import dev.kyu.workflow.StepGate;
@@ -39,6 +39,7 @@ public final class JobExecutor {
     private final UnknownTaskLog unknownTasks = new UnknownTaskLog();
     /** Where isolated tasks run (null: none is), and which task names those are. */
     private final ChildPool children;
+
     private final Set<String> isolated;
     /** Decides whether a workflow step runs and with which args (null: this executor reads no broker). */
     private final StepGate gate;
@@ -52,8 +53,15 @@ public final class JobExecutor {
         this(tasks, codec, middleware, clock, null, Set.of(), null, null);
     }
 
-    private JobExecutor(TaskRegistry tasks, JsonCodec codec, List<JobMiddleware> middleware, Clock clock, ChildPool children,
-                        Set<String> isolated, StepGate gate, dev.kyu.flow.FlowGate flow) {
+    private JobExecutor(
+            TaskRegistry tasks,
+            JsonCodec codec,
+            List<JobMiddleware> middleware,
+            Clock clock,
+            ChildPool children,
+            Set<String> isolated,
+            StepGate gate,
+            dev.kyu.flow.FlowGate flow) {
         this.gate = gate;
         this.flow = flow;
         this.tasks = tasks;
@@ -93,26 +101,35 @@ public final class JobExecutor {
      * Kyu's built-in tasks need none.
      */
     List<String> isolatedTaskClasses(Set<String> taskNames) {
-        var builtins = dev.kyu.task.BuiltinTasks.all().stream().map(KyuTask::name).collect(java.util.stream.Collectors.toSet());
+        var builtins = dev.kyu.task.BuiltinTasks.all().stream()
+                .map(KyuTask::name)
+                .collect(java.util.stream.Collectors.toSet());
         var classes = new java.util.LinkedHashSet<String>();
         for (String name : new java.util.TreeSet<>(taskNames)) {
-            KyuTask<?, ?> task = tasks.find(name).orElseThrow(() -> new IllegalArgumentException(
-                    "isolated task '" + name + "' is not registered in this worker"));
+            KyuTask<?, ?> task = tasks.find(name)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "isolated task '" + name + "' is not registered in this worker"));
             if (!task.name().equals(name)) {
-                throw new IllegalArgumentException("isolated task '" + name + "' is an alias: name the task as '" + task.name() + "'");
+                throw new IllegalArgumentException(
+                        "isolated task '" + name + "' is an alias: name the task as '" + task.name() + "'");
             }
             if (builtins.contains(name)) continue;
             Class<?> c = task.getClass();
             boolean creatable;
             try {
-                creatable = java.lang.reflect.Modifier.isPublic(c.getModifiers()) && !c.isAnonymousClass() && !c.isSynthetic()
-                        && java.lang.reflect.Modifier.isPublic(c.getDeclaredConstructor().getModifiers());
+                creatable = java.lang.reflect.Modifier.isPublic(c.getModifiers())
+                        && !c.isAnonymousClass()
+                        && !c.isSynthetic()
+                        && java.lang.reflect.Modifier.isPublic(
+                                c.getDeclaredConstructor().getModifiers());
             } catch (NoSuchMethodException e) {
                 creatable = false;
             }
             if (task instanceof dev.kyu.task.Task<?, ?> || !creatable) {
-                throw new IllegalArgumentException("isolated task '" + name + "' must be a public class with a public no-argument "
-                        + "constructor (a task built with Task.of cannot be rebuilt in a child JVM), was " + c.getName());
+                throw new IllegalArgumentException(
+                        "isolated task '" + name + "' must be a public class with a public no-argument "
+                                + "constructor (a task built with Task.of cannot be rebuilt in a child JVM), was "
+                                + c.getName());
             }
             classes.add(c.getName());
         }
@@ -126,8 +143,12 @@ public final class JobExecutor {
      * @param unknownTaskGrace how long an unknown task is handed back before it fails
      * @param unknownTaskDelay how long a handed-back unknown task waits
      */
-    public Outcome execute(Job job, Supplier<StopReason> stopReason, Supplier<Instant> brokerNow,
-                           Duration unknownTaskGrace, Duration unknownTaskDelay) {
+    public Outcome execute(
+            Job job,
+            Supplier<StopReason> stopReason,
+            Supplier<Instant> brokerNow,
+            Duration unknownTaskGrace,
+            Duration unknownTaskDelay) {
         return execute(job, stopReason, brokerNow, unknownTaskGrace, unknownTaskDelay, p -> {});
     }
 
@@ -136,8 +157,13 @@ public final class JobExecutor {
      *
      * @param progress receives each {@link JobContext#progress} the task reports
      */
-    public Outcome execute(Job job, Supplier<StopReason> stopReason, Supplier<Instant> brokerNow,
-                           Duration unknownTaskGrace, Duration unknownTaskDelay, Consumer<Progress> progress) {
+    public Outcome execute(
+            Job job,
+            Supplier<StopReason> stopReason,
+            Supplier<Instant> brokerNow,
+            Duration unknownTaskGrace,
+            Duration unknownTaskDelay,
+            Consumer<Progress> progress) {
         var found = tasks.find(job.task());
         if (found.isEmpty()) return unknownTask(job, brokerNow.get(), unknownTaskGrace, unknownTaskDelay);
         KyuTask<?, ?> task = found.get();
@@ -161,8 +187,12 @@ public final class JobExecutor {
             Instant now = brokerNow.get();
             Instant graceEnds = graceEnds(job, now, unknownTaskGrace);
             if (graceEnds != null && now.isBefore(graceEnds)) return new Outcome.Released(unknownTaskDelay);
-            return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_VERSION, "args are version " + version
-                    + " but task '" + job.task() + "' here is only version " + taskVersion + " (is a newer worker running?)", now()));
+            return new Outcome.Dead(JobError.reason(
+                    job.attempt(),
+                    JobError.BAD_VERSION,
+                    "args are version " + version + " but task '" + job.task() + "' here is only version " + taskVersion
+                            + " (is a newer worker running?)",
+                    now()));
         }
         if (version < taskVersion && argsJson != null) {
             try {
@@ -175,23 +205,46 @@ public final class JobExecutor {
     }
 
     /** Binds the args (as stored and upcast, or the parents' results of a workflow step) and runs the task. */
-    private Outcome bound(Job job, KyuTask<?, ?> task, String argsJson, StepGate.Run run,
-                          Supplier<StopReason> stopReason, Consumer<Progress> progress) {
+    private Outcome bound(
+            Job job,
+            KyuTask<?, ?> task,
+            String argsJson,
+            StepGate.Run run,
+            Supplier<StopReason> stopReason,
+            Consumer<Progress> progress) {
         Object args;
         try {
             args = bind(argsJson, task);
         } catch (RuntimeException e) {
             // Args that cannot be read now never will be: a dead letter that keeps them, never a hand-back.
-            return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_PAYLOAD, "args of job " + job.id() + " do not bind to "
-                    + task.argsType().getSimpleName() + ": " + reason(e), now()));
+            return new Outcome.Dead(JobError.reason(
+                    job.attempt(),
+                    JobError.BAD_PAYLOAD,
+                    "args of job " + job.id() + " do not bind to "
+                            + task.argsType().getSimpleName() + ": " + reason(e),
+                    now()));
         }
         if (args == null && task.argsType().isRecord()) {
             // A task that takes a record would only fail on null, the same way on every attempt.
-            return new Outcome.Dead(JobError.reason(job.attempt(), JobError.BAD_PAYLOAD, "args of job " + job.id()
-                    + " are null, but task '" + job.task() + "' takes a " + task.argsType().getSimpleName() + " (a JSON object)", now()));
+            return new Outcome.Dead(JobError.reason(
+                    job.attempt(),
+                    JobError.BAD_PAYLOAD,
+                    "args of job " + job.id() + " are null, but task '" + job.task() + "' takes a "
+                            + task.argsType().getSimpleName() + " (a JSON object)",
+                    now()));
         }
-        var ctx = new JobContext(job.id(), job.task(), job.queue(), job.attempt(), job.maxAttempts(), job.enqueuedAt(),
-                job.meta(), job.workerId(), job.fence(), progress, run == null ? null : run.context());
+        var ctx = new JobContext(
+                job.id(),
+                job.task(),
+                job.queue(),
+                job.attempt(),
+                job.maxAttempts(),
+                job.enqueuedAt(),
+                job.meta(),
+                job.workerId(),
+                job.fence(),
+                progress,
+                run == null ? null : run.context());
         try {
             Object result = invoke(task, args, argsJson, job, ctx, 0);
             return new Outcome.Succeeded(codec.encode(result));
@@ -206,7 +259,8 @@ public final class JobExecutor {
     }
 
     private static String reason(RuntimeException e) {
-        String m = e instanceof KyuException.InvalidInput || e.getMessage() == null ? String.valueOf(e.getMessage())
+        String m = e instanceof KyuException.InvalidInput || e.getMessage() == null
+                ? String.valueOf(e.getMessage())
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
         return m.replace('\n', ' ').replace('\r', ' ');
     }
@@ -233,20 +287,36 @@ public final class JobExecutor {
             return new Outcome.Released(delay);
         }
         String why = sane ? "" : " (its enqueue time " + job.enqueuedAt() + " leaves no grace period to wait out)";
-        return new Outcome.Dead(JobError.reason(job.attempt(), JobError.UNKNOWN_TASK,
-                "no worker knows task '" + job.task() + "' (register it, or check the name)" + why, now()));
+        return new Outcome.Dead(JobError.reason(
+                job.attempt(),
+                JobError.UNKNOWN_TASK,
+                "no worker knows task '" + job.task() + "' (register it, or check the name)" + why,
+                now()));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Object invoke(KyuTask task, Object args, String argsJson, Job job, JobContext ctx, int index) throws Exception {
-        if (index == middleware.size()) return children != null && isolated.contains(task.name())
-                ? runIsolated(task.name(), argsJson, job, ctx) : task.run(args, ctx);
+    private Object invoke(KyuTask task, Object args, String argsJson, Job job, JobContext ctx, int index)
+            throws Exception {
+        if (index == middleware.size())
+            return children != null && isolated.contains(task.name())
+                    ? runIsolated(task.name(), argsJson, job, ctx)
+                    : task.run(args, ctx);
         return middleware.get(index).invoke(job, ctx, () -> invoke(task, args, argsJson, job, ctx, index + 1));
     }
 
     private Object runIsolated(String taskName, String argsJson, Job job, JobContext ctx) throws Exception {
-        String result = children.run(job.id(), taskName, argsJson, job.queue(), job.attempt(), job.maxAttempts(), job.enqueuedAt(),
-                job.meta(), job.workerId(), job.fence(), p -> ctx.progress(p.fraction(), p.message()));
+        String result = children.run(
+                job.id(),
+                taskName,
+                argsJson,
+                job.queue(),
+                job.attempt(),
+                job.maxAttempts(),
+                job.enqueuedAt(),
+                job.meta(),
+                job.workerId(),
+                job.fence(),
+                p -> ctx.progress(p.fraction(), p.message()));
         return codec.mapper().readTree(result); // written back unchanged by the encode that follows
     }
 
@@ -258,20 +328,33 @@ public final class JobExecutor {
                 try {
                     flow.pauseFor(job, limited.retryAfter());
                 } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(JobExecutor.class).warn("could not pause the limits of job {}: {}", job.id(),
-                            dev.kyu.Causes.oneLine(e));
+                    org.slf4j.LoggerFactory.getLogger(JobExecutor.class)
+                            .warn("could not pause the limits of job {}: {}", job.id(), dev.kyu.Causes.oneLine(e));
                 }
             }
             return new Outcome.Released(limited.retryAfter());
         }
         return switch (reason) {
-            case CANCELLED -> new Outcome.Cancelled(JobError.reason(job.attempt(), JobError.CANCELLED, "cancelled while running", now()));
+            case CANCELLED ->
+                new Outcome.Cancelled(
+                        JobError.reason(job.attempt(), JobError.CANCELLED, "cancelled while running", now()));
             case RELEASED, LEASE_LOST -> new Outcome.Released(Duration.ZERO);
-            case TIMED_OUT -> retryOrDead(job, true, JobError.reason(job.attempt(), JobError.TIMEOUT,
-                    "attempt " + job.attempt() + " ran past its timeout of " + job.timeout(), now()));
-            case NONE -> t instanceof ChildFailure f
-                    ? retryOrDead(job, f.retryable(), f.error(job.attempt(), now())) // judged in the child, on the real exception
-                    : retryOrDead(job, options.isRetryable(t), JobError.of(job.attempt(), t, now()));
+            case TIMED_OUT ->
+                retryOrDead(
+                        job,
+                        true,
+                        JobError.reason(
+                                job.attempt(),
+                                JobError.TIMEOUT,
+                                "attempt " + job.attempt() + " ran past its timeout of " + job.timeout(),
+                                now()));
+            case NONE ->
+                t instanceof ChildFailure f
+                        ? retryOrDead(
+                                job,
+                                f.retryable(),
+                                f.error(job.attempt(), now())) // judged in the child, on the real exception
+                        : retryOrDead(job, options.isRetryable(t), JobError.of(job.attempt(), t, now()));
         };
     }
 
@@ -288,9 +371,17 @@ public final class JobExecutor {
      * timeout and the grace. A timeout, retryable like any other.
      */
     public Outcome abandoned(Job job, Duration grace) {
-        return retryOrDead(job, true, JobError.reason(job.attempt(), JobError.TIMEOUT, "attempt " + job.attempt()
-                + " ran past its timeout of " + job.timeout() + " and did not stop within the grace of " + grace
-                + ": abandoned (its thread may still run; its outcome will not count)", now()));
+        return retryOrDead(
+                job,
+                true,
+                JobError.reason(
+                        job.attempt(),
+                        JobError.TIMEOUT,
+                        "attempt " + job.attempt()
+                                + " ran past its timeout of " + job.timeout() + " and did not stop within the grace of "
+                                + grace
+                                + ": abandoned (its thread may still run; its outcome will not count)",
+                        now()));
     }
 
     private Outcome retryOrDead(Job job, boolean retryable, JobError error) {
@@ -311,7 +402,8 @@ public final class JobExecutor {
     /** The outcome of a job stopped before its task ran: cancelled, or handed back without spending an attempt. */
     public Outcome notRun(Job job, StopReason reason) {
         return reason == StopReason.CANCELLED
-                ? new Outcome.Cancelled(JobError.reason(job.attempt(), JobError.CANCELLED, "cancelled before it started", now()))
+                ? new Outcome.Cancelled(
+                        JobError.reason(job.attempt(), JobError.CANCELLED, "cancelled before it started", now()))
                 : new Outcome.Released(Duration.ZERO);
     }
 

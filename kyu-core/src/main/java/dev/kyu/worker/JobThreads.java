@@ -1,7 +1,6 @@
 package dev.kyu.worker;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 
@@ -49,8 +48,13 @@ sealed interface JobThreads permits JobThreads.Virtual, JobThreads.Pool {
         private final ExecutorService pool;
 
         Pool(int threads) {
-            this.pool = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, java.util.concurrent.TimeUnit.SECONDS,
-                    new java.util.concurrent.SynchronousQueue<>(), Thread.ofPlatform().name("kyu-job-", 0).factory());
+            this.pool = new java.util.concurrent.ThreadPoolExecutor(
+                    0,
+                    Integer.MAX_VALUE,
+                    60,
+                    java.util.concurrent.TimeUnit.SECONDS,
+                    new java.util.concurrent.SynchronousQueue<>(),
+                    Thread.ofPlatform().name("kyu-job-", 0).factory());
         }
 
         @Override

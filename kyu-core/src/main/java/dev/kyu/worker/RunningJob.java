@@ -18,6 +18,7 @@ final class RunningJob {
     private final Lease lease;
     // Atomic fields through VarHandles rather than Atomic* objects: two allocations fewer per job.
     private static final VarHandle STOP, SETTLED, EXIT;
+
     static {
         try {
             var lookup = MethodHandles.lookup();
@@ -38,6 +39,7 @@ final class RunningJob {
     private volatile int exit;
     /** The latest progress its task reported, and the latest one handed to the broker (null: none). */
     private volatile Progress progress;
+
     private volatile Progress sentProgress;
     /** The flow-control slots its attempt holds (null: none), freed when the attempt ends however it ends. */
     private volatile dev.kyu.flow.FlowGate.Ticket flowTicket;

@@ -27,7 +27,11 @@ final class UnknownTaskLog {
         synchronized (reported) {
             if (reported.put(job.id(), Boolean.TRUE) != null) return;
         }
-        log.warn("job {} names task '{}', which this worker does not know: putting it back for other workers; it fails at {} "
-                + "unless a worker that knows the task takes it", job.id(), job.task(), failsAt);
+        log.warn(
+                "job {} names task '{}', which this worker does not know: putting it back for other workers; it fails at {} "
+                        + "unless a worker that knows the task takes it",
+                job.id(),
+                job.task(),
+                failsAt);
     }
 }

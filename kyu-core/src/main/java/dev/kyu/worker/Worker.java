@@ -48,6 +48,7 @@ public final class Worker implements AutoCloseable {
     private final Permits runPermits;
     /** The current limit on running jobs: options.concurrency() unless {@link #resize} changed it. */
     private volatile int concurrency;
+
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -65,12 +66,17 @@ public final class Worker implements AutoCloseable {
     private final dev.kyu.flow.FlowGate gate;
     /** The child JVMs of isolated tasks, or null when none is isolated. */
     private final dev.kyu.worker.isolated.ChildPool children;
+
     private volatile boolean started;
     private volatile boolean stopping;
     private volatile boolean stopped;
 
-    public Worker(Broker broker, JobExecutor executor, WorkerOptions options, MaintenanceOptions maintenanceOptions,
-                  List<JobListener> listeners) {
+    public Worker(
+            Broker broker,
+            JobExecutor executor,
+            WorkerOptions options,
+            MaintenanceOptions maintenanceOptions,
+            List<JobListener> listeners) {
         this(broker, executor, options, maintenanceOptions, listeners, null);
     }
 
@@ -78,8 +84,13 @@ public final class Worker implements AutoCloseable {
      * A worker whose jobs pass {@code gate} (flow limits) before they start; null for none. A job the gate holds
      * back is handed back at once without spending an attempt, and its slot goes to other work.
      */
-    public Worker(Broker broker, JobExecutor executor, WorkerOptions options, MaintenanceOptions maintenanceOptions,
-                  List<JobListener> listeners, dev.kyu.flow.FlowGate gate) {
+    public Worker(
+            Broker broker,
+            JobExecutor executor,
+            WorkerOptions options,
+            MaintenanceOptions maintenanceOptions,
+            List<JobListener> listeners,
+            dev.kyu.flow.FlowGate gate) {
         this.broker = broker;
         this.gate = gate;
         if (gate != null) executor = executor.pausingLimits(gate);
@@ -102,13 +113,19 @@ public final class Worker implements AutoCloseable {
         this.jobThreads = JobThreads.of(options);
         this.handBacks = new HandBacks(executor::now);
         this.brokerClock = broker::now;
-        this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kyu-worker-timer-", 0).factory());
+        this.scheduler = Executors.newScheduledThreadPool(
+                2, Thread.ofPlatform().daemon().name("kyu-worker-timer-", 0).factory());
         this.fetcher = new Fetcher(broker, options, slots, this::dispatch);
         this.completer = new Completer(broker, options.workerId(), options.leaseDuration(), this::recorded);
         this.heartbeater = new Heartbeater(broker, options.workerId(), options.leaseDuration(), inflight.values());
-        this.registration = new WorkerRegistration(broker, options, () -> concurrency, running::get, processed::get, failed::get, broker.now());
-        var rescueEvery = maintenanceOptions.rescueInterval().compareTo(options.leaseDuration().dividedBy(2)) > 0
-                ? maintenanceOptions.withRescueInterval(options.leaseDuration().dividedBy(2)) : maintenanceOptions;
+        this.registration = new WorkerRegistration(
+                broker, options, () -> concurrency, running::get, processed::get, failed::get, broker.now());
+        var rescueEvery = maintenanceOptions
+                                .rescueInterval()
+                                .compareTo(options.leaseDuration().dividedBy(2))
+                        > 0
+                ? maintenanceOptions.withRescueInterval(options.leaseDuration().dividedBy(2))
+                : maintenanceOptions;
         this.maintenance = options.maintenance() ? new Maintenance(broker, rescueEvery, listeners) : null;
     }
 
@@ -122,10 +139,16 @@ public final class Worker implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(guard(heartbeater::beat), hb, hb, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guard(registration::beat), 5, 5, TimeUnit.SECONDS);
         if (maintenance != null) maintenance.start(scheduler);
-        if (gate != null && options.maintenance()) scheduler.scheduleWithFixedDelay(guard(gate::sweep), 60, 60, TimeUnit.SECONDS);
+        if (gate != null && options.maintenance())
+            scheduler.scheduleWithFixedDelay(guard(gate::sweep), 60, 60, TimeUnit.SECONDS);
         fetcher.start();
-        log.info("worker {} started on {}: queues {}{}, concurrency {}", options.workerId(), broker.describe(), options.queues(),
-                options.weighted() ? " weighted " + options.weights() : "", options.concurrency());
+        log.info(
+                "worker {} started on {}: queues {}{}, concurrency {}",
+                options.workerId(),
+                broker.describe(),
+                options.queues(),
+                options.weighted() ? " weighted " + options.weights() : "",
+                options.concurrency());
         return this;
     }
 
@@ -152,8 +175,15 @@ public final class Worker implements AutoCloseable {
     public WorkerStatus status() {
         int busyNow = running.get();
         int leased = inflight.size();
-        return new WorkerStatus(options.workerId(), concurrency, busyNow, Math.max(0, leased - busyNow),
-                fetcher.errors(), started && !stopping && !stopped, fetcher.healthy(), registration.sinceLastBeat());
+        return new WorkerStatus(
+                options.workerId(),
+                concurrency,
+                busyNow,
+                Math.max(0, leased - busyNow),
+                fetcher.errors(),
+                started && !stopping && !stopped,
+                fetcher.healthy(),
+                registration.sinceLastBeat());
     }
 
     /**
@@ -162,8 +192,10 @@ public final class Worker implements AutoCloseable {
      * platform pool has as many threads as the concurrency it was built with.
      */
     public synchronized void resize(int newConcurrency) {
-        if (newConcurrency < 1 || newConcurrency > 100_000) throw new IllegalArgumentException("concurrency must be 1..100000, was " + newConcurrency);
-        if (options.platformThreads()) throw new IllegalStateException("a worker on platform threads cannot be resized");
+        if (newConcurrency < 1 || newConcurrency > 100_000)
+            throw new IllegalArgumentException("concurrency must be 1..100000, was " + newConcurrency);
+        if (options.platformThreads())
+            throw new IllegalStateException("a worker on platform threads cannot be resized");
         int delta = newConcurrency - concurrency;
         if (delta > 0) {
             runPermits.release(delta);
@@ -202,8 +234,11 @@ public final class Worker implements AutoCloseable {
             // The broker leased this job to us again: an earlier attempt here outlived its lease (a stall
             // longer than the lease: a frozen VM, a long pause, a broker outage) and was rescued. That
             // attempt is no longer ours to finish; the new one is heartbeated in its place.
-            log.warn("job {} was leased again (attempt {}) while attempt {} still ran here: stopping the older attempt",
-                    job.id(), job.attempt(), older.job().attempt());
+            log.warn(
+                    "job {} was leased again (attempt {}) while attempt {} still ran here: stopping the older attempt",
+                    job.id(),
+                    job.attempt(),
+                    older.job().attempt());
         }
         if (stopping) r.stop(StopReason.RELEASED);
         try {
@@ -239,12 +274,22 @@ public final class Worker implements AutoCloseable {
                 r.started();
                 if (!listeners.isEmpty()) listeners.forEach(l -> safely(() -> l.onStarted(r.job())));
                 if (r.job().timeout() != null) {
-                    timer = scheduler.schedule(() -> r.stop(StopReason.TIMED_OUT), r.job().timeout().toMillis(), TimeUnit.MILLISECONDS);
-                    hardTimer = scheduler.schedule(() -> abandon(r), r.job().timeout().plus(options.hardTimeoutGrace()).toMillis(),
+                    timer = scheduler.schedule(
+                            () -> r.stop(StopReason.TIMED_OUT),
+                            r.job().timeout().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    hardTimer = scheduler.schedule(
+                            () -> abandon(r),
+                            r.job().timeout().plus(options.hardTimeoutGrace()).toMillis(),
                             TimeUnit.MILLISECONDS);
                 }
                 try {
-                    outcome = executor.execute(r.job(), r::stopReason, brokerClock, options.unknownTaskGrace(), options.unknownTaskDelay(),
+                    outcome = executor.execute(
+                            r.job(),
+                            r::stopReason,
+                            brokerClock,
+                            options.unknownTaskGrace(),
+                            options.unknownTaskDelay(),
                             r::reportProgress);
                     handBacks.started(r.job());
                 } finally {
@@ -285,9 +330,15 @@ public final class Worker implements AutoCloseable {
         runPermits.release();
         slots.release();
         abandoned.incrementAndGet();
-        log.warn("job {} ({}) attempt {} ignored its timeout of {} for the grace of {}: failed as timed out and its slot freed; "
-                + "its thread cannot be stopped and still runs ({} abandoned so far)", r.job().id(), r.job().task(), r.job().attempt(),
-                dev.kyu.job.Durations.format(r.job().timeout()), dev.kyu.job.Durations.format(options.hardTimeoutGrace()), abandoned.get());
+        log.warn(
+                "job {} ({}) attempt {} ignored its timeout of {} for the grace of {}: failed as timed out and its slot freed; "
+                        + "its thread cannot be stopped and still runs ({} abandoned so far)",
+                r.job().id(),
+                r.job().task(),
+                r.job().attempt(),
+                dev.kyu.job.Durations.format(r.job().timeout()),
+                dev.kyu.job.Durations.format(options.hardTimeoutGrace()),
+                abandoned.get());
         if (!listeners.isEmpty()) listeners.forEach(l -> safely(() -> l.onAbandoned(r.job())));
         settle(r, executor.abandoned(r.job(), options.hardTimeoutGrace()));
     }
@@ -304,8 +355,9 @@ public final class Worker implements AutoCloseable {
                 yield null;
             }
             case dev.kyu.flow.FlowGate.Hold h -> new Outcome.Released(h.delay());
-            case dev.kyu.flow.FlowGate.Fail f -> new Outcome.Dead(dev.kyu.job.JobError.reason(r.job().attempt(), f.errorType(), f.reason(),
-                    executor.now()));
+            case dev.kyu.flow.FlowGate.Fail f ->
+                new Outcome.Dead(
+                        dev.kyu.job.JobError.reason(r.job().attempt(), f.errorType(), f.reason(), executor.now()));
         };
     }
 
@@ -344,7 +396,10 @@ public final class Worker implements AutoCloseable {
             RunningJob r = rec.settled().running();
             inflight.remove(r.job().id(), r); // a later attempt of the same job may hold the entry now
             if (!rec.applied()) {
-                log.warn("outcome of job {} attempt {} was refused: its lease had moved on", r.job().id(), r.job().attempt());
+                log.warn(
+                        "outcome of job {} attempt {} was refused: its lease had moved on",
+                        r.job().id(),
+                        r.job().attempt());
                 continue;
             }
             Outcome o = rec.settled().outcome();
@@ -353,7 +408,8 @@ public final class Worker implements AutoCloseable {
             if (o instanceof Outcome.Retry || o instanceof Outcome.Dead) failed.incrementAndGet();
             logOutcome(r.job(), o);
             if (listeners.isEmpty()) continue;
-            Duration runTime = r.startedNanos() == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - r.startedNanos());
+            Duration runTime =
+                    r.startedNanos() == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - r.startedNanos());
             for (JobListener l : listeners) safely(() -> l.onRecorded(r.job(), o, runTime));
         }
     }
@@ -366,13 +422,28 @@ public final class Worker implements AutoCloseable {
     /** One line per failed or cancelled attempt (an operator's first clue); successes only at debug. */
     private static void logOutcome(Job job, Outcome o) {
         switch (o) {
-            case Outcome.Retry rt -> log.info("job {} ({}) attempt {} failed, retrying in {}: {}: {}", job.id(), oneLine(job.task()), job.attempt(),
-                    dev.kyu.job.Durations.format(rt.delay()), oneLine(rt.error().type()), oneLine(rt.error().message()));
-            case Outcome.Dead d -> log.warn("job {} ({}) failed for good at attempt {}: {}: {}", job.id(), oneLine(job.task()), job.attempt(),
-                    oneLine(d.error().type()), oneLine(d.error().message()));
-            case Outcome.Cancelled c -> log.info("job {} ({}) cancelled at attempt {}", job.id(), oneLine(job.task()), job.attempt());
+            case Outcome.Retry rt ->
+                log.info(
+                        "job {} ({}) attempt {} failed, retrying in {}: {}: {}",
+                        job.id(),
+                        oneLine(job.task()),
+                        job.attempt(),
+                        dev.kyu.job.Durations.format(rt.delay()),
+                        oneLine(rt.error().type()),
+                        oneLine(rt.error().message()));
+            case Outcome.Dead d ->
+                log.warn(
+                        "job {} ({}) failed for good at attempt {}: {}: {}",
+                        job.id(),
+                        oneLine(job.task()),
+                        job.attempt(),
+                        oneLine(d.error().type()),
+                        oneLine(d.error().message()));
+            case Outcome.Cancelled c ->
+                log.info("job {} ({}) cancelled at attempt {}", job.id(), oneLine(job.task()), job.attempt());
             default -> {
-                if (log.isDebugEnabled()) log.debug("job {} ({}) succeeded at attempt {}", job.id(), oneLine(job.task()), job.attempt());
+                if (log.isDebugEnabled())
+                    log.debug("job {} ({}) succeeded at attempt {}", job.id(), oneLine(job.task()), job.attempt());
             }
         }
     }
@@ -389,7 +460,11 @@ public final class Worker implements AutoCloseable {
             return;
         }
         stopping = true;
-        log.info("worker {} stopping: {} job(s) running, grace {}", options.workerId(), running.get(), dev.kyu.job.Durations.format(grace));
+        log.info(
+                "worker {} stopping: {} job(s) running, grace {}",
+                options.workerId(),
+                running.get(),
+                dev.kyu.job.Durations.format(grace));
         try {
             fetcher.stop();
             // Leased but not started: hand back now.
@@ -401,7 +476,9 @@ public final class Worker implements AutoCloseable {
             long deadline = System.nanoTime() + grace.toNanos();
             while (running.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
             if (running.get() > 0) {
-                log.warn("{} job(s) still running after the grace period: interrupting them and handing them back", running.get());
+                log.warn(
+                        "{} job(s) still running after the grace period: interrupting them and handing them back",
+                        running.get());
                 for (RunningJob r : inflight.values()) r.stop(StopReason.RELEASED);
                 long hard = System.nanoTime() + Duration.ofSeconds(2).toNanos();
                 while (running.get() > 0 && System.nanoTime() < hard) Thread.sleep(10);

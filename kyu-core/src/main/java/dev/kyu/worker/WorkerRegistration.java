@@ -30,7 +30,14 @@ final class WorkerRegistration {
     /** System.nanoTime() of the last heartbeat the broker took; 0 before the first. */
     private volatile long lastBeatNanos;
 
-    WorkerRegistration(Broker broker, WorkerOptions options, IntSupplier concurrency, IntSupplier busy, LongSupplier processed, LongSupplier failed, Instant startedAt) {
+    WorkerRegistration(
+            Broker broker,
+            WorkerOptions options,
+            IntSupplier concurrency,
+            IntSupplier busy,
+            LongSupplier processed,
+            LongSupplier failed,
+            Instant startedAt) {
         this.broker = broker;
         this.options = options;
         this.concurrency = concurrency;
@@ -43,9 +50,20 @@ final class WorkerRegistration {
 
     void beat() {
         try {
-            broker.workerHeartbeat(new WorkerInfo(options.workerId(), host, ProcessHandle.current().pid(), options.queues(),
-                    concurrency.getAsInt(), busy.getAsInt(), startedAt, null, cpuLoad(), residentBytes(),
-                    processed.getAsLong(), failed.getAsLong(), Map.of("java", Runtime.version().toString())));
+            broker.workerHeartbeat(new WorkerInfo(
+                    options.workerId(),
+                    host,
+                    ProcessHandle.current().pid(),
+                    options.queues(),
+                    concurrency.getAsInt(),
+                    busy.getAsInt(),
+                    startedAt,
+                    null,
+                    cpuLoad(),
+                    residentBytes(),
+                    processed.getAsLong(),
+                    failed.getAsLong(),
+                    Map.of("java", Runtime.version().toString())));
             lastBeatNanos = System.nanoTime();
         } catch (RuntimeException e) {
             log.debug("worker registry heartbeat failed: {}", e.getMessage());
@@ -65,7 +83,6 @@ final class WorkerRegistration {
             log.debug("could not remove worker {} from the registry: {}", options.workerId(), e.getMessage());
         }
     }
-
 
     /** This process's share of CPU, 0..1, or -1 when the JVM cannot tell. */
     static double cpuLoad() {

@@ -14,8 +14,15 @@ import java.time.Duration;
  * @param fetching        the last fetch reached the broker
  * @param sinceHeartbeat  time since the broker last took this worker's registry heartbeat; null before the first
  */
-public record WorkerStatus(String workerId, int concurrency, int busy, int prefetched, long fetchErrors, boolean running,
-                           boolean fetching, Duration sinceHeartbeat) {
+public record WorkerStatus(
+        String workerId,
+        int concurrency,
+        int busy,
+        int prefetched,
+        long fetchErrors,
+        boolean running,
+        boolean fetching,
+        Duration sinceHeartbeat) {
 
     /** Free slots: concurrency less the jobs running. */
     public int free() {

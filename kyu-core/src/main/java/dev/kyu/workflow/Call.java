@@ -21,8 +21,15 @@ import java.util.Objects;
  * @param name        the step's name, or null to take the task's name (made unique within the workflow)
  * @param options     failure policy, compensation, job options
  */
-public record Call<A, R>(String taskName, KyuTask<A, R> task, A args, String argsJson, boolean fromParents, String name,
-                         StepOptions options) implements Stage {
+public record Call<A, R>(
+        String taskName,
+        KyuTask<A, R> task,
+        A args,
+        String argsJson,
+        boolean fromParents,
+        String name,
+        StepOptions options)
+        implements Stage {
 
     public Call {
         Task.checkName(Objects.requireNonNull(taskName, "taskName"));
@@ -70,7 +77,8 @@ public record Call<A, R>(String taskName, KyuTask<A, R> task, A args, String arg
     }
 
     public Call<A, R> compensate(String compensationTaskName) {
-        return new Call<>(taskName, task, args, argsJson, fromParents, name, options.withCompensate(compensationTaskName));
+        return new Call<>(
+                taskName, task, args, argsJson, fromParents, name, options.withCompensate(compensationTaskName));
     }
 
     /** Job options of this step (queue, retries, timeout...), over the task's own defaults. */

@@ -46,10 +46,13 @@ final class Compensations {
         }
         if (due.isEmpty()) return List.of();
         // Latest finish first; steps that finished at the same instant in reverse topological order.
-        due.sort(Comparator.comparing((Due d) -> d.job().finishedAt() == null ? Instant.MIN : d.job().finishedAt())
-                .thenComparingInt(Due::index).reversed());
+        due.sort(Comparator.comparing((Due d) ->
+                        d.job().finishedAt() == null ? Instant.MIN : d.job().finishedAt())
+                .thenComparingInt(Due::index)
+                .reversed());
         var ids = new ArrayList<String>(due.size());
-        for (int k = 0; k < due.size(); k++) ids.add(compensationId(workflowId, due.get(k).step().name()));
+        for (int k = 0; k < due.size(); k++)
+            ids.add(compensationId(workflowId, due.get(k).step().name()));
         var jobs = new ArrayList<NewJob>(due.size());
         for (int k = 0; k < due.size(); k++) {
             var s = due.get(k).step();
@@ -57,17 +60,36 @@ final class Compensations {
             String queue = c == null ? s.queue() : c.queue();
             int attempts = c == null ? 3 : c.maxAttempts();
             List<String> next = k + 1 < due.size() ? List.of(ids.get(k + 1)) : List.of();
-            String args = due.get(k).job().result() == null ? "null" : due.get(k).job().result();
-            jobs.add(new NewJob(ids.get(k), s.compensate(), queue, args, 0, attempts, null, null,
-                    null, null, null,
-                    c == null || c.timeoutMs() == null ? null : Duration.ofMillis(c.timeoutMs()), c == null ? null : c.backoff(),
-                    Map.of(WorkflowMeta.WORKFLOW, workflowId, WorkflowMeta.STEP, WorkflowMeta.COMPENSATE_PREFIX + s.name()),
-                    null, new JobLinks(k == 0 ? 0 : 1, next, workflowId)));
+            String args = due.get(k).job().result() == null
+                    ? "null"
+                    : due.get(k).job().result();
+            jobs.add(new NewJob(
+                    ids.get(k),
+                    s.compensate(),
+                    queue,
+                    args,
+                    0,
+                    attempts,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    c == null || c.timeoutMs() == null ? null : Duration.ofMillis(c.timeoutMs()),
+                    c == null ? null : c.backoff(),
+                    Map.of(
+                            WorkflowMeta.WORKFLOW,
+                            workflowId,
+                            WorkflowMeta.STEP,
+                            WorkflowMeta.COMPENSATE_PREFIX + s.name()),
+                    null,
+                    new JobLinks(k == 0 ? 0 : 1, next, workflowId)));
         }
         store(jobs);
         var out = new ArrayList<WorkflowOutcome.Compensation>(due.size());
         for (int k = 0; k < due.size(); k++) {
-            out.add(new WorkflowOutcome.Compensation(due.get(k).step().name(), ids.get(k), due.get(k).step().compensate()));
+            out.add(new WorkflowOutcome.Compensation(
+                    due.get(k).step().name(), ids.get(k), due.get(k).step().compensate()));
         }
         return out;
     }
@@ -94,7 +116,8 @@ final class Compensations {
         UUID base = UUID.fromString(workflowId);
         byte[] h;
         try {
-            h = MessageDigest.getInstance("SHA-256").digest((workflowId + "/compensate/" + step).getBytes(StandardCharsets.UTF_8));
+            h = MessageDigest.getInstance("SHA-256")
+                    .digest((workflowId + "/compensate/" + step).getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }

@@ -65,8 +65,9 @@ final class Compose {
             for (Step s : w.steps()) if (!parents.contains(s.name())) tails.add(s.name());
             return new Fragment(w.steps(), heads, tails);
         }
-        throw new dev.kyu.KyuException.InvalidInput("a workflow stage must be a task, a task call (task.with(args)) or a workflow, not "
-                + (stage == null ? "null" : stage.getClass().getName()));
+        throw new dev.kyu.KyuException.InvalidInput(
+                "a workflow stage must be a task, a task call (task.with(args)) or a workflow, not "
+                        + (stage == null ? "null" : stage.getClass().getName()));
     }
 
     /** The names taken so far, and the next suffix to try for each task name. */
@@ -93,10 +94,13 @@ final class Compose {
             if (renames.isEmpty()) return f;
             var steps = new ArrayList<Step>(f.steps().size());
             for (Step s : f.steps()) {
-                var after = s.after().stream().map(a -> renames.getOrDefault(a, a)).toList();
+                var after =
+                        s.after().stream().map(a -> renames.getOrDefault(a, a)).toList();
                 steps.add(s.renamed(renames.getOrDefault(s.name(), s.name()), after));
             }
-            return new Fragment(steps, f.heads().stream().map(h -> renames.getOrDefault(h, h)).toList(),
+            return new Fragment(
+                    steps,
+                    f.heads().stream().map(h -> renames.getOrDefault(h, h)).toList(),
                     f.tails().stream().map(t -> renames.getOrDefault(t, t)).toList());
         }
     }

@@ -64,7 +64,8 @@ public final class StepGate {
         // Garbage stored by hand must end the step here: a null or a malformed id would otherwise fail the read
         // below on some engines, and the job would be handed back until it died of it.
         if (parentIds == null || !parentIds.values().stream().allMatch(JobIds::isValid)) {
-            return new Skip("skipped: its meta " + WorkflowMeta.PARENTS + " is not a JSON object of step names to job ids");
+            return new Skip(
+                    "skipped: its meta " + WorkflowMeta.PARENTS + " is not a JSON object of step names to job ids");
         }
         var byId = new HashMap<String, Job>(parentIds.size() * 2);
         for (Job p : broker.jobsGet(List.copyOf(parentIds.values()))) byId.put(p.id(), p);
@@ -77,14 +78,16 @@ public final class StepGate {
             if (why != null) return new Skip("skipped: " + why);
             parents.put(e.getKey(), p);
         }
-        String args = WorkflowMeta.FROM_PARENTS.equals(job.meta().get(WorkflowMeta.ARGS_FROM)) ? argsFrom(parents) : null;
+        String args =
+                WorkflowMeta.FROM_PARENTS.equals(job.meta().get(WorkflowMeta.ARGS_FROM)) ? argsFrom(parents) : null;
         return new Run(args, new WorkflowContext(workflowId, step, parents, codec, broker));
     }
 
     /** Why this parent stops its child from running, or null when it does not. */
     private static String blocking(String name, Job p) {
         if (p.state() == JobState.SUCCEEDED) return null;
-        if (!p.state().isTerminal()) return "step " + name + " is " + p.state() + ", not ended"; // retried by hand after it released us
+        if (!p.state().isTerminal())
+            return "step " + name + " is " + p.state() + ", not ended"; // retried by hand after it released us
         if (wasSkipped(p)) return "step " + name + " was skipped";
         FailurePolicy policy = policyOf(p);
         if (policy != FailurePolicy.FAIL) return null;

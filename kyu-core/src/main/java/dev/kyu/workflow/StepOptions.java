@@ -24,8 +24,19 @@ public record StepOptions(FailurePolicy onFailure, String compensate, KyuTask<?,
         if (compensate != null) Task.checkName(compensate);
     }
 
-    public StepOptions withOnFailure(FailurePolicy p) { return new StepOptions(p, compensate, compensateTask, job); }
-    public StepOptions withCompensate(KyuTask<?, ?> t) { return new StepOptions(onFailure, t.name(), t, job); }
-    public StepOptions withCompensate(String taskName) { return new StepOptions(onFailure, taskName, null, job); }
-    public StepOptions withJob(JobOptions o) { return new StepOptions(onFailure, compensate, compensateTask, o); }
+    public StepOptions withOnFailure(FailurePolicy p) {
+        return new StepOptions(p, compensate, compensateTask, job);
+    }
+
+    public StepOptions withCompensate(KyuTask<?, ?> t) {
+        return new StepOptions(onFailure, t.name(), t, job);
+    }
+
+    public StepOptions withCompensate(String taskName) {
+        return new StepOptions(onFailure, taskName, null, job);
+    }
+
+    public StepOptions withJob(JobOptions o) {
+        return new StepOptions(onFailure, compensate, compensateTask, o);
+    }
 }

@@ -37,7 +37,8 @@ public record Workflow(String name, List<Step> steps, String queue) implements S
     public Workflow {
         Objects.requireNonNull(name, "name");
         if (name.isBlank() || name.length() > 200) {
-            throw new dev.kyu.KyuException.InvalidInput("bad workflow name " + dev.kyu.codec.Printable.quoted(name) + ": use 1-200 characters");
+            throw new dev.kyu.KyuException.InvalidInput(
+                    "bad workflow name " + dev.kyu.codec.Printable.quoted(name) + ": use 1-200 characters");
         }
         steps = List.copyOf(steps);
         if (queue != null) Task.checkQueue(queue);
@@ -145,7 +146,8 @@ public record Workflow(String name, List<Step> steps, String queue) implements S
         }
 
         private Step last() {
-            if (steps.isEmpty()) throw new IllegalStateException("add a step first: options apply to the step before them");
+            if (steps.isEmpty())
+                throw new IllegalStateException("add a step first: options apply to the step before them");
             return steps.get(steps.size() - 1);
         }
     }

@@ -24,20 +24,24 @@ final class WorkflowCheck {
 
     static Ordered check(Workflow wf, TaskRegistry tasks, Set<Capability> capabilities, String broker) {
         if (!capabilities.contains(Capability.JOB_LINKS)) {
-            throw new KyuException.InvalidInput("broker " + broker + " cannot run workflows: it does not keep job links (Capability.JOB_LINKS)");
+            throw new KyuException.InvalidInput(
+                    "broker " + broker + " cannot run workflows: it does not keep job links (Capability.JOB_LINKS)");
         }
         List<Step> steps = wf.steps();
         if (steps.size() > Workflow.MAX_STEPS) {
-            throw new KyuException.InvalidInput("workflow " + Printable.quoted(wf.name()) + " has " + steps.size() + " steps, over the limit of "
-                    + Workflow.MAX_STEPS + " (split it, or enqueue the work of a step as plain jobs)");
+            throw new KyuException.InvalidInput(
+                    "workflow " + Printable.quoted(wf.name()) + " has " + steps.size() + " steps, over the limit of "
+                            + Workflow.MAX_STEPS + " (split it, or enqueue the work of a step as plain jobs)");
         }
         Map<String, Integer> index = new HashMap<>(steps.size() * 2);
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
-            // Checked here too: a Step built directly skips the builder's check, and its name goes into every message below.
+            // Checked here too: a Step built directly skips the builder's check, and its name goes into every message
+            // below.
             Call.checkStepName(s.name());
             if (index.putIfAbsent(s.name(), i) != null) {
-                throw new KyuException.InvalidInput("workflow " + Printable.quoted(wf.name()) + " has two steps named '" + s.name() + "'");
+                throw new KyuException.InvalidInput(
+                        "workflow " + Printable.quoted(wf.name()) + " has two steps named '" + s.name() + "'");
             }
             Call<?, ?> c = s.call();
             if (c.task() == null && !tasks.contains(c.taskName())) {
@@ -50,8 +54,9 @@ final class WorkflowCheck {
                         + "', which is not registered with this Kyu (register it, or check the name)");
             }
             if (c.options().job().uniqueKey() != null) {
-                throw new KyuException.InvalidInput("step '" + s.name() + "' has a unique key: a step is one job of its workflow and "
-                        + "cannot stand for another (make the workflow's enqueue idempotent instead)");
+                throw new KyuException.InvalidInput(
+                        "step '" + s.name() + "' has a unique key: a step is one job of its workflow and "
+                                + "cannot stand for another (make the workflow's enqueue idempotent instead)");
             }
         }
         int n = steps.size();
@@ -68,10 +73,12 @@ final class WorkflowCheck {
             for (String p : distinct) {
                 Integer j = index.get(p);
                 if (j == null) {
-                    throw new KyuException.InvalidInput("step '" + s.name() + "' runs after " + Printable.quoted(p) + ", which is not a step of workflow "
-                            + Printable.quoted(wf.name()));
+                    throw new KyuException.InvalidInput("step '" + s.name() + "' runs after " + Printable.quoted(p)
+                            + ", which is not a step of workflow " + Printable.quoted(wf.name()));
                 }
-                if (j == i) throw new KyuException.InvalidInput("step '" + s.name() + "' of workflow " + Printable.quoted(wf.name()) + " runs after itself");
+                if (j == i)
+                    throw new KyuException.InvalidInput("step '" + s.name() + "' of workflow "
+                            + Printable.quoted(wf.name()) + " runs after itself");
                 parents[i][k++] = j;
                 children.get(j).add(i);
             }
@@ -79,8 +86,9 @@ final class WorkflowCheck {
             var own = s.call().options().job();
             if (parents[i].length > 0 && (own.delay() != null || own.runAt() != null)) {
                 // A waiting job is due when its last parent ends: a delay or run-at would be dropped without a word.
-                throw new KyuException.InvalidInput("step '" + s.name() + "' runs after other steps, so it cannot have its own "
-                        + (own.delay() != null ? "delay" : "run-at") + ": it starts when its last parent ends");
+                throw new KyuException.InvalidInput(
+                        "step '" + s.name() + "' runs after other steps, so it cannot have its own "
+                                + (own.delay() != null ? "delay" : "run-at") + ": it starts when its last parent ends");
             }
         }
         var queue = new ArrayDeque<Integer>();
@@ -94,7 +102,9 @@ final class WorkflowCheck {
             order[done++] = i;
             for (int c : children.get(i)) if (--pending[c] == 0) queue.add(c);
         }
-        if (done < n) throw new KyuException.InvalidInput("workflow " + Printable.quoted(wf.name()) + " has a cycle: " + cycle(steps, parents, pending));
+        if (done < n)
+            throw new KyuException.InvalidInput(
+                    "workflow " + Printable.quoted(wf.name()) + " has a cycle: " + cycle(steps, parents, pending));
         var orderedSteps = new ArrayList<Step>(n);
         var orderedParents = new ArrayList<int[]>(n);
         var orderedChildren = new ArrayList<List<Integer>>(n);
@@ -122,12 +132,17 @@ final class WorkflowCheck {
             seen.put(at, path.size());
             path.add(at);
             int next = -1;
-            for (int p : parents[at]) if (pending[p] > 0) { next = p; break; }
+            for (int p : parents[at])
+                if (pending[p] > 0) {
+                    next = p;
+                    break;
+                }
             at = next;
         }
         var names = new ArrayList<String>();
         // walked child -> parent; shown parent -> child, the order in which they would run
-        for (int k = path.size() - 1; k >= seen.get(at); k--) names.add(steps.get(path.get(k)).name());
+        for (int k = path.size() - 1; k >= seen.get(at); k--)
+            names.add(steps.get(path.get(k)).name());
         names.add(steps.get(path.get(path.size() - 1)).name());
         return String.join(" -> ", names);
     }

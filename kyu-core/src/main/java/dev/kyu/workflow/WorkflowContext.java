@@ -73,8 +73,11 @@ public final class WorkflowContext {
         var m = new LinkedHashMap<String, JsonNode>();
         for (var e : parents.entrySet()) {
             Job p = e.getValue();
-            m.put(e.getKey(), p.state() == JobState.SUCCEEDED && p.result() != null ? codec.parse(p.result())
-                    : com.fasterxml.jackson.databind.node.NullNode.getInstance());
+            m.put(
+                    e.getKey(),
+                    p.state() == JobState.SUCCEEDED && p.result() != null
+                            ? codec.parse(p.result())
+                            : com.fasterxml.jackson.databind.node.NullNode.getInstance());
         }
         return Collections.unmodifiableMap(m);
     }

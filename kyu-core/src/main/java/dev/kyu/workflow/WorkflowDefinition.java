@@ -18,8 +18,15 @@ public record WorkflowDefinition(String name, List<StepDefinition> steps) {
      * @param compensate   the compensating task's name, or null
      * @param compensation how its compensation job is enqueued (resolved at the workflow's enqueue), or null
      */
-    public record StepDefinition(String name, String id, String task, String queue, List<String> after,
-                                 FailurePolicy onFailure, String compensate, CompensationJob compensation) {
+    public record StepDefinition(
+            String name,
+            String id,
+            String task,
+            String queue,
+            List<String> after,
+            FailurePolicy onFailure,
+            String compensate,
+            CompensationJob compensation) {
         public StepDefinition {
             after = after == null ? List.of() : List.copyOf(after);
             onFailure = onFailure == null ? FailurePolicy.FAIL : onFailure;

@@ -2,12 +2,12 @@ package dev.kyu.workflow;
 
 import dev.kyu.codec.Printable;
 import dev.kyu.job.Job;
-import dev.kyu.job.JobIds;
-import dev.kyu.task.NonRetryableException;
 import dev.kyu.job.JobError;
+import dev.kyu.job.JobIds;
 import dev.kyu.job.JobState;
 import dev.kyu.task.JobContext;
 import dev.kyu.task.KyuTask;
+import dev.kyu.task.NonRetryableException;
 import dev.kyu.task.TaskOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,14 +49,16 @@ public final class WorkflowEndTask implements KyuTask<WorkflowDefinition, Workfl
             wf = ctx.workflow();
         } catch (IllegalStateException e) {
             // A kyu.workflow job enqueued by hand, without the meta that names its workflow.
-            throw new NonRetryableException(e.getMessage() + ": a " + WorkflowMeta.END_TASK + " job needs the meta " + WorkflowMeta.WORKFLOW);
+            throw new NonRetryableException(
+                    e.getMessage() + ": a " + WorkflowMeta.END_TASK + " job needs the meta " + WorkflowMeta.WORKFLOW);
         }
         var ids = new ArrayList<String>(def.steps().size());
         for (var s : def.steps()) {
             // A definition stored by hand can be read but never decided: no retry would make it better.
             if (s.name() == null || !JobIds.isValid(s.id())) {
-                throw new NonRetryableException("the workflow definition in job " + ctx.jobId() + " has a step without a name or a job id ("
-                        + Printable.quoted(s.name()) + ", " + Printable.quoted(s.id()) + ")");
+                throw new NonRetryableException(
+                        "the workflow definition in job " + ctx.jobId() + " has a step without a name or a job id ("
+                                + Printable.quoted(s.name()) + ", " + Printable.quoted(s.id()) + ")");
             }
             ids.add(s.id());
         }
@@ -75,7 +77,8 @@ public final class WorkflowEndTask implements KyuTask<WorkflowDefinition, Workfl
                 continue;
             }
             if (StepGate.wasSkipped(j)) skipped.add(s.name());
-            if (j.state() == JobState.SUCCEEDED || StepGate.wasSkipped(j) || s.onFailure() == FailurePolicy.IGNORE) continue;
+            if (j.state() == JobState.SUCCEEDED || StepGate.wasSkipped(j) || s.onFailure() == FailurePolicy.IGNORE)
+                continue;
             failed.add(s.name());
             if (j.state() != JobState.CANCELLED || !cancelledByHand(j)) anyFailed = true;
         }
@@ -85,8 +88,10 @@ public final class WorkflowEndTask implements KyuTask<WorkflowDefinition, Workfl
             failed.addAll(skipped);
             anyFailed = true;
         }
-        WorkflowState state = failed.isEmpty() ? WorkflowState.SUCCEEDED : anyFailed ? WorkflowState.FAILED : WorkflowState.CANCELLED;
-        List<WorkflowOutcome.Compensation> compensations = state == WorkflowState.SUCCEEDED ? List.of()
+        WorkflowState state =
+                failed.isEmpty() ? WorkflowState.SUCCEEDED : anyFailed ? WorkflowState.FAILED : WorkflowState.CANCELLED;
+        List<WorkflowOutcome.Compensation> compensations = state == WorkflowState.SUCCEEDED
+                ? List.of()
                 : new Compensations(wf.broker()).enqueue(ctx.jobId(), def, byId);
         return new WorkflowOutcome(state, failed, states, compensations);
     }

@@ -37,9 +37,12 @@ public final class WorkflowHandle {
 
     /** Its state alone: one read of the end job. */
     public WorkflowState state() {
-        Job end = broker.jobGet(id).filter(j -> WorkflowMeta.END_TASK.equals(j.task())).orElseThrow(() -> new KyuException.JobNotFound(id));
+        Job end = broker.jobGet(id)
+                .filter(j -> WorkflowMeta.END_TASK.equals(j.task()))
+                .orElseThrow(() -> new KyuException.JobNotFound(id));
         if (end.state() != JobState.SUCCEEDED) {
-            return end.state() == JobState.FAILED ? WorkflowState.FAILED
+            return end.state() == JobState.FAILED
+                    ? WorkflowState.FAILED
                     : end.state() == JobState.CANCELLED ? WorkflowState.CANCELLED : WorkflowState.RUNNING;
         }
         WorkflowOutcome o = WorkflowJson.outcome(codec, end);
@@ -59,9 +62,10 @@ public final class WorkflowHandle {
     public WorkflowView awaitSuccess(Duration timeout) throws InterruptedException {
         WorkflowView v = await(timeout);
         if (v.state() != WorkflowState.SUCCEEDED) {
-            throw new KyuException("workflow " + id + " (" + dev.kyu.codec.Printable.line(v.name()) + ") is " + v.state()
-                    + (v.failed().isEmpty() ? "" : ", failed steps: " + String.join(", ", v.failed()))
-                    + (v.state() == WorkflowState.RUNNING ? " after " + timeout : ""));
+            throw new KyuException(
+                    "workflow " + id + " (" + dev.kyu.codec.Printable.line(v.name()) + ") is " + v.state()
+                            + (v.failed().isEmpty() ? "" : ", failed steps: " + String.join(", ", v.failed()))
+                            + (v.state() == WorkflowState.RUNNING ? " after " + timeout : ""));
         }
         return v;
     }
@@ -72,10 +76,12 @@ public final class WorkflowHandle {
     }
 
     public <T> T result(String step, Type type) {
-        var s = status().step(step).orElseThrow(() -> new KyuException.InvalidInput("workflow " + id + " has no step '" + step + "'"));
+        var s = status().step(step)
+                .orElseThrow(() -> new KyuException.InvalidInput("workflow " + id + " has no step '" + step + "'"));
         if (s.job() == null) throw new KyuException.JobNotFound(s.id());
         if (s.job().state() != JobState.SUCCEEDED) {
-            throw new KyuException("step '" + step + "' of workflow " + id + " is " + s.job().state() + ", it has no result");
+            throw new KyuException(
+                    "step '" + step + "' of workflow " + id + " is " + s.job().state() + ", it has no result");
         }
         return s.job().result() == null ? null : codec.decode(s.job().result(), type);
     }
@@ -91,7 +97,9 @@ public final class WorkflowHandle {
         for (var s : v.steps()) if (s.job() != null && !s.job().state().isTerminal()) ids.add(s.id());
         if (ids.isEmpty()) return 0;
         List<CancelResult> results = broker.jobsCancel(ids);
-        return (int) results.stream().filter(r -> r == CancelResult.CANCELLED || r == CancelResult.CANCEL_REQUESTED).count();
+        return (int) results.stream()
+                .filter(r -> r == CancelResult.CANCELLED || r == CancelResult.CANCEL_REQUESTED)
+                .count();
     }
 
     @Override

@@ -14,7 +14,8 @@ final class WorkflowJson {
             if (d == null) throw new KyuException.InvalidInput("args are null");
             return d;
         } catch (RuntimeException e) {
-            throw new KyuException.InvalidInput("job " + end.id() + " holds no readable workflow definition: " + oneLine(e), e);
+            throw new KyuException.InvalidInput(
+                    "job " + end.id() + " holds no readable workflow definition: " + oneLine(e), e);
         }
     }
 
@@ -23,7 +24,8 @@ final class WorkflowJson {
         try {
             return codec.decode(end.result(), WorkflowOutcome.class);
         } catch (RuntimeException e) {
-            throw new KyuException.InvalidInput("job " + end.id() + " holds no readable workflow outcome: " + oneLine(e), e);
+            throw new KyuException.InvalidInput(
+                    "job " + end.id() + " holds no readable workflow outcome: " + oneLine(e), e);
         }
     }
 

@@ -34,10 +34,12 @@ public final class WorkflowList {
      * deep page costs what the first does; an offset counts workflows of the state, so it still reads the
      * end jobs it skips. One or the other, not both.
      */
-    public static List<WorkflowView> page(Broker broker, JsonCodec codec, WorkflowState state, int limit, int offset, String after) {
+    public static List<WorkflowView> page(
+            Broker broker, JsonCodec codec, WorkflowState state, int limit, int offset, String after) {
         if (limit < 1) throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         if (offset < 0) throw new IllegalArgumentException("offset must not be negative, was " + offset);
-        if (after != null && offset > 0) throw new IllegalArgumentException("a workflow listing pages by cursor (after) or by offset, not both");
+        if (after != null && offset > 0)
+            throw new IllegalArgumentException("a workflow listing pages by cursor (after) or by offset, not both");
         var shown = new ArrayList<WorkflowView>(Math.min(limit, PAGE));
         int skipped = 0;
         JobQuery q = JobQuery.all(PAGE).withTask(WorkflowMeta.END_TASK);

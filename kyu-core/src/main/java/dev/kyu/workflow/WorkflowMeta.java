@@ -16,6 +16,7 @@ public final class WorkflowMeta {
     public static final String ON_FAILURE = "kyu.onFailure";
     /** On a step job without args of its own: {@value #FROM_PARENTS}, its args are its parents' results. */
     public static final String ARGS_FROM = "kyu.argsFrom";
+
     public static final String FROM_PARENTS = "parents";
     /** The prefix of a compensation job's {@link #STEP}. */
     public static final String COMPENSATE_PREFIX = "compensate:";

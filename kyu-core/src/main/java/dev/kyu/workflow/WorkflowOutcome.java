@@ -12,8 +12,8 @@ import java.util.Map;
  * @param steps         each step's state when the end job ran
  * @param compensations the compensation jobs enqueued, in the order they run
  */
-public record WorkflowOutcome(WorkflowState state, List<String> failed, Map<String, JobState> steps,
-                              List<Compensation> compensations) {
+public record WorkflowOutcome(
+        WorkflowState state, List<String> failed, Map<String, JobState> steps, List<Compensation> compensations) {
     public WorkflowOutcome {
         failed = failed == null ? List.of() : List.copyOf(failed);
         steps = steps == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(steps));

@@ -82,8 +82,15 @@ public final class WorkflowPlanner {
                 throw new KyuException.InvalidInput("step '" + s.name() + "': " + e.getMessage(), e);
             }
             jobs.add(job);
-            defs.add(new WorkflowDefinition.StepDefinition(s.name(), job.id(), job.task(), job.queue(), s.after().stream().distinct().toList(),
-                    c.options().onFailure(), c.options().compensate(), compensation(c.options(), job.queue())));
+            defs.add(new WorkflowDefinition.StepDefinition(
+                    s.name(),
+                    job.id(),
+                    job.task(),
+                    job.queue(),
+                    s.after().stream().distinct().toList(),
+                    c.options().onFailure(),
+                    c.options().compensate(),
+                    compensation(c.options(), job.queue())));
         }
         // Second pass: the links, now that every id is known.
         for (int i = 0; i < n; i++) {
@@ -94,11 +101,27 @@ public final class WorkflowPlanner {
             jobs.set(i, jobs.get(i).withLinks(new JobLinks(ordered.parents().get(i).length, dependents, endId)));
         }
         String definition = codec.encode(new WorkflowDefinition(wf.name(), defs));
-        String endQueue = wf.queue() != null ? wf.queue() : n > 0 ? jobs.get(n - 1).queue() : endProbe.queue();
+        String endQueue =
+                wf.queue() != null ? wf.queue() : n > 0 ? jobs.get(n - 1).queue() : endProbe.queue();
         // Built here and not by the maker: the definition is Kyu's own bookkeeping, not the caller's payload,
         // so the payload limit (meant for args) does not cap how many steps a workflow may have.
-        jobs.add(new NewJob(endId, WorkflowMeta.END_TASK, endQueue, definition, endProbe.priority(), END_ATTEMPTS, null, null,
-                null, null, null, null, null, Map.of(WorkflowMeta.WORKFLOW, endId), endProbe.resultTtl(), JobLinks.of(n, List.of(), null)));
+        jobs.add(new NewJob(
+                endId,
+                WorkflowMeta.END_TASK,
+                endQueue,
+                definition,
+                endProbe.priority(),
+                END_ATTEMPTS,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(WorkflowMeta.WORKFLOW, endId),
+                endProbe.resultTtl(),
+                JobLinks.of(n, List.of(), null)));
         return new Plan(endId, jobs);
     }
 
@@ -109,7 +132,8 @@ public final class WorkflowPlanner {
             try {
                 codec.validate(c.argsJson());
             } catch (KyuException.InvalidInput e) {
-                throw new KyuException.InvalidInput("args of step '" + s.name() + "' (task '" + c.taskName() + "') are " + e.getMessage(), e);
+                throw new KyuException.InvalidInput(
+                        "args of step '" + s.name() + "' (task '" + c.taskName() + "') are " + e.getMessage(), e);
             }
             return c.argsJson();
         }
@@ -133,12 +157,17 @@ public final class WorkflowPlanner {
     /** The compensation's job options, resolved now: its task's defaults, else the compensated step's queue. */
     private WorkflowDefinition.CompensationJob compensation(StepOptions o, String stepQueue) {
         if (o.compensate() == null) return null;
-        KyuTask<?, ?> t = o.compensateTask() != null ? o.compensateTask() : tasks.find(o.compensate()).orElse(null);
+        KyuTask<?, ?> t = o.compensateTask() != null
+                ? o.compensateTask()
+                : tasks.find(o.compensate()).orElse(null);
         boolean hasQueue = t != null && t.options().defaults().queue() != null;
         JobOptions base = hasQueue ? JobOptions.NONE : JobOptions.NONE.withQueue(stepQueue);
         if (t != null) base = base.over(t.options().defaults());
         NewJob probe = maker.newJob(o.compensate(), "null", base);
-        return new WorkflowDefinition.CompensationJob(probe.queue(), probe.maxAttempts(), probe.backoff(),
+        return new WorkflowDefinition.CompensationJob(
+                probe.queue(),
+                probe.maxAttempts(),
+                probe.backoff(),
                 probe.timeout() == null ? null : probe.timeout().toMillis());
     }
 }

@@ -5,7 +5,10 @@ package dev.kyu.workflow;
  * still running do not make a state of their own; they are listed with their jobs ({@link WorkflowView}).
  */
 public enum WorkflowState {
-    RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
 
     public boolean isTerminal() {
         return this != RUNNING;

@@ -21,9 +21,16 @@ import java.util.Optional;
  * @param failed        the steps the end job counted as failed (empty while RUNNING)
  * @param finishedAt    when the end job ended, or null
  */
-public record WorkflowView(String id, String name, WorkflowState state, List<StepView> steps,
-                           List<CompensationView> compensations, List<String> failed, Instant enqueuedAt, Instant finishedAt,
-                           Job endJob) {
+public record WorkflowView(
+        String id,
+        String name,
+        WorkflowState state,
+        List<StepView> steps,
+        List<CompensationView> compensations,
+        List<String> failed,
+        Instant enqueuedAt,
+        Instant finishedAt,
+        Job endJob) {
     public WorkflowView {
         steps = List.copyOf(steps);
         compensations = List.copyOf(compensations);
@@ -31,8 +38,15 @@ public record WorkflowView(String id, String name, WorkflowState state, List<Ste
     }
 
     /** One step: its definition and its job as stored now (null once gone). */
-    public record StepView(String name, String id, String task, String queue, List<String> after, FailurePolicy onFailure,
-                           String compensate, Job job) {
+    public record StepView(
+            String name,
+            String id,
+            String task,
+            String queue,
+            List<String> after,
+            FailurePolicy onFailure,
+            String compensate,
+            Job job) {
         /** The job's state, or null when the job is gone. */
         public JobState state() {
             return job == null ? null : job.state();
@@ -76,19 +90,31 @@ public record WorkflowView(String id, String name, WorkflowState state, List<Ste
     public static WorkflowView of(Broker broker, JsonCodec codec, Job end) {
         WorkflowDefinition def = WorkflowJson.definition(codec, end);
         WorkflowOutcome outcome = end.state() == JobState.SUCCEEDED ? WorkflowJson.outcome(codec, end) : null;
-        var ids = new ArrayList<String>(def.steps().size() + (outcome == null ? 0 : outcome.compensations().size()));
+        var ids = new ArrayList<String>(def.steps().size()
+                + (outcome == null ? 0 : outcome.compensations().size()));
         for (var s : def.steps()) ids.add(s.id());
         if (outcome != null) for (var c : outcome.compensations()) ids.add(c.id());
         var byId = new java.util.HashMap<String, Job>();
         for (Job j : broker.jobsGet(ids)) byId.put(j.id(), j);
         var steps = new ArrayList<StepView>(def.steps().size());
         for (var s : def.steps()) {
-            steps.add(new StepView(s.name(), s.id(), s.task(), s.queue(), s.after(), s.onFailure(), s.compensate(), byId.get(s.id())));
+            steps.add(new StepView(
+                    s.name(), s.id(), s.task(), s.queue(), s.after(), s.onFailure(), s.compensate(), byId.get(s.id())));
         }
         var comps = new ArrayList<CompensationView>();
-        if (outcome != null) for (var c : outcome.compensations()) comps.add(new CompensationView(c.step(), c.id(), c.task(), byId.get(c.id())));
-        return new WorkflowView(end.id(), def.name(), stateOf(end, outcome), steps, comps, outcome == null ? List.of() : outcome.failed(),
-                end.enqueuedAt(), end.state().isTerminal() ? end.finishedAt() : null, end);
+        if (outcome != null)
+            for (var c : outcome.compensations())
+                comps.add(new CompensationView(c.step(), c.id(), c.task(), byId.get(c.id())));
+        return new WorkflowView(
+                end.id(),
+                def.name(),
+                stateOf(end, outcome),
+                steps,
+                comps,
+                outcome == null ? List.of() : outcome.failed(),
+                end.enqueuedAt(),
+                end.state().isTerminal() ? end.finishedAt() : null,
+                end);
     }
 
     /**

@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +74,8 @@ class AlertsTest {
                   hook: { type: webhook, url: "%s", secret: "%s" }
                   mail: { type: email, host: 127.0.0.1, port: %d, tls: none, user: kyu, password: mail-password,
                           from: kyu@example.com, to: [ops@example.com] }
-                """.formatted(hooks.url("/slack"), hooks.url("/hook"), SECRET, smtp.getSmtp().getPort());
+                """.formatted(
+                hooks.url("/slack"), hooks.url("/hook"), SECRET, smtp.getSmtp().getPort());
     }
 
     Alerts alerts(String rules) {
@@ -85,24 +85,33 @@ class AlertsTest {
     }
 
     Worker worker(String... queues) {
-        var w = kyu.worker(WorkerOptions.builder().queues(queues).concurrency(50).build()).start();
+        var w = kyu.worker(
+                        WorkerOptions.builder().queues(queues).concurrency(50).build())
+                .start();
         toClose.add(w);
         return w;
     }
 
     /** Waits until every channel has delivered {@code n} messages, evaluating meanwhile; returns the webhook bodies. */
     List<JsonNode> delivered(Alerts a, int n) throws Exception {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            a.check();
-            return hooks.at("/slack").size() >= n && hooks.at("/hook").size() >= n && smtp.getReceivedMessages().length >= n;
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    a.check();
+                    return hooks.at("/slack").size() >= n
+                            && hooks.at("/hook").size() >= n
+                            && smtp.getReceivedMessages().length >= n;
+                });
         assertThat(hooks.at("/slack")).hasSize(n);
         assertThat(hooks.at("/hook")).hasSize(n);
         assertThat(smtp.getReceivedMessages()).hasSize(n);
         var out = new ArrayList<JsonNode>();
         for (var p : hooks.at("/hook")) {
             // the receiver's check: HMAC-SHA256 over "timestamp.body" under the shared secret
-            String expected = "sha256=" + WebhookChannel.sign(SECRET.getBytes(StandardCharsets.UTF_8), p.headers().get("x-kyu-timestamp") + "." + p.body());
+            String expected = "sha256="
+                    + WebhookChannel.sign(
+                            SECRET.getBytes(StandardCharsets.UTF_8),
+                            p.headers().get("x-kyu-timestamp") + "." + p.body());
             assertThat(p.headers().get("x-kyu-signature")).isEqualTo(expected);
             out.add(JSON.readTree(p.body()));
         }
@@ -130,7 +139,10 @@ class AlertsTest {
                 """);
         a.check(); // the rule starts from now
         worker("default");
-        Job job = kyu.enqueueJson("kyu.fail", "{\"message\":\"card declined\"}", JobOptions.builder().maxAttempts(1).build())
+        Job job = kyu.enqueueJson(
+                        "kyu.fail",
+                        "{\"message\":\"card declined\"}",
+                        JobOptions.builder().maxAttempts(1).build())
                 .awaitJob(Duration.ofSeconds(10));
         assertThat(job.state()).isEqualTo(JobState.FAILED);
 
@@ -139,8 +151,12 @@ class AlertsTest {
         assertThat(hook.get("jobs").get(0).get("id").asText()).isEqualTo(job.id());
         assertThat(hook.get("jobs").get(0).get("error").get("message").asText()).isEqualTo("card declined");
         assertThat(hook.get("link").asText()).isEqualTo("http://dash.example:5555/jobs/" + job.id());
-        assertThat(slackText(0)).contains("job failed: kyu.fail on default", job.id(), "card declined",
-                "<http://dash.example:5555/jobs/" + job.id() + "|" + job.id() + ">");
+        assertThat(slackText(0))
+                .contains(
+                        "job failed: kyu.fail on default",
+                        job.id(),
+                        "card declined",
+                        "<http://dash.example:5555/jobs/" + job.id() + "|" + job.id() + ">");
         assertThat(mailSubject(0)).isEqualTo("[kyu] job failed: kyu.fail on default");
         assertThat(mailBody(0)).contains(job.id(), "card declined", "http://dash.example:5555/jobs/" + job.id());
 
@@ -160,13 +176,22 @@ class AlertsTest {
         a.check();
         var args = new ArrayList<String>();
         for (int i = 0; i < 1000; i++) args.add("{\"message\":\"storm " + i + "\"}");
-        kyu.enqueueJsonAll("kyu.fail", args, JobOptions.builder().maxAttempts(1).queue("storm").build());
+        kyu.enqueueJsonAll(
+                "kyu.fail",
+                args,
+                JobOptions.builder().maxAttempts(1).queue("storm").build());
         worker("storm");
-        await().atMost(Duration.ofSeconds(60)).until(() -> kyu.admin().queues().stream().filter(q -> q.queue().equals("storm"))
-                .mapToLong(q -> q.count(JobState.FAILED)).sum() == 1000);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> kyu.admin().queues().stream()
+                                .filter(q -> q.queue().equals("storm"))
+                                .mapToLong(q -> q.count(JobState.FAILED))
+                                .sum()
+                        == 1000);
         // every failure is past the settling time before the first pass looks
         Instant lastFinished = kyu.admin().jobs(new JobQuery(JobState.FAILED, "storm", null, null, 1000, 0)).stream()
-                .map(Job::finishedAt).max(Comparator.naturalOrder()).orElseThrow();
+                .map(Job::finishedAt)
+                .max(Comparator.naturalOrder())
+                .orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(() -> kyu.admin().now().isAfter(lastFinished.plusSeconds(2)));
 
         JsonNode digest = delivered(a, 1).get(0);
@@ -190,7 +215,8 @@ class AlertsTest {
         assertThat(delivered(a, 1).get(0).get("kind").asText()).isEqualTo("JOB_FAILED");
 
         Job last = null;
-        for (int i = 0; i < 5; i++) last = kyu.enqueueJson("kyu.fail", "{}", once).awaitJob(Duration.ofSeconds(10));
+        for (int i = 0; i < 5; i++)
+            last = kyu.enqueueJson("kyu.fail", "{}", once).awaitJob(Duration.ofSeconds(10));
         Instant lastFinished = last.finishedAt();
         await().atMost(Duration.ofSeconds(10)).until(() -> kyu.admin().now().isAfter(lastFinished.plusSeconds(2)));
         for (int i = 0; i < 3; i++) a.check();
@@ -208,7 +234,9 @@ class AlertsTest {
                   - { name: backlog, when: queue-depth, queue: reports, above: 2, channels: [slack, hook, mail] }
                 """);
         a.check();
-        for (int i = 0; i < 3; i++) kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().queue("reports").build());
+        for (int i = 0; i < 3; i++)
+            kyu.enqueueJson(
+                    "kyu.noop", "{}", JobOptions.builder().queue("reports").build());
         JsonNode firing = delivered(a, 1).get(0);
         assertThat(firing.get("kind").asText()).isEqualTo("FIRING");
         assertThat(firing.get("text").asText()).isEqualTo("queue reports has 3 job(s) waiting (limit 2)");
@@ -217,7 +245,8 @@ class AlertsTest {
         assertThat(hooks.at("/hook")).hasSize(1); // still firing: no repeat
 
         worker("reports");
-        await().atMost(Duration.ofSeconds(10)).until(() -> kyu.broker().queueCounts("reports").get(JobState.QUEUED) == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> kyu.broker().queueCounts("reports").get(JobState.QUEUED) == 0);
         JsonNode resolved = delivered(a, 2).get(1);
         assertThat(resolved.get("kind").asText()).isEqualTo("RESOLVED");
         assertThat(slackText(1)).contains("RESOLVED backlog: reports", "Resolved: queue reports has 0 job(s) waiting");
@@ -235,9 +264,11 @@ class AlertsTest {
         a.check();
         assertThat(hooks.posts).isEmpty();
         clock.advance(Duration.ofMinutes(6));
-        assertThat(delivered(a, 1).get(0).get("text").asText()).startsWith("the oldest job waiting on queue slow has waited 6m");
+        assertThat(delivered(a, 1).get(0).get("text").asText())
+                .startsWith("the oldest job waiting on queue slow has waited 6m");
         worker("slow");
-        await().atMost(Duration.ofSeconds(10)).until(() -> kyu.broker().queueCounts("slow").get(JobState.SUCCEEDED) == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> kyu.broker().queueCounts("slow").get(JobState.SUCCEEDED) == 1);
         assertThat(delivered(a, 2).get(1).get("kind").asText()).isEqualTo("RESOLVED");
     }
 
@@ -290,23 +321,30 @@ class AlertsTest {
         assertThat(hooks.posts).isEmpty(); // 3 of 3 attempts failed, but fewer than min-attempts
 
         // a retried attempt counts as a failed one: 1 failure and 1 success on this job
-        var retried = JobOptions.builder().queue("shop").maxAttempts(2).backoff(Backoff.fixed(Duration.ofMillis(10))).build();
+        var retried = JobOptions.builder()
+                .queue("shop")
+                .maxAttempts(2)
+                .backoff(Backoff.fixed(Duration.ofMillis(10)))
+                .build();
         Job j = kyu.enqueueJson("kyu.fail", "{\"times\": 1}", retried).awaitJob(Duration.ofSeconds(10));
         assertThat(j.state()).isEqualTo(JobState.SUCCEEDED);
         JsonNode firing = delivered(a, 1).get(0);
         assertThat(firing.get("kind").asText()).isEqualTo("FIRING");
         assertThat(firing.get("key").asText()).isEqualTo("kyu.fail");
-        assertThat(firing.get("text").asText()).isEqualTo("80.0% of attempts of task kyu.fail failed in the last 10m (4 of 5; limit 50%)");
+        assertThat(firing.get("text").asText())
+                .isEqualTo("80.0% of attempts of task kyu.fail failed in the last 10m (4 of 5; limit 50%)");
         assertThat(firing.get("link").asText()).isEqualTo("http://dash.example:5555/jobs?state=FAILED&task=kyu.fail");
         assertThat(mailSubject(0)).isEqualTo("[kyu] FIRING charge: kyu.fail");
         a.check();
         assertThat(hooks.at("/hook")).hasSize(1); // still firing: no repeat, and kyu.echo on the same queue never fires
 
         var ok = JobOptions.builder().queue("shop").maxAttempts(1).build();
-        for (int i = 0; i < 4; i++) kyu.enqueueJson("kyu.fail", "{\"times\": 0}", ok).awaitJob(Duration.ofSeconds(10));
+        for (int i = 0; i < 4; i++)
+            kyu.enqueueJson("kyu.fail", "{\"times\": 0}", ok).awaitJob(Duration.ofSeconds(10));
         JsonNode resolved = delivered(a, 2).get(1);
         assertThat(resolved.get("kind").asText()).isEqualTo("RESOLVED");
-        assertThat(resolved.get("text").asText()).isEqualTo("Resolved: 44.4% of attempts of task kyu.fail failed in the last 10m (4 of 9; limit 50%)");
+        assertThat(resolved.get("text").asText())
+                .isEqualTo("Resolved: 44.4% of attempts of task kyu.fail failed in the last 10m (4 of 9; limit 50%)");
         assertThat(slackText(1)).contains("RESOLVED charge: kyu.fail");
 
         clock.advance(Duration.ofMinutes(20)); // every attempt leaves the window: nothing more to say
@@ -320,7 +358,12 @@ class AlertsTest {
                 rules:
                   - { name: missed, when: schedule-missed, schedule: nightly, grace: 2m, channels: [slack, hook, mail] }
                 """);
-        Scheduler scheduler = Scheduler.builder(kyu).clock(clock).grace(Duration.ofMinutes(10)).schedule(Schedule.builder("nightly", "kyu.noop").every(Duration.ofMinutes(10)).build())
+        Scheduler scheduler = Scheduler.builder(kyu)
+                .clock(clock)
+                .grace(Duration.ofMinutes(10))
+                .schedule(Schedule.builder("nightly", "kyu.noop")
+                        .every(Duration.ofMinutes(10))
+                        .build())
                 .build();
         toClose.add(scheduler);
         scheduler.runDue(); // a beat ran once, then stopped
@@ -364,20 +407,41 @@ class AlertsTest {
                       deadhook: { type: webhook, url: "http://127.0.0.1:%d/x", secret: "%s" }
                     rules:
                       - { name: dead, when: job-failed, channels: [nowhere, wrongpw, deadhook, slack] }
-                    """.formatted(hooks.url("/slack"), closedPort, smtp.getSmtp().getPort(), closedPort, SECRET);
-            Alerts a = Alerts.of(kyu, AlertFile.parse("alerts.yaml", yaml, k -> null), clock).start();
+                    """.formatted(
+                            hooks.url("/slack"), closedPort, smtp.getSmtp().getPort(), closedPort, SECRET);
+            Alerts a = Alerts.of(kyu, AlertFile.parse("alerts.yaml", yaml, k -> null), clock)
+                    .start();
             toClose.add(a);
-            await().atMost(Duration.ofSeconds(20)).until(() -> appender.list.stream().filter(e -> e.getFormattedMessage().contains("is not usable now")).count() == 2);
-            assertThat(appender.list).extracting(e -> e.getFormattedMessage()).anySatisfy(m -> assertThat(m).contains("email nowhere", "127.0.0.1:" + closedPort))
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> appender.list.stream()
+                                    .filter(e -> e.getFormattedMessage().contains("is not usable now"))
+                                    .count()
+                            == 2);
+            assertThat(appender.list)
+                    .extracting(e -> e.getFormattedMessage())
+                    .anySatisfy(m -> assertThat(m).contains("email nowhere", "127.0.0.1:" + closedPort))
                     .anySatisfy(m -> assertThat(m).contains("email wrongpw").containsIgnoringCase("authentication"));
 
             worker("default");
-            Job failed = kyu.enqueueJson("kyu.fail", "{}", JobOptions.builder().maxAttempts(1).build()).awaitJob(Duration.ofSeconds(10));
+            Job failed = kyu.enqueueJson(
+                            "kyu.fail",
+                            "{}",
+                            JobOptions.builder().maxAttempts(1).build())
+                    .awaitJob(Duration.ofSeconds(10));
             assertThat(failed.state()).isEqualTo(JobState.FAILED);
-            await().atMost(Duration.ofSeconds(20)).until(() -> hooks.at("/slack").size() == 1); // the good channel still delivers
-            await().atMost(Duration.ofSeconds(20)).until(() -> appender.list.stream().filter(e -> e.getFormattedMessage().startsWith("alert '")).count() == 3);
-            assertThat(appender.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n"));
-            assertThat(kyu.enqueueJson("kyu.noop", "{}", JobOptions.NONE).awaitJob(Duration.ofSeconds(10)).state()).isEqualTo(JobState.SUCCEEDED);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> hooks.at("/slack").size() == 1); // the good channel still delivers
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> appender.list.stream()
+                                    .filter(e -> e.getFormattedMessage().startsWith("alert '"))
+                                    .count()
+                            == 3);
+            assertThat(appender.list)
+                    .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n"));
+            assertThat(kyu.enqueueJson("kyu.noop", "{}", JobOptions.NONE)
+                            .awaitJob(Duration.ofSeconds(10))
+                            .state())
+                    .isEqualTo(JobState.SUCCEEDED);
         } finally {
             logger.detachAppender(appender);
         }

@@ -20,14 +20,30 @@ class EmailTlsTest {
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("ops@example.com", "kyu", "mail-password"));
 
     static AlertMessage message() {
-        return new AlertMessage(AlertMessage.Kind.FIRING, "backlog", "default", "[kyu] FIRING backlog: default",
-                "queue default has 12 job(s) waiting (limit 10)", null, 0, List.of(), Instant.now());
+        return new AlertMessage(
+                AlertMessage.Kind.FIRING,
+                "backlog",
+                "default",
+                "[kyu] FIRING backlog: default",
+                "queue default has 12 job(s) waiting (limit 10)",
+                null,
+                0,
+                List.of(),
+                Instant.now());
     }
 
     @Test
     void sendsOverSslWithALogin() throws Exception {
-        var ch = new EmailChannel("mail", "127.0.0.1", smtps.getSmtps().getPort(), "ssl", "kyu", "mail-password", "kyu@example.com",
-                List.of("ops@example.com"), "*");
+        var ch = new EmailChannel(
+                "mail",
+                "127.0.0.1",
+                smtps.getSmtps().getPort(),
+                "ssl",
+                "kyu",
+                "mail-password",
+                "kyu@example.com",
+                List.of("ops@example.com"),
+                "*");
         ch.check();
         ch.send(message());
         await().atMost(Duration.ofSeconds(10)).until(() -> smtps.getReceivedMessages().length == 1);
@@ -36,8 +52,16 @@ class EmailTlsTest {
 
     @Test
     void anUntrustedCertificateIsRefused() {
-        var ch = new EmailChannel("mail", "127.0.0.1", smtps.getSmtps().getPort(), "ssl", "kyu", "mail-password", "kyu@example.com",
-                List.of("ops@example.com"), null);
+        var ch = new EmailChannel(
+                "mail",
+                "127.0.0.1",
+                smtps.getSmtps().getPort(),
+                "ssl",
+                "kyu",
+                "mail-password",
+                "kyu@example.com",
+                List.of("ops@example.com"),
+                null);
         assertThatThrownBy(ch::check).hasStackTraceContaining("SSL");
     }
 }

@@ -23,7 +23,9 @@ final class HookReceiver implements AutoCloseable {
             try (ex) {
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 Map<String, String> headers = ex.getRequestHeaders().entrySet().stream()
-                        .collect(Collectors.toMap(e -> e.getKey().toLowerCase(java.util.Locale.ROOT), e -> e.getValue().get(0)));
+                        .collect(Collectors.toMap(
+                                e -> e.getKey().toLowerCase(java.util.Locale.ROOT),
+                                e -> e.getValue().get(0)));
                 posts.add(new Post(ex.getRequestURI().getPath(), headers, body));
                 ex.sendResponseHeaders(200, -1);
             }

@@ -27,17 +27,24 @@ class KeyedFlowRulesTest {
         var ping = Task.of("rules.ping", Ping.class, (p, ctx) -> p.n());
         try (Kyu kyu = Kyu.builder().broker(dev.kyu.spi.Brokers.open("memory:")).build()) {
             kyu.register(ping);
-            var wf = Workflow.chain(Call.of(ping, new Ping(1)).options(JobOptions.builder().debounce("k", H, H).build()),
+            var wf = Workflow.chain(
+                    Call.of(ping, new Ping(1))
+                            .options(JobOptions.builder().debounce("k", H, H).build()),
                     Call.of(ping, new Ping(2)));
-            assertThatThrownBy(() -> kyu.enqueue(wf)).isInstanceOf(KyuException.InvalidInput.class)
-                    .hasMessage("step 'rules.ping': debounce 'k' works on a plain enqueue of one job only, not inside a JDBC transaction or a workflow");
+            assertThatThrownBy(() -> kyu.enqueue(wf))
+                    .isInstanceOf(KyuException.InvalidInput.class)
+                    .hasMessage(
+                            "step 'rules.ping': debounce 'k' works on a plain enqueue of one job only, not inside a JDBC transaction or a workflow");
             assertThat(kyu.admin().jobs(JobQuery.all(10))).isEmpty();
         }
     }
 
     @Test
     void aScheduleWithAThrottleIsRefused() {
-        assertThatThrownBy(() -> Schedule.builder("s", "rules.ping").every("1m").options(JobOptions.builder().throttle("k", H).build()).build())
+        assertThatThrownBy(() -> Schedule.builder("s", "rules.ping")
+                        .every("1m")
+                        .options(JobOptions.builder().throttle("k", H).build())
+                        .build())
                 .isInstanceOf(KyuException.InvalidInput.class)
                 .hasMessageContaining("debounce and throttle are set per enqueue");
     }
@@ -45,7 +52,8 @@ class KeyedFlowRulesTest {
     @Test
     void layeringADebounceOverAUniqueKeyIsRefused() {
         var base = JobOptions.builder().unique("mine").build();
-        assertThatThrownBy(() -> JobOptions.builder().debounce("k", H, H).build().over(base))
+        assertThatThrownBy(
+                        () -> JobOptions.builder().debounce("k", H, H).build().over(base))
                 .isInstanceOf(KyuException.InvalidInput.class)
                 .hasMessage("debounce 'k' cannot be combined with a unique key: it holds one of its own");
     }
@@ -56,8 +64,14 @@ class KeyedFlowRulesTest {
         var ping = Task.of("rules.ping", Ping.class, (p, ctx) -> seen.add(p.n()));
         try (Kyu kyu = Kyu.inline()) {
             kyu.register(ping);
-            for (int i = 0; i < 3; i++) kyu.enqueue(ping, new Ping(i), JobOptions.builder().debounce("k", H, H).build());
-            for (int i = 3; i < 5; i++) kyu.enqueue(ping, new Ping(i), JobOptions.builder().throttle("k", H).build());
+            for (int i = 0; i < 3; i++)
+                kyu.enqueue(
+                        ping,
+                        new Ping(i),
+                        JobOptions.builder().debounce("k", H, H).build());
+            for (int i = 3; i < 5; i++)
+                kyu.enqueue(
+                        ping, new Ping(i), JobOptions.builder().throttle("k", H).build());
         }
         assertThat(seen).isEqualTo(List.of(0, 1, 2, 3, 4));
     }

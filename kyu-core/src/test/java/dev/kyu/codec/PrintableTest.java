@@ -10,7 +10,8 @@ class PrintableTest {
     void oneLineTextHasEveryControlEscaped() {
         assertThat(Printable.line("a\u001b[2J\nb\r\tc\u0000")).isEqualTo("a\\u001b[2J\\nb\\r\\tc\\u0000");
         assertThat(Printable.line("del\u007f csi\u009b31m")).isEqualTo("del\\u007f csi\\u009b31m");
-        assertThat(Printable.line("evil\u202etxt.exe \u2066x\u2069 \u2028")).isEqualTo("evil\\u202etxt.exe \\u2066x\\u2069 \\u2028");
+        assertThat(Printable.line("evil\u202etxt.exe \u2066x\u2069 \u2028"))
+                .isEqualTo("evil\\u202etxt.exe \\u2066x\\u2069 \\u2028");
     }
 
     @Test
@@ -25,14 +26,16 @@ class PrintableTest {
 
     @Test
     void loneSurrogatesAreEscapedAndPairsKept() {
-        assertThat(Printable.line("a\ud800b \udc00 \ud83d\ude00 end\ud83d")).isEqualTo("a\\ud800b \\udc00 \ud83d\ude00 end\\ud83d");
+        assertThat(Printable.line("a\ud800b \udc00 \ud83d\ude00 end\ud83d"))
+                .isEqualTo("a\\ud800b \\udc00 \ud83d\ude00 end\\ud83d");
         assertThat(Printable.hasLoneSurrogate("\ud83d\ude00")).isFalse();
         assertThat(Printable.hasLoneSurrogate("x\udc00")).isTrue();
     }
 
     @Test
     void blocksKeepTheirLinesButNoOtherControl() {
-        assertThat(Printable.block("Boom: x\u001b[31m\r\n\tat a.B(C.java:1)\n")).isEqualTo("Boom: x\\u001b[31m\n\tat a.B(C.java:1)\n");
+        assertThat(Printable.block("Boom: x\u001b[31m\r\n\tat a.B(C.java:1)\n"))
+                .isEqualTo("Boom: x\\u001b[31m\n\tat a.B(C.java:1)\n");
         assertThat(Printable.block("lone\rreturn")).isEqualTo("lone\\rreturn");
     }
 
@@ -41,7 +44,9 @@ class PrintableTest {
         assertThat(Printable.quoted("mail\nX")).isEqualTo("'mail\\nX'");
         assertThat(Printable.quoted(null)).isEqualTo("null");
         String longValue = "q".repeat(1000);
-        assertThat(Printable.quoted(longValue)).startsWith("'" + "q".repeat(Printable.MAX_QUOTED) + "…").endsWith("(1000 characters)'");
+        assertThat(Printable.quoted(longValue))
+                .startsWith("'" + "q".repeat(Printable.MAX_QUOTED) + "…")
+                .endsWith("(1000 characters)'");
     }
 
     @Test

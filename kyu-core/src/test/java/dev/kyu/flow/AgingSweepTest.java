@@ -59,7 +59,9 @@ class AgingSweepTest {
             if (step == 1) young = enqueue("q", 0);
             assertThat(priority(old)).isEqualTo(Math.min(step, 3));
         }
-        assertThat(priority(young)).as("enqueued at the first step: due for more than a step at the third, fourth and fifth").isEqualTo(3);
+        assertThat(priority(young))
+                .as("enqueued at the first step: due for more than a step at the third, fourth and fifth")
+                .isEqualTo(3);
         assertThat(priority(high)).as("above the ceiling: left alone").isEqualTo(7);
         assertThat(priority(otherQueue)).as("a queue without a rule").isZero();
     }
@@ -131,7 +133,10 @@ class AgingSweepTest {
                 assertThat(maintenance.age()).isZero();
                 assertThat(maintenance.promote()).isZero();
             }
-            assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+            assertThat(appender.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .singleElement()
+                    .asString()
                     .contains("cannot age job priorities");
             assertThat(priority(job)).isZero();
         } finally {
@@ -163,7 +168,9 @@ class AgingSweepTest {
         clock.advance(STEP);
         maintenance.age();
         assertThat(priority(inQ)).isEqualTo(2);
-        assertThat(priority(inA)).as("its far step is taken as a clock that jumped").isEqualTo(2);
+        assertThat(priority(inA))
+                .as("its far step is taken as a clock that jumped")
+                .isEqualTo(2);
     }
 
     private static Maintenance maintenance(Broker broker) {
@@ -173,7 +180,9 @@ class AgingSweepTest {
     /** The same store, through a broker that refuses jobsAge in one line, as an engine that cannot age would. */
     private static Broker withoutAging(Broker engine) {
         InvocationHandler h = (proxy, method, args) -> {
-            if (method.getName().equals("jobsAge")) throw new dev.kyu.KyuException.InvalidInput("broker " + engine.describe() + " cannot age job priorities");
+            if (method.getName().equals("jobsAge"))
+                throw new dev.kyu.KyuException.InvalidInput(
+                        "broker " + engine.describe() + " cannot age job priorities");
             try {
                 return method.invoke(engine, args);
             } catch (InvocationTargetException e) {
@@ -184,7 +193,11 @@ class AgingSweepTest {
     }
 
     private String enqueue(String queue, int priority) {
-        NewJob job = NewJob.builder(JobIds.next(clock), "t").queue(queue).args("{}").priority(priority).build();
+        NewJob job = NewJob.builder(JobIds.next(clock), "t")
+                .queue(queue)
+                .args("{}")
+                .priority(priority)
+                .build();
         broker.jobsEnqueue(EnqueueRequest.of(List.of(job)));
         return job.id();
     }

@@ -27,8 +27,10 @@ class AgingTest {
         aging.set("reports", Duration.ofSeconds(30), -2);
 
         assertThat(kyu.broker().kvGet("kyu.flow.aging/mail")).contains("{\"every\":\"PT1M\",\"ceiling\":5}");
-        assertThat(aging.list()).containsExactly(
-                new AgingRule("mail", Duration.ofMinutes(1), 5), new AgingRule("reports", Duration.ofSeconds(30), -2));
+        assertThat(aging.list())
+                .containsExactly(
+                        new AgingRule("mail", Duration.ofMinutes(1), 5),
+                        new AgingRule("reports", Duration.ofSeconds(30), -2));
         assertThat(aging.get("mail")).contains(new AgingRule("mail", Duration.ofMinutes(1), 5));
         assertThat(aging.get("other")).isEmpty();
     }
@@ -68,7 +70,10 @@ class AgingTest {
         assertThatThrownBy(() -> aging.remove(""))
                 .isInstanceOf(KyuException.InvalidInput.class)
                 .hasMessageStartingWith("bad queue name");
-        for (var thrown : new Throwable[] {catchOf(() -> aging.set("mail", Duration.ofMillis(1), 5)), catchOf(() -> aging.set("a\nb", Duration.ofMinutes(1), 5))}) {
+        for (var thrown : new Throwable[] {
+            catchOf(() -> aging.set("mail", Duration.ofMillis(1), 5)),
+            catchOf(() -> aging.set("a\nb", Duration.ofMinutes(1), 5))
+        }) {
             assertThat(thrown.getMessage()).doesNotContain("\n");
         }
         assertThat(aging.list()).isEmpty();

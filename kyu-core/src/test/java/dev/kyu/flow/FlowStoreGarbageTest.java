@@ -43,9 +43,11 @@ class FlowStoreGarbageTest {
     void aPauseTooLongOrWithAKeyNoJobCanHaveIsRefusedInOneLine() {
         limits.define(Limit.concurrency("c", task, 1).perKey(KeySource.meta("tenant")));
         assertThatThrownBy(() -> limits.pause("c", null, Duration.ofDays(365L * 1_000_000_000)))
-                .isInstanceOf(KyuException.InvalidInput.class).hasMessage("a pause must be at most 36500d, was 365000000000d");
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessage("a pause must be at most 36500d, was 365000000000d");
         assertThatThrownBy(() -> limits.pause("c", "k".repeat(201), Duration.ofSeconds(1)))
-                .isInstanceOf(KyuException.InvalidInput.class).hasMessage("a pause's key must be 1-200 characters, was 201");
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessage("a pause's key must be 1-200 characters, was 201");
         assertThat(broker.kvList(KvLimits.PAUSES)).isEmpty();
     }
 
@@ -75,7 +77,8 @@ class FlowStoreGarbageTest {
 
     private Job job() {
         String id = JobIds.next(clock);
-        broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(id, "t").args("{}").build())));
+        broker.jobsEnqueue(
+                EnqueueRequest.of(List.of(NewJob.builder(id, "t").args("{}").build())));
         return broker.jobGet(id).orElseThrow();
     }
 }

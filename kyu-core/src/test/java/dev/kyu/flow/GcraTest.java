@@ -46,7 +46,9 @@ class GcraTest {
         assertThat(Gcra.take(tat, later, T, 2).now()).isTrue();
         tat = Gcra.take(tat, later, T, 2).tat();
         tat = Gcra.take(tat, later, T, 2).tat();
-        assertThat(Gcra.take(tat, later, T, 2).now()).as("a third start at once exceeds the burst of 2").isFalse();
+        assertThat(Gcra.take(tat, later, T, 2).now())
+                .as("a third start at once exceeds the burst of 2")
+                .isFalse();
     }
 
     @Test
@@ -55,27 +57,42 @@ class GcraTest {
         assertThat(Gcra.take(tat, 0, T, 1).now()).isFalse();
         long refunded = Gcra.refund(tat, 0, T);
         assertThat(Gcra.take(refunded, 0, T, 1).now()).isTrue();
-        assertThat(Gcra.refund(Gcra.refund(refunded, 0, T), 0, T)).as("never below now").isEqualTo(0);
+        assertThat(Gcra.refund(Gcra.refund(refunded, 0, T), 0, T))
+                .as("never below now")
+                .isEqualTo(0);
     }
 
     @Test
     void badLimitsAreRefusedInOneLine() {
         var task = Limit.Target.task("shop.charge");
-        assertThatThrownBy(() -> Limit.rate("p", task, 0, Duration.ofSeconds(1))).isInstanceOf(KyuException.InvalidInput.class)
+        assertThatThrownBy(() -> Limit.rate("p", task, 0, Duration.ofSeconds(1)))
+                .isInstanceOf(KyuException.InvalidInput.class)
                 .hasMessage("limit p: a rate must be at least 1, was 0");
-        assertThatThrownBy(() -> Limit.rate("p", task, -5, Duration.ofSeconds(1))).hasMessageContaining("at least 1, was -5");
-        assertThatThrownBy(() -> Limit.concurrency("c", task, 0)).hasMessage("limit c: a concurrency must be at least 1, was 0");
-        assertThatThrownBy(() -> Limit.rate("p", task, 5, Duration.ZERO)).hasMessageContaining("period must be at least 1 ms");
-        assertThatThrownBy(() -> KeySource.parse("header:x")).hasMessageContaining("is not one of args:/json/pointer, meta:NAME, fn:NAME");
+        assertThatThrownBy(() -> Limit.rate("p", task, -5, Duration.ofSeconds(1)))
+                .hasMessageContaining("at least 1, was -5");
+        assertThatThrownBy(() -> Limit.concurrency("c", task, 0))
+                .hasMessage("limit c: a concurrency must be at least 1, was 0");
+        assertThatThrownBy(() -> Limit.rate("p", task, 5, Duration.ZERO))
+                .hasMessageContaining("period must be at least 1 ms");
+        assertThatThrownBy(() -> KeySource.parse("header:x"))
+                .hasMessageContaining("is not one of args:/json/pointer, meta:NAME, fn:NAME");
         assertThatThrownBy(() -> KeySource.parse("args:customer")).hasMessageContaining("is not a JSON pointer");
-        assertThatThrownBy(() -> Limit.rate("bad name", task, 1, Duration.ofSeconds(1))).hasMessageContaining("is not valid");
+        assertThatThrownBy(() -> Limit.rate("bad name", task, 1, Duration.ofSeconds(1)))
+                .hasMessageContaining("is not valid");
     }
+
     @Test
     void numbersAtTheirLimitsNeitherWrapNorWait() {
         var task = Limit.Target.task("shop.charge");
-        assertThat(Limit.rate("p", task, Long.MAX_VALUE, Duration.ofSeconds(1)).withBurst(Long.MAX_VALUE).burst()).isEqualTo(Long.MAX_VALUE);
-        assertThat(Limit.rate("p", task, Long.MAX_VALUE / 999, Duration.ofMillis(1)).interval()).isEqualTo(Duration.ofNanos(1));
-        assertThatThrownBy(() -> Limit.rate("p", task, 2, Duration.ofSeconds(1)).withBurst(2001)).hasMessage("limit p: burst must be 1..2000, was 2001");
+        assertThat(Limit.rate("p", task, Long.MAX_VALUE, Duration.ofSeconds(1))
+                        .withBurst(Long.MAX_VALUE)
+                        .burst())
+                .isEqualTo(Long.MAX_VALUE);
+        assertThat(Limit.rate("p", task, Long.MAX_VALUE / 999, Duration.ofMillis(1))
+                        .interval())
+                .isEqualTo(Duration.ofNanos(1));
+        assertThatThrownBy(() -> Limit.rate("p", task, 2, Duration.ofSeconds(1)).withBurst(2001))
+                .hasMessage("limit p: burst must be 1..2000, was 2001");
         // one a year with a burst of 1000: (burst - 1) x interval is past a long of nanoseconds
         Limit yearly = Limit.rate("y", task, 1, Duration.ofDays(366)).withBurst(1000);
         long now = 1_800_000_000_000_000_000L, tat = Long.MIN_VALUE;
@@ -91,26 +108,37 @@ class GcraTest {
 
     @Test
     void storedLimitsWithFractionsOrWrongTypesAreRefusedInOneLine() {
-        assertThatThrownBy(() -> LimitCodec.decode("{\"name\":\"f\",\"target\":\"task:t\",\"kind\":\"CONCURRENCY\",\"permits\":1.5}"))
-                .isInstanceOf(KyuException.InvalidInput.class).hasMessage("limit: field 'permits' (a whole number) is missing");
-        assertThatThrownBy(() -> LimitCodec.decode("{\"name\":\"f\",\"target\":\"task:t\",\"kind\":\"RATE\",\"permits\":5,\"periodMs\":\"1000\"}"))
+        assertThatThrownBy(() -> LimitCodec.decode(
+                        "{\"name\":\"f\",\"target\":\"task:t\",\"kind\":\"CONCURRENCY\",\"permits\":1.5}"))
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessage("limit: field 'permits' (a whole number) is missing");
+        assertThatThrownBy(() -> LimitCodec.decode(
+                        "{\"name\":\"f\",\"target\":\"task:t\",\"kind\":\"RATE\",\"permits\":5,\"periodMs\":\"1000\"}"))
                 .hasMessage("limit: field 'periodMs' (a whole number) is missing");
-        assertThatThrownBy(() -> LimitCodec.decode("{\"name\":[1],\"target\":\"task:t\"}")).hasMessage("limit: field 'name' (text) is missing");
+        assertThatThrownBy(() -> LimitCodec.decode("{\"name\":[1],\"target\":\"task:t\"}"))
+                .hasMessage("limit: field 'name' (text) is missing");
     }
+
     @Test
     void controlAndBidiCharactersInWhatIsRefusedAreShownEscapedOnOneLine() {
         var task = Limit.Target.task("shop.charge");
         for (String odd : new String[] {"a\nb", "pay\u202eevil", "x\u0000y", "z".repeat(5000)}) {
-            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable c : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
-                    () -> Limit.rate(odd, task, 1, Duration.ofSeconds(1)),
-                    () -> Limit.Target.queue(odd),
-                    () -> KeySource.parse(odd),
-                    () -> KeySource.args(odd.substring(0, Math.min(odd.length(), 200))),
-                    () -> LimitText.parseRate(odd),
-                    () -> LimitText.parseRate("5/" + odd),
-                    () -> LimitCodec.decode("{\"name\":\"" + odd.replace("\u0000", "\\u0000").replace("\n", "\\n") + "\",\"target\":\"job:x\"}"))) {
-                assertThatThrownBy(c).isInstanceOf(KyuException.InvalidInput.class)
-                        .hasMessageNotContaining("\n").hasMessageNotContaining("\u202e").hasMessageNotContaining("\u0000")
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable c :
+                    List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                            () -> Limit.rate(odd, task, 1, Duration.ofSeconds(1)),
+                            () -> Limit.Target.queue(odd),
+                            () -> KeySource.parse(odd),
+                            () -> KeySource.args(odd.substring(0, Math.min(odd.length(), 200))),
+                            () -> LimitText.parseRate(odd),
+                            () -> LimitText.parseRate("5/" + odd),
+                            () -> LimitCodec.decode("{\"name\":\""
+                                    + odd.replace("\u0000", "\\u0000").replace("\n", "\\n")
+                                    + "\",\"target\":\"job:x\"}"))) {
+                assertThatThrownBy(c)
+                        .isInstanceOf(KyuException.InvalidInput.class)
+                        .hasMessageNotContaining("\n")
+                        .hasMessageNotContaining("\u202e")
+                        .hasMessageNotContaining("\u0000")
                         .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(1000));
             }
         }

@@ -23,9 +23,14 @@ class LimitTextTest {
 
     @Test
     void badRatesAreOneLineNamingTheText() {
-        for (String bad : new String[] {"0/1s", "-5/1s", "100", "100/", "/1s", "100/1y", "100/0s", "x/1s", "99999999999999999999/1s", ""}) {
-            assertThatThrownBy(() -> LimitText.parseRate(bad)).as(bad).isInstanceOf(KyuException.InvalidInput.class)
-                    .hasMessageStartingWith("bad rate '" + bad + "'").hasMessageNotContaining("\n");
+        for (String bad : new String[] {
+            "0/1s", "-5/1s", "100", "100/", "/1s", "100/1y", "100/0s", "x/1s", "99999999999999999999/1s", ""
+        }) {
+            assertThatThrownBy(() -> LimitText.parseRate(bad))
+                    .as(bad)
+                    .isInstanceOf(KyuException.InvalidInput.class)
+                    .hasMessageStartingWith("bad rate '" + bad + "'")
+                    .hasMessageNotContaining("\n");
         }
         assertThatThrownBy(() -> LimitText.parseRate(null)).isInstanceOf(KyuException.InvalidInput.class);
     }
@@ -35,14 +40,17 @@ class LimitTextTest {
         Limit rate = Limit.rate("p", Limit.Target.task("t"), 100, Duration.ofSeconds(1));
         assertThat(LimitText.rule(rate)).isEqualTo("100/1s");
         assertThat(LimitText.rule(rate.withBurst(20))).isEqualTo("100/1s burst 20");
-        assertThat(LimitText.rule(Limit.concurrency("c", Limit.Target.queue("q"), 5))).isEqualTo("5 running");
+        assertThat(LimitText.rule(Limit.concurrency("c", Limit.Target.queue("q"), 5)))
+                .isEqualTo("5 running");
         assertThat(LimitText.target(rate)).isEqualTo("task:t");
     }
 
     @Test
     void statusJsonAddsRuleCountsAndPausesToTheStoredShape() {
-        Limit l = Limit.rate("w", Limit.Target.task("t"), 10, Duration.ofMinutes(1)).perKey(KeySource.args("/customer"));
-        var json = LimitJson.status(new Limits.LimitStatus(l, 3, 0, Map.of("c-1", Instant.parse("2030-01-01T00:00:00Z"))));
+        Limit l = Limit.rate("w", Limit.Target.task("t"), 10, Duration.ofMinutes(1))
+                .perKey(KeySource.args("/customer"));
+        var json =
+                LimitJson.status(new Limits.LimitStatus(l, 3, 0, Map.of("c-1", Instant.parse("2030-01-01T00:00:00Z"))));
         assertThat(json.get("name").asText()).isEqualTo("w");
         assertThat(json.get("target").asText()).isEqualTo("task:t");
         assertThat(json.get("key").asText()).isEqualTo("args:/customer");

@@ -50,7 +50,10 @@ class StarvationTest {
         high = Task.of("stream.high", Nothing.class, (args, ctx) -> {
             ran.add("high");
             if (producing) {
-                kyu.enqueue(high, new Nothing(), JobOptions.builder().queue(Q).priority(HIGH).build());
+                kyu.enqueue(
+                        high,
+                        new Nothing(),
+                        JobOptions.builder().queue(Q).priority(HIGH).build());
                 letGo.acquire();
             }
             return "done";
@@ -86,7 +89,8 @@ class StarvationTest {
         assertThat(low.state()).isEqualTo(JobState.QUEUED);
         assertThat(low.priority()).isEqualTo(LOW);
         assertThat(kyu.broker().jobsList(JobQuery.all(100).withQueue(Q).withState(JobState.QUEUED)))
-                .filteredOn(j -> j.priority() == HIGH).hasSize(2);
+                .filteredOn(j -> j.priority() == HIGH)
+                .hasSize(2);
     }
 
     @Test
@@ -101,7 +105,8 @@ class StarvationTest {
         }
 
         soon().until(() -> ran.size() == steps + 1);
-        assertThat(ran).as("five high jobs, then the low job, now the oldest at priority 5")
+        assertThat(ran)
+                .as("five high jobs, then the low job, now the oldest at priority 5")
                 .containsExactly("high", "high", "high", "high", "high", "low");
         Job low = kyu.handle(lowId).job();
         assertThat(low.state()).isEqualTo(JobState.RUNNING);
@@ -114,12 +119,27 @@ class StarvationTest {
 
     /** Enqueues the low job and two high ones, lets a second pass, and starts a worker running one job at a time. */
     private String startStream() {
-        String lowId = kyu.enqueue("stream.low", new Nothing(), JobOptions.builder().queue(Q).priority(LOW).build()).id();
-        for (int i = 0; i < 2; i++) kyu.enqueue(high, new Nothing(), JobOptions.builder().queue(Q).priority(HIGH).build());
+        String lowId = kyu.enqueue(
+                        "stream.low",
+                        new Nothing(),
+                        JobOptions.builder().queue(Q).priority(LOW).build())
+                .id();
+        for (int i = 0; i < 2; i++)
+            kyu.enqueue(
+                    high,
+                    new Nothing(),
+                    JobOptions.builder().queue(Q).priority(HIGH).build());
         clock.advance(Duration.ofSeconds(1));
         // Maintenance off: this test takes the aging steps itself. A lease far longer than the test's manual time.
-        worker = kyu.worker(WorkerOptions.builder().queues(Q).concurrency(1).prefetch(0).maintenance(false)
-                .leaseDuration(Duration.ofHours(2)).fetchWait(Duration.ofMillis(50)).build()).start();
+        worker = kyu.worker(WorkerOptions.builder()
+                        .queues(Q)
+                        .concurrency(1)
+                        .prefetch(0)
+                        .maintenance(false)
+                        .leaseDuration(Duration.ofHours(2))
+                        .fetchWait(Duration.ofMillis(50))
+                        .build())
+                .start();
         return lowId;
     }
 

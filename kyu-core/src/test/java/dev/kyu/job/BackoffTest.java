@@ -17,7 +17,11 @@ class BackoffTest {
             assertThat(b.delayAfter(60)).isBetween(Duration.ZERO, Duration.ofSeconds(2));
         });
         // Full jitter really spreads: over many draws the delays are not all the same.
-        assertThat(IntStream.range(0, 50).mapToObj(i -> b.delayAfter(5)).distinct().count()).isGreaterThan(10);
+        assertThat(IntStream.range(0, 50)
+                        .mapToObj(i -> b.delayAfter(5))
+                        .distinct()
+                        .count())
+                .isGreaterThan(10);
     }
 
     @Test
@@ -36,6 +40,7 @@ class BackoffTest {
     @Test
     void badSpecsAreRefusedWithTheExpectedForm() {
         assertThatThrownBy(() -> Backoff.parse("linear:1s")).hasMessageContaining("expected exp:BASE:CAP");
-        assertThatThrownBy(() -> Backoff.exponential(Duration.ofMinutes(1), Duration.ofSeconds(1))).hasMessageContaining("below its base");
+        assertThatThrownBy(() -> Backoff.exponential(Duration.ofMinutes(1), Duration.ofSeconds(1)))
+                .hasMessageContaining("below its base");
     }
 }

@@ -25,7 +25,8 @@ class DurationsTest {
 
     @Test
     void refusesNonsenseWithAnExample() {
-        assertThatThrownBy(() -> Durations.parse("soon")).hasMessage("bad duration 'soon': expected e.g. 250ms, 10s, 5m, 2h, 1d or PT10S");
+        assertThatThrownBy(() -> Durations.parse("soon"))
+                .hasMessage("bad duration 'soon': expected e.g. 250ms, 10s, 5m, 2h, 1d or PT10S");
         assertThatThrownBy(() -> Durations.parse("-5s")).hasMessageContaining("bad duration '-5s'");
     }
 
@@ -33,7 +34,8 @@ class DurationsTest {
     void refusesDurationsTooLongToStoreInsteadOfOverflowing() {
         assertThat(Durations.parse("36500d")).isEqualTo(Durations.MAX);
         for (String huge : new String[] {"36501d", "9999999999999d", "99999999999999999999999d", "PT9999999999999H"}) {
-            assertThatThrownBy(() -> Durations.parse(huge)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Durations.parse(huge))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("bad duration '" + huge + "': at most 36500d (100 years)");
         }
     }

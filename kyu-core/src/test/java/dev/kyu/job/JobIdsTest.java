@@ -19,7 +19,8 @@ class JobIdsTest {
         UUID u = UUID.fromString(ids.get(0));
         assertThat(u.version()).isEqualTo(7);
         assertThat(u.variant()).isEqualTo(2);
-        assertThat(u.getMostSignificantBits() >>> 16).isGreaterThanOrEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+        assertThat(u.getMostSignificantBits() >>> 16)
+                .isGreaterThanOrEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
     }
 
     @Test
@@ -59,22 +60,33 @@ class JobIdsTest {
 
     @Test
     void parseNormalizesAnIdAndRefusesOtherTextAsBadInput() {
-        assertThat(JobIds.parse("01890A5D-AC96-774B-BCCE-B302099A8057")).isEqualTo("01890a5d-ac96-774b-bcce-b302099a8057");
+        assertThat(JobIds.parse("01890A5D-AC96-774B-BCCE-B302099A8057"))
+                .isEqualTo("01890a5d-ac96-774b-bcce-b302099a8057");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobIds.parse("42"))
-                .isInstanceOf(dev.kyu.KyuException.InvalidInput.class).hasMessageStartingWith("bad job id '42': expected a UUID");
+                .isInstanceOf(dev.kyu.KyuException.InvalidInput.class)
+                .hasMessageStartingWith("bad job id '42': expected a UUID");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobIds.parse("x".repeat(500)))
-                .hasMessageContaining("x".repeat(60) + "…'").hasMessageNotContaining("x".repeat(61));
+                .hasMessageContaining("x".repeat(60) + "…'")
+                .hasMessageNotContaining("x".repeat(61));
     }
 
     @Test
     void bytesAreTheUuidsSixteenBytes() {
-        for (String id : new String[] {JobIds.next(), "01890A5D-AC96-774B-BCCE-B302099A8057", "ffffffff-ffff-ffff-ffff-ffffffffffff"}) {
+        for (String id : new String[] {
+            JobIds.next(), "01890A5D-AC96-774B-BCCE-B302099A8057", "ffffffff-ffff-ffff-ffff-ffffffffffff"
+        }) {
             UUID u = UUID.fromString(id);
-            var expected = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
+            var expected = java.nio.ByteBuffer.allocate(16)
+                    .putLong(u.getMostSignificantBits())
+                    .putLong(u.getLeastSignificantBits())
+                    .array();
             assertThat(JobIds.bytes(id)).isEqualTo(expected);
         }
-        for (String bad : new String[] {"not-an-id", "01890a5g-ac96-774b-bcce-b302099a8057", "000000001-000-0000-0000-000000000000", null}) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobIds.bytes(bad)).isInstanceOf(IllegalArgumentException.class);
+        for (String bad : new String[] {
+            "not-an-id", "01890a5g-ac96-774b-bcce-b302099a8057", "000000001-000-0000-0000-000000000000", null
+        }) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobIds.bytes(bad))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

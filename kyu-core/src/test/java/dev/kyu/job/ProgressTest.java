@@ -9,7 +9,8 @@ class ProgressTest {
     @Test
     void aFractionOutside0To1OrNaNIsRefusedWithTheValue() {
         for (double bad : new double[] {-0.01, 1.0001, Double.NaN, Double.POSITIVE_INFINITY}) {
-            assertThatThrownBy(() -> new Progress(bad, null)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> new Progress(bad, null))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("progress must be a number from 0 to 1, was " + bad);
         }
         assertThat(new Progress(0, null).percent()).isZero();

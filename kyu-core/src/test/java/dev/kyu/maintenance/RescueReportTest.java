@@ -50,8 +50,9 @@ class RescueReportTest {
         assertThat(h.job().id()).isEqualTo(id);
         assertThat(h.job().state()).isEqualTo(JobState.RUNNING);
         assertThat(h.job().errors()).isEmpty();
-        assertThat(h.outcome()).isInstanceOfSatisfying(Outcome.Dead.class,
-                d -> assertThat(d.error().type()).isEqualTo(JobError.WORKER_LOST));
+        assertThat(h.outcome())
+                .isInstanceOfSatisfying(
+                        Outcome.Dead.class, d -> assertThat(d.error().type()).isEqualTo(JobError.WORKER_LOST));
         assertThat(broker.jobGet(id).orElseThrow().state()).isEqualTo(JobState.FAILED);
     }
 
@@ -77,8 +78,12 @@ class RescueReportTest {
 
         new Maintenance(broker, MaintenanceOptions.DEFAULTS, List.of(metrics)).rescue();
 
-        assertThat(registry.find("kyu.jobs.failed").tags("task", "report", "queue", "default").counter())
-                .isNotNull().extracting(c -> c.count()).isEqualTo(1.0);
+        assertThat(registry.find("kyu.jobs.failed")
+                        .tags("task", "report", "queue", "default")
+                        .counter())
+                .isNotNull()
+                .extracting(c -> c.count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -86,7 +91,9 @@ class RescueReportTest {
         enqueue(1);
         enqueue(1);
         leaseAndLoseWorker();
-        JobListener broken = (job, outcome, runTime) -> { throw new IllegalStateException("boom"); };
+        JobListener broken = (job, outcome, runTime) -> {
+            throw new IllegalStateException("boom");
+        };
 
         var result = new Maintenance(broker, MaintenanceOptions.DEFAULTS, List.of(broken, recorder)).rescue();
 
@@ -96,23 +103,45 @@ class RescueReportTest {
 
     private String enqueue(int maxAttempts) {
         String id = dev.kyu.job.JobIds.next(clock);
-        broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(id, "report").queue("default").maxAttempts(maxAttempts).build())));
+        broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(id, "report")
+                .queue("default")
+                .maxAttempts(maxAttempts)
+                .build())));
         return id;
     }
 
     /** Leases every queued job to a worker that then vanishes, and lets the leases run out. */
     private void leaseAndLoseWorker() throws InterruptedException {
-        List<Job> leased = broker.jobsFetch(new FetchRequest("lost-worker", List.of("default"), 100, Duration.ofSeconds(30), Duration.ZERO));
+        List<Job> leased = broker.jobsFetch(
+                new FetchRequest("lost-worker", List.of("default"), 100, Duration.ofSeconds(30), Duration.ZERO));
         assertThat(leased).isNotEmpty();
         clock.advance(Duration.ofMinutes(1));
     }
 
     private static final class MovableClock extends Clock {
         private volatile Instant now;
-        MovableClock(Instant start) { now = start; }
-        void advance(Duration d) { now = now.plus(d); }
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
+
+        MovableClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }

@@ -24,11 +24,21 @@ class QueueGaugesTest {
         var logger = (Logger) LoggerFactory.getLogger(QueueGauges.class);
         logger.addAppender(appender);
         try (Kyu kyu = Kyu.builder().broker("memory:").build()) {
-            kyu.enqueueJson("kyu.noop", "{}", dev.kyu.job.JobOptions.builder().queue("a").build());
-            kyu.enqueueJson("kyu.noop", "{}", dev.kyu.job.JobOptions.builder().queue("b").build());
+            kyu.enqueueJson(
+                    "kyu.noop",
+                    "{}",
+                    dev.kyu.job.JobOptions.builder().queue("a").build());
+            kyu.enqueueJson(
+                    "kyu.noop",
+                    "{}",
+                    dev.kyu.job.JobOptions.builder().queue("b").build());
             var admin = kyu.admin();
             new QueueGauges(registry, admin, Duration.ofSeconds(2), clock);
-            assertThat(registry.get(QueueGauges.QUEUE_JOBS).tags("queue", "a", "state", "QUEUED").gauge().value()).isEqualTo(1);
+            assertThat(registry.get(QueueGauges.QUEUE_JOBS)
+                            .tags("queue", "a", "state", "QUEUED")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1);
             assertThat(registry.get(QueueGauges.BROKER_UP).gauge().value()).isEqualTo(1);
 
             kyu.close(); // the broker goes away
@@ -36,17 +46,25 @@ class QueueGaugesTest {
             // A scrape reads every gauge: 3 + 8 per queue of them here.
             registry.getMeters().forEach(m -> ((Gauge) m).value());
             // One warning line per failed read (its stack trace goes to a DEBUG line of its own).
-            var warnings = appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).toList();
+            var warnings = appender.list.stream()
+                    .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .toList();
             assertThat(warnings).hasSize(1);
-            assertThat(warnings.get(0).getFormattedMessage()).startsWith("could not read queue metrics from the broker");
+            assertThat(warnings.get(0).getFormattedMessage())
+                    .startsWith("could not read queue metrics from the broker");
             assertThat(registry.get(QueueGauges.BROKER_UP).gauge().value()).isZero();
             // The last numbers read stay.
-            assertThat(registry.get(QueueGauges.QUEUE_JOBS).tags("queue", "b", "state", "QUEUED").gauge().value()).isEqualTo(1);
+            assertThat(registry.get(QueueGauges.QUEUE_JOBS)
+                            .tags("queue", "b", "state", "QUEUED")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1);
 
             // The next scrape after the snapshot's age tries once more.
             clock.advance(Duration.ofSeconds(3));
             registry.getMeters().forEach(m -> ((Gauge) m).value());
-            assertThat(appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)).hasSize(2);
+            assertThat(appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN))
+                    .hasSize(2);
         } finally {
             logger.detachAppender(appender);
         }

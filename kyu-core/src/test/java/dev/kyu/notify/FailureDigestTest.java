@@ -1,8 +1,8 @@
 package dev.kyu.notify;
 
-import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyu.ManualClock;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
@@ -16,20 +16,32 @@ class FailureDigestTest {
     private final FailureDigest digest = new FailureDigest(clock, Duration.ofMinutes(1));
 
     private static Job failed(String id, String task) {
-        return Job.builder().id(id).task(task).queue("mail").state(JobState.FAILED).attempt(3).maxAttempts(3)
-                .errors(List.of(JobError.reason(3, "java.io.IOException", "smtp down\nsecond line", Instant.EPOCH))).build();
+        return Job.builder()
+                .id(id)
+                .task(task)
+                .queue("mail")
+                .state(JobState.FAILED)
+                .attempt(3)
+                .maxAttempts(3)
+                .errors(List.of(JobError.reason(3, "java.io.IOException", "smtp down\nsecond line", Instant.EPOCH)))
+                .build();
     }
 
     @Test
     void theFirstFailureOfATaskIsSentAtOnceAndTheRestAsOneSummaryPerWindow() {
-        assertThat(digest.failed(failed("j1", "email.send"))).get().asString()
-                .isEqualTo("Kyu job j1 of task email.send on queue mail FAILED after 3 attempt(s): java.io.IOException: smtp down");
-        for (int i = 2; i <= 38; i++) assertThat(digest.failed(failed("j" + i, "email.send"))).isEmpty();
+        assertThat(digest.failed(failed("j1", "email.send")))
+                .get()
+                .asString()
+                .isEqualTo(
+                        "Kyu job j1 of task email.send on queue mail FAILED after 3 attempt(s): java.io.IOException: smtp down");
+        for (int i = 2; i <= 38; i++)
+            assertThat(digest.failed(failed("j" + i, "email.send"))).isEmpty();
         assertThat(digest.flush(false)).isEmpty();
 
         clock.advance(Duration.ofSeconds(60));
-        assertThat(digest.flush(false)).containsExactly(
-                "37 more job(s) of task email.send failed in the last minute (latest j38 on queue mail)");
+        assertThat(digest.flush(false))
+                .containsExactly(
+                        "37 more job(s) of task email.send failed in the last minute (latest j38 on queue mail)");
         assertThat(digest.flush(false)).isEmpty();
         // A new window: the next failure is sent at once again.
         assertThat(digest.failed(failed("j39", "email.send"))).isPresent();
@@ -41,7 +53,8 @@ class FailureDigestTest {
         assertThat(digest.failed(failed("b1", "b"))).isPresent();
         assertThat(digest.failed(failed("b2", "b"))).isEmpty();
         clock.advance(Duration.ofMinutes(2));
-        assertThat(digest.flush(false)).containsExactly("1 more job(s) of task b failed in the last minute (latest b2 on queue mail)");
+        assertThat(digest.flush(false))
+                .containsExactly("1 more job(s) of task b failed in the last minute (latest b2 on queue mail)");
     }
 
     @Test
@@ -49,7 +62,9 @@ class FailureDigestTest {
         digest.failed(failed("a1", "a"));
         digest.failed(failed("a2", "a"));
         clock.advance(Duration.ofMinutes(5));
-        assertThat(digest.failed(failed("a3", "a"))).get().asString()
+        assertThat(digest.failed(failed("a3", "a")))
+                .get()
+                .asString()
                 .startsWith("1 more job(s) of task a failed in the last minute")
                 .contains("\nKyu job a3 of task a");
     }

@@ -1,6 +1,5 @@
 package dev.kyu.notify;
 
-import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.kyu.Kyu;
 import dev.kyu.KyuException;
+import dev.kyu.ManualClock;
 import dev.kyu.codec.JsonCodec;
 import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
@@ -61,7 +61,13 @@ class WebhookNotifierTest {
     }
 
     private Worker worker(Kyu kyu) {
-        Worker w = kyu.worker(WorkerOptions.builder().queues("default", "payments").concurrency(8).fetchWait(Duration.ofMillis(100)).shutdownGrace(Duration.ofSeconds(2)).build()).start();
+        Worker w = kyu.worker(WorkerOptions.builder()
+                        .queues("default", "payments")
+                        .concurrency(8)
+                        .fetchWait(Duration.ofMillis(100))
+                        .shutdownGrace(Duration.ofSeconds(2))
+                        .build())
+                .start();
         closeables.add(w);
         return w;
     }
@@ -72,7 +78,10 @@ class WebhookNotifierTest {
         closeables.add(notifier);
         Kyu kyu = kyuWith(notifier);
         worker(kyu);
-        var job = kyu.enqueue("kyu.fail", Map.of("message", "card declined"), JobOptions.builder().queue("payments").maxAttempts(1).build());
+        var job = kyu.enqueue(
+                "kyu.fail",
+                Map.of("message", "card declined"),
+                JobOptions.builder().queue("payments").maxAttempts(1).build());
         kyu.enqueue("kyu.echo", Map.of("ok", true), JobOptions.NONE);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
@@ -85,19 +94,24 @@ class WebhookNotifierTest {
     @Test
     void aStormOfFailuresSendsTheFirstAndOneSummary() throws Exception {
         var clock = new ManualClock(Instant.now());
-        var notifier = WebhookNotifier.builder(hook()).clock(clock).window(Duration.ofMinutes(1)).build();
+        var notifier = WebhookNotifier.builder(hook())
+                .clock(clock)
+                .window(Duration.ofMinutes(1))
+                .build();
         closeables.add(notifier);
         Kyu kyu = kyuWith(notifier);
         worker(kyu);
         var opts = JobOptions.builder().maxAttempts(1).build();
         var handles = kyu.enqueueJsonAll("kyu.fail", java.util.Collections.nCopies(200, "{}"), opts);
-        await().atMost(Duration.ofSeconds(20)).until(() -> handles.stream().allMatch(h -> h.status() == JobState.FAILED));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> handles.stream().allMatch(h -> h.status() == JobState.FAILED));
         await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
 
         clock.advance(Duration.ofSeconds(61));
         notifier.flushDue();
         await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2);
-        assertThat(received.get(1).get("text").asText()).startsWith("199 more job(s) of task kyu.fail failed in the last minute");
+        assertThat(received.get(1).get("text").asText())
+                .startsWith("199 more job(s) of task kyu.fail failed in the last minute");
     }
 
     @Test
@@ -109,16 +123,24 @@ class WebhookNotifierTest {
         int port = dead.getAddress().getPort();
         dead.stop(0);
         var unreachable = WebhookNotifier.builder(URI.create("http://127.0.0.1:" + port + "/x"))
-                .connectTimeout(Duration.ofMillis(500)).requestTimeout(Duration.ofSeconds(1)).build();
+                .connectTimeout(Duration.ofMillis(500))
+                .requestTimeout(Duration.ofSeconds(1))
+                .build();
         closeables.add(failing);
         closeables.add(unreachable);
-        Kyu kyu = Kyu.builder().broker("memory:").listener(failing).listener(unreachable).build();
+        Kyu kyu = Kyu.builder()
+                .broker("memory:")
+                .listener(failing)
+                .listener(unreachable)
+                .build();
         closeables.add(kyu);
         worker(kyu);
 
-        var bad = kyu.enqueue("kyu.fail", Map.of(), JobOptions.builder().maxAttempts(1).build());
+        var bad = kyu.enqueue(
+                "kyu.fail", Map.of(), JobOptions.builder().maxAttempts(1).build());
         var good = kyu.enqueue("kyu.echo", Map.of("n", 1), JobOptions.NONE);
-        await().atMost(Duration.ofSeconds(10)).until(() -> bad.status() == JobState.FAILED && good.status() == JobState.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> bad.status() == JobState.FAILED && good.status() == JobState.SUCCEEDED);
         await().atMost(Duration.ofSeconds(10)).until(() -> failing.errors() == 1 && unreachable.errors() == 1);
         var after = kyu.enqueue("kyu.echo", Map.of("n", 2), JobOptions.NONE);
         await().atMost(Duration.ofSeconds(10)).until(() -> after.status() == JobState.SUCCEEDED);
@@ -137,14 +159,20 @@ class WebhookNotifierTest {
                 Thread.currentThread().interrupt();
             }
         });
-        var notifier = WebhookNotifier.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/slow"))
-                .queueCapacity(1).clock(new ManualClock(Instant.now())).build();
+        var notifier = WebhookNotifier.builder(
+                        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/slow"))
+                .queueCapacity(1)
+                .clock(new ManualClock(Instant.now()))
+                .build();
         try {
             // Each task has its own window, so every failure is a first message to send.
             notifier.onRecorded(job("t0"), dead(), Duration.ZERO);
             await().atMost(Duration.ofSeconds(5)).until(() -> arrived.getCount() == 0); // the sender is stuck on it
             for (int i = 1; i < 20; i++) notifier.onRecorded(job("t" + i), dead(), Duration.ZERO);
-            assertThat(notifier.dropped()).isEqualTo(18); // one waits in the queue, the rest are dropped, none blocked the caller (the server is still stuck)
+            assertThat(notifier.dropped())
+                    .isEqualTo(
+                            18); // one waits in the queue, the rest are dropped, none blocked the caller (the server is
+            // still stuck)
         } finally {
             release.countDown();
             notifier.close();
@@ -153,7 +181,12 @@ class WebhookNotifierTest {
     }
 
     private static dev.kyu.job.Job job(String task) {
-        return dev.kyu.job.Job.builder().id("id-" + task).task(task).state(JobState.RUNNING).attempt(1).build();
+        return dev.kyu.job.Job.builder()
+                .id("id-" + task)
+                .task(task)
+                .state(JobState.RUNNING)
+                .attempt(1)
+                .build();
     }
 
     private static dev.kyu.spi.Outcome dead() {
@@ -162,9 +195,12 @@ class WebhookNotifierTest {
 
     @Test
     void badSettingsAreRefused() {
-        assertThatThrownBy(() -> WebhookNotifier.builder(URI.create("ftp://example.com/x"))).isInstanceOf(KyuException.InvalidInput.class)
+        assertThatThrownBy(() -> WebhookNotifier.builder(URI.create("ftp://example.com/x")))
+                .isInstanceOf(KyuException.InvalidInput.class)
                 .hasMessageContaining("http(s)");
-        assertThatThrownBy(() -> WebhookNotifier.builder(hook()).window(Duration.ZERO)).hasMessageContaining("window");
-        assertThat(WebhookNotifier.safe(URI.create("https://hooks.slack.com/services/T0/B0/secret"))).doesNotContain("secret");
+        assertThatThrownBy(() -> WebhookNotifier.builder(hook()).window(Duration.ZERO))
+                .hasMessageContaining("window");
+        assertThat(WebhookNotifier.safe(URI.create("https://hooks.slack.com/services/T0/B0/secret")))
+                .doesNotContain("secret");
     }
 }

@@ -43,9 +43,11 @@ class WorkerEndpointTest {
 
     @Test
     void aTokenGuardsMetricsButNotHealth() throws Exception {
-        try (var ep = WorkerEndpoint.start(kyu, worker, WorkerEndpointOptions.onPort(0).withToken(TOKEN))) {
+        try (var ep = WorkerEndpoint.start(
+                kyu, worker, WorkerEndpointOptions.onPort(0).withToken(TOKEN))) {
             assertThat(get(ep.url() + "/metrics", null).statusCode()).isEqualTo(401);
-            assertThat(get(ep.url() + "/metrics", "wrong-token-of-some-length").statusCode()).isEqualTo(401);
+            assertThat(get(ep.url() + "/metrics", "wrong-token-of-some-length").statusCode())
+                    .isEqualTo(401);
             assertThat(get(ep.url() + "/metrics", TOKEN).body()).contains("kyu_worker_concurrency 2.0");
             assertThat(get(ep.url() + "/health/live", null).statusCode()).isEqualTo(200);
             assertThat(get(ep.url() + "/health/ready", null).statusCode()).isEqualTo(200);
@@ -72,9 +74,13 @@ class WorkerEndpointTest {
 
     @Test
     void badOptionsAreOneLine() {
-        assertThatThrownBy(() -> WorkerEndpoint.start(kyu, worker, WorkerEndpointOptions.onPort(0).withBind("0.0.0.0")))
-                .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining("without a token");
-        assertThatThrownBy(() -> WorkerEndpointOptions.onPort(70_000)).hasMessage("HTTP port must be 0..65535, was 70000");
-        assertThatThrownBy(() -> WorkerEndpointOptions.onPort(0).withToken("short")).hasMessage("HTTP token must be at least 16 characters");
+        assertThatThrownBy(() -> WorkerEndpoint.start(
+                        kyu, worker, WorkerEndpointOptions.onPort(0).withBind("0.0.0.0")))
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessageContaining("without a token");
+        assertThatThrownBy(() -> WorkerEndpointOptions.onPort(70_000))
+                .hasMessage("HTTP port must be 0..65535, was 70000");
+        assertThatThrownBy(() -> WorkerEndpointOptions.onPort(0).withToken("short"))
+                .hasMessage("HTTP token must be at least 16 characters");
     }
 }

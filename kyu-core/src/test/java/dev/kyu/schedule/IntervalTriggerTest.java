@@ -15,11 +15,16 @@ class IntervalTriggerTest {
     void firesAtMultiplesOfTheIntervalSinceTheEpoch() {
         var t = new IntervalTrigger(Duration.ofSeconds(30));
         ZoneId z = ZoneId.of("UTC");
-        assertThat(t.nextAfter(Instant.parse("2024-01-01T00:00:05Z"), z)).isEqualTo(Instant.parse("2024-01-01T00:00:30Z"));
-        assertThat(t.nextAfter(Instant.parse("2024-01-01T00:00:30Z"), z)).isEqualTo(Instant.parse("2024-01-01T00:01:00Z"));
-        assertThat(t.nextAfter(Instant.parse("2024-01-01T00:00:29.999Z"), z)).isEqualTo(Instant.parse("2024-01-01T00:00:30Z"));
-        assertThat(t.latestAtOrBefore(Instant.parse("2024-01-01T00:00:30Z"), z)).isEqualTo(Instant.parse("2024-01-01T00:00:30Z"));
-        assertThat(t.latestAtOrBefore(Instant.parse("2024-01-01T00:00:59.9Z"), z)).isEqualTo(Instant.parse("2024-01-01T00:00:30Z"));
+        assertThat(t.nextAfter(Instant.parse("2024-01-01T00:00:05Z"), z))
+                .isEqualTo(Instant.parse("2024-01-01T00:00:30Z"));
+        assertThat(t.nextAfter(Instant.parse("2024-01-01T00:00:30Z"), z))
+                .isEqualTo(Instant.parse("2024-01-01T00:01:00Z"));
+        assertThat(t.nextAfter(Instant.parse("2024-01-01T00:00:29.999Z"), z))
+                .isEqualTo(Instant.parse("2024-01-01T00:00:30Z"));
+        assertThat(t.latestAtOrBefore(Instant.parse("2024-01-01T00:00:30Z"), z))
+                .isEqualTo(Instant.parse("2024-01-01T00:00:30Z"));
+        assertThat(t.latestAtOrBefore(Instant.parse("2024-01-01T00:00:59.9Z"), z))
+                .isEqualTo(Instant.parse("2024-01-01T00:00:30Z"));
     }
 
     @Test
@@ -36,7 +41,9 @@ class IntervalTriggerTest {
 
     @Test
     void tooShortOrFractionalIntervalsAreRefused() {
-        assertThatThrownBy(() -> new IntervalTrigger(Duration.ofMillis(500))).hasMessageContaining("at least 1s, was 500ms");
-        assertThatThrownBy(() -> new IntervalTrigger(Duration.ofMillis(1500))).hasMessageContaining("whole seconds, was 1500ms");
+        assertThatThrownBy(() -> new IntervalTrigger(Duration.ofMillis(500)))
+                .hasMessageContaining("at least 1s, was 500ms");
+        assertThatThrownBy(() -> new IntervalTrigger(Duration.ofMillis(1500)))
+                .hasMessageContaining("whole seconds, was 1500ms");
     }
 }

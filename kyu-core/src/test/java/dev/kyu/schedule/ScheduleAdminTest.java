@@ -1,11 +1,11 @@
 package dev.kyu.schedule;
 
-import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kyu.KyuException;
+import dev.kyu.ManualClock;
 import dev.kyu.broker.memory.MemoryBroker;
 import dev.kyu.codec.JsonCodec;
 import dev.kyu.spi.Broker;
@@ -37,9 +37,19 @@ class ScheduleAdminTest {
     }
 
     Scheduler scheduler() {
-        return Scheduler.builder(schedulerSide).clock(clock).schedules(List.of(
-                Schedule.builder("morning-report", "reports.morning").cron("30 7 * * *").zone("Asia/Tokyo").argsJson("{\"team\":\"sales\"}").build(),
-                Schedule.builder("refresh", "cache.refresh").every("5m").overlap(OverlapPolicy.SKIP).build())).build();
+        return Scheduler.builder(schedulerSide)
+                .clock(clock)
+                .schedules(List.of(
+                        Schedule.builder("morning-report", "reports.morning")
+                                .cron("30 7 * * *")
+                                .zone("Asia/Tokyo")
+                                .argsJson("{\"team\":\"sales\"}")
+                                .build(),
+                        Schedule.builder("refresh", "cache.refresh")
+                                .every("5m")
+                                .overlap(OverlapPolicy.SKIP)
+                                .build()))
+                .build();
     }
 
     @Test
@@ -84,8 +94,13 @@ class ScheduleAdminTest {
         assertThat(admin.get("morning-report").orElseThrow().paused()).isFalse();
         // the JSON shape of `kyu inspect schedules --json`
         String json = JsonCodec.shared().encode(list.get(1));
-        assertThat(json).contains("\"name\":\"refresh\"", "\"every\":\"5m\"", "\"paused\":false", "\"lastFireAt\":\"2024-06-12T10:05:00Z\"",
-                "\"nextFireAt\":\"2024-06-12T10:10:00Z\"");
+        assertThat(json)
+                .contains(
+                        "\"name\":\"refresh\"",
+                        "\"every\":\"5m\"",
+                        "\"paused\":false",
+                        "\"lastFireAt\":\"2024-06-12T10:05:00Z\"",
+                        "\"nextFireAt\":\"2024-06-12T10:10:00Z\"");
     }
 
     @Test
@@ -97,10 +112,12 @@ class ScheduleAdminTest {
     @Test
     void unknownNamesAreOneLineErrorsListingTheKnownOnes() {
         var admin = new ScheduleAdmin(adminSide);
-        assertThatThrownBy(() -> admin.pause("nope")).isInstanceOf(KyuException.InvalidInput.class)
+        assertThatThrownBy(() -> admin.pause("nope"))
+                .isInstanceOf(KyuException.InvalidInput.class)
                 .hasMessage("no schedule named 'nope': no schedules are defined");
         scheduler().publish();
-        assertThatThrownBy(() -> admin.runNow("morning")).isInstanceOf(KyuException.InvalidInput.class)
+        assertThatThrownBy(() -> admin.runNow("morning"))
+                .isInstanceOf(KyuException.InvalidInput.class)
                 .hasMessage("no schedule named 'morning' (known: morning-report, refresh)");
         assertThatThrownBy(() -> admin.resume("x")).isInstanceOf(KyuException.InvalidInput.class);
         assertThatThrownBy(() -> admin.delete("x")).isInstanceOf(KyuException.InvalidInput.class);
@@ -111,7 +128,8 @@ class ScheduleAdminTest {
         adminSide.kvPut("kyu:schedule:def:broken", "{\"task\":\"t\",\"cron\":\"99 * * * *\"}");
         var info = new ScheduleAdmin(adminSide).get("broken").orElseThrow();
         assertThat(info.problem()).startsWith("schedule 'broken', field 'cron': bad cron expression");
-        assertThatThrownBy(() -> new ScheduleAdmin(adminSide).runNow("broken")).hasMessageStartingWith("schedule 'broken' cannot run");
+        assertThatThrownBy(() -> new ScheduleAdmin(adminSide).runNow("broken"))
+                .hasMessageStartingWith("schedule 'broken' cannot run");
     }
 
     @Test
@@ -128,14 +146,24 @@ class ScheduleAdminTest {
     @Test
     void theBackgroundLoopEnqueuesOnRealTimeAndStops() {
         try (Broker broker = MemoryBroker.open(java.time.Clock.systemUTC());
-             Scheduler s = Scheduler.builder(broker).schedules(List.of(Schedule.builder("tick", "kyu.noop").every("1s").build()))
-                     .pollInterval(Duration.ofMillis(200)).build().start()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> broker.jobsList(JobQuery.all(100)).size() >= 2);
+                Scheduler s = Scheduler.builder(broker)
+                        .schedules(List.of(
+                                Schedule.builder("tick", "kyu.noop").every("1s").build()))
+                        .pollInterval(Duration.ofMillis(200))
+                        .build()
+                        .start()) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> broker.jobsList(JobQuery.all(100)).size() >= 2);
             s.stop();
             int after = broker.jobsList(JobQuery.all(100)).size();
             assertThat(after).isGreaterThanOrEqualTo(2);
             // leadership was handed on at stop: another scheduler can lead at once
-            assertThat(Scheduler.builder(broker).schedules(s.schedules()).build().runDue().leader()).isTrue();
+            assertThat(Scheduler.builder(broker)
+                            .schedules(s.schedules())
+                            .build()
+                            .runDue()
+                            .leader())
+                    .isTrue();
         }
     }
 }

@@ -16,6 +16,8 @@ class ScheduleBundleTest {
 
     @Test
     void bundlesAreLoadedThroughServiceLoader() {
-        assertThat(ScheduleBundle.loadAll(getClass().getClassLoader())).extracting(Schedule::name).containsExactly("bundled");
+        assertThat(ScheduleBundle.loadAll(getClass().getClassLoader()))
+                .extracting(Schedule::name)
+                .containsExactly("bundled");
     }
 }

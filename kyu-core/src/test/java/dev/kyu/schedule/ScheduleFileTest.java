@@ -50,7 +50,8 @@ class ScheduleFileTest {
         try {
             ScheduleFile.parse(yaml, "schedules.yaml");
         } catch (ScheduleFileException e) {
-            for (String line : e.problems()) assertThat(line).doesNotContain("\n").startsWith("schedules.yaml: ");
+            for (String line : e.problems())
+                assertThat(line).doesNotContain("\n").startsWith("schedules.yaml: ");
             assertThat(e.getMessage()).doesNotContain("\n");
             return e;
         }
@@ -62,7 +63,9 @@ class ScheduleFileTest {
         Path file = dir.resolve("schedules.yaml");
         Files.writeString(file, EXAMPLE);
         List<Schedule> all = ScheduleFile.load(file);
-        assertThat(all).extracting(Schedule::name).containsExactly("morning-report", "cache-refresh", "nightly-cleanup", "heartbeat");
+        assertThat(all)
+                .extracting(Schedule::name)
+                .containsExactly("morning-report", "cache-refresh", "nightly-cleanup", "heartbeat");
 
         Schedule m = all.get(0);
         assertThat(m.task()).isEqualTo("reports.morning");
@@ -97,8 +100,10 @@ class ScheduleFileTest {
                     crn: "30 7 * * *"
                 """);
         assertThat(e.problems()).hasSize(2);
-        assertThat(e.problems().get(0)).isEqualTo("schedules.yaml: schedule 'morning-report', field 'crn': unknown field (did you mean 'cron'?); "
-                + "known fields: " + String.join(", ", ScheduleFields.FIELDS));
+        assertThat(e.problems().get(0))
+                .isEqualTo(
+                        "schedules.yaml: schedule 'morning-report', field 'crn': unknown field (did you mean 'cron'?); "
+                                + "known fields: " + String.join(", ", ScheduleFields.FIELDS));
         assertThat(e.problems().get(1)).startsWith("schedules.yaml: schedule 'morning-report', field 'cron': missing");
     }
 
@@ -110,9 +115,13 @@ class ScheduleFileTest {
                     task: maintenance.cleanup
                     cron: "61 2 * * *"
                 """);
-        assertThat(e.problems()).singleElement().asString()
+        assertThat(e.problems())
+                .singleElement()
+                .asString()
                 .startsWith("schedules.yaml: schedule 'nightly', field 'cron': bad cron expression '61 2 * * *'");
-        assertThat(e).isInstanceOf(KyuException.InvalidInput.class).hasMessage(e.problems().get(0));
+        assertThat(e)
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessage(e.problems().get(0));
     }
 
     @Test
@@ -124,8 +133,10 @@ class ScheduleFileTest {
                     cron: "30 7 * * *"
                     zone: Asia/Tokio
                 """);
-        assertThat(e.problems()).containsExactly("schedules.yaml: schedule 'morning-report', field 'zone': unknown time zone 'Asia/Tokio': "
-                + "expected an IANA name such as Europe/Berlin, America/New_York or UTC");
+        assertThat(e.problems())
+                .containsExactly(
+                        "schedules.yaml: schedule 'morning-report', field 'zone': unknown time zone 'Asia/Tokio': "
+                                + "expected an IANA name such as Europe/Berlin, America/New_York or UTC");
     }
 
     @Test
@@ -153,15 +164,16 @@ class ScheduleFileTest {
                     task: t.ok
                     every: 30s
                 """);
-        assertThat(e.problems()).containsExactly(
-                "schedules.yaml: schedule 'a', field 'priority': expected a whole number, was 'high'",
-                "schedules.yaml: schedule 'a', field 'every': bad duration '5 minutes': expected e.g. 250ms, 10s, 5m, 2h, 1d or PT10S",
-                "schedules.yaml: schedule 'b', field 'every': set either cron or every, not both",
-                "schedules.yaml: schedule 'c', field 'task': missing",
-                "schedules.yaml: schedule 'c', field 'missedTicks': unknown missed-tick policy 'sometimes': expected one of skip, fire-once, catch-up",
-                "schedules.yaml: schedule 'c', field 'overlap': unknown overlap policy 'never': expected allow or skip",
-                "schedules.yaml: schedule 'd', field 'task': bad task name 'bad task name!': use 1-200 letters, digits, '_', '.', ':' or '-'",
-                "schedules.yaml: schedule 'd', field 'zone': unknown time zone 'Mars/Olympus': expected an IANA name such as Europe/Berlin, America/New_York or UTC");
+        assertThat(e.problems())
+                .containsExactly(
+                        "schedules.yaml: schedule 'a', field 'priority': expected a whole number, was 'high'",
+                        "schedules.yaml: schedule 'a', field 'every': bad duration '5 minutes': expected e.g. 250ms, 10s, 5m, 2h, 1d or PT10S",
+                        "schedules.yaml: schedule 'b', field 'every': set either cron or every, not both",
+                        "schedules.yaml: schedule 'c', field 'task': missing",
+                        "schedules.yaml: schedule 'c', field 'missedTicks': unknown missed-tick policy 'sometimes': expected one of skip, fire-once, catch-up",
+                        "schedules.yaml: schedule 'c', field 'overlap': unknown overlap policy 'never': expected allow or skip",
+                        "schedules.yaml: schedule 'd', field 'task': bad task name 'bad task name!': use 1-200 letters, digits, '_', '.', ':' or '-'",
+                        "schedules.yaml: schedule 'd', field 'zone': unknown time zone 'Mars/Olympus': expected an IANA name such as Europe/Berlin, America/New_York or UTC");
         assertThat(e.getMessage()).startsWith("8 problems: schedules.yaml: schedule 'a', field 'priority'");
     }
 
@@ -174,7 +186,9 @@ class ScheduleFileTest {
                     every: 1m
                     catchUpLimit: 0
                 """);
-        assertThat(e.problems()).containsExactly("schedules.yaml: schedule 'c', field 'catchUpLimit': must be between 1 and 1000, was 0");
+        assertThat(e.problems())
+                .containsExactly(
+                        "schedules.yaml: schedule 'c', field 'catchUpLimit': must be between 1 and 1000, was 0");
     }
 
     @Test
@@ -188,26 +202,41 @@ class ScheduleFileTest {
                     task: t.b
                     every: 2m
                 """);
-        assertThat(e.problems()).singleElement().asString().startsWith("schedules.yaml: line 5, column 3: not valid YAML: found duplicate key a");
+        assertThat(e.problems())
+                .singleElement()
+                .asString()
+                .startsWith("schedules.yaml: line 5, column 3: not valid YAML: found duplicate key a");
     }
 
     @Test
     void brokenYamlAndWrongShapes() {
-        assertThat(failure("schedules:\n  a:\n    task: t\n    cron: */5 * * * *\n").problems()).singleElement().asString()
-                .contains("schedules.yaml: line 4").contains("quote values that start with * or @");
-        assertThat(failure("jobs:\n  a: {}\n").problems()).containsExactly("schedules.yaml: expected a map with the key 'schedules' at the top");
-        assertThat(failure("schedules:\n  a: t.a\n").problems()).containsExactly(
-                "schedules.yaml: schedule 'a': expected a map of fields (task, cron or every, …), was 't.a'");
-        assertThat(failure("schedules:\n  'bad name':\n    task: t\n    every: 1m\n").problems()).containsExactly(
-                "schedules.yaml: bad schedule name 'bad name': use 1-100 letters, digits, '_', '.' or '-'");
-        assertThat(failure("schedules:\n  a:\n    task: t\n    every: 1m\n    runAt: now\n").problems()).singleElement().asString()
+        assertThat(failure("schedules:\n  a:\n    task: t\n    cron: */5 * * * *\n")
+                        .problems())
+                .singleElement()
+                .asString()
+                .contains("schedules.yaml: line 4")
+                .contains("quote values that start with * or @");
+        assertThat(failure("jobs:\n  a: {}\n").problems())
+                .containsExactly("schedules.yaml: expected a map with the key 'schedules' at the top");
+        assertThat(failure("schedules:\n  a: t.a\n").problems())
+                .containsExactly(
+                        "schedules.yaml: schedule 'a': expected a map of fields (task, cron or every, …), was 't.a'");
+        assertThat(failure("schedules:\n  'bad name':\n    task: t\n    every: 1m\n")
+                        .problems())
+                .containsExactly(
+                        "schedules.yaml: bad schedule name 'bad name': use 1-100 letters, digits, '_', '.' or '-'");
+        assertThat(failure("schedules:\n  a:\n    task: t\n    every: 1m\n    runAt: now\n")
+                        .problems())
+                .singleElement()
+                .asString()
                 .startsWith("schedules.yaml: schedule 'a', field 'runAt': unknown field");
     }
 
     @Test
     void aMissingFileIsOneLine(@TempDir Path dir) {
         assertThatThrownBy(() -> ScheduleFile.load(dir.resolve("nope.yaml")))
-                .isInstanceOf(ScheduleFileException.class).hasMessageStartingWith(dir.resolve("nope.yaml") + ": cannot read schedule file");
+                .isInstanceOf(ScheduleFileException.class)
+                .hasMessageStartingWith(dir.resolve("nope.yaml") + ": cannot read schedule file");
     }
 
     @Test
@@ -216,7 +245,8 @@ class ScheduleFileTest {
         String md = Files.readString(doc);
         int start = md.indexOf("```yaml\n") + "```yaml\n".length();
         String yaml = md.substring(start, md.indexOf("```", start));
-        assertThat(ScheduleFile.parse(yaml, "scheduling.md")).extracting(Schedule::name)
+        assertThat(ScheduleFile.parse(yaml, "scheduling.md"))
+                .extracting(Schedule::name)
                 .containsExactly("morning-report", "cache-refresh", "nightly-cleanup", "heartbeat");
     }
 

@@ -17,7 +17,10 @@ class ScheduleTest {
 
     @Test
     void builderDefaults() {
-        Schedule s = Schedule.builder("r", "reports.run").cron("@daily").args(new Report("sales")).build();
+        Schedule s = Schedule.builder("r", "reports.run")
+                .cron("@daily")
+                .args(new Report("sales"))
+                .build();
         assertThat(s.argsJson()).isEqualTo("{\"team\":\"sales\"}");
         assertThat(s.zone().getId()).isEqualTo("Z");
         assertThat(s.missedTicks()).isEqualTo(MissedTickPolicy.FIRE_ONCE);
@@ -28,18 +31,29 @@ class ScheduleTest {
 
     @Test
     void badValuesNameScheduleAndField() {
-        assertThatThrownBy(() -> Schedule.builder("r", "t").cron("0 0 32 * *")).isInstanceOf(KyuException.InvalidInput.class)
+        assertThatThrownBy(() -> Schedule.builder("r", "t").cron("0 0 32 * *"))
+                .isInstanceOf(KyuException.InvalidInput.class)
                 .hasMessageStartingWith("schedule 'r', field 'cron': bad cron expression '0 0 32 * *'");
-        assertThatThrownBy(() -> Schedule.builder("r", "t").zone("Europe/Berln")).isInstanceOf(KyuException.InvalidInput.class)
-                .hasMessage("schedule 'r', field 'zone': unknown time zone 'Europe/Berln': expected an IANA name such as Europe/Berlin, America/New_York or UTC");
+        assertThatThrownBy(() -> Schedule.builder("r", "t").zone("Europe/Berln"))
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessage(
+                        "schedule 'r', field 'zone': unknown time zone 'Europe/Berln': expected an IANA name such as Europe/Berlin, America/New_York or UTC");
         assertThatThrownBy(() -> Schedule.builder("r", "t").every("0s"))
                 .hasMessage("schedule 'r', field 'every': interval must be at least 1s, was 0s");
-        assertThatThrownBy(() -> Schedule.builder("r", "t").build()).hasMessage("schedule 'r', field 'cron': missing: set either cron or every");
-        assertThatThrownBy(() -> Schedule.builder("r", "t").every("1m").catchUpLimit(5000).build())
+        assertThatThrownBy(() -> Schedule.builder("r", "t").build())
+                .hasMessage("schedule 'r', field 'cron': missing: set either cron or every");
+        assertThatThrownBy(() -> Schedule.builder("r", "t")
+                        .every("1m")
+                        .catchUpLimit(5000)
+                        .build())
                 .hasMessage("schedule 'r', field 'catchUpLimit': must be between 1 and 1000, was 5000");
-        assertThatThrownBy(() -> Schedule.builder("r", "t").every("1m").argsJson("{oops").build())
+        assertThatThrownBy(() ->
+                        Schedule.builder("r", "t").every("1m").argsJson("{oops").build())
                 .hasMessageStartingWith("schedule 'r', field 'args': not valid JSON");
-        assertThatThrownBy(() -> Schedule.builder("r", "t").every("1m").options(JobOptions.builder().unique("k").build()).build())
+        assertThatThrownBy(() -> Schedule.builder("r", "t")
+                        .every("1m")
+                        .options(JobOptions.builder().unique("k").build())
+                        .build())
                 .hasMessageStartingWith("schedule 'r', field 'unique'");
         assertThatThrownBy(() -> Schedule.builder("r", "no spaces").every("1m").build())
                 .hasMessageStartingWith("schedule 'r', field 'task': bad task name 'no spaces'");
@@ -48,10 +62,22 @@ class ScheduleTest {
 
     @Test
     void definitionsRoundTripThroughFields() {
-        Schedule s = Schedule.builder("r", "reports.run").cron("15 30 7 * * 1-5").zone("Asia/Tokyo").argsJson("{\"a\":[1,2]}")
-                .options(JobOptions.builder().queue("reports").priority(3).maxAttempts(2).timeout(Duration.ofMinutes(1))
-                        .delay(Duration.ofSeconds(5)).meta("k", "v").build())
-                .missedTicks(MissedTickPolicy.CATCH_UP).catchUpLimit(4).overlap(OverlapPolicy.SKIP).build();
+        Schedule s = Schedule.builder("r", "reports.run")
+                .cron("15 30 7 * * 1-5")
+                .zone("Asia/Tokyo")
+                .argsJson("{\"a\":[1,2]}")
+                .options(JobOptions.builder()
+                        .queue("reports")
+                        .priority(3)
+                        .maxAttempts(2)
+                        .timeout(Duration.ofMinutes(1))
+                        .delay(Duration.ofSeconds(5))
+                        .meta("k", "v")
+                        .build())
+                .missedTicks(MissedTickPolicy.CATCH_UP)
+                .catchUpLimit(4)
+                .overlap(OverlapPolicy.SKIP)
+                .build();
         var problems = new ArrayList<Problem>();
         var json = ScheduleStore.definitionJson(s);
         @SuppressWarnings("unchecked")

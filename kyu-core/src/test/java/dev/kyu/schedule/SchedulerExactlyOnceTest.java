@@ -1,8 +1,8 @@
 package dev.kyu.schedule;
 
-import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyu.ManualClock;
 import dev.kyu.job.Job;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.BrokerConfig;
@@ -52,21 +52,34 @@ class SchedulerExactlyOnceTest {
     static List<Schedule> schedules() {
         return List.of(
                 Schedule.builder("every-10s", "kyu.noop").every("10s").build(),
-                Schedule.builder("cron-15s", "kyu.noop").cron("*/15 * * * * *").zone("America/New_York").build(),
-                Schedule.builder("hourly-ny", "kyu.noop").cron("0 * * * *").zone("America/New_York")
-                        .missedTicks(MissedTickPolicy.CATCH_UP).build());
+                Schedule.builder("cron-15s", "kyu.noop")
+                        .cron("*/15 * * * * *")
+                        .zone("America/New_York")
+                        .build(),
+                Schedule.builder("hourly-ny", "kyu.noop")
+                        .cron("0 * * * *")
+                        .zone("America/New_York")
+                        .missedTicks(MissedTickPolicy.CATCH_UP)
+                        .build());
     }
 
     Scheduler scheduler(Broker b, String owner, boolean leadership) {
-        return Scheduler.builder(b).clock(clock).schedules(schedules()).owner(owner).leadership(leadership)
-                .leaderLease(Duration.ofSeconds(5)).build();
+        return Scheduler.builder(b)
+                .clock(clock)
+                .schedules(schedules())
+                .owner(owner)
+                .leadership(leadership)
+                .leaderLease(Duration.ofSeconds(5))
+                .build();
     }
 
     /** Every tick of every schedule in (from, to], as "name@instant". */
     static List<String> expectedTicks(Instant from, Instant to) {
         var out = new ArrayList<String>();
         for (Schedule s : schedules()) {
-            for (Instant t = s.trigger().nextAfter(from, s.zone()); !t.isAfter(to); t = s.trigger().nextAfter(t, s.zone())) {
+            for (Instant t = s.trigger().nextAfter(from, s.zone());
+                    !t.isAfter(to);
+                    t = s.trigger().nextAfter(t, s.zone())) {
                 out.add(s.name() + "@" + t);
             }
         }
@@ -76,18 +89,26 @@ class SchedulerExactlyOnceTest {
 
     List<String> enqueuedTicks(Broker b) {
         List<Job> jobs = b.jobsList(JobQuery.all(10_000));
-        return jobs.stream().map(j -> j.meta().get("kyu.schedule") + "@" + j.meta().get("kyu.fireAt")).sorted().toList();
+        return jobs.stream()
+                .map(j -> j.meta().get("kyu.schedule") + "@" + j.meta().get("kyu.fireAt"))
+                .sorted()
+                .toList();
     }
 
     static void assertEachOnce(List<String> actual, List<String> expected) {
-        Map<String, Long> counts = actual.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-        assertThat(counts.entrySet()).filteredOn(e -> e.getValue() > 1).as("ticks enqueued more than once").isEmpty();
+        Map<String, Long> counts =
+                actual.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        assertThat(counts.entrySet())
+                .filteredOn(e -> e.getValue() > 1)
+                .as("ticks enqueued more than once")
+                .isEmpty();
         assertThat(actual).containsExactlyElementsOf(expected);
     }
 
     @Test
     void threeSchedulersWithLeadershipInRandomOrderEnqueueEachTickOnce() {
-        List<Scheduler> all = List.of(scheduler(connect(), "a", true), scheduler(connect(), "b", true), scheduler(connect(), "c", true));
+        List<Scheduler> all = List.of(
+                scheduler(connect(), "a", true), scheduler(connect(), "b", true), scheduler(connect(), "c", true));
         all.forEach(Scheduler::runDue);
         var random = new Random(42);
         int leaderPasses = 0;
@@ -107,7 +128,8 @@ class SchedulerExactlyOnceTest {
 
     @Test
     void withoutLeadershipAllThreeWorkAtOnceAndStillEachTickIsEnqueuedOnce() throws Exception {
-        List<Scheduler> all = List.of(scheduler(connect(), "a", false), scheduler(connect(), "b", false), scheduler(connect(), "c", false));
+        List<Scheduler> all = List.of(
+                scheduler(connect(), "a", false), scheduler(connect(), "b", false), scheduler(connect(), "c", false));
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             var barrier = new CyclicBarrier(3);
@@ -157,7 +179,8 @@ class SchedulerExactlyOnceTest {
             b.runDue();
             c.runDue();
         }
-        assertThat(enqueuedTicks(brokers.get(0))).contains("every-10s@2024-03-10T06:50:10Z", "every-10s@2024-03-10T06:50:20Z");
+        assertThat(enqueuedTicks(brokers.get(0)))
+                .contains("every-10s@2024-03-10T06:50:10Z", "every-10s@2024-03-10T06:50:20Z");
 
         gated.open(); // a wakes up, still believing it leads, and enqueues what it planned 20 s ago
         Pass late = stalled.get(30, TimeUnit.SECONDS);

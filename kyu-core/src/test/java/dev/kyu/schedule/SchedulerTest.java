@@ -1,8 +1,8 @@
 package dev.kyu.schedule;
 
-import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyu.ManualClock;
 import dev.kyu.broker.memory.MemoryBroker;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobOptions;
@@ -30,15 +30,23 @@ class SchedulerTest {
     }
 
     Scheduler scheduler(Schedule... schedules) {
-        return Scheduler.builder(broker).clock(clock).schedules(List.of(schedules)).build();
+        return Scheduler.builder(broker)
+                .clock(clock)
+                .schedules(List.of(schedules))
+                .build();
     }
 
     List<Job> jobs() {
-        return broker.jobsList(JobQuery.all(10_000)).stream().sorted(Comparator.comparing(j -> j.meta().get("kyu.fireAt"))).toList();
+        return broker.jobsList(JobQuery.all(10_000)).stream()
+                .sorted(Comparator.comparing(j -> j.meta().get("kyu.fireAt")))
+                .toList();
     }
 
     List<Instant> fireTimes() {
-        return jobs().stream().filter(j -> "schedule".equals(j.meta().get("kyu.trigger"))).map(j -> Instant.parse(j.meta().get("kyu.fireAt"))).toList();
+        return jobs().stream()
+                .filter(j -> "schedule".equals(j.meta().get("kyu.trigger")))
+                .map(j -> Instant.parse(j.meta().get("kyu.fireAt")))
+                .toList();
     }
 
     static Instant t(String hhmmss) {
@@ -55,8 +63,16 @@ class SchedulerTest {
 
     @Test
     void firstSightOwesNothingThenEachTickIsEnqueuedOnceWithItsKeyArgsAndOptions() {
-        var s = scheduler(Schedule.builder("refresh", "cache.refresh").every("5m").argsJson("{\"region\":\"eu\"}")
-                .options(JobOptions.builder().queue("cache").priority(7).maxAttempts(4).meta("team", "web").build()).build());
+        var s = scheduler(Schedule.builder("refresh", "cache.refresh")
+                .every("5m")
+                .argsJson("{\"region\":\"eu\"}")
+                .options(JobOptions.builder()
+                        .queue("cache")
+                        .priority(7)
+                        .maxAttempts(4)
+                        .meta("team", "web")
+                        .build())
+                .build());
         assertThat(s.runDue().ticks()).isEmpty();
         clock.set(t("10:05:00.300"));
         Pass p = s.runDue();
@@ -75,31 +91,46 @@ class SchedulerTest {
         assertThat(job.args()).isEqualTo("{\"region\":\"eu\"}");
         assertThat(job.uniqueKey()).isEqualTo("kyu:schedule:refresh:2024-01-01T10:05:00Z");
         assertThat(job.state()).isEqualTo(JobState.QUEUED);
-        assertThat(job.meta()).containsEntry("team", "web").containsEntry("kyu.schedule", "refresh")
-                .containsEntry("kyu.fireAt", "2024-01-01T10:05:00Z").containsEntry("kyu.trigger", "schedule");
+        assertThat(job.meta())
+                .containsEntry("team", "web")
+                .containsEntry("kyu.schedule", "refresh")
+                .containsEntry("kyu.fireAt", "2024-01-01T10:05:00Z")
+                .containsEntry("kyu.trigger", "schedule");
 
         runUntil(s, t("10:30:00"), Duration.ofSeconds(7));
-        assertThat(fireTimes()).containsExactly(t("10:05:00"), t("10:10:00"), t("10:15:00"), t("10:20:00"), t("10:25:00"), t("10:30:00"));
+        assertThat(fireTimes())
+                .containsExactly(
+                        t("10:05:00"), t("10:10:00"), t("10:15:00"), t("10:20:00"), t("10:25:00"), t("10:30:00"));
     }
 
     @Test
     void cronWithSecondsFiresEveryNamedSecond() {
-        var s = scheduler(Schedule.builder("fast", "kyu.noop").cron("*/10 * * * * *").build());
+        var s = scheduler(
+                Schedule.builder("fast", "kyu.noop").cron("*/10 * * * * *").build());
         s.runDue();
         runUntil(s, t("10:03:00"), Duration.ofSeconds(1));
-        assertThat(fireTimes()).containsExactly(t("10:02:10"), t("10:02:20"), t("10:02:30"), t("10:02:40"), t("10:02:50"), t("10:03:00"));
+        assertThat(fireTimes())
+                .containsExactly(
+                        t("10:02:10"), t("10:02:20"), t("10:02:30"), t("10:02:40"), t("10:02:50"), t("10:03:00"));
     }
 
     @Test
     void intervalsFireOnTimeEvenWhenPassesAreSparse() {
-        var s = scheduler(Schedule.builder("i", "kyu.noop").every("30s").missedTicks(MissedTickPolicy.SKIP).build());
+        var s = scheduler(Schedule.builder("i", "kyu.noop")
+                .every("30s")
+                .missedTicks(MissedTickPolicy.SKIP)
+                .build());
         s.runDue();
         runUntil(s, t("10:04:00"), Duration.ofSeconds(45)); // passes every 45 s, ticks every 30 s, grace 1 min
         assertThat(fireTimes()).containsExactly(t("10:02:30"), t("10:03:00"), t("10:03:30"), t("10:04:00"));
     }
 
     Scheduler afterDowntime(MissedTickPolicy policy, int limit) {
-        var s = scheduler(Schedule.builder("m", "kyu.noop").every("5m").missedTicks(policy).catchUpLimit(limit).build());
+        var s = scheduler(Schedule.builder("m", "kyu.noop")
+                .every("5m")
+                .missedTicks(policy)
+                .catchUpLimit(limit)
+                .build());
         s.runDue();
         clock.set(t("11:03:00")); // down from 10:02 to 11:03: 10:05 … 11:00 came due, 11:00 is 3 min late
         return s;
@@ -126,17 +157,22 @@ class SchedulerTest {
     @Test
     void missedTicksCatchUpWithinTheLimit() {
         var s = afterDowntime(MissedTickPolicy.CATCH_UP, 4);
-        assertThat(s.runDue().ticks()).extracting(Pass.Tick::fireAt)
+        assertThat(s.runDue().ticks())
+                .extracting(Pass.Tick::fireAt)
                 .containsExactly(t("10:45:00"), t("10:50:00"), t("10:55:00"), t("11:00:00"));
         runUntil(s, t("11:05:00"), Duration.ofSeconds(30));
-        assertThat(fireTimes()).containsExactly(t("10:45:00"), t("10:50:00"), t("10:55:00"), t("11:00:00"), t("11:05:00"));
+        assertThat(fireTimes())
+                .containsExactly(t("10:45:00"), t("10:50:00"), t("10:55:00"), t("11:00:00"), t("11:05:00"));
         // the key of a tick caught up an hour late is kept for at least a day
         assertThat(jobs().get(0).uniqueKey()).isEqualTo("kyu:schedule:m:2024-01-01T10:45:00Z");
     }
 
     @Test
     void overlapSkipWaitsWhileThePreviousRunIsQueuedOrRunning() throws Exception {
-        var s = scheduler(Schedule.builder("o", "kyu.noop").every("1m").overlap(OverlapPolicy.SKIP).build());
+        var s = scheduler(Schedule.builder("o", "kyu.noop")
+                .every("1m")
+                .overlap(OverlapPolicy.SKIP)
+                .build());
         s.runDue();
         clock.set(t("10:03:00"));
         String first = s.runDue().ticks().get(0).jobId();
@@ -144,7 +180,9 @@ class SchedulerTest {
         clock.set(t("10:04:00")); // first still QUEUED
         assertThat(s.runDue().ticks()).isEmpty();
 
-        Job running = broker.jobsFetch(new FetchRequest("w1", List.of("default"), 1, Duration.ofMinutes(5), Duration.ZERO)).get(0);
+        Job running = broker.jobsFetch(
+                        new FetchRequest("w1", List.of("default"), 1, Duration.ofMinutes(5), Duration.ZERO))
+                .get(0);
         assertThat(running.id()).isEqualTo(first);
         clock.set(t("10:05:00")); // first RUNNING
         assertThat(s.runDue().ticks()).isEmpty();
@@ -157,8 +195,11 @@ class SchedulerTest {
 
     @Test
     void overlapSkipFiresOnlyTheLatestOfCaughtUpTicks() {
-        var s = scheduler(Schedule.builder("o", "kyu.noop").every("5m").overlap(OverlapPolicy.SKIP)
-                .missedTicks(MissedTickPolicy.CATCH_UP).build());
+        var s = scheduler(Schedule.builder("o", "kyu.noop")
+                .every("5m")
+                .overlap(OverlapPolicy.SKIP)
+                .missedTicks(MissedTickPolicy.CATCH_UP)
+                .build());
         s.runDue();
         clock.set(t("10:21:00"));
         assertThat(s.runDue().ticks()).extracting(Pass.Tick::fireAt).containsExactly(t("10:20:00"));
@@ -175,7 +216,10 @@ class SchedulerTest {
 
     @Test
     void pausedTicksAreDroppedAndResumeDoesNotCatchThemUp() {
-        var s = scheduler(Schedule.builder("p", "kyu.noop").every("1m").missedTicks(MissedTickPolicy.CATCH_UP).build());
+        var s = scheduler(Schedule.builder("p", "kyu.noop")
+                .every("1m")
+                .missedTicks(MissedTickPolicy.CATCH_UP)
+                .build());
         var admin = new ScheduleAdmin(broker);
         s.runDue();
         admin.pause("p");
@@ -189,8 +233,11 @@ class SchedulerTest {
 
     @Test
     void runNowEnqueuesAtOnceOutsideTheTicks() {
-        var s = scheduler(Schedule.builder("r", "reports.run").cron("@daily").argsJson("[1]")
-                .options(JobOptions.builder().queue("reports").build()).build());
+        var s = scheduler(Schedule.builder("r", "reports.run")
+                .cron("@daily")
+                .argsJson("[1]")
+                .options(JobOptions.builder().queue("reports").build())
+                .build());
         s.runDue();
         var admin = new ScheduleAdmin(broker);
         admin.pause("r");
@@ -207,9 +254,18 @@ class SchedulerTest {
     @Test
     void dstAcrossSpringForwardAndFallBackInNewYorkAndBerlin() {
         var s = scheduler(
-                Schedule.builder("ny-0230", "kyu.noop").cron("30 2 * * *").zone("America/New_York").build(),
-                Schedule.builder("ny-0130", "kyu.noop").cron("30 1 * * *").zone("America/New_York").build(),
-                Schedule.builder("berlin-0230", "kyu.noop").cron("30 2 * * *").zone("Europe/Berlin").build());
+                Schedule.builder("ny-0230", "kyu.noop")
+                        .cron("30 2 * * *")
+                        .zone("America/New_York")
+                        .build(),
+                Schedule.builder("ny-0130", "kyu.noop")
+                        .cron("30 1 * * *")
+                        .zone("America/New_York")
+                        .build(),
+                Schedule.builder("berlin-0230", "kyu.noop")
+                        .cron("30 2 * * *")
+                        .zone("Europe/Berlin")
+                        .build());
         clock.set(Instant.parse("2024-03-29T12:00:00Z"));
         s.runDue();
         runUntil(s, Instant.parse("2024-04-01T12:00:00Z"), Duration.ofMinutes(10));
@@ -218,32 +274,60 @@ class SchedulerTest {
         var jump = jobs().size();
         runUntil(s, Instant.parse("2024-11-04T12:00:00Z"), Duration.ofMinutes(10));
 
-        assertThat(ticks("berlin-0230")).containsSubsequence(
-                Instant.parse("2024-03-30T01:30:00Z"), Instant.parse("2024-03-31T01:00:00Z"), Instant.parse("2024-04-01T00:30:00Z"));
-        assertThat(ticks("ny-0230")).contains(Instant.parse("2024-03-30T06:30:00Z"), Instant.parse("2024-03-31T06:30:00Z"))
-                .endsWith(Instant.parse("2024-11-02T06:30:00Z"), Instant.parse("2024-11-03T07:30:00Z"), Instant.parse("2024-11-04T07:30:00Z"));
-        assertThat(ticks("ny-0130")).endsWith(
-                Instant.parse("2024-11-02T05:30:00Z"), Instant.parse("2024-11-03T05:30:00Z"), Instant.parse("2024-11-04T06:30:00Z"));
+        assertThat(ticks("berlin-0230"))
+                .containsSubsequence(
+                        Instant.parse("2024-03-30T01:30:00Z"),
+                        Instant.parse("2024-03-31T01:00:00Z"),
+                        Instant.parse("2024-04-01T00:30:00Z"));
+        assertThat(ticks("ny-0230"))
+                .contains(Instant.parse("2024-03-30T06:30:00Z"), Instant.parse("2024-03-31T06:30:00Z"))
+                .endsWith(
+                        Instant.parse("2024-11-02T06:30:00Z"),
+                        Instant.parse("2024-11-03T07:30:00Z"),
+                        Instant.parse("2024-11-04T07:30:00Z"));
+        assertThat(ticks("ny-0130"))
+                .endsWith(
+                        Instant.parse("2024-11-02T05:30:00Z"),
+                        Instant.parse("2024-11-03T05:30:00Z"),
+                        Instant.parse("2024-11-04T06:30:00Z"));
         assertThat(jump).isEqualTo(3 * 3 + 3); // three days of spring, then one fire-once tick each
         // Berlin's fall-back (Oct 27) and New York's spring-forward (Mar 10) are covered pass by pass here:
         clock.set(Instant.parse("2024-03-09T00:00:00Z"));
-        var t2 = Scheduler.builder(broker).clock(clock).schedules(List.of(
-                Schedule.builder("ny-spring", "kyu.noop").cron("30 2 * * *").zone("America/New_York").build(),
-                Schedule.builder("berlin-fall", "kyu.noop").cron("30 2 * * *").zone("Europe/Berlin").build())).build();
+        var t2 = Scheduler.builder(broker)
+                .clock(clock)
+                .schedules(List.of(
+                        Schedule.builder("ny-spring", "kyu.noop")
+                                .cron("30 2 * * *")
+                                .zone("America/New_York")
+                                .build(),
+                        Schedule.builder("berlin-fall", "kyu.noop")
+                                .cron("30 2 * * *")
+                                .zone("Europe/Berlin")
+                                .build()))
+                .build();
         t2.runDue();
         runUntil(t2, Instant.parse("2024-03-12T00:00:00Z"), Duration.ofMinutes(10));
         clock.set(Instant.parse("2024-10-26T00:00:00Z"));
         t2.runDue();
         runUntil(t2, Instant.parse("2024-10-29T00:00:00Z"), Duration.ofMinutes(10));
-        assertThat(ticks("ny-spring")).startsWith(Instant.parse("2024-03-09T07:30:00Z"), Instant.parse("2024-03-10T07:00:00Z"),
-                Instant.parse("2024-03-11T06:30:00Z"));
-        assertThat(ticks("berlin-fall")).endsWith(Instant.parse("2024-10-26T00:30:00Z"), Instant.parse("2024-10-27T00:30:00Z"),
-                Instant.parse("2024-10-28T01:30:00Z"));
+        assertThat(ticks("ny-spring"))
+                .startsWith(
+                        Instant.parse("2024-03-09T07:30:00Z"),
+                        Instant.parse("2024-03-10T07:00:00Z"),
+                        Instant.parse("2024-03-11T06:30:00Z"));
+        assertThat(ticks("berlin-fall"))
+                .endsWith(
+                        Instant.parse("2024-10-26T00:30:00Z"),
+                        Instant.parse("2024-10-27T00:30:00Z"),
+                        Instant.parse("2024-10-28T01:30:00Z"));
     }
 
     List<Instant> ticks(String schedule) {
-        return jobs().stream().filter(j -> schedule.equals(j.meta().get("kyu.schedule")))
-                .map(j -> Instant.parse(j.meta().get("kyu.fireAt"))).sorted().toList();
+        return jobs().stream()
+                .filter(j -> schedule.equals(j.meta().get("kyu.schedule")))
+                .map(j -> Instant.parse(j.meta().get("kyu.fireAt")))
+                .sorted()
+                .toList();
     }
 
     @Test
@@ -254,15 +338,27 @@ class SchedulerTest {
         Instant before = store.state("f").orElseThrow().horizon();
         clock.set(t("10:03:00"));
         s.runDue();
-        assertThat(store.state("f").orElseThrow().horizon()).isEqualTo(t("10:03:00")).isAfter(before);
-        assertThat(store.state("f").orElseThrow().lastJobId()).isEqualTo(jobs().get(0).id());
+        assertThat(store.state("f").orElseThrow().horizon())
+                .isEqualTo(t("10:03:00"))
+                .isAfter(before);
+        assertThat(store.state("f").orElseThrow().lastJobId())
+                .isEqualTo(jobs().get(0).id());
     }
 
     @Test
     void followStoredRunsSchedulesPublishedElsewhereAndDropsDeletedOnes() {
-        Scheduler.builder(broker).clock(clock).schedules(List.of(Schedule.builder("stored", "kyu.noop").every("1m").build())).build().publish();
-        var follower = Scheduler.builder(broker).clock(clock).followStored(true)
-                .schedules(List.of(Schedule.builder("own", "kyu.noop").every("1m").build())).build();
+        Scheduler.builder(broker)
+                .clock(clock)
+                .schedules(List.of(
+                        Schedule.builder("stored", "kyu.noop").every("1m").build()))
+                .build()
+                .publish();
+        var follower = Scheduler.builder(broker)
+                .clock(clock)
+                .followStored(true)
+                .schedules(
+                        List.of(Schedule.builder("own", "kyu.noop").every("1m").build()))
+                .build();
         follower.runDue();
         assertThat(follower.schedules()).extracting(Schedule::name).containsExactly("own", "stored");
         clock.set(t("10:03:00"));
@@ -276,16 +372,27 @@ class SchedulerTest {
 
     @Test
     void aStartedFollowerCountsTheStoredSchedulesItRuns() {
-        Scheduler.builder(broker).clock(clock).schedules(List.of(Schedule.builder("stored", "kyu.noop").every("1m").build())).build().publish();
+        Scheduler.builder(broker)
+                .clock(clock)
+                .schedules(List.of(
+                        Schedule.builder("stored", "kyu.noop").every("1m").build()))
+                .build()
+                .publish();
         var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Scheduler.class);
         var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
         appender.start();
         logger.addAppender(appender);
-        var follower = Scheduler.builder(broker).clock(clock).followStored(true).pollInterval(Duration.ofHours(1)).build();
+        var follower = Scheduler.builder(broker)
+                .clock(clock)
+                .followStored(true)
+                .pollInterval(Duration.ofHours(1))
+                .build();
         try {
             follower.start();
-            assertThat(appender.list).extracting(e -> e.getFormattedMessage())
-                    .anySatisfy(m -> assertThat(m).startsWith("beat started as ").contains(" with 1 schedule(s) on "));
+            assertThat(appender.list)
+                    .extracting(e -> e.getFormattedMessage())
+                    .anySatisfy(
+                            m -> assertThat(m).startsWith("beat started as ").contains(" with 1 schedule(s) on "));
         } finally {
             follower.close();
             logger.detachAppender(appender);
@@ -294,11 +401,16 @@ class SchedulerTest {
 
     @Test
     void stopRunsNoFurtherPass() {
-        var s = Scheduler.builder(broker).clock(clock).pollInterval(Duration.ofSeconds(2))
-                .schedules(List.of(Schedule.builder("f", "kyu.noop").every("1m").build())).build();
+        var s = Scheduler.builder(broker)
+                .clock(clock)
+                .pollInterval(Duration.ofSeconds(2))
+                .schedules(List.of(Schedule.builder("f", "kyu.noop").every("1m").build()))
+                .build();
         var store = new ScheduleStore(broker);
         s.start();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.state("f").isPresent());
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> store.state("f").isPresent());
         clock.set(t("10:05:00"));
         s.stop();
         // the pass that was due 2 s after the first one was dropped, not run on the way out

@@ -24,7 +24,8 @@ class UrlTextTest {
     void aBadEscapeIsReportedByWhereItIsNeverByTheText() {
         for (String bad : new String[] {"S3c%ZZret", "S3c%", "S3c%4", "S3c%4g"}) {
             assertThatThrownBy(() -> decode(bad))
-                    .hasMessage("invalid %-escape in the password at character 4: % must be followed by two hex digits (write a literal % as %25)");
+                    .hasMessage(
+                            "invalid %-escape in the password at character 4: % must be followed by two hex digits (write a literal % as %25)");
         }
         assertThatThrownBy(() -> decode("S3c%FFret"))
                 .hasMessage("invalid %-escape in the password: the escaped bytes are not UTF-8");

@@ -12,12 +12,15 @@ class TaskRegistryTest {
     @Test
     void builtinsArePresent() {
         var r = TaskRegistry.withBuiltins();
-        assertThat(r.tasks()).extracting(KyuTask::name).containsExactly("kyu.echo", "kyu.fail", "kyu.noop", "kyu.sleep", "kyu.workflow");
+        assertThat(r.tasks())
+                .extracting(KyuTask::name)
+                .containsExactly("kyu.echo", "kyu.fail", "kyu.noop", "kyu.sleep", "kyu.workflow");
     }
 
     @Test
     void aliasesKeepOldNamesRunningAfterARename() {
-        var t = Task.of("billing.charge", Args.class, (a, c) -> null).withOptions(TaskOptions.DEFAULTS.withAliases("payments.charge"));
+        var t = Task.of("billing.charge", Args.class, (a, c) -> null)
+                .withOptions(TaskOptions.DEFAULTS.withAliases("payments.charge"));
         var r = new TaskRegistry().register(t);
         assertThat(r.find("payments.charge")).containsSame(t);
         assertThat(r.tasks()).containsExactly(t);
@@ -27,7 +30,8 @@ class TaskRegistryTest {
     void aNameRegisteredTwiceIsRefused() {
         var r = new TaskRegistry().register(Task.of("a.b", Args.class, (a, c) -> null));
         assertThatThrownBy(() -> r.register(Task.of("a.b", Args.class, (a, c) -> 1)))
-                .isInstanceOf(KyuException.InvalidInput.class).hasMessageStartingWith("task name 'a.b' is registered twice");
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessageStartingWith("task name 'a.b' is registered twice");
     }
 
     @Test
@@ -35,11 +39,15 @@ class TaskRegistryTest {
         var r = new TaskRegistry();
         assertThatThrownBy(() -> r.registerClass("java.lang.String", getClass().getClassLoader()))
                 .hasMessage("class java.lang.String is neither a dev.kyu.task.KyuTask nor a dev.kyu.task.TaskBundle");
-        assertThatThrownBy(() -> r.registerClass("com.example.Missing", getClass().getClassLoader()))
+        assertThatThrownBy(
+                        () -> r.registerClass("com.example.Missing", getClass().getClassLoader()))
                 .hasMessage("task class com.example.Missing is not on the class path");
-        assertThatThrownBy(() -> r.registerClass(Boom.class.getName(), getClass().getClassLoader()))
-                .hasMessage("task class " + Boom.class.getName() + " failed in its constructor: java.lang.IllegalStateException: no mail server configured");
-        assertThatThrownBy(() -> r.registerClass(NoList.class.getName(), getClass().getClassLoader()))
+        assertThatThrownBy(
+                        () -> r.registerClass(Boom.class.getName(), getClass().getClassLoader()))
+                .hasMessage("task class " + Boom.class.getName()
+                        + " failed in its constructor: java.lang.IllegalStateException: no mail server configured");
+        assertThatThrownBy(
+                        () -> r.registerClass(NoList.class.getName(), getClass().getClassLoader()))
                 .hasMessage("task bundle " + NoList.class.getName() + " returned no task list (tasks() gave null)");
     }
 
@@ -67,7 +75,11 @@ class TaskRegistryTest {
         var o = TaskOptions.DEFAULTS.withRetryOn(java.io.IOException.class);
         assertThat(o.isRetryable(new java.io.IOException("x"))).isTrue();
         assertThat(o.isRetryable(new IllegalStateException("x"))).isFalse();
-        assertThat(TaskOptions.DEFAULTS.isRetryable(new NonRetryableException("x"))).isFalse();
-        assertThat(TaskOptions.DEFAULTS.withAbortOn(IllegalArgumentException.class).isRetryable(new IllegalArgumentException())).isFalse();
+        assertThat(TaskOptions.DEFAULTS.isRetryable(new NonRetryableException("x")))
+                .isFalse();
+        assertThat(TaskOptions.DEFAULTS
+                        .withAbortOn(IllegalArgumentException.class)
+                        .isRetryable(new IllegalArgumentException()))
+                .isFalse();
     }
 }

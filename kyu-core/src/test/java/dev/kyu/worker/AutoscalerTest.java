@@ -41,7 +41,8 @@ class AutoscalerTest {
             }
             return null;
         }));
-        worker = kyu.worker(WorkerOptions.builder().concurrency(1).prefetch(0).build()).start();
+        worker = kyu.worker(WorkerOptions.builder().concurrency(1).prefetch(0).build())
+                .start();
     }
 
     @AfterEach
@@ -61,7 +62,11 @@ class AutoscalerTest {
 
     @Test
     void growsUnderABacklogAndShrinksWhenIdle() {
-        var scaler = new Autoscaler(worker, kyu.broker(), new Autoscaler.Options(1, 8, Duration.ofSeconds(30), Duration.ofSeconds(1)), clock);
+        var scaler = new Autoscaler(
+                worker,
+                kyu.broker(),
+                new Autoscaler.Options(1, 8, Duration.ofSeconds(30), Duration.ofSeconds(1)),
+                clock);
         gate = new CountDownLatch(1);
         enqueue(20);
         await().atMost(Duration.ofSeconds(10)).until(() -> running.get() == 1); // one slot: one job runs, the rest wait
@@ -94,13 +99,18 @@ class AutoscalerTest {
 
     @Test
     void aLullShorterThanTheIdleTimeDoesNotShrink() {
-        var scaler = new Autoscaler(worker, kyu.broker(), new Autoscaler.Options(2, 6, Duration.ofSeconds(30), Duration.ofSeconds(1)), clock);
+        var scaler = new Autoscaler(
+                worker,
+                kyu.broker(),
+                new Autoscaler.Options(2, 6, Duration.ofSeconds(30), Duration.ofSeconds(1)),
+                clock);
         scaler.start();
         try {
             assertThat(worker.status().concurrency()).isEqualTo(2);
             gate = new CountDownLatch(1);
             enqueue(10);
-            await().atMost(Duration.ofSeconds(10)).until(() -> worker.status().concurrency() == 6 && running.get() == 6);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> worker.status().concurrency() == 6 && running.get() == 6);
             gate.countDown();
             await().atMost(Duration.ofSeconds(10)).until(() -> succeeded() == 10);
             scaler.adjust();
@@ -122,6 +132,8 @@ class AutoscalerTest {
     void optionsAreChecked() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Autoscaler.Options.of(5, 2))
                 .hasMessage("autoscale needs 1 <= MIN <= MAX <= 100000, was 5,2");
-        org.assertj.core.api.Assertions.assertThat(List.of(Autoscaler.Options.of(1, 1).min())).containsExactly(1);
+        org.assertj.core.api.Assertions.assertThat(
+                        List.of(Autoscaler.Options.of(1, 1).min()))
+                .containsExactly(1);
     }
 }

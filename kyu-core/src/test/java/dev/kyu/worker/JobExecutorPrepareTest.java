@@ -33,8 +33,17 @@ class JobExecutorPrepareTest {
 
     private static Job.Builder job(String task) {
         Instant now = Instant.now();
-        return Job.builder().id(JobIds.next()).task(task).queue("q").state(JobState.RUNNING).attempt(1).maxAttempts(3)
-                .enqueuedAt(now).scheduledAt(now).workerId("w").leaseExpiresAt(now.plusSeconds(30));
+        return Job.builder()
+                .id(JobIds.next())
+                .task(task)
+                .queue("q")
+                .state(JobState.RUNNING)
+                .attempt(1)
+                .maxAttempts(3)
+                .enqueuedAt(now)
+                .scheduledAt(now)
+                .workerId("w")
+                .leaseExpiresAt(now.plusSeconds(30));
     }
 
     @Test
@@ -49,7 +58,9 @@ class JobExecutorPrepareTest {
     @Test
     void garbageArgsAreADeadLetterWithTheReason() {
         Outcome o = run(job("shop.order").args("\u0001{{{").build());
-        assertThat(o).isInstanceOfSatisfying(Outcome.Dead.class, d -> assertThat(d.error().type()).isEqualTo(JobError.BAD_PAYLOAD));
+        assertThat(o)
+                .isInstanceOfSatisfying(
+                        Outcome.Dead.class, d -> assertThat(d.error().type()).isEqualTo(JobError.BAD_PAYLOAD));
     }
 
     @Test

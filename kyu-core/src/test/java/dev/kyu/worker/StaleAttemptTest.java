@@ -42,19 +42,37 @@ class StaleAttemptTest {
             }
             return "attempt " + ctx.attempt();
         });
-        try (Kyu kyu = Kyu.builder().broker("memory:").clock(clock)
-                .maintenance(MaintenanceOptions.DEFAULTS.withRescueInterval(Duration.ofMillis(50)).withPromoteInterval(Duration.ofMillis(50)))
-                .build().register(task);
-             // Lease and heartbeats far apart in time: no heartbeat reaches the broker while the test runs,
-             // as none would during a stall.
-             Worker worker = kyu.worker(WorkerOptions.builder().queues("q").concurrency(2).leaseDuration(Duration.ofHours(2))
-                     .heartbeatInterval(Duration.ofHours(1)).fetchWait(Duration.ofMillis(50)).build()).start()) {
-            String id = kyu.enqueue(task, new Nothing(), JobOptions.builder().queue("q").maxAttempts(3).build()).id();
+        try (Kyu kyu = Kyu.builder()
+                        .broker("memory:")
+                        .clock(clock)
+                        .maintenance(MaintenanceOptions.DEFAULTS
+                                .withRescueInterval(Duration.ofMillis(50))
+                                .withPromoteInterval(Duration.ofMillis(50)))
+                        .build()
+                        .register(task);
+                // Lease and heartbeats far apart in time: no heartbeat reaches the broker while the test runs,
+                // as none would during a stall.
+                Worker worker = kyu.worker(WorkerOptions.builder()
+                                .queues("q")
+                                .concurrency(2)
+                                .leaseDuration(Duration.ofHours(2))
+                                .heartbeatInterval(Duration.ofHours(1))
+                                .fetchWait(Duration.ofMillis(50))
+                                .build())
+                        .start()) {
+            String id = kyu.enqueue(
+                            task,
+                            new Nothing(),
+                            JobOptions.builder().queue("q").maxAttempts(3).build())
+                    .id();
             assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
-            clock.advance(Duration.ofHours(3)); // the lease lapses; maintenance rescues the job, the worker fetches it again
+            clock.advance(
+                    Duration.ofHours(3)); // the lease lapses; maintenance rescues the job, the worker fetches it again
 
-            assertThat(firstStopped.await(10, TimeUnit.SECONDS)).as("the older attempt is stopped").isTrue();
+            assertThat(firstStopped.await(10, TimeUnit.SECONDS))
+                    .as("the older attempt is stopped")
+                    .isTrue();
             Job done = kyu.handle(id).awaitJob(Duration.ofSeconds(10));
             assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
             assertThat(done.attempt()).isEqualTo(2);

@@ -21,7 +21,9 @@ class WorkflowListTest {
     }
 
     private WorkflowHandle run(String name, boolean fail) {
-        var step = fail ? Call.of("kyu.fail", Map.of("message", "no")).options(JobOptions.builder().maxAttempts(1).build())
+        var step = fail
+                ? Call.of("kyu.fail", Map.of("message", "no"))
+                        .options(JobOptions.builder().maxAttempts(1).build())
                 : Call.of("kyu.noop", Map.of());
         return kyu.enqueue(Workflow.builder(name).step("a", step).build());
     }
@@ -35,12 +37,17 @@ class WorkflowListTest {
         var codec = JsonCodec.shared();
 
         assertThat(ids(WorkflowList.page(kyu.broker(), codec, null, 10, 0))).containsExactly(ok2, bad, ok1);
-        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.SUCCEEDED, 10, 0))).containsExactly(ok2, ok1);
-        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.SUCCEEDED, 1, 1))).containsExactly(ok1);
-        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.FAILED, 10, 0))).containsExactly(bad);
-        assertThat(WorkflowList.page(kyu.broker(), codec, WorkflowState.RUNNING, 10, 0)).isEmpty();
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.SUCCEEDED, 10, 0)))
+                .containsExactly(ok2, ok1);
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.SUCCEEDED, 1, 1)))
+                .containsExactly(ok1);
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.FAILED, 10, 0)))
+                .containsExactly(bad);
+        assertThat(WorkflowList.page(kyu.broker(), codec, WorkflowState.RUNNING, 10, 0))
+                .isEmpty();
         assertThat(WorkflowList.page(kyu.broker(), codec, null, 10, 3)).isEmpty();
-        assertThat(WorkflowList.stateOf(codec, kyu.broker().jobGet(bad).orElseThrow())).isEqualTo(WorkflowState.FAILED);
+        assertThat(WorkflowList.stateOf(codec, kyu.broker().jobGet(bad).orElseThrow()))
+                .isEqualTo(WorkflowState.FAILED);
     }
 
     @Test
@@ -51,13 +58,17 @@ class WorkflowListTest {
         String bad2 = run("bad-2", true).id();
         var codec = JsonCodec.shared();
 
-        assertThat(ids(WorkflowList.page(kyu.broker(), codec, null, 2, 0, null))).containsExactly(bad2, ok2);
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, null, 2, 0, null)))
+                .containsExactly(bad2, ok2);
         assertThat(ids(WorkflowList.page(kyu.broker(), codec, null, 2, 0, ok2))).containsExactly(bad1, ok1);
         assertThat(WorkflowList.page(kyu.broker(), codec, null, 2, 0, ok1)).isEmpty();
-        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.FAILED, 1, 0, bad2))).containsExactly(bad1);
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.FAILED, 1, 0, bad2)))
+                .containsExactly(bad1);
         // the cursor need not be a workflow of the state asked for
-        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.SUCCEEDED, 5, 0, bad2))).containsExactly(ok2, ok1);
-        assertThatThrownBy(() -> WorkflowList.page(kyu.broker(), codec, null, 2, 1, ok2)).hasMessageContaining("not both");
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.SUCCEEDED, 5, 0, bad2)))
+                .containsExactly(ok2, ok1);
+        assertThatThrownBy(() -> WorkflowList.page(kyu.broker(), codec, null, 2, 1, ok2))
+                .hasMessageContaining("not both");
     }
 
     @Test
@@ -68,9 +79,12 @@ class WorkflowListTest {
         for (int i = 0; i < 520; i++) ok.add(run("ok-" + i, false).id());
         var codec = JsonCodec.shared();
 
-        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.FAILED, 10, 0))).containsExactly(bad);
-        assertThat(ids(WorkflowList.page(kyu.broker(), codec, null, 3, 0, ok.get(2)))).containsExactly(ok.get(1), ok.get(0), bad);
-        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.SUCCEEDED, 1, 519))).containsExactly(ok.get(0));
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.FAILED, 10, 0)))
+                .containsExactly(bad);
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, null, 3, 0, ok.get(2))))
+                .containsExactly(ok.get(1), ok.get(0), bad);
+        assertThat(ids(WorkflowList.page(kyu.broker(), codec, WorkflowState.SUCCEEDED, 1, 519)))
+                .containsExactly(ok.get(0));
     }
 
     private static List<String> ids(List<WorkflowView> views) {

@@ -47,14 +47,28 @@ class WorkflowShapeTest {
 
     @Test
     void theCheckOrdersParentsFirstAndNamesACycle() {
-        var ok = Workflow.builder("w").step("d", b).after("c").step("c", a).after("x").step("x", Call.ofJson("t.a", "1")).build();
+        var ok = Workflow.builder("w")
+                .step("d", b)
+                .after("c")
+                .step("c", a)
+                .after("x")
+                .step("x", Call.ofJson("t.a", "1"))
+                .build();
         var ordered = WorkflowCheck.check(ok, tasks, Set.of(Capability.JOB_LINKS), "memory:");
         assertThat(ordered.steps()).extracting(Step::name).containsExactly("x", "c", "d");
 
-        var cycle = Workflow.builder("w").step("p", a).after("r").step("q", a).after("p").step("r", a).after("q")
-                .step("s", Call.ofJson("t.a", "1")).build();
+        var cycle = Workflow.builder("w")
+                .step("p", a)
+                .after("r")
+                .step("q", a)
+                .after("p")
+                .step("r", a)
+                .after("q")
+                .step("s", Call.ofJson("t.a", "1"))
+                .build();
         assertThatThrownBy(() -> WorkflowCheck.check(cycle, tasks, Set.of(Capability.JOB_LINKS), "memory:"))
-                .isInstanceOf(KyuException.InvalidInput.class).hasMessage("workflow 'w' has a cycle: q -> r -> p -> q");
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessage("workflow 'w' has a cycle: q -> r -> p -> q");
         var self = Workflow.builder("w").step("p", a).after("p").build();
         assertThatThrownBy(() -> WorkflowCheck.check(self, tasks, Set.of(Capability.JOB_LINKS), "memory:"))
                 .hasMessage("step 'p' of workflow 'w' runs after itself");

@@ -57,8 +57,9 @@ public final class Dashboard implements AutoCloseable {
     public static Dashboard start(Kyu kyu, DashboardOptions options, ScheduleSource schedules) {
         InetAddress address = resolve(options.bind());
         if (!address.isLoopbackAddress() && !options.hasCredentials()) {
-            throw new KyuException.InvalidInput("refusing to serve the dashboard on non-loopback address " + options.bind()
-                    + " without credentials: give --user and --password, or --token, or bind to 127.0.0.1");
+            throw new KyuException.InvalidInput(
+                    "refusing to serve the dashboard on non-loopback address " + options.bind()
+                            + " without credentials: give --user and --password, or --token, or bind to 127.0.0.1");
         }
         MountedDashboard mounted = MountedDashboard.create(kyu, options, schedules);
         HttpServer server;
@@ -66,16 +67,24 @@ public final class Dashboard implements AutoCloseable {
             server = HttpServer.create(new InetSocketAddress(address, options.port()), 64);
         } catch (IOException e) {
             mounted.close();
-            throw new KyuException.InvalidInput("cannot listen on " + options.bind() + ":" + options.port() + ": " + e.getMessage(), e);
+            throw new KyuException.InvalidInput(
+                    "cannot listen on " + options.bind() + ":" + options.port() + ": " + e.getMessage(), e);
         }
-        ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kyu-dashboard-", 0).factory());
+        ExecutorService threads = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("kyu-dashboard-", 0).factory());
         server.setExecutor(threads);
         String base = options.basePath();
         server.createContext("/", exchange -> mounted.serve(new JdkExchange(exchange, base)));
         server.start();
-        String host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        String host = address.getHostAddress().contains(":")
+                ? "[" + address.getHostAddress() + "]"
+                : address.getHostAddress();
         String url = "http://" + host + ":" + server.getAddress().getPort() + base + "/";
-        log.info("dashboard at {} on {}{}", url, kyu.admin().brokerDescription(), options.readOnly() ? " (read-only)" : "");
+        log.info(
+                "dashboard at {} on {}{}",
+                url,
+                kyu.admin().brokerDescription(),
+                options.readOnly() ? " (read-only)" : "");
         return new Dashboard(server, threads, url, mounted);
     }
 

@@ -19,22 +19,33 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  *                   {@code /kyu} (behind a reverse proxy that forwards {@code /kyu/...} unchanged); a
  *                   dashboard mounted in another server takes its base from there instead
  */
-public record DashboardOptions(int port, String bind, String user, String password, String token, boolean readOnly,
-                               PrometheusMeterRegistry prometheus, String basePath) {
+public record DashboardOptions(
+        int port,
+        String bind,
+        String user,
+        String password,
+        String token,
+        boolean readOnly,
+        PrometheusMeterRegistry prometheus,
+        String basePath) {
     public static final int DEFAULT_PORT = 5555;
     public static final String DEFAULT_BIND = "127.0.0.1";
 
     public DashboardOptions {
-        if (port < 0 || port > 65535) throw new KyuException.InvalidInput("dashboard port must be 0..65535, was " + port);
-        if (bind == null || bind.isBlank()) throw new KyuException.InvalidInput("dashboard bind address must not be blank");
+        if (port < 0 || port > 65535)
+            throw new KyuException.InvalidInput("dashboard port must be 0..65535, was " + port);
+        if (bind == null || bind.isBlank())
+            throw new KyuException.InvalidInput("dashboard bind address must not be blank");
         if ((user == null) != (password == null)) {
             throw new KyuException.InvalidInput("dashboard --user and --password go together");
         }
         if (user != null && (user.isEmpty() || user.contains(":"))) {
             throw new KyuException.InvalidInput("dashboard user must be non-empty and without ':', was '" + user + "'");
         }
-        if (password != null && password.length() < 8) throw new KyuException.InvalidInput("dashboard password must be at least 8 characters");
-        if (token != null && token.length() < 8) throw new KyuException.InvalidInput("dashboard token must be at least 8 characters");
+        if (password != null && password.length() < 8)
+            throw new KyuException.InvalidInput("dashboard password must be at least 8 characters");
+        if (token != null && token.length() < 8)
+            throw new KyuException.InvalidInput("dashboard token must be at least 8 characters");
         basePath = dev.kyu.dashboard.http.BasePath.normalize(basePath);
     }
 
@@ -53,8 +64,9 @@ public record DashboardOptions(int port, String bind, String user, String passwo
     /** Secrets stay out of logs and messages. */
     @Override
     public String toString() {
-        return "DashboardOptions[port=" + port + ", bind=" + bind + ", user=" + user + ", password=" + (password == null ? null : "***")
-                + ", token=" + (token == null ? null : "***") + ", readOnly=" + readOnly + ", basePath=" + basePath + "]";
+        return "DashboardOptions[port=" + port + ", bind=" + bind + ", user=" + user + ", password="
+                + (password == null ? null : "***") + ", token=" + (token == null ? null : "***") + ", readOnly="
+                + readOnly + ", basePath=" + basePath + "]";
     }
 
     public static final class Builder {
@@ -67,14 +79,41 @@ public record DashboardOptions(int port, String bind, String user, String passwo
 
         private Builder() {}
 
-        public Builder port(int p) { port = p; return this; }
-        public Builder bind(String b) { bind = b; return this; }
-        public Builder basicAuth(String u, String p) { user = u; password = p; return this; }
-        public Builder token(String t) { token = t; return this; }
-        public Builder readOnly(boolean r) { readOnly = r; return this; }
-        public Builder prometheus(PrometheusMeterRegistry r) { prometheus = r; return this; }
+        public Builder port(int p) {
+            port = p;
+            return this;
+        }
+
+        public Builder bind(String b) {
+            bind = b;
+            return this;
+        }
+
+        public Builder basicAuth(String u, String p) {
+            user = u;
+            password = p;
+            return this;
+        }
+
+        public Builder token(String t) {
+            token = t;
+            return this;
+        }
+
+        public Builder readOnly(boolean r) {
+            readOnly = r;
+            return this;
+        }
+
+        public Builder prometheus(PrometheusMeterRegistry r) {
+            prometheus = r;
+            return this;
+        }
         /** Serve under this path ({@code /kyu}) rather than at the root; see {@link DashboardOptions#basePath}. */
-        public Builder basePath(String p) { basePath = p; return this; }
+        public Builder basePath(String p) {
+            basePath = p;
+            return this;
+        }
 
         public DashboardOptions build() {
             return new DashboardOptions(port, bind, user, password, token, readOnly, prometheus, basePath);

@@ -53,7 +53,9 @@ public final class MountedDashboard implements AutoCloseable {
     }
 
     public static MountedDashboard create(Kyu kyu, DashboardOptions options, ScheduleSource schedules) {
-        PrometheusMeterRegistry prometheus = options.prometheus() != null ? options.prometheus() : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry prometheus = options.prometheus() != null
+                ? options.prometheus()
+                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // A KyuMetrics the application registered itself outlives the dashboard; one the dashboard adds does not.
         var listenersBefore = List.copyOf(kyu.listeners());
         KyuMetrics metrics = KyuMetrics.bind(kyu, prometheus);

@@ -58,7 +58,8 @@ class ApiTest {
         var again = f.post("/api/jobs", "{\"task\": \"kyu.noop\", \"uniqueKey\": \"k1\"}");
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(DashboardFixture.json(again.body()).get("id").asText()).isEqualTo(first);
-        assertThat(DashboardFixture.json(again.body()).get("created").asBoolean()).isFalse();
+        assertThat(DashboardFixture.json(again.body()).get("created").asBoolean())
+                .isFalse();
     }
 
     @Test
@@ -78,11 +79,16 @@ class ApiTest {
                 new Case("{\"task\": \"kyu.echo\", \"task\": \"kyu.noop\"}", "Duplicate field 'task'"),
                 new Case("{\"task\": \"kyu.noop\", \"uniqueKey\": \"\"}", "uniqueKey must not be blank"),
                 new Case("{\"task\": \"kyu.noop\", \"runAt\": \"+10000-01-01T00:00:00Z\"}", "runAt must be between"),
-                new Case("{\"task\": \"kyu.noop\", \"delayMs\": 9000000000000000}", "delay must be at most 100 years"))) {
+                new Case(
+                        "{\"task\": \"kyu.noop\", \"delayMs\": 9000000000000000}",
+                        "delay must be at most 100 years"))) {
             var r = f.post("/api/jobs", c.body());
             assertThat(r.statusCode()).as(c.body()).isEqualTo(400);
             JsonNode err = DashboardFixture.json(r.body());
-            assertThat(err.get("error").asText()).as(c.body()).contains(c.message()).doesNotContain("\n");
+            assertThat(err.get("error").asText())
+                    .as(c.body())
+                    .contains(c.message())
+                    .doesNotContain("\n");
         }
         assertThat(f.kyu.admin().queues()).isEmpty();
     }
@@ -90,16 +96,95 @@ class ApiTest {
     @Test
     void aBodyThatIsNotUtf8IsRefusedNotStoredAsReplacementCharacters() {
         for (byte[] bad : new byte[][] {
-                {'{', '"', 't', 'a', 's', 'k', '"', ':', '"', 'k', 'y', 'u', '.', 'e', 'c', 'h', 'o', '"', ',', '"', 'a', 'r', 'g', 's', '"', ':',
-                        '{', '"', 's', '"', ':', '"', (byte) 0xff, '"', '}', '}'},
-                "{\"task\": \"kyu.echo\", \"args\": {\"s\": \"caf\u00e9\"}}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
-                // a UTF-16 surrogate written as UTF-8 (CESU-8) is not UTF-8 either
-                {'{', '"', 't', 'a', 's', 'k', '"', ':', '"', 'k', 'y', 'u', '.', 'n', 'o', 'o', 'p', '"', ',', '"', 'u', 'n', 'i', 'q', 'u', 'e',
-                        'K', 'e', 'y', '"', ':', '"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}'}}) {
-            var r = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs")).header("Content-Type", "application/json")
-                    .header("X-Kyu-CSRF", f.csrf()).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bad)));
+            {
+                '{',
+                '"',
+                't',
+                'a',
+                's',
+                'k',
+                '"',
+                ':',
+                '"',
+                'k',
+                'y',
+                'u',
+                '.',
+                'e',
+                'c',
+                'h',
+                'o',
+                '"',
+                ',',
+                '"',
+                'a',
+                'r',
+                'g',
+                's',
+                '"',
+                ':',
+                '{',
+                '"',
+                's',
+                '"',
+                ':',
+                '"',
+                (byte) 0xff,
+                '"',
+                '}',
+                '}'
+            },
+            "{\"task\": \"kyu.echo\", \"args\": {\"s\": \"caf\u00e9\"}}"
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+            // a UTF-16 surrogate written as UTF-8 (CESU-8) is not UTF-8 either
+            {
+                '{',
+                '"',
+                't',
+                'a',
+                's',
+                'k',
+                '"',
+                ':',
+                '"',
+                'k',
+                'y',
+                'u',
+                '.',
+                'n',
+                'o',
+                'o',
+                'p',
+                '"',
+                ',',
+                '"',
+                'u',
+                'n',
+                'i',
+                'q',
+                'u',
+                'e',
+                'K',
+                'e',
+                'y',
+                '"',
+                ':',
+                '"',
+                (byte) 0xed,
+                (byte) 0xa0,
+                (byte) 0x80,
+                '"',
+                '}'
+            }
+        }) {
+            var r = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs"))
+                    .header("Content-Type", "application/json")
+                    .header("X-Kyu-CSRF", f.csrf())
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bad)));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-            assertThat(DashboardFixture.json(r.body()).get("error").asText()).contains("not UTF-8").contains("offset");
+            assertThat(DashboardFixture.json(r.body()).get("error").asText())
+                    .contains("not UTF-8")
+                    .contains("offset");
         }
         assertThat(f.kyu.admin().queues()).isEmpty();
 
@@ -111,18 +196,28 @@ class ApiTest {
 
     @Test
     void aJsonBodyMustBeSentAsJson() {
-        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/json; charset=iso-8859-1"}) {
-            var r = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs")).header("Content-Type", type).header("X-Kyu-CSRF", f.csrf())
+        for (String type :
+                new String[] {"text/plain", "application/x-www-form-urlencoded", "application/json; charset=iso-8859-1"
+                }) {
+            var r = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs"))
+                    .header("Content-Type", type)
+                    .header("X-Kyu-CSRF", f.csrf())
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"task\": \"kyu.noop\"}")));
             assertThat(r.statusCode()).as(type + ": " + r.body()).isEqualTo(415);
-            assertThat(DashboardFixture.json(r.body()).get("error").asText()).contains("application/json").doesNotContain("\n");
+            assertThat(DashboardFixture.json(r.body()).get("error").asText())
+                    .contains("application/json")
+                    .doesNotContain("\n");
         }
-        var none = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs")).header("X-Kyu-CSRF", f.csrf())
+        var none = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs"))
+                .header("X-Kyu-CSRF", f.csrf())
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"task\": \"kyu.noop\"}")));
         assertThat(none.statusCode()).as(none.body()).isEqualTo(415);
         assertThat(f.kyu.admin().queues()).isEmpty();
-        assertThat(f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs")).header("Content-Type", "application/json; charset=UTF-8")
-                .header("X-Kyu-CSRF", f.csrf()).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"task\": \"kyu.noop\"}"))).statusCode())
+        assertThat(f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/jobs"))
+                                .header("Content-Type", "application/json; charset=UTF-8")
+                                .header("X-Kyu-CSRF", f.csrf())
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"task\": \"kyu.noop\"}")))
+                        .statusCode())
                 .isEqualTo(201);
     }
 
@@ -130,13 +225,19 @@ class ApiTest {
     void aQueueNameWithANewlineIsShownWholeAndEscaped() {
         var r = f.post("/api/jobs", "{\"task\": \"kyu.noop\", \"queue\": \"mail\\nX-Injected: 1\"}");
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(DashboardFixture.json(r.body()).get("error").asText()).contains("bad queue name 'mail\\nX-Injected: 1'");
+        assertThat(DashboardFixture.json(r.body()).get("error").asText())
+                .contains("bad queue name 'mail\\nX-Injected: 1'");
     }
 
     @Test
     void aJobThatSucceededOnARetryHasNoErrorButKeepsItsHistory() {
-        var handle = f.kyu.enqueue("kyu.fail", java.util.Map.of("message", "flaky", "times", 1),
-                JobOptions.builder().maxAttempts(2).backoff(dev.kyu.job.Backoff.fixed(Duration.ZERO)).build());
+        var handle = f.kyu.enqueue(
+                "kyu.fail",
+                java.util.Map.of("message", "flaky", "times", 1),
+                JobOptions.builder()
+                        .maxAttempts(2)
+                        .backoff(dev.kyu.job.Backoff.fixed(Duration.ZERO))
+                        .build());
         f.worker();
         await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(handle.id()) == JobState.SUCCEEDED);
         JsonNode job = f.getJson("/api/jobs/" + handle.id());
@@ -157,12 +258,14 @@ class ApiTest {
     @Test
     void listsJobsByStateQueueTaskAndTextWithPaging() {
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) ids.add(enqueue("{\"task\": \"kyu.echo\", \"args\": {\"order\": \"A-" + i + "\"}}"));
+        for (int i = 0; i < 5; i++)
+            ids.add(enqueue("{\"task\": \"kyu.echo\", \"args\": {\"order\": \"A-" + i + "\"}}"));
         enqueue("{\"task\": \"kyu.noop\", \"queue\": \"other\"}");
 
         assertThat(f.getJson("/api/jobs").get("jobs")).hasSize(6);
         assertThat(f.getJson("/api/jobs?queue=other").get("jobs")).hasSize(1);
-        assertThat(f.getJson("/api/jobs?task=kyu.echo&state=QUEUED").get("jobs")).hasSize(5);
+        assertThat(f.getJson("/api/jobs?task=kyu.echo&state=QUEUED").get("jobs"))
+                .hasSize(5);
         assertThat(f.getJson("/api/jobs?state=failed").get("jobs")).isEmpty();
         JsonNode byText = f.getJson("/api/jobs?text=A-3").get("jobs");
         assertThat(byText).hasSize(1);
@@ -200,7 +303,8 @@ class ApiTest {
         String after = null;
         do {
             JsonNode page = f.getJson("/api/jobs?task=kyu.echo&limit=10" + (after == null ? "" : "&after=" + after));
-            assertThat(page.get("after").isNull() ? null : page.get("after").asText()).isEqualTo(after);
+            assertThat(page.get("after").isNull() ? null : page.get("after").asText())
+                    .isEqualTo(after);
             assertThat(page.get("offset").asInt()).isZero();
             page.get("jobs").forEach(j -> seen.add(j.get("id").asText()));
             JsonNode next = page.get("next");
@@ -211,8 +315,13 @@ class ApiTest {
         assertThat(seen).containsExactlyElementsOf(ids.reversed());
         assertThat(cursors).containsExactly(ids.get(15), ids.get(5), null);
         // a cursor in capitals is the same id
-        assertThat(f.getJson("/api/jobs?task=kyu.echo&limit=1&after=" + ids.get(5).toUpperCase(java.util.Locale.ROOT))
-                .get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(4));
+        assertThat(f.getJson("/api/jobs?task=kyu.echo&limit=1&after="
+                                + ids.get(5).toUpperCase(java.util.Locale.ROOT))
+                        .get("jobs")
+                        .get(0)
+                        .get("id")
+                        .asText())
+                .isEqualTo(ids.get(4));
         // a full last page says no more: the listing asked for one job past it
         JsonNode exact = f.getJson("/api/jobs?task=kyu.echo&limit=5&after=" + ids.get(5));
         assertThat(exact.get("jobs")).hasSize(5);
@@ -223,15 +332,20 @@ class ApiTest {
     @Test
     void aBadCursorOrOneWithAnOffsetIsAOneLine400() {
         String id = enqueue("{\"task\": \"kyu.noop\"}");
-        for (String query : List.of("after=nope", "after=" + id + "x", "after=" + id + "&offset=0", "offset=5&after=" + id)) {
+        for (String query :
+                List.of("after=nope", "after=" + id + "x", "after=" + id + "&offset=0", "offset=5&after=" + id)) {
             var r = f.get("/api/jobs?" + query);
             assertThat(r.statusCode()).as(query).isEqualTo(400);
             String error = DashboardFixture.json(r.body()).get("error").asText();
             assertThat(error).as(query).doesNotContain("\n").contains("after");
         }
-        assertThat(DashboardFixture.json(f.get("/api/jobs?after=nope").body()).get("error").asText())
+        assertThat(DashboardFixture.json(f.get("/api/jobs?after=nope").body())
+                        .get("error")
+                        .asText())
                 .isEqualTo("after must be a job id (a UUID) such as 01890a5d-ac96-774b-bcce-b302099a8057, was 'nope'");
-        assertThat(DashboardFixture.json(f.get("/api/jobs?offset=5&after=" + id).body()).get("error").asText())
+        assertThat(DashboardFixture.json(f.get("/api/jobs?offset=5&after=" + id).body())
+                        .get("error")
+                        .asText())
                 .isEqualTo("page by after (a cursor) or by offset, not both");
         assertThat(f.get("/api/workflows?after=nope").statusCode()).isEqualTo(400);
         assertThat(f.get("/api/workflows?offset=1&after=" + id).statusCode()).isEqualTo(400);
@@ -239,7 +353,10 @@ class ApiTest {
 
     @Test
     void oneJobShowsEveryAttemptsError() throws Exception {
-        var handle = f.kyu.enqueue("kyu.fail", java.util.Map.of("message", "card declined"), JobOptions.builder().maxAttempts(1).build());
+        var handle = f.kyu.enqueue(
+                "kyu.fail",
+                java.util.Map.of("message", "card declined"),
+                JobOptions.builder().maxAttempts(1).build());
         f.worker();
         await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(handle.id()) == JobState.FAILED);
 
@@ -256,9 +373,14 @@ class ApiTest {
 
     @Test
     void aMalformedJobIdIsBadInputAndTouchesNoJob() {
-        var kept = f.kyu.enqueue("kyu.noop", null, JobOptions.builder().queue("held").build());
-        for (var r : java.util.List.of(f.get("/api/jobs/not-a-uuid"), f.post("/api/jobs/not-a-uuid/cancel"),
-                f.post("/api/jobs/not-a-uuid/retry"), f.post("/api/jobs/not-a-uuid/delete"), f.get("/jobs/not-a-uuid"))) {
+        var kept = f.kyu.enqueue(
+                "kyu.noop", null, JobOptions.builder().queue("held").build());
+        for (var r : java.util.List.of(
+                f.get("/api/jobs/not-a-uuid"),
+                f.post("/api/jobs/not-a-uuid/cancel"),
+                f.post("/api/jobs/not-a-uuid/retry"),
+                f.post("/api/jobs/not-a-uuid/delete"),
+                f.get("/jobs/not-a-uuid"))) {
             assertThat(r.statusCode()).isEqualTo(400);
             assertThat(r.body()).contains("bad job id", "not-a-uuid");
         }
@@ -267,15 +389,21 @@ class ApiTest {
 
     @Test
     void retryCancelAndDeleteActOnOneJob() {
-        var failed = f.kyu.enqueue("kyu.fail", java.util.Map.of("times", 1), JobOptions.builder().maxAttempts(1).build());
+        var failed = f.kyu.enqueue(
+                "kyu.fail",
+                java.util.Map.of("times", 1),
+                JobOptions.builder().maxAttempts(1).build());
         f.worker();
         await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(failed.id()) == JobState.FAILED);
 
         var retry = f.post("/api/jobs/" + failed.id() + "/retry");
         assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
-        assertThat(DashboardFixture.json(retry.body()).get("retried").asBoolean()).isTrue();
+        assertThat(DashboardFixture.json(retry.body()).get("retried").asBoolean())
+                .isTrue();
         // The retried job runs again (its attempt count restarts, so kyu.fail fails it once more).
-        await().atMost(Duration.ofSeconds(10)).until(() -> f.kyu.admin().job(failed.id()).orElseThrow().errors().size() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        f.kyu.admin().job(failed.id()).orElseThrow().errors().size() == 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(failed.id()).isTerminal());
 
         String later = enqueue("{\"task\": \"kyu.noop\", \"queue\": \"idle\", \"delayMs\": 3600000}");
@@ -304,7 +432,11 @@ class ApiTest {
     void retryFailedRetriesEveryFailedJobOfAQueue() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ids.add(f.kyu.enqueue("kyu.fail", java.util.Map.of(), JobOptions.builder().queue("q1").maxAttempts(1).build()).id());
+            ids.add(f.kyu.enqueue(
+                            "kyu.fail",
+                            java.util.Map.of(),
+                            JobOptions.builder().queue("q1").maxAttempts(1).build())
+                    .id());
         }
         var w = f.worker("q1");
         await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().allMatch(id -> stateOf(id) == JobState.FAILED));
@@ -356,7 +488,8 @@ class ApiTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) ids.add(enqueue("{\"task\": \"kyu.echo\", \"args\": " + i + "}"));
         ids.add(enqueue("{\"task\": \"kyu.fail\", \"maxAttempts\": 1}"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().allMatch(id -> stateOf(id).isTerminal()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ids.stream().allMatch(id -> stateOf(id).isTerminal()));
 
         JsonNode workers = f.getJson("/api/workers");
         assertThat(workers).hasSize(1);
@@ -371,8 +504,12 @@ class ApiTest {
             assertThat(stats.get("processed").asLong()).isEqualTo(5);
             assertThat(stats.get("failed").asLong()).isEqualTo(1);
         });
-        assertThat(f.getJson("/api/stats?queue=default&minutes=5").get("processed").asLong()).isEqualTo(5);
-        assertThat(f.getJson("/api/stats?queue=nothing").get("processed").asLong()).isZero();
+        assertThat(f.getJson("/api/stats?queue=default&minutes=5")
+                        .get("processed")
+                        .asLong())
+                .isEqualTo(5);
+        assertThat(f.getJson("/api/stats?queue=nothing").get("processed").asLong())
+                .isZero();
         assertThat(f.get("/api/stats?minutes=99999").statusCode()).isEqualTo(400);
 
         JsonNode overview = f.getJson("/api/overview");
@@ -397,8 +534,10 @@ class ApiTest {
         var m = f.get("/api/jobs/x/retry");
         assertThat(m.statusCode()).isEqualTo(405);
         // A POST without a CSRF token to a path that only reads is a wrong method, not a forbidden action.
-        var post = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/overview")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        var post = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/overview"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
         assertThat(post.statusCode()).isEqualTo(405);
-        assertThat(DashboardFixture.json(post.body()).get("error").asText()).contains("method POST not allowed on /api/overview");
+        assertThat(DashboardFixture.json(post.body()).get("error").asText())
+                .contains("method POST not allowed on /api/overview");
     }
 }

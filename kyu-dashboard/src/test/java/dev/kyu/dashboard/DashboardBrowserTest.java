@@ -43,10 +43,23 @@ class DashboardBrowserTest {
         profile = Files.createTempDirectory("kyu-chromium-");
         // An explicit driver and binary: Selenium Manager must never try to download anything.
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        var service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        var options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1400,1000", "--user-data-dir=" + profile);
+        var service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
+        var options = new ChromeOptions()
+                .setBinary(CHROMIUM)
+                .addArguments(
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-dev-shm-usage",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--window-size=1400,1000",
+                        "--user-data-dir=" + profile);
         browser = new ChromeDriver(service, options);
     }
 
@@ -56,7 +69,8 @@ class DashboardBrowserTest {
         if (f != null) f.close();
         if (profile != null) {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -73,37 +87,58 @@ class DashboardBrowserTest {
         // Some finished work so the overview has numbers and a chart.
         var w = f.worker("default", "mail");
         for (int i = 0; i < 12; i++) f.kyu.enqueue("kyu.echo", Map.of("n", i), JobOptions.NONE);
-        var failed = f.kyu.enqueue("kyu.fail", Map.of("message", "card declined"), JobOptions.builder().queue("mail").maxAttempts(1).build());
-        await().atMost(Duration.ofSeconds(15)).until(() -> f.kyu.admin().job(failed.id()).orElseThrow().state() == JobState.FAILED);
+        var failed = f.kyu.enqueue(
+                "kyu.fail",
+                Map.of("message", "card declined"),
+                JobOptions.builder().queue("mail").maxAttempts(1).build());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> f.kyu.admin().job(failed.id()).orElseThrow().state() == JobState.FAILED);
         w.close();
 
         String xss = "<img src=x onerror=alert(1)>";
-        var waiting = f.kyu.enqueue("kyu.echo", Map.of("customer", xss), JobOptions.builder().queue("reports").build());
+        var waiting = f.kyu.enqueue(
+                "kyu.echo",
+                Map.of("customer", xss),
+                JobOptions.builder().queue("reports").build());
 
         browser.get(f.dashboard.url() + "jobs");
-        WebElement row = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> browser.findElement(By.cssSelector("tr[data-job='" + waiting.id() + "']")), e -> e.isDisplayed());
+        WebElement row = await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(
+                        () -> browser.findElement(By.cssSelector("tr[data-job='" + waiting.id() + "']")),
+                        e -> e.isDisplayed());
         assertThat(row.findElement(By.cssSelector("td.args")).getText()).contains(xss);
         assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
 
         // Live update: a job enqueued now appears without a reload.
-        var later = f.kyu.enqueue("kyu.noop", null, JobOptions.builder().queue("reports").build());
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> !browser.findElements(By.cssSelector("tr[data-job='" + later.id() + "']")).isEmpty());
+        var later = f.kyu.enqueue(
+                "kyu.noop", null, JobOptions.builder().queue("reports").build());
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(() -> !browser.findElements(By.cssSelector("tr[data-job='" + later.id() + "']"))
+                        .isEmpty());
         screenshot("jobs");
 
         browser.get(f.dashboard.url());
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> browser.findElement(By.id("chart-main-summary")).getText(), t -> t.contains("13 processed"));
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(
+                        () -> browser.findElement(By.id("chart-main-summary")).getText(),
+                        t -> t.contains("13 processed"));
         screenshot("overview");
 
         browser.get(f.dashboard.url() + "jobs/" + failed.id());
-        assertThat(browser.findElement(By.cssSelector("details.error")).getText()).contains("card declined");
+        assertThat(browser.findElement(By.cssSelector("details.error")).getText())
+                .contains("card declined");
         screenshot("failed-job");
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
-                browser.findElement(By.cssSelector("button.retry")).click());
-        await().atMost(Duration.ofSeconds(10)).until(() -> f.kyu.admin().job(failed.id()).orElseThrow().state() == JobState.QUEUED);
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .untilAsserted(() ->
+                        browser.findElement(By.cssSelector("button.retry")).click());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> f.kyu.admin().job(failed.id()).orElseThrow().state() == JobState.QUEUED);
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
                 .until(() -> browser.findElement(By.cssSelector("h1 .state")).getText(), t -> t.equals("QUEUED"));
         assertThat(browser.getCurrentUrl()).endsWith("/jobs/" + failed.id());
         screenshot("retried-job");

@@ -33,15 +33,22 @@ final class DashboardFixture implements AutoCloseable {
     }
 
     /** With {@code schedules} null, the dashboard's default: the schedules stored in the broker. */
-    DashboardFixture(UnaryOperator<DashboardOptions.Builder> options, dev.kyu.dashboard.schedule.ScheduleSource schedules,
-                     JobListener... listeners) {
+    DashboardFixture(
+            UnaryOperator<DashboardOptions.Builder> options,
+            dev.kyu.dashboard.schedule.ScheduleSource schedules,
+            JobListener... listeners) {
         var b = Kyu.builder().broker("memory:");
         for (JobListener l : listeners) b.listener(l);
         this.kyu = b.build();
         this.dashboard = schedules == null
-                ? Dashboard.start(kyu, options.apply(DashboardOptions.builder().port(0)).build())
-                : Dashboard.start(kyu, options.apply(DashboardOptions.builder().port(0)).build(), schedules);
-        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+                ? Dashboard.start(
+                        kyu, options.apply(DashboardOptions.builder().port(0)).build())
+                : Dashboard.start(
+                        kyu, options.apply(DashboardOptions.builder().port(0)).build(), schedules);
+        this.http = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     DashboardFixture() {
@@ -83,8 +90,13 @@ final class DashboardFixture implements AutoCloseable {
 
     /** A JSON POST the way the dashboard's own script sends it: cookie plus token header. */
     HttpResponse<String> post(String path, String jsonBody) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").header("X-Kyu-CSRF", csrf())
-                .POST(jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody)));
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .header("X-Kyu-CSRF", csrf())
+                .POST(
+                        jsonBody == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(jsonBody)));
     }
 
     HttpResponse<String> post(String path) {
@@ -100,7 +112,10 @@ final class DashboardFixture implements AutoCloseable {
     }
 
     Worker worker(String... queues) {
-        var o = WorkerOptions.builder().concurrency(4).fetchWait(Duration.ofMillis(100)).shutdownGrace(Duration.ofSeconds(2));
+        var o = WorkerOptions.builder()
+                .concurrency(4)
+                .fetchWait(Duration.ofMillis(100))
+                .shutdownGrace(Duration.ofSeconds(2));
         if (queues.length > 0) o.queues(queues);
         Worker w = kyu.worker(o.build()).start();
         workers.add(w);

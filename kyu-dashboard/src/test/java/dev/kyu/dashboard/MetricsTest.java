@@ -51,18 +51,36 @@ class MetricsTest {
     @Test
     void countersHistogramsAndGaugesAfterKnownWork() {
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 3; i++) ids.add(f.kyu.enqueue("kyu.echo", i, JobOptions.NONE).id());
-        for (int i = 0; i < 2; i++) ids.add(f.kyu.enqueue("kyu.fail", Map.of(), JobOptions.builder().maxAttempts(1).build()).id());
-        ids.add(f.kyu.enqueue("kyu.fail", Map.of("times", 1), JobOptions.builder().maxAttempts(2)
-                .backoff(Backoff.fixed(Duration.ofMillis(1))).build()).id());
+        for (int i = 0; i < 3; i++)
+            ids.add(f.kyu.enqueue("kyu.echo", i, JobOptions.NONE).id());
+        for (int i = 0; i < 2; i++)
+            ids.add(f.kyu.enqueue(
+                            "kyu.fail",
+                            Map.of(),
+                            JobOptions.builder().maxAttempts(1).build())
+                    .id());
+        ids.add(f.kyu.enqueue(
+                        "kyu.fail",
+                        Map.of("times", 1),
+                        JobOptions.builder()
+                                .maxAttempts(2)
+                                .backoff(Backoff.fixed(Duration.ofMillis(1)))
+                                .build())
+                .id());
         var viaApi = f.post("/api/jobs", "{\"task\": \"kyu.noop\", \"queue\": \"later\", \"delayMs\": 3600000}");
         assertThat(viaApi.statusCode()).isEqualTo(201);
         f.post("/api/jobs", "{\"task\": \"kyu.noop\", \"queue\": \"waiting\"}");
         f.worker("default");
-        await().atMost(Duration.ofSeconds(15)).until(() -> ids.stream().allMatch(id -> f.kyu.admin().job(id).orElseThrow().state().isTerminal()));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> ids.stream()
+                        .allMatch(id ->
+                                f.kyu.admin().job(id).orElseThrow().state().isTerminal()));
 
         String scrape = f.get("/metrics").body();
-        assertThat(f.get("/metrics").headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
+        assertThat(f.get("/metrics").headers().firstValue("Content-Type"))
+                .get()
+                .asString()
+                .startsWith("text/plain");
         Map<String, String> echo = Map.of("task", "kyu.echo", "queue", "default");
         Map<String, String> fail = Map.of("task", "kyu.fail", "queue", "default");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -72,26 +90,44 @@ class MetricsTest {
             assertThat(sample(s, "kyu_jobs_failed_total", fail)).isEqualTo(2.0);
             assertThat(sample(s, "kyu_jobs_retried_total", fail)).isEqualTo(1.0);
         });
-        assertThat(sample(scrape, "kyu_jobs_enqueued_total", Map.of("task", "kyu.noop", "queue", "later"))).isEqualTo(1.0);
-        assertThat(sample(scrape, "kyu_job_duration_seconds_count", Map.of("task", "kyu.echo", "queue", "default", "outcome", "succeeded"))).isEqualTo(3.0);
-        assertThat(sample(scrape, "kyu_job_duration_seconds_bucket", Map.of("task", "kyu.echo", "outcome", "succeeded", "le", "+Inf"))).isEqualTo(3.0);
+        assertThat(sample(scrape, "kyu_jobs_enqueued_total", Map.of("task", "kyu.noop", "queue", "later")))
+                .isEqualTo(1.0);
+        assertThat(sample(
+                        scrape,
+                        "kyu_job_duration_seconds_count",
+                        Map.of("task", "kyu.echo", "queue", "default", "outcome", "succeeded")))
+                .isEqualTo(3.0);
+        assertThat(sample(
+                        scrape,
+                        "kyu_job_duration_seconds_bucket",
+                        Map.of("task", "kyu.echo", "outcome", "succeeded", "le", "+Inf")))
+                .isEqualTo(3.0);
         assertThat(sample(scrape, "kyu_job_queue_wait_seconds_count", echo)).isEqualTo(3.0);
 
         String fresh = f.get("/metrics").body();
-        assertThat(sample(fresh, "kyu_queue_jobs", Map.of("queue", "default", "state", "SUCCEEDED"))).isEqualTo(4.0);
-        assertThat(sample(fresh, "kyu_queue_jobs", Map.of("queue", "default", "state", "FAILED"))).isEqualTo(2.0);
-        assertThat(sample(fresh, "kyu_queue_jobs", Map.of("queue", "later", "state", "SCHEDULED"))).isEqualTo(1.0);
-        assertThat(sample(fresh, "kyu_queue_jobs", Map.of("queue", "waiting", "state", "QUEUED"))).isEqualTo(1.0);
-        assertThat(sample(fresh, "kyu_queue_oldest_job_age_seconds", Map.of("queue", "waiting"))).isGreaterThanOrEqualTo(0.0);
-        assertThat(sample(fresh, "kyu_queue_oldest_job_age_seconds", Map.of("queue", "default"))).isEqualTo(0.0);
-        assertThat(sample(fresh, "kyu_queue_paused", Map.of("queue", "waiting"))).isEqualTo(0.0);
+        assertThat(sample(fresh, "kyu_queue_jobs", Map.of("queue", "default", "state", "SUCCEEDED")))
+                .isEqualTo(4.0);
+        assertThat(sample(fresh, "kyu_queue_jobs", Map.of("queue", "default", "state", "FAILED")))
+                .isEqualTo(2.0);
+        assertThat(sample(fresh, "kyu_queue_jobs", Map.of("queue", "later", "state", "SCHEDULED")))
+                .isEqualTo(1.0);
+        assertThat(sample(fresh, "kyu_queue_jobs", Map.of("queue", "waiting", "state", "QUEUED")))
+                .isEqualTo(1.0);
+        assertThat(sample(fresh, "kyu_queue_oldest_job_age_seconds", Map.of("queue", "waiting")))
+                .isGreaterThanOrEqualTo(0.0);
+        assertThat(sample(fresh, "kyu_queue_oldest_job_age_seconds", Map.of("queue", "default")))
+                .isEqualTo(0.0);
+        assertThat(sample(fresh, "kyu_queue_paused", Map.of("queue", "waiting")))
+                .isEqualTo(0.0);
         assertThat(sample(fresh, "kyu_workers", Map.of())).isEqualTo(1.0);
         assertThat(sample(fresh, "kyu_workers_concurrency", Map.of())).isEqualTo(4.0);
         assertThat(sample(fresh, "kyu_workers_busy_slots", Map.of())).isEqualTo(0.0);
 
         f.kyu.admin().pause("waiting");
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(sample(f.get("/metrics").body(), "kyu_queue_paused", Map.of("queue", "waiting"))).isEqualTo(1.0));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(
+                                sample(f.get("/metrics").body(), "kyu_queue_paused", Map.of("queue", "waiting")))
+                        .isEqualTo(1.0));
         assertThat(f.kyu.admin().job(ids.get(0)).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
     }
 
@@ -119,7 +155,8 @@ class MetricsTest {
     @SuppressWarnings("try") // closes a resource early on purpose; the try still closes it if an assertion fails first
     void closingTheDashboardStopsTheMetricsItAdded() {
         try (var kyu = dev.kyu.Kyu.builder().broker("memory:").build();
-             var dashboard = Dashboard.start(kyu, DashboardOptions.builder().port(0).build())) {
+                var dashboard =
+                        Dashboard.start(kyu, DashboardOptions.builder().port(0).build())) {
             KyuMetrics added = dashboard.metrics();
             assertThat(kyu.listeners()).contains(added);
             dashboard.close();

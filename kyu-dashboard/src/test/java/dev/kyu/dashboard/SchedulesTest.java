@@ -13,9 +13,14 @@ import org.junit.jupiter.api.Test;
 /** The schedules page and API over the schedules a scheduler published to the broker. */
 class SchedulesTest {
     private final DashboardFixture f = new DashboardFixture();
-    private final Scheduler scheduler = Scheduler.builder(f.kyu).schedules(List.of(
-            Schedule.builder("nightly-report", "kyu.noop").cron("0 3 * * *").zone("Europe/Berlin").build(),
-            Schedule.builder("refresh", "kyu.echo").every("5m").build())).build();
+    private final Scheduler scheduler = Scheduler.builder(f.kyu)
+            .schedules(List.of(
+                    Schedule.builder("nightly-report", "kyu.noop")
+                            .cron("0 3 * * *")
+                            .zone("Europe/Berlin")
+                            .build(),
+                    Schedule.builder("refresh", "kyu.echo").every("5m").build()))
+            .build();
 
     @AfterEach
     void close() {
@@ -39,11 +44,19 @@ class SchedulesTest {
         assertThat(list.get(1).get("cron").asText()).isEqualTo("every 5m");
 
         assertThat(f.post("/api/schedules/nightly-report/pause").statusCode()).isEqualTo(200);
-        assertThat(new ScheduleAdmin(f.kyu.broker()).get("nightly-report").orElseThrow().paused()).isTrue();
+        assertThat(new ScheduleAdmin(f.kyu.broker())
+                        .get("nightly-report")
+                        .orElseThrow()
+                        .paused())
+                .isTrue();
         String page = f.get("/schedules").body();
         assertThat(page).contains("nightly-report", "0 3 * * *", "Europe/Berlin", "paused", "Resume", "Run now");
         assertThat(f.post("/api/schedules/nightly-report/resume").statusCode()).isEqualTo(200);
-        assertThat(new ScheduleAdmin(f.kyu.broker()).get("nightly-report").orElseThrow().paused()).isFalse();
+        assertThat(new ScheduleAdmin(f.kyu.broker())
+                        .get("nightly-report")
+                        .orElseThrow()
+                        .paused())
+                .isFalse();
 
         var run = f.post("/api/schedules/nightly-report/run");
         assertThat(run.statusCode()).isEqualTo(200);

@@ -35,7 +35,8 @@ final class Boot3Health implements ImportBeanDefinitionRegistrar, BeanFactoryAwa
         if (registry.containsBeanDefinition("kyuHealthIndicator")) return;
         ClassLoader loader = Boot3Health.class.getClassLoader();
         Class indicator = ClassUtils.resolveClassName(INDICATOR, loader);
-        var definition = new RootBeanDefinition(indicator, () -> indicator(indicator, beanFactory.getBean(KyuHealth.class)));
+        var definition =
+                new RootBeanDefinition(indicator, () -> indicator(indicator, beanFactory.getBean(KyuHealth.class)));
         registry.registerBeanDefinition("kyuHealthIndicator", definition);
     }
 

@@ -27,14 +27,18 @@ record BrokerChoice(String url, Map<String, String> options, DataSource dataSour
         var ds = p.getDataSource();
         if (!ds.isEnabled()) {
             if (ds.getName() != null && !ds.getName().isBlank()) {
-                throw new KyuStartupException("kyu.data-source.name is set but kyu.data-source.enabled is not: set kyu.data-source.enabled=true to use DataSource '"
-                        + ds.getName() + "' as the broker");
+                throw new KyuStartupException(
+                        "kyu.data-source.name is set but kyu.data-source.enabled is not: set kyu.data-source.enabled=true to use DataSource '"
+                                + ds.getName() + "' as the broker");
             }
-            String url = p.getBrokerUrl() == null || p.getBrokerUrl().isBlank() ? Kyu.defaultBrokerUrl() : p.getBrokerUrl().trim();
+            String url = p.getBrokerUrl() == null || p.getBrokerUrl().isBlank()
+                    ? Kyu.defaultBrokerUrl()
+                    : p.getBrokerUrl().trim();
             return new BrokerChoice(url, Map.copyOf(p.getBrokerOptions()), null);
         }
         if (p.getBrokerUrl() != null && !p.getBrokerUrl().isBlank()) {
-            throw new KyuStartupException("kyu.broker-url and kyu.data-source.enabled=true both choose the broker: keep one");
+            throw new KyuStartupException(
+                    "kyu.broker-url and kyu.data-source.enabled=true both choose the broker: keep one");
         }
         DataSource dataSource = find(beans, ds.getName());
         String name = ds.getName() == null ? "the application's DataSource" : "DataSource '" + ds.getName() + "'";
@@ -51,12 +55,15 @@ record BrokerChoice(String url, Map<String, String> options, DataSource dataSour
             return beans.getBean(name, DataSource.class);
         } catch (NoUniqueBeanDefinitionException e) {
             throw new KyuStartupException("kyu.data-source.enabled=true but the application has several DataSources "
-                    + String.join(", ", beans.getBeanNamesForType(DataSource.class)) + ": name one with kyu.data-source.name");
+                    + String.join(", ", beans.getBeanNamesForType(DataSource.class))
+                    + ": name one with kyu.data-source.name");
         } catch (NoSuchBeanDefinitionException e) {
             String known = String.join(", ", beans.getBeanNamesForType(DataSource.class));
-            throw new KyuStartupException(name == null || name.isBlank()
-                    ? "kyu.data-source.enabled=true but the application has no DataSource: configure spring.datasource.* or set kyu.broker-url"
-                    : "kyu.data-source.name=" + name + " names no DataSource bean" + (known.isEmpty() ? "" : " (there are: " + known + ")"));
+            throw new KyuStartupException(
+                    name == null || name.isBlank()
+                            ? "kyu.data-source.enabled=true but the application has no DataSource: configure spring.datasource.* or set kyu.broker-url"
+                            : "kyu.data-source.name=" + name + " names no DataSource bean"
+                                    + (known.isEmpty() ? "" : " (there are: " + known + ")"));
         }
     }
 
@@ -69,7 +76,9 @@ record BrokerChoice(String url, Map<String, String> options, DataSource dataSour
         // Another pool: its URL and user from a connection; a password it does not expose cannot be passed on.
         try (Connection c = ds.getConnection()) {
             var meta = c.getMetaData();
-            if (meta.getUserName() != null && meta.getURL() != null && meta.getURL().startsWith("jdbc:postgresql:")) {
+            if (meta.getUserName() != null
+                    && meta.getURL() != null
+                    && meta.getURL().startsWith("jdbc:postgresql:")) {
                 options.put("user", meta.getUserName());
             }
             return meta.getURL();
@@ -88,7 +97,8 @@ record BrokerChoice(String url, Map<String, String> options, DataSource dataSour
             if (q >= 0) path = path.substring(0, q);
             if (path.startsWith("file:")) path = path.substring("file:".length());
             if (path.isEmpty() || path.contains(":memory:") || lower.contains("mode=memory")) {
-                throw new KyuStartupException(name + " is an in-memory SQLite database, which Kyu's worker cannot share: use a file");
+                throw new KyuStartupException(
+                        name + " is an in-memory SQLite database, which Kyu's worker cannot share: use a file");
             }
             options.remove("user");
             options.remove("password");
@@ -97,7 +107,8 @@ record BrokerChoice(String url, Map<String, String> options, DataSource dataSour
             return "sqlite:" + path;
         }
         String scheme = jdbcUrl.indexOf(':', 5) > 0 ? jdbcUrl.substring(0, jdbcUrl.indexOf(':', 5)) : jdbcUrl;
-        throw new KyuStartupException(name + " is " + scheme + ": Kyu can share a PostgreSQL or SQLite DataSource only; set kyu.broker-url instead");
+        throw new KyuStartupException(name + " is " + scheme
+                + ": Kyu can share a PostgreSQL or SQLite DataSource only; set kyu.broker-url instead");
     }
 
     /** Kept apart so that HikariCP is loaded only when it is on the class path. */

@@ -10,7 +10,6 @@ import dev.kyu.dashboard.http.BasePath;
 import dev.kyu.metrics.KyuMetrics;
 import dev.kyu.schedule.Schedule;
 import dev.kyu.schedule.ScheduleFile;
-import dev.kyu.spi.BrokerConfig;
 import dev.kyu.worker.WorkerOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -44,9 +43,11 @@ import org.yaml.snakeyaml.Yaml;
  * transaction-aware {@link KyuTemplate}, tasks found among the beans, the worker, beat and alerts on the
  * context's lifecycle, the dashboard, and Actuator health, endpoint and meters when Actuator is present.
  */
-@AutoConfiguration(afterName = {
-        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-        "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"})
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"
+        })
 @EnableConfigurationProperties(KyuProperties.class)
 public class KyuAutoConfiguration {
 
@@ -64,7 +65,10 @@ public class KyuAutoConfiguration {
     @ConditionalOnMissingBean
     Kyu kyu(BrokerChoice broker) {
         try {
-            return Kyu.builder().broker(broker.url()).brokerOptions(broker.options()).build();
+            return Kyu.builder()
+                    .broker(broker.url())
+                    .brokerOptions(broker.options())
+                    .build();
         } catch (KyuException e) {
             String from = broker.dataSource() != null ? "the application's DataSource" : "kyu.broker-url";
             throw new KyuStartupException("cannot open Kyu's broker from " + from + ": " + e.getMessage(), e);
@@ -102,7 +106,8 @@ public class KyuAutoConfiguration {
     }
 
     static DashboardOptions dashboardOptions(KyuProperties.Dashboard d) {
-        var options = DashboardOptions.builder().port(d.getPort()).bind(d.getBind()).readOnly(d.isReadOnly());
+        var options =
+                DashboardOptions.builder().port(d.getPort()).bind(d.getBind()).readOnly(d.isReadOnly());
         if (d.getUser() != null || d.getPassword() != null) options.basicAuth(d.getUser(), d.getPassword());
         try {
             return options.build();
@@ -117,15 +122,17 @@ public class KyuAutoConfiguration {
     SmartInitializingSingleton kyuDashboardPathCheck(ListableBeanFactory beans, KyuProperties properties) {
         return () -> {
             if (!beans.containsBean(DashboardServlet.BEAN)) {
-                throw new KyuStartupException("kyu.dashboard.path=" + properties.getDashboard().getPath() + " needs the application's own "
-                        + "servlet web server (Spring MVC on Tomcat, Jetty or Undertow); without one, leave kyu.dashboard.path out to serve the dashboard on kyu.dashboard.port");
+                throw new KyuStartupException(
+                        "kyu.dashboard.path=" + properties.getDashboard().getPath() + " needs the application's own "
+                                + "servlet web server (Spring MVC on Tomcat, Jetty or Undertow); without one, leave kyu.dashboard.path out to serve the dashboard on kyu.dashboard.port");
             }
         };
     }
 
     /** The dashboard mounted under kyu.dashboard.path of the application's own servlet server. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = {"jakarta.servlet.http.HttpServlet", "org.springframework.boot.web.servlet.ServletRegistrationBean"})
+    @ConditionalOnClass(
+            name = {"jakarta.servlet.http.HttpServlet", "org.springframework.boot.web.servlet.ServletRegistrationBean"})
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     @ConditionalOnExpression(DASHBOARD_MOUNTED)
     static class DashboardServlet {
@@ -137,14 +144,17 @@ public class KyuAutoConfiguration {
         }
 
         @Bean(BEAN)
-        ServletRegistrationBean<KyuDashboardServlet> kyuDashboardServlet(MountedDashboard dashboard, KyuProperties properties) {
+        ServletRegistrationBean<KyuDashboardServlet> kyuDashboardServlet(
+                MountedDashboard dashboard, KyuProperties properties) {
             String path;
             try {
                 path = BasePath.normalize(properties.getDashboard().getPath());
             } catch (KyuException e) {
                 throw new KyuStartupException("kyu.dashboard.path: " + e.getMessage(), e);
             }
-            if (path.isEmpty()) throw new KyuStartupException("kyu.dashboard.path must not be the root: the application answers there; use a path such as /kyu");
+            if (path.isEmpty())
+                throw new KyuStartupException(
+                        "kyu.dashboard.path must not be the root: the application answers there; use a path such as /kyu");
             var registration = new ServletRegistrationBean<>(new KyuDashboardServlet(dashboard), path + "/*");
             registration.setName("kyuDashboard");
             return registration;
@@ -153,8 +163,13 @@ public class KyuAutoConfiguration {
 
     static WorkerOptions workerOptions(KyuProperties.Worker w) {
         try {
-            return WorkerOptions.builder().queues(w.getQueues()).concurrency(w.getConcurrency()).leaseDuration(w.getLease())
-                    .shutdownGrace(w.getShutdownGrace()).fetchWait(w.getFetchWait()).build();
+            return WorkerOptions.builder()
+                    .queues(w.getQueues())
+                    .concurrency(w.getConcurrency())
+                    .leaseDuration(w.getLease())
+                    .shutdownGrace(w.getShutdownGrace())
+                    .fetchWait(w.getFetchWait())
+                    .build();
         } catch (KyuException | IllegalArgumentException e) {
             throw new KyuStartupException("kyu.worker: " + e.getMessage(), e);
         }
@@ -176,7 +191,9 @@ public class KyuAutoConfiguration {
         }
         var names = new java.util.HashSet<String>();
         for (Schedule s : all) {
-            if (!names.add(s.name())) throw new KyuStartupException("schedule '" + s.name() + "' is defined twice (kyu.schedule-file and kyu.schedules)");
+            if (!names.add(s.name()))
+                throw new KyuStartupException(
+                        "schedule '" + s.name() + "' is defined twice (kyu.schedule-file and kyu.schedules)");
         }
         return all;
     }

@@ -31,10 +31,25 @@ public final class KyuDashboardServlet extends HttpServlet {
 
     /** A servlet request and response as the dashboard's {@link Exchange}; the base is where the servlet is mapped. */
     private record ServletExchange(HttpServletRequest request, HttpServletResponse response) implements Exchange {
-        @Override public String method() { return request.getMethod(); }
-        @Override public String base() { return request.getContextPath() + request.getServletPath(); }
-        @Override public String rawQuery() { return request.getQueryString(); }
-        @Override public InputStream body() throws IOException { return request.getInputStream(); }
+        @Override
+        public String method() {
+            return request.getMethod();
+        }
+
+        @Override
+        public String base() {
+            return request.getContextPath() + request.getServletPath();
+        }
+
+        @Override
+        public String rawQuery() {
+            return request.getQueryString();
+        }
+
+        @Override
+        public InputStream body() throws IOException {
+            return request.getInputStream();
+        }
 
         @Override
         public String path() {

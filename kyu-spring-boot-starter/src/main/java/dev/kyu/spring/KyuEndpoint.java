@@ -27,7 +27,9 @@ public class KyuEndpoint {
         var report = health.check();
         out.put("status", report.up() ? "UP" : "DOWN");
         out.putAll(report.details());
-        out.put("tasks", kyu.tasks().tasks().stream().map(dev.kyu.task.KyuTask::name).toList());
+        out.put(
+                "tasks",
+                kyu.tasks().tasks().stream().map(dev.kyu.task.KyuTask::name).toList());
         if (Boolean.TRUE.equals(report.details().get("brokerReachable"))) {
             List<Map<String, Object>> queues = new ArrayList<>();
             for (QueueInfo q : kyu.admin().queues()) {

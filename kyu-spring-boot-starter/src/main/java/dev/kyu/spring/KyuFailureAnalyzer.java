@@ -7,7 +7,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 public class KyuFailureAnalyzer extends AbstractFailureAnalyzer<KyuStartupException> {
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, KyuStartupException cause) {
-        return new FailureAnalysis("Kyu: " + cause.getMessage(),
-                "Fix the kyu.* settings or the task beans named above (see docs/spring-boot.md).", cause);
+        return new FailureAnalysis(
+                "Kyu: " + cause.getMessage(),
+                "Fix the kyu.* settings or the task beans named above (see docs/spring-boot.md).",
+                cause);
     }
 }

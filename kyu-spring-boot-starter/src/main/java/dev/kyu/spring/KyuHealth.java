@@ -56,7 +56,9 @@ public final class KyuHealth {
     /** Null when the broker answered in time, else why not. */
     private String ping() {
         // Engines may ride out an outage inside a call for long: the probe gives up after the timeout.
-        var f = CompletableFuture.supplyAsync(() -> kyu.broker().now(), r -> Thread.ofVirtual().name("kyu-health").start(r));
+        var f = CompletableFuture.supplyAsync(
+                () -> kyu.broker().now(),
+                r -> Thread.ofVirtual().name("kyu-health").start(r));
         try {
             f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return null;

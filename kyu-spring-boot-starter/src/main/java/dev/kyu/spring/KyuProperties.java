@@ -38,22 +38,69 @@ public class KyuProperties {
     private final Health health = new Health();
     private final Metrics metrics = new Metrics();
 
-    public String getBrokerUrl() { return brokerUrl; }
-    public void setBrokerUrl(String brokerUrl) { this.brokerUrl = brokerUrl; }
-    public Map<String, String> getBrokerOptions() { return brokerOptions; }
-    public void setBrokerOptions(Map<String, String> brokerOptions) { this.brokerOptions = brokerOptions; }
-    public String getScheduleFile() { return scheduleFile; }
-    public void setScheduleFile(String scheduleFile) { this.scheduleFile = scheduleFile; }
-    public Map<String, Map<String, Object>> getSchedules() { return schedules; }
-    public void setSchedules(Map<String, Map<String, Object>> schedules) { this.schedules = schedules; }
-    public String getAlertsFile() { return alertsFile; }
-    public void setAlertsFile(String alertsFile) { this.alertsFile = alertsFile; }
-    public DataSource getDataSource() { return dataSource; }
-    public Worker getWorker() { return worker; }
-    public Scheduler getScheduler() { return scheduler; }
-    public Dashboard getDashboard() { return dashboard; }
-    public Health getHealth() { return health; }
-    public Metrics getMetrics() { return metrics; }
+    public String getBrokerUrl() {
+        return brokerUrl;
+    }
+
+    public void setBrokerUrl(String brokerUrl) {
+        this.brokerUrl = brokerUrl;
+    }
+
+    public Map<String, String> getBrokerOptions() {
+        return brokerOptions;
+    }
+
+    public void setBrokerOptions(Map<String, String> brokerOptions) {
+        this.brokerOptions = brokerOptions;
+    }
+
+    public String getScheduleFile() {
+        return scheduleFile;
+    }
+
+    public void setScheduleFile(String scheduleFile) {
+        this.scheduleFile = scheduleFile;
+    }
+
+    public Map<String, Map<String, Object>> getSchedules() {
+        return schedules;
+    }
+
+    public void setSchedules(Map<String, Map<String, Object>> schedules) {
+        this.schedules = schedules;
+    }
+
+    public String getAlertsFile() {
+        return alertsFile;
+    }
+
+    public void setAlertsFile(String alertsFile) {
+        this.alertsFile = alertsFile;
+    }
+
+    public DataSource getDataSource() {
+        return dataSource;
+    }
+
+    public Worker getWorker() {
+        return worker;
+    }
+
+    public Scheduler getScheduler() {
+        return scheduler;
+    }
+
+    public Dashboard getDashboard() {
+        return dashboard;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
 
     /** Using the application's own DataSource as the broker (PostgreSQL or SQLite). */
     public static class DataSource {
@@ -62,10 +109,21 @@ public class KyuProperties {
         /** The DataSource bean to use when the application has several; unset: the only (or primary) one. */
         private String name;
 
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public String getName() { return name; }
-        public void setName(String name) { this.name = name; }
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
     }
 
     public static class Worker {
@@ -82,26 +140,66 @@ public class KyuProperties {
         /** The longest a fetch waits for work before asking again. */
         private Duration fetchWait = Duration.ofSeconds(1);
 
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public List<String> getQueues() { return queues; }
-        public void setQueues(List<String> queues) { this.queues = queues; }
-        public int getConcurrency() { return concurrency; }
-        public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
-        public Duration getLease() { return lease; }
-        public void setLease(Duration lease) { this.lease = lease; }
-        public Duration getShutdownGrace() { return shutdownGrace; }
-        public void setShutdownGrace(Duration shutdownGrace) { this.shutdownGrace = shutdownGrace; }
-        public Duration getFetchWait() { return fetchWait; }
-        public void setFetchWait(Duration fetchWait) { this.fetchWait = fetchWait; }
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public List<String> getQueues() {
+            return queues;
+        }
+
+        public void setQueues(List<String> queues) {
+            this.queues = queues;
+        }
+
+        public int getConcurrency() {
+            return concurrency;
+        }
+
+        public void setConcurrency(int concurrency) {
+            this.concurrency = concurrency;
+        }
+
+        public Duration getLease() {
+            return lease;
+        }
+
+        public void setLease(Duration lease) {
+            this.lease = lease;
+        }
+
+        public Duration getShutdownGrace() {
+            return shutdownGrace;
+        }
+
+        public void setShutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = shutdownGrace;
+        }
+
+        public Duration getFetchWait() {
+            return fetchWait;
+        }
+
+        public void setFetchWait(Duration fetchWait) {
+            this.fetchWait = fetchWait;
+        }
     }
 
     public static class Scheduler {
         /** Enqueue the schedules' ticks from this application (one elected process enqueues each tick). */
         private boolean enabled = true;
 
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 
     public static class Dashboard {
@@ -123,35 +221,86 @@ public class KyuProperties {
         /** Hide and refuse every action. */
         private boolean readOnly;
 
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public String getPath() { return path; }
-        public void setPath(String path) { this.path = path; }
-        public int getPort() { return port; }
-        public void setPort(int port) { this.port = port; }
-        public String getBind() { return bind; }
-        public void setBind(String bind) { this.bind = bind; }
-        public String getUser() { return user; }
-        public void setUser(String user) { this.user = user; }
-        public String getPassword() { return password; }
-        public void setPassword(String password) { this.password = password; }
-        public boolean isReadOnly() { return readOnly; }
-        public void setReadOnly(boolean readOnly) { this.readOnly = readOnly; }
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public String getBind() {
+            return bind;
+        }
+
+        public void setBind(String bind) {
+            this.bind = bind;
+        }
+
+        public String getUser() {
+            return user;
+        }
+
+        public void setUser(String user) {
+            this.user = user;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public boolean isReadOnly() {
+            return readOnly;
+        }
+
+        public void setReadOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+        }
     }
 
     public static class Health {
         /** How long the health check waits for the broker's answer before reporting it unreachable. */
         private Duration timeout = Duration.ofSeconds(2);
 
-        public Duration getTimeout() { return timeout; }
-        public void setTimeout(Duration timeout) { this.timeout = timeout; }
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
     }
 
     public static class Metrics {
         /** Count jobs into the application's MeterRegistry (task and queue tags). */
         private boolean enabled = true;
 
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 }

@@ -46,7 +46,8 @@ public final class KyuRuntime implements SmartLifecycle {
     public synchronized void start() {
         if (running) return;
         if (workerOptions != null) worker = kyu.worker(workerOptions).start();
-        if (!schedules.isEmpty()) scheduler = Scheduler.builder(kyu).schedules(schedules).build().start();
+        if (!schedules.isEmpty())
+            scheduler = Scheduler.builder(kyu).schedules(schedules).build().start();
         if (alerts != null) alertsRunning = Alerts.of(kyu, alerts).start();
         running = true;
     }

@@ -35,9 +35,11 @@ import org.springframework.util.ClassUtils;
  * the caller's transaction in the after-commit case too.
  */
 public class KyuTemplate {
-    private static final boolean SPRING_TX = ClassUtils.isPresent("org.springframework.transaction.support.TransactionSynchronizationManager",
-            KyuTemplate.class.getClassLoader()) && ClassUtils.isPresent("org.springframework.jdbc.datasource.DataSourceUtils",
-            KyuTemplate.class.getClassLoader());
+    private static final boolean SPRING_TX = ClassUtils.isPresent(
+                    "org.springframework.transaction.support.TransactionSynchronizationManager",
+                    KyuTemplate.class.getClassLoader())
+            && ClassUtils.isPresent(
+                    "org.springframework.jdbc.datasource.DataSourceUtils", KyuTemplate.class.getClassLoader());
 
     private final Kyu kyu;
     private final DataSource joinable;
@@ -47,7 +49,9 @@ public class KyuTemplate {
      */
     public KyuTemplate(Kyu kyu, DataSource joinable) {
         this.kyu = kyu;
-        this.joinable = joinable != null && kyu.broker().capabilities().contains(Capability.TRANSACTIONAL_ENQUEUE) ? joinable : null;
+        this.joinable = joinable != null && kyu.broker().capabilities().contains(Capability.TRANSACTIONAL_ENQUEUE)
+                ? joinable
+                : null;
     }
 
     /** The Kyu underneath, for everything that is not an enqueue. */
@@ -65,7 +69,11 @@ public class KyuTemplate {
     }
 
     public <A, R> CompletableFuture<JobHandle<R>> enqueue(dev.kyu.task.KyuTask<A, R> task, A args, JobOptions options) {
-        return submit(task.name(), args, options, task.resultType(),
+        return submit(
+                task.name(),
+                args,
+                options,
+                task.resultType(),
                 tx -> kyu.enqueue(tx, task, args, options),
                 () -> kyu.enqueue(task, args, options));
     }
@@ -86,7 +94,8 @@ public class KyuTemplate {
             return enqueue(task, args, options);
         }
         // A task this application does not run: named only, so that enqueue can carry its name and args.
-        var named = new dev.kyu.task.Task<Object, R>(taskName, Object.class, (Class<R>) (Class<?>) JsonNode.class, (a, ctx) -> null, null);
+        var named = new dev.kyu.task.Task<Object, R>(
+                taskName, Object.class, (Class<R>) (Class<?>) JsonNode.class, (a, ctx) -> null, null);
         return enqueue(named, args, options);
     }
 
@@ -98,7 +107,8 @@ public class KyuTemplate {
     public CompletableFuture<WorkflowHandle> enqueue(Workflow workflow) {
         if (SPRING_TX && Transactions.active()) {
             if (joinable != null && Transactions.bound(joinable)) {
-                return CompletableFuture.completedFuture(Transactions.onConnection(joinable, tx -> kyu.enqueue(tx, workflow)));
+                return CompletableFuture.completedFuture(
+                        Transactions.onConnection(joinable, tx -> kyu.enqueue(tx, workflow)));
             }
             if (Transactions.synchronizing()) {
                 WorkflowDryRun.check(kyu, workflow);
@@ -111,8 +121,13 @@ public class KyuTemplate {
     }
 
     @SuppressWarnings("unchecked")
-    private <R> CompletableFuture<JobHandle<R>> submit(String taskName, Object args, JobOptions options, Type resultType,
-                                                       Function<Connection, JobHandle<R>> inTransaction, Supplier<JobHandle<R>> now) {
+    private <R> CompletableFuture<JobHandle<R>> submit(
+            String taskName,
+            Object args,
+            JobOptions options,
+            Type resultType,
+            Function<Connection, JobHandle<R>> inTransaction,
+            Supplier<JobHandle<R>> now) {
         if (SPRING_TX && Transactions.active()) {
             if (joinable != null && Transactions.bound(joinable)) {
                 return CompletableFuture.completedFuture(Transactions.onConnection(joinable, inTransaction));
@@ -121,10 +136,13 @@ public class KyuTemplate {
                 // Encoded now, so that bad args fail the caller's transaction instead of a log line after it.
                 String json = kyu.codec().encode(args);
                 var future = new CompletableFuture<JobHandle<R>>();
-                Transactions.afterCommit(() -> {
-                    JobHandle<JsonNode> h = kyu.enqueueJson(taskName, json, options);
-                    future.complete((JobHandle<R>) new JobHandle<>(h.id(), h.created(), kyu.broker(), kyu.codec(), resultType));
-                }, future);
+                Transactions.afterCommit(
+                        () -> {
+                            JobHandle<JsonNode> h = kyu.enqueueJson(taskName, json, options);
+                            future.complete((JobHandle<R>)
+                                    new JobHandle<>(h.id(), h.created(), kyu.broker(), kyu.codec(), resultType));
+                        },
+                        future);
                 return future;
             }
         }

@@ -21,8 +21,14 @@ final class MethodTask implements dev.kyu.task.KyuTask<Object, Object> {
     private final boolean wantsContext;
     private final TaskOptions options;
 
-    private MethodTask(String name, String beanName, Object bean, Method method, Class<Object> argsType, boolean wantsContext,
-                       TaskOptions options) {
+    private MethodTask(
+            String name,
+            String beanName,
+            Object bean,
+            Method method,
+            Class<Object> argsType,
+            boolean wantsContext,
+            TaskOptions options) {
         this.name = name;
         this.beanName = beanName;
         this.bean = bean;
@@ -38,7 +44,8 @@ final class MethodTask implements dev.kyu.task.KyuTask<Object, Object> {
      */
     @SuppressWarnings("unchecked")
     static MethodTask of(String beanName, Object bean, Method declared, Method invocable, KyuTask annotation) {
-        String where = "method " + declared.getDeclaringClass().getName() + "." + declared.getName() + " of bean '" + beanName + "'";
+        String where = "method " + declared.getDeclaringClass().getName() + "." + declared.getName() + " of bean '"
+                + beanName + "'";
         String name = annotation.value();
         if (!dev.kyu.task.Task.isValidName(name)) {
             throw new KyuStartupException(where + " is annotated @KyuTask(\"" + name
@@ -50,15 +57,18 @@ final class MethodTask implements dev.kyu.task.KyuTask<Object, Object> {
             throw unusable(where, name, "it takes " + params.length + " parameter(s)");
         }
         Class<?> args = params[0];
-        if (args == JobContext.class) throw unusable(where, name, "its first parameter is the JobContext, not the args");
-        if (args.isPrimitive()) throw unusable(where, name, "its args are the primitive " + args.getName() + ": use a record");
+        if (args == JobContext.class)
+            throw unusable(where, name, "its first parameter is the JobContext, not the args");
+        if (args.isPrimitive())
+            throw unusable(where, name, "its args are the primitive " + args.getName() + ": use a record");
         if (Modifier.isStatic(declared.getModifiers())) throw unusable(where, name, "it is static");
         JobOptions.Builder defaults = JobOptions.builder();
         if (!annotation.queue().isEmpty()) defaults.queue(annotation.queue());
         if (annotation.maxAttempts() < 0) throw unusable(where, name, "maxAttempts is negative");
         if (annotation.maxAttempts() > 0) defaults.maxAttempts(annotation.maxAttempts());
         invocable.setAccessible(true);
-        return new MethodTask(name, beanName, bean, invocable, (Class<Object>) args, context, TaskOptions.of(defaults.build()));
+        return new MethodTask(
+                name, beanName, bean, invocable, (Class<Object>) args, context, TaskOptions.of(defaults.build()));
     }
 
     private static KyuStartupException unusable(String where, String name, String why) {
@@ -68,7 +78,8 @@ final class MethodTask implements dev.kyu.task.KyuTask<Object, Object> {
 
     /** Where the task comes from, for error messages. */
     String origin() {
-        return "method " + method.getDeclaringClass().getSimpleName() + "." + method.getName() + " of bean '" + beanName + "'";
+        return "method " + method.getDeclaringClass().getSimpleName() + "." + method.getName() + " of bean '" + beanName
+                + "'";
     }
 
     @Override

@@ -35,12 +35,15 @@ final class TaskBeans implements BeanPostProcessor, SmartInitializingSingleton, 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         if (bean instanceof dev.kyu.task.KyuTask<?, ?> task) {
-            add(new Found(task, "bean '" + beanName + "' (" + AopUtils.getTargetClass(bean).getName() + ")"));
+            add(new Found(
+                    task,
+                    "bean '" + beanName + "' (" + AopUtils.getTargetClass(bean).getName() + ")"));
         }
         Class<?> type = AopUtils.getTargetClass(bean);
         if (type.getName().startsWith("java.") || type.getName().startsWith("org.springframework.")) return bean;
-        Map<Method, KyuTask> methods = MethodIntrospector.selectMethods(type,
-                (MethodIntrospector.MetadataLookup<KyuTask>) m -> AnnotatedElementUtils.findMergedAnnotation(m, KyuTask.class));
+        Map<Method, KyuTask> methods =
+                MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<KyuTask>)
+                        m -> AnnotatedElementUtils.findMergedAnnotation(m, KyuTask.class));
         for (var e : methods.entrySet()) {
             Method invocable = AopUtils.selectInvocableMethod(e.getKey(), bean.getClass());
             MethodTask task = MethodTask.of(beanName, bean, e.getKey(), invocable, e.getValue());
@@ -52,8 +55,8 @@ final class TaskBeans implements BeanPostProcessor, SmartInitializingSingleton, 
     private synchronized void add(Found f) {
         if (registered) {
             // A bean made after start-up (lazy, prototype) would add a task no worker was told about.
-            throw new KyuStartupException(f.origin() + " defines task '" + f.task().name()
-                    + "' after the application started: task beans must be eager singletons");
+            throw new KyuStartupException(f.origin() + " defines task '"
+                    + f.task().name() + "' after the application started: task beans must be eager singletons");
         }
         found.add(f);
     }
@@ -64,8 +67,8 @@ final class TaskBeans implements BeanPostProcessor, SmartInitializingSingleton, 
         for (Found f : found) {
             Found other = byName.putIfAbsent(f.task().name(), f);
             if (other != null) {
-                throw new KyuStartupException("two tasks are named '" + f.task().name() + "': " + other.origin() + " and "
-                        + f.origin() + "; rename one of them");
+                throw new KyuStartupException("two tasks are named '" + f.task().name() + "': " + other.origin()
+                        + " and " + f.origin() + "; rename one of them");
             }
         }
         Kyu kyu = beanFactory.getBean(Kyu.class);

@@ -52,7 +52,9 @@ final class Transactions {
                     send.run();
                 } catch (RuntimeException e) {
                     // The transaction is committed already: the caller can no longer be told by an exception.
-                    log.error("a job or workflow enqueued in a transaction could not be sent after its commit: {}", dev.kyu.Causes.oneLine(e));
+                    log.error(
+                            "a job or workflow enqueued in a transaction could not be sent after its commit: {}",
+                            dev.kyu.Causes.oneLine(e));
                     future.completeExceptionally(e);
                 }
             }

@@ -15,8 +15,26 @@ final class WorkflowDryRun {
 
     /** Throws the enqueue's own one-line InvalidInput for a workflow the broker would refuse. */
     static void check(Kyu kyu, Workflow workflow) {
-        var planner = new WorkflowPlanner(kyu.tasks(), kyu.codec(), (task, args, o) -> new NewJob(UUID.randomUUID().toString(), task,
-                o.queue() != null ? o.queue() : "default", args, 0, 1, null, null, null, null, null, null, null, o.meta(), null, null));
+        var planner = new WorkflowPlanner(
+                kyu.tasks(),
+                kyu.codec(),
+                (task, args, o) -> new NewJob(
+                        UUID.randomUUID().toString(),
+                        task,
+                        o.queue() != null ? o.queue() : "default",
+                        args,
+                        0,
+                        1,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        o.meta(),
+                        null,
+                        null));
         planner.plan(workflow, kyu.broker().capabilities(), kyu.broker().describe());
     }
 }

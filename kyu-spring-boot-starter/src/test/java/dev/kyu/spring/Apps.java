@@ -14,9 +14,11 @@ final class Apps {
         var all = new ArrayList<Class<?>>();
         all.add(TestApp.class);
         all.addAll(sources);
-        return new SpringApplicationBuilder(all.toArray(Class<?>[]::new)).web(WebApplicationType.NONE)
+        return new SpringApplicationBuilder(all.toArray(Class<?>[]::new))
+                .web(WebApplicationType.NONE)
                 .properties("spring.main.banner-mode=off", "kyu.worker.fetch-wait=100ms")
-                .properties(properties).run();
+                .properties(properties)
+                .run();
     }
 
     static ConfigurableApplicationContext start(String... properties) {

@@ -21,13 +21,30 @@ class ConfigurationMetadataTest {
         for (JsonNode p : root.get("properties")) {
             if (p.get("name").asText().startsWith("kyu.")) {
                 names.add(p.get("name").asText());
-                assertThat(p.path("description").asText()).as(p.get("name").asText()).isNotBlank();
+                assertThat(p.path("description").asText())
+                        .as(p.get("name").asText())
+                        .isNotBlank();
             }
         }
-        assertThat(names).contains("kyu.broker-url", "kyu.broker-options", "kyu.data-source.enabled", "kyu.data-source.name",
-                "kyu.worker.enabled", "kyu.worker.queues", "kyu.worker.concurrency", "kyu.worker.lease", "kyu.worker.shutdown-grace",
-                "kyu.schedule-file", "kyu.schedules", "kyu.scheduler.enabled", "kyu.alerts-file", "kyu.dashboard.enabled",
-                "kyu.dashboard.port", "kyu.health.timeout", "kyu.metrics.enabled");
+        assertThat(names)
+                .contains(
+                        "kyu.broker-url",
+                        "kyu.broker-options",
+                        "kyu.data-source.enabled",
+                        "kyu.data-source.name",
+                        "kyu.worker.enabled",
+                        "kyu.worker.queues",
+                        "kyu.worker.concurrency",
+                        "kyu.worker.lease",
+                        "kyu.worker.shutdown-grace",
+                        "kyu.schedule-file",
+                        "kyu.schedules",
+                        "kyu.scheduler.enabled",
+                        "kyu.alerts-file",
+                        "kyu.dashboard.enabled",
+                        "kyu.dashboard.port",
+                        "kyu.health.timeout",
+                        "kyu.metrics.enabled");
         List<String> hinted = new ArrayList<>();
         root.get("hints").forEach(h -> hinted.add(h.get("name").asText()));
         assertThat(hinted).contains("kyu.broker-url", "kyu.data-source.name");

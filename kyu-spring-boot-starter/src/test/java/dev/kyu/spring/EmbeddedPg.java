@@ -45,8 +45,20 @@ final class EmbeddedPg implements AutoCloseable {
         Path pwfile = base.resolve("pw");
         Files.writeString(pwfile, PASSWORD + "\n");
         run(List.of("chmod", "644", pwfile.toString()), false);
-        run(List.of(home.resolve("bin/initdb").toString(), "-D", data.toString(), "--auth-host=scram-sha-256", "--auth-local=trust",
-                "--pwfile=" + pwfile, "-U", "postgres", "-E", "UTF8", "--no-locale"), true);
+        run(
+                List.of(
+                        home.resolve("bin/initdb").toString(),
+                        "-D",
+                        data.toString(),
+                        "--auth-host=scram-sha-256",
+                        "--auth-local=trust",
+                        "--pwfile=" + pwfile,
+                        "-U",
+                        "postgres",
+                        "-E",
+                        "UTF8",
+                        "--no-locale"),
+                true);
         var pg = new EmbeddedPg(home.resolve("bin"), data, freePort());
         pg.startServer();
         Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
@@ -78,17 +90,41 @@ final class EmbeddedPg implements AutoCloseable {
 
     /** A Kyu URL for this server with the given schema. */
     String url(String schema) {
-        return "postgresql://postgres:" + PASSWORD + "@127.0.0.1:" + port + "/postgres?schema=" + schema + "&poolSize=4";
+        return "postgresql://postgres:" + PASSWORD + "@127.0.0.1:" + port + "/postgres?schema=" + schema
+                + "&poolSize=4";
     }
 
     void startServer() throws IOException, InterruptedException {
-        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", data.resolve("server.log").toString(),
-                "-w", "-t", "60", "-o", "-p " + port + " -h 127.0.0.1 -k " + data + " -F -c max_connections=300 -c synchronous_commit=off",
-                "start"), true);
+        run(
+                List.of(
+                        bin.resolve("pg_ctl").toString(),
+                        "-D",
+                        data.toString(),
+                        "-l",
+                        data.resolve("server.log").toString(),
+                        "-w",
+                        "-t",
+                        "60",
+                        "-o",
+                        "-p " + port + " -h 127.0.0.1 -k " + data
+                                + " -F -c max_connections=300 -c synchronous_commit=off",
+                        "start"),
+                true);
     }
 
     void stopServer() throws IOException, InterruptedException {
-        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "60", "stop"), true);
+        run(
+                List.of(
+                        bin.resolve("pg_ctl").toString(),
+                        "-D",
+                        data.toString(),
+                        "-m",
+                        "fast",
+                        "-w",
+                        "-t",
+                        "60",
+                        "stop"),
+                true);
     }
 
     @Override
@@ -108,7 +144,9 @@ final class EmbeddedPg implements AutoCloseable {
     }
 
     private static Path extract() throws IOException, InterruptedException {
-        Path home = Path.of(System.getProperty("java.io.tmpdir"), "kyu-embedded-pg-" + (ROOT ? "root" : System.getProperty("user.name")));
+        Path home = Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "kyu-embedded-pg-" + (ROOT ? "root" : System.getProperty("user.name")));
         if (Files.isExecutable(home.resolve("bin/postgres")) && Files.exists(home.resolve(".complete"))) return home;
         synchronized (EmbeddedPg.class) {
             Path tmp = Files.createTempDirectory("kyu-pg-bin");
@@ -132,7 +170,8 @@ final class EmbeddedPg implements AutoCloseable {
 
     private static void run(List<String> cmd, boolean asServerUser) throws IOException, InterruptedException {
         var full = new ArrayList<String>();
-        if (asServerUser && ROOT) full.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+        if (asServerUser && ROOT)
+            full.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
         full.addAll(cmd);
         Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

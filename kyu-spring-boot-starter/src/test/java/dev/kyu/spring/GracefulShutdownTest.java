@@ -38,14 +38,19 @@ class GracefulShutdownTest {
     @Test
     void aRunningJobFinishesAndUnstartedJobsGoBackToTheQueue() throws Exception {
         Path db = Files.createTempDirectory("kyu-spring-shutdown").resolve("jobs.db");
-        var context = Apps.start(List.of(SlowTask.class), "spring.datasource.url=jdbc:sqlite:" + db, "kyu.data-source.enabled=true",
-                "kyu.worker.concurrency=1", "kyu.worker.shutdown-grace=20s");
+        var context = Apps.start(
+                List.of(SlowTask.class),
+                "spring.datasource.url=jdbc:sqlite:" + db,
+                "kyu.data-source.enabled=true",
+                "kyu.worker.concurrency=1",
+                "kyu.worker.shutdown-grace=20s");
         KyuTemplate template = context.getBean(KyuTemplate.class);
         KyuRuntime runtime = context.getBean(KyuRuntime.class);
         @SuppressWarnings("unchecked")
         var slow = (dev.kyu.task.KyuTask<Work, Integer>) context.getBean("slow");
         var handles = new ArrayList<JobHandle<Integer>>();
-        for (int i = 0; i < 4; i++) handles.add(template.enqueue(slow, new Work(i)).join());
+        for (int i = 0; i < 4; i++)
+            handles.add(template.enqueue(slow, new Work(i)).join());
         assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
 
         long t0 = System.nanoTime();
@@ -57,7 +62,8 @@ class GracefulShutdownTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
 
         try (Kyu after = Kyu.connect("sqlite:" + db)) {
-            var states = handles.stream().map(h -> after.handle(h.id()).status()).toList();
+            var states =
+                    handles.stream().map(h -> after.handle(h.id()).status()).toList();
             assertThat(states).containsOnlyOnce(JobState.SUCCEEDED);
             assertThat(states).filteredOn(s -> s == JobState.QUEUED).hasSize(3);
         }

@@ -15,8 +15,8 @@ class HealthStatesTest {
     private static String[] postgres(String... more) {
         EmbeddedPg pg = EmbeddedPg.shared();
         String schema = "h_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        var props = new java.util.ArrayList<>(java.util.List.of(SQLITE, "kyu.broker-url=" + pg.url(schema),
-                "management.endpoint.health.probes.enabled=true"));
+        var props = new java.util.ArrayList<>(java.util.List.of(
+                SQLITE, "kyu.broker-url=" + pg.url(schema), "management.endpoint.health.probes.enabled=true"));
         props.addAll(java.util.List.of(more));
         return props.toArray(String[]::new);
     }
@@ -38,7 +38,9 @@ class HealthStatesTest {
             context.getBean(Kyu.class).broker().close();
             var health = context.getBean(KyuHealthIndicator.class).health();
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-            assertThat(health.getDetails()).containsEntry("brokerReachable", false).containsKey("brokerError");
+            assertThat(health.getDetails())
+                    .containsEntry("brokerReachable", false)
+                    .containsKey("brokerError");
             assertThat(endpoint.health().getStatus()).isEqualTo(Status.DOWN);
             assertThat(endpoint.healthForPath("readiness").getStatus()).isEqualTo(Status.UP);
         }
@@ -46,7 +48,8 @@ class HealthStatesTest {
 
     @Test
     void readinessFollowsKyuWhenTheGroupIncludesIt() {
-        try (var context = Apps.start(postgres("management.endpoint.health.group.readiness.include=readinessState,kyu"))) {
+        try (var context =
+                Apps.start(postgres("management.endpoint.health.group.readiness.include=readinessState,kyu"))) {
             var endpoint = context.getBean(HealthEndpoint.class);
             assertThat(endpoint.healthForPath("readiness").getStatus()).isEqualTo(Status.UP);
             context.getBean(Kyu.class).broker().close();

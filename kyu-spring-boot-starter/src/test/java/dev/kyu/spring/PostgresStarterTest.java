@@ -9,12 +9,16 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The starter on the application's own PostgreSQL DataSource (a real server, embedded). */
-@SpringBootTest(classes = TestApp.class, properties = {
-        "kyu.data-source.enabled=true",
-        "kyu.worker.fetch-wait=200ms",
-        "management.endpoint.health.probes.enabled=true"})
+@SpringBootTest(
+        classes = TestApp.class,
+        properties = {
+            "kyu.data-source.enabled=true",
+            "kyu.worker.fetch-wait=200ms",
+            "management.endpoint.health.probes.enabled=true"
+        })
 class PostgresStarterTest extends StarterContract {
-    static final String SCHEMA = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    static final String SCHEMA =
+            "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -29,6 +33,8 @@ class PostgresStarterTest extends StarterContract {
 
     @Test
     void theBrokerIsTheApplicationsDatabase() {
-        assertThat(kyu.broker().describe()).contains("postgresql").contains(String.valueOf(EmbeddedPg.shared().port()));
+        assertThat(kyu.broker().describe())
+                .contains("postgresql")
+                .contains(String.valueOf(EmbeddedPg.shared().port()));
     }
 }

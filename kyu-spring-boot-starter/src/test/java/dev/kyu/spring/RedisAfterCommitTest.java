@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kyu.Kyu;
 import dev.kyu.KyuException;
+import dev.kyu.client.JobHandle;
+import dev.kyu.spi.JobQuery;
 import dev.kyu.workflow.Call;
 import dev.kyu.workflow.Workflow;
 import dev.kyu.workflow.WorkflowHandle;
 import dev.kyu.workflow.WorkflowState;
-import dev.kyu.client.JobHandle;
-import dev.kyu.spi.JobQuery;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,7 +31,8 @@ class RedisAfterCommitTest {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.start();
-        context = Apps.start("spring.datasource.url=jdbc:sqlite:target/spring-redis-test.db", "kyu.broker-url=" + redis.url());
+        context = Apps.start(
+                "spring.datasource.url=jdbc:sqlite:target/spring-redis-test.db", "kyu.broker-url=" + redis.url());
         template = context.getBean(KyuTemplate.class);
         tx = context.getBean(TransactionTemplate.class);
         kyu = context.getBean(Kyu.class);
@@ -78,8 +79,11 @@ class RedisAfterCommitTest {
     }
 
     private static Workflow sums(String name, String task) {
-        return Workflow.builder(name).step("first", Call.of(task, new TestApp.Pair(1, 2)))
-                .step("second", Call.of("test.add", new TestApp.Pair(3, 4))).after("first").build();
+        return Workflow.builder(name)
+                .step("first", Call.of(task, new TestApp.Pair(1, 2)))
+                .step("second", Call.of("test.add", new TestApp.Pair(3, 4)))
+                .after("first")
+                .build();
     }
 
     private static long workflows() {
@@ -115,7 +119,8 @@ class RedisAfterCommitTest {
     void aBadWorkflowFailsInsideTheTransaction() {
         long before = workflows();
         assertThatThrownBy(() -> tx.executeWithoutResult(status -> template.enqueue(sums("bad", "test.no-such-task"))))
-                .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining("test.no-such-task");
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessageContaining("test.no-such-task");
         assertThat(workflows()).isEqualTo(before);
     }
 

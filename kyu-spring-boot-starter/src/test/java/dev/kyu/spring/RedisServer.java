@@ -32,17 +32,34 @@ final class RedisServer implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path dir = Files.createTempDirectory("kyu-spring-redis");
-        Process p = new ProcessBuilder(List.of(binary.getAbsolutePath(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "everysec"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).ignoreExceptions().until(() -> {
-            try (var s = new Socket("127.0.0.1", port)) {
-                s.getOutputStream().write("PING\r\n".getBytes());
-                byte[] buf = new byte[16];
-                int n = s.getInputStream().read(buf);
-                return n > 0 && new String(buf, 0, n).startsWith("+PONG");
-            }
-        });
+        Process p = new ProcessBuilder(List.of(
+                        binary.getAbsolutePath(),
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--dir",
+                        dir.toString(),
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "yes",
+                        "--appendfsync",
+                        "everysec"))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> {
+                    try (var s = new Socket("127.0.0.1", port)) {
+                        s.getOutputStream().write("PING\r\n".getBytes());
+                        byte[] buf = new byte[16];
+                        int n = s.getInputStream().read(buf);
+                        return n > 0 && new String(buf, 0, n).startsWith("+PONG");
+                    }
+                });
         return new RedisServer(port, dir, p);
     }
 
@@ -60,7 +77,8 @@ final class RedisServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // a leftover temporary directory is harmless
         }

@@ -24,35 +24,65 @@ import org.springframework.boot.health.contributor.Status;
 abstract class StarterContract {
     static final Duration WAIT = Duration.ofSeconds(20);
 
-    @Autowired Kyu kyu;
-    @Autowired KyuTemplate template;
-    @Autowired TestApp.Orders orders;
-    @Autowired TestApp.Shipping shipping;
-    @Autowired dev.kyu.task.KyuTask<TestApp.Greeting, String> greet;
-    @Autowired KyuHealthIndicator health;
-    @Autowired HealthEndpoint healthEndpoint;
-    @Autowired KyuEndpoint endpoint;
-    @Autowired MeterRegistry meters;
-    @Autowired KyuRuntime runtime;
-    @Autowired org.springframework.transaction.support.TransactionTemplate tx;
+    @Autowired
+    Kyu kyu;
+
+    @Autowired
+    KyuTemplate template;
+
+    @Autowired
+    TestApp.Orders orders;
+
+    @Autowired
+    TestApp.Shipping shipping;
+
+    @Autowired
+    dev.kyu.task.KyuTask<TestApp.Greeting, String> greet;
+
+    @Autowired
+    KyuHealthIndicator health;
+
+    @Autowired
+    HealthEndpoint healthEndpoint;
+
+    @Autowired
+    KyuEndpoint endpoint;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    KyuRuntime runtime;
+
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate tx;
 
     @Test
     void tasksFromBeansAndAnnotatedMethodsAreRegistered() {
         assertThat(kyu.tasks().contains("test.greet")).isTrue();
         assertThat(kyu.tasks().contains("test.add")).isTrue();
         assertThat(kyu.tasks().contains("test.ship")).isTrue();
-        assertThat(kyu.tasks().find("test.ship").orElseThrow().options().defaults().maxAttempts()).isEqualTo(2);
+        assertThat(kyu.tasks()
+                        .find("test.ship")
+                        .orElseThrow()
+                        .options()
+                        .defaults()
+                        .maxAttempts())
+                .isEqualTo(2);
     }
 
     @Test
     void aTaskBeanRunsWithTypedArgsAndResult() throws Exception {
-        String result = template.enqueue(greet, new TestApp.Greeting("ada")).join().await(WAIT);
+        String result =
+                template.enqueue(greet, new TestApp.Greeting("ada")).join().await(WAIT);
         assertThat(result).isEqualTo("hello ada");
     }
 
     @Test
     void anAnnotatedMethodRunsWithTypedArgsAndResult() throws Exception {
-        TestApp.Sum sum = template.<TestApp.Sum>enqueue("test.add", new TestApp.Pair(2, 3)).join().await(WAIT);
+        TestApp.Sum sum = template.<TestApp.Sum>enqueue("test.add", new TestApp.Pair(2, 3))
+                .join()
+                .await(WAIT);
         assertThat(sum).isEqualTo(new TestApp.Sum(5));
     }
 
@@ -82,13 +112,15 @@ abstract class StarterContract {
     private static dev.kyu.workflow.Workflow sums(String name) {
         return dev.kyu.workflow.Workflow.builder(name)
                 .step("first", dev.kyu.workflow.Call.of("test.add", new TestApp.Pair(1, 2)))
-                .step("second", dev.kyu.workflow.Call.of("test.add", new TestApp.Pair(3, 4))).after("first")
+                .step("second", dev.kyu.workflow.Call.of("test.add", new TestApp.Pair(3, 4)))
+                .after("first")
                 .build();
     }
 
     private List<Job> workflows(String name) {
         return kyu.admin().jobs(JobQuery.all(1000).withTask("kyu.workflow")).stream()
-                .filter(j -> j.args() != null && j.args().contains("\"" + name + "\"")).toList();
+                .filter(j -> j.args() != null && j.args().contains("\"" + name + "\""))
+                .toList();
     }
 
     @Test
@@ -118,11 +150,18 @@ abstract class StarterContract {
     void metersCarryTaskAndQueueTags() throws Exception {
         template.enqueue("test.add", new TestApp.Pair(1, 1)).join().await(WAIT);
         await().atMost(WAIT).untilAsserted(() -> {
-            var completed = meters.find(KyuMetrics.COMPLETED).tag("task", "test.add").tag("queue", "default").counter();
+            var completed = meters.find(KyuMetrics.COMPLETED)
+                    .tag("task", "test.add")
+                    .tag("queue", "default")
+                    .counter();
             assertThat(completed).isNotNull();
             assertThat(completed.count()).isGreaterThanOrEqualTo(1);
         });
-        assertThat(meters.find(KyuMetrics.ENQUEUED).tag("task", "test.add").tag("queue", "default").counter()).isNotNull();
+        assertThat(meters.find(KyuMetrics.ENQUEUED)
+                        .tag("task", "test.add")
+                        .tag("queue", "default")
+                        .counter())
+                .isNotNull();
     }
 
     @Test
@@ -140,7 +179,8 @@ abstract class StarterContract {
     void theReadinessGroupLeavesKyuOut() {
         var readiness = (CompositeHealthDescriptor) healthEndpoint.healthForPath("readiness");
         assertThat(readiness.getComponents()).doesNotContainKey("kyu");
-        assertThat(((CompositeHealthDescriptor) healthEndpoint.health()).getComponents()).containsKey("kyu");
+        assertThat(((CompositeHealthDescriptor) healthEndpoint.health()).getComponents())
+                .containsKey("kyu");
     }
 
     @Test
@@ -150,12 +190,14 @@ abstract class StarterContract {
         Map<String, Object> view = endpoint.kyu();
         assertThat(view).containsEntry("status", "UP");
         assertThat((List<String>) view.get("tasks")).contains("test.add", "test.greet", "test.ship", "kyu.noop");
-        assertThat((List<Map<String, Object>>) view.get("queues")).anySatisfy(q -> assertThat(q).containsEntry("queue", "default"));
+        assertThat((List<Map<String, Object>>) view.get("queues"))
+                .anySatisfy(q -> assertThat(q).containsEntry("queue", "default"));
         assertThat((List<Map<String, Object>>) view.get("workers")).isNotEmpty();
     }
 
     List<Job> shipJobs(String orderId) {
         return kyu.admin().jobs(JobQuery.all(500).withTask("test.ship")).stream()
-                .filter(j -> j.args().contains(orderId)).toList();
+                .filter(j -> j.args().contains(orderId))
+                .toList();
     }
 }

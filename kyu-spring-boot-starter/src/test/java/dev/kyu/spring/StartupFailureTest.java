@@ -40,51 +40,73 @@ class StartupFailureTest {
     @Test
     void anUnknownBrokerSchemeIsNamed() {
         assertThat(failure(List.of(), SQLITE, "kyu.broker-url=amqpx://localhost/jobs"))
-                .contains("kyu.broker-url").contains("unknown broker URL scheme").contains("amqpx://localhost/jobs");
+                .contains("kyu.broker-url")
+                .contains("unknown broker URL scheme")
+                .contains("amqpx://localhost/jobs");
     }
 
     @Test
     @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
     void bootsFailureReportLeadsWithKyusReason(org.springframework.boot.test.system.CapturedOutput output) {
         failure(List.of(), SQLITE, "kyu.broker-url=amqpx://localhost/jobs");
-        assertThat(output.getAll()).contains("APPLICATION FAILED TO START").contains("Kyu: cannot open Kyu's broker from kyu.broker-url");
+        assertThat(output.getAll())
+                .contains("APPLICATION FAILED TO START")
+                .contains("Kyu: cannot open Kyu's broker from kyu.broker-url");
     }
 
     @Test
     void aDashboardPathWithoutAServletServerIsNamed() {
-        assertThat(failure(List.of(), SQLITE, "kyu.broker-url=memory:", "kyu.dashboard.enabled=true", "kyu.dashboard.path=/kyu"))
-                .contains("kyu.dashboard.path=/kyu").contains("servlet web server");
+        assertThat(failure(
+                        List.of(),
+                        SQLITE,
+                        "kyu.broker-url=memory:",
+                        "kyu.dashboard.enabled=true",
+                        "kyu.dashboard.path=/kyu"))
+                .contains("kyu.dashboard.path=/kyu")
+                .contains("servlet web server");
     }
 
     @Test
     void aBadCronIsNamedWithItsSchedule() {
-        assertThat(failure(List.of(), SQLITE, "kyu.broker-url=memory:", "kyu.schedules.nightly.task=test.add",
-                "kyu.schedules.nightly.cron=61 * * * *"))
-                .startsWith("bad schedule in kyu.schedules: ").contains("'nightly'").contains("'cron'");
+        assertThat(failure(
+                        List.of(),
+                        SQLITE,
+                        "kyu.broker-url=memory:",
+                        "kyu.schedules.nightly.task=test.add",
+                        "kyu.schedules.nightly.cron=61 * * * *"))
+                .startsWith("bad schedule in kyu.schedules: ")
+                .contains("'nightly'")
+                .contains("'cron'");
     }
 
     @Test
     void twoTasksOfOneNameAreBothNamed() {
         assertThat(failure(List.of(DuplicateTask.class), SQLITE, "kyu.broker-url=memory:"))
-                .contains("two tasks are named 'test.add'").contains("Arithmetic.add").contains("anotherAdd");
+                .contains("two tasks are named 'test.add'")
+                .contains("Arithmetic.add")
+                .contains("anotherAdd");
     }
 
     @Test
     void anUnusableTaskMethodIsNamed() {
         assertThat(failure(List.of(BadSignature.class), SQLITE, "kyu.broker-url=memory:"))
-                .contains("twoArgs").contains("cannot be task 'test.bad'").contains("(Args) or (Args, JobContext)");
+                .contains("twoArgs")
+                .contains("cannot be task 'test.bad'")
+                .contains("(Args) or (Args, JobContext)");
     }
 
     @Test
     void aBadTaskNameIsNamed() {
         assertThat(failure(List.of(BadName.class), SQLITE, "kyu.broker-url=memory:"))
-                .contains("no spaces allowed").contains("task name");
+                .contains("no spaces allowed")
+                .contains("task name");
     }
 
     @Test
     void aBrokerUrlAndTheDataSourceTogetherAreRefused() {
         assertThat(failure(List.of(), SQLITE, "kyu.broker-url=memory:", "kyu.data-source.enabled=true"))
-                .contains("kyu.broker-url").contains("kyu.data-source.enabled");
+                .contains("kyu.broker-url")
+                .contains("kyu.data-source.enabled");
     }
 
     @Test

@@ -17,8 +17,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Import({TestApp.Arithmetic.class, TestApp.Shipping.class, TestApp.Orders.class})
 public class TestApp {
     public record Greeting(String name) {}
+
     public record Pair(int a, int b) {}
+
     public record Sum(int total) {}
+
     public record Order(String id) {}
 
     @Bean

@@ -71,7 +71,8 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
             var all = new HashSet<String>();
             for (int b = 0; b < total / 100; b++) {
                 var batch = new ArrayList<NewJob>();
-                for (int i = 0; i < 100; i++) batch.add(job("t").args("{\"n\":" + (b * 100 + i) + "}").build());
+                for (int i = 0; i < 100; i++)
+                    batch.add(job("t").args("{\"n\":" + (b * 100 + i) + "}").build());
                 broker.jobsEnqueue(EnqueueRequest.of(batch)).forEach(r -> all.add(r.id()));
             }
             var seen = new ConcurrentHashMap<String, AtomicInteger>();
@@ -86,14 +87,17 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
                         start.await();
                         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                         while (fetched.get() < total && System.nanoTime() < deadline) {
-                            List<Job> got = broker.jobsFetch(new FetchRequest(worker, List.of(Q), 10, LONG, Duration.ofMillis(50)));
+                            List<Job> got = broker.jobsFetch(
+                                    new FetchRequest(worker, List.of(Q), 10, LONG, Duration.ofMillis(50)));
                             fetched.addAndGet(got.size());
                             var done = new ArrayList<Completion>();
                             for (Job j : got) {
-                                seen.computeIfAbsent(j.id(), k -> new AtomicInteger()).incrementAndGet();
+                                seen.computeIfAbsent(j.id(), k -> new AtomicInteger())
+                                        .incrementAndGet();
                                 done.add(new Completion(j.lease(), new Outcome.Succeeded(j.args())));
                             }
-                            if (!done.isEmpty()) assertThat(broker.jobsComplete(done)).containsOnly(true);
+                            if (!done.isEmpty())
+                                assertThat(broker.jobsComplete(done)).containsOnly(true);
                         }
                         return null;
                     }));
@@ -119,15 +123,21 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
                 for (int t = 0; t < threads; t++) {
                     futures.add(pool.submit(() -> {
                         start.await();
-                        return enqueueOne(job("t").unique("tick:12:00", UniqueScope.ACTIVE, null).build());
+                        return enqueueOne(job("t").unique("tick:12:00", UniqueScope.ACTIVE, null)
+                                .build());
                     }));
                 }
                 start.countDown();
                 var results = new ArrayList<EnqueueResult>();
                 for (var f : futures) results.add(f.get(60, TimeUnit.SECONDS));
                 assertThat(results).filteredOn(EnqueueResult::created).hasSize(1);
-                assertThat(results).extracting(EnqueueResult::id).containsOnly(results.stream()
-                        .filter(EnqueueResult::created).findFirst().orElseThrow().id());
+                assertThat(results)
+                        .extracting(EnqueueResult::id)
+                        .containsOnly(results.stream()
+                                .filter(EnqueueResult::created)
+                                .findFirst()
+                                .orElseThrow()
+                                .id());
             } finally {
                 pool.shutdownNow();
             }
@@ -145,8 +155,14 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
             var start = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                Future<Boolean> a = pool.submit(() -> { start.await(); return complete(old, new Outcome.Succeeded("\"old\"")); });
-                Future<Boolean> b = pool.submit(() -> { start.await(); return complete(current, new Outcome.Succeeded("\"new\"")); });
+                Future<Boolean> a = pool.submit(() -> {
+                    start.await();
+                    return complete(old, new Outcome.Succeeded("\"old\""));
+                });
+                Future<Boolean> b = pool.submit(() -> {
+                    start.await();
+                    return complete(current, new Outcome.Succeeded("\"new\""));
+                });
                 start.countDown();
                 assertThat(a.get(60, TimeUnit.SECONDS)).isFalse();
                 assertThat(b.get(60, TimeUnit.SECONDS)).isTrue();
@@ -163,28 +179,36 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
         @Test
         @DisplayName("args that are not valid JSON are stored and handed out byte-exact: the engine never parses args")
         void invalidJsonArgsAreKeptByteExact() {
-            List<String> payloads = List.of("{not json", "", "[1,2,", "  {\"a\" :  1 }  ", "😀 ünïcödé \t\\u0041 \"",
+            List<String> payloads = List.of(
+                    "{not json",
+                    "",
+                    "[1,2,",
+                    "  {\"a\" :  1 }  ",
+                    "😀 ünïcödé \t\\u0041 \"",
                     "{\"big\":\"" + "x".repeat(100_000) + "\"}");
             var ids = new ArrayList<String>();
             for (String p : payloads) ids.add(enqueue(job("t").args(p)));
-            for (int i = 0; i < payloads.size(); i++) assertThat(get(ids.get(i)).args()).isEqualTo(payloads.get(i));
+            for (int i = 0; i < payloads.size(); i++)
+                assertThat(get(ids.get(i)).args()).isEqualTo(payloads.get(i));
             List<Job> got = fetch(10);
             assertThat(got).extracting(Job::args).containsExactlyElementsOf(payloads);
         }
 
         @Test
-        @DisplayName("a corrupt stored job never breaks fetch, queries or maintenance; it ends FAILED with kyu.CorruptJob")
+        @DisplayName(
+                "a corrupt stored job never breaks fetch, queries or maintenance; it ends FAILED with kyu.CorruptJob")
         void aCorruptJobIsQuarantinedWhileGoodJobsFlow() throws Exception {
             String before = enqueue(job("t").args("{\"good\":1}"));
             String corrupt = insertCorruptJob(broker, Q);
             String after = enqueue(job("t").args("{\"good\":2}"));
 
             assertThatCode(() -> {
-                broker.jobsList(JobQuery.all(100));
-                broker.jobsList(JobQuery.all(100).withText("good"));
-                broker.queuesList();
-                broker.jobGet(corrupt);
-            }).doesNotThrowAnyException();
+                        broker.jobsList(JobQuery.all(100));
+                        broker.jobsList(JobQuery.all(100).withText("good"));
+                        broker.queuesList();
+                        broker.jobGet(corrupt);
+                    })
+                    .doesNotThrowAnyException();
 
             var fetched = new HashSet<String>();
             for (int i = 0; i < 5 && fetched.size() < 2; i++) {
@@ -196,23 +220,29 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
             assertThat(fetched).containsExactlyInAnyOrder(before, after);
 
             assertThatCode(() -> {
-                broker.jobsPromoteDue(100);
-                broker.leasesRescueExpired(100);
-                broker.jobsPrune(PruneRequest.defaults());
-            }).doesNotThrowAnyException();
+                        broker.jobsPromoteDue(100);
+                        broker.leasesRescueExpired(100);
+                        broker.jobsPrune(PruneRequest.defaults());
+                    })
+                    .doesNotThrowAnyException();
 
             Job j = get(corrupt);
             assertThat(j.state()).isEqualTo(JobState.FAILED);
             assertThat(j.queue()).isEqualTo(Q);
             assertThat(j.lastError()).isNotNull();
             assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
-            assertThat(broker.queueCounts(Q)).containsEntry(JobState.FAILED, 1L).containsEntry(JobState.SUCCEEDED, 2L)
+            assertThat(broker.queueCounts(Q))
+                    .containsEntry(JobState.FAILED, 1L)
+                    .containsEntry(JobState.SUCCEEDED, 2L)
                     .containsEntry(JobState.QUEUED, 0L);
-            assertThat(broker.jobsList(JobQuery.all(100).withState(JobState.FAILED))).extracting(Job::id).containsExactly(corrupt);
+            assertThat(broker.jobsList(JobQuery.all(100).withState(JobState.FAILED)))
+                    .extracting(Job::id)
+                    .containsExactly(corrupt);
         }
 
         @Test
-        @DisplayName("rows that bypass the input contract are quarantined by the claim, never run, and the good jobs around them flow")
+        @DisplayName(
+                "rows that bypass the input contract are quarantined by the claim, never run, and the good jobs around them flow")
         void rowsBreakingTheContractAreQuarantinedAtClaim() throws Exception {
             Instant now = broker.now();
             RawJob sound = RawJob.queued(Q, now.minusSeconds(1));
@@ -245,24 +275,34 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
             assertThat(fetched).as("only the sound jobs are handed out").containsExactlyInAnyOrder(before, after);
             // listed rather than got by id: a row whose id is no UUID cannot be asked for by id
             var failed = new java.util.HashMap<String, Job>();
-            broker.jobsList(JobQuery.all(100)); // a quarantined row is read as it is from then on, not quarantined again
+            broker.jobsList(
+                    JobQuery.all(100)); // a quarantined row is read as it is from then on, not quarantined again
             for (Job j : broker.jobsList(JobQuery.all(100).withState(JobState.FAILED))) failed.put(j.id(), j);
             planted.forEach((word, id) -> {
                 Job j = failed.get(id);
                 assertThat(j).as("row breaking %s, listed as FAILED", word).isNotNull();
                 assertThat(j.state()).as("row breaking %s", word).isEqualTo(JobState.FAILED);
                 assertThat(j.lastError().type()).as("row breaking %s", word).isEqualTo(JobError.CORRUPT);
-                assertThat(j.errors()).as("row breaking %s: quarantined once", word).hasSize(1);
-                assertThat(j.lastError().message() + " " + j.lastError().stackTrace()).as("reason for the row breaking %s", word)
+                assertThat(j.errors())
+                        .as("row breaking %s: quarantined once", word)
+                        .hasSize(1);
+                assertThat(j.lastError().message() + " " + j.lastError().stackTrace())
+                        .as("reason for the row breaking %s", word)
                         .containsIgnoringCase(word);
             });
-            if (planted.containsKey("id")) assertThat(failed.get(planted.get("id")).args()).as("the row's data is kept").isEqualTo("{}");
-            assertThat(broker.queueCounts(Q)).containsEntry(JobState.QUEUED, 0L).containsEntry(JobState.RUNNING, 0L)
+            if (planted.containsKey("id"))
+                assertThat(failed.get(planted.get("id")).args())
+                        .as("the row's data is kept")
+                        .isEqualTo("{}");
+            assertThat(broker.queueCounts(Q))
+                    .containsEntry(JobState.QUEUED, 0L)
+                    .containsEntry(JobState.RUNNING, 0L)
                     .containsEntry(JobState.FAILED, (long) planted.size());
         }
 
         @Test
-        @DisplayName("a row whose attempt is at the int limit (a lease cannot count past it) is quarantined at claim, and the claim goes on")
+        @DisplayName(
+                "a row whose attempt is at the int limit (a lease cannot count past it) is quarantined at claim, and the claim goes on")
         void aRowAtTheAttemptLimitIsQuarantinedAtClaim() throws Exception {
             Instant now = broker.now();
             String before = enqueue(job("t").args("{\"good\":1}"));
@@ -283,14 +323,18 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
             Job j = get(bad);
             assertThat(j.state()).isEqualTo(JobState.FAILED);
             assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
-            assertThat(broker.queueCounts(Q)).containsEntry(JobState.RUNNING, 0L).containsEntry(JobState.FAILED, 1L);
+            assertThat(broker.queueCounts(Q))
+                    .containsEntry(JobState.RUNNING, 0L)
+                    .containsEntry(JobState.FAILED, 1L);
         }
 
         @Test
-        @DisplayName("a job due past the range any enqueue accepts (infinity) is quarantined by the sweep, not left waiting for ever")
+        @DisplayName(
+                "a job due past the range any enqueue accepts (infinity) is quarantined by the sweep, not left waiting for ever")
         void aJobDueBeyondTheRangeIsQuarantinedBySweep() throws Exception {
             Instant now = broker.now();
-            String never = plantRawJob(broker, RawJob.queued(Q, now).withState("SCHEDULED").withScheduledAt(Instant.MAX));
+            String never = plantRawJob(
+                    broker, RawJob.queued(Q, now).withState("SCHEDULED").withScheduledAt(Instant.MAX));
             String later = enqueue(job("t").runAt(now.plus(LONG)));
             assertThat(never).as("every engine can store a far due time").isNotNull();
 
@@ -298,14 +342,16 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
             Job j = get(never);
             assertThat(j.state()).isEqualTo(JobState.FAILED);
             assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
-            assertThat(j.lastError().message() + " " + j.lastError().stackTrace()).containsIgnoringCase("scheduled");
+            assertThat(j.lastError().message() + " " + j.lastError().stackTrace())
+                    .containsIgnoringCase("scheduled");
             assertThat(j.args()).isEqualTo("{}");
             assertThat(get(later).state()).isEqualTo(JobState.SCHEDULED);
             assertThat(fetch(10)).isEmpty();
         }
 
         @Test
-        @DisplayName("a job of a queue whose name no worker can ask for is quarantined by the sweep, not left waiting for ever")
+        @DisplayName(
+                "a job of a queue whose name no worker can ask for is quarantined by the sweep, not left waiting for ever")
         void aJobOfAnUnreachableQueueIsQuarantinedBySweep() throws Exception {
             String stranded = plantRawJob(broker, RawJob.queued("bad queue\t", broker.now()));
             String good = enqueue(job("t"));
@@ -315,7 +361,8 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
             Job j = get(stranded);
             assertThat(j.state()).isEqualTo(JobState.FAILED);
             assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
-            assertThat(j.lastError().message() + " " + j.lastError().stackTrace()).containsIgnoringCase("queue");
+            assertThat(j.lastError().message() + " " + j.lastError().stackTrace())
+                    .containsIgnoringCase("queue");
             assertThat(j.args()).isEqualTo("{}");
             assertThat(get(good).state()).isEqualTo(JobState.QUEUED);
         }
@@ -331,5 +378,4 @@ public abstract class BrokerConformanceSuite extends QueryConformance {
             assertThat(get(corrupt).state()).isEqualTo(JobState.FAILED);
         }
     }
-
 }

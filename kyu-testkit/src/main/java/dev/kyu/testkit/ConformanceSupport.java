@@ -1,9 +1,9 @@
 package dev.kyu.testkit;
 
-import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kyu.ManualClock;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobIds;
@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 public abstract class ConformanceSupport {
     /** A span no test outlives: leases and delays that must not lapse while the test runs. */
     protected static final Duration LONG = Duration.ofMinutes(10);
+
     protected static final String Q = "q";
     protected static final String WORKER = "worker-1";
 
@@ -101,8 +102,11 @@ public abstract class ConformanceSupport {
             if (!clock.instant().isAfter(target)) clock.set(target.plusMillis(1));
             return;
         }
-        await("engine clock to pass " + target).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(10)).until(() -> broker.now().isAfter(target));
+        await("engine clock to pass " + target)
+                .atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> broker.now().isAfter(target));
     }
 
     /** Asserts two engine times are the same instant (to the millisecond on engines without a manual clock). */

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 public abstract class ControlConformance extends WorkConformance {
 
     private NewJob unique(String key, UniqueScope scope, String queue) {
-        return job("t", queue).unique(key, scope, scope == UniqueScope.PERIOD ? gap() : null).build();
+        return job("t", queue)
+                .unique(key, scope, scope == UniqueScope.PERIOD ? gap() : null)
+                .build();
     }
 
     private long stored(String queue) {
@@ -99,8 +101,11 @@ public abstract class ControlConformance extends WorkConformance {
             NewJob b = unique("k", UniqueScope.ACTIVE, Q);
             NewJob c = unique("other", UniqueScope.ACTIVE, Q);
             List<EnqueueResult> r = broker.jobsEnqueue(EnqueueRequest.of(List.of(a, b, c)));
-            assertThat(r).containsExactly(new EnqueueResult(a.id(), true), new EnqueueResult(a.id(), false),
-                    new EnqueueResult(c.id(), true));
+            assertThat(r)
+                    .containsExactly(
+                            new EnqueueResult(a.id(), true),
+                            new EnqueueResult(a.id(), false),
+                            new EnqueueResult(c.id(), true));
             assertThat(broker.jobGet(b.id())).isEmpty();
             assertThat(stored(Q)).isEqualTo(2);
         }
@@ -121,7 +126,8 @@ public abstract class ControlConformance extends WorkConformance {
         void waitingJobsAreCancelledAndNeverFetched() {
             String queued = enqueue(job("t"));
             String scheduled = enqueue(job("t").delay(LONG));
-            assertThat(broker.jobsCancel(List.of(queued, scheduled))).containsExactly(CancelResult.CANCELLED, CancelResult.CANCELLED);
+            assertThat(broker.jobsCancel(List.of(queued, scheduled)))
+                    .containsExactly(CancelResult.CANCELLED, CancelResult.CANCELLED);
             assertThat(get(queued).state()).isEqualTo(JobState.CANCELLED);
             assertThat(get(queued).finishedAt()).isNotNull();
             assertThat(get(scheduled).state()).isEqualTo(JobState.CANCELLED);
@@ -136,7 +142,8 @@ public abstract class ControlConformance extends WorkConformance {
             Job flagged = get(id);
             assertThat(flagged.state()).isEqualTo(JobState.RUNNING);
             assertThat(flagged.cancelRequested()).isTrue();
-            assertThat(complete(running, new Outcome.Cancelled(error(1, "cancelled")))).isTrue();
+            assertThat(complete(running, new Outcome.Cancelled(error(1, "cancelled"))))
+                    .isTrue();
             assertThat(get(id).state()).isEqualTo(JobState.CANCELLED);
         }
 
@@ -145,7 +152,8 @@ public abstract class ControlConformance extends WorkConformance {
             String done = enqueue(job("t"));
             runTo(done, new Outcome.Succeeded("42"));
             String unknown = JobIds.next();
-            assertThat(broker.jobsCancel(List.of(done, unknown))).containsExactly(CancelResult.ALREADY_FINISHED, CancelResult.NOT_FOUND);
+            assertThat(broker.jobsCancel(List.of(done, unknown)))
+                    .containsExactly(CancelResult.ALREADY_FINISHED, CancelResult.NOT_FOUND);
             Job j = get(done);
             assertThat(j.state()).isEqualTo(JobState.SUCCEEDED);
             assertThat(j.result()).isEqualTo("42");
@@ -165,7 +173,8 @@ public abstract class ControlConformance extends WorkConformance {
             String waiting = enqueue(job("t").delay(LONG));
             String unknown = JobIds.next();
 
-            assertThat(broker.jobsRetry(RetryRequest.ids(List.of(failed, cancelled, waiting, unknown)))).isEqualTo(2);
+            assertThat(broker.jobsRetry(RetryRequest.ids(List.of(failed, cancelled, waiting, unknown))))
+                    .isEqualTo(2);
             Job f = get(failed);
             assertThat(f.state()).isEqualTo(JobState.QUEUED);
             assertThat(f.attempt()).isZero();
@@ -174,7 +183,10 @@ public abstract class ControlConformance extends WorkConformance {
             assertThat(get(cancelled).state()).isEqualTo(JobState.QUEUED);
             assertThat(get(waiting).state()).isEqualTo(JobState.SCHEDULED);
 
-            Job again = fetch(10).stream().filter(j -> j.id().equals(failed)).findFirst().orElseThrow();
+            Job again = fetch(10).stream()
+                    .filter(j -> j.id().equals(failed))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(again.attempt()).isEqualTo(1);
         }
 
@@ -216,7 +228,8 @@ public abstract class ControlConformance extends WorkConformance {
             String queued = enqueue(job("t"));
             String scheduled = enqueue(job("t").delay(LONG));
 
-            assertThat(broker.jobsDelete(List.of(queued, failed, scheduled, running, JobIds.next()))).isEqualTo(3);
+            assertThat(broker.jobsDelete(List.of(queued, failed, scheduled, running, JobIds.next())))
+                    .isEqualTo(3);
             assertThat(broker.jobGet(queued)).isEmpty();
             assertThat(broker.jobGet(failed)).isEmpty();
             assertThat(broker.jobGet(scheduled)).isEmpty();
@@ -253,11 +266,17 @@ public abstract class ControlConformance extends WorkConformance {
             String b = enqueue(job("t", "b"));
             assertThat(get(a).state()).isEqualTo(JobState.QUEUED);
             assertThat(ids(fetch(WORKER, 10, LONG, "a", "b"))).containsExactly(b);
-            assertThat(broker.queuesList()).filteredOn(q -> q.queue().equals("a")).extracting(QueueInfo::paused).containsExactly(true);
+            assertThat(broker.queuesList())
+                    .filteredOn(q -> q.queue().equals("a"))
+                    .extracting(QueueInfo::paused)
+                    .containsExactly(true);
 
             broker.queuePause("a", false);
             assertThat(ids(fetch(WORKER, 10, LONG, "a"))).containsExactly(a);
-            assertThat(broker.queuesList()).filteredOn(q -> q.queue().equals("a")).extracting(QueueInfo::paused).containsExactly(false);
+            assertThat(broker.queuesList())
+                    .filteredOn(q -> q.queue().equals("a"))
+                    .extracting(QueueInfo::paused)
+                    .containsExactly(false);
         }
 
         @Test
@@ -272,7 +291,8 @@ public abstract class ControlConformance extends WorkConformance {
             String id = enqueue(job("t"));
             var pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
-                    return broker.jobsFetch(new dev.kyu.spi.FetchRequest(WORKER, List.of(Q), 1, LONG, Duration.ofSeconds(60)));
+                    return broker.jobsFetch(
+                            new dev.kyu.spi.FetchRequest(WORKER, List.of(Q), 1, LONG, Duration.ofSeconds(60)));
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }

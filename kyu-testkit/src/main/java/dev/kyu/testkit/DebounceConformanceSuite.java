@@ -1,12 +1,12 @@
 package dev.kyu.testkit;
 
-import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kyu.Kyu;
 import dev.kyu.KyuException;
+import dev.kyu.ManualClock;
 import dev.kyu.client.JobHandle;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobOptions;
@@ -90,7 +90,9 @@ public abstract class DebounceConformanceSuite {
             return;
         }
         Instant until = broker.now().plus(d);
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> !broker.now().isBefore(until));
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> !broker.now().isBefore(until));
     }
 
     private List<Job> waiting(String task) {
@@ -130,7 +132,8 @@ public abstract class DebounceConformanceSuite {
 
     /** The job's due time lies within [before, after] moved by {@code d}, to the millisecond engines keep. */
     private static void assertDueWithin(Job j, Instant before, Instant after, Duration d) {
-        assertThat(j.scheduledAt()).isBetween(ms(before).plus(d), ms(after).plus(d).plusMillis(1));
+        assertThat(j.scheduledAt())
+                .isBetween(ms(before).plus(d), ms(after).plus(d).plusMillis(1));
     }
 
     // ---- debounce -----------------------------------------------------------------------------------
@@ -149,7 +152,10 @@ public abstract class DebounceConformanceSuite {
         assertThat(job.id()).isEqualTo(handles.get(9).id());
         assertThat(job.attempt()).isZero();
         assertDueWithin(job, before, after, unit);
-        for (int i = 0; i < 9; i++) assertThat(broker.jobGet(handles.get(i).id())).as("replaced job " + i).isEmpty();
+        for (int i = 0; i < 9; i++)
+            assertThat(broker.jobGet(handles.get(i).id()))
+                    .as("replaced job " + i)
+                    .isEmpty();
         assertThat(broker.jobsList(JobQuery.all(100))).hasSize(1);
     }
 
@@ -276,7 +282,11 @@ public abstract class DebounceConformanceSuite {
         // A lapsed window is the same as none: the key runs at once again.
         Instant before = broker.now();
         kyu.enqueue(ping, new Ping(3), throttle("old", unit));
-        assertDueWithin(waiting("flow.ping").stream().filter(j -> n(j) == 3).findFirst().orElseThrow(), before, broker.now(), Duration.ZERO);
+        assertDueWithin(
+                waiting("flow.ping").stream().filter(j -> n(j) == 3).findFirst().orElseThrow(),
+                before,
+                broker.now(),
+                Duration.ZERO);
     }
 
     // ---- keys ---------------------------------------------------------------------------------------
@@ -290,8 +300,10 @@ public abstract class DebounceConformanceSuite {
         kyu.enqueue(ping, new Ping(4), throttle("a", long_));
         kyu.enqueue(ping, new Ping(5), throttle("a", long_)); // replaces 4 only
         kyu.enqueue(ping, new Ping(6), debounce("b", long_, long_)); // replaces 2 only
-        assertThat(waiting("flow.ping").stream().map(DebounceConformanceSuite::n)).containsExactlyInAnyOrder(1, 5, 6);
-        assertThat(waiting("flow.pong").stream().map(DebounceConformanceSuite::n)).containsExactly(3);
+        assertThat(waiting("flow.ping").stream().map(DebounceConformanceSuite::n))
+                .containsExactlyInAnyOrder(1, 5, 6);
+        assertThat(waiting("flow.pong").stream().map(DebounceConformanceSuite::n))
+                .containsExactly(3);
     }
 
     @Test
@@ -308,8 +320,14 @@ public abstract class DebounceConformanceSuite {
                     calls.add(pool.submit(() -> {
                         barrier.await(10, TimeUnit.SECONDS);
                         var ids = new HashMap<String, String>();
-                        ids.put(kyu.enqueue(ping, new Ping(n), debounce("hot", unit, unit.multipliedBy(4))).id(), "d" + n);
-                        ids.put(kyu.enqueue(pong, new Ping(n), throttle("hot", unit)).id(), "t" + n);
+                        ids.put(
+                                kyu.enqueue(ping, new Ping(n), debounce("hot", unit, unit.multipliedBy(4)))
+                                        .id(),
+                                "d" + n);
+                        ids.put(
+                                kyu.enqueue(pong, new Ping(n), throttle("hot", unit))
+                                        .id(),
+                                "t" + n);
                         return ids;
                     }));
                 }
@@ -317,8 +335,12 @@ public abstract class DebounceConformanceSuite {
                 for (var f : calls) byId.putAll(f.get(60, TimeUnit.SECONDS));
                 Job d = onlyWaiting("flow.ping");
                 Job t = onlyWaiting("flow.pong");
-                assertThat(byId.get(d.id())).as("the waiting debounce job is one call's, with that call's args").isEqualTo("d" + n(d));
-                assertThat(byId.get(t.id())).as("the waiting throttle job is one call's, with that call's args").isEqualTo("t" + n(t));
+                assertThat(byId.get(d.id()))
+                        .as("the waiting debounce job is one call's, with that call's args")
+                        .isEqualTo("d" + n(d));
+                assertThat(byId.get(t.id()))
+                        .as("the waiting throttle job is one call's, with that call's args")
+                        .isEqualTo("t" + n(t));
                 assertThat(n(d) / 100).isEqualTo(r);
                 assertThat(n(t) / 100).isEqualTo(r);
             }
@@ -332,22 +354,36 @@ public abstract class DebounceConformanceSuite {
     @Test
     void badDebounceAndThrottleInputIsRefusedAtTheCallAndStoresNothing() {
         Duration h = Duration.ofHours(1);
-        assertOneLine(() -> JobOptions.builder().debounce("k", Duration.ZERO, h), "debounce quiet must be at least 1ms, was 0s");
-        assertOneLine(() -> JobOptions.builder().debounce("k", h.negated(), h), "debounce quiet must be at least 1ms, was negative");
-        assertOneLine(() -> JobOptions.builder().debounce("k", h, Duration.ZERO), "debounce max must be at least 1ms, was 0s");
-        assertOneLine(() -> JobOptions.builder().debounce("k", h, Duration.ofMinutes(30)), "debounce max (30m) must not be shorter than its quiet (1h)");
-        assertOneLine(() -> JobOptions.builder().throttle("k", Duration.ZERO), "throttle every must be at least 1ms, was 0s");
+        assertOneLine(
+                () -> JobOptions.builder().debounce("k", Duration.ZERO, h),
+                "debounce quiet must be at least 1ms, was 0s");
+        assertOneLine(
+                () -> JobOptions.builder().debounce("k", h.negated(), h),
+                "debounce quiet must be at least 1ms, was negative");
+        assertOneLine(
+                () -> JobOptions.builder().debounce("k", h, Duration.ZERO),
+                "debounce max must be at least 1ms, was 0s");
+        assertOneLine(
+                () -> JobOptions.builder().debounce("k", h, Duration.ofMinutes(30)),
+                "debounce max (30m) must not be shorter than its quiet (1h)");
+        assertOneLine(
+                () -> JobOptions.builder().throttle("k", Duration.ZERO), "throttle every must be at least 1ms, was 0s");
         assertOneLine(() -> JobOptions.builder().throttle("k", null), "throttle every must be set");
         assertOneLine(() -> JobOptions.builder().throttle(" ", h), "throttle key must not be blank");
         assertOneLine(() -> JobOptions.builder().debounce(null, h, h), "debounce key must not be blank");
-        assertOneLine(() -> JobOptions.builder().debounce("x".repeat(501), h, h), "debounce key is 501 characters, over 500");
-        assertOneLine(() -> JobOptions.builder().debounce("k", h, h).unique("mine").build(),
+        assertOneLine(
+                () -> JobOptions.builder().debounce("x".repeat(501), h, h), "debounce key is 501 characters, over 500");
+        assertOneLine(
+                () -> JobOptions.builder().debounce("k", h, h).unique("mine").build(),
                 "debounce 'k' cannot be combined with a unique key: it holds one of its own");
-        assertOneLine(() -> JobOptions.builder().throttle("k", h).delay(h).build(),
+        assertOneLine(
+                () -> JobOptions.builder().throttle("k", h).delay(h).build(),
                 "throttle 'k' cannot be combined with a delay or run-at: it sets the due time itself");
-        assertOneLine(() -> kyu.enqueueAll(ping, List.of(new Ping(1), new Ping(2)), throttle("k", h)),
+        assertOneLine(
+                () -> kyu.enqueueAll(ping, List.of(new Ping(1), new Ping(2)), throttle("k", h)),
                 "throttle 'k' takes one job per enqueue, not a batch of 2");
-        assertOneLine(() -> TaskOptions.of(throttle("k", h)),
+        assertOneLine(
+                () -> TaskOptions.of(throttle("k", h)),
                 "debounce and throttle are set per enqueue, not in a task's default options");
         assertThat(broker.jobsList(JobQuery.all(100))).isEmpty();
         assertThat(broker.kvList("kyu.throttle/")).isEmpty();

@@ -29,10 +29,18 @@ public abstract class EnqueueConformance extends ConformanceSupport {
     class Enqueue {
         @Test
         void jobGetReturnsEveryFieldAsEnqueued() {
-            String args = "{ \"to\" : \"ana@example.org\",\"amount\":12.50, \"items\":[1, 2.0,\"x\"], \"note\":\"café ☕ 😀\" }";
-            NewJob nj = NewJob.builder(JobIds.next(), "mail.send").queue("mail").args(args).priority(7).maxAttempts(5)
-                    .timeout(Duration.ofSeconds(90)).backoff("exp:1s:5m").unique("order-17", UniqueScope.ACTIVE, null)
-                    .meta(Map.of("traceId", "abc123", "tenant", "t-1")).build();
+            String args =
+                    "{ \"to\" : \"ana@example.org\",\"amount\":12.50, \"items\":[1, 2.0,\"x\"], \"note\":\"café ☕ 😀\" }";
+            NewJob nj = NewJob.builder(JobIds.next(), "mail.send")
+                    .queue("mail")
+                    .args(args)
+                    .priority(7)
+                    .maxAttempts(5)
+                    .timeout(Duration.ofSeconds(90))
+                    .backoff("exp:1s:5m")
+                    .unique("order-17", UniqueScope.ACTIVE, null)
+                    .meta(Map.of("traceId", "abc123", "tenant", "t-1"))
+                    .build();
             Instant before = broker.now();
             EnqueueResult r = enqueueOne(nj);
             Instant after = broker.now();
@@ -78,10 +86,15 @@ public abstract class EnqueueConformance extends ConformanceSupport {
         @Test
         void batchResultsComeInRequestOrder() {
             // tasks, queues and meta differ within the batch (an engine may send a value the batch shares once)
-            var jobs = List.of(job("t").meta(Map.of("k", "1")).build(), job("t2", "other").build(),
+            var jobs = List.of(
+                    job("t").meta(Map.of("k", "1")).build(),
+                    job("t2", "other").build(),
                     job("t").priority(3).meta(Map.of("k", "2")).build());
             List<EnqueueResult> r = broker.jobsEnqueue(EnqueueRequest.of(jobs));
-            assertThat(r).extracting(EnqueueResult::id).containsExactly(jobs.get(0).id(), jobs.get(1).id(), jobs.get(2).id());
+            assertThat(r)
+                    .extracting(EnqueueResult::id)
+                    .containsExactly(
+                            jobs.get(0).id(), jobs.get(1).id(), jobs.get(2).id());
             assertThat(r).allMatch(EnqueueResult::created);
             for (NewJob nj : jobs) {
                 Job stored = get(nj.id());
@@ -99,12 +112,16 @@ public abstract class EnqueueConformance extends ConformanceSupport {
         }
 
         @Test
-        @DisplayName("a batch holding an id that already exists is refused whole (IllegalArgumentException or InvalidInput)")
+        @DisplayName(
+                "a batch holding an id that already exists is refused whole (IllegalArgumentException or InvalidInput)")
         void batchIsAtomic() {
             NewJob existing = job("t").args("{\"v\":1}").build();
             enqueue(existing);
             NewJob b = job("t").build();
-            NewJob dup = NewJob.builder(existing.id(), "t").queue(Q).args("{\"v\":2}").build();
+            NewJob dup = NewJob.builder(existing.id(), "t")
+                    .queue(Q)
+                    .args("{\"v\":2}")
+                    .build();
             NewJob c = job("t").build();
 
             assertThatThrownBy(() -> broker.jobsEnqueue(EnqueueRequest.of(List.of(b, dup, c))))
@@ -122,7 +139,8 @@ public abstract class EnqueueConformance extends ConformanceSupport {
             NewJob dup = NewJob.builder(existing, "t").queue(Q).build();
             assertThatThrownBy(() -> broker.jobsEnqueue(EnqueueRequest.of(List.of(periodic, dup))))
                     .isInstanceOfAny(IllegalArgumentException.class, KyuException.InvalidInput.class);
-            EnqueueResult again = enqueueOne(job("t").unique("tick", UniqueScope.PERIOD, LONG).build());
+            EnqueueResult again =
+                    enqueueOne(job("t").unique("tick", UniqueScope.PERIOD, LONG).build());
             assertThat(again.created()).isTrue();
         }
 
@@ -141,9 +159,13 @@ public abstract class EnqueueConformance extends ConformanceSupport {
     class InputContract {
         private void refused(String why, java.util.function.Supplier<NewJob> build, String phrase) {
             assertThatThrownBy(() -> broker.jobsEnqueue(EnqueueRequest.of(List.of(job("t").build(), build.get()))))
-                    .as(why).isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining(phrase)
+                    .as(why)
+                    .isInstanceOf(KyuException.InvalidInput.class)
+                    .hasMessageContaining(phrase)
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
-            assertThat(broker.jobsList(JobQuery.all(10))).as("nothing stored after: " + why).isEmpty();
+            assertThat(broker.jobsList(JobQuery.all(10)))
+                    .as("nothing stored after: " + why)
+                    .isEmpty();
         }
 
         @Test
@@ -161,23 +183,60 @@ public abstract class EnqueueConformance extends ConformanceSupport {
         @Test
         @DisplayName("no negative delay, timeout or result ttl; run-at inside 1970 … 9999; a positive unique period")
         void timesAndDurations() {
-            refused("a negative delay", () -> job("t").delay(Duration.ofSeconds(-1)).build(), "delay must not be negative");
+            refused(
+                    "a negative delay",
+                    () -> job("t").delay(Duration.ofSeconds(-1)).build(),
+                    "delay must not be negative");
             refused("a zero timeout", () -> job("t").timeout(Duration.ZERO).build(), "timeout must be positive");
-            refused("a negative result ttl", () -> job("t").resultTtl(Duration.ofSeconds(-1)).build(), "result ttl");
-            refused("a run-at before 1970", () -> job("t").runAt(java.time.Instant.parse("1969-12-31T23:59:59Z")).build(), "run-at");
-            refused("a run-at after 9999", () -> job("t").runAt(java.time.Instant.parse("+10000-01-01T00:00:00Z")).build(), "run-at");
-            refused("a zero unique period", () -> job("t").unique("k", UniqueScope.PERIOD, Duration.ZERO).build(), "unique period");
-            assertThat(enqueueOne(job("t").delay(Duration.ZERO).build()).created()).isTrue();
+            refused(
+                    "a negative result ttl",
+                    () -> job("t").resultTtl(Duration.ofSeconds(-1)).build(),
+                    "result ttl");
+            refused(
+                    "a run-at before 1970",
+                    () -> job("t").runAt(java.time.Instant.parse("1969-12-31T23:59:59Z"))
+                            .build(),
+                    "run-at");
+            refused(
+                    "a run-at after 9999",
+                    () -> job("t").runAt(java.time.Instant.parse("+10000-01-01T00:00:00Z"))
+                            .build(),
+                    "run-at");
+            refused(
+                    "a zero unique period",
+                    () -> job("t").unique("k", UniqueScope.PERIOD, Duration.ZERO)
+                            .build(),
+                    "unique period");
+            assertThat(enqueueOne(job("t").delay(Duration.ZERO).build()).created())
+                    .isTrue();
         }
 
         @Test
         @DisplayName("unique keys are not blank and at most 1,000 characters; links name UUIDs")
         void uniqueKeysAndLinks() {
-            refused("a blank unique key", () -> job("t").unique(" ", UniqueScope.ACTIVE, null).build(), "unique key");
-            refused("a unique key of 1,001 characters", () -> job("t").unique("k".repeat(1001), UniqueScope.ACTIVE, null).build(), "unique key");
-            refused("a dependent that is no UUID", () -> job("t").links(dev.kyu.job.JobLinks.of(0, List.of("x"), null)).build(), "dependent");
-            refused("a retain-with that is no UUID", () -> job("t").links(dev.kyu.job.JobLinks.of(0, List.of(), "x")).build(), "retain-with");
-            assertThat(enqueueOne(job("t").unique("k".repeat(1000), UniqueScope.ACTIVE, null).build()).created()).isTrue();
+            refused(
+                    "a blank unique key",
+                    () -> job("t").unique(" ", UniqueScope.ACTIVE, null).build(),
+                    "unique key");
+            refused(
+                    "a unique key of 1,001 characters",
+                    () -> job("t").unique("k".repeat(1001), UniqueScope.ACTIVE, null)
+                            .build(),
+                    "unique key");
+            refused(
+                    "a dependent that is no UUID",
+                    () -> job("t").links(dev.kyu.job.JobLinks.of(0, List.of("x"), null))
+                            .build(),
+                    "dependent");
+            refused(
+                    "a retain-with that is no UUID",
+                    () -> job("t").links(dev.kyu.job.JobLinks.of(0, List.of(), "x"))
+                            .build(),
+                    "retain-with");
+            assertThat(enqueueOne(job("t").unique("k".repeat(1000), UniqueScope.ACTIVE, null)
+                                    .build())
+                            .created())
+                    .isTrue();
         }
     }
 
@@ -248,9 +307,12 @@ public abstract class EnqueueConformance extends ConformanceSupport {
 
         @Test
         void firstInFirstOutWithinOneBatch() {
-            var batch = java.util.stream.IntStream.range(0, 6).mapToObj(i -> job("t").build()).toList();
+            var batch = java.util.stream.IntStream.range(0, 6)
+                    .mapToObj(i -> job("t").build())
+                    .toList();
             broker.jobsEnqueue(EnqueueRequest.of(batch));
-            assertThat(ids(fetch(10))).containsExactlyElementsOf(batch.stream().map(NewJob::id).toList());
+            assertThat(ids(fetch(10)))
+                    .containsExactlyElementsOf(batch.stream().map(NewJob::id).toList());
         }
 
         @Test

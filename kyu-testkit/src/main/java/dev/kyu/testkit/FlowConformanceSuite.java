@@ -1,10 +1,10 @@
 package dev.kyu.testkit;
 
-import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kyu.Kyu;
+import dev.kyu.ManualClock;
 import dev.kyu.client.JobHandle;
 import dev.kyu.flow.KeySource;
 import dev.kyu.flow.Limit;
@@ -67,8 +67,12 @@ public abstract class FlowConformanceSuite {
     private boolean open(Clock clock, Map<String, dev.kyu.flow.KeyFunction> keyFunctions) throws Exception {
         broker = openBroker(clock);
         boolean honoured = clock == Clock.systemUTC() || broker.capabilities().contains(Capability.INJECTABLE_CLOCK);
-        var b = Kyu.builder().broker(broker).clock(honoured ? clock : Clock.systemUTC())
-                .maintenance(MaintenanceOptions.DEFAULTS.withPromoteInterval(Duration.ofMillis(50)).withRescueInterval(Duration.ofMillis(200)));
+        var b = Kyu.builder()
+                .broker(broker)
+                .clock(honoured ? clock : Clock.systemUTC())
+                .maintenance(MaintenanceOptions.DEFAULTS
+                        .withPromoteInterval(Duration.ofMillis(50))
+                        .withRescueInterval(Duration.ofMillis(200)));
         keyFunctions.forEach(b::keyFunction);
         kyu = b.build();
         return honoured;
@@ -79,13 +83,19 @@ public abstract class FlowConformanceSuite {
     }
 
     private WorkerOptions.Builder options() {
-        return WorkerOptions.builder().concurrency(4).leaseDuration(Duration.ofSeconds(30))
-                .heartbeatInterval(Duration.ofMillis(200)).fetchWait(Duration.ofMillis(100)).shutdownGrace(Duration.ofSeconds(2));
+        return WorkerOptions.builder()
+                .concurrency(4)
+                .leaseDuration(Duration.ofSeconds(30))
+                .heartbeatInterval(Duration.ofMillis(200))
+                .fetchWait(Duration.ofMillis(100))
+                .shutdownGrace(Duration.ofSeconds(2));
     }
 
     private void startWorkers(int n, WorkerOptions.Builder options) {
         for (int i = 0; i < n; i++) {
-            Worker w = kyu.worker(options.workerId("flow-" + i + "-" + System.nanoTime()).build()).start();
+            Worker w = kyu.worker(options.workerId("flow-" + i + "-" + System.nanoTime())
+                            .build())
+                    .start();
             workers.add(w);
         }
     }
@@ -112,7 +122,11 @@ public abstract class FlowConformanceSuite {
         long max = 0;
         for (int i = 0; i < sorted.size(); i++) {
             Instant end = sorted.get(i).plus(window);
-            max = Math.max(max, sorted.subList(i, sorted.size()).stream().filter(t -> t.isBefore(end)).count());
+            max = Math.max(
+                    max,
+                    sorted.subList(i, sorted.size()).stream()
+                            .filter(t -> t.isBefore(end))
+                            .count());
         }
         return max;
     }
@@ -127,27 +141,37 @@ public abstract class FlowConformanceSuite {
         kyu.register(task);
         long permits = 5, burst = 2;
         Duration period = Duration.ofSeconds(1), interval = period.dividedBy(permits);
-        kyu.limits().define(Limit.rate("rated", Limit.Target.task("flow.rated"), permits, period).withBurst(burst));
+        kyu.limits()
+                .define(Limit.rate("rated", Limit.Target.task("flow.rated"), permits, period)
+                        .withBurst(burst));
         int jobs = 12;
         var handles = new ArrayList<JobHandle<Integer>>();
         for (int i = 0; i < jobs; i++) handles.add(kyu.enqueue(task, new Work("r", i)));
         startWorkers(3, options());
         if (manual) {
             // Time stands still between steps: the burst starts at once, then exactly one job per interval. Each
-            // step waits until every job has started or is back waiting (a hand-back is timed from when it is recorded).
+            // step waits until every job has started or is back waiting (a hand-back is timed from when it is
+            // recorded).
             var ids = handles.stream().map(JobHandle::id).toList();
             for (int step = 0; startsOf("r").size() < jobs; step++) {
                 int expected = (int) Math.min(jobs, burst + step);
-                await("starts by step " + step).atMost(WAIT).until(() -> startsOf("r").size() >= expected
-                        && broker.jobsGet(ids).stream().allMatch(j -> j.state() == JobState.SUCCEEDED || j.state() == JobState.SCHEDULED));
+                await("starts by step " + step)
+                        .atMost(WAIT)
+                        .until(() -> startsOf("r").size() >= expected
+                                && broker.jobsGet(ids).stream()
+                                        .allMatch(j ->
+                                                j.state() == JobState.SUCCEEDED || j.state() == JobState.SCHEDULED));
                 assertThat(startsOf("r")).as("starts by step %d", step).hasSize(expected);
                 clock.advance(interval);
             }
         }
         for (var h : handles) h.await(WAIT);
         assertThat(startsOf("r")).hasSize(jobs);
-        assertThat(maxInAnyWindow(startsOf("r"), period)).as("starts within any %s", period).isLessThanOrEqualTo(permits + burst);
-        for (var h : handles) assertThat(job(h).attempt()).as("a held-back job spends no attempt").isEqualTo(1);
+        assertThat(maxInAnyWindow(startsOf("r"), period))
+                .as("starts within any %s", period)
+                .isLessThanOrEqualTo(permits + burst);
+        for (var h : handles)
+            assertThat(job(h).attempt()).as("a held-back job spends no attempt").isEqualTo(1);
         assertThat(kyu.flowGate().heldBack().get("rated")).isGreaterThanOrEqualTo(jobs - burst);
         assertThat(kyu.limits().status("rated").waiting()).isZero();
     }
@@ -158,21 +182,37 @@ public abstract class FlowConformanceSuite {
         var keyed = recording("flow.keyed");
         var free = recording("flow.free");
         kyu.register(keyed, free);
-        kyu.limits().define(Limit.rate("per-customer", Limit.Target.task("flow.keyed"), 1, Duration.ofHours(1)).perKey(KeySource.args("/k")));
+        kyu.limits()
+                .define(Limit.rate("per-customer", Limit.Target.task("flow.keyed"), 1, Duration.ofHours(1))
+                        .perKey(KeySource.args("/k")));
         var slow = new ArrayList<JobHandle<Integer>>();
         for (int i = 0; i < 6; i++) slow.add(kyu.enqueue(keyed, new Work("slow", i)));
         var others = new ArrayList<JobHandle<Integer>>();
         for (int i = 0; i < 10; i++) others.add(kyu.enqueue(keyed, new Work("c" + i, i)));
         for (int i = 0; i < 10; i++) others.add(kyu.enqueue(free, new Work("free", i)));
-        for (int i = 0; i < 5; i++) others.add(kyu.enqueue(free, new Work("other-queue", i), JobOptions.builder().queue("other").build()));
+        for (int i = 0; i < 5; i++)
+            others.add(kyu.enqueue(
+                    free,
+                    new Work("other-queue", i),
+                    JobOptions.builder().queue("other").build()));
         // one small worker: if a held key blocked its slots, nothing else could run
         startWorkers(1, options().concurrency(1).prefetch(0).queues("default", "other"));
         for (var h : others) assertThat(h.await(WAIT)).isNotNull();
-        await().atMost(WAIT).until(() -> slow.stream().filter(h -> job(h).state() == JobState.SUCCEEDED).count() == 1
-                && slow.stream().filter(h -> job(h).state() == JobState.SCHEDULED).count() == 5);
+        await().atMost(WAIT)
+                .until(() -> slow.stream()
+                                        .filter(h -> job(h).state() == JobState.SUCCEEDED)
+                                        .count()
+                                == 1
+                        && slow.stream()
+                                        .filter(h -> job(h).state() == JobState.SCHEDULED)
+                                        .count()
+                                == 5);
         for (var h : slow) {
             Job j = job(h);
-            if (j.state() == JobState.SCHEDULED) assertThat(j.attempt()).as("a held-back job has not spent its attempt").isZero();
+            if (j.state() == JobState.SCHEDULED)
+                assertThat(j.attempt())
+                        .as("a held-back job has not spent its attempt")
+                        .isZero();
         }
         assertThat(startsOf("slow")).hasSize(1);
         assertThat(kyu.limits().status("per-customer").waiting()).isEqualTo(5);
@@ -219,7 +259,9 @@ public abstract class FlowConformanceSuite {
             return w.n();
         });
         kyu.register(polite);
-        kyu.limits().define(Limit.concurrency("per-host", Limit.Target.task("flow.polite"), 100).perKey(KeySource.args("/k")));
+        kyu.limits()
+                .define(Limit.concurrency("per-host", Limit.Target.task("flow.polite"), 100)
+                        .perKey(KeySource.args("/k")));
         startWorkers(2, options());
         var first = kyu.enqueue(polite, new Work("x", 0));
         await().atMost(WAIT).until(() -> !thrown.isEmpty());
@@ -229,9 +271,13 @@ public abstract class FlowConformanceSuite {
         assertThat(first.await(WAIT)).isEqualTo(0);
         assertThat(sameKey.await(WAIT)).isEqualTo(1);
         Instant pauseEnds = thrown.get(0).plusSeconds(1);
-        assertThat(startsOf("x")).as("key x ran only after the pause").allSatisfy(t -> assertThat(t).isAfterOrEqualTo(pauseEnds));
+        assertThat(startsOf("x"))
+                .as("key x ran only after the pause")
+                .allSatisfy(t -> assertThat(t).isAfterOrEqualTo(pauseEnds));
         assertThat(startsOf("y").get(0)).as("key y was not paused").isBefore(pauseEnds);
-        assertThat(job(first).attempt()).as("the rate-limited attempt was given back").isEqualTo(1);
+        assertThat(job(first).attempt())
+                .as("the rate-limited attempt was given back")
+                .isEqualTo(1);
         assertThat(job(sameKey).attempt()).isEqualTo(1);
     }
 
@@ -245,7 +291,9 @@ public abstract class FlowConformanceSuite {
         }));
         var task = recording("flow.tenant");
         kyu.register(task);
-        kyu.limits().define(Limit.rate("per-tenant", Limit.Target.task("flow.tenant"), 1000, Duration.ofSeconds(1)).perKey(KeySource.function("tenant")));
+        kyu.limits()
+                .define(Limit.rate("per-tenant", Limit.Target.task("flow.tenant"), 1000, Duration.ofSeconds(1))
+                        .perKey(KeySource.function("tenant")));
         var bad = kyu.enqueue(task, new Work("bad", 0));
         var good = kyu.enqueue(task, new Work("good", 1));
         startWorkers(1, options());
@@ -254,7 +302,9 @@ public abstract class FlowConformanceSuite {
         Job failed = job(bad);
         assertThat(failed.errors()).hasSize(1);
         assertThat(failed.errors().get(0).type()).isEqualTo("kyu.FlowKeyError");
-        assertThat(failed.errors().get(0).message()).isEqualTo("limit per-tenant: key function 'tenant' threw IllegalStateException: no tenant in " + bad.id());
+        assertThat(failed.errors().get(0).message())
+                .isEqualTo("limit per-tenant: key function 'tenant' threw IllegalStateException: no tenant in "
+                        + bad.id());
     }
 
     @Test
@@ -292,15 +342,25 @@ public abstract class FlowConformanceSuite {
         var free = recording("flow.free");
         var keyless = recording("flow.keyless");
         kyu.register(limited).register(free).register(keyless);
-        kyu.limits().define(Limit.rate("g-rate", Limit.Target.task("flow.garbled"), 1000, Duration.ofSeconds(1)).perKey(KeySource.args("/k")));
+        kyu.limits()
+                .define(Limit.rate("g-rate", Limit.Target.task("flow.garbled"), 1000, Duration.ofSeconds(1))
+                        .perKey(KeySource.args("/k")));
         kyu.limits().define(Limit.concurrency("g-conc", Limit.Target.task("flow.garbled"), 2));
-        kyu.limits().define(Limit.rate("g-huge", Limit.Target.task("flow.garbled"), Long.MAX_VALUE, Duration.ofDays(366)).withBurst(Long.MAX_VALUE));
-        kyu.limits().define(Limit.rate("g-key", Limit.Target.task("flow.keyless"), 1000, Duration.ofSeconds(1)).perKey(KeySource.args("/missing")));
+        kyu.limits()
+                .define(Limit.rate("g-huge", Limit.Target.task("flow.garbled"), Long.MAX_VALUE, Duration.ofDays(366))
+                        .withBurst(Long.MAX_VALUE));
+        kyu.limits()
+                .define(Limit.rate("g-key", Limit.Target.task("flow.keyless"), 1000, Duration.ofSeconds(1))
+                        .perKey(KeySource.args("/missing")));
         var garbage = new java.util.LinkedHashMap<String, String>();
         garbage.put("kyu.flow.limit/broken", "{not json");
-        garbage.put("kyu.flow.limit/wrong-types", "{\"name\":\"wrong-types\",\"target\":\"task:flow.free\",\"kind\":\"RATE\",\"permits\":\"many\",\"periodMs\":[1]}");
+        garbage.put(
+                "kyu.flow.limit/wrong-types",
+                "{\"name\":\"wrong-types\",\"target\":\"task:flow.free\",\"kind\":\"RATE\",\"permits\":\"many\",\"periodMs\":[1]}");
         garbage.put("kyu.flow.limit/nested", "{\"name\":{\"a\":{\"b\":[1,2]}},\"target\":\"queue:default\"}");
-        garbage.put("kyu.flow.limit/fraction", "{\"name\":\"fraction\",\"target\":\"task:flow.free\",\"kind\":\"CONCURRENCY\",\"permits\":0.5}");
+        garbage.put(
+                "kyu.flow.limit/fraction",
+                "{\"name\":\"fraction\",\"target\":\"task:flow.free\",\"kind\":\"CONCURRENCY\",\"permits\":0.5}");
         garbage.put("kyu.flow.rate/g-rate/a", "x,y,z");
         garbage.put("kyu.flow.rate/g-rate/b", "9223372036854775807");
         garbage.put("kyu.flow.rate/g-huge/", "-9223372036854775808,1x1");
@@ -308,7 +368,8 @@ public abstract class FlowConformanceSuite {
         garbage.put("kyu.flow.pause/g-rate/a", "soon");
         garbage.put("kyu.flow.pause/g-conc/", "\u0007"); // not NUL: PostgreSQL text cannot hold it
         garbage.put("kyu.flow.pause/g-rate/b", "+1000000000-12-31T23:59:59Z");
-        garbage.put("kyu.flow.paused/g-rate", "+1000000000-12-31T23:59:59Z"); // a pause's marker, as the layout keeps it
+        garbage.put(
+                "kyu.flow.paused/g-rate", "+1000000000-12-31T23:59:59Z"); // a pause's marker, as the layout keeps it
         garbage.put("kyu.flow.paused/g-conc", "\u0007");
         garbage.put("kyu.flow.booking/x", "x");
         garbage.put("kyu.flow.booking/not-a-job/g-conc", "1,-2,c2");
@@ -322,7 +383,10 @@ public abstract class FlowConformanceSuite {
         var runs = new ArrayList<JobHandle<Integer>>();
         for (int i = 0; i < 6; i++) runs.add(kyu.enqueue(limited, new Work(i % 2 == 0 ? "a" : "c", i)));
         runs.add(kyu.enqueue(free, new Work("f", 6)));
-        runs.add(kyu.enqueue(free, new Work("f", 7), JobOptions.builder().delay(Duration.ofMillis(200)).build()));
+        runs.add(kyu.enqueue(
+                free,
+                new Work("f", 7),
+                JobOptions.builder().delay(Duration.ofMillis(200)).build()));
         var paused = kyu.enqueue(limited, new Work("b", 8));
         var noKey = kyu.enqueue(keyless, new Work("k", 9));
         for (var h : runs) assertThat(h.await(WAIT)).isNotNull();
@@ -331,7 +395,9 @@ public abstract class FlowConformanceSuite {
         // key b is paused to the end of time: held, never failed
         await().atMost(WAIT).until(() -> job(paused).state() == JobState.SCHEDULED);
         assertThat(job(paused).attempt()).isZero();
-        assertThat(kyu.limits().list()).extracting(Limit::name).containsExactlyInAnyOrder("g-rate", "g-conc", "g-huge", "g-key");
+        assertThat(kyu.limits().list())
+                .extracting(Limit::name)
+                .containsExactlyInAnyOrder("g-rate", "g-conc", "g-huge", "g-key");
         assertThat(kyu.limits().status("g-rate").pausedUntil()).containsOnlyKeys("b");
     }
     /** A downstream's Retry-After of centuries holds the job and pauses the limit for 100 years; other work runs on. */
@@ -339,7 +405,8 @@ public abstract class FlowConformanceSuite {
     void aRetryAfterOfCenturiesHoldsTheJobAndNeverStopsOtherWork() throws Exception {
         open();
         var greedy = Task.of("flow.greedy", Work.class, (w, ctx) -> {
-            throw new RateLimited(RateLimited.parseRetryAfter("9223372036854775807", Clock.systemUTC(), Duration.ofSeconds(1)));
+            throw new RateLimited(
+                    RateLimited.parseRetryAfter("9223372036854775807", Clock.systemUTC(), Duration.ofSeconds(1)));
         });
         var free = recording("flow.free");
         kyu.register(greedy).register(free);

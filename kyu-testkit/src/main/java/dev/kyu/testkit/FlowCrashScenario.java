@@ -46,28 +46,54 @@ public abstract class FlowCrashScenario {
         try (Kyu kyu = Kyu.connect(brokerUrl())) {
             kyu.limits().define(Limit.concurrency("crash-slots", Limit.Target.queue(QUEUE), MAX));
             WorkerProcess first = startWorker("first");
-            kyu.enqueueJsonAll("kyu.sleep", Collections.nCopies(JOBS, "{\"ms\": 1500}"), JobOptions.builder().queue(QUEUE).build());
-            await("jobs holding the slots in the first worker").atMost(Duration.ofSeconds(60))
-                    .until(() -> kyu.limits().status("crash-slots").running() == MAX || !first.process().isAlive());
+            kyu.enqueueJsonAll(
+                    "kyu.sleep",
+                    Collections.nCopies(JOBS, "{\"ms\": 1500}"),
+                    JobOptions.builder().queue(QUEUE).build());
+            await("jobs holding the slots in the first worker")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> kyu.limits().status("crash-slots").running() == MAX
+                            || !first.process().isAlive());
             assertThat(first.process().isAlive()).as(first.log()).isTrue();
             first.kill(); // SIGKILL: its slots are never released by it
 
             var holders = kyu.broker().kvList("kyu.flow.slots/crash-slots/").values().stream()
-                    .flatMap(v -> java.util.Arrays.stream(v.split(","))).filter(id -> !id.isEmpty()).toList();
+                    .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                    .filter(id -> !id.isEmpty())
+                    .toList();
             assertThat(holders).as("slots held by the killed worker").hasSize(MAX);
 
             WorkerProcess second = startWorker("second");
-            await("every job succeeded").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
-                    .untilAsserted(() -> assertThat(kyu.broker().queueCounts(QUEUE).get(JobState.SUCCEEDED)).as(second::log).isEqualTo(JOBS));
+            await("every job succeeded")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(
+                            () -> assertThat(kyu.broker().queueCounts(QUEUE).get(JobState.SUCCEEDED))
+                                    .as(second::log)
+                                    .isEqualTo(JOBS));
             for (Job j : kyu.broker().jobsGet(holders)) {
-                assertThat(j.attempt()).as("job %s, killed holding a slot, ran again", j.id()).isGreaterThan(1);
+                assertThat(j.attempt())
+                        .as("job %s, killed holding a slot, ran again", j.id())
+                        .isGreaterThan(1);
             }
-            await("no slot leaked").atMost(Duration.ofSeconds(30)).until(() -> kyu.limits().status("crash-slots").running() == 0);
+            await("no slot leaked")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> kyu.limits().status("crash-slots").running() == 0);
         }
     }
 
     private WorkerProcess startWorker(String name) throws java.io.IOException {
-        var w = WorkerProcess.start(brokerUrl(), dir.resolve(name + ".log"), "--queues", QUEUE, "--concurrency", "10", "--lease", "2s", "--grace", "1s");
+        var w = WorkerProcess.start(
+                brokerUrl(),
+                dir.resolve(name + ".log"),
+                "--queues",
+                QUEUE,
+                "--concurrency",
+                "10",
+                "--lease",
+                "2s",
+                "--grace",
+                "1s");
         workers.add(w);
         return w;
     }

@@ -19,8 +19,15 @@ public final class IsolatedTestTasks {
      * native call: only a kill stops it.
      */
     public static final class Spin implements KyuTask<Nothing, String> {
-        @Override public String name() { return "iso.spin"; }
-        @Override public Class<Nothing> argsType() { return Nothing.class; }
+        @Override
+        public String name() {
+            return "iso.spin";
+        }
+
+        @Override
+        public Class<Nothing> argsType() {
+            return Nothing.class;
+        }
 
         @Override
         public String run(Nothing args, JobContext ctx) {
@@ -33,8 +40,15 @@ public final class IsolatedTestTasks {
 
     /** Divides, reporting its progress and its pid; a zero divisor throws {@link ArithmeticException}. */
     public static final class Divide implements KyuTask<Division, String> {
-        @Override public String name() { return "iso.divide"; }
-        @Override public Class<Division> argsType() { return Division.class; }
+        @Override
+        public String name() {
+            return "iso.divide";
+        }
+
+        @Override
+        public Class<Division> argsType() {
+            return Division.class;
+        }
 
         @Override
         public String run(Division args, JobContext ctx) {
@@ -46,8 +60,15 @@ public final class IsolatedTestTasks {
 
     /** Ends its JVM on the first attempt (a crash), succeeds on the next. */
     public static final class CrashOnce implements KyuTask<Nothing, String> {
-        @Override public String name() { return "iso.crash-once"; }
-        @Override public Class<Nothing> argsType() { return Nothing.class; }
+        @Override
+        public String name() {
+            return "iso.crash-once";
+        }
+
+        @Override
+        public Class<Nothing> argsType() {
+            return Nothing.class;
+        }
 
         @Override
         public String run(Nothing args, JobContext ctx) {

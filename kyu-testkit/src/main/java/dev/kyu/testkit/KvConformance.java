@@ -28,7 +28,9 @@ public abstract class KvConformance extends LinkConformance {
         void setsAnAbsentKeyOnly() {
             assertThat(broker.kvCompareAndSet("flag", null, "on ünï")).isTrue();
             assertThat(broker.kvGet("flag")).contains("on ünï");
-            assertThat(broker.kvCompareAndSet("flag", null, "again")).as("the key is present now").isFalse();
+            assertThat(broker.kvCompareAndSet("flag", null, "again"))
+                    .as("the key is present now")
+                    .isFalse();
             assertThat(broker.kvGet("flag")).contains("on ünï");
         }
 
@@ -38,8 +40,12 @@ public abstract class KvConformance extends LinkConformance {
             broker.kvPut("counter", "1");
             broker.kvPut("other", "1");
             assertThat(broker.kvCompareAndSet("counter", "1", "2")).isTrue();
-            assertThat(broker.kvCompareAndSet("counter", "1", "3")).as("the value is 2 now").isFalse();
-            assertThat(broker.kvCompareAndSet("missing", "1", "3")).as("an absent key holds no value").isFalse();
+            assertThat(broker.kvCompareAndSet("counter", "1", "3"))
+                    .as("the value is 2 now")
+                    .isFalse();
+            assertThat(broker.kvCompareAndSet("missing", "1", "3"))
+                    .as("an absent key holds no value")
+                    .isFalse();
             assertThat(broker.kvGet("counter")).contains("2");
             assertThat(broker.kvGet("missing")).isEmpty();
             assertThat(broker.kvList("")).containsExactly(Map.entry("counter", "2"), Map.entry("other", "1"));
@@ -63,10 +69,16 @@ public abstract class KvConformance extends LinkConformance {
             assertThat(broker.kvGet("lease")).contains("a");
             assertThat(broker.kvCompareAndSet("lease", "a", null)).isTrue();
             assertThat(broker.kvGet("lease")).isEmpty();
-            assertThat(broker.kvCompareAndSet("lease", "a", null)).as("already gone").isFalse();
-            assertThat(broker.kvCompareAndSet("lease", null, null)).as("absent, as expected: nothing to change").isTrue();
+            assertThat(broker.kvCompareAndSet("lease", "a", null))
+                    .as("already gone")
+                    .isFalse();
+            assertThat(broker.kvCompareAndSet("lease", null, null))
+                    .as("absent, as expected: nothing to change")
+                    .isTrue();
             broker.kvPut("lease", "c");
-            assertThat(broker.kvCompareAndSet("lease", null, null)).as("present, not absent as expected").isFalse();
+            assertThat(broker.kvCompareAndSet("lease", null, null))
+                    .as("present, not absent as expected")
+                    .isFalse();
             assertThat(broker.kvGet("lease")).contains("c");
         }
 

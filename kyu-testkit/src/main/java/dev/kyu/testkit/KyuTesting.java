@@ -1,6 +1,5 @@
 package dev.kyu.testkit;
 
-import dev.kyu.ManualClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyu.Kyu;
 import dev.kyu.job.Job;
@@ -60,15 +59,19 @@ public final class KyuTesting {
         for (Job j : jobs) {
             if (Objects.equals(parseOrNull(kyu, j.args()), expected)) return j;
         }
-        throw new AssertionError("expected a job of task '" + task + "' with args " + expected + " to be enqueued, but found "
-                + (jobs.isEmpty() ? "none of that task" : jobs.stream().map(Job::args).toList()));
+        throw new AssertionError(
+                "expected a job of task '" + task + "' with args " + expected + " to be enqueued, but found "
+                        + (jobs.isEmpty()
+                                ? "none of that task"
+                                : jobs.stream().map(Job::args).toList()));
     }
 
     /** Asserts that no waiting job of {@code task} exists. */
     public static void assertNotEnqueued(Kyu kyu, String task) {
         List<Job> jobs = enqueued(kyu, task);
         if (!jobs.isEmpty()) {
-            throw new AssertionError("expected no job of task '" + task + "' to be enqueued, but found " + jobs.stream().map(Job::args).toList());
+            throw new AssertionError("expected no job of task '" + task + "' to be enqueued, but found "
+                    + jobs.stream().map(Job::args).toList());
         }
     }
 
@@ -84,12 +87,17 @@ public final class KyuTesting {
         int ran = 0;
         for (int round = 0; round < 100_000; round++) {
             broker.jobsPromoteDue(10_000);
-            List<String> names = queues.length > 0 ? List.of(queues)
-                    : broker.queuesList().stream().filter(q -> !q.paused()).map(QueueInfo::queue).toList();
+            List<String> names = queues.length > 0
+                    ? List.of(queues)
+                    : broker.queuesList().stream()
+                            .filter(q -> !q.paused())
+                            .map(QueueInfo::queue)
+                            .toList();
             if (names.isEmpty()) return ran;
             List<Job> fetched;
             try {
-                fetched = broker.jobsFetch(new FetchRequest("kyu-testing", names, 100, Duration.ofHours(1), Duration.ZERO));
+                fetched = broker.jobsFetch(
+                        new FetchRequest("kyu-testing", names, 100, Duration.ofHours(1), Duration.ZERO));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return ran;
@@ -97,7 +105,8 @@ public final class KyuTesting {
             if (fetched.isEmpty()) return ran;
             var completions = new ArrayList<Completion>();
             for (Job job : fetched) {
-                Outcome o = executor.execute(job, () -> StopReason.NONE, broker::now, Duration.ZERO, Duration.ofMillis(1));
+                Outcome o =
+                        executor.execute(job, () -> StopReason.NONE, broker::now, Duration.ZERO, Duration.ofMillis(1));
                 if (o instanceof Outcome.Retry r) o = new Outcome.Retry(r.error(), Duration.ZERO);
                 completions.add(new Completion(job.lease(), o));
                 ran++;

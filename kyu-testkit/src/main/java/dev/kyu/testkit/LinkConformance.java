@@ -6,6 +6,7 @@ import dev.kyu.job.Job;
 import dev.kyu.job.JobIds;
 import dev.kyu.job.JobLinks;
 import dev.kyu.job.JobState;
+import dev.kyu.spi.Capability;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.JobQuery;
 import dev.kyu.spi.NewJob;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import dev.kyu.spi.Capability;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -34,7 +34,8 @@ public abstract class LinkConformance extends ControlConformance {
 
     /** Engines without links (declared by capability) skip these groups; every engine that has them passes them. */
     private void needsLinks() {
-        Assumptions.assumeTrue(broker.capabilities().contains(Capability.JOB_LINKS), "the engine declares no JOB_LINKS");
+        Assumptions.assumeTrue(
+                broker.capabilities().contains(Capability.JOB_LINKS), "the engine declares no JOB_LINKS");
     }
 
     /** A job of Q that releases the given jobs when it ends. */
@@ -44,7 +45,10 @@ public abstract class LinkConformance extends ControlConformance {
 
     /** A job of the queue that waits for {@code n} parents. */
     private static NewJob child(String id, String queue, int n) {
-        return NewJob.builder(id, "t").queue(queue).links(JobLinks.of(n, List.of(), null)).build();
+        return NewJob.builder(id, "t")
+                .queue(queue)
+                .links(JobLinks.of(n, List.of(), null))
+                .build();
     }
 
     private void store(NewJob... jobs) {
@@ -61,10 +65,13 @@ public abstract class LinkConformance extends ControlConformance {
     @DisplayName("links: blocked jobs and their release")
     class Links {
         @BeforeEach
-        void engineHasLinks() { needsLinks(); }
+        void engineHasLinks() {
+            needsLinks();
+        }
 
         @Test
-        @DisplayName("a blocked job is stored BLOCKED, never fetched or promoted, and QUEUED at the engine's now when its parent ends")
+        @DisplayName(
+                "a blocked job is stored BLOCKED, never fetched or promoted, and QUEUED at the engine's now when its parent ends")
         void aBlockedJobWaitsForItsParent() {
             String c = JobIds.next();
             NewJob p = parent(c);
@@ -88,7 +95,9 @@ public abstract class LinkConformance extends ControlConformance {
             assertThat(released.state()).isEqualTo(JobState.QUEUED);
             assertThat(released.links().waitsFor()).isZero();
             assertStampedBetween(released.scheduledAt(), before, after);
-            assertThat(get(p.id()).links().dependents()).as("released once, then cleared").isEmpty();
+            assertThat(get(p.id()).links().dependents())
+                    .as("released once, then cleared")
+                    .isEmpty();
             assertThat(fetchOne().id()).isEqualTo(c);
         }
 
@@ -97,7 +106,13 @@ public abstract class LinkConformance extends ControlConformance {
         void aReleasedJobIsDueAtOnce() {
             String c = JobIds.next();
             NewJob p = parent(c);
-            store(p, NewJob.builder(c, "t").queue(Q).delay(LONG).links(JobLinks.of(1, List.of(), null)).build());
+            store(
+                    p,
+                    NewJob.builder(c, "t")
+                            .queue(Q)
+                            .delay(LONG)
+                            .links(JobLinks.of(1, List.of(), null))
+                            .build());
             assertThat(get(c).state()).isEqualTo(JobState.BLOCKED);
             runOne(new Outcome.Succeeded("null"));
             assertThat(get(c).state()).isEqualTo(JobState.QUEUED);
@@ -125,8 +140,12 @@ public abstract class LinkConformance extends ControlConformance {
             store(parent(c), parent(c), child(c, "fan-in", 2));
             Job running = fetchOne();
             assertThat(complete(running, new Outcome.Succeeded("null"))).isTrue();
-            assertThat(complete(running, new Outcome.Succeeded("null"))).as("fenced out").isFalse();
-            assertThat(complete(running, new Outcome.Dead(error(1, "late")))).as("fenced out").isFalse();
+            assertThat(complete(running, new Outcome.Succeeded("null")))
+                    .as("fenced out")
+                    .isFalse();
+            assertThat(complete(running, new Outcome.Dead(error(1, "late"))))
+                    .as("fenced out")
+                    .isFalse();
             assertThat(get(c).links().waitsFor()).isEqualTo(1);
             assertThat(get(c).state()).isEqualTo(JobState.BLOCKED);
         }
@@ -145,18 +164,24 @@ public abstract class LinkConformance extends ControlConformance {
             assertThat(broker.jobsRetry(RetryRequest.ids(List.of(p.id())))).isEqualTo(1);
             // p is QUEUED again behind `other`
             List<Job> both = fetch(2);
-            for (Job j : both) assertThat(complete(j, new Outcome.Succeeded("null"))).isTrue();
+            for (Job j : both)
+                assertThat(complete(j, new Outcome.Succeeded("null"))).isTrue();
             Job dAfter = get(d);
-            assertThat(dAfter.state()).as("released by `other`, not by p's second end").isEqualTo(JobState.QUEUED);
+            assertThat(dAfter.state())
+                    .as("released by `other`, not by p's second end")
+                    .isEqualTo(JobState.QUEUED);
             assertThat(dAfter.links().waitsFor()).isZero();
             assertThat(get(c).state()).isEqualTo(JobState.QUEUED);
         }
 
         @Test
-        @DisplayName("every end releases: FAILED, CANCELLED by outcome, cancel of a waiting job; a retry or hand-back does not")
+        @DisplayName(
+                "every end releases: FAILED, CANCELLED by outcome, cancel of a waiting job; a retry or hand-back does not")
         void everyEndReleasesAndNothingElseDoes() {
             String c1 = JobIds.next(), c2 = JobIds.next(), c3 = JobIds.next(), c4 = JobIds.next();
-            NewJob retried = job("t").maxAttempts(3).links(JobLinks.of(0, List.of(c1), null)).build();
+            NewJob retried = job("t").maxAttempts(3)
+                    .links(JobLinks.of(0, List.of(c1), null))
+                    .build();
             store(retried, child(c1, "c", 1));
             runOne(new Outcome.Retry(error(1, "again"), Duration.ZERO));
             assertThat(get(c1).state()).isEqualTo(JobState.BLOCKED);
@@ -164,7 +189,9 @@ public abstract class LinkConformance extends ControlConformance {
             broker.jobsPromoteDue(10);
             Job handedBack = runOne(new Outcome.Released(Duration.ZERO));
             assertThat(handedBack.id()).isEqualTo(retried.id());
-            assertThat(get(c1).state()).as("waits while its parent has attempts left").isEqualTo(JobState.BLOCKED);
+            assertThat(get(c1).state())
+                    .as("waits while its parent has attempts left")
+                    .isEqualTo(JobState.BLOCKED);
             broker.jobsDelete(List.of(retried.id(), c1));
 
             NewJob cancelled = parent(c2);
@@ -177,7 +204,9 @@ public abstract class LinkConformance extends ControlConformance {
             broker.jobsCancel(List.of(queued.id()));
             assertThat(get(c3).state()).isEqualTo(JobState.QUEUED);
 
-            NewJob delayed = job("t").delay(LONG).links(JobLinks.of(0, List.of(c4), null)).build();
+            NewJob delayed = job("t").delay(LONG)
+                    .links(JobLinks.of(0, List.of(c4), null))
+                    .build();
             store(delayed, child(c4, "c", 1));
             broker.jobsCancel(List.of(delayed.id()));
             assertThat(get(c4).state()).isEqualTo(JobState.QUEUED);
@@ -188,7 +217,13 @@ public abstract class LinkConformance extends ControlConformance {
         void cancellingABlockedJob() {
             String b = JobIds.next(), c = JobIds.next();
             NewJob a = parent(b);
-            store(a, NewJob.builder(b, "t").queue("c").links(JobLinks.of(1, List.of(c), null)).build(), child(c, "c", 1));
+            store(
+                    a,
+                    NewJob.builder(b, "t")
+                            .queue("c")
+                            .links(JobLinks.of(1, List.of(c), null))
+                            .build(),
+                    child(c, "c", 1));
             broker.jobsCancel(List.of(b));
             assertThat(get(b).state()).isEqualTo(JobState.CANCELLED);
             assertThat(get(c).state()).isEqualTo(JobState.QUEUED);
@@ -198,7 +233,8 @@ public abstract class LinkConformance extends ControlConformance {
         }
 
         @Test
-        @DisplayName("deleting a job, by id or by a purge, releases its dependents; a purge deletes the queue's blocked jobs")
+        @DisplayName(
+                "deleting a job, by id or by a purge, releases its dependents; a purge deletes the queue's blocked jobs")
         void deletingReleases() {
             String c1 = JobIds.next(), c2 = JobIds.next(), c3 = JobIds.next();
             NewJob p1 = parent(c1);
@@ -206,7 +242,8 @@ public abstract class LinkConformance extends ControlConformance {
             assertThat(broker.jobsDelete(List.of(p1.id()))).isEqualTo(1);
             assertThat(get(c1).state()).isEqualTo(JobState.QUEUED);
 
-            NewJob p2 = job("t", "purged").links(JobLinks.of(0, List.of(c2), null)).build();
+            NewJob p2 =
+                    job("t", "purged").links(JobLinks.of(0, List.of(c2), null)).build();
             store(p2, child(c2, "c", 1), child(c3, "purged", 1));
             assertThat(broker.queuePurge("purged")).isEqualTo(2);
             assertThat(get(c2).state()).isEqualTo(JobState.QUEUED);
@@ -231,10 +268,15 @@ public abstract class LinkConformance extends ControlConformance {
         void blockedJobsAreCountedAndListed() {
             String c = JobIds.next();
             store(parent(c), child(c, "c", 1));
-            QueueInfo info = broker.queuesList().stream().filter(q -> q.queue().equals("c")).findFirst().orElseThrow();
+            QueueInfo info = broker.queuesList().stream()
+                    .filter(q -> q.queue().equals("c"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(info.counts()).containsEntry(JobState.BLOCKED, 1L).containsEntry(JobState.QUEUED, 0L);
             assertThat(broker.queueCounts("c")).containsEntry(JobState.BLOCKED, 1L);
-            assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.BLOCKED))).extracting(Job::id).containsExactly(c);
+            assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.BLOCKED)))
+                    .extracting(Job::id)
+                    .containsExactly(c);
         }
 
         @Test
@@ -258,7 +300,8 @@ public abstract class LinkConformance extends ControlConformance {
         }
 
         @Test
-        @DisplayName("parents ending at once on many threads, each completed twice, release their two children once, at the last")
+        @DisplayName(
+                "parents ending at once on many threads, each completed twice, release their two children once, at the last")
         void concurrentEndsReleaseOnce() throws Exception {
             String c = JobIds.next(), d = JobIds.next();
             int n = 64;
@@ -293,7 +336,9 @@ public abstract class LinkConformance extends ControlConformance {
         @DisplayName("jobsGet returns the jobs that exist, in the order asked")
         void jobsGetInOrder() {
             String a = enqueue(job("t")), b = enqueue(job("t"));
-            assertThat(broker.jobsGet(List.of(b, JobIds.next(), a))).extracting(Job::id).containsExactly(b, a);
+            assertThat(broker.jobsGet(List.of(b, JobIds.next(), a)))
+                    .extracting(Job::id)
+                    .containsExactly(b, a);
             assertThat(broker.jobsGet(List.of())).isEmpty();
         }
     }
@@ -302,7 +347,9 @@ public abstract class LinkConformance extends ControlConformance {
     @DisplayName("links: retention")
     class Retention {
         @BeforeEach
-        void engineHasLinks() { needsLinks(); }
+        void engineHasLinks() {
+            needsLinks();
+        }
 
         @Test
         @DisplayName("a job is not pruned while the job it is retained with exists, and goes after it")
@@ -313,7 +360,8 @@ public abstract class LinkConformance extends ControlConformance {
             runOne(new Outcome.Succeeded("42"));
             Duration half = gap().dividedBy(2);
             advancePast(broker.now().plus(gap()));
-            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100))).isZero();
+            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100)))
+                    .isZero();
             assertThat(get(step.id()).result()).isEqualTo("42");
 
             broker.jobsCancel(List.of(anchor.id()));
@@ -329,11 +377,14 @@ public abstract class LinkConformance extends ControlConformance {
         @DisplayName("a job's own result ttl also waits for the job it is retained with")
         void ownTtlAlsoWaits() {
             NewJob anchor = job("t").delay(LONG).build();
-            NewJob step = job("t").resultTtl(gap().dividedBy(2)).links(JobLinks.of(0, List.of(), anchor.id())).build();
+            NewJob step = job("t").resultTtl(gap().dividedBy(2))
+                    .links(JobLinks.of(0, List.of(), anchor.id()))
+                    .build();
             store(anchor, step);
             runOne(new Outcome.Succeeded("null"));
             advancePast(broker.now().plus(gap()));
-            assertThat(broker.jobsPrune(new PruneRequest(LONG, LONG, null, null, 100))).isZero();
+            assertThat(broker.jobsPrune(new PruneRequest(LONG, LONG, null, null, 100)))
+                    .isZero();
             assertThat(broker.jobGet(step.id())).isPresent();
         }
     }

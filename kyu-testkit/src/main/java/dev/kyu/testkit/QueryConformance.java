@@ -2,7 +2,6 @@ package dev.kyu.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.kyu.job.Job;
 import dev.kyu.job.JobIds;
@@ -12,8 +11,8 @@ import dev.kyu.spi.JobQuery;
 import dev.kyu.spi.NewJob;
 import dev.kyu.spi.Outcome;
 import dev.kyu.spi.PruneRequest;
-import dev.kyu.spi.RetryRequest;
 import dev.kyu.spi.QueueInfo;
+import dev.kyu.spi.RetryRequest;
 import dev.kyu.spi.StatsBucket;
 import dev.kyu.spi.WorkerInfo;
 import java.time.Duration;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -69,10 +67,26 @@ public abstract class QueryConformance extends KvConformance {
             assertThat(queues).extracting(QueueInfo::queue).containsExactly(Q, "r");
             QueueInfo q = queues.get(0);
             assertThat(q.paused()).isFalse();
-            assertThat(q.counts()).containsExactlyInAnyOrderEntriesOf(Map.of(JobState.BLOCKED, 0L, JobState.SCHEDULED, 1L, JobState.QUEUED, 2L,
-                    JobState.RUNNING, 1L, JobState.SUCCEEDED, 1L, JobState.FAILED, 1L, JobState.CANCELLED, 1L));
+            assertThat(q.counts())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(
+                            JobState.BLOCKED,
+                            0L,
+                            JobState.SCHEDULED,
+                            1L,
+                            JobState.QUEUED,
+                            2L,
+                            JobState.RUNNING,
+                            1L,
+                            JobState.SUCCEEDED,
+                            1L,
+                            JobState.FAILED,
+                            1L,
+                            JobState.CANCELLED,
+                            1L));
             assertThat(q.oldestQueuedAt()).isEqualTo(oldest);
-            assertThat(queues.get(1).counts()).containsEntry(JobState.QUEUED, 1L).containsEntry(JobState.RUNNING, 0L);
+            assertThat(queues.get(1).counts())
+                    .containsEntry(JobState.QUEUED, 1L)
+                    .containsEntry(JobState.RUNNING, 0L);
             assertThat(broker.queueCounts(Q)).isEqualTo(q.counts());
         }
 
@@ -103,10 +117,13 @@ public abstract class QueryConformance extends KvConformance {
             String resize = enqueue(job("image.resize", "b"));
             String failed = finished("c", new Outcome.Dead(error(1, "x")));
 
-            assertThat(ids(broker.jobsList(JobQuery.all(10).withState(JobState.FAILED)))).containsExactly(failed);
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withState(JobState.FAILED))))
+                    .containsExactly(failed);
             assertThat(ids(broker.jobsList(JobQuery.all(10).withQueue("b")))).containsExactly(resize);
-            assertThat(ids(broker.jobsList(JobQuery.all(10).withTask("mail.send")))).containsExactly(mail);
-            assertThat(broker.jobsList(JobQuery.all(10).withTask("mail.send").withState(JobState.RUNNING))).isEmpty();
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withTask("mail.send"))))
+                    .containsExactly(mail);
+            assertThat(broker.jobsList(JobQuery.all(10).withTask("mail.send").withState(JobState.RUNNING)))
+                    .isEmpty();
             assertThat(broker.jobsList(JobQuery.all(10))).hasSize(3);
         }
 
@@ -115,16 +132,23 @@ public abstract class QueryConformance extends KvConformance {
             String byArgs = enqueue(job("t").args("{\"order\":\"needle-42\"}"));
             String byTask = enqueue(job("reports.needle-task"));
             enqueue(job("t", "e").args("{}"));
-            String byError = finish("e", new Outcome.Dead(error(1, "kaboom-7 while charging"))).id();
+            String byError = finish("e", new Outcome.Dead(error(1, "kaboom-7 while charging")))
+                    .id();
             enqueue(job("t").args("{\"order\":\"hay\"}"));
 
-            assertThat(ids(broker.jobsList(JobQuery.all(10).withText("needle")))).containsExactlyInAnyOrder(byArgs, byTask);
-            assertThat(ids(broker.jobsList(JobQuery.all(10).withText("kaboom-7")))).containsExactly(byError);
-            assertThat(ids(broker.jobsList(JobQuery.all(10).withText(byArgs.substring(24))))).containsExactly(byArgs);
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withText("needle"))))
+                    .containsExactlyInAnyOrder(byArgs, byTask);
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withText("kaboom-7"))))
+                    .containsExactly(byError);
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withText(byArgs.substring(24)))))
+                    .containsExactly(byArgs);
             // Any case, on every engine.
-            assertThat(ids(broker.jobsList(JobQuery.all(10).withText("NEEDLE")))).containsExactlyInAnyOrder(byArgs, byTask);
-            assertThat(ids(broker.jobsList(JobQuery.all(10).withText("KaBoom-7")))).containsExactly(byError);
-            assertThat(ids(broker.jobsList(JobQuery.all(10).withText(byArgs.substring(24).toUpperCase(java.util.Locale.ROOT)))))
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withText("NEEDLE"))))
+                    .containsExactlyInAnyOrder(byArgs, byTask);
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withText("KaBoom-7"))))
+                    .containsExactly(byError);
+            assertThat(ids(broker.jobsList(
+                            JobQuery.all(10).withText(byArgs.substring(24).toUpperCase(java.util.Locale.ROOT)))))
                     .containsExactly(byArgs);
         }
 
@@ -134,8 +158,10 @@ public abstract class QueryConformance extends KvConformance {
             for (int i = 0; i < 25; i++) all.add(enqueue(job("t")));
             List<String> newestFirst = all.reversed();
             assertThat(ids(broker.jobsList(JobQuery.all(10)))).containsExactlyElementsOf(newestFirst.subList(0, 10));
-            assertThat(ids(broker.jobsList(JobQuery.all(10).withOffset(10)))).containsExactlyElementsOf(newestFirst.subList(10, 20));
-            assertThat(ids(broker.jobsList(JobQuery.all(10).withOffset(20)))).containsExactlyElementsOf(newestFirst.subList(20, 25));
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withOffset(10))))
+                    .containsExactlyElementsOf(newestFirst.subList(10, 20));
+            assertThat(ids(broker.jobsList(JobQuery.all(10).withOffset(20))))
+                    .containsExactlyElementsOf(newestFirst.subList(20, 25));
             assertThat(broker.jobsList(JobQuery.all(10).withOffset(30))).isEmpty();
         }
 
@@ -178,23 +204,30 @@ public abstract class QueryConformance extends KvConformance {
         @Test
         void idsNotMadeInOrderSortAsTextAndACursorNeedNotBeAStoredId() {
             // random (version 4) ids, stored in an order unrelated to their text
-            List<String> own = List.of("9f1c2a4e-0b7d-4c3e-8a51-2d6e7f809a1b", "0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4c",
-                    "f3e2d1c0-b9a8-4776-8564-534231201f0e", "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e", "0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4d");
+            List<String> own = List.of(
+                    "9f1c2a4e-0b7d-4c3e-8a51-2d6e7f809a1b",
+                    "0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4c",
+                    "f3e2d1c0-b9a8-4776-8564-534231201f0e",
+                    "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
+                    "0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4d");
             for (String id : own) enqueue(NewJob.builder(id, "t").queue("q-own"));
-            List<String> expected = own.stream().sorted(java.util.Comparator.reverseOrder()).toList();
+            List<String> expected =
+                    own.stream().sorted(java.util.Comparator.reverseOrder()).toList();
             JobQuery q = JobQuery.all(100).withQueue("q-own");
             assertThat(ids(broker.jobsList(q))).containsExactlyElementsOf(expected);
             assertThat(ids(broker.jobsList(q.withLimit(2).withAfter("80000000-0000-4000-8000-000000000000"))))
                     .containsExactly("5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e", "0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4d");
             assertThat(ids(broker.jobsList(q.withAfter("0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4d"))))
                     .containsExactly("0a7e5c3d-9b1f-4e2a-b6c4-8d0f1e2a3b4c");
-            assertThat(broker.jobsList(q.withAfter("00000000-0000-0000-0000-000000000000"))).isEmpty();
+            assertThat(broker.jobsList(q.withAfter("00000000-0000-0000-0000-000000000000")))
+                    .isEmpty();
         }
 
         @Test
         void aQueryPagesByCursorOrOffsetNotBoth() {
             assertThatThrownBy(() -> new JobQuery(null, null, null, null, 10, 5, "x"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not both");
         }
     }
 
@@ -206,7 +239,8 @@ public abstract class QueryConformance extends KvConformance {
         }
 
         @Test
-        @DisplayName("per-minute buckets count succeeded, dead (failed) and retry outcomes; cancel and release are not counted")
+        @DisplayName(
+                "per-minute buckets count succeeded, dead (failed) and retry outcomes; cancel and release are not counted")
         void bucketsCountKnownOutcomes() {
             Instant since = broker.now().minus(Duration.ofMinutes(5));
             for (int i = 0; i < 3; i++) finished(Q, new Outcome.Succeeded("null"));
@@ -237,7 +271,8 @@ public abstract class QueryConformance extends KvConformance {
         @Test
         void nothingAfterTheLastOutcome() {
             finished(Q, new Outcome.Succeeded("null"));
-            assertThat(broker.statsHistory(broker.now().plus(Duration.ofMinutes(2)), null)).isEmpty();
+            assertThat(broker.statsHistory(broker.now().plus(Duration.ofMinutes(2)), null))
+                    .isEmpty();
         }
     }
 
@@ -265,15 +300,18 @@ public abstract class QueryConformance extends KvConformance {
             assertThat(broker.jobGet(oldFailed)).isPresent();
             assertThat(broker.jobGet(newOk)).isPresent();
 
-            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100))).isEqualTo(1);
+            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100)))
+                    .isEqualTo(1);
             assertThat(broker.jobGet(oldFailed)).isEmpty();
             assertThat(broker.jobGet(newFailed)).isPresent();
             assertThat(get(waiting).state()).isEqualTo(JobState.SCHEDULED);
-            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100))).isZero();
+            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100)))
+                    .isZero();
         }
 
         @Test
-        @DisplayName("a job's own result ttl stands in for the global retention, shorter or longer, however the job ended")
+        @DisplayName(
+                "a job's own result ttl stands in for the global retention, shorter or longer, however the job ended")
         void aJobsOwnResultTtlStandsInForTheGlobalRetention() {
             Duration half = gap().dividedBy(2);
             Duration forLong = LONG.multipliedBy(100);
@@ -281,7 +319,8 @@ public abstract class QueryConformance extends KvConformance {
             NewJob shortOk = job("t").resultTtl(half).build();
             NewJob plainOk = job("t").build();
             broker.jobsEnqueue(EnqueueRequest.of(List.of(shortOk, plainOk)));
-            for (Job j : fetch(WORKER, 2, LONG, Q)) assertThat(complete(j, new Outcome.Succeeded("null"))).isTrue();
+            for (Job j : fetch(WORKER, 2, LONG, Q))
+                assertThat(complete(j, new Outcome.Succeeded("null"))).isTrue();
             String shortFailed = finished(job("t").resultTtl(half).build(), new Outcome.Dead(error(1, "x")));
             String shortCancelled = enqueue(job("t").resultTtl(half));
             broker.jobsCancel(List.of(shortCancelled));
@@ -295,23 +334,27 @@ public abstract class QueryConformance extends KvConformance {
 
             advancePast(broker.now().plus(gap()));
             // the global retention has not passed: only the jobs whose own ttl has go
-            assertThat(broker.jobsPrune(new PruneRequest(forLong, forLong, null, null, 100))).isEqualTo(3);
+            assertThat(broker.jobsPrune(new PruneRequest(forLong, forLong, null, null, 100)))
+                    .isEqualTo(3);
             assertThat(broker.jobGet(shortOk.id())).isEmpty();
             assertThat(broker.jobGet(shortFailed)).isEmpty();
             assertThat(broker.jobGet(shortCancelled)).isEmpty();
             assertThat(get(plainOk.id()).state()).isEqualTo(JobState.SUCCEEDED);
             assertThat(get(retried).state()).isEqualTo(JobState.QUEUED);
             // the global retention has passed: the plain job goes, the one with a longer ttl stays
-            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100))).isEqualTo(1);
+            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100)))
+                    .isEqualTo(1);
             assertThat(broker.jobGet(plainOk.id())).isEmpty();
             assertThat(get(longOk).state()).isEqualTo(JobState.SUCCEEDED);
             assertThat(get(retried).state()).isEqualTo(JobState.QUEUED);
-            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100))).isZero();
+            assertThat(broker.jobsPrune(new PruneRequest(half, half, null, null, 100)))
+                    .isZero();
         }
 
         @Test
         void honoursItsLimitForJobsWithTheirOwnTtl() {
-            for (int i = 0; i < 3; i++) finished(job("t").resultTtl(gap().dividedBy(2)).build(), new Outcome.Succeeded("null"));
+            for (int i = 0; i < 3; i++)
+                finished(job("t").resultTtl(gap().dividedBy(2)).build(), new Outcome.Succeeded("null"));
             advancePast(broker.now().plus(gap()));
             var req = new PruneRequest(LONG.multipliedBy(100), LONG.multipliedBy(100), null, null, 2);
             assertThat(broker.jobsPrune(req)).isEqualTo(2);
@@ -335,7 +378,8 @@ public abstract class QueryConformance extends KvConformance {
             finished(Q, new Outcome.Succeeded("null"));
             Instant since = broker.now().minus(Duration.ofHours(1));
             advancePast(broker.now().plus(gap()));
-            broker.jobsPrune(new PruneRequest(LONG.multipliedBy(100), LONG.multipliedBy(100), gap().dividedBy(2), null, 100));
+            broker.jobsPrune(
+                    new PruneRequest(LONG.multipliedBy(100), LONG.multipliedBy(100), gap().dividedBy(2), null, 100));
             assertThat(broker.statsHistory(since, null)).isEmpty();
         }
     }
@@ -344,8 +388,20 @@ public abstract class QueryConformance extends KvConformance {
     @DisplayName("worker registry")
     class Workers {
         private WorkerInfo worker(String id, int busy) {
-            return new WorkerInfo(id, "host-1", 4242, List.of("a", "b"), 8, busy, Instant.parse("2030-01-01T00:00:00Z"),
-                    Instant.EPOCH, 0.5, 1_000_000L, 10, 2, Map.of("version", "1.0"));
+            return new WorkerInfo(
+                    id,
+                    "host-1",
+                    4242,
+                    List.of("a", "b"),
+                    8,
+                    busy,
+                    Instant.parse("2030-01-01T00:00:00Z"),
+                    Instant.EPOCH,
+                    0.5,
+                    1_000_000L,
+                    10,
+                    2,
+                    Map.of("version", "1.0"));
         }
 
         @Test
@@ -353,15 +409,24 @@ public abstract class QueryConformance extends KvConformance {
             Instant before = broker.now();
             broker.workerHeartbeat(worker("w1", 3));
             Instant after = broker.now();
-            WorkerInfo w = broker.workersList().stream().filter(x -> x.id().equals("w1")).findFirst().orElseThrow();
+            WorkerInfo w = broker.workersList().stream()
+                    .filter(x -> x.id().equals("w1"))
+                    .findFirst()
+                    .orElseThrow();
             assertStampedBetween(w.heartbeatAt(), before, after);
-            assertThat(w).usingRecursiveComparison().ignoringFields("heartbeatAt", "startedAt").isEqualTo(worker("w1", 3));
+            assertThat(w)
+                    .usingRecursiveComparison()
+                    .ignoringFields("heartbeatAt", "startedAt")
+                    .isEqualTo(worker("w1", 3));
             assertSameInstant(w.startedAt(), Instant.parse("2030-01-01T00:00:00Z"));
 
             broker.workerHeartbeat(worker("w1", 5));
             broker.workerHeartbeat(worker("w2", 0));
             assertThat(broker.workersList()).extracting(WorkerInfo::id).containsExactlyInAnyOrder("w1", "w2");
-            assertThat(broker.workersList()).filteredOn(x -> x.id().equals("w1")).extracting(WorkerInfo::busy).containsExactly(5);
+            assertThat(broker.workersList())
+                    .filteredOn(x -> x.id().equals("w1"))
+                    .extracting(WorkerInfo::busy)
+                    .containsExactly(5);
 
             broker.workerRemove("w1");
             assertThat(broker.workersList()).extracting(WorkerInfo::id).containsExactly("w2");
@@ -389,8 +454,10 @@ public abstract class QueryConformance extends KvConformance {
             broker.kvPut("schedules", "x");
             broker.kvPut("other:a", "y");
             assertThat(broker.kvGet("schedule:a")).contains("2 ünï");
-            assertThat(broker.kvList("schedule:")).containsExactly(Map.entry("schedule:a", "2 ünï"),
-                    Map.entry("schedule:b", "{\"last\":\"2030-01-01T00:00:00Z\"}"));
+            assertThat(broker.kvList("schedule:"))
+                    .containsExactly(
+                            Map.entry("schedule:a", "2 ünï"),
+                            Map.entry("schedule:b", "{\"last\":\"2030-01-01T00:00:00Z\"}"));
             broker.kvDelete("schedule:a");
             broker.kvDelete("never-there");
             assertThat(broker.kvGet("schedule:a")).isEmpty();
@@ -422,7 +489,8 @@ public abstract class QueryConformance extends KvConformance {
 
     /** An await of {@code id} running on its own thread; {@link #join} gives its answer. */
     private final class AwaitThread {
-        private final java.util.concurrent.atomic.AtomicReference<Object> answer = new java.util.concurrent.atomic.AtomicReference<>();
+        private final java.util.concurrent.atomic.AtomicReference<Object> answer =
+                new java.util.concurrent.atomic.AtomicReference<>();
         private final Thread thread;
 
         AwaitThread(String id, Duration timeout) {
@@ -497,7 +565,10 @@ public abstract class QueryConformance extends KvConformance {
         void returnsEmptyForAnUnknownJobAndAtOnceForAFinishedOne() throws Exception {
             assertThat(broker.jobAwait(JobIds.next(), Duration.ofSeconds(60))).isEmpty();
             String id = finished(Q, new Outcome.Dead(error(1, "x")));
-            assertThat(broker.jobAwait(id, Duration.ofSeconds(60))).get().extracting(Job::state).isEqualTo(JobState.FAILED);
+            assertThat(broker.jobAwait(id, Duration.ofSeconds(60)))
+                    .get()
+                    .extracting(Job::state)
+                    .isEqualTo(JobState.FAILED);
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.kyu.testkit;
 
-import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyu.ManualClock;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobState;
 import dev.kyu.schedule.MissedTickPolicy;
@@ -68,18 +68,31 @@ public abstract class ScheduleConformanceSuite {
     private static List<Schedule> schedules() {
         return List.of(
                 Schedule.builder("every-10s", "kyu.noop").every("10s").build(),
-                Schedule.builder("cron-15s", "kyu.noop").cron("*/15 * * * * *").zone("America/New_York").build(),
-                Schedule.builder("catch-up", "kyu.noop").every("1m").missedTicks(MissedTickPolicy.CATCH_UP).build());
+                Schedule.builder("cron-15s", "kyu.noop")
+                        .cron("*/15 * * * * *")
+                        .zone("America/New_York")
+                        .build(),
+                Schedule.builder("catch-up", "kyu.noop")
+                        .every("1m")
+                        .missedTicks(MissedTickPolicy.CATCH_UP)
+                        .build());
     }
 
     private Scheduler scheduler(Broker b, String owner, boolean leadership) {
-        return Scheduler.builder(b).clock(clock).schedules(schedules()).owner(owner).leadership(leadership).build();
+        return Scheduler.builder(b)
+                .clock(clock)
+                .schedules(schedules())
+                .owner(owner)
+                .leadership(leadership)
+                .build();
     }
 
     private static List<String> expected(Instant from, Instant to) {
         var out = new ArrayList<String>();
         for (Schedule s : schedules()) {
-            for (Instant t = s.trigger().nextAfter(from, s.zone()); !t.isAfter(to); t = s.trigger().nextAfter(t, s.zone())) {
+            for (Instant t = s.trigger().nextAfter(from, s.zone());
+                    !t.isAfter(to);
+                    t = s.trigger().nextAfter(t, s.zone())) {
                 out.add(s.name() + "@" + t);
             }
         }
@@ -89,12 +102,18 @@ public abstract class ScheduleConformanceSuite {
 
     private static List<String> enqueued(Broker b) {
         return b.jobsList(JobQuery.all(10_000)).stream()
-                .map(j -> j.meta().get("kyu.schedule") + "@" + j.meta().get("kyu.fireAt")).sorted().toList();
+                .map(j -> j.meta().get("kyu.schedule") + "@" + j.meta().get("kyu.fireAt"))
+                .sorted()
+                .toList();
     }
 
     private static void assertEachOnce(List<String> actual, List<String> expected) {
-        Map<String, Long> counts = actual.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-        assertThat(counts.entrySet()).filteredOn(e -> e.getValue() > 1).as("ticks enqueued more than once").isEmpty();
+        Map<String, Long> counts =
+                actual.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        assertThat(counts.entrySet())
+                .filteredOn(e -> e.getValue() > 1)
+                .as("ticks enqueued more than once")
+                .isEmpty();
         assertThat(actual).containsExactlyElementsOf(expected);
     }
 
@@ -115,7 +134,8 @@ public abstract class ScheduleConformanceSuite {
                         return s.runDue();
                     }));
                 }
-                for (var f : futures) created += f.get(60, TimeUnit.SECONDS).created().size();
+                for (var f : futures)
+                    created += f.get(60, TimeUnit.SECONDS).created().size();
                 clock.advance(Duration.ofSeconds(1));
             }
             List<String> want = expected(START, clock.instant().minusSeconds(1));
@@ -129,7 +149,10 @@ public abstract class ScheduleConformanceSuite {
     @Test
     void withLeadershipOneWorksAndTheTicksAreStillEachOnce() throws Exception {
         List<Broker> brokers = connections(3);
-        var all = List.of(scheduler(brokers.get(0), "a", true), scheduler(brokers.get(1), "b", true), scheduler(brokers.get(2), "c", true));
+        var all = List.of(
+                scheduler(brokers.get(0), "a", true),
+                scheduler(brokers.get(1), "b", true),
+                scheduler(brokers.get(2), "c", true));
         int leaders = 0;
         for (Scheduler s : all) if (s.runDue().leader()) leaders++;
         assertThat(leaders).as("schedulers that won the lock at once").isEqualTo(1);
@@ -146,7 +169,11 @@ public abstract class ScheduleConformanceSuite {
         Scheduler s = scheduler(brokers.get(0), "a", true);
         s.runDue();
         clock.advance(Duration.ofSeconds(10));
-        String job = s.runDue().ticks().stream().filter(t -> t.schedule().equals("every-10s")).findFirst().orElseThrow().jobId();
+        String job = s.runDue().ticks().stream()
+                .filter(t -> t.schedule().equals("every-10s"))
+                .findFirst()
+                .orElseThrow()
+                .jobId();
 
         var admin = new ScheduleAdmin(brokers.get(1), clock, null);
         List<ScheduleInfo> list = admin.list();
@@ -159,11 +186,15 @@ public abstract class ScheduleConformanceSuite {
         admin.pause("every-10s");
         clock.advance(Duration.ofSeconds(30));
         s.runDue();
-        assertThat(enqueued(brokers.get(1))).filteredOn(t -> t.startsWith("every-10s@")).hasSize(1);
+        assertThat(enqueued(brokers.get(1)))
+                .filteredOn(t -> t.startsWith("every-10s@"))
+                .hasSize(1);
         admin.resume("every-10s");
         clock.advance(Duration.ofSeconds(10));
         s.runDue();
-        assertThat(enqueued(brokers.get(1))).filteredOn(t -> t.startsWith("every-10s@")).hasSize(2);
+        assertThat(enqueued(brokers.get(1)))
+                .filteredOn(t -> t.startsWith("every-10s@"))
+                .hasSize(2);
 
         String manual = admin.runNow("every-10s");
         assertThat(brokers.get(0).jobGet(manual)).get().extracting(Job::task).isEqualTo("kyu.noop");
@@ -172,14 +203,21 @@ public abstract class ScheduleConformanceSuite {
     @Test
     void overlapSkipReadsThePreviousRunsStateThroughTheEngine() throws Exception {
         Broker b = connections(1).get(0);
-        Scheduler s = Scheduler.builder(b).clock(clock).owner("o").schedules(List.of(
-                Schedule.builder("o", "kyu.noop").every("1m").overlap(OverlapPolicy.SKIP).build())).build();
+        Scheduler s = Scheduler.builder(b)
+                .clock(clock)
+                .owner("o")
+                .schedules(List.of(Schedule.builder("o", "kyu.noop")
+                        .every("1m")
+                        .overlap(OverlapPolicy.SKIP)
+                        .build()))
+                .build();
         s.runDue();
         clock.set(START.plus(Duration.ofMinutes(10)));
         String first = s.runDue().ticks().get(0).jobId();
         clock.advance(Duration.ofMinutes(1));
         assertThat(s.runDue().ticks()).isEmpty(); // first still QUEUED
-        Job running = b.jobsFetch(new FetchRequest("w", List.of("default"), 1, Duration.ofMinutes(10), Duration.ZERO)).get(0);
+        Job running = b.jobsFetch(new FetchRequest("w", List.of("default"), 1, Duration.ofMinutes(10), Duration.ZERO))
+                .get(0);
         assertThat(running.id()).isEqualTo(first);
         clock.advance(Duration.ofMinutes(1));
         assertThat(s.runDue().ticks()).isEmpty(); // first RUNNING

@@ -74,7 +74,8 @@ public final class TcpBlackhole implements AutoCloseable {
     private void pump(Socket from, Socket to) {
         Thread.ofPlatform().daemon().name("blackhole-relay").start(() -> {
             byte[] buf = new byte[8192];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
                     if (frozen) continue; // swallowed: the sender waits for a reply that never comes
                     out.write(buf, 0, n);

@@ -11,8 +11,8 @@ import dev.kyu.job.JobIds;
 import dev.kyu.job.JobState;
 import dev.kyu.job.Lease;
 import dev.kyu.spi.CancelResult;
-import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.Capability;
+import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.FetchRequest;
 import dev.kyu.spi.LeaseExtension;
@@ -53,7 +53,9 @@ public abstract class WorkConformance extends EnqueueConformance {
      */
     private static void awaitBlocked(Thread t) {
         try {
-            await("fetch to block").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+            await("fetch to block")
+                    .atMost(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofMillis(5))
                     .until(() -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
         } catch (org.awaitility.core.ConditionTimeoutException stillRunnable) {
             // the fetch may be blocked in I/O; go on
@@ -180,13 +182,22 @@ public abstract class WorkConformance extends EnqueueConformance {
             String top = enqueue(job("t").priority(Integer.MAX_VALUE));
             String bottom = enqueue(job("t").priority(Integer.MIN_VALUE));
             Instant cut = tick();
-            for (int limit : new int[] {0, -1, Integer.MIN_VALUE}) assertThat(broker.jobsAge(Q, cut, 10, limit)).as("limit %d", limit).isZero();
-            assertThat(broker.jobsAge(Q, cut, Integer.MIN_VALUE, 10)).as("nothing is below the lowest ceiling").isZero();
-            assertThat(broker.jobsAge(Q, Instant.MIN, 10, 10)).as("nothing was due before the dawn of time").isZero();
+            for (int limit : new int[] {0, -1, Integer.MIN_VALUE})
+                assertThat(broker.jobsAge(Q, cut, 10, limit))
+                        .as("limit %d", limit)
+                        .isZero();
+            assertThat(broker.jobsAge(Q, cut, Integer.MIN_VALUE, 10))
+                    .as("nothing is below the lowest ceiling")
+                    .isZero();
+            assertThat(broker.jobsAge(Q, Instant.MIN, 10, 10))
+                    .as("nothing was due before the dawn of time")
+                    .isZero();
             assertThat(broker.jobsAge("q-none", Instant.MAX, 10, 10)).isZero();
             assertThat(List.of(priority(low), priority(nearTop), priority(top), priority(bottom)))
                     .containsExactly(0, Integer.MAX_VALUE - 1, Integer.MAX_VALUE, Integer.MIN_VALUE);
-            assertThat(broker.jobsAge(Q, Instant.MAX, Integer.MAX_VALUE, Integer.MAX_VALUE)).as("all but the one at the top").isEqualTo(3);
+            assertThat(broker.jobsAge(Q, Instant.MAX, Integer.MAX_VALUE, Integer.MAX_VALUE))
+                    .as("all but the one at the top")
+                    .isEqualTo(3);
             assertThat(List.of(priority(low), priority(nearTop), priority(top), priority(bottom)))
                     .containsExactly(1, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE + 1);
         }
@@ -260,7 +271,8 @@ public abstract class WorkConformance extends EnqueueConformance {
         }
 
         @Test
-        @DisplayName("an interrupt ends a blocked fetch: it returns empty (or throws InterruptedException) and leases nothing")
+        @DisplayName(
+                "an interrupt ends a blocked fetch: it returns empty (or throws InterruptedException) and leases nothing")
         void interruptEndsABlockedFetch() throws Exception {
             var thread = new AtomicReference<Thread>();
             var pending = fetchInBackground(Duration.ofSeconds(60), thread);
@@ -295,13 +307,15 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job running = fetchOne();
             if (manualTime()) clock.advance(Duration.ofMinutes(1));
             Instant before = broker.now();
-            LeaseReport r = broker.leasesExtend(new LeaseExtension(WORKER, List.of(running.lease()), LONG.multipliedBy(2)));
+            LeaseReport r =
+                    broker.leasesExtend(new LeaseExtension(WORKER, List.of(running.lease()), LONG.multipliedBy(2)));
             Instant after = broker.now();
 
             assertThat(r).isEqualTo(LeaseReport.EMPTY);
             Job stored = get(running.id());
             assertThat(stored.state()).isEqualTo(JobState.RUNNING);
-            assertStampedBetween(stored.leaseExpiresAt(), before.plus(LONG.multipliedBy(2)), after.plus(LONG.multipliedBy(2)));
+            assertStampedBetween(
+                    stored.leaseExpiresAt(), before.plus(LONG.multipliedBy(2)), after.plus(LONG.multipliedBy(2)));
             assertThat(stored.attempt()).isEqualTo(1);
         }
 
@@ -315,7 +329,11 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job runC = fetchOne();
             complete(runB, new Outcome.Succeeded("null"));
             String unknown = JobIds.next();
-            var leases = List.of(runA.lease(), runB.lease(), new Lease(c, Q, WORKER, runC.attempt() + 1), new Lease(unknown, Q, WORKER, 1));
+            var leases = List.of(
+                    runA.lease(),
+                    runB.lease(),
+                    new Lease(c, Q, WORKER, runC.attempt() + 1),
+                    new Lease(unknown, Q, WORKER, 1));
 
             LeaseReport r = broker.leasesExtend(new LeaseExtension(WORKER, leases, LONG));
             assertThat(r.lost()).containsExactlyInAnyOrder(b, c, unknown);
@@ -340,7 +358,8 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job running = fetchOne();
             assertThat(broker.jobsCancel(List.of(id))).containsExactly(CancelResult.CANCEL_REQUESTED);
 
-            LeaseReport r = broker.leasesExtend(new LeaseExtension(WORKER, List.of(running.lease()), LONG.multipliedBy(2)));
+            LeaseReport r =
+                    broker.leasesExtend(new LeaseExtension(WORKER, List.of(running.lease()), LONG.multipliedBy(2)));
             assertThat(r.cancelRequested()).containsExactly(id);
             assertThat(r.lost()).isEmpty();
             Job stored = get(id);
@@ -370,7 +389,12 @@ public abstract class WorkConformance extends EnqueueConformance {
         void retryIsScheduledAtNowPlusDelayWithTheErrorAppended() {
             String id = enqueue(job("t").maxAttempts(3));
             Job running = fetchOne();
-            JobError e = new JobError(1, "java.io.IOException", "connection reset", "java.io.IOException: connection reset\n\tat x.y(Z.java:1)", broker.now());
+            JobError e = new JobError(
+                    1,
+                    "java.io.IOException",
+                    "connection reset",
+                    "java.io.IOException: connection reset\n\tat x.y(Z.java:1)",
+                    broker.now());
             Instant before = broker.now();
             assertThat(complete(running, new Outcome.Retry(e, shortDelay()))).isTrue();
             Instant after = broker.now();
@@ -412,7 +436,11 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job waiting = get(id);
             assertThat(waiting.error()).as("waiting for its retry").isNotNull();
             assertThat(waiting.error().message()).isEqualTo("gateway timeout");
-            assertThat(dev.kyu.codec.JobJson.job(waiting).get("error").get("message").asText()).isEqualTo("gateway timeout");
+            assertThat(dev.kyu.codec.JobJson.job(waiting)
+                            .get("error")
+                            .get("message")
+                            .asText())
+                    .isEqualTo("gateway timeout");
 
             assertThat(broker.jobsPromoteDue(10)).isEqualTo(1);
             Job done = runTo(id, new Outcome.Succeeded("{\"receipt\":\"r-9\"}"));
@@ -432,7 +460,9 @@ public abstract class WorkConformance extends EnqueueConformance {
             String message = "x\u001b[2J\nFAKE LINE\té \ud83d\ude00 \ud800 end \udc00";
             String trace = "java.lang.IllegalStateException: " + message + "\n\tat x.y(Z.java:1)";
             String id = enqueue(job("t").maxAttempts(1));
-            Job j = runTo(id, new Outcome.Dead(new JobError(1, "java.lang.IllegalStateException", message, trace, broker.now())));
+            Job j = runTo(
+                    id,
+                    new Outcome.Dead(new JobError(1, "java.lang.IllegalStateException", message, trace, broker.now())));
             assertThat(j.lastError().message()).isEqualTo(message);
             assertThat(j.lastError().stackTrace()).isEqualTo(trace);
             assertThat(get(id).errors().get(0).message()).isEqualTo(message);
@@ -441,7 +471,8 @@ public abstract class WorkConformance extends EnqueueConformance {
         @Test
         void cancelledKeepsTheReason() {
             String id = enqueue(job("t"));
-            Job j = runTo(id, new Outcome.Cancelled(JobError.reason(1, JobError.CANCELLED, "stopped by user", broker.now())));
+            Job j = runTo(
+                    id, new Outcome.Cancelled(JobError.reason(1, JobError.CANCELLED, "stopped by user", broker.now())));
             assertThat(j.state()).isEqualTo(JobState.CANCELLED);
             assertThat(j.finishedAt()).isNotNull();
             assertThat(j.lastError().type()).isEqualTo(JobError.CANCELLED);
@@ -497,8 +528,10 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job a = fetchOne();
             Job b = fetchOne();
             Lease stale = new Lease(b.id(), Q, WORKER, 9);
-            List<Boolean> r = broker.jobsComplete(List.of(new Completion(a.lease(), new Outcome.Succeeded("1")),
-                    new Completion(stale, new Outcome.Succeeded("2")), new Completion(b.lease(), new Outcome.Succeeded("3"))));
+            List<Boolean> r = broker.jobsComplete(List.of(
+                    new Completion(a.lease(), new Outcome.Succeeded("1")),
+                    new Completion(stale, new Outcome.Succeeded("2")),
+                    new Completion(b.lease(), new Outcome.Succeeded("3"))));
             assertThat(r).containsExactly(true, false, true);
             assertThat(get(b.id()).result()).isEqualTo("3");
         }
@@ -525,7 +558,9 @@ public abstract class WorkConformance extends EnqueueConformance {
 
             assertThat(complete(old, new Outcome.Succeeded("\"stale\""))).isFalse();
             assertThat(complete(old, new Outcome.Dead(error(1, "stale")))).isFalse();
-            assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(old.lease()), LONG)).lost()).containsExactly(old.id());
+            assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(old.lease()), LONG))
+                            .lost())
+                    .containsExactly(old.id());
 
             Job j = get(old.id());
             assertThat(j.state()).isEqualTo(JobState.RUNNING);
@@ -552,7 +587,8 @@ public abstract class WorkConformance extends EnqueueConformance {
             enqueue(job("t"));
             Job running = fetchOne();
             Lease foreign = new Lease(running.id(), Q, "worker-2", running.attempt());
-            assertThat(broker.jobsComplete(List.of(new Completion(foreign, new Outcome.Succeeded("1"))))).containsExactly(false);
+            assertThat(broker.jobsComplete(List.of(new Completion(foreign, new Outcome.Succeeded("1")))))
+                    .containsExactly(false);
             assertThat(get(running.id()).state()).isEqualTo(JobState.RUNNING);
         }
 
@@ -562,9 +598,11 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job running = fetchOne();
             assertThat(running.lease().queue()).isEqualTo(Q);
             Lease elsewhere = new Lease(running.id(), "not-" + Q, WORKER, running.attempt());
-            assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(elsewhere), LONG.multipliedBy(3))).lost())
+            assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(elsewhere), LONG.multipliedBy(3)))
+                            .lost())
                     .containsExactly(running.id());
-            assertThat(broker.jobsComplete(List.of(new Completion(elsewhere, new Outcome.Succeeded("1"))))).containsExactly(false);
+            assertThat(broker.jobsComplete(List.of(new Completion(elsewhere, new Outcome.Succeeded("1")))))
+                    .containsExactly(false);
             Job stored = get(running.id());
             assertThat(stored.state()).isEqualTo(JobState.RUNNING);
             assertSameInstant(stored.leaseExpiresAt(), running.leaseExpiresAt());
@@ -577,9 +615,12 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job running = fetchOne();
             for (String odd : List.of("", " ", "bad queue\n", "{" + Q + "}", Q + "\u0007", "x".repeat(10_000))) {
                 Lease elsewhere = new Lease(running.id(), odd, WORKER, running.attempt());
-                assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(elsewhere), LONG.multipliedBy(3))).lost())
-                        .as("queue %s", odd.length() > 20 ? odd.length() + " characters" : odd).containsExactly(running.id());
-                assertThat(broker.jobsComplete(List.of(new Completion(elsewhere, new Outcome.Succeeded("1"))))).containsExactly(false);
+                assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(elsewhere), LONG.multipliedBy(3)))
+                                .lost())
+                        .as("queue %s", odd.length() > 20 ? odd.length() + " characters" : odd)
+                        .containsExactly(running.id());
+                assertThat(broker.jobsComplete(List.of(new Completion(elsewhere, new Outcome.Succeeded("1")))))
+                        .containsExactly(false);
             }
             Job stored = get(running.id());
             assertThat(stored.state()).isEqualTo(JobState.RUNNING);
@@ -608,10 +649,13 @@ public abstract class WorkConformance extends EnqueueConformance {
         }
 
         private java.sql.Connection transaction() throws Exception {
-            Assumptions.assumeTrue(broker.capabilities().contains(Capability.TRANSACTIONAL_COMPLETE),
+            Assumptions.assumeTrue(
+                    broker.capabilities().contains(Capability.TRANSACTIONAL_COMPLETE),
                     "the engine cannot complete in a caller's transaction");
             java.sql.Connection tx = openTransaction();
-            assertThat(tx).as("an engine with TRANSACTIONAL_COMPLETE gives the suite a connection (openTransaction)").isNotNull();
+            assertThat(tx)
+                    .as("an engine with TRANSACTIONAL_COMPLETE gives the suite a connection (openTransaction)")
+                    .isNotNull();
             return tx;
         }
 
@@ -622,7 +666,8 @@ public abstract class WorkConformance extends EnqueueConformance {
             String id = enqueue(job("t"));
             Job running = fetchOne();
             assertThatThrownBy(() -> completeIn(null, running.lease(), new Outcome.Succeeded("1")))
-                    .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining("TRANSACTIONAL_COMPLETE")
+                    .isInstanceOf(KyuException.InvalidInput.class)
+                    .hasMessageContaining("TRANSACTIONAL_COMPLETE")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
             assertThat(get(id).state()).isEqualTo(JobState.RUNNING);
         }
@@ -633,7 +678,8 @@ public abstract class WorkConformance extends EnqueueConformance {
             String id = enqueue(job("t"));
             Job running = fetchOne();
             try (java.sql.Connection tx = transaction()) {
-                assertThat(completeIn(tx, running.lease(), new Outcome.Succeeded("{\"shipped\":true}"))).containsExactly(true);
+                assertThat(completeIn(tx, running.lease(), new Outcome.Succeeded("{\"shipped\":true}")))
+                        .containsExactly(true);
                 assertThat(get(id).state()).as("not before the commit").isEqualTo(JobState.RUNNING);
                 tx.commit();
             }
@@ -649,7 +695,8 @@ public abstract class WorkConformance extends EnqueueConformance {
             String id = enqueue(job("t").maxAttempts(3));
             Job running = fetchOne();
             try (java.sql.Connection tx = transaction()) {
-                assertThat(completeIn(tx, running.lease(), new Outcome.Dead(error(1, "rolled back")))).containsExactly(true);
+                assertThat(completeIn(tx, running.lease(), new Outcome.Dead(error(1, "rolled back"))))
+                        .containsExactly(true);
                 tx.rollback();
             }
             Job j = get(id);
@@ -658,7 +705,9 @@ public abstract class WorkConformance extends EnqueueConformance {
             assertThat(j.attempt()).isEqualTo(running.attempt());
             assertThat(j.errors()).isEmpty();
             assertSameInstant(j.leaseExpiresAt(), running.leaseExpiresAt());
-            assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(running.lease()), LONG)).lost()).isEmpty();
+            assertThat(broker.leasesExtend(new LeaseExtension(WORKER, List.of(running.lease()), LONG))
+                            .lost())
+                    .isEmpty();
             assertThat(complete(running, new Outcome.Succeeded("1"))).isTrue();
             assertThat(get(id).state()).isEqualTo(JobState.SUCCEEDED);
         }
@@ -673,8 +722,10 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job current = fetch("worker-2", 1, LONG, Q).get(0);
             List<JobError> rescued = get(id).errors(); // the rescue's kyu.WorkerLost
             try (java.sql.Connection tx = transaction()) {
-                assertThat(completeIn(tx, old.lease(), new Outcome.Succeeded("\"stale\""))).containsExactly(false);
-                assertThat(completeIn(tx, new Lease(id, Q, WORKER, current.attempt()), new Outcome.Dead(error(2, "foreign"))))
+                assertThat(completeIn(tx, old.lease(), new Outcome.Succeeded("\"stale\"")))
+                        .containsExactly(false);
+                assertThat(completeIn(
+                                tx, new Lease(id, Q, WORKER, current.attempt()), new Outcome.Dead(error(2, "foreign"))))
                         .containsExactly(false);
                 tx.commit();
             }
@@ -685,11 +736,14 @@ public abstract class WorkConformance extends EnqueueConformance {
             assertSameInstant(j.leaseExpiresAt(), current.leaseExpiresAt());
 
             try (java.sql.Connection tx = transaction()) {
-                assertThat(completeIn(tx, current.lease(), new Outcome.Succeeded("\"fresh\""))).containsExactly(true);
+                assertThat(completeIn(tx, current.lease(), new Outcome.Succeeded("\"fresh\"")))
+                        .containsExactly(true);
                 tx.commit();
             }
             try (java.sql.Connection tx = transaction()) {
-                assertThat(completeIn(tx, current.lease(), new Outcome.Dead(error(2, "late")))).as("completed already").containsExactly(false);
+                assertThat(completeIn(tx, current.lease(), new Outcome.Dead(error(2, "late"))))
+                        .as("completed already")
+                        .containsExactly(false);
                 tx.commit();
             }
             assertThat(get(id).state()).isEqualTo(JobState.SUCCEEDED);
@@ -702,7 +756,8 @@ public abstract class WorkConformance extends EnqueueConformance {
     @DisplayName("fencing tokens")
     class FencingTokens {
         @Test
-        @DisplayName("the fence rises with every lease: after a hand-back, a rescue and a manual retry, though attempt does not")
+        @DisplayName(
+                "the fence rises with every lease: after a hand-back, a rescue and a manual retry, though attempt does not")
         void theFenceRisesWithEveryLeaseAndNeverFalls() {
             String id = enqueue(job("t").maxAttempts(3));
             assertThat(get(id).fence()).isZero();
@@ -722,8 +777,10 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job third = fetch("worker-2", 1, LONG, Q).get(0);
             assertThat(third.fence()).isEqualTo(3);
 
-            assertThat(complete(third, new Outcome.Dead(error(third.attempt(), "boom")))).isTrue();
-            assertThat(broker.jobsRetry(dev.kyu.spi.RetryRequest.ids(List.of(id)))).isEqualTo(1);
+            assertThat(complete(third, new Outcome.Dead(error(third.attempt(), "boom"))))
+                    .isTrue();
+            assertThat(broker.jobsRetry(dev.kyu.spi.RetryRequest.ids(List.of(id))))
+                    .isEqualTo(1);
             Job afterRetry = fetchOne();
             assertThat(afterRetry.attempt()).isEqualTo(1);
             assertThat(afterRetry.fence()).isEqualTo(4);
@@ -735,7 +792,10 @@ public abstract class WorkConformance extends EnqueueConformance {
     @DisplayName("progress")
     class ProgressStorage {
         private LeaseExtension withProgress(Job running, double fraction, String message) {
-            return new LeaseExtension(running.workerId(), List.of(running.lease()), LONG,
+            return new LeaseExtension(
+                    running.workerId(),
+                    List.of(running.lease()),
+                    LONG,
                     java.util.Map.of(running.id(), new dev.kyu.job.Progress(fraction, message)));
         }
 
@@ -744,7 +804,9 @@ public abstract class WorkConformance extends EnqueueConformance {
             String id = enqueue(job("t"));
             assertThat(get(id).progress()).isNull();
             Job running = fetchOne();
-            assertThat(broker.leasesExtend(withProgress(running, 0.42, "resized 42 of 100")).lost()).isEmpty();
+            assertThat(broker.leasesExtend(withProgress(running, 0.42, "resized 42 of 100"))
+                            .lost())
+                    .isEmpty();
             assertThat(get(id).progress()).isEqualTo(new dev.kyu.job.Progress(0.42, "resized 42 of 100"));
 
             // a heartbeat without progress leaves the stored progress alone
@@ -757,7 +819,8 @@ public abstract class WorkConformance extends EnqueueConformance {
             assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
             assertThat(done.progress()).isEqualTo(new dev.kyu.job.Progress(1.0, null));
             assertThat(broker.jobsList(new dev.kyu.spi.JobQuery(JobState.SUCCEEDED, Q, null, null, 10, 0)))
-                    .extracting(Job::progress).containsExactly(new dev.kyu.job.Progress(1.0, null));
+                    .extracting(Job::progress)
+                    .containsExactly(new dev.kyu.job.Progress(1.0, null));
         }
 
         @Test
@@ -769,7 +832,8 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job current = fetch("worker-2", 1, LONG, Q).get(0);
             broker.leasesExtend(withProgress(current, 0.5, "fresh"));
 
-            assertThat(broker.leasesExtend(withProgress(old, 0.9, "stale")).lost()).containsExactly(id);
+            assertThat(broker.leasesExtend(withProgress(old, 0.9, "stale")).lost())
+                    .containsExactly(id);
             assertThat(get(id).progress()).isEqualTo(new dev.kyu.job.Progress(0.5, "fresh"));
         }
     }
@@ -818,7 +882,9 @@ public abstract class WorkConformance extends EnqueueConformance {
             Job j = get(poison);
             assertThat(j.state()).isEqualTo(JobState.FAILED);
             assertThat(j.finishedAt()).isNotNull();
-            assertThat(j.errors()).extracting(JobError::type).containsExactly(JobError.WORKER_LOST, JobError.WORKER_LOST);
+            assertThat(j.errors())
+                    .extracting(JobError::type)
+                    .containsExactly(JobError.WORKER_LOST, JobError.WORKER_LOST);
 
             String good = enqueue(job("t"));
             assertThat(fetchOne().id()).isEqualTo(good);
@@ -838,7 +904,10 @@ public abstract class WorkConformance extends EnqueueConformance {
         void rescueHonoursItsLimit() {
             for (int i = 0; i < 3; i++) enqueue(job("t").maxAttempts(2));
             List<Job> running = fetch(WORKER, 3, shortLease(), Q);
-            advancePast(running.stream().map(Job::leaseExpiresAt).max(Instant::compareTo).orElseThrow());
+            advancePast(running.stream()
+                    .map(Job::leaseExpiresAt)
+                    .max(Instant::compareTo)
+                    .orElseThrow());
             assertThat(broker.leasesRescueExpired(2).total()).isEqualTo(2);
             assertThat(broker.leasesRescueExpired(10).total()).isEqualTo(1);
             assertThat(broker.queueCounts(Q).get(JobState.QUEUED)).isEqualTo(3L);

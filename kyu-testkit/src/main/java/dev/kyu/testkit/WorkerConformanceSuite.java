@@ -76,28 +76,38 @@ public abstract class WorkerConformanceSuite {
 
     /** Latches and counters shared between a test and the tasks it runs; keyed by name so tasks stay stateless records. */
     private final Map<String, CountDownLatch> latches = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
     private final List<String> runOrder = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void openKyu() throws Exception {
         broker = openBroker(Clock.systemUTC());
-        kyu = Kyu.builder().broker(broker)
-                .maintenance(MaintenanceOptions.DEFAULTS.withPromoteInterval(Duration.ofMillis(50)).withRescueInterval(Duration.ofMillis(200)))
+        kyu = Kyu.builder()
+                .broker(broker)
+                .maintenance(MaintenanceOptions.DEFAULTS
+                        .withPromoteInterval(Duration.ofMillis(50))
+                        .withRescueInterval(Duration.ofMillis(200)))
                 .build();
     }
 
     @AfterEach
     void closeAll() {
-        latches.values().forEach(l -> { while (l.getCount() > 0) l.countDown(); });
+        latches.values().forEach(l -> {
+            while (l.getCount() > 0) l.countDown();
+        });
         workers.forEach(w -> w.stop(Duration.ofSeconds(2)));
         kyu.close();
         broker.close();
     }
 
     protected WorkerOptions.Builder options() {
-        return WorkerOptions.builder().concurrency(4).leaseDuration(Duration.ofSeconds(3))
-                .heartbeatInterval(Duration.ofMillis(100)).fetchWait(Duration.ofMillis(200)).shutdownGrace(Duration.ofSeconds(2));
+        return WorkerOptions.builder()
+                .concurrency(4)
+                .leaseDuration(Duration.ofSeconds(3))
+                .heartbeatInterval(Duration.ofMillis(100))
+                .fetchWait(Duration.ofMillis(200))
+                .shutdownGrace(Duration.ofSeconds(2));
     }
 
     protected Worker start(WorkerOptions options) {
@@ -123,7 +133,11 @@ public abstract class WorkerConformanceSuite {
 
     @Test
     void typedTaskRunsAndItsResultComesBack() throws Exception {
-        var charge = Task.of("shop.charge", Order.class, Receipt.class, (o, ctx) -> new Receipt(o.id(), o.cents(), "attempt " + ctx.attempt()));
+        var charge = Task.of(
+                "shop.charge",
+                Order.class,
+                Receipt.class,
+                (o, ctx) -> new Receipt(o.id(), o.cents(), "attempt " + ctx.attempt()));
         kyu.register(charge);
         JobHandle<Receipt> h = kyu.enqueue(charge, new Order("o-1", 1250));
         assertThat(h.status()).isEqualTo(JobState.QUEUED);
@@ -204,9 +218,19 @@ public abstract class WorkerConformanceSuite {
     void weightedQueuesServeEveryQueueInProportion() {
         var record = Task.of("t.record", Gate.class, (g, ctx) -> runOrder.add(ctx.queue()));
         kyu.register(record);
-        kyu.enqueueAll(record, Collections.nCopies(300, new Gate("a")), JobOptions.builder().queue("heavy").build());
-        kyu.enqueueAll(record, Collections.nCopies(300, new Gate("b")), JobOptions.builder().queue("light").build());
-        start(options().weighted(Map.of("heavy", 4, "light", 1)).concurrency(1).prefetch(0).build());
+        kyu.enqueueAll(
+                record,
+                Collections.nCopies(300, new Gate("a")),
+                JobOptions.builder().queue("heavy").build());
+        kyu.enqueueAll(
+                record,
+                Collections.nCopies(300, new Gate("b")),
+                JobOptions.builder().queue("light").build());
+        start(options()
+                .weighted(Map.of("heavy", 4, "light", 1))
+                .concurrency(1)
+                .prefetch(0)
+                .build());
         await().atMost(WAIT).until(() -> runOrder.size() >= 200);
         var first = List.copyOf(runOrder).subList(0, 200); // copy first: workers are still appending
         long heavy = first.stream().filter("heavy"::equals).count();
@@ -220,12 +244,16 @@ public abstract class WorkerConformanceSuite {
         var record = Task.of("t.record", Gate.class, (g, ctx) -> runOrder.add(g.name()));
         kyu.register(record);
         start(options().build());
-        var h = kyu.enqueue(record, new Gate("later"), JobOptions.builder().delay(Duration.ofMillis(700)).build());
+        var h = kyu.enqueue(
+                record,
+                new Gate("later"),
+                JobOptions.builder().delay(Duration.ofMillis(700)).build());
         Job stored = h.job();
         assertThat(stored.state()).isEqualTo(JobState.SCHEDULED);
         Job done = awaitState(h.id(), JobState.SUCCEEDED);
         assertThat(done.startedAt()).isAfterOrEqualTo(stored.scheduledAt());
-        assertThat(Duration.between(stored.enqueuedAt(), done.startedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+        assertThat(Duration.between(stored.enqueuedAt(), done.startedAt()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(700));
     }
 
     // ---- failure -------------------------------------------------------------------------------------
@@ -233,8 +261,13 @@ public abstract class WorkerConformanceSuite {
     @Test
     void failedAttemptsAreRetriedWithBackoffUntilSuccess() {
         start(options().build());
-        var h = kyu.enqueue("kyu.fail", Map.of("message", "card declined", "times", 2),
-                JobOptions.builder().maxAttempts(5).backoff(Backoff.fixed(Duration.ofMillis(20))).build());
+        var h = kyu.enqueue(
+                "kyu.fail",
+                Map.of("message", "card declined", "times", 2),
+                JobOptions.builder()
+                        .maxAttempts(5)
+                        .backoff(Backoff.fixed(Duration.ofMillis(20)))
+                        .build());
         Job job = awaitState(h.id(), JobState.SUCCEEDED);
         assertThat(job.attempt()).isEqualTo(3);
         assertThat(job.errors()).hasSize(2);
@@ -251,10 +284,18 @@ public abstract class WorkerConformanceSuite {
         });
         kyu.register(flaky);
         start(options().build());
-        var h = kyu.enqueue(flaky, new Gate("x"), JobOptions.builder().maxAttempts(2).backoff(Backoff.fixed(Duration.ofMillis(10))).build());
+        var h = kyu.enqueue(
+                flaky,
+                new Gate("x"),
+                JobOptions.builder()
+                        .maxAttempts(2)
+                        .backoff(Backoff.fixed(Duration.ofMillis(10)))
+                        .build());
         Job dead = awaitState(h.id(), JobState.FAILED);
         assertThat(dead.attempt()).isEqualTo(2);
-        assertThat(dead.errors()).hasSize(2).allSatisfy(e -> assertThat(e.type()).isEqualTo(IllegalStateException.class.getName()));
+        assertThat(dead.errors())
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e.type()).isEqualTo(IllegalStateException.class.getName()));
         assertThat(dead.lastError().stackTrace()).contains("still broken");
 
         latch("fixed").countDown();
@@ -266,12 +307,14 @@ public abstract class WorkerConformanceSuite {
     @Test
     void onlyListedExceptionsAreRetried() {
         var picky = Task.of("t.picky", Gate.class, (g, ctx) -> {
-            counter("picky").incrementAndGet();
-            throw new IllegalArgumentException("bad order " + g.name());
-        }).withOptions(TaskOptions.DEFAULTS.withRetryOn(IOException.class));
+                    counter("picky").incrementAndGet();
+                    throw new IllegalArgumentException("bad order " + g.name());
+                })
+                .withOptions(TaskOptions.DEFAULTS.withRetryOn(IOException.class));
         kyu.register(picky);
         start(options().build());
-        var h = kyu.enqueue(picky, new Gate("o-9"), JobOptions.builder().maxAttempts(5).build());
+        var h = kyu.enqueue(
+                picky, new Gate("o-9"), JobOptions.builder().maxAttempts(5).build());
         Job dead = awaitState(h.id(), JobState.FAILED);
         assertThat(dead.attempt()).isEqualTo(1);
         assertThat(counter("picky").get()).isEqualTo(1);
@@ -280,10 +323,13 @@ public abstract class WorkerConformanceSuite {
 
     @Test
     void nonRetryableExceptionFailsAtOnce() {
-        var t = Task.of("t.abort", Gate.class, (g, ctx) -> { throw new NonRetryableException("address does not exist"); });
+        var t = Task.of("t.abort", Gate.class, (g, ctx) -> {
+            throw new NonRetryableException("address does not exist");
+        });
         kyu.register(t);
         start(options().build());
-        var h = kyu.enqueue(t, new Gate("x"), JobOptions.builder().maxAttempts(5).build());
+        var h = kyu.enqueue(
+                t, new Gate("x"), JobOptions.builder().maxAttempts(5).build());
         assertThat(awaitState(h.id(), JobState.FAILED).attempt()).isEqualTo(1);
     }
 
@@ -301,8 +347,14 @@ public abstract class WorkerConformanceSuite {
         });
         kyu.register(slow);
         start(options().build());
-        var h = kyu.enqueue(slow, new Gate("x"), JobOptions.builder().timeout(Duration.ofMillis(200)).maxAttempts(2)
-                .backoff(Backoff.fixed(Duration.ofMillis(10))).build());
+        var h = kyu.enqueue(
+                slow,
+                new Gate("x"),
+                JobOptions.builder()
+                        .timeout(Duration.ofMillis(200))
+                        .maxAttempts(2)
+                        .backoff(Backoff.fixed(Duration.ofMillis(10)))
+                        .build());
         Job dead = awaitState(h.id(), JobState.FAILED);
         assertThat(dead.attempt()).isEqualTo(2);
         assertThat(dead.errors()).extracting(JobError::type).containsExactly(JobError.TIMEOUT, JobError.TIMEOUT);
@@ -312,7 +364,10 @@ public abstract class WorkerConformanceSuite {
     @Test
     void argsThatDoNotBindFailWithAReadableReasonAndTheWorkerGoesOn() throws Exception {
         start(options().build());
-        var bad = kyu.enqueueJson("kyu.sleep", "{\"ms\": \"soon\"}", JobOptions.builder().maxAttempts(3).build());
+        var bad = kyu.enqueueJson(
+                "kyu.sleep",
+                "{\"ms\": \"soon\"}",
+                JobOptions.builder().maxAttempts(3).build());
         var good = kyu.enqueueJson("kyu.echo", "{\"ok\": true}", JobOptions.NONE);
         Job failed = awaitState(bad.id(), JobState.FAILED);
         assertThat(failed.attempt()).as("bad payloads are not retried").isEqualTo(1);
@@ -322,7 +377,8 @@ public abstract class WorkerConformanceSuite {
         assertThat(good.await(WAIT).get("ok").asBoolean()).isTrue();
 
         // Null args for a task that takes a record fail the same way, not once per attempt with a NullPointerException.
-        var none = kyu.enqueueJson("kyu.sleep", "null", JobOptions.builder().maxAttempts(3).build());
+        var none = kyu.enqueueJson(
+                "kyu.sleep", "null", JobOptions.builder().maxAttempts(3).build());
         Job nothing = awaitState(none.id(), JobState.FAILED);
         assertThat(nothing.attempt()).isEqualTo(1);
         assertThat(nothing.lastError().type()).isEqualTo(JobError.BAD_PAYLOAD);
@@ -334,8 +390,11 @@ public abstract class WorkerConformanceSuite {
         start(options().build());
         Instant now = broker.now();
         // No args at all (SQL NULL, a missing field), or, where the storage cannot hold that, no attempt allowed.
-        String bad = plantRawJob(broker, RawJob.queued("default", now).withTask("kyu.echo").withArgs(null));
-        if (bad == null) bad = plantRawJob(broker, RawJob.queued("default", now).withTask("kyu.echo").withMaxAttempts(0));
+        String bad = plantRawJob(
+                broker, RawJob.queued("default", now).withTask("kyu.echo").withArgs(null));
+        if (bad == null)
+            bad = plantRawJob(
+                    broker, RawJob.queued("default", now).withTask("kyu.echo").withMaxAttempts(0));
         assertThat(bad).as("the engine stores one of the two rows").isNotNull();
         var good = kyu.enqueueJson("kyu.echo", "{\"ok\": true}", JobOptions.NONE);
         assertThat(good.await(WAIT).get("ok").asBoolean()).isTrue();
@@ -346,7 +405,10 @@ public abstract class WorkerConformanceSuite {
 
     @Test
     void unknownTaskIsPutBackForOtherWorkersDuringTheGracePeriod() throws Exception {
-        start(options().unknownTaskGrace(Duration.ofHours(1)).unknownTaskDelay(Duration.ofMillis(100)).build());
+        start(options()
+                .unknownTaskGrace(Duration.ofHours(1))
+                .unknownTaskDelay(Duration.ofMillis(100))
+                .build());
         var h = kyu.enqueueJson("reports.monthly", "{}", JobOptions.NONE);
         // One snapshot, taken after a hand-back: the job was started and is waiting again. (Reading it twice
         // would race with the next offer, 100 ms later.)
@@ -360,7 +422,9 @@ public abstract class WorkerConformanceSuite {
         Job back = handedBack.get();
         assertThat(back.attempt()).as("handing back spends no attempt").isEqualTo(0);
         // A worker that knows the task (the new deploy) takes it.
-        var newKyu = Kyu.builder().broker(broker).build()
+        var newKyu = Kyu.builder()
+                .broker(broker)
+                .build()
                 .register(Task.of("reports.monthly", JsonNode.class, (a, ctx) -> "report ready"));
         Worker w = newKyu.worker(options().build()).start();
         workers.add(w);
@@ -432,7 +496,8 @@ public abstract class WorkerConformanceSuite {
         threads.clear();
         var pool = start(options().concurrency(2).platformThreads(true).build());
         var ids = new ArrayList<String>();
-        for (int i = 0; i < 4; i++) ids.add(kyu.enqueue(where, new Gate("p" + i), JobOptions.NONE).id());
+        for (int i = 0; i < 4; i++)
+            ids.add(kyu.enqueue(where, new Gate("p" + i), JobOptions.NONE).id());
         for (String id : ids) awaitState(id, JobState.SUCCEEDED);
         assertThat(threads).hasSize(4).allMatch(n -> n.startsWith("platform kyu-job-"));
     }
@@ -450,10 +515,17 @@ public abstract class WorkerConformanceSuite {
             return null;
         });
         kyu.register(quick, stubborn);
-        var w = start(options().concurrency(2).prefetch(0).leaseDuration(Duration.ofMinutes(5)).heartbeatInterval(Duration.ofSeconds(1)).build());
+        var w = start(options()
+                .concurrency(2)
+                .prefetch(0)
+                .leaseDuration(Duration.ofMinutes(5))
+                .heartbeatInterval(Duration.ofSeconds(1))
+                .build());
         var q = kyu.enqueue(quick, new Gate("q"), JobOptions.NONE);
         var s = kyu.enqueue(stubborn, new Gate("s"), JobOptions.NONE);
-        await().atMost(WAIT).until(() -> latch("quick-started").getCount() == 0 && latch("stubborn-started").getCount() == 0);
+        await().atMost(WAIT)
+                .until(() -> latch("quick-started").getCount() == 0
+                        && latch("stubborn-started").getCount() == 0);
         Thread releaser = Thread.ofVirtual().start(() -> {
             await().atMost(WAIT).until(() -> broker.jobGet(q.id()).orElseThrow().state() == JobState.RUNNING);
             latch("quick-go").countDown();
@@ -461,7 +533,9 @@ public abstract class WorkerConformanceSuite {
         w.stop(Duration.ofMillis(700));
         assertThat(q.status()).isEqualTo(JobState.SUCCEEDED);
         Job back = s.job();
-        assertThat(back.state()).as("handed back at once, not after the 5 minute lease").isEqualTo(JobState.QUEUED);
+        assertThat(back.state())
+                .as("handed back at once, not after the 5 minute lease")
+                .isEqualTo(JobState.QUEUED);
         assertThat(back.attempt()).as("a hand-back spends no attempt").isEqualTo(0);
         assertThat(releaser).isNotNull();
     }
@@ -472,7 +546,10 @@ public abstract class WorkerConformanceSuite {
         kyu.register(record);
         kyu.admin().pause("default");
         var h = kyu.enqueue(record, new Gate("held"), JobOptions.NONE);
-        var other = kyu.enqueue(record, new Gate("elsewhere"), JobOptions.builder().queue("other").build());
+        var other = kyu.enqueue(
+                record,
+                new Gate("elsewhere"),
+                JobOptions.builder().queue("other").build());
         start(options().queues("default", "other").build());
         awaitState(other.id(), JobState.SUCCEEDED);
         assertThat(h.status()).isEqualTo(JobState.QUEUED);
@@ -484,8 +561,10 @@ public abstract class WorkerConformanceSuite {
 
     @Test
     void uniqueKeyMakesEnqueueIdempotent() {
-        var first = kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().unique("invoice-42").build());
-        var second = kyu.enqueueJson("kyu.noop", "{}", JobOptions.builder().unique("invoice-42").build());
+        var first = kyu.enqueueJson(
+                "kyu.noop", "{}", JobOptions.builder().unique("invoice-42").build());
+        var second = kyu.enqueueJson(
+                "kyu.noop", "{}", JobOptions.builder().unique("invoice-42").build());
         assertThat(first.created()).isTrue();
         assertThat(second.created()).isFalse();
         assertThat(second.id()).isEqualTo(first.id());
@@ -513,9 +592,14 @@ public abstract class WorkerConformanceSuite {
     @Test
     void middlewarePutsTheJobIntoTheLoggingContextAndListenersHearOutcomes() throws Exception {
         var outcomes = new CopyOnWriteArrayList<String>();
-        JobListener listener = (job, outcome, runTime) -> outcomes.add(job.task() + ":" + outcome.getClass().getSimpleName());
+        JobListener listener = (job, outcome, runTime) ->
+                outcomes.add(job.task() + ":" + outcome.getClass().getSimpleName());
         var withListener = Kyu.builder().broker(broker).listener(listener).build();
-        var mdc = Task.of("t.mdc", Gate.class, String.class, (g, ctx) -> MDC.get(MdcMiddleware.JOB_ID) + "/" + MDC.get(MdcMiddleware.ATTEMPT));
+        var mdc = Task.of(
+                "t.mdc",
+                Gate.class,
+                String.class,
+                (g, ctx) -> MDC.get(MdcMiddleware.JOB_ID) + "/" + MDC.get(MdcMiddleware.ATTEMPT));
         withListener.register(mdc);
         Worker w = withListener.worker(options().build()).start();
         workers.add(w);
@@ -532,9 +616,12 @@ public abstract class WorkerConformanceSuite {
     @Test
     void progressIsStoredAtABoundedRateVisibleWhileRunningAndKeptAfterTheJobEnds() throws Exception {
         var progressWrites = new AtomicInteger();
-        Broker counting = (Broker) java.lang.reflect.Proxy.newProxyInstance(Broker.class.getClassLoader(), new Class<?>[] {Broker.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("leasesExtend") && !((dev.kyu.spi.LeaseExtension) args[0]).progress().isEmpty()) {
+        Broker counting = (Broker) java.lang.reflect.Proxy.newProxyInstance(
+                Broker.class.getClassLoader(), new Class<?>[] {Broker.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("leasesExtend")
+                            && !((dev.kyu.spi.LeaseExtension) args[0])
+                                    .progress()
+                                    .isEmpty()) {
                         progressWrites.incrementAndGet();
                     }
                     try {
@@ -554,7 +641,8 @@ public abstract class WorkerConformanceSuite {
         var h = counted.enqueue(task, new Gate("p"));
         workers.add(counted.worker(options().build()).start());
 
-        await().atMost(WAIT).until(() -> h.progress().isPresent() && h.progress().get().fraction() == 0.5);
+        await().atMost(WAIT)
+                .until(() -> h.progress().isPresent() && h.progress().get().fraction() == 0.5);
         assertThat(h.progress().orElseThrow()).isEqualTo(new dev.kyu.job.Progress(0.5, "step 200000 of 200000"));
         assertThat(h.status()).isEqualTo(JobState.RUNNING);
         latch("progress.go").countDown();
@@ -600,9 +688,20 @@ public abstract class WorkerConformanceSuite {
         var quick = Task.of("t.quick", Gate.class, (g, ctx) -> "ran");
         kyu.register(spin, quick);
         // one slot and no prefetch: the next job can only run in the slot the runaway held
-        Worker w = start(options().concurrency(1).prefetch(0).platformThreads(true).hardTimeoutGrace(Duration.ofMillis(300)).build());
+        Worker w = start(options()
+                .concurrency(1)
+                .prefetch(0)
+                .platformThreads(true)
+                .hardTimeoutGrace(Duration.ofMillis(300))
+                .build());
         try {
-            var stuck = kyu.enqueue(spin, new Gate("s"), JobOptions.builder().timeout(Duration.ofMillis(200)).maxAttempts(1).build());
+            var stuck = kyu.enqueue(
+                    spin,
+                    new Gate("s"),
+                    JobOptions.builder()
+                            .timeout(Duration.ofMillis(200))
+                            .maxAttempts(1)
+                            .build());
             var next = kyu.enqueue(quick, new Gate("q"));
             Job dead = awaitState(stuck.id(), JobState.FAILED);
             assertThat(dead.lastError().type()).isEqualTo(JobError.TIMEOUT);
@@ -614,7 +713,8 @@ public abstract class WorkerConformanceSuite {
             spinning.set(false);
         }
         await().atMost(WAIT).untilTrue(returned);
-        Job after = broker.jobsList(new JobQuery(JobState.FAILED, null, "t.spin", null, 10, 0)).get(0);
+        Job after = broker.jobsList(new JobQuery(JobState.FAILED, null, "t.spin", null, 10, 0))
+                .get(0);
         assertThat(after.result()).isNull(); // its late result does not count
     }
 
@@ -622,9 +722,20 @@ public abstract class WorkerConformanceSuite {
     void theIsolatedModeKillsAChildOnTimeoutAndTheNextJobRuns() {
         kyu.register(new IsolatedTestTasks.Spin(), new IsolatedTestTasks.Divide(), new IsolatedTestTasks.CrashOnce());
         // one slot, one child: every job after the spin can only run in the child that replaced the killed one
-        Worker w = start(options().concurrency(1).prefetch(0).isolated("iso.spin", "iso.divide", "iso.crash-once").isolatedChildren(1)
-                .hardTimeoutGrace(Duration.ofMinutes(5)).build());
-        var stuck = kyu.enqueueJson("iso.spin", "{}", JobOptions.builder().timeout(Duration.ofSeconds(2)).maxAttempts(1).build());
+        Worker w = start(options()
+                .concurrency(1)
+                .prefetch(0)
+                .isolated("iso.spin", "iso.divide", "iso.crash-once")
+                .isolatedChildren(1)
+                .hardTimeoutGrace(Duration.ofMinutes(5))
+                .build());
+        var stuck = kyu.enqueueJson(
+                "iso.spin",
+                "{}",
+                JobOptions.builder()
+                        .timeout(Duration.ofSeconds(2))
+                        .maxAttempts(1)
+                        .build());
         Job dead = awaitState(stuck.id(), JobState.FAILED);
         assertThat(dead.lastError().type()).isEqualTo(JobError.TIMEOUT);
         assertThat(dead.lastError().message()).doesNotContain("abandoned"); // killed, not left running
@@ -633,23 +744,35 @@ public abstract class WorkerConformanceSuite {
 
         // a cancel kills the child as well, once the task has said (through the relayed progress) that it spins
         var endless = kyu.enqueueJson("iso.spin", "{}", JobOptions.NONE);
-        await().atMost(WAIT).until(() -> broker.jobGet(endless.id()).map(Job::progress).orElse(null) != null);
+        await().atMost(WAIT)
+                .until(() -> broker.jobGet(endless.id()).map(Job::progress).orElse(null) != null);
         assertThat(endless.cancel()).isEqualTo(CancelResult.CANCEL_REQUESTED);
         awaitState(endless.id(), JobState.CANCELLED);
         assertThat(w.isolatedChildrenKilled()).isEqualTo(2);
 
         var next = kyu.enqueueJson("iso.divide", "{\"dividend\": 84, \"divisor\": 2}", JobOptions.NONE);
         Job done = awaitState(next.id(), JobState.SUCCEEDED);
-        assertThat(done.result()).startsWith("\"42 from pid ").doesNotContain("pid " + ProcessHandle.current().pid() + "\"");
+        assertThat(done.result())
+                .startsWith("\"42 from pid ")
+                .doesNotContain("pid " + ProcessHandle.current().pid() + "\"");
         assertThat(done.progress()).isEqualTo(new dev.kyu.job.Progress(1.0, "divided"));
 
-        var byZero = kyu.enqueueJson("iso.divide", "{\"dividend\": 1, \"divisor\": 0}", JobOptions.builder().maxAttempts(1).build());
+        var byZero = kyu.enqueueJson(
+                "iso.divide",
+                "{\"dividend\": 1, \"divisor\": 0}",
+                JobOptions.builder().maxAttempts(1).build());
         Job failed = awaitState(byZero.id(), JobState.FAILED);
         assertThat(failed.lastError().type()).isEqualTo("java.lang.ArithmeticException");
         assertThat(failed.lastError().message()).isEqualTo("/ by zero");
         assertThat(failed.lastError().stackTrace()).contains("IsolatedTestTasks$Divide.run");
 
-        var crash = kyu.enqueueJson("iso.crash-once", "{}", JobOptions.builder().maxAttempts(2).backoff(Backoff.fixed(Duration.ofMillis(10))).build());
+        var crash = kyu.enqueueJson(
+                "iso.crash-once",
+                "{}",
+                JobOptions.builder()
+                        .maxAttempts(2)
+                        .backoff(Backoff.fixed(Duration.ofMillis(10)))
+                        .build());
         Job survived = awaitState(crash.id(), JobState.SUCCEEDED);
         assertThat(survived.attempt()).isEqualTo(2);
         assertThat(survived.result()).isEqualTo("\"survived attempt 2\"");
@@ -657,16 +780,20 @@ public abstract class WorkerConformanceSuite {
             assertThat(e.type()).isEqualTo(JobError.WORKER_LOST);
             assertThat(e.message()).contains("exited with code 7");
         });
-        assertThat(w.isolatedChildrenStarted()).isEqualTo(4); // the first, a replacement for each spin and for the crash
+        assertThat(w.isolatedChildrenStarted())
+                .isEqualTo(4); // the first, a replacement for each spin and for the crash
     }
 
     @Test
     void anIsolatedTaskBuiltFromALambdaIsRefusedWhenTheWorkerIsMade() {
         kyu.register(Task.of("t.lambda", Gate.class, (g, ctx) -> "x"));
         assertThatThrownBy(() -> kyu.worker(options().isolated("t.lambda").build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("t.lambda").hasMessageContaining("Task.of");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("t.lambda")
+                .hasMessageContaining("Task.of");
         assertThatThrownBy(() -> kyu.worker(options().isolated("t.nowhere").build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'t.nowhere' is not registered");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'t.nowhere' is not registered");
     }
 
     @Test
@@ -689,22 +816,37 @@ public abstract class WorkerConformanceSuite {
 
     @Test
     void argsWithoutAnUpcasterPathOrAFailingUpcasterFailAtOnceWithTheReason() {
-        var noPath = kyu.enqueueJson("t.v3", "{}", JobOptions.builder().maxAttempts(3).build()); // version 1
+        var noPath = kyu.enqueueJson(
+                "t.v3", "{}", JobOptions.builder().maxAttempts(3).build()); // version 1
         var v3 = Task.of("t.v3", JsonNode.class, (a, ctx) -> "ran")
                 .withOptions(TaskOptions.DEFAULTS.withVersion(3).withUpcaster(2, args -> {
                     throw new IllegalStateException("no middle name");
                 }));
         kyu.register(v3);
-        var throwing = kyu.enqueueJson("t.v3", "{}", JobOptions.builder().maxAttempts(3).meta("kyu.version", "2").build());
-        var newer = kyu.enqueueJson("t.v3", "{}", JobOptions.builder().maxAttempts(3).meta("kyu.version", "4").build());
-        var garbled = kyu.enqueueJson("t.v3", "{}", JobOptions.builder().maxAttempts(3).meta("kyu.version", "two").build());
+        var throwing = kyu.enqueueJson(
+                "t.v3",
+                "{}",
+                JobOptions.builder().maxAttempts(3).meta("kyu.version", "2").build());
+        var newer = kyu.enqueueJson(
+                "t.v3",
+                "{}",
+                JobOptions.builder().maxAttempts(3).meta("kyu.version", "4").build());
+        var garbled = kyu.enqueueJson(
+                "t.v3",
+                "{}",
+                JobOptions.builder().maxAttempts(3).meta("kyu.version", "two").build());
         var current = kyu.enqueueJson("t.v3", "{}", JobOptions.NONE);
         start(options().unknownTaskGrace(Duration.ZERO).build());
 
-        Map<String, String> expected = Map.of(noPath.id(), "no upcaster from version 1 to 2",
-                throwing.id(), "upcaster from version 2 to 3 failed: java.lang.IllegalStateException: no middle name",
-                newer.id(), "only version 3",
-                garbled.id(), "not a version");
+        Map<String, String> expected = Map.of(
+                noPath.id(),
+                "no upcaster from version 1 to 2",
+                throwing.id(),
+                "upcaster from version 2 to 3 failed: java.lang.IllegalStateException: no middle name",
+                newer.id(),
+                "only version 3",
+                garbled.id(),
+                "not a version");
         expected.forEach((id, reason) -> {
             Job dead = awaitState(id, JobState.FAILED);
             assertThat(dead.attempt()).isEqualTo(1);
@@ -720,16 +862,39 @@ public abstract class WorkerConformanceSuite {
     void aTasksFailureRateRuleCountsItsRetriedAndFinalFailuresFromTheQueryApi() throws Exception {
         List<AlertMessage> sent = new CopyOnWriteArrayList<>();
         AlertChannel channel = new AlertChannel() {
-            @Override public String name() { return "capture"; }
-            @Override public void send(AlertMessage m) { sent.add(m); }
+            @Override
+            public String name() {
+                return "capture";
+            }
+
+            @Override
+            public void send(AlertMessage m) {
+                sent.add(m);
+            }
         };
-        var config = new AlertConfig(null, Duration.ofSeconds(1), Duration.ofMinutes(5), 3, Map.of("capture", channel), List.of(
-                new Rule.FailureRate("charge", "shop", "kyu.fail", 50, Duration.ofMinutes(10), 4, List.of("capture")),
-                new Rule.FailureRate("echo", null, "kyu.echo", 50, Duration.ofMinutes(10), 1, List.of("capture"))));
+        var config = new AlertConfig(
+                null,
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(5),
+                3,
+                Map.of("capture", channel),
+                List.of(
+                        new Rule.FailureRate(
+                                "charge", "shop", "kyu.fail", 50, Duration.ofMinutes(10), 4, List.of("capture")),
+                        new Rule.FailureRate(
+                                "echo", null, "kyu.echo", 50, Duration.ofMinutes(10), 1, List.of("capture"))));
         start(options().queues("shop").build());
-        var retried = JobOptions.builder().queue("shop").maxAttempts(3).backoff(Backoff.fixed(Duration.ofMillis(10))).build();
-        assertThat(kyu.enqueueJson("kyu.fail", "{}", retried).awaitJob(WAIT).state()).isEqualTo(JobState.FAILED); // 3 failed attempts
-        assertThat(kyu.enqueueJson("kyu.fail", "{\"times\": 0}", retried).awaitJob(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+        var retried = JobOptions.builder()
+                .queue("shop")
+                .maxAttempts(3)
+                .backoff(Backoff.fixed(Duration.ofMillis(10)))
+                .build();
+        assertThat(kyu.enqueueJson("kyu.fail", "{}", retried).awaitJob(WAIT).state())
+                .isEqualTo(JobState.FAILED); // 3 failed attempts
+        assertThat(kyu.enqueueJson("kyu.fail", "{\"times\": 0}", retried)
+                        .awaitJob(WAIT)
+                        .state())
+                .isEqualTo(JobState.SUCCEEDED);
         for (int i = 0; i < 3; i++) kyu.enqueueJson("kyu.echo", "{}", retried).awaitJob(WAIT);
 
         try (Alerts alerts = Alerts.of(kyu, config)) {
@@ -741,7 +906,9 @@ public abstract class WorkerConformanceSuite {
         } // closing lets every queued message go out
         assertThat(sent).singleElement().satisfies(m -> {
             assertThat(m.kind()).isEqualTo(AlertMessage.Kind.FIRING);
-            assertThat(m.text()).isEqualTo("75.0% of attempts of task kyu.fail on queue shop failed in the last 10m (3 of 4; limit 50%)");
+            assertThat(m.text())
+                    .isEqualTo(
+                            "75.0% of attempts of task kyu.fail on queue shop failed in the last 10m (3 of 4; limit 50%)");
         });
     }
 }

@@ -48,27 +48,39 @@ public abstract class WorkerCrashScenario {
     void jobsOfAKilledWorkerAreRunAgainByAnotherAndNoneIsLost() throws Exception {
         try (Kyu kyu = Kyu.connect(brokerUrl())) {
             WorkerProcess first = startWorker("first");
-            kyu.enqueueJsonAll("kyu.sleep", Collections.nCopies(JOBS, "{\"ms\": 200}"), JobOptions.builder().queue(QUEUE).build());
+            kyu.enqueueJsonAll(
+                    "kyu.sleep",
+                    Collections.nCopies(JOBS, "{\"ms\": 200}"),
+                    JobOptions.builder().queue(QUEUE).build());
 
-            await("jobs running in the first worker").atMost(Duration.ofSeconds(60))
-                    .until(() -> count(kyu, JobState.RUNNING) >= 10 || !first.process().isAlive());
+            await("jobs running in the first worker")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> count(kyu, JobState.RUNNING) >= 10
+                            || !first.process().isAlive());
             assertThat(first.process().isAlive()).as(first.log()).isTrue();
             first.kill(); // SIGKILL: no shutdown hook, no hand-back
 
             // The jobs the dead worker held: nobody will complete them but a rescue.
-            Set<String> orphans = kyu.admin().jobs(new JobQuery(JobState.RUNNING, QUEUE, null, null, 1000, 0))
-                    .stream().map(Job::id).collect(Collectors.toSet());
+            Set<String> orphans = kyu.admin().jobs(new JobQuery(JobState.RUNNING, QUEUE, null, null, 1000, 0)).stream()
+                    .map(Job::id)
+                    .collect(Collectors.toSet());
             assertThat(orphans).as("jobs leased by the killed worker").isNotEmpty();
 
             WorkerProcess second = startWorker("second");
-            await("every job succeeded").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                    .untilAsserted(() -> assertThat(count(kyu, JobState.SUCCEEDED)).as(second::log).isEqualTo(JOBS));
+            await("every job succeeded")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> assertThat(count(kyu, JobState.SUCCEEDED))
+                            .as(second::log)
+                            .isEqualTo(JOBS));
 
             List<Job> all = kyu.admin().jobs(new JobQuery(null, QUEUE, null, null, 1000, 0));
             assertThat(all).as("no job lost, none added").hasSize(JOBS);
             assertThat(all).allSatisfy(j -> assertThat(j.state()).isEqualTo(JobState.SUCCEEDED));
-            List<Job> reruns = all.stream().filter(j -> j.attempt() > 1
-                    && j.errors().stream().anyMatch(e -> e.type().equals(JobError.WORKER_LOST))).toList();
+            List<Job> reruns = all.stream()
+                    .filter(j -> j.attempt() > 1
+                            && j.errors().stream().anyMatch(e -> e.type().equals(JobError.WORKER_LOST)))
+                    .toList();
             assertThat(reruns).as("reruns counted").isNotEmpty();
             assertThat(reruns.stream().map(Job::id).collect(Collectors.toSet())).containsAll(orphans);
         }
@@ -85,7 +97,9 @@ public abstract class WorkerCrashScenario {
 
     /** A worker JVM with a short lease, so that the second rescues the first's jobs soon. */
     private WorkerProcess startWorker(String name) throws IOException {
-        var w = launch(dir.resolve(name + ".log"), List.of("--queues", QUEUE, "--concurrency", "50", "--lease", "2s", "--grace", "1s"));
+        var w = launch(
+                dir.resolve(name + ".log"),
+                List.of("--queues", QUEUE, "--concurrency", "50", "--lease", "2s", "--grace", "1s"));
         workers.add(w);
         return w;
     }

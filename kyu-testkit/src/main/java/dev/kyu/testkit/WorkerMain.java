@@ -2,9 +2,9 @@ package dev.kyu.testkit;
 
 import dev.kyu.Kyu;
 import dev.kyu.job.Durations;
+import dev.kyu.testkit.faults.RunHistory;
 import dev.kyu.worker.Worker;
 import dev.kyu.worker.WorkerOptions;
-import dev.kyu.testkit.faults.RunHistory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,7 +23,8 @@ public final class WorkerMain {
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --option value pairs, got " + Arrays.toString(args));
+            if (!args[i].startsWith("--"))
+                throw new IllegalArgumentException("expected --option value pairs, got " + Arrays.toString(args));
             opts.put(args[i].substring(2), args[i + 1]);
         }
         String url = opts.get("broker");

@@ -27,10 +27,16 @@ public final class WorkerProcess implements AutoCloseable {
     /** Starts any main class on this test's class path, e.g. the {@code kyu} command line. */
     public static WorkerProcess startMain(String mainClass, List<String> args, Path log) throws IOException {
         var command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass));
         command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new WorkerProcess(p, log);
     }
 

@@ -57,37 +57,56 @@ public abstract class WorkflowCrashScenario {
             var handles = new ArrayList<WorkflowHandle>();
             for (int w = 0; w < WORKFLOWS; w++) {
                 var fan = new ArrayList<Call<Object, Object>>();
-                for (int i = 0; i < FAN_OUT; i++) fan.add(Call.ofJson("kyu.sleep", "{\"ms\": 150}").as("part-" + i).options(onQueue));
-                handles.add(kyu.enqueue(Workflow.chain(Call.ofJson("kyu.sleep", "{\"ms\": 100}").as("start").options(onQueue),
-                        Workflow.group(fan), Call.ofJson("kyu.noop", "null").as("finish").options(onQueue)).named("crash-" + w)));
+                for (int i = 0; i < FAN_OUT; i++)
+                    fan.add(Call.ofJson("kyu.sleep", "{\"ms\": 150}")
+                            .as("part-" + i)
+                            .options(onQueue));
+                handles.add(kyu.enqueue(Workflow.chain(
+                                Call.ofJson("kyu.sleep", "{\"ms\": 100}")
+                                        .as("start")
+                                        .options(onQueue),
+                                Workflow.group(fan),
+                                Call.ofJson("kyu.noop", "null").as("finish").options(onQueue))
+                        .named("crash-" + w)));
             }
 
-            await("steps running in the first worker").atMost(Duration.ofSeconds(60))
-                    .until(() -> count(kyu, JobState.RUNNING) >= 10 || !first.process().isAlive());
+            await("steps running in the first worker")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> count(kyu, JobState.RUNNING) >= 10
+                            || !first.process().isAlive());
             assertThat(first.process().isAlive()).as(first.log()).isTrue();
             first.kill(); // SIGKILL: no shutdown hook, no hand-back
 
-            Set<String> orphans = kyu.admin().jobs(new JobQuery(JobState.RUNNING, QUEUE, null, null, 1000, 0))
-                    .stream().map(Job::id).collect(Collectors.toSet());
+            Set<String> orphans = kyu.admin().jobs(new JobQuery(JobState.RUNNING, QUEUE, null, null, 1000, 0)).stream()
+                    .map(Job::id)
+                    .collect(Collectors.toSet());
             assertThat(orphans).as("steps leased by the killed worker").isNotEmpty();
 
             WorkerProcess second = startWorker("second");
             for (WorkflowHandle h : handles) {
                 WorkflowView v = h.await(Duration.ofSeconds(120));
-                assertThat(v.state()).as("%s, worker log: %s", v.name(), second.log()).isEqualTo(WorkflowState.SUCCEEDED);
+                assertThat(v.state())
+                        .as("%s, worker log: %s", v.name(), second.log())
+                        .isEqualTo(WorkflowState.SUCCEEDED);
                 assertThat(v.steps()).hasSize(FAN_OUT + 2);
-                assertThat(v.steps()).allSatisfy(s -> assertThat(s.state()).as(s.name()).isEqualTo(JobState.SUCCEEDED));
+                assertThat(v.steps())
+                        .allSatisfy(s -> assertThat(s.state()).as(s.name()).isEqualTo(JobState.SUCCEEDED));
                 assertThat(v.endJob().state()).isEqualTo(JobState.SUCCEEDED);
                 Job finish = v.step("finish").orElseThrow().job();
                 for (var s : v.steps()) {
-                    if (s.name().startsWith("part-")) assertThat(finish.startedAt()).isAfterOrEqualTo(s.job().finishedAt());
+                    if (s.name().startsWith("part-"))
+                        assertThat(finish.startedAt()).isAfterOrEqualTo(s.job().finishedAt());
                 }
             }
             List<Job> all = kyu.admin().jobs(new JobQuery(null, QUEUE, null, null, 1000, 0));
             assertThat(all).as("no step lost, none added").hasSize(WORKFLOWS * (FAN_OUT + 3));
-            List<Job> reruns = all.stream().filter(j -> j.attempt() > 1
-                    && j.errors().stream().anyMatch(e -> e.type().equals(JobError.WORKER_LOST))).toList();
-            assertThat(reruns.stream().map(Job::id).collect(Collectors.toSet())).as("the killed worker's steps ran again").containsAll(orphans);
+            List<Job> reruns = all.stream()
+                    .filter(j -> j.attempt() > 1
+                            && j.errors().stream().anyMatch(e -> e.type().equals(JobError.WORKER_LOST)))
+                    .toList();
+            assertThat(reruns.stream().map(Job::id).collect(Collectors.toSet()))
+                    .as("the killed worker's steps ran again")
+                    .containsAll(orphans);
         }
     }
 
@@ -102,7 +121,9 @@ public abstract class WorkflowCrashScenario {
 
     /** A worker JVM with a short lease, so that the second rescues the first's steps soon. */
     private WorkerProcess startWorker(String name) throws IOException {
-        var w = launch(dir.resolve(name + ".log"), List.of("--queues", QUEUE, "--concurrency", "20", "--lease", "2s", "--grace", "1s"));
+        var w = launch(
+                dir.resolve(name + ".log"),
+                List.of("--queues", QUEUE, "--concurrency", "20", "--lease", "2s", "--grace", "1s"));
         workers.add(w);
         return w;
     }

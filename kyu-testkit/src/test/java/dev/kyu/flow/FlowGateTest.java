@@ -3,6 +3,7 @@ package dev.kyu.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kyu.ManualClock;
 import dev.kyu.job.Job;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.BrokerConfig;
@@ -10,7 +11,6 @@ import dev.kyu.spi.Brokers;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.FetchRequest;
 import dev.kyu.spi.NewJob;
-import dev.kyu.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +35,13 @@ class FlowGateTest {
 
     private List<Job> jobs(String task, String... args) throws InterruptedException {
         var news = new ArrayList<NewJob>();
-        for (String a : args) news.add(NewJob.builder(java.util.UUID.randomUUID().toString(), task).args(a).build());
+        for (String a : args)
+            news.add(NewJob.builder(java.util.UUID.randomUUID().toString(), task)
+                    .args(a)
+                    .build());
         broker.jobsEnqueue(new EnqueueRequest(news, null));
-        return broker.jobsFetch(new FetchRequest("w", List.of("default"), args.length, Duration.ofMinutes(1), Duration.ZERO));
+        return broker.jobsFetch(
+                new FetchRequest("w", List.of("default"), args.length, Duration.ofMinutes(1), Duration.ZERO));
     }
 
     /** The job as the next fetch leases it after a hand-back: the attempt given back, the fence one higher. */
@@ -47,7 +51,8 @@ class FlowGateTest {
 
     @Test
     void aRateAdmitsItsBurstThenBooksOneSlotPerInterval() throws Exception {
-        limits.define(Limit.rate("r", Limit.Target.task("t"), 10, Duration.ofSeconds(1)).withBurst(2));
+        limits.define(Limit.rate("r", Limit.Target.task("t"), 10, Duration.ofSeconds(1))
+                .withBurst(2));
         FlowGate gate = gate(Map.of());
         List<Job> js = jobs("t", "1", "2", "3", "4");
         assertThat(gate.admit(js.get(0))).isInstanceOf(FlowGate.Admit.class);
@@ -59,7 +64,9 @@ class FlowGateTest {
         clock.advance(Duration.ofMillis(50));
         assertThat(gate.admit(handedBackAndFetched(js.get(2)))).isEqualTo(new FlowGate.Hold(Duration.ofMillis(50)));
         clock.advance(Duration.ofMillis(50));
-        assertThat(gate.admit(handedBackAndFetched(js.get(2)))).as("at its slot it starts without booking again").isInstanceOf(FlowGate.Admit.class);
+        assertThat(gate.admit(handedBackAndFetched(js.get(2))))
+                .as("at its slot it starts without booking again")
+                .isInstanceOf(FlowGate.Admit.class);
         assertThat(limits.status("r").waiting()).isEqualTo(1);
         assertThat(gate.heldBack()).containsEntry("r", 3L);
     }
@@ -95,19 +102,32 @@ class FlowGateTest {
 
     @Test
     void keysAreComputedFromArgsMetaOrAFunction() throws Exception {
-        limits.define(Limit.rate("per-customer", Limit.Target.task("t"), 1, Duration.ofSeconds(1)).perKey(KeySource.args("/customer")));
-        limits.define(Limit.rate("per-fn", Limit.Target.task("u"), 1, Duration.ofSeconds(1)).perKey(KeySource.function("boom")));
-        FlowGate gate = gate(Map.of("boom", j -> { throw new IllegalStateException("no tenant"); }));
+        limits.define(Limit.rate("per-customer", Limit.Target.task("t"), 1, Duration.ofSeconds(1))
+                .perKey(KeySource.args("/customer")));
+        limits.define(Limit.rate("per-fn", Limit.Target.task("u"), 1, Duration.ofSeconds(1))
+                .perKey(KeySource.function("boom")));
+        FlowGate gate = gate(Map.of("boom", j -> {
+            throw new IllegalStateException("no tenant");
+        }));
         List<Job> js = jobs("t", "{\"customer\":\"a\"}", "{\"customer\":7}", "{\"customer\":\"a\"}", "{}");
         assertThat(gate.admit(js.get(0))).isInstanceOf(FlowGate.Admit.class);
         assertThat(gate.admit(js.get(1))).as("another key").isInstanceOf(FlowGate.Admit.class);
         assertThat(gate.admit(js.get(2))).isInstanceOf(FlowGate.Hold.class);
-        assertThat(gate.admit(js.get(3))).isEqualTo(new FlowGate.Fail("kyu.FlowKeyError", "limit per-customer: args have no value at /customer for its key"));
-        assertThat(broker.kvList("kyu.flow.rate/per-customer/").keySet()).containsExactly("kyu.flow.rate/per-customer/7", "kyu.flow.rate/per-customer/a");
+        assertThat(gate.admit(js.get(3)))
+                .isEqualTo(new FlowGate.Fail(
+                        "kyu.FlowKeyError", "limit per-customer: args have no value at /customer for its key"));
+        assertThat(broker.kvList("kyu.flow.rate/per-customer/").keySet())
+                .containsExactly("kyu.flow.rate/per-customer/7", "kyu.flow.rate/per-customer/a");
         Job u = jobs("u", "1").get(0);
-        assertThat(gate.admit(u)).isEqualTo(new FlowGate.Fail("kyu.FlowKeyError", "limit per-fn: key function 'boom' threw IllegalStateException: no tenant"));
-        assertThat(gate(Map.of()).admit(u)).isEqualTo(new FlowGate.Fail("kyu.FlowKeyError",
-                "limit per-fn: no key function 'boom' is registered in this worker (Kyu.builder().keyFunction)"));
+        assertThat(gate.admit(u))
+                .isEqualTo(new FlowGate.Fail(
+                        "kyu.FlowKeyError",
+                        "limit per-fn: key function 'boom' threw IllegalStateException: no tenant"));
+        assertThat(gate(Map.of()).admit(u))
+                .isEqualTo(
+                        new FlowGate.Fail(
+                                "kyu.FlowKeyError",
+                                "limit per-fn: no key function 'boom' is registered in this worker (Kyu.builder().keyFunction)"));
     }
 
     @Test
@@ -136,7 +156,8 @@ class FlowGateTest {
 
     @Test
     void unknownLimitNamesAreRefused() {
-        assertThatThrownBy(() -> limits.pause("nope", null, Duration.ofSeconds(1))).hasMessage("no limit named 'nope'");
+        assertThatThrownBy(() -> limits.pause("nope", null, Duration.ofSeconds(1)))
+                .hasMessage("no limit named 'nope'");
         assertThatThrownBy(() -> limits.status("nope")).hasMessage("no limit named 'nope'");
     }
 
@@ -148,7 +169,8 @@ class FlowGateTest {
         gate.admit(js.get(0));
         assertThat(gate.admit(js.get(1))).isInstanceOf(FlowGate.Hold.class);
         assertThat(gate.sweep()).isZero();
-        broker.jobsComplete(List.of(new dev.kyu.spi.Completion(js.get(1).lease(), new dev.kyu.spi.Outcome.Released(Duration.ofSeconds(1)))));
+        broker.jobsComplete(List.of(new dev.kyu.spi.Completion(
+                js.get(1).lease(), new dev.kyu.spi.Outcome.Released(Duration.ofSeconds(1)))));
         assertThat(gate.sweep()).as("it still waits").isZero();
         broker.jobsCancel(List.of(js.get(1).id()));
         assertThat(gate.sweep()).isEqualTo(1);

@@ -18,12 +18,17 @@ class KyuTestingTest {
 
     record Email(String to, String subject) {}
 
-    private final Task<Email, String> sendEmail = Task.of("email.send", Email.class, String.class, (e, ctx) -> "sent to " + e.to());
+    private final Task<Email, String> sendEmail =
+            Task.of("email.send", Email.class, String.class, (e, ctx) -> "sent to " + e.to());
 
     @Test
     void assertsWhatWasEnqueuedAndDrainsItThroughTheRealExecutor() {
         try (Kyu kyu = KyuTesting.memoryKyu().register(sendEmail)) {
-            var signup = Task.of("user.signup", Signup.class, (s, ctx) -> kyu.enqueue(sendEmail, new Email(s.email(), "Welcome")).id());
+            var signup = Task.of(
+                    "user.signup",
+                    Signup.class,
+                    (s, ctx) -> kyu.enqueue(sendEmail, new Email(s.email(), "Welcome"))
+                            .id());
             kyu.register(signup);
             kyu.enqueue(signup, new Signup("ada@example.com"));
 
@@ -52,9 +57,16 @@ class KyuTestingTest {
             assertThat(h.status()).isEqualTo(JobState.SUCCEEDED);
             assertThat(h.await(Duration.ofSeconds(1))).isEqualTo("sent to ada@example.com");
 
-            var flaky = kyu.enqueue("kyu.fail", Map.of("times", 2), JobOptions.builder().maxAttempts(3)
-                    .backoff(Backoff.fixed(Duration.ofHours(1))).build());
-            assertThat(flaky.job().state()).as("retries run at once, not after the hour of back-off").isEqualTo(JobState.SUCCEEDED);
+            var flaky = kyu.enqueue(
+                    "kyu.fail",
+                    Map.of("times", 2),
+                    JobOptions.builder()
+                            .maxAttempts(3)
+                            .backoff(Backoff.fixed(Duration.ofHours(1)))
+                            .build());
+            assertThat(flaky.job().state())
+                    .as("retries run at once, not after the hour of back-off")
+                    .isEqualTo(JobState.SUCCEEDED);
             assertThat(flaky.job().attempt()).isEqualTo(3);
         }
     }

@@ -15,7 +15,8 @@ class MemoryScheduleConformanceTest extends ScheduleConformanceSuite {
     protected List<Broker> openConnections(int n) {
         String store = "schedules-" + UUID.randomUUID();
         var out = new ArrayList<Broker>();
-        for (int i = 0; i < n; i++) out.add(Brokers.open(new BrokerConfig("memory:" + store, Clock.systemUTC(), Map.of())));
+        for (int i = 0; i < n; i++)
+            out.add(Brokers.open(new BrokerConfig("memory:" + store, Clock.systemUTC(), Map.of())));
         return out;
     }
 }

@@ -36,7 +36,8 @@ abstract class ComparedSubject implements Subject {
     public List<JobTimes> times(String queue) {
         var out = new ArrayList<JobTimes>();
         try (Connection c = ds.getConnection();
-             var ps = c.prepareStatement("select enqueued_micros, started_micros from kyu_bench_times where queue = ?")) {
+                var ps = c.prepareStatement(
+                        "select enqueued_micros, started_micros from kyu_bench_times where queue = ?")) {
             ps.setString(1, queue);
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) out.add(JobTimes.unleased(rs.getLong(1), rs.getLong(2)));
@@ -48,7 +49,8 @@ abstract class ComparedSubject implements Subject {
     }
 
     protected void deleteTimes(String queue) {
-        try (Connection c = ds.getConnection(); var ps = c.prepareStatement("delete from kyu_bench_times where queue = ?")) {
+        try (Connection c = ds.getConnection();
+                var ps = c.prepareStatement("delete from kyu_bench_times where queue = ?")) {
             ps.setString(1, queue);
             ps.executeUpdate();
         } catch (SQLException e) {

@@ -11,7 +11,9 @@ public final class Comparisons {
         return switch (name) {
             case "db-scheduler" -> new DbSchedulerSubject(jdbcUrl, threads, warmupJobs);
             case "jobrunr" -> new JobRunrSubject(jdbcUrl, threads);
-            default -> throw new IllegalArgumentException("unknown system to compare '" + name + "': expected jobrunr or db-scheduler");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown system to compare '" + name + "': expected jobrunr or db-scheduler");
         };
     }
 }

@@ -40,7 +40,9 @@ final class DbSchedulerSubject extends ComparedSubject {
         super(jdbcUrl);
         this.threads = threads;
         this.warmupJobs = warmupJobs;
-        Pg.exec(ds, DDL,
+        Pg.exec(
+                ds,
+                DDL,
                 "create index if not exists execution_time_idx on scheduled_tasks (execution_time)",
                 "create index if not exists last_heartbeat_idx on scheduled_tasks (last_heartbeat)",
                 "create index if not exists priority_execution_time_idx on scheduled_tasks (priority desc, execution_time asc)");
@@ -61,7 +63,10 @@ final class DbSchedulerSubject extends ComparedSubject {
     }
 
     private SchedulerClient client(String queue) {
-        return clients.computeIfAbsent(queue, q -> SchedulerClient.Builder.create(ds, tasks.computeIfAbsent(q, n -> task(n, i -> {}))).build());
+        return clients.computeIfAbsent(
+                queue,
+                q -> SchedulerClient.Builder.create(ds, tasks.computeIfAbsent(q, n -> task(n, i -> {})))
+                        .build());
     }
 
     private Instant when(String queue) {
@@ -96,7 +101,8 @@ final class DbSchedulerSubject extends ComparedSubject {
     @Override
     public void release(String queue) {
         held.put(queue, false);
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("update scheduled_tasks set execution_time = now() where task_name = ?")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement("update scheduled_tasks set execution_time = now() where task_name = ?")) {
             ps.setString(1, queue);
             ps.executeUpdate();
         } catch (java.sql.SQLException e) {
@@ -106,8 +112,15 @@ final class DbSchedulerSubject extends ComparedSubject {
 
     @Override
     public WorkerHandle startWorkers(String queue, int concurrency, boolean timed) {
-        return WorkerJvm.start(DbSchedulerWorkerMain.class.getName(), List.of(), List.of(jdbcUrl, queue,
-                String.valueOf(Math.min(concurrency, threads)), String.valueOf(timed), String.valueOf(warmupJobs)));
+        return WorkerJvm.start(
+                DbSchedulerWorkerMain.class.getName(),
+                List.of(),
+                List.of(
+                        jdbcUrl,
+                        queue,
+                        String.valueOf(Math.min(concurrency, threads)),
+                        String.valueOf(timed),
+                        String.valueOf(warmupJobs)));
     }
 
     @Override
@@ -118,7 +131,8 @@ final class DbSchedulerSubject extends ComparedSubject {
 
     @Override
     public void cleanup(String queue) {
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("delete from scheduled_tasks where task_name = ?")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement("delete from scheduled_tasks where task_name = ?")) {
             ps.setString(1, queue);
             ps.executeUpdate();
         } catch (java.sql.SQLException e) {

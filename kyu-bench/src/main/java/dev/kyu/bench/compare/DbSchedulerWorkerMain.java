@@ -22,7 +22,9 @@ public final class DbSchedulerWorkerMain {
         var ds = Pg.pool(url, threads + 4);
         var times = record ? new TimesRecorder(ds, queue) : null;
         var task = DbSchedulerSubject.task(queue, instance -> {
-            if (times != null) times.started(Long.parseLong(instance.getId().substring(0, instance.getId().indexOf('-'))));
+            if (times != null)
+                times.started(Long.parseLong(
+                        instance.getId().substring(0, instance.getId().indexOf('-'))));
         });
         var warmTask = DbSchedulerSubject.task(queue + "-warmup", instance -> {});
         Scheduler scheduler = Scheduler.create(ds, task, warmTask)
@@ -44,7 +46,10 @@ public final class DbSchedulerWorkerMain {
         done.await();
     }
 
-    private static void warmUp(com.zaxxer.hikari.HikariDataSource ds, com.github.kagkarlsson.scheduler.task.helper.OneTimeTask<Void> warmTask, int n)
+    private static void warmUp(
+            com.zaxxer.hikari.HikariDataSource ds,
+            com.github.kagkarlsson.scheduler.task.helper.OneTimeTask<Void> warmTask,
+            int n)
             throws InterruptedException {
         var client = SchedulerClient.Builder.create(ds, warmTask).build();
         for (int done = 0; done < n; done += 1000) {
@@ -54,7 +59,8 @@ public final class DbSchedulerWorkerMain {
         }
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (Pg.count(ds, "select count(*) from scheduled_tasks where task_name = ?", warmTask.getName()) > 0) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("db-scheduler warm-up did not finish within 300 s");
+            if (System.nanoTime() > deadline)
+                throw new IllegalStateException("db-scheduler warm-up did not finish within 300 s");
             Thread.sleep(20);
         }
     }

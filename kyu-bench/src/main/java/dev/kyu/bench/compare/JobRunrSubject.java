@@ -25,7 +25,10 @@ final class JobRunrSubject extends ComparedSubject {
     JobRunrSubject(String jdbcUrl, int threads) {
         super(jdbcUrl);
         this.threads = threads;
-        this.scheduler = JobRunr.configure().useStorageProvider(SqlStorageProviderFactory.using(ds)).initialize().getJobScheduler();
+        this.scheduler = JobRunr.configure()
+                .useStorageProvider(SqlStorageProviderFactory.using(ds))
+                .initialize()
+                .getJobScheduler();
         Pg.exec(ds, "delete from jobrunr_jobs");
     }
 
@@ -36,7 +39,8 @@ final class JobRunrSubject extends ComparedSubject {
 
     @Override
     public String note() {
-        return "workers: " + threads + " at most; poll " + JobRunrWorkerMain.POLL.toSeconds() + " s (free edition minimum)";
+        return "workers: " + threads + " at most; poll " + JobRunrWorkerMain.POLL.toSeconds()
+                + " s (free edition minimum)";
     }
 
     @Override
@@ -68,8 +72,15 @@ final class JobRunrSubject extends ComparedSubject {
     @Override
     public WorkerHandle startWorkers(String queue, int concurrency, boolean timed) {
         boolean wait = held.getOrDefault(queue, false);
-        WorkerJvm w = WorkerJvm.start(JobRunrWorkerMain.class.getName(), List.of("-Dkyu.bench.jobrunr.poll=" + JobRunrWorkerMain.POLL), List.of(jdbcUrl, queue,
-                String.valueOf(Math.min(concurrency, threads)), String.valueOf(timed), String.valueOf(wait)));
+        WorkerJvm w = WorkerJvm.start(
+                JobRunrWorkerMain.class.getName(),
+                List.of("-Dkyu.bench.jobrunr.poll=" + JobRunrWorkerMain.POLL),
+                List.of(
+                        jdbcUrl,
+                        queue,
+                        String.valueOf(Math.min(concurrency, threads)),
+                        String.valueOf(timed),
+                        String.valueOf(wait)));
         lastWorker = w;
         return w;
     }

@@ -32,8 +32,12 @@ public final class JobRunrWorkerMain {
         var ds = Pg.pool(url, workers + 4);
         if (record) JobRunrJobs.recorder = new TimesRecorder(ds, queue);
         var config = BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
-                .andPollInterval(POLL).andWorkerCount(workers);
-        JobRunr.configure().useStorageProvider(SqlStorageProviderFactory.using(ds)).useBackgroundJobServer(config, false).initialize();
+                .andPollInterval(POLL)
+                .andWorkerCount(workers);
+        JobRunr.configure()
+                .useStorageProvider(SqlStorageProviderFactory.using(ds))
+                .useBackgroundJobServer(config, false)
+                .initialize();
         BackgroundJobServer server = JobRunr.getBackgroundJobServer();
         if (!wait) server.start();
         var done = new CountDownLatch(1);

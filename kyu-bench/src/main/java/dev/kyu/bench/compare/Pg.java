@@ -19,7 +19,8 @@ final class Pg {
     }
 
     static void exec(HikariDataSource ds, String... sql) {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             for (String q : sql) s.execute(q);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL statement failed: " + e.getMessage(), e);
@@ -27,7 +28,8 @@ final class Pg {
     }
 
     static long count(HikariDataSource ds, String sql, String arg) {
-        try (Connection c = ds.getConnection(); var ps = c.prepareStatement(sql)) {
+        try (Connection c = ds.getConnection();
+                var ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);
             try (var rs = ps.executeQuery()) {
                 rs.next();
@@ -39,5 +41,6 @@ final class Pg {
     }
 
     /** Where the worker JVMs of the compared systems leave each job's enqueue and start time (latency runs only). */
-    static final String TIMES_DDL = "create table if not exists kyu_bench_times (queue text not null, enqueued_micros bigint not null, started_micros bigint not null)";
+    static final String TIMES_DDL =
+            "create table if not exists kyu_bench_times (queue text not null, enqueued_micros bigint not null, started_micros bigint not null)";
 }

@@ -51,7 +51,8 @@ final class TimesRecorder implements AutoCloseable {
         while ((t = pending.poll()) != null) batch.add(t);
         if (batch.isEmpty()) return;
         try (Connection c = ds.getConnection();
-             var ps = c.prepareStatement("insert into kyu_bench_times (queue, enqueued_micros, started_micros) values (?, ?, ?)")) {
+                var ps = c.prepareStatement(
+                        "insert into kyu_bench_times (queue, enqueued_micros, started_micros) values (?, ?, ?)")) {
             for (long[] b : batch) {
                 ps.setString(1, queue);
                 ps.setLong(2, b[0]);

@@ -50,14 +50,17 @@ public final class AwaitWake implements Measurement {
             subject.cleanup(queue);
         }
         double[] sorted = Stats.sorted(ms);
-        return List.of(Sample.of("await-wake-p50", "ms", Stats.percentileOfSorted(sorted, 50), JOBS),
+        return List.of(
+                Sample.of("await-wake-p50", "ms", Stats.percentileOfSorted(sorted, 50), JOBS),
                 Sample.of("await-wake-p99", "ms", Stats.percentileOfSorted(sorted, 99), JOBS));
     }
 
     private static double once(Broker waiter, Broker worker, String queue) throws InterruptedException {
         String id = JobIds.next();
-        worker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(id, "bench.await").queue(queue).args("{}").build())));
-        List<Job> got = worker.jobsFetch(new FetchRequest("bench-await", List.of(queue), 1, Duration.ofMinutes(1), Duration.ofSeconds(30)));
+        worker.jobsEnqueue(EnqueueRequest.of(List.of(
+                NewJob.builder(id, "bench.await").queue(queue).args("{}").build())));
+        List<Job> got = worker.jobsFetch(
+                new FetchRequest("bench-await", List.of(queue), 1, Duration.ofMinutes(1), Duration.ofSeconds(30)));
         if (got.isEmpty()) throw new IllegalStateException("the await figure's job was not fetched within 30 s");
         var returned = new AtomicLong();
         Thread awaiting = Thread.ofPlatform().name("bench-await").start(() -> {

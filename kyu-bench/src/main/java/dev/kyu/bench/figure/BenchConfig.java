@@ -13,8 +13,16 @@ package dev.kyu.bench.figure;
  * @param sustainedRate    jobs/s offered during sustained load; 0 = half the drain median (or 1,000/s)
  * @param runs             runs per figure
  */
-public record BenchConfig(int jobs, int singleJobs, int batchSize, int concurrency, int latencyJobs, int latencyGapMs,
-                          int sustainedSeconds, int sustainedRate, int runs) {
+public record BenchConfig(
+        int jobs,
+        int singleJobs,
+        int batchSize,
+        int concurrency,
+        int latencyJobs,
+        int latencyGapMs,
+        int sustainedSeconds,
+        int sustainedRate,
+        int runs) {
     public BenchConfig {
         positive("jobs", jobs);
         positive("single-jobs", singleJobs);
@@ -23,7 +31,8 @@ public record BenchConfig(int jobs, int singleJobs, int batchSize, int concurren
         positive("latency-jobs", latencyJobs);
         positive("latency-gap-ms", latencyGapMs);
         positive("sustained-seconds", sustainedSeconds);
-        if (sustainedRate < 0) throw new IllegalArgumentException("sustained-rate must not be negative, was " + sustainedRate);
+        if (sustainedRate < 0)
+            throw new IllegalArgumentException("sustained-rate must not be negative, was " + sustainedRate);
         positive("runs", runs);
     }
 

@@ -25,7 +25,8 @@ public final class Drain implements Measurement {
         int n = config.jobs();
         try {
             subject.hold(queue);
-            for (int done = 0; done < n; done += config.batchSize()) subject.enqueueBatch(queue, Math.min(config.batchSize(), n - done));
+            for (int done = 0; done < n; done += config.batchSize())
+                subject.enqueueBatch(queue, Math.min(config.batchSize(), n - done));
             try (WorkerHandle workers = subject.startWorkers(queue, config.concurrency(), false)) {
                 var pids = new ArrayList<Long>(subject.serverPids());
                 pids.add(workers.pid());

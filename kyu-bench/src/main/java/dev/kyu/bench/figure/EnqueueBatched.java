@@ -6,6 +6,7 @@ import java.util.List;
 /** Enqueue throughput in batches of {@code batchSize} jobs per call, from one thread; no worker runs. */
 public final class EnqueueBatched implements Measurement {
     static final int WARM_UP_BATCHES = 10;
+
     @Override
     public String name() {
         return "enqueue";
@@ -20,7 +21,8 @@ public final class EnqueueBatched implements Measurement {
             for (int i = 0; i < WARM_UP_BATCHES; i++) subject.enqueueBatch(queue, config.batchSize());
             int n = config.jobs();
             long t0 = System.nanoTime();
-            for (int done = 0; done < n; done += config.batchSize()) subject.enqueueBatch(queue, Math.min(config.batchSize(), n - done));
+            for (int done = 0; done < n; done += config.batchSize())
+                subject.enqueueBatch(queue, Math.min(config.batchSize(), n - done));
             double seconds = (System.nanoTime() - t0) / 1e9;
             return List.of(Sample.of("enqueue-batched", "jobs/s", n / seconds, n));
         } finally {

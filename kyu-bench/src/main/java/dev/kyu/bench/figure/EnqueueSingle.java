@@ -6,6 +6,7 @@ import java.util.List;
 /** Enqueue throughput, one job per call, synchronously, from one thread; no worker runs. */
 public final class EnqueueSingle implements Measurement {
     static final int WARM_UP = 2000;
+
     @Override
     public String name() {
         return "enqueue";

@@ -47,7 +47,8 @@ public final class Flow implements Measurement {
         public Settings {
             if (jobs < 2) throw new IllegalArgumentException("flow-jobs must be at least 2, was " + jobs);
             if (rate < 1) throw new IllegalArgumentException("flow-rate must be at least 1, was " + rate);
-            if (burst < 1 || burst > rate * 1000L) throw new IllegalArgumentException("flow-burst must be 1.." + rate * 1000L + ", was " + burst);
+            if (burst < 1 || burst > rate * 1000L)
+                throw new IllegalArgumentException("flow-burst must be 1.." + rate * 1000L + ", was " + burst);
             if (keys < 1) throw new IllegalArgumentException("flow-keys must be at least 1, was " + keys);
             if (keyRate < 1) throw new IllegalArgumentException("flow-key-rate must be at least 1, was " + keyRate);
             if (workers < 1) throw new IllegalArgumentException("flow-workers must be at least 1, was " + workers);
@@ -76,22 +77,30 @@ public final class Flow implements Measurement {
     public List<Sample> run(Subject subject, BenchConfig config, int run) throws InterruptedException {
         if (!(subject instanceof KyuSubject kyu)) return List.of();
         if (kyu.note() != null) {
-            System.err.println("flow: skipped on " + kyu.label() + " (one process: worker CPU cannot be told from the producer's)");
+            System.err.println("flow: skipped on " + kyu.label()
+                    + " (one process: worker CPU cannot be told from the producer's)");
             return List.of();
         }
         int n = settings.jobs();
         String pass = Queues.name("flow", run);
         Drained none = drain(kyu, config, pass + "-none", null, spread(n, settings.keys()));
-        Limit rate = Limit.rate(pass + "-rate", Limit.Target.task(StampTask.FLOW_NAME), settings.rate(), Duration.ofSeconds(1))
+        Limit rate = Limit.rate(
+                        pass + "-rate", Limit.Target.task(StampTask.FLOW_NAME), settings.rate(), Duration.ofSeconds(1))
                 .withBurst(settings.burst());
         Drained limited = drain(kyu, config, pass + "-rate", rate, spread(n, settings.keys()));
-        Limit perKey = Limit.rate(pass + "-key", Limit.Target.task(StampTask.FLOW_NAME), settings.keyRate(), Duration.ofSeconds(1))
+        Limit perKey = Limit.rate(
+                        pass + "-key",
+                        Limit.Target.task(StampTask.FLOW_NAME),
+                        settings.keyRate(),
+                        Duration.ofSeconds(1))
                 .perKey(KeySource.args("/k"));
         Drained oneKey = drain(kyu, config, pass + "-key1", perKey, spread(n, 1));
         Drained manyKeys = drain(kyu, config, pass + "-keys", perKey, spread(n, settings.keys()));
 
         SteadyRate steady = SteadyRate.of(limited.starts(), TRIM_MICROS);
-        if (!steady.trimmed()) System.err.println("flow: the limited run lasted under 2 s; its rate is over the whole span (raise --flow-jobs)");
+        if (!steady.trimmed())
+            System.err.println(
+                    "flow: the limited run lasted under 2 s; its rate is over the whole span (raise --flow-jobs)");
         String k = "keys" + settings.keys();
         return List.of(
                 Sample.of("flow-none-drain", "jobs/s", none.jobsPerSecond(), n),
@@ -99,7 +108,11 @@ public final class Flow implements Measurement {
                 Sample.of("flow-rate-achieved", "jobs/s", steady.perSecond(), steady.starts()),
                 Sample.of("flow-rate-deviation", "%", steady.deviationPercent(settings.rate()), steady.starts()),
                 Sample.of("flow-rate-worker-cpu", "cpu-ms/1000 jobs", limited.workerCpuMsPer1000(), n),
-                Sample.of("flow-rate-worker-cpu-overhead", "cpu-ms/1000 jobs", limited.workerCpuMsPer1000() - none.workerCpuMsPer1000(), n),
+                Sample.of(
+                        "flow-rate-worker-cpu-overhead",
+                        "cpu-ms/1000 jobs",
+                        limited.workerCpuMsPer1000() - none.workerCpuMsPer1000(),
+                        n),
                 Sample.of("flow-none-server-cpu", "cpu-ms/1000 jobs", none.serverCpuMsPer1000(), n),
                 Sample.of("flow-rate-server-cpu", "cpu-ms/1000 jobs", limited.serverCpuMsPer1000(), n),
                 Sample.of("flow-key1-drain", "jobs/s", oneKey.jobsPerSecond(), n),
@@ -108,7 +121,11 @@ public final class Flow implements Measurement {
                 Sample.of("flow-" + k + "-drain", "jobs/s", manyKeys.jobsPerSecond(), n),
                 Sample.of("flow-" + k + "-worker-cpu", "cpu-ms/1000 jobs", manyKeys.workerCpuMsPer1000(), n),
                 Sample.of("flow-" + k + "-cost-ratio", "x", manyKeys.wallMsPerJob() / oneKey.wallMsPerJob(), n),
-                Sample.of("flow-" + k + "-cpu-ratio", "x", manyKeys.workerCpuMsPer1000() / oneKey.workerCpuMsPer1000(), n));
+                Sample.of(
+                        "flow-" + k + "-cpu-ratio",
+                        "x",
+                        manyKeys.workerCpuMsPer1000() / oneKey.workerCpuMsPer1000(),
+                        n));
     }
 
     /** Args of {@code n} jobs whose keys {@code "0"} … {@code keys − 1} take turns. */
@@ -123,14 +140,16 @@ public final class Flow implements Measurement {
      * queue of its own first), fills the paused queue, and times its drain from the release to the last
      * job's end. The limit and the jobs are removed afterwards, whatever happens.
      */
-    private Drained drain(KyuSubject kyu, BenchConfig config, String queue, Limit limit, List<String> args) throws InterruptedException {
+    private Drained drain(KyuSubject kyu, BenchConfig config, String queue, Limit limit, List<String> args)
+            throws InterruptedException {
         System.err.printf("flow: %s, %s%n", queue, limit == null ? "no limit" : limit.describe());
         removeLeftovers(kyu);
         if (limit != null) kyu.limits().define(limit);
         var workers = new ArrayList<WorkerHandle>();
         try {
             // Defined before the workers start, so each reads it at its first job: no refresh to wait for.
-            for (int i = 0; i < settings.workers(); i++) workers.add(kyu.startWorkers(queue, config.concurrency(), false));
+            for (int i = 0; i < settings.workers(); i++)
+                workers.add(kyu.startWorkers(queue, config.concurrency(), false));
             kyu.hold(queue);
             kyu.enqueueArgs(queue, StampTask.FLOW_NAME, args, config.batchSize());
             List<Long> workerPids = workers.stream().map(WorkerHandle::pid).toList();
@@ -138,13 +157,17 @@ public final class Flow implements Measurement {
             Map<Long, Double> w0 = ProcStats.cpuSnapshot(workerPids), s0 = ProcStats.cpuSnapshot(serverPids);
             long t0 = System.nanoTime();
             kyu.release(queue);
-            long t1 = Waiter.awaitFinished(kyu, queue, args.size(), t0, timeout(args.size(), limit).toNanos());
+            long t1 = Waiter.awaitFinished(
+                    kyu, queue, args.size(), t0, timeout(args.size(), limit).toNanos());
             Map<Long, Double> w1 = ProcStats.cpuSnapshot(workerPids), s1 = ProcStats.cpuSnapshot(kyu.serverPids());
             Subject.Progress p = kyu.progress(queue);
             if (p.failed() > 0) System.err.println("flow " + queue + ": " + p.failed() + " job(s) FAILED");
             double per1000 = 1000.0 / args.size();
-            return new Drained(args.size() / ((t1 - t0) / 1e9), ProcStats.cpuBetween(w0, w1) * 1000 * per1000,
-                    serverPids.isEmpty() ? 0 : ProcStats.cpuBetween(s0, s1) * 1000 * per1000, kyu.bodyStarts(queue));
+            return new Drained(
+                    args.size() / ((t1 - t0) / 1e9),
+                    ProcStats.cpuBetween(w0, w1) * 1000 * per1000,
+                    serverPids.isEmpty() ? 0 : ProcStats.cpuBetween(s0, s1) * 1000 * per1000,
+                    kyu.bodyStarts(queue));
         } finally {
             for (WorkerHandle w : workers) w.close();
             if (limit != null) kyu.limits().remove(limit.name());
@@ -156,7 +179,8 @@ public final class Flow implements Measurement {
     private static void removeLeftovers(KyuSubject kyu) {
         for (Limit l : kyu.limits().list()) {
             if (l.target().equals(Limit.Target.task(StampTask.FLOW_NAME))) {
-                System.err.println("flow: removing limit " + l.name() + " left on " + StampTask.FLOW_NAME + " by an earlier pass");
+                System.err.println(
+                        "flow: removing limit " + l.name() + " left on " + StampTask.FLOW_NAME + " by an earlier pass");
                 kyu.limits().remove(l.name());
             }
         }

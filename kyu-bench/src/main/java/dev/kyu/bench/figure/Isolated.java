@@ -24,12 +24,15 @@ public final class Isolated implements Measurement {
         int n = Math.max(200, config.jobs() / 10);
         double normal = msPerJob(kyu, Queues.name("iso-normal", run), n, config.concurrency(), List.of());
         double isolated = msPerJob(kyu, Queues.name("iso-child", run), n, config.concurrency(), List.of("kyu.noop"));
-        return List.of(Sample.of("normal-per-job", "ms", normal, n), Sample.of("isolated-per-job", "ms", isolated, n),
+        return List.of(
+                Sample.of("normal-per-job", "ms", normal, n),
+                Sample.of("isolated-per-job", "ms", isolated, n),
                 Sample.of("isolated-overhead-per-job", "ms", isolated - normal, n));
     }
 
     @SuppressWarnings("try") // the workers are a scope guard: they run for the try block and stop at its end
-    private static double msPerJob(KyuSubject subject, String queue, int n, int concurrency, List<String> isolated) throws InterruptedException {
+    private static double msPerJob(KyuSubject subject, String queue, int n, int concurrency, List<String> isolated)
+            throws InterruptedException {
         try (WorkerHandle workers = subject.startWorkers(queue, concurrency, false, isolated)) {
             // Enough jobs at once to take every slot, so that every child the worker may keep is started now.
             int warm = 4 * concurrency;

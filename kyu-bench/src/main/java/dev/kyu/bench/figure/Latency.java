@@ -36,13 +36,17 @@ public final class Latency implements Measurement {
             }
             Waiter.awaitFinished(subject, queue, n, System.nanoTime(), 120_000_000_000L);
             List<Subject.JobTimes> times = subject.times(queue);
-            double[] ms = Stats.sorted(times.stream().map(Subject.JobTimes::latencyMs).toList());
+            double[] ms =
+                    Stats.sorted(times.stream().map(Subject.JobTimes::latencyMs).toList());
             var out = new ArrayList<>(List.of(
                     Sample.of("latency-p50", "ms", Stats.percentileOfSorted(ms, 50), n),
                     Sample.of("latency-p90", "ms", Stats.percentileOfSorted(ms, 90), n),
                     Sample.of("latency-p99", "ms", Stats.percentileOfSorted(ms, 99), n)));
             // The broker's share: enqueue to lease, where the system stamps its leases.
-            List<Double> leased = times.stream().filter(Subject.JobTimes::leased).map(Subject.JobTimes::leaseMs).toList();
+            List<Double> leased = times.stream()
+                    .filter(Subject.JobTimes::leased)
+                    .map(Subject.JobTimes::leaseMs)
+                    .toList();
             if (!leased.isEmpty()) {
                 double[] l = Stats.sorted(leased);
                 out.add(Sample.of("to-lease-p50", "ms", Stats.percentileOfSorted(l, 50), n));

@@ -16,14 +16,16 @@ import java.util.Arrays;
 public record SteadyRate(double perSecond, long starts, double seconds, boolean trimmed) {
     /** @param startsMicros start times in epoch microseconds, in any order (at least two) */
     public static SteadyRate of(long[] startsMicros, long trimMicros) {
-        if (startsMicros.length < 2) throw new IllegalArgumentException("a rate needs at least two starts, had " + startsMicros.length);
+        if (startsMicros.length < 2)
+            throw new IllegalArgumentException("a rate needs at least two starts, had " + startsMicros.length);
         if (trimMicros < 0) throw new IllegalArgumentException("trim must not be negative, was " + trimMicros);
         long[] s = startsMicros.clone();
         Arrays.sort(s);
         long first = s[0], last = s[s.length - 1];
         long from = first + trimMicros, to = last - trimMicros;
         if (to <= from) {
-            if (last == first) throw new IllegalArgumentException("all " + s.length + " starts are at the same microsecond: no rate");
+            if (last == first)
+                throw new IllegalArgumentException("all " + s.length + " starts are at the same microsecond: no rate");
             double seconds = (last - first) / 1e6;
             return new SteadyRate((s.length - 1) / seconds, s.length, seconds, false);
         }

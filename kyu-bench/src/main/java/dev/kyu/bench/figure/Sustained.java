@@ -82,7 +82,8 @@ public final class Sustained implements Measurement {
             var all = new ArrayList<Double>();
             for (Subject.JobTimes t : subject.times(queue)) {
                 all.add(t.latencyMs());
-                bySecond.computeIfAbsent((t.startedMicros() - t0Micros) / 1_000_000L, x -> new ArrayList<>()).add(t.latencyMs());
+                bySecond.computeIfAbsent((t.startedMicros() - t0Micros) / 1_000_000L, x -> new ArrayList<>())
+                        .add(t.latencyMs());
             }
             var series = new ArrayList<Map<String, Object>>();
             for (int s = 0; s < seconds; s++) {

@@ -51,7 +51,8 @@ public final class Workflows implements Measurement {
         try (WorkerHandle workers = kyu.startWorkers(queue, config.concurrency(), false)) {
             int plainJobs = chordWidth + 1;
             kyu.enqueueBatch(queue, plainJobs);
-            Waiter.awaitFinished(kyu, queue, plainJobs, System.nanoTime(), timeout(plainJobs).toNanos());
+            Waiter.awaitFinished(
+                    kyu, queue, plainJobs, System.nanoTime(), timeout(plainJobs).toNanos());
             double plain = ms(kyu.span(queue, plainJobs));
 
             double chord = toFinal(kyu, queue, chord(queue), chordWidth + 2);
@@ -73,7 +74,11 @@ public final class Workflows implements Measurement {
     private Workflow chord(String queue) {
         var middle = new ArrayList<Stage>(chordWidth);
         for (int i = 0; i < chordWidth; i++) middle.add(noop(queue).as("m" + i));
-        return Workflow.chain(noop(queue).as("first"), Workflow.group(middle), noop(queue).as("final")).withQueue(queue);
+        return Workflow.chain(
+                        noop(queue).as("first"),
+                        Workflow.group(middle),
+                        noop(queue).as("final"))
+                .withQueue(queue);
     }
 
     /** N − 1 steps side by side, and a final step after all of them: N steps in all. */
@@ -88,15 +93,18 @@ public final class Workflows implements Measurement {
     }
 
     private static Call<Object, Object> noop(String queue) {
-        return Call.ofJson("kyu.noop", "null").options(JobOptions.builder().queue(queue).build());
+        return Call.ofJson("kyu.noop", "null")
+                .options(JobOptions.builder().queue(queue).build());
     }
 
     /** Runs the workflow to its end; its enqueue to its final step's end, in ms, by the broker's stamps. */
     private static double toFinal(KyuSubject kyu, String queue, Workflow w, int steps) throws InterruptedException {
         WorkflowView v = kyu.runWorkflow(queue, w, timeout(steps));
-        if (v.state() != WorkflowState.SUCCEEDED) throw new IllegalStateException("workflow " + v.name() + " ended " + v.state());
+        if (v.state() != WorkflowState.SUCCEEDED)
+            throw new IllegalStateException("workflow " + v.name() + " ended " + v.state());
         var last = v.step("final").orElseThrow().job();
-        if (last == null || last.state() != JobState.SUCCEEDED) throw new IllegalStateException("workflow " + v.name() + ": its final step did not succeed");
+        if (last == null || last.state() != JobState.SUCCEEDED)
+            throw new IllegalStateException("workflow " + v.name() + ": its final step did not succeed");
         return ms(Duration.between(v.enqueuedAt(), last.finishedAt()));
     }
 

@@ -34,9 +34,21 @@ public class CodecBench {
     private final JsonCodec codec = JsonCodec.shared();
     private final Order order = new Order("ord-42", 12_999, "EUR", java.util.List.of("book", "pen", "lamp"));
     private final String orderJson = codec.encode(order);
-    private final Job job = Job.builder().id(JobIds.next()).task("orders.pay").queue("default").args(orderJson)
-            .state(JobState.SUCCEEDED).attempt(1).maxAttempts(3).enqueuedAt(Instant.now()).scheduledAt(Instant.now())
-            .startedAt(Instant.now()).finishedAt(Instant.now()).result("null").meta(Map.of("trace", "abc")).build();
+    private final Job job = Job.builder()
+            .id(JobIds.next())
+            .task("orders.pay")
+            .queue("default")
+            .args(orderJson)
+            .state(JobState.SUCCEEDED)
+            .attempt(1)
+            .maxAttempts(3)
+            .enqueuedAt(Instant.now())
+            .scheduledAt(Instant.now())
+            .startedAt(Instant.now())
+            .finishedAt(Instant.now())
+            .result("null")
+            .meta(Map.of("trace", "abc"))
+            .build();
 
     @Benchmark
     public String encodeArgs() {

@@ -63,7 +63,8 @@ public class FetchBatchBench {
     @OperationsPerInvocation(JOBS)
     public int enqueueFetchComplete() throws InterruptedException {
         var jobs = new ArrayList<NewJob>(JOBS);
-        for (int i = 0; i < JOBS; i++) jobs.add(NewJob.builder(JobIds.next(), "kyu.noop").queue("jmh").build());
+        for (int i = 0; i < JOBS; i++)
+            jobs.add(NewJob.builder(JobIds.next(), "kyu.noop").queue("jmh").build());
         broker.jobsEnqueue(EnqueueRequest.of(jobs));
         var ids = new ArrayList<String>(JOBS);
         int done = 0;

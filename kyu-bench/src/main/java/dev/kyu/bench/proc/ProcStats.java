@@ -68,14 +68,16 @@ public final class ProcStats {
     public static List<Long> pidsNamed(List<String> names) {
         var out = new ArrayList<Long>();
         try (Stream<Path> dirs = Files.list(Path.of("/proc"))) {
-            dirs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
-                try {
-                    String comm = Files.readString(p.resolve("comm")).trim();
-                    if (names.contains(comm)) out.add(Long.parseLong(p.getFileName().toString()));
-                } catch (IOException | RuntimeException ignored) {
-                    // the process ended while we looked
-                }
-            });
+            dirs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .forEach(p -> {
+                        try {
+                            String comm = Files.readString(p.resolve("comm")).trim();
+                            if (names.contains(comm))
+                                out.add(Long.parseLong(p.getFileName().toString()));
+                        } catch (IOException | RuntimeException ignored) {
+                            // the process ended while we looked
+                        }
+                    });
         } catch (IOException e) {
             return List.of();
         }
@@ -95,7 +97,9 @@ public final class ProcStats {
 
     private static double ticksPerSecond() {
         try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("getconf", "CLK_TCK")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             p.waitFor();
             return Double.parseDouble(out);

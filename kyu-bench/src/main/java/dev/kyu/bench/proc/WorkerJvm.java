@@ -41,7 +41,9 @@ public final class WorkerJvm implements WorkerHandle {
         cmd.addAll(args);
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            p = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start worker JVM " + mainClass + ": " + e.getMessage(), e);
         }
@@ -56,7 +58,8 @@ public final class WorkerJvm implements WorkerHandle {
             } catch (IOException ignored) {
                 // the child ended
             }
-            ready.completeExceptionally(new IllegalStateException("worker JVM " + p.pid() + " ended before it was ready"));
+            ready.completeExceptionally(
+                    new IllegalStateException("worker JVM " + p.pid() + " ended before it was ready"));
         });
         try {
             ready.get(120, TimeUnit.SECONDS);

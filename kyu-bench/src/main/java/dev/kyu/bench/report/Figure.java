@@ -15,8 +15,15 @@ import java.util.Map;
  * @param concurrency worker concurrency (0 where no worker runs)
  * @param note        how it was measured where that differs from the usual (e.g. one JVM for memory:)
  */
-public record Figure(String broker, String figure, String unit, List<Double> runs, long jobs, int concurrency,
-                     String note, List<Map<String, Object>> series) {
+public record Figure(
+        String broker,
+        String figure,
+        String unit,
+        List<Double> runs,
+        long jobs,
+        int concurrency,
+        String note,
+        List<Map<String, Object>> series) {
     public Figure {
         runs = List.copyOf(runs);
         if (runs.isEmpty()) throw new IllegalArgumentException("figure " + figure + " has no runs");

@@ -10,9 +10,13 @@ import java.util.Optional;
 public record Machine(int cores, String memory, String os, String java, String cpu) {
 
     public static Machine current() {
-        return new Machine(Runtime.getRuntime().availableProcessors(), memTotal(),
-                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                System.getProperty("java.vm.name") + " " + Runtime.version(), cpuModel());
+        return new Machine(
+                Runtime.getRuntime().availableProcessors(),
+                memTotal(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"),
+                System.getProperty("java.vm.name") + " " + Runtime.version(),
+                cpuModel());
     }
 
     private static String memTotal() {
@@ -20,16 +24,21 @@ public record Machine(int cores, String memory, String os, String java, String c
                 .map(l -> {
                     long kb = Long.parseLong(l.replaceAll("\\D+", ""));
                     return String.format(Locale.ROOT, "%.1f GiB", kb / 1024.0 / 1024.0);
-                }).orElse("unknown");
+                })
+                .orElse("unknown");
     }
 
     private static String cpuModel() {
-        return procLine("/proc/cpuinfo", "model name").map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        return procLine("/proc/cpuinfo", "model name")
+                .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                .orElse("unknown");
     }
 
     private static Optional<String> procLine(String file, String prefix) {
         try {
-            return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix)).findFirst();
+            return Files.readAllLines(Path.of(file)).stream()
+                    .filter(l -> l.startsWith(prefix))
+                    .findFirst();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

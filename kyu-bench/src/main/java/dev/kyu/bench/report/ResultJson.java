@@ -21,7 +21,8 @@ import java.util.Map;
  */
 public final class ResultJson {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private ResultJson() {}
 
@@ -41,8 +42,19 @@ public final class ResultJson {
             o.put("concurrency", f.concurrency());
             if (f.note() != null) o.put("note", f.note());
             if (!f.series().isEmpty()) o.set("series", MAPPER.valueToTree(f.series()));
-            o.set("machine", MAPPER.valueToTree(Map.of("cores", machine.cores(), "memory", machine.memory(),
-                    "os", machine.os(), "java", machine.java(), "cpu", machine.cpu())));
+            o.set(
+                    "machine",
+                    MAPPER.valueToTree(Map.of(
+                            "cores",
+                            machine.cores(),
+                            "memory",
+                            machine.memory(),
+                            "os",
+                            machine.os(),
+                            "java",
+                            machine.java(),
+                            "cpu",
+                            machine.cpu())));
         }
         return out;
     }
@@ -69,7 +81,9 @@ public final class ResultJson {
 
     /** The broker URL reduced to a file name: scheme and host, no path separators or secrets. */
     static String fileSafe(String label) {
-        String s = label.replaceAll("://([^@/]*@)?", "-").replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("-+", "-");
+        String s = label.replaceAll("://([^@/]*@)?", "-")
+                .replaceAll("[^A-Za-z0-9._-]+", "-")
+                .replaceAll("-+", "-");
         s = s.replaceAll("^-|-$", "");
         return s.isEmpty() ? "broker" : s;
     }

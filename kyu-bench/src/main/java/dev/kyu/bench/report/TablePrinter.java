@@ -12,9 +12,18 @@ public final class TablePrinter {
         var rows = new ArrayList<String[]>();
         rows.add(new String[] {"broker", "figure", "median", "min", "max", "unit", "runs", "jobs", "conc.", "note"});
         for (Figure f : figures) {
-            rows.add(new String[] {f.broker(), f.figure(), num(f.median()), num(f.min()), num(f.max()), f.unit(),
-                    String.valueOf(f.runs().size()), String.valueOf(f.jobs()), f.concurrency() == 0 ? "-" : String.valueOf(f.concurrency()),
-                    f.note() == null ? "" : f.note()});
+            rows.add(new String[] {
+                f.broker(),
+                f.figure(),
+                num(f.median()),
+                num(f.min()),
+                num(f.max()),
+                f.unit(),
+                String.valueOf(f.runs().size()),
+                String.valueOf(f.jobs()),
+                f.concurrency() == 0 ? "-" : String.valueOf(f.concurrency()),
+                f.note() == null ? "" : f.note()
+            });
         }
         int cols = rows.get(0).length;
         int[] width = new int[cols];
@@ -29,7 +38,8 @@ public final class TablePrinter {
                 line.append(cell).append(i == cols - 1 ? "" : "  ");
             }
             sb.append(line.toString().stripTrailing()).append('\n');
-            if (k == 0) sb.append("-".repeat(line.toString().stripTrailing().length())).append('\n');
+            if (k == 0)
+                sb.append("-".repeat(line.toString().stripTrailing().length())).append('\n');
         }
         return sb.toString();
     }

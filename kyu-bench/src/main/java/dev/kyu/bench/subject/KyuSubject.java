@@ -37,6 +37,7 @@ public final class KyuSubject implements Subject {
     private final int warmupJobs;
     /** Statistics are read from here on: a minute before this subject opened, so no bucket is cut off. */
     private final Instant started;
+
     private final Map<String, List<String>> ids = new ConcurrentHashMap<>();
     /** Queues of timed runs: their jobs are {@link StampTask}s, which record when their body began. */
     private final Set<String> timed = ConcurrentHashMap.newKeySet();
@@ -72,14 +73,17 @@ public final class KyuSubject implements Subject {
 
     @Override
     public void enqueueOne(String queue) {
-        var h = kyu.enqueueJson(taskFor(queue), "null", JobOptions.builder().queue(queue).build());
+        var h = kyu.enqueueJson(
+                taskFor(queue), "null", JobOptions.builder().queue(queue).build());
         idsOf(queue).add(h.id());
     }
 
     @Override
     public void enqueueBatch(String queue, int n) {
-        List<JobHandle<com.fasterxml.jackson.databind.JsonNode>> hs =
-                kyu.enqueueJsonAll(taskFor(queue), Collections.nCopies(n, "null"), JobOptions.builder().queue(queue).build());
+        List<JobHandle<com.fasterxml.jackson.databind.JsonNode>> hs = kyu.enqueueJsonAll(
+                taskFor(queue),
+                Collections.nCopies(n, "null"),
+                JobOptions.builder().queue(queue).build());
         var list = idsOf(queue);
         for (var h : hs) list.add(h.id());
     }
@@ -112,9 +116,20 @@ public final class KyuSubject implements Subject {
             }
             Worker w = kyu.worker(options).start();
             return new WorkerHandle() {
-                @Override public long pid() { return ProcessHandle.current().pid(); }
-                @Override public boolean inProcess() { return true; }
-                @Override public void close() { w.close(); }
+                @Override
+                public long pid() {
+                    return ProcessHandle.current().pid();
+                }
+
+                @Override
+                public boolean inProcess() {
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                    w.close();
+                }
             };
         }
         // A heap sized for the work, as a deployment would set it: without -Xmx the JVM sizes its heap by
@@ -123,11 +138,30 @@ public final class KyuSubject implements Subject {
         // 2 cores it drains as fast as G1 here, and G1's own bookkeeping adds about 80 MiB to the RSS.
         // A 32 MiB young generation: a worker's garbage dies with its job, so a small nursery collects it
         // as well as the default third of the heap, and the pages the process touches stay ~50 MiB fewer.
-        return WorkerJvm.start(BenchWorkerMain.class.getName(), List.of("-Xmx256m", "-Xmn32m", "-XX:+UseSerialGC"),
-                isolated.isEmpty() ? List.of("--broker", url, "--queue", queue, "--concurrency", String.valueOf(concurrency),
-                        "--warmup-jobs", String.valueOf(warmupJobs))
-                        : List.of("--broker", url, "--queue", queue, "--concurrency", String.valueOf(concurrency),
-                        "--warmup-jobs", String.valueOf(warmupJobs), "--isolated", String.join(",", isolated)));
+        return WorkerJvm.start(
+                BenchWorkerMain.class.getName(),
+                List.of("-Xmx256m", "-Xmn32m", "-XX:+UseSerialGC"),
+                isolated.isEmpty()
+                        ? List.of(
+                                "--broker",
+                                url,
+                                "--queue",
+                                queue,
+                                "--concurrency",
+                                String.valueOf(concurrency),
+                                "--warmup-jobs",
+                                String.valueOf(warmupJobs))
+                        : List.of(
+                                "--broker",
+                                url,
+                                "--queue",
+                                queue,
+                                "--concurrency",
+                                String.valueOf(concurrency),
+                                "--warmup-jobs",
+                                String.valueOf(warmupJobs),
+                                "--isolated",
+                                String.join(",", isolated)));
     }
 
     /**
@@ -150,7 +184,8 @@ public final class KyuSubject implements Subject {
     public void confirmFinished(String queue, long n) {
         long finished = QueueJobs.finished(kyu, queue);
         if (finished < n) {
-            throw new IllegalStateException("queue " + queue + ": statistics counted " + n + " finished jobs, its counts only " + finished);
+            throw new IllegalStateException(
+                    "queue " + queue + ": statistics counted " + n + " finished jobs, its counts only " + finished);
         }
     }
 
@@ -166,7 +201,8 @@ public final class KyuSubject implements Subject {
         for (double i = 0; i < all.size(); i += step) {
             kyu.broker().jobGet(all.get((int) i)).ifPresent(j -> {
                 if (j.state() == JobState.SUCCEEDED && j.enqueuedAt() != null && j.startedAt() != null) {
-                    out.add(new JobTimes(StampTask.micros(j.enqueuedAt()), StampTask.micros(j.startedAt()), bodyStarted(j)));
+                    out.add(new JobTimes(
+                            StampTask.micros(j.enqueuedAt()), StampTask.micros(j.startedAt()), bodyStarted(j)));
                 }
             });
         }
@@ -186,7 +222,8 @@ public final class KyuSubject implements Subject {
     public List<Long> serverPids() {
         String u = url.trim().toLowerCase(java.util.Locale.ROOT);
         if (u.startsWith("redis")) return ProcStats.pidsNamed(List.of("redis-server"));
-        if (u.startsWith("postgres") || u.startsWith("jdbc:postgresql")) return ProcStats.pidsNamed(List.of("postgres"));
+        if (u.startsWith("postgres") || u.startsWith("jdbc:postgresql"))
+            return ProcStats.pidsNamed(List.of("postgres"));
         return List.of();
     }
 
@@ -203,8 +240,8 @@ public final class KyuSubject implements Subject {
      * Enqueues a workflow through the public API and waits for its end; its jobs are deleted with the
      * queue's at {@link #cleanup}. Returns the workflow as stored then (read after its end, outside timing).
      */
-    public dev.kyu.workflow.WorkflowView runWorkflow(String queue, dev.kyu.workflow.Workflow workflow, java.time.Duration timeout)
-            throws InterruptedException {
+    public dev.kyu.workflow.WorkflowView runWorkflow(
+            String queue, dev.kyu.workflow.Workflow workflow, java.time.Duration timeout) throws InterruptedException {
         var handle = kyu.enqueue(workflow);
         var list = idsOf(queue);
         list.add(handle.id());
@@ -225,7 +262,8 @@ public final class KyuSubject implements Subject {
             if (j.enqueuedAt() != null && (first == null || j.enqueuedAt().isBefore(first))) first = j.enqueuedAt();
             if (j.finishedAt() != null && (end == null || j.finishedAt().isAfter(end))) end = j.finishedAt();
         }
-        if (first == null || end == null) throw new IllegalStateException("queue " + queue + ": no finished jobs to time");
+        if (first == null || end == null)
+            throw new IllegalStateException("queue " + queue + ": no finished jobs to time");
         return java.time.Duration.between(first, end);
     }
 
@@ -239,7 +277,9 @@ public final class KyuSubject implements Subject {
         var list = idsOf(queue);
         var options = JobOptions.builder().queue(queue).build();
         for (int i = 0; i < argsJson.size(); i += batchSize) {
-            for (var h : kyu.enqueueJsonAll(task, argsJson.subList(i, Math.min(argsJson.size(), i + batchSize)), options)) list.add(h.id());
+            for (var h :
+                    kyu.enqueueJsonAll(task, argsJson.subList(i, Math.min(argsJson.size(), i + batchSize)), options))
+                list.add(h.id());
         }
     }
 

@@ -41,7 +41,9 @@ class SteadyRateTest {
     @Test
     void orderDoesNotMatter() {
         long[] s = even(5_001, 2_000); // 500/s for 10 s
-        long[] reversed = LongStream.range(0, s.length).map(i -> s[s.length - 1 - (int) i]).toArray();
+        long[] reversed = LongStream.range(0, s.length)
+                .map(i -> s[s.length - 1 - (int) i])
+                .toArray();
         assertThat(SteadyRate.of(reversed, 1_000_000).perSecond()).isCloseTo(500.0, within(1e-9));
     }
 
@@ -67,7 +69,8 @@ class SteadyRateTest {
 
     @Test
     void argsSpreadTheKeysInTurn() {
-        assertThat(Flow.spread(5, 2)).containsExactly("{\"k\":\"0\"}", "{\"k\":\"1\"}", "{\"k\":\"0\"}", "{\"k\":\"1\"}", "{\"k\":\"0\"}");
+        assertThat(Flow.spread(5, 2))
+                .containsExactly("{\"k\":\"0\"}", "{\"k\":\"1\"}", "{\"k\":\"0\"}", "{\"k\":\"1\"}", "{\"k\":\"0\"}");
         assertThat(Flow.spread(3, 1)).containsOnly("{\"k\":\"0\"}");
     }
 }

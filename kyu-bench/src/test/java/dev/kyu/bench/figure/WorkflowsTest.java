@@ -24,9 +24,16 @@ class WorkflowsTest {
         try (var subject = new KyuSubject(url, 0)) {
             List<Sample> samples = new Workflows(20, 10, 50).run(subject, config, 1);
             Map<String, Sample> by = samples.stream().collect(Collectors.toMap(Sample::figure, Function.identity()));
-            assertThat(by).containsOnlyKeys("workflow-plain-21", "workflow-chord-1-20-1", "workflow-chord-overhead",
-                    "workflow-fan-in-10", "workflow-fan-in-50", "workflow-fan-in-ratio");
-            for (String f : List.of("workflow-plain-21", "workflow-chord-1-20-1", "workflow-fan-in-10", "workflow-fan-in-50")) {
+            assertThat(by)
+                    .containsOnlyKeys(
+                            "workflow-plain-21",
+                            "workflow-chord-1-20-1",
+                            "workflow-chord-overhead",
+                            "workflow-fan-in-10",
+                            "workflow-fan-in-50",
+                            "workflow-fan-in-ratio");
+            for (String f :
+                    List.of("workflow-plain-21", "workflow-chord-1-20-1", "workflow-fan-in-10", "workflow-fan-in-50")) {
                 assertThat(by.get(f).value()).as(f).isPositive();
                 assertThat(by.get(f).unit()).isEqualTo("ms");
             }
@@ -35,7 +42,9 @@ class WorkflowsTest {
         }
         try (var kyu = dev.kyu.Kyu.connect(url)) {
             // the plain jobs, every step and every end job deleted after the run
-            assertThat(kyu.broker().jobsList(JobQuery.all(10_000)).stream().filter(j -> j.queue().startsWith("bench-workflow"))).isEmpty();
+            assertThat(kyu.broker().jobsList(JobQuery.all(10_000)).stream()
+                            .filter(j -> j.queue().startsWith("bench-workflow")))
+                    .isEmpty();
         }
     }
 }

@@ -15,9 +15,11 @@ class KyuSubjectTest {
     @Test
     @SuppressWarnings("try") // the workers are a scope guard: they run for the try block and stop at its end
     void timedRunsMeasureToTheFirstLineOfTheTaskBody() {
-        try (var subject = new KyuSubject("memory:", 0); WorkerHandle workers = subject.startWorkers("timed", 4, true)) {
+        try (var subject = new KyuSubject("memory:", 0);
+                WorkerHandle workers = subject.startWorkers("timed", 4, true)) {
             for (int i = 0; i < 5; i++) subject.enqueueOne("timed");
-            await().atMost(Duration.ofSeconds(10)).until(() -> subject.progress("timed").finished() == 5);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> subject.progress("timed").finished() == 5);
 
             List<Subject.JobTimes> times = subject.times("timed");
             assertThat(times).hasSize(5);
@@ -37,11 +39,15 @@ class KyuSubjectTest {
     @Test
     @SuppressWarnings("try") // the workers are a scope guard: they run for the try block and stop at its end
     void untimedRunsEnqueueTheNoOpTask() {
-        try (var subject = new KyuSubject("memory:", 0); WorkerHandle workers = subject.startWorkers("plain", 2, false)) {
+        try (var subject = new KyuSubject("memory:", 0);
+                WorkerHandle workers = subject.startWorkers("plain", 2, false)) {
             subject.enqueueOne("plain");
-            await().atMost(Duration.ofSeconds(10)).until(() -> subject.progress("plain").finished() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> subject.progress("plain").finished() == 1);
             var stored = subject.kyu().broker().jobsList(JobQuery.all(100).withQueue("plain"));
-            assertThat(stored).singleElement().satisfies(j -> assertThat(j.task()).isEqualTo("kyu.noop"));
+            assertThat(stored)
+                    .singleElement()
+                    .satisfies(j -> assertThat(j.task()).isEqualTo("kyu.noop"));
         }
     }
 }

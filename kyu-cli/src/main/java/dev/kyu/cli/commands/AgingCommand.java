@@ -17,16 +17,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kyu aging [set|remove]}: the priority aging rules of the queues; alone, it lists them. */
-@Command(name = "aging",
-        description = "Show or change priority aging: a waiting job's priority rises by one per step of its queue, up to a ceiling.",
+@Command(
+        name = "aging",
+        description =
+                "Show or change priority aging: a waiting job's priority rises by one per step of its queue, up to a ceiling.",
         subcommands = {AgingSetCommand.class, AgingRemoveCommand.class},
-        footer = {"",
-                "Examples:",
-                "  kyu aging",
-                "  kyu aging set reports --every 1m --ceiling 5",
-                "  kyu aging remove reports",
-                "",
-                "--json prints an array of {\"queue\", \"every\" (ISO-8601), \"ceiling\", \"lastStepAt\"} (docs/flow-control.md)."})
+        footer = {
+            "",
+            "Examples:",
+            "  kyu aging",
+            "  kyu aging set reports --every 1m --ceiling 5",
+            "  kyu aging remove reports",
+            "",
+            "--json prints an array of {\"queue\", \"every\" (ISO-8601), \"ceiling\", \"lastStepAt\"} (docs/flow-control.md)."
+        })
 public final class AgingCommand extends KyuCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -40,7 +44,10 @@ public final class AgingCommand extends KyuCommand {
             if (json) {
                 ArrayNode out = JsonCodec.shared().mapper().createArrayNode();
                 for (AgingRule r : rules) {
-                    var o = out.addObject().put("queue", r.queue()).put("every", r.every().toString()).put("ceiling", r.ceiling());
+                    var o = out.addObject()
+                            .put("queue", r.queue())
+                            .put("every", r.every().toString())
+                            .put("ceiling", r.ceiling());
                     Instant last = lastSteps.get(r.queue());
                     if (last == null) o.putNull("lastStepAt");
                     else o.put("lastStepAt", last.toString());
@@ -52,7 +59,10 @@ public final class AgingCommand extends KyuCommand {
                 Instant now = kyu.broker().now();
                 var rows = new ArrayList<List<String>>();
                 for (AgingRule r : rules) {
-                    rows.add(List.of(r.queue(), Durations.format(r.every()), Integer.toString(r.ceiling()),
+                    rows.add(List.of(
+                            r.queue(),
+                            Durations.format(r.every()),
+                            Integer.toString(r.ceiling()),
                             Output.ago(lastSteps.get(r.queue()), now)));
                 }
                 output().table(List.of("QUEUE", "EVERY", "CEILING", "LAST STEP"), rows);

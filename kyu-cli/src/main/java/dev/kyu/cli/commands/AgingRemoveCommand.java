@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code kyu aging remove QUEUE}: the queue stops aging; its jobs keep the priorities they reached. */
-@Command(name = "remove", description = "Stop aging a queue; its jobs keep the priorities they reached.",
+@Command(
+        name = "remove",
+        description = "Stop aging a queue; its jobs keep the priorities they reached.",
         footer = {"", "Example:", "  kyu aging remove reports"})
 public final class AgingRemoveCommand extends KyuCommand {
     @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue.")

@@ -22,15 +22,19 @@ import picocli.CommandLine.Option;
  * class path. The file is checked whole before anything starts: every problem is printed, one line each
  * naming schedule and field, and the exit code is 2.
  */
-@Command(name = "beat",
-        description = "Run the scheduler: enqueue periodic jobs (cron or interval) as they come due, until stopped (SIGTERM or Ctrl-C).",
-        footer = {"",
-                "Any number of 'kyu beat' (and 'kyu worker --beat') processes may run: each tick is enqueued exactly once.",
-                "The file format, cron syntax and DST rules are in docs/scheduling.md.",
-                "",
-                "Examples:",
-                "  kyu beat --schedule schedules.yaml",
-                "  kyu beat --schedule schedules.yaml --check"})
+@Command(
+        name = "beat",
+        description =
+                "Run the scheduler: enqueue periodic jobs (cron or interval) as they come due, until stopped (SIGTERM or Ctrl-C).",
+        footer = {
+            "",
+            "Any number of 'kyu beat' (and 'kyu worker --beat') processes may run: each tick is enqueued exactly once.",
+            "The file format, cron syntax and DST rules are in docs/scheduling.md.",
+            "",
+            "Examples:",
+            "  kyu beat --schedule schedules.yaml",
+            "  kyu beat --schedule schedules.yaml --check"
+        })
 public final class BeatCommand extends KyuCommand {
     @Option(names = "--schedule", paramLabel = "FILE", description = "The YAML schedule file.")
     Path file;
@@ -38,7 +42,10 @@ public final class BeatCommand extends KyuCommand {
     @Option(names = "--check", description = "Only check the schedules and print how many there are; do not run.")
     boolean check;
 
-    @Option(names = "--alerts", paramLabel = "FILE", description = "Also evaluate the alert rules of FILE (docs/alerts.md).")
+    @Option(
+            names = "--alerts",
+            paramLabel = "FILE",
+            description = "Also evaluate the alert rules of FILE (docs/alerts.md).")
     Path alertsFile;
 
     @Override
@@ -56,12 +63,14 @@ public final class BeatCommand extends KyuCommand {
         }
         schedules.addAll(ScheduleBundle.loadAll(BeatCommand.class.getClassLoader()));
         if (schedules.isEmpty()) {
-            throw new KyuException.InvalidInput("no schedules: give --schedule FILE, or put ScheduleBundle classes on the class path");
+            throw new KyuException.InvalidInput(
+                    "no schedules: give --schedule FILE, or put ScheduleBundle classes on the class path");
         }
         var seen = new java.util.HashSet<String>();
         for (Schedule s : schedules) {
             if (!seen.add(s.name())) {
-                throw new KyuException.InvalidInput("schedule '" + s.name() + "' is defined twice (in the file and a ScheduleBundle, or in two bundles)");
+                throw new KyuException.InvalidInput("schedule '" + s.name()
+                        + "' is defined twice (in the file and a ScheduleBundle, or in two bundles)");
             }
         }
         if (check) {
@@ -72,8 +81,10 @@ public final class BeatCommand extends KyuCommand {
         var blocking = new Blocking().closeAtEnd(kyu);
         try {
             kyu.tasks().registerServiceLoaded(BeatCommand.class.getClassLoader());
-            blocking.closeAtEnd(Scheduler.builder(kyu).schedules(schedules).build().start());
-            if (alertConfig != null) blocking.closeAtEnd(dev.kyu.alert.Alerts.of(kyu, alertConfig).start());
+            blocking.closeAtEnd(
+                    Scheduler.builder(kyu).schedules(schedules).build().start());
+            if (alertConfig != null)
+                blocking.closeAtEnd(dev.kyu.alert.Alerts.of(kyu, alertConfig).start());
         } catch (RuntimeException e) {
             kyu.close();
             throw e;

@@ -29,34 +29,52 @@ import picocli.CommandLine.Option;
  * server needed), each order one workflow. Enqueues the workflows, starts a worker in this process, shows a
  * progress bar of ended orders, then each order's outcome, a summary and what to try next.
  */
-@Command(name = "demo",
-        description = "Run an online shop's orders as workflows (reserve stock, charge payment, then ship and confirm) with an in-process worker.",
-        footer = {"",
-                "Every fifth order's card is declined on purpose: its workflow fails and the stock is released.",
-                "The card network times out now and then, so retries show. The workflows stay in the broker afterwards.",
-                "",
-                "Examples:",
-                "  kyu demo",
-                "  kyu demo --orders 500",
-                "  kyu --broker redis://localhost:6379 demo",
-                "  kyu demo --serve          (keep the worker running until Ctrl-C)"})
+@Command(
+        name = "demo",
+        description =
+                "Run an online shop's orders as workflows (reserve stock, charge payment, then ship and confirm) with an in-process worker.",
+        footer = {
+            "",
+            "Every fifth order's card is declined on purpose: its workflow fails and the stock is released.",
+            "The card network times out now and then, so retries show. The workflows stay in the broker afterwards.",
+            "",
+            "Examples:",
+            "  kyu demo",
+            "  kyu demo --orders 500",
+            "  kyu --broker redis://localhost:6379 demo",
+            "  kyu demo --serve          (keep the worker running until Ctrl-C)"
+        })
 public final class DemoCommand extends KyuCommand {
-    @Option(names = "--orders", paramLabel = "N", description = "Orders to place, 1..100000 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--orders",
+            paramLabel = "N",
+            description = "Orders to place, 1..100000 (default: ${DEFAULT-VALUE}).")
     int orders = 20;
 
-    @Option(names = "--serve", description = "Keep the worker (and the dashboard, when installed) running until Ctrl-C.")
+    @Option(
+            names = "--serve",
+            description = "Keep the worker (and the dashboard, when installed) running until Ctrl-C.")
     boolean serve;
 
-    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", description = "Worker concurrency (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-c", "--concurrency"},
+            paramLabel = "N",
+            description = "Worker concurrency (default: ${DEFAULT-VALUE}).")
     int concurrency = 20;
 
-    @Option(names = "--payment-failure-rate", paramLabel = "P", hidden = true, description = "Chance a payment attempt times out, 0..1 (default: 0.2).")
+    @Option(
+            names = "--payment-failure-rate",
+            paramLabel = "P",
+            hidden = true,
+            description = "Chance a payment attempt times out, 0..1 (default: 0.2).")
     double failureRate = 0.2;
 
     @Override
     public Integer call() throws InterruptedException {
-        if (orders < 1 || orders > 100_000) throw new KyuException.InvalidInput("--orders must be 1..100000, was " + orders);
-        if (failureRate < 0 || failureRate > 1) throw new KyuException.InvalidInput("--payment-failure-rate must be 0..1, was " + failureRate);
+        if (orders < 1 || orders > 100_000)
+            throw new KyuException.InvalidInput("--orders must be 1..100000, was " + orders);
+        if (failureRate < 0 || failureRate > 1)
+            throw new KyuException.InvalidInput("--payment-failure-rate must be 0..1, was " + failureRate);
         String runId = UUID.randomUUID().toString().substring(0, 6);
         var tally = new DemoTally();
         Kyu kyu = root().connect(Kyu.builder()
@@ -70,16 +88,24 @@ public final class DemoCommand extends KyuCommand {
             err().flush();
             long start = System.nanoTime();
             // Every workflow is followed before the worker starts, so no outcome can come first.
-            for (Order o : orderList(runId)) tally.watch(kyu.enqueue(shop.order(o)).id(), o.orderId());
-            Worker worker = kyu.worker(WorkerOptions.builder().queues(ShopTasks.QUEUE).concurrency(concurrency)
-                    .shutdownGrace(Duration.ofSeconds(5)).build()).start();
+            for (Order o : orderList(runId))
+                tally.watch(kyu.enqueue(shop.order(o)).id(), o.orderId());
+            Worker worker = kyu.worker(WorkerOptions.builder()
+                            .queues(ShopTasks.QUEUE)
+                            .concurrency(concurrency)
+                            .shutdownGrace(Duration.ofSeconds(5))
+                            .build())
+                    .start();
             blocking.closeAtEnd(worker);
             var bar = new ProgressBar(err(), "orders", orders, root().stderrIsTerminal());
-            long deadline = start + Duration.ofMinutes(2).plusMillis(orders * 100L).toNanos();
+            long deadline =
+                    start + Duration.ofMinutes(2).plusMillis(orders * 100L).toNanos();
             int ended = tally.awaitFinished(orders, deadline, bar::set);
             bar.finish();
             Duration wall = Duration.ofNanos(System.nanoTime() - start);
-            if (ended < orders) throw new WorkFailed("demo stopped waiting: " + ended + " of " + orders + " orders finished in " + wall.toSeconds() + "s");
+            if (ended < orders)
+                throw new WorkFailed("demo stopped waiting: " + ended + " of " + orders + " orders finished in "
+                        + wall.toSeconds() + "s");
             new DemoSummary(output(), root().brokerUrl()).print(tally, orders, wall);
             if (!serve) {
                 worker.close();
@@ -90,7 +116,8 @@ public final class DemoCommand extends KyuCommand {
             blocking.closeNow();
             throw e;
         }
-        EmbeddedDashboard.Running dashboard = Hooks.dashboard().map(d -> d.start(kyu)).orElse(null);
+        EmbeddedDashboard.Running dashboard =
+                Hooks.dashboard().map(d -> d.start(kyu)).orElse(null);
         if (dashboard != null) {
             blocking.closeAtEnd(dashboard);
             output().line("Dashboard: " + dashboard.url());
@@ -107,7 +134,12 @@ public final class DemoCommand extends KyuCommand {
         for (int i = 1; i <= orders; i++) {
             String id = "order-" + runId + "-" + i;
             String card = i % 5 == 0 ? Order.DECLINED_CARD : String.format("%04d", random.nextInt(1000, 10_000));
-            list.add(new Order(id, "customer" + random.nextInt(1, 1000) + "@example.com", random.nextInt(1, 6), random.nextLong(500, 25_000), card));
+            list.add(new Order(
+                    id,
+                    "customer" + random.nextInt(1, 1000) + "@example.com",
+                    random.nextInt(1, 6),
+                    random.nextLong(500, 25_000),
+                    card));
         }
         return list;
     }

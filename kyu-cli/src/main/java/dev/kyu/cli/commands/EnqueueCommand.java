@@ -30,54 +30,80 @@ import picocli.CommandLine.Parameters;
  * each) with a progress bar, and with {@code --wait} waits for them to finish. Lines are all checked before
  * the first batch is stored: a bad line refuses the whole input.
  */
-@Command(name = "enqueue",
+@Command(
+        name = "enqueue",
         description = "Enqueue a job of a task by name, with JSON args.",
-        footer = {"",
-                "Examples:",
-                "  kyu enqueue kyu.echo --args '{\"hello\": \"world\"}'",
-                "  kyu enqueue email.send --args @email.json --queue mail --max-attempts 5",
-                "  kyu enqueue report.build --delay 10m --unique report-2030-01",
-                "  kyu enqueue report.build --result-ttl 10m     (kept 10 minutes once it ends)",
-                "  kyu enqueue kyu.sleep --args '{\"ms\": 100}' --count 10000",
-                "  kyu enqueue kyu.fail --wait --timeout 10s     (exit code 1: the job failed)",
-                "  jq -c '.[]' orders.json | kyu enqueue shop.ship --stdin --queue shop",
-                "",
-                "--json prints {\"id\": \"…\"} (an array of them with --count, --stdin or --jsonl; the finished job objects with --wait)."})
+        footer = {
+            "",
+            "Examples:",
+            "  kyu enqueue kyu.echo --args '{\"hello\": \"world\"}'",
+            "  kyu enqueue email.send --args @email.json --queue mail --max-attempts 5",
+            "  kyu enqueue report.build --delay 10m --unique report-2030-01",
+            "  kyu enqueue report.build --result-ttl 10m     (kept 10 minutes once it ends)",
+            "  kyu enqueue kyu.sleep --args '{\"ms\": 100}' --count 10000",
+            "  kyu enqueue kyu.fail --wait --timeout 10s     (exit code 1: the job failed)",
+            "  jq -c '.[]' orders.json | kyu enqueue shop.ship --stdin --queue shop",
+            "",
+            "--json prints {\"id\": \"…\"} (an array of them with --count, --stdin or --jsonl; the finished job objects with --wait)."
+        })
 public final class EnqueueCommand extends KyuCommand {
     static final int BATCH = 1000;
 
     @Parameters(index = "0", paramLabel = "TASK", description = "The task's registered name, e.g. kyu.echo.")
     String task;
 
-    @Option(names = {"-a", "--args"}, paramLabel = "JSON", description = "Arguments as JSON, or @FILE to read them from a file (default: {}).")
+    @Option(
+            names = {"-a", "--args"},
+            paramLabel = "JSON",
+            description = "Arguments as JSON, or @FILE to read them from a file (default: {}).")
     String args;
 
-    @Option(names = "--stdin", description = "Read JSON lines from standard input: each line the args of one job; all other options apply to every job.")
+    @Option(
+            names = "--stdin",
+            description =
+                    "Read JSON lines from standard input: each line the args of one job; all other options apply to every job.")
     boolean stdin;
 
     @Option(names = "--jsonl", paramLabel = "FILE", description = "As --stdin, from a file (- is standard input).")
     Path jsonl;
 
-    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", description = "Queue (default: the task's, else default).")
+    @Option(
+            names = {"-q", "--queue"},
+            paramLabel = "QUEUE",
+            description = "Queue (default: the task's, else default).")
     String queue;
 
-    @Option(names = "--tasks", split = ",", arity = "1..*", paramLabel = "CLASS",
-            description = "Task or task-bundle classes whose defaults (queue, attempts, back-off) apply, as for kyu worker; "
-                    + "tasks found through ServiceLoader on KYU_CLASSPATH are known without it.")
+    @Option(
+            names = "--tasks",
+            split = ",",
+            arity = "1..*",
+            paramLabel = "CLASS",
+            description =
+                    "Task or task-bundle classes whose defaults (queue, attempts, back-off) apply, as for kyu worker; "
+                            + "tasks found through ServiceLoader on KYU_CLASSPATH are known without it.")
     List<String> taskClasses = new java.util.ArrayList<>();
 
-    @Option(names = {"-p", "--priority"}, paramLabel = "N", description = "Priority; higher runs first within a queue (default: 0).")
+    @Option(
+            names = {"-p", "--priority"},
+            paramLabel = "N",
+            description = "Priority; higher runs first within a queue (default: 0).")
     Integer priority;
 
     @ArgGroup(exclusive = true)
     When when;
 
     static final class When {
-        @Option(names = "--delay", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+        @Option(
+                names = "--delay",
+                paramLabel = "DURATION",
+                converter = Converters.DurationConverter.class,
                 description = "Run no sooner than this long from now: 250ms, 10s, 5m, 2h, 1d.")
         Duration delay;
 
-        @Option(names = "--at", paramLabel = "TIME", converter = Converters.InstantConverter.class,
+        @Option(
+                names = "--at",
+                paramLabel = "TIME",
+                converter = Converters.InstantConverter.class,
                 description = "Run no sooner than this ISO-8601 time, e.g. 2030-01-01T09:00:00Z.")
         Instant at;
     }
@@ -85,40 +111,62 @@ public final class EnqueueCommand extends KyuCommand {
     @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts in all, retries included (default: 3).")
     Integer maxAttempts;
 
-    @Option(names = "--timeout-per-attempt", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+    @Option(
+            names = "--timeout-per-attempt",
+            paramLabel = "DURATION",
+            converter = Converters.DurationConverter.class,
             description = "Interrupt an attempt that runs longer than this.")
     Duration attemptTimeout;
 
-    @Option(names = "--result-ttl", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
-            description = "Keep the job this long once it ends, in place of the global retention (default: 24h for succeeded "
-                    + "and cancelled jobs, 7d for failed ones).")
+    @Option(
+            names = "--result-ttl",
+            paramLabel = "DURATION",
+            converter = Converters.DurationConverter.class,
+            description =
+                    "Keep the job this long once it ends, in place of the global retention (default: 24h for succeeded "
+                            + "and cancelled jobs, 7d for failed ones).")
     Duration resultTtl;
 
-    @Option(names = "--unique", paramLabel = "KEY", description = "Unique key: while a job with this key waits or runs, enqueue returns that job.")
+    @Option(
+            names = "--unique",
+            paramLabel = "KEY",
+            description = "Unique key: while a job with this key waits or runs, enqueue returns that job.")
     String unique;
 
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Free metadata stored with the job (repeatable).")
     Map<String, String> meta = new LinkedHashMap<>();
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Enqueue N copies, in batches of " + BATCH + " (default: 1).")
+    @Option(
+            names = {"-n", "--count"},
+            paramLabel = "N",
+            description = "Enqueue N copies, in batches of " + BATCH + " (default: 1).")
     int count = 1;
 
     @Option(names = "--wait", description = "Wait until the job(s) finish; exit 1 if any ended FAILED or CANCELLED.")
     boolean await;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            converter = Converters.DurationConverter.class,
             description = "With --wait: give up after this long, exit 1 (default: 30s).")
     Duration timeout;
 
-    @Option(names = "--json", description = "Print JSON: {\"id\": \"…\"}, an array with --count, job objects with --wait.")
+    @Option(
+            names = "--json",
+            description = "Print JSON: {\"id\": \"…\"}, an array with --count, job objects with --wait.")
     boolean json;
 
     @Override
     public Integer call() throws InterruptedException {
-        if (count < 1 || count > 10_000_000) throw new KyuException.InvalidInput("--count must be 1..10000000, was " + count);
-        if (unique != null && count > 1) throw new KyuException.InvalidInput("--unique with --count " + count + " would store one job: use one or the other");
+        if (count < 1 || count > 10_000_000)
+            throw new KyuException.InvalidInput("--count must be 1..10000000, was " + count);
+        if (unique != null && count > 1)
+            throw new KyuException.InvalidInput(
+                    "--unique with --count " + count + " would store one job: use one or the other");
         if (timeout != null && !await) {
-            throw new KyuException.InvalidInput("--timeout goes with --wait; to limit how long each attempt may run, use --timeout-per-attempt");
+            throw new KyuException.InvalidInput(
+                    "--timeout goes with --wait; to limit how long each attempt may run, use --timeout-per-attempt");
         }
         boolean bulk = stdin || jsonl != null;
         if (bulk) checkBulkOptions();
@@ -131,14 +179,17 @@ public final class EnqueueCommand extends KyuCommand {
             // without it a user task's job would land in queue 'default', where its workers never look.
             kyu.tasks().registerServiceLoaded(EnqueueCommand.class.getClassLoader());
             taskClasses.forEach(c -> kyu.tasks().registerClass(c, EnqueueCommand.class.getClassLoader()));
-            List<JobHandle<JsonNode>> handles = bulk ? enqueueBatches(kyu, lines, options)
-                    : count == 1 ? List.of(kyu.enqueueJson(task, argsJson, options))
-                    : enqueueBatches(kyu, Collections.nCopies(count, argsJson), options);
+            List<JobHandle<JsonNode>> handles = bulk
+                    ? enqueueBatches(kyu, lines, options)
+                    : count == 1
+                            ? List.of(kyu.enqueueJson(task, argsJson, options))
+                            : enqueueBatches(kyu, Collections.nCopies(count, argsJson), options);
             if (!await) {
                 printIds(handles, !bulk && count == 1);
                 return ExitCode.OK;
             }
-            return new JobWaiter(output(), err(), json, root().stderrIsTerminal()).await(handles, timeout != null ? timeout : Duration.ofSeconds(30));
+            return new JobWaiter(output(), err(), json, root().stderrIsTerminal())
+                    .await(handles, timeout != null ? timeout : Duration.ofSeconds(30));
         }
     }
 
@@ -146,7 +197,9 @@ public final class EnqueueCommand extends KyuCommand {
     private List<JobHandle<JsonNode>> enqueueBatches(Kyu kyu, List<String> argsJson, JobOptions options) {
         int total = argsJson.size();
         var handles = new ArrayList<JobHandle<JsonNode>>(total);
-        var bar = total > BATCH || !(stdin || jsonl != null) ? new ProgressBar(err(), "enqueue", total, root().stderrIsTerminal()) : null;
+        var bar = total > BATCH || !(stdin || jsonl != null)
+                ? new ProgressBar(err(), "enqueue", total, root().stderrIsTerminal())
+                : null;
         for (int done = 0; done < total; ) {
             int n = Math.min(BATCH, total - done);
             try {
@@ -154,8 +207,10 @@ public final class EnqueueCommand extends KyuCommand {
             } catch (KyuException.BrokerUnavailable e) {
                 // The batches before this one are stored: say how far it got, so a rerun can skip them.
                 if (done == 0) throw e;
-                throw new KyuException.BrokerUnavailable(e.getMessage() + " (the first " + done + " of " + total
-                        + " jobs were stored, the rest were not)", e);
+                throw new KyuException.BrokerUnavailable(
+                        e.getMessage() + " (the first " + done + " of " + total
+                                + " jobs were stored, the rest were not)",
+                        e);
             }
             done += n;
             if (bar != null) bar.set(done);
@@ -166,14 +221,20 @@ public final class EnqueueCommand extends KyuCommand {
 
     private void checkBulkOptions() {
         String source = stdin ? "--stdin" : "--jsonl";
-        if (stdin && jsonl != null) throw new KyuException.InvalidInput("--stdin and --jsonl both name the input: use one (--jsonl - is standard input)");
-        if (args != null) throw new KyuException.InvalidInput("--args with " + source + ": each line is one job's args");
+        if (stdin && jsonl != null)
+            throw new KyuException.InvalidInput(
+                    "--stdin and --jsonl both name the input: use one (--jsonl - is standard input)");
+        if (args != null)
+            throw new KyuException.InvalidInput("--args with " + source + ": each line is one job's args");
         if (count != 1) throw new KyuException.InvalidInput("--count with " + source + ": each line is one job");
-        if (unique != null) throw new KyuException.InvalidInput("--unique with " + source + " would store one job: use one or the other");
+        if (unique != null)
+            throw new KyuException.InvalidInput(
+                    "--unique with " + source + " would store one job: use one or the other");
     }
 
     private List<String> readLines() {
-        if (stdin || jsonl.toString().equals("-")) return dev.kyu.cli.JsonLines.read(System.in, "stdin", dev.kyu.codec.JsonCodec.shared());
+        if (stdin || jsonl.toString().equals("-"))
+            return dev.kyu.cli.JsonLines.read(System.in, "stdin", dev.kyu.codec.JsonCodec.shared());
         try (var in = java.nio.file.Files.newInputStream(jsonl)) {
             return dev.kyu.cli.JsonLines.read(in, jsonl.toString(), dev.kyu.codec.JsonCodec.shared());
         } catch (java.nio.file.NoSuchFileException e) {
@@ -201,7 +262,9 @@ public final class EnqueueCommand extends KyuCommand {
         } else if (handles.isEmpty()) {
             output().line("enqueued 0 jobs of " + task + " (the input had no lines)");
         } else {
-            output().line("enqueued " + handles.size() + " jobs of " + task + ": " + handles.get(0).id() + " … " + handles.get(handles.size() - 1).id());
+            output().line("enqueued " + handles.size() + " jobs of " + task + ": "
+                    + handles.get(0).id() + " … "
+                    + handles.get(handles.size() - 1).id());
         }
     }
 
@@ -233,9 +296,15 @@ public final class EnqueueCommand extends KyuCommand {
     /** The library names a value by its field; on the command line the user knows it by its option. */
     private static String inOptionNames(String message) {
         String m = message;
-        for (String[] r : new String[][] {{"maxAttempts", "--max-attempts"}, {"runAt", "--at"}, {"delay", "--delay"},
-                {"uniqueKey", "--unique"}, {"meta keys", "--meta keys"}, {"timeout must", "--timeout-per-attempt must"},
-                {"result ttl", "--result-ttl"}}) {
+        for (String[] r : new String[][] {
+            {"maxAttempts", "--max-attempts"},
+            {"runAt", "--at"},
+            {"delay", "--delay"},
+            {"uniqueKey", "--unique"},
+            {"meta keys", "--meta keys"},
+            {"timeout must", "--timeout-per-attempt must"},
+            {"result ttl", "--result-ttl"}
+        }) {
             if (m.startsWith(r[0])) m = r[1] + m.substring(r[0].length());
         }
         return m;

@@ -16,8 +16,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kyu inspect queues}: every queue with its count of jobs in each state. */
-@Command(name = "queues", description = "Show every queue: paused or not, jobs in each state, how long the oldest has waited.",
-        footer = {"", "Examples:", "  kyu inspect queues", "  kyu inspect queues --json | jq '.[] | {queue, waiting: .counts.QUEUED}'", "", "--json prints an array of {\"queue\": \"…\", \"paused\": false, \"counts\": {\"SCHEDULED\": 0, \"QUEUED\": 3, …}, \"oldestQueuedAt\": …}."})
+@Command(
+        name = "queues",
+        description = "Show every queue: paused or not, jobs in each state, how long the oldest has waited.",
+        footer = {
+            "",
+            "Examples:",
+            "  kyu inspect queues",
+            "  kyu inspect queues --json | jq '.[] | {queue, waiting: .counts.QUEUED}'",
+            "",
+            "--json prints an array of {\"queue\": \"…\", \"paused\": false, \"counts\": {\"SCHEDULED\": 0, \"QUEUED\": 3, …}, \"oldestQueuedAt\": …}."
+        })
 public final class InspectQueuesCommand extends KyuCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;

@@ -12,10 +12,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kyu inspect schedules}: every schedule stored in the broker, with paused, last and next fire. */
-@Command(name = "schedules", description = "Show the periodic schedules: when they fire, paused or not, last and next fire.",
-        footer = {"", "Examples:", "  kyu inspect schedules", "  kyu inspect schedules --json",
-                "", "--json prints an array of {\"name\", \"task\", \"queue\", \"cron\", \"every\", \"zone\", \"args\", \"missedTicks\",",
-                "\"catchUpLimit\", \"overlap\", \"paused\", \"lastFireAt\", \"lastJobId\", \"nextFireAt\", \"problem\"} (docs/scheduling.md)."})
+@Command(
+        name = "schedules",
+        description = "Show the periodic schedules: when they fire, paused or not, last and next fire.",
+        footer = {
+            "",
+            "Examples:",
+            "  kyu inspect schedules",
+            "  kyu inspect schedules --json",
+            "",
+            "--json prints an array of {\"name\", \"task\", \"queue\", \"cron\", \"every\", \"zone\", \"args\", \"missedTicks\",",
+            "\"catchUpLimit\", \"overlap\", \"paused\", \"lastFireAt\", \"lastJobId\", \"nextFireAt\", \"problem\"} (docs/scheduling.md)."
+        })
 public final class InspectSchedulesCommand extends KyuCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;

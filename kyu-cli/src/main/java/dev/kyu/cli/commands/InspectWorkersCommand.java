@@ -15,8 +15,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kyu inspect workers}: the live workers from the registry. */
-@Command(name = "workers", description = "Show the workers that reported recently: host, pid, queues, busy slots, heartbeat.",
-        footer = {"", "Examples:", "  kyu inspect workers", "  kyu --broker redis://localhost:6379 inspect workers --json", "", "--json prints an array of {\"id\", \"host\", \"pid\", \"queues\", \"concurrency\", \"busy\", \"heartbeatAt\", …}."})
+@Command(
+        name = "workers",
+        description = "Show the workers that reported recently: host, pid, queues, busy slots, heartbeat.",
+        footer = {
+            "",
+            "Examples:",
+            "  kyu inspect workers",
+            "  kyu --broker redis://localhost:6379 inspect workers --json",
+            "",
+            "--json prints an array of {\"id\", \"host\", \"pid\", \"queues\", \"concurrency\", \"busy\", \"heartbeatAt\", …}."
+        })
 public final class InspectWorkersCommand extends KyuCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -38,11 +47,29 @@ public final class InspectWorkersCommand extends KyuCommand {
             Instant now = kyu.admin().now();
             var rows = new ArrayList<List<String>>();
             for (WorkerInfo w : workers) {
-                rows.add(List.of(w.id(), w.host(), Long.toString(w.pid()), String.join(",", w.queues()),
-                        w.busy() + "/" + w.concurrency(), Long.toString(w.processed()), Long.toString(w.failed()),
-                        Output.ago(w.startedAt(), now), Output.ago(w.heartbeatAt(), now) + (silent(w, now) ? " (silent)" : "")));
+                rows.add(List.of(
+                        w.id(),
+                        w.host(),
+                        Long.toString(w.pid()),
+                        String.join(",", w.queues()),
+                        w.busy() + "/" + w.concurrency(),
+                        Long.toString(w.processed()),
+                        Long.toString(w.failed()),
+                        Output.ago(w.startedAt(), now),
+                        Output.ago(w.heartbeatAt(), now) + (silent(w, now) ? " (silent)" : "")));
             }
-            output().table(List.of("WORKER", "HOST", "PID", "QUEUES", "BUSY", "PROCESSED", "FAILED", "STARTED", "HEARTBEAT"), rows);
+            output().table(
+                            List.of(
+                                    "WORKER",
+                                    "HOST",
+                                    "PID",
+                                    "QUEUES",
+                                    "BUSY",
+                                    "PROCESSED",
+                                    "FAILED",
+                                    "STARTED",
+                                    "HEARTBEAT"),
+                            rows);
             return ExitCode.OK;
         }
     }

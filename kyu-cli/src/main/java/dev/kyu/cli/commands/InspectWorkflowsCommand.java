@@ -19,28 +19,45 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kyu inspect workflows}: workflows newest first (their end jobs, task {@code kyu.workflow}). */
-@Command(name = "workflows", description = "List workflows, newest first.",
-        footer = {"",
-                "Examples:",
-                "  kyu inspect workflows",
-                "  kyu inspect workflows --state FAILED --limit 50 --json",
-                "",
-                "Paging: under a page with more after it, a line gives the command for the next",
-                "page: the same options and --after the last ID shown.",
-                "",
-                "States: RUNNING, SUCCEEDED, FAILED, CANCELLED (any case).",
-                "--json prints an array of workflow objects, the same shape as 'kyu workflow ID --json'."})
+@Command(
+        name = "workflows",
+        description = "List workflows, newest first.",
+        footer = {
+            "",
+            "Examples:",
+            "  kyu inspect workflows",
+            "  kyu inspect workflows --state FAILED --limit 50 --json",
+            "",
+            "Paging: under a page with more after it, a line gives the command for the next",
+            "page: the same options and --after the last ID shown.",
+            "",
+            "States: RUNNING, SUCCEEDED, FAILED, CANCELLED (any case).",
+            "--json prints an array of workflow objects, the same shape as 'kyu workflow ID --json'."
+        })
 public final class InspectWorkflowsCommand extends KyuCommand {
-    @Option(names = {"-s", "--state"}, paramLabel = "STATE", description = "Only workflows in this state.")
+    @Option(
+            names = {"-s", "--state"},
+            paramLabel = "STATE",
+            description = "Only workflows in this state.")
     String state;
 
-    @Option(names = {"-l", "--limit"}, paramLabel = "N", description = "At most N workflows, 1..1000 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-l", "--limit"},
+            paramLabel = "N",
+            description = "At most N workflows, 1..1000 (default: ${DEFAULT-VALUE}).")
     int limit = 20;
 
-    @Option(names = "--after", paramLabel = "ID", description = "Only workflows older than workflow ID, the last ID of the page before (paging by cursor; not with --offset).")
+    @Option(
+            names = "--after",
+            paramLabel = "ID",
+            description =
+                    "Only workflows older than workflow ID, the last ID of the page before (paging by cursor; not with --offset).")
     String after;
 
-    @Option(names = "--offset", paramLabel = "N", description = "Skip the first N (paging by position; not with --after).")
+    @Option(
+            names = "--offset",
+            paramLabel = "N",
+            description = "Skip the first N (paging by position; not with --after).")
     Integer offset;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -49,12 +66,14 @@ public final class InspectWorkflowsCommand extends KyuCommand {
     @Override
     public Integer call() {
         if (limit < 1 || limit > 1000) throw new KyuException.InvalidInput("--limit must be 1..1000, was " + limit);
-        if (offset != null && offset < 0) throw new KyuException.InvalidInput("--offset must not be negative, was " + offset);
+        if (offset != null && offset < 0)
+            throw new KyuException.InvalidInput("--offset must not be negative, was " + offset);
         String cursor = NextPage.after(after, offset);
         WorkflowState wanted = state == null ? null : parse(state);
         try (Kyu kyu = connectShared()) {
             // one workflow more than shown says whether another page follows
-            List<WorkflowView> found = WorkflowList.page(kyu.broker(), JsonCodec.shared(), wanted, limit + 1, offset == null ? 0 : offset, cursor);
+            List<WorkflowView> found = WorkflowList.page(
+                    kyu.broker(), JsonCodec.shared(), wanted, limit + 1, offset == null ? 0 : offset, cursor);
             boolean more = found.size() > limit;
             if (more) found = found.subList(0, limit);
             if (json) {
@@ -70,14 +89,25 @@ public final class InspectWorkflowsCommand extends KyuCommand {
             Instant now = kyu.admin().now();
             var rows = new ArrayList<List<String>>();
             for (WorkflowView w : found) {
-                long done = w.steps().stream().filter(s -> s.job() == null || s.job().state().isTerminal()).count();
-                rows.add(List.of(w.id(), w.state().name(), w.name(), done + "/" + w.steps().size(), Output.ago(w.enqueuedAt(), now),
+                long done = w.steps().stream()
+                        .filter(s -> s.job() == null || s.job().state().isTerminal())
+                        .count();
+                rows.add(List.of(
+                        w.id(),
+                        w.state().name(),
+                        w.name(),
+                        done + "/" + w.steps().size(),
+                        Output.ago(w.enqueuedAt(), now),
                         String.join(",", w.failed())));
             }
             output().table(List.of("ID", "STATE", "NAME", "STEPS ENDED", "ENQUEUED", "FAILED"), rows);
             if (more) {
-                output().line(NextPage.hint("workflows", "workflows", java.util.Arrays.asList("--state", wanted == null ? null : wanted.name(),
-                        "--limit", String.valueOf(limit)), found.get(found.size() - 1).id()));
+                output().line(NextPage.hint(
+                        "workflows",
+                        "workflows",
+                        java.util.Arrays.asList(
+                                "--state", wanted == null ? null : wanted.name(), "--limit", String.valueOf(limit)),
+                        found.get(found.size() - 1).id()));
             }
             return ExitCode.OK;
         }

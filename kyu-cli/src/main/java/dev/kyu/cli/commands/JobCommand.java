@@ -1,13 +1,13 @@
 package dev.kyu.cli.commands;
 
 import dev.kyu.Kyu;
+import dev.kyu.KyuException;
 import dev.kyu.cli.ExitCode;
 import dev.kyu.cli.KyuCommand;
 import dev.kyu.cli.Output;
 import dev.kyu.codec.JobJson;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
-import dev.kyu.KyuException;
 import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -15,14 +15,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kyu job ID}: one job in full, with every attempt's error. */
-@Command(name = "job", description = "Show one job: state, attempts, args, result and every attempt's error.",
-        footer = {"",
-                "Examples:",
-                "  kyu job 01890a5d-ac96-774b-bcce-b302099a8057",
-                "  kyu job 01890a5d-ac96-774b-bcce-b302099a8057 --json | jq .state",
-                "",
-                "--json prints {\"id\", \"task\", \"queue\", \"state\", \"attempt\", \"maxAttempts\", \"args\", \"result\", \"error\", \"errors\", …}.",
-                "Exit code 1 when no job has that id."})
+@Command(
+        name = "job",
+        description = "Show one job: state, attempts, args, result and every attempt's error.",
+        footer = {
+            "",
+            "Examples:",
+            "  kyu job 01890a5d-ac96-774b-bcce-b302099a8057",
+            "  kyu job 01890a5d-ac96-774b-bcce-b302099a8057 --json | jq .state",
+            "",
+            "--json prints {\"id\", \"task\", \"queue\", \"state\", \"attempt\", \"maxAttempts\", \"args\", \"result\", \"error\", \"errors\", …}.",
+            "Exit code 1 when no job has that id."
+        })
 public final class JobCommand extends KyuCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "The job id.")
     String id;
@@ -61,7 +65,9 @@ public final class JobCommand extends KyuCommand {
         boolean waiting = j.state() == dev.kyu.job.JobState.QUEUED || j.state() == dev.kyu.job.JobState.SCHEDULED;
         if (j.startedAt() != null) o.line((waiting ? "last started " : "started      ") + time(j.startedAt(), now));
         if (j.finishedAt() != null) o.line("finished     " + time(j.finishedAt(), now));
-        if (j.workerId() != null) o.line("worker       " + j.workerId() + (j.leaseExpiresAt() == null ? "" : ", lease until " + j.leaseExpiresAt()));
+        if (j.workerId() != null)
+            o.line("worker       " + j.workerId()
+                    + (j.leaseExpiresAt() == null ? "" : ", lease until " + j.leaseExpiresAt()));
         if (j.uniqueKey() != null) o.line("unique key   " + j.uniqueKey());
         if (j.timeout() != null) o.line("timeout      " + Output.human(j.timeout()));
         if (!j.meta().isEmpty()) o.line("meta         " + j.meta());
@@ -70,8 +76,10 @@ public final class JobCommand extends KyuCommand {
         if (j.errors().isEmpty()) return;
         o.line("errors");
         for (JobError e : j.errors()) {
-            o.line("  attempt " + e.attempt() + "  " + (e.at() == null ? "" : e.at() + "  ") + e.type() + ": " + Output.shorten(e.message(), 300));
-            if (stack && !e.stackTrace().isBlank()) e.stackTrace().lines().forEach(l -> o.line("      " + l.replace("\t", "    ")));
+            o.line("  attempt " + e.attempt() + "  " + (e.at() == null ? "" : e.at() + "  ") + e.type() + ": "
+                    + Output.shorten(e.message(), 300));
+            if (stack && !e.stackTrace().isBlank())
+                e.stackTrace().lines().forEach(l -> o.line("      " + l.replace("\t", "    ")));
         }
     }
 
@@ -80,6 +88,12 @@ public final class JobCommand extends KyuCommand {
     }
 
     private static String time(Instant t, Instant now) {
-        return t == null ? "-" : t + " (" + (t.isAfter(now) ? "in " + Output.human(java.time.Duration.between(now, t)) : Output.ago(t, now)) + ")";
+        return t == null
+                ? "-"
+                : t + " ("
+                        + (t.isAfter(now)
+                                ? "in " + Output.human(java.time.Duration.between(now, t))
+                                : Output.ago(t, now))
+                        + ")";
     }
 }

@@ -48,12 +48,19 @@ final class JobWaiter {
         }
         if (bar != null) bar.finish();
         report(finished);
-        List<Job> bad = finished.stream().filter(j -> j.state() != JobState.SUCCEEDED).toList();
+        List<Job> bad =
+                finished.stream().filter(j -> j.state() != JobState.SUCCEEDED).toList();
         if (bad.isEmpty()) return ExitCode.OK;
         Job first = bad.get(0);
-        String why = first.error() == null ? "" : ": " + first.error().type() + ": " + Output.shorten(first.error().message(), 200);
-        err.println("kyu: " + (bad.size() == 1 ? "job " + first.id() + " ended " + first.state() + why
-                : bad.size() + " of " + finished.size() + " jobs did not succeed; first: " + first.id() + " " + first.state() + why));
+        String why = first.error() == null
+                ? ""
+                : ": " + first.error().type() + ": "
+                        + Output.shorten(first.error().message(), 200);
+        err.println("kyu: "
+                + (bad.size() == 1
+                        ? "job " + first.id() + " ended " + first.state() + why
+                        : bad.size() + " of " + finished.size() + " jobs did not succeed; first: " + first.id() + " "
+                                + first.state() + why));
         err.flush();
         return ExitCode.FAILED;
     }

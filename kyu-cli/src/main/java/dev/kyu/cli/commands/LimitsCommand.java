@@ -23,25 +23,35 @@ import picocli.CommandLine.Option;
  * its subcommands set, show, pause and remove one. Limits live in the broker: workers pick up a change
  * within {@link Limits#REFRESH}, without a restart.
  */
-@Command(name = "limits",
-        description = {"List the flow limits (rate and concurrency, per task or queue, per key) with the jobs they hold back now.",
-                "Limits live in the broker: workers pick up a change within 2 seconds, without a restart."},
-        subcommands = {LimitsSetCommand.class, LimitsShowCommand.class, LimitsPauseCommand.class, LimitsRemoveCommand.class},
-        footer = {"",
-                "Columns: WAITING jobs held back now, RUNNING concurrency slots taken, PAUSES pauses in force",
-                "('all 25s' for the whole limit, 'N keys' for keys paused on their own).",
-                "",
-                "Examples:",
-                "  kyu limits",
-                "  kyu limits set payments --task shop.charge-payment --rate 100/1s",
-                "  kyu limits set webhooks --task webhook.deliver --rate 10/1m --key args:/customer",
-                "  kyu limits set imports --queue imports --concurrency 5",
-                "  kyu limits pause webhooks --key cust-42 --for 30s",
-                "  kyu limits show payments --json",
-                "  kyu limits remove imports",
-                "",
-                "--json prints an array of {\"name\", \"target\": \"task:NAME\", \"kind\": \"RATE\", \"permits\", \"periodMs\", \"burst\", \"key\",",
-                "\"rule\": \"100/1s\", \"waiting\", \"running\", \"pausedUntil\": {KEY: INSTANT}} (the key \"\" pauses the whole limit)."})
+@Command(
+        name = "limits",
+        description = {
+            "List the flow limits (rate and concurrency, per task or queue, per key) with the jobs they hold back now.",
+            "Limits live in the broker: workers pick up a change within 2 seconds, without a restart."
+        },
+        subcommands = {
+            LimitsSetCommand.class,
+            LimitsShowCommand.class,
+            LimitsPauseCommand.class,
+            LimitsRemoveCommand.class
+        },
+        footer = {
+            "",
+            "Columns: WAITING jobs held back now, RUNNING concurrency slots taken, PAUSES pauses in force",
+            "('all 25s' for the whole limit, 'N keys' for keys paused on their own).",
+            "",
+            "Examples:",
+            "  kyu limits",
+            "  kyu limits set payments --task shop.charge-payment --rate 100/1s",
+            "  kyu limits set webhooks --task webhook.deliver --rate 10/1m --key args:/customer",
+            "  kyu limits set imports --queue imports --concurrency 5",
+            "  kyu limits pause webhooks --key cust-42 --for 30s",
+            "  kyu limits show payments --json",
+            "  kyu limits remove imports",
+            "",
+            "--json prints an array of {\"name\", \"target\": \"task:NAME\", \"kind\": \"RATE\", \"permits\", \"periodMs\", \"burst\", \"key\",",
+            "\"rule\": \"100/1s\", \"waiting\", \"running\", \"pausedUntil\": {KEY: INSTANT}} (the key \"\" pauses the whole limit)."
+        })
 public final class LimitsCommand extends KyuCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -66,15 +76,21 @@ public final class LimitsCommand extends KyuCommand {
                 return ExitCode.OK;
             }
             if (statuses.isEmpty()) {
-                output().line("no limits on " + kyu.admin().brokerDescription() + " (set one with 'kyu limits set', see 'kyu limits --help')");
+                output().line("no limits on " + kyu.admin().brokerDescription()
+                        + " (set one with 'kyu limits set', see 'kyu limits --help')");
                 return ExitCode.OK;
             }
             Instant now = kyu.clock().instant();
             var rows = new ArrayList<List<String>>();
             for (var s : statuses) {
                 Limit l = s.limit();
-                rows.add(List.of(l.name(), LimitText.target(l), LimitText.rule(l), l.key() == null ? "-" : l.key().toString(),
-                        Long.toString(s.waiting()), l.kind() == Limit.Kind.CONCURRENCY ? s.running() + "/" + l.permits() : "-",
+                rows.add(List.of(
+                        l.name(),
+                        LimitText.target(l),
+                        LimitText.rule(l),
+                        l.key() == null ? "-" : l.key().toString(),
+                        Long.toString(s.waiting()),
+                        l.kind() == Limit.Kind.CONCURRENCY ? s.running() + "/" + l.permits() : "-",
                         pauses(s, now)));
             }
             output().table(List.of("NAME", "TARGET", "RULE", "KEY", "WAITING", "RUNNING", "PAUSES"), rows);
@@ -92,8 +108,9 @@ public final class LimitsCommand extends KyuCommand {
             try {
                 dev.kyu.flow.LimitCodec.decode(e.getValue());
             } catch (RuntimeException ex) {
-                err().println(dev.kyu.codec.Printable.line("kyu: limit " + e.getKey().substring(prefix.length())
-                        + ": its stored definition cannot be read by this version (" + ex.getMessage() + ")"));
+                err().println(dev.kyu.codec.Printable.line(
+                        "kyu: limit " + e.getKey().substring(prefix.length())
+                                + ": its stored definition cannot be read by this version (" + ex.getMessage() + ")"));
                 err().flush();
             }
         }

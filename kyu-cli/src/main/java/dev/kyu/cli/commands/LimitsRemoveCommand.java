@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code kyu limits remove NAME}. */
-@Command(name = "remove", description = "Remove a limit: the jobs it held back run as their due times come.",
+@Command(
+        name = "remove",
+        description = "Remove a limit: the jobs it held back run as their due times come.",
         footer = {"", "Example:", "  kyu limits remove imports"})
 public final class LimitsRemoveCommand extends KyuCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The limit.")

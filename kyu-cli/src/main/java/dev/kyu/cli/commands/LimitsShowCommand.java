@@ -15,9 +15,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kyu limits show NAME}: one limit, what it holds back and every pause in force. */
-@Command(name = "show", description = "Show one limit: its rule, the jobs it holds back now and every pause in force.",
-        footer = {"", "Examples:", "  kyu limits show payments", "  kyu limits show payments --json", "",
-                "--json prints one object of the shape of 'kyu limits --json'."})
+@Command(
+        name = "show",
+        description = "Show one limit: its rule, the jobs it holds back now and every pause in force.",
+        footer = {
+            "",
+            "Examples:",
+            "  kyu limits show payments",
+            "  kyu limits show payments --json",
+            "",
+            "--json prints one object of the shape of 'kyu limits --json'."
+        })
 public final class LimitsShowCommand extends KyuCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The limit.")
     String name;
@@ -38,18 +46,25 @@ public final class LimitsShowCommand extends KyuCommand {
             var o = output();
             o.line("name      " + l.name());
             o.line("target    " + LimitText.target(l));
-            o.line("rule      " + (l.kind() == Limit.Kind.RATE
-                    ? LimitText.rate(l.permits(), l.period()) + " (" + l.permits() + " per " + Output.human(l.period()) + ", one every "
-                        + Output.human(l.interval()) + ", burst " + l.burst() + ")"
-                    : "at most " + l.permits() + " running at once"));
-            o.line("key       " + (l.key() == null ? "- (one limit for every job it applies to)" : l.key().toString()));
+            o.line("rule      "
+                    + (l.kind() == Limit.Kind.RATE
+                            ? LimitText.rate(l.permits(), l.period()) + " (" + l.permits() + " per "
+                                    + Output.human(l.period()) + ", one every " + Output.human(l.interval())
+                                    + ", burst " + l.burst() + ")"
+                            : "at most " + l.permits() + " running at once"));
+            o.line("key       "
+                    + (l.key() == null
+                            ? "- (one limit for every job it applies to)"
+                            : l.key().toString()));
             o.line("waiting   " + s.waiting());
             if (l.kind() == Limit.Kind.CONCURRENCY) o.line("running   " + s.running() + " of " + l.permits());
             if (s.pausedUntil().isEmpty()) {
                 o.line("paused    no");
             } else {
-                s.pausedUntil().forEach((key, until) -> o.line("paused    " + (key.isEmpty() ? "the whole limit" : "key " + key)
-                        + " until " + until + " (" + Output.human(Duration.between(now, until)) + " left)"));
+                s.pausedUntil()
+                        .forEach((key, until) ->
+                                o.line("paused    " + (key.isEmpty() ? "the whole limit" : "key " + key) + " until "
+                                        + until + " (" + Output.human(Duration.between(now, until)) + " left)"));
             }
             return ExitCode.OK;
         }

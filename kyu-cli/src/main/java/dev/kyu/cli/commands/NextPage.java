@@ -21,9 +21,11 @@ final class NextPage {
     /** The cursor in the case ids are stored, null when not given; a bad one, or one beside --offset, is a one-line usage error. */
     static String after(String after, Integer offset) {
         if (after == null) return null;
-        if (offset != null) throw new KyuException.InvalidInput("--after and --offset both page a listing: give one, not both");
+        if (offset != null)
+            throw new KyuException.InvalidInput("--after and --offset both page a listing: give one, not both");
         if (!JobIds.isValid(after)) {
-            throw new KyuException.InvalidInput("--after takes a job id (a UUID), the last ID of the page before, was " + Printable.quoted(after));
+            throw new KyuException.InvalidInput(
+                    "--after takes a job id (a UUID), the last ID of the page before, was " + Printable.quoted(after));
         }
         return after.toLowerCase(java.util.Locale.ROOT);
     }

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code kyu pause QUEUE}. */
-@Command(name = "pause", description = "Pause a queue: workers stop fetching from it; enqueue still works.",
+@Command(
+        name = "pause",
+        description = "Pause a queue: workers stop fetching from it; enqueue still works.",
         footer = {"", "Example:", "  kyu pause mail"})
 public final class PauseCommand extends KyuCommand {
     @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue.")

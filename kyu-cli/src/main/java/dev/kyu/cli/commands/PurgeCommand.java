@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kyu purge QUEUE}: deletes the waiting jobs of a queue; running and finished ones stay. */
-@Command(name = "purge", description = "Delete every waiting (SCHEDULED or QUEUED) job of a queue. Running and finished jobs stay.",
+@Command(
+        name = "purge",
+        description = "Delete every waiting (SCHEDULED or QUEUED) job of a queue. Running and finished jobs stay.",
         footer = {"", "Example:", "  kyu purge low", "", "--json prints {\"purged\": N}."})
 public final class PurgeCommand extends KyuCommand {
     @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue.")

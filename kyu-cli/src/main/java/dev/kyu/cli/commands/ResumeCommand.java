@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code kyu resume QUEUE}. */
-@Command(name = "resume", description = "Resume a paused queue: workers fetch from it again.",
+@Command(
+        name = "resume",
+        description = "Resume a paused queue: workers fetch from it again.",
         footer = {"", "Example:", "  kyu resume mail"})
 public final class ResumeCommand extends KyuCommand {
     @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue.")

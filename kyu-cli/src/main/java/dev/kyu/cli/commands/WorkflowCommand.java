@@ -16,17 +16,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kyu workflow ID}: one workflow, its steps in the order of the graph, and its compensations. */
-@Command(name = "workflow", description = "Show one workflow: its state, its steps and its compensations.",
-        footer = {"",
-                "Examples:",
-                "  kyu workflow 01890a5d-ac96-774b-bcce-b302099a8057",
-                "  kyu workflow 01890a5d-ac96-774b-bcce-b302099a8057 --json | jq '.steps[].state'",
-                "",
-                "Steps are listed parents first; AFTER names the steps a step waits for.",
-                "--json prints {\"id\", \"name\", \"state\", \"steps\", \"compensations\", …} (docs/json.md).",
-                "Exit code 1 when no workflow has that id."})
+@Command(
+        name = "workflow",
+        description = "Show one workflow: its state, its steps and its compensations.",
+        footer = {
+            "",
+            "Examples:",
+            "  kyu workflow 01890a5d-ac96-774b-bcce-b302099a8057",
+            "  kyu workflow 01890a5d-ac96-774b-bcce-b302099a8057 --json | jq '.steps[].state'",
+            "",
+            "Steps are listed parents first; AFTER names the steps a step waits for.",
+            "--json prints {\"id\", \"name\", \"state\", \"steps\", \"compensations\", …} (docs/json.md).",
+            "Exit code 1 when no workflow has that id."
+        })
 public final class WorkflowCommand extends KyuCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The workflow id (the id kyu.enqueue(workflow) returned).")
+    @Parameters(
+            index = "0",
+            paramLabel = "ID",
+            description = "The workflow id (the id kyu.enqueue(workflow) returned).")
     String id;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -36,7 +43,8 @@ public final class WorkflowCommand extends KyuCommand {
     public Integer call() {
         id = JobIdsArg.check(List.of(id)).get(0);
         try (Kyu kyu = connectShared()) {
-            WorkflowView w = WorkflowView.load(kyu.broker(), id).orElseThrow(() -> new WorkFailed("no workflow with id " + id));
+            WorkflowView w =
+                    WorkflowView.load(kyu.broker(), id).orElseThrow(() -> new WorkFailed("no workflow with id " + id));
             if (json) {
                 output().json(JobJson.workflow(w));
                 return ExitCode.OK;
@@ -50,7 +58,8 @@ public final class WorkflowCommand extends KyuCommand {
         var o = output();
         o.line("id           " + w.id());
         o.line("name         " + w.name());
-        o.line("state        " + w.state() + (w.failed().isEmpty() ? "" : "   failed: " + String.join(", ", w.failed())));
+        o.line("state        " + w.state()
+                + (w.failed().isEmpty() ? "" : "   failed: " + String.join(", ", w.failed())));
         o.line("enqueued     " + time(w.enqueuedAt(), now));
         if (w.finishedAt() != null) o.line("finished     " + time(w.finishedAt(), now));
         o.line("");
@@ -69,14 +78,21 @@ public final class WorkflowCommand extends KyuCommand {
     /** One step's line; a job already pruned shows as GONE. */
     private static List<String> row(String name, String task, Job j, String extra, Instant now) {
         if (j == null) return List.of(name, task, "GONE", "-", "-", extra, "");
-        return List.of(name, task, j.state().name(), j.attempt() + "/" + j.maxAttempts(),
-                j.state().isTerminal() && j.finishedAt() != null ? Output.ago(j.finishedAt(), now) : "-", extra,
+        return List.of(
+                name,
+                task,
+                j.state().name(),
+                j.attempt() + "/" + j.maxAttempts(),
+                j.state().isTerminal() && j.finishedAt() != null ? Output.ago(j.finishedAt(), now) : "-",
+                extra,
                 j.error() == null ? "" : Output.shorten(errorLine(j.error()), 80));
     }
 
     /** A skipped step's reason alone ("skipped: step charge failed"); else the error's type and message. */
     private static String errorLine(dev.kyu.job.JobError e) {
-        return dev.kyu.workflow.WorkflowMeta.SKIPPED.equals(e.type()) ? e.message() : simpleName(e.type()) + ": " + e.message();
+        return dev.kyu.workflow.WorkflowMeta.SKIPPED.equals(e.type())
+                ? e.message()
+                : simpleName(e.type()) + ": " + e.message();
     }
 
     /** {@code PaymentDeclined} for {@code com.shop.Tasks$PaymentDeclined}: the line has room for the message. */

@@ -20,8 +20,13 @@ import java.util.Map;
  */
 public final class DemoTally implements JobListener {
     /** How one order ended ({@code state} null while its workflow runs), and its compensations started and ended. */
-    public record OrderOutcome(String orderId, String workflowId, WorkflowState state, List<String> failed, int compensations,
-                               int compensated) {}
+    public record OrderOutcome(
+            String orderId,
+            String workflowId,
+            WorkflowState state,
+            List<String> failed,
+            int compensations,
+            int compensated) {}
 
     private static final class Progress {
         final String orderId;
@@ -86,7 +91,8 @@ public final class DemoTally implements JobListener {
     }
 
     /** Waits until {@code orders} orders ended or the deadline passed; returns how many ended. */
-    public synchronized int awaitFinished(int orders, long deadlineNanos, java.util.function.IntConsumer progress) throws InterruptedException {
+    public synchronized int awaitFinished(int orders, long deadlineNanos, java.util.function.IntConsumer progress)
+            throws InterruptedException {
         while (ended < orders) {
             progress.accept(ended);
             long left = deadlineNanos - System.nanoTime();
@@ -100,17 +106,34 @@ public final class DemoTally implements JobListener {
     /** Every followed order in the order it was placed, with its outcome so far. */
     public synchronized List<OrderOutcome> outcomes() {
         var out = new ArrayList<OrderOutcome>(byWorkflow.size());
-        byWorkflow.forEach((id, p) -> out.add(new OrderOutcome(p.orderId, id, p.state, p.failed, Math.max(0, p.expectedCompensations), p.compensated)));
+        byWorkflow.forEach((id, p) -> out.add(new OrderOutcome(
+                p.orderId, id, p.state, p.failed, Math.max(0, p.expectedCompensations), p.compensated)));
         return out;
     }
 
-    public synchronized int done() { return count(WorkflowState.SUCCEEDED); }
-    public synchronized int failed() { return count(WorkflowState.FAILED) + count(WorkflowState.CANCELLED); }
-    public synchronized int compensated() { return byWorkflow.values().stream().mapToInt(p -> p.compensated).sum(); }
-    public synchronized int retries() { return retries; }
-    public synchronized int jobsRun() { return jobsRun; }
+    public synchronized int done() {
+        return count(WorkflowState.SUCCEEDED);
+    }
+
+    public synchronized int failed() {
+        return count(WorkflowState.FAILED) + count(WorkflowState.CANCELLED);
+    }
+
+    public synchronized int compensated() {
+        return byWorkflow.values().stream().mapToInt(p -> p.compensated).sum();
+    }
+
+    public synchronized int retries() {
+        return retries;
+    }
+
+    public synchronized int jobsRun() {
+        return jobsRun;
+    }
     /** A job of this run that was retried, to point the user at; null when none was. */
-    public synchronized String retriedJobId() { return retriedJobId; }
+    public synchronized String retriedJobId() {
+        return retriedJobId;
+    }
 
     /** A workflow of this run that failed, to point the user at; null when none did. */
     public synchronized String failedWorkflowId() {

@@ -35,9 +35,13 @@ public final class ShopTasks {
     }
 
     public record Reservation(String orderId, int items, String warehouse) {}
+
     public record Payment(String orderId, long amountCents, String authorization) {}
+
     public record Shipment(String orderId, String carrier, String trackingNumber) {}
+
     public record Email(String to, String subject) {}
+
     public record Release(String orderId, int items, String warehouse) {}
 
     /** The bank said no: retrying will not change its mind. */
@@ -62,22 +66,33 @@ public final class ShopTasks {
 
     public List<KyuTask<?, ?>> all() {
         // Payment retries after a short fixed pause so that the demo stays short.
-        var paymentOptions = TaskOptions.of(JobOptions.builder().maxAttempts(6).backoff(Backoff.fixed(Duration.ofMillis(150))).build());
+        var paymentOptions = TaskOptions.of(JobOptions.builder()
+                .maxAttempts(6)
+                .backoff(Backoff.fixed(Duration.ofMillis(150)))
+                .build());
         reserve = Task.of(RESERVE, Order.class, Reservation.class, (o, ctx) -> {
             work(10, 40);
-            return new Reservation(o.orderId(), o.items(), "warehouse-" + (1 + Math.abs(o.orderId().hashCode()) % 3));
+            return new Reservation(
+                    o.orderId(),
+                    o.items(),
+                    "warehouse-" + (1 + Math.abs(o.orderId().hashCode()) % 3));
         });
         charge = Task.of(CHARGE, Order.class, Payment.class, (Order o, JobContext ctx) -> {
-            work(30, 90);
-            if (o.cardDeclines()) throw new PaymentDeclined("card ending " + o.card() + " declined for order " + o.orderId());
-            if (ThreadLocalRandom.current().nextDouble() < networkFailureRate) {
-                throw new CardNetworkTimeout("card network timed out for order " + o.orderId() + " (simulated); will retry");
-            }
-            return new Payment(o.orderId(), o.totalCents(), "AUTH-" + ctx.jobId().substring(24));
-        }).withOptions(paymentOptions);
+                    work(30, 90);
+                    if (o.cardDeclines())
+                        throw new PaymentDeclined("card ending " + o.card() + " declined for order " + o.orderId());
+                    if (ThreadLocalRandom.current().nextDouble() < networkFailureRate) {
+                        throw new CardNetworkTimeout(
+                                "card network timed out for order " + o.orderId() + " (simulated); will retry");
+                    }
+                    return new Payment(
+                            o.orderId(), o.totalCents(), "AUTH-" + ctx.jobId().substring(24));
+                })
+                .withOptions(paymentOptions);
         ship = Task.of(SHIP, Order.class, Shipment.class, (o, ctx) -> {
             work(20, 80);
-            return new Shipment(o.orderId(), "Kyu Parcel", "KP" + Math.abs(o.orderId().hashCode()));
+            return new Shipment(
+                    o.orderId(), "Kyu Parcel", "KP" + Math.abs(o.orderId().hashCode()));
         });
         confirm = Task.of(CONFIRM, Order.class, Email.class, (o, ctx) -> {
             work(20, 60);
@@ -94,10 +109,18 @@ public final class ShopTasks {
     public Workflow order(Order o) {
         var options = JobOptions.builder().queue(QUEUE).meta(ORDER, o.orderId()).build();
         return Workflow.builder(o.orderId())
-                .step("reserve", reserve.with(o)).options(options).compensate(release)
-                .step("charge", charge.with(o)).options(options).after("reserve")
-                .step("ship", ship.with(o)).options(options).after("charge")
-                .step("confirm", confirm.with(o)).options(options).after("charge")
+                .step("reserve", reserve.with(o))
+                .options(options)
+                .compensate(release)
+                .step("charge", charge.with(o))
+                .options(options)
+                .after("reserve")
+                .step("ship", ship.with(o))
+                .options(options)
+                .after("charge")
+                .step("confirm", confirm.with(o))
+                .options(options)
+                .after("charge")
                 .queue(QUEUE)
                 .build();
     }

@@ -20,8 +20,15 @@ public final class DashboardHook implements EmbeddedDashboard {
         }
         Dashboard started = d;
         return new Running() {
-            @Override public String url() { return started.url(); }
-            @Override public void close() { started.close(); }
+            @Override
+            public String url() {
+                return started.url();
+            }
+
+            @Override
+            public void close() {
+                started.close();
+            }
         };
     }
 }

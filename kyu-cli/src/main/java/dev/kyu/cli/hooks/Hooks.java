@@ -8,10 +8,12 @@ public final class Hooks {
     private Hooks() {}
 
     public static Optional<EmbeddedBeat> beat() {
-        return ServiceLoader.load(EmbeddedBeat.class, Hooks.class.getClassLoader()).findFirst();
+        return ServiceLoader.load(EmbeddedBeat.class, Hooks.class.getClassLoader())
+                .findFirst();
     }
 
     public static Optional<EmbeddedDashboard> dashboard() {
-        return ServiceLoader.load(EmbeddedDashboard.class, Hooks.class.getClassLoader()).findFirst();
+        return ServiceLoader.load(EmbeddedDashboard.class, Hooks.class.getClassLoader())
+                .findFirst();
     }
 }

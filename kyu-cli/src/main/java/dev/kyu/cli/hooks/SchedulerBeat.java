@@ -13,7 +13,10 @@ import dev.kyu.schedule.Scheduler;
 public final class SchedulerBeat implements EmbeddedBeat {
     @Override
     public AutoCloseable start(Kyu kyu) {
-        return Scheduler.builder(kyu).schedules(ScheduleBundle.loadAll(SchedulerBeat.class.getClassLoader()))
-                .followStored(true).build().start();
+        return Scheduler.builder(kyu)
+                .schedules(ScheduleBundle.loadAll(SchedulerBeat.class.getClassLoader()))
+                .followStored(true)
+                .build()
+                .start();
     }
 }

@@ -21,7 +21,8 @@ public final class ResizeTask implements KyuTask<ResizeTask.Args, String> {
 
     @Override
     public TaskOptions options() {
-        return TaskOptions.of(JobOptions.builder().queue("images").maxAttempts(5).build());
+        return TaskOptions.of(
+                JobOptions.builder().queue("images").maxAttempts(5).build());
     }
 
     @Override

@@ -4,16 +4,14 @@ import dev.kyu.KyuException;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobContract;
 import dev.kyu.job.JobError;
-import dev.kyu.job.JobIds;
 import dev.kyu.job.JobState;
 import dev.kyu.job.Lease;
 import dev.kyu.job.UniqueScope;
+import dev.kyu.spi.BlockingFetch;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.CancelResult;
-import dev.kyu.spi.BlockingFetch;
 import dev.kyu.spi.Capability;
 import dev.kyu.spi.ClaimRequest;
-import dev.kyu.spi.WakeSignal;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
@@ -28,6 +26,7 @@ import dev.kyu.spi.QueueInfo;
 import dev.kyu.spi.RescueResult;
 import dev.kyu.spi.RetryRequest;
 import dev.kyu.spi.StatsBucket;
+import dev.kyu.spi.WakeSignal;
 import dev.kyu.spi.WorkerInfo;
 import dev.kyu.task.Task;
 import java.time.Clock;
@@ -120,7 +119,8 @@ public final class MemoryBroker implements Broker {
     @Override
     public List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
         if (request.connection() != null) {
-            throw new KyuException.InvalidInput("the memory: engine cannot enqueue inside a JDBC transaction; pass no connection");
+            throw new KyuException.InvalidInput(
+                    "the memory: engine cannot enqueue inside a JDBC transaction; pass no connection");
         }
         return withLock(() -> {
             Instant now = now();
@@ -149,12 +149,17 @@ public final class MemoryBroker implements Broker {
             for (int i = 0; i < n; i++) {
                 if (!create[i]) continue;
                 NewJob j = request.jobs().get(i);
-                var hold = j.uniqueKey() == null ? null : new MemoryStore.UniqueHold(j.id(), j.uniqueScope(),
-                        j.uniqueScope() == UniqueScope.PERIOD ? now.plus(j.uniquePeriod()) : null);
+                var hold = j.uniqueKey() == null
+                        ? null
+                        : new MemoryStore.UniqueHold(
+                                j.id(),
+                                j.uniqueScope(),
+                                j.uniqueScope() == UniqueScope.PERIOD ? now.plus(j.uniquePeriod()) : null);
                 Slot s = store.insert(j.id(), j.queue(), newJob(j, now), null, hold);
                 if (s == null) {
                     undo(stored, replacedHolds);
-                    throw new KyuException.InvalidInput("job id " + j.id() + " already exists; nothing of this batch was stored");
+                    throw new KyuException.InvalidInput(
+                            "job id " + j.id() + " already exists; nothing of this batch was stored");
                 }
                 stored.add(s);
             }
@@ -173,7 +178,8 @@ public final class MemoryBroker implements Broker {
     }
 
     private static Job newJob(NewJob j, Instant now) {
-        Instant due = j.runAt() != null ? j.runAt() : j.delay() != null && j.delay().isPositive() ? now.plus(j.delay()) : now;
+        Instant due =
+                j.runAt() != null ? j.runAt() : j.delay() != null && j.delay().isPositive() ? now.plus(j.delay()) : now;
         return Moves.stored(j, now, due);
     }
 
@@ -267,8 +273,12 @@ public final class MemoryBroker implements Broker {
         Slot s = store.runningById.get(lease.jobId());
         if (s == null) return null;
         Job j = s.job;
-        return j.state() == JobState.RUNNING && lease.queue().equals(j.queue()) && lease.workerId().equals(j.workerId())
-                && j.attempt() == lease.attempt() ? s : null;
+        return j.state() == JobState.RUNNING
+                        && lease.queue().equals(j.queue())
+                        && lease.workerId().equals(j.workerId())
+                        && j.attempt() == lease.attempt()
+                ? s
+                : null;
     }
 
     @Override
@@ -300,30 +310,65 @@ public final class MemoryBroker implements Broker {
                 store.countOutcome(now, s.queueState, SUCCEEDED);
             }
             case Outcome.Dead dead -> {
-                store.place(s, unleased(j).state(JobState.FAILED).errors(Job.appendError(j.errors(), dead.error())).finishedAt(now).build());
+                store.place(
+                        s,
+                        unleased(j)
+                                .state(JobState.FAILED)
+                                .errors(Job.appendError(j.errors(), dead.error()))
+                                .finishedAt(now)
+                                .build());
                 store.countOutcome(now, s.queueState, FAILED);
             }
-            case Outcome.Cancelled c -> store.place(s, unleased(j).state(JobState.CANCELLED)
-                    .errors(Job.appendError(j.errors(), c.reason())).finishedAt(now).build());
+            case Outcome.Cancelled c ->
+                store.place(
+                        s,
+                        unleased(j)
+                                .state(JobState.CANCELLED)
+                                .errors(Job.appendError(j.errors(), c.reason()))
+                                .finishedAt(now)
+                                .build());
             case Outcome.Retry retry -> {
                 store.countOutcome(now, s.queueState, RETRIED);
                 var errors = Job.appendError(j.errors(), retry.error());
                 if (j.cancelRequested()) { // the user asked to stop it: do not run it again
-                    store.place(s, unleased(j).state(JobState.CANCELLED).errors(errors).finishedAt(now).build());
+                    store.place(
+                            s,
+                            unleased(j)
+                                    .state(JobState.CANCELLED)
+                                    .errors(errors)
+                                    .finishedAt(now)
+                                    .build());
                     return false;
                 }
-                store.place(s, unleased(j).state(JobState.SCHEDULED).errors(errors).workerId(null)
-                        .scheduledAt(now.plus(retry.delay().isNegative() ? Duration.ZERO : retry.delay())).build());
+                store.place(
+                        s,
+                        unleased(j)
+                                .state(JobState.SCHEDULED)
+                                .errors(errors)
+                                .workerId(null)
+                                .scheduledAt(now.plus(retry.delay().isNegative() ? Duration.ZERO : retry.delay()))
+                                .build());
                 return true;
             }
             case Outcome.Released rel -> {
                 if (j.cancelRequested()) {
-                    store.place(s, unleased(j).state(JobState.CANCELLED).finishedAt(now).build());
+                    store.place(
+                            s,
+                            unleased(j)
+                                    .state(JobState.CANCELLED)
+                                    .finishedAt(now)
+                                    .build());
                     return false;
                 }
                 boolean later = rel.delay().isPositive();
-                store.place(s, unleased(j).state(later ? JobState.SCHEDULED : JobState.QUEUED).attempt(Math.max(0, j.attempt() - 1))
-                        .workerId(null).scheduledAt(later ? now.plus(rel.delay()) : j.scheduledAt()).build());
+                store.place(
+                        s,
+                        unleased(j)
+                                .state(later ? JobState.SCHEDULED : JobState.QUEUED)
+                                .attempt(Math.max(0, j.attempt() - 1))
+                                .workerId(null)
+                                .scheduledAt(later ? now.plus(rel.delay()) : j.scheduledAt())
+                                .build());
                 return true;
             }
         }
@@ -412,8 +457,14 @@ public final class MemoryBroker implements Broker {
                 Slot s = store.running.first();
                 if (s.sortAt.isAfter(now)) break;
                 Job j = s.job;
-                var errors = Job.appendError(j.errors(), JobError.reason(j.attempt(), JobError.WORKER_LOST,
-                        "lease of worker " + j.workerId() + " expired at " + j.leaseExpiresAt() + " without a heartbeat", now));
+                var errors = Job.appendError(
+                        j.errors(),
+                        JobError.reason(
+                                j.attempt(),
+                                JobError.WORKER_LOST,
+                                "lease of worker " + j.workerId() + " expired at " + j.leaseExpiresAt()
+                                        + " without a heartbeat",
+                                now));
                 var b = j.toBuilder().errors(errors).leaseExpiresAt(null).workerId(null);
                 if (j.cancelRequested()) {
                     store.place(s, b.state(JobState.CANCELLED).finishedAt(now).build());
@@ -454,10 +505,16 @@ public final class MemoryBroker implements Broker {
             if (request.statsRetention() != null) store.pruneStats(now.minus(request.statsRetention()));
             if (request.workerRetention() != null) {
                 Instant cut = now.minus(request.workerRetention());
-                store.workers.values().removeIf(w -> w.heartbeatAt() == null || w.heartbeatAt().isBefore(cut));
+                store.workers
+                        .values()
+                        .removeIf(
+                                w -> w.heartbeatAt() == null || w.heartbeatAt().isBefore(cut));
             }
-            store.unique.values().removeIf(h -> h.scope() == UniqueScope.PERIOD && !now.isBefore(h.until())
-                    && !store.jobs.containsKey(h.jobId()));
+            store.unique
+                    .values()
+                    .removeIf(h -> h.scope() == UniqueScope.PERIOD
+                            && !now.isBefore(h.until())
+                            && !store.jobs.containsKey(h.jobId()));
             return doomed.size();
         });
     }
@@ -491,11 +548,17 @@ public final class MemoryBroker implements Broker {
                 Job j = store.decode(s, now);
                 switch (j.state()) {
                     case BLOCKED, SCHEDULED, QUEUED -> {
-                        store.place(s, j.toBuilder().state(JobState.CANCELLED).finishedAt(now).build());
+                        store.place(
+                                s,
+                                j.toBuilder()
+                                        .state(JobState.CANCELLED)
+                                        .finishedAt(now)
+                                        .build());
                         out.add(CancelResult.CANCELLED);
                     }
                     case RUNNING -> {
-                        if (!j.cancelRequested()) store.place(s, j.toBuilder().cancelRequested(true).build());
+                        if (!j.cancelRequested())
+                            store.place(s, j.toBuilder().cancelRequested(true).build());
                         out.add(CancelResult.CANCEL_REQUESTED);
                     }
                     default -> out.add(CancelResult.ALREADY_FINISHED);
@@ -512,7 +575,8 @@ public final class MemoryBroker implements Broker {
             var targets = new ArrayList<Slot>();
             if (request.ids().isEmpty()) {
                 for (Slot s : store.finished) {
-                    if (s.state() == JobState.FAILED && (request.queue() == null || request.queue().equals(s.queue))) targets.add(s);
+                    if (s.state() == JobState.FAILED
+                            && (request.queue() == null || request.queue().equals(s.queue))) targets.add(s);
                 }
             } else {
                 for (String id : new LinkedHashSet<>(request.ids())) {
@@ -521,8 +585,19 @@ public final class MemoryBroker implements Broker {
                 }
             }
             for (Slot s : targets) {
-                store.place(s, s.job.toBuilder().state(JobState.QUEUED).attempt(0).scheduledAt(now).startedAt(null)
-                        .finishedAt(null).leaseExpiresAt(null).workerId(null).result(null).cancelRequested(false).build());
+                store.place(
+                        s,
+                        s.job.toBuilder()
+                                .state(JobState.QUEUED)
+                                .attempt(0)
+                                .scheduledAt(now)
+                                .startedAt(null)
+                                .finishedAt(null)
+                                .leaseExpiresAt(null)
+                                .workerId(null)
+                                .result(null)
+                                .cancelRequested(false)
+                                .build());
             }
             if (!targets.isEmpty()) store.wakeFetchers();
             return targets.size();
@@ -555,7 +630,9 @@ public final class MemoryBroker implements Broker {
             for (Slot s : store.scheduled) if (s.queue.equals(queue)) doomed.add(s);
             for (Slot s : store.jobs.values()) if (s.queueState == q && s.state() == JobState.BLOCKED) doomed.add(s);
             Instant now = now();
-            doomed.forEach(s -> { if (store.jobs.get(s.id) == s) store.delete(s, now); });
+            doomed.forEach(s -> {
+                if (store.jobs.get(s.id) == s) store.delete(s, now);
+            });
             return doomed.size();
         });
     }
@@ -612,7 +689,9 @@ public final class MemoryBroker implements Broker {
             }
             var sorted = new ArrayList<>(newest);
             sorted.sort(Comparator.comparing(Job::id).reversed());
-            return sorted.size() <= query.offset() ? List.of() : List.copyOf(sorted.subList(query.offset(), sorted.size()));
+            return sorted.size() <= query.offset()
+                    ? List.of()
+                    : List.copyOf(sorted.subList(query.offset(), sorted.size()));
         });
     }
 
@@ -647,7 +726,9 @@ public final class MemoryBroker implements Broker {
     public Map<JobState, Long> queueCounts(String queue) {
         return withLock(() -> {
             QueueState q = store.queues.get(queue);
-            return q == null ? new QueueInfo(queue, false, null, null).counts() : new QueueInfo(queue, q.paused, q.counts(), null).counts();
+            return q == null
+                    ? new QueueInfo(queue, false, null, null).counts()
+                    : new QueueInfo(queue, q.paused, q.counts(), null).counts();
         });
     }
 
@@ -759,7 +840,8 @@ public final class MemoryBroker implements Broker {
 
     @Override
     public void lockRelease(String lockName, String owner) {
-        withLock(() -> store.locks.computeIfPresent(lockName, (k, h) -> h.owner().equals(owner) ? null : h));
+        withLock(
+                () -> store.locks.computeIfPresent(lockName, (k, h) -> h.owner().equals(owner) ? null : h));
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------------

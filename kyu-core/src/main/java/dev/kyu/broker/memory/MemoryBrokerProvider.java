@@ -22,11 +22,13 @@ public final class MemoryBrokerProvider implements BrokerProvider {
             throw new KyuException.BrokerConfig("not a memory broker URL: '" + config.redactedUrl() + "'");
         }
         if (!config.options().isEmpty()) {
-            throw new KyuException.BrokerConfig("the memory: engine takes no options, got " + config.options().keySet());
+            throw new KyuException.BrokerConfig("the memory: engine takes no options, got "
+                    + config.options().keySet());
         }
         String name = url.substring(PREFIX.length()).trim();
         if (!name.matches("[A-Za-z0-9._-]*")) {
-            throw new KyuException.BrokerConfig("bad memory store name " + dev.kyu.codec.Printable.quoted(name) + ": use letters, digits, '.', '_' or '-'");
+            throw new KyuException.BrokerConfig("bad memory store name " + dev.kyu.codec.Printable.quoted(name)
+                    + ": use letters, digits, '.', '_' or '-'");
         }
         return MemoryStores.open(name, config.clock());
     }

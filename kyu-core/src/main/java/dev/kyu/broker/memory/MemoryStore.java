@@ -4,14 +4,14 @@ import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobState;
 import dev.kyu.job.UniqueScope;
+import dev.kyu.spi.WakeSignal;
 import dev.kyu.spi.WorkerInfo;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import dev.kyu.spi.WakeSignal;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,6 +42,7 @@ final class MemoryStore {
      * (every job ever stored) misses it on each step.
      */
     final HashMap<String, Slot> runningById = new HashMap<>();
+
     final FinishedLog finished = new FinishedLog();
     /**
      * The finished slots whose job has a result ttl of its own, by the time it runs out. They sit in
@@ -49,6 +50,7 @@ final class MemoryStore {
      * expiry is not in finish-time order.
      */
     final TreeSet<Slot> expiring = new TreeSet<>(Slot.BY_EXPIRY);
+
     final HashMap<String, UniqueHold> unique = new HashMap<>();
     final TreeMap<Instant, TreeMap<String, long[]>> stats = new TreeMap<>();
     final TreeMap<String, WorkerInfo> workers = new TreeMap<>();
@@ -57,6 +59,7 @@ final class MemoryStore {
     private long seq;
     /** Moves on whenever stats rows are dropped, so no queue keeps counting into a dropped row. */
     private long statsGeneration;
+
     int references;
 
     /** Which job holds a unique key, and under which scope; judged lazily against the job's current state. */
@@ -131,17 +134,29 @@ final class MemoryStore {
         if (s.job != null && s.job.uniqueKey() != null) {
             UniqueHold h = unique.get(s.job.uniqueKey());
             // a PERIOD key outlives its job on purpose: "for the period, whatever the state"
-            if (h != null && h.jobId().equals(s.id) && h.scope() != UniqueScope.PERIOD) unique.remove(s.job.uniqueKey());
+            if (h != null && h.jobId().equals(s.id) && h.scope() != UniqueScope.PERIOD)
+                unique.remove(s.job.uniqueKey());
         }
         settled.signalAll();
     }
 
     /** Turns an undecodable entry into a FAILED job that keeps the raw text as its args. */
     Job quarantine(Slot s, Instant now) {
-        Job failed = Job.builder().id(s.id).task(CORRUPT_TASK).queue(s.queue).args(s.raw).state(JobState.FAILED)
-                .maxAttempts(1).enqueuedAt(now).scheduledAt(now).finishedAt(now)
-                .errors(List.of(JobError.reason(0, JobError.CORRUPT,
-                        "stored entry could not be decoded; its raw data is kept as the args", now)))
+        Job failed = Job.builder()
+                .id(s.id)
+                .task(CORRUPT_TASK)
+                .queue(s.queue)
+                .args(s.raw)
+                .state(JobState.FAILED)
+                .maxAttempts(1)
+                .enqueuedAt(now)
+                .scheduledAt(now)
+                .finishedAt(now)
+                .errors(List.of(JobError.reason(
+                        0,
+                        JobError.CORRUPT,
+                        "stored entry could not be decoded; its raw data is kept as the args",
+                        now)))
                 .build();
         place(s, failed);
         return failed;
@@ -153,10 +168,19 @@ final class MemoryStore {
      */
     Job quarantine(Slot s, List<String> broken, Instant now) {
         Job j = s.job;
-        var error = JobError.reason(Math.max(0, j.attempt()), JobError.CORRUPT, "job breaks the stored-job contract: "
-                + String.join("; ", broken), now);
-        Job failed = j.toBuilder().state(JobState.FAILED).finishedAt(now).leaseExpiresAt(null).workerId(null)
-                .cancelRequested(false).errors(Job.appendError(j.errors(), error)).build();
+        var error = JobError.reason(
+                Math.max(0, j.attempt()),
+                JobError.CORRUPT,
+                "job breaks the stored-job contract: " + String.join("; ", broken),
+                now);
+        Job failed = j.toBuilder()
+                .state(JobState.FAILED)
+                .finishedAt(now)
+                .leaseExpiresAt(null)
+                .workerId(null)
+                .cancelRequested(false)
+                .errors(Job.appendError(j.errors(), error))
+                .build();
         place(s, failed);
         return failed;
     }
@@ -205,8 +229,11 @@ final class MemoryStore {
     private void index(Slot s) {
         Job j = s.job;
         switch (s.state()) {
-            case BLOCKED -> { } // found by id only, until its last parent releases it
-            case SCHEDULED -> { s.sortAt = j.scheduledAt(); scheduled.add(s); }
+            case BLOCKED -> {} // found by id only, until its last parent releases it
+            case SCHEDULED -> {
+                s.sortAt = j.scheduledAt();
+                scheduled.add(s);
+            }
             case QUEUED -> {
                 s.sortAt = j == null ? Instant.EPOCH : j.scheduledAt();
                 s.sortPriority = j == null ? Integer.MAX_VALUE : j.priority();
@@ -229,7 +256,7 @@ final class MemoryStore {
 
     private void unindex(Slot s) {
         switch (s.state()) {
-            case BLOCKED -> { }
+            case BLOCKED -> {}
             case SCHEDULED -> scheduled.remove(s);
             case QUEUED -> s.queueState.removeReady(s);
             case RUNNING -> {

@@ -21,6 +21,7 @@ final class QueueState {
 
     /** The row of {@code MemoryStore.stats} this queue's outcomes of minute {@link #statsMinute} are counted in. */
     long[] statsRow;
+
     long statsMinute;
     long statsGeneration;
 

@@ -28,14 +28,17 @@ final class Slot {
     final String queue;
     /** The queue's state, looked up once: every move of the slot updates its counts. */
     final QueueState queueState;
+
     final long seq;
     /** The raw form of an undecodable entry, kept as its args once it is quarantined. */
     final String raw;
+
     Job job;
     Instant sortAt;
     int sortPriority;
     /** Where the slot is filed in its {@link ReadyLine} while QUEUED: its ring ticket (0: none), or the sorted set. */
     long readyTicket;
+
     boolean readyInTree;
     /** Neighbours in the {@link FinishedLog} while the slot is finished. */
     Slot prevFinished, nextFinished;

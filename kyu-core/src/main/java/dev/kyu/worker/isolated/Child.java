@@ -58,8 +58,9 @@ final class Child {
                 try {
                     replies.add(Wire.read(line, Wire.Reply.class));
                 } catch (JsonProcessingException e) {
-                    replies.add("isolated child " + pid() + " broke the protocol with the line " + dev.kyu.codec.Printable.quoted(
-                            line.length() > 200 ? line.substring(0, 200) + "..." : line));
+                    replies.add("isolated child " + pid() + " broke the protocol with the line "
+                            + dev.kyu.codec.Printable.quoted(
+                                    line.length() > 200 ? line.substring(0, 200) + "..." : line));
                     return;
                 }
             }
@@ -96,11 +97,16 @@ final class Child {
             }
             var reply = (Wire.Reply) next;
             switch (reply.kind()) {
-                case Wire.OK -> { return reply.result(); }
-                case Wire.ERROR -> throw new ChildFailure(reply.type(), reply.message(), reply.stack(), Boolean.TRUE.equals(reply.retryable()));
+                case Wire.OK -> {
+                    return reply.result();
+                }
+                case Wire.ERROR ->
+                    throw new ChildFailure(
+                            reply.type(), reply.message(), reply.stack(), Boolean.TRUE.equals(reply.retryable()));
                 case Wire.PROGRESS -> {
                     try {
-                        progress.accept(new Progress(reply.fraction() == null ? Double.NaN : reply.fraction(), reply.message()));
+                        progress.accept(new Progress(
+                                reply.fraction() == null ? Double.NaN : reply.fraction(), reply.message()));
                     } catch (IllegalArgumentException ignored) {
                         // the child checked it already; a bad value from elsewhere is not worth the job
                     }

@@ -35,25 +35,47 @@ public final class ChildMain {
         String line;
         while ((line = in.readLine()) != null) {
             Wire.Request request = Wire.read(line, Wire.Request.class);
-            Wire.Reply reply = run(tasks, codec, request, p -> send(protocol, Wire.Reply.progress(p.fraction(), p.message())));
+            Wire.Reply reply =
+                    run(tasks, codec, request, p -> send(protocol, Wire.Reply.progress(p.fraction(), p.message())));
             send(protocol, reply);
         }
     }
 
-    private static Wire.Reply run(TaskRegistry tasks, JsonCodec codec, Wire.Request r, java.util.function.Consumer<dev.kyu.job.Progress> progress) {
+    private static Wire.Reply run(
+            TaskRegistry tasks,
+            JsonCodec codec,
+            Wire.Request r,
+            java.util.function.Consumer<dev.kyu.job.Progress> progress) {
         KyuTask<?, ?> task = tasks.find(r.task()).orElse(null);
         if (task == null) {
-            return Wire.Reply.error(dev.kyu.job.JobError.UNKNOWN_TASK, "the isolated child does not know task '" + r.task()
-                    + "' (its class must be named in the worker's isolated task classes)", "", false);
+            return Wire.Reply.error(
+                    dev.kyu.job.JobError.UNKNOWN_TASK,
+                    "the isolated child does not know task '" + r.task()
+                            + "' (its class must be named in the worker's isolated task classes)",
+                    "",
+                    false);
         }
-        var ctx = new JobContext(r.id(), r.task(), r.queue(), r.attempt(), r.maxAttempts(),
-                r.enqueuedAt() == null ? null : Instant.parse(r.enqueuedAt()), r.meta(), r.workerId(), r.fence(), progress);
+        var ctx = new JobContext(
+                r.id(),
+                r.task(),
+                r.queue(),
+                r.attempt(),
+                r.maxAttempts(),
+                r.enqueuedAt() == null ? null : Instant.parse(r.enqueuedAt()),
+                r.meta(),
+                r.workerId(),
+                r.fence(),
+                progress);
         try {
             return Wire.Reply.ok(codec.encode(invoke(task, codec.decode(r.args(), task.argsType()), ctx)));
         } catch (Throwable t) {
             var sw = new StringWriter();
             t.printStackTrace(new PrintWriter(sw));
-            return Wire.Reply.error(t.getClass().getName(), String.valueOf(t.getMessage()), sw.toString(), task.options().isRetryable(t));
+            return Wire.Reply.error(
+                    t.getClass().getName(),
+                    String.valueOf(t.getMessage()),
+                    sw.toString(),
+                    task.options().isRetryable(t));
         }
     }
 

@@ -64,7 +64,8 @@ public final class ChildPool implements AutoCloseable {
             reusable = true;
             return result;
         } catch (ChildFailure f) {
-            reusable = f.type() != null && !f.type().equals(dev.kyu.job.JobError.WORKER_LOST); // the task threw; the child is fine
+            reusable = f.type() != null
+                    && !f.type().equals(dev.kyu.job.JobError.WORKER_LOST); // the task threw; the child is fine
             throw f;
         } finally {
             if (child != null) {
@@ -76,10 +77,32 @@ public final class ChildPool implements AutoCloseable {
     }
 
     /** Runs one attempt of {@code task} in a child. */
-    public String run(String id, String task, String argsJson, String queue, int attempt, int maxAttempts, java.time.Instant enqueuedAt,
-                      java.util.Map<String, String> meta, String workerId, long fence, Consumer<Progress> progress) throws InterruptedException {
-        return run(new Wire.Request(id, task, argsJson, queue, attempt, maxAttempts, enqueuedAt == null ? null : enqueuedAt.toString(),
-                meta, workerId, fence), progress);
+    public String run(
+            String id,
+            String task,
+            String argsJson,
+            String queue,
+            int attempt,
+            int maxAttempts,
+            java.time.Instant enqueuedAt,
+            java.util.Map<String, String> meta,
+            String workerId,
+            long fence,
+            Consumer<Progress> progress)
+            throws InterruptedException {
+        return run(
+                new Wire.Request(
+                        id,
+                        task,
+                        argsJson,
+                        queue,
+                        attempt,
+                        maxAttempts,
+                        enqueuedAt == null ? null : enqueuedAt.toString(),
+                        meta,
+                        workerId,
+                        fence),
+                progress);
     }
 
     private Child start() {
@@ -99,7 +122,9 @@ public final class ChildPool implements AutoCloseable {
         c.kill();
         if (alive.remove(c) && c.wasKilled()) {
             killed.incrementAndGet();
-            log.info("isolated child {} killed: its job was stopped (timeout, cancel or shutdown) or it broke the protocol", c.pid());
+            log.info(
+                    "isolated child {} killed: its job was stopped (timeout, cancel or shutdown) or it broke the protocol",
+                    c.pid());
         }
     }
 

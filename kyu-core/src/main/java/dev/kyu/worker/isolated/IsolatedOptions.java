@@ -20,7 +20,8 @@ public record IsolatedOptions(Set<String> tasks, int children, List<String> jvmA
     public IsolatedOptions {
         tasks = tasks == null ? Set.of() : Set.copyOf(tasks);
         tasks.forEach(Task::checkName);
-        if (children < 1 || children > 1_000) throw new IllegalArgumentException("isolated children must be 1..1000, was " + children);
+        if (children < 1 || children > 1_000)
+            throw new IllegalArgumentException("isolated children must be 1..1000, was " + children);
         jvmArgs = jvmArgs == null ? DEFAULT_JVM_ARGS : List.copyOf(jvmArgs);
     }
 

@@ -18,33 +18,51 @@ final class Wire {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             // No null fields, and no null values in maps either.
-            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+            .defaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .build();
 
     private Wire() {}
 
     /** One attempt to run. {@code args} is JSON text, already upcast to the task's version by the worker. */
-    record Request(String id, String task, String args, String queue, int attempt, int maxAttempts, String enqueuedAt,
-                   Map<String, String> meta, String workerId, long fence) {}
+    record Request(
+            String id,
+            String task,
+            String args,
+            String queue,
+            int attempt,
+            int maxAttempts,
+            String enqueuedAt,
+            Map<String, String> meta,
+            String workerId,
+            long fence) {}
 
     /**
      * What the child says. {@code ok}: {@code result} is the result's JSON text. {@code error}: {@code type},
      * {@code message}, {@code stack} and whether the task's own rules make it {@code retryable}.
      * {@code progress}: {@code fraction} and {@code message}.
      */
-    record Reply(String kind, String result, String type, String message, String stack, Boolean retryable, Double fraction) {
-        static Reply ok(String result) { return new Reply(OK, result, null, null, null, null, null); }
+    record Reply(
+            String kind, String result, String type, String message, String stack, Boolean retryable, Double fraction) {
+        static Reply ok(String result) {
+            return new Reply(OK, result, null, null, null, null, null);
+        }
+
         static Reply error(String type, String message, String stack, boolean retryable) {
             return new Reply(ERROR, null, type, message, stack, retryable, null);
         }
-        static Reply progress(double fraction, String message) { return new Reply(PROGRESS, null, null, message, null, null, fraction); }
+
+        static Reply progress(double fraction, String message) {
+            return new Reply(PROGRESS, null, null, message, null, null, fraction);
+        }
     }
 
     static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value); // one line: Jackson escapes every newline inside strings
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new IllegalStateException(
+                    "cannot write " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.kyu.broker.memory;
 
-import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kyu.KyuException;
+import dev.kyu.ManualClock;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
 import dev.kyu.job.JobIds;
@@ -48,14 +48,17 @@ class MemoryBrokerTest {
     @Test
     void refusesOptionsAndBadNames() {
         assertThatThrownBy(() -> Brokers.open(new BrokerConfig("memory:", null, Map.of("size", "1"))))
-                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("size");
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("size");
         assertThatThrownBy(() -> Brokers.open("memory:a/b"))
-                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("'a/b'");
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("'a/b'");
     }
 
     @Test
     void eachPlainUrlOpensAnIndependentStore() {
-        try (Broker a = Brokers.open("memory:"); Broker b = Brokers.open("memory:")) {
+        try (Broker a = Brokers.open("memory:");
+                Broker b = Brokers.open("memory:")) {
             String id = enqueue(a, job());
             assertThat(a.jobGet(id)).isPresent();
             assertThat(b.jobGet(id)).isEmpty();
@@ -66,7 +69,8 @@ class MemoryBrokerTest {
     @SuppressWarnings("try") // closes a resource early on purpose; the try still closes it if an assertion fails first
     void aNamedStoreIsSharedWhileAnyBrokerHoldsIt() {
         String id;
-        try (Broker a = Brokers.open("memory:shared-test"); Broker b = Brokers.open("memory:shared-test")) {
+        try (Broker a = Brokers.open("memory:shared-test");
+                Broker b = Brokers.open("memory:shared-test")) {
             assertThat(a.describe()).isEqualTo("memory:shared-test");
             id = enqueue(a, job());
             assertThat(b.jobGet(id)).isPresent();
@@ -83,8 +87,11 @@ class MemoryBrokerTest {
         Broker b = Brokers.open("memory:");
         b.close();
         b.close();
-        assertThatThrownBy(() -> b.jobGet("x")).isInstanceOf(KyuException.BrokerUnavailable.class).hasMessageContaining("closed");
-        assertThat(b.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(1), Duration.ofSeconds(5)))).isEmpty();
+        assertThatThrownBy(() -> b.jobGet("x"))
+                .isInstanceOf(KyuException.BrokerUnavailable.class)
+                .hasMessageContaining("closed");
+        assertThat(b.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(1), Duration.ofSeconds(5))))
+                .isEmpty();
     }
 
     @Test
@@ -103,7 +110,9 @@ class MemoryBrokerTest {
         try (MemoryBroker b = MemoryBroker.open(FIXED)) {
             Thread.currentThread().interrupt();
             try {
-                assertThat(b.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(1), Duration.ofSeconds(30)))).isEmpty();
+                assertThat(b.jobsFetch(
+                                new FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(1), Duration.ofSeconds(30))))
+                        .isEmpty();
                 assertThat(Thread.currentThread().isInterrupted()).isTrue();
             } finally {
                 Thread.interrupted();

@@ -15,7 +15,10 @@ final class Actions {
     static Response done(Request r, ObjectNode result) throws IOException {
         if (!r.isForm()) return Response.json(result);
         String next = r.form("next");
-        boolean local = next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\")
+        boolean local = next != null
+                && next.startsWith("/")
+                && !next.startsWith("//")
+                && !next.contains("\\")
                 && next.chars().noneMatch(c -> c < 0x20);
         return Response.seeOther(local ? next : "/");
     }

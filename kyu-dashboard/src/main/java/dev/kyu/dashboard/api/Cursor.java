@@ -20,7 +20,9 @@ final class Cursor {
         if (after == null) return null;
         if (r.query("offset") != null) throw HttpError.badRequest("page by after (a cursor) or by offset, not both");
         if (!JobIds.isValid(after)) {
-            throw HttpError.badRequest("after must be a job id (a UUID) such as 01890a5d-ac96-774b-bcce-b302099a8057, was " + Printable.quoted(after));
+            throw HttpError.badRequest(
+                    "after must be a job id (a UUID) such as 01890a5d-ac96-774b-bcce-b302099a8057, was "
+                            + Printable.quoted(after));
         }
         return after.toLowerCase(Locale.ROOT);
     }

@@ -16,21 +16,37 @@ import java.util.Set;
  * message naming the field, so a typo in another language's producer is not silently ignored.
  */
 record EnqueueBody(String task, String argsJson, JobOptions options) {
-    private static final Set<String> FIELDS = Set.of("task", "args", "queue", "priority", "delayMs", "runAt",
-            "maxAttempts", "timeoutMs", "resultTtlMs", "uniqueKey", "meta");
+    private static final Set<String> FIELDS = Set.of(
+            "task",
+            "args",
+            "queue",
+            "priority",
+            "delayMs",
+            "runAt",
+            "maxAttempts",
+            "timeoutMs",
+            "resultTtlMs",
+            "uniqueKey",
+            "meta");
 
     static EnqueueBody parse(String text) {
         JsonNode root;
         try {
             // A field given twice is a client's mistake to report, not a value to pick (Jackson keeps the last).
-            root = JsonCodec.shared().mapper().reader().with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            root = JsonCodec.shared()
+                    .mapper()
+                    .reader()
+                    .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new KyuException.InvalidInput("request body is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw new KyuException.InvalidInput("request body is not valid JSON: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
-        if (root == null || !root.isObject()) throw new KyuException.InvalidInput("request body must be a JSON object with a \"task\"");
+        if (root == null || !root.isObject())
+            throw new KyuException.InvalidInput("request body must be a JSON object with a \"task\"");
         root.fieldNames().forEachRemaining(f -> {
-            if (!FIELDS.contains(f)) throw new KyuException.InvalidInput("unknown field '" + f + "': expected one of " + FIELDS);
+            if (!FIELDS.contains(f))
+                throw new KyuException.InvalidInput("unknown field '" + f + "': expected one of " + FIELDS);
         });
         String task = text(root, "task");
         if (task == null) throw new KyuException.InvalidInput("field 'task' is required");
@@ -46,7 +62,8 @@ record EnqueueBody(String task, String argsJson, JobOptions options) {
         if (maxAttempts != null) b.maxAttempts(maxAttempts);
         Long delayMs = longValue(root, "delayMs");
         String runAt = text(root, "runAt");
-        if (delayMs != null && runAt != null) throw new KyuException.InvalidInput("give either 'delayMs' or 'runAt', not both");
+        if (delayMs != null && runAt != null)
+            throw new KyuException.InvalidInput("give either 'delayMs' or 'runAt', not both");
         if (delayMs != null) {
             if (delayMs < 0) throw new KyuException.InvalidInput("delayMs must not be negative, was " + delayMs);
             b.delay(Duration.ofMillis(delayMs));
@@ -55,7 +72,8 @@ record EnqueueBody(String task, String argsJson, JobOptions options) {
             try {
                 b.runAt(Instant.parse(runAt));
             } catch (DateTimeParseException e) {
-                throw new KyuException.InvalidInput("runAt must be an ISO-8601 instant such as 2030-01-01T00:00:00Z, was '" + runAt + "'");
+                throw new KyuException.InvalidInput(
+                        "runAt must be an ISO-8601 instant such as 2030-01-01T00:00:00Z, was '" + runAt + "'");
             }
         }
         Long timeoutMs = longValue(root, "timeoutMs");
@@ -69,7 +87,8 @@ record EnqueueBody(String task, String argsJson, JobOptions options) {
             if (!meta.isObject()) throw new KyuException.InvalidInput("field 'meta' must be an object of strings");
             Map<String, String> m = new LinkedHashMap<>();
             meta.properties().forEach(e -> {
-                if (!e.getValue().isTextual()) throw new KyuException.InvalidInput("meta '" + e.getKey() + "' must be a string");
+                if (!e.getValue().isTextual())
+                    throw new KyuException.InvalidInput("meta '" + e.getKey() + "' must be a string");
                 m.put(e.getKey(), e.getValue().asText());
             });
             b.meta(m);
@@ -99,7 +118,8 @@ record EnqueueBody(String task, String argsJson, JobOptions options) {
         JsonNode n = root.get(field);
         if (n == null || n.isNull()) return null;
         if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw new KyuException.InvalidInput("field '" + field + "' must be a whole number of milliseconds, was " + n);
+            throw new KyuException.InvalidInput(
+                    "field '" + field + "' must be a whole number of milliseconds, was " + n);
         }
         return n.asLong();
     }

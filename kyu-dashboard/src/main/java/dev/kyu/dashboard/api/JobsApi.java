@@ -100,12 +100,19 @@ public final class JobsApi {
         // The body is JSON and read as UTF-8 JSON: another declared type (a form, text/plain, none) is a
         // client's mistake to name, not text to guess at.
         if (!r.isJson()) {
-            throw new HttpError(415, "POST /api/jobs takes a JSON body: send Content-Type: application/json"
-                    + (r.header("Content-Type") == null ? "" : ", not " + dev.kyu.codec.Printable.quoted(r.header("Content-Type"))));
+            throw new HttpError(
+                    415,
+                    "POST /api/jobs takes a JSON body: send Content-Type: application/json"
+                            + (r.header("Content-Type") == null
+                                    ? ""
+                                    : ", not " + dev.kyu.codec.Printable.quoted(r.header("Content-Type"))));
         }
         String charset = r.contentTypeParameter("charset");
         if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
-            throw new HttpError(415, "JSON is UTF-8: send Content-Type: application/json with charset=utf-8 or none, not charset " + dev.kyu.codec.Printable.quoted(charset));
+            throw new HttpError(
+                    415,
+                    "JSON is UTF-8: send Content-Type: application/json with charset=utf-8 or none, not charset "
+                            + dev.kyu.codec.Printable.quoted(charset));
         }
         EnqueueBody body = EnqueueBody.parse(r.bodyText());
         JobHandle<?> handle = ctx.kyu().enqueueJson(body.task(), body.argsJson(), body.options());
@@ -119,9 +126,15 @@ public final class JobsApi {
         String id = id(r);
         if (ctx.admin().retry(List.of(id)) == 0) {
             Job job = find(id);
-            throw new HttpError(409, "job " + id + " is " + job.state() + ": only FAILED or CANCELLED jobs can be retried");
+            throw new HttpError(
+                    409, "job " + id + " is " + job.state() + ": only FAILED or CANCELLED jobs can be retried");
         }
-        return Actions.done(r, Json.object().put("id", id).put("retried", true).put("state", find(id).state().name()));
+        return Actions.done(
+                r,
+                Json.object()
+                        .put("id", id)
+                        .put("retried", true)
+                        .put("state", find(id).state().name()));
     }
 
     private Response cancel(Request r) throws Exception {
@@ -135,7 +148,8 @@ public final class JobsApi {
         String id = id(r);
         if (ctx.admin().delete(List.of(id)) == 0) {
             Job job = find(id);
-            throw new HttpError(409, "job " + id + " is " + job.state() + ": a running job cannot be deleted; cancel it first");
+            throw new HttpError(
+                    409, "job " + id + " is " + job.state() + ": a running job cannot be deleted; cancel it first");
         }
         return Actions.done(r, Json.object().put("id", id).put("deleted", true));
     }

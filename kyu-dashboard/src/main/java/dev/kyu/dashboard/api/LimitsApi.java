@@ -99,9 +99,14 @@ public final class LimitsApi {
      * {@code burst} and {@code key} (both optional).
      */
     static Limit fromForm(Request r) throws Exception {
-        String name = field(r, "name"), scope = field(r, "scope"), target = field(r, "target"), kind = field(r, "kind"), value = field(r, "value");
+        String name = field(r, "name"),
+                scope = field(r, "scope"),
+                target = field(r, "target"),
+                kind = field(r, "kind"),
+                value = field(r, "value");
         String burst = r.form("burst"), key = r.form("key");
-        if (name == null || target == null || value == null) throw HttpError.badRequest("a limit needs a name, a target and a rule");
+        if (name == null || target == null || value == null)
+            throw HttpError.badRequest("a limit needs a name, a target and a rule");
         Limit.Target t = switch (scope == null ? "task" : scope) {
             case "task" -> Limit.Target.task(target);
             case "queue" -> Limit.Target.queue(target);
@@ -141,10 +146,12 @@ public final class LimitsApi {
             duration = Durations.parse(d);
         } else {
             JsonNode body = r.body().length == 0 ? Json.object() : jsonBody(r);
-            if (!body.isObject()) throw HttpError.badRequest("pause: expected a JSON object such as {\"for\": \"30s\"}");
+            if (!body.isObject())
+                throw HttpError.badRequest("pause: expected a JSON object such as {\"for\": \"30s\"}");
             key = body.hasNonNull("key") ? body.get("key").asText() : null;
             if (body.hasNonNull("forMs")) {
-                if (!body.get("forMs").canConvertToLong()) throw HttpError.badRequest("forMs must be a whole number of milliseconds");
+                if (!body.get("forMs").canConvertToLong())
+                    throw HttpError.badRequest("forMs must be a whole number of milliseconds");
                 duration = Duration.ofMillis(body.get("forMs").asLong());
             } else if (body.hasNonNull("for") && body.get("for").isTextual()) {
                 duration = Durations.parse(body.get("for").asText());
@@ -153,11 +160,13 @@ public final class LimitsApi {
             }
         }
         if (key != null && key.isEmpty()) key = null;
-        if (key != null && !limit.keyed()) throw HttpError.badRequest("limit " + name + " has no key: pause it without a key");
+        if (key != null && !limit.keyed())
+            throw HttpError.badRequest("limit " + name + " has no key: pause it without a key");
         if (duration.isNegative()) throw HttpError.badRequest("a pause must not be negative");
         limits.pause(name, key, duration);
         ObjectNode out = Json.object().put("name", name);
-        if (key == null) out.putNull("key"); else out.put("key", key);
+        if (key == null) out.putNull("key");
+        else out.put("key", key);
         out.put("pausedForMs", duration.toMillis());
         return Actions.done(r, out);
     }
@@ -165,17 +174,25 @@ public final class LimitsApi {
     /** The body as JSON, declared as JSON and UTF-8; anything else is the client's mistake to name (415, 400). */
     private static JsonNode jsonBody(Request r) throws Exception {
         if (!r.isJson()) {
-            throw new HttpError(415, r.method() + " " + r.path() + " takes a JSON body: send Content-Type: application/json"
-                    + (r.header("Content-Type") == null ? "" : ", not " + dev.kyu.codec.Printable.quoted(r.header("Content-Type"))));
+            throw new HttpError(
+                    415,
+                    r.method() + " " + r.path() + " takes a JSON body: send Content-Type: application/json"
+                            + (r.header("Content-Type") == null
+                                    ? ""
+                                    : ", not " + dev.kyu.codec.Printable.quoted(r.header("Content-Type"))));
         }
         String charset = r.contentTypeParameter("charset");
         if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
-            throw new HttpError(415, "JSON is UTF-8: send Content-Type: application/json with charset=utf-8 or none, not charset " + dev.kyu.codec.Printable.quoted(charset));
+            throw new HttpError(
+                    415,
+                    "JSON is UTF-8: send Content-Type: application/json with charset=utf-8 or none, not charset "
+                            + dev.kyu.codec.Printable.quoted(charset));
         }
         try {
             return JsonCodec.shared().mapper().readTree(r.bodyText());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw HttpError.badRequest("request body is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw HttpError.badRequest("request body is not valid JSON: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
     }
 

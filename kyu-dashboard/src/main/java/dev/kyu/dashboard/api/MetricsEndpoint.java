@@ -15,7 +15,10 @@ public final class MetricsEndpoint {
     public void routes(Router router) {
         router.get("/metrics", r -> {
             ctx.metrics().refresh();
-            return Response.text(200, "text/plain; version=0.0.4; charset=utf-8", ctx.prometheus().scrape());
+            return Response.text(
+                    200,
+                    "text/plain; version=0.0.4; charset=utf-8",
+                    ctx.prometheus().scrape());
         });
     }
 }

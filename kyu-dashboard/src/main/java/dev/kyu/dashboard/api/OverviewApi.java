@@ -32,7 +32,8 @@ public final class OverviewApi {
         out.put("now", now.toString());
         out.put("readOnly", ctx.options().readOnly());
         ObjectNode totals = out.putObject("totals");
-        for (JobState s : JobState.values()) totals.put(s.name(), queues.stream().mapToLong(q -> q.count(s)).sum());
+        for (JobState s : JobState.values())
+            totals.put(s.name(), queues.stream().mapToLong(q -> q.count(s)).sum());
         ArrayNode qs = out.putArray("queues");
         queues.forEach(q -> qs.add(QueuesApi.queue(q, now)));
         ObjectNode w = out.putObject("workers");

@@ -39,13 +39,17 @@ public final class QueuesApi {
     public static ObjectNode queue(QueueInfo q, Instant now) {
         ObjectNode o = JobJson.queue(q);
         if (q.oldestQueuedAt() == null) o.putNull("oldestAgeMs");
-        else o.put("oldestAgeMs", Math.max(0, Duration.between(q.oldestQueuedAt(), now).toMillis()));
+        else
+            o.put(
+                    "oldestAgeMs",
+                    Math.max(0, Duration.between(q.oldestQueuedAt(), now).toMillis()));
         return o;
     }
 
     private Response pause(Request r, boolean paused) throws Exception {
         String queue = Task.checkQueue(r.param("queue"));
-        if (paused) ctx.admin().pause(queue); else ctx.admin().resume(queue);
+        if (paused) ctx.admin().pause(queue);
+        else ctx.admin().resume(queue);
         return Actions.done(r, Json.object().put("queue", queue).put("paused", paused));
     }
 

@@ -38,8 +38,10 @@ public final class SchedulesApi {
         o.put("cron", s.cron());
         o.put("zone", s.zone());
         o.put("paused", s.paused());
-        if (s.lastFire() == null) o.putNull("lastFire"); else o.put("lastFire", s.lastFire().toString());
-        if (s.nextFire() == null) o.putNull("nextFire"); else o.put("nextFire", s.nextFire().toString());
+        if (s.lastFire() == null) o.putNull("lastFire");
+        else o.put("lastFire", s.lastFire().toString());
+        if (s.nextFire() == null) o.putNull("nextFire");
+        else o.put("nextFire", s.nextFire().toString());
         return o;
     }
 

@@ -44,13 +44,17 @@ public final class StatsApi {
         ObjectNode out = Json.object();
         out.put("since", since.toString());
         out.put("now", now.toString());
-        if (queue == null) out.putNull("queue"); else out.put("queue", queue);
+        if (queue == null) out.putNull("queue");
+        else out.put("queue", queue);
         out.put("minutes", minutes);
         ArrayNode buckets = out.putArray("buckets");
         long total = 0, failed = 0;
         for (var e : sums.entrySet()) {
-            buckets.addObject().put("minute", e.getKey().toString()).put("succeeded", e.getValue()[0])
-                    .put("failed", e.getValue()[1]).put("retried", e.getValue()[2]);
+            buckets.addObject()
+                    .put("minute", e.getKey().toString())
+                    .put("succeeded", e.getValue()[0])
+                    .put("failed", e.getValue()[1])
+                    .put("retried", e.getValue()[2]);
             total += e.getValue()[0] + e.getValue()[1];
             failed += e.getValue()[1];
         }

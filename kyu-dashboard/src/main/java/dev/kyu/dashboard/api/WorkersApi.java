@@ -32,7 +32,10 @@ public final class WorkersApi {
     public static ObjectNode worker(WorkerInfo w, Instant now) {
         ObjectNode o = JobJson.worker(w);
         if (w.heartbeatAt() == null) o.putNull("heartbeatAgeMs");
-        else o.put("heartbeatAgeMs", Math.max(0, Duration.between(w.heartbeatAt(), now).toMillis()));
+        else
+            o.put(
+                    "heartbeatAgeMs",
+                    Math.max(0, Duration.between(w.heartbeatAt(), now).toMillis()));
         return o;
     }
 }

@@ -49,7 +49,11 @@ public final class WorkflowsApi {
     public static Query query(Request r) {
         String s = r.query("state");
         WorkflowState state = s == null || s.isBlank() ? null : parseState(s);
-        return new Query(state, r.queryInt("limit", DEFAULT_LIMIT, 1, MAX_LIMIT), r.queryInt("offset", 0, 0, 1_000_000), Cursor.after(r));
+        return new Query(
+                state,
+                r.queryInt("limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+                r.queryInt("offset", 0, 0, 1_000_000),
+                Cursor.after(r));
     }
 
     /** One page plus whether another follows (asked for one workflow more than shown). */
@@ -61,14 +65,16 @@ public final class WorkflowsApi {
     }
 
     public static Page page(DashboardContext ctx, Query q) {
-        List<WorkflowView> found = WorkflowList.page(ctx.kyu().broker(), JsonCodec.shared(), q.state(), q.limit() + 1, q.offset(), q.after());
+        List<WorkflowView> found = WorkflowList.page(
+                ctx.kyu().broker(), JsonCodec.shared(), q.state(), q.limit() + 1, q.offset(), q.after());
         boolean more = found.size() > q.limit();
         return new Page(more ? found.subList(0, q.limit()) : found, more);
     }
 
     /** The workflow of this id, or a 404 naming it (a plain job's id is no workflow). */
     public static WorkflowView find(DashboardContext ctx, String id) {
-        return WorkflowView.load(ctx.kyu().broker(), id).orElseThrow(() -> HttpError.notFound("no workflow with id " + id));
+        return WorkflowView.load(ctx.kyu().broker(), id)
+                .orElseThrow(() -> HttpError.notFound("no workflow with id " + id));
     }
 
     private ObjectNode list(Request r) {
@@ -89,7 +95,8 @@ public final class WorkflowsApi {
         String id = id(r);
         WorkflowView w = find(ctx, id);
         if (w.state().isTerminal()) {
-            throw new HttpError(409, "workflow " + id + " is " + w.state() + ": only a RUNNING workflow can be cancelled");
+            throw new HttpError(
+                    409, "workflow " + id + " is " + w.state() + ": only a RUNNING workflow can be cancelled");
         }
         int cancelled = ctx.kyu().workflow(id).cancel();
         return Actions.done(r, Json.object().put("id", id).put("cancelledSteps", cancelled));

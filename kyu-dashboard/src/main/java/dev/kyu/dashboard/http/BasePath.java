@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * So a new page in the same style works under a base without a change of its own.
  */
 public final class BasePath {
-    private static final Pattern URL_ATTRIBUTE = Pattern.compile("(?i)(\\s(?:href|src|action|formaction)\\s*=\\s*)([\"'])/(?![/\\\\])");
+    private static final Pattern URL_ATTRIBUTE =
+            Pattern.compile("(?i)(\\s(?:href|src|action|formaction)\\s*=\\s*)([\"'])/(?![/\\\\])");
     private static final Pattern BODY = Pattern.compile("(?i)<body(?=[\\s>])");
     private static final Pattern ALLOWED = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
 
@@ -59,11 +60,16 @@ public final class BasePath {
     /** The page with its local URLs under the base, and the base on {@code <body data-base>} for the script. */
     public static String rewrite(String html, String base) {
         if (base.isEmpty()) return html;
-        String r = URL_ATTRIBUTE.matcher(html).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + base + "/"));
+        String r = URL_ATTRIBUTE
+                .matcher(html)
+                .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + base + "/"));
         return BODY.matcher(r).replaceFirst(Matcher.quoteReplacement("<body data-base=\"" + escape(base) + "\""));
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+        return s.replace("&", "&amp;")
+                .replace("\"", "&quot;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;");
     }
 }

@@ -44,7 +44,8 @@ public final class Guard {
             // Mounted in an application's server the dashboard may share a public port: without credentials
             // only this machine may ask, whatever Host header it sends.
             if (r.remoteAddress() == null || !r.remoteAddress().isLoopbackAddress()) {
-                throw HttpError.forbidden("the dashboard without credentials answers only on this machine: configure credentials");
+                throw HttpError.forbidden(
+                        "the dashboard without credentials answers only on this machine: configure credentials");
             }
             checkLoopbackHost(r);
         }
@@ -63,7 +64,8 @@ public final class Guard {
         String sent = r.header(HEADER);
         if (sent == null) sent = r.form(FIELD);
         if (issued != null || sent == null || !same(sent, cookie)) {
-            throw HttpError.forbidden("missing or wrong CSRF token: reload the page, or send the kyu_csrf cookie's value in " + HEADER);
+            throw HttpError.forbidden(
+                    "missing or wrong CSRF token: reload the page, or send the kyu_csrf cookie's value in " + HEADER);
         }
         return issued;
     }
@@ -111,12 +113,18 @@ public final class Guard {
      */
     private static void checkLoopbackHost(Request r) {
         String host = r.header("Host");
-        String name = host == null ? "" : host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
-                : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+        String name = host == null
+                ? ""
+                : host.startsWith("[")
+                        ? host.substring(0, host.indexOf(']') + 1)
+                        : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
         name = name.toLowerCase(Locale.ROOT);
-        boolean loopback = name.equals("localhost") || name.endsWith(".localhost") || name.equals("[::1]")
+        boolean loopback = name.equals("localhost")
+                || name.endsWith(".localhost")
+                || name.equals("[::1]")
                 || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-        if (!loopback) throw HttpError.forbidden("unexpected Host header for a loopback dashboard: use 127.0.0.1 or localhost");
+        if (!loopback)
+            throw HttpError.forbidden("unexpected Host header for a loopback dashboard: use 127.0.0.1 or localhost");
     }
 
     private static void checkOrigin(Request r) {
@@ -131,7 +139,8 @@ public final class Guard {
             authority = null;
         }
         if (host == null || authority == null || !authority.equalsIgnoreCase(host)) {
-            throw HttpError.forbidden("cross-origin request refused: " + (origin != null ? "Origin" : "Referer") + " does not match Host");
+            throw HttpError.forbidden("cross-origin request refused: " + (origin != null ? "Origin" : "Referer")
+                    + " does not match Host");
         }
     }
 

@@ -13,7 +13,15 @@ public final class HttpError extends RuntimeException {
         return status;
     }
 
-    public static HttpError badRequest(String m) { return new HttpError(400, m); }
-    public static HttpError notFound(String m) { return new HttpError(404, m); }
-    public static HttpError forbidden(String m) { return new HttpError(403, m); }
+    public static HttpError badRequest(String m) {
+        return new HttpError(400, m);
+    }
+
+    public static HttpError notFound(String m) {
+        return new HttpError(404, m);
+    }
+
+    public static HttpError forbidden(String m) {
+        return new HttpError(403, m);
+    }
 }

@@ -18,11 +18,30 @@ public final class JdkExchange implements Exchange {
         this.base = base;
     }
 
-    @Override public String method() { return exchange.getRequestMethod(); }
-    @Override public String base() { return base; }
-    @Override public String rawQuery() { return exchange.getRequestURI().getRawQuery(); }
-    @Override public InetAddress remoteAddress() { return exchange.getRemoteAddress().getAddress(); }
-    @Override public InputStream body() { return exchange.getRequestBody(); }
+    @Override
+    public String method() {
+        return exchange.getRequestMethod();
+    }
+
+    @Override
+    public String base() {
+        return base;
+    }
+
+    @Override
+    public String rawQuery() {
+        return exchange.getRequestURI().getRawQuery();
+    }
+
+    @Override
+    public InetAddress remoteAddress() {
+        return exchange.getRemoteAddress().getAddress();
+    }
+
+    @Override
+    public InputStream body() {
+        return exchange.getRequestBody();
+    }
 
     @Override
     public String path() {

@@ -29,20 +29,38 @@ public final class Request {
         this.query = parseParams(exchange.rawQuery());
     }
 
-    public String method() { return exchange.method(); }
+    public String method() {
+        return exchange.method();
+    }
     /** The path below the dashboard's base: {@code /jobs} whether the dashboard is at {@code /} or {@code /kyu}. */
-    public String path() { return path; }
+    public String path() {
+        return path;
+    }
     /** Where the dashboard is mounted ({@code ""} or e.g. {@code /kyu}); pages need not use it (see {@link BasePath}). */
-    public String base() { return exchange.base(); }
+    public String base() {
+        return exchange.base();
+    }
+
     public String header(String name) {
         var values = exchange.headers(name);
         return values.isEmpty() ? null : values.get(0);
     }
-    public java.util.List<String> headers(String name) { return exchange.headers(name); }
-    public java.net.InetAddress remoteAddress() { return exchange.remoteAddress(); }
-    public String csrfToken() { return csrfToken; }
 
-    void pathParams(Map<String, String> p) { pathParams = p; }
+    public java.util.List<String> headers(String name) {
+        return exchange.headers(name);
+    }
+
+    public java.net.InetAddress remoteAddress() {
+        return exchange.remoteAddress();
+    }
+
+    public String csrfToken() {
+        return csrfToken;
+    }
+
+    void pathParams(Map<String, String> p) {
+        pathParams = p;
+    }
 
     public String param(String name) {
         String v = pathParams.get(name);
@@ -90,9 +108,12 @@ public final class Request {
     public String bodyText() throws IOException {
         byte[] b = body();
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(b)).toString();
+                    .decode(java.nio.ByteBuffer.wrap(b))
+                    .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             throw HttpError.badRequest("request body is not UTF-8 text (" + firstBadByte(b) + "): send UTF-8");
         }
@@ -100,11 +121,15 @@ public final class Request {
 
     /** Where the first byte that is not UTF-8 sits, for the error message. */
     private static String firstBadByte(byte[] b) {
-        var d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        var d = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
         var in = java.nio.ByteBuffer.wrap(b);
         var r = d.decode(in, java.nio.CharBuffer.allocate(b.length + 1), true);
-        return r.isError() ? String.format("byte 0x%02X at offset %d", b[in.position()] & 0xff, in.position()) : "a truncated character at the end";
+        return r.isError()
+                ? String.format("byte 0x%02X at offset %d", b[in.position()] & 0xff, in.position())
+                : "a truncated character at the end";
     }
 
     /** A parameter of the Content-Type header ({@code charset}), unquoted, or null. */
@@ -145,7 +170,8 @@ public final class Request {
             String k = eq < 0 ? pair : pair.substring(0, eq);
             String v = eq < 0 ? "" : pair.substring(eq + 1);
             try {
-                out.putIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+                out.putIfAbsent(
+                        URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 throw HttpError.badRequest("malformed parameter '" + k + "'");
             }

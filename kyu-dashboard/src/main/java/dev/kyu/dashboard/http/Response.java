@@ -8,7 +8,11 @@ import java.util.Map;
 /** What a handler answers: status, content type, body and extra headers. */
 public record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
     public static Response json(int status, JsonNode node) {
-        return new Response(status, "application/json; charset=utf-8", dev.kyu.codec.Printable.jsonForUtf8(node.toString()).getBytes(StandardCharsets.UTF_8), Map.of());
+        return new Response(
+                status,
+                "application/json; charset=utf-8",
+                dev.kyu.codec.Printable.jsonForUtf8(node.toString()).getBytes(StandardCharsets.UTF_8),
+                Map.of());
     }
 
     public static Response json(JsonNode node) {

@@ -6,9 +6,9 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.kyu.KyuException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -35,10 +35,21 @@ public final class Router implements HttpHandler {
         this.guard = guard;
     }
 
-    public Router get(String pattern, Handler h) { return add("GET", pattern, h); }
-    public Router post(String pattern, Handler h) { return add("POST", pattern, h); }
-    public Router put(String pattern, Handler h) { return add("PUT", pattern, h); }
-    public Router delete(String pattern, Handler h) { return add("DELETE", pattern, h); }
+    public Router get(String pattern, Handler h) {
+        return add("GET", pattern, h);
+    }
+
+    public Router post(String pattern, Handler h) {
+        return add("POST", pattern, h);
+    }
+
+    public Router put(String pattern, Handler h) {
+        return add("PUT", pattern, h);
+    }
+
+    public Router delete(String pattern, Handler h) {
+        return add("DELETE", pattern, h);
+    }
 
     private Router add(String method, String pattern, Handler h) {
         routes.add(new Route(method, split(pattern), h));
@@ -64,11 +75,13 @@ public final class Router implements HttpHandler {
         try {
             // A method a path does not take is answered before the guard: a POST to a read-only path is a
             // wrong method (405), not a missing CSRF token (403), and the answer carries no data.
-            if (!methodAllowed(request)) throw new HttpError(405, "method " + request.method() + " not allowed on " + request.path());
+            if (!methodAllowed(request))
+                throw new HttpError(405, "method " + request.method() + " not allowed on " + request.path());
             setCookie = guard.check(request);
             response = dispatch(request);
         } catch (Guard.Unauthorized e) {
-            response = error(request, 401, "credentials required").withHeader("WWW-Authenticate", "Basic realm=\"Kyu dashboard\", charset=\"UTF-8\"");
+            response = error(request, 401, "credentials required")
+                    .withHeader("WWW-Authenticate", "Basic realm=\"Kyu dashboard\", charset=\"UTF-8\"");
         } catch (HttpError e) {
             response = error(request, e.status(), e.getMessage());
         } catch (KyuException.JobNotFound e) {
@@ -78,7 +91,11 @@ public final class Router implements HttpHandler {
         } catch (KyuException.BrokerUnavailable e) {
             response = error(request, 503, "broker unavailable: " + e.getMessage());
         } catch (Exception e) {
-            log.warn("{} {} failed", dev.kyu.codec.Printable.line(request.method()), dev.kyu.codec.Printable.line(request.path()), e);
+            log.warn(
+                    "{} {} failed",
+                    dev.kyu.codec.Printable.line(request.method()),
+                    dev.kyu.codec.Printable.line(request.path()),
+                    e);
             response = error(request, 500, "internal error: " + e.getClass().getSimpleName());
         }
         write(exchange, response, setCookie);
@@ -91,7 +108,8 @@ public final class Router implements HttpHandler {
             Map<String, String> params = match(r.parts, path);
             if (params == null) continue;
             pathMatched = true;
-            if (!r.method.equals(request.method()) && !(r.method.equals("GET") && request.method().equals("HEAD"))) continue;
+            if (!r.method.equals(request.method())
+                    && !(r.method.equals("GET") && request.method().equals("HEAD"))) continue;
             request.pathParams(params);
             return r.handler.handle(request);
         }
@@ -106,7 +124,8 @@ public final class Router implements HttpHandler {
         for (Route r : routes) {
             if (match(r.parts, path) == null) continue;
             pathMatched = true;
-            if (r.method.equals(request.method()) || (r.method.equals("GET") && request.method().equals("HEAD"))) return true;
+            if (r.method.equals(request.method())
+                    || (r.method.equals("GET") && request.method().equals("HEAD"))) return true;
         }
         return !pathMatched;
     }
@@ -134,7 +153,9 @@ public final class Router implements HttpHandler {
 
     private static Response error(Request request, int status, String message) {
         if (request.path().startsWith("/api/") || request.path().equals("/api")) {
-            return Response.json(status, JsonNodeFactory.instance.objectNode().put("error", message).put("status", status));
+            return Response.json(
+                    status,
+                    JsonNodeFactory.instance.objectNode().put("error", message).put("status", status));
         }
         return Response.text(status, "text/plain; charset=utf-8", status + " " + message + "\n");
     }
@@ -149,10 +170,12 @@ public final class Router implements HttpHandler {
         h.put("Cache-Control", List.of("no-store"));
         if (setCookie != null) h.put("Set-Cookie", List.of(setCookie));
         String base = exchange.base();
-        response.headers().forEach((k, v) -> h.put(k, List.of(k.equalsIgnoreCase("Location") ? BasePath.url(base, v) : v)));
+        response.headers()
+                .forEach((k, v) -> h.put(k, List.of(k.equalsIgnoreCase("Location") ? BasePath.url(base, v) : v)));
         byte[] body = response.body();
         if (!base.isEmpty() && response.contentType().startsWith("text/html")) {
-            body = BasePath.rewrite(new String(body, StandardCharsets.UTF_8), base).getBytes(StandardCharsets.UTF_8);
+            body = BasePath.rewrite(new String(body, StandardCharsets.UTF_8), base)
+                    .getBytes(StandardCharsets.UTF_8);
         }
         exchange.send(response.status(), h, body);
     }

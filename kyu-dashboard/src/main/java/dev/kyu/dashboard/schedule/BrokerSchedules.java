@@ -27,7 +27,8 @@ public final class BrokerSchedules implements ScheduleSource {
 
     private static ScheduleView view(ScheduleInfo s) {
         String when = s.cron() != null ? s.cron() : s.every() != null ? "every " + s.every() : "? " + s.problem();
-        return new ScheduleView(s.name(), s.task(), s.queue(), when, s.zone(), s.paused(), s.lastFireAt(), s.nextFireAt());
+        return new ScheduleView(
+                s.name(), s.task(), s.queue(), when, s.zone(), s.paused(), s.lastFireAt(), s.nextFireAt());
     }
 
     @Override

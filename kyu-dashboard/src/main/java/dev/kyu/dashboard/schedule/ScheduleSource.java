@@ -10,8 +10,15 @@ import java.util.List;
  */
 public interface ScheduleSource {
     /** One schedule as shown; {@code cron} may also be an interval such as {@code every 30s}. */
-    record ScheduleView(String name, String task, String queue, String cron, String zone, boolean paused,
-                        Instant lastFire, Instant nextFire) {}
+    record ScheduleView(
+            String name,
+            String task,
+            String queue,
+            String cron,
+            String zone,
+            boolean paused,
+            Instant lastFire,
+            Instant nextFire) {}
 
     boolean available();
 
@@ -27,11 +34,25 @@ public interface ScheduleSource {
 
     static ScheduleSource none() {
         return new ScheduleSource() {
-            public boolean available() { return false; }
-            public List<ScheduleView> list() { return List.of(); }
-            public boolean pause(String name) { return false; }
-            public boolean resume(String name) { return false; }
-            public String runNow(String name) { return null; }
+            public boolean available() {
+                return false;
+            }
+
+            public List<ScheduleView> list() {
+                return List.of();
+            }
+
+            public boolean pause(String name) {
+                return false;
+            }
+
+            public boolean resume(String name) {
+                return false;
+            }
+
+            public String runNow(String name) {
+                return null;
+            }
         };
     }
 }

@@ -51,7 +51,10 @@ public final class Html {
 
     public static String time(Instant t) {
         if (t == null) return "";
-        String shown = t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString().replace('T', ' ').replace("Z", " UTC");
+        String shown = t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                .toString()
+                .replace('T', ' ')
+                .replace("Z", " UTC");
         return "<time datetime=\"" + esc(t) + "\">" + esc(shown) + "</time>";
     }
 

@@ -40,20 +40,39 @@ public final class LimitsPage {
         } else {
             Instant now = ctx.kyu().clock().instant();
             b.append("<table class=\"limits\"><thead><tr><th>Name</th><th>Target</th><th>Rule</th><th>Key</th>"
-                    + "<th class=\"n\">Waiting</th><th class=\"n\">Running</th><th>Paused</th>")
-                    .append(ctx.options().readOnly() ? "" : "<th>Actions</th>").append("</tr></thead><tbody>");
+                            + "<th class=\"n\">Waiting</th><th class=\"n\">Running</th><th>Paused</th>")
+                    .append(ctx.options().readOnly() ? "" : "<th>Actions</th>")
+                    .append("</tr></thead><tbody>");
             for (Limits.LimitStatus s : all) {
                 Limit l = s.limit();
                 String base = "/api/limits/" + Html.url(l.name());
-                b.append("<tr data-limit=\"").append(Html.esc(l.name())).append("\"><td>").append(Html.esc(l.name())).append("</td><td>")
-                        .append(Html.esc(LimitText.target(l))).append("</td><td><code>").append(Html.esc(LimitText.rule(l))).append("</code></td><td>")
-                        .append(l.key() == null ? "" : "<code>" + Html.esc(l.key()) + "</code>").append("</td><td class=\"n waiting\">")
-                        .append(s.waiting()).append("</td><td class=\"n\">")
+                b.append("<tr data-limit=\"")
+                        .append(Html.esc(l.name()))
+                        .append("\"><td>")
+                        .append(Html.esc(l.name()))
+                        .append("</td><td>")
+                        .append(Html.esc(LimitText.target(l)))
+                        .append("</td><td><code>")
+                        .append(Html.esc(LimitText.rule(l)))
+                        .append("</code></td><td>")
+                        .append(l.key() == null ? "" : "<code>" + Html.esc(l.key()) + "</code>")
+                        .append("</td><td class=\"n waiting\">")
+                        .append(s.waiting())
+                        .append("</td><td class=\"n\">")
                         .append(l.kind() == Limit.Kind.CONCURRENCY ? s.running() + "/" + l.permits() : "")
-                        .append("</td><td>").append(pauses(s.pausedUntil(), now)).append("</td>");
+                        .append("</td><td>")
+                        .append(pauses(s.pausedUntil(), now))
+                        .append("</td>");
                 if (!ctx.options().readOnly()) {
-                    b.append("<td class=\"actions\">").append(pauseForm(r, base, l))
-                            .append(layout.action(r, base + "/delete", "Remove", "/limits", "Remove limit " + l.name() + "?", "danger"))
+                    b.append("<td class=\"actions\">")
+                            .append(pauseForm(r, base, l))
+                            .append(layout.action(
+                                    r,
+                                    base + "/delete",
+                                    "Remove",
+                                    "/limits",
+                                    "Remove limit " + l.name() + "?",
+                                    "danger"))
                             .append("</td>");
                 }
                 b.append("</tr>");
@@ -68,21 +87,28 @@ public final class LimitsPage {
         if (pausedUntil.isEmpty()) return "";
         StringBuilder b = new StringBuilder();
         pausedUntil.forEach((key, until) -> b.append(b.isEmpty() ? "" : "<br>")
-                .append("<span class=\"badge paused\">").append(key.isEmpty() ? "all" : Html.esc(key)).append("</span> ")
-                .append(Html.age(Duration.between(now, until))).append(" left"));
+                .append("<span class=\"badge paused\">")
+                .append(key.isEmpty() ? "all" : Html.esc(key))
+                .append("</span> ")
+                .append(Html.age(Duration.between(now, until)))
+                .append(" left"));
         return b.toString();
     }
 
     private static String pauseForm(Request r, String base, Limit l) {
-        return "<form method=\"post\" action=\"" + Html.esc(base + "/pause") + "\" class=\"action pause\" data-keep>" + hidden(r, "/limits")
-                + (l.keyed() ? "<input name=\"key\" size=\"10\" placeholder=\"key (all if empty)\" aria-label=\"key\">" : "")
+        return "<form method=\"post\" action=\"" + Html.esc(base + "/pause") + "\" class=\"action pause\" data-keep>"
+                + hidden(r, "/limits")
+                + (l.keyed()
+                        ? "<input name=\"key\" size=\"10\" placeholder=\"key (all if empty)\" aria-label=\"key\">"
+                        : "")
                 + "<input name=\"for\" size=\"4\" value=\"30s\" aria-label=\"for how long\" required>"
                 + "<button type=\"submit\">Pause</button></form>";
     }
 
     private static String defineForm(Request r) {
         return "<section><h2>Add or change a limit</h2>"
-                + "<form method=\"post\" action=\"/api/limits\" class=\"limit-form filters\" data-keep>" + hidden(r, "/limits")
+                + "<form method=\"post\" action=\"/api/limits\" class=\"limit-form filters\" data-keep>"
+                + hidden(r, "/limits")
                 + "<label>Name <input name=\"name\" required pattern=\"[a-zA-Z0-9_.:\\-]{1,100}\" placeholder=\"payments\"></label> "
                 + "<label>Applies to <select name=\"scope\"><option value=\"task\">task</option><option value=\"queue\">queue</option></select></label> "
                 + "<input name=\"target\" required placeholder=\"shop.charge-payment\" aria-label=\"task or queue name\"> "

@@ -32,32 +32,59 @@ public final class OverviewPage {
         StringBuilder b = new StringBuilder("<h1>Overview</h1><section class=\"cards\">");
         for (JobState s : JobState.values()) {
             long n = queues.stream().mapToLong(q -> q.count(s)).sum();
-            b.append("<a class=\"card\" href=\"/jobs?state=").append(s.name()).append("\"><span class=\"num\" id=\"total-")
-                    .append(s.name()).append("\">").append(n).append("</span>").append(Html.state(s)).append("</a>");
+            b.append("<a class=\"card\" href=\"/jobs?state=")
+                    .append(s.name())
+                    .append("\"><span class=\"num\" id=\"total-")
+                    .append(s.name())
+                    .append("\">")
+                    .append(n)
+                    .append("</span>")
+                    .append(Html.state(s))
+                    .append("</a>");
         }
         int busy = workers.stream().mapToInt(WorkerInfo::busy).sum();
         int slots = workers.stream().mapToInt(WorkerInfo::concurrency).sum();
-        b.append("<a class=\"card\" href=\"/workers\"><span class=\"num\">").append(workers.size())
-                .append("</span><span>workers · ").append(busy).append('/').append(slots).append(" busy</span></a>");
+        b.append("<a class=\"card\" href=\"/workers\"><span class=\"num\">")
+                .append(workers.size())
+                .append("</span><span>workers · ")
+                .append(busy)
+                .append('/')
+                .append(slots)
+                .append(" busy</span></a>");
         var limits = dev.kyu.dashboard.api.LimitsApi.statuses(ctx.kyu().limits());
         if (!limits.isEmpty()) {
-            long waiting = limits.stream().mapToLong(dev.kyu.flow.Limits.LimitStatus::waiting).sum();
-            b.append("<a class=\"card\" href=\"/limits\"><span class=\"num\" id=\"limits-waiting\">").append(waiting)
-                    .append("</span><span>waiting on ").append(limits.size()).append(limits.size() == 1 ? " limit" : " limits").append("</span></a>");
+            long waiting = limits.stream()
+                    .mapToLong(dev.kyu.flow.Limits.LimitStatus::waiting)
+                    .sum();
+            b.append("<a class=\"card\" href=\"/limits\"><span class=\"num\" id=\"limits-waiting\">")
+                    .append(waiting)
+                    .append("</span><span>waiting on ")
+                    .append(limits.size())
+                    .append(limits.size() == 1 ? " limit" : " limits")
+                    .append("</span></a>");
         }
         b.append("</section>");
 
         b.append("<section><h2>Throughput and failures per minute</h2><div class=\"chart-controls\">")
-                .append("<label>Queue <select class=\"chart-queue\" data-chart=\"main\"><option value=\"\">all queues</option>");
-        for (QueueInfo q : queues) b.append("<option>").append(Html.esc(q.queue())).append("</option>");
+                .append(
+                        "<label>Queue <select class=\"chart-queue\" data-chart=\"main\"><option value=\"\">all queues</option>");
+        for (QueueInfo q : queues)
+            b.append("<option>").append(Html.esc(q.queue())).append("</option>");
         b.append("</select></label><label>Range <select class=\"chart-range\" data-chart=\"main\">")
-                .append("<option value=\"60\">1 hour</option><option value=\"360\">6 hours</option><option value=\"1440\">24 hours</option></select></label>")
-                .append("<span class=\"legend\"><i class=\"ok\"></i>succeeded <i class=\"bad\"></i>failed <i class=\"retry\"></i>retried</span></div>")
-                .append("<canvas id=\"chart-main\" class=\"chart\" width=\"1000\" height=\"220\" data-stats=\"/api/stats\"></canvas>")
+                .append(
+                        "<option value=\"60\">1 hour</option><option value=\"360\">6 hours</option><option value=\"1440\">24 hours</option></select></label>")
+                .append(
+                        "<span class=\"legend\"><i class=\"ok\"></i>succeeded <i class=\"bad\"></i>failed <i class=\"retry\"></i>retried</span></div>")
+                .append(
+                        "<canvas id=\"chart-main\" class=\"chart\" width=\"1000\" height=\"220\" data-stats=\"/api/stats\"></canvas>")
                 .append("<p class=\"chart-summary\" id=\"chart-main-summary\"></p></section>");
 
-        b.append("<section><h2>Queues</h2>").append(QueuesPage.table(r, queues, now, layout, false)).append("</section>");
-        b.append("<section><h2>Workers</h2>").append(WorkersPage.table(workers, now)).append("</section>");
+        b.append("<section><h2>Queues</h2>")
+                .append(QueuesPage.table(r, queues, now, layout, false))
+                .append("</section>");
+        b.append("<section><h2>Workers</h2>")
+                .append(WorkersPage.table(workers, now))
+                .append("</section>");
         return layout.page(r, "/", "Overview", b.toString());
     }
 

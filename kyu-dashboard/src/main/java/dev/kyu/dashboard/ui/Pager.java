@@ -27,8 +27,12 @@ final class Pager {
         if (after == null) {
             b.append(offset + (count == 0 ? 0 : 1)).append('–').append(offset + count);
         } else {
-            b.append(count).append(" older than <code title=\"").append(Html.esc(after)).append("\">")
-                    .append(Html.esc(after.substring(0, 13))).append("…</code>");
+            b.append(count)
+                    .append(" older than <code title=\"")
+                    .append(Html.esc(after))
+                    .append("\">")
+                    .append(Html.esc(after.substring(0, 13)))
+                    .append("…</code>");
         }
         b.append("</span>");
     }
@@ -41,6 +45,10 @@ final class Pager {
     }
 
     private static void link(StringBuilder b, String href, String label) {
-        b.append("<a href=\"").append(Html.esc(href)).append("\">").append(label).append("</a>");
+        b.append("<a href=\"")
+                .append(Html.esc(href))
+                .append("\">")
+                .append(label)
+                .append("</a>");
     }
 }

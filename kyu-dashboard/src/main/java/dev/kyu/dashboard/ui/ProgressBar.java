@@ -13,7 +13,7 @@ final class ProgressBar {
     static String html(Progress p) {
         if (p == null) return "";
         String label = p.percent() + "%" + (p.message() == null ? "" : " " + p.message());
-        return " <span class=\"progress\"><progress max=\"100\" value=\"" + p.percent() + "\" title=\"" + Html.esc(label) + "\">"
-                + p.percent() + "%</progress> " + Html.esc(label) + "</span>";
+        return " <span class=\"progress\"><progress max=\"100\" value=\"" + p.percent() + "\" title=\""
+                + Html.esc(label) + "\">" + p.percent() + "%</progress> " + Html.esc(label) + "</span>";
     }
 }

@@ -32,18 +32,34 @@ public final class SchedulesPage {
                     + "or <code>kyu worker --beat</code> (docs/scheduling.md).</p>");
         } else {
             Instant now = ctx.admin().now();
-            b.append("<table class=\"schedules\"><thead><tr><th>Name</th><th>Task</th><th>Queue</th><th>When</th><th>Zone</th>"
-                    + "<th>Last fire</th><th>Next fire</th><th>Status</th><th>Actions</th></tr></thead><tbody>");
+            b.append(
+                    "<table class=\"schedules\"><thead><tr><th>Name</th><th>Task</th><th>Queue</th><th>When</th><th>Zone</th>"
+                            + "<th>Last fire</th><th>Next fire</th><th>Status</th><th>Actions</th></tr></thead><tbody>");
             for (ScheduleView s : all) {
                 String base = "/api/schedules/" + Html.url(s.name());
-                b.append("<tr><td>").append(Html.esc(s.name())).append("</td><td>").append(Html.esc(s.task())).append("</td><td>")
-                        .append(Html.esc(s.queue())).append("</td><td><code>").append(Html.esc(s.cron())).append("</code></td><td>")
-                        .append(Html.esc(s.zone())).append("</td><td>").append(Html.time(s.lastFire())).append(' ')
-                        .append(s.lastFire() == null ? "" : "<small>(" + Html.ago(s.lastFire(), now) + ")</small>").append("</td><td>")
-                        .append(Html.time(s.nextFire())).append("</td><td>").append(s.paused() ? "<span class=\"badge paused\">paused</span>" : "active")
+                b.append("<tr><td>")
+                        .append(Html.esc(s.name()))
+                        .append("</td><td>")
+                        .append(Html.esc(s.task()))
+                        .append("</td><td>")
+                        .append(Html.esc(s.queue()))
+                        .append("</td><td><code>")
+                        .append(Html.esc(s.cron()))
+                        .append("</code></td><td>")
+                        .append(Html.esc(s.zone()))
+                        .append("</td><td>")
+                        .append(Html.time(s.lastFire()))
+                        .append(' ')
+                        .append(s.lastFire() == null ? "" : "<small>(" + Html.ago(s.lastFire(), now) + ")</small>")
+                        .append("</td><td>")
+                        .append(Html.time(s.nextFire()))
+                        .append("</td><td>")
+                        .append(s.paused() ? "<span class=\"badge paused\">paused</span>" : "active")
                         .append("</td><td class=\"actions\">")
-                        .append(s.paused() ? layout.action(r, base + "/resume", "Resume", "/schedules", null, "")
-                                : layout.action(r, base + "/pause", "Pause", "/schedules", null, ""))
+                        .append(
+                                s.paused()
+                                        ? layout.action(r, base + "/resume", "Resume", "/schedules", null, "")
+                                        : layout.action(r, base + "/pause", "Pause", "/schedules", null, ""))
                         .append(layout.action(r, base + "/run", "Run now", "/schedules", null, ""))
                         .append("</td></tr>");
             }

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /** Serves the dashboard's own script and stylesheet from the jar (never from a CDN). */
 public final class StaticAssets {
-    private static final Map<String, String> FILES = Map.of("app.js", "text/javascript; charset=utf-8", "app.css", "text/css; charset=utf-8");
+    private static final Map<String, String> FILES =
+            Map.of("app.js", "text/javascript; charset=utf-8", "app.css", "text/css; charset=utf-8");
 
     public void routes(Router router) {
         router.get("/static/{file}", r -> {

@@ -33,18 +33,28 @@ public final class WorkflowPage {
         WorkflowView w = WorkflowsApi.find(ctx, id);
         Instant now = ctx.admin().now();
         String self = "/workflows/" + w.id();
-        StringBuilder b = new StringBuilder("<h1>Workflow ").append(Html.esc(w.name())).append(' ').append(Html.state(w.state()))
+        StringBuilder b = new StringBuilder("<h1>Workflow ")
+                .append(Html.esc(w.name()))
+                .append(' ')
+                .append(Html.state(w.state()))
                 .append("</h1><div class=\"actions job-actions\">");
         if (!w.state().isTerminal()) {
-            b.append(layout.action(r, "/api/workflows/" + w.id() + "/cancel", "Cancel", self,
-                    "Cancel every step of this workflow that has not ended?", "danger"));
+            b.append(layout.action(
+                    r,
+                    "/api/workflows/" + w.id() + "/cancel",
+                    "Cancel",
+                    self,
+                    "Cancel every step of this workflow that has not ended?",
+                    "danger"));
         }
         b.append("</div><dl class=\"fields\">");
         dt(b, "Id", "<code>" + Html.esc(w.id()) + "</code> · <a href=\"/jobs/" + Html.esc(w.id()) + "\">end job</a>");
         dt(b, "Enqueued", Html.time(w.enqueuedAt()) + " (" + Html.esc(Html.ago(w.enqueuedAt(), now)) + ")");
         if (w.finishedAt() != null) dt(b, "Finished", Html.time(w.finishedAt()));
         if (!w.failed().isEmpty()) dt(b, "Failed steps", Html.esc(String.join(", ", w.failed())));
-        b.append("</dl><h2>Steps</h2><div class=\"wf-scroll\">").append(WorkflowGraph.svg(w)).append("</div>");
+        b.append("</dl><h2>Steps</h2><div class=\"wf-scroll\">")
+                .append(WorkflowGraph.svg(w))
+                .append("</div>");
         steps(b, w, now);
         compensations(b, w, now);
         return layout.page(r, "/workflows", "Workflow " + w.name(), b.toString());
@@ -52,8 +62,9 @@ public final class WorkflowPage {
 
     private static void steps(StringBuilder b, WorkflowView w, Instant now) {
         if (w.steps().isEmpty()) return;
-        b.append("<table class=\"jobs wf-steps\"><thead><tr><th>Step</th><th>Task</th><th>State</th><th class=\"n\">Attempt</th>"
-                + "<th>Finished</th><th>After</th><th>Error</th></tr></thead><tbody>");
+        b.append(
+                "<table class=\"jobs wf-steps\"><thead><tr><th>Step</th><th>Task</th><th>State</th><th class=\"n\">Attempt</th>"
+                        + "<th>Finished</th><th>After</th><th>Error</th></tr></thead><tbody>");
         int shown = 0;
         for (var s : w.steps()) {
             if (shown++ == MAX_ROWS) break;
@@ -61,15 +72,21 @@ public final class WorkflowPage {
         }
         b.append("</tbody></table>");
         if (w.steps().size() > MAX_ROWS) {
-            b.append("<p class=\"empty\">First ").append(MAX_ROWS).append(" of ").append(w.steps().size())
-                    .append(" steps; <a href=\"/api/workflows/").append(Html.esc(w.id())).append("\">the API</a> lists them all.</p>");
+            b.append("<p class=\"empty\">First ")
+                    .append(MAX_ROWS)
+                    .append(" of ")
+                    .append(w.steps().size())
+                    .append(" steps; <a href=\"/api/workflows/")
+                    .append(Html.esc(w.id()))
+                    .append("\">the API</a> lists them all.</p>");
         }
     }
 
     private static void compensations(StringBuilder b, WorkflowView w, Instant now) {
         if (w.compensations().isEmpty()) return;
-        b.append("<h2>Compensations</h2><table class=\"jobs wf-compensations\"><thead><tr><th>Compensates</th><th>Task</th><th>State</th>"
-                + "<th class=\"n\">Attempt</th><th>Finished</th><th>Job</th><th>Error</th></tr></thead><tbody>");
+        b.append(
+                "<h2>Compensations</h2><table class=\"jobs wf-compensations\"><thead><tr><th>Compensates</th><th>Task</th><th>State</th>"
+                        + "<th class=\"n\">Attempt</th><th>Finished</th><th>Job</th><th>Error</th></tr></thead><tbody>");
         for (var c : w.compensations()) row(b, c.step(), c.id(), c.task(), c.job(), null, now);
         b.append("</tbody></table>");
     }
@@ -77,14 +94,25 @@ public final class WorkflowPage {
     /** One step or compensation, linked to its job; {@code after} null puts the job id in that column. */
     private static void row(StringBuilder b, String name, String id, String task, Job j, String after, Instant now) {
         String link = "<a href=\"/jobs/" + Html.esc(id) + "\">";
-        b.append("<tr><td>").append(link).append(Html.esc(name)).append("</a></td><td>").append(Html.esc(task)).append("</td><td>")
-                .append(j == null ? Html.state("GONE") : Html.state(j.state())).append("</td><td class=\"n\">")
-                .append(j == null ? "" : j.attempt() + " of " + j.maxAttempts()).append("</td><td>")
-                .append(j == null || !j.state().isTerminal() ? "" : Html.esc(Html.ago(j.finishedAt(), now))).append("</td><td>")
-                .append(after == null ? link + "<code>" + Html.esc(id) + "</code></a>" : Html.esc(after)).append("</td><td class=\"err\">");
+        b.append("<tr><td>")
+                .append(link)
+                .append(Html.esc(name))
+                .append("</a></td><td>")
+                .append(Html.esc(task))
+                .append("</td><td>")
+                .append(j == null ? Html.state("GONE") : Html.state(j.state()))
+                .append("</td><td class=\"n\">")
+                .append(j == null ? "" : j.attempt() + " of " + j.maxAttempts())
+                .append("</td><td>")
+                .append(j == null || !j.state().isTerminal() ? "" : Html.esc(Html.ago(j.finishedAt(), now)))
+                .append("</td><td>")
+                .append(after == null ? link + "<code>" + Html.esc(id) + "</code></a>" : Html.esc(after))
+                .append("</td><td class=\"err\">");
         JobError e = j == null ? null : j.error();
         // A skipped step's reason says it all ("skipped: step charge failed"); its type would only repeat it.
-        if (e != null) b.append(Html.esc(JobsPage.shorten(WorkflowMeta.SKIPPED.equals(e.type()) ? e.message() : e.type() + ": " + e.message(), 120)));
+        if (e != null)
+            b.append(Html.esc(JobsPage.shorten(
+                    WorkflowMeta.SKIPPED.equals(e.type()) ? e.message() : e.type() + ": " + e.message(), 120)));
         b.append("</td></tr>");
     }
 

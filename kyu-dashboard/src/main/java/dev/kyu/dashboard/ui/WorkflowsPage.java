@@ -27,24 +27,49 @@ public final class WorkflowsPage {
         WorkflowsApi.Query q = WorkflowsApi.query(r);
         WorkflowsApi.Page page = WorkflowsApi.page(ctx, q);
         Instant now = ctx.admin().now();
-        StringBuilder b = new StringBuilder("<h1>Workflows</h1><form method=\"get\" action=\"/workflows\" class=\"filters\">")
+        StringBuilder b = new StringBuilder(
+                        "<h1>Workflows</h1><form method=\"get\" action=\"/workflows\" class=\"filters\">")
                 .append("<label>State <select name=\"state\"><option value=\"\">any</option>");
         for (WorkflowState s : WorkflowState.values()) {
-            b.append("<option").append(s == q.state() ? " selected" : "").append('>').append(s.name()).append("</option>");
+            b.append("<option")
+                    .append(s == q.state() ? " selected" : "")
+                    .append('>')
+                    .append(s.name())
+                    .append("</option>");
         }
         b.append("</select></label><button type=\"submit\">Filter</button> <a href=\"/workflows\">clear</a></form>");
         if (page.workflows().isEmpty()) {
             b.append("<p class=\"empty\">No workflows match.</p>");
         } else {
-            b.append("<table class=\"jobs workflows\"><thead><tr><th>Id</th><th>Name</th><th>State</th><th class=\"n\">Steps ended</th>"
-                    + "<th>Enqueued</th><th>Finished</th><th>Failed steps</th></tr></thead><tbody>");
+            b.append(
+                    "<table class=\"jobs workflows\"><thead><tr><th>Id</th><th>Name</th><th>State</th><th class=\"n\">Steps ended</th>"
+                            + "<th>Enqueued</th><th>Finished</th><th>Failed steps</th></tr></thead><tbody>");
             for (WorkflowView w : page.workflows()) {
-                long ended = w.steps().stream().filter(s -> s.job() == null || s.job().state().isTerminal()).count();
-                b.append("<tr><td><a href=\"/workflows/").append(Html.esc(w.id())).append("\"><code>").append(Html.esc(w.id())).append("</code></a></td><td>")
-                        .append("<a href=\"/workflows/").append(Html.esc(w.id())).append("\">").append(Html.esc(w.name())).append("</a></td><td>").append(Html.state(w.state())).append("</td><td class=\"n\">")
-                        .append(ended).append(" / ").append(w.steps().size()).append("</td><td>").append(Html.esc(Html.ago(w.enqueuedAt(), now)))
-                        .append("</td><td>").append(Html.esc(Html.ago(w.finishedAt(), now))).append("</td><td class=\"err\">")
-                        .append(Html.esc(String.join(", ", w.failed()))).append("</td></tr>");
+                long ended = w.steps().stream()
+                        .filter(s -> s.job() == null || s.job().state().isTerminal())
+                        .count();
+                b.append("<tr><td><a href=\"/workflows/")
+                        .append(Html.esc(w.id()))
+                        .append("\"><code>")
+                        .append(Html.esc(w.id()))
+                        .append("</code></a></td><td>")
+                        .append("<a href=\"/workflows/")
+                        .append(Html.esc(w.id()))
+                        .append("\">")
+                        .append(Html.esc(w.name()))
+                        .append("</a></td><td>")
+                        .append(Html.state(w.state()))
+                        .append("</td><td class=\"n\">")
+                        .append(ended)
+                        .append(" / ")
+                        .append(w.steps().size())
+                        .append("</td><td>")
+                        .append(Html.esc(Html.ago(w.enqueuedAt(), now)))
+                        .append("</td><td>")
+                        .append(Html.esc(Html.ago(w.finishedAt(), now)))
+                        .append("</td><td class=\"err\">")
+                        .append(Html.esc(String.join(", ", w.failed())))
+                        .append("</td></tr>");
             }
             b.append("</tbody></table>");
         }
@@ -56,5 +81,4 @@ public final class WorkflowsPage {
         b.append("</nav>");
         return layout.page(r, "/workflows", "Workflows", b.toString());
     }
-
 }

@@ -26,9 +26,10 @@ import java.util.Map;
  */
 final class JobRows {
     /** The columns every job query selects, in this order. */
-    static final String COLUMNS = "id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, "
-            + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested, "
-            + "fence, progress, progress_message, result_ttl_ms, waits_for, dependents, retain_with";
+    static final String COLUMNS =
+            "id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, "
+                    + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested, "
+                    + "fence, progress, progress_message, result_ttl_ms, waits_for, dependents, retain_with";
 
     static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -39,6 +40,7 @@ final class JobRows {
     private static final int RAW_KEPT = 8000;
     /** The columns' defaults, by far the most common values: read and written without the JSON parser. */
     static final String NO_ERRORS = "[]";
+
     static final String NO_META = "{}";
 
     /** What one row turned out to be. */
@@ -47,7 +49,9 @@ final class JobRows {
     }
 
     record Good(Job job) implements Row {
-        public String id() { return job.id(); }
+        public String id() {
+            return job.id();
+        }
     }
 
     /** An unreadable row: why, and its raw columns as text, to keep in the kyu.CorruptJob error. */
@@ -78,7 +82,9 @@ final class JobRows {
         }
         if (reason == null) {
             try {
-                errors = errorsText == null || errorsText.equals(NO_ERRORS) ? List.of() : JSON.readValue(errorsText, ERRORS);
+                errors = errorsText == null || errorsText.equals(NO_ERRORS)
+                        ? List.of()
+                        : JSON.readValue(errorsText, ERRORS);
                 if (errors == null) errors = List.of();
             } catch (JsonProcessingException | RuntimeException e) {
                 reason = "errors column is not a JSON list of errors";
@@ -100,10 +106,32 @@ final class JobRows {
         Duration timeout = rs.wasNull() ? null : Duration.ofMillis(timeoutMs);
         long resultTtlMs = rs.getLong(25);
         Duration resultTtl = rs.wasNull() || resultTtlMs <= 0 ? null : Duration.ofMillis(resultTtlMs);
-        return new Good(new Job(id, task, queue, rs.getString(4), rs.getInt(5), state, attempt, rs.getInt(8),
-                instant(rs, 9), instant(rs, 10), instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getString(14),
-                rs.getString(15), errors, rs.getString(17), timeout, rs.getString(19), meta, rs.getBoolean(21),
-                rs.getLong(22), dev.kyu.job.Progress.stored(rs.getObject(23, Double.class), rs.getString(24)), resultTtl, links));
+        return new Good(new Job(
+                id,
+                task,
+                queue,
+                rs.getString(4),
+                rs.getInt(5),
+                state,
+                attempt,
+                rs.getInt(8),
+                instant(rs, 9),
+                instant(rs, 10),
+                instant(rs, 11),
+                instant(rs, 12),
+                instant(rs, 13),
+                rs.getString(14),
+                rs.getString(15),
+                errors,
+                rs.getString(17),
+                timeout,
+                rs.getString(19),
+                meta,
+                rs.getBoolean(21),
+                rs.getLong(22),
+                dev.kyu.job.Progress.stored(rs.getObject(23, Double.class), rs.getString(24)),
+                resultTtl,
+                links));
     }
 
     /**
@@ -114,7 +142,8 @@ final class JobRows {
         if (text == null || text.length() < 3) return List.of();
         var out = new java.util.ArrayList<String>();
         // braces dropped wherever they are: a many-dimensional array (written behind Kyu's back) reads flat
-        for (String e : text.replace("{", "").replace("}", "").split(",")) if (!e.isEmpty() && !e.equals("NULL")) out.add(e);
+        for (String e : text.replace("{", "").replace("}", "").split(","))
+            if (!e.isEmpty() && !e.equals("NULL")) out.add(e);
         return out;
     }
 
@@ -128,17 +157,25 @@ final class JobRows {
         List<String> broken = new java.util.ArrayList<>(JobContract.violations(g.job()));
         // The claim counts attempt and fence up and cannot go past their types' limits: a row already at
         // one was leased unchanged and must not run (nor be leased again).
-        if (g.job().attempt() == Integer.MAX_VALUE) broken.add("attempt " + Integer.MAX_VALUE + " is at the limit a lease counts to");
-        if (g.job().fence() == Long.MAX_VALUE) broken.add("fence " + Long.MAX_VALUE + " is at the limit a lease counts to");
+        if (g.job().attempt() == Integer.MAX_VALUE)
+            broken.add("attempt " + Integer.MAX_VALUE + " is at the limit a lease counts to");
+        if (g.job().fence() == Long.MAX_VALUE)
+            broken.add("fence " + Long.MAX_VALUE + " is at the limit a lease counts to");
         if (broken.isEmpty()) return row;
-        return new Corrupt(g.id(), g.job().queue(), g.job().attempt(), "job breaks the stored-job contract: " + String.join("; ", broken), raw(rs));
+        return new Corrupt(
+                g.id(),
+                g.job().queue(),
+                g.job().attempt(),
+                "job breaks the stored-job contract: " + String.join("; ", broken),
+                raw(rs));
     }
 
     /** Every column of the row as text, to keep in the kyu.CorruptJob error. */
     private static String raw(ResultSet rs) throws SQLException {
         var raw = new StringBuilder();
         String[] names = COLUMNS.split(", ");
-        for (int i = 0; i < names.length; i++) raw.append(i == 0 ? "" : " ").append(names[i]).append('=').append(rs.getString(i + 1));
+        for (int i = 0; i < names.length; i++)
+            raw.append(i == 0 ? "" : " ").append(names[i]).append('=').append(rs.getString(i + 1));
         return raw.length() > RAW_KEPT ? raw.substring(0, RAW_KEPT) + "..." : raw.toString();
     }
 
@@ -164,7 +201,8 @@ final class JobRows {
             if (old == null) old = List.of();
         } catch (JsonProcessingException | RuntimeException e) {
             String raw = storedErrors.length() > RAW_KEPT ? storedErrors.substring(0, RAW_KEPT) + "..." : storedErrors;
-            old = List.of(JobError.reason(error.attempt(), JobError.CORRUPT, "unreadable errors column replaced; raw: " + raw, error.at()));
+            old = List.of(JobError.reason(
+                    error.attempt(), JobError.CORRUPT, "unreadable errors column replaced; raw: " + raw, error.at()));
         }
         return errorsJson(Job.appendError(old, error));
     }

@@ -20,8 +20,14 @@ import java.util.Set;
  */
 final class Migrations {
     /** In order; each file records its own version in kyu_schema_version. */
-    static final List<String> FILES = List.of("V1__jobs.sql", "V2__lean_indexes.sql", "V3__fence_progress.sql",
-            "V4__result_ttl.sql", "V5__job_links.sql", "V6__awaited_jobs.sql");
+    static final List<String> FILES = List.of(
+            "V1__jobs.sql",
+            "V2__lean_indexes.sql",
+            "V3__fence_progress.sql",
+            "V4__result_ttl.sql",
+            "V5__job_links.sql",
+            "V6__awaited_jobs.sql");
+
     static final int LATEST = FILES.size();
 
     private Migrations() {}
@@ -37,8 +43,9 @@ final class Migrations {
             } else {
                 int v = currentVersion(c, settings.schema());
                 if (v < LATEST) {
-                    throw new dev.kyu.KyuException.BrokerConfig("schema '" + settings.schema() + "' at " + settings.redacted() + " is at version " + v
-                            + ", Kyu needs " + LATEST + ": apply the SQL files in dev/kyu/broker/postgres/migrations/ or drop migrate=false");
+                    throw new dev.kyu.KyuException.BrokerConfig("schema '" + settings.schema() + "' at "
+                            + settings.redacted() + " is at version " + v + ", Kyu needs " + LATEST
+                            + ": apply the SQL files in dev/kyu/broker/postgres/migrations/ or drop migrate=false");
                 }
             }
         } catch (SQLException e) {
@@ -93,7 +100,8 @@ final class Migrations {
     private static Set<Integer> appliedVersions(Statement st, String schema) throws SQLException {
         var out = new HashSet<Integer>();
         boolean table;
-        try (ResultSet rs = st.executeQuery("SELECT to_regclass('\"" + schema + "\".kyu_schema_version') IS NOT NULL")) {
+        try (ResultSet rs =
+                st.executeQuery("SELECT to_regclass('\"" + schema + "\".kyu_schema_version') IS NOT NULL")) {
             rs.next();
             table = rs.getBoolean(1);
         }

@@ -39,8 +39,14 @@ final class NotifyListener implements AutoCloseable {
     private volatile boolean closed;
     private volatile Connection conn;
 
-    NotifyListener(String jdbcUrl, Properties props, String channel, WakeSignal signal, WaitingQueues waiting, AwaitedJobs awaited,
-                   String redacted) {
+    NotifyListener(
+            String jdbcUrl,
+            Properties props,
+            String channel,
+            WakeSignal signal,
+            WaitingQueues waiting,
+            AwaitedJobs awaited,
+            String redacted) {
         this.jdbcUrl = jdbcUrl;
         this.props = props;
         this.channel = channel;
@@ -90,7 +96,11 @@ final class NotifyListener implements AutoCloseable {
                 }
             } catch (SQLException | RuntimeException e) {
                 if (closed) break;
-                if (up) log.warn("LISTEN connection to {} lost ({}); polling until it is back", redacted, dev.kyu.Causes.oneLine(e));
+                if (up)
+                    log.warn(
+                            "LISTEN connection to {} lost ({}); polling until it is back",
+                            redacted,
+                            dev.kyu.Causes.oneLine(e));
                 log.debug("LISTEN connection failed", e);
                 up = false;
                 signal.wake();

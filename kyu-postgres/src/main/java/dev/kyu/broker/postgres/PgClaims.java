@@ -35,6 +35,7 @@ final class PgClaims implements BlockingFetch.Source {
     private final PgQuarantine quarantine;
     /** One per broker: its fetchers share when the next due time was last read. */
     private final BlockingFetch fetching;
+
     private final AtomicBoolean autovacuumChecked = new AtomicBoolean();
     final String claimSql; // package-private for the plan test
     private final String nextDueSql;
@@ -76,7 +77,8 @@ final class PgClaims implements BlockingFetch.Source {
 
     private static String prefixed(String p) {
         var out = new StringBuilder();
-        for (String col : JobRows.COLUMNS.split(",\\s*")) out.append(out.isEmpty() ? "" : ", ").append(p).append(col);
+        for (String col : JobRows.COLUMNS.split(",\\s*"))
+            out.append(out.isEmpty() ? "" : ", ").append(p).append(col);
         return out.toString();
     }
 
@@ -104,10 +106,13 @@ final class PgClaims implements BlockingFetch.Source {
      */
     private void warnIfAutovacuumOff() {
         try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT current_setting('autovacuum')"); ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement("SELECT current_setting('autovacuum')");
+                ResultSet rs = ps.executeQuery()) {
             if (rs.next() && "off".equalsIgnoreCase(rs.getString(1))) {
-                LOG.warn("PostgreSQL {} runs with autovacuum off: dead rows of finished and deleted jobs will slow fetching"
-                        + " until VACUUM runs; turn autovacuum on", settings.redacted());
+                LOG.warn(
+                        "PostgreSQL {} runs with autovacuum off: dead rows of finished and deleted jobs will slow fetching"
+                                + " until VACUUM runs; turn autovacuum on",
+                        settings.redacted());
             }
         } catch (SQLException e) {
             LOG.debug("could not read the autovacuum setting of {}: {}", settings.redacted(), e.getMessage());
@@ -159,7 +164,9 @@ final class PgClaims implements BlockingFetch.Source {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     double ms = rs.getDouble(1);
-                    return rs.wasNull() ? Optional.<Duration>empty() : Optional.of(Duration.ofMillis((long) Math.ceil(ms)));
+                    return rs.wasNull()
+                            ? Optional.<Duration>empty()
+                            : Optional.of(Duration.ofMillis((long) Math.ceil(ms)));
                 }
             }
         });

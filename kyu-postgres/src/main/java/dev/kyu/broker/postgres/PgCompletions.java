@@ -166,11 +166,14 @@ final class PgCompletions {
     }
 
     /** Job ids are canonical UUIDs, so their text order ignoring case is PostgreSQL's uuid order. */
-    private static final Comparator<Completion> BY_ID = Comparator.comparing(x -> x.lease().jobId(), String.CASE_INSENSITIVE_ORDER);
+    private static final Comparator<Completion> BY_ID =
+            Comparator.comparing(x -> x.lease().jobId(), String.CASE_INSENSITIVE_ORDER);
 
-    private void lockAll(Connection c, List<Completion> ok, List<Completion> released, List<Completion> failed) throws SQLException {
+    private void lockAll(Connection c, List<Completion> ok, List<Completion> released, List<Completion> failed)
+            throws SQLException {
         var ids = new ArrayList<String>(ok.size() + released.size() + failed.size());
-        for (List<Completion> kind : List.of(ok, released, failed)) for (Completion x : kind) ids.add(x.lease().jobId());
+        for (List<Completion> kind : List.of(ok, released, failed))
+            for (Completion x : kind) ids.add(x.lease().jobId());
         try (PreparedStatement ps = c.prepareStatement(lockAllSql)) {
             ps.setArray(1, PgPool.texts(c, ids));
             ps.executeQuery().close();
@@ -183,7 +186,8 @@ final class PgCompletions {
      * length-prefixed: worker ids and queue names are free text, and no two leases may share a key.
      */
     private static String key(String id, int attempt, String workerId, String queue) {
-        return id.toLowerCase(java.util.Locale.ROOT) + "/" + attempt + "/" + workerId.length() + ":" + workerId + "/" + queue;
+        return id.toLowerCase(java.util.Locale.ROOT) + "/" + attempt + "/" + workerId.length() + ":" + workerId + "/"
+                + queue;
     }
 
     private static String key(dev.kyu.job.Lease l) {
@@ -191,7 +195,8 @@ final class PgCompletions {
     }
 
     /** With {@code perQueue} null the statement counts the successes itself; else they are added to it. */
-    private void succeed(Connection c, List<Completion> ok, Set<String> applied, Map<String, long[]> perQueue) throws SQLException {
+    private void succeed(Connection c, List<Completion> ok, Set<String> applied, Map<String, long[]> perQueue)
+            throws SQLException {
         var ids = new ArrayList<String>();
         var queues = new ArrayList<String>();
         var attempts = new ArrayList<Integer>();
@@ -219,7 +224,8 @@ final class PgCompletions {
         }
     }
 
-    private void release(Connection c, List<Completion> rel, Set<String> applied, Set<String> woken) throws SQLException {
+    private void release(Connection c, List<Completion> rel, Set<String> applied, Set<String> woken)
+            throws SQLException {
         var ids = new ArrayList<String>();
         var queues = new ArrayList<String>();
         var attempts = new ArrayList<Integer>();
@@ -249,7 +255,8 @@ final class PgCompletions {
 
     private record Held(String workerId, int attempt, String errors, String queue) {}
 
-    private void fail(Connection c, List<Completion> failed, Set<String> applied, Set<String> woken, Map<String, long[]> perQueue)
+    private void fail(
+            Connection c, List<Completion> failed, Set<String> applied, Set<String> woken, Map<String, long[]> perQueue)
             throws SQLException {
         Map<String, Held> held = new HashMap<>();
         var lockIds = new ArrayList<String>();
@@ -257,7 +264,9 @@ final class PgCompletions {
         try (PreparedStatement ps = c.prepareStatement(lockFailedSql)) {
             ps.setArray(1, PgPool.texts(c, lockIds));
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) held.put(rs.getString(1), new Held(rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5)));
+                while (rs.next())
+                    held.put(
+                            rs.getString(1), new Held(rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5)));
             }
         }
         var ids = new ArrayList<String>();
@@ -269,16 +278,29 @@ final class PgCompletions {
             Held h = held.get(id);
             String k = key(x.lease());
             // the fence of the other statements, checked here on the row as locked
-            if (h == null || !x.lease().queue().equals(h.queue()) || !x.lease().workerId().equals(h.workerId())
-                    || x.lease().attempt() != h.attempt() || applied.contains(k)) continue;
+            if (h == null
+                    || !x.lease().queue().equals(h.queue())
+                    || !x.lease().workerId().equals(h.workerId())
+                    || x.lease().attempt() != h.attempt()
+                    || applied.contains(k)) continue;
             applied.add(k);
             String state;
             JobError err;
             long delay = 0;
             switch (x.outcome()) {
-                case Outcome.Retry r -> { state = "SCHEDULED"; err = r.error(); delay = Math.max(0, r.delay().toMillis()); }
-                case Outcome.Dead d -> { state = "FAILED"; err = d.error(); }
-                case Outcome.Cancelled c2 -> { state = "CANCELLED"; err = c2.reason(); }
+                case Outcome.Retry r -> {
+                    state = "SCHEDULED";
+                    err = r.error();
+                    delay = Math.max(0, r.delay().toMillis());
+                }
+                case Outcome.Dead d -> {
+                    state = "FAILED";
+                    err = d.error();
+                }
+                case Outcome.Cancelled c2 -> {
+                    state = "CANCELLED";
+                    err = c2.reason();
+                }
                 default -> throw new IllegalStateException("not a failure: " + x.outcome());
             }
             ids.add(id);

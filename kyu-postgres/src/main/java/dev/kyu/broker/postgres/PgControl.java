@@ -57,7 +57,8 @@ final class PgControl {
                 WITH kyu_ended AS (DELETE FROM %1$s.kyu_jobs WHERE id = ANY(?::uuid[]) AND state <> 'RUNNING' RETURNING id, dependents)%2$s
                 SELECT count(*) FROM kyu_ended
                 """.formatted(s, releases);
-        // one arm per state, so each can read its own partial index (kyu_jobs_fetch, kyu_jobs_scheduled, kyu_jobs_blocked)
+        // one arm per state, so each can read its own partial index (kyu_jobs_fetch, kyu_jobs_scheduled,
+        // kyu_jobs_blocked)
         this.purgeSql = """
                 WITH kyu_ended AS (
                   DELETE FROM %1$s.kyu_jobs WHERE (state = 'QUEUED' AND queue = ?) OR (state = 'SCHEDULED' AND queue = ?)
@@ -69,24 +70,29 @@ final class PgControl {
 
     List<CancelResult> jobsCancel(List<String> ids) {
         List<String> valid = ids.stream().filter(JobIds::isValid).toList();
-        Map<String, String> before = valid.isEmpty() ? Map.of() : db.inTransaction("cancel jobs", c -> {
-            Map<String, String> out = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(cancelSql)) {
-                ps.setArray(1, PgPool.texts(c, valid));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.put(rs.getString(1), rs.getString(2));
-                }
-            }
-            return out;
-        });
+        Map<String, String> before = valid.isEmpty()
+                ? Map.of()
+                : db.inTransaction("cancel jobs", c -> {
+                    Map<String, String> out = new HashMap<>();
+                    try (PreparedStatement ps = c.prepareStatement(cancelSql)) {
+                        ps.setArray(1, PgPool.texts(c, valid));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+                        }
+                    }
+                    return out;
+                });
         var out = new ArrayList<CancelResult>(ids.size());
         for (String id : ids) {
             String state = JobIds.isValid(id) ? before.get(id.toLowerCase(Locale.ROOT)) : null;
-            out.add(state == null ? CancelResult.NOT_FOUND : switch (state) {
-                case "BLOCKED", "SCHEDULED", "QUEUED" -> CancelResult.CANCELLED;
-                case "RUNNING" -> CancelResult.CANCEL_REQUESTED;
-                default -> CancelResult.ALREADY_FINISHED;
-            });
+            out.add(
+                    state == null
+                            ? CancelResult.NOT_FOUND
+                            : switch (state) {
+                                case "BLOCKED", "SCHEDULED", "QUEUED" -> CancelResult.CANCELLED;
+                                case "RUNNING" -> CancelResult.CANCEL_REQUESTED;
+                                default -> CancelResult.ALREADY_FINISHED;
+                            });
         }
         return out;
     }
@@ -98,12 +104,23 @@ final class PgControl {
         if (!r.ids().isEmpty()) {
             List<String> valid = r.ids().stream().filter(JobIds::isValid).toList();
             if (valid.isEmpty()) return 0;
-            n = db.call("retry jobs", c -> notifyingUpdate(c, "UPDATE " + s + ".kyu_jobs " + set
-                    + " WHERE id = ANY(?::uuid[]) AND state IN ('FAILED', 'CANCELLED') RETURNING queue", ps -> ps.setArray(1, PgPool.texts(c, valid))));
+            n = db.call(
+                    "retry jobs",
+                    c -> notifyingUpdate(
+                            c,
+                            "UPDATE " + s + ".kyu_jobs " + set
+                                    + " WHERE id = ANY(?::uuid[]) AND state IN ('FAILED', 'CANCELLED') RETURNING queue",
+                            ps -> ps.setArray(1, PgPool.texts(c, valid))));
         } else {
-            n = db.call("retry failed jobs", c -> notifyingUpdate(c, "UPDATE " + s + ".kyu_jobs " + set
-                    + " WHERE state = 'FAILED'" + (r.queue() == null ? "" : " AND queue = ?") + " RETURNING queue",
-                    ps -> { if (r.queue() != null) ps.setString(1, r.queue()); }));
+            n = db.call(
+                    "retry failed jobs",
+                    c -> notifyingUpdate(
+                            c,
+                            "UPDATE " + s + ".kyu_jobs " + set + " WHERE state = 'FAILED'"
+                                    + (r.queue() == null ? "" : " AND queue = ?") + " RETURNING queue",
+                            ps -> {
+                                if (r.queue() != null) ps.setString(1, r.queue());
+                            }));
         }
         if (n > 0) signal.wake();
         return n;
@@ -130,9 +147,11 @@ final class PgControl {
     }
 
     int queuePurge(String queue) {
-        return db.statement("purge queue " + queue, c -> count(c, purgeSql, ps -> {
-            for (int i = 1; i <= 3; i++) ps.setString(i, queue);
-        }));
+        return db.statement(
+                "purge queue " + queue,
+                c -> count(c, purgeSql, ps -> {
+                    for (int i = 1; i <= 3; i++) ps.setString(i, queue);
+                }));
     }
 
     /** Runs a statement whose one row is a count. */
@@ -149,8 +168,9 @@ final class PgControl {
     /** A resumed queue is notified, so that fetchers waiting on it claim its jobs at once. */
     void queuePause(String queue, boolean paused) {
         db.call((paused ? "pause" : "resume") + " queue " + queue, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + s + ".kyu_queues (queue, paused) VALUES (?, ?) "
-                    + "ON CONFLICT (queue) DO UPDATE SET paused = excluded.paused")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO " + s + ".kyu_queues (queue, paused) VALUES (?, ?) "
+                            + "ON CONFLICT (queue) DO UPDATE SET paused = excluded.paused")) {
                 ps.setString(1, queue);
                 ps.setBoolean(2, paused);
                 ps.executeUpdate();

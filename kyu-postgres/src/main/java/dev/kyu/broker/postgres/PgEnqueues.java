@@ -92,8 +92,10 @@ final class PgEnqueues {
                 ON CONFLICT (key) DO UPDATE SET job_id = excluded.job_id, until = excluded.until WHERE p.until <= now()
                 RETURNING key
                 """.formatted(s);
-        this.periodHolderSql = "SELECT key, job_id::text FROM %1$s.kyu_unique_periods WHERE key = ANY(?::text[])".formatted(s);
-        this.claimHolderSql = "SELECT unique_claim, id::text FROM %1$s.kyu_jobs WHERE unique_claim = ANY(?::text[])".formatted(s);
+        this.periodHolderSql =
+                "SELECT key, job_id::text FROM %1$s.kyu_unique_periods WHERE key = ANY(?::text[])".formatted(s);
+        this.claimHolderSql =
+                "SELECT unique_claim, id::text FROM %1$s.kyu_jobs WHERE unique_claim = ANY(?::text[])".formatted(s);
     }
 
     /**
@@ -141,12 +143,14 @@ final class PgEnqueues {
         takePeriodKeys(c, jobs, sameAs, heldBy);
 
         List<NewJob> toInsert = new ArrayList<>();
-        for (int i = 0; i < jobs.size(); i++) if (!sameAs.containsKey(i) && !heldBy.containsKey(i)) toInsert.add(jobs.get(i));
+        for (int i = 0; i < jobs.size(); i++)
+            if (!sameAs.containsKey(i) && !heldBy.containsKey(i)) toInsert.add(jobs.get(i));
         Set<String> created = insert(c, toInsert);
 
         Set<String> lostKeys = new HashSet<>();
         for (NewJob j : toInsert) {
-            if (!created.contains(lower(j.id())) && j.uniqueKey() != null && j.uniqueScope() != UniqueScope.PERIOD) lostKeys.add(j.uniqueKey());
+            if (!created.contains(lower(j.id())) && j.uniqueKey() != null && j.uniqueScope() != UniqueScope.PERIOD)
+                lostKeys.add(j.uniqueKey());
         }
         Map<String, String> claimHolders = lostKeys.isEmpty() ? Map.of() : holders(c, claimHolderSql, lostKeys);
 
@@ -169,12 +173,14 @@ final class PgEnqueues {
         return out;
     }
 
-    private void takePeriodKeys(Connection c, List<NewJob> jobs, Map<Integer, Integer> sameAs, Map<Integer, String> heldBy)
+    private void takePeriodKeys(
+            Connection c, List<NewJob> jobs, Map<Integer, Integer> sameAs, Map<Integer, String> heldBy)
             throws SQLException {
         Map<String, Integer> wanted = new LinkedHashMap<>();
         for (int i = 0; i < jobs.size(); i++) {
             NewJob j = jobs.get(i);
-            if (j.uniqueKey() != null && j.uniqueScope() == UniqueScope.PERIOD && !sameAs.containsKey(i)) wanted.put(j.uniqueKey(), i);
+            if (j.uniqueKey() != null && j.uniqueScope() == UniqueScope.PERIOD && !sameAs.containsKey(i))
+                wanted.put(j.uniqueKey(), i);
         }
         if (wanted.isEmpty()) return;
         var keys = new ArrayList<String>();
@@ -200,12 +206,18 @@ final class PgEnqueues {
         refused.removeAll(taken);
         if (refused.isEmpty()) return;
         Map<String, String> holders = holders(c, periodHolderSql, refused);
-        for (String k : refused) heldBy.put(wanted.get(k), holders.getOrDefault(k, jobs.get(wanted.get(k)).id()));
+        for (String k : refused)
+            heldBy.put(
+                    wanted.get(k),
+                    holders.getOrDefault(k, jobs.get(wanted.get(k)).id()));
     }
 
     /** True for a job without a unique key that is due at once: it needs neither the conflict handling nor a due time. */
     private static boolean isPlainNow(NewJob j) {
-        return j.uniqueKey() == null && j.runAt() == null && (j.delay() == null || j.delay().isZero()) && j.links().isNone();
+        return j.uniqueKey() == null
+                && j.runAt() == null
+                && (j.delay() == null || j.delay().isZero())
+                && j.links().isNone();
     }
 
     private List<EnqueueResult> insertOne(Connection c, NewJob j) throws SQLException {
@@ -305,7 +317,10 @@ final class PgEnqueues {
             resultTtl.add(j.resultTtl() == null ? null : j.resultTtl().toMillis());
             if (linked) {
                 waitsFor.add(j.links().waitsFor());
-                dependents.add(j.links().dependents().isEmpty() ? null : String.join(",", j.links().dependents()));
+                dependents.add(
+                        j.links().dependents().isEmpty()
+                                ? null
+                                : String.join(",", j.links().dependents()));
                 retainWith.add(j.links().retainWith());
             }
         }

@@ -19,21 +19,31 @@ final class PgErrors {
         String where = "PostgreSQL at " + s.hostPort() + "/" + s.database() + " (" + s.redacted() + ")";
         String message = sql == null || sql.getMessage() == null ? "" : sql.getMessage();
         if (message.contains("no password was provided")) {
-            return new KyuException.BrokerConfig(where + " asks for a password and the URL gives none (postgresql://USER:PASSWORD@HOST/DB)");
+            return new KyuException.BrokerConfig(
+                    where + " asks for a password and the URL gives none (postgresql://USER:PASSWORD@HOST/DB)");
         }
         // The driver reports its own option errors as connection failures; they are the URL's fault, not the network's.
         if (message.startsWith("Invalid ") || message.contains("is not a valid")) {
             return new KyuException.BrokerConfig(where + ": " + oneLine(sql));
         }
         return switch (state) {
-            case "28P01", "28000" -> new KyuException.BrokerConfig(where + " refused the login of user '"
-                    + (s.user() == null ? "" : s.user()) + "': wrong user or password, or no pg_hba.conf entry");
+            case "28P01", "28000" ->
+                new KyuException.BrokerConfig(where + " refused the login of user '"
+                        + (s.user() == null ? "" : s.user()) + "': wrong user or password, or no pg_hba.conf entry");
             case "3D000" -> new KyuException.BrokerConfig(where + ": database '" + s.database() + "' does not exist");
-            case "42501" -> new KyuException.BrokerConfig(where + ": user '" + s.user()
-                    + "' lacks the right to create or use schema '" + s.schema() + "' (grant CREATE on the database or create the schema for it)");
-            default -> new KyuException.BrokerUnavailable("cannot reach " + where + ": "
-                    + (timedOut(failure) ? "no answer within connectTimeout (" + Durations.format(s.connectTimeout()) + "): " : "")
-                    + oneLine(sql == null ? failure : sql), failure);
+            case "42501" ->
+                new KyuException.BrokerConfig(
+                        where + ": user '" + s.user() + "' lacks the right to create or use schema '" + s.schema()
+                                + "' (grant CREATE on the database or create the schema for it)");
+            default ->
+                new KyuException.BrokerUnavailable(
+                        "cannot reach " + where + ": "
+                                + (timedOut(failure)
+                                        ? "no answer within connectTimeout (" + Durations.format(s.connectTimeout())
+                                                + "): "
+                                        : "")
+                                + oneLine(sql == null ? failure : sql),
+                        failure);
         };
     }
 
@@ -41,9 +51,11 @@ final class PgErrors {
     static KyuException.BrokerUnavailable failed(String what, PgSettings s, SQLException e) {
         String why = e instanceof java.sql.SQLTransientConnectionException
                 ? "no connection within connectTimeout (" + Durations.format(s.connectTimeout()) + "): " + oneLine(e)
-                : readTimedOut(e) ? "no answer within socketTimeout (" + s.socketTimeoutSeconds() + "s): " + oneLine(e)
-                : oneLine(e);
-        return new KyuException.BrokerUnavailable("PostgreSQL broker " + s.redacted() + " failed to " + what + ": " + why, e);
+                : readTimedOut(e)
+                        ? "no answer within socketTimeout (" + s.socketTimeoutSeconds() + "s): " + oneLine(e)
+                        : oneLine(e);
+        return new KyuException.BrokerUnavailable(
+                "PostgreSQL broker " + s.redacted() + " failed to " + what + ": " + why, e);
     }
 
     /** The login ran out of time: pgjdbc's loginTimeout, or a read of the login's replies. */

@@ -66,7 +66,10 @@ final class PgOutcomes {
         var messages = new ArrayList<String>();
         Set<String> lost = new HashSet<>();
         for (Lease l : ext.leases()) {
-            if (!JobIds.isValid(l.jobId()) || !l.workerId().equals(ext.workerId())) { lost.add(l.jobId()); continue; }
+            if (!JobIds.isValid(l.jobId()) || !l.workerId().equals(ext.workerId())) {
+                lost.add(l.jobId());
+                continue;
+            }
             ids.add(l.jobId());
             queues.add(l.queue());
             attempts.add(l.attempt());
@@ -74,23 +77,25 @@ final class PgOutcomes {
             fractions.add(progress == null ? null : progress.fraction());
             messages.add(progress == null ? null : progress.message());
         }
-        Map<String, Boolean> held = ids.isEmpty() ? Map.of() : db.call("extend leases", c -> {
-            Map<String, Boolean> out = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(extendSql)) {
-                ps.setArray(1, PgPool.texts(c, ids));
-                ps.setArray(2, PgPool.texts(c, queues));
-                ps.setArray(3, PgPool.ints(c, attempts));
-                ps.setArray(4, c.createArrayOf("float8", fractions.toArray(new Double[0])));
-                ps.setArray(5, PgPool.texts(c, messages));
-                ps.setString(6, ext.workerId());
-                ps.setLong(7, Math.max(1, ext.leaseDuration().toMillis()));
-                ps.setString(8, ext.workerId());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.put(rs.getString(1), rs.getBoolean(2));
-                }
-            }
-            return out;
-        });
+        Map<String, Boolean> held = ids.isEmpty()
+                ? Map.of()
+                : db.call("extend leases", c -> {
+                    Map<String, Boolean> out = new HashMap<>();
+                    try (PreparedStatement ps = c.prepareStatement(extendSql)) {
+                        ps.setArray(1, PgPool.texts(c, ids));
+                        ps.setArray(2, PgPool.texts(c, queues));
+                        ps.setArray(3, PgPool.ints(c, attempts));
+                        ps.setArray(4, c.createArrayOf("float8", fractions.toArray(new Double[0])));
+                        ps.setArray(5, PgPool.texts(c, messages));
+                        ps.setString(6, ext.workerId());
+                        ps.setLong(7, Math.max(1, ext.leaseDuration().toMillis()));
+                        ps.setString(8, ext.workerId());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) out.put(rs.getString(1), rs.getBoolean(2));
+                        }
+                    }
+                    return out;
+                });
         Set<String> cancel = new HashSet<>();
         for (String id : ids) {
             Boolean flag = held.get(id.toLowerCase(Locale.ROOT));
@@ -137,10 +142,18 @@ final class PgOutcomes {
             if (!woken.isEmpty()) signal.wake();
             return out;
         } catch (SQLException | RuntimeException e) {
-            try { callers.rollback(); } catch (SQLException ignored) { /* the failure is reported */ }
+            try {
+                callers.rollback();
+            } catch (SQLException ignored) {
+                /* the failure is reported */
+            }
             throw e;
         } finally {
-            try { callers.setAutoCommit(true); } catch (SQLException ignored) { /* a broken connection: the caller will find out */ }
+            try {
+                callers.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                /* a broken connection: the caller will find out */
+            }
         }
     }
 }

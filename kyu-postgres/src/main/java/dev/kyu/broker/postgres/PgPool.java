@@ -128,10 +128,14 @@ final class PgPool implements AutoCloseable {
     KyuException translate(String what, SQLException e) {
         String state = e.getSQLState();
         if ("23505".equals(state) && String.valueOf(e.getMessage()).contains("kyu_jobs_pkey")) {
-            return new KyuException.InvalidInput("cannot " + what + ": a job with the same id exists already (" + detail(e) + "); nothing was stored", e);
+            return new KyuException.InvalidInput(
+                    "cannot " + what + ": a job with the same id exists already (" + detail(e)
+                            + "); nothing was stored",
+                    e);
         }
         if (state != null && state.startsWith("22")) {
-            return new KyuException.InvalidInput("PostgreSQL broker refused to " + what + ": " + firstLine(e.getMessage()), e);
+            return new KyuException.InvalidInput(
+                    "PostgreSQL broker refused to " + what + ": " + firstLine(e.getMessage()), e);
         }
         lastOutageNanos = System.nanoTime() | 1; // never 0
         return PgErrors.failed(what, settings, e);
@@ -157,7 +161,8 @@ final class PgPool implements AutoCloseable {
 
     /** The server's detail line, e.g. "Key (id)=(…) already exists.", when the driver has it. */
     private static String detail(SQLException e) {
-        if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+        if (e instanceof org.postgresql.util.PSQLException p
+                && p.getServerErrorMessage() != null
                 && p.getServerErrorMessage().getDetail() != null) {
             return p.getServerErrorMessage().getDetail();
         }

@@ -49,7 +49,8 @@ final class PgQuarantine {
      * Reads every remaining row of {@code rs}: readable ones go to {@code good}, the others to {@code corrupt}.
      * With {@code toRun} a row must also be fit to hand to a worker ({@link JobRows#readToRun}).
      */
-    static void split(ResultSet rs, boolean toRun, Consumer<Job> good, List<JobRows.Corrupt> corrupt) throws SQLException {
+    static void split(ResultSet rs, boolean toRun, Consumer<Job> good, List<JobRows.Corrupt> corrupt)
+            throws SQLException {
         while (rs.next()) {
             switch (toRun ? JobRows.readToRun(rs) : JobRows.read(rs)) {
                 case JobRows.Good g -> good.accept(g.job());
@@ -73,7 +74,10 @@ final class PgQuarantine {
     /** Moves each row to FAILED with a kyu.CorruptJob error that keeps its raw text; one statement per row. */
     void quarantine(Connection c, List<JobRows.Corrupt> rows) throws SQLException {
         for (JobRows.Corrupt bad : rows) {
-            var err = JobError.reason(Math.max(bad.attempt(), 0), JobError.CORRUPT, "corrupt job row: " + bad.reason() + "; raw: " + bad.raw(),
+            var err = JobError.reason(
+                    Math.max(bad.attempt(), 0),
+                    JobError.CORRUPT,
+                    "corrupt job row: " + bad.reason() + "; raw: " + bad.raw(),
                     Instant.now());
             try (PreparedStatement ps = c.prepareStatement(quarantineSql)) {
                 ps.setString(1, bad.id());
@@ -89,10 +93,12 @@ final class PgQuarantine {
      * promotion reaches them. They are found through the due-time index.
      */
     void sweepBeyondRange(Connection c) throws SQLException {
-        String sql = "SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs WHERE state = 'SCHEDULED' AND scheduled_at > '"
-                + JobOptions.LATEST + "'::timestamptz LIMIT 100 FOR UPDATE SKIP LOCKED";
+        String sql =
+                "SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs WHERE state = 'SCHEDULED' AND scheduled_at > '"
+                        + JobOptions.LATEST + "'::timestamptz LIMIT 100 FOR UPDATE SKIP LOCKED";
         var corrupt = new ArrayList<JobRows.Corrupt>();
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             split(rs, true, job -> {}, corrupt);
         }
         quarantine(c, corrupt);
@@ -107,7 +113,8 @@ final class PgQuarantine {
         var bad = new ArrayList<String>();
         String after = null;
         for (int n = 0; n < 10_000; n++) {
-            String sql = "SELECT min(queue) FROM " + s + ".kyu_jobs WHERE state = 'QUEUED'" + (after == null ? "" : " AND queue > ?");
+            String sql = "SELECT min(queue) FROM " + s + ".kyu_jobs WHERE state = 'QUEUED'"
+                    + (after == null ? "" : " AND queue > ?");
             String queue;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 if (after != null) ps.setString(1, after);
@@ -121,8 +128,8 @@ final class PgQuarantine {
         }
         var corrupt = new ArrayList<JobRows.Corrupt>();
         for (String queue : bad) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs WHERE state = 'QUEUED' "
-                    + "AND queue = ? LIMIT 100 FOR UPDATE SKIP LOCKED")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.COLUMNS + " FROM " + s
+                    + ".kyu_jobs WHERE state = 'QUEUED' " + "AND queue = ? LIMIT 100 FOR UPDATE SKIP LOCKED")) {
                 ps.setString(1, queue);
                 try (ResultSet rs = ps.executeQuery()) {
                     split(rs, true, job -> {}, corrupt);
@@ -137,7 +144,8 @@ final class PgQuarantine {
         String sql = "SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs WHERE state NOT IN "
                 + "('BLOCKED', 'SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED') LIMIT 1000";
         var corrupt = new ArrayList<JobRows.Corrupt>();
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             split(rs, false, job -> {}, corrupt);
         }
         quarantine(c, corrupt);

@@ -54,7 +54,8 @@ final class PgQueries {
 
     Instant now() {
         return db.call("read the clock", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()");
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getTimestamp(1).toInstant();
             }
@@ -106,55 +107,62 @@ final class PgQueries {
 
     Optional<Job> jobGet(String id) {
         if (!JobIds.isValid(id)) return Optional.empty();
-        return db.call("read job " + id, c -> quarantine.readRepairing(c, (conn, corrupt) -> {
-            var found = new ArrayList<Job>(1);
-            try (PreparedStatement ps = conn.prepareStatement(getSql)) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    PgQuarantine.split(rs, false, found::add, corrupt);
-                }
-            }
-            return found.stream().findFirst();
-        }));
+        return db.call(
+                "read job " + id,
+                c -> quarantine.readRepairing(c, (conn, corrupt) -> {
+                    var found = new ArrayList<Job>(1);
+                    try (PreparedStatement ps = conn.prepareStatement(getSql)) {
+                        ps.setString(1, id);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            PgQuarantine.split(rs, false, found::add, corrupt);
+                        }
+                    }
+                    return found.stream().findFirst();
+                }));
     }
 
     /** One statement for all the ids. */
     List<Job> jobsGet(List<String> ids) {
-        List<String> valid = ids.stream().filter(id -> id != null && JobIds.isValid(id)).toList();
+        List<String> valid =
+                ids.stream().filter(id -> id != null && JobIds.isValid(id)).toList();
         if (valid.isEmpty()) return List.of();
-        return db.call("read " + valid.size() + " job(s)", c -> quarantine.readRepairing(c, (conn, corrupt) -> {
-            Map<String, Job> found = new HashMap<>();
-            try (PreparedStatement ps = conn.prepareStatement(getManySql)) {
-                ps.setArray(1, PgPool.texts(conn, valid));
-                try (ResultSet rs = ps.executeQuery()) {
-                    PgQuarantine.split(rs, false, j -> found.put(j.id(), j), corrupt);
-                }
-            }
-            var out = new ArrayList<Job>(valid.size());
-            for (String id : valid) {
-                Job j = found.get(id.toLowerCase(Locale.ROOT));
-                if (j != null) out.add(j);
-            }
-            return out;
-        }));
+        return db.call(
+                "read " + valid.size() + " job(s)",
+                c -> quarantine.readRepairing(c, (conn, corrupt) -> {
+                    Map<String, Job> found = new HashMap<>();
+                    try (PreparedStatement ps = conn.prepareStatement(getManySql)) {
+                        ps.setArray(1, PgPool.texts(conn, valid));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            PgQuarantine.split(rs, false, j -> found.put(j.id(), j), corrupt);
+                        }
+                    }
+                    var out = new ArrayList<Job>(valid.size());
+                    for (String id : valid) {
+                        Job j = found.get(id.toLowerCase(Locale.ROOT));
+                        if (j != null) out.add(j);
+                    }
+                    return out;
+                }));
     }
 
     List<Job> jobsList(JobQuery q) {
         var params = new ArrayList<String>();
         String sql = listSql(q, params);
-        return db.call("list jobs", c -> quarantine.readRepairing(c, (conn, corrupt) -> {
-            var jobs = new ArrayList<Job>();
-            try (PreparedStatement ps = conn.prepareStatement(sql)) {
-                int i = 1;
-                for (String p : params) ps.setString(i++, p);
-                ps.setInt(i++, q.limit());
-                ps.setInt(i, q.offset());
-                try (ResultSet rs = ps.executeQuery()) {
-                    PgQuarantine.split(rs, false, jobs::add, corrupt);
-                }
-            }
-            return jobs;
-        }));
+        return db.call(
+                "list jobs",
+                c -> quarantine.readRepairing(c, (conn, corrupt) -> {
+                    var jobs = new ArrayList<Job>();
+                    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+                        int i = 1;
+                        for (String p : params) ps.setString(i++, p);
+                        ps.setInt(i++, q.limit());
+                        ps.setInt(i, q.offset());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            PgQuarantine.split(rs, false, jobs::add, corrupt);
+                        }
+                    }
+                    return jobs;
+                }));
     }
 
     /**
@@ -165,19 +173,30 @@ final class PgQueries {
         var where = new ArrayList<String>();
         // a literal (an enum name, safe to inline), so the planner can prove a partial index's predicate
         if (q.state() != null) where.add("state = '" + q.state().name() + "'");
-        if (q.queue() != null) { where.add("queue = ?"); params.add(q.queue()); }
-        if (q.task() != null) { where.add("task = ?"); params.add(q.task()); }
+        if (q.queue() != null) {
+            where.add("queue = ?");
+            params.add(q.queue());
+        }
+        if (q.task() != null) {
+            where.add("task = ?");
+            params.add(q.task());
+        }
         if (q.text() != null && !q.text().isBlank()) {
-            where.add("(strpos(id::text, lower(?)) > 0 OR strpos(lower(task), lower(?)) > 0 OR strpos(lower(args), lower(?)) > 0 "
-                    + "OR strpos(lower(errors), lower(?)) > 0)");
+            where.add(
+                    "(strpos(id::text, lower(?)) > 0 OR strpos(lower(task), lower(?)) > 0 OR strpos(lower(args), lower(?)) > 0 "
+                            + "OR strpos(lower(errors), lower(?)) > 0)");
             for (int i = 0; i < 4; i++) params.add(q.text());
         }
         // The cursor is compared as a uuid, the id column's type: uuid order is the byte order, which for
         // lowercase hex text (what JobQuery makes of the cursor) is String order, the order the listing
         // promises; and the primary key's index then serves the range, so a deep page reads what the first does.
-        if (q.after() != null) { where.add("id < ?::uuid"); params.add(q.after()); }
+        if (q.after() != null) {
+            where.add("id < ?::uuid");
+            params.add(q.after());
+        }
         return "SELECT " + JobRows.COLUMNS + " FROM " + s + ".kyu_jobs"
-                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY id DESC LIMIT ? OFFSET ?";
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY id DESC LIMIT ? OFFSET ?";
     }
 
     /** Rows in a state this version does not know are quarantined first, so every queue's counts add up. */
@@ -188,22 +207,26 @@ final class PgQueries {
             Map<String, Instant> oldest = new HashMap<>();
             Map<String, Boolean> paused = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT queue, state, count(*), min(scheduled_at) FROM " + s
-                    + ".kyu_jobs GROUP BY queue, state"); ResultSet rs = ps.executeQuery()) {
+                            + ".kyu_jobs GROUP BY queue, state");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     JobState st = known(rs.getString(2));
                     if (st == null) continue;
-                    counts.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(JobState.class)).merge(st, rs.getLong(3), Long::sum);
+                    counts.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(JobState.class))
+                            .merge(st, rs.getLong(3), Long::sum);
                     if (st == JobState.QUEUED) oldest.put(rs.getString(1), JobRows.instant(rs, 4));
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT queue, paused FROM " + s + ".kyu_queues"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT queue, paused FROM " + s + ".kyu_queues");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     paused.put(rs.getString(1), rs.getBoolean(2));
                     if (rs.getBoolean(2)) counts.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(JobState.class));
                 }
             }
             var out = new ArrayList<QueueInfo>();
-            counts.forEach((queue, m) -> out.add(new QueueInfo(queue, paused.getOrDefault(queue, false), m, oldest.get(queue))));
+            counts.forEach((queue, m) ->
+                    out.add(new QueueInfo(queue, paused.getOrDefault(queue, false), m, oldest.get(queue))));
             return out;
         });
     }
@@ -235,7 +258,8 @@ final class PgQueries {
 
     List<StatsBucket> statsHistory(Instant since, String queue) {
         return db.call("read statistics", c -> {
-            String sql = "SELECT minute, queue, succeeded, failed, retried FROM " + s + ".kyu_stats WHERE minute >= date_trunc('minute', ?::timestamptz)"
+            String sql = "SELECT minute, queue, succeeded, failed, retried FROM " + s
+                    + ".kyu_stats WHERE minute >= date_trunc('minute', ?::timestamptz)"
                     + (queue == null ? "" : " AND queue = ?") + " ORDER BY minute, queue";
             var out = new ArrayList<StatsBucket>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -243,7 +267,8 @@ final class PgQueries {
                 if (queue != null) ps.setString(2, queue);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new StatsBucket(JobRows.instant(rs, 1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                        out.add(new StatsBucket(
+                                JobRows.instant(rs, 1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
                     }
                 }
             }

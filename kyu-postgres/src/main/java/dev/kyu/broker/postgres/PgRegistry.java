@@ -34,8 +34,9 @@ final class PgRegistry {
             throw new KyuException.InvalidInput("cannot write worker report of " + info.id() + " as JSON", e);
         }
         db.call("record worker heartbeat", c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + s + ".kyu_workers (id, info, heartbeat_at) VALUES (?, ?, now()) "
-                    + "ON CONFLICT (id) DO UPDATE SET info = excluded.info, heartbeat_at = excluded.heartbeat_at")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO " + s + ".kyu_workers (id, info, heartbeat_at) VALUES (?, ?, now()) "
+                            + "ON CONFLICT (id) DO UPDATE SET info = excluded.info, heartbeat_at = excluded.heartbeat_at")) {
                 ps.setString(1, info.id());
                 ps.setString(2, json);
                 ps.executeUpdate();
@@ -47,8 +48,9 @@ final class PgRegistry {
     List<WorkerInfo> workersList() {
         return db.call("list workers", c -> {
             var out = new ArrayList<WorkerInfo>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, info, heartbeat_at FROM " + s + ".kyu_workers ORDER BY id");
-                 ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT id, info, heartbeat_at FROM " + s + ".kyu_workers ORDER BY id");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     try {
                         WorkerInfo w = JobRows.JSON.readValue(rs.getString(2), WorkerInfo.class);
@@ -78,8 +80,12 @@ final class PgRegistry {
     }
 
     void kvPut(String key, String value) {
-        count("write key " + key, "INSERT INTO " + s + ".kyu_kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                key, value);
+        count(
+                "write key " + key,
+                "INSERT INTO " + s
+                        + ".kyu_kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                key,
+                value);
     }
 
     void kvDelete(String key) {
@@ -92,16 +98,29 @@ final class PgRegistry {
         String kv = s + ".kyu_kv";
         if (expected == null && value == null) return kvGet(key).isEmpty();
         if (expected == null) {
-            return count("set key " + key, "INSERT INTO " + kv + " (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", key, value) == 1;
+            return count(
+                            "set key " + key,
+                            "INSERT INTO " + kv + " (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                            key,
+                            value)
+                    == 1;
         }
-        if (value == null) return count("delete key " + key, "DELETE FROM " + kv + " WHERE key = ? AND value = ?", key, expected) == 1;
-        return count("set key " + key, "UPDATE " + kv + " SET value = ? WHERE key = ? AND value = ?", value, key, expected) == 1;
+        if (value == null)
+            return count("delete key " + key, "DELETE FROM " + kv + " WHERE key = ? AND value = ?", key, expected) == 1;
+        return count(
+                        "set key " + key,
+                        "UPDATE " + kv + " SET value = ? WHERE key = ? AND value = ?",
+                        value,
+                        key,
+                        expected)
+                == 1;
     }
 
     Map<String, String> kvList(String prefix) {
         return db.call("list keys", c -> {
             var out = new TreeMap<String, String>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT key, value FROM " + s + ".kyu_kv WHERE left(key, ?) = ? ORDER BY key")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT key, value FROM " + s + ".kyu_kv WHERE left(key, ?) = ? ORDER BY key")) {
                 ps.setInt(1, prefix.length());
                 ps.setString(2, prefix);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -115,10 +134,11 @@ final class PgRegistry {
     /** Taken when free, expired, or already the owner's (which renews it). */
     boolean lockTry(String name, String owner, Duration ttl) {
         return db.call("take lock " + name, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + s + ".kyu_locks AS l (name, owner, expires_at) "
-                    + "VALUES (?, ?, now() + ? * interval '1 millisecond') ON CONFLICT (name) DO UPDATE "
-                    + "SET owner = excluded.owner, expires_at = excluded.expires_at WHERE l.owner = excluded.owner OR l.expires_at <= now() "
-                    + "RETURNING owner")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO " + s + ".kyu_locks AS l (name, owner, expires_at) "
+                            + "VALUES (?, ?, now() + ? * interval '1 millisecond') ON CONFLICT (name) DO UPDATE "
+                            + "SET owner = excluded.owner, expires_at = excluded.expires_at WHERE l.owner = excluded.owner OR l.expires_at <= now() "
+                            + "RETURNING owner")) {
                 ps.setString(1, name);
                 ps.setString(2, owner);
                 ps.setLong(3, Math.max(1, ttl.toMillis()));

@@ -19,18 +19,47 @@ import java.util.regex.Pattern;
  * options, and the driver options it passes through. Unknown options are refused, naming the option.
  */
 record PgSettings(
-        String jdbcUrl, String user, String password, String schema, int poolSize, boolean migrate,
-        boolean listen, Duration pollInterval, Duration connectTimeout, Duration outageGrace, Map<String, String> driverOptions,
-        String hostPort, String database, String redacted) {
+        String jdbcUrl,
+        String user,
+        String password,
+        String schema,
+        int poolSize,
+        boolean migrate,
+        boolean listen,
+        Duration pollInterval,
+        Duration connectTimeout,
+        Duration outageGrace,
+        Map<String, String> driverOptions,
+        String hostPort,
+        String database,
+        String redacted) {
 
     /** Kyu's options, read from the URL query or {@link BrokerConfig#options()}. */
-    static final Set<String> KYU_OPTIONS = Set.of("schema", "poolSize", "migrate", "listen", "pollInterval", "connectTimeout", "outageGrace");
+    static final Set<String> KYU_OPTIONS =
+            Set.of("schema", "poolSize", "migrate", "listen", "pollInterval", "connectTimeout", "outageGrace");
 
     /** PostgreSQL JDBC driver options passed through unchanged. */
     static final Set<String> DRIVER_OPTIONS = Set.of(
-            "user", "password", "ssl", "sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "sslfactory",
-            "socketTimeout", "loginTimeout", "tcpKeepAlive", "ApplicationName", "applicationName", "options",
-            "targetServerType", "loadBalanceHosts", "prepareThreshold", "gssEncMode", "channelBinding");
+            "user",
+            "password",
+            "ssl",
+            "sslmode",
+            "sslrootcert",
+            "sslcert",
+            "sslkey",
+            "sslpassword",
+            "sslfactory",
+            "socketTimeout",
+            "loginTimeout",
+            "tcpKeepAlive",
+            "ApplicationName",
+            "applicationName",
+            "options",
+            "targetServerType",
+            "loadBalanceHosts",
+            "prepareThreshold",
+            "gssEncMode",
+            "channelBinding");
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -48,7 +77,10 @@ record PgSettings(
 
         String query = "";
         int q = rest.indexOf('?');
-        if (q >= 0) { query = rest.substring(q + 1); rest = rest.substring(0, q); }
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+            rest = rest.substring(0, q);
+        }
         String user = null, password = null;
         int at = rest.lastIndexOf('@');
         if (at >= 0) {
@@ -77,8 +109,10 @@ record PgSettings(
         opts.putAll(config.options());
         for (String k : opts.keySet()) {
             if (!KYU_OPTIONS.contains(k) && !DRIVER_OPTIONS.contains(k)) {
-                throw bad(redacted, "unknown option '" + k + "': Kyu knows " + new java.util.TreeSet<>(KYU_OPTIONS)
-                        + " and the driver options " + new java.util.TreeSet<>(DRIVER_OPTIONS));
+                throw bad(
+                        redacted,
+                        "unknown option '" + k + "': Kyu knows " + new java.util.TreeSet<>(KYU_OPTIONS)
+                                + " and the driver options " + new java.util.TreeSet<>(DRIVER_OPTIONS));
             }
         }
         if (opts.containsKey("user")) user = opts.remove("user");
@@ -86,26 +120,52 @@ record PgSettings(
 
         String schema = opts.getOrDefault("schema", "kyu");
         if (!SCHEMA.matcher(schema).matches()) {
-            throw bad(redacted, "bad schema name '" + schema + "': expected lower-case letters, digits and _ (at most 63), starting with a letter or _");
+            throw bad(
+                    redacted,
+                    "bad schema name '" + schema
+                            + "': expected lower-case letters, digits and _ (at most 63), starting with a letter or _");
         }
         // PostgreSQL's own schemas: a CREATE there fails as if the user lacked a grant, which misleads.
         if (schema.startsWith("pg_") || schema.equals("information_schema")) {
-            throw bad(redacted, "schema '" + schema + "' belongs to PostgreSQL itself (pg_* and information_schema are system schemas); pick another, such as the default 'kyu'");
+            throw bad(
+                    redacted,
+                    "schema '" + schema
+                            + "' belongs to PostgreSQL itself (pg_* and information_schema are system schemas); pick another, such as the default 'kyu'");
         }
         int poolSize = intOption(opts, "poolSize", 10, 1, 1000, redacted);
         boolean migrate = boolOption(opts, "migrate", true, redacted);
         boolean listen = boolOption(opts, "listen", true, redacted);
         Duration poll = durationOption(opts, "pollInterval", Duration.ofMillis(250), redacted);
         Duration connectTimeout = durationOption(opts, "connectTimeout", Duration.ofSeconds(5), redacted);
-        Duration outageGrace = opts.containsKey("outageGrace") && Set.of("0", "0s", "0ms").contains(opts.get("outageGrace").trim())
-                ? Duration.ZERO : durationOption(opts, "outageGrace", Duration.ofSeconds(30), redacted);
-        if (connectTimeout.toMillis() < 250) throw bad(redacted, "connectTimeout must be at least 250ms, was " + opts.get("connectTimeout"));
+        Duration outageGrace = opts.containsKey("outageGrace")
+                        && Set.of("0", "0s", "0ms")
+                                .contains(opts.get("outageGrace").trim())
+                ? Duration.ZERO
+                : durationOption(opts, "outageGrace", Duration.ofSeconds(30), redacted);
+        if (connectTimeout.toMillis() < 250)
+            throw bad(redacted, "connectTimeout must be at least 250ms, was " + opts.get("connectTimeout"));
 
         Map<String, String> driver = new LinkedHashMap<>();
-        opts.forEach((k, v) -> { if (DRIVER_OPTIONS.contains(k)) driver.put(k, v); });
-        String jdbcUrl = "jdbc:postgresql://" + hostPort + "/" + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
-        return new PgSettings(jdbcUrl, user, password, schema, poolSize, migrate, listen, poll, connectTimeout, outageGrace,
-                Map.copyOf(driver), hostPort, database, redacted);
+        opts.forEach((k, v) -> {
+            if (DRIVER_OPTIONS.contains(k)) driver.put(k, v);
+        });
+        String jdbcUrl = "jdbc:postgresql://" + hostPort + "/"
+                + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+        return new PgSettings(
+                jdbcUrl,
+                user,
+                password,
+                schema,
+                poolSize,
+                migrate,
+                listen,
+                poll,
+                connectTimeout,
+                outageGrace,
+                Map.copyOf(driver),
+                hostPort,
+                database,
+                redacted);
     }
 
     /** Login and driver options as the JDBC driver takes them. */
@@ -114,13 +174,15 @@ record PgSettings(
         driverOptions.forEach(p::setProperty);
         if (user != null) p.setProperty("user", user);
         if (password != null) p.setProperty("password", password);
-        if (!p.containsKey("ApplicationName") && !p.containsKey("applicationName")) p.setProperty("ApplicationName", "kyu");
+        if (!p.containsKey("ApplicationName") && !p.containsKey("applicationName"))
+            p.setProperty("ApplicationName", "kyu");
         // pgjdbc's connectTimeout bounds only the TCP connect: a server that accepts and never answers would
         // hold the login (and so the open, and the CLI) for ever. loginTimeout bounds the whole login, and
         // socketTimeout every read after it, the login's included; the LISTEN connection's waits for
         // notifications set their own shorter read timeout and are not cut by it.
         p.setProperty("connectTimeout", String.valueOf(Math.max(1, ceilSeconds(connectTimeout))));
-        if (!p.containsKey("loginTimeout")) p.setProperty("loginTimeout", String.valueOf(connectTimeout.toMillis() / 1000.0));
+        if (!p.containsKey("loginTimeout"))
+            p.setProperty("loginTimeout", String.valueOf(connectTimeout.toMillis() / 1000.0));
         if (!p.containsKey("socketTimeout")) p.setProperty("socketTimeout", String.valueOf(DEFAULT_SOCKET_TIMEOUT_S));
         return p;
     }

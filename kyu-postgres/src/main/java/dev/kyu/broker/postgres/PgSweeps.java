@@ -44,7 +44,14 @@ final class PgSweeps {
     private final WakeSignal signal;
     private final PgQuarantine quarantine;
 
-    PgSweeps(String s, String channel, PgSettings settings, PgPool db, WakeSignal signal, PgCompletions completions, PgQuarantine quarantine) {
+    PgSweeps(
+            String s,
+            String channel,
+            PgSettings settings,
+            PgPool db,
+            WakeSignal signal,
+            PgCompletions completions,
+            PgQuarantine quarantine) {
         this.channel = channel;
         this.completions = completions;
         this.settings = settings;
@@ -90,8 +97,9 @@ final class PgSweeps {
         // A terminal row is kept while the job it is retained with exists (a workflow's step and the workflow's
         // own record): a probe of the primary key per candidate, as a scalar subquery so that no plan can turn
         // it into a hash of the whole table. Deleting a row releases its dependents like an end would.
-        String keptWith = "(k.retain_with IS NULL OR k.retain_with = k.id OR (SELECT a.id FROM %1$s.kyu_jobs a WHERE a.id = k.retain_with) IS NULL)"
-                .formatted(s);
+        String keptWith =
+                "(k.retain_with IS NULL OR k.retain_with = k.id OR (SELECT a.id FROM %1$s.kyu_jobs a WHERE a.id = k.retain_with) IS NULL)"
+                        .formatted(s);
         this.pruneJobsSql = """
                 WITH kyu_ended AS (
                   DELETE FROM %1$s.kyu_jobs WHERE id = ANY(ARRAY(
@@ -112,8 +120,10 @@ final class PgSweeps {
                   RETURNING id, dependents)%2$s
                 SELECT count(*) FROM kyu_ended
                 """.formatted(s, releases, keptWith);
-        this.pruneStatsSql = "DELETE FROM %1$s.kyu_stats WHERE minute < now() - ? * interval '1 millisecond'".formatted(s);
-        this.pruneWorkersSql = "DELETE FROM %1$s.kyu_workers WHERE heartbeat_at < now() - ? * interval '1 millisecond'".formatted(s);
+        this.pruneStatsSql =
+                "DELETE FROM %1$s.kyu_stats WHERE minute < now() - ? * interval '1 millisecond'".formatted(s);
+        this.pruneWorkersSql =
+                "DELETE FROM %1$s.kyu_workers WHERE heartbeat_at < now() - ? * interval '1 millisecond'".formatted(s);
         this.prunePeriodsSql = """
                 DELETE FROM %1$s.kyu_unique_periods WHERE key = ANY(ARRAY(
                   SELECT key FROM %1$s.kyu_unique_periods WHERE until < now() LIMIT ? FOR UPDATE SKIP LOCKED))
@@ -133,7 +143,8 @@ final class PgSweeps {
     }
 
     /** The years a timestamptz can hold and Instant.toString writes as PostgreSQL reads them: no job is due outside them. */
-    private static final java.time.Instant FIRST = java.time.Instant.parse("0001-01-01T00:00:00Z"), LAST = java.time.Instant.parse("9999-12-31T23:59:59Z");
+    private static final java.time.Instant FIRST = java.time.Instant.parse("0001-01-01T00:00:00Z"),
+            LAST = java.time.Instant.parse("9999-12-31T23:59:59Z");
 
     private static java.time.Instant clampToTimestamptz(java.time.Instant t) {
         return t.isBefore(FIRST) ? FIRST : t.isAfter(LAST) ? LAST : t;
@@ -211,16 +222,26 @@ final class PgSweeps {
                     String worker = rs.getString(7);
                     Instant now = rs.getTimestamp(8).toInstant();
                     String state = cancel ? "CANCELLED" : attempt >= max ? "FAILED" : "QUEUED";
-                    var err = JobError.reason(attempt, JobError.WORKER_LOST,
-                            "worker lost: the lease of worker " + worker + " expired", now);
+                    var err = JobError.reason(
+                            attempt,
+                            JobError.WORKER_LOST,
+                            "worker lost: the lease of worker " + worker + " expired",
+                            now);
                     ids.add(id);
                     states.add(state);
                     errors.add(JobRows.appendError(history, err));
                     long[] n = perQueue.computeIfAbsent(queue == null ? "" : queue, q -> new long[3]);
                     switch (state) {
                         case "CANCELLED" -> cancelled.add(id);
-                        case "FAILED" -> { failed.add(id); n[1]++; }
-                        default -> { requeued.add(id); n[2]++; woken.add(queue); }
+                        case "FAILED" -> {
+                            failed.add(id);
+                            n[1]++;
+                        }
+                        default -> {
+                            requeued.add(id);
+                            n[2]++;
+                            woken.add(queue);
+                        }
                     }
                 }
             }
@@ -258,7 +279,10 @@ final class PgSweeps {
             }
         }
         Object[][] kinds = {
-                {"SUCCEEDED", r.succeededRetention()}, {"CANCELLED", r.succeededRetention()}, {"FAILED", r.failedRetention()}};
+            {"SUCCEEDED", r.succeededRetention()},
+            {"CANCELLED", r.succeededRetention()},
+            {"FAILED", r.failedRetention()}
+        };
         for (Object[] k : kinds) {
             if (left == 0 || k[1] == null) continue;
             try (PreparedStatement ps = c.prepareStatement(pruneJobsSql)) {
@@ -273,8 +297,10 @@ final class PgSweeps {
                 }
             }
         }
-        if (r.statsRetention() != null) update(c, pruneStatsSql, r.statsRetention().toMillis());
-        if (r.workerRetention() != null) update(c, pruneWorkersSql, r.workerRetention().toMillis());
+        if (r.statsRetention() != null)
+            update(c, pruneStatsSql, r.statsRetention().toMillis());
+        if (r.workerRetention() != null)
+            update(c, pruneWorkersSql, r.workerRetention().toMillis());
         update(c, prunePeriodsSql, Math.max(100, r.limit()));
         try (PreparedStatement ps = c.prepareStatement(pruneLocksSql)) {
             ps.executeUpdate();

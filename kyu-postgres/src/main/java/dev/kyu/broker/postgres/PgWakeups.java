@@ -24,7 +24,14 @@ final class PgWakeups implements AutoCloseable {
     PgWakeups(PgSettings settings, String channel) {
         this.settings = settings;
         this.listener = settings.listen()
-                ? new NotifyListener(settings.jdbcUrl(), settings.driverProperties(), channel, signal, waiting, awaited, settings.redacted())
+                ? new NotifyListener(
+                        settings.jdbcUrl(),
+                        settings.driverProperties(),
+                        channel,
+                        signal,
+                        waiting,
+                        awaited,
+                        settings.redacted())
                 : null;
     }
 

@@ -4,8 +4,8 @@ import dev.kyu.job.Job;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.CancelResult;
-import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.Capability;
+import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
@@ -57,7 +57,8 @@ public final class PostgresBroker implements Broker {
         this.settings = settings;
         String s = settings.quotedSchema();
         // a channel name is an identifier: at most 63 bytes
-        String channel = ("kyu_" + settings.schema()).substring(0, Math.min(63, 4 + settings.schema().length()));
+        String channel = ("kyu_" + settings.schema())
+                .substring(0, Math.min(63, 4 + settings.schema().length()));
         this.pool = PgPool.open(settings);
         try {
             Migrations.prepare(pool.dataSource(), settings);
@@ -86,7 +87,10 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.TRANSACTIONAL_ENQUEUE, Capability.TRANSACTIONAL_COMPLETE, Capability.SHARED_ACROSS_PROCESSES,
+        return EnumSet.of(
+                Capability.TRANSACTIONAL_ENQUEUE,
+                Capability.TRANSACTIONAL_COMPLETE,
+                Capability.SHARED_ACROSS_PROCESSES,
                 Capability.JOB_LINKS);
     }
 

@@ -13,8 +13,8 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /**
  * A server without autovacuum is named at a process's first fetch, once, in one line without the password; a
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AutovacuumWarningTest {
     @RegisterExtension
     static final PostgresExtension pg = PostgresExtension.shared();
-
 
     @Test
     void theFirstFetchWarnsWhenAutovacuumIsOff() throws Exception {
@@ -49,17 +48,24 @@ class AutovacuumWarningTest {
             logger.addAppender(appender);
             String url = pg.freshUrl();
             try (PostgresBroker b = pg.open(url)) {
-                b.jobsEnqueue(dev.kyu.spi.EnqueueRequest.of(List.of(dev.kyu.spi.NewJob.builder(dev.kyu.job.JobIds.next(), "t").queue("q").build())));
+                b.jobsEnqueue(
+                        dev.kyu.spi.EnqueueRequest.of(List.of(dev.kyu.spi.NewJob.builder(dev.kyu.job.JobIds.next(), "t")
+                                .queue("q")
+                                .build())));
                 if (fetch) {
                     for (int i = 0; i < 2; i++) {
-                        b.jobsFetch(new dev.kyu.spi.FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(30), Duration.ZERO));
+                        b.jobsFetch(new dev.kyu.spi.FetchRequest(
+                                "w", List.of("q"), 1, Duration.ofSeconds(30), Duration.ZERO));
                     }
                 }
                 pg.dropSchema(b.schema());
             } finally {
                 logger.detachAppender(appender);
             }
-            return appender.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+            return appender.list.stream()
+                    .filter(e -> e.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage)
+                    .toList();
         } finally {
             pg.execute("ALTER SYSTEM RESET autovacuum");
             pg.execute("SELECT pg_reload_conf()");
@@ -67,7 +73,8 @@ class AutovacuumWarningTest {
     }
 
     private static String setting() throws Exception {
-        try (Connection c = pg.connect(); ResultSet rs = c.createStatement().executeQuery("SELECT current_setting('autovacuum')")) {
+        try (Connection c = pg.connect();
+                ResultSet rs = c.createStatement().executeQuery("SELECT current_setting('autovacuum')")) {
             rs.next();
             return rs.getString(1);
         }

@@ -34,20 +34,31 @@ class DatabaseRestartTest {
     @Test
     void aLeaseThatLapsedDuringTheOutageIsNotRescuedBeforeItsWorkerIsBack() throws Exception {
         try (PostgresBroker broker = pg.open(pg.url("lapse"))) {
-            NewJob once = NewJob.builder(JobIds.next(), "t").queue("l").maxAttempts(1).build();
+            NewJob once =
+                    NewJob.builder(JobIds.next(), "t").queue("l").maxAttempts(1).build();
             broker.jobsEnqueue(EnqueueRequest.of(List.of(once)));
-            Job running = broker.jobsFetch(new FetchRequest("w", List.of("l"), 1, Duration.ofSeconds(1), Duration.ZERO)).get(0);
+            Job running = broker.jobsFetch(new FetchRequest("w", List.of("l"), 1, Duration.ofSeconds(1), Duration.ZERO))
+                    .get(0);
 
             pg.server().stopServer();
-            org.assertj.core.api.Assertions.assertThatThrownBy(broker::now).isInstanceOf(KyuException.BrokerUnavailable.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(broker::now)
+                    .isInstanceOf(KyuException.BrokerUnavailable.class);
             pg.server().startServer();
             // back up, and the one-second lease long gone: this process saw the outage, so it holds off
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> broker.now() != null);
-            await().atMost(Duration.ofSeconds(10)).until(() -> broker.jobGet(once.id()).orElseThrow().leaseExpiresAt().isBefore(broker.now()));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> broker.jobGet(once.id())
+                            .orElseThrow()
+                            .leaseExpiresAt()
+                            .isBefore(broker.now()));
             assertThat(broker.leasesRescueExpired(100).total()).isZero();
             // the worker reconnects, heartbeats and finishes its job
-            assertThat(broker.leasesExtend(new dev.kyu.spi.LeaseExtension("w", List.of(running.lease()), Duration.ofSeconds(30))).lost()).isEmpty();
-            assertThat(broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+            assertThat(broker.leasesExtend(new dev.kyu.spi.LeaseExtension(
+                                    "w", List.of(running.lease()), Duration.ofSeconds(30)))
+                            .lost())
+                    .isEmpty();
+            assertThat(broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("1")))))
+                    .containsExactly(true);
             assertThat(broker.jobGet(once.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         }
     }
@@ -56,7 +67,11 @@ class DatabaseRestartTest {
     void consumerLoopSurvivesARestart() throws Exception {
         try (PostgresBroker broker = pg.open(pg.url("restart"))) {
             var first = new ArrayList<NewJob>();
-            for (int i = 0; i < 50; i++) first.add(NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(1).build());
+            for (int i = 0; i < 50; i++)
+                first.add(NewJob.builder(JobIds.next(), "t")
+                        .queue("q")
+                        .maxAttempts(1)
+                        .build());
             broker.jobsEnqueue(EnqueueRequest.of(first));
 
             Set<String> done = ConcurrentHashMap.newKeySet();
@@ -66,9 +81,13 @@ class DatabaseRestartTest {
             Thread consumer = Thread.ofPlatform().start(() -> {
                 while (!stop.get()) {
                     try {
-                        List<Job> got = broker.jobsFetch(new FetchRequest("w", List.of("q"), 5, Duration.ofSeconds(60), Duration.ofMillis(500)));
-                        List<Boolean> ok = broker.jobsComplete(got.stream().map(j -> new Completion(j.lease(), new Outcome.Succeeded("null"))).toList());
-                        for (int i = 0; i < got.size(); i++) if (ok.get(i)) done.add(got.get(i).id());
+                        List<Job> got = broker.jobsFetch(
+                                new FetchRequest("w", List.of("q"), 5, Duration.ofSeconds(60), Duration.ofMillis(500)));
+                        List<Boolean> ok = broker.jobsComplete(got.stream()
+                                .map(j -> new Completion(j.lease(), new Outcome.Succeeded("null")))
+                                .toList());
+                        for (int i = 0; i < got.size(); i++)
+                            if (ok.get(i)) done.add(got.get(i).id());
                     } catch (KyuException.BrokerUnavailable e) {
                         outages.incrementAndGet();
                         try {
@@ -77,7 +96,9 @@ class DatabaseRestartTest {
                             return;
                         }
                     } catch (Throwable t) {
-                        synchronized (unexpected) { unexpected.add(t); }
+                        synchronized (unexpected) {
+                            unexpected.add(t);
+                        }
                         return;
                     }
                 }
@@ -92,7 +113,11 @@ class DatabaseRestartTest {
             // new work after the restart is taken up, woken again by NOTIFY once LISTEN is back
             await().atMost(Duration.ofSeconds(30)).until(broker::listening);
             var second = new ArrayList<NewJob>();
-            for (int i = 0; i < 50; i++) second.add(NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(1).build());
+            for (int i = 0; i < 50; i++)
+                second.add(NewJob.builder(JobIds.next(), "t")
+                        .queue("q")
+                        .maxAttempts(1)
+                        .build());
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
                 broker.jobsEnqueue(EnqueueRequest.of(second));
                 return true;

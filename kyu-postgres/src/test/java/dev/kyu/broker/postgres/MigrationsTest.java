@@ -23,7 +23,6 @@ class MigrationsTest {
     @RegisterExtension
     static final PostgresExtension pg = PostgresExtension.shared();
 
-
     @Test
     void manyBrokersOpeningAtOnceMigrateOnce() throws Exception {
         String schema = pg.freshSchema();
@@ -42,11 +41,15 @@ class MigrationsTest {
             start.countDown();
             var brokers = new ArrayList<PostgresBroker>();
             for (var f : opened) brokers.add(f.get());
-            brokers.get(0).jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").build())));
-            assertThat(brokers.get(n - 1).jobsList(dev.kyu.spi.JobQuery.all(10))).hasSize(1);
+            brokers.get(0)
+                    .jobsEnqueue(EnqueueRequest.of(
+                            List.of(NewJob.builder(JobIds.next(), "t").build())));
+            assertThat(brokers.get(n - 1).jobsList(dev.kyu.spi.JobQuery.all(10)))
+                    .hasSize(1);
             brokers.forEach(PostgresBroker::close);
             try (Connection c = pg.connect();
-                 ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM \"" + schema + "\".kyu_schema_version")) {
+                    ResultSet rs = c.createStatement()
+                            .executeQuery("SELECT count(*) FROM \"" + schema + "\".kyu_schema_version")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(Migrations.LATEST);
             }
@@ -79,8 +82,9 @@ class MigrationsTest {
             c.createStatement().execute("CREATE SCHEMA " + schema);
             c.createStatement().execute("SET search_path TO " + schema);
             for (String f : Migrations.FILES.subList(0, 4)) c.createStatement().execute(Migrations.read(f));
-            c.createStatement().execute("INSERT INTO kyu_jobs (id, task, queue, args, state, enqueued_at, scheduled_at) "
-                    + "VALUES ('" + id + "', 't', 'old', '{}', 'QUEUED', now(), now())");
+            c.createStatement()
+                    .execute("INSERT INTO kyu_jobs (id, task, queue, args, state, enqueued_at, scheduled_at) "
+                            + "VALUES ('" + id + "', 't', 'old', '{}', 'QUEUED', now(), now())");
         }
         try (PostgresBroker b = pg.open(pg.baseUrl() + "?schema=" + schema)) {
             dev.kyu.job.Job old = b.jobGet(id).orElseThrow();
@@ -88,11 +92,16 @@ class MigrationsTest {
             assertThat(old.links()).isEqualTo(dev.kyu.job.JobLinks.NONE);
             String child = JobIds.next();
             b.jobsEnqueue(EnqueueRequest.of(List.of(
-                    NewJob.builder(JobIds.next(), "t").links(dev.kyu.job.JobLinks.of(0, List.of(child), null)).build(),
-                    NewJob.builder(child, "t").links(dev.kyu.job.JobLinks.of(1, List.of(), null)).build())));
+                    NewJob.builder(JobIds.next(), "t")
+                            .links(dev.kyu.job.JobLinks.of(0, List.of(child), null))
+                            .build(),
+                    NewJob.builder(child, "t")
+                            .links(dev.kyu.job.JobLinks.of(1, List.of(), null))
+                            .build())));
             assertThat(b.jobGet(child).orElseThrow().state()).isEqualTo(dev.kyu.job.JobState.BLOCKED);
             try (Connection c = pg.connect();
-                 ResultSet rs = c.createStatement().executeQuery("SELECT max(version) FROM \"" + schema + "\".kyu_schema_version")) {
+                    ResultSet rs = c.createStatement()
+                            .executeQuery("SELECT max(version) FROM \"" + schema + "\".kyu_schema_version")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(Migrations.LATEST);
             }
@@ -106,6 +115,7 @@ class MigrationsTest {
         String schema = pg.freshSchema();
         assertThatThrownBy(() -> pg.open(pg.baseUrl() + "?schema=" + schema + "&migrate=false"))
                 .isInstanceOf(KyuException.BrokerConfig.class)
-                .hasMessageContaining("version 0").hasMessageContaining("migrate=false");
+                .hasMessageContaining("version 0")
+                .hasMessageContaining("migrate=false");
     }
 }

@@ -28,7 +28,6 @@ class NoAnswerTest {
     @RegisterExtension
     static final PostgresExtension pg = PostgresExtension.shared();
 
-
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void openingAgainstASilentServerEndsWithinConnectTimeout() throws Exception {
@@ -37,7 +36,8 @@ class NoAnswerTest {
             long start = System.nanoTime();
             Throwable thrown = catchThrowable(() -> Brokers.open(url).close());
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertThat(thrown).isInstanceOf(KyuException.BrokerUnavailable.class)
+            assertThat(thrown)
+                    .isInstanceOf(KyuException.BrokerUnavailable.class)
                     .hasMessageContaining("PostgreSQL at " + hole.hostPort())
                     .hasMessageContaining("no answer within connectTimeout (1s)")
                     .hasMessageNotContaining("topsecret");
@@ -54,22 +54,24 @@ class NoAnswerTest {
         int port = Integer.parseInt(real.hostPort().substring(real.hostPort().lastIndexOf(':') + 1));
         try (TcpBlackhole hole = TcpBlackhole.relayTo(host, port)) {
             String base = pg.baseUrl();
-            String url = base.replace(real.hostPort(), hole.hostPort())
-                    + "?schema=" + pg.freshSchema() + "&poolSize=2&connectTimeout=3s&socketTimeout=2";
+            String url = base.replace(real.hostPort(), hole.hostPort()) + "?schema=" + pg.freshSchema()
+                    + "&poolSize=2&connectTimeout=3s&socketTimeout=2";
             try (Broker broker = Brokers.open(url)) {
-                broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").queue("q").build())));
+                broker.jobsEnqueue(EnqueueRequest.of(
+                        List.of(NewJob.builder(JobIds.next(), "t").queue("q").build())));
                 hole.freeze();
 
                 long start = System.nanoTime();
-                Throwable enqueue = catchThrowable(() ->
-                        broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").queue("q").build()))));
-                Throwable fetch = catchThrowable(() ->
-                        broker.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(30), Duration.ofSeconds(1))));
+                Throwable enqueue = catchThrowable(() -> broker.jobsEnqueue(EnqueueRequest.of(
+                        List.of(NewJob.builder(JobIds.next(), "t").queue("q").build()))));
+                Throwable fetch = catchThrowable(() -> broker.jobsFetch(
+                        new FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(30), Duration.ofSeconds(1))));
                 Throwable list = catchThrowable(broker::queuesList);
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
                 for (Throwable t : List.of(enqueue, fetch, list)) {
-                    assertThat(t).isInstanceOf(KyuException.BrokerUnavailable.class)
+                    assertThat(t)
+                            .isInstanceOf(KyuException.BrokerUnavailable.class)
                             .hasMessageContaining("PostgreSQL broker " + BrokerConfig.redact(url))
                             .hasMessageNotContaining(EmbeddedPg.PASSWORD);
                     assertThat(t.getMessage()).doesNotContain("\n");

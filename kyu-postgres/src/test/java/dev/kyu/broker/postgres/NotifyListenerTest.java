@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 class NotifyListenerTest {
     @RegisterExtension
@@ -23,7 +23,8 @@ class NotifyListenerTest {
 
     @Test
     void notificationsStillArriveAfterTheAdjustment() throws Exception {
-        try (Connection listening = pg.connect(); Connection sending = pg.connect()) {
+        try (Connection listening = pg.connect();
+                Connection sending = pg.connect()) {
             NotifyListener.noPeekAfterNotifications(listening);
             try (Statement st = listening.createStatement()) {
                 st.execute("LISTEN kyu_notify_test");

@@ -17,10 +17,10 @@ class OpenErrorsTest {
     @RegisterExtension
     static final PostgresExtension pg = PostgresExtension.shared();
 
-
     @Test
     void urlFormsAreRead() {
-        PgSettings a = PgSettings.parse(BrokerConfig.of("postgresql://bob:s%40cret@db.example:6543/app?schema=jobs&poolSize=3"));
+        PgSettings a = PgSettings.parse(
+                BrokerConfig.of("postgresql://bob:s%40cret@db.example:6543/app?schema=jobs&poolSize=3"));
         assertThat(a.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/app");
         assertThat(a.user()).isEqualTo("bob");
         assertThat(a.password()).isEqualTo("s@cret");
@@ -30,31 +30,45 @@ class OpenErrorsTest {
         PgSettings b = PgSettings.parse(BrokerConfig.of("jdbc:postgresql://h/app?user=u&password=p&sslmode=disable"));
         assertThat(b.user()).isEqualTo("u");
         assertThat(b.driverOptions()).containsEntry("sslmode", "disable").doesNotContainKey("password");
-        assertThat(PgSettings.parse(BrokerConfig.of("postgres://h/app")).schema()).isEqualTo("kyu");
-        assertThat(PgSettings.parse(new BrokerConfig("postgres://h/app", null, Map.of("schema", "s2"))).schema()).isEqualTo("s2");
+        assertThat(PgSettings.parse(BrokerConfig.of("postgres://h/app")).schema())
+                .isEqualTo("kyu");
+        assertThat(PgSettings.parse(new BrokerConfig("postgres://h/app", null, Map.of("schema", "s2")))
+                        .schema())
+                .isEqualTo("s2");
     }
 
     @Test
     void badUrlsAndOptionsAreRefused() {
         assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://u:hunter2@h/app?colour=blue")))
-                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("colour").hasMessageNotContaining("hunter2");
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("colour")
+                .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://h")))
-                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("database");
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("database");
         assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://h/db?poolSize=zero")))
-                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("poolSize='zero'");
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("poolSize='zero'");
         assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://h/db?schema=Robert');DROP")))
-                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("bad schema name");
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("bad schema name");
         for (String system : new String[] {"pg_catalog", "pg_toast", "information_schema"}) {
             assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://h/db?schema=" + system)))
-                    .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("schema '" + system + "' belongs to PostgreSQL itself");
+                    .isInstanceOf(KyuException.BrokerConfig.class)
+                    .hasMessageContaining("schema '" + system + "' belongs to PostgreSQL itself");
         }
         assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://u:pw@127.0.0.1:notaport/db")))
-                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("port 'notaport' is not a number");
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("port 'notaport' is not a number");
         assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://h1:5432,h2:99999/db")))
-                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("port '99999'");
-        assertThat(PgSettings.parse(BrokerConfig.of("postgresql://h1:5432,[::1]:5433,h3/db")).hostPort()).isEqualTo("h1:5432,[::1]:5433,h3");
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("port '99999'");
+        assertThat(PgSettings.parse(BrokerConfig.of("postgresql://h1:5432,[::1]:5433,h3/db"))
+                        .hostPort())
+                .isEqualTo("h1:5432,[::1]:5433,h3");
         assertThatThrownBy(() -> PgSettings.parse(BrokerConfig.of("postgresql://u:S3c%ZZret@h/db")))
-                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("invalid %-escape in the password at character 4")
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("invalid %-escape in the password at character 4")
                 .hasMessageNotContaining("S3c%ZZret");
     }
 
@@ -96,7 +110,9 @@ class OpenErrorsTest {
         var thrown = org.assertj.core.api.Assertions.catchThrowable(
                 () -> Brokers.open("postgresql://postgres:wrong-secret@" + hostAndDb + "?schema=" + pg.freshSchema()));
         if (pg.embedded()) {
-            assertThat(thrown).isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("refused the login of user 'postgres'");
+            assertThat(thrown)
+                    .isInstanceOf(KyuException.BrokerConfig.class)
+                    .hasMessageContaining("refused the login of user 'postgres'");
         }
         if (thrown != null) {
             assertThat(thrown).hasMessageNotContaining("wrong-secret");
@@ -111,7 +127,9 @@ class OpenErrorsTest {
         assertThatThrownBy(() -> Brokers.open(creds + "/no_such_db"))
                 .isInstanceOf(KyuException.BrokerConfig.class)
                 .hasMessageContaining("database 'no_such_db' does not exist")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(EmbeddedPg.PASSWORD).doesNotContain("\n"));
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain(EmbeddedPg.PASSWORD)
+                        .doesNotContain("\n"));
     }
 
     @Test

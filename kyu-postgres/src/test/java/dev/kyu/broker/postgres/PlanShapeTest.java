@@ -43,10 +43,12 @@ class PlanShapeTest {
                 jobs.clear();
             }
         }
-        try (Connection c = pg.connect(); var st = c.createStatement()) {
+        try (Connection c = pg.connect();
+                var st = c.createStatement()) {
             String t = "\"" + broker.schema() + "\".kyu_jobs";
             st.execute("UPDATE " + t + " SET state = 'SUCCEEDED', finished_at = now() - interval '1 day'"
-                    + " WHERE state = 'QUEUED' AND id IN (SELECT id FROM " + t + " WHERE state = 'QUEUED' ORDER BY id LIMIT 10000)");
+                    + " WHERE state = 'QUEUED' AND id IN (SELECT id FROM " + t
+                    + " WHERE state = 'QUEUED' ORDER BY id LIMIT 10000)");
             st.execute("ANALYZE " + t);
         }
     }
@@ -59,31 +61,41 @@ class PlanShapeTest {
 
     @Test
     void theClaimFindsItsRowsByIndexEvenOnAGenericPlan() throws Exception {
-        assertThat(genericPlan(broker.claims.claimSql, "'w'", "30000", "'big'", "'big'", "50")).doesNotContain("Seq Scan on kyu_jobs");
+        assertThat(genericPlan(broker.claims.claimSql, "'w'", "30000", "'big'", "'big'", "50"))
+                .doesNotContain("Seq Scan on kyu_jobs");
     }
 
     @Test
     void promotionAndPruningFindTheirRowsByIndexEvenOnAGenericPlan() throws Exception {
-        assertThat(genericPlan(broker.sweeps.promoteSql.formatted(""), "100", "'kyu_x'")).doesNotContain("Seq Scan on kyu_jobs");
-        assertThat(genericPlan(broker.sweeps.pruneJobsSql, "'SUCCEEDED'", "1000", "100")).doesNotContain("Seq Scan on kyu_jobs");
-        assertThat(genericPlan(broker.sweeps.pruneOwnTtlSql, "100")).doesNotContain("Seq Scan on kyu_jobs").contains("kyu_jobs_expiry");
+        assertThat(genericPlan(broker.sweeps.promoteSql.formatted(""), "100", "'kyu_x'"))
+                .doesNotContain("Seq Scan on kyu_jobs");
+        assertThat(genericPlan(broker.sweeps.pruneJobsSql, "'SUCCEEDED'", "1000", "100"))
+                .doesNotContain("Seq Scan on kyu_jobs");
+        assertThat(genericPlan(broker.sweeps.pruneOwnTtlSql, "100"))
+                .doesNotContain("Seq Scan on kyu_jobs")
+                .contains("kyu_jobs_expiry");
     }
 
     @Test
     void aCompletionFindsItsJobsAndTheirDependentsByIndexEvenOnAGenericPlan() throws Exception {
         String ids = "ARRAY['" + JobIds.next() + "']", queue = "ARRAY['big']", one = "ARRAY[1]", worker = "ARRAY['w']";
-        assertThat(genericPlan(broker.completions.successSql, ids, queue, one, worker, "ARRAY['null']")).doesNotContain("Seq Scan on kyu_jobs");
+        assertThat(genericPlan(broker.completions.successSql, ids, queue, one, worker, "ARRAY['null']"))
+                .doesNotContain("Seq Scan on kyu_jobs");
     }
 
     @Test
     void aCursorPageReadsThePrimaryKeyFromTheCursorOn() throws Exception {
-        String cursor = broker.jobsList(JobQuery.all(100).withOffset(5_000)).get(0).id();
+        String cursor =
+                broker.jobsList(JobQuery.all(100).withOffset(5_000)).get(0).id();
         var params = new ArrayList<String>();
         String sql = broker.queries.listSql(JobQuery.all(100).withAfter(cursor), params);
         assertThat(params).containsExactly(cursor);
         String plan = genericPlan(sql, "'" + cursor + "'", "100", "0");
-        assertThat(plan).doesNotContain("Seq Scan on kyu_jobs").doesNotContain("Sort")
-                .contains("Index Scan Backward using kyu_jobs_pkey").contains("Index Cond: (id < ");
+        assertThat(plan)
+                .doesNotContain("Seq Scan on kyu_jobs")
+                .doesNotContain("Sort")
+                .contains("Index Scan Backward using kyu_jobs_pkey")
+                .contains("Index Cond: (id < ");
     }
 
     /** The plan PostgreSQL would keep for {@code sql} as a prepared statement, with these parameter values. */
@@ -95,7 +107,8 @@ class PlanShapeTest {
             else numbered.append(ch);
         }
         assertThat(n).as("parameters of the statement").isEqualTo(values.length);
-        try (Connection c = pg.connect(); var st = c.createStatement()) {
+        try (Connection c = pg.connect();
+                var st = c.createStatement()) {
             st.execute("SET plan_cache_mode = force_generic_plan");
             st.execute("PREPARE p AS " + numbered);
             var plan = new StringBuilder();

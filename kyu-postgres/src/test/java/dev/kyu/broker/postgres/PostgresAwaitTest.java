@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * jobAwait on PostgreSQL: the awaiting broker marks the row, and only marked rows announce their end, so
@@ -110,7 +110,8 @@ class PostgresAwaitTest {
 
     private String enqueue() {
         String id = JobIds.next();
-        worker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(id, "t").queue("q").args("{}").build())));
+        worker.jobsEnqueue(EnqueueRequest.of(
+                List.of(NewJob.builder(id, "t").queue("q").args("{}").build())));
         return id;
     }
 
@@ -118,12 +119,14 @@ class PostgresAwaitTest {
     private void complete(String id) throws InterruptedException {
         List<Job> got = worker.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ZERO));
         assertThat(got).extracting(Job::id).containsExactly(id);
-        assertThat(worker.jobsComplete(List.of(new Completion(got.get(0).lease(), new Outcome.Succeeded("null"))))).containsExactly(true);
+        assertThat(worker.jobsComplete(List.of(new Completion(got.get(0).lease(), new Outcome.Succeeded("null")))))
+                .containsExactly(true);
     }
 
     private boolean awaited(String id) throws Exception {
         try (Connection c = pg.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT awaited FROM \"" + schema + "\".kyu_jobs WHERE id = ?::uuid")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT awaited FROM \"" + schema + "\".kyu_jobs WHERE id = ?::uuid")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);

@@ -53,7 +53,11 @@ class PostgresBrokerTest {
     }
 
     static NewJob job(String queue) {
-        return NewJob.builder(JobIds.next(), "t").queue(queue).args("{\"n\":1}").maxAttempts(3).build();
+        return NewJob.builder(JobIds.next(), "t")
+                .queue(queue)
+                .args("{\"n\":1}")
+                .maxAttempts(3)
+                .build();
     }
 
     private List<EnqueueResult> enqueue(NewJob... jobs) {
@@ -67,8 +71,15 @@ class PostgresBrokerTest {
     @Test
     void aLoneJobDueNowKeepsEveryFieldAndIsRefusedWhenItsIdExists() {
         // one unkeyed job due at once takes the one-row INSERT, not the batch statement
-        NewJob j = NewJob.builder(JobIds.next(), "t").queue("q").args("{\"n\":1}").priority(7).maxAttempts(4)
-                .timeout(Duration.ofSeconds(5)).backoff("fixed:1s").meta(Map.of("trace", "\"abc\" \u2603")).build();
+        NewJob j = NewJob.builder(JobIds.next(), "t")
+                .queue("q")
+                .args("{\"n\":1}")
+                .priority(7)
+                .maxAttempts(4)
+                .timeout(Duration.ofSeconds(5))
+                .backoff("fixed:1s")
+                .meta(Map.of("trace", "\"abc\" \u2603"))
+                .build();
         assertThat(enqueue(j)).containsExactly(new EnqueueResult(j.id(), true));
         Job stored = broker.jobGet(j.id()).orElseThrow();
         assertThat(stored.state()).isEqualTo(JobState.QUEUED);
@@ -87,7 +98,12 @@ class PostgresBrokerTest {
     void aDelayedJobIsPromotedByFetchesThatKeepClaimingOtherJobs() throws Exception {
         // No maintenance runs here, and every fetch below claims a job, so a fetch never comes back empty:
         // only the periodic due check of a claiming fetch can promote the delayed job.
-        String delayed = enqueue(NewJob.builder(JobIds.next(), "t").queue("busy").delay(Duration.ofMillis(200)).build()).get(0).id();
+        String delayed = enqueue(NewJob.builder(JobIds.next(), "t")
+                        .queue("busy")
+                        .delay(Duration.ofMillis(200))
+                        .build())
+                .get(0)
+                .id();
         var seen = new HashSet<String>();
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!seen.contains(delayed) && System.nanoTime() < end) {
@@ -105,7 +121,8 @@ class PostgresBrokerTest {
         try (PostgresBroker producer = pg.open(pg.baseUrl() + "?schema=" + broker.schema() + "&poolSize=2")) {
             CompletableFuture<List<Job>> waiting = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return broker.jobsFetch(new FetchRequest("w", List.of("n"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
+                    return broker.jobsFetch(
+                            new FetchRequest("w", List.of("n"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
                 } catch (InterruptedException e) {
                     return List.of();
                 }
@@ -113,7 +130,9 @@ class PostgresBrokerTest {
             await().atMost(Duration.ofSeconds(10)).until(broker::listening); // LISTEN starts with the first fetch
             NewJob j = job("n");
             producer.jobsEnqueue(EnqueueRequest.of(List.of(j)));
-            assertThat(producer.listening()).as("a broker that never fetched holds no LISTEN connection").isFalse();
+            assertThat(producer.listening())
+                    .as("a broker that never fetched holds no LISTEN connection")
+                    .isFalse();
             // the fallback poll is 5 s; the NOTIFY gets there long before
             List<Job> got = waiting.get(4, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(got).extracting(Job::id).containsExactly(j.id());
@@ -122,18 +141,22 @@ class PostgresBrokerTest {
 
     @Test
     void withoutListenAnIdleFetcherFindsWorkByPolling() throws Exception {
-        try (PostgresBroker polling = pg.open(pg.baseUrl() + "?schema=" + broker.schema() + "&listen=false&pollInterval=100ms")) {
+        try (PostgresBroker polling =
+                pg.open(pg.baseUrl() + "?schema=" + broker.schema() + "&listen=false&pollInterval=100ms")) {
             assertThat(polling.listening()).isFalse();
             CompletableFuture<List<Job>> waiting = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return polling.jobsFetch(new FetchRequest("w", List.of("poll"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
+                    return polling.jobsFetch(
+                            new FetchRequest("w", List.of("poll"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
                 } catch (InterruptedException e) {
                     return List.of();
                 }
             });
             NewJob j = job("poll");
             enqueue(j); // through the other broker: no in-process wake-up reaches the polling one
-            assertThat(waiting.get(20, java.util.concurrent.TimeUnit.SECONDS)).extracting(Job::id).containsExactly(j.id());
+            assertThat(waiting.get(20, java.util.concurrent.TimeUnit.SECONDS))
+                    .extracting(Job::id)
+                    .containsExactly(j.id());
         }
     }
 
@@ -147,22 +170,27 @@ class PostgresBrokerTest {
         Job held = running.get(0), free = running.get(1);
         try (var tx = pg.connect()) {
             tx.setAutoCommit(false);
-            try (var st = tx.prepareStatement("SELECT id FROM \"" + broker.schema() + "\".kyu_jobs WHERE id = ?::uuid FOR UPDATE")) {
+            try (var st = tx.prepareStatement(
+                    "SELECT id FROM \"" + broker.schema() + "\".kyu_jobs WHERE id = ?::uuid FOR UPDATE")) {
                 st.setString(1, held.id());
                 st.executeQuery().close();
             }
             Instant before = broker.jobGet(free.id()).orElseThrow().leaseExpiresAt();
-            LeaseReport report = CompletableFuture
-                    .supplyAsync(() -> broker.leasesExtend(new LeaseExtension("w1", List.of(held.lease(), free.lease()), Duration.ofMinutes(10))))
+            LeaseReport report = CompletableFuture.supplyAsync(() -> broker.leasesExtend(
+                            new LeaseExtension("w1", List.of(held.lease(), free.lease()), Duration.ofMinutes(10))))
                     .get(10, java.util.concurrent.TimeUnit.SECONDS);
             // the locked job still counts as held; the other one's lease moved on
             assertThat(report.lost()).isEmpty();
-            assertThat(broker.jobGet(free.id()).orElseThrow().leaseExpiresAt()).isAfter(before.plus(Duration.ofMinutes(5)));
+            assertThat(broker.jobGet(free.id()).orElseThrow().leaseExpiresAt())
+                    .isAfter(before.plus(Duration.ofMinutes(5)));
             tx.rollback();
         }
         // a lease that is no longer the caller's is still reported lost
-        assertThat(broker.jobsComplete(List.of(new Completion(held.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
-        assertThat(broker.leasesExtend(new LeaseExtension("w1", List.of(held.lease()), Duration.ofMinutes(10))).lost()).containsExactly(held.id());
+        assertThat(broker.jobsComplete(List.of(new Completion(held.lease(), new Outcome.Succeeded("1")))))
+                .containsExactly(true);
+        assertThat(broker.leasesExtend(new LeaseExtension("w1", List.of(held.lease()), Duration.ofMinutes(10)))
+                        .lost())
+                .containsExactly(held.id());
     }
 
     @Test
@@ -170,20 +198,28 @@ class PostgresBrokerTest {
         // Cancel, retry and delete lock their rows in id order. A completion batch that locked the same
         // running jobs in another order could deadlock with them.
         for (int i = 0; i < 5; i++) enqueue(job("ord"));
-        List<Job> jobs = fetch("ord", 5).stream().sorted(java.util.Comparator.comparing(Job::id)).toList();
+        List<Job> jobs = fetch("ord", 5).stream()
+                .sorted(java.util.Comparator.comparing(Job::id))
+                .toList();
         // one kind of outcome, one statement: the batch names the higher id first
         List<Job> pair = jobs.subList(0, 2);
-        assertThat(completeWhileAnAdminLocks(pair, List.of(
-                new Completion(pair.get(1).lease(), new Outcome.Succeeded("1")),
-                new Completion(pair.get(0).lease(), new Outcome.Succeeded("1"))))).containsExactly(true, true);
+        assertThat(completeWhileAnAdminLocks(
+                        pair,
+                        List.of(
+                                new Completion(pair.get(1).lease(), new Outcome.Succeeded("1")),
+                                new Completion(pair.get(0).lease(), new Outcome.Succeeded("1")))))
+                .containsExactly(true, true);
         // a mixed batch runs a statement per kind: successes, then hand-backs, then failures
         List<Job> three = jobs.subList(2, 5);
         Job low = three.get(0), mid = three.get(1), high = three.get(2);
         var err = JobError.reason(1, "X", "boom", Instant.now());
-        assertThat(completeWhileAnAdminLocks(three, List.of(
-                new Completion(high.lease(), new Outcome.Succeeded("1")),
-                new Completion(mid.lease(), new Outcome.Released(Duration.ZERO)),
-                new Completion(low.lease(), new Outcome.Dead(err))))).containsExactly(true, true, true);
+        assertThat(completeWhileAnAdminLocks(
+                        three,
+                        List.of(
+                                new Completion(high.lease(), new Outcome.Succeeded("1")),
+                                new Completion(mid.lease(), new Outcome.Released(Duration.ZERO)),
+                                new Completion(low.lease(), new Outcome.Dead(err)))))
+                .containsExactly(true, true, true);
         assertThat(broker.jobGet(high.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(broker.jobGet(mid.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
         assertThat(broker.jobGet(low.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
@@ -195,8 +231,11 @@ class PostgresBrokerTest {
         for (int i = 0; i < 4; i++) enqueue(job("fq"));
         List<Job> jobs = fetch("fq", 4);
         var err = JobError.reason(1, "X", "boom", Instant.now());
-        List<Outcome> kinds = List.of(new Outcome.Succeeded("1"), new Outcome.Released(Duration.ZERO),
-                new Outcome.Retry(err, Duration.ZERO), new Outcome.Dead(err));
+        List<Outcome> kinds = List.of(
+                new Outcome.Succeeded("1"),
+                new Outcome.Released(Duration.ZERO),
+                new Outcome.Retry(err, Duration.ZERO),
+                new Outcome.Dead(err));
         var foreign = new java.util.ArrayList<Completion>();
         for (int i = 0; i < 4; i++) foreign.add(new Completion(elsewhere(jobs.get(i)), kinds.get(i)));
         // one kind per batch (each statement alone), then all kinds in one batch, then in the caller's transaction
@@ -215,8 +254,10 @@ class PostgresBrokerTest {
         }
         // beside the right lease of the same job in one batch, only the right one is applied
         Job first = jobs.get(0);
-        assertThat(broker.jobsComplete(List.of(new Completion(elsewhere(first), new Outcome.Succeeded("2")),
-                new Completion(first.lease(), new Outcome.Succeeded("1"))))).containsExactly(false, true);
+        assertThat(broker.jobsComplete(List.of(
+                        new Completion(elsewhere(first), new Outcome.Succeeded("2")),
+                        new Completion(first.lease(), new Outcome.Succeeded("1")))))
+                .containsExactly(false, true);
         assertThat(broker.jobGet(first.id()).orElseThrow().result()).isEqualTo("1");
     }
 
@@ -243,7 +284,8 @@ class PostgresBrokerTest {
     }
 
     private void lockRow(java.sql.Connection tx, String id) throws java.sql.SQLException {
-        try (var st = tx.prepareStatement("SELECT id FROM \"" + broker.schema() + "\".kyu_jobs WHERE id = ?::uuid FOR UPDATE")) {
+        try (var st = tx.prepareStatement(
+                "SELECT id FROM \"" + broker.schema() + "\".kyu_jobs WHERE id = ?::uuid FOR UPDATE")) {
             st.setString(1, id);
             st.executeQuery().close();
         }
@@ -251,7 +293,8 @@ class PostgresBrokerTest {
 
     private boolean someoneWaitsForARowLock() throws Exception {
         try (var c = pg.connect();
-             var st = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+                var st = c.prepareStatement(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
             st.setString(1, "%\"" + broker.schema() + "\".kyu_jobs%");
             try (var rs = st.executeQuery()) {
                 rs.next();
@@ -262,11 +305,15 @@ class PostgresBrokerTest {
 
     @Test
     void delayedJobWaitsUntilDueAndWakesTheFetcher() throws Exception {
-        NewJob j = NewJob.builder(JobIds.next(), "t").queue("d").delay(Duration.ofMillis(700)).build();
+        NewJob j = NewJob.builder(JobIds.next(), "t")
+                .queue("d")
+                .delay(Duration.ofMillis(700))
+                .build();
         enqueue(j);
         assertThat(broker.jobGet(j.id()).orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
         assertThat(fetch("d", 1)).isEmpty();
-        List<Job> got = broker.jobsFetch(new FetchRequest("w", List.of("d"), 1, Duration.ofSeconds(30), Duration.ofSeconds(20)));
+        List<Job> got = broker.jobsFetch(
+                new FetchRequest("w", List.of("d"), 1, Duration.ofSeconds(30), Duration.ofSeconds(20)));
         assertThat(got).extracting(Job::id).containsExactly(j.id());
     }
 
@@ -276,10 +323,12 @@ class PostgresBrokerTest {
         enqueue(good);
         String badErrors = JobIds.next();
         String badState = JobIds.next();
-        pg.execute("INSERT INTO \"" + broker.schema() + "\".kyu_jobs (id, task, queue, args, state, enqueued_at, scheduled_at, errors) "
-                + "VALUES ('" + badErrors + "', 't', 'bad', '{', 'QUEUED', now(), now(), 'not json [')");
-        pg.execute("INSERT INTO \"" + broker.schema() + "\".kyu_jobs (id, task, queue, args, state, enqueued_at, scheduled_at) "
-                + "VALUES ('" + badState + "', 't', 'bad', '{}', 'EXPLODED', now(), now())");
+        pg.execute("INSERT INTO \"" + broker.schema()
+                + "\".kyu_jobs (id, task, queue, args, state, enqueued_at, scheduled_at, errors) " + "VALUES ('"
+                + badErrors + "', 't', 'bad', '{', 'QUEUED', now(), now(), 'not json [')");
+        pg.execute("INSERT INTO \"" + broker.schema()
+                + "\".kyu_jobs (id, task, queue, args, state, enqueued_at, scheduled_at) " + "VALUES ('" + badState
+                + "', 't', 'bad', '{}', 'EXPLODED', now(), now())");
         assertThat(broker.queuesList()).isNotEmpty();
         List<Job> got = fetch("bad", 10);
         assertThat(got).extracting(Job::id).containsExactly(good.id());

@@ -37,9 +37,10 @@ class PostgresConformanceTest extends BrokerConformanceSuite {
         String id = JobIds.next();
         String schema = ((PostgresBroker) broker).schema();
         try (Connection c = pg.connect();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO \"" + schema + "\".kyu_jobs "
-                     + "(id, task, queue, args, state, enqueued_at, scheduled_at, errors, meta) "
-                     + "VALUES (?::uuid, 'corrupt.task', ?, '\u0001\u0002garbage{{{', 'QUEUED', now(), now(), 'not json [', '[1,2')")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO \"" + schema + "\".kyu_jobs "
+                                + "(id, task, queue, args, state, enqueued_at, scheduled_at, errors, meta) "
+                                + "VALUES (?::uuid, 'corrupt.task', ?, '\u0001\u0002garbage{{{', 'QUEUED', now(), now(), 'not json [', '[1,2')")) {
             ps.setString(1, id);
             ps.setString(2, queue);
             ps.executeUpdate();
@@ -57,11 +58,12 @@ class PostgresConformanceTest extends BrokerConformanceSuite {
      * job the schema refuses (an id that is no UUID, args or a time missing): no such row can exist.
      */
     static String plant(PostgresExtension pg, String schema, RawJob job) throws Exception {
-        if (!JobIds.isValid(job.id()) || job.args() == null || job.enqueuedAt() == null || job.scheduledAt() == null) return null;
+        if (!JobIds.isValid(job.id()) || job.args() == null || job.enqueuedAt() == null || job.scheduledAt() == null)
+            return null;
         try (Connection c = pg.connect();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO \"" + schema + "\".kyu_jobs "
-                     + "(id, task, queue, args, state, attempt, max_attempts, enqueued_at, scheduled_at) "
-                     + "VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz)")) {
+                PreparedStatement ps = c.prepareStatement("INSERT INTO \"" + schema + "\".kyu_jobs "
+                        + "(id, task, queue, args, state, attempt, max_attempts, enqueued_at, scheduled_at) "
+                        + "VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz)")) {
             ps.setString(1, job.id());
             ps.setString(2, job.task());
             ps.setString(3, job.queue());

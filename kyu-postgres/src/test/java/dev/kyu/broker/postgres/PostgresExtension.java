@@ -75,7 +75,8 @@ final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
 
     /** The embedded server of {@link #ownServer()}, to stop and start. */
     EmbeddedPg server() {
-        if (server == null) throw new IllegalStateException("only an ownServer() extension has a server to stop and start");
+        if (server == null)
+            throw new IllegalStateException("only an ownServer() extension has a server to stop and start");
         return server;
     }
 

@@ -1,12 +1,12 @@
 package dev.kyu.broker.postgres;
 
 import dev.kyu.job.JobIds;
+import dev.kyu.spi.BrokerConfig;
 import dev.kyu.testkit.faults.FaultFixture;
 import dev.kyu.testkit.faults.Garbage;
 import dev.kyu.testkit.faults.GarbageCase;
 import dev.kyu.testkit.faults.RunHistory;
 import dev.kyu.testkit.faults.TcpProxy;
-import dev.kyu.spi.BrokerConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -25,11 +25,33 @@ final class PostgresFaultFixture implements FaultFixture {
     private static final String SCHEMA = "faults";
 
     /** Each column of kyu_jobs and its type. */
-    private static final Map<String, String> COLUMNS = columns("id uuid", "task text", "queue text", "args text", "priority int",
-            "state text", "attempt int", "max_attempts int", "enqueued_at timestamptz", "scheduled_at timestamptz",
-            "started_at timestamptz", "finished_at timestamptz", "lease_expires_at timestamptz", "worker_id text", "result text",
-            "errors text", "unique_key text", "unique_scope text", "unique_claim text", "timeout_ms bigint", "backoff text",
-            "meta text", "cancel_requested boolean", "waits_for int", "dependents uuid[]", "retain_with uuid");
+    private static final Map<String, String> COLUMNS = columns(
+            "id uuid",
+            "task text",
+            "queue text",
+            "args text",
+            "priority int",
+            "state text",
+            "attempt int",
+            "max_attempts int",
+            "enqueued_at timestamptz",
+            "scheduled_at timestamptz",
+            "started_at timestamptz",
+            "finished_at timestamptz",
+            "lease_expires_at timestamptz",
+            "worker_id text",
+            "result text",
+            "errors text",
+            "unique_key text",
+            "unique_scope text",
+            "unique_claim text",
+            "timeout_ms bigint",
+            "backoff text",
+            "meta text",
+            "cancel_requested boolean",
+            "waits_for int",
+            "dependents uuid[]",
+            "retain_with uuid");
 
     /** A right-typed SQL value outside what Kyu writes, per column. */
     private static final Map<String, String> OUT_OF_RANGE = Map.ofEntries(
@@ -56,7 +78,8 @@ final class PostgresFaultFixture implements FaultFixture {
             Map.entry("backoff", "'sideways'"),
             Map.entry("meta", "'[1,2,3]'"),
             Map.entry("cancel_requested", "true"),
-            // a count below zero; dependents that are missing, null, the nil id and many; a job kept with one that never was
+            // a count below zero; dependents that are missing, null, the nil id and many; a job kept with one that
+            // never was
             Map.entry("waits_for", "-5"),
             Map.entry("dependents", "ARRAY[NULL, '00000000-0000-0000-0000-000000000000', gen_random_uuid()]::uuid[]"),
             Map.entry("retain_with", "gen_random_uuid()"));
@@ -127,20 +150,40 @@ final class PostgresFaultFixture implements FaultFixture {
         for (String column : COLUMNS.keySet()) {
             for (Garbage.Kind kind : Garbage.Kind.values()) {
                 String value = value(column, kind);
-                cases.add(GarbageCase.of("kyu_jobs." + column + "=" + kind.name().toLowerCase(), () -> insertJob(queue, column, value)));
+                cases.add(GarbageCase.of(
+                        "kyu_jobs." + column + "=" + kind.name().toLowerCase(), () -> insertJob(queue, column, value)));
             }
         }
         for (String[] row : List.of(
-                new String[] {"kyu_unique_periods", "(key, job_id, until) VALUES ('garbage-' || gen_random_uuid(), gen_random_uuid(), 'infinity')"},
-                new String[] {"kyu_unique_periods", "(key, job_id, until) VALUES ('', '00000000-0000-0000-0000-000000000000', '-infinity')"},
+                new String[] {
+                    "kyu_unique_periods",
+                    "(key, job_id, until) VALUES ('garbage-' || gen_random_uuid(), gen_random_uuid(), 'infinity')"
+                },
+                new String[] {
+                    "kyu_unique_periods",
+                    "(key, job_id, until) VALUES ('', '00000000-0000-0000-0000-000000000000', '-infinity')"
+                },
                 new String[] {"kyu_queues", "(queue, paused) VALUES (E'bad\\nqueue ' || gen_random_uuid(), true)"},
                 new String[] {"kyu_queues", "(queue, paused) VALUES (repeat('q', 100000) || gen_random_uuid(), false)"},
-                new String[] {"kyu_stats", "(minute, queue, succeeded, failed, retried) VALUES ('infinity', '" + queue + "', -1, 9223372036854775807, -9223372036854775808)"},
+                new String[] {
+                    "kyu_stats",
+                    "(minute, queue, succeeded, failed, retried) VALUES ('infinity', '" + queue
+                            + "', -1, 9223372036854775807, -9223372036854775808)"
+                },
                 new String[] {"kyu_stats", "(minute, queue, succeeded) VALUES ('-infinity', E'\\u001b[31m', 1)"},
-                new String[] {"kyu_workers", "(id, info, heartbeat_at) VALUES ('garbage-' || gen_random_uuid(), '{not json', 'infinity')"},
-                new String[] {"kyu_workers", "(id, info, heartbeat_at) VALUES ('garbage-' || gen_random_uuid(), repeat('x', " + Garbage.HUGE_LENGTH + "), '-infinity')"},
+                new String[] {
+                    "kyu_workers",
+                    "(id, info, heartbeat_at) VALUES ('garbage-' || gen_random_uuid(), '{not json', 'infinity')"
+                },
+                new String[] {
+                    "kyu_workers",
+                    "(id, info, heartbeat_at) VALUES ('garbage-' || gen_random_uuid(), repeat('x', "
+                            + Garbage.HUGE_LENGTH + "), '-infinity')"
+                },
                 new String[] {"kyu_kv", "(key, value) VALUES ('garbage-' || gen_random_uuid(), E'\\u0001not a value')"},
-                new String[] {"kyu_locks", "(name, owner, expires_at) VALUES ('garbage-' || gen_random_uuid(), '', 'infinity')"})) {
+                new String[] {
+                    "kyu_locks", "(name, owner, expires_at) VALUES ('garbage-' || gen_random_uuid(), '', 'infinity')"
+                })) {
             cases.add(GarbageCase.of(row[0] + "=foreign row", () -> {
                 exec("INSERT INTO " + row[0] + " " + row[1]);
                 return null;
@@ -157,10 +200,17 @@ final class PostgresFaultFixture implements FaultFixture {
             case EMPTY -> type.equals("uuid[]") ? "'{}'" : "''";
             // A number as text: with its '+' it is no valid task or queue name either ('1.5e300' is one, and a
             // job in a queue of that name rightly waits for a worker of that queue).
-            case WRONG_TYPE -> text ? (column.equals("args") || column.equals("meta") || column.equals("errors") ? "'42'" : "'1.5e+300'") : "'not a number'";
+            case WRONG_TYPE ->
+                text
+                        ? (column.equals("args") || column.equals("meta") || column.equals("errors")
+                                ? "'42'"
+                                : "'1.5e+300'")
+                        : "'not a number'";
             // uuid[] holds no long text: many ids instead, each released (and found missing) when the job ends
-            case HUGE -> type.equals("uuid[]") ? "ARRAY(SELECT gen_random_uuid() FROM generate_series(1, 20000))"
-                    : "repeat('" + (text ? "x" : "9") + "', " + Garbage.HUGE_LENGTH + ")";
+            case HUGE ->
+                type.equals("uuid[]")
+                        ? "ARRAY(SELECT gen_random_uuid() FROM generate_series(1, 20000))"
+                        : "repeat('" + (text ? "x" : "9") + "', " + Garbage.HUGE_LENGTH + ")";
             case INVALID_UTF8 -> "convert_from('\\x80c0afe282'::bytea, 'UTF8')";
             case OUT_OF_RANGE -> OUT_OF_RANGE.get(column);
         };
@@ -183,7 +233,8 @@ final class PostgresFaultFixture implements FaultFixture {
         row.put(column, value);
         var values = new ArrayList<String>();
         row.forEach((c, v) -> values.add("(" + v + ")::" + COLUMNS.get(c)));
-        exec("INSERT INTO kyu_jobs (" + String.join(", ", row.keySet()) + ") VALUES (" + String.join(", ", values) + ")");
+        exec("INSERT INTO kyu_jobs (" + String.join(", ", row.keySet()) + ") VALUES (" + String.join(", ", values)
+                + ")");
         if (column.equals("id")) return value.startsWith("'") ? value.substring(1, value.length() - 1) : null;
         return id;
     }

@@ -53,11 +53,17 @@ class PostgresJobLinksTest {
     }
 
     private static NewJob parent(String queue, String... dependents) {
-        return NewJob.builder(JobIds.next(), "t").queue(queue).links(JobLinks.of(0, List.of(dependents), null)).build();
+        return NewJob.builder(JobIds.next(), "t")
+                .queue(queue)
+                .links(JobLinks.of(0, List.of(dependents), null))
+                .build();
     }
 
     private static NewJob child(String id, String queue, int waitsFor) {
-        return NewJob.builder(id, "t").queue(queue).links(JobLinks.of(waitsFor, List.of(), null)).build();
+        return NewJob.builder(id, "t")
+                .queue(queue)
+                .links(JobLinks.of(waitsFor, List.of(), null))
+                .build();
     }
 
     private List<Job> fetch(PostgresBroker b, String queue, int limit) throws InterruptedException {
@@ -92,9 +98,11 @@ class PostgresJobLinksTest {
                     int applied = 0;
                     // one transaction per parent, successes and failures alike, all at the same time
                     for (Job j : mine) {
-                        Outcome o = j.id().hashCode() % 3 == 0 ? new Outcome.Dead(JobError.reason(1, "x", "no", Instant.now()))
+                        Outcome o = j.id().hashCode() % 3 == 0
+                                ? new Outcome.Dead(JobError.reason(1, "x", "no", Instant.now()))
                                 : new Outcome.Succeeded("null");
-                        if (broker.jobsComplete(List.of(new Completion(j.lease(), o))).get(0)) applied++;
+                        if (broker.jobsComplete(List.of(new Completion(j.lease(), o)))
+                                .get(0)) applied++;
                     }
                     return applied;
                 }));
@@ -112,7 +120,9 @@ class PostgresJobLinksTest {
         assertThat(released.links().waitsFor()).isZero();
         Job waiting = get(allButOne);
         assertThat(waiting.state()).isEqualTo(JobState.BLOCKED);
-        assertThat(waiting.links().waitsFor()).as("every parent counted once, none lost").isEqualTo(1);
+        assertThat(waiting.links().waitsFor())
+                .as("every parent counted once, none lost")
+                .isEqualTo(1);
         for (Job p : running) assertThat(get(p.id()).links().dependents()).isEmpty();
     }
 
@@ -140,7 +150,8 @@ class PostgresJobLinksTest {
                     start.await();
                     for (int i = 0; i < mine.size(); i += 2) {
                         var completions = new ArrayList<Completion>();
-                        for (Job j : mine.subList(i, Math.min(mine.size(), i + 2))) completions.add(new Completion(j.lease(), new Outcome.Succeeded("1")));
+                        for (Job j : mine.subList(i, Math.min(mine.size(), i + 2)))
+                            completions.add(new Completion(j.lease(), new Outcome.Succeeded("1")));
                         assertThat(broker.jobsComplete(completions)).containsOnly(true);
                     }
                     return null;
@@ -166,7 +177,8 @@ class PostgresJobLinksTest {
         try (PostgresBroker worker = pg.open(pg.baseUrl() + "?schema=" + broker.schema() + "&poolSize=2")) {
             CompletableFuture<List<Job>> waiting = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return worker.jobsFetch(new FetchRequest("w2", List.of("released"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
+                    return worker.jobsFetch(new FetchRequest(
+                            "w2", List.of("released"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
                 } catch (InterruptedException e) {
                     return List.of();
                 }
@@ -193,8 +205,12 @@ class PostgresJobLinksTest {
         Job running = fetch(broker, "p", 1).get(0);
         try (Connection app = pg.connect()) {
             app.setAutoCommit(false);
-            assertThat(broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("null"))), app)).containsExactly(true);
-            assertThat(get(c).state()).as("released at the caller's commit, not before").isEqualTo(JobState.BLOCKED);
+            assertThat(broker.jobsComplete(
+                            List.of(new Completion(running.lease(), new Outcome.Succeeded("null"))), app))
+                    .containsExactly(true);
+            assertThat(get(c).state())
+                    .as("released at the caller's commit, not before")
+                    .isEqualTo(JobState.BLOCKED);
             app.commit();
         }
         assertThat(get(c).state()).isEqualTo(JobState.QUEUED);
@@ -207,7 +223,8 @@ class PostgresJobLinksTest {
         NewJob p = parent("p", c);
         broker.jobsEnqueue(EnqueueRequest.of(List.of(p, child(c, "c", 1))));
         try (Connection db = pg.connect();
-             PreparedStatement ps = db.prepareStatement("UPDATE \"" + broker.schema() + "\".kyu_jobs SET waits_for = -3 WHERE id = ?::uuid")) {
+                PreparedStatement ps = db.prepareStatement(
+                        "UPDATE \"" + broker.schema() + "\".kyu_jobs SET waits_for = -3 WHERE id = ?::uuid")) {
             ps.setString(1, p.id());
             ps.executeUpdate();
         }
@@ -223,10 +240,16 @@ class PostgresJobLinksTest {
         String b = JobIds.next(), c = JobIds.next();
         NewJob a = parent("p", b);
         // a releases b, b releases c, c releases nothing: the release must leave alone every row the cancel writes
-        broker.jobsEnqueue(EnqueueRequest.of(List.of(a, NewJob.builder(b, "t").queue("c").links(JobLinks.of(1, List.of(c), null)).build(),
+        broker.jobsEnqueue(EnqueueRequest.of(List.of(
+                a,
+                NewJob.builder(b, "t")
+                        .queue("c")
+                        .links(JobLinks.of(1, List.of(c), null))
+                        .build(),
                 child(c, "c", 1))));
         broker.jobsCancel(List.of(c, a.id(), b));
-        assertThat(broker.jobsGet(List.of(a.id(), b, c))).extracting(Job::state)
+        assertThat(broker.jobsGet(List.of(a.id(), b, c)))
+                .extracting(Job::state)
                 .containsExactly(JobState.CANCELLED, JobState.CANCELLED, JobState.CANCELLED);
     }
 }

@@ -51,7 +51,8 @@ class TransactionalEnqueueTest {
     }
 
     private void insertOrder(Connection c, String id) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO \"" + broker.schema() + "\".orders (id, status) VALUES (?, 'new')")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO \"" + broker.schema() + "\".orders (id, status) VALUES (?, 'new')")) {
             ps.setString(1, id);
             ps.executeUpdate();
         }
@@ -59,12 +60,19 @@ class TransactionalEnqueueTest {
 
     @Test
     void declaresTheCapability() {
-        assertThat(broker.capabilities()).contains(Capability.TRANSACTIONAL_ENQUEUE, Capability.TRANSACTIONAL_COMPLETE, Capability.SHARED_ACROSS_PROCESSES);
+        assertThat(broker.capabilities())
+                .contains(
+                        Capability.TRANSACTIONAL_ENQUEUE,
+                        Capability.TRANSACTIONAL_COMPLETE,
+                        Capability.SHARED_ACROSS_PROCESSES);
     }
 
     @Test
     void invisibleBeforeCommitFetchedPromptlyAfter() throws Exception {
-        NewJob job = NewJob.builder(JobIds.next(), "ship").queue("orders").args("{\"order\":\"o1\"}").build();
+        NewJob job = NewJob.builder(JobIds.next(), "ship")
+                .queue("orders")
+                .args("{\"order\":\"o1\"}")
+                .build();
         try (Connection app = pg.connect()) {
             app.setAutoCommit(false);
             insertOrder(app, "o1");
@@ -77,7 +85,8 @@ class TransactionalEnqueueTest {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(broker::listening);
             CompletableFuture<List<Job>> waiting = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return broker.jobsFetch(new FetchRequest("w", List.of("orders"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
+                    return broker.jobsFetch(new FetchRequest(
+                            "w", List.of("orders"), 1, Duration.ofSeconds(30), Duration.ofSeconds(60)));
                 } catch (InterruptedException e) {
                     return List.of();
                 }
@@ -95,8 +104,11 @@ class TransactionalEnqueueTest {
         var ship = dev.kyu.task.Task.of("shop.ship", Ship.class, String.class, (a, ctx) -> "shipped " + a.orderId());
         try (dev.kyu.Kyu kyu = dev.kyu.Kyu.builder().broker(broker).build()) {
             kyu.register(ship);
-            dev.kyu.worker.Worker worker = kyu.worker(dev.kyu.worker.WorkerOptions.builder().queues("default")
-                    .fetchWait(Duration.ofSeconds(2)).build()).start();
+            dev.kyu.worker.Worker worker = kyu.worker(dev.kyu.worker.WorkerOptions.builder()
+                            .queues("default")
+                            .fetchWait(Duration.ofSeconds(2))
+                            .build())
+                    .start();
             try (Connection app = pg.connect()) {
                 app.setAutoCommit(false);
                 insertOrder(app, "o9");
@@ -136,7 +148,8 @@ class TransactionalEnqueueTest {
         try (Connection app = pg.connect()) {
             app.setAutoCommit(false);
             insertOrder(app, "o3");
-            assertThat(broker.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\""))), app))
+            assertThat(broker.jobsComplete(
+                            List.of(new Completion(running.lease(), new Outcome.Succeeded("\"shipped\""))), app))
                     .containsExactly(true);
             assertThat(broker.jobGet(job.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
             app.rollback();
@@ -150,7 +163,8 @@ class TransactionalEnqueueTest {
         }
         assertThat(broker.jobGet(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         try (Connection c = pg.connect();
-             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM \"" + broker.schema() + "\".orders")) {
+                ResultSet rs =
+                        c.createStatement().executeQuery("SELECT count(*) FROM \"" + broker.schema() + "\".orders")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(1);
         }
@@ -165,8 +179,12 @@ class TransactionalEnqueueTest {
         assertThat(running).hasSize(2);
         var err = dev.kyu.job.JobError.reason(1, "x.Y", "declined", broker.now());
         try (Connection app = pg.connect()) {
-            assertThat(broker.jobsComplete(List.of(new Completion(running.get(0).lease(), new Outcome.Succeeded("1")),
-                    new Completion(running.get(1).lease(), new Outcome.Dead(err))), app)).containsExactly(true, true);
+            assertThat(broker.jobsComplete(
+                            List.of(
+                                    new Completion(running.get(0).lease(), new Outcome.Succeeded("1")),
+                                    new Completion(running.get(1).lease(), new Outcome.Dead(err))),
+                            app))
+                    .containsExactly(true, true);
             assertThat(app.getAutoCommit()).isTrue();
         }
         assertThat(broker.jobGet(running.get(0).id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);

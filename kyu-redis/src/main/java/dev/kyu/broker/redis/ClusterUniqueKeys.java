@@ -46,8 +46,11 @@ final class ClusterUniqueKeys {
             for (int i = 0; i < jobs.size(); i++) {
                 NewJob j = jobs.get(i);
                 if (j.uniqueKey() == null) continue;
-                String period = j.uniqueScope() == UniqueScope.PERIOD ? Long.toString(j.uniquePeriod().toMillis()) : "";
-                Object got = claimOne(j.id(), j.queue(), j.uniqueKey(), j.uniqueScope().name(), period, false);
+                String period = j.uniqueScope() == UniqueScope.PERIOD
+                        ? Long.toString(j.uniquePeriod().toMillis())
+                        : "";
+                Object got = claimOne(
+                        j.id(), j.queue(), j.uniqueKey(), j.uniqueScope().name(), period, false);
                 if (got instanceof Claim c) claims.add(c);
                 else duplicates.put(i, (String) got);
             }
@@ -86,8 +89,10 @@ final class ClusterUniqueKeys {
                 expect = current; // a dead holder (or garbage): take over unless someone else did
             }
         }
-        throw new KyuException.BrokerUnavailable("unique key '" + uniqueKey + "' of job " + id
-                + " is contended; nothing of the batch was stored, try again", null);
+        throw new KyuException.BrokerUnavailable(
+                "unique key '" + uniqueKey + "' of job " + id
+                        + " is contended; nothing of the batch was stored, try again",
+                null);
     }
 
     /** Marks the claims of a stored batch as confirmed; a claim lost meanwhile is left alone. */
@@ -120,6 +125,8 @@ final class ClusterUniqueKeys {
             }
             return claimedAt > 0 && now - claimedAt < GRACE_MS;
         }
-        return scope.equals(UniqueScope.QUEUED.name()) ? JobState.WAITING.contains(job.state()) : !job.state().isTerminal();
+        return scope.equals(UniqueScope.QUEUED.name())
+                ? JobState.WAITING.contains(job.state())
+                : !job.state().isTerminal();
     }
 }

@@ -41,13 +41,17 @@ final class DirectConnection implements AutoCloseable {
     private Connection conn;
     /** The socket's channel, kept to look at the connection between calls (see {@link #stillOpen}). */
     private volatile SocketChannel channel;
+
     private final ByteBuffer probe = ByteBuffer.allocate(1);
 
     private DirectConnection() {}
 
     /** A single server over plain TCP: where a direct connection can stand in for Lettuce's. */
     static boolean suits(RedisSettings settings, boolean cluster) {
-        return !cluster && !settings.sentinel() && settings.nodes().size() == 1 && !settings.nodes().get(0).isSsl();
+        return !cluster
+                && !settings.sentinel()
+                && settings.nodes().size() == 1
+                && !settings.nodes().get(0).isSsl();
     }
 
     /** Connects, authenticates and selects the database as the URL says. */
@@ -102,11 +106,16 @@ final class DirectConnection implements AutoCloseable {
             return s;
         } catch (IOException e) {
             if (ch != null) {
-                try { ch.close(); } catch (IOException ignored) { /* the connect failed already */ }
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    /* the connect failed already */
+                }
             }
             String where = "Unable to connect to " + address.getHostString() + ":" + address.getPort() + ": ";
             // A name that does not resolve comes as an UnknownHostException saying only host:port: said plainly.
-            if (e instanceof java.net.UnknownHostException) throw new JedisConnectionException(where + "unknown host " + address.getHostString());
+            if (e instanceof java.net.UnknownHostException)
+                throw new JedisConnectionException(where + "unknown host " + address.getHostString());
             throw new JedisConnectionException(where + e.getMessage(), e);
         }
     }
@@ -119,7 +128,8 @@ final class DirectConnection implements AutoCloseable {
      *
      * @throws InterruptedException the caller was interrupted while it waited (the connection is then closed)
      */
-    Object popThenEvalsha(List<String> keys, Duration wait, byte[] sha, String routeKey, byte[][] argv, Duration timeout)
+    Object popThenEvalsha(
+            List<String> keys, Duration wait, byte[] sha, String routeKey, byte[][] argv, Duration timeout)
             throws InterruptedException {
         byte[][] pop = new byte[keys.size() + 1][];
         for (int i = 0; i < keys.size(); i++) pop[i] = keys.get(i).getBytes(StandardCharsets.UTF_8);
@@ -127,7 +137,8 @@ final class DirectConnection implements AutoCloseable {
         byte[][] eval = evalshaArgs(sha, routeKey, argv);
         List<Object> replies;
         try {
-            conn.setSoTimeout((int) Math.min(Integer.MAX_VALUE, wait.plus(timeout).toMillis()));
+            conn.setSoTimeout(
+                    (int) Math.min(Integer.MAX_VALUE, wait.plus(timeout).toMillis()));
             conn.sendCommand(Protocol.Command.BLPOP, pop);
             conn.sendCommand(Protocol.Command.EVALSHA, eval);
             replies = conn.getMany(2);

@@ -22,15 +22,19 @@ final class DurabilityCheck {
             String save = link.configGet("save");
             String policy = link.configGet("maxmemory-policy");
             if ("no".equalsIgnoreCase(aof)) {
-                problems.add(save == null || save.isBlank()
-                        ? "persistence is off (appendonly no and no save points): a restart loses every job"
-                        : "appendonly is no: a crash loses the jobs written since the last snapshot");
+                problems.add(
+                        save == null || save.isBlank()
+                                ? "persistence is off (appendonly no and no save points): a restart loses every job"
+                                : "appendonly is no: a crash loses the jobs written since the last snapshot");
             }
             if (policy != null && !"noeviction".equalsIgnoreCase(policy)) {
                 problems.add("maxmemory-policy is " + policy + ", which may evict jobs: set noeviction");
             }
         } catch (RuntimeException e) {
-            LOG.debug("cannot read the configuration of Redis {} ({}); durability not checked", settings.redacted(), Faults.oneLine(e));
+            LOG.debug(
+                    "cannot read the configuration of Redis {} ({}); durability not checked",
+                    settings.redacted(),
+                    Faults.oneLine(e));
         }
         try {
             String info = link.info("server");
@@ -39,13 +43,17 @@ final class DurabilityCheck {
                     String[] v = line.substring(14).trim().split("\\.");
                     int major = Integer.parseInt(v[0]), minor = v.length > 1 ? Integer.parseInt(v[1]) : 0;
                     if (major < 6 || (major == 6 && minor < 2)) {
-                        LOG.warn("Redis {} runs version {}; Kyu supports 6.2 and later", settings.redacted(), line.substring(14).trim());
+                        LOG.warn(
+                                "Redis {} runs version {}; Kyu supports 6.2 and later",
+                                settings.redacted(),
+                                line.substring(14).trim());
                     }
                 }
             }
         } catch (RuntimeException e) {
             LOG.debug("cannot read the version of Redis {} ({})", settings.redacted(), Faults.oneLine(e));
         }
-        if (!problems.isEmpty()) LOG.warn("Redis {} may lose acknowledged jobs: {}", settings.redacted(), String.join("; ", problems));
+        if (!problems.isEmpty())
+            LOG.warn("Redis {} may lose acknowledged jobs: {}", settings.redacted(), String.join("; ", problems));
     }
 }

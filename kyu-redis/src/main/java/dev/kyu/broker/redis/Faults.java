@@ -20,8 +20,20 @@ import org.slf4j.LoggerFactory;
 final class Faults {
     private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
     private static final String[] PASSING = {
-        "LOADING", "TRYAGAIN", "CLUSTERDOWN", "READONLY", "MASTERDOWN", "BUSY", "Currently not connected",
-        "Connection closed", "Connection reset", "Connection refused", "Unable to connect", "closed", "disconnected"};
+        "LOADING",
+        "TRYAGAIN",
+        "CLUSTERDOWN",
+        "READONLY",
+        "MASTERDOWN",
+        "BUSY",
+        "Currently not connected",
+        "Connection closed",
+        "Connection reset",
+        "Connection refused",
+        "Unable to connect",
+        "closed",
+        "disconnected"
+    };
 
     /** The error code of a script refused because a key holds another type (see {@code check.lua}). */
     static final String BADKEY = "KYU_BADKEY ";
@@ -47,7 +59,9 @@ final class Faults {
         for (Throwable c = t; c != null; c = c.getCause()) {
             // A key of another type stays until someone removes it; its name may contain any word of PASSING.
             if (c.getMessage() != null && c.getMessage().contains(BADKEY)) return false;
-            if (c instanceof RedisConnectionException || c instanceof RedisCommandTimeoutException || c instanceof IOException) return true;
+            if (c instanceof RedisConnectionException
+                    || c instanceof RedisCommandTimeoutException
+                    || c instanceof IOException) return true;
             if (c instanceof RedisException && c.getMessage() != null) {
                 for (String p : PASSING) if (c.getMessage().contains(p)) return true;
             }
@@ -72,10 +86,15 @@ final class Faults {
                 throw e;
             } catch (RuntimeException e) {
                 Throwable cause = unwrap(e);
-                if (closed || !passing(cause) || System.nanoTime() + pauseMs * 1_000_000 > deadline) throw translate(what, cause);
+                if (closed || !passing(cause) || System.nanoTime() + pauseMs * 1_000_000 > deadline)
+                    throw translate(what, cause);
                 if (!logged && !outageReported) {
-                    LOG.warn("Redis {} unavailable during {} ({}); retrying for up to {}", settings.redacted(), what,
-                            settings.scrub(oneLine(cause)), dev.kyu.job.Durations.format(budget));
+                    LOG.warn(
+                            "Redis {} unavailable during {} ({}); retrying for up to {}",
+                            settings.redacted(),
+                            what,
+                            settings.scrub(oneLine(cause)),
+                            dev.kyu.job.Durations.format(budget));
                     outageReported = true;
                 }
                 logged = true;
@@ -98,7 +117,10 @@ final class Faults {
             if (bad < 0) continue;
             String reason = m.substring(bad + BADKEY.length());
             int at = reason.indexOf(" script: ");
-            return (at >= 0 ? reason.substring(0, at) : reason).replace('\n', ' ').replace('\r', ' ').trim();
+            return (at >= 0 ? reason.substring(0, at) : reason)
+                    .replace('\n', ' ')
+                    .replace('\r', ' ')
+                    .trim();
         }
         return null;
     }
@@ -109,8 +131,8 @@ final class Faults {
         String m = cause.getMessage() == null ? "" : cause.getMessage();
         int refused = m.indexOf("KYU_EXISTS ");
         if (refused >= 0) {
-            return new KyuException.InvalidInput("a job with id " + m.substring(refused + 11).trim()
-                    + " already exists; nothing of the batch was stored");
+            return new KyuException.InvalidInput("a job with id "
+                    + m.substring(refused + 11).trim() + " already exists; nothing of the batch was stored");
         }
         if (m.contains("NOPERM")) return notAllowed(settings, what, cause);
         int bad = m.indexOf(BADKEY);
@@ -119,11 +141,14 @@ final class Faults {
             String reason = m.substring(bad + BADKEY.length());
             int at = reason.indexOf(" script: ");
             if (at >= 0) reason = reason.substring(0, at);
-            return new KyuException.BrokerUnavailable("Redis " + settings.redacted() + ": " + what + " failed, nothing was changed: "
-                    + settings.scrub(reason.replace('\n', ' ').replace('\r', ' ').trim()), null);
+            return new KyuException.BrokerUnavailable(
+                    "Redis " + settings.redacted() + ": " + what + " failed, nothing was changed: "
+                            + settings.scrub(
+                                    reason.replace('\n', ' ').replace('\r', ' ').trim()),
+                    null);
         }
-        return new KyuException.BrokerUnavailable("Redis " + settings.redacted() + ": " + what + " failed: "
-                + settings.scrub(oneLine(cause)), null);
+        return new KyuException.BrokerUnavailable(
+                "Redis " + settings.redacted() + ": " + what + " failed: " + settings.scrub(oneLine(cause)), null);
     }
 
     /**
@@ -132,24 +157,30 @@ final class Faults {
      * rights are granted).
      */
     static KyuException notAllowed(RedisSettings settings, String what, Throwable cause) {
-        return new KyuException.BrokerConfig("Redis " + settings.redacted() + " does not allow this user to " + what + ": "
-                + settings.scrub(oneLine(cause)) + " (Kyu needs +@all -@dangerous +info on the keys under its prefix; see docs/brokers/redis.md)");
+        return new KyuException.BrokerConfig("Redis " + settings.redacted() + " does not allow this user to " + what
+                + ": " + settings.scrub(oneLine(cause))
+                + " (Kyu needs +@all -@dangerous +info on the keys under its prefix; see docs/brokers/redis.md)");
     }
 
     static Throwable unwrap(Throwable t) {
         Throwable c = t;
-        while ((c instanceof ExecutionException || c instanceof java.util.concurrent.CompletionException) && c.getCause() != null) c = c.getCause();
+        while ((c instanceof ExecutionException || c instanceof java.util.concurrent.CompletionException)
+                && c.getCause() != null) c = c.getCause();
         return c;
     }
 
     static String oneLine(Throwable t) {
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (t.getCause() != null && t.getCause().getMessage() != null && !m.contains(t.getCause().getMessage())) {
+        if (t.getCause() != null
+                && t.getCause().getMessage() != null
+                && !m.contains(t.getCause().getMessage())) {
             m = m + ": " + t.getCause().getMessage();
         }
         // Lettuce names an address not looked up yet as Java prints it, 'host/<unresolved>:port'.
         // Netty, a resolved one as '/127.0.0.1:6379'. Either is shown as host:port.
-        return m.replace("/<unresolved>:", ":").replaceAll(": /(\\d{1,3}(\\.\\d{1,3}){3}:\\d+)", ": $1")
-                .replace('\n', ' ').replace('\r', ' ');
+        return m.replace("/<unresolved>:", ":")
+                .replaceAll(": /(\\d{1,3}(\\.\\d{1,3}){3}:\\d+)", ": $1")
+                .replace('\n', ' ')
+                .replace('\r', ' ');
     }
 }

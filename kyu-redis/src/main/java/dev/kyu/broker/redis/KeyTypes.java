@@ -10,8 +10,19 @@ import java.util.function.Supplier;
  * single command that fails writes nothing, so it needs no check ahead of it.
  */
 final class KeyTypes {
-    private static final Map<String, String> KINDS = Map.of("string", "a string", "list", "a list", "set", "a set",
-            "zset", "a sorted set", "hash", "a hash", "stream", "a stream");
+    private static final Map<String, String> KINDS = Map.of(
+            "string",
+            "a string",
+            "list",
+            "a list",
+            "set",
+            "a set",
+            "zset",
+            "a sorted set",
+            "hash",
+            "a hash",
+            "stream",
+            "a stream");
 
     private KeyTypes() {}
 
@@ -28,7 +39,8 @@ final class KeyTypes {
 
     /** The one-line reason, as the scripts word it. */
     static String reason(String key, String held, String want) {
-        return "Redis key " + key + " holds " + KINDS.getOrDefault(held, held) + ", expected " + KINDS.getOrDefault(want, want);
+        return "Redis key " + key + " holds " + KINDS.getOrDefault(held, held) + ", expected "
+                + KINDS.getOrDefault(want, want);
     }
 
     /** Whether {@code key} is missing or holds a {@code want}. */

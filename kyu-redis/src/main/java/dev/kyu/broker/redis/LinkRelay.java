@@ -32,8 +32,13 @@ final class LinkRelay {
     private final Function<List<String>, List<String>> queuesOf;
     private final SkippedQueues skipped = new SkippedQueues();
 
-    LinkRelay(RedisLink link, Keys keys, ScriptRunner runner, Faults faults, Duration outage,
-              Function<List<String>, List<String>> queuesOf) {
+    LinkRelay(
+            RedisLink link,
+            Keys keys,
+            ScriptRunner runner,
+            Faults faults,
+            Duration outage,
+            Function<List<String>, List<String>> queuesOf) {
         this.link = link;
         this.keys = keys;
         this.runner = runner;
@@ -52,14 +57,20 @@ final class LinkRelay {
                 // The records stay for the next drain (maintenance runs one over every queue).
                 String reason = Faults.badKeyReason(e);
                 if (reason != null) skipped.report("release dependents", List.of(q, reason));
-                else LOG.warn("releasing dependents recorded in queue {} failed, left for the next sweep: {}", q, Faults.oneLine(e));
+                else
+                    LOG.warn(
+                            "releasing dependents recorded in queue {} failed, left for the next sweep: {}",
+                            q,
+                            Faults.oneLine(e));
             }
         }
     }
 
     private void drainOne(String q) {
         String relay = keys.queue(q, "relay");
-        Map<String, String> records = faults.ride("release dependents", outage,
+        Map<String, String> records = faults.ride(
+                "release dependents",
+                outage,
                 () -> KeyTypes.expect(link, relay, "hash", () -> link.sync().hgetall(relay)));
         if (records.isEmpty()) return;
         var parents = new ArrayList<String>();
@@ -74,12 +85,22 @@ final class LinkRelay {
         var known = new ArrayList<Integer>();
         for (int i = 0; i < children.size(); i++) if (childQueues.get(i) != null) known.add(i);
         if (!known.isEmpty()) {
-            runner.perItem("release dependents", outage, Script.RELAY, List.of(),
+            runner.perItem(
+                    "release dependents",
+                    outage,
+                    Script.RELAY,
+                    List.of(),
                     known.stream().map(childQueues::get).toList(),
-                    known.stream().map(i -> List.of(childQueues.get(i), children.get(i), parents.get(i))).toList(), null);
+                    known.stream()
+                            .map(i -> List.of(childQueues.get(i), children.get(i), parents.get(i)))
+                            .toList(),
+                    null);
         }
         // Only the records read: one added meanwhile (the same parent cannot end twice with dependents) stays.
-        faults.ride("release dependents", outage, () -> link.sync().hdel(relay, records.keySet().toArray(String[]::new)));
+        faults.ride(
+                "release dependents",
+                outage,
+                () -> link.sync().hdel(relay, records.keySet().toArray(String[]::new)));
     }
 
     /** The ids of a stored dependents list; none for a value that is no JSON array (foreign data), as the scripts read it. */

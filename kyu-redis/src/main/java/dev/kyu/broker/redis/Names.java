@@ -9,16 +9,24 @@ final class Names {
     private Names() {}
 
     static void checkQueue(String queue) {
-        if (queue == null || queue.isEmpty() || queue.length() > MAX || queue.chars().anyMatch(Character::isISOControl)) {
-            throw new KyuException.InvalidInput("bad queue name '" + (queue == null ? "null" : RedisJobCodec.abbreviate(queue))
-                    + "': expected 1 to " + MAX + " printable characters");
+        if (queue == null
+                || queue.isEmpty()
+                || queue.length() > MAX
+                || queue.chars().anyMatch(Character::isISOControl)) {
+            throw new KyuException.InvalidInput(
+                    "bad queue name '" + (queue == null ? "null" : RedisJobCodec.abbreviate(queue))
+                            + "': expected 1 to " + MAX + " printable characters");
         }
     }
 
     static void checkTask(String task) {
-        if (task == null || task.isBlank() || task.length() > MAX || task.chars().anyMatch(Character::isISOControl)) {
-            throw new KyuException.InvalidInput("bad task name '" + (task == null ? "null" : RedisJobCodec.abbreviate(task))
-                    + "': expected 1 to " + MAX + " printable characters, not blank");
+        if (task == null
+                || task.isBlank()
+                || task.length() > MAX
+                || task.chars().anyMatch(Character::isISOControl)) {
+            throw new KyuException.InvalidInput(
+                    "bad task name '" + (task == null ? "null" : RedisJobCodec.abbreviate(task)) + "': expected 1 to "
+                            + MAX + " printable characters, not blank");
         }
     }
 

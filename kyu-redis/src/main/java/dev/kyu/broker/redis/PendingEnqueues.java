@@ -32,6 +32,7 @@ final class PendingEnqueues {
     private static final int DEPENDENTS = 16;
     /** The index of the unique key in a job's enqueue fields, followed by its scope and period. */
     private static final int UNIQUE_KEY = 8;
+
     private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
     private static final java.util.Set<String> ENDED = java.util.Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
@@ -49,8 +50,14 @@ final class PendingEnqueues {
      */
     record Stored(List<Object> answers, boolean whole) {}
 
-    PendingEnqueues(RedisLink link, Keys keys, Scripts scripts, ScriptRunner runner, Faults faults,
-                    ClusterUniqueKeys uniqueKeys, Duration outage) {
+    PendingEnqueues(
+            RedisLink link,
+            Keys keys,
+            Scripts scripts,
+            ScriptRunner runner,
+            Faults faults,
+            ClusterUniqueKeys uniqueKeys,
+            Duration outage) {
         this.uniqueKeys = uniqueKeys;
         this.link = link;
         this.keys = keys;
@@ -71,7 +78,9 @@ final class PendingEnqueues {
         faults.ride("enqueue", Duration.ZERO, () -> {
             var checks = new ArrayList<CompletableFuture<Object>>();
             for (String q : queues) {
-                checks.add(scripts.runAsync(Script.ENQUEUE, keys.route(q), args(items, parts.get(q), "check", null, null)).toCompletableFuture());
+                checks.add(
+                        scripts.runAsync(Script.ENQUEUE, keys.route(q), args(items, parts.get(q), "check", null, null))
+                                .toCompletableFuture());
             }
             for (var c : checks) runner.await(c);
             return null;
@@ -79,7 +88,9 @@ final class PendingEnqueues {
         String first = queues.get(0);
         String field = items.get(0).get(0);
         String record = encode(items);
-        List<Object> answers = faults.ride("enqueue", Duration.ZERO,
+        List<Object> answers = faults.ride(
+                "enqueue",
+                Duration.ZERO,
                 () -> scripts.run(Script.ENQUEUE, keys.route(first), args(items, parts.get(first), "", field, record)));
         Object[] out = new Object[items.size()];
         place(out, parts.get(first), answers);
@@ -91,8 +102,11 @@ final class PendingEnqueues {
             faults.ride("enqueue", Duration.ZERO, () -> link.sync().hdel(keys.queue(first, "pending"), field));
             return new Stored(java.util.Arrays.asList(out), true);
         } catch (RuntimeException e) {
-            LOG.warn("storing part of batch {} failed; its record in queue {} is applied again by maintenance: {}",
-                    field, first, Faults.oneLine(e));
+            LOG.warn(
+                    "storing part of batch {} failed; its record in queue {} is applied again by maintenance: {}",
+                    field,
+                    first,
+                    Faults.oneLine(e));
             return new Stored(java.util.Arrays.asList(out), false);
         }
     }
@@ -108,8 +122,11 @@ final class PendingEnqueues {
         for (String q : new LinkedHashSet<>(queues)) {
             try {
                 String pending = keys.queue(q, "pending");
-                Map<String, String> records = faults.ride("apply pending enqueues", outage,
-                        () -> KeyTypes.expect(link, pending, "hash", () -> link.sync().hgetall(pending)));
+                Map<String, String> records = faults.ride(
+                        "apply pending enqueues",
+                        outage,
+                        () -> KeyTypes.expect(
+                                link, pending, "hash", () -> link.sync().hgetall(pending)));
                 for (var r : records.entrySet()) {
                     List<List<String>> items = decode(r.getValue());
                     if (items != null) {
@@ -120,17 +137,28 @@ final class PendingEnqueues {
                             apply(items, parts, new ArrayList<>(parts.keySet()));
                             releaseEnded(items);
                         }
-                        faults.ride("apply pending enqueues", outage, () -> { uniqueKeys.confirm(claims); return null; });
+                        faults.ride("apply pending enqueues", outage, () -> {
+                            uniqueKeys.confirm(claims);
+                            return null;
+                        });
                         for (List<String> item : items) applied.put(item.get(0), item.get(QUEUE));
                     } else {
-                        LOG.warn("pending enqueue {} in queue {} is no batch record (foreign data); removed", r.getKey(), q);
+                        LOG.warn(
+                                "pending enqueue {} in queue {} is no batch record (foreign data); removed",
+                                r.getKey(),
+                                q);
                     }
-                    faults.ride("apply pending enqueues", outage, () -> link.sync().hdel(pending, r.getKey()));
+                    faults.ride(
+                            "apply pending enqueues", outage, () -> link.sync().hdel(pending, r.getKey()));
                 }
             } catch (RuntimeException e) {
                 String reason = Faults.badKeyReason(e);
                 if (reason != null) skipped.report("apply pending enqueues", List.of(q, reason));
-                else LOG.warn("applying the pending enqueues of queue {} failed, left for the next sweep: {}", q, Faults.oneLine(e));
+                else
+                    LOG.warn(
+                            "applying the pending enqueues of queue {} failed, left for the next sweep: {}",
+                            q,
+                            Faults.oneLine(e));
             }
         }
         return applied;
@@ -148,13 +176,19 @@ final class PendingEnqueues {
                 out.add(item);
                 continue;
             }
-            Object got = faults.ride("apply pending enqueues", outage, () -> uniqueKeys.reclaim(item.get(0), item.get(QUEUE), key,
-                    item.get(UNIQUE_KEY + 1), item.get(UNIQUE_KEY + 2)));
+            Object got = faults.ride(
+                    "apply pending enqueues",
+                    outage,
+                    () -> uniqueKeys.reclaim(
+                            item.get(0), item.get(QUEUE), key, item.get(UNIQUE_KEY + 1), item.get(UNIQUE_KEY + 2)));
             if (got instanceof ClusterUniqueKeys.Claim c) {
                 claims.add(c);
                 out.add(item);
             } else {
-                LOG.warn("job {} of a pending batch is not stored: job {} took its unique key meanwhile", item.get(0), got);
+                LOG.warn(
+                        "job {} of a pending batch is not stored: job {} took its unique key meanwhile",
+                        item.get(0),
+                        got);
             }
         }
         return out;
@@ -165,7 +199,9 @@ final class PendingEnqueues {
         faults.ride("enqueue", Duration.ZERO, () -> {
             var calls = new ArrayList<CompletableFuture<Object>>();
             for (String q : queues) {
-                calls.add(scripts.runAsync(Script.ENQUEUE, keys.route(q), args(items, parts.get(q), "apply", null, null)).toCompletableFuture());
+                calls.add(
+                        scripts.runAsync(Script.ENQUEUE, keys.route(q), args(items, parts.get(q), "apply", null, null))
+                                .toCompletableFuture());
             }
             for (var c : calls) runner.await(c);
             return null;
@@ -187,19 +223,25 @@ final class PendingEnqueues {
             if (item.get(DEPENDENTS).isEmpty()) continue;
             for (String d : ids(item.get(DEPENDENTS))) {
                 String dq = queueOf.get(d);
-                if (dq != null && !dq.equals(item.get(QUEUE))) pairs.add(new String[] {item.get(QUEUE), item.get(0), dq, d});
+                if (dq != null && !dq.equals(item.get(QUEUE)))
+                    pairs.add(new String[] {item.get(QUEUE), item.get(0), dq, d});
             }
         }
         if (pairs.isEmpty()) return;
         List<String[]> ended = faults.ride("enqueue", Duration.ZERO, () -> {
             var states = new LinkedHashMap<String, CompletableFuture<String>>();
             for (String[] p : pairs) {
-                states.computeIfAbsent(p[1], id -> link.async().hget(keys.job(p[0], id), "state").toCompletableFuture()
-                        // A job key of another type (foreign data) is no parent that ended.
-                        .exceptionally(e -> {
-                            if (String.valueOf(Faults.unwrap(e).getMessage()).startsWith("WRONGTYPE")) return "";
-                            throw new java.util.concurrent.CompletionException(Faults.unwrap(e));
-                        }));
+                states.computeIfAbsent(
+                        p[1],
+                        id -> link.async()
+                                .hget(keys.job(p[0], id), "state")
+                                .toCompletableFuture()
+                                // A job key of another type (foreign data) is no parent that ended.
+                                .exceptionally(e -> {
+                                    if (String.valueOf(Faults.unwrap(e).getMessage())
+                                            .startsWith("WRONGTYPE")) return "";
+                                    throw new java.util.concurrent.CompletionException(Faults.unwrap(e));
+                                }));
             }
             var out = new ArrayList<String[]>();
             for (String[] p : pairs) {
@@ -209,8 +251,14 @@ final class PendingEnqueues {
             return out;
         });
         if (ended.isEmpty()) return;
-        runner.perItem("release dependents", outage, Script.RELAY, List.of(), ended.stream().map(p -> p[2]).toList(),
-                ended.stream().map(p -> List.of(p[2], p[3], p[1])).toList(), null);
+        runner.perItem(
+                "release dependents",
+                outage,
+                Script.RELAY,
+                List.of(),
+                ended.stream().map(p -> p[2]).toList(),
+                ended.stream().map(p -> List.of(p[2], p[3], p[1])).toList(),
+                null);
     }
 
     private static List<String> ids(String json) {
@@ -224,11 +272,14 @@ final class PendingEnqueues {
 
     private static Map<String, List<Integer>> parts(List<List<String>> items) {
         var parts = new LinkedHashMap<String, List<Integer>>();
-        for (int i = 0; i < items.size(); i++) parts.computeIfAbsent(items.get(i).get(QUEUE), k -> new ArrayList<>()).add(i);
+        for (int i = 0; i < items.size(); i++)
+            parts.computeIfAbsent(items.get(i).get(QUEUE), k -> new ArrayList<>())
+                    .add(i);
         return parts;
     }
 
-    private static List<String> args(List<List<String>> items, List<Integer> part, String mode, String field, String record) {
+    private static List<String> args(
+            List<List<String>> items, List<Integer> part, String mode, String field, String record) {
         var args = new ArrayList<String>();
         args.add(Integer.toString(part.size()));
         for (int i : part) args.addAll(items.get(i));

@@ -33,7 +33,8 @@ final class RedisAging {
         if (limit < 1) return 0;
         String cut = Long.toString(cutMillis(dueBefore));
         List<String> args = List.of(queue, cut, Integer.toString(ceiling), Integer.toString(limit));
-        Long raised = faults.ride("age priorities of " + queue, outage, () -> scripts.run(Script.AGE, keys.route(queue), args));
+        Long raised = faults.ride(
+                "age priorities of " + queue, outage, () -> scripts.run(Script.AGE, keys.route(queue), args));
         return raised.intValue();
     }
 

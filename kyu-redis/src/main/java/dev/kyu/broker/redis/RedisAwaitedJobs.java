@@ -30,8 +30,14 @@ final class RedisAwaitedJobs {
     private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
     private final WakeSignal signal = new WakeSignal();
 
-    RedisAwaitedJobs(RedisLink link, Keys keys, Scripts scripts, Faults faults, Duration outage,
-                     Function<String, Optional<Job>> read, BooleanSupplier closed) {
+    RedisAwaitedJobs(
+            RedisLink link,
+            Keys keys,
+            Scripts scripts,
+            Faults faults,
+            Duration outage,
+            Function<String, Optional<Job>> read,
+            BooleanSupplier closed) {
         this.link = link;
         this.keys = keys;
         this.scripts = scripts;
@@ -75,7 +81,9 @@ final class RedisAwaitedJobs {
     }
 
     private void mark(String queue, String id) {
-        faults.ride("mark job " + id + " awaited", outage,
+        faults.ride(
+                "mark job " + id + " awaited",
+                outage,
                 () -> scripts.run(Script.AWAIT, keys.route(queue), List.of(queue, id)));
     }
 

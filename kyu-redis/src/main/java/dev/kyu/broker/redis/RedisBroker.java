@@ -5,8 +5,8 @@ import dev.kyu.job.JobState;
 import dev.kyu.spi.Broker;
 import dev.kyu.spi.BrokerConfig;
 import dev.kyu.spi.CancelResult;
-import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.Capability;
+import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
@@ -79,8 +79,20 @@ public final class RedisBroker implements Broker {
         var pending = new PendingEnqueues(link, keys, scripts, runner, faults, clusterUniqueKeys, outage);
         this.registry = new RedisRegistry(link, keys, scripts, faults, settings, this::now);
         this.queries = new RedisQueries(link, keys, scripts, faults, runner, settings);
-        this.enqueuer = new RedisEnqueuer(link, keys, scripts, faults, runner, settings, index, clusterUniqueKeys, pending);
-        this.claims = new RedisClaims(link, keys, scripts, faults, runner, settings, index, quarantine, skipped, pending, relay,
+        this.enqueuer =
+                new RedisEnqueuer(link, keys, scripts, faults, runner, settings, index, clusterUniqueKeys, pending);
+        this.claims = new RedisClaims(
+                link,
+                keys,
+                scripts,
+                faults,
+                runner,
+                settings,
+                index,
+                quarantine,
+                skipped,
+                pending,
+                relay,
                 () -> closed);
         this.outcomes = new RedisOutcomes(runner, outage, relay);
         this.aging = new RedisAging(scripts, keys, faults, outage);
@@ -111,7 +123,8 @@ public final class RedisBroker implements Broker {
      * where it matters, so a command that only reads (kyu inspect, kyu job) prints nothing but its answer.
      */
     private void checkDurabilityOnce() {
-        if (!durabilityChecked.get() && durabilityChecked.compareAndSet(false, true)) DurabilityCheck.warnIfUnsafe(link, settings);
+        if (!durabilityChecked.get() && durabilityChecked.compareAndSet(false, true))
+            DurabilityCheck.warnIfUnsafe(link, settings);
     }
 
     // ---- identity ---------------------------------------------------------------------------------

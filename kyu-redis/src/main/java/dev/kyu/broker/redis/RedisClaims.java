@@ -42,9 +42,19 @@ final class RedisClaims {
     private final BooleanSupplier closed;
     private final AtomicInteger rotation = new AtomicInteger();
 
-    RedisClaims(RedisLink link, Keys keys, Scripts scripts, Faults faults, ScriptRunner runner, RedisSettings settings,
-                RedisJobIndex index, RedisQuarantine quarantine, SkippedQueues skipped, PendingEnqueues pending,
-                LinkRelay relay, BooleanSupplier closed) {
+    RedisClaims(
+            RedisLink link,
+            Keys keys,
+            Scripts scripts,
+            Faults faults,
+            ScriptRunner runner,
+            RedisSettings settings,
+            RedisJobIndex index,
+            RedisQuarantine quarantine,
+            SkippedQueues skipped,
+            PendingEnqueues pending,
+            LinkRelay relay,
+            BooleanSupplier closed) {
         this.link = link;
         this.keys = keys;
         this.scripts = scripts;
@@ -68,8 +78,11 @@ final class RedisClaims {
         if (closed.getAsBoolean()) return List.of();
         // No outage budget, as a fetch without a wait has none: a claim never waits, and a lease script is not
         // sent twice (a retry after a lost reply would lease a second batch while the first waits for rescue).
-        return faults.ride("claim", Duration.ZERO,
-                () -> fetchOnce(request, (route, args) -> scripts.run(Script.FETCH, route, args))).jobs();
+        return faults.ride(
+                        "claim",
+                        Duration.ZERO,
+                        () -> fetchOnce(request, (route, args) -> scripts.run(Script.FETCH, route, args)))
+                .jobs();
     }
 
     /** Leases up to the request's limit, waiting up to its {@code maxWait}; empty when closed or interrupted. */
@@ -90,7 +103,10 @@ final class RedisClaims {
             try {
                 Duration budget = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
                 if (popMs < 0) {
-                    round = faults.ride("fetch", budget, () -> fetchOnce(request, (route, args) -> scripts.run(Script.FETCH, route, args)));
+                    round = faults.ride(
+                            "fetch",
+                            budget,
+                            () -> fetchOnce(request, (route, args) -> scripts.run(Script.FETCH, route, args)));
                 } else {
                     long start = System.nanoTime();
                     round = fetchBehindPop(request, popMs, wakeable(request.queues(), noWake, lastSkipped));
@@ -138,7 +154,8 @@ final class RedisClaims {
                 return List.of();
             } catch (RuntimeException e) {
                 if (closed.getAsBoolean()) return List.of();
-                if (String.valueOf(e.getMessage()).contains("WRONGTYPE") && skipBadWakeKeys(request.queues(), noWake)) continue;
+                if (String.valueOf(e.getMessage()).contains("WRONGTYPE") && skipBadWakeKeys(request.queues(), noWake))
+                    continue;
                 if (!Faults.passing(e)) throw faults.translate("wait for work", e);
                 // The connection dropped while blocked: let it come back before trying again.
                 Thread.sleep(Math.min(100, Math.max(1, leftMs)));
@@ -178,11 +195,13 @@ final class RedisClaims {
         var jobs = new ArrayList<Job>();
         var skippedHere = new LinkedHashMap<String, String>();
         long now = -1, nextDue = -1;
-        List<List<String>> calls = link.cluster() ? r.queues().stream().map(List::of).toList() : List.of(r.queues());
+        List<List<String>> calls =
+                link.cluster() ? r.queues().stream().map(List::of).toList() : List.of(r.queues());
         for (List<String> qs : calls) {
             int want = r.limit() - jobs.size();
             if (want <= 0) break;
-            var args = new ArrayList<>(List.of(r.workerId(), Integer.toString(want), lease, Integer.toString(qs.size())));
+            var args =
+                    new ArrayList<>(List.of(r.workerId(), Integer.toString(want), lease, Integer.toString(qs.size())));
             args.addAll(qs);
             List<Object> out = call.run(keys.route(qs.get(0)), args);
             if (now < 0) now = ((Number) out.get(0)).longValue();
@@ -194,8 +213,15 @@ final class RedisClaims {
                 String q = String.valueOf(got.get(i)), id = String.valueOf(got.get(i + 1));
                 List<?> values = (List<?>) got.get(i + 2);
                 try {
-                    jobs.add(RedisJobCodec.decodeLeased(values, got.get(i + 3), q, id, r.workerId(), ((Number) out.get(0)).longValue(),
-                            String.valueOf(out.get(3)), leaseMs));
+                    jobs.add(RedisJobCodec.decodeLeased(
+                            values,
+                            got.get(i + 3),
+                            q,
+                            id,
+                            r.workerId(),
+                            ((Number) out.get(0)).longValue(),
+                            String.valueOf(out.get(3)),
+                            leaseMs));
                 } catch (RuntimeException bad) {
                     quarantine.leased(q, id, r.workerId(), values, bad.getMessage());
                 }
@@ -203,7 +229,8 @@ final class RedisClaims {
         }
         if (!skippedHere.isEmpty() && skippedHere.keySet().containsAll(r.queues())) {
             // Every queue is skipped: the call fails (nothing was written), so the caller hears of it.
-            throw new io.lettuce.core.RedisException(Faults.BADKEY + skippedHere.values().iterator().next());
+            throw new io.lettuce.core.RedisException(
+                    Faults.BADKEY + skippedHere.values().iterator().next());
         }
         return new Round(now, nextDue, jobs, skippedHere);
     }
@@ -211,7 +238,9 @@ final class RedisClaims {
     /** The queues whose wake keys a blocking pop may name: all but those known to be unusable. */
     private static List<String> wakeable(List<String> queues, Set<String> noWake, Map<String, String> skipped) {
         if (noWake.isEmpty() && skipped.isEmpty()) return queues;
-        return queues.stream().filter(q -> !noWake.contains(q) && !skipped.containsKey(q)).toList();
+        return queues.stream()
+                .filter(q -> !noWake.contains(q) && !skipped.containsKey(q))
+                .toList();
     }
 
     /**
@@ -233,7 +262,10 @@ final class RedisClaims {
         var bad = skipped.report("fetch", flat);
         noWake.addAll(bad.keySet());
         if (noWake.containsAll(queues)) {
-            throw faults.translate("wait for work", new io.lettuce.core.RedisException(Faults.BADKEY + bad.values().iterator().next()));
+            throw faults.translate(
+                    "wait for work",
+                    new io.lettuce.core.RedisException(
+                            Faults.BADKEY + bad.values().iterator().next()));
         }
         return true;
     }
@@ -260,8 +292,14 @@ final class RedisClaims {
         relay.drain(queues);
         // Jobs due past the range of enqueue (a foreign writer's +inf) would wait for ever: quarantine them first.
         quarantine.unreachable("sweep unreachable jobs", Long.toString(JobOptions.LATEST.toEpochMilli()), queues);
-        List<List<Object>> answers = runner.perQueue("promote", settings.outage(), Script.PROMOTE, List.of(Integer.toString(limit)),
-                queues, (List<Object> a) -> ((Number) a.get(0)).intValue(), 0);
+        List<List<Object>> answers = runner.perQueue(
+                "promote",
+                settings.outage(),
+                Script.PROMOTE,
+                List.of(Integer.toString(limit)),
+                queues,
+                (List<Object> a) -> ((Number) a.get(0)).intValue(),
+                0);
         int moved = 0;
         for (List<Object> a : answers) {
             moved += ((Number) a.get(0)).intValue();

@@ -24,8 +24,15 @@ final class RedisControl {
     private final RedisJobIndex index;
     private final LinkRelay relay;
 
-    RedisControl(RedisLink link, Keys keys, Scripts scripts, Faults faults, ScriptRunner runner, Duration outage,
-                 RedisJobIndex index, LinkRelay relay) {
+    RedisControl(
+            RedisLink link,
+            Keys keys,
+            Scripts scripts,
+            Faults faults,
+            ScriptRunner runner,
+            Duration outage,
+            RedisJobIndex index,
+            LinkRelay relay) {
         this.link = link;
         this.keys = keys;
         this.scripts = scripts;
@@ -44,9 +51,14 @@ final class RedisControl {
         var known = new ArrayList<Integer>();
         for (int i = 0; i < ids.size(); i++) if (queues.get(i) != null) known.add(i);
         if (!known.isEmpty()) {
-            List<Object> codes = runner.perItem("cancel", outage, Script.CANCEL, List.of(),
+            List<Object> codes = runner.perItem(
+                    "cancel",
+                    outage,
+                    Script.CANCEL,
+                    List.of(),
                     known.stream().map(queues::get).toList(),
-                    known.stream().map(i -> List.of(queues.get(i), ids.get(i))).toList(), null);
+                    known.stream().map(i -> List.of(queues.get(i), ids.get(i))).toList(),
+                    null);
             for (int j = 0; j < known.size(); j++) {
                 out[known.get(j)] = switch (((Number) codes.get(j)).intValue()) {
                     case 1 -> CancelResult.CANCELLED;
@@ -55,7 +67,10 @@ final class RedisControl {
                     default -> CancelResult.NOT_FOUND;
                 };
             }
-            relay.drain(known.stream().filter(i -> out[i] == CancelResult.CANCELLED).map(queues::get).toList());
+            relay.drain(known.stream()
+                    .filter(i -> out[i] == CancelResult.CANCELLED)
+                    .map(queues::get)
+                    .toList());
         }
         return List.of(out);
     }
@@ -79,9 +94,13 @@ final class RedisControl {
         }
         int total = 0;
         for (var e : byQueue.entrySet()) {
-            var args = new ArrayList<String>(List.of("ids", Integer.toString(e.getValue().size() / 2)));
+            var args = new ArrayList<String>(
+                    List.of("ids", Integer.toString(e.getValue().size() / 2)));
             args.addAll(e.getValue());
-            Long n = faults.ride("retry", outage, () -> scripts.run(Script.RETRY, keys.route(e.getValue().get(0)), args));
+            Long n = faults.ride(
+                    "retry",
+                    outage,
+                    () -> scripts.run(Script.RETRY, keys.route(e.getValue().get(0)), args));
             total += n.intValue();
         }
         return total;
@@ -93,9 +112,14 @@ final class RedisControl {
         var known = new ArrayList<Integer>();
         for (int i = 0; i < ids.size(); i++) if (queues.get(i) != null) known.add(i);
         if (known.isEmpty()) return 0;
-        List<Object> gone = runner.perItem("delete", outage, Script.DELETE, List.of("any"),
+        List<Object> gone = runner.perItem(
+                "delete",
+                outage,
+                Script.DELETE,
+                List.of("any"),
                 known.stream().map(queues::get).toList(),
-                known.stream().map(i -> List.of(queues.get(i), ids.get(i))).toList(), null);
+                known.stream().map(i -> List.of(queues.get(i), ids.get(i))).toList(),
+                null);
         var deleted = new ArrayList<String>();
         var from = new ArrayList<String>();
         for (int j = 0; j < known.size(); j++) {
@@ -111,7 +135,8 @@ final class RedisControl {
 
     int purge(String queue) {
         Names.checkQueue(queue);
-        List<Object> ids = faults.ride("purge", outage, () -> scripts.run(Script.PURGE, keys.route(queue), List.of(queue)));
+        List<Object> ids =
+                faults.ride("purge", outage, () -> scripts.run(Script.PURGE, keys.route(queue), List.of(queue)));
         index.forgetAll(ids.stream().map(String::valueOf).toList());
         relay.drain(List.of(queue));
         return ids.size();
@@ -122,7 +147,8 @@ final class RedisControl {
         faults.ride(paused ? "pause" : "resume", outage, () -> {
             // On a single server the script adds the queue to the set of queue names; a Cluster keeps that set
             // in another slot, so it is added first (a name in it costs nothing if the script then fails).
-            if (link.cluster()) KeyTypes.expect(link, keys.queues(), "set", () -> link.sync().sadd(keys.queues(), queue));
+            if (link.cluster())
+                KeyTypes.expect(link, keys.queues(), "set", () -> link.sync().sadd(keys.queues(), queue));
             return scripts.run(Script.PAUSE, keys.route(queue), List.of(queue, paused ? "1" : "0"));
         });
     }

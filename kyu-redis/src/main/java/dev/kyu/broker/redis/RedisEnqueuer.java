@@ -32,8 +32,16 @@ final class RedisEnqueuer {
     private final ClusterUniqueKeys clusterUniqueKeys;
     private final PendingEnqueues pending;
 
-    RedisEnqueuer(RedisLink link, Keys keys, Scripts scripts, Faults faults, ScriptRunner runner, RedisSettings settings,
-                  RedisJobIndex jobIndex, ClusterUniqueKeys clusterUniqueKeys, PendingEnqueues pending) {
+    RedisEnqueuer(
+            RedisLink link,
+            Keys keys,
+            Scripts scripts,
+            Faults faults,
+            ScriptRunner runner,
+            RedisSettings settings,
+            RedisJobIndex jobIndex,
+            ClusterUniqueKeys clusterUniqueKeys,
+            PendingEnqueues pending) {
         this.link = link;
         this.keys = keys;
         this.scripts = scripts;
@@ -47,10 +55,13 @@ final class RedisEnqueuer {
 
     List<EnqueueResult> enqueue(EnqueueRequest request) {
         if (request.connection() != null) {
-            throw new KyuException.InvalidInput("the Redis broker cannot enqueue inside a JDBC transaction: pass no connection");
+            throw new KyuException.InvalidInput(
+                    "the Redis broker cannot enqueue inside a JDBC transaction: pass no connection");
         }
         if (request.jobs().isEmpty()) return List.of();
-        if (request.jobs().size() == 1 && request.jobs().get(0).uniqueKey() == null && request.jobs().get(0).links().isNone()
+        if (request.jobs().size() == 1
+                && request.jobs().get(0).uniqueKey() == null
+                && request.jobs().get(0).links().isNone()
                 && !link.cluster()) {
             return List.of(enqueueOne(request.jobs().get(0)));
         }
@@ -62,7 +73,8 @@ final class RedisEnqueuer {
             Names.checkId(j.id());
             Names.checkTask(j.task());
             if (queueById.containsKey(j.id())) {
-                throw new KyuException.InvalidInput("job id " + j.id() + " appears twice in one batch; nothing was stored");
+                throw new KyuException.InvalidInput(
+                        "job id " + j.id() + " appears twice in one batch; nothing was stored");
             }
             queueOf.add(j.queue());
             items.add(enqueueArgs(j));
@@ -77,7 +89,8 @@ final class RedisEnqueuer {
             // On a Cluster the id index and the set of queue names are written after the script, in other
             // slots: checked first, so that a job is not stored and then reported failed.
             faults.ride("enqueue", Duration.ZERO, () -> {
-                for (String[] k : List.of(new String[] {keys.jobQueue(), "hash"}, new String[] {keys.queues(), "set"})) {
+                for (String[] k :
+                        List.of(new String[] {keys.jobQueue(), "hash"}, new String[] {keys.queues(), "set"})) {
                     String held = link.type(k[0]);
                     if (!held.equals("none") && !held.equals(k[1])) {
                         throw new io.lettuce.core.RedisException(Faults.BADKEY + KeyTypes.reason(k[0], held, k[1]));
@@ -96,16 +109,34 @@ final class RedisEnqueuer {
                 // keeps that set in another slot, so it is sent alongside.
                 // A lone job without a unique key needs none of the batch script's machinery.
                 NewJob lone = storeAt.size() == 1 ? request.jobs().get(storeAt.get(0)) : null;
-                Script script = lone != null && lone.uniqueKey() == null && lone.links().isNone() ? Script.ENQUEUE1 : Script.ENQUEUE;
-                if (link.cluster() && storeAt.stream().map(queueOf::get).distinct().count() > 1) {
+                Script script =
+                        lone != null && lone.uniqueKey() == null && lone.links().isNone()
+                                ? Script.ENQUEUE1
+                                : Script.ENQUEUE;
+                if (link.cluster()
+                        && storeAt.stream().map(queueOf::get).distinct().count() > 1) {
                     // One script per queue's slot: stored all or nothing in effect through a batch record.
-                    faults.ride("enqueue", Duration.ZERO, () -> link.sync().sadd(keys.queues(), queues.toArray(String[]::new)));
-                    PendingEnqueues.Stored stored = pending.store(storeAt.stream().map(items::get).toList());
+                    faults.ride(
+                            "enqueue",
+                            Duration.ZERO,
+                            () -> link.sync().sadd(keys.queues(), queues.toArray(String[]::new)));
+                    PendingEnqueues.Stored stored =
+                            pending.store(storeAt.stream().map(items::get).toList());
                     answers = stored.answers();
                     if (!stored.whole()) uniques = new ClusterUniqueKeys.Result(uniques.duplicates(), List.of());
-                } else answers = runner.perItem("enqueue", Duration.ZERO, script, List.of(),
-                        storeAt.stream().map(queueOf::get).toList(), storeAt.stream().map(items::get).toList(), !link.cluster() ? null : () -> List.of(
-                        link.async().sadd(keys.queues(), queues.toArray(String[]::new)).toCompletableFuture()));
+                } else
+                    answers = runner.perItem(
+                            "enqueue",
+                            Duration.ZERO,
+                            script,
+                            List.of(),
+                            storeAt.stream().map(queueOf::get).toList(),
+                            storeAt.stream().map(items::get).toList(),
+                            !link.cluster()
+                                    ? null
+                                    : () -> List.of(link.async()
+                                            .sadd(keys.queues(), queues.toArray(String[]::new))
+                                            .toCompletableFuture()));
             } catch (RuntimeException e) {
                 clusterUniqueKeys.release(uniques.claims());
                 throw e;
@@ -129,7 +160,10 @@ final class RedisEnqueuer {
         }
         if (!uniques.claims().isEmpty()) {
             var claims = uniques.claims();
-            faults.ride("confirm unique keys", settings.outage(), () -> { clusterUniqueKeys.confirm(claims); return null; });
+            faults.ride("confirm unique keys", settings.outage(), () -> {
+                clusterUniqueKeys.confirm(claims);
+                return null;
+            });
         }
         return out;
     }
@@ -147,13 +181,16 @@ final class RedisEnqueuer {
         // The lean script reads no links (a job with links goes the batch way).
         args.addAll(enqueueArgs(j).subList(0, 15));
         // Not repeated through an outage: the caller learns at once and decides (as for a batch).
-        List<Object> answers = faults.ride("enqueue", Duration.ZERO, () -> scripts.runDirect(Script.ENQUEUE1, keys.route(j.queue()), args));
+        List<Object> answers = faults.ride(
+                "enqueue", Duration.ZERO, () -> scripts.runDirect(Script.ENQUEUE1, keys.route(j.queue()), args));
         return enqueued(j.id(), answers.get(0));
     }
 
     /** A job's answer from the enqueue scripts: 1 when stored, else the id of the job holding its unique key. */
     private static EnqueueResult enqueued(String id, Object answer) {
-        return answer instanceof Number ? new EnqueueResult(id, true) : new EnqueueResult(String.valueOf(answer), false);
+        return answer instanceof Number
+                ? new EnqueueResult(id, true)
+                : new EnqueueResult(String.valueOf(answer), false);
     }
 
     /** A job's enqueue fields, in the order the enqueue scripts and {@link PendingEnqueues}'s records read them. */
@@ -162,11 +199,20 @@ final class RedisEnqueuer {
         JobLinks links = j.links();
         for (String d : links.dependents()) Names.checkId(d);
         if (links.retainWith() != null) Names.checkId(links.retainWith());
-        return List.of(j.id(), j.task(), j.queue(), j.args(), Integer.toString(j.priority()), Integer.toString(j.maxAttempts()),
+        return List.of(
+                j.id(),
+                j.task(),
+                j.queue(),
+                j.args(),
+                Integer.toString(j.priority()),
+                Integer.toString(j.maxAttempts()),
                 j.runAt() == null ? "" : Long.toString(j.runAt().toEpochMilli()),
                 j.delay() == null ? "" : Long.toString(Math.max(0, j.delay().toMillis())),
-                unique ? j.uniqueKey() : "", unique ? j.uniqueScope().name() : "",
-                unique && j.uniqueScope() == UniqueScope.PERIOD ? Long.toString(j.uniquePeriod().toMillis()) : "",
+                unique ? j.uniqueKey() : "",
+                unique ? j.uniqueScope().name() : "",
+                unique && j.uniqueScope() == UniqueScope.PERIOD
+                        ? Long.toString(j.uniquePeriod().toMillis())
+                        : "",
                 j.timeout() == null ? "" : Long.toString(j.timeout().toMillis()),
                 j.backoff() == null ? "" : j.backoff(),
                 RedisJobCodec.encodeMeta(j.meta()),

@@ -40,7 +40,10 @@ final class RedisJobCodec {
 
     /** A dump from the scripts, {@code {flat hash, error list}}; null when the job does not exist. */
     static Job decode(Object dump, String queue, String id, boolean strict) {
-        if (!(dump instanceof List<?> pair) || pair.size() < 2 || !(pair.get(0) instanceof List<?> flat) || flat.isEmpty()) return null;
+        if (!(dump instanceof List<?> pair)
+                || pair.size() < 2
+                || !(pair.get(0) instanceof List<?> flat)
+                || flat.isEmpty()) return null;
         return decode(fields(flat)::get, pair.get(1), queue, id, strict);
     }
 
@@ -48,16 +51,33 @@ final class RedisJobCodec {
      * The fields fetch.lua answers for a leased job, values only and in this order (the script may send
      * more after them, for its own checks).
      */
-    static final List<String> LEASED_FIELDS = List.of("task", "args", "priority", "attempt", "maxAttempts",
-            "enqueuedAt", "scheduledAt", "timeout", "backoff", "meta", "uniqueKey");
+    static final List<String> LEASED_FIELDS = List.of(
+            "task",
+            "args",
+            "priority",
+            "attempt",
+            "maxAttempts",
+            "enqueuedAt",
+            "scheduledAt",
+            "timeout",
+            "backoff",
+            "meta",
+            "uniqueKey");
 
     /**
      * A job the fetch script just leased, from its {@link #LEASED_FIELDS} as stored before the lease plus
      * what the lease changed (the script does not read the hash back); strict, as the job is about to run.
      * Field names are not sent, which halves what the reply carries and what is decoded.
      */
-    static Job decodeLeased(List<?> values, Object rawErrors, String queue, String id, String workerId, long now, String startedMicros,
-                           long leaseMs) {
+    static Job decodeLeased(
+            List<?> values,
+            Object rawErrors,
+            String queue,
+            String id,
+            String workerId,
+            long now,
+            String startedMicros,
+            long leaseMs) {
         String attempt = Long.toString(number(leased(values, "attempt"), "attempt", 0, true) + 1);
         // After the stored fields and the script's own checks comes the fence the lease raised (fetch.lua).
         Object fence = values.size() > FENCE_INDEX ? values.get(FENCE_INDEX) : null;
@@ -73,7 +93,8 @@ final class RedisJobCodec {
         Job job = decode(f, rawErrors, queue, id, true);
         // About to run: it must also keep the contract every enqueue keeps, or the caller buries it.
         List<String> broken = JobContract.violations(job);
-        if (!broken.isEmpty()) throw new IllegalStateException("job breaks the stored-job contract: " + String.join("; ", broken));
+        if (!broken.isEmpty())
+            throw new IllegalStateException("job breaks the stored-job contract: " + String.join("; ", broken));
         return job;
     }
 
@@ -88,7 +109,8 @@ final class RedisJobCodec {
 
     private static Map<String, String> fields(List<?> flat) {
         Map<String, String> f = HashMap.newHashMap(flat.size() / 2 + 6);
-        for (int i = 0; i + 1 < flat.size(); i += 2) f.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+        for (int i = 0; i + 1 < flat.size(); i += 2)
+            f.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
         return f;
     }
 
@@ -154,7 +176,11 @@ final class RedisJobCodec {
         if (deps != null && !deps.isEmpty()) {
             try {
                 List<String> read = JSON.readValue(deps, ID_LIST);
-                ids = read == null ? List.of() : read.stream().filter(id -> id != null && !id.isEmpty()).toList();
+                ids = read == null
+                        ? List.of()
+                        : read.stream()
+                                .filter(id -> id != null && !id.isEmpty())
+                                .toList();
             } catch (JsonProcessingException | RuntimeException e) {
                 if (strict) throw new IllegalStateException("field dependents is not a JSON array of ids");
             }
@@ -170,7 +196,8 @@ final class RedisJobCodec {
     private static dev.kyu.job.Progress progress(String fraction, String message) {
         if (fraction == null || fraction.isEmpty()) return null;
         try {
-            return dev.kyu.job.Progress.stored(Double.parseDouble(fraction), message == null || message.isEmpty() ? null : message);
+            return dev.kyu.job.Progress.stored(
+                    Double.parseDouble(fraction), message == null || message.isEmpty() ? null : message);
         } catch (NumberFormatException e) {
             return null;
         }
@@ -246,7 +273,12 @@ final class RedisJobCodec {
     private static JobError error(String raw, boolean strict) {
         try {
             StoredError e = JSON.readValue(raw, StoredError.class);
-            return new JobError(e.attempt(), e.type() == null ? "unknown" : e.type(), e.message(), e.stackTrace(), Instant.ofEpochMilli(e.at()));
+            return new JobError(
+                    e.attempt(),
+                    e.type() == null ? "unknown" : e.type(),
+                    e.message(),
+                    e.stackTrace(),
+                    Instant.ofEpochMilli(e.at()));
         } catch (JsonProcessingException | RuntimeException e) {
             if (strict) throw new IllegalStateException("an error entry is not valid JSON");
             return new JobError(0, JobError.CORRUPT, "undecodable error entry: " + abbreviate(raw), "", null);
@@ -254,7 +286,8 @@ final class RedisJobCodec {
     }
 
     static String encode(JobError e) {
-        return write(new StoredError(e.attempt(), e.type(), e.message(), e.stackTrace(), e.at() == null ? 0 : e.at().toEpochMilli()));
+        return write(new StoredError(
+                e.attempt(), e.type(), e.message(), e.stackTrace(), e.at() == null ? 0 : e.at().toEpochMilli()));
     }
 
     static String encodeMeta(Map<String, String> meta) {

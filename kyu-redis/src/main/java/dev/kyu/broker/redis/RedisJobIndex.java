@@ -33,15 +33,21 @@ final class RedisJobIndex {
     /** The queue of each job id, from the id index, in the order asked. Null when unknown. */
     List<String> queuesOf(List<String> ids) {
         if (ids.isEmpty()) return List.of();
-        List<String> values = faults.ride("look up jobs", outage, () -> KeyTypes.expect(link, keys.jobQueue(), "hash",
-                () -> link.hmget(keys.jobQueue(), ids.toArray(String[]::new))));
+        List<String> values = faults.ride(
+                "look up jobs",
+                outage,
+                () -> KeyTypes.expect(
+                        link, keys.jobQueue(), "hash", () -> link.hmget(keys.jobQueue(), ids.toArray(String[]::new))));
         return new ArrayList<>(values);
     }
 
     /** Every queue name ever written, sorted. */
     List<String> knownQueues() {
-        return faults.ride("list queues", outage, () -> new ArrayList<>(new TreeSet<>(
-                KeyTypes.expect(link, keys.queues(), "set", () -> link.smembers(keys.queues())))));
+        return faults.ride(
+                "list queues",
+                outage,
+                () -> new ArrayList<>(new TreeSet<>(
+                        KeyTypes.expect(link, keys.queues(), "set", () -> link.smembers(keys.queues())))));
     }
 
     /**
@@ -50,8 +56,11 @@ final class RedisJobIndex {
      * here reaches the caller.
      */
     void write(Map<String, String> created) {
-        faults.ride("index jobs", outage, () -> KeyTypes.expect(link, keys.jobQueue(), "hash",
-                () -> link.sync().hset(keys.jobQueue(), created)));
+        faults.ride(
+                "index jobs",
+                outage,
+                () -> KeyTypes.expect(
+                        link, keys.jobQueue(), "hash", () -> link.sync().hset(keys.jobQueue(), created)));
     }
 
     /**

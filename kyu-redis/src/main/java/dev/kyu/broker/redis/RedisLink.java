@@ -6,7 +6,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -50,8 +49,10 @@ final class RedisLink implements AutoCloseable {
     private final RedisSettings settings;
     /** Lettuce's part, set at open for a Cluster, Sentinel or TLS, else at first use ({@link #lettuce}). */
     private volatile Lettuce lettuce;
+
     private final boolean cluster;
-    private final ConcurrentLinkedQueue<StatefulConnection<String, String>> idleBlockers = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<StatefulConnection<String, String>> idleBlockers =
+            new ConcurrentLinkedQueue<>();
     private final Set<StatefulConnection<String, String>> blockers = ConcurrentHashMap.newKeySet();
     /** Blocking pops and connects in flight, cancelled at close so no caller waits on a client going away. */
     private final Set<java.util.concurrent.Future<?>> pops = ConcurrentHashMap.newKeySet();
@@ -64,13 +65,15 @@ final class RedisLink implements AutoCloseable {
      * that finds none free uses the shared connection, where many concurrent callers share round trips.
      */
     private final DirectPool callConnections;
+
     static final int MAX_DIRECT_CALLERS = 4;
     private volatile boolean closed;
     /** Subscribed to the ended channel from the first await on; Lettuce subscribes again after a reconnect. */
     private StatefulRedisPubSubConnection<String, String> subscriber;
 
     /** Lettuce's resources, client and shared connection. */
-    private record Lettuce(ClientResources resources, AbstractRedisClient client, StatefulConnection<String, String> main) {
+    private record Lettuce(
+            ClientResources resources, AbstractRedisClient client, StatefulConnection<String, String> main) {
         void close() {
             main.close();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -117,22 +120,28 @@ final class RedisLink implements AutoCloseable {
         try {
             plain = RedisClient.create(resources);
             plain.setOptions(plainOptions(socket));
-            StatefulRedisConnection<String, String> conn = plain.connect(StringCodec.UTF8, settings.nodes().get(0));
-            boolean isCluster = !settings.sentinel() && conn.sync().info("cluster").contains("cluster_enabled:1");
+            StatefulRedisConnection<String, String> conn =
+                    plain.connect(StringCodec.UTF8, settings.nodes().get(0));
+            boolean isCluster =
+                    !settings.sentinel() && conn.sync().info("cluster").contains("cluster_enabled:1");
             if (!isCluster) return new RedisLink(settings, new Lettuce(resources, plain, conn), false);
             conn.close();
             plain.shutdown();
             plain = null;
             if (settings.nodes().get(0).getDatabase() != 0) {
-                throw new KyuException.BrokerConfig("Redis " + settings.redacted() + " is a Cluster, which has only database 0");
+                throw new KyuException.BrokerConfig(
+                        "Redis " + settings.redacted() + " is a Cluster, which has only database 0");
             }
             RedisClusterClient cc = RedisClusterClient.create(resources, settings.nodes());
             // Cluster node connections open lazily, and refusing commands while one is still connecting
             // would fail the first command sent to each node; so a Cluster buffers them until the timeout.
             // Every adaptive topology refresh trigger (MOVED, ASK, reconnects, ...) is on: Lettuce 7's default.
-            cc.setOptions(ClusterClientOptions.builder().socketOptions(socket).autoReconnect(true)
+            cc.setOptions(ClusterClientOptions.builder()
+                    .socketOptions(socket)
+                    .autoReconnect(true)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                            .enablePeriodicRefresh(Duration.ofSeconds(30))
+                            .build())
                     .build());
             try {
                 return new RedisLink(settings, new Lettuce(resources, cc, cc.connect(StringCodec.UTF8)), true);
@@ -153,17 +162,24 @@ final class RedisLink implements AutoCloseable {
 
     private static ClientResources newResources() {
         return ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(5), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .reconnectDelay(
+                        Delay.exponential(Duration.ofMillis(5), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
     }
 
     private static SocketOptions socketOptions(RedisSettings settings) {
-        return SocketOptions.builder().connectTimeout(settings.timeout()).keepAlive(true).build();
+        return SocketOptions.builder()
+                .connectTimeout(settings.timeout())
+                .keepAlive(true)
+                .build();
     }
 
     private static ClientOptions plainOptions(SocketOptions socket) {
-        return ClientOptions.builder().socketOptions(socket).autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
+        return ClientOptions.builder()
+                .socketOptions(socket)
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build();
     }
 
     /**
@@ -181,7 +197,10 @@ final class RedisLink implements AutoCloseable {
             try {
                 plain = RedisClient.create(resources);
                 plain.setOptions(plainOptions(socketOptions(settings)));
-                lettuce = new Lettuce(resources, plain, plain.connect(StringCodec.UTF8, settings.nodes().get(0)));
+                lettuce = new Lettuce(
+                        resources,
+                        plain,
+                        plain.connect(StringCodec.UTF8, settings.nodes().get(0)));
                 return lettuce;
             } catch (RuntimeException e) {
                 if (plain != null) plain.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -193,20 +212,26 @@ final class RedisLink implements AutoCloseable {
 
     private static KyuException openFailure(RedisSettings settings, Throwable e) {
         String m = settings.scrub(Faults.oneLine(e));
-        if (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid password") || m.contains("invalid username-password")) {
+        if (m.contains("WRONGPASS")
+                || m.contains("NOAUTH")
+                || m.contains("invalid password")
+                || m.contains("invalid username-password")) {
             return new KyuException.BrokerConfig("Redis " + settings.redacted() + " refused the credentials: " + m);
         }
         if (m.contains("NOPERM")) return Faults.notAllowed(settings, "open the broker", e);
         for (Throwable c = e; c != null; c = c.getCause()) {
             // The server answered, with an error: it is reachable, and something in the URL is wrong for it.
             if (c instanceof io.lettuce.core.RedisCommandExecutionException) {
-                return new KyuException.BrokerConfig("Redis " + settings.redacted() + " refused the connection's set-up: "
-                        + settings.scrub(Faults.oneLine(c)));
+                return new KyuException.BrokerConfig("Redis " + settings.redacted()
+                        + " refused the connection's set-up: " + settings.scrub(Faults.oneLine(c)));
             }
         }
         // A TLS handshake with a server that speaks plain RESP on that port hangs until the timeout.
-        String hint = settings.nodes().get(0).isSsl() ? " (the URL asks for TLS: does the server speak TLS on this port?)" : "";
-        return new KyuException.BrokerUnavailable("cannot reach Redis at " + settings.redacted() + ": " + m + hint, null);
+        String hint = settings.nodes().get(0).isSsl()
+                ? " (the URL asks for TLS: does the server speak TLS on this port?)"
+                : "";
+        return new KyuException.BrokerUnavailable(
+                "cannot reach Redis at " + settings.redacted() + ": " + m + hint, null);
     }
 
     boolean cluster() {
@@ -224,8 +249,10 @@ final class RedisLink implements AutoCloseable {
         StatefulRedisPubSubConnection<String, String> c = null;
         try {
             AbstractRedisClient client = lettuce().client(); // an await is long-lived: worth starting Lettuce for
-            c = client instanceof RedisClusterClient cc ? cc.connectPubSub(StringCodec.UTF8)
-                    : ((RedisClient) client).connectPubSub(StringCodec.UTF8, settings.nodes().get(0));
+            c = client instanceof RedisClusterClient cc
+                    ? cc.connectPubSub(StringCodec.UTF8)
+                    : ((RedisClient) client)
+                            .connectPubSub(StringCodec.UTF8, settings.nodes().get(0));
             c.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String ch, String message) {
@@ -236,8 +263,8 @@ final class RedisLink implements AutoCloseable {
             subscriber = c;
             return true;
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(RedisLink.class).debug("cannot subscribe to {} ({}); awaits poll", channel,
-                    settings.scrub(Faults.oneLine(e)));
+            org.slf4j.LoggerFactory.getLogger(RedisLink.class)
+                    .debug("cannot subscribe to {} ({}); awaits poll", channel, settings.scrub(Faults.oneLine(e)));
             if (c != null) c.closeAsync();
             return false;
         }
@@ -251,14 +278,16 @@ final class RedisLink implements AutoCloseable {
     void warmUp() {
         if (cluster && lettuce().main() instanceof StatefulRedisClusterConnection<?, ?> c) {
             var conn = (StatefulRedisClusterConnection<String, String>) c;
-            for (var node : conn.getPartitions()) conn.getConnection(node.getNodeId()).sync().ping();
+            for (var node : conn.getPartitions())
+                conn.getConnection(node.getNodeId()).sync().ping();
         }
     }
 
     @SuppressWarnings("unchecked")
     RedisClusterCommands<String, String> sync() {
         StatefulConnection<String, String> main = lettuce().main();
-        if (main instanceof StatefulRedisClusterConnection<?, ?> c) return ((StatefulRedisClusterConnection<String, String>) c).sync();
+        if (main instanceof StatefulRedisClusterConnection<?, ?> c)
+            return ((StatefulRedisClusterConnection<String, String>) c).sync();
         return ((StatefulRedisConnection<String, String>) main).sync();
     }
 
@@ -268,7 +297,8 @@ final class RedisLink implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private static RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> conn) {
-        if (conn instanceof StatefulRedisClusterConnection<?, ?> c) return ((StatefulRedisClusterConnection<String, String>) c).async();
+        if (conn instanceof StatefulRedisClusterConnection<?, ?> c)
+            return ((StatefulRedisClusterConnection<String, String>) c).async();
         return ((StatefulRedisConnection<String, String>) conn).async();
     }
 
@@ -286,7 +316,8 @@ final class RedisLink implements AutoCloseable {
             pops.add(f);
             if (closed) f.cancel(true);
             try {
-                KeyValue<String, String> kv = f.get(wait.toMillis() + settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                KeyValue<String, String> kv =
+                        f.get(wait.toMillis() + settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
                 reusable = true;
                 return kv != null && kv.hasValue();
             } finally {
@@ -312,7 +343,8 @@ final class RedisLink implements AutoCloseable {
      * reports the error). Interrupting the caller or closing the link drops
      * the connection, and with it {@code next} unless the server already ran it.
      */
-    <T> T popThen(List<String> keys, Duration wait, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> next)
+    <T> T popThen(
+            List<String> keys, Duration wait, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> next)
             throws InterruptedException {
         if (cluster) throw new IllegalStateException("a Cluster node may not hold both the wake keys and the command");
         StatefulConnection<String, String> conn = borrowBlocker();
@@ -346,7 +378,8 @@ final class RedisLink implements AutoCloseable {
         } catch (java.util.concurrent.CancellationException e) {
             throw new io.lettuce.core.RedisException("Connection closed");
         } catch (TimeoutException e) {
-            throw new io.lettuce.core.RedisCommandTimeoutException("blocking pop and the command behind it did not return in time");
+            throw new io.lettuce.core.RedisCommandTimeoutException(
+                    "blocking pop and the command behind it did not return in time");
         } finally {
             giveBack(conn, reusable);
         }
@@ -362,9 +395,12 @@ final class RedisLink implements AutoCloseable {
      * Interrupting the caller or closing the link ends the wait and drops the connection, and with it the
      * script unless the server already ran it.
      */
-    Object popThenEvalsha(List<String> keys, Duration wait, byte[] sha, String routeKey, byte[][] argv) throws InterruptedException {
-        Object reply = popConnections.withConnection(c -> c.popThenEvalsha(keys, wait, sha, routeKey, argv, settings.timeout()));
-        if (reply == null) throw new io.lettuce.core.RedisException("Connection closed"); // the pool has no bound: closed
+    Object popThenEvalsha(List<String> keys, Duration wait, byte[] sha, String routeKey, byte[][] argv)
+            throws InterruptedException {
+        Object reply = popConnections.withConnection(
+                c -> c.popThenEvalsha(keys, wait, sha, routeKey, argv, settings.timeout()));
+        if (reply == null)
+            throw new io.lettuce.core.RedisException("Connection closed"); // the pool has no bound: closed
         return reply;
     }
 
@@ -382,7 +418,9 @@ final class RedisLink implements AutoCloseable {
      * A lone command: over a free direct connection on a single server ({@code direct}, its reply shaped
      * as {@link DirectConnection#command} shapes it), else over the shared connection ({@code shared}).
      */
-    <T> T call(java.util.function.Function<DirectConnection, T> direct, Function<RedisClusterCommands<String, String>, T> shared) {
+    <T> T call(
+            java.util.function.Function<DirectConnection, T> direct,
+            Function<RedisClusterCommands<String, String>, T> shared) {
         if (this.direct) {
             DirectPool.Lent<T> lent = callConnections.tryWith(direct::apply);
             if (lent != null) return lent.reply();
@@ -396,7 +434,8 @@ final class RedisLink implements AutoCloseable {
      */
     List<Object> pipelined(List<Command> commands, List<byte[][]> args) {
         if (!direct) return null;
-        DirectPool.Lent<List<Object>> lent = callConnections.tryWith(c -> c.pipelined(settings.timeout(), commands, args));
+        DirectPool.Lent<List<Object>> lent =
+                callConnections.tryWith(c -> c.pipelined(settings.timeout(), commands, args));
         return lent == null ? null : lent.reply();
     }
 
@@ -431,8 +470,11 @@ final class RedisLink implements AutoCloseable {
         String[] args = new String[fields.length + 1];
         args[0] = key;
         System.arraycopy(fields, 0, args, 1, fields.length);
-        return call(c -> (List<String>) c.command(settings.timeout(), Command.HMGET, args),
-                s -> s.hmget(key, fields).stream().map(kv -> kv.hasValue() ? kv.getValue() : null).toList());
+        return call(
+                c -> (List<String>) c.command(settings.timeout(), Command.HMGET, args),
+                s -> s.hmget(key, fields).stream()
+                        .map(kv -> kv.hasValue() ? kv.getValue() : null)
+                        .toList());
     }
 
     long hdel(String key, String... fields) {
@@ -443,12 +485,15 @@ final class RedisLink implements AutoCloseable {
     }
 
     Map<String, String> hgetall(String key) {
-        return call(c -> {
-            List<?> flat = (List<?>) c.command(settings.timeout(), Command.HGETALL, key);
-            var out = new java.util.LinkedHashMap<String, String>();
-            for (int i = 0; i + 1 < flat.size(); i += 2) out.put((String) flat.get(i), (String) flat.get(i + 1));
-            return out;
-        }, s -> s.hgetall(key));
+        return call(
+                c -> {
+                    List<?> flat = (List<?>) c.command(settings.timeout(), Command.HGETALL, key);
+                    var out = new java.util.LinkedHashMap<String, String>();
+                    for (int i = 0; i + 1 < flat.size(); i += 2)
+                        out.put((String) flat.get(i), (String) flat.get(i + 1));
+                    return out;
+                },
+                s -> s.hgetall(key));
     }
 
     String info(String section) {
@@ -457,10 +502,12 @@ final class RedisLink implements AutoCloseable {
 
     /** One configuration parameter's value, or null when the server has none of that name. */
     String configGet(String name) {
-        return call(c -> {
-            List<?> pair = (List<?>) c.command(settings.timeout(), Command.CONFIG, "GET", name);
-            return pair.size() < 2 ? null : (String) pair.get(1);
-        }, s -> s.configGet(name).get(name));
+        return call(
+                c -> {
+                    List<?> pair = (List<?>) c.command(settings.timeout(), Command.CONFIG, "GET", name);
+                    return pair.size() < 2 ? null : (String) pair.get(1);
+                },
+                s -> s.configGet(name).get(name));
     }
 
     /** The timeout of a single call. */
@@ -490,7 +537,9 @@ final class RedisLink implements AutoCloseable {
         AbstractRedisClient client = lettuce().client();
         java.util.concurrent.CompletableFuture<? extends StatefulConnection<String, String>> f = cluster
                 ? ((RedisClusterClient) client).connectAsync(StringCodec.UTF8)
-                : ((RedisClient) client).connectAsync(StringCodec.UTF8, settings.nodes().get(0)).toCompletableFuture();
+                : ((RedisClient) client)
+                        .connectAsync(StringCodec.UTF8, settings.nodes().get(0))
+                        .toCompletableFuture();
         pops.add(f);
         if (closed) f.cancel(true);
         StatefulConnection<String, String> conn;
@@ -502,7 +551,8 @@ final class RedisLink implements AutoCloseable {
             throw new io.lettuce.core.RedisConnectionException(Faults.oneLine(Faults.unwrap(e)), Faults.unwrap(e));
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new io.lettuce.core.RedisConnectionException("no connection for a blocking pop within " + settings.timeout());
+            throw new io.lettuce.core.RedisConnectionException(
+                    "no connection for a blocking pop within " + settings.timeout());
         } finally {
             pops.remove(f);
         }

@@ -56,15 +56,25 @@ final class RedisOutcomes {
             else lost.add(l.jobId());
         }
         if (!known.isEmpty()) {
-            List<Object> codes = runner.perItem("heartbeat", outage, Script.EXTEND,
+            List<Object> codes = runner.perItem(
+                    "heartbeat",
+                    outage,
+                    Script.EXTEND,
                     List.of(Long.toString(Math.max(1, extension.leaseDuration().toMillis()))),
                     known.stream().map(Lease::queue).toList(),
-                    known.stream().map(l -> {
-                        var progress = extension.progress().get(l.jobId());
-                        return List.of(l.queue(), l.jobId(), l.workerId(), Integer.toString(l.attempt()),
-                                progress == null ? "" : Double.toString(progress.fraction()),
-                                progress == null || progress.message() == null ? "" : progress.message());
-                    }).toList(), null);
+                    known.stream()
+                            .map(l -> {
+                                var progress = extension.progress().get(l.jobId());
+                                return List.of(
+                                        l.queue(),
+                                        l.jobId(),
+                                        l.workerId(),
+                                        Integer.toString(l.attempt()),
+                                        progress == null ? "" : Double.toString(progress.fraction()),
+                                        progress == null || progress.message() == null ? "" : progress.message());
+                            })
+                            .toList(),
+                    null);
             for (int j = 0; j < known.size(); j++) {
                 String id = known.get(j).jobId();
                 long code = ((Number) codes.get(j)).longValue();
@@ -78,13 +88,21 @@ final class RedisOutcomes {
     List<Boolean> complete(List<Completion> completions) {
         if (completions.isEmpty()) return List.of();
         var known = new ArrayList<Integer>();
-        for (int i = 0; i < completions.size(); i++) if (routable(completions.get(i).lease())) known.add(i);
+        for (int i = 0; i < completions.size(); i++)
+            if (routable(completions.get(i).lease())) known.add(i);
         Boolean[] out = new Boolean[completions.size()];
         Arrays.fill(out, Boolean.FALSE);
         if (!known.isEmpty()) {
-            List<String> queues = known.stream().map(i -> completions.get(i).lease().queue()).toList();
-            List<Object> applied = runner.perItem("complete", outage, Script.COMPLETE, List.of(), queues,
-                    known.stream().map(i -> completionArgs(completions.get(i))).toList(), null);
+            List<String> queues =
+                    known.stream().map(i -> completions.get(i).lease().queue()).toList();
+            List<Object> applied = runner.perItem(
+                    "complete",
+                    outage,
+                    Script.COMPLETE,
+                    List.of(),
+                    queues,
+                    known.stream().map(i -> completionArgs(completions.get(i))).toList(),
+                    null);
             var relayed = new ArrayList<String>();
             for (int j = 0; j < known.size(); j++) {
                 long code = ((Number) applied.get(j)).longValue();
@@ -102,12 +120,35 @@ final class RedisOutcomes {
         String kind, payload = "";
         long delay = 0;
         switch (c.outcome()) {
-            case Outcome.Succeeded s -> { kind = "S"; payload = s.result() == null ? "null" : s.result(); }
-            case Outcome.Retry r -> { kind = "R"; payload = RedisJobCodec.encode(r.error()); delay = r.delay().toMillis(); }
-            case Outcome.Dead d -> { kind = "D"; payload = RedisJobCodec.encode(d.error()); }
-            case Outcome.Cancelled x -> { kind = "C"; payload = RedisJobCodec.encode(x.reason()); }
-            case Outcome.Released r -> { kind = "L"; delay = r.delay().toMillis(); }
+            case Outcome.Succeeded s -> {
+                kind = "S";
+                payload = s.result() == null ? "null" : s.result();
+            }
+            case Outcome.Retry r -> {
+                kind = "R";
+                payload = RedisJobCodec.encode(r.error());
+                delay = r.delay().toMillis();
+            }
+            case Outcome.Dead d -> {
+                kind = "D";
+                payload = RedisJobCodec.encode(d.error());
+            }
+            case Outcome.Cancelled x -> {
+                kind = "C";
+                payload = RedisJobCodec.encode(x.reason());
+            }
+            case Outcome.Released r -> {
+                kind = "L";
+                delay = r.delay().toMillis();
+            }
         }
-        return List.of(l.queue(), l.jobId(), l.workerId(), Integer.toString(l.attempt()), kind, payload, Long.toString(Math.max(0, delay)));
+        return List.of(
+                l.queue(),
+                l.jobId(),
+                l.workerId(),
+                Integer.toString(l.attempt()),
+                kind,
+                payload,
+                Long.toString(Math.max(0, delay)));
     }
 }

@@ -54,8 +54,14 @@ final class RedisQuarantine {
      */
     void unreachable(String what, String bound, List<String> queues) {
         if (queues.isEmpty()) return;
-        List<List<Object>> answers = runner.perQueue(what, outage, Script.UNREACHABLE, List.of(bound), queues,
-                (List<Object> a) -> ((Number) a.get(0)).intValue(), -1);
+        List<List<Object>> answers = runner.perQueue(
+                what,
+                outage,
+                Script.UNREACHABLE,
+                List.of(bound),
+                queues,
+                (List<Object> a) -> ((Number) a.get(0)).intValue(),
+                -1);
         for (List<Object> a : answers) skipped.report(what, (List<?>) a.get(1));
     }
 }

@@ -28,8 +28,16 @@ import java.util.concurrent.CompletableFuture;
 final class RedisQueries {
     /** How deep a task/text filter looks into one queue's index. */
     private static final int FILTER_DEPTH = 20_000;
-    private static final JobState[] ORDER = {JobState.BLOCKED, JobState.SCHEDULED, JobState.QUEUED, JobState.RUNNING,
-        JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED};
+
+    private static final JobState[] ORDER = {
+        JobState.BLOCKED,
+        JobState.SCHEDULED,
+        JobState.QUEUED,
+        JobState.RUNNING,
+        JobState.SUCCEEDED,
+        JobState.FAILED,
+        JobState.CANCELLED
+    };
 
     private final RedisLink link;
     private final Keys keys;
@@ -40,7 +48,8 @@ final class RedisQueries {
     /** Queues a listing over several queues left out for a key of another type, each reason logged once. */
     private final SkippedQueues skipped = new SkippedQueues();
 
-    RedisQueries(RedisLink link, Keys keys, Scripts scripts, Faults faults, ScriptRunner runner, RedisSettings settings) {
+    RedisQueries(
+            RedisLink link, Keys keys, Scripts scripts, Faults faults, ScriptRunner runner, RedisSettings settings) {
         this.link = link;
         this.keys = keys;
         this.scripts = scripts;
@@ -68,13 +77,21 @@ final class RedisQueries {
         var wanted = new ArrayList<String>(ids.size());
         for (String id : ids) if (id != null && !id.isEmpty()) wanted.add(id);
         if (wanted.isEmpty()) return List.of();
-        List<String> queues = link.cluster() ? queuesOf.apply(wanted) : java.util.Collections.nCopies(wanted.size(), "");
+        List<String> queues =
+                link.cluster() ? queuesOf.apply(wanted) : java.util.Collections.nCopies(wanted.size(), "");
         var known = new ArrayList<Integer>();
         for (int i = 0; i < wanted.size(); i++) if (queues.get(i) != null) known.add(i);
         if (known.isEmpty()) return List.of();
-        List<Object> dumps = runner.perItem("read jobs", settings.outage(), Script.GET, List.of(),
-                known.stream().map(i -> queues.get(i).isEmpty() ? "_" : queues.get(i)).toList(),
-                known.stream().map(i -> List.of(queues.get(i), wanted.get(i))).toList(), null);
+        List<Object> dumps = runner.perItem(
+                "read jobs",
+                settings.outage(),
+                Script.GET,
+                List.of(),
+                known.stream()
+                        .map(i -> queues.get(i).isEmpty() ? "_" : queues.get(i))
+                        .toList(),
+                known.stream().map(i -> List.of(queues.get(i), wanted.get(i))).toList(),
+                null);
         var out = new ArrayList<Job>(known.size());
         for (int j = 0; j < known.size(); j++) {
             String id = wanted.get(known.get(j));
@@ -104,14 +121,16 @@ final class RedisQueries {
         if (query.queue() != null) Names.checkQueue(query.queue());
         String state = query.state() == null ? "" : query.state().name();
         int need = query.offset() + query.limit();
-        boolean filtered = query.task() != null || (query.text() != null && !query.text().isEmpty());
+        boolean filtered =
+                query.task() != null || (query.text() != null && !query.text().isEmpty());
         var found = new ArrayList<Found>();
         var bad = new ArrayList<String>();
         for (String q : queues) {
             try {
                 listQueue(q, state, need, filtered, query, found);
             } catch (ForeignKey e) {
-                // Over several queues, one whose keys hold foreign data is left out (and logged), not the whole listing.
+                // Over several queues, one whose keys hold foreign data is left out (and logged), not the whole
+                // listing.
                 if (query.queue() != null) skipAll("list jobs", queues, List.of(q, e.reason));
                 bad.add(q);
                 bad.add(e.reason);
@@ -119,7 +138,11 @@ final class RedisQueries {
         }
         skipAll("list jobs", queues, bad);
         found.sort(Comparator.comparing(Found::id).reversed());
-        return found.stream().skip(query.offset()).limit(query.limit()).map(Found::job).toList();
+        return found.stream()
+                .skip(query.offset())
+                .limit(query.limit())
+                .map(Found::job)
+                .toList();
     }
 
     private void listQueue(String q, String state, int need, boolean filtered, JobQuery query, List<Found> found) {
@@ -163,7 +186,10 @@ final class RedisQueries {
         if (flat.isEmpty()) return;
         Map<String, String> out = skipped.report(what, flat);
         if (out.keySet().containsAll(queues)) {
-            throw faults.translate(what, new io.lettuce.core.RedisException(Faults.BADKEY + out.values().iterator().next()));
+            throw faults.translate(
+                    what,
+                    new io.lettuce.core.RedisException(
+                            Faults.BADKEY + out.values().iterator().next()));
         }
     }
 
@@ -172,14 +198,19 @@ final class RedisQueries {
         if (q.text() == null || q.text().isEmpty()) return true;
         String t = q.text().toLowerCase(Locale.ROOT);
         JobError last = job.lastError();
-        return job.id().toLowerCase(Locale.ROOT).contains(t) || job.task().toLowerCase(Locale.ROOT).contains(t)
+        return job.id().toLowerCase(Locale.ROOT).contains(t)
+                || job.task().toLowerCase(Locale.ROOT).contains(t)
                 || (job.args() != null && job.args().toLowerCase(Locale.ROOT).contains(t))
                 || (last != null && last.message().toLowerCase(Locale.ROOT).contains(t));
     }
 
     List<QueueInfo> queuesList(List<String> queues) {
         return counts(queues, true).stream()
-                .filter(i -> i.paused() || i.counts().values().stream().mapToLong(Long::longValue).sum() > 0)
+                .filter(i -> i.paused()
+                        || i.counts().values().stream()
+                                        .mapToLong(Long::longValue)
+                                        .sum()
+                                > 0)
                 .toList();
     }
 
@@ -191,8 +222,10 @@ final class RedisQueries {
         var bad = new ArrayList<String>();
         List<QueueInfo> out = faults.ride("count jobs", settings.outage(), () -> {
             bad.clear();
-            List<CompletableFuture<List<Object>>> calls = scripts.runMany(Script.COUNTS,
-                    queues.stream().map(keys::route).toList(), queues.stream().map(List::of).toList());
+            List<CompletableFuture<List<Object>>> calls = scripts.runMany(
+                    Script.COUNTS,
+                    queues.stream().map(keys::route).toList(),
+                    queues.stream().map(List::of).toList());
             var infos = new ArrayList<QueueInfo>();
             for (int i = 0; i < queues.size(); i++) {
                 List<Object> c;
@@ -208,7 +241,10 @@ final class RedisQueries {
                 var counts = new EnumMap<JobState, Long>(JobState.class);
                 for (int s = 0; s < ORDER.length; s++) counts.put(ORDER[s], ((Number) c.get(s + 1)).longValue());
                 long oldest = ((Number) c.get(ORDER.length + 1)).longValue();
-                infos.add(new QueueInfo(queues.get(i), ((Number) c.get(0)).longValue() == 1, counts,
+                infos.add(new QueueInfo(
+                        queues.get(i),
+                        ((Number) c.get(0)).longValue() == 1,
+                        counts,
                         oldest < 0 ? null : Instant.ofEpochMilli(oldest)));
             }
             return infos;
@@ -221,12 +257,14 @@ final class RedisQueries {
         long sinceMs = since == null ? Long.MIN_VALUE : since.toEpochMilli();
         return faults.ride("read statistics", settings.outage(), () -> {
             var calls = new ArrayList<CompletableFuture<Map<String, String>>>();
-            for (String q : queues) calls.add(link.async().hgetall(keys.stats(q)).toCompletableFuture());
+            for (String q : queues)
+                calls.add(link.async().hgetall(keys.stats(q)).toCompletableFuture());
             var out = new ArrayList<StatsBucket>();
             for (int i = 0; i < queues.size(); i++) {
                 var perMinute = new TreeMap<Long, long[]>();
                 var call = calls.get(i);
-                for (var e : KeyTypes.expect(link, keys.stats(queues.get(i)), "hash", () -> runner.await(call)).entrySet()) {
+                for (var e : KeyTypes.expect(link, keys.stats(queues.get(i)), "hash", () -> runner.await(call))
+                        .entrySet()) {
                     int colon = e.getKey().indexOf(':');
                     if (colon < 0) continue;
                     long minute;
@@ -243,11 +281,16 @@ final class RedisQueries {
                         case "s" -> c[0] += n;
                         case "f" -> c[1] += n;
                         case "r" -> c[2] += n;
-                        default -> { }
+                        default -> {}
                     }
                 }
                 for (var e : perMinute.entrySet()) {
-                    out.add(new StatsBucket(Instant.ofEpochMilli(e.getKey()), queues.get(i), e.getValue()[0], e.getValue()[1], e.getValue()[2]));
+                    out.add(new StatsBucket(
+                            Instant.ofEpochMilli(e.getKey()),
+                            queues.get(i),
+                            e.getValue()[0],
+                            e.getValue()[1],
+                            e.getValue()[2]));
                 }
             }
             out.sort(Comparator.comparing(StatsBucket::minute).thenComparing(StatsBucket::queue));

@@ -25,7 +25,8 @@ final class RedisRegistry {
     private final RedisSettings settings;
     private final Supplier<Instant> now;
 
-    RedisRegistry(RedisLink link, Keys keys, Scripts scripts, Faults faults, RedisSettings settings, Supplier<Instant> now) {
+    RedisRegistry(
+            RedisLink link, Keys keys, Scripts scripts, Faults faults, RedisSettings settings, Supplier<Instant> now) {
         this.link = link;
         this.keys = keys;
         this.scripts = scripts;
@@ -36,11 +37,18 @@ final class RedisRegistry {
 
     void workerHeartbeat(WorkerInfo info) {
         String json = RedisJobCodec.encode(info.withHeartbeatAt(now.get()));
-        faults.ride("worker heartbeat", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.sync().hset(keys.workers(), info.id(), json)));
+        faults.ride(
+                "worker heartbeat",
+                settings.outage(),
+                () -> KeyTypes.expect(
+                        link, keys.workers(), "hash", () -> link.sync().hset(keys.workers(), info.id(), json)));
     }
 
     List<WorkerInfo> workersList() {
-        Map<String, String> all = faults.ride("list workers", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hgetall(keys.workers())));
+        Map<String, String> all = faults.ride(
+                "list workers",
+                settings.outage(),
+                () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hgetall(keys.workers())));
         var out = new ArrayList<WorkerInfo>();
         for (String json : all.values()) {
             WorkerInfo w = RedisJobCodec.worker(json);
@@ -51,44 +59,74 @@ final class RedisRegistry {
     }
 
     void workerRemove(String workerId) {
-        faults.ride("remove worker", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hdel(keys.workers(), workerId)));
+        faults.ride(
+                "remove worker",
+                settings.outage(),
+                () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hdel(keys.workers(), workerId)));
     }
 
     void pruneWorkers(Duration retention) {
         Instant cutoff = now.get().minus(retention);
-        Map<String, String> all = faults.ride("list workers", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hgetall(keys.workers())));
+        Map<String, String> all = faults.ride(
+                "list workers",
+                settings.outage(),
+                () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hgetall(keys.workers())));
         var silent = new ArrayList<String>();
         all.forEach((id, json) -> {
             WorkerInfo w = RedisJobCodec.worker(json);
             if (w == null || w.heartbeatAt() == null || w.heartbeatAt().isBefore(cutoff)) silent.add(id);
         });
         if (!silent.isEmpty()) {
-            faults.ride("prune workers", settings.outage(), () -> KeyTypes.expect(link, keys.workers(), "hash", () -> link.hdel(keys.workers(), silent.toArray(String[]::new))));
+            faults.ride(
+                    "prune workers",
+                    settings.outage(),
+                    () -> KeyTypes.expect(
+                            link,
+                            keys.workers(),
+                            "hash",
+                            () -> link.hdel(keys.workers(), silent.toArray(String[]::new))));
         }
     }
 
     Optional<String> kvGet(String key) {
-        return Optional.ofNullable(faults.ride("read key", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.hget(keys.kv(), key))));
+        return Optional.ofNullable(faults.ride(
+                "read key",
+                settings.outage(),
+                () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.hget(keys.kv(), key))));
     }
 
     void kvPut(String key, String value) {
-        faults.ride("write key", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.sync().hset(keys.kv(), key, value)));
+        faults.ride(
+                "write key",
+                settings.outage(),
+                () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.sync().hset(keys.kv(), key, value)));
     }
 
     void kvDelete(String key) {
-        faults.ride("delete key", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.hdel(keys.kv(), key)));
+        faults.ride(
+                "delete key",
+                settings.outage(),
+                () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.hdel(keys.kv(), key)));
     }
 
     /** One script on the kv hash (its slot on a Cluster), so the comparison and the write are one step. */
     boolean kvCompareAndSet(String key, String expected, String value) {
-        List<String> args = List.of(key, expected == null ? "0" : "1", expected == null ? "" : expected,
-                value == null ? "0" : "1", value == null ? "" : value);
-        Long applied = faults.ride("compare-and-set key", settings.outage(), () -> scripts.run(Script.CAS, keys.kv(), args));
+        List<String> args = List.of(
+                key,
+                expected == null ? "0" : "1",
+                expected == null ? "" : expected,
+                value == null ? "0" : "1",
+                value == null ? "" : value);
+        Long applied =
+                faults.ride("compare-and-set key", settings.outage(), () -> scripts.run(Script.CAS, keys.kv(), args));
         return applied == 1;
     }
 
     Map<String, String> kvList(String prefix) {
-        Map<String, String> all = faults.ride("list keys", settings.outage(), () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.hgetall(keys.kv())));
+        Map<String, String> all = faults.ride(
+                "list keys",
+                settings.outage(),
+                () -> KeyTypes.expect(link, keys.kv(), "hash", () -> link.hgetall(keys.kv())));
         var out = new TreeMap<String, String>();
         all.forEach((k, v) -> {
             if (prefix == null || k.startsWith(prefix)) out.put(k, v);
@@ -98,12 +136,17 @@ final class RedisRegistry {
 
     boolean lockTry(String name, String owner, Duration ttl) {
         long ms = Math.max(1, ttl.toMillis());
-        Long held = faults.ride("take lock " + name, settings.outage(),
+        Long held = faults.ride(
+                "take lock " + name,
+                settings.outage(),
                 () -> scripts.run(Script.LOCK, keys.lock(name), List.of(owner, Long.toString(ms))));
         return held == 1;
     }
 
     void lockRelease(String name, String owner) {
-        faults.ride("release lock " + name, settings.outage(), () -> scripts.run(Script.UNLOCK, keys.lock(name), List.of(owner)));
+        faults.ride(
+                "release lock " + name,
+                settings.outage(),
+                () -> scripts.run(Script.UNLOCK, keys.lock(name), List.of(owner)));
     }
 }

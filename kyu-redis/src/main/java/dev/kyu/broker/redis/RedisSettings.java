@@ -25,19 +25,31 @@ import java.util.Set;
  * @param user     the ACL user, or null for the default user
  * @param password the password, or null for none
  */
-record RedisSettings(List<RedisURI> nodes, boolean sentinel, String prefix, Duration timeout, Duration outage,
-                     String redacted, String user, String password) {
+record RedisSettings(
+        List<RedisURI> nodes,
+        boolean sentinel,
+        String prefix,
+        Duration timeout,
+        Duration outage,
+        String redacted,
+        String user,
+        String password) {
 
-    private static final Set<String> OPTIONS = Set.of("timeout", "outage", "prefix", "sentinel", "clientName", "verifyPeer", "database");
+    private static final Set<String> OPTIONS =
+            Set.of("timeout", "outage", "prefix", "sentinel", "clientName", "verifyPeer", "database");
 
     static RedisSettings parse(BrokerConfig config) {
         String url = config.url().trim();
         String redacted = BrokerConfig.redact(url);
         boolean tls;
         String rest;
-        if (url.regionMatches(true, 0, "rediss://", 0, 9)) { tls = true; rest = url.substring(9); }
-        else if (url.regionMatches(true, 0, "redis://", 0, 8)) { tls = false; rest = url.substring(8); }
-        else throw bad(redacted, "expected redis://HOST[:PORT][/DB] or rediss://…");
+        if (url.regionMatches(true, 0, "rediss://", 0, 9)) {
+            tls = true;
+            rest = url.substring(9);
+        } else if (url.regionMatches(true, 0, "redis://", 0, 8)) {
+            tls = false;
+            rest = url.substring(8);
+        } else throw bad(redacted, "expected redis://HOST[:PORT][/DB] or rediss://…");
 
         var options = new LinkedHashMap<String, String>();
         int q = rest.indexOf('?');
@@ -52,7 +64,11 @@ record RedisSettings(List<RedisURI> nodes, boolean sentinel, String prefix, Dura
         }
         options.putAll(config.options());
         for (String k : options.keySet()) {
-            if (!OPTIONS.contains(k)) throw bad(redacted, "unknown option '" + k + "' (known: " + String.join(", ", new java.util.TreeSet<>(OPTIONS)) + ")");
+            if (!OPTIONS.contains(k))
+                throw bad(
+                        redacted,
+                        "unknown option '" + k + "' (known: " + String.join(", ", new java.util.TreeSet<>(OPTIONS))
+                                + ")");
         }
 
         String user = null, password = null;
@@ -82,7 +98,8 @@ record RedisSettings(List<RedisURI> nodes, boolean sentinel, String prefix, Dura
         Duration timeout = duration(redacted, "timeout", options.getOrDefault("timeout", "10s"));
         Duration outage = duration(redacted, "outage", options.getOrDefault("outage", "60s"));
         String prefix = options.getOrDefault("prefix", "kyu");
-        if (prefix.isEmpty() || prefix.contains("{") || prefix.contains("}")) throw bad(redacted, "prefix must be non-empty and free of braces: '" + prefix + "'");
+        if (prefix.isEmpty() || prefix.contains("{") || prefix.contains("}"))
+            throw bad(redacted, "prefix must be non-empty and free of braces: '" + prefix + "'");
         String sentinelMaster = options.get("sentinel");
         boolean verifyPeer = !"false".equalsIgnoreCase(options.getOrDefault("verifyPeer", "true"));
         String clientName = options.get("clientName");
@@ -103,15 +120,32 @@ record RedisSettings(List<RedisURI> nodes, boolean sentinel, String prefix, Dura
                 if (sentinelBuilder == null) sentinelBuilder = RedisURI.Builder.sentinel(host, port, sentinelMaster);
                 else sentinelBuilder.withSentinel(host, port);
             } else {
-                nodes.add(finish(RedisURI.Builder.redis(host, port), tls, verifyPeer, database, timeout, user, password, clientName));
+                nodes.add(finish(
+                        RedisURI.Builder.redis(host, port),
+                        tls,
+                        verifyPeer,
+                        database,
+                        timeout,
+                        user,
+                        password,
+                        clientName));
             }
         }
-        if (sentinelBuilder != null) nodes.add(finish(sentinelBuilder, tls, verifyPeer, database, timeout, user, password, clientName));
-        return new RedisSettings(List.copyOf(nodes), sentinelMaster != null, prefix, timeout, outage, redacted, user, password);
+        if (sentinelBuilder != null)
+            nodes.add(finish(sentinelBuilder, tls, verifyPeer, database, timeout, user, password, clientName));
+        return new RedisSettings(
+                List.copyOf(nodes), sentinelMaster != null, prefix, timeout, outage, redacted, user, password);
     }
 
-    private static RedisURI finish(RedisURI.Builder b, boolean tls, boolean verifyPeer, int db, Duration timeout,
-                                   String user, String password, String clientName) {
+    private static RedisURI finish(
+            RedisURI.Builder b,
+            boolean tls,
+            boolean verifyPeer,
+            int db,
+            Duration timeout,
+            String user,
+            String password,
+            String clientName) {
         b.withSsl(tls).withVerifyPeer(verifyPeer).withDatabase(db).withTimeout(timeout);
         if (password != null) {
             if (user != null) b.withAuthentication(user, password.toCharArray());

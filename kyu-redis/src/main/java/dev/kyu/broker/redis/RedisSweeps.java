@@ -27,8 +27,17 @@ final class RedisSweeps {
     private final LinkRelay relay;
     private final RedisRegistry registry;
 
-    RedisSweeps(RedisLink link, Keys keys, Faults faults, ScriptRunner runner, Duration outage, RedisJobIndex index,
-                RedisQuarantine quarantine, SkippedQueues skipped, LinkRelay relay, RedisRegistry registry) {
+    RedisSweeps(
+            RedisLink link,
+            Keys keys,
+            Faults faults,
+            ScriptRunner runner,
+            Duration outage,
+            RedisJobIndex index,
+            RedisQuarantine quarantine,
+            SkippedQueues skipped,
+            LinkRelay relay,
+            RedisRegistry registry) {
         this.link = link;
         this.keys = keys;
         this.faults = faults;
@@ -46,8 +55,16 @@ final class RedisSweeps {
     RescueResult rescueExpired(int limit) {
         if (limit < 1) return RescueResult.NONE;
         List<String> queues = index.knownQueues();
-        List<List<Object>> answers = runner.perQueue("rescue", outage, Script.RESCUE, List.of(Integer.toString(limit)),
-                queues, (List<Object> a) -> a.subList(0, 3).stream().mapToInt(l -> ((List<?>) l).size()).sum(), 0);
+        List<List<Object>> answers = runner.perQueue(
+                "rescue",
+                outage,
+                Script.RESCUE,
+                List.of(Integer.toString(limit)),
+                queues,
+                (List<Object> a) -> a.subList(0, 3).stream()
+                        .mapToInt(l -> ((List<?>) l).size())
+                        .sum(),
+                0);
         var requeued = new ArrayList<String>();
         var failed = new ArrayList<String>();
         var cancelled = new ArrayList<String>();
@@ -60,7 +77,8 @@ final class RedisSweeps {
             ((List<Object>) a.get(1)).forEach(id -> failed.add(String.valueOf(id)));
             ((List<Object>) a.get(2)).forEach(id -> cancelled.add(String.valueOf(id)));
             skipped.report("rescue", (List<?>) a.get(3));
-            if (link.cluster() && (!((List<?>) a.get(1)).isEmpty() || !((List<?>) a.get(2)).isEmpty())) ended.add(queues.get(i));
+            if (link.cluster() && (!((List<?>) a.get(1)).isEmpty() || !((List<?>) a.get(2)).isEmpty()))
+                ended.add(queues.get(i));
         }
         relay.drain(ended);
         return new RescueResult(requeued, failed, cancelled);
@@ -69,14 +87,20 @@ final class RedisSweeps {
     /** Deletes ended jobs and statistics past their retention, and workers silent past theirs; answers how many jobs. */
     int prune(PruneRequest request) {
         // A null retention keeps that kind forever (-1 to the script); cancelled jobs follow the succeeded one.
-        List<String> head = List.of(Integer.toString(Math.max(0, request.limit())),
-                millis(request.succeededRetention()), millis(request.failedRetention()),
-                millis(request.succeededRetention()), millis(request.statsRetention()));
+        List<String> head = List.of(
+                Integer.toString(Math.max(0, request.limit())),
+                millis(request.succeededRetention()),
+                millis(request.failedRetention()),
+                millis(request.succeededRetention()),
+                millis(request.statsRetention()));
         List<String> queues = index.knownQueues();
         // Queues whose names no worker can ask for would keep their jobs for ever: quarantine those jobs.
-        quarantine.unreachable("sweep unreachable queues", "queue", queues.stream().filter(q -> !Task.isValidName(q)).toList());
-        List<List<Object>> answers = runner.perQueue("prune", outage, Script.PRUNE, head, queues,
-                (List<Object> a) -> ((List<?>) a.get(0)).size(), 0);
+        quarantine.unreachable(
+                "sweep unreachable queues",
+                "queue",
+                queues.stream().filter(q -> !Task.isValidName(q)).toList());
+        List<List<Object>> answers = runner.perQueue(
+                "prune", outage, Script.PRUNE, head, queues, (List<Object> a) -> ((List<?>) a.get(0)).size(), 0);
         var ids = new ArrayList<String>();
         var pruned = new ArrayList<String>();
         var ask = new ArrayList<String[]>();
@@ -86,7 +110,8 @@ final class RedisSweeps {
             if (!((List<?>) a.get(0)).isEmpty() && link.cluster()) pruned.add(queues.get(i));
             skipped.report("pruning", (List<?>) a.get(1));
             List<?> asked = a.size() > 2 ? (List<?>) a.get(2) : List.of();
-            for (int j = 0; j + 1 < asked.size(); j += 2) ask.add(new String[] {queues.get(i), String.valueOf(asked.get(j)), String.valueOf(asked.get(j + 1))});
+            for (int j = 0; j + 1 < asked.size(); j += 2)
+                ask.add(new String[] {queues.get(i), String.valueOf(asked.get(j)), String.valueOf(asked.get(j + 1))});
         }
         ids.addAll(pruneUnkept(ask, Math.max(0, request.limit()) - ids.size()));
         index.forgetAll(ids);
@@ -109,18 +134,29 @@ final class RedisSweeps {
             var calls = new ArrayList<CompletableFuture<Long>>();
             for (int i = 0; i < anchors.size(); i++) {
                 String q = anchorQueues.get(i);
-                calls.add(q == null ? CompletableFuture.completedFuture(0L)
-                        : link.async().exists(keys.job(q, anchors.get(i))).toCompletableFuture());
+                calls.add(
+                        q == null
+                                ? CompletableFuture.completedFuture(0L)
+                                : link.async()
+                                        .exists(keys.job(q, anchors.get(i)))
+                                        .toCompletableFuture());
             }
             for (int i = 0; i < anchors.size(); i++) if (runner.await(calls.get(i)) == 0) gone.add(anchors.get(i));
             return null;
         });
         var doomed = ask.stream().filter(a -> gone.contains(a[2])).limit(room).toList();
         if (doomed.isEmpty()) return List.of();
-        List<Object> answers = runner.perItem("prune", outage, Script.DELETE, List.of("ended"),
-                doomed.stream().map(a -> a[0]).toList(), doomed.stream().map(a -> List.of(a[0], a[1])).toList(), null);
+        List<Object> answers = runner.perItem(
+                "prune",
+                outage,
+                Script.DELETE,
+                List.of("ended"),
+                doomed.stream().map(a -> a[0]).toList(),
+                doomed.stream().map(a -> List.of(a[0], a[1])).toList(),
+                null);
         var out = new ArrayList<String>();
-        for (int i = 0; i < doomed.size(); i++) if (((Number) answers.get(i)).longValue() == 1) out.add(doomed.get(i)[1]);
+        for (int i = 0; i < doomed.size(); i++)
+            if (((Number) answers.get(i)).longValue() == 1) out.add(doomed.get(i)[1]);
         relay.drain(doomed.stream().map(a -> a[0]).toList());
         return out;
     }

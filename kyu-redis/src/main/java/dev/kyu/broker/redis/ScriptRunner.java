@@ -36,8 +36,14 @@ final class ScriptRunner {
      * Runs a per-item script: ARGV = prefix, head…, item count, each item's fields; the script answers one
      * value per item. Returns the answers in item order.
      */
-    List<Object> perItem(String what, Duration budget, Script s, List<String> head, List<String> queueOfItem,
-                         List<List<String>> itemArgs, Supplier<List<CompletableFuture<?>>> alongside) {
+    List<Object> perItem(
+            String what,
+            Duration budget,
+            Script s,
+            List<String> head,
+            List<String> queueOfItem,
+            List<List<String>> itemArgs,
+            Supplier<List<CompletableFuture<?>>> alongside) {
         return faults.ride(what, budget, () -> {
             List<CompletableFuture<?>> extra = alongside == null ? List.of() : alongside.get();
             var groups = new LinkedHashMap<String, List<Integer>>();
@@ -73,8 +79,14 @@ final class ScriptRunner {
      * in order, each told the part of {@code limit} still left (when {@code limitSlot} is ≥ 0, the index in
      * head holding it) via {@code left}. Returns each call's answer.
      */
-    <T> List<T> perQueue(String what, Duration budget, Script s, List<String> head, List<String> queues,
-                         java.util.function.ToIntFunction<T> used, int limitSlot) {
+    <T> List<T> perQueue(
+            String what,
+            Duration budget,
+            Script s,
+            List<String> head,
+            List<String> queues,
+            java.util.function.ToIntFunction<T> used,
+            int limitSlot) {
         if (queues.isEmpty()) return List.of();
         return faults.ride(what, budget, () -> {
             if (!link.cluster()) {

@@ -33,14 +33,31 @@ import redis.clients.jedis.Protocol;
  */
 final class Scripts {
     enum Script {
-        ENQUEUE(ScriptOutputType.MULTI), ENQUEUE1(ScriptOutputType.MULTI, false), FETCH(ScriptOutputType.MULTI), COMPLETE(ScriptOutputType.MULTI),
-        EXTEND(ScriptOutputType.MULTI), PROMOTE(ScriptOutputType.MULTI), RESCUE(ScriptOutputType.MULTI),
-        PRUNE(ScriptOutputType.MULTI), CANCEL(ScriptOutputType.MULTI), RETRY(ScriptOutputType.INTEGER),
-        DELETE(ScriptOutputType.MULTI), PURGE(ScriptOutputType.MULTI), GET(ScriptOutputType.MULTI),
-        LIST(ScriptOutputType.MULTI), COUNTS(ScriptOutputType.MULTI), LOCK(ScriptOutputType.INTEGER),
-        UNLOCK(ScriptOutputType.INTEGER), BURY(ScriptOutputType.INTEGER), CLAIM(ScriptOutputType.MULTI),
-        PAUSE(ScriptOutputType.INTEGER), UNREACHABLE(ScriptOutputType.MULTI), RELAY(ScriptOutputType.MULTI),
-        CAS(ScriptOutputType.INTEGER, false), AWAIT(ScriptOutputType.INTEGER), AGE(ScriptOutputType.INTEGER);
+        ENQUEUE(ScriptOutputType.MULTI),
+        ENQUEUE1(ScriptOutputType.MULTI, false),
+        FETCH(ScriptOutputType.MULTI),
+        COMPLETE(ScriptOutputType.MULTI),
+        EXTEND(ScriptOutputType.MULTI),
+        PROMOTE(ScriptOutputType.MULTI),
+        RESCUE(ScriptOutputType.MULTI),
+        PRUNE(ScriptOutputType.MULTI),
+        CANCEL(ScriptOutputType.MULTI),
+        RETRY(ScriptOutputType.INTEGER),
+        DELETE(ScriptOutputType.MULTI),
+        PURGE(ScriptOutputType.MULTI),
+        GET(ScriptOutputType.MULTI),
+        LIST(ScriptOutputType.MULTI),
+        COUNTS(ScriptOutputType.MULTI),
+        LOCK(ScriptOutputType.INTEGER),
+        UNLOCK(ScriptOutputType.INTEGER),
+        BURY(ScriptOutputType.INTEGER),
+        CLAIM(ScriptOutputType.MULTI),
+        PAUSE(ScriptOutputType.INTEGER),
+        UNREACHABLE(ScriptOutputType.MULTI),
+        RELAY(ScriptOutputType.MULTI),
+        CAS(ScriptOutputType.INTEGER, false),
+        AWAIT(ScriptOutputType.INTEGER),
+        AGE(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
         private final boolean withLib;
@@ -148,11 +165,15 @@ final class Scripts {
         if (link.direct()) {
             // Over a free direct connection: the caller reads the reply itself, and a one-shot command
             // never starts Lettuce. The reply is shaped as Lettuce's nested output gives it.
-            List<Object> one = link.pipelined(List.of(Protocol.Command.EVALSHA), List.<byte[][]>of(DirectConnection.evalshaArgs(s.shaBytes(), routeKey, argv)));
+            List<Object> one = link.pipelined(
+                    List.of(Protocol.Command.EVALSHA),
+                    List.<byte[][]>of(DirectConnection.evalshaArgs(s.shaBytes(), routeKey, argv)));
             if (one != null) {
                 Object r = one.get(0);
                 if (r instanceof RedisNoScriptException) {
-                    one = link.pipelined(List.of(Protocol.Command.EVAL), List.<byte[][]>of(DirectConnection.evalshaArgs(s.bodyBytes(), routeKey, argv)));
+                    one = link.pipelined(
+                            List.of(Protocol.Command.EVAL),
+                            List.<byte[][]>of(DirectConnection.evalshaArgs(s.bodyBytes(), routeKey, argv)));
                     if (one != null) r = one.get(0);
                     else return runShared(s, routeKey, argv);
                 }
@@ -199,8 +220,11 @@ final class Scripts {
         byte[][] argv = argv(args);
         try {
             if (link.direct()) return (T) link.popThenEvalsha(wakeKeys, wait, s.shaBytes(), routeKey, argv);
-            return link.popThen(wakeKeys, wait,
-                    async -> async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes(), routeKey, argv)));
+            return link.popThen(
+                    wakeKeys,
+                    wait,
+                    async -> async.dispatch(
+                            CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes(), routeKey, argv)));
         } catch (RedisNoScriptException e) {
             // The server lost its scripts (a restart): the pop has returned; send the script whole.
             return link.sync().dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes(), routeKey, argv));
@@ -231,7 +255,8 @@ final class Scripts {
                     Object r = replies.get(i);
                     if (r instanceof RedisNoScriptException) {
                         try {
-                            out.add(CompletableFuture.completedFuture(run(s, routeKeys.get(i), args.get(i)))); // sent whole
+                            out.add(CompletableFuture.completedFuture(
+                                    run(s, routeKeys.get(i), args.get(i)))); // sent whole
                         } catch (RuntimeException e) {
                             out.add(CompletableFuture.failedFuture(e));
                         }
@@ -244,7 +269,8 @@ final class Scripts {
                 return out;
             }
         }
-        for (int i = 0; i < routeKeys.size(); i++) out.add(this.<T>runAsync(s, routeKeys.get(i), args.get(i)).toCompletableFuture());
+        for (int i = 0; i < routeKeys.size(); i++)
+            out.add(this.<T>runAsync(s, routeKeys.get(i), args.get(i)).toCompletableFuture());
         return out;
     }
 
@@ -252,14 +278,18 @@ final class Scripts {
     <T> CompletionStage<T> runAsync(Script s, String routeKey, List<String> args) {
         byte[][] argv = argv(args);
         RedisClusterAsyncCommands<String, String> async = link.async();
-        CompletionStage<T> first = async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes(), routeKey, argv));
+        CompletionStage<T> first =
+                async.dispatch(CommandType.EVALSHA, Scripts.<T>output(s), command(s.shaBytes(), routeKey, argv));
         return first.handle((v, e) -> {
-            if (e == null) return CompletableFuture.completedFuture(v);
-            if (Faults.unwrap(e) instanceof RedisNoScriptException) {
-                return async.dispatch(CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes(), routeKey, argv)).toCompletableFuture();
-            }
-            return CompletableFuture.<T>failedFuture(Faults.unwrap(e));
-        }).thenCompose(f -> f);
+                    if (e == null) return CompletableFuture.completedFuture(v);
+                    if (Faults.unwrap(e) instanceof RedisNoScriptException) {
+                        return async.dispatch(
+                                        CommandType.EVAL, Scripts.<T>output(s), command(s.bodyBytes(), routeKey, argv))
+                                .toCompletableFuture();
+                    }
+                    return CompletableFuture.<T>failedFuture(Faults.unwrap(e));
+                })
+                .thenCompose(f -> f);
     }
 
     /**
@@ -275,11 +305,12 @@ final class Scripts {
 
     @SuppressWarnings("unchecked")
     private static <T> CommandOutput<String, String, T> output(Script s) {
-        return (CommandOutput<String, String, T>) switch (s.output) {
-            case INTEGER -> new IntegerOutput<>(StringCodec.UTF8);
-            case MULTI -> new NestedMultiOutput<>(StringCodec.UTF8);
-            default -> throw new IllegalStateException("no output for " + s.output);
-        };
+        return (CommandOutput<String, String, T>)
+                switch (s.output) {
+                    case INTEGER -> new IntegerOutput<>(StringCodec.UTF8);
+                    case MULTI -> new NestedMultiOutput<>(StringCodec.UTF8);
+                    default -> throw new IllegalStateException("no output for " + s.output);
+                };
     }
 
     private byte[][] argv(List<String> args) {

@@ -23,11 +23,16 @@ final class SkippedQueues {
     /** Reads a script's flat {queue, reason, …} list, logs the reasons not logged yet, and answers queue → reason. */
     Map<String, String> report(String what, List<?> flat) {
         var skipped = new LinkedHashMap<String, String>();
-        for (int i = 0; i + 1 < flat.size(); i += 2) skipped.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+        for (int i = 0; i + 1 < flat.size(); i += 2)
+            skipped.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
         skipped.forEach((q, reason) -> {
             if (reported.size() >= REMEMBERED) reported.clear();
             if (reported.add(q + "\n" + reason)) {
-                LOG.warn("{} skips queue {}, whose jobs stay as they are until the key is removed or repaired: {}", what, q, reason);
+                LOG.warn(
+                        "{} skips queue {}, whose jobs stay as they are until the key is removed or repaired: {}",
+                        what,
+                        q,
+                        reason);
             }
         });
         return skipped;

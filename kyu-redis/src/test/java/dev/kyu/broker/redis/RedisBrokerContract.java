@@ -62,14 +62,18 @@ abstract class RedisBrokerContract {
     }
 
     List<Job> fetch(String worker, int limit, String... queues) throws InterruptedException {
-        return broker.jobsFetch(new FetchRequest(worker, List.of(queues), limit, Duration.ofSeconds(30), Duration.ZERO));
+        return broker.jobsFetch(
+                new FetchRequest(worker, List.of(queues), limit, Duration.ofSeconds(30), Duration.ZERO));
     }
 
     @Test
     void opensThroughTheServiceLoader() {
         try (var b = Brokers.open(broker.describe())) {
             assertThat(b).isInstanceOf(RedisBroker.class);
-            assertThat(b.now()).isCloseTo(Instant.now(), org.assertj.core.api.Assertions.within(5, java.time.temporal.ChronoUnit.SECONDS));
+            assertThat(b.now())
+                    .isCloseTo(
+                            Instant.now(),
+                            org.assertj.core.api.Assertions.within(5, java.time.temporal.ChronoUnit.SECONDS));
         }
     }
 
@@ -81,8 +85,9 @@ abstract class RedisBrokerContract {
     void onlyAnAwaitedJobPublishesItsEndAndThatEndsTheAwait() throws Exception {
         var heard = new java.util.concurrent.LinkedBlockingQueue<String>();
         try (RedisBroker listener = RedisBroker.open(dev.kyu.spi.BrokerConfig.of(broker.describe()));
-             RedisBroker waiter = RedisBroker.open(dev.kyu.spi.BrokerConfig.of(broker.describe()))) {
-            assertThat(listener.link().subscribe(broker.keys().ended(), heard::add)).isTrue();
+                RedisBroker waiter = RedisBroker.open(dev.kyu.spi.BrokerConfig.of(broker.describe()))) {
+            assertThat(listener.link().subscribe(broker.keys().ended(), heard::add))
+                    .isTrue();
             NewJob ignored = job("q").build();
             NewJob awaitedJob = job("q").build();
             enqueue(ignored, awaitedJob);
@@ -95,15 +100,25 @@ abstract class RedisBrokerContract {
                 }
             });
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> "1".equals(broker.link().sync().hget(broker.keys().job("q", awaitedJob.id()), "awaited")));
-            assertThat(broker.link().sync().hget(broker.keys().job("q", ignored.id()), "awaited")).isNull();
+                    .until(() ->
+                            "1".equals(broker.link().sync().hget(broker.keys().job("q", awaitedJob.id()), "awaited")));
+            assertThat(broker.link().sync().hget(broker.keys().job("q", ignored.id()), "awaited"))
+                    .isNull();
             List<Job> running = fetch("w", 2, "q");
             assertThat(running).hasSize(2);
             // the ignored job ends first: were its end published, it would be heard first
-            Job first = running.stream().filter(j -> j.id().equals(ignored.id())).findFirst().orElseThrow();
-            Job second = running.stream().filter(j -> j.id().equals(awaitedJob.id())).findFirst().orElseThrow();
-            assertThat(broker.jobsComplete(List.of(new Completion(first.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
-            assertThat(broker.jobsComplete(List.of(new Completion(second.lease(), new Outcome.Dead(JobError.reason(1, "x", "no", Instant.now()))))))
+            Job first = running.stream()
+                    .filter(j -> j.id().equals(ignored.id()))
+                    .findFirst()
+                    .orElseThrow();
+            Job second = running.stream()
+                    .filter(j -> j.id().equals(awaitedJob.id()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(broker.jobsComplete(List.of(new Completion(first.lease(), new Outcome.Succeeded("1")))))
+                    .containsExactly(true);
+            assertThat(broker.jobsComplete(List.of(new Completion(
+                            second.lease(), new Outcome.Dead(JobError.reason(1, "x", "no", Instant.now()))))))
                     .containsExactly(true);
             awaiting.join(Duration.ofSeconds(60));
             assertThat(awaiting.isAlive()).isFalse();
@@ -122,7 +137,8 @@ abstract class RedisBrokerContract {
         String key = broker.keys().job("q", j.id());
         Map<String, String> raw = broker.link().sync().hgetall(key);
         Job done = broker.jobGet(j.id()).orElseThrow();
-        for (String f : List.of("enqueuedAt", "startedAt", "finishedAt")) assertThat(raw.get(f)).as(f).hasSize(16);
+        for (String f : List.of("enqueuedAt", "startedAt", "finishedAt"))
+            assertThat(raw.get(f)).as(f).hasSize(16);
         assertThat(done.enqueuedAt()).isEqualTo(micros(raw.get("enqueuedAt")));
         assertThat(r.startedAt()).isEqualTo(micros(raw.get("startedAt")));
         assertThat(done.startedAt()).isEqualTo(r.startedAt());
@@ -130,7 +146,17 @@ abstract class RedisBrokerContract {
         assertThat(done.enqueuedAt()).isBeforeOrEqualTo(done.startedAt());
         assertThat(done.startedAt()).isBeforeOrEqualTo(done.finishedAt());
         // A job written when the stamps were milliseconds reads as before.
-        broker.link().sync().hset(key, Map.of("enqueuedAt", "1795763426407", "startedAt", "1795763426408", "finishedAt", "1795763426409"));
+        broker.link()
+                .sync()
+                .hset(
+                        key,
+                        Map.of(
+                                "enqueuedAt",
+                                "1795763426407",
+                                "startedAt",
+                                "1795763426408",
+                                "finishedAt",
+                                "1795763426409"));
         Job old = broker.jobGet(j.id()).orElseThrow();
         assertThat(old.enqueuedAt()).isEqualTo(Instant.ofEpochMilli(1795763426407L));
         assertThat(old.startedAt()).isEqualTo(Instant.ofEpochMilli(1795763426408L));
@@ -143,7 +169,8 @@ abstract class RedisBrokerContract {
         enqueue(first);
         // On a Cluster the id index lives in another slot than the queue, so an id is unique per queue there.
         for (String q : broker.isCluster() ? List.of("a") : List.of("a", "b")) {
-            NewJob again = NewJob.builder(first.id(), "t").queue(q).args("{\"v\":2}").build();
+            NewJob again =
+                    NewJob.builder(first.id(), "t").queue(q).args("{\"v\":2}").build();
             assertThatThrownBy(() -> enqueue(again)).isInstanceOf(KyuException.InvalidInput.class);
         }
         assertThat(broker.jobGet(first.id()).orElseThrow().args()).isEqualTo("{\"v\":1}");
@@ -169,7 +196,8 @@ abstract class RedisBrokerContract {
         assertThat(broker.jobGet(later.id()).orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
         assertThat(fetch("w", 1, "q")).isEmpty();
         // a blocking fetch sleeps until the due time rather than for its whole wait
-        List<Job> got = broker.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(30), Duration.ofSeconds(20)));
+        List<Job> got = broker.jobsFetch(
+                new FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(30), Duration.ofSeconds(20)));
         assertThat(got).extracting(Job::id).containsExactly(later.id());
     }
 
@@ -177,7 +205,8 @@ abstract class RedisBrokerContract {
     void blockingFetchWakesOnEnqueue() throws Exception {
         var waiting = CompletableFuture.supplyAsync(() -> {
             try {
-                return broker.jobsFetch(new FetchRequest("w", List.of("x", "q"), 5, Duration.ofSeconds(30), Duration.ofSeconds(30)));
+                return broker.jobsFetch(
+                        new FetchRequest("w", List.of("x", "q"), 5, Duration.ofSeconds(30), Duration.ofSeconds(30)));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -190,8 +219,27 @@ abstract class RedisBrokerContract {
 
     /** A QUEUED job of queue q as enqueue writes it, but for the attempt and priority given. */
     private static Map<String, String> queuedFields(String id, String attempt, String priority) {
-        return Map.of("id", id, "queue", "q", "task", "t", "args", "[]", "state", "QUEUED",
-                "attempt", attempt, "priority", priority, "maxAttempts", "3", "enqueuedAt", "1", "scheduledAt", "1");
+        return Map.of(
+                "id",
+                id,
+                "queue",
+                "q",
+                "task",
+                "t",
+                "args",
+                "[]",
+                "state",
+                "QUEUED",
+                "attempt",
+                attempt,
+                "priority",
+                priority,
+                "maxAttempts",
+                "3",
+                "enqueuedAt",
+                "1",
+                "scheduledAt",
+                "1");
     }
 
     @Test
@@ -258,7 +306,9 @@ abstract class RedisBrokerContract {
         assertThat(failed.lastError().type()).isEqualTo(JobError.CORRUPT);
         assertThat(failed.lastError().message()).contains("held a string");
         assertThat(sync.get(k.queue("q", "garbage:" + id))).isEqualTo("not a job at all");
-        assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.FAILED))).extracting(Job::id).containsExactly(id);
+        assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.FAILED)))
+                .extracting(Job::id)
+                .containsExactly(id);
     }
 
     /** A key of another type (foreign data) in a queue: its enqueue is refused unwritten, its fetch skipped. */
@@ -271,12 +321,14 @@ abstract class RedisBrokerContract {
         var lone = job("bad").build();
         var batch = List.of(job("bad").build(), job("bad").build());
         for (var jobs : List.of(List.of(lone), batch)) {
-            assertThatThrownBy(() -> enqueue(jobs.toArray(NewJob[]::new))).isInstanceOf(KyuException.class)
+            assertThatThrownBy(() -> enqueue(jobs.toArray(NewJob[]::new)))
+                    .isInstanceOf(KyuException.class)
                     .hasMessageContaining("Redis key " + ready + " holds a string, expected a sorted set")
                     .hasMessageNotContaining("\n");
             for (NewJob j : jobs) {
                 assertThat(broker.jobGet(j.id())).isEmpty();
-                assertThat(broker.link().sync().exists(broker.keys().job("bad", j.id()))).isZero();
+                assertThat(broker.link().sync().exists(broker.keys().job("bad", j.id())))
+                        .isZero();
             }
         }
         assertThat(fetch("w", 5, "bad", "good")).extracting(Job::id).containsExactly(good.id());
@@ -287,28 +339,42 @@ abstract class RedisBrokerContract {
     void linksAreStoredAsDocumented() throws Exception {
         String child = JobIds.next(), anchor = JobIds.next();
         NewJob parent = job("p").links(JobLinks.of(0, List.of(child), anchor)).build();
-        NewJob blocked = NewJob.builder(child, "t").queue("c").args("{}").links(JobLinks.of(1, List.of(), anchor)).build();
+        NewJob blocked = NewJob.builder(child, "t")
+                .queue("c")
+                .args("{}")
+                .links(JobLinks.of(1, List.of(), anchor))
+                .build();
         NewJob plain = job("p").build();
         assertThat(broker.capabilities()).contains(Capability.JOB_LINKS);
         enqueue(plain, parent, blocked);
         var sync = broker.link().sync();
         assertThat(sync.hmget(broker.keys().job("p", parent.id()), "dependents", "retainWith", "waitsFor"))
-                .extracting(kv -> kv.getValueOrElse(null)).containsExactly("[\"" + child + "\"]", anchor, null);
+                .extracting(kv -> kv.getValueOrElse(null))
+                .containsExactly("[\"" + child + "\"]", anchor, null);
         assertThat(sync.hmget(broker.keys().job("c", child), "state", "waitsFor", "retainWith", "rk"))
-                .extracting(kv -> kv.getValueOrElse(null)).containsExactly("BLOCKED", "1", anchor, null);
+                .extracting(kv -> kv.getValueOrElse(null))
+                .containsExactly("BLOCKED", "1", anchor, null);
         assertThat(sync.zrange(broker.keys().stateIndex("c", "BLOCKED"), 0, -1)).containsExactly(child);
         assertThat(sync.zcard(broker.keys().ready("c"))).isZero();
         // One call over several queues, in the order asked, the missing left out.
         assertThat(broker.jobsGet(List.of(child, JobIds.next(), parent.id(), plain.id())))
-                .extracting(Job::id).containsExactly(child, parent.id(), plain.id());
+                .extracting(Job::id)
+                .containsExactly(child, parent.id(), plain.id());
 
-        for (Job r : fetch("w", 2, "p")) assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
-        assertThat(sync.hexists(broker.keys().job("p", parent.id()), "dependents")).as("cleared once released").isFalse();
+        for (Job r : fetch("w", 2, "p"))
+            assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1")))))
+                    .containsExactly(true);
+        assertThat(sync.hexists(broker.keys().job("p", parent.id()), "dependents"))
+                .as("cleared once released")
+                .isFalse();
         assertThat(sync.hmget(broker.keys().job("c", child), "state", "waitsFor"))
-                .extracting(kv -> kv.getValueOrElse(null)).containsExactly("QUEUED", null);
+                .extracting(kv -> kv.getValueOrElse(null))
+                .containsExactly("QUEUED", null);
         assertThat(sync.zcard(broker.keys().stateIndex("c", "BLOCKED"))).isZero();
         assertThat(fetch("w", 5, "c")).extracting(Job::id).containsExactly(child);
-        assertThat(sync.exists(broker.keys().queue("p", "relay"))).as("no release left to relay").isZero();
+        assertThat(sync.exists(broker.keys().queue("p", "relay")))
+                .as("no release left to relay")
+                .isZero();
     }
 
     @Test
@@ -316,7 +382,13 @@ abstract class RedisBrokerContract {
         if (!broker.isCluster()) return; // a single server releases in the ending script itself
         String child = JobIds.next(), ended = JobIds.next();
         NewJob second = job("p").links(JobLinks.of(0, List.of(child), null)).build();
-        enqueue(second, NewJob.builder(child, "t").queue("c").args("{}").links(JobLinks.of(2, List.of(), null)).build());
+        enqueue(
+                second,
+                NewJob.builder(child, "t")
+                        .queue("c")
+                        .args("{}")
+                        .links(JobLinks.of(2, List.of(), null))
+                        .build());
         var sync = broker.link().sync();
         String relay = broker.keys().queue("p", "relay");
         // As the script that ended (or deleted) a parent leaves it when the process dies before relaying:
@@ -331,9 +403,12 @@ abstract class RedisBrokerContract {
         assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.BLOCKED);
         assertThat(broker.jobGet(child).orElseThrow().links().waitsFor()).isEqualTo(1);
         Job r = fetch("w", 1, "p").get(0);
-        assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1")))))
+                .containsExactly(true);
         assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.QUEUED);
-        assertThat(sync.exists(broker.keys().queue("c", "counted:" + child))).as("the parents counted go with the release").isZero();
+        assertThat(sync.exists(broker.keys().queue("c", "counted:" + child)))
+                .as("the parents counted go with the release")
+                .isZero();
     }
 
     @Test
@@ -341,13 +416,21 @@ abstract class RedisBrokerContract {
         if (!broker.isCluster()) return; // a single server keeps no relay
         String child = JobIds.next();
         NewJob parent = job("p").links(JobLinks.of(0, List.of(child), null)).build();
-        enqueue(parent, NewJob.builder(child, "t").queue("c").args("{}").links(JobLinks.of(1, List.of(), null)).build());
+        enqueue(
+                parent,
+                NewJob.builder(child, "t")
+                        .queue("c")
+                        .args("{}")
+                        .links(JobLinks.of(1, List.of(), null))
+                        .build());
         Job r = fetch("w", 1, "p").get(0);
         String relay = broker.keys().queue("p", "relay");
         broker.link().sync().set(relay, "foreign");
         var done = List.of(new Completion(r.lease(), new Outcome.Succeeded("1")));
-        assertThatThrownBy(() -> broker.jobsComplete(done)).isInstanceOf(KyuException.class)
-                .hasMessageContaining("Redis key " + relay + " holds a string, expected a hash").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> broker.jobsComplete(done))
+                .isInstanceOf(KyuException.class)
+                .hasMessageContaining("Redis key " + relay + " holds a string, expected a hash")
+                .hasMessageNotContaining("\n");
         assertThat(broker.jobGet(r.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
         broker.link().sync().del(relay);
         assertThat(broker.jobsComplete(done)).containsExactly(true);
@@ -360,7 +443,8 @@ abstract class RedisBrokerContract {
         NewJob step = job("steps").links(JobLinks.of(0, List.of(), anchor.id())).build();
         enqueue(anchor, step);
         Job r = fetch("w", 1, "steps").get(0);
-        assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1")))))
+                .containsExactly(true);
         var prune = new PruneRequest(Duration.ZERO, Duration.ZERO, null, null, 100);
         Instant past = broker.now().plusMillis(5);
         await().atMost(Duration.ofSeconds(5)).until(() -> broker.now().isAfter(past));
@@ -375,20 +459,30 @@ abstract class RedisBrokerContract {
     void linkFieldsThatDoNotReadAreShownAsNoneAndNeverStopAScript() throws Exception {
         String child = JobIds.next();
         NewJob parent = job("p").links(JobLinks.of(0, List.of(child), null)).build();
-        enqueue(parent, NewJob.builder(child, "t").queue("c").args("{}").links(JobLinks.of(3, List.of(), null)).build());
+        enqueue(
+                parent,
+                NewJob.builder(child, "t")
+                        .queue("c")
+                        .args("{}")
+                        .links(JobLinks.of(3, List.of(), null))
+                        .build());
         var sync = broker.link().sync();
         // A count and a list that are not what Kyu writes (a hand-made edit): queries show none, the job is
         // released at its next parent's end, and a garbage list releases nobody.
-        sync.hset(broker.keys().job("c", child), Map.of("waitsFor", "1.5e400", "dependents", "{not json", "retainWith", ""));
+        sync.hset(
+                broker.keys().job("c", child),
+                Map.of("waitsFor", "1.5e400", "dependents", "{not json", "retainWith", ""));
         Job shown = broker.jobGet(child).orElseThrow();
         assertThat(shown.state()).isEqualTo(JobState.BLOCKED);
         assertThat(shown.links().waitsFor()).isZero();
         assertThat(shown.links().dependents()).isEmpty();
         Job r = fetch("w", 1, "p").get(0);
-        assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1")))))
+                .containsExactly(true);
         assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.QUEUED);
         Job c = fetch("w", 1, "c").get(0);
-        assertThat(broker.jobsComplete(List.of(new Completion(c.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.jobsComplete(List.of(new Completion(c.lease(), new Outcome.Succeeded("1")))))
+                .containsExactly(true);
         assertThat(broker.jobGet(child).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
     }
 
@@ -411,11 +505,15 @@ abstract class RedisBrokerContract {
         assertThat(lost.lost()).containsExactly(stored.id());
         assertThat(sync.zscore(broker.keys().queue("q", "run"), stored.id())).isEqualTo(expiry);
         assertThat(sync.exists(broker.keys().queue("q-other", "run"))).isZero();
-        assertThat(broker.jobsComplete(List.of(new Completion(elsewhere, new Outcome.Succeeded("1"))))).containsExactly(false);
+        assertThat(broker.jobsComplete(List.of(new Completion(elsewhere, new Outcome.Succeeded("1")))))
+                .containsExactly(false);
 
-        assertThat(broker.leasesExtend(new LeaseExtension("w", List.of(got.lease()), Duration.ofHours(1))).lost()).isEmpty();
+        assertThat(broker.leasesExtend(new LeaseExtension("w", List.of(got.lease()), Duration.ofHours(1)))
+                        .lost())
+                .isEmpty();
         assertThat(sync.zscore(broker.keys().queue("q", "run"), stored.id())).isGreaterThan(expiry);
-        assertThat(broker.jobsComplete(List.of(new Completion(got.lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.jobsComplete(List.of(new Completion(got.lease(), new Outcome.Succeeded("1")))))
+                .containsExactly(true);
         assertThat(sync.hget(broker.keys().job("q", stored.id()), "state")).isEqualTo("SUCCEEDED");
     }
 
@@ -459,18 +557,24 @@ abstract class RedisBrokerContract {
 
     /** Waits until the server's clock has passed {@code t}; answers the server's time then. */
     private Instant advancePast(Instant t) {
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> broker.now().isAfter(t));
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> broker.now().isAfter(t));
         return broker.now();
     }
 
     @Test
     void badInputIsRefusedWithOneLine() {
-        assertThatThrownBy(() -> broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").queue("").build()))))
-                .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining("queue name");
+        assertThatThrownBy(() -> broker.jobsEnqueue(EnqueueRequest.of(
+                        List.of(NewJob.builder(JobIds.next(), "t").queue("").build()))))
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessageContaining("queue name");
         assertThatThrownBy(() -> Brokers.open("redis://127.0.0.1:notaport"))
-                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("notaport");
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("notaport");
         assertThatThrownBy(() -> Brokers.open("redis://127.0.0.1:6379?bogus=1"))
-                .isInstanceOf(KyuException.BrokerConfig.class).hasMessageContaining("bogus");
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageContaining("bogus");
     }
 
     @Test

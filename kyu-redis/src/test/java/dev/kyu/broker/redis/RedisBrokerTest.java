@@ -31,16 +31,20 @@ class RedisBrokerTest extends RedisBrokerContract {
     void onASingleServerAnIdIsUniqueAcrossQueuesAndAStaleIndexEntryIsTakenOver() {
         var stored = job("q").build();
         enqueue(stored);
-        var elsewhere = NewJob.builder(stored.id(), "t").queue("other").args("{}").build();
+        var elsewhere =
+                NewJob.builder(stored.id(), "t").queue("other").args("{}").build();
         assertThatThrownBy(() -> enqueue(job("other").build(), elsewhere))
-                .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining(stored.id());
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessageContaining(stored.id());
         assertThat(broker.jobGet(stored.id()).orElseThrow().queue()).isEqualTo("q");
 
         // The index names a queue whose job is gone: the id is free, and the new job takes the entry over.
         String orphan = JobIds.next();
         broker.link().sync().hset(broker.keys().jobQueue(), orphan, "gone");
         var reused = NewJob.builder(orphan, "t").queue("q").args("{}").build();
-        assertThat(enqueue(reused, job("q").build())).extracting(EnqueueResult::created).containsExactly(true, true);
+        assertThat(enqueue(reused, job("q").build()))
+                .extracting(EnqueueResult::created)
+                .containsExactly(true, true);
         assertThat(broker.jobGet(orphan).orElseThrow().queue()).isEqualTo("q");
         assertThat(broker.link().sync().hget(broker.keys().jobQueue(), orphan)).isEqualTo("q");
     }
@@ -55,7 +59,8 @@ class RedisBrokerTest extends RedisBrokerContract {
         var interruptKept = new CompletableFuture<Boolean>();
         Thread waiter = Thread.ofPlatform().start(() -> {
             try {
-                result.complete(broker.jobsFetch(new FetchRequest("gone", List.of("q"), 5, Duration.ofSeconds(30), Duration.ofSeconds(60))));
+                result.complete(broker.jobsFetch(
+                        new FetchRequest("gone", List.of("q"), 5, Duration.ofSeconds(30), Duration.ofSeconds(60))));
             } catch (InterruptedException e) {
                 result.complete(List.of());
             }
@@ -81,7 +86,8 @@ class RedisBrokerTest extends RedisBrokerContract {
     @Test
     void aFailingPopIsReported() {
         broker.link().sync().set(broker.keys().wake("q"), "not a list");
-        assertThatThrownBy(() -> broker.jobsFetch(new FetchRequest("w", List.of("q"), 5, Duration.ofSeconds(30), Duration.ofSeconds(3))))
+        assertThatThrownBy(() -> broker.jobsFetch(
+                        new FetchRequest("w", List.of("q"), 5, Duration.ofSeconds(30), Duration.ofSeconds(3))))
                 .isInstanceOf(dev.kyu.KyuException.class)
                 .hasMessageContaining("Redis key " + broker.keys().wake("q") + " holds a string, expected a list");
     }
@@ -103,7 +109,9 @@ class RedisBrokerTest extends RedisBrokerContract {
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < each; i++) {
                         var j = job("q").build();
-                        assertThat(enqueue(j)).extracting(EnqueueResult::created).containsExactly(true);
+                        assertThat(enqueue(j))
+                                .extracting(EnqueueResult::created)
+                                .containsExactly(true);
                         ids.add(j.id());
                     }
                     return null;
@@ -119,12 +127,22 @@ class RedisBrokerTest extends RedisBrokerContract {
     }
 
     private long connectedClients() {
-        return broker.link().sync().info("clients").lines().filter(l -> l.startsWith("connected_clients:"))
-                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).sum();
+        return broker.link()
+                .sync()
+                .info("clients")
+                .lines()
+                .filter(l -> l.startsWith("connected_clients:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim()))
+                .sum();
     }
 
     private long blockedClients() {
-        return broker.link().sync().info("clients").lines().filter(l -> l.startsWith("blocked_clients:"))
-                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).sum();
+        return broker.link()
+                .sync()
+                .info("clients")
+                .lines()
+                .filter(l -> l.startsWith("blocked_clients:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim()))
+                .sum();
     }
 }

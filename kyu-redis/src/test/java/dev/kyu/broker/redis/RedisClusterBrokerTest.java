@@ -11,11 +11,11 @@ import dev.kyu.job.JobLinks;
 import dev.kyu.job.JobState;
 import dev.kyu.job.UniqueScope;
 import dev.kyu.spi.Completion;
-import dev.kyu.spi.NewJob;
-import dev.kyu.spi.Outcome;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
 import dev.kyu.spi.FetchRequest;
+import dev.kyu.spi.NewJob;
+import dev.kyu.spi.Outcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,8 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
     void detectsTheClusterAndSpreadsQueuesOverNodes() throws Exception {
         assertThat(broker.isCluster()).isTrue();
         List<String> queues = IntStream.range(0, 12).mapToObj(i -> "queue-" + i).toList();
-        broker.jobsEnqueue(EnqueueRequest.of(queues.stream().map(q -> job(q).build()).toList()));
+        broker.jobsEnqueue(
+                EnqueueRequest.of(queues.stream().map(q -> job(q).build()).toList()));
         List<Job> got = broker.jobsFetch(new FetchRequest("w", queues, 100, Duration.ofSeconds(30), Duration.ZERO));
         assertThat(got).extracting(Job::queue).containsExactlyElementsOf(queues);
     }
@@ -45,15 +46,28 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
     /** A workflow's shape over three queues: start (a) → middle (b) → end (c), linked as a workflow batch is. */
     private static List<NewJob> chain(String start, String middle, String end) {
         return List.of(
-                NewJob.builder(start, "t").queue("a").args("{}").links(JobLinks.of(0, List.of(middle), null)).build(),
-                NewJob.builder(middle, "t").queue("b").args("{}").links(JobLinks.of(1, List.of(end), null)).build(),
-                NewJob.builder(end, "t").queue("c").args("{}").links(JobLinks.of(1, List.of(), null)).build());
+                NewJob.builder(start, "t")
+                        .queue("a")
+                        .args("{}")
+                        .links(JobLinks.of(0, List.of(middle), null))
+                        .build(),
+                NewJob.builder(middle, "t")
+                        .queue("b")
+                        .args("{}")
+                        .links(JobLinks.of(1, List.of(end), null))
+                        .build(),
+                NewJob.builder(end, "t")
+                        .queue("c")
+                        .args("{}")
+                        .links(JobLinks.of(1, List.of(), null))
+                        .build());
     }
 
     private void runOne(String queue, String id) throws Exception {
         List<Job> got = fetch("w", 1, queue);
         assertThat(got).extracting(Job::id).containsExactly(id);
-        assertThat(broker.jobsComplete(List.of(new Completion(got.get(0).lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.jobsComplete(List.of(new Completion(got.get(0).lease(), new Outcome.Succeeded("1")))))
+                .containsExactly(true);
     }
 
     /**
@@ -65,9 +79,12 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
     private void leaveAfterRecord(List<NewJob> batch) throws Exception {
         NewJob first = batch.get(0);
         assertThat(enqueue(first)).allSatisfy(r -> assertThat(r.created()).isTrue());
-        String record = RedisJobCodec.JSON.writeValueAsString(batch.stream().map(RedisEnqueuer::enqueueArgs).toList());
+        String record = RedisJobCodec.JSON.writeValueAsString(
+                batch.stream().map(RedisEnqueuer::enqueueArgs).toList());
         var sync = broker.link().sync();
-        sync.sadd(broker.keys().queues(), batch.stream().map(NewJob::queue).distinct().toArray(String[]::new));
+        sync.sadd(
+                broker.keys().queues(),
+                batch.stream().map(NewJob::queue).distinct().toArray(String[]::new));
         sync.hset(broker.keys().queue(first.queue(), "pending"), first.id(), record);
     }
 
@@ -82,7 +99,9 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
                 .allSatisfy(r -> assertThat(r.created()).isTrue());
         assertThat(broker.jobGet(middle).orElseThrow().state()).isEqualTo(JobState.BLOCKED);
         assertThat(broker.jobGet(end).orElseThrow().state()).isEqualTo(JobState.BLOCKED);
-        assertThat(broker.link().sync().exists(broker.keys().queue("a", "pending"))).as("the batch record is removed").isZero();
+        assertThat(broker.link().sync().exists(broker.keys().queue("a", "pending")))
+                .as("the batch record is removed")
+                .isZero();
         runOne("a", start);
         runOne("b", middle);
         runOne("c", end);
@@ -94,14 +113,20 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
         String start = JobIds.next(), middle = JobIds.next(), end = JobIds.next();
         // The record holds the whole batch, durable, and is applied by the next sweep.
         leaveAfterRecord(chain(start, middle, end));
-        assertThat(broker.link().sync().exists(broker.keys().job("b", middle), broker.keys().job("c", end))).isZero();
+        assertThat(broker.link()
+                        .sync()
+                        .exists(broker.keys().job("b", middle), broker.keys().job("c", end)))
+                .isZero();
         Map<String, String> record = broker.link().sync().hgetall(broker.keys().queue("a", "pending"));
         assertThat(record).containsOnlyKeys(start);
         // The first queue's part is live meanwhile: its job ends before its dependent is stored.
         runOne("a", start);
         broker.jobsPromoteDue(10);
-        assertThat(broker.link().sync().exists(broker.keys().queue("a", "pending"))).isZero();
-        assertThat(broker.jobGet(middle).orElseThrow().state()).as("released by the parent that ended first").isEqualTo(JobState.QUEUED);
+        assertThat(broker.link().sync().exists(broker.keys().queue("a", "pending")))
+                .isZero();
+        assertThat(broker.jobGet(middle).orElseThrow().state())
+                .as("released by the parent that ended first")
+                .isEqualTo(JobState.QUEUED);
         assertThat(broker.jobGet(end).orElseThrow().state()).isEqualTo(JobState.BLOCKED);
         // Applied again (a crash before the record was removed): each job stays stored once, counted once.
         broker.link().sync().hset(broker.keys().queue("a", "pending"), record);
@@ -125,7 +150,11 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
                 .hasMessageContaining("Redis key " + blocked + " holds a string, expected a sorted set")
                 .hasMessageNotContaining("\n");
         var sync = broker.link().sync();
-        assertThat(sync.exists(broker.keys().job("a", start), broker.keys().job("b", middle), broker.keys().job("c", end))).isZero();
+        assertThat(sync.exists(
+                        broker.keys().job("a", start),
+                        broker.keys().job("b", middle),
+                        broker.keys().job("c", end)))
+                .isZero();
         assertThat(sync.exists(broker.keys().queue("a", "pending"))).isZero();
         assertThat(stored("a", "QUEUED") + stored("c", "BLOCKED")).isZero();
         broker.jobsPromoteDue(10);
@@ -137,8 +166,12 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
         String start = JobIds.next(), middle = JobIds.next(), end = JobIds.next();
         enqueue(NewJob.builder(middle, "t").queue("b").args("{}").build());
         assertThatThrownBy(() -> broker.jobsEnqueue(EnqueueRequest.of(chain(start, middle, end))))
-                .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining(middle);
-        assertThat(broker.link().sync().exists(broker.keys().job("a", start), broker.keys().job("c", end))).isZero();
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessageContaining(middle);
+        assertThat(broker.link()
+                        .sync()
+                        .exists(broker.keys().job("a", start), broker.keys().job("c", end)))
+                .isZero();
         assertThat(broker.jobGet(middle).orElseThrow().links().isNone()).isTrue();
     }
 
@@ -146,18 +179,43 @@ class RedisClusterBrokerTest extends RedisBrokerContract {
     void aUniqueKeyOfAPendingBatchStaysHeldUntilMaintenanceStoresItsJob() throws Exception {
         String start = JobIds.next(), end = JobIds.next();
         var batch = List.of(
-                NewJob.builder(start, "t").queue("a").args("{}").links(JobLinks.of(0, List.of(end), null)).build(),
-                NewJob.builder(end, "t").queue("c").args("{}").unique("k", UniqueScope.ACTIVE, null)
-                        .links(JobLinks.of(1, List.of(), null)).build());
+                NewJob.builder(start, "t")
+                        .queue("a")
+                        .args("{}")
+                        .links(JobLinks.of(0, List.of(end), null))
+                        .build(),
+                NewJob.builder(end, "t")
+                        .queue("c")
+                        .args("{}")
+                        .unique("k", UniqueScope.ACTIVE, null)
+                        .links(JobLinks.of(1, List.of(), null))
+                        .build());
         leaveAfterRecord(batch);
         // The batch claimed the key before its record was written; the claim stays in flight until confirmed.
-        broker.link().sync().set(broker.keys().unique("k"), String.join("\u001f", end, "c", "ACTIVE", Long.toString(broker.now().toEpochMilli())));
+        broker.link()
+                .sync()
+                .set(
+                        broker.keys().unique("k"),
+                        String.join(
+                                "\u001f",
+                                end,
+                                "c",
+                                "ACTIVE",
+                                Long.toString(broker.now().toEpochMilli())));
         assertThat(broker.jobGet(end)).isEmpty();
-        NewJob rival = NewJob.builder(JobIds.next(), "t").queue("c").args("{}").unique("k", UniqueScope.ACTIVE, null).build();
-        assertThat(enqueue(rival)).extracting(EnqueueResult::id, EnqueueResult::created).containsExactly(tuple(end, false));
+        NewJob rival = NewJob.builder(JobIds.next(), "t")
+                .queue("c")
+                .args("{}")
+                .unique("k", UniqueScope.ACTIVE, null)
+                .build();
+        assertThat(enqueue(rival))
+                .extracting(EnqueueResult::id, EnqueueResult::created)
+                .containsExactly(tuple(end, false));
         broker.jobsPromoteDue(10);
         assertThat(broker.jobGet(end).orElseThrow().state()).isEqualTo(JobState.BLOCKED);
-        assertThat(enqueue(rival)).extracting(EnqueueResult::id, EnqueueResult::created).containsExactly(tuple(end, false));
+        assertThat(enqueue(rival))
+                .extracting(EnqueueResult::id, EnqueueResult::created)
+                .containsExactly(tuple(end, false));
         assertThat(stored("c", "QUEUED") + stored("c", "BLOCKED")).isEqualTo(1);
     }
 }

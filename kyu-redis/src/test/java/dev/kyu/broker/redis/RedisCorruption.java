@@ -11,7 +11,8 @@ final class RedisCorruption {
 
     /** An undecodable job waiting in {@code queue}; returns its id. */
     static String insert(RedisBroker broker, String queue) {
-        return insertQueued(broker, queue, id -> Map.of("state", "QUEUED", "attempt", "\u0000\u00ffgarbage", "junk", "{not json"));
+        return insertQueued(
+                broker, queue, id -> Map.of("state", "QUEUED", "attempt", "\u0000\u00ffgarbage", "junk", "{not json"));
     }
 
     /**
@@ -40,8 +41,11 @@ final class RedisCorruption {
         if (raw.state().equals("QUEUED")) {
             sync.zadd(k.ready(q), 0, rk);
         } else {
-            double score = raw.scheduledAt() == null ? 0 : raw.scheduledAt().equals(java.time.Instant.MAX)
-                    ? Double.POSITIVE_INFINITY : raw.scheduledAt().toEpochMilli();
+            double score = raw.scheduledAt() == null
+                    ? 0
+                    : raw.scheduledAt().equals(java.time.Instant.MAX)
+                            ? Double.POSITIVE_INFINITY
+                            : raw.scheduledAt().toEpochMilli();
             sync.zadd(k.queue(q, "sched"), score, id);
         }
         sync.zadd(k.stateIndex(q, raw.state()), 0, id);

@@ -27,11 +27,46 @@ import java.util.function.Consumer;
  */
 final class RedisFaultFixture implements FaultFixture {
     private static final String PREFIX = "kyu";
-    private static final List<String> FIELDS = List.of("id", "task", "queue", "args", "priority", "state", "attempt", "maxAttempts",
-            "enqueuedAt", "scheduledAt", "rk", "startedAt", "finishedAt", "leaseExpiresAt", "workerId", "result", "timeout",
-            "backoff", "meta", "uniqueKey", "uniqueScope", "cancelRequested", "errs", "waitsFor", "dependents", "retainWith");
-    private static final Set<String> NUMBERS = Set.of("priority", "attempt", "maxAttempts", "enqueuedAt", "scheduledAt", "startedAt",
-            "finishedAt", "leaseExpiresAt", "timeout", "cancelRequested", "errs", "waitsFor");
+    private static final List<String> FIELDS = List.of(
+            "id",
+            "task",
+            "queue",
+            "args",
+            "priority",
+            "state",
+            "attempt",
+            "maxAttempts",
+            "enqueuedAt",
+            "scheduledAt",
+            "rk",
+            "startedAt",
+            "finishedAt",
+            "leaseExpiresAt",
+            "workerId",
+            "result",
+            "timeout",
+            "backoff",
+            "meta",
+            "uniqueKey",
+            "uniqueScope",
+            "cancelRequested",
+            "errs",
+            "waitsFor",
+            "dependents",
+            "retainWith");
+    private static final Set<String> NUMBERS = Set.of(
+            "priority",
+            "attempt",
+            "maxAttempts",
+            "enqueuedAt",
+            "scheduledAt",
+            "startedAt",
+            "finishedAt",
+            "leaseExpiresAt",
+            "timeout",
+            "cancelRequested",
+            "errs",
+            "waitsFor");
     private static final Map<String, String> OUT_OF_RANGE = Map.ofEntries(
             Map.entry("id", "not-a-uuid"),
             Map.entry("task", "no.such.task\u0000\n\u001b[31m"),
@@ -124,7 +159,8 @@ final class RedisFaultFixture implements FaultFixture {
         for (String field : FIELDS) {
             for (Garbage.Kind kind : Garbage.Kind.values()) {
                 byte[] value = value(field, kind);
-                cases.add(GarbageCase.of("job." + field + "=" + kind.name().toLowerCase(), () -> insertJob(queue, field, value)));
+                cases.add(GarbageCase.of(
+                        "job." + field + "=" + kind.name().toLowerCase(), () -> insertJob(queue, field, value)));
             }
         }
         // A job key of the wrong type, and a job whose error list is not a list.
@@ -142,37 +178,83 @@ final class RedisFaultFixture implements FaultFixture {
             return id;
         }));
         // Index entries that point nowhere or are not Kyu's.
-        cases.add(GarbageCase.of("ready=dangling member", () -> add(c -> c.zadd(b(key(queue, "ready")), 0, b(rk(0, JobIds.next()))))));
-        cases.add(GarbageCase.of("ready=invalid utf8 member", () -> add(c -> c.zadd(b(key(queue, "ready")), 0, Garbage.invalidUtf8()))));
-        cases.add(GarbageCase.of("ready=huge member", () -> add(c -> c.zadd(b(key(queue, "ready")), 0, b(Garbage.huge())))));
-        cases.add(GarbageCase.of("st:QUEUED=dangling member", () -> add(c -> c.zadd(b(key(queue, "st:QUEUED")), 0, b(JobIds.next())))));
-        cases.add(GarbageCase.of("sched=dangling member", () -> add(c -> c.zadd(b(key(queue, "sched")), 0, b(JobIds.next())))));
-        cases.add(GarbageCase.of("run=dangling member", () -> add(c -> c.zadd(b(key(queue, "run")), 0, b(JobIds.next())))));
-        cases.add(GarbageCase.of("run=invalid utf8 member", () -> add(c -> c.zadd(b(key(queue, "run")), 0, Garbage.invalidUtf8()))));
-        cases.add(GarbageCase.of("fin:SUCCEEDED=dangling member", () -> add(c -> c.zadd(b(key(queue, "fin:SUCCEEDED")), 0, b(JobIds.next())))));
-        cases.add(GarbageCase.of("wake=foreign members", () -> add(c -> c.lpush(b(key(queue, "wake")), Garbage.invalidUtf8(), b(Garbage.huge())))));
-        cases.add(GarbageCase.of("stats=foreign fields", () -> add(c -> c.hset(b(key(queue, "stats")), Map.of(b("soon"), b("many"), Garbage.invalidUtf8(), b("-1"))))));
+        cases.add(GarbageCase.of(
+                "ready=dangling member", () -> add(c -> c.zadd(b(key(queue, "ready")), 0, b(rk(0, JobIds.next()))))));
+        cases.add(GarbageCase.of(
+                "ready=invalid utf8 member", () -> add(c -> c.zadd(b(key(queue, "ready")), 0, Garbage.invalidUtf8()))));
+        cases.add(GarbageCase.of(
+                "ready=huge member", () -> add(c -> c.zadd(b(key(queue, "ready")), 0, b(Garbage.huge())))));
+        cases.add(GarbageCase.of(
+                "st:QUEUED=dangling member", () -> add(c -> c.zadd(b(key(queue, "st:QUEUED")), 0, b(JobIds.next())))));
+        cases.add(GarbageCase.of(
+                "sched=dangling member", () -> add(c -> c.zadd(b(key(queue, "sched")), 0, b(JobIds.next())))));
+        cases.add(GarbageCase.of(
+                "run=dangling member", () -> add(c -> c.zadd(b(key(queue, "run")), 0, b(JobIds.next())))));
+        cases.add(GarbageCase.of(
+                "run=invalid utf8 member", () -> add(c -> c.zadd(b(key(queue, "run")), 0, Garbage.invalidUtf8()))));
+        cases.add(GarbageCase.of(
+                "fin:SUCCEEDED=dangling member",
+                () -> add(c -> c.zadd(b(key(queue, "fin:SUCCEEDED")), 0, b(JobIds.next())))));
+        cases.add(GarbageCase.of(
+                "wake=foreign members",
+                () -> add(c -> c.lpush(b(key(queue, "wake")), Garbage.invalidUtf8(), b(Garbage.huge())))));
+        cases.add(GarbageCase.of(
+                "stats=foreign fields",
+                () -> add(c ->
+                        c.hset(b(key(queue, "stats")), Map.of(b("soon"), b("many"), Garbage.invalidUtf8(), b("-1"))))));
         // Every key of a queue nobody reads holding the wrong type: each sweep over all queues meets them.
         String side = queue + "-wrong-types";
-        for (String suffix : List.of("ready", "sched", "run", "st:QUEUED", "st:SCHEDULED", "fin:SUCCEEDED", "fin:FAILED", "wake", "paused", "stats")) {
-            cases.add(GarbageCase.of("queue key " + suffix + "=wrong type", () -> add(c -> {
-                c.sadd(b(PREFIX + ":queues"), b(side));
-                c.del(b(key(side, suffix)));
-                if (suffix.equals("run") || suffix.equals("ready")) c.hset(b(key(side, suffix)), b("f"), Garbage.invalidUtf8());
-                else if (suffix.equals("wake") || suffix.equals("paused")) c.zadd(b(key(side, suffix)), 1, b("x"));
-                else c.set(b(key(side, suffix)), b("not a " + suffix));
-            })));
+        for (String suffix : List.of(
+                "ready",
+                "sched",
+                "run",
+                "st:QUEUED",
+                "st:SCHEDULED",
+                "fin:SUCCEEDED",
+                "fin:FAILED",
+                "wake",
+                "paused",
+                "stats")) {
+            cases.add(GarbageCase.of(
+                    "queue key " + suffix + "=wrong type",
+                    () -> add(c -> {
+                        c.sadd(b(PREFIX + ":queues"), b(side));
+                        c.del(b(key(side, suffix)));
+                        if (suffix.equals("run") || suffix.equals("ready"))
+                            c.hset(b(key(side, suffix)), b("f"), Garbage.invalidUtf8());
+                        else if (suffix.equals("wake") || suffix.equals("paused"))
+                            c.zadd(b(key(side, suffix)), 1, b("x"));
+                        else c.set(b(key(side, suffix)), b("not a " + suffix));
+                    })));
         }
         // The global keys.
-        cases.add(GarbageCase.of("queues=invalid utf8 member", () -> add(c -> c.sadd(b(PREFIX + ":queues"), Garbage.invalidUtf8()))));
-        cases.add(GarbageCase.of("queues=huge member", () -> add(c -> c.sadd(b(PREFIX + ":queues"), b(Garbage.huge())))));
-        cases.add(GarbageCase.of("jobq=dangling entries", () -> add(c -> c.hset(b(PREFIX + ":jobq"),
-                Map.of(b(JobIds.next()), b("no-such-queue"), b("not-an-id"), Garbage.invalidUtf8(), Garbage.invalidUtf8(), b(queue))))));
-        cases.add(GarbageCase.of("workers=foreign entries", () -> add(c -> c.hset(b(PREFIX + ":workers"),
-                Map.of(b("garbage-worker"), b("{not json"), Garbage.invalidUtf8(), b(Garbage.huge()))))));
-        cases.add(GarbageCase.of("kv=foreign entries", () -> add(c -> c.hset(b(PREFIX + ":kv"), Map.of(Garbage.invalidUtf8(), Garbage.invalidUtf8())))));
-        cases.add(GarbageCase.of("lock=foreign holder", () -> add(c -> c.set(b(PREFIX + ":lock:garbage"), Garbage.invalidUtf8()))));
-        cases.add(GarbageCase.of("uniq=dangling holder", () -> add(c -> c.set(b(PREFIX + ":uniq:garbage"), b(JobIds.next())))));
+        cases.add(GarbageCase.of(
+                "queues=invalid utf8 member", () -> add(c -> c.sadd(b(PREFIX + ":queues"), Garbage.invalidUtf8()))));
+        cases.add(GarbageCase.of(
+                "queues=huge member", () -> add(c -> c.sadd(b(PREFIX + ":queues"), b(Garbage.huge())))));
+        cases.add(GarbageCase.of(
+                "jobq=dangling entries",
+                () -> add(c -> c.hset(
+                        b(PREFIX + ":jobq"),
+                        Map.of(
+                                b(JobIds.next()),
+                                b("no-such-queue"),
+                                b("not-an-id"),
+                                Garbage.invalidUtf8(),
+                                Garbage.invalidUtf8(),
+                                b(queue))))));
+        cases.add(GarbageCase.of(
+                "workers=foreign entries",
+                () -> add(c -> c.hset(
+                        b(PREFIX + ":workers"),
+                        Map.of(b("garbage-worker"), b("{not json"), Garbage.invalidUtf8(), b(Garbage.huge()))))));
+        cases.add(GarbageCase.of(
+                "kv=foreign entries",
+                () -> add(c -> c.hset(b(PREFIX + ":kv"), Map.of(Garbage.invalidUtf8(), Garbage.invalidUtf8())))));
+        cases.add(GarbageCase.of(
+                "lock=foreign holder", () -> add(c -> c.set(b(PREFIX + ":lock:garbage"), Garbage.invalidUtf8()))));
+        cases.add(GarbageCase.of(
+                "uniq=dangling holder", () -> add(c -> c.set(b(PREFIX + ":uniq:garbage"), b(JobIds.next())))));
         return cases;
     }
 

@@ -44,12 +44,14 @@ class RedisNoAnswerTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void openingAgainstASilentServerEndsWithinTheTimeout() throws Exception {
         try (TcpBlackhole hole = TcpBlackhole.silent()) {
-            for (String url : List.of("redis://:topsecret@" + hole.hostPort() + "?timeout=1s",
+            for (String url : List.of(
+                    "redis://:topsecret@" + hole.hostPort() + "?timeout=1s",
                     "redis://:topsecret@" + hole.hostPort() + "?timeout=1s&sentinel=mymaster")) {
                 long start = System.nanoTime();
                 Throwable thrown = catchThrowable(() -> Brokers.open(url).close());
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                assertThat(thrown).isInstanceOf(KyuException.BrokerUnavailable.class)
+                assertThat(thrown)
+                        .isInstanceOf(KyuException.BrokerUnavailable.class)
                         .hasMessageContaining("Redis at redis://")
                         .hasMessageContaining(hole.hostPort())
                         .hasMessageNotContaining("topsecret");
@@ -65,19 +67,21 @@ class RedisNoAnswerTest {
         try (TcpBlackhole hole = TcpBlackhole.relayTo("127.0.0.1", server.port())) {
             String url = "redis://:s3cret@" + hole.hostPort() + "?timeout=2s&outage=3s";
             try (Broker broker = Brokers.open(url)) {
-                broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").queue("q").build())));
+                broker.jobsEnqueue(EnqueueRequest.of(
+                        List.of(NewJob.builder(JobIds.next(), "t").queue("q").build())));
                 hole.freeze();
 
                 long start = System.nanoTime();
-                Throwable enqueue = catchThrowable(() ->
-                        broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").queue("q").build()))));
+                Throwable enqueue = catchThrowable(() -> broker.jobsEnqueue(EnqueueRequest.of(
+                        List.of(NewJob.builder(JobIds.next(), "t").queue("q").build()))));
                 Throwable list = catchThrowable(broker::queuesList);
-                Throwable fetch = catchThrowable(() ->
-                        broker.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(30), Duration.ofSeconds(5))));
+                Throwable fetch = catchThrowable(() -> broker.jobsFetch(
+                        new FetchRequest("w", List.of("q"), 1, Duration.ofSeconds(30), Duration.ofSeconds(5))));
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
                 for (Throwable t : List.of(enqueue, list, fetch)) {
-                    assertThat(t).isInstanceOf(KyuException.BrokerUnavailable.class)
+                    assertThat(t)
+                            .isInstanceOf(KyuException.BrokerUnavailable.class)
                             .hasMessageContaining("Redis redis://")
                             .hasMessageNotContaining("s3cret");
                     assertThat(t.getMessage()).doesNotContain("\n");

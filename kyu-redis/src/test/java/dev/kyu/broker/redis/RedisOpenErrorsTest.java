@@ -14,10 +14,10 @@ import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.FetchRequest;
 import dev.kyu.spi.NewJob;
 import dev.kyu.spi.Outcome;
+import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,10 +34,31 @@ class RedisOpenErrorsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new RedisProcess(List.of("--requirepass", PASSWORD,
-                "--user", "kyu", "on", ">kyu-pass", "~*", "&*", "+@all",
-                "--user", "reader", "on", ">reader-pass", "~*", "+@read", "+@connection",
-                "--user", "no-scripts", "on", ">no-scripts-pass", "~*", "+@all", "-@scripting")).start();
+        server = new RedisProcess(List.of(
+                        "--requirepass",
+                        PASSWORD,
+                        "--user",
+                        "kyu",
+                        "on",
+                        ">kyu-pass",
+                        "~*",
+                        "&*",
+                        "+@all",
+                        "--user",
+                        "reader",
+                        "on",
+                        ">reader-pass",
+                        "~*",
+                        "+@read",
+                        "+@connection",
+                        "--user",
+                        "no-scripts",
+                        "on",
+                        ">no-scripts-pass",
+                        "~*",
+                        "+@all",
+                        "-@scripting"))
+                .start();
     }
 
     @AfterAll
@@ -67,7 +88,8 @@ class RedisOpenErrorsTest {
     void aWrongPasswordIsOneLineThatNamesTheServerAndLeavesTheJobsAlone() throws Exception {
         String id = JobIds.next();
         try (var broker = RedisBroker.open(BrokerConfig.of(url(":" + PASSWORD)))) {
-            broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(id, "t").queue("kept").build())));
+            broker.jobsEnqueue(EnqueueRequest.of(
+                    List.of(NewJob.builder(id, "t").queue("kept").build())));
         }
         assertThatThrownBy(() -> RedisBroker.open(BrokerConfig.of(url(":not-the-password"))))
                 .isInstanceOf(KyuException.BrokerConfig.class)
@@ -135,7 +157,8 @@ class RedisOpenErrorsTest {
 
     @Test
     void tlsAskedOfAPlainServerSaysSo() {
-        assertThatThrownBy(() -> RedisBroker.open(BrokerConfig.of("rediss://:" + PASSWORD + "@127.0.0.1:" + server.port() + "?timeout=1s")))
+        assertThatThrownBy(() -> RedisBroker.open(
+                        BrokerConfig.of("rediss://:" + PASSWORD + "@127.0.0.1:" + server.port() + "?timeout=1s")))
                 .isInstanceOf(KyuException.BrokerUnavailable.class)
                 .hasMessageContaining("the URL asks for TLS")
                 .hasMessageNotContaining(PASSWORD)
@@ -153,10 +176,14 @@ class RedisOpenErrorsTest {
             broker.jobGet(JobIds.next());
             broker.queuesList();
             assertThat(appender.list).as("open and reads say nothing").isEmpty();
-            broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").queue("durable").build())));
-            broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(JobIds.next(), "t").queue("durable").build())));
+            broker.jobsEnqueue(EnqueueRequest.of(
+                    List.of(NewJob.builder(JobIds.next(), "t").queue("durable").build())));
+            broker.jobsEnqueue(EnqueueRequest.of(
+                    List.of(NewJob.builder(JobIds.next(), "t").queue("durable").build())));
             assertThat(appender.list).singleElement().satisfies(e -> {
-                assertThat(e.getFormattedMessage()).contains("may lose acknowledged jobs").contains("appendonly")
+                assertThat(e.getFormattedMessage())
+                        .contains("may lose acknowledged jobs")
+                        .contains("appendonly")
                         .doesNotContain(PASSWORD);
             });
         } finally {
@@ -167,22 +194,26 @@ class RedisOpenErrorsTest {
     private static void runOneJob(Broker broker, String queue) throws InterruptedException {
         var job = NewJob.builder(JobIds.next(), "t").queue(queue).build();
         broker.jobsEnqueue(EnqueueRequest.of(List.of(job)));
-        var leased = broker.jobsFetch(new FetchRequest("w", List.of(queue), 1, Duration.ofSeconds(30), Duration.ofSeconds(5)));
+        var leased = broker.jobsFetch(
+                new FetchRequest("w", List.of(queue), 1, Duration.ofSeconds(30), Duration.ofSeconds(5)));
         assertThat(leased).extracting(j -> j.id()).containsExactly(job.id());
-        assertThat(broker.jobsComplete(List.of(new Completion(leased.get(0).lease(), new Outcome.Succeeded("1"))))).containsExactly(true);
+        assertThat(broker.jobsComplete(List.of(new Completion(leased.get(0).lease(), new Outcome.Succeeded("1")))))
+                .containsExactly(true);
         assertThat(broker.jobGet(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         // The blocking path: a fetch waiting on the server (a blocked BLPOP) is woken by the next enqueue.
         var later = NewJob.builder(JobIds.next(), "t").queue(queue).build();
         var woken = CompletableFuture.supplyAsync(() -> {
             try {
-                return broker.jobsFetch(new FetchRequest("w", List.of(queue), 1, Duration.ofSeconds(30), Duration.ofSeconds(20)));
+                return broker.jobsFetch(
+                        new FetchRequest("w", List.of(queue), 1, Duration.ofSeconds(30), Duration.ofSeconds(20)));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
         var admin = RedisClient.create(url(":" + PASSWORD));
         try (var conn = admin.connect()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> conn.sync().clientList().contains("cmd=blpop"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> conn.sync().clientList().contains("cmd=blpop"));
         } finally {
             admin.shutdown();
         }

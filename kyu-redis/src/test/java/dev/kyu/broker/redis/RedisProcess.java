@@ -30,8 +30,10 @@ final class RedisProcess implements AutoCloseable {
     static RedisProcess sentinel(String master, int masterPort) throws IOException {
         var p = new RedisProcess(List.of("--sentinel"));
         p.config = p.dir.resolve("sentinel.conf");
-        Files.writeString(p.config, "sentinel monitor " + master + " 127.0.0.1 " + masterPort + " 1\n"
-                + "sentinel down-after-milliseconds " + master + " 5000\n");
+        Files.writeString(
+                p.config,
+                "sentinel monitor " + master + " 127.0.0.1 " + masterPort + " 1\n" + "sentinel down-after-milliseconds "
+                        + master + " 5000\n");
         return p;
     }
 
@@ -74,21 +76,39 @@ final class RedisProcess implements AutoCloseable {
     RedisProcess start() throws IOException {
         var cmd = new ArrayList<>(List.of(binary().getAbsolutePath()));
         if (config != null) cmd.add(config.toString());
-        cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--protected-mode", "no"));
+        cmd.addAll(List.of(
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--protected-mode",
+                "no"));
         if (config == null) cmd.addAll(List.of("--save", ""));
         cmd.addAll(settings);
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("redis.log").toFile()).start();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).ignoreExceptions().until(() -> {
-            if (!process.isAlive()) throw new IllegalStateException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
-            try (var s = new Socket("127.0.0.1", port)) {
-                s.getOutputStream().write("PING\r\n".getBytes());
-                byte[] buf = new byte[64];
-                int n = s.getInputStream().read(buf);
-                // A server that asks for a password answers an anonymous PING with NOAUTH: it is up all the same.
-                return n > 0 && (new String(buf, 0, n).startsWith("+PONG") || new String(buf, 0, n).startsWith("-NOAUTH"));
-            }
-        });
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive())
+                        throw new IllegalStateException(
+                                "redis-server exited: " + Files.readString(dir.resolve("redis.log")));
+                    try (var s = new Socket("127.0.0.1", port)) {
+                        s.getOutputStream().write("PING\r\n".getBytes());
+                        byte[] buf = new byte[64];
+                        int n = s.getInputStream().read(buf);
+                        // A server that asks for a password answers an anonymous PING with NOAUTH: it is up all the
+                        // same.
+                        return n > 0
+                                && (new String(buf, 0, n).startsWith("+PONG")
+                                        || new String(buf, 0, n).startsWith("-NOAUTH"));
+                    }
+                });
         return this;
     }
 
@@ -119,7 +139,8 @@ final class RedisProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // a leftover temporary directory is not worth failing a test over
         }

@@ -57,12 +57,14 @@ class RedisRestartTest {
         while (!stop.get()) {
             try {
                 broker.leasesRescueExpired(100);
-                List<Job> jobs = broker.jobsFetch(new FetchRequest("w", List.of("q"), 20, Duration.ofSeconds(3), Duration.ofMillis(500)));
+                List<Job> jobs = broker.jobsFetch(
+                        new FetchRequest("w", List.of("q"), 20, Duration.ofSeconds(3), Duration.ofMillis(500)));
                 var done = new ArrayList<Completion>();
                 for (Job j : jobs) done.add(new Completion(j.lease(), new Outcome.Succeeded("\"ok\"")));
                 if (!done.isEmpty()) {
                     List<Boolean> applied = broker.jobsComplete(done);
-                    for (int i = 0; i < done.size(); i++) if (applied.get(i)) completed.add(done.get(i).lease().jobId());
+                    for (int i = 0; i < done.size(); i++)
+                        if (applied.get(i)) completed.add(done.get(i).lease().jobId());
                 }
             } catch (KyuException e) {
                 outageErrors.incrementAndGet();
@@ -74,29 +76,41 @@ class RedisRestartTest {
 
     /** Enqueues, retrying through the outage with the same ids: an id that already exists was stored. */
     void enqueue(List<NewJob> jobs) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            try {
-                broker.jobsEnqueue(EnqueueRequest.of(jobs));
-                return true;
-            } catch (KyuException.InvalidInput alreadyStored) {
-                return true;
-            } catch (KyuException.BrokerUnavailable down) {
-                return false;
-            }
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    try {
+                        broker.jobsEnqueue(EnqueueRequest.of(jobs));
+                        return true;
+                    } catch (KyuException.InvalidInput alreadyStored) {
+                        return true;
+                    } catch (KyuException.BrokerUnavailable down) {
+                        return false;
+                    }
+                });
     }
 
     static List<NewJob> jobs(int n) {
         var out = new ArrayList<NewJob>();
-        for (int i = 0; i < n; i++) out.add(NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(5).args("{\"i\":" + i + "}").build());
+        for (int i = 0; i < n; i++)
+            out.add(NewJob.builder(JobIds.next(), "t")
+                    .queue("q")
+                    .maxAttempts(5)
+                    .args("{\"i\":" + i + "}")
+                    .build());
         return out;
     }
 
     void assertAllSucceeded(List<NewJob> jobs) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                assertThat(broker.queueCounts("q")).containsEntry(JobState.SUCCEEDED, (long) jobs.size())
-                        .containsEntry(JobState.FAILED, 0L).containsEntry(JobState.QUEUED, 0L).containsEntry(JobState.RUNNING, 0L));
-        for (NewJob j : jobs) assertThat(broker.jobGet(j.id())).get().extracting(Job::state).isEqualTo(JobState.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(broker.queueCounts("q"))
+                        .containsEntry(JobState.SUCCEEDED, (long) jobs.size())
+                        .containsEntry(JobState.FAILED, 0L)
+                        .containsEntry(JobState.QUEUED, 0L)
+                        .containsEntry(JobState.RUNNING, 0L));
+        for (NewJob j : jobs)
+            assertThat(broker.jobGet(j.id())).get().extracting(Job::state).isEqualTo(JobState.SUCCEEDED);
     }
 
     @Test
@@ -117,14 +131,20 @@ class RedisRestartTest {
 
             List<NewJob> after = jobs(5);
             enqueue(after);
-            await().atMost(Duration.ofSeconds(60)).until(() -> completed.containsAll(after.stream().map(NewJob::id).toList()));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            completed.containsAll(after.stream().map(NewJob::id).toList()));
             var all = new ArrayList<>(before);
             all.addAll(after);
             assertAllSucceeded(all);
             // One outage, told once however many calls rode it out, and its end told once.
-            var lines = appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
-            assertThat(lines.stream().filter(l -> l.contains("unavailable during"))).hasSize(1);
-            assertThat(lines.stream().filter(l -> l.contains("is available again"))).hasSize(1);
+            var lines = appender.list.stream()
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .toList();
+            assertThat(lines.stream().filter(l -> l.contains("unavailable during")))
+                    .hasSize(1);
+            assertThat(lines.stream().filter(l -> l.contains("is available again")))
+                    .hasSize(1);
         } finally {
             logger.detachAppender(appender);
         }
@@ -141,7 +161,9 @@ class RedisRestartTest {
         server.restart();
         for (int i = 0; i < 3; i++) {
             var one = jobs(1);
-            assertThat(broker.jobsEnqueue(EnqueueRequest.of(one))).extracting(r -> r.created()).containsExactly(true);
+            assertThat(broker.jobsEnqueue(EnqueueRequest.of(one)))
+                    .extracting(r -> r.created())
+                    .containsExactly(true);
             assertThat(broker.jobGet(one.get(0).id())).isPresent();
         }
     }

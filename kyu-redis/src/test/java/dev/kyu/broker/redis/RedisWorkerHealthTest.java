@@ -28,20 +28,25 @@ class RedisWorkerHealthTest {
     void readyGoesDownDuringAnOutageAndUpAfter() throws Exception {
         try (var server = new RedisProcess(List.of("--appendonly", "yes", "--appendfsync", "always")).start()) {
             try (Kyu kyu = Kyu.connect(server.url() + "?timeout=1s&outage=60s")) {
-                Worker worker = kyu.worker(WorkerOptions.builder().concurrency(2).build()).start();
-                try (worker; var endpoint = WorkerEndpoint.start(kyu, worker, WorkerEndpointOptions.onPort(0))) {
+                Worker worker = kyu.worker(
+                                WorkerOptions.builder().concurrency(2).build())
+                        .start();
+                try (worker;
+                        var endpoint = WorkerEndpoint.start(kyu, worker, WorkerEndpointOptions.onPort(0))) {
                     String base = endpoint.url();
                     await().atMost(Duration.ofSeconds(10)).until(() -> status(base + "/health/ready") == 200);
 
                     server.kill();
                     await().atMost(Duration.ofSeconds(20)).until(() -> status(base + "/health/ready") == 503);
-                    assertThat(get(base + "/health/ready").body()).contains("\"status\":\"DOWN\"", "broker unreachable");
+                    assertThat(get(base + "/health/ready").body())
+                            .contains("\"status\":\"DOWN\"", "broker unreachable");
                     assertThat(status(base + "/health/live")).isEqualTo(200);
 
                     server.start();
                     await().atMost(Duration.ofSeconds(30)).until(() -> status(base + "/health/ready") == 200);
                     var handle = kyu.enqueueJson("kyu.noop", "{}", JobOptions.NONE);
-                    assertThat(handle.awaitJob(Duration.ofSeconds(20)).state()).isEqualTo(dev.kyu.job.JobState.SUCCEEDED);
+                    assertThat(handle.awaitJob(Duration.ofSeconds(20)).state())
+                            .isEqualTo(dev.kyu.job.JobState.SUCCEEDED);
                 }
             }
         }
@@ -52,6 +57,10 @@ class RedisWorkerHealthTest {
     }
 
     HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

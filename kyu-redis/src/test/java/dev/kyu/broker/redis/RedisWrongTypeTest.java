@@ -7,13 +7,13 @@ import static org.awaitility.Awaitility.await;
 import dev.kyu.KyuException;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobError;
-import dev.kyu.job.JobState;
 import dev.kyu.job.JobIds;
 import dev.kyu.job.JobLinks;
+import dev.kyu.job.JobState;
 import dev.kyu.job.UniqueScope;
+import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
-import dev.kyu.spi.Completion;
 import dev.kyu.spi.FetchRequest;
 import dev.kyu.spi.JobQuery;
 import dev.kyu.spi.LeaseExtension;
@@ -41,7 +41,11 @@ class RedisWrongTypeTest {
     @RegisterExtension
     static final RedisExtension redis = RedisExtension.single();
 
-    private static final String ZSET = "a sorted set", LIST = "a list", HASH = "a hash", SET = "a set", STRING = "a string";
+    private static final String ZSET = "a sorted set",
+            LIST = "a list",
+            HASH = "a hash",
+            SET = "a set",
+            STRING = "a string";
 
     private RedisBroker broker;
 
@@ -84,7 +88,10 @@ class RedisWrongTypeTest {
             refused(() -> enqueue(job("first").build(), job("second").build()), key, expected(suffix));
             drop(key);
         }
-        refused(() -> enqueue(job("first").build(), job("second").build()), plant(broker.keys().jobQueue()), HASH);
+        refused(
+                () -> enqueue(job("first").build(), job("second").build()),
+                plant(broker.keys().jobQueue()),
+                HASH);
         drop(broker.keys().jobQueue());
         var foreign = job("second").build();
         String jobKey = plant(broker.keys().job("second", foreign.id()));
@@ -108,7 +115,9 @@ class RedisWrongTypeTest {
             String key = plant(queueKey("bad", suffix));
             Map<String, String> before = snapshot("{bad}");
             assertThat(fetch("w", 5, "bad", "good")).extracting(Job::id).containsExactly(good.id());
-            assertThat(snapshot("{bad}")).as("keys of queue bad after a fetch with %s planted", suffix).isEqualTo(before);
+            assertThat(snapshot("{bad}"))
+                    .as("keys of queue bad after a fetch with %s planted", suffix)
+                    .isEqualTo(before);
             // A fetch of that queue alone is refused, with the key named, and changes nothing either.
             refused(() -> fetch("w", 5, "bad"), key, expected(suffix));
             // Repaired, the queue is served again; its job was never leased.
@@ -144,14 +153,17 @@ class RedisWrongTypeTest {
         var good = job("good").build();
         var late = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return broker.jobsFetch(new FetchRequest("w", List.of("bad", "good"), 5, Duration.ofSeconds(30), Duration.ofSeconds(20)));
+                return broker.jobsFetch(new FetchRequest(
+                        "w", List.of("bad", "good"), 5, Duration.ofSeconds(30), Duration.ofSeconds(20)));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> blockedClients() == 1);
         enqueue(good);
-        assertThat(late.get(10, java.util.concurrent.TimeUnit.SECONDS)).extracting(Job::id).containsExactly(good.id());
+        assertThat(late.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .extracting(Job::id)
+                .containsExactly(good.id());
         assertThat(broker.link().sync().get(key)).isEqualTo("foreign");
     }
 
@@ -164,20 +176,39 @@ class RedisWrongTypeTest {
         Job first = leased.get(0), second = leased.get(1);
         var error = JobError.reason(1, "boom", "boom", Instant.now());
         Map<String, Outcome> outcomes = Map.of(
-                "run", new Outcome.Succeeded("1"), "st:SUCCEEDED", new Outcome.Succeeded("1"), "fin:SUCCEEDED", new Outcome.Succeeded("1"),
-                "stats", new Outcome.Succeeded("1"), "sched", new Outcome.Retry(error, Duration.ofMinutes(1)),
-                "st:FAILED", new Outcome.Dead(error), "fin:FAILED", new Outcome.Dead(error), "ready", new Outcome.Released(Duration.ZERO));
+                "run",
+                new Outcome.Succeeded("1"),
+                "st:SUCCEEDED",
+                new Outcome.Succeeded("1"),
+                "fin:SUCCEEDED",
+                new Outcome.Succeeded("1"),
+                "stats",
+                new Outcome.Succeeded("1"),
+                "sched",
+                new Outcome.Retry(error, Duration.ofMinutes(1)),
+                "st:FAILED",
+                new Outcome.Dead(error),
+                "fin:FAILED",
+                new Outcome.Dead(error),
+                "ready",
+                new Outcome.Released(Duration.ZERO));
         for (var e : outcomes.entrySet()) {
             String key = plant(queueKey("q", e.getKey()));
             // The other queue's completion comes first in the call: it is not applied either.
-            refused(() -> broker.jobsComplete(List.of(new Completion(first.lease(), new Outcome.Succeeded("1")),
-                    new Completion(second.lease(), e.getValue()))), key, expected(e.getKey()));
+            refused(
+                    () -> broker.jobsComplete(List.of(
+                            new Completion(first.lease(), new Outcome.Succeeded("1")),
+                            new Completion(second.lease(), e.getValue()))),
+                    key,
+                    expected(e.getKey()));
             drop(key);
             if (e.getKey().equals("run")) restoreLease(second);
         }
         assertThat(broker.jobGet(j.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
-        assertThat(broker.jobsComplete(List.of(new Completion(first.lease(), new Outcome.Succeeded("1")),
-                new Completion(second.lease(), new Outcome.Succeeded("2"))))).containsExactly(true, true);
+        assertThat(broker.jobsComplete(List.of(
+                        new Completion(first.lease(), new Outcome.Succeeded("1")),
+                        new Completion(second.lease(), new Outcome.Succeeded("2")))))
+                .containsExactly(true, true);
     }
 
     @Test
@@ -185,7 +216,14 @@ class RedisWrongTypeTest {
         String child = JobIds.next();
         var running = job("p").links(JobLinks.of(0, List.of(child), null)).build();
         var waiting = job("p2").links(JobLinks.of(0, List.of(child), null)).build();
-        enqueue(running, waiting, NewJob.builder(child, "t").queue("c").args("{}").links(JobLinks.of(2, List.of(), null)).build());
+        enqueue(
+                running,
+                waiting,
+                NewJob.builder(child, "t")
+                        .queue("c")
+                        .args("{}")
+                        .links(JobLinks.of(2, List.of(), null))
+                        .build());
         Job leased = fetch("w", 1, "p").get(0);
         var done = List.of(new Completion(leased.lease(), new Outcome.Succeeded("1")));
         for (String suffix : List.of("ready", "st:BLOCKED", "st:QUEUED", "wake")) {
@@ -211,7 +249,11 @@ class RedisWrongTypeTest {
         enqueue(job("other").build(), job("q").build());
         List<Job> leased = fetch("w", 2, "other", "q");
         String key = plant(queueKey("q", "run"));
-        refused(() -> broker.leasesExtend(new LeaseExtension("w", leased.stream().map(Job::lease).toList(), Duration.ofMinutes(5))), key, ZSET);
+        refused(
+                () -> broker.leasesExtend(
+                        new LeaseExtension("w", leased.stream().map(Job::lease).toList(), Duration.ofMinutes(5))),
+                key,
+                ZSET);
     }
 
     // ---- maintenance ------------------------------------------------------------------------------
@@ -223,7 +265,9 @@ class RedisWrongTypeTest {
         enqueue(bad, good);
         broker.jobsFetch(new FetchRequest("w", List.of("bad", "good"), 2, Duration.ofMillis(20), Duration.ZERO));
         plant(queueKey("bad", "st:FAILED"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> broker.now().isAfter(broker.jobGet(good.id()).orElseThrow().leaseExpiresAt()));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> broker.now()
+                        .isAfter(broker.jobGet(good.id()).orElseThrow().leaseExpiresAt()));
         Map<String, String> before = snapshot("{bad}");
         assertThat(broker.leasesRescueExpired(10).failed()).containsExactly(good.id());
         assertThat(snapshot("{bad}")).isEqualTo(before);
@@ -250,7 +294,8 @@ class RedisWrongTypeTest {
     @Test
     void pruningSkipsAQueueWithABadKeyAndPrunesTheOthers() throws Exception {
         enqueue(job("bad").build(), job("good").build());
-        for (Job r : fetch("w", 2, "bad", "good")) broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))));
+        for (Job r : fetch("w", 2, "bad", "good"))
+            broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Succeeded("1"))));
         plant(queueKey("bad", "st:SUCCEEDED"));
         Map<String, String> before = snapshot("{bad}");
         var prune = new PruneRequest(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5), Duration.ofMinutes(5), 100);
@@ -276,14 +321,18 @@ class RedisWrongTypeTest {
             drop(key);
         }
         Map<String, String> index = broker.link().sync().hgetall(broker.keys().jobQueue());
-        refused(() -> broker.jobsDelete(List.of(waiting.id())), plant(broker.keys().jobQueue()), HASH);
+        refused(
+                () -> broker.jobsDelete(List.of(waiting.id())),
+                plant(broker.keys().jobQueue()),
+                HASH);
         drop(broker.keys().jobQueue());
         broker.link().sync().hset(broker.keys().jobQueue(), index);
         // A failed job to retry.
         var failed = job("f").build();
         enqueue(failed);
         Job r = fetch("w", 1, "f").get(0);
-        broker.jobsComplete(List.of(new Completion(r.lease(), new Outcome.Dead(JobError.reason(1, "boom", "boom", Instant.now())))));
+        broker.jobsComplete(List.of(
+                new Completion(r.lease(), new Outcome.Dead(JobError.reason(1, "boom", "boom", Instant.now())))));
         for (String suffix : List.of("ready", "wake", "st:QUEUED", "fin:FAILED")) {
             String key = plant(queueKey("f", suffix));
             refused(() -> broker.jobsRetry(RetryRequest.ids(List.of(failed.id()))), key, expected(suffix));
@@ -335,7 +384,10 @@ class RedisWrongTypeTest {
         refused(() -> broker.kvPut("k", "v"), plant(broker.keys().kv()), HASH);
         refused(() -> broker.kvList(null), broker.keys().kv(), HASH);
         refused(() -> broker.kvCompareAndSet("k", null, "v"), broker.keys().kv(), HASH);
-        refused(() -> broker.kvCompareAndSet("k", "foreign", null), broker.keys().kv(), HASH);
+        refused(
+                () -> broker.kvCompareAndSet("k", "foreign", null),
+                broker.keys().kv(),
+                HASH);
         refused(() -> broker.workersList(), plant(broker.keys().workers()), HASH);
         String lock = broker.keys().lock("l");
         broker.link().sync().hset(lock, "x", "y");
@@ -354,7 +406,8 @@ class RedisWrongTypeTest {
     }
 
     private List<Job> fetch(String worker, int limit, String... queues) throws InterruptedException {
-        return broker.jobsFetch(new FetchRequest(worker, List.of(queues), limit, Duration.ofSeconds(30), Duration.ZERO));
+        return broker.jobsFetch(
+                new FetchRequest(worker, List.of(queues), limit, Duration.ofSeconds(30), Duration.ZERO));
     }
 
     /** Runs {@code call}, which must fail with one line naming {@code key}, and leave every key as it was. */
@@ -364,9 +417,11 @@ class RedisWrongTypeTest {
 
     private void refused(ThrowingCallable call, String key, String held, String expected) {
         Map<String, String> before = snapshot("");
-        assertThatThrownBy(call).isInstanceOf(KyuException.class)
+        assertThatThrownBy(call)
+                .isInstanceOf(KyuException.class)
                 .hasMessageContaining("Redis key " + key + " holds " + held + ", expected " + expected)
-                .hasMessageNotContaining("\n").hasMessageNotContaining("script:");
+                .hasMessageNotContaining("\n")
+                .hasMessageNotContaining("script:");
         assertThat(snapshot("")).as("every key after a call refused on %s", key).isEqualTo(before);
     }
 
@@ -391,7 +446,9 @@ class RedisWrongTypeTest {
 
     /** The lease of {@code job} back in 'run', where planting a string in its place dropped it. */
     private void restoreLease(Job job) {
-        broker.link().sync().zadd(queueKey(job.queue(), "run"), job.leaseExpiresAt().toEpochMilli(), job.id());
+        broker.link()
+                .sync()
+                .zadd(queueKey(job.queue(), "run"), job.leaseExpiresAt().toEpochMilli(), job.id());
     }
 
     /** Every key whose name contains {@code part}, with its type and contents, as text to compare. */
@@ -415,7 +472,12 @@ class RedisWrongTypeTest {
     }
 
     private long blockedClients() {
-        return broker.link().sync().info("clients").lines().filter(l -> l.startsWith("blocked_clients:"))
-                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).sum();
+        return broker.link()
+                .sync()
+                .info("clients")
+                .lines()
+                .filter(l -> l.startsWith("blocked_clients:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim()))
+                .sum();
     }
 }

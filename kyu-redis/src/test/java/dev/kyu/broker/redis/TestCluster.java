@@ -20,8 +20,16 @@ final class TestCluster implements RedisExtension.Server {
         var c = new TestCluster();
         try {
             for (int i = 0; i < 3; i++) {
-                c.nodes.add(new RedisProcess(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", "5000", "--appendonly", "no")).start());
+                c.nodes.add(new RedisProcess(List.of(
+                                "--cluster-enabled",
+                                "yes",
+                                "--cluster-config-file",
+                                "nodes.conf",
+                                "--cluster-node-timeout",
+                                "5000",
+                                "--appendonly",
+                                "no"))
+                        .start());
             }
             int per = 16384 / 3;
             for (int i = 0; i < 3; i++) {
@@ -29,14 +37,17 @@ final class TestCluster implements RedisExtension.Server {
                 int port = c.nodes.get(i).port();
                 c.run(port, conn -> {
                     conn.clusterAddSlots(IntStream.rangeClosed(from, to).toArray());
-                    if (port != c.nodes.get(0).port()) conn.clusterMeet("127.0.0.1", c.nodes.get(0).port());
+                    if (port != c.nodes.get(0).port())
+                        conn.clusterMeet("127.0.0.1", c.nodes.get(0).port());
                 });
             }
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> c.nodes.stream().allMatch(n -> {
-                String[] info = new String[1];
-                c.run(n.port(), conn -> info[0] = conn.clusterInfo());
-                return info[0].contains("cluster_state:ok") && info[0].contains("cluster_known_nodes:3");
-            }));
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> c.nodes.stream().allMatch(n -> {
+                        String[] info = new String[1];
+                        c.run(n.port(), conn -> info[0] = conn.clusterInfo());
+                        return info[0].contains("cluster_state:ok") && info[0].contains("cluster_known_nodes:3");
+                    }));
             return c;
         } catch (Exception e) {
             c.close();
@@ -44,7 +55,8 @@ final class TestCluster implements RedisExtension.Server {
         }
     }
 
-    private void run(int port, java.util.function.Consumer<io.lettuce.core.api.sync.RedisCommands<String, String>> action) {
+    private void run(
+            int port, java.util.function.Consumer<io.lettuce.core.api.sync.RedisCommands<String, String>> action) {
         var client = RedisClient.create(RedisURI.create("127.0.0.1", port));
         try (var conn = client.connect()) {
             action.accept(conn.sync());

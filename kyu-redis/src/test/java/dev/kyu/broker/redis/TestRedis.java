@@ -11,7 +11,8 @@ import java.util.List;
  */
 final class TestRedis implements RedisExtension.Server {
     /** The ACL rules docs/brokers/redis.md gives for a user of Kyu's own: every key under the prefix, no dangerous commands but INFO. */
-    static final List<String> CONFINED_USER_RULES = List.of("~kyu:*", "resetchannels", "&kyu:*", "+@all", "-@dangerous", "+info");
+    static final List<String> CONFINED_USER_RULES =
+            List.of("~kyu:*", "resetchannels", "&kyu:*", "+@all", "-@dangerous", "+info");
 
     private final String url;
     private final String adminUrl;
@@ -35,11 +36,21 @@ final class TestRedis implements RedisExtension.Server {
      * {@link #CONFINED_USER_RULES}; the database is emptied as the default user.
      */
     static TestRedis startWithConfinedUser() throws Exception {
-        var settings = new java.util.ArrayList<>(List.of("--appendonly", "yes", "--appendfsync", "everysec",
-                "--requirepass", "admin-pass", "--user", "kyu", "on", ">kyu-pass"));
+        var settings = new java.util.ArrayList<>(List.of(
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--requirepass",
+                "admin-pass",
+                "--user",
+                "kyu",
+                "on",
+                ">kyu-pass"));
         settings.addAll(CONFINED_USER_RULES);
         RedisProcess p = new RedisProcess(settings).start();
-        return new TestRedis("redis://kyu:kyu-pass@127.0.0.1:" + p.port(), "redis://:admin-pass@127.0.0.1:" + p.port(), p);
+        return new TestRedis(
+                "redis://kyu:kyu-pass@127.0.0.1:" + p.port(), "redis://:admin-pass@127.0.0.1:" + p.port(), p);
     }
 
     @Override

@@ -29,21 +29,35 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 
 /** The starter, compiled against Boot 4, inside a Spring Boot 3.5 application on SQLite. */
-@SpringBootTest(classes = TestApp.class, properties = {
-        "spring.datasource.url=jdbc:sqlite:target/boot3-sqlite-test.db",
-        "spring.datasource.hikari.maximum-pool-size=2",
-        "kyu.data-source.enabled=true",
-        "kyu.worker.fetch-wait=100ms",
-        "management.endpoint.health.probes.enabled=true"})
+@SpringBootTest(
+        classes = TestApp.class,
+        properties = {
+            "spring.datasource.url=jdbc:sqlite:target/boot3-sqlite-test.db",
+            "spring.datasource.hikari.maximum-pool-size=2",
+            "kyu.data-source.enabled=true",
+            "kyu.worker.fetch-wait=100ms",
+            "management.endpoint.health.probes.enabled=true"
+        })
 class Boot3StarterTest {
     static final Duration WAIT = Duration.ofSeconds(20);
 
-    @Autowired Kyu kyu;
-    @Autowired KyuTemplate template;
-    @Autowired TestApp.Orders orders;
-    @Autowired TestApp.Shipping shipping;
-    @Autowired HealthEndpoint healthEndpoint;
-    @Autowired MeterRegistry meters;
+    @Autowired
+    Kyu kyu;
+
+    @Autowired
+    KyuTemplate template;
+
+    @Autowired
+    TestApp.Orders orders;
+
+    @Autowired
+    TestApp.Shipping shipping;
+
+    @Autowired
+    HealthEndpoint healthEndpoint;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void runsOnBoot3() {
@@ -53,7 +67,9 @@ class Boot3StarterTest {
     @Test
     void tasksFromBeansAndAnnotatedMethodsRun() throws Exception {
         assertThat(kyu.tasks().contains("test.greet")).isTrue();
-        TestApp.Sum sum = template.<TestApp.Sum>enqueue("test.add", new TestApp.Pair(2, 3)).join().await(WAIT);
+        TestApp.Sum sum = template.<TestApp.Sum>enqueue("test.add", new TestApp.Pair(2, 3))
+                .join()
+                .await(WAIT);
         assertThat(sum).isEqualTo(new TestApp.Sum(5));
     }
 
@@ -66,7 +82,9 @@ class Boot3StarterTest {
         await().atMost(WAIT).until(() -> shipping.shipped(kept));
         var jobs = kyu.admin().jobs(JobQuery.all(500).withTask("test.ship"));
         assertThat(jobs).noneMatch(j -> j.args().contains(lost));
-        assertThat(jobs).filteredOn(j -> j.args().contains(kept)).singleElement()
+        assertThat(jobs)
+                .filteredOn(j -> j.args().contains(kept))
+                .singleElement()
                 .satisfies(j -> assertThat(j.state()).isIn(JobState.RUNNING, JobState.SUCCEEDED));
         assertThat(orders.saved(lost)).isZero();
     }
@@ -85,8 +103,12 @@ class Boot3StarterTest {
     @Test
     void metersCarryTaskAndQueueTags() throws Exception {
         template.enqueue("test.add", new TestApp.Pair(1, 1)).join().await(WAIT);
-        await().atMost(WAIT).untilAsserted(() ->
-                assertThat(meters.find(KyuMetrics.COMPLETED).tag("task", "test.add").tag("queue", "default").counter()).isNotNull());
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(meters.find(KyuMetrics.COMPLETED)
+                                .tag("task", "test.add")
+                                .tag("queue", "default")
+                                .counter())
+                        .isNotNull());
     }
 
     static class DuplicateTask {
@@ -98,8 +120,11 @@ class Boot3StarterTest {
 
     @Test
     void aDuplicateTaskStopsTheStart() {
-        Throwable t = catchThrowable(() -> new SpringApplicationBuilder(TestApp.class, DuplicateTask.class).web(WebApplicationType.NONE)
-                .properties("spring.datasource.url=jdbc:sqlite:target/boot3-failure.db", "kyu.broker-url=memory:").run().close());
+        Throwable t = catchThrowable(() -> new SpringApplicationBuilder(TestApp.class, DuplicateTask.class)
+                .web(WebApplicationType.NONE)
+                .properties("spring.datasource.url=jdbc:sqlite:target/boot3-failure.db", "kyu.broker-url=memory:")
+                .run()
+                .close());
         while (t != null && !(t instanceof KyuStartupException)) t = t.getCause();
         assertThat(t).isNotNull().hasMessageContaining("two tasks are named 'test.add'");
     }

@@ -2,7 +2,6 @@ package dev.kyu.spring.boot3;
 
 import dev.kyu.spring.KyuTask;
 import dev.kyu.spring.KyuTemplate;
-
 import dev.kyu.task.JobContext;
 import dev.kyu.task.Task;
 import java.util.Set;
@@ -20,8 +19,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Import({TestApp.Arithmetic.class, TestApp.Shipping.class, TestApp.Orders.class})
 public class TestApp {
     public record Greeting(String name) {}
+
     public record Pair(int a, int b) {}
+
     public record Sum(int total) {}
+
     public record Order(String id) {}
 
     @Bean

@@ -27,19 +27,22 @@ import java.util.Map;
  *                 what the job shows, so a quarantine always reaches the row it read
  */
 record JobRow(Job job, List<String> problems, String raw, long rowid) {
-    static final String COLUMNS = "id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, "
-            + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested, "
-            + "fence, progress, progress_message, result_ttl_ms, waits_for, dependents, retain_with";
+    static final String COLUMNS =
+            "id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, "
+                    + "started_at, finished_at, lease_expires_at, worker_id, result, errors, unique_key, timeout_ms, backoff, meta, cancel_requested, "
+                    + "fence, progress, progress_message, result_ttl_ms, waits_for, dependents, retain_with";
     /**
      * What every read selects: the columns, the rowid, then the count of a BLOCKED job's side row in
      * job_waits (NULL when it has none or is not BLOCKED; '' when its count is NULL, so a row written without
      * one reads as corrupt).
      */
-    static final String SELECT = COLUMNS + ", rowid, (SELECT ifnull(w.waits_for, '') FROM job_waits w WHERE w.job_id = jobs.id AND jobs.state = 'BLOCKED')";
+    static final String SELECT = COLUMNS
+            + ", rowid, (SELECT ifnull(w.waits_for, '') FROM job_waits w WHERE w.job_id = jobs.id AND jobs.state = 'BLOCKED')";
     /** The same for a RETURNING clause of a statement that leaves no job BLOCKED: no side row to read. */
     static final String RETURNING = COLUMNS + ", rowid, NULL";
     /** The largest fence a lease counts up from (as on the other engines, 15 digits). */
     static final long MAX_FENCE = 999_999_999_999_999L;
+
     private static final String[] NAMES = COLUMNS.split(", ");
 
     boolean corrupt() {
@@ -90,13 +93,23 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
         String result = v[14] == null ? null : String.valueOf(v[14]);
         List<JobError> errors = List.of();
         if (v[15] != null && !(v[15] instanceof String)) p.add("errors is not text");
-        else try { errors = SqliteJobCodec.errorsFromJson((String) v[15]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
+        else
+            try {
+                errors = SqliteJobCodec.errorsFromJson((String) v[15]);
+            } catch (IllegalArgumentException e) {
+                p.add(e.getMessage());
+            }
         String uniqueKey = text(v, 16, true, p);
         long timeoutMs = number(v, 17, true, p, -1);
         String backoff = text(v, 18, true, p);
         Map<String, String> meta = Map.of();
         if (v[19] != null && !(v[19] instanceof String)) p.add("meta is not text");
-        else try { meta = SqliteJobCodec.metaFromJson((String) v[19]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
+        else
+            try {
+                meta = SqliteJobCodec.metaFromJson((String) v[19]);
+            } catch (IllegalArgumentException e) {
+                p.add(e.getMessage());
+            }
         long cancel = number(v, 20, true, p, 0);
         long fence = number(v, 21, true, p, 0);
         Double fraction = v[22] instanceof Number n ? n.doubleValue() : null;
@@ -105,15 +118,33 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
         long waitsFor = number(v, 25, true, p, 0);
         List<String> dependents = List.of();
         if (v[26] != null && !(v[26] instanceof String)) p.add("dependents is not text");
-        else try { dependents = SqliteJobCodec.dependentsFromJson((String) v[26]); } catch (IllegalArgumentException e) { p.add(e.getMessage()); }
+        else
+            try {
+                dependents = SqliteJobCodec.dependentsFromJson((String) v[26]);
+            } catch (IllegalArgumentException e) {
+                p.add(e.getMessage());
+            }
         String retainWith = text(v, 27, true, p);
-        if (priority != (int) priority) { p.add("priority out of range"); priority = 0; }
+        if (priority != (int) priority) {
+            p.add("priority out of range");
+            priority = 0;
+        }
         // The claim adds one to the attempt: the last int would overflow there.
-        if (attempt != (int) attempt || attempt < 0 || attempt == Integer.MAX_VALUE) { p.add("attempt out of range"); attempt = 0; }
-        if (maxAttempts != (int) maxAttempts || maxAttempts < 1) { p.add("max_attempts out of range"); maxAttempts = 1; }
+        if (attempt != (int) attempt || attempt < 0 || attempt == Integer.MAX_VALUE) {
+            p.add("attempt out of range");
+            attempt = 0;
+        }
+        if (maxAttempts != (int) maxAttempts || maxAttempts < 1) {
+            p.add("max_attempts out of range");
+            maxAttempts = 1;
+        }
         if (fence < 0 || fence > MAX_FENCE) p.add("fence out of range");
-        if (state == JobState.RUNNING && (workerId == null || leaseExpiresAt == null)) p.add("RUNNING without a worker or lease");
-        if (waitsFor != (int) waitsFor || waitsFor < 0) { p.add("waits_for out of range"); waitsFor = 0; }
+        if (state == JobState.RUNNING && (workerId == null || leaseExpiresAt == null))
+            p.add("RUNNING without a worker or lease");
+        if (waitsFor != (int) waitsFor || waitsFor < 0) {
+            p.add("waits_for out of range");
+            waitsFor = 0;
+        }
         // Kyu moves a job out of BLOCKED as its count reaches zero: one without a count to lower waits for ever.
         // A BLOCKED job's column keeps its count at enqueue, its side row (job_waits) the count left: both must be one.
         boolean stuck = state == JobState.BLOCKED && waitsFor < 1;
@@ -124,11 +155,30 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
             waitsFor = left != (int) left || left < 0 ? 0 : left;
         }
         if (stuck || (state == JobState.BLOCKED && waitsFor < 1)) p.add("BLOCKED without a parent to wait for");
-        Job job = new Job(id, task == null ? "" : task, queue == null ? "" : queue, args, (int) priority,
-                state == null ? JobState.FAILED : state, (int) attempt, (int) maxAttempts, enqueuedAt, scheduledAt,
-                startedAt, finishedAt, leaseExpiresAt, workerId, result, errors, uniqueKey,
-                timeoutMs < 0 ? null : Duration.ofMillis(timeoutMs), backoff, meta, cancel != 0,
-                fence, dev.kyu.job.Progress.stored(fraction, progressMessage),
+        Job job = new Job(
+                id,
+                task == null ? "" : task,
+                queue == null ? "" : queue,
+                args,
+                (int) priority,
+                state == null ? JobState.FAILED : state,
+                (int) attempt,
+                (int) maxAttempts,
+                enqueuedAt,
+                scheduledAt,
+                startedAt,
+                finishedAt,
+                leaseExpiresAt,
+                workerId,
+                result,
+                errors,
+                uniqueKey,
+                timeoutMs < 0 ? null : Duration.ofMillis(timeoutMs),
+                backoff,
+                meta,
+                cancel != 0,
+                fence,
+                dev.kyu.job.Progress.stored(fraction, progressMessage),
                 resultTtlMs <= 0 ? null : Duration.ofMillis(resultTtlMs),
                 JobLinks.of((int) waitsFor, dependents, retainWith));
         if (contract && p.isEmpty()) p.addAll(JobContract.violations(job));
@@ -143,7 +193,8 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
      */
     private static String id(Object o) {
         if (o instanceof String s) return s;
-        if (o instanceof byte[] b) return "X'" + java.util.HexFormat.of().withUpperCase().formatHex(b) + "'";
+        if (o instanceof byte[] b)
+            return "X'" + java.util.HexFormat.of().withUpperCase().formatHex(b) + "'";
         return String.valueOf(o);
     }
 
@@ -200,7 +251,8 @@ record JobRow(Job job, List<String> problems, String raw, long rowid) {
         else if (x instanceof Integer n) o.put(name, n);
         else if (x instanceof Long n) o.put(name, n);
         else if (x instanceof Double n) o.put(name, n);
-        else if (x instanceof byte[] b) o.put(name, "base64:" + java.util.Base64.getEncoder().encodeToString(b));
+        else if (x instanceof byte[] b)
+            o.put(name, "base64:" + java.util.Base64.getEncoder().encodeToString(b));
         else o.put(name, String.valueOf(x));
     }
 

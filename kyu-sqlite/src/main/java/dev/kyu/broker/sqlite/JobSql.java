@@ -9,11 +9,13 @@ import java.time.Instant;
 
 /** The two statements that write a whole job row, and the binding of a {@link Job} to them. */
 final class JobSql {
-    static final String INSERT = "INSERT INTO jobs (" + JobRow.COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    static final String UPDATE_ALL = "UPDATE jobs SET task=?, queue=?, args=?, priority=?, state=?, attempt=?, max_attempts=?, "
-            + "enqueued_at=?, scheduled_at=?, started_at=?, finished_at=?, lease_expires_at=?, worker_id=?, result=?, errors=?, "
-            + "unique_key=?, timeout_ms=?, backoff=?, meta=?, cancel_requested=?, "
-            + "fence=?, progress=?, progress_message=?, result_ttl_ms=?, waits_for=?, dependents=?, retain_with=? WHERE id=?";
+    static final String INSERT = "INSERT INTO jobs (" + JobRow.COLUMNS
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static final String UPDATE_ALL =
+            "UPDATE jobs SET task=?, queue=?, args=?, priority=?, state=?, attempt=?, max_attempts=?, "
+                    + "enqueued_at=?, scheduled_at=?, started_at=?, finished_at=?, lease_expires_at=?, worker_id=?, result=?, errors=?, "
+                    + "unique_key=?, timeout_ms=?, backoff=?, meta=?, cancel_requested=?, "
+                    + "fence=?, progress=?, progress_message=?, result_ttl_ms=?, waits_for=?, dependents=?, retain_with=? WHERE id=?";
     /** The same by rowid: the quarantine's, which must reach a row whose id cannot be matched as text. */
     static final String UPDATE_BY_ROWID = UPDATE_ALL.replace("WHERE id=?", "WHERE rowid=?");
 
@@ -38,14 +40,17 @@ final class JobSql {
         ps.setString(i++, j.result());
         ps.setString(i++, j.errors().isEmpty() ? null : SqliteJobCodec.errorsToJson(j.errors()));
         ps.setString(i++, j.uniqueKey());
-        if (j.timeout() == null) ps.setNull(i++, Types.INTEGER); else ps.setLong(i++, j.timeout().toMillis());
+        if (j.timeout() == null) ps.setNull(i++, Types.INTEGER);
+        else ps.setLong(i++, j.timeout().toMillis());
         ps.setString(i++, j.backoff());
         ps.setString(i++, j.meta().isEmpty() ? null : SqliteJobCodec.metaToJson(j.meta()));
         ps.setInt(i++, j.cancelRequested() ? 1 : 0);
         ps.setLong(i++, j.fence());
-        if (j.progress() == null) ps.setNull(i++, Types.REAL); else ps.setDouble(i++, j.progress().fraction());
+        if (j.progress() == null) ps.setNull(i++, Types.REAL);
+        else ps.setDouble(i++, j.progress().fraction());
         ps.setString(i++, j.progress() == null ? null : j.progress().message());
-        if (j.resultTtl() == null) ps.setNull(i++, Types.INTEGER); else ps.setLong(i++, j.resultTtl().toMillis());
+        if (j.resultTtl() == null) ps.setNull(i++, Types.INTEGER);
+        else ps.setLong(i++, j.resultTtl().toMillis());
         return bindLinks(ps, i, j.links());
     }
 
@@ -71,6 +76,7 @@ final class JobSql {
     }
 
     static void millis(PreparedStatement ps, int i, Instant t) throws SQLException {
-        if (t == null) ps.setNull(i, Types.INTEGER); else ps.setLong(i, t.toEpochMilli());
+        if (t == null) ps.setNull(i, Types.INTEGER);
+        else ps.setLong(i, t.toEpochMilli());
     }
 }

@@ -6,10 +6,10 @@ import dev.kyu.spi.Broker;
 import dev.kyu.spi.BrokerConfig;
 import dev.kyu.spi.CancelResult;
 import dev.kyu.spi.Capability;
+import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.EnqueueResult;
-import dev.kyu.spi.ClaimRequest;
 import dev.kyu.spi.FetchRequest;
 import dev.kyu.spi.JobQuery;
 import dev.kyu.spi.LeaseExtension;
@@ -47,8 +47,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class SqliteBroker implements Broker {
     private static final Set<Capability> CAPABILITIES = EnumSet.of(
-            Capability.INJECTABLE_CLOCK, Capability.SHARED_ACROSS_PROCESSES, Capability.TRANSACTIONAL_ENQUEUE,
-            Capability.TRANSACTIONAL_COMPLETE, Capability.JOB_LINKS);
+            Capability.INJECTABLE_CLOCK,
+            Capability.SHARED_ACROSS_PROCESSES,
+            Capability.TRANSACTIONAL_ENQUEUE,
+            Capability.TRANSACTIONAL_COMPLETE,
+            Capability.JOB_LINKS);
 
     private final String url;
     private final SqliteStore store;
@@ -100,10 +103,14 @@ public final class SqliteBroker implements Broker {
         if (request.jobs().isEmpty()) return List.of();
         Connection c = request.connection();
         if (c != null) {
-            return callers.run(c, "a transactional enqueue", "enqueue in the caller's transaction",
+            return callers.run(
+                    c,
+                    "a transactional enqueue",
+                    "enqueue in the caller's transaction",
                     (db, now) -> SqliteEnqueues.enqueue(db, request.jobs(), now));
         }
-        List<EnqueueResult> out = store.stamped("enqueue", (db, now) -> SqliteEnqueues.enqueue(db, request.jobs(), now));
+        List<EnqueueResult> out =
+                store.stamped("enqueue", (db, now) -> SqliteEnqueues.enqueue(db, request.jobs(), now));
         waits.wake();
         return out;
     }
@@ -139,10 +146,14 @@ public final class SqliteBroker implements Broker {
     public List<Boolean> jobsComplete(List<Completion> completions, Connection c) {
         Objects.requireNonNull(c, "connection");
         if (completions.isEmpty()) {
-            callers.checkSameFile(c, "a transactional completion"); // a wrong connection is refused even with nothing to do
+            callers.checkSameFile(
+                    c, "a transactional completion"); // a wrong connection is refused even with nothing to do
             return List.of();
         }
-        return callers.run(c, "a transactional completion", "complete in the caller's transaction",
+        return callers.run(
+                c,
+                "a transactional completion",
+                "complete in the caller's transaction",
                 (db, now) -> SqliteOutcomes.complete(db, completions, now));
     }
 
@@ -186,7 +197,8 @@ public final class SqliteBroker implements Broker {
     public List<CancelResult> jobsCancel(List<String> ids) {
         if (ids.isEmpty()) return List.of();
         List<CancelResult> out = store.stamped("cancel", (db, now) -> SqliteControl.cancel(db, ids, now));
-        if (out.contains(CancelResult.CANCELLED)) waits.wake(); // it ended: its awaits return, its dependents may be QUEUED
+        if (out.contains(CancelResult.CANCELLED))
+            waits.wake(); // it ended: its awaits return, its dependents may be QUEUED
         return out;
     }
 

@@ -48,7 +48,8 @@ final class SqliteCallerTransactions {
         try {
             theirs = c.getMetaData().getURL();
         } catch (SQLException e) {
-            throw new KyuException.InvalidInput("the connection given for " + what + " cannot be used: " + SqliteErrors.oneLine(e));
+            throw new KyuException.InvalidInput(
+                    "the connection given for " + what + " cannot be used: " + SqliteErrors.oneLine(e));
         }
         String file = theirs != null && theirs.startsWith(PREFIX) ? theirs.substring(PREFIX.length()) : null;
         if (file != null && file.contains("?")) file = file.substring(0, file.indexOf('?'));
@@ -59,8 +60,9 @@ final class SqliteCallerTransactions {
             same = false;
         }
         if (!same) {
-            throw new KyuException.InvalidInput(what + " on " + url + " needs a JDBC connection to the same file ("
-                    + store.label() + "), got " + (theirs == null ? "an unknown connection" : BrokerConfig.redact(theirs)));
+            throw new KyuException.InvalidInput(
+                    what + " on " + url + " needs a JDBC connection to the same file (" + store.label() + "), got "
+                            + (theirs == null ? "an unknown connection" : BrokerConfig.redact(theirs)));
         }
     }
 }

@@ -30,13 +30,18 @@ final class SqliteClaims {
      * leased row is then checked whole, as a worker would get it.
      */
     private static final String CANDIDATES = "SELECT rowid, typeof(id) = 'text' AND typeof(attempt) = 'integer' "
-            + "AND attempt BETWEEN 0 AND 2147483646 AND typeof(fence) = 'integer' AND fence BETWEEN 0 AND " + JobRow.MAX_FENCE + " "
+            + "AND attempt BETWEEN 0 AND 2147483646 AND typeof(fence) = 'integer' AND fence BETWEEN 0 AND "
+            + JobRow.MAX_FENCE + " "
             + "FROM jobs WHERE state = 'QUEUED' AND queue = ? ORDER BY priority DESC, id LIMIT ?";
-    private static final String LEASE = "UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = ?, started_at = ?, "
-            + "lease_expires_at = ?, cancel_requested = 0, fence = fence + 1 WHERE rowid = ? AND state = 'QUEUED' RETURNING " + JobRow.RETURNING;
+
+    private static final String LEASE =
+            "UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = ?, started_at = ?, "
+                    + "lease_expires_at = ?, cancel_requested = 0, fence = fence + 1 WHERE rowid = ? AND state = 'QUEUED' RETURNING "
+                    + JobRow.RETURNING;
     private static final String ROW = "SELECT " + JobRow.SELECT + " FROM jobs WHERE rowid = ?";
     private static final String PAUSED = "SELECT queue FROM paused_queues";
-    private static final Comparator<Job> ORDER = Comparator.comparingInt(Job::priority).reversed().thenComparing(Job::id);
+    private static final Comparator<Job> ORDER =
+            Comparator.comparingInt(Job::priority).reversed().thenComparing(Job::id);
 
     private static final int PROMOTE_PER_FETCH = 1000;
 
@@ -73,7 +78,8 @@ final class SqliteClaims {
                     try (ResultSet rs = lease.executeQuery()) {
                         if (!rs.next()) continue;
                         JobRow row = JobRow.readToRun(rs);
-                        if (row.corrupt()) bad.add(row); else got.add(row.job());
+                        if (row.corrupt()) bad.add(row);
+                        else got.add(row.job());
                     }
                 }
                 for (JobRow row : bad) SqliteQuarantine.apply(db, row, now);
@@ -103,8 +109,10 @@ final class SqliteClaims {
     static boolean anyDue(SqliteConnection db, List<String> queues, Instant now) throws SQLException {
         String in = "?,".repeat(queues.size()).replaceAll(",$", "");
         String live = " AND queue NOT IN (SELECT queue FROM paused_queues)";
-        PreparedStatement ps = db.prepare("SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'QUEUED' AND queue IN (" + in + ")" + live + ") "
-                + "OR EXISTS (SELECT 1 FROM jobs WHERE state = 'SCHEDULED' AND scheduled_at <= ? AND queue IN (" + in + ")" + live + ")");
+        PreparedStatement ps = db.prepare(
+                "SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'QUEUED' AND queue IN (" + in + ")" + live + ") "
+                        + "OR EXISTS (SELECT 1 FROM jobs WHERE state = 'SCHEDULED' AND scheduled_at <= ? AND queue IN ("
+                        + in + ")" + live + ")");
         int i = 1;
         for (String q : queues) ps.setString(i++, q);
         ps.setLong(i++, now.toEpochMilli());

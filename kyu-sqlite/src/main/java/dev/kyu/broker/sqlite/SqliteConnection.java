@@ -43,9 +43,18 @@ final class SqliteConnection implements AutoCloseable {
     @Override
     public void close() {
         for (PreparedStatement ps : statements.values()) {
-            try { ps.close(); } catch (SQLException ignored) { /* closing anyway */ }
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                /* closing anyway */
+            }
         }
         statements.clear();
-        if (ownsConnection) try { connection.close(); } catch (SQLException ignored) { /* closing anyway */ }
+        if (ownsConnection)
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                /* closing anyway */
+            }
     }
 }

@@ -53,8 +53,9 @@ final class SqliteControl {
     }
 
     static int retry(SqliteConnection db, RetryRequest r, Instant now) throws SQLException {
-        String set = "UPDATE jobs SET state = 'QUEUED', scheduled_at = ?, attempt = 0, finished_at = NULL, started_at = NULL, "
-                + "lease_expires_at = NULL, worker_id = NULL, cancel_requested = 0, result = NULL WHERE ";
+        String set =
+                "UPDATE jobs SET state = 'QUEUED', scheduled_at = ?, attempt = 0, finished_at = NULL, started_at = NULL, "
+                        + "lease_expires_at = NULL, worker_id = NULL, cancel_requested = 0, result = NULL WHERE ";
         if (!r.ids().isEmpty()) {
             PreparedStatement ps = db.prepare(set + "id = ? AND state IN ('FAILED', 'CANCELLED')");
             int n = 0;
@@ -75,7 +76,8 @@ final class SqliteControl {
 
     /** Deletes the jobs (not while RUNNING); each releases its dependents as it goes. */
     static int delete(SqliteConnection db, List<String> ids, Instant now) throws SQLException {
-        PreparedStatement ps = db.prepare("DELETE FROM jobs WHERE id = ? AND (state IS NULL OR state <> 'RUNNING') RETURNING id, dependents");
+        PreparedStatement ps = db.prepare(
+                "DELETE FROM jobs WHERE id = ? AND (state IS NULL OR state <> 'RUNNING') RETURNING id, dependents");
         int n = 0;
         for (String id : new LinkedHashSet<>(ids)) {
             ps.setString(1, id);
@@ -86,15 +88,17 @@ final class SqliteControl {
 
     /** Deletes the queue's jobs that have not started, BLOCKED ones included; their dependents elsewhere are released. */
     static int purge(SqliteConnection db, String queue, Instant now) throws SQLException {
-        PreparedStatement ps = db.prepare("DELETE FROM jobs WHERE state IN ('BLOCKED', 'SCHEDULED', 'QUEUED') AND queue = ? RETURNING id, dependents");
+        PreparedStatement ps = db.prepare(
+                "DELETE FROM jobs WHERE state IN ('BLOCKED', 'SCHEDULED', 'QUEUED') AND queue = ? RETURNING id, dependents");
         ps.setString(1, queue);
         return SqliteSweeps.deleted(db, ps, now);
     }
 
     static void pause(SqliteConnection db, String queue, boolean paused) throws SQLException {
-        PreparedStatement ps = db.prepare(paused
-                ? "INSERT OR IGNORE INTO paused_queues (queue) VALUES (?)"
-                : "DELETE FROM paused_queues WHERE queue = ?");
+        PreparedStatement ps = db.prepare(
+                paused
+                        ? "INSERT OR IGNORE INTO paused_queues (queue) VALUES (?)"
+                        : "DELETE FROM paused_queues WHERE queue = ?");
         ps.setString(1, queue);
         ps.executeUpdate();
     }

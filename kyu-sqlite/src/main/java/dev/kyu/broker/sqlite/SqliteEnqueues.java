@@ -23,8 +23,10 @@ import java.util.List;
  * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
 final class SqliteEnqueues {
-    private static final String FIND_KEY = "SELECT u.job_id, u.scope, u.until, j.state FROM unique_keys u LEFT JOIN jobs j ON j.id = u.job_id WHERE u.key = ?";
-    private static final String PUT_KEY = "INSERT OR REPLACE INTO unique_keys (key, job_id, scope, until) VALUES (?, ?, ?, ?)";
+    private static final String FIND_KEY =
+            "SELECT u.job_id, u.scope, u.until, j.state FROM unique_keys u LEFT JOIN jobs j ON j.id = u.job_id WHERE u.key = ?";
+    private static final String PUT_KEY =
+            "INSERT OR REPLACE INTO unique_keys (key, job_id, scope, until) VALUES (?, ?, ?, ?)";
 
     /**
      * Multi-row inserts for new jobs without a unique key. Such a job always starts with the same attempt,
@@ -35,16 +37,19 @@ final class SqliteEnqueues {
      * and 8) from a handful of prepared ones. 128 x 15 parameters stays far below SQLite's limit of 32,766.
      */
     private static final int MAX_ROWS_PER_INSERT = 128;
+
     private static final int PARAMS_PER_ROW = 15;
     private static final String[] MULTI_INSERT = new String[Integer.numberOfTrailingZeros(MAX_ROWS_PER_INSERT) + 1];
+
     static {
         for (int k = 0; k < MULTI_INSERT.length; k++) MULTI_INSERT[k] = multiInsert(1 << k);
     }
 
     private static String multiInsert(int rows) {
-        var sql = new StringBuilder("INSERT INTO jobs (id, task, queue, args, priority, state, max_attempts, scheduled_at, "
-                + "timeout_ms, backoff, meta, result_ttl_ms, waits_for, dependents, retain_with, attempt, enqueued_at, started_at, finished_at, lease_expires_at, worker_id, "
-                + "result, errors, unique_key, cancel_requested) VALUES ");
+        var sql = new StringBuilder(
+                "INSERT INTO jobs (id, task, queue, args, priority, state, max_attempts, scheduled_at, "
+                        + "timeout_ms, backoff, meta, result_ttl_ms, waits_for, dependents, retain_with, attempt, enqueued_at, started_at, finished_at, lease_expires_at, worker_id, "
+                        + "result, errors, unique_key, cancel_requested) VALUES ");
         int p = 2;
         for (int row = 0; row < rows; row++) {
             sql.append(row == 0 ? "(" : ",(");
@@ -77,7 +82,8 @@ final class SqliteEnqueues {
             ps.setString(1, n.uniqueKey());
             ps.setString(2, n.id());
             ps.setString(3, n.uniqueScope().name());
-            if (n.uniqueScope() == UniqueScope.PERIOD) ps.setLong(4, now.plus(n.uniquePeriod()).toEpochMilli());
+            if (n.uniqueScope() == UniqueScope.PERIOD)
+                ps.setLong(4, now.plus(n.uniquePeriod()).toEpochMilli());
             else ps.setNull(4, java.sql.Types.INTEGER);
             ps.executeUpdate();
             out.add(new EnqueueResult(n.id(), true));
@@ -118,10 +124,12 @@ final class SqliteEnqueues {
         ps.setString(i++, j.state().name());
         ps.setInt(i++, j.maxAttempts());
         ps.setLong(i++, j.scheduledAt().toEpochMilli());
-        if (j.timeout() == null) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setLong(i++, j.timeout().toMillis());
+        if (j.timeout() == null) ps.setNull(i++, java.sql.Types.INTEGER);
+        else ps.setLong(i++, j.timeout().toMillis());
         ps.setString(i++, j.backoff());
         ps.setString(i++, j.meta().isEmpty() ? null : SqliteJobCodec.metaToJson(j.meta()));
-        if (j.resultTtl() == null) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setLong(i++, j.resultTtl().toMillis());
+        if (j.resultTtl() == null) ps.setNull(i++, java.sql.Types.INTEGER);
+        else ps.setLong(i++, j.resultTtl().toMillis());
         return JobSql.bindLinks(ps, i, j.links());
     }
 
@@ -129,7 +137,9 @@ final class SqliteEnqueues {
         try {
             JobSql.insert(db.prepare(JobSql.INSERT), job);
         } catch (SQLException e) {
-            if (isConstraint(e)) throw new KyuException.InvalidInput("job id " + job.id() + " already exists; nothing of this batch was stored");
+            if (isConstraint(e))
+                throw new KyuException.InvalidInput(
+                        "job id " + job.id() + " already exists; nothing of this batch was stored");
             throw e;
         }
     }
@@ -160,12 +170,29 @@ final class SqliteEnqueues {
      */
     static Job toJob(NewJob n, Instant now) {
         boolean blocked = n.links().waitsFor() > 0;
-        Instant due = blocked ? now : n.runAt() != null ? n.runAt() : n.delay() != null && n.delay().isPositive() ? now.plus(n.delay()) : now;
-        return Job.builder().id(n.id()).task(n.task()).queue(n.queue()).args(n.args()).priority(n.priority())
+        Instant due = blocked
+                ? now
+                : n.runAt() != null
+                        ? n.runAt()
+                        : n.delay() != null && n.delay().isPositive() ? now.plus(n.delay()) : now;
+        return Job.builder()
+                .id(n.id())
+                .task(n.task())
+                .queue(n.queue())
+                .args(n.args())
+                .priority(n.priority())
                 .state(blocked ? JobState.BLOCKED : due.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED)
-                .attempt(0).maxAttempts(n.maxAttempts()).enqueuedAt(now).scheduledAt(due)
-                .uniqueKey(n.uniqueKey()).timeout(n.timeout()).backoff(n.backoff()).meta(n.meta())
-                .resultTtl(n.resultTtl()).links(n.links()).build();
+                .attempt(0)
+                .maxAttempts(n.maxAttempts())
+                .enqueuedAt(now)
+                .scheduledAt(due)
+                .uniqueKey(n.uniqueKey())
+                .timeout(n.timeout())
+                .backoff(n.backoff())
+                .meta(n.meta())
+                .resultTtl(n.resultTtl())
+                .links(n.links())
+                .build();
     }
 
     private static boolean isConstraint(SQLException e) {

@@ -21,7 +21,8 @@ final class SqliteErrors {
     }
 
     static KyuException.BrokerUnavailable unavailable(String path, String action, SQLException e) {
-        return new KyuException.BrokerUnavailable("sqlite broker " + path + ": " + action + " failed: " + oneLine(e), e);
+        return new KyuException.BrokerUnavailable(
+                "sqlite broker " + path + ": " + action + " failed: " + oneLine(e), e);
     }
 
     static String oneLine(Throwable e) {

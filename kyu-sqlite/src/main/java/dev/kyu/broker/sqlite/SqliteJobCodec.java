@@ -42,12 +42,18 @@ final class SqliteJobCodec {
         if (!node.isArray()) throw new IllegalArgumentException("errors column is not a JSON array");
         var out = new ArrayList<JobError>();
         for (JsonNode e : node) {
-            if (!e.isObject() || !e.path("type").isTextual() || !e.path("attempt").canConvertToInt()) {
+            if (!e.isObject()
+                    || !e.path("type").isTextual()
+                    || !e.path("attempt").canConvertToInt()) {
                 throw new IllegalArgumentException("errors column holds an entry that is not an error object");
             }
             JsonNode at = e.get("at");
-            out.add(new JobError(e.get("attempt").asInt(), e.get("type").asText(), e.path("message").asText(""),
-                    e.path("stackTrace").asText(""), at != null && at.canConvertToLong() ? Instant.ofEpochMilli(at.asLong()) : null));
+            out.add(new JobError(
+                    e.get("attempt").asInt(),
+                    e.get("type").asText(),
+                    e.path("message").asText(""),
+                    e.path("stackTrace").asText(""),
+                    at != null && at.canConvertToLong() ? Instant.ofEpochMilli(at.asLong()) : null));
         }
         return out;
     }
@@ -64,7 +70,8 @@ final class SqliteJobCodec {
         if (!node.isObject()) throw new IllegalArgumentException("meta column is not a JSON object");
         var out = new LinkedHashMap<String, String>();
         node.properties().forEach(f -> {
-            if (!f.getValue().isTextual()) throw new IllegalArgumentException("meta value '" + f.getKey() + "' is not a string");
+            if (!f.getValue().isTextual())
+                throw new IllegalArgumentException("meta value '" + f.getKey() + "' is not a string");
             out.put(f.getKey(), f.getValue().asText());
         });
         return out;
@@ -83,7 +90,8 @@ final class SqliteJobCodec {
         if (!node.isArray()) throw new IllegalArgumentException("dependents column is not a JSON array");
         var out = new ArrayList<String>(node.size());
         for (JsonNode e : node) {
-            if (!e.isTextual()) throw new IllegalArgumentException("dependents column holds an entry that is not a job id");
+            if (!e.isTextual())
+                throw new IllegalArgumentException("dependents column holds an entry that is not a job id");
             out.add(e.asText());
         }
         return out;

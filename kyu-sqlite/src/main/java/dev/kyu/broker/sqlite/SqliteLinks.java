@@ -34,14 +34,17 @@ final class SqliteLinks {
      * planner off the state index). A count that is not a positive integer (written behind Kyu's back)
      * reads as the last one: such a row is released rather than left waiting for ever.
      */
-    private static final String NAMED = "SELECT value AS id, count(*) AS n FROM json_each(?%d) WHERE type = 'text' GROUP BY value";
+    private static final String NAMED =
+            "SELECT value AS id, count(*) AS n FROM json_each(?%d) WHERE type = 'text' GROUP BY value";
     private static final String POSITIVE = "typeof(w.waits_for) = 'integer' AND w.waits_for > 0";
     /** Lowers the side counts; one that the release brings to zero (or that is not a count) is set to 0. */
-    private static final String LOWER = "UPDATE job_waits SET waits_for = CASE WHEN typeof(job_waits.waits_for) = 'integer' "
-            + "AND job_waits.waits_for > d.n THEN job_waits.waits_for - d.n ELSE 0 END "
-            + "FROM (" + NAMED.formatted(1) + ") AS d WHERE job_waits.job_id = d.id";
+    private static final String LOWER =
+            "UPDATE job_waits SET waits_for = CASE WHEN typeof(job_waits.waits_for) = 'integer' "
+                    + "AND job_waits.waits_for > d.n THEN job_waits.waits_for - d.n ELSE 0 END "
+                    + "FROM (" + NAMED.formatted(1) + ") AS d WHERE job_waits.job_id = d.id";
     /** Moves to QUEUED the dependents left with no positive side count: their last release, or one without a side row. */
     private static final String SIDE = "EXISTS (SELECT 1 FROM job_waits w WHERE w.job_id = d.id)";
+
     private static final String LAST = "(" + SIDE + " OR typeof(jobs.waits_for) <> 'integer' OR jobs.waits_for <= d.n)";
     private static final String RELEASE = "UPDATE jobs SET "
             + "waits_for = CASE WHEN " + LAST + " THEN 0 ELSE jobs.waits_for - d.n END, "
@@ -51,9 +54,12 @@ final class SqliteLinks {
             + "WHERE NOT EXISTS (SELECT 1 FROM job_waits w WHERE w.job_id = n.id AND " + POSITIVE + ")) AS d "
             + "WHERE jobs.id = d.id AND +jobs.state = '" + JobState.BLOCKED.name() + "'";
     /** Side rows the release used up: those of the jobs it moved to QUEUED, and of jobs no longer BLOCKED. */
-    private static final String SPENT = "DELETE FROM job_waits WHERE job_id IN (SELECT value FROM json_each(?) WHERE type = 'text') "
-            + "AND NOT (typeof(waits_for) = 'integer' AND waits_for > 0)";
-    private static final String CLEAR = "UPDATE jobs SET dependents = NULL WHERE id IN (SELECT value FROM json_each(?))";
+    private static final String SPENT =
+            "DELETE FROM job_waits WHERE job_id IN (SELECT value FROM json_each(?) WHERE type = 'text') "
+                    + "AND NOT (typeof(waits_for) = 'integer' AND waits_for > 0)";
+
+    private static final String CLEAR =
+            "UPDATE jobs SET dependents = NULL WHERE id IN (SELECT value FROM json_each(?))";
 
     private SqliteLinks() {}
 
@@ -89,7 +95,8 @@ final class SqliteLinks {
     }
 
     /** Releases the dependents of job {@code id}, which has just ended, and clears its list: a job releases once in its life. */
-    static int releaseAndClear(SqliteConnection db, String id, List<String> dependents, Instant now) throws SQLException {
+    static int releaseAndClear(SqliteConnection db, String id, List<String> dependents, Instant now)
+            throws SQLException {
         return releaseAndClear(db, List.of(id), dependents, now);
     }
 
@@ -97,7 +104,8 @@ final class SqliteLinks {
      * The same for several jobs that ended together (a run of successes): {@code dependents} holds all their
      * lists in one, so a job named by several of them is lowered once for each, in one statement.
      */
-    static int releaseAndClear(SqliteConnection db, List<String> ended, List<String> dependents, Instant now) throws SQLException {
+    static int releaseAndClear(SqliteConnection db, List<String> ended, List<String> dependents, Instant now)
+            throws SQLException {
         if (dependents.isEmpty()) return 0;
         int moved = release(db, dependents, now);
         PreparedStatement ps = db.prepare(CLEAR);

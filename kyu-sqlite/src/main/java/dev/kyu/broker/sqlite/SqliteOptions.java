@@ -30,7 +30,8 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
     public static SqliteOptions parse(BrokerConfig config) {
         String url = config.url().trim();
         if (!url.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            throw new KyuException.BrokerConfig("not a sqlite broker URL: '" + config.redactedUrl() + "' (expected sqlite:PATH)");
+            throw new KyuException.BrokerConfig(
+                    "not a sqlite broker URL: '" + config.redactedUrl() + "' (expected sqlite:PATH)");
         }
         String rest = url.substring(PREFIX.length());
         // sqlite:///abs/path.db and sqlite://rel.db are accepted as the familiar SQLAlchemy spellings.
@@ -42,17 +43,21 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
             rest = rest.substring(0, q);
         }
         if (rest.isBlank()) {
-            throw new KyuException.BrokerConfig("sqlite broker URL '" + config.redactedUrl() + "' names no file: expected e.g. sqlite:kyu.db or sqlite:/var/lib/kyu/kyu.db");
+            throw new KyuException.BrokerConfig("sqlite broker URL '" + config.redactedUrl()
+                    + "' names no file: expected e.g. sqlite:kyu.db or sqlite:/var/lib/kyu/kyu.db");
         }
         if (rest.equals(":memory:") || rest.startsWith("file:")) {
-            throw new KyuException.BrokerConfig("sqlite broker URL '" + config.redactedUrl() + "' must name a plain file path (use memory: for an in-process broker)");
+            throw new KyuException.BrokerConfig("sqlite broker URL '" + config.redactedUrl()
+                    + "' must name a plain file path (use memory: for an in-process broker)");
         }
         var options = new LinkedHashMap<String, String>(config.options());
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split("&")) {
                 if (pair.isEmpty()) continue;
                 int eq = pair.indexOf('=');
-                if (eq <= 0) throw new KyuException.BrokerConfig("bad option '" + pair + "' in sqlite broker URL '" + config.redactedUrl() + "': expected key=value");
+                if (eq <= 0)
+                    throw new KyuException.BrokerConfig("bad option '" + pair + "' in sqlite broker URL '"
+                            + config.redactedUrl() + "': expected key=value");
                 String key = decode(config, pair.substring(0, eq), "an option name");
                 options.put(key, decode(config, pair.substring(eq + 1), "option " + key));
             }
@@ -81,24 +86,29 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
                 case "sync" -> {
                     sync = v.toUpperCase(Locale.ROOT);
                     if (!SYNC_LEVELS.contains(sync)) {
-                        throw new KyuException.BrokerConfig("bad sqlite option sync='" + v + "': expected one of full (default), extra, normal, off");
+                        throw new KyuException.BrokerConfig("bad sqlite option sync='" + v
+                                + "': expected one of full (default), extra, normal, off");
                     }
                 }
                 case "shared" -> {
                     if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                        throw new KyuException.BrokerConfig("bad sqlite option shared='" + v + "': expected true or false");
+                        throw new KyuException.BrokerConfig(
+                                "bad sqlite option shared='" + v + "': expected true or false");
                     }
                     shared = Boolean.parseBoolean(v.toLowerCase(Locale.ROOT));
                 }
-                default -> throw new KyuException.BrokerConfig("unknown sqlite option '" + e.getKey()
-                        + "': known options are busyTimeout, sync, pollInterval, shared");
+                default ->
+                    throw new KyuException.BrokerConfig("unknown sqlite option '" + e.getKey()
+                            + "': known options are busyTimeout, sync, pollInterval, shared");
             }
         }
         if (busy.isNegative()) {
-            throw new KyuException.BrokerConfig("bad sqlite option busyTimeout=" + busy.toMillis() + "ms: expected 0 or more milliseconds");
+            throw new KyuException.BrokerConfig(
+                    "bad sqlite option busyTimeout=" + busy.toMillis() + "ms: expected 0 or more milliseconds");
         }
         if (poll.toMillis() < 1) {
-            throw new KyuException.BrokerConfig("bad sqlite option pollInterval=" + poll.toMillis() + "ms: expected at least 1ms");
+            throw new KyuException.BrokerConfig(
+                    "bad sqlite option pollInterval=" + poll.toMillis() + "ms: expected at least 1ms");
         }
         return new SqliteOptions(path, busy, sync, poll, shared);
     }
@@ -120,7 +130,8 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
             try {
                 d = Durations.parse(v);
             } catch (IllegalArgumentException e) {
-                throw new KyuException.BrokerConfig("bad sqlite option " + key + "='" + v + "': expected milliseconds or a duration such as 250ms or 5s");
+                throw new KyuException.BrokerConfig("bad sqlite option " + key + "='" + v
+                        + "': expected milliseconds or a duration such as 250ms or 5s");
             }
         }
         if (d.toMillis() > MAX_MS) throw tooLong(key, v);
@@ -128,10 +139,14 @@ public record SqliteOptions(Path path, Duration busyTimeout, String sync, Durati
     }
 
     private static KyuException.BrokerConfig tooLong(String key, String v) {
-        return new KyuException.BrokerConfig("bad sqlite option " + key + "='" + v + "': at most " + MAX_MS + " ms (about 24 days)");
+        return new KyuException.BrokerConfig(
+                "bad sqlite option " + key + "='" + v + "': at most " + MAX_MS + " ms (about 24 days)");
     }
 
     private static String decode(BrokerConfig config, String s, String what) {
-        return UrlText.decode(s, what, why -> new KyuException.BrokerConfig("bad sqlite broker URL '" + config.redactedUrl() + "': " + why));
+        return UrlText.decode(
+                s,
+                what,
+                why -> new KyuException.BrokerConfig("bad sqlite broker URL '" + config.redactedUrl() + "': " + why));
     }
 }

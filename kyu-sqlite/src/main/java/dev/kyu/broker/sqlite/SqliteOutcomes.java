@@ -34,7 +34,8 @@ import java.util.Map;
  * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
 final class SqliteOutcomes {
-    private static final String FENCE = " WHERE id = ? AND state = 'RUNNING' AND worker_id = ? AND attempt = ? AND queue = ?";
+    private static final String FENCE =
+            " WHERE id = ? AND state = 'RUNNING' AND worker_id = ? AND attempt = ? AND queue = ?";
     // "+jobs.state" keeps the planner from walking the state index: it must look each job up by id.
     private static final String SUCCEED = "UPDATE jobs SET state = 'SUCCEEDED', result = c.result, finished_at = ?, "
             + "lease_expires_at = NULL, cancel_requested = 0 FROM (SELECT value ->> 0 AS id, value ->> 1 AS worker, "
@@ -43,8 +44,9 @@ final class SqliteOutcomes {
             + "AND jobs.queue = c.queue "
             + "RETURNING jobs.id, jobs.worker_id, jobs.attempt, jobs.queue, jobs.dependents";
     private static final String HELD = "SELECT queue, errors, attempt, cancel_requested, dependents FROM jobs" + FENCE;
-    private static final String MOVE = "UPDATE jobs SET state = ?, scheduled_at = COALESCE(?, scheduled_at), finished_at = ?, errors = ?, attempt = ?, "
-            + "lease_expires_at = NULL, worker_id = ?, cancel_requested = 0 WHERE id = ?";
+    private static final String MOVE =
+            "UPDATE jobs SET state = ?, scheduled_at = COALESCE(?, scheduled_at), finished_at = ?, errors = ?, attempt = ?, "
+                    + "lease_expires_at = NULL, worker_id = ?, cancel_requested = 0 WHERE id = ?";
     // A lease's entry carries its progress when the task reported some since the last heartbeat; the
     // progress is written only with a lease still held, so a fenced-out attempt cannot overwrite it.
     private static final String EXTEND = "UPDATE jobs SET lease_expires_at = ?1, "
@@ -54,9 +56,10 @@ final class SqliteOutcomes {
             + "FROM json_each(?2)) AS c "
             + "WHERE jobs.id = c.id AND +jobs.state = 'RUNNING' AND jobs.worker_id = ?3 AND jobs.attempt = c.attempt AND jobs.queue = c.queue "
             + "RETURNING jobs.id, jobs.attempt, jobs.cancel_requested, jobs.queue";
-    private static final String STATS = "INSERT INTO stats (minute, queue, succeeded, failed, retried) VALUES (?, ?, ?, ?, ?) "
-            + "ON CONFLICT (minute, queue) DO UPDATE SET succeeded = succeeded + excluded.succeeded, "
-            + "failed = failed + excluded.failed, retried = retried + excluded.retried";
+    private static final String STATS =
+            "INSERT INTO stats (minute, queue, succeeded, failed, retried) VALUES (?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (minute, queue) DO UPDATE SET succeeded = succeeded + excluded.succeeded, "
+                    + "failed = failed + excluded.failed, retried = retried + excluded.retried";
 
     private SqliteOutcomes() {}
 
@@ -83,7 +86,7 @@ final class SqliteOutcomes {
             switch (c.outcome()) {
                 case Outcome.Dead d -> n[1]++;
                 case Outcome.Retry r -> n[2]++;
-                default -> { }
+                default -> {}
             }
         }
         succeed(db, completions.subList(runStart, completions.size()), applied, runStart, counts, now);
@@ -97,8 +100,14 @@ final class SqliteOutcomes {
      * parameter per run instead of one statement and five binds per job, and no second query for queues.
      * {@code applied} already holds false for each; the applied ones, from position {@code offset}, are set.
      */
-    private static void succeed(SqliteConnection db, List<Completion> run, List<Boolean> applied, int offset,
-                                Map<String, long[]> counts, Instant now) throws SQLException {
+    private static void succeed(
+            SqliteConnection db,
+            List<Completion> run,
+            List<Boolean> applied,
+            int offset,
+            Map<String, long[]> counts,
+            Instant now)
+            throws SQLException {
         if (run.isEmpty()) return;
         var positions = new HashMap<Lease, Integer>(run.size() * 2);
         var json = new StringWriter(run.size() * 64);

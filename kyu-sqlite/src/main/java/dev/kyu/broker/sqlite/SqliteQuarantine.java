@@ -34,7 +34,8 @@ final class SqliteQuarantine {
      * quarantined row is taken as it is now, a deleted one is left out.
      */
     static List<Job> healed(SqliteStore store, List<JobRow> rows) {
-        if (rows.stream().noneMatch(JobRow::corrupt)) return rows.stream().map(JobRow::job).toList();
+        if (rows.stream().noneMatch(JobRow::corrupt))
+            return rows.stream().map(JobRow::job).toList();
         Map<Long, Job> fixed = store.stamped("quarantine corrupt job", (db, now) -> {
             var out = new HashMap<Long, Job>();
             for (JobRow seen : rows) {
@@ -65,8 +66,12 @@ final class SqliteQuarantine {
 
     static Job apply(SqliteConnection db, JobRow row, Instant now) throws SQLException {
         Job j = row.job();
-        var error = new JobError(j.attempt(), JobError.CORRUPT,
-                "undecodable job row: " + String.join("; ", row.problems()), "raw row: " + row.raw(), now);
+        var error = new JobError(
+                j.attempt(),
+                JobError.CORRUPT,
+                "undecodable job row: " + String.join("; ", row.problems()),
+                "raw row: " + row.raw(),
+                now);
         Job fixed = j.toBuilder()
                 .state(JobState.FAILED)
                 .enqueuedAt(j.enqueuedAt() == null ? now : j.enqueuedAt())

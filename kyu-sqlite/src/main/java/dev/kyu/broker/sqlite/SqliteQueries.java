@@ -11,8 +11,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,9 +26,11 @@ import java.util.TreeMap;
 final class SqliteQueries {
     /** How many of the newest jobs a text search looks through. */
     static final int TEXT_SEARCH_WINDOW = 50_000;
+
     private static final String GET = "SELECT " + JobRow.SELECT + " FROM jobs WHERE id = ?";
 
-    private static final String GET_ALL = "SELECT " + JobRow.SELECT + " FROM jobs WHERE id IN (SELECT value FROM json_each(?))";
+    private static final String GET_ALL =
+            "SELECT " + JobRow.SELECT + " FROM jobs WHERE id IN (SELECT value FROM json_each(?))";
     private static final String BY_ROWID = "SELECT " + JobRow.SELECT + " FROM jobs WHERE rowid = ?";
 
     private SqliteQueries() {}
@@ -57,7 +59,9 @@ final class SqliteQueries {
     static List<Job> listJobs(SqliteStore store, JobQuery query) {
         List<Job> jobs = SqliteQuarantine.healed(store, store.read("list jobs", db -> list(db, query)));
         // A quarantined job is FAILED now: a state filter it no longer matches drops it.
-        return query.state() == null ? jobs : jobs.stream().filter(j -> j.state() == query.state()).toList();
+        return query.state() == null
+                ? jobs
+                : jobs.stream().filter(j -> j.state() == query.state()).toList();
     }
 
     /** Every queue with its counts; rows in a state the engine does not write are quarantined first, then counted. */
@@ -69,7 +73,11 @@ final class SqliteQueries {
         }
         var out = new ArrayList<QueueInfo>();
         for (var e : counts.byQueue().entrySet()) {
-            out.add(new QueueInfo(e.getKey(), counts.paused().contains(e.getKey()), e.getValue(), counts.oldest().get(e.getKey())));
+            out.add(new QueueInfo(
+                    e.getKey(),
+                    counts.paused().contains(e.getKey()),
+                    e.getValue(),
+                    counts.oldest().get(e.getKey())));
         }
         return out;
     }
@@ -85,7 +93,10 @@ final class SqliteQueries {
     /** The rows of these ids that exist, in no particular order: one statement, each id looked up by primary key. */
     static List<JobRow> getAll(SqliteConnection db, List<String> ids) throws SQLException {
         PreparedStatement ps = db.prepare(GET_ALL);
-        ps.setString(1, SqliteJobCodec.idsToJson(ids.stream().filter(java.util.Objects::nonNull).toList()));
+        ps.setString(
+                1,
+                SqliteJobCodec.idsToJson(
+                        ids.stream().filter(java.util.Objects::nonNull).toList()));
         var out = new ArrayList<JobRow>(ids.size());
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) out.add(JobRow.read(rs));
@@ -105,16 +116,30 @@ final class SqliteQueries {
     static List<JobRow> list(SqliteConnection db, JobQuery q) throws SQLException {
         var sql = new StringBuilder("SELECT ").append(JobRow.SELECT).append(" FROM jobs WHERE 1 = 1");
         var params = new ArrayList<Object>();
-        if (q.state() != null) { sql.append(" AND state = ?"); params.add(q.state().name()); }
-        if (q.queue() != null) { sql.append(" AND queue = ?"); params.add(q.queue()); }
-        if (q.task() != null) { sql.append(" AND task = ?"); params.add(q.task()); }
+        if (q.state() != null) {
+            sql.append(" AND state = ?");
+            params.add(q.state().name());
+        }
+        if (q.queue() != null) {
+            sql.append(" AND queue = ?");
+            params.add(q.queue());
+        }
+        if (q.task() != null) {
+            sql.append(" AND task = ?");
+            params.add(q.task());
+        }
         // ids are stored as lowercase text and compared by the BINARY collation: Java's string order for them
-        if (q.after() != null) { sql.append(" AND id < ?"); params.add(q.after()); }
+        if (q.after() != null) {
+            sql.append(" AND id < ?");
+            params.add(q.after());
+        }
         if (q.text() != null && !q.text().isEmpty()) {
             // A substring search cannot use an index: it looks at the newest TEXT_SEARCH_WINDOW jobs only.
-            sql.append(" AND id >= coalesce((SELECT id FROM jobs ORDER BY id DESC LIMIT 1 OFFSET ").append(TEXT_SEARCH_WINDOW - 1)
-                    .append("), '') AND (instr(id, lower(?)) > 0 OR instr(lower(task), lower(?)) > 0 OR instr(lower(args), lower(?)) > 0"
-                            + " OR instr(lower(errors), lower(?)) > 0)"); // any case, as on the other engines
+            sql.append(" AND id >= coalesce((SELECT id FROM jobs ORDER BY id DESC LIMIT 1 OFFSET ")
+                    .append(TEXT_SEARCH_WINDOW - 1)
+                    .append(
+                            "), '') AND (instr(id, lower(?)) > 0 OR instr(lower(task), lower(?)) > 0 OR instr(lower(args), lower(?)) > 0"
+                                    + " OR instr(lower(errors), lower(?)) > 0)"); // any case, as on the other engines
             for (int i = 0; i < 4; i++) params.add(q.text());
         }
         sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
@@ -130,23 +155,36 @@ final class SqliteQueries {
     }
 
     /** Per-queue, per-state counts; states the engine does not know are returned under {@code badStates}. */
-    record Counts(Map<String, Map<JobState, Long>> byQueue, Set<String> paused, Map<String, Instant> oldest, boolean badStates) {}
+    record Counts(
+            Map<String, Map<JobState, Long>> byQueue,
+            Set<String> paused,
+            Map<String, Instant> oldest,
+            boolean badStates) {}
 
     static Counts counts(SqliteConnection db) throws SQLException {
         var byQueue = new TreeMap<String, Map<JobState, Long>>();
         boolean bad = false;
-        try (ResultSet rs = db.prepare("SELECT state, queue, count(*) FROM jobs GROUP BY state, queue").executeQuery()) {
+        try (ResultSet rs = db.prepare("SELECT state, queue, count(*) FROM jobs GROUP BY state, queue")
+                .executeQuery()) {
             while (rs.next()) {
                 Object state = rs.getObject(1);
                 String queue = rs.getString(2);
                 long n = rs.getLong(3);
                 JobState s = null;
                 if (state instanceof String text) {
-                    try { s = JobState.valueOf(text); } catch (IllegalArgumentException e) { s = null; }
+                    try {
+                        s = JobState.valueOf(text);
+                    } catch (IllegalArgumentException e) {
+                        s = null;
+                    }
                 }
-                if (s == null) { bad = true; continue; }
+                if (s == null) {
+                    bad = true;
+                    continue;
+                }
                 if (queue == null) continue;
-                byQueue.computeIfAbsent(queue, k -> new EnumMap<>(JobState.class)).merge(s, n, Long::sum);
+                byQueue.computeIfAbsent(queue, k -> new EnumMap<>(JobState.class))
+                        .merge(s, n, Long::sum);
             }
         }
         var paused = SqliteClaims.paused(db);
@@ -157,7 +195,8 @@ final class SqliteQueries {
             if (e.getValue().getOrDefault(JobState.QUEUED, 0L) == 0) continue;
             ps.setString(1, e.getKey());
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getObject(1) instanceof Number n) oldest.put(e.getKey(), Instant.ofEpochMilli(n.longValue()));
+                if (rs.next() && rs.getObject(1) instanceof Number n)
+                    oldest.put(e.getKey(), Instant.ofEpochMilli(n.longValue()));
             }
         }
         return new Counts(byQueue, paused, oldest, bad);
@@ -165,11 +204,14 @@ final class SqliteQueries {
 
     /** One count per state, each a range of the jobs_state index for this queue: cheap enough to poll. */
     private static final String QUEUE_COUNTS;
+
     static {
         var sql = new StringBuilder("SELECT ");
         for (JobState s : JobState.values()) {
             if (s.ordinal() > 0) sql.append(", ");
-            sql.append("(SELECT count(*) FROM jobs WHERE state = '").append(s.name()).append("' AND queue = ?1)");
+            sql.append("(SELECT count(*) FROM jobs WHERE state = '")
+                    .append(s.name())
+                    .append("' AND queue = ?1)");
         }
         QUEUE_COUNTS = sql.toString();
     }
@@ -203,14 +245,21 @@ final class SqliteQueries {
     static List<StatsBucket> stats(SqliteConnection db, Instant since, String queue) throws SQLException {
         long from = since == null ? Long.MIN_VALUE : Math.floorDiv(since.toEpochMilli(), 60_000L) * 60_000;
         PreparedStatement ps = queue == null
-                ? db.prepare("SELECT minute, queue, succeeded, failed, retried FROM stats WHERE minute >= ? ORDER BY minute, queue")
-                : db.prepare("SELECT minute, queue, succeeded, failed, retried FROM stats WHERE minute >= ? AND queue = ? ORDER BY minute");
+                ? db.prepare(
+                        "SELECT minute, queue, succeeded, failed, retried FROM stats WHERE minute >= ? ORDER BY minute, queue")
+                : db.prepare(
+                        "SELECT minute, queue, succeeded, failed, retried FROM stats WHERE minute >= ? AND queue = ? ORDER BY minute");
         ps.setLong(1, from);
         if (queue != null) ps.setString(2, queue);
         var out = new ArrayList<StatsBucket>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new StatsBucket(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                out.add(new StatsBucket(
+                        Instant.ofEpochMilli(rs.getLong(1)),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getLong(5)));
             }
         }
         return out;

@@ -22,7 +22,8 @@ import java.util.Optional;
  * time this class stamps is {@code now} or counted from it, so stamps follow commit order.
  */
 final class SqliteRegistry {
-    private static final ObjectMapper WORKERS = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper WORKERS = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private SqliteRegistry() {}
@@ -126,7 +127,8 @@ final class SqliteRegistry {
         return out;
     }
 
-    static boolean lockTry(SqliteConnection db, String name, String owner, Duration ttl, Instant now) throws SQLException {
+    static boolean lockTry(SqliteConnection db, String name, String owner, Duration ttl, Instant now)
+            throws SQLException {
         PreparedStatement find = db.prepare("SELECT owner, expires_at FROM locks WHERE name = ?");
         find.setString(1, name);
         try (ResultSet rs = find.executeQuery()) {

@@ -111,8 +111,10 @@ final class SqliteSchema {
         if (found > VERSION) throw new NewerSchema(found);
         if (found == 0 && !shared) {
             var tables = new java.util.ArrayList<String>();
-            try (ResultSet rs = db.connection().createStatement().executeQuery(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT 4")) {
+            try (ResultSet rs = db.connection()
+                    .createStatement()
+                    .executeQuery(
+                            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT 4")) {
                 while (rs.next()) tables.add(rs.getString(1));
             }
             if (!tables.isEmpty()) {
@@ -147,7 +149,8 @@ final class SqliteSchema {
 
     static final class ForeignFile extends RuntimeException {
         ForeignFile(java.util.List<String> tables) {
-            super("it is another application's database (tables " + String.join(", ", tables.subList(0, Math.min(3, tables.size())))
+            super("it is another application's database (tables "
+                    + String.join(", ", tables.subList(0, Math.min(3, tables.size())))
                     + (tables.size() > 3 ? ", …" : "") + "), not Kyu's; give Kyu a file of its own");
         }
     }

@@ -40,7 +40,8 @@ final class SqliteStore implements AutoCloseable {
     private final SqliteConnection reader;
     private volatile boolean closed;
 
-    private SqliteStore(SqliteOptions options, String label, Clock clock, SqliteConnection writer, SqliteConnection reader) {
+    private SqliteStore(
+            SqliteOptions options, String label, Clock clock, SqliteConnection writer, SqliteConnection reader) {
         this.options = options;
         this.label = label;
         this.clock = clock;
@@ -57,10 +58,12 @@ final class SqliteStore implements AutoCloseable {
         String label = path.toString();
         Path dir = path.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
-            throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": folder " + dir + " does not exist");
+            throw new KyuException.BrokerConfig(
+                    "cannot open sqlite database " + label + ": folder " + dir + " does not exist");
         }
         if (Files.isDirectory(path)) {
-            throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": it is a folder, not a file");
+            throw new KyuException.BrokerConfig(
+                    "cannot open sqlite database " + label + ": it is a folder, not a file");
         }
         if (Files.exists(path) && !Files.isWritable(path)) {
             throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": the file is not writable");
@@ -79,13 +82,17 @@ final class SqliteStore implements AutoCloseable {
             closeQuietly(writer);
             closeQuietly(reader);
             if (SqliteErrors.isBusy(e)) {
-                throw new KyuException.BrokerUnavailable("sqlite database " + label + " is locked by another process for longer than busyTimeout ("
-                        + options.busyTimeout().toMillis() + " ms): " + SqliteErrors.oneLine(e), e);
+                throw new KyuException.BrokerUnavailable(
+                        "sqlite database " + label + " is locked by another process for longer than busyTimeout ("
+                                + options.busyTimeout().toMillis() + " ms): " + SqliteErrors.oneLine(e),
+                        e);
             }
             int code = SqliteErrors.code(e);
-            String why = code == SqliteErrors.NOTADB ? "the file is not a SQLite database"
-                    : code == SqliteErrors.READONLY || code == SqliteErrors.PERM ? "the file cannot be written (" + SqliteErrors.oneLine(e) + ")"
-                    : SqliteErrors.oneLine(e);
+            String why = code == SqliteErrors.NOTADB
+                    ? "the file is not a SQLite database"
+                    : code == SqliteErrors.READONLY || code == SqliteErrors.PERM
+                            ? "the file cannot be written (" + SqliteErrors.oneLine(e) + ")"
+                            : SqliteErrors.oneLine(e);
             throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": " + why, e);
         } catch (SqliteSchema.ForeignFile e) {
             closeQuietly(writer);
@@ -93,7 +100,8 @@ final class SqliteStore implements AutoCloseable {
         } catch (SqliteSchema.NewerSchema e) {
             closeQuietly(writer);
             closeQuietly(reader);
-            throw new KyuException.BrokerConfig("cannot open sqlite database " + label + ": " + e.getMessage() + "; upgrade Kyu");
+            throw new KyuException.BrokerConfig(
+                    "cannot open sqlite database " + label + ": " + e.getMessage() + "; upgrade Kyu");
         }
     }
 
@@ -132,7 +140,11 @@ final class SqliteStore implements AutoCloseable {
                     db.exec("COMMIT");
                     return;
                 } catch (SQLException | RuntimeException e) {
-                    try { db.exec("ROLLBACK"); } catch (SQLException ignored) { /* already rolled back */ }
+                    try {
+                        db.exec("ROLLBACK");
+                    } catch (SQLException ignored) {
+                        /* already rolled back */
+                    }
                     throw e;
                 }
             } catch (SQLException e) {
@@ -225,10 +237,15 @@ final class SqliteStore implements AutoCloseable {
     /** The one line for a file that stayed locked: which file, for how long, and what usually causes it. */
     private KyuException.BrokerUnavailable busy(String action, long start, int tries, SQLException e) {
         long ms = (System.nanoTime() - start) / 1_000_000;
-        return new KyuException.BrokerUnavailable("sqlite broker " + label + ": cannot " + action
-                + ": another process held the file's write lock for " + ms + " ms (busyTimeout " + options.busyTimeout().toMillis()
-                + " ms, " + tries + (tries == 1 ? " try" : " tries") + "); a process that is stopped (SIGSTOP, a paused VM or container,"
-                + " a swap stall) while it holds the lock blocks every other one; nothing was changed (" + SqliteErrors.oneLine(e) + ")", e);
+        return new KyuException.BrokerUnavailable(
+                "sqlite broker " + label + ": cannot " + action
+                        + ": another process held the file's write lock for " + ms + " ms (busyTimeout "
+                        + options.busyTimeout().toMillis()
+                        + " ms, " + tries + (tries == 1 ? " try" : " tries")
+                        + "); a process that is stopped (SIGSTOP, a paused VM or container,"
+                        + " a swap stall) while it holds the lock blocks every other one; nothing was changed ("
+                        + SqliteErrors.oneLine(e) + ")",
+                e);
     }
 
     /**
@@ -273,7 +290,8 @@ final class SqliteStore implements AutoCloseable {
     }
 
     private void checkOpen(String action) {
-        if (closed) throw new KyuException.BrokerUnavailable("sqlite broker " + label + " is closed (" + action + ")", null);
+        if (closed)
+            throw new KyuException.BrokerUnavailable("sqlite broker " + label + " is closed (" + action + ")", null);
     }
 
     private void pauseOrFail(int attempt, String action, SQLException e) {
@@ -296,7 +314,11 @@ final class SqliteStore implements AutoCloseable {
     }
 
     private static void rollback(SqliteConnection db) {
-        try { db.exec("ROLLBACK"); } catch (SQLException ignored) { /* nothing was open */ }
+        try {
+            db.exec("ROLLBACK");
+        } catch (SQLException ignored) {
+            /* nothing was open */
+        }
     }
 
     private static void closeQuietly(SqliteConnection db) {

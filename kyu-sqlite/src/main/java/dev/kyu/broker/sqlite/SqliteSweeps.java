@@ -28,19 +28,23 @@ import java.util.List;
 final class SqliteSweeps {
     /** Due times no promotion can ever reach: missing, text, or past the range any enqueue accepts (infinity included). */
     private static final String SCHEDULED_BAD = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'SCHEDULED' "
-            + "AND (scheduled_at IS NULL OR scheduled_at >= '' OR scheduled_at > " + JobOptions.LATEST.toEpochMilli() + ") LIMIT 100";
+            + "AND (scheduled_at IS NULL OR scheduled_at >= '' OR scheduled_at > " + JobOptions.LATEST.toEpochMilli()
+            + ") LIMIT 100";
+
     private static final String RUNNING_BAD = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'RUNNING' "
             + "AND (lease_expires_at IS NULL OR lease_expires_at >= '') LIMIT 100";
     /*
      * The queue walk holds its place by a row's rowid, not by the name read back: a name that is a blob or
      * not UTF-8 comes back changed into Java, and a lookup by the changed name would find nothing.
      */
-    private static final String FIRST_QUEUE = "SELECT rowid, queue FROM jobs WHERE state = 'QUEUED' AND queue IS NOT NULL ORDER BY queue LIMIT 1";
+    private static final String FIRST_QUEUE =
+            "SELECT rowid, queue FROM jobs WHERE state = 'QUEUED' AND queue IS NOT NULL ORDER BY queue LIMIT 1";
     private static final String NEXT_QUEUE = "SELECT rowid, queue FROM jobs WHERE state = 'QUEUED' "
             + "AND queue > (SELECT queue FROM jobs WHERE rowid = ?) ORDER BY queue LIMIT 1";
     private static final String QUEUED_OF = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'QUEUED' "
             + "AND queue = (SELECT queue FROM jobs WHERE rowid = ?) LIMIT 100";
-    private static final String QUEUED_WITHOUT_QUEUE = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'QUEUED' AND queue IS NULL LIMIT 100";
+    private static final String QUEUED_WITHOUT_QUEUE =
+            "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'QUEUED' AND queue IS NULL LIMIT 100";
     private static final String EXPIRED = "SELECT " + JobRow.SELECT + " FROM jobs WHERE state = 'RUNNING' "
             + "AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT ?";
     /**
@@ -49,6 +53,7 @@ final class SqliteSweeps {
      */
     private static final String NOT_RETAINED = "(j.retain_with IS NULL OR j.retain_with = j.id "
             + "OR NOT EXISTS (SELECT 1 FROM jobs a WHERE a.id = j.retain_with))";
+
     private static final String PRUNE = "DELETE FROM jobs WHERE id IN (SELECT j.id FROM jobs j "
             + "WHERE j.state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND j.state = ? AND j.finished_at < ? AND j.result_ttl_ms IS NULL "
             + "AND " + NOT_RETAINED + " LIMIT ?) RETURNING id, dependents";
@@ -56,18 +61,23 @@ final class SqliteSweeps {
      * Rows with a ttl of their own, judged by it alone. Named index: without statistics the planner would
      * take jobs_finished for the state test and read every finished row.
      */
-    private static final String PRUNE_OWN_TTL = "DELETE FROM jobs WHERE id IN (SELECT j.id FROM jobs j INDEXED BY jobs_expiry "
-            + "WHERE j.result_ttl_ms IS NOT NULL AND j.state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') "
-            + "AND j.finished_at + j.result_ttl_ms < ? AND " + NOT_RETAINED + " LIMIT ?) RETURNING id, dependents";
+    private static final String PRUNE_OWN_TTL =
+            "DELETE FROM jobs WHERE id IN (SELECT j.id FROM jobs j INDEXED BY jobs_expiry "
+                    + "WHERE j.result_ttl_ms IS NOT NULL AND j.state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') "
+                    + "AND j.finished_at + j.result_ttl_ms < ? AND " + NOT_RETAINED
+                    + " LIMIT ?) RETURNING id, dependents";
     /** BLOCKED rows no release can move, through the partial index that holds only them. */
-    private static final String BLOCKED_STUCK = "SELECT " + JobRow.SELECT + " FROM jobs INDEXED BY jobs_blocked_stuck WHERE "
-            + SqliteLinks.STUCK + " LIMIT 100";
+    private static final String BLOCKED_STUCK = "SELECT " + JobRow.SELECT
+            + " FROM jobs INDEXED BY jobs_blocked_stuck WHERE " + SqliteLinks.STUCK + " LIMIT 100";
     /** BLOCKED rows whose side count (job_waits) no release can lower to zero, through that table's partial index. */
-    private static final String WAITS_STUCK = "SELECT " + JobRow.SELECT + " FROM jobs WHERE id IN (SELECT job_id FROM job_waits "
-            + "INDEXED BY job_waits_stuck WHERE " + SqliteLinks.WAITS_STUCK + ") AND state = 'BLOCKED' LIMIT 100";
+    private static final String WAITS_STUCK = "SELECT " + JobRow.SELECT
+            + " FROM jobs WHERE id IN (SELECT job_id FROM job_waits " + "INDEXED BY job_waits_stuck WHERE "
+            + SqliteLinks.WAITS_STUCK + ") AND state = 'BLOCKED' LIMIT 100";
     /** Side rows of such a count whose job is gone or not BLOCKED (written behind Kyu's back): nothing reads them. */
-    private static final String WAITS_ORPHANS = "DELETE FROM job_waits WHERE job_id IN (SELECT job_id FROM job_waits INDEXED BY job_waits_stuck "
-            + "WHERE " + SqliteLinks.WAITS_STUCK + ") AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = job_waits.job_id AND j.state = 'BLOCKED')";
+    private static final String WAITS_ORPHANS =
+            "DELETE FROM job_waits WHERE job_id IN (SELECT job_id FROM job_waits INDEXED BY job_waits_stuck " + "WHERE "
+                    + SqliteLinks.WAITS_STUCK
+                    + ") AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = job_waits.job_id AND j.state = 'BLOCKED')";
 
     private SqliteSweeps() {}
 
@@ -85,22 +95,31 @@ final class SqliteSweeps {
 
     /** Priority aging: one step up for the queue's oldest QUEUED jobs due before {@code dueBefore} and below the ceiling. */
     static int age(SqliteConnection db, String queue, Instant dueBefore, int ceiling, int limit) throws SQLException {
-        PreparedStatement ps = db.prepare("UPDATE jobs SET priority = priority + 1 WHERE rowid IN (SELECT rowid FROM jobs "
-                + "WHERE state = 'QUEUED' AND queue = ? AND priority < ? AND scheduled_at < ? ORDER BY scheduled_at LIMIT ?)");
+        PreparedStatement ps = db.prepare(
+                "UPDATE jobs SET priority = priority + 1 WHERE rowid IN (SELECT rowid FROM jobs "
+                        + "WHERE state = 'QUEUED' AND queue = ? AND priority < ? AND scheduled_at < ? ORDER BY scheduled_at LIMIT ?)");
         ps.setString(1, queue);
         ps.setInt(2, ceiling);
         // saturated: a cut beyond what epoch milliseconds hold (Instant.MIN, Instant.MAX) is before or after every job
-        ps.setLong(3, dueBefore.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE)) ? Long.MIN_VALUE
-                : dueBefore.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE)) ? Long.MAX_VALUE : dueBefore.toEpochMilli());
+        ps.setLong(
+                3,
+                dueBefore.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE))
+                        ? Long.MIN_VALUE
+                        : dueBefore.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE))
+                                ? Long.MAX_VALUE
+                                : dueBefore.toEpochMilli());
         ps.setInt(4, limit);
         return ps.executeUpdate();
     }
 
     /** Promotes due SCHEDULED jobs (of the given queues, or all when null); returns how many. */
     static int promote(SqliteConnection db, List<String> queues, int limit, Instant now) throws SQLException {
-        String filter = queues == null ? "" : " AND queue IN (" + "?,".repeat(queues.size()).replaceAll(",$", "") + ")";
-        PreparedStatement ps = db.prepare("UPDATE jobs SET state = 'QUEUED' WHERE id IN (SELECT id FROM jobs WHERE state = 'SCHEDULED' "
-                + "AND scheduled_at <= ?" + filter + " ORDER BY scheduled_at LIMIT ?)");
+        String filter = queues == null
+                ? ""
+                : " AND queue IN (" + "?,".repeat(queues.size()).replaceAll(",$", "") + ")";
+        PreparedStatement ps = db.prepare(
+                "UPDATE jobs SET state = 'QUEUED' WHERE id IN (SELECT id FROM jobs WHERE state = 'SCHEDULED' "
+                        + "AND scheduled_at <= ?" + filter + " ORDER BY scheduled_at LIMIT ?)");
         int i = 1;
         ps.setLong(i++, now.toEpochMilli());
         if (queues != null) for (String q : queues) ps.setString(i++, q);
@@ -115,7 +134,8 @@ final class SqliteSweeps {
      */
     private static int sweepScheduled(SqliteConnection db, Instant now) throws SQLException {
         db.prepare(WAITS_ORPHANS).executeUpdate();
-        return quarantineIds(db, SCHEDULED_BAD, now, true).size() + quarantineIds(db, BLOCKED_STUCK, now, false).size()
+        return quarantineIds(db, SCHEDULED_BAD, now, true).size()
+                + quarantineIds(db, BLOCKED_STUCK, now, false).size()
                 + quarantineIds(db, WAITS_STUCK, now, false).size();
     }
 
@@ -177,11 +197,19 @@ final class SqliteSweeps {
                 continue;
             }
             Job j = row.job();
-            var lost = JobError.reason(j.attempt(), JobError.WORKER_LOST,
-                    "worker " + j.workerId() + " lost its lease (it stopped heartbeating)", now);
-            JobState next = j.cancelRequested() ? JobState.CANCELLED
+            var lost = JobError.reason(
+                    j.attempt(),
+                    JobError.WORKER_LOST,
+                    "worker " + j.workerId() + " lost its lease (it stopped heartbeating)",
+                    now);
+            JobState next = j.cancelRequested()
+                    ? JobState.CANCELLED
                     : j.attempt() >= j.maxAttempts() ? JobState.FAILED : JobState.QUEUED;
-            var b = j.toBuilder().state(next).workerId(null).leaseExpiresAt(null).cancelRequested(false)
+            var b = j.toBuilder()
+                    .state(next)
+                    .workerId(null)
+                    .leaseExpiresAt(null)
+                    .cancelRequested(false)
                     .errors(Job.appendError(j.errors(), lost));
             if (next.isTerminal()) b.finishedAt(now).links(j.links().released());
             JobSql.updateAll(update, b.build());
@@ -201,7 +229,8 @@ final class SqliteSweeps {
             deleted += pruneState(db, "SUCCEEDED", now.minus(r.succeededRetention()), r.limit() - deleted, now);
             deleted += pruneState(db, "CANCELLED", now.minus(r.succeededRetention()), r.limit() - deleted, now);
         }
-        if (r.failedRetention() != null) deleted += pruneState(db, "FAILED", now.minus(r.failedRetention()), r.limit() - deleted, now);
+        if (r.failedRetention() != null)
+            deleted += pruneState(db, "FAILED", now.minus(r.failedRetention()), r.limit() - deleted, now);
         PreparedStatement ps;
         if (r.statsRetention() != null) {
             ps = db.prepare("DELETE FROM stats WHERE minute < ?");
@@ -229,7 +258,8 @@ final class SqliteSweeps {
         return deleted(db, ps, now);
     }
 
-    private static int pruneState(SqliteConnection db, String state, Instant before, int limit, Instant now) throws SQLException {
+    private static int pruneState(SqliteConnection db, String state, Instant before, int limit, Instant now)
+            throws SQLException {
         if (limit <= 0) return 0;
         PreparedStatement ps = db.prepare(PRUNE);
         ps.setString(1, state);
@@ -265,7 +295,8 @@ final class SqliteSweeps {
         }
     }
 
-    private static List<String> quarantineIds(SqliteConnection db, String select, Instant now, boolean contract) throws SQLException {
+    private static List<String> quarantineIds(SqliteConnection db, String select, Instant now, boolean contract)
+            throws SQLException {
         var rows = new ArrayList<JobRow>();
         try (ResultSet rs = db.prepare(select).executeQuery()) {
             while (rs.next()) rows.add(contract ? JobRow.readToRun(rs) : JobRow.read(rs));

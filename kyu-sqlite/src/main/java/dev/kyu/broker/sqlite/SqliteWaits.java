@@ -23,6 +23,7 @@ final class SqliteWaits implements AutoCloseable {
     private final BlockingFetch fetching = new BlockingFetch(new Source(), signal);
     /** Other processes' commits, watched from the first fetch or await on (a producer-only process needs none). */
     private final AtomicBoolean watchStarted = new AtomicBoolean();
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile WalWatch watch;
 

@@ -19,14 +19,17 @@ public final class ChildProcessMain {
         try (var broker = Brokers.open(BrokerConfig.of("sqlite:" + args[0]))) {
             System.out.println("ready");
             System.out.flush();
-            new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine(); // "go": start with the parent
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in))
+                    .readLine(); // "go": start with the parent
             while (true) {
-                List<Job> got = broker.jobsFetch(new FetchRequest("child", List.of("q"), 2, Duration.ofMinutes(5), Duration.ZERO));
+                List<Job> got = broker.jobsFetch(
+                        new FetchRequest("child", List.of("q"), 2, Duration.ofMinutes(5), Duration.ZERO));
                 if (got.isEmpty()) break;
                 for (Job j : got) System.out.println("fetched " + j.id());
             }
             String id = JobIds.next();
-            broker.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(id, "t").queue("late").build())));
+            broker.jobsEnqueue(EnqueueRequest.of(
+                    List.of(NewJob.builder(id, "t").queue("late").build())));
             System.out.println("late " + id);
         }
     }

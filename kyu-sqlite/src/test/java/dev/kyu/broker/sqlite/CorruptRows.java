@@ -1,11 +1,11 @@
 package dev.kyu.broker.sqlite;
 
 import dev.kyu.job.JobIds;
+import dev.kyu.testkit.RawJob;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
-import dev.kyu.testkit.RawJob;
 
 /** Writes garbage rows straight into a broker's jobs table, the way a broken tool or a hand edit might. */
 final class CorruptRows {
@@ -29,24 +29,30 @@ final class CorruptRows {
     /** A scheduled row whose due time is text, so no time comparison can ever match it. */
     static String scheduledTextTime(Path file, String queue) throws Exception {
         String id = JobIds.next();
-        exec(file, "INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at) "
-                + "VALUES ('" + id + "', 't', '" + queue + "', '{\"a\":1}', 0, 'SCHEDULED', 0, 1, 0, 'tomorrow')");
+        exec(
+                file,
+                "INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at) "
+                        + "VALUES ('" + id + "', 't', '" + queue
+                        + "', '{\"a\":1}', 0, 'SCHEDULED', 0, 1, 0, 'tomorrow')");
         return id;
     }
 
     /** A running row whose lease time is null. */
     static String runningWithoutLease(Path file, String queue) throws Exception {
         String id = JobIds.next();
-        exec(file, "INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, worker_id) "
-                + "VALUES ('" + id + "', 't', '" + queue + "', 'raw args', 0, 'RUNNING', 1, 1, 0, 0, 'w')");
+        exec(
+                file,
+                "INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, enqueued_at, scheduled_at, worker_id) "
+                        + "VALUES ('" + id + "', 't', '" + queue + "', 'raw args', 0, 'RUNNING', 1, 1, 0, 0, 'w')");
         return id;
     }
 
     /** Writes {@code job} as a row, past every check of enqueue; {@link Instant#MAX} is the largest integer a column holds. */
     static String plant(Path file, RawJob job) throws Exception {
         try (Connection c = SqliteTesting.raw(file);
-             PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, "
-                     + "enqueued_at, scheduled_at, errors, meta, cancel_requested) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, '[]', '{}', 0)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, "
+                                + "enqueued_at, scheduled_at, errors, meta, cancel_requested) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, '[]', '{}', 0)")) {
             c.createStatement().execute("PRAGMA busy_timeout = 5000");
             ps.setString(1, job.id());
             ps.setString(2, job.task());
@@ -81,19 +87,24 @@ final class CorruptRows {
         cols.put("scheduled_at", Long.toString(System.currentTimeMillis()));
         cols.put("cancel_requested", "0");
         cols.put(column, sqlValue);
-        exec(file, "INSERT INTO jobs (" + String.join(", ", cols.keySet()) + ") VALUES (" + String.join(", ", cols.values()) + ")");
+        exec(
+                file,
+                "INSERT INTO jobs (" + String.join(", ", cols.keySet()) + ") VALUES ("
+                        + String.join(", ", cols.values()) + ")");
     }
 
     private static Long millis(Instant t) {
         return t == null ? null : t.equals(Instant.MAX) ? Long.MAX_VALUE : t.toEpochMilli();
     }
 
-    private static String insert(Path file, String queue, String state, String task, String scheduledAt, String errors) throws Exception {
+    private static String insert(Path file, String queue, String state, String task, String scheduledAt, String errors)
+            throws Exception {
         String id = JobIds.next();
         try (Connection c = SqliteTesting.raw(file);
-             PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, "
-                     + "enqueued_at, scheduled_at, errors, meta) VALUES (?, ?, ?, '{not json at all', 0, ?, 'x', 1, 'yesterday', "
-                     + scheduledAt + ", " + errors + ", '[1,2]')")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, "
+                                + "enqueued_at, scheduled_at, errors, meta) VALUES (?, ?, ?, '{not json at all', 0, ?, 'x', 1, 'yesterday', "
+                                + scheduledAt + ", " + errors + ", '[1,2]')")) {
             c.createStatement().execute("PRAGMA busy_timeout = 5000");
             ps.setString(1, id);
             ps.setString(2, task);

@@ -2,6 +2,7 @@ package dev.kyu.broker.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyu.ManualClock;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobIds;
 import dev.kyu.job.JobLinks;
@@ -11,7 +12,6 @@ import dev.kyu.spi.Completion;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.NewJob;
 import dev.kyu.spi.Outcome;
-import dev.kyu.ManualClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -49,7 +49,8 @@ class SchemaUpgradeTest {
             assertThat(leased.id()).isEqualTo(id);
             assertThat(leased.fence()).isEqualTo(1);
         }
-        try (Connection c = SqliteTesting.raw(file); ResultSet rs = c.createStatement().executeQuery("PRAGMA user_version")) {
+        try (Connection c = SqliteTesting.raw(file);
+                ResultSet rs = c.createStatement().executeQuery("PRAGMA user_version")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(SqliteSchema.VERSION);
         }
@@ -69,11 +70,15 @@ class SchemaUpgradeTest {
         }
         try (SqliteBroker b = SqliteTesting.open(file, new ManualClock())) {
             assertThat(b.jobGet(id).orElseThrow().resultTtl()).isNull();
-            var ttl = dev.kyu.spi.NewJob.builder(dev.kyu.job.JobIds.next(), "t").queue("q").resultTtl(Duration.ofMinutes(5)).build();
+            var ttl = dev.kyu.spi.NewJob.builder(dev.kyu.job.JobIds.next(), "t")
+                    .queue("q")
+                    .resultTtl(Duration.ofMinutes(5))
+                    .build();
             String withTtl = SqliteTesting.enqueue(b, ttl);
             assertThat(b.jobGet(withTtl).orElseThrow().resultTtl()).isEqualTo(Duration.ofMinutes(5));
         }
-        try (Connection c = SqliteTesting.raw(file); ResultSet rs = c.createStatement().executeQuery("PRAGMA user_version")) {
+        try (Connection c = SqliteTesting.raw(file);
+                ResultSet rs = c.createStatement().executeQuery("PRAGMA user_version")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(SqliteSchema.VERSION);
         }
@@ -86,7 +91,12 @@ class SchemaUpgradeTest {
         String queued, delayed, done;
         try (SqliteBroker b = SqliteTesting.open(file, clock)) {
             queued = SqliteTesting.enqueue(b, "q");
-            delayed = SqliteTesting.enqueue(b, NewJob.builder(JobIds.next(), "t").queue("q").delay(Duration.ofMinutes(5)).build());
+            delayed = SqliteTesting.enqueue(
+                    b,
+                    NewJob.builder(JobIds.next(), "t")
+                            .queue("q")
+                            .delay(Duration.ofMinutes(5))
+                            .build());
             done = SqliteTesting.enqueue(b, "done");
             Job running = b.jobsFetch(SqliteTesting.fetch("w", 1, "done")).get(0);
             b.jobsComplete(List.of(new Completion(running.lease(), new Outcome.Succeeded("42"))));
@@ -96,7 +106,8 @@ class SchemaUpgradeTest {
             c.createStatement().execute("PRAGMA user_version = 3");
         }
         try (SqliteBroker b = SqliteTesting.open(file, clock)) {
-            assertThat(b.jobsGet(List.of(queued, delayed, done))).extracting(Job::state)
+            assertThat(b.jobsGet(List.of(queued, delayed, done)))
+                    .extracting(Job::state)
                     .containsExactly(JobState.QUEUED, JobState.SCHEDULED, JobState.SUCCEEDED);
             assertThat(b.jobGet(done).orElseThrow().result()).isEqualTo("42");
             assertThat(b.jobGet(queued).orElseThrow().links()).isEqualTo(JobLinks.NONE);
@@ -104,9 +115,18 @@ class SchemaUpgradeTest {
 
             // the old job runs, and links work on the upgraded file
             String child = JobIds.next();
-            b.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(child, "t").queue("c").links(JobLinks.of(1, List.of(), null)).build())));
-            String parent = SqliteTesting.enqueue(b, NewJob.builder(JobIds.next(), "t").queue("p").links(JobLinks.of(0, List.of(child), null)).build());
-            assertThat(b.jobsFetch(SqliteTesting.fetch("w", 1, "q")).get(0).id()).isEqualTo(queued);
+            b.jobsEnqueue(EnqueueRequest.of(List.of(NewJob.builder(child, "t")
+                    .queue("c")
+                    .links(JobLinks.of(1, List.of(), null))
+                    .build())));
+            String parent = SqliteTesting.enqueue(
+                    b,
+                    NewJob.builder(JobIds.next(), "t")
+                            .queue("p")
+                            .links(JobLinks.of(0, List.of(child), null))
+                            .build());
+            assertThat(b.jobsFetch(SqliteTesting.fetch("w", 1, "q")).get(0).id())
+                    .isEqualTo(queued);
             Job p = b.jobsFetch(SqliteTesting.fetch("w", 1, "p")).get(0);
             assertThat(p.id()).isEqualTo(parent);
             assertThat(b.jobGet(child).orElseThrow().state()).isEqualTo(JobState.BLOCKED);
@@ -118,7 +138,9 @@ class SchemaUpgradeTest {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(SqliteSchema.VERSION);
             }
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'jobs_blocked_stuck'")) {
+            try (ResultSet rs = c.createStatement()
+                    .executeQuery(
+                            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'jobs_blocked_stuck'")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }
@@ -132,24 +154,39 @@ class SchemaUpgradeTest {
         String p1 = JobIds.next(), p2 = JobIds.next(), p3 = JobIds.next(), child = JobIds.next(), queued;
         try (SqliteBroker b = SqliteTesting.open(file, clock)) {
             b.jobsEnqueue(EnqueueRequest.of(List.of(
-                    NewJob.builder(p1, "t").queue("p").links(JobLinks.of(0, List.of(child), null)).build(),
-                    NewJob.builder(p2, "t").queue("p").links(JobLinks.of(0, List.of(child), null)).build(),
-                    NewJob.builder(p3, "t").queue("p").links(JobLinks.of(0, List.of(child), null)).build(),
-                    NewJob.builder(child, "t").queue("c").links(JobLinks.of(3, List.of(), null)).build())));
+                    NewJob.builder(p1, "t")
+                            .queue("p")
+                            .links(JobLinks.of(0, List.of(child), null))
+                            .build(),
+                    NewJob.builder(p2, "t")
+                            .queue("p")
+                            .links(JobLinks.of(0, List.of(child), null))
+                            .build(),
+                    NewJob.builder(p3, "t")
+                            .queue("p")
+                            .links(JobLinks.of(0, List.of(child), null))
+                            .build(),
+                    NewJob.builder(child, "t")
+                            .queue("c")
+                            .links(JobLinks.of(3, List.of(), null))
+                            .build())));
             queued = SqliteTesting.enqueue(b, "q");
             Job first = b.jobsFetch(SqliteTesting.fetch("w", 1, "p")).get(0);
             b.jobsComplete(List.of(new Completion(first.lease(), new Outcome.Succeeded("null"))));
         }
         try (Connection c = SqliteTesting.raw(file)) {
             // back to what version 4 wrote: the count left lives in the jobs row
-            c.createStatement().execute("UPDATE jobs SET waits_for = (SELECT waits_for FROM job_waits WHERE job_id = jobs.id) WHERE state = 'BLOCKED'");
+            c.createStatement()
+                    .execute(
+                            "UPDATE jobs SET waits_for = (SELECT waits_for FROM job_waits WHERE job_id = jobs.id) WHERE state = 'BLOCKED'");
             dropWaits(c);
             c.createStatement().execute("PRAGMA user_version = 4");
         }
         try (SqliteBroker b = SqliteTesting.open(file, clock)) {
             assertThat(b.jobGet(child).orElseThrow().links().waitsFor()).isEqualTo(2);
             assertThat(b.jobGet(queued).orElseThrow().state()).isEqualTo(JobState.QUEUED);
-            try (Connection c = SqliteTesting.raw(file); ResultSet rs = c.createStatement().executeQuery("SELECT job_id, waits_for FROM job_waits")) {
+            try (Connection c = SqliteTesting.raw(file);
+                    ResultSet rs = c.createStatement().executeQuery("SELECT job_id, waits_for FROM job_waits")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo(child);
                 assertThat(rs.getInt(2)).isEqualTo(2);
@@ -180,7 +217,8 @@ class SchemaUpgradeTest {
 
     /** Back to the tables before version 5. */
     private static void dropWaits(Connection c) throws SQLException {
-        for (String trigger : List.of("job_waits_insert", "job_waits_delete")) c.createStatement().execute("DROP TRIGGER " + trigger);
+        for (String trigger : List.of("job_waits_insert", "job_waits_delete"))
+            c.createStatement().execute("DROP TRIGGER " + trigger);
         c.createStatement().execute("DROP TABLE job_waits");
     }
 
@@ -188,7 +226,8 @@ class SchemaUpgradeTest {
     private static void dropLinks(Connection c) throws SQLException {
         dropWaits(c);
         c.createStatement().execute("DROP INDEX jobs_blocked_stuck");
-        for (String column : List.of("waits_for", "dependents", "retain_with")) c.createStatement().execute("ALTER TABLE jobs DROP COLUMN " + column);
+        for (String column : List.of("waits_for", "dependents", "retain_with"))
+            c.createStatement().execute("ALTER TABLE jobs DROP COLUMN " + column);
     }
 
     /** Back to the jobs table before version 3. */

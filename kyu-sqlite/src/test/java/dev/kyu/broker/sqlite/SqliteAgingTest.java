@@ -2,6 +2,7 @@ package dev.kyu.broker.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyu.ManualClock;
 import dev.kyu.flow.Aging;
 import dev.kyu.flow.AgingRule;
 import dev.kyu.job.JobIds;
@@ -9,7 +10,6 @@ import dev.kyu.maintenance.Maintenance;
 import dev.kyu.maintenance.MaintenanceOptions;
 import dev.kyu.spi.EnqueueRequest;
 import dev.kyu.spi.NewJob;
-import dev.kyu.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,22 +27,28 @@ import org.junit.jupiter.api.io.TempDir;
 class SqliteAgingTest {
     private static final Duration STEP = Duration.ofMinutes(1);
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void twoProcessesSeeOneRuleAndAgeOncePerStep() throws Exception {
         var clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
         Path file = dir.resolve("shared.db");
         try (SqliteBroker a = SqliteTesting.open(file, clock);
-             SqliteBroker b = SqliteTesting.open(file, clock);
-             var threads = Executors.newFixedThreadPool(4)) {
+                SqliteBroker b = SqliteTesting.open(file, clock);
+                var threads = Executors.newFixedThreadPool(4)) {
             new Aging(a).set("q", STEP, 6);
             assertThat(new Aging(b).list()).containsExactly(new AgingRule("q", STEP, 6));
 
-            NewJob job = NewJob.builder(JobIds.next(clock), "t").queue("q").args("{}").priority(0).build();
+            NewJob job = NewJob.builder(JobIds.next(clock), "t")
+                    .queue("q")
+                    .args("{}")
+                    .priority(0)
+                    .build();
             a.jobsEnqueue(EnqueueRequest.of(List.of(job)));
             clock.advance(Duration.ofSeconds(1));
-            var loops = List.of(new Maintenance(a, MaintenanceOptions.DEFAULTS), new Maintenance(b, MaintenanceOptions.DEFAULTS));
+            var loops = List.of(
+                    new Maintenance(a, MaintenanceOptions.DEFAULTS), new Maintenance(b, MaintenanceOptions.DEFAULTS));
 
             for (int step = 1; step <= 8; step++) {
                 clock.advance(STEP);

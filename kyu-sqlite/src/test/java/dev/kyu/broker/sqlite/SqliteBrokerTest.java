@@ -30,8 +30,11 @@ class SqliteBrokerTest extends SqliteFileFixture {
     void aLargeBatchIsStoredCompletedAndExtendedWhole() throws Exception {
         var batch = new ArrayList<NewJob>();
         for (int i = 0; i < 300; i++) {
-            var b = NewJob.builder(JobIds.next(), "t").queue(i % 2 == 0 ? "even" : "odd").args("{\"i\":" + i + "}");
-            if (i == 7) b.timeout(Duration.ofSeconds(3)).backoff("fixed:1s").meta(java.util.Map.of("k", "\"quoted\" \u2603"));
+            var b = NewJob.builder(JobIds.next(), "t")
+                    .queue(i % 2 == 0 ? "even" : "odd")
+                    .args("{\"i\":" + i + "}");
+            if (i == 7)
+                b.timeout(Duration.ofSeconds(3)).backoff("fixed:1s").meta(java.util.Map.of("k", "\"quoted\" \u2603"));
             batch.add(b.build());
         }
         broker.jobsEnqueue(EnqueueRequest.of(batch));
@@ -50,19 +53,23 @@ class SqliteBrokerTest extends SqliteFileFixture {
         leases.add(new dev.kyu.job.Lease(got.get(0).id(), got.get(0).queue(), "w", 9)); // a stale attempt is lost
         var report = broker.leasesExtend(new LeaseExtension("w", leases, Duration.ofMinutes(5)));
         assertThat(report.lost()).containsExactly(got.get(0).id());
-        assertThat(broker.jobGet(got.get(299).id()).orElseThrow().leaseExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+        assertThat(broker.jobGet(got.get(299).id()).orElseThrow().leaseExpiresAt())
+                .isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
 
         var completions = new ArrayList<Completion>();
         for (Job j : got) completions.add(new Completion(j.lease(), new Outcome.Succeeded("\"r" + j.id() + "\"")));
-        completions.add(150, new Completion(got.get(3).lease(), new Outcome.Succeeded("late"))); // a repeat, after the first
+        completions.add(
+                150, new Completion(got.get(3).lease(), new Outcome.Succeeded("late"))); // a repeat, after the first
         var applied = broker.jobsComplete(completions);
         assertThat(applied.stream().filter(b -> b).count()).isEqualTo(300);
         assertThat(applied.get(150)).isFalse();
-        assertThat(broker.jobGet(got.get(3).id()).orElseThrow().result()).isEqualTo("\"r" + got.get(3).id() + "\"");
+        assertThat(broker.jobGet(got.get(3).id()).orElseThrow().result())
+                .isEqualTo("\"r" + got.get(3).id() + "\"");
         assertThat(broker.queueCounts("even").get(JobState.SUCCEEDED)).isEqualTo(150L);
         assertThat(broker.queueCounts("odd").get(JobState.SUCCEEDED)).isEqualTo(150L);
         assertThat(broker.statsHistory(clock.instant().minusSeconds(60), null))
-                .extracting(s -> s.queue() + "=" + s.succeeded()).containsExactlyInAnyOrder("even=150", "odd=150");
+                .extracting(s -> s.queue() + "=" + s.succeeded())
+                .containsExactlyInAnyOrder("even=150", "odd=150");
     }
 
     @Test
@@ -70,38 +77,60 @@ class SqliteBrokerTest extends SqliteFileFixture {
         String id = SqliteTesting.enqueue(broker, "q");
         // Large enough that the duplicate sits inside a multi-row insert.
         var batch = new ArrayList<NewJob>();
-        for (int i = 0; i < 150; i++) batch.add(NewJob.builder(i == 70 ? id : JobIds.next(), "t").queue("q").build());
+        for (int i = 0; i < 150; i++)
+            batch.add(
+                    NewJob.builder(i == 70 ? id : JobIds.next(), "t").queue("q").build());
         assertThatThrownBy(() -> broker.jobsEnqueue(EnqueueRequest.of(batch)))
-                .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining(id);
+                .isInstanceOf(KyuException.InvalidInput.class)
+                .hasMessageContaining(id);
         assertThat(broker.jobGet(batch.get(0).id())).isEmpty();
         assertThat(broker.jobGet(batch.get(149).id())).isEmpty();
-        assertThat(broker.jobsList(dev.kyu.spi.JobQuery.all(1000))).extracting(Job::id).containsExactly(id);
+        assertThat(broker.jobsList(dev.kyu.spi.JobQuery.all(1000)))
+                .extracting(Job::id)
+                .containsExactly(id);
     }
 
     @Test
     void uniqueKeysHoldWithinABatchAndAcrossCalls() throws Exception {
-        NewJob a = NewJob.builder(JobIds.next(), "t").unique("k", UniqueScope.QUEUED, null).build();
-        NewJob b = NewJob.builder(JobIds.next(), "t").unique("k", UniqueScope.QUEUED, null).build();
+        NewJob a = NewJob.builder(JobIds.next(), "t")
+                .unique("k", UniqueScope.QUEUED, null)
+                .build();
+        NewJob b = NewJob.builder(JobIds.next(), "t")
+                .unique("k", UniqueScope.QUEUED, null)
+                .build();
         var r = broker.jobsEnqueue(EnqueueRequest.of(List.of(a, b)));
         assertThat(r.get(0).created()).isTrue();
         assertThat(r.get(1).created()).isFalse();
         assertThat(r.get(1).id()).isEqualTo(a.id());
         broker.jobsFetch(SqliteTesting.fetch("w", 1, "default"));
-        NewJob c = NewJob.builder(JobIds.next(), "t").unique("k", UniqueScope.QUEUED, null).build();
-        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(c))).get(0).created()).isTrue();
+        NewJob c = NewJob.builder(JobIds.next(), "t")
+                .unique("k", UniqueScope.QUEUED, null)
+                .build();
+        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(c))).get(0).created())
+                .isTrue();
 
-        NewJob p1 = NewJob.builder(JobIds.next(), "t").unique("tick", UniqueScope.PERIOD, Duration.ofMinutes(1)).build();
-        NewJob p2 = NewJob.builder(JobIds.next(), "t").unique("tick", UniqueScope.PERIOD, Duration.ofMinutes(1)).build();
-        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(p1))).get(0).created()).isTrue();
+        NewJob p1 = NewJob.builder(JobIds.next(), "t")
+                .unique("tick", UniqueScope.PERIOD, Duration.ofMinutes(1))
+                .build();
+        NewJob p2 = NewJob.builder(JobIds.next(), "t")
+                .unique("tick", UniqueScope.PERIOD, Duration.ofMinutes(1))
+                .build();
+        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(p1))).get(0).created())
+                .isTrue();
         broker.jobsDelete(List.of(p1.id()));
-        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(p2))).get(0)).satisfies(x -> assertThat(x.created()).isFalse());
+        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(p2))).get(0))
+                .satisfies(x -> assertThat(x.created()).isFalse());
         clock.advance(Duration.ofMinutes(2));
-        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(p2))).get(0).created()).isTrue();
+        assertThat(broker.jobsEnqueue(EnqueueRequest.of(List.of(p2))).get(0).created())
+                .isTrue();
     }
 
     @Test
     void outcomesAreFencedAndCountedPerMinute() throws Exception {
-        for (int i = 0; i < 3; i++) SqliteTesting.enqueue(broker, NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(3).build());
+        for (int i = 0; i < 3; i++)
+            SqliteTesting.enqueue(
+                    broker,
+                    NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(3).build());
         List<Job> got = broker.jobsFetch(SqliteTesting.fetch("w", 3, "q"));
         var error = JobError.reason(1, "Boom", "boom", clock.instant());
         var applied = broker.jobsComplete(List.of(
@@ -109,7 +138,9 @@ class SqliteBrokerTest extends SqliteFileFixture {
                 new Completion(got.get(1).lease(), new Outcome.Retry(error, Duration.ofSeconds(10))),
                 new Completion(got.get(2).lease(), new Outcome.Dead(error)),
                 new Completion(got.get(0).lease(), new Outcome.Dead(error)),
-                new Completion(new dev.kyu.job.Lease(got.get(2).id(), got.get(2).queue(), "other", 1), new Outcome.Succeeded("null"))));
+                new Completion(
+                        new dev.kyu.job.Lease(got.get(2).id(), got.get(2).queue(), "other", 1),
+                        new Outcome.Succeeded("null"))));
         assertThat(applied).containsExactly(true, true, true, false, false);
         assertThat(broker.jobGet(got.get(0).id()).orElseThrow().result()).isEqualTo("{\"ok\":true}");
         Job retried = broker.jobGet(got.get(1).id()).orElseThrow();
@@ -131,7 +162,8 @@ class SqliteBrokerTest extends SqliteFileFixture {
         assertThat(second.id()).isEqualTo(retried.id());
         assertThat(second.attempt()).isEqualTo(2);
         broker.jobsCancel(List.of(second.id()));
-        var report = broker.leasesExtend(new LeaseExtension("w", List.of(second.lease(), got.get(0).lease()), Duration.ofMinutes(1)));
+        var report = broker.leasesExtend(
+                new LeaseExtension("w", List.of(second.lease(), got.get(0).lease()), Duration.ofMinutes(1)));
         assertThat(report.cancelRequested()).containsExactly(second.id());
         assertThat(report.lost()).containsExactly(got.get(0).id());
     }
@@ -153,38 +185,49 @@ class SqliteBrokerTest extends SqliteFileFixture {
         assertThat(broker.jobGet(dropped.id())).isEmpty();
 
         var autoCommitted = new ArrayList<NewJob>();
-        for (int i = 0; i < 3; i++) autoCommitted.add(NewJob.builder(JobIds.next(), "t").build());
+        for (int i = 0; i < 3; i++)
+            autoCommitted.add(NewJob.builder(JobIds.next(), "t").build());
         try (Connection c = SqliteTesting.raw(file)) {
             c.createStatement().execute("PRAGMA busy_timeout = 5000");
             broker.jobsEnqueue(new EnqueueRequest(autoCommitted, c)); // auto-commit: stored at once, as one batch
         }
-        assertThat(autoCommitted).allSatisfy(j -> assertThat(broker.jobGet(j.id())).isPresent());
+        assertThat(autoCommitted)
+                .allSatisfy(j -> assertThat(broker.jobGet(j.id())).isPresent());
 
         try (Connection other = SqliteTesting.raw(dir.resolve("other.db"))) {
-            assertThatThrownBy(() -> broker.jobsEnqueue(new EnqueueRequest(List.of(NewJob.builder(JobIds.next(), "t").build()), other)))
-                    .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining("same file");
+            assertThatThrownBy(() -> broker.jobsEnqueue(new EnqueueRequest(
+                            List.of(NewJob.builder(JobIds.next(), "t").build()), other)))
+                    .isInstanceOf(KyuException.InvalidInput.class)
+                    .hasMessageContaining("same file");
         }
     }
 
     @Test
     void completionInsideTheCallersTransactionNeedsTheSameFileAndAutoCommitIsOneTransaction() throws Exception {
-        String first = SqliteTesting.enqueue(broker, NewJob.builder(JobIds.next(), "t").build());
-        String second = SqliteTesting.enqueue(broker, NewJob.builder(JobIds.next(), "t").build());
+        String first =
+                SqliteTesting.enqueue(broker, NewJob.builder(JobIds.next(), "t").build());
+        String second =
+                SqliteTesting.enqueue(broker, NewJob.builder(JobIds.next(), "t").build());
         List<Job> running = broker.jobsFetch(SqliteTesting.fetch("w", 2, "default"));
         assertThat(running).extracting(Job::id).containsExactly(first, second);
-        var done = List.of(new Completion(running.get(0).lease(), new Outcome.Succeeded("1")),
-                new Completion(running.get(1).lease(), new Outcome.Dead(JobError.reason(1, "x.Y", "no", clock.instant()))));
+        var done = List.of(
+                new Completion(running.get(0).lease(), new Outcome.Succeeded("1")),
+                new Completion(
+                        running.get(1).lease(), new Outcome.Dead(JobError.reason(1, "x.Y", "no", clock.instant()))));
 
         try (Connection other = SqliteTesting.raw(dir.resolve("other.db"))) {
             other.setAutoCommit(false);
             assertThatThrownBy(() -> broker.jobsComplete(done, other))
-                    .isInstanceOf(KyuException.InvalidInput.class).hasMessageContaining("same file").hasMessageNotContaining("\n");
+                    .isInstanceOf(KyuException.InvalidInput.class)
+                    .hasMessageContaining("same file")
+                    .hasMessageNotContaining("\n");
         }
         assertThat(broker.jobGet(first).orElseThrow().state()).isEqualTo(JobState.RUNNING);
 
         try (Connection c = SqliteTesting.raw(file)) {
             c.createStatement().execute("PRAGMA busy_timeout = 5000");
-            assertThat(broker.jobsComplete(done, c)).containsExactly(true, true); // auto-commit: stored at once, as one batch
+            assertThat(broker.jobsComplete(done, c))
+                    .containsExactly(true, true); // auto-commit: stored at once, as one batch
         }
         assertThat(broker.jobGet(first).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(broker.jobGet(second).orElseThrow().state()).isEqualTo(JobState.FAILED);
@@ -192,7 +235,11 @@ class SqliteBrokerTest extends SqliteFileFixture {
 
     @Test
     void jobsSurviveReopening() throws Exception {
-        String id = SqliteTesting.enqueue(broker, NewJob.builder(JobIds.next(), "t").meta(java.util.Map.of("tenant", "acme")).build());
+        String id = SqliteTesting.enqueue(
+                broker,
+                NewJob.builder(JobIds.next(), "t")
+                        .meta(java.util.Map.of("tenant", "acme"))
+                        .build());
         broker.kvPut("schedule:a", "1");
         broker.close();
         broker = SqliteTesting.open(file, clock);
@@ -205,7 +252,9 @@ class SqliteBrokerTest extends SqliteFileFixture {
     @Test
     void aClosedBrokerSaysSo() throws Exception {
         broker.close();
-        assertThatThrownBy(() -> broker.jobGet("x")).isInstanceOf(KyuException.BrokerUnavailable.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> broker.jobGet("x"))
+                .isInstanceOf(KyuException.BrokerUnavailable.class)
+                .hasMessageContaining("closed");
         assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 1, "q"))).isEmpty();
     }
 }

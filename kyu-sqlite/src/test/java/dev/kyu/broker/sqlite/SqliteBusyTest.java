@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Another process holding the write lock: bounded retries, then a clear BrokerUnavailable; reads go on meanwhile. */
 class SqliteBusyTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void aWriteLockHeldElsewhereEndsInBrokerUnavailableAndChangesNothing() throws Exception {
@@ -46,7 +47,10 @@ class SqliteBusyTest {
      * after eight of them, with one line that names the file and the likely cause.
      */
     @Test
-    @org.junit.jupiter.api.Timeout(value = 30, unit = java.util.concurrent.TimeUnit.SECONDS, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    @org.junit.jupiter.api.Timeout(
+            value = 30,
+            unit = java.util.concurrent.TimeUnit.SECONDS,
+            threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void aLockHeldByAFrozenProcessFailsWritesWithinBusyTimeoutNamingTheFileAndTheCause() throws Exception {
         Path file = dir.resolve("frozen.db");
         try (SqliteBroker broker = SqliteTesting.open(file, Clock.systemUTC(), "busyTimeout=500")) {
@@ -54,10 +58,14 @@ class SqliteBusyTest {
             try (Connection frozen = SqliteTesting.raw(file)) {
                 frozen.createStatement().execute("BEGIN IMMEDIATE");
                 long start = System.nanoTime();
-                Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> SqliteTesting.enqueue(broker, "q"));
+                Throwable thrown =
+                        org.assertj.core.api.Assertions.catchThrowable(() -> SqliteTesting.enqueue(broker, "q"));
                 long ms = (System.nanoTime() - start) / 1_000_000;
-                assertThat(thrown).isInstanceOf(KyuException.BrokerUnavailable.class)
-                        .hasMessageStartingWith("sqlite broker " + file.toAbsolutePath().normalize() + ": cannot enqueue: another process held the file's write lock for ")
+                assertThat(thrown)
+                        .isInstanceOf(KyuException.BrokerUnavailable.class)
+                        .hasMessageStartingWith(
+                                "sqlite broker " + file.toAbsolutePath().normalize()
+                                        + ": cannot enqueue: another process held the file's write lock for ")
                         .hasMessageContaining("busyTimeout 500 ms")
                         .hasMessageContaining("stopped (SIGSTOP, a paused VM");
                 assertThat(thrown.getMessage()).doesNotContain("\n");
@@ -87,7 +95,8 @@ class SqliteBusyTest {
     @Test
     void aNewFileLockedElsewhereDuringItsSetUpIsUnavailableNotMisconfigured() throws Exception {
         Path file = dir.resolve("fresh.db");
-        try (Connection other = SqliteTesting.raw(file); var st = other.createStatement()) {
+        try (Connection other = SqliteTesting.raw(file);
+                var st = other.createStatement()) {
             try (var mode = st.executeQuery("PRAGMA journal_mode = WAL")) {
                 assertThat(mode.next()).isTrue();
             }

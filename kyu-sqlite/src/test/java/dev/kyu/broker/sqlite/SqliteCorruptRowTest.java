@@ -25,7 +25,9 @@ class SqliteCorruptRowTest extends SqliteFileFixture {
 
         for (String id : List.of(bad1, bad2)) assertQuarantined(id);
         assertThat(broker.jobGet(bad1).orElseThrow().args()).isEqualTo("{not json at all");
-        assertThat(broker.jobGet(bad1).orElseThrow().lastError().stackTrace()).contains("not a time").contains("{oops");
+        assertThat(broker.jobGet(bad1).orElseThrow().lastError().stackTrace())
+                .contains("not a time")
+                .contains("{oops");
     }
 
     @Test
@@ -42,15 +44,21 @@ class SqliteCorruptRowTest extends SqliteFileFixture {
         List<Job> all = broker.jobsList(JobQuery.all(10));
         assertThat(all).extracting(Job::id).containsExactlyInAnyOrder(weird, good, bad);
         assertQuarantined(bad);
-        assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.QUEUED))).extracting(Job::id).containsExactly(good);
+        assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.QUEUED)))
+                .extracting(Job::id)
+                .containsExactly(good);
     }
 
     @Test
     void maintenanceQuarantinesRowsItCouldNeverMatch() throws Exception {
         String scheduled = CorruptRows.scheduledTextTime(file, "q");
         String running = CorruptRows.runningWithoutLease(file, "q");
-        String good = SqliteTesting.enqueue(broker, dev.kyu.spi.NewJob.builder(dev.kyu.job.JobIds.next(), "t")
-                .queue("q").delay(Duration.ofSeconds(5)).build());
+        String good = SqliteTesting.enqueue(
+                broker,
+                dev.kyu.spi.NewJob.builder(dev.kyu.job.JobIds.next(), "t")
+                        .queue("q")
+                        .delay(Duration.ofSeconds(5))
+                        .build());
         clock.advance(Duration.ofSeconds(10));
         assertThat(broker.jobsPromoteDue(100)).isEqualTo(1);
         assertQuarantined(scheduled);
@@ -65,31 +73,47 @@ class SqliteCorruptRowTest extends SqliteFileFixture {
     @Test
     void rowsWhoseIdNoLookupMatchesAreQuarantinedByRowidAndNeverRun() throws Exception {
         // A blob, text that is not UTF-8 (read back changed), an empty id, a foreign id, a 1 MiB id.
-        for (String id : List.of("X'00FF10'", "CAST(X'C328FF61' AS TEXT)", "''", "'not-a-uuid'", "replace(hex(zeroblob(524288)), '0', 'i')")) {
+        for (String id : List.of(
+                "X'00FF10'",
+                "CAST(X'C328FF61' AS TEXT)",
+                "''",
+                "'not-a-uuid'",
+                "replace(hex(zeroblob(524288)), '0', 'i')")) {
             CorruptRows.queuedWith(file, "q", "id", id);
         }
         String good = SqliteTesting.enqueue(broker, "q");
 
-        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q"))).extracting(Job::id).containsExactly(good);
+        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q")))
+                .extracting(Job::id)
+                .containsExactly(good);
         var counts = broker.queueCounts("q");
         assertThat(counts.get(JobState.RUNNING)).isEqualTo(1); // the good job only
         assertThat(counts.get(JobState.FAILED)).isEqualTo(5);
-        assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.FAILED))).hasSize(5).allSatisfy(j -> {
-            assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
-            assertThat(j.lastError().stackTrace()).startsWith("raw row: ");
-        });
+        assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.FAILED)))
+                .hasSize(5)
+                .allSatisfy(j -> {
+                    assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT);
+                    assertThat(j.lastError().stackTrace()).startsWith("raw row: ");
+                });
     }
 
     @Test
     void anAttemptOrFenceTheLeaseCannotCountFromIsQuarantinedNotRun() throws Exception {
-        for (String[] bad : List.of(new String[] {"attempt", "'not a number'"}, new String[] {"attempt", "CAST(X'C328' AS TEXT)"},
-                new String[] {"attempt", "''"}, new String[] {"attempt", "2147483647"}, new String[] {"attempt", "replace(hex(zeroblob(524288)), '0', '9')"},
-                new String[] {"fence", "'not a number'"}, new String[] {"fence", Long.toString(Long.MAX_VALUE)})) {
+        for (String[] bad : List.of(
+                new String[] {"attempt", "'not a number'"},
+                new String[] {"attempt", "CAST(X'C328' AS TEXT)"},
+                new String[] {"attempt", "''"},
+                new String[] {"attempt", "2147483647"},
+                new String[] {"attempt", "replace(hex(zeroblob(524288)), '0', '9')"},
+                new String[] {"fence", "'not a number'"},
+                new String[] {"fence", Long.toString(Long.MAX_VALUE)})) {
             CorruptRows.queuedWith(file, "q", bad[0], bad[1]);
         }
         String good = SqliteTesting.enqueue(broker, "q");
 
-        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q"))).extracting(Job::id).containsExactly(good);
+        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q")))
+                .extracting(Job::id)
+                .containsExactly(good);
         assertThat(broker.queueCounts("q").get(JobState.FAILED)).isEqualTo(7);
         assertThat(broker.jobsList(JobQuery.all(10).withState(JobState.FAILED)))
                 .allSatisfy(j -> assertThat(j.lastError().type()).isEqualTo(JobError.CORRUPT));

@@ -10,6 +10,7 @@ import java.time.Clock;
 class SqliteDebounceConformanceTest extends DebounceConformanceSuite {
     @Override
     protected Broker openBroker(Clock clock) throws Exception {
-        return Brokers.open(BrokerConfig.of("sqlite:" + SqliteConformanceTest.freshFile()).withClock(clock));
+        return Brokers.open(
+                BrokerConfig.of("sqlite:" + SqliteConformanceTest.freshFile()).withClock(clock));
     }
 }

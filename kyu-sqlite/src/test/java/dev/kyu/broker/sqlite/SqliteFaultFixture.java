@@ -23,8 +23,18 @@ import java.util.Set;
  * must not wait for ever either.
  */
 final class SqliteFaultFixture implements FaultFixture {
-    private static final Set<String> INTEGER_COLUMNS = Set.of("priority", "attempt", "max_attempts", "enqueued_at", "scheduled_at",
-            "started_at", "finished_at", "lease_expires_at", "timeout_ms", "cancel_requested", "waits_for");
+    private static final Set<String> INTEGER_COLUMNS = Set.of(
+            "priority",
+            "attempt",
+            "max_attempts",
+            "enqueued_at",
+            "scheduled_at",
+            "started_at",
+            "finished_at",
+            "lease_expires_at",
+            "timeout_ms",
+            "cancel_requested",
+            "waits_for");
 
     /** A right-typed value outside what Kyu writes, per column: the rows that bypass the input contract. */
     private static final Map<String, Object> OUT_OF_RANGE = Map.ofEntries(
@@ -83,7 +93,8 @@ final class SqliteFaultFixture implements FaultFixture {
         for (String column : JobRow.COLUMNS.split(",\\s*")) {
             for (Garbage.Kind kind : Garbage.Kind.values()) {
                 Object value = value(column, kind);
-                cases.add(GarbageCase.of("jobs." + column + "=" + kind.name().toLowerCase(), () -> insertJob(queue, column, value)));
+                cases.add(GarbageCase.of(
+                        "jobs." + column + "=" + kind.name().toLowerCase(), () -> insertJob(queue, column, value)));
             }
         }
         for (Garbage.Kind kind : Garbage.Kind.values()) {
@@ -112,14 +123,36 @@ final class SqliteFaultFixture implements FaultFixture {
         for (String[] row : List.of(
                 new String[] {"job_waits", "(job_id, waits_for) VALUES ('not-a-job-' || hex(randomblob(4)), 'never')"},
                 new String[] {"job_waits", "(job_id, waits_for) VALUES (X'" + hex + "', -1)"},
-                new String[] {"unique_keys", "(key, job_id, scope, until) VALUES ('u-' || hex(randomblob(8)), 'not-a-job', 'SIDEWAYS', 'never')"},
-                new String[] {"unique_keys", "(key, job_id, scope, until) VALUES (CAST(X'" + hex + "' AS TEXT), X'00FF', 42, NULL)"},
-                new String[] {"stats", "(minute, queue, succeeded, failed, retried) VALUES ('soon', CAST(X'" + hex + "' AS TEXT), 'many', -1, 1e999)"},
-                new String[] {"stats", "(minute, queue, succeeded) VALUES (" + Long.MAX_VALUE + ", '" + queue + "', 'x')"},
-                new String[] {"workers", "(id, info, heartbeat_at) VALUES ('garbage-' || hex(randomblob(4)), '{not json', 'yesterday')"},
-                new String[] {"workers", "(id, info, heartbeat_at) VALUES (CAST(X'" + hex + "' AS TEXT), X'" + hex + "', " + Long.MAX_VALUE + ")"},
+                new String[] {
+                    "unique_keys",
+                    "(key, job_id, scope, until) VALUES ('u-' || hex(randomblob(8)), 'not-a-job', 'SIDEWAYS', 'never')"
+                },
+                new String[] {
+                    "unique_keys",
+                    "(key, job_id, scope, until) VALUES (CAST(X'" + hex + "' AS TEXT), X'00FF', 42, NULL)"
+                },
+                new String[] {
+                    "stats",
+                    "(minute, queue, succeeded, failed, retried) VALUES ('soon', CAST(X'" + hex
+                            + "' AS TEXT), 'many', -1, 1e999)"
+                },
+                new String[] {
+                    "stats", "(minute, queue, succeeded) VALUES (" + Long.MAX_VALUE + ", '" + queue + "', 'x')"
+                },
+                new String[] {
+                    "workers",
+                    "(id, info, heartbeat_at) VALUES ('garbage-' || hex(randomblob(4)), '{not json', 'yesterday')"
+                },
+                new String[] {
+                    "workers",
+                    "(id, info, heartbeat_at) VALUES (CAST(X'" + hex + "' AS TEXT), X'" + hex + "', " + Long.MAX_VALUE
+                            + ")"
+                },
                 new String[] {"kv", "(key, value) VALUES ('garbage-' || hex(randomblob(4)), X'" + hex + "')"},
-                new String[] {"locks", "(name, owner, expires_at) VALUES ('maintenance-garbage-' || hex(randomblob(4)), '', 'later')"},
+                new String[] {
+                    "locks",
+                    "(name, owner, expires_at) VALUES ('maintenance-garbage-' || hex(randomblob(4)), '', 'later')"
+                },
                 new String[] {"paused_queues", "(queue) VALUES (CAST(X'" + hex + "' AS TEXT))"})) {
             cases.add(GarbageCase.of(row[0] + "=foreign row", () -> {
                 exec("INSERT INTO " + row[0] + " " + row[1]);
@@ -170,7 +203,8 @@ final class SqliteFaultFixture implements FaultFixture {
         for (Object v : row.values()) marks.add(v instanceof Sql s ? s.expression() : "?");
         try (Connection c = SqliteTesting.raw(file)) {
             c.createStatement().execute("PRAGMA busy_timeout = 10000");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (" + names + ") VALUES (" + String.join(", ", marks) + ")")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO jobs (" + names + ") VALUES (" + String.join(", ", marks) + ")")) {
                 int i = 1;
                 for (Object v : row.values()) if (!(v instanceof Sql)) ps.setObject(i++, v);
                 ps.executeUpdate();
@@ -186,7 +220,8 @@ final class SqliteFaultFixture implements FaultFixture {
         String mark = value instanceof Sql s ? s.expression() : "?";
         try (Connection c = SqliteTesting.raw(file)) {
             c.createStatement().execute("PRAGMA busy_timeout = 10000");
-            try (PreparedStatement ps = c.prepareStatement("UPDATE job_waits SET waits_for = " + mark + " WHERE job_id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE job_waits SET waits_for = " + mark + " WHERE job_id = ?")) {
                 int i = 1;
                 if (!(value instanceof Sql)) ps.setObject(i++, value);
                 ps.setString(i, id);

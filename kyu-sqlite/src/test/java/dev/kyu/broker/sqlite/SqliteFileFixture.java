@@ -9,7 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** One broker per test on a fresh database file, on a clock the test moves by hand. */
 abstract class SqliteFileFixture {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     Path file;
     ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
     SqliteBroker broker;

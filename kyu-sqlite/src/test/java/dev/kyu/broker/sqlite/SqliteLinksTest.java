@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 class SqliteLinksTest extends SqliteFileFixture {
 
     private NewJob linked(String id, String queue, int waitsFor, String... dependents) {
-        return NewJob.builder(id, "t").queue(queue).links(JobLinks.of(waitsFor, List.of(dependents), null)).build();
+        return NewJob.builder(id, "t")
+                .queue(queue)
+                .links(JobLinks.of(waitsFor, List.of(dependents), null))
+                .build();
     }
 
     private void store(NewJob... jobs) {
@@ -32,7 +35,8 @@ class SqliteLinksTest extends SqliteFileFixture {
     }
 
     private void set(String id, String column, Object value) throws Exception {
-        try (Connection c = SqliteTesting.raw(file); PreparedStatement ps = c.prepareStatement("UPDATE jobs SET " + column + " = ? WHERE id = ?")) {
+        try (Connection c = SqliteTesting.raw(file);
+                PreparedStatement ps = c.prepareStatement("UPDATE jobs SET " + column + " = ? WHERE id = ?")) {
             ps.setObject(1, value);
             ps.setString(2, id);
             assertThat(ps.executeUpdate()).isEqualTo(1);
@@ -53,7 +57,12 @@ class SqliteLinksTest extends SqliteFileFixture {
     @Test
     void aBlockedRowNoReleaseCanMoveIsQuarantinedByThePromoteSweepAndReleasesItsOwnDependents() throws Exception {
         String p = JobIds.next(), c1 = JobIds.next(), c2 = JobIds.next(), d1 = JobIds.next(), d2 = JobIds.next();
-        store(linked(p, "q", 0, c1, c2), linked(c1, "c", 1, d1), linked(c2, "c", 1, d2), linked(d1, "d", 1), linked(d2, "d", 1));
+        store(
+                linked(p, "q", 0, c1, c2),
+                linked(c1, "c", 1, d1),
+                linked(c2, "c", 1, d2),
+                linked(d1, "d", 1),
+                linked(d2, "d", 1));
         set(c1, "waits_for", "soon");
         set(c2, "waits_for", 0);
 
@@ -63,7 +72,8 @@ class SqliteLinksTest extends SqliteFileFixture {
         assertQuarantined(c2);
         assertThat(get(d1).state()).isEqualTo(JobState.QUEUED);
         assertThat(get(d2).state()).isEqualTo(JobState.QUEUED);
-        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q")).get(0).id()).isEqualTo(p);
+        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q")).get(0).id())
+                .isEqualTo(p);
     }
 
     @Test
@@ -73,11 +83,15 @@ class SqliteLinksTest extends SqliteFileFixture {
         set(p, "dependents", "{oops");
         String good = SqliteTesting.enqueue(broker, "q");
 
-        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q"))).extracting(Job::id).containsExactly(good);
+        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q")))
+                .extracting(Job::id)
+                .containsExactly(good);
         Job bad = get(p);
         assertThat(bad.state()).isEqualTo(JobState.FAILED);
         assertThat(bad.lastError().stackTrace()).contains("{oops");
-        assertThat(get(c).state()).as("a list that cannot be read releases nothing").isEqualTo(JobState.BLOCKED);
+        assertThat(get(c).state())
+                .as("a list that cannot be read releases nothing")
+                .isEqualTo(JobState.BLOCKED);
     }
 
     @Test
@@ -86,7 +100,9 @@ class SqliteLinksTest extends SqliteFileFixture {
         store(linked(p, "q", 0));
         set(p, "waits_for", -2);
         String good = SqliteTesting.enqueue(broker, "q");
-        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q"))).extracting(Job::id).containsExactly(good);
+        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 10, "q")))
+                .extracting(Job::id)
+                .containsExactly(good);
         assertThat(get(p).lastError().message()).contains("waits_for out of range");
     }
 
@@ -94,7 +110,9 @@ class SqliteLinksTest extends SqliteFileFixture {
     void aRunningParentQuarantinedByTheRescueReleasesItsDependents() throws Exception {
         String p = JobIds.next(), c = JobIds.next();
         store(linked(p, "q", 0, c), linked(c, "c", 1));
-        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 1, "q"))).extracting(Job::id).containsExactly(p);
+        assertThat(broker.jobsFetch(SqliteTesting.fetch("w", 1, "q")))
+                .extracting(Job::id)
+                .containsExactly(p);
         set(p, "lease_expires_at", null);
 
         assertThat(broker.leasesRescueExpired(10).failed()).containsExactly(p);
@@ -109,8 +127,11 @@ class SqliteLinksTest extends SqliteFileFixture {
         store(linked(p, "q", 0, c), linked(c, "c", 1));
         set(p, "retain_with", new byte[] {1, 2, 3});
 
-        assertThat(broker.jobsGet(List.of(c, p))).extracting(Job::id, Job::state)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(c, JobState.BLOCKED), org.assertj.core.groups.Tuple.tuple(p, JobState.FAILED));
+        assertThat(broker.jobsGet(List.of(c, p)))
+                .extracting(Job::id, Job::state)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(c, JobState.BLOCKED),
+                        org.assertj.core.groups.Tuple.tuple(p, JobState.FAILED));
         assertThat(get(c).state()).isEqualTo(JobState.QUEUED);
     }
 
@@ -119,7 +140,8 @@ class SqliteLinksTest extends SqliteFileFixture {
         String p = JobIds.next(), c = JobIds.next();
         store(linked(p, "q", 0, c, JobIds.next(), c, JobIds.next()), linked(c, "c", 3));
         Job running = broker.jobsFetch(SqliteTesting.fetch("w", 1, "q")).get(0);
-        assertThat(broker.jobsComplete(List.of(new dev.kyu.spi.Completion(running.lease(), new dev.kyu.spi.Outcome.Succeeded("1")))))
+        assertThat(broker.jobsComplete(
+                        List.of(new dev.kyu.spi.Completion(running.lease(), new dev.kyu.spi.Outcome.Succeeded("1")))))
                 .containsExactly(true);
         Job child = get(c);
         assertThat(child.state()).isEqualTo(JobState.BLOCKED);
@@ -129,22 +151,29 @@ class SqliteLinksTest extends SqliteFileFixture {
     @Test
     void parentsCompletedInOneBatchLowerTheirSharedChildOnceEach() throws Exception {
         String c = JobIds.next(), d = JobIds.next();
-        store(linked(JobIds.next(), "q", 0, c), linked(JobIds.next(), "q", 0, c, d), linked(JobIds.next(), "q", 0, c),
-                linked(JobIds.next(), "q", 0, c), linked(c, "c", 4), linked(d, "c", 1));
+        store(
+                linked(JobIds.next(), "q", 0, c),
+                linked(JobIds.next(), "q", 0, c, d),
+                linked(JobIds.next(), "q", 0, c),
+                linked(JobIds.next(), "q", 0, c),
+                linked(c, "c", 4),
+                linked(d, "c", 1));
         List<Job> parents = broker.jobsFetch(SqliteTesting.fetch("w", 3, "q"));
         var completions = new java.util.ArrayList<dev.kyu.spi.Completion>();
-        for (Job j : parents) completions.add(new dev.kyu.spi.Completion(j.lease(), new dev.kyu.spi.Outcome.Succeeded("null")));
+        for (Job j : parents)
+            completions.add(new dev.kyu.spi.Completion(j.lease(), new dev.kyu.spi.Outcome.Succeeded("null")));
         completions.add(completions.get(0)); // reported twice in the batch: applied once
         assertThat(broker.jobsComplete(completions)).containsExactly(true, true, true, false);
 
         Job child = get(c);
         assertThat(child.state()).isEqualTo(JobState.BLOCKED);
         assertThat(child.links().waitsFor()).isEqualTo(1);
-        assertThat(broker.jobsGet(parents.stream().map(Job::id).toList())).allSatisfy(p -> assertThat(p.links().dependents()).isEmpty());
+        assertThat(broker.jobsGet(parents.stream().map(Job::id).toList()))
+                .allSatisfy(p -> assertThat(p.links().dependents()).isEmpty());
 
         Job last = broker.jobsFetch(SqliteTesting.fetch("w", 1, "q")).get(0);
-        broker.jobsComplete(List.of(new dev.kyu.spi.Completion(last.lease(), new dev.kyu.spi.Outcome.Dead(
-                new JobError(1, "x", "boom", "", clock.instant())))));
+        broker.jobsComplete(List.of(new dev.kyu.spi.Completion(
+                last.lease(), new dev.kyu.spi.Outcome.Dead(new JobError(1, "x", "boom", "", clock.instant())))));
         assertThat(get(c).state()).isEqualTo(JobState.QUEUED);
         assertThat(get(d).state()).as("released with the parent that named it").isEqualTo(JobState.QUEUED);
     }
@@ -182,7 +211,8 @@ class SqliteLinksTest extends SqliteFileFixture {
     }
 
     private long count(String sql) throws Exception {
-        try (Connection c = SqliteTesting.raw(file); var rs = c.createStatement().executeQuery(sql)) {
+        try (Connection c = SqliteTesting.raw(file);
+                var rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -196,15 +226,23 @@ class SqliteLinksTest extends SqliteFileFixture {
     @Test
     void onlyTheLastReleaseWritesTheDependentsRow() throws Exception {
         String c = JobIds.next();
-        store(linked(JobIds.next(), "q", 0, c), linked(JobIds.next(), "q", 0, c), linked(JobIds.next(), "q", 0, c), linked(c, "c", 3));
+        store(
+                linked(JobIds.next(), "q", 0, c),
+                linked(JobIds.next(), "q", 0, c),
+                linked(JobIds.next(), "q", 0, c),
+                linked(c, "c", 3));
         try (Connection conn = SqliteTesting.raw(file)) {
             conn.createStatement().execute("CREATE TABLE row_writes (n INTEGER)");
-            conn.createStatement().execute("CREATE TRIGGER row_writes AFTER UPDATE ON jobs WHEN old.id = '" + c + "' BEGIN INSERT INTO row_writes VALUES (1); END");
+            conn.createStatement()
+                    .execute("CREATE TRIGGER row_writes AFTER UPDATE ON jobs WHEN old.id = '" + c
+                            + "' BEGIN INSERT INTO row_writes VALUES (1); END");
         }
         complete("q");
         complete("q");
         assertThat(get(c).links().waitsFor()).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM row_writes")).as("a release before the last lowers the side count only").isZero();
+        assertThat(count("SELECT count(*) FROM row_writes"))
+                .as("a release before the last lowers the side count only")
+                .isZero();
 
         complete("q");
         assertThat(get(c).state()).isEqualTo(JobState.QUEUED);
@@ -215,11 +253,20 @@ class SqliteLinksTest extends SqliteFileFixture {
 
     @Test
     void aBlockedJobLosesItsWaitRowWhenCancelledDeletedPurgedOrQuarantined() throws Exception {
-        String p = JobIds.next(), cancelled = JobIds.next(), deleted = JobIds.next(), purged = JobIds.next(), bad = JobIds.next();
-        store(linked(p, "q", 0, cancelled, deleted, purged, bad), linked(cancelled, "c", 1), linked(deleted, "c", 1),
-                linked(purged, "purge", 1), linked(bad, "c", 1));
+        String p = JobIds.next(),
+                cancelled = JobIds.next(),
+                deleted = JobIds.next(),
+                purged = JobIds.next(),
+                bad = JobIds.next();
+        store(
+                linked(p, "q", 0, cancelled, deleted, purged, bad),
+                linked(cancelled, "c", 1),
+                linked(deleted, "c", 1),
+                linked(purged, "purge", 1),
+                linked(bad, "c", 1));
         assertThat(count("SELECT count(*) FROM job_waits")).isEqualTo(4);
-        try (Connection c = SqliteTesting.raw(file); PreparedStatement ps = c.prepareStatement("UPDATE job_waits SET waits_for = 'soon' WHERE job_id = ?")) {
+        try (Connection c = SqliteTesting.raw(file);
+                PreparedStatement ps = c.prepareStatement("UPDATE job_waits SET waits_for = 'soon' WHERE job_id = ?")) {
             ps.setString(1, bad);
             ps.executeUpdate();
         }
@@ -234,13 +281,16 @@ class SqliteLinksTest extends SqliteFileFixture {
         assertThat(get(bad).lastError().message()).contains("job_waits.waits_for is not an integer");
         assertThat(count("SELECT count(*) FROM job_waits")).isZero();
         complete("q");
-        assertThat(broker.jobsGet(List.of(cancelled, bad))).extracting(Job::state).containsExactly(JobState.CANCELLED, JobState.FAILED);
+        assertThat(broker.jobsGet(List.of(cancelled, bad)))
+                .extracting(Job::state)
+                .containsExactly(JobState.CANCELLED, JobState.FAILED);
     }
 
     @Test
     void aWaitRowWhoseJobIsGoneIsDroppedBySweep() throws Exception {
         try (Connection c = SqliteTesting.raw(file)) {
-            c.createStatement().execute("INSERT INTO job_waits (job_id, waits_for) VALUES ('not-a-job', 'never'), (X'00FF', -1)");
+            c.createStatement()
+                    .execute("INSERT INTO job_waits (job_id, waits_for) VALUES ('not-a-job', 'never'), (X'00FF', -1)");
         }
         broker.jobsPromoteDue(100);
         assertThat(count("SELECT count(*) FROM job_waits")).isZero();

@@ -1,6 +1,5 @@
 package dev.kyu.broker.sqlite;
 
-import dev.kyu.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,16 +26,21 @@ import org.junit.jupiter.api.io.TempDir;
  * own in-process signal, so all they share is the file, as separate processes would.
  */
 class SqliteSharedFileTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void concurrentFetchersOnTwoInstancesNeverShareAJob() throws Exception {
         Path file = dir.resolve("shared.db");
         int jobs = 2000;
         try (SqliteBroker a = SqliteTesting.open(file, Clock.systemUTC());
-             SqliteBroker b = SqliteTesting.open(file, Clock.systemUTC())) {
+                SqliteBroker b = SqliteTesting.open(file, Clock.systemUTC())) {
             var batch = new ArrayList<NewJob>();
-            for (int i = 0; i < jobs; i++) batch.add(NewJob.builder(JobIds.next(), "t").queue("q").args("{\"n\":" + i + "}").build());
+            for (int i = 0; i < jobs; i++)
+                batch.add(NewJob.builder(JobIds.next(), "t")
+                        .queue("q")
+                        .args("{\"n\":" + i + "}")
+                        .build());
             a.jobsEnqueue(EnqueueRequest.of(batch));
 
             Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -50,7 +54,8 @@ class SqliteSharedFileTest {
                     try {
                         start.await();
                         while (true) {
-                            List<Job> got = broker.jobsFetch(new FetchRequest(worker, List.of("q"), 7, Duration.ofMinutes(1), Duration.ZERO));
+                            List<Job> got = broker.jobsFetch(
+                                    new FetchRequest(worker, List.of("q"), 7, Duration.ofMinutes(1), Duration.ZERO));
                             if (got.isEmpty()) return;
                             for (Job j : got) if (!seen.add(j.id())) duplicates.incrementAndGet();
                         }
@@ -70,7 +75,7 @@ class SqliteSharedFileTest {
     void aBlockedFetchSeesAJobEnqueuedByTheOtherInstance() throws Exception {
         Path file = dir.resolve("poll.db");
         try (SqliteBroker fetcher = SqliteTesting.open(file, Clock.systemUTC(), "pollInterval=50ms");
-             SqliteBroker producer = SqliteTesting.open(file, Clock.systemUTC())) {
+                SqliteBroker producer = SqliteTesting.open(file, Clock.systemUTC())) {
             var fetch = SqliteTesting.fetchInBackground(fetcher, "q", Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(5)).until(fetch::blocked);
             String id = SqliteTesting.enqueue(producer, "q");
@@ -84,11 +89,12 @@ class SqliteSharedFileTest {
     @Test
     void aBlockedFetchWakesOnTheOtherInstancesCommitWithoutPolling() throws Exception {
         // Linux reports file writes at once (inotify); other platforms' watchers may poll slowly.
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs inotify");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                System.getProperty("os.name").toLowerCase().contains("linux"), "needs inotify");
         Path file = dir.resolve("watch.db");
         // A poll interval far longer than the test: only the watch on the WAL file can wake the fetch.
         try (SqliteBroker fetcher = SqliteTesting.open(file, Clock.systemUTC(), "pollInterval=1h");
-             SqliteBroker producer = SqliteTesting.open(file, Clock.systemUTC())) {
+                SqliteBroker producer = SqliteTesting.open(file, Clock.systemUTC())) {
             var fetch = SqliteTesting.fetchInBackground(fetcher, "q", Duration.ofMinutes(10));
             await().atMost(Duration.ofSeconds(5)).until(() -> fetch.thread().getState() == Thread.State.TIMED_WAITING);
             for (int i = 0; i < 3; i++) {
@@ -127,7 +133,8 @@ class SqliteSharedFileTest {
             var flag = new AtomicReference<Boolean>();
             Thread t = Thread.ofPlatform().start(() -> {
                 try {
-                    got.set(b.jobsFetch(new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ofMinutes(10))));
+                    got.set(b.jobsFetch(
+                            new FetchRequest("w", List.of("q"), 1, Duration.ofMinutes(1), Duration.ofMinutes(10))));
                 } catch (InterruptedException e) {
                     got.set(List.of());
                 }
@@ -145,16 +152,20 @@ class SqliteSharedFileTest {
         Path file = dir.resolve("fence.db");
         var clock = new dev.kyu.ManualClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
         try (SqliteBroker a = SqliteTesting.open(file, clock);
-             SqliteBroker b = SqliteTesting.open(file, clock)) {
-            String id = SqliteTesting.enqueue(a, NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(3).build());
+                SqliteBroker b = SqliteTesting.open(file, clock)) {
+            String id = SqliteTesting.enqueue(
+                    a,
+                    NewJob.builder(JobIds.next(), "t").queue("q").maxAttempts(3).build());
             Job first = fetchOne(a, "wa");
             clock.advance(Duration.ofMinutes(2));
             assertThat(b.leasesRescueExpired(10).requeued()).containsExactly(id);
             Job second = fetchOne(b, "wb");
             assertThat(second.attempt()).isEqualTo(2);
-            var late = a.jobsComplete(List.of(new dev.kyu.spi.Completion(first.lease(), new dev.kyu.spi.Outcome.Succeeded("1"))));
+            var late = a.jobsComplete(
+                    List.of(new dev.kyu.spi.Completion(first.lease(), new dev.kyu.spi.Outcome.Succeeded("1"))));
             assertThat(late).containsExactly(false);
-            var ok = b.jobsComplete(List.of(new dev.kyu.spi.Completion(second.lease(), new dev.kyu.spi.Outcome.Succeeded("2"))));
+            var ok = b.jobsComplete(
+                    List.of(new dev.kyu.spi.Completion(second.lease(), new dev.kyu.spi.Outcome.Succeeded("2"))));
             assertThat(ok).containsExactly(true);
             assertThat(a.jobGet(id).orElseThrow().result()).isEqualTo("2");
         }
@@ -162,7 +173,8 @@ class SqliteSharedFileTest {
 
     private static Job fetchOne(SqliteBroker b, String worker) {
         try {
-            List<Job> got = b.jobsFetch(new FetchRequest(worker, List.of("q"), 1, Duration.ofMinutes(1), Duration.ZERO));
+            List<Job> got =
+                    b.jobsFetch(new FetchRequest(worker, List.of("q"), 1, Duration.ofMinutes(1), Duration.ZERO));
             assertThat(got).hasSize(1);
             return got.get(0);
         } catch (InterruptedException e) {
@@ -175,7 +187,7 @@ class SqliteSharedFileTest {
     void anAwaitIsEndedByACompletionTheOtherInstanceCommits() throws Exception {
         Path file = dir.resolve("await.db");
         try (SqliteBroker waiter = SqliteTesting.open(file, Clock.systemUTC(), "pollInterval=10m");
-             SqliteBroker worker = SqliteTesting.open(file, Clock.systemUTC())) {
+                SqliteBroker worker = SqliteTesting.open(file, Clock.systemUTC())) {
             String id = SqliteTesting.enqueue(worker, "q");
             Job running = worker.jobsFetch(SqliteTesting.fetch("w", 1, "q")).get(0);
             var answer = new AtomicReference<java.util.Optional<Job>>();
@@ -186,7 +198,8 @@ class SqliteSharedFileTest {
                     Thread.currentThread().interrupt();
                 }
             });
-            assertThat(worker.jobsComplete(List.of(new dev.kyu.spi.Completion(running.lease(), new dev.kyu.spi.Outcome.Succeeded("1")))))
+            assertThat(worker.jobsComplete(List.of(
+                            new dev.kyu.spi.Completion(running.lease(), new dev.kyu.spi.Outcome.Succeeded("1")))))
                     .containsExactly(true);
             awaiting.join(Duration.ofSeconds(60));
             assertThat(awaiting.isAlive()).isFalse();

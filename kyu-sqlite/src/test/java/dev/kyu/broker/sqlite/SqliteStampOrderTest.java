@@ -3,8 +3,8 @@ package dev.kyu.broker.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kyu.spi.WorkerInfo;
 import dev.kyu.ManualClock;
+import dev.kyu.spi.WorkerInfo;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * cannot commit an earlier time after another writer committed a later one.
  */
 class SqliteStampOrderTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** A clock the test moves by hand; the first read by the gated thread returns the time then, but only once opened. */
     static final class GateClock extends Clock {
@@ -40,9 +41,20 @@ class SqliteStampOrderTest {
             time.advance(d);
         }
 
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return Instant.ofEpochMilli(millis()); }
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
 
         @Override
         public long millis() {
@@ -62,21 +74,27 @@ class SqliteStampOrderTest {
 
     @Test
     void enqueueStampsFollowCommitOrder() throws Exception {
-        assertThat(stampsInCommitOrder(b -> SqliteTesting.enqueue(b, "q"), "SELECT enqueued_at FROM jobs ORDER BY rowid")).isSorted();
+        assertThat(stampsInCommitOrder(
+                        b -> SqliteTesting.enqueue(b, "q"), "SELECT enqueued_at FROM jobs ORDER BY rowid"))
+                .isSorted();
     }
 
     @Test
     void heartbeatStampsFollowCommitOrder() throws Exception {
         var n = new AtomicLong();
-        assertThat(stampsInCommitOrder(b -> b.workerHeartbeat(worker("w" + n.incrementAndGet())),
-                "SELECT heartbeat_at FROM workers ORDER BY rowid")).isSorted();
+        assertThat(stampsInCommitOrder(
+                        b -> b.workerHeartbeat(worker("w" + n.incrementAndGet())),
+                        "SELECT heartbeat_at FROM workers ORDER BY rowid"))
+                .isSorted();
     }
 
     @Test
     void lockStampsFollowCommitOrder() throws Exception {
         var n = new AtomicLong();
-        assertThat(stampsInCommitOrder(b -> b.lockTry("lock-" + n.incrementAndGet(), "owner", Duration.ofMinutes(1)),
-                "SELECT expires_at FROM locks ORDER BY rowid")).isSorted();
+        assertThat(stampsInCommitOrder(
+                        b -> b.lockTry("lock-" + n.incrementAndGet(), "owner", Duration.ofMinutes(1)),
+                        "SELECT expires_at FROM locks ORDER BY rowid"))
+                .isSorted();
     }
 
     /**
@@ -85,7 +103,8 @@ class SqliteStampOrderTest {
      * the first read taken before the lock, has committed), the first is let go. Returns the stamps
      * {@code sql} reads, in commit (rowid) order.
      */
-    private List<Long> stampsInCommitOrder(java.util.function.Consumer<SqliteBroker> write, String sql) throws Exception {
+    private List<Long> stampsInCommitOrder(java.util.function.Consumer<SqliteBroker> write, String sql)
+            throws Exception {
         Path file = dir.resolve("order-" + System.nanoTime() + ".db");
         var clock = new GateClock();
         try (SqliteBroker broker = SqliteTesting.open(file, clock)) {
@@ -95,13 +114,15 @@ class SqliteStampOrderTest {
             assertThat(clock.entered.await(30, TimeUnit.SECONDS)).isTrue();
             clock.advance(Duration.ofSeconds(1));
             Thread second = Thread.ofPlatform().start(() -> write.accept(broker));
-            await().atMost(Duration.ofSeconds(30)).until(() -> second.getState() == Thread.State.WAITING || !second.isAlive());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> second.getState() == Thread.State.WAITING || !second.isAlive());
             clock.open.countDown();
             first.join(Duration.ofSeconds(30));
             second.join(Duration.ofSeconds(30));
             assertThat(first.isAlive() || second.isAlive()).isFalse();
             var stamps = new ArrayList<Long>();
-            try (Connection c = SqliteTesting.raw(file); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            try (Connection c = SqliteTesting.raw(file);
+                    ResultSet rs = c.createStatement().executeQuery(sql)) {
                 while (rs.next()) stamps.add(rs.getLong(1));
             }
             assertThat(stamps).hasSize(2);

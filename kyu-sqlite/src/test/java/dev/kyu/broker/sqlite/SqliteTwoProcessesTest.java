@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A real second JVM on the same file: fetches never overlap, and a blocked fetch here sees the other process's enqueue. */
 class SqliteTwoProcessesTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void twoProcessesShareOneFile() throws Exception {
@@ -34,12 +35,19 @@ class SqliteTwoProcessesTest {
         try (SqliteBroker broker = SqliteTesting.open(file, Clock.systemUTC(), "pollInterval=50ms")) {
             var all = new HashSet<String>();
             var batch = new ArrayList<NewJob>();
-            for (int i = 0; i < 400; i++) batch.add(NewJob.builder(JobIds.next(), "t").queue("q").build());
+            for (int i = 0; i < 400; i++)
+                batch.add(NewJob.builder(JobIds.next(), "t").queue("q").build());
             broker.jobsEnqueue(EnqueueRequest.of(batch)).forEach(r -> all.add(r.id()));
 
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ChildProcessMain.class.getName(), file.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process child = new ProcessBuilder(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            ChildProcessMain.class.getName(),
+                            file.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             try {
                 var childIds = new ArrayList<String>();
                 var late = new AtomicReference<String>();
@@ -50,7 +58,8 @@ class SqliteTwoProcessesTest {
                 var lateFetch = new AtomicReference<List<Job>>();
                 Thread blocked = Thread.ofPlatform().start(() -> {
                     try {
-                        lateFetch.set(broker.jobsFetch(new FetchRequest("parent-late", List.of("late"), 1, Duration.ofMinutes(5), Duration.ofMinutes(2))));
+                        lateFetch.set(broker.jobsFetch(new FetchRequest(
+                                "parent-late", List.of("late"), 1, Duration.ofMinutes(5), Duration.ofMinutes(2))));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -65,7 +74,8 @@ class SqliteTwoProcessesTest {
                         try {
                             go.await();
                             while (true) {
-                                List<Job> got = broker.jobsFetch(new FetchRequest(worker, List.of("q"), 2, Duration.ofMinutes(5), Duration.ZERO));
+                                List<Job> got = broker.jobsFetch(new FetchRequest(
+                                        worker, List.of("q"), 2, Duration.ofMinutes(5), Duration.ZERO));
                                 if (got.isEmpty()) return;
                                 for (Job j : got) if (!mine.add(j.id())) dupes.incrementAndGet();
                             }

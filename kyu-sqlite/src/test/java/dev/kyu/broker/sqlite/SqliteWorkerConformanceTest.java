@@ -11,7 +11,8 @@ import java.time.Clock;
 class SqliteWorkerConformanceTest extends WorkerConformanceSuite {
     @Override
     protected Broker openBroker(Clock clock) throws Exception {
-        return Brokers.open(BrokerConfig.of("sqlite:" + SqliteConformanceTest.freshFile()).withClock(clock));
+        return Brokers.open(
+                BrokerConfig.of("sqlite:" + SqliteConformanceTest.freshFile()).withClock(clock));
     }
 
     @Override

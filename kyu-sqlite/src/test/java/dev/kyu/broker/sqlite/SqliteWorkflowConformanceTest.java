@@ -12,7 +12,8 @@ import java.time.Clock;
 class SqliteWorkflowConformanceTest extends WorkflowConformanceSuite {
     @Override
     protected Broker openBroker(Clock clock) throws Exception {
-        return Brokers.open(BrokerConfig.of("sqlite:" + SqliteConformanceTest.freshFile()).withClock(clock));
+        return Brokers.open(
+                BrokerConfig.of("sqlite:" + SqliteConformanceTest.freshFile()).withClock(clock));
     }
 
     @Override

@@ -24,9 +24,22 @@ import java.util.TreeMap;
  * @param refusedOutcomes late outcomes a worker reported and the broker refused (fencing), from the workers' logs
  * @param lateStartsAfterFreeze runs that started after their job's outcome, in a worker frozen across that moment
  */
-public record FaultFigures(String engine, long seed, long millis, int accepted, int unacknowledged, int enqueueErrors,
-                           Map<String, Integer> faults, Map<String, Integer> garbage, Map<String, Integer> planted, List<String> plantedRan,
-                           int runs, int reruns, int rerunJobs, int refusedOutcomes, int lateStartsAfterFreeze) {
+public record FaultFigures(
+        String engine,
+        long seed,
+        long millis,
+        int accepted,
+        int unacknowledged,
+        int enqueueErrors,
+        Map<String, Integer> faults,
+        Map<String, Integer> garbage,
+        Map<String, Integer> planted,
+        List<String> plantedRan,
+        int runs,
+        int reruns,
+        int rerunJobs,
+        int refusedOutcomes,
+        int lateStartsAfterFreeze) {
 
     public FaultFigures {
         faults = new TreeMap<>(faults);
@@ -36,15 +49,20 @@ public record FaultFigures(String engine, long seed, long millis, int accepted, 
     }
 
     public String line() {
-        return "fault suite [" + engine + "] seed=" + seed + " in " + (millis / 1000.0) + " s: jobs accepted=" + accepted
-                + " (+" + unacknowledged + " stored though their enqueue failed, " + enqueueErrors + " enqueue errors), faults=" + faults + ", garbage=" + garbage
-                + ", planted jobs=" + planted + " (ran: " + plantedRan + "), runs=" + runs + ", re-runs=" + reruns + " (of " + rerunJobs + " jobs)"
-                + ", refused late outcomes=" + refusedOutcomes + ", late starts after a freeze=" + lateStartsAfterFreeze;
+        return "fault suite [" + engine + "] seed=" + seed + " in " + (millis / 1000.0) + " s: jobs accepted="
+                + accepted
+                + " (+" + unacknowledged + " stored though their enqueue failed, " + enqueueErrors
+                + " enqueue errors), faults=" + faults + ", garbage=" + garbage
+                + ", planted jobs=" + planted + " (ran: " + plantedRan + "), runs=" + runs + ", re-runs=" + reruns
+                + " (of " + rerunJobs + " jobs)"
+                + ", refused late outcomes=" + refusedOutcomes + ", late starts after a freeze="
+                + lateStartsAfterFreeze;
     }
 
     public void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve("fault-suite-" + engine + ".json").toFile(), this);
     }
 }

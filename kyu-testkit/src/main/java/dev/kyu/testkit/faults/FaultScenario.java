@@ -91,7 +91,13 @@ public abstract class FaultScenario {
 
     private record PlantedJob(String caseName, String id) {}
 
-    enum Fault { FREEZE, KILL, RESTART, BLACKHOLE, GARBAGE }
+    enum Fault {
+        FREEZE,
+        KILL,
+        RESTART,
+        BLACKHOLE,
+        GARBAGE
+    }
 
     /** The engine under test, on fresh storage. */
     protected abstract FaultFixture openFixture() throws Exception;
@@ -111,7 +117,8 @@ public abstract class FaultScenario {
         long seed = Long.getLong("kyu.faults.seed", new Random().nextLong());
         var random = new Random(seed);
         fixture = openFixture();
-        System.out.println("fault suite [" + fixture.engine() + "] seed=" + seed + " (replay: -Dkyu.faults.seed=" + seed + ")");
+        System.out.println(
+                "fault suite [" + fixture.engine() + "] seed=" + seed + " (replay: -Dkyu.faults.seed=" + seed + ")");
         long began = System.nanoTime();
         Path history = Files.createDirectories(dir.resolve("history"));
         client = Kyu.connect(fixture.brokerUrl());
@@ -122,7 +129,9 @@ public abstract class FaultScenario {
         var enqueueErrors = new AtomicInteger();
         List<Fault> plan = plan(random);
         var staged = new AtomicInteger();
-        Thread producer = Thread.ofPlatform().name("fault-producer").start(() -> produce(accepted, enqueueErrors, staged, plan.size()));
+        Thread producer = Thread.ofPlatform()
+                .name("fault-producer")
+                .start(() -> produce(accepted, enqueueErrors, staged, plan.size()));
 
         List<GarbageCase> garbage = new ArrayList<>(fixture.garbage(QUEUE));
         Collections.shuffle(garbage, random);
@@ -153,10 +162,13 @@ public abstract class FaultScenario {
         Set<String> failures = ConcurrentHashMap.newKeySet();
         try {
             // Up to two of the workers' minutely prune passes: their sweeps are what ends jobs of unreachable queues.
-            await("every job terminal").atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
+            await("every job terminal")
+                    .atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> live(failures).isEmpty());
         } catch (org.awaitility.core.ConditionTimeoutException stuck) {
-            System.out.println("jobs not terminal after 150 s: " + show(live(failures).toString(), 400));
+            System.out.println(
+                    "jobs not terminal after 150 s: " + show(live(failures).toString(), 400));
         }
         for (Worker w : List.copyOf(workers)) w.process().terminate();
         List<Job> all = listAll(failures);
@@ -169,19 +181,41 @@ public abstract class FaultScenario {
         int late = checkRuns(byId, runs, problems);
         var plantedRan = new ArrayList<String>();
         Map<String, Integer> plantedFigures = checkPlanted(planted, byId, problems, plantedRan);
-        Map<String, String> caseOf = planted.stream().collect(Collectors.toMap(PlantedJob::id, PlantedJob::caseName, (a, b) -> a));
+        Map<String, String> caseOf =
+                planted.stream().collect(Collectors.toMap(PlantedJob::id, PlantedJob::caseName, (a, b) -> a));
         for (Job j : all) {
             if (j.state().isTerminal()) continue;
-            problems.add("job " + show(j.id(), 40) + (caseOf.containsKey(j.id()) ? " (planted " + caseOf.get(j.id()) + ")" : "")
-                    + " is still " + j.state() + " in queue " + show(j.queue(), 40) + " at attempt " + j.attempt() + "/" + j.maxAttempts());
+            problems.add("job " + show(j.id(), 40)
+                    + (caseOf.containsKey(j.id()) ? " (planted " + caseOf.get(j.id()) + ")" : "") + " is still "
+                    + j.state() + " in queue " + show(j.queue(), 40) + " at attempt " + j.attempt() + "/"
+                    + j.maxAttempts());
         }
 
         Set<String> ran = runs.stream().map(Run::jobId).collect(Collectors.toSet());
-        int unacknowledged = (int) all.stream().filter(j -> RunHistory.TASK.equals(j.task()) && QUEUE.equals(j.queue())
-                && !accepted.contains(j.id()) && planted.stream().noneMatch(p -> j.id().equals(p.id()))).count();
-        var figures = new FaultFigures(fixture.engine(), seed, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
-                accepted.size(), unacknowledged, enqueueErrors.get(), faultCounts, garbageFigures, plantedFigures, plantedRan, runs.size(), runs.size() - ran.size(),
-                (int) all.stream().filter(j -> accepted.contains(j.id()) && j.attempt() > 1).count(), refusedOutcomes(), late);
+        int unacknowledged = (int) all.stream()
+                .filter(j -> RunHistory.TASK.equals(j.task())
+                        && QUEUE.equals(j.queue())
+                        && !accepted.contains(j.id())
+                        && planted.stream().noneMatch(p -> j.id().equals(p.id())))
+                .count();
+        var figures = new FaultFigures(
+                fixture.engine(),
+                seed,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
+                accepted.size(),
+                unacknowledged,
+                enqueueErrors.get(),
+                faultCounts,
+                garbageFigures,
+                plantedFigures,
+                plantedRan,
+                runs.size(),
+                runs.size() - ran.size(),
+                (int) all.stream()
+                        .filter(j -> accepted.contains(j.id()) && j.attempt() > 1)
+                        .count(),
+                refusedOutcomes(),
+                late);
         System.out.println(figures.line());
         figures.write(Path.of("target"));
         keepLogs(history, Path.of("target", "fault-suite-" + fixture.engine()));
@@ -218,7 +252,8 @@ public abstract class FaultScenario {
                 continue;
             }
             var args = new ArrayList<String>();
-            for (int i = n; i < Math.min(JOBS, n + BATCH); i++) args.add("{\"n\":" + i + ",\"ms\":" + (200 + random.nextInt(800)) + "}");
+            for (int i = n; i < Math.min(JOBS, n + BATCH); i++)
+                args.add("{\"n\":" + i + ",\"ms\":" + (200 + random.nextInt(800)) + "}");
             try {
                 client.enqueueJsonAll(RunHistory.TASK, args, options).forEach(h -> accepted.add(h.id()));
                 n += args.size();
@@ -245,14 +280,16 @@ public abstract class FaultScenario {
      */
     private Worker victim(Random random, Path history) {
         List<Worker> all = List.copyOf(workers);
-        List<Worker> busy = all.stream().filter(w -> {
-            try {
-                Path file = history.resolve(w.name() + ".history");
-                return w.process().process().isAlive() && Files.exists(file) && Files.size(file) > 0;
-            } catch (IOException e) {
-                return false;
-            }
-        }).toList();
+        List<Worker> busy = all.stream()
+                .filter(w -> {
+                    try {
+                        Path file = history.resolve(w.name() + ".history");
+                        return w.process().process().isAlive() && Files.exists(file) && Files.size(file) > 0;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                })
+                .toList();
         return FaultFixture.pick(random, busy.isEmpty() ? all : busy);
     }
 
@@ -262,7 +299,8 @@ public abstract class FaultScenario {
         signal(w, "STOP");
         sleep(800 + random.nextInt(3200)); // longer than the lease, often: its jobs are rescued meanwhile
         signal(w, "CONT");
-        freezes.computeIfAbsent(w.name(), k -> Collections.synchronizedList(new ArrayList<>())).add(new long[] {from, micros()});
+        freezes.computeIfAbsent(w.name(), k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(new long[] {from, micros()});
     }
 
     private void kill(Random random, Path history) throws Exception {
@@ -301,18 +339,40 @@ public abstract class FaultScenario {
 
     private void startWorker(Path history) throws IOException {
         String name = "w" + workerSeq.incrementAndGet();
-        var p = WorkerProcess.start(fixture.workerUrl(), dir.resolve(name + ".log"), "--queues", QUEUE, "--concurrency", "8",
-                "--lease", LEASE.toSeconds() + "s", "--grace", "1s", "--unknown-grace", "2s",
-                "--history", history.resolve(name + ".history").toString(), "--name", name);
+        var p = WorkerProcess.start(
+                fixture.workerUrl(),
+                dir.resolve(name + ".log"),
+                "--queues",
+                QUEUE,
+                "--concurrency",
+                "8",
+                "--lease",
+                LEASE.toSeconds() + "s",
+                "--grace",
+                "1s",
+                "--unknown-grace",
+                "2s",
+                "--history",
+                history.resolve(name + ".history").toString(),
+                "--name",
+                name);
         workers.add(new Worker(name, p));
         // A JVM takes seconds to start on a loaded machine: a fault staged before it works would meet no job.
-        await(name + " started").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await(name + " started")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> p.log().contains(" started on ") || !p.process().isAlive());
     }
 
     private static void signal(Worker w, String signal) throws IOException, InterruptedException {
         if (!w.process().process().isAlive()) return;
-        new ProcessBuilder("kill", "-" + signal, Long.toString(w.process().process().pid())).inheritIO().start().waitFor();
+        new ProcessBuilder(
+                        "kill",
+                        "-" + signal,
+                        Long.toString(w.process().process().pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
     }
 
     /**
@@ -364,7 +424,11 @@ public abstract class FaultScenario {
             Job j = byId.get(id);
             if (j == null) problems.add("accepted job " + id + " is lost");
             else if (j.state() != JobState.SUCCEEDED) {
-                problems.add("accepted job " + id + " ended " + j.state() + (j.lastError() == null ? "" : ": " + j.lastError().type() + " " + show(j.lastError().message(), 200)));
+                problems.add("accepted job " + id + " ended " + j.state()
+                        + (j.lastError() == null
+                                ? ""
+                                : ": " + j.lastError().type() + " "
+                                        + show(j.lastError().message(), 200)));
             }
         }
     }
@@ -375,30 +439,39 @@ public abstract class FaultScenario {
         var started = new HashSet<String>();
         int late = 0;
         for (Run r : runs) {
-            if (!started.add(r.jobId() + "#" + r.attempt())) problems.add("job " + show(r.jobId(), 40) + " attempt " + r.attempt() + " started twice");
+            if (!started.add(r.jobId() + "#" + r.attempt()))
+                problems.add("job " + show(r.jobId(), 40) + " attempt " + r.attempt() + " started twice");
             Job j = byId.get(r.jobId());
             if (j == null) {
                 problems.add("a run of job " + show(r.jobId(), 40) + ", which the broker does not hold");
                 continue;
             }
-            if (j.finishedAt() == null || r.startMicros() <= RunHistory.micros(j.finishedAt()) + LATE_START_SLACK) continue;
+            if (j.finishedAt() == null || r.startMicros() <= RunHistory.micros(j.finishedAt()) + LATE_START_SLACK)
+                continue;
             if (frozenAcross(r.worker(), RunHistory.micros(j.finishedAt()), r.startMicros())) late++;
-            else problems.add("job " + show(r.jobId(), 40) + " attempt " + r.attempt() + " started in " + r.worker() + " at "
-                    + Instant.EPOCH.plusNanos(r.startMicros() * 1000) + ", after its outcome " + j.state() + " at " + j.finishedAt());
+            else
+                problems.add("job " + show(r.jobId(), 40) + " attempt " + r.attempt() + " started in " + r.worker()
+                        + " at " + Instant.EPOCH.plusNanos(r.startMicros() * 1000) + ", after its outcome " + j.state()
+                        + " at " + j.finishedAt());
         }
         for (Job j : byId.values()) {
             if (j.state() != JobState.SUCCEEDED) continue;
-            boolean done = byJob.getOrDefault(j.id(), List.of()).stream().anyMatch(r -> r.attempt() == j.attempt() && r.finished());
-            if (!done) problems.add("job " + show(j.id(), 40) + " SUCCEEDED at attempt " + j.attempt() + " without a finished run of it in the history");
+            boolean done = byJob.getOrDefault(j.id(), List.of()).stream()
+                    .anyMatch(r -> r.attempt() == j.attempt() && r.finished());
+            if (!done)
+                problems.add("job " + show(j.id(), 40) + " SUCCEEDED at attempt " + j.attempt()
+                        + " without a finished run of it in the history");
         }
         return late;
     }
 
     private boolean frozenAcross(String worker, long outcome, long start) {
-        return freezes.getOrDefault(worker, List.of()).stream().anyMatch(f -> f[0] <= outcome + LATE_START_SLACK && f[1] <= start + LATE_START_SLACK);
+        return freezes.getOrDefault(worker, List.of()).stream()
+                .anyMatch(f -> f[0] <= outcome + LATE_START_SLACK && f[1] <= start + LATE_START_SLACK);
     }
 
-    private Map<String, Integer> checkPlanted(List<PlantedJob> planted, Map<String, Job> byId, List<String> problems, List<String> ran) {
+    private Map<String, Integer> checkPlanted(
+            List<PlantedJob> planted, Map<String, Job> byId, List<String> problems, List<String> ran) {
         var figures = new TreeMap<String, Integer>();
         for (PlantedJob p : planted) {
             Job j = byId.get(p.id());
@@ -408,15 +481,21 @@ public abstract class FaultScenario {
                 try {
                     stored = client.admin().job(p.id());
                 } catch (RuntimeException e) {
-                    problems.add("planted job " + p.caseName() + " (" + show(p.id(), 40) + ") cannot be read: " + show(e.getMessage(), 300));
+                    problems.add("planted job " + p.caseName() + " (" + show(p.id(), 40) + ") cannot be read: "
+                            + show(e.getMessage(), 300));
                     figures.merge("unreadable", 1, Integer::sum);
                     continue;
                 }
                 outcome = stored.isPresent() ? "unlisted" : "gone";
                 problems.add("planted job " + p.caseName() + " (" + show(p.id(), 40) + ") is "
-                        + stored.map(s -> "stored (" + s.state() + ", attempt " + s.attempt() + ") but not listed").orElse("gone from the broker"));
-                if (stored.isPresent() && !stored.get().state().isTerminal()) problems.add("planted job " + p.caseName() + " is still " + stored.get().state());
-            } else if (j.state() == JobState.FAILED && j.lastError() != null && QUARANTINE.contains(j.lastError().type())) {
+                        + stored.map(s -> "stored (" + s.state() + ", attempt " + s.attempt() + ") but not listed")
+                                .orElse("gone from the broker"));
+                if (stored.isPresent() && !stored.get().state().isTerminal())
+                    problems.add("planted job " + p.caseName() + " is still "
+                            + stored.get().state());
+            } else if (j.state() == JobState.FAILED
+                    && j.lastError() != null
+                    && QUARANTINE.contains(j.lastError().type())) {
                 outcome = "quarantined";
             } else if (j.state() == JobState.SUCCEEDED) {
                 outcome = "ran";
@@ -425,7 +504,10 @@ public abstract class FaultScenario {
                 outcome = j.state().name().toLowerCase();
                 if (j.state() == JobState.FAILED) {
                     problems.add("planted job " + p.caseName() + " failed without a quarantine reason: "
-                            + (j.lastError() == null ? "no error" : j.lastError().type() + " " + show(j.lastError().message(), 200)));
+                            + (j.lastError() == null
+                                    ? "no error"
+                                    : j.lastError().type() + " "
+                                            + show(j.lastError().message(), 200)));
                 }
             }
             figures.merge(outcome, 1, Integer::sum);
@@ -440,7 +522,8 @@ public abstract class FaultScenario {
         int n = 0;
         for (int i = 1; i <= workerSeq.get(); i++) {
             Path log = dir.resolve("w" + i + ".log");
-            if (Files.exists(log)) n += (int) REFUSED.matcher(Files.readString(log)).results().count();
+            if (Files.exists(log))
+                n += (int) REFUSED.matcher(Files.readString(log)).results().count();
         }
         return n;
     }
@@ -452,7 +535,8 @@ public abstract class FaultScenario {
             for (Path old : files.toList()) Files.delete(old);
         }
         try (var logs = Files.list(dir)) {
-            for (Path f : logs.filter(p -> p.toString().endsWith(".log")).toList()) Files.copy(f, to.resolve(f.getFileName()));
+            for (Path f : logs.filter(p -> p.toString().endsWith(".log")).toList())
+                Files.copy(f, to.resolve(f.getFileName()));
         }
         try (var marks = Files.list(history)) {
             for (Path f : marks.toList()) Files.copy(f, to.resolve(f.getFileName()));

@@ -79,7 +79,9 @@ public final class RunHistory {
     public static List<Run> read(Path dir) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".history")).sorted().toList();
+            files = s.filter(p -> p.getFileName().toString().endsWith(".history"))
+                    .sorted()
+                    .toList();
         }
         var runs = new ArrayList<Run>();
         for (Path f : files) {

@@ -95,7 +95,8 @@ public final class TcpProxy implements AutoCloseable {
     /** Copies one direction; bytes read while dark are dropped, like packets on a dead path. */
     private void pump(Link link, Socket from, Socket to) {
         byte[] buf = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 if (dark || !links.contains(link)) continue;

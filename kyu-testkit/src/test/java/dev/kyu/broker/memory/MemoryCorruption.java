@@ -34,9 +34,17 @@ public final class MemoryCorruption {
     public static String plant(MemoryBroker broker, RawJob raw) {
         if (raw.enqueuedAt() == null || raw.scheduledAt() == null) return null;
         MemoryStore store = broker.store();
-        Job job = Job.builder().id(raw.id()).task(raw.task()).queue(raw.queue()).args(raw.args()).state(JobState.valueOf(raw.state()))
-                .attempt((int) raw.attempt()).maxAttempts((int) raw.maxAttempts()).enqueuedAt(raw.enqueuedAt())
-                .scheduledAt(raw.scheduledAt()).build();
+        Job job = Job.builder()
+                .id(raw.id())
+                .task(raw.task())
+                .queue(raw.queue())
+                .args(raw.args())
+                .state(JobState.valueOf(raw.state()))
+                .attempt((int) raw.attempt())
+                .maxAttempts((int) raw.maxAttempts())
+                .enqueuedAt(raw.enqueuedAt())
+                .scheduledAt(raw.scheduledAt())
+                .build();
         store.lock.lock();
         try {
             store.insert(raw.id(), raw.queue(), job, null, null);

@@ -35,8 +35,10 @@ public class OrderController {
         if (request.item() == null || !orders.knows(request.item())) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "unknown item '" + request.item() + "'");
         }
-        if (request.quantity() < 1) throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "quantity must be at least 1");
-        if (request.card() == null || request.card().isBlank()) throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "card is missing");
+        if (request.quantity() < 1)
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "quantity must be at least 1");
+        if (request.card() == null || request.card().isBlank())
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "card is missing");
         String id = UUID.randomUUID().toString();
         // The order row and its workflow commit together: no order without its flow, no flow without its order.
         orders.insert(id, request.item(), request.quantity(), request.card());

@@ -49,11 +49,16 @@ public class OrderFlow {
     public static Workflow of(String orderId) {
         var ref = new OrderRef(orderId);
         return Workflow.builder("order " + orderId)
-                .step("reserve", Call.of(RESERVE, ref)).compensate(RELEASE)
-                .step("charge", Call.of(CHARGE, ref)).after("reserve")
-                .step("ship", Call.of(SHIP, ref)).after("charge")
+                .step("reserve", Call.of(RESERVE, ref))
+                .compensate(RELEASE)
+                .step("charge", Call.of(CHARGE, ref))
+                .after("reserve")
+                .step("ship", Call.of(SHIP, ref))
+                .after("charge")
                 // A confirmation that cannot be sent must not undo an order that ships.
-                .step("confirm", Call.of(CONFIRM, ref)).after("charge").onFailure(FailurePolicy.IGNORE)
+                .step("confirm", Call.of(CONFIRM, ref))
+                .after("charge")
+                .onFailure(FailurePolicy.IGNORE)
                 .build();
     }
 

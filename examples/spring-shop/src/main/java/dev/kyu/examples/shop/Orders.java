@@ -8,18 +8,28 @@ import org.springframework.stereotype.Repository;
 /** The shop's tables: orders and stock, in the same SQLite file Kyu keeps its jobs in. */
 @Repository
 public class Orders {
-    public record Order(String id, String item, int quantity, String card, String status, String tracking, boolean confirmed,
-                        boolean stockReleased, String workflow) {}
+    public record Order(
+            String id,
+            String item,
+            int quantity,
+            String card,
+            String status,
+            String tracking,
+            boolean confirmed,
+            boolean stockReleased,
+            String workflow) {}
 
     private final JdbcTemplate jdbc;
 
     public Orders(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS shop_orders (id TEXT PRIMARY KEY, item TEXT NOT NULL, quantity INTEGER NOT NULL,"
-                + " card TEXT NOT NULL, status TEXT NOT NULL, tracking TEXT, confirmed INTEGER NOT NULL DEFAULT 0,"
-                + " stock_released INTEGER NOT NULL DEFAULT 0, workflow TEXT)");
+        jdbc.execute(
+                "CREATE TABLE IF NOT EXISTS shop_orders (id TEXT PRIMARY KEY, item TEXT NOT NULL, quantity INTEGER NOT NULL,"
+                        + " card TEXT NOT NULL, status TEXT NOT NULL, tracking TEXT, confirmed INTEGER NOT NULL DEFAULT 0,"
+                        + " stock_released INTEGER NOT NULL DEFAULT 0, workflow TEXT)");
         // A file from before orders ran as workflows gets the column it lacks.
-        if (!jdbc.queryForList("SELECT name FROM pragma_table_info('shop_orders')", String.class).contains("workflow")) {
+        if (!jdbc.queryForList("SELECT name FROM pragma_table_info('shop_orders')", String.class)
+                .contains("workflow")) {
             jdbc.execute("ALTER TABLE shop_orders ADD COLUMN workflow TEXT");
         }
         jdbc.execute("CREATE TABLE IF NOT EXISTS shop_stock (item TEXT PRIMARY KEY, available INTEGER NOT NULL)");
@@ -29,13 +39,31 @@ public class Orders {
     }
 
     public void insert(String id, String item, int quantity, String card) {
-        jdbc.update("INSERT INTO shop_orders (id, item, quantity, card, status) VALUES (?, ?, ?, ?, 'PLACED')", id, item, quantity, card);
+        jdbc.update(
+                "INSERT INTO shop_orders (id, item, quantity, card, status) VALUES (?, ?, ?, ?, 'PLACED')",
+                id,
+                item,
+                quantity,
+                card);
     }
 
     public Optional<Order> find(String id) {
-        return jdbc.query("SELECT * FROM shop_orders WHERE id = ?", (rs, n) -> new Order(rs.getString("id"), rs.getString("item"),
-                rs.getInt("quantity"), rs.getString("card"), rs.getString("status"), rs.getString("tracking"),
-                rs.getInt("confirmed") == 1, rs.getInt("stock_released") == 1, rs.getString("workflow")), id).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT * FROM shop_orders WHERE id = ?",
+                        (rs, n) -> new Order(
+                                rs.getString("id"),
+                                rs.getString("item"),
+                                rs.getInt("quantity"),
+                                rs.getString("card"),
+                                rs.getString("status"),
+                                rs.getString("tracking"),
+                                rs.getInt("confirmed") == 1,
+                                rs.getInt("stock_released") == 1,
+                                rs.getString("workflow")),
+                        id)
+                .stream()
+                .findFirst();
     }
 
     public boolean knows(String item) {
@@ -43,12 +71,18 @@ public class Orders {
     }
 
     public Optional<Integer> stock(String item) {
-        return jdbc.query("SELECT available FROM shop_stock WHERE item = ?", (rs, n) -> rs.getInt(1), item).stream().findFirst();
+        return jdbc.query("SELECT available FROM shop_stock WHERE item = ?", (rs, n) -> rs.getInt(1), item).stream()
+                .findFirst();
     }
 
     /** Takes {@code quantity} from stock; false (and nothing taken) when there is not enough. */
     public boolean takeStock(String item, int quantity) {
-        return jdbc.update("UPDATE shop_stock SET available = available - ? WHERE item = ? AND available >= ?", quantity, item, quantity) == 1;
+        return jdbc.update(
+                        "UPDATE shop_stock SET available = available - ? WHERE item = ? AND available >= ?",
+                        quantity,
+                        item,
+                        quantity)
+                == 1;
     }
 
     public void returnStock(String item, int quantity) {

@@ -22,17 +22,25 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 
 /** The shop started as it runs, with orders placed over HTTP and followed to their end. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.datasource.url=jdbc:sqlite:target/spring-shop-test.db?transaction_mode=IMMEDIATE",
-        "kyu.worker.fetch-wait=100ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.datasource.url=jdbc:sqlite:target/spring-shop-test.db?transaction_mode=IMMEDIATE",
+            "kyu.worker.fetch-wait=100ms"
+        })
 class ShopApplicationTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
     static final Pattern WORKFLOW = Pattern.compile("\"workflow\"\\s*:\\s*\"([^\"]+)\"");
 
-    @Autowired Environment env;
-    @Autowired Orders orders;
-    @Autowired KyuTemplate kyu;
+    @Autowired
+    Environment env;
+
+    @Autowired
+    Orders orders;
+
+    @Autowired
+    KyuTemplate kyu;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -41,8 +49,12 @@ class ShopApplicationTest {
     }
 
     private HttpResponse<String> post(String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + "/orders")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base() + "/orders"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Places an order over HTTP; returns its id and its workflow's, which the answer names. */
@@ -70,17 +82,30 @@ class ShopApplicationTest {
 
         assertThat(done.state()).isEqualTo(WorkflowState.SUCCEEDED);
         assertThat(done.name()).isEqualTo("order " + placed[0]);
-        assertThat(stepStates(done)).containsExactlyInAnyOrderEntriesOf(Map.of("reserve", JobState.SUCCEEDED, "charge", JobState.SUCCEEDED,
-                "ship", JobState.SUCCEEDED, "confirm", JobState.SUCCEEDED));
+        assertThat(stepStates(done))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "reserve",
+                        JobState.SUCCEEDED,
+                        "charge",
+                        JobState.SUCCEEDED,
+                        "ship",
+                        JobState.SUCCEEDED,
+                        "confirm",
+                        JobState.SUCCEEDED));
         assertThat(done.compensations()).isEmpty();
         var order = orders.find(placed[0]).orElseThrow();
         assertThat(order.status()).isEqualTo("SHIPPED");
         assertThat(order.confirmed()).isTrue();
         assertThat(order.stockReleased()).isFalse();
-        assertThat(order.tracking()).startsWith("KYU-").isEqualTo(kyu.kyu().workflow(placed[1]).result("ship", String.class));
+        assertThat(order.tracking())
+                .startsWith("KYU-")
+                .isEqualTo(kyu.kyu().workflow(placed[1]).result("ship", String.class));
         assertThat(orders.stock("kettle").orElseThrow()).isEqualTo(stockBefore - 2);
 
-        var shown = http.send(HttpRequest.newBuilder(URI.create(base() + "/orders/" + placed[0])).build(), HttpResponse.BodyHandlers.ofString());
+        var shown = http.send(
+                HttpRequest.newBuilder(URI.create(base() + "/orders/" + placed[0]))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(shown.statusCode()).isEqualTo(200);
         assertThat(shown.body()).contains("\"status\":\"SHIPPED\"").contains("\"workflow\":\"" + placed[1] + "\"");
     }
@@ -94,8 +119,16 @@ class ShopApplicationTest {
         assertThat(failed.state()).isEqualTo(WorkflowState.FAILED);
         assertThat(failed.failed()).containsExactly("charge");
         // Nothing after the declined charge ran: the steps were skipped.
-        assertThat(stepStates(failed)).containsExactlyInAnyOrderEntriesOf(Map.of("reserve", JobState.SUCCEEDED, "charge", JobState.FAILED,
-                "ship", JobState.CANCELLED, "confirm", JobState.CANCELLED));
+        assertThat(stepStates(failed))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "reserve",
+                        JobState.SUCCEEDED,
+                        "charge",
+                        JobState.FAILED,
+                        "ship",
+                        JobState.CANCELLED,
+                        "confirm",
+                        JobState.CANCELLED));
         assertThat(failed.compensations()).singleElement().satisfies(c -> {
             assertThat(c.step()).isEqualTo("reserve");
             assertThat(c.task()).isEqualTo(OrderFlow.RELEASE);
@@ -126,21 +159,34 @@ class ShopApplicationTest {
 
     @Test
     void aBadOrderIsRefusedAndLeavesNoWorkflow() throws Exception {
-        long workflows = kyu.kyu().admin().jobs(JobQuery.all(10_000).withTask("kyu.workflow")).size();
-        assertThat(post("{\"item\":\"spaceship\",\"quantity\":1,\"card\":\"4242\"}").statusCode()).isEqualTo(400);
-        assertThat(post("{\"item\":\"mug\",\"quantity\":0,\"card\":\"4242\"}").statusCode()).isEqualTo(400);
-        assertThat(kyu.kyu().admin().jobs(JobQuery.all(10_000).withTask("kyu.workflow"))).hasSize((int) workflows);
+        long workflows = kyu.kyu()
+                .admin()
+                .jobs(JobQuery.all(10_000).withTask("kyu.workflow"))
+                .size();
+        assertThat(post("{\"item\":\"spaceship\",\"quantity\":1,\"card\":\"4242\"}")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(post("{\"item\":\"mug\",\"quantity\":0,\"card\":\"4242\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(kyu.kyu().admin().jobs(JobQuery.all(10_000).withTask("kyu.workflow")))
+                .hasSize((int) workflows);
     }
 
     @Test
     void theDashboardAndTheActuatorAnswer() throws Exception {
-        var page = http.send(HttpRequest.newBuilder(URI.create(base() + "/kyu/")).build(), HttpResponse.BodyHandlers.ofString());
+        var page = http.send(
+                HttpRequest.newBuilder(URI.create(base() + "/kyu/")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("href=\"/kyu/jobs\"");
-        var health = http.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health/kyu")).build(), HttpResponse.BodyHandlers.ofString());
+        var health = http.send(
+                HttpRequest.newBuilder(URI.create(base() + "/actuator/health/kyu"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"");
-        var kyu = http.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/kyu")).build(), HttpResponse.BodyHandlers.ofString());
+        var kyu = http.send(
+                HttpRequest.newBuilder(URI.create(base() + "/actuator/kyu")).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(kyu.statusCode()).isEqualTo(200);
         assertThat(kyu.body()).contains(OrderFlow.CHARGE);
     }
