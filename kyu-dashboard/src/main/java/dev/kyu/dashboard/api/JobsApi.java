@@ -99,21 +99,7 @@ public final class JobsApi {
     private Response enqueue(Request r) throws Exception {
         // The body is JSON and read as UTF-8 JSON: another declared type (a form, text/plain, none) is a
         // client's mistake to name, not text to guess at.
-        if (!r.isJson()) {
-            throw new HttpError(
-                    415,
-                    "POST /api/jobs takes a JSON body: send Content-Type: application/json"
-                            + (r.header("Content-Type") == null
-                                    ? ""
-                                    : ", not " + dev.kyu.codec.Printable.quoted(r.header("Content-Type"))));
-        }
-        String charset = r.contentTypeParameter("charset");
-        if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
-            throw new HttpError(
-                    415,
-                    "JSON is UTF-8: send Content-Type: application/json with charset=utf-8 or none, not charset "
-                            + dev.kyu.codec.Printable.quoted(charset));
-        }
+        Json.requireJsonBody(r, "POST /api/jobs");
         EnqueueBody body = EnqueueBody.parse(r.bodyText());
         JobHandle<?> handle = ctx.kyu().enqueueJson(body.task(), body.argsJson(), body.options());
         Job job = handle.job();

@@ -173,21 +173,7 @@ public final class LimitsApi {
 
     /** The body as JSON, declared as JSON and UTF-8; anything else is the client's mistake to name (415, 400). */
     private static JsonNode jsonBody(Request r) throws Exception {
-        if (!r.isJson()) {
-            throw new HttpError(
-                    415,
-                    r.method() + " " + r.path() + " takes a JSON body: send Content-Type: application/json"
-                            + (r.header("Content-Type") == null
-                                    ? ""
-                                    : ", not " + dev.kyu.codec.Printable.quoted(r.header("Content-Type"))));
-        }
-        String charset = r.contentTypeParameter("charset");
-        if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
-            throw new HttpError(
-                    415,
-                    "JSON is UTF-8: send Content-Type: application/json with charset=utf-8 or none, not charset "
-                            + dev.kyu.codec.Printable.quoted(charset));
-        }
+        Json.requireJsonBody(r, r.method() + " " + r.path());
         try {
             return JsonCodec.shared().mapper().readTree(r.bodyText());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
