@@ -8,14 +8,9 @@ import dev.kyu.flow.Limit;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A concurrency limit while a worker holding its slots is killed with SIGKILL: its jobs are rescued when their
@@ -23,29 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM finishes every job, the killed worker's ones rerun. (That the limit is never exceeded is measured inside the
  * task by {@link FlowConformanceSuite}: the broker's RUNNING count also holds jobs leased and not yet admitted.) Each engine's test subclasses this with its broker URL.
  */
-public abstract class FlowCrashScenario {
+public abstract class FlowCrashScenario extends CrashScenarioSupport {
     private static final int JOBS = 8;
     private static final int MAX = 2;
     private static final String QUEUE = "flowcrash";
-
-    @TempDir
-    protected Path dir;
-
-    private final List<WorkerProcess> workers = new ArrayList<>();
-
-    /** The broker both worker JVMs and this test share; every test starts from an empty broker. */
-    protected abstract String brokerUrl();
-
-    @AfterEach
-    void stopWorkers() throws InterruptedException {
-        for (WorkerProcess w : workers) w.close();
-    }
 
     @Test
     void slotsOfAKilledWorkerAreFreedAfterRescueAndTheLimitHolds() throws Exception {
         try (Kyu kyu = Kyu.connect(brokerUrl())) {
             kyu.limits().define(Limit.concurrency("crash-slots", Limit.Target.queue(QUEUE), MAX));
-            WorkerProcess first = startWorker("first");
+            WorkerProcess first = startWorker("first", QUEUE, 10);
             kyu.enqueueJsonAll(
                     "kyu.sleep",
                     Collections.nCopies(JOBS, "{\"ms\": 1500}"),
@@ -63,7 +45,7 @@ public abstract class FlowCrashScenario {
                     .toList();
             assertThat(holders).as("slots held by the killed worker").hasSize(MAX);
 
-            WorkerProcess second = startWorker("second");
+            WorkerProcess second = startWorker("second", QUEUE, 10);
             await("every job succeeded")
                     .atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(50))
@@ -80,21 +62,5 @@ public abstract class FlowCrashScenario {
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> kyu.limits().status("crash-slots").running() == 0);
         }
-    }
-
-    private WorkerProcess startWorker(String name) throws java.io.IOException {
-        var w = WorkerProcess.start(
-                brokerUrl(),
-                dir.resolve(name + ".log"),
-                "--queues",
-                QUEUE,
-                "--concurrency",
-                "10",
-                "--lease",
-                "2s",
-                "--grace",
-                "1s");
-        workers.add(w);
-        return w;
     }
 }

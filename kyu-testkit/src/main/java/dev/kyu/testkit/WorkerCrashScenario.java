@@ -9,17 +9,12 @@ import dev.kyu.job.JobError;
 import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.JobQuery;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The crash test (docs/delivery.md, at least once): a worker running in its own JVM is killed with SIGKILL
@@ -27,27 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  * were running when the first died must show a rerun (attempt above 1, a {@code kyu.WorkerLost} error).
  * Each engine's test subclasses this with its broker URL.
  */
-public abstract class WorkerCrashScenario {
+public abstract class WorkerCrashScenario extends CrashScenarioSupport {
     private static final int JOBS = 300;
     private static final String QUEUE = "crash";
-
-    @TempDir
-    protected Path dir;
-
-    private final List<WorkerProcess> workers = new ArrayList<>();
-
-    /** The broker both worker JVMs and this test share; every test starts from an empty broker. */
-    protected abstract String brokerUrl();
-
-    @AfterEach
-    void stopWorkers() throws InterruptedException {
-        for (WorkerProcess w : workers) w.close();
-    }
 
     @Test
     void jobsOfAKilledWorkerAreRunAgainByAnotherAndNoneIsLost() throws Exception {
         try (Kyu kyu = Kyu.connect(brokerUrl())) {
-            WorkerProcess first = startWorker("first");
+            WorkerProcess first = startWorker("first", QUEUE, 50);
             kyu.enqueueJsonAll(
                     "kyu.sleep",
                     Collections.nCopies(JOBS, "{\"ms\": 200}"),
@@ -55,7 +37,7 @@ public abstract class WorkerCrashScenario {
 
             await("jobs running in the first worker")
                     .atMost(Duration.ofSeconds(60))
-                    .until(() -> count(kyu, JobState.RUNNING) >= 10
+                    .until(() -> count(kyu, QUEUE, JobState.RUNNING) >= 10
                             || !first.process().isAlive());
             assertThat(first.process().isAlive()).as(first.log()).isTrue();
             first.kill(); // SIGKILL: no shutdown hook, no hand-back
@@ -66,11 +48,11 @@ public abstract class WorkerCrashScenario {
                     .collect(Collectors.toSet());
             assertThat(orphans).as("jobs leased by the killed worker").isNotEmpty();
 
-            WorkerProcess second = startWorker("second");
+            WorkerProcess second = startWorker("second", QUEUE, 50);
             await("every job succeeded")
                     .atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(250))
-                    .untilAsserted(() -> assertThat(count(kyu, JobState.SUCCEEDED))
+                    .untilAsserted(() -> assertThat(count(kyu, QUEUE, JobState.SUCCEEDED))
                             .as(second::log)
                             .isEqualTo(JOBS));
 
@@ -84,23 +66,5 @@ public abstract class WorkerCrashScenario {
             assertThat(reruns).as("reruns counted").isNotEmpty();
             assertThat(reruns.stream().map(Job::id).collect(Collectors.toSet())).containsAll(orphans);
         }
-    }
-
-    private static long count(Kyu kyu, JobState state) {
-        return kyu.broker().queueCounts(QUEUE).get(state);
-    }
-
-    /** Starts one worker JVM; the command line's tests override this to run {@code kyu worker} itself. */
-    protected WorkerProcess launch(Path log, List<String> workerArgs) throws IOException {
-        return WorkerProcess.start(brokerUrl(), log, workerArgs.toArray(String[]::new));
-    }
-
-    /** A worker JVM with a short lease, so that the second rescues the first's jobs soon. */
-    private WorkerProcess startWorker(String name) throws IOException {
-        var w = launch(
-                dir.resolve(name + ".log"),
-                List.of("--queues", QUEUE, "--concurrency", "50", "--lease", "2s", "--grace", "1s"));
-        workers.add(w);
-        return w;
     }
 }

@@ -14,16 +14,12 @@ import dev.kyu.workflow.Workflow;
 import dev.kyu.workflow.WorkflowHandle;
 import dev.kyu.workflow.WorkflowState;
 import dev.kyu.workflow.WorkflowView;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The crash test of workflows (docs/workflows.md, guarantees): a worker JVM is killed with SIGKILL while it
@@ -31,28 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
  * waiting: each ran to one outcome (SUCCEEDED), the steps that were running show a rerun, and every end job
  * SUCCEEDED with the workflow SUCCEEDED. Each engine's test subclasses this with its broker URL.
  */
-public abstract class WorkflowCrashScenario {
+public abstract class WorkflowCrashScenario extends CrashScenarioSupport {
     private static final int WORKFLOWS = 4;
     private static final int FAN_OUT = 40;
     private static final String QUEUE = "wf-crash";
 
-    @TempDir
-    protected Path dir;
-
-    private final List<WorkerProcess> workers = new ArrayList<>();
-
-    /** The broker both worker JVMs and this test share; every test starts from an empty broker. */
-    protected abstract String brokerUrl();
-
-    @AfterEach
-    void stopWorkers() throws InterruptedException {
-        for (WorkerProcess w : workers) w.close();
-    }
-
     @Test
     void workflowsOfAKilledWorkerAreFinishedByAnotherAndNoStepIsLost() throws Exception {
         try (Kyu kyu = Kyu.connect(brokerUrl())) {
-            WorkerProcess first = startWorker("first");
+            WorkerProcess first = startWorker("first", QUEUE, 20);
             var onQueue = JobOptions.builder().queue(QUEUE).maxAttempts(5).build();
             var handles = new ArrayList<WorkflowHandle>();
             for (int w = 0; w < WORKFLOWS; w++) {
@@ -72,7 +55,7 @@ public abstract class WorkflowCrashScenario {
 
             await("steps running in the first worker")
                     .atMost(Duration.ofSeconds(60))
-                    .until(() -> count(kyu, JobState.RUNNING) >= 10
+                    .until(() -> count(kyu, QUEUE, JobState.RUNNING) >= 10
                             || !first.process().isAlive());
             assertThat(first.process().isAlive()).as(first.log()).isTrue();
             first.kill(); // SIGKILL: no shutdown hook, no hand-back
@@ -82,7 +65,7 @@ public abstract class WorkflowCrashScenario {
                     .collect(Collectors.toSet());
             assertThat(orphans).as("steps leased by the killed worker").isNotEmpty();
 
-            WorkerProcess second = startWorker("second");
+            WorkerProcess second = startWorker("second", QUEUE, 20);
             for (WorkflowHandle h : handles) {
                 WorkflowView v = h.await(Duration.ofSeconds(120));
                 assertThat(v.state())
@@ -108,23 +91,5 @@ public abstract class WorkflowCrashScenario {
                     .as("the killed worker's steps ran again")
                     .containsAll(orphans);
         }
-    }
-
-    private static long count(Kyu kyu, JobState state) {
-        return kyu.broker().queueCounts(QUEUE).get(state);
-    }
-
-    /** Starts one worker JVM; a command line's test may override this to run {@code kyu worker} itself. */
-    protected WorkerProcess launch(Path log, List<String> workerArgs) throws IOException {
-        return WorkerProcess.start(brokerUrl(), log, workerArgs.toArray(String[]::new));
-    }
-
-    /** A worker JVM with a short lease, so that the second rescues the first's steps soon. */
-    private WorkerProcess startWorker(String name) throws IOException {
-        var w = launch(
-                dir.resolve(name + ".log"),
-                List.of("--queues", QUEUE, "--concurrency", "20", "--lease", "2s", "--grace", "1s"));
-        workers.add(w);
-        return w;
     }
 }
