@@ -105,23 +105,15 @@ public final class WorkflowPlanner {
                 wf.queue() != null ? wf.queue() : n > 0 ? jobs.get(n - 1).queue() : endProbe.queue();
         // Built here and not by the maker: the definition is Kyu's own bookkeeping, not the caller's payload,
         // so the payload limit (meant for args) does not cap how many steps a workflow may have.
-        jobs.add(new NewJob(
-                endId,
-                WorkflowMeta.END_TASK,
-                endQueue,
-                definition,
-                endProbe.priority(),
-                END_ATTEMPTS,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                Map.of(WorkflowMeta.WORKFLOW, endId),
-                endProbe.resultTtl(),
-                JobLinks.of(n, List.of(), null)));
+        jobs.add(NewJob.builder(endId, WorkflowMeta.END_TASK)
+                .queue(endQueue)
+                .args(definition)
+                .priority(endProbe.priority())
+                .maxAttempts(END_ATTEMPTS)
+                .meta(Map.of(WorkflowMeta.WORKFLOW, endId))
+                .resultTtl(endProbe.resultTtl())
+                .links(JobLinks.of(n, List.of(), null))
+                .build());
         return new Plan(endId, jobs);
     }
 

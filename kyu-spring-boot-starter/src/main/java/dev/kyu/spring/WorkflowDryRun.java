@@ -18,23 +18,11 @@ final class WorkflowDryRun {
         var planner = new WorkflowPlanner(
                 kyu.tasks(),
                 kyu.codec(),
-                (task, args, o) -> new NewJob(
-                        UUID.randomUUID().toString(),
-                        task,
-                        o.queue() != null ? o.queue() : "default",
-                        args,
-                        0,
-                        1,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        o.meta(),
-                        null,
-                        null));
+                (task, args, o) -> NewJob.builder(UUID.randomUUID().toString(), task)
+                        .queue(o.queue() != null ? o.queue() : "default")
+                        .args(args)
+                        .meta(o.meta())
+                        .build());
         planner.plan(workflow, kyu.broker().capabilities(), kyu.broker().describe());
     }
 }
