@@ -21,14 +21,27 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The event comes with the write of the WAL frames, before the commit is visible to readers: the sync
  * of the file (a millisecond or more on some disks) and the WAL index update follow, and neither is
- * reported. So a write wakes fetchers 1, 3, 7 and 15 ms after it, by which time the commit has landed; a
- * write reported meanwhile brings the next wake-up to 1 ms after it and starts the round over. A stream of
- * commits from other processes thus costs a blocked fetch at most one look per millisecond.
+ * reported. So a write wakes fetchers 1, 3, 7, 15 ms after it and on, each pause twice the last, up to about
+ * a second after it: a sync that a busy disk stretches past the first wake-ups is still met by a later one,
+ * where the poll (minutes, when configured so) would be the only other. A write reported meanwhile brings the
+ * next wake-up to 1 ms after it and starts the round over. A stream of commits from other processes thus
+ * costs a blocked fetch at most one look per millisecond, and a lone commit ten looks.
  */
 final class WalWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WalWatch.class);
-    /** Pauses before the wake-ups of one round, in ns (1, 2, 4, 8 ms): the commit becomes visible after its sync. */
-    private static final long[] STEP_NS = {1_000_000, 2_000_000, 4_000_000, 8_000_000};
+    /** Pauses before the wake-ups of one round, in ns (1 ms doubling to 512 ms): the commit becomes visible after its sync. */
+    private static final long[] STEP_NS = {
+        1_000_000,
+        2_000_000,
+        4_000_000,
+        8_000_000,
+        16_000_000,
+        32_000_000,
+        64_000_000,
+        128_000_000,
+        256_000_000,
+        512_000_000
+    };
 
     private final WatchService service;
     private final Thread thread;
@@ -66,7 +79,7 @@ final class WalWatch implements AutoCloseable {
                     return;
                 }
                 if (!ours) continue;
-                // A round of wake-ups: 1 ms after the write, then 2, 4 and 8 ms after each other. A write
+                // A round of wake-ups: 1 ms after the write, then each pause twice the last (see STEP_NS). A write
                 // reported meanwhile brings the next wake-up to 1 ms after it and starts the steps over.
                 int step = 0;
                 long next = System.nanoTime() + STEP_NS[0];
