@@ -3,6 +3,7 @@ package dev.kyu.flow;
 import dev.kyu.job.Job;
 import dev.kyu.job.JobState;
 import dev.kyu.spi.Broker;
+import dev.kyu.spi.RateTake;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -358,27 +359,14 @@ public final class FlowGate {
                 if (slot >= now - STALE_START.toNanos()) return new Gcra.Take(Math.max(slot, now), 0, slot <= now);
             }
             int want = 1 + Math.min(MAX_BATCH - 1, lock.getQueueLength());
-            while (true) {
-                Optional<String> cur = broker.kvGet(rateKey);
-                long stored = cur.map(v -> tatOf(v, rule)).orElse(Long.MIN_VALUE);
-                Gcra.Take first = Gcra.take(stored, now, interval, burst);
-                long tat = first.tat();
-                var extra = new java.util.ArrayList<Long>();
-                while (extra.size() < want - 1) {
-                    Gcra.Take next = Gcra.take(tat, now, interval, burst);
-                    if (next.slot() - now > LOOK_AHEAD.toNanos()) break;
-                    extra.add(next.slot());
-                    tat = next.tat();
-                }
-                if (broker.kvCompareAndSet(rateKey, cur.orElse(null), tat + "," + rule)) {
-                    if (!extra.isEmpty())
-                        spareStarts
-                                .computeIfAbsent(rateKey, k -> new java.util.ArrayDeque<>())
-                                .addAll(extra);
-                    return first;
-                }
-                now = Math.max(now, nanos(clock.instant()));
+            var take = new RateTake(rateKey, rule, now, interval, burst, want, LOOK_AHEAD.toNanos());
+            RateTake.Taken t = broker.kvTakeRate(take);
+            if (t.taken() > 1) {
+                var extra = spareStarts.computeIfAbsent(rateKey, k -> new java.util.ArrayDeque<>());
+                for (int k = 1; k < t.taken(); k++) extra.add(take.slot(t.tat0(), k));
             }
+            long slot = take.slot(t.tat0(), 0);
+            return new Gcra.Take(slot, 0, slot == now);
         } finally {
             lock.unlock();
         }
@@ -441,12 +429,6 @@ public final class FlowGate {
             broker.kvGet(k).ifPresent(v -> out.put(k, v));
         }
         return out;
-    }
-
-    private static long tatOf(String state, String rule) {
-        int c = state.indexOf(',');
-        if (c < 0 || !state.substring(c + 1).equals(rule)) return Long.MIN_VALUE;
-        return parseLong(state.substring(0, c));
     }
 
     /** Gives back what a job took before another limit held it back; best effort, as a refund is only fairness. */

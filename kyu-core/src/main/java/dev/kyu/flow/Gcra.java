@@ -1,7 +1,8 @@
 package dev.kyu.flow;
 
 /**
- * The generic cell rate algorithm, as pure arithmetic on nanoseconds so it can be checked without a broker.
+ * The generic cell rate algorithm's vocabulary; the take itself is one atomic step on the broker
+ * ({@link dev.kyu.spi.RateTake}, whose {@code apply} is the arithmetic).
  * The state of one (limit, key) is its theoretical arrival time {@code tat}: when the next start would be due
  * at the steady rate. A start at {@code now} is allowed when {@code tat - tolerance <= now}, where the
  * tolerance {@code (burst - 1) * interval} is what lets {@code burst} jobs start at once after a quiet spell.
@@ -16,17 +17,6 @@ public final class Gcra {
      * @param tat  the state to store
      */
     public record Take(long slot, long tat, boolean now) {}
-
-    /** Takes the next start at or after {@code now} for a limit of one start per {@code interval} with {@code burst}. */
-    public static Take take(long storedTat, long now, long interval, long burst) {
-        long tat = Math.max(storedTat, now);
-        // Saturated: a burst of up to permits x 1000 over a period of up to 366 days exceeds a long of nanoseconds,
-        // and a wrapped tolerance would turn "start at once" into a wait of centuries. With now >= 0, tat - tolerance
-        // cannot wrap once tolerance is at most Long.MAX_VALUE.
-        long tolerance = burst - 1 > Long.MAX_VALUE / Math.max(1, interval) ? Long.MAX_VALUE : (burst - 1) * interval;
-        long slot = Math.max(now, tat - tolerance);
-        return new Take(slot, tat > Long.MAX_VALUE - interval ? Long.MAX_VALUE : tat + interval, slot == now);
-    }
 
     /**
      * Gives back one start taken at {@code now} (another limit held the job back): the state moves back one

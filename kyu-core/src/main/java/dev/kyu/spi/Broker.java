@@ -192,6 +192,19 @@ public interface Broker extends AutoCloseable {
     Map<String, String> kvList(String prefix);
 
     /**
+     * Takes starts from a cell-rate limit's state in one atomic step ({@link RateTake} fixes the arithmetic): a
+     * start costs one round trip, however many keys the limits have. This default reads and compare-and-sets in
+     * a loop; an engine that can run the step on its side (a script, one statement) overrides it.
+     */
+    default RateTake.Taken kvTakeRate(RateTake take) {
+        while (true) {
+            String cur = kvGet(take.key()).orElse(null);
+            RateTake.Taken t = take.apply(cur);
+            if (kvCompareAndSet(take.key(), cur, take.value(t))) return t;
+        }
+    }
+
+    /**
      * Takes or renews a named lock for {@code ttl}: true when {@code owner} now holds it (it was free,
      * expired, or already held by the same owner). Leadership only saves work; correctness never rests on it.
      */

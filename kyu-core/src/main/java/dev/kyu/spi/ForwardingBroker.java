@@ -189,6 +189,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public RateTake.Taken kvTakeRate(RateTake take) {
+        return delegate.kvTakeRate(take);
+    }
+
+    @Override
     public boolean lockTry(String name, String owner, Duration ttl) {
         return delegate.lockTry(name, owner, ttl);
     }

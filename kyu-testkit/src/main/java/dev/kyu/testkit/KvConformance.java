@@ -2,6 +2,7 @@ package dev.kyu.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyu.spi.RateTake;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
@@ -109,6 +110,101 @@ public abstract class KvConformance extends LinkConformance {
                 pool.shutdownNow();
             }
             assertThat(broker.kvGet("hits")).contains(Integer.toString(threads * each));
+        }
+    }
+
+    @Nested
+    @DisplayName("a cell-rate take in one step")
+    class TakeRate {
+        /** Epoch nanoseconds of a real clock, where the engines' arithmetic is most at risk. */
+        private static final long NOW = 1_800_000_000_123_456_789L;
+
+        private RateTake.Taken takeAndCheck(RateTake take) {
+            String before = broker.kvGet(take.key()).orElse(null);
+            RateTake.Taken expected = take.apply(before);
+            RateTake.Taken got = broker.kvTakeRate(take);
+            assertThat(got).as("take %s on %s", take, before).isEqualTo(expected);
+            assertThat(broker.kvGet(take.key()))
+                    .as("state after %s on %s", take, before)
+                    .contains(take.value(got));
+            return got;
+        }
+
+        @Test
+        @DisplayName("takes as the reference arithmetic does: burst, steady slots, horizon, a changed rule")
+        void matchesTheReference() {
+            long interval = 1_000_000; // 1,000 a second
+            for (int i = 0; i < 5; i++) takeAndCheck(new RateTake("rate/a", "1000000x10", NOW, interval, 10, 4, 0));
+            takeAndCheck(new RateTake("rate/a", "1000000x10", NOW + 7, interval, 10, 32, 50_000_000));
+            takeAndCheck(new RateTake("rate/a", "1000000x10", NOW + 3 * interval, interval, 10, 1, 0));
+            takeAndCheck(new RateTake("rate/a", "333333333x1", NOW, 333_333_333, 1, 5, 1_000_000_000));
+            takeAndCheck(new RateTake("rate/b", "7x1", NOW, 7, 1, 1000, 6_999));
+            takeAndCheck(new RateTake("rate/b", "7x1", NOW + 1, 7, 1, 1000, 0));
+            takeAndCheck(new RateTake("rate/c", "31622400000000000x1000", NOW, 31_622_400_000_000_000L, 1000, 3, 0));
+            takeAndCheck(new RateTake("rate/c", "31622400000000000x1000", NOW, 31_622_400_000_000_000L, 1000, 999, 0));
+            takeAndCheck(new RateTake("rate/d", "1x" + Long.MAX_VALUE, NOW, 1, Long.MAX_VALUE, 10, 0));
+        }
+
+        @Test
+        @DisplayName(
+                "a stored state that is garbage, another rule's or at the end of time is read as the reference reads it")
+        void readsOddStatesAsTheReference() {
+            String rule = "1000x1";
+            for (String odd : new String[] {
+                "",
+                "abc",
+                "12",
+                "12,",
+                ",1000x1",
+                "-5,1000x1",
+                "+1900000000000000000,1000x1",
+                "0001900000000000000000,1000x1",
+                "1900000000000000000.5,1000x1",
+                " 1900000000000000000,1000x1",
+                "19000000000000000000,1000x1",
+                "9223372036854775807,1000x1",
+                "9223372036854775808,1000x1",
+                "9223372036854770000,1000x1",
+                "1900000000000000000,1000x1,x",
+                "1900000000000000000,1000x2",
+                "1900000000000000000,1000x1"
+            }) {
+                broker.kvPut("rate/odd", odd);
+                takeAndCheck(new RateTake("rate/odd", rule, NOW, 1000, 1, 7, 10_000));
+            }
+        }
+
+        @Test
+        @DisplayName("8 threads taking from one state at the same instant get distinct slots, none lost")
+        void concurrentTakesAreDistinct() throws Exception {
+            int threads = 8, each = 50;
+            long interval = 1_000;
+            var start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            var taken = new java.util.concurrent.atomic.AtomicLong();
+            var slots = java.util.concurrent.ConcurrentHashMap.<Long>newKeySet();
+            try {
+                var futures = new ArrayList<Future<?>>();
+                for (int t = 0; t < threads; t++) {
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < each; i++) {
+                            var take = new RateTake("rate/busy", "1000x1", NOW, interval, 1, 3, Long.MAX_VALUE);
+                            RateTake.Taken got = broker.kvTakeRate(take);
+                            taken.addAndGet(got.taken());
+                            for (int k = 0; k < got.taken(); k++) slots.add(take.slot(got.tat0(), k));
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : futures) f.get(180, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(taken.get()).isEqualTo(threads * each * 3L);
+            assertThat(slots).as("every start its own slot").hasSize(threads * each * 3);
+            assertThat(broker.kvGet("rate/busy")).contains((NOW + taken.get() * interval) + ",1000x1");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.kyu.broker.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.kyu.KyuException;
+import dev.kyu.spi.RateTake;
 import dev.kyu.spi.WorkerInfo;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -114,6 +115,55 @@ final class PgRegistry {
                         key,
                         expected)
                 == 1;
+    }
+
+    /**
+     * A take from a rate limit's state in one statement ({@link RateTake} fixes the arithmetic; numeric keeps it
+     * exact, LEAST saturates it as Java does). The row is locked, then written from what the lock saw; a state not
+     * there yet is inserted, and when another taker inserted it first the statement runs again on its row.
+     */
+    RateTake.Taken kvTakeRate(RateTake t) {
+        String kv = s + ".kyu_kv";
+        String max = Long.toString(Long.MAX_VALUE);
+        String sql = "WITH old AS (SELECT value FROM " + kv + " WHERE key = ? FOR UPDATE),"
+                + " parsed AS (SELECT CASE WHEN p > 0 THEN CASE WHEN substr(v, p + 1) = ?"
+                + "   AND substr(v, 1, p - 1) ~ '^[+-]?[0-9]+$' THEN CASE WHEN substr(v, 1, p - 1)::numeric <= " + max
+                + "   THEN substr(v, 1, p - 1)::numeric END END END AS stored"
+                + "  FROM (SELECT v, position(',' in v) AS p FROM (SELECT (SELECT value FROM old) AS v) x) y),"
+                + " base AS (SELECT GREATEST(?::numeric, stored) AS tat0,"
+                + "   ?::numeric + ?::numeric + ?::numeric AS last, ?::numeric AS iv, ?::int AS cnt FROM parsed),"
+                + " calc AS (SELECT tat0, iv, CASE WHEN last >= " + max + " THEN cnt"
+                + "   ELSE 1 + LEAST(cnt - 1, GREATEST(0, div(last - tat0, iv))) END AS n FROM base),"
+                + " next AS (SELECT tat0, n, LEAST(tat0 + n * iv, " + max + ")::bigint::text || ',' || ? AS value"
+                + "  FROM calc),"
+                + " ins AS (INSERT INTO " + kv + " (key, value) SELECT ?, value FROM next"
+                + "  WHERE NOT EXISTS (SELECT 1 FROM old) ON CONFLICT (key) DO NOTHING RETURNING 1),"
+                + " upd AS (UPDATE " + kv + " SET value = (SELECT value FROM next) WHERE key = ?"
+                + "  AND EXISTS (SELECT 1 FROM old) RETURNING 1)"
+                + " SELECT tat0::bigint, n::int, (SELECT count(*) FROM ins) + (SELECT count(*) FROM upd) FROM next";
+        while (true) {
+            RateTake.Taken taken = db.call("take rate " + t.key(), c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 1;
+                    ps.setString(i++, t.key());
+                    ps.setString(i++, t.rule());
+                    ps.setLong(i++, t.now());
+                    ps.setLong(i++, t.now());
+                    ps.setLong(i++, t.horizon());
+                    ps.setLong(i++, t.tolerance());
+                    ps.setLong(i++, t.interval());
+                    ps.setInt(i++, t.count());
+                    ps.setString(i++, t.rule());
+                    ps.setString(i++, t.key());
+                    ps.setString(i, t.key());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(3) == 0 ? null : new RateTake.Taken(rs.getLong(1), rs.getInt(2));
+                    }
+                }
+            });
+            if (taken != null) return taken;
+        }
     }
 
     Map<String, String> kvList(String prefix) {

@@ -15,6 +15,7 @@ import dev.kyu.spi.LeaseExtension;
 import dev.kyu.spi.LeaseReport;
 import dev.kyu.spi.PruneRequest;
 import dev.kyu.spi.QueueInfo;
+import dev.kyu.spi.RateTake;
 import dev.kyu.spi.RescueResult;
 import dev.kyu.spi.RetryRequest;
 import dev.kyu.spi.StatsBucket;
@@ -262,6 +263,11 @@ public final class PostgresBroker implements Broker {
     @Override
     public boolean kvCompareAndSet(String key, String expected, String value) {
         return registry.kvCompareAndSet(key, expected, value);
+    }
+
+    @Override
+    public RateTake.Taken kvTakeRate(RateTake take) {
+        return registry.kvTakeRate(take);
     }
 
     @Override

@@ -322,6 +322,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public dev.kyu.spi.RateTake.Taken kvTakeRate(dev.kyu.spi.RateTake take) {
+        return registry.kvTakeRate(take);
+    }
+
+    @Override
     public Map<String, String> kvList(String prefix) {
         return registry.kvList(prefix);
     }

@@ -1,7 +1,9 @@
 package dev.kyu.broker.redis;
 
 import dev.kyu.broker.redis.Scripts.Script;
+import dev.kyu.spi.RateTake;
 import dev.kyu.spi.WorkerInfo;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,6 +122,23 @@ final class RedisRegistry {
         Long applied =
                 faults.ride("compare-and-set key", settings.outage(), () -> scripts.run(Script.CAS, keys.kv(), args));
         return applied == 1;
+    }
+
+    /** One script on the kv hash: a start of a rate limit costs one round trip, whatever the number of keys. */
+    RateTake.Taken kvTakeRate(RateTake t) {
+        List<String> args = List.of(
+                t.key(),
+                t.rule(),
+                Long.toString(t.now()),
+                Long.toString(t.interval()),
+                Long.toString(t.tolerance()),
+                Integer.toString(t.count()),
+                Long.toString(t.horizon()));
+        List<Object> r =
+                faults.ride("take rate " + t.key(), settings.outage(), () -> scripts.run(Script.RATE, keys.kv(), args));
+        Object tat0 = r.get(0);
+        String text = tat0 instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : tat0.toString();
+        return new RateTake.Taken(Long.parseLong(text), ((Number) r.get(1)).intValue());
     }
 
     Map<String, String> kvList(String prefix) {

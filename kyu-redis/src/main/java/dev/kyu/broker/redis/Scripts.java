@@ -56,6 +56,7 @@ final class Scripts {
         UNREACHABLE(ScriptOutputType.MULTI),
         RELAY(ScriptOutputType.MULTI),
         CAS(ScriptOutputType.INTEGER, false),
+        RATE(ScriptOutputType.MULTI, false),
         AWAIT(ScriptOutputType.INTEGER),
         AGE(ScriptOutputType.INTEGER);
 
