@@ -150,7 +150,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--compare",
             split = ",",
-            description = "also measure these systems on the same PostgreSQL: jobrunr, db-scheduler")
+            description =
+                    "also measure these systems: jobrunr, db-scheduler (on --compare-url), celery (on --compare-amqp-url)")
     List<String> compare = new ArrayList<>();
 
     @Option(
@@ -169,6 +170,18 @@ public final class BenchMain implements Callable<Integer> {
             defaultValue = "64",
             description = "worker threads of the compared systems (platform threads each; default ${DEFAULT-VALUE})")
     int compareThreads;
+
+    @Option(
+            names = "--compare-amqp-url",
+            description = "RabbitMQ URL Celery uses (default: --broker when it is amqp://…, else "
+                    + Comparisons.DEFAULT_AMQP_URL + ")")
+    String compareAmqpUrl;
+
+    @Option(
+            names = "--celery-processes",
+            description =
+                    "processes of Celery's prefork pool, at most C (default: the machine's cores, Celery's own default)")
+    Integer celeryProcesses;
 
     @Option(names = "--json", description = "print the figures as JSON instead of a table")
     boolean json;
@@ -230,8 +243,16 @@ public final class BenchMain implements Callable<Integer> {
                     sustainedRate,
                     runs);
             var otherRunner = new Runner(otherConfig, System.err);
+            var settings = new Comparisons.Settings(
+                    compareUrl,
+                    Comparisons.amqpUrl(compareAmqpUrl, url),
+                    compareThreads,
+                    warmupJobs,
+                    celeryProcesses != null
+                            ? celeryProcesses
+                            : Runtime.getRuntime().availableProcessors());
             for (String name : compare) {
-                try (Subject other = Comparisons.open(name.trim(), compareUrl, compareThreads, warmupJobs)) {
+                try (Subject other = Comparisons.open(name.trim(), settings)) {
                     // Sustained load is Kyu's alone: the compared systems are measured on the other figures.
                     all.addAll(otherRunner.run(
                             other,

@@ -5,6 +5,11 @@ public interface WorkerHandle extends AutoCloseable {
     /** The pid of the process the workers run in. */
     long pid();
 
+    /** The pids of every process the workers run in, for CPU and memory accounting: {@link #pid} at least. */
+    default java.util.List<Long> pids() {
+        return java.util.List.of(pid());
+    }
+
     /** True when the workers share the harness's own JVM (memory:), so their figures include the producer. */
     boolean inProcess();
 

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeoutException;
  * harness, a given main class and arguments. The child prints {@code READY} on its standard output once
  * its workers are started and idle; its other output is passed through to the harness's standard error.
  * Closing the handle asks the child to stop (SIGTERM, so its shutdown hook stops the workers gracefully)
- * and waits for it.
+ * and waits for it. {@link #startCommand} starts another program that keeps the same protocol (a Celery
+ * worker, say).
  */
 public final class WorkerJvm implements WorkerHandle {
     private final Process process;
@@ -39,13 +42,22 @@ public final class WorkerJvm implements WorkerHandle {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
         cmd.addAll(args);
+        return startCommand(cmd, Map.of(), null, mainClass);
+    }
+
+    /**
+     * Starts {@code command} with {@code env} added to the harness's environment, in {@code dir} (null: the
+     * harness's own), and waits for its {@code READY}; {@code what} names it in errors.
+     */
+    public static WorkerJvm startCommand(List<String> command, Map<String, String> env, Path dir, String what) {
         Process p;
         try {
-            p = new ProcessBuilder(cmd)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+            var pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().putAll(env);
+            if (dir != null) pb.directory(dir.toFile());
+            p = pb.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start worker JVM " + mainClass + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot start worker " + what + ": " + e.getMessage(), e);
         }
         var ready = new CompletableFuture<Void>();
         Thread.ofPlatform().daemon().name("worker-jvm-out-" + p.pid()).start(() -> {
@@ -58,17 +70,16 @@ public final class WorkerJvm implements WorkerHandle {
             } catch (IOException ignored) {
                 // the child ended
             }
-            ready.completeExceptionally(
-                    new IllegalStateException("worker JVM " + p.pid() + " ended before it was ready"));
+            ready.completeExceptionally(new IllegalStateException("worker " + p.pid() + " ended before it was ready"));
         });
         try {
             ready.get(120, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             p.destroyForcibly();
-            throw new IllegalStateException("worker JVM " + mainClass + " was not ready within 120 s");
+            throw new IllegalStateException("worker " + what + " was not ready within 120 s");
         } catch (Exception e) {
             p.destroyForcibly();
-            throw new IllegalStateException("worker JVM " + mainClass + " failed to start: " + e.getMessage(), e);
+            throw new IllegalStateException("worker " + what + " failed to start: " + e.getMessage(), e);
         }
         return new WorkerJvm(p);
     }
@@ -87,6 +98,15 @@ public final class WorkerJvm implements WorkerHandle {
     @Override
     public long pid() {
         return process.pid();
+    }
+
+    /** The process and its children (a prefork pool's processes, which are there once it is ready). */
+    @Override
+    public List<Long> pids() {
+        var out = new ArrayList<Long>();
+        out.add(process.pid());
+        process.children().forEach(c -> out.add(c.pid()));
+        return out;
     }
 
     @Override

@@ -222,6 +222,7 @@ public final class KyuSubject implements Subject {
     public List<Long> serverPids() {
         String u = url.trim().toLowerCase(java.util.Locale.ROOT);
         if (u.startsWith("redis")) return ProcStats.pidsNamed(List.of("redis-server"));
+        if (u.startsWith("amqp")) return ProcStats.pidsNamed(List.of("beam.smp"));
         if (u.startsWith("postgres") || u.startsWith("jdbc:postgresql"))
             return ProcStats.pidsNamed(List.of("postgres"));
         return List.of();
