@@ -158,8 +158,11 @@ public final class RabbitBroker extends ForwardingBroker {
     @Override
     public List<Job> jobsClaim(ClaimRequest request) {
         List<Job> got = claimByTokens(request);
+        if (got.size() >= request.limit()) return got;
         // The store is the truth: a ready job whose token is not minted yet is still claimed.
-        return got.isEmpty() ? store.jobsClaim(request) : got;
+        var all = new ArrayList<>(got);
+        all.addAll(store.jobsClaim(request.withLimit(request.limit() - got.size())));
+        return all;
     }
 
     @Override
@@ -167,15 +170,19 @@ public final class RabbitBroker extends ForwardingBroker {
         long deadline = System.nanoTime() + request.maxWait().toNanos();
         ClaimRequest claim = request.claim();
         while (!closed) {
-            List<Job> got = claimByTokens(claim);
+            var got = new ArrayList<>(claimByTokens(claim));
+            if (got.size() >= claim.limit()) return got;
+            // Tokens ran short: the store is the truth, so the room left is claimed from it directly (a job whose
+            // token is not minted yet, one released inside the store); its fetch also promotes due delayed jobs.
+            List<Job> direct = store.jobsFetch(new FetchRequest(
+                    request.workerId(),
+                    request.queues(),
+                    request.limit() - got.size(),
+                    request.leaseDuration(),
+                    Duration.ZERO));
+            if (!direct.isEmpty()) reconciler.soon(); // jobs it promoted beyond this fetch's room have no token yet
+            got.addAll(direct);
             if (!got.isEmpty()) return got;
-            // No token led to a job: ask the store itself, which also promotes due delayed jobs of these queues.
-            got = store.jobsFetch(new FetchRequest(
-                    request.workerId(), request.queues(), request.limit(), request.leaseDuration(), Duration.ZERO));
-            if (!got.isEmpty()) {
-                reconciler.soon(); // jobs it promoted beyond this fetch's limit have no token yet
-                return got;
-            }
             long left = deadline - System.nanoTime();
             if (left <= 0) return List.of();
             awaitToken(request.queues(), Math.min(left, url.reconcile().toNanos()));
