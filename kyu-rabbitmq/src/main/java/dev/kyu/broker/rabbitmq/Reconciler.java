@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 final class Reconciler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final int PROMOTE_BATCH = 1000;
-    private static final long SOON_SPACING_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long SOON_SPACING_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Broker store;
     private final Tokens tokens;

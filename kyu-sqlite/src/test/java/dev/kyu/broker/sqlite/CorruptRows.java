@@ -7,7 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 
-/** Writes garbage rows straight into a broker's jobs table, the way a broken tool or a hand edit might. */
+/**
+ * Writes garbage rows straight into a broker's jobs table, the way a broken tool or a hand edit might. Public: engines
+ * that keep their records in SQLite (kyu-rabbitmq) plant rows with it through this module's test-jar.
+ */
 public final class CorruptRows {
     private CorruptRows() {}
 
