@@ -20,6 +20,7 @@ import dev.kyu.spi.ForwardingBroker;
 import dev.kyu.spi.NewJob;
 import dev.kyu.spi.RescueResult;
 import dev.kyu.spi.RetryRequest;
+import dev.kyu.spi.WakeSignal;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,8 @@ public final class RabbitBroker extends ForwardingBroker {
     private final Reconciler reconciler;
     private final AtomicBoolean publishFailing = new AtomicBoolean();
     private volatile boolean closed;
+    /** Ends the waits that have no RabbitMQ delivery to wake them when the broker closes. */
+    private final WakeSignal closing = new WakeSignal();
 
     private RabbitBroker(Broker store, RabbitUrl url, String redacted, Tokens tokens) {
         super(store);
@@ -243,7 +246,7 @@ public final class RabbitBroker extends ForwardingBroker {
         Set<String> paused = reconciler.paused();
         List<String> active = queues.stream().filter(q -> !paused.contains(q)).toList();
         if (active.isEmpty()) {
-            TimeUnit.NANOSECONDS.sleep(nanos); // every queue asked for is paused: nothing can arrive
+            closing.awaitAfter(closing.generation(), nanos); // every queue asked for is paused: nothing can arrive
             return;
         }
         var arrived = new LinkedBlockingQueue<Boolean>();
@@ -251,7 +254,7 @@ public final class RabbitBroker extends ForwardingBroker {
         try {
             ch = tokens.borrow();
         } catch (KyuException.BrokerUnavailable e) {
-            TimeUnit.NANOSECONDS.sleep(nanos); // RabbitMQ away: the next look asks the store
+            closing.awaitAfter(closing.generation(), nanos); // RabbitMQ away: the next look asks the store
             return;
         }
         try {
@@ -354,6 +357,7 @@ public final class RabbitBroker extends ForwardingBroker {
     public void close() {
         if (closed) return;
         closed = true;
+        closing.close();
         reconciler.close();
         tokens.close();
         store.close();

@@ -24,6 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Tokens implements AutoCloseable {
     private static final byte[] BODY = "1".getBytes(StandardCharsets.UTF_8);
     private static final long CONFIRM_TIMEOUT_MS = 10_000;
+    private static final int DEAD_MAX_LENGTH = 10_000;
 
     private final RabbitUrl url;
     private final String redacted;
@@ -63,7 +64,13 @@ final class Tokens implements AutoCloseable {
         try {
             tokens.withAdmin(ch -> {
                 ch.exchangeDeclare(url.deadName(), "fanout", true);
-                ch.queueDeclare(url.deadName(), true, false, false, Map.of("x-queue-type", "quorum"));
+                // Tokens only land here when RabbitMQ drops them (a delivery limit): kept for a look, bounded.
+                ch.queueDeclare(
+                        url.deadName(),
+                        true,
+                        false,
+                        false,
+                        Map.of("x-queue-type", "quorum", "x-max-length", DEAD_MAX_LENGTH));
                 ch.queueBind(url.deadName(), url.deadName(), "");
                 return null;
             });
@@ -76,11 +83,27 @@ final class Tokens implements AutoCloseable {
 
     /** Declares the token queue of {@code queue} once per process; a conflicting declaration fails in one line. */
     void declare(String queue) {
-        if (declared.contains(queue)) return;
-        String name = url.queueName(queue);
-        withAdmin(ch -> ch.queueDeclare(
-                name, true, false, false, Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", url.deadName())));
+        if (!declared.contains(queue)) ready(queue);
+    }
+
+    /**
+     * How many tokens of {@code queue} wait in RabbitMQ (ready, not the ones a worker holds). A full declaration,
+     * not a passive one, so a queue an operator deleted is made again.
+     */
+    long ready(String queue) {
+        long n = withAdmin(ch -> (long) ch.queueDeclare(url.queueName(queue), true, false, false, queueArgs())
+                .getMessageCount());
         declared.add(queue);
+        return n;
+    }
+
+    /** Forgets that {@code queue} was declared, after a channel error on it (an operator may have deleted it). */
+    void forget(String queue) {
+        declared.remove(queue);
+    }
+
+    private Map<String, Object> queueArgs() {
+        return Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", url.deadName());
     }
 
     /** Publishes {@code n} tokens for {@code queue} and waits for RabbitMQ to confirm them. */
@@ -96,6 +119,7 @@ final class Tokens implements AutoCloseable {
                     ch.basicPublish("", url.queueName(queue), MessageProperties.MINIMAL_PERSISTENT_BASIC, BODY);
                 ch.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
             } catch (IOException | TimeoutException | ShutdownSignalException e) {
+                forget(queue);
                 publisher = null;
                 closeQuietly(ch);
                 throw RabbitErrors.unavailable(redacted, "publishing tokens of queue " + queue, e);
@@ -110,17 +134,15 @@ final class Tokens implements AutoCloseable {
         }
     }
 
-    /** How many tokens of {@code queue} wait in RabbitMQ (ready, not the ones a worker holds). */
-    long ready(String queue) {
-        declare(queue);
-        return withAdmin(
-                ch -> (long) ch.queueDeclarePassive(url.queueName(queue)).getMessageCount());
-    }
-
     /** Takes one token of {@code queue} without waiting (unacked on {@code ch}), or null. */
     GetResponse take(Channel ch, String queue) throws IOException {
         declare(queue);
-        return ch.basicGet(url.queueName(queue), false);
+        try {
+            return ch.basicGet(url.queueName(queue), false);
+        } catch (IOException | ShutdownSignalException e) {
+            forget(queue); // declared again on next use, in case an operator deleted it
+            throw e;
+        }
     }
 
     String queueName(String queue) {

@@ -98,6 +98,20 @@ class RabbitEngineTest {
     }
 
     @Test
+    void aTokenQueueAnOperatorDeletedIsDeclaredAgainAndItsJobsRun() throws Exception {
+        List<String> ids = enqueue("a", 2);
+        ch.queueDelete(tokenQueue("a"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Channel probe = rabbit.createChannel()) {
+                return probe.queueDeclarePassive(tokenQueue("a")).getMessageCount() == 2;
+            } catch (java.io.IOException e) {
+                return false; // not declared again yet
+            }
+        });
+        assertThat(fetch("a", 10, Duration.ZERO)).extracting(Job::id).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
     void aSurplusTokenIsDroppedHarmlessly() throws Exception {
         String id = enqueue("a", 1).get(0);
         for (int i = 0; i < 3; i++)
