@@ -6,6 +6,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 import dev.kyu.KyuException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,12 +55,15 @@ final class Tokens implements AutoCloseable {
         factory.setNetworkRecoveryInterval(1000);
         factory.setConnectionTimeout(5000);
         factory.setRequestedHeartbeat(15);
+        var handler = new QuietUntilOpen();
+        factory.setExceptionHandler(handler);
         Connection c;
         try {
             c = factory.newConnection("kyu");
         } catch (Exception e) {
             throw RabbitErrors.atOpen(redacted, factory.getVirtualHost(), e);
         }
+        handler.opened = true;
         var tokens = new Tokens(url, redacted, c);
         try {
             tokens.withAdmin(ch -> {
@@ -209,6 +213,19 @@ final class Tokens implements AutoCloseable {
             if (connection.isOpen()) connection.close(2000);
         } catch (Exception ignored) {
             // the connection was already lost
+        }
+    }
+
+    /**
+     * The client's handler, silent while the first connection is made: a refused password or vhost is reported
+     * once, as the one line {@link RabbitErrors#atOpen} makes, not also as the client's warnings.
+     */
+    private static final class QuietUntilOpen extends ForgivingExceptionHandler {
+        volatile boolean opened;
+
+        @Override
+        public void handleUnexpectedConnectionDriverException(Connection conn, Throwable exception) {
+            if (opened) super.handleUnexpectedConnectionDriverException(conn, exception);
         }
     }
 }
