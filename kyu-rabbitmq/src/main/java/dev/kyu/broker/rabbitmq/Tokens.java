@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
 
 /**
  * The RabbitMQ side: one connection (recovered automatically by the client), one publisher channel with
@@ -46,6 +47,11 @@ final class Tokens implements AutoCloseable {
         var factory = new ConnectionFactory();
         try {
             factory.setUri(url.amqpUri());
+            if (factory.isSSL()) {
+                // setUri's TLS trusts every certificate: verify the server against the JVM's trust store instead
+                factory.useSslProtocol(SSLContext.getDefault());
+                factory.enableHostnameVerification();
+            }
         } catch (Exception e) {
             throw new KyuException.BrokerConfig(
                     "amqp broker URL " + redacted + " is not a valid AMQP URI: " + RabbitErrors.scrub(e.getMessage()));

@@ -200,6 +200,16 @@ class RabbitEngineTest {
     }
 
     @Test
+    void amqpsToAPlainPortFailsInOneLine() throws Exception {
+        String url = RabbitNode.shared().url().replace("amqp://guest:guest@", "amqps://guest:pw@") + storeParam();
+        assertThatThrownBy(() -> Brokers.open(url))
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageStartingWith("amqp broker amqps://guest:***@")
+                .hasMessageNotContaining(":pw@")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
     void aMissingStoreNamesWhatToAdd() {
         assertThatThrownBy(() -> Brokers.open(RabbitNode.shared().url()))
                 .isInstanceOf(KyuException.BrokerConfig.class)
