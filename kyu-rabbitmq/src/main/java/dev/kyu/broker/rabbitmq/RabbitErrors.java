@@ -62,8 +62,4 @@ final class RabbitErrors {
     static String scrub(String text) {
         return text == null ? "" : dev.kyu.spi.BrokerConfig.redact(text);
     }
-
-    static boolean isPreconditionFailed(KyuException e) {
-        return e instanceof KyuException.InvalidInput;
-    }
 }

@@ -209,10 +209,6 @@ final class Tokens implements AutoCloseable {
         }
     }
 
-    boolean isOpen() {
-        return connection.isOpen();
-    }
-
     @Override
     public void close() {
         try {
