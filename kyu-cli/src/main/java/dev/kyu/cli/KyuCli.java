@@ -36,7 +36,7 @@ import picocli.CommandLine.ScopeType;
         footer = {
             "",
             "The broker is --broker URL, else the environment variable KYU_BROKER, else sqlite:kyu.db.",
-            "Broker URLs: memory:, sqlite:PATH, redis://HOST[:PORT][/DB], rediss://…, postgresql://HOST[:PORT]/DB",
+            "Broker URLs: memory:, sqlite:PATH, redis://HOST[:PORT][/DB], rediss://…, postgresql://HOST[:PORT]/DB, amqp://HOST/VHOST?store=URL",
             "",
             "Exit codes: 0 ok, 1 the work failed (a waited job failed, broker unavailable), 2 bad usage or input.",
             "",

@@ -15,7 +15,9 @@ public final class Brokers {
             new String[] {"rediss://", "kyu-redis"},
             new String[] {"postgresql://", "kyu-postgres"},
             new String[] {"postgres://", "kyu-postgres"},
-            new String[] {"jdbc:postgresql:", "kyu-postgres"});
+            new String[] {"jdbc:postgresql:", "kyu-postgres"},
+            new String[] {"amqp://", "kyu-rabbitmq"},
+            new String[] {"amqps://", "kyu-rabbitmq"});
 
     private Brokers() {}
 
@@ -41,7 +43,7 @@ public final class Brokers {
         }
         throw new KyuException.BrokerConfig(
                 "unknown broker URL scheme in '" + config.redactedUrl()
-                        + "': expected memory:, sqlite:PATH, redis://HOST[:PORT][/DB], rediss://… or postgresql://HOST[:PORT]/DB");
+                        + "': expected memory:, sqlite:PATH, redis://HOST[:PORT][/DB], rediss://…, postgresql://HOST[:PORT]/DB or amqp://HOST/VHOST?store=URL");
     }
 
     private static List<BrokerProvider> providers() {

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 class BrokersTest {
     @Test
     void unknownSchemeIsAOneLineErrorListingTheKnownOnes() {
-        assertThatThrownBy(() -> Brokers.open("amqp://guest:secret@localhost"))
+        assertThatThrownBy(() -> Brokers.open("mqtt://guest:secret@localhost"))
                 .isInstanceOf(KyuException.BrokerConfig.class)
-                .hasMessageStartingWith("unknown broker URL scheme in 'amqp://guest:***@localhost'")
+                .hasMessageStartingWith("unknown broker URL scheme in 'mqtt://guest:***@localhost'")
                 .hasMessageContaining("sqlite:PATH")
                 .hasMessageNotContaining("secret");
     }
@@ -22,6 +22,10 @@ class BrokersTest {
         assertThatThrownBy(() -> Brokers.open("redis://localhost:6379"))
                 .isInstanceOf(KyuException.BrokerConfig.class)
                 .hasMessage("broker URL redis://localhost:6379 needs the kyu-redis module on the class path");
+        assertThatThrownBy(() -> Brokers.open("amqp://guest:secret@localhost/%2F?store=sqlite%3Akyu.db"))
+                .isInstanceOf(KyuException.BrokerConfig.class)
+                .hasMessageStartingWith("broker URL amqp://guest:***@localhost")
+                .hasMessageEndingWith("needs the kyu-rabbitmq module on the class path");
     }
 
     @Test

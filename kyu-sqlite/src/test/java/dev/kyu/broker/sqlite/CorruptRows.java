@@ -7,27 +7,30 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 
-/** Writes garbage rows straight into a broker's jobs table, the way a broken tool or a hand edit might. */
-final class CorruptRows {
+/**
+ * Writes garbage rows straight into a broker's jobs table, the way a broken tool or a hand edit might. Public: engines
+ * that keep their records in SQLite (kyu-rabbitmq) plant rows with it through this module's test-jar.
+ */
+public final class CorruptRows {
     private CorruptRows() {}
 
     /** A due row in {@code queue} whose times, errors and meta are garbage; returns its id. */
-    static String queued(Path file, String queue) throws Exception {
+    public static String queued(Path file, String queue) throws Exception {
         return insert(file, queue, "QUEUED", "t", "'not a time'", "'{oops'");
     }
 
     /** A row of {@code queue} with a state the engine never writes. */
-    static String unknownState(Path file, String queue) throws Exception {
+    public static String unknownState(Path file, String queue) throws Exception {
         return insert(file, queue, "WEIRD", "t", "0", "NULL");
     }
 
     /** A due row without a task name. */
-    static String noTask(Path file, String queue) throws Exception {
+    public static String noTask(Path file, String queue) throws Exception {
         return insert(file, queue, "QUEUED", null, "0", "NULL");
     }
 
     /** A scheduled row whose due time is text, so no time comparison can ever match it. */
-    static String scheduledTextTime(Path file, String queue) throws Exception {
+    public static String scheduledTextTime(Path file, String queue) throws Exception {
         String id = JobIds.next();
         exec(
                 file,
@@ -38,7 +41,7 @@ final class CorruptRows {
     }
 
     /** A running row whose lease time is null. */
-    static String runningWithoutLease(Path file, String queue) throws Exception {
+    public static String runningWithoutLease(Path file, String queue) throws Exception {
         String id = JobIds.next();
         exec(
                 file,
@@ -48,7 +51,7 @@ final class CorruptRows {
     }
 
     /** Writes {@code job} as a row, past every check of enqueue; {@link Instant#MAX} is the largest integer a column holds. */
-    static String plant(Path file, RawJob job) throws Exception {
+    public static String plant(Path file, RawJob job) throws Exception {
         try (Connection c = SqliteTesting.raw(file);
                 PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO jobs (id, task, queue, args, priority, state, attempt, max_attempts, "
@@ -73,7 +76,7 @@ final class CorruptRows {
      * UTF-8, text in an integer column); {@code column} may be the id. Returns nothing: such an id cannot be
      * looked up, so tests look at the queue's counts and listing.
      */
-    static void queuedWith(Path file, String queue, String column, String sqlValue) throws Exception {
+    public static void queuedWith(Path file, String queue, String column, String sqlValue) throws Exception {
         var cols = new java.util.LinkedHashMap<String, String>();
         cols.put("id", "'" + JobIds.next() + "'");
         cols.put("task", "'t'");

@@ -1,0 +1,365 @@
+package dev.kyu.broker.rabbitmq;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.kyu.KyuException;
+import dev.kyu.job.Job;
+import dev.kyu.spi.Broker;
+import dev.kyu.spi.BrokerConfig;
+import dev.kyu.spi.Brokers;
+import dev.kyu.spi.Capability;
+import dev.kyu.spi.ClaimRequest;
+import dev.kyu.spi.Completion;
+import dev.kyu.spi.EnqueueRequest;
+import dev.kyu.spi.EnqueueResult;
+import dev.kyu.spi.FetchRequest;
+import dev.kyu.spi.ForwardingBroker;
+import dev.kyu.spi.NewJob;
+import dev.kyu.spi.RescueResult;
+import dev.kyu.spi.RetryRequest;
+import dev.kyu.spi.WakeSignal;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RabbitMQ carries the dispatch, a store Kyu already has keeps every job's record and is the only truth. Each Kyu
+ * queue has a durable quorum queue of tokens ("one job of this queue is ready"); a fetch takes a token and claims
+ * the best due job of that queue from the store, so the store's order, leases and rescue apply unchanged. A
+ * running job is protected by the store's lease, never by an unacked message. Every verb not overridden here is
+ * the store's.
+ */
+public final class RabbitBroker extends ForwardingBroker {
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitBroker.class);
+
+    private final Broker store;
+    private final RabbitUrl url;
+    private final String redacted;
+    private final Tokens tokens;
+    private final Reconciler reconciler;
+    private final AtomicBoolean publishFailing = new AtomicBoolean();
+    private volatile boolean closed;
+    /** Ends the waits that have no RabbitMQ delivery to wake them when the broker closes. */
+    private final WakeSignal closing = new WakeSignal();
+
+    private RabbitBroker(Broker store, RabbitUrl url, String redacted, Tokens tokens) {
+        super(store);
+        this.store = store;
+        this.url = url;
+        this.redacted = redacted;
+        this.tokens = tokens;
+        this.reconciler = new Reconciler(store, tokens, url);
+    }
+
+    static RabbitBroker open(BrokerConfig config) {
+        String redacted = config.redactedUrl();
+        RabbitUrl url = RabbitUrl.parse(config.url());
+        String scheme = url.storeUrl().trim().toLowerCase(java.util.Locale.ROOT);
+        if (scheme.startsWith("memory:") || scheme.startsWith("amqp"))
+            throw new KyuException.BrokerConfig("amqp broker " + redacted + ": the store "
+                    + BrokerConfig.redact(url.storeUrl())
+                    + " is not shared across processes; use sqlite:PATH, postgresql://… or redis://…");
+        Broker store = Brokers.open(new BrokerConfig(url.storeUrl(), config.clock(), config.options()));
+        if (!store.capabilities().contains(Capability.SHARED_ACROSS_PROCESSES)) {
+            store.close();
+            throw new KyuException.BrokerConfig("amqp broker " + redacted + ": the store " + store.describe()
+                    + " is not shared across processes; use sqlite:PATH, postgresql://… or redis://…");
+        }
+        Tokens tokens;
+        try {
+            tokens = Tokens.connect(url, redacted);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        var broker = new RabbitBroker(store, url, redacted, tokens);
+        broker.reconciler.start();
+        return broker;
+    }
+
+    @Override
+    public String describe() {
+        return BrokerConfig.redact(url.amqpUri()) + " (prefix " + url.prefix() + ", store " + store.describe() + ")";
+    }
+
+    /** The store's, less its own blocking fetch: waiting is RabbitMQ's delivery here. */
+    @Override
+    public Set<Capability> capabilities() {
+        var caps = EnumSet.noneOf(Capability.class);
+        caps.addAll(store.capabilities());
+        caps.remove(Capability.NATIVE_BLOCKING_FETCH);
+        return Set.copyOf(caps);
+    }
+
+    // ---- producing ---------------------------------------------------------------------------------
+
+    @Override
+    public List<EnqueueResult> jobsEnqueue(EnqueueRequest request) {
+        // A queue declared elsewhere with other arguments fails before anything is written.
+        for (String q : queuesOf(request.jobs())) {
+            try {
+                tokens.declare(q);
+            } catch (KyuException.BrokerUnavailable e) {
+                warnPublish(e);
+            }
+        }
+        List<EnqueueResult> results = store.jobsEnqueue(request);
+        Instant now = store.now();
+        var due = new LinkedHashMap<String, Long>();
+        for (int i = 0; i < results.size(); i++) {
+            NewJob j = request.jobs().get(i);
+            if (results.get(i).created() && dueNow(j, now)) due.merge(j.queue(), 1L, Long::sum);
+        }
+        mint(due);
+        if (request.connection() != null) reconciler.soon(); // the caller commits after this returns
+        return results;
+    }
+
+    private static boolean dueNow(NewJob j, Instant now) {
+        if (j.links() != null && j.links().waitsFor() > 0) return false;
+        if (j.runAt() != null && j.runAt().isAfter(now)) return false;
+        return j.delay() == null || !j.delay().isPositive();
+    }
+
+    private static List<String> queuesOf(List<NewJob> jobs) {
+        return jobs.stream().map(NewJob::queue).distinct().toList();
+    }
+
+    /** Publishes tokens; with RabbitMQ away the records are durable and the reconciler mints them later. */
+    private void mint(Map<String, Long> perQueue) {
+        try {
+            for (var e : perQueue.entrySet()) tokens.publish(e.getKey(), e.getValue());
+            if (publishFailing.compareAndSet(true, false))
+                LOG.info("amqp broker {}: publishing tokens again", redacted);
+        } catch (KyuException.BrokerUnavailable e) {
+            warnPublish(e);
+            reconciler.soon();
+        }
+    }
+
+    private void warnPublish(RuntimeException e) {
+        if (publishFailing.compareAndSet(false, true))
+            LOG.warn("{}; jobs are stored and the reconciler dispatches them once RabbitMQ is back", e.getMessage());
+    }
+
+    // ---- working -----------------------------------------------------------------------------------
+
+    @Override
+    public List<Job> jobsClaim(ClaimRequest request) {
+        List<Job> got = claimByTokens(request);
+        if (got.size() >= request.limit()) return got;
+        // The store is the truth: a ready job whose token is not minted yet is still claimed.
+        var all = new ArrayList<>(got);
+        all.addAll(store.jobsClaim(request.withLimit(request.limit() - got.size())));
+        return all;
+    }
+
+    @Override
+    public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
+        long deadline = System.nanoTime() + request.maxWait().toNanos();
+        ClaimRequest claim = request.claim();
+        while (!closed) {
+            var got = new ArrayList<>(claimByTokens(claim));
+            if (got.size() >= claim.limit()) return got;
+            // Tokens ran short: the store is the truth, so the room left is claimed from it directly (a job whose
+            // token is not minted yet, one released inside the store); its fetch also promotes due delayed jobs.
+            List<Job> direct = store.jobsFetch(new FetchRequest(
+                    request.workerId(),
+                    request.queues(),
+                    request.limit() - got.size(),
+                    request.leaseDuration(),
+                    Duration.ZERO));
+            if (!direct.isEmpty()) reconciler.soon(); // jobs it promoted beyond this fetch's room have no token yet
+            got.addAll(direct);
+            if (!got.isEmpty()) return got;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return List.of();
+            awaitToken(request.queues(), Math.min(left, url.reconcile().toNanos()));
+        }
+        return List.of();
+    }
+
+    /** Takes up to the claim's limit of tokens, queue by queue in order, and turns each into a claim in the store. */
+    private List<Job> claimByTokens(ClaimRequest request) {
+        var out = new ArrayList<Job>();
+        Set<String> paused = reconciler.paused();
+        Channel ch;
+        try {
+            ch = tokens.borrow();
+        } catch (KyuException.BrokerUnavailable e) {
+            return out;
+        }
+        try {
+            for (String q : request.queues()) {
+                if (paused.contains(q)) continue;
+                while (out.size() < request.limit()) {
+                    GetResponse token = tokens.take(ch, q);
+                    if (token == null) break;
+                    long tag = token.getEnvelope().getDeliveryTag();
+                    List<Job> got;
+                    try {
+                        got = store.jobsClaim(
+                                new ClaimRequest(request.workerId(), List.of(q), 1, request.leaseDuration()));
+                    } catch (RuntimeException e) {
+                        ch.basicNack(tag, false, true);
+                        throw e;
+                    }
+                    ch.basicAck(tag, false); // the claim is written (or there was nothing): the token is spent
+                    if (got.isEmpty()) break; // a surplus token: this queue has nothing due now
+                    out.addAll(got);
+                }
+                if (out.size() >= request.limit()) break;
+            }
+            tokens.giveBack(ch);
+        } catch (IOException | ShutdownSignalException e) {
+            Tokens.closeQuietly(ch); // RabbitMQ away: the store fallback still serves the fetch
+        } catch (KyuException e) {
+            Tokens.closeQuietly(ch);
+            if (!(e instanceof KyuException.BrokerUnavailable)) throw e;
+        } catch (RuntimeException e) {
+            Tokens.closeQuietly(ch);
+            throw e;
+        }
+        return out;
+    }
+
+    /**
+     * Waits for a token of any of these queues to arrive, up to {@code nanos}. The consumers take one token each
+     * (prefetch 1) and the channel is closed before returning, so RabbitMQ puts every token they held back at the
+     * head of its queue for the claim that follows: a waiting worker never keeps a token.
+     */
+    private void awaitToken(List<String> queues, long nanos) throws InterruptedException {
+        Set<String> paused = reconciler.paused();
+        List<String> active = queues.stream().filter(q -> !paused.contains(q)).toList();
+        if (active.isEmpty()) {
+            closing.awaitAfter(closing.generation(), nanos); // every queue asked for is paused: nothing can arrive
+            return;
+        }
+        var arrived = new LinkedBlockingQueue<Boolean>();
+        Channel ch;
+        try {
+            ch = tokens.borrow();
+        } catch (KyuException.BrokerUnavailable e) {
+            closing.awaitAfter(closing.generation(), nanos); // RabbitMQ away: the next look asks the store
+            return;
+        }
+        try {
+            ch.basicQos(1);
+            var consumer = new DefaultConsumer(ch) {
+                @Override
+                public void handleDelivery(
+                        String tag, Envelope envelope, com.rabbitmq.client.AMQP.BasicProperties p, byte[] body) {
+                    arrived.offer(Boolean.TRUE);
+                }
+
+                @Override
+                public void handleShutdownSignal(String tag, ShutdownSignalException sig) {
+                    arrived.offer(Boolean.FALSE);
+                }
+            };
+            for (String q : active) {
+                tokens.declare(q);
+                ch.basicConsume(tokens.queueName(q), false, consumer);
+            }
+            arrived.poll(nanos, TimeUnit.NANOSECONDS);
+        } catch (IOException | ShutdownSignalException e) {
+            arrived.poll(nanos, TimeUnit.NANOSECONDS);
+        } finally {
+            Tokens.closeQuietly(ch); // unacked tokens go back to their queues
+        }
+    }
+
+    // ---- verbs that may make jobs ready without an enqueue ----------------------------------------
+
+    @Override
+    public List<Boolean> jobsComplete(List<Completion> completions) {
+        List<Boolean> out = store.jobsComplete(completions);
+        if (out.contains(Boolean.TRUE)) reconciler.soon(); // a retry due now or released dependents
+        return out;
+    }
+
+    @Override
+    public List<Boolean> jobsComplete(List<Completion> completions, java.sql.Connection connection) {
+        List<Boolean> out = store.jobsComplete(completions, connection);
+        reconciler.soon();
+        return out;
+    }
+
+    @Override
+    public int jobsPromoteDue(int limit) {
+        int n = store.jobsPromoteDue(limit);
+        if (n > 0) reconciler.soon();
+        return n;
+    }
+
+    @Override
+    public RescueResult leasesRescueExpired(int limit) {
+        RescueResult r = store.leasesRescueExpired(limit);
+        if (!r.requeued().isEmpty()) {
+            var due = new LinkedHashMap<String, Long>();
+            for (Job j : store.jobsGet(r.requeued())) due.merge(j.queue(), 1L, Long::sum);
+            mint(due);
+        }
+        if (r.total() > 0) reconciler.soon(); // ended jobs may have released dependents
+        return r;
+    }
+
+    @Override
+    public int jobsRetry(RetryRequest request) {
+        int n = store.jobsRetry(request);
+        if (n > 0) reconciler.soon();
+        return n;
+    }
+
+    @Override
+    public List<dev.kyu.spi.CancelResult> jobsCancel(List<String> ids) {
+        var out = store.jobsCancel(ids);
+        reconciler.soon(); // a cancelled parent may release dependents
+        return out;
+    }
+
+    @Override
+    public int jobsDelete(List<String> ids) {
+        int n = store.jobsDelete(ids);
+        if (n > 0) reconciler.soon();
+        return n;
+    }
+
+    @Override
+    public int queuePurge(String queue) {
+        int n = store.queuePurge(queue);
+        if (n > 0) reconciler.soon();
+        return n;
+    }
+
+    @Override
+    public void queuePause(String queue, boolean paused) {
+        store.queuePause(queue, paused);
+        reconciler.markPaused(queue, paused);
+        if (!paused) reconciler.soon();
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        closing.close();
+        reconciler.close();
+        tokens.close();
+        store.close();
+    }
+}
