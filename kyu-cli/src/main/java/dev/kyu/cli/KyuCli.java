@@ -121,7 +121,7 @@ public final class KyuCli implements java.util.concurrent.Callable<Integer> {
         if (url.regionMatches(true, 0, "memory:", 0, 7) || url.equalsIgnoreCase("sqlite::memory:")) {
             throw new dev.kyu.KyuException.BrokerConfig(
                     command + " needs a broker that other processes share, and " + url
-                            + " lives inside this one process (its jobs would be gone when the command exits): use sqlite:PATH, redis://… or postgresql://…");
+                            + " lives inside this one process (its jobs would be gone when the command exits): use sqlite:PATH, redis://…, postgresql://… or amqp://…?store=…");
         }
         return connect();
     }

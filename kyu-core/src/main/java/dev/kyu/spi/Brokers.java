@@ -29,7 +29,7 @@ public final class Brokers {
         String url = config.url().trim();
         if (url.isEmpty())
             throw new KyuException.BrokerConfig(
-                    "empty broker URL: expected memory:, sqlite:PATH, redis://HOST or postgresql://HOST/DB");
+                    "empty broker URL: expected memory:, sqlite:PATH, redis://HOST, postgresql://HOST/DB or amqp://HOST/VHOST?store=URL");
         for (BrokerProvider p : providers()) {
             for (String prefix : p.prefixes()) {
                 if (url.regionMatches(true, 0, prefix, 0, prefix.length())) return p.open(config);
