@@ -30,8 +30,10 @@ final class RabbitErrors {
             if (t instanceof ConnectException
                     || t instanceof UnknownHostException
                     || t instanceof SocketTimeoutException) {
-                return new KyuException.BrokerConfig("amqp broker " + redacted + ": cannot reach RabbitMQ ("
-                        + t.getClass().getSimpleName() + ": " + scrub(t.getMessage()) + ")");
+                return new KyuException.BrokerUnavailable(
+                        "amqp broker " + redacted + ": cannot reach RabbitMQ ("
+                                + t.getClass().getSimpleName() + ": " + scrub(t.getMessage()) + ")",
+                        null);
             }
             root = t;
         }

@@ -194,7 +194,7 @@ class RabbitEngineTest {
         }
         String url = "amqp://guest:pw@127.0.0.1:" + port + "/%2F" + storeParam();
         assertThatThrownBy(() -> Brokers.open(url))
-                .isInstanceOf(KyuException.BrokerConfig.class)
+                .isInstanceOf(KyuException.BrokerUnavailable.class)
                 .hasMessageContaining("cannot reach RabbitMQ")
                 .hasMessageNotContaining(":pw@");
     }
