@@ -68,7 +68,11 @@ public final class FlowGate {
     /** A spare start this old is dropped unused: starting on it late would be a burst the rule did not allow. */
     static final Duration STALE_START = Duration.ofMillis(100);
 
+    /** The last slot this process took of each rate key; guarded by the key's stripe lock. */
+    private final Map<String, Long> lastSlots = new ConcurrentHashMap<>();
+
     static final int MAX_BATCH = 32;
+
     private final Map<String, PauseRead> pauseReads = new ConcurrentHashMap<>();
 
     {
@@ -210,10 +214,13 @@ public final class FlowGate {
             Booking b = bookings.containsKey(bk) ? decodeOrNull(bookings.get(bk)) : null;
             String rule = Booking.rule(l);
             if (b != null && b.rule().equals(rule)) {
-                if (b.slot() <= nowN) continue; // its slot has come: it starts without taking another
+                // its slot has come (or comes within the look-ahead, waited for here): it starts without taking
+                // another. Handed back instead, a job back a little early would go round the broker again and
+                // again until its slot.
+                if (b.slot() <= nowN || waitedFor(b.slot())) continue;
                 giveBack(slotKeys, job.id(), rateKeys, rateIntervals, nowN);
                 countHeld(l.name());
-                return new Hold(Duration.ofNanos(b.slot() - nowN));
+                return new Hold(untilSlot(b.slot(), nowN));
             }
             String rateKey = RATE + l.name() + "/" + keyOf[i];
             long interval = l.interval().toNanos();
@@ -227,7 +234,7 @@ public final class FlowGate {
             giveBack(slotKeys, job.id(), rateKeys, rateIntervals, nowN);
             broker.kvPut(bk, new Booking(t.slot(), 1, rule).encode());
             countHeld(l.name());
-            return new Hold(Duration.ofNanos(t.slot() - nowN));
+            return new Hold(untilSlot(t.slot(), nowN));
         }
         for (String bk : bookings.keySet()) broker.kvDelete(bk);
         return new Admit(new Ticket(job.id(), List.copyOf(slotKeys)));
@@ -346,9 +353,9 @@ public final class FlowGate {
     private Gcra.Take takeRate(String rateKey, String rule, long now, long interval, long burst) {
         // One job thread of this process at a time per key: hundreds of jobs fetched together would otherwise
         // race each other's compare-and-set on one key, each loss a wasted round trip. The thread that holds the
-        // lock takes starts for the threads waiting behind it too (those due within LOOK_AHEAD), in the same
-        // compare-and-set, and leaves them here: a busy key costs one round trip per batch, not per job. Other
-        // processes race on the broker; the compare-and-set keeps every start distinct.
+        // lock takes starts for the threads waiting behind it too, in the same step, and leaves them here: a busy
+        // key costs one round trip per batch, not per job. Other processes take from the broker too; its one-step
+        // take keeps every start distinct.
         ReentrantLock lock = rateLocks[Math.floorMod(rateKey.hashCode(), rateLocks.length)];
         lock.lock();
         try {
@@ -359,8 +366,14 @@ public final class FlowGate {
                 if (slot >= now - STALE_START.toNanos()) return new Gcra.Take(Math.max(slot, now), 0, slot <= now);
             }
             int want = 1 + Math.min(MAX_BATCH - 1, lock.getQueueLength());
-            var take = new RateTake(rateKey, rule, now, interval, burst, want, LOOK_AHEAD.toNanos());
+            // Starts for the threads queued behind: those due within the look-ahead, or all of them when this
+            // key's last start was already beyond it (each is then booked, and one round trip books them all).
+            Long last = lastSlots.get(rateKey);
+            long horizon = last != null && last - now > LOOK_AHEAD.toNanos() ? Long.MAX_VALUE : LOOK_AHEAD.toNanos();
+            var take = new RateTake(rateKey, rule, now, interval, burst, want, horizon);
             RateTake.Taken t = broker.kvTakeRate(take);
+            if (lastSlots.size() > 10_000) lastSlots.clear(); // one entry per key taken from: bounded, not a store
+            lastSlots.put(rateKey, take.slot(t.tat0(), t.taken() - 1));
             if (t.taken() > 1) {
                 var extra = spareStarts.computeIfAbsent(rateKey, k -> new java.util.ArrayDeque<>());
                 for (int k = 1; k < t.taken(); k++) extra.add(take.slot(t.tat0(), k));
@@ -389,6 +402,15 @@ public final class FlowGate {
             }
         }
         return nanos(clock.instant()) >= slot;
+    }
+
+    /**
+     * The wait until a booked slot, rounded up to a whole millisecond: engines keep due times to the millisecond,
+     * and a job due a fraction early would find its slot not yet come.
+     */
+    static Duration untilSlot(long slot, long now) {
+        long ms = Math.floorDiv(slot - now + 999_999, 1_000_000);
+        return Duration.ofMillis(Math.max(1, ms));
     }
 
     /**

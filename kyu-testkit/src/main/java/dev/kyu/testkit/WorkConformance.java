@@ -492,6 +492,26 @@ public abstract class WorkConformance extends EnqueueConformance {
         }
 
         @Test
+        @DisplayName(
+                "a job handed back with a delay keeps its place in line: once due, it comes before those behind it")
+        void releasedWithADelayKeepsItsPlaceInLine() {
+            String a = enqueue(job("t"));
+            String b = enqueue(job("t"));
+            String c = enqueue(job("t"));
+            Job first = fetchOne();
+            assertThat(first.id()).isEqualTo(a);
+            complete(first, new Outcome.Released(shortDelay()));
+            assertThat(fetchOne().id()).as("the held job is not due yet").isEqualTo(b);
+            advancePast(broker.now().plus(shortDelay()));
+            broker.jobsPromoteDue(100);
+            assertThat(fetchOne().id())
+                    .as("due again, it comes before the job that was behind it (a limit's held job starts on time "
+                            + "however long the line behind it)")
+                    .isEqualTo(a);
+            assertThat(fetchOne().id()).isEqualTo(c);
+        }
+
+        @Test
         void releasedWithADelayIsScheduled() {
             String id = enqueue(job("t"));
             Job running = fetchOne();

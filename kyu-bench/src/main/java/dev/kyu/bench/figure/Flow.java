@@ -98,6 +98,8 @@ public final class Flow implements Measurement {
         Drained manyKeys = drain(kyu, config, pass + "-keys", perKey, spread(n, settings.keys()));
 
         SteadyRate steady = SteadyRate.of(limited.starts(), TRIM_MICROS);
+        SteadyRate whole = SteadyRate.of(limited.starts(), 0);
+        System.err.println("flow: starts per second of the limited run: " + perSecond(limited.starts()));
         if (!steady.trimmed())
             System.err.println(
                     "flow: the limited run lasted under 2 s; its rate is over the whole span (raise --flow-jobs)");
@@ -107,6 +109,7 @@ public final class Flow implements Measurement {
                 Sample.of("flow-none-worker-cpu", "cpu-ms/1000 jobs", none.workerCpuMsPer1000(), n),
                 Sample.of("flow-rate-achieved", "jobs/s", steady.perSecond(), steady.starts()),
                 Sample.of("flow-rate-deviation", "%", steady.deviationPercent(settings.rate()), steady.starts()),
+                Sample.of("flow-rate-whole-run", "jobs/s", whole.perSecond(), whole.starts()),
                 Sample.of("flow-rate-worker-cpu", "cpu-ms/1000 jobs", limited.workerCpuMsPer1000(), n),
                 Sample.of(
                         "flow-rate-worker-cpu-overhead",
@@ -126,6 +129,19 @@ public final class Flow implements Measurement {
                         "x",
                         manyKeys.workerCpuMsPer1000() / oneKey.workerCpuMsPer1000(),
                         n));
+    }
+
+    /** The starts counted in each second from the first, for the log: where a run's rate drifts shows there. */
+    static String perSecond(long[] startsMicros) {
+        long[] s = startsMicros.clone();
+        java.util.Arrays.sort(s);
+        var counts = new ArrayList<Integer>();
+        for (long t : s) {
+            int sec = (int) ((t - s[0]) / 1_000_000L);
+            while (counts.size() <= sec) counts.add(0);
+            counts.set(sec, counts.get(sec) + 1);
+        }
+        return counts.toString();
     }
 
     /** Args of {@code n} jobs whose keys {@code "0"} … {@code keys − 1} take turns. */

@@ -361,6 +361,7 @@ public final class MemoryBroker implements Broker {
                     return false;
                 }
                 boolean later = rel.delay().isPositive();
+                if (later) s.placeInLine = j.scheduledAt().isBefore(now) ? j.scheduledAt() : now;
                 store.place(
                         s,
                         unleased(j)

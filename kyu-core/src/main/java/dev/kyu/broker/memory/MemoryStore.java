@@ -235,16 +235,22 @@ final class MemoryStore {
                 scheduled.add(s);
             }
             case QUEUED -> {
-                s.sortAt = j == null ? Instant.EPOCH : j.scheduledAt();
+                Instant place = s.placeInLine;
+                s.placeInLine = null;
+                s.sortAt = j == null
+                        ? Instant.EPOCH
+                        : place != null && place.isBefore(j.scheduledAt()) ? place : j.scheduledAt();
                 s.sortPriority = j == null ? Integer.MAX_VALUE : j.priority();
                 s.queueState.addReady(s);
             }
             case RUNNING -> {
+                s.placeInLine = null;
                 s.sortAt = j.leaseExpiresAt();
                 running.add(s);
                 runningById.put(s.id, s);
             }
             case SUCCEEDED, FAILED, CANCELLED -> {
+                s.placeInLine = null;
                 finished.add(s, j.finishedAt());
                 if (j.resultTtl() != null) {
                     s.expiresAt = j.finishedAt().plus(j.resultTtl());

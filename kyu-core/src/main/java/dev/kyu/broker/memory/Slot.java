@@ -35,6 +35,12 @@ final class Slot {
 
     Job job;
     Instant sortAt;
+    /**
+     * Where a job handed back with a delay stood in line (its due time then): it is filed there again once due, so
+     * it comes before the jobs that were behind it, as the SQL engines' order by id does. Null otherwise.
+     */
+    Instant placeInLine;
+
     int sortPriority;
     /** Where the slot is filed in its {@link ReadyLine} while QUEUED: its ring ticket (0: none), or the sorted set. */
     long readyTicket;

@@ -79,9 +79,12 @@ for i = 0, n - 1 do
       finish(q, id, h, 'CANCELLED', now)
     else
       redis.call('HSET', key, 'attempt', s(math.max(0, (tonumber(h.attempt) or 1) - 1)))
-      -- A hand-back without delay keeps its place in line.
+      -- A hand-back keeps its place in line: at once without a delay; with one (a job a limit holds back until
+      -- its slot), once it is due again, so it comes before the jobs that were behind it ('inline', read at its
+      -- promotion), as the SQL engines' order by id does.
       local due = now + delay
-      if delay <= 0 then due = math.min(tonumber(h.scheduledAt) or now, now) end
+      local place = math.min(tonumber(h.scheduledAt) or now, now)
+      if delay <= 0 then due = place else redis.call('HSET', key, 'inline', s(place)) end
       requeue(q, id, h, due, now)
     end
     -- 2: applied, and on a Cluster a release of dependents was recorded for the relay.

@@ -466,7 +466,8 @@ local function promote(q, now, limit, also)
     redis.call('ZREM', qk(q, 'sched'), id)
     local h = hash(jk(q, id))
     if h.state == 'SCHEDULED' then
-      local rk = rkey(tonumber(h.scheduledAt) or now, id)
+      local rk = rkey(math.min(tonumber(h.inline) or now, tonumber(h.scheduledAt) or now), id)
+      if h.inline then redis.call('HDEL', jk(q, id), 'inline') end
       redis.call('HSET', jk(q, id), 'rk', rk)
       redis.call('ZADD', qk(q, 'ready'), -(tonumber(h.priority) or 0), rk)
       setstate(q, id, 'SCHEDULED', 'QUEUED', now)
