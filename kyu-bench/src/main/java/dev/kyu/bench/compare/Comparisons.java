@@ -31,12 +31,14 @@ public final class Comparisons {
 
     /**
      * The RabbitMQ Celery uses: the one given for it, else Kyu's own broker when that is RabbitMQ (so both run
-     * on the same server), else {@link #DEFAULT_AMQP_URL}.
+     * on the same server and vhost, without Kyu's {@code ?store=…} options), else {@link #DEFAULT_AMQP_URL}.
      */
     public static String amqpUrl(String given, String kyuBroker) {
         if (given != null && !given.isBlank()) return given.trim();
         String k = kyuBroker == null ? "" : kyuBroker.trim();
-        if (k.startsWith("amqp://") || k.startsWith("amqps://")) return k;
+        // Kyu's URL names its store and options after '?'; Celery gets the server and vhost only.
+        if (k.startsWith("amqp://") || k.startsWith("amqps://"))
+            return k.contains("?") ? k.substring(0, k.indexOf('?')) : k;
         return DEFAULT_AMQP_URL;
     }
 }

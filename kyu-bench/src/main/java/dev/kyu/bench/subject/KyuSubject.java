@@ -12,6 +12,7 @@ import dev.kyu.client.JobHandle;
 import dev.kyu.job.JobOptions;
 import dev.kyu.job.JobState;
 import dev.kyu.worker.Worker;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -222,7 +223,16 @@ public final class KyuSubject implements Subject {
     public List<Long> serverPids() {
         String u = url.trim().toLowerCase(java.util.Locale.ROOT);
         if (u.startsWith("redis")) return ProcStats.pidsNamed(List.of("redis-server"));
-        if (u.startsWith("amqp")) return ProcStats.pidsNamed(List.of("beam.smp"));
+        if (u.startsWith("amqp")) {
+            // RabbitMQ carries the dispatch and the store keeps the records: both are the broker's servers.
+            var pids = new java.util.ArrayList<>(ProcStats.pidsNamed(List.of("beam.smp")));
+            int at = u.indexOf("store=");
+            String store =
+                    at < 0 ? "" : java.net.URLDecoder.decode(u.substring(at + 6).split("&")[0], StandardCharsets.UTF_8);
+            if (store.startsWith("redis")) pids.addAll(ProcStats.pidsNamed(List.of("redis-server")));
+            if (store.startsWith("postgres")) pids.addAll(ProcStats.pidsNamed(List.of("postgres")));
+            return pids;
+        }
         if (u.startsWith("postgres") || u.startsWith("jdbc:postgresql"))
             return ProcStats.pidsNamed(List.of("postgres"));
         return List.of();

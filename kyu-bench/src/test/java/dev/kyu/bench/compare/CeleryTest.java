@@ -16,6 +16,9 @@ class CeleryTest {
         assertThat(Comparisons.amqpUrl("amqp://u:p@h:5672/v", "amqp://other//")).isEqualTo("amqp://u:p@h:5672/v");
         assertThat(Comparisons.amqpUrl(null, "amqp://guest:guest@rabbit:5672//"))
                 .isEqualTo("amqp://guest:guest@rabbit:5672//");
+        assertThat(Comparisons.amqpUrl(null, "amqp://guest:guest@rabbit:5672/%2F?store=redis%3A%2F%2Fr&prefix=b"))
+                .as("Kyu's store and options are Kyu's")
+                .isEqualTo("amqp://guest:guest@rabbit:5672/%2F");
         assertThat(Comparisons.amqpUrl(" ", "postgresql://postgres@127.0.0.1/test"))
                 .isEqualTo(Comparisons.DEFAULT_AMQP_URL);
     }
