@@ -218,9 +218,12 @@ public final class RabbitBroker extends ForwardingBroker {
                         ch.basicNack(tag, false, true);
                         throw e;
                     }
+                    // The claim is written before the ack: its job is returned even if the ack then fails with
+                    // RabbitMQ going away (the token, put back, is a harmless surplus), else it would sit RUNNING
+                    // until its lease expired and run a second time.
+                    out.addAll(got);
                     ch.basicAck(tag, false); // the claim is written (or there was nothing): the token is spent
                     if (got.isEmpty()) break; // a surplus token: this queue has nothing due now
-                    out.addAll(got);
                 }
                 if (out.size() >= request.limit()) break;
             }
@@ -276,8 +279,9 @@ public final class RabbitBroker extends ForwardingBroker {
                 ch.basicConsume(tokens.queueName(q), false, consumer);
             }
             arrived.poll(nanos, TimeUnit.NANOSECONDS);
-        } catch (IOException | ShutdownSignalException e) {
-            arrived.poll(nanos, TimeUnit.NANOSECONDS);
+        } catch (IOException | ShutdownSignalException | KyuException.BrokerUnavailable e) {
+            // RabbitMQ went away meanwhile (a declare fails as BrokerUnavailable): the next look asks the store
+            closing.awaitAfter(closing.generation(), nanos);
         } finally {
             Tokens.closeQuietly(ch); // unacked tokens go back to their queues
         }

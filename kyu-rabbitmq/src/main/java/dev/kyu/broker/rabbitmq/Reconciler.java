@@ -110,6 +110,7 @@ final class Reconciler implements AutoCloseable {
                 store.jobsPromoteDue(PROMOTE_BATCH);
             }
             var nowPaused = new HashSet<String>();
+            boolean askedRabbit = false;
             for (QueueInfo q : store.queuesList()) {
                 if (q.paused()) {
                     nowPaused.add(q.queue());
@@ -117,10 +118,13 @@ final class Reconciler implements AutoCloseable {
                 }
                 long queued = q.count(JobState.QUEUED);
                 if (queued == 0) continue;
+                askedRabbit = true;
                 long deficit = queued - tokens.ready(q.queue());
                 if (deficit > 0) tokens.publish(q.queue(), deficit);
             }
             paused = Set.copyOf(nowPaused);
+            // A pass with no queued job asks RabbitMQ nothing: it says nothing of whether RabbitMQ is back.
+            if (!askedRabbit) return;
             if (failing) LOG.info("amqp reconciler: RabbitMQ reachable again, tokens minted for every ready job");
             failing = false;
         } catch (RuntimeException e) {

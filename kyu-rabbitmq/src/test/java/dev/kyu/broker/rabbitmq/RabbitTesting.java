@@ -40,7 +40,12 @@ final class RabbitTesting {
     }
 
     static String url(Path store, String prefix) {
-        return RabbitNode.shared().url() + "?store="
+        return url(RabbitNode.shared().url(), store, prefix);
+    }
+
+    /** The engine's URL on the node at {@code amqpUrl}, keeping each job's record in the SQLite file {@code store}. */
+    static String url(String amqpUrl, Path store, String prefix) {
+        return amqpUrl + "?store="
                 + URLEncoder.encode("sqlite:" + store, StandardCharsets.UTF_8) + "&prefix=" + prefix
                 + "&reconcile=250ms";
     }
