@@ -68,6 +68,9 @@ public final class FlowGate {
     /** A spare start this old is dropped unused: starting on it late would be a burst the rule did not allow. */
     static final Duration STALE_START = Duration.ofMillis(100);
 
+    /** Threads of this process taking from each rate key now (the one holding its lock included). */
+    private final Map<String, Integer> waiters = new ConcurrentHashMap<>();
+
     /** The last slot this process took of each rate key; guarded by the key's stripe lock. */
     private final Map<String, Long> lastSlots = new ConcurrentHashMap<>();
 
@@ -357,6 +360,8 @@ public final class FlowGate {
         // key costs one round trip per batch, not per job. Other processes take from the broker too; its one-step
         // take keeps every start distinct.
         ReentrantLock lock = rateLocks[Math.floorMod(rateKey.hashCode(), rateLocks.length)];
+        // Threads waiting for this key, not the stripe: starts taken for a thread of another key would go unused.
+        waiters.merge(rateKey, 1, Integer::sum);
         lock.lock();
         try {
             java.util.ArrayDeque<Long> spare = spareStarts.get(rateKey);
@@ -365,7 +370,7 @@ public final class FlowGate {
                 if (spare.isEmpty()) spareStarts.remove(rateKey);
                 if (slot >= now - STALE_START.toNanos()) return new Gcra.Take(Math.max(slot, now), 0, slot <= now);
             }
-            int want = 1 + Math.min(MAX_BATCH - 1, lock.getQueueLength());
+            int want = Math.clamp(waiters.getOrDefault(rateKey, 1), 1, MAX_BATCH);
             // Starts for the threads queued behind: those due within the look-ahead, or all of them when this
             // key's last start was already beyond it (each is then booked, and one round trip books them all).
             Long last = lastSlots.get(rateKey);
@@ -381,6 +386,7 @@ public final class FlowGate {
             long slot = take.slot(t.tat0(), 0);
             return new Gcra.Take(slot, 0, slot == now);
         } finally {
+            waiters.computeIfPresent(rateKey, (k, n) -> n <= 1 ? null : n - 1);
             lock.unlock();
         }
     }
