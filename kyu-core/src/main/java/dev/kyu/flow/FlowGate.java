@@ -44,6 +44,7 @@ public final class FlowGate {
     static final Duration STALE_BOOKING = Duration.ofDays(1);
 
     private final Broker broker;
+    private final TakeCombiner takes;
     private final Clock clock;
     private final FlowKeys keys;
     private final Duration refresh;
@@ -137,6 +138,7 @@ public final class FlowGate {
 
     FlowGate(Broker broker, Clock clock, Map<String, KeyFunction> keyFunctions, Duration refresh) {
         this.broker = broker;
+        this.takes = new TakeCombiner(broker);
         this.clock = clock;
         this.keys = new FlowKeys(keyFunctions);
         this.refresh = refresh;
@@ -376,7 +378,7 @@ public final class FlowGate {
             Long last = lastSlots.get(rateKey);
             long horizon = last != null && last - now > LOOK_AHEAD.toNanos() ? Long.MAX_VALUE : LOOK_AHEAD.toNanos();
             var take = new RateTake(rateKey, rule, now, interval, burst, want, horizon);
-            RateTake.Taken t = broker.kvTakeRate(take);
+            RateTake.Taken t = takes.take(take);
             if (lastSlots.size() > 10_000) lastSlots.clear(); // one entry per key taken from: bounded, not a store
             lastSlots.put(rateKey, take.slot(t.tat0(), t.taken() - 1));
             if (t.taken() > 1) {

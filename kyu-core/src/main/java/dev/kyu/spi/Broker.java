@@ -205,6 +205,16 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * Several {@link #kvTakeRate} steps, applied in order, each atomic (a key may come more than once): the takes
+     * of many keys in one round trip where the engine can. The default takes them one by one.
+     */
+    default List<RateTake.Taken> kvTakeRates(List<RateTake> takes) {
+        var out = new java.util.ArrayList<RateTake.Taken>(takes.size());
+        for (RateTake t : takes) out.add(kvTakeRate(t));
+        return out;
+    }
+
+    /**
      * Takes or renews a named lock for {@code ttl}: true when {@code owner} now holds it (it was free,
      * expired, or already held by the same owner). Leadership only saves work; correctness never rests on it.
      */

@@ -194,6 +194,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public List<RateTake.Taken> kvTakeRates(List<RateTake> takes) {
+        return delegate.kvTakeRates(takes);
+    }
+
+    @Override
     public boolean lockTry(String name, String owner, Duration ttl) {
         return delegate.lockTry(name, owner, ttl);
     }

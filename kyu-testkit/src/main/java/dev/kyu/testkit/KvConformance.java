@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kyu.spi.RateTake;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -172,6 +173,38 @@ public abstract class KvConformance extends LinkConformance {
                 broker.kvPut("rate/odd", odd);
                 takeAndCheck(new RateTake("rate/odd", rule, NOW, 1000, 1, 7, 10_000));
             }
+        }
+
+        @Test
+        @DisplayName("a batch of takes answers as the same takes one after the other: new, kept, odd and repeated keys")
+        void aBatchIsTheTakesInOrder() {
+            broker.kvPut("rate/kept", (NOW + 5_000) + ",1000x1");
+            broker.kvPut("rate/odd", "garbage");
+            broker.kvPut("rate/other", (NOW + 9_000) + ",2000x1");
+            var takes = new ArrayList<RateTake>();
+            for (String k : new String[] {"rate/new", "rate/kept", "rate/odd", "rate/other"})
+                takes.add(new RateTake(k, "1000x1", NOW, 1_000, 1, 3, 1_500));
+            var expected = new ArrayList<RateTake.Taken>();
+            var values = new java.util.HashMap<String, String>();
+            for (RateTake t : takes) {
+                RateTake.Taken e = t.apply(broker.kvGet(t.key()).orElse(null));
+                expected.add(e);
+                values.put(t.key(), t.value(e));
+            }
+            assertThat(broker.kvTakeRates(takes)).containsExactlyElementsOf(expected);
+            values.forEach((k, v) -> assertThat(broker.kvGet(k)).as(k).contains(v));
+
+            var twice = List.of(
+                    new RateTake("rate/kept", "1000x1", NOW, 1_000, 1, 1, 0),
+                    new RateTake("rate/fresh", "1000x1", NOW, 1_000, 1, 1, 0),
+                    new RateTake("rate/kept", "1000x1", NOW, 1_000, 1, 1, 0));
+            String kept = broker.kvGet("rate/kept").orElseThrow();
+            RateTake.Taken first = twice.get(0).apply(kept);
+            RateTake.Taken third = twice.get(2).apply(twice.get(0).value(first));
+            assertThat(broker.kvTakeRates(twice))
+                    .as("a key named twice is taken twice, in order")
+                    .containsExactly(first, twice.get(1).apply(null), third);
+            assertThat(broker.kvTakeRates(List.of())).isEmpty();
         }
 
         @Test

@@ -171,6 +171,80 @@ final class PgRegistry {
         }
     }
 
+    /**
+     * A batch of takes on distinct keys in one statement, as {@link #kvTakeRate} does one: the rows locked in key
+     * order (two batches never wait on each other crosswise), the new states inserted or updated, one commit that
+     * does not wait for the disk. A take whose state another taker inserted first is taken again alone. A batch
+     * naming a key twice is taken one by one, in order.
+     */
+    List<RateTake.Taken> kvTakeRates(List<RateTake> takes) {
+        var keys = new java.util.HashSet<String>();
+        for (RateTake t : takes) keys.add(t.key());
+        if (takes.size() < 2 || keys.size() < takes.size()) {
+            var out = new ArrayList<RateTake.Taken>(takes.size());
+            for (RateTake t : takes) out.add(kvTakeRate(t));
+            return out;
+        }
+        String kv = s + ".kyu_kv";
+        String max = Long.toString(Long.MAX_VALUE);
+        String sql =
+                "WITH req AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]::numeric[], ?::text[]::numeric[],"
+                        + "   ?::text[]::numeric[], ?::text[]::int[]) WITH ORDINALITY AS r(key, rule, t_now, t_last, iv, cnt, ord)),"
+                        + " old AS (SELECT key, value FROM " + kv
+                        + " WHERE key IN (SELECT key FROM req) ORDER BY key FOR UPDATE),"
+                        + " parsed AS (SELECT r.*, o.value IS NOT NULL AS present, o.value AS v, position(',' in o.value) AS p"
+                        + "  FROM req r LEFT JOIN old o ON o.key = r.key),"
+                        + " base AS (SELECT key, rule, ord, present, iv, cnt, t_last, GREATEST(t_now, CASE WHEN p > 0 THEN"
+                        + "   CASE WHEN substr(v, p + 1) = rule AND substr(v, 1, p - 1) ~ '^[+-]?[0-9]+$' THEN"
+                        + "   CASE WHEN substr(v, 1, p - 1)::numeric <= " + max
+                        + " THEN substr(v, 1, p - 1)::numeric END END END)"
+                        + "   AS tat0 FROM parsed),"
+                        + " calc AS (SELECT *, CASE WHEN t_last >= " + max + " THEN cnt"
+                        + "   ELSE 1 + LEAST(cnt - 1, GREATEST(0, div(t_last - tat0, iv))) END AS n FROM base),"
+                        + " next AS (SELECT key, ord, present, tat0, n,"
+                        + "   LEAST(tat0 + n * iv, " + max + ")::bigint::text || ',' || rule AS value FROM calc),"
+                        + " ins AS (INSERT INTO " + kv
+                        + " (key, value) SELECT key, value FROM next WHERE NOT present ORDER BY key"
+                        + "  ON CONFLICT (key) DO NOTHING RETURNING key),"
+                        + " upd AS (UPDATE " + kv
+                        + " k SET value = n.value FROM next n WHERE k.key = n.key AND n.present"
+                        + "  RETURNING k.key),"
+                        + " lax AS (SELECT set_config('synchronous_commit', 'off', true) AS was)"
+                        + " SELECT ord, tat0::bigint, n::int, present OR key IN (SELECT key FROM ins)"
+                        + "  FROM next CROSS JOIN lax ORDER BY ord";
+        int size = takes.size();
+        String[] key = new String[size], rule = new String[size], now = new String[size], last = new String[size];
+        String[] iv = new String[size], cnt = new String[size];
+        for (int i = 0; i < size; i++) {
+            RateTake t = takes.get(i);
+            key[i] = t.key();
+            rule[i] = t.rule();
+            now[i] = Long.toString(t.now());
+            last[i] = java.math.BigInteger.valueOf(t.now())
+                    .add(java.math.BigInteger.valueOf(t.horizon()))
+                    .add(java.math.BigInteger.valueOf(t.tolerance()))
+                    .toString();
+            iv[i] = Long.toString(t.interval());
+            cnt[i] = Integer.toString(t.count());
+        }
+        RateTake.Taken[] out = new RateTake.Taken[size];
+        db.call("take rate starts", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                String[][] columns = {key, rule, now, last, iv, cnt};
+                for (int i = 0; i < columns.length; i++) ps.setArray(i + 1, c.createArrayOf("text", columns[i]));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int i = rs.getInt(1) - 1;
+                        if (rs.getBoolean(4)) out[i] = new RateTake.Taken(rs.getLong(2), rs.getInt(3));
+                    }
+                }
+            }
+            return null;
+        });
+        for (int i = 0; i < size; i++) if (out[i] == null) out[i] = kvTakeRate(takes.get(i));
+        return List.of(out);
+    }
+
     Map<String, String> kvList(String prefix) {
         return db.call("list keys", c -> {
             var out = new TreeMap<String, String>();

@@ -271,6 +271,11 @@ public final class PostgresBroker implements Broker {
     }
 
     @Override
+    public List<RateTake.Taken> kvTakeRates(List<RateTake> takes) {
+        return registry.kvTakeRates(takes);
+    }
+
+    @Override
     public Map<String, String> kvList(String prefix) {
         return registry.kvList(prefix);
     }

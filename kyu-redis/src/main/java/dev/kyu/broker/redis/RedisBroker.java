@@ -323,7 +323,12 @@ public final class RedisBroker implements Broker {
 
     @Override
     public dev.kyu.spi.RateTake.Taken kvTakeRate(dev.kyu.spi.RateTake take) {
-        return registry.kvTakeRate(take);
+        return registry.kvTakeRates(List.of(take)).get(0);
+    }
+
+    @Override
+    public List<dev.kyu.spi.RateTake.Taken> kvTakeRates(List<dev.kyu.spi.RateTake> takes) {
+        return takes.isEmpty() ? List.of() : registry.kvTakeRates(takes);
     }
 
     @Override

@@ -1,6 +1,7 @@
--- One take from a cell-rate limit's state (dev.kyu.spi.RateTake fixes the arithmetic), a field of the kv hash
--- holding 'TAT,RULE'. KEYS[1] kv hash; ARGV: prefix, field, rule, now, interval, tolerance, count, horizon, the
--- numbers as decimal text of epoch or span nanoseconds (0 .. 2^63-1). Returns {tat0, taken}.
+-- Takes from cell-rate limits' states (dev.kyu.spi.RateTake fixes the arithmetic), fields of the kv hash holding
+-- 'TAT,RULE', one after the other. KEYS[1] kv hash; ARGV: prefix, then per take: field, rule, now, interval,
+-- tolerance, count, horizon, the numbers as decimal text of epoch or span nanoseconds (0 .. 2^63-1).
+-- Returns {tat0, taken} per take, flat.
 -- Lua's numbers are doubles, exact to 2^53 only, and epoch nanoseconds are near 2^61: every number here is a pair
 -- {s, n} = s * 10^9 + n (0 <= n < 10^9), whose parts stay exact, and every sum saturates at 2^63-1 as Java's do.
 need({KEYS[1], 'hash'})
@@ -39,21 +40,26 @@ local function text(p)
   return string.format('%d%09d', p[1], p[2])
 end
 
-local field, rule = ARGV[2], ARGV[3]
-local now, interval, tolerance = parse(ARGV[4]), parse(ARGV[5]), parse(ARGV[6])
-local count, horizon = tonumber(ARGV[7]), parse(ARGV[8])
-local tat0 = now
-local cur = redis.call('HGET', KEYS[1], field)
-if cur then
-  local c = string.find(cur, ',', 1, true)
-  if c and string.sub(cur, c + 1) == rule then
-    local stored = parse(string.sub(cur, 1, c - 1))
-    if stored and cmp(stored, now) > 0 then tat0 = stored end
+local out = {}
+for g = 2, #ARGV, 7 do
+  local field, rule = ARGV[g], ARGV[g + 1]
+  local now, interval, tolerance = parse(ARGV[g + 2]), parse(ARGV[g + 3]), parse(ARGV[g + 4])
+  local count, horizon = tonumber(ARGV[g + 5]), parse(ARGV[g + 6])
+  local tat0 = now
+  local cur = redis.call('HGET', KEYS[1], field)
+  if cur then
+    local c = string.find(cur, ',', 1, true)
+    if c and string.sub(cur, c + 1) == rule then
+      local stored = parse(string.sub(cur, 1, c - 1))
+      if stored and cmp(stored, now) > 0 then tat0 = stored end
+    end
   end
+  -- start k is taken while tat0 + k * interval <= now + horizon + tolerance (its slot is due within the horizon)
+  local last = add(add(now, horizon), tolerance)
+  local taken = 1
+  while taken < count and cmp(add(tat0, mul(taken, interval)), last) <= 0 do taken = taken + 1 end
+  redis.call('HSET', KEYS[1], field, text(add(tat0, mul(taken, interval))) .. ',' .. rule)
+  out[#out + 1] = text(tat0)
+  out[#out + 1] = taken
 end
--- start k is taken while tat0 + k * interval <= now + horizon + tolerance (its slot is due within the horizon)
-local last = add(add(now, horizon), tolerance)
-local taken = 1
-while taken < count and cmp(add(tat0, mul(taken, interval)), last) <= 0 do taken = taken + 1 end
-redis.call('HSET', KEYS[1], field, text(add(tat0, mul(taken, interval))) .. ',' .. rule)
-return {text(tat0), taken}
+return out
