@@ -1,9 +1,6 @@
 package dev.kyu.broker.rabbitmq;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.kyu.KyuException;
 import dev.kyu.job.Job;
@@ -30,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +50,14 @@ public final class RabbitBroker extends ForwardingBroker {
     private volatile boolean closed;
     /** Ends the waits that have no RabbitMQ delivery to wake them when the broker closes. */
     private final WakeSignal closing = new WakeSignal();
+    /** Woken by every token pushed to this process, and when it closes. */
+    private final WakeSignal arrivals = new WakeSignal();
+    /** This process's consumers of token queues, by Kyu queue. */
+    private final Map<String, Inbox> inboxes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** One claim by tokens at a time: the tokens of an inbox are spent in delivery order. */
+    private final java.util.concurrent.locks.ReentrantLock taking = new java.util.concurrent.locks.ReentrantLock();
+    /** The most tokens one consumer holds: a worker of any concurrency keeps a bounded share of a queue's tokens. */
+    static final int MAX_PREFETCH = 1_000;
 
     private RabbitBroker(Broker store, RabbitUrl url, String redacted, Tokens tokens) {
         super(store);
@@ -173,6 +176,7 @@ public final class RabbitBroker extends ForwardingBroker {
         long deadline = System.nanoTime() + request.maxWait().toNanos();
         ClaimRequest claim = request.claim();
         while (!closed) {
+            long seen = arrivals.generation();
             var got = new ArrayList<>(claimByTokens(claim));
             if (got.size() >= claim.limit()) return got;
             // Tokens ran short: the store is the truth, so the room left is claimed from it directly (a job whose
@@ -188,103 +192,71 @@ public final class RabbitBroker extends ForwardingBroker {
             if (!got.isEmpty()) return got;
             long left = deadline - System.nanoTime();
             if (left <= 0) return List.of();
-            awaitToken(request.queues(), Math.min(left, url.reconcile().toNanos()));
+            awaitToken(seen, Math.min(left, url.reconcile().toNanos()));
         }
         return List.of();
     }
 
-    /** Takes up to the claim's limit of tokens, queue by queue in order, and turns each into a claim in the store. */
+    /**
+     * Spends the tokens this process holds, queue by queue in order, up to the claim's limit: the tokens of a queue
+     * become one claim in the store of as many of its best due jobs, then one acknowledgement. A token whose job
+     * another worker claimed first (from the store, as a fetch does when tokens run short) is a harmless surplus.
+     */
     private List<Job> claimByTokens(ClaimRequest request) {
         var out = new ArrayList<Job>();
         Set<String> paused = reconciler.paused();
-        Channel ch;
-        try {
-            ch = tokens.borrow();
-        } catch (KyuException.BrokerUnavailable e) {
-            return out;
-        }
+        taking.lock();
         try {
             for (String q : request.queues()) {
-                if (paused.contains(q)) continue;
-                while (out.size() < request.limit()) {
-                    GetResponse token = tokens.take(ch, q);
-                    if (token == null) break;
-                    long tag = token.getEnvelope().getDeliveryTag();
-                    List<Job> got;
-                    try {
-                        got = store.jobsClaim(
-                                new ClaimRequest(request.workerId(), List.of(q), 1, request.leaseDuration()));
-                    } catch (RuntimeException e) {
-                        ch.basicNack(tag, false, true);
-                        throw e;
-                    }
-                    // The claim is written before the ack: its job is returned even if the ack then fails with
-                    // RabbitMQ going away (the token, put back, is a harmless surplus), else it would sit RUNNING
-                    // until its lease expired and run a second time.
-                    out.addAll(got);
-                    ch.basicAck(tag, false); // the claim is written (or there was nothing): the token is spent
-                    if (got.isEmpty()) break; // a surplus token: this queue has nothing due now
-                }
                 if (out.size() >= request.limit()) break;
+                if (paused.contains(q)) continue;
+                Inbox in = inbox(q, request.limit());
+                if (in == null) continue;
+                int n = Math.min(request.limit() - out.size(), in.held());
+                if (n == 0) continue;
+                // The claim is written before the ack: its jobs are returned even if the ack then fails with
+                // RabbitMQ going away (the tokens, put back, are a harmless surplus), else they would sit RUNNING
+                // until their leases expired and run a second time.
+                out.addAll(
+                        store.jobsClaim(new ClaimRequest(request.workerId(), List.of(q), n, request.leaseDuration())));
+                in.spend(n);
             }
-            tokens.giveBack(ch);
-        } catch (IOException | ShutdownSignalException e) {
-            Tokens.closeQuietly(ch); // RabbitMQ away: the store fallback still serves the fetch
-        } catch (KyuException e) {
-            Tokens.closeQuietly(ch);
-            if (!(e instanceof KyuException.BrokerUnavailable)) throw e;
-        } catch (RuntimeException e) {
-            Tokens.closeQuietly(ch);
-            throw e;
+        } finally {
+            taking.unlock();
         }
         return out;
     }
 
     /**
-     * Waits for a token of any of these queues to arrive, up to {@code nanos}. The consumers take one token each
-     * (prefetch 1) and the channel is closed before returning, so RabbitMQ puts every token they held back at the
-     * head of its queue for the claim that follows: a waiting worker never keeps a token.
+     * The consumer of {@code queue}'s tokens, opened (or opened again after RabbitMQ dropped it) with a prefetch of
+     * the first claim's room; null while RabbitMQ cannot be reached (the store serves the fetch meanwhile).
      */
-    private void awaitToken(List<String> queues, long nanos) throws InterruptedException {
-        Set<String> paused = reconciler.paused();
-        List<String> active = queues.stream().filter(q -> !paused.contains(q)).toList();
-        if (active.isEmpty()) {
-            closing.awaitAfter(closing.generation(), nanos); // every queue asked for is paused: nothing can arrive
-            return;
-        }
-        var arrived = new LinkedBlockingQueue<Boolean>();
+    private Inbox inbox(String queue, int room) {
+        Inbox in = inboxes.get(queue);
+        if (in != null && in.usable()) return in;
+        if (in != null) in.close();
+        inboxes.remove(queue);
         Channel ch;
         try {
+            tokens.declare(queue);
             ch = tokens.borrow();
         } catch (KyuException.BrokerUnavailable e) {
-            closing.awaitAfter(closing.generation(), nanos); // RabbitMQ away: the next look asks the store
-            return;
+            return null;
         }
         try {
-            ch.basicQos(1);
-            var consumer = new DefaultConsumer(ch) {
-                @Override
-                public void handleDelivery(
-                        String tag, Envelope envelope, com.rabbitmq.client.AMQP.BasicProperties p, byte[] body) {
-                    arrived.offer(Boolean.TRUE);
-                }
-
-                @Override
-                public void handleShutdownSignal(String tag, ShutdownSignalException sig) {
-                    arrived.offer(Boolean.FALSE);
-                }
-            };
-            for (String q : active) {
-                tokens.declare(q);
-                ch.basicConsume(tokens.queueName(q), false, consumer);
-            }
-            arrived.poll(nanos, TimeUnit.NANOSECONDS);
-        } catch (IOException | ShutdownSignalException | KyuException.BrokerUnavailable e) {
-            // RabbitMQ went away meanwhile (a declare fails as BrokerUnavailable): the next look asks the store
-            closing.awaitAfter(closing.generation(), nanos);
-        } finally {
-            Tokens.closeQuietly(ch); // unacked tokens go back to their queues
+            in = Inbox.open(ch, tokens.queueName(queue), Math.clamp(room, 1, MAX_PREFETCH), arrivals);
+        } catch (IOException | ShutdownSignalException e) {
+            Tokens.closeQuietly(ch);
+            tokens.forget(queue); // declared again on next use, in case an operator deleted it
+            return null;
         }
+        inboxes.put(queue, in);
+        return in;
+    }
+
+    /** Waits up to {@code nanos} for a token to arrive (or the broker to close) after generation {@code seen}. */
+    private void awaitToken(long seen, long nanos) throws InterruptedException {
+        arrivals.awaitAfter(seen, nanos);
     }
 
     // ---- verbs that may make jobs ready without an enqueue ----------------------------------------
@@ -362,6 +334,8 @@ public final class RabbitBroker extends ForwardingBroker {
         if (closed) return;
         closed = true;
         closing.close();
+        arrivals.close();
+        inboxes.values().forEach(Inbox::close);
         reconciler.close();
         tokens.close();
         store.close();

@@ -3,7 +3,6 @@ package dev.kyu.broker.rabbitmq;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.ForgivingExceptionHandler;
@@ -141,17 +140,6 @@ final class Tokens implements AutoCloseable {
             }
         } finally {
             publishLock.unlock();
-        }
-    }
-
-    /** Takes one token of {@code queue} without waiting (unacked on {@code ch}), or null. */
-    GetResponse take(Channel ch, String queue) throws IOException {
-        declare(queue);
-        try {
-            return ch.basicGet(url.queueName(queue), false);
-        } catch (IOException | ShutdownSignalException e) {
-            forget(queue); // declared again on next use, in case an operator deleted it
-            throw e;
         }
     }
 
