@@ -21,7 +21,6 @@ import dev.kyu.spi.WakeSignal;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -163,68 +162,49 @@ public final class RabbitBroker extends ForwardingBroker {
 
     @Override
     public List<Job> jobsClaim(ClaimRequest request) {
-        List<Job> got = claimByTokens(request);
-        if (got.size() >= request.limit()) return got;
-        // The store is the truth: a ready job whose token is not minted yet is still claimed.
-        var all = new ArrayList<>(got);
-        all.addAll(store.jobsClaim(request.withLimit(request.limit() - got.size())));
-        return all;
+        return spendFor(store.jobsClaim(request), request.queues(), request.limit());
     }
 
     @Override
     public List<Job> jobsFetch(FetchRequest request) throws InterruptedException {
         long deadline = System.nanoTime() + request.maxWait().toNanos();
-        ClaimRequest claim = request.claim();
+        FetchRequest now = new FetchRequest(
+                request.workerId(), request.queues(), request.limit(), request.leaseDuration(), Duration.ZERO);
         while (!closed) {
             long seen = arrivals.generation();
-            var got = new ArrayList<>(claimByTokens(claim));
-            if (got.size() >= claim.limit()) return got;
-            // Tokens ran short: the store is the truth, so the room left is claimed from it directly (a job whose
-            // token is not minted yet, one released inside the store); its fetch also promotes due delayed jobs.
-            List<Job> direct = store.jobsFetch(new FetchRequest(
-                    request.workerId(),
-                    request.queues(),
-                    request.limit() - got.size(),
-                    request.leaseDuration(),
-                    Duration.ZERO));
-            if (!direct.isEmpty()) reconciler.soon(); // jobs it promoted beyond this fetch's room have no token yet
-            got.addAll(direct);
+            // The store decides what runs, in the worker's queue order and each queue's priority order (its fetch
+            // also promotes due delayed jobs); tokens are what wake the wait below, on every machine at once.
+            List<Job> got = spendFor(store.jobsFetch(now), request.queues(), request.limit());
             if (!got.isEmpty()) return got;
             long left = deadline - System.nanoTime();
             if (left <= 0) return List.of();
-            awaitToken(seen, Math.min(left, url.reconcile().toNanos()));
+            arrivals.awaitAfter(seen, Math.min(left, url.reconcile().toNanos()));
         }
         return List.of();
     }
 
     /**
-     * Spends the tokens this process holds, queue by queue in order, up to the claim's limit: the tokens of a queue
-     * become one claim in the store of as many of its best due jobs, then one acknowledgement. A token whose job
-     * another worker claimed first (from the store, as a fetch does when tokens run short) is a harmless surplus.
+     * Spends, of the tokens this process holds, one per job just claimed of each queue: one acknowledgement per
+     * queue. A job claimed while its token was still on its way, or held by another worker, leaves that token as a
+     * surplus (an empty claim later, or trimmed by the reconciler). Opens the consumers of the queues asked for
+     * first, so that a wait after an empty claim is woken by their next token.
      */
-    private List<Job> claimByTokens(ClaimRequest request) {
-        var out = new ArrayList<Job>();
+    private List<Job> spendFor(List<Job> claimed, List<String> queues, int room) {
         Set<String> paused = reconciler.paused();
+        for (String q : queues) if (!paused.contains(q)) inbox(q, room);
+        if (claimed.isEmpty()) return claimed;
+        var perQueue = new LinkedHashMap<String, Integer>();
+        for (Job j : claimed) perQueue.merge(j.queue(), 1, Integer::sum);
         taking.lock();
         try {
-            for (String q : request.queues()) {
-                if (out.size() >= request.limit()) break;
-                if (paused.contains(q)) continue;
-                Inbox in = inbox(q, request.limit());
-                if (in == null) continue;
-                int n = Math.min(request.limit() - out.size(), in.held());
-                if (n == 0) continue;
-                // The claim is written before the ack: its jobs are returned even if the ack then fails with
-                // RabbitMQ going away (the tokens, put back, are a harmless surplus), else they would sit RUNNING
-                // until their leases expired and run a second time.
-                out.addAll(
-                        store.jobsClaim(new ClaimRequest(request.workerId(), List.of(q), n, request.leaseDuration())));
-                in.spend(n);
-            }
+            perQueue.forEach((q, n) -> {
+                Inbox in = inboxes.get(q);
+                if (in != null) in.spend(n);
+            });
         } finally {
             taking.unlock();
         }
-        return out;
+        return claimed;
     }
 
     /**
@@ -252,11 +232,6 @@ public final class RabbitBroker extends ForwardingBroker {
         }
         inboxes.put(queue, in);
         return in;
-    }
-
-    /** Waits up to {@code nanos} for a token to arrive (or the broker to close) after generation {@code seen}. */
-    private void awaitToken(long seen, long nanos) throws InterruptedException {
-        arrivals.awaitAfter(seen, nanos);
     }
 
     // ---- verbs that may make jobs ready without an enqueue ----------------------------------------
@@ -318,7 +293,12 @@ public final class RabbitBroker extends ForwardingBroker {
     @Override
     public int queuePurge(String queue) {
         int n = store.queuePurge(queue);
-        if (n > 0) reconciler.soon();
+        try {
+            tokens.purge(queue); // the purged jobs' tokens; one an enqueue publishes meanwhile is minted again
+        } catch (KyuException.BrokerUnavailable e) {
+            warnPublish(e); // left as a surplus, trimmed by the reconciler later
+        }
+        reconciler.soon();
         return n;
     }
 

@@ -99,7 +99,10 @@ final class Reconciler implements AutoCloseable {
         }
     }
 
-    /** One pass; {@code periodic} passes take the store lock first and promote due jobs. */
+    /** Tokens beyond the waiting jobs that a periodic pass leaves alone (it trims a larger surplus). */
+    static final long SURPLUS_SLACK = 100;
+
+    /** One pass; {@code periodic} passes take the store lock first, promote due jobs and trim surpluses. */
     void runOnce(boolean periodic) {
         try {
             if (periodic) {
@@ -117,10 +120,19 @@ final class Reconciler implements AutoCloseable {
                     continue;
                 }
                 long queued = q.count(JobState.QUEUED);
-                if (queued == 0) continue;
-                askedRabbit = true;
-                long deficit = queued - tokens.ready(q.queue());
+                if (queued == 0 && !periodic) continue;
+                askedRabbit |= queued > 0;
+                long ready = tokens.ready(q.queue());
+                long deficit = queued - ready;
                 if (deficit > 0) tokens.publish(q.queue(), deficit);
+                // A surplus is harmless (a wake-up with nothing to claim), but jobs deleted, or claimed while their
+                // tokens were on their way, leave theirs behind: with no job waiting, or well past the jobs waiting,
+                // the queue is emptied and minted anew. A token an enqueue publishes meanwhile and loses is minted
+                // again by the next pass.
+                else if (periodic && ready > queued + (queued == 0 ? 0 : Math.max(SURPLUS_SLACK, queued))) {
+                    tokens.purge(q.queue());
+                    tokens.publish(q.queue(), queued);
+                }
             }
             paused = Set.copyOf(nowPaused);
             // A pass with no queued job asks RabbitMQ nothing: it says nothing of whether RabbitMQ is back.

@@ -106,6 +106,12 @@ final class Tokens implements AutoCloseable {
         return n;
     }
 
+    /** Drops the tokens of {@code queue} waiting in RabbitMQ (not those a consumer holds). */
+    void purge(String queue) {
+        declare(queue);
+        withAdmin(ch -> ch.queuePurge(url.queueName(queue)));
+    }
+
     /** Forgets that {@code queue} was declared, after a channel error on it (an operator may have deleted it). */
     void forget(String queue) {
         declared.remove(queue);

@@ -89,6 +89,22 @@ class RabbitEngineTest {
     }
 
     @Test
+    void aLargeSurplusOfTokensIsTrimmedToTheJobsWaiting() throws Exception {
+        List<String> ids = enqueue("a", 2);
+        for (int i = 0; i < 300; i++)
+            ch.basicPublish("", tokenQueue("a"), MessageProperties.MINIMAL_PERSISTENT_BASIC, new byte[] {'1'});
+        await().atMost(Duration.ofSeconds(10)).until(() -> readyTokens("a") == 2);
+        assertThat(fetch("a", 10, Duration.ZERO)).extracting(Job::id).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void aPurgeOfTheQueueDropsItsTokens() throws Exception {
+        enqueue("a", 5);
+        assertThat(broker.queuePurge("a")).isEqualTo(5);
+        assertThat(readyTokens("a")).isZero();
+    }
+
+    @Test
     void tokensAnOperatorPurgedAreMintedAgainAndTheJobsRun() throws Exception {
         List<String> ids = enqueue("a", 3);
         ch.queuePurge(tokenQueue("a"));
