@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * RabbitMQ carries the dispatch, a store Kyu already has keeps every job's record and is the only truth. Each Kyu
- * queue has a durable quorum queue of tokens ("one job of this queue is ready"); a fetch takes a token and claims
- * the best due job of that queue from the store, so the store's order, leases and rescue apply unchanged. A
- * running job is protected by the store's lease, never by an unacked message. Every verb not overridden here is
- * the store's.
+ * queue has a durable quorum queue of tokens ("one job of this queue is ready"), pushed to a consumer in every
+ * worker: a token wakes waiting workers on every machine, and a fetch claims from the store (so the store's order,
+ * leases and rescue apply unchanged) and spends the tokens of what it claimed. A running job is protected by the
+ * store's lease, never by an unacked message. Every verb not overridden here is the store's.
  */
 public final class RabbitBroker extends ForwardingBroker {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitBroker.class);
