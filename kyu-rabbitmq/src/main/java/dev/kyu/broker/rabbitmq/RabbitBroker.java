@@ -191,7 +191,10 @@ public final class RabbitBroker extends ForwardingBroker {
      */
     private List<Job> spendFor(List<Job> claimed, List<String> queues, int room) {
         Set<String> paused = reconciler.paused();
-        for (String q : queues) if (!paused.contains(q)) inbox(q, room);
+        for (String q : queues) {
+            if (paused.contains(q)) stopConsuming(q);
+            else inbox(q, room);
+        }
         if (claimed.isEmpty()) return claimed;
         var perQueue = new LinkedHashMap<String, Integer>();
         for (Job j : claimed) perQueue.merge(j.queue(), 1, Integer::sum);
@@ -205,6 +208,12 @@ public final class RabbitBroker extends ForwardingBroker {
             taking.unlock();
         }
         return claimed;
+    }
+
+    /** Cancels this process's consumer of a paused queue's tokens: those it held go back to the queue. */
+    private void stopConsuming(String queue) {
+        Inbox in = inboxes.remove(queue);
+        if (in != null) in.close();
     }
 
     /**
@@ -306,6 +315,7 @@ public final class RabbitBroker extends ForwardingBroker {
     public void queuePause(String queue, boolean paused) {
         store.queuePause(queue, paused);
         reconciler.markPaused(queue, paused);
+        if (paused) stopConsuming(queue); // other processes stop at their next fetch, once their look sees it
         if (!paused) reconciler.soon();
     }
 

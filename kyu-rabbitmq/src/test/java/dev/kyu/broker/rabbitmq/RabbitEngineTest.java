@@ -170,10 +170,20 @@ class RabbitEngineTest {
     }
 
     @Test
-    void aPausedQueueIsNotFetchedAndItsJobsRunOnResume() throws Exception {
+    void aPausedQueueIsNotConsumedNorFetchedAndItsJobsRunOnResume() throws Exception {
+        String first = enqueue("a", 1).get(0);
+        assertThat(fetch("a", 1, Duration.ZERO)).extracting(Job::id).containsExactly(first);
+        // a quorum queue reports its consumers a moment late
+        await("a worker's consumer of the queue's tokens")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> ch.queueDeclarePassive(tokenQueue("a")).getConsumerCount() == 1);
         broker.queuePause("a", true);
+        await("consumption stops with the pause")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> ch.queueDeclarePassive(tokenQueue("a")).getConsumerCount() == 0);
         String id = enqueue("a", 1).get(0);
         assertThat(fetch("a", 1, Duration.ofMillis(300))).isEmpty();
+        assertThat(ch.queueDeclarePassive(tokenQueue("a")).getConsumerCount()).isZero();
         broker.queuePause("a", false);
         assertThat(fetch("a", 1, Duration.ofSeconds(5))).extracting(Job::id).containsExactly(id);
     }
