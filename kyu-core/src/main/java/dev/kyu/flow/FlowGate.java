@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's admission check for limited jobs, between a job's lease and its start. Every decision is a
- * compare-and-set on the broker's key-value verbs (layout in {@code package-info}), so it holds across every
- * worker of every engine. A job no limit applies to costs a lookup in the cached definitions and nothing else;
+ * The worker's admission check for limited jobs, between a job's lease and its start. Every decision is an
+ * atomic step on the broker's key-value verbs (a rate's take, or a compare-and-set; layout in {@code
+ * package-info}), so it holds across every worker of every engine. A job no limit applies to costs a lookup in the cached definitions and nothing else;
  * the definitions are read again at most every {@link Limits#REFRESH}, so a change takes effect without restart.
  *
  * <p>A job passes only when every limit that applies to it lets it: no pause in force for its key, a
@@ -356,11 +356,10 @@ public final class FlowGate {
      * changed) starts afresh at now, so a raised limit takes effect at once instead of after the old schedule.
      */
     private Gcra.Take takeRate(String rateKey, String rule, long now, long interval, long burst) {
-        // One job thread of this process at a time per key: hundreds of jobs fetched together would otherwise
-        // race each other's compare-and-set on one key, each loss a wasted round trip. The thread that holds the
-        // lock takes starts for the threads waiting behind it too, in the same step, and leaves them here: a busy
-        // key costs one round trip per batch, not per job. Other processes take from the broker too; its one-step
-        // take keeps every start distinct.
+        // One job thread of this process at a time per key: the thread that holds the lock takes starts for the
+        // threads of its key waiting behind it too, in the same step, and leaves them here, so a busy key costs
+        // one take per batch, not per job; takes of different keys go to the broker together (TakeCombiner).
+        // Other processes take from the broker too; its one-step take keeps every start distinct.
         ReentrantLock lock = rateLocks[Math.floorMod(rateKey.hashCode(), rateLocks.length)];
         // Threads waiting for this key, not the stripe: starts taken for a thread of another key would go unused.
         waiters.merge(rateKey, 1, Integer::sum);

@@ -2,8 +2,8 @@
  * Flow control: rate and concurrency limits held across every worker, per task or queue and per key,
  * enforced before a job starts (docs/flow-control.md).
  *
- * <p>Everything lives in the broker's key-value verbs, so every engine has it. Every shared change is a
- * compare-and-set loop.
+ * <p>Everything lives in the broker's key-value verbs, so every engine has it. Every shared change is one
+ * atomic step: a rate's take ({@link dev.kyu.spi.Broker#kvTakeRate}) or a compare-and-set loop.
  * <ul>
  *   <li>{@code kyu.flow.limit/NAME}: a definition (JSON, {@link dev.kyu.flow.LimitCodec});</li>
  *   <li>{@code kyu.flow.rate/NAME/KEY}: a rate's theoretical arrival time and the rule it was kept under,
