@@ -229,7 +229,7 @@ public final class FlowGate {
             }
             String rateKey = RATE + l.name() + "/" + keyOf[i];
             long interval = l.interval().toNanos();
-            Gcra.Take t = takeRate(rateKey, rule, nowN, interval, l.burst());
+            Start t = takeRate(rateKey, rule, nowN, interval, l.burst());
             if (t.now() || waitedFor(t.slot())) {
                 rateKeys.add(rateKey);
                 rateIntervals.add(interval);
@@ -351,11 +351,14 @@ public final class FlowGate {
         return broker.kvCompareAndSet(key, expected, null);
     }
 
+    /** A start taken: when it is due, and whether that is now. */
+    private record Start(long slot, boolean now) {}
+
     /**
      * Takes a start from the rate state {@code TAT_NANOS,RULE}. A state kept under another rule (the limit's numbers
      * changed) starts afresh at now, so a raised limit takes effect at once instead of after the old schedule.
      */
-    private Gcra.Take takeRate(String rateKey, String rule, long now, long interval, long burst) {
+    private Start takeRate(String rateKey, String rule, long now, long interval, long burst) {
         // One job thread of this process at a time per key: the thread that holds the lock takes starts for the
         // threads of its key waiting behind it too, in the same step, and leaves them here, so a busy key costs
         // one take per batch, not per job; takes of different keys go to the broker together (TakeCombiner).
@@ -369,7 +372,7 @@ public final class FlowGate {
             while (spare != null && !spare.isEmpty()) {
                 long slot = spare.pollFirst();
                 if (spare.isEmpty()) spareStarts.remove(rateKey);
-                if (slot >= now - STALE_START.toNanos()) return new Gcra.Take(Math.max(slot, now), 0, slot <= now);
+                if (slot >= now - STALE_START.toNanos()) return new Start(Math.max(slot, now), slot <= now);
             }
             int want = Math.clamp(waiters.getOrDefault(rateKey, 1), 1, MAX_BATCH);
             // Starts for the threads queued behind: those due within the look-ahead, or all of them when this
@@ -385,7 +388,7 @@ public final class FlowGate {
                 for (int k = 1; k < t.taken(); k++) extra.add(take.slot(t.tat0(), k));
             }
             long slot = take.slot(t.tat0(), 0);
-            return new Gcra.Take(slot, 0, slot == now);
+            return new Start(slot, slot == now);
         } finally {
             waiters.computeIfPresent(rateKey, (k, n) -> n <= 1 ? null : n - 1);
             lock.unlock();

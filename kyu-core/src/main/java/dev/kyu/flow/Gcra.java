@@ -13,12 +13,6 @@ public final class Gcra {
     private Gcra() {}
 
     /**
-     * @param slot when the caller may start: {@code now} when admitted at once, later when booked
-     * @param tat  the state to store
-     */
-    public record Take(long slot, long tat, boolean now) {}
-
-    /**
      * Gives back one start taken at {@code now} (another limit held the job back): the state moves back one
      * interval, never below {@code now}, so a refund can never grant more than the burst.
      */

@@ -13,25 +13,28 @@ import org.junit.jupiter.api.Test;
 class GcraTest {
     private static final long T = 100; // one start per 100 ns
 
+    /** One start: when it is due, the state it leaves, and whether it is due at once. */
+    private record Take(long slot, long tat, boolean now) {}
+
     /** One start taken at {@code now} from the arrival time {@code tat} ({@code MIN_VALUE}: no state yet). */
-    private static Gcra.Take take(long tat, long now, long interval, long burst) {
+    private static Take take(long tat, long now, long interval, long burst) {
         var take = new RateTake("k", "r", now, interval, burst, 1, 0);
         RateTake.Taken t = take.apply(tat == Long.MIN_VALUE ? null : tat + ",r");
         long slot = take.slot(t.tat0(), 0);
         String next = take.value(t);
-        return new Gcra.Take(slot, Long.parseLong(next.substring(0, next.indexOf(','))), slot == now);
+        return new Take(slot, Long.parseLong(next.substring(0, next.indexOf(','))), slot == now);
     }
 
     @Test
     void aBurstStartsAtOnceThenOnePerInterval() {
         long tat = Long.MIN_VALUE, now = 1_000;
         for (int i = 0; i < 3; i++) {
-            Gcra.Take t = take(tat, now, T, 3);
+            Take t = take(tat, now, T, 3);
             assertThat(t.now()).as("start %d of the burst", i).isTrue();
             assertThat(t.slot()).isEqualTo(now);
             tat = t.tat();
         }
-        Gcra.Take fourth = take(tat, now, T, 3);
+        Take fourth = take(tat, now, T, 3);
         assertThat(fourth.now()).isFalse();
         assertThat(fourth.slot()).isEqualTo(now + T);
     }
@@ -41,7 +44,7 @@ class GcraTest {
         long tat = take(Long.MIN_VALUE, 0, T, 1).tat();
         long previous = 0;
         for (int i = 1; i <= 5; i++) {
-            Gcra.Take t = take(tat, 0, T, 1);
+            Take t = take(tat, 0, T, 1);
             assertThat(t.now()).isFalse();
             assertThat(t.slot()).isEqualTo(previous + T);
             previous = t.slot();
@@ -132,11 +135,11 @@ class GcraTest {
         Limit yearly = Limit.rate("y", task, 1, Duration.ofDays(366)).withBurst(1000);
         long now = 1_800_000_000_000_000_000L, tat = Long.MIN_VALUE;
         for (int i = 0; i < 3; i++) {
-            Gcra.Take t = take(tat, now, yearly.interval().toNanos(), yearly.burst());
+            Take t = take(tat, now, yearly.interval().toNanos(), yearly.burst());
             assertThat(t.now()).as("start %d of the burst", i).isTrue();
             tat = t.tat();
         }
-        Gcra.Take atTheEnd = take(Long.MAX_VALUE - 5, now, 100, 1);
+        Take atTheEnd = take(Long.MAX_VALUE - 5, now, 100, 1);
         assertThat(atTheEnd.tat()).as("saturated, not wrapped").isEqualTo(Long.MAX_VALUE);
         assertThat(atTheEnd.now()).isFalse();
     }

@@ -117,74 +117,31 @@ final class PgRegistry {
                 == 1;
     }
 
-    /**
-     * A take from a rate limit's state in one statement ({@link RateTake} fixes the arithmetic; numeric keeps it
-     * exact, LEAST saturates it as Java does). The row is locked, then written from what the lock saw; a state not
-     * there yet is inserted, and when another taker inserted it first the statement runs again on its row. Its
-     * commit does not wait for the disk (synchronous_commit off, for this statement only): a limiter's state lost
-     * in a server crash only lets a few more starts through after it, and a flush per start would cost more than
-     * the rest of the job.
-     */
+    /** One take: a batch of one. */
     RateTake.Taken kvTakeRate(RateTake t) {
-        String kv = s + ".kyu_kv";
-        String max = Long.toString(Long.MAX_VALUE);
-        String sql = "WITH old AS (SELECT value FROM " + kv + " WHERE key = ? FOR UPDATE),"
-                + " parsed AS (SELECT CASE WHEN p > 0 THEN CASE WHEN substr(v, p + 1) = ?"
-                + "   AND substr(v, 1, p - 1) ~ '^[+-]?[0-9]+$' THEN CASE WHEN substr(v, 1, p - 1)::numeric <= " + max
-                + "   THEN substr(v, 1, p - 1)::numeric END END END AS stored"
-                + "  FROM (SELECT v, position(',' in v) AS p FROM (SELECT (SELECT value FROM old) AS v) x) y),"
-                + " base AS (SELECT GREATEST(?::numeric, stored) AS tat0,"
-                + "   ?::numeric + ?::numeric + ?::numeric AS last, ?::numeric AS iv, ?::int AS cnt FROM parsed),"
-                + " calc AS (SELECT tat0, iv, CASE WHEN last >= " + max + " THEN cnt"
-                + "   ELSE 1 + LEAST(cnt - 1, GREATEST(0, div(last - tat0, iv))) END AS n FROM base),"
-                + " next AS (SELECT tat0, n, LEAST(tat0 + n * iv, " + max + ")::bigint::text || ',' || ? AS value"
-                + "  FROM calc),"
-                + " ins AS (INSERT INTO " + kv + " (key, value) SELECT ?, value FROM next"
-                + "  WHERE NOT EXISTS (SELECT 1 FROM old) ON CONFLICT (key) DO NOTHING RETURNING 1),"
-                + " upd AS (UPDATE " + kv + " SET value = (SELECT value FROM next) WHERE key = ?"
-                + "  AND EXISTS (SELECT 1 FROM old) RETURNING 1),"
-                + " lax AS (SELECT set_config('synchronous_commit', 'off', true) AS was)"
-                + " SELECT tat0::bigint, n::int, (SELECT count(*) FROM ins) + (SELECT count(*) FROM upd)"
-                + "  FROM next CROSS JOIN lax";
-        while (true) {
-            RateTake.Taken taken = db.call("take rate " + t.key(), c -> {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int i = 1;
-                    ps.setString(i++, t.key());
-                    ps.setString(i++, t.rule());
-                    ps.setLong(i++, t.now());
-                    ps.setLong(i++, t.now());
-                    ps.setLong(i++, t.horizon());
-                    ps.setLong(i++, t.tolerance());
-                    ps.setLong(i++, t.interval());
-                    ps.setInt(i++, t.count());
-                    ps.setString(i++, t.rule());
-                    ps.setString(i++, t.key());
-                    ps.setString(i, t.key());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return rs.getLong(3) == 0 ? null : new RateTake.Taken(rs.getLong(1), rs.getInt(2));
-                    }
-                }
-            });
-            if (taken != null) return taken;
-        }
+        return kvTakeRates(List.of(t)).get(0);
     }
 
     /**
-     * A batch of takes on distinct keys in one statement, as {@link #kvTakeRate} does one: the rows locked in key
-     * order (two batches never wait on each other crosswise), the new states inserted or updated, one commit that
-     * does not wait for the disk. A take whose state another taker inserted first is taken again alone. A batch
-     * naming a key twice is taken one by one, in order.
+     * Takes in one statement ({@link RateTake} fixes the arithmetic; numeric keeps it exact, LEAST saturates it as
+     * Java does): the rows locked in key order (two batches never wait on each other crosswise), each written from
+     * what its lock saw, a state not there yet inserted. A take whose state another taker inserted first runs again
+     * on that row. The commit does not wait for the disk (synchronous_commit off, for this statement only): a
+     * limiter's state lost in a server crash only lets a few more starts through after it, and a flush per start
+     * would cost more than the rest of the job. A batch naming a key twice is taken one take at a time, in order.
      */
     List<RateTake.Taken> kvTakeRates(List<RateTake> takes) {
         var keys = new java.util.HashSet<String>();
         for (RateTake t : takes) keys.add(t.key());
-        if (takes.size() < 2 || keys.size() < takes.size()) {
+        if (keys.size() < takes.size()) {
             var out = new ArrayList<RateTake.Taken>(takes.size());
-            for (RateTake t : takes) out.add(kvTakeRate(t));
+            for (RateTake t : takes) out.add(takeDistinct(List.of(t)).get(0));
             return out;
         }
+        return takeDistinct(takes);
+    }
+
+    private List<RateTake.Taken> takeDistinct(List<RateTake> takes) {
         String kv = s + ".kyu_kv";
         String max = Long.toString(Long.MAX_VALUE);
         String sql =
@@ -241,7 +198,13 @@ final class PgRegistry {
             }
             return null;
         });
-        for (int i = 0; i < size; i++) if (out[i] == null) out[i] = kvTakeRate(takes.get(i));
+        var lost = new ArrayList<Integer>();
+        for (int i = 0; i < size; i++) if (out[i] == null) lost.add(i);
+        if (!lost.isEmpty()) {
+            List<RateTake.Taken> again =
+                    takeDistinct(lost.stream().map(takes::get).toList());
+            for (int i = 0; i < lost.size(); i++) out[lost.get(i)] = again.get(i);
+        }
         return List.of(out);
     }
 
